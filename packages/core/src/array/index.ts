@@ -1,0 +1,2 @@
+export { toMatrix, allocLike, type Matrix, type MatrixInput, type NdArrayLike, type FloatArray } from './matrix.js';
+export { takeColumns, putColumns } from './columns.js';

@@ -1,0 +1,8 @@
+import { SpyglassError } from './spyglass-error.js';
+
+/** A provenance store could not be opened, migrated, read or written. */
+export class StoreError extends SpyglassError {
+  constructor(message: string, cause?: unknown) {
+    super('E_STORE', message, { cause });
+  }
+}

@@ -1,0 +1,20 @@
+/** Decodes base64 in Node and browsers without Buffer or atob size limits. */
+export function decodeBase64(b64: string): Uint8Array {
+  const table = new Uint8Array(128);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < alphabet.length; i++) table[alphabet.charCodeAt(i)] = i;
+  const clean = b64.replace(/[^A-Za-z0-9+/]/g, '');
+  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
+  let o = 0;
+  for (let i = 0; i < clean.length; i += 4) {
+    const a = table[clean.charCodeAt(i)];
+    const b = table[clean.charCodeAt(i + 1)];
+    const c = i + 2 < clean.length ? table[clean.charCodeAt(i + 2)] : 0;
+    const d = i + 3 < clean.length ? table[clean.charCodeAt(i + 3)] : 0;
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    if (o < out.length) out[o++] = (n >> 16) & 255;
+    if (o < out.length) out[o++] = (n >> 8) & 255;
+    if (o < out.length) out[o++] = n & 255;
+  }
+  return out;
+}

@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkerPool, splitRange } from '../src/index.js';
+
+interface SumApi {
+  sum(values: Float64Array): { sum: number; threadId: number };
+  fail(): void;
+}
+
+describe('WorkerPool (worker_threads + comlink)', () => {
+  let pool: WorkerPool<SumApi>;
+  beforeAll(async () => {
+    pool = await WorkerPool.create<SumApi>(new URL('./fixtures/sum-worker.mjs', import.meta.url), { size: 2 });
+  });
+  afterAll(() => pool.terminate());
+
+  it('splits a job across workers and keeps the order of results', async () => {
+    const n = 1000;
+    const data = Float64Array.from({ length: n }, (_, i) => i);
+    const parts = splitRange(n, 8);
+    const results = await pool.map(parts, (api, r) => api.sum(data.slice(r.start, r.end)));
+    expect(results.map((r) => r.sum).reduce((a, b) => a + b)).toBe((n * (n - 1)) / 2);
+    results.forEach((r, i) => {
+      const { start, end } = parts[i];
+      expect(r.sum).toBe(((end - 1) * end) / 2 - ((start - 1) * start) / 2);
+    });
+    expect(new Set(results.map((r) => r.threadId)).size).toBe(2);
+  });
+
+  it('propagates a worker error to the caller and stays usable', async () => {
+    await expect(pool.run((api) => api.fail())).rejects.toThrow(/on purpose/);
+    const r = await pool.run((api) => api.sum(new Float64Array([1, 2])));
+    expect(r.sum).toBe(3);
+  });
+
+  it('rejects a bad pool size with a ParameterError', async () => {
+    await expect(WorkerPool.create('x', { size: 0 })).rejects.toThrow(/parameter 'size'/);
+  });
+});
+
+describe('splitRange', () => {
+  it('covers every item once with no empty part', () => {
+    for (const [n, k] of [[1, 4], [10, 3], [64, 2], [7, 7]]) {
+      const parts = splitRange(n, k);
+      expect(parts.length).toBe(Math.min(n, k));
+      expect(parts[0].start).toBe(0);
+      expect(parts.at(-1)!.end).toBe(n);
+      parts.forEach((p, i) => i > 0 && expect(p.start).toBe(parts[i - 1].end));
+    }
+  });
+});
