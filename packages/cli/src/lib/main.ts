@@ -1,0 +1,53 @@
+import { parseArgs } from 'node:util';
+import { SpyglassError } from '@spyglass-wasm/core';
+import type { Command, CommandIO } from './command.js';
+
+/**
+ * Runs `spyglass <command> ...args`. Returns the exit code: 0 ok, 1 bad input or a failed step
+ * (one-line reason on stderr), 2 usage error.
+ */
+export async function main(argv: string[], commands: Command[], io: CommandIO): Promise<number> {
+  const [name, ...rest] = argv;
+  const command = commands.find((c) => c.name === name);
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout.write(helpText(commands));
+    return name ? 0 : 2;
+  }
+  if (!command) {
+    io.stderr.write(`spyglass: unknown command '${name}' (try 'spyglass --help')\n`);
+    return 2;
+  }
+  let args: { values: Record<string, unknown>; positionals: string[] };
+  try {
+    args = parseArgs({
+      args: rest,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    }) as typeof args;
+  } catch (err) {
+    io.stderr.write(`spyglass ${name}: ${(err as Error).message}\nusage: ${command.usage}\n`);
+    return 2;
+  }
+  if (args.values.help) {
+    io.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    const reason = err instanceof SpyglassError ? err.message : `${(err as Error)?.message ?? err}`;
+    io.stderr.write(`spyglass ${name}: ${reason.split('\n')[0]}\n`);
+    if (!(err instanceof SpyglassError) && io.env.SPYGLASS_DEBUG) io.stderr.write(`${(err as Error)?.stack}\n`);
+    return 1;
+  }
+}
+
+function helpText(commands: Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return (
+    'usage: spyglass <command> [options]\n\n' +
+    commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
+    '\n\nEvery command takes --json for machine-readable output and --help.\n'
+  );
+}
