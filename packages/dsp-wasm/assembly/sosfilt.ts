@@ -1,27 +1,100 @@
-/**
- * Cascaded second-order sections, transposed direct form II, in place on a (rows × cols) row-major
- * f64 matrix. sos: nsec × 6 (b0 b1 b2 a0 a1 a2, a0 == 1); zi: nsec × cols × 2, updated.
- */
-export function sosfiltF64(sos: usize, nsec: i32, x: usize, rows: i32, cols: i32, zi: usize): void {
-  for (let s = 0; s < nsec; s++) {
-    const c = sos + ((<usize>s * 6) << 3);
-    const b0 = load<f64>(c), b1 = load<f64>(c, 8), b2 = load<f64>(c, 16);
-    const a1 = load<f64>(c, 32), a2 = load<f64>(c, 40);
-    for (let ch = 0; ch < cols; ch++) {
-      const z = zi + ((<usize>s * cols + ch) << 4);
-      let z0 = load<f64>(z), z1 = load<f64>(z, 8);
-      let p = x + (<usize>ch << 3);
-      const step = <usize>cols << 3;
-      for (let r = 0; r < rows; r++) {
-        const xi = load<f64>(p);
-        const yi = b0 * xi + z0;
-        z0 = b1 * xi - a1 * yi + z1;
-        z1 = b2 * xi - a2 * yi;
-        store<f64>(p, yi);
-        p += step;
+// Cascaded second-order sections (transposed direct form II) over a row-major (rows × cols)
+// matrix, in place. One row at a time through every section, SIMD across channels, so the data
+// streams through memory once per call and the filter state stays in L1.
+//
+// coef: nsec × 5 f64x2 splats (b0 b1 b2 a1 a2, each value twice; a0 == 1).
+// state: nsec × 2 × colsPadded f64 (z0 row then z1 row per section; colsPadded = cols rounded up
+//        to even), updated in place so chunks can continue where the last one stopped.
+// reverse != 0 runs from the last row to the first (the backward pass of filtfilt, no copy).
+
+@inline function section2(c: usize, v: v128, z: usize, step: usize): v128 {
+  const b0 = v128.load(c), b1 = v128.load(c, 16), b2 = v128.load(c, 32);
+  const a1 = v128.load(c, 48), a2 = v128.load(c, 64);
+  const z0 = v128.load(z), z1 = v128.load(z + step);
+  const y = f64x2.add(f64x2.mul(b0, v), z0);
+  v128.store(z, f64x2.add(f64x2.sub(f64x2.mul(b1, v), f64x2.mul(a1, y)), z1));
+  v128.store(z + step, f64x2.sub(f64x2.mul(b2, v), f64x2.mul(a2, y)));
+  return y;
+}
+
+@inline function section1(c: usize, v: f64, z: usize, step: usize): f64 {
+  const y = load<f64>(c) * v + load<f64>(z);
+  store<f64>(z, load<f64>(c, 16) * v - load<f64>(c, 48) * y + load<f64>(z + step));
+  store<f64>(z + step, load<f64>(c, 32) * v - load<f64>(c, 64) * y);
+  return y;
+}
+
+@inline function rowLoop<T>(coef: usize, nsec: i32, x: usize, rows: i32, cols: i32, state: usize, reverse: i32): void {
+  const esize = <usize>sizeof<T>();
+  const colsP = (cols + 1) & ~1;
+  const zstep = <usize>colsP << 3; // z0 row -> z1 row
+  const secStride = zstep << 1;
+  const rowBytes = <usize>cols * esize;
+  let p = reverse ? x + <usize>(rows - 1) * rowBytes : x;
+  for (let r = 0; r < rows; r++) {
+    let ch = 0;
+    for (; ch + 4 <= cols; ch += 4) {
+      const q = p + <usize>ch * esize;
+      let va: v128, vb: v128;
+      if (sizeof<T>() == 8) {
+        va = v128.load(q);
+        vb = v128.load(q, 16);
+      } else {
+        const v4 = v128.load(q);
+        va = f64x2.promote_low_f32x4(v4);
+        vb = f64x2.promote_low_f32x4(i32x4.shuffle(v4, v4, 2, 3, 0, 1));
       }
-      store<f64>(z, z0);
-      store<f64>(z, z1, 8);
+      let z = state + (<usize>ch << 3);
+      let c = coef;
+      for (let s = 0; s < nsec; s++) {
+        va = section2(c, va, z, zstep);
+        vb = section2(c, vb, z + 16, zstep);
+        c += 80;
+        z += secStride;
+      }
+      if (sizeof<T>() == 8) {
+        v128.store(q, va);
+        v128.store(q, vb, 16);
+      } else {
+        const lo = f32x4.demote_f64x2_zero(va);
+        const hi = f32x4.demote_f64x2_zero(vb);
+        v128.store(q, i32x4.shuffle(lo, hi, 0, 1, 4, 5));
+      }
     }
+    for (; ch + 2 <= cols; ch += 2) {
+      const q = p + <usize>ch * esize;
+      let v: v128 = sizeof<T>() == 8 ? v128.load(q) : f64x2.promote_low_f32x4(v128.load64_zero(q));
+      let z = state + (<usize>ch << 3);
+      let c = coef;
+      for (let s = 0; s < nsec; s++) {
+        v = section2(c, v, z, zstep);
+        c += 80;
+        z += secStride;
+      }
+      if (sizeof<T>() == 8) v128.store(q, v);
+      else v128.store64_lane(q, f32x4.demote_f64x2_zero(v), 0);
+    }
+    for (; ch < cols; ch++) {
+      const q = p + <usize>ch * esize;
+      let v: f64 = sizeof<T>() == 8 ? load<f64>(q) : <f64>load<f32>(q);
+      let z = state + (<usize>ch << 3);
+      let c = coef;
+      for (let s = 0; s < nsec; s++) {
+        v = section1(c, v, z, zstep);
+        c += 80;
+        z += secStride;
+      }
+      if (sizeof<T>() == 8) store<f64>(q, v);
+      else store<f32>(q, <f32>v);
+    }
+    p = reverse ? p - rowBytes : p + rowBytes;
   }
+}
+
+export function sosfiltF64(coef: usize, nsec: i32, x: usize, rows: i32, cols: i32, state: usize, reverse: i32): void {
+  rowLoop<f64>(coef, nsec, x, rows, cols, state, reverse);
+}
+
+export function sosfiltF32(coef: usize, nsec: i32, x: usize, rows: i32, cols: i32, state: usize, reverse: i32): void {
+  rowLoop<f32>(coef, nsec, x, rows, cols, state, reverse);
 }

@@ -1,2 +1,3 @@
 export { dspKernels, type DspExports } from './wasm/kernels.js';
-export { sosfiltReference } from './reference/sosfilt.js';
+export type { Backend } from './lib/backend.js';
+export * from './filter/index.js';

@@ -1,23 +1,34 @@
+import type { FloatArray } from '@spyglass-wasm/core';
+import { paddedCols } from '../filter/sos.js';
+
 /**
- * Plain TypeScript reference of the sosfilt kernel (transposed direct form II), in place on a
- * row-major (rows × cols) matrix; zi (nsec × cols × 2) is updated.
+ * Plain TypeScript reference of the sosfilt kernel: transposed direct form II, in place on a
+ * row-major (rows × cols) matrix, f64 arithmetic, row by row through every section. Same
+ * coefficient table and state layout as assembly/sosfilt.ts.
  */
-export function sosfiltReference(sos: Float64Array, x: Float64Array, rows: number, cols: number, zi: Float64Array): void {
-  const nsec = sos.length / 6;
-  for (let s = 0; s < nsec; s++) {
-    const b0 = sos[s * 6], b1 = sos[s * 6 + 1], b2 = sos[s * 6 + 2], a1 = sos[s * 6 + 4], a2 = sos[s * 6 + 5];
+export function sosfiltReference(
+  coef: Float64Array,
+  nsec: number,
+  x: FloatArray,
+  rows: number,
+  cols: number,
+  state: Float64Array,
+  reverse: boolean,
+): void {
+  const cp = paddedCols(cols);
+  for (let i = 0; i < rows; i++) {
+    const r = reverse ? rows - 1 - i : i;
     for (let ch = 0; ch < cols; ch++) {
-      let z0 = zi[(s * cols + ch) * 2];
-      let z1 = zi[(s * cols + ch) * 2 + 1];
-      for (let r = 0; r < rows; r++) {
-        const xi = x[r * cols + ch];
-        const yi = b0 * xi + z0;
-        z0 = b1 * xi - a1 * yi + z1;
-        z1 = b2 * xi - a2 * yi;
-        x[r * cols + ch] = yi;
+      let v = x[r * cols + ch];
+      for (let s = 0; s < nsec; s++) {
+        const c = s * 10;
+        const z0 = (s * 2) * cp + ch, z1 = z0 + cp;
+        const y = coef[c] * v + state[z0];
+        state[z0] = coef[c + 2] * v - coef[c + 6] * y + state[z1];
+        state[z1] = coef[c + 4] * v - coef[c + 8] * y;
+        v = y;
       }
-      zi[(s * cols + ch) * 2] = z0;
-      zi[(s * cols + ch) * 2 + 1] = z1;
+      x[r * cols + ch] = v;
     }
   }
 }

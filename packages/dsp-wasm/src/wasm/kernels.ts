@@ -3,7 +3,8 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
 /** The raw exports of assembly/index.ts. Pointers are byte offsets from core's WasmHeap. */
 export interface DspExports extends CoreExports {
-  sosfiltF64(sos: number, nsec: number, x: number, rows: number, cols: number, zi: number): void;
+  sosfiltF64(coef: number, nsec: number, x: number, rows: number, cols: number, state: number, reverse: number): void;
+  sosfiltF32(coef: number, nsec: number, x: number, rows: number, cols: number, state: number, reverse: number): void;
 }
 
 /** This package's kernels: `dspKernels.get()` (sync, Node/workers) or `await dspKernels.ready()`. */
