@@ -6,4 +6,4 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-export { sosfiltF64, sosfiltF32 } from './sosfilt';
+export { sosfiltF64, sosfiltF32, sosfiltF32Single } from './sosfilt';

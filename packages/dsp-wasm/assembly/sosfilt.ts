@@ -98,3 +98,72 @@ export function sosfiltF64(coef: usize, nsec: i32, x: usize, rows: i32, cols: i3
 export function sosfiltF32(coef: usize, nsec: i32, x: usize, rows: i32, cols: i32, state: usize, reverse: i32): void {
   rowLoop<f32>(coef, nsec, x, rows, cols, state, reverse);
 }
+
+// Single-precision variant for float32 data when the caller opts into float32 arithmetic: four
+// channels per f32x4 lane group, twice the f64x2 throughput. coef: nsec × 5 f32x4 splats;
+// state: nsec × 2 × cols4 f32 (cols4 = cols rounded up to a multiple of 4).
+
+@inline function section4(c: usize, v: v128, z: usize, step: usize): v128 {
+  const z0 = v128.load(z), z1 = v128.load(z + step);
+  const y = f32x4.add(f32x4.mul(v128.load(c), v), z0);
+  v128.store(z, f32x4.add(f32x4.sub(f32x4.mul(v128.load(c, 16), v), f32x4.mul(v128.load(c, 48), y)), z1));
+  v128.store(z + step, f32x4.sub(f32x4.mul(v128.load(c, 32), v), f32x4.mul(v128.load(c, 64), y)));
+  return y;
+}
+
+@inline function section1f(c: usize, v: f32, z: usize, step: usize): f32 {
+  const y = load<f32>(c) * v + load<f32>(z);
+  store<f32>(z, load<f32>(c, 16) * v - load<f32>(c, 48) * y + load<f32>(z + step));
+  store<f32>(z + step, load<f32>(c, 32) * v - load<f32>(c, 64) * y);
+  return y;
+}
+
+export function sosfiltF32Single(coef: usize, nsec: i32, x: usize, rows: i32, cols: i32, state: usize, reverse: i32): void {
+  const cols4 = (cols + 3) & ~3;
+  const zstep = <usize>cols4 << 2;
+  const secStride = zstep << 1;
+  const rowBytes = <usize>cols << 2;
+  let p = reverse ? x + <usize>(rows - 1) * rowBytes : x;
+  for (let r = 0; r < rows; r++) {
+    let ch = 0;
+    for (; ch + 8 <= cols; ch += 8) {
+      const q = p + (<usize>ch << 2);
+      let va = v128.load(q), vb = v128.load(q, 16);
+      let z = state + (<usize>ch << 2);
+      let c = coef;
+      for (let s = 0; s < nsec; s++) {
+        va = section4(c, va, z, zstep);
+        vb = section4(c, vb, z + 16, zstep);
+        c += 80;
+        z += secStride;
+      }
+      v128.store(q, va);
+      v128.store(q, vb, 16);
+    }
+    for (; ch + 4 <= cols; ch += 4) {
+      const q = p + (<usize>ch << 2);
+      let v = v128.load(q);
+      let z = state + (<usize>ch << 2);
+      let c = coef;
+      for (let s = 0; s < nsec; s++) {
+        v = section4(c, v, z, zstep);
+        c += 80;
+        z += secStride;
+      }
+      v128.store(q, v);
+    }
+    for (; ch < cols; ch++) {
+      const q = p + (<usize>ch << 2);
+      let v = load<f32>(q);
+      let z = state + (<usize>ch << 2);
+      let c = coef;
+      for (let s = 0; s < nsec; s++) {
+        v = section1f(c, v, z, zstep);
+        c += 80;
+        z += secStride;
+      }
+      store<f32>(q, v);
+    }
+    p = reverse ? p - rowBytes : p + rowBytes;
+  }
+}

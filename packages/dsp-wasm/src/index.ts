@@ -1,3 +1,4 @@
 export { dspKernels, type DspExports } from './wasm/kernels.js';
 export type { Backend } from './lib/backend.js';
 export * from './filter/index.js';
+export * from './parallel/index.js';

@@ -59,6 +59,27 @@ describe('the Wasm kernel equals the TypeScript reference', () => {
   });
 });
 
+describe("precision: 'float32' (float32 arithmetic on float32 data)", () => {
+  it('stays within 1e-4 of the signal RMS of scipy and equals the float32 reference bit for bit', () => {
+    const data = Float32Array.from(v.x);
+    const y = sosfiltfilt(v.sos, { data, rows: v.rows, cols: v.cols }, { precision: 'float32' });
+    expect(y.data).toBeInstanceOf(Float32Array);
+    expectClose(y.data, v.sosfiltfilt, 1e-4 * rms);
+    for (const cols of [1, 3, 4, 8, 13]) {
+      const rows = 300;
+      const d = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.05) * 30 + (i % 11));
+      const w = sosfiltfilt(v.sos, { data: d, rows, cols }, { precision: 'float32' });
+      const r = sosfiltfilt(v.sos, { data: d, rows, cols }, { precision: 'float32', backend: 'reference' });
+      expectClose(w.data, r.data, 0);
+    }
+  });
+
+  it('is refused for Float64Array data', () => {
+    expect(() => sosfilt(v.sos, x(), { precision: 'float32' })).toThrow(/'precision'/);
+    expect(() => sosfilt(v.sos, x(), { precision: 'half' as never })).toThrow(/'precision'/);
+  });
+});
+
 describe('streaming SosFilter', () => {
   it('gives the same output as one sosfilt call for any chunking', () => {
     const sos = butter(3, [5, 11], { btype: 'bandpass', fs: 1000 });

@@ -1,7 +1,7 @@
 import { checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import type { Backend } from '../lib/backend.js';
 import { ParameterError } from '@spyglass-wasm/core';
-import { checkSos } from './sos.js';
+import { type Precision, checkSos } from './sos.js';
 import { sosfiltWithState } from './sosfilt.js';
 
 /**
@@ -15,14 +15,14 @@ import { sosfiltWithState } from './sosfilt.js';
 export class SosFilter {
   readonly sos: Float64Array;
   readonly channels: number;
-  private readonly backend?: Backend;
+  private readonly options: { backend?: Backend; precision?: Precision };
   private zi: Float64Array;
 
-  constructor(sos: ArrayLike<number>, channels: number, options: { zi?: ArrayLike<number>; backend?: Backend } = {}) {
+  constructor(sos: ArrayLike<number>, channels: number, options: { zi?: ArrayLike<number>; backend?: Backend; precision?: Precision } = {}) {
     const nsec = checkSos(sos);
     this.sos = Float64Array.from(sos);
     this.channels = checkNumber('channels', channels, { min: 1, integer: true });
-    this.backend = options.backend;
+    this.options = { backend: options.backend, precision: options.precision };
     this.zi = options.zi ? Float64Array.from(options.zi) : new Float64Array(nsec * channels * 2);
     if (this.zi.length !== nsec * channels * 2) throw new ParameterError('zi', `nsec × channels × 2 = ${nsec * channels * 2} values`, options.zi);
   }
@@ -33,7 +33,7 @@ export class SosFilter {
   process<T extends FloatArray>(chunk: MatrixInput<T>): T | Matrix<T> {
     const cols = ArrayBuffer.isView(chunk) ? 1 : 'cols' in chunk ? chunk.cols : (chunk.shape[1] ?? 1);
     if (cols !== this.channels) throw new ParameterError('chunk', `${this.channels} channels`, `${cols} channels`);
-    const { y, zf } = sosfiltWithState(this.sos, chunk, this.zi, this.backend);
+    const { y, zf } = sosfiltWithState(this.sos, chunk, this.zi, this.options);
     this.zi = zf;
     return y;
   }

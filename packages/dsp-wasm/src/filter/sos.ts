@@ -12,40 +12,42 @@ export function checkSos(sos: ArrayLike<number>): number {
   return sos.length / 6;
 }
 
-/** Kernel coefficient table: per section b0 b1 b2 a1 a2, each value twice (an f64x2 splat). */
-export function sosCoefTable(sos: ArrayLike<number>): Float64Array {
+/** Arithmetic of a filter pass: float64 (default, scipy's) or float32 (float32 data only, faster). */
+export type Precision = 'float64' | 'float32';
+
+/** SIMD lanes of the kernel for a precision: channels per v128. */
+export const lanesOf = (precision: Precision): number => (precision === 'float32' ? 4 : 2);
+
+/** Channels rounded up to whole lane groups: the kernel state keeps a lane group together. */
+export const paddedCols = (cols: number, lanes: number): number => Math.ceil(cols / lanes) * lanes;
+
+/** Kernel coefficient table: per section b0 b1 b2 a1 a2, each value splatted across the lanes. */
+export function sosCoefTable(sos: ArrayLike<number>, precision: Precision): Float64Array | Float32Array {
   const nsec = sos.length / 6;
-  const t = new Float64Array(nsec * 10);
+  const lanes = lanesOf(precision);
+  const t = precision === 'float32' ? new Float32Array(nsec * 5 * lanes) : new Float64Array(nsec * 5 * lanes);
   for (let s = 0; s < nsec; s++) {
-    [0, 1, 2, 4, 5].forEach((j, k) => {
-      t[s * 10 + 2 * k] = sos[s * 6 + j];
-      t[s * 10 + 2 * k + 1] = sos[s * 6 + j];
-    });
+    [0, 1, 2, 4, 5].forEach((j, k) => t.fill(sos[s * 6 + j], (s * 5 + k) * lanes, (s * 5 + k + 1) * lanes));
   }
   return t;
 }
 
-/** Channels rounded up to even: the kernel state keeps channel pairs together. */
-export const paddedCols = (cols: number): number => (cols + 1) & ~1;
-
-/** zi (nsec × cols × 2, scipy's values in our row-major channel layout) -> kernel state. */
-export function ziToState(zi: ArrayLike<number>, nsec: number, cols: number, state: Float64Array): void {
-  const cp = paddedCols(cols);
+/** zi (nsec × cols × 2, our row-major channel layout) -> kernel state (nsec × 2 × stride). */
+export function ziToState(zi: ArrayLike<number>, nsec: number, cols: number, stride: number, state: Float64Array | Float32Array): void {
   for (let s = 0; s < nsec; s++)
     for (let c = 0; c < cols; c++) {
-      state[(s * 2) * cp + c] = zi[(s * cols + c) * 2];
-      state[(s * 2 + 1) * cp + c] = zi[(s * cols + c) * 2 + 1];
+      state[s * 2 * stride + c] = zi[(s * cols + c) * 2];
+      state[(s * 2 + 1) * stride + c] = zi[(s * cols + c) * 2 + 1];
     }
 }
 
 /** Kernel state -> zf (nsec × cols × 2). */
-export function stateToZi(state: Float64Array, nsec: number, cols: number): Float64Array {
-  const cp = paddedCols(cols);
+export function stateToZi(state: Float64Array | Float32Array, nsec: number, cols: number, stride: number): Float64Array {
   const zi = new Float64Array(nsec * cols * 2);
   for (let s = 0; s < nsec; s++)
     for (let c = 0; c < cols; c++) {
-      zi[(s * cols + c) * 2] = state[(s * 2) * cp + c];
-      zi[(s * cols + c) * 2 + 1] = state[(s * 2 + 1) * cp + c];
+      zi[(s * cols + c) * 2] = state[s * 2 * stride + c];
+      zi[(s * cols + c) * 2 + 1] = state[(s * 2 + 1) * stride + c];
     }
   return zi;
 }

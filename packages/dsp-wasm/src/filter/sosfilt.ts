@@ -1,14 +1,17 @@
 import type { FloatArray, Matrix, MatrixInput } from '@spyglass-wasm/core';
 import { type Backend, checkBackend } from '../lib/backend.js';
 import { signalIO } from '../lib/signal-io.js';
-import { checkSos } from './sos.js';
+import { type Precision, checkSos } from './sos.js';
 import { withSosSession } from './sos-session.js';
 import { ParameterError } from '@spyglass-wasm/core';
+import { checkPrecision } from './precision.js';
 
 export interface SosfiltOptions {
   /** Initial state, nsec × channels × 2 (see sosfilt_zi); zeros by default. */
   zi?: ArrayLike<number>;
   backend?: Backend;
+  /** Arithmetic: 'float64' (default, as scipy) or 'float32' (Float32Array data only; faster). */
+  precision?: Precision;
 }
 
 /**
@@ -22,7 +25,7 @@ export interface SosfiltOptions {
 export function sosfilt<T extends FloatArray>(sos: ArrayLike<number>, x: T, options?: SosfiltOptions): T;
 export function sosfilt<T extends FloatArray>(sos: ArrayLike<number>, x: MatrixInput<T>, options?: SosfiltOptions): Matrix<T>;
 export function sosfilt<T extends FloatArray>(sos: ArrayLike<number>, x: MatrixInput<T>, options: SosfiltOptions = {}): T | Matrix<T> {
-  return sosfiltWithState(sos, x, options.zi, options.backend).y;
+  return sosfiltWithState(sos, x, options.zi, options).y;
 }
 
 /**
@@ -33,14 +36,14 @@ export function sosfiltWithState<T extends FloatArray>(
   sos: ArrayLike<number>,
   x: MatrixInput<T>,
   zi?: ArrayLike<number>,
-  backend?: Backend,
+  options: { backend?: Backend; precision?: Precision } = {},
 ): { y: T | Matrix<T>; zf: Float64Array } {
   const nsec = checkSos(sos);
   const { m, wrap } = signalIO(x);
   if (zi !== undefined && zi.length !== nsec * m.cols * 2) {
     throw new ParameterError('zi', `nsec × channels × 2 = ${nsec * m.cols * 2} values`, zi);
   }
-  return withSosSession(checkBackend(backend), m.data, sos, m.rows, m.cols, (s) => {
+  return withSosSession(checkBackend(options.backend), checkPrecision(options.precision), m.data, sos, m.rows, m.cols, (s) => {
     s.data.set(m.data.subarray(0, m.rows * m.cols));
     if (zi) s.setState(zi);
     s.filter(false);

@@ -2,7 +2,8 @@ import { ParameterError, checkChoice, checkNumber, type FloatArray, type Matrix,
 import { type Backend, checkBackend } from '../lib/backend.js';
 import { signalIO } from '../lib/signal-io.js';
 import { type PadType, padRows } from './pad.js';
-import { checkSos } from './sos.js';
+import { type Precision, checkSos } from './sos.js';
+import { checkPrecision } from './precision.js';
 import { withSosSession } from './sos-session.js';
 import { sosfilt_zi, ziForChannels } from './sosfilt-zi.js';
 
@@ -12,6 +13,8 @@ export interface SosfiltfiltOptions {
   /** Rows of extension; default 3 × (2·nsec + 1 − trailing zero coefficients), as scipy. */
   padlen?: number;
   backend?: Backend;
+  /** Arithmetic: 'float64' (default, as scipy) or 'float32' (Float32Array data only; faster). */
+  precision?: Precision;
 }
 
 /**
@@ -47,7 +50,7 @@ export function sosfiltfilt<T extends FloatArray>(sos: ArrayLike<number>, x: Mat
   const { rows, cols } = m;
   const n = rows + 2 * edge;
   const zi = sosfilt_zi(sos);
-  return withSosSession(backend, m.data, sos, n, cols, (s) => {
+  return withSosSession(backend, checkPrecision(options.precision), m.data, sos, n, cols, (s) => {
     if (padtype === null) s.data.set(m.data.subarray(0, rows * cols));
     else padRows(m.data, rows, cols, edge, padtype, s.data);
     s.setState(ziForChannels(zi, s.data.subarray(0, cols)));

@@ -1,0 +1,50 @@
+// The tiny harness every suite shares: time a function, run a Python baseline, format results.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** Median wall time (s) of `fn` over `repeat` runs after one warm-up. */
+export async function timeIt(fn, { repeat = 3, warmup = 1 } = {}) {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times = [];
+  for (let i = 0; i < repeat; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push((performance.now() - t0) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+/** Debian's python3 with numpy+scipy, or null (the suites say so in their notes). */
+export function findScipy() {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    if (py.startsWith('/') && !existsSync(py)) continue;
+    const r = spawnSync(py, ['-c', 'import scipy, numpy; print(scipy.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { python: py, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+/** Runs a Python snippet; returns its stdout parsed as JSON. */
+export function runPython(python, code, { env = {} } = {}) {
+  const r = spawnSync(python, ['-c', code], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env },
+  });
+  if (r.status !== 0) throw new Error(`python failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+/** Prints rows as an aligned text table. */
+export function printTable(title, rows) {
+  if (rows.length === 0) return;
+  const cols = Object.keys(rows[0]);
+  const cell = (v) => (typeof v === 'number' ? (Math.abs(v) >= 1000 ? v.toExponential(3) : +v.toPrecision(4)).toString() : String(v));
+  const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
+  const line = (vals) => vals.map((v, i) => v.padEnd(width[i])).join('  ');
+  console.log(`\n## ${title}\n`);
+  console.log(line(cols));
+  console.log(line(width.map((w) => '-'.repeat(w))));
+  for (const r of rows) console.log(line(cols.map((c) => cell(r[c]))));
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// Runs every suite in suites/ (or those named on the command line), prints one table per suite
+// and writes all results to results/bench-<timestamp>.json.
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { printTable } from './lib/harness.mjs';
+
+const here = new URL('.', import.meta.url);
+const wanted = process.argv.slice(2);
+const files = readdirSync(new URL('suites/', here))
+  .filter((f) => f.endsWith('.mjs'))
+  .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
+  .sort();
+
+const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) };
+console.log(`# Spyglass-Wasm benchmarks\n\n${JSON.stringify(machine)}`);
+const results = { machine, date: new Date().toISOString(), suites: {} };
+for (const file of files) {
+  const suite = await import(new URL(`suites/${file}`, here));
+  const out = await suite.run();
+  for (const table of out.tables) printTable(`${suite.name}: ${table.title}`, table.rows);
+  for (const note of out.notes ?? []) console.log(`- ${note}`);
+  results.suites[suite.name] = out;
+}
+mkdirSync(new URL('results/', here), { recursive: true });
+const path = new URL(`results/bench-${results.date.replace(/[:.]/g, '-')}.json`, here);
+writeFileSync(path, JSON.stringify(results, null, 2));
+console.log(`\nwrote ${path.pathname}`);

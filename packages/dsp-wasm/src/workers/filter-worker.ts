@@ -1,0 +1,14 @@
+// Worker entry (built to dist/workers/filter-worker.js): filters blocks of channels for
+// sosfiltfiltParallel. One Wasm instance per worker.
+import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
+import { sosfiltfilt, type SosfiltfiltOptions } from '../filter/sosfiltfilt.js';
+
+const api = {
+  sosfiltfilt(sos: Float64Array, block: Matrix, options: SosfiltfiltOptions) {
+    const y = sosfiltfilt(sos, block, options);
+    return Comlink.transfer(y, [y.data.buffer]);
+  },
+};
+export type FilterWorkerApi = typeof api;
+
+exposeWorker(api);
