@@ -7,3 +7,5 @@ export function heapBase(): usize {
 }
 
 export { sosfiltF64, sosfiltF32, sosfiltF32Single } from './sosfilt';
+export { fft, cmulInPlace } from './fft';
+export { firPairOverlapSave } from './fir';

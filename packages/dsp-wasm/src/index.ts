@@ -1,4 +1,5 @@
 export { dspKernels, type DspExports } from './wasm/kernels.js';
 export type { Backend } from './lib/backend.js';
 export * from './filter/index.js';
+export * from './spectral/index.js';
 export * from './parallel/index.js';

@@ -1,5 +1,5 @@
 import { ParameterError, checkChoice, checkNumber } from '@spyglass-wasm/core';
-import { bilinear, buttap, lp2bp, lp2bs, lp2hp, lp2lp } from './zpk.js';
+import { type Zpk, bilinear, buttap, cheb1ap, lp2bp, lp2bs, lp2hp, lp2lp } from './zpk.js';
 import { zpk2sos } from './zpk2sos.js';
 
 export type BandType = 'lowpass' | 'highpass' | 'bandpass' | 'bandstop';
@@ -28,6 +28,21 @@ const BTYPES: readonly BandType[] = ['lowpass', 'highpass', 'bandpass', 'bandsto
  */
 export function butter(order: number, Wn: number | readonly number[], options: ButterOptions = {}): Float64Array {
   checkNumber('N', order, { min: 1, max: 10, integer: true });
+  return iirDesign(buttap(order), Wn, options);
+}
+
+/**
+ * Digital Chebyshev type I filter with `rp` dB of passband ripple as second-order sections, like
+ * `scipy.signal.cheby1(N, rp, Wn, btype, fs=fs, output='sos')` (decimate's anti-alias filter).
+ */
+export function cheby1(order: number, rp: number, Wn: number | readonly number[], options: ButterOptions = {}): Float64Array {
+  checkNumber('N', order, { min: 1, max: 20, integer: true });
+  checkNumber('rp', rp, { min: 0, exclusiveMin: true });
+  return iirDesign(cheb1ap(order, rp), Wn, options);
+}
+
+/** scipy's iirfilter path for a low-pass prototype: pre-warp, transform band, bilinear, SOS. */
+function iirDesign(proto: Zpk, Wn: number | readonly number[], options: ButterOptions): Float64Array {
   const btype = checkChoice('btype', options.btype ?? 'lowpass', BTYPES);
   const band = btype === 'bandpass' || btype === 'bandstop';
   const cutoffs = typeof Wn === 'number' ? [Wn] : [...Wn];
@@ -46,7 +61,6 @@ export function butter(order: number, Wn: number | readonly number[], options: B
 
   // Pre-warp for the bilinear transform with fs = 2 (normalised frequencies).
   const warped = normalized.map((w) => 4 * Math.tan((Math.PI * w) / 2));
-  const proto = buttap(order);
   let analog;
   if (btype === 'lowpass') analog = lp2lp(proto, warped[0]);
   else if (btype === 'highpass') analog = lp2hp(proto, warped[0]);

@@ -14,6 +14,21 @@ export function buttap(n: number): Zpk {
   return { z: [], p, k: 1 };
 }
 
+/** Analog Chebyshev type I prototype of order n with rp dB passband ripple (scipy.signal.cheb1ap). */
+export function cheb1ap(n: number, rp: number): Zpk {
+  const eps = Math.sqrt(10 ** (0.1 * rp) - 1);
+  const mu = Math.asinh(1 / eps) / n;
+  const p: Complex[] = [];
+  for (let m = -n + 1; m < n; m += 2) {
+    const theta = (Math.PI * m) / (2 * n);
+    // −sinh(mu + iθ) = −(sinh mu cos θ + i cosh mu sin θ)
+    p.push(cx(-Math.sinh(mu) * Math.cos(theta), -Math.cosh(mu) * Math.sin(theta)));
+  }
+  let k = prod(p.map((v) => scale(v, -1))).re;
+  if (n % 2 === 0) k /= Math.sqrt(1 + eps * eps);
+  return { z: [], p, k };
+}
+
 /** Low-pass prototype to low-pass at angular frequency wo (scipy.signal.lp2lp_zpk). */
 export function lp2lp({ z, p, k }: Zpk, wo: number): Zpk {
   return { z: z.map((v) => scale(v, wo)), p: p.map((v) => scale(v, wo)), k: k * wo ** (p.length - z.length) };

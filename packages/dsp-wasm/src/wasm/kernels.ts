@@ -11,6 +11,15 @@ export interface DspExports extends CoreExports {
   sosfiltF32: SosKernel;
   /** f32 data, f32 arithmetic. */
   sosfiltF32Single: SosKernel;
+  /** In-place radix-2 FFT of n interleaved complex f64 (n a power of two); tw from fftTwiddles. */
+  fft(data: number, n: number, tw: number): void;
+  cmulInPlace(data: number, spec: number, n: number): void;
+  firPairOverlapSave(
+    x: number, rows: number, cols: number, chA: number, chB: number, isF32: number,
+    spec: number, nfft: number, ntaps: number, delay: number,
+    first: number, count: number, q: number,
+    tw: number, twInv: number, buf: number, out: number,
+  ): void;
 }
 
 /** This package's kernels: `dspKernels.get()` (sync, Node/workers) or `await dspKernels.ready()`. */

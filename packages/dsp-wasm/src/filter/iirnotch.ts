@@ -1,0 +1,24 @@
+import { checkNumber } from '@spyglass-wasm/core';
+
+/**
+ * Second-order IIR notch at w0 Hz with quality factor Q, like `scipy.signal.iirnotch(w0, Q, fs)`.
+ * Returns transfer-function coefficients and the same filter as one SOS row, for sosfilt.
+ *
+ * @example
+ * const { sos } = iirnotch(60, 30, 30000); // remove mains hum
+ * const clean = sosfiltfilt(sos, raw);
+ */
+export function iirnotch(w0: number, Q: number, fs = 2): { b: Float64Array; a: Float64Array; sos: Float64Array } {
+  checkNumber('fs', fs, { min: 0, exclusiveMin: true });
+  checkNumber('w0', w0, { min: 0, max: fs / 2, exclusiveMin: true, exclusiveMax: true });
+  checkNumber('Q', Q, { min: 0, exclusiveMin: true });
+  const w = (2 * w0) / fs;
+  const bw = (w / Q) * Math.PI;
+  const wr = w * Math.PI;
+  const gb = 1 / Math.SQRT2;
+  const beta = (Math.sqrt(1 - gb * gb) / gb) * Math.tan(bw / 2);
+  const gain = 1 / (1 + beta);
+  const b = Float64Array.from([gain, -2 * gain * Math.cos(wr), gain]);
+  const a = Float64Array.from([1, -2 * gain * Math.cos(wr), 2 * gain - 1]);
+  return { b, a, sos: Float64Array.from([...b, ...a]) };
+}

@@ -1,0 +1,75 @@
+import { dspKernels } from '../wasm/kernels.js';
+import { fftTwiddles, isPowerOfTwo, nextPowerOfTwo } from './twiddles.js';
+
+/**
+ * Discrete Fourier transform of n complex values, interleaved (re, im), in place. Any n: powers of
+ * two run the radix-2 Wasm kernel directly, other sizes go through Bluestein's chirp-z algorithm
+ * on it. The inverse is unscaled (numpy's ifft × n).
+ *
+ * @example
+ * const z = new Float64Array([1, 0, 2, 0, 3, 0]); // 1, 2, 3
+ * fft(z, 3);                                      // z = [6, 0, -1.5, 0.866…, -1.5, -0.866…]
+ */
+export function fft(data: Float64Array, n: number, inverse = false): void {
+  if (n <= 1) return;
+  if (isPowerOfTwo(n)) return radix2(data, n, inverse);
+  if (inverse) {
+    conjugate(data, n);
+    bluestein(data, n);
+    conjugate(data, n);
+  } else {
+    bluestein(data, n);
+  }
+}
+
+function radix2(data: Float64Array, n: number, inverse: boolean): void {
+  const { exports, heap } = dspKernels.get();
+  const tw = fftTwiddles(n);
+  heap.scoped(() => {
+    const pTw = heap.put(inverse ? tw.inverse : tw.forward);
+    const p = heap.put(data.subarray(0, 2 * n));
+    exports.fft(p, n, pTw);
+    data.set(heap.f64(p, 2 * n));
+  });
+}
+
+function conjugate(data: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) data[2 * i + 1] = -data[2 * i + 1];
+}
+
+/** Forward DFT of any length as a circular convolution of power-of-two size. */
+function bluestein(data: Float64Array, n: number): void {
+  const m = nextPowerOfTwo(2 * n - 1);
+  const chirp = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    const a = (Math.PI * ((k * k) % (2 * n))) / n; // k² mod 2n keeps the angle exact for large k
+    chirp[2 * k] = Math.cos(a);
+    chirp[2 * k + 1] = -Math.sin(a);
+  }
+  const a = new Float64Array(2 * m);
+  const b = new Float64Array(2 * m);
+  for (let k = 0; k < n; k++) {
+    const xr = data[2 * k], xi = data[2 * k + 1], wr = chirp[2 * k], wi = chirp[2 * k + 1];
+    a[2 * k] = xr * wr - xi * wi;
+    a[2 * k + 1] = xr * wi + xi * wr;
+    b[2 * k] = wr;
+    b[2 * k + 1] = -wi;
+    if (k > 0) {
+      b[2 * (m - k)] = wr;
+      b[2 * (m - k) + 1] = -wi;
+    }
+  }
+  radix2(a, m, false);
+  radix2(b, m, false);
+  for (let k = 0; k < m; k++) {
+    const ar = a[2 * k], ai = a[2 * k + 1], br = b[2 * k], bi = b[2 * k + 1];
+    a[2 * k] = ar * br - ai * bi;
+    a[2 * k + 1] = ar * bi + ai * br;
+  }
+  radix2(a, m, true);
+  for (let k = 0; k < n; k++) {
+    const cr = a[2 * k] / m, ci = a[2 * k + 1] / m, wr = chirp[2 * k], wi = chirp[2 * k + 1];
+    data[2 * k] = cr * wr - ci * wi;
+    data[2 * k + 1] = cr * wi + ci * wr;
+  }
+}

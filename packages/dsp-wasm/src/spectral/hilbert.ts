@@ -1,0 +1,91 @@
+import { type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { signalIO } from '../lib/signal-io.js';
+import { fft } from './fft.js';
+
+/** An analytic signal: real and imaginary parts, each rows × cols (row-major) float64. */
+export interface AnalyticSignal {
+  re: Float64Array;
+  im: Float64Array;
+  rows: number;
+  cols: number;
+}
+
+/**
+ * Analytic signal of each channel along time, like `scipy.signal.hilbert(x, axis=0)`: FFT of the
+ * whole length (any length), negative frequencies zeroed, positive ones doubled, inverse FFT.
+ * Two real channels share one complex FFT.
+ *
+ * @example
+ * const { re, im } = hilbert(rippleBand);
+ * const amplitude = envelope(rippleBand); // |analytic signal|
+ */
+export function hilbert<T extends FloatArray>(x: MatrixInput<T>): AnalyticSignal {
+  const { m } = signalIO(x);
+  const { rows: n, cols } = m;
+  const re = new Float64Array(n * cols);
+  const im = new Float64Array(n * cols);
+  const buf = new Float64Array(2 * n);
+  for (let a = 0; a < cols; a += 2) {
+    const b = a + 1 < cols ? a + 1 : -1;
+    for (let t = 0; t < n; t++) {
+      buf[2 * t] = m.data[t * cols + a];
+      buf[2 * t + 1] = b >= 0 ? m.data[t * cols + b] : 0;
+    }
+    fft(buf, n);
+    // Split the packed spectrum Z = A + iB into A and B with the Hilbert weights applied; each
+    // analytic signal is complex, so each takes its own inverse FFT.
+    const spec = analyticWeights(buf, n);
+    fft(spec.a, n, true);
+    for (let t = 0; t < n; t++) {
+      re[t * cols + a] = spec.a[2 * t] / n;
+      im[t * cols + a] = spec.a[2 * t + 1] / n;
+    }
+    if (b >= 0) {
+      fft(spec.b, n, true);
+      for (let t = 0; t < n; t++) {
+        re[t * cols + b] = spec.b[2 * t] / n;
+        im[t * cols + b] = spec.b[2 * t + 1] / n;
+      }
+    }
+  }
+  return { re, im, rows: n, cols };
+}
+
+/** From the FFT of a + ib (a, b real), the one-sided spectra 2·A⁺ and 2·B⁺ (scipy's weights). */
+function analyticWeights(z: Float64Array, n: number): { a: Float64Array; b: Float64Array } {
+  const A = new Float64Array(2 * n);
+  const B = new Float64Array(2 * n);
+  const weight = (k: number) => (k === 0 || (n % 2 === 0 && k === n / 2) ? 1 : k < n / 2 ? 2 : 0);
+  for (let k = 0; k < n; k++) {
+    const w = weight(k);
+    if (w === 0) continue;
+    const j = (n - k) % n;
+    const zr = z[2 * k], zi = z[2 * k + 1], cr = z[2 * j], ci = -z[2 * j + 1]; // conj(Z[n-k])
+    // A[k] = (Z[k] + conj Z[n−k]) / 2, B[k] = (Z[k] − conj Z[n−k]) / 2i
+    A[2 * k] = (w * (zr + cr)) / 2;
+    A[2 * k + 1] = (w * (zi + ci)) / 2;
+    B[2 * k] = (w * (zi - ci)) / 2;
+    B[2 * k + 1] = (-w * (zr - cr)) / 2;
+  }
+  return { a: A, b: B };
+}
+
+/** Instantaneous amplitude |hilbert(x)| per channel, the input's kind (float64 data). */
+export function envelope<T extends FloatArray>(x: T): Float64Array;
+export function envelope<T extends FloatArray>(x: MatrixInput<T>): Matrix<Float64Array>;
+export function envelope<T extends FloatArray>(x: MatrixInput<T>): Float64Array | Matrix<Float64Array> {
+  const h = hilbert(x);
+  const out = new Float64Array(h.re.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.hypot(h.re[i], h.im[i]);
+  return ArrayBuffer.isView(x) ? out : { data: out, rows: h.rows, cols: h.cols };
+}
+
+/** Instantaneous phase angle(hilbert(x)) in radians (−π, π], per channel. */
+export function instantaneousPhase<T extends FloatArray>(x: T): Float64Array;
+export function instantaneousPhase<T extends FloatArray>(x: MatrixInput<T>): Matrix<Float64Array>;
+export function instantaneousPhase<T extends FloatArray>(x: MatrixInput<T>): Float64Array | Matrix<Float64Array> {
+  const h = hilbert(x);
+  const out = new Float64Array(h.re.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.atan2(h.im[i], h.re[i]);
+  return ArrayBuffer.isView(x) ? out : { data: out, rows: h.rows, cols: h.cols };
+}

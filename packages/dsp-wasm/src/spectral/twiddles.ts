@@ -1,0 +1,26 @@
+const cache = new Map<number, { forward: Float64Array; inverse: Float64Array }>();
+
+/**
+ * Twiddle tables of the radix-2 kernel for size n: n/2 entries of [wr, wr, −wi, wi] with
+ * w_k = exp(−2πik/n) (forward) or its conjugate (inverse). Cached per size.
+ */
+export function fftTwiddles(n: number): { forward: Float64Array; inverse: Float64Array } {
+  let t = cache.get(n);
+  if (!t) {
+    const forward = new Float64Array(2 * n);
+    const inverse = new Float64Array(2 * n);
+    for (let k = 0; k < n / 2; k++) {
+      const a = (-2 * Math.PI * k) / n;
+      const wr = Math.cos(a), wi = Math.sin(a);
+      forward.set([wr, wr, -wi, wi], 4 * k);
+      inverse.set([wr, wr, wi, -wi], 4 * k);
+    }
+    t = { forward, inverse };
+    if (cache.size > 32) cache.clear();
+    cache.set(n, t);
+  }
+  return t;
+}
+
+export const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
+export const nextPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { ParameterError } from '@spyglass-wasm/core';
+import { FirFilter, cheby1, decimate, envelope, fft, firFilter, firwin, hilbert, iirnotch, instantaneousPhase, kaiserord, welch } from '../src/index.js';
+import { dftReference } from '../src/reference/dft.js';
+import v from './vectors/spectral.json';
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let w = 0;
+  for (let i = 0; i < a.length; i++) w = Math.max(w, Math.abs(a[i] - b[i]));
+  return w;
+}
+
+describe('fft', () => {
+  it('matches numpy for a non-power-of-two length (Bluestein) and the O(n²) DFT for many sizes', () => {
+    const z = Float64Array.from(v.fft12.x);
+    fft(z, 12);
+    expect(maxDiff(z, v.fft12.X)).toBeLessThan(1e-12);
+    for (const n of [1, 2, 3, 5, 8, 17, 64, 100, 257]) {
+      const x = Float64Array.from({ length: 2 * n }, (_, i) => Math.sin(i * 1.7) + (i % 3));
+      const ref = dftReference(x, n);
+      const y = x.slice();
+      fft(y, n);
+      expect(maxDiff(y, ref)).toBeLessThan(1e-9 * n);
+      fft(y, n, true);
+      expect(maxDiff(y.map((q) => q / n), x)).toBeLessThan(1e-12 * n);
+    }
+  });
+});
+
+describe('hilbert / envelope / phase (vs scipy.signal.hilbert)', () => {
+  it.each([['odd length', v.hilbert], ['even length', v.hilbert100]])('%s, 3 channels', (_n, c) => {
+    const h = hilbert({ data: Float64Array.from(c.x), rows: c.rows, cols: c.cols });
+    expect(maxDiff(h.re, c.re)).toBeLessThan(1e-12);
+    expect(maxDiff(h.im, c.im)).toBeLessThan(1e-12);
+    const env = envelope({ data: Float64Array.from(c.x), rows: c.rows, cols: c.cols });
+    expect(maxDiff(env.data, c.re.map((r, i) => Math.hypot(r, c.im[i])))).toBeLessThan(1e-12);
+    const ph = instantaneousPhase(Float64Array.from({ length: c.rows }, (_, r) => c.x[r * c.cols]));
+    expect(maxDiff(ph, Array.from({ length: c.rows }, (_, r) => Math.atan2(c.im[r * c.cols], c.re[r * c.cols])))).toBeLessThan(1e-12);
+  });
+});
+
+describe('FIR design', () => {
+  it.each(v.firwin.map((c) => [`${c.numtaps} taps ${JSON.stringify(c.cutoff)} ${JSON.stringify(c.opts)}`, c] as const))('firwin %s', (_n, c) => {
+    const taps = firwin(c.numtaps, c.cutoff, c.opts as never);
+    expect(maxDiff(taps, c.taps)).toBeLessThan(1e-13);
+  });
+  it('kaiserord matches scipy', () => {
+    for (const c of v.kaiserord) {
+      const r = kaiserord(c.ripple, c.width);
+      expect(r.numtaps).toBe(c.numtaps);
+      expect(r.beta).toBeCloseTo(c.beta, 12);
+    }
+  });
+  it('rejects bad designs', () => {
+    expect(() => firwin(30, 0.3, { pass_zero: false })).toThrow(/odd number/);
+    expect(() => firwin(31, 1.2)).toThrow(/'cutoff'/);
+    expect(() => firwin(31, [0.5, 0.2])).toThrow(/increasing/);
+    expect(() => kaiserord(5, 0.1)).toThrow(/'ripple'/);
+    expect(() => firFilter([1, 2], new Float64Array(4))).toThrow(/odd number of taps/);
+  });
+});
+
+describe('firFilter (FFT overlap-save) and FirFilter (streaming)', () => {
+  const x = Float64Array.from(v.hilbert.x);
+  const m = { data: x, rows: v.hilbert.rows, cols: v.hilbert.cols };
+  it("equals scipy's fftconvolve(mode='same') and the direct-sum reference", () => {
+    const y = firFilter(v.fftconvolve_same.taps, m);
+    expect(maxDiff(y.data, v.fftconvolve_same.y)).toBeLessThan(1e-12);
+    const r = firFilter(v.fftconvolve_same.taps, m, { backend: 'reference' });
+    expect(maxDiff(y.data, r.data)).toBeLessThan(1e-12);
+  });
+
+  it('decimates in the same pass, and long filters on long signals match the reference', () => {
+    const taps = firwin(301, 0.05);
+    const rows = 5000, cols = 5;
+    const d = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.001) * 10 + ((i * 31) % 7));
+    for (const q of [1, 7, 30]) {
+      const y = firFilter(taps, { data: d, rows, cols }, { decimate: q });
+      const r = firFilter(taps, { data: d, rows, cols }, { decimate: q, backend: 'reference' });
+      expect(y.rows).toBe(Math.ceil(rows / q));
+      expect(y.data).toBeInstanceOf(Float32Array);
+      expect(maxDiff(y.data, r.data)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('streams: any chunking, with decimation, equals one call', () => {
+    const taps = firwin(51, 0.1);
+    const rows = 700, cols = 3;
+    const d = Float64Array.from({ length: rows * cols }, (_, i) => Math.cos(i * 0.02) + (i % 5));
+    for (const q of [1, 4]) {
+      const whole = firFilter(taps, { data: d, rows, cols }, { decimate: q }).data;
+      for (const sizes of [[700], [1, 699], [10, 10, 300, 380], [25, 1, 1, 673]]) {
+        const f = new FirFilter<Float64Array>(taps, cols, { decimate: q });
+        const parts: number[] = [];
+        let r0 = 0;
+        for (const n of sizes) {
+          parts.push(...f.process({ data: d.subarray(r0 * cols, (r0 + n) * cols), rows: n, cols }).data);
+          r0 += n;
+        }
+        parts.push(...f.flush().data);
+        expect(maxDiff(parts, whole)).toBeLessThan(1e-12);
+      }
+    }
+  });
+});
+
+describe('decimate, cheby1, iirnotch (vs scipy)', () => {
+  const d = v.decimate;
+  const x = { data: Float64Array.from(d.x), rows: d.rows, cols: d.cols };
+  it('cheby1 sections', () => expect(maxDiff(cheby1(8, 0.05, 0.08), d['cheby1_8_0.08'])).toBeLessThan(1e-12));
+  it('iir zero-phase and causal', () => {
+    expect(maxDiff(decimate(x, 10).data, d.iir10)).toBeLessThan(1e-9);
+    expect(maxDiff(decimate(x, 10, { zeroPhase: false }).data, d.iir10_causal)).toBeLessThan(1e-9);
+  });
+  it('fir', () => expect(maxDiff(decimate(x, 5, { ftype: 'fir' }).data, d.fir5)).toBeLessThan(1e-12));
+  it('iirnotch', () => {
+    const n = iirnotch(60, 30, 30000);
+    expect(maxDiff(n.b, v.iirnotch.b)).toBeLessThan(1e-15);
+    expect(maxDiff(n.a, v.iirnotch.a)).toBeLessThan(1e-15);
+    expect(() => iirnotch(20000, 30, 30000)).toThrow(ParameterError);
+  });
+});
+
+describe('welch (vs scipy.signal.welch)', () => {
+  const w = v.welch;
+  const x = { data: Float64Array.from(w.x), rows: w.rows, cols: w.cols };
+  it('defaults (hann, density, mean)', () => {
+    const r = welch(x, { fs: 1000, nperseg: 256 });
+    expect(maxDiff(r.f, w.f)).toBeLessThan(1e-12);
+    expect(maxDiff(r.pxx, w.p)).toBeLessThan(1e-12);
+  });
+  it('hamming, linear detrend, spectrum scaling, median average, odd overlap', () => {
+    const r = welch(x, { fs: 1000, nperseg: 200, noverlap: 50, window: 'hamming', detrend: 'linear', scaling: 'spectrum', average: 'median' });
+    expect(maxDiff(r.f, w.f2)).toBeLessThan(1e-12);
+    expect(maxDiff(r.pxx, w.p2)).toBeLessThan(1e-12);
+  });
+  it('rejects bad parameters', () => {
+    expect(() => welch(x, { nperseg: 100, noverlap: 100 })).toThrow(/'noverlap'/);
+    expect(() => welch(x, { fs: 0 })).toThrow(/'fs'/);
+  });
+});
