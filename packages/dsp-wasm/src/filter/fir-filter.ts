@@ -1,13 +1,19 @@
-import { ParameterError, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { ParameterError, checkChoice, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { type Backend, checkBackend } from '../lib/backend.js';
 import { signalIO } from '../lib/signal-io.js';
 import { firApply } from './fir-engine.js';
+import { type PadType, padRows } from './pad.js';
 
 export interface FirFilterOptions {
   /** Remove the group delay (numtaps − 1)/2 so output n lines up with input n (default true). */
   zeroPhase?: boolean;
   /** Keep every q-th output sample, computed in the same pass (default 1). */
   decimate?: number;
+  /**
+   * What the signal is beyond its ends: 'zero' (default, as fftconvolve), or an extension like
+   * filtfilt's — 'odd' (no step at the edges, so no edge transients), 'even', 'constant'.
+   */
+  padtype?: 'zero' | PadType;
   backend?: Backend;
 }
 
@@ -35,11 +41,18 @@ export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: Matr
   const zeroPhase = options.zeroPhase ?? true;
   const h = checkTaps(taps, zeroPhase);
   const q = checkNumber('decimate', options.decimate ?? 1, { min: 1, integer: true });
+  const padtype = checkChoice('padtype', options.padtype ?? 'zero', ['zero', 'odd', 'even', 'constant'] as const);
   const { m, wrap } = signalIO(x);
   const count = Math.ceil(m.rows / q);
   const delay = zeroPhase ? (h.length - 1) / 2 : 0;
-  const y = firApply(h, delay, { x: m.data, rows: m.rows, cols: m.cols, first: 0, count, q }, checkBackend(options.backend));
-  return wrap(y, count);
+  const backend = checkBackend(options.backend);
+  if (padtype === 'zero') return wrap(firApply(h, delay, { x: m.data, rows: m.rows, cols: m.cols, first: 0, count, q }, backend), count);
+  // Extend both ends by the filter's reach, so every output sees extension instead of zeros.
+  const edge = h.length - 1;
+  if (m.rows <= edge) throw new ParameterError('x', `more than ${edge} samples (numtaps − 1) for padtype '${padtype}'`, `${m.rows} samples`);
+  const ext = new (m.data.constructor as { new (n: number): T })((m.rows + 2 * edge) * m.cols);
+  padRows(m.data, m.rows, m.cols, edge, padtype, ext);
+  return wrap(firApply(h, delay, { x: ext, rows: m.rows + 2 * edge, cols: m.cols, first: edge, count, q }, backend), count);
 }
 
 /**

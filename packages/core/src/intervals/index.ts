@@ -1,0 +1,9 @@
+export {
+  type Interval,
+  mergeIntervals,
+  unionIntervals,
+  intersectIntervals,
+  subtractIntervals,
+  removalWindows,
+  validIntervalsFromTimes,
+} from './intervals.js';

@@ -1,0 +1,1 @@
+export { detectLfpArtifacts, type ArtifactOptions, type ArtifactResult } from './detect-artifacts.js';

@@ -1,0 +1,71 @@
+import { ParameterError, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { firFilter } from '../filter/fir-filter.js';
+import { firwin, kaiserord } from '../filter/firwin.js';
+import { hilbert } from '../spectral/hilbert.js';
+import type { PadType } from '../filter/pad.js';
+
+/** Spyglass's standard LFP bands, Hz. */
+export const LFP_BANDS = {
+  theta: { band: [5, 11], transition: 1 },
+  ripple: { band: [150, 250], transition: 25 },
+} as const;
+
+export interface BandFilterOptions {
+  /** Sampling rate of the LFP, Hz. */
+  fs: number;
+  /** [low, high] Hz, or a named band ('theta' 5–11 Hz, 'ripple' 150–250 Hz). */
+  band: readonly [number, number] | keyof typeof LFP_BANDS;
+  /** Transition width on each side, Hz (default: theta 1, ripple 25, else 10% of the low edge). */
+  transition?: number;
+  /** Stopband attenuation, dB (default 60). */
+  attenuation?: number;
+  /** Signal beyond the ends (default 'odd': no edge transients to mistake for events). */
+  padtype?: 'zero' | PadType;
+}
+
+/**
+ * Zero-phase FIR band-pass taps (Kaiser window, length from kaiserord on the real rate), passing
+ * [low, high] with the given transition on each side.
+ */
+export function bandTaps(options: BandFilterOptions): Float64Array {
+  const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
+  const named = typeof options.band === 'string' ? LFP_BANDS[options.band] : undefined;
+  if (typeof options.band === 'string' && !named) throw new ParameterError('band', `[low, high] or one of ${Object.keys(LFP_BANDS).join(', ')}`, options.band);
+  const [lo, hi] = named ? named.band : (options.band as readonly [number, number]);
+  const tw = checkNumber('transition', options.transition ?? named?.transition ?? lo / 10, { min: 0, exclusiveMin: true });
+  if (!(lo - tw > 0 && hi + tw < fs / 2 && lo < hi)) {
+    throw new ParameterError('band', `0 < low − transition, low < high, high + transition < ${fs / 2} Hz`, options.band);
+  }
+  const { numtaps, beta } = kaiserord(options.attenuation ?? 60, tw / (fs / 2));
+  return firwin(numtaps | 1, [lo - tw / 2, hi + tw / 2], { window: ['kaiser', beta], pass_zero: false, fs });
+}
+
+/**
+ * Band-pass filters LFP (time × channels) with zero phase.
+ *
+ * @example
+ * const theta = bandFilter(lfp, { fs: 1000, band: 'theta' });
+ */
+export function bandFilter<T extends FloatArray>(lfp: MatrixInput<T>, options: BandFilterOptions): Matrix<T> {
+  return firFilter(bandTaps(options), lfp as Matrix<T>, { padtype: options.padtype ?? 'odd' });
+}
+
+/** A band's filtered signal with its Hilbert phase (radians) and power (amplitude²), all time × channels. */
+export interface BandAnalysis<T extends FloatArray> {
+  filtered: Matrix<T>;
+  phase: Matrix<Float64Array>;
+  power: Matrix<Float64Array>;
+}
+
+/** bandFilter, then the analytic signal's phase and power, as Spyglass's LFPBand. */
+export function bandAnalysis<T extends FloatArray>(lfp: MatrixInput<T>, options: BandFilterOptions): BandAnalysis<T> {
+  const filtered = bandFilter(lfp, options);
+  const h = hilbert(filtered);
+  const phase = new Float64Array(h.re.length);
+  const power = new Float64Array(h.re.length);
+  for (let i = 0; i < phase.length; i++) {
+    phase[i] = Math.atan2(h.im[i], h.re[i]);
+    power[i] = h.re[i] * h.re[i] + h.im[i] * h.im[i];
+  }
+  return { filtered, phase: { data: phase, rows: h.rows, cols: h.cols }, power: { data: power, rows: h.rows, cols: h.cols } };
+}

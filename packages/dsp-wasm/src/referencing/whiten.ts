@@ -1,0 +1,75 @@
+import { ParameterError, allocLike, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { signalIO } from '../lib/signal-io.js';
+import { symmetricEigen } from './symmetric-eigen.js';
+
+export interface WhitenOptions {
+  /** Regularisation added to the eigenvalues, relative to their mean (default 1e-8). */
+  epsilon?: number;
+  /** A whitening matrix to apply instead of computing one (channels × channels). */
+  W?: Float64Array;
+  /** Channel means to remove (default: computed). */
+  mean?: Float64Array;
+}
+
+/** A whitened group, and the matrix and means that whitened it (to apply to later chunks). */
+export interface Whitened<T extends FloatArray> {
+  y: Matrix<T>;
+  W: Float64Array;
+  mean: Float64Array;
+}
+
+/**
+ * ZCA whitening of a channel group (time × channels): y = (x − mean) · W with
+ * W = U · diag(1/√(λ + ε)) · Uᵀ from the channel covariance, so noise shared across channels is
+ * removed and each channel keeps its identity (as SpikeInterface's whiten and MountainSort).
+ *
+ * @example
+ * const { y, W, mean } = whiten(tetrode);
+ * const next = whiten(nextChunk, { W, mean }).y; // same transform on later data
+ */
+export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenOptions = {}): Whitened<T> {
+  const { m } = signalIO(x);
+  const n = m.cols;
+  const mean = options.mean ?? channelMeans(m);
+  if (mean.length !== n) throw new ParameterError('mean', `${n} channel means`, mean);
+  let W = options.W;
+  if (W) {
+    if (W.length !== n * n) throw new ParameterError('W', `a ${n} × ${n} matrix`, W);
+  } else {
+    if (m.rows < 2) throw new ParameterError('x', 'at least 2 samples to estimate a covariance', m.rows);
+    const cov = new Float64Array(n * n);
+    for (let r = 0; r < m.rows; r++)
+      for (let i = 0; i < n; i++) {
+        const xi = m.data[r * n + i] - mean[i];
+        for (let j = i; j < n; j++) cov[i * n + j] += xi * (m.data[r * n + j] - mean[j]);
+      }
+    for (let i = 0; i < n; i++)
+      for (let j = i; j < n; j++) cov[j * n + i] = cov[i * n + j] /= m.rows;
+    const { values, vectors } = symmetricEigen(cov, n);
+    const eps = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0 }) * (values.reduce((a, b) => a + b, 0) / n);
+    W = new Float64Array(n * n);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++) s += (vectors[i * n + k] * vectors[j * n + k]) / Math.sqrt(Math.max(values[k], 0) + eps);
+        W[i * n + j] = s;
+      }
+  }
+  const y = allocLike(m.data, m.rows, n);
+  const row = new Float64Array(n);
+  for (let r = 0; r < m.rows; r++) {
+    for (let i = 0; i < n; i++) row[i] = m.data[r * n + i] - mean[i];
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += row[i] * W[i * n + j];
+      y.data[r * n + j] = s;
+    }
+  }
+  return { y, W, mean };
+}
+
+function channelMeans(m: Matrix<FloatArray>): Float64Array {
+  const mean = new Float64Array(m.cols);
+  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) mean[c] += m.data[r * m.cols + c];
+  return mean.map((s) => s / m.rows);
+}
