@@ -1,0 +1,19 @@
+// Extracts the first ```js block of a package README and runs it with node from inside the
+// package folder (so `@spyglass-wasm/*` imports resolve to the built packages). Used by each
+// package's readme test: the README's first example must run.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export function runReadmeExample(packageDir) {
+  const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+  const match = readme.match(/```js\n([\s\S]*?)```/);
+  if (!match) throw new Error(`${packageDir}/README.md has no \`\`\`js example`);
+  const file = join(packageDir, `.readme-example-${process.pid}.mjs`);
+  writeFileSync(file, match[1]);
+  try {
+    return execFileSync(process.execPath, [file], { cwd: packageDir, encoding: 'utf8', timeout: 120_000 });
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
