@@ -1,0 +1,131 @@
+import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
+import { H5Reader } from '../read/h5-reader.js';
+import { type DynamicTable, readDynamicTable } from '../read/dynamic-table.js';
+import { type ElectricalSeriesInfo, ElectricalSeries, findElectricalSeries } from '../read/electrical-series.js';
+import { type ElectrodesTable, readElectrodes } from '../read/electrodes.js';
+import { type TimeIntervalsTable, readTimeIntervals } from '../read/intervals.js';
+import { type NwbMetadata, readMetadata } from '../read/metadata.js';
+import { type SpatialSeries, readSpatialSeries } from '../read/position.js';
+import { type UnitsTable, readUnits } from '../read/units.js';
+import { type OpenedH5, openH5 } from '../source/open-h5.js';
+import type { NwbSource } from '../source/nwb-source.js';
+
+/** A processing module and the typed objects in it. */
+export interface ProcessingModule {
+  name: string;
+  description?: string;
+  /** Child name -> neurodata_type (undefined for untyped groups/datasets). */
+  children: Record<string, string | undefined>;
+}
+
+/**
+ * An open NWB file. Metadata is read on open (a file that is not NWB fails here); everything else
+ * is read when asked, and sample data only by window.
+ *
+ * @example
+ * const nwb = await openNwb('session.nwb');
+ * const [raw] = nwb.electricalSeries();
+ * const window = nwb.series(raw.path).read({ rows: [0, 30000], scale: 'microvolts' });
+ * nwb.close();
+ */
+export class NwbFile {
+  readonly name: string;
+  readonly metadata: NwbMetadata;
+  private readonly r: H5Reader;
+  private readonly opened: OpenedH5;
+  private electrodesCache?: ElectrodesTable | null;
+
+  private constructor(opened: OpenedH5) {
+    this.opened = opened;
+    this.name = opened.name;
+    this.r = new H5Reader(opened.file, opened.name);
+    try {
+      this.metadata = readMetadata(this.r);
+    } catch (err) {
+      opened.close();
+      throw err;
+    }
+  }
+
+  static async open(source: NwbSource, options: { name?: string } = {}): Promise<NwbFile> {
+    return new NwbFile(await openH5(source, options));
+  }
+
+  /** The electrodes table (undefined when the file has none). */
+  electrodes(): ElectrodesTable | undefined {
+    if (this.electrodesCache === undefined) this.electrodesCache = readElectrodes(this.r) ?? null;
+    return this.electrodesCache ?? undefined;
+  }
+
+  /** Every ElectricalSeries in acquisition and processing (raw and LFP), described. */
+  electricalSeries(): ElectricalSeriesInfo[] {
+    return findElectricalSeries(this.r, this.electrodes()?.ids ?? []);
+  }
+
+  /** One ElectricalSeries for windowed reads, by HDF5 path (or name, when unique). */
+  series(pathOrName: string, options: { cacheChunks?: number } = {}): ElectricalSeries {
+    const all = this.electricalSeries();
+    const hit = all.filter((s) => s.path === pathOrName || s.path === `/${pathOrName}` || s.name === pathOrName);
+    if (hit.length !== 1) {
+      throw new ParameterError('series', `one of ${all.map((s) => s.path).join(', ') || '(no ElectricalSeries in the file)'}`, pathOrName);
+    }
+    return new ElectricalSeries(this.r, hit[0], options);
+  }
+
+  /** The Units table (undefined when absent). */
+  units(path = '/units'): UnitsTable | undefined {
+    return readUnits(this.r, path);
+  }
+
+  /** Every SpatialSeries (Position and friends). */
+  position(): SpatialSeries[] {
+    return readSpatialSeries(this.r);
+  }
+
+  /** Every TimeIntervals table (epochs, trials, ripple_times, …). */
+  intervals(): TimeIntervalsTable[] {
+    return readTimeIntervals(this.r);
+  }
+
+  /** The processing modules and what they hold. */
+  processingModules(): ProcessingModule[] {
+    return this.r.keys('/processing').map((name) => {
+      const path = `/processing/${name}`;
+      const children: Record<string, string | undefined> = {};
+      for (const k of this.r.keys(path)) children[k] = this.r.neurodataType(`${path}/${k}`);
+      return { name, description: this.r.attrString(path, 'description'), children };
+    });
+  }
+
+  /** Any DynamicTable by HDF5 path (extension types included). */
+  table(path: string): DynamicTable {
+    return readDynamicTable(this.r, path);
+  }
+
+  /** neurodata_type of any object (undefined when untyped or absent). */
+  typeOf(path: string): string | undefined {
+    return this.r.neurodataType(path);
+  }
+
+  /** Text of a string dataset or attribute (e.g. a provenance record). */
+  text(path: string): string | undefined {
+    const obj = this.r.find(path);
+    if (!obj) return undefined;
+    if (!this.r.isDataset(obj)) throw new NwbFormatError(this.name, path, 'a string dataset');
+    return this.r.optionalString(path);
+  }
+
+  /** Numeric dataset by path. */
+  numbers(path: string): Float64Array {
+    return this.r.numbers(path);
+  }
+
+  close(): void {
+    this.opened.close();
+  }
+}
+
+/** Opens an NWB file from a path (Node), bytes or a Blob. Throws NwbFormatError when it is not readable NWB. */
+export function openNwb(source: NwbSource, options: { name?: string } = {}): Promise<NwbFile> {
+  return NwbFile.open(source, options);
+}

@@ -1,0 +1,32 @@
+import type * as H5 from 'h5wasm';
+import { isNode } from '@spyglass-wasm/core';
+
+export type H5Module = typeof H5.default;
+export type { H5 };
+
+/** The slice of Emscripten's FS the package uses (bytes and Blobs live there while open). */
+export interface EmscriptenFS {
+  writeFile(path: string, data: Uint8Array): void;
+  readFile(path: string): Uint8Array;
+  unlink(path: string): void;
+}
+
+export interface H5Runtime {
+  h5: H5Module;
+  FS: EmscriptenFS;
+}
+
+let loading: Promise<H5Runtime> | undefined;
+
+/**
+ * h5wasm, loaded once: the Node build (reads the real filesystem, no copy into memory) under
+ * Node, the browser build elsewhere. A dynamic import keeps the Node build out of browser bundles.
+ */
+export function loadH5wasm(): Promise<H5Runtime> {
+  loading ??= (async () => {
+    const mod = (isNode ? await import(/* @vite-ignore */ 'h5wasm/node') : await import('h5wasm')) as unknown as typeof H5;
+    await mod.default.ready;
+    return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS };
+  })();
+  return loading;
+}

@@ -1,0 +1,71 @@
+import { NwbFormatError, isNode } from '@spyglass-wasm/core';
+import { type H5, type H5Module, loadH5wasm } from '../h5/h5wasm.js';
+import { checkHdf5Header } from '../h5/hdf5-signature.js';
+import { type NwbSource, sourceName } from './nwb-source.js';
+
+/** An HDF5 file opened for reading, and how to release it. */
+export interface OpenedH5 {
+  file: H5.File;
+  name: string;
+  close(): void;
+}
+
+let counter = 0;
+
+/**
+ * Opens a source with h5wasm after checking its HDF5 header: paths are read in place from the
+ * real filesystem (Node); bytes and Blobs are placed in h5wasm's in-memory filesystem.
+ */
+export async function openH5(source: NwbSource, options: { name?: string } = {}): Promise<OpenedH5> {
+  const name = sourceName(source, options.name);
+  const { h5, FS } = await loadH5wasm();
+  if (typeof source === 'string') {
+    if (!isNode) throw new NwbFormatError(name, '/', 'bytes, a Blob or a URL in a browser (a path needs Node)');
+    const { openSync, readSync, fstatSync, closeSync } = await import(/* @vite-ignore */ 'node:fs');
+    let fd: number;
+    try {
+      fd = openSync(source, 'r');
+    } catch (err) {
+      throw new NwbFormatError(name, '/', `a readable file (${(err as Error).message})`, err);
+    }
+    try {
+      const head = new Uint8Array(4096);
+      const n = readSync(fd, head, 0, head.length, 0);
+      checkHdf5Header(name, head.subarray(0, n), fstatSync(fd).size);
+    } finally {
+      closeSync(fd);
+    }
+    return wrapOpen(h5, source, name, () => {});
+  }
+  const bytes =
+    source instanceof Uint8Array ? source : source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(await (source as Blob).arrayBuffer());
+  checkHdf5Header(name, bytes.subarray(0, 4096), bytes.length);
+  const fsPath = `/spyglass-${Date.now()}-${counter++}.nwb`;
+  FS.writeFile(fsPath, bytes);
+  return wrapOpen(h5, fsPath, name, () => FS.unlink(fsPath));
+}
+
+function wrapOpen(h5: H5Module, path: string, name: string, release: () => void): OpenedH5 {
+  let file: H5.File;
+  try {
+    file = new h5.File(path, 'r');
+  } catch (err) {
+    release();
+    throw new NwbFormatError(name, '/', 'an HDF5 file h5wasm can open', err);
+  }
+  if (!file.file_id || Number(file.file_id) < 0) {
+    release();
+    throw new NwbFormatError(name, '/', 'an HDF5 file h5wasm can open');
+  }
+  let closed = false;
+  return {
+    file,
+    name,
+    close() {
+      if (closed) return;
+      closed = true;
+      file.close();
+      release();
+    },
+  };
+}
