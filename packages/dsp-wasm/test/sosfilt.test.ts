@@ -38,6 +38,17 @@ describe('sosfilt / sosfilt_zi / sosfiltfilt vs scipy', () => {
     expectClose(sosfiltfilt(v.sos_lp, ch0), v.sosfiltfilt_lp, 1e-9 * rms);
   });
 
+  it('writes into a given out array, also in place', () => {
+    const out = new Float64Array(v.rows * v.cols);
+    const y = sosfiltfilt(v.sos, x(), { out });
+    expect(y.data).toBe(out);
+    expectClose(out, v.sosfiltfilt, 1e-9 * rms);
+    const inPlace = x();
+    sosfiltfilt(v.sos, inPlace, { out: inPlace.data });
+    expectClose(inPlace.data, v.sosfiltfilt, 1e-9 * rms);
+    expect(() => sosfiltfilt(v.sos, x(), { out: new Float32Array(v.rows * v.cols) })).toThrow(/'out'/);
+  });
+
   it('float32 input gives float32 output within 1e-4 of the signal RMS', () => {
     const y = sosfiltfilt(v.sos, { data: Float32Array.from(v.x), rows: v.rows, cols: v.cols });
     expect(y.data).toBeInstanceOf(Float32Array);

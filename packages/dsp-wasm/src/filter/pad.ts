@@ -29,3 +29,36 @@ export function padRows(x: FloatArray, rows: number, cols: number, edge: number,
     }
   }
 }
+
+/**
+ * Writes rows [r0, r1) of the extended signal (x with `edge` rows of extension on each side) into
+ * `out` starting at out row 0: the same values padRows writes, a block at a time, so a caller can
+ * fill and filter one cache-sized block before the next.
+ */
+export function fillExtendedRows(
+  x: FloatArray,
+  rows: number,
+  cols: number,
+  edge: number,
+  type: PadType | null,
+  out: FloatArray,
+  r0: number,
+  r1: number,
+): void {
+  // Rows inside x: one bulk copy.
+  const lo = Math.max(r0, edge), hi = Math.min(r1, edge + rows);
+  if (hi > lo) out.set(x.subarray((lo - edge) * cols, (hi - edge) * cols), (lo - r0) * cols);
+  for (let e = r0; e < r1; e++) {
+    const i = e - edge; // row of x, or outside it
+    if (i >= 0 && i < rows) continue;
+    const o = (e - r0) * cols;
+    const left = i < 0;
+    const k = left ? -i : i - (rows - 1); // distance from the edge row
+    const mirror = left ? k : rows - 1 - k;
+    const end = left ? 0 : rows - 1;
+    for (let c = 0; c < cols; c++) {
+      const a = x[end * cols + c];
+      out[o + c] = type === 'odd' ? 2 * a - x[mirror * cols + c] : type === 'even' ? x[mirror * cols + c] : a;
+    }
+  }
+}

@@ -12,8 +12,8 @@ export interface SosSession<T extends FloatArray> {
   setState(zi: ArrayLike<number>): void;
   /** The state as zf (nsec × cols × 2). */
   getState(): Float64Array;
-  /** One pass over all rows, forward or backward. */
-  filter(reverse: boolean): void;
+  /** One pass over all rows (or rows [r0, r1)), forward or backward, continuing from the state. */
+  filter(reverse: boolean, r0?: number, r1?: number): void;
 }
 
 /**
@@ -38,7 +38,7 @@ export function withSosSession<T extends FloatArray, R>(
   const stride = paddedCols(cols, lanesOf(precision));
   const nState = nsec * 2 * stride;
   const StateArray = precision === 'float32' ? Float32Array : Float64Array;
-  const session = (data: T, state: Float64Array | Float32Array, filter: (reverse: boolean) => void): SosSession<T> => ({
+  const session = (data: T, state: Float64Array | Float32Array, filter: (reverse: boolean, r0?: number, r1?: number) => void): SosSession<T> => ({
     data,
     setState: (zi) => ziToState(zi, nsec, cols, stride, state),
     getState: () => stateToZi(state, nsec, cols, stride),
@@ -47,7 +47,11 @@ export function withSosSession<T extends FloatArray, R>(
   if (backend === 'reference') {
     const data = new (like.constructor as { new (n: number): T })(rows * cols);
     const state = new StateArray(nState);
-    return fn(session(data, state, (reverse) => sosfiltReference(sos, data, rows, cols, state, stride, reverse, precision === 'float32')));
+    return fn(
+      session(data, state, (reverse, r0 = 0, r1 = rows) =>
+        sosfiltReference(sos, data.subarray(r0 * cols, r1 * cols), r1 - r0, cols, state, stride, reverse, precision === 'float32'),
+      ),
+    );
   }
   const { exports, heap } = dspKernels.get();
   const run =
@@ -60,6 +64,7 @@ export function withSosSession<T extends FloatArray, R>(
     const state = precision === 'float32' ? heap.f32(pState, nState) : heap.f64(pState, nState);
     state.fill(0);
     const data = heap.viewLike(like, pData, rows * cols);
-    return fn(session(data, state, (reverse) => run(pCoef, nsec, pData, rows, cols, pState, reverse ? 1 : 0)));
+    const bytes = like.BYTES_PER_ELEMENT;
+    return fn(session(data, state, (reverse, r0 = 0, r1 = rows) => run(pCoef, nsec, pData + r0 * cols * bytes, r1 - r0, cols, pState, reverse ? 1 : 0)));
   });
 }

@@ -1,11 +1,14 @@
 import { ParameterError, checkChoice, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { type Backend, checkBackend } from '../lib/backend.js';
 import { signalIO } from '../lib/signal-io.js';
-import { type PadType, padRows } from './pad.js';
+import { type PadType, fillExtendedRows } from './pad.js';
 import { type Precision, checkSos } from './sos.js';
 import { checkPrecision } from './precision.js';
 import { withSosSession } from './sos-session.js';
 import { sosfilt_zi, ziForChannels } from './sosfilt-zi.js';
+
+/** Rows per block are chosen so one block (256 KiB) stays in L2. */
+const BLOCK_BYTES = 1 << 18;
 
 export interface SosfiltfiltOptions {
   /** Extension at both ends: 'odd' (default), 'even', 'constant', or null for none. */
@@ -15,6 +18,11 @@ export interface SosfiltfiltOptions {
   backend?: Backend;
   /** Arithmetic: 'float64' (default, as scipy) or 'float32' (Float32Array data only; faster). */
   precision?: Precision;
+  /**
+   * Where to write the result (same dtype and size as x; may be x's own array, in place).
+   * Saves allocating a fresh array, which for long recordings costs as much as the filtering.
+   */
+  out?: FloatArray;
 }
 
 /**
@@ -50,13 +58,27 @@ export function sosfiltfilt<T extends FloatArray>(sos: ArrayLike<number>, x: Mat
   const { rows, cols } = m;
   const n = rows + 2 * edge;
   const zi = sosfilt_zi(sos);
+  const out = (options.out ?? new (m.data.constructor as { new (k: number): T })(rows * cols)) as T;
+  if (out.constructor !== m.data.constructor || out.length < rows * cols) {
+    throw new ParameterError('out', `a ${m.data.constructor.name} of at least ${rows * cols} values`, options.out);
+  }
+  // Blocks small enough to stay in cache: each is filled and filtered forward while hot, and on the
+  // way back filtered backward and copied out while hot, so the data crosses memory about twice.
+  const block = Math.max(16, Math.floor(BLOCK_BYTES / (cols * m.data.BYTES_PER_ELEMENT)));
   return withSosSession(backend, checkPrecision(options.precision), m.data, sos, n, cols, (s) => {
-    if (padtype === null) s.data.set(m.data.subarray(0, rows * cols));
-    else padRows(m.data, rows, cols, edge, padtype, s.data);
-    s.setState(ziForChannels(zi, s.data.subarray(0, cols)));
-    s.filter(false);
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const r1 = Math.min(n, r0 + block);
+      fillExtendedRows(m.data, rows, cols, edge, padtype, s.data.subarray(r0 * cols, r1 * cols), r0, r1);
+      if (r0 === 0) s.setState(ziForChannels(zi, s.data.subarray(0, cols)));
+      s.filter(false, r0, r1);
+    }
     s.setState(ziForChannels(zi, s.data.subarray((n - 1) * cols, n * cols)));
-    s.filter(true);
-    return wrap(s.data.slice(edge * cols, (edge + rows) * cols) as T, rows);
+    for (let r1 = n; r1 > 0; r1 -= block) {
+      const r0 = Math.max(0, r1 - block);
+      s.filter(true, r0, r1);
+      const lo = Math.max(r0, edge), hi = Math.min(r1, edge + rows);
+      if (hi > lo) out.set(s.data.subarray(lo * cols, hi * cols), (lo - edge) * cols);
+    }
+    return wrap(out, rows);
   });
 }
