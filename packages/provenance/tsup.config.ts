@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig(packageBuild());
+// canonicalize ships ESM only: bundle it so the CJS build works too.
+export default defineConfig(packageBuild({ noExternal: ['canonicalize'] }));

@@ -1,0 +1,47 @@
+import { ParameterError } from '@spyglass-wasm/core';
+
+/**
+ * Named parameter sets per step, as Spyglass's parameter tables hold them. 'default' carries
+ * Spyglass's defaults: LFP 0–400 Hz FIR decimated to 1 kHz; theta 5–11 Hz; ripple 150–250 Hz with
+ * Kay's detector; sorting 600–6000 Hz on tetrodes.
+ */
+export const PARAMETER_SETS: Record<string, Record<string, Record<string, unknown>>> = {
+  lfp: {
+    default: { targetFs: 1000, passband: 400, stopband: 425, attenuation: 120 },
+  },
+  'lfp-band': {
+    default: { band: [5, 11], transition: 1, attenuation: 60 },
+    theta: { band: [5, 11], transition: 1, attenuation: 60 },
+    ripple: { band: [150, 250], transition: 25, attenuation: 60 },
+  },
+  ripples: {
+    default: { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0 },
+    kay: { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0 },
+    karlsson: { detector: 'karlsson', band: [150, 250], transition: 25, zscoreThreshold: 3, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0 },
+  },
+  sort: {
+    default: { band: [600, 6000], geometry: 'tetrode', detectThreshold: 5, sorter: 'default' },
+  },
+  curate: { default: {} },
+  marks: { default: { band: [600, 6000], markThreshold: 100 } },
+  linearize: { default: {} },
+  decode: { default: { placeBinSize: 2, movementVar: 6, stateTransition: 'random-walk' } },
+};
+
+/**
+ * The parameters of a named set merged with explicit overrides: a set name (`'kay'`) or
+ * a parameter object; unknown set names are an error naming the step.
+ *
+ * @example
+ * resolveParams('ripples', 'karlsson', { zscoreThreshold: 2.5 });
+ */
+export function resolveParams(step: string, set: string | Record<string, unknown> = 'default', overrides: Record<string, unknown> = {}): { name?: string; params: Record<string, unknown> } {
+  const sets = PARAMETER_SETS[step] ?? { default: {} };
+  if (typeof set === 'string') {
+    const base = sets[set];
+    if (!base) throw new ParameterError(`${step} parameter set`, `one of ${Object.keys(sets).join(', ')}`, set);
+    const changed = Object.keys(overrides).length > 0;
+    return { name: changed ? undefined : set, params: { ...base, ...overrides } };
+  }
+  return { params: { ...(sets.default ?? {}), ...set, ...overrides } };
+}

@@ -1,0 +1,41 @@
+import { Store } from './store.js';
+
+export interface OpenStoreOptions {
+  /**
+   * `postgres://…` for a shared PostgreSQL store; a folder, `idb://name` or `memory://` for the
+   * embedded PGlite store. Default: `$SPYGLASS_STORE`, else `<cwd>/.spyglass`.
+   */
+  store?: string;
+  cwd?: string;
+  env?: Record<string, string | undefined>;
+  /** Folder for result files; default `<folder>/results` (embedded) or `<cwd>/.spyglass/results`. */
+  resultsDir?: string;
+}
+
+/**
+ * Opens (creating and migrating as needed) the store the options name.
+ *
+ * @example
+ * const store = await openStore({ store: 'postgres://lab-db/spyglass' });
+ */
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  const cwd = options.cwd ?? (typeof process !== 'undefined' ? process.cwd() : '.');
+  const env = options.env ?? (typeof process !== 'undefined' ? process.env : {});
+  const spec = options.store ?? env.SPYGLASS_STORE ?? joinPath(cwd, '.spyglass');
+  if (/^postgres(ql)?:\/\//.test(spec)) {
+    const { postgresSql } = await import('./postgres-sql.js');
+    const resultsDir = options.resultsDir ?? env.SPYGLASS_RESULTS ?? joinPath(cwd, '.spyglass', 'results');
+    return Store.open(await postgresSql(spec), resultsDir, spec.replace(/:[^:@/]*@/, ':***@'));
+  }
+  const { pgliteSql } = await import('./pglite-sql.js');
+  if (spec.startsWith('idb://') || spec.startsWith('memory://')) {
+    return Store.open(await pgliteSql(spec), options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'), spec);
+  }
+  const { mkdir } = await import('node:fs/promises');
+  const dir = isAbsolute(spec) ? spec : joinPath(cwd, spec);
+  await mkdir(joinPath(dir, 'db'), { recursive: true });
+  return Store.open(await pgliteSql(joinPath(dir, 'db')), options.resultsDir ?? joinPath(dir, 'results'), dir);
+}
+
+const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+const joinPath = (...parts: string[]): string => parts.join('/').replace(/\/+/g, '/');

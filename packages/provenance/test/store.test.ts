@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore, type Store, type Activity, migrate, MIGRATIONS } from '../src/index.js';
+import { startPgServer, type PgServer } from './pg-server.js';
+
+const activity = (key: string, inputs: Record<string, string>): Activity => ({
+  key, step: 'lfp', version: { package: 'p', packageVersion: '1', wasm: {} }, params: { a: 1 }, paramsHash: 'h',
+  inputs, outputs: [`result:${key}`], startedAt: new Date(0).toISOString(), endedAt: new Date(1).toISOString(),
+  agent: 'test', runtime: { platform: 'linux', runtime: 'node' },
+});
+
+function storeSuite(name: string, open: () => Promise<Store>) {
+  describe(name, () => {
+    let store: Store;
+    beforeAll(async () => (store = await open()));
+    afterAll(async () => store?.close());
+
+    it('migrates idempotently and records the schema version', async () => {
+      expect(await migrate(store.sql)).toBe(MIGRATIONS.at(-1)!.version);
+      const rows = await store.sql.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((m) => m.version));
+    });
+
+    it('commits results with lineage and invalidates downstream transitively', async () => {
+      await store.commitResult([{ id: 'file:x', kind: 'file', label: 'x.nwb', checksum: 'x' }], activity('k1', { raw: 'file:x' }),
+        { key: 'k1', step: 'lfp', file: 'k1.nwb', checksum: 'c1', summary: { n: 1 } });
+      await store.commitResult([], activity('k2', { lfp: 'result:k1' }), { key: 'k2', step: 'ripples', file: 'k2.nwb', checksum: 'c2', summary: {} });
+      await store.commitResult([], activity('k3', { other: 'file:y' }), { key: 'k3', step: 'lfp', file: 'k3.nwb', checksum: 'c3', summary: {} });
+      const r2 = await store.getResult('k2');
+      expect(r2?.activity.inputs).toEqual({ lfp: 'result:k1' });
+      expect(r2?.status).toBe('valid');
+      expect((await store.lineage('k2')).map((r) => r.key)).toEqual(['k1', 'k2']);
+      expect((await store.invalidate('file:x')).sort()).toEqual(['k1', 'k2']);
+      expect((await store.getResult('k2'))?.status).toBe('invalid');
+      expect((await store.getResult('k3'))?.status).toBe('valid');
+    });
+
+    it('leases jobs: a lost lease cannot complete, an expired lease is taken again, errors are kept', async () => {
+      const id = await store.enqueue({ step: 'x', inputs: {} }, { maxAttempts: 2 });
+      const a = (await store.claim('A', 1))!;
+      expect(a.id).toBe(id);
+      await new Promise((r) => setTimeout(r, 20));
+      const b = (await store.claim('B', 60_000))!;
+      expect(b.id).toBe(id);
+      expect(b.attempts).toBe(2);
+      expect(await store.heartbeat(a, 1000)).toBe(false);
+      expect(await store.complete(a, 'A')).toBe(false);
+      expect(await store.complete(b, 'B')).toBe(true);
+      expect(await store.complete(b, 'B')).toBe(false);
+      const id2 = await store.enqueue({ step: 'y', inputs: {} }, { maxAttempts: 1 });
+      const c = (await store.claim('C', 60_000))!;
+      expect(c.id).toBe(id2);
+      await store.fail(c, 'boom: bad input');
+      const jobs = await store.jobs();
+      expect(jobs.find((j) => j.id === id)).toMatchObject({ status: 'done', completedBy: 'B', result: 'B' });
+      expect(jobs.find((j) => j.id === id2)).toMatchObject({ status: 'failed', error: 'boom: bad input' });
+      expect(await store.claim('D', 1000)).toBeUndefined();
+    });
+  });
+}
+
+storeSuite('PGlite store', () => openStore({ store: 'memory://' }));
+
+let server: PgServer | undefined;
+afterAll(() => server?.stop());
+storeSuite('PostgreSQL store', async () => {
+  server = await startPgServer();
+  return openStore({ store: server.url });
+});
