@@ -5,7 +5,6 @@ import {
   bandAnalysis,
   bandFilter,
   commonReference,
-  detectEvents,
   detectLfpArtifacts,
   gaussianFilter1d,
   karlssonRippleDetector,
@@ -158,21 +157,6 @@ describe('bands and ripple detection', () => {
     const events = kayRippleDetector(ripple, { fs: 1000, speed });
     expect(events.map((e) => truth.find((t) => Math.abs(t - e.peak) < 0.015))).toEqual([2.5, 12.0, 15.5]);
     expect(() => kayRippleDetector(ripple, { fs: 1000, speed: new Float64Array(3) })).toThrow(/'speed'/);
-  });
-
-  it('a NaN row splits the trace instead of poisoning it', () => {
-    const d = s.data.slice();
-    d.fill(NaN, 5000 * 4, 5001 * 4);
-    const events = kayRippleDetector(bandFilter({ data: d.map((q) => (Number.isNaN(q) ? 0 : q)), rows: s.rows, cols: 4 }, { fs: 1000, band: 'ripple' }), { fs: 1000 });
-    expect(events.length).toBe(truth.length);
-  });
-
-  it('the shared core applies threshold, extension to the mean and minimum duration', () => {
-    const z = Float64Array.from([-1, 0.5, 1, 2.5, 1, 0.2, -0.5, 0.1, 3, -1]);
-    const t = Float64Array.from(z, (_, i) => i * 0.01);
-    expect(detectEvents(z, t, { minimumDuration: 0.03 }).map((e) => [e.start, e.peak, e.end])).toEqual([[0.01, 0.03, 0.05]]);
-    expect(detectEvents(z, t, { minimumDuration: 0 }).length).toBe(2);
-    expect(detectEvents(z, t, { minimumDuration: 0, closeEventThreshold: 0.05 }).length).toBe(1);
   });
 
   it('multiunit HSE detector finds synchronous bursts in spike counts', () => {

@@ -10,7 +10,7 @@ import {
   type Interval,
   type MatrixInput,
 } from '@spyglass-wasm/core';
-import { sampleTimes } from '../events/ripple-detectors.js';
+import { sampleTimes } from '../events/blocks.js';
 import { median } from '../lib/median.js';
 
 export interface ArtifactOptions {
@@ -33,9 +33,9 @@ export interface ArtifactOptions {
   localWindowMs?: number;
   /** difference: data is referenced (3-sample change window instead of 15). */
   referenced?: boolean;
-  /** mad: |x − median| / MAD above this (default 6). */
+  /** mad: |x − median| / (1.4826·MAD) above this (default 6), per channel. */
   madThreshold?: number;
-  /** mad: fraction of channels that must cross it (default 0.1). */
+  /** mad: the fraction of channels crossing it must exceed this (default 0.1). */
   proportionAboveMad?: number;
   /** Width of the window removed around each artifact sample, ms (default 10). */
   removalWindowMs?: number;
@@ -111,20 +111,22 @@ function differenceFrames(m: { data: FloatArray; rows: number; cols: number }, o
 function madFrames(m: { data: FloatArray; rows: number; cols: number }, o: ArtifactOptions): Int32Array {
   const { data, rows, cols } = m;
   const thr = checkNumber('madThreshold', o.madThreshold ?? 6, { min: 0, exclusiveMin: true });
-  const need = Math.ceil(proportion('proportionAboveMad', o.proportionAboveMad, 0.1) * cols);
-  const med = new Float64Array(cols), mad = new Float64Array(cols);
-  const col = new Float64Array(rows);
+  const p = checkNumber('proportionAboveMad', o.proportionAboveMad ?? 0.1, { min: 0, max: 1 });
+  // scipy.stats.median_abs_deviation(scale='normal', nan_policy='omit'): the MAD in units of a Gaussian σ
+  const med = new Float64Array(cols), sigma = new Float64Array(cols);
+  const col: number[] = [];
   for (let c = 0; c < cols; c++) {
-    for (let r = 0; r < rows; r++) col[r] = data[r * cols + c];
+    col.length = 0;
+    for (let r = 0; r < rows; r++) if (!Number.isNaN(data[r * cols + c])) col.push(data[r * cols + c]);
     med[c] = median(col);
-    for (let r = 0; r < rows; r++) col[r] = Math.abs(col[r] - med[c]);
-    mad[c] = median(col);
+    sigma[c] = median(col.map((v) => Math.abs(v - med[c]))) / 0.6744897501960817;
   }
   const out: number[] = [];
   for (let t = 0; t < rows; t++) {
     let count = 0;
-    for (let c = 0; c < cols; c++) if (Math.abs(data[t * cols + c] - med[c]) / mad[c] > thr) count++;
-    if (count >= need) out.push(t);
+    for (let c = 0; c < cols; c++) if (Math.abs(data[t * cols + c] - med[c]) / sigma[c] > thr) count++;
+    // Spyglass: the fraction of channels above the threshold must exceed the proportion
+    if (count / cols > p) out.push(t);
   }
   return Int32Array.from(out);
 }

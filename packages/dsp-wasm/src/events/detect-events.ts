@@ -1,10 +1,89 @@
 import { ParameterError, checkChoice, checkNumber } from '@spyglass-wasm/core';
-import { type Segment, trueSegments } from './segments.js';
+import { type Block, minimumSampleCount, validBlocks } from './blocks.js';
+import { type SampleRange, thresholdBlocks } from './threshold.js';
+import { zscore } from './zscore.js';
 
+/**
+ * Which speeds must be at or below the threshold: 'endpoints' (the event's first and last sample,
+ * ripple_detection's exclude_movement and Spyglass's default), 'all' samples, or the 'mean'.
+ */
 export type SpeedRule = 'endpoints' | 'all' | 'mean';
 
-/** Whether an event spanning samples [first, last] passes the speed gate. */
-export function isImmobile(speed: ArrayLike<number>, first: number, last: number, threshold: number, rule: SpeedRule): boolean {
+/** One detected event, in the session's time base (seconds). */
+export interface DetectedEvent {
+  start: number;
+  peak: number;
+  end: number;
+  /** end − start (times of the first and last sample). */
+  duration: number;
+  /** Sample indices of the first and last sample. */
+  startIndex: number;
+  endIndex: number;
+  /** Largest and mean z-score in the event. */
+  maxZscore: number;
+  meanZscore: number;
+  /** Mean speed during the event (NaN without speed). */
+  meanSpeed: number;
+}
+
+/** The selection rules every detector shares (defaults: Spyglass's ripple defaults). */
+export interface EventThresholds {
+  /** z-score the trace must reach and hold for minimumDuration (default 2). */
+  zscoreThreshold?: number;
+  /**
+   * Seconds the trace must stay at or above the threshold (default 0.015), counted in samples as
+   * round(minimumDuration / median step); the event is then extended to the mean crossings.
+   */
+  minimumDuration?: number;
+  /** Speed (cm/s) per sample, aligned with the trace; NaN marks the sample missing. */
+  speed?: ArrayLike<number>;
+  /** Default 4 cm/s; a sample is still when speed ≤ threshold. */
+  speedThreshold?: number;
+  speedRule?: SpeedRule;
+  /** Events starting less than this many seconds after the last kept event's end are dropped (default 0). */
+  closeEventThreshold?: number;
+  /** Samples the mean and std come from (default: all valid samples). */
+  normalizationMask?: ArrayLike<boolean>;
+}
+
+interface Settings {
+  threshold: number;
+  minimumDuration: number;
+  speedThreshold: number;
+  close: number;
+  rule: SpeedRule;
+}
+
+export function eventSettings(o: EventThresholds): Settings {
+  return {
+    threshold: checkNumber('zscoreThreshold', o.zscoreThreshold ?? 2, { min: 0 }),
+    minimumDuration: checkNumber('minimumDuration', o.minimumDuration ?? 0.015, { min: 0 }),
+    speedThreshold: checkNumber('speedThreshold', o.speedThreshold ?? 4, { min: 0 }),
+    close: checkNumber('closeEventThreshold', o.closeEventThreshold ?? 0, { min: 0 }),
+    rule: checkChoice('speedRule', o.speedRule ?? 'endpoints', ['endpoints', 'all', 'mean'] as const),
+  };
+}
+
+/** Checks lengths and returns which samples are usable: finite trace value(s) and finite speed. */
+export function validSamples(n: number, o: EventThresholds, finite: (i: number) => boolean): Uint8Array {
+  if (o.speed && o.speed.length !== n) throw new ParameterError('speed', `one speed per sample (${n})`, `${o.speed.length} values`);
+  if (o.normalizationMask && o.normalizationMask.length !== n) {
+    throw new ParameterError('normalizationMask', `one flag per sample (${n})`, `${o.normalizationMask.length} flags`);
+  }
+  const valid = new Uint8Array(n);
+  for (let i = 0; i < n; i++) valid[i] = finite(i) && (!o.speed || Number.isFinite(o.speed[i])) ? 1 : 0;
+  return valid;
+}
+
+/** z-score over the valid samples (and the normalization mask), NaN elsewhere. */
+export function normalize(trace: ArrayLike<number>, valid: Uint8Array, o: EventThresholds): Float64Array {
+  const mask = Array.from(valid, (v, i) => v === 1 && (!o.normalizationMask || !!o.normalizationMask[i]));
+  const z = zscore(trace, mask);
+  for (let i = 0; i < z.length; i++) if (!valid[i]) z[i] = NaN;
+  return z;
+}
+
+function isStill(speed: ArrayLike<number>, first: number, last: number, threshold: number, rule: SpeedRule): boolean {
   if (rule === 'endpoints') return speed[first] <= threshold && speed[last] <= threshold;
   let sum = 0;
   for (let i = first; i <= last; i++) {
@@ -14,85 +93,56 @@ export function isImmobile(speed: ArrayLike<number>, first: number, last: number
   return rule === 'all' || sum / (last - first + 1) <= threshold;
 }
 
-/** One detected event, in the session's time base. */
-export interface DetectedEvent {
-  start: number;
-  peak: number;
-  end: number;
-  duration: number;
-  /** Largest z-score in the event. */
-  maxZscore: number;
-  meanZscore: number;
-  /** Mean speed during the event (NaN without speed). */
-  meanSpeed: number;
-}
-
-export interface EventThresholds {
-  /** z-score an event must reach (default 2). */
-  zscoreThreshold?: number;
-  /** Shortest event kept, seconds, measured between the mean crossings (default 0.015). */
-  minimumDuration?: number;
-  /** Speed (cm/s) per sample, aligned with the trace; events with any faster sample are dropped. */
-  speed?: ArrayLike<number>;
-  /** Default 4 cm/s. */
-  speedThreshold?: number;
-  /**
-   * Which speeds must be at or below the threshold: 'endpoints' (at the event's first and last
-   * sample, ripple_detection's default), 'all' samples, or the 'mean' over the event.
-   */
-  speedRule?: SpeedRule;
-  /** Events starting within this many seconds of the previous one's end are dropped (default 0). */
-  closeEventThreshold?: number;
+/**
+ * The steps after thresholding that every detector shares: speed gate, then dropping events that
+ * start within closeEventThreshold of the last kept one (a gap equal to it is kept), then the
+ * statistics of each event on `z`.
+ */
+export function finishEvents(candidates: SampleRange[], z: ArrayLike<number>, time: ArrayLike<number>, s: Settings, speed?: ArrayLike<number>): DetectedEvent[] {
+  const still = speed ? candidates.filter(([a, b]) => isStill(speed, a, b, s.speedThreshold, s.rule)) : candidates;
+  const kept: SampleRange[] = [];
+  for (const c of still) {
+    const last = kept[kept.length - 1];
+    const gap = last ? time[c[0]] - time[last[1]] : Infinity;
+    if (!last || !(gap < s.close) || Math.abs(gap - s.close) <= 1e-9 * s.close) kept.push(c);
+  }
+  return kept.map(([a, b]) => {
+    let max = -Infinity, argmax = a, sum = 0, sumSpeed = 0;
+    for (let i = a; i <= b; i++) {
+      sum += z[i];
+      if (z[i] > max) [max, argmax] = [z[i], i];
+      if (speed) sumSpeed += speed[i];
+    }
+    const n = b - a + 1;
+    return {
+      start: time[a], peak: time[argmax], end: time[b], duration: time[b] - time[a], startIndex: a, endIndex: b,
+      maxZscore: max, meanZscore: sum / n, meanSpeed: speed ? sumSpeed / n : NaN,
+    };
+  });
 }
 
 /**
- * The event core every detector shares: on a z-scored trace, keep each stretch above the mean
- * (z ≥ 0) that reaches the threshold and lasts at least the minimum duration, then drop events
- * with movement and events too close to the previous one. Times of samples come from `time`.
+ * The event core every detector shares, on a smoothed envelope or rate: z-score over the valid
+ * samples, keep each run at or above the threshold that lasts the minimum duration, extend it to
+ * where the trace returns to its mean, drop events with movement and events too close to the
+ * previous one. NaN in the trace or speed marks a sample missing; missing samples and time gaps
+ * (> 1.5 median steps) split the trace into blocks, and no event spans a block boundary.
+ *
+ * @example
+ * const events = detectEvents(smoothedPower, time, { zscoreThreshold: 2, minimumDuration: 0.015, speed });
  */
-export function detectEvents(z: Float64Array, time: ArrayLike<number>, options: EventThresholds = {}): DetectedEvent[] {
-  if (time.length !== z.length) throw new ParameterError('time', `one time per sample (${z.length})`, `${time.length} times`);
-  const threshold = checkNumber('zscoreThreshold', options.zscoreThreshold ?? 2, {});
-  const minimumDuration = checkNumber('minimumDuration', options.minimumDuration ?? 0.015, { min: 0 });
-  const speedThreshold = checkNumber('speedThreshold', options.speedThreshold ?? 4, { min: 0 });
-  const close = checkNumber('closeEventThreshold', options.closeEventThreshold ?? 0, { min: 0 });
-  const rule = checkChoice('speedRule', options.speedRule ?? 'endpoints', ['endpoints', 'all', 'mean'] as const);
-  const { speed } = options;
-  if (speed && speed.length !== z.length) throw new ParameterError('speed', `one speed per sample (${z.length})`, `${speed.length} values`);
-
-  const aboveMean = trueSegments(Array.from(z, (v) => v >= 0));
-  const events: DetectedEvent[] = [];
-  for (const seg of aboveMean) {
-    if (time[seg.last] - time[seg.first] < minimumDuration) continue;
-    const stats = segmentStats(z, seg, speed);
-    if (stats.max < threshold) continue;
-    if (speed && !isImmobile(speed, seg.first, seg.last, speedThreshold, rule)) continue;
-    events.push({
-      start: time[seg.first],
-      peak: time[stats.argmax],
-      end: time[seg.last],
-      duration: time[seg.last] - time[seg.first],
-      maxZscore: stats.max,
-      meanZscore: stats.mean,
-      meanSpeed: stats.meanSpeed,
-    });
-  }
-  if (close <= 0) return events;
-  const kept: DetectedEvent[] = [];
-  for (const e of events) if (kept.length === 0 || e.start - kept[kept.length - 1].end > close) kept.push(e);
-  return kept;
+export function detectEvents(trace: ArrayLike<number>, time: ArrayLike<number>, options: EventThresholds = {}): DetectedEvent[] {
+  const n = trace.length;
+  if (time.length !== n) throw new ParameterError('time', `one time per sample (${n})`, `${time.length} times`);
+  const s = eventSettings(options);
+  const valid = validSamples(n, options, (i) => Number.isFinite(trace[i]));
+  return detectOnBlocks(trace, time, valid, validBlocks(valid, time), s, options);
 }
 
-function segmentStats(z: Float64Array, seg: Segment, speed?: ArrayLike<number>) {
-  let max = -Infinity, argmax = seg.first, sum = 0, sumSpeed = 0;
-  for (let i = seg.first; i <= seg.last; i++) {
-    sum += z[i];
-    if (z[i] > max) {
-      max = z[i];
-      argmax = i;
-    }
-    if (speed) sumSpeed += speed[i];
-  }
-  const n = seg.last - seg.first + 1;
-  return { max, argmax, mean: sum / n, meanSpeed: speed ? sumSpeed / n : NaN };
+/** detectEvents for a trace whose validity and blocks are already known. */
+export function detectOnBlocks(trace: ArrayLike<number>, time: ArrayLike<number>, valid: Uint8Array, blocks: Block[], s: Settings, o: EventThresholds): DetectedEvent[] {
+  if (blocks.length === 0) return [];
+  const z = normalize(trace, valid, o);
+  const candidates = thresholdBlocks(z, blocks, minimumSampleCount(time, s.minimumDuration), s.threshold);
+  return finishEvents(candidates, z, time, s, o.speed);
 }

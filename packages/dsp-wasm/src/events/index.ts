@@ -1,5 +1,7 @@
-export { detectEvents, isImmobile, type DetectedEvent, type EventThresholds, type SpeedRule } from './detect-events.js';
-export { kayRippleDetector, karlssonRippleDetector, multiunitHseDetector, sampleTimes, type RippleDetectorOptions, type MultiunitHseOptions } from './ripple-detectors.js';
+export { detectEvents, type DetectedEvent, type EventThresholds, type SpeedRule } from './detect-events.js';
+export { kayRippleDetector, karlssonRippleDetector, multiunitHseDetector, type RippleDetectorOptions, type MultiunitHseOptions } from './ripple-detectors.js';
+export { sampleTimes, minimumSampleCount, validBlocks, type Block } from './blocks.js';
+export { kayConsensusTrace, nextFastLen } from './consensus.js';
+export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
 export { gaussianFilter1d, type GaussianFilterOptions } from './gaussian-filter.js';
 export { zscore } from './zscore.js';
-export { trueSegments, type Segment } from './segments.js';

@@ -1,8 +1,8 @@
-import { ParameterError, checkNumber, toMatrix, type FloatArray, type MatrixInput } from '@spyglass-wasm/core';
-import { envelope } from '../spectral/hilbert.js';
-import { type DetectedEvent, type EventThresholds, detectEvents, isImmobile } from './detect-events.js';
-import { gaussianFilter1d } from './gaussian-filter.js';
-import { zscore } from './zscore.js';
+import { checkNumber, toMatrix, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
+import { kayConsensusTrace, smoothedEnvelopes, gaussianSmooth } from './consensus.js';
+import { type DetectedEvent, type EventThresholds, detectOnBlocks, eventSettings, finishEvents, normalize, validSamples } from './detect-events.js';
+import { mergeRanges, thresholdBlocks } from './threshold.js';
 
 export interface RippleDetectorOptions extends EventThresholds {
   /** Sampling rate of the trace, Hz. */
@@ -14,117 +14,81 @@ export interface RippleDetectorOptions extends EventThresholds {
   smoothingSigma?: number;
 }
 
-/** Sample times from options. */
-export function sampleTimes(n: number, o: { fs: number; time?: ArrayLike<number>; startTime?: number }): ArrayLike<number> {
-  if (o.time) {
-    if (o.time.length !== n) throw new ParameterError('time', `one time per sample (${n})`, `${o.time.length} times`);
-    return o.time;
-  }
-  const t0 = o.startTime ?? 0;
-  return Float64Array.from({ length: n }, (_, i) => t0 + i / o.fs);
-}
-
-/** The detectors' smoothing: σ in seconds, kernel to 8 σ, zeros beyond the ends (as ripple_detection). */
-function smooth(x: Float64Array, sigmaSeconds: number, fs: number): Float64Array {
-  return gaussianFilter1d(x, sigmaSeconds * fs, { truncate: 8, mode: 'constant' });
+function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleDetectorOptions) {
+  const m = toMatrix(x, name) as Matrix;
+  const fs = checkNumber('fs', o.fs, { min: 0, exclusiveMin: true });
+  const sigma = checkNumber('smoothingSigma', o.smoothingSigma ?? (name === 'spikeCounts' ? 0.015 : 0.004), { min: 0 });
+  const time = sampleTimes(m.rows, o);
+  const s = eventSettings(o);
+  const valid = validSamples(m.rows, o, (r) => {
+    for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
+    return true;
+  });
+  return { m, fs, sigma, time, s, valid, blocks: validBlocks(valid, time) };
 }
 
 /**
- * Kay et al. (2016) ripple detector on ripple-band (150–250 Hz) filtered LFP (time × channels):
- * the sum over channels of the squared signal, smoothed (σ 4 ms), square-rooted and z-scored, then
- * the shared event core (z ≥ 2, extended to the mean, ≥ 15 ms, speed < 4 cm/s). Rows with NaN on
- * any channel never belong to an event.
+ * Kay et al. (2016) ripple detector, as ripple_detection's Kay_ripple_detector (Spyglass's
+ * default): on ripple-band LFP (time × channels), √(smooth(Σ envelope²)) with σ 4 ms, z-scored,
+ * then the shared event core (z ≥ 2 held 15 ms, extended to the mean, speed ≤ 4 cm/s at both ends).
+ * A NaN on any channel or in speed marks a sample missing; missing samples and time gaps split
+ * the recording into blocks that are processed separately.
  *
  * @example
  * const band = bandFilter(lfp, { fs: 1000, band: 'ripple' });
- * const events = kayRippleDetector(band, { fs: 1000, speed });
+ * const events = kayRippleDetector(band, { fs: 1000, time, speed });
  */
 export function kayRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>, options: RippleDetectorOptions): DetectedEvent[] {
-  const m = toMatrix(filtered, 'filtered');
-  const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
-  const combined = new Float64Array(m.rows);
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let c = 0; c < m.cols; c++) s += m.data[r * m.cols + c] ** 2;
-    combined[r] = s;
-  }
-  const nan = combined.map((v) => (Number.isNaN(v) ? 1 : 0));
-  const power = smooth(combined.map((v) => (Number.isNaN(v) ? 0 : v)), options.smoothingSigma ?? 0.004, fs).map(Math.sqrt);
-  const z = zscore(power.map((v, i) => (nan[i] ? NaN : v)));
-  return detectEvents(z, sampleTimes(m.rows, options), options);
+  const { m, fs, sigma, time, s, valid, blocks } = setup(filtered, 'filtered', options);
+  return detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma), time, valid, blocks, s, options);
 }
 
 /**
- * Karlsson and Frank (2009) ripple detector: per channel, the Hilbert envelope of the ripple band,
- * smoothed and z-scored, events found per channel and merged where they overlap; then the speed
- * gate. The peak of a merged event is the time of its largest z-score on any channel.
+ * Karlsson and Frank (2009) ripple detector, as ripple_detection's Karlsson_ripple_detector: per
+ * channel, the smoothed Hilbert envelope is z-scored and thresholded; the events of all channels
+ * are merged where they overlap, then the speed gate and close-event rule apply. Statistics come
+ * from the largest z-score across channels at each sample. (ripple_detection's own default
+ * threshold for this detector is 3; Spyglass passes its ripple parameters, z 2.)
  */
 export function karlssonRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>, options: RippleDetectorOptions): DetectedEvent[] {
-  const m = toMatrix(filtered, 'filtered');
-  const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
-  const time = sampleTimes(m.rows, options);
-  const { speed, speedThreshold, speedRule, ...perChannel } = options;
-  const zs: Float64Array[] = [];
-  const found: DetectedEvent[] = [];
-  for (let c = 0; c < m.cols; c++) {
-    const ch = Float64Array.from({ length: m.rows }, (_, r) => m.data[r * m.cols + c]);
-    const nan = ch.map((v) => (Number.isNaN(v) ? 1 : 0));
-    const env = envelope(ch.map((v) => (Number.isNaN(v) ? 0 : v)));
-    const z = zscore(smooth(env, options.smoothingSigma ?? 0.004, fs).map((v, i) => (nan[i] ? NaN : v)));
-    zs.push(z);
-    found.push(...detectEvents(z, time, { ...perChannel, closeEventThreshold: 0 }));
-  }
-  found.sort((a, b) => a.start - b.start);
-  const merged: { start: number; end: number }[] = [];
-  for (const e of found) {
-    const last = merged[merged.length - 1];
-    if (last && e.start <= last.end) last.end = Math.max(last.end, e.end);
-    else merged.push({ start: e.start, end: e.end });
-  }
-  // Recompute each merged event's statistics on the per-sample maximum z across channels.
-  const zmax = Float64Array.from({ length: m.rows }, (_, r) => Math.max(...zs.map((z) => z[r])));
-  const events: DetectedEvent[] = [];
-  let i = 0;
-  for (const iv of merged) {
-    while (i < m.rows && time[i] < iv.start) i++;
-    let j = i, max = -Infinity, peak = iv.start, sum = 0, n = 0, sumSpeed = 0;
-    for (; j < m.rows && time[j] <= iv.end; j++) {
-      n++;
-      sum += zmax[j];
-      if (zmax[j] > max) {
-        max = zmax[j];
-        peak = time[j];
-      }
-      if (speed) sumSpeed += speed[j];
-    }
-    if (speed && !isImmobile(speed, i, j - 1, speedThreshold ?? 4, speedRule ?? 'endpoints')) continue;
-    events.push({ start: iv.start, peak, end: iv.end, duration: iv.end - iv.start, maxZscore: max, meanZscore: sum / n, meanSpeed: speed ? sumSpeed / n : NaN });
-  }
-  const close = options.closeEventThreshold ?? 0;
-  return close > 0 ? events.filter((e, k) => k === 0 || e.start - events[k - 1].end > close) : events;
+  const { m, fs, sigma, time, s, valid, blocks } = setup(filtered, 'filtered', options);
+  if (blocks.length === 0) return [];
+  const nMin = minimumSampleCount(time, s.minimumDuration);
+  const zs = smoothedEnvelopes(m, blocks, fs, sigma).map((env) => normalize(env, valid, options));
+  const candidates = mergeRanges(zs.flatMap((z) => thresholdBlocks(z, blocks, nMin, s.threshold)));
+  const zmax = new Float64Array(m.rows).fill(NaN);
+  for (let r = 0; r < m.rows; r++) if (valid[r]) zmax[r] = Math.max(...zs.map((z) => (Number.isNaN(z[r]) ? -Infinity : z[r])));
+  return finishEvents(candidates, zmax, time, s, options.speed);
 }
 
 export interface MultiunitHseOptions extends RippleDetectorOptions {
-  /** Take the rate's mean and std only from samples slower than speedThreshold (default false). */
+  /** Take the rate's mean and std only from samples with speed < speedThreshold (default false). */
   useSpeedThresholdForZscore?: boolean;
 }
 
 /**
- * Multiunit high-synchrony events (Davidson et al. 2009): population firing rate from spike
- * counts per sample (time × units or a single summed column), smoothed with σ 15 ms, z-scored,
- * then the shared event core.
+ * Multiunit high-synchrony events, as ripple_detection's multiunit_HSE_detector: the population
+ * rate Σ_units counts · fs from spike counts per sample (time × units, or one summed column),
+ * smoothed with σ 15 ms within each block, z-scored, then the shared event core.
+ *
+ * @example
+ * const hse = multiunitHseDetector(countsPerMs, { fs: 1000, speed });
  */
 export function multiunitHseDetector<T extends FloatArray>(spikeCounts: MatrixInput<T>, options: MultiunitHseOptions): DetectedEvent[] {
-  const m = toMatrix(spikeCounts, 'spikeCounts');
-  const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
-  const total = new Float64Array(m.rows);
-  for (let r = 0; r < m.rows; r++) {
-    let s = 0;
-    for (let c = 0; c < m.cols; c++) s += m.data[r * m.cols + c];
-    total[r] = s * fs;
+  const { m, fs, sigma, time, s, valid, blocks } = setup(spikeCounts, 'spikeCounts', options);
+  const rate = new Float64Array(m.rows).fill(NaN);
+  for (const [start, stop] of blocks) {
+    const total = new Float64Array(stop - start);
+    for (let r = start; r < stop; r++) {
+      let sum = 0;
+      for (let c = 0; c < m.cols; c++) sum += m.data[r * m.cols + c];
+      total[r - start] = sum * fs;
+    }
+    rate.set(gaussianSmooth(total, sigma, fs), start);
   }
-  const rate = smooth(total, options.smoothingSigma ?? 0.015, fs);
   const { speed } = options;
-  const still = options.useSpeedThresholdForZscore && speed ? Array.from(speed, (v) => v < (options.speedThreshold ?? 4)) : undefined;
-  return detectEvents(zscore(rate, still), sampleTimes(m.rows, options), options);
+  const opts = options.useSpeedThresholdForZscore && speed
+    ? { ...options, normalizationMask: Array.from(speed, (v, i) => v < s.speedThreshold && (!options.normalizationMask || !!options.normalizationMask[i])) }
+    : options;
+  return detectOnBlocks(rate, time, valid, blocks, s, opts);
 }
