@@ -2,10 +2,22 @@ export { openNwb, NwbFile, type ProcessingModule } from './file/nwb-file.js';
 export type { NwbSource } from './source/nwb-source.js';
 export type { NwbMetadata } from './read/metadata.js';
 export type { ElectrodesTable } from './read/electrodes.js';
-export { ElectricalSeries, type ElectricalSeriesInfo, type ReadOptions, type SampleScale } from './read/electrical-series.js';
+export { ElectricalSeries, type ElectricalSeriesInfo, type ReadOptions, type SampleScale, type RawSamples } from './read/electrical-series.js';
 export type { SeriesTiming } from './read/timing.js';
 export type { UnitsTable } from './read/units.js';
 export type { SpatialSeries } from './read/position.js';
 export type { TimeIntervalsTable } from './read/intervals.js';
 export type { DynamicTable, Column, ColumnValues } from './read/dynamic-table.js';
 export { loadH5wasm } from './h5/h5wasm.js';
+export {
+  NwbWriter,
+  type NwbFileInput,
+  type ElectrodesInput,
+  type ElectrodeGroupInput,
+  type ElectricalSeriesInput,
+  type UnitsInput,
+  type TimeIntervalsInput,
+  type TimeSeriesInput,
+  type SeriesAppender,
+} from './write/nwb-writer.js';
+export type { ColumnInput } from './write/typed-objects.js';

@@ -28,6 +28,9 @@ export interface ElectricalSeriesInfo {
   compression: string[];
 }
 
+/** Samples as stored: the dataset's own integer or float type. */
+export type RawSamples = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+
 /** How samples come back: in volts, microvolts (float32) or as stored. */
 export type SampleScale = 'volts' | 'microvolts' | 'raw';
 
@@ -61,8 +64,10 @@ export class ElectricalSeries {
     this.cache = new Lru(options.cacheChunks ?? 64);
   }
 
-  /** Samples (rows × channels), row-major, scaled as asked. */
-  read(options: ReadOptions = {}): Matrix<Float32Array> | Matrix<ArrayLike<number> & ArrayBufferView> {
+  /** Samples (rows × channels), row-major: float32 volts or µV, or the stored values ('raw'). */
+  read(options: ReadOptions & { scale: 'raw' }): Matrix<RawSamples>;
+  read(options?: ReadOptions): Matrix<Float32Array>;
+  read(options: ReadOptions = {}): Matrix<Float32Array> | Matrix<RawSamples> {
     const [n, cols] = this.info.shape;
     const [start, end] = options.rows ?? [0, n];
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= n && start <= end)) {
@@ -72,7 +77,7 @@ export class ElectricalSeries {
     if (channels.some((c) => !Number.isInteger(c) || c < 0 || c >= cols)) throw new ParameterError('channels', `channel indices in [0, ${cols})`, channels);
     const scale = checkChoice('scale', options.scale ?? 'volts', ['volts', 'microvolts', 'raw'] as const);
     const raw = this.window(start, end, channels);
-    if (scale === 'raw') return { data: raw as ArrayLike<number> & ArrayBufferView, rows: end - start, cols: channels.length };
+    if (scale === 'raw') return { data: raw as RawSamples, rows: end - start, cols: channels.length };
     const k = scale === 'microvolts' ? 1e6 : 1;
     const { conversion, offset, channelConversion } = this.info;
     const out = new Float32Array(raw.length);
@@ -88,7 +93,7 @@ export class ElectricalSeries {
     const step = options.rowsPerChunk ?? this.info.chunks?.[0] ?? 30000;
     if (!(Number.isInteger(step) && step > 0)) throw new ParameterError('rowsPerChunk', 'a positive integer', step);
     for (let start = 0; start < n; start += step) {
-      const data = this.read({ ...options, rows: [start, Math.min(n, start + step)] }) as Matrix<Float32Array>;
+      const data = this.read({ ...options, scale: options.scale === 'raw' ? 'volts' : options.scale, rows: [start, Math.min(n, start + step)] });
       yield { start, data };
     }
   }
