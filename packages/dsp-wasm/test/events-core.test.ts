@@ -3,7 +3,7 @@
 import { ParameterError } from '@spyglass-wasm/core';
 import { createRng } from '@spyglass-wasm/sim';
 import { describe, expect, it } from 'vitest';
-import { detectEvents, gaussianFilter1d, karlssonRippleDetector, kayRippleDetector, minimumSampleCount, multiunitHseDetector, thresholdBlocks } from '../src/index.js';
+import { detectEvents, gaussianFilter1d, interpolateToTimes, karlssonRippleDetector, kayRippleDetector, minimumSampleCount, multiunitHseDetector, speedFromPosition, thresholdBlocks } from '../src/index.js';
 
 /** Brute force: every maximal run z ≥ 0 of ≥ nMin samples holding a run z ≥ thr of ≥ nMin samples. */
 function bruteForce(z: number[], nMin: number, thr: number): [number, number][] {
@@ -139,5 +139,26 @@ describe('bad parameters throw ParameterError naming the parameter', () => {
   ])('%s', (name, call) => {
     expect(call).toThrow(ParameterError);
     expect(call).toThrow(new RegExp(`'${name}'`));
+  });
+});
+
+describe('speed for the gate', () => {
+  it('smoothing the velocity cancels position jitter that would read as running', () => {
+    const rng = createRng(9);
+    const n = 900, t = Float64Array.from({ length: n }, (_, i) => i / 30);
+    const xy = new Float64Array(n * 2);
+    for (let i = 0; i < n; i++) {
+      xy[2 * i] = (i < 450 ? 0.1 * t[i] : 0.1 * t[449]) + rng.normal() * 0.003; // metres: 10 cm/s, then still
+      xy[2 * i + 1] = 0.5 + rng.normal() * 0.003;
+    }
+    const speed = speedFromPosition({ data: xy, rows: n, cols: 2 }, t, { scale: 100 });
+    expect(Math.abs(speed[200] - 10)).toBeLessThan(1.5);
+    expect(Math.max(...speed.subarray(520, 880))).toBeLessThan(4); // still despite 3 mm jitter
+    const raw = speedFromPosition({ data: xy, rows: n, cols: 2 }, t, { scale: 100, sigma: 0 });
+    expect(Math.max(...raw.subarray(520, 880))).toBeGreaterThan(10); // unsmoothed jitter looks like running
+  });
+  it('interpolateToTimes is linear inside and holds the end values outside', () => {
+    expect(Array.from(interpolateToTimes([0, 10, 30], [0, 1, 2], [-1, 0.5, 1, 1.25, 5]))).toEqual([0, 5, 10, 15, 30]);
+    expect(() => interpolateToTimes([1, 2], [0], [0])).toThrow(ParameterError);
   });
 });

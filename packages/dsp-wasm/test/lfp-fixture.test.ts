@@ -1,15 +1,16 @@
-// End to end on the pynwb-written tetrode session: raw int16 ElectricalSeries -> LFP -> ripple
-// band -> Kay detector with the speed gate, scored against the file's truth.
+// End to end on the pynwb-written tetrode session: raw int16 ElectricalSeries -> LFP (1 kHz) ->
+// ripple band -> Kay and Karlsson detectors with Spyglass's speed gate, scored against the truth.
 import { readFileSync } from 'node:fs';
 import h5wasm, { type Dataset } from 'h5wasm/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bandFilter, kayRippleDetector, lfp } from '../src/index.js';
+import { bandFilter, interpolateToTimes, karlssonRippleDetector, kayRippleDetector, lfp, speedFromPosition, type DetectedEvent } from '../src/index.js';
 
 const fixtures = new URL('../../nwb-io/test/fixtures/', import.meta.url);
 const truth = JSON.parse(readFileSync(new URL('tetrode-session.truth.json', fixtures), 'utf8'));
+type Ripple = { start_s: number; end_s: number; peak_s: number };
 
-let raw: { data: Float32Array; rows: number; cols: number; fs: number };
-let speedAt: (t: number) => number;
+let raw: { data: Float32Array; rows: number; cols: number; fs: number; t0: number };
+let pos: { xy: Float64Array; t: Float64Array };
 
 beforeAll(async () => {
   await h5wasm.ready;
@@ -21,48 +22,62 @@ beforeAll(async () => {
     const ints = ds.value as Int16Array;
     const data = new Float32Array(ints.length);
     for (let i = 0; i < ints.length; i++) data[i] = ints[i] * conversion * 1e6; // µV
-    const fs = Number((f.get('acquisition/e-series/starting_time') as Dataset).attrs.rate.value);
-    raw = { data, rows, cols, fs };
-    const pos = (f.get('processing/behavior/Position/position/data') as Dataset).value as Float64Array;
-    const pt = (f.get('processing/behavior/Position/position/timestamps') as Dataset).value as Float64Array;
-    const speed = Array.from(pt, (_, i) => {
-      const j = Math.min(i + 1, pt.length - 1), k = Math.max(i - 1, 0);
-      return (Math.hypot(pos[j * 2] - pos[k * 2], pos[j * 2 + 1] - pos[k * 2 + 1]) * 100) / (pt[j] - pt[k]);
-    });
-    speedAt = (t) => speed[Math.min(speed.length - 1, Math.max(0, Math.round((t - pt[0]) / (pt[1] - pt[0]))))];
+    const start = f.get('acquisition/e-series/starting_time') as Dataset;
+    raw = { data, rows, cols, fs: Number(start.attrs.rate.value), t0: Number(start.value) };
+    pos = {
+      xy: (f.get('processing/behavior/Position/position/data') as Dataset).value as Float64Array,
+      t: (f.get('processing/behavior/Position/position/timestamps') as Dataset).value as Float64Array,
+    };
   } finally {
     f.close();
   }
 });
 
-describe('ripples on tetrode-session.nwb', () => {
-  type Ripple = { start_s: number; end_s: number; peak_s: number };
-  const matches = (e: { peak: number }, r: Ripple) => e.peak >= r.start_s - 0.01 && e.peak <= r.end_s + 0.01;
+/** Hit: an event's peak inside the true ripple; false positive: an event whose peak is in none. */
+function score(events: DetectedEvent[]) {
+  const inside = (e: DetectedEvent, r: Ripple) => e.peak >= r.start_s && e.peak <= r.end_s;
+  const hits = truth.ripples.filter((r: Ripple) => events.some((e) => inside(e, r)));
+  const falsePositives = events.filter((e) => !truth.ripples.some((r: Ripple) => inside(e, r)));
+  return { hits: hits.length, falsePositives };
+}
 
-  it('finds every true ripple, with few false positives (no speed gate)', () => {
-    const l = lfp(raw, { fs: raw.fs });
+describe('ripples on tetrode-session.nwb (2 true ripples in 30 s)', () => {
+  let band: ReturnType<typeof bandFilter>;
+  let time: Float64Array;
+  let speed: Float64Array;
+  beforeAll(() => {
+    const l = lfp(raw, { fs: raw.fs, startTime: raw.t0 });
     expect(l.fs).toBe(1000);
     expect(l.data.rows).toBe(30000);
-    const band = bandFilter(l.data, { fs: l.fs, band: 'ripple' });
-    const events = kayRippleDetector(band, { fs: l.fs, time: l.timestamps });
-    const hits = truth.ripples.filter((r: Ripple) => events.some((e) => matches(e, r)));
-    const falsePositives = events.filter((e) => !truth.ripples.some((r: Ripple) => matches(e, r)));
-    console.log(`Kay, no speed gate: ${hits.length}/${truth.ripples.length} ripples found, ${falsePositives.length} false positives in 30 s`);
-    expect(hits.length).toBe(truth.ripples.length);
-    expect(falsePositives.length).toBeLessThanOrEqual(4);
-    expect(Math.max(...falsePositives.map((e) => e.maxZscore))).toBeLessThan(Math.min(...events.filter((e) => !falsePositives.includes(e)).map((e) => e.maxZscore)));
+    band = bandFilter(l.data, { fs: l.fs, band: 'ripple' });
+    time = l.timestamps;
+    // Spyglass: speed from the smoothed velocity (σ 100 ms) of the head position, interpolated to the LFP times.
+    speed = interpolateToTimes(speedFromPosition({ data: pos.xy, rows: pos.t.length, cols: 2 }, pos.t, { scale: 100 }), pos.t, time);
   });
 
-  it('with the speed gate keeps exactly the true ripples that happen while the animal is still', () => {
-    const l = lfp(raw, { fs: raw.fs });
-    const band = bandFilter(l.data, { fs: l.fs, band: 'ripple' });
-    const speed = Float64Array.from(l.timestamps, speedAt);
-    const events = kayRippleDetector(band, { fs: l.fs, time: l.timestamps, speed, zscoreThreshold: 5 });
-    const still = truth.ripples.filter((r: Ripple) => speedAt(r.start_s) <= 4 && speedAt(r.end_s) <= 4);
-    const moving = truth.ripples.filter((r: Ripple) => !still.includes(r));
-    console.log(`speed at ripples (cm/s): ${truth.ripples.map((r: Ripple) => `${speedAt(r.start_s).toFixed(1)}-${speedAt(r.end_s).toFixed(1)}`).join(', ')}`);
-    for (const r of still) expect(events.some((e) => matches(e, r))).toBe(true);
-    for (const r of moving) expect(events.some((e) => matches(e, r))).toBe(false);
-    expect(moving.length + still.length).toBe(truth.ripples.length);
+  it('the animal is still (≤ 4 cm/s) during both true ripples once velocity is smoothed as Spyglass does', () => {
+    for (const r of truth.ripples as Ripple[]) {
+      const i0 = Math.round((r.start_s - time[0]) * 1000), i1 = Math.round((r.end_s - time[0]) * 1000);
+      expect(Math.max(...speed.subarray(i0, i1 + 1))).toBeLessThan(4);
+    }
+    // …and running most of the session, so the gate has something to remove.
+    expect(speed.filter((s) => s > 4).length / speed.length).toBeGreaterThan(0.7);
+  });
+
+  it.each([
+    ['Kay', kayRippleDetector],
+    ['Karlsson', karlssonRippleDetector],
+  ] as const)('%s with Spyglass defaults (z 2, 15 ms, σ 4 ms, speed ≤ 4 cm/s) finds both ripples', (name, detector) => {
+    const gated = score(detector(band, { fs: 1000, time, speed }));
+    const ungated = score(detector(band, { fs: 1000, time }));
+    console.log(
+      `${name}: with speed gate ${gated.hits}/2 hits, ${gated.falsePositives.length} false positives` +
+        ` (${gated.falsePositives.map((e) => `${e.peak.toFixed(3)} s z ${e.maxZscore.toFixed(1)}`).join(', ')});` +
+        ` without ${ungated.hits}/2 hits, ${ungated.falsePositives.length} false positives`,
+    );
+    expect(gated.hits).toBe(2);
+    expect(ungated.hits).toBe(2);
+    expect(gated.falsePositives.length).toBeLessThanOrEqual(ungated.falsePositives.length);
+    expect(gated.falsePositives.length).toBeLessThanOrEqual(name === 'Kay' ? 1 : 3);
   });
 });

@@ -5,3 +5,4 @@ export { kayConsensusTrace, nextFastLen } from './consensus.js';
 export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
 export { gaussianFilter1d, type GaussianFilterOptions } from './gaussian-filter.js';
 export { zscore } from './zscore.js';
+export { speedFromPosition, interpolateToTimes, type SpeedOptions } from './speed.js';
