@@ -1,0 +1,39 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const fixture = (n: string) => fileURLToPath(new URL(`../../nwb-io/test/fixtures/${n}`, import.meta.url));
+
+describe('spyglass info', () => {
+  it('describes the tetrode session as JSON', async () => {
+    const r = await runCli(['info', fixture('tetrode-session.nwb'), '--json']);
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.session.nwbVersion).toBe('2.6.0');
+    expect(d.electrodes).toEqual({ count: 8, groups: ['tetrode0', 'tetrode1'] });
+    expect(d.electricalSeries[0]).toMatchObject({ path: '/acquisition/e-series', shape: [900000, 8], rate: 30000, unit: 'volts' });
+    expect(d.units).toEqual({ count: 10, spikes: 829 });
+    expect(d.position[0]).toMatchObject({ samples: 900, dims: 2, unit: 'meters' });
+    expect(d.intervals).toEqual([{ path: '/intervals/epochs', count: 1 }]);
+  });
+
+  it('prints a readable summary', async () => {
+    const r = await runCli(['info', fixture('public/neuroconv_ecephys_tutorial_v2.5.0.nwb')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/series\s+\/acquisition\/ElectricalSeries\s+50 × 4 <d volts\s+20000 Hz/);
+    expect(r.stdout).toMatch(/units\s+10 \(195 spikes\)/);
+  });
+
+  it('exits 1 with a one-line reason on a bad file', async () => {
+    const bad = join(mkdtempSync(join(os.tmpdir(), 'cli-info-')), 'bad.nwb');
+    writeFileSync(bad, 'not hdf5');
+    const r = await runCli(['info', bad]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^spyglass info: .*bad\.nwb: \/: expected an HDF5 file/);
+    expect((await runCli(['info'])).code).toBe(2);
+  });
+});
