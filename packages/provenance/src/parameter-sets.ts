@@ -15,9 +15,9 @@ export const PARAMETER_SETS: Record<string, Record<string, Record<string, unknow
     ripple: { band: [150, 250], transition: 25, attenuation: 60 },
   },
   ripples: {
-    default: { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0 },
-    kay: { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0 },
-    karlsson: { detector: 'karlsson', band: [150, 250], transition: 25, zscoreThreshold: 3, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0 },
+    default: { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0, positionSmoothing: 0.125, speedSmoothing: 0.1 },
+    kay: { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0, positionSmoothing: 0.125, speedSmoothing: 0.1 },
+    karlsson: { detector: 'karlsson', band: [150, 250], transition: 25, zscoreThreshold: 3, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0, positionSmoothing: 0.125, speedSmoothing: 0.1 },
   },
   sort: {
     default: { band: [600, 6000], geometry: 'tetrode', detectThreshold: 5, sorter: 'default' },

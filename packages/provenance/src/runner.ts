@@ -1,0 +1,156 @@
+import { ParameterError, StoreError } from '@spyglass-wasm/core';
+import { hashBytes, hashFile, hashJson } from './hash.js';
+import { provNodes, PROV_CONTEXT } from './prov.js';
+import { fileEntityId, resultEntityId, type Activity, type Entity, type ResultRecord } from './records.js';
+import { decodeResult, encodeResult } from './result-file.js';
+import { resultKey } from './result-key.js';
+import { resolveParams } from './parameter-sets.js';
+import type { ResultData, Step, StepInput } from './step.js';
+import { stepVersion } from './step-version.js';
+import type { Store } from './store/store.js';
+
+/** An input by reference: an NWB (or other) file on disk, or a stored result's key. */
+export type InputRef = { file: string } | { result: string };
+
+export interface RunStepOptions {
+  /** Parameter-set name (default 'default') or a parameter object. */
+  params?: string | Record<string, unknown>;
+  /** Overrides applied on top of the set. */
+  overrides?: Record<string, unknown>;
+  /** Who runs it (default $USER or 'spyglass'). */
+  agent?: string;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface RunOutcome {
+  key: string;
+  cached: boolean;
+  result: ResultRecord;
+  /** Absolute path of the result file. */
+  path: string;
+  /** Time in the step's own work, and everything else (hashing, store, files). */
+  timing: { computeMs: number; totalMs: number };
+}
+
+const fileHashes = new Map<string, { stamp: string; checksum: string }>();
+
+/** A file input's entity, hashing the file once per (path, size, mtime) in this process. */
+export async function fileEntity(path: string): Promise<Entity> {
+  const { stat } = await import('node:fs/promises');
+  const { basename, resolve } = await import('node:path');
+  const abs = resolve(path);
+  const s = await stat(abs).catch(() => {
+    throw new ParameterError('file', 'an existing file', path);
+  });
+  const stamp = `${s.size}:${s.mtimeMs}`;
+  let hit = fileHashes.get(abs);
+  if (!hit || hit.stamp !== stamp) fileHashes.set(abs, (hit = { stamp, checksum: await hashFile(abs) }));
+  return { id: fileEntityId(hit.checksum), kind: 'file', label: basename(abs), checksum: hit.checksum, path: abs };
+}
+
+/** Loads a stored result's data from its file. */
+export async function loadResult(store: Store, r: ResultRecord): Promise<ResultData> {
+  const { readFile } = await import('node:fs/promises');
+  const path = `${store.resultsDir}/${r.file}`;
+  const bytes = await readFile(path).catch(() => {
+    throw new StoreError(`result ${r.key} is recorded but its file ${path} is missing`);
+  });
+  return decodeResult(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+}
+
+/**
+ * Runs one step through the store: the key is computed from step, code version, parameters and
+ * input ids; a valid stored result with that key is reused; otherwise the step runs, its result
+ * file is written under a temporary name and renamed, and only then are the records committed,
+ * so a killed run leaves neither a partial file nor a row.
+ *
+ * @example
+ * const { key, cached } = await runStep(store, lfpStep, { raw: { file: 'session.nwb' } });
+ */
+export async function runStep(store: Store, step: Step, inputs: Record<string, InputRef>, options: RunStepOptions = {}): Promise<RunOutcome> {
+  const t0 = performance.now();
+  for (const role of step.inputs) if (!inputs[role]) throw new ParameterError(`${step.name} input '${role}'`, 'a file or a result', 'nothing');
+  const { name: paramSetName, params } = resolveParams(step.name, options.params, options.overrides);
+  const paramsHash = await hashJson(params);
+  const version = await stepVersion(step.code);
+  const ids: Record<string, string> = {};
+  const entities: Entity[] = [];
+  const refs: Record<string, { entity?: Entity; result?: ResultRecord }> = {};
+  for (const [role, ref] of Object.entries(inputs)) {
+    if ('file' in ref) {
+      const e = await fileEntity(ref.file);
+      ids[role] = e.id;
+      entities.push(e);
+      refs[role] = { entity: e };
+    } else {
+      const r = await store.getResult(ref.result);
+      if (!r) throw new StoreError(`${step.name} input '${role}': no result ${ref.result} in the store at ${store.location}`);
+      if (r.status !== 'valid') throw new StoreError(`${step.name} input '${role}': result ${ref.result} was invalidated; run its step again`);
+      ids[role] = resultEntityId(r.key);
+      refs[role] = { result: r };
+    }
+  }
+  const key = await resultKey({ step: step.name, version, paramsHash, inputs: ids });
+  const { access } = await import('node:fs/promises');
+  const existing = await store.getResult(key);
+  if (existing?.status === 'valid') {
+    const path = `${store.resultsDir}/${existing.file}`;
+    if (await access(path).then(() => true, () => false)) {
+      return { key, cached: true, result: existing, path, timing: { computeMs: 0, totalMs: performance.now() - t0 } };
+    }
+  }
+
+  const resolved: Record<string, StepInput> = {};
+  for (const [role, ref] of Object.entries(refs)) {
+    resolved[role] = ref.entity
+      ? { kind: 'file', id: ref.entity.id, path: ref.entity.path!, entity: ref.entity }
+      : { kind: 'result', id: ids[role], key: ref.result!.key, data: await loadResult(store, ref.result!), summary: ref.result!.summary };
+  }
+  const startedAt = new Date().toISOString();
+  const c0 = performance.now();
+  const output = await step.run(resolved, params, { onProgress: options.onProgress });
+  const computeMs = performance.now() - c0;
+  const activity: Activity = {
+    key, step: step.name, version, params, paramsHash, paramSetName, inputs: ids, outputs: [resultEntityId(key)],
+    startedAt, endedAt: new Date().toISOString(), agent: options.agent ?? agentName(), runtime: runtimeInfo(),
+  };
+  const record = { '@context': PROV_CONTEXT, '@graph': provNodes(activity, entities) };
+  const bytes = encodeResult(output, record);
+  const file = `${step.name}-${key.replace(/^blake3:/, '')}.sgr`;
+  const path = `${store.resultsDir}/${file}`;
+  await writeAtomically(path, bytes);
+  const checksum = await hashBytes(bytes);
+  await store.commitResult(entities, activity, { key, step: step.name, file, checksum, summary: output.summary });
+  const result = (await store.getResult(key))!;
+  return { key, cached: false, result, path, timing: { computeMs, totalMs: performance.now() - t0 } };
+}
+
+/** Writes to a temporary sibling, flushes, then renames: readers see the whole file or none. */
+export async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+  const { mkdir, open, rename, rm } = await import('node:fs/promises');
+  const { dirname } = await import('node:path');
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(bytes);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+function agentName(): string {
+  return (typeof process !== 'undefined' && (process.env.SPYGLASS_AGENT ?? process.env.USER)) || 'spyglass';
+}
+
+function runtimeInfo(): Activity['runtime'] {
+  if (typeof process !== 'undefined' && process.versions?.node) return { platform: `${process.platform}-${process.arch}`, runtime: `node ${process.versions.node}` };
+  return { platform: 'browser', runtime: typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown' };
+}

@@ -1,0 +1,48 @@
+import type { Entity } from './records.js';
+
+/** Typed arrays a result may hold (raw bytes; hashed with their dtype and shape). */
+export type ResultArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint8Array;
+
+/** What a step produces: named arrays with shapes, plus JSON (metadata, event lists). */
+export interface ResultData {
+  arrays: Record<string, { data: ResultArray; shape: number[] }>;
+  json: Record<string, unknown>;
+}
+
+/** A step's output: its data and a small summary stored in the database for listing. */
+export interface StepOutput extends ResultData {
+  summary: Record<string, unknown>;
+}
+
+/** One resolved input: a file on disk, or an upstream result with its data loaded. */
+export type StepInput =
+  | { kind: 'file'; id: string; path: string; entity: Entity }
+  | { kind: 'result'; id: string; key: string; data: ResultData; summary: Record<string, unknown> };
+
+export interface StepContext {
+  onProgress?: (fraction: number) => void;
+}
+
+/** The code a step runs: an npm package and the Wasm modules (KernelLoader-like: name + bytes). */
+export interface StepCode {
+  package: string;
+  packageVersion: string;
+  kernels: readonly { name: string; bytes: Uint8Array }[];
+}
+
+/**
+ * One pipeline step. `inputs` names its input roles (`raw`, `lfp`, …); `optionalInputs` may be
+ * absent. `run` must be a pure function of its inputs and parameters, so a result key can
+ * stand for the result.
+ *
+ * @example
+ * const step: Step = { name: 'lfp', code, inputs: ['raw'], run: async ({ raw }, params) => ... };
+ */
+export interface Step {
+  name: string;
+  description: string;
+  code: StepCode;
+  inputs: readonly string[];
+  optionalInputs?: readonly string[];
+  run(inputs: Record<string, StepInput>, params: Record<string, unknown>, ctx: StepContext): Promise<StepOutput>;
+}

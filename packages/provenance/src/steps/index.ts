@@ -1,0 +1,9 @@
+import type { Step } from '../step.js';
+import { lfpBandStep } from './lfp-band-step.js';
+import { lfpStep } from './lfp-step.js';
+import { ripplesStep } from './ripples-step.js';
+
+export { lfpStep, lfpBandStep, ripplesStep };
+
+/** The steps wired so far, by name. */
+export const STEPS: Record<string, Step> = { lfp: lfpStep, 'lfp-band': lfpBandStep, ripples: ripplesStep };

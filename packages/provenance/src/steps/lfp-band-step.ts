@@ -1,0 +1,30 @@
+import { bandAnalysis } from '@spyglass-wasm/dsp-wasm';
+import type { Step } from '../step.js';
+import { DSP_CODE } from './code.js';
+import { resultData } from './session-io.js';
+
+/** A band of the LFP (theta 5–11 Hz by default) with its Hilbert phase and power, as LFPBandV1. */
+export const lfpBandStep: Step = {
+  name: 'lfp-band',
+  description: 'LFP band: zero-phase FIR band-pass, Hilbert phase and power',
+  code: DSP_CODE,
+  inputs: ['lfp'],
+  async run({ lfp }, params) {
+    const d = resultData(lfp, 'lfp');
+    const [rows, cols] = d.arrays.data.shape;
+    const fs = d.json.fs as number;
+    const b = bandAnalysis({ data: d.arrays.data.data as Float32Array, rows, cols }, {
+      fs, band: params.band as [number, number], transition: params.transition as number, attenuation: params.attenuation as number,
+    });
+    return {
+      arrays: {
+        filtered: { data: b.filtered.data, shape: [rows, cols] },
+        phase: { data: b.phase.data, shape: [rows, cols] },
+        power: { data: b.power.data, shape: [rows, cols] },
+        timestamps: d.arrays.timestamps,
+      },
+      json: { fs, band: params.band, unit: d.json.unit },
+      summary: { samples: rows, channels: cols, band: params.band },
+    };
+  },
+};

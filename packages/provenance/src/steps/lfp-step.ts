@@ -1,0 +1,55 @@
+import { ParameterError } from '@spyglass-wasm/core';
+import { LfpFilter } from '@spyglass-wasm/dsp-wasm';
+import type { Step } from '../step.js';
+import { DSP_CODE } from './code.js';
+import { withNwb } from './session-io.js';
+
+/**
+ * LFP as Spyglass's LFPV1: the session's raw ElectricalSeries (the one named by `series`, else
+ * the highest-rate one) low-passed 0–400 Hz (FIR) and decimated to 1 kHz, streamed in chunks.
+ */
+export const lfpStep: Step = {
+  name: 'lfp',
+  description: 'LFP: FIR low-pass (400 Hz pass, 425 Hz stop) and decimation to 1 kHz',
+  code: DSP_CODE,
+  inputs: ['raw'],
+  async run({ raw }, params, ctx) {
+    return withNwb(raw, 'raw', async (nwb) => {
+      const all = nwb.electricalSeries();
+      const info = params.series
+        ? all.find((s) => s.path === params.series || s.name === params.series)
+        : [...all].sort((a, b) => b.timing.rate - a.timing.rate)[0];
+      if (!info) throw new ParameterError('series', `an ElectricalSeries in ${nwb.name}`, params.series ?? 'none found');
+      const series = nwb.series(info.path);
+      const fs = info.timing.rate;
+      const timestamps = info.timing.kind === 'timestamps' ? series.timestamps() : undefined;
+      const filter = new LfpFilter<Float32Array>(info.shape[1], {
+        fs, timestamps, startTime: info.timing.kind === 'rate' ? info.timing.startingTime : undefined,
+        targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: params.attenuation as number,
+      });
+      const parts: { data: Float32Array; t: Float64Array }[] = [];
+      for await (const chunk of series.chunks({ scale: 'microvolts', rowsPerChunk: 60_000 })) {
+        const r = filter.process(chunk.data);
+        parts.push({ data: r.data.data, t: r.timestamps });
+        ctx.onProgress?.((chunk.start + chunk.data.rows) / info.shape[0]);
+      }
+      const last = filter.flush();
+      parts.push({ data: last.data.data, t: last.timestamps });
+      const cols = info.shape[1];
+      const data = concat(parts.map((p) => p.data), Float32Array);
+      const t = concat(parts.map((p) => p.t), Float64Array);
+      return {
+        arrays: { data: { data, shape: [t.length, cols] }, timestamps: { data: t, shape: [t.length] } },
+        json: { fs: filter.design.outFs, unit: 'microvolts', source: info.path, electrodeRows: info.electrodeRows, electrodeIds: info.electrodeIds },
+        summary: { samples: t.length, channels: cols, fs: filter.design.outFs, source: info.path },
+      };
+    });
+  },
+};
+
+function concat<T extends Float32Array | Float64Array>(parts: T[], Type: new (n: number) => T): T {
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) (out.set(p, o), (o += p.length));
+  return out;
+}

@@ -1,0 +1,43 @@
+import { ParameterError } from '@spyglass-wasm/core';
+import { bandFilter, karlssonRippleDetector, kayRippleDetector, type DetectedEvent } from '@spyglass-wasm/dsp-wasm';
+import type { Step } from '../step.js';
+import { DSP_CODE } from './code.js';
+import { resultData, speedAt, withNwb } from './session-io.js';
+
+/**
+ * Ripples as RippleTimesV1: the LFP's ripple band (150–250 Hz), Kay's or Karlsson's detector,
+ * gated by the animal's speed from the session's position (when the `session` input is given).
+ * Times are in the session's time base.
+ */
+export const ripplesStep: Step = {
+  name: 'ripples',
+  description: 'Ripple detection (Kay or Karlsson) on the ripple band of the LFP, with speed gating',
+  code: DSP_CODE,
+  inputs: ['lfp'],
+  optionalInputs: ['session'],
+  async run({ lfp, session }, params) {
+    const d = resultData(lfp, 'lfp');
+    const [rows, cols] = d.arrays.data.shape;
+    const fs = d.json.fs as number;
+    const time = d.arrays.timestamps.data as Float64Array;
+    const band = bandFilter({ data: d.arrays.data.data as Float32Array, rows, cols }, {
+      fs, band: params.band as [number, number], transition: params.transition as number,
+    });
+    const speed = session ? await withNwb(session, 'session', (nwb) =>
+      speedAt(nwb, time, { positionSmoothing: params.positionSmoothing as number, speedSmoothing: params.speedSmoothing as number })) : undefined;
+    const detect = params.detector === 'kay' ? kayRippleDetector : params.detector === 'karlsson' ? karlssonRippleDetector : undefined;
+    if (!detect) throw new ParameterError('detector', "'kay' or 'karlsson'", params.detector);
+    const events: DetectedEvent[] = detect(band, {
+      fs, time, speed,
+      zscoreThreshold: params.zscoreThreshold as number, minimumDuration: params.minimumDuration as number,
+      smoothingSigma: params.smoothingSigma as number, speedThreshold: params.speedThreshold as number,
+      speedRule: params.speedRule as 'endpoints', closeEventThreshold: params.closeEventThreshold as number,
+    });
+    const col = (k: keyof DetectedEvent) => Float64Array.from(events, (e) => e[k]);
+    return {
+      arrays: { start: { data: col('start'), shape: [events.length] }, peak: { data: col('peak'), shape: [events.length] }, end: { data: col('end'), shape: [events.length] }, maxZscore: { data: col('maxZscore'), shape: [events.length] } },
+      json: { events, detector: params.detector, speedGated: Boolean(speed) },
+      summary: { events: events.length, detector: params.detector, speedGated: Boolean(speed) },
+    };
+  },
+};

@@ -1,0 +1,65 @@
+import { mkdtempSync, readdirSync, readFileSync, copyFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeResult, openStore, runStep, lfpStep, ripplesStep, type Store } from '../src/index.js';
+
+const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
+const truth = JSON.parse(readFileSync(SESSION.replace('.nwb', '.truth.json'), 'utf8'));
+
+describe('runner on the bundled tetrode session', () => {
+  let store: Store;
+  let dir: string;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'spyglass-run-'));
+    store = await openStore({ store: join(dir, '.spyglass') });
+  });
+  afterAll(async () => store?.close());
+
+  it('runs lfp -> ripples, records lineage, finds the simulated ripples, and reuses results', async () => {
+    const lfp = await runStep(store, lfpStep, { raw: { file: SESSION } });
+    expect(lfp.cached).toBe(false);
+    expect(lfp.result.summary).toMatchObject({ fs: 1000, channels: 8 });
+    const rip = await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } });
+    expect(rip.cached).toBe(false);
+    const events = (rip.result.summary.events as number);
+    const found = decodeResult(readFileSync(rip.path)).json.events as { start: number; peak: number; end: number }[];
+    expect(events).toBe(found.length);
+    expect(found.length).toBe(truth.ripples.length); // no false positives on this session
+    // every simulated ripple is found, its peak within 20 ms, in the session time base
+    for (const r of truth.ripples) {
+      expect(found.some((e) => Math.abs(e.peak - r.peak_s) < 0.02 && e.start <= r.peak_s && e.end >= r.peak_s), `ripple at ${r.peak_s}`).toBe(true);
+    }
+    // the result file carries its own PROV record
+    const prov = decodeResult(readFileSync(rip.path)).provenance as { '@graph': { 'spyglass:resultKey'?: string; 'prov:used'?: { '@id': string }[] }[] };
+    expect(prov['@graph'][0]['spyglass:resultKey']).toBe(rip.key);
+    expect(prov['@graph'][0]['prov:used']!.map((u) => u['@id'])).toContain(`result:${lfp.key}`);
+
+    const again = await runStep(store, lfpStep, { raw: { file: SESSION } });
+    expect(again).toMatchObject({ cached: true, key: lfp.key });
+    expect((await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } })).cached).toBe(true);
+    // a parameter change is a new result; the old one stays
+    const karlsson = await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } }, { params: 'karlsson' });
+    expect(karlsson.cached).toBe(false);
+    expect(karlsson.key).not.toBe(rip.key);
+    expect((await store.lineage(rip.key)).map((r) => r.step)).toEqual(['lfp', 'ripples']);
+  });
+
+  it('a changed input file gives new keys downstream; invalidation forces recomputation', async () => {
+    const copy = join(dir, 'session-copy.nwb');
+    copyFileSync(SESSION, copy);
+    const a = await runStep(store, lfpStep, { raw: { file: copy } });
+    expect(a.cached).toBe(true); // same bytes, other name: same input
+    appendFileSync(copy, Buffer.from([0])); // change the file (HDF5 ignores trailing bytes)
+    const b = await runStep(store, lfpStep, { raw: { file: copy } });
+    expect(b.cached).toBe(false);
+    expect(b.key).not.toBe(a.key);
+    const rip = await runStep(store, ripplesStep, { lfp: { result: a.key } });
+    expect(await store.invalidate(a.result.activity.inputs.raw)).toContain(rip.key);
+    await expect(runStep(store, ripplesStep, { lfp: { result: a.key } })).rejects.toThrow(/invalidated/);
+    const redo = await runStep(store, lfpStep, { raw: { file: SESSION } });
+    expect(redo).toMatchObject({ cached: false, key: a.key }); // recomputed, same key, valid again
+    expect((await store.getResult(a.key))?.status).toBe('valid');
+    expect(readdirSync(store.resultsDir).filter((f) => f.endsWith('.partial'))).toEqual([]);
+  });
+});
