@@ -9,11 +9,13 @@ export interface WhitenOptions {
   W?: Float64Array;
   /** Channel means to remove (default: computed). */
   mean?: Float64Array;
+  /** Channel covariance (channels × channels) to whiten with instead of the data's own. */
+  covariance?: Float64Array;
 }
 
-/** A whitened group, and the matrix and means that whitened it (to apply to later chunks). */
-export interface Whitened<T extends FloatArray> {
-  y: Matrix<T>;
+/** A whitened group (the input's kind), and the matrix and means that whitened it (to apply to later chunks). */
+export interface Whitened<Y> {
+  y: Y;
   W: Float64Array;
   mean: Float64Array;
 }
@@ -22,13 +24,17 @@ export interface Whitened<T extends FloatArray> {
  * ZCA whitening of a channel group (time × channels): y = (x − mean) · W with
  * W = U · diag(1/√(λ + ε)) · Uᵀ from the channel covariance, so noise shared across channels is
  * removed and each channel keeps its identity (as SpikeInterface's whiten and MountainSort).
+ * ε is relative to the mean eigenvalue, so the result does not depend on the data's units.
+ * Rows with a NaN are left out of the mean and covariance and come out NaN.
  *
  * @example
  * const { y, W, mean } = whiten(tetrode);
  * const next = whiten(nextChunk, { W, mean }).y; // same transform on later data
  */
-export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenOptions = {}): Whitened<T> {
-  const { m } = signalIO(x);
+export function whiten<T extends FloatArray>(x: T, options?: WhitenOptions): Whitened<T>;
+export function whiten<T extends FloatArray>(x: MatrixInput<T>, options?: WhitenOptions): Whitened<Matrix<T>>;
+export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenOptions = {}): Whitened<T | Matrix<T>> {
+  const { m, wrap } = signalIO(x);
   const n = m.cols;
   const mean = options.mean ?? channelMeans(m);
   if (mean.length !== n) throw new ParameterError('mean', `${n} channel means`, mean);
@@ -36,16 +42,25 @@ export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenO
   if (W) {
     if (W.length !== n * n) throw new ParameterError('W', `a ${n} × ${n} matrix`, W);
   } else {
-    if (m.rows < 2) throw new ParameterError('x', 'at least 2 samples to estimate a covariance', m.rows);
-    const cov = new Float64Array(n * n);
-    for (let r = 0; r < m.rows; r++)
-      for (let i = 0; i < n; i++) {
-        const xi = m.data[r * n + i] - mean[i];
-        for (let j = i; j < n; j++) cov[i * n + j] += xi * (m.data[r * n + j] - mean[j]);
+    let cov = options.covariance;
+    if (cov) {
+      if (cov.length !== n * n) throw new ParameterError('covariance', `a ${n} × ${n} matrix`, cov);
+    } else {
+      cov = new Float64Array(n * n);
+      let used = 0;
+      for (let r = 0; r < m.rows; r++) {
+        if (!finiteRow(m, r)) continue;
+        used++;
+        for (let i = 0; i < n; i++) {
+          const xi = m.data[r * n + i] - mean[i];
+          for (let j = i; j < n; j++) cov[i * n + j] += xi * (m.data[r * n + j] - mean[j]);
+        }
       }
-    for (let i = 0; i < n; i++)
-      for (let j = i; j < n; j++) cov[j * n + i] = cov[i * n + j] /= m.rows;
+      if (used < 2) throw new ParameterError('x', 'at least 2 finite samples to estimate a covariance', used);
+      for (let i = 0; i < n; i++) for (let j = i; j < n; j++) cov[j * n + i] = cov[i * n + j] /= used;
+    }
     const { values, vectors } = symmetricEigen(cov, n);
+    if (!(values.reduce((a, b) => a + b, 0) > 0)) throw new ParameterError('x', 'channels with nonzero variance to whiten', 'a constant group');
     const eps = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0 }) * (values.reduce((a, b) => a + b, 0) / n);
     W = new Float64Array(n * n);
     for (let i = 0; i < n; i++)
@@ -65,11 +80,21 @@ export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenO
       y.data[r * n + j] = s;
     }
   }
-  return { y, W, mean };
+  return { y: wrap(y.data, m.rows), W, mean };
+}
+
+function finiteRow(m: Matrix<FloatArray>, r: number): boolean {
+  for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
+  return true;
 }
 
 function channelMeans(m: Matrix<FloatArray>): Float64Array {
   const mean = new Float64Array(m.cols);
-  for (let r = 0; r < m.rows; r++) for (let c = 0; c < m.cols; c++) mean[c] += m.data[r * m.cols + c];
-  return mean.map((s) => s / m.rows);
+  let used = 0;
+  for (let r = 0; r < m.rows; r++) {
+    if (!finiteRow(m, r)) continue;
+    used++;
+    for (let c = 0; c < m.cols; c++) mean[c] += m.data[r * m.cols + c];
+  }
+  return mean.map((s) => s / used);
 }
