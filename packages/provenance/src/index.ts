@@ -13,3 +13,4 @@ export { encodeResult, decodeResult } from './result-file.js';
 export { provNodes, PROV_CONTEXT } from './prov.js';
 export { runStep, fileEntity, loadResult, writeAtomically, type InputRef, type RunStepOptions, type RunOutcome } from './runner.js';
 export { STEPS, lfpStep, lfpBandStep, ripplesStep } from './steps/index.js';
+export { runWorker, type WorkerOptions } from './worker.js';
