@@ -73,3 +73,8 @@ describe('options, kinds and errors', () => {
     expect(bandFilter(new Float64Array(2).fill(1), { fs: v.fs, band: 'ripple', padtype: 'zero' }).every(Number.isFinite)).toBe(true);
   });
 });
+
+it('numeric edges equal to a named band get its transition', () => {
+  expect(bandTaps({ fs: 1000, band: [150, 250] })).toEqual(bandTaps({ fs: 1000, band: 'ripple' }));
+  expect(bandTaps({ fs: 1000, band: [5, 11] }).length).toBe(v.theta.numtaps);
+});

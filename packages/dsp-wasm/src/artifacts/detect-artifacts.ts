@@ -2,7 +2,6 @@ import {
   ParameterError,
   checkChoice,
   checkNumber,
-  removalWindows,
   subtractIntervals,
   toMatrix,
   validIntervalsFromTimes,
@@ -21,7 +20,10 @@ export interface ArtifactOptions {
   startTime?: number;
   /** 'difference' (Spyglass's default_difference) or 'mad' (default_mad). */
   method?: 'difference' | 'mad';
-  /** difference: change summed over 15 samples (3 if referenced) above this, in data units (default 500). */
+  /**
+   * difference: change summed over 15 consecutive differences (3 if referenced) above this, in the
+   * data's units (default 500; Spyglass applies it to the LFP as stored, usually integer AD units).
+   */
   amplitudeThreshold?: number;
   /** difference: fraction of channels that must cross amplitudeThreshold (default 0.1). */
   proportionAboveAmplitude?: number;
@@ -52,9 +54,11 @@ export interface ArtifactResult {
 /**
  * LFP artifact detection as Spyglass's LFPArtifactDetection. 'difference': samples where the
  * change over a short window exceeds amplitudeThreshold on enough channels and the local
- * peak-to-peak exceeds baselineThreshold on enough channels. 'mad': samples whose deviation from
- * the channel median exceeds madThreshold MADs on enough channels. Each flagged sample removes
- * ±removalWindowMs/2; valid times are the recording's gap-free intervals minus those.
+ * peak-to-peak exceeds baselineThreshold on enough channels (counts ≥ ceil(proportion × channels)).
+ * 'mad': samples whose deviation from the channel median exceeds madThreshold normal-scaled MADs
+ * on more than proportionAboveMad of the channels. Each flagged sample removes ±removalWindowMs/2;
+ * valid times are the recording's gap-free intervals (steps ≤ 1.5 / fs) minus those. NaN samples
+ * never count as crossings and are ignored in the MAD statistics.
  *
  * @example
  * const { validTimes } = detectLfpArtifacts(lfpMicrovolts, { fs: 1000 });
@@ -67,9 +71,31 @@ export function detectLfpArtifacts<T extends FloatArray>(x: MatrixInput<T>, opti
   const removal = checkNumber('removalWindowMs', options.removalWindowMs ?? 10, { min: 0 }) / 1000;
   if (m.rows === 0) throw new ParameterError('x', 'at least one sample', 0);
   const flagged = method === 'difference' ? differenceFrames(m, options) : madFrames(m, options);
-  const artifactTimes = removalWindows(Array.from(flagged, (i) => time[i]), removal / 2);
-  const validTimes = subtractIntervals(validIntervalsFromTimes(time, { maxGap: 1.5 / fs }), artifactTimes);
+  const artifactTimes = removalIntervals(flagged, time, removal / 2);
+  let recording: Interval[];
+  try {
+    recording = validIntervalsFromTimes(time, { maxGap: 1.5 / fs });
+  } catch (cause) {
+    throw new ParameterError('time', 'strictly increasing sample times', (cause as Error).message);
+  }
+  const validTimes = subtractIntervals(recording, artifactTimes);
   return { artifactTimes, validTimes, artifactSamples: flagged };
+}
+
+/**
+ * ±half around each flagged sample, merged (Spyglass: runs of frames → [t_first − half, t_last +
+ * half], then their union). Windows that touch to within 1 ns merge, so rounding in the sample
+ * times cannot split one artifact in two.
+ */
+function removalIntervals(flagged: Int32Array, time: ArrayLike<number>, half: number): Interval[] {
+  const out: [number, number][] = [];
+  for (const i of flagged) {
+    const s = time[i] - half, e = time[i] + half;
+    const last = out[out.length - 1];
+    if (last && s <= last[1] + 1e-9) last[1] = Math.max(last[1], e);
+    else out.push([s, e]);
+  }
+  return out;
 }
 
 const proportion = (name: string, v: number | undefined, dflt: number) => checkNumber(name, v ?? dflt, { min: 0, max: 1, exclusiveMin: true });
@@ -83,8 +109,8 @@ function differenceFrames(m: { data: FloatArray; rows: number; cols: number }, o
   const half = Math.floor(checkNumber('localWindowMs', o.localWindowMs ?? 40, { min: 0 }) / 2000 * o.fs);
   const width = o.referenced ? 1 : 7; // the change is summed over 2·width + 1 consecutive differences
   const out: number[] = [];
-  for (let t = 0; t < rows; t++) {
-    // Σ of diffs over [t − width, t + width] telescopes to x[b] − x[a] within the signal.
+  for (let t = 0; t < rows - 1; t++) {
+    // frame t is difference t (x[t + 1] − x[t]), as Spyglass's np.diff; Σ of diffs over [t − width, t + width] telescopes to x[b] − x[a] within the signal.
     const a = Math.max(0, t - width), b = Math.min(rows - 1, t + width + 1);
     let count = 0;
     for (let c = 0; c < cols; c++) if (Math.abs(data[b * cols + c] - data[a * cols + c]) > amp) count++;

@@ -15,7 +15,7 @@ export interface BandFilterOptions {
   fs: number;
   /** [low, high] Hz, or a named band ('theta' 5–11 Hz, 'ripple' 150–250 Hz). */
   band: readonly [number, number] | keyof typeof LFP_BANDS;
-  /** Transition width on each side, Hz (default: theta 1, ripple 10, else 10% of the low edge). */
+  /** Transition width on each side, Hz (default: theta 1, ripple 10, also when their edges are given as numbers; else 10% of the low edge). */
   transition?: number;
   /** Stopband attenuation, dB (default 60). */
   attenuation?: number;
@@ -36,7 +36,9 @@ export function bandTaps(options: BandFilterOptions): Float64Array {
   const named = typeof options.band === 'string' ? LFP_BANDS[options.band] : undefined;
   if (typeof options.band === 'string' && !named) throw new ParameterError('band', `[low, high] or one of ${Object.keys(LFP_BANDS).join(', ')}`, options.band);
   const [lo, hi] = named ? named.band : (options.band as readonly [number, number]);
-  const tw = checkNumber('transition', options.transition ?? named?.transition ?? lo / 10, { min: 0, exclusiveMin: true });
+  // [150, 250] given as numbers gets the ripple band's transition too
+  const same = named ?? Object.values(LFP_BANDS).find((b) => b.band[0] === lo && b.band[1] === hi);
+  const tw = checkNumber('transition', options.transition ?? same?.transition ?? lo / 10, { min: 0, exclusiveMin: true });
   if (!(lo - tw > 0 && hi + tw < fs / 2 && lo < hi)) {
     throw new ParameterError('band', `0 < low − transition, low < high, high + transition < ${fs / 2} Hz`, options.band);
   }
