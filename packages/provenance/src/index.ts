@@ -14,3 +14,4 @@ export { provNodes, PROV_CONTEXT } from './prov.js';
 export { runStep, fileEntity, loadResult, writeAtomically, type InputRef, type RunStepOptions, type RunOutcome } from './runner.js';
 export { STEPS, lfpStep, lfpBandStep, ripplesStep } from './steps/index.js';
 export { runWorker, type WorkerOptions } from './worker.js';
+export { writeAnalysisNwb, type SessionInfo } from './analysis-nwb.js';

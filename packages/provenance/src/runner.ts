@@ -3,6 +3,7 @@ import { hashBytes, hashFile, hashJson } from './hash.js';
 import { provNodes, PROV_CONTEXT } from './prov.js';
 import { fileEntityId, resultEntityId, type Activity, type Entity, type ResultRecord } from './records.js';
 import { decodeResult, encodeResult } from './result-file.js';
+import { writeAnalysisNwb } from './analysis-nwb.js';
 import { resultKey } from './result-key.js';
 import { resolveParams } from './parameter-sets.js';
 import type { ResultData, Step, StepInput } from './step.js';
@@ -17,6 +18,8 @@ export interface RunStepOptions {
   params?: string | Record<string, unknown>;
   /** Overrides applied on top of the set. */
   overrides?: Record<string, unknown>;
+  /** Also write an analysis NWB file next to the result (default true when the step can). */
+  nwb?: boolean;
   /** Who runs it (default $USER or 'spyglass'). */
   agent?: string;
   onProgress?: (fraction: number) => void;
@@ -120,6 +123,11 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
   const path = `${store.resultsDir}/${file}`;
   await writeAtomically(path, bytes);
   const checksum = await hashBytes(bytes);
+  if (step.writeNwb && options.nwb !== false && output.json.session) {
+    const nwbFile = file.replace(/\.sgr$/, '.nwb');
+    await writeAnalysisNwb(step, output, { key, ...record }, `${store.resultsDir}/${nwbFile}`);
+    output.summary = { ...output.summary, analysisFile: nwbFile };
+  }
   await store.commitResult(entities, activity, { key, step: step.name, file, checksum, summary: output.summary });
   const result = (await store.getResult(key))!;
   return { key, cached: false, result, path, timing: { computeMs, totalMs: performance.now() - t0 } };

@@ -1,3 +1,4 @@
+import type { NwbWriter } from '@spyglass-wasm/nwb-io';
 import type { Entity } from './records.js';
 
 /** Typed arrays a result may hold (raw bytes; hashed with their dtype and shape). */
@@ -45,4 +46,6 @@ export interface Step {
   inputs: readonly string[];
   optionalInputs?: readonly string[];
   run(inputs: Record<string, StepInput>, params: Record<string, unknown>, ctx: StepContext): Promise<StepOutput>;
+  /** Writes the result's data as NWB objects into an analysis file (LFP series, ripple_times…). */
+  writeNwb?(data: ResultData, writer: NwbWriter): void;
 }

@@ -63,3 +63,34 @@ describe('runner on the bundled tetrode session', () => {
     expect(readdirSync(store.resultsDir).filter((f) => f.endsWith('.partial'))).toEqual([]);
   });
 });
+
+describe('analysis NWB files', () => {
+  it('each result with NWB objects gets an analysis file carrying its provenance record', async () => {
+    const { openNwb } = await import('@spyglass-wasm/nwb-io');
+    const dir = mkdtempSync(join(tmpdir(), 'spyglass-nwb-'));
+    const store = await openStore({ store: join(dir, '.spyglass') });
+    try {
+      const lfp = await runStep(store, lfpStep, { raw: { file: SESSION } });
+      const rip = await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } });
+      const nwb = await openNwb(join(store.resultsDir, rip.result.summary.analysisFile as string));
+      try {
+        const table = nwb.intervals().find((t) => t.name === 'ripple_times')!;
+        expect(table).toBeDefined();
+        const prov = JSON.parse(nwb.table('/analysis/spyglass_provenance').columns.record.values[0] as string);
+        expect(prov.key).toBe(rip.key);
+      } finally {
+        nwb.close();
+      }
+      const lfpNwb = await openNwb(join(store.resultsDir, lfp.result.summary.analysisFile as string));
+      try {
+        const [series] = lfpNwb.electricalSeries();
+        expect(series.shape).toEqual(lfp.result.summary.samples ? [lfp.result.summary.samples, 8] : []);
+        expect(series.timing.rate).toBeCloseTo(1000, 6);
+      } finally {
+        lfpNwb.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+});

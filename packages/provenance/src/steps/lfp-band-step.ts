@@ -23,8 +23,20 @@ export const lfpBandStep: Step = {
         power: { data: b.power.data, shape: [rows, cols] },
         timestamps: d.arrays.timestamps,
       },
-      json: { fs, band: params.band, unit: d.json.unit },
+      json: { fs, band: params.band, unit: d.json.unit, session: d.json.session, electrodeGroups: d.json.electrodeGroups, electrodeIds: d.json.electrodeIds },
       summary: { samples: rows, channels: cols, band: params.band },
     };
+  },
+  writeNwb(d, w) {
+    const groups = d.json.electrodeGroups as string[];
+    w.addElectrodes({ groups: [...new Set(groups)].map((name) => ({ name })), group: groups, ids: d.json.electrodeIds as number[] });
+    const [rows, cols] = d.arrays.filtered.shape;
+    w.addElectricalSeries({
+      name: 'filtered', container: 'FilteredEphys', data: { data: d.arrays.filtered.data as Float32Array, rows, cols }, electrodes: groups.map((_, i) => i),
+      timestamps: d.arrays.timestamps.data as Float64Array, conversion: 1e-6, unit: 'volts', filtering: `FIR band-pass ${JSON.stringify(d.json.band)} Hz, zero phase`,
+    });
+    for (const k of ['phase', 'power'] as const) {
+      w.addTimeSeries({ name: k, module: 'ecephys', data: { data: d.arrays[k].data as Float64Array, rows, cols }, unit: k === 'phase' ? 'radians' : 'microvolts^2', timestamps: d.arrays.timestamps.data as Float64Array, description: `Hilbert ${k} of the band` });
+    }
   },
 };

@@ -2,7 +2,7 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { LfpFilter } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '../step.js';
 import { DSP_CODE } from './code.js';
-import { withNwb } from './session-io.js';
+import { sessionOf, withNwb } from './session-io.js';
 
 /**
  * LFP as Spyglass's LFPV1: the session's raw ElectricalSeries (the one named by `series`, else
@@ -40,9 +40,23 @@ export const lfpStep: Step = {
       const t = concat(parts.map((p) => p.t), Float64Array);
       return {
         arrays: { data: { data, shape: [t.length, cols] }, timestamps: { data: t, shape: [t.length] } },
-        json: { fs: filter.design.outFs, unit: 'microvolts', source: info.path, electrodeRows: info.electrodeRows, electrodeIds: info.electrodeIds },
+        json: {
+          fs: filter.design.outFs, unit: 'microvolts', source: info.path, electrodeRows: info.electrodeRows, electrodeIds: info.electrodeIds,
+          electrodeGroups: info.electrodeRows.map((r) => nwb.electrodes()?.groupNames[r] ?? 'electrodes'),
+          session: sessionOf(nwb),
+        },
         summary: { samples: t.length, channels: cols, fs: filter.design.outFs, source: info.path },
       };
+    });
+  },
+  writeNwb(d, w) {
+    const groups = d.json.electrodeGroups as string[];
+    w.addElectrodes({ groups: [...new Set(groups)].map((name) => ({ name })), group: groups, ids: d.json.electrodeIds as number[] });
+    const [rows, cols] = d.arrays.data.shape;
+    w.addElectricalSeries({
+      name: 'lfp', data: { data: d.arrays.data.data as Float32Array, rows, cols }, electrodes: groups.map((_, i) => i),
+      timestamps: d.arrays.timestamps.data as Float64Array, conversion: 1e-6, unit: 'volts',
+      description: `LFP of ${d.json.source}`, filtering: 'FIR low-pass 400 Hz (425 Hz stop, 120 dB), zero phase, decimated to 1 kHz',
     });
   },
 };

@@ -36,8 +36,15 @@ export const ripplesStep: Step = {
     const col = (k: keyof DetectedEvent) => Float64Array.from(events, (e) => e[k]);
     return {
       arrays: { start: { data: col('start'), shape: [events.length] }, peak: { data: col('peak'), shape: [events.length] }, end: { data: col('end'), shape: [events.length] }, maxZscore: { data: col('maxZscore'), shape: [events.length] } },
-      json: { events, detector: params.detector, speedGated: Boolean(speed) },
+      json: { events, detector: params.detector, speedGated: Boolean(speed), session: d.json.session },
       summary: { events: events.length, detector: params.detector, speedGated: Boolean(speed) },
     };
+  },
+  writeNwb(d, w) {
+    w.addTimeIntervals({
+      name: 'ripple_times', description: `ripples (${d.json.detector} detector), session time base`,
+      start: d.arrays.start.data, stop: d.arrays.end.data,
+      columns: { peak_time: { values: d.arrays.peak.data, description: 'time of the largest z-score, s' }, max_zscore: { values: d.arrays.maxZscore.data, description: 'largest z-score in the event' } },
+    });
   },
 };

@@ -60,3 +60,9 @@ export function speedAt(nwb: NwbFile, times: Float64Array, o: { positionSmoothin
   }
   return out;
 }
+
+/** The session fields an analysis file copies from its source. */
+export function sessionOf(nwb: NwbFile): { identifier: string; sessionDescription: string; sessionStartTime: string } {
+  const m = nwb.metadata;
+  return { identifier: m.identifier, sessionDescription: m.sessionDescription, sessionStartTime: m.sessionStartTime };
+}
