@@ -15,3 +15,6 @@ export { runStep, fileEntity, loadResult, writeAtomically, type InputRef, type R
 export { STEPS, lfpStep, lfpBandStep, ripplesStep } from './steps/index.js';
 export { runWorker, type WorkerOptions } from './worker.js';
 export { writeAnalysisNwb, type SessionInfo } from './analysis-nwb.js';
+export { resultDigest } from './result-digest.js';
+export { lineageText } from './log.js';
+export { exportCrate, verifyCrate, CRATE_FILE, type ExportSummary, type VerifyReport, type VerifyStep } from './ro-crate.js';
