@@ -18,3 +18,4 @@ export { writeAnalysisNwb, type SessionInfo } from './analysis-nwb.js';
 export { resultDigest } from './result-digest.js';
 export { lineageText } from './log.js';
 export { exportCrate, verifyCrate, CRATE_FILE, type ExportSummary, type VerifyReport, type VerifyStep } from './ro-crate.js';
+export { parsePipeline, runPipeline, type Pipeline, type PipelineStep, type PipelineRun } from './pipeline.js';

@@ -1,5 +1,13 @@
 import type { Command } from '../lib/command.js';
 import { info } from './info.js';
+import { lfpCommand } from './lfp.js';
+import { ripplesCommand } from './ripples.js';
+import { runCommand } from './run.js';
+import { exportCommand } from './export.js';
+import { verifyCommand } from './verify.js';
+import { logCommand } from './log.js';
+import { workerCommand } from './worker.js';
+import { demoCommand } from './demo.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, runCommand, exportCommand, verifyCommand, logCommand, workerCommand, demoCommand];

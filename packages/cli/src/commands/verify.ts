@@ -1,0 +1,24 @@
+import { ParameterError } from '@spyglass-wasm/core';
+import { STEPS, verifyCrate } from '@spyglass-wasm/provenance';
+import type { Command } from '../lib/command.js';
+import { printJson, progress } from '../lib/output.js';
+import { resolvePath } from './lfp.js';
+
+/** `spyglass verify DIR`: recompute an exported crate from its inputs and compare. Exit 1 if not reproduced. */
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'Recompute an exported RO-Crate from its inputs; report each step reproduced / differs / missing input',
+  usage: 'spyglass verify DIR [--json]',
+  options: { json: { type: 'boolean' } },
+  async run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new ParameterError('DIR', 'one exported crate folder', positionals.join(' ') || 'nothing');
+    const report = await verifyCrate(resolvePath(io.cwd, positionals[0]), { steps: STEPS, onProgress: progress(io, 'verify') });
+    if (values.json) printJson(io, report);
+    else {
+      for (const f of report.changedFiles) io.stdout.write(`changed file: ${f}\n`);
+      for (const s of report.steps) io.stdout.write(`${s.status.padEnd(13)} ${s.step} ${s.key}${s.detail ? `  (${s.detail})` : ''}\n`);
+      io.stdout.write(report.ok ? 'all steps reproduced\n' : 'NOT reproduced\n');
+    }
+    return report.ok ? 0 : 1;
+  },
+};

@@ -1,0 +1,78 @@
+import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
+const truth = JSON.parse(readFileSync(SESSION.replace('.nwb', '.truth.json'), 'utf8'));
+
+describe('store-backed commands', () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'spyglass-cli-'));
+
+  it('lfp writes an LFP analysis file and caches; ripples lists events; log, export, verify', async () => {
+    let r = await runCli(['lfp', SESSION, '--out', 'lfp.nwb', '--json'], cwd);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lfp = JSON.parse(r.stdout);
+    expect(lfp).toMatchObject({ step: 'lfp', cached: false, summary: { fs: 1000, channels: 8 } });
+    expect(existsSync(join(cwd, 'lfp.nwb'))).toBe(true);
+    expect(existsSync(join(cwd, '.spyglass/results'))).toBe(true);
+    r = await runCli(['lfp', SESSION, '--json'], cwd);
+    expect(JSON.parse(r.stdout)).toMatchObject({ cached: true, result: lfp.result });
+
+    r = await runCli(['ripples', SESSION, '--out', 'ripples.nwb', '--json'], cwd);
+    expect(r.code).toBe(0);
+    const rip = JSON.parse(r.stdout);
+    expect(rip).toMatchObject({ step: 'ripples', cached: false, lfp: { result: lfp.result, cached: true } });
+    expect(rip.events).toHaveLength(truth.ripples.length);
+    for (const [i, t] of truth.ripples.entries()) {
+      expect(Math.abs(rip.events[i].peak - t.peak_s)).toBeLessThan(0.02);
+      expect(rip.events[i].start).toBeLessThan(rip.events[i].peak);
+      expect(rip.events[i].end).toBeGreaterThan(rip.events[i].peak);
+    }
+    const { openNwb } = await import('@spyglass-wasm/nwb-io');
+    const nwb = await openNwb(join(cwd, 'ripples.nwb'));
+    expect(nwb.intervals().map((t) => t.name)).toContain('ripple_times');
+    nwb.close();
+    expect(JSON.parse((await runCli(['ripples', SESSION, '--json'], cwd)).stdout).cached).toBe(true);
+
+    r = await runCli(['log', rip.result.slice(7, 20)], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/ripples[\s\S]*<- lfp[\s\S]*tetrode-session\.nwb/);
+
+    r = await runCli(['export', rip.result, '--out', 'crate', '--json'], cwd);
+    expect(r.code).toBe(0);
+    r = await runCli(['verify', 'crate'], cwd);
+    expect(r.stdout).toMatch(/reproduced\s+lfp[\s\S]*reproduced\s+ripples[\s\S]*all steps reproduced/);
+    expect(r.code).toBe(0);
+  });
+
+  it('run takes a YAML pipeline and reuses results; bad input is a one-line error', async () => {
+    writeFileSync(join(cwd, 'p.yaml'), 'steps:\n  - step: lfp\n    inputs: { raw: $file }\n  - step: ripples\n    params: karlsson\n    inputs: { lfp: lfp, session: $file }\n');
+    let r = await runCli(['run', 'p.yaml', SESSION, '--json'], cwd);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.runs[0].results.lfp.cached).toBe(true); // computed by the test above
+    expect(out.runs[0].results.ripples).toMatchObject({ step: 'ripples', cached: false });
+    writeFileSync(join(cwd, 'bad.json'), JSON.stringify({ steps: [{ step: 'ripples', inputs: { lfp: 'nope' } }] }));
+    r = await runCli(['run', 'bad.json', SESSION], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/steps\[0\]\.inputs\.lfp/);
+    r = await runCli(['log', 'deadbeef'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no result deadbeef/);
+  });
+
+  it('demo runs the main pipeline, and a second run reuses every result', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spyglass-demo-'));
+    const first = JSON.parse((await runCli(['demo', '--json'], dir)).stdout);
+    expect(first.steps.lfp.cached).toBe(false);
+    expect(first.steps.ripples.summary.events).toBe(truth.ripples.length);
+    expect(first.resultsDir).toBe(join(dir, '.spyglass/results'));
+    const second = JSON.parse((await runCli(['demo', '--json'], dir)).stdout);
+    expect(second.cached).toBe(true);
+    expect(Object.keys(second.steps)).toEqual(Object.keys(first.steps));
+  });
+});
