@@ -61,3 +61,12 @@ describe('multiunit HSE detector', () => {
     for (const e of multiunitHseDetector(counts, { fs: v.fs, time })) expect(Math.min(...truth.map((t) => Math.abs(t - e.peak)))).toBeLessThan(0.04);
   });
 });
+
+describe("envelopePadding: 'pow2'", () => {
+  it('gives the same events as next_fast_len padding (the envelopes differ only near block edges)', () => {
+    for (const detector of [kayRippleDetector, karlssonRippleDetector]) {
+      expect(spans(detector(x, { fs: v.fs, time, speed, envelopePadding: 'pow2' }))).toEqual(spans(detector(x, { fs: v.fs, time, speed })));
+    }
+    expect(() => kayRippleDetector(x, { fs: v.fs, envelopePadding: 'none' as never })).toThrow(/'envelopePadding'/);
+  });
+});

@@ -1,7 +1,7 @@
 export { detectEvents, type DetectedEvent, type EventThresholds, type SpeedRule } from './detect-events.js';
 export { kayRippleDetector, karlssonRippleDetector, multiunitHseDetector, type RippleDetectorOptions, type MultiunitHseOptions } from './ripple-detectors.js';
 export { sampleTimes, minimumSampleCount, validBlocks, type Block } from './blocks.js';
-export { kayConsensusTrace, nextFastLen } from './consensus.js';
+export { kayConsensusTrace, nextFastLen, type EnvelopePadding } from './consensus.js';
 export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
 export { gaussianFilter1d, type GaussianFilterOptions } from './gaussian-filter.js';
 export { zscore } from './zscore.js';

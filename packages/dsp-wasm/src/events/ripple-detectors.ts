@@ -1,6 +1,6 @@
-import { checkNumber, toMatrix, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { checkChoice, checkNumber, toMatrix, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
-import { kayConsensusTrace, smoothedEnvelopes, gaussianSmooth } from './consensus.js';
+import { type EnvelopePadding, kayConsensusTrace, smoothedEnvelopes, gaussianSmooth } from './consensus.js';
 import { type DetectedEvent, type EventThresholds, detectOnBlocks, eventSettings, finishEvents, normalize, validSamples } from './detect-events.js';
 import { mergeRanges, thresholdBlocks } from './threshold.js';
 
@@ -12,6 +12,8 @@ export interface RippleDetectorOptions extends EventThresholds {
   startTime?: number;
   /** Gaussian smoothing σ in seconds (default 0.004 for ripples, 0.015 for multiunit). */
   smoothingSigma?: number;
+  /** Envelope FFT padding (default 'next_fast_len', as ripple_detection; 'pow2' is faster on long recordings). */
+  envelopePadding?: EnvelopePadding;
 }
 
 function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleDetectorOptions) {
@@ -20,11 +22,12 @@ function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleD
   const sigma = checkNumber('smoothingSigma', o.smoothingSigma ?? (name === 'spikeCounts' ? 0.015 : 0.004), { min: 0 });
   const time = sampleTimes(m.rows, o);
   const s = eventSettings(o);
+  const padding = checkChoice('envelopePadding', o.envelopePadding ?? 'next_fast_len', ['next_fast_len', 'pow2'] as const);
   const valid = validSamples(m.rows, o, (r) => {
     for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
     return true;
   });
-  return { m, fs, sigma, time, s, valid, blocks: validBlocks(valid, time) };
+  return { m, fs, sigma, time, s, valid, padding, blocks: validBlocks(valid, time) };
 }
 
 /**
@@ -39,8 +42,8 @@ function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleD
  * const events = kayRippleDetector(band, { fs: 1000, time, speed });
  */
 export function kayRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>, options: RippleDetectorOptions): DetectedEvent[] {
-  const { m, fs, sigma, time, s, valid, blocks } = setup(filtered, 'filtered', options);
-  return detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma), time, valid, blocks, s, options);
+  const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
+  return detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma, padding), time, valid, blocks, s, options);
 }
 
 /**
@@ -51,13 +54,18 @@ export function kayRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>
  * threshold for this detector is 3; Spyglass passes its ripple parameters, z 2.)
  */
 export function karlssonRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>, options: RippleDetectorOptions): DetectedEvent[] {
-  const { m, fs, sigma, time, s, valid, blocks } = setup(filtered, 'filtered', options);
+  const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
   if (blocks.length === 0) return [];
   const nMin = minimumSampleCount(time, s.minimumDuration);
-  const zs = smoothedEnvelopes(m, blocks, fs, sigma).map((env) => normalize(env, valid, options));
+  const zs = smoothedEnvelopes(m, blocks, fs, sigma, padding).map((env) => normalize(env, valid, options));
   const candidates = mergeRanges(zs.flatMap((z) => thresholdBlocks(z, blocks, nMin, s.threshold)));
   const zmax = new Float64Array(m.rows).fill(NaN);
-  for (let r = 0; r < m.rows; r++) if (valid[r]) zmax[r] = Math.max(...zs.map((z) => (Number.isNaN(z[r]) ? -Infinity : z[r])));
+  for (let r = 0; r < m.rows; r++) {
+    if (!valid[r]) continue;
+    let best = -Infinity;
+    for (const z of zs) if (z[r] > best) best = z[r]; // a flat channel's NaN z never wins
+    zmax[r] = best;
+  }
   return finishEvents(candidates, zmax, time, s, options.speed);
 }
 
