@@ -3,7 +3,7 @@
 import { ParameterError } from '@spyglass-wasm/core';
 import { createRng } from '@spyglass-wasm/sim';
 import { describe, expect, it } from 'vitest';
-import { lfp, lfpDesign } from '../src/index.js';
+import { LfpFilter, lfp, lfpDesign } from '../src/index.js';
 
 const fs = 30000;
 const rng = createRng(12);
@@ -82,5 +82,36 @@ describe('segments (Spyglass filters each valid interval on its own)', () => {
     r.data.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - all[i]))));
     expect(worst).toBeLessThan(1e-9);
     expect(r.timestamps[0]).toBeCloseTo(0.1, 12);
+  });
+});
+
+describe('streaming LfpFilter', () => {
+  it('with gaps, NaN rows and validTimes, any chunking equals lfp on the whole', () => {
+    const timestamps = Float64Array.from({ length: rows }, (_, i) => 7 + i / fs + (i >= 15001 ? 0.25 : 0));
+    const holed = { ...x, data: data.slice() };
+    holed.data[6000 * cols] = NaN;
+    const options = { fs, timestamps, validTimes: [[7, 7.7], [7.75, 9]] as [number, number][] };
+    const whole = lfp(holed, options);
+    for (const size of [1000, 4093, 24000]) {
+      const f = new LfpFilter<Float64Array>(cols, options);
+      const got: number[] = [], times: number[] = [];
+      const take = (r: { data: { data: Float64Array }; timestamps: Float64Array }) => {
+        got.push(...r.data.data);
+        times.push(...r.timestamps);
+      };
+      for (let r = 0; r < rows; r += size) take(f.process({ data: holed.data.subarray(r * cols, Math.min(rows, r + size) * cols), rows: Math.min(size, rows - r), cols }));
+      take(f.flush());
+      expect(got.length).toBe(whole.data.data.length);
+      let worst = 0;
+      got.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - whole.data.data[i]))));
+      expect(worst).toBeLessThan(1e-9);
+      expect(times).toEqual(Array.from(whole.timestamps));
+    }
+  });
+  it('checks channels and timestamps', () => {
+    const f = new LfpFilter<Float64Array>(2, { fs, timestamps: new Float64Array(10).map((_, i) => i / fs) });
+    expect(() => f.process({ data: new Float64Array(30), rows: 10, cols: 3 })).toThrow(/'chunk'/);
+    expect(() => f.process({ data: new Float64Array(40), rows: 20, cols: 2 })).toThrow(/'timestamps'/);
+    expect(() => new LfpFilter(0, { fs })).toThrow(/'channels'/);
   });
 });

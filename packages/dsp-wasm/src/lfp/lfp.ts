@@ -1,4 +1,4 @@
-import { ParameterError, allocLike, checkNumber, mergeIntervals, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { ParameterError, allocLike, checkNumber, mergeIntervals, type Interval, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { FirFilter, firFilter } from '../filter/fir-filter.js';
 import { firwin, kaiserord } from '../filter/firwin.js';
 import { signalIO } from '../lib/signal-io.js';
@@ -97,41 +97,124 @@ export function lfp<T extends FloatArray>(x: MatrixInput<T>, options: LfpOptions
 
 /**
  * The streaming form of `lfp` for long recordings: feed raw chunks, get LFP chunks, bounded memory.
- * Concatenated output equals `lfp` on the whole for contiguous, finite data (feed each valid
- * interval through its own LfpFilter).
+ * Like `lfp`, it starts a new segment (its own filter, flushed at the end of the previous one) at
+ * every time gap (> 1.5 × the median step of `timestamps`), drops rows with a non-finite sample or
+ * outside `validTimes`, and restarts the decimation grid at each segment's first sample, so the
+ * concatenated output equals `lfp` on the whole.
+ *
+ * @example
+ * const f = new LfpFilter(64, { fs: 30000, timestamps });
+ * for await (const chunk of series.chunks()) write(f.process(chunk.data));
+ * write(f.flush());
  */
 export class LfpFilter<T extends FloatArray = Float32Array> {
   readonly design: LfpDesign;
-  private readonly fir: FirFilter<T>;
+  private readonly channels: number;
   private readonly options: LfpOptions;
-  private produced = 0;
+  private readonly maxStep: number;
+  private readonly intervals?: Interval[];
+  private fir?: FirFilter<T>; // the open segment's filter
+  private segStart = 0; // input index of the open segment's first sample
+  private segOut = 0; // outputs the open segment has produced
+  private seen = 0; // input rows consumed
+  private lastTime = NaN;
+  private interval = 0;
+  private like: FloatArray = new Float32Array(0); // the input's element type, for empty outputs
 
   constructor(channels: number, options: LfpOptions) {
     this.design = lfpDesign(options);
+    this.channels = checkNumber('channels', channels, { min: 1, integer: true });
     this.options = options;
-    this.fir = new FirFilter<T>(this.design.taps, channels, { decimate: this.design.q });
+    this.maxStep = options.timestamps && options.timestamps.length > 1 ? 1.5 * medianStep(options.timestamps) : Infinity;
+    this.intervals = options.validTimes ? mergeIntervals(options.validTimes) : undefined;
   }
 
   process(chunk: MatrixInput<T>): LfpResult<Matrix<T>> {
-    return this.wrap(this.fir.process(chunk));
+    const { m } = signalIO(chunk, 'chunk');
+    if (m.cols !== this.channels) throw new ParameterError('chunk', `${this.channels} channels`, `${m.cols} channels`);
+    if (this.options.timestamps && this.seen + m.rows > this.options.timestamps.length) {
+      throw new ParameterError('timestamps', `a time for every sample fed (${this.seen + m.rows})`, `${this.options.timestamps.length} times`);
+    }
+    this.like = m.data as T;
+    const parts: LfpResult<Matrix<T>>[] = [];
+    let run = this.fir ? 0 : -1; // first row of this chunk not yet fed to the open segment
+    for (let r = 0; r < m.rows; r++) {
+      const t = this.time(this.seen + r);
+      const ok = this.valid(m, r, t);
+      if (this.fir && (!ok || t - this.lastTime > this.maxStep)) {
+        if (run < r) parts.push(this.feed(m, run, r));
+        parts.push(this.close());
+        run = -1;
+      }
+      if (ok && !this.fir) {
+        this.fir = new FirFilter<T>(this.design.taps, this.channels, { decimate: this.design.q });
+        [this.segStart, this.segOut, run] = [this.seen + r, 0, r];
+      }
+      if (ok) this.lastTime = t;
+    }
+    if (this.fir && run >= 0 && run < m.rows) parts.push(this.feed(m, run, m.rows));
+    this.seen += m.rows;
+    return this.join(parts, m.data);
   }
 
   flush(): LfpResult<Matrix<T>> {
-    return this.wrap(this.fir.flush());
+    return this.join(this.fir ? [this.close()] : [], this.like);
   }
 
-  private wrap(data: Matrix<T>): LfpResult<Matrix<T>> {
-    const timestamps = outputTimes(this.produced, data.rows, this.design.q, this.options);
-    this.produced += data.rows;
+  private time(i: number): number {
+    return this.options.timestamps ? this.options.timestamps[i] : (this.options.startTime ?? 0) + i / this.options.fs;
+  }
+
+  private valid(m: Matrix, r: number, t: number): boolean {
+    const iv = this.intervals;
+    if (iv) {
+      while (this.interval < iv.length && iv[this.interval][1] < t) this.interval++; // times increase
+      if (this.interval >= iv.length || t < iv[this.interval][0]) return false;
+    }
+    for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
+    return true;
+  }
+
+  private feed(m: Matrix, a: number, b: number): LfpResult<Matrix<T>> {
+    return this.stamp(this.fir!.process({ data: m.data.subarray(a * m.cols, b * m.cols) as T, rows: b - a, cols: m.cols }));
+  }
+
+  private close(): LfpResult<Matrix<T>> {
+    const out = this.stamp(this.fir!.flush());
+    this.fir = undefined;
+    return out;
+  }
+
+  private stamp(data: Matrix<T>): LfpResult<Matrix<T>> {
+    const timestamps = new Float64Array(data.rows);
+    for (let j = 0; j < data.rows; j++) timestamps[j] = this.time(this.segStart + (this.segOut + j) * this.design.q);
+    this.segOut += data.rows;
     return { data, fs: this.design.outFs, timestamps };
+  }
+
+  private join(parts: LfpResult<Matrix<T>>[], like: FloatArray): LfpResult<Matrix<T>> {
+    const rows = parts.reduce((n, p) => n + p.data.rows, 0);
+    const out = allocLike(parts.find((p) => p.data.rows > 0)?.data.data ?? (like as T), rows, this.channels);
+    const timestamps = new Float64Array(rows);
+    let at = 0;
+    for (const p of parts) {
+      out.data.set(p.data.data.subarray(0, p.data.rows * this.channels), at * this.channels);
+      timestamps.set(p.timestamps, at);
+      at += p.data.rows;
+    }
+    return { data: out as Matrix<T>, fs: this.design.outFs, timestamps };
   }
 }
 
-function outputTimes(first: number, count: number, q: number, o: LfpOptions): Float64Array {
-  const t = new Float64Array(count);
-  for (let j = 0; j < count; j++) {
-    const i = (first + j) * q;
-    t[j] = o.timestamps ? o.timestamps[i] : (o.startTime ?? 0) + i / o.fs;
+/** Median time step, from at most 100 000 evenly spread steps (hours of timestamps need no full sort). */
+function medianStep(time: ArrayLike<number>): number {
+  const n = Math.min(time.length - 1, 100_000), stride = (time.length - 1) / n;
+  const steps = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = 1 + Math.floor(k * stride);
+    steps[k] = time[i] - time[i - 1];
   }
-  return t;
+  steps.sort();
+  const h = steps.length >> 1;
+  return steps.length % 2 ? steps[h] : (steps[h - 1] + steps[h]) / 2;
 }
