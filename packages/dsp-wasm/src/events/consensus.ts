@@ -19,13 +19,17 @@ export function nextFastLen(n: number): number {
  */
 export type EnvelopePadding = 'next_fast_len' | 'pow2';
 
-/** Hilbert envelope of rows [start, stop) of every channel, zero-padded as `padding` says. Row-major out. */
-export function blockEnvelope(m: Matrix, start: number, stop: number, padding: EnvelopePadding = 'next_fast_len'): Float64Array {
-  const rows = stop - start, cols = m.cols;
+/**
+ * Hilbert envelope of rows [start, stop) of channels [c0, c0 + width), zero-padded as `padding`
+ * says; row-major out (rows × width). Callers take two channels at a time, which one complex FFT
+ * carries, so memory stays O(rows) however many channels there are.
+ */
+export function blockEnvelope(m: Matrix, start: number, stop: number, c0: number, width: number, padding: EnvelopePadding = 'next_fast_len'): Float64Array {
+  const rows = stop - start;
   const padded = padding === 'pow2' ? 2 ** Math.ceil(Math.log2(Math.max(1, rows))) : nextFastLen(rows);
-  const x = new Float64Array(padded * cols);
-  for (let i = 0; i < rows * cols; i++) x[i] = m.data[start * cols + i];
-  return envelope({ data: x, rows: padded, cols }).data.subarray(0, rows * cols);
+  const x = new Float64Array(padded * width);
+  for (let r = 0; r < rows; r++) for (let k = 0; k < width; k++) x[r * width + k] = m.data[(start + r) * m.cols + c0 + k];
+  return envelope({ data: x, rows: padded, cols: width }).data.subarray(0, rows * width);
 }
 
 /** ripple_detection's gaussian_smooth: σ in seconds, kernel to 8 σ, zeros beyond the ends. */
@@ -40,12 +44,11 @@ export function gaussianSmooth(x: Float64Array, sigmaSeconds: number, fs: number
 export function kayConsensusTrace(m: Matrix, blocks: readonly Block[], fs: number, sigma: number, padding?: EnvelopePadding): Float64Array {
   const out = new Float64Array(m.rows).fill(NaN);
   for (const [start, stop] of blocks) {
-    const env = blockEnvelope(m, start, stop, padding);
     const power = new Float64Array(stop - start);
-    for (let r = 0; r < power.length; r++) {
-      let s = 0;
-      for (let c = 0; c < m.cols; c++) s += env[r * m.cols + c] ** 2;
-      power[r] = s;
+    for (let c0 = 0; c0 < m.cols; c0 += 2) {
+      const width = Math.min(2, m.cols - c0);
+      const env = blockEnvelope(m, start, stop, c0, width, padding);
+      for (let r = 0; r < power.length; r++) for (let k = 0; k < width; k++) power[r] += env[r * width + k] ** 2;
     }
     const smooth = gaussianSmooth(power, sigma, fs);
     for (let r = 0; r < power.length; r++) out[start + r] = Math.sqrt(smooth[r]);
@@ -53,16 +56,22 @@ export function kayConsensusTrace(m: Matrix, blocks: readonly Block[], fs: numbe
   return out;
 }
 
-/** Per-channel smoothed envelopes (Karlsson), channel-major: one Float64Array of rows per channel. */
-export function smoothedEnvelopes(m: Matrix, blocks: readonly Block[], fs: number, sigma: number, padding?: EnvelopePadding): Float64Array[] {
-  const out = Array.from({ length: m.cols }, () => new Float64Array(m.rows).fill(NaN));
-  for (const [start, stop] of blocks) {
-    const env = blockEnvelope(m, start, stop, padding);
-    const ch = new Float64Array(stop - start);
-    for (let c = 0; c < m.cols; c++) {
-      for (let r = 0; r < ch.length; r++) ch[r] = env[r * m.cols + c];
-      out[c].set(gaussianSmooth(ch, sigma, fs), start);
+/**
+ * Per-channel smoothed envelopes (Karlsson), handed to `each(channel, trace)` one channel at a
+ * time (NaN outside the blocks), so memory stays O(rows) however many channels there are.
+ */
+export function forEachSmoothedEnvelope(m: Matrix, blocks: readonly Block[], fs: number, sigma: number, padding: EnvelopePadding | undefined, each: (channel: number, trace: Float64Array) => void): void {
+  for (let c0 = 0; c0 < m.cols; c0 += 2) {
+    const width = Math.min(2, m.cols - c0);
+    const traces = Array.from({ length: width }, () => new Float64Array(m.rows).fill(NaN));
+    for (const [start, stop] of blocks) {
+      const env = blockEnvelope(m, start, stop, c0, width, padding);
+      const ch = new Float64Array(stop - start);
+      for (let k = 0; k < width; k++) {
+        for (let r = 0; r < ch.length; r++) ch[r] = env[r * width + k];
+        traces[k].set(gaussianSmooth(ch, sigma, fs), start);
+      }
     }
+    traces.forEach((t, k) => each(c0 + k, t));
   }
-  return out;
 }

@@ -1,8 +1,8 @@
 import { checkChoice, checkNumber, toMatrix, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
-import { type EnvelopePadding, kayConsensusTrace, smoothedEnvelopes, gaussianSmooth } from './consensus.js';
+import { type EnvelopePadding, forEachSmoothedEnvelope, gaussianSmooth, kayConsensusTrace } from './consensus.js';
 import { type DetectedEvent, type EventThresholds, detectOnBlocks, eventSettings, finishEvents, normalize, validSamples } from './detect-events.js';
-import { mergeRanges, thresholdBlocks } from './threshold.js';
+import { type SampleRange, mergeRanges, thresholdBlocks } from './threshold.js';
 
 export interface RippleDetectorOptions extends EventThresholds {
   /** Sampling rate of the trace, Hz. */
@@ -57,15 +57,15 @@ export function karlssonRippleDetector<T extends FloatArray>(filtered: MatrixInp
   const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
   if (blocks.length === 0) return [];
   const nMin = minimumSampleCount(time, s.minimumDuration);
-  const zs = smoothedEnvelopes(m, blocks, fs, sigma, padding).map((env) => normalize(env, valid, options));
-  const candidates = mergeRanges(zs.flatMap((z) => thresholdBlocks(z, blocks, nMin, s.threshold)));
+  const found: SampleRange[] = [];
   const zmax = new Float64Array(m.rows).fill(NaN);
-  for (let r = 0; r < m.rows; r++) {
-    if (!valid[r]) continue;
-    let best = -Infinity;
-    for (const z of zs) if (z[r] > best) best = z[r]; // a flat channel's NaN z never wins
-    zmax[r] = best;
-  }
+  forEachSmoothedEnvelope(m, blocks, fs, sigma, padding, (c, env) => {
+    const z = normalize(env, valid, options);
+    for (const range of thresholdBlocks(z, blocks, nMin, s.threshold)) found.push(range);
+    // statistics come from the strongest channel at each sample; a flat channel's NaN z never wins
+    for (let r = 0; r < m.rows; r++) if (valid[r] && (z[r] > zmax[r] || (Number.isNaN(zmax[r]) && !Number.isNaN(z[r])))) zmax[r] = z[r];
+  });
+  const candidates = mergeRanges(found);
   return finishEvents(candidates, zmax, time, s, options.speed);
 }
 
