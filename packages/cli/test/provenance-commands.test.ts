@@ -76,3 +76,20 @@ describe('store-backed commands', () => {
     expect(Object.keys(second.steps)).toEqual(Object.keys(first.steps));
   });
 });
+
+describe('run --enqueue and worker', () => {
+  it('queues one pipeline job per file; a worker completes them into the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spyglass-queue-'));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify({ steps: [{ step: 'lfp', inputs: { raw: '$file' } }, { step: 'ripples', inputs: { lfp: 'lfp', session: '$file' } }] }));
+    let r = await runCli(['run', 'p.json', SESSION, '--enqueue', '--json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).jobs).toHaveLength(1);
+    r = await runCli(['worker', '--exit-when-idle', '--json'], dir);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ completed: 1 });
+    r = await runCli(['run', 'p.json', SESSION, '--json'], dir);
+    const results = JSON.parse(r.stdout).runs[0].results;
+    expect(results.lfp.cached && results.ripples.cached).toBe(true);
+    expect(results.ripples.summary.events).toBe(truth.ripples.length);
+  });
+});

@@ -1,4 +1,5 @@
 import { ParameterError } from '@spyglass-wasm/core';
+import { parsePipeline, runPipeline } from './pipeline.js';
 import { runStep } from './runner.js';
 import type { Step } from './step.js';
 import type { Job, Store } from './store/store.js';
@@ -59,10 +60,15 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   return completed;
 }
 
-async function runJob(store: Store, job: Job, steps: Record<string, Step>): Promise<{ key: string; cached: boolean }> {
-  const step = steps[job.payload.step];
-  if (!step) throw new ParameterError('job step', `one of ${Object.keys(steps).join(', ')}`, job.payload.step);
-  const out = await runStep(store, step, job.payload.inputs, { params: job.payload.params });
+async function runJob(store: Store, job: Job, steps: Record<string, Step>): Promise<unknown> {
+  const p = job.payload;
+  if ('pipeline' in p) {
+    const [run] = await runPipeline(store, parsePipeline(JSON.stringify(p.pipeline), steps, `job ${job.id}`), [p.file], steps);
+    return Object.fromEntries(Object.entries(run.results).map(([id, o]) => [id, { key: o.key, cached: o.cached }]));
+  }
+  const step = steps[p.step];
+  if (!step) throw new ParameterError('job step', `one of ${Object.keys(steps).join(', ')}`, p.step);
+  const out = await runStep(store, step, p.inputs, { params: p.params });
   return { key: out.key, cached: out.cached };
 }
 

@@ -10,8 +10,8 @@ import { resolvePath } from './lfp.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a pipeline file (JSON or YAML: steps, parameter sets, inputs) over NWB files',
-  usage: 'spyglass run PIPELINE FILE... [--store URL|DIR] [--json]',
-  options: { ...STORE_OPTIONS },
+  usage: 'spyglass run PIPELINE FILE... [--enqueue] [--store URL|DIR] [--json]',
+  options: { ...STORE_OPTIONS, enqueue: { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const [pipelinePath, ...files] = positionals;
     if (!pipelinePath || files.length === 0) throw new ParameterError('arguments', 'a pipeline file and at least one NWB file', positionals.join(' ') || 'nothing');
@@ -21,6 +21,14 @@ export const runCommand: Command = {
     const pipeline = parsePipeline(text, STEPS, pipelinePath);
     const store = await storeFor(io, values);
     try {
+      if (values.enqueue) {
+        // one job per file, for `spyglass worker` processes sharing this store
+        const jobs = [];
+        for (const f of files) jobs.push({ file: resolvePath(io.cwd, f), job: await store.enqueue({ pipeline, file: resolvePath(io.cwd, f) }) });
+        if (values.json) printJson(io, { store: store.location, jobs });
+        else for (const j of jobs) io.stdout.write(`queued job ${j.job}: ${j.file}\n`);
+        return 0;
+      }
       const runs = await runPipeline(store, pipeline, files.map((f) => resolvePath(io.cwd, f)), STEPS, {
         onStep: (file, id, o) => values.json || io.stdout.write(`${file} ${id}: ${o.cached ? 'cached' : 'computed'} ${o.key}\n`),
       });

@@ -4,13 +4,10 @@ import { resultEntityId } from '../records.js';
 import { migrate } from './migrations.js';
 import type { Sql } from './sql.js';
 
-/** A queued unit of work: which step on which inputs with which parameters. */
-export interface JobPayload {
-  step: string;
-  inputs: Record<string, { file: string } | { result: string }>;
-  params?: Record<string, unknown> | string;
-  [extra: string]: unknown;
-}
+/** A queued unit of work: one step on given inputs, or a whole pipeline on one file. */
+export type JobPayload =
+  | { step: string; inputs: Record<string, { file: string } | { result: string }>; params?: Record<string, unknown> | string }
+  | { pipeline: import('../pipeline.js').Pipeline; file: string };
 
 export interface Job {
   id: number;
