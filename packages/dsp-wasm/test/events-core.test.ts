@@ -162,3 +162,13 @@ describe('speed for the gate', () => {
     expect(() => interpolateToTimes([1, 2], [0], [0])).toThrow(ParameterError);
   });
 });
+
+describe('detectEvents(trace, { fs }) takes the times from the rate', () => {
+  it('equals passing the times', () => {
+    const trace = Float64Array.from({ length: 3000 }, (_, i) => Math.exp(-0.5 * ((i - 1500) / 20) ** 2) + 0.01 * Math.sin(i));
+    const time = Float64Array.from(trace, (_, i) => 2 + i / 1000);
+    expect(detectEvents(trace, { fs: 1000, startTime: 2 })).toEqual(detectEvents(trace, time));
+    expect(detectEvents(trace, { fs: 1000, startTime: 2 }).length).toBe(1);
+    expect(() => detectEvents(trace, { fs: 0 })).toThrow(/'fs'/);
+  });
+});

@@ -1,5 +1,5 @@
 import { ParameterError, checkChoice, checkNumber } from '@spyglass-wasm/core';
-import { type Block, minimumSampleCount, validBlocks } from './blocks.js';
+import { type Block, minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
 import { type SampleRange, thresholdBlocks } from './threshold.js';
 import { zscore } from './zscore.js';
 
@@ -130,13 +130,29 @@ export function finishEvents(candidates: SampleRange[], z: ArrayLike<number>, ti
  *
  * @example
  * const events = detectEvents(smoothedPower, time, { zscoreThreshold: 2, minimumDuration: 0.015, speed });
+ * const same = detectEvents(smoothedPower, { fs: 1000, startTime: 0, speed }); // times from the rate
  */
-export function detectEvents(trace: ArrayLike<number>, time: ArrayLike<number>, options: EventThresholds = {}): DetectedEvent[] {
+export function detectEvents(trace: ArrayLike<number>, time: ArrayLike<number>, options?: EventThresholds): DetectedEvent[];
+export function detectEvents(trace: ArrayLike<number>, options: EventThresholds & { fs: number; time?: ArrayLike<number>; startTime?: number }): DetectedEvent[];
+export function detectEvents(
+  trace: ArrayLike<number>,
+  timeOrOptions: ArrayLike<number> | (EventThresholds & { fs: number; time?: ArrayLike<number>; startTime?: number }),
+  maybeOptions: EventThresholds = {},
+): DetectedEvent[] {
   const n = trace.length;
+  const byRate = !isArrayLike(timeOrOptions);
+  const options: EventThresholds = byRate ? timeOrOptions : maybeOptions;
+  const time = byRate
+    ? sampleTimes(n, { ...timeOrOptions, fs: checkNumber('fs', timeOrOptions.fs, { min: 0, exclusiveMin: true }) })
+    : timeOrOptions;
   if (time.length !== n) throw new ParameterError('time', `one time per sample (${n})`, `${time.length} times`);
   const s = eventSettings(options);
   const valid = validSamples(n, options, (i) => Number.isFinite(trace[i]));
   return detectOnBlocks(trace, time, valid, validBlocks(valid, time), s, options);
+}
+
+function isArrayLike(x: unknown): x is ArrayLike<number> {
+  return ArrayBuffer.isView(x) || Array.isArray(x);
 }
 
 /** detectEvents for a trace whose validity and blocks are already known. */
