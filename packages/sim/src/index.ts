@@ -1,1 +1,2 @@
 export { createRng, type Rng } from './random/rng.js';
+export { simulatePlaceSession, type PlaceSession, type PlaceSessionOptions, type PlaceUnit } from './place/simulate-place-session.js';

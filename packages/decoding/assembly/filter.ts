@@ -1,0 +1,129 @@
+// Normalised forward filter and backward (Rauch-Tung-Striebel style) smoother of a discrete
+// state-space model whose transition T[i, j] = P(next = j | now = i) is a sparse part plus a few
+// rank-one parts: T = S + sum_l w_l u_l^T. Random walks are narrow bands of S (stored CSR), and
+// uniform moves between discrete states are rank-one, so a step costs O(nnz + N) instead of O(N^2).
+//   predT: CSR of S^T (rows = destination j, entries (i, S[i, j])), used forward.
+//   predS: CSR of S   (rows = source i, entries (j, S[i, j])), used backward.
+// likIndex[i] says which column of the log-likelihood row belongs to state-space bin i (several
+// discrete states share one likelihood).
+
+import { expNeg } from './expneg';
+
+// @ts-ignore: decorator
+@inline
+function f64At(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function setF64(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+/** dst = T^T src (one prediction step). */
+function predict(src: usize, dst: usize, n: i32, rowPtr: usize, colIdx: usize, w: usize, nLow: i32, lowU: usize, lowW: usize): void {
+  for (let j = 0; j < n; j++) {
+    const k0 = load<i32>(rowPtr + (<usize>j << 2));
+    const k1 = load<i32>(rowPtr + (<usize>(j + 1) << 2));
+    let s: f64 = 0;
+    for (let k = k0; k < k1; k++) s += f64At(w, k) * f64At(src, load<i32>(colIdx + (<usize>k << 2)));
+    setF64(dst, j, s);
+  }
+  for (let l = 0; l < nLow; l++) {
+    const wl = lowW + <usize>l * (<usize>n << 3);
+    const ul = lowU + <usize>l * (<usize>n << 3);
+    let dot: f64 = 0;
+    for (let i = 0; i < n; i++) dot += f64At(wl, i) * f64At(src, i);
+    if (dot == 0) continue;
+    for (let j = 0; j < n; j++) setF64(dst, j, f64At(dst, j) + f64At(ul, j) * dot);
+  }
+}
+
+/**
+ * Causal filter. out[t] = normalised P(state_t | spikes up to t). Returns the log marginal
+ * likelihood sum_t log sum_i pred_t[i] exp(ll_t[i]).
+ */
+export function forwardFilter(
+  nTime: i32, n: i32, loglik: usize, nL: i32, likIndex: usize,
+  rowPtr: usize, colIdx: usize, w: usize, nLow: i32, lowU: usize, lowW: usize,
+  init: usize, out: usize, pred: usize,
+): f64 {
+  const rowBytes = <usize>n << 3;
+  let logMarginal: f64 = 0;
+  for (let t = 0; t < nTime; t++) {
+    const post = out + <usize>t * rowBytes;
+    if (t == 0) memory.copy(pred, init, rowBytes);
+    else predict(post - rowBytes, pred, n, rowPtr, colIdx, w, nLow, lowU, lowW);
+    const ll = loglik + <usize>t * (<usize>nL << 3);
+    let m = -Infinity;
+    for (let i = 0; i < n; i++) {
+      const v = f64At(ll, load<i32>(likIndex + (<usize>i << 2)));
+      if (v > m && f64At(pred, i) > 0) m = v;
+    }
+    let sum: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const p = f64At(pred, i);
+      const v = p > 0 ? p * expNeg(m - f64At(ll, load<i32>(likIndex + (<usize>i << 2)))) : 0;
+      setF64(post, i, v);
+      sum += v;
+    }
+    if (sum > 0 && isFinite(sum)) {
+      const inv = 1.0 / sum;
+      for (let i = 0; i < n; i++) setF64(post, i, f64At(post, i) * inv);
+      logMarginal += Math.log(sum) + m;
+    } else {
+      memory.copy(post, pred, rowBytes); // no usable likelihood: keep the prediction
+    }
+  }
+  return logMarginal;
+}
+
+/** Acausal smoother: out[t] = normalised P(state_t | all spikes), from the filter's output. */
+export function backwardSmoother(
+  nTime: i32, n: i32, filtered: usize,
+  rowPtr: usize, colIdx: usize, w: usize,
+  fwdPtr: usize, fwdIdx: usize, fwdW: usize,
+  nLow: i32, lowU: usize, lowW: usize,
+  out: usize, pred: usize, ratio: usize,
+): void {
+  const rowBytes = <usize>n << 3;
+  const last = <usize>(nTime - 1) * rowBytes;
+  memory.copy(out + last, filtered + last, rowBytes);
+  for (let t = nTime - 2; t >= 0; t--) {
+    const f = filtered + <usize>t * rowBytes;
+    const next = out + <usize>(t + 1) * rowBytes;
+    const dst = out + <usize>t * rowBytes;
+    predict(f, pred, n, rowPtr, colIdx, w, nLow, lowU, lowW);
+    for (let j = 0; j < n; j++) {
+      const p = f64At(pred, j);
+      setF64(ratio, j, p > 0 ? f64At(next, j) / p : 0);
+    }
+    // back[i] = sum_j T[i, j] ratio[j]
+    for (let i = 0; i < n; i++) {
+      const k0 = load<i32>(fwdPtr + (<usize>i << 2));
+      const k1 = load<i32>(fwdPtr + (<usize>(i + 1) << 2));
+      let s: f64 = 0;
+      for (let k = k0; k < k1; k++) s += f64At(fwdW, k) * f64At(ratio, load<i32>(fwdIdx + (<usize>k << 2)));
+      setF64(dst, i, s);
+    }
+    for (let l = 0; l < nLow; l++) {
+      const wl = lowW + <usize>l * rowBytes;
+      const ul = lowU + <usize>l * rowBytes;
+      let dot: f64 = 0;
+      for (let j = 0; j < n; j++) dot += f64At(ul, j) * f64At(ratio, j);
+      if (dot == 0) continue;
+      for (let i = 0; i < n; i++) setF64(dst, i, f64At(dst, i) + f64At(wl, i) * dot);
+    }
+    let sum: f64 = 0;
+    for (let i = 0; i < n; i++) {
+      const v = f64At(dst, i) * f64At(f, i);
+      setF64(dst, i, v);
+      sum += v;
+    }
+    if (sum > 0) {
+      const inv = 1.0 / sum;
+      for (let i = 0; i < n; i++) setF64(dst, i, f64At(dst, i) * inv);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import type { Matrix } from '@spyglass-wasm/core';
+import type { Environment } from './environment/environment.js';
+import type { SortedSpikesModel } from './encoding/sorted-model.js';
+import type { ClusterlessModel, MarkedSpikes } from './encoding/clusterless-model.js';
+import { sortedSpikesLikelihood } from './likelihood/sorted.js';
+import { clusterlessLikelihood } from './likelihood/clusterless.js';
+import { binCenters, makeTimeBins, type TimeBins } from './likelihood/time-bins.js';
+import { buildTransition, stateSpacePreset, type StateSpaceOptions, type Transition } from './state-space/transition.js';
+import { filterSmooth } from './state-space/filter.js';
+import { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
+
+export interface DecodeOptions {
+  /** Decode [start, stop) seconds. */
+  start: number;
+  stop: number;
+  /** Time bin (s), default 0.002. */
+  binSize?: number;
+  /** 'continuous' (default), 'continuous-fragmented', or a full state-space description. */
+  stateSpace?: 'continuous' | 'continuous-fragmented' | StateSpaceOptions;
+  /** Random-walk variance (cm² per time step) for the presets, default 6. */
+  movementVar?: number;
+  /** Acausal smoother (default true); the causal filter is always returned. */
+  smoother?: boolean;
+  backend?: 'wasm' | 'reference';
+  onProgress?: (fraction: number) => void;
+}
+
+/** Everything a decode produces. */
+export interface DecodingResult extends PosteriorSummary {
+  env: Environment;
+  stateNames: string[];
+  /** Centre time of each decoding bin (s). */
+  time: Float64Array;
+  bins: TimeBins;
+  /** nTime × (nStates·nBins), smoothed when asked, else filtered. */
+  posterior: Matrix<Float64Array>;
+  /** nTime × (nStates·nBins) causal posterior. */
+  filtered: Matrix<Float64Array>;
+  logMarginal: number;
+}
+
+/**
+ * Decodes position from sorted spikes with a state-space model (Poisson likelihood, random-walk
+ * or continuous/fragmented dynamics, filter + smoother).
+ *
+ * @example
+ * const model = fitSortedSpikes({ position, positionTimes, interval: [0, 720] }, spikeTimes);
+ * const result = decodeSortedSpikes(model, spikeTimes, { start: 720, stop: 900 });
+ * decodingError(result.time, result.mean, positionTimes, position).medianRunning;
+ */
+export function decodeSortedSpikes(model: SortedSpikesModel, spikeTimes: readonly Float64Array[], options: DecodeOptions): DecodingResult {
+  const bins = makeTimeBins(options.start, options.stop, options.binSize);
+  const ll = sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
+  options.onProgress?.(0.5);
+  return runStateSpace(model.env, ll, bins, options);
+}
+
+/**
+ * Decodes position from clusterless marks (spike waveform amplitudes per electrode group).
+ *
+ * @example
+ * const model = fitClusterless({ position, positionTimes, interval: [0, 720] }, groups);
+ * const result = decodeClusterless(model, groups, { start: 720, stop: 900 });
+ */
+export function decodeClusterless(model: ClusterlessModel, groups: readonly MarkedSpikes[], options: DecodeOptions): DecodingResult {
+  const bins = makeTimeBins(options.start, options.stop, options.binSize);
+  const ll = clusterlessLikelihood(model, groups, bins, { backend: options.backend, onProgress: (f) => options.onProgress?.(0.8 * f) });
+  return runStateSpace(model.env, ll, bins, options);
+}
+
+/** The state-space half of decoding, given any log-likelihood (nTime × nBins). */
+export function runStateSpace(env: Environment, loglik: Matrix<Float64Array>, bins: TimeBins, options: Omit<DecodeOptions, 'start' | 'stop'>): DecodingResult {
+  const ss = options.stateSpace ?? 'continuous';
+  const tr: Transition = buildTransition(env, typeof ss === 'string' ? stateSpacePreset(ss, options.movementVar ?? 6) : ss);
+  const f = filterSmooth(loglik, tr, { smoother: options.smoother, backend: options.backend });
+  const posterior = f.smoothed ?? f.filtered;
+  options.onProgress?.(1);
+  return { ...summarizePosterior(posterior, tr, env), env, stateNames: tr.stateNames, time: binCenters(bins), bins, posterior, filtered: f.filtered, logMarginal: f.logMarginal };
+}

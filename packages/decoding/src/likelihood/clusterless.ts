@@ -1,0 +1,110 @@
+import type { Matrix } from '@spyglass-wasm/core';
+import type { ClusterlessModel, MarkedSpikes } from '../encoding/clusterless-model.js';
+import { decodingKernels } from '../wasm/kernels.js';
+import { clusterlessAccumulateReference } from '../reference/clusterless.js';
+import { positionKernelRows } from './position-kernel.js';
+import { spikeBins, type TimeBins } from './time-bins.js';
+
+export interface ClusterlessOptions {
+  backend?: 'wasm' | 'reference';
+  /** Mark-kernel terms below e^-cutoff of a spike's largest term are skipped (default 30). */
+  cutoff?: number;
+  /** Decoding spikes per block (default 1024) and encoding spikes per block (default 4096). */
+  decodeBlock?: number;
+  encodeBlock?: number;
+  onProgress?: (fraction: number) => void;
+}
+
+/** A spike's joint-intensity floor, relative to its largest bin (keeps one odd spike from zeroing bins). */
+const FLOOR = 1e-12;
+
+/**
+ * Clusterless log-likelihood (nTime × nBins):
+ * −Δt Σ_groups λ_g(x) + Σ_spikes log(Δt · meanRate/nEnc · Σ_e K_pos(x − x_e) K_mark(m − m_e) / occupancy(x)),
+ * with Gaussian kernels (positionStd, waveformStd). Memory stays bounded by blocks of decoding ×
+ * encoding spikes. The Wasm path skips terms < e^-cutoff of each spike's largest (relative error of
+ * the sum ≤ nEnc·e^-cutoff + 5e-10).
+ *
+ * @example
+ * const ll = clusterlessLikelihood(model, groups, makeTimeBins(720, 900));
+ */
+export function clusterlessLikelihood(model: ClusterlessModel, groups: readonly MarkedSpikes[], bins: TimeBins, options: ClusterlessOptions = {}): Matrix<Float64Array> {
+  const env = model.env, nb = env.nBins, dt = bins.binSize;
+  const out = new Float64Array(bins.nTime * nb);
+  const base = new Float64Array(nb);
+  for (const g of model.groups) for (let b = 0; b < nb; b++) base[b] -= dt * g.groundIntensity[b];
+  for (let t = 0; t < bins.nTime; t++) out.set(base, t * nb);
+  const logOcc = Float64Array.from(model.occupancy, (o, b) => (o > 0 && env.isInterior[b] ? Math.log(o) : NaN));
+  const scale = 1 / (2 * model.waveformStd ** 2);
+  const totalSpikes = groups.reduce((s, g) => s + g.times.length, 0);
+  let done = 0;
+  groups.forEach((g, gi) => {
+    const enc = model.groups[gi];
+    const sb = spikeBins(g.times, bins);
+    const idx: number[] = [];
+    for (let i = 0; i < sb.length; i++) if (sb[i] >= 0) idx.push(i);
+    const dim = enc.marks.cols;
+    const dec = new Float64Array(idx.length * dim);
+    idx.forEach((i, k) => { for (let j = 0; j < dim; j++) dec[k * dim + j] = g.marks.data[i * dim + j]; });
+    const constant = Math.log(dt * enc.meanRate / Math.max(1, enc.marks.rows)) - (dim / 2) * Math.log(2 * Math.PI * model.waveformStd ** 2);
+    const { acc, xmin } = options.backend === 'reference'
+      ? clusterlessAccumulateReference(env, enc, dec, idx.length, scale, model.positionStd)
+      : accumulateWasm(model, enc, dec, idx.length, scale, options);
+    for (let k = 0; k < idx.length; k++) {
+      const row = acc.subarray(k * nb, (k + 1) * nb);
+      let mx = 0;
+      for (let b = 0; b < nb; b++) if (row[b] > mx) mx = row[b];
+      const floor = mx > 0 ? mx * FLOOR : Number.MIN_VALUE;
+      const t = sb[idx[k]];
+      const o = out.subarray(t * nb, (t + 1) * nb);
+      for (let b = 0; b < nb; b++) {
+        if (!env.isInterior[b]) continue;
+        o[b] += constant - xmin[k] + Math.log(Math.max(row[b], floor)) - logOcc[b];
+      }
+    }
+    done += g.times.length;
+    options.onProgress?.(done / Math.max(1, totalSpikes));
+  });
+  return { data: out, rows: bins.nTime, cols: nb };
+}
+
+function accumulateWasm(model: ClusterlessModel, enc: ClusterlessModel['groups'][number], dec: Float64Array, nDec: number, scale: number, options: ClusterlessOptions) {
+  const { exports: k, heap } = decodingKernels.get();
+  const nb = model.env.nBins, dim = enc.marks.cols, nEnc = enc.marks.rows;
+  const bd = options.decodeBlock ?? 1024, be = options.encodeBlock ?? 4096;
+  const cutoff = options.cutoff ?? 30;
+  const acc = new Float64Array(nDec * nb), xmin = new Float64Array(nDec).fill(Infinity);
+  const kernelRows = new Float64Array(Math.min(be, Math.max(1, nEnc)) * nb);
+  // Position kernels of every encoding block, kept when they fit in 128 MB, else recomputed per block.
+  const cache = nEnc * nb <= 1 << 24 ? new Map<number, Float64Array>() : undefined;
+  const kernelBlock = (e0: number, e1: number): Float64Array => {
+    const hit = cache?.get(e0);
+    if (hit) return hit;
+    const rows = cache ? new Float64Array((e1 - e0) * nb) : kernelRows;
+    positionKernelRows(model.env, enc.positions, e0, e1, model.positionStd, rows);
+    cache?.set(e0, rows);
+    return rows;
+  };
+  heap.scoped(() => {
+    const pEnc = heap.put(enc.marks.data);
+    for (let d0 = 0; d0 < nDec; d0 += bd) {
+      const d1 = Math.min(nDec, d0 + bd), nd = d1 - d0;
+      heap.scoped(() => {
+        const pDec = heap.put(dec.subarray(d0 * dim, d1 * dim));
+        const pX = heap.put(xmin.subarray(d0, d1));
+        k.markMinDistance(pDec, nd, pEnc, nEnc, dim, scale, pX);
+        const pAcc = heap.alloc(nd * nb * 8);
+        heap.f64(pAcc, nd * nb).fill(0);
+        const pK = heap.alloc(Math.min(be, nEnc) * nb * 8);
+        for (let e0 = 0; e0 < nEnc; e0 += be) {
+          const e1 = Math.min(nEnc, e0 + be);
+          heap.f64(pK, (e1 - e0) * nb).set(kernelBlock(e0, e1).subarray(0, (e1 - e0) * nb));
+          k.markAccumulate(pDec, nd, pEnc + e0 * dim * 8, e1 - e0, dim, scale, pX, cutoff, pK, nb, pAcc);
+        }
+        acc.set(heap.f64(pAcc, nd * nb), d0 * nb);
+        xmin.set(heap.f64(pX, nd), d0);
+      });
+    }
+  });
+  return { acc, xmin };
+}

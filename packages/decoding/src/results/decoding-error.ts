@@ -1,0 +1,63 @@
+import type { Matrix } from '@spyglass-wasm/core';
+import { interpolatePosition } from '../environment/kde.js';
+
+export interface DecodingErrorOptions {
+  /** Only bins where the true speed exceeds this count as running (cm/s, default 4). */
+  minSpeed?: number;
+}
+
+export interface DecodingError {
+  median: number;
+  mean: number;
+  medianRunning: number;
+  meanRunning: number;
+  n: number;
+  nRunning: number;
+  /** Error per time bin (cm), NaN where the truth is unknown. */
+  errors: Float64Array;
+}
+
+/**
+ * Euclidean distance (cm) between decoded and true position at each decoding time, summarised
+ * overall and while running (speed from the true trajectory's central differences).
+ *
+ * @example
+ * const err = decodingError(result.time, result.mean, positionTimes, positionCm);
+ * err.medianRunning; // cm
+ */
+export function decodingError(
+  times: Float64Array, decoded: Matrix<Float64Array>, truthTimes: Float64Array, truth: Matrix<Float64Array>, options: DecodingErrorOptions = {},
+): DecodingError {
+  const minSpeed = options.minSpeed ?? 4;
+  const d = truth.cols;
+  const speed = new Float64Array(truth.rows);
+  for (let i = 0; i < truth.rows; i++) {
+    const a = Math.max(0, i - 1), b = Math.min(truth.rows - 1, i + 1);
+    let s = 0;
+    for (let k = 0; k < d; k++) { const v = truth.data[b * d + k] - truth.data[a * d + k]; s += v * v; }
+    speed[i] = Math.sqrt(s) / (truthTimes[b] - truthTimes[a]);
+  }
+  const at = interpolatePosition(truthTimes, truth, times);
+  const sp = interpolatePosition(truthTimes, { data: speed, rows: speed.length, cols: 1 }, times).data;
+  const errors = new Float64Array(times.length);
+  const all: number[] = [], running: number[] = [];
+  for (let t = 0; t < times.length; t++) {
+    let s = 0;
+    for (let k = 0; k < d; k++) { const v = decoded.data[t * d + k] - at.data[t * d + k]; s += v * v; }
+    errors[t] = Math.sqrt(s);
+    if (!Number.isFinite(errors[t])) continue;
+    all.push(errors[t]);
+    if (sp[t] > minSpeed) running.push(errors[t]);
+  }
+  return { median: median(all), mean: meanOf(all), medianRunning: median(running), meanRunning: meanOf(running), n: all.length, nRunning: running.length, errors };
+}
+
+function median(v: number[]): number {
+  if (v.length === 0) return NaN;
+  const s = v.slice().sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function meanOf(v: number[]): number {
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+}

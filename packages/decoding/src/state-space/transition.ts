@@ -1,0 +1,169 @@
+import { ParameterError, checkNumber } from '@spyglass-wasm/core';
+import type { Environment } from '../environment/environment.js';
+
+/** How position moves within or between discrete states. */
+export type ContinuousTransition =
+  | { kind: 'randomWalk'; /** cm² per time step (default 6). */ movementVar?: number }
+  | { kind: 'uniform' }
+  | { kind: 'identity' };
+
+/** Discrete states and their movement models; defaults to continuous only. */
+export interface StateSpaceOptions {
+  stateNames?: string[];
+  /** continuous[from][to]. */
+  continuous?: ContinuousTransition[][];
+  /** discrete[from][to], rows summing to 1 (default: 0.98 on the diagonal, the rest spread evenly). */
+  discrete?: number[][];
+  /** Initial probability of each discrete state (default equal). */
+  initialDiscrete?: number[];
+  /** Random-walk kernel cut at this many standard deviations (default 5; mass beyond is < 6e-7). */
+  truncateSd?: number;
+}
+
+/**
+ * A state space of nStates × nBins (state-major) with transition T = S + Σ_l w_l u_lᵀ: S sparse
+ * (random walks, identity), the rank-one terms uniform moves. Both CSR orientations are kept.
+ */
+export interface Transition {
+  n: number;
+  nStates: number;
+  nBins: number;
+  stateNames: string[];
+  /** State-space bin → likelihood column (its position bin). */
+  likIndex: Int32Array;
+  /** CSR of Sᵀ: for destination j, entries (source i, S[i, j]). */
+  toPtr: Int32Array; toIdx: Int32Array; toW: Float64Array;
+  /** CSR of S: for source i, entries (destination j, S[i, j]). */
+  fromPtr: Int32Array; fromIdx: Int32Array; fromW: Float64Array;
+  nLow: number;
+  /** nLow × n each. */
+  lowU: Float64Array; lowW: Float64Array;
+  init: Float64Array;
+}
+
+/** The presets of replay_trajectory_classification: 'continuous' and 'continuous-fragmented'. */
+export function stateSpacePreset(name: 'continuous' | 'continuous-fragmented', movementVar = 6, diagonal = 0.98): StateSpaceOptions {
+  if (name === 'continuous') return { stateNames: ['continuous'], continuous: [[{ kind: 'randomWalk', movementVar }]], discrete: [[1]] };
+  return {
+    stateNames: ['continuous', 'fragmented'],
+    continuous: [[{ kind: 'randomWalk', movementVar }, { kind: 'uniform' }], [{ kind: 'uniform' }, { kind: 'uniform' }]],
+    discrete: [[diagonal, 1 - diagonal], [1 - diagonal, diagonal]],
+  };
+}
+
+/**
+ * Builds the transition of a discrete × continuous state space on `env`. Random walks are Gaussian
+ * in the distance between bin centres, restricted to interior bins and renormalised per row, and
+ * cut at `truncateSd` standard deviations so they stay a narrow band.
+ *
+ * @example
+ * const tr = buildTransition(env, stateSpacePreset('continuous-fragmented'));
+ */
+export function buildTransition(env: Environment, options: StateSpaceOptions = {}): Transition {
+  const continuous = options.continuous ?? [[{ kind: 'randomWalk' }]];
+  const nStates = continuous.length;
+  const discrete = options.discrete ?? defaultDiscrete(nStates);
+  if (discrete.length !== nStates || discrete.some((r) => r.length !== nStates) || continuous.some((r) => r.length !== nStates)) {
+    throw new ParameterError('discrete', `${nStates} × ${nStates} matrices`, `${discrete.length} rows`);
+  }
+  for (const row of discrete) {
+    const s = row.reduce((a, b) => a + b, 0);
+    if (Math.abs(s - 1) > 1e-9 || row.some((v) => v < 0)) throw new ParameterError('discrete', 'rows of probabilities summing to 1', row.join(','));
+  }
+  const nb = env.nBins, n = nStates * nb;
+  const interior: number[] = [];
+  for (let b = 0; b < nb; b++) if (env.isInterior[b]) interior.push(b);
+  const entries: [number, number, number][] = [];
+  const lowU: Float64Array[] = [], lowW: Float64Array[] = [];
+  for (let s = 0; s < nStates; s++) for (let s2 = 0; s2 < nStates; s2++) {
+    const p = discrete[s][s2];
+    if (p === 0) continue;
+    const c = continuous[s][s2];
+    if (c.kind === 'uniform') {
+      const u = new Float64Array(n), w = new Float64Array(n);
+      for (const b of interior) { u[s2 * nb + b] = 1 / interior.length; w[s * nb + b] = p; }
+      lowU.push(u); lowW.push(w);
+    } else if (c.kind === 'identity') {
+      for (const b of interior) entries.push([s * nb + b, s2 * nb + b, p]);
+    } else {
+      const v = checkNumber('movementVar', c.movementVar ?? 6, { min: 1e-9 });
+      for (const [i, j, w] of randomWalk(env, interior, v, options.truncateSd ?? 5)) entries.push([s * nb + i, s2 * nb + j, p * w]);
+    }
+  }
+  const init = new Float64Array(n);
+  const init0 = options.initialDiscrete ?? new Array(nStates).fill(1 / nStates);
+  for (let s = 0; s < nStates; s++) for (const b of interior) init[s * nb + b] = init0[s] / interior.length;
+  const likIndex = Int32Array.from({ length: n }, (_, i) => i % nb);
+  const to = csr(n, entries.map(([i, j, w]) => [j, i, w]));
+  const from = csr(n, entries);
+  return {
+    n, nStates, nBins: nb, stateNames: options.stateNames ?? continuous.map((_, i) => `state${i}`), likIndex,
+    toPtr: to.ptr, toIdx: to.idx, toW: to.w, fromPtr: from.ptr, fromIdx: from.idx, fromW: from.w,
+    nLow: lowU.length, lowU: flat(lowU, n), lowW: flat(lowW, n), init,
+  };
+}
+
+/** A transition from a dense row-stochastic matrix (for small hand-made models and tests). */
+export function transitionFromDense(T: number[][], init: number[]): Transition {
+  const n = T.length;
+  const entries: [number, number, number][] = [];
+  T.forEach((row, i) => row.forEach((w, j) => { if (w !== 0) entries.push([i, j, w]); }));
+  const to = csr(n, entries.map(([i, j, w]) => [j, i, w]));
+  const from = csr(n, entries);
+  return {
+    n, nStates: 1, nBins: n, stateNames: ['state0'], likIndex: Int32Array.from({ length: n }, (_, i) => i),
+    toPtr: to.ptr, toIdx: to.idx, toW: to.w, fromPtr: from.ptr, fromIdx: from.idx, fromW: from.w,
+    nLow: 0, lowU: new Float64Array(0), lowW: new Float64Array(0), init: Float64Array.from(init),
+  };
+}
+
+/** The full n × n matrix (reference path and tests). */
+export function denseTransition(tr: Transition): Float64Array {
+  const n = tr.n, T = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) for (let k = tr.fromPtr[i]; k < tr.fromPtr[i + 1]; k++) T[i * n + tr.fromIdx[k]] += tr.fromW[k];
+  for (let l = 0; l < tr.nLow; l++) for (let i = 0; i < n; i++) {
+    const w = tr.lowW[l * n + i];
+    if (w !== 0) for (let j = 0; j < n; j++) T[i * n + j] += w * tr.lowU[l * n + j];
+  }
+  return T;
+}
+
+function* randomWalk(env: Environment, interior: number[], variance: number, cut: number): Generator<[number, number, number]> {
+  const c = env.centers.data, d = env.dims;
+  const maxD2 = cut * cut * variance;
+  const row: [number, number][] = [];
+  for (const i of interior) {
+    row.length = 0;
+    let sum = 0;
+    for (const j of interior) {
+      let d2 = 0;
+      for (let k = 0; k < d; k++) { const x = c[i * d + k] - c[j * d + k]; d2 += x * x; }
+      if (d2 > maxD2) continue;
+      const w = Math.exp(-d2 / (2 * variance));
+      row.push([j, w]);
+      sum += w;
+    }
+    for (const [j, w] of row) yield [i, j, w / sum];
+  }
+}
+
+function defaultDiscrete(n: number): number[][] {
+  if (n === 1) return [[1]];
+  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0.98 : 0.02 / (n - 1))));
+}
+
+function csr(n: number, entries: [number, number, number][]) {
+  const ptr = new Int32Array(n + 1);
+  for (const [r] of entries) ptr[r + 1]++;
+  for (let i = 0; i < n; i++) ptr[i + 1] += ptr[i];
+  const fill = ptr.slice(0, n);
+  const idx = new Int32Array(entries.length), w = new Float64Array(entries.length);
+  for (const [r, c, v] of entries) { const k = fill[r]++; idx[k] = c; w[k] = v; }
+  return { ptr, idx, w };
+}
+
+function flat(rows: Float64Array[], n: number): Float64Array {
+  const out = new Float64Array(rows.length * n);
+  rows.forEach((r, i) => out.set(r, i * n));
+  return out;
+}

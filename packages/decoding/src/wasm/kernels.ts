@@ -1,0 +1,29 @@
+import { KernelLoader, type CoreExports } from '@spyglass-wasm/core';
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+/** The raw exports of assembly/index.ts. Pointers are byte offsets from core's WasmHeap. */
+export interface DecodingExports extends CoreExports {
+  expNegKernel(x: number, out: number, n: number): void;
+  sortedLogLikelihood(
+    spikeBin: number, spikeUnit: number, nSpikes: number,
+    logRate: number, baseline: number, nBins: number, out: number, nTime: number,
+  ): void;
+  markMinDistance(dec: number, nDec: number, enc: number, nEnc: number, dim: number, scale: number, xmin: number): void;
+  markAccumulate(
+    dec: number, nDec: number, enc: number, nEnc: number, dim: number, scale: number,
+    xmin: number, cutoff: number, posKernel: number, nBins: number, acc: number,
+  ): void;
+  forwardFilter(
+    nTime: number, n: number, loglik: number, nL: number, likIndex: number,
+    rowPtr: number, colIdx: number, w: number, nLow: number, lowU: number, lowW: number,
+    init: number, out: number, pred: number,
+  ): number;
+  backwardSmoother(
+    nTime: number, n: number, filtered: number,
+    rowPtr: number, colIdx: number, w: number, fwdPtr: number, fwdIdx: number, fwdW: number,
+    nLow: number, lowU: number, lowW: number, out: number, pred: number, ratio: number,
+  ): void;
+}
+
+/** This package's kernels: `decodingKernels.get()` (sync, Node/workers) or `await decodingKernels.ready()`. */
+export const decodingKernels = new KernelLoader<DecodingExports>('@spyglass-wasm/decoding', KERNELS_WASM_BASE64);

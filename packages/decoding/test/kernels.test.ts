@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '@spyglass-wasm/sim';
+import {
+  buildTransition, clusterlessLikelihood, decodingKernels, filterSmooth, fitClusterless, fitSortedSpikes,
+  makeEnvironment, makeTimeBins, sortedSpikesLikelihood, stateSpacePreset, transitionFromDense,
+} from '@spyglass-wasm/decoding';
+
+function maxRelDiff(a: Float64Array, b: Float64Array): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1e-300, Math.abs(b[i])));
+  return worst;
+}
+
+/** A small random session on a 60 cm track for kernel comparisons. */
+function smallSession(seed = 3) {
+  const rng = createRng(seed);
+  const n = 3000, times = Float64Array.from({ length: n }, (_, i) => i / 30);
+  const x = Float64Array.from({ length: n }, (_, i) => 30 + 29 * Math.sin(i / 60));
+  const spikeTimes = Array.from({ length: 6 }, () => {
+    const s: number[] = [];
+    for (let t = 0; t < 100; t += rng.exponential(8)) s.push(t);
+    return Float64Array.from(s);
+  });
+  return { times, x, spikeTimes, rng };
+}
+
+describe('expNeg (the exp in every inner loop)', () => {
+  it('matches Math.exp(-x) to 5e-10 relative on [0, 700]', () => {
+    const { exports: k, heap } = decodingKernels.get();
+    const x = Float64Array.from({ length: 20001 }, (_, i) => i * 0.035);
+    const got = heap.scoped(() => {
+      const px = heap.put(x), po = heap.alloc(x.length * 8);
+      k.expNegKernel(px, po, x.length);
+      return heap.f64(po, x.length).slice();
+    });
+    expect(maxRelDiff(got, x.map((v) => Math.exp(-v)))).toBeLessThan(5e-10);
+  });
+});
+
+describe('likelihood kernels against their TypeScript references', () => {
+  it('sorted-spike Poisson likelihood', () => {
+    const s = smallSession();
+    const model = fitSortedSpikes({ position: s.x, positionTimes: s.times }, s.spikeTimes);
+    const bins = makeTimeBins(10, 40, 0.01);
+    const a = sortedSpikesLikelihood(model, s.spikeTimes, bins);
+    const b = sortedSpikesLikelihood(model, s.spikeTimes, bins, { backend: 'reference' });
+    expect(a.rows).toBe(3000);
+    expect(maxRelDiff(a.data, b.data)).toBeLessThan(1e-12);
+    // A bin with no spikes is -Σ λΔt.
+    const empty = [...Array(bins.nTime).keys()].find((t) => s.spikeTimes.every((st) => !st.some((v) => Math.floor((v - 10) / 0.01) === t)))!;
+    for (let bin = 0; bin < model.env.nBins; bin++) {
+      let want = 0;
+      for (let u = 0; u < 6; u++) want -= model.rates[u * model.env.nBins + bin] * 0.01;
+      expect(a.data[empty * model.env.nBins + bin]).toBeCloseTo(want, 12);
+    }
+  });
+
+  it('clusterless mark-kernel likelihood (blocked, truncated, polynomial exp) to 1e-8', () => {
+    const s = smallSession(4);
+    const groups = [0, 1].map((g) => {
+      const times = Float64Array.from([...s.spikeTimes[2 * g], ...s.spikeTimes[2 * g + 1]].sort((p, q) => p - q));
+      const marks = new Float64Array(times.length * 4);
+      for (let i = 0; i < marks.length; i++) marks[i] = 100 + 40 * s.rng.normal();
+      return { times, marks: { data: marks, rows: times.length, cols: 4 } };
+    });
+    const model = fitClusterless({ position: s.x, positionTimes: s.times, interval: [0, 60] }, groups);
+    const bins = makeTimeBins(60, 100, 0.02);
+    // Small blocks so several decoding and encoding blocks are crossed.
+    const a = clusterlessLikelihood(model, groups, bins, { decodeBlock: 37, encodeBlock: 101 });
+    const b = clusterlessLikelihood(model, groups, bins, { backend: 'reference' });
+    let worst = 0;
+    for (let i = 0; i < a.data.length; i++) if (Number.isFinite(b.data[i])) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
+    expect(worst).toBeLessThan(1e-8); // absolute in log space = relative in the likelihood
+  });
+});
+
+describe('filter and smoother', () => {
+  it('match the hand-computed two-state HMM', () => {
+    // T = [[0.9, 0.1], [0.2, 0.8]], start [0.5, 0.5], likelihoods L1 = [0.7, 0.2], L2 = [0.1, 0.6].
+    // Filter t1: [0.35, 0.10] / 0.45 = [7/9, 2/9].
+    // Predict t2: [7/9·0.9 + 2/9·0.2, 7/9·0.1 + 2/9·0.8] = [6.7/9, 2.3/9];
+    //   × L2 = [0.67/9, 1.38/9] / (2.05/9) → [0.67/2.05, 1.38/2.05].
+    // Smooth t1: ratio = filtered2 / pred2 = [0.1/0.205, 0.6/0.205] · 9/9 ... written out:
+    //   back = T · [ (0.67/2.05)/(6.7/9), (1.38/2.05)/(2.3/9) ], smoothed1 ∝ [7/9, 2/9] ⊙ back.
+    const tr = transitionFromDense([[0.9, 0.1], [0.2, 0.8]], [0.5, 0.5]);
+    const ll = { data: Float64Array.from([0.7, 0.2, 0.1, 0.6].map(Math.log)), rows: 2, cols: 2 };
+    // The reference uses Math.exp (12 digits); Wasm its polynomial exp (relative error <= 5e-10).
+    for (const [backend, digits] of [['wasm', 8], ['reference', 12]] as const) {
+      const r = filterSmooth(ll, tr, { backend });
+      const f2 = [0.67 / 2.05, 1.38 / 2.05];
+      expect(Array.from(r.filtered.data)).toEqual([7 / 9, 2 / 9, ...f2].map((v) => expect.closeTo(v, digits)));
+      const ratio = [f2[0] / (6.7 / 9), f2[1] / (2.3 / 9)];
+      const back = [0.9 * ratio[0] + 0.1 * ratio[1], 0.2 * ratio[0] + 0.8 * ratio[1]];
+      const s1 = [(7 / 9) * back[0], (2 / 9) * back[1]];
+      const z = s1[0] + s1[1];
+      expect(Array.from(r.smoothed!.data)).toEqual([s1[0] / z, s1[1] / z, ...f2].map((v) => expect.closeTo(v, digits)));
+      expect(r.logMarginal).toBeCloseTo(Math.log(0.45 * (2.05 / 9)), digits);
+    }
+  });
+
+  it('Wasm (banded + rank-one) equals the dense reference on a continuous/fragmented model', () => {
+    const env = makeEnvironment(Float64Array.from({ length: 61 }, (_, i) => i), { binSize: 2 });
+    const tr = buildTransition(env, stateSpacePreset('continuous-fragmented', 6));
+    expect(tr.toIdx.length).toBeLessThan(tr.nBins * 12); // the walk is a narrow band
+    const rng = createRng(9), nTime = 200;
+    const ll = { data: Float64Array.from({ length: nTime * env.nBins }, () => 3 * rng.normal()), rows: nTime, cols: env.nBins };
+    const a = filterSmooth(ll, tr), b = filterSmooth(ll, tr, { backend: 'reference' });
+    let worst = 0;
+    for (let i = 0; i < a.smoothed!.data.length; i++) {
+      worst = Math.max(worst, Math.abs(a.filtered.data[i] - b.filtered.data[i]), Math.abs(a.smoothed!.data[i] - b.smoothed!.data[i]));
+    }
+    expect(worst).toBeLessThan(1e-8); // expNeg's 5e-10 relative error, carried through normalisation
+    expect(a.logMarginal).toBeCloseTo(b.logMarginal, 6);
+    for (let t = 0; t < nTime; t++) {
+      let s = 0;
+      for (let i = 0; i < tr.n; i++) s += a.smoothed!.data[t * tr.n + i];
+      expect(s).toBeCloseTo(1, 12);
+    }
+  });
+
+  it('transition rows are probability distributions', () => {
+    const env = makeEnvironment({ data: Float64Array.from([0, 0, 40, 30]), rows: 2, cols: 2 }, { binSize: 2, allInterior: true });
+    const tr = buildTransition(env, stateSpacePreset('continuous-fragmented'));
+    const rowSum = new Float64Array(tr.n);
+    for (let i = 0; i < tr.n; i++) for (let k = tr.fromPtr[i]; k < tr.fromPtr[i + 1]; k++) rowSum[i] += tr.fromW[k];
+    for (let l = 0; l < tr.nLow; l++) {
+      let u = 0;
+      for (let j = 0; j < tr.n; j++) u += tr.lowU[l * tr.n + j];
+      for (let i = 0; i < tr.n; i++) rowSum[i] += tr.lowW[l * tr.n + i] * u;
+    }
+    for (const s of rowSum) expect(s).toBeCloseTo(1, 12);
+  });
+});
