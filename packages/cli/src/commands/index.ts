@@ -8,6 +8,7 @@ import { verifyCommand } from './verify.js';
 import { logCommand } from './log.js';
 import { workerCommand } from './worker.js';
 import { demoCommand } from './demo.js';
+import { decodeCommand } from './decode.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, runCommand, exportCommand, verifyCommand, logCommand, workerCommand, demoCommand];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, runCommand, exportCommand, verifyCommand, logCommand, workerCommand, demoCommand, decodeCommand];

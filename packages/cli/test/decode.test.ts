@@ -1,0 +1,54 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openNwb } from '@spyglass-wasm/nwb-io';
+import { runCli } from './run-cli.js';
+
+const FIXTURE = fileURLToPath(new URL('../../nwb-io/test/fixtures/linear-track-units.nwb', import.meta.url));
+const dir = mkdtempSync(join(os.tmpdir(), 'spyglass-decode-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('spyglass decode', () => {
+  it('decodes the last 20 % of the linear track and writes decoded_position + posterior', async () => {
+    const out = join(dir, 'decoded.nwb');
+    // 10 ms bins keep the test quick; the 2 ms default is exercised in the bench.
+    const r = await runCli(['decode', FIXTURE, '--out', out, '--json', '--bin-size', '0.01']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.stdout);
+    expect(body.mode).toBe('sorted');
+    expect(body.decode[0]).toBeCloseTo(720, 0);
+    expect(body.dims).toBe(1); // the track's constant y column is dropped
+    expect(body.error.map.medianRunningCm).toBeLessThanOrEqual(3);
+    expect(body.error.map.meanRunningCm).toBeGreaterThan(0);
+    expect(body.error.posteriorMean.medianCm).toBeGreaterThan(0);
+    expect(readdirSync(dir)).toEqual(['decoded.nwb']); // no temporary left behind
+
+    const f = await openNwb(out);
+    try {
+      const decoded = f.position().find((s) => s.name === 'decoded_position')!;
+      expect(decoded.unit).toBe('meters');
+      expect(decoded.data.rows).toBe(body.nTime);
+      expect(Math.max(...decoded.data.data)).toBeLessThanOrEqual(2.05);
+      expect(f.typeOf('/processing/decoding/posterior')).toBe('TimeSeries');
+      const bins = f.table('/processing/decoding/position_bins');
+      expect(bins.colnames).toContain('center_x');
+    } finally {
+      f.close();
+    }
+  });
+
+  it('rejects bad input with one-line reasons', async () => {
+    const noOut = await runCli(['decode', FIXTURE, '--json']);
+    expect(noOut.code).toBe(1);
+    expect(noOut.stderr).toMatch(/--out/);
+    const frac = await runCli(['decode', FIXTURE, '--out', join(dir, 'x.nwb'), '--train-fraction', '1.5']);
+    expect(frac.code).toBe(1);
+    expect(frac.stderr).toMatch(/train-fraction/);
+    const mode = await runCli(['decode', FIXTURE, '--out', join(dir, 'x.nwb'), '--mode', 'bayes']);
+    expect(mode.code).toBe(1);
+    expect(mode.stderr).toMatch(/mode/);
+  });
+});
