@@ -21,14 +21,36 @@ function setF64(p: usize, i: i32, v: f64): void {
   store<f64>(p + (<usize>i << 3), v);
 }
 
+/**
+ * One sparse row times a vector. Rows whose columns are consecutive (every row of a 1-D random
+ * walk, runs of a 2-D one) take the SIMD path: two weights × two neighbours per step.
+ */
+// @ts-ignore: decorator
+@inline
+function rowDot(k0: i32, k1: i32, colIdx: usize, w: usize, v: usize): f64 {
+  if (k1 <= k0) return 0;
+  const c0 = load<i32>(colIdx + (<usize>k0 << 2));
+  if (load<i32>(colIdx + (<usize>(k1 - 1) << 2)) - c0 == k1 - 1 - k0) {
+    let acc = f64x2.splat(0);
+    const wp = w + (<usize>k0 << 3), vp = v + (<usize>c0 << 3);
+    const len = k1 - k0, pairs = len >> 1;
+    for (let p = 0; p < pairs; p++) {
+      const o = <usize>p << 4;
+      acc = f64x2.add(acc, f64x2.mul(v128.load(wp + o), v128.load(vp + o)));
+    }
+    let s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    if (len & 1) s += load<f64>(wp + (<usize>(len - 1) << 3)) * load<f64>(vp + (<usize>(len - 1) << 3));
+    return s;
+  }
+  let s: f64 = 0;
+  for (let k = k0; k < k1; k++) s += f64At(w, k) * f64At(v, load<i32>(colIdx + (<usize>k << 2)));
+  return s;
+}
+
 /** dst = T^T src (one prediction step). */
 function predict(src: usize, dst: usize, n: i32, rowPtr: usize, colIdx: usize, w: usize, nLow: i32, lowU: usize, lowW: usize): void {
   for (let j = 0; j < n; j++) {
-    const k0 = load<i32>(rowPtr + (<usize>j << 2));
-    const k1 = load<i32>(rowPtr + (<usize>(j + 1) << 2));
-    let s: f64 = 0;
-    for (let k = k0; k < k1; k++) s += f64At(w, k) * f64At(src, load<i32>(colIdx + (<usize>k << 2)));
-    setF64(dst, j, s);
+    setF64(dst, j, rowDot(load<i32>(rowPtr + (<usize>j << 2)), load<i32>(rowPtr + (<usize>(j + 1) << 2)), colIdx, w, src));
   }
   for (let l = 0; l < nLow; l++) {
     const wl = lowW + <usize>l * (<usize>n << 3);
@@ -101,11 +123,7 @@ export function backwardSmoother(
     }
     // back[i] = sum_j T[i, j] ratio[j]
     for (let i = 0; i < n; i++) {
-      const k0 = load<i32>(fwdPtr + (<usize>i << 2));
-      const k1 = load<i32>(fwdPtr + (<usize>(i + 1) << 2));
-      let s: f64 = 0;
-      for (let k = k0; k < k1; k++) s += f64At(fwdW, k) * f64At(ratio, load<i32>(fwdIdx + (<usize>k << 2)));
-      setF64(dst, i, s);
+      setF64(dst, i, rowDot(load<i32>(fwdPtr + (<usize>i << 2)), load<i32>(fwdPtr + (<usize>(i + 1) << 2)), fwdIdx, fwdW, ratio));
     }
     for (let l = 0; l < nLow; l++) {
       const wl = lowW + <usize>l * rowBytes;

@@ -159,6 +159,15 @@ function csr(n: number, entries: [number, number, number][]) {
   const fill = ptr.slice(0, n);
   const idx = new Int32Array(entries.length), w = new Float64Array(entries.length);
   for (const [r, c, v] of entries) { const k = fill[r]++; idx[k] = c; w[k] = v; }
+  // Columns ascending within each row: the kernel takes consecutive columns as a SIMD band.
+  for (let r = 0; r < n; r++) {
+    let sorted = true;
+    for (let k = ptr[r] + 1; k < ptr[r + 1]; k++) if (idx[k] < idx[k - 1]) { sorted = false; break; }
+    if (sorted) continue;
+    const order = Array.from({ length: ptr[r + 1] - ptr[r] }, (_, k) => ptr[r] + k).sort((a, b) => idx[a] - idx[b]);
+    const ci = order.map((k) => idx[k]), cw = order.map((k) => w[k]);
+    idx.set(ci, ptr[r]); w.set(cw, ptr[r]);
+  }
   return { ptr, idx, w };
 }
 
