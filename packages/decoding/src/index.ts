@@ -14,3 +14,4 @@ export { summarizePosterior, type PosteriorSummary } from './results/summarize.j
 export { decodingError, type DecodingError, type DecodingErrorOptions } from './results/decoding-error.js';
 export { decodeSortedSpikes, decodeClusterless, runStateSpace, type DecodeOptions, type DecodingResult } from './decoder.js';
 export { decodingKernels, type DecodingExports } from './wasm/kernels.js';
+export * from './position/index.js';
