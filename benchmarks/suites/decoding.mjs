@@ -22,6 +22,7 @@ export async function run() {
   const spikes = track.units.map((u) => u.spikeTimes);
   const enc = { position: track.position.data, positionTimes: track.times, interval: [0, 300], environment: { range: [[0, 304]] } };
   const sorted = fitSortedSpikes(enc, spikes);
+  decodeSortedSpikes(sorted, spikes, { start: 300, stop: 310 }); // warm up (Wasm compile, JIT)
   for (const stateSpace of ['continuous', 'continuous-fragmented']) {
     let result;
     const t = await timeIt(() => { result = decodeSortedSpikes(sorted, spikes, { start: 300, stop: 300 + DECODE_S, stateSpace }); }, { repeat: 1, warmup: 0 });

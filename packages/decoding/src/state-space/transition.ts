@@ -131,17 +131,25 @@ export function denseTransition(tr: Transition): Float64Array {
 function* randomWalk(env: Environment, interior: number[], variance: number, cut: number): Generator<[number, number, number]> {
   const c = env.centers.data, d = env.dims;
   const maxD2 = cut * cut * variance;
+  // Only grid neighbours within the cut can be reached: scan that box, not every bin.
+  const r = Math.floor(Math.sqrt(maxD2) / env.binSize);
+  const [nx, ny] = d === 1 ? [env.shape[0], 1] : env.shape;
   const row: [number, number][] = [];
   for (const i of interior) {
     row.length = 0;
     let sum = 0;
-    for (const j of interior) {
-      let d2 = 0;
-      for (let k = 0; k < d; k++) { const x = c[i * d + k] - c[j * d + k]; d2 += x * x; }
-      if (d2 > maxD2) continue;
-      const w = Math.exp(-d2 / (2 * variance));
-      row.push([j, w]);
-      sum += w;
+    const ix = Math.floor(i / ny), iy = i % ny;
+    for (let jx = Math.max(0, ix - r); jx <= Math.min(nx - 1, ix + r); jx++) {
+      for (let jy = Math.max(0, iy - r); jy <= Math.min(ny - 1, iy + r); jy++) {
+        const j = jx * ny + jy;
+        if (!env.isInterior[j]) continue;
+        let d2 = 0;
+        for (let k = 0; k < d; k++) { const x = c[i * d + k] - c[j * d + k]; d2 += x * x; }
+        if (d2 > maxD2) continue;
+        const w = Math.exp(-d2 / (2 * variance));
+        row.push([j, w]);
+        sum += w;
+      }
     }
     for (const [j, w] of row) yield [i, j, w / sum];
   }
