@@ -34,3 +34,18 @@ describe('a killed run', () => {
     await s2.close();
   });
 });
+
+describe('embedded store folder lock', () => {
+  it('a second opener waits for the first, with a StoreError naming the owner on timeout', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spyglass-lock-')), '.spyglass');
+    const a = await openStore({ store: dir });
+    const { lockDir } = await import('../src/store/dir-lock.js');
+    await expect(lockDir(dir, 200)).rejects.toThrow(/in use by process \d+/);
+    const b = openStore({ store: dir }); // waits
+    await new Promise((r) => setTimeout(r, 150));
+    await a.close();
+    const opened = await b;
+    expect(await opened.getResult('none')).toBeUndefined();
+    await opened.close();
+  });
+});

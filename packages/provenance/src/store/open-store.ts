@@ -34,7 +34,16 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const { mkdir } = await import('node:fs/promises');
   const dir = isAbsolute(spec) ? spec : joinPath(cwd, spec);
   await mkdir(joinPath(dir, 'db'), { recursive: true });
-  return Store.open(await pgliteSql(joinPath(dir, 'db')), options.resultsDir ?? joinPath(dir, 'results'), dir);
+  const { lockDir } = await import('./dir-lock.js');
+  const release = await lockDir(dir);
+  let sql;
+  try {
+    sql = await pgliteSql(joinPath(dir, 'db'));
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  return Store.open(sql, options.resultsDir ?? joinPath(dir, 'results'), dir, release);
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);

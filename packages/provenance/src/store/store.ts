@@ -36,20 +36,27 @@ export class Store {
     readonly resultsDir: string,
     /** Where the database is: a folder, `idb://…`, `memory://` or a postgres URL without password. */
     readonly location: string,
+    private readonly release: () => Promise<void>,
   ) {}
 
-  static async open(sql: Sql, resultsDir: string, location: string): Promise<Store> {
+  /** Migrates and wraps a database; `release` runs after close (e.g. dropping a folder lock). */
+  static async open(sql: Sql, resultsDir: string, location: string, release: () => Promise<void> = async () => {}): Promise<Store> {
     try {
       await migrate(sql);
     } catch (err) {
       await sql.close().catch(() => {});
+      await release();
       throw new StoreError(`cannot prepare the store at ${location}: ${(err as Error).message}`);
     }
-    return new Store(sql, resultsDir, location);
+    return new Store(sql, resultsDir, location, release);
   }
 
-  close(): Promise<void> {
-    return this.sql.close();
+  async close(): Promise<void> {
+    try {
+      await this.sql.close();
+    } finally {
+      await this.release();
+    }
   }
 
   async getResult(key: string): Promise<ResultRecord | undefined> {
