@@ -1,5 +1,6 @@
 export { openNwb, NwbFile, type ProcessingModule } from './file/nwb-file.js';
 export type { NwbSource } from './source/nwb-source.js';
+export type { OpenOptions } from './source/open-h5.js';
 export type { NwbMetadata } from './read/metadata.js';
 export type { ElectrodesTable } from './read/electrodes.js';
 export { ElectricalSeries, type ElectricalSeriesInfo, type ReadOptions, type SampleScale, type RawSamples } from './read/electrical-series.js';

@@ -7,7 +7,7 @@ import { type TimeIntervalsTable, readTimeIntervals } from '../read/intervals.js
 import { type NwbMetadata, readMetadata } from '../read/metadata.js';
 import { type SpatialSeries, readSpatialSeries } from '../read/position.js';
 import { type UnitsTable, readUnits } from '../read/units.js';
-import { type OpenedH5, openH5 } from '../source/open-h5.js';
+import { type OpenOptions, type OpenedH5, openH5 } from '../source/open-h5.js';
 import type { NwbSource } from '../source/nwb-source.js';
 
 /** A processing module and the typed objects in it. */
@@ -47,7 +47,12 @@ export class NwbFile {
     }
   }
 
-  static async open(source: NwbSource, options: { name?: string } = {}): Promise<NwbFile> {
+  /** For a remote file: HTTP requests and bytes fetched so far (undefined for local files). */
+  transfer(): ReturnType<NonNullable<OpenedH5['transfer']>> | undefined {
+    return this.opened.transfer?.();
+  }
+
+  static async open(source: NwbSource, options: OpenOptions = {}): Promise<NwbFile> {
     return new NwbFile(await openH5(source, options));
   }
 
@@ -125,7 +130,7 @@ export class NwbFile {
   }
 }
 
-/** Opens an NWB file from a path (Node), bytes or a Blob. Throws NwbFormatError when it is not readable NWB. */
-export function openNwb(source: NwbSource, options: { name?: string } = {}): Promise<NwbFile> {
+/** Opens an NWB file from a path (Node), an http(s) URL (lazily, by Range requests), bytes or a Blob. Throws NwbFormatError when it is not readable NWB. */
+export function openNwb(source: NwbSource, options: OpenOptions = {}): Promise<NwbFile> {
   return NwbFile.open(source, options);
 }

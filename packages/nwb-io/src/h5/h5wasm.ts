@@ -30,3 +30,19 @@ export function loadH5wasm(): Promise<H5Runtime> {
   })();
   return loading;
 }
+
+let loadingMemfs: Promise<H5Runtime> | undefined;
+
+/**
+ * The h5wasm build on Emscripten's in-memory filesystem (the browser build, which also runs in
+ * Node): where lazily fetched remote files are mounted.
+ */
+export function loadH5wasmMemfs(): Promise<H5Runtime> {
+  if (!isNode) return loadH5wasm();
+  loadingMemfs ??= (async () => {
+    const mod = (await import('h5wasm')) as unknown as typeof H5;
+    await mod.default.ready;
+    return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS };
+  })();
+  return loadingMemfs;
+}
