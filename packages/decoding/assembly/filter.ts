@@ -7,7 +7,7 @@
 // likIndex[i] says which column of the log-likelihood row belongs to state-space bin i (several
 // discrete states share one likelihood).
 
-import { expNeg } from './expneg';
+import { expNeg, expNeg2 } from './expneg';
 
 // @ts-ignore: decorator
 @inline
@@ -83,8 +83,23 @@ export function forwardFilter(
       const v = f64At(ll, load<i32>(likIndex + (<usize>i << 2)));
       if (v > m && f64At(pred, i) > 0) m = v;
     }
-    let sum: f64 = 0;
-    for (let i = 0; i < n; i++) {
+    // Two bins per step: post = pred * exp(ll - m), zero where pred is zero (outside the track).
+    let acc = f64x2.splat(0);
+    const mv = f64x2.splat(m);
+    const pairs = n >> 1;
+    for (let q = 0; q < pairs; q++) {
+      const i = q << 1;
+      const llv = f64x2.replace_lane(
+        f64x2.splat(f64At(ll, load<i32>(likIndex + (<usize>i << 2)))), 1, f64At(ll, load<i32>(likIndex + (<usize>(i + 1) << 2))),
+      );
+      const pv = v128.load(pred + (<usize>i << 3));
+      const v = v128.and(f64x2.mul(pv, expNeg2(f64x2.sub(mv, llv))), f64x2.gt(pv, f64x2.splat(0)));
+      v128.store(post + (<usize>i << 3), v);
+      acc = f64x2.add(acc, v);
+    }
+    let sum: f64 = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    if (n & 1) {
+      const i = n - 1;
       const p = f64At(pred, i);
       const v = p > 0 ? p * expNeg(m - f64At(ll, load<i32>(likIndex + (<usize>i << 2)))) : 0;
       setF64(post, i, v);

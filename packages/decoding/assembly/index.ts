@@ -6,7 +6,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-export { expNegKernel } from './expneg';
+export { expNegKernel, expNeg2Kernel } from './expneg';
 export { sortedLogLikelihood } from './sorted';
 export { markMinDistance, markAccumulate } from './clusterless';
 export { forwardFilter, backwardSmoother } from './filter';

@@ -35,6 +35,18 @@ describe('expNeg (the exp in every inner loop)', () => {
     });
     expect(maxRelDiff(got, x.map((v) => Math.exp(-v)))).toBeLessThan(5e-10);
   });
+
+  it('the two-lane SIMD version agrees, and gives 0 beyond 708', () => {
+    const { exports: k, heap } = decodingKernels.get();
+    const x = Float64Array.from({ length: 20002 }, (_, i) => (i < 20000 ? i * 0.035 : 709 + i));
+    const got = heap.scoped(() => {
+      const px = heap.put(x), po = heap.alloc(x.length * 8);
+      k.expNeg2Kernel(px, po, x.length);
+      return heap.f64(po, x.length).slice();
+    });
+    expect(maxRelDiff(got.subarray(0, 20000), x.subarray(0, 20000).map((v) => Math.exp(-v)))).toBeLessThan(5e-10);
+    expect(Array.from(got.subarray(20000))).toEqual([0, 0]);
+  });
 });
 
 describe('likelihood kernels against their TypeScript references', () => {

@@ -4,6 +4,7 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 /** The raw exports of assembly/index.ts. Pointers are byte offsets from core's WasmHeap. */
 export interface DecodingExports extends CoreExports {
   expNegKernel(x: number, out: number, n: number): void;
+  expNeg2Kernel(x: number, out: number, n: number): void;
   sortedLogLikelihood(
     spikeBin: number, spikeUnit: number, nSpikes: number,
     logRate: number, baseline: number, nBins: number, out: number, nTime: number,
