@@ -25,7 +25,7 @@ export const PARAMETER_SETS: Record<string, Record<string, Record<string, unknow
   curate: { default: {} },
   marks: { default: { band: [600, 6000], markThreshold: 100 } },
   linearize: { default: {} },
-  decode: { default: { placeBinSize: 2, positionStd: 6, movementVar: 6, stateSpace: 'continuous', binSize: 0.002, positionColumns: [0] } },
+  decode: { default: { trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 } },
 };
 
 /**

@@ -105,9 +105,9 @@ describe('decode step', () => {
       expect(out.cached).toBe(false);
       const s = out.result.summary as Record<string, number>;
       expect(s.units).toBe(truth.units.length);
-      expect(s.timeBins).toBeGreaterThan(10_000);
+      expect(s.timeBins).toBeGreaterThan(2_000);
       // place cells of a 200 cm track: the posterior mean is within a few bins while running
-      expect(s.medianErrorRunningCm).toBeLessThan(10); // 5.2 cm measured (in-sample: encoded and decoded on the same 30 s)
+      expect(s.medianErrorRunningCm).toBeLessThan(15); // held out: encoded on the first 80%, decoded the last 20%
       expect((await runStep(store, decodeStep, { units: { file: SESSION } })).cached).toBe(true);
     } finally {
       await store.close();

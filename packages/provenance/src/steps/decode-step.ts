@@ -1,15 +1,18 @@
-import { ParameterError } from '@spyglass-wasm/core';
-import { decodeSortedSpikes, decodingError, decodingKernels, fitSortedSpikes } from '@spyglass-wasm/decoding';
+import { NwbFormatError, ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { decodeSortedSpikes, decodingError, decodingKernels, fitSortedSpikes, type DecodingError } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
+import type { NwbFile } from '@spyglass-wasm/nwb-io';
 import type { ResultData, Step, StepInput } from '../step.js';
 import { sessionOf, withNwb } from './session-io.js';
+
+const TO_CM: Record<string, number> = { meters: 100, meter: 100, m: 100, cm: 1, centimeters: 1 };
 
 /** Spike times per unit from a sort result (flat times + NWB-style end index) or a file's Units table. */
 async function unitsOf(input: StepInput): Promise<Float64Array[]> {
   if (input.kind === 'result') return raggedUnits(input.data);
   return withNwb(input, 'units', (nwb) => {
     const units = nwb.units();
-    if (!units) throw new ParameterError('units', `a Units table in ${nwb.name}`, 'none');
+    if (!units || units.spikeTimes.length === 0) throw new NwbFormatError(input.path, '/units', 'a Units table with spike_times');
     return units.spikeTimes;
   });
 }
@@ -22,56 +25,100 @@ export function raggedUnits(d: ResultData): Float64Array[] {
   return Array.from(ends, (end, u) => times.subarray(u ? ends[u - 1] : 0, end));
 }
 
+/** The session's position (SpatialSeries named like 'position', else the first) in cm, constant columns dropped. */
+function positionCm(nwb: NwbFile) {
+  const all = nwb.position();
+  if (all.length === 0) throw new NwbFormatError(nwb.name, '/processing/*/Position', 'a SpatialSeries with the animal position');
+  const s = all.find((x) => /position/i.test(x.name)) ?? all[0];
+  const scale = TO_CM[s.unit.toLowerCase()];
+  if (scale === undefined) throw new NwbFormatError(nwb.name, `${s.path}/data`, `unit meters or cm, got '${s.unit}'`);
+  const { data, rows, cols } = s.data;
+  const columns: number[] = [];
+  for (let c = 0; c < cols && columns.length < 2; c++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < rows; i++) (lo = Math.min(lo, data[i * cols + c])), (hi = Math.max(hi, data[i * cols + c]));
+    if ((hi - lo) * scale > 1e-6) columns.push(c);
+  }
+  if (columns.length === 0) throw new NwbFormatError(nwb.name, `${s.path}/data`, 'a position that changes over the session');
+  const cm = new Float64Array(rows * columns.length);
+  for (let i = 0; i < rows; i++) columns.forEach((c, k) => (cm[i * columns.length + k] = data[i * cols + c] * scale));
+  return { times: s.timestamps, cm: { data: cm, rows, cols: columns.length } as Matrix<Float64Array>, columns };
+}
+
+const errorSummary = (e: DecodingError) => ({ medianRunningCm: e.medianRunning, meanRunningCm: e.meanRunning, medianCm: e.median, meanCm: e.mean, nRunning: e.nRunning, n: e.n });
+
 /**
- * Decoding as Spyglass's SortedSpikesDecodingV1: place fields of the units on the animal's
- * position (KDE, σ `positionStd` cm, bins of `placeBinSize` cm), then a state-space decoder
- * (random walk, `movementVar`) over `binSize` s bins, filter + smoother. Position comes from the
- * `session` file (or the units file), its first `positionColumns`, converted to cm.
+ * Decoding as Spyglass's SortedSpikesDecodingV1: place fields (KDE, σ `positionStd` cm, bins of
+ * `placeBinSize` cm) encoded on the first `trainFraction` of the session, the rest decoded by a
+ * state-space model (`stateSpace`, random-walk `movementVar`) over `binSize` s bins with filter
+ * and smoother; decoding error (MAP and posterior mean) against the held-out position.
+ * Units come from a sort result or a file's Units table; position from the `session` file.
  */
 export const decodeStep: Step = {
   name: 'decode',
-  description: 'Sorted-spikes state-space decoding of position (place fields, random walk, smoother)',
+  description: 'Sorted-spikes state-space decoding of position, encoded on the first part, decoded on the rest',
   code: { package: decodingPackage.name, packageVersion: decodingPackage.version, kernels: [decodingKernels] },
   inputs: ['units'],
   optionalInputs: ['session'],
   async run({ units, session }, params, ctx) {
+    const trainFraction = checkNumber('trainFraction', params.trainFraction, { min: 0.05, max: 0.95 });
+    const stateSpace = params.stateSpace as 'continuous' | 'continuous-fragmented';
+    if (stateSpace !== 'continuous' && stateSpace !== 'continuous-fragmented') throw new ParameterError('stateSpace', 'continuous or continuous-fragmented', stateSpace);
     const spikeTimes = await unitsOf(units);
-    const posFile = session ?? units;
-    const { position, times, sessionInfo } = await withNwb(posFile, 'session', (nwb) => {
-      const [pos] = nwb.position();
-      if (!pos) throw new ParameterError('session', `position (a SpatialSeries) in ${nwb.name}`, 'none');
-      const cols = (params.positionColumns as number[]) ?? [0];
-      const toCm = /^m(eters?)?$/i.test(pos.unit) ? 100 : 1;
-      const p = new Float64Array(pos.data.rows * cols.length);
-      for (let r = 0; r < pos.data.rows; r++) cols.forEach((c, j) => (p[r * cols.length + j] = pos.data.data[r * pos.data.cols + c] * toCm));
-      return { position: { data: p, rows: pos.data.rows, cols: cols.length }, times: pos.timestamps, sessionInfo: sessionOf(nwb) };
-    });
-    const start = times[0], stop = times[times.length - 1];
-    const model = fitSortedSpikes({ position, positionTimes: times, environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number }, spikeTimes);
+    const { position, sessionInfo } = await withNwb(session ?? units, 'session', (nwb) => ({ position: positionCm(nwb), sessionInfo: sessionOf(nwb) }));
+    const t0 = position.times[0], t1 = position.times[position.times.length - 1];
+    const split = t0 + trainFraction * (t1 - t0);
+    const model = fitSortedSpikes({ position: position.cm, positionTimes: position.times, interval: [t0, split], environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number }, spikeTimes);
+    ctx.onProgress?.(0.1);
     const r = decodeSortedSpikes(model, spikeTimes, {
-      start, stop, binSize: params.binSize as number, movementVar: params.movementVar as number,
-      stateSpace: params.stateSpace as 'continuous', onProgress: ctx.onProgress,
+      start: split, stop: t1, binSize: params.binSize as number, movementVar: params.movementVar as number, stateSpace,
+      onProgress: (f) => ctx.onProgress?.(0.1 + 0.9 * f),
     });
-    const err = decodingError(r.time, r.mean, times, position);
-    const n = r.time.length, dims = r.mean.cols;
+    const errMap = decodingError(r.time, r.map, position.times, position.cm);
+    const errMean = decodingError(r.time, r.mean, position.times, position.cm);
+    const n = r.time.length, dims = r.env.dims;
     return {
       arrays: {
         time: { data: r.time, shape: [n] },
-        mean: { data: r.mean.data, shape: [n, dims] },
         map: { data: r.map.data, shape: [n, dims] },
-        positionPosterior: { data: Float32Array.from(r.positionPosterior.data), shape: [n, r.positionPosterior.cols] },
+        mean: { data: r.mean.data, shape: [n, dims] },
+        positionPosterior: { data: Float32Array.from(r.positionPosterior.data), shape: [n, r.env.nBins] },
+        statePosterior: { data: r.statePosterior.data, shape: [n, r.statePosterior.cols] },
         binCenters: { data: r.env.centers.data, shape: [r.env.nBins, dims] },
+        isInterior: { data: Uint8Array.from(r.env.isInterior), shape: [r.env.nBins] },
       },
-      json: { session: sessionInfo, units: spikeTimes.length, logMarginal: r.logMarginal, medianErrorCm: err.median, medianErrorRunningCm: err.medianRunning },
-      summary: { units: spikeTimes.length, timeBins: n, positionBins: r.env.nBins, medianErrorCm: round(err.median), medianErrorRunningCm: round(err.medianRunning) },
+      json: {
+        session: sessionInfo, units: spikeTimes.length, stateNames: r.stateNames, columns: position.columns, placeBinSize: r.env.binSize,
+        train: [t0, split], decode: [split, t1], logMarginal: r.logMarginal, error: { map: errorSummary(errMap), posteriorMean: errorSummary(errMean) },
+      },
+      summary: { units: spikeTimes.length, timeBins: n, positionBins: r.env.nBins, medianErrorRunningCm: round(errMap.medianRunning), meanErrorRunningCm: round(errMap.meanRunning) },
     };
   },
   writeNwb(d, w) {
-    const [n, dims] = d.arrays.mean.shape;
+    const [n, dims] = d.arrays.map.shape;
     const time = d.arrays.time.data as Float64Array;
-    w.addTimeSeries({ name: 'decoded_position', module: 'decoding', container: 'Position', unit: 'cm', timestamps: time, data: { data: d.arrays.mean.data as Float64Array, rows: n, cols: dims }, spatial: { referenceFrame: 'session position, first columns' }, description: 'posterior mean position' });
+    const columns = (d.json.columns as number[]).join(',');
+    const meters = (a: ResultData['arrays'][string]) => ({ data: Float64Array.from(a.data as Float64Array, (v) => v / 100), rows: n, cols: dims });
+    w.addTimeSeries({ name: 'decoded_position', module: 'decoding', container: null, data: meters(d.arrays.map), unit: 'meters', timestamps: time,
+      spatial: { referenceFrame: `MAP of the acausal posterior; columns ${columns} of the source position` }, description: 'Most probable position bin centre per decoding time bin' });
+    w.addTimeSeries({ name: 'posterior_mean_position', module: 'decoding', container: null, data: meters(d.arrays.mean), unit: 'meters', timestamps: time,
+      spatial: { referenceFrame: 'posterior mean position' }, description: 'Posterior-mean position per decoding time bin' });
     const [, bins] = d.arrays.positionPosterior.shape;
-    w.addTimeSeries({ name: 'position_posterior', module: 'decoding', unit: 'probability', timestamps: time, data: { data: d.arrays.positionPosterior.data as Float32Array, rows: n, cols: bins }, description: 'posterior probability of each position bin (bin centres in decoding/bin_centers)' });
+    w.addTimeSeries({ name: 'posterior', module: 'decoding', container: null, data: { data: d.arrays.positionPosterior.data as Float32Array, rows: n, cols: bins },
+      unit: 'probability', timestamps: time, description: 'Acausal posterior over position bins (columns = rows of position_bins), summed over discrete states' });
+    const states = d.json.stateNames as string[];
+    if (states.length > 1) {
+      w.addTimeSeries({ name: 'state_probability', module: 'decoding', container: null, data: { data: d.arrays.statePosterior.data as Float64Array, rows: n, cols: states.length },
+        unit: 'probability', timestamps: time, description: `Probability of each discrete state: ${states.join(', ')}` });
+    }
+    const centers = d.arrays.binCenters.data as Float64Array;
+    const table: Record<string, { description: string; values: ArrayLike<number> }> = {
+      is_interior: { description: '1 where the animal was seen (decoding puts probability only there)', values: Int32Array.from(d.arrays.isInterior.data as Uint8Array) },
+    };
+    ['x', 'y'].slice(0, dims).forEach((axis, k) => {
+      table[`center_${axis}`] = { description: `bin centre ${axis} (meters)`, values: Float64Array.from({ length: bins }, (_, b) => centers[b * dims + k] / 100) };
+    });
+    w.addTable({ name: 'position_bins', module: 'decoding', description: `Position bins (${d.json.placeBinSize} cm) of the posterior columns`, columns: table });
   },
 };
 
