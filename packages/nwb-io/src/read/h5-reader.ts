@@ -24,18 +24,17 @@ export class H5Reader {
     } catch (err) {
       this.fail(path, 'a readable HDF5 object', err);
     }
-    if (entity && (entity.constructor.name === 'Dataset' || entity.constructor.name === 'Group')) {
-      return entity as H5.Dataset | H5.Group;
-    }
-    return undefined;
+    return this.isGroup(entity) || this.isDataset(entity) ? entity : undefined;
   }
 
+  // By shape, not class name: bundlers rename classes, and the Node and in-memory builds of h5wasm
+  // have distinct classes.
   isGroup(x: unknown): x is H5.Group {
-    return !!x && (x as object).constructor.name === 'Group';
+    return typeof x === 'object' && x !== null && typeof (x as H5.Group).keys === 'function' && typeof (x as H5.Group).create_group === 'function';
   }
 
   isDataset(x: unknown): x is H5.Dataset {
-    return !!x && (x as object).constructor.name === 'Dataset';
+    return typeof x === 'object' && x !== null && typeof (x as H5.Dataset).slice === 'function' && 'shape' in (x as object);
   }
 
   group(path: string, expected = 'a group'): H5.Group {

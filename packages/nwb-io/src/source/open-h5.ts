@@ -2,6 +2,7 @@ import { NwbFormatError, isNode } from '@spyglass-wasm/core';
 import { type H5, type H5Module, loadH5wasm, loadH5wasmMemfs } from '../h5/h5wasm.js';
 import { checkHdf5Header } from '../h5/hdf5-signature.js';
 import { type NwbSource, isUrlSource, sourceName } from './nwb-source.js';
+import { mountBlob } from './blob-workerfs.js';
 import { mountLazyFile } from './lazy-file.js';
 import { createSyncRangeReader } from './url-range-reader.js';
 
@@ -48,6 +49,13 @@ export async function openH5(source: NwbSource, options: OpenOptions = {}): Prom
       closeSync(fd);
     }
     return wrapOpen(h5, source, name, () => {});
+  }
+  if (typeof Blob !== 'undefined' && source instanceof Blob) {
+    const mounted = mountBlob(FS, source);
+    if (mounted) {
+      checkHdf5Header(name, new Uint8Array(await source.slice(0, 4096).arrayBuffer()), source.size);
+      return wrapOpen(h5, mounted.path, name, mounted.release);
+    }
   }
   const bytes =
     source instanceof Uint8Array ? source : source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(await (source as Blob).arrayBuffer());

@@ -1,0 +1,68 @@
+// One real headless Chromium (Debian's, driven by playwright-core) opening the tetrode fixture in
+// a Web Worker from a File (WORKERFS, no copy) and from a URL (Range requests), compared with what
+// Node reads from the same file.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openNwb } from '../src/index.js';
+import { fixture } from './fixtures.js';
+import { serveFiles } from './http-server.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+if (!existsSync(CHROMIUM) && process.env.CI) throw new Error('CI needs Debian chromium for the browser test: run scripts/setup-system.sh');
+
+describe.runIf(existsSync(CHROMIUM))('nwb-io in headless Chromium', () => {
+  const dir = mkdtempSync(join(os.tmpdir(), 'nwb-io-browser-'));
+  let server: Awaited<ReturnType<typeof serveFiles>>;
+  let browser: import('playwright-core').Browser;
+  let expected: { identifier: string; groups: string[]; units: number; window: number[] };
+
+  beforeAll(async () => {
+    const here = fileURLToPath(new URL('./browser/', import.meta.url));
+    const esbuild = fileURLToPath(new URL('../../../node_modules/.bin/esbuild', import.meta.url));
+    execFileSync(esbuild, [join(here, 'worker-entry.ts'), '--bundle', '--format=esm', '--platform=browser', `--outfile=${join(dir, 'worker.js')}`, '--external:node:*', '--external:h5wasm/node', ...['os', 'fs', 'path', 'url', 'module', 'crypto', 'worker_threads', 'child_process'].map((m) => `--external:${m}`), '--log-level=error']);
+    copyFileSync(join(here, 'index.html'), join(dir, 'index.html'));
+    copyFileSync(fixture('tetrode-session.nwb'), join(dir, 'tetrode-session.nwb'));
+    server = await serveFiles(dir);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    });
+    const nwb = await openNwb(fixture('tetrode-session.nwb'));
+    expected = {
+      identifier: nwb.metadata.identifier,
+      groups: nwb.electrodes()!.groupNames,
+      units: nwb.units()!.spikeTimes.length,
+      window: Array.from(nwb.series('e-series').read({ rows: [100, 103], channels: [2, 3, 4], scale: 'raw' }).data),
+    };
+    nwb.close();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens a File in a worker through WORKERFS and reads what Node reads', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/index.html`);
+    await page.setInputFiles('#file', fixture('tetrode-session.nwb'));
+    const got = await page.waitForFunction(() => (window as unknown as { results: { file?: unknown } }).results.file, null, { timeout: 60_000 }).then((h) => h.jsonValue());
+    expect(got).toMatchObject({ ...expected, workerfs: true });
+    await page.close();
+  });
+
+  it('opens a URL in a worker lazily, with Range requests', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/index.html`);
+    const got = (await page.evaluate((u) => (window as unknown as { openUrl(u: string): Promise<unknown> }).openUrl(u), `${server.url}/tetrode-session.nwb`)) as typeof expected & { transfer: { bytes: number; size: number } };
+    expect(got).toMatchObject(expected);
+    expect(got.transfer.bytes).toBeLessThan(got.transfer.size / 5);
+    await page.close();
+  });
+});
