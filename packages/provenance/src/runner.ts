@@ -119,7 +119,8 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
   };
   const record = { '@context': PROV_CONTEXT, '@graph': provNodes(activity, entities) };
   const bytes = encodeResult(output, record);
-  const file = `${step.name}-${key.replace(/^blake3:/, '')}.sgr`;
+  // one file name per run, so two workers racing on one key never overwrite each other's file
+  const file = `${step.name}-${key.replace(/^blake3:/, '')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.sgr`;
   const path = `${store.resultsDir}/${file}`;
   await writeAtomically(path, bytes);
   const checksum = await hashBytes(bytes);
@@ -128,7 +129,15 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
     await writeAnalysisNwb(step, output, { key, ...record }, `${store.resultsDir}/${nwbFile}`);
     output.summary = { ...output.summary, analysisFile: nwbFile };
   }
-  await store.commitResult(entities, activity, { key, step: step.name, file, checksum, summary: output.summary });
+  const committed = await store.commitResult(entities, activity, { key, step: step.name, file, checksum, summary: output.summary });
+  if (!committed) {
+    // another run of the same key committed first: keep its files, drop ours
+    const { rm } = await import('node:fs/promises');
+    await rm(path, { force: true });
+    if (output.summary.analysisFile) await rm(`${store.resultsDir}/${output.summary.analysisFile}`, { force: true });
+    const winner = (await store.getResult(key))!;
+    return { key, cached: false, result: winner, path: `${store.resultsDir}/${winner.file}`, timing: { computeMs, totalMs: performance.now() - t0 } };
+  }
   // what was just committed (a racing writer of the same key wrote equal content under this name)
   const result: ResultRecord = { key, step: step.name, file, checksum, summary: output.summary, activity, status: 'valid' };
   return { key, cached: false, result, path, timing: { computeMs, totalMs: performance.now() - t0 } };

@@ -114,3 +114,27 @@ describe('decode step', () => {
     }
   });
 });
+
+describe('two runs of one key at once', () => {
+  it('both succeed, one result is recorded, and its file matches its checksum', async () => {
+    const { hashFile } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'spyglass-race-'));
+    const store = await openStore({ store: 'memory://', resultsDir: join(dir, 'results') });
+    const step = {
+      name: 'race', description: 'test', code: { package: 'race-test', packageVersion: '1', kernels: [] }, inputs: [],
+      async run() {
+        await new Promise((r) => setTimeout(r, 50));
+        return { arrays: { x: { data: Float64Array.of(1, 2), shape: [2] } }, json: { at: Date.now() }, summary: {} };
+      },
+    };
+    try {
+      const [a, b] = await Promise.all([runStep(store, step, {}), runStep(store, step, {})]);
+      expect(a.key).toBe(b.key);
+      expect(a.result.file).toBe(b.result.file);
+      expect(readdirSync(join(dir, 'results'))).toEqual([a.result.file]);
+      expect(await hashFile(a.path)).toBe((await store.getResult(a.key))!.checksum);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -83,10 +83,10 @@ export class Store {
   /**
    * Records a finished run in one transaction: its input entities, the activity, lineage rows and
    * the result. Call only after the result file is in place, so a row never points at nothing.
-   * A second commit of the same key (two workers racing) keeps the first.
+   * A second commit of the same key (two workers racing) keeps the first and returns false.
    */
-  async commitResult(entities: Entity[], activity: Activity, result: Omit<ResultRecord, 'activity' | 'status'>): Promise<void> {
-    await this.sql.transaction(async (tx) => {
+  async commitResult(entities: Entity[], activity: Activity, result: Omit<ResultRecord, 'activity' | 'status'>): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
       for (const e of entities) await upsertEntity(tx, e);
       await upsertEntity(tx, { id: resultEntityId(activity.key), kind: 'result', label: activity.step, checksum: result.checksum, path: result.file });
       if (activity.paramSetName) {
@@ -106,15 +106,16 @@ export class Store {
       );
       if (inserted.length === 0) {
         // Same key already recorded: revalidate an invalidated result with the fresh file.
-        await tx.query(`UPDATE results SET file = $2, checksum = $3, summary = $4::jsonb, status = 'valid' WHERE key = $1 AND status = 'invalid'`,
+        const revalidated = await tx.query(`UPDATE results SET file = $2, checksum = $3, summary = $4::jsonb, status = 'valid' WHERE key = $1 AND status = 'invalid' RETURNING key`,
           [result.key, result.file, result.checksum, JSON.stringify(result.summary)]);
-        return;
+        return revalidated.length > 0;
       }
       for (const [role, id] of Object.entries(activity.inputs)) {
         await tx.query(`INSERT INTO lineage (key, role, input_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [activity.key, role, id]);
       }
       await tx.query(`INSERT INTO results (key, step, file, checksum, summary) VALUES ($1, $2, $3, $4, $5::jsonb)`,
         [result.key, result.step, result.file, result.checksum, JSON.stringify(result.summary)]);
+      return true;
     });
   }
 
