@@ -143,3 +143,16 @@ describe('filter and smoother', () => {
     for (const s of rowSum) expect(s).toBeCloseTo(1, 12);
   });
 });
+
+describe('estimateMovementVar', () => {
+  it('is the variance of the per-bin step of a known walk', async () => {
+    const { estimateMovementVar } = await import('@spyglass-wasm/decoding');
+    const rng = createRng(8), n = 20001;
+    const times = Float64Array.from({ length: n }, (_, i) => i * 0.01);
+    const x = new Float64Array(n);
+    for (let i = 1; i < n; i++) x[i] = x[i - 1] + 0.5 * rng.normal(); // variance 0.25 per 10 ms
+    const v = estimateMovementVar(times, { data: x, rows: n, cols: 1 }, 0.01);
+    expect(v).toBeGreaterThan(0.24);
+    expect(v).toBeLessThan(0.26);
+  });
+});

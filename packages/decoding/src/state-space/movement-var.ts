@@ -5,6 +5,9 @@ import { interpolatePosition } from '../environment/kde.js';
  * The random walk's variance (cm² per time step) estimated from the animal's own movement: the
  * variance of position change over one decoding bin, averaged across dimensions (as
  * replay_trajectory_classification's estimate_movement_var). Position is resampled to the bin first.
+ * At 2 ms bins a running rat moves ~0.05 cm per step (variance ~0.004 cm²), far below a 2 cm grid:
+ * such a walk is effectively the identity and decoding locks up, which is why the presets
+ * default to the field's 6 cm²; use the estimate with coarser time bins or finer position bins.
  *
  * @example
  * const movementVar = estimateMovementVar(positionTimes, position, 0.002);
