@@ -40,7 +40,8 @@ export function decodeResult(bytes: Uint8Array, file = 'result'): ResultData & {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset).getBigUint64(head.length, true));
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(head.length + 8, head.length + 8 + n)));
   const start = Math.ceil((head.length + 8 + n) / 8) * 8;
-  const body = bytes.slice(start).buffer;
+  // a copy (Uint8Array's slice, also for Node Buffers whose slice is a view) aligns the arrays
+  const body = Uint8Array.prototype.slice.call(bytes, start).buffer;
   const arrays: ResultData['arrays'] = {};
   for (const [name, t] of Object.entries(header.arrays as Record<string, { dtype: string; shape: number[]; offset: number; length: number }>)) {
     arrays[name] = { data: new TYPES[t.dtype](body, t.offset, t.length), shape: t.shape };

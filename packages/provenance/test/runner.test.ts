@@ -86,6 +86,12 @@ describe('analysis NWB files', () => {
         const [series] = lfpNwb.electricalSeries();
         expect(series.shape).toEqual(lfp.result.summary.samples ? [lfp.result.summary.samples, 8] : []);
         expect(series.timing.rate).toBeCloseTo(1000, 6);
+        // the LFP in the file is the stored result's, in volts via conversion
+        const stored = decodeResult(readFileSync(lfp.path)).arrays.data.data as Float32Array;
+        const inFile = lfpNwb.series(series.path).read({ scale: 'microvolts' }).data;
+        let worst = 0;
+        for (let i = 0; i < stored.length; i++) worst = Math.max(worst, Math.abs(inFile[i] - stored[i]));
+        expect(worst).toBeLessThan(1e-3);
       } finally {
         lfpNwb.close();
       }
