@@ -1,0 +1,177 @@
+import { compactLabels, kmeans } from './kmeans.js';
+import { isUnimodal } from './unimodality.js';
+
+export interface IsosplitOptions {
+  /** Clusters of the initial over-clustering (default min(30, n / 30)). */
+  initialClusters?: number;
+  seed?: number;
+  /** Smallest cluster kept apart; smaller ones join their nearest neighbour (default 10). */
+  minClusterSize?: number;
+  /**
+   * Points in a richer space for the pair tests (e.g. the full waveforms behind PCA features):
+   * the projection onto the difference of two clusters' means there is the matched-filter
+   * direction, where two small units that the top components barely separate stand apart.
+   */
+  testSpace?: { data: Float32Array; dim: number };
+}
+
+/**
+ * Clustering that needs no number of clusters, in the spirit of isosplit: over-cluster with
+ * k-means, then repeatedly take the closest pair of clusters and project both onto the line
+ * through their centres; if the projection is one population (isUnimodal) they merge, otherwise
+ * their points are redistributed by the 2-means cut along that line. Then each cluster is tested
+ * for a split the same way. Deterministic for a seed.
+ */
+export function isosplit(x: Float32Array, n: number, d: number, options: IsosplitOptions = {}): Int32Array {
+  if (n === 0) return new Int32Array(0);
+  const seed = options.seed ?? 1;
+  const k0 = options.initialClusters ?? Math.max(1, Math.min(30, Math.floor(n / 30)));
+  const test = options.testSpace ?? { data: x, dim: d };
+  let labels = kmeans(x, n, d, k0, seed);
+  labels = mergePhase(x, n, d, labels, test);
+  // Split clusters whose 2-means halves are two populations, then merge again.
+  for (let round = 0; round < 5; round++) {
+    let split = false;
+    const k = Math.max(...labels) + 1;
+    for (let c = 0; c < k; c++) {
+      const idx = indicesOf(labels, c);
+      if (idx.length < 40) continue;
+      const halves = kmeans(gather(x, idx, d), idx.length, d, 2, seed + c);
+      if (Math.max(...halves) === 0) continue;
+      if (!isUnimodal(projectPair(gather(test.data, idx, test.dim), test.dim, halves, 0, 1))) {
+        const next = Math.max(...labels) + 1;
+        idx.forEach((i, j) => halves[j] === 1 && (labels[i] = next));
+        split = true;
+      }
+    }
+    if (!split) break;
+    labels = mergePhase(x, n, d, labels, test);
+  }
+  return absorbSmall(x, n, d, labels, options.minClusterSize ?? 10);
+}
+
+function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, test: { data: Float32Array; dim: number }): Int32Array {
+  const tested = new Set<string>();
+  for (let guard = 0; guard < 10_000; guard++) {
+    const k = Math.max(...labels) + 1;
+    const centers = centroids(x, n, d, labels, k);
+    let best: [number, number] | undefined, bestDist = Infinity;
+    for (let a = 0; a < k; a++)
+      for (let b = a + 1; b < k; b++) {
+        if (tested.has(`${a},${b}`)) continue;
+        let s = 0;
+        for (let j = 0; j < d; j++) s += (centers[a * d + j] - centers[b * d + j]) ** 2;
+        if (s < bestDist) {
+          bestDist = s;
+          best = [a, b];
+        }
+      }
+    if (!best) break;
+    const [a, b] = best;
+    const idx = [...indicesOf(labels, a), ...indicesOf(labels, b)];
+    const pairLabels = Int32Array.from(idx, (i) => (labels[i] === a ? 0 : 1));
+    const proj = projectPair(gather(test.data, idx, test.dim), test.dim, pairLabels, 0, 1);
+    if (isUnimodal(proj)) {
+      for (let i = 0; i < n; i++) if (labels[i] === b) labels[i] = a;
+      labels = compactLabels(labels);
+      tested.clear(); // cluster numbers changed
+    } else {
+      // Redistribute along the line: each point to the side of the best 1-D cut it falls on.
+      const cut = twoMeansCut(proj);
+      idx.forEach((i, j) => (labels[i] = proj[j] < cut ? a : b));
+      tested.add(`${a},${b}`);
+    }
+  }
+  return compactLabels(labels);
+}
+
+/** Points of clusters p and q (by `labels` over `sub`) projected on the line between their centres. */
+export function projectPair(sub: Float32Array, d: number, labels: Int32Array, p: number, q: number): Float64Array {
+  const n = labels.length;
+  const cp = new Float64Array(d), cq = new Float64Array(d);
+  let np = 0, nq = 0;
+  for (let i = 0; i < n; i++) {
+    const c = labels[i] === p ? cp : cq;
+    if (labels[i] === p) np++;
+    else nq++;
+    for (let j = 0; j < d; j++) c[j] += sub[i * d + j];
+  }
+  for (let j = 0; j < d; j++) {
+    cp[j] /= np || 1;
+    cq[j] /= nq || 1;
+  }
+  const dir = cq.map((v, j) => v - cp[j]);
+  const norm = Math.hypot(...dir) || 1;
+  return Float64Array.from({ length: n }, (_, i) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += (sub[i * d + j] - cp[j]) * dir[j];
+    return s / norm;
+  });
+}
+
+/** The threshold that best splits 1-D values into two groups (minimum within-group variance). */
+function twoMeansCut(values: Float64Array): number {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  const prefix = new Float64Array(n + 1), prefix2 = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    prefix[i + 1] = prefix[i] + s[i];
+    prefix2[i + 1] = prefix2[i] + s[i] * s[i];
+  }
+  let best = 1, bestCost = Infinity;
+  for (let i = 1; i < n; i++) {
+    const cost = prefix2[i] - prefix[i] ** 2 / i + (prefix2[n] - prefix2[i]) - (prefix[n] - prefix[i]) ** 2 / (n - i);
+    if (cost < bestCost) {
+      bestCost = cost;
+      best = i;
+    }
+  }
+  return (s[best - 1] + s[best]) / 2;
+}
+
+function absorbSmall(x: Float32Array, n: number, d: number, labels: Int32Array, minSize: number): Int32Array {
+  for (let guard = 0; guard < 1000; guard++) {
+    const k = Math.max(...labels) + 1;
+    if (k <= 1) break;
+    const counts = new Int32Array(k);
+    for (const l of labels) counts[l]++;
+    const small = counts.findIndex((c) => c < minSize);
+    if (small < 0) break;
+    const centers = centroids(x, n, d, labels, k);
+    let target = -1, bd = Infinity;
+    for (let c = 0; c < k; c++) {
+      if (c === small) continue;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (centers[c * d + j] - centers[small * d + j]) ** 2;
+      if (s < bd) {
+        bd = s;
+        target = c;
+      }
+    }
+    for (let i = 0; i < n; i++) if (labels[i] === small) labels[i] = target;
+    labels = compactLabels(labels);
+  }
+  return labels;
+}
+
+export function centroids(x: Float32Array, n: number, d: number, labels: Int32Array, k: number): Float64Array {
+  const c = new Float64Array(k * d), counts = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    counts[labels[i]]++;
+    for (let j = 0; j < d; j++) c[labels[i] * d + j] += x[i * d + j];
+  }
+  for (let a = 0; a < k; a++) for (let j = 0; j < d; j++) c[a * d + j] /= counts[a] || 1;
+  return c;
+}
+
+function indicesOf(labels: Int32Array, c: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < labels.length; i++) if (labels[i] === c) out.push(i);
+  return out;
+}
+
+export function gather(x: Float32Array, idx: number[], d: number): Float32Array {
+  const out = new Float32Array(idx.length * d);
+  idx.forEach((i, j) => out.set(x.subarray(i * d, (i + 1) * d), j * d));
+  return out;
+}

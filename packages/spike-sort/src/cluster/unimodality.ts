@@ -1,0 +1,69 @@
+/**
+ * Whether 1-D values look like one population: a two-component Gaussian mixture (EM) must beat a
+ * single Gaussian by the BIC margin AND its density must have two modes with a valley between them
+ * (the density between the component means dips below `valley` × the lower peak). This is the test
+ * isosplit-style clustering applies to the projection of two clusters onto the line through their
+ * centres: one population → merge, two → keep apart.
+ */
+export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: number; valley?: number } = {}): boolean {
+  const n = values.length;
+  if (n < 20) return true;
+  const bicMargin = options.bicMargin ?? 10;
+  const valley = options.valley ?? 0.8;
+  let mean = 0;
+  for (let i = 0; i < n; i++) mean += values[i];
+  mean /= n;
+  let v = 0;
+  for (let i = 0; i < n; i++) v += (values[i] - mean) ** 2;
+  const sd = Math.sqrt(v / n) || 1;
+  const z = Float64Array.from(values, (q) => (q - mean) / sd);
+  // One Gaussian: log-likelihood of standardized data.
+  const ll1 = -0.5 * n * (Math.log(2 * Math.PI) + 1);
+  // Two Gaussians by EM from a median split.
+  const sorted = Float64Array.from(z).sort();
+  const med = sorted[n >> 1];
+  let w = 0.5, m1 = 0, m2 = 0, n1 = 0;
+  for (const q of z) if (q < med) { m1 += q; n1++; } else m2 += q;
+  m1 /= n1 || 1;
+  m2 /= n - n1 || 1;
+  let s1 = 0.5, s2 = 0.5, ll2 = -Infinity;
+  const r = new Float64Array(n);
+  for (let it = 0; it < 100; it++) {
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      const a = (w / s1) * Math.exp(-0.5 * ((z[i] - m1) / s1) ** 2);
+      const b = ((1 - w) / s2) * Math.exp(-0.5 * ((z[i] - m2) / s2) ** 2);
+      const t = a + b || 1e-300;
+      r[i] = a / t;
+      ll += Math.log(t / Math.sqrt(2 * Math.PI));
+    }
+    let sr = 0, sm1 = 0, sm2 = 0;
+    for (let i = 0; i < n; i++) {
+      sr += r[i];
+      sm1 += r[i] * z[i];
+      sm2 += (1 - r[i]) * z[i];
+    }
+    w = Math.min(0.99, Math.max(0.01, sr / n));
+    m1 = sm1 / (sr || 1e-12);
+    m2 = sm2 / (n - sr || 1e-12);
+    let v1 = 0, v2 = 0;
+    for (let i = 0; i < n; i++) {
+      v1 += r[i] * (z[i] - m1) ** 2;
+      v2 += (1 - r[i]) * (z[i] - m2) ** 2;
+    }
+    s1 = Math.max(0.05, Math.sqrt(v1 / (sr || 1e-12)));
+    s2 = Math.max(0.05, Math.sqrt(v2 / (n - sr || 1e-12)));
+    if (Math.abs(ll - ll2) < 1e-6 * Math.abs(ll)) {
+      ll2 = ll;
+      break;
+    }
+    ll2 = ll;
+  }
+  if (2 * (ll2 - ll1) < 3 * Math.log(n) + bicMargin) return true;
+  const density = (q: number) => (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
+  const lo = Math.min(m1, m2), hi = Math.max(m1, m2);
+  const peak = Math.min(density(m1), density(m2));
+  let minBetween = Infinity;
+  for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
+  return !(minBetween < valley * peak);
+}

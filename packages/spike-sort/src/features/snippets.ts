@@ -1,0 +1,42 @@
+import type { Matrix } from '@spyglass-wasm/core';
+import type { Peak } from '../detect/detect-peaks.js';
+
+export interface SnippetOptions {
+  /** Samples before and after the peak (defaults 30 and 60: 1 ms and 2 ms at 30 kHz). */
+  before?: number;
+  after?: number;
+  /** Align on the sub-sample peak position by cubic interpolation (default true). */
+  subsample?: boolean;
+}
+
+/**
+ * Waveform snippets around each peak on every channel of the group: n × (before + after) ×
+ * channels, float32, aligned on the peak's sub-sample position (cubic interpolation), so a large
+ * unit's spikes do not spread in feature space with the phase of the sampling grid.
+ */
+export function extractSnippets(x: Matrix<Float32Array | Float64Array>, peaks: readonly Peak[], options: SnippetOptions = {}): { data: Float32Array; length: number; channels: number } {
+  const before = options.before ?? 30, after = options.after ?? 60;
+  const length = before + after;
+  const { data, rows, cols } = x;
+  const out = new Float32Array(peaks.length * length * cols);
+  const at = (t: number, c: number) => data[Math.min(rows - 1, Math.max(0, t)) * cols + c];
+  peaks.forEach((p, i) => {
+    const center = options.subsample === false ? p.sample : p.time;
+    const base = Math.floor(center);
+    const f = center - base;
+    for (let k = 0; k < length; k++) {
+      const t = base + k - before;
+      for (let c = 0; c < cols; c++) {
+        let v: number;
+        if (f === 0) v = at(t, c);
+        else {
+          // Catmull-Rom cubic through t-1, t, t+1, t+2 at fraction f.
+          const p0 = at(t - 1, c), p1 = at(t, c), p2 = at(t + 1, c), p3 = at(t + 2, c);
+          v = p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
+        }
+        out[(i * length + k) * cols + c] = v;
+      }
+    }
+  });
+  return { data: out, length, channels: cols };
+}

@@ -1,0 +1,10 @@
+export { detectPeaks, type Peak, type DetectOptions } from './detect/detect-peaks.js';
+export { extractSnippets, type SnippetOptions } from './features/snippets.js';
+export { fitPca, projectPca, type Pca } from './features/pca.js';
+export { kmeans } from './cluster/kmeans.js';
+export { isUnimodal } from './cluster/unimodality.js';
+export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';
+export { mergeShiftedTemplates } from './sort/merge-templates.js';
+export { sortGroup, type SortGroupOptions, type SortedUnit, type GroupSorting } from './sort/sort-group.js';
+export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
+export { hungarianMax } from './compare/hungarian.js';

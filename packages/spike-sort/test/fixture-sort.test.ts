@@ -1,0 +1,44 @@
+// Sorting the pynwb-written tetrode session and scoring against its truth file.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { openNwb } from '@spyglass-wasm/nwb-io';
+import { compareToTruth, sortGroup, type UnitScore } from '../src/index.js';
+
+const fixture = (n: string) => fileURLToPath(new URL(`../../nwb-io/test/fixtures/${n}`, import.meta.url));
+const truth = JSON.parse(readFileSync(fixture('tetrode-session.truth.json'), 'utf8')) as {
+  fs: number;
+  units: { id: number; tetrode: number; amp_uv: number; spike_times: number[] }[];
+};
+
+type Row = UnitScore & { tetrode: number; snr: number; amp: number };
+const rows: Row[] = [];
+
+beforeAll(async () => {
+  const nwb = await openNwb(fixture('tetrode-session.nwb'));
+  const series = nwb.series('e-series');
+  const groups = nwb.electrodes()!.groupNames;
+  const raw = series.read({ scale: 'microvolts' });
+  nwb.close();
+  for (const [g, name] of ['tetrode0', 'tetrode1'].entries()) {
+    const chans = groups.flatMap((n, i) => (n === name ? [i] : []));
+    const data = new Float32Array(raw.rows * chans.length);
+    for (let t = 0; t < raw.rows; t++) chans.forEach((c, j) => (data[t * chans.length + j] = raw.data[t * raw.cols + c]));
+    const sorting = sortGroup({ data, rows: raw.rows, cols: chans.length }, { fs: truth.fs });
+    const trueUnits = truth.units.filter((u) => u.tetrode === g);
+    const scores = compareToTruth(trueUnits.map((u) => u.spike_times), sorting.units.map((u) => u.samples.map((s) => s / truth.fs)));
+    scores.forEach((s, i) => {
+      const matched = s.sortedUnit >= 0 ? sorting.units[s.sortedUnit] : undefined;
+      rows.push({ ...s, tetrode: g, snr: matched?.snr ?? NaN, amp: trueUnits[i].amp_uv, trueUnit: trueUnits[i].id });
+    });
+    console.log(`${name}: ${sorting.peaks.length} detections, ${sorting.units.length} units; noise µV ${Array.from(sorting.noise, (v) => v.toFixed(1)).join(' ')}`);
+  }
+  console.table(rows.map((r) => ({ unit: r.trueUnit, tetrode: r.tetrode, amp: r.amp.toFixed(0), snr: r.snr.toFixed(1), accuracy: r.accuracy.toFixed(3), precision: r.precision.toFixed(3), recall: r.recall.toFixed(3) })));
+}, 120_000);
+
+describe('spike sorting tetrode-session.nwb against its truth', () => {
+  it('gives every unit with SNR >= 5 an accuracy >= 0.9 (SpikeForest accuracy, 0.4 ms)', () => {
+    expect(rows.length).toBe(truth.units.length);
+    for (const r of rows.filter((q) => q.snr >= 5)) expect(r.accuracy, `unit ${r.trueUnit} (SNR ${r.snr.toFixed(1)})`).toBeGreaterThanOrEqual(0.9);
+  });
+});
