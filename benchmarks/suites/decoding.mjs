@@ -5,7 +5,10 @@
 import {
   decodeClusterless, decodeSortedSpikes, decodingError, fitClusterless, fitSortedSpikes,
 } from '@spyglass-wasm/decoding';
-import { simulatePlaceSession } from '@spyglass-wasm/sim';
+import { simulatePlaceSession, createRng } from '@spyglass-wasm/sim';
+import { openNwb } from '@spyglass-wasm/nwb-io';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { timeIt } from '../lib/harness.mjs';
 
 export const name = 'decoding';
@@ -61,5 +64,46 @@ export async function run() {
   rows.push({ case: 'clusterless 1-D continuous', impl: 'TypeScript reference', bins: cl.env.nBins, 'data s': scr, seconds: tcr, 's per s of data': tcr / scr, 'RTC ref s (240 s)': '', 'speed-up vs RTC': '' });
   const encSpikes = cl.groups.reduce((s, g) => s + g.marks.rows, 0);
   notes.push(`clusterless: ${encSpikes} encoding spikes on 12 tetrodes, ${(encSpikes / 300).toFixed(0)} spikes/s`);
-  return { tables: [{ title: 'time per second of data decoded (2 ms bins)', rows }, { title: 'accuracy on the simulator (MAP, acausal)', rows: accuracy }], notes };
+  // The whole held-out 20 % (180 s, 2 ms bins) of the linear-track fixture, sorted and clusterless.
+  const fixture = process.env.BENCH_SKIP_FIXTURE === '1' ? [] : await fixtureAccuracy(rows);
+  return { tables: [{ title: 'accuracy on linear-track-units.nwb, train 0–720 s, decode 720–900 s (2 ms bins)', rows: fixture }, { title: 'time per second of data decoded (2 ms bins)', rows }, { title: 'accuracy on the simulator (MAP, acausal)', rows: accuracy }], notes };
+}
+
+async function fixtureAccuracy(rows) {
+  const path = fileURLToPath(new URL('../../packages/nwb-io/test/fixtures/linear-track-units.nwb', import.meta.url));
+  const truth = JSON.parse(readFileSync(path.replace(/\.nwb$/, '.truth.json'), 'utf8'));
+  const f = await openNwb(path);
+  const s = f.position()[0];
+  const x = Float64Array.from({ length: s.data.rows }, (_, i) => s.data.data[i * s.data.cols] * 100);
+  const spikes = f.units().spikeTimes;
+  f.close();
+  const pos = { data: x, rows: x.length, cols: 1 };
+  const enc = { position: x, positionTimes: s.timestamps, interval: [0, 720] };
+  // Clusterless marks as the truth file defines the units: amplitude × channel gain + 15 µV noise.
+  const rng = createRng(5);
+  const groups = [0, 1, 2, 3].map((tet) => {
+    const ev = [];
+    truth.units.forEach((u, i) => { if (u.tetrode === tet) for (const t of u.spike_times) ev.push([t, i]); });
+    ev.sort((a, b) => a[0] - b[0]);
+    const marks = new Float64Array(ev.length * 4);
+    ev.forEach(([, i], k) => { for (let c = 0; c < 4; c++) marks[k * 4 + c] = truth.units[i].amp_uv * truth.units[i].gains[c] + 15 * rng.normal(); });
+    return { times: Float64Array.from(ev, (e) => e[0]), marks: { data: marks, rows: ev.length, cols: 4 } };
+  });
+  const out = [];
+  const sorted = fitSortedSpikes(enc, spikes);
+  const clusterless = fitClusterless(enc, groups);
+  for (const [kind, run] of [
+    ['sorted', (ss) => decodeSortedSpikes(sorted, spikes, { start: 720, stop: 900, stateSpace: ss })],
+    ['clusterless', (ss) => decodeClusterless(clusterless, groups, { start: 720, stop: 900, stateSpace: ss })],
+  ]) {
+    for (const ss of ['continuous', 'continuous-fragmented']) {
+      let r;
+      const t = await timeIt(() => { r = run(ss); }, { repeat: 1, warmup: 0 });
+      rows.push({ case: `fixture ${kind} 1-D ${ss}`, impl: 'wasm', bins: sorted.env.nBins * (ss === 'continuous' ? 1 : 2), 'data s': 180, seconds: t, 's per s of data': t / 180, 'RTC ref s (240 s)': '', 'speed-up vs RTC': '' });
+      const map = decodingError(r.time, r.map, s.timestamps, pos), mean = decodingError(r.time, r.mean, s.timestamps, pos);
+      out.push({ case: `fixture ${kind} ${ss} (MAP)`, 'median err running cm': map.medianRunning, 'mean err running cm': map.meanRunning, 'median err all cm': map.median, 'mean err all cm': map.mean });
+      out.push({ case: `fixture ${kind} ${ss} (posterior mean)`, 'median err running cm': mean.medianRunning, 'mean err running cm': mean.meanRunning, 'median err all cm': mean.median, 'mean err all cm': mean.mean });
+    }
+  }
+  return out;
 }
