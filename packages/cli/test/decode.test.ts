@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +38,12 @@ describe('spyglass decode', () => {
       expect(bins.colnames).toContain('center_x');
     } finally {
       f.close();
+    }
+    // hdmf's validator against the specifications cached in the file (where Debian's python3-hdmf is installed).
+    const script = fileURLToPath(new URL('../../nwb-io/scripts/validate-nwb.py', import.meta.url));
+    if (spawnSync('/usr/bin/python3', ['-c', 'import hdmf, h5py']).status === 0) {
+      const v = spawnSync('/usr/bin/python3', [script, out], { encoding: 'utf8' });
+      expect(JSON.parse(v.stdout.trim()).errors).toEqual([]);
     }
   });
 
