@@ -83,6 +83,13 @@ describe('likelihood kernels against their TypeScript references', () => {
     let worst = 0;
     for (let i = 0; i < a.data.length; i++) if (Number.isFinite(b.data[i])) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
     expect(worst).toBeLessThan(1e-8); // absolute in log space = relative in the likelihood
+
+    // A spike with a NaN feature is skipped (not a NaN row); wrong shapes are typed errors.
+    const withNan = groups.map((g) => ({ times: g.times, marks: { ...g.marks, data: g.marks.data.slice() } }));
+    withNan[0].marks.data[0] = NaN;
+    expect(clusterlessLikelihood(model, withNan, bins).data.every((v) => !Number.isNaN(v))).toBe(true);
+    expect(() => clusterlessLikelihood(model, groups.slice(0, 1), bins)).toThrow(/groups/);
+    expect(() => clusterlessLikelihood(model, [groups[0], { times: groups[1].times, marks: { data: new Float64Array(groups[1].times.length * 3), rows: groups[1].times.length, cols: 3 } }], bins)).toThrow(/marks/);
   });
 });
 

@@ -49,10 +49,11 @@ export function fitClusterless(input: EncodingInput, groups: readonly MarkedSpik
     while (a < b && g.times[a] < p.start) a++;
     while (b > a && g.times[b - 1] >= p.stop) b--;
     const positions = interpolatePosition(p.times, p.position, g.times.subarray(a, b));
-    // Keep only spikes with a known position.
     const keep: number[] = [];
-    for (let i = 0; i < positions.rows; i++) if (Number.isFinite(positions.data[i * positions.cols])) keep.push(i);
     const dim = marks.cols;
+    const finiteMarks = (row: number) => { for (let j = 0; j < dim; j++) if (!Number.isFinite(marks.data[row * dim + j])) return false; return true; };
+    // Keep spikes with a known position and finite marks.
+    for (let i = 0; i < positions.rows; i++) if (Number.isFinite(positions.data[i * positions.cols]) && finiteMarks(a + i)) keep.push(i);
     const m = new Float64Array(keep.length * dim), pos = new Float64Array(keep.length * positions.cols);
     keep.forEach((i, k) => {
       for (let j = 0; j < dim; j++) m[k * dim + j] = marks.data[(a + i) * dim + j];

@@ -1,4 +1,4 @@
-import type { Matrix } from '@spyglass-wasm/core';
+import { ParameterError, type Matrix } from '@spyglass-wasm/core';
 import type { ClusterlessModel, MarkedSpikes } from '../encoding/clusterless-model.js';
 import { decodingKernels } from '../wasm/kernels.js';
 import { clusterlessAccumulateReference } from '../reference/clusterless.js';
@@ -38,12 +38,21 @@ export function clusterlessLikelihood(model: ClusterlessModel, groups: readonly 
   const scale = 1 / (2 * model.waveformStd ** 2);
   const totalSpikes = groups.reduce((s, g) => s + g.times.length, 0);
   let done = 0;
+  if (groups.length !== model.groups.length) throw new ParameterError('groups', `${model.groups.length} electrode groups (as encoded)`, `${groups.length}`);
   groups.forEach((g, gi) => {
     const enc = model.groups[gi];
+    const dim = enc.marks.cols;
+    if (g.marks.cols !== dim || g.marks.rows !== g.times.length) {
+      throw new ParameterError(`groups[${gi}].marks`, `${g.times.length} × ${dim} (spikes × encoded features)`, `${g.marks.rows} × ${g.marks.cols}`);
+    }
     const sb = spikeBins(g.times, bins);
     const idx: number[] = [];
-    for (let i = 0; i < sb.length; i++) if (sb[i] >= 0) idx.push(i);
-    const dim = enc.marks.cols;
+    // Spikes with a non-finite mark feature carry no usable information and are skipped.
+    outer: for (let i = 0; i < sb.length; i++) {
+      if (sb[i] < 0) continue;
+      for (let j = 0; j < dim; j++) if (!Number.isFinite(g.marks.data[i * dim + j])) continue outer;
+      idx.push(i);
+    }
     const dec = new Float64Array(idx.length * dim);
     idx.forEach((i, k) => { for (let j = 0; j < dim; j++) dec[k * dim + j] = g.marks.data[i * dim + j]; });
     const constant = Math.log(dt * enc.meanRate / Math.max(1, enc.marks.rows)) - (dim / 2) * Math.log(2 * Math.PI * model.waveformStd ** 2);
