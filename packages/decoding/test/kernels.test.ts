@@ -151,6 +151,13 @@ describe('filter and smoother', () => {
   });
 });
 
+describe('inputs', () => {
+  it('decoding intervals must be non-empty', () => {
+    expect(() => makeTimeBins(10, 5)).toThrow(/stop/);
+    expect(makeTimeBins(0, 1, 0.002).nTime).toBe(500);
+  });
+});
+
 describe('estimateMovementVar', () => {
   it('is the variance of the per-bin step of a known walk', async () => {
     const { estimateMovementVar } = await import('@spyglass-wasm/decoding');
