@@ -37,18 +37,26 @@ export interface RunOutcome {
 
 const fileHashes = new Map<string, { stamp: string; checksum: string }>();
 
-/** A file input's entity, hashing the file once per (path, size, mtime) in this process. */
-export async function fileEntity(path: string): Promise<Entity> {
+/**
+ * A file input's entity. The BLAKE3 of its bytes is computed once per (path, size, mtime): kept
+ * in this process and, with a store, in the store's entity row, so a rerun in a new process does
+ * not hash an unchanged file again (the same rule as make and git's stat cache).
+ */
+export async function fileEntity(path: string, store?: Store): Promise<Entity> {
   const { stat } = await import('node:fs/promises');
   const { basename, resolve } = await import('node:path');
   const abs = resolve(path);
   const s = await stat(abs).catch(() => {
     throw new ParameterError('file', 'an existing file', path);
   });
+  const meta = { size: s.size, mtimeMs: s.mtimeMs };
   const stamp = `${s.size}:${s.mtimeMs}`;
   let hit = fileHashes.get(abs);
-  if (!hit || hit.stamp !== stamp) fileHashes.set(abs, (hit = { stamp, checksum: await hashFile(abs) }));
-  return { id: fileEntityId(hit.checksum), kind: 'file', label: basename(abs), checksum: hit.checksum, path: abs };
+  if (!hit || hit.stamp !== stamp) {
+    const known = store ? await store.fileChecksum(abs, meta) : undefined;
+    fileHashes.set(abs, (hit = { stamp, checksum: known ?? (await hashFile(abs)) }));
+  }
+  return { id: fileEntityId(hit.checksum), kind: 'file', label: basename(abs), checksum: hit.checksum, path: abs, meta };
 }
 
 /** Loads a stored result's data from its file. */
@@ -81,7 +89,7 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
   const refs: Record<string, { entity?: Entity; result?: ResultRecord }> = {};
   for (const [role, ref] of Object.entries(inputs)) {
     if ('file' in ref) {
-      const e = await fileEntity(ref.file);
+      const e = await fileEntity(ref.file, store);
       ids[role] = e.id;
       entities.push(e);
       refs[role] = { entity: e };

@@ -144,3 +144,26 @@ describe('two runs of one key at once', () => {
     }
   });
 });
+
+describe('file checksums across processes', () => {
+  it('are reused from the store while size and mtime match, recomputed when the file changes', async () => {
+    const { fileEntity, hashFile } = await import('../src/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'spyglass-stat-'));
+    const store = await openStore({ store: join(dir, '.spyglass') });
+    try {
+      const copy = join(dir, 's.nwb');
+      copyFileSync(SESSION, copy);
+      const first = await runStep(store, lfpStep, { raw: { file: copy } });
+      const e = (await store.getEntity(first.result.activity.inputs.raw))!;
+      expect(e.meta).toMatchObject({ size: expect.any(Number), mtimeMs: expect.any(Number) });
+      expect(await store.fileChecksum(e.path!, e.meta as { size: number; mtimeMs: number })).toBe(e.checksum);
+      appendFileSync(copy, Buffer.from([1]));
+      const { statSync } = await import('node:fs');
+      const st = statSync(copy);
+      expect(await store.fileChecksum(copy, { size: st.size, mtimeMs: st.mtimeMs })).toBeUndefined();
+      expect((await fileEntity(copy, store)).checksum).toBe(await hashFile(copy));
+    } finally {
+      await store.close();
+    }
+  });
+});

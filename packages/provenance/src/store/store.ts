@@ -80,6 +80,13 @@ export class Store {
     return rows[0] && { ...rows[0], label: rows[0].label ?? undefined, checksum: rows[0].checksum ?? undefined, path: rows[0].path ?? undefined };
   }
 
+  /** The checksum recorded for a file at `path` when its size and mtime still match. */
+  async fileChecksum(path: string, stat: { size: number; mtimeMs: number }): Promise<string | undefined> {
+    const rows = await this.sql.query<{ checksum: string; meta: { size?: number; mtimeMs?: number } }>(
+      `SELECT checksum, meta FROM entities WHERE kind = 'file' AND path = $1`, [path]);
+    return rows.find((r) => r.meta?.size === stat.size && r.meta?.mtimeMs === stat.mtimeMs)?.checksum;
+  }
+
   /**
    * Records a finished run in one transaction: its input entities, the activity, lineage rows and
    * the result. Call only after the result file is in place, so a row never points at nothing.
@@ -237,7 +244,7 @@ export class Store {
 async function upsertEntity(tx: Sql, e: Entity): Promise<void> {
   await tx.query(
     `INSERT INTO entities (id, kind, label, checksum, path, meta) VALUES ($1, $2, $3, $4, $5, $6::jsonb)
-     ON CONFLICT (id) DO UPDATE SET path = COALESCE(EXCLUDED.path, entities.path)`,
+     ON CONFLICT (id) DO UPDATE SET path = COALESCE(EXCLUDED.path, entities.path), meta = EXCLUDED.meta`,
     [e.id, e.kind, e.label ?? null, e.checksum ?? null, e.path ?? null, JSON.stringify(e.meta ?? {})],
   );
 }
