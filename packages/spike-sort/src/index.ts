@@ -8,3 +8,20 @@ export { mergeShiftedTemplates } from './sort/merge-templates.js';
 export { sortGroup, type SortGroupOptions, type SortedUnit, type GroupSorting } from './sort/sort-group.js';
 export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
 export { hungarianMax } from './compare/hungarian.js';
+export { firingRate, isiViolations, presenceRatio, amplitudeCutoff } from './metrics/spike-train-metrics.js';
+export { isolationMetrics, nearestNeighbourRates, chi2Cdf } from './metrics/cluster-metrics.js';
+export { qualityMetrics, type QualityMetrics } from './metrics/quality-metrics.js';
+export {
+  startCuration,
+  labelUnits,
+  mergeUnits,
+  splitUnit,
+  autoCurate,
+  DEFAULT_CURATION_RULES,
+  type Curation,
+  type CurationRule,
+  type UnitLabel,
+} from './curation/curation.js';
+export { extractMarks, type Marks } from './marks/extract-marks.js';
+export { sortNwb, flattenSpikeTimes, type SortNwbOptions, type FileSorting, type FileUnit } from './sort/sort-nwb.js';
+export { writeSortingNwb } from './nwb/write-sorting.js';

@@ -9,6 +9,7 @@ import { logCommand } from './log.js';
 import { workerCommand } from './worker.js';
 import { demoCommand } from './demo.js';
 import { decodeCommand } from './decode.js';
+import { sortCommand } from './sort.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, runCommand, exportCommand, verifyCommand, logCommand, workerCommand, demoCommand, decodeCommand];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, runCommand, exportCommand, verifyCommand, logCommand, workerCommand, demoCommand, decodeCommand, sortCommand];

@@ -1,0 +1,91 @@
+import { ParameterError } from '@spyglass-wasm/core';
+import type { QualityMetrics } from '../metrics/quality-metrics.js';
+
+export type UnitLabel = 'accept' | 'noise' | 'mua' | 'unlabeled';
+
+/** A curated sorting: spike times (s) per unit, with labels and where each unit came from. */
+export interface Curation {
+  spikeTimes: Float64Array[];
+  labels: UnitLabel[];
+  /** For each unit, the units of the previous curation it was made from. */
+  parents: number[][];
+}
+
+/** A first curation: every unit as sorted, unlabeled. */
+export function startCuration(spikeTimes: readonly Float64Array[]): Curation {
+  return { spikeTimes: spikeTimes.map((s) => s.slice()), labels: spikeTimes.map(() => 'unlabeled'), parents: spikeTimes.map((_, i) => [i]) };
+}
+
+/** Sets labels of some units. */
+export function labelUnits(c: Curation, labels: Record<number, UnitLabel>): Curation {
+  const next = { ...c, labels: [...c.labels] };
+  for (const [u, l] of Object.entries(labels)) {
+    check(c, Number(u));
+    next.labels[Number(u)] = l;
+  }
+  return next;
+}
+
+/** Merges units into one (spike times combined and sorted), placed at the first unit's index. */
+export function mergeUnits(c: Curation, units: readonly number[]): Curation {
+  if (units.length < 2) throw new ParameterError('units', 'at least two units to merge', units);
+  units.forEach((u) => check(c, u));
+  const keep = Math.min(...units);
+  const merged = Float64Array.from(units.flatMap((u) => Array.from(c.spikeTimes[u]))).sort();
+  const drop = new Set(units.filter((u) => u !== keep));
+  const idx = c.spikeTimes.map((_, i) => i).filter((i) => !drop.has(i));
+  return {
+    spikeTimes: idx.map((i) => (i === keep ? merged : c.spikeTimes[i])),
+    labels: idx.map((i) => c.labels[i]),
+    parents: idx.map((i) => (i === keep ? units.flatMap((u) => c.parents[u]) : c.parents[i])),
+  };
+}
+
+/** Splits a unit in two by a predicate on spike index (true → the new unit, appended at the end). */
+export function splitUnit(c: Curation, unit: number, toNew: (spikeIndex: number, time: number) => boolean): Curation {
+  check(c, unit);
+  const a: number[] = [], b: number[] = [];
+  c.spikeTimes[unit].forEach((t, i) => (toNew(i, t) ? b : a).push(t));
+  if (!a.length || !b.length) throw new ParameterError('toNew', 'a split leaving spikes on both sides', `${a.length}/${b.length}`);
+  return {
+    spikeTimes: [...c.spikeTimes.map((s, i) => (i === unit ? Float64Array.from(a) : s)), Float64Array.from(b)],
+    labels: [...c.labels, c.labels[unit]],
+    parents: [...c.parents, c.parents[unit]],
+  };
+}
+
+/** A rule: a metric bound; a unit failing it gets the rule's label. */
+export interface CurationRule {
+  metric: keyof QualityMetrics;
+  min?: number;
+  max?: number;
+  label: Exclude<UnitLabel, 'accept' | 'unlabeled'>;
+}
+
+/** Spyglass-like defaults: noise below SNR 3, multi-unit when ISI violations or missed spikes are high. */
+export const DEFAULT_CURATION_RULES: CurationRule[] = [
+  { metric: 'snr', min: 3, label: 'noise' },
+  { metric: 'isiViolationsRatio', max: 0.5, label: 'mua' },
+  { metric: 'presenceRatio', min: 0.5, label: 'mua' },
+];
+
+/** Labels each unit by the first rule it fails ('noise' before 'mua'); units passing all are 'accept'. NaN metrics pass. */
+export function autoCurate(c: Curation, metrics: readonly QualityMetrics[], rules: readonly CurationRule[] = DEFAULT_CURATION_RULES): Curation {
+  if (metrics.length !== c.spikeTimes.length) throw new ParameterError('metrics', `one entry per unit (${c.spikeTimes.length})`, metrics.length);
+  const ordered = [...rules].sort((a, b) => (a.label === 'noise' ? -1 : 0) - (b.label === 'noise' ? -1 : 0));
+  return {
+    ...c,
+    labels: metrics.map((m) => {
+      for (const r of ordered) {
+        const v = m[r.metric];
+        if (Number.isNaN(v)) continue;
+        if ((r.min !== undefined && v < r.min) || (r.max !== undefined && v > r.max)) return r.label;
+      }
+      return 'accept';
+    }),
+  };
+}
+
+function check(c: Curation, unit: number): void {
+  if (!Number.isInteger(unit) || unit < 0 || unit >= c.spikeTimes.length) throw new ParameterError('unit', `a unit index in [0, ${c.spikeTimes.length})`, unit);
+}

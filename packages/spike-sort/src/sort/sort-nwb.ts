@@ -1,0 +1,95 @@
+import { ParameterError } from '@spyglass-wasm/core';
+import { openNwb, type NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
+import { type QualityMetrics, qualityMetrics } from '../metrics/quality-metrics.js';
+import { type GroupSorting, type SortGroupOptions, sortGroup } from './sort-group.js';
+
+export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'> {
+  /** Sort only this electrode group (default: every group). */
+  group?: string;
+  /** ElectricalSeries to sort (default: the first in /acquisition). */
+  series?: string;
+  /** Called with the fraction done (0..1) and the group being sorted. */
+  onProgress?: (fraction: number, group: string) => void;
+}
+
+/** One unit of a file sorting: spike times in the source file's time base and its metrics. */
+export interface FileUnit {
+  group: string;
+  /** Spike times, seconds, in the session's time base. */
+  spikeTimes: Float64Array;
+  metrics: QualityMetrics;
+  /** Mean waveform on the peak channel (µV) and the channel (column of the series). */
+  waveform: Float32Array;
+  peakChannel: number;
+}
+
+export interface FileSorting {
+  source: string;
+  series: string;
+  fs: number;
+  groups: { name: string; channels: number[]; sorting: GroupSorting }[];
+  units: FileUnit[];
+}
+
+/**
+ * Sorts the raw ElectricalSeries of an NWB file one electrode group at a time (tetrodes or probe
+ * shanks, from the electrodes table), in µV, and returns every unit with its spike times in the
+ * file's time base and SpikeInterface's quality metrics.
+ *
+ * @example
+ * const sorting = await sortNwb('session.nwb', { group: 'tetrode0' });
+ * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
+ */
+export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
+  const nwb = typeof source === 'object' && 'series' in source && 'metadata' in source ? (source as NwbFile) : await openNwb(source as NwbSource);
+  try {
+    const all = nwb.electricalSeries();
+    const info = options.series ? all.find((s) => s.path === options.series || s.name === options.series) : all.find((s) => s.path.startsWith('/acquisition'));
+    if (!info) throw new ParameterError('series', `an ElectricalSeries (${all.map((s) => s.path).join(', ') || 'none in the file'})`, options.series);
+    const fs = info.timing.rate;
+    const electrodes = nwb.electrodes();
+    const groupOf = info.electrodeRows.map((row) => electrodes?.groupNames[row] ?? 'all');
+    const names = [...new Set(groupOf)].filter((g) => !options.group || g === options.group);
+    if (names.length === 0) throw new ParameterError('group', `one of ${[...new Set(groupOf)].join(', ')}`, options.group);
+    const series = nwb.series(info.path);
+    const times = info.timing.kind === 'timestamps' ? series.timestamps() : undefined;
+    const toTime = (sample: number) => {
+      if (info.timing.kind === 'rate') return info.timing.startingTime + sample / fs;
+      const i = Math.floor(sample), f = sample - i;
+      return times![Math.min(i, times!.length - 1)] * (1 - f) + times![Math.min(i + 1, times!.length - 1)] * f;
+    };
+    const duration = info.shape[0] / fs;
+    const groups: FileSorting['groups'] = [];
+    const units: FileUnit[] = [];
+    names.forEach((name, gi) => {
+      options.onProgress?.(gi / names.length, name);
+      const channels = groupOf.flatMap((g, c) => (g === name ? [c] : []));
+      const x = series.read({ channels, scale: 'microvolts' });
+      const sorting = sortGroup(x, { ...options, fs });
+      const metrics = qualityMetrics(sorting, fs, duration);
+      groups.push({ name, channels, sorting });
+      sorting.units.forEach((u, i) => {
+        const waveform = new Float32Array(sorting.snippetLength);
+        for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
+        units.push({ group: name, spikeTimes: Float64Array.from(u.samples, toTime), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
+      });
+    });
+    options.onProgress?.(1, names[names.length - 1]);
+    return { source: nwb.name, series: info.path, fs, groups, units };
+  } finally {
+    if (nwb !== source) nwb.close();
+  }
+}
+
+/** Spike times of all units concatenated, with NWB-style end indexes (the provenance result form). */
+export function flattenSpikeTimes(units: readonly { spikeTimes: Float64Array }[]): { spikeTimes: Float64Array; spikeTimesIndex: Int32Array } {
+  const spikeTimes = new Float64Array(units.reduce((a, u) => a + u.spikeTimes.length, 0));
+  const spikeTimesIndex = new Int32Array(units.length);
+  let at = 0;
+  units.forEach((u, i) => {
+    spikeTimes.set(u.spikeTimes, at);
+    at += u.spikeTimes.length;
+    spikeTimesIndex[i] = at;
+  });
+  return { spikeTimes, spikeTimesIndex };
+}
