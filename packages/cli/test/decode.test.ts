@@ -9,17 +9,22 @@ import { runCli } from './run-cli.js';
 
 const FIXTURE = fileURLToPath(new URL('../../nwb-io/test/fixtures/linear-track-units.nwb', import.meta.url));
 const dir = mkdtempSync(join(os.tmpdir(), 'spyglass-decode-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const store = mkdtempSync(join(os.tmpdir(), 'spyglass-decode-store-')); // the provenance store the command records into
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  rmSync(store, { recursive: true, force: true });
+});
 
 describe('spyglass decode', () => {
   it('decodes the last 20 % of the linear track and writes decoded_position + posterior', async () => {
     const out = join(dir, 'decoded.nwb');
     // 10 ms bins keep the test quick; the 2 ms default is exercised in the bench.
-    const r = await runCli(['decode', FIXTURE, '--out', out, '--json', '--bin-size', '0.01']);
+    const r = await runCli(['decode', FIXTURE, '--out', out, '--json', '--bin-size', '0.01', '--store', store]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
     expect(body.mode).toBe('sorted');
+    expect(body.cached).toBe(false);
     expect(body.decode[0]).toBeCloseTo(720, 0);
     expect(body.dims).toBe(1); // the track's constant y column is dropped
     expect(body.error.map.medianRunningCm).toBeLessThanOrEqual(3);
@@ -45,6 +50,15 @@ describe('spyglass decode', () => {
       const v = spawnSync('/usr/bin/python3', [script, out], { encoding: 'utf8' });
       expect(JSON.parse(v.stdout.trim()).errors).toEqual([]);
     }
+  });
+
+  it('records into the store: the same decode again is reused', async () => {
+    const r = await runCli(['decode', FIXTURE, '--out', join(dir, 'again.nwb'), '--json', '--bin-size', '0.01', '--store', store]);
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.stdout);
+    expect(body.cached).toBe(true);
+    expect(body.result).toMatch(/^blake3:/);
+    rmSync(join(dir, 'again.nwb'));
   });
 
   it('rejects bad input with one-line reasons', async () => {
