@@ -29,9 +29,7 @@ export async function writeAnalysisNwb(step: Step, data: ResultData, provenance:
     step.writeNwb(data, w);
     w.setProvenance(provenance);
   } catch (err) {
-    await w.close().catch(() => {});
-    const { rm } = await import('node:fs/promises');
-    await rm(path, { force: true });
+    await w.abort(); // drops the temporary file; nothing appears under the real name
     throw err;
   }
   await w.close();
