@@ -1,2 +1,3 @@
 export { createRng, type Rng } from './random/rng.js';
 export { simulatePlaceSession, type PlaceSession, type PlaceSessionOptions, type PlaceUnit } from './place/simulate-place-session.js';
+export { simulateRecording, spikeWaveform, type RecordingSpec, type SimulatedRecording, type SimulatedUnit } from './recording/simulate-recording.js';

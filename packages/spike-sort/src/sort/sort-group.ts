@@ -1,10 +1,11 @@
 import { checkNumber, type Matrix } from '@spyglass-wasm/core';
-import { butter, madNoiseLevel, sosfiltfilt } from '@spyglass-wasm/dsp-wasm';
+import { butter, madNoiseLevel, sosfiltfilt, whiten } from '@spyglass-wasm/dsp-wasm';
 import { isosplit } from '../cluster/isosplit.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { fitPca, projectPca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import { mergeShiftedTemplates } from './merge-templates.js';
+import { reassignToTemplates } from './reassign.js';
 
 export interface SortGroupOptions {
   /** Sampling rate, Hz. */
@@ -24,6 +25,8 @@ export interface SortGroupOptions {
   seed?: number;
   /** Data is already band-passed. */
   filtered?: boolean;
+  /** Whiten the group (ZCA) before extracting waveforms for clustering (default true). */
+  whiten?: boolean;
 }
 
 /** One sorted unit of a group. */
@@ -39,7 +42,7 @@ export interface SortedUnit {
 
 export interface GroupSorting {
   units: SortedUnit[];
-  /** Every detection with its unit label, for metrics and clusterless marks. */
+  /** Every detection with its unit label (−1: a noise crossing), for metrics and clusterless marks. */
   peaks: Peak[];
   labels: Int32Array;
   features: Float32Array;
@@ -62,20 +65,28 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const noise = madNoiseLevel(x);
   const before = Math.round(fs / 1000), after = Math.round((2 * fs) / 1000);
   const peaks = detectPeaks(x, { noise, threshold: options.threshold ?? 4, sweep: Math.round(fs / 2000), margin: after + 2 });
-  const snippets = extractSnippets(x, peaks, { before, after });
+  // Detection runs on the filtered data in MAD units; clustering on whitened waveforms, where
+  // noise shared across channels is gone and every direction has the same noise.
+  const snippets = extractSnippets(options.whiten === false ? x : whiten(x).y, peaks, { before, after });
+  const waveforms = options.whiten === false ? snippets : extractSnippets(x, peaks, { before, after }); // µV, for templates
   const d = snippets.length * snippets.channels;
   const k = Math.min(options.components ?? 8, d);
   const pca = fitPca(snippets.data, peaks.length, d, k, options.seed ?? 1);
   const features = projectPca(pca, snippets.data, peaks.length);
   let labels = isosplit(features, peaks.length, k, { seed: options.seed ?? 1, testSpace: { data: snippets.data, dim: d } });
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
-  const nUnits = peaks.length ? Math.max(...labels) + 1 : 0;
+  labels = reassignToTemplates(snippets, labels, { noiseClass: options.whiten !== false });
+  // Units left with no spikes disappear; −1 (noise) stays −1.
+  const used = [...new Set(labels)].filter((l) => l >= 0).sort((a, b) => a - b);
+  const renumber = new Map(used.map((l, i) => [l, i]));
+  labels = labels.map((l) => (l < 0 ? -1 : renumber.get(l)!));
+  const nUnits = used.length;
   const units: SortedUnit[] = [];
   for (let u = 0; u < nUnits; u++) {
     const members: number[] = [];
     labels.forEach((l, i) => l === u && members.push(i));
     const template = new Float32Array(snippets.length * snippets.channels);
-    for (const i of members) for (let j = 0; j < template.length; j++) template[j] += snippets.data[i * template.length + j] / members.length;
+    for (const i of members) for (let j = 0; j < template.length; j++) template[j] += waveforms.data[i * template.length + j] / members.length;
     let peakChannel = 0, amp = 0;
     for (let s = 0; s < snippets.length; s++)
       for (let c = 0; c < snippets.channels; c++) {

@@ -1,0 +1,9 @@
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
+// @ts-expect-error plain ESM helper shared by the package README tests
+import { runReadmeExample } from '../../../scripts/readme-example.mjs';
+
+it('the README example runs and prints what it says', () => {
+  const out: string = runReadmeExample(fileURLToPath(new URL('..', import.meta.url)));
+  expect(out.trim()).toBe('0.92 0.98 0.98 1.00');
+});
