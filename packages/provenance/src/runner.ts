@@ -134,7 +134,13 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
   const checksum = await hashBytes(bytes);
   if (step.writeNwb && options.nwb !== false && output.json.session) {
     const nwbFile = file.replace(/\.sgr$/, '.nwb');
-    await writeAnalysisNwb(step, output, { key, ...record }, `${store.resultsDir}/${nwbFile}`);
+    try {
+      await writeAnalysisNwb(step, output, { key, ...record }, `${store.resultsDir}/${nwbFile}`);
+    } catch (err) {
+      const { rm } = await import('node:fs/promises');
+      await rm(path, { force: true }); // no orphan result file without its row
+      throw err;
+    }
     output.summary = { ...output.summary, analysisFile: nwbFile };
   }
   const committed = await store.commitResult(entities, activity, { key, step: step.name, file, checksum, summary: output.summary });
