@@ -49,17 +49,23 @@ describe('store-backed commands', () => {
   });
 
   it('run takes a YAML pipeline and reuses results; bad input is a one-line error', async () => {
-    writeFileSync(join(cwd, 'p.yaml'), 'steps:\n  - step: lfp\n    inputs: { raw: $file }\n  - step: ripples\n    params: karlsson\n    inputs: { lfp: lfp, session: $file }\n');
+    writeFileSync(join(cwd, 'p.yaml'), 'steps:\n  - step: lfp\n    inputs: { raw: $file }\n  - step: ripples\n    params: karlsson\n    inputs: { lfp: lfp, session: $file }\n  - id: theta\n    step: lfp-band\n    params: theta\n    inputs: { lfp: lfp }\n');
     let r = await runCli(['run', 'p.yaml', SESSION, '--json'], cwd);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.runs[0].results.lfp.cached).toBe(true); // computed by the test above
     expect(out.runs[0].results.ripples).toMatchObject({ step: 'ripples', cached: false });
+    expect(out.runs[0].results.theta).toMatchObject({ step: 'lfp-band', cached: false, summary: { band: [5, 11], channels: 8 } });
     writeFileSync(join(cwd, 'bad.json'), JSON.stringify({ steps: [{ step: 'ripples', inputs: { lfp: 'nope' } }] }));
     r = await runCli(['run', 'bad.json', SESSION], cwd);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/steps\[0\]\.inputs\.lfp/);
+    writeFileSync(join(cwd, 'not.nwb'), 'not an HDF5 file');
+    r = await runCli(['lfp', 'not.nwb', '--json'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/not\.nwb/);
     r = await runCli(['log', 'deadbeef'], cwd);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/no result deadbeef/);
