@@ -71,7 +71,10 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const waveforms = options.whiten === false ? snippets : extractSnippets(x, peaks, { before, after }); // µV, for templates
   const d = snippets.length * snippets.channels;
   const k = Math.min(options.components ?? 8, d);
-  const pca = fitPca(snippets.data, peaks.length, d, k, options.seed ?? 1);
+  // The axes come from at most 3000 spikes (evenly spaced): the covariance costs n·d².
+  const step = Math.max(1, Math.ceil(peaks.length / 3000));
+  const sample = step === 1 ? snippets.data : Float32Array.from({ length: Math.ceil(peaks.length / step) * d }, (_, i) => snippets.data[Math.floor(i / d) * step * d + (i % d)]);
+  const pca = fitPca(sample, sample.length / d, d, k, options.seed ?? 1);
   const features = projectPca(pca, snippets.data, peaks.length);
   let labels = isosplit(features, peaks.length, k, { seed: options.seed ?? 1, testSpace: { data: snippets.data, dim: d } });
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
