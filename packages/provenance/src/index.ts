@@ -12,7 +12,7 @@ export { stepVersion } from './step-version.js';
 export { encodeResult, decodeResult } from './result-file.js';
 export { provNodes, PROV_CONTEXT } from './prov.js';
 export { runStep, fileEntity, loadResult, writeAtomically, type InputRef, type RunStepOptions, type RunOutcome } from './runner.js';
-export { STEPS, lfpStep, lfpBandStep, ripplesStep, decodeStep } from './steps/index.js';
+export { STEPS, lfpStep, lfpBandStep, ripplesStep, sortStep, decodeStep } from './steps/index.js';
 export { runWorker, type WorkerOptions } from './worker.js';
 export { writeAnalysisNwb, type SessionInfo } from './analysis-nwb.js';
 export { resultDigest } from './result-digest.js';

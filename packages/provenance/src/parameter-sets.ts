@@ -20,7 +20,8 @@ export const PARAMETER_SETS: Record<string, Record<string, Record<string, unknow
     karlsson: { detector: 'karlsson', band: [150, 250], transition: 25, zscoreThreshold: 3, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0, positionSmoothing: 0.125, speedSmoothing: 0.1 },
   },
   sort: {
-    default: { band: [600, 6000], geometry: 'tetrode', detectThreshold: 5, sorter: 'default' },
+    // Spyglass's tetrode band; threshold 4 MAD as spike-sort measured (Spyglass's 5 loses spikes of SNR 5-6 units)
+    default: { band: [600, 6000], threshold: 4, group: null, series: null },
   },
   curate: { default: {} },
   marks: { default: { band: [600, 6000], markThreshold: 100 } },

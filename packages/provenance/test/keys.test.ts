@@ -68,7 +68,7 @@ describe('parameter sets', () => {
     expect(resolveParams('lfp').params).toMatchObject({ targetFs: 1000, passband: 400 });
     expect(resolveParams('lfp-band', 'theta').params).toMatchObject({ band: [5, 11] });
     expect(resolveParams('ripples').params).toMatchObject({ detector: 'kay', band: [150, 250] });
-    expect(resolveParams('sort').params).toMatchObject({ band: [600, 6000], geometry: 'tetrode' });
+    expect(resolveParams('sort').params).toMatchObject({ band: [600, 6000], threshold: 4 });
     expect(resolveParams('ripples', 'kay').name).toBe('kay');
     expect(resolveParams('ripples', 'kay', { zscoreThreshold: 3 }).name).toBeUndefined();
     expect(() => resolveParams('ripples', 'nope')).toThrow(/ripples parameter set.*kay/);

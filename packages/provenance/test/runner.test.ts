@@ -167,3 +167,27 @@ describe('file checksums across processes', () => {
     }
   });
 });
+
+describe('sort -> decode', () => {
+  it('sorts the tetrode session (every true unit found) and decodes from the sorted units', async () => {
+    const { sortStep, decodeStep, loadResult } = await import('../src/index.js');
+    const { raggedUnits } = await import('../src/steps/decode-step.js');
+    const dir = mkdtempSync(join(tmpdir(), 'spyglass-sort-'));
+    const store = await openStore({ store: join(dir, '.spyglass') });
+    try {
+      const sort = await runStep(store, sortStep, { raw: { file: SESSION } });
+      const units = raggedUnits(await loadResult(store, sort.result));
+      // each true unit has a sorted unit sharing most of its spikes (±0.5 ms)
+      for (const t of truth.units) {
+        const spikes: number[] = t.spike_times;
+        const best = Math.max(...units.map((u) => spikes.filter((s) => { let lo = 0, hi = u.length; while (lo < hi) { const m = (lo + hi) >> 1; if (u[m] < s - 5e-4) lo = m + 1; else hi = m; } return lo < u.length && u[lo] <= s + 5e-4; }).length / spikes.length));
+        expect(best).toBeGreaterThan(0.8);
+      }
+      const dec = await runStep(store, decodeStep, { units: { result: sort.key }, session: { file: SESSION } });
+      expect(dec.result.activity.inputs.units).toBe(`result:${sort.key}`);
+      expect((dec.result.summary as Record<string, number>).medianErrorRunningCm).toBeLessThan(20);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,52 @@
+import { dspKernels } from '@spyglass-wasm/dsp-wasm';
+import { flattenSpikeTimes, sortNwb } from '@spyglass-wasm/spike-sort';
+import sortPackage from '@spyglass-wasm/spike-sort/package.json';
+import type { Step } from '../step.js';
+import { sessionOf, withNwb } from './session-io.js';
+
+/**
+ * Spike sorting as Spyglass's SpikeSortingV1 with its defaults for tetrodes: each electrode
+ * group on its own, 600–6000 Hz, threshold detection, clustering, quality metrics
+ * (@spyglass-wasm/spike-sort's `sortNwb`). Spike times are in the session's time base, stored as
+ * `spikeTimes` + `spikeTimesIndex` (NWB's ragged layout) for `decode`.
+ */
+export const sortStep: Step = {
+  name: 'sort',
+  description: 'Spike sorting per electrode group (band-pass, detection, clustering, quality metrics)',
+  code: { package: sortPackage.name, packageVersion: sortPackage.version, kernels: [dspKernels] },
+  inputs: ['raw'],
+  async run({ raw }, params, ctx) {
+    return withNwb(raw, 'raw', async (nwb) => {
+      const sorting = await sortNwb(nwb, {
+        group: (params.group as string | null) ?? undefined, series: (params.series as string | null) ?? undefined,
+        band: params.band as [number, number], threshold: params.threshold as number, onProgress: (f) => ctx.onProgress?.(f),
+      });
+      const { spikeTimes, spikeTimesIndex } = flattenSpikeTimes(sorting.units);
+      const electrodes = nwb.electrodes();
+      return {
+        arrays: { spikeTimes: { data: spikeTimes, shape: [spikeTimes.length] }, spikeTimesIndex: { data: spikeTimesIndex, shape: [spikeTimesIndex.length] } },
+        json: {
+          session: sessionOf(nwb), series: sorting.series, fs: sorting.fs,
+          electrodeGroups: electrodes?.groupNames ?? [], electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
+          groups: sorting.groups.map((g) => ({ name: g.name, channels: g.channels, detections: g.sorting.peaks.length, units: g.sorting.units.length })),
+          units: sorting.units.map((u) => ({ group: u.group, peakChannel: u.peakChannel, metrics: u.metrics })),
+        },
+        summary: { units: sorting.units.length, spikes: spikeTimes.length, groups: sorting.groups.length },
+      };
+    });
+  },
+  writeNwb(d, w) {
+    const groups = d.json.electrodeGroups as string[];
+    if (groups.length) w.addElectrodes({ groups: [...new Set(groups)].map((name) => ({ name })), group: groups, ids: d.json.electrodeIds as number[] });
+    const units = d.json.units as { group: string; metrics: Record<string, number> }[];
+    const ends = d.arrays.spikeTimesIndex.data;
+    const all = d.arrays.spikeTimes.data as Float64Array;
+    const metricNames = Object.keys(units[0]?.metrics ?? {});
+    w.addUnits({
+      spikeTimes: Array.from(ends, (end, u) => all.subarray(u ? ends[u - 1] : 0, end)),
+      electrodeGroups: groups.length ? units.map((u) => u.group) : undefined,
+      columns: Object.fromEntries(metricNames.map((m) => [m, { values: Float64Array.from(units, (u) => u.metrics[m]), description: `quality metric ${m}` }])),
+      description: `units sorted from ${d.json.series}`,
+    });
+  },
+};
