@@ -74,18 +74,20 @@ function analyticWeights(z: Float64Array, n: number): { a: Float64Array; b: Floa
 export function envelope<T extends FloatArray>(x: T): Float64Array;
 export function envelope<T extends FloatArray>(x: MatrixInput<T>): Matrix<Float64Array>;
 export function envelope<T extends FloatArray>(x: MatrixInput<T>): Float64Array | Matrix<Float64Array> {
-  const h = hilbert(x);
-  const out = new Float64Array(h.re.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.hypot(h.re[i], h.im[i]);
-  return ArrayBuffer.isView(x) ? out : { data: out, rows: h.rows, cols: h.cols };
+  return mapAnalytic(x, (re, im) => Math.hypot(re, im));
 }
 
 /** Instantaneous phase angle(hilbert(x)) in radians (−π, π], per channel. */
 export function instantaneousPhase<T extends FloatArray>(x: T): Float64Array;
 export function instantaneousPhase<T extends FloatArray>(x: MatrixInput<T>): Matrix<Float64Array>;
 export function instantaneousPhase<T extends FloatArray>(x: MatrixInput<T>): Float64Array | Matrix<Float64Array> {
+  return mapAnalytic(x, (re, im) => Math.atan2(im, re));
+}
+
+/** f(re, im) of the analytic signal at every sample, returned in the input's kind. */
+function mapAnalytic<T extends FloatArray>(x: MatrixInput<T>, f: (re: number, im: number) => number): Float64Array | Matrix<Float64Array> {
   const h = hilbert(x);
   const out = new Float64Array(h.re.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.atan2(h.im[i], h.re[i]);
+  for (let i = 0; i < out.length; i++) out[i] = f(h.re[i], h.im[i]);
   return ArrayBuffer.isView(x) ? out : { data: out, rows: h.rows, cols: h.cols };
 }
