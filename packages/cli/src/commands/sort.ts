@@ -1,14 +1,16 @@
 import { ParameterError } from '@spyglass-wasm/core';
-import { sortNwb, writeSortingNwb } from '@spyglass-wasm/spike-sort';
 import type { Command } from '../lib/command.js';
-import { printJson, progress } from '../lib/output.js';
+import { runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
 
-/** `spyglass sort FILE --out OUT.nwb [--group NAME] [--json]`: the default sorting of every electrode group. */
+/**
+ * `spyglass sort FILE --out OUT.nwb [--group NAME] [--json]`: the default sorting of every electrode
+ * group, run as the provenance `sort` step through the store (a stored result with the same key is reused).
+ */
 export const sortCommand: Command = {
   name: 'sort',
-  summary: 'Spike-sort each electrode group of a session (600-6000 Hz, 4 MAD, isosplit-style) into an analysis NWB file',
-  usage: 'spyglass sort FILE --out OUT.nwb [--group NAME] [--threshold MAD] [--json]',
-  options: { out: { type: 'string', short: 'o' }, group: { type: 'string' }, threshold: { type: 'string' }, json: { type: 'boolean' } },
+  summary: 'Spike-sort each electrode group of a session (600-6000 Hz, 4 MAD, isosplit-style) into an analysis NWB file, cached in the store',
+  usage: 'spyglass sort FILE --out OUT.nwb [--group NAME] [--threshold MAD] [--store URL|DIR] [--json]',
+  options: { ...STORE_OPTIONS, out: { type: 'string', short: 'o' }, group: { type: 'string' }, threshold: { type: 'string' } },
   async run({ values, positionals }, io) {
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
@@ -16,19 +18,25 @@ export const sortCommand: Command = {
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
     if (threshold !== undefined && !(threshold > 0)) throw new ParameterError('--threshold', 'a positive number of MAD units', values.threshold);
     const abs = (p: string) => (p.startsWith('/') ? p : `${io.cwd}/${p}`);
-    const tick = progress(io, 'sort');
-    const sorting = await sortNwb(abs(file), { group: values.group as string | undefined, threshold, onProgress: (f, g) => tick(f, g) });
-    const out = (await writeSortingNwb(abs(values.out as string), sorting, abs(file), { step: 'sort', source: abs(file), series: sorting.series, group: values.group ?? null, threshold: threshold ?? 4 })) as string;
-    const summary = {
-      out,
-      series: sorting.series,
-      groups: sorting.groups.map((g) => ({ name: g.name, channels: g.channels.length, detections: g.sorting.peaks.length, units: g.sorting.units.length })),
-      units: sorting.units.map((u, i) => ({ id: i, group: u.group, spikes: u.spikeTimes.length, ...u.metrics })),
-    };
-    if (values.json) printJson(io, summary);
-    else {
-      io.stdout.write(`${out}\n`);
-      for (const g of summary.groups) io.stdout.write(`  ${g.name}: ${g.units} units from ${g.detections} detections on ${g.channels} channels\n`);
+    const out = abs(values.out as string);
+    const overrides: Record<string, unknown> = {};
+    if (values.group !== undefined) overrides.group = values.group;
+    if (threshold !== undefined) overrides.threshold = threshold;
+    const outcome = await runStepCommand(io, 'sort', { raw: { file: abs(file) } }, {
+      store: values.store as string | undefined, overrides, out, json: values.json as boolean, silent: !values.json,
+      extra: (_o, d) => {
+        const ends = d.arrays.spikeTimesIndex.data;
+        const units = d.json.units as { group: string; metrics: Record<string, number> }[];
+        return {
+          out, series: d.json.series,
+          groups: (d.json.groups as { name: string; channels: number[]; detections: number; units: number }[]).map((g) => ({ ...g, channels: g.channels.length })),
+          units: units.map((u, i) => ({ id: i, group: u.group, spikes: ends[i] - (i ? ends[i - 1] : 0), ...u.metrics })),
+        };
+      },
+    });
+    if (!values.json) {
+      io.stdout.write(`${out} (${outcome.cached ? 'cached' : 'computed'} ${outcome.key})\n`);
+      io.stdout.write(`  ${outcome.result.summary.units} units, ${outcome.result.summary.spikes} spikes\n`);
     }
     return 0;
   },

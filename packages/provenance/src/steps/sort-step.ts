@@ -23,11 +23,19 @@ export const sortStep: Step = {
       });
       const { spikeTimes, spikeTimesIndex } = flattenSpikeTimes(sorting.units);
       const electrodes = nwb.electrodes();
+      const len = sorting.units[0]?.waveform.length ?? 0;
+      const waveforms = new Float32Array(sorting.units.length * len);
+      sorting.units.forEach((u, i) => waveforms.set(u.waveform, i * len));
       return {
-        arrays: { spikeTimes: { data: spikeTimes, shape: [spikeTimes.length] }, spikeTimesIndex: { data: spikeTimesIndex, shape: [spikeTimesIndex.length] } },
+        arrays: {
+          spikeTimes: { data: spikeTimes, shape: [spikeTimes.length] },
+          spikeTimesIndex: { data: spikeTimesIndex, shape: [spikeTimesIndex.length] },
+          waveformMean: { data: waveforms, shape: [sorting.units.length, len] },
+        },
         json: {
           session: sessionOf(nwb), series: sorting.series, fs: sorting.fs,
           electrodeGroups: electrodes?.groupNames ?? [], electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
+          electrodeLocations: electrodes?.locations ?? [],
           groups: sorting.groups.map((g) => ({ name: g.name, channels: g.channels, detections: g.sorting.peaks.length, units: g.sorting.units.length })),
           units: sorting.units.map((u) => ({ group: u.group, peakChannel: u.peakChannel, metrics: u.metrics })),
         },
@@ -37,15 +45,23 @@ export const sortStep: Step = {
   },
   writeNwb(d, w) {
     const groups = d.json.electrodeGroups as string[];
-    if (groups.length) w.addElectrodes({ groups: [...new Set(groups)].map((name) => ({ name })), group: groups, ids: d.json.electrodeIds as number[] });
+    const locations = (d.json.electrodeLocations as string[]).map((l) => l || 'unknown');
+    if (groups.length) {
+      w.addElectrodes({
+        groups: [...new Set(groups)].map((name) => ({ name, location: locations[groups.indexOf(name)] ?? 'unknown' })),
+        group: groups, ids: d.json.electrodeIds as number[], location: locations,
+      });
+    }
     const units = d.json.units as { group: string; metrics: Record<string, number> }[];
     const ends = d.arrays.spikeTimesIndex.data;
     const all = d.arrays.spikeTimes.data as Float64Array;
-    const metricNames = Object.keys(units[0]?.metrics ?? {});
+    const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const [n, len] = d.arrays.waveformMean.shape;
     w.addUnits({
       spikeTimes: Array.from(ends, (end, u) => all.subarray(u ? ends[u - 1] : 0, end)),
       electrodeGroups: groups.length ? units.map((u) => u.group) : undefined,
-      columns: Object.fromEntries(metricNames.map((m) => [m, { values: Float64Array.from(units, (u) => u.metrics[m]), description: `quality metric ${m}` }])),
+      columns: Object.fromEntries(Object.keys(units[0]?.metrics ?? {}).map((m) => [snake(m), { values: units.map((u) => u.metrics[m]), description: `quality metric ${m} (SpikeInterface)` }])),
+      waveformMean: n ? { data: Float32Array.from(d.arrays.waveformMean.data as Float32Array, (v) => v * 1e-6), shape: [n, len] } : undefined,
       description: `units sorted from ${d.json.series}`,
     });
   },
