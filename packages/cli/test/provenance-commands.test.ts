@@ -100,3 +100,21 @@ describe('run --enqueue and worker', () => {
     expect(results.ripples.summary.events).toBe(truth.ripples.length);
   });
 });
+
+describe('--store postgres://', () => {
+  it('records into a real PostgreSQL server and reuses the result', async () => {
+    const { startPgServer } = await import('../../provenance/test/pg-server.js');
+    const server = await startPgServer();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'spyglass-pg-cli-'));
+      const first = JSON.parse((await runCli(['lfp', SESSION, '--store', server.url, '--json'], dir)).stdout);
+      expect(first.cached).toBe(false);
+      const again = JSON.parse((await runCli(['lfp', SESSION, '--store', server.url, '--json'], dir)).stdout);
+      expect(again).toMatchObject({ cached: true, result: first.result });
+      const log = await runCli(['log', first.result, '--store', server.url], dir);
+      expect(log.stdout).toMatch(/^lfp [\s\S]*tetrode-session\.nwb/);
+    } finally {
+      server.stop();
+    }
+  });
+});
