@@ -73,3 +73,22 @@ describe('spyglass decode', () => {
     expect(mode.stderr).toMatch(/mode/);
   });
 });
+
+describe('spyglass decode --mode clusterless', () => {
+  it('decodes from marks detected in the raw ElectricalSeries (no sorting), through the store', async () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'cli-decode-clusterless-'));
+    const file = fileURLToPath(new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
+    const args = ['decode', file, '--mode', 'clusterless', '--out', join(dir, 'decoded.nwb'), '--store', join(dir, 'store'), '--json'];
+    const r = await runCli(args);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const d = JSON.parse(r.stdout);
+    expect(d.mode).toBe('clusterless');
+    expect(d.cached).toBe(false);
+    expect(d.units).toBe(2); // two tetrodes' marks
+    expect(Number.isFinite(d.error.map.medianCm)).toBe(true);
+    const again = JSON.parse((await runCli(args)).stdout);
+    expect(again.cached).toBe(true);
+    expect(again.result).toBe(d.result);
+  });
+});

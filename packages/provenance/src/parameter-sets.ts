@@ -26,7 +26,10 @@ export const PARAMETER_SETS: Record<string, Record<string, Record<string, unknow
   curate: { default: {} },
   marks: { default: { band: [600, 6000], markThreshold: 100 } },
   linearize: { default: {} },
-  decode: { default: { trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 } },
+  decode: {
+    default: { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 },
+    clusterless: { mode: 'clusterless', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6, waveformStd: 24, markThreshold: 5 },
+  },
 };
 
 /**

@@ -25,3 +25,5 @@ export {
 export { extractMarks, type Marks } from './marks/extract-marks.js';
 export { sortNwb, flattenSpikeTimes, type SortNwbOptions, type FileSorting, type FileUnit } from './sort/sort-nwb.js';
 export { writeSortingNwb } from './nwb/write-sorting.js';
+export { withGroups, type GroupSelection } from './sort/sort-nwb.js';
+export { marksFromNwb, type MarksFromNwbOptions } from './marks/marks-from-nwb.js';

@@ -26,10 +26,6 @@ export const decodeCommand: Command = {
     if (!file || positionals.length > 1) throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
     const mode = (values.mode as string | undefined) ?? 'sorted';
     if (mode !== 'sorted' && mode !== 'clusterless') throw new ParameterError('--mode', 'sorted or clusterless', mode);
-    if (mode === 'clusterless') {
-      // Marks come from the raw ElectricalSeries through spike-sort's mark extraction, not wired yet.
-      throw new ParameterError('--mode', 'sorted (clusterless marks from raw data are not wired into the CLI yet; use the decoding API with marks)', mode);
-    }
     const trainFraction = checkNumber('--train-fraction', Number(values['train-fraction'] ?? 0.8), { min: 0.05, max: 0.95 });
     const binSize = checkNumber('--bin-size', Number(values['bin-size'] ?? 0.002), { min: 1e-4, max: 1 });
     const stateSpace = (values['state-space'] as string | undefined) ?? 'continuous';
@@ -39,7 +35,7 @@ export const decodeCommand: Command = {
     const path = resolvePath(io.cwd, file);
     const units = values.units ? resolvePath(io.cwd, values.units as string) : path;
     const outcome = await runStepCommand(io, 'decode', { units: { file: units }, session: { file: path } }, {
-      store: values.store as string | undefined, overrides: { trainFraction, binSize, stateSpace }, out, json: values.json as boolean, silent: !values.json,
+      store: values.store as string | undefined, params: mode === 'clusterless' ? 'clusterless' : undefined, overrides: { trainFraction, binSize, stateSpace }, out, json: values.json as boolean, silent: !values.json,
       extra: (_o, d) => ({
         file: path, out: resolvePath(io.cwd, out), mode, stateSpace, binSize,
         train: d.json.train, decode: d.json.decode, nTime: d.arrays.time.shape[0], positionBins: d.arrays.binCenters.shape[0], dims: d.arrays.binCenters.shape[1],

@@ -1,5 +1,6 @@
 import { NwbFormatError, ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
-import { decodeSortedSpikes, decodingError, decodingKernels, fitSortedSpikes, type DecodingError } from '@spyglass-wasm/decoding';
+import { decodeClusterless, decodeSortedSpikes, decodingError, decodingKernels, fitClusterless, fitSortedSpikes, type DecodingError, type DecodingResult } from '@spyglass-wasm/decoding';
+import { marksFromNwb } from '@spyglass-wasm/spike-sort';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { NwbFile } from '@spyglass-wasm/nwb-io';
 import type { ResultData, Step, StepInput } from '../step.js';
@@ -64,16 +65,33 @@ export const decodeStep: Step = {
     const trainFraction = checkNumber('trainFraction', params.trainFraction, { min: 0.05, max: 0.95 });
     const stateSpace = params.stateSpace as 'continuous' | 'continuous-fragmented';
     if (stateSpace !== 'continuous' && stateSpace !== 'continuous-fragmented') throw new ParameterError('stateSpace', 'continuous or continuous-fragmented', stateSpace);
-    const spikeTimes = await unitsOf(units);
+    const mode = (params.mode ?? 'sorted') as string;
+    if (mode !== 'sorted' && mode !== 'clusterless') throw new ParameterError('mode', 'sorted or clusterless', mode);
     const { position, sessionInfo } = await withNwb(session ?? units, 'session', (nwb) => ({ position: positionCm(nwb), sessionInfo: sessionOf(nwb) }));
     const t0 = position.times[0], t1 = position.times[position.times.length - 1];
     const split = t0 + trainFraction * (t1 - t0);
-    const model = fitSortedSpikes({ position: position.cm, positionTimes: position.times, interval: [t0, split], environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number }, spikeTimes);
-    ctx.onProgress?.(0.1);
-    const r = decodeSortedSpikes(model, spikeTimes, {
+    const encoding = { position: position.cm, positionTimes: position.times, interval: [t0, split] as [number, number], environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number };
+    const decodeOptions = {
       start: split, stop: t1, binSize: params.binSize as number, movementVar: params.movementVar as number, stateSpace,
-      onProgress: (f) => ctx.onProgress?.(0.1 + 0.9 * f),
-    });
+      onProgress: (f: number) => ctx.onProgress?.(0.1 + 0.9 * f),
+    };
+    let r: DecodingResult, nSources: number;
+    if (mode === 'clusterless') {
+      // Marks straight from the raw ElectricalSeries of the `units` file: no sorting involved.
+      if (units.kind !== 'file') throw new ParameterError('units', 'an NWB file with a raw ElectricalSeries for clusterless marks', units.kind);
+      const marks = await withNwb(units, 'units', (nwb) => marksFromNwb(nwb, { threshold: params.markThreshold as number }));
+      const groups = marks.map((m) => ({ times: m.times, marks: { data: m.marks, rows: m.times.length, cols: m.channels } }));
+      const model = fitClusterless(encoding, groups, { waveformStd: params.waveformStd as number });
+      ctx.onProgress?.(0.1);
+      r = decodeClusterless(model, groups, decodeOptions);
+      nSources = groups.length;
+    } else {
+      const spikeTimes = await unitsOf(units);
+      const model = fitSortedSpikes(encoding, spikeTimes);
+      ctx.onProgress?.(0.1);
+      r = decodeSortedSpikes(model, spikeTimes, decodeOptions);
+      nSources = spikeTimes.length;
+    }
     const errMap = decodingError(r.time, r.map, position.times, position.cm);
     const errMean = decodingError(r.time, r.mean, position.times, position.cm);
     const n = r.time.length, dims = r.env.dims;
@@ -88,10 +106,10 @@ export const decodeStep: Step = {
         isInterior: { data: Uint8Array.from(r.env.isInterior), shape: [r.env.nBins] },
       },
       json: {
-        session: sessionInfo, units: spikeTimes.length, stateNames: r.stateNames, columns: position.columns, placeBinSize: r.env.binSize,
+        session: sessionInfo, mode, units: nSources, stateNames: r.stateNames, columns: position.columns, placeBinSize: r.env.binSize,
         train: [t0, split], decode: [split, t1], logMarginal: r.logMarginal, error: { map: errorSummary(errMap), posteriorMean: errorSummary(errMean) },
       },
-      summary: { units: spikeTimes.length, timeBins: n, positionBins: r.env.nBins, medianErrorRunningCm: round(errMap.medianRunning), meanErrorRunningCm: round(errMap.meanRunning) },
+      summary: { mode, [mode === 'clusterless' ? 'groups' : 'units']: nSources, timeBins: n, positionBins: r.env.nBins, medianErrorRunningCm: round(errMap.medianRunning), meanErrorRunningCm: round(errMap.meanRunning) },
     };
   },
   writeNwb(d, w) {

@@ -1,5 +1,5 @@
 import { ParameterError } from '@spyglass-wasm/core';
-import { openNwb, type NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
+import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import { type QualityMetrics, qualityMetrics } from '../metrics/quality-metrics.js';
 import { type GroupSorting, type SortGroupOptions, sortGroup } from './sort-group.js';
 
@@ -41,6 +41,42 @@ export interface FileSorting {
  * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
  */
 export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
+  return withGroups(source, options, (sel) => {
+    const groups: FileSorting['groups'] = [];
+    const units: FileUnit[] = [];
+    sel.groups.forEach(({ name, channels }, gi) => {
+      options.onProgress?.(gi / sel.groups.length, name);
+      const sorting = sortGroup(sel.series.read({ channels, scale: 'microvolts' }), { ...options, fs: sel.fs });
+      const metrics = qualityMetrics(sorting, sel.fs, sel.duration);
+      groups.push({ name, channels, sorting });
+      sorting.units.forEach((u, i) => {
+        const waveform = new Float32Array(sorting.snippetLength);
+        for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
+        units.push({ group: name, spikeTimes: Float64Array.from(u.samples, sel.toTime), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
+      });
+    });
+    options.onProgress?.(1, sel.groups[sel.groups.length - 1].name);
+    return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, groups, units };
+  });
+}
+
+/** A raw series split into electrode groups, with the time of any (fractional) sample. */
+export interface GroupSelection {
+  nwb: NwbFile;
+  info: ElectricalSeriesInfo;
+  series: ElectricalSeries;
+  fs: number;
+  duration: number;
+  groups: { name: string; channels: number[] }[];
+  toTime(sample: number): number;
+}
+
+/**
+ * Opens a source (or takes an open file), picks the raw ElectricalSeries (`series`, default the
+ * first in /acquisition) and its electrode groups (`group`, default all), runs `fn`, and closes
+ * what it opened. One place for what sorting and clusterless marks both need.
+ */
+export async function withGroups<R>(source: NwbSource | NwbFile, options: { series?: string; group?: string }, fn: (sel: GroupSelection) => R | Promise<R>): Promise<R> {
   const nwb = typeof source === 'object' && 'series' in source && 'metadata' in source ? (source as NwbFile) : await openNwb(source as NwbSource);
   try {
     const all = nwb.electricalSeries();
@@ -58,24 +94,8 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
       const i = Math.floor(sample), f = sample - i;
       return times![Math.min(i, times!.length - 1)] * (1 - f) + times![Math.min(i + 1, times!.length - 1)] * f;
     };
-    const duration = info.shape[0] / fs;
-    const groups: FileSorting['groups'] = [];
-    const units: FileUnit[] = [];
-    names.forEach((name, gi) => {
-      options.onProgress?.(gi / names.length, name);
-      const channels = groupOf.flatMap((g, c) => (g === name ? [c] : []));
-      const x = series.read({ channels, scale: 'microvolts' });
-      const sorting = sortGroup(x, { ...options, fs });
-      const metrics = qualityMetrics(sorting, fs, duration);
-      groups.push({ name, channels, sorting });
-      sorting.units.forEach((u, i) => {
-        const waveform = new Float32Array(sorting.snippetLength);
-        for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
-        units.push({ group: name, spikeTimes: Float64Array.from(u.samples, toTime), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
-      });
-    });
-    options.onProgress?.(1, names[names.length - 1]);
-    return { source: nwb.name, series: info.path, fs, groups, units };
+    const groups = names.map((name) => ({ name, channels: groupOf.flatMap((g, c) => (g === name ? [c] : [])) }));
+    return await fn({ nwb, info, series, fs, duration: info.shape[0] / fs, groups, toTime });
   } finally {
     if (nwb !== source) nwb.close();
   }
