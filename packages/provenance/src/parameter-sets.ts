@@ -23,8 +23,9 @@ export const PARAMETER_SETS: Record<string, Record<string, Record<string, unknow
     // Spyglass's tetrode band; threshold 4 MAD as spike-sort measured (Spyglass's 5 loses spikes of SNR 5-6 units)
     default: { band: [600, 6000], threshold: 4, group: null, series: null },
   },
-  curate: { default: {} },
-  marks: { default: { band: [600, 6000], markThreshold: 100 } },
+  curate: { default: { keep: ['accept', 'mua'] } },
+  // marks: threshold in MAD noise units (spike-sort's detector), not Spyglass's fixed 100 µV
+  marks: { default: { threshold: 5, band: [600, 6000] } },
   linearize: { default: {} },
   decode: {
     default: { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 },

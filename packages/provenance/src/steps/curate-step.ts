@@ -1,0 +1,39 @@
+import { ParameterError } from '@spyglass-wasm/core';
+import { DEFAULT_CURATION_RULES, autoCurate, flattenSpikeTimes, startCuration, type CurationRule, type QualityMetrics, type UnitLabel } from '@spyglass-wasm/spike-sort';
+import sortPackage from '@spyglass-wasm/spike-sort/package.json';
+import type { ResultData, Step, StepOutput } from '../step.js';
+import { raggedUnits } from './decode-step.js';
+
+/**
+ * Metric-based curation of a sort result (Spyglass's curation with metric rules): each unit is
+ * labelled by the first rule it fails ('noise', then 'mua'), else 'accept'; the units whose label
+ * is in `keep` (default accept and mua) go on, in the same spikeTimes + spikeTimesIndex form as a
+ * sort result, so `decode` takes either.
+ */
+export const curateStep: Step = {
+  name: 'curate',
+  description: 'Metric-based curation of a sorting (labels accept / mua / noise; keeps the chosen labels)',
+  code: { package: sortPackage.name, packageVersion: sortPackage.version, kernels: [] },
+  inputs: ['sorting'],
+  async run({ sorting }, params) {
+    if (sorting.kind !== 'result') throw new ParameterError('sorting', 'a sort result', sorting.kind);
+    return curateData(sorting.data, params);
+  },
+};
+
+/** The curation itself, on a sort result's data. */
+export function curateData(d: ResultData, params: Record<string, unknown>): StepOutput {
+  const units = d.json.units as { group: string; metrics: QualityMetrics }[] | undefined;
+  if (!units) throw new ParameterError('sorting', 'a sort result with per-unit metrics', Object.keys(d.json).join(', '));
+  const rules = (params.rules as CurationRule[] | undefined) ?? DEFAULT_CURATION_RULES;
+  const keep = new Set((params.keep as UnitLabel[] | undefined) ?? ['accept', 'mua']);
+  const spikeTimes = raggedUnits(d);
+  const curated = autoCurate(startCuration(spikeTimes), units.map((u) => u.metrics), rules);
+  const kept = curated.labels.flatMap((l, i) => (keep.has(l) ? [i] : []));
+  const flat = flattenSpikeTimes(kept.map((i) => ({ spikeTimes: curated.spikeTimes[i] })));
+  return {
+    arrays: { spikeTimes: { data: flat.spikeTimes, shape: [flat.spikeTimes.length] }, spikeTimesIndex: { data: flat.spikeTimesIndex, shape: [kept.length] } },
+    json: { ...d.json, units: kept.map((i) => ({ ...units[i], label: curated.labels[i], sortedUnit: i })), labels: curated.labels, rules, keep: [...keep] },
+    summary: { units: kept.length, noise: curated.labels.filter((l) => l === 'noise').length, mua: curated.labels.filter((l) => l === 'mua').length },
+  };
+}

@@ -1,0 +1,40 @@
+import { dspKernels } from '@spyglass-wasm/dsp-wasm';
+import { marksFromNwb } from '@spyglass-wasm/spike-sort';
+import sortPackage from '@spyglass-wasm/spike-sort/package.json';
+import type { Step } from '../step.js';
+import { sessionOf, withNwb } from './session-io.js';
+
+/**
+ * Clusterless marks (Spyglass's UnitWaveformFeatures for clusterless decoding): per electrode
+ * group, every threshold crossing's amplitude on each channel of the group, no clustering.
+ * Stored flat: `times`, `marks` (all groups' rows, each group's channels), `timesIndex` (end of
+ * each group's spikes) and per-group channel counts in the JSON.
+ */
+export const marksStep: Step = {
+  name: 'marks',
+  description: 'Clusterless marks: spike amplitudes on each channel of each electrode group',
+  code: { package: sortPackage.name, packageVersion: sortPackage.version, kernels: [dspKernels] },
+  inputs: ['raw'],
+  async run({ raw }, params) {
+    return withNwb(raw, 'raw', async (nwb) => {
+      const groups = await marksFromNwb(nwb, { threshold: params.threshold as number, band: params.band as [number, number] });
+      const total = groups.reduce((a, g) => a + g.times.length, 0);
+      const times = new Float64Array(total);
+      const marks = new Float32Array(groups.reduce((a, g) => a + g.marks.length, 0));
+      const ends = new Int32Array(groups.length);
+      let at = 0, markAt = 0;
+      groups.forEach((g, i) => {
+        times.set(g.times, at);
+        marks.set(g.marks, markAt);
+        at += g.times.length;
+        markAt += g.marks.length;
+        ends[i] = at;
+      });
+      return {
+        arrays: { times: { data: times, shape: [total] }, marks: { data: marks, shape: [marks.length] }, timesIndex: { data: ends, shape: [groups.length] } },
+        json: { session: sessionOf(nwb), groups: groups.map((g) => ({ name: g.group, channels: g.channels, spikes: g.times.length })) },
+        summary: { groups: groups.length, spikes: total },
+      };
+    });
+  },
+};
