@@ -1,35 +1,25 @@
 // The worker pool's browser path, in real headless Chromium: module Web Workers through comlink,
 // the same WorkerPool / exposeWorker code as the worker_threads test.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serveFiles } from '../../nwb-io/test/http-server.js';
+// @ts-expect-error plain ESM helper shared by the browser tests
+import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM) && process.env.CI) throw new Error('CI needs Debian chromium for browser tests: run scripts/setup-system.sh');
-
-describe.runIf(existsSync(CHROMIUM))('WorkerPool in headless Chromium', () => {
+describe.runIf(chromiumAvailable())('WorkerPool in headless Chromium', () => {
   const dir = mkdtempSync(join(os.tmpdir(), 'core-browser-'));
   let server: Awaited<ReturnType<typeof serveFiles>>;
   let browser: import('playwright-core').Browser;
 
   beforeAll(async () => {
     const here = fileURLToPath(new URL('./browser/', import.meta.url));
-    const esbuild = fileURLToPath(new URL('../../../node_modules/.bin/esbuild', import.meta.url));
-    const external = ['node:*', 'os', 'worker_threads'].map((m) => `--external:${m}`);
-    for (const name of ['pool-page', 'pool-worker']) {
-      execFileSync(esbuild, [join(here, `${name}.ts`), '--bundle', '--format=esm', '--platform=browser', `--outfile=${join(dir, `${name}.js`)}`, ...external, '--log-level=error']);
-    }
+    for (const name of ['pool-page', 'pool-worker']) bundleForBrowser(join(here, `${name}.ts`), join(dir, `${name}.js`));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./pool-page.js"></script>');
     server = await serveFiles(dir);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {

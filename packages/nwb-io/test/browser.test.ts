@@ -1,8 +1,7 @@
 // One real headless Chromium (Debian's, driven by playwright-core) opening the tetrode fixture in
 // a Web Worker from a File (WORKERFS, no copy) and from a URL (Range requests), compared with what
 // Node reads from the same file.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNwb } from '../src/index.js';
 import { fixture } from './fixtures.js';
 import { serveFiles } from './http-server.js';
+// @ts-expect-error plain ESM helper shared by the browser tests
+import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
 
-const CHROMIUM = '/usr/bin/chromium';
-if (!existsSync(CHROMIUM) && process.env.CI) throw new Error('CI needs Debian chromium for the browser test: run scripts/setup-system.sh');
-
-describe.runIf(existsSync(CHROMIUM))('nwb-io in headless Chromium', () => {
+describe.runIf(chromiumAvailable())('nwb-io in headless Chromium', () => {
   const dir = mkdtempSync(join(os.tmpdir(), 'nwb-io-browser-'));
   let server: Awaited<ReturnType<typeof serveFiles>>;
   let browser: import('playwright-core').Browser;
@@ -22,16 +20,11 @@ describe.runIf(existsSync(CHROMIUM))('nwb-io in headless Chromium', () => {
 
   beforeAll(async () => {
     const here = fileURLToPath(new URL('./browser/', import.meta.url));
-    const esbuild = fileURLToPath(new URL('../../../node_modules/.bin/esbuild', import.meta.url));
-    execFileSync(esbuild, [join(here, 'worker-entry.ts'), '--bundle', '--format=esm', '--platform=browser', `--outfile=${join(dir, 'worker.js')}`, '--external:node:*', '--external:h5wasm/node', ...['os', 'fs', 'path', 'url', 'module', 'crypto', 'worker_threads', 'child_process'].map((m) => `--external:${m}`), '--log-level=error']);
+    bundleForBrowser(join(here, 'worker-entry.ts'), join(dir, 'worker.js'));
     copyFileSync(join(here, 'index.html'), join(dir, 'index.html'));
     copyFileSync(fixture('tetrode-session.nwb'), join(dir, 'tetrode-session.nwb'));
     server = await serveFiles(dir);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
     const nwb = await openNwb(fixture('tetrode-session.nwb'));
     expected = {
       identifier: nwb.metadata.identifier,
