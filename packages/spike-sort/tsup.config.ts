@@ -1,4 +1,9 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig(packageBuild());
+export default defineConfig(
+  packageBuild({
+    entry: { index: 'src/index.ts', 'workers/sort-worker': 'src/workers/sort-worker.ts' },
+    shims: true,
+  }),
+);

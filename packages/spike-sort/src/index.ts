@@ -27,3 +27,5 @@ export { sortNwb, flattenSpikeTimes, type SortNwbOptions, type FileSorting, type
 export { writeSortingNwb } from './nwb/write-sorting.js';
 export { withGroups, type GroupSelection } from './sort/sort-nwb.js';
 export { marksFromNwb, type MarksFromNwbOptions } from './marks/marks-from-nwb.js';
+export { createSortPool, sortWorkerUrl } from './workers/sort-pool.js';
+export type { SortWorkerApi } from './workers/sort-worker.js';

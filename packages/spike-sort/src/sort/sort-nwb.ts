@@ -1,4 +1,5 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { Comlink, ParameterError, type WorkerPool } from '@spyglass-wasm/core';
+import type { SortWorkerApi } from '../workers/sort-worker.js';
 import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import { type QualityMetrics, qualityMetrics } from '../metrics/quality-metrics.js';
 import { type GroupSorting, type SortGroupOptions, sortGroup } from './sort-group.js';
@@ -10,6 +11,8 @@ export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'> {
   series?: string;
   /** Called with the fraction done (0..1) and the group being sorted. */
   onProgress?: (fraction: number, group: string) => void;
+  /** Sort the groups in parallel on this pool (createSortPool); default: one after another here. */
+  pool?: WorkerPool<SortWorkerApi>;
 }
 
 /** One unit of a file sorting: spike times in the source file's time base and its metrics. */
@@ -41,12 +44,22 @@ export interface FileSorting {
  * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
  */
 export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
-  return withGroups(source, options, (sel) => {
+  const { pool, onProgress, group, series, ...sortOptions } = options;
+  return withGroups(source, { group, series }, async (sel) => {
     const groups: FileSorting['groups'] = [];
     const units: FileUnit[] = [];
+    let done = 0;
+    const sortings = await Promise.all(
+      sel.groups.map(async ({ name, channels }) => {
+        const x = sel.series.read({ channels, scale: 'microvolts' });
+        const opts = { ...sortOptions, fs: sel.fs };
+        const sorting = pool ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts)) : sortGroup(x, opts);
+        onProgress?.(++done / sel.groups.length, name);
+        return sorting;
+      }),
+    );
     sel.groups.forEach(({ name, channels }, gi) => {
-      options.onProgress?.(gi / sel.groups.length, name);
-      const sorting = sortGroup(sel.series.read({ channels, scale: 'microvolts' }), { ...options, fs: sel.fs });
+      const sorting = sortings[gi];
       const metrics = qualityMetrics(sorting, sel.fs, sel.duration);
       groups.push({ name, channels, sorting });
       sorting.units.forEach((u, i) => {
@@ -55,7 +68,6 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
         units.push({ group: name, spikeTimes: Float64Array.from(u.samples, sel.toTime), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
       });
     });
-    options.onProgress?.(1, sel.groups[sel.groups.length - 1].name);
     return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, groups, units };
   });
 }
