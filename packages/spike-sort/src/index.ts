@@ -5,6 +5,7 @@ export { kmeans } from './cluster/kmeans.js';
 export { isUnimodal } from './cluster/unimodality.js';
 export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';
 export { mergeShiftedTemplates } from './sort/merge-templates.js';
+export { dropEchoes } from './sort/drop-echoes.js';
 export { sortGroup, type SortGroupOptions, type SortedUnit, type GroupSorting } from './sort/sort-group.js';
 export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
 export { hungarianMax } from './compare/hungarian.js';

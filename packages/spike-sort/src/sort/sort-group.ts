@@ -6,6 +6,7 @@ import { fitPca, projectPca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import { mergeShiftedTemplates } from './merge-templates.js';
 import { reassignToTemplates } from './reassign.js';
+import { dropEchoes } from './drop-echoes.js';
 
 export interface SortGroupOptions {
   /** Sampling rate, Hz. */
@@ -79,6 +80,7 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   let labels = isosplit(features, peaks.length, k, { seed: options.seed ?? 1, testSpace: { data: snippets.data, dim: d } });
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.whiten !== false });
+  labels = dropEchoes(peaks.map((p) => p.time), peaks.map((p) => p.z), labels, { window: Math.round(fs * 0.002), tolerance: Math.round(fs * 0.00025) });
   // Units left with no spikes disappear; −1 (noise) stays −1.
   const used = [...new Set(labels)].filter((l) => l >= 0).sort((a, b) => a - b);
   const renumber = new Map(used.map((l, i) => [l, i]));
