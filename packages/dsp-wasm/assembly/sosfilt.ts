@@ -33,6 +33,59 @@
   let p = reverse ? x + <usize>(rows - 1) * rowBytes : x;
   for (let r = 0; r < rows; r++) {
     let ch = 0;
+    {
+      // Eight channels at once, coefficients loaded once per section: four independent
+      // recurrences keep the multipliers busy while each waits on its own latency.
+      for (; ch + 8 <= cols; ch += 8) {
+        const q = p + <usize>ch * esize;
+        let v0: v128, v1: v128, v2: v128, v3: v128;
+        if (sizeof<T>() == 8) {
+          v0 = v128.load(q);
+          v1 = v128.load(q, 16);
+          v2 = v128.load(q, 32);
+          v3 = v128.load(q, 48);
+        } else {
+          const a = v128.load(q), b = v128.load(q, 16);
+          v0 = f64x2.promote_low_f32x4(a);
+          v1 = f64x2.promote_low_f32x4(i32x4.shuffle(a, a, 2, 3, 0, 1));
+          v2 = f64x2.promote_low_f32x4(b);
+          v3 = f64x2.promote_low_f32x4(i32x4.shuffle(b, b, 2, 3, 0, 1));
+        }
+        let z = state + (<usize>ch << 3);
+        let c = coef;
+        for (let s = 0; s < nsec; s++) {
+          const b0 = v128.load(c), b1 = v128.load(c, 16), b2 = v128.load(c, 32), a1 = v128.load(c, 48), a2 = v128.load(c, 64);
+          const zz = z + zstep;
+          const y0 = f64x2.add(f64x2.mul(b0, v0), v128.load(z));
+          const y1 = f64x2.add(f64x2.mul(b0, v1), v128.load(z, 16));
+          const y2 = f64x2.add(f64x2.mul(b0, v2), v128.load(z, 32));
+          const y3 = f64x2.add(f64x2.mul(b0, v3), v128.load(z, 48));
+          v128.store(z, f64x2.add(f64x2.sub(f64x2.mul(b1, v0), f64x2.mul(a1, y0)), v128.load(zz)));
+          v128.store(z, f64x2.add(f64x2.sub(f64x2.mul(b1, v1), f64x2.mul(a1, y1)), v128.load(zz, 16)), 16);
+          v128.store(z, f64x2.add(f64x2.sub(f64x2.mul(b1, v2), f64x2.mul(a1, y2)), v128.load(zz, 32)), 32);
+          v128.store(z, f64x2.add(f64x2.sub(f64x2.mul(b1, v3), f64x2.mul(a1, y3)), v128.load(zz, 48)), 48);
+          v128.store(zz, f64x2.sub(f64x2.mul(b2, v0), f64x2.mul(a2, y0)));
+          v128.store(zz, f64x2.sub(f64x2.mul(b2, v1), f64x2.mul(a2, y1)), 16);
+          v128.store(zz, f64x2.sub(f64x2.mul(b2, v2), f64x2.mul(a2, y2)), 32);
+          v128.store(zz, f64x2.sub(f64x2.mul(b2, v3), f64x2.mul(a2, y3)), 48);
+          v0 = y0;
+          v1 = y1;
+          v2 = y2;
+          v3 = y3;
+          c += 80;
+          z += secStride;
+        }
+        if (sizeof<T>() == 8) {
+          v128.store(q, v0);
+          v128.store(q, v1, 16);
+          v128.store(q, v2, 32);
+          v128.store(q, v3, 48);
+        } else {
+          v128.store(q, i32x4.shuffle(f32x4.demote_f64x2_zero(v0), f32x4.demote_f64x2_zero(v1), 0, 1, 4, 5));
+          v128.store(q, i32x4.shuffle(f32x4.demote_f64x2_zero(v2), f32x4.demote_f64x2_zero(v3), 0, 1, 4, 5), 16);
+        }
+      }
+    }
     for (; ch + 4 <= cols; ch += 4) {
       const q = p + <usize>ch * esize;
       let va: v128, vb: v128;
