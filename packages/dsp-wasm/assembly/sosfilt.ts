@@ -179,6 +179,39 @@ export function sosfiltF32Single(coef: usize, nsec: i32, x: usize, rows: i32, co
   let p = reverse ? x + <usize>(rows - 1) * rowBytes : x;
   for (let r = 0; r < rows; r++) {
     let ch = 0;
+    for (; ch + 16 <= cols; ch += 16) {
+      // Sixteen channels: four f32x4 recurrences sharing one load of the coefficients.
+      const q = p + (<usize>ch << 2);
+      let v0 = v128.load(q), v1 = v128.load(q, 16), v2 = v128.load(q, 32), v3 = v128.load(q, 48);
+      let z = state + (<usize>ch << 2);
+      let c = coef;
+      for (let s = 0; s < nsec; s++) {
+        const b0 = v128.load(c), b1 = v128.load(c, 16), b2 = v128.load(c, 32), a1 = v128.load(c, 48), a2 = v128.load(c, 64);
+        const zz = z + zstep;
+        const y0 = f32x4.add(f32x4.mul(b0, v0), v128.load(z));
+        const y1 = f32x4.add(f32x4.mul(b0, v1), v128.load(z, 16));
+        const y2 = f32x4.add(f32x4.mul(b0, v2), v128.load(z, 32));
+        const y3 = f32x4.add(f32x4.mul(b0, v3), v128.load(z, 48));
+        v128.store(z, f32x4.add(f32x4.sub(f32x4.mul(b1, v0), f32x4.mul(a1, y0)), v128.load(zz)));
+        v128.store(z, f32x4.add(f32x4.sub(f32x4.mul(b1, v1), f32x4.mul(a1, y1)), v128.load(zz, 16)), 16);
+        v128.store(z, f32x4.add(f32x4.sub(f32x4.mul(b1, v2), f32x4.mul(a1, y2)), v128.load(zz, 32)), 32);
+        v128.store(z, f32x4.add(f32x4.sub(f32x4.mul(b1, v3), f32x4.mul(a1, y3)), v128.load(zz, 48)), 48);
+        v128.store(zz, f32x4.sub(f32x4.mul(b2, v0), f32x4.mul(a2, y0)));
+        v128.store(zz, f32x4.sub(f32x4.mul(b2, v1), f32x4.mul(a2, y1)), 16);
+        v128.store(zz, f32x4.sub(f32x4.mul(b2, v2), f32x4.mul(a2, y2)), 32);
+        v128.store(zz, f32x4.sub(f32x4.mul(b2, v3), f32x4.mul(a2, y3)), 48);
+        v0 = y0;
+        v1 = y1;
+        v2 = y2;
+        v3 = y3;
+        c += 80;
+        z += secStride;
+      }
+      v128.store(q, v0);
+      v128.store(q, v1, 16);
+      v128.store(q, v2, 32);
+      v128.store(q, v3, 48);
+    }
     for (; ch + 8 <= cols; ch += 8) {
       const q = p + (<usize>ch << 2);
       let va = v128.load(q), vb = v128.load(q, 16);

@@ -76,7 +76,7 @@ describe("precision: 'float32' (float32 arithmetic on float32 data)", () => {
     const y = sosfiltfilt(v.sos, { data, rows: v.rows, cols: v.cols }, { precision: 'float32' });
     expect(y.data).toBeInstanceOf(Float32Array);
     expectClose(y.data, v.sosfiltfilt, 1e-4 * rms);
-    for (const cols of [1, 3, 4, 8, 13]) {
+    for (const cols of [1, 3, 4, 8, 13, 16, 37]) {
       const rows = 300;
       const d = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.05) * 30 + (i % 11));
       const w = sosfiltfilt(v.sos, { data: d, rows, cols }, { precision: 'float32' });
