@@ -25,6 +25,8 @@ describe('spyglass info', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/series\s+\/acquisition\/ElectricalSeries\s+50 × 4 <d volts\s+20000 Hz/);
     expect(r.stdout).toMatch(/units\s+10 \(195 spikes\)/);
+    // neuroconv's tutorial file gives 12 electrodes to a 4-channel series: said, not hidden
+    expect(r.stdout).toMatch(/warning\s+\/acquisition\/ElectricalSeries\/electrodes: 12 electrodes for 4 channels/);
   });
 
   it('exits 1 with a one-line reason on a bad file', async () => {

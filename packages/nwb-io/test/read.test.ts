@@ -41,6 +41,7 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     expect(raw.chunks).toEqual([30000, 8]);
     expect(raw.compression).toContain('deflate');
     expect(lfp.timing).toMatchObject({ kind: 'rate', rate: 1000 });
+    expect(raw.warnings).toEqual([]);
   });
 
   it('reads windows in volts and µV touching only the chunks that hold them, with a chunk cache', () => {
@@ -138,6 +139,7 @@ describe('other fixtures', () => {
         ['/processing/ecephys/LFP/ElectricalSeries', [50, 4], 200],
       ]);
       expect(nwb.series('/acquisition/ElectricalSeries').read({ rows: [0, 2] }).data.length).toBe(8);
+      expect(series[0].warnings).toEqual(['/acquisition/ElectricalSeries/electrodes: 12 electrodes for 4 channels']);
       expect(nwb.units()!.spikeTimes.length).toBe(10);
       expect(nwb.metadata.namespaces['hdmf-experimental']).toEqual(['0.2.0']);
     } finally {

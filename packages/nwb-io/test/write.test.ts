@@ -126,6 +126,26 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
   });
 });
 
+describe('timestamps that are not a time base are reported, not silently read as one', () => {
+  it('flags non-monotonic and irregular timestamps in the series warnings', async () => {
+    const path = join(tmp, 'bad-times.nwb');
+    const w = await NwbWriter.create(path, session);
+    w.addElectrodes({ groups: [{ name: 'g' }], group: ['g'] });
+    const t = Float64Array.from({ length: 100 }, (_, i) => i / 1000);
+    t[50] = t[48]; // goes backwards
+    w.addElectricalSeries({ name: 'x', container: 'FilteredEphys', data: { data: new Float32Array(100), rows: 100, cols: 1 }, timestamps: t, electrodes: [0] });
+    await w.close();
+    const nwb = await openNwb(path);
+    try {
+      const [s] = nwb.electricalSeries();
+      expect(s.timing).toMatchObject({ kind: 'timestamps', nonMonotonicAt: 50 });
+      expect(s.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/timestamps: not increasing at index 50/), expect.stringMatching(/steps differ from the median/)]));
+    } finally {
+      nwb.close();
+    }
+  });
+});
+
 describe('nothing is ever lost', () => {
   it('writes under a temporary name; the real name appears only on close', async () => {
     const dir = mkdtempSync(join(tmp, 'atomic-'));

@@ -23,6 +23,7 @@ export function describeFile(nwb: NwbFile) {
       unit: s.unit,
       ...(s.timing.kind === 'rate' ? { rate: s.timing.rate, startingTime: s.timing.startingTime } : { timestamps: [s.timing.start, s.timing.end], medianRate: s.timing.rate }),
       ...(s.timing.kind === 'timestamps' && s.timing.nonMonotonicAt !== undefined ? { nonMonotonicAt: s.timing.nonMonotonicAt } : {}),
+      warnings: s.warnings,
     })),
     units: units ? { count: units.spikeTimes.length, spikes: units.spikeTimes.reduce((a, s) => a + s.length, 0) } : null,
     position: nwb.position().map((p) => ({ path: p.path, samples: p.data.rows, dims: p.data.cols, unit: p.unit, range: [p.timestamps[0], p.timestamps[p.timestamps.length - 1]] })),
@@ -51,9 +52,10 @@ export const info: Command = {
         `${d.file}`,
         `  session     ${d.session.identifier} (${d.session.startTime}), NWB ${d.session.nwbVersion}`,
         `  electrodes  ${d.electrodes ? `${d.electrodes.count} in ${d.electrodes.groups.join(', ')}` : 'none'}`,
-        ...d.electricalSeries.map(
-          (s) => `  series      ${s.path}  ${s.shape.join(' × ')} ${s.dtype} ${s.unit}  ${'rate' in s ? `${s.rate} Hz from ${s.startingTime} s` : `timestamps ${s.timestamps![0]}–${s.timestamps![1]} s`}`,
-        ),
+        ...d.electricalSeries.flatMap((s) => [
+          `  series      ${s.path}  ${s.shape.join(' × ')} ${s.dtype} ${s.unit}  ${'rate' in s ? `${s.rate} Hz from ${s.startingTime} s` : `timestamps ${s.timestamps![0]}–${s.timestamps![1]} s`}`,
+          ...s.warnings.map((w) => `  warning     ${w}`),
+        ]),
         `  units       ${d.units ? `${d.units.count} (${d.units.spikes} spikes)` : 'none'}`,
         ...d.position.map((p) => `  position    ${p.path}  ${p.samples} × ${p.dims} ${p.unit}`),
         ...d.intervals.map((t) => `  intervals   ${t.path}  ${t.count}`),

@@ -26,6 +26,8 @@ export interface ElectricalSeriesInfo {
   /** Chunk shape on disk (null when contiguous). */
   chunks: number[] | null;
   compression: string[];
+  /** Problems that do not stop reading but must not pass silently (mismatched electrodes, bad timestamps). */
+  warnings: string[];
 }
 
 /** Samples as stored: the dataset's own integer or float type. */
@@ -169,6 +171,11 @@ export function describeSeries(r: H5Reader, path: string, electrodeIds: ArrayLik
       return [];
     }
   })();
+  const timing = readTiming(r, path, rows);
+  const warnings: string[] = [];
+  if (electrodeRows.length && electrodeRows.length !== cols) warnings.push(`${path}/electrodes: ${electrodeRows.length} electrodes for ${cols} channels`);
+  if (timing.kind === 'timestamps' && timing.nonMonotonicAt !== undefined) warnings.push(`${path}/timestamps: not increasing at index ${timing.nonMonotonicAt}`);
+  if (timing.kind === 'timestamps' && timing.irregularSteps > 0) warnings.push(`${path}/timestamps: ${timing.irregularSteps} steps differ from the median step by more than 1%`);
   return {
     path,
     name: path.split('/').pop()!,
@@ -181,7 +188,8 @@ export function describeSeries(r: H5Reader, path: string, electrodeIds: ArrayLik
     channelConversion: r.find(`${path}/channel_conversion`) ? r.numbers(`${path}/channel_conversion`) : undefined,
     electrodeRows,
     electrodeIds: electrodeRows.map((i) => electrodeIds[i] ?? i),
-    timing: readTiming(r, path, rows),
+    timing,
+    warnings,
     description: r.attrString(path, 'description'),
     chunks: meta.chunks && meta.chunks.length === 2 ? meta.chunks : meta.chunks ? [meta.chunks[0], 1] : null,
     compression: filters,
