@@ -19,13 +19,32 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
   const z = Float64Array.from(values, (q) => (q - mean) / sd);
   // One Gaussian: log-likelihood of standardized data.
   const ll1 = -0.5 * n * (Math.log(2 * Math.PI) + 1);
-  // Two Gaussians by EM from a median split.
+  // Two Gaussians by EM, started from a median split and from the best two-group cut (a small
+  // second mode far out is found only from the latter); the better fit counts.
   const sorted = Float64Array.from(z).sort();
-  const med = sorted[n >> 1];
+  const a = fitTwoGaussians(z, sorted[n >> 1]);
+  // Outliers would draw the cut to themselves: it is chosen among the central 96 %.
+  const b = fitTwoGaussians(z, bestCut(sorted.subarray(Math.floor(0.02 * n), Math.ceil(0.98 * n))));
+  const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
+  if (2 * (ll2 - ll1) < 3 * Math.log(n) + bicMargin) return true;
+  const density = (q: number) => (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
+  const lo = Math.min(m1, m2), hi = Math.max(m1, m2);
+  const peak = Math.min(density(m1), density(m2));
+  let minBetween = Infinity;
+  for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
+  return !(minBetween < valley * peak);
+}
+
+interface TwoGaussians { w: number; m1: number; m2: number; s1: number; s2: number; ll: number }
+
+/** EM for a two-Gaussian mixture of standardized values, started from the split at `cut`. */
+function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
+  const n = z.length;
   let w = 0.5, m1 = 0, m2 = 0, n1 = 0;
-  for (const q of z) if (q < med) { m1 += q; n1++; } else m2 += q;
+  for (const q of z) if (q < cut) { m1 += q; n1++; } else m2 += q;
   m1 /= n1 || 1;
   m2 /= n - n1 || 1;
+  w = Math.min(0.99, Math.max(0.01, n1 / n));
   let s1 = 0.5, s2 = 0.5, ll2 = -Infinity;
   const r = new Float64Array(n);
   for (let it = 0; it < 100; it++) {
@@ -53,17 +72,27 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
     }
     s1 = Math.max(0.05, Math.sqrt(v1 / (sr || 1e-12)));
     s2 = Math.max(0.05, Math.sqrt(v2 / (n - sr || 1e-12)));
-    if (Math.abs(ll - ll2) < 1e-6 * Math.abs(ll)) {
-      ll2 = ll;
-      break;
-    }
+    const done = Math.abs(ll - ll2) < 1e-6 * Math.abs(ll);
     ll2 = ll;
+    if (done) break;
   }
-  if (2 * (ll2 - ll1) < 3 * Math.log(n) + bicMargin) return true;
-  const density = (q: number) => (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
-  const lo = Math.min(m1, m2), hi = Math.max(m1, m2);
-  const peak = Math.min(density(m1), density(m2));
-  let minBetween = Infinity;
-  for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
-  return !(minBetween < valley * peak);
+  return { w, m1, m2, s1, s2, ll: ll2 };
+}
+
+/** The cut between two groups of 1-D values that maximizes the between-group variance (Otsu). */
+export function bestCut(values: ArrayLike<number>): number {
+  const v = Float64Array.from(values).sort();
+  const n = v.length;
+  let total = 0;
+  for (const q of v) total += q;
+  let left = 0, best = -Infinity, cut = v[0];
+  for (let i = 1; i < n; i++) {
+    left += v[i - 1];
+    const between = i * (n - i) * (left / i - (total - left) / (n - i)) ** 2;
+    if (between > best) {
+      best = between;
+      cut = (v[i - 1] + v[i]) / 2;
+    }
+  }
+  return cut;
 }

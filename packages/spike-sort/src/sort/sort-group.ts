@@ -1,12 +1,9 @@
 import { checkNumber, type Matrix } from '@spyglass-wasm/core';
 import { butter, madNoiseLevel, sosfiltfilt, whiten } from '@spyglass-wasm/dsp-wasm';
-import { isosplit } from '../cluster/isosplit.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
-import { fitPca, projectPca } from '../features/pca.js';
-import { extractSnippets } from '../features/snippets.js';
-import { mergeShiftedTemplates } from './merge-templates.js';
-import { reassignToTemplates } from './reassign.js';
-import { dropEchoes } from './drop-echoes.js';
+import { matchTemplates } from '../match/match-templates.js';
+import { learnTemplates } from './learn-templates.js';
+import { SortingAccumulator } from './sorting-accumulator.js';
 
 export interface SortGroupOptions {
   /** Sampling rate, Hz. */
@@ -55,8 +52,9 @@ export interface GroupSorting {
 
 /**
  * Sorts one electrode group (a tetrode or a probe shank), µV (time × channels): bandpass,
- * artifact blanking, threshold detection with sub-sample peak alignment, PCA, isosplit-style
- * clustering, then merging of clusters whose templates differ only by a shift.
+ * artifact blanking, threshold detection with sub-sample peak alignment, clustering of the
+ * detections into unit templates (learnTemplates), then template matching with subtraction over
+ * the whole group (matchTemplates), which recovers spikes that collide with another unit's.
  */
 export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
@@ -64,55 +62,25 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const x = options.filtered ? raw : sosfiltfilt(butter(5, [lo, Math.min(hi, 0.45 * fs)], { btype: 'bandpass', fs }), raw);
   blankArtifacts(x, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
   const noise = madNoiseLevel(x);
-  const before = Math.round(fs / 1000), after = Math.round((2 * fs) / 1000);
-  const peaks = detectPeaks(x, { noise, threshold: options.threshold ?? 4, sweep: Math.round(fs / 2000), margin: after + 2 });
-  // Detection runs on the filtered data in MAD units; clustering on whitened waveforms, where
-  // noise shared across channels is gone and every direction has the same noise.
-  const snippets = extractSnippets(options.whiten === false ? x : whiten(x).y, peaks, { before, after });
-  const waveforms = options.whiten === false ? snippets : extractSnippets(x, peaks, { before, after }); // µV, for templates
-  const d = snippets.length * snippets.channels;
-  const k = Math.min(options.components ?? 8, d);
-  // The axes come from at most 3000 spikes (evenly spaced): the covariance costs n·d².
-  const step = Math.max(1, Math.ceil(peaks.length / 3000));
-  const sample = step === 1 ? snippets.data : Float32Array.from({ length: Math.ceil(peaks.length / step) * d }, (_, i) => snippets.data[Math.floor(i / d) * step * d + (i % d)]);
-  const pca = fitPca(sample, sample.length / d, d, k, options.seed ?? 1);
-  const features = projectPca(pca, snippets.data, peaks.length);
-  let labels = isosplit(features, peaks.length, k, { seed: options.seed ?? 1, testSpace: { data: snippets.data, dim: d } });
-  labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
-  labels = reassignToTemplates(snippets, labels, { noiseClass: options.whiten !== false });
-  labels = dropEchoes(peaks.map((p) => p.time), peaks.map((p) => p.z), labels, { window: Math.round(fs * 0.002), tolerance: Math.round(fs * 0.00025) });
-  // Units left with no spikes disappear; −1 (noise) stays −1.
-  const used = [...new Set(labels)].filter((l) => l >= 0).sort((a, b) => a - b);
-  const renumber = new Map(used.map((l, i) => [l, i]));
-  labels = labels.map((l) => (l < 0 ? -1 : renumber.get(l)!));
-  const nUnits = used.length;
-  const units: SortedUnit[] = [];
-  for (let u = 0; u < nUnits; u++) {
-    const members: number[] = [];
-    labels.forEach((l, i) => l === u && members.push(i));
-    const template = new Float32Array(snippets.length * snippets.channels);
-    for (const i of members) for (let j = 0; j < template.length; j++) template[j] += waveforms.data[i * template.length + j] / members.length;
-    let peakChannel = 0, amp = 0;
-    for (let s = 0; s < snippets.length; s++)
-      for (let c = 0; c < snippets.channels; c++) {
-        const v = Math.abs(template[s * snippets.channels + c]);
-        if (v > amp) {
-          amp = v;
-          peakChannel = c;
-        }
-      }
-    units.push({
-      samples: Float64Array.from(members, (i) => peaks[i].time).sort(),
-      template,
-      peakChannel,
-      snr: amp / noise[peakChannel],
-    });
-  }
-  return { units, peaks, labels, features, components: k, noise, snippetLength: snippets.length, channels: snippets.channels };
+  const { before, after, sweep, threshold } = detectionGeometry(fs, options);
+  const peaks = detectPeaks(x, { noise, threshold, sweep, margin: after + 2 });
+  // Detection runs on the filtered data in MAD units; clustering and matching on whitened
+  // waveforms, where noise shared across channels is gone and every direction has the same noise.
+  const w = options.whiten === false ? x : whiten(x).y;
+  const learned = learnTemplates(x, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: options.whiten !== false, noise, threshold, sweep });
+  const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep });
+  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after);
+  result.add(x, w, matches, 0);
+  return result.result();
+}
+
+/** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */
+export function detectionGeometry(fs: number, options: { threshold?: number } = {}) {
+  return { before: Math.round(fs / 1000), after: Math.round((2 * fs) / 1000), sweep: Math.round(fs / 2000), threshold: options.threshold ?? 4 };
 }
 
 /** Zeroes ±half samples around every sample beyond `threshold` on any channel, in place. */
-function blankArtifacts(x: Matrix<Float32Array | Float64Array>, threshold: number, half: number): void {
+export function blankArtifacts(x: Matrix<Float32Array | Float64Array>, threshold: number, half: number): void {
   const { data, rows, cols } = x;
   let blankUntil = -1;
   const hits: number[] = [];

@@ -1,0 +1,164 @@
+import type { Matrix } from '@spyglass-wasm/core';
+import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
+
+/** Unit templates in the filtered (µV) and whitened spaces: units × length × channels, aligned at `before`. */
+export interface TemplateSet {
+  filtered: Float32Array;
+  whitened: Float32Array;
+  units: number;
+  length: number;
+  channels: number;
+  before: number;
+  /** Per unit, the amplitude scales (relative to the template) its spikes can have: [lo, hi] pairs. */
+  scaleRange?: Float64Array;
+}
+
+export interface MatchOptions {
+  /** Noise level per channel of the filtered data, and the detection threshold in those units. */
+  noise: ArrayLike<number>;
+  threshold: number;
+  /** Detection exclusion radius, samples. */
+  sweep: number;
+  /** Template positions tried around each detection, ± samples (default 3). */
+  maxShift?: number;
+  /** Detect–match–subtract rounds (default 3): each round finds spikes the last one uncovered. */
+  passes?: number;
+  /** Only matches whose spike time falls in [from, to) samples are reported (chunk cores; default all). */
+  report?: readonly [number, number];
+}
+
+/** Spikes found by template matching, in time order, and detections no template explains. */
+export interface Matches {
+  /** Spike times, samples (sub-sample), of the unit's own peak. */
+  times: Float64Array;
+  units: Int32Array;
+  scales: Float32Array;
+  unmatched: Peak[];
+}
+
+/**
+ * Template matching with subtraction (peeling): detect on the residual, fit every unit's template
+ * at small shifts around each detection (largest first), keep the unit that best explains it at its
+ * own amplitude (if the fitted amplitude is one the unit has), subtract the fit from the residual,
+ * and detect again. A collision of two
+ * units is one detection in the raw data; after the larger spike is subtracted the smaller one is a
+ * detection of its own, so both are found, which clustering of one snippet per detection cannot do.
+ * Works in place on copies of `x` (filtered, for detection) and `w` (whitened, for fitting).
+ */
+export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, templates: TemplateSet, options: MatchOptions): Matches {
+  const { units, length, channels: C, before } = templates;
+  const rows = x.rows;
+  const rx = Float32Array.from(x.data), rw = Float32Array.from(w.data);
+  const residual = { data: rx, rows, cols: C };
+  const maxShift = options.maxShift ?? 3;
+  const [from, to] = options.report ?? [0, rows];
+  const dim = length * C;
+  const norms = new Float64Array(units);
+  for (let u = 0; u < units; u++) for (let j = 0; j < dim; j++) norms[u] += templates.whitened[u * dim + j] ** 2;
+  const margin = before + maxShift + 2;
+  const found: { time: number; unit: number; scale: number }[] = [];
+  const rejected: Peak[] = [];
+  const rejectedAt = new Set<number>();
+  const corr = new Float64Array(2 * maxShift + 1);
+  for (let pass = 0; pass < (options.passes ?? 3); pass++) {
+    const peaks = detectPeaks(residual, { noise: options.noise, threshold: options.threshold, sweep: options.sweep, margin: Math.max(margin, length - before + maxShift + 2) })
+      .filter((p) => !rejectedAt.has(p.sample))
+      .sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
+    let accepted = 0;
+    for (const p of peaks) {
+      // An earlier, larger subtraction in this round may have explained this event already.
+      if (Math.abs(rx[p.sample * C + p.channel] / options.noise[p.channel]) < options.threshold) continue;
+      let best = -1, bestScore = 0, bestShift = 0, bestScale = 0;
+      for (let u = 0; u < units; u++) {
+        if (!(norms[u] > 0)) continue;
+        for (let s = -maxShift; s <= maxShift; s++) corr[s + maxShift] = dot(rw, (p.sample + s - before) * C, templates.whitened, u * dim, dim);
+        for (let s = -maxShift; s <= maxShift; s++) {
+          const scale = corr[s + maxShift] / norms[u];
+          if (scale < (templates.scaleRange?.[2 * u] ?? 0.5) || scale > (templates.scaleRange?.[2 * u + 1] ?? 2)) continue;
+          // Units compete at their own amplitude (residual energy removed by T itself, 2⟨r,T⟩ − ‖T‖²):
+          // with a free amplitude, a large unit would take a smaller unit's spikes of the same shape.
+          const score = 2 * corr[s + maxShift] - norms[u];
+          if (score > bestScore) {
+            bestScore = score;
+            best = u;
+            bestShift = s;
+            bestScale = scale;
+          }
+        }
+      }
+      if (best < 0) {
+        rejected.push(p);
+        rejectedAt.add(p.sample);
+        continue;
+      }
+      // Sub-sample position from a parabola through the correlations around the best shift.
+      for (let s = -1; s <= 1; s++) corr[s + 1] = dot(rw, (p.sample + bestShift + s - before) * C, templates.whitened, best * dim, dim);
+      const denom = corr[0] - 2 * corr[1] + corr[2];
+      const frac = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (corr[0] - corr[2])) / denom)) : 0;
+      const time = p.sample + bestShift + frac;
+      subtractShifted(rx, templates.filtered, best * dim, time - before, length, C, bestScale, rows);
+      subtractShifted(rw, templates.whitened, best * dim, time - before, length, C, bestScale, rows);
+      found.push({ time, unit: best, scale: bestScale });
+      accepted++;
+    }
+    if (accepted === 0) break;
+  }
+  // Greedy fits of overlapping spikes are biased by each other: refit each spike (same unit) with
+  // the others already subtracted, once over all spikes (the
+  // filtered residual is no longer needed: detection is done).
+  for (const f of found) {
+    const u = f.unit;
+    subtractShifted(rw, templates.whitened, u * dim, f.time - before, length, C, -f.scale, rows);
+    const at = Math.round(f.time);
+    let bestS = 0, bestC = -Infinity;
+    for (let s = -2; s <= 2; s++) {
+      const c = dot(rw, (at + s - before) * C, templates.whitened, u * dim, dim);
+      if (c > bestC) {
+        bestC = c;
+        bestS = s;
+      }
+    }
+    for (let s = -1; s <= 1; s++) corr[s + 1] = dot(rw, (at + bestS + s - before) * C, templates.whitened, u * dim, dim);
+    const denom = corr[0] - 2 * corr[1] + corr[2];
+    const frac = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (corr[0] - corr[2])) / denom)) : 0;
+    const lo = templates.scaleRange?.[2 * u] ?? 0.5, hi = templates.scaleRange?.[2 * u + 1] ?? 2;
+    const time = at + bestS + frac;
+    const scale = Math.max(lo, Math.min(hi, corr[1] / norms[u]));
+    subtractShifted(rw, templates.whitened, u * dim, time - before, length, C, scale, rows);
+    f.time = time;
+    f.scale = scale;
+  }
+  const kept = found.filter((f) => f.time >= from && f.time < to).sort((a, b) => a.time - b.time);
+  return {
+    times: Float64Array.from(kept, (f) => f.time),
+    units: Int32Array.from(kept, (f) => f.unit),
+    scales: Float32Array.from(kept, (f) => f.scale),
+    unmatched: rejected.filter((p) => p.time >= from && p.time < to).sort((a, b) => a.time - b.time),
+  };
+}
+
+function dot(a: Float32Array, offset: number, b: Float32Array, bOffset: number, n: number): number {
+  let s = 0;
+  for (let j = 0; j < n; j++) s += a[offset + j] * b[bOffset + j];
+  return s;
+}
+
+/** r[start + k] −= scale · template(k) for a fractional start, the template moved by cubic interpolation. */
+function subtractShifted(r: Float32Array, t: Float32Array, offset: number, start: number, length: number, C: number, scale: number, rows: number): void {
+  const base = Math.ceil(start);
+  const f = base - start; // the template is sampled at k + f
+  const at = (k: number, c: number) => (k < 0 || k >= length ? 0 : t[offset + k * C + c]);
+  for (let k = -1; k < length; k++) {
+    const row = base + k;
+    if (row < 0 || row >= rows) continue;
+    for (let c = 0; c < C; c++) {
+      let v: number;
+      if (f === 0) v = at(k, c);
+      else {
+        const p0 = at(k - 1, c), p1 = at(k, c), p2 = at(k + 1, c), p3 = at(k + 2, c);
+        v = p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
+      }
+      r[row * C + c] -= scale * v;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import type { Matrix } from '@spyglass-wasm/core';
+import { isosplit } from '../cluster/isosplit.js';
+import type { Peak } from '../detect/detect-peaks.js';
+import { fitPca, projectPca, type Pca } from '../features/pca.js';
+import { extractSnippets } from '../features/snippets.js';
+import { matchTemplates, type TemplateSet } from '../match/match-templates.js';
+import { dropEchoes } from './drop-echoes.js';
+import { mergeShiftedTemplates } from './merge-templates.js';
+import { reassignToTemplates } from './reassign.js';
+import { splitByAmplitude } from './split-amplitudes.js';
+
+export interface LearnOptions {
+  fs: number;
+  before: number;
+  after: number;
+  components: number;
+  seed: number;
+  /** The zero waveform competes with the templates (a detection may be noise); set when whitened. */
+  noiseClass: boolean;
+  /** Detection settings, for the refinement's template matching. */
+  noise: ArrayLike<number>;
+  threshold: number;
+  sweep: number;
+}
+
+/** What clustering a set of detections gives: the units' templates and the feature axes. */
+export interface LearnedTemplates {
+  templates: TemplateSet;
+  pca: Pca;
+}
+
+/**
+ * Clusters detections into units and returns their templates: PCA of the whitened waveforms,
+ * isosplit-style clustering, merging of clusters that differ only by a shift, template
+ * reassignment with a noise class, splitting of units with two amplitude modes, and removal of
+ * units that echo a stronger one. `x` is the filtered data (µV), `w` the same data whitened.
+ */
+export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, peaks: readonly Peak[], options: LearnOptions): LearnedTemplates {
+  const { fs, before, after, seed } = options;
+  const snippets = extractSnippets(w, peaks, { before, after });
+  const waveforms = w === x ? snippets : extractSnippets(x, peaks, { before, after });
+  const d = snippets.length * snippets.channels;
+  const k = Math.min(options.components, d);
+  // The axes come from at most 3000 spikes (evenly spaced): the covariance costs n·d².
+  const step = Math.max(1, Math.ceil(peaks.length / 3000));
+  const sample = step === 1 ? snippets.data : Float32Array.from({ length: Math.ceil(peaks.length / step) * d }, (_, i) => snippets.data[Math.floor(i / d) * step * d + (i % d)]);
+  const pca = fitPca(sample, sample.length / d, d, k, seed);
+  const features = projectPca(pca, snippets.data, peaks.length);
+  let labels = isosplit(features, peaks.length, k, { seed, testSpace: { data: snippets.data, dim: d } });
+  labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
+  labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });
+  labels = splitByAmplitude(snippets, labels);
+  labels = dropEchoes(peaks.map((p) => p.time), peaks.map((p) => p.z), labels, { window: Math.round(fs * 0.002), tolerance: Math.round(fs * 0.00025) });
+  let templates = buildTemplates(snippets, waveforms, labels, before);
+  // Refinement: match the templates over the same data (which also recovers collided spikes), then
+  // split units whose matched spikes have two amplitude modes and rebuild the templates from the
+  // matched spikes, which are cleaner than the clusters were.
+  const noise = options.noise;
+  const matches = matchTemplates(x, w, templates, { noise, threshold: options.threshold, sweep: options.sweep });
+  const matched = Array.from(matches.times, (time) => ({ sample: Math.round(time), time, channel: 0, z: 0 }));
+  const refinedSnippets = extractSnippets(w, matched, { before, after });
+  const refinedWaveforms = w === x ? refinedSnippets : extractSnippets(x, matched, { before, after });
+  templates = buildTemplates(refinedSnippets, refinedWaveforms, splitByAmplitude(refinedSnippets, matches.units), before);
+  return { templates, pca };
+}
+
+/** Mean waveforms (µV and whitened) of each label ≥ 0, renumbered from 0, with each unit's amplitude range. */
+function buildTemplates(snippets: Snippets, waveforms: Snippets, labels: Int32Array, before: number): TemplateSet {
+  const d = snippets.length * snippets.channels;
+  const used = [...new Set(labels)].filter((l) => l >= 0).sort((a, b) => a - b);
+  const units = used.length;
+  const filtered = new Float32Array(units * d), whitened = new Float32Array(units * d);
+  used.forEach((label, u) => {
+    let count = 0;
+    labels.forEach((l) => l === label && count++);
+    labels.forEach((l, i) => {
+      if (l !== label) return;
+      for (let j = 0; j < d; j++) {
+        filtered[u * d + j] += waveforms.data[i * d + j] / count;
+        whitened[u * d + j] += snippets.data[i * d + j] / count;
+      }
+    });
+  });
+  // Each unit's amplitude range: the scales of its members along its template, median ± 5 robust
+  // SDs, never narrower than 0.75–1.33 nor wider than 0.5–2. A spike the template would explain only
+  // at an amplitude its unit never has belongs to another unit (or to none).
+  const scaleRange = new Float64Array(2 * units);
+  used.forEach((label, u) => {
+    const t = whitened.subarray(u * d, (u + 1) * d);
+    let tt = 0;
+    for (let j = 0; j < d; j++) tt += t[j] * t[j];
+    const scales: number[] = [];
+    labels.forEach((l, i) => {
+      if (l !== label) return;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += snippets.data[i * d + j] * t[j];
+      scales.push(s / tt);
+    });
+    const scale = robustSpread(scales);
+    scaleRange[2 * u] = Math.max(0.5, Math.min(0.75, scale.median - 5 * scale.sd));
+    scaleRange[2 * u + 1] = Math.min(2, Math.max(1.33, scale.median + 5 * scale.sd));
+  });
+  return { filtered, whitened, units, length: snippets.length, channels: snippets.channels, before, scaleRange };
+}
+
+type Snippets = { data: Float32Array; length: number; channels: number };
+
+/** Median and MAD-based standard deviation. */
+function robustSpread(values: number[]): { median: number; sd: number } {
+  const v = values.slice().sort((a, b) => a - b);
+  const median = v[v.length >> 1];
+  const sd = 1.4826 * v.map((q) => Math.abs(q - median)).sort((a, b) => a - b)[v.length >> 1];
+  return { median, sd };
+}

@@ -1,0 +1,91 @@
+import type { Matrix } from '@spyglass-wasm/core';
+import type { Peak } from '../detect/detect-peaks.js';
+import { projectPca, type Pca } from '../features/pca.js';
+import { extractSnippets } from '../features/snippets.js';
+import type { Matches, TemplateSet } from '../match/match-templates.js';
+import type { GroupSorting, SortedUnit } from './sort-group.js';
+
+/**
+ * Gathers template-matching results chunk by chunk into a GroupSorting: spike times, labels,
+ * PCA features and running mean waveforms, so memory grows with the number of spikes (a few
+ * dozen bytes each), never with the length of the recording.
+ */
+export class SortingAccumulator {
+  private readonly peaks: Peak[] = [];
+  private readonly labels: number[] = [];
+  private readonly features: Float32Array[] = [];
+  private readonly sums: Float64Array[];
+  private readonly counts: Float64Array;
+  private readonly dim: number;
+
+  constructor(
+    private readonly templates: TemplateSet,
+    private readonly pca: Pca,
+    private readonly noise: Float64Array,
+    private readonly after: number,
+  ) {
+    this.dim = templates.length * templates.channels;
+    this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
+    this.counts = new Float64Array(templates.units);
+  }
+
+  /** Adds one chunk's matches; `x`/`w` are the chunk's filtered and whitened data, `offset` its first sample. */
+  add(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, matches: Matches, offset: number): void {
+    const { before, channels: C } = this.templates;
+    const local: Peak[] = Array.from(matches.times, (time, i) => {
+      const unit = matches.units[i];
+      const sample = Math.round(time);
+      const channel = this.peakChannel(unit);
+      return { sample, time, channel, z: x.data[sample * C + channel] / this.noise[channel] };
+    });
+    const all = [...local.map((p, i) => ({ p, label: matches.units[i] })), ...matches.unmatched.map((p) => ({ p, label: -1 }))].sort((a, b) => a.p.time - b.p.time);
+    const snippets = extractSnippets(w, all.map((e) => e.p), { before, after: this.after });
+    const waveforms = w === x ? snippets : extractSnippets(x, all.map((e) => e.p), { before, after: this.after });
+    this.features.push(projectPca(this.pca, snippets.data, all.length));
+    all.forEach(({ p, label }, i) => {
+      this.peaks.push({ ...p, sample: p.sample + offset, time: p.time + offset });
+      this.labels.push(label);
+      if (label < 0) return;
+      this.counts[label]++;
+      const sum = this.sums[label];
+      for (let j = 0; j < this.dim; j++) sum[j] += waveforms.data[i * this.dim + j];
+    });
+  }
+
+  /** The group sorting so far; units that matched no spike are left out and the rest renumbered. */
+  result(): GroupSorting {
+    const { length, channels } = this.templates;
+    const kept = [...this.counts.keys()].filter((u) => this.counts[u] > 0);
+    const renumber = new Map(kept.map((u, i) => [u, i]));
+    const labels = Int32Array.from(this.labels, (l) => (l < 0 ? -1 : renumber.get(l)!));
+    const units: SortedUnit[] = kept.map((u) => {
+      const template = Float32Array.from(this.sums[u], (v) => v / this.counts[u]);
+      let peakChannel = 0, amp = 0;
+      for (let j = 0; j < template.length; j++)
+        if (Math.abs(template[j]) > amp) {
+          amp = Math.abs(template[j]);
+          peakChannel = j % channels;
+        }
+      const samples = new Float64Array(this.counts[u]);
+      let at = 0;
+      this.labels.forEach((l, i) => l === u && (samples[at++] = this.peaks[i].time));
+      return { samples, template, peakChannel, snr: amp / this.noise[peakChannel] };
+    });
+    const k = this.pca.k;
+    const features = new Float32Array(this.peaks.length * k);
+    let at = 0;
+    for (const f of this.features) {
+      features.set(f, at);
+      at += f.length;
+    }
+    return { units, peaks: this.peaks.slice(), labels, features, components: k, noise: this.noise, snippetLength: length, channels };
+  }
+
+  private peakChannel(unit: number): number {
+    const { channels: C } = this.templates;
+    const t = this.templates.filtered.subarray(unit * this.dim, (unit + 1) * this.dim);
+    let best = 0, amp = -1;
+    for (let j = 0; j < t.length; j++) if (Math.abs(t[j]) > amp) { amp = Math.abs(t[j]); best = j % C; }
+    return best;
+  }
+}
