@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/sim';
-import { detectPeaks, lowerModeCut, matchTemplates, type TemplateSet } from '../src/index.js';
+import { detectPeaks, secondModeCut, matchTemplates, type TemplateSet } from '../src/index.js';
 
 // Two units on 4 channels with different channel patterns; every third spike of unit B falls
 // 0.3 ms after a spike of unit A, so the pair is one detection in the raw data.
@@ -56,16 +56,24 @@ describe('template matching with subtraction', () => {
   });
 });
 
-describe('lowerModeCut', () => {
+describe('secondModeCut', () => {
   const rng = createRng(9);
   it('cuts between a unit and a smaller population of the same shape', () => {
     const v = [...Array.from({ length: 400 }, () => 1 + 0.07 * rng.normal()), ...Array.from({ length: 60 }, () => 0.6 + 0.05 * rng.normal())];
-    const cut = lowerModeCut(v)!;
+    const { cut, side } = secondModeCut(v)!;
+    expect(side).toBe('below');
     expect(cut).toBeGreaterThan(0.7);
     expect(cut).toBeLessThan(0.88);
   });
+  it('cuts off a rarer, larger population above', () => {
+    const v = [...Array.from({ length: 400 }, () => 1 + 0.07 * rng.normal()), ...Array.from({ length: 60 }, () => 1.4 + 0.06 * rng.normal())];
+    const { cut, side } = secondModeCut(v)!;
+    expect(side).toBe('above');
+    expect(cut).toBeGreaterThan(1.12);
+    expect(cut).toBeLessThan(1.3);
+  });
   it('makes no cut for one population with a tail and outliers', () => {
     const v = [...Array.from({ length: 400 }, () => 1 + 0.08 * rng.normal()), -0.4, 0.2, 0.3, 1.9, 2.2];
-    expect(lowerModeCut(v)).toBeUndefined();
+    expect(secondModeCut(v)).toBeUndefined();
   });
 });

@@ -1,11 +1,11 @@
 
 /**
  * Splits units whose spikes' amplitudes along their own template are bimodal: the scale
- * a = ⟨x, T⟩ / ⟨T, T⟩ of a unit's spikes is one tight mode around 1, and a second, lower mode is
- * another unit's spikes, usually a small neighbour whose largest events the noise lifted over the
- * threshold and whose waveform points the same way. PCA and pairwise tests miss it (the two lie on
- * one line through the origin); the amplitude distribution does not. The lower mode becomes a unit
- * of its own, so nothing is dropped and curation sees it.
+ * a = ⟨x, T⟩ / ⟨T, T⟩ of a unit's spikes is one tight mode around 1, and a second mode is another
+ * unit's spikes: a small neighbour whose largest events the noise lifted over the threshold and
+ * whose waveform points the same way (PCA and pairwise tests miss it: the two lie on one line
+ * through the origin), or a rare larger unit the clustering lumped in. The second mode becomes a
+ * unit of its own, so nothing is dropped and curation sees it.
  */
 export function splitByAmplitude(
   snippets: { data: Float32Array; length: number; channels: number },
@@ -31,10 +31,12 @@ export function splitByAmplitude(
       for (let j = 0; j < dim; j++) s += snippets.data[i * dim + j] * template[j];
       return s / tt;
     });
-    const cut = lowerModeCut(scale);
-    if (cut === undefined) continue;
-    const low = members.filter((_, k) => scale[k] < cut);
-    if (low.length < minSpikes / 4 || low.length > members.length / 2) continue; // the unit is its upper mode
+    const split = secondModeCut(scale);
+    if (!split) continue;
+    // The spikes on the far side of the valley from the main mode leave: a smaller neighbour of
+    // the same shape below it, or a larger unit the clustering lumped in above it.
+    const low = members.filter((_, k) => (split.side === 'below' ? scale[k] < split.cut : scale[k] > split.cut));
+    if (low.length < minSpikes / 4) continue;
     for (const i of low) out[i] = next;
     next++;
   }
@@ -42,12 +44,12 @@ export function splitByAmplitude(
 }
 
 /**
- * Where a lower mode separates from the main one, by a kernel density estimate (Silverman's
- * bandwidth from the robust spread): the valley left of the highest peak whose density is below
- * half the peak beyond it. A broad tail or a few outliers make no such valley; a second
- * population does. Undefined when there is none.
+ * Where a second mode separates from the main one, by a kernel density estimate (Silverman's
+ * bandwidth from the robust spread): the deepest valley, on either side of the highest peak, whose
+ * density is below half the peak beyond it and beyond which lie at least `minCount` values (and
+ * 5 %). A broad tail or a few outliers make no such valley; a second population does.
  */
-export function lowerModeCut(values: ArrayLike<number>, minCount = 10): number | undefined {
+export function secondModeCut(values: ArrayLike<number>, minCount = 10): { cut: number; side: 'below' | 'above' } | undefined {
   const v = Float64Array.from(values).sort();
   const n = v.length;
   const iqr = v[Math.floor(0.75 * n)] - v[Math.floor(0.25 * n)];
@@ -65,19 +67,21 @@ export function lowerModeCut(values: ArrayLike<number>, minCount = 10): number |
   }
   let top = 0;
   for (let b = 1; b < bins; b++) if (density[b] > density[top]) top = b;
-  // Walk left from the main peak: the lowest point so far is the valley, each higher point beyond it
-  // a candidate lower peak. A candidate needs a population below the valley, not a few outliers.
-  let valley = top, best: number | undefined, bestRatio = 0.5;
-  for (let b = top - 1; b >= 0; b--) {
-    if (density[b] < density[valley]) valley = b;
-    const ratio = density[valley] / density[b];
-    if (valley === b || ratio >= bestRatio) continue;
-    const cut = lo + valley * step;
-    let below = 0;
-    while (below < n && v[below] < cut) below++;
-    if (below >= Math.max(minCount, 0.05 * n)) {
-      bestRatio = ratio;
-      best = cut;
+  let best: { cut: number; side: 'below' | 'above' } | undefined, bestRatio = 0.5;
+  // Walk away from the main peak: the lowest point so far is the valley, each higher point beyond
+  // it a candidate second peak.
+  for (const dir of [-1, 1] as const) {
+    let valley = top;
+    for (let b = top + dir; b >= 0 && b < bins; b += dir) {
+      if (density[b] < density[valley]) valley = b;
+      const ratio = density[valley] / density[b];
+      if (valley === b || ratio >= bestRatio) continue;
+      const cut = lo + valley * step;
+      const beyond = dir < 0 ? v.filter((q) => q < cut).length : v.filter((q) => q > cut).length;
+      if (beyond >= Math.max(minCount, 0.05 * n)) {
+        bestRatio = ratio;
+        best = { cut, side: dir < 0 ? 'below' : 'above' };
+      }
     }
   }
   return best;

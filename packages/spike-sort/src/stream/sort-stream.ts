@@ -1,0 +1,82 @@
+import { checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { butter, madNoiseLevel, sosfiltfilt, whiten } from '@spyglass-wasm/dsp-wasm';
+import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
+import { matchTemplates } from '../match/match-templates.js';
+import { learnTemplates } from '../sort/learn-templates.js';
+import { blankArtifacts, detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
+import { SortingAccumulator } from '../sort/sorting-accumulator.js';
+
+/** A group's recording read a window at a time (µV, time × channels). */
+export interface RecordingSource {
+  rows: number;
+  fs: number;
+  read(start: number, end: number): Matrix<Float32Array>;
+}
+
+export interface SortStreamOptions extends Omit<SortGroupOptions, 'fs' | 'filtered'> {
+  /** Rows filtered and matched at a time, in seconds (default 10). */
+  chunkSeconds?: number;
+  /** Seconds of data, in chunks spread evenly over the recording, the units are learned from (default 120). */
+  learnSeconds?: number;
+  /** Called with the fraction done (0..1). */
+  onProgress?: (fraction: number) => void;
+}
+
+/**
+ * Sorts a recording of any length in bounded memory: templates are learned (noise levels,
+ * whitening, clustering) from `learnSeconds` of chunks spread over the whole recording, then every
+ * chunk is filtered (with a margin either side, so chunk edges are filtered as the whole would
+ * be), matched against the templates and dropped; what is kept per spike is its time, unit and
+ * PCA features. Memory holds the learning data plus one chunk, whatever the duration.
+ *
+ * @example
+ * const sorting = sortStream({ rows, fs, read: (a, b) => series.read({ rows: [a, b], channels, scale: 'microvolts' }) });
+ */
+export function sortStream(source: RecordingSource, options: SortStreamOptions = {}): GroupSorting {
+  const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
+  const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
+  const learnChunks = Math.max(1, Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)));
+  const [lo, hi] = options.band ?? [600, 6000];
+  const sos = butter(5, [lo, Math.min(hi, 0.45 * fs)], { btype: 'bandpass', fs });
+  const pad = Math.round(0.1 * fs); // the filter's response has died out by then
+  const { before, after, sweep, threshold } = detectionGeometry(fs, options);
+  const chunks = Math.ceil(source.rows / chunk);
+  /** Filtered rows [start, end) with `margin` extra rows each side where the recording has them. */
+  const filtered = (start: number, end: number, margin: number) => {
+    const a = Math.max(0, start - pad - margin), b = Math.min(source.rows, end + pad + margin);
+    const y = sosfiltfilt(sos, source.read(a, b));
+    blankArtifacts(y, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
+    const from = Math.max(0, start - margin) - a, to = Math.min(source.rows, end + margin) - a;
+    return { x: { data: y.data.slice(from * y.cols, to * y.cols), rows: to - from, cols: y.cols }, offset: a + from };
+  };
+
+  // 1. Learn from chunks spread evenly over the recording.
+  const picks = [...new Set(Array.from({ length: Math.min(learnChunks, chunks) }, (_, i) => Math.floor(((i + 0.5) * chunks) / Math.min(learnChunks, chunks))))];
+  const parts = picks.map((c) => filtered(c * chunk, Math.min(source.rows, (c + 1) * chunk), 0).x);
+  const cols = parts[0].cols;
+  const learnData = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
+  parts.reduce((at, p) => (learnData.set(p.data, at), at + p.data.length), 0);
+  const learn = { data: learnData, rows: learnData.length / cols, cols };
+  parts.length = 0;
+  const noise = madNoiseLevel(learn);
+  const white = options.whiten === false ? undefined : whiten(learn);
+  const w = white ? white.y : learn;
+  // Detections within a snippet of a junction between two learning chunks would see both: skip them.
+  const junctions = picks.map((_, i) => i * chunk);
+  const peaks = detectPeaks(learn, { noise, threshold, sweep, margin: after + 2 }).filter((p: Peak) => !junctions.some((j) => j > 0 && p.sample > j - after - 2 && p.sample < j + before + 2));
+  const learned = learnTemplates(learn, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: !!white, noise, threshold, sweep });
+  options.onProgress?.(0.1);
+
+  // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
+  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after);
+  const margin = before + after + 8;
+  for (let c = 0; c < chunks; c++) {
+    const start = c * chunk, end = Math.min(source.rows, start + chunk);
+    const { x, offset } = filtered(start, end, margin);
+    const wc = white ? whiten(x, { W: white.W, mean: white.mean }).y : x;
+    const matches = matchTemplates(x, wc, learned.templates, { noise, threshold, sweep, report: [start - offset, end - offset] });
+    result.add(x, wc, matches, offset);
+    options.onProgress?.(c + 1 === chunks ? 1 : 0.1 + (0.9 * (c + 1)) / chunks);
+  }
+  return result.result();
+}
