@@ -1,38 +1,38 @@
-// Sorting speed as multiples of real time, and peak memory: a simulated tetrode and a simulated
-// 64-channel probe (sorted as 8 shanks of 8 channels), single thread.
-import { sortGroup } from '@spyglass-wasm/spike-sort';
-import { simulateRecording } from '@spyglass-wasm/sim';
+// Sorting speed as multiples of real time, and peak memory, side by side: the whole recording in
+// memory (sortGroup) against the streaming path (sortStream: 10 s chunks, templates learned from
+// 120 s spread over the recording). Each row runs in a fresh process, so its peak RSS is its own.
+// A 64-channel probe is 8 shanks of 8 channels sorted one after another, single thread.
+// BENCH_SORT_LONG_MINUTES sets the longest streamed recording (default 16; 60 for an hour).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 export const name = 'spike-sort';
 
-const seconds = Number(process.env.BENCH_SORT_SECONDS ?? 60);
+const child = fileURLToPath(new URL('../lib/sort-child.mjs', import.meta.url));
+const longMinutes = Number(process.env.BENCH_SORT_LONG_MINUTES ?? 16);
 
-function rss() {
-  return process.memoryUsage().rss / 2 ** 20;
-}
-
-function timeSort(rec, groupChannels) {
-  const t0 = performance.now();
-  let units = 0;
-  for (let g = 0; g < rec.channels / groupChannels; g++) {
-    const data = new Float32Array(rec.rows * groupChannels);
-    for (let r = 0; r < rec.rows; r++) for (let c = 0; c < groupChannels; c++) data[r * groupChannels + c] = rec.data[r * rec.channels + g * groupChannels + c];
-    units += sortGroup({ data, rows: rec.rows, cols: groupChannels }, { fs: rec.fs }).units.length;
-  }
-  return { seconds: (performance.now() - t0) / 1000, units };
+function measure(mode, seconds, channels, groups) {
+  const r = spawnSync(process.execPath, [child, mode, String(seconds), String(channels), String(groups)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`sort-child failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
+  return { path: mode === 'whole' ? 'sortGroup (in memory)' : 'sortStream', recording: `${groups > 1 ? `${groups * channels}-ch probe` : 'tetrode'}, ${seconds / 60} min`, units: out.units, spikes: out.spikes, seconds: out.seconds, 'x real time': seconds / out.seconds, 'peak RSS MiB': out.peakRssMiB };
 }
 
 export async function run() {
-  const rows = [];
-  const before = rss();
-  const tetrode = simulateRecording({ seed: 1, seconds, units: 8 });
-  const t = timeSort(tetrode, 4);
-  rows.push({ recording: `tetrode, ${seconds} s`, channels: 4, units: t.units, seconds: t.seconds, 'x real time': seconds / t.seconds, 'peak RSS MiB': rss() - before });
-  const probe = simulateRecording({ seed: 2, seconds, units: 40, channels: 64 });
-  const p = timeSort(probe, 8);
-  rows.push({ recording: `64-ch probe (8 shanks), ${seconds} s`, channels: 64, units: p.units, seconds: p.seconds, 'x real time': seconds / p.seconds, 'peak RSS MiB': rss() - before });
+  const memory = [];
+  for (const minutes of [2, 8]) memory.push(measure('whole', minutes * 60, 4, 1));
+  for (const minutes of [2, 8, longMinutes]) memory.push(measure('stream', minutes * 60, 4, 1));
+  const probe = [measure('whole', 60, 8, 8), measure('stream', 60, 8, 8)];
+  const grow = (rows) => rows.at(-1)['peak RSS MiB'] - rows[0]['peak RSS MiB'];
+  const whole = memory.filter((r) => r.path.startsWith('sortGroup')), streamed = memory.filter((r) => r.path === 'sortStream');
   return {
-    tables: [{ title: 'sorting speed (single thread, whole recording in memory)', rows }],
-    notes: ['no streaming path yet: memory grows with duration (the recording, filtered copy and snippets are held in memory)'],
+    tables: [
+      { title: 'tetrode: peak memory against duration, in memory vs streamed', rows: memory },
+      { title: '64-channel probe (8 shanks x 8 channels), 1 min', rows: probe },
+    ],
+    notes: [
+      `in memory, 2 -> 8 min adds ${grow(whole).toFixed(0)} MiB of peak RSS; streamed, 2 -> ${longMinutes} min adds ${grow(streamed).toFixed(0)} MiB (spike times and features only)`,
+      'single thread; sortNwb sorts electrode groups in parallel on a worker pool (createSortPool)',
+    ],
   };
 }

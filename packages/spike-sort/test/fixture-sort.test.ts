@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openNwb } from '@spyglass-wasm/nwb-io';
-import { compareToTruth, sortGroup, type UnitScore } from '../src/index.js';
+import { compareToTruth, sortGroup, sortNwb, type UnitScore } from '../src/index.js';
 
 const fixture = (n: string) => fileURLToPath(new URL(`../../nwb-io/test/fixtures/${n}`, import.meta.url));
 const truth = JSON.parse(readFileSync(fixture('tetrode-session.truth.json'), 'utf8')) as {
@@ -46,4 +46,18 @@ describe('spike sorting tetrode-session.nwb against its truth', () => {
     for (const r of rows) expect(r.sorterSnr, `sorter SNR of unit ${r.trueUnit}`).toBeGreaterThan(5);
     for (const r of rows.filter((q) => q.snr >= 5)) expect(r.accuracy, `unit ${r.trueUnit} (SNR ${r.snr.toFixed(1)})`).toBeGreaterThanOrEqual(0.9);
   });
+});
+
+describe('sortNwb streaming the file a chunk at a time', () => {
+  it('finds every true unit at accuracy >= 0.9, learning from 20 of the 30 s, reading 5 s at a time', async () => {
+    const progress: number[] = [];
+    const sorting = await sortNwb(fixture('tetrode-session.nwb'), { stream: true, chunkSeconds: 5, learnSeconds: 20, onProgress: (f) => progress.push(f) });
+    expect(progress.at(-1)).toBe(1);
+    for (const [g, name] of ['tetrode0', 'tetrode1'].entries()) {
+      const trueUnits = truth.units.filter((u) => u.tetrode === g);
+      const sorted = sorting.units.filter((u) => u.group === name);
+      const scores = compareToTruth(trueUnits.map((u) => u.spike_times), sorted.map((u) => u.spikeTimes));
+      for (const [i, s] of scores.entries()) expect(s.accuracy, `${name} unit ${trueUnits[i].id}`).toBeGreaterThanOrEqual(0.9);
+    }
+  }, 120_000);
 });

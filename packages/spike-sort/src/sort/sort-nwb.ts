@@ -3,8 +3,9 @@ import type { SortWorkerApi } from '../workers/sort-worker.js';
 import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import { type QualityMetrics, qualityMetrics } from '../metrics/quality-metrics.js';
 import { type GroupSorting, type SortGroupOptions, sortGroup } from './sort-group.js';
+import { sortStream, type SortStreamOptions } from '../stream/sort-stream.js';
 
-export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'> {
+export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'>, Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'> {
   /** Sort only this electrode group (default: every group). */
   group?: string;
   /** ElectricalSeries to sort (default: the first in /acquisition). */
@@ -13,6 +14,12 @@ export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'> {
   onProgress?: (fraction: number, group: string) => void;
   /** Sort the groups in parallel on this pool (createSortPool); default: one after another here. */
   pool?: WorkerPool<SortWorkerApi>;
+  /**
+   * Read and sort each group a chunk at a time (sortStream), in memory that does not grow with
+   * the recording. Default: when the series is longer than 10 minutes. Streamed groups are sorted
+   * on this thread, one after another.
+   */
+  stream?: boolean;
 }
 
 /** One unit of a file sorting: spike times in the source file's time base and its metrics. */
@@ -44,13 +51,20 @@ export interface FileSorting {
  * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
  */
 export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
-  const { pool, onProgress, group, series, ...sortOptions } = options;
+  const { pool, onProgress, group, series, stream, ...sortOptions } = options;
   return withGroups(source, { group, series }, async (sel) => {
     const groups: FileSorting['groups'] = [];
     const units: FileUnit[] = [];
     let done = 0;
+    const rows = sel.info.shape[0];
+    const streamed = stream ?? sel.duration > 600;
     const sortings = await Promise.all(
-      sel.groups.map(async ({ name, channels }) => {
+      sel.groups.map(async ({ name, channels }, gi) => {
+        if (streamed) {
+          const read = (a: number, b: number) => sel.series.read({ rows: [a, b], channels, scale: 'microvolts' });
+          const progress = (f: number) => onProgress?.((gi + f) / sel.groups.length, name);
+          return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress });
+        }
         const x = sel.series.read({ channels, scale: 'microvolts' });
         const opts = { ...sortOptions, fs: sel.fs };
         const sorting = pool ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts)) : sortGroup(x, opts);
