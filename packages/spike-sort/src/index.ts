@@ -1,4 +1,4 @@
-export { detectPeaks, type Peak, type DetectOptions } from './detect/detect-peaks.js';
+export { detectPeaks, neighboursWithin, type Peak, type DetectOptions } from './detect/detect-peaks.js';
 export { extractSnippets, type SnippetOptions } from './features/snippets.js';
 export { fitPca, projectPca, type Pca } from './features/pca.js';
 export { kmeans } from './cluster/kmeans.js';

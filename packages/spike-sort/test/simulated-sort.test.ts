@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { butter, madNoiseLevel, sosfiltfilt } from '@spyglass-wasm/dsp-wasm';
 import { simulateRecording, spikeWaveform } from '@spyglass-wasm/sim';
-import { compareToTruth, sortGroup } from '../src/index.js';
+import { compareToTruth, neighboursWithin, sortGroup } from '../src/index.js';
 
 const rows: { seed: number; amp: number; snr: number; accuracy: number; recall: number; precision: number }[] = [];
 
@@ -34,4 +34,17 @@ describe('sorting the simulator (tetrode, 60 s, 8 units, SNR 2–14, seeds 1–5
     expect(rows.filter((r) => r.snr >= 5).length).toBe(20);
     for (const r of rows.filter((q) => q.snr >= 5)) expect(r.accuracy, `seed ${r.seed}, amplitude ${r.amp} µV, SNR ${r.snr.toFixed(1)}`).toBeGreaterThanOrEqual(0.9);
   });
+});
+
+describe('sorting a simulated probe shank (8 channels at 25 µm, 60 s, 6 units, SNR 5–20, seeds 1–2)', () => {
+  it('every unit gets accuracy >= 0.9, with detection exclusion within 100 µm', () => {
+    for (const seed of [1, 2]) {
+      const rec = simulateRecording({ seed, seconds: 60, units: 6, channels: 8, amplitudes: [60, 80, 100, 130, 170, 220] });
+      const x = { data: rec.data, rows: rec.rows, cols: rec.channels };
+      const neighbours = neighboursWithin(Array.from({ length: 8 }, (_, c) => [0, 25 * c]), 100);
+      const sorting = sortGroup(x, { fs: rec.fs, band: [300, 6000], neighbours });
+      const scores = compareToTruth(rec.units.map((u) => u.spikeTimes), sorting.units.map((u) => u.samples.map((s) => s / rec.fs)));
+      scores.forEach((s, i) => expect(s.accuracy, `seed ${seed}, amplitude ${rec.units[i].amplitude} µV`).toBeGreaterThanOrEqual(0.9));
+    }
+  }, 120_000);
 });

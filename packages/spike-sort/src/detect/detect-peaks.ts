@@ -21,6 +21,12 @@ export interface DetectOptions {
   sweep?: number;
   /** Skip peaks this close to either end, so full snippets exist (default 0). */
   margin?: number;
+  /**
+   * Per channel, the channels within the exclusion radius (itself included), e.g. from electrode
+   * positions (`neighboursWithin`). Default: every channel of the group (a tetrode). On a probe
+   * shank, two units far apart firing together are two spikes, not one.
+   */
+  neighbours?: readonly (readonly number[])[];
 }
 
 /**
@@ -54,6 +60,7 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
     best[t] = v;
     bestCh[t] = ch;
   }
+  if (options.neighbours) return detectLocal(x, options.neighbours, inv, thr, sign, sweep, margin);
   const peaks: Peak[] = [];
   for (let t = Math.max(1, margin); t < rows - Math.max(1, margin); t++) {
     const v = best[t];
@@ -70,4 +77,47 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
     peaks.push({ sample: t, time: t + delta, channel: c, z: data[t * cols + c] * inv[c] });
   }
   return peaks;
+}
+
+/** Detection with exclusion over each channel's neighbours only. */
+function detectLocal(x: Matrix<Float32Array | Float64Array>, neighbours: readonly (readonly number[])[], inv: number[], thr: number, sign: 'neg' | 'pos' | 'both', sweep: number, margin: number): Peak[] {
+  const { data, rows, cols } = x;
+  if (neighbours.length !== cols) throw new ParameterError('neighbours', `one list of neighbouring channels per channel (${cols})`, neighbours.length);
+  const s = sign === 'pos' ? 1 : -1;
+  const z = (t: number, c: number) => (sign === 'both' ? Math.abs(data[t * cols + c] * inv[c]) : s * data[t * cols + c] * inv[c]);
+  const peaks: Peak[] = [];
+  for (let t = Math.max(1, margin); t < rows - Math.max(1, margin); t++) {
+    for (let c = 0; c < cols; c++) {
+      const v = z(t, c);
+      if (!(v >= thr)) continue;
+      let isPeak = true;
+      for (let u = Math.max(0, t - sweep); u <= Math.min(rows - 1, t + sweep) && isPeak; u++)
+        for (const n of neighbours[c]) {
+          const w = z(u, n);
+          // Ties go to the earlier sample, then the lower channel, so a spike is one peak.
+          if (w > v || (w === v && (u < t || (u === t && n < c)))) {
+            isPeak = false;
+            break;
+          }
+        }
+      if (!isPeak) continue;
+      const y0 = data[(t - 1) * cols + c], y1 = data[t * cols + c], y2 = data[(t + 1) * cols + c];
+      const denom = y0 - 2 * y1 + y2;
+      const delta = denom !== 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denom)) : 0;
+      peaks.push({ sample: t, time: t + delta, channel: c, z: data[t * cols + c] * inv[c] });
+    }
+  }
+  return peaks;
+}
+
+/**
+ * Channels within `radius` of each channel, from electrode positions (µm; any number of
+ * coordinates per electrode), for `detectPeaks`'s `neighbours`.
+ *
+ * @example
+ * neighboursWithin([[0, 0], [0, 25], [0, 200]], 100); // [[0, 1], [0, 1], [2]]
+ */
+export function neighboursWithin(positions: readonly (readonly number[])[], radius: number): number[][] {
+  const r = checkNumber('radius', radius, { min: 0 });
+  return positions.map((p) => positions.flatMap((q, j) => (Math.hypot(...p.map((v, k) => v - q[k])) <= r ? [j] : [])));
 }

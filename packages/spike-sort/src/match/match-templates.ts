@@ -17,8 +17,9 @@ export interface MatchOptions {
   /** Noise level per channel of the filtered data, and the detection threshold in those units. */
   noise: ArrayLike<number>;
   threshold: number;
-  /** Detection exclusion radius, samples. */
+  /** Detection exclusion radius, samples, and per channel its neighbours (default: all channels). */
   sweep: number;
+  neighbours?: readonly (readonly number[])[];
   /** Template positions tried around each detection, ± samples (default 3). */
   maxShift?: number;
   /** Detect–match–subtract rounds (default 3): each round finds spikes the last one uncovered. */
@@ -61,7 +62,7 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   const rejectedAt = new Set<number>();
   const corr = new Float64Array(2 * maxShift + 1);
   for (let pass = 0; pass < (options.passes ?? 3); pass++) {
-    const peaks = detectPeaks(residual, { noise: options.noise, threshold: options.threshold, sweep: options.sweep, margin: Math.max(margin, length - before + maxShift + 2) })
+    const peaks = detectPeaks(residual, { noise: options.noise, threshold: options.threshold, sweep: options.sweep, neighbours: options.neighbours, margin: Math.max(margin, length - before + maxShift + 2) })
       .filter((p) => !rejectedAt.has(p.sample))
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     let accepted = 0;

@@ -21,6 +21,7 @@ export interface LearnOptions {
   noise: ArrayLike<number>;
   threshold: number;
   sweep: number;
+  neighbours?: readonly (readonly number[])[];
 }
 
 /** What clustering a set of detections gives: the units' templates and the feature axes. */
@@ -56,7 +57,7 @@ export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   // split units whose matched spikes have two amplitude modes and rebuild the templates from the
   // matched spikes, which are cleaner than the clusters were.
   const noise = options.noise;
-  const matches = matchTemplates(x, w, templates, { noise, threshold: options.threshold, sweep: options.sweep });
+  const matches = matchTemplates(x, w, templates, { noise, threshold: options.threshold, sweep: options.sweep, neighbours: options.neighbours });
   const matched = Array.from(matches.times, (time) => ({ sample: Math.round(time), time, channel: 0, z: 0 }));
   const refinedSnippets = extractSnippets(w, matched, { before, after });
   const refinedWaveforms = w === x ? refinedSnippets : extractSnippets(x, matched, { before, after });

@@ -25,6 +25,8 @@ export interface SortGroupOptions {
   filtered?: boolean;
   /** Whiten the group (ZCA) before extracting waveforms for clustering (default true). */
   whiten?: boolean;
+  /** Detection exclusion per channel: its neighbours within a radius (default: the whole group). */
+  neighbours?: readonly (readonly number[])[];
 }
 
 /** One sorted unit of a group. */
@@ -63,12 +65,13 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   blankArtifacts(x, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
   const noise = madNoiseLevel(x);
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
-  const peaks = detectPeaks(x, { noise, threshold, sweep, margin: after + 2 });
+  const { neighbours } = options;
+  const peaks = detectPeaks(x, { noise, threshold, sweep, margin: after + 2, neighbours });
   // Detection runs on the filtered data in MAD units; clustering and matching on whitened
   // waveforms, where noise shared across channels is gone and every direction has the same noise.
   const w = options.whiten === false ? x : whiten(x).y;
-  const learned = learnTemplates(x, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: options.whiten !== false, noise, threshold, sweep });
-  const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep });
+  const learned = learnTemplates(x, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: options.whiten !== false, noise, threshold, sweep, neighbours });
+  const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
   const result = new SortingAccumulator(learned.templates, learned.pca, noise, after);
   result.add(x, w, matches, 0);
   return result.result();

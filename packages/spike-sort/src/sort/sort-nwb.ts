@@ -3,6 +3,7 @@ import type { SortWorkerApi } from '../workers/sort-worker.js';
 import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import { type QualityMetrics, qualityMetrics } from '../metrics/quality-metrics.js';
 import { type GroupSorting, type SortGroupOptions, sortGroup } from './sort-group.js';
+import { neighboursWithin } from '../detect/detect-peaks.js';
 import { sortStream, type SortStreamOptions } from '../stream/sort-stream.js';
 
 export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'>, Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'> {
@@ -20,6 +21,12 @@ export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'>, Pick<SortS
    * on this thread, one after another.
    */
   stream?: boolean;
+  /**
+   * Detection exclusion radius, µm, on groups of more than 4 channels whose electrodes have
+   * positions (rel_x/rel_y or x/y/z in the electrodes table); default 100. Tetrodes, and groups
+   * without positions, exclude over the whole group.
+   */
+  radius?: number;
 }
 
 /** One unit of a file sorting: spike times in the source file's time base and its metrics. */
@@ -51,7 +58,7 @@ export interface FileSorting {
  * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
  */
 export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
-  const { pool, onProgress, group, series, stream, ...sortOptions } = options;
+  const { pool, onProgress, group, series, stream, radius, ...groupOptions } = options;
   return withGroups(source, { group, series }, async (sel) => {
     const groups: FileSorting['groups'] = [];
     const units: FileUnit[] = [];
@@ -59,7 +66,9 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     const rows = sel.info.shape[0];
     const streamed = stream ?? sel.duration > 600;
     const sortings = await Promise.all(
-      sel.groups.map(async ({ name, channels }, gi) => {
+      sel.groups.map(async ({ name, channels, positions }, gi) => {
+        const neighbours = positions && channels.length > 4 ? neighboursWithin(positions, radius ?? 100) : undefined;
+        const sortOptions = { ...groupOptions, neighbours };
         if (streamed) {
           const read = (a: number, b: number) => sel.series.read({ rows: [a, b], channels, scale: 'microvolts' });
           const progress = (f: number) => onProgress?.((gi + f) / sel.groups.length, name);
@@ -93,7 +102,8 @@ export interface GroupSelection {
   series: ElectricalSeries;
   fs: number;
   duration: number;
-  groups: { name: string; channels: number[] }[];
+  /** Each group's channels (columns of the series) and, when the electrodes table has them, their positions (µm). */
+  groups: { name: string; channels: number[]; positions?: number[][] }[];
   toTime(sample: number): number;
 }
 
@@ -120,7 +130,12 @@ export async function withGroups<R>(source: NwbSource | NwbFile, options: { seri
       const i = Math.floor(sample), f = sample - i;
       return times![Math.min(i, times!.length - 1)] * (1 - f) + times![Math.min(i + 1, times!.length - 1)] * f;
     };
-    const groups = names.map((name) => ({ name, channels: groupOf.flatMap((g, c) => (g === name ? [c] : [])) }));
+    const coordinates = electrodes ? electrodePositions(electrodes.columns) : undefined;
+    const groups = names.map((name) => {
+      const channels = groupOf.flatMap((g, c) => (g === name ? [c] : []));
+      const positions = coordinates && channels.map((c) => coordinates[info.electrodeRows[c]]);
+      return { name, channels, positions: positions?.every((p) => p.every(Number.isFinite)) ? positions : undefined };
+    });
     return await fn({ nwb, info, series, fs, duration: info.shape[0] / fs, groups, toTime });
   } finally {
     if (nwb !== source) nwb.close();
@@ -138,4 +153,13 @@ export function flattenSpikeTimes(units: readonly { spikeTimes: Float64Array }[]
     spikeTimesIndex[i] = at;
   });
   return { spikeTimes, spikeTimesIndex };
+}
+
+/** Electrode positions per row from rel_x/rel_y(/rel_z), else x/y/z, or undefined when absent. */
+function electrodePositions(columns: Record<string, { values: unknown }>): number[][] | undefined {
+  for (const axes of [['rel_x', 'rel_y', 'rel_z'], ['x', 'y', 'z']]) {
+    const cols = axes.map((a) => columns[a]?.values).filter((v): v is Float64Array => v instanceof Float64Array);
+    if (cols.length >= 2) return Array.from(cols[0], (_, row) => cols.map((c) => c[row]));
+  }
+  return undefined;
 }

@@ -63,8 +63,9 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   const w = white ? white.y : learn;
   // Detections within a snippet of a junction between two learning chunks would see both: skip them.
   const junctions = picks.map((_, i) => i * chunk);
-  const peaks = detectPeaks(learn, { noise, threshold, sweep, margin: after + 2 }).filter((p: Peak) => !junctions.some((j) => j > 0 && p.sample > j - after - 2 && p.sample < j + before + 2));
-  const learned = learnTemplates(learn, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: !!white, noise, threshold, sweep });
+  const { neighbours } = options;
+  const peaks = detectPeaks(learn, { noise, threshold, sweep, margin: after + 2, neighbours }).filter((p: Peak) => !junctions.some((j) => j > 0 && p.sample > j - after - 2 && p.sample < j + before + 2));
+  const learned = learnTemplates(learn, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: !!white, noise, threshold, sweep, neighbours });
   options.onProgress?.(0.1);
 
   // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
@@ -74,7 +75,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
     const start = c * chunk, end = Math.min(source.rows, start + chunk);
     const { x, offset } = filtered(start, end, margin);
     const wc = white ? whiten(x, { W: white.W, mean: white.mean }).y : x;
-    const matches = matchTemplates(x, wc, learned.templates, { noise, threshold, sweep, report: [start - offset, end - offset] });
+    const matches = matchTemplates(x, wc, learned.templates, { noise, threshold, sweep, neighbours, report: [start - offset, end - offset] });
     result.add(x, wc, matches, offset);
     options.onProgress?.(c + 1 === chunks ? 1 : 0.1 + (0.9 * (c + 1)) / chunks);
   }
