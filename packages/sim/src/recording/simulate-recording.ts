@@ -1,4 +1,4 @@
-import { createRng } from '../random/rng.js';
+import { createRng, type Rng } from '../random/rng.js';
 
 export interface RecordingSpec {
   seed: number;
@@ -56,6 +56,21 @@ export function simulateRecording(spec: RecordingSpec): SimulatedRecording {
   const rows = Math.round(spec.seconds * fs);
   const rng = createRng(spec.seed);
   const noise = spec.noiseUv ?? 12;
+  const units = drawUnits(spec, rng, channels);
+  const data = new Float32Array(rows * channels);
+  for (let r = 0; r < rows; r++) {
+    const common = rng.normal() * noise * 0.3;
+    for (let c = 0; c < channels; c++) data[r * channels + c] = rng.normal() * noise + common;
+  }
+  addSpikes(data, 0, rows, channels, fs, units);
+  return { data, rows, channels, fs, units };
+}
+
+/**
+ * The units of a simulated recording: amplitude, channel gains (random on a tetrode, decaying
+ * with distance along a probe) and a refractory Poisson spike train each, drawn from `rng`.
+ */
+export function drawUnits(spec: RecordingSpec, rng: Rng, channels: number): SimulatedUnit[] {
   const refractory = spec.refractory ?? 0.002;
   const units: SimulatedUnit[] = [];
   for (let u = 0; u < spec.units; u++) {
@@ -78,21 +93,29 @@ export function simulateRecording(spec: RecordingSpec): SimulatedRecording {
     }
     units.push({ spikeTimes: Float64Array.from(times), gains, amplitude });
   }
-  const data = new Float32Array(rows * channels);
-  for (let r = 0; r < rows; r++) {
-    const common = rng.normal() * noise * 0.3;
-    for (let c = 0; c < channels; c++) data[r * channels + c] = rng.normal() * noise + common;
-  }
+  return units;
+}
+
+/** Adds the units' waveforms that reach into rows [start, end) to `data` (those rows × channels). */
+export function addSpikes(data: Float32Array, start: number, end: number, channels: number, fs: number, units: readonly SimulatedUnit[]): void {
   const half = Math.ceil(0.0015 * fs);
   for (const u of units) {
-    for (const st of u.spikeTimes) {
-      const center = st * fs;
-      for (let k = Math.floor(center) - half; k <= Math.ceil(center) + 2 * half; k++) {
-        if (k < 0 || k >= rows) continue;
+    for (let i = lowerBound(u.spikeTimes, (start - 2 * half - 1) / fs); i < u.spikeTimes.length && u.spikeTimes[i] * fs < end + half + 1; i++) {
+      const center = u.spikeTimes[i] * fs;
+      for (let k = Math.max(start, Math.floor(center) - half); k <= Math.min(end - 1, Math.ceil(center) + 2 * half); k++) {
         const w = u.amplitude * spikeWaveform((k - center) / fs);
-        for (let c = 0; c < channels; c++) data[k * channels + c] += w * u.gains[c];
+        for (let c = 0; c < channels; c++) data[(k - start) * channels + c] += w * u.gains[c];
       }
     }
   }
-  return { data, rows, channels, fs, units };
+}
+
+function lowerBound(a: Float64Array, v: number): number {
+  let lo = 0, hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] < v) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
 }

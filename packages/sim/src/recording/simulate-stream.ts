@@ -1,5 +1,5 @@
 import { createRng } from '../random/rng.js';
-import { spikeWaveform, type RecordingSpec, type SimulatedUnit } from './simulate-recording.js';
+import { addSpikes, drawUnits, type RecordingSpec, type SimulatedUnit } from './simulate-recording.js';
 
 /** A recording read a window at a time: the same samples whatever the windows. */
 export interface RecordingStream {
@@ -27,28 +27,7 @@ export function simulateStream(spec: RecordingSpec): RecordingStream {
   const rows = Math.round(spec.seconds * fs);
   const rng = createRng(spec.seed);
   const noise = spec.noiseUv ?? 12;
-  const refractory = spec.refractory ?? 0.002;
-  const units: SimulatedUnit[] = [];
-  for (let u = 0; u < spec.units; u++) {
-    const amplitude = spec.amplitudes?.[u] ?? 40 + (160 * u) / Math.max(1, spec.units - 1);
-    const rate = spec.ratesHz?.[u] ?? 2 + 18 * rng.uniform();
-    let gains: number[];
-    if (channels <= 4) gains = Array.from({ length: channels }, () => 0.2 + 0.8 * rng.uniform());
-    else {
-      const at = rng.uniform() * (channels - 1) * 25;
-      gains = Array.from({ length: channels }, (_, c) => Math.exp(-Math.abs(c * 25 - at) / 40));
-    }
-    const top = Math.max(...gains);
-    gains = gains.map((g) => g / top);
-    const times: number[] = [];
-    let t = rng.exponential(rate);
-    while (t < spec.seconds - 0.005) {
-      if (t > 0.005) times.push(t);
-      t += refractory + rng.exponential(rate);
-    }
-    units.push({ spikeTimes: Float64Array.from(times), gains, amplitude });
-  }
-  const half = Math.ceil(0.0015 * fs);
+  const units = drawUnits(spec, rng, channels);
   const read = (start: number, end: number) => {
     const n = end - start;
     const data = new Float32Array(n * channels);
@@ -63,28 +42,8 @@ export function simulateStream(spec: RecordingSpec): RecordingStream {
         }
       }
     }
-    for (const u of units) {
-      // Spikes whose waveform reaches into the window.
-      let i = lowerBound(u.spikeTimes, (start - 2 * half - 1) / fs);
-      for (; i < u.spikeTimes.length && u.spikeTimes[i] * fs < end + half + 1; i++) {
-        const center = u.spikeTimes[i] * fs;
-        for (let k = Math.max(start, Math.floor(center) - half); k <= Math.min(end - 1, Math.ceil(center) + 2 * half); k++) {
-          const w = u.amplitude * spikeWaveform((k - center) / fs);
-          for (let c = 0; c < channels; c++) data[(k - start) * channels + c] += w * u.gains[c];
-        }
-      }
-    }
+    addSpikes(data, start, end, channels, fs, units);
     return { data, rows: n, cols: channels };
   };
   return { rows, channels, fs, units, read };
-}
-
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0, hi = a.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (a[m] < v) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
 }
