@@ -1,4 +1,4 @@
-import { checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
 import { butter, madNoiseLevel, sosfiltfilt, whiten } from '@spyglass-wasm/dsp-wasm';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
@@ -63,7 +63,7 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const [lo, hi] = options.band ?? [600, 6000];
   const x = options.filtered ? raw : sosfiltfilt(butter(5, [lo, Math.min(hi, 0.45 * fs)], { btype: 'bandpass', fs }), raw);
   blankArtifacts(x, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
-  const noise = madNoiseLevel(x);
+  const noise = checkSignal(madNoiseLevel(x));
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const { neighbours } = options;
   const peaks = detectPeaks(x, { noise, threshold, sweep, margin: after + 2, neighbours });
@@ -75,6 +75,13 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const result = new SortingAccumulator(learned.templates, learned.pca, noise, after);
   result.add(x, w, matches, 0);
   return result.result();
+}
+
+/** The noise levels, when every channel has some: a flat channel (dead, or all blanked) cannot be sorted. */
+export function checkSignal(noise: Float64Array): Float64Array {
+  const flat = [...noise.keys()].filter((c) => !(noise[c] > 0));
+  if (flat.length) throw new ParameterError('x', 'signal on every channel of the group (MAD noise > 0 after band-pass)', `flat channel${flat.length > 1 ? 's' : ''} ${flat.join(', ')}`);
+  return noise;
 }
 
 /** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */

@@ -1,4 +1,4 @@
-import { Comlink, ParameterError, type WorkerPool } from '@spyglass-wasm/core';
+import { Comlink, NwbFormatError, ParameterError, type WorkerPool } from '@spyglass-wasm/core';
 import type { SortWorkerApi } from '../workers/sort-worker.js';
 import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import { type QualityMetrics, qualityMetrics } from '../metrics/quality-metrics.js';
@@ -64,9 +64,10 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     const units: FileUnit[] = [];
     let done = 0;
     const rows = sel.info.shape[0];
+    if (sel.duration < 1) throw new NwbFormatError(sel.nwb.name, sel.info.path, `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`);
     const streamed = stream ?? sel.duration > 600;
     const sortings = await Promise.all(
-      sel.groups.map(async ({ name, channels, positions }, gi) => {
+      sel.groups.map(async ({ name, channels, positions }, gi) => inGroup(sel, name, async () => {
         const neighbours = positions && channels.length > 4 ? neighboursWithin(positions, radius ?? 100) : undefined;
         const sortOptions = { ...groupOptions, neighbours };
         if (streamed) {
@@ -79,7 +80,7 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
         const sorting = pool ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts)) : sortGroup(x, opts);
         onProgress?.(++done / sel.groups.length, name);
         return sorting;
-      }),
+      })),
     );
     sel.groups.forEach(({ name, channels }, gi) => {
       const sorting = sortings[gi];
@@ -162,4 +163,14 @@ function electrodePositions(columns: Record<string, { values: unknown }>): numbe
     if (cols.length >= 2) return Array.from(cols[0], (_, row) => cols.map((c) => c[row]));
   }
   return undefined;
+}
+
+/** Runs one group's work; a problem with its data is reported against the file, series and group. */
+async function inGroup<R>(sel: GroupSelection, group: string, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ParameterError && err.parameter === 'x') throw new NwbFormatError(sel.nwb.name, sel.info.path, `${err.expected} in electrode group ${group}`, err);
+    throw err;
+  }
 }

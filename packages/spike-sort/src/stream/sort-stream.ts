@@ -3,7 +3,7 @@ import { butter, madNoiseLevel, sosfiltfilt, whiten } from '@spyglass-wasm/dsp-w
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
 import { learnTemplates } from '../sort/learn-templates.js';
-import { blankArtifacts, detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
+import { blankArtifacts, checkSignal, detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
 import { SortingAccumulator } from '../sort/sorting-accumulator.js';
 
 /** A group's recording read a window at a time (µV, time × channels). */
@@ -58,7 +58,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   parts.reduce((at, p) => (learnData.set(p.data, at), at + p.data.length), 0);
   const learn = { data: learnData, rows: learnData.length / cols, cols };
   parts.length = 0;
-  const noise = madNoiseLevel(learn);
+  const noise = checkSignal(madNoiseLevel(learn));
   const white = options.whiten === false ? undefined : whiten(learn);
   const w = white ? white.y : learn;
   // Detections within a snippet of a junction between two learning chunks would see both: skip them.
