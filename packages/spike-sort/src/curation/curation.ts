@@ -62,9 +62,13 @@ export interface CurationRule {
   label: Exclude<UnitLabel, 'accept' | 'unlabeled'>;
 }
 
-/** Spyglass-like defaults: noise below SNR 3, multi-unit when ISI violations or missed spikes are high. */
+/**
+ * Spyglass-like defaults: noise below SNR 3 or with fewer than 10 spikes (too few to be told from a
+ * stray cluster, and to give metrics), multi-unit when ISI violations or missed spikes are high.
+ */
 export const DEFAULT_CURATION_RULES: CurationRule[] = [
   { metric: 'snr', min: 3, label: 'noise' },
+  { metric: 'numSpikes', min: 10, label: 'noise' },
   { metric: 'isiViolationsRatio', max: 0.5, label: 'mua' },
   { metric: 'presenceRatio', min: 0.5, label: 'mua' },
 ];

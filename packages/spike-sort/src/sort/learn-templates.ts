@@ -9,6 +9,9 @@ import { mergeShiftedTemplates } from './merge-templates.js';
 import { reassignToTemplates } from './reassign.js';
 import { splitByAmplitude } from './split-amplitudes.js';
 
+/** Fewest matched spikes a unit keeps its template with. */
+const MIN_SPIKES = 10;
+
 export interface LearnOptions {
   fs: number;
   before: number;
@@ -61,7 +64,11 @@ export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   const matched = Array.from(matches.times, (time) => ({ sample: Math.round(time), time, channel: 0, z: 0 }));
   const refinedSnippets = extractSnippets(w, matched, { before, after });
   const refinedWaveforms = w === x ? refinedSnippets : extractSnippets(x, matched, { before, after });
-  templates = buildTemplates(refinedSnippets, refinedWaveforms, splitByAmplitude(refinedSnippets, matches.units), before);
+  // A unit that matched only a handful of spikes was a cluster of noise or of others' spikes: it goes.
+  const refined = splitByAmplitude(refinedSnippets, matches.units);
+  const counts = new Map<number, number>();
+  for (const l of refined) counts.set(l, (counts.get(l) ?? 0) + 1);
+  templates = buildTemplates(refinedSnippets, refinedWaveforms, refined.map((l) => ((counts.get(l) ?? 0) < MIN_SPIKES ? -1 : l)), before);
   return { templates, pca };
 }
 
