@@ -16,6 +16,7 @@ export { hungarianMax } from './compare/hungarian.js';
 export { firingRate, isiViolations, presenceRatio, amplitudeCutoff } from './metrics/spike-train-metrics.js';
 export { isolationMetrics, nearestNeighbourRates, chi2Cdf } from './metrics/cluster-metrics.js';
 export { qualityMetrics, type QualityMetrics } from './metrics/quality-metrics.js';
+export { noiseOverlap, isolationScore, type NoiseOverlapOptions } from './metrics/noise-overlap.js';
 export {
   startCuration,
   labelUnits,

@@ -30,6 +30,7 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
   for (let a = 0; a < d; a++) for (let b = a; b < d; b++) cov[b * d + a] = cov[a * d + b];
   const rng = createRng(seed);
   let v = Float64Array.from({ length: k * d }, () => rng.normal());
+  // Block power iteration until the subspace stops turning (each axis moves less than 1e-8), at most 60 rounds.
   for (let it = 0; it < 60; it++) {
     const w = new Float64Array(k * d);
     for (let c = 0; c < k; c++)
@@ -39,7 +40,14 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
         w[c * d + a] = s;
       }
     orthonormalize(w, k, d);
+    let moved = 0;
+    for (let c = 0; c < k; c++) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += w[c * d + j] * v[c * d + j];
+      moved = Math.max(moved, 1 - Math.abs(dot));
+    }
     v = w;
+    if (moved < 1e-8) break;
   }
   return { mean, components: v, k, d };
 }

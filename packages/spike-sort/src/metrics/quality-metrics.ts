@@ -15,6 +15,8 @@ export interface QualityMetrics {
   lRatio: number;
   nnHitRate: number;
   nnMissRate: number;
+  /** Noise overlap (nn_noise_overlap): 0 apart from noise, about 0.5 for a unit made of noise. */
+  nnNoiseOverlap: number;
 }
 
 /** Every metric for every unit of a group sorting (fs in Hz; duration of the data in seconds). */
@@ -38,6 +40,7 @@ export function qualityMetrics(sorting: GroupSorting, fs: number, duration: numb
       lRatio: iso.lRatio,
       nnHitRate: nn.hitRate,
       nnMissRate: nn.missRate,
+      nnNoiseOverlap: sorting.noiseOverlaps?.[unit] ?? NaN,
     };
   });
 }

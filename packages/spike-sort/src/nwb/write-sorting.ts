@@ -12,6 +12,7 @@ const METRIC_COLUMNS: Record<string, string> = {
   lRatio: 'L-ratio',
   nnHitRate: 'nearest-neighbour hit rate',
   nnMissRate: 'nearest-neighbour miss rate',
+  nnNoiseOverlap: 'noise overlap (nearest neighbours among random clips)',
 };
 
 /**

@@ -50,6 +50,8 @@ export interface GroupSorting {
   noise: Float64Array;
   snippetLength: number;
   channels: number;
+  /** Per unit, noise overlap (SpikeInterface's nn_noise_overlap; NaN with fewer than 10 spikes). */
+  noiseOverlaps: Float64Array;
 }
 
 /**
@@ -72,7 +74,7 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const w = options.whiten === false ? x : whiten(x).y;
   const learned = learnTemplates(x, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: options.whiten !== false, noise, threshold, sweep, neighbours });
   const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
-  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after);
+  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, x.rows, options.seed ?? 1);
   result.add(x, w, matches, 0);
   return result.result();
 }

@@ -4,6 +4,11 @@ import { projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import type { Matches, TemplateSet } from '../match/match-templates.js';
 import type { GroupSorting, SortedUnit } from './sort-group.js';
+import { createRng } from '@spyglass-wasm/sim';
+import { noiseOverlap } from '../metrics/noise-overlap.js';
+
+/** Waveforms per unit and noise clips kept for the noise-overlap metric (SpikeInterface's max_spikes). */
+const SAMPLE = 1000;
 
 /**
  * Gathers template-matching results chunk by chunk into a GroupSorting: spike times, labels,
@@ -17,20 +22,36 @@ export class SortingAccumulator {
   private readonly sums: Float64Array[];
   private readonly counts: Float64Array;
   private readonly dim: number;
+  // For noise overlap: up to SAMPLE waveforms per unit (reservoir sampling) and SAMPLE clips at
+  // random times spread over the recording in proportion to each chunk's length.
+  private readonly samples: Float32Array[];
+  private readonly clips: Float32Array;
+  private clipCount = 0;
+  private rowsSeen = 0;
+  private readonly rng;
 
   constructor(
     private readonly templates: TemplateSet,
     private readonly pca: Pca,
     private readonly noise: Float64Array,
     private readonly after: number,
+    /** Rows of the whole recording (for spreading the noise clips) and the seed of the sampling. */
+    private readonly totalRows: number,
+    seed = 1,
   ) {
     this.dim = templates.length * templates.channels;
     this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
     this.counts = new Float64Array(templates.units);
+    this.samples = Array.from({ length: templates.units }, () => new Float32Array(0));
+    this.clips = new Float32Array(SAMPLE * this.dim);
+    this.rng = createRng(seed);
   }
 
-  /** Adds one chunk's matches; `x`/`w` are the chunk's filtered and whitened data, `offset` its first sample. */
-  add(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, matches: Matches, offset: number): void {
+  /**
+   * Adds one chunk's matches; `x`/`w` are the chunk's filtered and whitened data, `offset` its
+   * first sample, `core` the rows it stands for (without the margins shared with its neighbours).
+   */
+  add(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, matches: Matches, offset: number, core: readonly [number, number] = [0, x.rows]): void {
     const { before, channels: C } = this.templates;
     const local: Peak[] = Array.from(matches.times, (time, i) => {
       const unit = matches.units[i];
@@ -49,7 +70,33 @@ export class SortingAccumulator {
       this.counts[label]++;
       const sum = this.sums[label];
       for (let j = 0; j < this.dim; j++) sum[j] += waveforms.data[i * this.dim + j];
+      this.keepSample(label, waveforms.data.subarray(i * this.dim, (i + 1) * this.dim));
     });
+    this.takeClips(x, core);
+  }
+
+  private keepSample(unit: number, waveform: Float32Array): void {
+    const seen = this.counts[unit];
+    if (seen <= SAMPLE) {
+      if (seen === 1) this.samples[unit] = new Float32Array(SAMPLE * this.dim);
+      this.samples[unit].set(waveform, (seen - 1) * this.dim);
+    } else {
+      const slot = this.rng.int(seen);
+      if (slot < SAMPLE) this.samples[unit].set(waveform, slot * this.dim);
+    }
+  }
+
+  private takeClips(x: Matrix<Float32Array | Float64Array>, [from, to]: readonly [number, number]): void {
+    const { before } = this.templates;
+    this.rowsSeen += to - from;
+    const want = Math.min(SAMPLE, Math.floor((SAMPLE * this.rowsSeen) / this.totalRows)) - this.clipCount;
+    const lo = Math.max(from, before), hi = Math.min(to, x.rows - this.after);
+    if (want <= 0 || hi <= lo) return;
+    const centres = Array.from({ length: want }, () => ({ sample: lo + this.rng.int(hi - lo), time: 0, channel: 0, z: 0 }));
+    for (const c of centres) c.time = c.sample;
+    const clips = extractSnippets(x, centres, { before, after: this.after, subsample: false });
+    this.clips.set(clips.data, this.clipCount * this.dim);
+    this.clipCount += want;
   }
 
   /** The group sorting so far; units that matched no spike are left out and the rest renumbered. */
@@ -78,7 +125,9 @@ export class SortingAccumulator {
       features.set(f, at);
       at += f.length;
     }
-    return { units, peaks: this.peaks.slice(), labels, features, components: k, noise: this.noise, snippetLength: length, channels };
+    const clips = this.clips.subarray(0, this.clipCount * this.dim);
+    const noiseOverlaps = Float64Array.from(kept, (u) => noiseOverlap(this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim), clips, { length, channels, stride: Math.max(1, Math.floor(length / 45)) }));
+    return { units, peaks: this.peaks.slice(), labels, features, components: k, noise: this.noise, snippetLength: length, channels, noiseOverlaps };
   }
 
   private peakChannel(unit: number): number {

@@ -69,14 +69,14 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   options.onProgress?.(0.1);
 
   // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
-  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after);
+  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, source.rows, options.seed ?? 1);
   const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk, end = Math.min(source.rows, start + chunk);
     const { x, offset } = filtered(start, end, margin);
     const wc = white ? whiten(x, { W: white.W, mean: white.mean }).y : x;
     const matches = matchTemplates(x, wc, learned.templates, { noise, threshold, sweep, neighbours, report: [start - offset, end - offset] });
-    result.add(x, wc, matches, offset);
+    result.add(x, wc, matches, offset, [start - offset, end - offset]);
     options.onProgress?.(c + 1 === chunks ? 1 : 0.1 + (0.9 * (c + 1)) / chunks);
   }
   return result.result();
