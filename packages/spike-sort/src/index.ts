@@ -1,6 +1,8 @@
 export { detectPeaks, neighboursWithin, type Peak, type DetectOptions } from './detect/detect-peaks.js';
 export { extractSnippets, type SnippetOptions } from './features/snippets.js';
-export { fitPca, projectPca, type Pca } from './features/pca.js';
+export { fitPca, projectPca, covariance, type Pca } from './features/pca.js';
+export { covarianceReference, projectPcaReference } from './features/pca-reference.js';
+export { spikeSortKernels, type SpikeSortExports } from './wasm/kernels.js';
 export { kmeans } from './cluster/kmeans.js';
 export { isUnimodal } from './cluster/unimodality.js';
 export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';

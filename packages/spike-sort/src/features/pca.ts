@@ -1,4 +1,5 @@
 import { createRng } from '@spyglass-wasm/sim';
+import { spikeSortKernels } from '../wasm/kernels.js';
 
 /** Principal components: mean, components (k × d, row-major), and the projected features (n × k). */
 export interface Pca {
@@ -17,17 +18,7 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
   for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
-  const cov = new Float64Array(d * d);
-  const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < d; j++) row[j] = x[i * d + j] - mean[j];
-    for (let a = 0; a < d; a++) {
-      const ra = row[a];
-      if (ra === 0) continue;
-      for (let b = a; b < d; b++) cov[a * d + b] += ra * row[b];
-    }
-  }
-  for (let a = 0; a < d; a++) for (let b = a; b < d; b++) cov[b * d + a] = cov[a * d + b];
+  const cov = covariance(x, n, d, mean);
   const rng = createRng(seed);
   let v = Float64Array.from({ length: k * d }, () => rng.normal());
   // Block power iteration until the subspace stops turning (each axis moves less than 1e-8), at most 60 rounds.
@@ -52,18 +43,51 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
   return { mean, components: v, k, d };
 }
 
-/** Features: (x − mean) · componentsᵀ, n × k. */
+/** Features: (x − mean) · componentsᵀ, n × k, float32 (Wasm, f32x4; `projectPcaReference` is the plain version). */
 export function projectPca(pca: Pca, x: Float32Array, n: number): Float32Array {
   const { mean, components, k, d } = pca;
   const out = new Float32Array(n * k);
-  for (let i = 0; i < n; i++)
-    for (let c = 0; c < k; c++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += (x[i * d + j] - mean[j]) * components[c * d + j];
-      out[i * k + c] = s;
-    }
+  if (n === 0) return out;
+  const bias = Float32Array.from({ length: k }, (_, c) => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += mean[j] * components[c * d + j];
+    return s;
+  });
+  const { exports: w, heap } = spikeSortKernels.get();
+  heap.scoped(() => {
+    const pComp = heap.put(Float32Array.from(components)), pBias = heap.put(bias);
+    for (let i0 = 0; i0 < n; i0 += BLOCK)
+      heap.scoped(() => {
+        const rows = Math.min(BLOCK, n - i0);
+        const pX = heap.put(x.subarray(i0 * d, (i0 + rows) * d));
+        const pOut = heap.alloc(rows * k * 4);
+        w.projectFeatures(pX, rows, d, pComp, k, pBias, pOut);
+        out.set(heap.f32(pOut, rows * k), i0 * k);
+      });
+  });
   return out;
 }
+
+/** The covariance (d × d, float64) of n float32 rows about `mean` (Wasm; `covarianceReference` is the plain version). */
+export function covariance(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
+  const { exports: w, heap } = spikeSortKernels.get();
+  const cov = heap.scoped(() => {
+    const pCov = heap.alloc(d * d * 8);
+    heap.f64(pCov, d * d).fill(0);
+    const pMean = heap.put(mean), pRow = heap.alloc(d * 8);
+    for (let i0 = 0; i0 < n; i0 += BLOCK)
+      heap.scoped(() => {
+        const rows = Math.min(BLOCK, n - i0);
+        w.accumulateCovariance(heap.put(x.subarray(i0 * d, (i0 + rows) * d)), rows, d, pMean, pRow, pCov);
+      });
+    return heap.f64(pCov, d * d).slice();
+  });
+  for (let a = 0; a < d; a++) for (let b = a; b < d; b++) cov[b * d + a] = cov[a * d + b];
+  return cov;
+}
+
+/** Rows per trip into Wasm memory, so a large input is never copied whole. */
+const BLOCK = 4096;
 
 function orthonormalize(w: Float64Array, k: number, d: number): void {
   for (let c = 0; c < k; c++) {

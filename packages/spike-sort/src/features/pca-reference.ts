@@ -1,0 +1,26 @@
+import type { Pca } from './pca.js';
+
+/** Plain TypeScript covariance of n float32 rows about `mean` (d × d): the reference for `covariance`. */
+export function covarianceReference(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
+  const cov = new Float64Array(d * d);
+  const row = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < d; j++) row[j] = x[i * d + j] - mean[j];
+    for (let a = 0; a < d; a++) for (let b = a; b < d; b++) cov[a * d + b] += row[a] * row[b];
+  }
+  for (let a = 0; a < d; a++) for (let b = a; b < d; b++) cov[b * d + a] = cov[a * d + b];
+  return cov;
+}
+
+/** Plain TypeScript (x − mean) · componentsᵀ in float64: the reference for `projectPca`. */
+export function projectPcaReference(pca: Pca, x: Float32Array, n: number): Float32Array {
+  const { mean, components, k, d } = pca;
+  const out = new Float32Array(n * k);
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += (x[i * d + j] - mean[j]) * components[c * d + j];
+      out[i * k + c] = s;
+    }
+  return out;
+}

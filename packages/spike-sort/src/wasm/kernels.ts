@@ -1,0 +1,11 @@
+import { KernelLoader, type CoreExports } from '@spyglass-wasm/core';
+import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
+
+/** The raw exports of assembly/index.ts. Pointers are byte offsets from core's WasmHeap. */
+export interface SpikeSortExports extends CoreExports {
+  projectFeatures(x: number, n: number, d: number, comp: number, k: number, bias: number, out: number): void;
+  accumulateCovariance(x: number, n: number, d: number, mean: number, row: number, cov: number): void;
+}
+
+/** This package's kernels: `spikeSortKernels.get()` (sync, Node/workers) or `await spikeSortKernels.ready()`. */
+export const spikeSortKernels = new KernelLoader<SpikeSortExports>('@spyglass-wasm/spike-sort', KERNELS_WASM_BASE64);

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '@spyglass-wasm/sim';
+import { covariance, covarianceReference, fitPca, projectPca, projectPcaReference } from '../src/index.js';
+
+const rng = createRng(11);
+// 5000 rows (more than one 4096-row block) of 362 dims (not a multiple of 4): the kernels' edges.
+const n = 5000, d = 362;
+const x = Float32Array.from({ length: n * d }, (_, i) => 50 * rng.normal() + (i % d) * 0.1);
+const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let diff = 0, scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return diff / scale;
+};
+
+describe('PCA kernels (Wasm) against their TypeScript references', () => {
+  it('covariance matches to 1e-12 of its scale', () => {
+    const mean = new Float64Array(d);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j] / n;
+    expect(maxRel(covariance(x, n, d, mean), covarianceReference(x, n, d, mean))).toBeLessThan(1e-12);
+  });
+  it('projection (float32 lanes) matches the float64 reference to 1e-5 of its scale', () => {
+    const pca = fitPca(x, n, d, 8, 3);
+    expect(maxRel(projectPca(pca, x, n), projectPcaReference(pca, x, n))).toBeLessThan(1e-5);
+    expect(projectPca(pca, x, 0)).toHaveLength(0);
+  });
+  it('finds the axes of data with known structure', () => {
+    // Points along two orthogonal directions with variances 100 and 25, plus unit noise.
+    const m = 2000, dim = 20;
+    const u = Float64Array.from({ length: dim }, (_, j) => (j === 3 ? 1 : 0));
+    const v = Float64Array.from({ length: dim }, (_, j) => (j === 7 ? 0.6 : j === 8 ? 0.8 : 0));
+    const pts = new Float32Array(m * dim);
+    for (let i = 0; i < m; i++) {
+      const a = 10 * rng.normal(), b = 5 * rng.normal();
+      for (let j = 0; j < dim; j++) pts[i * dim + j] = a * u[j] + b * v[j] + 0.1 * rng.normal();
+    }
+    const pca = fitPca(pts, m, dim, 2, 1);
+    const dot = (c: number, w: Float64Array) => Math.abs(w.reduce((s, q, j) => s + q * pca.components[c * dim + j], 0));
+    expect(dot(0, u)).toBeGreaterThan(0.999);
+    expect(dot(1, v)).toBeGreaterThan(0.999);
+  });
+});
