@@ -4,3 +4,5 @@ export * from './wasm/index.js';
 export * from './pool/index.js';
 export { checkNumber, checkChoice } from './params/check.js';
 export * from './intervals/index.js';
+/** SHA-256 of this package's sources at build time (provenance step versions carry it). */
+export { CODE_HASH as codeHash } from './code-hash.generated.js';

@@ -15,3 +15,5 @@ export { decodingError, type DecodingError, type DecodingErrorOptions } from './
 export { decodeSortedSpikes, decodeClusterless, runStateSpace, type DecodeOptions, type DecodingResult } from './decoder.js';
 export { decodingKernels, type DecodingExports } from './wasm/kernels.js';
 export * from './position/index.js';
+/** SHA-256 of this package's sources at build time (provenance step versions carry it). */
+export { CODE_HASH as codeHash } from './code-hash.generated.js';

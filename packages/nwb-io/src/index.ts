@@ -22,3 +22,5 @@ export {
   type SeriesAppender,
 } from './write/nwb-writer.js';
 export type { ColumnInput } from './write/typed-objects.js';
+/** SHA-256 of this package's sources at build time (provenance step versions carry it). */
+export { CODE_HASH as codeHash } from './code-hash.generated.js';

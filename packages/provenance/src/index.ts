@@ -20,3 +20,5 @@ export { resultDigest } from './result-digest.js';
 export { lineageText } from './log.js';
 export { exportCrate, verifyCrate, CRATE_FILE, type ExportSummary, type VerifyReport, type VerifyStep } from './ro-crate.js';
 export { parsePipeline, runPipeline, type Pipeline, type PipelineStep, type PipelineRun } from './pipeline.js';
+/** SHA-256 of this package's sources at build time (provenance step versions carry it). */
+export { CODE_HASH as codeHash } from './code-hash.generated.js';

@@ -23,6 +23,11 @@ export interface StepVersion {
   packageVersion: string;
   /** BLAKE3 of each kernel module's .wasm bytes, by module name. */
   wasm: Record<string, string>;
+  /**
+   * SHA-256 of the TypeScript sources of each package that computes the result, taken at build
+   * time: a code change without a version bump still changes the key.
+   */
+  source?: Record<string, string>;
 }
 
 /** Who ran a step, and on what. */
@@ -85,5 +90,6 @@ export function seriesEntityId(fileId: string, path: string): string {
 /** Version string used in keys and logs, e.g. `@spyglass-wasm/dsp-wasm@0.1.0+blake3:ab12…`. */
 export function versionString(v: StepVersion): string {
   const wasm = Object.keys(v.wasm).sort().map((k) => `${k}=${v.wasm[k]}`).join(',');
-  return `${v.package}@${v.packageVersion}${wasm ? `+${wasm}` : ''}`;
+  const source = Object.keys(v.source ?? {}).sort().map((k) => `${k}=${v.source![k]}`).join(',');
+  return `${v.package}@${v.packageVersion}${wasm ? `+${wasm}` : ''}${source ? `+source:${source}` : ''}`;
 }

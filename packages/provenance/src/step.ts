@@ -29,6 +29,8 @@ export interface StepCode {
   package: string;
   packageVersion: string;
   kernels: readonly { name: string; bytes: Uint8Array }[];
+  /** SHA-256 of the sources of every package whose code computes the result, by package name. */
+  sources?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashArray, hashBytes, hashJson, resultKey, resolveParams, type StepVersion } from '../src/index.js';
+import { STEPS, canonicalJson, hashArray, hashBytes, hashJson, resultKey, resolveParams, stepVersion, type StepVersion } from '../src/index.js';
 
 const version: StepVersion = { package: '@spyglass-wasm/dsp-wasm', packageVersion: '0.1.0', wasm: { dsp: 'blake3:00' } };
 const parts = { step: 'lfp', version, paramsHash: 'blake3:11', inputs: { raw: 'file:blake3:22' } };
@@ -49,8 +49,24 @@ describe('result keys', () => {
       resultKey({ ...parts, paramsHash: 'blake3:12' }),
       resultKey({ ...parts, inputs: { raw: 'file:blake3:23' } }),
       resultKey({ ...parts, inputs: { lfp: 'file:blake3:22' } }),
+      resultKey({ ...parts, version: { ...version, source: { '@spyglass-wasm/dsp-wasm': 'aa' } } }),
+      resultKey({ ...parts, version: { ...version, source: { '@spyglass-wasm/dsp-wasm': 'ab' } } }),
     ]);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('change with the code that computes them, even at the same package version', async () => {
+    // Every step carries the build-time source hashes of the packages it runs.
+    for (const step of Object.values(STEPS)) {
+      const v = await stepVersion(step.code);
+      expect(Object.keys(v.source ?? {}), step.name).toEqual(expect.arrayContaining([step.code.package, '@spyglass-wasm/provenance', '@spyglass-wasm/nwb-io']));
+      for (const h of Object.values(v.source!)) expect(h).toMatch(/^[0-9a-f]{64}$/);
+      const edited = { ...step.code, sources: { ...step.code.sources, [step.code.package]: '0'.repeat(64) } };
+      const a = await resultKey({ ...parts, version: v });
+      const b = await resultKey({ ...parts, version: await stepVersion(edited) });
+      expect(a, step.name).not.toBe(b);
+      expect(await resultKey({ ...parts, version: await stepVersion(step.code) })).toBe(a);
+    }
   });
 
   it('any parameter change gives a new params hash', async () => {

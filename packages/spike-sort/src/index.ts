@@ -38,3 +38,5 @@ export { marksFromNwb, type MarksFromNwbOptions } from './marks/marks-from-nwb.j
 export { createSortPool, sortWorkerUrl } from './workers/sort-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';
 export { sortStream, type RecordingSource, type SortStreamOptions } from './stream/sort-stream.js';
+/** SHA-256 of this package's sources at build time (provenance step versions carry it). */
+export { CODE_HASH as codeHash } from './code-hash.generated.js';

@@ -3,6 +3,8 @@ import { DEFAULT_CURATION_RULES, autoCurate, flattenSpikeTimes, startCuration, t
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import type { ResultData, Step, StepOutput } from '../step.js';
 import { raggedUnits } from './decode-step.js';
+import { codeHash as sortCode } from '@spyglass-wasm/spike-sort';
+import { stepCode } from './code.js';
 
 /**
  * Metric-based curation of a sort result (Spyglass's curation with metric rules): each unit is
@@ -13,7 +15,7 @@ import { raggedUnits } from './decode-step.js';
 export const curateStep: Step = {
   name: 'curate',
   description: 'Metric-based curation of a sorting (labels accept / mua / noise; keeps the chosen labels)',
-  code: { package: sortPackage.name, packageVersion: sortPackage.version, kernels: [] },
+  code: stepCode(sortPackage, [], { [sortPackage.name]: sortCode }),
   inputs: ['sorting'],
   async run({ sorting }, params) {
     if (sorting.kind !== 'result') throw new ParameterError('sorting', 'a sort result', sorting.kind);

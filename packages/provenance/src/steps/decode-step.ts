@@ -5,6 +5,10 @@ import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { NwbFile } from '@spyglass-wasm/nwb-io';
 import type { ResultData, Step, StepInput } from '../step.js';
 import { sessionOf, withNwb } from './session-io.js';
+import { codeHash as decodingCode } from '@spyglass-wasm/decoding';
+import { codeHash as sortCode, spikeSortKernels } from '@spyglass-wasm/spike-sort';
+import sortPackage from '@spyglass-wasm/spike-sort/package.json';
+import { stepCode } from './code.js';
 
 const TO_CM: Record<string, number> = { meters: 100, meter: 100, m: 100, cm: 1, centimeters: 1 };
 
@@ -58,7 +62,7 @@ const errorSummary = (e: DecodingError) => ({ medianRunningCm: e.medianRunning, 
 export const decodeStep: Step = {
   name: 'decode',
   description: 'Sorted-spikes state-space decoding of position, encoded on the first part, decoded on the rest',
-  code: { package: decodingPackage.name, packageVersion: decodingPackage.version, kernels: [decodingKernels] },
+  code: stepCode(decodingPackage, [decodingKernels, spikeSortKernels], { [decodingPackage.name]: decodingCode, [sortPackage.name]: sortCode }),
   inputs: ['units'],
   optionalInputs: ['session'],
   async run({ units, session }, params, ctx) {

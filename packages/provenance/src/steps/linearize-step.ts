@@ -3,6 +3,8 @@ import { linearize } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { Step } from '../step.js';
 import { sessionOf, withNwb } from './session-io.js';
+import { codeHash as decodingCode } from '@spyglass-wasm/decoding';
+import { stepCode } from './code.js';
 
 /**
  * Track-graph linearization of the session's position (Spyglass's LinearizedPositionV1): the
@@ -12,7 +14,7 @@ import { sessionOf, withNwb } from './session-io.js';
 export const linearizeStep: Step = {
   name: 'linearize',
   description: 'Linear position along a user-given track graph',
-  code: { package: decodingPackage.name, packageVersion: decodingPackage.version, kernels: [] },
+  code: stepCode(decodingPackage, [], { [decodingPackage.name]: decodingCode }),
   inputs: ['session'],
   async run({ session }, params) {
     const nodes = params.nodes as [number, number][] | undefined;

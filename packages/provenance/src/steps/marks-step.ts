@@ -3,6 +3,10 @@ import { marksFromNwb } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import type { Step } from '../step.js';
 import { sessionOf, withNwb } from './session-io.js';
+import { codeHash as sortCode } from '@spyglass-wasm/spike-sort';
+import { codeHash as dspCode } from '@spyglass-wasm/dsp-wasm';
+import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
+import { stepCode } from './code.js';
 
 /**
  * Clusterless marks (Spyglass's UnitWaveformFeatures for clusterless decoding): per electrode
@@ -13,7 +17,7 @@ import { sessionOf, withNwb } from './session-io.js';
 export const marksStep: Step = {
   name: 'marks',
   description: 'Clusterless marks: spike amplitudes on each channel of each electrode group',
-  code: { package: sortPackage.name, packageVersion: sortPackage.version, kernels: [dspKernels] },
+  code: stepCode(sortPackage, [dspKernels], { [sortPackage.name]: sortCode, [dspPackage.name]: dspCode }),
   inputs: ['raw'],
   async run({ raw }, params) {
     return withNwb(raw, 'raw', async (nwb) => {

@@ -3,6 +3,10 @@ import { flattenSpikeTimes, sortNwb } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import type { Step } from '../step.js';
 import { sessionOf, withNwb } from './session-io.js';
+import { codeHash as sortCode, spikeSortKernels } from '@spyglass-wasm/spike-sort';
+import { codeHash as dspCode } from '@spyglass-wasm/dsp-wasm';
+import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
+import { stepCode } from './code.js';
 
 /**
  * Spike sorting as Spyglass's SpikeSortingV1 with its defaults for tetrodes: each electrode
@@ -13,7 +17,7 @@ import { sessionOf, withNwb } from './session-io.js';
 export const sortStep: Step = {
   name: 'sort',
   description: 'Spike sorting per electrode group (band-pass, detection, clustering, quality metrics)',
-  code: { package: sortPackage.name, packageVersion: sortPackage.version, kernels: [dspKernels] },
+  code: stepCode(sortPackage, [dspKernels, spikeSortKernels], { [sortPackage.name]: sortCode, [dspPackage.name]: dspCode }),
   inputs: ['raw'],
   async run({ raw }, params, ctx) {
     return withNwb(raw, 'raw', async (nwb) => {
