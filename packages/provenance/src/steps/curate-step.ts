@@ -3,6 +3,7 @@ import { DEFAULT_CURATION_RULES, autoCurate, flattenSpikeTimes, startCuration, t
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import type { ResultData, Step, StepOutput } from '../step.js';
 import { raggedUnits } from './decode-step.js';
+import { writeUnitsNwb } from './sort-step.js';
 import { codeHash as sortCode } from '@spyglass-wasm/spike-sort';
 import { stepCode } from './code.js';
 
@@ -21,6 +22,13 @@ export const curateStep: Step = {
     if (sorting.kind !== 'result') throw new ParameterError('sorting', 'a sort result', sorting.kind);
     return curateData(sorting.data, params);
   },
+  writeNwb(d, w) {
+    const units = d.json.units as { label: string; sortedUnit: number }[];
+    writeUnitsNwb(d, w, {
+      curation_label: { values: units.map((u) => u.label), description: 'curation label (accept, mua) from the metric rules' },
+      sorted_unit: { values: units.map((u) => u.sortedUnit), description: 'row of the unit in the sort result it was curated from' },
+    });
+  },
 };
 
 /** The curation itself, on a sort result's data. */
@@ -34,8 +42,20 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
   const kept = curated.labels.flatMap((l, i) => (keep.has(l) ? [i] : []));
   const flat = flattenSpikeTimes(kept.map((i) => ({ spikeTimes: curated.spikeTimes[i] })));
   return {
-    arrays: { spikeTimes: { data: flat.spikeTimes, shape: [flat.spikeTimes.length] }, spikeTimesIndex: { data: flat.spikeTimesIndex, shape: [kept.length] } },
+    arrays: {
+      spikeTimes: { data: flat.spikeTimes, shape: [flat.spikeTimes.length] },
+      spikeTimesIndex: { data: flat.spikeTimesIndex, shape: [kept.length] },
+      ...(d.arrays.waveformMean ? { waveformMean: keptRows(d.arrays.waveformMean, kept) } : {}),
+    },
     json: { ...d.json, units: kept.map((i) => ({ ...units[i], label: curated.labels[i], sortedUnit: i })), labels: curated.labels, rules, keep: [...keep] },
     summary: { units: kept.length, noise: curated.labels.filter((l) => l === 'noise').length, mua: curated.labels.filter((l) => l === 'mua').length },
   };
+}
+
+/** Rows `rows` of a 2-D result array. */
+function keptRows(a: { data: ArrayLike<number>; shape: readonly number[] }, rows: number[]): { data: Float32Array; shape: number[] } {
+  const len = a.shape[1];
+  const data = new Float32Array(rows.length * len);
+  rows.forEach((r, i) => data.set(Array.from({ length: len }, (_, j) => a.data[r * len + j]), i * len));
+  return { data, shape: [rows.length, len] };
 }

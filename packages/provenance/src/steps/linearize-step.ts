@@ -37,4 +37,16 @@ export const linearizeStep: Step = {
       };
     });
   },
+  writeNwb(d, w) {
+    const timestamps = Float64Array.from(d.arrays.time.data);
+    const column = (data: ArrayLike<number>) => ({ data: Float64Array.from(data), rows: data.length, cols: 1 });
+    w.addTimeSeries({
+      name: 'linear_position', module: 'behavior', container: 'BehavioralTimeSeries', unit: 'cm', timestamps,
+      data: column(d.arrays.linearPosition.data), description: `position along the track graph, from ${d.json.source}`,
+    });
+    w.addTimeSeries({
+      name: 'track_segment', module: 'behavior', container: 'BehavioralTimeSeries', unit: 'n/a', timestamps,
+      data: column(d.arrays.segment.data), description: 'index of the track graph edge the animal is on',
+    });
+  },
 };

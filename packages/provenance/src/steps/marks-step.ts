@@ -41,4 +41,24 @@ export const marksStep: Step = {
       };
     });
   },
+  writeNwb(d, w) {
+    // One table per electrode group in the ecephys module: a row per detected spike, its time and
+    // its peak amplitude on each channel of the group (µV).
+    const groups = d.json.groups as { name: string; channels: number; spikes: number }[];
+    const times = d.arrays.times.data as Float64Array, marks = d.arrays.marks.data as Float32Array;
+    let at = 0, markAt = 0;
+    for (const g of groups) {
+      w.addTable({
+        name: `marks_${g.name}`,
+        module: 'ecephys',
+        description: `clusterless marks of electrode group ${g.name}: spike times (s) and peak amplitudes per channel (µV)`,
+        columns: {
+          spike_time: { values: times.subarray(at, at + g.spikes), description: 'spike time, s, in the session time base' },
+          marks: { values: { data: marks.slice(markAt, markAt + g.spikes * g.channels), shape: [g.spikes, g.channels] }, description: 'peak amplitude on each channel of the group, µV' },
+        },
+      });
+      at += g.spikes;
+      markAt += g.spikes * g.channels;
+    }
+  },
 };

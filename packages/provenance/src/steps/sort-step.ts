@@ -1,7 +1,8 @@
 import { dspKernels } from '@spyglass-wasm/dsp-wasm';
 import { flattenSpikeTimes, sortNwb } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
-import type { Step } from '../step.js';
+import type { ColumnInput, NwbWriter } from '@spyglass-wasm/nwb-io';
+import type { ResultData, Step } from '../step.js';
 import { sessionOf, withNwb } from './session-io.js';
 import { codeHash as sortCode, spikeSortKernels } from '@spyglass-wasm/spike-sort';
 import { codeHash as dspCode } from '@spyglass-wasm/dsp-wasm';
@@ -48,25 +49,38 @@ export const sortStep: Step = {
     });
   },
   writeNwb(d, w) {
-    const groups = d.json.electrodeGroups as string[];
-    const locations = (d.json.electrodeLocations as string[]).map((l) => l || 'unknown');
-    if (groups.length) {
-      w.addElectrodes({
-        groups: [...new Set(groups)].map((name) => ({ name, location: locations[groups.indexOf(name)] ?? 'unknown' })),
-        group: groups, ids: d.json.electrodeIds as number[], location: locations,
-      });
-    }
-    const units = d.json.units as { group: string; metrics: Record<string, number> }[];
-    const ends = d.arrays.spikeTimesIndex.data;
-    const all = d.arrays.spikeTimes.data as Float64Array;
-    const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-    const [n, len] = d.arrays.waveformMean.shape;
-    w.addUnits({
-      spikeTimes: Array.from(ends, (end, u) => all.subarray(u ? ends[u - 1] : 0, end)),
-      electrodeGroups: groups.length ? units.map((u) => u.group) : undefined,
-      columns: Object.fromEntries(Object.keys(units[0]?.metrics ?? {}).map((m) => [snake(m), { values: units.map((u) => u.metrics[m]), description: `quality metric ${m} (SpikeInterface)` }])),
-      waveformMean: n ? { data: Float32Array.from(d.arrays.waveformMean.data as Float32Array, (v) => v * 1e-6), shape: [n, len] } : undefined,
-      description: `units sorted from ${d.json.series}`,
-    });
+    writeUnitsNwb(d, w);
   },
 };
+
+/**
+ * Writes a sort (or curate) result's units into an analysis file: the electrode groups, and a Units
+ * table with spike_times, electrode_group, one column per quality metric, `extra` columns and
+ * waveform_mean (volts) when the result has it.
+ */
+export function writeUnitsNwb(d: ResultData, w: NwbWriter, extra: Record<string, ColumnInput> = {}): void {
+  const groups = d.json.electrodeGroups as string[];
+  const locations = (d.json.electrodeLocations as string[]).map((l) => l || 'unknown');
+  if (groups.length) {
+    w.addElectrodes({
+      groups: [...new Set(groups)].map((name) => ({ name, location: locations[groups.indexOf(name)] ?? 'unknown' })),
+      group: groups, ids: d.json.electrodeIds as number[], location: locations,
+    });
+  }
+  const units = d.json.units as { group: string; metrics: Record<string, number> }[];
+  const ends = d.arrays.spikeTimesIndex.data;
+  const all = d.arrays.spikeTimes.data as Float64Array;
+  const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  const waveforms = d.arrays.waveformMean;
+  const [n, len] = waveforms?.shape ?? [0, 0];
+  w.addUnits({
+    spikeTimes: Array.from(ends, (end, u) => all.subarray(u ? ends[u - 1] : 0, end)),
+    electrodeGroups: groups.length ? units.map((u) => u.group) : undefined,
+    columns: {
+      ...Object.fromEntries(Object.keys(units[0]?.metrics ?? {}).map((m) => [snake(m), { values: units.map((u) => u.metrics[m]), description: `quality metric ${m} (SpikeInterface)` }])),
+      ...extra,
+    },
+    waveformMean: n ? { data: Float32Array.from(waveforms.data as Float32Array, (v) => v * 1e-6), shape: [n, len] } : undefined,
+    description: `units sorted from ${d.json.series}`,
+  });
+}
