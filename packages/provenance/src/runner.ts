@@ -130,7 +130,7 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
   // one file name per run, so two workers racing on one key never overwrite each other's file
   const file = `${step.name}-${key.replace(/^blake3:/, '')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.sgr`;
   const path = `${store.resultsDir}/${file}`;
-  await writeAtomically(path, bytes);
+  await writeAtomically(path, bytes, { sync: store.durable });
   const checksum = await hashBytes(bytes);
   if (step.writeNwb && options.nwb !== false && output.json.session) {
     const nwbFile = file.replace(/\.sgr$/, '.nwb');
@@ -157,8 +157,11 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
   return { key, cached: false, result, path, timing: { computeMs, totalMs: performance.now() - t0 } };
 }
 
-/** Writes to a temporary sibling, flushes, then renames: readers see the whole file or none. */
-export async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
+/**
+ * Writes to a temporary sibling, flushes it to disk when `sync` (default true), then renames:
+ * readers, and a killed writer, see the whole file or none.
+ */
+export async function writeAtomically(path: string, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
   const { mkdir, open, rename, rm } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
   await mkdir(dirname(path), { recursive: true });
@@ -167,7 +170,7 @@ export async function writeAtomically(path: string, bytes: Uint8Array): Promise<
     const fh = await open(tmp, 'w');
     try {
       await fh.writeFile(bytes);
-      await fh.sync();
+      if (options.sync !== false) await fh.sync();
     } finally {
       await fh.close();
     }

@@ -10,6 +10,13 @@ export interface OpenStoreOptions {
   env?: Record<string, string | undefined>;
   /** Folder for result files; default `<folder>/results` (embedded) or `<cwd>/.spyglass/results`. */
   resultsDir?: string;
+  /**
+   * Flush each result file to disk (fsync) before its rename and its row's commit, so a power cut
+   * cannot leave a row pointing at a lost file (default true; `SPYGLASS_DURABLE=0` turns it off).
+   * Without it a killed process still leaves no partial file (temporary name, then rename); an OS
+   * crash can lose the last results. It costs about 20 ms per megabyte-sized result here.
+   */
+  durable?: boolean;
 }
 
 /**
@@ -25,11 +32,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   if (/^postgres(ql)?:\/\//.test(spec)) {
     const { postgresSql } = await import('./postgres-sql.js');
     const resultsDir = options.resultsDir ?? env.SPYGLASS_RESULTS ?? joinPath(cwd, '.spyglass', 'results');
-    return Store.open(await postgresSql(spec), resultsDir, spec.replace(/:[^:@/]*@/, ':***@'));
+    return Store.open(await postgresSql(spec), resultsDir, spec.replace(/:[^:@/]*@/, ':***@'), undefined, options.durable ?? true);
   }
   const { pgliteSql } = await import('./pglite-sql.js');
+  const durable = options.durable ?? env.SPYGLASS_DURABLE !== '0';
   if (spec.startsWith('idb://') || spec.startsWith('memory://')) {
-    return Store.open(await pgliteSql(spec), options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'), spec);
+    return Store.open(await pgliteSql(spec), options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'), spec, undefined, durable);
   }
   const { mkdir } = await import('node:fs/promises');
   const dir = isAbsolute(spec) ? spec : joinPath(cwd, spec);
@@ -43,7 +51,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await release();
     throw err;
   }
-  return Store.open(sql, options.resultsDir ?? joinPath(dir, 'results'), dir, release);
+  return Store.open(sql, options.resultsDir ?? joinPath(dir, 'results'), dir, release, durable);
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);

@@ -37,10 +37,12 @@ export class Store {
     /** Where the database is: a folder, `idb://…`, `memory://` or a postgres URL without password. */
     readonly location: string,
     private readonly release: () => Promise<void>,
+    /** Result files are flushed to disk (fsync) before they are renamed and committed. */
+    readonly durable: boolean,
   ) {}
 
   /** Migrates and wraps a database; `release` runs after close (e.g. dropping a folder lock). */
-  static async open(sql: Sql, resultsDir: string, location: string, release: () => Promise<void> = async () => {}): Promise<Store> {
+  static async open(sql: Sql, resultsDir: string, location: string, release: () => Promise<void> = async () => {}, durable = true): Promise<Store> {
     try {
       await migrate(sql);
     } catch (err) {
@@ -48,7 +50,7 @@ export class Store {
       await release();
       throw new StoreError(`cannot prepare the store at ${location}: ${(err as Error).message}`);
     }
-    return new Store(sql, resultsDir, location, release);
+    return new Store(sql, resultsDir, location, release, durable);
   }
 
   async close(): Promise<void> {
