@@ -26,6 +26,18 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
     expect(maxRel(projectPca(pca, x, n), projectPcaReference(pca, x, n))).toBeLessThan(1e-5);
     expect(projectPca(pca, x, 0)).toHaveLength(0);
   });
+  it('gives the same results at every edge of the blocked kernels (odd rows, k not a multiple of 4, zero entries)', () => {
+    // The kernels take two rows x four components (projection) and four rows (covariance) at a
+    // time; leftovers go through the one-at-a-time loops.
+    const m = 4099, dim = 91;
+    const y = Float32Array.from({ length: m * dim }, (_, i) => (i % 13 === 0 ? 0 : 30 * rng.normal()));
+    const mean = new Float64Array(dim); // zero mean: the zero entries are zero once centred
+    expect(maxRel(covariance(y, m, dim, mean), covarianceReference(y, m, dim, mean))).toBeLessThan(1e-12);
+    for (const k of [1, 3, 5, 8, 10]) {
+      const pca = fitPca(y, m, dim, k, 2);
+      for (const rows of [1, 2, 3, m]) expect(maxRel(projectPca(pca, y, rows), projectPcaReference(pca, y, rows))).toBeLessThan(1e-5);
+    }
+  });
   it('finds the axes of data with known structure', () => {
     // Points along two orthogonal directions with variances 100 and 25, plus unit noise.
     const m = 2000, dim = 20;

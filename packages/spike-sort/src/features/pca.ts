@@ -74,7 +74,7 @@ export function covariance(x: Float32Array, n: number, d: number, mean: Float64A
   const cov = heap.scoped(() => {
     const pCov = heap.alloc(d * d * 8);
     heap.f64(pCov, d * d).fill(0);
-    const pMean = heap.put(mean), pRow = heap.alloc(d * 8);
+    const pMean = heap.put(mean), pRow = heap.alloc(4 * d * 8); // four centred rows (the kernel's scratch)
     for (let i0 = 0; i0 < n; i0 += BLOCK)
       heap.scoped(() => {
         const rows = Math.min(BLOCK, n - i0);
