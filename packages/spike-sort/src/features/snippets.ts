@@ -30,13 +30,16 @@ export function extractSnippets(x: Matrix<Float32Array | Float64Array>, peaks: r
         let v: number;
         if (f === 0) v = at(t, c);
         else {
-          // Catmull-Rom cubic through t-1, t, t+1, t+2 at fraction f.
-          const p0 = at(t - 1, c), p1 = at(t, c), p2 = at(t + 1, c), p3 = at(t + 2, c);
-          v = p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
+          v = catmullRom(at(t - 1, c), at(t, c), at(t + 1, c), at(t + 2, c), f);
         }
         out[(i * length + k) * cols + c] = v;
       }
     }
   });
   return { data: out, length, channels: cols };
+}
+
+/** The Catmull-Rom cubic through p0..p3 (equally spaced) at fraction f of the way from p1 to p2. */
+export function catmullRom(p0: number, p1: number, p2: number, p3: number, f: number): number {
+  return p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
 }

@@ -1,5 +1,6 @@
 import type { Matrix } from '@spyglass-wasm/core';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
+import { catmullRom } from '../features/snippets.js';
 
 /** Unit templates in the filtered (µV) and whitened spaces: units × length × channels, aligned at `before`. */
 export interface TemplateSet {
@@ -153,13 +154,7 @@ function subtractShifted(r: Float32Array, t: Float32Array, offset: number, start
     const row = base + k;
     if (row < 0 || row >= rows) continue;
     for (let c = 0; c < C; c++) {
-      let v: number;
-      if (f === 0) v = at(k, c);
-      else {
-        const p0 = at(k - 1, c), p1 = at(k, c), p2 = at(k + 1, c), p3 = at(k + 2, c);
-        v = p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
-      }
-      r[row * C + c] -= scale * v;
+      r[row * C + c] -= scale * (f === 0 ? at(k, c) : catmullRom(at(k - 1, c), at(k, c), at(k + 1, c), at(k + 2, c), f));
     }
   }
 }
