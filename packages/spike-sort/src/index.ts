@@ -1,5 +1,6 @@
 export { detectPeaks, neighboursWithin, type Peak, type DetectOptions } from './detect/detect-peaks.js';
 export { extractSnippets, type SnippetOptions } from './features/snippets.js';
+export { sampleNoiseClips, type NoiseClipOptions } from './features/noise-clips.js';
 export { fitPca, projectPca, covariance, type Pca } from './features/pca.js';
 export { covarianceReference, projectPcaReference } from './features/pca-reference.js';
 export { spikeSortKernels, type SpikeSortExports } from './wasm/kernels.js';
@@ -17,7 +18,7 @@ export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
 export { hungarianMax } from './compare/hungarian.js';
 export { firingRate, isiViolations, presenceRatio, amplitudeCutoff } from './metrics/spike-train-metrics.js';
 export { isolationMetrics, nearestNeighbourRates, chi2Cdf } from './metrics/cluster-metrics.js';
-export { qualityMetrics, type QualityMetrics } from './metrics/quality-metrics.js';
+export { qualityMetrics, type QualityMetrics, type NoiseOverlapInput } from './metrics/quality-metrics.js';
 export { noiseOverlap, isolationScore, type NoiseOverlapOptions } from './metrics/noise-overlap.js';
 export {
   startCuration,

@@ -1,5 +1,6 @@
 import type { GroupSorting } from '../sort/sort-group.js';
 import { isolationMetrics, nearestNeighbourRates } from './cluster-metrics.js';
+import { noiseOverlap, type NoiseOverlapOptions } from './noise-overlap.js';
 import { amplitudeCutoff, firingRate, isiViolations, presenceRatio } from './spike-train-metrics.js';
 
 /** SpikeInterface's quality metrics of one unit. */
@@ -19,8 +20,25 @@ export interface QualityMetrics {
   nnNoiseOverlap: number;
 }
 
-/** Every metric for every unit of a group sorting (fs in Hz; duration of the data in seconds). */
-export function qualityMetrics(sorting: GroupSorting, fs: number, duration: number): QualityMetrics[] {
+/**
+ * Noise clips and unit waveforms for `qualityMetrics` to compute noise overlap from, instead of
+ * taking the sorting's own `noiseOverlaps` (e.g. clips from `sampleNoiseClips`, away from peaks).
+ */
+export interface NoiseOverlapInput {
+  /** Clips of the recording at random times, count × snippetLength × channels (`sampleNoiseClips`). */
+  noiseClips?: Float32Array;
+  /** Per unit, in the sorting's unit order: its waveforms, n × snippetLength × channels. */
+  waveforms?: readonly (Float32Array | undefined)[];
+  /** Passed on to `noiseOverlap` (length and channels default to the sorting's snippetLength and channels). */
+  options?: Partial<NoiseOverlapOptions>;
+}
+
+/**
+ * Every metric for every unit of a group sorting (fs in Hz; duration of the data in seconds).
+ * `nnNoiseOverlap` is computed from `noise.noiseClips` and the unit's `noise.waveforms` when both
+ * are given, else it is the sorting's `noiseOverlaps` (NaN when it has none).
+ */
+export function qualityMetrics(sorting: GroupSorting, fs: number, duration: number, noise?: NoiseOverlapInput): QualityMetrics[] {
   return sorting.units.map((u, unit) => {
     const times = Float64Array.from(u.samples, (s) => s / fs);
     const amplitudes: number[] = [];
@@ -40,7 +58,13 @@ export function qualityMetrics(sorting: GroupSorting, fs: number, duration: numb
       lRatio: iso.lRatio,
       nnHitRate: nn.hitRate,
       nnMissRate: nn.missRate,
-      nnNoiseOverlap: sorting.noiseOverlaps?.[unit] ?? NaN,
+      nnNoiseOverlap: overlapOf(sorting, unit, noise),
     };
   });
+}
+
+function overlapOf(sorting: GroupSorting, unit: number, noise: NoiseOverlapInput | undefined): number {
+  const clips = noise?.noiseClips, waveforms = noise?.waveforms?.[unit];
+  if (clips && waveforms) return noiseOverlap(waveforms, clips, { length: sorting.snippetLength, channels: sorting.channels, ...noise.options });
+  return sorting.noiseOverlaps?.[unit] ?? NaN;
 }
