@@ -1,7 +1,9 @@
 // PCA kernels of spike-sort, Wasm (SIMD) against their TypeScript references in the same run:
 // the covariance fitPca accumulates (3000 tetrode waveforms of 90 samples x 4 channels) and the
-// projection of every detection onto 8 components (200 000 waveforms).
-import { covariance, covarianceReference, fitPca, projectPca, projectPcaReference } from '@spyglass-wasm/spike-sort';
+// projection of every detection onto 8 components (200 000 waveforms), one power-iteration step
+// (cov · v) and the whole fitPca on spike-like data (two strong axes, so the power iteration runs
+// its 60 rounds).
+import { covariance, covarianceReference, covarianceTimesReference, fitPca, fitPcaReference, projectPca, projectPcaReference, spikeSortKernels } from '@spyglass-wasm/spike-sort';
 import { createRng } from '@spyglass-wasm/sim';
 import { timeIt } from '../lib/harness.mjs';
 
@@ -15,6 +17,18 @@ export async function run() {
   const n = 200_000;
   const all = Float32Array.from({ length: n * d }, () => 40 * rng.normal());
   const pca = fitPca(fit, 3000, d, 8, 1);
+  const spiky = new Float32Array(3000 * d);
+  for (let i = 0; i < 3000; i++) {
+    const a = 50 * rng.normal(), b = 30 * rng.normal();
+    for (let j = 0; j < d; j++) spiky[i * d + j] = a * Math.sin(j / 9) + b * Math.cos(j / 13) + 10 * rng.normal();
+  }
+  const cov = covarianceReference(fit, 3000, d, mean), v = Float64Array.from({ length: 8 * d }, () => rng.normal());
+  const { exports, heap } = spikeSortKernels.get();
+  const powerStep = () => heap.scoped(() => {
+    const pW = heap.alloc(8 * d * 8);
+    exports.covarianceTimes(heap.put(cov), d, heap.put(v), 8, pW);
+    return heap.f64(pW, 8 * d).slice();
+  });
   const row = (kernel, wasm, reference) => ({ kernel, 'wasm s': wasm, 'typescript s': reference, speedup: reference / wasm });
   return {
     tables: [
@@ -23,6 +37,8 @@ export async function run() {
         rows: [
           row('covariance, 3000 x 360', await timeIt(() => covariance(fit, 3000, d, mean)), await timeIt(() => covarianceReference(fit, 3000, d, mean), { repeat: 1 })),
           row('projection, 200k x 360 -> 8', await timeIt(() => projectPca(pca, all, n)), await timeIt(() => projectPcaReference(pca, all, n), { repeat: 1 })),
+          row('power step cov . v, 360 x 360, k 8', await timeIt(powerStep, { repeat: 21 }), await timeIt(() => covarianceTimesReference(cov, d, v, 8), { repeat: 21 })),
+          row('fitPca, 3000 x 360 -> 8', await timeIt(() => fitPca(spiky, 3000, d, 8, 1)), await timeIt(() => fitPcaReference(spiky, 3000, d, 8, 1), { repeat: 1 })),
         ],
       },
     ],

@@ -8,3 +8,4 @@ export function heapBase(): usize {
 
 export { projectFeatures } from './project';
 export { accumulateCovariance } from './covariance';
+export { covarianceTimes } from './power';

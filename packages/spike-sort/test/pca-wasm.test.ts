@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/sim';
-import { covariance, covarianceReference, fitPca, projectPca, projectPcaReference } from '../src/index.js';
+import { covariance, covarianceReference, covarianceTimesReference, fitPca, fitPcaReference, projectPca, projectPcaReference, spikeSortKernels } from '../src/index.js';
 
 const rng = createRng(11);
 // 5000 rows (more than one 4096-row block) of 362 dims (not a multiple of 4): the kernels' edges.
@@ -37,6 +37,33 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
       const pca = fitPca(y, m, dim, k, 2);
       for (const rows of [1, 2, 3, m]) expect(maxRel(projectPca(pca, y, rows), projectPcaReference(pca, y, rows))).toBeLessThan(1e-5);
     }
+  });
+  it("power iteration's cov · v (Wasm) gives exactly the reference's sums", () => {
+    const { exports, heap } = spikeSortKernels.get();
+    const times = (exports as typeof exports & { covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void }).covarianceTimes;
+    for (const dim of [1, 2, 7, 360, 361])
+      for (const k of [1, 3, 4, 8, 10]) {
+        const y = Float32Array.from({ length: 300 * dim }, () => 20 * rng.normal());
+        const cov = covarianceReference(y, 300, dim, new Float64Array(dim));
+        const v = Float64Array.from({ length: k * dim }, () => rng.normal());
+        const w = heap.scoped(() => {
+          const pW = heap.alloc(k * dim * 8);
+          times(heap.put(cov), dim, heap.put(v), k, pW);
+          return heap.f64(pW, k * dim).slice();
+        });
+        expect(w).toEqual(covarianceTimesReference(cov, dim, v, k));
+      }
+  });
+  it('fitPca (Wasm covariance and power steps) finds the axes fitPcaReference finds', () => {
+    const m = 3000, dim = 90;
+    const y = new Float32Array(m * dim);
+    for (let i = 0; i < m; i++) {
+      const a = 50 * rng.normal(), b = 30 * rng.normal();
+      for (let j = 0; j < dim; j++) y[i * dim + j] = a * Math.sin(j / 9) + b * Math.cos(j / 13) + 10 * rng.normal();
+    }
+    const got = fitPca(y, m, dim, 8, 1), want = fitPcaReference(y, m, dim, 8, 1);
+    expect(got.mean).toEqual(want.mean);
+    expect(maxRel(got.components, want.components)).toBeLessThan(1e-6);
   });
   it('finds the axes of data with known structure', () => {
     // Points along two orthogonal directions with variances 100 and 25, plus unit noise.

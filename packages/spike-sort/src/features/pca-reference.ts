@@ -1,4 +1,5 @@
-import type { Pca } from './pca.js';
+import { createRng } from '@spyglass-wasm/sim';
+import { orthonormalize, type Pca } from './pca.js';
 
 /** Plain TypeScript covariance of n float32 rows about `mean` (d × d): the reference for `covariance`. */
 export function covarianceReference(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
@@ -23,4 +24,39 @@ export function projectPcaReference(pca: Pca, x: Float32Array, n: number): Float
       out[i * k + c] = s;
     }
   return out;
+}
+
+/** Plain TypeScript cov · vᵀ for the k rows of v (k × d): the reference for fitPca's `covarianceTimes` kernel. */
+export function covarianceTimesReference(cov: Float64Array, d: number, v: Float64Array, k: number): Float64Array {
+  const w = new Float64Array(k * d);
+  for (let c = 0; c < k; c++)
+    for (let a = 0; a < d; a++) {
+      let s = 0;
+      for (let b = 0; b < d; b++) s += cov[a * d + b] * v[c * d + b];
+      w[c * d + a] = s;
+    }
+  return w;
+}
+
+/** Plain TypeScript `fitPca` (the same power iteration on `covarianceReference` and `covarianceTimesReference`). */
+export function fitPcaReference(x: Float32Array, n: number, d: number, k: number, seed = 1): Pca {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
+  const cov = covarianceReference(x, n, d, mean);
+  const rng = createRng(seed);
+  let v: Float64Array = Float64Array.from({ length: k * d }, () => rng.normal());
+  for (let it = 0; it < 60; it++) {
+    const w = covarianceTimesReference(cov, d, v, k);
+    orthonormalize(w, k, d);
+    let moved = 0;
+    for (let c = 0; c < k; c++) {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += w[c * d + j] * v[c * d + j];
+      moved = Math.max(moved, 1 - Math.abs(dot));
+    }
+    v = w;
+    if (moved < 1e-8) break;
+  }
+  return { mean, components: v, k, d };
 }

@@ -21,26 +21,34 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
   const cov = covariance(x, n, d, mean);
   const rng = createRng(seed);
   let v = Float64Array.from({ length: k * d }, () => rng.normal());
-  // Block power iteration until the subspace stops turning (each axis moves less than 1e-8), at most 60 rounds.
-  for (let it = 0; it < 60; it++) {
-    const w = new Float64Array(k * d);
-    for (let c = 0; c < k; c++)
-      for (let a = 0; a < d; a++) {
-        let s = 0;
-        for (let b = 0; b < d; b++) s += cov[a * d + b] * v[c * d + b];
-        w[c * d + a] = s;
+  // Block power iteration until the subspace stops turning (each axis moves less than 1e-8), at
+  // most 60 rounds. cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
+  // `covarianceTimesReference`), with the covariance copied in once.
+  const { exports, heap } = spikeSortKernels.get();
+  const kernels = exports as typeof exports & PowerExports;
+  heap.scoped(() => {
+    const pCov = heap.put(cov), pV = heap.alloc(k * d * 8), pW = heap.alloc(k * d * 8);
+    for (let it = 0; it < 60; it++) {
+      heap.f64(pV, k * d).set(v);
+      kernels.covarianceTimes(pCov, d, pV, k, pW);
+      const w = heap.f64(pW, k * d).slice();
+      orthonormalize(w, k, d);
+      let moved = 0;
+      for (let c = 0; c < k; c++) {
+        let dot = 0;
+        for (let j = 0; j < d; j++) dot += w[c * d + j] * v[c * d + j];
+        moved = Math.max(moved, 1 - Math.abs(dot));
       }
-    orthonormalize(w, k, d);
-    let moved = 0;
-    for (let c = 0; c < k; c++) {
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += w[c * d + j] * v[c * d + j];
-      moved = Math.max(moved, 1 - Math.abs(dot));
+      v = w;
+      if (moved < 1e-8) break;
     }
-    v = w;
-    if (moved < 1e-8) break;
-  }
+  });
   return { mean, components: v, k, d };
+}
+
+/** The power-iteration kernel (assembly/power.ts). */
+interface PowerExports {
+  covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void;
 }
 
 /** Features: (x − mean) · componentsᵀ, n × k, float32 (Wasm, f32x4; `projectPcaReference` is the plain version). */
@@ -89,7 +97,8 @@ export function covariance(x: Float32Array, n: number, d: number, mean: Float64A
 /** Rows per trip into Wasm memory, so a large input is never copied whole. */
 const BLOCK = 4096;
 
-function orthonormalize(w: Float64Array, k: number, d: number): void {
+/** Gram–Schmidt on the k rows of w (k × d), in place. */
+export function orthonormalize(w: Float64Array, k: number, d: number): void {
   for (let c = 0; c < k; c++) {
     for (let p = 0; p < c; p++) {
       let dot = 0;

@@ -1,0 +1,53 @@
+// One step of PCA's block power iteration: w[c, a] = sum_b cov[a, b] v[c, b] for the k rows of v
+// (k x d, float64) against the symmetric d x d covariance (float64, both triangles filled). Since
+// cov[a, b] = cov[b, a], two neighbouring a are two neighbouring entries of row b: f64x2 lanes over
+// a, four components per pass, and each lane sums its products in the order b = 0, 1, ... as the
+// plain loop does, so the results are the same to the bit.
+
+export function covarianceTimes(cov: usize, d: i32, v: usize, k: i32, w: usize): void {
+  const stride = <usize>d << 3;
+  let c = 0;
+  for (; c + 3 < k; c += 4) {
+    const v0 = v + <usize>c * stride, v1 = v0 + stride, v2 = v1 + stride, v3 = v2 + stride;
+    const w0 = w + <usize>c * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
+    let a = 0;
+    for (; a + 1 < d; a += 2) {
+      const oa = <usize>a << 3;
+      let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
+      for (let b = 0; b < d; b++) {
+        const ob = <usize>b << 3;
+        const col = v128.load(cov + <usize>b * stride + oa);
+        s0 = f64x2.add(s0, f64x2.mul(col, f64x2.splat(load<f64>(v0 + ob))));
+        s1 = f64x2.add(s1, f64x2.mul(col, f64x2.splat(load<f64>(v1 + ob))));
+        s2 = f64x2.add(s2, f64x2.mul(col, f64x2.splat(load<f64>(v2 + ob))));
+        s3 = f64x2.add(s3, f64x2.mul(col, f64x2.splat(load<f64>(v3 + ob))));
+      }
+      v128.store(w0 + oa, s0);
+      v128.store(w1 + oa, s1);
+      v128.store(w2 + oa, s2);
+      v128.store(w3 + oa, s3);
+    }
+    if (a < d) for (let q = 0; q < 4; q++) timesOne(cov, d, v + <usize>(c + q) * stride, w + <usize>(c + q) * stride, a);
+  }
+  for (; c < k; c++) {
+    const vc = v + <usize>c * stride, wc = w + <usize>c * stride;
+    let a = 0;
+    for (; a + 1 < d; a += 2) {
+      const oa = <usize>a << 3;
+      let s = f64x2.splat(0);
+      for (let b = 0; b < d; b++) s = f64x2.add(s, f64x2.mul(v128.load(cov + <usize>b * stride + oa), f64x2.splat(load<f64>(vc + (<usize>b << 3)))));
+      v128.store(wc + oa, s);
+    }
+    if (a < d) timesOne(cov, d, vc, wc, a);
+  }
+}
+
+/** w[a] = sum_b cov[b, a] v[b], one a. */
+// @ts-ignore: decorator
+@inline
+function timesOne(cov: usize, d: i32, v: usize, w: usize, a: i32): void {
+  const stride = <usize>d << 3, oa = <usize>a << 3;
+  let s: f64 = 0;
+  for (let b = 0; b < d; b++) s += load<f64>(cov + <usize>b * stride + oa) * load<f64>(v + (<usize>b << 3));
+  store<f64>(w + oa, s);
+}
