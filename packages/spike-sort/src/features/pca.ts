@@ -24,8 +24,7 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
   // Block power iteration until the subspace stops turning (each axis moves less than 1e-8), at
   // most 60 rounds. cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
   // `covarianceTimesReference`), with the covariance copied in once.
-  const { exports, heap } = spikeSortKernels.get();
-  const kernels = exports as typeof exports & PowerExports;
+  const { exports: kernels, heap } = spikeSortKernels.get();
   heap.scoped(() => {
     const pCov = heap.put(cov), pV = heap.alloc(k * d * 8), pW = heap.alloc(k * d * 8);
     for (let it = 0; it < 60; it++) {
@@ -44,11 +43,6 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
     }
   });
   return { mean, components: v, k, d };
-}
-
-/** The power-iteration kernel (assembly/power.ts). */
-interface PowerExports {
-  covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void;
 }
 
 /** Features: (x − mean) · componentsᵀ, n × k, float32 (Wasm, f32x4; `projectPcaReference` is the plain version). */

@@ -5,6 +5,8 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 export interface SpikeSortExports extends CoreExports {
   projectFeatures(x: number, n: number, d: number, comp: number, k: number, bias: number, out: number): void;
   accumulateCovariance(x: number, n: number, d: number, mean: number, row: number, cov: number): void;
+  /** w = cov · v for k vectors of d (the power-iteration step of fitPca). */
+  covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void;
 }
 
 /** This package's kernels: `spikeSortKernels.get()` (sync, Node/workers) or `await spikeSortKernels.ready()`. */
