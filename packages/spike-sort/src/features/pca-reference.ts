@@ -1,5 +1,4 @@
-import { createRng } from '@spyglass-wasm/sim';
-import { orthonormalize, type Pca } from './pca.js';
+import { principalAxes, type Pca } from './pca.js';
 
 /** Plain TypeScript covariance of n float32 rows about `mean` (d × d): the reference for `covariance`. */
 export function covarianceReference(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
@@ -44,19 +43,5 @@ export function fitPcaReference(x: Float32Array, n: number, d: number, k: number
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
   for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
   const cov = covarianceReference(x, n, d, mean);
-  const rng = createRng(seed);
-  let v: Float64Array = Float64Array.from({ length: k * d }, () => rng.normal());
-  for (let it = 0; it < 60; it++) {
-    const w = covarianceTimesReference(cov, d, v, k);
-    orthonormalize(w, k, d);
-    let moved = 0;
-    for (let c = 0; c < k; c++) {
-      let dot = 0;
-      for (let j = 0; j < d; j++) dot += w[c * d + j] * v[c * d + j];
-      moved = Math.max(moved, 1 - Math.abs(dot));
-    }
-    v = w;
-    if (moved < 1e-8) break;
-  }
-  return { mean, components: v, k, d };
+  return { mean, components: principalAxes(d, k, seed, (v, m) => covarianceTimesReference(cov, d, v, m)), k, d };
 }

@@ -1,5 +1,6 @@
 import { createRng } from '@spyglass-wasm/sim';
 import { spikeSortKernels } from '../wasm/kernels.js';
+import { symmetricEigen } from './symmetric-eigen.js';
 
 /** Principal components: mean, components (k × d, row-major), and the projected features (n × k). */
 export interface Pca {
@@ -10,40 +11,82 @@ export interface Pca {
 }
 
 /**
- * Top-k principal components of n points in d dimensions (row-major float32), by block power
- * iteration on the covariance (Gram–Schmidt each step): a few matrix products instead of a full
- * d × d eigendecomposition. Seeded, so the same data gives the same axes.
+ * Top-k principal components of n points in d dimensions (row-major float32), by subspace
+ * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
+ * eigendecomposition. Seeded, so the same data gives the same axes.
  */
 export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 1): Pca {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
   for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
   const cov = covariance(x, n, d, mean);
-  const rng = createRng(seed);
-  let v = Float64Array.from({ length: k * d }, () => rng.normal());
-  // Block power iteration until the subspace stops turning (each axis moves less than 1e-8), at
-  // most 60 rounds. cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
+  // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
   // `covarianceTimesReference`), with the covariance copied in once.
   const { exports: kernels, heap } = spikeSortKernels.get();
-  heap.scoped(() => {
-    const pCov = heap.put(cov), pV = heap.alloc(k * d * 8), pW = heap.alloc(k * d * 8);
-    for (let it = 0; it < 60; it++) {
-      heap.f64(pV, k * d).set(v);
-      kernels.covarianceTimes(pCov, d, pV, k, pW);
-      const w = heap.f64(pW, k * d).slice();
-      orthonormalize(w, k, d);
-      let moved = 0;
-      for (let c = 0; c < k; c++) {
-        let dot = 0;
-        for (let j = 0; j < d; j++) dot += w[c * d + j] * v[c * d + j];
-        moved = Math.max(moved, 1 - Math.abs(dot));
-      }
-      v = w;
-      if (moved < 1e-8) break;
-    }
+  const components = heap.scoped(() => {
+    const pCov = heap.put(cov);
+    return principalAxes(d, k, seed, (v, m) =>
+      heap.scoped(() => {
+        const pW = heap.alloc(m * d * 8);
+        kernels.covarianceTimes(pCov, d, heap.put(v), m, pW);
+        return heap.f64(pW, m * d).slice();
+      }),
+    );
   });
-  return { mean, components: v, k, d };
+  return { mean, components, k, d };
 }
+
+/**
+ * The top k eigenvectors (k × d, by decreasing eigenvalue) of a symmetric d × d matrix given as
+ * `times(v, m)` = matrix · each of the m rows of v: subspace iteration on k + 8 vectors with a
+ * Rayleigh–Ritz step each round (Halko, Martinsson & Tropp 2011), until the top k Ritz values
+ * settle (relative change < 1e-10) or 200 rounds. The extra vectors matter: the eigenvalues of
+ * whitened spike waveforms beyond the first few lie close together, and plain power iteration on
+ * k vectors leaves the axes mixed, losing directions that separate small units.
+ */
+export function principalAxes(d: number, k: number, seed: number, times: (v: Float64Array, m: number) => Float64Array): Float64Array {
+  const m = Math.min(d, k + 8);
+  const rng = createRng(seed);
+  let v: Float64Array = Float64Array.from({ length: m * d }, () => rng.normal());
+  orthonormalize(v, m, d);
+  let previous = new Float64Array(k).fill(NaN);
+  for (let round = 0; round < 200; round++) {
+    const w = times(v, m);
+    const { values, vectors } = ritz(v, w, m, d);
+    let settled = true;
+    for (let c = 0; c < k; c++) if (!(Math.abs(values[c] - previous[c]) <= 1e-10 * Math.abs(values[0]))) settled = false;
+    if (settled) return rotate(vectors, v, k, m, d);
+    previous = values.slice(0, k);
+    // next subspace: A·v rotated onto the Ritz vectors (keeps the order stable), orthonormalized
+    v = rotate(vectors, w, m, m, d);
+    orthonormalize(v, m, d);
+  }
+  return rotate(ritz(v, times(v, m), m, d).vectors, v, k, m, d);
+}
+
+/** Rayleigh–Ritz: the eigenpairs of v·A·vᵀ (m × m, w = A·v), whose vectors rotate v onto the best axes within its span. */
+function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
+  const b = new Float64Array(m * m);
+  for (let p = 0; p < m; p++)
+    for (let q = p; q < m; q++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) s += v[p * d + j] * w[q * d + j] + v[q * d + j] * w[p * d + j];
+      b[p * m + q] = b[q * m + p] = s / 2;
+    }
+  return symmetricEigen(b, m);
+}
+
+/** The first `rows` rows of u (· × m) times v (m × d). */
+function rotate(u: Float64Array, v: Float64Array, rows: number, m: number, d: number): Float64Array {
+  const out = new Float64Array(rows * d);
+  for (let r = 0; r < rows; r++)
+    for (let p = 0; p < m; p++) {
+      const c = u[r * m + p];
+      for (let j = 0; j < d; j++) out[r * d + j] += c * v[p * d + j];
+    }
+  return out;
+}
+
 
 /** Features: (x − mean) · componentsᵀ, n × k, float32 (Wasm, f32x4; `projectPcaReference` is the plain version). */
 export function projectPca(pca: Pca, x: Float32Array, n: number): Float32Array {
