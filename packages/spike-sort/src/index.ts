@@ -7,6 +7,7 @@ export { spikeSortKernels, type SpikeSortExports } from './wasm/kernels.js';
 export { kmeans } from './cluster/kmeans.js';
 export { isUnimodal } from './cluster/unimodality.js';
 export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';
+export { splitBranches, type BranchSplitOptions } from './cluster/branch-split.js';
 export { mergeShiftedTemplates } from './sort/merge-templates.js';
 export { dropEchoes } from './sort/drop-echoes.js';
 export { splitByAmplitude, secondModeCut } from './sort/split-amplitudes.js';

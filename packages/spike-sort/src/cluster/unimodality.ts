@@ -1,4 +1,12 @@
 /**
+ * A `valley` for isUnimodal where any dip counts. Two units of one shape and nearly one size
+ * project as two overlapping Gaussians whose density dips only a little between them (d' ≈ 2.8:
+ * to 0.85 of the lower peak); a single unit, however skewed or heavy-tailed, makes no dip. Used
+ * where the projection was not chosen to look split (held-out points, a merge test).
+ */
+export const ANY_DIP = 0.95;
+
+/**
  * Whether 1-D values look like one population: a two-component Gaussian mixture (EM) must beat a
  * single Gaussian by the BIC margin AND its density must have two modes with a valley between them
  * (the density between the component means dips below `valley` × the lower peak). This is the test

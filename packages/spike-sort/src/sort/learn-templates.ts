@@ -1,4 +1,5 @@
 import type { Matrix } from '@spyglass-wasm/core';
+import { splitBranches } from '../cluster/branch-split.js';
 import { isosplit } from '../cluster/isosplit.js';
 import type { Peak } from '../detect/detect-peaks.js';
 import { fitPca, projectPca, type Pca } from '../features/pca.js';
@@ -35,9 +36,9 @@ export interface LearnedTemplates {
 
 /**
  * Clusters detections into units and returns their templates: PCA of the whitened waveforms,
- * isosplit-style clustering, merging of clusters that differ only by a shift, template
- * reassignment with a noise class, splitting of units with two amplitude modes, and removal of
- * units that echo a stronger one. `x` is the filtered data (µV), `w` the same data whitened.
+ * isosplit-style clustering, splits of clusters along their own axes (splitBranches), merging of
+ * clusters that differ only by a shift, template reassignment with a noise class, splitting of
+ * units with two amplitude modes, and removal of units that echo a stronger one. `x` is the filtered data (µV), `w` the same data whitened.
  */
 export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, peaks: readonly Peak[], options: LearnOptions): LearnedTemplates {
   const { fs, before, after, seed } = options;
@@ -51,6 +52,7 @@ export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   const pca = fitPca(sample, sample.length / d, d, k, seed);
   const features = projectPca(pca, snippets.data, peaks.length);
   let labels = isosplit(features, peaks.length, k, { seed, testSpace: { data: snippets.data, dim: d } });
+  labels = splitBranches(snippets.data, d, labels, { components: k, seed });
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });
   labels = splitByAmplitude(snippets, labels);

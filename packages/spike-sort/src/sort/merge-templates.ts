@@ -1,11 +1,11 @@
 import { compactLabels } from '../cluster/kmeans.js';
-import { isUnimodal } from '../cluster/unimodality.js';
+import { ANY_DIP, isUnimodal } from '../cluster/unimodality.js';
 
 /**
  * Merges clusters that are one unit seen with a shifted alignment (what sub-sample jitter does to
  * a large unit): for two templates alike up to a shift of ≤ maxShift samples (correlation ≥
  * minCorrelation), the spikes of both, the second shifted back, are projected on the difference
- * of the aligned templates; when that projection is one population (isUnimodal) they merge.
+ * of the aligned templates; when that projection shows no dip at all (ANY_DIP) they merge.
  * Two real units with similar shapes stay apart: their difference stands out of the noise.
  */
 export function mergeShiftedTemplates(
@@ -38,7 +38,7 @@ export function mergeShiftedTemplates(
       }
     candidates.sort((p, q) => q.corr - p.corr);
     for (const c of candidates) {
-      if (isUnimodal(projectOnDifference(snippets, labels, c.a, c.b, c.shift, templates))) {
+      if (isUnimodal(projectOnDifference(snippets, labels, c.a, c.b, c.shift, templates), { valley: ANY_DIP })) {
         pair = [c.a, c.b];
         break;
       }

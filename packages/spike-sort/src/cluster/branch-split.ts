@@ -1,0 +1,145 @@
+import { createRng } from '@spyglass-wasm/sim';
+import { fitPca, projectPca } from '../features/pca.js';
+import { symmetricEigen } from '../features/symmetric-eigen.js';
+import { gather } from './isosplit.js';
+import { ANY_DIP, bestCut, isUnimodal } from './unimodality.js';
+
+export interface BranchSplitOptions {
+  /** Principal components of each cluster's own waveforms (default 8). */
+  components?: number;
+  seed?: number;
+  /** How many times a piece is examined again (default 3). */
+  depth?: number;
+  /** Smallest cluster that is examined (default 60). */
+  minSize?: number;
+}
+
+/**
+ * Looks for a split of each cluster along principal axes of its own waveforms, recursively, in the
+ * spirit of MountainSort 4's branch method. Global axes spend their variance on the largest units
+ * and on overlapping spikes; two smaller units of similar shape can sit on one global blob yet
+ * stand apart along an axis fitted to that blob alone. A split is kept only when points held out
+ * of the search confirm it (axisSplit). `waveforms` is n × dim (the points behind the labels);
+ * labels < 0 are left alone.
+ *
+ * @example
+ * labels = splitBranches(snippets.data, snippets.length * snippets.channels, labels);
+ */
+export function splitBranches(waveforms: Float32Array, dim: number, labels: Int32Array, options: BranchSplitOptions = {}): Int32Array {
+  const depth = options.depth ?? 3;
+  const minSize = options.minSize ?? 60;
+  const seed = options.seed ?? 1;
+  const out = labels.slice();
+  let next = Math.max(-1, ...labels) + 1;
+  const queue = [...new Set(labels)].filter((l) => l >= 0).map((label) => ({ label, level: 0 }));
+  while (queue.length) {
+    const { label, level } = queue.shift()!;
+    const idx: number[] = [];
+    out.forEach((l, i) => l === label && idx.push(i));
+    if (idx.length < minSize || level >= depth) continue;
+    const sub = gather(waveforms, idx, dim);
+    const k = Math.min(options.components ?? 8, dim);
+    // Axes from at most 3000 of the cluster's points (evenly spaced), as for the global ones.
+    const step = Math.max(1, Math.ceil(idx.length / 3000));
+    const sample = step === 1 ? sub : gather(sub, Array.from({ length: Math.ceil(idx.length / step) }, (_, j) => j * step), dim);
+    const pca = fitPca(sample, sample.length / dim, dim, k, seed + level);
+    const parts = axisSplit(projectPca(pca, sub, idx.length), sub, idx.length, k, dim, seed + level);
+    if (!parts) continue;
+    // Side 0 keeps the label, side 1 gets a new one; both are examined again.
+    const other = next++;
+    idx.forEach((i, j) => parts[j] === 1 && (out[i] = other));
+    queue.push({ label, level: level + 1 }, { label: other, level: level + 1 });
+  }
+  // Renumber 0..m−1 in order of first appearance; negative labels stay.
+  const renumber = new Map<number, number>();
+  return out.map((l) => (l < 0 ? l : renumber.get(l) ?? (renumber.set(l, renumber.size), renumber.size - 1)));
+}
+
+/**
+ * Two populations that isosplit's 2-means halves cut across: 2-means splits along the cluster's
+ * largest spread (in dense data, spikes overlapping others'), while two units of similar shape may
+ * differ along a smaller principal axis. From a cut across each axis in turn, the two sides are
+ * refined by cutting along their Fisher discriminant (which, unlike the line between the means,
+ * is not drawn to the directions of largest spread). The search runs on a random half of the
+ * points and is judged on the rest: the held-out waveforms, projected on the line between the two sides'
+ * means, must be two populations. A search over axes always finds some direction in which one
+ * population looks split; held-out points show whether the split is real.
+ */
+function axisSplit(features: Float32Array, waveforms: Float32Array, n: number, k: number, dim: number, seed: number): Int32Array | undefined {
+  // a seeded random half searches, the other half judges
+  const rng = createRng(seed);
+  const search: number[] = [], held: number[] = [];
+  for (let i = 0; i < n; i++) (rng.uniform() < 0.5 ? search : held).push(i);
+  const f = gather(features, search, k), m = search.length;
+  const minSide = Math.max(10, 0.05 * m);
+  for (let c = 0; c < k; c++) {
+    let labels = cutAt(Float64Array.from({ length: m }, (_, i) => f[i * k + c]));
+    for (let round = 0; round < 10 && labels; round++) {
+      const next = cutAt(project(f, k, fisherDirection(f, k, labels)));
+      if (!next || next.every((l, i) => l === labels![i])) break;
+      labels = next;
+    }
+    if (!labels) continue;
+    let ones = 0;
+    for (const l of labels) ones += l;
+    if (Math.min(ones, m - ones) < minSide) continue;
+    const direction = meanDifference(gather(waveforms, search, dim), dim, labels);
+    if (isUnimodal(project(gather(waveforms, held, dim), dim, direction), { valley: ANY_DIP })) continue;
+    return cutAt(project(waveforms, dim, direction));
+  }
+  return undefined;
+}
+
+/** Fisher's discriminant of two labelled groups: the pooled within-group covariance⁻¹ · (mean₁ − mean₀). */
+function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
+  const mean = [new Float64Array(dim), new Float64Array(dim)], count = [0, 0];
+  labels.forEach((l, i) => {
+    count[l]++;
+    for (let j = 0; j < dim; j++) mean[l][j] += x[i * dim + j];
+  });
+  for (const l of [0, 1]) for (let j = 0; j < dim; j++) mean[l][j] /= count[l];
+  const within = new Float64Array(dim * dim), row = new Float64Array(dim);
+  labels.forEach((l, i) => {
+    for (let j = 0; j < dim; j++) row[j] = x[i * dim + j] - mean[l][j];
+    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) within[a * dim + b] += (row[a] * row[b]) / labels.length;
+  });
+  // solve within · w = Δmean through its eigenpairs (dim is the number of features, ~8)
+  const { values, vectors } = symmetricEigen(within, dim);
+  const w = new Float64Array(dim);
+  for (let r = 0; r < dim; r++) {
+    if (!(values[r] > 1e-12 * values[0])) continue;
+    let c = 0;
+    for (let j = 0; j < dim; j++) c += vectors[r * dim + j] * (mean[1][j] - mean[0][j]);
+    for (let j = 0; j < dim; j++) w[j] += (c / values[r]) * vectors[r * dim + j];
+  }
+  return w;
+}
+
+/** Mean of the points labelled 1 minus mean of those labelled 0. */
+function meanDifference(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
+  const sum = [new Float64Array(dim), new Float64Array(dim)], count = [0, 0];
+  labels.forEach((l, i) => {
+    count[l]++;
+    for (let j = 0; j < dim; j++) sum[l][j] += x[i * dim + j];
+  });
+  return Float64Array.from({ length: dim }, (_, j) => sum[1][j] / count[1] - sum[0][j] / count[0]);
+}
+
+/** Each row of x (· × dim) dotted with `direction`. */
+function project(x: Float32Array, dim: number, direction: Float64Array): Float64Array {
+  return Float64Array.from({ length: x.length / dim }, (_, i) => {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += x[i * dim + j] * direction[j];
+    return s;
+  });
+}
+
+/** The two sides of the best two-group cut (among the central 96 %: outliers do not draw it), or undefined when one side is empty. */
+function cutAt(values: Float64Array): Int32Array | undefined {
+  const n = values.length;
+  const sorted = Float64Array.from(values).sort();
+  const cut = bestCut(sorted.subarray(Math.floor(0.02 * n), Math.ceil(0.98 * n)));
+  const labels = Int32Array.from(values, (q) => (q > cut ? 1 : 0));
+  const ones = labels.reduce((a, l) => a + l, 0);
+  return ones === 0 || ones === n ? undefined : labels;
+}
