@@ -1,16 +1,23 @@
 /**
  * Eigen-decomposition of a small symmetric matrix (n × n, row-major) by cyclic Jacobi rotations:
- * exact to rounding for the channel counts of a tetrode or shank. Returns eigenvalues and the
- * eigenvectors as the columns of `vectors`.
+ * exact to rounding for the channel counts of a tetrode or shank, or a PCA's Rayleigh–Ritz step.
+ * Returns eigenvalues (in no particular order) and the eigenvectors as the columns of `vectors`.
+ *
+ * @example
+ * symmetricEigen(Float64Array.of(2, 1, 1, 2), 2).values; // [1, 3]
  */
 export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
   const m = a.slice();
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += m[p * n + q] ** 2;
-    if (off < 1e-30) break;
+    // done when what is off the diagonal is rounding next to the whole (at any scale)
+    let off = 0, diagonal = 0;
+    for (let p = 0; p < n; p++) {
+      diagonal += m[p * n + p] ** 2;
+      for (let q = p + 1; q < n; q++) off += m[p * n + q] ** 2;
+    }
+    if (off <= 1e-32 * diagonal || off < 1e-300) break;
     for (let p = 0; p < n; p++)
       for (let q = p + 1; q < n; q++) {
         const apq = m[p * n + q];

@@ -1,6 +1,6 @@
+import { symmetricEigen } from '@spyglass-wasm/dsp-wasm';
 import { createRng } from '@spyglass-wasm/sim';
 import { fitPca, projectPca } from '../features/pca.js';
-import { symmetricEigen } from '../features/symmetric-eigen.js';
 import { gather } from './isosplit.js';
 import { ANY_DIP, bestCut, isUnimodal } from './unimodality.js';
 
@@ -105,12 +105,13 @@ function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Floa
   });
   // solve within · w = Δmean through its eigenpairs (dim is the number of features, ~8)
   const { values, vectors } = symmetricEigen(within, dim);
+  const top = Math.max(...values);
   const w = new Float64Array(dim);
   for (let r = 0; r < dim; r++) {
-    if (!(values[r] > 1e-12 * values[0])) continue;
+    if (!(values[r] > 1e-12 * top)) continue; // a direction without spread
     let c = 0;
-    for (let j = 0; j < dim; j++) c += vectors[r * dim + j] * (mean[1][j] - mean[0][j]);
-    for (let j = 0; j < dim; j++) w[j] += (c / values[r]) * vectors[r * dim + j];
+    for (let j = 0; j < dim; j++) c += vectors[j * dim + r] * (mean[1][j] - mean[0][j]);
+    for (let j = 0; j < dim; j++) w[j] += (c / values[r]) * vectors[j * dim + r];
   }
   return w;
 }

@@ -1,6 +1,6 @@
+import { symmetricEigen } from '@spyglass-wasm/dsp-wasm';
 import { createRng } from '@spyglass-wasm/sim';
 import { spikeSortKernels } from '../wasm/kernels.js';
-import { symmetricEigen } from './symmetric-eigen.js';
 
 /** Principal components: mean, components (k × d, row-major), and the projected features (n × k). */
 export interface Pca {
@@ -64,7 +64,10 @@ export function principalAxes(d: number, k: number, seed: number, times: (v: Flo
   return rotate(ritz(v, times(v, m), m, d).vectors, v, k, m, d);
 }
 
-/** Rayleigh–Ritz: the eigenpairs of v·A·vᵀ (m × m, w = A·v), whose vectors rotate v onto the best axes within its span. */
+/**
+ * Rayleigh–Ritz: the eigenpairs of v·A·vᵀ (m × m, w = A·v) by decreasing eigenvalue, the vectors
+ * as rows, which rotate v onto the best axes within its span.
+ */
 function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
   const b = new Float64Array(m * m);
   for (let p = 0; p < m; p++)
@@ -73,7 +76,9 @@ function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
       for (let j = 0; j < d; j++) s += v[p * d + j] * w[q * d + j] + v[q * d + j] * w[p * d + j];
       b[p * m + q] = b[q * m + p] = s / 2;
     }
-  return symmetricEigen(b, m);
+  const { values, vectors } = symmetricEigen(b, m);
+  const order = Array.from({ length: m }, (_, i) => i).sort((i, j) => values[j] - values[i]);
+  return { values: Float64Array.from(order, (i) => values[i]), vectors: Float64Array.from({ length: m * m }, (_, e) => vectors[(e % m) * m + order[Math.floor(e / m)]]) };
 }
 
 /** The first `rows` rows of u (· × m) times v (m × d). */
