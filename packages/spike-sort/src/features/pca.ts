@@ -40,7 +40,7 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
  * The top k eigenvectors (k × d, by decreasing eigenvalue) of a symmetric d × d matrix given as
  * `times(v, m)` = matrix · each of the m rows of v: subspace iteration on k + 8 vectors with a
  * Rayleigh–Ritz step each round (Halko, Martinsson & Tropp 2011), until the top k Ritz values
- * settle (relative change < 1e-10) or 200 rounds. The extra vectors matter: the eigenvalues of
+ * settle (relative change < 1e-8) or 200 rounds. The extra vectors matter: the eigenvalues of
  * whitened spike waveforms beyond the first few lie close together, and plain power iteration on
  * k vectors leaves the axes mixed, losing directions that separate small units.
  */
@@ -54,7 +54,7 @@ export function principalAxes(d: number, k: number, seed: number, times: (v: Flo
     const w = times(v, m);
     const { values, vectors } = ritz(v, w, m, d);
     let settled = true;
-    for (let c = 0; c < k; c++) if (!(Math.abs(values[c] - previous[c]) <= 1e-10 * Math.abs(values[0]))) settled = false;
+    for (let c = 0; c < k; c++) if (!(Math.abs(values[c] - previous[c]) <= 1e-8 * Math.abs(values[0]))) settled = false;
     if (settled) return rotate(vectors, v, k, m, d);
     previous = values.slice(0, k);
     // next subspace: A·v rotated onto the Ritz vectors (keeps the order stable), orthonormalized
