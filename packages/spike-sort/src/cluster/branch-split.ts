@@ -92,12 +92,7 @@ function axisSplit(features: Float32Array, waveforms: Float32Array, n: number, k
 
 /** Fisher's discriminant of two labelled groups: the pooled within-group covariance⁻¹ · (mean₁ − mean₀). */
 function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
-  const mean = [new Float64Array(dim), new Float64Array(dim)], count = [0, 0];
-  labels.forEach((l, i) => {
-    count[l]++;
-    for (let j = 0; j < dim; j++) mean[l][j] += x[i * dim + j];
-  });
-  for (const l of [0, 1]) for (let j = 0; j < dim; j++) mean[l][j] /= count[l];
+  const mean = groupMeans(x, dim, labels);
   const within = new Float64Array(dim * dim), row = new Float64Array(dim);
   labels.forEach((l, i) => {
     for (let j = 0; j < dim; j++) row[j] = x[i * dim + j] - mean[l][j];
@@ -118,12 +113,19 @@ function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Floa
 
 /** Mean of the points labelled 1 minus mean of those labelled 0. */
 function meanDifference(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
-  const sum = [new Float64Array(dim), new Float64Array(dim)], count = [0, 0];
+  const [m0, m1] = groupMeans(x, dim, labels);
+  return m1.map((q, j) => q - m0[j]);
+}
+
+/** The means of the rows of x (· × dim) labelled 0 and of those labelled 1. */
+function groupMeans(x: Float32Array, dim: number, labels: Int32Array): [Float64Array, Float64Array] {
+  const mean: [Float64Array, Float64Array] = [new Float64Array(dim), new Float64Array(dim)], count = [0, 0];
   labels.forEach((l, i) => {
     count[l]++;
-    for (let j = 0; j < dim; j++) sum[l][j] += x[i * dim + j];
+    for (let j = 0; j < dim; j++) mean[l][j] += x[i * dim + j];
   });
-  return Float64Array.from({ length: dim }, (_, j) => sum[1][j] / count[1] - sum[0][j] / count[0]);
+  for (const l of [0, 1]) for (let j = 0; j < dim; j++) mean[l][j] /= count[l];
+  return mean;
 }
 
 /** Each row of x (· × dim) dotted with `direction`. */
