@@ -24,8 +24,30 @@ export async function launchChromium() {
 
 const NODE_BUILTINS = ['node:*', 'os', 'fs', 'path', 'url', 'module', 'crypto', 'worker_threads', 'child_process', 'h5wasm/node'];
 
-/** Bundles `entry` (TypeScript) to an ES module for the browser at `outfile`. */
-export function bundleForBrowser(entry, outfile) {
+/**
+ * Bundles `entry` (TypeScript) to an ES module for the browser at `outfile`; `external` modules
+ * are left out as well, and `alias` maps module names to folders.
+ */
+export function bundleForBrowser(entry, outfile, { external = [], alias = {}, builtins = NODE_BUILTINS } = {}) {
   const esbuild = fileURLToPath(new URL('../node_modules/.bin/esbuild', import.meta.url));
-  execFileSync(esbuild, [entry, '--bundle', '--format=esm', '--platform=browser', `--outfile=${outfile}`, ...NODE_BUILTINS.map((m) => `--external:${m}`), '--log-level=error']);
+  const flags = [...[...builtins, ...external].map((m) => `--external:${m}`), ...Object.entries(alias).map(([name, to]) => `--alias:${name}=${to}`)];
+  execFileSync(esbuild, [entry, '--bundle', '--format=esm', '--platform=browser', `--outfile=${outfile}`, ...flags, '--log-level=error']);
+}
+
+/** Serves `dir` over HTTP (Range requests, .wasm as application/wasm) and launches Chromium; `close()` stops both. */
+export async function openSite(dir) {
+  const { serveFiles } = await import('../packages/nwb-io/test/http-server.ts');
+  const server = await serveFiles(dir);
+  const browser = await launchChromium().catch(async (err) => {
+    await server.close();
+    throw err;
+  });
+  return {
+    url: server.url,
+    browser,
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
 }

@@ -5,32 +5,27 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serveFiles } from '../../nwb-io/test/http-server.js';
-// @ts-expect-error plain ESM helper shared by the browser tests
-import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
+import { bundleForBrowser, chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
 
 describe.runIf(chromiumAvailable())('WorkerPool in headless Chromium', () => {
   const dir = mkdtempSync(join(os.tmpdir(), 'core-browser-'));
-  let server: Awaited<ReturnType<typeof serveFiles>>;
-  let browser: import('playwright-core').Browser;
+  let site: TestSite | undefined;
 
   beforeAll(async () => {
     const here = fileURLToPath(new URL('./browser/', import.meta.url));
     for (const name of ['pool-page', 'pool-worker']) bundleForBrowser(join(here, `${name}.ts`), join(dir, `${name}.js`));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./pool-page.js"></script>');
-    server = await serveFiles(dir);
-    browser = await launchChromium();
+    site = await openSite(dir);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await site?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('splits a job across 2 module workers and gathers the results in order', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/index.html`);
+    const page = await site!.browser.newPage();
+    await page.goto(`${site!.url}/index.html`);
     await page.waitForFunction(() => 'runPool' in window);
     const r = await page.evaluate(() => (window as unknown as { runPool(): Promise<{ total: number; workers: number }> }).runPool());
     expect(r).toEqual({ total: (1000 * 999) / 2, workers: 2 });

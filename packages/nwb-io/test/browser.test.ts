@@ -8,14 +8,11 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNwb } from '../src/index.js';
 import { fixture } from './fixtures.js';
-import { serveFiles } from './http-server.js';
-// @ts-expect-error plain ESM helper shared by the browser tests
-import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
+import { bundleForBrowser, chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
 
 describe.runIf(chromiumAvailable())('nwb-io in headless Chromium', () => {
   const dir = mkdtempSync(join(os.tmpdir(), 'nwb-io-browser-'));
-  let server: Awaited<ReturnType<typeof serveFiles>>;
-  let browser: import('playwright-core').Browser;
+  let site: TestSite | undefined;
   let expected: { identifier: string; groups: string[]; units: number; window: number[] };
 
   beforeAll(async () => {
@@ -23,8 +20,7 @@ describe.runIf(chromiumAvailable())('nwb-io in headless Chromium', () => {
     bundleForBrowser(join(here, 'worker-entry.ts'), join(dir, 'worker.js'));
     copyFileSync(join(here, 'index.html'), join(dir, 'index.html'));
     copyFileSync(fixture('tetrode-session.nwb'), join(dir, 'tetrode-session.nwb'));
-    server = await serveFiles(dir);
-    browser = await launchChromium();
+    site = await openSite(dir);
     const nwb = await openNwb(fixture('tetrode-session.nwb'));
     expected = {
       identifier: nwb.metadata.identifier,
@@ -36,14 +32,13 @@ describe.runIf(chromiumAvailable())('nwb-io in headless Chromium', () => {
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await site?.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('opens a File in a worker through WORKERFS and reads what Node reads', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/index.html`);
+    const page = await site!.browser.newPage();
+    await page.goto(`${site!.url}/index.html`);
     await page.setInputFiles('#file', fixture('tetrode-session.nwb'));
     const got = await page.waitForFunction(() => (window as unknown as { results: { file?: unknown } }).results.file, null, { timeout: 60_000 }).then((h) => h.jsonValue());
     expect(got).toMatchObject({ ...expected, workerfs: true });
@@ -51,9 +46,9 @@ describe.runIf(chromiumAvailable())('nwb-io in headless Chromium', () => {
   });
 
   it('opens a URL in a worker lazily, with Range requests', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/index.html`);
-    const got = (await page.evaluate((u) => (window as unknown as { openUrl(u: string): Promise<unknown> }).openUrl(u), `${server.url}/tetrode-session.nwb`)) as typeof expected & { transfer: { bytes: number; size: number } };
+    const page = await site!.browser.newPage();
+    await page.goto(`${site!.url}/index.html`);
+    const got = (await page.evaluate((u) => (window as unknown as { openUrl(u: string): Promise<unknown> }).openUrl(u), `${site!.url}/tetrode-session.nwb`)) as typeof expected & { transfer: { bytes: number; size: number } };
     expect(got).toMatchObject(expected);
     expect(got.transfer.bytes).toBeLessThan(got.transfer.size / 5);
     await page.close();

@@ -33,9 +33,9 @@ describe('export -> verify', () => {
     const crate = JSON.parse(readFileSync(join(dir, 'ro-crate-metadata.json'), 'utf8'));
     const graph = crate['@graph'] as Record<string, any>[];
     expect(graph.filter((n) => n['@type']?.includes?.('prov:Activity')).map((n) => n['spyglass:step'])).toEqual(['lfp', 'ripples']);
-    expect(graph.find((n) => n['@id'] === 'inputs/tetrode-session.nwb')['spyglass:blake3']).toMatch(/^blake3:/);
+    expect(graph.find((n) => n['@id'] === 'inputs/tetrode-session.nwb')?.['spyglass:blake3']).toMatch(/^blake3:/);
     expect(graph.some((n) => n['@id'].endsWith('.nwb') && n['@id'].startsWith('results/'))).toBe(true);
-    expect(existsSync(join(dir, graph.find((n) => n['@id']?.startsWith?.('parameters/ripples'))['@id']))).toBe(true);
+    expect(existsSync(join(dir, graph.find((n) => n['@id']?.startsWith?.('parameters/ripples'))?.['@id'] ?? 'missing'))).toBe(true);
     const report = await verifyCrate(dir, { steps: STEPS });
     expect(report.steps.map((s) => s.status)).toEqual(['reproduced', 'reproduced']);
     expect(report.ok).toBe(true);
