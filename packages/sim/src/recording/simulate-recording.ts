@@ -51,12 +51,7 @@ export function spikeWaveform(t: number): number {
  * const rec = simulateRecording({ seed: 1, seconds: 60, units: 8 });
  */
 export function simulateRecording(spec: RecordingSpec): SimulatedRecording {
-  const fs = spec.fs ?? 30000;
-  const channels = spec.channels ?? 4;
-  const rows = Math.round(spec.seconds * fs);
-  const rng = createRng(spec.seed);
-  const noise = spec.noiseUv ?? 12;
-  const units = drawUnits(spec, rng, channels);
+  const { fs, channels, rows, noise, units, rng } = recordingModel(spec);
   const data = new Float32Array(rows * channels);
   for (let r = 0; r < rows; r++) {
     const common = rng.normal() * noise * 0.3;
@@ -64,6 +59,18 @@ export function simulateRecording(spec: RecordingSpec): SimulatedRecording {
   }
   addSpikes(data, 0, rows, channels, fs, units);
   return { data, rows, channels, fs, units };
+}
+
+/**
+ * A recording's settings with their defaults and its units, drawn from the seed's generator (which
+ * is returned, to go on drawing from).
+ */
+export function recordingModel(spec: RecordingSpec) {
+  const fs = spec.fs ?? 30000;
+  const channels = spec.channels ?? 4;
+  const rng = createRng(spec.seed);
+  const units = drawUnits(spec, rng, channels);
+  return { fs, channels, rows: Math.round(spec.seconds * fs), noise: spec.noiseUv ?? 12, units, rng };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRng } from '../random/rng.js';
-import { addSpikes, drawUnits, type RecordingSpec, type SimulatedUnit } from './simulate-recording.js';
+import { addSpikes, recordingModel, type RecordingSpec, type SimulatedUnit } from './simulate-recording.js';
 
 /** A recording read a window at a time: the same samples whatever the windows. */
 export interface RecordingStream {
@@ -22,12 +22,7 @@ export interface RecordingStream {
  * const tenSeconds = stream.read(0, 10 * stream.fs);
  */
 export function simulateStream(spec: RecordingSpec): RecordingStream {
-  const fs = spec.fs ?? 30000;
-  const channels = spec.channels ?? 4;
-  const rows = Math.round(spec.seconds * fs);
-  const rng = createRng(spec.seed);
-  const noise = spec.noiseUv ?? 12;
-  const units = drawUnits(spec, rng, channels);
+  const { fs, channels, rows, noise, units } = recordingModel(spec);
   const read = (start: number, end: number) => {
     const n = end - start;
     const data = new Float32Array(n * channels);
