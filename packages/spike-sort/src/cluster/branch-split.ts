@@ -1,8 +1,8 @@
 import { symmetricEigen } from '@spyglass-wasm/dsp-wasm';
 import { createRng } from '@spyglass-wasm/sim';
-import { fitPca, projectPca } from '../features/pca.js';
+import { fitPca, PCA_ROWS, projectPca } from '../features/pca.js';
 import { gather } from './isosplit.js';
-import { ANY_DIP, bestCut, isUnimodal } from './unimodality.js';
+import { ANY_DIP, centralCut, isUnimodal } from './unimodality.js';
 
 export interface BranchSplitOptions {
   /** Principal components of each cluster's own waveforms (default 8). */
@@ -12,6 +12,8 @@ export interface BranchSplitOptions {
   depth?: number;
   /** Smallest cluster that is examined (default 60). */
   minSize?: number;
+  /** Points each cluster's axes are fitted to, at most, evenly spaced (default PCA_ROWS, 3000). */
+  pcaRows?: number;
 }
 
 /**
@@ -39,10 +41,7 @@ export function splitBranches(waveforms: Float32Array, dim: number, labels: Int3
     if (idx.length < minSize || level >= depth) continue;
     const sub = gather(waveforms, idx, dim);
     const k = Math.min(options.components ?? 8, dim);
-    // Axes from at most 3000 of the cluster's points (evenly spaced), as for the global ones.
-    const step = Math.max(1, Math.ceil(idx.length / 3000));
-    const sample = step === 1 ? sub : gather(sub, Array.from({ length: Math.ceil(idx.length / step) }, (_, j) => j * step), dim);
-    const pca = fitPca(sample, sample.length / dim, dim, k, seed + level);
+    const pca = fitPca(sub, idx.length, dim, k, seed + level, options.pcaRows ?? PCA_ROWS);
     const parts = axisSplit(projectPca(pca, sub, idx.length), sub, idx.length, k, dim, seed + level);
     if (!parts) continue;
     // Side 0 keeps the label, side 1 gets a new one; both are examined again.
@@ -71,6 +70,7 @@ function axisSplit(features: Float32Array, waveforms: Float32Array, n: number, k
   const search: number[] = [], held: number[] = [];
   for (let i = 0; i < n; i++) (rng.uniform() < 0.5 ? search : held).push(i);
   const f = gather(features, search, k), m = search.length;
+  const searchWaveforms = gather(waveforms, search, dim), heldWaveforms = gather(waveforms, held, dim);
   const minSide = Math.max(10, 0.05 * m);
   for (let c = 0; c < k; c++) {
     let labels = cutAt(Float64Array.from({ length: m }, (_, i) => f[i * k + c]));
@@ -83,8 +83,8 @@ function axisSplit(features: Float32Array, waveforms: Float32Array, n: number, k
     let ones = 0;
     for (const l of labels) ones += l;
     if (Math.min(ones, m - ones) < minSide) continue;
-    const direction = meanDifference(gather(waveforms, search, dim), dim, labels);
-    if (isUnimodal(project(gather(waveforms, held, dim), dim, direction), { valley: ANY_DIP })) continue;
+    const direction = meanDifference(searchWaveforms, dim, labels);
+    if (isUnimodal(project(heldWaveforms, dim, direction), { valley: ANY_DIP })) continue;
     return cutAt(project(waveforms, dim, direction));
   }
   return undefined;
@@ -140,8 +140,7 @@ function project(x: Float32Array, dim: number, direction: Float64Array): Float64
 /** The two sides of the best two-group cut (among the central 96 %: outliers do not draw it), or undefined when one side is empty. */
 function cutAt(values: Float64Array): Int32Array | undefined {
   const n = values.length;
-  const sorted = Float64Array.from(values).sort();
-  const cut = bestCut(sorted.subarray(Math.floor(0.02 * n), Math.ceil(0.98 * n)));
+  const cut = centralCut(Float64Array.from(values).sort());
   const labels = Int32Array.from(values, (q) => (q > cut ? 1 : 0));
   const ones = labels.reduce((a, l) => a + l, 0);
   return ones === 0 || ones === n ? undefined : labels;

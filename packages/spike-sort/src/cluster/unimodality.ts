@@ -31,8 +31,7 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
   // second mode far out is found only from the latter); the better fit counts.
   const sorted = Float64Array.from(z).sort();
   const a = fitTwoGaussians(z, sorted[n >> 1]);
-  // Outliers would draw the cut to themselves: it is chosen among the central 96 %.
-  const b = fitTwoGaussians(z, bestCut(sorted.subarray(Math.floor(0.02 * n), Math.ceil(0.98 * n))));
+  const b = fitTwoGaussians(z, centralCut(sorted));
   const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
   if (2 * (ll2 - ll1) < 3 * Math.log(n) + bicMargin) return true;
   const density = (q: number) => (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
@@ -85,6 +84,12 @@ function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
     if (done) break;
   }
   return { w, m1, m2, s1, s2, ll: ll2 };
+}
+
+/** bestCut among the central 96 % of sorted values: outliers would draw the cut to themselves. */
+export function centralCut(sorted: Float64Array): number {
+  const n = sorted.length;
+  return bestCut(sorted.subarray(Math.floor(0.02 * n), Math.ceil(0.98 * n)));
 }
 
 /** The cut between two groups of 1-D values that maximizes the between-group variance (Otsu). */

@@ -1,4 +1,4 @@
-import { principalAxes, type Pca } from './pca.js';
+import { principalAxes, rowMean, type Pca } from './pca.js';
 
 /** Plain TypeScript covariance of n float32 rows about `mean` (d × d): the reference for `covariance`. */
 export function covarianceReference(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
@@ -37,11 +37,9 @@ export function covarianceTimesReference(cov: Float64Array, d: number, v: Float6
   return w;
 }
 
-/** Plain TypeScript `fitPca` (the same power iteration on `covarianceReference` and `covarianceTimesReference`). */
+/** Plain TypeScript `fitPca` (the same subspace iteration on `covarianceReference` and `covarianceTimesReference`). */
 export function fitPcaReference(x: Float32Array, n: number, d: number, k: number, seed = 1): Pca {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
+  const mean = rowMean(x, n, d);
   const cov = covarianceReference(x, n, d, mean);
   return { mean, components: principalAxes(d, k, seed, (v, m) => covarianceTimesReference(cov, d, v, m)), k, d };
 }

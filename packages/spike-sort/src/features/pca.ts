@@ -13,12 +13,16 @@ export interface Pca {
 /**
  * Top-k principal components of n points in d dimensions (row-major float32), by subspace
  * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
- * eigendecomposition. Seeded, so the same data gives the same axes.
+ * eigendecomposition. With `maxRows`, the axes come from at most that many rows, evenly spaced
+ * (the covariance costs n·d²). Seeded, so the same data gives the same axes.
  */
-export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 1): Pca {
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
-  for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
+export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 1, maxRows = Infinity): Pca {
+  if (n > maxRows) {
+    const step = Math.ceil(n / maxRows);
+    n = Math.ceil(n / step);
+    x = Float32Array.from({ length: n * d }, (_, i) => x[Math.floor(i / d) * step * d + (i % d)]);
+  }
+  const mean = rowMean(x, n, d);
   const cov = covariance(x, n, d, mean);
   // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
   // `covarianceTimesReference`), with the covariance copied in once.
@@ -92,6 +96,16 @@ function rotate(u: Float64Array, v: Float64Array, rows: number, m: number, d: nu
   return out;
 }
 
+/** Rows the sorter fits PCA axes to, at most (evenly spaced): the covariance costs n·d². */
+export const PCA_ROWS = 3000;
+
+/** The mean of n rows of d values. */
+export function rowMean(x: Float32Array, n: number, d: number): Float64Array {
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j];
+  for (let j = 0; j < d; j++) mean[j] /= Math.max(1, n);
+  return mean;
+}
 
 /** Features: (x − mean) · componentsᵀ, n × k, float32 (Wasm, f32x4; `projectPcaReference` is the plain version). */
 export function projectPca(pca: Pca, x: Float32Array, n: number): Float32Array {

@@ -2,7 +2,7 @@ import type { Matrix } from '@spyglass-wasm/core';
 import { splitBranches } from '../cluster/branch-split.js';
 import { isosplit } from '../cluster/isosplit.js';
 import type { Peak } from '../detect/detect-peaks.js';
-import { fitPca, projectPca, type Pca } from '../features/pca.js';
+import { fitPca, PCA_ROWS, projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import { matchTemplates, type TemplateSet } from '../match/match-templates.js';
 import { dropEchoes } from './drop-echoes.js';
@@ -46,10 +46,7 @@ export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   const waveforms = w === x ? snippets : extractSnippets(x, peaks, { before, after });
   const d = snippets.length * snippets.channels;
   const k = Math.min(options.components, d);
-  // The axes come from at most 3000 spikes (evenly spaced): the covariance costs n·d².
-  const step = Math.max(1, Math.ceil(peaks.length / 3000));
-  const sample = step === 1 ? snippets.data : Float32Array.from({ length: Math.ceil(peaks.length / step) * d }, (_, i) => snippets.data[Math.floor(i / d) * step * d + (i % d)]);
-  const pca = fitPca(sample, sample.length / d, d, k, seed);
+  const pca = fitPca(snippets.data, peaks.length, d, k, seed, PCA_ROWS);
   const features = projectPca(pca, snippets.data, peaks.length);
   let labels = isosplit(features, peaks.length, k, { seed, testSpace: { data: snippets.data, dim: d } });
   labels = splitBranches(snippets.data, d, labels, { components: k, seed });
