@@ -29,6 +29,8 @@ export class SortingAccumulator {
   private clipCount = 0;
   private rowsSeen = 0;
   private readonly rng;
+  /** Each template's largest channel, where a matched spike's z is read. */
+  private readonly peakChannels: number[];
 
   constructor(
     private readonly templates: TemplateSet,
@@ -45,6 +47,7 @@ export class SortingAccumulator {
     this.samples = Array.from({ length: templates.units }, () => new Float32Array(0));
     this.clips = new Float32Array(SAMPLE * this.dim);
     this.rng = createRng(seed);
+    this.peakChannels = Array.from({ length: templates.units }, (_, u) => largestChannel(templates.filtered.subarray(u * this.dim, (u + 1) * this.dim), templates.channels).channel);
   }
 
   /**
@@ -56,7 +59,7 @@ export class SortingAccumulator {
     const local: Peak[] = Array.from(matches.times, (time, i) => {
       const unit = matches.units[i];
       const sample = Math.round(time);
-      const channel = this.peakChannel(unit);
+      const channel = this.peakChannels[unit];
       return { sample, time, channel, z: x.data[sample * C + channel] / this.noise[channel] };
     });
     const all = [...local.map((p, i) => ({ p, label: matches.units[i] })), ...matches.unmatched.map((p) => ({ p, label: -1 }))].sort((a, b) => a.p.time - b.p.time);
@@ -107,12 +110,7 @@ export class SortingAccumulator {
     const labels = Int32Array.from(this.labels, (l) => (l < 0 ? -1 : renumber.get(l)!));
     const units: SortedUnit[] = kept.map((u) => {
       const template = Float32Array.from(this.sums[u], (v) => v / this.counts[u]);
-      let peakChannel = 0, amp = 0;
-      for (let j = 0; j < template.length; j++)
-        if (Math.abs(template[j]) > amp) {
-          amp = Math.abs(template[j]);
-          peakChannel = j % channels;
-        }
+      const { channel: peakChannel, amplitude: amp } = largestChannel(template, channels);
       const samples = new Float64Array(this.counts[u]);
       let at = 0;
       this.labels.forEach((l, i) => l === u && (samples[at++] = this.peaks[i].time));
@@ -129,12 +127,15 @@ export class SortingAccumulator {
     const noiseOverlaps = Float64Array.from(kept, (u) => noiseOverlap(this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim), clips, { length, channels, stride: Math.max(1, Math.floor(length / 45)) }));
     return { units, peaks: this.peaks.slice(), labels, features, components: k, noise: this.noise, snippetLength: length, channels, noiseOverlaps };
   }
+}
 
-  private peakChannel(unit: number): number {
-    const { channels: C } = this.templates;
-    const t = this.templates.filtered.subarray(unit * this.dim, (unit + 1) * this.dim);
-    let best = 0, amp = -1;
-    for (let j = 0; j < t.length; j++) if (Math.abs(t[j]) > amp) { amp = Math.abs(t[j]); best = j % C; }
-    return best;
-  }
+/** The channel of a waveform's (samples × channels) largest absolute value, and that value. */
+function largestChannel(template: Float32Array, channels: number): { channel: number; amplitude: number } {
+  let channel = 0, amplitude = 0;
+  for (let j = 0; j < template.length; j++)
+    if (Math.abs(template[j]) > amplitude) {
+      amplitude = Math.abs(template[j]);
+      channel = j % channels;
+    }
+  return { channel, amplitude };
 }
