@@ -71,10 +71,7 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
     }
     if (!isPeak) continue;
     const c = bestCh[t];
-    const y0 = data[(t - 1) * cols + c], y1 = data[t * cols + c], y2 = data[(t + 1) * cols + c];
-    const denom = y0 - 2 * y1 + y2;
-    const delta = denom !== 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denom)) : 0;
-    peaks.push({ sample: t, time: t + delta, channel: c, z: data[t * cols + c] * inv[c] });
+    peaks.push(peakAt(data, cols, inv, t, c));
   }
   return peaks;
 }
@@ -101,10 +98,7 @@ function detectLocal(x: Matrix<Float32Array | Float64Array>, neighbours: readonl
           }
         }
       if (!isPeak) continue;
-      const y0 = data[(t - 1) * cols + c], y1 = data[t * cols + c], y2 = data[(t + 1) * cols + c];
-      const denom = y0 - 2 * y1 + y2;
-      const delta = denom !== 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denom)) : 0;
-      peaks.push({ sample: t, time: t + delta, channel: c, z: data[t * cols + c] * inv[c] });
+      peaks.push(peakAt(data, cols, inv, t, c));
     }
   }
   return peaks;
@@ -120,4 +114,19 @@ function detectLocal(x: Matrix<Float32Array | Float64Array>, neighbours: readonl
 export function neighboursWithin(positions: readonly (readonly number[])[], radius: number): number[][] {
   const r = checkNumber('radius', radius, { min: 0 });
   return positions.map((p) => positions.flatMap((q, j) => (Math.hypot(...p.map((v, k) => v - q[k])) <= r ? [j] : [])));
+}
+
+/** The peak at sample t of channel c, its time refined by a parabola through its neighbours. */
+function peakAt(data: ArrayLike<number>, cols: number, inv: number[], t: number, c: number): Peak {
+  const y0 = data[(t - 1) * cols + c], y1 = data[t * cols + c], y2 = data[(t + 1) * cols + c];
+  return { sample: t, time: t + parabolicOffset(y0, y1, y2), channel: c, z: y1 * inv[c] };
+}
+
+/**
+ * Where the parabola through (−1, y0), (0, y1), (1, y2) has its vertex, clamped to ±0.5 (0 when the
+ * three lie on a line).
+ */
+export function parabolicOffset(y0: number, y1: number, y2: number): number {
+  const denom = y0 - 2 * y1 + y2;
+  return denom !== 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (y0 - y2)) / denom)) : 0;
 }

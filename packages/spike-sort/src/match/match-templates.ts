@@ -1,5 +1,5 @@
 import type { Matrix } from '@spyglass-wasm/core';
-import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
+import { detectPeaks, parabolicOffset, type Peak } from '../detect/detect-peaks.js';
 import { catmullRom } from '../features/snippets.js';
 
 /** Unit templates in the filtered (µV) and whitened spaces: units × length × channels, aligned at `before`. */
@@ -62,6 +62,11 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   const rejected: Peak[] = [];
   const rejectedAt = new Set<number>();
   const corr = new Float64Array(2 * maxShift + 1);
+  /** Unit u's fit at sample `at`, moved to the vertex of a parabola through the correlations at at−1, at, at+1 (when it opens down). */
+  const refine = (at: number, u: number) => {
+    const [c0, c1, c2] = [-1, 0, 1].map((s) => dot(rw, (at + s - before) * C, templates.whitened, u * dim, dim));
+    return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
+  };
   for (let pass = 0; pass < (options.passes ?? 3); pass++) {
     const peaks = detectPeaks(residual, { noise: options.noise, threshold: options.threshold, sweep: options.sweep, neighbours: options.neighbours, margin: Math.max(margin, length - before + maxShift + 2) })
       .filter((p) => !rejectedAt.has(p.sample))
@@ -74,9 +79,10 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
       for (let u = 0; u < units; u++) {
         if (!(norms[u] > 0)) continue;
         for (let s = -maxShift; s <= maxShift; s++) corr[s + maxShift] = dot(rw, (p.sample + s - before) * C, templates.whitened, u * dim, dim);
+        const [lo, hi] = scaleBounds(templates, u);
         for (let s = -maxShift; s <= maxShift; s++) {
           const scale = corr[s + maxShift] / norms[u];
-          if (scale < (templates.scaleRange?.[2 * u] ?? 0.5) || scale > (templates.scaleRange?.[2 * u + 1] ?? 2)) continue;
+          if (scale < lo || scale > hi) continue;
           // Units compete at their own amplitude (residual energy removed by T itself, 2⟨r,T⟩ − ‖T‖²):
           // with a free amplitude, a large unit would take a smaller unit's spikes of the same shape.
           const score = 2 * corr[s + maxShift] - norms[u];
@@ -93,11 +99,7 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
         rejectedAt.add(p.sample);
         continue;
       }
-      // Sub-sample position from a parabola through the correlations around the best shift.
-      for (let s = -1; s <= 1; s++) corr[s + 1] = dot(rw, (p.sample + bestShift + s - before) * C, templates.whitened, best * dim, dim);
-      const denom = corr[0] - 2 * corr[1] + corr[2];
-      const frac = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (corr[0] - corr[2])) / denom)) : 0;
-      const time = p.sample + bestShift + frac;
+      const { time } = refine(p.sample + bestShift, best);
       subtractShifted(rx, templates.filtered, best * dim, time - before, length, C, bestScale, rows);
       subtractShifted(rw, templates.whitened, best * dim, time - before, length, C, bestScale, rows);
       found.push({ time, unit: best, scale: bestScale });
@@ -120,12 +122,9 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
         bestS = s;
       }
     }
-    for (let s = -1; s <= 1; s++) corr[s + 1] = dot(rw, (at + bestS + s - before) * C, templates.whitened, u * dim, dim);
-    const denom = corr[0] - 2 * corr[1] + corr[2];
-    const frac = denom < 0 ? Math.max(-0.5, Math.min(0.5, (0.5 * (corr[0] - corr[2])) / denom)) : 0;
-    const lo = templates.scaleRange?.[2 * u] ?? 0.5, hi = templates.scaleRange?.[2 * u + 1] ?? 2;
-    const time = at + bestS + frac;
-    const scale = Math.max(lo, Math.min(hi, corr[1] / norms[u]));
+    const { time, centre } = refine(at + bestS, u);
+    const [lo, hi] = scaleBounds(templates, u);
+    const scale = Math.max(lo, Math.min(hi, centre / norms[u]));
     subtractShifted(rw, templates.whitened, u * dim, time - before, length, C, scale, rows);
     f.time = time;
     f.scale = scale;
@@ -157,4 +156,9 @@ function subtractShifted(r: Float32Array, t: Float32Array, offset: number, start
       r[row * C + c] -= scale * (f === 0 ? at(k, c) : catmullRom(at(k - 1, c), at(k, c), at(k + 1, c), at(k + 2, c), f));
     }
   }
+}
+
+/** The amplitude scales unit u's spikes may have (its learned range, else 0.5–2). */
+function scaleBounds(templates: TemplateSet, u: number): [number, number] {
+  return [templates.scaleRange?.[2 * u] ?? 0.5, templates.scaleRange?.[2 * u + 1] ?? 2];
 }
