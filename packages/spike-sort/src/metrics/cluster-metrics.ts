@@ -1,3 +1,5 @@
+import { nearestRows } from './nearest.js';
+
 /**
  * Cluster-quality metrics in feature (PC) space, as SpikeInterface: isolation distance and L-ratio
  * (Schmitzer-Torbert et al. 2005) from Mahalanobis distances to the unit's cluster, and the
@@ -40,20 +42,10 @@ export function nearestNeighbourRates(features: Float32Array, k: number, labels:
   const a = step(own), b = step(other);
   const pool = [...a, ...b];
   const isOwn = new Set(a);
-  const knn = (i: number) =>
-    pool
-      .filter((j) => j !== i)
-      .map((j) => {
-        let s = 0;
-        for (let c = 0; c < k; c++) s += (features[i * k + c] - features[j * k + c]) ** 2;
-        return [s, j] as const;
-      })
-      .sort((p, q) => p[0] - q[0])
-      .slice(0, neighbours)
-      .map(([, j]) => j);
+  const ownNeighbours = (i: number) => nearestRows(features, k, i, pool, neighbours).filter((j) => isOwn.has(j)).length;
   let hits = 0, misses = 0;
-  for (const i of a) hits += knn(i).filter((j) => isOwn.has(j)).length;
-  for (const i of b) misses += knn(i).filter((j) => isOwn.has(j)).length;
+  for (const i of a) hits += ownNeighbours(i);
+  for (const i of b) misses += ownNeighbours(i);
   return { hitRate: hits / (a.length * neighbours), missRate: misses / (b.length * neighbours) };
 }
 

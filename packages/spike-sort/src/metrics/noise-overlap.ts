@@ -1,5 +1,6 @@
 import { createRng } from '@spyglass-wasm/sim';
 import { fitPca, projectPca } from '../features/pca.js';
+import { nearestRows } from './nearest.js';
 
 export interface NoiseOverlapOptions {
   /** Samples per waveform and channels: waveforms and clips are length × channels, row-major. */
@@ -72,27 +73,9 @@ export function isolationScore(points: Float32Array, na: number, nb: number, k: 
   const n = na + nb;
   const m = Math.min(neighbours, n - 1);
   if (m < 1) return NaN;
-  const bestD = new Float64Array(m), bestJ = new Int32Array(m);
+  const all = Int32Array.from({ length: n }, (_, j) => j);
   let same = 0;
-  for (let i = 0; i < n; i++) {
-    bestD.fill(Infinity);
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      let s = 0;
-      for (let c = 0; c < k; c++) s += (points[i * k + c] - points[j * k + c]) ** 2;
-      if (s >= bestD[m - 1]) continue;
-      // Insert into the sorted list of the m nearest so far.
-      let at = m - 1;
-      while (at > 0 && bestD[at - 1] > s) {
-        bestD[at] = bestD[at - 1];
-        bestJ[at] = bestJ[at - 1];
-        at--;
-      }
-      bestD[at] = s;
-      bestJ[at] = j;
-    }
-    for (let q = 0; q < m; q++) if (bestJ[q] < na === i < na) same++;
-  }
+  for (let i = 0; i < n; i++) for (const j of nearestRows(points, k, i, all, m)) if (j < na === i < na) same++;
   return same / (n * m);
 }
 
