@@ -8,11 +8,18 @@ const activity = (key: string, inputs: Record<string, string>): Activity => ({
   agent: 'test', runtime: { platform: 'linux', runtime: 'node' },
 });
 
-function storeSuite(name: string, open: () => Promise<Store>) {
+function storeSuite(name: string, storeSpec: () => Promise<string>) {
   describe(name, () => {
-    let store: Store;
-    beforeAll(async () => (store = await open()));
+    let store: Store, spec: string;
+    beforeAll(async () => (store = await openStore({ store: (spec = await storeSpec()) })));
     afterAll(async () => store?.close());
+
+    it('flushes result files to disk unless SPYGLASS_DURABLE=0', async () => {
+      expect(store.durable).toBe(true);
+      const relaxed = await openStore({ store: spec, env: { SPYGLASS_DURABLE: '0' } });
+      expect(relaxed.durable).toBe(false);
+      await relaxed.close();
+    });
 
     it('migrates idempotently and records the schema version', async () => {
       expect(await migrate(store.sql)).toBe(MIGRATIONS.at(-1)!.version);
@@ -58,11 +65,11 @@ function storeSuite(name: string, open: () => Promise<Store>) {
   });
 }
 
-storeSuite('PGlite store', () => openStore({ store: 'memory://' }));
+storeSuite('PGlite store', async () => 'memory://');
 
 let server: PgServer | undefined;
 afterAll(() => server?.stop());
 storeSuite('PostgreSQL store', async () => {
   server = await startPgServer();
-  return openStore({ store: server.url });
+  return server.url;
 });

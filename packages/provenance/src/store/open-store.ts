@@ -29,15 +29,15 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const cwd = options.cwd ?? (typeof process !== 'undefined' ? process.cwd() : '.');
   const env = options.env ?? (typeof process !== 'undefined' ? process.env : {});
   const spec = options.store ?? env.SPYGLASS_STORE ?? joinPath(cwd, '.spyglass');
+  const durable = options.durable ?? env.SPYGLASS_DURABLE !== '0';
   if (/^postgres(ql)?:\/\//.test(spec)) {
     const { postgresSql } = await import('./postgres-sql.js');
     const resultsDir = options.resultsDir ?? env.SPYGLASS_RESULTS ?? joinPath(cwd, '.spyglass', 'results');
-    return Store.open(await postgresSql(spec), resultsDir, spec.replace(/:[^:@/]*@/, ':***@'), undefined, options.durable ?? true);
+    return Store.open(await postgresSql(spec), resultsDir, spec.replace(/:[^:@/]*@/, ':***@'), { durable });
   }
   const { pgliteSql } = await import('./pglite-sql.js');
-  const durable = options.durable ?? env.SPYGLASS_DURABLE !== '0';
   if (spec.startsWith('idb://') || spec.startsWith('memory://')) {
-    return Store.open(await pgliteSql(spec), options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'), spec, undefined, durable);
+    return Store.open(await pgliteSql(spec), options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'), spec, { durable });
   }
   const { mkdir } = await import('node:fs/promises');
   const dir = isAbsolute(spec) ? spec : joinPath(cwd, spec);
@@ -51,7 +51,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await release();
     throw err;
   }
-  return Store.open(sql, options.resultsDir ?? joinPath(dir, 'results'), dir, release, durable);
+  return Store.open(sql, options.resultsDir ?? joinPath(dir, 'results'), dir, { release, durable });
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);

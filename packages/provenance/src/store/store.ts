@@ -42,7 +42,7 @@ export class Store {
   ) {}
 
   /** Migrates and wraps a database; `release` runs after close (e.g. dropping a folder lock). */
-  static async open(sql: Sql, resultsDir: string, location: string, release: () => Promise<void> = async () => {}, durable = true): Promise<Store> {
+  static async open(sql: Sql, resultsDir: string, location: string, { release = async () => {}, durable = true }: { release?: () => Promise<void>; durable?: boolean } = {}): Promise<Store> {
     try {
       await migrate(sql);
     } catch (err) {
