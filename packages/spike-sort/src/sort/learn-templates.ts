@@ -8,7 +8,7 @@ import { matchTemplates, type TemplateSet } from '../match/match-templates.js';
 import { dropEchoes } from './drop-echoes.js';
 import { mergeShiftedTemplates } from './merge-templates.js';
 import { reassignToTemplates } from './reassign.js';
-import { splitByAmplitude } from './split-amplitudes.js';
+import { scalesAlong, splitByAmplitude } from './split-amplitudes.js';
 
 /** Fewest matched spikes a unit keeps its template with. */
 const MIN_SPIKES = 10;
@@ -93,17 +93,9 @@ function buildTemplates(snippets: Snippets, waveforms: Snippets, labels: Int32Ar
   // at an amplitude its unit never has belongs to another unit (or to none).
   const scaleRange = new Float64Array(2 * units);
   used.forEach((label, u) => {
-    const t = whitened.subarray(u * d, (u + 1) * d);
-    let tt = 0;
-    for (let j = 0; j < d; j++) tt += t[j] * t[j];
-    const scales: number[] = [];
-    labels.forEach((l, i) => {
-      if (l !== label) return;
-      let s = 0;
-      for (let j = 0; j < d; j++) s += snippets.data[i * d + j] * t[j];
-      scales.push(s / tt);
-    });
-    const scale = robustSpread(scales);
+    const members: number[] = [];
+    labels.forEach((l, i) => l === label && members.push(i));
+    const scale = robustSpread(Array.from(scalesAlong(snippets.data, members, whitened.subarray(u * d, (u + 1) * d)) ?? [NaN]));
     scaleRange[2 * u] = Math.max(0.5, Math.min(0.75, scale.median - 5 * scale.sd));
     scaleRange[2 * u + 1] = Math.min(2, Math.max(1.33, scale.median + 5 * scale.sd));
   });

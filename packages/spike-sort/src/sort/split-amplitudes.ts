@@ -1,4 +1,3 @@
-
 /**
  * Splits units whose spikes' amplitudes along their own template are bimodal: the scale
  * a = ⟨x, T⟩ / ⟨T, T⟩ of a unit's spikes is one tight mode around 1, and a second mode is another
@@ -23,14 +22,8 @@ export function splitByAmplitude(
     if (members.length < minSpikes) continue;
     const template = new Float64Array(dim);
     for (const i of members) for (let j = 0; j < dim; j++) template[j] += snippets.data[i * dim + j] / members.length;
-    let tt = 0;
-    for (let j = 0; j < dim; j++) tt += template[j] * template[j];
-    if (tt === 0) continue;
-    const scale = Float64Array.from(members, (i) => {
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += snippets.data[i * dim + j] * template[j];
-      return s / tt;
-    });
+    const scale = scalesAlong(snippets.data, members, template);
+    if (!scale) continue;
     const split = secondModeCut(scale);
     if (!split) continue;
     // The spikes on the far side of the valley from the main mode leave: a smaller neighbour of
@@ -41,6 +34,22 @@ export function splitByAmplitude(
     next++;
   }
   return out;
+}
+
+/**
+ * The scale ⟨x, T⟩ / ⟨T, T⟩ of each of the `rows` of data (· × T.length) along the template T, or
+ * undefined when T is zero.
+ */
+export function scalesAlong(data: Float32Array, rows: readonly number[], template: ArrayLike<number>): Float64Array | undefined {
+  const dim = template.length;
+  let tt = 0;
+  for (let j = 0; j < dim; j++) tt += template[j] * template[j];
+  if (tt === 0) return undefined;
+  return Float64Array.from(rows, (i) => {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += data[i * dim + j] * template[j];
+    return s / tt;
+  });
 }
 
 /**
