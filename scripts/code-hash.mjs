@@ -4,7 +4,7 @@
 // it in every step version, so a change to the code that computes a result changes the result's
 // key even when the package version does not move. Run from the package folder, before tsup.
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 const files = [];
@@ -16,13 +16,7 @@ const walk = (dir) => {
   }
 };
 walk('src');
-for (const extra of ['assembly']) {
-  try {
-    walk(extra);
-  } catch {
-    // packages without kernels
-  }
-}
+if (existsSync('assembly')) walk('assembly'); // the AssemblyScript kernels, in packages that have them
 files.sort();
 const hash = createHash('sha256');
 for (const f of files) {
