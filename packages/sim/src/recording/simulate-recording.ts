@@ -53,10 +53,7 @@ export function spikeWaveform(t: number): number {
 export function simulateRecording(spec: RecordingSpec): SimulatedRecording {
   const { fs, channels, rows, noise, units, rng } = recordingModel(spec);
   const data = new Float32Array(rows * channels);
-  for (let r = 0; r < rows; r++) {
-    const common = rng.normal() * noise * 0.3;
-    for (let c = 0; c < channels; c++) data[r * channels + c] = rng.normal() * noise + common;
-  }
+  for (let r = 0; r < rows; r++) noiseRow(rng, noise, data.subarray(r * channels, (r + 1) * channels));
   addSpikes(data, 0, rows, channels, fs, units);
   return { data, rows, channels, fs, units };
 }
@@ -71,6 +68,12 @@ export function recordingModel(spec: RecordingSpec) {
   const rng = createRng(spec.seed);
   const units = drawUnits(spec, rng, channels);
   return { fs, channels, rows: Math.round(spec.seconds * fs), noise: spec.noiseUv ?? 12, units, rng };
+}
+
+/** One row of the noise model: white noise of SD `noise` per channel plus a common-mode part (0.3 × noise). */
+export function noiseRow(rng: Rng, noise: number, row: Float32Array): void {
+  const common = rng.normal() * noise * 0.3;
+  for (let c = 0; c < row.length; c++) row[c] = rng.normal() * noise + common;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRng } from '../random/rng.js';
-import { addSpikes, recordingModel, type RecordingSpec, type SimulatedUnit } from './simulate-recording.js';
+import { addSpikes, noiseRow, recordingModel, type RecordingSpec, type SimulatedUnit } from './simulate-recording.js';
 
 /** A recording read a window at a time: the same samples whatever the windows. */
 export interface RecordingStream {
@@ -25,16 +25,14 @@ export function simulateStream(spec: RecordingSpec): RecordingStream {
   const { fs, channels, rows, noise, units } = recordingModel(spec);
   const read = (start: number, end: number) => {
     const n = end - start;
-    const data = new Float32Array(n * channels);
+    const data = new Float32Array(n * channels), row = new Float32Array(channels);
     for (let block = Math.floor(start / fs); block * fs < end; block++) {
       const r = createRng((spec.seed * 1_000_003 + block * 7919) >>> 0);
       const b0 = block * fs;
-      for (let row = b0; row < Math.min(b0 + fs, rows); row++) {
-        const common = r.normal() * noise * 0.3;
-        for (let c = 0; c < channels; c++) {
-          const v = r.normal() * noise + common;
-          if (row >= start && row < end) data[(row - start) * channels + c] = v;
-        }
+      // every row of the block is drawn, so a window's samples do not depend on where it starts
+      for (let t = b0; t < Math.min(b0 + fs, rows); t++) {
+        noiseRow(r, noise, row);
+        if (t >= start && t < end) data.set(row, (t - start) * channels);
       }
     }
     addSpikes(data, start, end, channels, fs, units);
