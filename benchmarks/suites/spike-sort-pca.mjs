@@ -1,8 +1,8 @@
 // PCA kernels of spike-sort, Wasm (SIMD) against their TypeScript references in the same run:
 // the covariance fitPca accumulates (3000 tetrode waveforms of 90 samples x 4 channels) and the
-// projection of every detection onto 8 components (200 000 waveforms), one power-iteration step
-// (cov · v) and the whole fitPca on spike-like data (two strong axes, so the power iteration runs
-// its 60 rounds).
+// projection of every detection onto 8 components (200 000 waveforms), one step of the subspace
+// iteration's product (cov · v, 8 vectors) and the whole fitPca on spike-like data (two strong
+// axes over noise).
 import { covariance, covarianceReference, covarianceTimesReference, fitPca, fitPcaReference, projectPca, projectPcaReference, spikeSortKernels } from '@spyglass-wasm/spike-sort';
 import { createRng } from '@spyglass-wasm/sim';
 import { timeIt } from '../lib/harness.mjs';
