@@ -37,7 +37,7 @@ export async function run() {
         rows: [
           row('covariance, 3000 x 360', await timeIt(() => covariance(fit, 3000, d, mean)), await timeIt(() => covarianceReference(fit, 3000, d, mean), { repeat: 1 })),
           row('projection, 200k x 360 -> 8', await timeIt(() => projectPca(pca, all, n)), await timeIt(() => projectPcaReference(pca, all, n), { repeat: 1 })),
-          row('power step cov . v, 360 x 360, k 8', await timeIt(powerStep, { repeat: 21 }), await timeIt(() => covarianceTimesReference(cov, d, v, 8), { repeat: 21 })),
+          row('iteration product cov . v, 360 x 360, k 8', await timeIt(powerStep, { repeat: 21 }), await timeIt(() => covarianceTimesReference(cov, d, v, 8), { repeat: 21 })),
           row('fitPca, 3000 x 360 -> 8', await timeIt(() => fitPca(spiky, 3000, d, 8, 1)), await timeIt(() => fitPcaReference(spiky, 3000, d, 8, 1), { repeat: 1 })),
         ],
       },

@@ -1,4 +1,4 @@
-// One step of PCA's block power iteration: w[c, a] = sum_b cov[a, b] v[c, b] for the k rows of v
+// The product in each round of PCA's subspace iteration: w[c, a] = sum_b cov[a, b] v[c, b] for the k rows of v
 // (k x d, float64) against the symmetric d x d covariance (float64, both triangles filled). Since
 // cov[a, b] = cov[b, a], two neighbouring a are two neighbouring entries of row b: f64x2 lanes over
 // a, four components per pass, and each lane sums its products in the order b = 0, 1, ... as the

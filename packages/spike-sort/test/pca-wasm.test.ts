@@ -38,7 +38,7 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
       for (const rows of [1, 2, 3, m]) expect(maxRel(projectPca(pca, y, rows), projectPcaReference(pca, y, rows))).toBeLessThan(1e-5);
     }
   });
-  it("power iteration's cov · v (Wasm) gives exactly the reference's sums", () => {
+  it("the subspace iteration's cov · v (Wasm) gives exactly the reference's sums", () => {
     const { exports, heap } = spikeSortKernels.get();
     const times = exports.covarianceTimes;
     for (const dim of [1, 2, 7, 360, 361])
@@ -54,7 +54,7 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
         expect(w).toEqual(covarianceTimesReference(cov, dim, v, k));
       }
   });
-  it('fitPca (Wasm covariance and power steps) finds the axes fitPcaReference finds', () => {
+  it('fitPca (Wasm covariance and iteration products) finds the axes fitPcaReference finds', () => {
     const m = 3000, dim = 90;
     const y = new Float32Array(m * dim);
     for (let i = 0; i < m; i++) {

@@ -5,7 +5,7 @@ import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 export interface SpikeSortExports extends CoreExports {
   projectFeatures(x: number, n: number, d: number, comp: number, k: number, bias: number, out: number): void;
   accumulateCovariance(x: number, n: number, d: number, mean: number, row: number, cov: number): void;
-  /** w = cov · v for k vectors of d (the power-iteration step of fitPca). */
+  /** w = cov · v for k vectors of d (the product in each round of fitPca's subspace iteration). */
   covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void;
 }
 
