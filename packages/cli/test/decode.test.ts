@@ -87,7 +87,7 @@ describe('spyglass decode --mode clusterless', () => {
     expect(d.cached).toBe(false);
     expect(d.units).toBe(2); // two tetrodes' marks
     expect(Number.isFinite(d.error.map.medianCm)).toBe(true);
-    const again = JSON.parse((await runCli(args)).stdout);
+    const again = JSON.parse((await runCli([...args, '--force'])).stdout);
     expect(again.cached).toBe(true);
     expect(again.result).toBe(d.result);
   });

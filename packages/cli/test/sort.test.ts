@@ -18,7 +18,7 @@ describe('spyglass sort', () => {
     const s = JSON.parse(r.stdout);
     expect(s.groups).toEqual([expect.objectContaining({ name: 'tetrode1', channels: 4 })]);
     expect(s.cached).toBe(false);
-    const again = await runCli(['sort', fixture('tetrode-session.nwb'), '--out', out, '--group', 'tetrode1', '--json', '--store', store]);
+    const again = await runCli(['sort', fixture('tetrode-session.nwb'), '--out', out, '--group', 'tetrode1', '--json', '--store', store, '--force']);
     expect(JSON.parse(again.stdout)).toMatchObject({ cached: true, result: s.result });
     expect(s.units.length).toBeGreaterThanOrEqual(4);
     expect(s.units[0]).toEqual(expect.objectContaining({ group: 'tetrode1', snr: expect.any(Number), isiViolationsRatio: expect.any(Number), presenceRatio: 1 }));
@@ -37,7 +37,7 @@ describe('spyglass sort', () => {
   it('exits 1 with a one-line reason for an unknown group or a missing --out', async () => {
     const r = await runCli(['sort', fixture('tetrode-session.nwb'), '--out', '/tmp/x.nwb', '--group', 'nope', '--store', store]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/parameter 'group': expected one of tetrode0, tetrode1/);
+    expect(r.stderr).toMatch(/parameter '--group': expected one of tetrode0, tetrode1/);
     expect((await runCli(['sort', fixture('tetrode-session.nwb')])).stderr).toMatch(/--out/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import {
   buildTransition, clusterlessLikelihood, decodingKernels, filterSmooth, fitClusterless, fitSortedSpikes,
   makeEnvironment, makeTimeBins, sortedSpikesLikelihood, stateSpacePreset, transitionFromDense,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { linearize, type TrackGraph } from '@spyglass-wasm/decoding';
 
 // A W-like T maze: stem 0→1 (100 cm up), left arm 1→2 (50 cm), right arm 1→3 (50 cm).

@@ -1,5 +1,5 @@
 export { dspKernels, type DspExports } from './wasm/kernels.js';
-export type { Backend } from './lib/backend.js';
+export type { Backend } from '@spyglass-wasm/core';
 export * from './filter/index.js';
 export * from './spectral/index.js';
 export * from './referencing/index.js';

@@ -1,9 +1,8 @@
 // The shared event core: against a brute-force plain reference of ripple_detection's rule, hand
 // cases, NaN and gaps, tiny inputs, one channel, and typed errors for bad parameters.
-import { ParameterError } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/sim';
+import { ParameterError, createRng, gaussianFilter1d } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
-import { detectEvents, gaussianFilter1d, interpolateToTimes, karlssonRippleDetector, kayRippleDetector, minimumSampleCount, multiunitHseDetector, speedFromPosition, thresholdBlocks } from '../src/index.js';
+import { detectEvents, interpolateToTimes, karlssonRippleDetector, kayRippleDetector, minimumSampleCount, multiunitHseDetector, speedFromPosition, thresholdBlocks } from '../src/index.js';
 
 /** Brute force: every maximal run z ≥ 0 of ≥ nMin samples holding a run z ≥ thr of ≥ nMin samples. */
 function bruteForce(z: number[], nMin: number, thr: number): [number, number][] {

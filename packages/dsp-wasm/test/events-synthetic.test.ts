@@ -1,7 +1,7 @@
 // Ripple detection on simulated 1 kHz LFP with known ripples: 60 ripples of varied frequency,
 // duration and amplitude over 1/f-like background and theta, half of them while the animal runs.
 // Reports the hit rate and false positives of both detectors with Spyglass's defaults.
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
 import { bandFilter, karlssonRippleDetector, kayRippleDetector, type DetectedEvent } from '../src/index.js';
 

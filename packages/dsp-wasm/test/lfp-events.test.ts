@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng, gaussianFilter1d } from '@spyglass-wasm/core';
 import {
   LfpFilter,
   bandAnalysis,
   bandFilter,
   commonReference,
   detectLfpArtifacts,
-  gaussianFilter1d,
   karlssonRippleDetector,
   kayRippleDetector,
   lfp,

@@ -1,7 +1,7 @@
 // lfp(): the input's kind out, Kaiser length from the real rate, and Spyglass's per-interval
 // filtering: time gaps, non-finite rows and validTimes split the data, no transient crosses them.
 import { ParameterError } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
 import { LfpFilter, lfp, lfpDesign } from '../src/index.js';
 

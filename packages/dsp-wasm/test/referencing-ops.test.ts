@@ -1,9 +1,9 @@
 // Referencing, MAD noise and whitening against numpy / scipy (scripts/make-referencing-vectors.py).
 import { ParameterError } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
 import { commonAverageReference, commonReference, madNoiseLevel, whiten } from '../src/index.js';
-import { medianInPlace } from '../src/referencing/select.js';
+import { medianInPlace } from '@spyglass-wasm/core';
 import v from './vectors/lfp-referencing.json';
 
 const x = { data: Float64Array.from(v.x, (q) => q ?? NaN), rows: v.rows, cols: v.cols };

@@ -2,6 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { hasPublicFixtures, publicFixture } from '../../../scripts/test-fixtures.js';
 import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
 import { openNwb } from '../src/index.js';
 import { fixture } from './fixtures.js';
@@ -111,8 +112,8 @@ describe('other fixtures', () => {
     }
   });
 
-  it('an old pynwb file (NWB 2.1.0, int32 indexes, trials, 2-D waveform columns)', async () => {
-    const nwb = await openNwb(fixture('public/hdmfzarr_sub_anm00239123_ecephys_and_ogen.nwb'));
+  it.skipIf(!hasPublicFixtures)('an old pynwb file (NWB 2.1.0, int32 indexes, trials, 2-D waveform columns)', async () => {
+    const nwb = await openNwb(publicFixture('hdmfzarr_sub_anm00239123_ecephys_and_ogen.nwb'));
     try {
       expect(nwb.metadata.nwbVersion).toBe('2.1.0');
       expect(nwb.metadata.subject).toBeDefined();
@@ -130,8 +131,8 @@ describe('other fixtures', () => {
     }
   });
 
-  it('the neuroconv tutorial file (NWB 2.5.0): raw + LFP series and units', async () => {
-    const nwb = await openNwb(fixture('public/neuroconv_ecephys_tutorial_v2.5.0.nwb'));
+  it.skipIf(!hasPublicFixtures)('the neuroconv tutorial file (NWB 2.5.0): raw + LFP series and units', async () => {
+    const nwb = await openNwb(publicFixture('neuroconv_ecephys_tutorial_v2.5.0.nwb'));
     try {
       const series = nwb.electricalSeries();
       expect(series.map((s) => [s.path, s.shape, s.timing.kind === 'rate' ? s.timing.rate : 0])).toEqual([
@@ -147,8 +148,8 @@ describe('other fixtures', () => {
     }
   });
 
-  it('opens from bytes as well as from a path', async () => {
-    const nwb = await openNwb(new Uint8Array(readFileSync(fixture('public/neuroconv_ecephys_tutorial_v2.5.0.nwb'))), { name: 'tutorial.nwb' });
+  it.skipIf(!hasPublicFixtures)('opens from bytes as well as from a path', async () => {
+    const nwb = await openNwb(new Uint8Array(readFileSync(publicFixture('neuroconv_ecephys_tutorial_v2.5.0.nwb'))), { name: 'tutorial.nwb' });
     try {
       expect(nwb.name).toBe('tutorial.nwb');
       expect(nwb.units()!.spikeTimes.length).toBe(10);

@@ -1,4 +1,4 @@
-import type { Store } from './store/store.js';
+import type { ResultRepository } from './store/interfaces.js';
 import { versionString } from './records.js';
 
 const short = (id: string): string => id.replace(/^(result:|file:)?blake3:/, '$1').slice(0, 20);
@@ -10,7 +10,7 @@ const short = (id: string): string => id.replace(/^(result:|file:)?blake3:/, '$1
  * @example
  * console.log((await lineageText(store, key)).join('\n'));
  */
-export async function lineageText(store: Store, key: string): Promise<string[]> {
+export async function lineageText(store: ResultRepository, key: string): Promise<string[]> {
   const lines: string[] = [];
   const visit = async (k: string, depth: number): Promise<void> => {
     const r = await store.getResult(k);

@@ -1,51 +1,8 @@
-import { ParameterError } from '@spyglass-wasm/core';
-import { parse as parseYaml } from 'yaml';
 import { runStep, type InputRef, type RunOutcome } from './runner.js';
 import type { Step } from './step.js';
-import type { Store } from './store/store.js';
-
-/** One step of a pipeline: which step, which parameter set (name or object), where inputs come from. */
-export interface PipelineStep {
-  /** Name other steps use to refer to this one's result (default: the step name). */
-  id?: string;
-  step: string;
-  params?: string | Record<string, unknown>;
-  /** Input role -> `$file` (the NWB file the pipeline runs on) or the id of an earlier step. */
-  inputs: Record<string, string>;
-}
-
-export interface Pipeline {
-  name?: string;
-  steps: PipelineStep[];
-}
-
-/**
- * Reads a pipeline file's text (JSON or YAML) and checks it: known steps, known earlier ids.
- *
- * @example
- * parsePipeline('steps:\n  - step: lfp\n    inputs: { raw: $file }\n', STEPS);
- */
-export function parsePipeline(text: string, steps: Record<string, Step>, file = 'pipeline'): Pipeline {
-  let doc: unknown;
-  try {
-    doc = parseYaml(text); // YAML is a superset of JSON
-  } catch (err) {
-    throw new ParameterError(file, 'a JSON or YAML pipeline', (err as Error).message.split('\n')[0]);
-  }
-  const p = doc as Pipeline;
-  if (!p || !Array.isArray(p.steps) || p.steps.length === 0) throw new ParameterError(`${file}: steps`, 'a non-empty list of steps', p?.steps);
-  const ids = new Set<string>();
-  for (const [i, s] of p.steps.entries()) {
-    if (!s || typeof s.step !== 'string' || !steps[s.step]) throw new ParameterError(`${file}: steps[${i}].step`, `one of ${Object.keys(steps).join(', ')}`, s?.step);
-    for (const [role, src] of Object.entries(s.inputs ?? {})) {
-      if (src !== '$file' && !ids.has(src)) throw new ParameterError(`${file}: steps[${i}].inputs.${role}`, `$file or an earlier step id (${[...ids].join(', ') || 'none yet'})`, src);
-    }
-    const id = s.id ?? s.step;
-    if (ids.has(id)) throw new ParameterError(`${file}: steps[${i}].id`, 'an id not used by an earlier step', id);
-    ids.add(id);
-  }
-  return p;
-}
+import type { Pipeline } from './pipeline-spec.js';
+export { parsePipeline, type Pipeline, type PipelineStep } from './pipeline-spec.js';
+import type { ResultRepository } from './store/interfaces.js';
 
 /** One file's results, by step id. */
 export interface PipelineRun {
@@ -57,7 +14,7 @@ export interface PipelineRun {
  * Runs a pipeline over NWB files through the store; each step's result is reused when its key
  * is already stored, and each result gets its own analysis NWB file.
  */
-export async function runPipeline(store: Store, pipeline: Pipeline, files: string[], steps: Record<string, Step>, options: { onStep?: (file: string, id: string, outcome: RunOutcome) => void } = {}): Promise<PipelineRun[]> {
+export async function runPipeline(store: ResultRepository, pipeline: Pipeline, files: string[], steps: Record<string, Step>, options: { onStep?: (file: string, id: string, outcome: RunOutcome) => void } = {}): Promise<PipelineRun[]> {
   const runs: PipelineRun[] = [];
   for (const file of files) {
     const results: Record<string, RunOutcome> = {};

@@ -5,7 +5,7 @@ import { resultEntityId, type Entity, type ResultRecord } from './records.js';
 import { decodeResult } from './result-file.js';
 import { resultDigest } from './result-digest.js';
 import { loadResult } from './runner.js';
-import type { Store } from './store/store.js';
+import type { ResultRepository } from './store/interfaces.js';
 
 export const CRATE_FILE = 'ro-crate-metadata.json';
 
@@ -24,7 +24,7 @@ export interface ExportSummary {
  * @example
  * await exportCrate(store, key, 'crate/');
  */
-export async function exportCrate(store: Store, key: string, dir: string, options: { onProgress?: (f: number) => void } = {}): Promise<ExportSummary> {
+export async function exportCrate(store: ResultRepository, key: string, dir: string, options: { onProgress?: (f: number) => void } = {}): Promise<ExportSummary> {
   const { copyFile, mkdir, stat, writeFile } = await import('node:fs/promises');
   const chain = await store.lineage(key);
   for (const sub of ['inputs', 'results', 'parameters']) await mkdir(`${dir}/${sub}`, { recursive: true });
@@ -54,11 +54,11 @@ export async function exportCrate(store: Store, key: string, dir: string, option
       used.push(e);
     }
     const rel = `results/${r.file}`;
-    await copyFile(`${store.resultsDir}/${r.file}`, `${dir}/${rel}`);
+    await writeFile(`${dir}/${rel}`, await store.blobs.read(r.file));
     await fileNode(rel, { name: `${r.step} result`, identifier: resultEntityId(r.key), 'spyglass:digest': await resultDigest(await loadResult(store, r)) });
     const nwb = r.summary.analysisFile as string | undefined;
     if (nwb) {
-      await copyFile(`${store.resultsDir}/${nwb}`, `${dir}/results/${nwb}`);
+      await writeFile(`${dir}/results/${nwb}`, await store.blobs.read(nwb));
       await fileNode(`results/${nwb}`, { name: `${r.step} analysis NWB file`, encodingFormat: 'application/x-nwb', about: { '@id': resultEntityId(r.key) } });
     }
     const paramsRel = `parameters/${r.step}-${r.activity.paramsHash.slice(7, 23)}.json`;
@@ -152,7 +152,7 @@ export async function verifyCrate(dir: string, options: { steps: Record<string, 
         steps.push(problem);
         continue;
       }
-      const out = await runStep(store, step!, inputs, { params: a['spyglass:params'], nwb: false });
+      const out = await runStep(store, step!, inputs, { params: a['spyglass:params'], analysisFile: false });
       recomputed.set(key, out.key);
       const fresh = await resultDigest(await loadResult(store, out.result));
       const tampered = changedFiles.includes(resultFile!['@id']);

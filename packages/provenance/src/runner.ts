@@ -3,12 +3,11 @@ import { hashBytes, hashFile, hashJson } from './hash.js';
 import { provNodes, PROV_CONTEXT } from './prov.js';
 import { fileEntityId, resultEntityId, type Activity, type Entity, type ResultRecord } from './records.js';
 import { decodeResult, encodeResult } from './result-file.js';
-import { writeAnalysisNwb } from './analysis-nwb.js';
 import { resultKey } from './result-key.js';
 import { resolveParams } from './parameter-sets.js';
 import type { ResultData, Step, StepInput } from './step.js';
 import { stepVersion } from './step-version.js';
-import type { Store } from './store/store.js';
+import type { ResultRepository } from './store/interfaces.js';
 
 /** An input by reference: an NWB (or other) file on disk, or a stored result's key. */
 export type InputRef = { file: string } | { result: string };
@@ -18,8 +17,8 @@ export interface RunStepOptions {
   params?: string | Record<string, unknown>;
   /** Overrides applied on top of the set. */
   overrides?: Record<string, unknown>;
-  /** Also write an analysis NWB file next to the result (default true when the step can). */
-  nwb?: boolean;
+  /** Also write the step's analysis file next to the result (default true when the step has one). */
+  analysisFile?: boolean;
   /** Who runs it (default $USER or 'spyglass'). */
   agent?: string;
   onProgress?: (fraction: number) => void;
@@ -42,7 +41,7 @@ const fileHashes = new Map<string, { stamp: string; checksum: string }>();
  * in this process and, with a store, in the store's entity row, so a rerun in a new process does
  * not hash an unchanged file again (the same rule as make and git's stat cache).
  */
-export async function fileEntity(path: string, store?: Store): Promise<Entity> {
+export async function fileEntity(path: string, store?: ResultRepository): Promise<Entity> {
   const { stat } = await import('node:fs/promises');
   const { basename, resolve } = await import('node:path');
   const abs = resolve(path);
@@ -60,13 +59,17 @@ export async function fileEntity(path: string, store?: Store): Promise<Entity> {
 }
 
 /** Loads a stored result's data from its file. */
-export async function loadResult(store: Store, r: ResultRecord): Promise<ResultData> {
-  const { readFile } = await import('node:fs/promises');
-  const path = `${store.resultsDir}/${r.file}`;
-  const bytes = await readFile(path).catch(() => {
+export async function loadResult(store: ResultRepository, r: ResultRecord): Promise<ResultData> {
+  const path = blobPath(store, r.file);
+  const bytes = await store.blobs.read(r.file).catch(() => {
     throw new StoreError(`result ${r.key} is recorded but its file ${path} is missing`);
   });
-  return decodeResult(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+  return decodeResult(bytes, path);
+}
+
+/** Where a result file is: its local path in Node, else `<location>/<name>`. */
+export function blobPath(store: ResultRepository, name: string): string {
+  return store.blobs.localPath?.(name) ?? `${store.blobs.location}/${name}`;
 }
 
 /**
@@ -78,10 +81,10 @@ export async function loadResult(store: Store, r: ResultRecord): Promise<ResultD
  * @example
  * const { key, cached } = await runStep(store, lfpStep, { raw: { file: 'session.nwb' } });
  */
-export async function runStep(store: Store, step: Step, inputs: Record<string, InputRef>, options: RunStepOptions = {}): Promise<RunOutcome> {
+export async function runStep(store: ResultRepository, step: Step, inputs: Record<string, InputRef>, options: RunStepOptions = {}): Promise<RunOutcome> {
   const t0 = performance.now();
   for (const role of step.inputs) if (!inputs[role]) throw new ParameterError(`${step.name} input '${role}'`, 'a file or a result', 'nothing');
-  const { name: paramSetName, params } = resolveParams(step.name, options.params, options.overrides);
+  const { name: paramSetName, params } = resolveParams(step, options.params, options.overrides);
   const paramsHash = await hashJson(params);
   const version = await stepVersion(step.code);
   const ids: Record<string, string> = {};
@@ -102,13 +105,9 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
     }
   }
   const key = await resultKey({ step: step.name, version, paramsHash, inputs: ids });
-  const { access } = await import('node:fs/promises');
   const existing = await store.getResult(key);
-  if (existing?.status === 'valid') {
-    const path = `${store.resultsDir}/${existing.file}`;
-    if (await access(path).then(() => true, () => false)) {
-      return { key, cached: true, result: existing, path, timing: { computeMs: 0, totalMs: performance.now() - t0 } };
-    }
+  if (existing?.status === 'valid' && (await store.blobs.exists(existing.file))) {
+    return { key, cached: true, result: existing, path: blobPath(store, existing.file), timing: { computeMs: 0, totalMs: performance.now() - t0 } };
   }
 
   const resolved: Record<string, StepInput> = {};
@@ -129,56 +128,31 @@ export async function runStep(store: Store, step: Step, inputs: Record<string, I
   const bytes = encodeResult(output, record);
   // one file name per run, so two workers racing on one key never overwrite each other's file
   const file = `${step.name}-${key.replace(/^blake3:/, '')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.sgr`;
-  const path = `${store.resultsDir}/${file}`;
-  await writeAtomically(path, bytes, { sync: store.durable });
+  await store.blobs.write(file, bytes, { sync: store.durable });
   const checksum = await hashBytes(bytes);
-  if (step.writeNwb && options.nwb !== false && output.json.session) {
-    const nwbFile = file.replace(/\.sgr$/, '.nwb');
-    try {
-      await writeAnalysisNwb(step, output, { key, ...record }, `${store.resultsDir}/${nwbFile}`);
-    } catch (err) {
-      const { rm } = await import('node:fs/promises');
-      await rm(path, { force: true }); // no orphan result file without its row
+  const analysis = step.analysisFile && options.analysisFile !== false ? await step.analysisFile.write(output, { key, ...record }).catch(async (err) => {
+    await store.blobs.remove(file); // no orphan result file without its row
+    throw err;
+  }) : undefined;
+  if (analysis) {
+    const analysisName = file.replace(/\.sgr$/, step.analysisFile!.extension);
+    await store.blobs.write(analysisName, analysis, { sync: store.durable }).catch(async (err) => {
+      await store.blobs.remove(file);
       throw err;
-    }
-    output.summary = { ...output.summary, analysisFile: nwbFile };
+    });
+    output.summary = { ...output.summary, analysisFile: analysisName };
   }
   const committed = await store.commitResult(entities, activity, { key, step: step.name, file, checksum, summary: output.summary });
   if (!committed) {
     // another run of the same key committed first: keep its files, drop ours
-    const { rm } = await import('node:fs/promises');
-    await rm(path, { force: true });
-    if (output.summary.analysisFile) await rm(`${store.resultsDir}/${output.summary.analysisFile}`, { force: true });
+    await store.blobs.remove(file);
+    if (output.summary.analysisFile) await store.blobs.remove(output.summary.analysisFile as string);
     const winner = (await store.getResult(key))!;
-    return { key, cached: false, result: winner, path: `${store.resultsDir}/${winner.file}`, timing: { computeMs, totalMs: performance.now() - t0 } };
+    return { key, cached: false, result: winner, path: blobPath(store, winner.file), timing: { computeMs, totalMs: performance.now() - t0 } };
   }
   // what was just committed (a racing writer of the same key wrote equal content under this name)
   const result: ResultRecord = { key, step: step.name, file, checksum, summary: output.summary, activity, status: 'valid' };
-  return { key, cached: false, result, path, timing: { computeMs, totalMs: performance.now() - t0 } };
-}
-
-/**
- * Writes to a temporary sibling, flushes it to disk when `sync` (default true), then renames:
- * readers, and a killed writer, see the whole file or none.
- */
-export async function writeAtomically(path: string, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
-  const { mkdir, open, rename, rm } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(bytes);
-      if (options.sync !== false) await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  return { key, cached: false, result, path: blobPath(store, file), timing: { computeMs, totalMs: performance.now() - t0 } };
 }
 
 function agentName(): string {

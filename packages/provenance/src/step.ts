@@ -1,4 +1,3 @@
-import type { NwbWriter } from '@spyglass-wasm/nwb-io';
 import type { Entity } from './records.js';
 
 /** Typed arrays a result may hold (raw bytes; hashed with their dtype and shape). */
@@ -39,7 +38,7 @@ export interface StepCode {
  * stand for the result.
  *
  * @example
- * const step: Step = { name: 'lfp', code, inputs: ['raw'], run: async ({ raw }, params) => ... };
+ * const step: Step = { name: 'lfp', description: 'LFP', code, inputs: ['raw'], run: async ({ raw }, params) => ({ arrays: {}, json: {}, summary: {} }) };
  */
 export interface Step {
   name: string;
@@ -47,7 +46,21 @@ export interface Step {
   code: StepCode;
   inputs: readonly string[];
   optionalInputs?: readonly string[];
+  /** Named parameter sets (Spyglass's parameter tables); 'default' is used when none is named. */
+  paramSets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   run(inputs: Record<string, StepInput>, params: Record<string, unknown>, ctx: StepContext): Promise<StepOutput>;
-  /** Writes the result's data as NWB objects into an analysis file (LFP series, ripple_times…). */
-  writeNwb?(data: ResultData, writer: NwbWriter): void;
+  /**
+   * A file for people and other tools written beside the result (the pipelines write analysis NWB
+   * files): the engine stores the bytes under the result's name with this extension, and knows
+   * nothing of the format.
+   */
+  analysisFile?: AnalysisFileWriter;
+}
+
+/** Writes a result as a file in some format, with its provenance record embedded. */
+export interface AnalysisFileWriter {
+  /** File name extension, with the dot (e.g. '.nwb'). */
+  extension: string;
+  /** The file's bytes, or undefined when this result has nothing to write. */
+  write(data: ResultData, provenance: { key: string } & Record<string, unknown>): Promise<Uint8Array | undefined>;
 }

@@ -2,7 +2,10 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { parsePipeline, runPipeline } from './pipeline.js';
 import { runStep } from './runner.js';
 import type { Step } from './step.js';
-import type { Job, Store } from './store/store.js';
+import type { Job } from './store/store.js';
+import type { JobQueue, ResultRepository } from './store/interfaces.js';
+
+type Store = JobQueue & ResultRepository;
 
 export interface WorkerOptions {
   /** Worker name recorded with claims and completions (default host:pid). */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStore, type Store, type Activity, migrate, MIGRATIONS } from '../src/index.js';
+import { openStore, type Store, type Activity } from '../src/index.js';
+import { MIGRATIONS, migrate } from '../src/store/migrations.js';
 import { startPgServer, type PgServer } from './pg-server.js';
 
 const activity = (key: string, inputs: Record<string, string>): Activity => ({

@@ -1,3 +1,4 @@
+export { frontEnd, noiseLevels, sortingBandpass, blankArtifacts, type FrontEndOptions } from './front-end/front-end.js';
 export { detectPeaks, neighboursWithin, type Peak, type DetectOptions } from './detect/detect-peaks.js';
 export { extractSnippets, type SnippetOptions } from './features/snippets.js';
 export { sampleNoiseClips, type NoiseClipOptions } from './features/noise-clips.js';
@@ -16,9 +17,8 @@ export { matchTemplates, type TemplateSet, type MatchOptions, type Matches } fro
 export { SortingAccumulator } from './sort/sorting-accumulator.js';
 export { sortGroup, detectionGeometry, type SortGroupOptions, type SortedUnit, type GroupSorting } from './sort/sort-group.js';
 export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
-export { hungarianMax } from './compare/hungarian.js';
 export { firingRate, isiViolations, presenceRatio, amplitudeCutoff } from './metrics/spike-train-metrics.js';
-export { isolationMetrics, nearestNeighbourRates, chi2Cdf } from './metrics/cluster-metrics.js';
+export { isolationMetrics, nearestNeighbourRates } from './metrics/cluster-metrics.js';
 export { qualityMetrics, type QualityMetrics, type NoiseOverlapInput } from './metrics/quality-metrics.js';
 export { noiseOverlap, isolationScore, type NoiseOverlapOptions } from './metrics/noise-overlap.js';
 export {
@@ -33,10 +33,6 @@ export {
   type UnitLabel,
 } from './curation/curation.js';
 export { extractMarks, type Marks } from './marks/extract-marks.js';
-export { sortNwb, flattenSpikeTimes, type SortNwbOptions, type FileSorting, type FileUnit } from './sort/sort-nwb.js';
-export { writeSortingNwb } from './nwb/write-sorting.js';
-export { withGroups, type GroupSelection } from './sort/sort-nwb.js';
-export { marksFromNwb, type MarksFromNwbOptions } from './marks/marks-from-nwb.js';
 export { createSortPool, sortWorkerUrl } from './workers/sort-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';
 export { sortStream, type RecordingSource, type SortStreamOptions } from './stream/sort-stream.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { splitBranches } from '../src/index.js';
 
 /**

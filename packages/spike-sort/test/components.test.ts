@@ -1,16 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { ParameterError } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import {
   amplitudeCutoff,
   autoCurate,
-  chi2Cdf,
   compareToTruth,
   detectPeaks,
   extractMarks,
   extractSnippets,
   firingRate,
-  hungarianMax,
   isiViolations,
   isolationMetrics,
   isosplit,
@@ -24,6 +22,8 @@ import {
   startCuration,
   type QualityMetrics,
 } from '../src/index.js';
+import { hungarianMax } from '../src/compare/hungarian.js';
+import { chi2Cdf } from '../src/metrics/cluster-metrics.js';
 
 describe('Hungarian assignment', () => {
   it('equals brute force on random small matrices', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { detectPeaks, secondModeCut, matchTemplates, type TemplateSet } from '../src/index.js';
 
 // Two units on 4 channels with different channel patterns; every third spike of unit B falls

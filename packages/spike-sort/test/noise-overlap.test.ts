@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { extractSnippets, isolationScore, noiseOverlap, qualityMetrics, sampleNoiseClips, type GroupSorting } from '../src/index.js';
 
 const L = 30, C = 4, d = L * C;

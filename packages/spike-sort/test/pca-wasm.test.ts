@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { covariance, covarianceReference, covarianceTimesReference, fitPca, fitPcaReference, projectPca, projectPcaReference, spikeSortKernels } from '../src/index.js';
 
 const rng = createRng(11);

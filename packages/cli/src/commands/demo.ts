@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParameterError } from '@spyglass-wasm/core';
-import { STEPS, runStep, type RunOutcome, type Store } from '@spyglass-wasm/provenance';
+import { MAIN_PIPELINE, STEPS } from '@spyglass-wasm/pipelines';
+import { blobPath, parsePipeline, runPipeline, type Store } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
-import { resolvePath } from './lfp.js';
+import { resolvePath } from '../lib/paths.js';
 
 const FIXTURE = 'packages/nwb-io/test/fixtures/tetrode-session.nwb';
 
@@ -47,26 +48,16 @@ export const demoCommand: Command = {
 
 type Line = (text: string) => void;
 
-/** Runs the demo's steps that are available; reports the ones whose package has not landed. */
+/** Runs the main pipeline file through the same runner as `spyglass run`, one line per step. */
 async function demoPipeline(store: Store, file: string, say: Line) {
   const steps: Record<string, { result: string; cached: boolean; file: string; summary: Record<string, unknown> }> = {};
-  const missing: string[] = [];
-  const record = (id: string, o: RunOutcome) => {
-    steps[id] = { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? `${store.resultsDir}/${o.result.summary.analysisFile}` : o.path, summary: o.result.summary };
-    const summary = Object.entries(o.result.summary).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
-    say(`${id.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  ${summary}`);
-  };
-  const lfp = await runStep(store, STEPS.lfp, { raw: { file } });
-  record('lfp', lfp);
-  record('ripples', await runStep(store, STEPS.ripples, { lfp: { result: lfp.key }, session: { file } }, { params: 'kay' }));
-  // decode the sorted units when spike-sort's step is wired; until then the file's own Units table
-  const sort = STEPS.sort ? await runStep(store, STEPS.sort, { raw: { file } }) : undefined;
-  if (sort) record('sort', sort);
-  else missing.push('sort');
-  if (STEPS.decode) {
-    const units = sort ? { result: sort.key } : { file };
-    record('decode', await runStep(store, STEPS.decode, { units, session: { file } }));
-  } else missing.push('decode');
-  for (const m of missing) say(`${m.padEnd(8)} not available yet: ${m.startsWith('sort') ? 'spike-sort has no step wired; decode uses the Units table in the file meanwhile' : 'no step wired'}`);
-  return { steps, missing, cached: Object.values(steps).every((s) => s.cached) };
+  const pipeline = parsePipeline(MAIN_PIPELINE, STEPS, 'main pipeline');
+  await runPipeline(store, pipeline, [file], STEPS, {
+    onStep: (_file, id, o) => {
+      steps[id] = { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path, summary: o.result.summary };
+      const summary = Object.entries(o.result.summary).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
+      say(`${id.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  ${summary}`);
+    },
+  });
+  return { steps, cached: Object.values(steps).every((s) => s.cached) };
 }

@@ -1,4 +1,5 @@
 import { openNwb, type NwbFile } from '@spyglass-wasm/nwb-io';
+import { checkInputFile, resolvePath } from '../lib/paths.js';
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 
@@ -41,7 +42,9 @@ export const info: Command = {
       io.stderr.write(`usage: ${this.usage}\n`);
       return 2;
     }
-    const nwb = await openNwb(positionals[0]);
+    const file = resolvePath(io.cwd, positionals[0]);
+    await checkInputFile(file);
+    const nwb = await openNwb(file, { name: positionals[0] });
     try {
       const d = describeFile(nwb);
       if (values.json) {

@@ -1,15 +1,15 @@
 import { ParameterError } from '@spyglass-wasm/core';
 import type { DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Command } from '../lib/command.js';
-import { runStepCommand, storeFor, STORE_OPTIONS } from '../lib/step-command.js';
-import { resolvePath } from './lfp.js';
+import { OUT_OPTIONS, runStepCommand, storeFor, STORE_OPTIONS } from '../lib/step-command.js';
+import { resolvePath } from '../lib/paths.js';
 
 /** `spyglass ripples FILE --out OUT.nwb --json`: LFP (cached), then ripples gated by speed. */
 export const ripplesCommand: Command = {
   name: 'ripples',
   summary: "Ripple times (Kay's or Karlsson's detector, speed-gated) of a session, cached in the store",
-  usage: 'spyglass ripples FILE [--out OUT.nwb] [--detector kay|karlsson] [--params NAME] [--no-speed] [--store URL|DIR] [--json]',
-  options: { ...STORE_OPTIONS, out: { type: 'string', short: 'o' }, params: { type: 'string' }, detector: { type: 'string' }, 'no-speed': { type: 'boolean' } },
+  usage: 'spyglass ripples FILE [--out OUT.nwb [--force]] [--detector kay|karlsson] [--params NAME] [--no-speed] [--store URL|DIR] [--json]',
+  options: { ...STORE_OPTIONS, ...OUT_OPTIONS, params: { type: 'string' }, detector: { type: 'string' }, 'no-speed': { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
@@ -19,7 +19,7 @@ export const ripplesCommand: Command = {
       const lfp = await runStepCommand(io, 'lfp', { raw: { file: path } }, { openStore: store, silent: true });
       const detector = values.detector as string | undefined;
       const outcome = await runStepCommand(io, 'ripples', { lfp: { result: lfp.key }, ...(values['no-speed'] ? {} : { session: { file: path } }) }, {
-        openStore: store, params: (values.params as string) ?? detector ?? 'default', out: values.out as string, json: values.json as boolean,
+        openStore: store, params: (values.params as string) ?? detector ?? 'default', out: values.out as string, force: values.force as boolean, sources: [path], json: values.json as boolean,
         extra: (_o, data) => ({
           lfp: { result: lfp.key, cached: lfp.cached },
           events: (data.json.events as DetectedEvent[]).map((e) => ({ start: e.start, peak: e.peak, end: e.end, maxZscore: e.maxZscore })),

@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { ParameterError } from '@spyglass-wasm/core';
-import { STEPS, parsePipeline, runPipeline } from '@spyglass-wasm/provenance';
+import { STEPS } from '@spyglass-wasm/pipelines';
+import { parsePipeline, runPipeline } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
-import { resolvePath } from './lfp.js';
+import { resolvePath } from '../lib/paths.js';
 
 /** `spyglass run PIPELINE FILE...`: a pipeline (JSON or YAML) over one or many NWB files. */
 export const runCommand: Command = {

@@ -1,6 +1,7 @@
 import { ParameterError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
-import { runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
+import { resolvePath } from '../lib/paths.js';
+import { OUT_OPTIONS, runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
 
 /**
  * `spyglass sort FILE --out OUT.nwb [--group NAME] [--json]`: the default sorting of every electrode
@@ -9,21 +10,22 @@ import { runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
 export const sortCommand: Command = {
   name: 'sort',
   summary: 'Spike-sort each electrode group of a session (600-6000 Hz, 4 MAD, isosplit-style) into an analysis NWB file, cached in the store',
-  usage: 'spyglass sort FILE --out OUT.nwb [--group NAME] [--threshold MAD] [--store URL|DIR] [--json]',
-  options: { ...STORE_OPTIONS, out: { type: 'string', short: 'o' }, group: { type: 'string' }, threshold: { type: 'string' } },
+  usage: 'spyglass sort FILE --out OUT.nwb [--force] [--group NAME] [--threshold MAD] [--store URL|DIR] [--json]',
+  options: { ...STORE_OPTIONS, ...OUT_OPTIONS, group: { type: 'string' }, threshold: { type: 'string' } },
   async run({ values, positionals }, io) {
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
     if (!values.out) throw new ParameterError('--out', 'an output path for the analysis NWB file', undefined);
     const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
     if (threshold !== undefined && !(threshold > 0)) throw new ParameterError('--threshold', 'a positive number of MAD units', values.threshold);
-    const abs = (p: string) => (p.startsWith('/') ? p : `${io.cwd}/${p}`);
+    if (values.group === '') throw new ParameterError('--group', 'an electrode group name', '');
+    const abs = (p: string) => resolvePath(io.cwd, p);
     const out = abs(values.out as string);
     const overrides: Record<string, unknown> = {};
     if (values.group !== undefined) overrides.group = values.group;
     if (threshold !== undefined) overrides.threshold = threshold;
     const outcome = await runStepCommand(io, 'sort', { raw: { file: abs(file) } }, {
-      store: values.store as string | undefined, overrides, out, json: values.json as boolean, silent: !values.json,
+      store: values.store as string | undefined, overrides, out, force: values.force as boolean, optionNames: { group: '--group', threshold: '--threshold' }, json: values.json as boolean, silent: !values.json,
       extra: (_o, d) => {
         const ends = d.arrays.spikeTimesIndex.data;
         const units = d.json.units as { group: string; metrics: Record<string, number> }[];

@@ -1,8 +1,9 @@
 import { ParameterError } from '@spyglass-wasm/core';
-import { STEPS, verifyCrate } from '@spyglass-wasm/provenance';
+import { STEPS } from '@spyglass-wasm/pipelines';
+import { verifyCrate } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson, progress } from '../lib/output.js';
-import { resolvePath } from './lfp.js';
+import { resolvePath } from '../lib/paths.js';
 
 /** `spyglass verify DIR`: recompute an exported crate from its inputs and compare. Exit 1 if not reproduced. */
 export const verifyCommand: Command = {

@@ -1,5 +1,6 @@
 import { checkNumber } from '@spyglass-wasm/core';
-import { STEPS, runWorker } from '@spyglass-wasm/provenance';
+import { STEPS } from '@spyglass-wasm/pipelines';
+import { runWorker } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';

@@ -1,12 +1,20 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
-import { STEPS, loadResult, openStore, runStep, writeAnalysisNwb, type InputRef, type RunOutcome, type Step, type Store } from '@spyglass-wasm/provenance';
+import { STEPS } from '@spyglass-wasm/pipelines';
+import { blobPath, loadResult, openStore, runStep, writeAtomically, type InputRef, type RunOutcome, type Step, type Store } from '@spyglass-wasm/provenance';
 import type { CommandIO } from './command.js';
 import { printJson, progress } from './output.js';
+import { checkInputFile, checkOutputFile } from './paths.js';
 
 /** Flags every store-backed command shares. */
 export const STORE_OPTIONS = {
   store: { type: 'string' },
   json: { type: 'boolean' },
+} as const;
+
+/** Flags of commands that write an analysis file. */
+export const OUT_OPTIONS = {
+  out: { type: 'string', short: 'o' },
+  force: { type: 'boolean' },
 } as const;
 
 /** Opens the store named by --store, else $SPYGLASS_STORE, else `<cwd>/.spyglass`. */
@@ -30,6 +38,10 @@ export interface StepCommandOptions {
   overrides?: Record<string, unknown>;
   /** Copy the result's analysis NWB file here (written under a temporary name, then renamed). */
   out?: string;
+  /** Replace an existing `out` (never an input of the run). */
+  force?: boolean;
+  /** Files the run reads besides `inputs`' files (upstream steps' inputs), which `out` must not be. */
+  sources?: string[];
   json?: boolean;
   /** Print nothing (an upstream step of another command). */
   silent?: boolean;
@@ -37,6 +49,16 @@ export interface StepCommandOptions {
   extra?: (outcome: RunOutcome, data: Awaited<ReturnType<typeof loadResult>>) => Record<string, unknown>;
   /** Use this open store instead of opening one. */
   openStore?: Store;
+  /** Step parameter -> the command-line option that sets it, so errors name what the user typed. */
+  optionNames?: Record<string, string>;
+}
+
+/** A ParameterError about a step parameter, renamed to the user's command-line option. */
+function asOptionError(err: unknown, names: Record<string, string> = {}): unknown {
+  if (err instanceof ParameterError && err.parameter && names[err.parameter]) {
+    return new ParameterError(names[err.parameter], err.expected ?? 'a valid value', err.received);
+  }
+  return err;
 }
 
 /**
@@ -49,22 +71,31 @@ export interface StepCommandOptions {
 export async function runStepCommand(io: CommandIO, stepName: string, inputs: Record<string, InputRef>, options: StepCommandOptions = {}): Promise<RunOutcome> {
   const step: Step | undefined = STEPS[stepName];
   if (!step) throw new ParameterError('step', `one of ${Object.keys(STEPS).join(', ')}`, stepName);
+  const files = [...Object.values(inputs).flatMap((r) => ('file' in r ? [r.file] : [])), ...(options.sources ?? [])];
+  for (const f of files) await checkInputFile(f);
+  const { resolve } = await import('node:path');
+  const out = options.out ? resolve(io.cwd, options.out) : undefined;
+  if (out) await checkOutputFile(out, { inputs: files, force: options.force });
   const store = options.openStore ?? (await openStore({ store: options.store, cwd: io.cwd, env: io.env }));
   try {
-    const outcome = await runStep(store, step, inputs, { params: options.params, overrides: options.overrides, onProgress: progress(io, stepName) });
-    const needData = options.out || options.extra;
-    const data = needData ? await loadResult(store, outcome.result) : undefined;
-    if (options.out) {
-      const { resolve } = await import('node:path');
-      await writeAnalysisNwb(step, data!, { key: outcome.key, activity: outcome.result.activity }, resolve(io.cwd, options.out));
+    const outcome = await runStep(store, step, inputs, { params: options.params, overrides: options.overrides, onProgress: progress(io, stepName) }).catch((err) => {
+      throw asOptionError(err, options.optionNames);
+    });
+    const data = options.extra ? await loadResult(store, outcome.result) : undefined;
+    const analysisFile = outcome.result.summary.analysisFile as string | undefined;
+    if (out) {
+      // --out is a copy of the stored analysis file: the same bytes, the same provenance record
+      if (!analysisFile) throw new StoreError(`the ${stepName} result ${outcome.key} has no analysis file to copy to ${out}`);
+      await checkOutputFile(out, { inputs: files, force: options.force }); // again: the run may have taken long
+      await writeAtomically(out, await store.blobs.read(analysisFile));
     }
     const report = {
       step: stepName,
       result: outcome.key,
       cached: outcome.cached,
       file: outcome.path,
-      analysisFile: outcome.result.summary.analysisFile ? `${store.resultsDir}/${outcome.result.summary.analysisFile}` : undefined,
-      out: options.out,
+      analysisFile: analysisFile ? blobPath(store, analysisFile) : undefined,
+      out,
       summary: outcome.result.summary,
       ...(options.extra && data ? options.extra(outcome, data) : {}),
     };

@@ -1,2 +1,3 @@
 export { toMatrix, allocLike, type Matrix, type MatrixInput, type NdArrayLike, type FloatArray } from './matrix.js';
 export { takeColumns, putColumns } from './columns.js';
+export { raggedFrom, raggedRows, type Ragged } from './ragged.js';

@@ -18,6 +18,7 @@ export class SpyglassError extends Error {
   readonly path?: string;
   readonly parameter?: string;
   readonly expected?: string;
+  readonly received?: unknown;
 
   constructor(code: string, message: string, context: ErrorContext = {}) {
     super(message, context.cause === undefined ? undefined : { cause: context.cause });
@@ -27,5 +28,6 @@ export class SpyglassError extends Error {
     this.path = context.path;
     this.parameter = context.parameter;
     this.expected = context.expected;
+    this.received = context.received;
   }
 }

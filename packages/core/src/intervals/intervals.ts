@@ -1,3 +1,4 @@
+import { median } from '../stats/median.js';
 /** A closed time interval [start, end] in seconds. */
 export type Interval = readonly [number, number];
 
@@ -72,9 +73,7 @@ export function validIntervalsFromTimes(times: ArrayLike<number>, options: { max
     if (!(d > 0)) throw new RangeError(`timestamps are not strictly increasing at index ${i} (${times[i - 1]} then ${times[i]})`);
     steps.push(d);
   }
-  const sorted = [...steps].sort((a, b) => a - b);
-  const median = sorted.length ? sorted[sorted.length >> 1] : 0;
-  const maxGap = options.maxGap ?? 1.5 * median;
+  const maxGap = options.maxGap ?? 1.5 * (steps.length ? median(steps) : 0);
   const minLength = options.minLength ?? 0;
   const out: Interval[] = [];
   let start = times[0];

@@ -1,4 +1,4 @@
-import type { Matrix } from '@spyglass-wasm/core';
+import { interpolate, type Matrix } from '@spyglass-wasm/core';
 import type { Environment } from './environment.js';
 
 /**
@@ -45,23 +45,5 @@ export function kdeAtBins(env: Environment, samples: Matrix<Float64Array>, std: 
 
 /** Linear interpolation of a (rows × dims) position series at `times` (NaN outside its span). */
 export function interpolatePosition(times: Float64Array, position: Matrix<Float64Array>, at: ArrayLike<number>): Matrix<Float64Array> {
-  const dims = position.cols;
-  const out = new Float64Array(at.length * dims);
-  let j = 0;
-  for (let i = 0; i < at.length; i++) {
-    const t = at[i];
-    if (!(t >= times[0] && t <= times[times.length - 1])) {
-      for (let d = 0; d < dims; d++) out[i * dims + d] = NaN;
-      continue;
-    }
-    if (t < times[j]) j = 0;
-    while (j + 1 < times.length - 1 && times[j + 1] <= t) j++;
-    const t0 = times[j], t1 = times[Math.min(j + 1, times.length - 1)];
-    const f = t1 > t0 ? (t - t0) / (t1 - t0) : 0;
-    for (let d = 0; d < dims; d++) {
-      const a = position.data[j * dims + d], b = position.data[Math.min(j + 1, times.length - 1) * dims + d];
-      out[i * dims + d] = a + f * (b - a);
-    }
-  }
-  return { data: out, rows: at.length, cols: dims };
+  return { data: interpolate(times, position.data, at, { cols: position.cols, outside: 'nan' }), rows: at.length, cols: position.cols };
 }

@@ -1,3 +1,4 @@
+import { median } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { interpolatePosition } from '../environment/kde.js';
 
@@ -50,12 +51,6 @@ export function decodingError(
     if (sp[t] > minSpeed) running.push(errors[t]);
   }
   return { median: median(all), mean: meanOf(all), medianRunning: median(running), meanRunning: meanOf(running), n: all.length, nRunning: running.length, errors };
-}
-
-function median(v: number[]): number {
-  if (v.length === 0) return NaN;
-  const s = v.slice().sort((a, b) => a - b), m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function meanOf(v: number[]): number {

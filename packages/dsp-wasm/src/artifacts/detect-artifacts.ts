@@ -10,7 +10,7 @@ import {
   type MatrixInput,
 } from '@spyglass-wasm/core';
 import { sampleTimes } from '../events/blocks.js';
-import { median } from '../lib/median.js';
+import { median } from '@spyglass-wasm/core';
 
 export interface ArtifactOptions {
   /** Sampling rate, Hz. */

@@ -1,4 +1,4 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { ParameterError, medianStep } from '@spyglass-wasm/core';
 
 /** A half-open run of sample indices [start, stop) with no missing sample and no time gap. */
 export type Block = readonly [start: number, stop: number];
@@ -18,13 +18,6 @@ export function sampleTimes(n: number, o: { fs: number; time?: ArrayLike<number>
   return Float64Array.from({ length: n }, (_, i) => t0 + i / o.fs);
 }
 
-function medianStep(time: ArrayLike<number>): number {
-  const steps = new Float64Array(Math.max(0, time.length - 1));
-  for (let i = 1; i < time.length; i++) steps[i - 1] = time[i] - time[i - 1];
-  steps.sort();
-  const n = steps.length, h = n >> 1;
-  return n === 0 ? NaN : n % 2 ? steps[h] : (steps[h - 1] + steps[h]) / 2;
-}
 
 /**
  * Samples a duration spans: round-half-up of duration / median time step, at least 1 (the

@@ -1,7 +1,7 @@
 import type { Matrix } from '@spyglass-wasm/core';
 import { envelope } from '../spectral/hilbert.js';
 import type { Block } from './blocks.js';
-import { gaussianFilter1d } from './gaussian-filter.js';
+import { gaussianFilter1d } from '@spyglass-wasm/core';
 
 /** Smallest 5-smooth number ≥ n (2^a·3^b·5^c), scipy.fftpack.next_fast_len. */
 export function nextFastLen(n: number): number {

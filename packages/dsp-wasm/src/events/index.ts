@@ -3,6 +3,5 @@ export { kayRippleDetector, karlssonRippleDetector, multiunitHseDetector, type R
 export { sampleTimes, minimumSampleCount, validBlocks, type Block } from './blocks.js';
 export { kayConsensusTrace, nextFastLen, type EnvelopePadding } from './consensus.js';
 export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
-export { gaussianFilter1d, type GaussianFilterOptions } from './gaussian-filter.js';
 export { zscore } from './zscore.js';
 export { speedFromPosition, interpolateToTimes, type SpeedOptions } from './speed.js';

@@ -1,5 +1,4 @@
-import { ParameterError, checkNumber, toMatrix, type FloatArray, type MatrixInput } from '@spyglass-wasm/core';
-import { gaussianFilter1d } from './gaussian-filter.js';
+import { ParameterError, checkNumber, gaussianFilter1d, interpolate, toMatrix, type FloatArray, type MatrixInput } from '@spyglass-wasm/core';
 
 export interface SpeedOptions {
   /** Gaussian σ of the velocity smoothing, seconds (default 0.1, Spyglass's speed_smoothing_std_dev). */
@@ -36,22 +35,9 @@ export function speedFromPosition<T extends FloatArray>(position: MatrixInput<T>
 
 /**
  * Linear interpolation of `values` sampled at `time` onto `newTime` (held at the ends), as
- * Spyglass interpolates position onto LFP timestamps before ripple detection. `time` and
- * `newTime` increase.
+ * Spyglass interpolates position onto LFP timestamps before ripple detection.
  */
 export function interpolateToTimes(values: ArrayLike<number>, time: ArrayLike<number>, newTime: ArrayLike<number>): Float64Array {
   if (values.length !== time.length || time.length === 0) throw new ParameterError('time', `one time per value (${values.length})`, `${time.length} times`);
-  const out = new Float64Array(newTime.length);
-  let j = 0;
-  for (let i = 0; i < newTime.length; i++) {
-    const t = newTime[i];
-    while (j < time.length - 2 && time[j + 1] < t) j++;
-    if (t <= time[0]) out[i] = values[0];
-    else if (t >= time[time.length - 1]) out[i] = values[time.length - 1];
-    else {
-      const w = (t - time[j]) / (time[j + 1] - time[j]);
-      out[i] = values[j] + w * (values[j + 1] - values[j]);
-    }
-  }
-  return out;
+  return interpolate(time, values, newTime);
 }

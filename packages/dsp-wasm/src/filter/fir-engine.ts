@@ -1,5 +1,5 @@
 import type { FloatArray } from '@spyglass-wasm/core';
-import type { Backend } from '../lib/backend.js';
+import type { Backend } from '@spyglass-wasm/core';
 import { firReference } from '../reference/fir.js';
 import { fft } from '../spectral/fft.js';
 import { fftTwiddles, nextPowerOfTwo } from '../spectral/twiddles.js';

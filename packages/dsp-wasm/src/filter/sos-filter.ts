@@ -1,5 +1,5 @@
 import { checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
-import type { Backend } from '../lib/backend.js';
+import type { Backend } from '@spyglass-wasm/core';
 import { ParameterError } from '@spyglass-wasm/core';
 import { type Precision, checkSos } from './sos.js';
 import { sosfiltWithState } from './sosfilt.js';

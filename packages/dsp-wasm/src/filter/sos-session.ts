@@ -1,5 +1,5 @@
 import { ParameterError, type FloatArray } from '@spyglass-wasm/core';
-import type { Backend } from '../lib/backend.js';
+import type { Backend } from '@spyglass-wasm/core';
 import { sosfiltReference } from '../reference/sosfilt.js';
 import { dspKernels } from '../wasm/kernels.js';
 import { type Precision, lanesOf, paddedCols, sosCoefTable, stateToZi, ziToState } from './sos.js';

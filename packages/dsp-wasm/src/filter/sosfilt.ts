@@ -1,5 +1,5 @@
 import type { FloatArray, Matrix, MatrixInput } from '@spyglass-wasm/core';
-import { type Backend, checkBackend } from '../lib/backend.js';
+import { type Backend, checkBackend } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { type Precision, checkSos } from './sos.js';
 import { withSosSession } from './sos-session.js';

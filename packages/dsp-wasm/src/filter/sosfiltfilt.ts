@@ -1,5 +1,5 @@
 import { ParameterError, checkChoice, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
-import { type Backend, checkBackend } from '../lib/backend.js';
+import { type Backend, checkBackend } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { type PadType, fillExtendedRows } from './pad.js';
 import { type Precision, checkSos } from './sos.js';

@@ -1,4 +1,4 @@
-import { ParameterError, allocLike, checkNumber, mergeIntervals, type Interval, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { ParameterError, allocLike, checkNumber, mergeIntervals, type Interval, type FloatArray, type Matrix, type MatrixInput, medianStep } from '@spyglass-wasm/core';
 import { FirFilter, firFilter } from '../filter/fir-filter.js';
 import { firwin, kaiserord } from '../filter/firwin.js';
 import { signalIO } from '../lib/signal-io.js';
@@ -206,15 +206,3 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
   }
 }
 
-/** Median time step, from at most 100 000 evenly spread steps (hours of timestamps need no full sort). */
-function medianStep(time: ArrayLike<number>): number {
-  const n = Math.min(time.length - 1, 100_000), stride = (time.length - 1) / n;
-  const steps = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const i = 1 + Math.floor(k * stride);
-    steps[k] = time[i] - time[i - 1];
-  }
-  steps.sort();
-  const h = steps.length >> 1;
-  return steps.length % 2 ? steps[h] : (steps[h - 1] + steps[h]) / 2;
-}

@@ -1,6 +1,6 @@
 import { ParameterError, allocLike, checkChoice, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
-import { medianInPlace } from './select.js';
+import { medianInPlace } from '@spyglass-wasm/core';
 
 export interface CommonReferenceOptions {
   /** 'median' (default, SpikeInterface's common_reference; robust to one spiking channel) or 'mean'. */

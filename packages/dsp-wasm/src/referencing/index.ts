@@ -1,4 +1,3 @@
 export { commonReference, commonAverageReference, type CommonReferenceOptions } from './common-reference.js';
 export { madNoiseLevel } from './noise-level.js';
 export { whiten, type WhitenOptions, type Whitened } from './whiten.js';
-export { symmetricEigen } from './symmetric-eigen.js';

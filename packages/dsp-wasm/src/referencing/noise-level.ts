@@ -1,6 +1,6 @@
 import { type FloatArray, type MatrixInput } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
-import { medianInPlace } from './select.js';
+import { medianInPlace } from '@spyglass-wasm/core';
 
 /**
  * Robust noise level per channel: median(|x − median(x)|) / 0.6745, the standard deviation of

@@ -1,6 +1,6 @@
 import { ParameterError, allocLike, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
-import { symmetricEigen } from './symmetric-eigen.js';
+import { symmetricEigen } from '@spyglass-wasm/core';
 
 export interface WhitenOptions {
   /** Regularisation added to the eigenvalues, relative to their mean (default 1e-8). */

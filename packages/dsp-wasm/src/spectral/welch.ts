@@ -1,4 +1,4 @@
-import { ParameterError, checkChoice, checkNumber, type FloatArray, type MatrixInput } from '@spyglass-wasm/core';
+import { ParameterError, checkChoice, checkNumber, type FloatArray, type MatrixInput, median } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { fft } from './fft.js';
 import { type WindowSpec, getWindow } from './windows.js';
@@ -92,12 +92,6 @@ function removeTrend(seg: Float64Array, type: 'constant' | 'linear'): void {
   }
   const slope = den === 0 ? 0 : num / den;
   for (let i = 0; i < n; i++) seg[i] -= mean + slope * (i - tMean);
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** scipy's _median_bias: the median of n chi²(2)/2 draws is biased low by this factor. */

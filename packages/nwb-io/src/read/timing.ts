@@ -1,3 +1,4 @@
+import { median as medianOf } from '@spyglass-wasm/core';
 import type { H5Reader } from './h5-reader.js';
 
 /** How a TimeSeries' samples are placed in time. */
@@ -36,8 +37,7 @@ export function readTiming(r: H5Reader, path: string, rows: number): SeriesTimin
     if (!(d > 0) && nonMonotonicAt === undefined) nonMonotonicAt = i;
     steps.push(d);
   }
-  const sorted = [...steps].sort((a, b) => a - b);
-  const median = sorted[sorted.length >> 1] ?? 0;
+  const median = steps.length ? medianOf(steps) : 0;
   const irregularSteps = steps.filter((d) => Math.abs(d - median) > 0.01 * median).length;
   return { kind: 'timestamps', start: t[0] ?? NaN, end: t[t.length - 1] ?? NaN, rate: median > 0 ? 1 / median : NaN, irregularSteps, nonMonotonicAt };
 }

@@ -1,4 +1,12 @@
 import { Store } from './store.js';
+import { MemoryBlobStore, type BlobStore } from '../blobs/blob-store.js';
+import { OpfsBlobStore } from '../blobs/opfs-blob-store.js';
+
+/** Result files in a local (or NFS-mounted) folder. */
+async function blobsAt(dir: string): Promise<BlobStore> {
+  const { FsBlobStore } = await import('../blobs/fs-blob-store.js');
+  return new FsBlobStore(dir);
+}
 
 export interface OpenStoreOptions {
   /**
@@ -33,11 +41,12 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   if (/^postgres(ql)?:\/\//.test(spec)) {
     const { postgresSql } = await import('./postgres-sql.js');
     const resultsDir = options.resultsDir ?? env.SPYGLASS_RESULTS ?? joinPath(cwd, '.spyglass', 'results');
-    return Store.open(await postgresSql(spec), resultsDir, spec.replace(/:[^:@/]*@/, ':***@'), { durable });
+    return Store.open(await postgresSql(spec), await blobsAt(resultsDir), spec.replace(/:[^:@/]*@/, ':***@'), { durable });
   }
   const { pgliteSql } = await import('./pglite-sql.js');
   if (spec.startsWith('idb://') || spec.startsWith('memory://')) {
-    return Store.open(await pgliteSql(spec), options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'), spec, { durable });
+    const blobs = spec.startsWith('idb://') && !options.resultsDir ? new OpfsBlobStore(spec.slice('idb://'.length) || 'spyglass') : spec.startsWith('memory://') && !options.resultsDir ? new MemoryBlobStore() : await blobsAt(options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'));
+    return Store.open(await pgliteSql(spec), blobs, spec, { durable });
   }
   const { mkdir } = await import('node:fs/promises');
   const dir = isAbsolute(spec) ? spec : joinPath(cwd, spec);
@@ -51,7 +60,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await release();
     throw err;
   }
-  return Store.open(sql, options.resultsDir ?? joinPath(dir, 'results'), dir, { release, durable });
+  return Store.open(sql, await blobsAt(options.resultsDir ?? joinPath(dir, 'results')), dir, { release, durable });
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);

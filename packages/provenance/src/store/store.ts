@@ -2,12 +2,14 @@ import { StoreError } from '@spyglass-wasm/core';
 import type { Activity, Entity, ResultRecord } from '../records.js';
 import { resultEntityId } from '../records.js';
 import { migrate } from './migrations.js';
+import type { BlobStore } from '../blobs/blob-store.js';
 import type { Sql } from './sql.js';
+import type { JobQueue, ResultRepository } from './interfaces.js';
 
 /** A queued unit of work: one step on given inputs, or a whole pipeline on one file. */
 export type JobPayload =
   | { step: string; inputs: Record<string, { file: string } | { result: string }>; params?: Record<string, unknown> | string }
-  | { pipeline: import('../pipeline.js').Pipeline; file: string };
+  | { pipeline: import('../pipeline-spec.js').Pipeline; file: string };
 
 export interface Job {
   id: number;
@@ -29,11 +31,11 @@ export interface Job {
  * const store = await openStore({ cwd: process.cwd() });
  * const r = await store.getResult(key);
  */
-export class Store {
+export class Store implements ResultRepository, JobQueue {
   private constructor(
     readonly sql: Sql,
-    /** Folder holding result files (analysis files), shared by everyone using this store. */
-    readonly resultsDir: string,
+    /** Where result files (and analysis files) live, shared by everyone using this store. */
+    readonly blobs: BlobStore,
     /** Where the database is: a folder, `idb://…`, `memory://` or a postgres URL without password. */
     readonly location: string,
     private readonly release: () => Promise<void>,
@@ -42,7 +44,7 @@ export class Store {
   ) {}
 
   /** Migrates and wraps a database; `release` runs after close (e.g. dropping a folder lock). */
-  static async open(sql: Sql, resultsDir: string, location: string, { release = async () => {}, durable = true }: { release?: () => Promise<void>; durable?: boolean } = {}): Promise<Store> {
+  static async open(sql: Sql, blobs: BlobStore, location: string, { release = async () => {}, durable = true }: { release?: () => Promise<void>; durable?: boolean } = {}): Promise<Store> {
     try {
       await migrate(sql);
     } catch (err) {
@@ -50,7 +52,12 @@ export class Store {
       await release();
       throw new StoreError(`cannot prepare the store at ${location}: ${(err as Error).message}`);
     }
-    return new Store(sql, resultsDir, location, release, durable);
+    return new Store(sql, blobs, location, release, durable);
+  }
+
+  /** The results folder, for stores whose result files are local files (Node). */
+  get resultsDir(): string {
+    return this.blobs.location;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '../random/rng.js';
+import { createRng, type Rng } from '@spyglass-wasm/core';
 
 export interface PlaceSessionOptions {
   seed?: number;

@@ -1,4 +1,4 @@
-import { createRng } from '../random/rng.js';
+import { createRng } from '@spyglass-wasm/core';
 import { addSpikes, noiseRow, recordingModel, type RecordingSpec, type SimulatedUnit } from './simulate-recording.js';
 
 /** A recording read a window at a time: the same samples whatever the windows. */

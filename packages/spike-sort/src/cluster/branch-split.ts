@@ -1,5 +1,5 @@
-import { symmetricEigen } from '@spyglass-wasm/dsp-wasm';
-import { createRng } from '@spyglass-wasm/sim';
+import { symmetricEigen } from '@spyglass-wasm/core';
+import { createRng } from '@spyglass-wasm/core';
 import { fitPca, PCA_ROWS, projectPca } from '../features/pca.js';
 import { gather } from './isosplit.js';
 import { ANY_DIP, centralCut, isUnimodal } from './unimodality.js';

@@ -1,4 +1,4 @@
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 
 /**
  * k-means (k-means++ seeding, Lloyd iterations) on n points of dimension d, seeded so runs repeat.

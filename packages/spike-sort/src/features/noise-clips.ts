@@ -1,5 +1,5 @@
 import { ParameterError, type Matrix } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 
 export interface NoiseClipOptions {
   /** Samples before and after each clip's centre: clips are (before + after) × channels, like `extractSnippets`. */

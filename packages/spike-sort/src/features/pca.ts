@@ -1,5 +1,5 @@
-import { symmetricEigen } from '@spyglass-wasm/dsp-wasm';
-import { createRng } from '@spyglass-wasm/sim';
+import { symmetricEigen } from '@spyglass-wasm/core';
+import { createRng } from '@spyglass-wasm/core';
 import { spikeSortKernels } from '../wasm/kernels.js';
 
 /** Principal components: mean, components (k × d, row-major), and the projected features (n × k). */

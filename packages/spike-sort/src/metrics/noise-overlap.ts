@@ -1,4 +1,4 @@
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng, medianInPlace } from '@spyglass-wasm/core';
 import { fitPca, projectPca } from '../features/pca.js';
 import { nearestRows } from './nearest.js';
 
@@ -41,15 +41,14 @@ export function noiseOverlap(waveforms: Float32Array, clips: Float32Array, optio
   const kept = Math.ceil(options.length / stride), d = kept * channels;
   const a = pick(waveforms, n0, n, full, rng, stride, channels), b = pick(clips, clips.length / full, n, full, rng, stride, channels);
   // Where the unit's median waveform is largest, and the clips' average weighted by their value there.
-  const median = new Float64Array(d);
+  const centre = new Float64Array(d);
   const column = new Float64Array(n);
   for (let j = 0; j < d; j++) {
     for (let i = 0; i < n; i++) column[i] = a[i * d + j];
-    column.sort();
-    median[j] = n % 2 ? column[n >> 1] : (column[n / 2 - 1] + column[n / 2]) / 2;
+    centre[j] = medianInPlace(column, n);
   }
   let peak = 0;
-  for (let j = 1; j < d; j++) if (Math.abs(median[j]) > Math.abs(median[peak])) peak = j;
+  for (let j = 1; j < d; j++) if (Math.abs(centre[j]) > Math.abs(centre[peak])) peak = j;
   let total = 0;
   for (let i = 0; i < n; i++) total += b[i * d + peak];
   const z = new Float64Array(d);

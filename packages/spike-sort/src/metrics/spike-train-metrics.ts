@@ -1,4 +1,4 @@
-import { gaussianFilter1d } from '@spyglass-wasm/dsp-wasm';
+import { gaussianFilter1d } from '@spyglass-wasm/core';
 
 /** Spikes per second over the recording's duration (s). */
 export function firingRate(times: ArrayLike<number>, duration: number): number {

@@ -1,3 +1,4 @@
+import { median } from '@spyglass-wasm/core';
 /**
  * Removes units that echo another unit: when most of a unit's spikes sit at one fixed lag (within
  * ±window samples, spread ≤ tolerance) from the spikes of a unit with stronger detections, they
@@ -23,16 +24,15 @@ export function dropEchoes(
     power[l].push(Math.abs(strength[i]));
   });
   members.forEach((m) => m.sort((a, b) => a - b));
-  const median = power.map((p) => p.sort((a, b) => a - b)[p.length >> 1] ?? 0);
-  const order = median.map((m, u) => [m, u] as const).sort((a, b) => b[0] - a[0]).map(([, u]) => u);
+  const typical = power.map((p) => (p.length ? median(p) : 0));
+  const order = typical.map((m, u) => [m, u] as const).sort((a, b) => b[0] - a[0]).map(([, u]) => u);
   const dropped = new Set<number>();
   for (const b of order.slice().reverse()) {
     for (const a of order) {
-      if (a === b || dropped.has(a) || median[a] <= median[b]) continue;
+      if (a === b || dropped.has(a) || typical[a] <= typical[b]) continue;
       const lags = nearestLags(members[b], members[a], options.window);
       if (lags.length < minFraction * members[b].length) continue;
-      lags.sort((x, y) => x - y);
-      const lag = lags[lags.length >> 1];
+      const lag = median(lags);
       const consistent = lags.filter((l) => Math.abs(l - lag) <= options.tolerance).length;
       if (consistent >= minFraction * members[b].length) {
         dropped.add(b);

@@ -1,3 +1,4 @@
+import { median } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { splitBranches } from '../cluster/branch-split.js';
 import { isosplit } from '../cluster/isosplit.js';
@@ -106,8 +107,6 @@ type Snippets = { data: Float32Array; length: number; channels: number };
 
 /** Median and MAD-based standard deviation. */
 function robustSpread(values: number[]): { median: number; sd: number } {
-  const v = values.slice().sort((a, b) => a - b);
-  const median = v[v.length >> 1];
-  const sd = 1.4826 * v.map((q) => Math.abs(q - median)).sort((a, b) => a - b)[v.length >> 1];
-  return { median, sd };
+  const centre = median(values);
+  return { median: centre, sd: 1.4826 * median(values.map((q) => Math.abs(q - centre))) };
 }

@@ -1,5 +1,6 @@
-import { ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
-import { butter, madNoiseLevel, sosfiltfilt, whiten } from '@spyglass-wasm/dsp-wasm';
+import { checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { whiten } from '@spyglass-wasm/dsp-wasm';
+import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
 import { learnTemplates } from './learn-templates.js';
@@ -62,10 +63,8 @@ export interface GroupSorting {
  */
 export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
-  const [lo, hi] = options.band ?? [600, 6000];
-  const x = options.filtered ? raw : sosfiltfilt(butter(5, [lo, Math.min(hi, 0.45 * fs)], { btype: 'bandpass', fs }), raw);
-  blankArtifacts(x, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
-  const noise = checkSignal(madNoiseLevel(x));
+  const x = frontEnd(raw, fs, options);
+  const noise = noiseLevels(x);
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const { neighbours } = options;
   const peaks = detectPeaks(x, { noise, threshold, sweep, margin: after + 2, neighbours });
@@ -79,33 +78,8 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   return result.result();
 }
 
-/** The noise levels, when every channel has some: a flat channel (dead, or all blanked) cannot be sorted. */
-export function checkSignal(noise: Float64Array): Float64Array {
-  const flat = [...noise.keys()].filter((c) => !(noise[c] > 0));
-  if (flat.length) throw new ParameterError('x', 'signal on every channel of the group (MAD noise > 0 after band-pass)', `flat channel${flat.length > 1 ? 's' : ''} ${flat.join(', ')}`);
-  return noise;
-}
-
 /** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */
 export function detectionGeometry(fs: number, options: { threshold?: number } = {}) {
   return { before: Math.round(fs / 1000), after: Math.round((2 * fs) / 1000), sweep: Math.round(fs / 2000), threshold: options.threshold ?? 4 };
 }
 
-/** Zeroes ±half samples around every sample beyond `threshold` on any channel, in place. */
-export function blankArtifacts(x: Matrix<Float32Array | Float64Array>, threshold: number, half: number): void {
-  const { data, rows, cols } = x;
-  let blankUntil = -1;
-  const hits: number[] = [];
-  for (let t = 0; t < rows; t++)
-    for (let c = 0; c < cols; c++)
-      if (Math.abs(data[t * cols + c]) > threshold) {
-        hits.push(t);
-        break;
-      }
-  for (const t of hits) {
-    const from = Math.max(t - half, blankUntil + 1);
-    const to = Math.min(rows - 1, t + half);
-    if (to >= from) data.fill(0, from * cols, (to + 1) * cols);
-    blankUntil = Math.max(blankUntil, to);
-  }
-}

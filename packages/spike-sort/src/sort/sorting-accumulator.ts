@@ -4,7 +4,7 @@ import { projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import type { Matches, TemplateSet } from '../match/match-templates.js';
 import type { GroupSorting, SortedUnit } from './sort-group.js';
-import { createRng } from '@spyglass-wasm/sim';
+import { createRng } from '@spyglass-wasm/core';
 import { noiseOverlap } from '../metrics/noise-overlap.js';
 
 /** Waveforms per unit and noise clips kept for the noise-overlap metric (SpikeInterface's max_spikes). */

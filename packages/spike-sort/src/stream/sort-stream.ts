@@ -1,9 +1,10 @@
 import { checkNumber, type Matrix } from '@spyglass-wasm/core';
-import { butter, madNoiseLevel, sosfiltfilt, whiten } from '@spyglass-wasm/dsp-wasm';
+import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
 import { learnTemplates } from '../sort/learn-templates.js';
-import { blankArtifacts, checkSignal, detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
+import { detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
+import { frontEnd, noiseLevels, sortingBandpass } from '../front-end/front-end.js';
 import { SortingAccumulator } from '../sort/sorting-accumulator.js';
 
 /** A group's recording read a window at a time (µV, time × channels). */
@@ -36,16 +37,14 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
   const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
   const learnChunks = Math.max(1, Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)));
-  const [lo, hi] = options.band ?? [600, 6000];
-  const sos = butter(5, [lo, Math.min(hi, 0.45 * fs)], { btype: 'bandpass', fs });
+  const sos = sortingBandpass(fs, options.band);
   const pad = Math.round(0.1 * fs); // the filter's response has died out by then
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const chunks = Math.ceil(source.rows / chunk);
   /** Filtered rows [start, end) with `margin` extra rows each side where the recording has them. */
   const filtered = (start: number, end: number, margin: number) => {
     const a = Math.max(0, start - pad - margin), b = Math.min(source.rows, end + pad + margin);
-    const y = sosfiltfilt(sos, source.read(a, b));
-    blankArtifacts(y, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
+    const y = frontEnd(source.read(a, b), fs, { ...options, filtered: false, sos });
     const from = Math.max(0, start - margin) - a, to = Math.min(source.rows, end + margin) - a;
     return { x: { data: y.data.slice(from * y.cols, to * y.cols), rows: to - from, cols: y.cols }, offset: a + from };
   };
@@ -58,7 +57,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   parts.reduce((at, p) => (learnData.set(p.data, at), at + p.data.length), 0);
   const learn = { data: learnData, rows: learnData.length / cols, cols };
   parts.length = 0;
-  const noise = checkSignal(madNoiseLevel(learn));
+  const noise = noiseLevels(learn);
   const white = options.whiten === false ? undefined : whiten(learn);
   const w = white ? white.y : learn;
   // Detections within a snippet of a junction between two learning chunks would see both: skip them.

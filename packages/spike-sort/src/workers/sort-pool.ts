@@ -7,12 +7,12 @@ export function sortWorkerUrl(): URL {
 }
 
 /**
- * A pool of sorting workers, for `sortNwb(source, { pool })`: electrode groups are sorted in
+ * A pool of sorting workers, for `sortNwb(source, { pool })` of @spyglass-wasm/pipelines: electrode groups are sorted in
  * parallel, one per worker at a time.
  *
  * @example
  * const pool = await createSortPool({ size: 2 });
- * const sorting = await sortNwb('session.nwb', { pool });
+ * const sorting = await sortNwb('session.nwb', { pool }); // @spyglass-wasm/pipelines
  * await pool.terminate();
  */
 export function createSortPool(options: WorkerPoolOptions & { url?: URL | string } = {}): Promise<WorkerPool<SortWorkerApi>> {

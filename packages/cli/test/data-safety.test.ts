@@ -1,0 +1,89 @@
+// The CLI never hurts data: --out is never an input, an existing file is replaced only with
+// --force, bad paths get one line naming them, and export never writes into a full folder unasked.
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const SESSION = fileURLToPath(new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
+let dir: string, raw: string, store: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(os.tmpdir(), 'spyglass-safety-'));
+  raw = join(dir, 'victim.nwb');
+  copyFileSync(SESSION, raw);
+  store = join(dir, 'store');
+});
+
+/** One line on stderr, exit code as given, and the raw file untouched. */
+function expectRefused(r: { code: number; stderr: string }, code: number, pattern: RegExp): void {
+  expect(r.code).toBe(code);
+  expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  expect(r.stderr).toMatch(pattern);
+  expect(statSync(raw).size).toBe(statSync(SESSION).size);
+}
+
+describe('--out never overwrites an input', () => {
+  it('refuses the input itself, even with --force', async () => {
+    expectRefused(await runCli(['ripples', raw, '--out', raw, '--store', store]), 1, /--out.*never an input.*victim\.nwb/);
+    expectRefused(await runCli(['ripples', raw, '--out', raw, '--store', store, '--force']), 1, /never an input/);
+  });
+  it('refuses another spelling, a hard link and a symbolic link of the input', async () => {
+    expectRefused(await runCli(['lfp', 'victim.nwb', '--out', './victim.nwb', '--store', store, '--force'], dir), 1, /never an input/);
+    const hard = join(dir, 'hard.nwb');
+    linkSync(raw, hard);
+    expectRefused(await runCli(['lfp', raw, '--out', hard, '--store', store, '--force']), 1, /never an input/);
+    const soft = join(dir, 'soft.nwb');
+    symlinkSync(raw, soft);
+    expectRefused(await runCli(['sort', raw, '--out', soft, '--store', store, '--force']), 1, /never an input/);
+  });
+  it('replaces an existing output only with --force', async () => {
+    const out = join(dir, 'ripples.nwb');
+    writeFileSync(out, 'keep me');
+    expectRefused(await runCli(['ripples', raw, '--out', out, '--store', store]), 1, /--out.*--force.*exists/);
+    expect(readFileSync(out, 'utf8')).toBe('keep me');
+    const r = await runCli(['ripples', raw, '--out', out, '--store', store, '--force']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(out).subarray(0, 4)).toEqual(Buffer.from([0x89, 0x48, 0x44, 0x46])); // HDF5 signature
+  });
+  it('--out is a copy of the stored analysis file (same bytes, same provenance record)', async () => {
+    const out = join(dir, 'ripples-copy.nwb');
+    const r = JSON.parse((await runCli(['ripples', raw, '--out', out, '--store', store, '--json'])).stdout);
+    expect(readFileSync(out).equals(readFileSync(r.analysisFile))).toBe(true);
+  });
+});
+
+describe('bad paths get one line naming them', () => {
+  it('an output folder that does not exist', async () => {
+    expectRefused(await runCli(['lfp', raw, '--out', '/nonexistent/dir/x.nwb', '--store', store]), 1, /--out.*\/nonexistent\/dir\/x\.nwb \(no folder \/nonexistent\/dir\)/);
+  });
+  it('a folder, a FIFO, a missing file as input', async () => {
+    expectRefused(await runCli(['info', os.tmpdir()]), 1, /not a folder/);
+    const fifo = join(dir, 'pipe.nwb');
+    execFileSync('mkfifo', [fifo]);
+    expectRefused(await runCli(['info', fifo]), 1, /not a FIFO/);
+    expectRefused(await runCli(['lfp', join(dir, 'missing.nwb'), '--store', store]), 1, /no such file/);
+  });
+  it('an unreadable file (when not running as root, who reads everything)', async () => {
+    if (process.getuid?.() === 0) return; // root bypasses permissions; the check is the same code path as a missing file
+    const locked = join(dir, 'locked.nwb');
+    copyFileSync(SESSION, locked);
+    execFileSync('chmod', ['000', locked]);
+    expectRefused(await runCli(['info', locked]), 1, /permission denied/);
+  });
+});
+
+describe('export', () => {
+  it('refuses a non-empty folder and says what is in it; --force writes into it', async () => {
+    const lfp = JSON.parse((await runCli(['lfp', raw, '--store', store, '--json'])).stdout);
+    const crate = join(dir, 'crate');
+    mkdirSync(crate);
+    writeFileSync(join(crate, 'notes.txt'), 'mine');
+    expectRefused(await runCli(['export', lfp.result, '--out', crate, '--store', store]), 1, /--out.*holds notes\.txt/);
+    expect((await runCli(['export', lfp.result, '--out', crate, '--store', store, '--force'])).code).toBe(0);
+    expect(readFileSync(join(crate, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+});

@@ -1,0 +1,10 @@
+export { STEPS, lfpStep, lfpBandStep, ripplesStep, sortStep, curateStep, marksStep, linearizeStep, decodeStep } from './steps/index.js';
+export { curateData } from './steps/curate.js';
+export { Session, withSession, cmPerUnit, type SessionInfo, type GroupSelection } from './session/session.js';
+export { sortNwb, withGroups, type SortNwbOptions, type FileSorting, type FileUnit } from './sort/sort-nwb.js';
+export { marksFromNwb, type MarksFromNwbOptions } from './sort/marks-from-nwb.js';
+export { writeUnitsNwb, unitSpikeTimes } from './nwb/units.js';
+export { analysisNwb } from './nwb/analysis-file.js';
+/** SHA-256 of this package's sources at build time (step versions carry it). */
+export { CODE_HASH as codeHash } from './code-hash.generated.js';
+export { MAIN_PIPELINE } from './main-pipeline.js';

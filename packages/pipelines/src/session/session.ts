@@ -1,0 +1,202 @@
+import { NwbFormatError, ParameterError, gaussianFilter1d, interpolate, type Matrix } from '@spyglass-wasm/core';
+import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type SpatialSeries } from '@spyglass-wasm/nwb-io';
+import type { ResultData, StepInput } from '@spyglass-wasm/provenance';
+
+/** The session fields an analysis file copies from its source. */
+export interface SessionInfo {
+  identifier: string;
+  sessionDescription: string;
+  sessionStartTime: string;
+}
+
+/** A raw series split into electrode groups, with the time of any (fractional) sample. */
+export interface GroupSelection {
+  nwb: NwbFile;
+  info: ElectricalSeriesInfo;
+  series: ElectricalSeries;
+  fs: number;
+  duration: number;
+  /** Each group's channels (columns of the series) and, when the electrodes table has them, their positions (µm). */
+  groups: { name: string; channels: number[]; positions?: number[][] }[];
+  toTime(sample: number): number;
+}
+
+/** Centimetres per unit of a position series, by the unit names NWB files use. */
+const CM_PER_UNIT: [RegExp, number][] = [
+  [/^(m|meters?|metres?)$/i, 100],
+  [/^(cm|centimeters?|centimetres?)$/i, 1],
+  [/^(mm|millimeters?|millimetres?)$/i, 0.1],
+];
+
+/**
+ * The session adapter: the one place that answers, for every step the same way, which raw series,
+ * which position series, which electrode groups, which unit scale and how sample indices map to
+ * times. Steps ask it; none reads these rules from the file on its own.
+ *
+ * @example
+ * const session = new Session(await openNwb('session.nwb'));
+ * const raw = session.rawSeries();            // highest-rate ElectricalSeries in /acquisition
+ * const pos = session.positionCm();           // the position series, in cm
+ */
+export class Session {
+  constructor(readonly nwb: NwbFile) {}
+
+  get info(): SessionInfo {
+    const m = this.nwb.metadata;
+    return { identifier: m.identifier, sessionDescription: m.sessionDescription, sessionStartTime: m.sessionStartTime };
+  }
+
+  /**
+   * The raw ElectricalSeries: the one named (path or name), else the highest-rate series in
+   * /acquisition (the first of equals), else the highest-rate series anywhere.
+   */
+  rawSeries(name?: string | null): ElectricalSeriesInfo {
+    const all = this.nwb.electricalSeries();
+    if (name) {
+      const hit = all.find((s) => s.path === name || s.name === name);
+      if (!hit) throw new ParameterError('series', `an ElectricalSeries of ${this.nwb.name} (${all.map((s) => s.path).join(', ') || 'none'})`, name);
+      return hit;
+    }
+    const acquired = all.filter((s) => s.path.startsWith('/acquisition/'));
+    const pool = acquired.length ? acquired : all;
+    if (pool.length === 0) throw new NwbFormatError(this.nwb.name, '/acquisition', 'an ElectricalSeries with the raw recording');
+    return pool.reduce((best, s) => (s.timing.rate > best.timing.rate ? s : best));
+  }
+
+  /** The position SpatialSeries: the one named, else the first whose name says position, else the first. */
+  positionSeries(name?: string | null): SpatialSeries {
+    const all = this.nwb.position();
+    if (name) {
+      const hit = all.find((s) => s.path === name || s.name === name);
+      if (!hit) throw new ParameterError('position', `a SpatialSeries of ${this.nwb.name} (${all.map((s) => s.path).join(', ') || 'none'})`, name);
+      return hit;
+    }
+    const s = all.find((x) => /position/i.test(x.name)) ?? all[0];
+    if (!s) throw new NwbFormatError(this.nwb.name, '/processing/*/Position', 'a SpatialSeries with the animal position');
+    return s;
+  }
+
+  /** Whether the file has any position series (steps that can run without one say so). */
+  hasPosition(): boolean {
+    return this.nwb.position().length > 0;
+  }
+
+  /** The position series in cm (all its columns), converted from its unit. */
+  positionCm(name?: string | null, options: { pixelsPerCm?: number } = {}): { series: SpatialSeries; times: Float64Array; cm: Matrix<Float64Array> } {
+    const series = this.positionSeries(name);
+    const scale = cmPerUnit(series.unit, `${this.nwb.name}: ${series.path}`, options.pixelsPerCm);
+    const { data, rows, cols } = series.data;
+    return { series, times: series.timestamps, cm: { data: Float64Array.from(data, (v) => v * scale), rows, cols } };
+  }
+
+  /** The raw series (default rule above) split by electrode group (`group`: one only), with sample times. */
+  groups(options: { series?: string | null; group?: string | null } = {}): GroupSelection {
+    const info = this.rawSeries(options.series);
+    const fs = info.timing.rate;
+    const electrodes = this.nwb.electrodes();
+    const groupOf = info.electrodeRows.map((row) => electrodes?.groupNames[row] ?? 'all');
+    const names = [...new Set(groupOf)].filter((g) => !options.group || g === options.group);
+    if (names.length === 0) throw new ParameterError('group', `one of ${[...new Set(groupOf)].join(', ')}`, options.group);
+    const series = this.nwb.series(info.path);
+    const coordinates = electrodes ? electrodePositions(electrodes.columns) : undefined;
+    const groups = names.map((name) => {
+      const channels = groupOf.flatMap((g, c) => (g === name ? [c] : []));
+      const positions = coordinates && channels.map((c) => coordinates[info.electrodeRows[c]]);
+      return { name, channels, positions: positions?.every((p) => p.every(Number.isFinite)) ? positions : undefined };
+    });
+    return { nwb: this.nwb, info, series, fs, duration: info.shape[0] / fs, groups, toTime: sampleClock(info, series) };
+  }
+
+  /** Electrode group names of a series' channels. */
+  channelGroups(info: ElectricalSeriesInfo): string[] {
+    const electrodes = this.nwb.electrodes();
+    return info.electrodeRows.map((r) => electrodes?.groupNames[r] ?? 'electrodes');
+  }
+}
+
+/**
+ * Centimetres per unit of a position unit string: metres, centimetres, millimetres, or pixels
+ * with `pixelsPerCm`. `where` names the series in the error.
+ */
+export function cmPerUnit(unit: string, where: string, pixelsPerCm?: number): number {
+  const u = unit.trim();
+  for (const [re, scale] of CM_PER_UNIT) if (re.test(u)) return scale;
+  if (/^(px|pixels?)$/i.test(u)) {
+    if (!(pixelsPerCm! > 0)) throw new ParameterError('pixelsPerCm', `the camera's pixels per cm for ${where} (its unit is '${unit}')`, pixelsPerCm);
+    return 1 / pixelsPerCm!;
+  }
+  throw new NwbFormatError(where.split(': ')[0], where.split(': ')[1] ?? '', `a position unit of metres, centimetres, millimetres or pixels, got '${unit}'`);
+}
+
+/** Time (s) of a fractional sample index of a series: starting_time + i / rate, or its timestamps interpolated. */
+function sampleClock(info: ElectricalSeriesInfo, series: ElectricalSeries): (sample: number) => number {
+  if (info.timing.kind === 'rate') {
+    const { startingTime, rate } = info.timing;
+    return (sample) => startingTime + sample / rate;
+  }
+  const times = series.timestamps();
+  return (sample) => {
+    const i = Math.floor(sample), f = sample - i;
+    return times[Math.min(i, times.length - 1)] * (1 - f) + times[Math.min(i + 1, times.length - 1)] * f;
+  };
+}
+
+/** Electrode positions per row from rel_x/rel_y(/rel_z), else x/y/z, or undefined when absent. */
+function electrodePositions(columns: Record<string, { values: unknown }>): number[][] | undefined {
+  for (const axes of [['rel_x', 'rel_y', 'rel_z'], ['x', 'y', 'z']]) {
+    const cols = axes.map((a) => columns[a]?.values).filter((v): v is Float64Array => v instanceof Float64Array);
+    if (cols.length >= 2) return Array.from(cols[0], (_, row) => cols.map((c) => c[row]));
+  }
+  return undefined;
+}
+
+/** Opens a file input as a Session, runs `fn`, and always closes it. */
+export async function withSession<T>(input: StepInput, role: string, fn: (session: Session) => Promise<T> | T): Promise<T> {
+  if (input.kind !== 'file') throw new ParameterError(role, 'an NWB file', `result ${input.key}`);
+  const nwb = await openNwb(input.path);
+  try {
+    return await fn(new Session(nwb));
+  } finally {
+    nwb.close();
+  }
+}
+
+/** A result input's data, or a typed error naming the role. */
+export function resultData(input: StepInput | undefined, role: string): ResultData {
+  if (!input || input.kind !== 'result') throw new ParameterError(role, 'a stored result', input ? input.path : 'nothing');
+  return input.data;
+}
+
+/**
+ * Speed (cm/s) at `times` from the session's position series, as Spyglass's TrodesPosV1
+ * defaults do it: position moving-averaged over `positionSmoothing` s (0.125), speed from
+ * central differences, Gaussian-smoothed with σ `speedSmoothing` s (0.1), converted from the
+ * series' unit and linearly interpolated to `times`. Undefined when the file has no position.
+ */
+export function speedAt(session: Session, times: Float64Array, o: { positionSmoothing?: number; speedSmoothing?: number } = {}): Float64Array | undefined {
+  if (!session.hasPosition()) return undefined;
+  const pos = session.positionSeries();
+  if (pos.timestamps.length < 3) return undefined;
+  const toCm = cmPerUnit(pos.unit, `${session.nwb.name}: ${pos.path}`);
+  const { data, rows, cols } = pos.data;
+  const t = pos.timestamps;
+  const rate = (rows - 1) / (t[rows - 1] - t[0]);
+  const half = Math.max(0, Math.round(((o.positionSmoothing ?? 0.125) * rate - 1) / 2));
+  const dims = Math.min(cols, 2);
+  const smooth = new Float64Array(rows * dims);
+  for (let c = 0; c < dims; c++) {
+    for (let i = 0; i < rows; i++) {
+      let s = 0, n = 0;
+      for (let k = Math.max(0, i - half); k <= Math.min(rows - 1, i + half); k++) (s += data[k * cols + c]), n++;
+      smooth[i * dims + c] = s / n;
+    }
+  }
+  const v = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const a = Math.max(0, i - 1), b = Math.min(rows - 1, i + 1);
+    let d2 = 0;
+    for (let c = 0; c < dims; c++) d2 += (smooth[b * dims + c] - smooth[a * dims + c]) ** 2;
+    v[i] = (Math.sqrt(d2) * toCm) / (t[b] - t[a]);
+  }
+  return interpolate(t, gaussianFilter1d(v, (o.speedSmoothing ?? 0.1) * rate, { mode: 'nearest' }), times);
+}

@@ -1,0 +1,120 @@
+import { Comlink, NwbFormatError, ParameterError, type WorkerPool } from '@spyglass-wasm/core';
+import { openNwb, NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
+import {
+  neighboursWithin, qualityMetrics, sortGroup, sortStream,
+  type GroupSorting, type QualityMetrics, type SortGroupOptions, type SortStreamOptions, type SortWorkerApi,
+} from '@spyglass-wasm/spike-sort';
+import { Session, type GroupSelection } from '../session/session.js';
+
+export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'>, Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'> {
+  /** Sort only this electrode group (default: every group). */
+  group?: string;
+  /** ElectricalSeries to sort (default: the session adapter's raw series). */
+  series?: string;
+  /** Called with the fraction done (0..1) and the group being sorted. */
+  onProgress?: (fraction: number, group: string) => void;
+  /** Sort the groups in parallel on this pool (createSortPool); default: one after another here. */
+  pool?: WorkerPool<SortWorkerApi>;
+  /**
+   * Read and sort each group a chunk at a time (sortStream), in memory that does not grow with
+   * the recording. Default: when the series is longer than 10 minutes. Streamed groups are sorted
+   * on this thread, one after another.
+   */
+  stream?: boolean;
+  /**
+   * Detection exclusion radius, µm, on groups of more than 4 channels whose electrodes have
+   * positions (rel_x/rel_y or x/y/z in the electrodes table); default 100. Tetrodes, and groups
+   * without positions, exclude over the whole group.
+   */
+  radius?: number;
+}
+
+/** One unit of a file sorting: spike times in the source file's time base and its metrics. */
+export interface FileUnit {
+  group: string;
+  /** Spike times, seconds, in the session's time base. */
+  spikeTimes: Float64Array;
+  metrics: QualityMetrics;
+  /** Mean waveform on the peak channel (µV) and the channel (column of the series). */
+  waveform: Float32Array;
+  peakChannel: number;
+}
+
+export interface FileSorting {
+  source: string;
+  series: string;
+  fs: number;
+  groups: { name: string; channels: number[]; sorting: GroupSorting }[];
+  units: FileUnit[];
+}
+
+/**
+ * Sorts the raw ElectricalSeries of an NWB file one electrode group at a time (tetrodes or probe
+ * shanks, from the electrodes table), in µV, and returns every unit with its spike times in the
+ * file's time base and SpikeInterface's quality metrics.
+ *
+ * @example
+ * const sorting = await sortNwb('session.nwb', { group: 'tetrode0' });
+ * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
+ */
+export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
+  const { pool, onProgress, group, series, stream, radius, ...groupOptions } = options;
+  return withGroups(source, { group, series }, async (sel) => {
+    const groups: FileSorting['groups'] = [];
+    const units: FileUnit[] = [];
+    let done = 0;
+    const rows = sel.info.shape[0];
+    if (sel.duration < 1) throw new NwbFormatError(sel.nwb.name, sel.info.path, `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`);
+    const streamed = stream ?? sel.duration > 600;
+    const sortings = await Promise.all(
+      sel.groups.map(async ({ name, channels, positions }, gi) => inGroup(sel, name, async () => {
+        const neighbours = positions && channels.length > 4 ? neighboursWithin(positions, radius ?? 100) : undefined;
+        const sortOptions = { ...groupOptions, neighbours };
+        if (streamed) {
+          const read = (a: number, b: number) => sel.series.read({ rows: [a, b], channels, scale: 'microvolts' });
+          const progress = (f: number) => onProgress?.((gi + f) / sel.groups.length, name);
+          return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress });
+        }
+        const x = sel.series.read({ channels, scale: 'microvolts' });
+        const opts = { ...sortOptions, fs: sel.fs };
+        const sorting = pool ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts)) : sortGroup(x, opts);
+        onProgress?.(++done / sel.groups.length, name);
+        return sorting;
+      })),
+    );
+    sel.groups.forEach(({ name, channels }, gi) => {
+      const sorting = sortings[gi];
+      const metrics = qualityMetrics(sorting, sel.fs, sel.duration);
+      groups.push({ name, channels, sorting });
+      sorting.units.forEach((u, i) => {
+        const waveform = new Float32Array(sorting.snippetLength);
+        for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
+        units.push({ group: name, spikeTimes: Float64Array.from(u.samples, sel.toTime), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
+      });
+    });
+    return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, groups, units };
+  });
+}
+
+/**
+ * Opens a source (or takes an open file), selects the raw series and its electrode groups through
+ * the session adapter, runs `fn`, and closes what it opened. What sorting and marks both need.
+ */
+export async function withGroups<R>(source: NwbSource | NwbFile, options: { series?: string | null; group?: string | null }, fn: (sel: GroupSelection) => R | Promise<R>): Promise<R> {
+  const nwb = source instanceof NwbFile ? source : await openNwb(source as NwbSource);
+  try {
+    return await fn(new Session(nwb).groups(options));
+  } finally {
+    if (nwb !== source) nwb.close();
+  }
+}
+
+/** Runs one group's work; a problem with its data is reported against the file, series and group. */
+async function inGroup<R>(sel: GroupSelection, group: string, fn: () => Promise<R>): Promise<R> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ParameterError && err.parameter === 'x') throw new NwbFormatError(sel.nwb.name, sel.info.path, `${err.expected} in electrode group ${group}`, err);
+    throw err;
+  }
+}

@@ -1,0 +1,143 @@
+import { NwbFormatError, ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
+import {
+  codeHash as decodingCode, decodeClusterless, decodeSortedSpikes, decodingError, decodingKernels, fitClusterless, fitSortedSpikes,
+  type DecodingError, type DecodingResult,
+} from '@spyglass-wasm/decoding';
+import decodingPackage from '@spyglass-wasm/decoding/package.json';
+import type { ResultData, Step, StepInput } from '@spyglass-wasm/provenance';
+import { codeHash as sortCode, spikeSortKernels } from '@spyglass-wasm/spike-sort';
+import sortPackage from '@spyglass-wasm/spike-sort/package.json';
+import { analysisNwb } from '../nwb/analysis-file.js';
+import { unitSpikeTimes } from '../nwb/units.js';
+import { Session, withSession } from '../session/session.js';
+import { marksFromNwb } from '../sort/marks-from-nwb.js';
+import { stepCode } from './code.js';
+
+const DECODE_DEFAULTS = { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 };
+
+/** Spike times per unit from a sort result (flat times + NWB-style end index) or a file's Units table. */
+async function unitsOf(input: StepInput): Promise<Float64Array[]> {
+  if (input.kind === 'result') return unitSpikeTimes(input.data);
+  return withSession(input, 'units', ({ nwb }) => {
+    const units = nwb.units();
+    if (!units || units.spikeTimes.length === 0) throw new NwbFormatError(input.path, '/units', 'a Units table with spike_times');
+    return units.spikeTimes;
+  });
+}
+
+/** The session's position in cm (the session adapter's series), columns that never change dropped. */
+function positionCm(session: Session) {
+  const { series, times, cm: all } = session.positionCm();
+  const { data, rows, cols } = all;
+  const columns: number[] = [];
+  for (let c = 0; c < cols && columns.length < 2; c++) {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < rows; i++) (lo = Math.min(lo, data[i * cols + c])), (hi = Math.max(hi, data[i * cols + c]));
+    if (hi - lo > 1e-6) columns.push(c);
+  }
+  if (columns.length === 0) throw new NwbFormatError(session.nwb.name, `${series.path}/data`, 'a position that changes over the session');
+  const cm = new Float64Array(rows * columns.length);
+  for (let i = 0; i < rows; i++) columns.forEach((c, k) => (cm[i * columns.length + k] = data[i * cols + c]));
+  return { times, cm: { data: cm, rows, cols: columns.length } as Matrix<Float64Array>, columns };
+}
+
+const errorSummary = (e: DecodingError) => ({ medianRunningCm: e.medianRunning, meanRunningCm: e.meanRunning, medianCm: e.median, meanCm: e.mean, nRunning: e.nRunning, n: e.n });
+
+/**
+ * Decoding as Spyglass's SortedSpikesDecodingV1: place fields (KDE, σ `positionStd` cm, bins of
+ * `placeBinSize` cm) encoded on the first `trainFraction` of the session, the rest decoded by a
+ * state-space model (`stateSpace`, random-walk `movementVar`) over `binSize` s bins with filter
+ * and smoother; decoding error (MAP and posterior mean) against the held-out position.
+ * Units come from a sort result or a file's Units table; position from the `session` file.
+ */
+export const decodeStep: Step = {
+  name: 'decode',
+  description: 'Sorted-spikes state-space decoding of position, encoded on the first part, decoded on the rest',
+  code: stepCode(decodingPackage, [decodingKernels, spikeSortKernels], { [decodingPackage.name]: decodingCode, [sortPackage.name]: sortCode }),
+  inputs: ['units'],
+  optionalInputs: ['session'],
+  paramSets: {
+    default: DECODE_DEFAULTS,
+    clusterless: { ...DECODE_DEFAULTS, mode: 'clusterless', waveformStd: 24, markThreshold: 5 },
+  },
+  async run({ units, session }, params, ctx) {
+    const trainFraction = checkNumber('trainFraction', params.trainFraction, { min: 0.05, max: 0.95 });
+    const binSize = checkNumber('binSize', params.binSize, { min: 1e-4, max: 1 });
+    const stateSpace = params.stateSpace as 'continuous' | 'continuous-fragmented';
+    if (stateSpace !== 'continuous' && stateSpace !== 'continuous-fragmented') throw new ParameterError('stateSpace', 'continuous or continuous-fragmented', stateSpace);
+    const mode = (params.mode ?? 'sorted') as string;
+    if (mode !== 'sorted' && mode !== 'clusterless') throw new ParameterError('mode', 'sorted or clusterless', mode);
+    const { position, sessionInfo } = await withSession(session ?? units, 'session', (s) => ({ position: positionCm(s), sessionInfo: s.info }));
+    const t0 = position.times[0], t1 = position.times[position.times.length - 1];
+    const split = t0 + trainFraction * (t1 - t0);
+    const encoding = { position: position.cm, positionTimes: position.times, interval: [t0, split] as [number, number], environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number };
+    const decodeOptions = {
+      start: split, stop: t1, binSize, movementVar: params.movementVar as number, stateSpace,
+      onProgress: (f: number) => ctx.onProgress?.(0.1 + 0.9 * f),
+    };
+    let r: DecodingResult, nSources: number;
+    if (mode === 'clusterless') {
+      // Marks straight from the raw ElectricalSeries of the `units` file: no sorting involved.
+      if (units.kind !== 'file') throw new ParameterError('units', 'an NWB file with a raw ElectricalSeries for clusterless marks', units.kind);
+      const marks = await withSession(units, 'units', ({ nwb }) => marksFromNwb(nwb, { threshold: params.markThreshold as number }));
+      const groups = marks.map((m) => ({ times: m.times, marks: { data: m.marks, rows: m.times.length, cols: m.channels } }));
+      const model = fitClusterless(encoding, groups, { waveformStd: params.waveformStd as number });
+      ctx.onProgress?.(0.1);
+      r = decodeClusterless(model, groups, decodeOptions);
+      nSources = groups.length;
+    } else {
+      const spikeTimes = await unitsOf(units);
+      const model = fitSortedSpikes(encoding, spikeTimes);
+      ctx.onProgress?.(0.1);
+      r = decodeSortedSpikes(model, spikeTimes, decodeOptions);
+      nSources = spikeTimes.length;
+    }
+    const errMap = decodingError(r.time, r.map, position.times, position.cm);
+    const errMean = decodingError(r.time, r.mean, position.times, position.cm);
+    const n = r.time.length, dims = r.env.dims;
+    return {
+      arrays: {
+        time: { data: r.time, shape: [n] },
+        map: { data: r.map.data, shape: [n, dims] },
+        mean: { data: r.mean.data, shape: [n, dims] },
+        positionPosterior: { data: Float32Array.from(r.positionPosterior.data), shape: [n, r.env.nBins] },
+        statePosterior: { data: r.statePosterior.data, shape: [n, r.statePosterior.cols] },
+        binCenters: { data: r.env.centers.data, shape: [r.env.nBins, dims] },
+        isInterior: { data: Uint8Array.from(r.env.isInterior), shape: [r.env.nBins] },
+      },
+      json: {
+        session: sessionInfo, mode, units: nSources, stateNames: r.stateNames, columns: position.columns, placeBinSize: r.env.binSize,
+        train: [t0, split], decode: [split, t1], logMarginal: r.logMarginal, error: { map: errorSummary(errMap), posteriorMean: errorSummary(errMean) },
+      },
+      summary: { mode, [mode === 'clusterless' ? 'groups' : 'units']: nSources, timeBins: n, positionBins: r.env.nBins, medianErrorRunningCm: round(errMap.medianRunning), meanErrorRunningCm: round(errMap.meanRunning) },
+    };
+  },
+  analysisFile: analysisNwb('decode', (d, w) => {
+    const [n, dims] = d.arrays.map.shape;
+    const time = d.arrays.time.data as Float64Array;
+    const columns = (d.json.columns as number[]).join(',');
+    const meters = (a: ResultData['arrays'][string]) => ({ data: Float64Array.from(a.data as Float64Array, (v) => v / 100), rows: n, cols: dims });
+    w.addTimeSeries({ name: 'decoded_position', module: 'decoding', container: null, data: meters(d.arrays.map), unit: 'meters', timestamps: time,
+      spatial: { referenceFrame: `MAP of the acausal posterior; columns ${columns} of the source position` }, description: 'Most probable position bin centre per decoding time bin' });
+    w.addTimeSeries({ name: 'posterior_mean_position', module: 'decoding', container: null, data: meters(d.arrays.mean), unit: 'meters', timestamps: time,
+      spatial: { referenceFrame: 'posterior mean position' }, description: 'Posterior-mean position per decoding time bin' });
+    const [, bins] = d.arrays.positionPosterior.shape;
+    w.addTimeSeries({ name: 'posterior', module: 'decoding', container: null, data: { data: d.arrays.positionPosterior.data as Float32Array, rows: n, cols: bins },
+      unit: 'probability', timestamps: time, description: 'Acausal posterior over position bins (columns = rows of position_bins), summed over discrete states' });
+    const states = d.json.stateNames as string[];
+    if (states.length > 1) {
+      w.addTimeSeries({ name: 'state_probability', module: 'decoding', container: null, data: { data: d.arrays.statePosterior.data as Float64Array, rows: n, cols: states.length },
+        unit: 'probability', timestamps: time, description: `Probability of each discrete state: ${states.join(', ')}` });
+    }
+    const centers = d.arrays.binCenters.data as Float64Array;
+    const table: Record<string, { description: string; values: ArrayLike<number> }> = {
+      is_interior: { description: '1 where the animal was seen (decoding puts probability only there)', values: Int32Array.from(d.arrays.isInterior.data as Uint8Array) },
+    };
+    ['x', 'y'].slice(0, dims).forEach((axis, k) => {
+      table[`center_${axis}`] = { description: `bin centre ${axis} (meters)`, values: Float64Array.from({ length: bins }, (_, b) => centers[b * dims + k] / 100) };
+    });
+    w.addTable({ name: 'position_bins', module: 'decoding', description: `Position bins (${d.json.placeBinSize} cm) of the posterior columns`, columns: table });
+  }),
+};
+
+const round = (x: number): number => Math.round(x * 100) / 100;

@@ -1,0 +1,14 @@
+import type { Step } from '@spyglass-wasm/provenance';
+import { curateStep } from './curate.js';
+import { decodeStep } from './decode.js';
+import { lfpBandStep } from './lfp-band.js';
+import { lfpStep } from './lfp.js';
+import { linearizeStep } from './linearize.js';
+import { marksStep } from './marks.js';
+import { ripplesStep } from './ripples.js';
+import { sortStep } from './sort.js';
+
+export { lfpStep, lfpBandStep, ripplesStep, sortStep, curateStep, marksStep, linearizeStep, decodeStep };
+
+/** Every step, by name, in pipeline order. */
+export const STEPS: Record<string, Step> = { lfp: lfpStep, 'lfp-band': lfpBandStep, ripples: ripplesStep, sort: sortStep, curate: curateStep, marks: marksStep, linearize: linearizeStep, decode: decodeStep };
