@@ -5,4 +5,5 @@ export { kayConsensusTrace, nextFastLen, type EnvelopePadding } from './consensu
 export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
 export { gaussianFilter1d, type GaussianFilterOptions } from './gaussian-filter.js';
 export { zscore } from './zscore.js';
+export { peakFrequency } from './peak-frequency.js';
 export { speedFromPosition, interpolateToTimes, type SpeedOptions } from './speed.js';
