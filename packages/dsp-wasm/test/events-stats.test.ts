@@ -121,6 +121,21 @@ describe('the speed gate needs a smoothed speed', () => {
     const [vx, vy] = [axis(0), axis(1)];
     return Float64Array.from(vx, (v, i) => Math.hypot(v, vy[i]));
   })();
+  /** The same steps but smoothing the speed (|velocity|) instead of each velocity component: jitter's magnitude never averages out. */
+  const smoothedMagnitude = (() => {
+    const p = (c: number) => Float64Array.from({ length: frames }, (_, i) => {
+      const from = Math.max(0, i - 2);
+      let s = 0;
+      for (let j = from; j <= i; j++) s += xy[2 * j + c];
+      return s / (i - from + 1);
+    });
+    const [px, py] = [p(0), p(1)];
+    const v = Float64Array.from(px, (_, i) => {
+      const a = Math.max(0, i - 1), b = Math.min(frames - 1, i + 1);
+      return (Math.hypot(px[b] - px[a], py[b] - py[a]) * camFs) / (b - a);
+    });
+    return gaussianFilter1d(v, 0.1 * camFs, { truncate: 8, mode: 'constant' });
+  })();
   const kept = (speedAtCamera: Float64Array) => {
     const events = kayRippleDetector(band, { fs, time: lfpTimes, speed: interpolateToTimes(speedAtCamera, camTimes, lfpTimes) });
     return ripples.filter((r) => near(events, r)).length;
@@ -130,6 +145,11 @@ describe('the speed gate needs a smoothed speed', () => {
     const median = Float64Array.from(rawSpeed).sort()[frames >> 1];
     expect(median).toBeGreaterThan(15); // ~ 0.5 cm · √2 · 30 Hz · 1.18 ≈ 25 cm/s
     expect(kept(rawSpeed)).toBeLessThanOrEqual(4); // measured: 0 of 20
+  });
+
+  it('smoothing the speed instead of the velocity is not enough: jitter still reads as ~6 cm/s', () => {
+    expect(Float64Array.from(smoothedMagnitude).sort()[frames >> 1]).toBeGreaterThan(4);
+    expect(kept(smoothedMagnitude)).toBeLessThanOrEqual(4); // measured: 0 of 20 (median speed 6.2 cm/s)
   });
 
   it('a smoothed speed (processPosition-like, or speedFromPosition) keeps every one of them', () => {
