@@ -20,8 +20,9 @@ export interface PositionSeries extends PositionOptions {
  */
 export function positionFromSeries(series: PositionSeries): ProcessedPosition {
   const { times, data, cols, ...options } = series;
+  if (!(times instanceof Float64Array)) throw new ParameterError('times', 'a Float64Array of sample times (s)', times);
   if (cols !== 2 && cols !== 4) throw new ParameterError('cols', '2 (x, y of one LED) or 4 (x1, y1, x2, y2)', cols);
-  const n = times?.length ?? 0;
+  const n = times.length;
   if (!data || data.length !== n * cols) throw new ParameterError('data', `${n} rows (one per time) × ${cols} columns`, data ? `${data.length} values` : undefined);
   const led = (c0: number) => {
     const out = new Float64Array(2 * n);
