@@ -1,2 +1,3 @@
-export { processPosition, type RawPosition, type PositionOptions, type ProcessedPosition } from './process-position.js';
+export { processPosition, cmPerUnit, type RawPosition, type PositionOptions, type PositionUnit, type PositionUnitOptions, type ProcessedPosition } from './process-position.js';
+export { positionFromSeries, type PositionSeries } from './from-series.js';
 export { gaussianSmooth, movingAverage, interpolateGaps, unwrap, wrapAngle } from './smooth.js';

@@ -19,11 +19,23 @@ export interface DetectedEvent {
   /** Sample indices of the first and last sample. */
   startIndex: number;
   endIndex: number;
-  /** Largest and mean z-score in the event. */
+  /** Largest and mean z-score in the event (the mean over its samples, first to last). */
   maxZscore: number;
   meanZscore: number;
   /** Mean speed during the event (NaN without speed). */
   meanSpeed: number;
+  /** Sample index of the peak (the largest z-score). */
+  peakIndex: number;
+  /** Speed (cm/s) at the peak, first and last sample (NaN without speed). */
+  speedAtPeak: number;
+  speedAtStart: number;
+  speedAtEnd: number;
+  /**
+   * Frequency at the peak (Hz): the band-passed LFP's mean Hilbert instantaneous frequency over the
+   * 10 ms centred on the peak, on the channel with the largest amplitude there (see peakFrequency).
+   * Ripple detectors only; NaN from detectEvents and multiunitHseDetector, which see no LFP.
+   */
+  peakFrequency: number;
 }
 
 /** The selection rules every detector shares (defaults: Spyglass's ripple defaults). */
@@ -35,7 +47,12 @@ export interface EventThresholds {
    * round(minimumDuration / median step); the event is then extended to the mean crossings.
    */
   minimumDuration?: number;
-  /** Speed (cm/s) per sample, aligned with the trace; NaN marks the sample missing. */
+  /**
+   * Speed (cm/s) per sample, aligned with the trace; NaN marks the sample missing. Pass a smoothed
+   * speed (decoding's processPosition, or speedFromPosition), never frame-to-frame differences of
+   * raw tracking: camera jitter of 0.5 cm at 30 Hz alone reads as ~25 cm/s and the gate would
+   * reject nearly every true ripple at rest.
+   */
   speed?: ArrayLike<number>;
   /** Default 4 cm/s; a sample is still when speed ≤ threshold. */
   speedThreshold?: number;
@@ -117,6 +134,8 @@ export function finishEvents(candidates: SampleRange[], z: ArrayLike<number>, ti
     return {
       start: time[a], peak: time[argmax], end: time[b], duration: time[b] - time[a], startIndex: a, endIndex: b,
       maxZscore: max, meanZscore: sum / n, meanSpeed: speed ? sumSpeed / n : NaN,
+      peakIndex: argmax, speedAtPeak: speed ? speed[argmax] : NaN, speedAtStart: speed ? speed[a] : NaN, speedAtEnd: speed ? speed[b] : NaN,
+      peakFrequency: NaN,
     };
   });
 }

@@ -4,4 +4,5 @@ export { sampleTimes, minimumSampleCount, validBlocks, type Block } from './bloc
 export { kayConsensusTrace, nextFastLen, type EnvelopePadding } from './consensus.js';
 export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
 export { zscore } from './zscore.js';
+export { peakFrequency } from './peak-frequency.js';
 export { speedFromPosition, interpolateToTimes, type SpeedOptions } from './speed.js';

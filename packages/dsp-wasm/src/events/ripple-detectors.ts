@@ -2,6 +2,8 @@ import { checkChoice, checkNumber, toMatrix, type FloatArray, type Matrix, type 
 import { minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
 import { type EnvelopePadding, forEachSmoothedEnvelope, gaussianSmooth, kayConsensusTrace } from './consensus.js';
 import { type DetectedEvent, type EventThresholds, detectOnBlocks, eventSettings, finishEvents, normalize, validSamples } from './detect-events.js';
+import { type Block } from './blocks.js';
+import { peakFrequency } from './peak-frequency.js';
 import { type SampleRange, mergeRanges, thresholdBlocks } from './threshold.js';
 
 export interface RippleDetectorOptions extends EventThresholds {
@@ -43,7 +45,13 @@ function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleD
  */
 export function kayRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>, options: RippleDetectorOptions): DetectedEvent[] {
   const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
-  return detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma, padding), time, valid, blocks, s, options);
+  return withPeakFrequency(detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma, padding), time, valid, blocks, s, options), m, time, blocks);
+}
+
+/** Each event with its peak frequency from the band-passed LFP (the other fields untouched). */
+function withPeakFrequency(events: DetectedEvent[], band: Matrix, time: ArrayLike<number>, blocks: readonly Block[]): DetectedEvent[] {
+  for (const e of events) e.peakFrequency = peakFrequency(band, time, blocks, e.peakIndex);
+  return events;
 }
 
 /**
@@ -66,7 +74,7 @@ export function karlssonRippleDetector<T extends FloatArray>(filtered: MatrixInp
     for (let r = 0; r < m.rows; r++) if (valid[r] && (z[r] > zmax[r] || (Number.isNaN(zmax[r]) && !Number.isNaN(z[r])))) zmax[r] = z[r];
   });
   const candidates = mergeRanges(found);
-  return finishEvents(candidates, zmax, time, s, options.speed);
+  return withPeakFrequency(finishEvents(candidates, zmax, time, s, options.speed), m, time, blocks);
 }
 
 export interface MultiunitHseOptions extends RippleDetectorOptions {
