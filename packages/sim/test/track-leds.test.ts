@@ -36,6 +36,17 @@ describe('trackLeds', () => {
     expect(Math.cos(hd[i])).toBeCloseTo(1, 6);
   });
 
+  it('drifts smoothly with a noise time constant: same SD, small frame-to-frame steps', () => {
+    const still = { times: Float64Array.from({ length: 6001 }, (_, i) => i / 10), x: new Float64Array(6001).fill(100), y: new Float64Array(6001).fill(50) };
+    const tr = trackLeds(still, { seed: 6, noiseCm: 1, noiseTimeConstantS: 0.5, dropRate: 0, swapsPerMinute: 0 });
+    const e = Array.from({ length: tr.times.length }, (_, i) => tr.back.data[2 * i + 1] - 50);
+    const sd = Math.sqrt(e.reduce((s, v) => s + v * v, 0) / e.length);
+    const stepSd = Math.sqrt(e.slice(1).reduce((s, v, i) => s + (v - e[i]) ** 2, 0) / (e.length - 1));
+    expect(sd).toBeGreaterThan(0.8);
+    expect(sd).toBeLessThan(1.25);
+    expect(stepSd).toBeLessThan(0.1); // white noise of SD 1 steps by ~1.4
+  });
+
   it('drops about dropRate of the frames in runs within dropFrames, NaN on both LEDs', () => {
     const tr = trackLeds(walk(), { seed: 4, dropRate: 0.05, dropFrames: [2, 6], swapsPerMinute: 0 });
     const { dropped, drops } = tr.truth;

@@ -18,6 +18,13 @@ export interface LedTrackingOptions {
   ledSeparationCm?: number;
   /** Gaussian tracking noise per LED and axis (SD, cm), default 1. */
   noiseCm?: number;
+  /**
+   * Time constant of the noise (s), default 0: independent per frame. With a time constant the
+   * noise is a smooth drift (reflections, head tilt) of the same SD. White noise of 1 cm reads as
+   * ~12 cm/s at rest through Spyglass's default speed estimate (0.125 s smoothing, central
+   * differences, 0.1 s Gaussian) — above the usual 4 cm/s ripple speed gate.
+   */
+  noiseTimeConstantS?: number;
   /** Expected fraction of frames dropped (both LEDs NaN), default 0.02. */
   dropRate?: number;
   /** Length range of a run of dropped frames [min, max] (frames), default [1, 8]. */
@@ -90,10 +97,11 @@ export function trackLeds(trajectory: Trajectory, options: LedTrackingOptions = 
   for (let i = 0; i < frames; i++) if (dropped[i]) swapped[i] = 0;
   const scale = o.cmPerPixel ? 1 / o.cmPerPixel : 1, half = o.separation / 2;
   const front = new Float64Array(frames * 2), back = new Float64Array(frames * 2);
+  const step = trackingNoise(rng, o.noise, o.tau, o.rate);
   for (let i = 0; i < frames; i++) {
     const dx = half * Math.cos(hd[i]), dy = half * Math.sin(hd[i]);
-    const f = [x[i] + dx + o.noise * rng.normal(), y[i] + dy + o.noise * rng.normal()];
-    const b = [x[i] - dx + o.noise * rng.normal(), y[i] - dy + o.noise * rng.normal()];
+    const f = [x[i] + dx + step(0), y[i] + dy + step(1)];
+    const b = [x[i] - dx + step(2), y[i] - dy + step(3)];
     const [first, second] = dropped[i] ? [[NaN, NaN], [NaN, NaN]] : swapped[i] ? [b, f] : [f, b];
     front[2 * i] = first[0] * scale; front[2 * i + 1] = first[1] * scale;
     back[2 * i] = second[0] * scale; back[2 * i + 1] = second[1] * scale;
@@ -121,6 +129,7 @@ function trackingSettings(o: LedTrackingOptions) {
     rate: checkNumber('frameRateHz', o.frameRateHz ?? 30, { min: 0, exclusiveMin: true }),
     separation: checkNumber('ledSeparationCm', o.ledSeparationCm ?? 4, { min: 0 }),
     noise: checkNumber('noiseCm', o.noiseCm ?? 1, { min: 0 }),
+    tau: checkNumber('noiseTimeConstantS', o.noiseTimeConstantS ?? 0, { min: 0 }),
     dropRate: checkNumber('dropRate', o.dropRate ?? 0.02, { min: 0, max: 0.5 }),
     dropFrames: range('dropFrames', o.dropFrames, [1, 8]),
     swapsPerMinute: checkNumber('swapsPerMinute', o.swapsPerMinute ?? 2, { min: 0 }),
@@ -136,6 +145,26 @@ function checkTrajectory(tr: Trajectory): void {
   for (const k of ['x', 'y', 'headDirection'] as const) {
     if (tr[k] !== undefined && tr[k]!.length !== n) throw new ParameterError(`trajectory.${k}`, `one value per time (${n})`, tr[k]!.length);
   }
+}
+
+/**
+ * Noise of SD `sd` per LED and axis k (0-3): white when `tau` is 0, else white noise through two
+ * first-order low-passes of time constant `tau` (a smooth drift: its speed is about sd / tau),
+ * started from its stationary state by a burn-in.
+ */
+function trackingNoise(rng: Rng, sd: number, tau: number, rate: number): (k: number) => number {
+  if (tau === 0) return () => sd * rng.normal();
+  const a = Math.exp(-1 / (rate * tau));
+  // stationary variance of y2 for y1 = a y1 + w, y2 = a y2 + y1, w ~ N(0, 1)
+  const gain = sd / Math.sqrt((1 + a * a) / (1 - a * a) ** 3);
+  const y1 = [0, 0, 0, 0], y2 = [0, 0, 0, 0];
+  const step = (k: number) => {
+    y1[k] = a * y1[k] + rng.normal();
+    y2[k] = a * y2[k] + y1[k];
+    return gain * y2[k];
+  };
+  for (let i = 0; i < Math.ceil(10 * tau * rate); i++) for (let k = 0; k < 4; k++) step(k);
+  return step;
 }
 
 const meanOf = ([a, b]: [number, number]) => (a + b) / 2;

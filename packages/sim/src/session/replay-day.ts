@@ -38,7 +38,10 @@ export interface ReplayDayOptions {
   replayPeakHz?: number;
   /** Probability that a place cell takes part in a replay, default 0.85. */
   replayParticipation?: number;
-  /** Camera tracking (trackLeds options; its seed defaults to one derived from `seed`). */
+  /**
+   * Camera tracking (trackLeds options; its seed defaults to one derived from `seed`, its noise
+   * to a smooth 0.5 s drift so rest reads as ~2 cm/s; noiseTimeConstantS 0 for white noise).
+   */
   tracking?: LedTrackingOptions;
   /**
    * Render a raw recording of [start, start + seconds) of the day (default: none; `true` for the
@@ -153,7 +156,7 @@ export function simulateReplayDay(options: ReplayDayOptions = {}): ReplayDay {
   });
 
   const trajectory = dayTrajectory(epochs, runs, length);
-  const position = trackLeds(trajectory, { seed: (seed * 7 + 5) >>> 0, ...options.tracking });
+  const position = trackLeds(trajectory, { seed: (seed * 7 + 5) >>> 0, noiseTimeConstantS: 0.5, ...options.tracking });
   const onTrack = (t: number) => epochs.some((e) => e.kind === 'run' && t >= e.start && t < e.stop);
   const trackPositionCm = position.truth.x.map((x, i) => (onTrack(position.times[i]) ? x - TRACK.x : NaN));
   const recording = options.raw ? renderDay(seed, options.raw, epochs, units, ripples, nTetrodes) : undefined;

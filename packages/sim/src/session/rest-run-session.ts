@@ -36,7 +36,10 @@ export interface RestRunSessionOptions {
   restSeconds?: [number, number];
   runSeconds?: [number, number];
   ripples?: RippleOptions;
-  /** Camera tracking (trackLeds options; its seed defaults to one derived from `seed`). */
+  /**
+   * Camera tracking (trackLeds options; its seed defaults to one derived from `seed`, its noise
+   * to a smooth 0.5 s drift so rest reads as ~2 cm/s; noiseTimeConstantS 0 for white noise).
+   */
   tracking?: LedTrackingOptions;
   /** White noise SD (µV), default 12; theta amplitude while running (µV), default 40; slow LFP (µV RMS), default 25. */
   noiseUv?: number;
@@ -115,7 +118,7 @@ export function simulateRestRunSession(options: RestRunSessionOptions = {}): Res
   const ripples = drawRipples(rng.fork(), periods.filter((p) => p.kind === 'rest'), rp);
   const units = rippleUnits(rng.fork(), seconds, nTetrodes, perTetrode, ripples, rp);
   const trajectory = sampleTrajectory(segments, seconds, 120);
-  const position = trackLeds(trajectory, { seed: (seed * 7 + 3) >>> 0, ...options.tracking });
+  const position = trackLeds(trajectory, { seed: (seed * 7 + 3) >>> 0, noiseTimeConstantS: 0.5, ...options.tracking });
   const truth = { units, ripples, position: cleanPosition(position, segments), periods };
   const recording =
     options.raw === false
