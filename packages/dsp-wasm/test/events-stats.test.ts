@@ -2,8 +2,9 @@
 // at the event), on synthetic LFP with ripples of known frequency; and why the speed gate needs a
 // smoothed speed, not frame differences of raw tracking.
 import { describe, expect, it } from 'vitest';
+import { gaussianFilter1d } from '@spyglass-wasm/core';
 import {
-  bandFilter, detectEvents, gaussianFilter1d, interpolateToTimes, karlssonRippleDetector, kayConsensusTrace, kayRippleDetector,
+  bandFilter, detectEvents,  interpolateToTimes, karlssonRippleDetector, kayConsensusTrace, kayRippleDetector,
   multiunitHseDetector, speedFromPosition, zscore, type DetectedEvent,
 } from '../src/index.js';
 

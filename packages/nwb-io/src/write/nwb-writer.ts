@@ -50,6 +50,8 @@ export interface ElectricalSeriesInput extends SeriesTimeInput {
   name: string;
   /** Processing module (default 'ecephys'). */
   module?: string;
+  /** Write to /acquisition (raw data) instead of a processing module (module and container are then ignored). */
+  acquisition?: boolean;
   /** Container inside the module: 'LFP' (default), 'FilteredEphys', or null for none. */
   container?: string | null;
   /** First samples (time × channels); more can be appended. */
@@ -256,7 +258,7 @@ export class NwbWriter {
     if (!electrodes) throw new ParameterError('electrodes', 'an electrodes table written first (addElectrodes)', input.electrodes);
     const { cols } = input.data;
     if (input.electrodes.length !== cols) throw new ParameterError('electrodes', `one electrodes-table row per channel (${cols})`, input.electrodes);
-    const parent = this.container(input.module ?? 'ecephys', input.container === undefined ? 'LFP' : input.container);
+    const parent = input.acquisition ? this.ensureGroup('/acquisition') : this.container(input.module ?? 'ecephys', input.container === undefined ? 'LFP' : input.container);
     const g = parent.create_group(input.name);
     markTyped(g, 'core', 'ElectricalSeries');
     g.create_attribute('description', input.description ?? 'no description');
