@@ -1,4 +1,4 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
 import type { DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Command } from '../lib/command.js';
 import { OUT_OPTIONS, runStepCommand, storeFor, STORE_OPTIONS } from '../lib/step-command.js';
@@ -17,12 +17,20 @@ export const ripplesCommand: Command = {
     const store = await storeFor(io, values);
     try {
       const lfp = await runStepCommand(io, 'lfp', { raw: { file: path } }, { openStore: store, silent: true });
+      // the speed gate takes the position step's speed (smoothed as Spyglass does), recorded too
+      const position = values['no-speed'] ? undefined : await runStepCommand(io, 'position', { session: { file: path } }, { openStore: store, silent: true }).catch((err) => {
+        if (err instanceof NwbFormatError && err.path?.includes('Position')) {
+          throw new NwbFormatError(err.file ?? path, err.path, `${err.expected} to gate ripples by speed (--no-speed detects without the gate)`);
+        }
+        throw err;
+      });
       const detector = values.detector as string | undefined;
-      const outcome = await runStepCommand(io, 'ripples', { lfp: { result: lfp.key }, ...(values['no-speed'] ? {} : { session: { file: path } }) }, {
+      const outcome = await runStepCommand(io, 'ripples', { lfp: { result: lfp.key }, ...(position ? { position: { result: position.key } } : {}) }, {
         openStore: store, params: (values.params as string) ?? detector ?? 'default', out: values.out as string, force: values.force as boolean, sources: [path], json: values.json as boolean,
         extra: (_o, data) => ({
           lfp: { result: lfp.key, cached: lfp.cached },
-          events: (data.json.events as DetectedEvent[]).map((e) => ({ start: e.start, peak: e.peak, end: e.end, maxZscore: e.maxZscore })),
+          position: position && { result: position.key, cached: position.cached },
+          events: (data.json.events as DetectedEvent[]).map((e) => ({ start: e.start, peak: e.peak, end: e.end, duration: e.duration, maxZscore: e.maxZscore, meanZscore: e.meanZscore, peakFrequency: e.peakFrequency, speed: e.speedAtPeak })),
         }),
       });
       if (!values.json) io.stdout.write(`${outcome.result.summary.events} ripples\n`);

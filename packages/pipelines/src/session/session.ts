@@ -1,4 +1,4 @@
-import { NwbFormatError, ParameterError, gaussianFilter1d, interpolate, type Matrix } from '@spyglass-wasm/core';
+import { NwbFormatError, ParameterError, type Matrix } from '@spyglass-wasm/core';
 import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type SpatialSeries } from '@spyglass-wasm/nwb-io';
 import type { ResultData, StepInput } from '@spyglass-wasm/provenance';
 
@@ -165,38 +165,4 @@ export async function withSession<T>(input: StepInput, role: string, fn: (sessio
 export function resultData(input: StepInput | undefined, role: string): ResultData {
   if (!input || input.kind !== 'result') throw new ParameterError(role, 'a stored result', input ? input.path : 'nothing');
   return input.data;
-}
-
-/**
- * Speed (cm/s) at `times` from the session's position series, as Spyglass's TrodesPosV1
- * defaults do it: position moving-averaged over `positionSmoothing` s (0.125), speed from
- * central differences, Gaussian-smoothed with σ `speedSmoothing` s (0.1), converted from the
- * series' unit and linearly interpolated to `times`. Undefined when the file has no position.
- */
-export function speedAt(session: Session, times: Float64Array, o: { positionSmoothing?: number; speedSmoothing?: number } = {}): Float64Array | undefined {
-  if (!session.hasPosition()) return undefined;
-  const pos = session.positionSeries();
-  if (pos.timestamps.length < 3) return undefined;
-  const toCm = cmPerUnit(pos.unit, `${session.nwb.name}: ${pos.path}`);
-  const { data, rows, cols } = pos.data;
-  const t = pos.timestamps;
-  const rate = (rows - 1) / (t[rows - 1] - t[0]);
-  const half = Math.max(0, Math.round(((o.positionSmoothing ?? 0.125) * rate - 1) / 2));
-  const dims = Math.min(cols, 2);
-  const smooth = new Float64Array(rows * dims);
-  for (let c = 0; c < dims; c++) {
-    for (let i = 0; i < rows; i++) {
-      let s = 0, n = 0;
-      for (let k = Math.max(0, i - half); k <= Math.min(rows - 1, i + half); k++) (s += data[k * cols + c]), n++;
-      smooth[i * dims + c] = s / n;
-    }
-  }
-  const v = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    const a = Math.max(0, i - 1), b = Math.min(rows - 1, i + 1);
-    let d2 = 0;
-    for (let c = 0; c < dims; c++) d2 += (smooth[b * dims + c] - smooth[a * dims + c]) ** 2;
-    v[i] = (Math.sqrt(d2) * toCm) / (t[b] - t[a]);
-  }
-  return interpolate(t, gaussianFilter1d(v, (o.speedSmoothing ?? 0.1) * rate, { mode: 'nearest' }), times);
 }

@@ -1,0 +1,94 @@
+import { NwbFormatError, median, type Matrix } from '@spyglass-wasm/core';
+import { codeHash as decodingCode, positionFromSeries, type ProcessedPosition } from '@spyglass-wasm/decoding';
+import decodingPackage from '@spyglass-wasm/decoding/package.json';
+import type { ResultData, Step, StepInput } from '@spyglass-wasm/provenance';
+import { analysisNwb } from '../nwb/analysis-file.js';
+import { Session, cmPerUnit, resultData, withSession } from '../session/session.js';
+import { stepCode } from './code.js';
+
+/** Spyglass's TrodesPosParams 'default' set, in this project's names. */
+export const POSITION_DEFAULTS = {
+  series: null, pixelsPerCm: null, maxLedSeparation: 9, maxPlausibleSpeed: 300, maxGap: null,
+  positionSmoothingDuration: 0.125, speedSmoothingStd: 0.1, orientationSmoothingStd: 0.001, led1IsFront: true, upsample: false, upsampleRate: 500,
+};
+
+/**
+ * The one owner of position and speed: the session's raw tracking (the session adapter's
+ * SpatialSeries; 2 columns = one LED, 4 = two) cleaned as Spyglass's TrodesPosV1 — implausible
+ * LED separation and speed dropped, gaps interpolated (up to `maxGap` s), smoothed, centroid, head
+ * direction, Gaussian-smoothed velocity and speed (cm, cm/s). Every consumer of speed (the ripple
+ * gate, decoding) takes it from here, never from raw frame differences.
+ */
+export function trodesPosition(session: Session, params: Record<string, unknown>): { processed: ProcessedPosition; source: string } {
+  const series = session.positionSeries(params.series as string | null);
+  const where = `${session.nwb.name}: ${series.path}`;
+  const pixelsPerCm = (params.pixelsPerCm as number | null) ?? undefined;
+  const cmScale = cmPerUnit(series.unit, where, pixelsPerCm);
+  const { data, rows, cols } = series.data;
+  if (rows < 3) throw new NwbFormatError(session.nwb.name, series.path, `at least 3 position samples (${rows})`);
+  // one LED is (x, y): a 1-D track is x with y = 0, and a z column is dropped
+  const width = cols >= 4 ? 4 : 2;
+  const xy = new Float64Array(rows * width);
+  for (let i = 0; i < rows; i++) for (let c = 0; c < width; c++) xy[i * width + c] = c < cols ? data[i * cols + c] * cmScale : 0;
+  const processed = positionFromSeries({
+    times: series.timestamps, data: xy, cols: width, unit: 'cm',
+    maxLedSeparation: params.maxLedSeparation as number, maxPlausibleSpeed: params.maxPlausibleSpeed as number,
+    maxGap: (params.maxGap as number | null) ?? undefined, positionSmoothingDuration: params.positionSmoothingDuration as number,
+    speedSmoothingStd: params.speedSmoothingStd as number, orientationSmoothingStd: params.orientationSmoothingStd as number,
+    led1IsFront: params.led1IsFront as boolean, upsample: params.upsample as boolean, upsampleRate: params.upsampleRate as number,
+  });
+  return { processed, source: series.path };
+}
+
+/** Position, velocity and speed of a position result, or computed from a file with the default recipe. */
+export async function positionOf(input: StepInput, role = 'position'): Promise<{ times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }> {
+  if (input.kind === 'result') {
+    const d: ResultData = resultData(input, role);
+    const n = d.arrays.time.shape[0];
+    return { times: d.arrays.time.data as Float64Array, position: { data: d.arrays.position.data as Float64Array, rows: n, cols: 2 }, speed: d.arrays.speed.data as Float64Array };
+  }
+  return withSession(input, role, (s) => {
+    const { processed } = trodesPosition(s, POSITION_DEFAULTS);
+    return { times: processed.times, position: processed.position, speed: processed.speed };
+  });
+}
+
+export const positionStep: Step = {
+  name: 'position',
+  description: "Position, head direction, velocity and speed from raw tracking (Spyglass's TrodesPosV1)",
+  code: stepCode(decodingPackage, [], { [decodingPackage.name]: decodingCode }),
+  inputs: ['session'],
+  paramSets: { default: POSITION_DEFAULTS },
+  async run({ session }, params) {
+    return withSession(session, 'session', (s) => {
+      const { processed: p, source } = trodesPosition(s, params);
+      const n = p.times.length;
+      return {
+        arrays: {
+          time: { data: p.times, shape: [n] },
+          position: { data: p.position.data, shape: [n, 2] },
+          velocity: { data: p.velocity.data, shape: [n, 2] },
+          speed: { data: p.speed, shape: [n] },
+          orientation: { data: p.orientation, shape: [n] },
+        },
+        json: { session: s.info, source, dropped: p.dropped, droppedBySeparation: p.droppedBySeparation, droppedBySpeed: p.droppedBySpeed },
+        summary: { samples: n, dropped: p.dropped, medianSpeedCmPerS: round(median(p.speed.filter(Number.isFinite))) },
+      };
+    });
+  },
+  analysisFile: analysisNwb('position', (d, w) => {
+    const n = d.arrays.time.shape[0];
+    const timestamps = d.arrays.time.data as Float64Array;
+    const meters = Float64Array.from(d.arrays.position.data as Float64Array, (v) => v / 100);
+    w.addTimeSeries({ name: 'position', module: 'behavior', container: 'Position', unit: 'meters', timestamps, data: { data: meters, rows: n, cols: 2 },
+      spatial: { referenceFrame: `LED centroid from ${d.json.source}, smoothed (TrodesPosV1)` }, description: 'Processed position (TrodesPosV1 recipe)' });
+    w.addTimeSeries({ name: 'velocity', module: 'behavior', container: 'BehavioralTimeSeries', unit: 'm/s', timestamps,
+      data: { data: Float64Array.from(d.arrays.velocity.data as Float64Array, (v) => v / 100), rows: n, cols: 2 }, description: 'Velocity (x, y), Gaussian-smoothed' });
+    w.addTimeSeries({ name: 'speed', module: 'behavior', container: 'BehavioralTimeSeries', unit: 'm/s', timestamps,
+      data: { data: Float64Array.from(d.arrays.speed.data as Float64Array, (v) => v / 100), rows: n, cols: 1 }, description: 'Speed, from the Gaussian-smoothed velocity' });
+    w.addTimeSeries({ name: 'head_direction', module: 'behavior', container: 'CompassDirection', unit: 'radians', timestamps,
+      data: { data: Float64Array.from(d.arrays.orientation.data as Float64Array), rows: n, cols: 1 }, spatial: { referenceFrame: 'angle from back LED to front LED' }, description: 'Head direction (NaN with one LED)' });
+  }),
+};
+
+const round = (x: number): number => Math.round(x * 100) / 100;
