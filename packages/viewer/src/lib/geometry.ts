@@ -64,7 +64,7 @@ export function electrodeLayout(ids: ArrayLike<number>, groups: readonly string[
     const minX = Math.min(...rows.map((r) => x[r])), maxX = Math.max(...rows.map((r) => x[r]));
     groupOffsets[g] = offset;
     for (const row of rows) sites.push({ row, id: ids[row], group: g, x: offset + x[row] - minX, y: y[row] });
-    offset += maxX - minX + Math.max(20, (maxX - minX) * 0.5);
+    offset += maxX - minX + Math.max(40, maxX - minX);
   }
   sites.sort((a, b) => a.row - b.row);
   return { sites, source, groupOffsets };

@@ -44,7 +44,7 @@ export function shadingPlugin(get: () => readonly Shading[]): uPlot.Plugin {
         ctx.rect(left, top, width, height);
         ctx.clip();
         for (const s of get()) {
-          ctx.fillStyle = s.color + '30';
+          ctx.fillStyle = s.color + '1c';
           for (let i = 0; i < s.start.length; i++) {
             const x0 = u.valToPos(s.start[i], 'x', true), x1 = u.valToPos(s.stop[i], 'x', true);
             if (x1 < left || x0 > left + width) continue;

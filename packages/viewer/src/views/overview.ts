@@ -79,7 +79,7 @@ function probeDrawing(el: NonNullable<ViewContext['summary']['electrodes']>): HT
   const minX = Math.min(...xs), maxX = Math.max(...xs), minY = Math.min(...ys), maxY = Math.max(...ys);
   const span = Math.max(maxX - minX, maxY - minY, 20);
   const r = Math.max(2, Math.min(8, span / Math.max(8, Math.sqrt(layout.sites.length) * 4)));
-  const pad = r * 4;
+  const pad = r * 4.5;
   const W = maxX - minX + 2 * pad, H = maxY - minY + 2 * pad + r * 3;
   const groups = [...new Set(el.groupNames)];
   const color = (g: string) => PALETTE[groups.indexOf(g) % PALETTE.length];
@@ -100,6 +100,13 @@ function probeDrawing(el: NonNullable<ViewContext['summary']['electrodes']>): HT
     t.textContent = `row ${s.row}, id ${s.id}, ${s.group}${el.locations[s.row] ? `, ${el.locations[s.row]}` : ''}`;
     c.append(t);
     add('text', { x: s.x, y: -s.y + r * 0.35, 'font-size': r, 'text-anchor': 'middle', fill: '#fff', 'font-weight': 600 }, String(s.row));
+  }
+  // Group names above each group of sites.
+  for (const g of groups) {
+    const mine = layout.sites.filter((s) => s.group === g);
+    const cx = (Math.min(...mine.map((s) => s.x)) + Math.max(...mine.map((s) => s.x))) / 2;
+    const top = Math.max(...mine.map((s) => s.y));
+    add('text', { x: cx, y: -top - r * 1.9, 'font-size': r * 1.05, 'text-anchor': 'middle', fill: color(g), 'font-weight': 600 }, g);
   }
   if (layout.source !== 'groups') {
     const x0 = minX - pad / 2, y0 = -(minY - pad / 2) + r;

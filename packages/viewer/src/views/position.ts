@@ -48,8 +48,19 @@ function drawPosition(ctx: ViewContext, p: PositionData, scale: number, unit: st
   const coord = (k: number) => Float64Array.from({ length: n }, (_, i) => p.data[i * p.dims + k] * scale);
   const coords = Array.from({ length: Math.min(p.dims, 3) }, (_, k) => coord(k));
   const rate = (n - 1) / (p.t[n - 1] - p.t[0]);
-  // Speed from the positions smoothed over ~0.1 s: frame-to-frame jitter otherwise dominates.
-  const speed = speedFromPosition(p.t, Float64Array.from(p.data, (v) => v * scale), p.dims, Math.max(1, Math.round(rate * 0.1)));
+  // Speed averaged over ~0.25 s: frame-to-frame tracking jitter otherwise dominates it.
+  const speed = speedFromPosition(p.t, Float64Array.from(p.data, (v) => v * scale), p.dims, Math.max(1, Math.round(rate * 0.25)));
+  // The path with equal cm per pixel on both axes (the plot is square), so a track keeps its shape.
+  const extent = (v: Float64Array) => {
+    let lo = Infinity, hi = -Infinity;
+    for (const x of v) if (Number.isFinite(x)) (lo = Math.min(lo, x)), (hi = Math.max(hi, x));
+    return [lo, hi] as const;
+  };
+  const [x0, x1] = extent(coords[0]);
+  const [y0, y1] = coords[1] ? extent(coords[1]) : [0, 0];
+  const half = (Math.max(x1 - x0, y1 - y0, 1e-9) / 2) * 1.08;
+  const xRange: [number, number] = [(x0 + x1) / 2 - half, (x0 + x1) / 2 + half];
+  const yRange: [number, number] = [(y0 + y1) / 2 - half, (y0 + y1) / 2 + half];
   const sync = uPlot.sync('position-time');
   const cursor = { sync: { key: sync.key, setSeries: false } };
   // Zooming one time plot zooms the other.
@@ -70,7 +81,7 @@ function drawPosition(ctx: ViewContext, p: PositionData, scale: number, unit: st
           title: 'Path',
           height: side,
           legend: { show: false },
-          scales: { x: { time: false }, y: {} },
+          scales: { x: { time: false, range: xRange }, y: { range: yRange } },
           axes: [axis(`x (${unit})`), axis(`y (${unit})`, { size: 55 })],
           series: [{}, { stroke: PALETTE[0] + 'aa', width: 1, paths: uPlot.paths.linear!(), points: { show: false } }],
         },
@@ -96,7 +107,7 @@ function drawPosition(ctx: ViewContext, p: PositionData, scale: number, unit: st
   );
   const spPlot = makePlot(
     speedPlot,
-    timeOpts('Speed', `speed (${unit}/s)`, [{ label: `speed (${unit}/s)`, stroke: PALETTE[3], width: 1, fill: PALETTE[3] + '22', value: (_u: uPlot, v: number | null) => (v == null ? '' : fmt(v)) }], 200),
+    timeOpts('Speed (averaged over 0.25 s)', `speed (${unit}/s)`, [{ label: `speed (${unit}/s)`, stroke: PALETTE[3], width: 1, fill: PALETTE[3] + '22', value: (_u: uPlot, v: number | null) => (v == null ? '' : fmt(v)) }], 200),
     [p.t, speed] as unknown as uPlot.AlignedData,
   );
   linked.push(posPlot, spPlot);

@@ -96,7 +96,7 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
     });
     plot?.destroy();
     mount(plotBox);
-    const height = Math.min(720, Math.max(260, 34 * n + 70));
+    const height = Math.min(760, Math.max(300, 52 * n + 80));
     plot = makePlot(
       plotBox,
       {
@@ -197,12 +197,14 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
       h('label', {}, 'start (s) ', startInput),
       h('label', {}, 'window ', durSelect),
       h('span', { class: 'btn-group' },
-        h('button', { title: 'back one window', onclick: step(-1) }, '⏮'),
+        h('button', { title: 'back one window', onclick: step(-1) }, '«'),
         h('button', { title: 'back half a window (←)', onclick: step(-0.5) }, '◀'),
         h('button', { title: 'forward half a window (→)', onclick: step(0.5) }, '▶'),
-        h('button', { title: 'forward one window', onclick: step(1) }, '⏭'),
-        h('button', { title: 'zoom in (half the window)', onclick: zoom(0.5) }, '＋'),
-        h('button', { title: 'zoom out (twice the window)', onclick: zoom(2) }, '－'),
+        h('button', { title: 'forward one window', onclick: step(1) }, '»'),
+      ),
+      h('span', { class: 'btn-group' },
+        h('button', { title: 'zoom in (half the window)', onclick: zoom(0.5) }, 'zoom +'),
+        h('button', { title: 'zoom out (twice the window)', onclick: zoom(2) }, 'zoom −'),
       ),
       h('span', { class: 'btn-group' }, h('button', { title: 'larger traces', onclick: gain(0.7) }, 'amp ↑'), h('button', { title: 'smaller traces', onclick: gain(1.4) }, 'amp ↓')),
       h('label', { class: 'check' }, bpBox, ' band-pass ', bandLo, '–', bandHi, ' Hz'),
@@ -222,15 +224,20 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
   return root;
 }
 
-/** A spacing that keeps most of each trace in its lane: ~ the largest channel's 1st–99th percentile range, rounded to 1-2-5. */
+/**
+ * A spacing that gives each channel's noise band room and lets spikes stand out: 9 × the largest
+ * channel noise (median absolute deviation / 0.6745, robust to the spikes), rounded to 1-2-5.
+ */
 function autoSpacing(ys: Float32Array[]): number {
-  let widest = 0;
+  let noise = 0;
   for (const y of ys) {
     if (y.length === 0) continue;
     const s = Float32Array.from(y).sort();
-    widest = Math.max(widest, s[Math.floor(s.length * 0.99)] - s[Math.floor(s.length * 0.01)]);
+    const med = s[s.length >> 1];
+    const dev = Float32Array.from(s, (v) => Math.abs(v - med)).sort();
+    noise = Math.max(noise, dev[dev.length >> 1] / 0.6745);
   }
-  return niceNumber(Math.max(widest * 0.9, 1e-3));
+  return niceNumber(Math.max(noise * 9, 1e-3));
 }
 
 function niceNumber(x: number): number {

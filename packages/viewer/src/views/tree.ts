@@ -15,7 +15,9 @@ export function treeView(root: TreeNode, onPick: (n: TreeNode) => void): HTMLEle
       n.neurodataType ? h('span', { class: 'badge' }, n.neurodataType) : n.shape ? h('span', { class: 'dims' }, `[${n.shape.join('×')}]`) : null,
     );
     const kids = n.children.length ? h('div', { class: 'tree-children' }, n.children.map((c) => item(c, depth + 1))) : null;
-    const el = h('div', { class: `tree-item${OPEN_BY_DEFAULT.has(n.path) || depth >= 1 && n.path.startsWith('/processing/') && depth < 2 ? ' open' : ''}` }, label, kids);
+    // Data folders open down to their series and tables; /general stays closed.
+    const open = OPEN_BY_DEFAULT.has(n.path) || (depth < 3 && /^\/(processing|acquisition)\//.test(n.path));
+    const el = h('div', { class: `tree-item${open ? ' open' : ''}` }, label, kids);
     label.addEventListener('click', () => {
       if (kids) el.classList.toggle('open');
       onPick(n);

@@ -119,10 +119,10 @@ function drawWaveforms(el: HTMLElement, u: UnitsData, selected: number[]): void 
 function drawRaster(ctx: ViewContext, el: HTMLElement, u: UnitsData, span: [number, number], selected: () => number[]): uPlot {
   const n = u.ids.length;
   const height = Math.min(520, Math.max(180, n * 9 + 80));
-  return makePlot(
+  const plot = makePlot(
     el,
     {
-      title: 'Raster (all units)',
+      title: 'Raster, all units (drag to zoom, double-click for the whole session)',
       height,
       legend: { show: false },
       scales: { x: { time: false, range: (_u, min, max) => [min ?? span[0], max ?? span[1]] }, y: { range: [-0.5, n - 0.5] } },
@@ -130,7 +130,7 @@ function drawRaster(ctx: ViewContext, el: HTMLElement, u: UnitsData, span: [numb
         axis('time (s)'),
         axis('unit', {
           size: 50,
-          splits: () => Array.from({ length: n }, (_, i) => i).filter((i) => n <= 40 || i % Math.ceil(n / 40) === 0),
+          splits: () => Array.from({ length: n }, (_, i) => i).filter((i) => (n - 1 - i) % Math.max(1, Math.ceil(n / 20)) === 0),
           values: (_u, splits) => splits.map((i) => String(u.ids[n - 1 - i])),
           grid: { show: false },
         }),
@@ -170,6 +170,9 @@ function drawRaster(ctx: ViewContext, el: HTMLElement, u: UnitsData, span: [numb
     },
     [Float64Array.of(span[0], span[1]), Float64Array.of(0, 0)] as unknown as uPlot.AlignedData,
   );
+  // Start on the first minute: the spikes of a long session merge into a wall.
+  if (span[1] - span[0] > 60) plot.setScale('x', { min: Math.floor(span[0]), max: Math.floor(span[0]) + 60 });
+  return plot;
 }
 
 function lowerBound(t: Float64Array, v: number): number {
