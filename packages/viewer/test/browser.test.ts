@@ -99,6 +99,16 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     await page.click('.tree-label[data-path="/units"]');
     await page.waitForSelector('table.data tbody tr');
     expect(await page.locator('table.data tbody tr').count()).toBe(10);
+
+    // Drag-and-drop: a File dropped on the page replaces the open one.
+    await page.evaluate(async (url) => {
+      const blob = await (await fetch(url)).blob();
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'linear-track-units.nwb'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+    }, `${files!.url}/linear-track-units.nwb`);
+    await page.waitForFunction(() => document.querySelector('.file-name')?.textContent === 'linear-track-units.nwb', null, { timeout: 45_000 });
+    await waitReady(page);
     await page.close();
   });
 

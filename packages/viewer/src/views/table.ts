@@ -80,7 +80,7 @@ export function dataTable(o: TableOptions): { el: HTMLElement; refresh(): void }
             ` rows ${page * pageSize + 1}–${Math.min(idx.length, (page + 1) * pageSize)} of ${idx.length} `,
             h('button', { disabled: page >= pages - 1, onclick: () => (page++, render()) }, 'next ›'),
           )
-        : h('div', { class: 'pager' }, `${idx.length} rows`);
+        : h('div', { class: 'pager' }, `${idx.length} row${idx.length === 1 ? '' : 's'}`);
     mount(wrap, h('div', { class: 'table-scroll' }, h('table', { class: 'data' }, h('thead', {}, head), h('tbody', {}, body))), pager);
   };
   render();

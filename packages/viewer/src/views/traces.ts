@@ -240,10 +240,11 @@ function autoSpacing(ys: Float32Array[]): number {
   return niceNumber(Math.max(noise * 9, 1e-3));
 }
 
+/** The nearest (on a log scale) of 1, 2, 5 × a power of ten. */
 function niceNumber(x: number): number {
   const p = 10 ** Math.floor(Math.log10(x));
   const m = x / p;
-  return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+  return (m < Math.sqrt(2) ? 1 : m < Math.sqrt(10) ? 2 : m < Math.sqrt(50) ? 5 : 10) * p;
 }
 
 /** A vertical bar of half the channel spacing in the top-right corner, labelled in µV. */
