@@ -72,3 +72,18 @@ describe.runIf(existsSync(TETRODE))('NwbApi on the tetrode fixture', () => {
     expect(api.intervals()[0]).toMatchObject({ name: 'epochs' });
   });
 });
+
+const NEUROCONV = '/work/shared/fixtures/public/neuroconv_ecephys_tutorial_v2.5.0.nwb';
+
+describe.runIf(existsSync(NEUROCONV))('NwbApi on a public neuroconv file', () => {
+  it('gives each unit its mean waveform', async () => {
+    const api = new NwbApi();
+    await api.open(NEUROCONV);
+    const u = api.units()!;
+    expect(u.waveforms).toBeDefined();
+    const { values, samples, channels } = u.waveforms!;
+    expect(values).toHaveLength(u.ids.length);
+    expect(values[0]).toHaveLength(samples * channels);
+    api.close();
+  });
+});

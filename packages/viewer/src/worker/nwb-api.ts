@@ -227,9 +227,14 @@ export class NwbApi {
     if (!u) return undefined;
     const wf = u.columns.waveform_mean;
     let waveforms: UnitsData['waveforms'];
+    const shape = wf?.shape ?? [];
     if (wf && !wf.ragged && Array.isArray(wf.values) && wf.values[0] instanceof Float64Array) {
-      const shape = wf.shape ?? [];
-      waveforms = { values: wf.values as Float64Array[], samples: shape[1] ?? (wf.values[0] as Float64Array).length, channels: shape[2] ?? 1 };
+      waveforms = { values: wf.values as Float64Array[], samples: shape[1] ?? (wf.values[0] as Float64Array).length, channels: 1 };
+    } else if (wf && !wf.ragged && wf.values instanceof Float64Array && shape.length === 3) {
+      // (units × samples × channels) comes back flat: one slice per unit.
+      const per = shape[1] * shape[2];
+      const flat = wf.values;
+      waveforms = { values: Array.from({ length: shape[0] }, (_, i) => flat.slice(i * per, (i + 1) * per)), samples: shape[1], channels: shape[2] };
     }
     return { ids: Array.from(u.ids), spikeTimes: u.spikeTimes, table: tableData(u), waveforms };
   }
