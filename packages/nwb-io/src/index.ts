@@ -1,4 +1,4 @@
-export { openNwb, NwbFile, type ProcessingModule } from './file/nwb-file.js';
+export { openNwb, NwbFile, type NwbObject, type ProcessingModule } from './file/nwb-file.js';
 export type { NwbSource } from './source/nwb-source.js';
 export type { OpenOptions } from './source/open-h5.js';
 export type { NwbMetadata } from './read/metadata.js';

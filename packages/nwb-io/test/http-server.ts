@@ -15,7 +15,7 @@ const server = createServer((req, res) => {
   try { size = statSync(join(workerData.root, path)).size; } catch { return res.writeHead(404).end(); }
   Atomics.add(counters, 0, 1);
   const m = /bytes=(\\d+)-(\\d*)/.exec(req.headers.range || '');
-  const type = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' }[path.slice(path.lastIndexOf('.'))] || 'application/octet-stream';
+  const type = { '.js': 'text/javascript', '.html': 'text/html', '.css': 'text/css', '.wasm': 'application/wasm' }[path.slice(path.lastIndexOf('.'))] || 'application/octet-stream';
   const headers = { 'Content-Type': type, 'Accept-Ranges': 'bytes', 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': 'Range', 'Access-Control-Expose-Headers': 'Content-Range, Content-Length' };
   if (req.method === 'OPTIONS') return res.writeHead(204, headers).end();
   if (!m) { Atomics.add(counters, 1, size); res.writeHead(200, { ...headers, 'Content-Length': size }); return createReadStream(join(workerData.root, path)).pipe(res); }

@@ -10,6 +10,19 @@ import { type UnitsTable, readUnits } from '../read/units.js';
 import { type OpenOptions, type OpenedH5, openH5 } from '../source/open-h5.js';
 import type { NwbSource } from '../source/nwb-source.js';
 
+/** One HDF5 object as seen when browsing a file: a group's child names, or a dataset's shape and type. */
+export interface NwbObject {
+  path: string;
+  kind: 'group' | 'dataset';
+  neurodataType?: string;
+  description?: string;
+  /** Groups: child names. */
+  children?: string[];
+  /** Datasets: shape and HDF5 element type. */
+  shape?: number[];
+  dtype?: string;
+}
+
 /** A processing module and the typed objects in it. */
 export interface ProcessingModule {
   name: string;
@@ -110,6 +123,20 @@ export class NwbFile {
   /** neurodata_type of any object (undefined when untyped or absent). */
   typeOf(path: string): string | undefined {
     return this.r.neurodataType(path);
+  }
+
+  /**
+   * What is at `path` (undefined when absent), without reading a dataset's values: for browsing.
+   *
+   * @example
+   * nwb.object('/acquisition')?.children; // ['e-series']
+   */
+  object(path: string): NwbObject | undefined {
+    const obj = this.r.find(path);
+    if (!obj) return undefined;
+    const about = { path, neurodataType: this.r.neurodataType(path), description: this.r.attrString(path, 'description') };
+    if (this.r.isGroup(obj)) return { ...about, kind: 'group', children: obj.keys() };
+    return { ...about, kind: 'dataset', shape: obj.shape ?? [], dtype: String(obj.dtype) };
   }
 
   /** Text of a string dataset or attribute (e.g. a provenance record). */

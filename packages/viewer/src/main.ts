@@ -1,0 +1,195 @@
+// The app shell: open a file (picker, drag-and-drop, or ?url=), the tree, tabs for the views.
+// All NWB reading and filtering happens in one Web Worker behind comlink.
+import * as Comlink from 'comlink';
+import type { ViewContext, ViewName } from './context.js';
+import { fmtBytes, h, mount } from './dom.js';
+import { buildTree, type TreeNode } from './lib/tree.js';
+import { PALETTE, type Shading } from './plots/plot.js';
+import { getParam, setParams } from './url-state.js';
+import { objectView } from './views/object.js';
+import { overviewView } from './views/overview.js';
+import { positionView } from './views/position.js';
+import { tracesView } from './views/traces.js';
+import { treeView } from './views/tree.js';
+import { unitsView } from './views/units.js';
+import type { NwbApi } from './worker/nwb-api.js';
+import './style.css';
+
+const worker = new Worker(new URL('./worker/nwb-worker.ts', import.meta.url), { type: 'module' });
+const api = Comlink.wrap<NwbApi>(worker);
+
+const fileInput = h('input', { type: 'file', accept: '.nwb,.h5,.hdf5', id: 'file-input', class: 'hidden' });
+const urlInput = h('input', { type: 'url', id: 'url-input', placeholder: 'https://… .nwb (read lazily with Range requests)', size: 48 });
+const status = h('div', { id: 'status', class: 'status', dataset: { state: 'idle' } });
+const sidebar = h('aside', { class: 'sidebar' });
+const tabs = h('nav', { class: 'tabs' });
+const content = h('main', { class: 'content' });
+
+document.body.append(
+  h(
+    'header',
+    { class: 'topbar' },
+    h('div', { class: 'brand' }, 'Spyglass-Wasm ', h('span', {}, 'NWB viewer')),
+    h('button', { class: 'primary', onclick: () => fileInput.click() }, 'Open file…'),
+    fileInput,
+    h(
+      'form',
+      { class: 'url-form', onsubmit: (e: Event) => (e.preventDefault(), urlInput.value && void openSource(urlInput.value.trim())) },
+      urlInput,
+      h('button', { type: 'submit' }, 'Open URL'),
+    ),
+    status,
+  ),
+  h('div', { class: 'layout' }, sidebar, h('div', { class: 'main-col' }, tabs, content)),
+  h('div', { class: 'drop-overlay' }, 'Drop an NWB file to open it'),
+);
+
+let ctx: ViewContext | undefined;
+let transferTimer: ReturnType<typeof setInterval> | undefined;
+const shaded = new Set<string>();
+
+function setStatus(state: 'idle' | 'loading' | 'ready' | 'error', text: string) {
+  status.dataset.state = state;
+  status.textContent = text;
+  status.title = text;
+}
+
+function landing() {
+  mount(sidebar, h('p', { class: 'muted' }, 'No file open.'));
+  mount(tabs);
+  mount(
+    content,
+    h(
+      'div',
+      { class: 'landing' },
+      h('h1', {}, 'Look at an NWB file, in this tab'),
+      h('p', {}, 'Open a file from disk (button above, or drop it anywhere on the page) or paste the http(s) address of one. Nothing is uploaded: the file is read in a Web Worker in this browser — a local file piece by piece, a remote file by HTTP Range requests for just the bytes each view needs.'),
+      h('ul', {}, h('li', {}, 'Overview: session, subject, the probe drawn from the electrodes table'), h('li', {}, 'Traces: any channels over any window, band-pass and common reference computed on the fly'), h('li', {}, 'Position and speed, units (ISI, correlograms, raster), every table')),
+      h('p', { class: 'muted' }, 'Links keep what is open: a page opened with ?url=… opens that file.'),
+    ),
+  );
+}
+
+async function openSource(source: File | string) {
+  const isUrl = typeof source === 'string';
+  const name = isUrl ? source : source.name;
+  setStatus('loading', `opening ${name}…`);
+  clearInterval(transferTimer);
+  try {
+    const href = isUrl ? new URL(source, location.href).href : undefined;
+    const summary = await api.open(href ?? (source as File));
+    const [entries, intervals] = await Promise.all([api.tree(), api.intervals()]);
+    const tree = buildTree(entries);
+    if (isUrl) setParams({ url: source });
+    else setParams({ url: undefined, view: undefined, path: undefined, t: undefined, dur: undefined });
+    if (isUrl) urlInput.value = source;
+    shaded.clear();
+    intervals.forEach((t) => shaded.add(t.path));
+    ctx = {
+      api,
+      summary,
+      tree,
+      intervals,
+      shading: () => intervals.filter((t) => shaded.has(t.path)).map((t, i): Shading => ({ name: t.name, color: PALETTE[(i + 6) % PALETTE.length], start: t.start, stop: t.stop })),
+      show,
+      fail,
+    };
+    renderSidebar(ctx, name);
+    document.body.dataset.loaded = 'true';
+    const ready = () => setStatus('ready', `${name.split('/').pop()} · ${summary.metadata.identifier}`);
+    ready();
+    if (isUrl) {
+      const tick = async () => {
+        const t = await api.transfer();
+        if (t) setStatus('ready', `${name.split('/').pop()} · fetched ${fmtBytes(t.bytes)} of ${fmtBytes(t.size)} in ${t.requests} range requests`);
+      };
+      void tick();
+      transferTimer = setInterval(tick, 1000);
+    }
+    const view = getParam('view') as ViewName | undefined;
+    show(isUrl && view ? view : 'overview', isUrl ? getParam('path') : undefined);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+function fail(err: unknown) {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(err);
+  setStatus('error', message);
+}
+
+function renderSidebar(c: ViewContext, name: string) {
+  const toggles = c.intervals.map((t, i) =>
+    h(
+      'label',
+      { class: 'check interval-toggle' },
+      h('input', {
+        type: 'checkbox',
+        checked: shaded.has(t.path),
+        onchange: (e: Event) => {
+          if ((e.target as HTMLInputElement).checked) shaded.add(t.path);
+          else shaded.delete(t.path);
+          show(current.view, current.path);
+        },
+      }),
+      h('span', { class: 'swatch', style: `background:${PALETTE[(i + 6) % PALETTE.length]}` }),
+      ` ${t.name} (${t.start.length})`,
+    ),
+  );
+  mount(
+    sidebar,
+    h('div', { class: 'file-name', title: name }, name.split('/').pop()),
+    toggles.length ? h('div', { class: 'side-section' }, h('h4', {}, 'Shade intervals'), toggles) : null,
+    h('div', { class: 'side-section' }, h('h4', {}, 'Contents'), treeView(c.tree, pick)),
+  );
+}
+
+function pick(n: TreeNode) {
+  if (n.view === 'traces') show('traces', n.path);
+  else if (n.view === 'position') show('position', n.path);
+  else if (n.view === 'units' && n.path === '/units') show('units');
+  else if (n.view !== 'info' || n.kind === 'dataset' || n.neurodataType) show('object', n.path);
+}
+
+let current: { view: ViewName; path?: string } = { view: 'overview' };
+
+function show(view: ViewName, path?: string) {
+  if (!ctx) return;
+  current = { view, path };
+  const available: [ViewName, string, boolean][] = [
+    ['overview', 'Overview', true],
+    ['traces', 'Traces', ctx.summary.series.length > 0],
+    ['position', 'Position', ctx.summary.spatial.length > 0],
+    ['units', 'Units', ctx.summary.hasUnits],
+    ['object', 'Object', view === 'object'],
+  ];
+  mount(
+    tabs,
+    available.filter(([, , on]) => on).map(([v, label]) => h('button', { class: `tab${v === view ? ' active' : ''}`, dataset: { view: v }, onclick: () => show(v) }, label)),
+  );
+  if (view === 'overview') setParams({ view: undefined, path: undefined, t: undefined, dur: undefined });
+  const el = view === 'traces' ? tracesView(ctx, path) : view === 'position' ? positionView(ctx, path) : view === 'units' ? unitsView(ctx) : view === 'object' ? objectView(ctx, path) : overviewView(ctx);
+  document.body.dataset.view = view;
+  mount(content, el);
+}
+
+fileInput.addEventListener('change', () => {
+  const f = fileInput.files?.[0];
+  if (f) void openSource(f);
+});
+let dragDepth = 0;
+window.addEventListener('dragenter', (e) => (e.preventDefault(), dragDepth++, document.body.classList.add('dragging')));
+window.addEventListener('dragleave', () => --dragDepth <= 0 && ((dragDepth = 0), document.body.classList.remove('dragging')));
+window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('drop', (e) => {
+  e.preventDefault();
+  dragDepth = 0;
+  document.body.classList.remove('dragging');
+  const f = e.dataTransfer?.files?.[0];
+  if (f) void openSource(f);
+});
+
+landing();
+const initial = getParam('url');
+if (initial) void openSource(initial);

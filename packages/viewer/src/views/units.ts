@@ -1,0 +1,186 @@
+// Sorted units: every column of the Units table (sortable), and for the chosen unit its mean
+// waveform, ISI histogram and autocorrelogram, a pair's cross-correlogram, and a raster of all units.
+import type { ViewContext } from '../context.js';
+import { fmt, h, mount } from '../dom.js';
+import { correlogram, firingRate, isiHistogram, refractoryViolations } from '../lib/spikes.js';
+import { PALETTE, axis, histogramPlot, makePlot, shadingPlugin, uPlot } from '../plots/plot.js';
+import { setParams } from '../url-state.js';
+import type { UnitsData } from '../worker/nwb-api.js';
+import { dataTable } from './table.js';
+
+const REFRACTORY_MS = 1.5;
+const HIDDEN = new Set(['spike_times', 'waveform_mean', 'waveform_sd', 'waveforms']);
+
+export function unitsView(ctx: ViewContext): HTMLElement {
+  const root = h('div', { class: 'units' }, h('p', { class: 'muted' }, 'reading units…'));
+  setParams({ view: 'units', path: undefined, t: undefined, dur: undefined });
+  ctx.api
+    .units()
+    .then((u) => (u ? showUnits(ctx, root, u) : mount(root, h('p', { class: 'muted' }, 'This file has no Units table.'))))
+    .catch((err) => ctx.fail(err));
+  return root;
+}
+
+function showUnits(ctx: ViewContext, root: HTMLElement, u: UnitsData): void {
+  const all = u.spikeTimes.flatMap((t) => (t.length ? [t[0], t[t.length - 1]] : []));
+  const span: [number, number] = [Math.min(...all), Math.max(...all)];
+  const shown = u.table.colnames.filter((c) => !HIDDEN.has(c));
+  const columns = ['id', 'spikes', 'rate (Hz)', `ISI < ${REFRACTORY_MS} ms (%)`, ...shown];
+  const rows = u.ids.map((id, i) => {
+    const t = u.spikeTimes[i];
+    const row = u.table.rows[i];
+    return [id, t.length, firingRate(t, span), 100 * refractoryViolations(t, REFRACTORY_MS).fraction, ...shown.map((c) => row[u.table.colnames.indexOf(c)])];
+  });
+  let selected: number[] = [0];
+  const plots = h('div', { class: 'unit-plots' });
+  const raster = h('div', { class: 'plot', dataset: { testid: 'raster-plot' } });
+  const heading = h('h3', { class: 'unit-heading' });
+  const table = dataTable({
+    columns,
+    rows,
+    descriptions: { ...u.table.descriptions, spikes: 'number of spikes', 'rate (Hz)': 'spikes / span of all spike times', [`ISI < ${REFRACTORY_MS} ms (%)`]: 'inter-spike intervals shorter than the refractory period' },
+    pageSize: 100,
+    isSelected: (r) => selected.includes(r),
+    onSelect: (r, add) => {
+      selected = add && selected[0] !== r ? [selected[0], r] : [r];
+      table.refresh();
+      drawSelection();
+    },
+  });
+  let rasterPlot: uPlot | undefined;
+  const drawSelection = () => {
+    const [a, b] = selected;
+    heading.textContent = b === undefined ? `Unit ${u.ids[a]}` : `Units ${u.ids[a]} and ${u.ids[b]}`;
+    mount(plots);
+    const box = (testid: string) => {
+      const el = h('div', { class: 'plot small-plot', dataset: { testid } });
+      plots.append(el);
+      return el;
+    };
+    if (u.waveforms) drawWaveforms(box('waveform-plot'), u, selected);
+    const ta = u.spikeTimes[a];
+    histogramPlot(box('isi-plot'), isiHistogram(ta, { binMs: 1, maxMs: 100 }), {
+      title: `ISI, unit ${u.ids[a]}: ${fmt(100 * refractoryViolations(ta, REFRACTORY_MS).fraction)}% < ${REFRACTORY_MS} ms`,
+      xLabel: 'inter-spike interval (ms)',
+      yLabel: 'count',
+      color: PALETTE[0],
+      marks: [REFRACTORY_MS],
+    });
+    histogramPlot(box('acg-plot'), correlogram(ta, ta, { binMs: 1, windowMs: 50 }), {
+      title: `Autocorrelogram, unit ${u.ids[a]}`,
+      xLabel: 'lag (ms)',
+      yLabel: 'count',
+      color: PALETTE[0],
+    });
+    if (b !== undefined) {
+      const tb = u.spikeTimes[b];
+      histogramPlot(box('acg2-plot'), correlogram(tb, tb, { binMs: 1, windowMs: 50 }), { title: `Autocorrelogram, unit ${u.ids[b]}`, xLabel: 'lag (ms)', yLabel: 'count', color: PALETTE[1] });
+      histogramPlot(box('ccg-plot'), correlogram(ta, tb, { binMs: 1, windowMs: 50 }), {
+        title: `Cross-correlogram: unit ${u.ids[b]} relative to unit ${u.ids[a]}`,
+        xLabel: 'lag (ms)',
+        yLabel: 'count',
+        color: PALETTE[2],
+      });
+    } else {
+      plots.append(h('div', { class: 'plot small-plot placeholder' }, 'Ctrl- or shift-click a second unit for its cross-correlogram.'));
+    }
+    rasterPlot?.redraw();
+  };
+  mount(
+    root,
+    h('p', { class: 'hint' }, `${u.ids.length} units, spikes from ${fmt(span[0])} to ${fmt(span[1])} s. Click a row to show the unit; ctrl- or shift-click a second unit for a cross-correlogram. Click a column header to sort.`),
+    table.el,
+    heading,
+    plots,
+    raster,
+  );
+  requestAnimationFrame(() => {
+    drawSelection();
+    rasterPlot = drawRaster(ctx, raster, u, span, () => selected);
+  });
+}
+
+function drawWaveforms(el: HTMLElement, u: UnitsData, selected: number[]): void {
+  const wf = u.waveforms!;
+  const n = wf.samples;
+  const x = Float64Array.from({ length: n }, (_, i) => i);
+  const series: uPlot.Series[] = [{}];
+  const data: Float64Array[] = [x];
+  selected.forEach((r, k) => {
+    for (let c = 0; c < wf.channels; c++) {
+      data.push(Float64Array.from({ length: n }, (_, i) => wf.values[r][i * wf.channels + c]));
+      series.push({ label: `unit ${u.ids[r]}${wf.channels > 1 ? ` ch ${c}` : ''}`, stroke: PALETTE[k], width: 1.5 });
+    }
+  });
+  makePlot(el, { title: 'Mean waveform', height: 200, legend: { show: false }, scales: { x: { time: false } }, axes: [axis('sample'), axis('amplitude', { size: 55 })], series }, data as unknown as uPlot.AlignedData);
+}
+
+/** One row of ticks per unit over time; the selected units in colour. Drag to zoom, double-click to reset. */
+function drawRaster(ctx: ViewContext, el: HTMLElement, u: UnitsData, span: [number, number], selected: () => number[]): uPlot {
+  const n = u.ids.length;
+  const height = Math.min(520, Math.max(180, n * 9 + 80));
+  const plot = makePlot(
+    el,
+    {
+      title: 'Raster, all units (drag to zoom, double-click for the whole session)',
+      height,
+      legend: { show: false },
+      scales: { x: { time: false, range: (_u, min, max) => [min ?? span[0], max ?? span[1]] }, y: { range: [-0.5, n - 0.5] } },
+      axes: [
+        axis('time (s)'),
+        axis('unit', {
+          size: 50,
+          splits: () => Array.from({ length: n }, (_, i) => i).filter((i) => (n - 1 - i) % Math.max(1, Math.ceil(n / 20)) === 0),
+          values: (_u, splits) => splits.map((i) => String(u.ids[n - 1 - i])),
+          grid: { show: false },
+        }),
+      ],
+      series: [{}, { show: false }],
+      plugins: [shadingPlugin(() => ctx.shading())],
+      hooks: {
+        draw: [
+          (p: uPlot) => {
+            const c = p.ctx;
+            const { min, max } = p.scales.x;
+            const sel = selected();
+            const rowPx = Math.max(1, (p.bbox.height / n) * 0.8);
+            c.save();
+            c.beginPath();
+            c.rect(p.bbox.left, p.bbox.top, p.bbox.width, p.bbox.height);
+            c.clip();
+            for (let r = 0; r < n; r++) {
+              const k = sel.indexOf(r);
+              c.strokeStyle = k >= 0 ? PALETTE[k] : '#555';
+              c.lineWidth = (k >= 0 ? 1.5 : 1) * devicePixelRatio;
+              const yc = p.valToPos(n - 1 - r, 'y', true);
+              const t = u.spikeTimes[r];
+              c.beginPath();
+              for (let i = lowerBound(t, min!); i < t.length && t[i] <= max!; i++) {
+                const x = Math.round(p.valToPos(t[i], 'x', true)) + 0.5;
+                c.moveTo(x, yc - rowPx / 2);
+                c.lineTo(x, yc + rowPx / 2);
+              }
+              c.stroke();
+            }
+            c.restore();
+          },
+        ],
+      },
+      cursor: { drag: { x: true, y: false } },
+    },
+    [Float64Array.of(span[0], span[1]), Float64Array.of(0, 0)] as unknown as uPlot.AlignedData,
+  );
+  // Start on the first minute: the spikes of a long session merge into a wall.
+  if (span[1] - span[0] > 60) plot.setScale('x', { min: Math.floor(span[0]), max: Math.floor(span[0]) + 60 });
+  return plot;
+}
+
+function lowerBound(t: Float64Array, v: number): number {
+  let lo = 0, hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

@@ -1,0 +1,169 @@
+// The built site in Debian's headless Chromium (playwright-core): open the tetrode fixture from a
+// File and from a URL on a local Range server, check the tree, draw traces (reading only the
+// window's chunks), position and units, and write a screenshot of every view to docs/screenshots.
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
+import { serveFiles } from '../../nwb-io/test/http-server.js';
+
+const pkg = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(pkg, 'dist');
+const shots = join(pkg, 'docs', 'screenshots');
+const FIXTURES = '/work/shared/fixtures';
+const TETRODE = join(FIXTURES, 'tetrode-session.nwb');
+const UNITS = join(FIXTURES, 'linear-track-units.nwb');
+
+const hasChromium = chromiumAvailable();
+if (!hasChromium) console.warn('viewer browser test skipped: /usr/bin/chromium is absent (scripts/setup-system.sh installs it)');
+
+/** Newest modification time under a folder (sources, config), to tell whether dist is stale. */
+function newest(path: string): number {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return Math.max(s.mtimeMs, ...readdirSync(path).map((f) => newest(join(path, f))));
+}
+
+async function buildIfStale() {
+  const built = join(dist, 'index.html');
+  const sources = Math.max(newest(join(pkg, 'src')), newest(join(pkg, 'index.html')), newest(join(pkg, 'vite.config.ts')));
+  if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
+  const { build } = await import('vite');
+  await build({ root: pkg, configFile: join(pkg, 'vite.config.ts'), logLevel: 'warn' });
+}
+
+/** Pixels of a canvas inside `selector` that are neither transparent nor white. */
+function inkedPixels(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const canvas = document.querySelector(`${sel} canvas`) as HTMLCanvasElement | null;
+    if (!canvas) return 0;
+    const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    let n = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) n++;
+    return n;
+  }, selector);
+}
+
+async function waitReady(page: Page) {
+  await page.waitForSelector('#status[data-state="ready"], #status[data-state="error"]', { timeout: 45_000 });
+  const state = await page.getAttribute('#status', 'data-state');
+  if (state === 'error') throw new Error(`viewer: ${await page.textContent('#status')}`);
+}
+
+/** Waits until the plot in `testid` has drawn `times` times or more. */
+async function waitDrawn(page: Page, testid: string, times = 1) {
+  await page.waitForFunction(([id, n]) => Number((document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.dataset.drawn ?? 0) >= n, [testid, times] as const, { timeout: 45_000 });
+}
+
+describe.runIf(hasChromium)('viewer in headless Chromium', () => {
+  let site: TestSite | undefined;
+  let files: Awaited<ReturnType<typeof serveFiles>> | undefined;
+
+  beforeAll(async () => {
+    await buildIfStale();
+    mkdirSync(shots, { recursive: true });
+    site = await openSite(dist);
+    files = await serveFiles(FIXTURES);
+  }, 120_000);
+
+  afterAll(async () => {
+    await site?.close();
+    await files?.close();
+  });
+
+  const newPage = async () => {
+    const page = await site!.browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1 });
+    page.on('pageerror', (err) => console.error('page error:', err.message));
+    return page;
+  };
+
+  it('opens a File (WORKERFS in the worker), lists its objects and draws traces', async () => {
+    const page = await newPage();
+    await page.goto(`${site!.url}/index.html`);
+    await page.screenshot({ path: join(shots, 'landing.png') });
+    await page.setInputFiles('#file-input', TETRODE);
+    await waitReady(page);
+    const tree = await page.locator('[data-testid="tree"] .tree-name').allTextContents();
+    expect(tree).toEqual(expect.arrayContaining(['e-series', 'LFP', 'lfp', 'Position', 'position', 'epochs', 'units', 'electrodes']));
+    expect(await page.locator('svg.probe circle').count()).toBe(8);
+    await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
+
+    await page.click('.tab[data-view="traces"]');
+    await waitDrawn(page, 'traces-plot');
+    expect(await inkedPixels(page, '[data-testid="traces-plot"]')).toBeGreaterThan(2000);
+    expect(await page.textContent('.info-line')).toMatch(/band-pass 300–6000 Hz/);
+    await page.screenshot({ path: join(shots, 'traces.png'), fullPage: true });
+
+    await page.click('.tree-label[data-path="/units"]');
+    await page.waitForSelector('table.data tbody tr');
+    expect(await page.locator('table.data tbody tr').count()).toBe(10);
+
+    // Drag-and-drop: a File dropped on the page replaces the open one.
+    await page.evaluate(async (url) => {
+      const blob = await (await fetch(url)).blob();
+      const dt = new DataTransfer();
+      dt.items.add(new File([blob], 'linear-track-units.nwb'));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
+    }, `${files!.url}/linear-track-units.nwb`);
+    await page.waitForFunction(() => document.querySelector('.file-name')?.textContent === 'linear-track-units.nwb', null, { timeout: 45_000 });
+    await waitReady(page);
+    await page.close();
+  });
+
+  it('opens a URL lazily: the trace window reads only its chunks', async () => {
+    const page = await newPage();
+    const url = `${files!.url}/tetrode-session.nwb`;
+    const size = statSync(TETRODE).size;
+    // The server's counters are shared by the tests: count from here.
+    const base = { requests: files!.stats.requests, bytes: files!.stats.bytes };
+    const fetched = () => ({ requests: files!.stats.requests - base.requests, bytes: files!.stats.bytes - base.bytes });
+    await page.goto(`${site!.url}/index.html?url=${encodeURIComponent(url)}&view=traces&path=/acquisition/e-series&t=2.1&dur=0.5`);
+    await waitReady(page);
+    await waitDrawn(page, 'traces-plot');
+    expect(await inkedPixels(page, '[data-testid="traces-plot"]')).toBeGreaterThan(2000);
+    const afterOpen = fetched();
+    // The raw series is 30 chunks of 1 s (gzip); a 0.5 s window inside one chunk reads that chunk only.
+    expect(await page.textContent('.info-line')).toMatch(/chunks read 1,/);
+    expect(afterOpen.bytes).toBeLessThan(size / 4);
+
+    // The next half window is in the same chunk: served from the worker's cache, no new bytes.
+    await page.click('button[title^="forward half a window"]');
+    await waitDrawn(page, 'traces-plot', 2);
+    expect(await page.textContent('.info-line')).toMatch(/chunks read 0, from cache 1/);
+    await page.check('#car');
+    await waitDrawn(page, 'traces-plot', 3);
+    expect(await page.textContent('.info-line')).toMatch(/common median reference/);
+    const total = fetched();
+    console.log(`viewer URL read: ${total.requests} range requests, ${total.bytes} of ${size} bytes (${((100 * total.bytes) / size).toFixed(1)}%)`);
+    expect(total.bytes).toBeLessThan(size / 4);
+    expect(new URL(page.url()).searchParams.get('url')).toBe(url);
+
+    await page.click('.tab[data-view="position"]');
+    await waitDrawn(page, 'position-plot');
+    expect(await inkedPixels(page, '[data-testid="position-plot"]')).toBeGreaterThan(1000);
+    await page.screenshot({ path: join(shots, 'position.png'), fullPage: true });
+
+    await page.click('.tree-label[data-path="/intervals/epochs"]');
+    await page.waitForSelector('.object table.data tbody tr');
+    await page.screenshot({ path: join(shots, 'table.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows the Units view: sortable table, ISI, correlograms, raster', async () => {
+    const page = await newPage();
+    await page.goto(`${site!.url}/index.html?url=${encodeURIComponent(`${files!.url}/linear-track-units.nwb`)}&view=units`);
+    await waitReady(page);
+    await page.waitForSelector('.units table.data tbody tr');
+    expect(await page.locator('.units table.data tbody tr').count()).toBe(40);
+    const headers = await page.locator('.units table.data th').allTextContents();
+    expect(headers.map((h) => h.replace(/[ ▲▼]+$/, ''))).toEqual(expect.arrayContaining(['id', 'spikes', 'rate (Hz)', 'quality', 'electrode_group']));
+    await page.click('.units table.data tbody tr:nth-child(2)', { modifiers: ['Shift'] });
+    await page.waitForSelector('[data-testid="ccg-plot"] canvas');
+    expect(await inkedPixels(page, '[data-testid="acg-plot"]')).toBeGreaterThan(500);
+    expect(await inkedPixels(page, '[data-testid="raster-plot"]')).toBeGreaterThan(2000);
+    await page.screenshot({ path: join(shots, 'units.png'), fullPage: true });
+    await page.close();
+  });
+});
