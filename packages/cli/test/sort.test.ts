@@ -21,13 +21,14 @@ describe('spyglass sort', () => {
     const again = await runCli(['sort', fixture('tetrode-session.nwb'), '--out', out, '--group', 'tetrode1', '--json', '--store', store, '--force']);
     expect(JSON.parse(again.stdout)).toMatchObject({ cached: true, result: s.result });
     expect(s.units.length).toBeGreaterThanOrEqual(4);
-    expect(s.units[0]).toEqual(expect.objectContaining({ group: 'tetrode1', snr: expect.any(Number), isiViolationsRatio: expect.any(Number), presenceRatio: 1 }));
+    expect(s.units[0]).toEqual(expect.objectContaining({ group: 'tetrode1', label: expect.stringMatching(/^(accept|mua|noise)$/), snr: expect.any(Number), isiViolationsRatio: expect.any(Number), presenceRatio: 1 }));
+    expect(s.summary.accept + s.summary.mua + s.summary.noise).toBe(s.units.length);
     const nwb = await openNwb(out);
     try {
       const u = nwb.units()!;
       expect(u.spikeTimes.length).toBe(s.units.length);
       expect(u.electrodeGroups!.every((g) => g === 'tetrode1')).toBe(true);
-      expect(Object.keys(u.columns)).toEqual(expect.arrayContaining(['snr', 'isi_violations_ratio', 'l_ratio', 'waveform_mean']));
+      expect(Object.keys(u.columns)).toEqual(expect.arrayContaining(['snr', 'isi_violations_ratio', 'l_ratio', 'waveform_mean', 'curation_label']));
       expect(u.spikeTimes[0][0]).toBeGreaterThan(0);
     } finally {
       nwb.close();

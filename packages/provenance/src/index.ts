@@ -22,3 +22,4 @@ export { exportCrate, verifyCrate, CRATE_FILE, type ExportSummary, type VerifyRe
 export { parsePipeline, runPipeline, type Pipeline, type PipelineStep, type PipelineRun } from './pipeline.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';
+export { listResults, downstreamOf, deleteResults, type ResultListing, type ResultFilter } from './store/queries.js';

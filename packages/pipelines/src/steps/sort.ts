@@ -2,7 +2,7 @@ import { raggedFrom } from '@spyglass-wasm/core';
 import { codeHash as dspCode, dspKernels } from '@spyglass-wasm/dsp-wasm';
 import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
 import type { Step } from '@spyglass-wasm/provenance';
-import { codeHash as sortCode, spikeSortKernels } from '@spyglass-wasm/spike-sort';
+import { DEFAULT_CURATION_RULES, autoCurate, codeHash as sortCode, spikeSortKernels, startCuration } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { writeUnitsNwb } from '../nwb/units.js';
@@ -34,6 +34,10 @@ export const sortStep: Step = {
       });
       const { values: spikeTimes, ends: spikeTimesIndex } = raggedFrom(sorting.units.map((u) => u.spikeTimes));
       const electrodes = nwb.electrodes();
+      // metric curation labels travel with the sort (Spyglass's MetricCuration defaults), so a user
+      // sees which units to keep; the curate step can relabel with other rules
+      const { labels } = autoCurate(startCuration(sorting.units.map((u) => u.spikeTimes)), sorting.units.map((u) => u.metrics));
+      const count = (l: string) => labels.filter((x) => x === l).length;
       const len = sorting.units[0]?.waveform.length ?? 0;
       const waveforms = new Float32Array(sorting.units.length * len);
       sorting.units.forEach((u, i) => waveforms.set(u.waveform, i * len));
@@ -48,11 +52,15 @@ export const sortStep: Step = {
           electrodeGroups: electrodes?.groupNames ?? [], electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
           electrodeLocations: electrodes?.locations ?? [],
           groups: sorting.groups.map((g) => ({ name: g.name, channels: g.channels, detections: g.sorting.peaks.length, units: g.sorting.units.length })),
-          units: sorting.units.map((u) => ({ group: u.group, peakChannel: u.peakChannel, metrics: u.metrics })),
+          units: sorting.units.map((u, i) => ({ group: u.group, peakChannel: u.peakChannel, metrics: u.metrics, label: labels[i] })),
+          curationRules: DEFAULT_CURATION_RULES,
         },
-        summary: { units: sorting.units.length, spikes: spikeTimes.length, groups: sorting.groups.length },
+        summary: { units: sorting.units.length, accept: count('accept'), mua: count('mua'), noise: count('noise'), spikes: spikeTimes.length, groups: sorting.groups.length },
       };
     });
   },
-  analysisFile: analysisNwb('sort', (d, w) => writeUnitsNwb(d, w)),
+  analysisFile: analysisNwb('sort', (d, w) => {
+    const units = d.json.units as { label?: string }[];
+    writeUnitsNwb(d, w, { curation_label: { values: units.map((u) => u.label ?? 'unlabelled'), description: 'metric curation label (accept, mua, noise), by the rules in the provenance record' } });
+  }),
 };

@@ -69,6 +69,8 @@ export interface CurationRule {
 export const DEFAULT_CURATION_RULES: CurationRule[] = [
   { metric: 'snr', min: 3, label: 'noise' },
   { metric: 'numSpikes', min: 10, label: 'noise' },
+  // Spyglass's default metric curation: nn_noise_overlap > 0.1 is noise
+  { metric: 'nnNoiseOverlap', max: 0.1, label: 'noise' },
   { metric: 'isiViolationsRatio', max: 0.5, label: 'mua' },
   { metric: 'presenceRatio', min: 0.5, label: 'mua' },
 ];
