@@ -1,4 +1,4 @@
-import { checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import { checkChoice, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import type { Backend } from '../lib/backend.js';
 import { ParameterError } from '@spyglass-wasm/core';
 import { checkOptionNames } from './options.js';
@@ -23,6 +23,7 @@ export class SosFilter {
 
   constructor(sos: ArrayLike<number>, channels: number, options: { zi?: ArrayLike<number>; backend?: Backend; precision?: Precision } = {}) {
     checkOptionNames('SosFilter', options, ['zi', 'backend', 'precision']);
+    if (options.precision !== undefined) checkChoice('precision', options.precision, ['float64', 'float32'] as const);
     const nsec = checkSos(sos);
     this.sos = Float64Array.from(sos);
     this.channels = checkNumber('channels', channels, { min: 1, integer: true });
