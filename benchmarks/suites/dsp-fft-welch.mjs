@@ -66,7 +66,7 @@ print(json.dumps({'fft': ffts, 'welch': tw, 'numpy': np.__version__}))
       }
       welchRows.push({ impl: `scipy ${scipy.version} welch(x, fs, nperseg=1024, axis=0)`, seconds: res.welch });
       const pxx = new Float64Array(readFileSync(join(dir, 'pxx.f64')).buffer.slice(0));
-      accuracy.push({ output: 'welch pxx vs scipy', 'max|diff|/RMS': maxAbsOverRms(welch({ data, rows, cols }, { fs, nperseg: 1024 }).pxx, pxx), goal: 1e-6 });
+      accuracy.push({ output: 'welch pxx vs scipy (which computes float32 data in float32)', 'max|diff|/RMS': maxAbsOverRms(welch({ data, rows, cols }, { fs, nperseg: 1024 }).pxx, pxx), goal: 1e-4 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
