@@ -48,3 +48,22 @@ export function printTable(title, rows) {
   console.log(line(width.map((w) => '-'.repeat(w))));
   for (const r of rows) console.log(line(cols.map((c) => cell(r[c]))));
 }
+
+/** max|a − b| / RMS(b): the accuracy figure every filter suite reports. */
+export function maxAbsOverRms(a, b) {
+  let worst = 0, ss = 0;
+  for (let i = 0; i < b.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    ss += b[i] * b[i];
+  }
+  return worst / Math.sqrt(ss / b.length);
+}
+
+/** Seeded (time × channels) float32 test data: Gaussian noise of RMS `noise` plus a slow sine. */
+export function benchSignal(rows, cols, { seed = 2024, noise = 20, slow = 50 } = {}) {
+  let s = seed >>> 0;
+  const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = noise * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) + slow * Math.sin((i / cols) * 0.002);
+  return data;
+}

@@ -4,6 +4,7 @@ export * from './wasm/index.js';
 export * from './pool/index.js';
 export { checkNumber, checkChoice } from './params/check.js';
 export { checkBackend, type Backend } from './params/backend.js';
+export { checkOptionNames } from './params/options.js';
 export * from './intervals/index.js';
 export { createRng, type Rng } from './random/rng.js';
 export { median, medianStep, medianInPlace, nanMedian } from './stats/median.js';

@@ -1,6 +1,7 @@
 import { ParameterError, checkChoice, checkNumber } from '@spyglass-wasm/core';
 import { type Zpk, bilinear, buttap, cheb1ap, lp2bp, lp2bs, lp2hp, lp2lp } from './zpk.js';
 import { zpk2sos } from './zpk2sos.js';
+import { checkOptionNames } from '@spyglass-wasm/core';
 
 export type BandType = 'lowpass' | 'highpass' | 'bandpass' | 'bandstop';
 
@@ -28,7 +29,7 @@ const BTYPES: readonly BandType[] = ['lowpass', 'highpass', 'bandpass', 'bandsto
  */
 export function butter(order: number, Wn: number | readonly number[], options: ButterOptions = {}): Float64Array {
   checkNumber('N', order, { min: 1, max: 10, integer: true });
-  return iirDesign(buttap(order), Wn, options);
+  return iirDesign('butter', buttap(order), Wn, options);
 }
 
 /**
@@ -38,11 +39,12 @@ export function butter(order: number, Wn: number | readonly number[], options: B
 export function cheby1(order: number, rp: number, Wn: number | readonly number[], options: ButterOptions = {}): Float64Array {
   checkNumber('N', order, { min: 1, max: 20, integer: true });
   checkNumber('rp', rp, { min: 0, exclusiveMin: true });
-  return iirDesign(cheb1ap(order, rp), Wn, options);
+  return iirDesign('cheby1', cheb1ap(order, rp), Wn, options);
 }
 
 /** scipy's iirfilter path for a low-pass prototype: pre-warp, transform band, bilinear, SOS. */
-function iirDesign(proto: Zpk, Wn: number | readonly number[], options: ButterOptions): Float64Array {
+function iirDesign(name: string, proto: Zpk, Wn: number | readonly number[], options: ButterOptions): Float64Array {
+  checkOptionNames(name, options, ['btype', 'fs']);
   const btype = checkChoice('btype', options.btype ?? 'lowpass', BTYPES);
   const band = btype === 'bandpass' || btype === 'bandstop';
   const cutoffs = typeof Wn === 'number' ? [Wn] : [...Wn];

@@ -3,6 +3,7 @@ import { signalIO } from '../lib/signal-io.js';
 import { cheby1 } from './butter.js';
 import { firFilter } from './fir-filter.js';
 import { firwin } from './firwin.js';
+import { checkOptionNames } from '@spyglass-wasm/core';
 import { sosfilt } from './sosfilt.js';
 import { sosfiltfilt } from './sosfiltfilt.js';
 
@@ -25,6 +26,7 @@ export interface DecimateOptions {
 export function decimate<T extends FloatArray>(x: T, q: number, options?: DecimateOptions): T;
 export function decimate<T extends FloatArray>(x: MatrixInput<T>, q: number, options?: DecimateOptions): Matrix<T>;
 export function decimate<T extends FloatArray>(x: MatrixInput<T>, q: number, options: DecimateOptions = {}): T | Matrix<T> {
+  checkOptionNames('decimate', options, ['ftype', 'n', 'zeroPhase']);
   checkNumber('q', q, { min: 1, integer: true });
   const ftype = checkChoice('ftype', options.ftype ?? 'iir', ['iir', 'fir'] as const);
   const zeroPhase = options.zeroPhase ?? true;

@@ -2,6 +2,7 @@ import { ParameterError, checkChoice, checkNumber, type FloatArray, type Matrix,
 import { type Backend, checkBackend } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { firApply } from './fir-engine.js';
+import { checkOptionNames } from '@spyglass-wasm/core';
 import { type PadType, padRows } from './pad.js';
 
 export interface FirFilterOptions {
@@ -16,6 +17,8 @@ export interface FirFilterOptions {
   padtype?: 'zero' | PadType;
   backend?: Backend;
 }
+
+const FIR_OPTIONS = ['zeroPhase', 'decimate', 'padtype', 'backend'] as const;
 
 function checkTaps(taps: ArrayLike<number>, zeroPhase: boolean): Float64Array {
   if (!taps || taps.length === 0) throw new ParameterError('taps', 'a non-empty array of FIR coefficients', taps);
@@ -38,6 +41,7 @@ function checkTaps(taps: ArrayLike<number>, zeroPhase: boolean): Float64Array {
 export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: T, options?: FirFilterOptions): T;
 export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: MatrixInput<T>, options?: FirFilterOptions): Matrix<T>;
 export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: MatrixInput<T>, options: FirFilterOptions = {}): T | Matrix<T> {
+  checkOptionNames('firFilter', options, FIR_OPTIONS);
   const zeroPhase = options.zeroPhase ?? true;
   const h = checkTaps(taps, zeroPhase);
   const q = checkNumber('decimate', options.decimate ?? 1, { min: 1, integer: true });
@@ -76,6 +80,7 @@ export class FirFilter<T extends FloatArray = Float32Array> {
   private next = 0; // global index of the next output sample to produce
 
   constructor(taps: ArrayLike<number>, channels: number, options: FirFilterOptions = {}) {
+    checkOptionNames('FirFilter', options, FIR_OPTIONS);
     const zeroPhase = options.zeroPhase ?? true;
     this.taps = checkTaps(taps, zeroPhase);
     this.channels = checkNumber('channels', channels, { min: 1, integer: true });

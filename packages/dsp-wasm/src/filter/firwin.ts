@@ -1,4 +1,5 @@
 import { ParameterError, checkNumber } from '@spyglass-wasm/core';
+import { checkOptionNames } from '@spyglass-wasm/core';
 import { type WindowSpec, getWindow } from '../spectral/windows.js';
 
 export interface FirwinOptions {
@@ -20,6 +21,7 @@ export interface FirwinOptions {
  * const taps = firwin(numtaps | 1, 400, { window: ['kaiser', beta], fs });
  */
 export function firwin(numtaps: number, cutoff: number | readonly number[], options: FirwinOptions = {}): Float64Array {
+  checkOptionNames('firwin', options, ['window', 'pass_zero', 'scale', 'fs']);
   checkNumber('numtaps', numtaps, { min: 1, integer: true });
   const nyq = options.fs === undefined ? 1 : checkNumber('fs', options.fs, { min: 0, exclusiveMin: true }) / 2;
   const cuts = (typeof cutoff === 'number' ? [cutoff] : [...cutoff]).map((c) => c / nyq);

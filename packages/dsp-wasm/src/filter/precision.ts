@@ -1,6 +1,101 @@
-import { checkChoice } from '@spyglass-wasm/core';
+import { checkChoice, type FloatArray, type Matrix } from '@spyglass-wasm/core';
+import { sosfiltReference } from '../reference/sosfilt.js';
 import type { Precision } from './sos.js';
 
-export function checkPrecision(value: unknown): Precision {
-  return checkChoice('precision', value ?? 'float64', ['float64', 'float32'] as const);
+/** What the caller asked for: a fixed arithmetic, or 'auto' (the default) to let the filter choose. */
+export type PrecisionOption = Precision | 'auto';
+
+/**
+ * Largest max|y32 − y64| / RMS(y64) that 'auto' accepts from float32 arithmetic, in the design
+ * probe and in the trial on the caller's data. The worst error over a whole recording grows past
+ * the trial's (up to 1.5× in our measurements: spikes make the error's tails heavy), so 6e-5 keeps
+ * the whole within the 1e-4 budget.
+ */
+export const FLOAT32_TOLERANCE = 6e-5;
+/** Rows of the caller's data, from the middle of the recording, that 'auto' filters both ways. */
+export const AUTO_TRIAL_ROWS = 16384;
+/** Shorter recordings keep float64: the trial would cost too large a share, and float32 saves little. */
+export const AUTO_MIN_ROWS = 8 * AUTO_TRIAL_ROWS;
+
+export function checkPrecision(value: unknown): PrecisionOption {
+  return checkChoice('precision', value ?? 'auto', ['auto', 'float64', 'float32'] as const);
+}
+
+const probeCache = new Map<string, number>();
+const PROBE_LENGTH = 8192;
+
+/**
+ * How much float32 arithmetic loses on this design: max|y32 − y64| / RMS(y64) of a forward–backward
+ * pass over seeded white noise, with the kernels' exact float32 rounding (the TypeScript
+ * reference). Poles near the unit circle, above all at low frequency relative to fs (butter(4,
+ * 1 Hz) at 30 kHz), make this large; butter(4, [300, 6000]) at 30 kHz gives ~1e-5. Cached per SOS.
+ */
+export function float32DesignError(sos: ArrayLike<number>): number {
+  const key = Array.prototype.join.call(sos, ',');
+  const hit = probeCache.get(key);
+  if (hit !== undefined) return hit;
+  const x = whiteNoise(PROBE_LENGTH);
+  const run = (single: boolean): Float64Array => {
+    const y = single ? Float32Array.from(x) : Float64Array.from(x);
+    const nsec = sos.length / 6;
+    for (const reverse of [false, true]) {
+      const state = single ? new Float32Array(nsec * 2) : new Float64Array(nsec * 2);
+      sosfiltReference(sos, y, y.length, 1, state, 1, reverse, single);
+    }
+    return Float64Array.from(y);
+  };
+  // The first and last quarter hold the start-up transients of a zero state: measure the middle.
+  const lo = PROBE_LENGTH >> 2, hi = PROBE_LENGTH - lo;
+  const error = maxErrorOverRms(run(true).subarray(lo, hi), run(false).subarray(lo, hi));
+  if (probeCache.size > 64) probeCache.clear();
+  probeCache.set(key, error);
+  return error;
+}
+
+/**
+ * The arithmetic for a call: the caller's choice, else float32 when the data are Float32Array, at
+ * least AUTO_MIN_ROWS long (4.4 s at 30 kHz), the design is well conditioned (float32DesignError)
+ * and a trial on AUTO_TRIAL_ROWS rows from the middle of the data themselves, filtered both ways,
+ * stays within FLOAT32_TOLERANCE over its middle half (its own ends are start-up transients). The
+ * trial catches what the design alone cannot: large out-of-band content (a DC offset or LFP 100×
+ * the spike-band noise raises float32's error on butter(4, [300, 6000]) from 2e-5 to ~7e-4 of
+ * the output's RMS), or large spikes.
+ */
+export function resolvePrecision(
+  option: PrecisionOption,
+  sos: ArrayLike<number>,
+  m: Matrix<FloatArray>,
+  trial: (precision: Precision, startRow: number, rows: number) => FloatArray | null,
+): Precision {
+  if (option !== 'auto') return option;
+  if (!(m.data instanceof Float32Array) || m.rows < AUTO_MIN_ROWS) return 'float64';
+  if (!(float32DesignError(sos) <= FLOAT32_TOLERANCE)) return 'float64';
+  const start = (m.rows - AUTO_TRIAL_ROWS) >> 1;
+  const keep = (y: FloatArray) => y.subarray((AUTO_TRIAL_ROWS >> 2) * m.cols, ((3 * AUTO_TRIAL_ROWS) >> 2) * m.cols);
+  const y32 = trial('float32', start, AUTO_TRIAL_ROWS), y64 = trial('float64', start, AUTO_TRIAL_ROWS);
+  if (!y32 || !y64) return 'float64'; // the call's options leave no room for a trial
+  return maxErrorOverRms(keep(y32), keep(y64)) <= FLOAT32_TOLERANCE ? 'float32' : 'float64';
+}
+
+/** max|a − b| / RMS(b) over the samples where b is a number; Infinity where only one is NaN. */
+export function maxErrorOverRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0, ss = 0, count = 0;
+  for (let i = 0; i < b.length; i++) {
+    if (Number.isNaN(a[i]) || Number.isNaN(b[i])) {
+      if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity;
+      continue;
+    }
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    ss += b[i] * b[i];
+    count++;
+  }
+  return worst === 0 ? 0 : worst / Math.sqrt(ss / count);
+}
+
+function whiteNoise(n: number): Float64Array {
+  let s = 0x2545f491;
+  const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
+  const x = new Float64Array(n);
+  for (let i = 0; i < n; i++) x[i] = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
+  return x;
 }

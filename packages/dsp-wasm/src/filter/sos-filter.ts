@@ -1,12 +1,14 @@
-import { checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
-import type { Backend } from '@spyglass-wasm/core';
+import { checkChoice, checkNumber, type Backend, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
 import { ParameterError } from '@spyglass-wasm/core';
+import { checkOptionNames } from '@spyglass-wasm/core';
 import { type Precision, checkSos } from './sos.js';
 import { sosfiltWithState } from './sosfilt.js';
 
 /**
  * A causal SOS filter over a stream of (time × channels) chunks that carries its state from one
- * chunk to the next: any chunking gives the same output as one `sosfilt` call over the whole.
+ * chunk to the next: any chunking gives the same output as one `sosfilt` call over the whole in
+ * the same precision. Computes in float64 unless `precision: 'float32'`: a stream cannot try its
+ * data first, and every chunk must use the same arithmetic.
  *
  * @example
  * const f = new SosFilter(butter(4, [300, 6000], { btype: 'bandpass', fs: 30000 }), 64);
@@ -19,6 +21,8 @@ export class SosFilter {
   private zi: Float64Array;
 
   constructor(sos: ArrayLike<number>, channels: number, options: { zi?: ArrayLike<number>; backend?: Backend; precision?: Precision } = {}) {
+    checkOptionNames('SosFilter', options, ['zi', 'backend', 'precision']);
+    if (options.precision !== undefined) checkChoice('precision', options.precision, ['float64', 'float32'] as const);
     const nsec = checkSos(sos);
     this.sos = Float64Array.from(sos);
     this.channels = checkNumber('channels', channels, { min: 1, integer: true });
