@@ -11,7 +11,7 @@ import { OUT_OPTIONS, runStepCommand, STORE_OPTIONS } from '../lib/step-command.
 export const decodeCommand: Command = {
   name: 'decode',
   summary: 'Decode position from spikes (encode on the first part of the session, decode the rest), cached in the store',
-  usage: 'spyglass decode FILE --out OUT.nwb [--force] [--mode sorted|clusterless] [--train-fraction 0.8] [--units FILE2.nwb] [--bin-size 0.002] [--state-space continuous|continuous-fragmented] [--store URL|DIR] [--json]',
+  usage: 'spyglass decode FILE --out OUT.nwb [--force] [--mode sorted|clusterless] [--train-fraction 0.8 | --encode INTERVAL --decode INTERVAL] [--units FILE2.nwb] [--bin-size 0.002] [--state-space continuous|continuous-fragmented] [--store URL|DIR] [--json]',
   options: {
     ...STORE_OPTIONS,
     ...OUT_OPTIONS,
@@ -20,6 +20,8 @@ export const decodeCommand: Command = {
     units: { type: 'string' },
     'bin-size': { type: 'string' },
     'state-space': { type: 'string' },
+    encode: { type: 'string' },
+    decode: { type: 'string' },
   },
   async run({ values, positionals }, io) {
     const [file] = positionals;
@@ -30,13 +32,15 @@ export const decodeCommand: Command = {
     if (values['train-fraction'] !== undefined) overrides.trainFraction = Number(values['train-fraction']);
     if (values['bin-size'] !== undefined) overrides.binSize = Number(values['bin-size']);
     if (values['state-space'] !== undefined) overrides.stateSpace = values['state-space'];
+    if (values.encode !== undefined) overrides.encode = values.encode;
+    if (values.decode !== undefined) overrides.decode = values.decode;
     const out = values.out as string | undefined;
     if (!out) throw new ParameterError('--out', 'an output NWB path', 'nothing');
     const path = resolvePath(io.cwd, file);
     const units = values.units ? resolvePath(io.cwd, values.units as string) : path;
     const outcome = await runStepCommand(io, 'decode', { units: { file: units }, session: { file: path } }, {
       store: values.store as string | undefined, params: mode === 'clusterless' ? 'clusterless' : undefined, overrides, out, force: values.force as boolean, json: values.json as boolean, silent: !values.json,
-      optionNames: { mode: '--mode', trainFraction: '--train-fraction', binSize: '--bin-size', stateSpace: '--state-space' },
+      optionNames: { mode: '--mode', trainFraction: '--train-fraction', binSize: '--bin-size', stateSpace: '--state-space', encode: '--encode', decode: '--decode' },
       extra: (o, d) => ({
         file: path, out: resolvePath(io.cwd, out), mode, stateSpace: o.result.activity.params.stateSpace, binSize: o.result.activity.params.binSize,
         train: d.json.train, decode: d.json.decode, nTime: d.arrays.time.shape[0], positionBins: d.arrays.binCenters.shape[0], dims: d.arrays.binCenters.shape[1],

@@ -1,22 +1,23 @@
 import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
 import type { DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Command } from '../lib/command.js';
-import { OUT_OPTIONS, runStepCommand, storeFor, STORE_OPTIONS } from '../lib/step-command.js';
+import { INTERVAL_OPTIONS, intervalOption, OUT_OPTIONS, runStepCommand, storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 import { resolvePath } from '../lib/paths.js';
 
 /** `spyglass ripples FILE --out OUT.nwb --json`: LFP (cached), then ripples gated by speed. */
 export const ripplesCommand: Command = {
   name: 'ripples',
   summary: "Ripple times (Kay's or Karlsson's detector, speed-gated) of a session, cached in the store",
-  usage: 'spyglass ripples FILE [--out OUT.nwb [--force]] [--detector kay|karlsson] [--params NAME] [--no-speed] [--store URL|DIR] [--json]',
-  options: { ...STORE_OPTIONS, ...OUT_OPTIONS, params: { type: 'string' }, detector: { type: 'string' }, 'no-speed': { type: 'boolean' } },
+  usage: 'spyglass ripples FILE [--out OUT.nwb [--force]] [--detector kay|karlsson] [--interval NAME | --start S --stop S] [--params NAME] [--no-speed] [--store URL|DIR] [--json]',
+  options: { ...STORE_OPTIONS, ...OUT_OPTIONS, ...INTERVAL_OPTIONS, params: { type: 'string' }, detector: { type: 'string' }, 'no-speed': { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
     const path = resolvePath(io.cwd, file);
     const store = await storeFor(io, values);
     try {
-      const lfp = await runStepCommand(io, 'lfp', { raw: { file: path } }, { openStore: store, silent: true });
+      const interval = intervalOption(values);
+      const lfp = await runStepCommand(io, 'lfp', { raw: { file: path } }, { openStore: store, silent: true, overrides: interval ? { interval } : undefined, optionNames: { interval: '--interval' } });
       // the speed gate takes the position step's speed (smoothed as Spyglass does), recorded too
       const position = values['no-speed'] ? undefined : await runStepCommand(io, 'position', { session: { file: path } }, { openStore: store, silent: true }).catch((err) => {
         if (err instanceof NwbFormatError && err.path?.includes('Position')) {

@@ -11,6 +11,27 @@ export const STORE_OPTIONS = {
   json: { type: 'boolean' },
 } as const;
 
+/** Flags that choose an interval of the session: a name (epoch tag, TimeIntervals table) or --start/--stop. */
+export const INTERVAL_OPTIONS = {
+  interval: { type: 'string' },
+  start: { type: 'string' },
+  stop: { type: 'string' },
+} as const;
+
+/** The step's `interval` parameter from --interval NAME or --start S --stop S (undefined: the whole session). */
+export function intervalOption(values: Record<string, unknown>): string | [number, number][] | undefined {
+  if (values.interval !== undefined) {
+    if (values.start !== undefined || values.stop !== undefined) throw new ParameterError('--interval', 'either --interval or --start/--stop, not both', values.interval);
+    if (!values.interval) throw new ParameterError('--interval', 'an interval name (see spyglass info)', '');
+    return values.interval as string;
+  }
+  if (values.start === undefined && values.stop === undefined) return undefined;
+  const start = Number(values.start), stop = Number(values.stop);
+  if (!Number.isFinite(start)) throw new ParameterError('--start', 'a time in seconds (with --stop)', values.start);
+  if (!(stop > start)) throw new ParameterError('--stop', `a time in seconds after --start (${start})`, values.stop);
+  return [[start, stop]];
+}
+
 /** Flags of commands that write an analysis file. */
 export const OUT_OPTIONS = {
   out: { type: 'string', short: 'o' },

@@ -1,4 +1,4 @@
-import { NwbFormatError, ParameterError, type Matrix } from '@spyglass-wasm/core';
+import { NwbFormatError, ParameterError, mergeIntervals, type Interval, type Matrix } from '@spyglass-wasm/core';
 import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type SpatialSeries } from '@spyglass-wasm/nwb-io';
 import type { ResultData, StepInput } from '@spyglass-wasm/provenance';
 
@@ -105,6 +105,49 @@ export class Session {
       return { name, channels, positions: positions?.every((p) => p.every(Number.isFinite)) ? positions : undefined };
     });
     return { nwb: this.nwb, info, series, fs, duration: info.shape[0] / fs, groups, toTime: sampleClock(info, series) };
+  }
+
+  /**
+   * Names a user can give as an interval: each epoch tag (`sleep1`, `run1`, …), each TimeIntervals
+   * table (`ripple_times`: all its rows) and each row of it (`epochs/0`).
+   */
+  intervalNames(): string[] {
+    const names = new Set<string>();
+    for (const t of this.nwb.intervals()) {
+      names.add(t.name);
+      const tags = t.columns.tags?.values as unknown[] | undefined;
+      tags?.forEach((row) => (Array.isArray(row) ? row : [row]).forEach((tag) => typeof tag === 'string' && tag && names.add(tag)));
+    }
+    return [...names];
+  }
+
+  /**
+   * The intervals (s) a name stands for: the rows of the epochs (or any TimeIntervals table) tagged
+   * with it, a whole table by its name, or one row as `table/row`; or a list of [start, stop] given
+   * directly. Merged and sorted; an unknown name is an error listing the names there are.
+   *
+   * @example
+   * session.interval('run1');          // [[60, 180]]
+   * session.interval([[0, 30]]);       // [[0, 30]]
+   */
+  interval(spec: string | readonly (readonly [number, number])[], option = 'interval'): Interval[] {
+    if (typeof spec !== 'string') {
+      if (!Array.isArray(spec) || spec.length === 0 || !spec.every((i) => Array.isArray(i) && i.length === 2 && Number.isFinite(i[0]) && Number.isFinite(i[1]) && i[1] > i[0])) {
+        throw new ParameterError(option, 'an interval name or a list of [start, stop] with stop > start (s)', spec);
+      }
+      return mergeIntervals(spec);
+    }
+    const tables = this.nwb.intervals();
+    const [tableName, row] = spec.split('/');
+    const table = tables.find((t) => t.name === tableName);
+    if (table && row === undefined) return mergeIntervals(table.intervals);
+    if (table && /^\d+$/.test(row) && Number(row) < table.intervals.length) return [table.intervals[Number(row)]];
+    const tagged = tables.flatMap((t) => {
+      const tags = t.columns.tags?.values as unknown[] | undefined;
+      return tags ? t.intervals.filter((_, i) => ([] as unknown[]).concat(tags[i]).includes(spec)) : [];
+    });
+    if (tagged.length) return mergeIntervals(tagged);
+    throw new ParameterError(option, `an interval of ${this.nwb.name} (${this.intervalNames().join(', ') || 'it has no epochs or TimeIntervals'})`, spec);
   }
 
   /** Electrode group names of a series' channels. */

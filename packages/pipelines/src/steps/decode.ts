@@ -9,7 +9,8 @@ import { codeHash as sortCode, spikeSortKernels } from '@spyglass-wasm/spike-sor
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { unitSpikeTimes } from '../nwb/units.js';
-import { Session, withSession } from '../session/session.js';
+import { withSession } from '../session/session.js';
+import { positionOf } from './position.js';
 import { marksFromNwb } from '../sort/marks-from-nwb.js';
 import { stepCode } from './code.js';
 
@@ -25,20 +26,33 @@ async function unitsOf(input: StepInput): Promise<Float64Array[]> {
   });
 }
 
-/** The session's position in cm (the session adapter's series), columns that never change dropped. */
-function positionCm(session: Session) {
-  const { series, times, cm: all } = session.positionCm();
+/**
+ * The animal's position in cm from the position step (a `position` result, or the session's raw
+ * tracking through the same TrodesPosV1 recipe), columns that never change dropped (a linear
+ * track's y).
+ */
+async function positionCm(input: StepInput, role: string) {
+  const { times, position: all } = await positionOf(input, role);
   const { data, rows, cols } = all;
   const columns: number[] = [];
   for (let c = 0; c < cols && columns.length < 2; c++) {
     let lo = Infinity, hi = -Infinity;
-    for (let i = 0; i < rows; i++) (lo = Math.min(lo, data[i * cols + c])), (hi = Math.max(hi, data[i * cols + c]));
+    for (let i = 0; i < rows; i++) {
+      const v = data[i * cols + c];
+      if (Number.isFinite(v)) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+    }
     if (hi - lo > 1e-6) columns.push(c);
   }
-  if (columns.length === 0) throw new NwbFormatError(session.nwb.name, `${series.path}/data`, 'a position that changes over the session');
+  if (columns.length === 0) throw new ParameterError(role, 'a position that changes over the session', 'a constant position');
   const cm = new Float64Array(rows * columns.length);
   for (let i = 0; i < rows; i++) columns.forEach((c, k) => (cm[i * columns.length + k] = data[i * cols + c]));
   return { times, cm: { data: cm, rows, cols: columns.length } as Matrix<Float64Array>, columns };
+}
+
+/** The single interval decoding encodes or decodes on (the decoder takes one span). */
+function oneInterval(list: readonly (readonly [number, number])[], option: string): readonly [number, number] {
+  if (list.length !== 1) throw new ParameterError(option, 'one interval (decoding encodes and decodes on one span each)', `${list.length} intervals`);
+  return list[0];
 }
 
 const errorSummary = (e: DecodingError) => ({ medianRunningCm: e.medianRunning, meanRunningCm: e.meanRunning, medianCm: e.median, meanCm: e.mean, nRunning: e.nRunning, n: e.n });
@@ -55,24 +69,30 @@ export const decodeStep: Step = {
   description: 'Sorted-spikes state-space decoding of position, encoded on the first part, decoded on the rest',
   code: stepCode(decodingPackage, [decodingKernels, spikeSortKernels], { [decodingPackage.name]: decodingCode, [sortPackage.name]: sortCode }),
   inputs: ['units'],
-  optionalInputs: ['session'],
+  optionalInputs: ['session', 'position'],
   paramSets: {
     default: DECODE_DEFAULTS,
     clusterless: { ...DECODE_DEFAULTS, mode: 'clusterless', waveformStd: 24, markThreshold: 5 },
   },
-  async run({ units, session }, params, ctx) {
+  async run({ units, session, position: positionInput }, params, ctx) {
     const trainFraction = checkNumber('trainFraction', params.trainFraction, { min: 0.05, max: 0.95 });
     const binSize = checkNumber('binSize', params.binSize, { min: 1e-4, max: 1 });
     const stateSpace = params.stateSpace as 'continuous' | 'continuous-fragmented';
     if (stateSpace !== 'continuous' && stateSpace !== 'continuous-fragmented') throw new ParameterError('stateSpace', 'continuous or continuous-fragmented', stateSpace);
     const mode = (params.mode ?? 'sorted') as string;
     if (mode !== 'sorted' && mode !== 'clusterless') throw new ParameterError('mode', 'sorted or clusterless', mode);
-    const { position, sessionInfo } = await withSession(session ?? units, 'session', (s) => ({ position: positionCm(s), sessionInfo: s.info }));
-    const t0 = position.times[0], t1 = position.times[position.times.length - 1];
-    const split = t0 + trainFraction * (t1 - t0);
-    const encoding = { position: position.cm, positionTimes: position.times, interval: [t0, split] as [number, number], environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number };
+    const position = await positionCm(positionInput ?? session ?? units, positionInput ? 'position' : 'session');
+    const { sessionInfo, train, test } = await withSession(session ?? units, 'session', (s) => {
+      const t0 = position.times[0], t1 = position.times[position.times.length - 1];
+      // encode on `encode` and decode `decode` (interval names or [[start, stop]]), else split by trainFraction
+      const split = t0 + trainFraction * (t1 - t0);
+      const train = params.encode != null ? oneInterval(s.interval(params.encode as string, 'encode'), 'encode') : ([t0, split] as const);
+      const test = params.decode != null ? oneInterval(s.interval(params.decode as string, 'decode'), 'decode') : params.encode != null ? ([t0, t1] as const) : ([split, t1] as const);
+      return { sessionInfo: s.info, train, test };
+    });
+    const encoding = { position: position.cm, positionTimes: position.times, interval: [train[0], train[1]] as [number, number], environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number };
     const decodeOptions = {
-      start: split, stop: t1, binSize, movementVar: params.movementVar as number, stateSpace,
+      start: test[0], stop: test[1], binSize, movementVar: params.movementVar as number, stateSpace,
       onProgress: (f: number) => ctx.onProgress?.(0.1 + 0.9 * f),
     };
     let r: DecodingResult, nSources: number;
@@ -107,7 +127,7 @@ export const decodeStep: Step = {
       },
       json: {
         session: sessionInfo, mode, units: nSources, stateNames: r.stateNames, columns: position.columns, placeBinSize: r.env.binSize,
-        train: [t0, split], decode: [split, t1], logMarginal: r.logMarginal, error: { map: errorSummary(errMap), posteriorMean: errorSummary(errMean) },
+        train, decode: test, logMarginal: r.logMarginal, error: { map: errorSummary(errMap), posteriorMean: errorSummary(errMean) },
       },
       summary: { mode, [mode === 'clusterless' ? 'groups' : 'units']: nSources, timeBins: n, positionBins: r.env.nBins, medianErrorRunningCm: round(errMap.medianRunning), meanErrorRunningCm: round(errMap.meanRunning) },
     };

@@ -1,3 +1,4 @@
+import { ParameterError } from '@spyglass-wasm/core';
 import { LfpFilter } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
@@ -6,7 +7,8 @@ import { DSP_CODE } from './code.js';
 
 /**
  * LFP as Spyglass's LFPV1: the session's raw ElectricalSeries (the one named by `series`, else
- * the session adapter's raw series) low-passed 0–400 Hz (FIR) and decimated to 1 kHz, streamed in chunks.
+ * the session adapter's raw series; only the rows of `interval` — an epoch tag, a TimeIntervals
+ * table or [[start, stop], …] — when given) low-passed 0–400 Hz (FIR) and decimated to 1 kHz, streamed in chunks.
  */
 export const lfpStep: Step = {
   name: 'lfp',
@@ -22,29 +24,39 @@ export const lfpStep: Step = {
       const series = session.nwb.series(info.path);
       const fs = info.timing.rate;
       const timestamps = info.timing.kind === 'timestamps' ? series.timestamps() : undefined;
-      const filter = new LfpFilter<Float32Array>(info.shape[1], {
-        fs, timestamps, startTime: info.timing.kind === 'rate' ? info.timing.startingTime : undefined,
-        targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: params.attenuation as number,
-      });
+      const timeOf = (row: number) => (timestamps ? timestamps[row] : (info.timing as { startingTime: number }).startingTime + row / fs);
+      // the rows of each requested interval (default: the whole series), each filtered on its own
+      const ranges = params.interval == null ? [[0, info.shape[0]] as const] : session.interval(params.interval as string).map(([a, b]) => rowsWithin(timeOf, info.shape[0], a, b)).filter(([a, b]) => b > a);
+      if (ranges.length === 0) throw new ParameterError('interval', `an interval overlapping ${info.path} (${timeOf(0)}–${timeOf(info.shape[0] - 1)} s)`, params.interval);
+      const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
       const parts: { data: Float32Array; t: Float64Array }[] = [];
-      for await (const chunk of series.chunks({ scale: 'microvolts', rowsPerChunk: 60_000 })) {
-        const r = filter.process(chunk.data);
-        parts.push({ data: r.data.data, t: r.timestamps });
-        ctx.onProgress?.((chunk.start + chunk.data.rows) / info.shape[0]);
+      let done = 0, outFs = 0;
+      for (const [a, b] of ranges) {
+        const filter = new LfpFilter<Float32Array>(info.shape[1], {
+          fs, timestamps: timestamps?.subarray(a, b), startTime: timestamps ? undefined : timeOf(a),
+          targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: params.attenuation as number,
+        });
+        outFs = filter.design.outFs;
+        for (let start = a; start < b; start += CHUNK_ROWS) {
+          const chunk = series.read({ rows: [start, Math.min(b, start + CHUNK_ROWS)], scale: 'microvolts' });
+          const r = filter.process(chunk);
+          parts.push({ data: r.data.data, t: r.timestamps });
+          ctx.onProgress?.((done += chunk.rows) / total);
+        }
+        const last = filter.flush();
+        parts.push({ data: last.data.data, t: last.timestamps });
       }
-      const last = filter.flush();
-      parts.push({ data: last.data.data, t: last.timestamps });
       const cols = info.shape[1];
       const data = concat(parts.map((p) => p.data), Float32Array);
       const t = concat(parts.map((p) => p.t), Float64Array);
       return {
         arrays: { data: { data, shape: [t.length, cols] }, timestamps: { data: t, shape: [t.length] } },
         json: {
-          fs: filter.design.outFs, unit: 'microvolts', source: info.path, electrodeRows: info.electrodeRows, electrodeIds: info.electrodeIds,
+          fs: outFs, unit: 'microvolts', source: info.path, ...(params.interval != null ? { interval: params.interval } : {}), electrodeRows: info.electrodeRows, electrodeIds: info.electrodeIds,
           electrodeGroups: session.channelGroups(info),
           session: session.info,
         },
-        summary: { samples: t.length, channels: cols, fs: filter.design.outFs, source: info.path },
+        summary: { samples: t.length, channels: cols, fs: outFs, source: info.path, ...(params.interval != null ? { interval: params.interval } : {}) },
       };
     });
   },
@@ -59,6 +71,22 @@ export const lfpStep: Step = {
     });
   }),
 };
+
+const CHUNK_ROWS = 60_000;
+
+/** Rows [first, end) of a series whose times fall in [start, stop). */
+function rowsWithin(timeOf: (row: number) => number, rows: number, start: number, stop: number): [number, number] {
+  const first = (t: number) => {
+    let lo = 0, hi = rows;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (timeOf(mid) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return [first(start), first(stop)];
+}
 
 function concat<T extends Float32Array | Float64Array>(parts: T[], Type: new (n: number) => T): T {
   const out = new Type(parts.reduce((n, p) => n + p.length, 0));

@@ -1,0 +1,46 @@
+// Steps on named intervals: epochs by tag, TimeIntervals tables, or --start/--stop; part of the key.
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { simulateReplayDay, writeSessionNwb } from '@spyglass-wasm/sim';
+import { runCli } from './run-cli.js';
+
+const SESSION = fileURLToPath(new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
+let dir: string, day: string, store: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(os.tmpdir(), 'spyglass-intervals-'));
+  store = join(dir, 'store');
+  day = join(dir, 'day.nwb');
+  await writeSessionNwb(simulateReplayDay({ seed: 3 }), day); // sleep1 0-60 s, run1 60-180 s, sleep2 180-240 s
+});
+
+describe('intervals', () => {
+  it('info lists the epochs by the names --interval takes', async () => {
+    const r = await runCli(['info', day]);
+    expect(r.stdout).toMatch(/sleep1 0–60 s, run1 60–180 s, sleep2 180–240 s/);
+  });
+  it('lfp on --start/--stop covers only that span, under its own key; the whole session keeps its key', async () => {
+    const whole = JSON.parse((await runCli(['lfp', SESSION, '--store', store, '--json'])).stdout);
+    const part = JSON.parse((await runCli(['lfp', SESSION, '--start', '5', '--stop', '10', '--store', store, '--json'])).stdout);
+    expect(part.summary.samples).toBe(5000);
+    expect(part.result).not.toBe(whole.result);
+    expect(JSON.parse((await runCli(['lfp', SESSION, '--store', store, '--json'])).stdout).result).toBe(whole.result);
+  });
+  it('decode encodes on run1 and decodes sleep2 by name', async () => {
+    const r = await runCli(['decode', day, '--encode', 'run1', '--decode', 'sleep2', '--bin-size', '0.02', '--out', join(dir, 'dec.nwb'), '--store', store, '--json']);
+    expect(r.stderr).toBe('');
+    const d = JSON.parse(r.stdout);
+    expect(d.train).toEqual([60, 180]);
+    expect(d.decode).toEqual([180, 240]);
+  });
+  it('an unknown interval names the ones there are; a bad span names the option', async () => {
+    const r = await runCli(['decode', day, '--encode', 'run9', '--out', join(dir, 'x.nwb'), '--store', store]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--encode.*sleep1, run1, sleep2|--encode.*epochs.*sleep1/);
+    const bad = await runCli(['lfp', SESSION, '--start', '10', '--stop', '5', '--store', store]);
+    expect(bad.stderr).toMatch(/--stop/);
+  });
+});
