@@ -44,3 +44,18 @@ describe('intervals', () => {
     expect(bad.stderr).toMatch(/--stop/);
   });
 });
+
+describe('spyglass replay', () => {
+  it('encodes on run1 and scores events in sleep2; without raw data it asks for --events', async () => {
+    const r = await runCli(['replay', day, '--encode', 'run1', '--decode', 'sleep2', '--events', 'epochs/2', '--shuffles', '20', '--store', store, '--json']);
+    expect(r.stderr).toBe('');
+    const d = JSON.parse(r.stdout);
+    expect(d.summary.events).toBe(1);
+    expect(d.events[0]).toMatchObject({ start: 180, stop: 240, direction: expect.stringMatching(/forward|reverse/) });
+    const noRaw = await runCli(['replay', day, '--encode', 'run1', '--decode', 'sleep2', '--store', store]);
+    expect(noRaw.code).toBe(1);
+    expect(noRaw.stderr.trim().split('\n')).toHaveLength(1);
+    const noEncode = await runCli(['replay', day, '--decode', 'sleep2', '--store', store]);
+    expect(noEncode.stderr).toMatch(/--encode/);
+  });
+});

@@ -17,3 +17,4 @@ export { decodingKernels, type DecodingExports } from './wasm/kernels.js';
 export * from './position/index.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';
+export { replayScore, type ReplayScore, type ReplayScoreOptions } from './replay/replay-score.js';

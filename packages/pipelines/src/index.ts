@@ -1,4 +1,5 @@
-export { STEPS, lfpStep, lfpBandStep, positionStep, ripplesStep, sortStep, curateStep, marksStep, linearizeStep, decodeStep } from './steps/index.js';
+export { STEPS, lfpStep, lfpBandStep, positionStep, ripplesStep, sortStep, curateStep, marksStep, linearizeStep, decodeStep, replayStep } from './steps/index.js';
+export type { ReplayEvent } from './steps/replay.js';
 export { trodesPosition, positionOf, POSITION_DEFAULTS } from './steps/position.js';
 export { curateData } from './steps/curate.js';
 export { Session, withSession, cmPerUnit, type SessionInfo, type GroupSelection } from './session/session.js';

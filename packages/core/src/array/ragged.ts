@@ -29,3 +29,16 @@ export function raggedFrom(rows: readonly Float64Array[]): Ragged<Float64Array> 
 export function raggedRows<T extends Float64Array | Float32Array | Int32Array>(r: { values: T; ends: ArrayLike<number> }): T[] {
   return Array.from(r.ends, (end, i) => r.values.subarray(i ? r.ends[i - 1] : 0, end) as T);
 }
+
+/**
+ * Joins typed arrays end to end into a new one of the given type.
+ *
+ * @example
+ * concatArrays([Float64Array.of(1), Float64Array.of(2, 3)], Float64Array); // [1, 2, 3]
+ */
+export function concatArrays<T extends Float32Array | Float64Array | Int32Array>(parts: readonly T[], Type: new (n: number) => T): T {
+  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
+}

@@ -1,7 +1,7 @@
 import { NwbFormatError, ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
 import {
   codeHash as decodingCode, decodeClusterless, decodeSortedSpikes, decodingError, decodingKernels, fitClusterless, fitSortedSpikes,
-  type DecodingError, type DecodingResult,
+  type DecodeOptions, type DecodingError, type DecodingResult, type EncodingInput,
 } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { ResultData, Step, StepInput } from '@spyglass-wasm/provenance';
@@ -14,7 +14,7 @@ import { positionOf } from './position.js';
 import { marksFromNwb } from '../sort/marks-from-nwb.js';
 import { stepCode } from './code.js';
 
-const DECODE_DEFAULTS = { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 };
+export const DECODE_DEFAULTS = { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 };
 
 /** Spike times per unit from a sort result (flat times + NWB-style end index) or a file's Units table. */
 async function unitsOf(input: StepInput): Promise<Float64Array[]> {
@@ -31,7 +31,7 @@ async function unitsOf(input: StepInput): Promise<Float64Array[]> {
  * tracking through the same TrodesPosV1 recipe), columns that never change dropped (a linear
  * track's y).
  */
-async function positionCm(input: StepInput, role: string) {
+export async function positionCm(input: StepInput, role: string) {
   const { times, position: all } = await positionOf(input, role);
   const { data, rows, cols } = all;
   const columns: number[] = [];
@@ -49,8 +49,31 @@ async function positionCm(input: StepInput, role: string) {
   return { times, cm: { data: cm, rows, cols: columns.length } as Matrix<Float64Array>, columns };
 }
 
+/** A fitted encoding model (sorted spikes or clusterless marks) that decodes any span. */
+export interface EncodedModel {
+  sources: number;
+  decode(options: DecodeOptions): DecodingResult;
+}
+
+/**
+ * Fits the encoding model of `params.mode` on `encoding`: place fields of sorted units (a sort
+ * result or a file's Units), or clusterless marks straight from the raw series of the `units` file.
+ */
+export async function encodeModel(units: StepInput, encoding: EncodingInput, params: Record<string, unknown>): Promise<EncodedModel> {
+  if (params.mode === 'clusterless') {
+    if (units.kind !== 'file') throw new ParameterError('units', 'an NWB file with a raw ElectricalSeries for clusterless marks', units.kind);
+    const marks = await withSession(units, 'units', ({ nwb }) => marksFromNwb(nwb, { threshold: params.markThreshold as number }));
+    const groups = marks.map((m) => ({ times: m.times, marks: { data: m.marks, rows: m.times.length, cols: m.channels } }));
+    const model = fitClusterless(encoding, groups, { waveformStd: params.waveformStd as number });
+    return { sources: groups.length, decode: (o) => decodeClusterless(model, groups, o) };
+  }
+  const spikeTimes = await unitsOf(units);
+  const model = fitSortedSpikes(encoding, spikeTimes);
+  return { sources: spikeTimes.length, decode: (o) => decodeSortedSpikes(model, spikeTimes, o) };
+}
+
 /** The single interval decoding encodes or decodes on (the decoder takes one span). */
-function oneInterval(list: readonly (readonly [number, number])[], option: string): readonly [number, number] {
+export function oneInterval(list: readonly (readonly [number, number])[], option: string): readonly [number, number] {
   if (list.length !== 1) throw new ParameterError(option, 'one interval (decoding encodes and decodes on one span each)', `${list.length} intervals`);
   return list[0];
 }
@@ -95,23 +118,10 @@ export const decodeStep: Step = {
       start: test[0], stop: test[1], binSize, movementVar: params.movementVar as number, stateSpace,
       onProgress: (f: number) => ctx.onProgress?.(0.1 + 0.9 * f),
     };
-    let r: DecodingResult, nSources: number;
-    if (mode === 'clusterless') {
-      // Marks straight from the raw ElectricalSeries of the `units` file: no sorting involved.
-      if (units.kind !== 'file') throw new ParameterError('units', 'an NWB file with a raw ElectricalSeries for clusterless marks', units.kind);
-      const marks = await withSession(units, 'units', ({ nwb }) => marksFromNwb(nwb, { threshold: params.markThreshold as number }));
-      const groups = marks.map((m) => ({ times: m.times, marks: { data: m.marks, rows: m.times.length, cols: m.channels } }));
-      const model = fitClusterless(encoding, groups, { waveformStd: params.waveformStd as number });
-      ctx.onProgress?.(0.1);
-      r = decodeClusterless(model, groups, decodeOptions);
-      nSources = groups.length;
-    } else {
-      const spikeTimes = await unitsOf(units);
-      const model = fitSortedSpikes(encoding, spikeTimes);
-      ctx.onProgress?.(0.1);
-      r = decodeSortedSpikes(model, spikeTimes, decodeOptions);
-      nSources = spikeTimes.length;
-    }
+    const model = await encodeModel(units, encoding, params);
+    ctx.onProgress?.(0.1);
+    const r = model.decode(decodeOptions);
+    const nSources = model.sources;
     const errMap = decodingError(r.time, r.map, position.times, position.cm);
     const errMean = decodingError(r.time, r.mean, position.times, position.cm);
     const n = r.time.length, dims = r.env.dims;

@@ -6,10 +6,11 @@ import { lfpStep } from './lfp.js';
 import { linearizeStep } from './linearize.js';
 import { marksStep } from './marks.js';
 import { positionStep } from './position.js';
+import { replayStep } from './replay.js';
 import { ripplesStep } from './ripples.js';
 import { sortStep } from './sort.js';
 
-export { lfpStep, lfpBandStep, ripplesStep, sortStep, curateStep, marksStep, positionStep, linearizeStep, decodeStep };
+export { lfpStep, lfpBandStep, ripplesStep, sortStep, curateStep, marksStep, positionStep, linearizeStep, decodeStep, replayStep };
 
 /** Every step, by name, in pipeline order. */
-export const STEPS: Record<string, Step> = { lfp: lfpStep, 'lfp-band': lfpBandStep, position: positionStep, ripples: ripplesStep, sort: sortStep, curate: curateStep, marks: marksStep, linearize: linearizeStep, decode: decodeStep };
+export const STEPS: Record<string, Step> = { lfp: lfpStep, 'lfp-band': lfpBandStep, position: positionStep, ripples: ripplesStep, sort: sortStep, curate: curateStep, marks: marksStep, linearize: linearizeStep, decode: decodeStep, replay: replayStep };

@@ -1,4 +1,4 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { ParameterError, concatArrays } from '@spyglass-wasm/core';
 import { LfpFilter } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
@@ -47,8 +47,8 @@ export const lfpStep: Step = {
         parts.push({ data: last.data.data, t: last.timestamps });
       }
       const cols = info.shape[1];
-      const data = concat(parts.map((p) => p.data), Float32Array);
-      const t = concat(parts.map((p) => p.t), Float64Array);
+      const data = concatArrays(parts.map((p) => p.data), Float32Array);
+      const t = concatArrays(parts.map((p) => p.t), Float64Array);
       return {
         arrays: { data: { data, shape: [t.length, cols] }, timestamps: { data: t, shape: [t.length] } },
         json: {
@@ -86,11 +86,4 @@ function rowsWithin(timeOf: (row: number) => number, rows: number, start: number
     return lo;
   };
   return [first(start), first(stop)];
-}
-
-function concat<T extends Float32Array | Float64Array>(parts: T[], Type: new (n: number) => T): T {
-  const out = new Type(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) (out.set(p, o), (o += p.length));
-  return out;
 }
