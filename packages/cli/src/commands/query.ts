@@ -4,7 +4,7 @@ import { deleteResults, downstreamOf, fileEntity, lineageText, listResults, reso
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 import { checkInputFile, resolvePath } from '../lib/paths.js';
-import { resolveResult, storeFor, STORE_OPTIONS } from '../lib/step-command.js';
+import { resultArgument, STORE_OPTIONS, withStore } from '../lib/step-command.js';
 
 const short = (key: string) => key.replace(/^blake3:/, '').slice(0, 12);
 const summaryText = (s: Record<string, unknown>) => Object.entries(s).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
@@ -25,8 +25,7 @@ export const lsCommand: Command = {
       await checkInputFile(file, '--file');
       from = (await fileEntity(file)).id;
     }
-    const store = await storeFor(io, values);
-    try {
+    await withStore(io, values, async (store) => {
       const rows = await listResults(store, { step, paramSetName: values.params as string | undefined, from });
       if (values.json) printJson(io, rows);
       else {
@@ -35,9 +34,7 @@ export const lsCommand: Command = {
         }
         io.stdout.write(`${rows.length} result${rows.length === 1 ? '' : 's'} in ${store.location}\n`);
       }
-    } finally {
-      await store.close();
-    }
+    });
     return 0;
   },
 };
@@ -49,10 +46,8 @@ export const showCommand: Command = {
   usage: 'spyglass show RESULT [--store URL|DIR] [--json]\n  e.g. spyglass show 3f2a9c',
   options: { ...STORE_OPTIONS },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
-    const store = await storeFor(io, values);
-    try {
-      const key = await resolveResult(store, positionals[0]);
+    await withStore(io, values, async (store) => {
+      const key = await resultArgument(store, positionals);
       const r = (await store.getResult(key))!;
       const lineage = await lineageText(store, key);
       if (values.json) printJson(io, { ...r, lineage });
@@ -61,9 +56,7 @@ export const showCommand: Command = {
         io.stdout.write(`  summary     ${summaryText(r.summary)}\n  made        ${r.activity.endedAt} by ${r.activity.agent} (${r.activity.runtime.runtime})\n  lineage\n`);
         for (const line of lineage) io.stdout.write(`    ${line}\n`);
       }
-    } finally {
-      await store.close();
-    }
+    });
     return 0;
   },
 };
@@ -92,10 +85,8 @@ export const rmCommand: Command = {
   usage: 'spyglass rm RESULT [--yes] [--store URL|DIR] [--json]\n  e.g. spyglass rm 3f2a9c --yes',
   options: { ...STORE_OPTIONS, yes: { type: 'boolean', short: 'y' } },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
-    const store = await storeFor(io, values);
-    try {
-      const key = await resolveResult(store, positionals[0]);
+    return withStore(io, values, async (store) => {
+      const key = await resultArgument(store, positionals);
       const keys = await downstreamOf(store, key);
       const rows = await Promise.all(keys.map(async (k) => ({ key: k, step: (await store.getResult(k))?.step ?? '?' })));
       if (!values.yes) {
@@ -110,9 +101,7 @@ export const rmCommand: Command = {
       const deleted = await deleteResults(store, keys);
       if (values.json) printJson(io, { deleted, results: rows });
       else io.stdout.write(`deleted ${deleted} result${deleted === 1 ? '' : 's'} (${rows.map((r) => `${r.step} ${short(r.key)}`).join(', ')})\n`);
-    } finally {
-      await store.close();
-    }
-    return 0;
+      return 0;
+    });
   },
 };

@@ -43,6 +43,22 @@ export function storeFor(io: CommandIO, values: Record<string, unknown>): Promis
   return openStore({ store: values.store as string | undefined, cwd: io.cwd, env: io.env });
 }
 
+/** Opens the store for a command, runs `fn`, and always closes it. */
+export async function withStore<T>(io: CommandIO, values: Record<string, unknown>, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await storeFor(io, values);
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}
+
+/** The one RESULT argument of a command, resolved to a full key in `store`. */
+export function resultArgument(store: Store, positionals: string[]): Promise<string> {
+  if (positionals.length !== 1) throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
+  return resolveResult(store, positionals[0]);
+}
+
 /** A result key from the command line: full key, `result:` id, or a unique hex prefix. */
 export async function resolveResult(store: Store, id: string): Promise<string> {
   const bare = id.replace(/^result:/, '');

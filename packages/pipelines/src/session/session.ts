@@ -52,11 +52,7 @@ export class Session {
    */
   rawSeries(name?: string | null): ElectricalSeriesInfo {
     const all = this.nwb.electricalSeries();
-    if (name) {
-      const hit = all.find((s) => s.path === name || s.name === name);
-      if (!hit) throw new ParameterError('series', `an ElectricalSeries of ${this.nwb.name} (${all.map((s) => s.path).join(', ') || 'none'})`, name);
-      return hit;
-    }
+    if (name) return this.named(all, name, 'series', 'an ElectricalSeries');
     const acquired = all.filter((s) => s.path.startsWith('/acquisition/'));
     const pool = acquired.length ? acquired : all;
     if (pool.length === 0) throw new NwbFormatError(this.nwb.name, '/acquisition', 'an ElectricalSeries with the raw recording');
@@ -66,14 +62,17 @@ export class Session {
   /** The position SpatialSeries: the one named, else the first whose name says position, else the first. */
   positionSeries(name?: string | null): SpatialSeries {
     const all = this.nwb.position();
-    if (name) {
-      const hit = all.find((s) => s.path === name || s.name === name);
-      if (!hit) throw new ParameterError('position', `a SpatialSeries of ${this.nwb.name} (${all.map((s) => s.path).join(', ') || 'none'})`, name);
-      return hit;
-    }
+    if (name) return this.named(all, name, 'position', 'a SpatialSeries');
     const s = all.find((x) => /position/i.test(x.name)) ?? all[0];
     if (!s) throw new NwbFormatError(this.nwb.name, '/processing/*/Position', 'a SpatialSeries with the animal position');
     return s;
+  }
+
+  /** The object named by path or name, or an error naming `option` and listing the ones there are. */
+  private named<T extends { path: string; name: string }>(all: readonly T[], name: string, option: string, kind: string): T {
+    const hit = all.find((s) => s.path === name || s.name === name);
+    if (!hit) throw new ParameterError(option, `${kind} of ${this.nwb.name} (${all.map((s) => s.path).join(', ') || 'none'})`, name);
+    return hit;
   }
 
   /** Whether the file has any position series (steps that can run without one say so). */
