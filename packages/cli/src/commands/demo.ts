@@ -3,18 +3,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParameterError } from '@spyglass-wasm/core';
 import { MAIN_PIPELINE, STEPS } from '@spyglass-wasm/pipelines';
-import { blobPath, parsePipeline, runPipeline, type Store } from '@spyglass-wasm/provenance';
+import { blobPath, parsePipeline, runPipeline, runStep, type Store } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 import { resolvePath } from '../lib/paths.js';
 
-const FIXTURE = 'packages/nwb-io/test/fixtures/tetrode-session.nwb';
-
-/** The bundled session, found from this module upward (works from src/ and dist/). */
-function bundledSession(): string | undefined {
+/**
+ * A demo session: in the package's dist/demo/ (copied there at build, so the published cli has
+ * them), else in the repository's nwb-io test fixtures (running from src/).
+ */
+function demoSession(name: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 6; i++, dir = dirname(dir)) if (existsSync(join(dir, FIXTURE))) return join(dir, FIXTURE);
+  for (let i = 0; i < 6; i++, dir = dirname(dir)) {
+    for (const rel of [`demo/${name}`, `dist/demo/${name}`, `packages/nwb-io/test/fixtures/${name}`]) if (existsSync(join(dir, rel))) return join(dir, rel);
+  }
   return undefined;
 }
 
@@ -28,11 +31,21 @@ export const demoCommand: Command = {
   usage: 'spyglass demo [FILE] [--store URL|DIR] [--json]',
   options: { ...STORE_OPTIONS },
   async run({ values, positionals }, io) {
-    const file = positionals[0] ? resolvePath(io.cwd, positionals[0]) : bundledSession();
-    if (!file) throw new ParameterError('FILE', `an NWB session (the bundled ${FIXTURE} was not found)`, 'nothing');
+    const file = positionals[0] ? resolvePath(io.cwd, positionals[0]) : demoSession('tetrode-session.nwb');
+    if (!file) throw new ParameterError('FILE', 'an NWB session (the bundled tetrode-session.nwb was not found)', 'nothing');
+    // with the bundled sessions, decoding also runs on 15 minutes of place cells, long enough to decode well
+    const track = positionals[0] ? undefined : demoSession('linear-track-units.nwb');
     const store = await storeFor(io, values);
     try {
-      const results = await demoPipeline(store, file, (line) => values.json || io.stdout.write(line + '\n'));
+      const say = (line: string) => values.json || io.stdout.write(line + '\n');
+      const results = await demoPipeline(store, file, say);
+      if (track) {
+        const o = await runStep(store, STEPS.decode, { units: { file: track } });
+        results.steps['decode-track'] = { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path, summary: o.result.summary };
+        results.cached &&= o.cached;
+        say(`${'decode'.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  on linear-track-units.nwb: ${summaryText(o.result.summary)}`);
+      }
+      if (!values.json) io.stdout.write(explain(results.steps));
       if (values.json) printJson(io, { store: store.location, resultsDir: store.resultsDir, file, ...results });
       else {
         io.stdout.write(`\nstore:   ${store.location}\nresults: ${store.resultsDir}\n`);
@@ -55,9 +68,24 @@ async function demoPipeline(store: Store, file: string, say: Line) {
   await runPipeline(store, pipeline, [file], STEPS, {
     onStep: (_file, id, o) => {
       steps[id] = { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path, summary: o.result.summary };
-      const summary = Object.entries(o.result.summary).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
-      say(`${id.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  ${summary}`);
+      say(`${id.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  ${summaryText(o.result.summary)}`);
     },
   });
   return { steps, cached: Object.values(steps).every((s) => s.cached) };
+}
+
+function summaryText(summary: Record<string, unknown>): string {
+  return Object.entries(summary).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
+}
+
+/** What the demo's numbers mean, in a few lines. */
+function explain(steps: Record<string, { summary: Record<string, unknown> }>): string {
+  const n = (id: string, k: string) => steps[id]?.summary[k];
+  const lines = ['', 'what this means:'];
+  if (steps.position) lines.push(`  position  tracking cleaned as Spyglass's TrodesPosV1; median speed ${n('position', 'medianSpeedCmPerS')} cm/s`);
+  if (steps.ripples) lines.push(`  ripples   ${n('ripples', 'events')} sharp-wave ripples (150-250 Hz, Kay's detector), only while the animal was still (< 4 cm/s)`);
+  if (steps.sort) lines.push(`  sort      ${n('sort', 'units')} units; metric curation accepts ${n('sort', 'accept')}, calls ${n('sort', 'mua')} multi-unit and ${n('sort', 'noise')} noise`);
+  if (steps.decode) lines.push(`  decode    position decoded from those units on the last 20 %: median error ${n('decode', 'medianErrorRunningCm')} cm while running (a short session: few spikes to learn from)`);
+  if (steps['decode-track']) lines.push(`  decode    15 min of place cells: median error ${n('decode-track', 'medianErrorRunningCm')} cm while running, on the held-out last 20 %`);
+  return lines.join('\n') + '\n';
 }
