@@ -22,6 +22,7 @@ interface ErrnoFs {
 
 interface HardenableModule {
   activate_throwing_error_handler(): number;
+  MAXIMUM_MEMORY: number;
   _malloc(n: number): number;
   HEAPU8: Uint8Array;
   FS: ErrnoFs;
@@ -54,6 +55,9 @@ export function hardenRuntime(module: HardenableModule): void {
   module.activate_throwing_error_handler();
   const malloc = module._malloc.bind(module);
   module._malloc = (n: number) => {
+    // More than the heap can ever grow to (a corrupt size): fail here, before Emscripten prints
+    // "Cannot enlarge memory" to stderr; h5wasm then throws its allocation error.
+    if (n > module.MAXIMUM_MEMORY - module.HEAPU8.length) return 0;
     const ptr = malloc(n);
     if (ptr) module.HEAPU8.fill(0, ptr, ptr + n);
     return ptr;

@@ -33,8 +33,9 @@ export interface ElectricalSeriesInfo {
   compression: string[];
   /** Problems that must not pass silently (mismatched or invalid electrodes, bad timestamps, bad conversion, why it is unreadable). */
   warnings: string[];
-  /** Why the series cannot be read at all (kind 'unreadable'). */
+  /** Why the series cannot be read at all (kind 'unreadable'): what was expected at `unreadableAt`. */
   unreadable?: string;
+  unreadableAt?: string;
   /** Why samples cannot be scaled to volts (a NaN, 0 or string conversion): 'raw' reads still work. */
   unscalable?: string;
   /** Why sample times cannot be computed (a NaN starting time, a rate of 1e300 or ≤ 0). */
@@ -82,7 +83,7 @@ export class ElectricalSeries {
     info: ElectricalSeriesInfo,
     options: { cacheChunks?: number } = {},
   ) {
-    if (info.kind === 'unreadable') r.fail(info.path, info.unreadable ?? 'a readable series');
+    if (info.kind === 'unreadable') r.fail(info.unreadableAt ?? info.path, info.unreadable ?? 'a readable series');
     this.info = info;
     this.dataPath = `${info.path}/data`;
     this.cache = new Lru(options.cacheChunks ?? 64);
@@ -232,12 +233,12 @@ export function describeSeries(r: H5Reader, path: string, electrodeIds: ArrayLik
   try {
     return r.guard(path, () => describeReadable(r, path, electrodeIds, electrodesKnown));
   } catch (err) {
-    const reason = err instanceof SpyglassError && err.expected ? `${err.path}: expected ${err.expected}` : err instanceof Error ? err.message : String(err);
-    return unreadableSeries(r, path, reason);
+    const typed = err instanceof SpyglassError && err.expected !== undefined;
+    return unreadableSeries(r, path, typed ? err.expected! : err instanceof Error ? err.message : String(err), typed ? err.path ?? path : path);
   }
 }
 
-function unreadableSeries(r: H5Reader, path: string, reason: string): ElectricalSeriesInfo {
+function unreadableSeries(r: H5Reader, path: string, reason: string, at: string): ElectricalSeriesInfo {
   let neurodataType = 'ElectricalSeries';
   try {
     neurodataType = r.guard(path, () => r.neurodataType(path)) ?? neurodataType;
@@ -259,8 +260,9 @@ function unreadableSeries(r: H5Reader, path: string, reason: string): Electrical
     timing: { kind: 'rate', rate: 0, startingTime: 0, start: 0, end: 0 },
     chunks: null,
     compression: [],
-    warnings: [`${path}: unreadable: ${reason}`],
+    warnings: [`${path}: unreadable: ${at}: expected ${reason}`],
     unreadable: reason,
+    unreadableAt: at,
   };
 }
 

@@ -8,6 +8,9 @@ import type { OpenedH5 } from '../source/open-h5.js';
 /** HDF5 filters compiled into h5wasm (no plugins are loaded). */
 const AVAILABLE_FILTERS: Record<number, string> = { 1: 'deflate', 2: 'shuffle', 3: 'fletcher32', 4: 'szip', 5: 'nbit', 6: 'scaleoffset' };
 
+/** Registered ids of common filters h5wasm lacks, to name them when a file uses one. */
+const KNOWN_FILTERS: Record<number, string> = { 307: 'bzip2', 32000: 'lzf', 32001: 'blosc', 32004: 'lz4', 32008: 'bitshuffle', 32013: 'zfp', 32015: 'zstd', 32017: 'sz', 32026: 'blosc2' };
+
 /** The part of h5wasm's module the checked reads call directly. */
 interface RawModule {
   get_dataset_data(fileId: bigint, path: string, count: bigint[] | null, offset: bigint[] | null, strides: bigint[] | null, ptr: bigint): number;
@@ -131,7 +134,7 @@ export class H5Reader {
     }
     const missing = this.filters(path, d).filter((f) => AVAILABLE_FILTERS[f.id] === undefined);
     if (missing.length) {
-      const names = missing.map((f) => `'${f.name || 'unnamed'}' (id ${f.id})`).join(', ');
+      const names = missing.map((f) => `'${f.name || KNOWN_FILTERS[f.id] || 'unnamed'}' (id ${f.id})`).join(', ');
       return `data compressed with filters h5wasm has (${Object.values(AVAILABLE_FILTERS).join(', ')}); it uses ${names}`;
     }
     return undefined;
