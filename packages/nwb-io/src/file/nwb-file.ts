@@ -1,8 +1,8 @@
 import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
-import { H5Reader } from '../read/h5-reader.js';
+import { H5Reader, type SkippedObject } from '../read/h5-reader.js';
 import { type DynamicTable, readDynamicTable } from '../read/dynamic-table.js';
 import { type ElectricalSeriesInfo, ElectricalSeries, findElectricalSeries } from '../read/electrical-series.js';
-import { type ElectrodesTable, readElectrodes } from '../read/electrodes.js';
+import { ELECTRODES_PATH, type ElectrodesTable, readElectrodes } from '../read/electrodes.js';
 import { type TimeIntervalsTable, readTimeIntervals } from '../read/intervals.js';
 import { type NwbMetadata, readMetadata } from '../read/metadata.js';
 import { type SpatialSeries, readSpatialSeries } from '../read/position.js';
@@ -51,9 +51,9 @@ export class NwbFile {
   private constructor(opened: OpenedH5) {
     this.opened = opened;
     this.name = opened.name;
-    this.r = new H5Reader(opened.file, opened.name);
+    this.r = new H5Reader(opened, opened.module as ConstructorParameters<typeof H5Reader>[1]);
     try {
-      this.metadata = readMetadata(this.r);
+      this.metadata = this.r.guard('/', () => readMetadata(this.r));
     } catch (err) {
       opened.close();
       throw err;
@@ -71,13 +71,26 @@ export class NwbFile {
 
   /** The electrodes table (undefined when the file has none). */
   electrodes(): ElectrodesTable | undefined {
-    if (this.electrodesCache === undefined) this.electrodesCache = readElectrodes(this.r) ?? null;
+    if (this.electrodesCache === undefined) this.electrodesCache = this.r.guard(ELECTRODES_PATH, () => readElectrodes(this.r)) ?? null;
     return this.electrodesCache ?? undefined;
   }
 
-  /** Every ElectricalSeries in acquisition and processing (raw and LFP), described. */
+  /**
+   * Every ElectricalSeries in acquisition and processing (raw and LFP, kind 'continuous'), then
+   * events series (SpikeEventSeries, kind 'events'), then series that cannot be read (kind
+   * 'unreadable', with why in `warnings`): an odd object is listed with a warning, never fatal.
+   */
   electricalSeries(): ElectricalSeriesInfo[] {
-    return findElectricalSeries(this.r, this.electrodes()?.ids ?? []);
+    let ids: ArrayLike<number> = [];
+    let known = false;
+    try {
+      const e = this.electrodes();
+      ids = e?.ids ?? [];
+      known = e !== undefined;
+    } catch (err) {
+      this.r.skipped.push({ path: ELECTRODES_PATH, reason: err instanceof Error ? err.message : String(err) });
+    }
+    return this.r.guard('/acquisition', () => findElectricalSeries(this.r, ids, known));
   }
 
   /** One ElectricalSeries for windowed reads, by HDF5 path (or name, when unique). */
@@ -87,42 +100,49 @@ export class NwbFile {
     if (hit.length !== 1) {
       throw new ParameterError('series', `one of ${all.map((s) => s.path).join(', ') || '(no ElectricalSeries in the file)'}`, pathOrName);
     }
-    return new ElectricalSeries(this.r, hit[0], options);
+    return this.r.guard(hit[0].path, () => new ElectricalSeries(this.r, hit[0], options));
   }
 
   /** The Units table (undefined when absent). */
   units(path = '/units'): UnitsTable | undefined {
-    return readUnits(this.r, path);
+    return this.r.guard(path, () => readUnits(this.r, path));
   }
 
-  /** Every SpatialSeries (Position and friends). */
+  /** Every SpatialSeries (Position and friends); one that cannot be read is left out and listed in `skipped()`. */
   position(): SpatialSeries[] {
-    return readSpatialSeries(this.r);
+    return this.r.guard('/processing', () => readSpatialSeries(this.r));
   }
 
-  /** Every TimeIntervals table (epochs, trials, ripple_times, …). */
+  /** Every TimeIntervals table (epochs, trials, ripple_times, …); one that cannot be read is left out and listed in `skipped()`. */
   intervals(): TimeIntervalsTable[] {
-    return readTimeIntervals(this.r);
+    return this.r.guard('/intervals', () => readTimeIntervals(this.r));
+  }
+
+  /** Objects the listings met but could not read, with why (they are left out of the lists). */
+  skipped(): SkippedObject[] {
+    return [...this.r.skipped];
   }
 
   /** The processing modules and what they hold. */
   processingModules(): ProcessingModule[] {
-    return this.r.keys('/processing').map((name) => {
-      const path = `/processing/${name}`;
-      const children: Record<string, string | undefined> = {};
-      for (const k of this.r.keys(path)) children[k] = this.r.neurodataType(`${path}/${k}`);
-      return { name, description: this.r.attrString(path, 'description'), children };
-    });
+    return this.r.guard('/processing', () =>
+      this.r.keys('/processing').map((name) => {
+        const path = `/processing/${name}`;
+        const children: Record<string, string | undefined> = {};
+        for (const k of this.r.keys(path)) children[k] = this.r.neurodataType(`${path}/${k}`);
+        return { name, description: this.r.attrString(path, 'description'), children };
+      }),
+    );
   }
 
   /** Any DynamicTable by HDF5 path (extension types included). */
   table(path: string): DynamicTable {
-    return readDynamicTable(this.r, path);
+    return this.r.guard(path, () => readDynamicTable(this.r, path));
   }
 
   /** neurodata_type of any object (undefined when untyped or absent). */
   typeOf(path: string): string | undefined {
-    return this.r.neurodataType(path);
+    return this.r.guard(path, () => this.r.neurodataType(path));
   }
 
   /**
@@ -141,15 +161,17 @@ export class NwbFile {
 
   /** Text of a string dataset or attribute (e.g. a provenance record). */
   text(path: string): string | undefined {
-    const obj = this.r.find(path);
-    if (!obj) return undefined;
-    if (!this.r.isDataset(obj)) throw new NwbFormatError(this.name, path, 'a string dataset');
-    return this.r.optionalString(path);
+    return this.r.guard(path, () => {
+      const obj = this.r.find(path);
+      if (!obj) return undefined;
+      if (!this.r.isDataset(obj)) throw new NwbFormatError(this.name, path, 'a string dataset');
+      return this.r.optionalString(path);
+    });
   }
 
   /** Numeric dataset by path. */
   numbers(path: string): Float64Array {
-    return this.r.numbers(path);
+    return this.r.guard(path, () => this.r.numbers(path));
   }
 
   close(): void {

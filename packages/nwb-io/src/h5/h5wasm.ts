@@ -1,5 +1,6 @@
 import type * as H5 from 'h5wasm';
 import { isNode } from '@spyglass-wasm/core';
+import { hardenRuntime } from './guard.js';
 
 export type H5Module = typeof H5.default;
 export type { H5 };
@@ -14,6 +15,8 @@ export interface EmscriptenFS {
 export interface H5Runtime {
   h5: H5Module;
   FS: EmscriptenFS;
+  /** h5wasm's Emscripten module, for the low-level checked reads. */
+  module: unknown;
 }
 
 let loading: Promise<H5Runtime> | undefined;
@@ -21,12 +24,14 @@ let loading: Promise<H5Runtime> | undefined;
 /**
  * h5wasm, loaded once: the Node build (reads the real filesystem, no copy into memory) under
  * Node, the browser build elsewhere. A dynamic import keeps the Node build out of browser bundles.
+ * Hardened for hostile files (see hardenRuntime): HDF5 failures throw, silently.
  */
 export function loadH5wasm(): Promise<H5Runtime> {
   loading ??= (async () => {
     const mod = (isNode ? await import(/* @vite-ignore */ 'h5wasm/node') : await import('h5wasm')) as unknown as typeof H5;
-    await mod.default.ready;
-    return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS };
+    const module = await mod.default.ready;
+    hardenRuntime(module as never);
+    return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS, module };
   })();
   return loading;
 }
@@ -41,8 +46,9 @@ export function loadH5wasmMemfs(): Promise<H5Runtime> {
   if (!isNode) return loadH5wasm();
   loadingMemfs ??= (async () => {
     const mod = (await import('h5wasm')) as unknown as typeof H5;
-    await mod.default.ready;
-    return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS };
+    const module = await mod.default.ready;
+    hardenRuntime(module as never);
+    return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS, module };
   })();
   return loadingMemfs;
 }

@@ -68,12 +68,16 @@ function readColumn(r: H5Reader, p: string, name: string, indexPath: string | un
   const neurodataType = r.neurodataType(p);
   const tableRef = r.attr(p, 'table');
   const table = tableRef !== undefined ? r.dereference(Array.isArray(tableRef) ? tableRef[0] : tableRef, `${p}@table`) : undefined;
-  const raw = r.value(p);
-  const shape = ds.shape ?? [];
+  const meta = r.metadata(p, ds);
+  const shape = meta.shape ?? [];
   let flat: Float64Array | string[];
-  if (Array.isArray(raw) && raw.length > 0 && isReference(raw[0])) flat = raw.map((ref, i) => r.dereference(ref, `${p}[${i}]`));
-  else if (Array.isArray(raw) || typeof raw === 'string') flat = (Array.isArray(raw) ? raw : [raw]).map(String);
-  else flat = r.numbers(p);
+  if ((meta.type === 0 || meta.type === 1) && !meta.vlen) flat = r.numbers(p);
+  else {
+    const raw = r.value(p);
+    if (Array.isArray(raw) && raw.length > 0 && isReference(raw[0])) flat = raw.map((ref, i) => r.dereference(ref, `${p}[${i}]`));
+    else if (Array.isArray(raw) || typeof raw === 'string') flat = (Array.isArray(raw) ? raw : [raw]).map(String);
+    else flat = r.numbers(p);
+  }
   const base = { name, description: r.attrString(p, 'description'), neurodataType, table };
   if (indexPath) {
     const ends = r.numbers(indexPath);
@@ -90,6 +94,7 @@ function readColumn(r: H5Reader, p: string, name: string, indexPath: string | un
   }
   if (shape.length === 2 && flat instanceof Float64Array) {
     const [n, k] = shape;
+    if (n * k !== flat.length) r.fail(p, `${n} × ${k} values`, flat.length);
     return { ...base, values: Array.from({ length: n }, (_, i) => flat.slice(i * k, (i + 1) * k)) as Float64Array[], ragged: false, shape };
   }
   return { ...base, values: flat, ragged: false, shape };

@@ -112,6 +112,33 @@ const CONTAINER_TYPES: Record<string, string> = {
   BehavioralTimeSeries: 'BehavioralTimeSeries',
 };
 
+/** A path whose folder exists and is writable, and that is not itself a folder: else one ParameterError naming it. */
+async function checkWritable(path: string): Promise<void> {
+  const { accessSync, constants, statSync } = await import(/* @vite-ignore */ 'node:fs');
+  const { dirname } = await import(/* @vite-ignore */ 'node:path');
+  const folder = dirname(path);
+  const fail = (why: string): never => {
+    throw new ParameterError('path', `a file path in an existing, writable folder (${why})`, path);
+  };
+  let st;
+  try {
+    st = statSync(folder);
+  } catch {
+    return fail(`the folder ${folder} does not exist`);
+  }
+  if (!st.isDirectory()) fail(`${folder} is not a folder`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    fail(`the folder ${folder} is not writable`);
+  }
+  try {
+    if (statSync(path).isDirectory()) fail(`${path} is a folder`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== 'ENOENT') throw err;
+  }
+}
+
 /**
  * Writes an analysis NWB file that pynwb opens: root fields, namespace/neurodata_type/object_id on
  * every typed object, the core and hdmf specifications cached under /specifications, pynwb's
@@ -142,9 +169,16 @@ export class NwbWriter {
     }
     if (Number.isNaN(Date.parse(input.sessionStartTime))) throw new ParameterError('sessionStartTime', 'an ISO 8601 date-time', input.sessionStartTime);
     if (path !== null && !isNode) throw new ParameterError('path', 'null (in memory) outside Node', path);
+    if (path !== null) await checkWritable(path);
     const rt = await loadH5wasm();
     const writePath = path === null ? `/spyglass-out-${Date.now()}-${Math.random().toString(36).slice(2)}.nwb` : temporaryPath(path);
-    const file = new rt.h5.File(writePath, 'w');
+    let file: H5.File;
+    try {
+      file = new rt.h5.File(writePath, 'w');
+      if (!file.file_id || Number(file.file_id) < 0) throw new Error('no file id');
+    } catch (err) {
+      throw new ParameterError('path', 'a file HDF5 can create', `${path ?? writePath} (${err instanceof Error ? err.message.split('\n').pop()!.trim() : err})`);
+    }
     const w = new NwbWriter(rt, file, path, writePath);
     w.writeRoot(input);
     return w;

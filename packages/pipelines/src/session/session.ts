@@ -51,8 +51,9 @@ export class Session {
    * /acquisition (the first of equals), else the highest-rate series anywhere.
    */
   rawSeries(name?: string | null): ElectricalSeriesInfo {
-    const all = this.nwb.electricalSeries();
-    if (name) return this.named(all, name, 'series', 'an ElectricalSeries');
+    // continuous recordings only: SpikeEventSeries and unreadable series are listed, never picked
+    const all = this.nwb.electricalSeries().filter((s) => s.kind === 'continuous');
+    if (name) return this.named(all, name, 'series', 'a continuous ElectricalSeries');
     const acquired = all.filter((s) => s.path.startsWith('/acquisition/'));
     const pool = acquired.length ? acquired : all;
     if (pool.length === 0) throw new NwbFormatError(this.nwb.name, '/acquisition', 'an ElectricalSeries with the raw recording');
