@@ -19,7 +19,8 @@ export function publishablePackages() {
 }
 
 /**
- * Packs each publishable package into `destination`; returns `{ name, version, dir, tarball }`.
+ * Packs each publishable package into `destination`; returns `{ name, version, dir, tarball,
+ * integrity, manifest }` (integrity: the tarball's sha512, as a lockfile records it).
  * Throws if a package was not built (its tarball would ship without dist/).
  */
 export function packPackages(destination) {
@@ -31,7 +32,8 @@ export function packPackages(destination) {
       stdio: ['ignore', 'pipe', 'pipe'],
       shell: process.platform === 'win32',
     });
-    const [{ filename }] = JSON.parse(out);
-    return { ...pkg, tarball: join(destination, filename) };
+    const [{ filename, integrity }] = JSON.parse(out);
+    const manifest = JSON.parse(readFileSync(join(pkg.dir, 'package.json'), 'utf8'));
+    return { ...pkg, tarball: join(destination, filename), integrity, manifest };
   });
 }
