@@ -1,10 +1,11 @@
 import type { Options } from 'tsup';
 
 /**
- * The one build every package shares: ESM + CJS + .d.ts for any JavaScript runtime
+ * The one build every package shares: ESM + CJS + .d.ts/.d.cts for any JavaScript runtime
  * ('neutral' platform; `node:` built-ins are only imported dynamically, in Node).
  */
 export function packageBuild(overrides: Options = {}): Options {
+  const { esbuildOptions: packageEsbuildOptions, ...rest } = overrides;
   return {
     entry: ['src/index.ts'],
     format: ['esm', 'cjs'],
@@ -15,6 +16,14 @@ export function packageBuild(overrides: Options = {}): Options {
     platform: 'neutral',
     external: [/^node:/],
     splitting: false,
-    ...overrides,
+    esbuildOptions(options, context) {
+      // Only for platform 'node' does esbuild end a CJS bundle with the
+      // `0 && (module.exports = { ... })` annotation that Node's cjs-module-lexer reads:
+      // without it `import('<pkg>/dist/index.cjs')` from ESM sees nothing but `default`.
+      // CJS builds are for Node (and bundlers, which ignore the annotation).
+      if (context.format === 'cjs') options.platform = 'node';
+      packageEsbuildOptions?.(options, context);
+    },
+    ...rest,
   };
 }

@@ -1,13 +1,25 @@
 import { parseArgs } from 'node:util';
 import { SpyglassError } from '@spyglass-wasm/core';
 import type { Command, CommandIO } from './command.js';
+// Inlined into dist/ by the bundler: no file is read at run time.
+import cliPackage from '../../package.json';
+
+/** This command's version: the @spyglass-wasm/cli package version. */
+export const VERSION: string = cliPackage.version;
 
 /**
  * Runs `spyglass <command> ...args`. Returns the exit code: 0 ok, 1 bad input or a failed step
- * (one-line reason on stderr), 2 usage error.
+ * (one-line reason on stderr), 2 usage error. `spyglass --version` (or `-V`) prints the version.
+ *
+ * @example
+ * const code = await main(['--version'], commands, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
  */
 export async function main(argv: string[], commands: Command[], io: CommandIO): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    io.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
   const command = commands.find((c) => c.name === name);
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     io.stdout.write(helpText(commands));
@@ -48,6 +60,6 @@ function helpText(commands: Command[]): string {
   return (
     'usage: spyglass <command> [options]\n\n' +
     commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
-    '\n\nEvery command takes --json for machine-readable output and --help.\n'
+    '\n\nEvery command takes --json for machine-readable output and --help; spyglass --version prints the version.\n'
   );
 }

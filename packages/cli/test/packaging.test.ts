@@ -1,0 +1,113 @@
+// The packages as a user gets them: `npm pack` each publishable package, install the tarballs
+// into a fresh project offline (from the npm cache `npm ci` filled), then use them from
+// CommonJS, from ESM and from TypeScript under node16 resolution. Needs `npm run build` first.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleForBrowser } from '../../../scripts/browser-test.mjs';
+import { packPackages, ROOT } from '../../../scripts/pack-packages.mjs';
+import { installOffline, writeConsumerProject, type Tarball } from './consumer-project.js';
+
+let workDir = '';
+let app = '';
+let tarballs: Tarball[] = [];
+
+/** Runs a file with this node in the consumer project; returns what it printed as JSON. */
+function runNode(file: string, source: string): unknown {
+  writeFileSync(join(app, file), source);
+  return JSON.parse(execFileSync(process.execPath, [file], { cwd: app, encoding: 'utf8' }));
+}
+
+beforeAll(() => {
+  workDir = mkdtempSync(join(tmpdir(), 'spyglass-packaging-'));
+  tarballs = packPackages(workDir);
+  app = join(workDir, 'app');
+  writeConsumerProject(app, tarballs);
+  installOffline(app);
+}, 240_000);
+
+afterAll(() => {
+  if (workDir) rmSync(workDir, { recursive: true, force: true });
+});
+
+describe('packed packages installed into a fresh project', () => {
+  it('require() from CommonJS exposes named exports of every package', () => {
+    const names = tarballs.map((t) => t.name);
+    const seen = runNode(
+      'check.cjs',
+      `const names = ${JSON.stringify(names)};
+       const core = require('@spyglass-wasm/core');
+       const e = new core.ParameterError('window', 'a positive number', -1);
+       console.log(JSON.stringify({
+         counts: Object.fromEntries(names.map((n) => [n, Object.keys(require(n)).length])),
+         isSpyglassError: e instanceof core.SpyglassError,
+         median: core.median(new Float64Array([3, 1, 2])),
+       }));`,
+    ) as { counts: Record<string, number>; isSpyglassError: boolean; median: number };
+    for (const name of names) expect(seen.counts[name], name).toBeGreaterThan(0);
+    expect(seen.isSpyglassError).toBe(true);
+    expect(seen.median).toBe(2);
+  });
+
+  it('import from ESM exposes named exports, from the ESM build and from the CJS build', () => {
+    const seen = runNode(
+      'check.mjs',
+      `import { median, ParameterError } from '@spyglass-wasm/core';
+       import { createRequire } from 'node:module';
+       import { pathToFileURL } from 'node:url';
+       const cjsPath = createRequire(import.meta.url).resolve('@spyglass-wasm/core');
+       const cjs = await import(pathToFileURL(cjsPath).href);
+       console.log(JSON.stringify({
+         median: median(new Float64Array([3, 1, 2])),
+         error: typeof ParameterError,
+         cjsPath: cjsPath.endsWith('.cjs'),
+         cjsNamed: typeof cjs.median === 'function' && typeof cjs.ParameterError === 'function',
+       }));`,
+    );
+    expect(seen).toEqual({ median: 2, error: 'function', cjsPath: true, cjsNamed: true });
+  });
+
+  it('TypeScript (module node16) type-checks a .cts and a .mts file against the packed types', () => {
+    writeFileSync(
+      join(app, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        files: ['typed.cts', 'typed.mts'],
+      }),
+    );
+    const body = `
+      const error: InstanceType<typeof SpyglassError> = new ParameterError('window', 'a positive number', -1);
+      const middle: number = median(new Float64Array([3, 1, 2]));
+      export { error, middle };
+    `;
+    writeFileSync(join(app, 'typed.cts'), `import { median, ParameterError, SpyglassError } from '@spyglass-wasm/core';\n${body}`);
+    writeFileSync(join(app, 'typed.mts'), `import { median, ParameterError, SpyglassError } from '@spyglass-wasm/core';\n${body}`);
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
+    expect(run.stdout + run.stderr).toBe(''); // the diagnostics (e.g. TS1479), if any
+    expect(run.status).toBe(0);
+  });
+
+  it('the spyglass bin prints the version', () => {
+    const version = tarballs.find((t) => t.name === '@spyglass-wasm/cli')!.version;
+    const bin = join(app, 'node_modules', '@spyglass-wasm', 'cli', 'dist', 'bin.js');
+    expect(existsSync(join(app, 'node_modules', '.bin', 'spyglass'))).toBe(true);
+    expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toBe(`${version}\n`);
+  });
+
+  it('esbuild bundles the installed ESM builds for a browser', () => {
+    const browserPackages = tarballs.map((t) => t.name).filter((name) => name !== '@spyglass-wasm/cli');
+    const entry = join(app, 'browser-entry.mjs');
+    writeFileSync(
+      entry,
+      browserPackages.map((name, i) => `import * as p${i} from '${name}';`).join('\n') +
+        `\nexport const sizes = [${browserPackages.map((_, i) => `Object.keys(p${i}).length`).join(', ')}];\n`,
+    );
+    const outfile = join(app, 'browser-bundle.js');
+    // As in provenance's browser test: the PostgreSQL driver (behind a dynamic import) stays out.
+    expect(() => bundleForBrowser(entry, outfile, { external: ['pg'] })).not.toThrow();
+    expect(existsSync(outfile)).toBe(true);
+  });
+});
