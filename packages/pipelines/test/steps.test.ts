@@ -1,6 +1,6 @@
 // Every step's identity and parameter sets, as the provenance engine keys them.
 import { describe, expect, it } from 'vitest';
-import { resolveParams, resultKey, stepVersion } from '@spyglass-wasm/provenance';
+import { parsePipeline, resolveParams, resultKey, stepVersion } from '@spyglass-wasm/provenance';
 import { STEPS, decodeStep, lfpBandStep, lfpStep, ripplesStep, sortStep } from '../src/index.js';
 
 const parts = { step: 'lfp', paramsHash: 'blake3:11', inputs: { raw: 'file:blake3:22' } };
@@ -32,5 +32,27 @@ describe('parameter sets', () => {
     expect(resolveParams(decodeStep, 'clusterless').params).toMatchObject({ mode: 'clusterless', waveformStd: 24 });
     expect(() => resolveParams(ripplesStep, 'nope')).toThrow(/ripples parameter set.*kay/);
     for (const step of Object.values(STEPS)) expect(step.paramSets?.default, step.name).toBeDefined();
+  });
+});
+
+describe('parameters are checked before any work', () => {
+  it('an unknown name is an error naming it and the names there are', () => {
+    expect(() => resolveParams(lfpStep, { passbnad: 400 })).toThrow(/lfp parameter 'passbnad'.*passband/);
+    expect(() => resolveParams(ripplesStep, 'kay', { speedSmoothing: 0.2 })).toThrow(/ripples parameter 'speedSmoothing'/);
+    expect(resolveParams(lfpStep, { interval: 'run1' }).params.interval).toBe('run1');
+  });
+  it('a pipeline file with a misspelt key is refused', () => {
+    expect(() => parsePipeline('steps:\n  - step: lfp\n    param: default\n    inputs: { raw: $file }\n', STEPS)).toThrow(/steps\[0\]\.param.*id, step, params, inputs/);
+    expect(() => parsePipeline('stepz: []\nsteps:\n  - step: lfp\n    inputs: { raw: $file }\n', STEPS)).toThrow(/stepz/);
+  });
+  it('values that would exhaust memory or run silently wrong are refused, naming the parameter', async () => {
+    const { checkParam } = await import('../src/steps/bounds.js');
+    expect(() => checkParam.attenuation(100000)).toThrow(/'attenuation'/);
+    expect(() => checkParam.attenuation(-20)).toThrow(/'attenuation'/);
+    expect(() => checkParam.transition(1e-6)).toThrow(/'transition'/);
+    expect(() => checkParam.smoothingSigma(0)).toThrow(/'smoothingSigma'/);
+    expect(() => checkParam.threshold(1e-300)).toThrow(/'threshold'/);
+    expect(() => checkParam.band([150, 600], 1000)).toThrow(/'band'.*Nyquist/);
+    expect(checkParam.band([150, 250], 1000)).toEqual([150, 250]);
   });
 });

@@ -48,6 +48,8 @@ export interface Step {
   optionalInputs?: readonly string[];
   /** Named parameter sets (Spyglass's parameter tables); 'default' is used when none is named. */
   paramSets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** Parameters no set carries but a user may give (e.g. `interval`); any other name is an error. */
+  optionalParams?: readonly string[];
   run(inputs: Record<string, StepInput>, params: Record<string, unknown>, ctx: StepContext): Promise<StepOutput>;
   /**
    * A file for people and other tools written beside the result (the pipelines write analysis NWB

@@ -18,6 +18,7 @@ export const curateStep: Step = {
   code: stepCode(sortPackage, [], { [sortPackage.name]: sortCode }),
   inputs: ['sorting'],
   paramSets: { default: { keep: ['accept', 'mua'] } },
+  optionalParams: ['rules'],
   async run({ sorting }, params) {
     if (sorting.kind !== 'result') throw new ParameterError('sorting', 'a sort result', sorting.kind);
     return curateData(sorting.data, params);

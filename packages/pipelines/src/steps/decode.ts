@@ -97,6 +97,7 @@ export const decodeStep: Step = {
     default: DECODE_DEFAULTS,
     clusterless: { ...DECODE_DEFAULTS, mode: 'clusterless', waveformStd: 24, markThreshold: 5 },
   },
+  optionalParams: ['encode', 'decode', 'waveformStd', 'markThreshold'],
   async run({ units, session, position: positionInput }, params, ctx) {
     const trainFraction = checkNumber('trainFraction', params.trainFraction, { min: 0.05, max: 0.95 });
     const binSize = checkNumber('binSize', params.binSize, { min: 1e-4, max: 1 });

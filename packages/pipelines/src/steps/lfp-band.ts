@@ -2,6 +2,7 @@ import { bandAnalysis } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData } from '../session/session.js';
+import { checkParam } from './bounds.js';
 import { DSP_CODE } from './code.js';
 
 /** A band of the LFP (theta 5–11 Hz by default) with its Hilbert phase and power, as LFPBandV1. */
@@ -20,7 +21,7 @@ export const lfpBandStep: Step = {
     const [rows, cols] = d.arrays.data.shape;
     const fs = d.json.fs as number;
     const b = bandAnalysis({ data: d.arrays.data.data as Float32Array, rows, cols }, {
-      fs, band: params.band as [number, number], transition: params.transition as number, attenuation: params.attenuation as number,
+      fs, band: checkParam.band(params.band, fs), transition: checkParam.transition(params.transition), attenuation: checkParam.attenuation(params.attenuation),
     });
     return {
       arrays: {

@@ -3,6 +3,7 @@ import { LfpFilter } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession } from '../session/session.js';
+import { checkParam } from './bounds.js';
 import { DSP_CODE } from './code.js';
 
 /**
@@ -18,6 +19,7 @@ export const lfpStep: Step = {
   paramSets: {
     default: { targetFs: 1000, passband: 400, stopband: 425, attenuation: 120 },
   },
+  optionalParams: ['interval', 'series'],
   async run({ raw }, params, ctx) {
     return withSession(raw, 'raw', async (session) => {
       const info = session.rawSeries(params.series as string | undefined);
@@ -34,7 +36,7 @@ export const lfpStep: Step = {
       for (const [a, b] of ranges) {
         const filter = new LfpFilter<Float32Array>(info.shape[1], {
           fs, timestamps: timestamps?.subarray(a, b), startTime: timestamps ? undefined : timeOf(a),
-          targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: params.attenuation as number,
+          targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: checkParam.attenuation(params.attenuation),
         });
         outFs = filter.design.outFs;
         for (let start = a; start < b; start += CHUNK_ROWS) {

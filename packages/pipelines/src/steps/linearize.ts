@@ -17,6 +17,7 @@ export const linearizeStep: Step = {
   code: stepCode(decodingPackage, [], { [decodingPackage.name]: decodingCode }),
   inputs: ['session'],
   paramSets: { default: {} },
+  optionalParams: ['nodes', 'edges', 'edgeOrder', 'edgeSpacing', 'useHmm'],
   async run({ session }, params) {
     const nodes = params.nodes as [number, number][] | undefined;
     const edges = params.edges as [number, number][] | undefined;

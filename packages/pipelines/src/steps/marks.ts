@@ -6,6 +6,7 @@ import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession } from '../session/session.js';
 import { marksFromNwb } from '../sort/marks-from-nwb.js';
+import { checkParam } from './bounds.js';
 import { stepCode } from './code.js';
 
 /**
@@ -23,7 +24,7 @@ export const marksStep: Step = {
   paramSets: { default: { threshold: 5, band: [600, 6000] } },
   async run({ raw }, params) {
     return withSession(raw, 'raw', async (session) => {
-      const groups = await marksFromNwb(session.nwb, { threshold: params.threshold as number, band: params.band as [number, number] });
+      const groups = await marksFromNwb(session.nwb, { threshold: checkParam.threshold(params.threshold), band: checkParam.band(params.band) });
       const total = groups.reduce((a, g) => a + g.times.length, 0);
       const times = new Float64Array(total);
       const marks = new Float32Array(groups.reduce((a, g) => a + g.marks.length, 0));

@@ -4,6 +4,7 @@ import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData } from '../session/session.js';
 import { positionOf } from './position.js';
+import { checkParam } from './bounds.js';
 import { DSP_CODE } from './code.js';
 
 /**
@@ -45,7 +46,7 @@ export const ripplesStep: Step = {
     const fs = d.json.fs as number;
     const time = d.arrays.timestamps.data as Float64Array;
     const band = bandFilter({ data: d.arrays.data.data as Float32Array, rows, cols }, {
-      fs, band: params.band as [number, number], transition: params.transition as number,
+      fs, band: checkParam.band(params.band, fs), transition: checkParam.transition(params.transition),
     });
     // speed from the position step's recipe (a position result, or the session file's tracking);
     // never from raw frame differences, where tracking jitter reads as running
@@ -56,8 +57,8 @@ export const ripplesStep: Step = {
     if (!detect) throw new ParameterError('detector', "'kay' or 'karlsson'", params.detector);
     const events: DetectedEvent[] = detect(band, {
       fs, time, speed,
-      zscoreThreshold: params.zscoreThreshold as number, minimumDuration: params.minimumDuration as number,
-      smoothingSigma: params.smoothingSigma as number, speedThreshold: params.speedThreshold as number,
+      zscoreThreshold: checkParam.zscoreThreshold(params.zscoreThreshold), minimumDuration: params.minimumDuration as number,
+      smoothingSigma: checkParam.smoothingSigma(params.smoothingSigma), speedThreshold: params.speedThreshold as number,
       speedRule: params.speedRule as 'endpoints', closeEventThreshold: params.closeEventThreshold as number,
     });
     const col = (k: keyof DetectedEvent) => Float64Array.from(events, (e) => e[k]);

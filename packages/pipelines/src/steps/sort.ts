@@ -8,6 +8,7 @@ import { analysisNwb } from '../nwb/analysis-file.js';
 import { writeUnitsNwb } from '../nwb/units.js';
 import { withSession } from '../session/session.js';
 import { sortNwb } from '../sort/sort-nwb.js';
+import { checkParam } from './bounds.js';
 import { stepCode } from './code.js';
 
 /**
@@ -30,7 +31,7 @@ export const sortStep: Step = {
       const nwb = session.nwb;
       const sorting = await sortNwb(nwb, {
         group: (params.group as string | null) ?? undefined, series: (params.series as string | null) ?? undefined,
-        band: params.band as [number, number], threshold: params.threshold as number, onProgress: (f) => ctx.onProgress?.(f),
+        band: checkParam.band(params.band), threshold: checkParam.threshold(params.threshold), onProgress: (f) => ctx.onProgress?.(f),
       });
       const { values: spikeTimes, ends: spikeTimesIndex } = raggedFrom(sorting.units.map((u) => u.spikeTimes));
       const electrodes = nwb.electrodes();
