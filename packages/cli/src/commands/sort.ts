@@ -32,14 +32,14 @@ export const sortCommand: Command = {
         return {
           out, series: d.json.series,
           groups: (d.json.groups as { name: string; channels: number[]; detections: number; units: number }[]).map((g) => ({ ...g, channels: g.channels.length })),
-          units: units.map((u, i) => ({ id: i, group: u.group, label: (u as { label?: string }).label, spikes: ends[i] - (i ? ends[i - 1] : 0), ...u.metrics })),
+          units: units.map((u, i) => ({ id: i, group: u.group, label: (u as { label?: string }).label, mergeWith: (u as { mergeWith?: number[] }).mergeWith, spikes: ends[i] - (i ? ends[i - 1] : 0), ...u.metrics })),
         };
       },
     });
     if (!values.json) {
       io.stdout.write(`${out} (${outcome.cached ? 'cached' : 'computed'} ${outcome.key})\n`);
       const s = outcome.result.summary as Record<string, number>;
-      io.stdout.write(`  ${s.units} units: ${s.accept} accept, ${s.mua} mua, ${s.noise} noise (metric curation); ${s.spikes} spikes\n`);
+      io.stdout.write(`  ${s.units} units: ${s.accept} accept, ${s.mua} mua, ${s.noise} noise (metric curation); ${s.mergeCandidates ?? 0} pair${s.mergeCandidates === 1 ? '' : 's'} to consider merging; ${s.spikes} spikes\n`);
     }
     return 0;
   },

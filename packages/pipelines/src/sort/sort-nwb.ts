@@ -44,6 +44,8 @@ export interface FileSorting {
   source: string;
   series: string;
   fs: number;
+  /** Duration of the sorted series (s). */
+  duration: number;
   groups: { name: string; channels: number[]; sorting: GroupSorting }[];
   units: FileUnit[];
 }
@@ -92,7 +94,7 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
         units.push({ group: name, spikeTimes: Float64Array.from(u.samples, sel.toTime), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
       });
     });
-    return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, groups, units };
+    return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, duration: sel.duration, groups, units };
   });
 }
 

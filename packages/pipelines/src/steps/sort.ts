@@ -2,7 +2,7 @@ import { raggedFrom } from '@spyglass-wasm/core';
 import { codeHash as dspCode, dspKernels } from '@spyglass-wasm/dsp-wasm';
 import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
 import type { Step } from '@spyglass-wasm/provenance';
-import { DEFAULT_CURATION_RULES, autoCurate, codeHash as sortCode, spikeSortKernels, startCuration } from '@spyglass-wasm/spike-sort';
+import { DEFAULT_CURATION_RULES, autoCurate, codeHash as sortCode, mergeCandidates, spikeSortKernels, startCuration } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { writeUnitsNwb } from '../nwb/units.js';
@@ -39,6 +39,17 @@ export const sortStep: Step = {
       // sees which units to keep; the curate step can relabel with other rules
       const { labels } = autoCurate(startCuration(sorting.units.map((u) => u.spikeTimes)), sorting.units.map((u) => u.metrics));
       const count = (l: string) => labels.filter((x) => x === l).length;
+      // over-split units (one neuron in two): near-identical templates with a refractory dip between them
+      const mergeWith: number[][] = sorting.units.map(() => []);
+      let first = 0;
+      for (const g of sorting.groups) {
+        const units = g.sorting.units;
+        for (const c of mergeCandidates(units.map((u) => u.template), units.map((_, i) => sorting.units[first + i].spikeTimes), { duration: sorting.duration })) {
+          mergeWith[first + c.a].push(first + c.b);
+          mergeWith[first + c.b].push(first + c.a);
+        }
+        first += units.length;
+      }
       const len = sorting.units[0]?.waveform.length ?? 0;
       const waveforms = new Float32Array(sorting.units.length * len);
       sorting.units.forEach((u, i) => waveforms.set(u.waveform, i * len));
@@ -53,15 +64,18 @@ export const sortStep: Step = {
           electrodeGroups: electrodes?.groupNames ?? [], electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
           electrodeLocations: electrodes?.locations ?? [],
           groups: sorting.groups.map((g) => ({ name: g.name, channels: g.channels, detections: g.sorting.peaks.length, units: g.sorting.units.length })),
-          units: sorting.units.map((u, i) => ({ group: u.group, peakChannel: u.peakChannel, metrics: u.metrics, label: labels[i] })),
+          units: sorting.units.map((u, i) => ({ group: u.group, peakChannel: u.peakChannel, metrics: u.metrics, label: labels[i], mergeWith: mergeWith[i] })),
           curationRules: DEFAULT_CURATION_RULES,
         },
-        summary: { units: sorting.units.length, accept: count('accept'), mua: count('mua'), noise: count('noise'), spikes: spikeTimes.length, groups: sorting.groups.length },
+        summary: { units: sorting.units.length, accept: count('accept'), mua: count('mua'), noise: count('noise'), mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2, spikes: spikeTimes.length, groups: sorting.groups.length },
       };
     });
   },
   analysisFile: analysisNwb('sort', (d, w) => {
-    const units = d.json.units as { label?: string }[];
-    writeUnitsNwb(d, w, { curation_label: { values: units.map((u) => u.label ?? 'unlabelled'), description: 'metric curation label (accept, mua, noise), by the rules in the provenance record' } });
+    const units = d.json.units as { label?: string; mergeWith?: number[] }[];
+    writeUnitsNwb(d, w, {
+      curation_label: { values: units.map((u) => u.label ?? 'unlabelled'), description: 'metric curation label (accept, mua, noise), by the rules in the provenance record' },
+      merge_candidates: { values: units.map((u) => (u.mergeWith ?? []).join(',')), description: 'rows of units that look like the same neuron (template similarity >= 0.9 and a refractory dip in the cross-correlogram)' },
+    });
   }),
 };
