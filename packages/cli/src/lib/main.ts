@@ -15,7 +15,10 @@ export const VERSION: string = cliPackage.version;
  * const code = await main(['--version'], commands, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
  */
 export async function main(argv: string[], commands: Command[], io: CommandIO): Promise<number> {
-  const [name, ...rest] = argv;
+  // --quiet / --verbose anywhere on the line: no progress on stderr / stack traces of unexpected errors
+  if (argv.includes('--quiet') || argv.includes('-q')) io = { ...io, env: { ...io.env, SPYGLASS_QUIET: '1' } };
+  if (argv.includes('--verbose')) io = { ...io, env: { ...io.env, SPYGLASS_DEBUG: '1' } };
+  const [name, ...rest] = argv.filter((a) => a !== '--quiet' && a !== '-q' && a !== '--verbose');
   if (name === '--version' || name === '-V') {
     io.stdout.write(`${VERSION}\n`);
     return 0;
@@ -60,6 +63,6 @@ function helpText(commands: Command[]): string {
   return (
     'usage: spyglass <command> [options]\n\n' +
     commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
-    '\n\nEvery command takes --json for machine-readable output and --help; spyglass --version prints the version.\n'
+    '\n\nEvery command takes --json for machine-readable output, --help, --quiet (no progress) and --verbose\n(stack traces of unexpected errors); spyglass --version prints the version.\n'
   );
 }
