@@ -1,4 +1,4 @@
-import { NwbFormatError, isNode } from '@spyglass-wasm/core';
+import { ParameterError, NwbFormatError, isNode } from '@spyglass-wasm/core';
 import { type H5, type H5Runtime, loadH5wasm, loadH5wasmMemfs } from '../h5/h5wasm.js';
 import { checkHdf5Header } from '../h5/hdf5-signature.js';
 import { describeFailure } from '../h5/h5-errors.js';
@@ -156,6 +156,8 @@ function fsReason(err: unknown): string {
 
 /** A remote file: HDF5 reads become Range requests for the blocks they touch. */
 async function openUrl(url: string, name: string, options: OpenOptions): Promise<OpenedH5> {
+  // HDF5 reads synchronously; in a browser that means synchronous XHR, which only workers allow
+  if (isBrowserMainThread()) throw new ParameterError('source', `a URL opened in a Web Worker (a browser's main thread cannot read ranges synchronously; see nwb-io's README)`, url);
   const reader = await createSyncRangeReader(url);
   try {
     checkHdf5Header(name, reader.read(0, Math.min(4096, reader.size)), reader.size);
@@ -172,4 +174,9 @@ async function openUrl(url: string, name: string, options: OpenOptions): Promise
     reader.close();
   });
   return { ...opened, transfer: () => ({ ...reader.stats, ...stats, size: reader.size }) };
+}
+
+/** True on a browser page's main thread (not in a worker, not in Node). */
+function isBrowserMainThread(): boolean {
+  return typeof window !== 'undefined' && typeof document !== 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined';
 }
