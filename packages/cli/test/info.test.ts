@@ -18,7 +18,7 @@ describe('spyglass info', () => {
     expect(d.electricalSeries[0]).toMatchObject({ path: '/acquisition/e-series', shape: [900000, 8], rate: 30000, unit: 'volts' });
     expect(d.units).toEqual({ count: 10, spikes: 829 });
     expect(d.position[0]).toMatchObject({ samples: 900, dims: 2, unit: 'meters' });
-    expect(d.intervals).toEqual([{ path: '/intervals/epochs', count: 1 }]);
+    expect(d.intervals).toEqual([{ path: '/intervals/epochs', count: 1, names: [{ name: 'run', start: 0, stop: 30 }] }]);
   });
 
   it.skipIf(!hasPublicFixtures)('prints a readable summary', async () => {
