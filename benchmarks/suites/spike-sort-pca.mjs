@@ -3,7 +3,8 @@
 // projection of every detection onto 8 components (200 000 waveforms), one step of the subspace
 // iteration's product (cov · v, 8 vectors) and the whole fitPca on spike-like data (two strong
 // axes over noise).
-import { covariance, covarianceReference, covarianceTimesReference, fitPca, fitPcaReference, projectPca, projectPcaReference, spikeSortKernels } from '@spyglass-wasm/spike-sort';
+import { covariance, fitPca, projectPca, spikeSortKernels } from '@spyglass-wasm/spike-sort';
+import { covarianceReference, covarianceTimesReference, fitPcaReference, projectPcaReference } from '@spyglass-wasm/spike-sort/reference';
 import { createRng } from '@spyglass-wasm/sim';
 import { timeIt } from '../lib/harness.mjs';
 

@@ -1,4 +1,4 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base.js';
 
-export default defineConfig(packageBuild());
+export default defineConfig(packageBuild({ entry: { index: 'src/index.ts', reference: 'src/reference/index.ts' } }));

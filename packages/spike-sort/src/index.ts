@@ -3,7 +3,6 @@ export { detectPeaks, neighboursWithin, type Peak, type DetectOptions } from './
 export { extractSnippets, type SnippetOptions } from './features/snippets.js';
 export { sampleNoiseClips, type NoiseClipOptions } from './features/noise-clips.js';
 export { fitPca, projectPca, covariance, type Pca } from './features/pca.js';
-export { covarianceReference, projectPcaReference, covarianceTimesReference, fitPcaReference } from './features/pca-reference.js';
 export { spikeSortKernels, type SpikeSortExports } from './wasm/kernels.js';
 export { kmeans } from './cluster/kmeans.js';
 export { isUnimodal } from './cluster/unimodality.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
-import { covariance, covarianceReference, covarianceTimesReference, fitPca, fitPcaReference, projectPca, projectPcaReference, spikeSortKernels } from '../src/index.js';
+import { covariance, fitPca, projectPca, spikeSortKernels } from '../src/index.js';
+import { covarianceReference, covarianceTimesReference, fitPcaReference, projectPcaReference } from '../src/reference/index.js';
 
 const rng = createRng(11);
 // 5000 rows (more than one 4096-row block) of 362 dims (not a multiple of 4): the kernels' edges.
