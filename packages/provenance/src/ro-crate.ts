@@ -309,7 +309,8 @@ async function checkAnalysis(o: { step: import('./step.js').Step; key: string; s
   if (!path) return `${id} is missing`;
   if (!o.step.analysisFile) return `${id}: step ${o.step.name} writes no analysis file`;
   const record = (o.shipped.provenance ?? {}) as Record<string, unknown>;
-  const regenerated = await o.step.analysisFile.write(o.shipped, { ...record, key: o.key });
+  // the runner's argument exactly ({ key, ...record }): key first, as the writer may serialise it
+  const regenerated = await o.step.analysisFile.write(o.shipped, Object.assign({ key: o.key }, record, { key: o.key }));
   if (!regenerated) return `${id}: the result yields no analysis file`;
   const bytes = new Uint8Array(await readFile(path));
   if (sameBytes(bytes, regenerated)) return undefined;

@@ -2,19 +2,27 @@ import { loadH5wasm } from '@spyglass-wasm/nwb-io';
 
 /** What legitimately differs between two writes of the same analysis NWB file: the time of writing. */
 const IGNORED = new Set(['/file_create_date']);
+/** Attributes NWB writers fill with a fresh random UUID per object: identifiers, not data. */
+const IGNORED_ATTRIBUTES = new Set(['object_id']);
+const HDF5_SIGNATURE = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 /** Objects compared at most (an analysis file has tens; a crafted one could have millions). */
 const MAX_OBJECTS = 100_000;
 
 /**
  * Compares a shipped analysis NWB file with its regeneration: every group, dataset (dtype, shape,
- * values) and attribute but `/file_create_date`. Returns the first difference, or undefined.
+ * values) and attribute but `/file_create_date` and the random `object_id` UUIDs. Returns the first difference, or undefined.
  * verify uses it because NWB files stamp their time of writing, so equal data are not equal bytes.
  *
  * @example
  * const diff = await compareNwbFiles('crate/results/lfp.nwb', regeneratedBytes);
  */
 export async function compareNwbFiles(shippedPath: string, regenerated: Uint8Array): Promise<string | undefined> {
-  const { writeFile, rm } = await import('node:fs/promises');
+  const { writeFile, rm, open } = await import('node:fs/promises');
+  // h5wasm opens any file and fails later on: look for the HDF5 signature first
+  const head = new Uint8Array(8);
+  const fh = await open(shippedPath, 'r');
+  await fh.read(head, 0, 8, 0).finally(() => fh.close());
+  if (!HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'not an HDF5 file';
   const { tmpdir } = await import('node:os');
   const { h5 } = await loadH5wasm();
   const scratch = `${tmpdir()}/spyglass-regenerated-${process.pid}-${Math.random().toString(36).slice(2)}.nwb`;
@@ -81,6 +89,7 @@ function compareGroup(a: H5Group, b: H5Group, path: string, budget: { left: numb
 function compareAttrs(a: H5Object, b: H5Object, path: string): string | undefined {
   const names = new Set([...Object.keys(a.attrs ?? {}), ...Object.keys(b.attrs ?? {})]);
   for (const n of names) {
+    if (IGNORED_ATTRIBUTES.has(n)) continue;
     if (canonical(a.attrs?.[n]?.value) !== canonical(b.attrs?.[n]?.value)) return `attribute ${n} of ${path} differs`;
   }
   return undefined;
