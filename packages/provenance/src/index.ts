@@ -7,6 +7,7 @@ export type { Sql } from './store/sql.js';
 export { Store, type Job, type JobPayload } from './store/store.js';
 export type { ResultRepository, JobQueue } from './store/interfaces.js';
 export { openStore, type OpenStoreOptions } from './store/open-store.js';
+export { checkStore, findLeftovers, LEFTOVER_AGE_MS, type StoreCheck, type Leftovers } from './store/leftovers.js';
 export type { Step, StepCode, StepContext, StepInput, StepOutput, ResultData, ResultArray, AnalysisFileWriter } from './step.js';
 export { stepVersion } from './step-version.js';
 export { encodeResult, decodeResult } from './result-file.js';

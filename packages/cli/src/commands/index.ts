@@ -10,6 +10,7 @@ import { workerCommand } from './worker.js';
 import { demoCommand } from './demo.js';
 import { decodeCommand } from './decode.js';
 import { sortCommand } from './sort.js';
+import { storeCommand } from './store.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, runCommand, exportCommand, verifyCommand, logCommand, workerCommand, demoCommand, decodeCommand, sortCommand];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, runCommand, exportCommand, verifyCommand, logCommand, workerCommand, demoCommand, decodeCommand, sortCommand, storeCommand];

@@ -65,6 +65,19 @@ export async function lockDir(dir: string, options: LockOptions | number = {}): 
   }
 }
 
+/**
+ * Whether the store folder `dir` is free of a live holder: no lock, or a stale one (used to sweep
+ * scratch stores left by killed runs without touching one in use).
+ *
+ * @example
+ * if (await lockIsFree('/tmp/spyglass-verify-x/.spyglass')) await rm(...);
+ */
+export async function lockIsFree(dir: string, staleMs = 30_000): Promise<boolean> {
+  const { stat } = await import('node:fs/promises');
+  if (!(await stat(`${dir}/lock`).catch(() => undefined))) return true;
+  return (await inspect(`${dir}/lock`, staleMs)).stale;
+}
+
 /** Writes the owner file atomically and starts the heartbeat; returns the release function. */
 async function hold(path: string, staleMs: number): Promise<() => Promise<void>> {
   const { writeFile, rename, utimes, rm, readFile } = await import('node:fs/promises');
