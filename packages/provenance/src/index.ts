@@ -8,6 +8,7 @@ export { Store, type Job, type JobPayload } from './store/store.js';
 export type { ResultRepository, JobQueue } from './store/interfaces.js';
 export { openStore, type OpenStoreOptions } from './store/open-store.js';
 export { checkStore, findLeftovers, LEFTOVER_AGE_MS, type StoreCheck, type Leftovers } from './store/leftovers.js';
+export { lockDir, type LockOptions } from './store/dir-lock.js';
 export type { Step, StepCode, StepContext, StepInput, StepOutput, ResultData, ResultArray, AnalysisFileWriter } from './step.js';
 export { stepVersion } from './step-version.js';
 export { encodeResult, decodeResult } from './result-file.js';

@@ -57,7 +57,27 @@ describe('embedded store shared by several processes', () => {
   }, 600_000);
 });
 
+describe('store folder lock under contention', () => {
+  it('4 processes × 150 lock/increment/unlock rounds: no increment lost (never two holders)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spyglass-counter-'));
+    writeFileSync(join(dir, 'counter'), '0');
+    const script = new URL('./fixtures/lock-counter.mjs', import.meta.url).pathname;
+    const codes = await Promise.all(Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => {
+      spawn(process.execPath, [script, dir, '150'], { stdio: 'inherit' }).on('exit', resolve);
+    })));
+    expect(codes).toEqual([0, 0, 0, 0]);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(dir, 'counter'), 'utf8')).toBe('600');
+  }, 300_000);
+});
+
 describe('embedded store folder lock, stale locks', () => {
+  it('waits for a lock folder being created (no owner yet, fresh): never calls it stale', async () => {
+    const store = mkdtempSync(join(tmpdir(), 'spyglass-stale-'));
+    mkdirSync(join(store, 'lock'));
+    await expect(lockDir(store, { waitMs: 300 })).rejects.toThrow(/in use by another process \(lock being created\)/);
+  });
+
   it('takes over a lock left by a dead process whose pid is now this process (a reused pid)', async () => {
     const store = mkdtempSync(join(tmpdir(), 'spyglass-stale-'));
     const { hostname } = await import('node:os');
