@@ -7,6 +7,8 @@ export type { Sql } from './store/sql.js';
 export { Store, type Job, type JobPayload } from './store/store.js';
 export type { ResultRepository, JobQueue } from './store/interfaces.js';
 export { openStore, type OpenStoreOptions } from './store/open-store.js';
+export { checkStore, findLeftovers, LEFTOVER_AGE_MS, type StoreCheck, type Leftovers } from './store/leftovers.js';
+export { lockDir, type LockOptions } from './store/dir-lock.js';
 export type { Step, StepCode, StepContext, StepInput, StepOutput, ResultData, ResultArray, AnalysisFileWriter } from './step.js';
 export { stepVersion } from './step-version.js';
 export { encodeResult, decodeResult } from './result-file.js';
@@ -18,7 +20,7 @@ export { OpfsBlobStore } from './blobs/opfs-blob-store.js';
 export { runWorker, type WorkerOptions } from './worker.js';
 export { resultDigest } from './result-digest.js';
 export { lineageText } from './log.js';
-export { exportCrate, verifyCrate, CRATE_FILE, type ExportSummary, type VerifyReport, type VerifyStep } from './ro-crate.js';
+export { exportCrate, verifyCrate, CRATE_FILE, type ExportSummary, type VerifyReport, type VerifyStep, type VerifyLimits, type VerifyOptions } from './ro-crate.js';
 export { parsePipeline, runPipeline, type Pipeline, type PipelineStep, type PipelineRun } from './pipeline.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';

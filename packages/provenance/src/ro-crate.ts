@@ -1,10 +1,11 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
-import { hashFile } from './hash.js';
+import { hashFile, hashJson } from './hash.js';
 import { PROV_CONTEXT, provNodes } from './prov.js';
 import { resultEntityId, type Entity, type ResultRecord } from './records.js';
 import { decodeResult } from './result-file.js';
 import { resultDigest } from './result-digest.js';
 import { loadResult } from './runner.js';
+import type { ResultData } from './step.js';
 import type { ResultRepository } from './store/interfaces.js';
 
 export const CRATE_FILE = 'ro-crate-metadata.json';
@@ -92,35 +93,104 @@ export interface VerifyReport {
   steps: VerifyStep[];
   /** Files whose bytes no longer match the crate's checksum. */
   changedFiles: string[];
+  /** Files the crate ships that no step accounts for (verify cannot vouch for them). */
+  unverifiedFiles: string[];
 }
 
+/** How much work a crate may ask of verify; a crate beyond them is refused with a ParameterError. */
+export interface VerifyLimits {
+  /** Activities (steps to recompute), default 1000. */
+  maxActivities?: number;
+  /** File nodes, default 10 000. */
+  maxFiles?: number;
+  /** Total bytes of the shipped files, default 64 GiB. */
+  maxBytes?: number;
+  /** Size of ro-crate-metadata.json, default 64 MiB. */
+  maxMetadataBytes?: number;
+}
+
+export interface VerifyOptions {
+  steps: Record<string, import('./step.js').Step>;
+  onProgress?: (f: number) => void;
+  limits?: VerifyLimits;
+  /**
+   * Compares a shipped analysis file with its regeneration when their bytes differ (formats that
+   * stamp the time of writing, like NWB's file_create_date): a description of the first
+   * difference, or undefined when they hold the same data. Without it, bytes must be equal.
+   */
+  compareAnalysisFile?: (shippedPath: string, regenerated: Uint8Array, step: string) => Promise<string | undefined>;
+}
+
+type Node = Record<string, any>;
+
 /**
- * Recomputes every exported step from the exported inputs (in a scratch store) and compares
- * each result's data digest with the exported one; files whose checksums changed are listed,
- * and steps depending on them are reported as differing or missing input.
+ * Recomputes every exported step from the exported inputs (in a scratch store) and checks every
+ * shipped file against its recomputation, trusting nothing the crate claims:
+ * - each file's BLAKE3 and size are recomputed from the file itself and compared with the metadata;
+ * - each result file's data digest must equal the recomputed result's (a result file edited with
+ *   its hash fixed in the metadata still differs from the recomputation);
+ * - each analysis file is regenerated from the (verified) result file and the provenance record it
+ *   embeds, and must equal the shipped one byte for byte or, through `compareAnalysisFile`, in
+ *   every dataset and attribute but the time of writing;
+ * - each parameters file must hold the parameters whose hash the activity names;
+ * - a file no step accounts for is listed as unverified and fails the crate.
+ * `@id`s that leave the crate (absolute, `..`, URLs), symlinks pointing outside it and non-regular
+ * files are refused, as are crates beyond `limits` (activities, files, bytes) or with repeated
+ * or malformed activities, with a one-line ParameterError.
  *
  * @example
  * const report = await verifyCrate('crate/', { steps: STEPS });
  */
-export async function verifyCrate(dir: string, options: { steps: Record<string, import('./step.js').Step>; onProgress?: (f: number) => void }): Promise<VerifyReport> {
-  const { readFile, access, mkdtemp, rm } = await import('node:fs/promises');
+export async function verifyCrate(dir: string, options: VerifyOptions): Promise<VerifyReport> {
+  const { readFile, mkdtemp, rm, stat, realpath } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { openStore } = await import('./store/open-store.js');
   const { runStep } = await import('./runner.js');
-  const text = await readFile(`${dir}/${CRATE_FILE}`, 'utf8').catch(() => {
+  const limits = { maxActivities: 1000, maxFiles: 10_000, maxBytes: 64 * 2 ** 30, maxMetadataBytes: 64 * 2 ** 20, ...options.limits };
+  const root = await realpath(dir).catch(() => {
     throw new ParameterError('dir', `an RO-Crate folder with ${CRATE_FILE}`, dir);
   });
-  const graph = JSON.parse(text)['@graph'] as Record<string, any>[];
-  const files = graph.filter((n) => n['@type'] === 'File');
-  const changedFiles: string[] = [];
-  const missing = new Set<string>();
-  for (const f of files) {
-    const path = `${dir}/${f['@id']}`;
-    if (!(await access(path).then(() => true, () => false))) missing.add(f['@id']);
-    else if ((await hashFile(path)) !== f['spyglass:blake3']) changedFiles.push(f['@id']);
+  const metaPath = `${root}/${CRATE_FILE}`;
+  const metaSize = (await stat(metaPath).catch(() => undefined))?.size;
+  if (metaSize === undefined) throw new ParameterError('dir', `an RO-Crate folder with ${CRATE_FILE}`, dir);
+  if (metaSize > limits.maxMetadataBytes) throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxMetadataBytes} bytes`, `${metaSize} bytes`);
+  let graph: Node[];
+  try {
+    graph = JSON.parse(await readFile(metaPath, 'utf8'))['@graph'];
+  } catch {
+    throw new ParameterError(`${dir}/${CRATE_FILE}`, 'RO-Crate JSON-LD', 'unreadable JSON');
   }
-  const byIdentifier = new Map(files.filter((f) => f.identifier).map((f) => [f.identifier as string, f]));
+  if (!Array.isArray(graph) || graph.some((n) => !n || typeof n !== 'object')) throw new ParameterError(`${dir}/${CRATE_FILE}`, 'an @graph array of objects', 'something else');
+  const files = graph.filter((n) => n['@type'] === 'File');
   const activities = graph.filter((n) => Array.isArray(n['@type']) && n['@type'].includes('prov:Activity'));
+  if (files.length > limits.maxFiles) throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxFiles} files`, `${files.length} files`);
+  if (activities.length > limits.maxActivities) throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxActivities} activities`, `${activities.length} activities`);
+  checkActivities(activities, `${dir}/${CRATE_FILE}`);
+
+  // every file: inside the crate, a regular file, within the byte budget; then hashed itself
+  const missing = new Set<string>();
+  const paths = new Map<string, string>();
+  let totalBytes = 0;
+  for (const f of files) {
+    const path = await cratePath(root, f['@id'], dir);
+    if (!path) {
+      missing.add(f['@id']);
+      continue;
+    }
+    paths.set(f['@id'], path);
+    totalBytes += (await stat(path)).size;
+    if (totalBytes > limits.maxBytes) throw new ParameterError(`crate ${dir}`, `at most ${limits.maxBytes} bytes of files`, `more (at ${f['@id']})`);
+  }
+  const changed = new Set<string>();
+  for (const f of files) {
+    const path = paths.get(f['@id']);
+    if (!path) continue;
+    if ((await hashFile(path)) !== f['spyglass:blake3'] || (f.contentSize !== undefined && (await stat(path)).size !== f.contentSize)) changed.add(f['@id']);
+  }
+
+  const byIdentifier = new Map(files.filter((f) => typeof f.identifier === 'string').map((f) => [f.identifier as string, f]));
+  const byId = new Map(files.map((f) => [f['@id'] as string, f]));
+  const accounted = new Set<string>();
   const scratch = await mkdtemp(`${tmpdir()}/spyglass-verify-`);
   const store = await openStore({ store: `${scratch}/.spyglass` });
   const recomputed = new Map<string, string>(); // exported key -> recomputed key
@@ -130,9 +200,13 @@ export async function verifyCrate(dir: string, options: { steps: Record<string, 
       const name = a['spyglass:step'] as string;
       const key = a['spyglass:resultKey'] as string;
       const resultFile = byIdentifier.get(resultEntityId(key));
+      const paramsFile = byId.get(a['spyglass:parameterFile']?.['@id']);
+      const analysis = files.find((f) => f.about?.['@id'] === resultEntityId(key));
+      for (const f of [resultFile, paramsFile, analysis]) if (f) accounted.add(f['@id']);
       const step = options.steps[name];
       const inputs: Record<string, { file: string } | { result: string }> = {};
       let problem: VerifyStep | undefined;
+      const differs = (detail: string): VerifyStep => ({ step: name, key, status: 'differs', detail });
       for (const u of a['prov:used'] as { '@id': string; 'prov:hadRole': string }[]) {
         const id = u['@id'];
         if (id.startsWith('result:')) {
@@ -141,13 +215,18 @@ export async function verifyCrate(dir: string, options: { steps: Record<string, 
           else inputs[u['prov:hadRole']] = { result: k };
         } else {
           const f = byIdentifier.get(id);
+          if (f) accounted.add(f['@id']);
           if (!f || missing.has(f['@id'])) problem ??= { step: name, key, status: 'missing input', detail: `input ${f?.['@id'] ?? id} is not in the crate` };
-          else if (changedFiles.includes(f['@id'])) problem ??= { step: name, key, status: 'differs', detail: `input ${f['@id']} changed (checksum differs)` };
-          else inputs[u['prov:hadRole']] = { file: `${dir}/${f['@id']}` };
+          else if (changed.has(f['@id'])) problem ??= differs(`input ${f['@id']} changed (checksum differs)`);
+          // the input's own checksum is part of its id: a file swapped together with its hash is another input
+          else if (id !== `file:${f['spyglass:blake3']}`) problem ??= differs(`input ${f['@id']} is not the file ${id} the step used`);
+          else inputs[u['prov:hadRole']] = { file: paths.get(f['@id'])! };
         }
       }
       if (!step) problem ??= { step: name, key, status: 'missing input', detail: `step '${name}' is not available here` };
       if (!resultFile || missing.has(resultFile['@id'])) problem ??= { step: name, key, status: 'missing input', detail: 'exported result file is missing' };
+      else if (changed.has(resultFile['@id'])) problem ??= differs(`exported ${resultFile['@id']} changed (checksum differs)`);
+      if (!problem) problem = await paramsProblem(a, paramsFile, paths, changed, differs);
       if (problem) {
         steps.push(problem);
         continue;
@@ -155,23 +234,101 @@ export async function verifyCrate(dir: string, options: { steps: Record<string, 
       const out = await runStep(store, step!, inputs, { params: a['spyglass:params'], analysisFile: false });
       recomputed.set(key, out.key);
       const fresh = await resultDigest(await loadResult(store, out.result));
-      const tampered = changedFiles.includes(resultFile!['@id']);
-      const exported = tampered ? await digestOf(`${dir}/${resultFile!['@id']}`).catch(() => 'unreadable') : resultFile!['spyglass:digest'];
-      if (fresh === exported && !tampered) steps.push({ step: name, key, status: 'reproduced', detail: out.key === key ? undefined : 'same data; code version differs' });
-      else steps.push({ step: name, key, status: 'differs', detail: tampered ? `exported ${resultFile!['@id']} changed (checksum differs)` : 'recomputed data differ from the exported result' });
+      const shipped = await readResult(paths.get(resultFile!['@id'])!).catch(() => undefined);
+      if (!shipped || fresh !== (await resultDigest(shipped))) {
+        steps.push(differs(`recomputed data differ from the exported ${resultFile!['@id']}`));
+        continue;
+      }
+      const analysisProblem = await checkAnalysis({ step: step!, key, shipped, analysis, paths, changed, compare: options.compareAnalysisFile });
+      if (analysisProblem) steps.push(differs(analysisProblem));
+      else steps.push({ step: name, key, status: 'reproduced', detail: out.key === key ? undefined : 'same data; code version differs' });
       options.onProgress?.((i + 1) / activities.length);
     }
   } finally {
     await store.close();
     await rm(scratch, { recursive: true, force: true });
   }
-  return { ok: changedFiles.length === 0 && steps.every((s) => s.status === 'reproduced'), steps, changedFiles };
+  const unverifiedFiles = files.map((f) => f['@id'] as string).filter((id) => !accounted.has(id));
+  const changedFiles = [...changed];
+  return { ok: changedFiles.length === 0 && unverifiedFiles.length === 0 && steps.length > 0 && steps.every((s) => s.status === 'reproduced'), steps, changedFiles, unverifiedFiles };
 }
 
-async function digestOf(path: string): Promise<string> {
+/** Activities must be well formed and each key appear once (a crafted crate could repeat one step many times). */
+function checkActivities(activities: Node[], where: string): void {
+  const keys = new Set<string>();
+  for (const a of activities) {
+    const key = a['spyglass:resultKey'];
+    if (typeof key !== 'string' || typeof a['spyglass:step'] !== 'string' || !Array.isArray(a['prov:used']) || a['prov:used'].length > 64
+      || a['prov:used'].some((u: Node) => !u || typeof u['@id'] !== 'string' || typeof u['prov:hadRole'] !== 'string')) {
+      throw new ParameterError(where, 'activities with a step, a result key and at most 64 used inputs', `activity ${String(a['@id']).slice(0, 80)}`);
+    }
+    if (keys.has(key)) throw new ParameterError(where, 'each result key once', `${key} repeated`);
+    keys.add(key);
+  }
+}
+
+/**
+ * The real path of a File `@id`, or undefined when it does not exist. Refuses ids that leave the
+ * crate (absolute, `..`, URLs, backslashes), symlinks resolving outside it and non-regular files.
+ */
+async function cratePath(root: string, id: unknown, dir: string): Promise<string | undefined> {
+  const { realpath, stat } = await import('node:fs/promises');
+  const bad = (why: string) => new ParameterError(`@id in ${dir}/${CRATE_FILE}`, `a relative path inside the crate (${why})`, id);
+  if (typeof id !== 'string' || id === '' || id.includes('\0') || id.includes('\\')) throw bad('a plain path');
+  if (id.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(id)) throw bad('not absolute, not a URL');
+  if (id.split('/').some((part) => part === '..')) throw bad('no ..');
+  const real = await realpath(`${root}/${id}`).catch(() => undefined);
+  if (real === undefined) return undefined;
+  if (!real.startsWith(`${root}/`)) throw bad('symlinks must stay inside the crate');
+  if (!(await stat(real)).isFile()) throw bad('a regular file');
+  return real;
+}
+
+/** The parameters file must be intact and hold the parameters the activity names and ran with. */
+async function paramsProblem(a: Node, paramsFile: Node | undefined, paths: Map<string, string>, changed: Set<string>, differs: (d: string) => VerifyStep): Promise<VerifyStep | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  const hash = a['spyglass:paramsHash'];
+  if ((await hashJson(a['spyglass:params'] ?? null)) !== hash) return differs('the activity\'s parameters do not match its parameter hash');
+  if (!paramsFile) return undefined; // crates from before parameter files: the activity's own parameters were checked
+  if (changed.has(paramsFile['@id'])) return differs(`${paramsFile['@id']} changed (checksum differs)`);
+  const path = paths.get(paramsFile['@id']);
+  if (!path) return differs(`${paramsFile['@id']} is missing`);
+  const shipped = await readFile(path, 'utf8').then((t) => JSON.parse(t), () => undefined);
+  if (!shipped || shipped.paramsHash !== hash || (await hashJson(shipped.params ?? null)) !== hash) return differs(`${paramsFile['@id']} does not hold the parameters the step ran with`);
+  return undefined;
+}
+
+/** Regenerates the analysis file from the verified result and its embedded record; compares. */
+async function checkAnalysis(o: { step: import('./step.js').Step; key: string; shipped: ResultData & { provenance: unknown }; analysis?: Node; paths: Map<string, string>; changed: Set<string>;
+  compare?: VerifyOptions['compareAnalysisFile'] }): Promise<string | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  if (!o.analysis) return undefined; // the export shipped none (the step writes none, or it was turned off)
+  const id = o.analysis['@id'] as string;
+  if (o.changed.has(id)) return `${id} changed (checksum differs)`;
+  const path = o.paths.get(id);
+  if (!path) return `${id} is missing`;
+  if (!o.step.analysisFile) return `${id}: step ${o.step.name} writes no analysis file`;
+  const record = (o.shipped.provenance ?? {}) as Record<string, unknown>;
+  // the runner's argument exactly ({ key, ...record }): key first, as the writer may serialise it
+  const regenerated = await o.step.analysisFile.write(o.shipped, Object.assign({ key: o.key }, record, { key: o.key }));
+  if (!regenerated) return `${id}: the result yields no analysis file`;
+  const bytes = new Uint8Array(await readFile(path));
+  if (sameBytes(bytes, regenerated)) return undefined;
+  if (!o.compare) return `${id} differs from the analysis file its result yields`;
+  const difference = await o.compare(path, regenerated, o.step.name).catch((err: Error) => `not comparable (${err.message})`);
+  return difference === undefined ? undefined : `${id} differs from the analysis file its result yields: ${difference}`;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+async function readResult(path: string): Promise<ResultData & { provenance: unknown }> {
   const { readFile } = await import('node:fs/promises');
   const b = await readFile(path);
-  return resultDigest(decodeResult(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path));
+  return decodeResult(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
 }
 
 export type { ResultRecord };

@@ -12,6 +12,7 @@ import { decodeCommand } from './decode.js';
 import { sortCommand } from './sort.js';
 import { replayCommand } from './replay.js';
 import { lsCommand, paramsCommand, rmCommand, showCommand } from './query.js';
+import { storeCommand } from './store.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, decodeCommand, replayCommand, runCommand, demoCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, verifyCommand, workerCommand];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, decodeCommand, replayCommand, runCommand, demoCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, verifyCommand, storeCommand, workerCommand];

@@ -4,6 +4,7 @@ import { verifyCrate } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson, progress } from '../lib/output.js';
 import { resolvePath } from '../lib/paths.js';
+import { compareNwbFiles } from '../lib/compare-nwb.js';
 
 /** `spyglass verify DIR`: recompute an exported crate from its inputs and compare. Exit 1 if not reproduced. */
 export const verifyCommand: Command = {
@@ -13,10 +14,11 @@ export const verifyCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new ParameterError('DIR', 'one exported crate folder', positionals.join(' ') || 'nothing');
-    const report = await verifyCrate(resolvePath(io.cwd, positionals[0]), { steps: STEPS, onProgress: progress(io, 'verify') });
+    const report = await verifyCrate(resolvePath(io.cwd, positionals[0]), { steps: STEPS, onProgress: progress(io, 'verify'), compareAnalysisFile: (shipped, regenerated) => compareNwbFiles(shipped, regenerated) });
     if (values.json) printJson(io, report);
     else {
       for (const f of report.changedFiles) io.stdout.write(`changed file: ${f}\n`);
+      for (const f of report.unverifiedFiles) io.stdout.write(`unverified file (no step accounts for it): ${f}\n`);
       for (const s of report.steps) io.stdout.write(`${s.status.padEnd(13)} ${s.step} ${s.key}${s.detail ? `  (${s.detail})` : ''}\n`);
       io.stdout.write(report.ok ? 'all steps reproduced\n' : 'NOT reproduced\n');
     }

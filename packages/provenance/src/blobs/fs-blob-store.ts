@@ -13,7 +13,7 @@ export class FsBlobStore implements BlobStore {
     return `${this.location}/${checkName(name)}`;
   }
   async write(name: string, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
-    await writeAtomically(this.localPath(name), bytes, options);
+    await writeAtomically(this.localPath(name), bytes, { ...options, sweep: false }); // the store sweeps its folder on open
   }
   async read(name: string): Promise<Uint8Array> {
     const { readFile } = await import('node:fs/promises');
@@ -44,10 +44,11 @@ export class FsBlobStore implements BlobStore {
  * @example
  * await writeAtomically('out/result.nwb', bytes);
  */
-export async function writeAtomically(path: string, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
+export async function writeAtomically(path: string, bytes: Uint8Array, options: { sync?: boolean; sweep?: boolean } = {}): Promise<void> {
   const { mkdir, open, rename, rm } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
   await mkdir(dirname(path), { recursive: true });
+  if (options.sweep !== false) await sweepStalePartials(path);
   const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
   try {
     const fh = await open(tmp, 'w');
@@ -61,5 +62,18 @@ export async function writeAtomically(path: string, bytes: Uint8Array, options: 
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  }
+}
+
+/** Removes this target's `.partial` siblings older than a minute: what a killed writer of it left. */
+async function sweepStalePartials(path: string): Promise<void> {
+  const { readdir, rm, stat } = await import('node:fs/promises');
+  const { basename, dirname } = await import('node:path');
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.`;
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
+    const s = await stat(`${dir}/${name}`).catch(() => undefined);
+    if (s && Date.now() - s.mtimeMs > 60_000) await rm(`${dir}/${name}`, { force: true });
   }
 }

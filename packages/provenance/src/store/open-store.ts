@@ -53,6 +53,10 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   await mkdir(joinPath(dir, 'db'), { recursive: true });
   const { lockDir } = await import('./dir-lock.js');
   const release = await lockDir(dir);
+  const resultsDir = options.resultsDir ?? joinPath(dir, 'results');
+  // what killed runs left (partial files, scratch stores of verify): holding the lock, no writer is at work here
+  const { findLeftovers } = await import('./leftovers.js');
+  await findLeftovers({ dirs: [resultsDir], remove: true }).catch(() => undefined);
   let sql;
   try {
     sql = await pgliteSql(joinPath(dir, 'db'));
@@ -60,7 +64,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await release();
     throw err;
   }
-  return Store.open(sql, await blobsAt(options.resultsDir ?? joinPath(dir, 'results')), dir, { release, durable });
+  return Store.open(sql, await blobsAt(resultsDir), dir, { release, durable });
 }
 
 const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);

@@ -1,0 +1,34 @@
+import { existsSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+describe('spyglass store check', () => {
+  it('reports a partial --out file left by a crash (exit 1), removes it with --repair (exit 0), then is ok', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'spyglass-check-'));
+    let r = await runCli(['store', 'check', '--json'], cwd);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, orphanFiles: [], partialFiles: [] });
+
+    const partial = join(cwd, 'lfp.nwb.4242-abc.partial');
+    writeFileSync(partial, 'half an NWB file');
+    const then = new Date(Date.now() - 5 * 60_000);
+    utimesSync(partial, then, then);
+    r = await runCli(['store', 'check'], cwd);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/partial file: .*lfp\.nwb\.4242-abc\.partial[\s\S]*problems found/);
+    r = await runCli(['store', 'check', '--repair'], cwd);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/repaired: removed 1 file/);
+    expect(existsSync(partial)).toBe(false);
+    expect((await runCli(['store', 'check'], cwd)).stdout).toMatch(/: ok/);
+  });
+
+  it('a subcommand other than check is a one-line error naming it', async () => {
+    const r = await runCli(['store', 'fix'], mkdtempSync(join(tmpdir(), 'spyglass-check-')));
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/store subcommand/);
+  });
+});
