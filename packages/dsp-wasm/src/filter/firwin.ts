@@ -62,7 +62,7 @@ function sinc(x: number): number {
 }
 
 /** Kaiser window β for a stopband attenuation of `a` dB (scipy.signal.kaiser_beta). */
-export function kaiser_beta(a: number): number {
+export function kaiserBeta(a: number): number {
   if (a > 50) return 0.1102 * (a - 8.7);
   if (a > 21) return 0.5842 * (a - 21) ** 0.4 + 0.07886 * (a - 21);
   return 0;
@@ -77,5 +77,5 @@ export function kaiserord(ripple: number, width: number): { numtaps: number; bet
   if (a < 8) throw new ParameterError('ripple', 'an attenuation of at least 8 dB', ripple);
   checkNumber('width', width, { min: 0, max: 1, exclusiveMin: true });
   const numtaps = (a - 7.95) / 2.285 / (Math.PI * width) + 1;
-  return { numtaps: Math.ceil(numtaps), beta: kaiser_beta(a) };
+  return { numtaps: Math.ceil(numtaps), beta: kaiserBeta(a) };
 }

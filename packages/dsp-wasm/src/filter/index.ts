@@ -1,9 +1,9 @@
 export { butter, cheby1, type BandType, type ButterOptions } from './butter.js';
 export { sosfilt, sosfiltWithState, type SosfiltOptions } from './sosfilt.js';
-export { sosfilt_zi, ziForChannels } from './sosfilt-zi.js';
+export { sosfiltZi, ziForChannels } from './sosfilt-zi.js';
 export { sosfiltfilt, type SosfiltfiltOptions } from './sosfiltfilt.js';
 export { SosFilter } from './sos-filter.js';
-export { firwin, kaiserord, kaiser_beta, type FirwinOptions } from './firwin.js';
+export { firwin, kaiserord, kaiserBeta, type FirwinOptions } from './firwin.js';
 export { firFilter, FirFilter, type FirFilterOptions } from './fir-filter.js';
 export { decimate, type DecimateOptions } from './decimate.js';
 export { iirnotch } from './iirnotch.js';

@@ -5,7 +5,7 @@ import { checkSos } from './sos.js';
  * `scipy.signal.sosfilt_zi(sos)`: nsec × 2. Multiply by the first sample to start without a
  * transient; repeat per channel for (nsec × channels × 2).
  */
-export function sosfilt_zi(sos: ArrayLike<number>): Float64Array {
+export function sosfiltZi(sos: ArrayLike<number>): Float64Array {
   const nsec = checkSos(sos);
   const zi = new Float64Array(nsec * 2);
   let scale = 1;

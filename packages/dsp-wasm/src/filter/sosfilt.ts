@@ -6,7 +6,7 @@ import { type Precision, checkSos } from './sos.js';
 import { withSosSession } from './sos-session.js';
 
 export interface SosfiltOptions {
-  /** Initial state, nsec × channels × 2 (see sosfilt_zi); zeros by default. */
+  /** Initial state, nsec × channels × 2 (see sosfiltZi); zeros by default. */
   zi?: ArrayLike<number>;
   backend?: Backend;
   /**

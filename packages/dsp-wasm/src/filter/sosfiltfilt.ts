@@ -6,7 +6,7 @@ import { type PadType, fillExtendedRows } from './pad.js';
 import { type PrecisionOption, checkPrecision, resolvePrecision } from './precision.js';
 import { type Precision, checkSos } from './sos.js';
 import { type SosSession, withSosSession } from './sos-session.js';
-import { sosfilt_zi, ziForChannels } from './sosfilt-zi.js';
+import { sosfiltZi, ziForChannels } from './sosfilt-zi.js';
 
 export interface SosfiltfiltOptions {
   /** Extension at both ends: 'odd' (default), 'even', 'constant', or null for none. */
@@ -57,7 +57,7 @@ export function sosfiltfilt<T extends FloatArray>(sos: ArrayLike<number>, x: Mat
   if (out.constructor !== m.data.constructor || out.length < rows * cols) {
     throw new ParameterError('out', `a ${m.data.constructor.name} of at least ${rows * cols} values`, options.out);
   }
-  const zi = sosfilt_zi(sos);
+  const zi = sosfiltZi(sos);
   const run = (src: Matrix<T>, dst: T, precision: Precision): T =>
     withSosSession(backend, precision, src.data, sos, src.rows + 2 * edge, cols, (s) => filtfilt(s, src, edge, padtype, zi, dst));
   const precision = resolvePrecision(checkPrecision(options.precision), sos, m, (p, start, trialRows) => {
