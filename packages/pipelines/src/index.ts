@@ -7,6 +7,7 @@ export { sortNwb, withGroups, type SortNwbOptions, type FileSorting, type FileUn
 export { marksFromNwb, type MarksFromNwbOptions } from './sort/marks-from-nwb.js';
 export { writeUnitsNwb, unitSpikeTimes } from './nwb/units.js';
 export { analysisNwb } from './nwb/analysis-file.js';
+export { compareNwbFiles } from './nwb/compare-nwb.js';
 /** SHA-256 of this package's sources at build time (step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';
 export { MAIN_PIPELINE } from './main-pipeline.js';

@@ -239,7 +239,7 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
         steps.push(differs(`recomputed data differ from the exported ${resultFile!['@id']}`));
         continue;
       }
-      const analysisProblem = await checkAnalysis({ step: step!, key, shipped, analysis, paths, changed, compare: options.compareAnalysisFile });
+      const analysisProblem = await checkAnalysis({ step: step!, key, shipped, analysis, paths, changed, compare: options.compareAnalysisFile ?? (step!.analysisFile?.compare ? (shipped, regenerated) => step!.analysisFile!.compare!(shipped, regenerated) : undefined) });
       if (analysisProblem) steps.push(differs(analysisProblem));
       else steps.push({ step: name, key, status: 'reproduced', detail: out.key === key ? undefined : 'same data; code version differs' });
       options.onProgress?.((i + 1) / activities.length);

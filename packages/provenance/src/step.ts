@@ -65,4 +65,9 @@ export interface AnalysisFileWriter {
   extension: string;
   /** The file's bytes, or undefined when this result has nothing to write. */
   write(data: ResultData, provenance: { key: string } & Record<string, unknown>): Promise<Uint8Array | undefined>;
+  /**
+   * Whether a shipped file holds what `regenerated` holds, for formats that stamp the time of
+   * writing (undefined: the same; else the first difference). Without it, verify compares bytes.
+   */
+  compare?(shippedPath: string, regenerated: Uint8Array): Promise<string | undefined>;
 }

@@ -2,6 +2,7 @@ import { isNode } from '@spyglass-wasm/core';
 import { NwbWriter } from '@spyglass-wasm/nwb-io';
 import type { AnalysisFileWriter, ResultData } from '@spyglass-wasm/provenance';
 import type { SessionInfo } from '../session/session.js';
+import { compareNwbFiles } from './compare-nwb.js';
 
 /**
  * A step's analysis file as NWB: the source session's fields, the step's own NWB objects (`add`)
@@ -15,6 +16,7 @@ export function analysisNwb(stepName: string, add: (data: ResultData, writer: Nw
   return {
     extension: '.nwb',
     add,
+    compare: compareNwbFiles,
     async write(data, provenance) {
       const session = data.json.session as SessionInfo | undefined;
       if (!session) return undefined;
