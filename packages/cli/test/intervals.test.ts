@@ -59,3 +59,20 @@ describe('spyglass replay', () => {
     expect(noEncode.stderr).toMatch(/--encode/);
   });
 });
+
+describe('spyglass run --each-epoch', () => {
+  it('runs the pipeline once per epoch, the epoch as the interval of steps that take one', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const pipeline = join(dir, 'lfp.yaml');
+    writeFileSync(pipeline, 'steps:\n  - step: lfp\n    inputs: { raw: $file }\n');
+    const r = await runCli(['run', pipeline, SESSION, '--each-epoch', '--store', store, '--json']);
+    expect(r.stderr).toBe('');
+    const out = JSON.parse(r.stdout);
+    expect(out.runs.map((x: { epoch: string }) => x.epoch)).toEqual(['run']); // the fixture's one epoch
+    const whole = JSON.parse((await runCli(['lfp', SESSION, '--store', store, '--json'])).stdout);
+    expect(out.runs[0].results.lfp.result).not.toBe(whole.result);
+    expect(out.runs[0].results.lfp.summary.interval).toBe('run');
+    const none = await runCli(['run', pipeline, day, '--each-epoch', '--enqueue', '--store', store]);
+    expect(none.stderr).toMatch(/--each-epoch/);
+  });
+});
