@@ -76,3 +76,21 @@ describe('spyglass run --each-epoch', () => {
     expect(none.stderr).toMatch(/--each-epoch/);
   });
 });
+
+describe('spyglass sort --start/--stop', () => {
+  it('sorts only the rows of the interval; spike times stay in the session time base', async () => {
+    const r = await runCli(['sort', SESSION, '--start', '10', '--stop', '20', '--group', 'tetrode0', '--out', join(dir, 'part.nwb'), '--store', store, '--json']);
+    expect(r.stderr).toBe('');
+    const s = JSON.parse(r.stdout);
+    expect(s.units.length).toBeGreaterThan(0);
+    const { openNwb } = await import('@spyglass-wasm/nwb-io');
+    const nwb = await openNwb(join(dir, 'part.nwb'));
+    try {
+      const all = nwb.units()!.spikeTimes.flatMap((t) => Array.from(t));
+      expect(Math.min(...all)).toBeGreaterThanOrEqual(10);
+      expect(Math.max(...all)).toBeLessThan(20);
+    } finally {
+      nwb.close();
+    }
+  });
+});

@@ -1,7 +1,7 @@
 import { ParameterError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
 import { resolvePath } from '../lib/paths.js';
-import { OUT_OPTIONS, runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
+import { INTERVAL_OPTIONS, intervalOption, OUT_OPTIONS, runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
 
 /**
  * `spyglass sort FILE --out OUT.nwb [--group NAME] [--json]`: the default sorting of every electrode
@@ -10,8 +10,8 @@ import { OUT_OPTIONS, runStepCommand, STORE_OPTIONS } from '../lib/step-command.
 export const sortCommand: Command = {
   name: 'sort',
   summary: 'Spike-sort each electrode group of a session (600-6000 Hz, 4 MAD, isosplit-style) into an analysis NWB file, cached in the store',
-  usage: 'spyglass sort FILE --out OUT.nwb [--force] [--group NAME] [--threshold MAD] [--store URL|DIR] [--json]',
-  options: { ...STORE_OPTIONS, ...OUT_OPTIONS, group: { type: 'string' }, threshold: { type: 'string' } },
+  usage: 'spyglass sort FILE --out OUT.nwb [--force] [--interval NAME | --start S --stop S] [--group NAME] [--threshold MAD] [--store URL|DIR] [--json]',
+  options: { ...STORE_OPTIONS, ...OUT_OPTIONS, ...INTERVAL_OPTIONS, group: { type: 'string' }, threshold: { type: 'string' } },
   async run({ values, positionals }, io) {
     const [file] = positionals;
     if (!file || positionals.length > 1) throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
@@ -24,8 +24,10 @@ export const sortCommand: Command = {
     const overrides: Record<string, unknown> = {};
     if (values.group !== undefined) overrides.group = values.group;
     if (threshold !== undefined) overrides.threshold = threshold;
+    const interval = intervalOption(values);
+    if (interval !== undefined) overrides.interval = interval;
     const outcome = await runStepCommand(io, 'sort', { raw: { file: abs(file) } }, {
-      store: values.store as string | undefined, overrides, out, force: values.force as boolean, optionNames: { group: '--group', threshold: '--threshold' }, json: values.json as boolean, silent: !values.json,
+      store: values.store as string | undefined, overrides, out, force: values.force as boolean, optionNames: { group: '--group', threshold: '--threshold', interval: '--interval' }, json: values.json as boolean, silent: !values.json,
       extra: (_o, d) => {
         const ends = d.arrays.spikeTimesIndex.data;
         const units = d.json.units as { group: string; metrics: Record<string, number> }[];

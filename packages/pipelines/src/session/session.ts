@@ -150,6 +150,27 @@ export class Session {
     throw new ParameterError(option, `an interval of ${this.nwb.name} (${this.intervalNames().join(', ') || 'it has no epochs or TimeIntervals'})`, spec);
   }
 
+  /**
+   * Rows [first, end) of a series whose sample times fall in [start, stop) (binary search over
+   * starting_time + i / rate, or the timestamps).
+   */
+  rowsWithin(info: ElectricalSeriesInfo, start: number, stop: number): [number, number] {
+    const timestamps = info.timing.kind === 'timestamps' ? this.nwb.series(info.path).timestamps() : undefined;
+    const { rate } = info.timing;
+    const startingTime = info.timing.kind === 'rate' ? info.timing.startingTime : 0;
+    const timeOf = (row: number) => (timestamps ? timestamps[row] : startingTime + row / rate);
+    const firstAtOrAfter = (t: number) => {
+      let lo = 0, hi = info.shape[0];
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (timeOf(mid) < t) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo;
+    };
+    return [firstAtOrAfter(start), firstAtOrAfter(stop)];
+  }
+
   /** Electrode group names of a series' channels. */
   channelGroups(info: ElectricalSeriesInfo): string[] {
     const electrodes = this.nwb.electrodes();

@@ -10,6 +10,8 @@ export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'>, Pick<SortS
   /** Sort only this electrode group (default: every group). */
   group?: string;
   /** ElectricalSeries to sort (default: the session adapter's raw series). */
+  /** Sort only rows [first, end) of the series (an interval; default all). */
+  rows?: readonly [number, number];
   series?: string;
   /** Called with the fraction done (0..1) and the group being sorted. */
   onProgress?: (fraction: number, group: string) => void;
@@ -60,24 +62,26 @@ export interface FileSorting {
  * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
  */
 export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
-  const { pool, onProgress, group, series, stream, radius, ...groupOptions } = options;
+  const { pool, onProgress, group, series, stream, radius, rows: span, ...groupOptions } = options;
   return withGroups(source, { group, series }, async (sel) => {
     const groups: FileSorting['groups'] = [];
     const units: FileUnit[] = [];
     let done = 0;
-    const rows = sel.info.shape[0];
-    if (sel.duration < 1) throw new NwbFormatError(sel.nwb.name, sel.info.path, `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`);
-    const streamed = stream ?? sel.duration > 600;
+    // the rows sorted: all, or one span of them (an interval); sample i of the span is row first + i
+    const [first, end] = span ?? [0, sel.info.shape[0]];
+    const rows = end - first, duration = rows / sel.fs;
+    if (duration < 1) throw new NwbFormatError(sel.nwb.name, sel.info.path, `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`);
+    const streamed = stream ?? duration > 600;
     const sortings = await Promise.all(
       sel.groups.map(async ({ name, channels, positions }, gi) => inGroup(sel, name, async () => {
         const neighbours = positions && channels.length > 4 ? neighboursWithin(positions, radius ?? 100) : undefined;
         const sortOptions = { ...groupOptions, neighbours };
         if (streamed) {
-          const read = (a: number, b: number) => sel.series.read({ rows: [a, b], channels, scale: 'microvolts' });
+          const read = (a: number, b: number) => sel.series.read({ rows: [first + a, first + b], channels, scale: 'microvolts' });
           const progress = (f: number) => onProgress?.((gi + f) / sel.groups.length, name);
           return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress });
         }
-        const x = sel.series.read({ channels, scale: 'microvolts' });
+        const x = sel.series.read({ rows: [first, end], channels, scale: 'microvolts' });
         const opts = { ...sortOptions, fs: sel.fs };
         const sorting = pool ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts)) : sortGroup(x, opts);
         onProgress?.(++done / sel.groups.length, name);
@@ -86,15 +90,15 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     );
     sel.groups.forEach(({ name, channels }, gi) => {
       const sorting = sortings[gi];
-      const metrics = qualityMetrics(sorting, sel.fs, sel.duration);
+      const metrics = qualityMetrics(sorting, sel.fs, duration);
       groups.push({ name, channels, sorting });
       sorting.units.forEach((u, i) => {
         const waveform = new Float32Array(sorting.snippetLength);
         for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
-        units.push({ group: name, spikeTimes: Float64Array.from(u.samples, sel.toTime), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
+        units.push({ group: name, spikeTimes: Float64Array.from(u.samples, (sample) => sel.toTime(first + sample)), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
       });
     });
-    return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, duration: sel.duration, groups, units };
+    return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, duration, groups, units };
   });
 }
 

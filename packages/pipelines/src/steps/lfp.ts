@@ -28,7 +28,7 @@ export const lfpStep: Step = {
       const timestamps = info.timing.kind === 'timestamps' ? series.timestamps() : undefined;
       const timeOf = (row: number) => (timestamps ? timestamps[row] : (info.timing as { startingTime: number }).startingTime + row / fs);
       // the rows of each requested interval (default: the whole series), each filtered on its own
-      const ranges = params.interval == null ? [[0, info.shape[0]] as const] : session.interval(params.interval as string).map(([a, b]) => rowsWithin(timeOf, info.shape[0], a, b)).filter(([a, b]) => b > a);
+      const ranges = params.interval == null ? [[0, info.shape[0]] as const] : session.interval(params.interval as string).map(([a, b]) => session.rowsWithin(info, a, b)).filter(([a, b]) => b > a);
       if (ranges.length === 0) throw new ParameterError('interval', `an interval overlapping ${info.path} (${timeOf(0)}–${timeOf(info.shape[0] - 1)} s)`, params.interval);
       const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
       const parts: { data: Float32Array; t: Float64Array }[] = [];
@@ -76,16 +76,3 @@ export const lfpStep: Step = {
 
 const CHUNK_ROWS = 60_000;
 
-/** Rows [first, end) of a series whose times fall in [start, stop). */
-function rowsWithin(timeOf: (row: number) => number, rows: number, start: number, stop: number): [number, number] {
-  const first = (t: number) => {
-    let lo = 0, hi = rows;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (timeOf(mid) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
-  return [first(start), first(stop)];
-}

@@ -10,6 +10,7 @@ import { withSession } from '../session/session.js';
 import { sortNwb } from '../sort/sort-nwb.js';
 import { checkParam } from './bounds.js';
 import { stepCode } from './code.js';
+import { oneInterval } from './decode.js';
 
 /**
  * Spike sorting as Spyglass's SpikeSortingV1 with its defaults for tetrodes: each electrode
@@ -26,10 +27,15 @@ export const sortStep: Step = {
     // Spyglass's tetrode band; threshold 4 MAD as spike-sort measured (Spyglass's 5 loses spikes of SNR 5-6 units)
     default: { band: [600, 6000], threshold: 4, group: null, series: null },
   },
+  optionalParams: ['interval'],
   async run({ raw }, params, ctx) {
     return withSession(raw, 'raw', async (session) => {
       const nwb = session.nwb;
+      // an interval: its rows only (one span; artifacts inside it are blanked by the front end)
+      const span = params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
+      const rows = span && session.rowsWithin(session.rawSeries(params.series as string | null), span[0], span[1]);
       const sorting = await sortNwb(nwb, {
+        rows,
         group: (params.group as string | null) ?? undefined, series: (params.series as string | null) ?? undefined,
         band: checkParam.band(params.band), threshold: checkParam.threshold(params.threshold), onProgress: (f) => ctx.onProgress?.(f),
       });
