@@ -13,6 +13,7 @@ import { sortCommand } from './sort.js';
 import { replayCommand } from './replay.js';
 import { lsCommand, paramsCommand, rmCommand, showCommand } from './query.js';
 import { storeCommand } from './store.js';
+import { viewCommand } from './view.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, decodeCommand, replayCommand, runCommand, demoCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, verifyCommand, storeCommand, workerCommand];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, decodeCommand, replayCommand, runCommand, demoCommand, viewCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, verifyCommand, storeCommand, workerCommand];
