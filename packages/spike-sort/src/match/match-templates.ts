@@ -77,15 +77,10 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
       if (Math.abs(rx[p.sample * C + p.channel] / options.noise[p.channel]) < options.threshold) continue;
       let best = -1, bestScore = 0, bestShift = 0, bestScale = 0;
       const first = (p.sample - maxShift - before) * C;
-      const reach = windowReach(rw, first, C, dim, 2 * maxShift + 1);
       for (let u = 0; u < units; u++) {
         if (!(norms[u] > 0)) continue;
-        const [lo, hi] = scaleBounds(templates, u);
-        // Cauchy–Schwarz: no shift's correlation exceeds ‖window‖·‖T‖. A unit that could not beat
-        // the best score so far, or reach its lowest scale, is skipped: the choice is the same.
-        const needed = Math.max((bestScore + norms[u]) / 2, lo * norms[u]);
-        if (reach * Math.sqrt(norms[u]) * (1 + 1e-9) < needed) continue;
         correlations(rw, first, C, templates.whitened, u * dim, dim, corr);
+        const [lo, hi] = scaleBounds(templates, u);
         for (let s = -maxShift; s <= maxShift; s++) {
           const scale = corr[s + maxShift] / norms[u];
           if (scale < lo || scale > hi) continue;
@@ -147,11 +142,34 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
 /**
  * corr[s] = Σ_j a[offset + s·C + j] · b[bOffset + j] for s = 0 … corr.length − 1 (the template at
  * consecutive sample shifts), each sum in index order as `dot` does, so the values are the same;
- * up to four shifts share each pass over the template.
+ * several shifts share each pass over the template (all seven of the default ±3).
  */
 function correlations(a: Float32Array, offset: number, C: number, b: Float32Array, bOffset: number, n: number, corr: Float64Array): void {
   const shifts = corr.length;
   let s = 0;
+  if (shifts === 7) {
+    // The default ±3 shifts in one pass.
+    const o0 = offset, o1 = o0 + C, o2 = o1 + C, o3 = o2 + C, o4 = o3 + C, o5 = o4 + C, o6 = o5 + C;
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0;
+    for (let j = 0; j < n; j++) {
+      const t = b[bOffset + j];
+      c0 += a[o0 + j] * t;
+      c1 += a[o1 + j] * t;
+      c2 += a[o2 + j] * t;
+      c3 += a[o3 + j] * t;
+      c4 += a[o4 + j] * t;
+      c5 += a[o5 + j] * t;
+      c6 += a[o6 + j] * t;
+    }
+    corr[0] = c0;
+    corr[1] = c1;
+    corr[2] = c2;
+    corr[3] = c3;
+    corr[4] = c4;
+    corr[5] = c5;
+    corr[6] = c6;
+    return;
+  }
   for (; s + 4 <= shifts; s += 4) {
     const o0 = offset + s * C, o1 = o0 + C, o2 = o1 + C, o3 = o2 + C;
     let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
@@ -168,23 +186,6 @@ function correlations(a: Float32Array, offset: number, C: number, b: Float32Arra
     corr[s + 3] = c3;
   }
   for (; s < shifts; s++) corr[s] = dot(a, offset + s * C, b, bOffset, n);
-}
-
-/** The largest Euclidean norm of `shifts` windows of n values starting every C values from `offset`. */
-function windowReach(a: Float32Array, offset: number, C: number, n: number, shifts: number): number {
-  // Sliding sum of squares: add the row entering the window, drop the row leaving it (summed
-  // afresh each window would cost n per shift); a slight overestimate is harmless, it is a bound.
-  let sum = 0;
-  for (let j = 0; j < n; j++) sum += a[offset + j] * a[offset + j];
-  let largest = sum;
-  for (let s = 1; s < shifts; s++) {
-    for (let c = 0; c < C; c++) {
-      const leaving = a[offset + (s - 1) * C + c], entering = a[offset + (s - 1) * C + n + c];
-      sum += entering * entering - leaving * leaving;
-    }
-    largest = Math.max(largest, sum);
-  }
-  return Math.sqrt(Math.max(0, largest));
 }
 
 function dot(a: Float32Array, offset: number, b: Float32Array, bOffset: number, n: number): number {
