@@ -51,14 +51,21 @@ export function isosplit(x: Float32Array, n: number, d: number, options: Isospli
 }
 
 function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, test: { data: Float32Array; dim: number }): Int32Array {
-  const tested = new Set<string>();
+  // Pairs found to be two populations (by cluster number, until a merge renumbers them), and the
+  // centres, of which a redistribution changes only the pair's two (recomputed alike).
+  let size = largest(labels) + 1;
+  let tested = new Uint8Array(size * size);
+  let centers: Float64Array | undefined, centersK = -1;
   for (let guard = 0; guard < 10_000; guard++) {
     const k = largest(labels) + 1;
-    const centers = centroids(x, n, d, labels, k);
+    if (!centers || k !== centersK) {
+      centers = centroids(x, n, d, labels, k);
+      centersK = k;
+    }
     let best: [number, number] | undefined, bestDist = Infinity;
     for (let a = 0; a < k; a++)
       for (let b = a + 1; b < k; b++) {
-        if (tested.has(`${a},${b}`)) continue;
+        if (tested[a * size + b]) continue;
         let s = 0;
         for (let j = 0; j < d; j++) s += (centers[a * d + j] - centers[b * d + j]) ** 2;
         if (s < bestDist) {
@@ -74,15 +81,33 @@ function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, t
     if (isUnimodal(proj)) {
       for (let i = 0; i < n; i++) if (labels[i] === b) labels[i] = a;
       labels = compactLabels(labels);
-      tested.clear(); // cluster numbers changed
+      // Cluster numbers changed.
+      size = largest(labels) + 1;
+      tested = new Uint8Array(size * size);
+      centers = undefined;
     } else {
       // Redistribute along the line: each point to the side of the best 1-D cut it falls on.
       const cut = twoMeansCut(proj);
       idx.forEach((i, j) => (labels[i] = proj[j] < cut ? a : b));
-      tested.add(`${a},${b}`);
+      tested[a * size + b] = 1;
+      recentre(x, n, d, labels, centers, [a, b]);
     }
   }
   return compactLabels(labels);
+}
+
+/** Recomputes the centres of `clusters` in place, summing as `centroids` does (rows in order). */
+function recentre(x: Float32Array, n: number, d: number, labels: Int32Array, centers: Float64Array, clusters: readonly number[]): void {
+  for (const c of clusters) {
+    let count = 0;
+    centers.fill(0, c * d, (c + 1) * d);
+    for (let i = 0; i < n; i++) {
+      if (labels[i] !== c) continue;
+      count++;
+      for (let j = 0; j < d; j++) centers[c * d + j] += x[i * d + j];
+    }
+    for (let j = 0; j < d; j++) centers[c * d + j] /= count || 1;
+  }
 }
 
 /** Points of clusters p and q (by `labels` over `sub`) projected on the line between their centres. */
