@@ -32,14 +32,14 @@ export function isosplit(x: Float32Array, n: number, d: number, options: Isospli
   // Split clusters whose 2-means halves are two populations, then merge again.
   for (let round = 0; round < 5; round++) {
     let split = false;
-    const k = Math.max(...labels) + 1;
+    const k = largest(labels) + 1;
     for (let c = 0; c < k; c++) {
       const idx = indicesOf(labels, c);
       if (idx.length < 40) continue;
       const halves = kmeans(gather(x, idx, d), idx.length, d, 2, seed + c);
-      if (Math.max(...halves) === 0) continue;
-      if (!isUnimodal(projectPair(gather(test.data, idx, test.dim), test.dim, halves, 0, 1))) {
-        const next = Math.max(...labels) + 1;
+      if (largest(halves) === 0) continue;
+      if (!isUnimodal(projectRows(test.data, test.dim, idx, halves, 0, 1))) {
+        const next = largest(labels) + 1;
         idx.forEach((i, j) => halves[j] === 1 && (labels[i] = next));
         split = true;
       }
@@ -51,14 +51,21 @@ export function isosplit(x: Float32Array, n: number, d: number, options: Isospli
 }
 
 function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, test: { data: Float32Array; dim: number }): Int32Array {
-  const tested = new Set<string>();
+  // Pairs found to be two populations (by cluster number, until a merge renumbers them), and the
+  // centres, of which a redistribution changes only the pair's two (recomputed alike).
+  let size = largest(labels) + 1;
+  let tested = new Uint8Array(size * size);
+  let centers: Float64Array | undefined, centersK = -1;
   for (let guard = 0; guard < 10_000; guard++) {
-    const k = Math.max(...labels) + 1;
-    const centers = centroids(x, n, d, labels, k);
+    const k = largest(labels) + 1;
+    if (!centers || k !== centersK) {
+      centers = centroids(x, n, d, labels, k);
+      centersK = k;
+    }
     let best: [number, number] | undefined, bestDist = Infinity;
     for (let a = 0; a < k; a++)
       for (let b = a + 1; b < k; b++) {
-        if (tested.has(`${a},${b}`)) continue;
+        if (tested[a * size + b]) continue;
         let s = 0;
         for (let j = 0; j < d; j++) s += (centers[a * d + j] - centers[b * d + j]) ** 2;
         if (s < bestDist) {
@@ -70,23 +77,46 @@ function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, t
     const [a, b] = best;
     const idx = [...indicesOf(labels, a), ...indicesOf(labels, b)];
     const pairLabels = Int32Array.from(idx, (i) => (labels[i] === a ? 0 : 1));
-    const proj = projectPair(gather(test.data, idx, test.dim), test.dim, pairLabels, 0, 1);
+    const proj = projectRows(test.data, test.dim, idx, pairLabels, 0, 1);
     if (isUnimodal(proj)) {
       for (let i = 0; i < n; i++) if (labels[i] === b) labels[i] = a;
       labels = compactLabels(labels);
-      tested.clear(); // cluster numbers changed
+      // Cluster numbers changed.
+      size = largest(labels) + 1;
+      tested = new Uint8Array(size * size);
+      centers = undefined;
     } else {
       // Redistribute along the line: each point to the side of the best 1-D cut it falls on.
       const cut = twoMeansCut(proj);
       idx.forEach((i, j) => (labels[i] = proj[j] < cut ? a : b));
-      tested.add(`${a},${b}`);
+      tested[a * size + b] = 1;
+      recentre(x, n, d, labels, centers, [a, b]);
     }
   }
   return compactLabels(labels);
 }
 
+/** Recomputes the centres of `clusters` in place, summing as `centroids` does (rows in order). */
+function recentre(x: Float32Array, n: number, d: number, labels: Int32Array, centers: Float64Array, clusters: readonly number[]): void {
+  for (const c of clusters) {
+    let count = 0;
+    centers.fill(0, c * d, (c + 1) * d);
+    for (let i = 0; i < n; i++) {
+      if (labels[i] !== c) continue;
+      count++;
+      for (let j = 0; j < d; j++) centers[c * d + j] += x[i * d + j];
+    }
+    for (let j = 0; j < d; j++) centers[c * d + j] /= count || 1;
+  }
+}
+
 /** Points of clusters p and q (by `labels` over `sub`) projected on the line between their centres. */
 export function projectPair(sub: Float32Array, d: number, labels: Int32Array, p: number, q: number): Float64Array {
+  return projectRows(sub, d, Int32Array.from(labels, (_, i) => i), labels, p, q);
+}
+
+/** projectPair of rows `rows` of `data` (labels[j] is row rows[j]'s), without copying them out. */
+function projectRows(data: Float32Array, d: number, rows: ArrayLike<number>, labels: Int32Array, p: number, q: number): Float64Array {
   const n = labels.length;
   const cp = new Float64Array(d), cq = new Float64Array(d);
   let np = 0, nq = 0;
@@ -94,7 +124,8 @@ export function projectPair(sub: Float32Array, d: number, labels: Int32Array, p:
     const c = labels[i] === p ? cp : cq;
     if (labels[i] === p) np++;
     else nq++;
-    for (let j = 0; j < d; j++) c[j] += sub[i * d + j];
+    const row = rows[i] * d;
+    for (let j = 0; j < d; j++) c[j] += data[row + j];
   }
   for (let j = 0; j < d; j++) {
     cp[j] /= np || 1;
@@ -102,11 +133,14 @@ export function projectPair(sub: Float32Array, d: number, labels: Int32Array, p:
   }
   const dir = cq.map((v, j) => v - cp[j]);
   const norm = Math.hypot(...dir) || 1;
-  return Float64Array.from({ length: n }, (_, i) => {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i] * d;
     let s = 0;
-    for (let j = 0; j < d; j++) s += (sub[i * d + j] - cp[j]) * dir[j];
-    return s / norm;
-  });
+    for (let j = 0; j < d; j++) s += (data[row + j] - cp[j]) * dir[j];
+    out[i] = s / norm;
+  }
+  return out;
 }
 
 /** The threshold that best splits 1-D values into two groups (minimum within-group variance). */
@@ -131,7 +165,7 @@ function twoMeansCut(values: Float64Array): number {
 
 function absorbSmall(x: Float32Array, n: number, d: number, labels: Int32Array, minSize: number): Int32Array {
   for (let guard = 0; guard < 1000; guard++) {
-    const k = Math.max(...labels) + 1;
+    const k = largest(labels) + 1;
     if (k <= 1) break;
     const counts = new Int32Array(k);
     for (const l of labels) counts[l]++;
@@ -174,4 +208,11 @@ export function gather(x: Float32Array, idx: number[], d: number): Float32Array 
   const out = new Float32Array(idx.length * d);
   idx.forEach((i, j) => out.set(x.subarray(i * d, (i + 1) * d), j * d));
   return out;
+}
+
+/** The largest label (−Infinity for none), without spreading a long array into arguments. */
+function largest(labels: Int32Array): number {
+  let top = -Infinity;
+  for (const l of labels) if (l > top) top = l;
+  return top;
 }

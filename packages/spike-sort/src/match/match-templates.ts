@@ -76,9 +76,10 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
       // An earlier, larger subtraction in this round may have explained this event already.
       if (Math.abs(rx[p.sample * C + p.channel] / options.noise[p.channel]) < options.threshold) continue;
       let best = -1, bestScore = 0, bestShift = 0, bestScale = 0;
+      const first = (p.sample - maxShift - before) * C;
       for (let u = 0; u < units; u++) {
         if (!(norms[u] > 0)) continue;
-        for (let s = -maxShift; s <= maxShift; s++) corr[s + maxShift] = dot(rw, (p.sample + s - before) * C, templates.whitened, u * dim, dim);
+        correlations(rw, first, C, templates.whitened, u * dim, dim, corr);
         const [lo, hi] = scaleBounds(templates, u);
         for (let s = -maxShift; s <= maxShift; s++) {
           const scale = corr[s + maxShift] / norms[u];
@@ -136,6 +137,55 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
     scales: Float32Array.from(kept, (f) => f.scale),
     unmatched: rejected.filter((p) => p.time >= from && p.time < to).sort((a, b) => a.time - b.time),
   };
+}
+
+/**
+ * corr[s] = Σ_j a[offset + s·C + j] · b[bOffset + j] for s = 0 … corr.length − 1 (the template at
+ * consecutive sample shifts), each sum in index order as `dot` does, so the values are the same;
+ * several shifts share each pass over the template (all seven of the default ±3).
+ */
+function correlations(a: Float32Array, offset: number, C: number, b: Float32Array, bOffset: number, n: number, corr: Float64Array): void {
+  const shifts = corr.length;
+  let s = 0;
+  if (shifts === 7) {
+    // The default ±3 shifts in one pass.
+    const o0 = offset, o1 = o0 + C, o2 = o1 + C, o3 = o2 + C, o4 = o3 + C, o5 = o4 + C, o6 = o5 + C;
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0;
+    for (let j = 0; j < n; j++) {
+      const t = b[bOffset + j];
+      c0 += a[o0 + j] * t;
+      c1 += a[o1 + j] * t;
+      c2 += a[o2 + j] * t;
+      c3 += a[o3 + j] * t;
+      c4 += a[o4 + j] * t;
+      c5 += a[o5 + j] * t;
+      c6 += a[o6 + j] * t;
+    }
+    corr[0] = c0;
+    corr[1] = c1;
+    corr[2] = c2;
+    corr[3] = c3;
+    corr[4] = c4;
+    corr[5] = c5;
+    corr[6] = c6;
+    return;
+  }
+  for (; s + 4 <= shifts; s += 4) {
+    const o0 = offset + s * C, o1 = o0 + C, o2 = o1 + C, o3 = o2 + C;
+    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    for (let j = 0; j < n; j++) {
+      const t = b[bOffset + j];
+      c0 += a[o0 + j] * t;
+      c1 += a[o1 + j] * t;
+      c2 += a[o2 + j] * t;
+      c3 += a[o3 + j] * t;
+    }
+    corr[s] = c0;
+    corr[s + 1] = c1;
+    corr[s + 2] = c2;
+    corr[s + 3] = c3;
+  }
+  for (; s < shifts; s++) corr[s] = dot(a, offset + s * C, b, bOffset, n);
 }
 
 function dot(a: Float32Array, offset: number, b: Float32Array, bOffset: number, n: number): number {

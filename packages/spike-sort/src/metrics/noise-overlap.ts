@@ -72,10 +72,83 @@ export function isolationScore(points: Float32Array, na: number, nb: number, k: 
   const n = na + nb;
   const m = Math.min(neighbours, n - 1);
   if (m < 1) return NaN;
-  const all = Int32Array.from({ length: n }, (_, j) => j);
   let same = 0;
-  for (let i = 0; i < n; i++) for (const j of nearestRows(points, k, i, all, m)) if (j < na === i < na) same++;
+  if (!points.subarray(0, n * k).every(Number.isFinite)) {
+    const all = Int32Array.from({ length: n }, (_, j) => j);
+    for (let i = 0; i < n; i++) for (const j of nearestRows(points, k, i, all, m)) if (j < na === i < na) same++;
+    return same / (n * m);
+  }
+  const near = new SortedScan(points, n, k, m);
+  const found = new Int32Array(m);
+  for (let i = 0; i < n; i++) {
+    near.nearest(i, found);
+    for (const j of found) if (j < na === i < na) same++;
+  }
   return same / (n * m);
+}
+
+/**
+ * Exact nearest neighbours by scanning outward from a point in the order of the first coordinate,
+ * stopping on each side once that coordinate alone is farther than the m-th nearest so far. The
+ * same neighbours as `nearestRows` over every row in order: distances summed the same way, equal
+ * distances going to the lower row. Points ordered by their largest principal component lie
+ * mostly apart along it, so most rows are never visited.
+ */
+class SortedScan {
+  private readonly order: Int32Array;
+  private readonly rank: Int32Array;
+  private readonly bestD: Float64Array;
+  private readonly bestJ: Int32Array;
+
+  constructor(private readonly points: Float32Array, n: number, private readonly k: number, private readonly m: number) {
+    this.order = Int32Array.from({ length: n }, (_, j) => j).sort((a, b) => points[a * k] - points[b * k] || a - b);
+    this.rank = new Int32Array(n);
+    this.order.forEach((j, r) => (this.rank[j] = r));
+    this.bestD = new Float64Array(m);
+    this.bestJ = new Int32Array(m);
+  }
+
+  /** Writes the m rows nearest row i (itself excluded), nearest first, into `out`. */
+  nearest(i: number, out: Int32Array): void {
+    const { points, k, m, order, bestD, bestJ } = this;
+    bestD.fill(Infinity);
+    bestJ.fill(-1);
+    const x0 = points[i * k];
+    const consider = (j: number) => {
+      let s = 0;
+      for (let c = 0; c < k; c++) s += (points[i * k + c] - points[j * k + c]) ** 2;
+      if (s > bestD[m - 1] || (s === bestD[m - 1] && j > bestJ[m - 1])) return;
+      let at = m - 1;
+      while (at > 0 && (bestD[at - 1] > s || (bestD[at - 1] === s && bestJ[at - 1] > j))) {
+        bestD[at] = bestD[at - 1];
+        bestJ[at] = bestJ[at - 1];
+        at--;
+      }
+      bestD[at] = s;
+      bestJ[at] = j;
+    };
+    const r = this.rank[i];
+    let lo = r - 1, hi = r + 1, openLo = lo >= 0, openHi = hi < order.length;
+    while (openLo || openHi) {
+      if (openLo) {
+        const j = order[lo];
+        if ((x0 - points[j * k]) ** 2 > bestD[m - 1]) openLo = false;
+        else {
+          consider(j);
+          openLo = --lo >= 0;
+        }
+      }
+      if (openHi) {
+        const j = order[hi];
+        if ((x0 - points[j * k]) ** 2 > bestD[m - 1]) openHi = false;
+        else {
+          consider(j);
+          openHi = ++hi < order.length;
+        }
+      }
+    }
+    out.set(bestJ);
+  }
 }
 
 /** `count` of `n` rows (length × channels) chosen at random without replacement, every `stride`-th sample kept. */

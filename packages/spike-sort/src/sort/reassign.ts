@@ -36,8 +36,7 @@ export function reassignToTemplates(
       }
       for (let c = 0; c < k; c++) {
         if (!counts[c]) continue;
-        let dsum = 0;
-        for (let j = 0; j < dim; j++) dsum += (snippets.data[i * dim + j] - templates[c * dim + j]) ** 2;
+        const dsum = distanceBelow(snippets.data, i * dim, templates, c * dim, dim, bestD);
         if (dsum < bestD) {
           bestD = dsum;
           best = c;
@@ -50,4 +49,22 @@ export function reassignToTemplates(
     if (changed === 0) break;
   }
   return current;
+}
+
+/**
+ * Squared distance between two rows, summed in index order; stops early (returning a partial sum
+ * ≥ `bound`) once the sum reaches `bound`: the sum of squares only grows, so the caller's
+ * `< bound` test gives the same answer as the full sum would.
+ */
+function distanceBelow(a: Float32Array, aOffset: number, b: Float64Array, bOffset: number, dim: number, bound: number): number {
+  let s = 0;
+  for (let j0 = 0; j0 < dim; j0 += 32) {
+    const end = Math.min(dim, j0 + 32);
+    for (let j = j0; j < end; j++) {
+      const d = a[aOffset + j] - b[bOffset + j];
+      s += d * d;
+    }
+    if (s >= bound) return s;
+  }
+  return s;
 }
