@@ -170,16 +170,18 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
   });
 
   it('runs LFP → ripples on the open File into the browser store, with the key Node computes; a reload finds it cached', async () => {
-    // the key the CLI's chain computes on the same file with default parameters, in a throwaway store
-    const store = await openStore({ store: 'memory://' });
-    let expected: string;
-    try {
-      const lfp = await runStep(store, lfpStep, { raw: { file: TETRODE } }, { analysisFile: false });
-      const position = await runStep(store, positionStep, { session: { file: TETRODE } }, { analysisFile: false });
-      expected = (await runStep(store, ripplesStep, { lfp: { result: lfp.key }, position: { result: position.key } }, { analysisFile: false })).key;
-    } finally {
-      await store.close();
-    }
+    // the key the CLI's chain computes on the same file with default parameters, in a throwaway
+    // store, computed while the browser runs
+    const nodeKey = (async () => {
+      const store = await openStore({ store: 'memory://' });
+      try {
+        const lfp = await runStep(store, lfpStep, { raw: { file: TETRODE } }, { analysisFile: false });
+        const position = await runStep(store, positionStep, { session: { file: TETRODE } }, { analysisFile: false });
+        return (await runStep(store, ripplesStep, { lfp: { result: lfp.key }, position: { result: position.key } }, { analysisFile: false })).key;
+      } finally {
+        await store.close();
+      }
+    })();
     const page = await newPage();
     const runRipples = async () => {
       await page.goto(`${site!.url}/index.html`);
@@ -193,6 +195,7 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
       return page.locator('.run-card[data-pipeline="ripples"] .run-report');
     };
     const first = await runRipples();
+    const expected = await nodeKey;
     expect(await first.getAttribute('data-key')).toBe(expected);
     expect(await first.getAttribute('data-cached')).toBe('false');
     await page.waitForSelector('.results-table tbody tr');
