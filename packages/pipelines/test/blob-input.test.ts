@@ -9,9 +9,9 @@ const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import
 
 describe('Blob inputs', () => {
   const stores: Store[] = [];
-  let bytes: Uint8Array;
+  let bytes: Uint8Array<ArrayBuffer>;
   beforeAll(async () => {
-    bytes = readFileSync(SESSION);
+    bytes = new Uint8Array(readFileSync(SESSION));
     for (let i = 0; i < 2; i++) stores.push(await openStore({ store: 'memory://' }));
   });
   afterAll(async () => Promise.all(stores.map((s) => s.close())));
