@@ -1,5 +1,5 @@
 export { canonicalJson } from './canonical-json.js';
-export { hashBytes, hashJson, hashArray, hashFile, HASH_PREFIX } from './hash.js';
+export { hashBytes, hashJson, hashArray, hashFile, hashBlob, HASH_PREFIX } from './hash.js';
 export * from './records.js';
 export { resultKey, type KeyParts } from './result-key.js';
 export { resolveParams } from './parameter-sets.js';
@@ -13,7 +13,7 @@ export type { Step, StepCode, StepContext, StepInput, StepOutput, ResultData, Re
 export { stepVersion } from './step-version.js';
 export { encodeResult, decodeResult } from './result-file.js';
 export { provNodes, PROV_CONTEXT } from './prov.js';
-export { runStep, fileEntity, loadResult, blobPath, type InputRef, type RunStepOptions, type RunOutcome } from './runner.js';
+export { runStep, fileEntity, blobEntity, loadResult, blobPath, type InputRef, type RunStepOptions, type RunOutcome } from './runner.js';
 export { MemoryBlobStore, type BlobStore } from './blobs/blob-store.js';
 export { FsBlobStore, writeAtomically } from './blobs/fs-blob-store.js';
 export { OpfsBlobStore } from './blobs/opfs-blob-store.js';

@@ -1,5 +1,5 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
-import { hashBytes, hashFile, hashJson } from './hash.js';
+import { hashBlob, hashBytes, hashFile, hashJson } from './hash.js';
 import { provNodes, PROV_CONTEXT } from './prov.js';
 import { fileEntityId, resultEntityId, type Activity, type Entity, type ResultRecord } from './records.js';
 import { decodeResult, encodeResult } from './result-file.js';
@@ -9,8 +9,12 @@ import type { ResultData, Step, StepInput } from './step.js';
 import { stepVersion } from './step-version.js';
 import type { ResultRepository } from './store/interfaces.js';
 
-/** An input by reference: an NWB (or other) file on disk, or a stored result's key. */
-export type InputRef = { file: string } | { result: string };
+/**
+ * An input by reference: an NWB (or other) file on disk, its bytes as a Blob/File (a browser's
+ * file picker, or a URL fetched whole; `name` labels it, default the File's name), or a stored
+ * result's key. A Blob is the same input as the file with the same bytes: same id, same keys.
+ */
+export type InputRef = { file: string } | { blob: Blob; name?: string } | { result: string };
 
 export interface RunStepOptions {
   /** Parameter-set name (default 'default') or a parameter object. */
@@ -58,6 +62,23 @@ export async function fileEntity(path: string, store?: ResultRepository): Promis
   return { id: fileEntityId(hit.checksum), kind: 'file', label: basename(abs), checksum: hit.checksum, path: abs, meta };
 }
 
+const blobHashes = new WeakMap<Blob, string>();
+
+/**
+ * A Blob input's entity: the BLAKE3 of its bytes (streamed in slices, once per Blob object), so
+ * its id equals `fileEntity`'s for the same bytes on disk. It has no path; `label` is its name.
+ *
+ * @example
+ * const e = await blobEntity(file);  // e.id === (await fileEntity('session.nwb')).id for equal bytes
+ */
+export async function blobEntity(blob: Blob, name?: string): Promise<Entity> {
+  if (typeof Blob === 'undefined' || !(blob instanceof Blob)) throw new ParameterError('blob', 'a Blob or File', typeof blob);
+  let checksum = blobHashes.get(blob);
+  if (!checksum) blobHashes.set(blob, (checksum = await hashBlob(blob)));
+  const label = name ?? (blob as File).name ?? 'blob';
+  return { id: fileEntityId(checksum), kind: 'file', label, checksum, meta: { size: blob.size } };
+}
+
 /** Loads a stored result's data from its file. */
 export async function loadResult(store: ResultRepository, r: ResultRecord): Promise<ResultData> {
   const path = blobPath(store, r.file);
@@ -89,13 +110,13 @@ export async function runStep(store: ResultRepository, step: Step, inputs: Recor
   const version = await stepVersion(step.code);
   const ids: Record<string, string> = {};
   const entities: Entity[] = [];
-  const refs: Record<string, { entity?: Entity; result?: ResultRecord }> = {};
+  const refs: Record<string, { entity?: Entity; blob?: Blob; result?: ResultRecord }> = {};
   for (const [role, ref] of Object.entries(inputs)) {
-    if ('file' in ref) {
-      const e = await fileEntity(ref.file, store);
+    if ('file' in ref || 'blob' in ref) {
+      const e = 'file' in ref ? await fileEntity(ref.file, store) : await blobEntity(ref.blob, ref.name);
       ids[role] = e.id;
       entities.push(e);
-      refs[role] = { entity: e };
+      refs[role] = { entity: e, blob: 'blob' in ref ? ref.blob : undefined };
     } else {
       const r = await store.getResult(ref.result);
       if (!r) throw new StoreError(`${step.name} input '${role}': no result ${ref.result} in the store at ${store.location}`);
@@ -113,7 +134,7 @@ export async function runStep(store: ResultRepository, step: Step, inputs: Recor
   const resolved: Record<string, StepInput> = {};
   for (const [role, ref] of Object.entries(refs)) {
     resolved[role] = ref.entity
-      ? { kind: 'file', id: ref.entity.id, path: ref.entity.path!, entity: ref.entity }
+      ? { kind: 'file', id: ref.entity.id, path: ref.entity.path ?? ref.entity.label!, entity: ref.entity, ...(ref.blob ? { blob: ref.blob } : {}) }
       : { kind: 'result', id: ids[role], key: ref.result!.key, data: await loadResult(store, ref.result!), summary: ref.result!.summary };
   }
   const startedAt = new Date().toISOString();

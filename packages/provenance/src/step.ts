@@ -14,9 +14,12 @@ export interface StepOutput extends ResultData {
   summary: Record<string, unknown>;
 }
 
-/** One resolved input: a file on disk, or an upstream result with its data loaded. */
+/**
+ * One resolved input: a file (on disk at `path`, or the Blob/File `blob` given in memory, whose
+ * `path` is then its name), or an upstream result with its data loaded.
+ */
 export type StepInput =
-  | { kind: 'file'; id: string; path: string; entity: Entity }
+  | { kind: 'file'; id: string; path: string; entity: Entity; blob?: Blob }
   | { kind: 'result'; id: string; key: string; data: ResultData; summary: Record<string, unknown> };
 
 export interface StepContext {

@@ -9,6 +9,7 @@ import { getParam, setParams } from './url-state.js';
 import { objectView } from './views/object.js';
 import { overviewView } from './views/overview.js';
 import { positionView } from './views/position.js';
+import { resetRuns, runShading, runView } from './views/run.js';
 import { tracesView } from './views/traces.js';
 import { treeView } from './views/tree.js';
 import { unitsView } from './views/units.js';
@@ -45,6 +46,8 @@ document.body.append(
 );
 
 let ctx: ViewContext | undefined;
+/** The open file as the user gave it (the Run tab needs the File, or the URL to fetch). */
+let openedSource: File | string | undefined;
 let transferTimer: ReturnType<typeof setInterval> | undefined;
 const shaded = new Set<string>();
 
@@ -84,13 +87,18 @@ async function openSource(source: File | string) {
     else setParams({ url: undefined, view: undefined, path: undefined, t: undefined, dur: undefined });
     if (isUrl) urlInput.value = source;
     shaded.clear();
+    openedSource = source;
+    resetRuns(source);
     intervals.forEach((t) => shaded.add(t.path));
     ctx = {
       api,
       summary,
       tree,
       intervals,
-      shading: () => intervals.filter((t) => shaded.has(t.path)).map((t, i): Shading => ({ name: t.name, color: PALETTE[(i + 6) % PALETTE.length], start: t.start, stop: t.stop })),
+      shading: () => [
+        ...intervals.filter((t) => shaded.has(t.path)).map((t, i): Shading => ({ name: t.name, color: PALETTE[(i + 6) % PALETTE.length], start: t.start, stop: t.stop })),
+        ...runShading(),
+      ],
       show,
       fail,
     };
@@ -163,13 +171,14 @@ function show(view: ViewName, path?: string) {
     ['position', 'Position', ctx.summary.spatial.length > 0],
     ['units', 'Units', ctx.summary.hasUnits],
     ['object', 'Object', view === 'object'],
+    ['run', 'Run', ctx.summary.series.length > 0],
   ];
   mount(
     tabs,
     available.filter(([, , on]) => on).map(([v, label]) => h('button', { class: `tab${v === view ? ' active' : ''}`, dataset: { view: v }, onclick: () => show(v) }, label)),
   );
   if (view === 'overview') setParams({ view: undefined, path: undefined, t: undefined, dur: undefined });
-  const el = view === 'traces' ? tracesView(ctx, path) : view === 'position' ? positionView(ctx, path) : view === 'units' ? unitsView(ctx) : view === 'object' ? objectView(ctx, path) : overviewView(ctx);
+  const el = view === 'traces' ? tracesView(ctx, path) : view === 'position' ? positionView(ctx, path) : view === 'units' ? unitsView(ctx) : view === 'object' ? objectView(ctx, path) : view === 'run' ? runView(ctx, openedSource!) : overviewView(ctx);
   document.body.dataset.view = view;
   mount(content, el);
 }

@@ -2,6 +2,8 @@
 // File and from a URL on a local Range server, check the tree, draw traces (reading only the
 // window's chunks), position and units, and write a screenshot of every view to docs/screenshots.
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { lfpStep, positionStep, ripplesStep } from '@spyglass-wasm/pipelines';
+import { openStore, runStep } from '@spyglass-wasm/provenance';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
@@ -166,4 +168,47 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     await page.screenshot({ path: join(shots, 'units.png'), fullPage: true });
     await page.close();
   });
+
+  it('runs LFP → ripples on the open File into the browser store, with the key Node computes; a reload finds it cached', async () => {
+    // the key the CLI's chain computes on the same file with default parameters, in a throwaway
+    // store, computed while the browser runs
+    const nodeKey = (async () => {
+      const store = await openStore({ store: 'memory://' });
+      try {
+        const lfp = await runStep(store, lfpStep, { raw: { file: TETRODE } }, { analysisFile: false });
+        const position = await runStep(store, positionStep, { session: { file: TETRODE } }, { analysisFile: false });
+        return (await runStep(store, ripplesStep, { lfp: { result: lfp.key }, position: { result: position.key } }, { analysisFile: false })).key;
+      } finally {
+        await store.close();
+      }
+    })();
+    const page = await newPage();
+    const runRipples = async () => {
+      await page.goto(`${site!.url}/index.html`);
+      await page.setInputFiles('#file-input', TETRODE);
+      await waitReady(page);
+      await page.click('.tab[data-view="run"]');
+      await page.click('.run-card[data-pipeline="ripples"] .run-button');
+      await page.waitForSelector('.run-card[data-pipeline="ripples"][data-state="done"], .run-card[data-pipeline="ripples"][data-state="error"]', { timeout: 90_000 });
+      const error = await page.locator('.run-card[data-pipeline="ripples"] .run-error').textContent().catch(() => null);
+      if (error) throw new Error(`run: ${error}`);
+      return page.locator('.run-card[data-pipeline="ripples"] .run-report');
+    };
+    const first = await runRipples();
+    const expected = await nodeKey;
+    expect(await first.getAttribute('data-key')).toBe(expected);
+    expect(await first.getAttribute('data-cached')).toBe('false');
+    await page.waitForSelector('.results-table tbody tr');
+    expect(await page.locator('.results-table tbody tr').count()).toBe(3); // lfp, position, ripples
+    await page.screenshot({ path: join(shots, 'run.png'), fullPage: true });
+    // the ripples are shaded on the traces
+    await page.click('.tab[data-view="traces"]');
+    await waitDrawn(page, 'traces-plot');
+
+    await page.reload();
+    const again = await runRipples();
+    expect(await again.getAttribute('data-key')).toBe(expected);
+    expect(await again.getAttribute('data-cached')).toBe('true');
+    await page.close();
+  }, 150_000);
 });

@@ -214,10 +214,13 @@ function electrodePositions(columns: Record<string, { values: unknown }>): numbe
   return undefined;
 }
 
-/** Opens a file input as a Session, runs `fn`, and always closes it. */
+/**
+ * Opens a file input as a Session (its path, or its Blob: in a browser worker read in place
+ * through WORKERFS), runs `fn`, and always closes it.
+ */
 export async function withSession<T>(input: StepInput, role: string, fn: (session: Session) => Promise<T> | T): Promise<T> {
   if (input.kind !== 'file') throw new ParameterError(role, 'an NWB file', `result ${input.key}`);
-  const nwb = await openNwb(input.path);
+  const nwb = input.blob ? await openNwb(input.blob, { name: input.path }) : await openNwb(input.path);
   try {
     return await fn(new Session(nwb));
   } finally {

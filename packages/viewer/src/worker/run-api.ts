@@ -1,0 +1,115 @@
+// Runs pipeline steps on the open file in a dedicated Web Worker, through the provenance engine and
+// the browser store (PGlite on IndexedDB, result files in OPFS): the same keys as the CLI computes
+// on the same bytes and parameters, so a reload, or a rerun, finds them cached.
+import { listResults, loadResult, openStore, runStep, type InputRef, type ResultListing, type Step, type Store } from '@spyglass-wasm/provenance';
+import { lfpStep, positionStep, ripplesStep, sortStep } from '@spyglass-wasm/pipelines';
+
+/** Which chain to run: LFP → (position →) ripples, or spike sorting with metric curation. */
+export type RunPipeline = 'ripples' | 'sort';
+
+/** What the page hands over: the File itself, or the URL it opened (fetched whole here, on request). */
+export type RunSource = { file: Blob; name: string } | { url: string };
+
+export interface StepOutcome {
+  step: string;
+  key: string;
+  cached: boolean;
+  summary: Record<string, unknown>;
+  computeMs: number;
+}
+
+export interface RunReport {
+  pipeline: RunPipeline;
+  /** The last step's outcome (ripples or sort); `steps` lists the chain in order. */
+  key: string;
+  cached: boolean;
+  summary: Record<string, unknown>;
+  steps: StepOutcome[];
+  /** Ripples: each event's [start, end] (s), in the session's time base. */
+  events?: { start: number; end: number }[];
+  /** Sort: each unit's electrode group and curation label. */
+  units?: { group: string; label: string }[];
+}
+
+/** Progress of a run: the stage (a step name, or 'download'), and the whole run's fraction done. */
+export type ProgressFn = (stage: string, fraction: number) => void;
+
+/** Weights of each chain's stages in its progress bar (LFP filtering dominates ripples). */
+const STAGES: Record<RunPipeline, [string, number][]> = {
+  ripples: [['lfp', 0.7], ['position', 0.1], ['ripples', 0.2]],
+  sort: [['sort', 1]],
+};
+
+export class RunApi {
+  private store?: Promise<Store>;
+  private fetched?: { url: string; blob: Blob };
+
+  /** `storeName`: the IndexedDB database (and OPFS folder) of the results. */
+  constructor(private readonly storeName = 'spyglass-viewer') {}
+
+  private open(): Promise<Store> {
+    this.store ??= openStore({ store: `idb://${this.storeName}` });
+    return this.store;
+  }
+
+  /** The file's bytes as a Blob: a File as it is (read in slices), a URL fetched once, whole. */
+  private async blobOf(source: RunSource, progress: ProgressFn): Promise<{ blob: Blob; name: string }> {
+    if ('file' in source) return { blob: source.file, name: source.name };
+    const name = decodeURIComponent(new URL(source.url).pathname.split('/').pop() || 'remote.nwb');
+    if (this.fetched?.url === source.url) return { blob: this.fetched.blob, name };
+    const response = await fetch(source.url);
+    if (!response.ok || !response.body) throw new Error(`${source.url}: HTTP ${response.status} while fetching the file to run steps on it`);
+    const total = Number(response.headers.get('content-length')) || 0;
+    const parts: Uint8Array[] = [];
+    let got = 0;
+    for (const reader = response.body.getReader(); ; ) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      got += value.length;
+      if (total) progress('download', got / total);
+    }
+    this.fetched = { url: source.url, blob: new Blob(parts as BlobPart[]) };
+    return { blob: this.fetched.blob, name };
+  }
+
+  /**
+   * Runs a chain on the file with each step's default parameters. `withPosition`: gate ripples by
+   * the position step's speed (as the CLI does when the file has position).
+   */
+  async run(pipeline: RunPipeline, source: RunSource, options: { withPosition: boolean }, progress: ProgressFn): Promise<RunReport> {
+    const store = await this.open();
+    const { blob, name } = await this.blobOf(source, progress);
+    const file: InputRef = { blob, name };
+    const stages = STAGES[pipeline].filter(([s]) => s !== 'position' || options.withPosition);
+    const total = stages.reduce((a, [, w]) => a + w, 0);
+    const steps: StepOutcome[] = [];
+    let done = 0;
+    const step = async (s: Step, inputs: Record<string, InputRef>) => {
+      const weight = stages.find(([n]) => n === s.name)![1] / total;
+      progress(s.name, done);
+      const o = await runStep(store, s, inputs, { onProgress: (f) => progress(s.name, done + weight * f) });
+      done += weight;
+      progress(s.name, done);
+      steps.push({ step: s.name, key: o.key, cached: o.cached, summary: o.result.summary, computeMs: o.timing.computeMs });
+      return o;
+    };
+    if (pipeline === 'sort') {
+      const o = await step(sortStep, { raw: file });
+      const data = await loadResult(store, o.result);
+      const units = (data.json.units as { group: string; label?: string }[]).map((u) => ({ group: String(u.group), label: u.label ?? 'unlabelled' }));
+      return { pipeline, key: o.key, cached: o.cached, summary: o.result.summary, steps, units };
+    }
+    const lfp = await step(lfpStep, { raw: file });
+    const position = options.withPosition ? await step(positionStep, { session: file }) : undefined;
+    const o = await step(ripplesStep, { lfp: { result: lfp.key }, ...(position ? { position: { result: position.key } } : {}) });
+    const data = await loadResult(store, o.result);
+    const events = (data.json.events as { start: number; end: number }[]).map((e) => ({ start: e.start, end: e.end }));
+    return { pipeline, key: o.key, cached: o.cached, summary: o.result.summary, steps, events };
+  }
+
+  /** Every result in the browser store, newest first. */
+  async results(): Promise<ResultListing[]> {
+    return (await listResults(await this.open())).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+}
