@@ -172,7 +172,8 @@ async function startTime(pid: number): Promise<string | undefined> {
   }
 }
 
-function pidRuns(pid: number): boolean {
+/** Whether a process with this pid runs on this machine (EPERM: it runs, as another user). */
+export function pidRuns(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,5 +1,6 @@
 import { hashBytes } from '../hash.js';
 import type { Store } from './store.js';
+import { pidRuns } from './dir-lock.js';
 
 /** Leftovers younger than this may belong to a writer still at work, so they are kept. */
 export const LEFTOVER_AGE_MS = 60_000;
@@ -121,13 +122,4 @@ async function olderThan(store: Store, name: string, ms: number): Promise<boolea
   const { stat } = await import('node:fs/promises');
   const s = await stat(path).catch(() => undefined);
   return s !== undefined && Date.now() - s.mtimeMs > ms;
-}
-
-function pidRuns(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
