@@ -3,9 +3,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ParameterError } from '@spyglass-wasm/core';
 import { MAIN_PIPELINE, STEPS } from '@spyglass-wasm/pipelines';
-import { blobPath, parsePipeline, runPipeline, runStep, type Store } from '@spyglass-wasm/provenance';
+import { blobPath, parsePipeline, runPipeline, runStep, type RunOutcome, type Store } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
-import { printJson } from '../lib/output.js';
+import { printJson, summaryText } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 import { resolvePath } from '../lib/paths.js';
 
@@ -41,9 +41,9 @@ export const demoCommand: Command = {
       const results = await demoPipeline(store, file, say);
       if (track) {
         const o = await runStep(store, STEPS.decode, { units: { file: track } });
-        results.steps['decode-track'] = { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path, summary: o.result.summary };
+        results.steps['decode-track'] = reported(store, o);
         results.cached &&= o.cached;
-        say(`${'decode'.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  on linear-track-units.nwb: ${summaryText(o.result.summary)}`);
+        say(stepLine('decode', o, 'on linear-track-units.nwb: '));
       }
       if (!values.json) io.stdout.write(explain(results.steps));
       if (values.json) printJson(io, { store: store.location, resultsDir: store.resultsDir, file, ...results });
@@ -63,19 +63,25 @@ type Line = (text: string) => void;
 
 /** Runs the main pipeline file through the same runner as `spyglass run`, one line per step. */
 async function demoPipeline(store: Store, file: string, say: Line) {
-  const steps: Record<string, { result: string; cached: boolean; file: string; summary: Record<string, unknown> }> = {};
+  const steps: Record<string, ReturnType<typeof reported>> = {};
   const pipeline = parsePipeline(MAIN_PIPELINE, STEPS, 'main pipeline');
   await runPipeline(store, pipeline, [file], STEPS, {
     onStep: (_file, id, o) => {
-      steps[id] = { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path, summary: o.result.summary };
-      say(`${id.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  ${summaryText(o.result.summary)}`);
+      steps[id] = reported(store, o);
+      say(stepLine(id, o));
     },
   });
   return { steps, cached: Object.values(steps).every((s) => s.cached) };
 }
 
-function summaryText(summary: Record<string, unknown>): string {
-  return Object.entries(summary).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
+/** One step's outcome as the demo reports it (its analysis file, else its result file). */
+function reported(store: Store, o: RunOutcome) {
+  return { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path, summary: o.result.summary };
+}
+
+/** `id  computed|cached  key…  summary`. */
+function stepLine(id: string, o: RunOutcome, where = ''): string {
+  return `${id.padEnd(8)} ${o.cached ? 'cached  ' : 'computed'} ${o.key.slice(0, 23)}…  ${where}${summaryText(o.result.summary)}`;
 }
 
 /** What the demo's numbers mean, in a few lines. */

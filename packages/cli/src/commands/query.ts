@@ -2,12 +2,11 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
 import { deleteResults, downstreamOf, fileEntity, lineageText, listResults, resolveParams } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
-import { printJson } from '../lib/output.js';
+import { printJson, summaryText } from '../lib/output.js';
 import { checkInputFile, resolvePath } from '../lib/paths.js';
 import { resultArgument, STORE_OPTIONS, withStore } from '../lib/step-command.js';
 
 const short = (key: string) => key.replace(/^blake3:/, '').slice(0, 12);
-const summaryText = (s: Record<string, unknown>) => Object.entries(s).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
 
 /** `spyglass ls [--step S] [--file F] [--params NAME]`: the results in the store, newest first. */
 export const lsCommand: Command = {

@@ -33,3 +33,8 @@ export function progress(io: CommandIO, label: string, now: () => number = () =>
     io.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.floor(f * 100)).padStart(3)}%${eta} ${detail}`.padEnd(72));
   };
 }
+
+/** A result summary as `key=value` pairs (numbers and strings; the analysis file name left out). */
+export function summaryText(summary: Record<string, unknown>): string {
+  return Object.entries(summary).filter(([k, v]) => k !== 'analysisFile' && typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
+}
