@@ -104,7 +104,7 @@ export class Session {
       const positions = coordinates && channels.map((c) => coordinates[info.electrodeRows[c]]);
       return { name, channels, positions: positions?.every((p) => p.every(Number.isFinite)) ? positions : undefined };
     });
-    return { nwb: this.nwb, info, series, fs, duration: info.shape[0] / fs, groups, toTime: sampleClock(info, series) };
+    return { nwb: this.nwb, info, series, fs, duration: info.shape[0] / fs, groups, toTime: this.clock(info) };
   }
 
   /**
@@ -151,14 +151,23 @@ export class Session {
   }
 
   /**
-   * Rows [first, end) of a series whose sample times fall in [start, stop) (binary search over
-   * starting_time + i / rate, or the timestamps).
+   * Time (s) of a (fractional) sample index of a series: starting_time + i / rate, or its
+   * timestamps interpolated (pass them when already read).
    */
-  rowsWithin(info: ElectricalSeriesInfo, start: number, stop: number): [number, number] {
-    const timestamps = info.timing.kind === 'timestamps' ? this.nwb.series(info.path).timestamps() : undefined;
-    const { rate } = info.timing;
-    const startingTime = info.timing.kind === 'rate' ? info.timing.startingTime : 0;
-    const timeOf = (row: number) => (timestamps ? timestamps[row] : startingTime + row / rate);
+  clock(info: ElectricalSeriesInfo, timestamps?: Float64Array): (sample: number) => number {
+    if (info.timing.kind === 'rate') {
+      const { startingTime, rate } = info.timing;
+      return (sample) => startingTime + sample / rate;
+    }
+    const times = timestamps ?? this.nwb.series(info.path).timestamps();
+    return (sample) => {
+      const i = Math.floor(sample), f = sample - i;
+      return times[Math.min(i, times.length - 1)] * (1 - f) + times[Math.min(i + 1, times.length - 1)] * f;
+    };
+  }
+
+  /** Rows [first, end) of a series whose sample times fall in [start, stop) (binary search on its clock). */
+  rowsWithin(info: ElectricalSeriesInfo, start: number, stop: number, timeOf = this.clock(info)): [number, number] {
     const firstAtOrAfter = (t: number) => {
       let lo = 0, hi = info.shape[0];
       while (lo < hi) {
@@ -190,19 +199,6 @@ export function cmPerUnit(unit: string, where: string, pixelsPerCm?: number): nu
     return 1 / pixelsPerCm!;
   }
   throw new NwbFormatError(where.split(': ')[0], where.split(': ')[1] ?? '', `a position unit of metres, centimetres, millimetres or pixels, got '${unit}'`);
-}
-
-/** Time (s) of a fractional sample index of a series: starting_time + i / rate, or its timestamps interpolated. */
-function sampleClock(info: ElectricalSeriesInfo, series: ElectricalSeries): (sample: number) => number {
-  if (info.timing.kind === 'rate') {
-    const { startingTime, rate } = info.timing;
-    return (sample) => startingTime + sample / rate;
-  }
-  const times = series.timestamps();
-  return (sample) => {
-    const i = Math.floor(sample), f = sample - i;
-    return times[Math.min(i, times.length - 1)] * (1 - f) + times[Math.min(i + 1, times.length - 1)] * f;
-  };
 }
 
 /** Electrode positions per row from rel_x/rel_y(/rel_z), else x/y/z, or undefined when absent. */

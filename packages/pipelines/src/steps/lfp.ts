@@ -26,9 +26,9 @@ export const lfpStep: Step = {
       const series = session.nwb.series(info.path);
       const fs = info.timing.rate;
       const timestamps = info.timing.kind === 'timestamps' ? series.timestamps() : undefined;
-      const timeOf = (row: number) => (timestamps ? timestamps[row] : (info.timing as { startingTime: number }).startingTime + row / fs);
+      const timeOf = session.clock(info, timestamps);
       // the rows of each requested interval (default: the whole series), each filtered on its own
-      const ranges = params.interval == null ? [[0, info.shape[0]] as const] : session.interval(params.interval as string).map(([a, b]) => session.rowsWithin(info, a, b)).filter(([a, b]) => b > a);
+      const ranges = params.interval == null ? [[0, info.shape[0]] as const] : session.interval(params.interval as string).map(([a, b]) => session.rowsWithin(info, a, b, timeOf)).filter(([a, b]) => b > a);
       if (ranges.length === 0) throw new ParameterError('interval', `an interval overlapping ${info.path} (${timeOf(0)}–${timeOf(info.shape[0] - 1)} s)`, params.interval);
       const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
       const parts: { data: Float32Array; t: Float64Array }[] = [];

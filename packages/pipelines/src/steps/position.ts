@@ -3,7 +3,7 @@ import { codeHash as decodingCode, positionFromSeries, type ProcessedPosition } 
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { ResultData, Step, StepInput } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
-import { Session, cmPerUnit, resultData, withSession } from '../session/session.js';
+import { Session, resultData, withSession } from '../session/session.js';
 import { stepCode } from './code.js';
 
 /** Spyglass's TrodesPosParams 'default' set, in this project's names. */
@@ -20,16 +20,13 @@ export const POSITION_DEFAULTS = {
  * gate, decoding) takes it from here, never from raw frame differences.
  */
 export function trodesPosition(session: Session, params: Record<string, unknown>): { processed: ProcessedPosition; source: string } {
-  const series = session.positionSeries(params.series as string | null);
-  const where = `${session.nwb.name}: ${series.path}`;
-  const pixelsPerCm = (params.pixelsPerCm as number | null) ?? undefined;
-  const cmScale = cmPerUnit(series.unit, where, pixelsPerCm);
-  const { data, rows, cols } = series.data;
+  const { series, cm } = session.positionCm(params.series as string | null, { pixelsPerCm: (params.pixelsPerCm as number | null) ?? undefined });
+  const { data, rows, cols } = cm;
   if (rows < 3) throw new NwbFormatError(session.nwb.name, series.path, `at least 3 position samples (${rows})`);
   // one LED is (x, y): a 1-D track is x with y = 0, and a z column is dropped
   const width = cols >= 4 ? 4 : 2;
   const xy = new Float64Array(rows * width);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < width; c++) xy[i * width + c] = c < cols ? data[i * cols + c] * cmScale : 0;
+  for (let i = 0; i < rows; i++) for (let c = 0; c < width; c++) xy[i * width + c] = c < cols ? data[i * cols + c] : 0;
   const processed = positionFromSeries({
     times: series.timestamps, data: xy, cols: width, unit: 'cm',
     maxLedSeparation: params.maxLedSeparation as number, maxPlausibleSpeed: params.maxPlausibleSpeed as number,
