@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ParameterError } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
-import { type PositionOptions, positionFromSeries, processPosition, unwrap, wrapAngle } from '@spyglass-wasm/decoding';
+import { type PositionOptions, netSpeed, positionFromSeries, processPosition, unwrap, wrapAngle } from '@spyglass-wasm/decoding';
 
 const fs = 30;
 const frameTimes = (n: number) => Float64Array.from({ length: n }, (_, i) => i / fs);
@@ -239,5 +239,27 @@ describe('processPosition against the numpy/scipy recipe (scripts/make-position-
     compare('orientation', p.orientation, c.expected.orientation, 1);
     compare('velocity', p.velocity.data, c.expected.velocity, 1);
     compare('speed', p.speed, c.expected.speed, 1);
+  });
+});
+
+describe('netSpeed', () => {
+  const times = Float64Array.from({ length: 31 }, (_, i) => i / 10);
+  it('is the speed of uniform motion, clipped windows included', () => {
+    const p = { data: Float64Array.from({ length: 62 }, (_, k) => (k % 2 === 0 ? 3 * times[k / 2] : 4 * times[(k - 1) / 2])), rows: 31, cols: 2 };
+    for (const v of netSpeed(times, p, { windowSeconds: 1 })) expect(v).toBeCloseTo(5, 12);
+  });
+  it('is the net displacement: back and forth within the window reads as still', () => {
+    // 1 cm steps left and right every 0.1 s: 10 cm/s frame to frame, no net motion over 0.2 s
+    const p = { data: Float64Array.from({ length: 62 }, (_, k) => (k % 2 === 0 ? (k / 2) % 2 : 0)), rows: 31, cols: 2 };
+    expect(netSpeed(times, p, { windowSeconds: 0.2 }).slice(1, -1).every((v) => v === 0)).toBe(true);
+  });
+  it('is NaN where an end is NaN, and checks its inputs by name', () => {
+    const p = { data: new Float64Array(62), rows: 31, cols: 2 };
+    p.data[0] = NaN;
+    expect(Number.isNaN(netSpeed(times, p, { windowSeconds: 0.2 })[1])).toBe(true);
+    expect(netSpeed(times, p, { windowSeconds: 0.2 })[2]).toBe(0);
+    expect(() => netSpeed(times, p, { windowSeconds: 0 })).toThrow(/windowSeconds/);
+    expect(() => netSpeed(times, p, { windowSeconds: 1, window: 2 } as never)).toThrow(/window/);
+    expect(() => netSpeed(times.subarray(1), p, { windowSeconds: 1 })).toThrow(/position/);
   });
 });

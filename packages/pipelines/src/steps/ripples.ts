@@ -1,4 +1,5 @@
-import { ParameterError, interpolate } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, interpolate, type Matrix } from '@spyglass-wasm/core';
+import { netSpeed } from '@spyglass-wasm/decoding';
 import { bandFilter, karlssonRippleDetector, kayRippleDetector, type DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
@@ -19,8 +20,25 @@ function speedAtTimes(times: Float64Array, speed: Float64Array, at: Float64Array
   return interpolate(Float64Array.from(known, (i) => times[i]), Float64Array.from(known, (i) => speed[i]), at);
 }
 
-/** Spyglass's ripple defaults: Kay's detector on 150–250 Hz, speed gate 4 cm/s with TrodesPosV1's smoothing. */
-const RIPPLE_DEFAULTS = { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', closeEventThreshold: 0 };
+/**
+ * The speed the gate reads: the lesser of the position step's speed and the net speed over a
+ * centred window. Camera jitter of 1–2 cm reads as 5–12 cm/s at rest in the instantaneous speed,
+ * which gated out most rest ripples; a displacement over a second averages it out. With clean
+ * tracking the instantaneous speed still passes ripples in short pauses (a reward well); running
+ * reads as running in both.
+ */
+function gateSpeed(pos: { times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }, windowSeconds: number): Float64Array {
+  const net = netSpeed(pos.times, pos.position, { windowSeconds });
+  return Float64Array.from(pos.speed, (v, i) => (Number.isFinite(v) && Number.isFinite(net[i]) ? Math.min(v, net[i]) : Number.isFinite(v) ? v : net[i]));
+}
+
+/**
+ * Spyglass's ripple defaults (Kay's detector on 150–250 Hz, 4 cm/s speed gate at the event's ends),
+ * with one change: the gate reads the animal as still when the position step's speed says so, or
+ * when its smoothed position moved less than the threshold over the `speedWindow` = 1 s around
+ * (see `gateSpeed`). `speedWindow: 0` is Spyglass's gate exactly.
+ */
+const RIPPLE_DEFAULTS = { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', speedWindow: 1, closeEventThreshold: 0 };
 
 /**
  * Ripples as RippleTimesV1: the LFP's ripple band (150–250 Hz), Kay's or Karlsson's detector,
@@ -52,7 +70,8 @@ export const ripplesStep: Step = {
     // never from raw frame differences, where tracking jitter reads as running
     const source = position ?? session;
     const pos = source ? await positionOf(source, position ? 'position' : 'session') : undefined;
-    const speed = pos ? speedAtTimes(pos.times, pos.speed, time) : undefined;
+    const window = checkNumber('speedWindow', params.speedWindow, { min: 0, max: 60 });
+    const speed = pos ? speedAtTimes(pos.times, window > 0 ? gateSpeed(pos, window) : pos.speed, time) : undefined;
     const detect = params.detector === 'kay' ? kayRippleDetector : params.detector === 'karlsson' ? karlssonRippleDetector : undefined;
     if (!detect) throw new ParameterError('detector', "'kay' or 'karlsson'", params.detector);
     const events: DetectedEvent[] = detect(band, {
@@ -78,7 +97,7 @@ export const ripplesStep: Step = {
         max_zscore: { values: d.arrays.maxZscore.data, description: 'largest z-score in the event' },
         mean_zscore: { values: d.arrays.meanZscore.data, description: 'mean z-score over the event' },
         peak_frequency: { values: d.arrays.peakFrequency.data, description: 'instantaneous frequency at the peak (Hilbert phase slope over 20 ms), Hz' },
-        speed_at_peak: { values: d.arrays.speedAtPeak.data, description: 'animal speed at the peak, cm/s (NaN when not speed-gated)' },
+        speed_at_peak: { values: d.arrays.speedAtPeak.data, description: 'speed the gate read at the peak (the lesser of the position step\'s speed and the net speed over speedWindow s around it), cm/s; NaN when not speed-gated' },
       },
     });
   }),

@@ -17,6 +17,12 @@ export interface RippleOptions {
   participation?: number;
   /** Mean extra spikes of a participating unit per ripple, default 2. */
   spikesPerRipple?: number;
+  /**
+   * Ripple-band bursts per second of running (mid-lap, at speed), default 0: events a speed gate
+   * must reject. They are drawn after everything else (the default session is unchanged) and
+   * listed in `truth.runEvents`, not in `truth.ripples`; no unit fires with them.
+   */
+  duringRunHz?: number;
 }
 
 export interface RestRunSessionOptions {
@@ -79,6 +85,8 @@ export interface RestRunSession {
   truth: {
     units: TetrodeUnit[];
     ripples: RippleEvent[];
+    /** Ripple-band bursts while running (`ripples.duringRunHz`): a speed gate must reject them. */
+    runEvents: RippleEvent[];
     position: CleanPosition;
     periods: BehaviorPeriod[];
   };
@@ -118,12 +126,13 @@ export function simulateRestRunSession(options: RestRunSessionOptions = {}): Res
   const units = rippleUnits(rng.fork(), seconds, nTetrodes, perTetrode, ripples, rp);
   const trajectory = sampleTrajectory(segments, seconds, 120);
   const position = trackLeds(trajectory, { seed: (seed * 7 + 3) >>> 0, noiseTimeConstantS: 0.5, ...options.tracking });
-  const truth = { units, ripples, position: cleanPosition(position, segments), periods };
+  const runEvents = rp.duringRunHz > 0 ? drawRipples(rng.fork(), midLaps(segments), { ...rp, rateHz: rp.duringRunHz }) : [];
+  const truth = { units, ripples, runEvents, position: cleanPosition(position, segments), periods };
   const recording =
     options.raw === false
       ? undefined
       : renderTetrodes({
-          seed, fs, nTetrodes, start: 0, seconds, units, ripples,
+          seed, fs, nTetrodes, start: 0, seconds, units, ripples: runEvents.length ? [...ripples, ...runEvents] : ripples,
           thetaPeriods: periods.filter((p) => p.kind === 'run'),
           noiseUv: options.noiseUv, thetaUv: options.thetaUv, slowUv: options.slowUv,
         });
@@ -145,7 +154,13 @@ export function rippleSettings(r: RippleOptions = {}) {
     amplitudeUv: checkRange('ripples.amplitudeUv', r.amplitudeUv ?? [40, 100], 0, Infinity),
     participation: checkNumber('ripples.participation', r.participation ?? 0.5, { min: 0, max: 1 }),
     spikesPerRipple: checkNumber('ripples.spikesPerRipple', r.spikesPerRipple ?? 2, { min: 0 }),
+    duringRunHz: checkNumber('ripples.duringRunHz', r.duringRunHz ?? 0, { min: 0 }),
   };
+}
+
+/** The middle of each lap (its first and last quarter cut), where the animal runs at speed. */
+function midLaps(segments: readonly Segment[]): { start: number; stop: number }[] {
+  return segments.filter((s) => s.x0 !== s.x1).map((s) => ({ start: s.start + (s.stop - s.start) / 4, stop: s.stop - (s.stop - s.start) / 4 }));
 }
 
 /** A piece of the trajectory: still at x0, or a lap from x0 to x1 (cosine speed profile). */
