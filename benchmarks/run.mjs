@@ -14,14 +14,17 @@ const files = readdirSync(new URL('suites/', here))
 
 const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) };
 console.log(`# Spyglass-Wasm benchmarks\n\n${JSON.stringify(machine)}`);
-const results = { machine, date: new Date().toISOString(), suites: {} };
+const results = { machine, date: new Date().toISOString(), suites: {}, summary: [] };
 for (const file of files) {
   const suite = await import(new URL(`suites/${file}`, here));
   const out = await suite.run();
   for (const table of out.tables) printTable(`${suite.name}: ${table.title}`, table.rows);
   for (const note of out.notes ?? []) console.log(`- ${note}`);
   results.suites[suite.name] = out;
+  results.summary.push(...(out.summary ?? []).map((r) => ({ suite: suite.name, ...r })));
 }
+// one table for the whole run: each kernel / step, its baseline, the ratio (regressions show here)
+printTable('Summary: every kernel and step against its baseline in this run', results.summary);
 mkdirSync(new URL('results/', here), { recursive: true });
 const path = new URL(`results/bench-${results.date.replace(/[:.]/g, '-')}.json`, here);
 writeFileSync(path, JSON.stringify(results, null, 2));

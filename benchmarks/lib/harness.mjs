@@ -67,3 +67,27 @@ export function benchSignal(rows, cols, { seed = 2024, noise = 20, slow = 50 } =
   for (let i = 0; i < data.length; i++) data[i] = noise * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) + slow * Math.sin((i / cols) * 0.002);
   return data;
 }
+
+/**
+ * One row of the run's summary table: our time against a baseline's, measured in the same run
+ * unless the baseline's name says otherwise; `x baseline` is how many times faster we are.
+ */
+export function versus(what, oursSeconds, baseline, baselineSeconds, goal = '') {
+  const ratio = baselineSeconds > 0 && oursSeconds > 0 ? baselineSeconds / oursSeconds : NaN;
+  return { 'kernel / step': what, 'ours s': oursSeconds, baseline, 'baseline s': baselineSeconds, 'x baseline': ratio, goal, met: goalMet(goal, ratio) };
+}
+
+/** Goals read '>= 5x' (times faster than the baseline) or 'overhead < 2 %' (ours over the baseline). */
+function goalMet(goal, ratio) {
+  const times = /^>= ([\d.]+)x$/.exec(goal), overhead = /^overhead < ([\d.]+) %$/.exec(goal);
+  if (times) return ratio >= Number(times[1]) ? 'yes' : 'no';
+  if (overhead) return (1 / ratio - 1) * 100 < Number(overhead[1]) ? 'yes' : 'no';
+  return '';
+}
+
+/** Summary rows of a table of `impl`/`seconds` rows: each of ours against the fastest baseline row. */
+export function versusBaseline(what, rows, isBaseline, goals = {}) {
+  const base = rows.filter((r) => isBaseline(r.impl)).sort((a, b) => a.seconds - b.seconds)[0];
+  if (!base) return [];
+  return rows.filter((r) => !isBaseline(r.impl)).map((r) => versus(`${what}: ${r.impl}`, r.seconds, base.impl, base.seconds, goals[r.impl] ?? ''));
+}

@@ -9,7 +9,7 @@ import { simulatePlaceSession, createRng } from '@spyglass-wasm/sim';
 import { openNwb } from '@spyglass-wasm/nwb-io';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { timeIt } from '../lib/harness.mjs';
+import { timeIt, versus } from '../lib/harness.mjs';
 
 export const name = 'decoding';
 
@@ -66,7 +66,15 @@ export async function run() {
   notes.push(`clusterless: ${encSpikes} encoding spikes on 12 tetrodes, ${(encSpikes / 300).toFixed(0)} spikes/s`);
   // The whole held-out 20 % (180 s, 2 ms bins) of the linear-track fixture, sorted and clusterless.
   const fixture = process.env.BENCH_SKIP_FIXTURE === '1' ? [] : await fixtureAccuracy(rows);
-  return { tables: [{ title: 'accuracy on linear-track-units.nwb, train 0–720 s, decode 720–900 s (2 ms bins)', rows: fixture }, { title: 'time per second of data decoded (2 ms bins)', rows }, { title: 'accuracy on the simulator (MAP, acausal)', rows: accuracy }], notes };
+  // per second of data decoded: wasm against the TypeScript reference of the same case (this run),
+  // against the Python reference's quoted time, and against real time
+  const perSecond = (c, impl) => rows.find((r) => r.case === c && r.impl.startsWith(impl))?.['s per s of data'];
+  const summary = [...new Set(rows.map((r) => r.case))].flatMap((c) => [
+    versus(`decode ${c} (per s of data)`, perSecond(c, 'wasm'), 'TypeScript reference', perSecond(c, 'TypeScript')),
+    ...(c.startsWith('sorted 1-D') ? [versus(`decode ${c} (per s of data)`, perSecond(c, 'wasm'), 'Python reference (RTC, quoted, not run here)', (c.endsWith('continuous') ? 13 : 66) / 240)] : []),
+    versus(`decode ${c} (per s of data)`, perSecond(c, 'wasm'), 'real time', 1, c.includes('2-D') ? '>= 5x' : ''),
+  ]);
+  return { tables: [{ title: 'accuracy on linear-track-units.nwb, train 0–720 s, decode 720–900 s (2 ms bins)', rows: fixture }, { title: 'time per second of data decoded (2 ms bins)', rows }, { title: 'accuracy on the simulator (MAP, acausal)', rows: accuracy }], notes, summary };
 }
 
 async function fixtureAccuracy(rows) {

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { decimate } from '@spyglass-wasm/dsp-wasm';
-import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt } from '../lib/harness.mjs';
+import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt, versusBaseline } from '../lib/harness.mjs';
 
 export const name = 'dsp-decimate';
 
@@ -70,5 +70,9 @@ print(json.dumps(out))
       ...(accuracy.length ? [{ title: 'accuracy vs scipy', rows: accuracy }] : []),
     ],
     notes,
+    summary: [
+      ...versusBaseline(`decimate ${cols} ch (iir)`, table.filter((r) => !r.impl.includes('fir')), (impl) => impl.startsWith('scipy')),
+      ...versusBaseline(`decimate ${cols} ch (fir)`, table.filter((r) => r.impl.includes('fir')), (impl) => impl.startsWith('scipy')),
+    ],
   };
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fft, welch } from '@spyglass-wasm/dsp-wasm';
-import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt } from '../lib/harness.mjs';
+import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt, versusBaseline } from '../lib/harness.mjs';
 
 export const name = 'dsp-fft-welch';
 
@@ -85,5 +85,6 @@ print(json.dumps({'fft': ffts, 'welch': tw, 'numpy': np.__version__}))
       ...(accuracy.length ? [{ title: 'accuracy vs scipy', rows: accuracy }] : []),
     ],
     notes,
+    summary: versusBaseline(`welch ${cols} ch`, welchRows, (impl) => impl.startsWith('scipy')),
   };
 }

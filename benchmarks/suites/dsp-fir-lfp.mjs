@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { firFilter, firwin, lfp, lfpDesign } from '@spyglass-wasm/dsp-wasm';
-import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt } from '../lib/harness.mjs';
+import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt, versusBaseline } from '../lib/harness.mjs';
 
 export const name = 'dsp-fir-lfp';
 
@@ -83,5 +83,6 @@ print(json.dumps(out))
       ...(accuracy.length ? [{ title: 'accuracy vs scipy (float64)', rows: accuracy }] : []),
     ],
     notes,
+    summary: [...versusBaseline(`lfp ${cols} ch`, lfpRows, (impl) => impl.startsWith('scipy')), ...versusBaseline(`firFilter ${cols} ch`, firRows, (impl) => impl.startsWith('scipy'))],
   };
 }

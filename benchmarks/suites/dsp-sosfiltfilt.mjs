@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { butter, createFilterPool, sosfiltfilt, sosfiltfiltParallel } from '@spyglass-wasm/dsp-wasm';
-import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt } from '../lib/harness.mjs';
+import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt, versusBaseline } from '../lib/harness.mjs';
 
 export const name = 'dsp-sosfiltfilt';
 
@@ -99,5 +99,7 @@ print(json.dumps({'seconds': sorted(times)[1]}))
     }
   }
   tables.push({ title: 'worker pool scaling (vs the default call in the main thread)', rows: scaling });
-  return { tables, notes };
+  const goals = { [rowsOut[0].impl]: '>= 5x', [rowsOut[1].impl]: '>= 2x' };
+  const summary = versusBaseline(`sosfiltfilt ${cols} ch`, rowsOut, (impl) => impl.startsWith('scipy'), goals);
+  return { tables, notes, summary };
 }

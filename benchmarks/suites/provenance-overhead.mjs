@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { decodeStep, fileEntity, lfpStep, openStore, ripplesStep, runStep } from '@spyglass-wasm/provenance';
 import { NwbWriter } from '@spyglass-wasm/nwb-io';
 import { createRng } from '@spyglass-wasm/sim';
-import { timeIt } from '../lib/harness.mjs';
+import { timeIt, versus } from '../lib/harness.mjs';
 
 export const name = 'provenance-overhead';
 const SESSION = new URL('../../packages/nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
@@ -61,6 +61,10 @@ export async function run() {
   );
   const long = await longerSession();
   return {
+    summary: [
+      versus('runStep on a 30 s session (lfp + ripples + decode)', totalBare / 1000, 'the steps alone (step.run)', compute / 1000, 'overhead < 2 %'),
+      versus(`runStep, ${long.title.split(' on a ')[1].split(' (')[0]}`, long.rows[1].ms / 1000, 'the steps alone (step.run)', long.rows[0].ms / 1000, 'overhead < 2 %'),
+    ],
     tables: [long, { title: 'LFP -> ripples -> decode on tetrode-session.nwb (30 s × 8 ch × 30 kHz), median of 3', rows }],
     notes: ['target: provenance overhead < 2% of compute; NWB writing is output, reported separately; store open is once per process'],
   };

@@ -7,6 +7,7 @@
 // sorting, checked by its digest). BENCH_DENSITY_SEEDS sets the seeds (default "1,2").
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { versus } from '../lib/harness.mjs';
 
 export const name = 'spike-sort-density';
 
@@ -45,7 +46,9 @@ export async function run() {
   for (const seed of seeds) rows.push(row('sparse (8 units, 2–20 Hz)', 60, seed, sortOnce('sparse', 60, seed)));
   const total = Object.values(stages).reduce((a, b) => a + b, 0);
   const stageRows = Object.entries(stages).map(([stage, s]) => ({ stage, 'CPU s': s, share: s / total }));
+  const summary = rows.map((r) => versus(`sort CPU-s per tetrode-s, ${r.regime}, ${r.recording}`, r['CPU-s per tetrode-s'], 'MountainSort5 (measured elsewhere, not run here)', MS5_CPU_PER_TETRODE_SECOND, '>= 2x'));
   return {
+    summary,
     tables: [
       { title: 'CPU time and accuracy, dense vs sparse tetrode (sortGroup, one thread)', rows },
       { title: `stages of sortGroup, dense tetrode, 60 s, seed ${seeds[0]}`, rows: stageRows },

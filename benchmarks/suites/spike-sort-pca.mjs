@@ -6,7 +6,7 @@
 import { covariance, fitPca, projectPca, spikeSortKernels } from '@spyglass-wasm/spike-sort';
 import { covarianceReference, covarianceTimesReference, fitPcaReference, projectPcaReference } from '@spyglass-wasm/spike-sort/reference';
 import { createRng } from '@spyglass-wasm/sim';
-import { timeIt } from '../lib/harness.mjs';
+import { timeIt, versus } from '../lib/harness.mjs';
 
 export const name = 'spike-sort-pca';
 
@@ -31,16 +31,18 @@ export async function run() {
     return heap.f64(pW, 8 * d).slice();
   });
   const row = (kernel, wasm, reference) => ({ kernel, 'wasm s': wasm, 'typescript s': reference, speedup: reference / wasm });
+  const kernels = [
+    row('covariance, 3000 x 360', await timeIt(() => covariance(fit, 3000, d, mean)), await timeIt(() => covarianceReference(fit, 3000, d, mean), { repeat: 1 })),
+    row('projection, 200k x 360 -> 8', await timeIt(() => projectPca(pca, all, n)), await timeIt(() => projectPcaReference(pca, all, n), { repeat: 1 })),
+    row('iteration product cov . v, 360 x 360, k 8', await timeIt(powerStep, { repeat: 21 }), await timeIt(() => covarianceTimesReference(cov, d, v, 8), { repeat: 21 })),
+    row('fitPca, 3000 x 360 -> 8', await timeIt(() => fitPca(spiky, 3000, d, 8, 1)), await timeIt(() => fitPcaReference(spiky, 3000, d, 8, 1), { repeat: 1 })),
+  ];
   return {
+    summary: kernels.map((k) => versus(`PCA ${k.kernel}`, k['wasm s'], 'TypeScript reference', k['typescript s'])),
     tables: [
       {
         title: 'PCA kernels, Wasm vs TypeScript reference',
-        rows: [
-          row('covariance, 3000 x 360', await timeIt(() => covariance(fit, 3000, d, mean)), await timeIt(() => covarianceReference(fit, 3000, d, mean), { repeat: 1 })),
-          row('projection, 200k x 360 -> 8', await timeIt(() => projectPca(pca, all, n)), await timeIt(() => projectPcaReference(pca, all, n), { repeat: 1 })),
-          row('iteration product cov . v, 360 x 360, k 8', await timeIt(powerStep, { repeat: 21 }), await timeIt(() => covarianceTimesReference(cov, d, v, 8), { repeat: 21 })),
-          row('fitPca, 3000 x 360 -> 8', await timeIt(() => fitPca(spiky, 3000, d, 8, 1)), await timeIt(() => fitPcaReference(spiky, 3000, d, 8, 1), { repeat: 1 })),
-        ],
+        rows: kernels,
       },
     ],
   };

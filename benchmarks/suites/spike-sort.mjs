@@ -5,6 +5,7 @@
 // BENCH_SORT_LONG_MINUTES sets the longest streamed recording (default 60: an hour).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { versus } from '../lib/harness.mjs';
 
 export const name = 'spike-sort';
 
@@ -25,7 +26,10 @@ export async function run() {
   const probe = [measure('whole', 60, 8, 8), measure('stream', 60, 8, 8)];
   const grow = (rows) => rows.at(-1)['peak RSS MiB'] - rows[0]['peak RSS MiB'];
   const whole = memory.filter((r) => r.path.startsWith('sortGroup')), streamed = memory.filter((r) => r.path === 'sortStream');
+  const realTime = (r, goal) => versus(`sort ${r.recording}, ${r.path}`, r.seconds, 'real time (recording length)', r.seconds * r['x real time'], goal);
+  const summary = [...memory.map((r) => realTime(r, '>= 60x')), ...probe.map((r) => realTime(r, '>= 4x'))];
   return {
+    summary,
     tables: [
       { title: 'tetrode: peak memory against duration, in memory vs streamed', rows: memory },
       { title: '64-channel probe (8 shanks x 8 channels), 1 min', rows: probe },
