@@ -1,0 +1,54 @@
+// resultView: what the viewer and `spyglass report` draw, from a store, with the lineage graph.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadResult, openStore, runStep, type Store } from '@spyglass-wasm/provenance';
+import { simulateReplayDay, writeSessionNwb } from '@spyglass-wasm/sim';
+import { sessionFixture } from '../../../scripts/test-fixtures.js';
+import { decodeStep, positionStep, replayStep, resultView } from '../src/index.js';
+
+const UNITS = sessionFixture('linear-track-units.nwb');
+let dir: string, store: Store;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'spyglass-view-'));
+  store = await openStore({ store: join(dir, '.spyglass'), durable: false });
+});
+afterAll(() => store?.close());
+
+describe('resultView', () => {
+  it('gives a decode its posterior image (rows sum to 1), the true position from its position input, the step error summary and the lineage', async () => {
+    const position = await runStep(store, positionStep, { session: { file: UNITS } });
+    const o = await runStep(store, decodeStep, { units: { file: UNITS }, position: { result: position.key } });
+    const v = await resultView(store, o.key, { maxTimeBins: 500 });
+    const d = v.data!;
+    expect(d.kind).toBe('decode');
+    if (d.kind !== 'decode') return;
+    const rows = d.time.length, cols = d.position.length;
+    expect(rows).toBeLessThanOrEqual(500);
+    expect(d.timeBinsMerged).toBe(Math.ceil((o.result.summary.timeBins as number) / 500));
+    for (const r of [0, rows >> 1, rows - 1]) expect(d.posterior.subarray(r * cols, (r + 1) * cols).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(d.error).toEqual((await loadResult(store, o.result)).json.error);
+    expect(d.truth!.time.length).toBe(position.result.summary.samples);
+    expect(v.lineage.nodes.filter((n) => n.kind === 'result').map((n) => n.label.split(' ')[0]).sort()).toEqual(['decode', 'position']);
+    expect(v.lineage.nodes.filter((n) => n.kind === 'file').map((n) => n.label)).toEqual(['linear-track-units.nwb']);
+    expect(v.lineage.edges.filter((e) => e.to === v.lineage.root).map((e) => e.role).sort()).toEqual(['code', 'params', 'position', 'units']);
+  });
+
+  it('gives each replay event its own posterior', async () => {
+    const file = join(dir, 'day.nwb');
+    const day = simulateReplayDay({ seed: 3 });
+    await writeSessionNwb(day, file);
+    const events = day.truth.ripples.map((r) => [r.start, r.end]);
+    const o = await runStep(store, replayStep, { units: { file }, session: { file } }, { params: { encode: 'run1', decode: 'sleep2', events }, overrides: { shuffles: 50 } });
+    const v = await resultView(store, o.key);
+    if (v.data?.kind !== 'replay') throw new Error(`a replay view, not ${v.data?.kind}`);
+    expect(v.data.events.length).toBe(o.result.summary.events);
+    for (const e of v.data.events) {
+      const p = e.posterior;
+      expect(p.posterior.length).toBe(p.time.length * p.position.length);
+      expect(p.time[0]).toBeGreaterThanOrEqual(e.start - 0.01);
+      expect(p.time.at(-1)!).toBeLessThanOrEqual(e.stop + 0.01);
+    }
+  }, 120_000);
+});
