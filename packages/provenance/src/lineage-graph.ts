@@ -54,7 +54,9 @@ export function lineageGraphOf(chain: readonly ResultRecord[], entities: Readonl
     edges.push({ from: params, to: id, role: 'params' });
     const version = versionString(a.version);
     const code = `code:${version}`;
-    add({ id: code, kind: 'code', label: `${a.version.package}@${a.version.packageVersion}`, detail: version });
+    // versions of one package differ by the kernels they run: name them so the nodes tell apart
+    const kernels = Object.keys(a.version.wasm).map((k) => k.replace(/^@spyglass-wasm\//, '')).sort().join('+');
+    add({ id: code, kind: 'code', label: `${a.version.package.replace(/^@spyglass-wasm\//, '')}@${a.version.packageVersion}${kernels ? ` (${kernels})` : ''}`, detail: version });
     edges.push({ from: code, to: id, role: 'code' });
     for (const [role, input] of Object.entries(a.inputs)) {
       if (!input.startsWith('result:')) {

@@ -171,7 +171,7 @@ function show(view: ViewName, path?: string) {
     ['position', 'Position', ctx.summary.spatial.length > 0],
     ['units', 'Units', ctx.summary.hasUnits],
     ['object', 'Object', view === 'object'],
-    ['run', 'Run', ctx.summary.series.length > 0],
+    ['run', 'Run', ctx.summary.series.length > 0 || (ctx.summary.hasUnits && ctx.summary.spatial.length > 0)],
   ];
   mount(
     tabs,
