@@ -30,6 +30,15 @@ describe('resultView', () => {
     for (const r of [0, rows >> 1, rows - 1]) expect(d.posterior.subarray(r * cols, (r + 1) * cols).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     expect(d.error).toEqual((await loadResult(store, o.result)).json.error);
     expect(d.truth!.time.length).toBe(position.result.summary.samples);
+    // place fields: every unit once, on the posterior's bins, each scaled to 1 at its peak, peaks in order
+    const pf = d.placeFields!;
+    expect(Array.from(pf.units).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+    const peaks = Array.from(pf.units, (_, r) => {
+      const row = pf.fields.subarray(r * cols, (r + 1) * cols);
+      expect(Math.max(...row)).toBeCloseTo(1, 5);
+      return d.position[row.indexOf(Math.max(...row))];
+    });
+    expect(peaks).toEqual([...peaks].sort((a, b) => a - b));
     expect(v.lineage.nodes.filter((n) => n.kind === 'result').map((n) => n.label.split(' ')[0]).sort()).toEqual(['decode', 'position']);
     expect(v.lineage.nodes.filter((n) => n.kind === 'file').map((n) => n.label)).toEqual(['linear-track-units.nwb']);
     expect(v.lineage.edges.filter((e) => e.to === v.lineage.root).map((e) => e.role).sort()).toEqual(['code', 'params', 'position', 'units']);

@@ -53,8 +53,9 @@ describe.runIf(hasChromium)('result panels in the viewer', () => {
     expect(inked.n).toBeGreaterThan(50_000);
     expect(inked.red).toBeGreaterThan(200);
     // the true position came from the File (its recorded path is only a name in the browser)
-    expect(await page.locator('.result-decode .hint').textContent()).not.toMatch(/could not be read/);
+    expect(await page.locator('.result-decode .hint').first().textContent()).not.toMatch(/could not be read/);
     expect(await page.locator('.error-table tbody tr').count()).toBe(2);
+    expect(await page.locator('[data-testid="place-fields-plot"] canvas').count()).toBe(1);
     const kinds = await page.locator('svg.lineage-graph g.lineage-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')).sort());
     expect(kinds).toEqual(['code', 'code', 'file', 'paramset', 'paramset', 'result', 'result']);
     await page.locator('.result-panel').scrollIntoViewIfNeeded();

@@ -1,6 +1,8 @@
 import { StoreError, checkOptionNames } from '@spyglass-wasm/core';
 import { lineageGraph, loadResult, type Entity, type LineageGraph, type ResultData, type ResultRecord, type ResultRepository, type StepInput } from '@spyglass-wasm/provenance';
 import type { ReplayEvent } from '../steps/replay.js';
+import { fitSortedSpikes } from '@spyglass-wasm/decoding';
+import { positionCm, unitsOf } from '../steps/decode.js';
 import { positionOf } from '../steps/position.js';
 import { unitSpikeTimes } from '../nwb/units.js';
 
@@ -22,6 +24,12 @@ export interface DecodeView extends PosteriorImage {
   map: Float64Array;
   /** As the decode step reports it: MAP and posterior-mean errors, all and running-only (cm). */
   error: Record<string, Record<string, number>>;
+  /**
+   * Sorted mode on a 1-D track: each unit's place field (rate over `position`, encoding interval,
+   * the decode's KDE), units ordered by peak position; `fields` is units × positions, each row
+   * scaled to its peak (`peakHz`).
+   */
+  placeFields?: { units: Int32Array; peakHz: Float64Array; fields: Float32Array };
   /** Rows averaged into one to keep the image under `maxTimeBins` (1: as decoded). */
   timeBinsMerged: number;
   mode: string;
@@ -101,22 +109,29 @@ export async function resultView(store: ResultRepository, key: string, options: 
   }
 }
 
-/** The position step's output (or the default recipe on the session file) for a result's input role. */
-async function positionInput(store: ResultRepository, record: ResultRecord, roles: string[], blobs?: ReadonlyMap<string, Blob>) {
+/** A result's input `role` as a step reads it (an upstream result loaded, or a file with its blob when held in memory). */
+async function stepInput(store: ResultRepository, record: ResultRecord, role: string, blobs?: ReadonlyMap<string, Blob>): Promise<StepInput | undefined> {
+  const id = record.activity.inputs[role];
+  if (!id) return undefined;
+  if (id.startsWith('result:')) {
+    const r = await store.getResult(id.slice(7));
+    return r ? { kind: 'result', id, key: r.key, data: await loadResult(store, r), summary: r.summary } : undefined;
+  }
+  const entity: Entity | undefined = await store.getEntity(id);
+  if (!entity) return undefined;
+  const blob = blobs?.get(id);
+  return { kind: 'file', id, path: entity.path ?? entity.label ?? id, entity, ...(blob ? { blob } : {}) };
+}
+
+/**
+ * The first of `roles` whose position can be read, with `read` (positionOf or positionCm). The
+ * file may be gone or (in a browser) not at hand: then the view is drawn without it.
+ */
+async function readPosition<T>(store: ResultRepository, record: ResultRecord, roles: string[], read: (input: StepInput, role: string) => Promise<T>, blobs?: ReadonlyMap<string, Blob>): Promise<T | undefined> {
   for (const role of roles) {
-    const id = record.activity.inputs[role];
-    if (!id) continue;
-    if (id.startsWith('result:')) {
-      const r = await store.getResult(id.slice(7));
-      if (r?.step !== 'position') continue;
-      return positionOf({ kind: 'result', id, key: r.key, data: await loadResult(store, r), summary: r.summary }, role);
-    }
-    const entity: Entity | undefined = await store.getEntity(id);
-    if (!entity) continue;
-    const blob = blobs?.get(id);
-    const input: StepInput = { kind: 'file', id, path: entity.path ?? entity.label ?? id, entity, ...(blob ? { blob } : {}) };
-    // the file may be gone or (in a browser) not at hand: the view is drawn without the truth
-    const p = await positionOf(input, role).catch(() => undefined);
+    const input = await stepInput(store, record, role, blobs);
+    if (input?.kind === 'result' && input.data.arrays.speed === undefined) continue; // not a position result
+    const p = input && (await read(input, role).catch(() => undefined));
     if (p) return p;
   }
   return undefined;
@@ -145,13 +160,37 @@ async function decodeView(store: ResultRepository, record: ResultRecord, d: Resu
     for (let c = 1; c < xs.length; c++) if (image[r * xs.length + c] > image[r * xs.length + best]) best = c;
     map[r] = xs[best];
   }
-  const p = await positionInput(store, record, ['position', 'session', 'units'], options.blobs);
-  const source = (d.json.columns as number[])[0];
-  const truth = p ? { time: p.times, position: Float64Array.from(p.times, (_, i) => p.position.data[i * p.position.cols + source]) } : undefined;
+  // the position as the decode step read it (constant columns dropped): its first column is the decoded axis
+  const p = await readPosition(store, record, ['position', 'session', 'units'], positionCm, options.blobs);
+  const truth = p ? { time: p.times, position: Float64Array.from(p.times, (_, i) => p.cm.data[i * p.cm.cols]) } : undefined;
+  const placeFields = p && dims === 1 && d.json.mode === 'sorted' ? await placeFieldsOf(store, record, p, options.blobs) : undefined;
   return {
-    kind: 'decode', time, position: Float64Array.from(xs), posterior: image, map, truth, timeBinsMerged: merge,
+    kind: 'decode', time, position: Float64Array.from(xs), posterior: image, map, truth, placeFields, timeBinsMerged: merge,
     error: d.json.error as DecodeView['error'], mode: d.json.mode as string, train: d.json.train as [number, number], decode: d.json.decode as [number, number],
   };
+}
+
+/** The decode's encoding model refitted (the same KDE on the same interval), as place fields ordered by peak. */
+async function placeFieldsOf(store: ResultRepository, record: ResultRecord, p: Awaited<ReturnType<typeof positionCm>>, blobs?: ReadonlyMap<string, Blob>): Promise<DecodeView['placeFields']> {
+  const units = await stepInput(store, record, 'units', blobs);
+  const spikes = units && (await unitsOf(units).catch(() => undefined));
+  if (!spikes?.length) return undefined;
+  const params = record.activity.params;
+  const train = (await loadResult(store, record)).json.train as [number, number];
+  const model = fitSortedSpikes({ position: p.cm, positionTimes: p.times, interval: train, environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number }, spikes);
+  const bins = model.env.nBins, centers = model.env.centers.data;
+  const peak = (u: number) => {
+    let best = 0;
+    for (let b = 1; b < bins; b++) if (model.rates[u * bins + b] > model.rates[u * bins + best]) best = b;
+    return best;
+  };
+  const order = Int32Array.from({ length: model.nUnits }, (_, u) => u).sort((a, b) => centers[peak(a)] - centers[peak(b)]);
+  const peakHz = Float64Array.from(order, (u) => model.rates[u * bins + peak(u)]);
+  const fields = new Float32Array(order.length * bins);
+  order.forEach((u, r) => {
+    for (let b = 0; b < bins; b++) fields[r * bins + b] = model.env.isInterior[b] ? model.rates[u * bins + b] / peakHz[r] : 0;
+  });
+  return { units: order, peakHz, fields };
 }
 
 async function replayView(store: ResultRepository, record: ResultRecord, d: ResultData): Promise<ReplayView> {
@@ -178,7 +217,7 @@ async function replayView(store: ResultRepository, record: ResultRecord, d: Resu
 
 async function ripplesView(store: ResultRepository, record: ResultRecord, d: ResultData): Promise<RipplesView> {
   const events = (d.json.events as RipplesView['events']).map((e) => ({ start: e.start, peak: e.peak, end: e.end, maxZscore: e.maxZscore, speedAtPeak: e.speedAtPeak }));
-  const p = await positionInput(store, record, ['position']);
+  const p = await readPosition(store, record, ['position'], positionOf);
   return { kind: 'ripples', events, detector: d.json.detector as string, speedGated: d.json.speedGated as boolean, ...(p ? { speed: { time: p.times, speed: p.speed } } : {}) };
 }
 

@@ -61,7 +61,7 @@ export interface Overlay {
 export function heatmapPlot(
   container: HTMLElement,
   d: HeatmapData,
-  o: { title: string; yLabel: string; height?: number; overlays?: Overlay[]; marks?: Shading[]; legend?: boolean; onZoom?: (min: number, max: number) => void },
+  o: { title: string; yLabel: string; xLabel?: string; height?: number; overlays?: Overlay[]; marks?: Shading[]; legend?: boolean; onZoom?: (min: number, max: number) => void },
 ): uPlot {
   const rows = d.time.length, cols = d.position.length;
   const dt = rows > 1 ? (d.time[rows - 1] - d.time[0]) / (rows - 1) : 0.002;
@@ -101,7 +101,7 @@ export function heatmapPlot(
       onZoom: o.onZoom,
       legend: { show: (o.legend ?? true) && overlays.length > 0 },
       scales: { x: { time: false, range: [x0, x1] }, y: { range: [y0, y1] } },
-      axes: [axis('time (s)'), axis(o.yLabel, { size: 56 })],
+      axes: [axis(o.xLabel ?? 'time (s)'), axis(o.yLabel, { size: 56 })],
       series: [
         {},
         ...overlays.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, dash: l.dash, spanGaps: false, ...(l.points ? { paths: () => null, points: { show: true, size: 3, fill: l.color, stroke: l.color } } : { points: { show: false } }) })),

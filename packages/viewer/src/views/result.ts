@@ -23,6 +23,13 @@ function decodePanel(d: DecodeView, later: Later): HTMLElement {
     // MAP first, so the true position is drawn over it
     overlays: [{ label: 'MAP', values: d.map, color: '#ffffffaa', points: true }, ...(truth ? [{ label: 'true position', values: truth, color: '#ff4040' }] : [])],
   }));
+  const fields = h('div', { class: 'plot heatmap', dataset: { testid: 'place-fields-plot' } });
+  const pf = d.placeFields;
+  if (pf) {
+    later.push(() => heatmapPlot(fields, { time: Float64Array.from(pf.units, (_, i) => i + 1), position: d.position, values: pf.fields }, {
+      title: 'Place fields of the encoding units (each scaled to its peak), ordered by peak position', xLabel: 'unit, by peak position', yLabel: 'position (cm)', height: 260, legend: false,
+    }));
+  }
   const e = d.error;
   const row = (name: string, s: Record<string, number>) => [name, s.medianRunningCm, s.medianCm, s.meanRunningCm, s.meanCm, s.nRunning, s.n];
   return h('section', { class: 'result-decode' },
@@ -31,6 +38,8 @@ function decodePanel(d: DecodeView, later: Later): HTMLElement {
     plot,
     h('h4', {}, 'Decoding error (cm)'),
     table(['estimate', 'median, running', 'median, all', 'mean, running', 'mean, all', 'bins running', 'bins'], [row('MAP', e.map), row('posterior mean', e.posteriorMean)], 'error-table'),
+    pf ? fields : null,
+    pf ? h('p', { class: 'hint' }, `${pf.units.length} units; peak rates ${fmt(Math.min(...pf.peakHz))}–${fmt(Math.max(...pf.peakHz))} Hz. Left to right, units-table rows ${Array.from(pf.units.slice(0, 12)).join(', ')}${pf.units.length > 12 ? ', …' : ''}.`) : null,
   );
 }
 
