@@ -110,7 +110,7 @@ describe('spyglass report', () => {
     it.each([
       ['decode', '[data-testid="posterior-plot"]', 'report-decode.png'],
       ['replay', '[data-testid="replay-plot"]', 'report-replay.png'],
-      ['ripples', '[data-testid="ripples-speed-plot"]', undefined],
+      ['ripples', '[data-testid="ripple-snippet"]', 'report-ripples.png'],
       ['sort', '[data-testid="waveforms-plot"]', undefined],
     ])('%s: one file that draws its plots and its lineage', async (kind, plot, shot) => {
       const { page, requests, folder } = await openReport(kind);

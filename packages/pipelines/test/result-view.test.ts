@@ -6,9 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResult, openStore, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateReplayDay, writeSessionNwb } from '@spyglass-wasm/sim';
 import { sessionFixture } from '../../../scripts/test-fixtures.js';
-import { decodeStep, positionStep, replayStep, resultView } from '../src/index.js';
+import { decodeStep, lfpStep, positionStep, replayStep, resultView, ripplesStep } from '../src/index.js';
 
 const UNITS = sessionFixture('linear-track-units.nwb');
+const TETRODE = sessionFixture('tetrode-session.nwb');
 let dir: string, store: Store;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'spyglass-view-'));
@@ -43,6 +44,28 @@ describe('resultView', () => {
     expect(v.lineage.nodes.filter((n) => n.kind === 'file').map((n) => n.label)).toEqual(['linear-track-units.nwb']);
     expect(v.lineage.edges.filter((e) => e.to === v.lineage.root).map((e) => e.role).sort()).toEqual(['code', 'params', 'position', 'units']);
   });
+
+  it('gives ripples their LFP, ripple band and envelope around each peak', async () => {
+    const lfp = await runStep(store, lfpStep, { raw: { file: TETRODE } });
+    const o = await runStep(store, ripplesStep, { lfp: { result: lfp.key } });
+    const v = await resultView(store, o.key, { maxSnippets: 5, snippetHalfWidth: 0.1 });
+    if (v.data?.kind !== 'ripples') throw new Error(`a ripples view, not ${v.data?.kind}`);
+    const n = o.result.summary.events as number;
+    expect(n).toBeGreaterThan(0);
+    expect(v.data.events).toHaveLength(n);
+    expect(v.data.snippets).toHaveLength(Math.min(5, n));
+    v.data.snippets.forEach((s, i) => {
+      const peak = v.data!.kind === 'ripples' ? v.data.events[i].peak : 0;
+      expect(s.time[0]).toBeCloseTo(peak - 0.1, 2);
+      expect(s.time.at(-1)!).toBeCloseTo(peak + 0.1, 2);
+      expect([s.lfp.length, s.band.length, s.envelope.length]).toEqual([s.time.length, s.time.length, s.time.length]);
+      // the envelope bounds the band-passed signal, and is largest inside the event
+      for (let k = 0; k < s.band.length; k++) expect(s.envelope[k]).toBeGreaterThanOrEqual(Math.abs(s.band[k]) * 0.999 - 1e-3);
+      const at = s.envelope.indexOf(Math.max(...s.envelope));
+      expect(Math.abs(s.time[at] - peak)).toBeLessThan(0.1);
+    });
+    await expect(resultView(store, o.key, { snipets: 1 } as never)).rejects.toThrow(/snipets/);
+  }, 120_000);
 
   it('gives each replay event its own posterior', async () => {
     const file = join(dir, 'day.nwb');

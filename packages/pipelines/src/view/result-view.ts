@@ -2,6 +2,7 @@ import { StoreError, checkOptionNames } from '@spyglass-wasm/core';
 import { lineageGraph, loadResult, type Entity, type LineageGraph, type ResultData, type ResultRecord, type ResultRepository, type StepInput } from '@spyglass-wasm/provenance';
 import type { ReplayEvent } from '../steps/replay.js';
 import { fitSortedSpikes } from '@spyglass-wasm/decoding';
+import { bandAnalysis } from '@spyglass-wasm/dsp-wasm';
 import { positionCm, unitsOf } from '../steps/decode.js';
 import { positionOf } from '../steps/position.js';
 import { unitSpikeTimes } from '../nwb/units.js';
@@ -49,6 +50,11 @@ export interface RipplesView {
   events: { start: number; peak: number; end: number; maxZscore: number; speedAtPeak: number }[];
   detector: string;
   speedGated: boolean;
+  /**
+   * Around each of the first ripples (by time), on the channel with the most ripple-band power:
+   * the LFP, the ripple band (the detector's filter) and its envelope, ±`snippetHalfWidth` s of the peak.
+   */
+  snippets: { time: Float64Array; lfp: Float32Array; band: Float32Array; envelope: Float32Array; channel: number }[];
   /** Speed (cm/s) over the session, when the ripples were gated by a position result. */
   speed?: { time: Float64Array; speed: Float64Array };
 }
@@ -72,6 +78,10 @@ export interface ResultView {
 }
 
 export interface ResultViewOptions {
+  /** Ripples: how many of the first ripples get an LFP snippet (default 24). */
+  maxSnippets?: number;
+  /** Ripples: half width of each snippet around the peak, s (default 0.15). */
+  snippetHalfWidth?: number;
   /** Decode heat maps are averaged over time down to this many rows (default 4000). */
   maxTimeBins?: number;
   /** Input files held in memory (the viewer's open File), by entity id, when their path is no file. */
@@ -89,7 +99,7 @@ export interface ResultViewOptions {
  * if (view.data?.kind === 'decode') console.log(view.data.error.map.medianRunningCm);
  */
 export async function resultView(store: ResultRepository, key: string, options: ResultViewOptions = {}): Promise<ResultView> {
-  checkOptionNames('resultView', options, ['maxTimeBins', 'blobs']);
+  checkOptionNames('resultView', options, ['maxTimeBins', 'blobs', 'maxSnippets', 'snippetHalfWidth']);
   const record = await store.getResult(key);
   if (!record) throw new StoreError(`no result ${key} in the store`);
   const data = await loadResult(store, record);
@@ -100,7 +110,7 @@ export async function resultView(store: ResultRepository, key: string, options: 
     case 'replay':
       return { ...base, data: await replayView(store, record, data) };
     case 'ripples':
-      return { ...base, data: await ripplesView(store, record, data) };
+      return { ...base, data: await ripplesView(store, record, data, options) };
     case 'sort':
     case 'curate':
       return { ...base, data: sortView(data) };
@@ -215,10 +225,45 @@ async function replayView(store: ResultRepository, record: ResultRecord, d: Resu
   };
 }
 
-async function ripplesView(store: ResultRepository, record: ResultRecord, d: ResultData): Promise<RipplesView> {
+async function ripplesView(store: ResultRepository, record: ResultRecord, d: ResultData, options: ResultViewOptions): Promise<RipplesView> {
   const events = (d.json.events as RipplesView['events']).map((e) => ({ start: e.start, peak: e.peak, end: e.end, maxZscore: e.maxZscore, speedAtPeak: e.speedAtPeak }));
   const p = await readPosition(store, record, ['position'], positionOf);
-  return { kind: 'ripples', events, detector: d.json.detector as string, speedGated: d.json.speedGated as boolean, ...(p ? { speed: { time: p.times, speed: p.speed } } : {}) };
+  const lfp = await stepInput(store, record, 'lfp');
+  const snippets = lfp?.kind === 'result' ? rippleSnippets(lfp.data, events.slice(0, options.maxSnippets ?? 24), record.activity.params, options.snippetHalfWidth ?? 0.15) : [];
+  return { kind: 'ripples', events, detector: d.json.detector as string, speedGated: d.json.speedGated as boolean, snippets, ...(p ? { speed: { time: p.times, speed: p.speed } } : {}) };
+}
+
+/** First index of sorted `t` at or after `v`. */
+function firstAtOrAfter(t: ArrayLike<number>, v: number): number {
+  let lo = 0, hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (t[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** LFP, ripple band and envelope around each peak, filtered on a padded slice so the filter's edges fall outside. */
+function rippleSnippets(lfp: ResultData, events: RipplesView['events'], params: Record<string, unknown>, half: number): RipplesView['snippets'] {
+  const [rows, cols] = lfp.arrays.data.shape;
+  const data = lfp.arrays.data.data as Float32Array, time = lfp.arrays.timestamps.data as Float64Array;
+  const fs = lfp.json.fs as number;
+  const pad = half + 0.25; // longer than the band filter's half length at 1 kHz
+  return events.map((e) => {
+    const a = firstAtOrAfter(time, e.peak - pad), b = Math.min(rows, firstAtOrAfter(time, e.peak + pad));
+    const slice = { data: data.slice(a * cols, b * cols), rows: b - a, cols };
+    const band = bandAnalysis(slice, { fs, band: params.band as [number, number], transition: params.transition as number });
+    const w0 = firstAtOrAfter(time, e.peak - half) - a, w1 = firstAtOrAfter(time, e.peak + half) - a;
+    let channel = 0, best = -1;
+    for (let c = 0; c < cols; c++) {
+      let sum = 0;
+      for (let i = w0; i < w1; i++) sum += band.power.data[i * cols + c];
+      if (sum > best) (best = sum), (channel = c);
+    }
+    const col = (m: ArrayLike<number>, f = (x: number) => x) => Float32Array.from({ length: w1 - w0 }, (_, i) => f(m[(w0 + i) * cols + channel]));
+    return { time: time.slice(a + w0, a + w1), lfp: col(slice.data), band: col(band.filtered.data), envelope: col(band.power.data, Math.sqrt), channel };
+  });
 }
 
 function sortView(d: ResultData): SortView {

@@ -75,9 +75,31 @@ function ripplesPanel(d: RipplesView, later: Later): HTMLElement {
       scales: { x: { time: false } }, axes: [axis('time (s)'), axis('speed (cm/s)', { size: 50 })], series: [{}, { stroke: PALETTE[0], width: 1 }],
     }, [s.time, s.speed] as unknown as uPlot.AlignedData));
   }
+  const grid = h('div', { class: 'replay-grid' });
+  d.snippets.forEach((sn, i) => {
+    const e = d.events[i];
+    const cell = h('div', { class: 'plot ripple-event', dataset: { testid: 'ripple-snippet' } });
+    grid.append(cell);
+    const one = [{ name: 'ripple', color: '#d62728', start: [e.start], stop: [e.end] }];
+    // the LFP in the upper half of the plot, the ripple band and its envelope in the lower half
+    const span = (a: ArrayLike<number>) => {
+      let lo = Infinity, hi = -Infinity;
+      for (let k = 0; k < a.length; k++) (lo = Math.min(lo, a[k])), (hi = Math.max(hi, a[k]));
+      return [lo, hi === lo ? lo + 1 : hi] as const;
+    };
+    const [l0, l1] = span(sn.lfp), [, b1] = span(sn.envelope);
+    later.push(() => makePlot(cell, {
+      title: `#${i + 1} at ${fmt(e.peak)} s · z ${fmt(e.maxZscore)} · ch ${sn.channel}`, height: 190, legend: { show: false }, plugins: [shadingPlugin(() => one)],
+      scales: { x: { time: false }, lfp: { range: [l0 - (l1 - l0) * 1.1, l1] }, band: { range: [-b1, b1 * 3.2] } },
+      axes: [axis('time (s)'), { show: false, scale: 'lfp' }],
+      series: [{}, { scale: 'lfp', stroke: '#555', width: 1 }, { scale: 'band', stroke: PALETTE[0], width: 1 }, { scale: 'band', stroke: '#d62728', width: 1.2 }],
+    }, [sn.time, sn.lfp, sn.band, sn.envelope] as unknown as uPlot.AlignedData));
+  });
   return h('section', { class: 'result-ripples' },
     h('p', { class: 'hint' }, `${d.events.length} ripples, ${d.detector} detector, ${d.speedGated ? 'gated by speed' : 'not speed-gated'}.`),
     d.speed ? plot : null,
+    d.snippets.length ? h('p', { class: 'hint' }, `The first ${d.snippets.length} ripples: LFP (grey, top), the ripple band (blue) and its envelope (red) on the channel with the most ripple-band power, the event shaded.`) : null,
+    grid,
     table(['#', 'start (s)', 'peak (s)', 'end (s)', 'max z', 'speed at peak (cm/s)'], d.events.slice(0, 500).map((e, i) => [i + 1, e.start, e.peak, e.end, e.maxZscore, e.speedAtPeak]), 'ripples-table'),
   );
 }
