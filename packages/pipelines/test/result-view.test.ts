@@ -49,13 +49,14 @@ describe('resultView', () => {
     const lfp = await runStep(store, lfpStep, { raw: { file: TETRODE } });
     const o = await runStep(store, ripplesStep, { lfp: { result: lfp.key } });
     const v = await resultView(store, o.key, { maxSnippets: 5, snippetHalfWidth: 0.1 });
-    if (v.data?.kind !== 'ripples') throw new Error(`a ripples view, not ${v.data?.kind}`);
+    const d = v.data;
+    if (d?.kind !== 'ripples') throw new Error(`a ripples view, not ${d?.kind}`);
     const n = o.result.summary.events as number;
     expect(n).toBeGreaterThan(0);
-    expect(v.data.events).toHaveLength(n);
-    expect(v.data.snippets).toHaveLength(Math.min(5, n));
-    v.data.snippets.forEach((s, i) => {
-      const peak = v.data!.kind === 'ripples' ? v.data.events[i].peak : 0;
+    expect(d.events).toHaveLength(n);
+    expect(d.snippets).toHaveLength(Math.min(5, n));
+    d.snippets.forEach((s, i) => {
+      const peak = d.events[i].peak;
       expect(s.time[0]).toBeCloseTo(peak - 0.1, 2);
       expect(s.time.at(-1)!).toBeCloseTo(peak + 0.1, 2);
       expect([s.lfp.length, s.band.length, s.envelope.length]).toEqual([s.time.length, s.time.length, s.time.length]);
