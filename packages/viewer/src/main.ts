@@ -185,6 +185,7 @@ function show(view: ViewName, path?: string) {
 
 fileInput.addEventListener('change', () => {
   const f = fileInput.files?.[0];
+  fileInput.value = ''; // so picking the same file again (after an error, or another file) opens it
   if (f) void openSource(f);
 });
 let dragDepth = 0;

@@ -1,14 +1,12 @@
 // The Run tab's decoding and the result panel (posterior heat map with the true position, error
 // summary, lineage graph) in headless Chromium on the linear-track fixture; writes decode.png.
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
 import { sessionFixture } from '../../../scripts/test-fixtures.js';
+import { builtSite, pkg } from './site.js';
 
-const pkg = fileURLToPath(new URL('..', import.meta.url));
-const dist = join(pkg, 'dist');
 const shots = join(pkg, 'docs', 'screenshots');
 const UNITS = sessionFixture('linear-track-units.nwb');
 const hasChromium = chromiumAvailable();
@@ -16,13 +14,8 @@ const hasChromium = chromiumAvailable();
 describe.runIf(hasChromium)('result panels in the viewer', () => {
   let site: TestSite | undefined;
   beforeAll(async () => {
-    // browser.test.ts rebuilds a stale site; this file needs one built at all
-    if (!existsSync(join(dist, 'index.html')) || statSync(join(dist, 'index.html')).mtimeMs < statSync(join(pkg, 'src', 'views', 'result.ts')).mtimeMs) {
-      const { build } = await import('vite');
-      await build({ root: pkg, configFile: join(pkg, 'vite.config.ts'), logLevel: 'warn' });
-    }
     mkdirSync(shots, { recursive: true });
-    site = await openSite(dist);
+    site = await openSite(await builtSite());
   }, 120_000);
   afterAll(async () => site?.close());
 
