@@ -171,7 +171,7 @@ function show(view: ViewName, path?: string) {
     ['position', 'Position', ctx.summary.spatial.length > 0],
     ['units', 'Units', ctx.summary.hasUnits],
     ['object', 'Object', view === 'object'],
-    ['run', 'Run', ctx.summary.series.length > 0],
+    ['run', 'Run', ctx.summary.series.length > 0 || (ctx.summary.hasUnits && ctx.summary.spatial.length > 0)],
   ];
   mount(
     tabs,
@@ -185,6 +185,7 @@ function show(view: ViewName, path?: string) {
 
 fileInput.addEventListener('change', () => {
   const f = fileInput.files?.[0];
+  fileInput.value = ''; // so picking the same file again (after an error, or another file) opens it
   if (f) void openSource(f);
 });
 let dragDepth = 0;

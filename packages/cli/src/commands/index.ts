@@ -14,6 +14,7 @@ import { replayCommand } from './replay.js';
 import { lsCommand, paramsCommand, rmCommand, showCommand } from './query.js';
 import { storeCommand } from './store.js';
 import { viewCommand } from './view.js';
+import { reportCommand } from './report.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, decodeCommand, replayCommand, runCommand, demoCommand, viewCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, verifyCommand, storeCommand, workerCommand];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, decodeCommand, replayCommand, runCommand, demoCommand, viewCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, reportCommand, verifyCommand, storeCommand, workerCommand];

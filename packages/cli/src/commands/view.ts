@@ -8,7 +8,7 @@ import { checkInputFile, resolvePath } from '../lib/paths.js';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
 
 /** The viewer's built site: packages/viewer/dist beside this package in the repository. */
-function viewerSite(): string | undefined {
+export function viewerSite(): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++, dir = dirname(dir)) {
     const site = join(dir, 'packages/viewer/dist');

@@ -18,3 +18,19 @@ export function decodeBase64(b64: string): Uint8Array {
   }
   return out;
 }
+
+/** Encodes bytes as base64 (standard alphabet, padded) in Node and browsers. */
+export function encodeBase64(bytes: Uint8Array): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const parts: string[] = [];
+  for (let i = 0; i < bytes.length; i += 3 * 4096) {
+    let s = '';
+    for (let j = i; j < Math.min(bytes.length, i + 3 * 4096); j += 3) {
+      const n = (bytes[j] << 16) | ((bytes[j + 1] ?? 0) << 8) | (bytes[j + 2] ?? 0);
+      const left = bytes.length - j;
+      s += alphabet[(n >> 18) & 63] + alphabet[(n >> 12) & 63] + (left > 1 ? alphabet[(n >> 6) & 63] : '=') + (left > 2 ? alphabet[n & 63] : '=');
+    }
+    parts.push(s);
+  }
+  return parts.join('');
+}

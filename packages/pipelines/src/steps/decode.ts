@@ -17,7 +17,7 @@ import { stepCode } from './code.js';
 export const DECODE_DEFAULTS = { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 };
 
 /** Spike times per unit from a sort result (flat times + NWB-style end index) or a file's Units table. */
-async function unitsOf(input: StepInput): Promise<Float64Array[]> {
+export async function unitsOf(input: StepInput): Promise<Float64Array[]> {
   if (input.kind === 'result') return unitSpikeTimes(input.data);
   return withSession(input, 'units', ({ nwb }) => {
     const units = nwb.units();

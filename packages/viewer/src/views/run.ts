@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import type { ViewContext } from '../context.js';
 import { fmt, h, mount } from '../dom.js';
 import type { Shading } from '../plots/plot.js';
+import { resultPanel } from './result.js';
 import type { RunApi, RunPipeline, RunReport, RunSource } from '../worker/run-api.js';
 
 /** One run worker at a time; cancel terminates it and the next run starts a fresh one. */
@@ -25,7 +26,9 @@ function killWorker() {
 /** The state kept across tab switches, per pipeline, for the open file. */
 interface RunState { running: boolean; stage?: string; fraction: number; report?: RunReport; error?: string; cancelled?: boolean }
 let fileKey: unknown;
-const state: Record<RunPipeline, RunState> = { ripples: { running: false, fraction: 0 }, sort: { running: false, fraction: 0 } };
+const state: Record<RunPipeline, RunState> = { ripples: { running: false, fraction: 0 }, sort: { running: false, fraction: 0 }, decode: { running: false, fraction: 0 } };
+/** The result whose panel (plots and lineage) is open under the results list. */
+let opened: string | undefined;
 let redraw: (() => void) | undefined;
 
 /** Ripples found by the last run, shaded over the trace and position plots. */
@@ -38,9 +41,9 @@ export function runShading(): Shading[] {
 export function resetRuns(source: unknown) {
   if (fileKey === source) return;
   fileKey = source;
-  if (state.ripples.running || state.sort.running) killWorker();
-  state.ripples = { running: false, fraction: 0 };
-  state.sort = { running: false, fraction: 0 };
+  if (Object.values(state).some((s) => s.running)) killWorker();
+  for (const p of Object.keys(state) as RunPipeline[]) state[p] = { running: false, fraction: 0 };
+  opened = undefined;
 }
 
 async function start(pipeline: RunPipeline, source: RunSource, withPosition: boolean) {
@@ -53,6 +56,7 @@ async function start(pipeline: RunPipeline, source: RunSource, withPosition: boo
   try {
     const report = await runApi().run(pipeline, source, { withPosition }, onProgress);
     state[pipeline] = { running: false, fraction: 1, report };
+    if (pipeline === 'decode') opened = report.key;
   } catch (err) {
     if (state[pipeline] === s && !(s as RunState).cancelled) state[pipeline] = { running: false, fraction: 0, error: err instanceof Error ? err.message : String(err) };
   }
@@ -69,7 +73,9 @@ function cancel(pipeline: RunPipeline) {
 function reportView(r: RunReport) {
   const summary = r.pipeline === 'ripples'
     ? `${r.summary.events} ripples${r.events?.length ? ` (first at ${fmt(r.events[0].start)} s)` : ''}, shaded on the trace view`
-    : `${r.summary.units} units: ${[...countBy(r.units ?? [], (u) => u.label)].map(([l, n]) => `${n} ${l}`).join(', ')}`;
+    : r.pipeline === 'decode'
+      ? `${r.summary.units} units decoded over ${r.summary.timeBins} time bins; median error while running ${fmt(r.summary.medianErrorRunningCm)} cm`
+      : `${r.summary.units} units: ${[...countBy(r.units ?? [], (u) => u.label)].map(([l, n]) => `${n} ${l}`).join(', ')}`;
   return h(
     'div',
     { class: 'run-report', dataset: { key: r.key, cached: String(r.cached) } },
@@ -93,15 +99,30 @@ function countBy<T>(xs: T[], f: (x: T) => string): Map<string, number> {
 export function runView(ctx: ViewContext, source: File | string): HTMLElement {
   const el = h('div', { class: 'run-view' });
   const withPosition = ctx.summary.spatial.length > 0;
+  const canDecode = withPosition && ctx.summary.hasUnits;
+  const hasRaw = ctx.summary.series.length > 0;
   const runSource: RunSource = typeof source === 'string' ? { url: new URL(source, location.href).href } : { file: source, name: source.name };
   const results = h('div', { class: 'run-results' }, h('p', { class: 'muted' }, 'Reading the store…'));
+  const detail = h('div', { class: 'result-detail' });
+  const openResult = async (key: string) => {
+    opened = key;
+    mount(detail, h('p', { class: 'muted' }, 'Reading the result…'));
+    try {
+      const panel = resultPanel(await runApi().view(key, runSource));
+      if (opened !== key) return;
+      mount(detail, panel.el);
+      panel.draw();
+    } catch (err) {
+      mount(detail, h('p', { class: 'warn' }, `result ${key}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  };
   const listResults = async () => {
     try {
       const rows = await runApi().results();
       mount(results, rows.length
         ? h('table', { class: 'data-table results-table' },
           h('thead', {}, h('tr', {}, ['step', 'key', 'parameters', 'created', 'summary'].map((c) => h('th', {}, c)))),
-          h('tbody', {}, rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', {}, r.step), h('td', {}, h('code', {}, r.key.slice(0, 20) + '…')), h('td', {}, r.paramSetName ?? ''), h('td', {}, new Date(r.createdAt).toLocaleString()),
+          h('tbody', {}, rows.map((r) => h('tr', { class: `result-row${r.key === opened ? ' active' : ''}`, title: 'Show its plots and lineage', dataset: { key: r.key }, onclick: () => void openResult(r.key) }, h('td', {}, r.step), h('td', {}, h('code', {}, r.key.slice(0, 20) + '…')), h('td', {}, r.paramSetName ?? ''), h('td', {}, new Date(r.createdAt).toLocaleString()),
             h('td', {}, Object.entries(r.summary).filter(([k]) => k !== 'analysisFile' && k !== 'session').map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : fmt(v)}`).join(', '))))))
         : h('p', { class: 'muted' }, 'No results in this browser yet.'));
     } catch (err) {
@@ -133,12 +154,16 @@ export function runView(ctx: ViewContext, source: File | string): HTMLElement {
       h('p', { class: 'hint' },
         'Steps run in a Web Worker with their default parameters and are recorded in this browser (IndexedDB, result files in its private file system); a result key is the one the spyglass CLI computes on the same file and parameters, so a rerun — after a reload too — is served from the store. ',
         typeof source === 'string' ? h('b', {}, 'This file was opened from a URL: running a step first downloads the whole file into this tab.') : 'The file is read from disk, piece by piece.'),
-      card('ripples', 'LFP → ripples', `LFP (1 kHz) of the raw series, then ripples (Kay, 150–250 Hz)${withPosition ? ', gated by the speed from the position step' : ' without a speed gate (the file has no position)'}.`),
-      card('sort', 'Spike sorting', 'Detection, clustering and metric curation per electrode group; units labelled accept, mua or noise.'),
+      hasRaw && card('ripples', 'LFP → ripples', `LFP (1 kHz) of the raw series, then ripples (Kay, 150–250 Hz)${withPosition ? ', gated by the speed from the position step' : ' without a speed gate (the file has no position)'}.`),
+      hasRaw && card('sort', 'Spike sorting', 'Detection, clustering and metric curation per electrode group; units labelled accept, mua or noise.'),
+      canDecode ? card('decode', 'Decoding', "Position (TrodesPosV1), then the file's Units decoded (sorted spikes, continuous state-space model): place fields on the first 80 % of the session, the rest decoded.") : null,
       h('h3', {}, 'Results in this browser'),
+      h('p', { class: 'hint' }, 'Click a result for its plots and lineage.'),
       results,
+      detail,
     );
-    if (!state.ripples.running && !state.sort.running) void listResults();
+    if (!Object.values(state).some((s) => s.running)) void listResults();
+    if (opened) void openResult(opened);
   };
   queueMicrotask(redraw);
   return el;

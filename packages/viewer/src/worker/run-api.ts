@@ -1,11 +1,11 @@
 // Runs pipeline steps on the open file in a dedicated Web Worker, through the provenance engine and
 // the browser store (PGlite on IndexedDB, result files in OPFS): the same keys as the CLI computes
 // on the same bytes and parameters, so a reload, or a rerun, finds them cached.
-import { listResults, loadResult, openStore, runStep, type InputRef, type ResultListing, type Step, type Store } from '@spyglass-wasm/provenance';
-import { lfpStep, positionStep, ripplesStep, sortStep } from '@spyglass-wasm/pipelines';
+import { blobEntity, listResults, loadResult, openStore, runStep, type InputRef, type ResultListing, type Step, type Store } from '@spyglass-wasm/provenance';
+import { decodeStep, lfpStep, positionStep, resultView, ripplesStep, sortStep, type ResultView } from '@spyglass-wasm/pipelines';
 
-/** Which chain to run: LFP → (position →) ripples, or spike sorting with metric curation. */
-export type RunPipeline = 'ripples' | 'sort';
+/** Which chain to run: LFP → (position →) ripples, spike sorting with metric curation, or position → decoding of the file's Units. */
+export type RunPipeline = 'ripples' | 'sort' | 'decode';
 
 /** What the page hands over: the File itself, or the URL it opened (fetched whole here, on request). */
 export type RunSource = { file: Blob; name: string } | { url: string };
@@ -38,6 +38,7 @@ export type ProgressFn = (stage: string, fraction: number) => void;
 const STAGES: Record<RunPipeline, [string, number][]> = {
   ripples: [['lfp', 0.7], ['position', 0.1], ['ripples', 0.2]],
   sort: [['sort', 1]],
+  decode: [['position', 0.1], ['decode', 0.9]],
 };
 
 export class RunApi {
@@ -100,12 +101,29 @@ export class RunApi {
       const units = (data.json.units as { group: string; label?: string }[]).map((u) => ({ group: String(u.group), label: u.label ?? 'unlabelled' }));
       return { pipeline, key: o.key, cached: o.cached, summary: o.result.summary, steps, units };
     }
+    if (pipeline === 'decode') {
+      const position = await step(positionStep, { session: file });
+      const o = await step(decodeStep, { units: file, position: { result: position.key } });
+      return { pipeline, key: o.key, cached: o.cached, summary: o.result.summary, steps };
+    }
     const lfp = await step(lfpStep, { raw: file });
     const position = options.withPosition ? await step(positionStep, { session: file }) : undefined;
     const o = await step(ripplesStep, { lfp: { result: lfp.key }, ...(position ? { position: { result: position.key } } : {}) });
     const data = await loadResult(store, o.result);
     const events = (data.json.events as { start: number; end: number }[]).map((e) => ({ start: e.start, end: e.end }));
     return { pipeline, key: o.key, cached: o.cached, summary: o.result.summary, steps, events };
+  }
+
+  /**
+   * A stored result in plot-ready form with its lineage (resultView). `source`: the open file,
+   * so a decode's true position can be read from it (its recorded path is only a name here).
+   */
+  async view(key: string, source?: RunSource): Promise<ResultView> {
+    const store = await this.open();
+    const blobs = new Map<string, Blob>();
+    if (source && 'file' in source) blobs.set((await blobEntity(source.file, source.name)).id, source.file);
+    else if (source && this.fetched?.url === source.url) blobs.set((await blobEntity(this.fetched.blob)).id, this.fetched.blob);
+    return resultView(store, key, { blobs });
   }
 
   /** Every result in the browser store, newest first. */
