@@ -3,7 +3,8 @@ import { bandAnalysis } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData } from '../session/session.js';
-import { checkParam } from './bounds.js';
+import { belowNyquist } from './bounds.js';
+import { band, interval, number, stepParams } from './params.js';
 import { DSP_CODE } from './code.js';
 import { rowRanges, stepIntervals } from './interval.js';
 
@@ -16,18 +17,18 @@ export const lfpBandStep: Step = {
   description: 'LFP band: zero-phase FIR band-pass, Hilbert phase and power',
   code: DSP_CODE,
   inputs: ['lfp'],
-  paramSets: {
-    default: { band: [5, 11], transition: 1, attenuation: 60 },
-    theta: { band: [5, 11], transition: 1, attenuation: 60 },
-    ripple: { band: [150, 250], transition: 25, attenuation: 60 },
-  },
+  ...stepParams('lfp-band', {
+    band: band([5, 11]),
+    transition: number({ min: 0.1, max: 1000 }, 1),
+    attenuation: number({ min: 1, max: 200 }, 60),
+    interval: interval(),
+  }, { theta: {}, ripple: { band: [150, 250], transition: 25 } }),
   optionalInputs: ['session'],
-  optionalParams: ['interval'],
   async run({ lfp, session }, params) {
     const d = resultData(lfp, 'lfp');
     const [allRows, cols] = d.arrays.data.shape;
     const fs = d.json.fs as number;
-    const options = { fs, band: checkParam.band(params.band, fs), transition: checkParam.transition(params.transition), attenuation: checkParam.attenuation(params.attenuation) };
+    const options = { fs, band: belowNyquist(params.band as [number, number], fs), transition: params.transition as number, attenuation: params.attenuation as number };
     const lfpData = d.arrays.data.data as Float32Array, lfpTimes = d.arrays.timestamps.data as Float64Array;
     // an interval: the LFP's rows within it, each span filtered on its own (no filter across a gap)
     // (an LFP computed on the same named interval covers just it: a pipeline run --each-epoch)

@@ -4,7 +4,9 @@ import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession } from '../session/session.js';
+import * as v from 'valibot';
 import { stepCode } from './code.js';
+import { flag, interval, list, stepParams } from './params.js';
 import { stepIntervals } from './interval.js';
 import { positionOf } from './position.js';
 
@@ -21,8 +23,14 @@ export const linearizeStep: Step = {
   code: stepCode(decodingPackage, [], { [decodingPackage.name]: decodingCode }),
   inputs: ['session'],
   optionalInputs: ['position'],
-  paramSets: { default: {} },
-  optionalParams: ['nodes', 'edges', 'edgeOrder', 'edgeSpacing', 'useHmm', 'interval'],
+  ...stepParams('linearize', {
+    nodes: list(v.tuple([v.pipe(v.number(), v.finite()), v.pipe(v.number(), v.finite())]), 'track-graph nodes: a list of [x, y] cm'),
+    edges: list(v.tuple([v.pipe(v.number(), v.integer(), v.minValue(0)), v.pipe(v.number(), v.integer(), v.minValue(0))]), 'track-graph edges: a list of [node, node] indices'),
+    edgeOrder: list(v.pipe(v.number(), v.integer(), v.minValue(0)), 'a list of edge indices'),
+    edgeSpacing: { schema: v.union([v.pipe(v.number(), v.finite(), v.minValue(0)), v.array(v.pipe(v.number(), v.finite(), v.minValue(0)))]), expected: 'a gap (cm) >= 0, or one per pair of edges' },
+    useHmm: flag(),
+    interval: interval(),
+  }),
   async run({ session, position }, params) {
     const nodes = params.nodes as [number, number][] | undefined;
     const edges = params.edges as [number, number][] | undefined;

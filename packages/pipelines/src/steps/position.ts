@@ -6,12 +6,24 @@ import { analysisNwb } from '../nwb/analysis-file.js';
 import { Session, resultData, withSession } from '../session/session.js';
 import { stepCode } from './code.js';
 import { rowRanges } from './interval.js';
+import { flag, interval, name, nullable, number, stepParams } from './params.js';
 
 /** Spyglass's TrodesPosParams 'default' set, in this project's names. */
-export const POSITION_DEFAULTS = {
-  series: null, pixelsPerCm: null, maxLedSeparation: 9, maxPlausibleSpeed: 300, maxGap: null,
-  positionSmoothingDuration: 0.125, speedSmoothingStd: 0.1, orientationSmoothingStd: 0.001, led1IsFront: true, upsample: false, upsampleRate: 500,
-};
+const POSITION_PARAMS = stepParams('position', {
+  series: nullable(name('a SpatialSeries')),
+  pixelsPerCm: nullable(number({ min: 0, max: 1e4, exclusiveMin: true })),
+  maxLedSeparation: number({ min: 0, max: 1e4, exclusiveMin: true }, 9),
+  maxPlausibleSpeed: number({ min: 0, max: 1e5, exclusiveMin: true }, 300),
+  maxGap: nullable(number({ min: 0, max: 1e5, exclusiveMin: true })),
+  positionSmoothingDuration: number({ min: 0, max: 10 }, 0.125),
+  speedSmoothingStd: number({ min: 0, max: 10, exclusiveMin: true }, 0.1),
+  orientationSmoothingStd: number({ min: 0, max: 10, exclusiveMin: true }, 0.001),
+  led1IsFront: flag(true),
+  upsample: flag(false),
+  upsampleRate: number({ min: 1, max: 10_000 }, 500),
+  interval: interval(),
+});
+export const POSITION_DEFAULTS = POSITION_PARAMS.paramSets.default;
 
 /**
  * The one owner of position and speed: the session's raw tracking (the session adapter's
@@ -84,8 +96,7 @@ export const positionStep: Step = {
   description: "Position, head direction, velocity and speed from raw tracking (Spyglass's TrodesPosV1)",
   code: stepCode(decodingPackage, [], { [decodingPackage.name]: decodingCode }),
   inputs: ['session'],
-  paramSets: { default: POSITION_DEFAULTS },
-  optionalParams: ['interval'],
+  ...POSITION_PARAMS,
   async run({ session }, params) {
     return withSession(session, 'session', (s) => {
       const { processed: p, source } = trodesPosition(s, params, params.interval == null ? undefined : s.interval(params.interval as string));
