@@ -46,13 +46,13 @@ describe('parameters are checked before any work', () => {
     expect(() => parsePipeline('stepz: []\nsteps:\n  - step: lfp\n    inputs: { raw: $file }\n', STEPS)).toThrow(/stepz/);
   });
   it('values that would exhaust memory or run silently wrong are refused, naming the parameter', async () => {
-    const { checkParam } = await import('../src/steps/bounds.js');
-    expect(() => checkParam.attenuation(100000)).toThrow(/'attenuation'/);
-    expect(() => checkParam.attenuation(-20)).toThrow(/'attenuation'/);
-    expect(() => checkParam.transition(1e-6)).toThrow(/'transition'/);
-    expect(() => checkParam.smoothingSigma(0)).toThrow(/'smoothingSigma'/);
-    expect(() => checkParam.threshold(1e-300)).toThrow(/'threshold'/);
-    expect(() => checkParam.band([150, 600], 1000)).toThrow(/'band'.*Nyquist/);
-    expect(checkParam.band([150, 250], 1000)).toEqual([150, 250]);
+    const check = (step: typeof lfpStep, o: Record<string, unknown>) => () => step.validate!(resolveParams(step, 'default', o).params);
+    expect(check(lfpStep, { attenuation: 100000 })).toThrow(/'attenuation'/);
+    expect(check(lfpStep, { attenuation: -20 })).toThrow(/'attenuation'/);
+    expect(check(ripplesStep, { transition: 1e-6 })).toThrow(/'transition'/);
+    expect(check(ripplesStep, { smoothingSigma: 0 })).toThrow(/'smoothingSigma'/);
+    const { belowNyquist } = await import('../src/steps/bounds.js');
+    expect(() => belowNyquist([150, 600], 1000)).toThrow(/'band'.*Nyquist/);
+    expect(belowNyquist([150, 250], 1000)).toEqual([150, 250]);
   });
 });

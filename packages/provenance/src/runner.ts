@@ -106,6 +106,7 @@ export async function runStep(store: ResultRepository, step: Step, inputs: Recor
   const t0 = performance.now();
   for (const role of step.inputs) if (!inputs[role]) throw new ParameterError(`${step.name} input '${role}'`, 'a file or a result', 'nothing');
   const { name: paramSetName, params } = resolveParams(step, options.params, options.overrides);
+  step.validate?.(params);
   const paramsHash = await hashJson(params);
   const version = await stepVersion(step.code);
   const ids: Record<string, string> = {};

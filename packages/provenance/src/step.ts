@@ -53,6 +53,11 @@ export interface Step {
   paramSets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Parameters no set carries but a user may give (e.g. `interval`); any other name is an error. */
   optionalParams?: readonly string[];
+  /**
+   * Checks the resolved parameters before any work (types, bounds; the engine knows no schema):
+   * throws a ParameterError naming the parameter. Must not rewrite them: the key hashes them as given.
+   */
+  validate?(params: Record<string, unknown>): void;
   run(inputs: Record<string, StepInput>, params: Record<string, unknown>, ctx: StepContext): Promise<StepOutput>;
   /**
    * A file for people and other tools written beside the result (the pipelines write analysis NWB

@@ -131,12 +131,7 @@ export class Session {
    * session.interval([[0, 30]]);       // [[0, 30]]
    */
   interval(spec: string | readonly (readonly [number, number])[], option = 'interval'): Interval[] {
-    if (typeof spec !== 'string') {
-      if (!Array.isArray(spec) || spec.length === 0 || !spec.every((i) => Array.isArray(i) && i.length === 2 && Number.isFinite(i[0]) && Number.isFinite(i[1]) && i[1] > i[0])) {
-        throw new ParameterError(option, 'an interval name or a list of [start, stop] with stop > start (s)', spec);
-      }
-      return mergeIntervals(spec);
-    }
+    if (typeof spec !== 'string') return intervalList(spec, option);
     const tables = this.nwb.intervals();
     const [tableName, row] = spec.split('/');
     const table = tables.find((t) => t.name === tableName);
@@ -185,6 +180,20 @@ export class Session {
     const electrodes = this.nwb.electrodes();
     return info.electrodeRows.map((r) => electrodes?.groupNames[r] ?? 'electrodes');
   }
+}
+
+/**
+ * A list of [start, stop] (s) given directly as an interval, checked and merged; `option` names
+ * it in the error.
+ *
+ * @example
+ * intervalList([[0, 30], [20, 40]]); // [[0, 40]]
+ */
+export function intervalList(spec: unknown, option = 'interval'): Interval[] {
+  if (!Array.isArray(spec) || spec.length === 0 || !spec.every((i) => Array.isArray(i) && i.length === 2 && Number.isFinite(i[0]) && Number.isFinite(i[1]) && i[1] > i[0])) {
+    throw new ParameterError(option, 'an interval name or a list of [start, stop] with stop > start (s)', spec);
+  }
+  return mergeIntervals(spec as Interval[]);
 }
 
 /**

@@ -10,6 +10,8 @@ export interface MarksFromNwbOptions {
   band?: readonly [number, number];
   series?: string;
   group?: string;
+  /** Only rows [first, end) of the series (an interval; default all). */
+  rows?: readonly [number, number];
 }
 
 /**
@@ -23,11 +25,13 @@ export interface MarksFromNwbOptions {
 export function marksFromNwb(source: NwbSource | NwbFile, options: MarksFromNwbOptions = {}): Promise<Marks[]> {
   return withGroups(source, options, (sel) =>
     sel.groups.map(({ name, channels }) => {
+      // sample i of the rows read is row first + i of the series
+      const first = options.rows?.[0] ?? 0;
       // the sorting front end: the same bandpass and artifact blanking as sortNwb
-      const x = frontEnd(sel.series.read({ channels, scale: 'microvolts' }), sel.fs, { band: options.band });
+      const x = frontEnd(sel.series.read({ channels, scale: 'microvolts', ...(options.rows ? { rows: [first, options.rows[1]] as [number, number] } : {}) }), sel.fs, { band: options.band });
       const peaks = detectPeaks(x, { noise: madNoiseLevel(x), threshold: options.threshold ?? 5, sweep: Math.round(sel.fs / 2000) });
       const marks = extractMarks(x, peaks, sel.fs, name);
-      return { ...marks, times: Float64Array.from(peaks, (p) => sel.toTime(p.time)) };
+      return { ...marks, times: Float64Array.from(peaks, (p) => sel.toTime(first + p.time)) };
     }),
   );
 }

@@ -1,4 +1,4 @@
-import { NwbFormatError, ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { NwbFormatError, ParameterError, type Matrix } from '@spyglass-wasm/core';
 import {
   codeHash as decodingCode, decodeClusterless, decodeSortedSpikes, decodingError, decodingKernels, fitClusterless, fitSortedSpikes,
   type DecodeOptions, type DecodingError, type DecodingResult, type EncodingInput,
@@ -13,8 +13,20 @@ import { withSession } from '../session/session.js';
 import { positionOf } from './position.js';
 import { marksFromNwb } from '../sort/marks-from-nwb.js';
 import { stepCode } from './code.js';
+import { choice, interval, number, stepParams, type Param } from './params.js';
 
-export const DECODE_DEFAULTS = { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 };
+/** Decoding's parameters (shared by replay): model, bins, state space, place fields. */
+export const DECODE_PARAMS: Record<string, Param> = {
+  mode: choice(['sorted', 'clusterless'], 'sorted'),
+  trainFraction: number({ min: 0.05, max: 0.95 }, 0.8),
+  binSize: number({ min: 1e-4, max: 1 }, 0.002),
+  stateSpace: choice(['continuous', 'continuous-fragmented'], 'continuous'),
+  movementVar: number({ min: 0, max: 1e4, exclusiveMin: true }, 6),
+  placeBinSize: number({ min: 0, max: 100, exclusiveMin: true }, 2),
+  positionStd: number({ min: 0, max: 100, exclusiveMin: true }, 6),
+};
+/** Clusterless marks: mark kernel width (µV) and detection threshold (MAD units); no default, so sorted keys do not carry them. */
+export const CLUSTERLESS_PARAMS: Record<string, Param> = { waveformStd: number({ min: 0, max: 1000, exclusiveMin: true }), markThreshold: number({ min: 1, max: 100 }) };
 
 /** Spike times per unit from a sort result (flat times + NWB-style end index) or a file's Units table. */
 export async function unitsOf(input: StepInput): Promise<Float64Array[]> {
@@ -93,18 +105,11 @@ export const decodeStep: Step = {
   code: stepCode(decodingPackage, [decodingKernels, spikeSortKernels], { [decodingPackage.name]: decodingCode, [sortPackage.name]: sortCode }),
   inputs: ['units'],
   optionalInputs: ['session', 'position'],
-  paramSets: {
-    default: DECODE_DEFAULTS,
-    clusterless: { ...DECODE_DEFAULTS, mode: 'clusterless', waveformStd: 24, markThreshold: 5 },
-  },
-  optionalParams: ['encode', 'decode', 'waveformStd', 'markThreshold'],
+  ...stepParams('decode', { ...DECODE_PARAMS, encode: interval(), decode: interval(), ...CLUSTERLESS_PARAMS }, { clusterless: { mode: 'clusterless', waveformStd: 24, markThreshold: 5 } }),
   async run({ units, session, position: positionInput }, params, ctx) {
-    const trainFraction = checkNumber('trainFraction', params.trainFraction, { min: 0.05, max: 0.95 });
-    const binSize = checkNumber('binSize', params.binSize, { min: 1e-4, max: 1 });
+    const trainFraction = params.trainFraction as number, binSize = params.binSize as number;
     const stateSpace = params.stateSpace as 'continuous' | 'continuous-fragmented';
-    if (stateSpace !== 'continuous' && stateSpace !== 'continuous-fragmented') throw new ParameterError('stateSpace', 'continuous or continuous-fragmented', stateSpace);
-    const mode = (params.mode ?? 'sorted') as string;
-    if (mode !== 'sorted' && mode !== 'clusterless') throw new ParameterError('mode', 'sorted or clusterless', mode);
+    const mode = params.mode as 'sorted' | 'clusterless';
     const position = await positionCm(positionInput ?? session ?? units, positionInput ? 'position' : 'session');
     const { sessionInfo, train, test } = await withSession(session ?? units, 'session', (s) => {
       const t0 = position.times[0], t1 = position.times[position.times.length - 1];

@@ -3,7 +3,7 @@ import { LfpFilter } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession } from '../session/session.js';
-import { checkParam } from './bounds.js';
+import { interval, name, number, stepParams } from './params.js';
 import { DSP_CODE } from './code.js';
 
 /**
@@ -16,10 +16,14 @@ export const lfpStep: Step = {
   description: 'LFP: FIR low-pass (400 Hz pass, 425 Hz stop) and decimation to 1 kHz',
   code: DSP_CODE,
   inputs: ['raw'],
-  paramSets: {
-    default: { targetFs: 1000, passband: 400, stopband: 425, attenuation: 120 },
-  },
-  optionalParams: ['interval', 'series'],
+  ...stepParams('lfp', {
+    targetFs: number({ min: 1, max: 100_000 }, 1000),
+    passband: number({ min: 0, max: 100_000, exclusiveMin: true }, 400),
+    stopband: number({ min: 0, max: 100_000, exclusiveMin: true }, 425),
+    attenuation: number({ min: 1, max: 200 }, 120),
+    interval: interval(),
+    series: name('a continuous ElectricalSeries'),
+  }),
   async run({ raw }, params, ctx) {
     return withSession(raw, 'raw', async (session) => {
       const info = session.rawSeries(params.series as string | undefined);
@@ -36,7 +40,7 @@ export const lfpStep: Step = {
       for (const [a, b] of ranges) {
         const filter = new LfpFilter<Float32Array>(info.shape[1], {
           fs, timestamps: timestamps?.subarray(a, b), startTime: timestamps ? undefined : timeOf(a),
-          targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: checkParam.attenuation(params.attenuation),
+          targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: params.attenuation as number,
         });
         outFs = filter.design.outFs;
         for (let start = a; start < b; start += CHUNK_ROWS) {

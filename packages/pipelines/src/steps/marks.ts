@@ -1,3 +1,4 @@
+import { ParameterError } from '@spyglass-wasm/core';
 import { codeHash as dspCode, dspKernels } from '@spyglass-wasm/dsp-wasm';
 import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
 import type { Step } from '@spyglass-wasm/provenance';
@@ -6,8 +7,9 @@ import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession } from '../session/session.js';
 import { marksFromNwb } from '../sort/marks-from-nwb.js';
-import { checkParam } from './bounds.js';
+import { band, interval, number, stepParams } from './params.js';
 import { stepCode } from './code.js';
+import { oneInterval } from './decode.js';
 
 /**
  * Clusterless marks (Spyglass's UnitWaveformFeatures for clusterless decoding): per electrode
@@ -21,10 +23,14 @@ export const marksStep: Step = {
   code: stepCode(sortPackage, [dspKernels], { [sortPackage.name]: sortCode, [dspPackage.name]: dspCode }),
   inputs: ['raw'],
   // threshold in MAD noise units (spike-sort's detector), not Spyglass's fixed 100 µV
-  paramSets: { default: { threshold: 5, band: [600, 6000] } },
+  ...stepParams('marks', { threshold: number({ min: 1, max: 100 }, 5), band: band([600, 6000]), interval: interval() }),
   async run({ raw }, params) {
     return withSession(raw, 'raw', async (session) => {
-      const groups = await marksFromNwb(session.nwb, { threshold: checkParam.threshold(params.threshold), band: checkParam.band(params.band) });
+      // an interval: its rows only (one span, as sort)
+      const span = params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
+      const rows = span && session.rowsWithin(session.rawSeries(), span[0], span[1]);
+      if (rows && rows[1] <= rows[0]) throw new ParameterError('interval', `an interval overlapping ${session.rawSeries().path}`, params.interval);
+      const groups = await marksFromNwb(session.nwb, { threshold: params.threshold as number, band: params.band as [number, number], rows });
       const total = groups.reduce((a, g) => a + g.times.length, 0);
       const times = new Float64Array(total);
       const marks = new Float32Array(groups.reduce((a, g) => a + g.marks.length, 0));
@@ -39,8 +45,8 @@ export const marksStep: Step = {
       });
       return {
         arrays: { times: { data: times, shape: [total] }, marks: { data: marks, shape: [marks.length] }, timesIndex: { data: ends, shape: [groups.length] } },
-        json: { session: session.info, groups: groups.map((g) => ({ name: g.group, channels: g.channels, spikes: g.times.length })) },
-        summary: { groups: groups.length, spikes: total },
+        json: { session: session.info, ...(params.interval != null ? { interval: params.interval } : {}), groups: groups.map((g) => ({ name: g.group, channels: g.channels, spikes: g.times.length })) },
+        summary: { groups: groups.length, spikes: total, ...(params.interval != null ? { interval: params.interval } : {}) },
       };
     });
   },

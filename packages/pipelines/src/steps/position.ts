@@ -1,16 +1,29 @@
-import { NwbFormatError, median, type Matrix } from '@spyglass-wasm/core';
+import { NwbFormatError, concatArrays, median, type Interval, type Matrix } from '@spyglass-wasm/core';
 import { codeHash as decodingCode, positionFromSeries, type ProcessedPosition } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { ResultData, Step, StepInput } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { Session, resultData, withSession } from '../session/session.js';
 import { stepCode } from './code.js';
+import { rowRanges } from './interval.js';
+import { flag, interval, name, nullable, number, stepParams } from './params.js';
 
 /** Spyglass's TrodesPosParams 'default' set, in this project's names. */
-export const POSITION_DEFAULTS = {
-  series: null, pixelsPerCm: null, maxLedSeparation: 9, maxPlausibleSpeed: 300, maxGap: null,
-  positionSmoothingDuration: 0.125, speedSmoothingStd: 0.1, orientationSmoothingStd: 0.001, led1IsFront: true, upsample: false, upsampleRate: 500,
-};
+const POSITION_PARAMS = stepParams('position', {
+  series: nullable(name('a SpatialSeries')),
+  pixelsPerCm: nullable(number({ min: 0, max: 1e4, exclusiveMin: true })),
+  maxLedSeparation: number({ min: 0, max: 1e4, exclusiveMin: true }, 9),
+  maxPlausibleSpeed: number({ min: 0, max: 1e5, exclusiveMin: true }, 300),
+  maxGap: nullable(number({ min: 0, max: 1e5, exclusiveMin: true })),
+  positionSmoothingDuration: number({ min: 0, max: 10 }, 0.125),
+  speedSmoothingStd: number({ min: 0, max: 10, exclusiveMin: true }, 0.1),
+  orientationSmoothingStd: number({ min: 0, max: 10, exclusiveMin: true }, 0.001),
+  led1IsFront: flag(true),
+  upsample: flag(false),
+  upsampleRate: number({ min: 1, max: 10_000 }, 500),
+  interval: interval(),
+});
+export const POSITION_DEFAULTS = POSITION_PARAMS.paramSets.default;
 
 /**
  * The one owner of position and speed: the session's raw tracking (the session adapter's
@@ -19,33 +32,61 @@ export const POSITION_DEFAULTS = {
  * direction, Gaussian-smoothed velocity and speed (cm, cm/s). Every consumer of speed (the ripple
  * gate, decoding) takes it from here, never from raw frame differences.
  */
-export function trodesPosition(session: Session, params: Record<string, unknown>): { processed: ProcessedPosition; source: string } {
+export function trodesPosition(session: Session, params: Record<string, unknown>, intervals?: readonly Interval[]): { processed: ProcessedPosition; source: string } {
   const { series, cm } = session.positionCm(params.series as string | null, { pixelsPerCm: (params.pixelsPerCm as number | null) ?? undefined });
+  // each interval on its own, as Spyglass runs TrodesPosV1 per interval: no smoothing or gap
+  // filling across the edges of an epoch
+  const ranges = intervals ? rowRanges(series.timestamps, intervals, `${session.nwb.name}: ${series.path}`) : [[0, cm.rows] as [number, number]];
+  const parts = ranges.map(([a, b]) => trodesSpan(session, series.path, series.timestamps.subarray(a, b), { data: cm.data.subarray(a * cm.cols, b * cm.cols), rows: b - a, cols: cm.cols }, params));
+  return { processed: parts.length === 1 ? parts[0] : concatPositions(parts), source: series.path };
+}
+
+/** The TrodesPosV1 recipe on one contiguous span of tracking (cm). */
+function trodesSpan(session: Session, path: string, times: Float64Array, cm: Matrix<Float64Array>, params: Record<string, unknown>): ProcessedPosition {
   const { data, rows, cols } = cm;
-  if (rows < 3) throw new NwbFormatError(session.nwb.name, series.path, `at least 3 position samples (${rows})`);
+  if (rows < 3) throw new NwbFormatError(session.nwb.name, path, `at least 3 position samples (${rows})`);
   // one LED is (x, y): a 1-D track is x with y = 0, and a z column is dropped
   const width = cols >= 4 ? 4 : 2;
   const xy = new Float64Array(rows * width);
   for (let i = 0; i < rows; i++) for (let c = 0; c < width; c++) xy[i * width + c] = c < cols ? data[i * cols + c] : 0;
-  const processed = positionFromSeries({
-    times: series.timestamps, data: xy, cols: width, unit: 'cm',
+  return positionFromSeries({
+    times, data: xy, cols: width, unit: 'cm',
     maxLedSeparation: params.maxLedSeparation as number, maxPlausibleSpeed: params.maxPlausibleSpeed as number,
     maxGap: (params.maxGap as number | null) ?? undefined, positionSmoothingDuration: params.positionSmoothingDuration as number,
     speedSmoothingStd: params.speedSmoothingStd as number, orientationSmoothingStd: params.orientationSmoothingStd as number,
     led1IsFront: params.led1IsFront as boolean, upsample: params.upsample as boolean, upsampleRate: params.upsampleRate as number,
   });
-  return { processed, source: series.path };
 }
 
-/** Position, velocity and speed of a position result, or computed from a file with the default recipe. */
-export async function positionOf(input: StepInput, role = 'position'): Promise<{ times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }> {
+/** Processed spans one after another (the intervals of one position result). */
+function concatPositions(parts: ProcessedPosition[]): ProcessedPosition {
+  const rows = parts.reduce((n, p) => n + p.times.length, 0);
+  const matrix = (k: 'position' | 'velocity') => ({ data: concatArrays(parts.map((p) => p[k].data), Float64Array), rows, cols: 2 });
+  const sum = (k: 'dropped' | 'droppedBySeparation' | 'droppedBySpeed') => parts.reduce((n, p) => n + p[k], 0);
+  return {
+    times: concatArrays(parts.map((p) => p.times), Float64Array), position: matrix('position'), velocity: matrix('velocity'),
+    orientation: concatArrays(parts.map((p) => p.orientation), Float64Array), speed: concatArrays(parts.map((p) => p.speed), Float64Array),
+    dropped: sum('dropped'), droppedBySeparation: sum('droppedBySeparation'), droppedBySpeed: sum('droppedBySpeed'),
+  };
+}
+
+/**
+ * Position, velocity and speed of a position result, or computed from a file with the default
+ * recipe; only the samples within `intervals` when given (a file's tracking is then processed per
+ * interval, as the position step does).
+ */
+export async function positionOf(input: StepInput, role = 'position', intervals?: readonly Interval[]): Promise<{ times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }> {
   if (input.kind === 'result') {
     const d: ResultData = resultData(input, role);
-    const n = d.arrays.time.shape[0];
-    return { times: d.arrays.time.data as Float64Array, position: { data: d.arrays.position.data as Float64Array, rows: n, cols: 2 }, speed: d.arrays.speed.data as Float64Array };
+    const times = d.arrays.time.data as Float64Array, position = d.arrays.position.data as Float64Array, speed = d.arrays.speed.data as Float64Array;
+    if (!intervals) return { times, position: { data: position, rows: times.length, cols: 2 }, speed };
+    const ranges = rowRanges(times, intervals, `the position result ${input.key}`);
+    const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
+    const cut = (a: Float64Array, width: number) => concatArrays(ranges.map(([i, j]) => a.subarray(i * width, j * width)), Float64Array);
+    return { times: cut(times, 1), position: { data: cut(position, 2), rows, cols: 2 }, speed: cut(speed, 1) };
   }
   return withSession(input, role, (s) => {
-    const { processed } = trodesPosition(s, POSITION_DEFAULTS);
+    const { processed } = trodesPosition(s, POSITION_DEFAULTS, intervals);
     return { times: processed.times, position: processed.position, speed: processed.speed };
   });
 }
@@ -55,10 +96,10 @@ export const positionStep: Step = {
   description: "Position, head direction, velocity and speed from raw tracking (Spyglass's TrodesPosV1)",
   code: stepCode(decodingPackage, [], { [decodingPackage.name]: decodingCode }),
   inputs: ['session'],
-  paramSets: { default: POSITION_DEFAULTS },
+  ...POSITION_PARAMS,
   async run({ session }, params) {
     return withSession(session, 'session', (s) => {
-      const { processed: p, source } = trodesPosition(s, params);
+      const { processed: p, source } = trodesPosition(s, params, params.interval == null ? undefined : s.interval(params.interval as string));
       const n = p.times.length;
       return {
         arrays: {
@@ -68,8 +109,8 @@ export const positionStep: Step = {
           speed: { data: p.speed, shape: [n] },
           orientation: { data: p.orientation, shape: [n] },
         },
-        json: { session: s.info, source, dropped: p.dropped, droppedBySeparation: p.droppedBySeparation, droppedBySpeed: p.droppedBySpeed },
-        summary: { samples: n, dropped: p.dropped, medianSpeedCmPerS: round(median(p.speed.filter(Number.isFinite))) },
+        json: { session: s.info, source, ...(params.interval != null ? { interval: params.interval } : {}), dropped: p.dropped, droppedBySeparation: p.droppedBySeparation, droppedBySpeed: p.droppedBySpeed },
+        summary: { samples: n, dropped: p.dropped, medianSpeedCmPerS: round(median(p.speed.filter(Number.isFinite))), ...(params.interval != null ? { interval: params.interval } : {}) },
       };
     });
   },

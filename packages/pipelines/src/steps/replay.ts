@@ -1,4 +1,4 @@
-import { ParameterError, checkChoice, checkNumber, concatArrays, intersectIntervals, type Interval } from '@spyglass-wasm/core';
+import { ParameterError, concatArrays, intersectIntervals, type Interval } from '@spyglass-wasm/core';
 import { codeHash as decodingCode, decodingKernels, replayScore } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { Step } from '@spyglass-wasm/provenance';
@@ -7,7 +7,8 @@ import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData, withSession } from '../session/session.js';
 import { stepCode } from './code.js';
-import { DECODE_DEFAULTS, encodeModel, oneInterval, positionCm } from './decode.js';
+import { DECODE_PARAMS, encodeModel, oneInterval, positionCm } from './decode.js';
+import { interval, nullable, number, stepParams, withDefault } from './params.js';
 
 /** One candidate event, scored. Positions in cm along the track. */
 export interface ReplayEvent {
@@ -38,16 +39,19 @@ export const replayStep: Step = {
   code: stepCode(decodingPackage, [decodingKernels, spikeSortKernels], { [decodingPackage.name]: decodingCode, [sortPackage.name]: sortCode }),
   inputs: ['units', 'session'],
   optionalInputs: ['ripples', 'position'],
-  paramSets: {
-    default: { ...DECODE_DEFAULTS, stateSpace: 'continuous-fragmented', encode: null, decode: null, events: null, shuffles: 500, alpha: 0.05, minContinuous: 0.5, minDuration: 0.02 },
-  },
+  ...stepParams('replay', {
+    ...DECODE_PARAMS,
+    binSize: withDefault(number({ min: 1e-4, max: 0.1 }), DECODE_PARAMS.binSize.default),
+    stateSpace: withDefault(DECODE_PARAMS.stateSpace, 'continuous-fragmented'),
+    encode: nullable(interval()), decode: nullable(interval()), events: nullable(interval()),
+    shuffles: number({ min: 10, max: 100_000, integer: true }, 500),
+    alpha: number({ min: 0, max: 1, exclusiveMin: true }, 0.05),
+    minContinuous: number({ min: 0, max: 1 }, 0.5),
+    minDuration: number({ min: 0, max: 10 }, 0.02),
+  }),
   async run({ units, session, ripples, position: positionInput }, params, ctx) {
-    const binSize = checkNumber('binSize', params.binSize, { min: 1e-4, max: 0.1 });
-    const shuffles = checkNumber('shuffles', params.shuffles, { min: 10, max: 100_000, integer: true });
-    const alpha = checkNumber('alpha', params.alpha, { min: 0, max: 1, exclusiveMin: true });
-    const minDuration = checkNumber('minDuration', params.minDuration, { min: 0 });
-    const minContinuous = checkNumber('minContinuous', params.minContinuous, { min: 0, max: 1 });
-    checkChoice('mode', params.mode, ['sorted', 'clusterless'] as const);
+    const binSize = params.binSize as number, shuffles = params.shuffles as number, alpha = params.alpha as number;
+    const minDuration = params.minDuration as number, minContinuous = params.minContinuous as number;
     if (params.encode == null || params.decode == null) throw new ParameterError('encode/decode', 'an interval to encode on (run) and one to decode (rest or sleep)', null);
     const { info, encode, decodeSpan, candidates } = await withSession(session, 'session', (s) => {
       const encode = oneInterval(s.interval(params.encode as string, 'encode'), 'encode');

@@ -1,11 +1,12 @@
-import { ParameterError, checkNumber, interpolate, type Matrix } from '@spyglass-wasm/core';
+import { interpolate, type Matrix } from '@spyglass-wasm/core';
 import { netSpeed } from '@spyglass-wasm/decoding';
 import { bandFilter, karlssonRippleDetector, kayRippleDetector, type DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData } from '../session/session.js';
 import { positionOf } from './position.js';
-import { checkParam } from './bounds.js';
+import { belowNyquist } from './bounds.js';
+import { band, choice, number, stepParams } from './params.js';
 import { DSP_CODE } from './code.js';
 
 /**
@@ -38,7 +39,18 @@ function gateSpeed(pos: { times: Float64Array; position: Matrix<Float64Array>; s
  * when its smoothed position moved less than the threshold over the `speedWindow` = 1 s around
  * (see `gateSpeed`). `speedWindow: 0` is Spyglass's gate exactly.
  */
-const RIPPLE_DEFAULTS = { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', speedWindow: 1, closeEventThreshold: 0 };
+const RIPPLE_PARAMS = stepParams('ripples', {
+  detector: choice(['kay', 'karlsson'], 'kay'),
+  band: band([150, 250]),
+  transition: number({ min: 0.1, max: 1000 }, 25),
+  zscoreThreshold: number({ min: 0, max: 100, exclusiveMin: true }, 2),
+  minimumDuration: number({ min: 0, max: 10 }, 0.015),
+  smoothingSigma: number({ min: 1e-4, max: 1 }, 0.004),
+  speedThreshold: number({ min: 0, max: 1e6 }, 4),
+  speedRule: choice(['endpoints', 'all', 'mean'], 'endpoints'),
+  speedWindow: number({ min: 0, max: 60 }, 1),
+  closeEventThreshold: number({ min: 0, max: 10 }, 0),
+}, { kay: {}, karlsson: { detector: 'karlsson', zscoreThreshold: 3 } });
 
 /**
  * Ripples as RippleTimesV1: the LFP's ripple band (150–250 Hz), Kay's or Karlsson's detector,
@@ -53,31 +65,26 @@ export const ripplesStep: Step = {
   code: DSP_CODE,
   inputs: ['lfp'],
   optionalInputs: ['session', 'position'],
-  paramSets: {
-    default: RIPPLE_DEFAULTS,
-    kay: RIPPLE_DEFAULTS,
-    karlsson: { ...RIPPLE_DEFAULTS, detector: 'karlsson', zscoreThreshold: 3 },
-  },
+  ...RIPPLE_PARAMS,
   async run({ lfp, session, position }, params) {
     const d = resultData(lfp, 'lfp');
     const [rows, cols] = d.arrays.data.shape;
     const fs = d.json.fs as number;
     const time = d.arrays.timestamps.data as Float64Array;
     const band = bandFilter({ data: d.arrays.data.data as Float32Array, rows, cols }, {
-      fs, band: checkParam.band(params.band, fs), transition: checkParam.transition(params.transition),
+      fs, band: belowNyquist(params.band as [number, number], fs), transition: params.transition as number,
     });
     // speed from the position step's recipe (a position result, or the session file's tracking);
     // never from raw frame differences, where tracking jitter reads as running
     const source = position ?? session;
     const pos = source ? await positionOf(source, position ? 'position' : 'session') : undefined;
-    const window = checkNumber('speedWindow', params.speedWindow, { min: 0, max: 60 });
+    const window = params.speedWindow as number;
     const speed = pos ? speedAtTimes(pos.times, window > 0 ? gateSpeed(pos, window) : pos.speed, time) : undefined;
-    const detect = params.detector === 'kay' ? kayRippleDetector : params.detector === 'karlsson' ? karlssonRippleDetector : undefined;
-    if (!detect) throw new ParameterError('detector', "'kay' or 'karlsson'", params.detector);
+    const detect = params.detector === 'kay' ? kayRippleDetector : karlssonRippleDetector;
     const events: DetectedEvent[] = detect(band, {
       fs, time, speed,
-      zscoreThreshold: checkParam.zscoreThreshold(params.zscoreThreshold), minimumDuration: params.minimumDuration as number,
-      smoothingSigma: checkParam.smoothingSigma(params.smoothingSigma), speedThreshold: params.speedThreshold as number,
+      zscoreThreshold: params.zscoreThreshold as number, minimumDuration: params.minimumDuration as number,
+      smoothingSigma: params.smoothingSigma as number, speedThreshold: params.speedThreshold as number,
       speedRule: params.speedRule as 'endpoints', closeEventThreshold: params.closeEventThreshold as number,
     });
     const col = (k: keyof DetectedEvent) => Float64Array.from(events, (e) => e[k]);

@@ -8,7 +8,7 @@ import { analysisNwb } from '../nwb/analysis-file.js';
 import { writeUnitsNwb } from '../nwb/units.js';
 import { withSession } from '../session/session.js';
 import { sortNwb } from '../sort/sort-nwb.js';
-import { checkParam } from './bounds.js';
+import { band, interval, name, nullable, number, stepParams } from './params.js';
 import { stepCode } from './code.js';
 import { oneInterval } from './decode.js';
 
@@ -23,11 +23,11 @@ export const sortStep: Step = {
   description: 'Spike sorting per electrode group (band-pass, detection, clustering, quality metrics)',
   code: stepCode(sortPackage, [dspKernels, spikeSortKernels], { [sortPackage.name]: sortCode, [dspPackage.name]: dspCode }),
   inputs: ['raw'],
-  paramSets: {
-    // Spyglass's tetrode band; threshold 4 MAD as spike-sort measured (Spyglass's 5 loses spikes of SNR 5-6 units)
-    default: { band: [600, 6000], threshold: 4, group: null, series: null },
-  },
-  optionalParams: ['interval'],
+  // Spyglass's tetrode band; threshold 4 MAD as spike-sort measured (Spyglass's 5 loses spikes of SNR 5-6 units)
+  ...stepParams('sort', {
+    band: band([600, 6000]), threshold: number({ min: 1, max: 100 }, 4),
+    group: nullable(name('an electrode group')), series: nullable(name('a continuous ElectricalSeries')), interval: interval(),
+  }),
   async run({ raw }, params, ctx) {
     return withSession(raw, 'raw', async (session) => {
       const nwb = session.nwb;
@@ -37,7 +37,7 @@ export const sortStep: Step = {
       const sorting = await sortNwb(nwb, {
         rows,
         group: (params.group as string | null) ?? undefined, series: (params.series as string | null) ?? undefined,
-        band: checkParam.band(params.band), threshold: checkParam.threshold(params.threshold), onProgress: (f) => ctx.onProgress?.(f),
+        band: params.band as [number, number], threshold: params.threshold as number, onProgress: (f) => ctx.onProgress?.(f),
       });
       const { values: spikeTimes, ends: spikeTimesIndex } = raggedFrom(sorting.units.map((u) => u.spikeTimes));
       const electrodes = nwb.electrodes();
