@@ -82,7 +82,7 @@ describe('curate step: manual curation', () => {
   });
 
   it('accepts the manual parameters as step options and keeps the default set unchanged', () => {
-    expect(curateStep.paramSets.default).toEqual({ keep: ['accept', 'mua'] });
+    expect(curateStep.paramSets!.default).toEqual({ keep: ['accept', 'mua'] });
     expect(curateStep.optionalParams).toEqual(expect.arrayContaining(['labels', 'merge', 'split']));
   });
 });
