@@ -76,9 +76,19 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     expect(await page.locator('.curate-result .unit-label', { hasText: '2+3' }).count()).toBe(1);
     await page.screenshot({ path: join(shots, 'curate-recorded.png'), fullPage: true });
 
-    const [nwb] = await Promise.all([page.waitForEvent('download'), page.click('.download-nwb')]);
-    expect(nwb.suggestedFilename()).toMatch(/^(sort|curate)-.*\.nwb$/);
-    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.click('.download-crate')]);
+    const downloads: import('playwright-core').Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    const downloaded = async (n: number) => {
+      for (let i = 0; i < 1200 && downloads.length < n; i++) await page.waitForTimeout(100);
+      expect(downloads.length).toBe(n);
+    };
+    await page.click('.download-nwb'); // the sort's and the curation's analysis files
+    await downloaded(2);
+    expect(downloads.map((d) => d.suggestedFilename().split('-')[0])).toEqual(['sort', 'curate']);
+    expect(downloads.every((d) => d.suggestedFilename().endsWith('.nwb'))).toBe(true);
+    await page.click('.download-crate');
+    await downloaded(3);
+    const download = downloads[2];
     expect(download.suggestedFilename()).toMatch(/\.crate\.zip$/);
     const zip = join(tmp, download.suggestedFilename());
     await download.saveAs(zip);
