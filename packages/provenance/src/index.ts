@@ -21,7 +21,7 @@ export { runWorker, type WorkerOptions } from './worker.js';
 export { resultDigest } from './result-digest.js';
 export { lineageText } from './log.js';
 export { lineageGraph, lineageGraphOf, type LineageGraph, type LineageNode, type LineageEdge, type LineageNodeKind } from './lineage-graph.js';
-export { exportCrate, verifyCrate, CRATE_FILE, type ExportSummary, type VerifyReport, type VerifyStep, type VerifyLimits, type VerifyOptions } from './ro-crate.js';
+export { exportCrate, exportCrateZip, verifyCrate, CRATE_FILE, type CrateSink, type ExportSummary, type VerifyReport, type VerifyStep, type VerifyLimits, type VerifyOptions } from './ro-crate.js';
 export { parsePipeline, runPipeline, type Pipeline, type PipelineStep, type PipelineRun } from './pipeline.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';

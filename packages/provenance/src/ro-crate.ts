@@ -1,5 +1,5 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
-import { hashFile, hashJson } from './hash.js';
+import { hashBytes, hashFile, hashJson } from './hash.js';
 import { PROV_CONTEXT, provNodes } from './prov.js';
 import { resultEntityId, type Entity, type ResultRecord } from './records.js';
 import { decodeResult } from './result-file.js';
@@ -18,6 +18,17 @@ export interface ExportSummary {
 }
 
 /**
+ * Where a crate's files go: a folder (Node) or a zip in memory (browsers too). Each call stores one
+ * file and returns its size and BLAKE3, which the metadata records.
+ */
+export interface CrateSink {
+  /** Stores the bytes of an input file the store recorded (`entity`, whose checksum they must match). */
+  input(entity: Entity, rel: string): Promise<{ size: number; blake3: string }>;
+  /** Stores bytes the export made (result files, analysis files, parameters, the metadata). */
+  write(rel: string, bytes: Uint8Array): Promise<{ size: number; blake3: string }>;
+}
+
+/**
  * Exports everything upstream of a result as an RO-Crate folder: input files (inputs/), result
  * files and their analysis NWB files (results/), parameter sets (parameters/), and
  * ro-crate-metadata.json with PROV-O activities, BLAKE3 checksums and sizes of every file.
@@ -27,14 +38,63 @@ export interface ExportSummary {
  */
 export async function exportCrate(store: ResultRepository, key: string, dir: string, options: { onProgress?: (f: number) => void } = {}): Promise<ExportSummary> {
   const { copyFile, mkdir, stat, writeFile } = await import('node:fs/promises');
-  const chain = await store.lineage(key);
   for (const sub of ['inputs', 'results', 'parameters']) await mkdir(`${dir}/${sub}`, { recursive: true });
+  const written = async (rel: string) => ({ size: (await stat(`${dir}/${rel}`)).size, blake3: await hashFile(`${dir}/${rel}`) });
+  const sink: CrateSink = {
+    async input(e, rel) {
+      await copyFile(e.path!, `${dir}/${rel}`).catch(() => {
+        throw new StoreError(`input ${e.label ?? e.id}: ${e.path} is gone`);
+      });
+      return written(rel);
+    },
+    async write(rel, bytes) {
+      await writeFile(`${dir}/${rel}`, bytes);
+      return written(rel);
+    },
+  };
+  const { results, files } = await buildCrate(store, key, sink, { ...options, needsPath: true });
+  return { dir, results, files };
+}
+
+/**
+ * An RO-Crate of a result and everything upstream as one zip (the same files and metadata as
+ * `exportCrate` writes to a folder), for a download from a browser or a mail attachment.
+ * `input` gives the bytes of each input file the store recorded (a browser store keeps none:
+ * the page hands back the File it ran on); they must match the recorded checksum.
+ *
+ * @example
+ * const zip = await exportCrateZip(store, key, { input: async (e) => (e.checksum === openChecksum ? openFile : undefined) });
+ */
+export async function exportCrateZip(store: ResultRepository, key: string, options: { input: (entity: Entity) => Promise<Blob | Uint8Array | undefined>; onProgress?: (f: number) => void }): Promise<{ zip: Uint8Array; results: string[]; files: string[] }> {
+  const { zipSync } = await import('fflate');
+  const entries: Record<string, Uint8Array> = {};
+  const put = async (rel: string, bytes: Uint8Array) => {
+    entries[rel] = bytes;
+    return { size: bytes.length, blake3: await hashBytes(bytes) };
+  };
+  const sink: CrateSink = {
+    async input(e, rel) {
+      const got = await options.input(e);
+      if (!got) throw new StoreError(`input ${e.label ?? e.id} is not available to export (open the file it was computed from)`);
+      const bytes = got instanceof Uint8Array ? got : new Uint8Array(await got.arrayBuffer());
+      return put(rel, bytes);
+    },
+    write: put,
+  };
+  const { results, files } = await buildCrate(store, key, sink, options);
+  // NWB (HDF5) files are mostly compressed or float data: store them, deflate the JSON
+  const zip = zipSync(Object.fromEntries(Object.entries(entries).map(([rel, b]) => [rel, [b, { level: rel.endsWith('.json') ? 6 : 0 }]])) as Parameters<typeof zipSync>[0]);
+  return { zip, results, files: [...files, CRATE_FILE] };
+}
+
+/** The crate itself, through a sink: every file of the lineage, then ro-crate-metadata.json. */
+async function buildCrate(store: ResultRepository, key: string, sink: CrateSink, options: { onProgress?: (f: number) => void; needsPath?: boolean }): Promise<{ results: string[]; files: string[] }> {
+  const chain = await store.lineage(key);
   const graph: Record<string, unknown>[] = [];
   const parts: { '@id': string }[] = [];
   const files: string[] = [];
-  const fileNode = async (rel: string, extra: Record<string, unknown>) => {
-    const s = await stat(`${dir}/${rel}`);
-    graph.push({ '@id': rel, '@type': 'File', contentSize: s.size, 'spyglass:blake3': await hashFile(`${dir}/${rel}`), ...extra });
+  const fileNode = (rel: string, got: { size: number; blake3: string }, extra: Record<string, unknown>) => {
+    graph.push({ '@id': rel, '@type': 'File', contentSize: got.size, 'spyglass:blake3': got.blake3, ...extra });
     parts.push({ '@id': rel });
     files.push(rel);
   };
@@ -44,27 +104,21 @@ export async function exportCrate(store: ResultRepository, key: string, dir: str
     for (const [role, id] of Object.entries(r.activity.inputs)) {
       if (id.startsWith('result:') || copied.has(id)) continue;
       const e = await store.getEntity(id);
-      if (!e?.path) throw new StoreError(`input '${role}' of ${r.step} (${id}) has no recorded path to export from`);
-      const rel = `inputs/${e.label ?? id.slice(-16)}`;
-      await copyFile(e.path, `${dir}/${rel}`).catch(() => {
-        throw new StoreError(`input '${role}' of ${r.step}: ${e.path} is gone`);
-      });
-      if ((await hashFile(`${dir}/${rel}`)) !== e.checksum) throw new StoreError(`input ${e.path} changed since ${r.step} used it (checksum differs)`);
-      await fileNode(rel, { name: e.label, identifier: id, encodingFormat: 'application/x-nwb' });
+      if (!e || (options.needsPath && !e.path)) throw new StoreError(`input '${role}' of ${r.step} (${id}) has no recorded path to export from`);
+      const rel = `inputs/${safeName(e.label ?? id.slice(-16))}`;
+      const got = await sink.input(e, rel);
+      if (got.blake3 !== e.checksum) throw new StoreError(`input ${e.path ?? e.label} changed since ${r.step} used it (checksum differs)`);
+      fileNode(rel, got, { name: e.label, identifier: id, encodingFormat: 'application/x-nwb' });
       copied.add(id);
       used.push(e);
     }
     const rel = `results/${r.file}`;
-    await writeFile(`${dir}/${rel}`, await store.blobs.read(r.file));
-    await fileNode(rel, { name: `${r.step} result`, identifier: resultEntityId(r.key), 'spyglass:digest': await resultDigest(await loadResult(store, r)) });
+    fileNode(rel, await sink.write(rel, await store.blobs.read(r.file)), { name: `${r.step} result`, identifier: resultEntityId(r.key), 'spyglass:digest': await resultDigest(await loadResult(store, r)) });
     const nwb = r.summary.analysisFile as string | undefined;
-    if (nwb) {
-      await writeFile(`${dir}/results/${nwb}`, await store.blobs.read(nwb));
-      await fileNode(`results/${nwb}`, { name: `${r.step} analysis NWB file`, encodingFormat: 'application/x-nwb', about: { '@id': resultEntityId(r.key) } });
-    }
+    if (nwb) fileNode(`results/${nwb}`, await sink.write(`results/${nwb}`, await store.blobs.read(nwb)), { name: `${r.step} analysis NWB file`, encodingFormat: 'application/x-nwb', about: { '@id': resultEntityId(r.key) } });
     const paramsRel = `parameters/${r.step}-${r.activity.paramsHash.slice(7, 23)}.json`;
-    await writeFile(`${dir}/${paramsRel}`, JSON.stringify({ step: r.step, name: r.activity.paramSetName ?? null, paramsHash: r.activity.paramsHash, params: r.activity.params }, null, 2));
-    await fileNode(paramsRel, { name: `${r.step} parameter set ${r.activity.paramSetName ?? '(custom)'}`, identifier: r.activity.paramsHash, encodingFormat: 'application/json' });
+    const paramsBytes = new TextEncoder().encode(JSON.stringify({ step: r.step, name: r.activity.paramSetName ?? null, paramsHash: r.activity.paramsHash, params: r.activity.params }, null, 2));
+    fileNode(paramsRel, await sink.write(paramsRel, paramsBytes), { name: `${r.step} parameter set ${r.activity.paramSetName ?? '(custom)'}`, identifier: r.activity.paramsHash, encodingFormat: 'application/json' });
     graph.push(...provNodes(r.activity, used).map((n) => (n['@type'] === 'prov:Activity' || (n['@type'] as string[])?.includes?.('prov:Activity') ? { ...n, 'spyglass:parameterFile': { '@id': paramsRel }, 'spyglass:resultFile': { '@id': rel } } : n)));
     options.onProgress?.((i + 1) / chain.length);
   }
@@ -76,8 +130,13 @@ export async function exportCrate(store: ResultRepository, key: string, dir: str
       ...graph,
     ],
   };
-  await writeFile(`${dir}/${CRATE_FILE}`, JSON.stringify(crate, null, 2));
-  return { dir, results: chain.map((r) => r.key), files };
+  await sink.write(CRATE_FILE, new TextEncoder().encode(JSON.stringify(crate, null, 2)));
+  return { results: chain.map((r) => r.key), files };
+}
+
+/** A file name as a crate path part: the last path part of a label, no separators or leading dots. */
+function safeName(label: string): string {
+  return label.split(/[\\/]/).pop()!.replace(/^\.+/, '_') || 'input';
 }
 
 /** How one exported step fared when recomputed. */
@@ -124,7 +183,8 @@ export interface VerifyOptions {
 type Node = Record<string, any>;
 
 /**
- * Recomputes every exported step from the exported inputs (in a scratch store) and checks every
+ * Recomputes every exported step from the exported inputs (`dir`: a crate folder, or a crate zip,
+ * unpacked first within the same limits, entry names refused when they leave the crate) (in a scratch store) and checks every
  * shipped file against its recomputation, trusting nothing the crate claims:
  * - each file's BLAKE3 and size are recomputed from the file itself and compared with the metadata;
  * - each result file's data digest must equal the recomputed result's (a result file edited with
@@ -147,6 +207,7 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
   const { openStore } = await import('./store/open-store.js');
   const { runStep } = await import('./runner.js');
   const limits = { maxActivities: 1000, maxFiles: 10_000, maxBytes: 64 * 2 ** 30, maxMetadataBytes: 64 * 2 ** 20, ...options.limits };
+  if ((await stat(dir).catch(() => undefined))?.isFile()) return verifyZip(dir, options, limits);
   const root = await realpath(dir).catch(() => {
     throw new ParameterError('dir', `an RO-Crate folder with ${CRATE_FILE}`, dir);
   });
@@ -251,6 +312,20 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
   const unverifiedFiles = files.map((f) => f['@id'] as string).filter((id) => !accounted.has(id));
   const changedFiles = [...changed];
   return { ok: changedFiles.length === 0 && unverifiedFiles.length === 0 && steps.length > 0 && steps.every((s) => s.status === 'reproduced'), steps, changedFiles, unverifiedFiles };
+}
+
+/** A crate zip: unpacked (bounded, no zip-slip) into a scratch folder, verified there, removed. */
+async function verifyZip(zip: string, options: VerifyOptions, limits: Required<VerifyLimits>): Promise<VerifyReport> {
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { extractCrateZip } = await import('./crate-zip.js');
+  const scratch = await mkdtemp(`${tmpdir()}/spyglass-crate-zip-`);
+  try {
+    await extractCrateZip(zip, scratch, { maxEntries: limits.maxFiles + 1, maxBytes: limits.maxBytes + limits.maxMetadataBytes });
+    return await verifyCrate(scratch, options);
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 /** Activities must be well formed and each key appear once (a crafted crate could repeat one step many times). */

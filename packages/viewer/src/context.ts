@@ -4,7 +4,7 @@ import type { TreeNode } from './lib/tree.js';
 import type { Shading } from './plots/plot.js';
 import type { FileSummary, IntervalsData, NwbApi } from './worker/nwb-api.js';
 
-export type ViewName = 'overview' | 'traces' | 'position' | 'units' | 'object' | 'run';
+export type ViewName = 'overview' | 'traces' | 'position' | 'units' | 'object' | 'run' | 'curate';
 
 export interface ViewContext {
   api: Remote<NwbApi>;

@@ -9,6 +9,7 @@ import { getParam, setParams } from './url-state.js';
 import { objectView } from './views/object.js';
 import { overviewView } from './views/overview.js';
 import { positionView } from './views/position.js';
+import { curateView } from './views/curate.js';
 import { resetRuns, runShading, runView } from './views/run.js';
 import { tracesView } from './views/traces.js';
 import { treeView } from './views/tree.js';
@@ -172,13 +173,14 @@ function show(view: ViewName, path?: string) {
     ['units', 'Units', ctx.summary.hasUnits],
     ['object', 'Object', view === 'object'],
     ['run', 'Run', ctx.summary.series.length > 0 || (ctx.summary.hasUnits && ctx.summary.spatial.length > 0)],
+    ['curate', 'Curate', ctx.summary.series.length > 0],
   ];
   mount(
     tabs,
     available.filter(([, , on]) => on).map(([v, label]) => h('button', { class: `tab${v === view ? ' active' : ''}`, dataset: { view: v }, onclick: () => show(v) }, label)),
   );
   if (view === 'overview') setParams({ view: undefined, path: undefined, t: undefined, dur: undefined });
-  const el = view === 'traces' ? tracesView(ctx, path) : view === 'position' ? positionView(ctx, path) : view === 'units' ? unitsView(ctx) : view === 'object' ? objectView(ctx, path) : view === 'run' ? runView(ctx, openedSource!) : overviewView(ctx);
+  const el = view === 'traces' ? tracesView(ctx, path) : view === 'position' ? positionView(ctx, path) : view === 'units' ? unitsView(ctx) : view === 'object' ? objectView(ctx, path) : view === 'run' ? runView(ctx, openedSource!) : view === 'curate' ? curateView(ctx, openedSource!) : overviewView(ctx);
   document.body.dataset.view = view;
   mount(content, el);
 }

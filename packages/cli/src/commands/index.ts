@@ -10,6 +10,7 @@ import { workerCommand } from './worker.js';
 import { demoCommand } from './demo.js';
 import { decodeCommand } from './decode.js';
 import { sortCommand } from './sort.js';
+import { curateCommand } from './curate.js';
 import { replayCommand } from './replay.js';
 import { lsCommand, paramsCommand, rmCommand, showCommand } from './query.js';
 import { storeCommand } from './store.js';
@@ -17,4 +18,4 @@ import { viewCommand } from './view.js';
 import { reportCommand } from './report.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, decodeCommand, replayCommand, runCommand, demoCommand, viewCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, reportCommand, verifyCommand, storeCommand, workerCommand];
+export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, curateCommand, decodeCommand, replayCommand, runCommand, demoCommand, viewCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, reportCommand, verifyCommand, storeCommand, workerCommand];

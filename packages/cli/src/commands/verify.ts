@@ -5,14 +5,14 @@ import type { Command } from '../lib/command.js';
 import { printJson, progress } from '../lib/output.js';
 import { resolvePath } from '../lib/paths.js';
 
-/** `spyglass verify DIR`: recompute an exported crate from its inputs and compare. Exit 1 if not reproduced. */
+/** `spyglass verify CRATE`: recompute an exported crate (folder or zip) from its inputs and compare. Exit 1 if not reproduced. */
 export const verifyCommand: Command = {
   name: 'verify',
-  summary: 'Recompute an exported RO-Crate from its inputs; report each step reproduced / differs / missing input',
-  usage: 'spyglass verify DIR [--json]',
+  summary: 'Recompute an exported RO-Crate (folder or zip, e.g. from the viewer) from its inputs; report each step reproduced / differs / missing input',
+  usage: 'spyglass verify CRATE [--json]   (CRATE: a crate folder or a crate .zip)',
   options: { json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new ParameterError('DIR', 'one exported crate folder', positionals.join(' ') || 'nothing');
+    if (positionals.length !== 1) throw new ParameterError('CRATE', 'one exported crate folder or crate zip', positionals.join(' ') || 'nothing');
     const report = await verifyCrate(resolvePath(io.cwd, positionals[0]), { steps: STEPS, onProgress: progress(io, 'verify') });
     if (values.json) printJson(io, report);
     else {

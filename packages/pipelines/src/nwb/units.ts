@@ -47,7 +47,7 @@ export function writeUnitsNwb(d: ResultData, w: NwbWriter, extra: Record<string,
     spikeTimes: unitSpikeTimes(d),
     electrodeGroups: groups.length ? units.map((u) => u.group) : undefined,
     columns: {
-      ...Object.fromEntries(Object.keys(units[0]?.metrics ?? {}).map((m) => [snake(m), { values: units.map((u) => u.metrics[m]), description: METRIC_DESCRIPTIONS[m] ?? `quality metric ${m} (SpikeInterface)` }])),
+      ...Object.fromEntries(Object.keys(units[0]?.metrics ?? {}).map((m) => [snake(m), { values: units.map((u) => u.metrics[m] ?? Number.NaN), description: METRIC_DESCRIPTIONS[m] ?? `quality metric ${m} (SpikeInterface)` }])),
       ...extra,
     },
     waveformMean: n ? { data: Float32Array.from(waveforms.data as Float32Array, (v) => v * 1e-6), shape: [n, len] } : undefined,

@@ -10,7 +10,8 @@ import type { RunApi, RunPipeline, RunReport, RunSource } from '../worker/run-ap
 /** One run worker at a time; cancel terminates it and the next run starts a fresh one. */
 let worker: Worker | undefined;
 let api: Comlink.Remote<RunApi> | undefined;
-function runApi(): Comlink.Remote<RunApi> {
+/** The run worker (one for the Run and Curate tabs: they share the browser store). */
+export function runApi(): Comlink.Remote<RunApi> {
   if (!api) {
     worker = new Worker(new URL('../worker/run-worker.ts', import.meta.url), { type: 'module' });
     api = Comlink.wrap<RunApi>(worker);

@@ -3,6 +3,7 @@
 // on the same bytes and parameters, so a reload, or a rerun, finds them cached.
 import { blobEntity, listResults, loadResult, openStore, runStep, type InputRef, type ResultListing, type Step, type Store } from '@spyglass-wasm/provenance';
 import { decodeStep, lfpStep, positionStep, resultView, ripplesStep, sortStep, type ResultView } from '@spyglass-wasm/pipelines';
+import { analysisFiles, crateZip, curate, latestSort, type CurationOutcome, type CurationParams, type Download, type SortForCuration } from './curate-api.js';
 
 /** Which chain to run: LFP → (position →) ripples, spike sorting with metric curation, or position → decoding of the file's Units. */
 export type RunPipeline = 'ripples' | 'sort' | 'decode';
@@ -129,5 +130,23 @@ export class RunApi {
   /** Every result in the browser store, newest first. */
   async results(): Promise<ResultListing[]> {
     return (await listResults(await this.open())).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  }
+
+  /** Curate tab (curate-api.ts): the newest sort's units; a curation; downloads of a result. */
+  async latestSort(): Promise<SortForCuration | undefined> {
+    return latestSort(await this.open());
+  }
+
+  async curate(sortKey: string, params: CurationParams): Promise<CurationOutcome> {
+    return curate(await this.open(), sortKey, params);
+  }
+
+  async analysisFiles(key: string): Promise<Download[]> {
+    return analysisFiles(await this.open(), key);
+  }
+
+  async crateZip(key: string, source: RunSource): Promise<Download> {
+    const { blob, name } = await this.blobOf(source, () => {});
+    return crateZip(await this.open(), key, blob, name);
   }
 }
