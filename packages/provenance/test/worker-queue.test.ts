@@ -26,7 +26,7 @@ function runsIn(log: string): Run[] {
   for (const line of readFileSync(log, 'utf8').trim().split('\n')) {
     const { n, pid, phase, t } = JSON.parse(line) as { n: number; pid: number; phase: string; t: number };
     if (phase === 'start') runs.push({ n, pid, start: t });
-    else runs.findLast((r) => r.n === n && r.pid === pid && r.end === undefined)!.end = t;
+    else runs.filter((r) => r.n === n && r.pid === pid && r.end === undefined).pop()!.end = t;
   }
   return runs;
 }
@@ -100,7 +100,7 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     // the paused worker noticed on waking that its lease was gone, and stopped that job's step
     expect(stderr.get('paused')).toContain(`job ${pausedJob} lease-lost`);
     // steps computing for twice the lease without yielding kept their lease: one claim each
-    const busy = jobs.filter((j) => ((j.payload as { params: { busyMs: number } }).params.busyMs ?? 0) > 0);
+    const busy = jobs.filter((j) => ((j.payload as unknown as { params: { busyMs: number } }).params.busyMs ?? 0) > 0);
     expect(busy).toHaveLength(5);
     for (const j of busy) expect(events.filter((e) => e.jobId === j.id && e.event === 'claimed'), `busy job ${j.id}`).toHaveLength(1);
     // every job's result is recorded once under its own key
@@ -129,4 +129,25 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     }
     expect(pairs).toBeGreaterThanOrEqual(2); // the killed and the paused job each ran twice
   }, 180_000);
+});
+
+describe('a worker on the embedded (PGlite) store', () => {
+  it('runs steps off the main thread: a step computing for twice the lease keeps its lease', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spyglass-embedded-')), '.spyglass');
+    const log = join(dir, '..', 'runs.jsonl');
+    const store = await openStore({ store: dir });
+    for (let n = 0; n < 4; n++) await store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 10, busyMs: n % 2 ? 2 * LEASE_MS : 0, log } });
+    await store.close(); // the folder store has one user at a time: the worker
+    const p = spawn(process.execPath, [SCRIPT, dir, join(dir, 'results'), 'solo'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr!.on('data', (d) => (err += d));
+    expect(await new Promise((resolve) => p.on('exit', resolve)), err).toBe(0);
+    const after = await openStore({ store: dir });
+    const jobs = await after.jobs();
+    const events = await after.jobEvents();
+    await after.close();
+    expect(jobs.map((j) => j.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(events.filter((e) => e.event === 'claimed')).toHaveLength(4);
+    expect(runsIn(log).map((r) => r.pid)).toEqual([p.pid, p.pid, p.pid, p.pid]);
+  }, 120_000);
 });
