@@ -17,6 +17,9 @@ export async function runPayload(store: ResultRepository, jobId: number, p: JobP
   return { key: out.key, cached: out.cached };
 }
 
+/** The error name the step thread answers with when it cannot import the steps module. */
+export const STEPS_MODULE_ERROR = 'StepsModuleError';
+
 /** Main thread → step thread: run this job. */
 export interface ThreadRequest {
   type: 'run'; jobId: number; payload: unknown; stepsModule: string;

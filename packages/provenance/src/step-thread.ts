@@ -6,7 +6,7 @@ import type { BlobStore } from './blobs/blob-store.js';
 import type { Step } from './step.js';
 import type { ResultRepository } from './store/interfaces.js';
 import type { JobPayload } from './store/job-queue.js';
-import { runPayload, type ThreadCall, type ThreadReply, type ThreadRequest } from './job-run.js';
+import { runPayload, STEPS_MODULE_ERROR, type ThreadCall, type ThreadReply, type ThreadRequest } from './job-run.js';
 
 const port = parentPort!;
 let nextCall = 0;
@@ -48,13 +48,19 @@ port.on('message', async (msg: ThreadRequest | ThreadReply) => {
     else w?.resolve(msg.value);
     return;
   }
+  steps ??= import(msg.stepsModule).then((m: { STEPS?: Record<string, Step> }) => {
+    if (!m.STEPS) throw new Error('it exports no STEPS');
+    return m.STEPS;
+  });
+  const loaded = await steps.catch((err: Error) => err);
+  if (loaded instanceof Error) {
+    // not the job's fault: the worker gives the job back and stops
+    port.postMessage({ type: 'done', error: { name: STEPS_MODULE_ERROR, message: loaded.message } });
+    return;
+  }
   try {
-    steps ??= import(msg.stepsModule).then((m: { STEPS?: Record<string, Step> }) => {
-      if (!m.STEPS) throw new Error(`${msg.stepsModule} exports no STEPS`);
-      return m.STEPS;
-    });
     const repo = remoteRepository(msg.location, msg.durable, msg.blobsLocation, msg.localDir);
-    const value = await runPayload(repo, msg.jobId, msg.payload as JobPayload, await steps);
+    const value = await runPayload(repo, msg.jobId, msg.payload as JobPayload, loaded);
     port.postMessage({ type: 'done', value });
   } catch (err) {
     port.postMessage({ type: 'done', error: { name: (err as Error).name ?? 'Error', message: (err as Error).message ?? String(err) } });

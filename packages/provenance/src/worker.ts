@@ -1,7 +1,7 @@
 import { ParameterError } from '@spyglass-wasm/core';
 import type { Job } from './store/job-queue.js';
 import type { JobQueue, ResultRepository } from './store/interfaces.js';
-import type { ThreadCall, ThreadDone, ThreadRequest } from './job-run.js';
+import { STEPS_MODULE_ERROR, type ThreadCall, type ThreadDone, type ThreadRequest } from './job-run.js';
 
 type Store = JobQueue & ResultRepository;
 
@@ -106,6 +106,10 @@ async function runLeased(store: Store, thread: StepThread, job: Job,
     o.onEvent?.({ job: job.id, event, detail });
     return event;
   };
+  if (done.error?.name === STEPS_MODULE_ERROR) {
+    await settle('released', () => store.release(job));
+    throw new ParameterError('stepsModule', `a module exporting STEPS (${done.error.message})`, thread.stepsModule);
+  }
   if (stopped === 'released') return settle('released', () => store.release(job));
   if (stopped === 'lease-lost') {
     o.onEvent?.({ job: job.id, event: 'lease-lost' });
@@ -126,7 +130,7 @@ class StepThread {
   private worker?: import('node:worker_threads').Worker;
   private finish?: (d: ThreadDone) => void;
 
-  constructor(private readonly store: Store, private readonly stepsModule: string) {}
+  constructor(private readonly store: Store, readonly stepsModule: string) {}
 
   async run(job: Job): Promise<ThreadDone> {
     const worker = (this.worker ??= await this.start());

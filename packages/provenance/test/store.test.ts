@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store, type Activity } from '../src/index.js';
 import { MIGRATIONS, migrate } from '../src/store/migrations.js';
@@ -92,6 +95,26 @@ function storeSuite(name: string, storeSpec: () => Promise<string>) {
 }
 
 storeSuite('PGlite store', async () => 'memory://');
+
+describe('a PostgreSQL store names its results folder', () => {
+  it('the first opener records it (?results= or resultsDir); later openers get it; another folder is an error', async () => {
+    const pg = await startPgServer();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'spyglass-shared-'));
+      const first = await openStore({ store: `${pg.url}?results=${encodeURIComponent(dir)}` });
+      expect(first.resultsDir).toBe(dir);
+      expect(first.location).not.toContain('results=');
+      await first.close();
+      const later = await openStore({ store: pg.url, cwd: tmpdir() });
+      expect(later.resultsDir).toBe(dir);
+      await later.close();
+      await expect(openStore({ store: pg.url, resultsDir: join(dir, 'other') })).rejects.toThrow(`keeps its results in ${dir}, not ${join(dir, 'other')}`);
+      await expect(openStore({ store: `${pg.url}?results=relative/path` })).rejects.toThrow(/absolute folder path/);
+    } finally {
+      pg.stop();
+    }
+  });
+});
 
 let server: PgServer | undefined;
 afterAll(() => server?.stop());

@@ -51,7 +51,8 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     const exits = new Map<string, Promise<number | null>>();
     const stderr = new Map<string, string>();
     for (const name of ['w0', 'w1', 'killed', 'paused']) {
-      const p = spawn(process.execPath, [SCRIPT, server.url, store.resultsDir, name], { stdio: ['ignore', 'ignore', 'pipe'] });
+      // the store's configuration names the shared results folder: workers are given only the URL
+      const p = spawn(process.execPath, [SCRIPT, server.url, '', name], { stdio: ['ignore', 'ignore', 'pipe'] });
       stderr.set(name, '');
       p.stderr!.on('data', (d) => stderr.set(name, stderr.get(name) + d));
       procs.set(name, p);
@@ -149,5 +150,5 @@ describe('a worker on the embedded (PGlite) store', () => {
     expect(jobs.map((j) => j.status)).toEqual(['done', 'done', 'done', 'done']);
     expect(events.filter((e) => e.event === 'claimed')).toHaveLength(4);
     expect(runsIn(log).map((r) => r.pid)).toEqual([p.pid, p.pid, p.pid, p.pid]);
-  }, 120_000);
+  }, 300_000);
 });
