@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
 const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
+const BIN = new URL('../dist/bin.js', import.meta.url).pathname; // built by npm run build
 const truth = JSON.parse(readFileSync(SESSION.replace('.nwb', '.truth.json'), 'utf8'));
 
 describe('store-backed commands', () => {
@@ -91,9 +93,10 @@ describe('run --enqueue and worker', () => {
     let r = await runCli(['run', 'p.json', SESSION, '--enqueue', '--json'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).jobs).toHaveLength(1);
-    r = await runCli(['worker', '--exit-when-idle', '--json'], dir);
-    expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ completed: 1 });
+    // the worker runs steps in a worker thread, which loads built code: run the built bin
+    const worker = spawnSync(process.execPath, [BIN, 'worker', '--exit-when-idle', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, SPYGLASS_QUIET: '1' } });
+    expect(worker.status, worker.stderr).toBe(0);
+    expect(JSON.parse(worker.stdout)).toEqual({ completed: 1 });
     r = await runCli(['run', 'p.json', SESSION, '--json'], dir);
     const results = JSON.parse(r.stdout).runs[0].results;
     expect(results.lfp.cached && results.ripples.cached).toBe(true);

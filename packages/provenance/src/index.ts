@@ -6,6 +6,8 @@ export { resolveParams } from './parameter-sets.js';
 export type { Sql } from './store/sql.js';
 export { Store, type Job, type JobPayload } from './store/store.js';
 export type { ResultRepository, JobQueue } from './store/interfaces.js';
+export { SqlResultRepository } from './store/result-repository.js';
+export { SqlJobQueue } from './store/job-queue.js';
 export { openStore, type OpenStoreOptions } from './store/open-store.js';
 export { checkStore, findLeftovers, LEFTOVER_AGE_MS, type StoreCheck, type Leftovers } from './store/leftovers.js';
 export { lockDir, type LockOptions } from './store/dir-lock.js';
@@ -17,7 +19,7 @@ export { runStep, fileEntity, blobEntity, loadResult, blobPath, type InputRef, t
 export { MemoryBlobStore, type BlobStore } from './blobs/blob-store.js';
 export { FsBlobStore, writeAtomically } from './blobs/fs-blob-store.js';
 export { OpfsBlobStore } from './blobs/opfs-blob-store.js';
-export { runWorker, type WorkerOptions } from './worker.js';
+export { runWorker, MAX_LEASE_MS, type WorkerOptions } from './worker.js';
 export { resultDigest } from './result-digest.js';
 export { lineageText } from './log.js';
 export { lineageGraph, lineageGraphOf, type LineageGraph, type LineageNode, type LineageEdge, type LineageNodeKind } from './lineage-graph.js';

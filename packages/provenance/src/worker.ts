@@ -1,78 +1,224 @@
 import { ParameterError } from '@spyglass-wasm/core';
-import { parsePipeline, runPipeline } from './pipeline.js';
-import { runStep } from './runner.js';
-import type { Step } from './step.js';
-import type { Job } from './store/store.js';
+import type { Job } from './store/job-queue.js';
 import type { JobQueue, ResultRepository } from './store/interfaces.js';
+import { STEPS_MODULE_ERROR, type ThreadCall, type ThreadDone, type ThreadRequest } from './job-run.js';
 
 type Store = JobQueue & ResultRepository;
+
+/** Longest lease: heartbeat timers must stay below Node's 2^31 ms timer limit. */
+export const MAX_LEASE_MS = 86_400_000;
 
 export interface WorkerOptions {
   /** Worker name recorded with claims and completions (default host:pid). */
   name?: string;
-  /** Steps this worker can run, by name. */
-  steps: Record<string, Step>;
-  /** Lease length; a worker silent this long loses its job to another (default 60 s). */
+  /**
+   * The module (absolute path or `file:` URL) whose `STEPS` export holds the steps this worker
+   * runs, by name. It is imported in the worker thread that runs the steps, so a step computing
+   * for minutes never delays the heartbeats that keep its lease.
+   */
+  stepsModule: string;
+  /** Lease length; a worker silent this long loses its job to another (default 60 s, at most a day). */
   leaseMs?: number;
   /** Heartbeat period (default leaseMs / 4). */
   heartbeatMs?: number;
-  /** Poll period when the queue is empty (default 1 s). */
+  /** Poll period when the queue is empty, and retry period while the database is unreachable (default 1 s). */
   pollMs?: number;
-  /** Return when no job is ready instead of polling (default false). */
+  /** Return once no job is queued or running, instead of polling (default false). A job another worker runs may still come back when its lease expires. */
   exitWhenIdle?: boolean;
+  /** Stops taking jobs; the running job may finish within `graceMs`, else it goes back to the queue. */
   signal?: AbortSignal;
-  onEvent?: (event: { job: number; event: 'claimed' | 'completed' | 'failed' | 'lease-lost'; detail?: string }) => void;
+  /** How long a running job may still take after `signal` aborts (default: the lease). */
+  graceMs?: number;
+  onEvent?: (event: { job: number; event: 'claimed' | 'completed' | 'failed' | 'lease-lost' | 'released' | 'db-error'; detail?: string }) => void;
 }
 
 /**
- * A worker loop over a store's job queue: claim (SKIP LOCKED + lease), run the step through the
- * store (so results are shared and cached), heartbeat while it runs, complete only while holding
- * the lease, record errors with the job. Returns the number of jobs it completed.
+ * A worker loop over a store's job queue: claim (SKIP LOCKED + lease), run the job's step in a
+ * worker thread (its store calls come back to this thread, so results are shared and cached),
+ * heartbeat here while it runs, complete only while holding the lease, record errors with the
+ * job. A lost lease (this process was paused past it) stops the step at once. Database errors
+ * (a restarted server) are retried. Returns the number of jobs it completed.
  *
  * @example
- * await runWorker(await openStore({ store: 'postgres://lab/spyglass' }), { steps: STEPS });
+ * const store = await openStore({ store: 'postgres://lab/spyglass', resultsDir: '/nfs/lab/results' });
+ * await runWorker(store, { stepsModule: import.meta.resolve('@spyglass-wasm/pipelines') });
  */
 export async function runWorker(store: Store, options: WorkerOptions): Promise<number> {
   const name = options.name ?? defaultName();
   const leaseMs = options.leaseMs ?? 60_000;
+  if (!(leaseMs > 0 && leaseMs <= MAX_LEASE_MS)) throw new ParameterError('leaseMs', `between 1 and ${MAX_LEASE_MS}`, leaseMs);
   const heartbeatMs = options.heartbeatMs ?? leaseMs / 4;
-  if (!(heartbeatMs < leaseMs)) throw new ParameterError('heartbeatMs', `less than leaseMs (${leaseMs})`, heartbeatMs);
+  if (!(heartbeatMs > 0 && heartbeatMs < leaseMs)) throw new ParameterError('heartbeatMs', `positive and less than leaseMs (${leaseMs})`, heartbeatMs);
+  const pollMs = options.pollMs ?? 1000;
+  const thread = new StepThread(store, options.stepsModule.startsWith('/') ? `file://${options.stepsModule}` : options.stepsModule);
   let completed = 0;
-  while (!options.signal?.aborted) {
-    const job = await store.claim(name, leaseMs);
-    if (!job) {
-      if (options.exitWhenIdle) break;
-      await sleep(options.pollMs ?? 1000, options.signal);
-      continue;
+  try {
+    while (!options.signal?.aborted) {
+      const job = await retrying(() => store.claim(name, leaseMs), pollMs, options);
+      if (!job) {
+        if (options.exitWhenIdle && (await retrying(() => store.pending(), pollMs, options)) === 0) break;
+        await sleep(pollMs, options.signal);
+        continue;
+      }
+      options.onEvent?.({ job: job.id, event: 'claimed' });
+      const end = await runLeased(store, thread, job, { leaseMs, heartbeatMs, pollMs, graceMs: options.graceMs ?? leaseMs, signal: options.signal, onEvent: options.onEvent });
+      if (end === 'completed') completed++;
     }
-    options.onEvent?.({ job: job.id, event: 'claimed' });
-    const beat = setInterval(() => void store.heartbeat(job, leaseMs).catch(() => {}), heartbeatMs);
-    try {
-      const result = await runJob(store, job, options.steps);
-      clearInterval(beat);
-      const ok = await store.complete(job, result);
-      if (ok) completed++;
-      options.onEvent?.({ job: job.id, event: ok ? 'completed' : 'lease-lost' });
-    } catch (err) {
-      clearInterval(beat);
-      const detail = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-      await store.fail(job, detail);
-      options.onEvent?.({ job: job.id, event: 'failed', detail });
-    }
+  } finally {
+    await thread.stop();
   }
   return completed;
 }
 
-async function runJob(store: Store, job: Job, steps: Record<string, Step>): Promise<unknown> {
-  const p = job.payload;
-  if ('pipeline' in p) {
-    const [run] = await runPipeline(store, parsePipeline(JSON.stringify(p.pipeline), steps, `job ${job.id}`), [p.file], steps);
-    return Object.fromEntries(Object.entries(run.results).map(([id, o]) => [id, { key: o.key, cached: o.cached }]));
+type RunEnd = 'completed' | 'failed' | 'lease-lost' | 'released';
+
+/** Runs one claimed job in the thread while heartbeating its lease, and settles it in the queue. */
+async function runLeased(store: Store, thread: StepThread, job: Job,
+  o: { leaseMs: number; heartbeatMs: number; pollMs: number; graceMs: number; signal?: AbortSignal; onEvent?: WorkerOptions['onEvent'] }): Promise<RunEnd> {
+  // The lease as this process knows it: renewed by each heartbeat the database accepted.
+  let leaseUntil = performance.now() + o.leaseMs;
+  let stopped: Exclude<RunEnd, 'completed' | 'failed'> | undefined;
+  const stop = (why: Exclude<RunEnd, 'completed' | 'failed'>): void => {
+    if (stopped) return;
+    stopped = why;
+    void thread.cancel();
+  };
+  const beat = setInterval(() => {
+    if (performance.now() > leaseUntil) return stop('lease-lost'); // paused or cut off past the lease: another worker may have it
+    const sent = performance.now();
+    store.heartbeat(job, o.leaseMs).then((ok) => (ok ? (leaseUntil = sent + o.leaseMs) : stop('lease-lost')), () => {});
+  }, o.heartbeatMs);
+  let grace: ReturnType<typeof setTimeout> | undefined;
+  const onAbort = (): void => void (grace = setTimeout(() => stop('released'), o.graceMs));
+  if (o.signal?.aborted) onAbort();
+  else o.signal?.addEventListener('abort', onAbort, { once: true });
+  let done: ThreadDone;
+  try {
+    done = await thread.run(job);
+  } finally {
+    clearInterval(beat);
+    clearTimeout(grace);
+    o.signal?.removeEventListener('abort', onAbort);
   }
-  const step = steps[p.step];
-  if (!step) throw new ParameterError('job step', `one of ${Object.keys(steps).join(', ')}`, p.step);
-  const out = await runStep(store, step, p.inputs, { params: p.params });
-  return { key: out.key, cached: out.cached };
+  const settle = async (end: RunEnd, write: () => Promise<boolean>, detail?: string): Promise<RunEnd> => {
+    const ok = await retrying(write, o.pollMs, { ...o, signal: undefined });
+    const event = ok ? end : 'lease-lost';
+    o.onEvent?.({ job: job.id, event, detail });
+    return event;
+  };
+  if (done.error?.name === STEPS_MODULE_ERROR) {
+    await settle('released', () => store.release(job));
+    throw new ParameterError('stepsModule', `a module exporting STEPS (${done.error.message})`, thread.stepsModule);
+  }
+  if (stopped === 'released') return settle('released', () => store.release(job));
+  if (stopped === 'lease-lost') {
+    o.onEvent?.({ job: job.id, event: 'lease-lost' });
+    return 'lease-lost';
+  }
+  if (done.error) {
+    const detail = `${done.error.name}: ${done.error.message}`;
+    return settle('failed', () => store.fail(job, detail), detail);
+  }
+  return settle('completed', () => store.complete(job, done.value));
+}
+
+/**
+ * The worker thread jobs run in, started on first use and replaced when a job is cancelled
+ * (terminating the thread is the only way to stop synchronous compute).
+ */
+class StepThread {
+  private worker?: import('node:worker_threads').Worker;
+  private finish?: (d: ThreadDone) => void;
+
+  constructor(private readonly store: Store, readonly stepsModule: string) {}
+
+  async run(job: Job): Promise<ThreadDone> {
+    const worker = (this.worker ??= await this.start());
+    const local = this.store.blobs.localPath?.('x');
+    const request: ThreadRequest = {
+      type: 'run', jobId: job.id, payload: job.payload, stepsModule: this.stepsModule, location: this.store.location,
+      durable: this.store.durable, blobsLocation: this.store.blobs.location, localDir: local?.slice(0, -2),
+    };
+    return new Promise((resolve) => {
+      this.finish = resolve;
+      worker.postMessage(request);
+    });
+  }
+
+  /** Stops the running job's compute now; its run() resolves with an error. */
+  async cancel(): Promise<void> {
+    const w = this.worker;
+    this.worker = undefined;
+    this.finish?.({ type: 'done', error: { name: 'Cancelled', message: 'the job was stopped' } });
+    this.finish = undefined;
+    await w?.terminate();
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.terminate();
+    this.worker = undefined;
+  }
+
+  private async start(): Promise<import('node:worker_threads').Worker> {
+    const { Worker } = await import('node:worker_threads');
+    const w = new Worker(new URL('./step-thread.js', moduleUrl()));
+    w.on('message', (msg: ThreadCall | ThreadDone) => {
+      if (msg.type === 'done') {
+        const f = this.finish;
+        this.finish = undefined;
+        f?.(msg);
+      } else void this.answer(w, msg);
+    });
+    w.on('error', (err) => {
+      if (this.worker === w) this.worker = undefined;
+      this.finish?.({ type: 'done', error: { name: err.name, message: err.message } });
+      this.finish = undefined;
+    });
+    w.on('exit', (code) => {
+      if (this.worker === w) this.worker = undefined;
+      this.finish?.({ type: 'done', error: { name: 'WorkerExit', message: `the step thread exited (code ${code})` } });
+      this.finish = undefined;
+    });
+    return w;
+  }
+
+  /** Serves a store or blob call from the thread (only while that thread is the current one). */
+  private async answer(w: import('node:worker_threads').Worker, msg: ThreadCall): Promise<void> {
+    if (w !== this.worker) return;
+    const target = (msg.target === 'blobs' ? this.store.blobs : this.store) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    try {
+      const value = await target[msg.method](...msg.args);
+      if (w === this.worker) w.postMessage({ type: 'reply', id: msg.id, value });
+    } catch (err) {
+      if (w === this.worker) w.postMessage({ type: 'reply', id: msg.id, error: { name: (err as Error).name, message: (err as Error).message } });
+    }
+  }
+}
+
+/** This module's URL in the ESM and the CJS build (the step thread's script sits next to it). */
+function moduleUrl(): string {
+  return typeof __filename === 'string' ? `file://${__filename}` : import.meta.url;
+}
+
+/** Retries a queue call while the database is unreachable (a restart, a network cut). */
+async function retrying<T>(fn: () => Promise<T>, pollMs: number, o: { signal?: AbortSignal; onEvent?: WorkerOptions['onEvent'] }): Promise<T | undefined> {
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isConnectionError(err)) throw err;
+      o.onEvent?.({ job: 0, event: 'db-error', detail: (err as Error).message });
+      if (o.signal?.aborted) return undefined;
+      await sleep(pollMs, o.signal);
+    }
+  }
+}
+
+/** Errors that mean "the server is gone for now", not "this query is wrong". */
+function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return /^(57P0[123]|08\d\d\d)$/.test(e?.code ?? '') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e?.code ?? '')
+    || /Connection terminated|terminating connection|not queryable|the database system is (starting|shutting) up/i.test(e?.message ?? '');
 }
 
 function defaultName(): string {

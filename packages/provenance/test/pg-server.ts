@@ -7,6 +7,8 @@ import { join } from 'node:path';
 /** A throwaway PostgreSQL cluster: initdb'd and started as the `postgres` user (root cannot run it). */
 export interface PgServer {
   url: string;
+  /** Stops the server (fast: open connections are cut) and starts it again on the same port. */
+  restart(): void;
   stop(): void;
 }
 
@@ -43,10 +45,15 @@ export async function startPgServer(): Promise<PgServer> {
     execFileSync(cmd, rest, { stdio: 'pipe', cwd: dir });
   };
   run(asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']));
-  run(asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o',
+  const start = (): void => run(asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o',
     `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`, 'start']));
+  start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    restart() {
+      run(asPostgres(pgBin('pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']));
+      start();
+    },
     stop() {
       const [cmd, ...rest] = asPostgres(pgBin('pg_ctl'), ['-D', data, '-m', 'immediate', '-w', 'stop']);
       spawnSync(cmd, rest, { stdio: 'ignore', cwd: dir });

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store, type Activity } from '../src/index.js';
 import { MIGRATIONS, migrate } from '../src/store/migrations.js';
@@ -63,10 +66,55 @@ function storeSuite(name: string, storeSpec: () => Promise<string>) {
       expect(jobs.find((j) => j.id === id2)).toMatchObject({ status: 'failed', error: 'boom: bad input' });
       expect(await store.claim('D', 1000)).toBeUndefined();
     });
+
+    it('fails a job whose lease expired on its last attempt instead of running it again', async () => {
+      const id = await store.enqueue({ step: 'z', inputs: {} }, { maxAttempts: 2 });
+      for (const w of ['E', 'F']) {
+        expect((await store.claim(w, 1))?.id).toBe(id); // each worker dies holding it
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(await store.claim('G', 60_000)).toBeUndefined();
+      const job = (await store.jobs()).find((j) => j.id === id)!;
+      expect(job).toMatchObject({ status: 'failed', attempts: 2 });
+      expect(job.error).toMatch(/lease expired/);
+      expect(await store.pending()).toBe(0);
+    });
+
+    it('a released job goes back to the queue without using up an attempt', async () => {
+      const id = await store.enqueue({ step: 'r', inputs: {} }, { maxAttempts: 1 });
+      const h = (await store.claim('H', 60_000))!;
+      expect(await store.pending()).toBe(1);
+      expect(await store.release(h)).toBe(true);
+      expect(await store.release(h)).toBe(false);
+      const i = (await store.claim('I', 60_000))!;
+      expect(i).toMatchObject({ id, attempts: 1 });
+      expect(await store.complete(i, 'I')).toBe(true);
+      expect((await store.jobEvents()).filter((e) => e.jobId === id).map((e) => e.event)).toEqual(['claimed', 'released', 'claimed', 'completed']);
+    });
   });
 }
 
 storeSuite('PGlite store', async () => 'memory://');
+
+describe('a PostgreSQL store names its results folder', () => {
+  it('the first opener records it (?results= or resultsDir); later openers get it; another folder is an error', async () => {
+    const pg = await startPgServer();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'spyglass-shared-'));
+      const first = await openStore({ store: `${pg.url}?results=${encodeURIComponent(dir)}` });
+      expect(first.resultsDir).toBe(dir);
+      expect(first.location).not.toContain('results=');
+      await first.close();
+      const later = await openStore({ store: pg.url, cwd: tmpdir() });
+      expect(later.resultsDir).toBe(dir);
+      await later.close();
+      await expect(openStore({ store: pg.url, resultsDir: join(dir, 'other') })).rejects.toThrow(`keeps its results in ${dir}, not ${join(dir, 'other')}`);
+      await expect(openStore({ store: `${pg.url}?results=relative/path` })).rejects.toThrow(/absolute folder path/);
+    } finally {
+      pg.stop();
+    }
+  });
+});
 
 let server: PgServer | undefined;
 afterAll(() => server?.stop());

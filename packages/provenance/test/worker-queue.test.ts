@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,8 +8,30 @@ import { startPgServer, type PgServer } from './pg-server.js';
 
 // Worker processes run outside vite: they load the built dist (npm run build -w packages/provenance).
 const SCRIPT = new URL('./fixtures/wait-worker.mjs', import.meta.url).pathname;
+const LEASE_MS = 1500; // wait-worker.mjs's lease
 
-describe('4 worker processes share 40 jobs on PostgreSQL, one killed mid-job', () => {
+const until = async (what: string, test: () => Promise<unknown>): Promise<void> => {
+  for (let i = 0; i < 3000; i++) {
+    if (await test().catch(() => false)) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`timed out waiting until ${what}`);
+};
+
+interface Run { n: number; pid: number; start: number; end?: number }
+
+/** The step's start/end lines, paired per (job, process). */
+function runsIn(log: string): Run[] {
+  const runs: Run[] = [];
+  for (const line of readFileSync(log, 'utf8').trim().split('\n')) {
+    const { n, pid, phase, t } = JSON.parse(line) as { n: number; pid: number; phase: string; t: number };
+    if (phase === 'start') runs.push({ n, pid, start: t });
+    else runs.filter((r) => r.n === n && r.pid === pid && r.end === undefined).pop()!.end = t;
+  }
+  return runs;
+}
+
+describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused past its lease, the server restarted', () => {
   let server: PgServer;
   let store: Store;
   beforeAll(async () => {
@@ -17,52 +39,116 @@ describe('4 worker processes share 40 jobs on PostgreSQL, one killed mid-job', (
     store = await openStore({ store: server.url, resultsDir: mkdtempSync(join(tmpdir(), 'spyglass-results-')) });
   });
   afterAll(async () => {
-    await store?.close();
+    await store?.close().catch(() => {});
     server?.stop();
   });
 
-  it('every job completes exactly once', async () => {
-    for (let n = 0; n < 40; n++) await store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 150 } });
-    const names = ['w0', 'w1', 'w2', 'victim'];
-    const exits = new Map<string, Promise<number | null>>();
+  it('every job completes exactly once and never runs in two live processes at once', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'spyglass-runs-')), 'runs.jsonl');
+    const enqueue = (n: number, busyMs = 0) => store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 200, busyMs, log } });
+    for (let n = 0; n < 30; n++) await enqueue(n);
     const procs = new Map<string, ChildProcess>();
-    for (const name of names) {
-      const p = spawn(process.execPath, [SCRIPT, server.url, store.resultsDir, name], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let err = '';
-      p.stderr!.on('data', (d) => (err += d));
+    const exits = new Map<string, Promise<number | null>>();
+    const stderr = new Map<string, string>();
+    for (const name of ['w0', 'w1', 'killed', 'paused']) {
+      // the store's configuration names the shared results folder: workers are given only the URL
+      const p = spawn(process.execPath, [SCRIPT, server.url, '', name], { stdio: ['ignore', 'ignore', 'pipe'] });
+      stderr.set(name, '');
+      p.stderr!.on('data', (d) => stderr.set(name, stderr.get(name) + d));
       procs.set(name, p);
-      exits.set(name, new Promise((resolve) => p.on('exit', (code) => (code && console.error(name, err), resolve(code)))));
+      exits.set(name, new Promise((resolve) => p.on('exit', (code) => resolve(code))));
     }
-    // Kill the victim while it holds a job (claimed, not completed).
-    let killedJob = -1;
-    for (let tries = 0; tries < 400 && killedJob < 0; tries++) {
-      const events = await store.jobEvents();
-      const mine = events.filter((e) => e.worker === 'victim');
-      const open = mine.filter((e) => e.event === 'claimed').map((e) => e.jobId).find((id) => !mine.some((e) => e.jobId === id && e.event !== 'claimed'));
-      if (open !== undefined && mine.filter((e) => e.event === 'completed').length >= 1) {
-        procs.get('victim')!.kill('SIGKILL');
-        killedJob = open;
-      } else await new Promise((r) => setTimeout(r, 20));
-    }
-    expect(killedJob).toBeGreaterThan(0);
-    expect(await exits.get('victim')).toBeNull(); // died by signal
-    for (const name of names.slice(0, 3)) expect(await exits.get(name)).toBe(0);
+    /** The job a worker has claimed and not yet settled, once it has completed at least `done` jobs. */
+    const openJob = async (name: string, done: number): Promise<number | undefined> => {
+      const mine = (await store.jobEvents()).filter((e) => e.worker === name);
+      if (mine.filter((e) => e.event === 'completed').length < done) return undefined;
+      return mine.filter((e) => e.event === 'claimed').map((e) => e.jobId).find((id) => !mine.some((e) => e.jobId === id && e.event !== 'claimed'));
+    };
+
+    // SIGKILL one worker mid-job.
+    let killedJob: number | undefined;
+    await until('the victim holds a job', async () => (killedJob = await openJob('killed', 1)) !== undefined);
+    procs.get('killed')!.kill('SIGKILL');
+    expect(await exits.get('killed')).toBeNull(); // died by signal
+    const killedAt = Date.now();
+
+    // SIGSTOP another mid-job, restart PostgreSQL while it is stopped, and let it go on only after
+    // its job was taken over (its lease expired) and finished by another worker.
+    let pausedJob: number | undefined;
+    await until('the paused worker holds a job', async () => (pausedJob = await openJob('paused', 1)) !== undefined);
+    procs.get('paused')!.kill('SIGSTOP');
+    const stoppedAt = Date.now();
+    server.restart();
+    // work that exists only after the restart, half of it computing for twice the lease without yielding
+    await until('the store answers again', async () => (await store.pending()) >= 0);
+    for (let n = 30; n < 40; n++) await until(`job ${n} is queued`, async () => (await enqueue(n, n % 2 ? 2 * LEASE_MS : 0)) > 0);
+    await until('the paused job is finished by another worker', async () => (await store.jobs()).find((j) => j.id === pausedJob)?.status === 'done');
+    const continuedAt = Date.now();
+    procs.get('paused')!.kill('SIGCONT');
+    for (const name of ['w0', 'w1', 'paused']) expect(await exits.get(name), `${name}: ${stderr.get(name)}`).toBe(0);
 
     const jobs = await store.jobs();
     expect(jobs).toHaveLength(40);
-    expect(jobs.every((j) => j.status === 'done')).toBe(true);
+    expect(jobs.filter((j) => j.status !== 'done').map((j) => `${j.id} ${j.status} ${j.error}`)).toEqual([]);
     const events = await store.jobEvents();
     for (const j of jobs) expect(events.filter((e) => e.jobId === j.id && e.event === 'completed'), `job ${j.id}`).toHaveLength(1);
-    // the killed worker's job was taken again after its lease expired, and finished by someone else
-    const killed = jobs.find((j) => j.id === killedJob)!;
-    expect(events.filter((e) => e.jobId === killedJob && e.event === 'claimed').length).toBeGreaterThanOrEqual(2);
-    expect(killed.completedBy).not.toBe('victim');
-    expect(killed.attempts).toBeGreaterThanOrEqual(2);
-    // the work was shared, and every job's result is recorded once under its own key
-    expect(new Set(jobs.map((j) => j.completedBy)).size).toBeGreaterThanOrEqual(3);
-    const keys = jobs.map((j) => (j.result as { key: string }).key);
-    expect(new Set(keys).size).toBe(40);
+    // the killed and the paused worker's jobs were taken again after their leases expired, and finished by others
+    for (const [id, name] of [[killedJob!, 'killed'], [pausedJob!, 'paused']] as const) {
+      const j = jobs.find((x) => x.id === id)!;
+      expect(j.completedBy).not.toBe(name);
+      expect(j.attempts).toBeGreaterThanOrEqual(2);
+    }
+    // the paused worker noticed on waking that its lease was gone, and stopped that job's step
+    expect(stderr.get('paused')).toContain(`job ${pausedJob} lease-lost`);
+    // steps computing for twice the lease without yielding kept their lease: one claim each
+    const busy = jobs.filter((j) => ((j.payload as unknown as { params: { busyMs: number } }).params.busyMs ?? 0) > 0);
+    expect(busy).toHaveLength(5);
+    for (const j of busy) expect(events.filter((e) => e.jobId === j.id && e.event === 'claimed'), `busy job ${j.id}`).toHaveLength(1);
+    // every job's result is recorded once under its own key
+    expect(new Set(jobs.map((j) => (j.result as { key: string }).key)).size).toBe(40);
     const rows = await store.sql.query<{ n: string }>('SELECT count(*) AS n FROM results');
     expect(Number(rows[0].n)).toBe(40);
-  });
+
+    // No two live runs of a job overlap. A run lasts from its start line to its end line; one with
+    // no end line belongs to the killed process (it ended at the kill) or to the paused one (its
+    // step was stopped on waking). The paused process ran nothing between SIGSTOP and SIGCONT.
+    const pids = new Map([...procs].map(([name, p]) => [p.pid!, name]));
+    const live = runsIn(log).flatMap((r): [number, number, Run][] => {
+      const who = pids.get(r.pid);
+      if (who === 'killed') return [[r.start, r.end ?? killedAt, r]];
+      if (who === 'paused' && r.start < stoppedAt && (r.end ?? Infinity) > stoppedAt) return [[r.start, stoppedAt, r], [continuedAt, r.end ?? continuedAt, r]];
+      expect(r.end, `run of job ${r.n} in ${who} has no end`).toBeDefined();
+      return [[r.start, r.end!, r]];
+    });
+    let pairs = 0;
+    for (const [i, [s1, e1, a]] of live.entries()) {
+      for (const [s2, e2, b] of live.slice(i + 1)) {
+        if (a.n !== b.n || a === b) continue;
+        pairs++;
+        expect(e1 <= s2 || e2 <= s1, `job ${a.n} ran in ${pids.get(a.pid)} and ${pids.get(b.pid)} at once`).toBe(true);
+      }
+    }
+    expect(pairs).toBeGreaterThanOrEqual(2); // the killed and the paused job each ran twice
+  }, 180_000);
+});
+
+describe('a worker on the embedded (PGlite) store', () => {
+  it('runs steps off the main thread: a step computing for twice the lease keeps its lease', async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'spyglass-embedded-')), '.spyglass');
+    const log = join(dir, '..', 'runs.jsonl');
+    const store = await openStore({ store: dir });
+    for (let n = 0; n < 4; n++) await store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 10, busyMs: n % 2 ? 2 * LEASE_MS : 0, log } });
+    await store.close(); // the folder store has one user at a time: the worker
+    const p = spawn(process.execPath, [SCRIPT, dir, join(dir, 'results'), 'solo'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr!.on('data', (d) => (err += d));
+    expect(await new Promise((resolve) => p.on('exit', resolve)), err).toBe(0);
+    const after = await openStore({ store: dir });
+    const jobs = await after.jobs();
+    const events = await after.jobEvents();
+    await after.close();
+    expect(jobs.map((j) => j.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(events.filter((e) => e.event === 'claimed')).toHaveLength(4);
+    expect(runsIn(log).map((r) => r.pid)).toEqual([p.pid, p.pid, p.pid, p.pid]);
+  }, 300_000);
 });

@@ -1,6 +1,6 @@
 import type { Activity, Entity, ResultRecord } from '../records.js';
 import type { BlobStore } from '../blobs/blob-store.js';
-import type { Job, JobPayload } from './store.js';
+import type { Job, JobPayload } from './job-queue.js';
 
 /**
  * The results repository: entities, activities, results and their lineage, and the blob store
@@ -28,5 +28,9 @@ export interface JobQueue {
   heartbeat(job: Job, leaseMs: number): Promise<boolean>;
   complete(job: Job, result: unknown): Promise<boolean>;
   fail(job: Job, error: string): Promise<boolean>;
+  /** Puts a running job back without counting the attempt (graceful shutdown). */
+  release(job: Job): Promise<boolean>;
+  /** Jobs queued or running. */
+  pending(): Promise<number>;
   jobs(): Promise<Job[]>;
 }

@@ -89,6 +89,14 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'store settings',
+    sql: `
+      -- settings every user of a shared store must agree on (the results folder)
+      CREATE TABLE store_settings (name text PRIMARY KEY, value text NOT NULL);
+    `,
+  },
 ];
 
 /**

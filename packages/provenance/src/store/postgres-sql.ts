@@ -6,6 +6,8 @@ export async function postgresSql(connectionString: string): Promise<Sql> {
   const Pool = (pg.default ?? pg).Pool;
   const pool = new Pool({ connectionString, max: 4 });
   pool.on('error', () => {}); // an idle client dropped by the server is replaced on next use
+  // a client in use when the server goes away (a restart) also emits 'error': its query fails, the caller retries
+  pool.on('connect', (client) => void client.on('error', () => {}));
   const on = (c: { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }> }): Omit<Sql, 'transaction' | 'close'> => ({
     query: async <T>(text: string, params?: unknown[]) => (await c.query(text, params)).rows as T[],
     exec: async (text: string) => void (await c.query(text)),
@@ -14,6 +16,7 @@ export async function postgresSql(connectionString: string): Promise<Sql> {
     ...on(pool),
     transaction: async (fn) => {
       const client = await pool.connect();
+      let broken: unknown;
       try {
         await client.query('BEGIN');
         const inner = on(client);
@@ -22,10 +25,10 @@ export async function postgresSql(connectionString: string): Promise<Sql> {
         await client.query('COMMIT');
         return out;
       } catch (err) {
-        await client.query('ROLLBACK').catch(() => {});
+        await client.query('ROLLBACK').catch((e: unknown) => (broken = e)); // a dead connection (server restarted) is dropped, not pooled
         throw err;
       } finally {
-        client.release();
+        client.release(broken as Error | undefined);
       }
     },
     close: () => pool.end(),
