@@ -1,9 +1,13 @@
 import * as Comlink from 'comlink';
 import { isNode } from './runtime.js';
 
+/** The message a worker posts once its API is exposed: WorkerPool waits for it (or an error). */
+export const READY_MESSAGE = 'spyglassWorkerReady';
+
 /**
  * Exposes `api` from inside a worker, over worker_threads' parentPort in Node or the worker's
- * global scope in browsers: the one call a worker script makes.
+ * global scope in browsers: the one call a worker script makes. Then tells the pool it is ready,
+ * so a pool whose script fails to load rejects instead of waiting.
  *
  * @example
  * // my-worker.ts
@@ -15,7 +19,9 @@ export async function exposeWorker<T extends object>(api: T): Promise<void> {
     if (!parentPort) throw new Error('exposeWorker: not inside a worker thread');
     const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
     Comlink.expose(api, nodeEndpoint(parentPort as never));
+    parentPort.postMessage({ [READY_MESSAGE]: true });
   } else {
     Comlink.expose(api);
+    (globalThis as unknown as { postMessage(message: unknown): void }).postMessage({ [READY_MESSAGE]: true });
   }
 }
