@@ -1,4 +1,5 @@
 import * as Comlink from 'comlink';
+import { nodeEndpoint, nodeParentPort } from './platform.node.js';
 import { isNode } from './runtime.js';
 
 /** The message a worker posts once its API is exposed: WorkerPool waits for it (or an error). */
@@ -15,10 +16,9 @@ export const READY_MESSAGE = 'spyglassWorkerReady';
  */
 export async function exposeWorker<T extends object>(api: T): Promise<void> {
   if (isNode) {
-    const { parentPort } = await import(/* @vite-ignore */ 'node:worker_threads');
+    const parentPort = await nodeParentPort();
     if (!parentPort) throw new Error('exposeWorker: not inside a worker thread');
-    const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
-    Comlink.expose(api, nodeEndpoint(parentPort as never));
+    Comlink.expose(api, await nodeEndpoint(parentPort));
     parentPort.postMessage({ [READY_MESSAGE]: true });
   } else {
     Comlink.expose(api);

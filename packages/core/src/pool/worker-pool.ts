@@ -2,6 +2,7 @@ import * as Comlink from 'comlink';
 import { ParameterError } from '../errors/parameter-error.js';
 import { WorkerError } from '../errors/worker-error.js';
 import { READY_MESSAGE } from './expose-worker.js';
+import { nodeEndpoint, nodeWorker } from './platform.node.js';
 import { hardwareConcurrency, isNode } from './runtime.js';
 
 export interface WorkerPoolOptions {
@@ -109,7 +110,7 @@ async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
   } catch (err) {
     throw new WorkerError(`${name} could not be created: ${reasonOf(err)}`, { file: String(source), cause: err });
   }
-  const nodeWorker = 'on' in worker ? worker : undefined;
+  const nodeSide = 'on' in worker ? worker : undefined;
   let loaded = false;
   let onReady!: () => void;
   let onDead!: (err: WorkerError) => void;
@@ -123,11 +124,11 @@ async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
       onReady();
     }
   };
-  if (nodeWorker) {
-    nodeWorker.on('message', message);
-    nodeWorker.on('error', fail);
-    nodeWorker.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
-    nodeWorker.unref?.();
+  if (nodeSide) {
+    nodeSide.on('message', message);
+    nodeSide.on('error', fail);
+    nodeSide.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
+    nodeSide.unref?.();
   } else {
     const web = worker as Worker;
     web.addEventListener('message', (e) => message(e.data));
@@ -144,15 +145,12 @@ async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
     terminate();
     throw err;
   }
-  const endpoint = nodeWorker ? (await import('comlink/dist/esm/node-adapter.mjs')).default(nodeWorker) : (worker as Worker);
+  const endpoint = nodeSide ? await nodeEndpoint(nodeSide) : (worker as Worker);
   return { api: Comlink.wrap<T>(endpoint), terminate, dead };
 }
 
 async function createWorker(url: URL | string): Promise<Worker | NodeWorkerLike> {
-  if (isNode) {
-    const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads');
-    return new Worker(url) as unknown as NodeWorkerLike;
-  }
+  if (isNode) return nodeWorker(url);
   return new Worker(url, { type: 'module' });
 }
 
