@@ -33,7 +33,7 @@ export function packageBuild(overrides: Options = {}): Options {
  * built-ins) resolves to its sibling `./x.browser.ts`, so no `node:` import reaches a browser
  * bundle. Sources and Node builds import the `.node.js` file itself.
  */
-const browserSiblings = {
+export const browserSiblings = {
   name: 'browser-siblings',
   setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { path: string; resolveDir: string }) => { path: string } | undefined): void }) {
     build.onResolve({ filter: /\.node\.js$/ }, async (args) => {
@@ -45,16 +45,15 @@ const browserSiblings = {
 };
 
 /**
- * The browser build of a package's entries (`<name>.browser.js`, ESM, `browser` export
- * condition): `.node.js` modules swapped for their `.browser.ts` siblings; types are the Node
- * build's. `entry` maps output names to sources, as in packageBuild.
+ * A browser build (ESM, for the `browser` export condition): `.node.js` modules swapped for their
+ * `.browser.ts` siblings; types are the Node build's. `entry` maps output names to sources.
  *
  * @example
- * export default defineConfig([packageBuild(), browserBuild({ index: 'src/index.ts' })]);
+ * export default defineConfig([packageBuild({ clean: ['!*.browser.*'] }), browserBuild({ 'index.browser': 'src/index.ts' })]);
  */
 export function browserBuild(entry: Record<string, string>, overrides: Options = {}): Options {
   return {
-    entry: Object.fromEntries(Object.entries(entry).map(([name, source]) => [`${name}.browser`, source])),
+    entry,
     format: ['esm'],
     dts: false,
     sourcemap: true,
