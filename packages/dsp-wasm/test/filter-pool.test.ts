@@ -1,11 +1,11 @@
 // The filter pool on worker_threads, with the self-contained worker the package builds
-// (dist/worker.node.js: needs npm run build) and with a worker that cannot load.
+// (dist/worker.node.mjs: needs npm run build) and with a worker that cannot load.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WorkerError } from '@spyglass-wasm/core';
 import { butter, createFilterPool, sosfiltfilt, sosfiltfiltParallel } from '../src/index.js';
 
-const BUILT_WORKER = new URL('../dist/worker.node.js', import.meta.url);
+const BUILT_WORKER = new URL('../dist/worker.node.mjs', import.meta.url);
 
 function recording(rows: number, cols: number) {
   const data = Float64Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) + ((i * 7919) % 13) / 13);

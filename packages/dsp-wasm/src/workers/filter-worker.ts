@@ -1,4 +1,4 @@
-// Worker entry, built self-contained to dist/worker.js (browsers) and dist/worker.node.js (Node;
+// Worker entry, built self-contained to dist/worker.js (browsers) and dist/worker.node.mjs (Node;
 // the ./worker export): filters blocks of channels for
 // sosfiltfiltParallel. One Wasm instance per worker.
 import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
