@@ -15,6 +15,7 @@ export interface NodeWorkerLike {
   on(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): unknown;
   postMessage(message: unknown, transfer?: readonly unknown[]): void;
   terminate(): unknown;
+  ref?(): void;
   unref?(): void;
 }
 
@@ -31,6 +32,8 @@ interface Slot<T> {
   terminate: () => unknown;
   /** Rejects with a WorkerError once the worker dies; every call on it loses the race to this. */
   dead: Promise<never>;
+  /** Node: whether the worker keeps the process alive (while it loads or works, not while idle). */
+  hold: (busy: boolean) => void;
 }
 
 /**
@@ -71,9 +74,11 @@ export class WorkerPool<T> {
   /** Runs `task` on the next free worker. */
   async run<R>(task: (api: Comlink.Remote<T>) => Promise<R>): Promise<R> {
     const slot = this.idle.pop() ?? (await new Promise<Slot<T>>((resolve) => this.waiting.push(resolve)));
+    slot.hold(true);
     try {
       return await Promise.race([task(slot.api), slot.dead]);
     } finally {
+      slot.hold(false);
       const next = this.waiting.shift();
       if (next) next(slot);
       else this.idle.push(slot);
@@ -128,7 +133,6 @@ async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
     nodeSide.on('message', message);
     nodeSide.on('error', fail);
     nodeSide.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
-    nodeSide.unref?.();
   } else {
     const web = worker as Worker;
     web.addEventListener('message', (e) => message(e.data));
@@ -146,7 +150,11 @@ async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
     throw err;
   }
   const endpoint = nodeSide ? await nodeEndpoint(nodeSide) : (worker as Worker);
-  return { api: Comlink.wrap<T>(endpoint), terminate, dead };
+  // an idle pool must not keep Node running, but a pending call must: or `await pool.map(...)`
+  // at the top level of a script ends the process with the call unsettled
+  const hold = (busy: boolean) => (busy ? nodeSide?.ref?.() : nodeSide?.unref?.());
+  hold(false);
+  return { api: Comlink.wrap<T>(endpoint), terminate, dead, hold };
 }
 
 async function createWorker(url: URL | string): Promise<Worker | NodeWorkerLike> {
