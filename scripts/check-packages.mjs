@@ -23,7 +23,9 @@ const TOOLS = [
   // exports (`/reference`) need Node 12+ resolution; TypeScript's legacy `node10` mode cannot see them.
   {
     name: 'attw',
-    args: (tgz) => [binOf('@arethetypeswrong/cli', 'attw'), tgz, '--no-definitely-typed', '--profile', 'node16', '--format', 'table-flipped', '--no-emoji', '--no-color'],
+    // --exclude-entrypoints: a worker export (@spyglass-wasm/dsp-wasm/worker) is a script to run in a
+    // Worker, not a module to import; it has no types. Names that a package does not have are ignored.
+    args: (tgz) => [binOf('@arethetypeswrong/cli', 'attw'), tgz, '--no-definitely-typed', '--profile', 'node16', '--exclude-entrypoints', './worker', '--format', 'table-flipped', '--no-emoji', '--no-color'],
   },
 ];
 

@@ -6,8 +6,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleForBrowser } from '../../../scripts/browser-test.mjs';
+import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
 import { packPackages, ROOT } from '../../../scripts/pack-packages.mjs';
+import { serveFiles } from '../../nwb-io/test/http-server.js';
+import { BUNDLERS } from './bundlers.js';
 import { installOffline, writeConsumerProject, type Tarball } from './consumer-project.js';
 
 let workDir = '';
@@ -111,3 +113,42 @@ describe('packed packages installed into a fresh project', () => {
     expect(existsSync(outfile)).toBe(true);
   });
 });
+
+describe('the filter worker pool from the installed tarballs', () => {
+  it('runs from ESM and from CommonJS in Node (worker_threads, the package\'s own worker)', () => {
+    const body = `const x = { data: Float64Array.from({ length: 4000 }, (_, i) => Math.sin(i * 0.37)), rows: 1000, cols: 4 };
+      const sos = dsp.butter(4, [600, 6000], { btype: 'bandpass', fs: 30000 });
+      const pool = await dsp.createFilterPool({ size: 2 });
+      const y = await dsp.sosfiltfiltParallel(sos, x, { pool });
+      await pool.terminate();
+      const one = dsp.sosfiltfilt(sos, x);
+      console.log(JSON.stringify({ equal: y.data.every((v, i) => v === one.data[i]) }));`;
+    expect(runNode('pool.mjs', `import * as dsp from '@spyglass-wasm/dsp-wasm';\n${body}`)).toEqual({ equal: true });
+    expect(runNode('pool.cjs', `const dsp = require('@spyglass-wasm/dsp-wasm');\n(async () => { ${body} })();`)).toEqual({ equal: true });
+  });
+});
+
+describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite and webpack, run in Chromium', () => {
+  for (const [name, build] of Object.entries(BUNDLERS)) {
+    it(`${name}: the filter pool equals one thread; a worker that 404s rejects with a WorkerError`, async () => {
+      const site = build(app);
+      const server = await serveFiles(site.root);
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('pageerror', (err) => errors.push(err.message));
+        await page.goto(`${server.url}/${site.page}`);
+        await page.waitForFunction(() => 'runFilter' in window, undefined, { timeout: 60_000 });
+        type Win = { runFilter(): Promise<unknown>; runMissingWorker(): Promise<string> };
+        expect(await page.evaluate(() => (window as unknown as Win).runFilter())).toEqual({ values: 8000, equal: true });
+        expect(await page.evaluate(() => (window as unknown as Win).runMissingWorker())).toMatch(/^WorkerError: .*no-such-worker\.js failed to load/);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+        await server.close();
+      }
+    }, 180_000);
+  }
+});
+

@@ -31,4 +31,14 @@ describe.runIf(chromiumAvailable())('WorkerPool in headless Chromium', () => {
     expect(r).toEqual({ total: (1000 * 999) / 2, workers: 2 });
     await page.close();
   });
+
+  it('a worker script that 404s rejects the pool with a WorkerError', async () => {
+    const page = await site!.browser.newPage();
+    await page.goto(`${site!.url}/index.html`);
+    await page.waitForFunction(() => 'runMissing' in window);
+    const r = await page.evaluate(() => (window as unknown as { runMissing(): Promise<{ settled: string; typed: boolean; message: string }> }).runMissing());
+    expect(r).toMatchObject({ settled: 'rejected', typed: true });
+    expect(r.message).toMatch(/missing-worker\.js failed to load/);
+    await page.close();
+  });
 });

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkerPool, splitRange } from '../src/index.js';
+import { WorkerError, WorkerPool, splitRange } from '../src/index.js';
 
 interface SumApi {
   sum(values: Float64Array): { sum: number; threadId: number };
   fail(): void;
+  die(): void;
 }
 
 describe('WorkerPool (worker_threads + comlink)', () => {
@@ -30,6 +31,22 @@ describe('WorkerPool (worker_threads + comlink)', () => {
     await expect(pool.run((api) => api.fail())).rejects.toThrow(/on purpose/);
     const r = await pool.run((api) => api.sum(new Float64Array([1, 2])));
     expect(r.sum).toBe(3);
+  });
+
+  it('rejects with a WorkerError, not a hang, when the worker script is missing or throws at start', async () => {
+    const missing = WorkerPool.create(new URL('./fixtures/no-such-worker.mjs', import.meta.url), { size: 2 });
+    await expect(missing).rejects.toBeInstanceOf(WorkerError);
+    await expect(missing).rejects.toThrow(/no-such-worker\.mjs failed to load/);
+    const throws = WorkerPool.create(new URL('./fixtures/throw-worker.mjs', import.meta.url), { size: 1 });
+    await expect(throws).rejects.toThrow(/throw-worker\.mjs failed to load: this worker throws at start on purpose/);
+  });
+
+  it('a call on a worker that dies rejects with a WorkerError', async () => {
+    const single = await WorkerPool.create<SumApi>(new URL('./fixtures/sum-worker.mjs', import.meta.url), { size: 1 });
+    const call = single.run((api) => api.die());
+    await expect(call).rejects.toBeInstanceOf(WorkerError);
+    await expect(call).rejects.toThrow(/sum-worker\.mjs died: exited with code 3/);
+    await single.terminate();
   });
 
   it('rejects a bad pool size with a ParameterError', async () => {

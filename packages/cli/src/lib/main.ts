@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { SpyglassError } from '@spyglass-wasm/core';
+import { joinNegativeValues } from './args.js';
 import type { Command, CommandIO } from './command.js';
 // Inlined into dist/ by the bundler: no file is read at run time.
 import cliPackage from '../../package.json';
@@ -34,9 +35,10 @@ export async function main(argv: string[], commands: Command[], io: CommandIO): 
   }
   let args: { values: Record<string, unknown>; positionals: string[] };
   try {
+    const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
     args = parseArgs({
-      args: rest,
-      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      args: joinNegativeValues(rest, options),
+      options,
       allowPositionals: true,
       strict: true,
     }) as typeof args;

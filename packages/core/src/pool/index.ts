@@ -1,4 +1,4 @@
-export { WorkerPool, Comlink, type WorkerPoolOptions } from './worker-pool.js';
+export { WorkerPool, Comlink, type WorkerPoolOptions, type WorkerSource, type NodeWorkerLike } from './worker-pool.js';
 export { exposeWorker } from './expose-worker.js';
 export { splitRange, type Range } from './split.js';
 export { isNode, hardwareConcurrency } from './runtime.js';

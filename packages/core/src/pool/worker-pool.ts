@@ -1,5 +1,8 @@
 import * as Comlink from 'comlink';
 import { ParameterError } from '../errors/parameter-error.js';
+import { WorkerError } from '../errors/worker-error.js';
+import { READY_MESSAGE } from './expose-worker.js';
+import { nodeEndpoint, nodeWorker } from './platform.node.js';
 import { hardwareConcurrency, isNode } from './runtime.js';
 
 export interface WorkerPoolOptions {
@@ -7,17 +10,40 @@ export interface WorkerPoolOptions {
   size?: number;
 }
 
+/** What `worker_threads.Worker` offers a pool (the events it listens to, terminate). */
+export interface NodeWorkerLike {
+  on(event: 'message' | 'error' | 'exit', listener: (value: unknown) => void): unknown;
+  postMessage(message: unknown, transfer?: readonly unknown[]): void;
+  terminate(): unknown;
+  ref?(): void;
+  unref?(): void;
+}
+
+/**
+ * Where a pool's workers come from: the URL of a worker script (a module Web Worker in browsers,
+ * a worker_threads Worker in Node), or a function that creates one worker. Pass a function that
+ * calls `new Worker(new URL('./worker.js', import.meta.url), { type: 'module' })` so that
+ * bundlers (vite, webpack) see the worker and emit it.
+ */
+export type WorkerSource = URL | string | (() => Worker | NodeWorkerLike);
+
 interface Slot<T> {
   api: Comlink.Remote<T>;
-  terminate: () => void | Promise<unknown>;
+  terminate: () => unknown;
+  /** Rejects with a WorkerError once the worker dies; every call on it loses the race to this. */
+  dead: Promise<never>;
+  /** Node: whether the worker keeps the process alive (while it loads or works, not while idle). */
+  hold: (busy: boolean) => void;
 }
 
 /**
  * A fixed set of workers, each exposing the same comlink API (see exposeWorker), that runs tasks
  * as workers come free. worker_threads in Node, module Web Workers in browsers; one code path.
+ * `create` resolves once every worker has loaded its script and rejects with a WorkerError if one
+ * cannot (a 404, a syntax error, a throw at start); a call on a worker that dies rejects too.
  *
  * @example
- * const pool = await WorkerPool.create<FilterApi>(new URL('./filter-worker.js', import.meta.url), { size: 2 });
+ * const pool = await WorkerPool.create<FilterApi>(() => new Worker(new URL('./filter-worker.js', import.meta.url), { type: 'module' }), { size: 2 });
  * const parts = await pool.map(channelBlocks, (api, block) => api.filter(block));
  * await pool.terminate();
  */
@@ -33,20 +59,26 @@ export class WorkerPool<T> {
     this.size = slots.length;
   }
 
-  static async create<T>(workerUrl: URL | string, options: WorkerPoolOptions = {}): Promise<WorkerPool<T>> {
+  static async create<T>(source: WorkerSource, options: WorkerPoolOptions = {}): Promise<WorkerPool<T>> {
     const size = options.size ?? (await hardwareConcurrency());
     if (!Number.isInteger(size) || size < 1) throw new ParameterError('size', 'an integer >= 1', size);
-    const slots: Slot<T>[] = [];
-    for (let i = 0; i < size; i++) slots.push(await spawn<T>(workerUrl));
-    return new WorkerPool(slots);
+    const started = await Promise.allSettled(Array.from({ length: size }, () => spawn<T>(source)));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      for (const s of started) if (s.status === 'fulfilled') s.value.terminate();
+      throw failed.reason;
+    }
+    return new WorkerPool(started.map((s) => (s as PromiseFulfilledResult<Slot<T>>).value));
   }
 
   /** Runs `task` on the next free worker. */
   async run<R>(task: (api: Comlink.Remote<T>) => Promise<R>): Promise<R> {
     const slot = this.idle.pop() ?? (await new Promise<Slot<T>>((resolve) => this.waiting.push(resolve)));
+    slot.hold(true);
     try {
-      return await task(slot.api);
+      return await Promise.race([task(slot.api), slot.dead]);
     } finally {
+      slot.hold(false);
       const next = this.waiting.shift();
       if (next) next(slot);
       else this.idle.push(slot);
@@ -63,16 +95,71 @@ export class WorkerPool<T> {
   }
 }
 
-async function spawn<T>(url: URL | string): Promise<Slot<T>> {
-  if (isNode) {
-    const { Worker } = await import(/* @vite-ignore */ 'node:worker_threads');
-    const { default: nodeEndpoint } = await import('comlink/dist/esm/node-adapter.mjs');
-    const worker = new Worker(url);
-    worker.unref();
-    return { api: Comlink.wrap<T>(nodeEndpoint(worker as never)), terminate: () => worker.terminate() };
+/** A readable name for errors: the script's URL, or what the factory made. */
+function describeSource(source: WorkerSource): string {
+  return typeof source === 'function' ? 'the worker' : `the worker ${String(source)}`;
+}
+
+function reasonOf(event: unknown): string {
+  if (event instanceof Error) return event.message;
+  const e = event as { message?: string; type?: string } | undefined;
+  // a module worker whose script 404s or fails to parse fires a bare `error` Event: no message
+  return e?.message || (e?.type === 'messageerror' ? 'a message could not be read' : 'its script could not be loaded (missing, or an error while loading)');
+}
+
+async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
+  const name = describeSource(source);
+  let worker: Worker | NodeWorkerLike;
+  try {
+    worker = typeof source === 'function' ? source() : await createWorker(source);
+  } catch (err) {
+    throw new WorkerError(`${name} could not be created: ${reasonOf(err)}`, { file: String(source), cause: err });
   }
-  const worker = new Worker(url, { type: 'module' });
-  return { api: Comlink.wrap<T>(worker), terminate: () => worker.terminate() };
+  const nodeSide = 'on' in worker ? worker : undefined;
+  let loaded = false;
+  let onReady!: () => void;
+  let onDead!: (err: WorkerError) => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  const dead = new Promise<never>((_, reject) => (onDead = reject));
+  dead.catch(() => {}); // observed through run() and create(); a terminated pool is not an error
+  const fail = (event: unknown) => onDead(new WorkerError(`${name} ${loaded ? 'died' : 'failed to load'}: ${reasonOf(event)}`, { file: typeof source === 'function' ? undefined : String(source), cause: event }));
+  const message = (data: unknown) => {
+    if ((data as Record<string, unknown> | null)?.[READY_MESSAGE]) {
+      loaded = true;
+      onReady();
+    }
+  };
+  if (nodeSide) {
+    nodeSide.on('message', message);
+    nodeSide.on('error', fail);
+    nodeSide.on('exit', (code) => fail(new Error(`exited with code ${code}`)));
+  } else {
+    const web = worker as Worker;
+    web.addEventListener('message', (e) => message(e.data));
+    web.addEventListener('error', (e) => {
+      e.preventDefault?.();
+      fail(e);
+    });
+    web.addEventListener('messageerror', fail);
+  }
+  const terminate = () => worker.terminate();
+  try {
+    await Promise.race([ready, dead]);
+  } catch (err) {
+    terminate();
+    throw err;
+  }
+  const endpoint = nodeSide ? await nodeEndpoint(nodeSide) : (worker as Worker);
+  // an idle pool must not keep Node running, but a pending call must: or `await pool.map(...)`
+  // at the top level of a script ends the process with the call unsettled
+  const hold = (busy: boolean) => (busy ? nodeSide?.ref?.() : nodeSide?.unref?.());
+  hold(false);
+  return { api: Comlink.wrap<T>(endpoint), terminate, dead, hold };
+}
+
+async function createWorker(url: URL | string): Promise<Worker | NodeWorkerLike> {
+  if (isNode) return nodeWorker(url);
+  return new Worker(url, { type: 'module' });
 }
 
 export { Comlink };

@@ -1,5 +1,5 @@
 // Page script (bundled by browser-pool.test.ts): a WorkerPool of module Web Workers splitting a job.
-import { WorkerPool, splitRange } from '../../src/index.js';
+import { WorkerError, WorkerPool, splitRange } from '../../src/index.js';
 
 interface SumApi {
   sum(values: Float64Array): { sum: number; id: string };
@@ -12,3 +12,10 @@ interface SumApi {
   await pool.terminate();
   return { total: parts.reduce((a, p) => a + p.sum, 0), workers: new Set(parts.map((p) => p.id)).size };
 };
+
+// A worker script that 404s: the pool rejects with a WorkerError instead of never settling.
+(window as unknown as { runMissing(): Promise<unknown> }).runMissing = () =>
+  WorkerPool.create(new URL('./missing-worker.js', location.href), { size: 2 }).then(
+    () => ({ settled: 'resolved' }),
+    (err: Error) => ({ settled: 'rejected', typed: err instanceof WorkerError, message: err.message }),
+  );

@@ -1,19 +1,21 @@
-import { WorkerPool, type WorkerPoolOptions } from '@spyglass-wasm/core';
+import { WorkerPool, type WorkerPoolOptions, type WorkerSource } from '@spyglass-wasm/core';
 import type { FilterWorkerApi } from '../workers/filter-worker.js';
-
-/** URL of the built filter worker, next to this bundle (dist/workers/filter-worker.js). */
-export function filterWorkerUrl(): URL {
-  return new URL('./workers/filter-worker.js', import.meta.url);
-}
+import { defaultFilterWorker } from './filter-worker-source.node.js';
 
 /**
- * A pool of filter workers (worker_threads in Node, Web Workers in browsers).
+ * A pool of filter workers (worker_threads in Node, module Web Workers in browsers). By default
+ * each runs the package's worker (`@spyglass-wasm/dsp-wasm/worker`, next to the bundle, which
+ * vite and webpack emit on their own); with a bundler that does not follow
+ * `new URL(..., import.meta.url)` (esbuild), bundle that export as its own entry and pass
+ * `worker: new URL('./worker.js', import.meta.url)`. Rejects with a WorkerError if the worker
+ * cannot load.
  *
  * @example
  * const pool = await createFilterPool({ size: 2 });
  * const y = await sosfiltfiltParallel(sos, recording, { pool });
  * await pool.terminate();
  */
-export function createFilterPool(options: WorkerPoolOptions & { url?: URL | string } = {}): Promise<WorkerPool<FilterWorkerApi>> {
-  return WorkerPool.create<FilterWorkerApi>(options.url ?? filterWorkerUrl(), options);
+export function createFilterPool(options: WorkerPoolOptions & { worker?: WorkerSource } = {}): Promise<WorkerPool<FilterWorkerApi>> {
+  const { worker, ...poolOptions } = options;
+  return WorkerPool.create<FilterWorkerApi>(worker ?? defaultFilterWorker(), poolOptions);
 }

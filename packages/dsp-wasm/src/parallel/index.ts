@@ -1,2 +1,2 @@
-export { createFilterPool, filterWorkerUrl } from './filter-pool.js';
+export { createFilterPool } from './filter-pool.js';
 export { sosfiltfiltParallel } from './sosfiltfilt-parallel.js';

@@ -1,4 +1,5 @@
-// Worker entry (built to dist/workers/filter-worker.js): filters blocks of channels for
+// Worker entry, built self-contained to dist/worker.js (browsers) and dist/worker.node.mjs (Node;
+// the ./worker export): filters blocks of channels for
 // sosfiltfiltParallel. One Wasm instance per worker.
 import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
 import { sosfiltfilt, type SosfiltfiltOptions } from '../filter/sosfiltfilt.js';
