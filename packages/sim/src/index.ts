@@ -2,7 +2,7 @@
 export { createRng, type Rng } from '@spyglass-wasm/core';
 export { simulatePlaceSession, type PlaceSession, type PlaceSessionOptions, type PlaceUnit } from './place/simulate-place-session.js';
 export { simulateRecording, spikeWaveform, type RecordingRegimes, type RecordingSpec, type SimulatedRecording, type SimulatedUnit, type WaveformShape } from './recording/simulate-recording.js';
-export { shapedWaveform } from './recording/regimes.js';
+export { shapedWaveform, sortingRegime, SORTING_REGIMES, type SortingRegime } from './recording/regimes.js';
 export { simulateStream, type RecordingStream } from './recording/simulate-stream.js';
 export { trackLeds, type FrameRun, type LedTracking, type LedTrackingOptions, type Trajectory } from './position/track-leds.js';
 export {

@@ -1,5 +1,5 @@
 import { checkNumber, checkOptionNames, createRng, ParameterError, type Rng } from '@spyglass-wasm/core';
-import type { RecordingRegimes, SimulatedUnit, WaveformShape } from './simulate-recording.js';
+import type { RecordingRegimes, RecordingSpec, SimulatedUnit, WaveformShape } from './simulate-recording.js';
 
 /** Probe geometry of the simulator: a linear shank, 25 µm pitch, gains decaying as exp(−d / 40 µm). */
 export const PROBE_PITCH_UM = 25;
@@ -64,7 +64,7 @@ export function applyRegimes(units: SimulatedUnit[], regimes: RecordingRegimes, 
 }
 
 function variedShape(rng: Rng, gains: readonly number[]): WaveformShape {
-  return {
+  const shape: WaveformShape = {
     troughWidth: 0.00012 + 0.00018 * rng.uniform(),
     reboundRatio: 0.1 + 0.5 * rng.uniform(),
     reboundDelay: 0.0003 + 0.0005 * rng.uniform(),
@@ -72,15 +72,21 @@ function variedShape(rng: Rng, gains: readonly number[]): WaveformShape {
     preRatio: rng.uniform() < 1 / 3 ? 0.15 + 0.2 * rng.uniform() : 0,
     // far channels see the spike through more tissue: broader (up to 1.5×)
     channelWidths: gains.map((g) => 1 + 0.5 * (1 - Math.min(1, g))),
+    norm: 1,
   };
+  // the repolarisation overlaps the trough: rescale so the trough is −1 at width factor 1
+  let trough = 0;
+  for (let t = -0.001; t <= 0.001; t += 0.000002) trough = Math.min(trough, shapedWaveform({ ...shape, channelWidths: [1] }, 0, t));
+  shape.norm = -1 / trough;
+  return shape;
 }
 
-/** A varied unit's waveform on a channel at t s from the trough (trough −1 on its largest channel). */
+/** A varied unit's waveform on a channel at t s from the trough (trough about −1, at about t = 0, on its largest channel). */
 export function shapedWaveform(s: WaveformShape, channel: number, t: number): number {
   const k = s.channelWidths[channel];
   const w = s.troughWidth * k;
   const pre = s.preRatio ? s.preRatio * Math.exp(-0.5 * ((t + 1.6 * w) / (0.8 * w)) ** 2) : 0;
-  return pre - Math.exp(-0.5 * (t / w) ** 2) + (s.reboundRatio / k) * Math.exp(-0.5 * ((t - s.reboundDelay * k) / (s.reboundWidth * k)) ** 2);
+  return s.norm * (pre - Math.exp(-0.5 * (t / w) ** 2) + (s.reboundRatio / k) * Math.exp(-0.5 * ((t - s.reboundDelay * k) / (s.reboundWidth * k)) ** 2));
 }
 
 /** Turns some spikes of `u` into bursts of decaying spikes; later spikes that would overlap a burst are dropped. */
@@ -163,4 +169,38 @@ export function addShapedSpike(data: Float32Array, start: number, channels: numb
 /** Extracellular spike shape (trough then rebound), t in seconds from the trough; trough = −1. */
 export function spikeWaveform(t: number): number {
   return -Math.exp(-0.5 * (t / 0.00018) ** 2) + 0.3 * Math.exp(-0.5 * ((t - 0.0005) / 0.00035) ** 2);
+}
+
+/** The named hard regimes of the sorting-accuracy benchmark and tests; see sortingRegime. */
+export const SORTING_REGIMES = ['varied-shapes', 'bursting', 'overlapping', 'drift', 'rates'] as const;
+export type SortingRegime = (typeof SORTING_REGIMES)[number];
+
+/**
+ * A recording spec for one of the hard regimes sorting papers score on, all with varied shapes:
+ * 'varied-shapes' (tetrode, 8 units, 50–200 µV), 'bursting' (the same with half the units firing
+ * decaying bursts), 'overlapping' (8-channel probe, 6 units within 50 µm, a fifth of each unit's
+ * spikes within ±0.5 ms of its neighbour's), 'drift' (32-channel probe, 12 units, 30 µm of drift)
+ * and 'rates' (tetrode, 10 units at 0.1–40 Hz, log-uniform).
+ *
+ * @example
+ * const rec = simulateRecording(sortingRegime('bursting', { seed: 1 }));
+ */
+export function sortingRegime(name: SortingRegime, options: { seed: number; seconds?: number }): RecordingSpec {
+  checkOptionNames('sortingRegime', options, ['seed', 'seconds']);
+  const { seed } = options;
+  const spread = (n: number, lo: number, hi: number) => Array.from({ length: n }, (_, u) => lo + ((hi - lo) * u) / (n - 1));
+  switch (name) {
+    case 'varied-shapes':
+      return { seed, seconds: options.seconds ?? 60, units: 8, amplitudes: spread(8, 50, 200), regimes: { shapes: 'varied' } };
+    case 'bursting':
+      return { seed, seconds: options.seconds ?? 60, units: 8, amplitudes: spread(8, 60, 200), regimes: { shapes: 'varied', bursts: { fraction: 0.5 } } };
+    case 'overlapping':
+      return { seed, seconds: options.seconds ?? 60, units: 6, channels: 8, amplitudes: spread(6, 60, 180), regimes: { shapes: 'varied', depthsUm: spread(6, 62.5, 112.5), synchrony: 0.2 } };
+    case 'drift':
+      return { seed, seconds: options.seconds ?? 30, units: 12, channels: 32, amplitudes: spread(12, 60, 200), regimes: { shapes: 'varied', driftUm: 30 } };
+    case 'rates':
+      return { seed, seconds: options.seconds ?? 120, units: 10, amplitudes: spread(10, 60, 200), regimes: { shapes: 'varied', rateRangeHz: [0.1, 40] } };
+    default:
+      throw new ParameterError('name', `a sorting regime (${SORTING_REGIMES.join(', ')})`, name);
+  }
 }

@@ -79,6 +79,8 @@ export interface WaveformShape {
   preRatio: number;
   /** Per channel: widths scaled by this (≥ 1, broader far from the unit). */
   channelWidths: number[];
+  /** Scale making the trough −1 on the unit's largest channel. */
+  norm: number;
 }
 
 export interface SimulatedRecording {
