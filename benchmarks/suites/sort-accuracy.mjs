@@ -56,7 +56,7 @@ export async function run() {
         regime, recording: `${REGIMES[regime]}, seed ${seed}`,
         'accuracy mean': acc.reduce((a, b) => a + b, 0) / acc.length, 'accuracy median': median(acc),
         'units >= 0.8': `${acc.filter((a) => a >= 0.8).length}/${acc.length}`,
-        'units sorted': out.units, 'accepted / true': `${out.accepted}/${out.trueUnits}`,
+        'units sorted': out.units, 'split fragments': out.fragments, 'merge candidates': out.candidates, 'accepted / true': `${out.accepted}/${out.trueUnits}`,
         'accepted within ±10 %': Math.abs(out.accepted - out.trueUnits) <= 0.1 * out.trueUnits ? 'yes' : 'no',
         'MS5 published': PUBLISHED[regime].MS5, 'KS4 published': PUBLISHED[regime].KS4, 'CPU s': out.cpuSeconds,
       });
@@ -64,6 +64,7 @@ export async function run() {
   return {
     tables: [{ title: 'SpikeForest accuracy and accepted units per hard regime (sortGroup + autoCurate defaults)', rows }],
     notes: [
+      'split fragments: sorted units, not matched to a true unit, whose spikes are mostly one true unit’s; merge candidates: pairs mergeCandidates flags (template similarity + refractory dip)',
       'accuracy: SpikeForest tp/(tp+fn+fp) per true unit, Hungarian-matched, 0.4 ms (compareToTruth); accepted: autoCurate(DEFAULT_CURATION_RULES) on qualityMetrics',
       ...Object.entries(SOURCES).map(([k, v]) => `${k}: ${v}`),
     ],
