@@ -1,7 +1,8 @@
 // The seeded generator lives in core; re-exported so simulations and their seeds read from one place.
 export { createRng, type Rng } from '@spyglass-wasm/core';
 export { simulatePlaceSession, type PlaceSession, type PlaceSessionOptions, type PlaceUnit } from './place/simulate-place-session.js';
-export { simulateRecording, spikeWaveform, type RecordingSpec, type SimulatedRecording, type SimulatedUnit } from './recording/simulate-recording.js';
+export { simulateRecording, spikeWaveform, type RecordingRegimes, type RecordingSpec, type SimulatedRecording, type SimulatedUnit, type WaveformShape } from './recording/simulate-recording.js';
+export { shapedWaveform, sortingRegime, SORTING_REGIMES, type SortingRegime } from './recording/regimes.js';
 export { simulateStream, type RecordingStream } from './recording/simulate-stream.js';
 export { trackLeds, type FrameRun, type LedTracking, type LedTrackingOptions, type Trajectory } from './position/track-leds.js';
 export {
