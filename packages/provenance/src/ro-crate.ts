@@ -121,6 +121,8 @@ export interface VerifyOptions {
   compareAnalysisFile?: (shippedPath: string, regenerated: Uint8Array, step: string) => Promise<string | undefined>;
 }
 
+// JSON-LD nodes of a crate read from disk: any shape until checked.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = Record<string, any>;
 
 /**
