@@ -333,4 +333,3 @@ async function readResult(path: string): Promise<ResultData & { provenance: unkn
   return decodeResult(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
 }
 
-export type { ResultRecord };

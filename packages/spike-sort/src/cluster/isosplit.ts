@@ -187,7 +187,7 @@ function absorbSmall(x: Float32Array, n: number, d: number, labels: Int32Array, 
   return labels;
 }
 
-export function centroids(x: Float32Array, n: number, d: number, labels: Int32Array, k: number): Float64Array {
+function centroids(x: Float32Array, n: number, d: number, labels: Int32Array, k: number): Float64Array {
   const c = new Float64Array(k * d), counts = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     counts[labels[i]]++;

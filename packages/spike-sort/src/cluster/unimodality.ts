@@ -93,7 +93,7 @@ export function centralCut(sorted: Float64Array): number {
 }
 
 /** The cut between two groups of 1-D values that maximizes the between-group variance (Otsu). */
-export function bestCut(values: ArrayLike<number>): number {
+function bestCut(values: ArrayLike<number>): number {
   const v = Float64Array.from(values).sort();
   const n = v.length;
   let total = 0;
