@@ -3,4 +3,6 @@
 # .prettierignore): rerun after merging branches, commit alone as `style: prettier --write (mechanical)`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Twice: prettier 3 is not idempotent on a few long chained expressions (a second pass settles them).
+npx prettier --write --log-level warn .
 npx prettier --write --log-level warn .
