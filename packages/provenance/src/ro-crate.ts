@@ -1,7 +1,7 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
 import { hashFile, hashJson } from './hash.js';
 import { PROV_CONTEXT, provNodes } from './prov.js';
-import { resultEntityId, type Entity, type ResultRecord } from './records.js';
+import { resultEntityId, type Entity } from './records.js';
 import { decodeResult } from './result-file.js';
 import { resultDigest } from './result-digest.js';
 import { loadResult } from './runner.js';
