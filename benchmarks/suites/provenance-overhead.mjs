@@ -42,7 +42,6 @@ export async function run() {
   const sum = (list, k) => list.reduce((a, o) => a + o.timing[k], 0);
   const compute = med((r) => sum(r.steps, 'computeMs'));
   const total = med((r) => sum(r.steps, 'totalMs'));
-  const computeBare = med((r) => sum(r.bare, 'computeMs'));
   const totalBare = med((r) => sum(r.bare, 'totalMs'));
   const overheadBare = med((r) => (100 * (sum(r.bare, 'totalMs') - sum(r.bare, 'computeMs'))) / sum(r.bare, 'computeMs'));
   const overhead = med((r) => (100 * (sum(r.steps, 'totalMs') - sum(r.steps, 'computeMs'))) / sum(r.steps, 'computeMs'));

@@ -21,7 +21,7 @@ describe('progress', () => {
     t = 2000; report(0.5);
     t = 4000; report(1);
     await new Promise((r) => setImmediate(r));
-    expect(text()).toMatch(/sort \[######\.+\]  25% ETA 3 s/);
+    expect(text()).toMatch(/sort \[######\.+\] {2}25% ETA 3 s/);
     expect(text()).not.toMatch(/30%/);
     expect(text()).toMatch(/ 50% ETA 2 s/);
     expect(text()).toMatch(/sort done in 4\.0 s/);

@@ -5,7 +5,7 @@ const MAGIC = 'SPYGLASS-RESULT-1\n';
 const TYPES: Record<string, new (b: ArrayBuffer, o: number, n: number) => ResultArray> = {
   '<f8': Float64Array, '<f4': Float32Array, '<i4': Int32Array, '<u4': Uint32Array, '<i2': Int16Array, '|u1': Uint8Array,
 };
-const DTYPE_OF = new Map<Function, string>(Object.entries(TYPES).map(([k, v]) => [v, k]));
+const DTYPE_OF = new Map<unknown, string>(Object.entries(TYPES).map(([k, v]) => [v, k]));
 
 /**
  * A result's bytes: a magic line, a JSON header (provenance record, JSON data, array table) and

@@ -1,7 +1,7 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
 import { hashBytes, hashFile, hashJson } from './hash.js';
 import { PROV_CONTEXT, provNodes } from './prov.js';
-import { resultEntityId, type Entity, type ResultRecord } from './records.js';
+import { resultEntityId, type Entity } from './records.js';
 import { decodeResult } from './result-file.js';
 import { resultDigest } from './result-digest.js';
 import { loadResult } from './runner.js';
@@ -180,6 +180,8 @@ export interface VerifyOptions {
   compareAnalysisFile?: (shippedPath: string, regenerated: Uint8Array, step: string) => Promise<string | undefined>;
 }
 
+// JSON-LD nodes of a crate read from disk: any shape until checked.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Node = Record<string, any>;
 
 /**
@@ -406,4 +408,3 @@ async function readResult(path: string): Promise<ResultData & { provenance: unkn
   return decodeResult(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
 }
 
-export type { ResultRecord };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashArray, hashBytes, hashJson, resultKey, resolveParams, stepVersion, type Step, type StepVersion } from '../src/index.js';
+import { canonicalJson, hashArray, hashBytes, hashJson, resultKey, resolveParams, type Step, type StepVersion } from '../src/index.js';
 
 /** A step with parameter sets of its own, as the pipelines declare them. */
 const ripplesLike: Pick<Step, 'name' | 'paramSets'> = {

@@ -16,7 +16,6 @@ const dist = join(pkg, 'dist');
 const shots = join(pkg, 'docs', 'screenshots');
 const FIXTURES = '/work/shared/fixtures';
 const TETRODE = join(FIXTURES, 'tetrode-session.nwb');
-const UNITS = join(FIXTURES, 'linear-track-units.nwb');
 
 const hasChromium = chromiumAvailable();
 if (!hasChromium) console.warn('viewer browser test skipped: /usr/bin/chromium is absent (scripts/setup-system.sh installs it)');

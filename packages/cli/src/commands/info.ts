@@ -4,7 +4,7 @@ import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 
 /** What `spyglass info` reports about a file. */
-export function describeFile(nwb: NwbFile) {
+function describeFile(nwb: NwbFile) {
   const electrodes = nwb.electrodes();
   const units = nwb.units();
   return {

@@ -6,7 +6,7 @@ import type { Command, CommandIO } from './command.js';
 import cliPackage from '../../package.json';
 
 /** This command's version: the @spyglass-wasm/cli package version. */
-export const VERSION: string = cliPackage.version;
+const VERSION: string = cliPackage.version;
 
 /**
  * Runs `spyglass <command> ...args`. Returns the exit code: 0 ok, 1 bad input or a failed step

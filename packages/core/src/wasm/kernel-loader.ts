@@ -61,6 +61,8 @@ export class KernelLoader<E extends CoreExports> {
 
   private instantiate(): void {
     const name = this.name;
+    // Set once the instance exists; the abort import, made before it, reads it.
+    // eslint-disable-next-line prefer-const
     let memory: WebAssembly.Memory | undefined;
     const imports = {
       env: {

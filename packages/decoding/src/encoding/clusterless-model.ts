@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, toMatrix, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
 import { interpolatePosition, kdeAtBins } from '../environment/kde.js';
 import type { Environment } from '../environment/environment.js';
 import { prepareEncoding, type EncodingInput } from './sorted-model.js';

@@ -47,7 +47,7 @@ export function prepareEncoding(input: EncodingInput) {
 }
 
 /** Spikes of one train inside [start, stop). */
-export function spikesIn(times: Float64Array, start: number, stop: number): Float64Array {
+function spikesIn(times: Float64Array, start: number, stop: number): Float64Array {
   let a = 0, b = times.length;
   while (a < b && times[a] < start) a++;
   while (b > a && times[b - 1] >= stop) b--;

@@ -24,7 +24,7 @@ export type EnvelopePadding = 'next_fast_len' | 'pow2';
  * says; row-major out (rows × width). Callers take two channels at a time, which one complex FFT
  * carries, so memory stays O(rows) however many channels there are.
  */
-export function blockEnvelope(m: Matrix, start: number, stop: number, c0: number, width: number, padding: EnvelopePadding = 'next_fast_len'): Float64Array {
+function blockEnvelope(m: Matrix, start: number, stop: number, c0: number, width: number, padding: EnvelopePadding = 'next_fast_len'): Float64Array {
   const rows = stop - start;
   const padded = padding === 'pow2' ? 2 ** Math.ceil(Math.log2(Math.max(1, rows))) : nextFastLen(rows);
   const x = new Float64Array(padded * width);

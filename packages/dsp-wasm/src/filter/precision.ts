@@ -11,11 +11,11 @@ export type PrecisionOption = Precision | 'auto';
  * the trial's (up to 1.5× in our measurements: spikes make the error's tails heavy), so 6e-5 keeps
  * the whole within the 1e-4 budget.
  */
-export const FLOAT32_TOLERANCE = 6e-5;
+const FLOAT32_TOLERANCE = 6e-5;
 /** Rows of the caller's data, from the middle of the recording, that 'auto' filters both ways. */
-export const AUTO_TRIAL_ROWS = 16384;
+const AUTO_TRIAL_ROWS = 16384;
 /** Shorter recordings keep float64: the trial would cost too large a share, and float32 saves little. */
-export const AUTO_MIN_ROWS = 8 * AUTO_TRIAL_ROWS;
+const AUTO_MIN_ROWS = 8 * AUTO_TRIAL_ROWS;
 
 export function checkPrecision(value: unknown): PrecisionOption {
   return checkChoice('precision', value ?? 'auto', ['auto', 'float64', 'float32'] as const);
@@ -78,7 +78,7 @@ export function resolvePrecision(
 }
 
 /** max|a − b| / RMS(b) over the samples where b is a number; Infinity where only one is NaN. */
-export function maxErrorOverRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
+function maxErrorOverRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0, ss = 0, count = 0;
   for (let i = 0; i < b.length; i++) {
     if (Number.isNaN(a[i]) || Number.isNaN(b[i])) {

@@ -26,7 +26,7 @@ export interface SosSession<T extends FloatArray> {
 }
 
 /** Rows per block for this width and dtype (at least 16, at most `rows`). */
-export function blockRowsFor(rows: number, cols: number, bytes: number): number {
+function blockRowsFor(rows: number, cols: number, bytes: number): number {
   return Math.max(1, Math.min(rows, Math.max(16, Math.floor(BLOCK_BYTES / (cols * bytes)))));
 }
 

@@ -20,5 +20,3 @@ export function signalIO<T extends FloatArray>(x: MatrixInput<T>, name = 'x'): S
   return { m, wrap: (data, rows, cols = m.cols) => (bare ? data : { data, rows, cols }) };
 }
 
-/** Overloads shared by every (time × channels) → same-shape function. */
-export type SameKind<X, T extends FloatArray> = X extends FloatArray ? T : Matrix<T>;

@@ -49,5 +49,8 @@ export function commonReference<T extends FloatArray>(x: MatrixInput<T>, options
   return wrap(out.data, m.rows);
 }
 
-/** The contract's name for commonReference. */
+/**
+ * The contract's name for commonReference.
+ * @alias
+ */
 export const commonAverageReference = commonReference;

@@ -18,7 +18,7 @@ export function describeFailure(err: unknown, trip?: GuardTrip): string {
 }
 
 /** "#012: /…/H5HG.c line 239 in H5HG__protect(): unable to protect global heap" -> its message. */
-export function innermostHdf5Message(stack: string): string {
+function innermostHdf5Message(stack: string): string {
   const frames = [...stack.matchAll(/#\d+: .* in (\w+)\(\): (.*)/g)];
   const last = frames[frames.length - 1];
   if (!last) return stack.split('\n').find((l) => l.trim() && !/HDF5-DIAG/.test(l))?.trim() ?? 'an error';

@@ -30,15 +30,4 @@ export function isReference(value: Value): value is { ref_data: Uint8Array } {
   return typeof value === 'object' && value !== null && 'ref_data' in value;
 }
 
-type NumericArrayCtor = { new (n: number): Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array };
 
-/** The typed array a numeric dataset reads into (64-bit integers become Float64Array). */
-export function typedArrayFor(meta: { type: number; size: number; signed: boolean }): NumericArrayCtor {
-  if (meta.type === 1) return meta.size === 4 ? Float32Array : Float64Array;
-  if (meta.type === 0) {
-    if (meta.size === 1) return meta.signed ? Int8Array : Uint8Array;
-    if (meta.size === 2) return meta.signed ? Int16Array : Uint16Array;
-    if (meta.size === 4) return meta.signed ? Int32Array : Uint32Array;
-  }
-  return Float64Array;
-}

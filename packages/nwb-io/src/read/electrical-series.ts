@@ -7,7 +7,7 @@ import { type SeriesTiming, asNumber, describeValue, readTiming } from './timing
  * What a listed series is: 'continuous' (time × channels), 'events' (events × channels ×
  * samples, e.g. SpikeEventSeries), or 'unreadable' (listed with the reason, never read).
  */
-export type SeriesKind = 'continuous' | 'events' | 'unreadable';
+type SeriesKind = 'continuous' | 'events' | 'unreadable';
 
 /** What an ElectricalSeries holds, without reading its samples. */
 export interface ElectricalSeriesInfo {
@@ -229,7 +229,7 @@ export function findElectricalSeries(r: H5Reader, electrodeIds: ArrayLike<number
 }
 
 /** Describes one series; whatever makes it unreadable is caught and listed as its warning. */
-export function describeSeries(r: H5Reader, path: string, electrodeIds: ArrayLike<number>, electrodesKnown = true): ElectricalSeriesInfo {
+function describeSeries(r: H5Reader, path: string, electrodeIds: ArrayLike<number>, electrodesKnown = true): ElectricalSeriesInfo {
   try {
     return r.guard(path, () => describeReadable(r, path, electrodeIds, electrodesKnown));
   } catch (err) {

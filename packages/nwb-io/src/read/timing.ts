@@ -17,7 +17,7 @@ export type SeriesTiming =
     };
 
 /** Highest sampling rate taken as real (10 MHz): a rate of 1e300 is a corrupt attribute, not a clock. */
-export const MAX_RATE = 1e7;
+const MAX_RATE = 1e7;
 
 /** Timing and what is wrong with it (a non-empty `problem` means sample times cannot be trusted). */
 export interface TimingRead {

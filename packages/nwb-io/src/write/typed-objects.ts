@@ -3,7 +3,7 @@ import type { H5 } from '../h5/h5wasm.js';
 type HasAttrs = H5.Group | H5.Dataset;
 
 /** A random UUID4, the object_id NWB puts on every typed object. */
-export function uuid4(): string {
+function uuid4(): string {
   return globalThis.crypto.randomUUID();
 }
 
@@ -15,7 +15,7 @@ export function markTyped(obj: HasAttrs, namespace: 'core' | 'hdmf-common', type
 }
 
 /** Smallest unsigned integer array that holds every value (VectorIndex is unsigned). */
-export function unsignedFor(values: ArrayLike<number>): Uint8Array | Uint16Array | Uint32Array {
+function unsignedFor(values: ArrayLike<number>): Uint8Array | Uint16Array | Uint32Array {
   let max = 0;
   for (let i = 0; i < values.length; i++) max = Math.max(max, values[i]);
   if (max < 256) return Uint8Array.from(values);

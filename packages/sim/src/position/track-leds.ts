@@ -169,7 +169,7 @@ function trackingNoise(rng: Rng, sd: number, tau: number, rate: number): (k: num
 const meanOf = ([a, b]: [number, number]) => (a + b) / 2;
 
 /** Linear interpolation of (t, v) at `at` (held at the ends). */
-export function resample(t: Float64Array, v: ArrayLike<number>, at: Float64Array): Float64Array {
+function resample(t: Float64Array, v: ArrayLike<number>, at: Float64Array): Float64Array {
   const out = new Float64Array(at.length);
   let j = 0;
   for (let i = 0; i < at.length; i++) {

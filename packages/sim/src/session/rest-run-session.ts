@@ -146,7 +146,7 @@ export function simulateRestRunSession(options: RestRunSessionOptions = {}): Res
   };
 }
 
-export function rippleSettings(r: RippleOptions = {}) {
+function rippleSettings(r: RippleOptions = {}) {
   return {
     rateHz: checkNumber('ripples.rateHz', r.rateHz ?? 0.5, { min: 0, exclusiveMin: true }),
     durationMs: checkRange('ripples.durationMs', r.durationMs ?? [30, 120], 5, 1000),

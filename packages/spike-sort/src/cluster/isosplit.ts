@@ -38,7 +38,7 @@ export function isosplit(x: Float32Array, n: number, d: number, options: Isospli
       if (idx.length < 40) continue;
       const halves = kmeans(gather(x, idx, d), idx.length, d, 2, seed + c);
       if (largest(halves) === 0) continue;
-      if (!isUnimodal(projectRows(test.data, test.dim, idx, halves, 0, 1))) {
+      if (!isUnimodal(projectRows(test.data, test.dim, idx, halves, 0))) {
         const next = largest(labels) + 1;
         idx.forEach((i, j) => halves[j] === 1 && (labels[i] = next));
         split = true;
@@ -77,7 +77,7 @@ function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, t
     const [a, b] = best;
     const idx = [...indicesOf(labels, a), ...indicesOf(labels, b)];
     const pairLabels = Int32Array.from(idx, (i) => (labels[i] === a ? 0 : 1));
-    const proj = projectRows(test.data, test.dim, idx, pairLabels, 0, 1);
+    const proj = projectRows(test.data, test.dim, idx, pairLabels, 0);
     if (isUnimodal(proj)) {
       for (let i = 0; i < n; i++) if (labels[i] === b) labels[i] = a;
       labels = compactLabels(labels);
@@ -111,12 +111,11 @@ function recentre(x: Float32Array, n: number, d: number, labels: Int32Array, cen
 }
 
 /** Points of clusters p and q (by `labels` over `sub`) projected on the line between their centres. */
-export function projectPair(sub: Float32Array, d: number, labels: Int32Array, p: number, q: number): Float64Array {
-  return projectRows(sub, d, Int32Array.from(labels, (_, i) => i), labels, p, q);
-}
-
-/** projectPair of rows `rows` of `data` (labels[j] is row rows[j]'s), without copying them out. */
-function projectRows(data: Float32Array, d: number, rows: ArrayLike<number>, labels: Int32Array, p: number, q: number): Float64Array {
+/**
+ * Rows `rows` of `data` projected on the line through the centroids of label p and of the other
+ * label (labels[j] is row rows[j]'s), without copying them out.
+ */
+function projectRows(data: Float32Array, d: number, rows: ArrayLike<number>, labels: Int32Array, p: number): Float64Array {
   const n = labels.length;
   const cp = new Float64Array(d), cq = new Float64Array(d);
   let np = 0, nq = 0;
@@ -188,7 +187,7 @@ function absorbSmall(x: Float32Array, n: number, d: number, labels: Int32Array, 
   return labels;
 }
 
-export function centroids(x: Float32Array, n: number, d: number, labels: Int32Array, k: number): Float64Array {
+function centroids(x: Float32Array, n: number, d: number, labels: Int32Array, k: number): Float64Array {
   const c = new Float64Array(k * d), counts = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     counts[labels[i]]++;

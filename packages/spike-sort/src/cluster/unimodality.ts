@@ -47,7 +47,7 @@ interface TwoGaussians { w: number; m1: number; m2: number; s1: number; s2: numb
 /** EM for a two-Gaussian mixture of standardized values, started from the split at `cut`. */
 function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
   const n = z.length;
-  let w = 0.5, m1 = 0, m2 = 0, n1 = 0;
+  let w: number, m1 = 0, m2 = 0, n1 = 0;
   for (const q of z) if (q < cut) { m1 += q; n1++; } else m2 += q;
   m1 /= n1 || 1;
   m2 /= n - n1 || 1;
@@ -93,7 +93,7 @@ export function centralCut(sorted: Float64Array): number {
 }
 
 /** The cut between two groups of 1-D values that maximizes the between-group variance (Otsu). */
-export function bestCut(values: ArrayLike<number>): number {
+function bestCut(values: ArrayLike<number>): number {
   const v = Float64Array.from(values).sort();
   const n = v.length;
   let total = 0;

@@ -154,7 +154,7 @@ export function covariance(x: Float32Array, n: number, d: number, mean: Float64A
 const BLOCK = 4096;
 
 /** Gram–Schmidt on the k rows of w (k × d), in place. */
-export function orthonormalize(w: Float64Array, k: number, d: number): void {
+function orthonormalize(w: Float64Array, k: number, d: number): void {
   for (let c = 0; c < k; c++) {
     for (let p = 0; p < c; p++) {
       let dot = 0;

@@ -1,7 +1,7 @@
 // Where each electrode sits, for the probe drawing: the table's rel_x/rel_y (position on the probe,
 // µm), else x/y, else each electrode group laid out as a small grid of its own.
 
-export interface ElectrodeSite {
+interface ElectrodeSite {
   row: number;
   id: number;
   group: string;

@@ -5,8 +5,8 @@ import 'uplot/dist/uPlot.min.css';
 
 export { uPlot };
 
-export const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
-export const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", sans-serif';
+const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
+const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", sans-serif';
 
 /** Distinct colours (Tableau 10), for electrode groups, units and interval tables. */
 export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
