@@ -35,7 +35,12 @@ export function packageBuild(overrides: Options = {}): Options {
  */
 export const browserSiblings = {
   name: 'browser-siblings',
-  setup(build: { onResolve(options: { filter: RegExp }, callback: (args: { path: string; resolveDir: string }) => { path: string } | undefined): void }) {
+  setup(build: {
+    onResolve(
+      options: { filter: RegExp },
+      callback: (args: { path: string; resolveDir: string }) => { path: string } | undefined,
+    ): void;
+  }) {
     build.onResolve({ filter: /\.node\.js$/ }, async (args) => {
       if (!args.path.startsWith('.')) return undefined;
       const { resolve } = await import('node:path');

@@ -12,7 +12,12 @@ const files = readdirSync(new URL('suites/', here))
   .filter((f) => wanted.length === 0 || wanted.some((w) => f.includes(w)))
   .sort();
 
-const machine = { node: process.version, cpus: os.cpus().length, cpu: os.cpus()[0]?.model, memGiB: Math.round(os.totalmem() / 2 ** 30) };
+const machine = {
+  node: process.version,
+  cpus: os.cpus().length,
+  cpu: os.cpus()[0]?.model,
+  memGiB: Math.round(os.totalmem() / 2 ** 30),
+};
 console.log(`# Spyglass-Wasm benchmarks\n\n${JSON.stringify(machine)}`);
 const results = { machine, date: new Date().toISOString(), suites: {}, summary: [] };
 for (const file of files) {

@@ -18,11 +18,30 @@ export async function launchChromium() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
 }
 
-const NODE_BUILTINS = ['node:*', 'os', 'fs', 'path', 'url', 'module', 'crypto', 'worker_threads', 'child_process', 'h5wasm/node'];
+const NODE_BUILTINS = [
+  'node:*',
+  'os',
+  'fs',
+  'path',
+  'url',
+  'module',
+  'crypto',
+  'worker_threads',
+  'child_process',
+  'h5wasm/node',
+];
 
 /**
  * Bundles `entry` (TypeScript) to an ES module for the browser at `outfile`; `external` modules
@@ -30,8 +49,19 @@ const NODE_BUILTINS = ['node:*', 'os', 'fs', 'path', 'url', 'module', 'crypto', 
  */
 export function bundleForBrowser(entry, outfile, { external = [], alias = {}, builtins = NODE_BUILTINS } = {}) {
   const esbuild = fileURLToPath(new URL('../node_modules/.bin/esbuild', import.meta.url));
-  const flags = [...[...builtins, ...external].map((m) => `--external:${m}`), ...Object.entries(alias).map(([name, to]) => `--alias:${name}=${to}`)];
-  execFileSync(esbuild, [entry, '--bundle', '--format=esm', '--platform=browser', `--outfile=${outfile}`, ...flags, '--log-level=error']);
+  const flags = [
+    ...[...builtins, ...external].map((m) => `--external:${m}`),
+    ...Object.entries(alias).map(([name, to]) => `--alias:${name}=${to}`),
+  ];
+  execFileSync(esbuild, [
+    entry,
+    '--bundle',
+    '--format=esm',
+    '--platform=browser',
+    `--outfile=${outfile}`,
+    ...flags,
+    '--log-level=error',
+  ]);
 }
 
 /** Serves `dir` over HTTP (Range requests, .wasm as application/wasm) and launches Chromium; `close()` stops both. */

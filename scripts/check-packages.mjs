@@ -18,14 +18,30 @@ function binOf(pkgName, binName) {
 
 const TOOLS = [
   // --strict: warnings fail too; so do suggestions (publint exits 0 on those).
-  { name: 'publint', args: (tgz) => [binOf('publint', 'publint'), 'run', tgz, '--strict'], clean: (out) => !/Suggestions:/.test(out) },
+  {
+    name: 'publint',
+    args: (tgz) => [binOf('publint', 'publint'), 'run', tgz, '--strict'],
+    clean: (out) => !/Suggestions:/.test(out),
+  },
   // --no-definitely-typed: never look for @types packages on the registry. --profile node16: subpath
   // exports (`/reference`) need Node 12+ resolution; TypeScript's legacy `node10` mode cannot see them.
   {
     name: 'attw',
     // --exclude-entrypoints: a worker export (@spyglass-wasm/dsp-wasm/worker) is a script to run in a
     // Worker, not a module to import; it has no types. Names that a package does not have are ignored.
-    args: (tgz) => [binOf('@arethetypeswrong/cli', 'attw'), tgz, '--no-definitely-typed', '--profile', 'node16', '--exclude-entrypoints', './worker', '--format', 'table-flipped', '--no-emoji', '--no-color'],
+    args: (tgz) => [
+      binOf('@arethetypeswrong/cli', 'attw'),
+      tgz,
+      '--no-definitely-typed',
+      '--profile',
+      'node16',
+      '--exclude-entrypoints',
+      './worker',
+      '--format',
+      'table-flipped',
+      '--no-emoji',
+      '--no-color',
+    ],
   },
 ];
 

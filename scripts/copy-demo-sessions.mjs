@@ -5,4 +5,5 @@
 import { copyFileSync, mkdirSync } from 'node:fs';
 
 mkdirSync('dist/demo', { recursive: true });
-for (const name of ['tetrode-session.nwb', 'linear-track-units.nwb']) copyFileSync(`../nwb-io/test/fixtures/${name}`, `dist/demo/${name}`);
+for (const name of ['tetrode-session.nwb', 'linear-track-units.nwb'])
+  copyFileSync(`../nwb-io/test/fixtures/${name}`, `dist/demo/${name}`);

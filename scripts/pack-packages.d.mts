@@ -5,6 +5,8 @@ export interface PackageInfo {
   dir: string;
 }
 export declare function publishablePackages(): PackageInfo[];
-export declare function packPackages(
-  destination: string,
-): (PackageInfo & { tarball: string; integrity: string; manifest: { dependencies?: Record<string, string>; bin?: Record<string, string>; [key: string]: unknown } })[];
+export declare function packPackages(destination: string): (PackageInfo & {
+  tarball: string;
+  integrity: string;
+  manifest: { dependencies?: Record<string, string>; bin?: Record<string, string>; [key: string]: unknown };
+})[];

@@ -25,7 +25,8 @@ export function publishablePackages() {
  */
 export function packPackages(destination) {
   return publishablePackages().map((pkg) => {
-    if (!existsSync(join(pkg.dir, 'dist'))) throw new Error(`${pkg.name}: no dist/ in ${pkg.dir} (run npm run build first)`);
+    if (!existsSync(join(pkg.dir, 'dist')))
+      throw new Error(`${pkg.name}: no dist/ in ${pkg.dir} (run npm run build first)`);
     const out = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
       cwd: pkg.dir,
       encoding: 'utf8',

@@ -40,7 +40,8 @@ export function runPython(python, code, { env = {} } = {}) {
 export function printTable(title, rows) {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]);
-  const cell = (v) => (typeof v === 'number' ? (Math.abs(v) >= 1000 ? v.toExponential(3) : +v.toPrecision(4)).toString() : String(v));
+  const cell = (v) =>
+    typeof v === 'number' ? (Math.abs(v) >= 1000 ? v.toExponential(3) : +v.toPrecision(4)).toString() : String(v);
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals) => vals.map((v, i) => v.padEnd(width[i])).join('  ');
   console.log(`\n## ${title}\n`);
@@ -51,7 +52,8 @@ export function printTable(title, rows) {
 
 /** max|a − b| / RMS(b): the accuracy figure every filter suite reports. */
 export function maxAbsOverRms(a, b) {
-  let worst = 0, ss = 0;
+  let worst = 0,
+    ss = 0;
   for (let i = 0; i < b.length; i++) {
     worst = Math.max(worst, Math.abs(a[i] - b[i]));
     ss += b[i] * b[i];
@@ -64,7 +66,8 @@ export function benchSignal(rows, cols, { seed = 2024, noise = 20, slow = 50 } =
   let s = seed >>> 0;
   const u = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
   const data = new Float32Array(rows * cols);
-  for (let i = 0; i < data.length; i++) data[i] = noise * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) + slow * Math.sin((i / cols) * 0.002);
+  for (let i = 0; i < data.length; i++)
+    data[i] = noise * Math.sqrt(-2 * Math.log(u())) * Math.cos(2 * Math.PI * u()) + slow * Math.sin((i / cols) * 0.002);
   return data;
 }
 
@@ -74,12 +77,21 @@ export function benchSignal(rows, cols, { seed = 2024, noise = 20, slow = 50 } =
  */
 export function versus(what, oursSeconds, baseline, baselineSeconds, goal = '') {
   const ratio = baselineSeconds > 0 && oursSeconds > 0 ? baselineSeconds / oursSeconds : NaN;
-  return { 'kernel / step': what, 'ours s': oursSeconds, baseline, 'baseline s': baselineSeconds, 'x baseline': ratio, goal, met: goalMet(goal, ratio) };
+  return {
+    'kernel / step': what,
+    'ours s': oursSeconds,
+    baseline,
+    'baseline s': baselineSeconds,
+    'x baseline': ratio,
+    goal,
+    met: goalMet(goal, ratio),
+  };
 }
 
 /** Goals read '>= 5x' (times faster than the baseline) or 'overhead < 2 %' (ours over the baseline). */
 function goalMet(goal, ratio) {
-  const times = /^>= ([\d.]+)x$/.exec(goal), overhead = /^overhead < ([\d.]+) %$/.exec(goal);
+  const times = /^>= ([\d.]+)x$/.exec(goal),
+    overhead = /^overhead < ([\d.]+) %$/.exec(goal);
   if (times) return ratio >= Number(times[1]) ? 'yes' : 'no';
   if (overhead) return (1 / ratio - 1) * 100 < Number(overhead[1]) ? 'yes' : 'no';
   return '';
@@ -89,5 +101,7 @@ function goalMet(goal, ratio) {
 export function versusBaseline(what, rows, isBaseline, goals = {}) {
   const base = rows.filter((r) => isBaseline(r.impl)).sort((a, b) => a.seconds - b.seconds)[0];
   if (!base) return [];
-  return rows.filter((r) => !isBaseline(r.impl)).map((r) => versus(`${what}: ${r.impl}`, r.seconds, base.impl, base.seconds, goals[r.impl] ?? ''));
+  return rows
+    .filter((r) => !isBaseline(r.impl))
+    .map((r) => versus(`${what}: ${r.impl}`, r.seconds, base.impl, base.seconds, goals[r.impl] ?? ''));
 }

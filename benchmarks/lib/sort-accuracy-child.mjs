@@ -5,34 +5,64 @@
 // (fragments: sorted units that are a piece of a true unit matched elsewhere; candidates: pairs
 // mergeCandidates flags).
 import { simulateRecording, sortingRegime } from '@spyglass-wasm/sim';
-import { autoCurate, compareToTruth, mergeCandidates, neighboursWithin, qualityMetrics, sortGroup, startCuration } from '@spyglass-wasm/spike-sort';
+import {
+  autoCurate,
+  compareToTruth,
+  mergeCandidates,
+  neighboursWithin,
+  qualityMetrics,
+  sortGroup,
+  startCuration,
+} from '@spyglass-wasm/spike-sort';
 
 const [regime, seedArg] = process.argv.slice(2);
 const spec = sortingRegime(regime, { seed: Number(seedArg) });
 const rec = simulateRecording(spec);
 const probe = rec.channels > 4;
 const cpu0 = process.cpuUsage();
-const sorting = sortGroup({ data: rec.data, rows: rec.rows, cols: rec.channels }, {
-  fs: rec.fs,
-  ...(probe ? { band: [300, 6000], neighbours: neighboursWithin(Array.from({ length: rec.channels }, (_, c) => [0, 25 * c]), 100) } : {}),
-});
+const sorting = sortGroup(
+  { data: rec.data, rows: rec.rows, cols: rec.channels },
+  {
+    fs: rec.fs,
+    ...(probe
+      ? {
+          band: [300, 6000],
+          neighbours: neighboursWithin(
+            Array.from({ length: rec.channels }, (_, c) => [0, 25 * c]),
+            100,
+          ),
+        }
+      : {}),
+  },
+);
 const used = process.cpuUsage(cpu0);
 const sortedTimes = sorting.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs));
-const scores = compareToTruth(rec.units.map((u) => u.spikeTimes), sortedTimes);
+const scores = compareToTruth(
+  rec.units.map((u) => u.spikeTimes),
+  sortedTimes,
+);
 // Over-split fragments: sorted units not matched to a true unit whose spikes are mostly (≥ 50 %)
 // one true unit's (that unit is then in two or more pieces).
 const matched = new Set(scores.map((s) => s.sortedUnit));
-const fragments = sortedTimes.filter((t, j) => !matched.has(j) && rec.units.some((u) => compareToTruth([u.spikeTimes], [t])[0].tp >= 0.5 * t.length)).length;
-const candidates = mergeCandidates(sorting.units.map((u) => u.template), sortedTimes, { duration: spec.seconds }).length;
+const fragments = sortedTimes.filter(
+  (t, j) => !matched.has(j) && rec.units.some((u) => compareToTruth([u.spikeTimes], [t])[0].tp >= 0.5 * t.length),
+).length;
+const candidates = mergeCandidates(
+  sorting.units.map((u) => u.template),
+  sortedTimes,
+  { duration: spec.seconds },
+).length;
 const { labels } = autoCurate(startCuration(sortedTimes), qualityMetrics(sorting, rec.fs, spec.seconds));
-console.log(JSON.stringify({
-  units: sorting.units.length,
-  accepted: labels.filter((l) => l === 'accept').length,
-  trueUnits: rec.units.length,
-  fragments,
-  candidates,
-  accuracy: scores.map((s) => s.accuracy),
-  acceptedMatch: scores.map((s) => s.sortedUnit >= 0 && labels[s.sortedUnit] === 'accept'),
-  rates: rec.units.map((u) => u.spikeTimes.length / spec.seconds),
-  cpuSeconds: (used.user + used.system) / 1e6,
-}));
+console.log(
+  JSON.stringify({
+    units: sorting.units.length,
+    accepted: labels.filter((l) => l === 'accept').length,
+    trueUnits: rec.units.length,
+    fragments,
+    candidates,
+    accuracy: scores.map((s) => s.accuracy),
+    acceptedMatch: scores.map((s) => s.sortedUnit >= 0 && labels[s.sortedUnit] === 'accept'),
+    rates: rec.units.map((u) => u.spikeTimes.length / spec.seconds),
+    cpuSeconds: (used.user + used.system) / 1e6,
+  }),
+);

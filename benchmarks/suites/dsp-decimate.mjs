@@ -31,7 +31,9 @@ export async function run() {
     try {
       writeFileSync(join(dir, 'x.f32'), Buffer.from(data.buffer));
       const acc = 2 * fs;
-      const res = runPython(scipy.python, `
+      const res = runPython(
+        scipy.python,
+        `
 import json, time, numpy as np, scipy.signal as sig
 d = ${JSON.stringify(dir)}
 x = np.fromfile(d + '/x.f32', dtype=np.float32).reshape(${rows}, ${cols})
@@ -45,13 +47,22 @@ xs = x[:${acc}].astype(np.float64)
 sig.decimate(xs, ${q}, axis=0).tofile(d + '/iir.f64')
 sig.decimate(xs, ${q}, ftype='fir', axis=0).tofile(d + '/fir.f64')
 print(json.dumps(out))
-`);
+`,
+      );
       table.splice(1, 0, { impl: `scipy ${scipy.version} decimate(x, ${q}, axis=0)`, seconds: res.iir });
       table.push({ impl: `scipy ${scipy.version} decimate(x, ${q}, ftype='fir', axis=0)`, seconds: res.fir });
       const read = (f) => new Float64Array(readFileSync(join(dir, f)).buffer.slice(0));
       const sub = { data: Float64Array.from(data.subarray(0, acc * cols)), rows: acc, cols };
-      accuracy.push({ output: 'iir, Float64Array data, 2 s', 'max|diff|/RMS': maxAbsOverRms(decimate(sub, q).data, read('iir.f64')), goal: 1e-9 });
-      accuracy.push({ output: 'fir, Float64Array data, 2 s', 'max|diff|/RMS': maxAbsOverRms(decimate(sub, q, { ftype: 'fir' }).data, read('fir.f64')), goal: 1e-9 });
+      accuracy.push({
+        output: 'iir, Float64Array data, 2 s',
+        'max|diff|/RMS': maxAbsOverRms(decimate(sub, q).data, read('iir.f64')),
+        goal: 1e-9,
+      });
+      accuracy.push({
+        output: 'fir, Float64Array data, 2 s',
+        'max|diff|/RMS': maxAbsOverRms(decimate(sub, q, { ftype: 'fir' }).data, read('fir.f64')),
+        goal: 1e-9,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -59,7 +70,8 @@ print(json.dumps(out))
     notes.push('scipy baseline skipped: no python3 with numpy and scipy (apt-get install python3-scipy)');
   }
   // Each wasm row against the scipy row of the same filter type.
-  const scipyOf = (r) => table.find((s) => s.impl.startsWith('scipy') && s.impl.includes('fir') === r.impl.includes('fir'));
+  const scipyOf = (r) =>
+    table.find((s) => s.impl.startsWith('scipy') && s.impl.includes('fir') === r.impl.includes('fir'));
   for (const r of table) {
     r['Msamples/s'] = samples / r.seconds / 1e6;
     r['x scipy'] = scipyOf(r) ? scipyOf(r).seconds / r.seconds : 'n/a';
@@ -71,8 +83,16 @@ print(json.dumps(out))
     ],
     notes,
     summary: [
-      ...versusBaseline(`decimate ${cols} ch (iir)`, table.filter((r) => !r.impl.includes('fir')), (impl) => impl.startsWith('scipy')),
-      ...versusBaseline(`decimate ${cols} ch (fir)`, table.filter((r) => r.impl.includes('fir')), (impl) => impl.startsWith('scipy')),
+      ...versusBaseline(
+        `decimate ${cols} ch (iir)`,
+        table.filter((r) => !r.impl.includes('fir')),
+        (impl) => impl.startsWith('scipy'),
+      ),
+      ...versusBaseline(
+        `decimate ${cols} ch (fir)`,
+        table.filter((r) => r.impl.includes('fir')),
+        (impl) => impl.startsWith('scipy'),
+      ),
     ],
   };
 }

@@ -32,7 +32,12 @@ export async function run() {
     fftRows.push({ n, 'wasm ms': (t / repeat) * 1e3 });
   }
   const data = benchSignal(rows, cols, { noise: 30, slow: 100 });
-  const welchRows = [{ impl: 'wasm welch(x, { fs, nperseg: 1024 })', seconds: await timeIt(() => welch({ data, rows, cols }, { fs, nperseg: 1024 })) }];
+  const welchRows = [
+    {
+      impl: 'wasm welch(x, { fs, nperseg: 1024 })',
+      seconds: await timeIt(() => welch({ data, rows, cols }, { fs, nperseg: 1024 })),
+    },
+  ];
   const accuracy = [];
   const notes = [];
   const scipy = findScipy();
@@ -40,7 +45,9 @@ export async function run() {
     const dir = mkdtempSync(join(os.tmpdir(), 'bench-fft-'));
     try {
       writeFileSync(join(dir, 'x.f32'), Buffer.from(data.buffer));
-      const res = runPython(scipy.python, `
+      const res = runPython(
+        scipy.python,
+        `
 import json, time, numpy as np, scipy.signal as sig
 d = ${JSON.stringify(dir)}
 def t(f, n=3):
@@ -59,14 +66,19 @@ x = np.fromfile(d + '/x.f32', dtype=np.float32).reshape(${rows}, ${cols})
 tw = t(lambda: sig.welch(x, fs=${fs}, nperseg=1024, axis=0))
 sig.welch(x, fs=${fs}, nperseg=1024, axis=0)[1].astype(np.float64).tofile(d + '/pxx.f64')
 print(json.dumps({'fft': ffts, 'welch': tw, 'numpy': np.__version__}))
-`);
+`,
+      );
       for (const r of fftRows) {
         r[`numpy ${res.numpy} ms`] = res.fft[r.n];
         r['x numpy'] = res.fft[r.n] / r['wasm ms'];
       }
       welchRows.push({ impl: `scipy ${scipy.version} welch(x, fs, nperseg=1024, axis=0)`, seconds: res.welch });
       const pxx = new Float64Array(readFileSync(join(dir, 'pxx.f64')).buffer.slice(0));
-      accuracy.push({ output: 'welch pxx vs scipy (which computes float32 data in float32)', 'max|diff|/RMS': maxAbsOverRms(welch({ data, rows, cols }, { fs, nperseg: 1024 }).pxx, pxx), goal: 1e-4 });
+      accuracy.push({
+        output: 'welch pxx vs scipy (which computes float32 data in float32)',
+        'max|diff|/RMS': maxAbsOverRms(welch({ data, rows, cols }, { fs, nperseg: 1024 }).pxx, pxx),
+        goal: 1e-4,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -21,8 +21,18 @@ export async function run() {
   const design = lfpDesign({ fs });
   const band = firwin(201, [300, 6000], { fs, pass_zero: false });
   const samples = rows * cols;
-  const lfpRows = [{ impl: `wasm lfp(x, { fs }) (${design.taps.length} taps, q = ${design.q})`, seconds: await timeIt(() => lfp(x, { fs }), { repeat: 3 }) }];
-  const firRows = [{ impl: 'wasm firFilter(201 taps, x) (zero phase)', seconds: await timeIt(() => firFilter(band, x), { repeat: 3 }) }];
+  const lfpRows = [
+    {
+      impl: `wasm lfp(x, { fs }) (${design.taps.length} taps, q = ${design.q})`,
+      seconds: await timeIt(() => lfp(x, { fs }), { repeat: 3 }),
+    },
+  ];
+  const firRows = [
+    {
+      impl: 'wasm firFilter(201 taps, x) (zero phase)',
+      seconds: await timeIt(() => firFilter(band, x), { repeat: 3 }),
+    },
+  ];
   const accuracy = [];
   const notes = [];
   const scipy = findScipy();
@@ -33,7 +43,9 @@ export async function run() {
       writeFileSync(join(dir, 'lfp.f64'), Buffer.from(design.taps.buffer));
       writeFileSync(join(dir, 'band.f64'), Buffer.from(band.buffer));
       const acc = 2 * fs;
-      const res = runPython(scipy.python, `
+      const res = runPython(
+        scipy.python,
+        `
 import json, time, numpy as np, scipy.signal as sig
 d = ${JSON.stringify(dir)}
 x = np.fromfile(d + '/x.f32', dtype=np.float32).reshape(${rows}, ${cols})
@@ -54,15 +66,24 @@ xs = x[:${acc}].astype(np.float64)
 sig.fftconvolve(xs, h, mode='same', axes=0)[::${design.q}].tofile(d + '/lfp_ref.f64')
 sig.fftconvolve(xs, b, mode='same', axes=0).tofile(d + '/band_ref.f64')
 print(json.dumps(out))
-`);
+`,
+      );
       lfpRows.push({ impl: `scipy ${scipy.version} fftconvolve(mode='same')[::${design.q}]`, seconds: res.lfp_fft });
       lfpRows.push({ impl: `scipy ${scipy.version} oaconvolve(mode='same')[::${design.q}]`, seconds: res.lfp_oa });
       firRows.push({ impl: `scipy ${scipy.version} fftconvolve(mode='same')`, seconds: res.band_fft });
       firRows.push({ impl: `scipy ${scipy.version} oaconvolve(mode='same')`, seconds: res.band_oa });
       const read = (f) => new Float64Array(readFileSync(join(dir, f)).buffer.slice(0));
       const sub = { data: data.slice(0, acc * cols), rows: acc, cols };
-      accuracy.push({ output: 'lfp vs fftconvolve[::q], 2 s', 'max|diff|/RMS': maxAbsOverRms(lfp(sub, { fs }).data.data, read('lfp_ref.f64')), goal: 1e-6 });
-      accuracy.push({ output: 'firFilter vs fftconvolve, 2 s', 'max|diff|/RMS': maxAbsOverRms(firFilter(band, sub).data, read('band_ref.f64')), goal: 1e-6 });
+      accuracy.push({
+        output: 'lfp vs fftconvolve[::q], 2 s',
+        'max|diff|/RMS': maxAbsOverRms(lfp(sub, { fs }).data.data, read('lfp_ref.f64')),
+        goal: 1e-6,
+      });
+      accuracy.push({
+        output: 'firFilter vs fftconvolve, 2 s',
+        'max|diff|/RMS': maxAbsOverRms(firFilter(band, sub).data, read('band_ref.f64')),
+        goal: 1e-6,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -83,6 +104,9 @@ print(json.dumps(out))
       ...(accuracy.length ? [{ title: 'accuracy vs scipy (float64)', rows: accuracy }] : []),
     ],
     notes,
-    summary: [...versusBaseline(`lfp ${cols} ch`, lfpRows, (impl) => impl.startsWith('scipy')), ...versusBaseline(`firFilter ${cols} ch`, firRows, (impl) => impl.startsWith('scipy'))],
+    summary: [
+      ...versusBaseline(`lfp ${cols} ch`, lfpRows, (impl) => impl.startsWith('scipy')),
+      ...versusBaseline(`firFilter ${cols} ch`, firRows, (impl) => impl.startsWith('scipy')),
+    ],
   };
 }

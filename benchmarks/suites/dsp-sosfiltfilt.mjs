@@ -26,7 +26,11 @@ export async function run() {
   const yDefault = sosfiltfilt(sos, x).data;
   const y64 = sosfiltfilt(sos, x, { precision: 'float64' }).data;
   const y32 = sosfiltfilt(sos, x, { precision: 'float32' }).data;
-  const took = yDefault.every((v, i) => Object.is(v, y32[i])) ? 'float32' : yDefault.every((v, i) => Object.is(v, y64[i])) ? 'float64' : '?';
+  const took = yDefault.every((v, i) => Object.is(v, y32[i]))
+    ? 'float32'
+    : yDefault.every((v, i) => Object.is(v, y64[i]))
+      ? 'float64'
+      : '?';
 
   const out = new Float32Array(data.length);
   const rowsOut = [
@@ -34,12 +38,25 @@ export async function run() {
     { impl: "wasm, precision: 'float64'", seconds: await timeIt(() => sosfiltfilt(sos, x, { precision: 'float64' })) },
     { impl: "wasm, precision: 'float32'", seconds: await timeIt(() => sosfiltfilt(sos, x, { precision: 'float32' })) },
     { impl: 'wasm, default call into a reused out array', seconds: await timeIt(() => sosfiltfilt(sos, x, { out })) },
-    { impl: "wasm, precision: 'float64' into a reused out array", seconds: await timeIt(() => sosfiltfilt(sos, x, { out, precision: 'float64' })) },
-    { impl: 'TypeScript reference (float64)', seconds: await timeIt(() => sosfiltfilt(sos, x, { backend: 'reference', precision: 'float64' }), { repeat: 1, warmup: 0 }) },
+    {
+      impl: "wasm, precision: 'float64' into a reused out array",
+      seconds: await timeIt(() => sosfiltfilt(sos, x, { out, precision: 'float64' })),
+    },
+    {
+      impl: 'TypeScript reference (float64)',
+      seconds: await timeIt(() => sosfiltfilt(sos, x, { backend: 'reference', precision: 'float64' }), {
+        repeat: 1,
+        warmup: 0,
+      }),
+    },
   ];
 
   const accuracy = [
-    { output: `default call (${took}) vs wasm float64, all ${seconds} s`, 'max|diff|/RMS': maxAbsOverRms(yDefault, y64), goal: 1e-4 },
+    {
+      output: `default call (${took}) vs wasm float64, all ${seconds} s`,
+      'max|diff|/RMS': maxAbsOverRms(yDefault, y64),
+      goal: 1e-4,
+    },
     { output: "precision 'float32' vs wasm float64, all data", 'max|diff|/RMS': maxAbsOverRms(y32, y64), goal: 1e-4 },
   ];
   const scipy = findScipy();
@@ -49,7 +66,9 @@ export async function run() {
       writeFileSync(join(dir, 'x.f32'), Buffer.from(data.buffer));
       writeFileSync(join(dir, 'sos.f64'), Buffer.from(sos.buffer));
       const accRows = 2 * fs;
-      const res = runPython(scipy.python, `
+      const res = runPython(
+        scipy.python,
+        `
 import json, time, numpy as np, scipy.signal as sig
 d = ${JSON.stringify(dir)}
 x = np.fromfile(d + '/x.f32', dtype=np.float32).reshape(${rows}, ${cols})
@@ -59,18 +78,29 @@ for i in range(3):
     t0 = time.perf_counter(); sig.sosfiltfilt(sos, x, axis=0); times.append(time.perf_counter() - t0)
 sig.sosfiltfilt(sos, x[:${accRows}].astype(np.float64), axis=0).tofile(d + '/y.f64')
 print(json.dumps({'seconds': sorted(times)[1]}))
-`);
+`,
+      );
       rowsOut.push({ impl: `scipy ${scipy.version} sosfiltfilt (1 thread)`, seconds: res.seconds });
       const yRef = new Float64Array(readFileSync(join(dir, 'y.f64')).buffer.slice(0));
       const sub64 = { data: Float64Array.from(data.subarray(0, accRows * cols)), rows: accRows, cols };
-      accuracy.push({ output: 'Float64Array data (float64) vs scipy, 2 s', 'max|diff|/RMS': maxAbsOverRms(sosfiltfilt(sos, sub64).data, yRef), goal: 1e-9 });
+      accuracy.push({
+        output: 'Float64Array data (float64) vs scipy, 2 s',
+        'max|diff|/RMS': maxAbsOverRms(sosfiltfilt(sos, sub64).data, yRef),
+        goal: 1e-9,
+      });
       const sub32 = { data: data.slice(0, accRows * cols), rows: accRows, cols };
-      accuracy.push({ output: "float32 data, precision 'float64', vs scipy, 2 s", 'max|diff|/RMS': maxAbsOverRms(sosfiltfilt(sos, sub32, { precision: 'float64' }).data, yRef), goal: 1e-6 });
+      accuracy.push({
+        output: "float32 data, precision 'float64', vs scipy, 2 s",
+        'max|diff|/RMS': maxAbsOverRms(sosfiltfilt(sos, sub32, { precision: 'float64' }).data, yRef),
+        goal: 1e-6,
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   } else {
-    notes.push('scipy baseline skipped: no python3 with numpy and scipy on this machine (apt-get install python3-scipy)');
+    notes.push(
+      'scipy baseline skipped: no python3 with numpy and scipy on this machine (apt-get install python3-scipy)',
+    );
   }
   const base = rowsOut.find((r) => r.impl.startsWith('scipy'));
   for (const r of rowsOut) {

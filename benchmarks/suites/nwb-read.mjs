@@ -10,7 +10,8 @@ import { timeIt, versus } from '../lib/harness.mjs';
 
 export const name = 'nwb-read';
 
-const fs = 30000, cols = 32;
+const fs = 30000,
+  cols = 32;
 const seconds = Number(process.env.BENCH_SECONDS ?? 60);
 
 export async function run() {
@@ -19,9 +20,22 @@ export async function run() {
   try {
     const rng = createRng(3);
     const second = () => Int16Array.from({ length: fs * cols }, () => Math.round(rng.normal() * 200));
-    const w = await NwbWriter.create(path, { identifier: 'bench', sessionDescription: 'read bench', sessionStartTime: '2024-01-01T00:00:00Z' });
+    const w = await NwbWriter.create(path, {
+      identifier: 'bench',
+      sessionDescription: 'read bench',
+      sessionStartTime: '2024-01-01T00:00:00Z',
+    });
     w.addElectrodes({ groups: [{ name: 'probe' }], group: Array.from({ length: cols }, () => 'probe') });
-    const app = w.addElectricalSeries({ name: 'raw', container: null, module: 'ecephys', data: { data: second(), rows: fs, cols }, rate: fs, electrodes: Array.from({ length: cols }, (_, i) => i), conversion: 1.95e-7, chunkRows: fs });
+    const app = w.addElectricalSeries({
+      name: 'raw',
+      container: null,
+      module: 'ecephys',
+      data: { data: second(), rows: fs, cols },
+      rate: fs,
+      electrodes: Array.from({ length: cols }, (_, i) => i),
+      conversion: 1.95e-7,
+      chunkRows: fs,
+    });
     for (let s = 1; s < seconds; s++) app.append({ data: second(), rows: fs, cols });
     await w.close();
     const samples = seconds * fs * cols;
@@ -31,7 +45,8 @@ export async function run() {
     // A new series object per run: its chunk cache starts empty, so every chunk is decompressed.
     const readAll = (scale) => () => {
       const series = nwb.series('raw');
-      for (let r = 0; r < seconds * fs; r += windowRows) series.read({ rows: [r, Math.min(seconds * fs, r + windowRows)], scale });
+      for (let r = 0; r < seconds * fs; r += windowRows)
+        series.read({ rows: [r, Math.min(seconds * fs, r + windowRows)], scale });
     };
     const tRaw = await timeIt(readAll('raw'));
     const tUv = await timeIt(readAll('microvolts'));
@@ -41,13 +56,17 @@ export async function run() {
     const f = new h5wasm.File(path, 'r');
     const ds = f.get('processing/ecephys/raw/data');
     const tPlain = await timeIt(() => {
-      for (let r = 0; r < seconds * fs; r += windowRows) ds.slice([[r, Math.min(seconds * fs, r + windowRows)], [0, cols]]);
+      for (let r = 0; r < seconds * fs; r += windowRows)
+        ds.slice([
+          [r, Math.min(seconds * fs, r + windowRows)],
+          [0, cols],
+        ]);
     });
     f.close();
     const rows = [
       { reader: 'plain h5wasm Dataset.slice (int16)', seconds: tPlain, 'Msamples/s': samples / tPlain / 1e6 },
       { reader: "nwb-io series.read (int16, scale 'raw')", seconds: tRaw, 'Msamples/s': samples / tRaw / 1e6 },
-      { reader: "nwb-io series.read (float32 µV)", seconds: tUv, 'Msamples/s': samples / tUv / 1e6 },
+      { reader: 'nwb-io series.read (float32 µV)', seconds: tUv, 'Msamples/s': samples / tUv / 1e6 },
     ];
     for (const r of rows) r['x plain'] = tPlain / r.seconds;
     return {

@@ -16,7 +16,8 @@ const seeds = (process.env.BENCH_SORT_ACCURACY_SEEDS ?? '1').split(',').map(Numb
 // Published figures for similar regimes. Only numbers stated in the sources' text are given; where
 // a source shows the comparison only as a plot, or has no such regime, it says so.
 const SOURCES = {
-  spikeforest: 'Magland et al. 2020, SpikeForest, eLife 9:e55167 (Fig. 2: per-study-set mean accuracy, SNR > 8, and units >= 0.8; MountainSort4, Kilosort2 — MS5 and KS4 not in the paper)',
+  spikeforest:
+    'Magland et al. 2020, SpikeForest, eLife 9:e55167 (Fig. 2: per-study-set mean accuracy, SNR > 8, and units >= 0.8; MountainSort4, Kilosort2 — MS5 and KS4 not in the paper)',
   ks4: 'Pachitariu et al. 2024, Spike sorting with Kilosort4, Nat. Methods 21:914 (Fig. 3–4: drift, bursting/varied-waveform simulations, plotted per condition)',
   ms5: 'MountainSort5 (Magland, github.com/flatironinstitute/mountainsort5): no paper; its README points to SpikeForest for accuracy',
 };
@@ -42,7 +43,8 @@ function sortOnce(regime, seed) {
 }
 
 function median(v) {
-  const s = [...v].sort((a, b) => a - b), m = s.length >> 1;
+  const s = [...v].sort((a, b) => a - b),
+    m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
@@ -53,16 +55,25 @@ export async function run() {
       const out = sortOnce(regime, seed);
       const acc = out.accuracy;
       rows.push({
-        regime, recording: `${REGIMES[regime]}, seed ${seed}`,
-        'accuracy mean': acc.reduce((a, b) => a + b, 0) / acc.length, 'accuracy median': median(acc),
+        regime,
+        recording: `${REGIMES[regime]}, seed ${seed}`,
+        'accuracy mean': acc.reduce((a, b) => a + b, 0) / acc.length,
+        'accuracy median': median(acc),
         'units >= 0.8': `${acc.filter((a) => a >= 0.8).length}/${acc.length}`,
-        'units sorted': out.units, 'split fragments': out.fragments, 'merge candidates': out.candidates, 'accepted / true': `${out.accepted}/${out.trueUnits}`,
+        'units sorted': out.units,
+        'split fragments': out.fragments,
+        'merge candidates': out.candidates,
+        'accepted / true': `${out.accepted}/${out.trueUnits}`,
         'accepted within ±10 %': Math.abs(out.accepted - out.trueUnits) <= 0.1 * out.trueUnits ? 'yes' : 'no',
-        'MS5 published': PUBLISHED[regime].MS5, 'KS4 published': PUBLISHED[regime].KS4, 'CPU s': out.cpuSeconds,
+        'MS5 published': PUBLISHED[regime].MS5,
+        'KS4 published': PUBLISHED[regime].KS4,
+        'CPU s': out.cpuSeconds,
       });
     }
   return {
-    tables: [{ title: 'SpikeForest accuracy and accepted units per hard regime (sortGroup + autoCurate defaults)', rows }],
+    tables: [
+      { title: 'SpikeForest accuracy and accepted units per hard regime (sortGroup + autoCurate defaults)', rows },
+    ],
     notes: [
       'split fragments: sorted units, not matched to a true unit, whose spikes are mostly one true unit’s; merge candidates: pairs mergeCandidates flags (template similarity + refractory dip)',
       'accuracy: SpikeForest tp/(tp+fn+fp) per true unit, Hungarian-matched, 0.4 ms (compareToTruth); accepted: autoCurate(DEFAULT_CURATION_RULES) on qualityMetrics',

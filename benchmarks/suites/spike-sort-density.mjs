@@ -16,7 +16,10 @@ const seeds = (process.env.BENCH_DENSITY_SEEDS ?? '1,2').split(',').map(Number);
 const MS5_CPU_PER_TETRODE_SECOND = 0.07;
 
 function sortOnce(regime, seconds, seed) {
-  const r = spawnSync(process.execPath, [child, regime, String(seconds), String(seed), '--stages'], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [child, regime, String(seconds), String(seed), '--stages'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`sort-density-child failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
@@ -26,11 +29,17 @@ function row(regime, seconds, seed, out) {
   // Units of amplitude ≥ 100 µV (SNR ≳ 6 after the band-pass): those a sorter should get.
   const large = out.accuracy.filter((_, u) => out.amplitudes[u] >= 100);
   return {
-    regime, recording: `tetrode, ${seconds} s, seed ${seed}`,
-    'true spikes/s': out.trueSpikes / seconds, 'units true/found': `${out.accuracy.length}/${out.units}`,
-    'CPU s': out.cpuSeconds, 'CPU-s per tetrode-s': out.cpuSeconds / seconds,
-    'MS5 CPU-s per tetrode-s': MS5_CPU_PER_TETRODE_SECOND, 'goal (MS5 / 2)': MS5_CPU_PER_TETRODE_SECOND / 2,
-    'accuracy mean': mean, 'accuracy min (≥100 µV)': Math.min(...large), digest: out.digest,
+    regime,
+    recording: `tetrode, ${seconds} s, seed ${seed}`,
+    'true spikes/s': out.trueSpikes / seconds,
+    'units true/found': `${out.accuracy.length}/${out.units}`,
+    'CPU s': out.cpuSeconds,
+    'CPU-s per tetrode-s': out.cpuSeconds / seconds,
+    'MS5 CPU-s per tetrode-s': MS5_CPU_PER_TETRODE_SECOND,
+    'goal (MS5 / 2)': MS5_CPU_PER_TETRODE_SECOND / 2,
+    'accuracy mean': mean,
+    'accuracy min (≥100 µV)': Math.min(...large),
+    digest: out.digest,
   };
 }
 
@@ -46,7 +55,15 @@ export async function run() {
   for (const seed of seeds) rows.push(row('sparse (8 units, 2–20 Hz)', 60, seed, sortOnce('sparse', 60, seed)));
   const total = Object.values(stages).reduce((a, b) => a + b, 0);
   const stageRows = Object.entries(stages).map(([stage, s]) => ({ stage, 'CPU s': s, share: s / total }));
-  const summary = rows.map((r) => versus(`sort CPU-s per tetrode-s, ${r.regime}, ${r.recording}`, r['CPU-s per tetrode-s'], 'MountainSort5 (measured elsewhere, not run here)', MS5_CPU_PER_TETRODE_SECOND, '>= 2x'));
+  const summary = rows.map((r) =>
+    versus(
+      `sort CPU-s per tetrode-s, ${r.regime}, ${r.recording}`,
+      r['CPU-s per tetrode-s'],
+      'MountainSort5 (measured elsewhere, not run here)',
+      MS5_CPU_PER_TETRODE_SECOND,
+      '>= 2x',
+    ),
+  );
   return {
     summary,
     tables: [

@@ -13,10 +13,21 @@ const child = fileURLToPath(new URL('../lib/sort-child.mjs', import.meta.url));
 const longMinutes = Number(process.env.BENCH_SORT_LONG_MINUTES ?? 60);
 
 function measure(mode, seconds, channels, groups) {
-  const r = spawnSync(process.execPath, [child, mode, String(seconds), String(channels), String(groups)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, [child, mode, String(seconds), String(channels), String(groups)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`sort-child failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
-  return { path: mode === 'whole' ? 'sortGroup (in memory)' : 'sortStream', recording: `${groups > 1 ? `${groups * channels}-ch probe` : 'tetrode'}, ${seconds / 60} min`, units: out.units, spikes: out.spikes, seconds: out.seconds, 'x real time': seconds / out.seconds, 'peak RSS MiB': out.peakRssMiB };
+  return {
+    path: mode === 'whole' ? 'sortGroup (in memory)' : 'sortStream',
+    recording: `${groups > 1 ? `${groups * channels}-ch probe` : 'tetrode'}, ${seconds / 60} min`,
+    units: out.units,
+    spikes: out.spikes,
+    seconds: out.seconds,
+    'x real time': seconds / out.seconds,
+    'peak RSS MiB': out.peakRssMiB,
+  };
 }
 
 export async function run() {
@@ -25,8 +36,16 @@ export async function run() {
   for (const minutes of [2, 8, longMinutes]) memory.push(measure('stream', minutes * 60, 4, 1));
   const probe = [measure('whole', 60, 8, 8), measure('stream', 60, 8, 8)];
   const grow = (rows) => rows.at(-1)['peak RSS MiB'] - rows[0]['peak RSS MiB'];
-  const whole = memory.filter((r) => r.path.startsWith('sortGroup')), streamed = memory.filter((r) => r.path === 'sortStream');
-  const realTime = (r, goal) => versus(`sort ${r.recording}, ${r.path}`, r.seconds, 'real time (recording length)', r.seconds * r['x real time'], goal);
+  const whole = memory.filter((r) => r.path.startsWith('sortGroup')),
+    streamed = memory.filter((r) => r.path === 'sortStream');
+  const realTime = (r, goal) =>
+    versus(
+      `sort ${r.recording}, ${r.path}`,
+      r.seconds,
+      'real time (recording length)',
+      r.seconds * r['x real time'],
+      goal,
+    );
   const summary = [...memory.map((r) => realTime(r, '>= 60x')), ...probe.map((r) => realTime(r, '>= 4x'))];
   return {
     summary,

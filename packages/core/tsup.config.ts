@@ -3,4 +3,7 @@ import { browserBuild, packageBuild } from '../../tsup.base.js';
 
 // Node (and default) build, plus index.browser.js for the `browser` export condition: the pool's
 // Node side (platform.node.ts) swapped out. Each build keeps the other's files when it cleans.
-export default defineConfig([packageBuild({ clean: ['!*.browser.*'] }), browserBuild({ 'index.browser': 'src/index.ts' })]);
+export default defineConfig([
+  packageBuild({ clean: ['!*.browser.*'] }),
+  browserBuild({ 'index.browser': 'src/index.ts' }),
+]);

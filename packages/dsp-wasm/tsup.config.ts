@@ -10,8 +10,22 @@ const ESM_MARK = { js: 'export {};' };
 // filter worker as two self-contained files with every import bundled in: worker.js for browsers
 // (module Web Worker) and worker.node.js for worker_threads. Each build keeps the others' files.
 export default defineConfig([
-  packageBuild({ entry: { index: 'src/index.ts', reference: 'src/reference/index.ts' }, shims: true, clean: ['!*.browser.*', '!worker*'] }),
+  packageBuild({
+    entry: { index: 'src/index.ts', reference: 'src/reference/index.ts' },
+    shims: true,
+    clean: ['!*.browser.*', '!worker*'],
+  }),
   browserBuild({ 'index.browser': 'src/index.ts' }),
   browserBuild({ worker: WORKER }, { noExternal: [/.*/], footer: ESM_MARK }),
-  browserBuild({ 'worker.node': WORKER }, { platform: 'node', esbuildPlugins: [], noExternal: [/.*/], external: [/^node:/], outExtension: () => ({ js: '.mjs' }), footer: ESM_MARK }),
+  browserBuild(
+    { 'worker.node': WORKER },
+    {
+      platform: 'node',
+      esbuildPlugins: [],
+      noExternal: [/.*/],
+      external: [/^node:/],
+      outExtension: () => ({ js: '.mjs' }),
+      footer: ESM_MARK,
+    },
+  ),
 ]);

@@ -10,6 +10,12 @@ export default defineConfig({
     target: 'es2022',
     reportCompressedSize: false,
     cssCodeSplit: false,
-    lib: { entry: 'src/report/report.ts', name: 'spyglassReport', formats: ['iife'], fileName: () => 'report.js', cssFileName: 'report' },
+    lib: {
+      entry: 'src/report/report.ts',
+      name: 'spyglassReport',
+      formats: ['iife'],
+      fileName: () => 'report.js',
+      cssFileName: 'report',
+    },
   },
 });

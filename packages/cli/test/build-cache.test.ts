@@ -3,7 +3,17 @@
 // a two-package workspace in a temporary folder with the repository's own nx.json: each build
 // appends its package's name to a log, so what ran is read from the log, not from the clock.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,7 +38,10 @@ function writePackage(name: string, dependencies: Record<string, string> = {}): 
   mkdirSync(join(dir, 'src'), { recursive: true });
   // The build: a generated source (as code-hash.mjs writes), dist/, and a line in the log.
   const script = `require('fs').writeFileSync('src/stamp.generated.ts', String(Date.now())); require('fs').mkdirSync('dist', { recursive: true }); require('fs').copyFileSync('src/index.ts', 'dist/index.js'); require('fs').appendFileSync('../../builds.log', '${name}\\n');`;
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', dependencies, scripts: { build: `node -e "${script}"` } }));
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name, version: '1.0.0', dependencies, scripts: { build: `node -e "${script}"` } }),
+  );
   writeFileSync(join(dir, 'src', 'index.ts'), `export const name = '${name}';\n`);
 }
 
@@ -37,7 +50,10 @@ beforeAll(() => {
   cpSync(join(ROOT, 'nx.json'), join(ws, 'nx.json'));
   cpSync(join(ROOT, 'lerna.json'), join(ws, 'lerna.json'));
   cpSync(join(ROOT, 'tsup.base.ts'), join(ws, 'tsup.base.ts'));
-  writeFileSync(join(ws, 'package.json'), JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/a', 'packages/b'] }));
+  writeFileSync(
+    join(ws, 'package.json'),
+    JSON.stringify({ name: 'ws', private: true, workspaces: ['packages/a', 'packages/b'] }),
+  );
   // nx reads the external packages named in nx.json's inputs from the lockfile and node_modules
   cpSync(join(ROOT, 'package-lock.json'), join(ws, 'package-lock.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(ws, 'node_modules'), 'dir');

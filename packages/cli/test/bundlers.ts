@@ -32,7 +32,8 @@ window.runMissingWorker = () =>
 }
 
 const bin = (...path: string[]) => join(ROOT, 'node_modules', ...path);
-const run = (cwd: string, args: string[], command = process.execPath) => execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const run = (cwd: string, args: string[], command = process.execPath) =>
+  execFileSync(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 
 /** Each bundler: writes its site under `app` and builds it; returns the folder to serve and the page. */
 export const BUNDLERS: Record<string, (app: string) => { root: string; page: string }> = {
@@ -42,7 +43,18 @@ export const BUNDLERS: Record<string, (app: string) => { root: string; page: str
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'app.js'), appSource(`{ worker: new URL('./worker.js', import.meta.url) }`));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./out/app.js"></script>');
-    run(dir, ['app.js', 'worker=@spyglass-wasm/dsp-wasm/worker', '--bundle', '--format=esm', '--outdir=out', '--log-level=error'], bin('.bin', 'esbuild'));
+    run(
+      dir,
+      [
+        'app.js',
+        'worker=@spyglass-wasm/dsp-wasm/worker',
+        '--bundle',
+        '--format=esm',
+        '--outdir=out',
+        '--log-level=error',
+      ],
+      bin('.bin', 'esbuild'),
+    );
     return { root: dir, page: 'index.html' };
   },
   vite(app) {

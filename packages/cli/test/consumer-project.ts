@@ -33,7 +33,9 @@ const REGISTRY = 'https://registry.npmjs.org';
  */
 export function writeConsumerProject(dir: string, tarballs: Tarball[]): void {
   mkdirSync(dir, { recursive: true });
-  const rootLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockEntry> };
+  const rootLock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, LockEntry>;
+  };
   const workspaceDirs = new Map(tarballs.map((t) => [t.name, `node_modules/${t.name}`]));
   const dependencies = Object.fromEntries(tarballs.map((t) => [t.name, `file:${relative(dir, t.tarball)}`]));
   const packages: Record<string, LockEntry> = { '': { name: 'consumer', dependencies } };
@@ -52,10 +54,16 @@ export function writeConsumerProject(dir: string, tarballs: Tarball[]): void {
   const enqueue = (from: string, to: string, entry: LockEntry) => {
     const optional = new Set(Object.keys(entry.optionalDependencies ?? {}));
     for (const [name, meta] of Object.entries(entry.peerDependenciesMeta ?? {})) if (meta.optional) optional.add(name);
-    const names = new Set([...Object.keys(entry.dependencies ?? {}), ...Object.keys(entry.peerDependencies ?? {}), ...optional]);
-    for (const name of names) if (!workspaceDirs.has(name)) queue.push({ from, to, name, optional: optional.has(name) });
+    const names = new Set([
+      ...Object.keys(entry.dependencies ?? {}),
+      ...Object.keys(entry.peerDependencies ?? {}),
+      ...optional,
+    ]);
+    for (const name of names)
+      if (!workspaceDirs.has(name)) queue.push({ from, to, name, optional: optional.has(name) });
   };
-  for (const t of tarballs) enqueue(`packages/${t.name.split('/')[1]}`, `node_modules/${t.name}`, { dependencies: t.manifest.dependencies });
+  for (const t of tarballs)
+    enqueue(`packages/${t.name.split('/')[1]}`, `node_modules/${t.name}`, { dependencies: t.manifest.dependencies });
   const done = new Set<string>();
   while (queue.length) {
     const { from, to, name, optional } = queue.shift()!;
@@ -70,11 +78,17 @@ export function writeConsumerProject(dir: string, tarballs: Tarball[]): void {
     done.add(target);
     const { version } = found.entry;
     const basename = name.split('/').pop();
-    packages[target] = { ...found.entry, resolved: found.entry.resolved ?? `${REGISTRY}/${name}/-/${basename}-${version}.tgz` };
+    packages[target] = {
+      ...found.entry,
+      resolved: found.entry.resolved ?? `${REGISTRY}/${name}/-/${basename}-${version}.tgz`,
+    };
     enqueue(found.location, target, found.entry);
   }
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, dependencies }, null, 2));
-  writeFileSync(join(dir, 'package-lock.json'), JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }, null, 2));
+  writeFileSync(
+    join(dir, 'package-lock.json'),
+    JSON.stringify({ name: 'consumer', lockfileVersion: 3, requires: true, packages }, null, 2),
+  );
 }
 
 /** Where Node's lookup from `from` finds `name` in a lockfile: the nearest node_modules upward. */

@@ -1,7 +1,16 @@
 // The CLI never hurts data: --out is never an input, an existing file is replaced only with
 // --force, bad paths get one line naming them, and export never writes into a full folder unasked.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,11 +37,19 @@ function expectRefused(r: { code: number; stderr: string }, code: number, patter
 
 describe('--out never overwrites an input', () => {
   it('refuses the input itself, even with --force', async () => {
-    expectRefused(await runCli(['ripples', raw, '--out', raw, '--store', store]), 1, /--out.*never an input.*victim\.nwb/);
+    expectRefused(
+      await runCli(['ripples', raw, '--out', raw, '--store', store]),
+      1,
+      /--out.*never an input.*victim\.nwb/,
+    );
     expectRefused(await runCli(['ripples', raw, '--out', raw, '--store', store, '--force']), 1, /never an input/);
   });
   it('refuses another spelling, a hard link and a symbolic link of the input', async () => {
-    expectRefused(await runCli(['lfp', 'victim.nwb', '--out', './victim.nwb', '--store', store, '--force'], dir), 1, /never an input/);
+    expectRefused(
+      await runCli(['lfp', 'victim.nwb', '--out', './victim.nwb', '--store', store, '--force'], dir),
+      1,
+      /never an input/,
+    );
     const hard = join(dir, 'hard.nwb');
     linkSync(raw, hard);
     expectRefused(await runCli(['lfp', raw, '--out', hard, '--store', store, '--force']), 1, /never an input/);
@@ -58,7 +75,11 @@ describe('--out never overwrites an input', () => {
 
 describe('bad paths get one line naming them', () => {
   it('an output folder that does not exist', async () => {
-    expectRefused(await runCli(['lfp', raw, '--out', '/nonexistent/dir/x.nwb', '--store', store]), 1, /--out.*\/nonexistent\/dir\/x\.nwb \(no folder \/nonexistent\/dir\)/);
+    expectRefused(
+      await runCli(['lfp', raw, '--out', '/nonexistent/dir/x.nwb', '--store', store]),
+      1,
+      /--out.*\/nonexistent\/dir\/x\.nwb \(no folder \/nonexistent\/dir\)/,
+    );
   });
   it('a folder, a FIFO, a missing file as input', async () => {
     expectRefused(await runCli(['info', os.tmpdir()]), 1, /not a folder/);

@@ -53,7 +53,17 @@ describe('spyglass decode', () => {
   });
 
   it('records into the store: the same decode again is reused', async () => {
-    const r = await runCli(['decode', FIXTURE, '--out', join(dir, 'again.nwb'), '--json', '--bin-size', '0.01', '--store', store]);
+    const r = await runCli([
+      'decode',
+      FIXTURE,
+      '--out',
+      join(dir, 'again.nwb'),
+      '--json',
+      '--bin-size',
+      '0.01',
+      '--store',
+      store,
+    ]);
     expect(r.code).toBe(0);
     const body = JSON.parse(r.stdout);
     expect(body.cached).toBe(true);
@@ -78,7 +88,17 @@ describe('spyglass decode --mode clusterless', () => {
   it('decodes from marks detected in the raw ElectricalSeries (no sorting), through the store', async () => {
     const dir = mkdtempSync(join(os.tmpdir(), 'cli-decode-clusterless-'));
     const file = fileURLToPath(new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
-    const args = ['decode', file, '--mode', 'clusterless', '--out', join(dir, 'decoded.nwb'), '--store', join(dir, 'store'), '--json'];
+    const args = [
+      'decode',
+      file,
+      '--mode',
+      'clusterless',
+      '--out',
+      join(dir, 'decoded.nwb'),
+      '--store',
+      join(dir, 'store'),
+      '--json',
+    ];
     const r = await runCli(args);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -15,10 +15,17 @@ describe('spyglass info', () => {
     const d = JSON.parse(r.stdout);
     expect(d.session.nwbVersion).toBe('2.6.0');
     expect(d.electrodes).toEqual({ count: 8, groups: ['tetrode0', 'tetrode1'] });
-    expect(d.electricalSeries[0]).toMatchObject({ path: '/acquisition/e-series', shape: [900000, 8], rate: 30000, unit: 'volts' });
+    expect(d.electricalSeries[0]).toMatchObject({
+      path: '/acquisition/e-series',
+      shape: [900000, 8],
+      rate: 30000,
+      unit: 'volts',
+    });
     expect(d.units).toEqual({ count: 10, spikes: 829 });
     expect(d.position[0]).toMatchObject({ samples: 900, dims: 2, unit: 'meters' });
-    expect(d.intervals).toEqual([{ path: '/intervals/epochs', count: 1, names: [{ name: 'run', start: 0, stop: 30 }] }]);
+    expect(d.intervals).toEqual([
+      { path: '/intervals/epochs', count: 1, names: [{ name: 'run', start: 0, stop: 30 }] },
+    ]);
   });
 
   it.skipIf(!hasPublicFixtures)('prints a readable summary', async () => {

@@ -24,13 +24,29 @@ describe('intervals', () => {
   });
   it('lfp on --start/--stop covers only that span, under its own key; the whole session keeps its key', async () => {
     const whole = JSON.parse((await runCli(['lfp', SESSION, '--store', store, '--json'])).stdout);
-    const part = JSON.parse((await runCli(['lfp', SESSION, '--start', '5', '--stop', '10', '--store', store, '--json'])).stdout);
+    const part = JSON.parse(
+      (await runCli(['lfp', SESSION, '--start', '5', '--stop', '10', '--store', store, '--json'])).stdout,
+    );
     expect(part.summary.samples).toBe(5000);
     expect(part.result).not.toBe(whole.result);
     expect(JSON.parse((await runCli(['lfp', SESSION, '--store', store, '--json'])).stdout).result).toBe(whole.result);
   });
   it('decode encodes on run1 and decodes sleep2 by name', async () => {
-    const r = await runCli(['decode', day, '--encode', 'run1', '--decode', 'sleep2', '--bin-size', '0.02', '--out', join(dir, 'dec.nwb'), '--store', store, '--json']);
+    const r = await runCli([
+      'decode',
+      day,
+      '--encode',
+      'run1',
+      '--decode',
+      'sleep2',
+      '--bin-size',
+      '0.02',
+      '--out',
+      join(dir, 'dec.nwb'),
+      '--store',
+      store,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     const d = JSON.parse(r.stdout);
     expect(d.train).toEqual([60, 180]);
@@ -47,7 +63,21 @@ describe('intervals', () => {
 
 describe('spyglass replay', () => {
   it('encodes on run1 and scores events in sleep2; without raw data it asks for --events', async () => {
-    const r = await runCli(['replay', day, '--encode', 'run1', '--decode', 'sleep2', '--events', 'epochs/2', '--shuffles', '20', '--store', store, '--json']);
+    const r = await runCli([
+      'replay',
+      day,
+      '--encode',
+      'run1',
+      '--decode',
+      'sleep2',
+      '--events',
+      'epochs/2',
+      '--shuffles',
+      '20',
+      '--store',
+      store,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     const d = JSON.parse(r.stdout);
     expect(d.summary.events).toBe(1);
@@ -79,7 +109,21 @@ describe('spyglass run --each-epoch', () => {
 
 describe('spyglass sort --start/--stop', () => {
   it('sorts only the rows of the interval; spike times stay in the session time base', async () => {
-    const r = await runCli(['sort', SESSION, '--start', '10', '--stop', '20', '--group', 'tetrode0', '--out', join(dir, 'part.nwb'), '--store', store, '--json']);
+    const r = await runCli([
+      'sort',
+      SESSION,
+      '--start',
+      '10',
+      '--stop',
+      '20',
+      '--group',
+      'tetrode0',
+      '--out',
+      join(dir, 'part.nwb'),
+      '--store',
+      store,
+      '--json',
+    ]);
     expect(r.stderr).toBe('');
     const s = JSON.parse(r.stdout);
     expect(s.units.length).toBeGreaterThan(0);

@@ -75,7 +75,15 @@ describe('packed packages installed into a fresh project', () => {
     writeFileSync(
       join(app, 'tsconfig.json'),
       JSON.stringify({
-        compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: true, types: [] },
+        compilerOptions: {
+          module: 'node16',
+          moduleResolution: 'node16',
+          target: 'es2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          types: [],
+        },
         files: ['typed.cts', 'typed.mts'],
       }),
     );
@@ -84,8 +92,14 @@ describe('packed packages installed into a fresh project', () => {
       const middle: number = median(new Float64Array([3, 1, 2]));
       export { error, middle };
     `;
-    writeFileSync(join(app, 'typed.cts'), `import { median, ParameterError, SpyglassError } from '@spyglass-wasm/core';\n${body}`);
-    writeFileSync(join(app, 'typed.mts'), `import { median, ParameterError, SpyglassError } from '@spyglass-wasm/core';\n${body}`);
+    writeFileSync(
+      join(app, 'typed.cts'),
+      `import { median, ParameterError, SpyglassError } from '@spyglass-wasm/core';\n${body}`,
+    );
+    writeFileSync(
+      join(app, 'typed.mts'),
+      `import { median, ParameterError, SpyglassError } from '@spyglass-wasm/core';\n${body}`,
+    );
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
     const run = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app, encoding: 'utf8' });
     expect(run.stdout + run.stderr).toBe(''); // the diagnostics (e.g. TS1479), if any
@@ -115,7 +129,7 @@ describe('packed packages installed into a fresh project', () => {
 });
 
 describe('the filter worker pool from the installed tarballs', () => {
-  it('runs from ESM and from CommonJS in Node (worker_threads, the package\'s own worker)', () => {
+  it("runs from ESM and from CommonJS in Node (worker_threads, the package's own worker)", () => {
     const body = `const x = { data: Float64Array.from({ length: 4000 }, (_, i) => Math.sin(i * 0.37)), rows: 1000, cols: 4 };
       const sos = dsp.butter(4, [600, 6000], { btype: 'bandpass', fs: 30000 });
       const pool = await dsp.createFilterPool({ size: 2 });
@@ -124,7 +138,9 @@ describe('the filter worker pool from the installed tarballs', () => {
       const one = dsp.sosfiltfilt(sos, x);
       console.log(JSON.stringify({ equal: y.data.every((v, i) => v === one.data[i]) }));`;
     expect(runNode('pool.mjs', `import * as dsp from '@spyglass-wasm/dsp-wasm';\n${body}`)).toEqual({ equal: true });
-    expect(runNode('pool.cjs', `const dsp = require('@spyglass-wasm/dsp-wasm');\n(async () => { ${body} })();`)).toEqual({ equal: true });
+    expect(
+      runNode('pool.cjs', `const dsp = require('@spyglass-wasm/dsp-wasm');\n(async () => { ${body} })();`),
+    ).toEqual({ equal: true });
   });
 });
 
@@ -141,8 +157,13 @@ describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite an
         await page.goto(`${server.url}/${site.page}`);
         await page.waitForFunction(() => 'runFilter' in window, undefined, { timeout: 60_000 });
         type Win = { runFilter(): Promise<unknown>; runMissingWorker(): Promise<string> };
-        expect(await page.evaluate(() => (window as unknown as Win).runFilter())).toEqual({ values: 8000, equal: true });
-        expect(await page.evaluate(() => (window as unknown as Win).runMissingWorker())).toMatch(/^WorkerError: .*no-such-worker\.js failed to load/);
+        expect(await page.evaluate(() => (window as unknown as Win).runFilter())).toEqual({
+          values: 8000,
+          equal: true,
+        });
+        expect(await page.evaluate(() => (window as unknown as Win).runMissingWorker())).toMatch(
+          /^WorkerError: .*no-such-worker\.js failed to load/,
+        );
         expect(errors).toEqual([]);
       } finally {
         await browser.close();
@@ -151,4 +172,3 @@ describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite an
     }, 180_000);
   }
 });
-

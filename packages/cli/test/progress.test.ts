@@ -16,10 +16,14 @@ describe('progress', () => {
     let t = 0;
     const { io: tty, text } = io(true);
     const report = progress(tty, 'sort', () => t);
-    t = 1000; report(0.25);
-    t = 1050; report(0.3); // within 100 ms of the last draw: skipped
-    t = 2000; report(0.5);
-    t = 4000; report(1);
+    t = 1000;
+    report(0.25);
+    t = 1050;
+    report(0.3); // within 100 ms of the last draw: skipped
+    t = 2000;
+    report(0.5);
+    t = 4000;
+    report(1);
     await new Promise((r) => setImmediate(r));
     expect(text()).toMatch(/sort \[######\.+\] {2}25% ETA 3 s/);
     expect(text()).not.toMatch(/30%/);
@@ -29,7 +33,9 @@ describe('progress', () => {
   it('writes one line per step when stderr is not a terminal, and nothing when quiet', async () => {
     const { io: pipe, text } = io(false);
     const report = progress(pipe, 'lfp');
-    report(0.5); report(1); report(1);
+    report(0.5);
+    report(1);
+    report(1);
     const quiet = io(false, { SPYGLASS_QUIET: '1' });
     progress(quiet.io, 'lfp')(1);
     await new Promise((r) => setImmediate(r));

@@ -51,13 +51,20 @@ describe('store-backed commands', () => {
   });
 
   it('run takes a YAML pipeline and reuses results; bad input is a one-line error', async () => {
-    writeFileSync(join(cwd, 'p.yaml'), 'steps:\n  - step: lfp\n    inputs: { raw: $file }\n  - step: ripples\n    params: karlsson\n    inputs: { lfp: lfp, session: $file }\n  - id: theta\n    step: lfp-band\n    params: theta\n    inputs: { lfp: lfp }\n');
+    writeFileSync(
+      join(cwd, 'p.yaml'),
+      'steps:\n  - step: lfp\n    inputs: { raw: $file }\n  - step: ripples\n    params: karlsson\n    inputs: { lfp: lfp, session: $file }\n  - id: theta\n    step: lfp-band\n    params: theta\n    inputs: { lfp: lfp }\n',
+    );
     let r = await runCli(['run', 'p.yaml', SESSION, '--json'], cwd);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.runs[0].results.lfp.cached).toBe(true); // computed by the test above
     expect(out.runs[0].results.ripples).toMatchObject({ step: 'ripples', cached: false });
-    expect(out.runs[0].results.theta).toMatchObject({ step: 'lfp-band', cached: false, summary: { band: [5, 11], channels: 8 } });
+    expect(out.runs[0].results.theta).toMatchObject({
+      step: 'lfp-band',
+      cached: false,
+      summary: { band: [5, 11], channels: 8 },
+    });
     writeFileSync(join(cwd, 'bad.json'), JSON.stringify({ steps: [{ step: 'ripples', inputs: { lfp: 'nope' } }] }));
     r = await runCli(['run', 'bad.json', SESSION], cwd);
     expect(r.code).toBe(1);
@@ -89,12 +96,24 @@ describe('store-backed commands', () => {
 describe('run --enqueue and worker', () => {
   it('queues one pipeline job per file; a worker completes them into the store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spyglass-queue-'));
-    writeFileSync(join(dir, 'p.json'), JSON.stringify({ steps: [{ step: 'lfp', inputs: { raw: '$file' } }, { step: 'ripples', inputs: { lfp: 'lfp', session: '$file' } }] }));
+    writeFileSync(
+      join(dir, 'p.json'),
+      JSON.stringify({
+        steps: [
+          { step: 'lfp', inputs: { raw: '$file' } },
+          { step: 'ripples', inputs: { lfp: 'lfp', session: '$file' } },
+        ],
+      }),
+    );
     let r = await runCli(['run', 'p.json', SESSION, '--enqueue', '--json'], dir);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).jobs).toHaveLength(1);
     // the worker runs steps in a worker thread, which loads built code: run the built bin
-    const worker = spawnSync(process.execPath, [BIN, 'worker', '--exit-when-idle', '--json'], { cwd: dir, encoding: 'utf8', env: { ...process.env, SPYGLASS_QUIET: '1' } });
+    const worker = spawnSync(process.execPath, [BIN, 'worker', '--exit-when-idle', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { ...process.env, SPYGLASS_QUIET: '1' },
+    });
     expect(worker.status, worker.stderr).toBe(0);
     expect(JSON.parse(worker.stdout)).toEqual({ completed: 1 });
     r = await runCli(['run', 'p.json', SESSION, '--json'], dir);

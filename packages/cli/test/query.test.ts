@@ -17,13 +17,19 @@ beforeAll(async () => {
 
 describe('spyglass ls / show / params / rm', () => {
   it('ls lists every result, and filters by step, parameter set and file', async () => {
-    const all = JSON.parse((await runCli(['ls', '--store', store, '--json'])).stdout) as { key: string; step: string; paramSetName: string }[];
+    const all = JSON.parse((await runCli(['ls', '--store', store, '--json'])).stdout) as {
+      key: string;
+      step: string;
+      paramSetName: string;
+    }[];
     expect(all.map((r) => r.step).sort()).toEqual(['lfp', 'position', 'ripples']);
     const rip = JSON.parse((await runCli(['ls', '--step', 'ripples', '--store', store, '--json'])).stdout);
     expect(rip).toHaveLength(1);
     expect(rip[0]).toMatchObject({ key: ripples.result, paramSetName: 'default' });
     expect(JSON.parse((await runCli(['ls', '--file', SESSION, '--store', store, '--json'])).stdout)).toHaveLength(3);
-    expect(JSON.parse((await runCli(['ls', '--params', 'karlsson', '--store', store, '--json'])).stdout)).toHaveLength(0);
+    expect(JSON.parse((await runCli(['ls', '--params', 'karlsson', '--store', store, '--json'])).stdout)).toHaveLength(
+      0,
+    );
     const text = await runCli(['ls', '--store', store]);
     expect(text.stdout).toMatch(/3 results in /);
     const bad = await runCli(['ls', '--step', 'nope', '--store', store]);

@@ -21,7 +21,8 @@ const hasChromium = chromiumAvailable();
 
 /** Builds the viewer's report renderer when it is missing or older than the viewer's sources. */
 async function buildRenderer() {
-  const newest = (p: string): number => (statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((f) => newest(join(p, f)))) : statSync(p).mtimeMs);
+  const newest = (p: string): number =>
+    statSync(p).isDirectory() ? Math.max(0, ...readdirSync(p).map((f) => newest(join(p, f)))) : statSync(p).mtimeMs;
   const js = join(VIEWER, 'dist', 'report', 'report.js');
   if (existsSync(js) && statSync(js).mtimeMs >= newest(join(VIEWER, 'src'))) return;
   const { build } = await import('vite');
@@ -35,7 +36,8 @@ beforeAll(async () => {
   await buildRenderer();
   dir = mkdtempSync(join(tmpdir(), 'spyglass-report-'));
   const store = await openStore({ store: join(dir, '.spyglass'), durable: false });
-  const run = async (step: Step, inputs: Record<string, InputRef>, params?: Record<string, unknown>) => (await runStep(store, step, inputs, params ? { params } : {})).key;
+  const run = async (step: Step, inputs: Record<string, InputRef>, params?: Record<string, unknown>) =>
+    (await runStep(store, step, inputs, params ? { params } : {})).key;
   try {
     const tetPosition = await run(positionStep, { session: { file: TETRODE } });
     const lfp = await run(lfpStep, { raw: { file: TETRODE } });
@@ -46,7 +48,11 @@ beforeAll(async () => {
     const day = join(dir, 'day.nwb');
     const sim = simulateReplayDay({ seed: 1 });
     await writeSessionNwb(sim, day);
-    keys.replay = await run(replayStep, { units: { file: day }, session: { file: day } }, { encode: 'run1', decode: 'sleep2', events: sim.truth.ripples.map((r) => [r.start, r.end]) });
+    keys.replay = await run(
+      replayStep,
+      { units: { file: day }, session: { file: day } },
+      { encode: 'run1', decode: 'sleep2', events: sim.truth.ripples.map((r) => [r.start, r.end]) },
+    );
   } finally {
     await store.close();
   }
@@ -62,7 +68,10 @@ describe('spyglass report', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/--force replaces it/);
     expect(readFileSync(exists, 'utf8')).toBe('keep me');
-    const unknown = await runCli(['report', 'ffffffffffff', '--out', join(dir, 'x.html'), '--store', join(dir, '.spyglass')], dir);
+    const unknown = await runCli(
+      ['report', 'ffffffffffff', '--out', join(dir, 'x.html'), '--store', join(dir, '.spyglass')],
+      dir,
+    );
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/no result ffffffffffff/);
     expect(existsSync(join(dir, 'x.html'))).toBe(false);
@@ -77,7 +86,10 @@ describe('spyglass report', () => {
     async function openReport(kind: string): Promise<{ page: Page; requests: string[]; folder: string }> {
       const folder = mkdtempSync(join(dir, `${kind}-`));
       const out = join(folder, `${kind}.html`);
-      const r = await runCli(['report', keys[kind].slice(7, 19), '--out', out, '--store', join(dir, '.spyglass'), '--json'], dir);
+      const r = await runCli(
+        ['report', keys[kind].slice(7, 19), '--out', out, '--store', join(dir, '.spyglass'), '--json'],
+        dir,
+      );
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toMatchObject({ step: kind, out });
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
@@ -98,34 +110,44 @@ describe('spyglass report', () => {
       return { page, requests, folder };
     }
 
-    const inked = (page: Page, selector: string) => page.evaluate((sel) => {
-      let n = 0;
-      for (const c of document.querySelectorAll<HTMLCanvasElement>(`${sel} canvas`)) {
-        const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
-        for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) n++;
-      }
-      return n;
-    }, selector);
+    const inked = (page: Page, selector: string) =>
+      page.evaluate((sel) => {
+        let n = 0;
+        for (const c of document.querySelectorAll<HTMLCanvasElement>(`${sel} canvas`)) {
+          const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+          for (let i = 0; i < data.length; i += 4)
+            if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) n++;
+        }
+        return n;
+      }, selector);
 
     it.each([
       ['decode', '[data-testid="posterior-plot"]', 'report-decode.png'],
       ['replay', '[data-testid="replay-plot"]', 'report-replay.png'],
       ['ripples', '[data-testid="ripple-snippet"]', 'report-ripples.png'],
       ['sort', '[data-testid="waveforms-plot"]', undefined],
-    ])('%s: one file that draws its plots and its lineage', async (kind, plot, shot) => {
-      const { page, requests, folder } = await openReport(kind);
-      expect(readdirSync(folder)).toEqual([`${kind}.html`]); // a single file, no temporary left behind
-      expect(requests).toEqual([]);
-      expect(await inked(page, plot)).toBeGreaterThan(kind === 'decode' ? 50_000 : 2000);
-      const nodes = await page.locator('svg.lineage-graph g.lineage-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
-      expect(nodes).toContain('file');
-      expect(nodes).toContain('paramset');
-      expect(nodes).toContain('code');
-      expect(nodes.filter((k) => k === 'result').length).toBeGreaterThanOrEqual(kind === 'ripples' ? 3 : kind === 'decode' ? 2 : 1);
-      expect(await page.locator('.result-key').textContent()).toBe(keys[kind]);
-      if (kind === 'decode') expect(await page.locator('.error-table tbody tr').count()).toBe(2);
-      if (shot) await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
-      await page.close();
-    }, 120_000);
+    ])(
+      '%s: one file that draws its plots and its lineage',
+      async (kind, plot, shot) => {
+        const { page, requests, folder } = await openReport(kind);
+        expect(readdirSync(folder)).toEqual([`${kind}.html`]); // a single file, no temporary left behind
+        expect(requests).toEqual([]);
+        expect(await inked(page, plot)).toBeGreaterThan(kind === 'decode' ? 50_000 : 2000);
+        const nodes = await page
+          .locator('svg.lineage-graph g.lineage-node')
+          .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')));
+        expect(nodes).toContain('file');
+        expect(nodes).toContain('paramset');
+        expect(nodes).toContain('code');
+        expect(nodes.filter((k) => k === 'result').length).toBeGreaterThanOrEqual(
+          kind === 'ripples' ? 3 : kind === 'decode' ? 2 : 1,
+        );
+        expect(await page.locator('.result-key').textContent()).toBe(keys[kind]);
+        if (kind === 'decode') expect(await page.locator('.error-table tbody tr').count()).toBe(2);
+        if (shot) await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
+        await page.close();
+      },
+      120_000,
+    );
   });
 });

@@ -13,7 +13,8 @@ describe.runIf(chromiumAvailable())('WorkerPool in headless Chromium', () => {
 
   beforeAll(async () => {
     const here = fileURLToPath(new URL('./browser/', import.meta.url));
-    for (const name of ['pool-page', 'pool-worker']) bundleForBrowser(join(here, `${name}.ts`), join(dir, `${name}.js`));
+    for (const name of ['pool-page', 'pool-worker'])
+      bundleForBrowser(join(here, `${name}.ts`), join(dir, `${name}.js`));
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./pool-page.js"></script>');
     site = await openSite(dir);
   }, 120_000);
@@ -27,7 +28,9 @@ describe.runIf(chromiumAvailable())('WorkerPool in headless Chromium', () => {
     const page = await site!.browser.newPage();
     await page.goto(`${site!.url}/index.html`);
     await page.waitForFunction(() => 'runPool' in window);
-    const r = await page.evaluate(() => (window as unknown as { runPool(): Promise<{ total: number; workers: number }> }).runPool());
+    const r = await page.evaluate(() =>
+      (window as unknown as { runPool(): Promise<{ total: number; workers: number }> }).runPool(),
+    );
     expect(r).toEqual({ total: (1000 * 999) / 2, workers: 2 });
     await page.close();
   });
@@ -36,7 +39,11 @@ describe.runIf(chromiumAvailable())('WorkerPool in headless Chromium', () => {
     const page = await site!.browser.newPage();
     await page.goto(`${site!.url}/index.html`);
     await page.waitForFunction(() => 'runMissing' in window);
-    const r = await page.evaluate(() => (window as unknown as { runMissing(): Promise<{ settled: string; typed: boolean; message: string }> }).runMissing());
+    const r = await page.evaluate(() =>
+      (
+        window as unknown as { runMissing(): Promise<{ settled: string; typed: boolean; message: string }> }
+      ).runMissing(),
+    );
     expect(r).toMatchObject({ settled: 'rejected', typed: true });
     expect(r.message).toMatch(/missing-worker\.js failed to load/);
     await page.close();

@@ -18,6 +18,8 @@ describe('toMatrix', () => {
   it('names the parameter in a ParameterError', () => {
     expect(() => toMatrix({ data: new Float32Array(3), rows: 2, cols: 2 }, 'lfp')).toThrow(ParameterError);
     expect(() => toMatrix({ data: new Float32Array(3), rows: 2, cols: 2 }, 'lfp')).toThrow(/parameter 'lfp'/);
-    expect(() => checkNumber('order', 11, { min: 1, max: 10, integer: true })).toThrow(/'order': expected an integer >= 1 <= 10, got 11/);
+    expect(() => checkNumber('order', 11, { min: 1, max: 10, integer: true })).toThrow(
+      /'order': expected an integer >= 1 <= 10, got 11/,
+    );
   });
 });

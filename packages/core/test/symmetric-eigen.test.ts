@@ -11,14 +11,16 @@ describe('symmetricEigen (cyclic Jacobi)', () => {
     expect(vectors[top] * vectors[2 + top]).toBeGreaterThan(0); // (1, 1)/√2, a column
   });
   it('reconstructs random symmetric 16 × 16 matrices at scales 1e-6 and 1e6 from orthonormal eigenvectors', () => {
-    const rng = createRng(3), m = 16;
+    const rng = createRng(3),
+      m = 16;
     for (const scale of [1e-6, 1e6]) {
       const a = new Float64Array(m * m);
       for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) a[i * m + j] = a[j * m + i] = scale * rng.normal();
       const { values, vectors } = symmetricEigen(a, m);
       for (let i = 0; i < m; i++)
         for (let j = 0; j < m; j++) {
-          let back = 0, dot = 0;
+          let back = 0,
+            dot = 0;
           for (let r = 0; r < m; r++) {
             back += values[r] * vectors[i * m + r] * vectors[j * m + r];
             dot += vectors[r * m + i] * vectors[r * m + j];

@@ -17,7 +17,12 @@ describe('WasmHeap', () => {
     const heap = new WasmHeap(new WebAssembly.Memory({ initial: 1 }), 0);
     heap.scoped(() => heap.alloc(100));
     expect(heap.used).toBe(0);
-    expect(() => heap.scoped(() => { heap.alloc(100); throw new Error('x'); })).toThrow('x');
+    expect(() =>
+      heap.scoped(() => {
+        heap.alloc(100);
+        throw new Error('x');
+      }),
+    ).toThrow('x');
     expect(heap.used).toBe(0);
   });
 });

@@ -56,7 +56,12 @@ describe('WorkerPool (worker_threads + comlink)', () => {
 
 describe('splitRange', () => {
   it('covers every item once with no empty part', () => {
-    for (const [n, k] of [[1, 4], [10, 3], [64, 2], [7, 7]]) {
+    for (const [n, k] of [
+      [1, 4],
+      [10, 3],
+      [64, 2],
+      [7, 7],
+    ]) {
       const parts = splitRange(n, k);
       expect(parts.length).toBe(Math.min(n, k));
       expect(parts[0].start).toBe(0);

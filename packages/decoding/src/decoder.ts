@@ -5,7 +5,12 @@ import type { ClusterlessModel, MarkedSpikes } from './encoding/clusterless-mode
 import { sortedSpikesLikelihood } from './likelihood/sorted.js';
 import { clusterlessLikelihood } from './likelihood/clusterless.js';
 import { binCenters, makeTimeBins, type TimeBins } from './likelihood/time-bins.js';
-import { buildTransition, stateSpacePreset, type StateSpaceOptions, type Transition } from './state-space/transition.js';
+import {
+  buildTransition,
+  stateSpacePreset,
+  type StateSpaceOptions,
+  type Transition,
+} from './state-space/transition.js';
 import { filterSmooth } from './state-space/filter.js';
 import { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
 
@@ -48,7 +53,11 @@ export interface DecodingResult extends PosteriorSummary {
  * const result = decodeSortedSpikes(model, spikeTimes, { start: 720, stop: 900 });
  * decodingError(result.time, result.mean, positionTimes, position).medianRunning;
  */
-export function decodeSortedSpikes(model: SortedSpikesModel, spikeTimes: readonly Float64Array[], options: DecodeOptions): DecodingResult {
+export function decodeSortedSpikes(
+  model: SortedSpikesModel,
+  spikeTimes: readonly Float64Array[],
+  options: DecodeOptions,
+): DecodingResult {
   const bins = makeTimeBins(options.start, options.stop, options.binSize);
   const ll = sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
   options.onProgress?.(0.5);
@@ -62,18 +71,42 @@ export function decodeSortedSpikes(model: SortedSpikesModel, spikeTimes: readonl
  * const model = fitClusterless({ position, positionTimes, interval: [0, 720] }, groups);
  * const result = decodeClusterless(model, groups, { start: 720, stop: 900 });
  */
-export function decodeClusterless(model: ClusterlessModel, groups: readonly MarkedSpikes[], options: DecodeOptions): DecodingResult {
+export function decodeClusterless(
+  model: ClusterlessModel,
+  groups: readonly MarkedSpikes[],
+  options: DecodeOptions,
+): DecodingResult {
   const bins = makeTimeBins(options.start, options.stop, options.binSize);
-  const ll = clusterlessLikelihood(model, groups, bins, { backend: options.backend, onProgress: (f) => options.onProgress?.(0.8 * f) });
+  const ll = clusterlessLikelihood(model, groups, bins, {
+    backend: options.backend,
+    onProgress: (f) => options.onProgress?.(0.8 * f),
+  });
   return runStateSpace(model.env, ll, bins, options);
 }
 
 /** The state-space half of decoding, given any log-likelihood (nTime × nBins). */
-export function runStateSpace(env: Environment, loglik: Matrix<Float64Array>, bins: TimeBins, options: Omit<DecodeOptions, 'start' | 'stop'>): DecodingResult {
+export function runStateSpace(
+  env: Environment,
+  loglik: Matrix<Float64Array>,
+  bins: TimeBins,
+  options: Omit<DecodeOptions, 'start' | 'stop'>,
+): DecodingResult {
   const ss = options.stateSpace ?? 'continuous';
-  const tr: Transition = buildTransition(env, typeof ss === 'string' ? stateSpacePreset(ss, options.movementVar ?? 6) : ss);
+  const tr: Transition = buildTransition(
+    env,
+    typeof ss === 'string' ? stateSpacePreset(ss, options.movementVar ?? 6) : ss,
+  );
   const f = filterSmooth(loglik, tr, { smoother: options.smoother, backend: options.backend });
   const posterior = f.smoothed ?? f.filtered;
   options.onProgress?.(1);
-  return { ...summarizePosterior(posterior, tr, env), env, stateNames: tr.stateNames, time: binCenters(bins), bins, posterior, filtered: f.filtered, logMarginal: f.logMarginal };
+  return {
+    ...summarizePosterior(posterior, tr, env),
+    env,
+    stateNames: tr.stateNames,
+    time: binCenters(bins),
+    bins,
+    posterior,
+    filtered: f.filtered,
+    logMarginal: f.logMarginal,
+  };
 }

@@ -1,18 +1,34 @@
 export * from './environment/index.js';
 export { fitSortedSpikes, type SortedSpikesModel, type EncodingInput } from './encoding/sorted-model.js';
-export { fitClusterless, type ClusterlessModel, type ClusterlessGroupModel, type MarkedSpikes } from './encoding/clusterless-model.js';
+export {
+  fitClusterless,
+  type ClusterlessModel,
+  type ClusterlessGroupModel,
+  type MarkedSpikes,
+} from './encoding/clusterless-model.js';
 export { makeTimeBins, binCenters, spikeBins, type TimeBins } from './likelihood/time-bins.js';
 export { sortedSpikesLikelihood, type LikelihoodOptions } from './likelihood/sorted.js';
 export { clusterlessLikelihood, type ClusterlessOptions } from './likelihood/clusterless.js';
 export {
-  buildTransition, stateSpacePreset, transitionFromDense, denseTransition,
-  type Transition, type StateSpaceOptions, type ContinuousTransition,
+  buildTransition,
+  stateSpacePreset,
+  transitionFromDense,
+  denseTransition,
+  type Transition,
+  type StateSpaceOptions,
+  type ContinuousTransition,
 } from './state-space/transition.js';
 export { estimateMovementVar } from './state-space/movement-var.js';
 export { filterSmooth, type FilterOptions, type FilterResult } from './state-space/filter.js';
 export { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
 export { decodingError, type DecodingError, type DecodingErrorOptions } from './results/decoding-error.js';
-export { decodeSortedSpikes, decodeClusterless, runStateSpace, type DecodeOptions, type DecodingResult } from './decoder.js';
+export {
+  decodeSortedSpikes,
+  decodeClusterless,
+  runStateSpace,
+  type DecodeOptions,
+  type DecodingResult,
+} from './decoder.js';
 export { decodingKernels, type DecodingExports } from './wasm/kernels.js';
 export * from './position/index.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */

@@ -1,12 +1,20 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { decodeClusterless, decodeSortedSpikes, decodingError, fitClusterless, fitSortedSpikes } from '@spyglass-wasm/decoding';
+import {
+  decodeClusterless,
+  decodeSortedSpikes,
+  decodingError,
+  fitClusterless,
+  fitSortedSpikes,
+} from '@spyglass-wasm/decoding';
 import { loadLinearTrack, truthMarks } from './fixture.js';
 
 // linear-track-units.nwb: 15 min, 40 place cells on a 200 cm track. Encode on the first 80 %
 // (0–720 s); decode a slice of the rest in 2 ms bins (the full 180 s figure is in the bench).
 let d: Awaited<ReturnType<typeof loadLinearTrack>>;
 const truth = () => ({ data: d.x, rows: d.x.length, cols: 1 });
-beforeAll(async () => { d = await loadLinearTrack(); });
+beforeAll(async () => {
+  d = await loadLinearTrack();
+});
 
 describe('decoding the linear-track fixture (train 0–720 s)', () => {
   it('sorted spikes: median error while running <= 3 cm (MAP), mean reported', () => {
@@ -15,7 +23,9 @@ describe('decoding the linear-track fixture (train 0–720 s)', () => {
     const r = decodeSortedSpikes(model, d.spikeTimes, { start: 720, stop: 780 });
     const map = decodingError(r.time, r.map, d.times, truth());
     const mean = decodingError(r.time, r.mean, d.times, truth());
-    console.log(`sorted 720–780 s: MAP median ${map.medianRunning.toFixed(2)} / mean ${map.meanRunning.toFixed(2)} cm running; posterior mean: median ${mean.medianRunning.toFixed(2)} / mean ${mean.meanRunning.toFixed(2)} cm`);
+    console.log(
+      `sorted 720–780 s: MAP median ${map.medianRunning.toFixed(2)} / mean ${map.meanRunning.toFixed(2)} cm running; posterior mean: median ${mean.medianRunning.toFixed(2)} / mean ${mean.meanRunning.toFixed(2)} cm`,
+    );
     expect(map.nRunning).toBeGreaterThan(20000);
     expect(map.medianRunning).toBeLessThanOrEqual(3);
     expect(map.meanRunning).toBeLessThan(5);
@@ -28,7 +38,9 @@ describe('decoding the linear-track fixture (train 0–720 s)', () => {
     const r = decodeClusterless(model, groups, { start: 720, stop: 750 });
     const map = decodingError(r.time, r.map, d.times, truth());
     const mean = decodingError(r.time, r.mean, d.times, truth());
-    console.log(`clusterless 720–750 s: MAP median ${map.medianRunning.toFixed(2)} / mean ${map.meanRunning.toFixed(2)} cm running; posterior mean: median ${mean.medianRunning.toFixed(2)} / mean ${mean.meanRunning.toFixed(2)} cm`);
+    console.log(
+      `clusterless 720–750 s: MAP median ${map.medianRunning.toFixed(2)} / mean ${map.meanRunning.toFixed(2)} cm running; posterior mean: median ${mean.medianRunning.toFixed(2)} / mean ${mean.meanRunning.toFixed(2)} cm`,
+    );
     expect(map.medianRunning).toBeLessThanOrEqual(3);
     expect(map.meanRunning).toBeLessThan(5);
   });
@@ -45,7 +57,9 @@ describe('decoding the linear-track fixture (train 0–720 s)', () => {
     }
     frag /= r.statePosterior.rows;
     const map = decodingError(r.time, r.map, d.times, truth());
-    console.log(`continuous/fragmented: mean P(fragmented) ${frag.toFixed(3)}, MAP median ${map.medianRunning.toFixed(2)} / mean ${map.meanRunning.toFixed(2)} cm running`);
+    console.log(
+      `continuous/fragmented: mean P(fragmented) ${frag.toFixed(3)}, MAP median ${map.medianRunning.toFixed(2)} / mean ${map.meanRunning.toFixed(2)} cm running`,
+    );
     expect(frag).toBeGreaterThan(0.01);
     expect(frag).toBeLessThan(0.5);
     expect(map.medianRunning).toBeLessThan(4);

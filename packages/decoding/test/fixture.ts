@@ -35,10 +35,15 @@ export function truthMarks(truth: TrackTruth, noiseUv: number, seed = 5) {
   const tetrodes = [...new Set(truth.units.map((u) => u.tetrode))].sort();
   return tetrodes.map((tet) => {
     const ev: [number, number][] = [];
-    truth.units.forEach((u, i) => { if (u.tetrode === tet) for (const t of u.spike_times) ev.push([t, i]); });
+    truth.units.forEach((u, i) => {
+      if (u.tetrode === tet) for (const t of u.spike_times) ev.push([t, i]);
+    });
     ev.sort((a, b) => a[0] - b[0]);
     const marks = new Float64Array(ev.length * 4);
-    ev.forEach(([, i], k) => { for (let c = 0; c < 4; c++) marks[k * 4 + c] = truth.units[i].amp_uv * truth.units[i].gains[c] + noiseUv * normal(); });
+    ev.forEach(([, i], k) => {
+      for (let c = 0; c < 4; c++)
+        marks[k * 4 + c] = truth.units[i].amp_uv * truth.units[i].gains[c] + noiseUv * normal();
+    });
     return { times: Float64Array.from(ev, (e) => e[0]), marks: { data: marks, rows: ev.length, cols: 4 } };
   });
 }

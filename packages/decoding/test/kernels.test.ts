@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
 import {
-  buildTransition, clusterlessLikelihood, decodingKernels, filterSmooth, fitClusterless, fitSortedSpikes,
-  makeEnvironment, makeTimeBins, sortedSpikesLikelihood, stateSpacePreset, transitionFromDense,
+  buildTransition,
+  clusterlessLikelihood,
+  decodingKernels,
+  filterSmooth,
+  fitClusterless,
+  fitSortedSpikes,
+  makeEnvironment,
+  makeTimeBins,
+  sortedSpikesLikelihood,
+  stateSpacePreset,
+  transitionFromDense,
 } from '@spyglass-wasm/decoding';
 
 function maxRelDiff(a: Float64Array, b: Float64Array): number {
@@ -14,7 +23,8 @@ function maxRelDiff(a: Float64Array, b: Float64Array): number {
 /** A small random session on a 60 cm track for kernel comparisons. */
 function smallSession(seed = 3) {
   const rng = createRng(seed);
-  const n = 3000, times = Float64Array.from({ length: n }, (_, i) => i / 30);
+  const n = 3000,
+    times = Float64Array.from({ length: n }, (_, i) => i / 30);
   const x = Float64Array.from({ length: n }, (_, i) => 30 + 29 * Math.sin(i / 60));
   const spikeTimes = Array.from({ length: 6 }, () => {
     const s: number[] = [];
@@ -29,22 +39,34 @@ describe('expNeg (the exp in every inner loop)', () => {
     const { exports: k, heap } = decodingKernels.get();
     const x = Float64Array.from({ length: 20001 }, (_, i) => i * 0.035);
     const got = heap.scoped(() => {
-      const px = heap.put(x), po = heap.alloc(x.length * 8);
+      const px = heap.put(x),
+        po = heap.alloc(x.length * 8);
       k.expNegKernel(px, po, x.length);
       return heap.f64(po, x.length).slice();
     });
-    expect(maxRelDiff(got, x.map((v) => Math.exp(-v)))).toBeLessThan(5e-10);
+    expect(
+      maxRelDiff(
+        got,
+        x.map((v) => Math.exp(-v)),
+      ),
+    ).toBeLessThan(5e-10);
   });
 
   it('the two-lane SIMD version agrees, and gives 0 beyond 708', () => {
     const { exports: k, heap } = decodingKernels.get();
     const x = Float64Array.from({ length: 20002 }, (_, i) => (i < 20000 ? i * 0.035 : 709 + i));
     const got = heap.scoped(() => {
-      const px = heap.put(x), po = heap.alloc(x.length * 8);
+      const px = heap.put(x),
+        po = heap.alloc(x.length * 8);
       k.expNeg2Kernel(px, po, x.length);
       return heap.f64(po, x.length).slice();
     });
-    expect(maxRelDiff(got.subarray(0, 20000), x.subarray(0, 20000).map((v) => Math.exp(-v)))).toBeLessThan(5e-10);
+    expect(
+      maxRelDiff(
+        got.subarray(0, 20000),
+        x.subarray(0, 20000).map((v) => Math.exp(-v)),
+      ),
+    ).toBeLessThan(5e-10);
     expect(Array.from(got.subarray(20000))).toEqual([0, 0]);
   });
 });
@@ -59,7 +81,9 @@ describe('likelihood kernels against their TypeScript references', () => {
     expect(a.rows).toBe(3000);
     expect(maxRelDiff(a.data, b.data)).toBeLessThan(1e-12);
     // A bin with no spikes is -Σ λΔt.
-    const empty = [...Array(bins.nTime).keys()].find((t) => s.spikeTimes.every((st) => !st.some((v) => Math.floor((v - 10) / 0.01) === t)))!;
+    const empty = [...Array(bins.nTime).keys()].find((t) =>
+      s.spikeTimes.every((st) => !st.some((v) => Math.floor((v - 10) / 0.01) === t)),
+    )!;
     for (let bin = 0; bin < model.env.nBins; bin++) {
       let want = 0;
       for (let u = 0; u < 6; u++) want -= model.rates[u * model.env.nBins + bin] * 0.01;
@@ -81,7 +105,8 @@ describe('likelihood kernels against their TypeScript references', () => {
     const a = clusterlessLikelihood(model, groups, bins, { decodeBlock: 37, encodeBlock: 101 });
     const b = clusterlessLikelihood(model, groups, bins, { backend: 'reference' });
     let worst = 0;
-    for (let i = 0; i < a.data.length; i++) if (Number.isFinite(b.data[i])) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
+    for (let i = 0; i < a.data.length; i++)
+      if (Number.isFinite(b.data[i])) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
     expect(worst).toBeLessThan(1e-8); // absolute in log space = relative in the likelihood
 
     // A spike with a NaN feature is skipped (not a NaN row); wrong shapes are typed errors.
@@ -89,7 +114,19 @@ describe('likelihood kernels against their TypeScript references', () => {
     withNan[0].marks.data[0] = NaN;
     expect(clusterlessLikelihood(model, withNan, bins).data.every((v) => !Number.isNaN(v))).toBe(true);
     expect(() => clusterlessLikelihood(model, groups.slice(0, 1), bins)).toThrow(/groups/);
-    expect(() => clusterlessLikelihood(model, [groups[0], { times: groups[1].times, marks: { data: new Float64Array(groups[1].times.length * 3), rows: groups[1].times.length, cols: 3 } }], bins)).toThrow(/marks/);
+    expect(() =>
+      clusterlessLikelihood(
+        model,
+        [
+          groups[0],
+          {
+            times: groups[1].times,
+            marks: { data: new Float64Array(groups[1].times.length * 3), rows: groups[1].times.length, cols: 3 },
+          },
+        ],
+        bins,
+      ),
+    ).toThrow(/marks/);
   });
 });
 
@@ -101,10 +138,19 @@ describe('filter and smoother', () => {
     //   × L2 = [0.67/9, 1.38/9] / (2.05/9) → [0.67/2.05, 1.38/2.05].
     // Smooth t1: ratio = filtered2 / pred2 = [0.1/0.205, 0.6/0.205] · 9/9 ... written out:
     //   back = T · [ (0.67/2.05)/(6.7/9), (1.38/2.05)/(2.3/9) ], smoothed1 ∝ [7/9, 2/9] ⊙ back.
-    const tr = transitionFromDense([[0.9, 0.1], [0.2, 0.8]], [0.5, 0.5]);
+    const tr = transitionFromDense(
+      [
+        [0.9, 0.1],
+        [0.2, 0.8],
+      ],
+      [0.5, 0.5],
+    );
     const ll = { data: Float64Array.from([0.7, 0.2, 0.1, 0.6].map(Math.log)), rows: 2, cols: 2 };
     // The reference uses Math.exp (12 digits); Wasm its polynomial exp (relative error <= 5e-10).
-    for (const [backend, digits] of [['wasm', 8], ['reference', 12]] as const) {
+    for (const [backend, digits] of [
+      ['wasm', 8],
+      ['reference', 12],
+    ] as const) {
       const r = filterSmooth(ll, tr, { backend });
       const f2 = [0.67 / 2.05, 1.38 / 2.05];
       expect(Array.from(r.filtered.data)).toEqual([7 / 9, 2 / 9, ...f2].map((v) => expect.closeTo(v, digits)));
@@ -118,15 +164,28 @@ describe('filter and smoother', () => {
   });
 
   it('Wasm (banded + rank-one) equals the dense reference on a continuous/fragmented model', () => {
-    const env = makeEnvironment(Float64Array.from({ length: 61 }, (_, i) => i), { binSize: 2 });
+    const env = makeEnvironment(
+      Float64Array.from({ length: 61 }, (_, i) => i),
+      { binSize: 2 },
+    );
     const tr = buildTransition(env, stateSpacePreset('continuous-fragmented', 6));
     expect(tr.toIdx.length).toBeLessThan(tr.nBins * 12); // the walk is a narrow band
-    const rng = createRng(9), nTime = 200;
-    const ll = { data: Float64Array.from({ length: nTime * env.nBins }, () => 3 * rng.normal()), rows: nTime, cols: env.nBins };
-    const a = filterSmooth(ll, tr), b = filterSmooth(ll, tr, { backend: 'reference' });
+    const rng = createRng(9),
+      nTime = 200;
+    const ll = {
+      data: Float64Array.from({ length: nTime * env.nBins }, () => 3 * rng.normal()),
+      rows: nTime,
+      cols: env.nBins,
+    };
+    const a = filterSmooth(ll, tr),
+      b = filterSmooth(ll, tr, { backend: 'reference' });
     let worst = 0;
     for (let i = 0; i < a.smoothed!.data.length; i++) {
-      worst = Math.max(worst, Math.abs(a.filtered.data[i] - b.filtered.data[i]), Math.abs(a.smoothed!.data[i] - b.smoothed!.data[i]));
+      worst = Math.max(
+        worst,
+        Math.abs(a.filtered.data[i] - b.filtered.data[i]),
+        Math.abs(a.smoothed!.data[i] - b.smoothed!.data[i]),
+      );
     }
     expect(worst).toBeLessThan(1e-8); // expNeg's 5e-10 relative error, carried through normalisation
     expect(a.logMarginal).toBeCloseTo(b.logMarginal, 6);
@@ -138,7 +197,10 @@ describe('filter and smoother', () => {
   });
 
   it('transition rows are probability distributions', () => {
-    const env = makeEnvironment({ data: Float64Array.from([0, 0, 40, 30]), rows: 2, cols: 2 }, { binSize: 2, allInterior: true });
+    const env = makeEnvironment(
+      { data: Float64Array.from([0, 0, 40, 30]), rows: 2, cols: 2 },
+      { binSize: 2, allInterior: true },
+    );
     const tr = buildTransition(env, stateSpacePreset('continuous-fragmented'));
     const rowSum = new Float64Array(tr.n);
     for (let i = 0; i < tr.n; i++) for (let k = tr.fromPtr[i]; k < tr.fromPtr[i + 1]; k++) rowSum[i] += tr.fromW[k];
@@ -161,7 +223,8 @@ describe('inputs', () => {
 describe('estimateMovementVar', () => {
   it('is the variance of the per-bin step of a known walk', async () => {
     const { estimateMovementVar } = await import('@spyglass-wasm/decoding');
-    const rng = createRng(8), n = 20001;
+    const rng = createRng(8),
+      n = 20001;
     const times = Float64Array.from({ length: n }, (_, i) => i * 0.01);
     const x = new Float64Array(n);
     for (let i = 1; i < n; i++) x[i] = x[i - 1] + 0.5 * rng.normal(); // variance 0.25 per 10 ms

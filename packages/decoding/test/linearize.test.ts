@@ -3,12 +3,33 @@ import { createRng } from '@spyglass-wasm/core';
 import { linearize, type TrackGraph } from '@spyglass-wasm/decoding';
 
 // A W-like T maze: stem 0→1 (100 cm up), left arm 1→2 (50 cm), right arm 1→3 (50 cm).
-const maze: TrackGraph = { nodes: [[0, 0], [0, 100], [-50, 100], [50, 100]], edges: [[0, 1], [1, 2], [1, 3]] };
+const maze: TrackGraph = {
+  nodes: [
+    [0, 0],
+    [0, 100],
+    [-50, 100],
+    [50, 100],
+  ],
+  edges: [
+    [0, 1],
+    [1, 2],
+    [1, 3],
+  ],
+};
 const xy = (pts: number[][]) => ({ data: Float64Array.from(pts.flat()), rows: pts.length, cols: 2 });
 
 describe('linearize (track graph)', () => {
   it('projects onto the nearest segment and lays edges end to end with spacing', () => {
-    const r = linearize(xy([[1, 30], [-20, 102], [40, 97], [0, -5]]), maze, { edgeSpacing: 15 });
+    const r = linearize(
+      xy([
+        [1, 30],
+        [-20, 102],
+        [40, 97],
+        [0, -5],
+      ]),
+      maze,
+      { edgeSpacing: 15 },
+    );
     expect(Array.from(r.segment)).toEqual([0, 1, 2, 0]);
     expect(r.linearPosition[0]).toBeCloseTo(30, 12);
     expect(r.linearPosition[1]).toBeCloseTo(100 + 15 + 20, 12);
@@ -25,10 +46,12 @@ describe('linearize (track graph)', () => {
 
   it('the HMM keeps noisy samples near the junction on the arm being run', () => {
     // Running out the right arm, with noise that sometimes puts samples nearer the stem.
-    const rng = createRng(2), pts: number[][] = [];
-    for (let i = 0; i < 200; i++) pts.push([0, i / 2]);             // up the stem
+    const rng = createRng(2),
+      pts: number[][] = [];
+    for (let i = 0; i < 200; i++) pts.push([0, i / 2]); // up the stem
     for (let i = 0; i < 100; i++) pts.push([i / 2, 100 + 10 * rng.normal()]); // right arm, noisy y
-    const plain = linearize(xy(pts), maze), hmm = linearize(xy(pts), maze, { useHmm: true });
+    const plain = linearize(xy(pts), maze),
+      hmm = linearize(xy(pts), maze, { useHmm: true });
     const offArm = (s: Int32Array) => s.subarray(215).filter((e) => e !== 2).length;
     expect(offArm(plain.segment)).toBeGreaterThan(3);
     expect(offArm(hmm.segment)).toBeLessThan(offArm(plain.segment) / 3);

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { ParameterError } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
-import { type PositionOptions, netSpeed, positionFromSeries, processPosition, unwrap, wrapAngle } from '@spyglass-wasm/decoding';
+import {
+  type PositionOptions,
+  netSpeed,
+  positionFromSeries,
+  processPosition,
+  unwrap,
+  wrapAngle,
+} from '@spyglass-wasm/decoding';
 
 const fs = 30;
 const frameTimes = (n: number) => Float64Array.from({ length: n }, (_, i) => i / fs);
@@ -18,13 +25,18 @@ function gaussianWeight(k: number, sigma: number): number {
   return Math.abs(k) > radius ? 0 : Math.exp(-(k * k) / (2 * sigma * sigma)) / sum;
 }
 const errorOf = (f: () => unknown) => {
-  try { f(); } catch (e) { return e as ParameterError; }
+  try {
+    f();
+  } catch (e) {
+    return e as ParameterError;
+  }
   throw new Error('expected a ParameterError');
 };
 
 describe('processPosition: hand-computed cases', () => {
   it('a line at 10 cm/s: speed 10 away from the ends; position lags by the trailing window', () => {
-    const n = 300, t = frameTimes(n);
+    const n = 300,
+      t = frameTimes(n);
     const p = processPosition({ times: t, led1: led(n, (i) => [10 * t[i], 5]) });
     // window = trunc(0.125 s × 30 Hz) = 3 samples, trailing: the mean of x[i−2..i] is x[i−1]
     for (let i = 2; i < n; i++) expect(p.position.data[2 * i]).toBeCloseTo(10 * t[i - 1], 10);
@@ -39,10 +51,11 @@ describe('processPosition: hand-computed cases', () => {
   });
 
   it('a gap within maxGap is filled along the line; a longer one stays NaN and blanks velocity within 8 σ', () => {
-    const n = 300, t = frameTimes(n);
+    const n = 300,
+      t = frameTimes(n);
     const l = led(n, (i) => [10 * t[i], 5]);
-    for (let i = 50; i < 56; i++) l.data[2 * i] = NaN;               // bracketing samples 7 frames (0.233 s) apart
-    for (let i = 150; i < 195; i++) l.data[2 * i + 1] = NaN;         // 46 frames (1.53 s)
+    for (let i = 50; i < 56; i++) l.data[2 * i] = NaN; // bracketing samples 7 frames (0.233 s) apart
+    for (let i = 150; i < 195; i++) l.data[2 * i + 1] = NaN; // 46 frames (1.53 s)
     const p = processPosition({ times: t, led1: l }, { maxGap: 0.5, positionSmoothingDuration: 0 });
     for (let i = 50; i < 56; i++) expect(p.position.data[2 * i]).toBeCloseTo(10 * t[i], 10);
     for (let i = 0; i < n; i++) {
@@ -57,7 +70,8 @@ describe('processPosition: hand-computed cases', () => {
   });
 
   it('LED separation: 9 cm or more drops the sample, 8.99 cm keeps it', () => {
-    const n = 120, t = frameTimes(n);
+    const n = 120,
+      t = frameTimes(n);
     const front = led(n, () => [50, 50]);
     const back = led(n, (i) => [i === 40 ? 59 : i === 80 ? 58.99 : 54, 50]);
     const p = processPosition({ times: t, led1: front, led2: back }, { positionSmoothingDuration: 0 });
@@ -68,8 +82,10 @@ describe('processPosition: hand-computed cases', () => {
   });
 
   it('a 100 cm teleport of both LEDs: samples whose smoothed speed exceeds 300 cm/s are dropped and bridged', () => {
-    const n = 200, t = Float64Array.from({ length: n }, (_, i) => i * 0.03125); // 32 Hz, exact steps
-    const step = 100, at = 100;
+    const n = 200,
+      t = Float64Array.from({ length: n }, (_, i) => i * 0.03125); // 32 Hz, exact steps
+    const step = 100,
+      at = 100;
     const shift = (i: number) => (i >= at ? step : 0);
     const p = processPosition(
       { times: t, led1: led(n, (i) => [50 + shift(i), 50]), led2: led(n, (i) => [54 + shift(i), 50]) },
@@ -77,7 +93,9 @@ describe('processPosition: hand-computed cases', () => {
     );
     // np.gradient puts step / (2 dt) on samples at−1 and at; smoothed, sample k gets that times w(k−at+1) + w(k−at)
     const sigma = 0.1 * 32;
-    const expected = Array.from({ length: n }, (_, k) => k).filter((k) => (step / (2 * 0.03125)) * (gaussianWeight(k - at + 1, sigma) + gaussianWeight(k - at, sigma)) > 300);
+    const expected = Array.from({ length: n }, (_, k) => k).filter(
+      (k) => (step / (2 * 0.03125)) * (gaussianWeight(k - at + 1, sigma) + gaussianWeight(k - at, sigma)) > 300,
+    );
     expect(expected).toEqual([98, 99, 100, 101]);
     expect(p.droppedBySpeed).toBe(4);
     // bridged linearly from sample 97 (x 52) to 102 (x 152)
@@ -85,20 +103,31 @@ describe('processPosition: hand-computed cases', () => {
   });
 
   it('as in Spyglass, a one-frame jump of both LEDs is not caught by the (smoothed) speed rule', () => {
-    const n = 120, t = frameTimes(n);
+    const n = 120,
+      t = frameTimes(n);
     const jump = (i: number) => (i === 60 ? 100 : 0);
-    const p = processPosition({ times: t, led1: led(n, (i) => [50 + jump(i), 50]), led2: led(n, (i) => [54 + jump(i), 50]) });
+    const p = processPosition({
+      times: t,
+      led1: led(n, (i) => [50 + jump(i), 50]),
+      led2: led(n, (i) => [54 + jump(i), 50]),
+    });
     expect(p.dropped).toBe(0); // np.gradient is 0 at the jump and ± step/(2 dt) either side: they cancel
   });
 
   it('unit conversions: m, cm, mm and pixels give the same result', () => {
-    const n = 90, t = frameTimes(n);
+    const n = 90,
+      t = frameTimes(n);
     const cm = (i: number): [number, number] => [40 + 20 * Math.cos(i / 15), 40 + 20 * Math.sin(i / 15)];
     const scaled = (k: number) => led(n, (i) => cm(i).map((v) => v * k) as [number, number]);
     const reference = processPosition({ times: t, led1: scaled(1) });
     const variants: [number, PositionOptions][] = [
-      [0.01, { unit: 'm' }], [0.01, { unit: 'meters' }], [10, { unit: 'mm' }], [1, { unit: 'cm' }],
-      [2, { unit: 'px', pixelsPerCm: 2 }], [2, { cmPerPixel: 0.5 }], [4, { unit: 'pixels', cmPerPixel: 0.25 }],
+      [0.01, { unit: 'm' }],
+      [0.01, { unit: 'meters' }],
+      [10, { unit: 'mm' }],
+      [1, { unit: 'cm' }],
+      [2, { unit: 'px', pixelsPerCm: 2 }],
+      [2, { cmPerPixel: 0.5 }],
+      [4, { unit: 'pixels', cmPerPixel: 0.25 }],
     ];
     for (const [k, options] of variants) {
       const p = processPosition({ times: t, led1: scaled(k) }, options);
@@ -110,7 +139,9 @@ describe('processPosition: hand-computed cases', () => {
   });
 
   it('rejects bad input with a ParameterError naming the option', () => {
-    const n = 30, t = frameTimes(n), l1 = led(n, () => [0, 0]);
+    const n = 30,
+      t = frameTimes(n),
+      l1 = led(n, () => [0, 0]);
     const cases: [string, () => unknown][] = [
       ['pixelsPerCm', () => processPosition({ times: t, led1: l1 }, { unit: 'px' })],
       ['pixelsPerCm', () => processPosition({ times: t, led1: l1 }, { pixelsPerCm: 2, cmPerPixel: 0.5 })],
@@ -120,7 +151,10 @@ describe('processPosition: hand-computed cases', () => {
       ['times', () => processPosition({ times: Float64Array.of(0, 1, 1, 2), led1: led(4, () => [0, 0]) })],
       ['times', () => processPosition({ times: Float64Array.of(0, NaN, 2), led1: led(3, () => [0, 0]) })],
       ['led1', () => processPosition({ times: t.subarray(1), led1: l1 })],
-      ['led2', () => processPosition({ times: t, led1: l1, led2: { data: new Float64Array(3 * n), rows: n, cols: 3 } })],
+      [
+        'led2',
+        () => processPosition({ times: t, led1: l1, led2: { data: new Float64Array(3 * n), rows: n, cols: 3 } }),
+      ],
       ['maxGap', () => processPosition({ times: t, led1: l1 }, { maxGap: -1 })],
       ['maxLedSeparation', () => processPosition({ times: t, led1: l1 }, { maxLedSeparation: 0 })],
       ['speedSmoothingStd', () => processPosition({ times: t, led1: l1 }, { speedSmoothingStd: NaN })],
@@ -141,16 +175,26 @@ describe('processPosition: hand-computed cases', () => {
 
 /** Two LEDs 4 cm apart on a head circling at 20 cm/s (radius 30 cm), in pixels of 0.5 cm, 30 Hz. */
 function circling(seconds = 20) {
-  const n = seconds * fs, r = 30, w = 20 / r;
+  const n = seconds * fs,
+    r = 30,
+    w = 20 / r;
   const times = frameTimes(n);
-  const led1 = new Float64Array(n * 2), led2 = new Float64Array(n * 2), heading = new Float64Array(n), cx = new Float64Array(n), cy = new Float64Array(n);
+  const led1 = new Float64Array(n * 2),
+    led2 = new Float64Array(n * 2),
+    heading = new Float64Array(n),
+    cx = new Float64Array(n),
+    cy = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     const a = w * times[i];
-    cx[i] = 50 + r * Math.cos(a); cy[i] = 50 + r * Math.sin(a);
+    cx[i] = 50 + r * Math.cos(a);
+    cy[i] = 50 + r * Math.sin(a);
     heading[i] = wrapAngle(a + Math.PI / 2); // moving counter-clockwise
-    const hx = Math.cos(heading[i]) * 2, hy = Math.sin(heading[i]) * 2;
-    led1[2 * i] = (cx[i] + hx) / 0.5; led1[2 * i + 1] = (cy[i] + hy) / 0.5;
-    led2[2 * i] = (cx[i] - hx) / 0.5; led2[2 * i + 1] = (cy[i] - hy) / 0.5;
+    const hx = Math.cos(heading[i]) * 2,
+      hy = Math.sin(heading[i]) * 2;
+    led1[2 * i] = (cx[i] + hx) / 0.5;
+    led1[2 * i + 1] = (cy[i] + hy) / 0.5;
+    led2[2 * i] = (cx[i] - hx) / 0.5;
+    led2[2 * i + 1] = (cy[i] - hy) / 0.5;
   }
   return { times, led1: { data: led1, rows: n, cols: 2 }, led2: { data: led2, rows: n, cols: 2 }, heading, cx, cy };
 }
@@ -158,16 +202,24 @@ function circling(seconds = 20) {
 describe('processPosition on a circling head', () => {
   it('recovers centroid (one frame behind), head direction and speed, dropping glitches and filling gaps', () => {
     const s = circling();
-    s.led1.data[2 * 100] += 200;          // LED 1 jumps 100 cm: separation rule
-    s.led2.data[2 * 200 + 1] += 30;       // LED 2 jumps 15 cm: separation rule
-    for (let i = 300; i < 306; i++) { s.led1.data[2 * i] = NaN; s.led2.data[2 * i] = NaN; } // 0.2 s lost
+    s.led1.data[2 * 100] += 200; // LED 1 jumps 100 cm: separation rule
+    s.led2.data[2 * 200 + 1] += 30; // LED 2 jumps 15 cm: separation rule
+    for (let i = 300; i < 306; i++) {
+      s.led1.data[2 * i] = NaN;
+      s.led2.data[2 * i] = NaN;
+    } // 0.2 s lost
     const p = processPosition({ times: s.times, led1: s.led1, led2: s.led2 }, { cmPerPixel: 0.5 });
     expect(p.droppedBySeparation).toBe(2);
-    let worstPos = 0, worstHead = 0, worstSpeed = 0;
+    let worstPos = 0,
+      worstHead = 0,
+      worstSpeed = 0;
     for (let i = 30; i < s.times.length - 30; i++) {
       // the trailing 3-sample mean sits on the middle sample (one frame back); the 0.2 s gap is
       // bridged by a chord, r(1 − cos(θ/2)) ≈ 0.09 cm inside the circle at its middle
-      worstPos = Math.max(worstPos, Math.hypot(p.position.data[2 * i] - s.cx[i - 1], p.position.data[2 * i + 1] - s.cy[i - 1]));
+      worstPos = Math.max(
+        worstPos,
+        Math.hypot(p.position.data[2 * i] - s.cx[i - 1], p.position.data[2 * i + 1] - s.cy[i - 1]),
+      );
       worstHead = Math.max(worstHead, Math.abs(wrapAngle(p.orientation[i] - s.heading[i - 1])));
       worstSpeed = Math.max(worstSpeed, Math.abs(p.speed[i] - 20));
     }
@@ -183,19 +235,27 @@ describe('processPosition on a circling head', () => {
     expect(p.times.length).toBe(Math.ceil(span * 500) + 1);
     expect(p.times[p.times.length - 1]).toBe(s.times[s.times.length - 1]);
     expect(p.speed[1000]).toBeCloseTo(20, 0);
-    expect(processPosition({ times: s.times, led1: s.led1 }, { cmPerPixel: 0.5, upsampleRate: 100 }).times.length).toBe(Math.ceil(span * 100) + 1);
+    expect(processPosition({ times: s.times, led1: s.led1 }, { cmPerPixel: 0.5, upsampleRate: 100 }).times.length).toBe(
+      Math.ceil(span * 100) + 1,
+    );
   });
 
   it('positionFromSeries splits a 4-column series into two LEDs and a 2-column one into one', () => {
-    const s = circling(4), n = s.times.length;
-    const four = new Float64Array(4 * n), two = new Float64Array(2 * n);
+    const s = circling(4),
+      n = s.times.length;
+    const four = new Float64Array(4 * n),
+      two = new Float64Array(2 * n);
     for (let i = 0; i < n; i++) {
       four.set([s.led1.data[2 * i], s.led1.data[2 * i + 1], s.led2.data[2 * i], s.led2.data[2 * i + 1]], 4 * i);
       two.set([s.led1.data[2 * i], s.led1.data[2 * i + 1]], 2 * i);
     }
     const options = { unit: 'px', pixelsPerCm: 2 } as const;
-    expect(positionFromSeries({ times: s.times, data: four, cols: 4, ...options })).toEqual(processPosition({ times: s.times, led1: s.led1, led2: s.led2 }, options));
-    expect(positionFromSeries({ times: s.times, data: two, cols: 2, ...options })).toEqual(processPosition({ times: s.times, led1: s.led1 }, options));
+    expect(positionFromSeries({ times: s.times, data: four, cols: 4, ...options })).toEqual(
+      processPosition({ times: s.times, led1: s.led1, led2: s.led2 }, options),
+    );
+    expect(positionFromSeries({ times: s.times, data: two, cols: 2, ...options })).toEqual(
+      processPosition({ times: s.times, led1: s.led1 }, options),
+    );
   });
 
   it('unwrap removes 2π jumps', () => {
@@ -209,17 +269,30 @@ interface VectorCase {
   led1: (number | null)[];
   led2: (number | null)[] | null;
   options: PositionOptions;
-  expected: { times: number[]; position: (number | null)[]; orientation: (number | null)[]; velocity: (number | null)[]; speed: (number | null)[]; dropped: number };
+  expected: {
+    times: number[];
+    position: (number | null)[];
+    orientation: (number | null)[];
+    velocity: (number | null)[];
+    speed: (number | null)[];
+    dropped: number;
+  };
 }
 
-const vectors: { cases: VectorCase[] } = JSON.parse(readFileSync(new URL('./vectors/position.json', import.meta.url), 'utf8'));
+const vectors: { cases: VectorCase[] } = JSON.parse(
+  readFileSync(new URL('./vectors/position.json', import.meta.url), 'utf8'),
+);
 const f64 = (a: (number | null)[]) => Float64Array.from(a, (v) => (v === null ? NaN : v));
 
 describe('processPosition against the numpy/scipy recipe (scripts/make-position-vectors.py)', () => {
   it.each(vectors.cases.map((c) => [c.name, c] as const))('%s', (_, c) => {
     const n = c.times.length;
     const p = processPosition(
-      { times: f64(c.times), led1: { data: f64(c.led1), rows: n, cols: 2 }, led2: c.led2 ? { data: f64(c.led2), rows: n, cols: 2 } : undefined },
+      {
+        times: f64(c.times),
+        led1: { data: f64(c.led1), rows: n, cols: 2 },
+        led2: c.led2 ? { data: f64(c.led2), rows: n, cols: 2 } : undefined,
+      },
       c.options,
     );
     expect(p.dropped).toBe(c.expected.dropped);
@@ -228,7 +301,10 @@ describe('processPosition against the numpy/scipy recipe (scripts/make-position-
       let worst = 0;
       for (let i = 0; i < want.length; i++) {
         const w = want[i];
-        if (w === null) { expect(Number.isNaN(got[i]), `${name}[${i}] NaN`).toBe(true); continue; }
+        if (w === null) {
+          expect(Number.isNaN(got[i]), `${name}[${i}] NaN`).toBe(true);
+          continue;
+        }
         // 1e-9 relative to the value or, near 0, to the series' scale; the vectors carry 12 digits
         worst = Math.max(worst, Math.abs(got[i] - w) / Math.max(Math.abs(w), scale));
       }
@@ -245,13 +321,21 @@ describe('processPosition against the numpy/scipy recipe (scripts/make-position-
 describe('netSpeed', () => {
   const times = Float64Array.from({ length: 31 }, (_, i) => i / 10);
   it('is the speed of uniform motion, clipped windows included', () => {
-    const p = { data: Float64Array.from({ length: 62 }, (_, k) => (k % 2 === 0 ? 3 * times[k / 2] : 4 * times[(k - 1) / 2])), rows: 31, cols: 2 };
+    const p = {
+      data: Float64Array.from({ length: 62 }, (_, k) => (k % 2 === 0 ? 3 * times[k / 2] : 4 * times[(k - 1) / 2])),
+      rows: 31,
+      cols: 2,
+    };
     for (const v of netSpeed(times, p, { windowSeconds: 1 })) expect(v).toBeCloseTo(5, 12);
   });
   it('is the net displacement: back and forth within the window reads as still', () => {
     // 1 cm steps left and right every 0.1 s: 10 cm/s frame to frame, no net motion over 0.2 s
     const p = { data: Float64Array.from({ length: 62 }, (_, k) => (k % 2 === 0 ? (k / 2) % 2 : 0)), rows: 31, cols: 2 };
-    expect(netSpeed(times, p, { windowSeconds: 0.2 }).slice(1, -1).every((v) => v === 0)).toBe(true);
+    expect(
+      netSpeed(times, p, { windowSeconds: 0.2 })
+        .slice(1, -1)
+        .every((v) => v === 0),
+    ).toBe(true);
   });
   it('is NaN where an end is NaN, and checks its inputs by name', () => {
     const p = { data: new Float64Array(62), rows: 31, cols: 2 };

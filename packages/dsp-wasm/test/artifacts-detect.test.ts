@@ -33,7 +33,10 @@ describe('valid times', () => {
     const r = detectLfpArtifacts(x, { fs: v.fs, startTime: 100, proportionAboveAmplitude: 0.5 });
     expect(r.artifactTimes.length).toBe(1);
     const [s, e] = r.artifactTimes[0];
-    expect(r.validTimes).toEqual([[100, s], [e, 100 + (v.rows - 1) / v.fs]]);
+    expect(r.validTimes).toEqual([
+      [100, s],
+      [e, 100 + (v.rows - 1) / v.fs],
+    ]);
   });
   it('a gap in the timestamps ends a valid interval', () => {
     const time = Float64Array.from({ length: v.rows }, (_, i) => i / v.fs + (i >= 2000 ? 5 : 0));

@@ -4,14 +4,13 @@ import { butter } from '../src/filter/butter.js';
 import vectors from './vectors/butter.json';
 
 describe('butter (vs scipy.signal.butter, output="sos")', () => {
-  it.each(vectors.cases.map((c) => [`N=${c.N} ${c.btype} ${JSON.stringify(c.Wn)}${c.fs ? ` fs=${c.fs}` : ''}`, c] as const))(
-    '%s',
-    (_name, c) => {
-      const sos = butter(c.N, c.Wn, { btype: c.btype as never, fs: c.fs ?? undefined });
-      expect(sos.length).toBe(c.sos.length);
-      for (let i = 0; i < sos.length; i++) expect(Math.abs(sos[i] - c.sos[i])).toBeLessThan(1e-10);
-    },
-  );
+  it.each(
+    vectors.cases.map((c) => [`N=${c.N} ${c.btype} ${JSON.stringify(c.Wn)}${c.fs ? ` fs=${c.fs}` : ''}`, c] as const),
+  )('%s', (_name, c) => {
+    const sos = butter(c.N, c.Wn, { btype: c.btype as never, fs: c.fs ?? undefined });
+    expect(sos.length).toBe(c.sos.length);
+    for (let i = 0; i < sos.length; i++) expect(Math.abs(sos[i] - c.sos[i])).toBeLessThan(1e-10);
+  });
 
   it('rejects bad parameters with a ParameterError naming the parameter', () => {
     expect(() => butter(0, 100, { fs: 1000 })).toThrow(ParameterError);

@@ -2,7 +2,16 @@
 // cases, NaN and gaps, tiny inputs, one channel, and typed errors for bad parameters.
 import { ParameterError, createRng, gaussianFilter1d } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
-import { detectEvents, interpolateToTimes, karlssonRippleDetector, kayRippleDetector, minimumSampleCount, multiunitHseDetector, speedFromPosition, thresholdBlocks } from '../src/index.js';
+import {
+  detectEvents,
+  interpolateToTimes,
+  karlssonRippleDetector,
+  kayRippleDetector,
+  minimumSampleCount,
+  multiunitHseDetector,
+  speedFromPosition,
+  thresholdBlocks,
+} from '../src/index.js';
 
 /** Brute force: every maximal run z ≥ 0 of ≥ nMin samples holding a run z ≥ thr of ≥ nMin samples. */
 function bruteForce(z: number[], nMin: number, thr: number): [number, number][] {
@@ -11,7 +20,8 @@ function bruteForce(z: number[], nMin: number, thr: number): [number, number][] 
     if (!(z[a] >= 0) || (a > 0 && z[a - 1] >= 0)) continue;
     let b = a;
     while (b + 1 < z.length && z[b + 1] >= 0) b++;
-    let longest = 0, run = 0;
+    let longest = 0,
+      run = 0;
     for (let i = a; i <= b; i++) longest = Math.max(longest, (run = z[i] >= thr ? run + 1 : 0));
     if (b - a + 1 >= nMin && longest >= nMin) out.push([a, b]);
   }
@@ -22,17 +32,44 @@ describe('threshold, extension to the mean, minimum duration', () => {
   it('hand case: the run above threshold must itself last the minimum duration', () => {
     const z = [-1, 0.5, 2.5, 2.6, 2.2, 0.3, -0.2, 0.4, 3.0, 0.1, -1, 0.2, 2.1, 2.1, 2.1, 0.5, -1];
     // nMin 3: only the first above-mean run has ≥ 3 samples ≥ 2; [7..9] peaks once; [11..15] holds 3.
-    expect(thresholdBlocks(z, [[0, z.length]], 3, 2)).toEqual([[1, 5], [11, 15]]);
-    expect(thresholdBlocks(z, [[0, z.length]], 1, 2)).toEqual([[1, 5], [7, 9], [11, 15]]);
-    expect(thresholdBlocks(z, [[0, 6], [6, z.length]], 3, 2)).toEqual([[1, 5], [11, 15]]);
+    expect(thresholdBlocks(z, [[0, z.length]], 3, 2)).toEqual([
+      [1, 5],
+      [11, 15],
+    ]);
+    expect(thresholdBlocks(z, [[0, z.length]], 1, 2)).toEqual([
+      [1, 5],
+      [7, 9],
+      [11, 15],
+    ]);
+    expect(
+      thresholdBlocks(
+        z,
+        [
+          [0, 6],
+          [6, z.length],
+        ],
+        3,
+        2,
+      ),
+    ).toEqual([
+      [1, 5],
+      [11, 15],
+    ]);
   });
 
   it('matches the brute-force reference on 200 random smoothed traces', () => {
     const rng = createRng(17);
     for (let k = 0; k < 200; k++) {
       const n = 50 + rng.int(400);
-      const z = Array.from(gaussianFilter1d(Float64Array.from({ length: n }, () => rng.normal()), 1 + rng.uniform() * 4), (q) => q * 3);
-      const nMin = 1 + rng.int(12), thr = rng.uniform() * 3;
+      const z = Array.from(
+        gaussianFilter1d(
+          Float64Array.from({ length: n }, () => rng.normal()),
+          1 + rng.uniform() * 4,
+        ),
+        (q) => q * 3,
+      );
+      const nMin = 1 + rng.int(12),
+        thr = rng.uniform() * 3;
       expect(thresholdBlocks(z, [[0, n]], nMin, thr)).toEqual(bruteForce(z, nMin, thr));
     }
   });
@@ -61,28 +98,38 @@ describe('threshold, extension to the mean, minimum duration', () => {
 
 describe('speed gate and close events', () => {
   const trace = new Float64Array(2000);
-  for (const c of [500, 600, 1500]) for (let i = c - 20; i < c + 20; i++) trace[i] = 10 * Math.cos((Math.PI * (i - c)) / 40);
+  for (const c of [500, 600, 1500])
+    for (let i = c - 20; i < c + 20; i++) trace[i] = 10 * Math.cos((Math.PI * (i - c)) / 40);
   const time = Float64Array.from(trace, (_, i) => i / 1000);
   it("'endpoints' (default) tests first and last sample; 'all' tests every sample", () => {
     const speed = new Float64Array(2000).fill(1);
     speed[600] = 30; // a movement blip at the second event's peak
     expect(detectEvents(trace, time, { speed }).length).toBe(3);
-    expect(detectEvents(trace, time, { speed, speedRule: 'all' }).map((e) => Math.round(e.peak * 1000))).toEqual([500, 1500]);
+    expect(detectEvents(trace, time, { speed, speedRule: 'all' }).map((e) => Math.round(e.peak * 1000))).toEqual([
+      500, 1500,
+    ]);
     speed[1490] = 30;
     expect(detectEvents(trace, time, { speed, speedRule: 'mean' }).length).toBe(3);
   });
   it('drops an event starting within closeEventThreshold of the last kept one (the first is kept)', () => {
     const all = detectEvents(trace, time);
     const gap = all[1].start - all[0].end;
-    expect(detectEvents(trace, time, { closeEventThreshold: gap + 0.001 }).map((e) => e.peak)).toEqual([all[0].peak, all[2].peak]);
+    expect(detectEvents(trace, time, { closeEventThreshold: gap + 0.001 }).map((e) => e.peak)).toEqual([
+      all[0].peak,
+      all[2].peak,
+    ]);
     expect(detectEvents(trace, time, { closeEventThreshold: gap }).length).toBe(3); // equal gap is kept
   });
 });
 
 describe('NaN, gaps, tiny inputs, one channel', () => {
   const rng = createRng(2);
-  const fs = 1000, n = 3000;
-  const band = Float64Array.from({ length: n }, (_, i) => rng.normal() * 5 + 60 * Math.exp(-0.5 * ((i - 1500) / 12) ** 2) * Math.sin((2 * Math.PI * 180 * i) / fs));
+  const fs = 1000,
+    n = 3000;
+  const band = Float64Array.from(
+    { length: n },
+    (_, i) => rng.normal() * 5 + 60 * Math.exp(-0.5 * ((i - 1500) / 12) ** 2) * Math.sin((2 * Math.PI * 180 * i) / fs),
+  );
   it('one channel as a bare typed array works for Kay and Karlsson alike', () => {
     const kay = kayRippleDetector(band, { fs });
     const karlsson = karlssonRippleDetector(band, { fs });
@@ -112,11 +159,21 @@ describe('NaN, gaps, tiny inputs, one channel', () => {
       expect(kayRippleDetector(x, { fs })).toEqual([]);
       expect(karlssonRippleDetector(x, { fs })).toEqual([]);
       expect(multiunitHseDetector(x, { fs })).toEqual([]);
-      expect(detectEvents(new Float64Array(rows), new Float64Array(rows).map((_, i) => i))).toEqual([]);
+      expect(
+        detectEvents(
+          new Float64Array(rows),
+          new Float64Array(rows).map((_, i) => i),
+        ),
+      ).toEqual([]);
     }
   });
   it('a flat trace (zero spread) has no events', () => {
-    expect(detectEvents(new Float64Array(100).fill(3), Float64Array.from({ length: 100 }, (_, i) => i / 1000))).toEqual([]);
+    expect(
+      detectEvents(
+        new Float64Array(100).fill(3),
+        Float64Array.from({ length: 100 }, (_, i) => i / 1000),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -144,7 +201,8 @@ describe('bad parameters throw ParameterError naming the parameter', () => {
 describe('speed for the gate', () => {
   it('smoothing the velocity cancels position jitter that would read as running', () => {
     const rng = createRng(9);
-    const n = 900, t = Float64Array.from({ length: n }, (_, i) => i / 30);
+    const n = 900,
+      t = Float64Array.from({ length: n }, (_, i) => i / 30);
     const xy = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {
       xy[2 * i] = (i < 450 ? 0.1 * t[i] : 0.1 * t[449]) + rng.normal() * 0.003; // metres: 10 cm/s, then still
@@ -164,7 +222,10 @@ describe('speed for the gate', () => {
 
 describe('detectEvents(trace, { fs }) takes the times from the rate', () => {
   it('equals passing the times', () => {
-    const trace = Float64Array.from({ length: 3000 }, (_, i) => Math.exp(-0.5 * ((i - 1500) / 20) ** 2) + 0.01 * Math.sin(i));
+    const trace = Float64Array.from(
+      { length: 3000 },
+      (_, i) => Math.exp(-0.5 * ((i - 1500) / 20) ** 2) + 0.01 * Math.sin(i),
+    );
     const time = Float64Array.from(trace, (_, i) => 2 + i / 1000);
     expect(detectEvents(trace, { fs: 1000, startTime: 2 })).toEqual(detectEvents(trace, time));
     expect(detectEvents(trace, { fs: 1000, startTime: 2 }).length).toBe(1);

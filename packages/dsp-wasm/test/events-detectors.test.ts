@@ -2,7 +2,13 @@
 // (scripts/make-events-vectors.py): blocks at NaN rows and time gaps, envelope, smoothing,
 // z-score, threshold-and-extend, merging, speed gate and close-event rule.
 import { describe, expect, it } from 'vitest';
-import { karlssonRippleDetector, kayConsensusTrace, kayRippleDetector, multiunitHseDetector, validBlocks } from '../src/index.js';
+import {
+  karlssonRippleDetector,
+  kayConsensusTrace,
+  kayRippleDetector,
+  multiunitHseDetector,
+  validBlocks,
+} from '../src/index.js';
 import v from './vectors/events-detectors.json';
 
 const x = { data: Float64Array.from(v.x, (q) => q ?? NaN), rows: v.rows, cols: v.cols };
@@ -30,7 +36,9 @@ describe('Kay detector (vs the numpy statement of ripple_detection)', () => {
     expect(spans(kayRippleDetector(x, { fs: v.fs, time }))).toEqual(v.kay_nospeed);
     expect(spans(kayRippleDetector(x, { fs: v.fs, time, speed }))).toEqual(v.kay);
     expect(spans(kayRippleDetector(x, { fs: v.fs, time, speed, closeEventThreshold: 0.1 }))).toEqual(v.kay_close);
-    expect(spans(kayRippleDetector(x, { fs: v.fs, time, speed, zscoreThreshold: 3, minimumDuration: 0.025 }))).toEqual(v.kay_z3_25ms);
+    expect(spans(kayRippleDetector(x, { fs: v.fs, time, speed, zscoreThreshold: 3, minimumDuration: 0.025 }))).toEqual(
+      v.kay_z3_25ms,
+    );
   });
   it('peaks lie at the simulated ripples (gap-shifted after 2 s)', () => {
     const events = kayRippleDetector(x, { fs: v.fs, time, speed: still });
@@ -56,16 +64,21 @@ describe('multiunit HSE detector', () => {
   const counts = { data: Float64Array.from(v.mua.counts), rows: v.rows, cols: v.mua.units };
   it('population rate smoothed σ 15 ms, z-scored: same events as the numpy statement', () => {
     expect(spans(multiunitHseDetector(counts, { fs: v.fs, time }))).toEqual(v.mua.events);
-    expect(spans(multiunitHseDetector(counts, { fs: v.fs, time, speed, useSpeedThresholdForZscore: true }))).toEqual(v.mua.events_still_z);
+    expect(spans(multiunitHseDetector(counts, { fs: v.fs, time, speed, useSpeedThresholdForZscore: true }))).toEqual(
+      v.mua.events_still_z,
+    );
     const truth = v.mua.bursts.map((t) => 100 + t + (t >= 2 ? 0.5 : 0));
-    for (const e of multiunitHseDetector(counts, { fs: v.fs, time })) expect(Math.min(...truth.map((t) => Math.abs(t - e.peak)))).toBeLessThan(0.04);
+    for (const e of multiunitHseDetector(counts, { fs: v.fs, time }))
+      expect(Math.min(...truth.map((t) => Math.abs(t - e.peak)))).toBeLessThan(0.04);
   });
 });
 
 describe("envelopePadding: 'pow2'", () => {
   it('gives the same events as next_fast_len padding (the envelopes differ only near block edges)', () => {
     for (const detector of [kayRippleDetector, karlssonRippleDetector]) {
-      expect(spans(detector(x, { fs: v.fs, time, speed, envelopePadding: 'pow2' }))).toEqual(spans(detector(x, { fs: v.fs, time, speed })));
+      expect(spans(detector(x, { fs: v.fs, time, speed, envelopePadding: 'pow2' }))).toEqual(
+        spans(detector(x, { fs: v.fs, time, speed })),
+      );
     }
     expect(() => kayRippleDetector(x, { fs: v.fs, envelopePadding: 'none' as never })).toThrow(/'envelopePadding'/);
   });

@@ -4,8 +4,16 @@
 import { describe, expect, it } from 'vitest';
 import { gaussianFilter1d } from '@spyglass-wasm/core';
 import {
-  bandFilter, detectEvents,  interpolateToTimes, karlssonRippleDetector, kayConsensusTrace, kayRippleDetector,
-  multiunitHseDetector, speedFromPosition, zscore, type DetectedEvent,
+  bandFilter,
+  detectEvents,
+  interpolateToTimes,
+  karlssonRippleDetector,
+  kayConsensusTrace,
+  kayRippleDetector,
+  multiunitHseDetector,
+  speedFromPosition,
+  zscore,
+  type DetectedEvent,
 } from '../src/index.js';
 
 /** Seeded uniform (mulberry32) and normal (Box–Muller) draws, so the test needs no other package. */
@@ -27,7 +35,10 @@ type Ripple = { peak: number; freq: number };
 
 /** LFP (time × cols) at 1 kHz: brown + white noise and 8 Hz theta, plus Gaussian-envelope ripples (σ 15 ms, 40 µV). */
 function lfpWithRipples(seconds: number, cols: number, ripples: Ripple[], seed: number) {
-  const rng = seeded(seed), rows = seconds * fs, data = new Float64Array(rows * cols), brown = new Float64Array(cols);
+  const rng = seeded(seed),
+    rows = seconds * fs,
+    data = new Float64Array(rows * cols),
+    brown = new Float64Array(cols);
   for (let i = 0; i < rows; i++) {
     for (let c = 0; c < cols; c++) {
       brown[c] = 0.995 * brown[c] + rng.normal() * 6;
@@ -35,9 +46,15 @@ function lfpWithRipples(seconds: number, cols: number, ripples: Ripple[], seed: 
     }
   }
   for (const r of ripples) {
-    for (let i = Math.max(0, Math.floor((r.peak - 0.08) * fs)); i < Math.min(rows, Math.ceil((r.peak + 0.08) * fs)); i++) {
-      const t = i / fs, env = 40 * Math.exp(-0.5 * ((t - r.peak) / 0.015) ** 2);
-      for (let c = 0; c < cols; c++) data[i * cols + c] += env * (0.8 + 0.1 * c) * Math.sin(2 * Math.PI * r.freq * t + c);
+    for (
+      let i = Math.max(0, Math.floor((r.peak - 0.08) * fs));
+      i < Math.min(rows, Math.ceil((r.peak + 0.08) * fs));
+      i++
+    ) {
+      const t = i / fs,
+        env = 40 * Math.exp(-0.5 * ((t - r.peak) / 0.015) ** 2);
+      for (let c = 0; c < cols; c++)
+        data[i * cols + c] += env * (0.8 + 0.1 * c) * Math.sin(2 * Math.PI * r.freq * t + c);
     }
   }
   return bandFilter({ data, rows, cols }, { fs, band: 'ripple' });
@@ -51,18 +68,20 @@ describe('event statistics', () => {
   const time = Float64Array.from({ length: band.rows }, (_, i) => i / fs);
   const speed = Float64Array.from(time, (t) => 1 + Math.sin(t)); // 0–2 cm/s: every event passes the gate
 
-  it.each([['Kay', kayRippleDetector], ['Karlsson', karlssonRippleDetector]] as const)(
-    '%s: peak frequency within 4 Hz of each ripple\'s frequency (160–230 Hz)', (_, detector) => {
-      const events = detector(band, { fs, time, speed }), errors: number[] = [];
-      for (const r of ripples) {
-        const e = near(events, r);
-        expect(e, `ripple at ${r.peak} s`).toBeDefined();
-        expect(Math.abs(e!.peakFrequency - r.freq), `${r.freq} Hz ripple`).toBeLessThan(4);
-        errors.push(Math.abs(e!.peakFrequency - r.freq));
-      }
-      expect(errors.reduce((s, v) => s + v, 0) / errors.length).toBeLessThan(2); // measured: ~1.2 Hz
-    },
-  );
+  it.each([
+    ['Kay', kayRippleDetector],
+    ['Karlsson', karlssonRippleDetector],
+  ] as const)("%s: peak frequency within 4 Hz of each ripple's frequency (160–230 Hz)", (_, detector) => {
+    const events = detector(band, { fs, time, speed }),
+      errors: number[] = [];
+    for (const r of ripples) {
+      const e = near(events, r);
+      expect(e, `ripple at ${r.peak} s`).toBeDefined();
+      expect(Math.abs(e!.peakFrequency - r.freq), `${r.freq} Hz ripple`).toBeLessThan(4);
+      errors.push(Math.abs(e!.peakFrequency - r.freq));
+    }
+    expect(errors.reduce((s, v) => s + v, 0) / errors.length).toBeLessThan(2); // measured: ~1.2 Hz
+  });
 
   it('duration, max and mean z-score are those of the z-scored consensus trace over the event', () => {
     const events = kayRippleDetector(band, { fs, time, speed });
@@ -78,14 +97,21 @@ describe('event statistics', () => {
       // the event runs from where the trace rises above its mean to where it falls back
       expect(Math.min(...span)).toBeGreaterThanOrEqual(0);
       expect(e.meanZscore).toBeLessThan(e.maxZscore);
-      expect([e.speedAtPeak, e.speedAtStart, e.speedAtEnd]).toEqual([speed[e.peakIndex], speed[e.startIndex], speed[e.endIndex]]);
+      expect([e.speedAtPeak, e.speedAtStart, e.speedAtEnd]).toEqual([
+        speed[e.peakIndex],
+        speed[e.startIndex],
+        speed[e.endIndex],
+      ]);
     }
   });
 
   it('without speed the speed fields are NaN; without LFP (detectEvents, multiunit) the peak frequency is', () => {
     const [e] = kayRippleDetector(band, { fs, time });
     expect([e.speedAtPeak, e.speedAtStart, e.speedAtEnd, e.meanSpeed].every(Number.isNaN)).toBe(true);
-    const trace = Float64Array.from({ length: 2000 }, (_, i) => Math.exp(-0.5 * ((i - 1000) / 20) ** 2) + 0.01 * Math.sin(i));
+    const trace = Float64Array.from(
+      { length: 2000 },
+      (_, i) => Math.exp(-0.5 * ((i - 1000) / 20) ** 2) + 0.01 * Math.sin(i),
+    );
     const [d] = detectEvents(trace, { fs });
     expect(Number.isNaN(d.peakFrequency)).toBe(true);
     const counts = { data: Float64Array.from(trace, (v) => (v > 0.5 ? 1 : 0)), rows: trace.length, cols: 1 };
@@ -98,7 +124,9 @@ describe('the speed gate needs a smoothed speed', () => {
   const ripples: Ripple[] = Array.from({ length: 20 }, (_, k) => ({ peak: 1.5 + k * 2.9, freq: 180 }));
   const band = lfpWithRipples(60, 2, ripples, 11);
   const lfpTimes = Float64Array.from({ length: band.rows }, (_, i) => i / fs);
-  const rng = seeded(3), camFs = 30, frames = 60 * camFs;
+  const rng = seeded(3),
+    camFs = 30,
+    frames = 60 * camFs;
   const camTimes = Float64Array.from({ length: frames }, (_, i) => i / camFs);
   const xy = Float64Array.from({ length: 2 * frames }, () => 50 + 0.5 * rng.normal());
 
@@ -116,7 +144,12 @@ describe('the speed gate needs a smoothed speed', () => {
         for (let j = from; j <= i; j++) s += xy[2 * j + c];
         return s / (i - from + 1);
       });
-      const v = Float64Array.from(p, (_, i) => (p[Math.min(frames - 1, i + 1)] - p[Math.max(0, i - 1)]) / ((Math.min(frames - 1, i + 1) - Math.max(0, i - 1)) / camFs));
+      const v = Float64Array.from(
+        p,
+        (_, i) =>
+          (p[Math.min(frames - 1, i + 1)] - p[Math.max(0, i - 1)]) /
+          ((Math.min(frames - 1, i + 1) - Math.max(0, i - 1)) / camFs),
+      );
       return gaussianFilter1d(v, 0.1 * camFs, { truncate: 8, mode: 'constant' });
     };
     const [vx, vy] = [axis(0), axis(1)];
@@ -124,21 +157,27 @@ describe('the speed gate needs a smoothed speed', () => {
   })();
   /** The same steps but smoothing the speed (|velocity|) instead of each velocity component: jitter's magnitude never averages out. */
   const smoothedMagnitude = (() => {
-    const p = (c: number) => Float64Array.from({ length: frames }, (_, i) => {
-      const from = Math.max(0, i - 2);
-      let s = 0;
-      for (let j = from; j <= i; j++) s += xy[2 * j + c];
-      return s / (i - from + 1);
-    });
+    const p = (c: number) =>
+      Float64Array.from({ length: frames }, (_, i) => {
+        const from = Math.max(0, i - 2);
+        let s = 0;
+        for (let j = from; j <= i; j++) s += xy[2 * j + c];
+        return s / (i - from + 1);
+      });
     const [px, py] = [p(0), p(1)];
     const v = Float64Array.from(px, (_, i) => {
-      const a = Math.max(0, i - 1), b = Math.min(frames - 1, i + 1);
+      const a = Math.max(0, i - 1),
+        b = Math.min(frames - 1, i + 1);
       return (Math.hypot(px[b] - px[a], py[b] - py[a]) * camFs) / (b - a);
     });
     return gaussianFilter1d(v, 0.1 * camFs, { truncate: 8, mode: 'constant' });
   })();
   const kept = (speedAtCamera: Float64Array) => {
-    const events = kayRippleDetector(band, { fs, time: lfpTimes, speed: interpolateToTimes(speedAtCamera, camTimes, lfpTimes) });
+    const events = kayRippleDetector(band, {
+      fs,
+      time: lfpTimes,
+      speed: interpolateToTimes(speedAtCamera, camTimes, lfpTimes),
+    });
     return ripples.filter((r) => near(events, r)).length;
   };
 

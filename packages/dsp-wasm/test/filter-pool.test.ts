@@ -16,7 +16,8 @@ describe('createFilterPool (worker_threads)', () => {
   const sos = butter(4, [600, 6000], { btype: 'bandpass', fs: 30000 });
 
   it('the built worker imports nothing by name: every import is bundled in', () => {
-    const code = readFileSync(BUILT_WORKER, 'utf8') + readFileSync(new URL('../dist/worker.js', import.meta.url), 'utf8');
+    const code =
+      readFileSync(BUILT_WORKER, 'utf8') + readFileSync(new URL('../dist/worker.js', import.meta.url), 'utf8');
     // only Node built-ins (worker_threads, behind the Node branch) may stay imports
     const imports = [...code.matchAll(/(?:from\s*|import\s*\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
     expect(imports.filter((name) => !/^(node:)?(worker_threads|os)$/.test(name))).toEqual([]);

@@ -7,7 +7,8 @@ import v from './vectors/lfp-band.json';
 
 const x = { data: Float64Array.from(v.x), rows: v.rows, cols: v.cols };
 const relMax = (a: ArrayLike<number>, b: number[]) => {
-  let w = 0, s = 0;
+  let w = 0,
+    s = 0;
   for (let i = 0; i < b.length; i++) {
     w = Math.max(w, Math.abs(a[i] - b[i]));
     s = Math.max(s, Math.abs(b[i]));
@@ -60,7 +61,12 @@ describe('options, kinds and errors', () => {
     const full = bandFilter(x, { fs: v.fs, band: 'ripple' });
     const dec = bandFilter(x, { fs: v.fs, band: 'ripple', targetFs: 500 });
     expect(dec.rows).toBe(v.rows / 2);
-    expect(relMax(dec.data, Array.from({ length: dec.data.length }, (_, i) => full.data[(i >> 1) * 4 + (i & 1)]))).toBeLessThan(1e-12);
+    expect(
+      relMax(
+        dec.data,
+        Array.from({ length: dec.data.length }, (_, i) => full.data[(i >> 1) * 4 + (i & 1)]),
+      ),
+    ).toBeLessThan(1e-12);
   });
   it('bad bands, rates and too-short input throw ParameterError', () => {
     expect(() => bandFilter(x, { fs: v.fs, band: [5, 600] })).toThrow(/'band'/);
@@ -70,7 +76,9 @@ describe('options, kinds and errors', () => {
     expect(() => bandAnalysis(x, { fs: v.fs, band: 'ripple', phase: 'degrees' as never })).toThrow(/'phase'/);
     // odd padding needs more samples than taps: 2 samples cannot be band-passed without zeros
     expect(() => bandFilter(new Float64Array(2), { fs: v.fs, band: 'ripple' })).toThrow(ParameterError);
-    expect(bandFilter(new Float64Array(2).fill(1), { fs: v.fs, band: 'ripple', padtype: 'zero' }).every(Number.isFinite)).toBe(true);
+    expect(
+      bandFilter(new Float64Array(2).fill(1), { fs: v.fs, band: 'ripple', padtype: 'zero' }).every(Number.isFinite),
+    ).toBe(true);
   });
 });
 

@@ -52,7 +52,8 @@ describe('referencing, noise level, whitening', () => {
   });
   it('whitening gives identity covariance and reapplies to new data', () => {
     const rng = createRng(3);
-    const rows = 20000, cols = 4;
+    const rows = 20000,
+      cols = 4;
     const d = new Float64Array(rows * cols);
     for (let t = 0; t < rows; t++) {
       const common = rng.normal() * 5;
@@ -65,7 +66,8 @@ describe('referencing, noise level, whitening', () => {
         for (let t = 0; t < rows; t++) s += y.data[t * cols + i] * y.data[t * cols + j];
         expect(s / rows).toBeCloseTo(i === j ? 1 : 0, 6);
       }
-    for (let i = 0; i < cols; i++) for (let j = 0; j < cols; j++) expect(W[i * cols + j]).toBeCloseTo(W[j * cols + i], 12);
+    for (let i = 0; i < cols; i++)
+      for (let j = 0; j < cols; j++) expect(W[i * cols + j]).toBeCloseTo(W[j * cols + i], 12);
     const again = whiten({ data: d.subarray(0, 40), rows: 10, cols }, { W, mean }).y;
     expect(maxDiff(again.data, y.data.subarray(0, 40))).toBeLessThan(1e-12);
   });
@@ -90,7 +92,8 @@ describe('LFP: Spyglass FIR 0–400 Hz (425 Hz stop, 120 dB) decimated to 1 kHz 
     expect(out.timestamps[0]).toBe(10);
     expect(out.timestamps[1]).toBeCloseTo(10.001, 12);
     const f = new LfpFilter<Float64Array>(2, { fs: l.fs, startTime: 10 });
-    const parts: number[] = [], times: number[] = [];
+    const parts: number[] = [],
+      times: number[] = [];
     for (let r = 0; r < l.rows; r += 4000) {
       const n = Math.min(4000, l.rows - r);
       const o = f.process({ data: x.data.subarray(r * 2, (r + n) * 2), rows: n, cols: 2 });
@@ -107,14 +110,18 @@ describe('LFP: Spyglass FIR 0–400 Hz (425 Hz stop, 120 dB) decimated to 1 kHz 
 
 /** 1 kHz LFP with ripples (180 Hz bursts, 50 ms) at known times, theta, and noise. */
 function syntheticLfp(seconds: number, rippleTimes: number[], seed = 1) {
-  const fs = 1000, rows = seconds * fs, cols = 4;
+  const fs = 1000,
+    rows = seconds * fs,
+    cols = 4;
   const rng = createRng(seed);
   const data = new Float64Array(rows * cols);
   for (let t = 0; t < rows; t++) {
     const time = t / fs;
     let ripple = 0;
-    for (const rt of rippleTimes) ripple += 60 * Math.exp(-0.5 * ((time - rt) / 0.012) ** 2) * Math.sin(2 * Math.PI * 180 * time);
-    for (let c = 0; c < cols; c++) data[t * cols + c] = 100 * Math.sin(2 * Math.PI * 8 * time) + ripple * (1 + 0.1 * c) + rng.normal() * 15;
+    for (const rt of rippleTimes)
+      ripple += 60 * Math.exp(-0.5 * ((time - rt) / 0.012) ** 2) * Math.sin(2 * Math.PI * 180 * time);
+    for (let c = 0; c < cols; c++)
+      data[t * cols + c] = 100 * Math.sin(2 * Math.PI * 8 * time) + ripple * (1 + 0.1 * c) + rng.normal() * 15;
   }
   return { data, rows, cols, fs };
 }
@@ -159,7 +166,8 @@ describe('bands and ripple detection', () => {
 
   it('multiunit HSE detector finds synchronous bursts in spike counts', () => {
     const rng = createRng(8);
-    const rows = 20000, units = 20;
+    const rows = 20000,
+      units = 20;
     const counts = new Float64Array(rows * units);
     const bursts = [3.0, 9.5, 16.2];
     for (let t = 0; t < rows; t++) {
@@ -172,7 +180,8 @@ describe('bands and ripple detection', () => {
 });
 
 describe('LFP artifact detection', () => {
-  const rows = 10000, cols = 4;
+  const rows = 10000,
+    cols = 4;
   const rng = createRng(4);
   const d = Float64Array.from({ length: rows * cols }, () => rng.normal() * 30);
   for (let t = 4000; t < 4010; t++) for (let c = 0; c < cols; c++) d[t * cols + c] += 3000; // a step artifact
@@ -190,7 +199,9 @@ describe('LFP artifact detection', () => {
     expect(r.validTimes[1][1]).toBeCloseTo(9.999, 9);
   });
   it('rejects bad parameters', () => {
-    expect(() => detectLfpArtifacts(x, { fs: 1000, proportionAboveAmplitude: 2 })).toThrow(/'proportionAboveAmplitude'/);
+    expect(() => detectLfpArtifacts(x, { fs: 1000, proportionAboveAmplitude: 2 })).toThrow(
+      /'proportionAboveAmplitude'/,
+    );
     expect(() => detectLfpArtifacts(x, { fs: 1000, method: 'zscore' as never })).toThrow(/'method'/);
   });
 });

@@ -3,7 +3,15 @@
 import { readFileSync } from 'node:fs';
 import h5wasm, { type Dataset } from 'h5wasm/node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bandFilter, interpolateToTimes, karlssonRippleDetector, kayRippleDetector, lfp, speedFromPosition, type DetectedEvent } from '../src/index.js';
+import {
+  bandFilter,
+  interpolateToTimes,
+  karlssonRippleDetector,
+  kayRippleDetector,
+  lfp,
+  speedFromPosition,
+  type DetectedEvent,
+} from '../src/index.js';
 
 const fixtures = new URL('../../nwb-io/test/fixtures/', import.meta.url);
 const truth = JSON.parse(readFileSync(new URL('tetrode-session.truth.json', fixtures), 'utf8'));
@@ -52,12 +60,17 @@ describe('ripples on tetrode-session.nwb (2 true ripples in 30 s)', () => {
     band = bandFilter(l.data, { fs: l.fs, band: 'ripple' });
     time = l.timestamps;
     // Spyglass: speed from the smoothed velocity (σ 100 ms) of the head position, interpolated to the LFP times.
-    speed = interpolateToTimes(speedFromPosition({ data: pos.xy, rows: pos.t.length, cols: 2 }, pos.t, { scale: 100 }), pos.t, time);
+    speed = interpolateToTimes(
+      speedFromPosition({ data: pos.xy, rows: pos.t.length, cols: 2 }, pos.t, { scale: 100 }),
+      pos.t,
+      time,
+    );
   });
 
   it('the animal is still (≤ 4 cm/s) during both true ripples once velocity is smoothed as Spyglass does', () => {
     for (const r of truth.ripples as Ripple[]) {
-      const i0 = Math.round((r.start_s - time[0]) * 1000), i1 = Math.round((r.end_s - time[0]) * 1000);
+      const i0 = Math.round((r.start_s - time[0]) * 1000),
+        i1 = Math.round((r.end_s - time[0]) * 1000);
       expect(Math.max(...speed.subarray(i0, i1 + 1))).toBeLessThan(4);
     }
     // …and running most of the session, so the gate has something to remove.

@@ -7,8 +7,12 @@ import { LfpFilter, lfp, lfpDesign } from '../src/index.js';
 
 const fs = 30000;
 const rng = createRng(12);
-const rows = 24000, cols = 2;
-const data = Float64Array.from({ length: rows * cols }, (_, i) => 100 * Math.sin((2 * Math.PI * 8 * (i >> 1)) / fs) + 20 * rng.normal());
+const rows = 24000,
+  cols = 2;
+const data = Float64Array.from(
+  { length: rows * cols },
+  (_, i) => 100 * Math.sin((2 * Math.PI * 8 * (i >> 1)) / fs) + 20 * rng.normal(),
+);
 const x = { data, rows, cols };
 const slice = (a: number, b: number) => ({ data: data.slice(a * cols, b * cols), rows: b - a, cols });
 
@@ -36,7 +40,8 @@ describe('same kind out', () => {
     const y64 = lfp(Float64Array.from(one), { fs }).data;
     expect(y32).toBeInstanceOf(Float32Array);
     expect(y64).toBeInstanceOf(Float64Array);
-    let rms = 0, err = 0;
+    let rms = 0,
+      err = 0;
     for (let i = 0; i < y64.length; i++) {
       rms += y64[i] ** 2;
       err = Math.max(err, Math.abs(y32[i] - y64[i]));
@@ -54,11 +59,15 @@ describe('same kind out', () => {
 });
 
 describe('segments (Spyglass filters each valid interval on its own)', () => {
-  const whole = (a: ReturnType<typeof lfp<Float64Array>>, b: ReturnType<typeof lfp<Float64Array>>) => [...a.data.data, ...b.data.data];
+  const whole = (a: ReturnType<typeof lfp<Float64Array>>, b: ReturnType<typeof lfp<Float64Array>>) => [
+    ...a.data.data,
+    ...b.data.data,
+  ];
   it('a time gap: output equals filtering each side alone; timestamps restart the grid after the gap', () => {
     const timestamps = Float64Array.from({ length: rows }, (_, i) => 50 + i / fs + (i >= 10007 ? 1 : 0));
     const r = lfp(x, { fs, timestamps });
-    const a = lfp(slice(0, 10007), { fs, startTime: 50 }), b = lfp(slice(10007, rows), { fs, startTime: 50 + 10007 / fs + 1 });
+    const a = lfp(slice(0, 10007), { fs, startTime: 50 }),
+      b = lfp(slice(10007, rows), { fs, startTime: 50 + 10007 / fs + 1 });
     expect(Array.from(r.data.data)).toEqual(whole(a, b));
     const expected = [...a.timestamps, ...b.timestamps];
     expect(r.timestamps.length).toBe(expected.length);
@@ -70,12 +79,20 @@ describe('segments (Spyglass filters each valid interval on its own)', () => {
     holed.data[5000 * cols + 1] = NaN;
     const r = lfp(holed, { fs });
     expect(r.data.data.every(Number.isFinite)).toBe(true);
-    const a = lfp(slice(0, 5000), { fs }), b = lfp(slice(5001, rows), { fs, startTime: 5001 / fs });
+    const a = lfp(slice(0, 5000), { fs }),
+      b = lfp(slice(5001, rows), { fs, startTime: 5001 / fs });
     expect(Array.from(r.data.data)).toEqual(whole(a, b));
   });
   it('validTimes keeps only the samples inside the intervals', () => {
-    const r = lfp(x, { fs, validTimes: [[0.1, 0.3], [0.5, 0.6]] });
-    const a = lfp(slice(3000, 9001), { fs, startTime: 0.1 }), b = lfp(slice(15000, 18001), { fs, startTime: 0.5 });
+    const r = lfp(x, {
+      fs,
+      validTimes: [
+        [0.1, 0.3],
+        [0.5, 0.6],
+      ],
+    });
+    const a = lfp(slice(3000, 9001), { fs, startTime: 0.1 }),
+      b = lfp(slice(15000, 18001), { fs, startTime: 0.5 });
     expect(r.data.data.length).toBe(a.data.data.length + b.data.data.length);
     const all = whole(a, b);
     let worst = 0;
@@ -90,16 +107,31 @@ describe('streaming LfpFilter', () => {
     const timestamps = Float64Array.from({ length: rows }, (_, i) => 7 + i / fs + (i >= 15001 ? 0.25 : 0));
     const holed = { ...x, data: data.slice() };
     holed.data[6000 * cols] = NaN;
-    const options = { fs, timestamps, validTimes: [[7, 7.7], [7.75, 9]] as [number, number][] };
+    const options = {
+      fs,
+      timestamps,
+      validTimes: [
+        [7, 7.7],
+        [7.75, 9],
+      ] as [number, number][],
+    };
     const whole = lfp(holed, options);
     for (const size of [1000, 4093, 24000]) {
       const f = new LfpFilter<Float64Array>(cols, options);
-      const got: number[] = [], times: number[] = [];
+      const got: number[] = [],
+        times: number[] = [];
       const take = (r: { data: { data: Float64Array }; timestamps: Float64Array }) => {
         got.push(...r.data.data);
         times.push(...r.timestamps);
       };
-      for (let r = 0; r < rows; r += size) take(f.process({ data: holed.data.subarray(r * cols, Math.min(rows, r + size) * cols), rows: Math.min(size, rows - r), cols }));
+      for (let r = 0; r < rows; r += size)
+        take(
+          f.process({
+            data: holed.data.subarray(r * cols, Math.min(rows, r + size) * cols),
+            rows: Math.min(size, rows - r),
+            cols,
+          }),
+        );
       take(f.flush());
       expect(got.length).toBe(whole.data.data.length);
       let worst = 0;

@@ -22,7 +22,12 @@ describe('common reference (numpy nanmedian / nanmean)', () => {
     expect(maxDiff(commonReference(x).data, v.median_all)).toBeLessThan(1e-12);
   });
   it('mean over a channel subset with an exclusion', () => {
-    expect(maxDiff(commonAverageReference(x, { method: 'mean', channels: [0, 1, 2, 3, 4], exclude: [2] }).data, v.mean_subset_excl)).toBeLessThan(1e-12);
+    expect(
+      maxDiff(
+        commonAverageReference(x, { method: 'mean', channels: [0, 1, 2, 3, 4], exclude: [2] }).data,
+        v.mean_subset_excl,
+      ),
+    ).toBeLessThan(1e-12);
   });
   it('median of an even number of channels averages the middle two', () => {
     expect(maxDiff(commonReference(x, { channels: [0, 1, 3, 5] }).data, v.median_even)).toBeLessThan(1e-12);

@@ -23,13 +23,15 @@ function lcgSignal(seed: number, lfAmplitude: number): Matrix<Float32Array> {
 function errorVsScipy(y: ArrayLike<number>, c: (typeof v.cases)[number]): number {
   let worst = 0;
   for (let k = 0; k < c.y.length; k++) {
-    const row = Math.floor(k / v.cols) * v.step, col = k % v.cols;
+    const row = Math.floor(k / v.cols) * v.step,
+      col = k % v.cols;
     worst = Math.max(worst, Math.abs(y[row * v.cols + col] - c.y[k]));
   }
   return worst / c.rms;
 }
 
-const same = (a: ArrayLike<number>, b: ArrayLike<number>) => a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => Object.is(x, b[i]));
+const same = (a: ArrayLike<number>, b: ArrayLike<number>) =>
+  a.length === b.length && Array.prototype.every.call(a, (x: number, i: number) => Object.is(x, b[i]));
 
 describe("sosfiltfilt's default precision ('auto')", () => {
   const [bandpass, lowpass] = v.cases;
@@ -41,7 +43,9 @@ describe("sosfiltfilt's default precision ('auto')", () => {
     expect(same(y.data, sosfiltfilt(bandpass.sos, x, { precision: 'float32' }).data)).toBe(true);
     expect(errorVsScipy(y.data, bandpass)).toBeLessThanOrEqual(1e-4);
     // Forcing float64 still gives scipy's result to float32 output rounding.
-    expect(errorVsScipy(sosfiltfilt(bandpass.sos, x, { precision: 'float64' }).data, bandpass)).toBeLessThanOrEqual(1e-6);
+    expect(errorVsScipy(sosfiltfilt(bandpass.sos, x, { precision: 'float64' }).data, bandpass)).toBeLessThanOrEqual(
+      1e-6,
+    );
   });
 
   it('takes float64 for butter(4, 1 Hz) at 30 kHz, where float32 arithmetic is far off', () => {
@@ -51,7 +55,9 @@ describe("sosfiltfilt's default precision ('auto')", () => {
     expect(same(y.data, sosfiltfilt(lowpass.sos, x, { precision: 'float64' }).data)).toBe(true);
     // Float32 output: scipy's result to the output's own rounding; float64 data: to ~1e-9.
     expect(errorVsScipy(y.data, lowpass)).toBeLessThanOrEqual(1e-6);
-    expect(errorVsScipy(sosfiltfilt(lowpass.sos, { ...x, data: Float64Array.from(x.data) }).data, lowpass)).toBeLessThanOrEqual(5e-9);
+    expect(
+      errorVsScipy(sosfiltfilt(lowpass.sos, { ...x, data: Float64Array.from(x.data) }).data, lowpass),
+    ).toBeLessThanOrEqual(5e-9);
     expect(errorVsScipy(sosfiltfilt(lowpass.sos, x, { precision: 'float32' }).data, lowpass)).toBeGreaterThan(1e-3);
   });
 
@@ -65,9 +71,13 @@ describe("sosfiltfilt's default precision ('auto')", () => {
   it('keeps float64 for Float64Array data and for small inputs (no trial worth its cost)', () => {
     const x = lcgSignal(bandpass.seed, 0);
     const small = { data: x.data.slice(0, 2000 * v.cols), rows: 2000, cols: v.cols };
-    expect(same(sosfiltfilt(bandpass.sos, small).data, sosfiltfilt(bandpass.sos, small, { precision: 'float64' }).data)).toBe(true);
+    expect(
+      same(sosfiltfilt(bandpass.sos, small).data, sosfiltfilt(bandpass.sos, small, { precision: 'float64' }).data),
+    ).toBe(true);
     const x64 = { ...x, data: Float64Array.from(x.data) };
-    expect(same(sosfiltfilt(bandpass.sos, x64).data, sosfiltfilt(bandpass.sos, x64, { precision: 'float64' }).data)).toBe(true);
+    expect(
+      same(sosfiltfilt(bandpass.sos, x64).data, sosfiltfilt(bandpass.sos, x64, { precision: 'float64' }).data),
+    ).toBe(true);
   });
 
   it('applies to sosfilt as well; SosFilter streams in float64 unless told', () => {

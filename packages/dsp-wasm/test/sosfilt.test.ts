@@ -21,7 +21,7 @@ describe('sosfilt / sosfiltZi / sosfiltfilt vs scipy', () => {
     expectClose(sosfilt(v.sos, x(), { backend: 'reference' }).data, v.sosfilt, 1e-9 * rms);
   });
 
-  it('sosfiltZi matches scipy.signal.sosfilt_zi; sosfilt with zi returns scipy\'s y and zf', () => {
+  it("sosfiltZi matches scipy.signal.sosfilt_zi; sosfilt with zi returns scipy's y and zf", () => {
     expectClose(sosfiltZi(v.sos), v.sosfilt_zi, 1e-12);
     const zi = ziForChannels(sosfiltZi(v.sos), x64.subarray(0, v.cols));
     const { y, zf } = sosfiltWithState(v.sos, x(), zi);
@@ -32,7 +32,11 @@ describe('sosfilt / sosfiltZi / sosfiltfilt vs scipy', () => {
   it('sosfiltfilt matches scipy for odd, even, constant and no padding', () => {
     expectClose(sosfiltfilt(v.sos, x()).data, v.sosfiltfilt, 1e-9 * rms);
     expectClose(sosfiltfilt(v.sos, x(), { padtype: 'even' }).data, v.sosfiltfilt_even, 1e-9 * rms);
-    expectClose(sosfiltfilt(v.sos, x(), { padtype: 'constant', padlen: 10 }).data, v.sosfiltfilt_const_pad10, 1e-9 * rms);
+    expectClose(
+      sosfiltfilt(v.sos, x(), { padtype: 'constant', padlen: 10 }).data,
+      v.sosfiltfilt_const_pad10,
+      1e-9 * rms,
+    );
     expectClose(sosfiltfilt(v.sos, x(), { padtype: null }).data, v.sosfiltfilt_nopad, 1e-9 * rms);
     const ch0 = Float64Array.from({ length: v.rows }, (_, r) => v.x[r * v.cols]);
     expectClose(sosfiltfilt(v.sos_lp, ch0), v.sosfiltfilt_lp, 1e-9 * rms);
@@ -94,7 +98,8 @@ describe("precision: 'float32' (float32 arithmetic on float32 data)", () => {
 describe('streaming SosFilter', () => {
   it('gives the same output as one sosfilt call for any chunking', () => {
     const sos = butter(3, [5, 11], { btype: 'bandpass', fs: 1000 });
-    const rows = 1000, cols = 3;
+    const rows = 1000,
+      cols = 3;
     const data = Float64Array.from({ length: rows * cols }, (_, i) => Math.cos(i * 0.07) + (i % 5));
     const whole = sosfilt(sos, { data, rows, cols }).data;
     for (const sizes of [[1000], [1, 999], [333, 1, 2, 664], [7, 7, 7, 979]]) {
@@ -140,7 +145,11 @@ describe('edge cases', () => {
     const b = sosfiltfilt(sos, { data, rows: 100, cols: 2 });
     expectClose(a.data, b.data, 0);
     const col1 = sosfiltfilt(sos, nd.pick(null, 1)); // stride 2: gathered
-    expectClose(col1.data, Array.from({ length: 100 }, (_, r) => b.data[r * 2 + 1]), 1e-12);
+    expectClose(
+      col1.data,
+      Array.from({ length: 100 }, (_, r) => b.data[r * 2 + 1]),
+      1e-12,
+    );
   });
 
   it('rejects bad sos, zi, padding and dtypes', () => {

@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { ParameterError } from '@spyglass-wasm/core';
-import { FirFilter, cheby1, decimate, envelope, fft, firFilter, firwin, hilbert, iirnotch, instantaneousPhase, kaiserord, welch } from '../src/index.js';
+import {
+  FirFilter,
+  cheby1,
+  decimate,
+  envelope,
+  fft,
+  firFilter,
+  firwin,
+  hilbert,
+  iirnotch,
+  instantaneousPhase,
+  kaiserord,
+  welch,
+} from '../src/index.js';
 import { dftReference } from '../src/reference/dft.js';
 import v from './vectors/spectral.json';
 
@@ -23,28 +36,49 @@ describe('fft', () => {
       fft(y, n);
       expect(maxDiff(y, ref)).toBeLessThan(1e-9 * n);
       fft(y, n, true);
-      expect(maxDiff(y.map((q) => q / n), x)).toBeLessThan(1e-12 * n);
+      expect(
+        maxDiff(
+          y.map((q) => q / n),
+          x,
+        ),
+      ).toBeLessThan(1e-12 * n);
     }
   });
 });
 
 describe('hilbert / envelope / phase (vs scipy.signal.hilbert)', () => {
-  it.each([['odd length', v.hilbert], ['even length', v.hilbert100]])('%s, 3 channels', (_n, c) => {
+  it.each([
+    ['odd length', v.hilbert],
+    ['even length', v.hilbert100],
+  ])('%s, 3 channels', (_n, c) => {
     const h = hilbert({ data: Float64Array.from(c.x), rows: c.rows, cols: c.cols });
     expect(maxDiff(h.re, c.re)).toBeLessThan(1e-12);
     expect(maxDiff(h.im, c.im)).toBeLessThan(1e-12);
     const env = envelope({ data: Float64Array.from(c.x), rows: c.rows, cols: c.cols });
-    expect(maxDiff(env.data, c.re.map((r, i) => Math.hypot(r, c.im[i])))).toBeLessThan(1e-12);
+    expect(
+      maxDiff(
+        env.data,
+        c.re.map((r, i) => Math.hypot(r, c.im[i])),
+      ),
+    ).toBeLessThan(1e-12);
     const ph = instantaneousPhase(Float64Array.from({ length: c.rows }, (_, r) => c.x[r * c.cols]));
-    expect(maxDiff(ph, Array.from({ length: c.rows }, (_, r) => Math.atan2(c.im[r * c.cols], c.re[r * c.cols])))).toBeLessThan(1e-12);
+    expect(
+      maxDiff(
+        ph,
+        Array.from({ length: c.rows }, (_, r) => Math.atan2(c.im[r * c.cols], c.re[r * c.cols])),
+      ),
+    ).toBeLessThan(1e-12);
   });
 });
 
 describe('FIR design', () => {
-  it.each(v.firwin.map((c) => [`${c.numtaps} taps ${JSON.stringify(c.cutoff)} ${JSON.stringify(c.opts)}`, c] as const))('firwin %s', (_n, c) => {
-    const taps = firwin(c.numtaps, c.cutoff, c.opts as never);
-    expect(maxDiff(taps, c.taps)).toBeLessThan(1e-13);
-  });
+  it.each(v.firwin.map((c) => [`${c.numtaps} taps ${JSON.stringify(c.cutoff)} ${JSON.stringify(c.opts)}`, c] as const))(
+    'firwin %s',
+    (_n, c) => {
+      const taps = firwin(c.numtaps, c.cutoff, c.opts as never);
+      expect(maxDiff(taps, c.taps)).toBeLessThan(1e-13);
+    },
+  );
   it('kaiserord matches scipy', () => {
     for (const c of v.kaiserord) {
       const r = kaiserord(c.ripple, c.width);
@@ -73,7 +107,8 @@ describe('firFilter (FFT overlap-save) and FirFilter (streaming)', () => {
 
   it('decimates in the same pass, and long filters on long signals match the reference', () => {
     const taps = firwin(301, 0.05);
-    const rows = 5000, cols = 5;
+    const rows = 5000,
+      cols = 5;
     const d = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.001) * 10 + ((i * 31) % 7));
     for (const q of [1, 7, 30]) {
       const y = firFilter(taps, { data: d, rows, cols }, { decimate: q });
@@ -86,7 +121,8 @@ describe('firFilter (FFT overlap-save) and FirFilter (streaming)', () => {
 
   it('streams: any chunking, with decimation, equals one call', () => {
     const taps = firwin(51, 0.1);
-    const rows = 700, cols = 3;
+    const rows = 700,
+      cols = 3;
     const d = Float64Array.from({ length: rows * cols }, (_, i) => Math.cos(i * 0.02) + (i % 5));
     for (const q of [1, 4]) {
       const whole = firFilter(taps, { data: d, rows, cols }, { decimate: q }).data;
@@ -131,7 +167,15 @@ describe('welch (vs scipy.signal.welch)', () => {
     expect(maxDiff(r.pxx, w.p)).toBeLessThan(1e-12);
   });
   it('hamming, linear detrend, spectrum scaling, median average, odd overlap', () => {
-    const r = welch(x, { fs: 1000, nperseg: 200, noverlap: 50, window: 'hamming', detrend: 'linear', scaling: 'spectrum', average: 'median' });
+    const r = welch(x, {
+      fs: 1000,
+      nperseg: 200,
+      noverlap: 50,
+      window: 'hamming',
+      detrend: 'linear',
+      scaling: 'spectrum',
+      average: 'median',
+    });
     expect(maxDiff(r.f, w.f2)).toBeLessThan(1e-12);
     expect(maxDiff(r.pxx, w.p2)).toBeLessThan(1e-12);
   });

@@ -10,7 +10,12 @@ function fnv(bytes, h = 0x811c9dc5) {
   return h;
 }
 const digestArray = (a) => fnv(new Uint8Array(a.buffer, a.byteOffset, a.byteLength)).toString(16) + `:${a.length}`;
-const digestJson = (v) => fnv(new TextEncoder().encode(JSON.stringify(v, (_, x) => (ArrayBuffer.isView(x) ? digestArray(x) : typeof x === 'bigint' ? String(x) : x)))).toString(16);
+const digestJson = (v) =>
+  fnv(
+    new TextEncoder().encode(
+      JSON.stringify(v, (_, x) => (ArrayBuffer.isView(x) ? digestArray(x) : typeof x === 'bigint' ? String(x) : x)),
+    ),
+  ).toString(16);
 
 async function readAll(path) {
   const ops = {};
@@ -35,7 +40,16 @@ async function readAll(path) {
     step('listing', () => {
       series = nwb.electricalSeries();
       for (const s of series) warnings.push(...s.warnings);
-      return digestJson(series.map(({ path, kind, shape, dtype, conversion, timing }) => ({ path, kind, shape, dtype, conversion, timing })));
+      return digestJson(
+        series.map(({ path, kind, shape, dtype, conversion, timing }) => ({
+          path,
+          kind,
+          shape,
+          dtype,
+          conversion,
+          timing,
+        })),
+      );
     });
     for (const s of series) {
       if (s.kind === 'unreadable') continue;
@@ -44,7 +58,8 @@ async function readAll(path) {
         if (s.kind === 'events') return digestArray(reader.readEvents({ scale: 'raw' }).data);
         const parts = [];
         const step = s.chunks?.[0] ?? 65536;
-        for (let r = 0; r < s.shape[0]; r += step) parts.push(digestArray(reader.read({ rows: [r, Math.min(s.shape[0], r + step)], scale: 'raw' }).data));
+        for (let r = 0; r < s.shape[0]; r += step)
+          parts.push(digestArray(reader.read({ rows: [r, Math.min(s.shape[0], r + step)], scale: 'raw' }).data));
         return fnv(new TextEncoder().encode(parts.join())).toString(16);
       });
       step(`times ${s.path}`, () => (s.untimed ? 'untimed' : digestArray(nwb.series(s.path).timestamps())));
@@ -71,7 +86,13 @@ async function readAll(path) {
 /** An error as the fuzz sees it: typed (a SpyglassError with a code) and one line, or not. */
 function describe(err) {
   const message = err instanceof Error ? err.message : String(err);
-  return { name: err?.name ?? typeof err, code: err?.code, typed: typeof err?.code === 'string' && /^E_/.test(err.code), oneLine: !message.includes('\n'), message: message.slice(0, 400) };
+  return {
+    name: err?.name ?? typeof err,
+    code: err?.code,
+    typed: typeof err?.code === 'string' && /^E_/.test(err.code),
+    oneLine: !message.includes('\n'),
+    message: message.slice(0, 400),
+  };
 }
 
 process.on('message', async ({ id, path }) => {

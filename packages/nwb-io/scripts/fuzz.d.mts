@@ -16,7 +16,13 @@ export interface FuzzNotable {
   detail?: string;
   stderr?: string;
 }
-export function runFuzz(options?: { files?: number; seed?: number; timeoutMs?: number; bases?: string[]; log?: (line: string) => void }): Promise<{ counts: FuzzCounts; notable: FuzzNotable[] }>;
+export function runFuzz(options?: {
+  files?: number;
+  seed?: number;
+  timeoutMs?: number;
+  bases?: string[];
+  log?: (line: string) => void;
+}): Promise<{ counts: FuzzCounts; notable: FuzzNotable[] }>;
 export function compressedChunks(bytes: Uint8Array): [number, number][];
 export function rng(seed: number): () => number;
 export function fixtureFiles(dir?: string): string[];

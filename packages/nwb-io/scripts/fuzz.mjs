@@ -24,7 +24,10 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const CHILD = join(here, 'fuzz-child.mjs');
 // The project's shared fixtures sit beside the repository (../shared/fixtures from its root);
 // SPYGLASS_FIXTURES points elsewhere.
-const SHARED = [process.env.SPYGLASS_FIXTURES, join(here, '../../../../shared/fixtures'), '/work/shared/fixtures'].find((d) => d && existsSync(d)) ?? '';
+const SHARED =
+  [process.env.SPYGLASS_FIXTURES, join(here, '../../../../shared/fixtures'), '/work/shared/fixtures'].find(
+    (d) => d && existsSync(d),
+  ) ?? '';
 
 /** A small seeded generator (mulberry32): the same seed mutates the same bytes. */
 export function rng(seed) {
@@ -59,7 +62,13 @@ export function compressedChunks(bytes) {
 export function fixtureFiles(dir = SHARED) {
   const files = ['tetrode-session.nwb', 'linear-track-units.nwb'].map((f) => join(dir, f));
   const pub = join(dir, 'public');
-  if (existsSync(pub)) files.push(...readdirSync(pub).filter((f) => f.endsWith('.nwb')).sort().map((f) => join(pub, f)));
+  if (existsSync(pub))
+    files.push(
+      ...readdirSync(pub)
+        .filter((f) => f.endsWith('.nwb'))
+        .sort()
+        .map((f) => join(pub, f)),
+    );
   return files.filter((f) => existsSync(f));
 }
 
@@ -68,17 +77,47 @@ export async function writeSmallFiles(dir) {
   const { NwbWriter } = await import('../dist/index.js');
   const session = { identifier: 'fuzz', sessionDescription: 'fuzz input', sessionStartTime: '2024-01-01T00:00:00Z' };
   const out = [];
-  for (const [name, chunkRows] of [['small-gzip.nwb', 256], ['small-onechunk.nwb', undefined]]) {
+  for (const [name, chunkRows] of [
+    ['small-gzip.nwb', 256],
+    ['small-onechunk.nwb', undefined],
+  ]) {
     const path = join(dir, name);
     const w = await NwbWriter.create(path, session);
     w.addElectrodes({ groups: [{ name: 'tetrode0' }], group: ['tetrode0', 'tetrode0', 'tetrode0', 'tetrode0'] });
-    const rows = 2048, data = new Int16Array(rows * 4);
+    const rows = 2048,
+      data = new Int16Array(rows * 4);
     for (let i = 0; i < data.length; i++) data[i] = Math.round(300 * Math.sin(i / 7) + ((i * 7919) % 61));
-    w.addElectricalSeries({ name: 'raw', module: 'ecephys', container: null, data: { data, rows, cols: 4 }, electrodes: [0, 1, 2, 3], rate: 30000, conversion: 1.95e-7, chunkRows });
-    w.addUnits({ spikeTimes: [Float64Array.of(0.1, 0.2, 0.35), Float64Array.of(0.05)], electrodeGroups: ['tetrode0', 'tetrode0'], columns: { quality: { values: ['good', 'mua'] } } });
+    w.addElectricalSeries({
+      name: 'raw',
+      module: 'ecephys',
+      container: null,
+      data: { data, rows, cols: 4 },
+      electrodes: [0, 1, 2, 3],
+      rate: 30000,
+      conversion: 1.95e-7,
+      chunkRows,
+    });
+    w.addUnits({
+      spikeTimes: [Float64Array.of(0.1, 0.2, 0.35), Float64Array.of(0.05)],
+      electrodeGroups: ['tetrode0', 'tetrode0'],
+      columns: { quality: { values: ['good', 'mua'] } },
+    });
     const pos = new Float32Array(200 * 2).map((_, i) => i / 10);
-    w.addTimeSeries({ name: 'position', module: 'behavior', container: 'Position', data: { data: pos, rows: 200, cols: 2 }, unit: 'meters', rate: 30, spatial: { referenceFrame: 'track start' } });
-    w.addTimeIntervals({ name: 'epochs', start: [0, 1], stop: [1, 2], columns: { tags: { values: ['run', 'sleep'] } } });
+    w.addTimeSeries({
+      name: 'position',
+      module: 'behavior',
+      container: 'Position',
+      data: { data: pos, rows: 200, cols: 2 },
+      unit: 'meters',
+      rate: 30,
+      spatial: { referenceFrame: 'track start' },
+    });
+    w.addTimeIntervals({
+      name: 'epochs',
+      start: [0, 1],
+      stop: [1, 2],
+      columns: { tags: { values: ['run', 'sleep'] } },
+    });
     await w.close();
     out.push(path);
   }
@@ -93,7 +132,8 @@ export function mutate(bytes, chunks, random) {
   const pick = (n) => Math.floor(random() * n);
   let kind = MUTATIONS[pick(MUTATIONS.length)];
   if (kind === 'chunk-flip' && chunks.length === 0) kind = 'flip';
-  let at, length = 1;
+  let at,
+    length = 1;
   if (kind === 'chunk-flip') {
     const [s, e] = chunks[pick(chunks.length)];
     at = s + pick(e - s);
@@ -166,11 +206,17 @@ export function classify(answer, baseline, mutation) {
   const bad = errors.find(([, v]) => !v.error.typed || !v.error.oneLine);
   if (bad) return { outcome: 'crash', detail: `${bad[0]}: ${bad[1].error.name}: ${bad[1].error.message}` };
   if (errors.length) return { outcome: 'clean', detail: `${errors[0][0]}: ${errors[0][1].error.message}` };
-  const differs = Object.keys({ ...baseline.ops, ...answer.ops }).filter((k) => JSON.stringify(baseline.ops[k]) !== JSON.stringify(answer.ops[k]));
+  const differs = Object.keys({ ...baseline.ops, ...answer.ops }).filter(
+    (k) => JSON.stringify(baseline.ops[k]) !== JSON.stringify(answer.ops[k]),
+  );
   if (differs.length === 0) return { outcome: 'identical' };
   const newWarnings = answer.warnings.filter((w) => !baseline.warnings.includes(w));
   if (newWarnings.length) return { outcome: 'warned', detail: newWarnings[0] };
-  if (mutation.inChunk) return { outcome: 'silent', detail: `${differs.join(', ')} differ (mutation at byte ${mutation.at} inside a compressed chunk)` };
+  if (mutation.inChunk)
+    return {
+      outcome: 'silent',
+      detail: `${differs.join(', ')} differ (mutation at byte ${mutation.at} inside a compressed chunk)`,
+    };
   return { outcome: 'changed', detail: `${differs.join(', ')} differ` };
 }
 
@@ -189,7 +235,8 @@ export async function runFuzz({ files = 1000, seed = 1, timeoutMs = 30000, bases
     for (const path of inputs) {
       const bytes = new Uint8Array(readFileSync(path));
       const baseline = await reader.read(path, timeoutMs * 4);
-      if (baseline.status !== 'answered') throw new Error(`${path}: the unmutated file did not read (${baseline.status})`);
+      if (baseline.status !== 'answered')
+        throw new Error(`${path}: the unmutated file did not read (${baseline.status})`);
       originals.push({ path, bytes, chunks: compressedChunks(bytes), baseline });
     }
     const random = rng(seed);
@@ -205,7 +252,8 @@ export async function runFuzz({ files = 1000, seed = 1, timeoutMs = 30000, bases
       counts[outcome]++;
       if (answer.stderr) counts.stderr++;
       const label = `${n} ${base.path.split('/').pop()} ${mutation.kind}@${mutation.at}+${mutation.length}`;
-      if (['crash', 'hang', 'silent'].includes(outcome) || answer.stderr) notable.push({ label, outcome, detail, stderr: answer.stderr?.slice(0, 300) });
+      if (['crash', 'hang', 'silent'].includes(outcome) || answer.stderr)
+        notable.push({ label, outcome, detail, stderr: answer.stderr?.slice(0, 300) });
       log(`${label}: ${outcome}${detail ? ` (${detail.slice(0, 200)})` : ''}`);
     }
   } finally {
@@ -222,11 +270,21 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   };
   const verbose = process.argv.includes('--verbose');
   const t0 = Date.now();
-  const { counts, notable } = await runFuzz({ files: arg('files', 1000), seed: arg('seed', 1), timeoutMs: arg('timeout', 30000), log: verbose ? (l) => console.log(l) : undefined });
+  const { counts, notable } = await runFuzz({
+    files: arg('files', 1000),
+    seed: arg('seed', 1),
+    timeoutMs: arg('timeout', 30000),
+    log: verbose ? (l) => console.log(l) : undefined,
+  });
   if (process.argv.includes('--json')) console.log(JSON.stringify({ counts, notable }, null, 2));
   else {
-    for (const x of notable) console.log(`${x.outcome}: ${x.label}: ${x.detail ?? ''}${x.stderr ? ` [stderr: ${x.stderr.split('\n')[0]}]` : ''}`);
-    console.log(`files tried ${counts.files}: identical ${counts.identical}, clean errors ${counts.clean}, warned ${counts.warned}, changed (unverifiable bytes) ${counts.changed}, silent wrong ${counts.silent}, crashes ${counts.crash}, hangs ${counts.hang}; printed to stderr ${counts.stderr} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+    for (const x of notable)
+      console.log(
+        `${x.outcome}: ${x.label}: ${x.detail ?? ''}${x.stderr ? ` [stderr: ${x.stderr.split('\n')[0]}]` : ''}`,
+      );
+    console.log(
+      `files tried ${counts.files}: identical ${counts.identical}, clean errors ${counts.clean}, warned ${counts.warned}, changed (unverifiable bytes) ${counts.changed}, silent wrong ${counts.silent}, crashes ${counts.crash}, hangs ${counts.hang}; printed to stderr ${counts.stderr} (${((Date.now() - t0) / 1000).toFixed(0)} s)`,
+    );
   }
   process.exitCode = counts.crash + counts.hang + counts.silent > 0 ? 1 : 0;
 }

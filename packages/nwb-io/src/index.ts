@@ -3,7 +3,13 @@ export type { NwbSource } from './source/nwb-source.js';
 export type { OpenOptions } from './source/open-h5.js';
 export type { NwbMetadata } from './read/metadata.js';
 export type { ElectrodesTable } from './read/electrodes.js';
-export { ElectricalSeries, type ElectricalSeriesInfo, type ReadOptions, type SampleScale, type RawSamples } from './read/electrical-series.js';
+export {
+  ElectricalSeries,
+  type ElectricalSeriesInfo,
+  type ReadOptions,
+  type SampleScale,
+  type RawSamples,
+} from './read/electrical-series.js';
 export type { SeriesTiming } from './read/timing.js';
 export type { UnitsTable } from './read/units.js';
 export type { SpatialSeries } from './read/position.js';

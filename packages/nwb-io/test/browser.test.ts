@@ -40,7 +40,11 @@ describe.runIf(chromiumAvailable())('nwb-io in headless Chromium', () => {
     const page = await site!.browser.newPage();
     await page.goto(`${site!.url}/index.html`);
     await page.setInputFiles('#file', fixture('tetrode-session.nwb'));
-    const got = await page.waitForFunction(() => (window as unknown as { results: { file?: unknown } }).results.file, null, { timeout: 60_000 }).then((h) => h.jsonValue());
+    const got = await page
+      .waitForFunction(() => (window as unknown as { results: { file?: unknown } }).results.file, null, {
+        timeout: 60_000,
+      })
+      .then((h) => h.jsonValue());
     expect(got).toMatchObject({ ...expected, workerfs: true });
     await page.close();
   });
@@ -48,7 +52,10 @@ describe.runIf(chromiumAvailable())('nwb-io in headless Chromium', () => {
   it('opens a URL in a worker lazily, with Range requests', async () => {
     const page = await site!.browser.newPage();
     await page.goto(`${site!.url}/index.html`);
-    const got = (await page.evaluate((u) => (window as unknown as { openUrl(u: string): Promise<unknown> }).openUrl(u), `${site!.url}/tetrode-session.nwb`)) as typeof expected & { transfer: { bytes: number; size: number } };
+    const got = (await page.evaluate(
+      (u) => (window as unknown as { openUrl(u: string): Promise<unknown> }).openUrl(u),
+      `${site!.url}/tetrode-session.nwb`,
+    )) as typeof expected & { transfer: { bytes: number; size: number } };
     expect(got).toMatchObject(expected);
     expect(got.transfer.bytes).toBeLessThan(got.transfer.size / 5);
     await page.close();

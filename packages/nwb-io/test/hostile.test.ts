@@ -49,7 +49,9 @@ describe('1. a failed HDF5 read always raises', () => {
     const nwb = await openNwb(p);
     try {
       const s = nwb.series('e-series');
-      expect(s.read({ rows: [0, 100], scale: 'raw' }).data[0]).toBe(nwb.series('e-series').read({ rows: [0, 1], scale: 'raw' }).data[0]);
+      expect(s.read({ rows: [0, 100], scale: 'raw' }).data[0]).toBe(
+        nwb.series('e-series').read({ rows: [0, 1], scale: 'raw' }).data[0],
+      );
       const err = await errorOf(() => s.read({ rows: [30000, 60000], scale: 'raw' }));
       expect(err).toBeInstanceOf(NwbFormatError);
       expect(err.file).toBe(p);
@@ -75,7 +77,9 @@ describe('1. a failed HDF5 read always raises', () => {
       expect(raw.warnings[0]).toMatch(/'lzf' \(id 32000\)/);
       const err = await errorOf(() => nwb.series('raw'));
       expect(err).toBeInstanceOf(NwbFormatError);
-      expect(err.message).toMatch(/lzf\.nwb: \/processing\/ecephys\/raw\/data: expected data compressed with filters h5wasm has .* it uses 'lzf' \(id 32000\)/);
+      expect(err.message).toMatch(
+        /lzf\.nwb: \/processing\/ecephys\/raw\/data: expected data compressed with filters h5wasm has .* it uses 'lzf' \(id 32000\)/,
+      );
       expectOneLine(err);
     } finally {
       nwb.close();
@@ -126,13 +130,18 @@ describe('3. silent wrong output becomes a typed error or a named warning', () =
     return { nwb, raw: nwb.electricalSeries().find((s) => s.name === 'raw')! };
   };
 
-  for (const [label, conversion] of [['NaN', NaN], ['0', 0]] as const) {
+  for (const [label, conversion] of [
+    ['NaN', NaN],
+    ['0', 0],
+  ] as const) {
     it(`conversion ${label}: warned, and scaled reads refuse (raw reads work)`, async () => {
       const p = join(tmp, `conversion-${label}.nwb`);
       await writeSmall(p, { conversion });
       const { nwb, raw } = await listing(p);
       try {
-        expect(raw.warnings).toContain(`/processing/ecephys/raw/data@conversion: ${label} is not a finite, non-zero gain`);
+        expect(raw.warnings).toContain(
+          `/processing/ecephys/raw/data@conversion: ${label} is not a finite, non-zero gain`,
+        );
         const err = await errorOf(() => nwb.series('raw').read({ rows: [0, 10] }));
         expect(err).toBeInstanceOf(NwbFormatError);
         expect(err.message).toMatch(/expected samples that can be scaled to volts .*scale: 'raw'/);
@@ -186,7 +195,9 @@ describe('3. silent wrong output becomes a typed error or a named warning', () =
     const p = join(tmp, 'electrodes-past.nwb');
     await writeSmall(p, { electrodes: [0, 1, 2, 9] });
     const { nwb, raw } = await listing(p);
-    expect(raw.warnings).toContain('/processing/ecephys/raw/electrodes: row 9 at index 3 is not a row of the electrodes table (4 rows)');
+    expect(raw.warnings).toContain(
+      '/processing/ecephys/raw/electrodes: row 9 at index 3 is not a row of the electrodes table (4 rows)',
+    );
     expect(raw.electrodeIds).toEqual([0, 1, 2, NaN]);
     nwb.close();
   });
@@ -196,7 +207,9 @@ describe('3. silent wrong output becomes a typed error or a named warning', () =
     const nwb = await openNwb(p);
     const [es] = nwb.electricalSeries();
     expect(es.kind).toBe('unreadable');
-    expect(es.warnings[0]).toMatch(/HDF5 tried to open '\/etc\/passwd' outside the file .* refused: pass \{ allowExternal: true \}/);
+    expect(es.warnings[0]).toMatch(
+      /HDF5 tried to open '\/etc\/passwd' outside the file .* refused: pass \{ allowExternal: true \}/,
+    );
     expectOneLine(await errorOf(() => nwb.series('es')));
     nwb.close();
     const allowed = await openNwb(p, { allowExternal: true });
@@ -209,7 +222,9 @@ describe('3. silent wrong output becomes a typed error or a named warning', () =
     const nwb = await openNwb(fixture('hostile/virtual-dataset.nwb'));
     const [es] = nwb.electricalSeries();
     expect(es.kind).toBe('unreadable');
-    expect(es.unreadable).toMatch(/virtual dataset reading \/etc\/passwd:data; refused: pass \{ allowExternal: true \}/);
+    expect(es.unreadable).toMatch(
+      /virtual dataset reading \/etc\/passwd:data; refused: pass \{ allowExternal: true \}/,
+    );
     nwb.close();
     // Allowed, HDF5 opens the source: /etc/passwd is no HDF5 file, which is said (not fill values).
     const allowed = await openNwb(fixture('hostile/virtual-dataset.nwb'), { allowExternal: true });
@@ -255,7 +270,9 @@ describe('4. one line per error, nothing on stderr', () => {
       new RangeError('Maximum call stack size exceeded'),
       new WebAssembly.RuntimeError('memory access out of bounds'),
       new Error('error - name not defined!'),
-      new Error('HDF5-DIAG: Error detected in HDF5 (2.0.0):\n  #000: /src/H5D.c line 1 in H5Dread(): can\'t read data\n  #001: /src/H5Z.c line 2 in H5Z_pipeline(): filter returned failure during read\n'),
+      new Error(
+        "HDF5-DIAG: Error detected in HDF5 (2.0.0):\n  #000: /src/H5D.c line 1 in H5Dread(): can't read data\n  #001: /src/H5Z.c line 2 in H5Z_pipeline(): filter returned failure during read\n",
+      ),
     ];
     for (const e of raw) {
       let caught: unknown;
@@ -278,7 +295,9 @@ describe('5. the writer and odd paths fail in one line', () => {
   it('NwbWriter.create into a folder that does not exist', async () => {
     const err = await errorOf(() => NwbWriter.create('/nonexistent/dir/x.nwb', SESSION));
     expect(err).toBeInstanceOf(ParameterError);
-    expect(err.message).toBe(`parameter 'path': expected a file path in an existing, writable folder (the folder /nonexistent/dir does not exist), got "/nonexistent/dir/x.nwb"`);
+    expect(err.message).toBe(
+      `parameter 'path': expected a file path in an existing, writable folder (the folder /nonexistent/dir does not exist), got "/nonexistent/dir/x.nwb"`,
+    );
   });
 
   it('NwbWriter.create onto a folder', async () => {
@@ -331,7 +350,9 @@ describe('6. events series and odd objects are listed, never fatal', () => {
       ]);
       const spikes = all[1];
       expect(spikes.shape).toEqual([5, 4, 8]);
-      expect(all[2].warnings[0]).toMatch(/\/acquisition\/odd\/data: expected \(time\), \(time × channels\) or \(events × channels × samples\) data/);
+      expect(all[2].warnings[0]).toMatch(
+        /\/acquisition\/odd\/data: expected \(time\), \(time × channels\) or \(events × channels × samples\) data/,
+      );
       const s = nwb.series('spikes');
       const raw = s.readEvents({ events: [1, 3], scale: 'raw' });
       expect(raw.shape).toEqual([2, 4, 8]);

@@ -43,7 +43,14 @@ export async function serveFiles(root: string, options: { fail?: string[] } = {}
   const c = new Int32Array(counters);
   return {
     url: `http://127.0.0.1:${port}`,
-    stats: { get requests() { return c[0]; }, get bytes() { return c[1]; } },
+    stats: {
+      get requests() {
+        return c[0];
+      },
+      get bytes() {
+        return c[1];
+      },
+    },
     close: () => worker.terminate(),
   };
 }

@@ -26,8 +26,19 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
   it('reads the electrodes table with groups resolved to names', () => {
     const e = nwb.electrodes()!;
     expect(Array.from(e.ids)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
-    expect(e.groupNames).toEqual(['tetrode0', 'tetrode0', 'tetrode0', 'tetrode0', 'tetrode1', 'tetrode1', 'tetrode1', 'tetrode1']);
-    expect(Object.keys(e.columns)).toEqual(expect.arrayContaining(['x', 'y', 'z', 'rel_x', 'probe_shank', 'location', 'filtering', 'group']));
+    expect(e.groupNames).toEqual([
+      'tetrode0',
+      'tetrode0',
+      'tetrode0',
+      'tetrode0',
+      'tetrode1',
+      'tetrode1',
+      'tetrode1',
+      'tetrode1',
+    ]);
+    expect(Object.keys(e.columns)).toEqual(
+      expect.arrayContaining(['x', 'y', 'z', 'rel_x', 'probe_shank', 'location', 'filtering', 'group']),
+    );
   });
 
   it('describes raw and LFP ElectricalSeries with rate, conversion and electrodes', () => {
@@ -62,7 +73,8 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
 
   it('streams a whole series in bounded chunks that add up to the whole', async () => {
     const s = nwb.series('/processing/ecephys/LFP/lfp');
-    let rows = 0, sum = 0;
+    let rows = 0,
+      sum = 0;
     for await (const { start, data } of s.chunks({ rowsPerChunk: 7000 })) {
       expect(start).toBe(rows);
       rows += data.rows;
@@ -70,7 +82,10 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     }
     const whole = s.read();
     expect(rows).toBe(30000);
-    expect(sum).toBeCloseTo(whole.data.reduce((a: number, b: number) => a + b, 0), 6);
+    expect(sum).toBeCloseTo(
+      whole.data.reduce((a: number, b: number) => a + b, 0),
+      6,
+    );
   });
 
   it('reads Units with ragged spike times equal to the truth file', () => {
@@ -94,7 +109,12 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     expect(epochs.name).toBe('epochs');
     expect(epochs.intervals.length).toBe(1);
     expect(epochs.columns.tags.values).toEqual([['run']]);
-    expect(nwb.processingModules().map((m) => m.name).sort()).toEqual(['behavior', 'ecephys']);
+    expect(
+      nwb
+        .processingModules()
+        .map((m) => m.name)
+        .sort(),
+    ).toEqual(['behavior', 'ecephys']);
   });
 });
 
@@ -112,24 +132,27 @@ describe('other fixtures', () => {
     }
   });
 
-  it.skipIf(!hasPublicFixtures)('an old pynwb file (NWB 2.1.0, int32 indexes, trials, 2-D waveform columns)', async () => {
-    const nwb = await openNwb(publicFixture('hdmfzarr_sub_anm00239123_ecephys_and_ogen.nwb'));
-    try {
-      expect(nwb.metadata.nwbVersion).toBe('2.1.0');
-      expect(nwb.metadata.subject).toBeDefined();
-      const u = nwb.units()!;
-      expect(u.spikeTimes.length).toBe(4);
-      expect(u.spikeTimes.reduce((a, s) => a + s.length, 0)).toBe(34057);
-      expect(u.columns.waveform_mean.shape).toEqual([4, 29]);
-      expect((u.columns.electrodes.values as Float64Array[]).length).toBe(4);
-      expect(u.columns.electrodes.table).toBe('/general/extracellular_ephys/electrodes');
-      const trials = nwb.intervals().find((t) => t.name === 'trials')!;
-      expect(trials.intervals.length).toBe(412);
-      expect(nwb.electrodes()!.groupNames[0]).toBe('ADunit_32');
-    } finally {
-      nwb.close();
-    }
-  });
+  it.skipIf(!hasPublicFixtures)(
+    'an old pynwb file (NWB 2.1.0, int32 indexes, trials, 2-D waveform columns)',
+    async () => {
+      const nwb = await openNwb(publicFixture('hdmfzarr_sub_anm00239123_ecephys_and_ogen.nwb'));
+      try {
+        expect(nwb.metadata.nwbVersion).toBe('2.1.0');
+        expect(nwb.metadata.subject).toBeDefined();
+        const u = nwb.units()!;
+        expect(u.spikeTimes.length).toBe(4);
+        expect(u.spikeTimes.reduce((a, s) => a + s.length, 0)).toBe(34057);
+        expect(u.columns.waveform_mean.shape).toEqual([4, 29]);
+        expect((u.columns.electrodes.values as Float64Array[]).length).toBe(4);
+        expect(u.columns.electrodes.table).toBe('/general/extracellular_ephys/electrodes');
+        const trials = nwb.intervals().find((t) => t.name === 'trials')!;
+        expect(trials.intervals.length).toBe(412);
+        expect(nwb.electrodes()!.groupNames[0]).toBe('ADunit_32');
+      } finally {
+        nwb.close();
+      }
+    },
+  );
 
   it.skipIf(!hasPublicFixtures)('the neuroconv tutorial file (NWB 2.5.0): raw + LFP series and units', async () => {
     const nwb = await openNwb(publicFixture('neuroconv_ecephys_tutorial_v2.5.0.nwb'));
@@ -149,7 +172,9 @@ describe('other fixtures', () => {
   });
 
   it.skipIf(!hasPublicFixtures)('opens from bytes as well as from a path', async () => {
-    const nwb = await openNwb(new Uint8Array(readFileSync(publicFixture('neuroconv_ecephys_tutorial_v2.5.0.nwb'))), { name: 'tutorial.nwb' });
+    const nwb = await openNwb(new Uint8Array(readFileSync(publicFixture('neuroconv_ecephys_tutorial_v2.5.0.nwb'))), {
+      name: 'tutorial.nwb',
+    });
     try {
       expect(nwb.name).toBe('tutorial.nwb');
       expect(nwb.units()!.spikeTimes.length).toBe(10);
@@ -175,7 +200,9 @@ describe('bad input gives NwbFormatError naming the file and the HDF5 path', () 
     const p = join(tmp, 'truncated.nwb');
     copyFileSync(fixture('linear-track-units.nwb'), p);
     truncateSync(p, Math.floor(statSync(p).size / 2));
-    await expect(openNwb(p)).rejects.toThrow(/truncated\.nwb: \/: expected a complete HDF5 file of \d+ bytes \(file has \d+: truncated\)/);
+    await expect(openNwb(p)).rejects.toThrow(
+      /truncated\.nwb: \/: expected a complete HDF5 file of \d+ bytes \(file has \d+: truncated\)/,
+    );
   });
 
   it('an HDF5 file that is not NWB', async () => {

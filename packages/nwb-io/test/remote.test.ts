@@ -27,7 +27,9 @@ describe('reading over HTTP with Range requests (lazy, chunk-cached)', () => {
       expect(t.size).toBe(size);
       expect(t.bytes).toBeLessThan(size / 5); // one gzip chunk (30000 × 8 int16) plus metadata
       expect(t.requests).toBe(server.stats.requests);
-      console.log(`remote window read: ${t.requests} requests, ${t.bytes} of ${size} bytes (${((100 * t.bytes) / size).toFixed(1)}%)`);
+      console.log(
+        `remote window read: ${t.requests} requests, ${t.bytes} of ${size} bytes (${((100 * t.bytes) / size).toFixed(1)}%)`,
+      );
       // The same window again comes from the caches: no new request.
       nwb.series('e-series').read({ rows: [60000, 60100], channels: [0, 5], scale: 'raw' });
       expect(nwb.transfer()!.requests).toBe(t.requests);

@@ -21,14 +21,24 @@ const session: NwbFileInput = {
 async function writeAll(path: string | null) {
   const w = await NwbWriter.create(path, session);
   w.addElectrodes({
-    groups: [{ name: 'tetrode0', location: 'CA1', device: 'drive' }, { name: 'tetrode1', location: 'CA1', device: 'drive' }],
+    groups: [
+      { name: 'tetrode0', location: 'CA1', device: 'drive' },
+      { name: 'tetrode1', location: 'CA1', device: 'drive' },
+    ],
     group: ['tetrode0', 'tetrode0', 'tetrode1', 'tetrode1'],
     ids: [10, 11, 12, 13],
     x: [0, 1, 2, 3],
     columns: { probe_shank: { values: [0, 0, 1, 1] } },
   });
   const lfp = Float32Array.from({ length: 1000 * 4 }, (_, i) => Math.sin(i / 10) * 1e-4);
-  const app = w.addElectricalSeries({ name: 'lfp', data: { data: lfp.subarray(0, 600 * 4), rows: 600, cols: 4 }, rate: 1000, startingTime: 2.5, electrodes: [0, 1, 2, 3], chunkRows: 256 });
+  const app = w.addElectricalSeries({
+    name: 'lfp',
+    data: { data: lfp.subarray(0, 600 * 4), rows: 600, cols: 4 },
+    rate: 1000,
+    startingTime: 2.5,
+    electrodes: [0, 1, 2, 3],
+    chunkRows: 256,
+  });
   app.append({ data: lfp.subarray(600 * 4), rows: 400, cols: 4 });
   w.addUnits({
     spikeTimes: [Float64Array.of(0.1, 0.2, 0.3), Float64Array.of(), Float64Array.of(1.5)],
@@ -36,13 +46,30 @@ async function writeAll(path: string | null) {
     columns: { snr: { values: [5.5, 7, 12], description: 'SNR' }, label: { values: ['accept', 'noise', 'mua'] } },
     waveformMean: { data: new Float32Array(3 * 5).fill(0.5), shape: [3, 5] },
   });
-  w.addTimeIntervals({ name: 'ripple_times', module: 'ripples', description: 'ripples', start: [1, 2], stop: [1.05, 2.1], columns: { peak_time: { values: [1.02, 2.04] } } });
+  w.addTimeIntervals({
+    name: 'ripple_times',
+    module: 'ripples',
+    description: 'ripples',
+    start: [1, 2],
+    stop: [1.05, 2.1],
+    columns: { peak_time: { values: [1.02, 2.04] } },
+  });
   w.addTimeSeries({
-    name: 'decoded_position', module: 'decoding', container: 'Position', unit: 'meters',
-    data: { data: Float64Array.of(0.1, 0.2, 0.3), rows: 3, cols: 1 }, timestamps: Float64Array.of(0, 0.002, 0.004),
+    name: 'decoded_position',
+    module: 'decoding',
+    container: 'Position',
+    unit: 'meters',
+    data: { data: Float64Array.of(0.1, 0.2, 0.3), rows: 3, cols: 1 },
+    timestamps: Float64Array.of(0, 0.002, 0.004),
     spatial: { referenceFrame: 'track start' },
   });
-  w.addTimeSeries({ name: 'posterior', module: 'decoding', unit: 'probability', data: { data: new Float32Array(3 * 4).fill(0.25), rows: 3, cols: 4 }, timestamps: Float64Array.of(0, 0.002, 0.004) });
+  w.addTimeSeries({
+    name: 'posterior',
+    module: 'decoding',
+    unit: 'probability',
+    data: { data: new Float32Array(3 * 4).fill(0.25), rows: 3, cols: 4 },
+    timestamps: Float64Array.of(0, 0.002, 0.004),
+  });
   w.setProvenance({ step: 'test', params: { a: 1 } });
   return w.close();
 }
@@ -53,14 +80,25 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
     expect(await writeAll(path)).toBe(path);
     const nwb = await openNwb(path);
     try {
-      expect(nwb.metadata).toMatchObject({ identifier: 'analysis-1', sessionDescription: 'round trip', nwbVersion: '2.6.0', experimenter: ['Tester, A'], lab: 'Frank' });
+      expect(nwb.metadata).toMatchObject({
+        identifier: 'analysis-1',
+        sessionDescription: 'round trip',
+        nwbVersion: '2.6.0',
+        experimenter: ['Tester, A'],
+        lab: 'Frank',
+      });
       expect(Object.keys(nwb.metadata.namespaces).sort()).toEqual(['core', 'hdmf-common', 'hdmf-experimental']);
       const e = nwb.electrodes()!;
       expect(Array.from(e.ids)).toEqual([10, 11, 12, 13]);
       expect(e.groupNames).toEqual(['tetrode0', 'tetrode0', 'tetrode1', 'tetrode1']);
       expect(Array.from(e.columns.probe_shank.values as Float64Array)).toEqual([0, 0, 1, 1]);
       const [info] = nwb.electricalSeries();
-      expect(info).toMatchObject({ path: '/processing/ecephys/LFP/lfp', shape: [1000, 4], electrodeIds: [10, 11, 12, 13], chunks: [256, 4] });
+      expect(info).toMatchObject({
+        path: '/processing/ecephys/LFP/lfp',
+        shape: [1000, 4],
+        electrodeIds: [10, 11, 12, 13],
+        chunks: [256, 4],
+      });
       expect(info.timing).toMatchObject({ kind: 'rate', rate: 1000, startingTime: 2.5 });
       expect(info.compression).toContain('deflate');
       const back = nwb.series('lfp').read();
@@ -73,7 +111,10 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
       expect(u.columns.waveform_mean.shape).toEqual([3, 5]);
       const rip = nwb.intervals().find((t) => t.name === 'ripple_times')!;
       expect(rip.path).toBe('/processing/ripples/ripple_times');
-      expect(rip.intervals).toEqual([[1, 1.05], [2, 2.1]]);
+      expect(rip.intervals).toEqual([
+        [1, 1.05],
+        [2, 2.1],
+      ]);
       expect(Array.from(rip.columns.peak_time.values as Float64Array)).toEqual([1.02, 2.04]);
       const [pos] = nwb.position();
       expect(pos.path).toBe('/processing/decoding/Position/decoded_position');
@@ -111,7 +152,13 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
       const meta = (p: string) => (f.get(p) as { metadata: { type: number; size: number; signed: boolean } }).metadata;
       expect(meta('/units/spike_times_index')).toMatchObject({ type: 0, signed: false });
       expect(meta('/units/id')).toMatchObject({ type: 0, size: 8, signed: true });
-      expect((f.get('/processing/ecephys/LFP/lfp/starting_time') as { attrs: Record<string, { metadata: { size: number } }> }).attrs.rate.metadata.size).toBe(8);
+      expect(
+        (
+          f.get('/processing/ecephys/LFP/lfp/starting_time') as {
+            attrs: Record<string, { metadata: { size: number } }>;
+          }
+        ).attrs.rate.metadata.size,
+      ).toBe(8);
     } finally {
       f.close();
     }
@@ -133,13 +180,24 @@ describe('timestamps that are not a time base are reported, not silently read as
     w.addElectrodes({ groups: [{ name: 'g' }], group: ['g'] });
     const t = Float64Array.from({ length: 100 }, (_, i) => i / 1000);
     t[50] = t[48]; // goes backwards
-    w.addElectricalSeries({ name: 'x', container: 'FilteredEphys', data: { data: new Float32Array(100), rows: 100, cols: 1 }, timestamps: t, electrodes: [0] });
+    w.addElectricalSeries({
+      name: 'x',
+      container: 'FilteredEphys',
+      data: { data: new Float32Array(100), rows: 100, cols: 1 },
+      timestamps: t,
+      electrodes: [0],
+    });
     await w.close();
     const nwb = await openNwb(path);
     try {
       const [s] = nwb.electricalSeries();
       expect(s.timing).toMatchObject({ kind: 'timestamps', nonMonotonicAt: 50 });
-      expect(s.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/timestamps: not increasing at index 50/), expect.stringMatching(/steps differ from the median/)]));
+      expect(s.warnings).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/timestamps: not increasing at index 50/),
+          expect.stringMatching(/steps differ from the median/),
+        ]),
+      );
     } finally {
       nwb.close();
     }
@@ -166,13 +224,33 @@ describe('nothing is ever lost', () => {
   });
 
   it('rejects bad input with ParameterError', async () => {
-    await expect(NwbWriter.create(join(tmp, 'x.nwb'), { ...session, sessionStartTime: 'yesterday' })).rejects.toThrow(/'sessionStartTime'/);
+    await expect(NwbWriter.create(join(tmp, 'x.nwb'), { ...session, sessionStartTime: 'yesterday' })).rejects.toThrow(
+      /'sessionStartTime'/,
+    );
     const w = await NwbWriter.create(null, session);
-    expect(() => w.addElectricalSeries({ name: 'x', data: { data: new Float32Array(4), rows: 2, cols: 2 }, rate: 1, electrodes: [0, 1] })).toThrow(/addElectrodes/);
+    expect(() =>
+      w.addElectricalSeries({
+        name: 'x',
+        data: { data: new Float32Array(4), rows: 2, cols: 2 },
+        rate: 1,
+        electrodes: [0, 1],
+      }),
+    ).toThrow(/addElectrodes/);
     w.addElectrodes({ groups: [{ name: 'g' }], group: ['g', 'g'] });
-    expect(() => w.addElectricalSeries({ name: 'x', data: { data: new Float32Array(4), rows: 2, cols: 2 }, rate: 1, electrodes: [0] })).toThrow(ParameterError);
-    expect(() => w.addElectricalSeries({ name: 'y', data: { data: new Float32Array(4), rows: 2, cols: 2 }, electrodes: [0, 1] })).toThrow(/'rate'/);
-    expect(() => w.addUnits({ spikeTimes: [Float64Array.of(1)], electrodeGroups: ['nope'] })).toThrow(/'electrodeGroups'/);
+    expect(() =>
+      w.addElectricalSeries({
+        name: 'x',
+        data: { data: new Float32Array(4), rows: 2, cols: 2 },
+        rate: 1,
+        electrodes: [0],
+      }),
+    ).toThrow(ParameterError);
+    expect(() =>
+      w.addElectricalSeries({ name: 'y', data: { data: new Float32Array(4), rows: 2, cols: 2 }, electrodes: [0, 1] }),
+    ).toThrow(/'rate'/);
+    expect(() => w.addUnits({ spikeTimes: [Float64Array.of(1)], electrodeGroups: ['nope'] })).toThrow(
+      /'electrodeGroups'/,
+    );
     await w.abort();
   });
 });

@@ -1,6 +1,27 @@
-export { STEPS, lfpStep, lfpBandStep, positionStep, ripplesStep, sortStep, curateStep, marksStep, linearizeStep, decodeStep, replayStep } from './steps/index.js';
+export {
+  STEPS,
+  lfpStep,
+  lfpBandStep,
+  positionStep,
+  ripplesStep,
+  sortStep,
+  curateStep,
+  marksStep,
+  linearizeStep,
+  decodeStep,
+  replayStep,
+} from './steps/index.js';
 export type { ReplayEvent } from './steps/replay.js';
-export { resultView, type ResultView, type ResultViewOptions, type DecodeView, type ReplayView, type RipplesView, type SortView, type PosteriorImage } from './view/result-view.js';
+export {
+  resultView,
+  type ResultView,
+  type ResultViewOptions,
+  type DecodeView,
+  type ReplayView,
+  type RipplesView,
+  type SortView,
+  type PosteriorImage,
+} from './view/result-view.js';
 export { trodesPosition, positionOf, POSITION_DEFAULTS } from './steps/position.js';
 export { curateData } from './steps/curate.js';
 export { Session, withSession, cmPerUnit, type SessionInfo, type GroupSelection } from './session/session.js';

@@ -6,7 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeResult, exportCrateZip, hashBytes, openStore, runStep, verifyCrate, type Store } from '@spyglass-wasm/provenance';
+import {
+  decodeResult,
+  exportCrateZip,
+  hashBytes,
+  openStore,
+  runStep,
+  verifyCrate,
+  type Store,
+} from '@spyglass-wasm/provenance';
 import { curateStep, sortStep, STEPS } from '../src/index.js';
 
 const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
@@ -20,12 +28,19 @@ describe('crate zip: curate -> export zip -> verify', () => {
     root = mkdtempSync(join(tmpdir(), 'spyglass-crate-zip-'));
     store = await openStore({ store: join(root, '.spyglass') });
     const sort = await runStep(store, sortStep, { raw: { file: SESSION } });
-    const curated = await runStep(store, curateStep, { sorting: { result: sort.key } }, { overrides: { labels: { 0: 'noise', 1: 'noise' }, merge: [[2, 3]] } });
+    const curated = await runStep(
+      store,
+      curateStep,
+      { sorting: { result: sort.key } },
+      { overrides: { labels: { 0: 'noise', 1: 'noise' }, merge: [[2, 3]] } },
+    );
     curatedKey = curated.key;
     const session = readFileSync(SESSION);
     const sessionHash = await hashBytes(session);
     // as the viewer does: the store has no copy of the input, the caller hands over its bytes
-    const { zip } = await exportCrateZip(store, curated.key, { input: async (e) => (e.checksum === sessionHash ? new Uint8Array(session) : undefined) });
+    const { zip } = await exportCrateZip(store, curated.key, {
+      input: async (e) => (e.checksum === sessionHash ? new Uint8Array(session) : undefined),
+    });
     zipPath = join(root, 'crate.zip');
     writeFileSync(zipPath, zip);
   }, 600_000);
@@ -46,7 +61,13 @@ describe('crate zip: curate -> export zip -> verify', () => {
 
   it('verify accepts the zip and recomputes both steps', async () => {
     const report = await verifyCrate(zipPath, { steps: STEPS });
-    expect(report.steps.map((s) => [s.step, s.status, s.detail]), JSON.stringify(report)).toEqual([['sort', 'reproduced', undefined], ['curate', 'reproduced', undefined]]);
+    expect(
+      report.steps.map((s) => [s.step, s.status, s.detail]),
+      JSON.stringify(report),
+    ).toEqual([
+      ['sort', 'reproduced', undefined],
+      ['curate', 'reproduced', undefined],
+    ]);
     expect(report.ok).toBe(true);
   }, 600_000);
 
@@ -59,17 +80,23 @@ describe('crate zip: curate -> export zip -> verify', () => {
 
   it('refuses entry names that leave the crate (zip-slip)', async () => {
     for (const name of ['../evil.json', '/abs/evil.json', 'a/../../evil.json', 'C:/evil.json']) {
-      await expect(verifyCrate(zipOf({ 'ro-crate-metadata.json': text('{}'), [name]: text('x') }), { steps: STEPS })).rejects.toThrow(/relative path inside the crate/);
+      await expect(
+        verifyCrate(zipOf({ 'ro-crate-metadata.json': text('{}'), [name]: text('x') }), { steps: STEPS }),
+      ).rejects.toThrow(/relative path inside the crate/);
     }
   });
 
   it('stops a zip that inflates beyond the byte budget (counted while inflating)', async () => {
     const bomb = zipOf({ 'ro-crate-metadata.json': text('{"@graph":[]}'), 'inputs/big.nwb': new Uint8Array(8 << 20) });
-    await expect(verifyCrate(bomb, { steps: STEPS, limits: { maxBytes: 1 << 20, maxMetadataBytes: 1 << 10 } })).rejects.toThrow(/at most \d+ bytes once unpacked/);
+    await expect(
+      verifyCrate(bomb, { steps: STEPS, limits: { maxBytes: 1 << 20, maxMetadataBytes: 1 << 10 } }),
+    ).rejects.toThrow(/at most \d+ bytes once unpacked/);
   });
 
   it('a zip that is not a crate, or not a zip, gets a readable message', async () => {
-    await expect(verifyCrate(zipOf({ 'notes.txt': text('hello') }), { steps: STEPS })).rejects.toThrow(/RO-Crate folder with ro-crate-metadata.json/);
+    await expect(verifyCrate(zipOf({ 'notes.txt': text('hello') }), { steps: STEPS })).rejects.toThrow(
+      /RO-Crate folder with ro-crate-metadata.json/,
+    );
     const notZip = join(root, 'not-a.zip');
     writeFileSync(notZip, 'plain text, not a zip');
     await expect(verifyCrate(notZip, { steps: STEPS })).rejects.toThrow(/not-a\.zip.*zip/);

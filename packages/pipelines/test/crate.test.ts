@@ -33,10 +33,15 @@ describe('export -> verify', () => {
     expect(summary.results).toHaveLength(2);
     const crate = JSON.parse(readFileSync(join(dir, 'ro-crate-metadata.json'), 'utf8'));
     const graph = crate['@graph'] as Record<string, any>[];
-    expect(graph.filter((n) => n['@type']?.includes?.('prov:Activity')).map((n) => n['spyglass:step'])).toEqual(['lfp', 'ripples']);
+    expect(graph.filter((n) => n['@type']?.includes?.('prov:Activity')).map((n) => n['spyglass:step'])).toEqual([
+      'lfp',
+      'ripples',
+    ]);
     expect(graph.find((n) => n['@id'] === 'inputs/tetrode-session.nwb')?.['spyglass:blake3']).toMatch(/^blake3:/);
     expect(graph.some((n) => n['@id'].endsWith('.nwb') && n['@id'].startsWith('results/'))).toBe(true);
-    expect(existsSync(join(dir, graph.find((n) => n['@id']?.startsWith?.('parameters/ripples'))?.['@id'] ?? 'missing'))).toBe(true);
+    expect(
+      existsSync(join(dir, graph.find((n) => n['@id']?.startsWith?.('parameters/ripples'))?.['@id'] ?? 'missing')),
+    ).toBe(true);
     const report = await verifyCrate(dir, { steps: STEPS });
     expect(report.steps.map((s) => s.status)).toEqual(['reproduced', 'reproduced']);
     expect(report.ok).toBe(true);
@@ -46,7 +51,9 @@ describe('export -> verify', () => {
     const dir = join(root, 'crate-tampered');
     await exportCrate(store, key, dir);
     const crate = JSON.parse(readFileSync(join(dir, 'ro-crate-metadata.json'), 'utf8'));
-    const ripFile = crate['@graph'].find((n: any) => n['@id'].startsWith('results/ripples') && n['@id'].endsWith('.sgr'))['@id'];
+    const ripFile = crate['@graph'].find(
+      (n: any) => n['@id'].startsWith('results/ripples') && n['@id'].endsWith('.sgr'),
+    )['@id'];
     const bytes = readFileSync(join(dir, ripFile));
     bytes[bytes.length - 3] ^= 0xff; // flip bits in the last event's maxZscore
     writeFileSync(join(dir, ripFile), bytes);

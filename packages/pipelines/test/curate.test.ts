@@ -5,12 +5,30 @@ import { ParameterError } from '@spyglass-wasm/core';
 import type { ResultData } from '@spyglass-wasm/provenance';
 import { curateData, curateStep } from '../src/steps/curate.js';
 
-const metrics = (snr: number) => ({ firingRate: 5, isiViolation: 0, presenceRatio: 1, snr, amplitudeCutoff: 0, nnIsolation: 1, nnNoiseOverlap: 0 });
+const metrics = (snr: number) => ({
+  firingRate: 5,
+  isiViolation: 0,
+  presenceRatio: 1,
+  snr,
+  amplitudeCutoff: 0,
+  nnIsolation: 1,
+  nnNoiseOverlap: 0,
+});
 
 /** A small sort result: four units (unit 3 fails the SNR rule), with per-spike amplitudes. */
 function sortResult(withAmplitudes = true): ResultData {
-  const times = [[0.1, 0.5, 0.9], [0.2, 0.6], [0.3, 0.4, 0.7, 0.8], [1.0, 1.1]];
-  const amps = [[-50, -52, -51], [-60, -61], [-40, -120, -45, -118], [-30, -31]];
+  const times = [
+    [0.1, 0.5, 0.9],
+    [0.2, 0.6],
+    [0.3, 0.4, 0.7, 0.8],
+    [1.0, 1.1],
+  ];
+  const amps = [
+    [-50, -52, -51],
+    [-60, -61],
+    [-40, -120, -45, -118],
+    [-30, -31],
+  ];
   const ends = Float64Array.from(times.map((_, i) => times.slice(0, i + 1).flat().length));
   return {
     arrays: {
@@ -19,7 +37,10 @@ function sortResult(withAmplitudes = true): ResultData {
       ...(withAmplitudes ? { spikeAmplitudes: { data: Float32Array.from(amps.flat()), shape: [10] } } : {}),
       waveformMean: { data: Float32Array.from({ length: 8 }, (_, i) => i), shape: [4, 2] },
     },
-    json: { electrodeGroups: [], units: [metrics(8), metrics(9), metrics(7), metrics(0.5)].map((m) => ({ group: 'tetrode1', metrics: m })) },
+    json: {
+      electrodeGroups: [],
+      units: [metrics(8), metrics(9), metrics(7), metrics(0.5)].map((m) => ({ group: 'tetrode1', metrics: m })),
+    },
   } as unknown as ResultData;
 }
 
@@ -41,15 +62,26 @@ describe('curate step: manual curation', () => {
   it('relabels units by index; noise units are dropped', () => {
     const o = curateData(sortResult(), { keep: ['accept', 'mua'], labels: { 0: 'noise', 1: 'mua', 3: 'accept' } });
     expect(o.json.labels).toEqual(['noise', 'mua', 'accept', 'accept']);
-    expect((o.json.units as { sortedUnit: number; label: string }[]).map((u) => [u.sortedUnit, u.label])).toEqual([[1, 'mua'], [2, 'accept'], [3, 'accept']]);
-    expect(trains(o)).toEqual([[0.2, 0.6], [0.3, 0.4, 0.7, 0.8], [1.0, 1.1]]);
+    expect((o.json.units as { sortedUnit: number; label: string }[]).map((u) => [u.sortedUnit, u.label])).toEqual([
+      [1, 'mua'],
+      [2, 'accept'],
+      [3, 'accept'],
+    ]);
+    expect(trains(o)).toEqual([
+      [0.2, 0.6],
+      [0.3, 0.4, 0.7, 0.8],
+      [1.0, 1.1],
+    ]);
   });
 
   it('merges units: spike trains combined and sorted, the lowest unit label and waveform kept, metrics not carried over', () => {
     const o = curateData(sortResult(), { keep: ['accept', 'mua'], merge: [[2, 0]] });
     const units = o.json.units as { sortedUnit: number; sortedUnits: number[]; metrics: Record<string, number> }[];
     expect(units.map((u) => u.sortedUnits)).toEqual([[0, 2], [1]]);
-    expect(trains(o)).toEqual([[0.1, 0.3, 0.4, 0.5, 0.7, 0.8, 0.9], [0.2, 0.6]]);
+    expect(trains(o)).toEqual([
+      [0.1, 0.3, 0.4, 0.5, 0.7, 0.8, 0.9],
+      [0.2, 0.6],
+    ]);
     expect(Number.isNaN(units[0].metrics.snr)).toBe(true);
     expect(units[1].metrics.snr).toBe(9);
     expect(Array.from(o.arrays.waveformMean!.data as Float32Array)).toEqual([0, 1, 2, 3]);
@@ -57,28 +89,58 @@ describe('curate step: manual curation', () => {
   });
 
   it('splits a unit by amplitude magnitude into below and above, appended after the sort units', () => {
-    const o = curateData(sortResult(), { keep: ['accept'], split: [{ unit: 2, amplitudeThreshold: 100 }], merge: [[0, 1]] });
+    const o = curateData(sortResult(), {
+      keep: ['accept'],
+      split: [{ unit: 2, amplitudeThreshold: 100 }],
+      merge: [[0, 1]],
+    });
     const units = o.json.units as { sortedUnits: number[]; split?: string }[];
-    expect(units.map((u) => [u.sortedUnits, u.split])).toEqual([[[0, 1], undefined], [[2], 'below'], [[2], 'above']]);
-    expect(trains(o)).toEqual([[0.1, 0.2, 0.5, 0.6, 0.9], [0.3, 0.7], [0.4, 0.8]]);
+    expect(units.map((u) => [u.sortedUnits, u.split])).toEqual([
+      [[0, 1], undefined],
+      [[2], 'below'],
+      [[2], 'above'],
+    ]);
+    expect(trains(o)).toEqual([
+      [0.1, 0.2, 0.5, 0.6, 0.9],
+      [0.3, 0.7],
+      [0.4, 0.8],
+    ]);
   });
 
   it('is reproducible from its parameters: the same parameters give the same output', () => {
-    const p = { keep: ['accept'], labels: { 1: 'noise' }, merge: [[0, 3]], split: [{ unit: 2, amplitudeThreshold: 100 }] };
+    const p = {
+      keep: ['accept'],
+      labels: { 1: 'noise' },
+      merge: [[0, 3]],
+      split: [{ unit: 2, amplitudeThreshold: 100 }],
+    };
     expect(curateData(sortResult(), p)).toEqual(curateData(sortResult(), structuredClone(p)));
   });
 
   it('refuses bad manual parameters with a ParameterError naming the option', () => {
-    const bad = (p: Record<string, unknown>, where: RegExp) => expect(() => curateData(sortResult(), { keep: ['accept'], ...p })).toThrow(where);
+    const bad = (p: Record<string, unknown>, where: RegExp) =>
+      expect(() => curateData(sortResult(), { keep: ['accept'], ...p })).toThrow(where);
     bad({ labels: { 9: 'noise' } }, /labels.*0-3/);
     bad({ labels: { 0: 'good' } }, /labels\.0/);
     bad({ merge: [[1]] }, /merge\[0\]/);
-    bad({ merge: [[0, 1], [1, 2]] }, /merge\[1\].*at most one/);
+    bad(
+      {
+        merge: [
+          [0, 1],
+          [1, 2],
+        ],
+      },
+      /merge\[1\].*at most one/,
+    );
     bad({ split: [{ unit: 0, amplitudeThreshold: 1000 }] }, /split unit 0.*both sides/);
     bad({ split: [{ unit: 0, amplitudeThreshold: -1 }] }, /split\[0\]/);
     bad({ split: [{ unit: 2, amplitudeThreshold: 100 }], merge: [[2, 1]] }, /merge\[0\].*at most one/);
-    expect(() => curateData(sortResult(false), { split: [{ unit: 2, amplitudeThreshold: 100 }] })).toThrow(ParameterError);
-    expect(() => curateData(sortResult(false), { split: [{ unit: 2, amplitudeThreshold: 100 }] })).toThrow(/spikeAmplitudes/);
+    expect(() => curateData(sortResult(false), { split: [{ unit: 2, amplitudeThreshold: 100 }] })).toThrow(
+      ParameterError,
+    );
+    expect(() => curateData(sortResult(false), { split: [{ unit: 2, amplitudeThreshold: 100 }] })).toThrow(
+      /spikeAmplitudes/,
+    );
   });
 
   it('accepts the manual parameters as step options and keeps the default set unchanged', () => {

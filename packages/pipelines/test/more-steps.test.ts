@@ -12,7 +12,8 @@ import { curateStep, decodeStep, linearizeStep, marksStep, sortStep } from '../s
 
 const dataOf = (o: { path: string }) => decodeResult(readFileSync(o.path));
 // Each result's analysis NWB file, checked by hdmf's validator where Debian's python3-hdmf is installed.
-const analysisFile = (o: { result: { summary: Record<string, unknown> } }) => join(dir, 'results', String(o.result.summary.analysisFile));
+const analysisFile = (o: { result: { summary: Record<string, unknown> } }) =>
+  join(dir, 'results', String(o.result.summary.analysisFile));
 const validator = fileURLToPath(new URL('../../nwb-io/scripts/validate-nwb.py', import.meta.url));
 const hasHdmf = spawnSync('/usr/bin/python3', ['-c', 'import hdmf, h5py']).status === 0;
 function expectValid(path: string): void {
@@ -36,14 +37,21 @@ afterAll(async () => {
 describe('curate, marks, linearize', () => {
   it('curates a sorting by metric rules and decode takes the curated units', async () => {
     const sort = await runStep(store, sortStep, { raw: { file: SESSION } }, { overrides: { group: 'tetrode1' } });
-    const curated = await runStep(store, curateStep, { sorting: { result: sort.key } }, { overrides: { keep: ['accept'] } });
+    const curated = await runStep(
+      store,
+      curateStep,
+      { sorting: { result: sort.key } },
+      { overrides: { keep: ['accept'] } },
+    );
     const labels = dataOf(curated).json.labels as string[];
     expect(labels.length).toBe(sort.result.summary.units);
     expect(curated.result.summary.units).toBe(labels.filter((l) => l === 'accept').length);
     expect(curated.result.summary.units).toBeGreaterThanOrEqual(4); // tetrode1's four true units are clean
     const decoded = await runStep(store, decodeStep, { units: { result: curated.key }, session: { file: SESSION } });
     expect(decoded.result.summary.units).toBe(curated.result.summary.units);
-    expect((await runStep(store, curateStep, { sorting: { result: sort.key } }, { overrides: { keep: ['accept'] } })).cached).toBe(true);
+    expect(
+      (await runStep(store, curateStep, { sorting: { result: sort.key } }, { overrides: { keep: ['accept'] } })).cached,
+    ).toBe(true);
     // The curated units as an analysis file: Units with spike times, labels and metrics.
     const file = analysisFile(curated);
     expectValid(file);
@@ -52,16 +60,23 @@ describe('curate, marks, linearize', () => {
     expect(units.spikeTimes.length).toBe(curated.result.summary.units);
     const d = dataOf(curated);
     const ends = d.arrays.spikeTimesIndex.data;
-    expect(Array.from(units.spikeTimes[0])).toEqual(Array.from((d.arrays.spikeTimes.data as Float64Array).subarray(0, ends[0])));
+    expect(Array.from(units.spikeTimes[0])).toEqual(
+      Array.from((d.arrays.spikeTimes.data as Float64Array).subarray(0, ends[0])),
+    );
     expect(nwb.table('/units').columns.curation_label.values).toEqual(Array(units.spikeTimes.length).fill('accept'));
-    expect(nwb.table('/units').colnames).toEqual(expect.arrayContaining(['snr', 'nn_noise_overlap', 'waveform_mean', 'electrode_group']));
+    expect(nwb.table('/units').colnames).toEqual(
+      expect.arrayContaining(['snr', 'nn_noise_overlap', 'waveform_mean', 'electrode_group']),
+    );
     nwb.close();
   });
 
   it('extracts clusterless marks per electrode group', async () => {
     const d = dataOf(await runStep(store, marksStep, { raw: { file: SESSION } }));
     const groups = d.json.groups as { name: string; channels: number; spikes: number }[];
-    expect(groups.map((g) => [g.name, g.channels])).toEqual([['tetrode0', 4], ['tetrode1', 4]]);
+    expect(groups.map((g) => [g.name, g.channels])).toEqual([
+      ['tetrode0', 4],
+      ['tetrode1', 4],
+    ]);
     const ends = d.arrays.timesIndex.data;
     expect(ends[ends.length - 1]).toBe(d.arrays.times.shape[0]);
     expect(d.arrays.marks.shape[0]).toBe(4 * d.arrays.times.shape[0]);
@@ -75,7 +90,9 @@ describe('curate, marks, linearize', () => {
     const nwb = await openNwb(file);
     const t0 = nwb.table('/processing/ecephys/marks_tetrode0');
     const n0 = (d.json.groups as { spikes: number }[])[0].spikes;
-    expect(Array.from(t0.columns.spike_time.values as Float64Array)).toEqual(Array.from((d.arrays.times.data as Float64Array).subarray(0, n0)));
+    expect(Array.from(t0.columns.spike_time.values as Float64Array)).toEqual(
+      Array.from((d.arrays.times.data as Float64Array).subarray(0, n0)),
+    );
     expect(t0.columns.marks.shape).toEqual([n0, 4]);
     expect(nwb.table('/processing/ecephys/marks_tetrode1').ids.length).toBe(d.arrays.times.shape[0] - n0);
     nwb.close();
@@ -83,7 +100,20 @@ describe('curate, marks, linearize', () => {
 
   it('linearizes position along a track graph, and names the missing graph', async () => {
     const track = fixture('linear-track-units.nwb');
-    const r = await runStep(store, linearizeStep, { session: { file: track } }, { overrides: { nodes: [[0, 0], [200, 0]], edges: [[0, 1]] } });
+    const r = await runStep(
+      store,
+      linearizeStep,
+      { session: { file: track } },
+      {
+        overrides: {
+          nodes: [
+            [0, 0],
+            [200, 0],
+          ],
+          edges: [[0, 1]],
+        },
+      },
+    );
     const lin = dataOf(r).arrays.linearPosition.data as Float64Array;
     expect(lin.length).toBe(27000);
     expect(Math.min(...lin)).toBeGreaterThanOrEqual(0);
@@ -93,7 +123,9 @@ describe('curate, marks, linearize', () => {
     const file = analysisFile(r);
     expectValid(file);
     const nwb = await openNwb(file);
-    expect(Array.from(nwb.numbers('/processing/behavior/BehavioralTimeSeries/linear_position/data'))).toEqual(Array.from(lin));
+    expect(Array.from(nwb.numbers('/processing/behavior/BehavioralTimeSeries/linear_position/data'))).toEqual(
+      Array.from(lin),
+    );
     expect(nwb.numbers('/processing/behavior/BehavioralTimeSeries/track_segment/timestamps').length).toBe(lin.length);
     nwb.close();
   });

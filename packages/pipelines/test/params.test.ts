@@ -35,16 +35,21 @@ describe('parameter schemas', () => {
     it(`${name}: a wrong type, an out-of-bounds value and an unknown name name the parameter`, async () => {
       expect(step.validate).toBeTypeOf('function');
       for (const [param, value] of [c.badType, c.outOfBounds]) {
-        const err = await runStep(store, step, inputsOf(step), { overrides: { [param]: value } }).catch((e: unknown) => e);
+        const err = await runStep(store, step, inputsOf(step), { overrides: { [param]: value } }).catch(
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(ParameterError);
         expect((err as ParameterError).parameter).toBe(param);
         expect((err as Error).message).toMatch(new RegExp(`^parameter '${param}': expected .+, got .+$`));
       }
-      const unknown = await runStep(store, step, inputsOf(step), { params: { passbnad: 400 } }).catch((e: unknown) => e);
+      const unknown = await runStep(store, step, inputsOf(step), { params: { passbnad: 400 } }).catch(
+        (e: unknown) => e,
+      );
       expect(unknown).toBeInstanceOf(ParameterError);
       expect((unknown as Error).message).toMatch(/'passbnad'/);
       // every named set passes its own schema
-      for (const set of Object.keys(step.paramSets!)) expect(() => step.validate!(resolveParams(step, set).params)).not.toThrow();
+      for (const set of Object.keys(step.paramSets!))
+        expect(() => step.validate!(resolveParams(step, set).params)).not.toThrow();
     });
   }
 
@@ -52,14 +57,48 @@ describe('parameter schemas', () => {
     const defaults = (n: string, set = 'default') => resolveParams(STEPS[n], set).params;
     expect(defaults('lfp')).toEqual({ targetFs: 1000, passband: 400, stopband: 425, attenuation: 120 });
     expect(defaults('lfp-band', 'ripple')).toEqual({ band: [150, 250], transition: 25, attenuation: 60 });
-    const ripples = { detector: 'kay', band: [150, 250], transition: 25, zscoreThreshold: 2, minimumDuration: 0.015, smoothingSigma: 0.004, speedThreshold: 4, speedRule: 'endpoints', speedWindow: 1, closeEventThreshold: 0 };
+    const ripples = {
+      detector: 'kay',
+      band: [150, 250],
+      transition: 25,
+      zscoreThreshold: 2,
+      minimumDuration: 0.015,
+      smoothingSigma: 0.004,
+      speedThreshold: 4,
+      speedRule: 'endpoints',
+      speedWindow: 1,
+      closeEventThreshold: 0,
+    };
     expect(defaults('ripples')).toEqual(ripples);
     expect(defaults('ripples', 'karlsson')).toEqual({ ...ripples, detector: 'karlsson', zscoreThreshold: 3 });
     expect(defaults('sort')).toEqual({ band: [600, 6000], threshold: 4, group: null, series: null });
-    const decode = { mode: 'sorted', trainFraction: 0.8, binSize: 0.002, stateSpace: 'continuous', movementVar: 6, placeBinSize: 2, positionStd: 6 };
+    const decode = {
+      mode: 'sorted',
+      trainFraction: 0.8,
+      binSize: 0.002,
+      stateSpace: 'continuous',
+      movementVar: 6,
+      placeBinSize: 2,
+      positionStd: 6,
+    };
     expect(defaults('decode')).toEqual(decode);
-    expect(defaults('decode', 'clusterless')).toEqual({ ...decode, mode: 'clusterless', waveformStd: 24, markThreshold: 5 });
-    expect(defaults('replay')).toEqual({ ...decode, stateSpace: 'continuous-fragmented', encode: null, decode: null, events: null, shuffles: 500, alpha: 0.05, minContinuous: 0.5, minDuration: 0.02 });
+    expect(defaults('decode', 'clusterless')).toEqual({
+      ...decode,
+      mode: 'clusterless',
+      waveformStd: 24,
+      markThreshold: 5,
+    });
+    expect(defaults('replay')).toEqual({
+      ...decode,
+      stateSpace: 'continuous-fragmented',
+      encode: null,
+      decode: null,
+      events: null,
+      shuffles: 500,
+      alpha: 0.05,
+      minContinuous: 0.5,
+      minDuration: 0.02,
+    });
     expect(defaults('linearize')).toEqual({});
   });
 });

@@ -25,10 +25,12 @@ describe('resultView', () => {
     const d = v.data!;
     expect(d.kind).toBe('decode');
     if (d.kind !== 'decode') return;
-    const rows = d.time.length, cols = d.position.length;
+    const rows = d.time.length,
+      cols = d.position.length;
     expect(rows).toBeLessThanOrEqual(500);
     expect(d.timeBinsMerged).toBe(Math.ceil((o.result.summary.timeBins as number) / 500));
-    for (const r of [0, rows >> 1, rows - 1]) expect(d.posterior.subarray(r * cols, (r + 1) * cols).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    for (const r of [0, rows >> 1, rows - 1])
+      expect(d.posterior.subarray(r * cols, (r + 1) * cols).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
     expect(d.error).toEqual((await loadResult(store, o.result)).json.error);
     expect(d.truth!.time.length).toBe(position.result.summary.samples);
     // place fields: every unit once, on the posterior's bins, each scaled to 1 at its peak, peaks in order
@@ -40,9 +42,19 @@ describe('resultView', () => {
       return d.position[row.indexOf(Math.max(...row))];
     });
     expect(peaks).toEqual([...peaks].sort((a, b) => a - b));
-    expect(v.lineage.nodes.filter((n) => n.kind === 'result').map((n) => n.label.split(' ')[0]).sort()).toEqual(['decode', 'position']);
+    expect(
+      v.lineage.nodes
+        .filter((n) => n.kind === 'result')
+        .map((n) => n.label.split(' ')[0])
+        .sort(),
+    ).toEqual(['decode', 'position']);
     expect(v.lineage.nodes.filter((n) => n.kind === 'file').map((n) => n.label)).toEqual(['linear-track-units.nwb']);
-    expect(v.lineage.edges.filter((e) => e.to === v.lineage.root).map((e) => e.role).sort()).toEqual(['code', 'params', 'position', 'units']);
+    expect(
+      v.lineage.edges
+        .filter((e) => e.to === v.lineage.root)
+        .map((e) => e.role)
+        .sort(),
+    ).toEqual(['code', 'params', 'position', 'units']);
   });
 
   it('gives ripples their LFP, ripple band and envelope around each peak', async () => {
@@ -61,7 +73,8 @@ describe('resultView', () => {
       expect(s.time.at(-1)!).toBeCloseTo(peak + 0.1, 2);
       expect([s.lfp.length, s.band.length, s.envelope.length]).toEqual([s.time.length, s.time.length, s.time.length]);
       // the envelope bounds the band-passed signal, and is largest inside the event
-      for (let k = 0; k < s.band.length; k++) expect(s.envelope[k]).toBeGreaterThanOrEqual(Math.abs(s.band[k]) * 0.999 - 1e-3);
+      for (let k = 0; k < s.band.length; k++)
+        expect(s.envelope[k]).toBeGreaterThanOrEqual(Math.abs(s.band[k]) * 0.999 - 1e-3);
       const at = s.envelope.indexOf(Math.max(...s.envelope));
       expect(Math.abs(s.time[at] - peak)).toBeLessThan(0.1);
     });
@@ -73,7 +86,12 @@ describe('resultView', () => {
     const day = simulateReplayDay({ seed: 3 });
     await writeSessionNwb(day, file);
     const events = day.truth.ripples.map((r) => [r.start, r.end]);
-    const o = await runStep(store, replayStep, { units: { file }, session: { file } }, { params: { encode: 'run1', decode: 'sleep2', events }, overrides: { shuffles: 50 } });
+    const o = await runStep(
+      store,
+      replayStep,
+      { units: { file }, session: { file } },
+      { params: { encode: 'run1', decode: 'sleep2', events }, overrides: { shuffles: 50 } },
+    );
     const v = await resultView(store, o.key);
     if (v.data?.kind !== 'replay') throw new Error(`a replay view, not ${v.data?.kind}`);
     expect(v.data.events.length).toBe(o.result.summary.events);

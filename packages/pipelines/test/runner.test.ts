@@ -2,7 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, copyFileSync, appendFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeResult, fileEntity, hashFile, loadResult, openStore, runStep, type Store } from '@spyglass-wasm/provenance';
+import {
+  decodeResult,
+  fileEntity,
+  hashFile,
+  loadResult,
+  openStore,
+  runStep,
+  type Store,
+} from '@spyglass-wasm/provenance';
 import { decodeStep, lfpStep, ripplesStep, sortStep, unitSpikeTimes } from '../src/index.js';
 
 const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
@@ -23,24 +31,36 @@ describe('runner on the bundled tetrode session', () => {
     expect(lfp.result.summary).toMatchObject({ fs: 1000, channels: 8 });
     const rip = await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } });
     expect(rip.cached).toBe(false);
-    const events = (rip.result.summary.events as number);
+    const events = rip.result.summary.events as number;
     const found = decodeResult(readFileSync(rip.path)).json.events as { start: number; peak: number; end: number }[];
     expect(events).toBe(found.length);
     expect(found.length).toBe(truth.ripples.length); // no false positives on this session
     // every simulated ripple is found, its peak within 20 ms, in the session time base
     for (const r of truth.ripples) {
-      expect(found.some((e) => Math.abs(e.peak - r.peak_s) < 0.02 && e.start <= r.peak_s && e.end >= r.peak_s), `ripple at ${r.peak_s}`).toBe(true);
+      expect(
+        found.some((e) => Math.abs(e.peak - r.peak_s) < 0.02 && e.start <= r.peak_s && e.end >= r.peak_s),
+        `ripple at ${r.peak_s}`,
+      ).toBe(true);
     }
     // the result file carries its own PROV record
-    const prov = decodeResult(readFileSync(rip.path)).provenance as { '@graph': { 'spyglass:resultKey'?: string; 'prov:used'?: { '@id': string }[] }[] };
+    const prov = decodeResult(readFileSync(rip.path)).provenance as {
+      '@graph': { 'spyglass:resultKey'?: string; 'prov:used'?: { '@id': string }[] }[];
+    };
     expect(prov['@graph'][0]['spyglass:resultKey']).toBe(rip.key);
     expect(prov['@graph'][0]['prov:used']!.map((u) => u['@id'])).toContain(`result:${lfp.key}`);
 
     const again = await runStep(store, lfpStep, { raw: { file: SESSION } });
     expect(again).toMatchObject({ cached: true, key: lfp.key });
-    expect((await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } })).cached).toBe(true);
+    expect((await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } })).cached).toBe(
+      true,
+    );
     // a parameter change is a new result; the old one stays
-    const karlsson = await runStep(store, ripplesStep, { lfp: { result: lfp.key }, session: { file: SESSION } }, { params: 'karlsson' });
+    const karlsson = await runStep(
+      store,
+      ripplesStep,
+      { lfp: { result: lfp.key }, session: { file: SESSION } },
+      { params: 'karlsson' },
+    );
     expect(karlsson.cached).toBe(false);
     expect(karlsson.key).not.toBe(rip.key);
     expect((await store.lineage(rip.key)).map((r) => r.step)).toEqual(['lfp', 'ripples']);
@@ -127,7 +147,10 @@ describe('two runs of one key at once', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spyglass-race-'));
     const store = await openStore({ store: 'memory://', resultsDir: join(dir, 'results') });
     const step = {
-      name: 'race', description: 'test', code: { package: 'race-test', packageVersion: '1', kernels: [] }, inputs: [],
+      name: 'race',
+      description: 'test',
+      code: { package: 'race-test', packageVersion: '1', kernels: [] },
+      inputs: [],
       async run() {
         await new Promise((r) => setTimeout(r, 50));
         return { arrays: { x: { data: Float64Array.of(1, 2), shape: [2] } }, json: { at: Date.now() }, summary: {} };
@@ -177,7 +200,21 @@ describe('sort -> decode', () => {
       // each true unit has a sorted unit sharing most of its spikes (±0.5 ms)
       for (const t of truth.units) {
         const spikes: number[] = t.spike_times;
-        const best = Math.max(...units.map((u) => spikes.filter((s) => { let lo = 0, hi = u.length; while (lo < hi) { const m = (lo + hi) >> 1; if (u[m] < s - 5e-4) lo = m + 1; else hi = m; } return lo < u.length && u[lo] <= s + 5e-4; }).length / spikes.length));
+        const best = Math.max(
+          ...units.map(
+            (u) =>
+              spikes.filter((s) => {
+                let lo = 0,
+                  hi = u.length;
+                while (lo < hi) {
+                  const m = (lo + hi) >> 1;
+                  if (u[m] < s - 5e-4) lo = m + 1;
+                  else hi = m;
+                }
+                return lo < u.length && u[lo] <= s + 5e-4;
+              }).length / spikes.length,
+          ),
+        );
         expect(best).toBeGreaterThan(0.8);
       }
       const dec = await runStep(store, decodeStep, { units: { result: sort.key }, session: { file: SESSION } });

@@ -10,7 +10,14 @@ describe('step keys', () => {
     // Every step carries the build-time source hashes of the packages it runs.
     for (const step of Object.values(STEPS)) {
       const v = await stepVersion(step.code);
-      expect(Object.keys(v.source ?? {}), step.name).toEqual(expect.arrayContaining([step.code.package, '@spyglass-wasm/provenance', '@spyglass-wasm/pipelines', '@spyglass-wasm/nwb-io']));
+      expect(Object.keys(v.source ?? {}), step.name).toEqual(
+        expect.arrayContaining([
+          step.code.package,
+          '@spyglass-wasm/provenance',
+          '@spyglass-wasm/pipelines',
+          '@spyglass-wasm/nwb-io',
+        ]),
+      );
       for (const h of Object.values(v.source!)) expect(h).toMatch(/^[0-9a-f]{64}$/);
       const edited = { ...step.code, sources: { ...step.code.sources, [step.code.package]: '0'.repeat(64) } };
       const a = await resultKey({ ...parts, version: v });
@@ -19,7 +26,6 @@ describe('step keys', () => {
       expect(await resultKey({ ...parts, version: await stepVersion(step.code) })).toBe(a);
     }
   });
-
 });
 
 describe('parameter sets', () => {
@@ -38,15 +44,22 @@ describe('parameter sets', () => {
 describe('parameters are checked before any work', () => {
   it('an unknown name is an error naming it and the names there are', () => {
     expect(() => resolveParams(lfpStep, { passbnad: 400 })).toThrow(/lfp parameter 'passbnad'.*passband/);
-    expect(() => resolveParams(ripplesStep, 'kay', { speedSmoothing: 0.2 })).toThrow(/ripples parameter 'speedSmoothing'/);
+    expect(() => resolveParams(ripplesStep, 'kay', { speedSmoothing: 0.2 })).toThrow(
+      /ripples parameter 'speedSmoothing'/,
+    );
     expect(resolveParams(lfpStep, { interval: 'run1' }).params.interval).toBe('run1');
   });
   it('a pipeline file with a misspelt key is refused', () => {
-    expect(() => parsePipeline('steps:\n  - step: lfp\n    param: default\n    inputs: { raw: $file }\n', STEPS)).toThrow(/steps\[0\]\.param.*id, step, params, inputs/);
-    expect(() => parsePipeline('stepz: []\nsteps:\n  - step: lfp\n    inputs: { raw: $file }\n', STEPS)).toThrow(/stepz/);
+    expect(() =>
+      parsePipeline('steps:\n  - step: lfp\n    param: default\n    inputs: { raw: $file }\n', STEPS),
+    ).toThrow(/steps\[0\]\.param.*id, step, params, inputs/);
+    expect(() => parsePipeline('stepz: []\nsteps:\n  - step: lfp\n    inputs: { raw: $file }\n', STEPS)).toThrow(
+      /stepz/,
+    );
   });
   it('values that would exhaust memory or run silently wrong are refused, naming the parameter', async () => {
-    const check = (step: typeof lfpStep, o: Record<string, unknown>) => () => step.validate!(resolveParams(step, 'default', o).params);
+    const check = (step: typeof lfpStep, o: Record<string, unknown>) => () =>
+      step.validate!(resolveParams(step, 'default', o).params);
     expect(check(lfpStep, { attenuation: 100000 })).toThrow(/'attenuation'/);
     expect(check(lfpStep, { attenuation: -20 })).toThrow(/'attenuation'/);
     expect(check(ripplesStep, { transition: 1e-6 })).toThrow(/'transition'/);

@@ -22,7 +22,8 @@ function assertJsonable(value: unknown, path: string): void {
     if (!Number.isFinite(value)) throw new ParameterError(path, 'a finite number (JSON has no NaN/Infinity)', value);
     return;
   }
-  if (ArrayBuffer.isView(value)) throw new ParameterError(path, 'plain JSON (hash typed arrays with hashArray)', value.constructor.name);
+  if (ArrayBuffer.isView(value))
+    throw new ParameterError(path, 'plain JSON (hash typed arrays with hashArray)', value.constructor.name);
   if (Array.isArray(value)) {
     value.forEach((v, i) => assertJsonable(v, `${path}[${i}]`));
     return;

@@ -24,15 +24,26 @@ export async function extractCrateZip(zipPath: string, dir: string, limits: ZipL
   let entries = 0;
   let total = 0;
   let failure: Error | undefined;
-  const fail = (what: string, expected: string, got: unknown) => (failure ??= new ParameterError(`${zipPath}${what}`, expected, got));
+  const fail = (what: string, expected: string, got: unknown) =>
+    (failure ??= new ParameterError(`${zipPath}${what}`, expected, got));
   const open: number[] = [];
   const unzip = new Unzip((file) => {
     if (failure) return;
     if (++entries > limits.maxEntries) return void fail('', `at most ${limits.maxEntries} entries`, 'more');
     const name = file.name;
     if (name.endsWith('/')) return; // a folder entry: folders come from the file names
-    if (!isPlainPath(name)) return void fail(` entry ${JSON.stringify(name.slice(0, 200))}`, 'a relative path inside the crate (no .., not absolute)', name.slice(0, 200));
-    if (file.compression !== 0 && file.compression !== 8) return void fail(` entry ${name}`, 'stored or deflated (no encryption, no other compression)', `compression ${file.compression}`);
+    if (!isPlainPath(name))
+      return void fail(
+        ` entry ${JSON.stringify(name.slice(0, 200))}`,
+        'a relative path inside the crate (no .., not absolute)',
+        name.slice(0, 200),
+      );
+    if (file.compression !== 0 && file.compression !== 8)
+      return void fail(
+        ` entry ${name}`,
+        'stored or deflated (no encryption, no other compression)',
+        `compression ${file.compression}`,
+      );
     mkdirSync(dirname(`${dir}/${name}`), { recursive: true });
     const fd = openSync(`${dir}/${name}`, 'wx'); // 'wx': a repeated name cannot overwrite an earlier entry
     open.push(fd);
@@ -40,7 +51,8 @@ export async function extractCrateZip(zipPath: string, dir: string, limits: ZipL
       if (failure) return;
       if (err) return void fail(` entry ${name}`, 'a readable zip entry', err.message);
       total += data.length;
-      if (total > limits.maxBytes) return void fail('', `at most ${limits.maxBytes} bytes once unpacked`, `more (at ${name})`);
+      if (total > limits.maxBytes)
+        return void fail('', `at most ${limits.maxBytes} bytes once unpacked`, `more (at ${name})`);
       writeSync(fd, data);
       if (final) closeSync(open.splice(open.indexOf(fd), 1)[0]);
     };
@@ -65,6 +77,7 @@ export async function extractCrateZip(zipPath: string, dir: string, limits: ZipL
 
 /** A relative path of plain parts: no absolute path, drive, backslash, NUL, empty part, `.` or `..`. */
 function isPlainPath(name: string): boolean {
-  if (!name || name.includes('\0') || name.includes('\\') || name.startsWith('/') || /^[A-Za-z]:/.test(name)) return false;
+  if (!name || name.includes('\0') || name.includes('\\') || name.startsWith('/') || /^[A-Za-z]:/.test(name))
+    return false;
   return name.split('/').every((p) => p !== '' && p !== '.' && p !== '..');
 }

@@ -33,9 +33,16 @@ export async function hashJson(value: unknown): Promise<string> {
 }
 
 const DTYPES = new Map<string, string>([
-  ['Float64Array', '<f8'], ['Float32Array', '<f4'], ['Int8Array', '|i1'], ['Uint8Array', '|u1'],
-  ['Int16Array', '<i2'], ['Uint16Array', '<u2'], ['Int32Array', '<i4'], ['Uint32Array', '<u4'],
-  ['BigInt64Array', '<i8'], ['BigUint64Array', '<u8'],
+  ['Float64Array', '<f8'],
+  ['Float32Array', '<f4'],
+  ['Int8Array', '|i1'],
+  ['Uint8Array', '|u1'],
+  ['Int16Array', '<i2'],
+  ['Uint16Array', '<u2'],
+  ['Int32Array', '<i4'],
+  ['Uint32Array', '<u4'],
+  ['BigInt64Array', '<i8'],
+  ['BigUint64Array', '<u8'],
 ]);
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
@@ -47,7 +54,10 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * @example
  * await hashArray(new Float32Array(lfp.data), [lfp.rows, lfp.cols]);
  */
-export async function hashArray(array: ArrayBufferView, shape: readonly number[] = [elementCount(array)]): Promise<string> {
+export async function hashArray(
+  array: ArrayBufferView,
+  shape: readonly number[] = [elementCount(array)],
+): Promise<string> {
   const dtype = DTYPES.get(array.constructor.name);
   if (!dtype) throw new ParameterError('array', 'a typed array', array.constructor.name);
   if (!LITTLE_ENDIAN) throw new ParameterError('platform', 'a little-endian platform', 'big-endian');
@@ -83,6 +93,7 @@ export async function hashFile(path: string): Promise<string> {
 export async function hashBlob(blob: Blob, sliceBytes = 1 << 22): Promise<string> {
   const h = await createBLAKE3(256);
   h.init();
-  for (let at = 0; at < blob.size; at += sliceBytes) h.update(new Uint8Array(await blob.slice(at, at + sliceBytes).arrayBuffer()));
+  for (let at = 0; at < blob.size; at += sliceBytes)
+    h.update(new Uint8Array(await blob.slice(at, at + sliceBytes).arrayBuffer()));
   return HASH_PREFIX + h.digest('hex');
 }

@@ -11,19 +11,55 @@ export { SqlJobQueue } from './store/job-queue.js';
 export { openStore, type OpenStoreOptions } from './store/open-store.js';
 export { checkStore, findLeftovers, LEFTOVER_AGE_MS, type StoreCheck, type Leftovers } from './store/leftovers.js';
 export { lockDir, type LockOptions } from './store/dir-lock.js';
-export type { Step, StepCode, StepContext, StepInput, StepOutput, ResultData, ResultArray, AnalysisFileWriter } from './step.js';
+export type {
+  Step,
+  StepCode,
+  StepContext,
+  StepInput,
+  StepOutput,
+  ResultData,
+  ResultArray,
+  AnalysisFileWriter,
+} from './step.js';
 export { stepVersion } from './step-version.js';
 export { encodeResult, decodeResult } from './result-file.js';
 export { provNodes, PROV_CONTEXT } from './prov.js';
-export { runStep, fileEntity, blobEntity, loadResult, blobPath, type InputRef, type RunStepOptions, type RunOutcome } from './runner.js';
+export {
+  runStep,
+  fileEntity,
+  blobEntity,
+  loadResult,
+  blobPath,
+  type InputRef,
+  type RunStepOptions,
+  type RunOutcome,
+} from './runner.js';
 export { MemoryBlobStore, type BlobStore } from './blobs/blob-store.js';
 export { FsBlobStore, writeAtomically } from './blobs/fs-blob-store.js';
 export { OpfsBlobStore } from './blobs/opfs-blob-store.js';
 export { runWorker, MAX_LEASE_MS, type WorkerOptions } from './worker.js';
 export { resultDigest } from './result-digest.js';
 export { lineageText } from './log.js';
-export { lineageGraph, lineageGraphOf, type LineageGraph, type LineageNode, type LineageEdge, type LineageNodeKind } from './lineage-graph.js';
-export { exportCrate, exportCrateZip, verifyCrate, CRATE_FILE, type CrateSink, type ExportSummary, type VerifyReport, type VerifyStep, type VerifyLimits, type VerifyOptions } from './ro-crate.js';
+export {
+  lineageGraph,
+  lineageGraphOf,
+  type LineageGraph,
+  type LineageNode,
+  type LineageEdge,
+  type LineageNodeKind,
+} from './lineage-graph.js';
+export {
+  exportCrate,
+  exportCrateZip,
+  verifyCrate,
+  CRATE_FILE,
+  type CrateSink,
+  type ExportSummary,
+  type VerifyReport,
+  type VerifyStep,
+  type VerifyLimits,
+  type VerifyOptions,
+} from './ro-crate.js';
 export { parsePipeline, runPipeline, type Pipeline, type PipelineStep, type PipelineRun } from './pipeline.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';

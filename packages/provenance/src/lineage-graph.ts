@@ -40,28 +40,58 @@ const shortHash = (s: string): string => s.replace(/^(result:|file:)?blake3:/, '
  * const g = lineageGraphOf(await store.lineage(key), entities, key);
  * g.nodes.filter((n) => n.kind === 'file').map((n) => n.label); // ['session.nwb']
  */
-export function lineageGraphOf(chain: readonly ResultRecord[], entities: ReadonlyMap<string, Entity>, root: string): LineageGraph {
+export function lineageGraphOf(
+  chain: readonly ResultRecord[],
+  entities: ReadonlyMap<string, Entity>,
+  root: string,
+): LineageGraph {
   const nodes = new Map<string, LineageNode>();
   const edges: LineageEdge[] = [];
   const add = (n: LineageNode) => void (nodes.has(n.id) || nodes.set(n.id, n));
   for (const r of chain) {
     const a = r.activity;
     const id = resultEntityId(r.key);
-    const summary = Object.entries(r.summary).filter(([, v]) => typeof v !== 'object').map(([k, v]) => `${k}=${v}`).join(' ');
-    add({ id, kind: 'result', label: `${a.step} ${shortHash(r.key)}`, detail: `${r.key}${r.status === 'invalid' ? ' [INVALID]' : ''}\n${summary}\n${a.startedAt}` });
+    const summary = Object.entries(r.summary)
+      .filter(([, v]) => typeof v !== 'object')
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ');
+    add({
+      id,
+      kind: 'result',
+      label: `${a.step} ${shortHash(r.key)}`,
+      detail: `${r.key}${r.status === 'invalid' ? ' [INVALID]' : ''}\n${summary}\n${a.startedAt}`,
+    });
     const params = `params:${a.step}:${a.paramsHash}`;
-    add({ id: params, kind: 'paramset', label: `${a.step} params ${a.paramSetName ?? 'custom'}`, detail: `${a.paramsHash}\n${JSON.stringify(a.params)}` });
+    add({
+      id: params,
+      kind: 'paramset',
+      label: `${a.step} params ${a.paramSetName ?? 'custom'}`,
+      detail: `${a.paramsHash}\n${JSON.stringify(a.params)}`,
+    });
     edges.push({ from: params, to: id, role: 'params' });
     const version = versionString(a.version);
     const code = `code:${version}`;
     // versions of one package differ by the kernels they run: name them so the nodes tell apart
-    const kernels = Object.keys(a.version.wasm).map((k) => k.replace(/^@spyglass-wasm\//, '')).sort().join('+');
-    add({ id: code, kind: 'code', label: `${a.version.package.replace(/^@spyglass-wasm\//, '')}@${a.version.packageVersion}${kernels ? ` (${kernels})` : ''}`, detail: version });
+    const kernels = Object.keys(a.version.wasm)
+      .map((k) => k.replace(/^@spyglass-wasm\//, ''))
+      .sort()
+      .join('+');
+    add({
+      id: code,
+      kind: 'code',
+      label: `${a.version.package.replace(/^@spyglass-wasm\//, '')}@${a.version.packageVersion}${kernels ? ` (${kernels})` : ''}`,
+      detail: version,
+    });
     edges.push({ from: code, to: id, role: 'code' });
     for (const [role, input] of Object.entries(a.inputs)) {
       if (!input.startsWith('result:')) {
         const e = entities.get(input);
-        add({ id: input, kind: 'file', label: e?.label ?? shortHash(input), detail: `${input}${e?.path ? `\n${e.path}` : ''}` });
+        add({
+          id: input,
+          kind: 'file',
+          label: e?.label ?? shortHash(input),
+          detail: `${input}${e?.path ? `\n${e.path}` : ''}`,
+        });
       }
       edges.push({ from: input, to: id, role });
     }

@@ -18,15 +18,24 @@ export async function lineageText(store: ResultRepository, key: string): Promise
     if (!r) return void lines.push(`${pad}result ${short(k)} (not in this store)`);
     const a = r.activity;
     const secs = (Date.parse(a.endedAt) - Date.parse(a.startedAt)) / 1000;
-    const summary = Object.entries(r.summary).filter(([, v]) => typeof v !== 'object').map(([k2, v]) => `${k2}=${v}`).join(' ');
-    lines.push(`${pad}${a.step} ${short(r.key)}${r.status === 'invalid' ? ' [INVALID]' : ''}  params=${a.paramSetName ?? 'custom'} (${short(a.paramsHash)})  ${summary}`);
-    lines.push(`${'  '.repeat(depth + 2)}code ${versionString(a.version).replace(/blake3:([0-9a-f]{12})[0-9a-f]+/g, '$1…')}  by ${a.agent} on ${a.runtime.platform}, ${a.startedAt} (${secs.toFixed(2)} s)`);
+    const summary = Object.entries(r.summary)
+      .filter(([, v]) => typeof v !== 'object')
+      .map(([k2, v]) => `${k2}=${v}`)
+      .join(' ');
+    lines.push(
+      `${pad}${a.step} ${short(r.key)}${r.status === 'invalid' ? ' [INVALID]' : ''}  params=${a.paramSetName ?? 'custom'} (${short(a.paramsHash)})  ${summary}`,
+    );
+    lines.push(
+      `${'  '.repeat(depth + 2)}code ${versionString(a.version).replace(/blake3:([0-9a-f]{12})[0-9a-f]+/g, '$1…')}  by ${a.agent} on ${a.runtime.platform}, ${a.startedAt} (${secs.toFixed(2)} s)`,
+    );
     lines.push(`${'  '.repeat(depth + 2)}file ${r.file}`);
     for (const [role, id] of Object.entries(a.inputs)) {
       if (id.startsWith('result:')) await visit(id.slice(7), depth + 1);
       else {
         const e = await store.getEntity(id);
-        lines.push(`${'  '.repeat(depth + 1)}<- ${role}: ${e?.label ?? id} ${short(id)} (${e?.path ?? 'path unknown'})`);
+        lines.push(
+          `${'  '.repeat(depth + 1)}<- ${role}: ${e?.label ?? id} ${short(id)} (${e?.path ?? 'path unknown'})`,
+        );
       }
     }
   };

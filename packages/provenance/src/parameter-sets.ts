@@ -9,7 +9,11 @@ import type { Step } from './step.js';
  * @example
  * resolveParams(ripplesStep, 'karlsson', { zscoreThreshold: 2.5 });
  */
-export function resolveParams(step: Pick<Step, 'name' | 'paramSets' | 'optionalParams'>, set: string | Record<string, unknown> = 'default', overrides: Record<string, unknown> = {}): { name?: string; params: Record<string, unknown> } {
+export function resolveParams(
+  step: Pick<Step, 'name' | 'paramSets' | 'optionalParams'>,
+  set: string | Record<string, unknown> = 'default',
+  overrides: Record<string, unknown> = {},
+): { name?: string; params: Record<string, unknown> } {
   const sets = step.paramSets ?? { default: {} };
   if (typeof set === 'string') {
     const base = sets[set];
@@ -18,7 +22,8 @@ export function resolveParams(step: Pick<Step, 'name' | 'paramSets' | 'optionalP
     const changed = Object.keys(overrides).length > 0;
     return { name: changed ? undefined : set, params: { ...base, ...overrides } };
   }
-  if (!set || typeof set !== 'object' || Array.isArray(set)) throw new ParameterError(`${step.name} parameters`, 'a parameter-set name or an object of parameters', set);
+  if (!set || typeof set !== 'object' || Array.isArray(set))
+    throw new ParameterError(`${step.name} parameters`, 'a parameter-set name or an object of parameters', set);
   checkKnown(step, set);
   checkKnown(step, overrides);
   return { params: { ...(sets.default ?? {}), ...set, ...overrides } };
@@ -30,8 +35,12 @@ export function resolveParams(step: Pick<Step, 'name' | 'paramSets' | 'optionalP
  */
 function checkKnown(step: Pick<Step, 'name' | 'paramSets' | 'optionalParams'>, given: Record<string, unknown>): void {
   if (!step.paramSets) return;
-  const known = new Set([...Object.values(step.paramSets).flatMap((p) => Object.keys(p)), ...(step.optionalParams ?? [])]);
+  const known = new Set([
+    ...Object.values(step.paramSets).flatMap((p) => Object.keys(p)),
+    ...(step.optionalParams ?? []),
+  ]);
   for (const k of Object.keys(given)) {
-    if (!known.has(k)) throw new ParameterError(`${step.name} parameter '${k}'`, `one of ${[...known].join(', ')}`, given[k]);
+    if (!known.has(k))
+      throw new ParameterError(`${step.name} parameter '${k}'`, `one of ${[...known].join(', ')}`, given[k]);
   }
 }

@@ -33,14 +33,33 @@ export function parsePipeline(text: string, steps: Record<string, Step>, file = 
     throw new ParameterError(file, 'a JSON or YAML pipeline', (err as Error).message.split('\n')[0]);
   }
   const p = doc as Pipeline;
-  if (!p || !Array.isArray(p.steps) || p.steps.length === 0) throw new ParameterError(`${file}: steps`, 'a non-empty list of steps', p?.steps);
-  for (const k of Object.keys(p)) if (k !== 'name' && k !== 'steps') throw new ParameterError(`${file}: ${k}`, 'only the keys name and steps at the top level', (p as unknown as Record<string, unknown>)[k]);
+  if (!p || !Array.isArray(p.steps) || p.steps.length === 0)
+    throw new ParameterError(`${file}: steps`, 'a non-empty list of steps', p?.steps);
+  for (const k of Object.keys(p))
+    if (k !== 'name' && k !== 'steps')
+      throw new ParameterError(
+        `${file}: ${k}`,
+        'only the keys name and steps at the top level',
+        (p as unknown as Record<string, unknown>)[k],
+      );
   const ids = new Set<string>();
   for (const [i, s] of p.steps.entries()) {
-    if (!s || typeof s.step !== 'string' || !steps[s.step]) throw new ParameterError(`${file}: steps[${i}].step`, `one of ${Object.keys(steps).join(', ')}`, s?.step);
-    for (const k of Object.keys(s)) if (!STEP_KEYS.includes(k)) throw new ParameterError(`${file}: steps[${i}].${k}`, `one of the keys ${STEP_KEYS.join(', ')}`, (s as unknown as Record<string, unknown>)[k]);
+    if (!s || typeof s.step !== 'string' || !steps[s.step])
+      throw new ParameterError(`${file}: steps[${i}].step`, `one of ${Object.keys(steps).join(', ')}`, s?.step);
+    for (const k of Object.keys(s))
+      if (!STEP_KEYS.includes(k))
+        throw new ParameterError(
+          `${file}: steps[${i}].${k}`,
+          `one of the keys ${STEP_KEYS.join(', ')}`,
+          (s as unknown as Record<string, unknown>)[k],
+        );
     for (const [role, src] of Object.entries(s.inputs ?? {})) {
-      if (src !== '$file' && !ids.has(src)) throw new ParameterError(`${file}: steps[${i}].inputs.${role}`, `$file or an earlier step id (${[...ids].join(', ') || 'none yet'})`, src);
+      if (src !== '$file' && !ids.has(src))
+        throw new ParameterError(
+          `${file}: steps[${i}].inputs.${role}`,
+          `$file or an earlier step id (${[...ids].join(', ') || 'none yet'})`,
+          src,
+        );
     }
     const id = s.id ?? s.step;
     if (ids.has(id)) throw new ParameterError(`${file}: steps[${i}].id`, 'an id not used by an earlier step', id);
@@ -48,4 +67,3 @@ export function parsePipeline(text: string, steps: Record<string, Step>, file = 
   }
   return p;
 }
-

@@ -14,15 +14,28 @@ export interface PipelineRun {
  * Runs a pipeline over NWB files through the store; each step's result is reused when its key
  * is already stored, and each result gets its own analysis NWB file.
  */
-export async function runPipeline(store: ResultRepository, pipeline: Pipeline, files: string[], steps: Record<string, Step>, options: { onStep?: (file: string, id: string, outcome: RunOutcome) => void; overrides?: (step: Step) => Record<string, unknown> | undefined } = {}): Promise<PipelineRun[]> {
+export async function runPipeline(
+  store: ResultRepository,
+  pipeline: Pipeline,
+  files: string[],
+  steps: Record<string, Step>,
+  options: {
+    onStep?: (file: string, id: string, outcome: RunOutcome) => void;
+    overrides?: (step: Step) => Record<string, unknown> | undefined;
+  } = {},
+): Promise<PipelineRun[]> {
   const runs: PipelineRun[] = [];
   for (const file of files) {
     const results: Record<string, RunOutcome> = {};
     for (const s of pipeline.steps) {
       const inputs: Record<string, InputRef> = {};
-      for (const [role, src] of Object.entries(s.inputs ?? {})) inputs[role] = src === '$file' ? { file } : { result: results[src].key };
+      for (const [role, src] of Object.entries(s.inputs ?? {}))
+        inputs[role] = src === '$file' ? { file } : { result: results[src].key };
       const id = s.id ?? s.step;
-      results[id] = await runStep(store, steps[s.step], inputs, { params: s.params, overrides: options.overrides?.(steps[s.step]) });
+      results[id] = await runStep(store, steps[s.step], inputs, {
+        params: s.params,
+        overrides: options.overrides?.(steps[s.step]),
+      });
       options.onStep?.(file, id, results[id]);
     }
     runs.push({ file, results });

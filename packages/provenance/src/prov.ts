@@ -37,6 +37,12 @@ export function provNodes(a: Activity, used: Entity[] = []): Record<string, unkn
       'prov:wasGeneratedBy': { '@id': activityId },
       'prov:wasDerivedFrom': Object.values(a.inputs).map((id) => ({ '@id': id })),
     },
-    ...used.map((e) => ({ '@id': e.id, '@type': 'prov:Entity', name: e.label, 'spyglass:kind': e.kind, 'spyglass:checksum': e.checksum })),
+    ...used.map((e) => ({
+      '@id': e.id,
+      '@type': 'prov:Entity',
+      name: e.label,
+      'spyglass:kind': e.kind,
+      'spyglass:checksum': e.checksum,
+    })),
   ];
 }

@@ -89,7 +89,13 @@ export function seriesEntityId(fileId: string, path: string): string {
 
 /** Version string used in keys and logs, e.g. `@spyglass-wasm/dsp-wasm@0.1.0+blake3:ab12…`. */
 export function versionString(v: StepVersion): string {
-  const wasm = Object.keys(v.wasm).sort().map((k) => `${k}=${v.wasm[k]}`).join(',');
-  const source = Object.keys(v.source ?? {}).sort().map((k) => `${k}=${v.source![k]}`).join(',');
+  const wasm = Object.keys(v.wasm)
+    .sort()
+    .map((k) => `${k}=${v.wasm[k]}`)
+    .join(',');
+  const source = Object.keys(v.source ?? {})
+    .sort()
+    .map((k) => `${k}=${v.source![k]}`)
+    .join(',');
   return `${v.package}@${v.packageVersion}${wasm ? `+${wasm}` : ''}${source ? `+source:${source}` : ''}`;
 }

@@ -3,7 +3,12 @@ import type { ResultArray, ResultData } from './step.js';
 
 const MAGIC = 'SPYGLASS-RESULT-1\n';
 const TYPES: Record<string, new (b: ArrayBuffer, o: number, n: number) => ResultArray> = {
-  '<f8': Float64Array, '<f4': Float32Array, '<i4': Int32Array, '<u4': Uint32Array, '<i2': Int16Array, '|u1': Uint8Array,
+  '<f8': Float64Array,
+  '<f4': Float32Array,
+  '<i4': Int32Array,
+  '<u4': Uint32Array,
+  '<i2': Int16Array,
+  '|u1': Uint8Array,
 };
 const DTYPE_OF = new Map<unknown, string>(Object.entries(TYPES).map(([k, v]) => [v, k]));
 
@@ -27,7 +32,8 @@ export function encodeResult(data: ResultData, provenance: unknown): Uint8Array 
   out.set(head, 0);
   new DataView(out.buffer).setBigUint64(head.length, BigInt(header.length), true);
   out.set(header, head.length + 8);
-  for (const [name, a] of Object.entries(data.arrays)) out.set(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength), start + table[name].offset);
+  for (const [name, a] of Object.entries(data.arrays))
+    out.set(new Uint8Array(a.data.buffer, a.data.byteOffset, a.data.byteLength), start + table[name].offset);
   return out;
 }
 
@@ -43,7 +49,9 @@ export function decodeResult(bytes: Uint8Array, file = 'result'): ResultData & {
   // a copy (Uint8Array's slice, also for Node Buffers whose slice is a view) aligns the arrays
   const body = Uint8Array.prototype.slice.call(bytes, start).buffer;
   const arrays: ResultData['arrays'] = {};
-  for (const [name, t] of Object.entries(header.arrays as Record<string, { dtype: string; shape: number[]; offset: number; length: number }>)) {
+  for (const [name, t] of Object.entries(
+    header.arrays as Record<string, { dtype: string; shape: number[]; offset: number; length: number }>,
+  )) {
     arrays[name] = { data: new TYPES[t.dtype](body, t.offset, t.length), shape: t.shape };
   }
   return { provenance: header.provenance, json: header.json, arrays };

@@ -18,5 +18,10 @@ export interface KeyParts {
  * const key = await resultKey({ step: 'lfp', version, paramsHash, inputs: { raw: fileId } });
  */
 export async function resultKey(parts: KeyParts): Promise<string> {
-  return hashJson({ step: parts.step, version: versionString(parts.version), params: parts.paramsHash, inputs: parts.inputs });
+  return hashJson({
+    step: parts.step,
+    version: versionString(parts.version),
+    params: parts.paramsHash,
+    inputs: parts.inputs,
+  });
 }

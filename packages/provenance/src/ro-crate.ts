@@ -36,10 +36,18 @@ export interface CrateSink {
  * @example
  * await exportCrate(store, key, 'crate/');
  */
-export async function exportCrate(store: ResultRepository, key: string, dir: string, options: { onProgress?: (f: number) => void } = {}): Promise<ExportSummary> {
+export async function exportCrate(
+  store: ResultRepository,
+  key: string,
+  dir: string,
+  options: { onProgress?: (f: number) => void } = {},
+): Promise<ExportSummary> {
   const { copyFile, mkdir, stat, writeFile } = await import('node:fs/promises');
   for (const sub of ['inputs', 'results', 'parameters']) await mkdir(`${dir}/${sub}`, { recursive: true });
-  const written = async (rel: string) => ({ size: (await stat(`${dir}/${rel}`)).size, blake3: await hashFile(`${dir}/${rel}`) });
+  const written = async (rel: string) => ({
+    size: (await stat(`${dir}/${rel}`)).size,
+    blake3: await hashFile(`${dir}/${rel}`),
+  });
   const sink: CrateSink = {
     async input(e, rel) {
       await copyFile(e.path!, `${dir}/${rel}`).catch(() => {
@@ -65,7 +73,11 @@ export async function exportCrate(store: ResultRepository, key: string, dir: str
  * @example
  * const zip = await exportCrateZip(store, key, { input: async (e) => (e.checksum === openChecksum ? openFile : undefined) });
  */
-export async function exportCrateZip(store: ResultRepository, key: string, options: { input: (entity: Entity) => Promise<Blob | Uint8Array | undefined>; onProgress?: (f: number) => void }): Promise<{ zip: Uint8Array; results: string[]; files: string[] }> {
+export async function exportCrateZip(
+  store: ResultRepository,
+  key: string,
+  options: { input: (entity: Entity) => Promise<Blob | Uint8Array | undefined>; onProgress?: (f: number) => void },
+): Promise<{ zip: Uint8Array; results: string[]; files: string[] }> {
   const { zipSync } = await import('fflate');
   const entries: Record<string, Uint8Array> = {};
   const put = async (rel: string, bytes: Uint8Array) => {
@@ -75,7 +87,10 @@ export async function exportCrateZip(store: ResultRepository, key: string, optio
   const sink: CrateSink = {
     async input(e, rel) {
       const got = await options.input(e);
-      if (!got) throw new StoreError(`input ${e.label ?? e.id} is not available to export (open the file it was computed from)`);
+      if (!got)
+        throw new StoreError(
+          `input ${e.label ?? e.id} is not available to export (open the file it was computed from)`,
+        );
       const bytes = got instanceof Uint8Array ? got : new Uint8Array(await got.arrayBuffer());
       return put(rel, bytes);
     },
@@ -83,12 +98,21 @@ export async function exportCrateZip(store: ResultRepository, key: string, optio
   };
   const { results, files } = await buildCrate(store, key, sink, options);
   // NWB (HDF5) files are mostly compressed or float data: store them, deflate the JSON
-  const zip = zipSync(Object.fromEntries(Object.entries(entries).map(([rel, b]) => [rel, [b, { level: rel.endsWith('.json') ? 6 : 0 }]])) as Parameters<typeof zipSync>[0]);
+  const zip = zipSync(
+    Object.fromEntries(
+      Object.entries(entries).map(([rel, b]) => [rel, [b, { level: rel.endsWith('.json') ? 6 : 0 }]]),
+    ) as Parameters<typeof zipSync>[0],
+  );
   return { zip, results, files: [...files, CRATE_FILE] };
 }
 
 /** The crate itself, through a sink: every file of the lineage, then ro-crate-metadata.json. */
-async function buildCrate(store: ResultRepository, key: string, sink: CrateSink, options: { onProgress?: (f: number) => void; needsPath?: boolean }): Promise<{ results: string[]; files: string[] }> {
+async function buildCrate(
+  store: ResultRepository,
+  key: string,
+  sink: CrateSink,
+  options: { onProgress?: (f: number) => void; needsPath?: boolean },
+): Promise<{ results: string[]; files: string[] }> {
   const chain = await store.lineage(key);
   const graph: Record<string, unknown>[] = [];
   const parts: { '@id': string }[] = [];
@@ -104,29 +128,73 @@ async function buildCrate(store: ResultRepository, key: string, sink: CrateSink,
     for (const [role, id] of Object.entries(r.activity.inputs)) {
       if (id.startsWith('result:') || copied.has(id)) continue;
       const e = await store.getEntity(id);
-      if (!e || (options.needsPath && !e.path)) throw new StoreError(`input '${role}' of ${r.step} (${id}) has no recorded path to export from`);
+      if (!e || (options.needsPath && !e.path))
+        throw new StoreError(`input '${role}' of ${r.step} (${id}) has no recorded path to export from`);
       const rel = `inputs/${safeName(e.label ?? id.slice(-16))}`;
       const got = await sink.input(e, rel);
-      if (got.blake3 !== e.checksum) throw new StoreError(`input ${e.path ?? e.label} changed since ${r.step} used it (checksum differs)`);
+      if (got.blake3 !== e.checksum)
+        throw new StoreError(`input ${e.path ?? e.label} changed since ${r.step} used it (checksum differs)`);
       fileNode(rel, got, { name: e.label, identifier: id, encodingFormat: 'application/x-nwb' });
       copied.add(id);
       used.push(e);
     }
     const rel = `results/${r.file}`;
-    fileNode(rel, await sink.write(rel, await store.blobs.read(r.file)), { name: `${r.step} result`, identifier: resultEntityId(r.key), 'spyglass:digest': await resultDigest(await loadResult(store, r)) });
+    fileNode(rel, await sink.write(rel, await store.blobs.read(r.file)), {
+      name: `${r.step} result`,
+      identifier: resultEntityId(r.key),
+      'spyglass:digest': await resultDigest(await loadResult(store, r)),
+    });
     const nwb = r.summary.analysisFile as string | undefined;
-    if (nwb) fileNode(`results/${nwb}`, await sink.write(`results/${nwb}`, await store.blobs.read(nwb)), { name: `${r.step} analysis NWB file`, encodingFormat: 'application/x-nwb', about: { '@id': resultEntityId(r.key) } });
+    if (nwb)
+      fileNode(`results/${nwb}`, await sink.write(`results/${nwb}`, await store.blobs.read(nwb)), {
+        name: `${r.step} analysis NWB file`,
+        encodingFormat: 'application/x-nwb',
+        about: { '@id': resultEntityId(r.key) },
+      });
     const paramsRel = `parameters/${r.step}-${r.activity.paramsHash.slice(7, 23)}.json`;
-    const paramsBytes = new TextEncoder().encode(JSON.stringify({ step: r.step, name: r.activity.paramSetName ?? null, paramsHash: r.activity.paramsHash, params: r.activity.params }, null, 2));
-    fileNode(paramsRel, await sink.write(paramsRel, paramsBytes), { name: `${r.step} parameter set ${r.activity.paramSetName ?? '(custom)'}`, identifier: r.activity.paramsHash, encodingFormat: 'application/json' });
-    graph.push(...provNodes(r.activity, used).map((n) => (n['@type'] === 'prov:Activity' || (n['@type'] as string[])?.includes?.('prov:Activity') ? { ...n, 'spyglass:parameterFile': { '@id': paramsRel }, 'spyglass:resultFile': { '@id': rel } } : n)));
+    const paramsBytes = new TextEncoder().encode(
+      JSON.stringify(
+        {
+          step: r.step,
+          name: r.activity.paramSetName ?? null,
+          paramsHash: r.activity.paramsHash,
+          params: r.activity.params,
+        },
+        null,
+        2,
+      ),
+    );
+    fileNode(paramsRel, await sink.write(paramsRel, paramsBytes), {
+      name: `${r.step} parameter set ${r.activity.paramSetName ?? '(custom)'}`,
+      identifier: r.activity.paramsHash,
+      encodingFormat: 'application/json',
+    });
+    graph.push(
+      ...provNodes(r.activity, used).map((n) =>
+        n['@type'] === 'prov:Activity' || (n['@type'] as string[])?.includes?.('prov:Activity')
+          ? { ...n, 'spyglass:parameterFile': { '@id': paramsRel }, 'spyglass:resultFile': { '@id': rel } }
+          : n,
+      ),
+    );
     options.onProgress?.((i + 1) / chain.length);
   }
   const crate = {
     '@context': ['https://w3id.org/ro/crate/1.1/context', PROV_CONTEXT],
     '@graph': [
-      { '@id': CRATE_FILE, '@type': 'CreativeWork', conformsTo: { '@id': 'https://w3id.org/ro/crate/1.1' }, about: { '@id': './' } },
-      { '@id': './', '@type': 'Dataset', name: `Spyglass-Wasm result ${key}`, datePublished: new Date().toISOString(), hasPart: parts, mainEntity: { '@id': resultEntityId(key) } },
+      {
+        '@id': CRATE_FILE,
+        '@type': 'CreativeWork',
+        conformsTo: { '@id': 'https://w3id.org/ro/crate/1.1' },
+        about: { '@id': './' },
+      },
+      {
+        '@id': './',
+        '@type': 'Dataset',
+        name: `Spyglass-Wasm result ${key}`,
+        datePublished: new Date().toISOString(),
+        hasPart: parts,
+        mainEntity: { '@id': resultEntityId(key) },
+      },
       ...graph,
     ],
   };
@@ -208,7 +276,13 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
   const { tmpdir } = await import('node:os');
   const { openStore } = await import('./store/open-store.js');
   const { runStep } = await import('./runner.js');
-  const limits = { maxActivities: 1000, maxFiles: 10_000, maxBytes: 64 * 2 ** 30, maxMetadataBytes: 64 * 2 ** 20, ...options.limits };
+  const limits = {
+    maxActivities: 1000,
+    maxFiles: 10_000,
+    maxBytes: 64 * 2 ** 30,
+    maxMetadataBytes: 64 * 2 ** 20,
+    ...options.limits,
+  };
   if ((await stat(dir).catch(() => undefined))?.isFile()) return verifyZip(dir, options, limits);
   const root = await realpath(dir).catch(() => {
     throw new ParameterError('dir', `an RO-Crate folder with ${CRATE_FILE}`, dir);
@@ -216,18 +290,26 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
   const metaPath = `${root}/${CRATE_FILE}`;
   const metaSize = (await stat(metaPath).catch(() => undefined))?.size;
   if (metaSize === undefined) throw new ParameterError('dir', `an RO-Crate folder with ${CRATE_FILE}`, dir);
-  if (metaSize > limits.maxMetadataBytes) throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxMetadataBytes} bytes`, `${metaSize} bytes`);
+  if (metaSize > limits.maxMetadataBytes)
+    throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxMetadataBytes} bytes`, `${metaSize} bytes`);
   let graph: Node[];
   try {
     graph = JSON.parse(await readFile(metaPath, 'utf8'))['@graph'];
   } catch {
     throw new ParameterError(`${dir}/${CRATE_FILE}`, 'RO-Crate JSON-LD', 'unreadable JSON');
   }
-  if (!Array.isArray(graph) || graph.some((n) => !n || typeof n !== 'object')) throw new ParameterError(`${dir}/${CRATE_FILE}`, 'an @graph array of objects', 'something else');
+  if (!Array.isArray(graph) || graph.some((n) => !n || typeof n !== 'object'))
+    throw new ParameterError(`${dir}/${CRATE_FILE}`, 'an @graph array of objects', 'something else');
   const files = graph.filter((n) => n['@type'] === 'File');
   const activities = graph.filter((n) => Array.isArray(n['@type']) && n['@type'].includes('prov:Activity'));
-  if (files.length > limits.maxFiles) throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxFiles} files`, `${files.length} files`);
-  if (activities.length > limits.maxActivities) throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxActivities} activities`, `${activities.length} activities`);
+  if (files.length > limits.maxFiles)
+    throw new ParameterError(`${dir}/${CRATE_FILE}`, `at most ${limits.maxFiles} files`, `${files.length} files`);
+  if (activities.length > limits.maxActivities)
+    throw new ParameterError(
+      `${dir}/${CRATE_FILE}`,
+      `at most ${limits.maxActivities} activities`,
+      `${activities.length} activities`,
+    );
   checkActivities(activities, `${dir}/${CRATE_FILE}`);
 
   // every file: inside the crate, a regular file, within the byte budget; then hashed itself
@@ -242,16 +324,23 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
     }
     paths.set(f['@id'], path);
     totalBytes += (await stat(path)).size;
-    if (totalBytes > limits.maxBytes) throw new ParameterError(`crate ${dir}`, `at most ${limits.maxBytes} bytes of files`, `more (at ${f['@id']})`);
+    if (totalBytes > limits.maxBytes)
+      throw new ParameterError(`crate ${dir}`, `at most ${limits.maxBytes} bytes of files`, `more (at ${f['@id']})`);
   }
   const changed = new Set<string>();
   for (const f of files) {
     const path = paths.get(f['@id']);
     if (!path) continue;
-    if ((await hashFile(path)) !== f['spyglass:blake3'] || (f.contentSize !== undefined && (await stat(path)).size !== f.contentSize)) changed.add(f['@id']);
+    if (
+      (await hashFile(path)) !== f['spyglass:blake3'] ||
+      (f.contentSize !== undefined && (await stat(path)).size !== f.contentSize)
+    )
+      changed.add(f['@id']);
   }
 
-  const byIdentifier = new Map(files.filter((f) => typeof f.identifier === 'string').map((f) => [f.identifier as string, f]));
+  const byIdentifier = new Map(
+    files.filter((f) => typeof f.identifier === 'string').map((f) => [f.identifier as string, f]),
+  );
   const byId = new Map(files.map((f) => [f['@id'] as string, f]));
   const accounted = new Set<string>();
   const scratch = await mkdtemp(`${tmpdir()}/spyglass-verify-`);
@@ -274,21 +363,37 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
         const id = u['@id'];
         if (id.startsWith('result:')) {
           const k = recomputed.get(id.slice(7));
-          if (!k) problem ??= { step: name, key, status: 'missing input', detail: `upstream result ${id} was not reproduced` };
+          if (!k)
+            problem ??= {
+              step: name,
+              key,
+              status: 'missing input',
+              detail: `upstream result ${id} was not reproduced`,
+            };
           else inputs[u['prov:hadRole']] = { result: k };
         } else {
           const f = byIdentifier.get(id);
           if (f) accounted.add(f['@id']);
-          if (!f || missing.has(f['@id'])) problem ??= { step: name, key, status: 'missing input', detail: `input ${f?.['@id'] ?? id} is not in the crate` };
+          if (!f || missing.has(f['@id']))
+            problem ??= {
+              step: name,
+              key,
+              status: 'missing input',
+              detail: `input ${f?.['@id'] ?? id} is not in the crate`,
+            };
           else if (changed.has(f['@id'])) problem ??= differs(`input ${f['@id']} changed (checksum differs)`);
           // the input's own checksum is part of its id: a file swapped together with its hash is another input
-          else if (id !== `file:${f['spyglass:blake3']}`) problem ??= differs(`input ${f['@id']} is not the file ${id} the step used`);
+          else if (id !== `file:${f['spyglass:blake3']}`)
+            problem ??= differs(`input ${f['@id']} is not the file ${id} the step used`);
           else inputs[u['prov:hadRole']] = { file: paths.get(f['@id'])! };
         }
       }
-      if (!step) problem ??= { step: name, key, status: 'missing input', detail: `step '${name}' is not available here` };
-      if (!resultFile || missing.has(resultFile['@id'])) problem ??= { step: name, key, status: 'missing input', detail: 'exported result file is missing' };
-      else if (changed.has(resultFile['@id'])) problem ??= differs(`exported ${resultFile['@id']} changed (checksum differs)`);
+      if (!step)
+        problem ??= { step: name, key, status: 'missing input', detail: `step '${name}' is not available here` };
+      if (!resultFile || missing.has(resultFile['@id']))
+        problem ??= { step: name, key, status: 'missing input', detail: 'exported result file is missing' };
+      else if (changed.has(resultFile['@id']))
+        problem ??= differs(`exported ${resultFile['@id']} changed (checksum differs)`);
       if (!problem) problem = await paramsProblem(a, paramsFile, paths, changed, differs);
       if (problem) {
         steps.push(problem);
@@ -302,9 +407,27 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
         steps.push(differs(`recomputed data differ from the exported ${resultFile!['@id']}`));
         continue;
       }
-      const analysisProblem = await checkAnalysis({ step: step!, key, shipped, analysis, paths, changed, compare: options.compareAnalysisFile ?? (step!.analysisFile?.compare ? (shipped, regenerated) => step!.analysisFile!.compare!(shipped, regenerated) : undefined) });
+      const analysisProblem = await checkAnalysis({
+        step: step!,
+        key,
+        shipped,
+        analysis,
+        paths,
+        changed,
+        compare:
+          options.compareAnalysisFile ??
+          (step!.analysisFile?.compare
+            ? (shipped, regenerated) => step!.analysisFile!.compare!(shipped, regenerated)
+            : undefined),
+      });
       if (analysisProblem) steps.push(differs(analysisProblem));
-      else steps.push({ step: name, key, status: 'reproduced', detail: out.key === key ? undefined : 'same data; code version differs' });
+      else
+        steps.push({
+          step: name,
+          key,
+          status: 'reproduced',
+          detail: out.key === key ? undefined : 'same data; code version differs',
+        });
       options.onProgress?.((i + 1) / activities.length);
     }
   } finally {
@@ -313,7 +436,16 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
   }
   const unverifiedFiles = files.map((f) => f['@id'] as string).filter((id) => !accounted.has(id));
   const changedFiles = [...changed];
-  return { ok: changedFiles.length === 0 && unverifiedFiles.length === 0 && steps.length > 0 && steps.every((s) => s.status === 'reproduced'), steps, changedFiles, unverifiedFiles };
+  return {
+    ok:
+      changedFiles.length === 0 &&
+      unverifiedFiles.length === 0 &&
+      steps.length > 0 &&
+      steps.every((s) => s.status === 'reproduced'),
+    steps,
+    changedFiles,
+    unverifiedFiles,
+  };
 }
 
 /** A crate zip: unpacked (bounded, no zip-slip) into a scratch folder, verified there, removed. */
@@ -323,7 +455,10 @@ async function verifyZip(zip: string, options: VerifyOptions, limits: Required<V
   const { extractCrateZip } = await import('./crate-zip.js');
   const scratch = await mkdtemp(`${tmpdir()}/spyglass-crate-zip-`);
   try {
-    await extractCrateZip(zip, scratch, { maxEntries: limits.maxFiles + 1, maxBytes: limits.maxBytes + limits.maxMetadataBytes });
+    await extractCrateZip(zip, scratch, {
+      maxEntries: limits.maxFiles + 1,
+      maxBytes: limits.maxBytes + limits.maxMetadataBytes,
+    });
     return await verifyCrate(scratch, options);
   } finally {
     await rm(scratch, { recursive: true, force: true });
@@ -335,9 +470,18 @@ function checkActivities(activities: Node[], where: string): void {
   const keys = new Set<string>();
   for (const a of activities) {
     const key = a['spyglass:resultKey'];
-    if (typeof key !== 'string' || typeof a['spyglass:step'] !== 'string' || !Array.isArray(a['prov:used']) || a['prov:used'].length > 64
-      || a['prov:used'].some((u: Node) => !u || typeof u['@id'] !== 'string' || typeof u['prov:hadRole'] !== 'string')) {
-      throw new ParameterError(where, 'activities with a step, a result key and at most 64 used inputs', `activity ${String(a['@id']).slice(0, 80)}`);
+    if (
+      typeof key !== 'string' ||
+      typeof a['spyglass:step'] !== 'string' ||
+      !Array.isArray(a['prov:used']) ||
+      a['prov:used'].length > 64 ||
+      a['prov:used'].some((u: Node) => !u || typeof u['@id'] !== 'string' || typeof u['prov:hadRole'] !== 'string')
+    ) {
+      throw new ParameterError(
+        where,
+        'activities with a step, a result key and at most 64 used inputs',
+        `activity ${String(a['@id']).slice(0, 80)}`,
+      );
     }
     if (keys.has(key)) throw new ParameterError(where, 'each result key once', `${key} repeated`);
     keys.add(key);
@@ -350,7 +494,8 @@ function checkActivities(activities: Node[], where: string): void {
  */
 async function cratePath(root: string, id: unknown, dir: string): Promise<string | undefined> {
   const { realpath, stat } = await import('node:fs/promises');
-  const bad = (why: string) => new ParameterError(`@id in ${dir}/${CRATE_FILE}`, `a relative path inside the crate (${why})`, id);
+  const bad = (why: string) =>
+    new ParameterError(`@id in ${dir}/${CRATE_FILE}`, `a relative path inside the crate (${why})`, id);
   if (typeof id !== 'string' || id === '' || id.includes('\0') || id.includes('\\')) throw bad('a plain path');
   if (id.startsWith('/') || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(id)) throw bad('not absolute, not a URL');
   if (id.split('/').some((part) => part === '..')) throw bad('no ..');
@@ -362,22 +507,40 @@ async function cratePath(root: string, id: unknown, dir: string): Promise<string
 }
 
 /** The parameters file must be intact and hold the parameters the activity names and ran with. */
-async function paramsProblem(a: Node, paramsFile: Node | undefined, paths: Map<string, string>, changed: Set<string>, differs: (d: string) => VerifyStep): Promise<VerifyStep | undefined> {
+async function paramsProblem(
+  a: Node,
+  paramsFile: Node | undefined,
+  paths: Map<string, string>,
+  changed: Set<string>,
+  differs: (d: string) => VerifyStep,
+): Promise<VerifyStep | undefined> {
   const { readFile } = await import('node:fs/promises');
   const hash = a['spyglass:paramsHash'];
-  if ((await hashJson(a['spyglass:params'] ?? null)) !== hash) return differs('the activity\'s parameters do not match its parameter hash');
+  if ((await hashJson(a['spyglass:params'] ?? null)) !== hash)
+    return differs("the activity's parameters do not match its parameter hash");
   if (!paramsFile) return undefined; // crates from before parameter files: the activity's own parameters were checked
   if (changed.has(paramsFile['@id'])) return differs(`${paramsFile['@id']} changed (checksum differs)`);
   const path = paths.get(paramsFile['@id']);
   if (!path) return differs(`${paramsFile['@id']} is missing`);
-  const shipped = await readFile(path, 'utf8').then((t) => JSON.parse(t), () => undefined);
-  if (!shipped || shipped.paramsHash !== hash || (await hashJson(shipped.params ?? null)) !== hash) return differs(`${paramsFile['@id']} does not hold the parameters the step ran with`);
+  const shipped = await readFile(path, 'utf8').then(
+    (t) => JSON.parse(t),
+    () => undefined,
+  );
+  if (!shipped || shipped.paramsHash !== hash || (await hashJson(shipped.params ?? null)) !== hash)
+    return differs(`${paramsFile['@id']} does not hold the parameters the step ran with`);
   return undefined;
 }
 
 /** Regenerates the analysis file from the verified result and its embedded record; compares. */
-async function checkAnalysis(o: { step: import('./step.js').Step; key: string; shipped: ResultData & { provenance: unknown }; analysis?: Node; paths: Map<string, string>; changed: Set<string>;
-  compare?: VerifyOptions['compareAnalysisFile'] }): Promise<string | undefined> {
+async function checkAnalysis(o: {
+  step: import('./step.js').Step;
+  key: string;
+  shipped: ResultData & { provenance: unknown };
+  analysis?: Node;
+  paths: Map<string, string>;
+  changed: Set<string>;
+  compare?: VerifyOptions['compareAnalysisFile'];
+}): Promise<string | undefined> {
   const { readFile } = await import('node:fs/promises');
   if (!o.analysis) return undefined; // the export shipped none (the step writes none, or it was turned off)
   const id = o.analysis['@id'] as string;
@@ -392,7 +555,9 @@ async function checkAnalysis(o: { step: import('./step.js').Step; key: string; s
   const bytes = new Uint8Array(await readFile(path));
   if (sameBytes(bytes, regenerated)) return undefined;
   if (!o.compare) return `${id} differs from the analysis file its result yields`;
-  const difference = await o.compare(path, regenerated, o.step.name).catch((err: Error) => `not comparable (${err.message})`);
+  const difference = await o
+    .compare(path, regenerated, o.step.name)
+    .catch((err: Error) => `not comparable (${err.message})`);
   return difference === undefined ? undefined : `${id} differs from the analysis file its result yields: ${difference}`;
 }
 
@@ -407,4 +572,3 @@ async function readResult(path: string): Promise<ResultData & { provenance: unkn
   const b = await readFile(path);
   return decodeResult(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
 }
-

@@ -59,7 +59,14 @@ export async function fileEntity(path: string, store?: ResultRepository): Promis
     const known = store ? await store.fileChecksum(abs, meta) : undefined;
     fileHashes.set(abs, (hit = { stamp, checksum: known ?? (await hashFile(abs)) }));
   }
-  return { id: fileEntityId(hit.checksum), kind: 'file', label: basename(abs), checksum: hit.checksum, path: abs, meta };
+  return {
+    id: fileEntityId(hit.checksum),
+    kind: 'file',
+    label: basename(abs),
+    checksum: hit.checksum,
+    path: abs,
+    meta,
+  };
 }
 
 const blobHashes = new WeakMap<Blob, string>();
@@ -72,7 +79,8 @@ const blobHashes = new WeakMap<Blob, string>();
  * const e = await blobEntity(file);  // e.id === (await fileEntity('session.nwb')).id for equal bytes
  */
 export async function blobEntity(blob: Blob, name?: string): Promise<Entity> {
-  if (typeof Blob === 'undefined' || !(blob instanceof Blob)) throw new ParameterError('blob', 'a Blob or File', typeof blob);
+  if (typeof Blob === 'undefined' || !(blob instanceof Blob))
+    throw new ParameterError('blob', 'a Blob or File', typeof blob);
   let checksum = blobHashes.get(blob);
   if (!checksum) blobHashes.set(blob, (checksum = await hashBlob(blob)));
   const label = name ?? (blob as File).name ?? 'blob';
@@ -102,9 +110,15 @@ export function blobPath(store: ResultRepository, name: string): string {
  * @example
  * const { key, cached } = await runStep(store, lfpStep, { raw: { file: 'session.nwb' } });
  */
-export async function runStep(store: ResultRepository, step: Step, inputs: Record<string, InputRef>, options: RunStepOptions = {}): Promise<RunOutcome> {
+export async function runStep(
+  store: ResultRepository,
+  step: Step,
+  inputs: Record<string, InputRef>,
+  options: RunStepOptions = {},
+): Promise<RunOutcome> {
   const t0 = performance.now();
-  for (const role of step.inputs) if (!inputs[role]) throw new ParameterError(`${step.name} input '${role}'`, 'a file or a result', 'nothing');
+  for (const role of step.inputs)
+    if (!inputs[role]) throw new ParameterError(`${step.name} input '${role}'`, 'a file or a result', 'nothing');
   const { name: paramSetName, params } = resolveParams(step, options.params, options.overrides);
   step.validate?.(params);
   const paramsHash = await hashJson(params);
@@ -120,8 +134,10 @@ export async function runStep(store: ResultRepository, step: Step, inputs: Recor
       refs[role] = { entity: e, blob: 'blob' in ref ? ref.blob : undefined };
     } else {
       const r = await store.getResult(ref.result);
-      if (!r) throw new StoreError(`${step.name} input '${role}': no result ${ref.result} in the store at ${store.location}`);
-      if (r.status !== 'valid') throw new StoreError(`${step.name} input '${role}': result ${ref.result} was invalidated; run its step again`);
+      if (!r)
+        throw new StoreError(`${step.name} input '${role}': no result ${ref.result} in the store at ${store.location}`);
+      if (r.status !== 'valid')
+        throw new StoreError(`${step.name} input '${role}': result ${ref.result} was invalidated; run its step again`);
       ids[role] = resultEntityId(r.key);
       refs[role] = { result: r };
     }
@@ -129,22 +145,50 @@ export async function runStep(store: ResultRepository, step: Step, inputs: Recor
   const key = await resultKey({ step: step.name, version, paramsHash, inputs: ids });
   const existing = await store.getResult(key);
   if (existing?.status === 'valid' && (await store.blobs.exists(existing.file))) {
-    return { key, cached: true, result: existing, path: blobPath(store, existing.file), timing: { computeMs: 0, totalMs: performance.now() - t0 } };
+    return {
+      key,
+      cached: true,
+      result: existing,
+      path: blobPath(store, existing.file),
+      timing: { computeMs: 0, totalMs: performance.now() - t0 },
+    };
   }
 
   const resolved: Record<string, StepInput> = {};
   for (const [role, ref] of Object.entries(refs)) {
     resolved[role] = ref.entity
-      ? { kind: 'file', id: ref.entity.id, path: ref.entity.path ?? ref.entity.label!, entity: ref.entity, ...(ref.blob ? { blob: ref.blob } : {}) }
-      : { kind: 'result', id: ids[role], key: ref.result!.key, data: await loadResult(store, ref.result!), summary: ref.result!.summary };
+      ? {
+          kind: 'file',
+          id: ref.entity.id,
+          path: ref.entity.path ?? ref.entity.label!,
+          entity: ref.entity,
+          ...(ref.blob ? { blob: ref.blob } : {}),
+        }
+      : {
+          kind: 'result',
+          id: ids[role],
+          key: ref.result!.key,
+          data: await loadResult(store, ref.result!),
+          summary: ref.result!.summary,
+        };
   }
   const startedAt = new Date().toISOString();
   const c0 = performance.now();
   const output = await step.run(resolved, params, { onProgress: options.onProgress });
   const computeMs = performance.now() - c0;
   const activity: Activity = {
-    key, step: step.name, version, params, paramsHash, paramSetName, inputs: ids, outputs: [resultEntityId(key)],
-    startedAt, endedAt: new Date().toISOString(), agent: options.agent ?? agentName(), runtime: runtimeInfo(),
+    key,
+    step: step.name,
+    version,
+    params,
+    paramsHash,
+    paramSetName,
+    inputs: ids,
+    outputs: [resultEntityId(key)],
+    startedAt,
+    endedAt: new Date().toISOString(),
+    agent: options.agent ?? agentName(),
+    runtime: runtimeInfo(),
   };
   const record = { '@context': PROV_CONTEXT, '@graph': provNodes(activity, entities) };
   const bytes = encodeResult(output, record);
@@ -152,10 +196,13 @@ export async function runStep(store: ResultRepository, step: Step, inputs: Recor
   const file = `${step.name}-${key.replace(/^blake3:/, '')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.sgr`;
   await store.blobs.write(file, bytes, { sync: store.durable });
   const checksum = await hashBytes(bytes);
-  const analysis = step.analysisFile && options.analysisFile !== false ? await step.analysisFile.write(output, { key, ...record }).catch(async (err) => {
-    await store.blobs.remove(file); // no orphan result file without its row
-    throw err;
-  }) : undefined;
+  const analysis =
+    step.analysisFile && options.analysisFile !== false
+      ? await step.analysisFile.write(output, { key, ...record }).catch(async (err) => {
+          await store.blobs.remove(file); // no orphan result file without its row
+          throw err;
+        })
+      : undefined;
   if (analysis) {
     const analysisName = file.replace(/\.sgr$/, step.analysisFile!.extension);
     await store.blobs.write(analysisName, analysis, { sync: store.durable }).catch(async (err) => {
@@ -164,17 +211,43 @@ export async function runStep(store: ResultRepository, step: Step, inputs: Recor
     });
     output.summary = { ...output.summary, analysisFile: analysisName };
   }
-  const committed = await store.commitResult(entities, activity, { key, step: step.name, file, checksum, summary: output.summary });
+  const committed = await store.commitResult(entities, activity, {
+    key,
+    step: step.name,
+    file,
+    checksum,
+    summary: output.summary,
+  });
   if (!committed) {
     // another run of the same key committed first: keep its files, drop ours
     await store.blobs.remove(file);
     if (output.summary.analysisFile) await store.blobs.remove(output.summary.analysisFile as string);
     const winner = (await store.getResult(key))!;
-    return { key, cached: false, result: winner, path: blobPath(store, winner.file), timing: { computeMs, totalMs: performance.now() - t0 } };
+    return {
+      key,
+      cached: false,
+      result: winner,
+      path: blobPath(store, winner.file),
+      timing: { computeMs, totalMs: performance.now() - t0 },
+    };
   }
   // what was just committed (a racing writer of the same key wrote equal content under this name)
-  const result: ResultRecord = { key, step: step.name, file, checksum, summary: output.summary, activity, status: 'valid' };
-  return { key, cached: false, result, path: blobPath(store, file), timing: { computeMs, totalMs: performance.now() - t0 } };
+  const result: ResultRecord = {
+    key,
+    step: step.name,
+    file,
+    checksum,
+    summary: output.summary,
+    activity,
+    status: 'valid',
+  };
+  return {
+    key,
+    cached: false,
+    result,
+    path: blobPath(store, file),
+    timing: { computeMs, totalMs: performance.now() - t0 },
+  };
 }
 
 function agentName(): string {
@@ -182,6 +255,7 @@ function agentName(): string {
 }
 
 function runtimeInfo(): Activity['runtime'] {
-  if (typeof process !== 'undefined' && process.versions?.node) return { platform: `${process.platform}-${process.arch}`, runtime: `node ${process.versions.node}` };
+  if (typeof process !== 'undefined' && process.versions?.node)
+    return { platform: `${process.platform}-${process.arch}`, runtime: `node ${process.versions.node}` };
   return { platform: 'browser', runtime: typeof navigator !== 'undefined' ? navigator.userAgent : 'unknown' };
 }

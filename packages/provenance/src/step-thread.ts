@@ -20,7 +20,12 @@ function call(target: 'repo' | 'blobs', method: string, args: unknown[]): Promis
   });
 }
 
-function remoteRepository(location: string, durable: boolean, blobsLocation: string, localDir: string | undefined): ResultRepository {
+function remoteRepository(
+  location: string,
+  durable: boolean,
+  blobsLocation: string,
+  localDir: string | undefined,
+): ResultRepository {
   const blobs: BlobStore = {
     location: blobsLocation,
     write: (name, bytes, options) => call('blobs', 'write', [name, bytes, options]),
@@ -30,11 +35,21 @@ function remoteRepository(location: string, durable: boolean, blobsLocation: str
     list: () => call('blobs', 'list', []),
     ...(localDir !== undefined ? { localPath: (name: string) => `${localDir}/${name}` } : {}),
   };
-  const method = (name: string) => (...args: unknown[]) => call('repo', name, args);
+  const method =
+    (name: string) =>
+    (...args: unknown[]) =>
+      call('repo', name, args);
   return {
-    blobs, location, durable,
-    getResult: method('getResult'), findResults: method('findResults'), getEntity: method('getEntity'),
-    fileChecksum: method('fileChecksum'), commitResult: method('commitResult'), invalidate: method('invalidate'), lineage: method('lineage'),
+    blobs,
+    location,
+    durable,
+    getResult: method('getResult'),
+    findResults: method('findResults'),
+    getEntity: method('getEntity'),
+    fileChecksum: method('fileChecksum'),
+    commitResult: method('commitResult'),
+    invalidate: method('invalidate'),
+    lineage: method('lineage'),
   };
 }
 
@@ -63,6 +78,9 @@ port.on('message', async (msg: ThreadRequest | ThreadReply) => {
     const value = await runPayload(repo, msg.jobId, msg.payload as JobPayload, loaded);
     port.postMessage({ type: 'done', value });
   } catch (err) {
-    port.postMessage({ type: 'done', error: { name: (err as Error).name ?? 'Error', message: (err as Error).message ?? String(err) } });
+    port.postMessage({
+      type: 'done',
+      error: { name: (err as Error).name ?? 'Error', message: (err as Error).message ?? String(err) },
+    });
   }
 });

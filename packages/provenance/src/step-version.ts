@@ -15,5 +15,10 @@ export async function stepVersion(code: StepCode): Promise<StepVersion> {
     if (!cache.has(bytes)) cache.set(bytes, hashBytes(bytes));
     wasm[k.name] = await cache.get(bytes)!;
   }
-  return { package: code.package, packageVersion: code.packageVersion, wasm, ...(code.sources ? { source: { ...code.sources } } : {}) };
+  return {
+    package: code.package,
+    packageVersion: code.packageVersion,
+    wasm,
+    ...(code.sources ? { source: { ...code.sources } } : {}),
+  };
 }

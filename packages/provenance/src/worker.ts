@@ -29,7 +29,11 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** How long a running job may still take after `signal` aborts (default: the lease). */
   graceMs?: number;
-  onEvent?: (event: { job: number; event: 'claimed' | 'completed' | 'failed' | 'lease-lost' | 'released' | 'db-error'; detail?: string }) => void;
+  onEvent?: (event: {
+    job: number;
+    event: 'claimed' | 'completed' | 'failed' | 'lease-lost' | 'released' | 'db-error';
+    detail?: string;
+  }) => void;
 }
 
 /**
@@ -46,11 +50,16 @@ export interface WorkerOptions {
 export async function runWorker(store: Store, options: WorkerOptions): Promise<number> {
   const name = options.name ?? defaultName();
   const leaseMs = options.leaseMs ?? 60_000;
-  if (!(leaseMs > 0 && leaseMs <= MAX_LEASE_MS)) throw new ParameterError('leaseMs', `between 1 and ${MAX_LEASE_MS}`, leaseMs);
+  if (!(leaseMs > 0 && leaseMs <= MAX_LEASE_MS))
+    throw new ParameterError('leaseMs', `between 1 and ${MAX_LEASE_MS}`, leaseMs);
   const heartbeatMs = options.heartbeatMs ?? leaseMs / 4;
-  if (!(heartbeatMs > 0 && heartbeatMs < leaseMs)) throw new ParameterError('heartbeatMs', `positive and less than leaseMs (${leaseMs})`, heartbeatMs);
+  if (!(heartbeatMs > 0 && heartbeatMs < leaseMs))
+    throw new ParameterError('heartbeatMs', `positive and less than leaseMs (${leaseMs})`, heartbeatMs);
   const pollMs = options.pollMs ?? 1000;
-  const thread = new StepThread(store, options.stepsModule.startsWith('/') ? `file://${options.stepsModule}` : options.stepsModule);
+  const thread = new StepThread(
+    store,
+    options.stepsModule.startsWith('/') ? `file://${options.stepsModule}` : options.stepsModule,
+  );
   let completed = 0;
   try {
     while (!options.signal?.aborted) {
@@ -61,7 +70,14 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
         continue;
       }
       options.onEvent?.({ job: job.id, event: 'claimed' });
-      const end = await runLeased(store, thread, job, { leaseMs, heartbeatMs, pollMs, graceMs: options.graceMs ?? leaseMs, signal: options.signal, onEvent: options.onEvent });
+      const end = await runLeased(store, thread, job, {
+        leaseMs,
+        heartbeatMs,
+        pollMs,
+        graceMs: options.graceMs ?? leaseMs,
+        signal: options.signal,
+        onEvent: options.onEvent,
+      });
       if (end === 'completed') completed++;
     }
   } finally {
@@ -73,8 +89,19 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
 type RunEnd = 'completed' | 'failed' | 'lease-lost' | 'released';
 
 /** Runs one claimed job in the thread while heartbeating its lease, and settles it in the queue. */
-async function runLeased(store: Store, thread: StepThread, job: Job,
-  o: { leaseMs: number; heartbeatMs: number; pollMs: number; graceMs: number; signal?: AbortSignal; onEvent?: WorkerOptions['onEvent'] }): Promise<RunEnd> {
+async function runLeased(
+  store: Store,
+  thread: StepThread,
+  job: Job,
+  o: {
+    leaseMs: number;
+    heartbeatMs: number;
+    pollMs: number;
+    graceMs: number;
+    signal?: AbortSignal;
+    onEvent?: WorkerOptions['onEvent'];
+  },
+): Promise<RunEnd> {
   // The lease as this process knows it: renewed by each heartbeat the database accepted.
   let leaseUntil = performance.now() + o.leaseMs;
   let stopped: Exclude<RunEnd, 'completed' | 'failed'> | undefined;
@@ -86,7 +113,10 @@ async function runLeased(store: Store, thread: StepThread, job: Job,
   const beat = setInterval(() => {
     if (performance.now() > leaseUntil) return stop('lease-lost'); // paused or cut off past the lease: another worker may have it
     const sent = performance.now();
-    store.heartbeat(job, o.leaseMs).then((ok) => (ok ? (leaseUntil = sent + o.leaseMs) : stop('lease-lost')), () => {});
+    store.heartbeat(job, o.leaseMs).then(
+      (ok) => (ok ? (leaseUntil = sent + o.leaseMs) : stop('lease-lost')),
+      () => {},
+    );
   }, o.heartbeatMs);
   let grace: ReturnType<typeof setTimeout> | undefined;
   const onAbort = (): void => void (grace = setTimeout(() => stop('released'), o.graceMs));
@@ -130,14 +160,23 @@ class StepThread {
   private worker?: import('node:worker_threads').Worker;
   private finish?: (d: ThreadDone) => void;
 
-  constructor(private readonly store: Store, readonly stepsModule: string) {}
+  constructor(
+    private readonly store: Store,
+    readonly stepsModule: string,
+  ) {}
 
   async run(job: Job): Promise<ThreadDone> {
     const worker = (this.worker ??= await this.start());
     const local = this.store.blobs.localPath?.('x');
     const request: ThreadRequest = {
-      type: 'run', jobId: job.id, payload: job.payload, stepsModule: this.stepsModule, location: this.store.location,
-      durable: this.store.durable, blobsLocation: this.store.blobs.location, localDir: local?.slice(0, -2),
+      type: 'run',
+      jobId: job.id,
+      payload: job.payload,
+      stepsModule: this.stepsModule,
+      location: this.store.location,
+      durable: this.store.durable,
+      blobsLocation: this.store.blobs.location,
+      localDir: local?.slice(0, -2),
     };
     return new Promise((resolve) => {
       this.finish = resolve;
@@ -185,12 +224,20 @@ class StepThread {
   /** Serves a store or blob call from the thread (only while that thread is the current one). */
   private async answer(w: import('node:worker_threads').Worker, msg: ThreadCall): Promise<void> {
     if (w !== this.worker) return;
-    const target = (msg.target === 'blobs' ? this.store.blobs : this.store) as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+    const target = (msg.target === 'blobs' ? this.store.blobs : this.store) as unknown as Record<
+      string,
+      (...a: unknown[]) => Promise<unknown>
+    >;
     try {
       const value = await target[msg.method](...msg.args);
       if (w === this.worker) w.postMessage({ type: 'reply', id: msg.id, value });
     } catch (err) {
-      if (w === this.worker) w.postMessage({ type: 'reply', id: msg.id, error: { name: (err as Error).name, message: (err as Error).message } });
+      if (w === this.worker)
+        w.postMessage({
+          type: 'reply',
+          id: msg.id,
+          error: { name: (err as Error).name, message: (err as Error).message },
+        });
     }
   }
 }
@@ -201,7 +248,11 @@ function moduleUrl(): string {
 }
 
 /** Retries a queue call while the database is unreachable (a restart, a network cut). */
-async function retrying<T>(fn: () => Promise<T>, pollMs: number, o: { signal?: AbortSignal; onEvent?: WorkerOptions['onEvent'] }): Promise<T | undefined> {
+async function retrying<T>(
+  fn: () => Promise<T>,
+  pollMs: number,
+  o: { signal?: AbortSignal; onEvent?: WorkerOptions['onEvent'] },
+): Promise<T | undefined> {
   for (;;) {
     try {
       return await fn();
@@ -217,12 +268,19 @@ async function retrying<T>(fn: () => Promise<T>, pollMs: number, o: { signal?: A
 /** Errors that mean "the server is gone for now", not "this query is wrong". */
 function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string };
-  return /^(57P0[123]|08\d\d\d)$/.test(e?.code ?? '') || ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e?.code ?? '')
-    || /Connection terminated|terminating connection|not queryable|the database system is (starting|shutting) up/i.test(e?.message ?? '');
+  return (
+    /^(57P0[123]|08\d\d\d)$/.test(e?.code ?? '') ||
+    ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(e?.code ?? '') ||
+    /Connection terminated|terminating connection|not queryable|the database system is (starting|shutting) up/i.test(
+      e?.message ?? '',
+    )
+  );
 }
 
 function defaultName(): string {
-  return typeof process !== 'undefined' ? `${process.env.HOSTNAME ?? 'host'}:${process.pid}` : `browser:${Math.random().toString(36).slice(2)}`;
+  return typeof process !== 'undefined'
+    ? `${process.env.HOSTNAME ?? 'host'}:${process.pid}`
+    : `browser:${Math.random().toString(36).slice(2)}`;
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

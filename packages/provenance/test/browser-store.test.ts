@@ -26,7 +26,10 @@ describe.runIf(chromiumAvailable())('PGlite store on IndexedDB in headless Chrom
     // PGlite fetches its Wasm and data files next to the module that loads it: serve them offline.
     const pglite = dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
     for (const f of ['pglite.wasm', 'pglite.data', 'initdb.wasm']) copyFileSync(join(pglite, f), join(dir, f));
-    writeFileSync(join(dir, 'index.html'), '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./store-page.js"></script>');
+    writeFileSync(
+      join(dir, 'index.html'),
+      '<!doctype html><link rel="icon" href="data:,"><script type="module" src="./store-page.js"></script>',
+    );
     site = await openSite(dir);
   }, 120_000);
 
@@ -40,18 +43,33 @@ describe.runIf(chromiumAvailable())('PGlite store on IndexedDB in headless Chrom
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => (process.env.DEBUG_BROWSER ? console.log(m.type(), m.text()) : m.type() === 'error' && errors.push(m.text())));
+    page.on('console', (m) =>
+      process.env.DEBUG_BROWSER ? console.log(m.type(), m.text()) : m.type() === 'error' && errors.push(m.text()),
+    );
     page.on('requestfailed', (r) => errors.push(`request failed: ${r.url()}`));
     if (process.env.DEBUG_BROWSER) page.on('request', (r) => console.log('request', r.url()));
     await page.goto(`${site!.url}/index.html`);
-    await page.waitForFunction(() => 'ready' in window, undefined, { timeout: 20_000 }).catch((e) => {
-      throw new Error(`${e.message}; page errors: ${errors.join(' | ')}`);
-    });
-    expect(await page.evaluate(() => (window as unknown as { record(n: string): Promise<boolean> }).record('spyglass-test'))).toBe(true);
+    await page
+      .waitForFunction(() => 'ready' in window, undefined, { timeout: 20_000 })
+      .catch((e) => {
+        throw new Error(`${e.message}; page errors: ${errors.join(' | ')}`);
+      });
+    expect(
+      await page.evaluate(() => (window as unknown as { record(n: string): Promise<boolean> }).record('spyglass-test')),
+    ).toBe(true);
     await page.reload();
     await page.waitForFunction(() => 'ready' in window, undefined, { timeout: 60_000 });
-    const found = await page.evaluate(() => (window as unknown as { lookup(n: string): Promise<unknown> }).lookup('spyglass-test'));
-    expect(found).toEqual({ status: 'valid', summary: { channels: 8 }, step: 'lfp', inputs: { raw: 'file:blake3:f' }, lineage: ['blake3:k1'], missing: null });
+    const found = await page.evaluate(() =>
+      (window as unknown as { lookup(n: string): Promise<unknown> }).lookup('spyglass-test'),
+    );
+    expect(found).toEqual({
+      status: 'valid',
+      summary: { channels: 8 },
+      step: 'lfp',
+      inputs: { raw: 'file:blake3:f' },
+      lineage: ['blake3:k1'],
+      missing: null,
+    });
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);

@@ -2,7 +2,17 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeResult, encodeResult, exportCrate, hashFile, openStore, runStep, verifyCrate, CRATE_FILE, type Step } from '../src/index.js';
+import {
+  decodeResult,
+  encodeResult,
+  exportCrate,
+  hashFile,
+  openStore,
+  runStep,
+  verifyCrate,
+  CRATE_FILE,
+  type Step,
+} from '../src/index.js';
 
 /** Scales the numbers of a text file; its analysis file is JSON of the result (deterministic bytes). */
 const scaleStep: Step = {
@@ -15,12 +25,20 @@ const scaleStep: Step = {
     const { readFile } = await import('node:fs/promises');
     const input = inputs.raw as { path: string };
     const numbers = (await readFile(input.path, 'utf8')).trim().split(/\s+/).map(Number);
-    return { arrays: { x: { data: Float64Array.from(numbers, (v) => v * (params.factor as number)), shape: [numbers.length] } }, json: { n: numbers.length }, summary: { n: numbers.length } };
+    return {
+      arrays: {
+        x: { data: Float64Array.from(numbers, (v) => v * (params.factor as number)), shape: [numbers.length] },
+      },
+      json: { n: numbers.length },
+      summary: { n: numbers.length },
+    };
   },
   analysisFile: {
     extension: '.json',
     async write(data, provenance) {
-      return new TextEncoder().encode(JSON.stringify({ key: provenance.key, x: Array.from(data.arrays.x.data as Float64Array) }));
+      return new TextEncoder().encode(
+        JSON.stringify({ key: provenance.key, x: Array.from(data.arrays.x.data as Float64Array) }),
+      );
     },
   },
 } as Step;
@@ -33,7 +51,11 @@ const sumStep: Step = {
   paramSets: { default: {} },
   async run(inputs) {
     const x = (inputs.scaled as unknown as { data: { arrays: { x: { data: Float64Array } } } }).data.arrays.x.data;
-    return { arrays: { sum: { data: Float64Array.of(x.reduce((a, b) => a + b, 0)), shape: [1] } }, json: {}, summary: {} };
+    return {
+      arrays: { sum: { data: Float64Array.of(x.reduce((a, b) => a + b, 0)), shape: [1] } },
+      json: {},
+      summary: {},
+    };
   },
 } as Step;
 
@@ -64,10 +86,15 @@ function copy(): string {
 }
 const meta = (dir: string) => JSON.parse(readFileSync(join(dir, CRATE_FILE), 'utf8'));
 const saveMeta = (dir: string, m: unknown) => writeFileSync(join(dir, CRATE_FILE), JSON.stringify(m));
-const fileNode = (m: { '@graph': Record<string, any>[] }, pred: (n: Record<string, any>) => boolean) => m['@graph'].find((n) => n['@type'] === 'File' && pred(n))!;
+const fileNode = (m: { '@graph': Record<string, any>[] }, pred: (n: Record<string, any>) => boolean) =>
+  m['@graph'].find((n) => n['@type'] === 'File' && pred(n))!;
 
 /** Replaces a shipped file and fixes its checksum and size in the metadata, as a forger would. */
-async function forge(dir: string, pred: (n: Record<string, any>) => boolean, bytes: Uint8Array | string): Promise<string> {
+async function forge(
+  dir: string,
+  pred: (n: Record<string, any>) => boolean,
+  bytes: Uint8Array | string,
+): Promise<string> {
   const m = meta(dir);
   const node = fileNode(m, pred);
   writeFileSync(join(dir, node['@id']), bytes);
@@ -78,7 +105,8 @@ async function forge(dir: string, pred: (n: Record<string, any>) => boolean, byt
 }
 
 const analysisNode = (n: Record<string, any>) => n.about !== undefined;
-const scaleResult = (n: Record<string, any>) => typeof n.identifier === 'string' && n.identifier.startsWith('result:') && n['@id'].includes('scale-');
+const scaleResult = (n: Record<string, any>) =>
+  typeof n.identifier === 'string' && n.identifier.startsWith('result:') && n['@id'].includes('scale-');
 const scaleParams = (n: Record<string, any>) => n['@id'].startsWith('parameters/scale-');
 
 describe('verify trusts nothing the crate claims', () => {
@@ -142,13 +170,22 @@ describe('verify trusts nothing the crate claims', () => {
     const dir = copy();
     const m = meta(dir);
     writeFileSync(join(dir, 'extra.bin'), 'x');
-    m['@graph'].push({ '@id': 'extra.bin', '@type': 'File', 'spyglass:blake3': await hashFile(join(dir, 'extra.bin')) });
+    m['@graph'].push({
+      '@id': 'extra.bin',
+      '@type': 'File',
+      'spyglass:blake3': await hashFile(join(dir, 'extra.bin')),
+    });
     saveMeta(dir, m);
     const report = await verifyCrate(dir, { steps: STEPS });
     expect(report).toMatchObject({ ok: false, unverifiedFiles: ['extra.bin'] });
   });
 
-  for (const [what, id] of [['a ../ @id', '../../etc/passwd'], ['an absolute @id', '/etc/passwd'], ['a URL @id', 'file:///etc/passwd'], ['an https @id', 'https://example.org/x.nwb']]) {
+  for (const [what, id] of [
+    ['a ../ @id', '../../etc/passwd'],
+    ['an absolute @id', '/etc/passwd'],
+    ['a URL @id', 'file:///etc/passwd'],
+    ['an https @id', 'https://example.org/x.nwb'],
+  ]) {
     it(`refuses ${what}`, async () => {
       const dir = copy();
       const m = meta(dir);
@@ -170,16 +207,22 @@ describe('verify trusts nothing the crate claims', () => {
     const dir = copy();
     const m = meta(dir);
     const activity = m['@graph'].find((n: Record<string, any>) => n['spyglass:step'] === 'sum');
-    const many = Array.from({ length: 5000 }, (_, i) => ({ ...activity, '@id': `#a${i}`, 'spyglass:resultKey': `blake3:${i}` }));
+    const many = Array.from({ length: 5000 }, (_, i) => ({
+      ...activity,
+      '@id': `#a${i}`,
+      'spyglass:resultKey': `blake3:${i}`,
+    }));
     saveMeta(dir, { ...m, '@graph': [...m['@graph'], ...many] });
     await expect(verifyCrate(dir, { steps: STEPS })).rejects.toThrow(/at most 1000 activities/);
     saveMeta(dir, { ...m, '@graph': [...m['@graph'], activity] });
     await expect(verifyCrate(dir, { steps: STEPS })).rejects.toThrow(/each result key once/);
     saveMeta(dir, m);
-    await expect(verifyCrate(dir, { steps: STEPS, limits: { maxBytes: 10 } })).rejects.toThrow(/at most 10 bytes of files/);
+    await expect(verifyCrate(dir, { steps: STEPS, limits: { maxBytes: 10 } })).rejects.toThrow(
+      /at most 10 bytes of files/,
+    );
   });
 
-  it('a cyclic graph (steps using each other\'s results) is reported, not looped on', async () => {
+  it("a cyclic graph (steps using each other's results) is reported, not looped on", async () => {
     const dir = copy();
     const m = meta(dir);
     const activities = m['@graph'].filter((n: Record<string, any>) => n['spyglass:step']);

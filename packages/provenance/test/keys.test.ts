@@ -1,13 +1,29 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, hashArray, hashBytes, hashJson, resultKey, resolveParams, type Step, type StepVersion } from '../src/index.js';
+import {
+  canonicalJson,
+  hashArray,
+  hashBytes,
+  hashJson,
+  resultKey,
+  resolveParams,
+  type Step,
+  type StepVersion,
+} from '../src/index.js';
 
 /** A step with parameter sets of its own, as the pipelines declare them. */
 const ripplesLike: Pick<Step, 'name' | 'paramSets'> = {
   name: 'ripples',
-  paramSets: { default: { detector: 'kay', band: [150, 250], zscoreThreshold: 2 }, kay: { detector: 'kay', band: [150, 250], zscoreThreshold: 2 } },
+  paramSets: {
+    default: { detector: 'kay', band: [150, 250], zscoreThreshold: 2 },
+    kay: { detector: 'kay', band: [150, 250], zscoreThreshold: 2 },
+  },
 };
 
-const version: StepVersion = { package: '@spyglass-wasm/dsp-wasm', packageVersion: '0.1.0', wasm: { dsp: 'blake3:00' } };
+const version: StepVersion = {
+  package: '@spyglass-wasm/dsp-wasm',
+  packageVersion: '0.1.0',
+  wasm: { dsp: 'blake3:00' },
+};
 const parts = { step: 'lfp', version, paramsHash: 'blake3:11', inputs: { raw: 'file:blake3:22' } };
 
 describe('canonical JSON and hashes', () => {
@@ -21,7 +37,9 @@ describe('canonical JSON and hashes', () => {
 
   it('BLAKE3 matches the published test vector', async () => {
     // BLAKE3 of the empty input (BLAKE3 reference test vectors)
-    expect(await hashBytes(new Uint8Array())).toBe('blake3:af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262');
+    expect(await hashBytes(new Uint8Array())).toBe(
+      'blake3:af1349b9f5f9a1a6a0404dea36dcc9499bcb25c9adc112b7cc9a93cae41f3262',
+    );
   });
 
   it('hashes arrays as raw bytes with a dtype/shape header', async () => {
@@ -72,9 +90,12 @@ describe('result keys', () => {
 });
 
 describe('parameter sets', () => {
-  it('are the step\'s own: a named set, or an object over its default, with overrides', () => {
+  it("are the step's own: a named set, or an object over its default, with overrides", () => {
     expect(resolveParams(ripplesLike, 'kay').name).toBe('kay');
-    expect(resolveParams(ripplesLike, 'kay', { zscoreThreshold: 3 })).toEqual({ name: undefined, params: { detector: 'kay', band: [150, 250], zscoreThreshold: 3 } });
+    expect(resolveParams(ripplesLike, 'kay', { zscoreThreshold: 3 })).toEqual({
+      name: undefined,
+      params: { detector: 'kay', band: [150, 250], zscoreThreshold: 3 },
+    });
     expect(resolveParams(ripplesLike, { zscoreThreshold: 4 }).params.zscoreThreshold).toBe(4);
     expect(() => resolveParams(ripplesLike, 'nope')).toThrow(/ripples parameter set.*default, kay/);
     expect(resolveParams({ name: 'plain' }).params).toEqual({});

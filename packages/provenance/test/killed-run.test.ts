@@ -19,7 +19,9 @@ describe('a killed run', () => {
     await new Promise((r) => p.on('exit', r));
 
     const s = await openStore({ store });
-    const counts = await s.sql.query<{ a: string; r: string }>('SELECT (SELECT count(*) FROM activities) AS a, (SELECT count(*) FROM results) AS r');
+    const counts = await s.sql.query<{ a: string; r: string }>(
+      'SELECT (SELECT count(*) FROM activities) AS a, (SELECT count(*) FROM results) AS r',
+    );
     expect(counts[0]).toEqual({ a: 0, r: 0 });
     expect(existsSync(s.resultsDir) ? readdirSync(s.resultsDir).filter((f) => f.endsWith('.sgr')) : []).toEqual([]);
     await s.close();

@@ -10,7 +10,11 @@ const tinyStep = {
   code: { package: 'leftover-test', packageVersion: '1', kernels: [] },
   inputs: [],
   async run(_inputs: unknown, params: Record<string, unknown>) {
-    return { arrays: { x: { data: Float64Array.of(Number(params.n), 1), shape: [2] } }, json: {}, summary: { n: params.n } };
+    return {
+      arrays: { x: { data: Float64Array.of(Number(params.n), 1), shape: [2] } },
+      json: {},
+      summary: { n: params.n },
+    };
   },
 } as unknown as Step;
 
@@ -100,7 +104,9 @@ describe('a writer killed with SIGKILL mid-write', () => {
     const root = mkdtempSync(join(tmpdir(), 'spyglass-crash-'));
     const dir = join(root, '.spyglass');
     const marker = join(root, 'marker');
-    const p = spawn(process.execPath, [new URL('./fixtures/crash-writer.mjs', import.meta.url).pathname, dir, marker], { stdio: 'ignore' });
+    const p = spawn(process.execPath, [new URL('./fixtures/crash-writer.mjs', import.meta.url).pathname, dir, marker], {
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 3000 && !existsSync(marker); i++) await new Promise((r) => setTimeout(r, 20));
     expect(existsSync(marker)).toBe(true);
     await new Promise((r) => setTimeout(r, 150));
@@ -128,7 +134,8 @@ describe('writing an --out file', () => {
   it('removes the old .partial siblings a killed writer of the same file left, not young ones or other files', async () => {
     const { writeAtomically } = await import('../src/index.js');
     const out = mkdtempSync(join(tmpdir(), 'spyglass-out-'));
-    for (const name of ['lfp.nwb.1-a.partial', 'lfp.nwb.2-b.partial', 'other.nwb.3-c.partial']) writeFileSync(join(out, name), 'half');
+    for (const name of ['lfp.nwb.1-a.partial', 'lfp.nwb.2-b.partial', 'other.nwb.3-c.partial'])
+      writeFileSync(join(out, name), 'half');
     old(join(out, 'lfp.nwb.1-a.partial'));
     old(join(out, 'other.nwb.3-c.partial'));
     await writeAtomically(join(out, 'lfp.nwb'), new Uint8Array([1, 2, 3]), { sync: false });

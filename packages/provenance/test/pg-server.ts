@@ -45,8 +45,19 @@ export async function startPgServer(): Promise<PgServer> {
     execFileSync(cmd, rest, { stdio: 'pipe', cwd: dir });
   };
   run(asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']));
-  const start = (): void => run(asPostgres(pgBin('pg_ctl'), ['-D', data, '-l', join(dir, 'log'), '-w', '-o',
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`, 'start']));
+  const start = (): void =>
+    run(
+      asPostgres(pgBin('pg_ctl'), [
+        '-D',
+        data,
+        '-l',
+        join(dir, 'log'),
+        '-w',
+        '-o',
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50`,
+        'start',
+      ]),
+    );
   start();
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,

@@ -20,7 +20,11 @@ it("the README's first example runs as written", async () => {
   const logged: unknown[] = [];
   const log = (...a: unknown[]) => logged.push(a);
   const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor;
-  await new AsyncFunction(...Object.keys(provenance), 'readFile', 'log', body)(...Object.values(provenance), readFile, log);
+  await new AsyncFunction(...Object.keys(provenance), 'readFile', 'log', body)(
+    ...Object.values(provenance),
+    readFile,
+    log,
+  );
   expect(logged[0]).toEqual([false, expect.stringMatching(/^blake3:/), { longest: 'provenance' }]);
   expect(String((logged[1] as string[])[0])).toMatch(/longest[\s\S]*<- words/);
   expect((logged[2] as { status: string }[][])[0].map((s) => s.status)).toEqual(['reproduced', 'reproduced']);

@@ -12,7 +12,9 @@ const ROUNDS = 20;
 
 function child(store: string, worker: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [SCRIPT, store, String(worker), String(ROUNDS)], { env: { ...process.env, SPYGLASS_LOCK_WAIT_MS: '600000', SPYGLASS_DURABLE: '0' } });
+    const p = spawn(process.execPath, [SCRIPT, store, String(worker), String(ROUNDS)], {
+      env: { ...process.env, SPYGLASS_LOCK_WAIT_MS: '600000', SPYGLASS_DURABLE: '0' },
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
@@ -25,7 +27,10 @@ function child(store: string, worker: number): Promise<{ code: number | null; st
 function leaveLock(store: string, owner: Record<string, unknown>, ageMs: number): void {
   const lock = join(store, 'lock');
   mkdirSync(lock, { recursive: true });
-  writeFileSync(join(lock, 'owner.json'), JSON.stringify({ token: 'dead-process', since: '2020-01-01T00:00:00Z', ...owner }));
+  writeFileSync(
+    join(lock, 'owner.json'),
+    JSON.stringify({ token: 'dead-process', since: '2020-01-01T00:00:00Z', ...owner }),
+  );
   const then = new Date(Date.now() - ageMs);
   utimesSync(lock, then, then);
 }
@@ -50,7 +55,9 @@ describe('embedded store shared by several processes', () => {
       const scanned = await s.sql.query<{ key: string }>('SELECT key FROM results');
       expect(scanned.map((r) => r.key).sort()).toEqual([...keys].sort());
       await s.sql.exec('RESET enable_indexscan; RESET enable_bitmapscan; REINDEX TABLE results;');
-      expect(Number((await s.sql.query<{ n: string }>('SELECT count(*) AS n FROM results'))[0].n)).toBe(PROCESSES * ROUNDS);
+      expect(Number((await s.sql.query<{ n: string }>('SELECT count(*) AS n FROM results'))[0].n)).toBe(
+        PROCESSES * ROUNDS,
+      );
     } finally {
       await s.close();
     }
@@ -62,9 +69,15 @@ describe('store folder lock under contention', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spyglass-counter-'));
     writeFileSync(join(dir, 'counter'), '0');
     const script = new URL('./fixtures/lock-counter.mjs', import.meta.url).pathname;
-    const codes = await Promise.all(Array.from({ length: 4 }, () => new Promise<number | null>((resolve) => {
-      spawn(process.execPath, [script, dir, '150'], { stdio: 'inherit' }).on('exit', resolve);
-    })));
+    const codes = await Promise.all(
+      Array.from(
+        { length: 4 },
+        () =>
+          new Promise<number | null>((resolve) => {
+            spawn(process.execPath, [script, dir, '150'], { stdio: 'inherit' }).on('exit', resolve);
+          }),
+      ),
+    );
     expect(codes).toEqual([0, 0, 0, 0]);
     const { readFileSync } = await import('node:fs');
     expect(readFileSync(join(dir, 'counter'), 'utf8')).toBe('600');
@@ -105,7 +118,9 @@ describe('embedded store folder lock, stale locks', () => {
   it('does not break a lock whose heartbeat is fresh; times out naming the store and the holder', async () => {
     const store = mkdtempSync(join(tmpdir(), 'spyglass-stale-'));
     leaveLock(store, { pid: 1, host: 'another-host' }, 0);
-    await expect(lockDir(store, { waitMs: 300, staleMs: 30_000 })).rejects.toThrow(new RegExp(`store at ${store} is in use by process 1 on another-host`));
+    await expect(lockDir(store, { waitMs: 300, staleMs: 30_000 })).rejects.toThrow(
+      new RegExp(`store at ${store} is in use by process 1 on another-host`),
+    );
   });
 
   it('takes over an owner-less lock folder (a creator that died before writing its owner) once old', async () => {

@@ -7,9 +7,17 @@ import { MIGRATIONS, migrate } from '../src/store/migrations.js';
 import { startPgServer, type PgServer } from './pg-server.js';
 
 const activity = (key: string, inputs: Record<string, string>): Activity => ({
-  key, step: 'lfp', version: { package: 'p', packageVersion: '1', wasm: {} }, params: { a: 1 }, paramsHash: 'h',
-  inputs, outputs: [`result:${key}`], startedAt: new Date(0).toISOString(), endedAt: new Date(1).toISOString(),
-  agent: 'test', runtime: { platform: 'linux', runtime: 'node' },
+  key,
+  step: 'lfp',
+  version: { package: 'p', packageVersion: '1', wasm: {} },
+  params: { a: 1 },
+  paramsHash: 'h',
+  inputs,
+  outputs: [`result:${key}`],
+  startedAt: new Date(0).toISOString(),
+  endedAt: new Date(1).toISOString(),
+  agent: 'test',
+  runtime: { platform: 'linux', runtime: 'node' },
 });
 
 function storeSuite(name: string, storeSpec: () => Promise<string>) {
@@ -32,10 +40,25 @@ function storeSuite(name: string, storeSpec: () => Promise<string>) {
     });
 
     it('commits results with lineage and invalidates downstream transitively', async () => {
-      await store.commitResult([{ id: 'file:x', kind: 'file', label: 'x.nwb', checksum: 'x' }], activity('k1', { raw: 'file:x' }),
-        { key: 'k1', step: 'lfp', file: 'k1.nwb', checksum: 'c1', summary: { n: 1 } });
-      await store.commitResult([], activity('k2', { lfp: 'result:k1' }), { key: 'k2', step: 'ripples', file: 'k2.nwb', checksum: 'c2', summary: {} });
-      await store.commitResult([], activity('k3', { other: 'file:y' }), { key: 'k3', step: 'lfp', file: 'k3.nwb', checksum: 'c3', summary: {} });
+      await store.commitResult(
+        [{ id: 'file:x', kind: 'file', label: 'x.nwb', checksum: 'x' }],
+        activity('k1', { raw: 'file:x' }),
+        { key: 'k1', step: 'lfp', file: 'k1.nwb', checksum: 'c1', summary: { n: 1 } },
+      );
+      await store.commitResult([], activity('k2', { lfp: 'result:k1' }), {
+        key: 'k2',
+        step: 'ripples',
+        file: 'k2.nwb',
+        checksum: 'c2',
+        summary: {},
+      });
+      await store.commitResult([], activity('k3', { other: 'file:y' }), {
+        key: 'k3',
+        step: 'lfp',
+        file: 'k3.nwb',
+        checksum: 'c3',
+        summary: {},
+      });
       const r2 = await store.getResult('k2');
       expect(r2?.activity.inputs).toEqual({ lfp: 'result:k1' });
       expect(r2?.status).toBe('valid');
@@ -89,7 +112,12 @@ function storeSuite(name: string, storeSpec: () => Promise<string>) {
       const i = (await store.claim('I', 60_000))!;
       expect(i).toMatchObject({ id, attempts: 1 });
       expect(await store.complete(i, 'I')).toBe(true);
-      expect((await store.jobEvents()).filter((e) => e.jobId === id).map((e) => e.event)).toEqual(['claimed', 'released', 'claimed', 'completed']);
+      expect((await store.jobEvents()).filter((e) => e.jobId === id).map((e) => e.event)).toEqual([
+        'claimed',
+        'released',
+        'claimed',
+        'completed',
+      ]);
     });
   });
 }
@@ -108,7 +136,9 @@ describe('a PostgreSQL store names its results folder', () => {
       const later = await openStore({ store: pg.url, cwd: tmpdir() });
       expect(later.resultsDir).toBe(dir);
       await later.close();
-      await expect(openStore({ store: pg.url, resultsDir: join(dir, 'other') })).rejects.toThrow(`keeps its results in ${dir}, not ${join(dir, 'other')}`);
+      await expect(openStore({ store: pg.url, resultsDir: join(dir, 'other') })).rejects.toThrow(
+        `keeps its results in ${dir}, not ${join(dir, 'other')}`,
+      );
       await expect(openStore({ store: `${pg.url}?results=relative/path` })).rejects.toThrow(/absolute folder path/);
     } finally {
       pg.stop();

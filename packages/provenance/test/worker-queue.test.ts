@@ -18,7 +18,12 @@ const until = async (what: string, test: () => Promise<unknown>): Promise<void> 
   throw new Error(`timed out waiting until ${what}`);
 };
 
-interface Run { n: number; pid: number; start: number; end?: number }
+interface Run {
+  n: number;
+  pid: number;
+  start: number;
+  end?: number;
+}
 
 /** The step's start/end lines, paired per (job, process). */
 function runsIn(log: string): Run[] {
@@ -45,7 +50,8 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
 
   it('every job completes exactly once and never runs in two live processes at once', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'spyglass-runs-')), 'runs.jsonl');
-    const enqueue = (n: number, busyMs = 0) => store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 200, busyMs, log } });
+    const enqueue = (n: number, busyMs = 0) =>
+      store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 200, busyMs, log } });
     for (let n = 0; n < 30; n++) await enqueue(n);
     const procs = new Map<string, ChildProcess>();
     const exits = new Map<string, Promise<number | null>>();
@@ -62,7 +68,10 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     const openJob = async (name: string, done: number): Promise<number | undefined> => {
       const mine = (await store.jobEvents()).filter((e) => e.worker === name);
       if (mine.filter((e) => e.event === 'completed').length < done) return undefined;
-      return mine.filter((e) => e.event === 'claimed').map((e) => e.jobId).find((id) => !mine.some((e) => e.jobId === id && e.event !== 'claimed'));
+      return mine
+        .filter((e) => e.event === 'claimed')
+        .map((e) => e.jobId)
+        .find((id) => !mine.some((e) => e.jobId === id && e.event !== 'claimed'));
     };
 
     // SIGKILL one worker mid-job.
@@ -81,8 +90,12 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     server.restart();
     // work that exists only after the restart, half of it computing for twice the lease without yielding
     await until('the store answers again', async () => (await store.pending()) >= 0);
-    for (let n = 30; n < 40; n++) await until(`job ${n} is queued`, async () => (await enqueue(n, n % 2 ? 2 * LEASE_MS : 0)) > 0);
-    await until('the paused job is finished by another worker', async () => (await store.jobs()).find((j) => j.id === pausedJob)?.status === 'done');
+    for (let n = 30; n < 40; n++)
+      await until(`job ${n} is queued`, async () => (await enqueue(n, n % 2 ? 2 * LEASE_MS : 0)) > 0);
+    await until(
+      'the paused job is finished by another worker',
+      async () => (await store.jobs()).find((j) => j.id === pausedJob)?.status === 'done',
+    );
     const continuedAt = Date.now();
     procs.get('paused')!.kill('SIGCONT');
     for (const name of ['w0', 'w1', 'paused']) expect(await exits.get(name), `${name}: ${stderr.get(name)}`).toBe(0);
@@ -91,9 +104,16 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     expect(jobs).toHaveLength(40);
     expect(jobs.filter((j) => j.status !== 'done').map((j) => `${j.id} ${j.status} ${j.error}`)).toEqual([]);
     const events = await store.jobEvents();
-    for (const j of jobs) expect(events.filter((e) => e.jobId === j.id && e.event === 'completed'), `job ${j.id}`).toHaveLength(1);
+    for (const j of jobs)
+      expect(
+        events.filter((e) => e.jobId === j.id && e.event === 'completed'),
+        `job ${j.id}`,
+      ).toHaveLength(1);
     // the killed and the paused worker's jobs were taken again after their leases expired, and finished by others
-    for (const [id, name] of [[killedJob!, 'killed'], [pausedJob!, 'paused']] as const) {
+    for (const [id, name] of [
+      [killedJob!, 'killed'],
+      [pausedJob!, 'paused'],
+    ] as const) {
       const j = jobs.find((x) => x.id === id)!;
       expect(j.completedBy).not.toBe(name);
       expect(j.attempts).toBeGreaterThanOrEqual(2);
@@ -103,7 +123,11 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     // steps computing for twice the lease without yielding kept their lease: one claim each
     const busy = jobs.filter((j) => ((j.payload as unknown as { params: { busyMs: number } }).params.busyMs ?? 0) > 0);
     expect(busy).toHaveLength(5);
-    for (const j of busy) expect(events.filter((e) => e.jobId === j.id && e.event === 'claimed'), `busy job ${j.id}`).toHaveLength(1);
+    for (const j of busy)
+      expect(
+        events.filter((e) => e.jobId === j.id && e.event === 'claimed'),
+        `busy job ${j.id}`,
+      ).toHaveLength(1);
     // every job's result is recorded once under its own key
     expect(new Set(jobs.map((j) => (j.result as { key: string }).key)).size).toBe(40);
     const rows = await store.sql.query<{ n: string }>('SELECT count(*) AS n FROM results');
@@ -116,7 +140,11 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     const live = runsIn(log).flatMap((r): [number, number, Run][] => {
       const who = pids.get(r.pid);
       if (who === 'killed') return [[r.start, r.end ?? killedAt, r]];
-      if (who === 'paused' && r.start < stoppedAt && (r.end ?? Infinity) > stoppedAt) return [[r.start, stoppedAt, r], [continuedAt, r.end ?? continuedAt, r]];
+      if (who === 'paused' && r.start < stoppedAt && (r.end ?? Infinity) > stoppedAt)
+        return [
+          [r.start, stoppedAt, r],
+          [continuedAt, r.end ?? continuedAt, r],
+        ];
       expect(r.end, `run of job ${r.n} in ${who} has no end`).toBeDefined();
       return [[r.start, r.end!, r]];
     });
@@ -137,9 +165,12 @@ describe('a worker on the embedded (PGlite) store', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'spyglass-embedded-')), '.spyglass');
     const log = join(dir, '..', 'runs.jsonl');
     const store = await openStore({ store: dir });
-    for (let n = 0; n < 4; n++) await store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 10, busyMs: n % 2 ? 2 * LEASE_MS : 0, log } });
+    for (let n = 0; n < 4; n++)
+      await store.enqueue({ step: 'wait', inputs: {}, params: { n, ms: 10, busyMs: n % 2 ? 2 * LEASE_MS : 0, log } });
     await store.close(); // the folder store has one user at a time: the worker
-    const p = spawn(process.execPath, [SCRIPT, dir, join(dir, 'results'), 'solo'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = spawn(process.execPath, [SCRIPT, dir, join(dir, 'results'), 'solo'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     p.stderr!.on('data', (d) => (err += d));
     expect(await new Promise((resolve) => p.on('exit', resolve)), err).toBe(0);

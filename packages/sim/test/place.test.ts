@@ -32,13 +32,17 @@ describe('simulatePlaceSession', () => {
     expect(t.marks.rows).toBe(t.times.length);
     for (let i = 1; i < t.times.length; i++) expect(t.times[i]).toBeGreaterThanOrEqual(t.times[i - 1]);
     let sq = 0;
-    for (let i = 0; i < t.marks.rows; i++) for (let c = 0; c < 4; c++) sq += (t.marks.data[i * 4 + c] - s.units[t.unit[i]].amplitudes[c]) ** 2;
+    for (let i = 0; i < t.marks.rows; i++)
+      for (let c = 0; c < 4; c++) sq += (t.marks.data[i * 4 + c] - s.units[t.unit[i]].amplitudes[c]) ** 2;
     expect(Math.sqrt(sq / (t.marks.rows * 4))).toBeCloseTo(10, 0);
   });
 
   it('wanders a 2-D arena inside its walls', () => {
     const s = simulatePlaceSession({ seed: 6, seconds: 60, environment: 'arena', lengthCm: 80 });
     expect(s.position.cols).toBe(2);
-    for (const v of s.position.data) { expect(v).toBeGreaterThanOrEqual(0); expect(v).toBeLessThanOrEqual(80); }
+    for (const v of s.position.data) {
+      expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(80);
+    }
   });
 });

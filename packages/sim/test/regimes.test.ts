@@ -20,7 +20,8 @@ describe('simulateRecording regimes', () => {
 
   it('varied shapes change waveforms, not spike trains, gains or amplitudes; widths differ between units and grow away from the unit', () => {
     const spec = { seed: 2, seconds: 5, units: 6, channels: 8 };
-    const plain = simulateRecording(spec), varied = simulateRecording({ ...spec, regimes: { shapes: 'varied' } });
+    const plain = simulateRecording(spec),
+      varied = simulateRecording({ ...spec, regimes: { shapes: 'varied' } });
     varied.units.forEach((u, i) => {
       expect(u.spikeTimes).toEqual(plain.units[i].spikeTimes);
       expect(u.gains).toEqual(plain.units[i].gains);
@@ -36,7 +37,14 @@ describe('simulateRecording regimes', () => {
   });
 
   it('bursts: spikes within a burst decay by the factor and keep the refractory period', () => {
-    const rec = simulateRecording({ seed: 1, seconds: 30, units: 4, amplitudes: [200, 200, 200, 200], noiseUv: 0.5, regimes: { bursts: { fraction: 0.5, probability: 0.5, decay: 0.7 } } });
+    const rec = simulateRecording({
+      seed: 1,
+      seconds: 30,
+      units: 4,
+      amplitudes: [200, 200, 200, 200],
+      noiseUv: 0.5,
+      regimes: { bursts: { fraction: 0.5, probability: 0.5, decay: 0.7 } },
+    });
     const [a, , c] = rec.units;
     expect(a.spikeScales).toBeDefined();
     expect(c.spikeScales).toBeUndefined(); // only the first half of the units burst
@@ -53,22 +61,34 @@ describe('simulateRecording regimes', () => {
     expect(decays).toBeGreaterThan(10);
     // the recorded amplitude follows the scale: a burst's third spike is about 0.49 of its first
     const alone = (t: number) => rec.units.slice(1).every((u) => u.spikeTimes.every((s) => Math.abs(s - t) > 0.002));
-    const i = Array.from(scales).findIndex((s, k) => k >= 2 && Math.abs(s - 0.49) < 1e-6 && alone(a.spikeTimes[k]) && alone(a.spikeTimes[k - 2]));
+    const i = Array.from(scales).findIndex(
+      (s, k) => k >= 2 && Math.abs(s - 0.49) < 1e-6 && alone(a.spikeTimes[k]) && alone(a.spikeTimes[k - 2]),
+    );
     const best = a.gains.indexOf(1);
     expect(peakNear(rec, best, a.spikeTimes[i]) / peakNear(rec, best, a.spikeTimes[i - 2])).toBeCloseTo(0.49, 1);
   });
 
   it('synchrony puts a share of each unit’s spikes within ±0.5 ms of its nearest neighbour’s', () => {
-    const coincident = (a: Float64Array, b: Float64Array) => Array.from(a).filter((t) => b.some((s) => Math.abs(s - t) <= 0.0005)).length / a.length;
+    const coincident = (a: Float64Array, b: Float64Array) =>
+      Array.from(a).filter((t) => b.some((s) => Math.abs(s - t) <= 0.0005)).length / a.length;
     const spec = { seed: 3, seconds: 60, units: 3, channels: 8, regimes: { depthsUm: [50, 60, 150] } };
-    const base = simulateRecording(spec), sync = simulateRecording({ ...spec, regimes: { ...spec.regimes, synchrony: 0.3 } });
+    const base = simulateRecording(spec),
+      sync = simulateRecording({ ...spec, regimes: { ...spec.regimes, synchrony: 0.3 } });
     expect(coincident(base.units[1].spikeTimes, base.units[0].spikeTimes)).toBeLessThan(0.05);
     expect(coincident(sync.units[1].spikeTimes, sync.units[0].spikeTimes)).toBeGreaterThan(0.2);
     expect(sync.units[1].depthUm).toBe(60);
   });
 
   it('drift moves a unit across the probe: its largest channel changes over the session', () => {
-    const rec = simulateRecording({ seed: 1, seconds: 10, units: 1, channels: 32, amplitudes: [300], noiseUv: 1, regimes: { depthsUm: [400], driftUm: 50 } });
+    const rec = simulateRecording({
+      seed: 1,
+      seconds: 10,
+      units: 1,
+      channels: 32,
+      amplitudes: [300],
+      noiseUv: 1,
+      regimes: { depthsUm: [400], driftUm: 50 },
+    });
     const u = rec.units[0];
     expect(u.driftUmPerS).toBe(5);
     const peakChannel = (t: number) => {
@@ -80,7 +100,12 @@ describe('simulateRecording regimes', () => {
   });
 
   it('draws rates log-uniformly within rateRangeHz; the stream renders the same regimes', () => {
-    const spec = { seed: 5, seconds: 200, units: 12, regimes: { rateRangeHz: [0.1, 40] as [number, number], shapes: 'varied' as const } };
+    const spec = {
+      seed: 5,
+      seconds: 200,
+      units: 12,
+      regimes: { rateRangeHz: [0.1, 40] as [number, number], shapes: 'varied' as const },
+    };
     const rec = simulateRecording(spec);
     const rates = rec.units.map((u) => u.spikeTimes.length / 200);
     expect(Math.min(...rates)).toBeLessThan(1);
@@ -99,11 +124,19 @@ describe('simulateRecording regimes', () => {
   });
 
   it('refuses unknown or misplaced regime options, naming them', () => {
-    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, regimes: { drift: 3 } as never })).toThrow(/drift.*no such option/);
+    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, regimes: { drift: 3 } as never })).toThrow(
+      /drift.*no such option/,
+    );
     expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, regimes: { driftUm: 3 } })).toThrow(ParameterError);
-    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, channels: 8, regimes: { depthsUm: [1] } })).toThrow(/depthsUm/);
-    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, regimes: { bursts: { decay: 2 } } })).toThrow(/bursts\.decay/);
-    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, regimes: { rateRangeHz: [5, 1] } })).toThrow(/rateRangeHz/);
+    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, channels: 8, regimes: { depthsUm: [1] } })).toThrow(
+      /depthsUm/,
+    );
+    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, regimes: { bursts: { decay: 2 } } })).toThrow(
+      /bursts\.decay/,
+    );
+    expect(() => simulateRecording({ seed: 1, seconds: 1, units: 2, regimes: { rateRangeHz: [5, 1] } })).toThrow(
+      /rateRangeHz/,
+    );
     expect(() => sortingRegime('noisy' as never, { seed: 1 })).toThrow(/sorting regime/);
   });
 });

@@ -12,10 +12,14 @@ function orderCorrelation(r: ReplayRipple, units: ReplayUnit[]): { rho: number; 
     order.forEach(([, i], k) => (out[i] = k));
     return out;
   };
-  const a = rank(pairs.map((p) => p[0])), b = rank(pairs.map((p) => p[1]));
+  const a = rank(pairs.map((p) => p[0])),
+    b = rank(pairs.map((p) => p[1]));
   const m = (pairs.length - 1) / 2;
-  let sab = 0, saa = 0, sbb = 0;
-  for (let i = 0; i < pairs.length; i++) (sab += (a[i] - m) * (b[i] - m)), (saa += (a[i] - m) ** 2), (sbb += (b[i] - m) ** 2);
+  let sab = 0,
+    saa = 0,
+    sbb = 0;
+  for (let i = 0; i < pairs.length; i++)
+    ((sab += (a[i] - m) * (b[i] - m)), (saa += (a[i] - m) ** 2), (sbb += (b[i] - m) ** 2));
   return { rho: sab / Math.sqrt(saa * sbb), spikes: pairs.length };
 }
 
@@ -79,7 +83,9 @@ describe('simulateReplayDay', () => {
     const run = day.epochs[1];
     const { times, trackPositionCm } = day.truth.position;
     for (const u of day.units.slice(0, 10)) {
-      const at = Array.from(u.spikeTimes).filter((t) => t >= run.start && t < run.stop).map((t) => trackPositionCm[Math.round(t * 30)]);
+      const at = Array.from(u.spikeTimes)
+        .filter((t) => t >= run.start && t < run.stop)
+        .map((t) => trackPositionCm[Math.round(t * 30)]);
       const near = at.filter((x) => Math.abs(x - u.centerCm) < 3 * u.sdCm).length;
       expect(near / at.length).toBeGreaterThan(0.6);
     }
@@ -97,13 +103,17 @@ describe('simulateReplayDay', () => {
     const c = 4 * u.tetrode + u.gains.indexOf(1);
     const inside = Array.from(u.spikeTimes).filter((t) => t > 5.01 && t < 7.99);
     expect(inside.length).toBeGreaterThan(0);
-    const mean = inside.reduce((s, t) => s + rec.data[(Math.round(t * rec.fs) - 5 * rec.fs) * rec.channels + c], 0) / inside.length;
+    const mean =
+      inside.reduce((s, t) => s + rec.data[(Math.round(t * rec.fs) - 5 * rec.fs) * rec.channels + c], 0) /
+      inside.length;
     expect(mean).toBeLessThan(-0.6 * u.amplitude);
   });
 
   it('throws a ParameterError naming the option on bad input', () => {
     expect(() => simulateReplayDay({ sweepSpeedMps: [10, 5] })).toThrow(ParameterError);
-    expect(() => simulateReplayDay({ epochs: [{ name: 'x', kind: 'nap' as 'sleep', seconds: 10 }] })).toThrow(/epochs\[0\]\.kind/);
+    expect(() => simulateReplayDay({ epochs: [{ name: 'x', kind: 'nap' as 'sleep', seconds: 10 }] })).toThrow(
+      /epochs\[0\]\.kind/,
+    );
     expect(() => simulateReplayDay({ raw: { seconds: 1e6 } })).toThrow(/raw.seconds/);
   });
 });

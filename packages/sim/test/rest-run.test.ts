@@ -3,11 +3,14 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { simulateRestRunSession, type RawRecording, type RippleEvent } from '@spyglass-wasm/sim';
 
 /** Bitwise equality (toEqual walks a million elements slowly). */
-const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /** Amplitude of the channel-mean signal at `freq` over [t0, t1] (single-bin DFT). */
 function amplitudeAt(rec: RawRecording, t0: number, t1: number, freq: number, channels: number[]): number {
-  let re = 0, im = 0, n = 0;
+  let re = 0,
+    im = 0,
+    n = 0;
   for (let k = Math.ceil(t0 * rec.fs); k < t1 * rec.fs; k++, n++) {
     let v = 0;
     for (const c of channels) v += rec.data[k * rec.channels + c];
@@ -28,7 +31,10 @@ describe('simulateRestRunSession', () => {
     expect(a.truth.units[3].spikeTimes).toEqual(b.truth.units[3].spikeTimes);
     expect(a.position.front.data).toEqual(b.position.front.data);
     expect(a.recording!.channels).toBe(8);
-    expect(a.electrodeGroups.map((g) => g.channels)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(a.electrodeGroups.map((g) => g.channels)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
   });
 
   it('alternates rest and run, with ripples of 30-120 ms at 150-250 Hz only during rest', () => {
@@ -53,11 +59,14 @@ describe('simulateRestRunSession', () => {
   it('rests still (speed 0, only tracking noise) and runs the whole track', () => {
     const { position, periods } = spikesOnly.truth;
     const kindAt = (t: number) => periods.find((p) => t >= p.start && t < p.stop)?.kind;
-    let restMax = 0, runMax = 0, minX = Infinity, maxX = -Infinity;
+    let restMax = 0,
+      runMax = 0,
+      minX = Infinity,
+      maxX = -Infinity;
     position.times.forEach((t, i) => {
       if (kindAt(t) === 'rest') restMax = Math.max(restMax, position.speed[i]);
       else runMax = Math.max(runMax, position.speed[i]);
-      (minX = Math.min(minX, position.x[i])), (maxX = Math.max(maxX, position.x[i]));
+      ((minX = Math.min(minX, position.x[i])), (maxX = Math.max(maxX, position.x[i])));
     });
     expect(restMax).toBe(0);
     expect(runMax).toBeGreaterThan(30);
@@ -70,14 +79,22 @@ describe('simulateRestRunSession', () => {
     const { units, ripples } = spikesOnly.truth;
     const inRipple = (t: number) => ripples.some((r) => t >= r.start && t < r.end);
     const rippleSeconds = ripples.reduce((s, r) => s + r.end - r.start, 0);
-    let inside = 0, all = 0;
+    let inside = 0,
+      all = 0;
     for (const u of units) for (const t of u.spikeTimes) (all++, inRipple(t) && inside++);
-    const rateIn = inside / rippleSeconds, rateOut = (all - inside) / (300 - rippleSeconds);
+    const rateIn = inside / rippleSeconds,
+      rateOut = (all - inside) / (300 - rippleSeconds);
     expect(rateIn).toBeGreaterThan(2 * rateOut);
   });
 
   it('puts the ripples in the LFP of every tetrode and the units’ spikes on their tetrode', () => {
-    const s = simulateRestRunSession({ seed: 7, seconds: 12, nTetrodes: 2, restSeconds: [12, 12], ripples: { rateHz: 2 } });
+    const s = simulateRestRunSession({
+      seed: 7,
+      seconds: 12,
+      nTetrodes: 2,
+      restSeconds: [12, 12],
+      ripples: { rateHz: 2 },
+    });
     const rec = s.recording!;
     const ripples: RippleEvent[] = s.truth.ripples;
     expect(ripples.length).toBeGreaterThan(5);
@@ -101,6 +118,8 @@ describe('simulateRestRunSession', () => {
   it('throws a ParameterError naming the option on bad input', () => {
     expect(() => simulateRestRunSession({ seconds: 0 })).toThrow(ParameterError);
     expect(() => simulateRestRunSession({ restSeconds: [5, 2], raw: false })).toThrow(/restSeconds/);
-    expect(() => simulateRestRunSession({ ripples: { durationMs: [30] as unknown as [number, number] }, raw: false })).toThrow(/ripples.durationMs/);
+    expect(() =>
+      simulateRestRunSession({ ripples: { durationMs: [30] as unknown as [number, number] }, raw: false }),
+    ).toThrow(/ripples.durationMs/);
   });
 });

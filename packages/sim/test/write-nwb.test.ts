@@ -14,7 +14,14 @@ const validator = fileURLToPath(new URL('../../nwb-io/scripts/validate-nwb.py', 
 const hasHdmf = spawnSync('/usr/bin/python3', ['-c', 'import hdmf, h5py']).status === 0;
 
 describe('writeSessionNwb', () => {
-  const session = simulateRestRunSession({ seed: 4, seconds: 3, nTetrodes: 2, unitsPerTetrode: 2, restSeconds: [1.5, 1.5], tracking: { dropRate: 0.1 } });
+  const session = simulateRestRunSession({
+    seed: 4,
+    seconds: 3,
+    nTetrodes: 2,
+    unitsPerTetrode: 2,
+    restSeconds: [1.5, 1.5],
+    tracking: { dropRate: 0.1 },
+  });
   const path = join(tmp, 'rest-run.nwb');
 
   beforeAll(async () => {
@@ -26,7 +33,16 @@ describe('writeSessionNwb', () => {
     try {
       const [raw] = nwb.electricalSeries();
       expect(raw).toMatchObject({ path: '/acquisition/e-series', shape: [90000, 8], dtype: '<h', unit: 'volts' });
-      expect(nwb.electrodes()!.groupNames).toEqual(['tetrode0', 'tetrode0', 'tetrode0', 'tetrode0', 'tetrode1', 'tetrode1', 'tetrode1', 'tetrode1']);
+      expect(nwb.electrodes()!.groupNames).toEqual([
+        'tetrode0',
+        'tetrode0',
+        'tetrode0',
+        'tetrode0',
+        'tetrode1',
+        'tetrode1',
+        'tetrode1',
+        'tetrode1',
+      ]);
       const back = nwb.series('e-series').read({ rows: [40000, 40010] });
       const rec = session.recording!;
       for (let i = 0; i < 10 * 8; i++) expect(back.data[i] * 1e6).toBeCloseTo(rec.data[40000 * 8 + i], 0); // 0.195 µV steps
@@ -36,7 +52,8 @@ describe('writeSessionNwb', () => {
       expect(pos.data.cols).toBe(4);
       expect(Array.from(pos.timestamps)).toEqual(Array.from(session.position.times));
       for (let i = 0; i < pos.data.rows; i++) {
-        const front = session.position.front.data, backLed = session.position.back.data;
+        const front = session.position.front.data,
+          backLed = session.position.back.data;
         if (Number.isNaN(front[2 * i])) {
           expect(pos.data.data[4 * i]).toBeNaN();
           continue;
@@ -51,7 +68,9 @@ describe('writeSessionNwb', () => {
       expect(epochs.columns.tags.values).toEqual([['rest_run', 'linear_track']]);
 
       const units = nwb.units()!;
-      expect(units.spikeTimes.map((s) => Array.from(s))).toEqual(session.truth.units.map((u) => Array.from(u.spikeTimes)));
+      expect(units.spikeTimes.map((s) => Array.from(s))).toEqual(
+        session.truth.units.map((u) => Array.from(u.spikeTimes)),
+      );
       expect(units.electrodeGroups).toEqual(['tetrode0', 'tetrode0', 'tetrode1', 'tetrode1']);
     } finally {
       nwb.close();
@@ -64,20 +83,41 @@ describe('writeSessionNwb', () => {
   });
 
   it('writes a replay day (spikes level) with its epochs, position in pixels and separate LEDs', async () => {
-    const day = simulateReplayDay({ seed: 1, nUnits: 6, epochs: [{ name: 'sleep1', kind: 'sleep', seconds: 5 }, { name: 'run1', kind: 'run', seconds: 10 }] });
-    const bytes = (await writeSessionNwb(day, null, { positionUnit: 'pixels', cmPerPixel: 0.4, ledLayout: 'separate', identifier: 'day-1' })) as Uint8Array;
+    const day = simulateReplayDay({
+      seed: 1,
+      nUnits: 6,
+      epochs: [
+        { name: 'sleep1', kind: 'sleep', seconds: 5 },
+        { name: 'run1', kind: 'run', seconds: 10 },
+      ],
+    });
+    const bytes = (await writeSessionNwb(day, null, {
+      positionUnit: 'pixels',
+      cmPerPixel: 0.4,
+      ledLayout: 'separate',
+      identifier: 'day-1',
+    })) as Uint8Array;
     const nwb = await openNwb(bytes);
     try {
       expect(nwb.metadata.identifier).toBe('day-1');
       expect(nwb.electricalSeries()).toEqual([]);
       const leds = nwb.position();
-      expect(leds.map((p) => [p.name, p.unit, p.data.cols])).toEqual([['led_back', 'pixels', 2], ['led_front', 'pixels', 2]]);
+      expect(leds.map((p) => [p.name, p.unit, p.data.cols])).toEqual([
+        ['led_back', 'pixels', 2],
+        ['led_front', 'pixels', 2],
+      ]);
       const front = leds.find((p) => p.name === 'led_front')!;
       const i = day.position.times.length - 1;
       expect(front.data.data[2 * i]).toBeCloseTo(day.position.front.data[2 * i] / 0.4, 9);
       const epochs = nwb.intervals().find((t) => t.name === 'epochs')!;
-      expect(epochs.intervals).toEqual([[0, 5], [5, 15]]);
-      expect(epochs.columns.tags.values).toEqual([['sleep1', 'rest_box'], ['run1', 'linear_track']]);
+      expect(epochs.intervals).toEqual([
+        [0, 5],
+        [5, 15],
+      ]);
+      expect(epochs.columns.tags.values).toEqual([
+        ['sleep1', 'rest_box'],
+        ['run1', 'linear_track'],
+      ]);
       expect(nwb.units()!.spikeTimes.length).toBe(6);
     } finally {
       nwb.close();

@@ -14,7 +14,13 @@ export { splitByAmplitude, secondModeCut } from './sort/split-amplitudes.js';
 export { learnTemplates, type LearnOptions, type LearnedTemplates } from './sort/learn-templates.js';
 export { matchTemplates, type TemplateSet, type MatchOptions, type Matches } from './match/match-templates.js';
 export { SortingAccumulator } from './sort/sorting-accumulator.js';
-export { sortGroup, detectionGeometry, type SortGroupOptions, type SortedUnit, type GroupSorting } from './sort/sort-group.js';
+export {
+  sortGroup,
+  detectionGeometry,
+  type SortGroupOptions,
+  type SortedUnit,
+  type GroupSorting,
+} from './sort/sort-group.js';
 export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
 export { firingRate, isiViolations, presenceRatio, amplitudeCutoff } from './metrics/spike-train-metrics.js';
 export { isolationMetrics, nearestNeighbourRates } from './metrics/cluster-metrics.js';

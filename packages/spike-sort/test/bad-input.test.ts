@@ -3,7 +3,6 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { simulateRecording } from '@spyglass-wasm/sim';
 import { sortGroup } from '../src/index.js';
 
-
 describe('bad input gets an error that says what and where', () => {
   it('a flat channel (dead or disconnected) is named', () => {
     const rec = simulateRecording({ seed: 1, seconds: 2, units: 2 });

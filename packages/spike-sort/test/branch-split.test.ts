@@ -8,7 +8,9 @@ import { splitBranches } from '../src/index.js';
  * second unit differs by `separation` along one direction of its own.
  */
 function cluster(seed: number, separation: number) {
-  const rng = createRng(seed), dim = 60, n = 3000;
+  const rng = createRng(seed),
+    dim = 60,
+    n = 3000;
   const unitVector = () => {
     const v = Float64Array.from({ length: dim }, () => rng.normal());
     const norm = Math.hypot(...v);
@@ -17,7 +19,8 @@ function cluster(seed: number, separation: number) {
   const template = Float64Array.from({ length: dim }, (_, j) => -8 * Math.exp(-0.5 * ((j - 20) / 3) ** 2));
   const nuisance = [unitVector(), unitVector(), unitVector()];
   const delta = unitVector();
-  const data = new Float32Array(n * dim), truth = new Int32Array(n);
+  const data = new Float32Array(n * dim),
+    truth = new Int32Array(n);
   for (let i = 0; i < n; i++) {
     truth[i] = rng.uniform() < 0.5 ? 1 : 0;
     const spread = nuisance.map(() => 4 * rng.normal());

@@ -28,7 +28,10 @@ import { chi2Cdf } from '../src/metrics/cluster-metrics.js';
 describe('Hungarian assignment', () => {
   it('equals brute force on random small matrices', () => {
     const rng = createRng(5);
-    const perms = (n: number): number[][] => (n === 1 ? [[0]] : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)])));
+    const perms = (n: number): number[][] =>
+      n === 1
+        ? [[0]]
+        : perms(n - 1).flatMap((p) => Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]));
     for (let trial = 0; trial < 30; trial++) {
       const n = 1 + rng.int(5);
       const w = Float64Array.from({ length: n * n }, () => rng.int(20));
@@ -73,7 +76,8 @@ describe('metrics', () => {
     expect(chi2Cdf(3.841458820694124, 1)).toBeCloseTo(0.95, 9);
     expect(chi2Cdf(11.070497693516351, 5)).toBeCloseTo(0.95, 9);
     const rng = createRng(4);
-    const n = 400, k = 3;
+    const n = 400,
+      k = 3;
     const f = new Float32Array(n * k);
     const labels = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -97,8 +101,13 @@ describe('unimodality and clustering', () => {
     expect(isUnimodal(Float64Array.from({ length: 500 }, (_, i) => rng.normal() + (i % 2) * 5))).toBe(false);
   });
   it('isosplit finds the number of clusters itself, deterministically', () => {
-    const n = 900, d = 4;
-    const centers = [[0, 0, 0, 0], [7, 0, 0, 0], [0, 7, 0, 0]];
+    const n = 900,
+      d = 4;
+    const centers = [
+      [0, 0, 0, 0],
+      [7, 0, 0, 0],
+      [0, 7, 0, 0],
+    ];
     const x = new Float32Array(n * d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = centers[i % 3][j] + rng.normal();
     const a = isosplit(x, n, d, { seed: 3 });
@@ -120,7 +129,8 @@ describe('unimodality and clustering', () => {
 
 describe('detection, alignment and marks', () => {
   it('finds the peak with sub-sample precision and aligns snippets on it', () => {
-    const rows = 200, cols = 2;
+    const rows = 200,
+      cols = 2;
     const data = new Float32Array(rows * cols);
     const t0 = 100.3; // true peak between samples
     for (let t = 0; t < rows; t++) {
@@ -144,7 +154,10 @@ describe('curation', () => {
   const c0 = startCuration([Float64Array.of(1, 3), Float64Array.of(2), Float64Array.of(5, 6, 7)]);
   it('labels, merges and splits, keeping the parents', () => {
     const merged = mergeUnits(labelUnits(c0, { 2: 'mua' }), [0, 1]);
-    expect(merged.spikeTimes.map((s) => Array.from(s))).toEqual([[1, 2, 3], [5, 6, 7]]);
+    expect(merged.spikeTimes.map((s) => Array.from(s))).toEqual([
+      [1, 2, 3],
+      [5, 6, 7],
+    ]);
     expect(merged.parents).toEqual([[0, 1], [2]]);
     expect(merged.labels).toEqual(['unlabeled', 'mua']);
     const split = splitUnit(merged, 1, (_i, t) => t > 5.5);

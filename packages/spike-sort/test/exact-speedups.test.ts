@@ -5,7 +5,8 @@ import { nearestRows } from '../src/metrics/nearest.js';
 
 /** The isolation score by brute force: every row's neighbours among all rows, in row order. */
 function isolationScoreByAllRows(points: Float32Array, na: number, nb: number, k: number, neighbours: number): number {
-  const n = na + nb, m = Math.min(neighbours, n - 1);
+  const n = na + nb,
+    m = Math.min(neighbours, n - 1);
   const all = Int32Array.from({ length: n }, (_, j) => j);
   let same = 0;
   for (let i = 0; i < n; i++) for (const j of nearestRows(points, k, i, all, m)) if (j < na === i < na) same++;
@@ -15,7 +16,12 @@ function isolationScoreByAllRows(points: Float32Array, na: number, nb: number, k
 describe('isolationScore scanning along the first coordinate', () => {
   it('gives exactly the brute-force score, with many equal distances and duplicate points', () => {
     const rng = createRng(11);
-    for (const [n, k, m] of [[300, 3, 5], [200, 1, 4], [150, 10, 5], [7, 2, 10]]) {
+    for (const [n, k, m] of [
+      [300, 3, 5],
+      [200, 1, 4],
+      [150, 10, 5],
+      [7, 2, 10],
+    ]) {
       // Small integer coordinates: equal distances everywhere, so ties must go to the lower row.
       const points = Float32Array.from({ length: n * k }, () => rng.int(5));
       const na = Math.floor(n / 3);

@@ -4,9 +4,16 @@ import { detectPeaks, secondModeCut, matchTemplates, type TemplateSet } from '..
 
 // Two units on 4 channels with different channel patterns; every third spike of unit B falls
 // 0.3 ms after a spike of unit A, so the pair is one detection in the raw data.
-const C = 4, L = 60, before = 20, fs = 30000;
-const shape = (k: number) => -Math.exp(-0.5 * ((k - before) / 5) ** 2) + 0.3 * Math.exp(-0.5 * ((k - before - 15) / 10) ** 2);
-const gains = [[1, 0.6, 0.3, 0.1], [0.2, 0.5, 1, 0.7]];
+const C = 4,
+  L = 60,
+  before = 20,
+  fs = 30000;
+const shape = (k: number) =>
+  -Math.exp(-0.5 * ((k - before) / 5) ** 2) + 0.3 * Math.exp(-0.5 * ((k - before - 15) / 10) ** 2);
+const gains = [
+  [1, 0.6, 0.3, 0.1],
+  [0.2, 0.5, 1, 0.7],
+];
 const amps = [120, 80];
 
 function recording(seed: number) {
@@ -20,13 +27,16 @@ function recording(seed: number) {
     if ((t / 600) % 3 < 1) truth.push({ time: t + 9, unit: 1 });
     else truth.push({ time: t + 300, unit: 1 });
   }
-  for (const s of truth) for (let k = 0; k < L; k++) for (let c = 0; c < C; c++) data[(s.time - before + k) * C + c] += amps[s.unit] * gains[s.unit][c] * shape(k);
+  for (const s of truth)
+    for (let k = 0; k < L; k++)
+      for (let c = 0; c < C; c++) data[(s.time - before + k) * C + c] += amps[s.unit] * gains[s.unit][c] * shape(k);
   return { x: { data, rows, cols: C }, truth };
 }
 
 function templates(): TemplateSet {
   const t = new Float32Array(2 * L * C);
-  for (let u = 0; u < 2; u++) for (let k = 0; k < L; k++) for (let c = 0; c < C; c++) t[(u * L + k) * C + c] = amps[u] * gains[u][c] * shape(k);
+  for (let u = 0; u < 2; u++)
+    for (let k = 0; k < L; k++) for (let c = 0; c < C; c++) t[(u * L + k) * C + c] = amps[u] * gains[u][c] * shape(k);
   return { filtered: t, whitened: t.map((v) => v / 8), units: 2, length: L, channels: C, before };
 }
 
@@ -37,9 +47,12 @@ describe('template matching with subtraction', () => {
     const noise = [8, 8, 8, 8];
     const collided = truth.filter((s, i) => s.unit === 1 && s.time - truth[i - 1].time === 9);
     const peaks = detectPeaks(x, { noise, threshold: 5, sweep: 15 });
-    expect(collided.filter((s) => peaks.some((p) => Math.abs(p.time - s.time) < 2)).length).toBeLessThan(collided.length / 4);
+    expect(collided.filter((s) => peaks.some((p) => Math.abs(p.time - s.time) < 2)).length).toBeLessThan(
+      collided.length / 4,
+    );
     const m = matchTemplates(x, w, templates(), { noise, threshold: 5, sweep: 15 });
-    const found = (s: { time: number; unit: number }) => [...m.times].some((t, i) => Math.abs(t - s.time) < 1 && m.units[i] === s.unit);
+    const found = (s: { time: number; unit: number }) =>
+      [...m.times].some((t, i) => Math.abs(t - s.time) < 1 && m.units[i] === s.unit);
     expect(truth.filter(found).length / truth.length).toBeGreaterThan(0.99);
     expect(collided.filter(found).length / collided.length).toBeGreaterThan(0.97);
     expect(m.times.length).toBeLessThanOrEqual(truth.length + 2); // no spurious spikes from residuals
@@ -50,7 +63,12 @@ describe('template matching with subtraction', () => {
     const { x } = recording(4);
     const w = { ...x, data: x.data.map((v) => v / 8) };
     const t = templates();
-    const m = matchTemplates(x, w, { ...t, scaleRange: Float64Array.of(1.5, 2, 1.5, 2) }, { noise: [8, 8, 8, 8], threshold: 5, sweep: 15 });
+    const m = matchTemplates(
+      x,
+      w,
+      { ...t, scaleRange: Float64Array.of(1.5, 2, 1.5, 2) },
+      { noise: [8, 8, 8, 8], threshold: 5, sweep: 15 },
+    );
     expect(m.times.length).toBe(0);
     expect(m.unmatched.length).toBeGreaterThan(100);
   });
@@ -59,14 +77,20 @@ describe('template matching with subtraction', () => {
 describe('secondModeCut', () => {
   const rng = createRng(9);
   it('cuts between a unit and a smaller population of the same shape', () => {
-    const v = [...Array.from({ length: 400 }, () => 1 + 0.07 * rng.normal()), ...Array.from({ length: 60 }, () => 0.6 + 0.05 * rng.normal())];
+    const v = [
+      ...Array.from({ length: 400 }, () => 1 + 0.07 * rng.normal()),
+      ...Array.from({ length: 60 }, () => 0.6 + 0.05 * rng.normal()),
+    ];
     const { cut, side } = secondModeCut(v)!;
     expect(side).toBe('below');
     expect(cut).toBeGreaterThan(0.7);
     expect(cut).toBeLessThan(0.88);
   });
   it('cuts off a rarer, larger population above', () => {
-    const v = [...Array.from({ length: 400 }, () => 1 + 0.07 * rng.normal()), ...Array.from({ length: 60 }, () => 1.4 + 0.06 * rng.normal())];
+    const v = [
+      ...Array.from({ length: 400 }, () => 1 + 0.07 * rng.normal()),
+      ...Array.from({ length: 60 }, () => 1.4 + 0.06 * rng.normal()),
+    ];
     const { cut, side } = secondModeCut(v)!;
     expect(side).toBe('above');
     expect(cut).toBeGreaterThan(1.12);

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
-import { extractSnippets, isolationScore, noiseOverlap, qualityMetrics, sampleNoiseClips, type GroupSorting } from '../src/index.js';
+import {
+  extractSnippets,
+  isolationScore,
+  noiseOverlap,
+  qualityMetrics,
+  sampleNoiseClips,
+  type GroupSorting,
+} from '../src/index.js';
 
-const L = 30, C = 4, d = L * C;
+const L = 30,
+  C = 4,
+  d = L * C;
 const rng = createRng(4);
 const noiseClip = () => Float32Array.from({ length: d }, () => 10 * rng.normal());
 const clips = new Float32Array(400 * d);
@@ -11,7 +20,9 @@ const unit = (amplitude: number, n: number) => {
   const out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
     const w = noiseClip();
-    for (let s = 0; s < L; s++) for (let c = 0; c < C; c++) w[s * C + c] += -amplitude * Math.exp(-0.5 * ((s - 10) / 2) ** 2) * [1, 0.6, 0.4, 0.2][c];
+    for (let s = 0; s < L; s++)
+      for (let c = 0; c < C; c++)
+        w[s * C + c] += -amplitude * Math.exp(-0.5 * ((s - 10) / 2) ** 2) * [1, 0.6, 0.4, 0.2][c];
     out.set(w, i * d);
   }
   return out;
@@ -30,7 +41,9 @@ describe('noise overlap (nn_noise_overlap)', () => {
   });
   it('is seeded: the same inputs give the same score', () => {
     const u = unit(20, 200);
-    expect(noiseOverlap(u, clips, { length: L, channels: C, seed: 3 })).toBe(noiseOverlap(u, clips, { length: L, channels: C, seed: 3 }));
+    expect(noiseOverlap(u, clips, { length: L, channels: C, seed: 3 })).toBe(
+      noiseOverlap(u, clips, { length: L, channels: C, seed: 3 }),
+    );
   });
 });
 
@@ -48,13 +61,17 @@ describe('isolationScore', () => {
 
 // A recording by hand: 4 channels of noise (sd 10) and, every 300 samples, a spike of the shape
 // above (trough 10 samples after `before`) on every channel.
-const B = 10, A = 20, rows = 200_000;
+const B = 10,
+  A = 20,
+  rows = 200_000;
 const recording = (amplitude: number) => {
   const r = createRng(9);
   const data = Float32Array.from({ length: rows * C }, () => 10 * r.normal());
   const peaks = [];
   for (let t = 500; t + A < rows; t += 300 + r.int(50)) {
-    for (let s = -B; s < A; s++) for (let c = 0; c < C; c++) data[(t + s) * C + c] += -amplitude * Math.exp(-0.5 * (s / 2) ** 2) * [1, 0.6, 0.4, 0.2][c];
+    for (let s = -B; s < A; s++)
+      for (let c = 0; c < C; c++)
+        data[(t + s) * C + c] += -amplitude * Math.exp(-0.5 * (s / 2) ** 2) * [1, 0.6, 0.4, 0.2][c];
     peaks.push({ sample: t, time: t, channel: 0, z: 0 });
   }
   return { x: { data, rows, cols: C }, peaks };
@@ -84,10 +101,15 @@ describe('sampleNoiseClips', () => {
     const x = { data: Float32Array.from({ length: 100 }, (_, i) => i), rows: 100, cols: 1 };
     // Centres 2..97 (before 2, after 3), minus |c - 50| < 40: 2..10 and 90..97, 17 places.
     const few = sampleNoiseClips(x, [{ time: 50 }], { before: 2, after: 3, count: 1000, exclude: 40 });
-    expect(Array.from({ length: few.length / 5 }, (_, i) => few[i * 5] + 2)).toEqual([...Array.from({ length: 9 }, (_, i) => 2 + i), ...Array.from({ length: 8 }, (_, i) => 90 + i)]);
+    expect(Array.from({ length: few.length / 5 }, (_, i) => few[i * 5] + 2)).toEqual([
+      ...Array.from({ length: 9 }, (_, i) => 2 + i),
+      ...Array.from({ length: 8 }, (_, i) => 90 + i),
+    ]);
     const anywhere = sampleNoiseClips(x, [{ time: 50 }], { before: 2, after: 3, count: 1000, exclude: 0 });
     expect(anywhere.length / 5).toBe(96);
-    expect(sampleNoiseClips({ data: new Float32Array(4), rows: 4, cols: 1 }, [], { before: 2, after: 3, count: 10 })).toHaveLength(0);
+    expect(
+      sampleNoiseClips({ data: new Float32Array(4), rows: 4, cols: 1 }, [], { before: 2, after: 3, count: 10 }),
+    ).toHaveLength(0);
     expect(() => sampleNoiseClips(x, [], { before: -1, after: 3, count: 10 })).toThrow(/before/);
   });
   it('with noiseOverlap: a unit well above the noise scores low, clips of noise taken as a unit score high, the same with the same seed', () => {
@@ -103,21 +125,32 @@ describe('sampleNoiseClips', () => {
     expect(noiseOverlap(fake, clips, { length: B + A, channels: C, seed: 1 })).toBe(noisy);
     // A small unit (SNR about 2) sits between the two.
     const small = recording(20);
-    const smallOverlap = noiseOverlap(extractSnippets(small.x, small.peaks, { before: B, after: A, subsample: false }).data, clips, { length: B + A, channels: C, seed: 1 });
+    const smallOverlap = noiseOverlap(
+      extractSnippets(small.x, small.peaks, { before: B, after: A, subsample: false }).data,
+      clips,
+      { length: B + A, channels: C, seed: 1 },
+    );
     expect(smallOverlap).toBeGreaterThan(isolated);
     expect(smallOverlap).toBeLessThan(noisy);
   });
 });
 
 describe('qualityMetrics with noise clips', () => {
-  it('computes nnNoiseOverlap from the clips and waveforms given, else takes the sorting\'s', () => {
+  it("computes nnNoiseOverlap from the clips and waveforms given, else takes the sorting's", () => {
     const { x, peaks } = recording(100);
     const waveforms = extractSnippets(x, peaks, { before: B, after: A, subsample: false }).data;
     const clips = sampleNoiseClips(x, peaks, { before: B, after: A, count: 500, seed: 1 });
     const r = createRng(5);
     const n = peaks.length;
     const sorting: GroupSorting = {
-      units: [{ samples: Float64Array.from(peaks, (p) => p.sample), template: new Float32Array((B + A) * C), peakChannel: 0, snr: 10 }],
+      units: [
+        {
+          samples: Float64Array.from(peaks, (p) => p.sample),
+          template: new Float32Array((B + A) * C),
+          peakChannel: 0,
+          snr: 10,
+        },
+      ],
       peaks: peaks.map((p) => ({ ...p, z: -8 })),
       labels: new Int32Array(n),
       features: Float32Array.from({ length: n * 3 }, () => r.normal()),
@@ -127,10 +160,15 @@ describe('qualityMetrics with noise clips', () => {
       channels: C,
       noiseOverlaps: Float64Array.of(0.25),
     };
-    const fs = 30000, duration = rows / fs;
+    const fs = 30000,
+      duration = rows / fs;
     expect(qualityMetrics(sorting, fs, duration)[0].nnNoiseOverlap).toBe(0.25);
     expect(qualityMetrics(sorting, fs, duration, { noiseClips: clips })[0].nnNoiseOverlap).toBe(0.25);
-    const m = qualityMetrics(sorting, fs, duration, { noiseClips: clips, waveforms: [waveforms], options: { seed: 4 } })[0];
+    const m = qualityMetrics(sorting, fs, duration, {
+      noiseClips: clips,
+      waveforms: [waveforms],
+      options: { seed: 4 },
+    })[0];
     expect(m.nnNoiseOverlap).toBe(noiseOverlap(waveforms, clips, { length: B + A, channels: C, seed: 4 }));
     expect(m.nnNoiseOverlap).toBeLessThan(0.05);
     expect(m.numSpikes).toBe(n);

@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
 import { covariance, fitPca, projectPca, spikeSortKernels } from '../src/index.js';
-import { covarianceReference, covarianceTimesReference, fitPcaReference, projectPcaReference } from '../src/reference/index.js';
+import {
+  covarianceReference,
+  covarianceTimesReference,
+  fitPcaReference,
+  projectPcaReference,
+} from '../src/reference/index.js';
 
 const rng = createRng(11);
 // 5000 rows (more than one 4096-row block) of 362 dims (not a multiple of 4): the kernels' edges.
-const n = 5000, d = 362;
+const n = 5000,
+  d = 362;
 const x = Float32Array.from({ length: n * d }, (_, i) => 50 * rng.normal() + (i % d) * 0.1);
 const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-  let diff = 0, scale = 0;
+  let diff = 0,
+    scale = 0;
   for (let i = 0; i < a.length; i++) {
     diff = Math.max(diff, Math.abs(a[i] - b[i]));
     scale = Math.max(scale, Math.abs(b[i]));
@@ -30,13 +37,15 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
   it('gives the same results at every edge of the blocked kernels (odd rows, k not a multiple of 4, zero entries)', () => {
     // The kernels take two rows x four components (projection) and four rows (covariance) at a
     // time; leftovers go through the one-at-a-time loops.
-    const m = 4099, dim = 91;
+    const m = 4099,
+      dim = 91;
     const y = Float32Array.from({ length: m * dim }, (_, i) => (i % 13 === 0 ? 0 : 30 * rng.normal()));
     const mean = new Float64Array(dim); // zero mean: the zero entries are zero once centred
     expect(maxRel(covariance(y, m, dim, mean), covarianceReference(y, m, dim, mean))).toBeLessThan(1e-12);
     for (const k of [1, 3, 5, 8, 10]) {
       const pca = fitPca(y, m, dim, k, 2);
-      for (const rows of [1, 2, 3, m]) expect(maxRel(projectPca(pca, y, rows), projectPcaReference(pca, y, rows))).toBeLessThan(1e-5);
+      for (const rows of [1, 2, 3, m])
+        expect(maxRel(projectPca(pca, y, rows), projectPcaReference(pca, y, rows))).toBeLessThan(1e-5);
     }
   });
   it("the subspace iteration's cov · v (Wasm) gives exactly the reference's sums", () => {
@@ -56,24 +65,29 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
       }
   });
   it('fitPca (Wasm covariance and iteration products) finds the axes fitPcaReference finds', () => {
-    const m = 3000, dim = 90;
+    const m = 3000,
+      dim = 90;
     const y = new Float32Array(m * dim);
     for (let i = 0; i < m; i++) {
-      const a = 50 * rng.normal(), b = 30 * rng.normal();
+      const a = 50 * rng.normal(),
+        b = 30 * rng.normal();
       for (let j = 0; j < dim; j++) y[i * dim + j] = a * Math.sin(j / 9) + b * Math.cos(j / 13) + 10 * rng.normal();
     }
-    const got = fitPca(y, m, dim, 8, 1), want = fitPcaReference(y, m, dim, 8, 1);
+    const got = fitPca(y, m, dim, 8, 1),
+      want = fitPcaReference(y, m, dim, 8, 1);
     expect(got.mean).toEqual(want.mean);
     expect(maxRel(got.components, want.components)).toBeLessThan(1e-6);
   });
   it('finds the axes of data with known structure', () => {
     // Points along two orthogonal directions with variances 100 and 25, plus unit noise.
-    const m = 2000, dim = 20;
+    const m = 2000,
+      dim = 20;
     const u = Float64Array.from({ length: dim }, (_, j) => (j === 3 ? 1 : 0));
     const v = Float64Array.from({ length: dim }, (_, j) => (j === 7 ? 0.6 : j === 8 ? 0.8 : 0));
     const pts = new Float32Array(m * dim);
     for (let i = 0; i < m; i++) {
-      const a = 10 * rng.normal(), b = 5 * rng.normal();
+      const a = 10 * rng.normal(),
+        b = 5 * rng.normal();
       for (let j = 0; j < dim; j++) pts[i * dim + j] = a * u[j] + b * v[j] + 0.1 * rng.normal();
     }
     const pca = fitPca(pts, m, dim, 2, 1);
@@ -83,8 +97,12 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
   });
   it('finds axes whose variances lie close together, in order (where 60 rounds of power iteration on 8 vectors left them mixed)', () => {
     // 8 orthogonal directions with standard deviations 3.0, 2.9, ..., 2.3 over unit noise in 120 dims
-    const m = 6000, dim = 120, k = 8;
-    const axes = Array.from({ length: k }, (_, c) => Float64Array.from({ length: dim }, (_, j) => (j % k === c ? 1 : 0) / Math.sqrt(dim / k)));
+    const m = 6000,
+      dim = 120,
+      k = 8;
+    const axes = Array.from({ length: k }, (_, c) =>
+      Float64Array.from({ length: dim }, (_, j) => (j % k === c ? 1 : 0) / Math.sqrt(dim / k)),
+    );
     const pts = new Float32Array(m * dim);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < dim; j++) pts[i * dim + j] = rng.normal();
@@ -95,7 +113,10 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
     }
     const pca = fitPca(pts, m, dim, k, 1);
     const f = projectPca(pca, pts, m);
-    const variance = Array.from({ length: k }, (_, c) => f.reduce((acc, q, i) => (i % k === c ? acc + q * q : acc), 0) / m);
+    const variance = Array.from(
+      { length: k },
+      (_, c) => f.reduce((acc, q, i) => (i % k === c ? acc + q * q : acc), 0) / m,
+    );
     for (let c = 1; c < k; c++) expect(variance[c]).toBeLessThan(variance[c - 1]);
     // the span of the found axes is the span of the true ones
     for (const a of axes) {

@@ -16,7 +16,11 @@ describe('sortStream: chunked, bounded-memory sorting', () => {
   it('reads 10 s at a time, learns from 40 s spread over 2 minutes, and sorts like sortGroup on the whole', () => {
     const s = simulateStream({ seed: 1, seconds: 120, units: 8, amplitudes: [30, 40, 50, 65, 85, 110, 150, 200] });
     let maxRows = 0;
-    const source = { rows: s.rows, fs: s.fs, read: (a: number, b: number) => ((maxRows = Math.max(maxRows, b - a)), s.read(a, b)) };
+    const source = {
+      rows: s.rows,
+      fs: s.fs,
+      read: (a: number, b: number) => ((maxRows = Math.max(maxRows, b - a)), s.read(a, b)),
+    };
     const progress: number[] = [];
     const streamed = sortStream(source, { chunkSeconds: 10, learnSeconds: 40, onProgress: (f) => progress.push(f) });
     expect(maxRows).toBeLessThan(11 * s.fs); // never more than a chunk and its margins at once
@@ -29,9 +33,18 @@ describe('sortStream: chunked, bounded-memory sorting', () => {
     const wave = Float64Array.from({ length: 300 }, (_, k) => spikeWaveform((k - 100) / s.fs));
     const peak = Math.max(...Array.from(sosfiltfilt(sos, wave), Math.abs));
     const truth = s.units.map((u) => u.spikeTimes);
-    const score = (g: GroupSorting) => compareToTruth(truth, g.units.map((u) => u.samples.map((v) => v / s.fs)));
-    const a = score(streamed), b = score(whole);
-    const rows = s.units.map((u, i) => ({ snr: +((u.amplitude * peak) / noise[u.gains.indexOf(1)]).toFixed(2), streamed: +a[i].accuracy.toFixed(3), whole: +b[i].accuracy.toFixed(3) }));
+    const score = (g: GroupSorting) =>
+      compareToTruth(
+        truth,
+        g.units.map((u) => u.samples.map((v) => v / s.fs)),
+      );
+    const a = score(streamed),
+      b = score(whole);
+    const rows = s.units.map((u, i) => ({
+      snr: +((u.amplitude * peak) / noise[u.gains.indexOf(1)]).toFixed(2),
+      streamed: +a[i].accuracy.toFixed(3),
+      whole: +b[i].accuracy.toFixed(3),
+    }));
     console.table(rows);
     expect(rows.filter((r) => r.snr >= 5).length).toBe(4);
     for (const r of rows.filter((q) => q.snr >= 5)) {
@@ -39,7 +52,8 @@ describe('sortStream: chunked, bounded-memory sorting', () => {
       expect(Math.abs(r.streamed - r.whole), `SNR ${r.snr}`).toBeLessThan(0.02);
     }
     // Spike times are the recording's samples, in order; one feature row per detection.
-    for (const u of streamed.units) for (let i = 1; i < u.samples.length; i++) expect(u.samples[i]).toBeGreaterThan(u.samples[i - 1]);
+    for (const u of streamed.units)
+      for (let i = 1; i < u.samples.length; i++) expect(u.samples[i]).toBeGreaterThan(u.samples[i - 1]);
     expect(streamed.features.length).toBe(streamed.peaks.length * streamed.components);
   }, 240_000);
 });

@@ -10,22 +10,33 @@ type Props = Record<string, unknown> & { class?: string; style?: string; dataset
  * @example
  * h('button', { class: 'primary', onclick: () => run() }, 'Run');
  */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: (Child | Child[])[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(props)) {
     if (v === undefined || v === null || v === false) continue;
     if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v as EventListener);
-    else if (k in el && k !== 'style' && k !== 'class' && k !== 'list') (el as unknown as Record<string, unknown>)[k] = v;
+    else if (k in el && k !== 'style' && k !== 'class' && k !== 'list')
+      (el as unknown as Record<string, unknown>)[k] = v;
     else el.setAttribute(k === 'class' ? 'class' : k, v === true ? '' : String(v));
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
+  for (const c of children.flat())
+    if (c !== null && c !== undefined && c !== false) el.append(c instanceof Node ? c : String(c));
   return el;
 }
 
 /** Replaces an element's children. */
 export function mount(parent: Element, ...children: (Child | Child[])[]): void {
-  parent.replaceChildren(...children.flat().filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false).map((c) => (c instanceof Node ? c : String(c))));
+  parent.replaceChildren(
+    ...children
+      .flat()
+      .filter((c): c is Node | string | number => c !== null && c !== undefined && c !== false)
+      .map((c) => (c instanceof Node ? c : String(c))),
+  );
 }
 
 /** Numbers for tables and labels: integers as they are, others to 4 significant digits. */
@@ -51,6 +62,6 @@ export function fmtSeconds(s: number): string {
 export function fmtBytes(n: number): string {
   const units = ['B', 'kB', 'MB', 'GB', 'TB'];
   let i = 0;
-  while (n >= 1000 && i < units.length - 1) (n /= 1000), i++;
+  while (n >= 1000 && i < units.length - 1) ((n /= 1000), i++);
   return `${i ? n.toFixed(1) : n} ${units[i]}`;
 }

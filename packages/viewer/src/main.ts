@@ -21,7 +21,12 @@ const worker = new Worker(new URL('./worker/nwb-worker.ts', import.meta.url), { 
 const api = Comlink.wrap<NwbApi>(worker);
 
 const fileInput = h('input', { type: 'file', accept: '.nwb,.h5,.hdf5', id: 'file-input', class: 'hidden' });
-const urlInput = h('input', { type: 'url', id: 'url-input', placeholder: 'https://… .nwb (read lazily with Range requests)', size: 48 });
+const urlInput = h('input', {
+  type: 'url',
+  id: 'url-input',
+  placeholder: 'https://… .nwb (read lazily with Range requests)',
+  size: 48,
+});
 const status = h('div', { id: 'status', class: 'status', dataset: { state: 'idle' } });
 const sidebar = h('aside', { class: 'sidebar' });
 const tabs = h('nav', { class: 'tabs' });
@@ -36,7 +41,10 @@ document.body.append(
     fileInput,
     h(
       'form',
-      { class: 'url-form', onsubmit: (e: Event) => (e.preventDefault(), urlInput.value && void openSource(urlInput.value.trim())) },
+      {
+        class: 'url-form',
+        onsubmit: (e: Event) => (e.preventDefault(), urlInput.value && void openSource(urlInput.value.trim())),
+      },
       urlInput,
       h('button', { type: 'submit' }, 'Open URL'),
     ),
@@ -67,8 +75,18 @@ function landing() {
       'div',
       { class: 'landing' },
       h('h1', {}, 'Look at an NWB file, in this tab'),
-      h('p', {}, 'Open a file from disk (button above, or drop it anywhere on the page) or paste the http(s) address of one. Nothing is uploaded: the file is read in a Web Worker in this browser — a local file piece by piece, a remote file by HTTP Range requests for just the bytes each view needs.'),
-      h('ul', {}, h('li', {}, 'Overview: session, subject, the probe drawn from the electrodes table'), h('li', {}, 'Traces: any channels over any window, band-pass and common reference computed on the fly'), h('li', {}, 'Position and speed, units (ISI, correlograms, raster), every table')),
+      h(
+        'p',
+        {},
+        'Open a file from disk (button above, or drop it anywhere on the page) or paste the http(s) address of one. Nothing is uploaded: the file is read in a Web Worker in this browser — a local file piece by piece, a remote file by HTTP Range requests for just the bytes each view needs.',
+      ),
+      h(
+        'ul',
+        {},
+        h('li', {}, 'Overview: session, subject, the probe drawn from the electrodes table'),
+        h('li', {}, 'Traces: any channels over any window, band-pass and common reference computed on the fly'),
+        h('li', {}, 'Position and speed, units (ISI, correlograms, raster), every table'),
+      ),
       h('p', { class: 'muted' }, 'Links keep what is open: a page opened with ?url=… opens that file.'),
     ),
   );
@@ -97,7 +115,14 @@ async function openSource(source: File | string) {
       tree,
       intervals,
       shading: () => [
-        ...intervals.filter((t) => shaded.has(t.path)).map((t, i): Shading => ({ name: t.name, color: PALETTE[(i + 6) % PALETTE.length], start: t.start, stop: t.stop })),
+        ...intervals
+          .filter((t) => shaded.has(t.path))
+          .map((t, i): Shading => ({
+            name: t.name,
+            color: PALETTE[(i + 6) % PALETTE.length],
+            start: t.start,
+            stop: t.stop,
+          })),
         ...runShading(),
       ],
       show,
@@ -110,7 +135,11 @@ async function openSource(source: File | string) {
     if (isUrl) {
       const tick = async () => {
         const t = await api.transfer();
-        if (t) setStatus('ready', `${name.split('/').pop()} · fetched ${fmtBytes(t.bytes)} of ${fmtBytes(t.size)} in ${t.requests} range requests`);
+        if (t)
+          setStatus(
+            'ready',
+            `${name.split('/').pop()} · fetched ${fmtBytes(t.bytes)} of ${fmtBytes(t.size)} in ${t.requests} range requests`,
+          );
       };
       void tick();
       transferTimer = setInterval(tick, 1000);
@@ -177,10 +206,31 @@ function show(view: ViewName, path?: string) {
   ];
   mount(
     tabs,
-    available.filter(([, , on]) => on).map(([v, label]) => h('button', { class: `tab${v === view ? ' active' : ''}`, dataset: { view: v }, onclick: () => show(v) }, label)),
+    available
+      .filter(([, , on]) => on)
+      .map(([v, label]) =>
+        h(
+          'button',
+          { class: `tab${v === view ? ' active' : ''}`, dataset: { view: v }, onclick: () => show(v) },
+          label,
+        ),
+      ),
   );
   if (view === 'overview') setParams({ view: undefined, path: undefined, t: undefined, dur: undefined });
-  const el = view === 'traces' ? tracesView(ctx, path) : view === 'position' ? positionView(ctx, path) : view === 'units' ? unitsView(ctx) : view === 'object' ? objectView(ctx, path) : view === 'run' ? runView(ctx, openedSource!) : view === 'curate' ? curateView(ctx, openedSource!) : overviewView(ctx);
+  const el =
+    view === 'traces'
+      ? tracesView(ctx, path)
+      : view === 'position'
+        ? positionView(ctx, path)
+        : view === 'units'
+          ? unitsView(ctx)
+          : view === 'object'
+            ? objectView(ctx, path)
+            : view === 'run'
+              ? runView(ctx, openedSource!)
+              : view === 'curate'
+                ? curateView(ctx, openedSource!)
+                : overviewView(ctx);
   document.body.dataset.view = view;
   mount(content, el);
 }
@@ -192,7 +242,10 @@ fileInput.addEventListener('change', () => {
 });
 let dragDepth = 0;
 window.addEventListener('dragenter', (e) => (e.preventDefault(), dragDepth++, document.body.classList.add('dragging')));
-window.addEventListener('dragleave', () => --dragDepth <= 0 && ((dragDepth = 0), document.body.classList.remove('dragging')));
+window.addEventListener(
+  'dragleave',
+  () => --dragDepth <= 0 && ((dragDepth = 0), document.body.classList.remove('dragging')),
+);
 window.addEventListener('dragover', (e) => e.preventDefault());
 window.addEventListener('drop', (e) => {
   e.preventDefault();

@@ -32,17 +32,29 @@ describe.runIf(chromiumAvailable())('bad input in the viewer', () => {
   };
 
   it.each([
-    ['a text file', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an HDF5 file\n'.repeat(100)) }, /notes\.txt/],
-    ['a truncated NWB file', { name: 'cut.nwb', mimeType: 'application/octet-stream', buffer: readFileSync(TETRODE).subarray(0, 200_000) }, /cut\.nwb/],
-  ])('%s: one line naming the file, then a good file opens', async (_what, file, names) => {
-    await page.setInputFiles('#file-input', file);
-    const bad = await settled();
-    expect(bad.state).toBe('error');
-    console.log(`bad input message: ${bad.text}`);
-    expect(bad.text).toMatch(names);
-    expect(bad.text.split('\n')).toHaveLength(1);
-    await reopenGood();
-  }, 90_000);
+    [
+      'a text file',
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an HDF5 file\n'.repeat(100)) },
+      /notes\.txt/,
+    ],
+    [
+      'a truncated NWB file',
+      { name: 'cut.nwb', mimeType: 'application/octet-stream', buffer: readFileSync(TETRODE).subarray(0, 200_000) },
+      /cut\.nwb/,
+    ],
+  ])(
+    '%s: one line naming the file, then a good file opens',
+    async (_what, file, names) => {
+      await page.setInputFiles('#file-input', file);
+      const bad = await settled();
+      expect(bad.state).toBe('error');
+      console.log(`bad input message: ${bad.text}`);
+      expect(bad.text).toMatch(names);
+      expect(bad.text.split('\n')).toHaveLength(1);
+      await reopenGood();
+    },
+    90_000,
+  );
 
   it('a URL that answers 404: the message names the address', async () => {
     await page.fill('#url-input', `${site!.url}/missing.nwb`);

@@ -18,7 +18,8 @@ const FIXTURES = '/work/shared/fixtures';
 const TETRODE = join(FIXTURES, 'tetrode-session.nwb');
 
 const hasChromium = chromiumAvailable();
-if (!hasChromium) console.warn('viewer browser test skipped: /usr/bin/chromium is absent (scripts/setup-system.sh installs it)');
+if (!hasChromium)
+  console.warn('viewer browser test skipped: /usr/bin/chromium is absent (scripts/setup-system.sh installs it)');
 
 /** Newest modification time under a folder (sources, config), to tell whether dist is stale. */
 function newest(path: string): number {
@@ -29,7 +30,11 @@ function newest(path: string): number {
 
 async function buildIfStale() {
   const built = join(dist, 'index.html');
-  const sources = Math.max(newest(join(pkg, 'src')), newest(join(pkg, 'index.html')), newest(join(pkg, 'vite.config.ts')));
+  const sources = Math.max(
+    newest(join(pkg, 'src')),
+    newest(join(pkg, 'index.html')),
+    newest(join(pkg, 'vite.config.ts')),
+  );
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   const { build } = await import('vite');
   await build({ root: pkg, configFile: join(pkg, 'vite.config.ts'), logLevel: 'warn' });
@@ -42,7 +47,8 @@ function inkedPixels(page: Page, selector: string): Promise<number> {
     if (!canvas) return 0;
     const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
     let n = 0;
-    for (let i = 0; i < data.length; i += 4) if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) n++;
+    for (let i = 0; i < data.length; i += 4)
+      if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) n++;
     return n;
   }, selector);
 }
@@ -55,7 +61,12 @@ async function waitReady(page: Page) {
 
 /** Waits until the plot in `testid` has drawn `times` times or more. */
 async function waitDrawn(page: Page, testid: string, times = 1) {
-  await page.waitForFunction(([id, n]) => Number((document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.dataset.drawn ?? 0) >= n, [testid, times] as const, { timeout: 45_000 });
+  await page.waitForFunction(
+    ([id, n]) =>
+      Number((document.querySelector(`[data-testid="${id}"]`) as HTMLElement | null)?.dataset.drawn ?? 0) >= n,
+    [testid, times] as const,
+    { timeout: 45_000 },
+  );
 }
 
 describe.runIf(hasChromium)('viewer in headless Chromium', () => {
@@ -87,7 +98,9 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     await page.setInputFiles('#file-input', TETRODE);
     await waitReady(page);
     const tree = await page.locator('[data-testid="tree"] .tree-name').allTextContents();
-    expect(tree).toEqual(expect.arrayContaining(['e-series', 'LFP', 'lfp', 'Position', 'position', 'epochs', 'units', 'electrodes']));
+    expect(tree).toEqual(
+      expect.arrayContaining(['e-series', 'LFP', 'lfp', 'Position', 'position', 'epochs', 'units', 'electrodes']),
+    );
     expect(await page.locator('svg.probe circle').count()).toBe(8);
     await page.screenshot({ path: join(shots, 'overview.png'), fullPage: true });
 
@@ -108,7 +121,11 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
       dt.items.add(new File([blob], 'linear-track-units.nwb'));
       window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, cancelable: true }));
     }, `${files!.url}/linear-track-units.nwb`);
-    await page.waitForFunction(() => document.querySelector('.file-name')?.textContent === 'linear-track-units.nwb', null, { timeout: 45_000 });
+    await page.waitForFunction(
+      () => document.querySelector('.file-name')?.textContent === 'linear-track-units.nwb',
+      null,
+      { timeout: 45_000 },
+    );
     await waitReady(page);
     await page.close();
   });
@@ -120,7 +137,9 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     // The server's counters are shared by the tests: count from here.
     const base = { requests: files!.stats.requests, bytes: files!.stats.bytes };
     const fetched = () => ({ requests: files!.stats.requests - base.requests, bytes: files!.stats.bytes - base.bytes });
-    await page.goto(`${site!.url}/index.html?url=${encodeURIComponent(url)}&view=traces&path=/acquisition/e-series&t=2.1&dur=0.5`);
+    await page.goto(
+      `${site!.url}/index.html?url=${encodeURIComponent(url)}&view=traces&path=/acquisition/e-series&t=2.1&dur=0.5`,
+    );
     await waitReady(page);
     await waitDrawn(page, 'traces-plot');
     expect(await inkedPixels(page, '[data-testid="traces-plot"]')).toBeGreaterThan(2000);
@@ -137,7 +156,9 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     await waitDrawn(page, 'traces-plot', 3);
     expect(await page.textContent('.info-line')).toMatch(/common median reference/);
     const total = fetched();
-    console.log(`viewer URL read: ${total.requests} range requests, ${total.bytes} of ${size} bytes (${((100 * total.bytes) / size).toFixed(1)}%)`);
+    console.log(
+      `viewer URL read: ${total.requests} range requests, ${total.bytes} of ${size} bytes (${((100 * total.bytes) / size).toFixed(1)}%)`,
+    );
     expect(total.bytes).toBeLessThan(size / 4);
     expect(new URL(page.url()).searchParams.get('url')).toBe(url);
 
@@ -154,12 +175,16 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
 
   it('shows the Units view: sortable table, ISI, correlograms, raster', async () => {
     const page = await newPage();
-    await page.goto(`${site!.url}/index.html?url=${encodeURIComponent(`${files!.url}/linear-track-units.nwb`)}&view=units`);
+    await page.goto(
+      `${site!.url}/index.html?url=${encodeURIComponent(`${files!.url}/linear-track-units.nwb`)}&view=units`,
+    );
     await waitReady(page);
     await page.waitForSelector('.units table.data tbody tr');
     expect(await page.locator('.units table.data tbody tr').count()).toBe(40);
     const headers = await page.locator('.units table.data th').allTextContents();
-    expect(headers.map((h) => h.replace(/[ ▲▼]+$/, ''))).toEqual(expect.arrayContaining(['id', 'spikes', 'rate (Hz)', 'quality', 'electrode_group']));
+    expect(headers.map((h) => h.replace(/[ ▲▼]+$/, ''))).toEqual(
+      expect.arrayContaining(['id', 'spikes', 'rate (Hz)', 'quality', 'electrode_group']),
+    );
     await page.click('.units table.data tbody tr:nth-child(2)', { modifiers: ['Shift'] });
     await page.waitForSelector('[data-testid="ccg-plot"] canvas');
     expect(await inkedPixels(page, '[data-testid="acg-plot"]')).toBeGreaterThan(500);
@@ -176,7 +201,14 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
       try {
         const lfp = await runStep(store, lfpStep, { raw: { file: TETRODE } }, { analysisFile: false });
         const position = await runStep(store, positionStep, { session: { file: TETRODE } }, { analysisFile: false });
-        return (await runStep(store, ripplesStep, { lfp: { result: lfp.key }, position: { result: position.key } }, { analysisFile: false })).key;
+        return (
+          await runStep(
+            store,
+            ripplesStep,
+            { lfp: { result: lfp.key }, position: { result: position.key } },
+            { analysisFile: false },
+          )
+        ).key;
       } finally {
         await store.close();
       }
@@ -188,8 +220,14 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
       await waitReady(page);
       await page.click('.tab[data-view="run"]');
       await page.click('.run-card[data-pipeline="ripples"] .run-button');
-      await page.waitForSelector('.run-card[data-pipeline="ripples"][data-state="done"], .run-card[data-pipeline="ripples"][data-state="error"]', { timeout: 90_000 });
-      const error = await page.locator('.run-card[data-pipeline="ripples"] .run-error').textContent().catch(() => null);
+      await page.waitForSelector(
+        '.run-card[data-pipeline="ripples"][data-state="done"], .run-card[data-pipeline="ripples"][data-state="error"]',
+        { timeout: 90_000 },
+      );
+      const error = await page
+        .locator('.run-card[data-pipeline="ripples"] .run-error')
+        .textContent()
+        .catch(() => null);
       if (error) throw new Error(`run: ${error}`);
       return page.locator('.run-card[data-pipeline="ripples"] .run-report');
     };

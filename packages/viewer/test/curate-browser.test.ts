@@ -41,12 +41,23 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
       const store = await openStore({ store: 'memory://' });
       try {
         const sort = await runStep(store, sortStep, { raw: { file: TETRODE } }, { analysisFile: false });
-        return (await runStep(store, curateStep, { sorting: { result: sort.key } }, { overrides: CURATION, analysisFile: false })).key;
+        return (
+          await runStep(
+            store,
+            curateStep,
+            { sorting: { result: sort.key } },
+            { overrides: CURATION, analysisFile: false },
+          )
+        ).key;
       } finally {
         await store.close();
       }
     })();
-    const page = await site!.browser.newPage({ viewport: { width: 1360, height: 860 }, deviceScaleFactor: 1, acceptDownloads: true });
+    const page = await site!.browser.newPage({
+      viewport: { width: 1360, height: 860 },
+      deviceScaleFactor: 1,
+      acceptDownloads: true,
+    });
     page.on('pageerror', (err) => console.error('page error:', err.message));
     await page.goto(`${site!.url}/index.html`);
     await page.setInputFiles('#file-input', TETRODE);
@@ -55,7 +66,10 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     await page.waitForSelector('.curate-empty');
     await page.click('.tab[data-view="run"]');
     await page.click('.run-card[data-pipeline="sort"] .run-button');
-    await page.waitForSelector('.run-card[data-pipeline="sort"][data-state="done"], .run-card[data-pipeline="sort"][data-state="error"]', { timeout: 400_000 });
+    await page.waitForSelector(
+      '.run-card[data-pipeline="sort"][data-state="done"], .run-card[data-pipeline="sort"][data-state="error"]',
+      { timeout: 400_000 },
+    );
     expect(await page.locator('.run-card[data-pipeline="sort"] .run-error').count()).toBe(0);
 
     await page.click('.tab[data-view="curate"]');
@@ -65,7 +79,7 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     for (const u of [0, 1]) await page.selectOption(`.curate-table tr[data-unit="${u}"] .label-select`, 'noise');
     for (const u of [2, 3]) await page.check(`.curate-table tr[data-unit="${u}"] .merge-tick`);
     await page.click('.merge-button');
-    expect(JSON.parse(await page.locator('.curate-params pre').textContent() ?? '{}')).toMatchObject(CURATION);
+    expect(JSON.parse((await page.locator('.curate-params pre').textContent()) ?? '{}')).toMatchObject(CURATION);
     await page.click('.curate-params summary');
     await page.screenshot({ path: join(shots, 'curate.png'), fullPage: true });
     await page.click('.curate-button');
@@ -95,7 +109,10 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     await page.close();
 
     const report = await verifyCrate(zip, { steps: STEPS });
-    expect(report.steps.map((s) => [s.step, s.status, s.detail])).toEqual([['sort', 'reproduced', undefined], ['curate', 'reproduced', undefined]]);
+    expect(report.steps.map((s) => [s.step, s.status, s.detail])).toEqual([
+      ['sort', 'reproduced', undefined],
+      ['curate', 'reproduced', undefined],
+    ]);
     expect(report.ok).toBe(true);
   }, 900_000);
 });

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { electrodeLayout } from '../src/lib/geometry.js';
 import { buildTree, findNodes, viewFor } from '../src/lib/tree.js';
-import { formatChannelList, minMaxDecimate, padRows, parseChannelList, rowsForWindow, speedFromPosition } from '../src/lib/windowing.js';
+import {
+  formatChannelList,
+  minMaxDecimate,
+  padRows,
+  parseChannelList,
+  rowsForWindow,
+  speedFromPosition,
+} from '../src/lib/windowing.js';
 
 describe('windowing', () => {
   const s = { rate: 30000, start: 0, rows: 900000 };
@@ -21,7 +28,8 @@ describe('windowing', () => {
   });
 
   it('min/max decimation keeps every peak, in time order, and passes short windows through', () => {
-    const rows = 1000, cols = 2;
+    const rows = 1000,
+      cols = 2;
     const data = new Float32Array(rows * cols);
     data[2 * 537] = 9; // a spike on channel 0
     data[2 * 538 + 1] = -7; // a trough on channel 1
@@ -49,7 +57,7 @@ describe('windowing', () => {
   it('speed from positions: constant velocity gives that speed; smoothing averages', () => {
     const t = Float64Array.from({ length: 11 }, (_, i) => i * 0.1);
     const xy = new Float64Array(22);
-    for (let i = 0; i < 11; i++) (xy[2 * i] = 3 * t[i]), (xy[2 * i + 1] = 4 * t[i]);
+    for (let i = 0; i < 11; i++) ((xy[2 * i] = 3 * t[i]), (xy[2 * i + 1] = 4 * t[i]));
     expect(Array.from(speedFromPosition(t, xy, 2)).every((v) => Math.abs(v - 5) < 1e-9)).toBe(true);
     const jump = Float64Array.from([0, 0, 0, 1, 1]);
     const tt = Float64Array.from([0, 1, 2, 3, 4]);
@@ -72,9 +80,18 @@ describe('tree', () => {
     ]);
     expect(root.children.map((c) => c.name)).toEqual(['units', 'acquisition', 'general', 'intervals', 'processing']);
     const acq = root.children[1];
-    expect(acq.children.map((c) => [c.name, c.view])).toEqual([['raw', 'traces'], ['notes', 'info']]);
-    expect(findNodes(root, (n) => n.view === 'traces').map((n) => n.path)).toEqual(['/acquisition/raw', '/processing/ecephys/LFP/lfp']);
-    expect(findNodes(root, (n) => n.path === '/processing/ecephys/LFP')[0]).toMatchObject({ kind: 'group', view: 'info' });
+    expect(acq.children.map((c) => [c.name, c.view])).toEqual([
+      ['raw', 'traces'],
+      ['notes', 'info'],
+    ]);
+    expect(findNodes(root, (n) => n.view === 'traces').map((n) => n.path)).toEqual([
+      '/acquisition/raw',
+      '/processing/ecephys/LFP/lfp',
+    ]);
+    expect(findNodes(root, (n) => n.path === '/processing/ecephys/LFP')[0]).toMatchObject({
+      kind: 'group',
+      view: 'info',
+    });
     expect(findNodes(root, (n) => n.view === 'position')[0].path).toBe('/processing/behavior/Position/pos');
     expect(viewFor({ path: '/general/extracellular_ephys/electrodes', kind: 'group' })).toBe('table');
     expect(viewFor({ path: '/intervals/epochs', kind: 'group', neurodataType: 'TimeIntervals' })).toBe('intervals');
@@ -89,7 +106,16 @@ describe('electrode layout', () => {
     const rel = { rel_x: { values: [0, 20, 0, 20, 0, 20, 0, 20] }, rel_y: { values: [0, 0, 20, 20, 0, 0, 20, 20] } };
     const l = electrodeLayout(ids, groups, rel);
     expect(l.source).toBe('rel_x/rel_y');
-    expect(l.sites.map((s) => [s.x, s.y])).toEqual([[0, 0], [20, 0], [0, 20], [20, 20], [60, 0], [80, 0], [60, 20], [80, 20]]);
+    expect(l.sites.map((s) => [s.x, s.y])).toEqual([
+      [0, 0],
+      [20, 0],
+      [0, 20],
+      [20, 20],
+      [60, 0],
+      [80, 0],
+      [60, 20],
+      [80, 20],
+    ]);
     expect(l.groupOffsets).toEqual({ t0: 0, t1: 60 });
   });
 
@@ -97,9 +123,17 @@ describe('electrode layout', () => {
     const xy = electrodeLayout([0, 1], ['a', 'a'], { x: { values: [0, 0] }, y: { values: [0, 25] } });
     expect(xy.source).toBe('x/y');
     expect(xy.sites.map((s) => s.y)).toEqual([0, 25]);
-    const grid = electrodeLayout(ids, groups, { x: { values: ids.map(() => 0) }, rel_x: { values: ids.map(() => NaN) } });
+    const grid = electrodeLayout(ids, groups, {
+      x: { values: ids.map(() => 0) },
+      rel_x: { values: ids.map(() => NaN) },
+    });
     expect(grid.source).toBe('groups');
-    expect(grid.sites.filter((s) => s.group === 't0').map((s) => [s.x, s.y])).toEqual([[0, 0], [20, 0], [0, 20], [20, 20]]);
+    expect(grid.sites.filter((s) => s.group === 't0').map((s) => [s.x, s.y])).toEqual([
+      [0, 0],
+      [20, 0],
+      [0, 20],
+      [20, 20],
+    ]);
     expect(grid.sites.filter((s) => s.group === 't1')[0].x).toBe(80);
   });
 });

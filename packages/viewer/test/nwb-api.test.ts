@@ -21,7 +21,11 @@ describe.runIf(existsSync(TETRODE))('NwbApi on the tetrode fixture', () => {
     expect(s.electrodes?.groupNames).toHaveLength(8);
     const tree = buildTree(api.tree());
     const byPath = (p: string) => findNodes(tree, (n) => n.path === p)[0];
-    expect(byPath('/acquisition/e-series')).toMatchObject({ view: 'traces', neurodataType: 'ElectricalSeries', children: [] });
+    expect(byPath('/acquisition/e-series')).toMatchObject({
+      view: 'traces',
+      neurodataType: 'ElectricalSeries',
+      children: [],
+    });
     expect(byPath('/processing/behavior/Position/position').view).toBe('position');
     expect(byPath('/units')).toMatchObject({ view: 'units', children: [] });
     expect(byPath('/intervals/epochs').view).toBe('intervals');
@@ -51,7 +55,15 @@ describe.runIf(existsSync(TETRODE))('NwbApi on the tetrode fixture', () => {
 
   it('band-passes and re-references the window: the filtered trace has no offset and less low-frequency power', () => {
     const raw = api.traces({ path: '/acquisition/e-series', t0: 5, t1: 5.01, channels: [1], buckets: 10_000 });
-    const filtered = api.traces({ path: '/acquisition/e-series', t0: 5, t1: 5.01, channels: [1], buckets: 10_000, bandpass: [300, 6000], commonRef: true });
+    const filtered = api.traces({
+      path: '/acquisition/e-series',
+      t0: 5,
+      t1: 5.01,
+      channels: [1],
+      buckets: 10_000,
+      bandpass: [300, 6000],
+      commonRef: true,
+    });
     expect(raw.envelope).toBe(false);
     expect(filtered.x).toEqual(raw.x);
     const mean = (y: Float32Array) => y.reduce((a, b) => a + b, 0) / y.length;
@@ -59,7 +71,16 @@ describe.runIf(existsSync(TETRODE))('NwbApi on the tetrode fixture', () => {
     // 300 Hz high-pass: no DC left in a 10 ms window, and a trace that is not the raw one.
     expect(Math.abs(mean(filtered.ys[0]))).toBeLessThan(0.2 * std(filtered.ys[0]));
     expect(filtered.ys[0]).not.toEqual(raw.ys[0]);
-    expect(() => api.traces({ path: '/processing/ecephys/LFP/lfp', t0: 0, t1: 1, channels: [0], buckets: 100, bandpass: [300, 6000] })).toThrow(/bandpass.*500 Hz/);
+    expect(() =>
+      api.traces({
+        path: '/processing/ecephys/LFP/lfp',
+        t0: 0,
+        t1: 1,
+        channels: [0],
+        buckets: 100,
+        bandpass: [300, 6000],
+      }),
+    ).toThrow(/bandpass.*500 Hz/);
   });
 
   it('gives units, position and intervals', () => {

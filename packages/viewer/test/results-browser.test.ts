@@ -28,15 +28,21 @@ describe.runIf(hasChromium)('result panels in the viewer', () => {
     await page.waitForSelector('#status[data-state="ready"]', { timeout: 45_000 });
     await page.click('.tab[data-view="run"]');
     await page.click('.run-card[data-pipeline="decode"] .run-button');
-    await page.waitForSelector('.run-card[data-pipeline="decode"][data-state="done"], .run-card[data-pipeline="decode"][data-state="error"]', { timeout: 120_000 });
+    await page.waitForSelector(
+      '.run-card[data-pipeline="decode"][data-state="done"], .run-card[data-pipeline="decode"][data-state="error"]',
+      { timeout: 120_000 },
+    );
     expect(await page.locator('.run-card[data-pipeline="decode"] .run-error').count()).toBe(0);
     const key = await page.locator('.run-card[data-pipeline="decode"] .run-report').getAttribute('data-key');
-    await page.waitForSelector('.result-panel[data-step="decode"] [data-testid="posterior-plot"] canvas', { timeout: 60_000 });
+    await page.waitForSelector('.result-panel[data-step="decode"] [data-testid="posterior-plot"] canvas', {
+      timeout: 60_000,
+    });
     expect(await page.getAttribute('.result-panel', 'data-key')).toBe(key);
     const inked = await page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('[data-testid="posterior-plot"] canvas')!;
       const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
-      let n = 0, red = 0;
+      let n = 0,
+        red = 0;
       for (let i = 0; i < data.length; i += 4) {
         if (data[i + 3] > 0 && (data[i] < 235 || data[i + 1] < 235 || data[i + 2] < 235)) n++;
         if (data[i] > 200 && data[i + 1] < 100 && data[i + 2] < 100) red++; // the true position's line
@@ -49,7 +55,9 @@ describe.runIf(hasChromium)('result panels in the viewer', () => {
     expect(await page.locator('.result-decode .hint').first().textContent()).not.toMatch(/could not be read/);
     expect(await page.locator('.error-table tbody tr').count()).toBe(2);
     expect(await page.locator('[data-testid="place-fields-plot"] canvas').count()).toBe(1);
-    const kinds = await page.locator('svg.lineage-graph g.lineage-node').evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')).sort());
+    const kinds = await page
+      .locator('svg.lineage-graph g.lineage-node')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-kind')).sort());
     expect(kinds).toEqual(['code', 'code', 'file', 'paramset', 'paramset', 'result', 'result']);
     await page.locator('.result-panel').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'decode.png'), fullPage: true });

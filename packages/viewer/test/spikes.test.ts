@@ -12,7 +12,13 @@ function train(seed: number, n: number, rate: number): Float64Array {
   return t;
 }
 
-function bruteCorrelogram(a: ArrayLike<number>, b: ArrayLike<number>, binMs: number, windowMs: number, auto: boolean): number[] {
+function bruteCorrelogram(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  binMs: number,
+  windowMs: number,
+  auto: boolean,
+): number[] {
   const half = Math.round(windowMs / binMs);
   const counts = new Array(2 * half).fill(0);
   for (let i = 0; i < a.length; i++) {

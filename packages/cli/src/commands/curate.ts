@@ -11,25 +11,55 @@ import { OUT_OPTIONS, resolveResult, runStepCommand, STORE_OPTIONS, withStore } 
  */
 export const curateCommand: Command = {
   name: 'curate',
-  summary: 'Curate a stored sort result: metric rules, then manual labels, merges and amplitude splits; the curated Units into an analysis NWB file',
-  usage: 'spyglass curate SORT_RESULT --out OUT.nwb [--force] [--label U=accept|mua|noise,...] [--merge U+U[+U],...] [--split U@MICROVOLTS,...] [--keep accept,mua] [--params CURATION.json] [--store URL|DIR] [--json]\n  e.g. spyglass curate 3f2a --label 0=noise,1=noise --merge 2+3 --out curated.nwb',
-  options: { ...STORE_OPTIONS, ...OUT_OPTIONS, label: { type: 'string' }, merge: { type: 'string' }, split: { type: 'string' }, keep: { type: 'string' }, params: { type: 'string' } },
+  summary:
+    'Curate a stored sort result: metric rules, then manual labels, merges and amplitude splits; the curated Units into an analysis NWB file',
+  usage:
+    'spyglass curate SORT_RESULT --out OUT.nwb [--force] [--label U=accept|mua|noise,...] [--merge U+U[+U],...] [--split U@MICROVOLTS,...] [--keep accept,mua] [--params CURATION.json] [--store URL|DIR] [--json]\n  e.g. spyglass curate 3f2a --label 0=noise,1=noise --merge 2+3 --out curated.nwb',
+  options: {
+    ...STORE_OPTIONS,
+    ...OUT_OPTIONS,
+    label: { type: 'string' },
+    merge: { type: 'string' },
+    split: { type: 'string' },
+    keep: { type: 'string' },
+    params: { type: 'string' },
+  },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new ParameterError('SORT_RESULT', 'one sort result id (or a unique prefix)', positionals.join(' ') || 'nothing');
+    if (positionals.length !== 1)
+      throw new ParameterError(
+        'SORT_RESULT',
+        'one sort result id (or a unique prefix)',
+        positionals.join(' ') || 'nothing',
+      );
     if (!values.out) throw new ParameterError('--out', 'an output path for the analysis NWB file', undefined);
-    const overrides = { ...(await paramsFile(io.cwd, values.params as string | undefined)), ...curationOptions(values) };
+    const overrides = {
+      ...(await paramsFile(io.cwd, values.params as string | undefined)),
+      ...curationOptions(values),
+    };
     const out = resolvePath(io.cwd, values.out as string);
     const key = await withStore(io, values, (store) => resolveResult(store, positionals[0]));
-    const outcome = await runStepCommand(io, 'curate', { sorting: { result: key } }, {
-      store: values.store as string | undefined, overrides, out, force: values.force as boolean, json: values.json as boolean, silent: !values.json,
-      optionNames: { labels: '--label', merge: '--merge', split: '--split', keep: '--keep', sorting: 'SORT_RESULT' },
-      extra: (_o, d) => ({ out, units: d.json.units }),
-    }).catch((err) => {
+    const outcome = await runStepCommand(
+      io,
+      'curate',
+      { sorting: { result: key } },
+      {
+        store: values.store as string | undefined,
+        overrides,
+        out,
+        force: values.force as boolean,
+        json: values.json as boolean,
+        silent: !values.json,
+        optionNames: { labels: '--label', merge: '--merge', split: '--split', keep: '--keep', sorting: 'SORT_RESULT' },
+        extra: (_o, d) => ({ out, units: d.json.units }),
+      },
+    ).catch((err) => {
       throw optionError(err);
     });
     if (!values.json) {
       const s = outcome.result.summary as Record<string, number>;
-      io.stdout.write(`${out} (${outcome.cached ? 'cached' : 'computed'} ${outcome.key})\n  ${s.units} units kept; ${s.noise} noise, ${s.mua} mua${s.merged ? `; ${s.merged} merged` : ''}${s.split ? `; ${s.split} split` : ''}\n`);
+      io.stdout.write(
+        `${out} (${outcome.cached ? 'cached' : 'computed'} ${outcome.key})\n  ${s.units} units kept; ${s.noise} noise, ${s.mua} mua${s.merged ? `; ${s.merged} merged` : ''}${s.split ? `; ${s.split} split` : ''}\n`,
+      );
     }
     return 0;
   },
@@ -38,7 +68,13 @@ export const curateCommand: Command = {
 /** The step names the entry (`merge[1]`, `labels.3`, `split unit 4`); the user typed --merge etc. */
 function optionError(err: unknown): unknown {
   const m = err instanceof ParameterError ? /^(labels|merge|split)\b(.*)$/.exec(err.parameter ?? '') : null;
-  return m ? new ParameterError(`--${m[1] === 'labels' ? 'label' : m[1]}${m[2]}`, (err as ParameterError).expected ?? 'a valid value', (err as ParameterError).received) : err;
+  return m
+    ? new ParameterError(
+        `--${m[1] === 'labels' ? 'label' : m[1]}${m[2]}`,
+        (err as ParameterError).expected ?? 'a valid value',
+        (err as ParameterError).received,
+      )
+    : err;
 }
 
 /** Curate parameters from a JSON file (e.g. the viewer's "curation parameters"), checked by the step. */
@@ -64,24 +100,32 @@ async function paramsFile(cwd: string, path: string | undefined): Promise<Record
  * curationOptions({ label: '0=noise', merge: '2+3' }); // { labels: { 0: 'noise' }, merge: [[2, 3]] }
  */
 export function curationOptions(values: Record<string, unknown>): Record<string, unknown> {
-  const list = (name: string) => String(values[name]).split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (name: string) =>
+    String(values[name])
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const int = (name: string, s: string) => {
     if (!/^\d+$/.test(s)) throw new ParameterError(`--${name}`, 'unit indices of the sort (0, 1, …)', s);
     return Number(s);
   };
   const o: Record<string, unknown> = {};
   if (values.label !== undefined) {
-    o.labels = Object.fromEntries(list('label').map((p) => {
-      const [u, l, ...rest] = p.split('=');
-      if (l === undefined || rest.length) throw new ParameterError('--label', 'UNIT=LABEL pairs, e.g. 0=noise,3=mua', p);
-      return [int('label', u), l];
-    }));
+    o.labels = Object.fromEntries(
+      list('label').map((p) => {
+        const [u, l, ...rest] = p.split('=');
+        if (l === undefined || rest.length)
+          throw new ParameterError('--label', 'UNIT=LABEL pairs, e.g. 0=noise,3=mua', p);
+        return [int('label', u), l];
+      }),
+    );
   }
   if (values.merge !== undefined) o.merge = list('merge').map((g) => g.split('+').map((u) => int('merge', u)));
   if (values.split !== undefined) {
     o.split = list('split').map((p) => {
       const [u, t, ...rest] = p.split('@');
-      if (t === undefined || rest.length || !(Number(t) > 0)) throw new ParameterError('--split', 'UNIT@MICROVOLTS, e.g. 4@120', p);
+      if (t === undefined || rest.length || !(Number(t) > 0))
+        throw new ParameterError('--split', 'UNIT@MICROVOLTS, e.g. 4@120', p);
       return { unit: int('split', u), amplitudeThreshold: Number(t) };
     });
   }

@@ -16,7 +16,8 @@ import { resolvePath } from '../lib/paths.js';
 function demoSession(name: string): string | undefined {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (let i = 0; i < 6; i++, dir = dirname(dir)) {
-    for (const rel of [`demo/${name}`, `dist/demo/${name}`, `packages/nwb-io/test/fixtures/${name}`]) if (existsSync(join(dir, rel))) return join(dir, rel);
+    for (const rel of [`demo/${name}`, `dist/demo/${name}`, `packages/nwb-io/test/fixtures/${name}`])
+      if (existsSync(join(dir, rel))) return join(dir, rel);
   }
   return undefined;
 }
@@ -32,7 +33,8 @@ export const demoCommand: Command = {
   options: { ...STORE_OPTIONS },
   async run({ values, positionals }, io) {
     const file = positionals[0] ? resolvePath(io.cwd, positionals[0]) : demoSession('tetrode-session.nwb');
-    if (!file) throw new ParameterError('FILE', 'an NWB session (the bundled tetrode-session.nwb was not found)', 'nothing');
+    if (!file)
+      throw new ParameterError('FILE', 'an NWB session (the bundled tetrode-session.nwb was not found)', 'nothing');
     // with the bundled sessions, decoding also runs on 15 minutes of place cells, long enough to decode well
     const track = positionals[0] ? undefined : demoSession('linear-track-units.nwb');
     const store = await storeFor(io, values);
@@ -50,7 +52,10 @@ export const demoCommand: Command = {
       else {
         io.stdout.write(`\nstore:   ${store.location}\nresults: ${store.resultsDir}\n`);
         const last = Object.values(results.steps).at(-1);
-        if (last) io.stdout.write(`lineage: spyglass log ${last.result}\nexport:  spyglass export ${last.result} --out crate/\n`);
+        if (last)
+          io.stdout.write(
+            `lineage: spyglass log ${last.result}\nexport:  spyglass export ${last.result} --out crate/\n`,
+          );
       }
     } finally {
       await store.close();
@@ -76,7 +81,12 @@ async function demoPipeline(store: Store, file: string, say: Line) {
 
 /** One step's outcome as the demo reports it (its analysis file, else its result file). */
 function reported(store: Store, o: RunOutcome) {
-  return { result: o.key, cached: o.cached, file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path, summary: o.result.summary };
+  return {
+    result: o.key,
+    cached: o.cached,
+    file: o.result.summary.analysisFile ? blobPath(store, o.result.summary.analysisFile as string) : o.path,
+    summary: o.result.summary,
+  };
 }
 
 /** `id  computed|cached  key…  summary`. */
@@ -88,10 +98,25 @@ function stepLine(id: string, o: RunOutcome, where = ''): string {
 function explain(steps: Record<string, { summary: Record<string, unknown> }>): string {
   const n = (id: string, k: string) => steps[id]?.summary[k];
   const lines = ['', 'what this means:'];
-  if (steps.position) lines.push(`  position  tracking cleaned as Spyglass's TrodesPosV1; median speed ${n('position', 'medianSpeedCmPerS')} cm/s`);
-  if (steps.ripples) lines.push(`  ripples   ${n('ripples', 'events')} sharp-wave ripples (150-250 Hz, Kay's detector), only while the animal was still (< 4 cm/s)`);
-  if (steps.sort) lines.push(`  sort      ${n('sort', 'units')} units; metric curation accepts ${n('sort', 'accept')}, calls ${n('sort', 'mua')} multi-unit and ${n('sort', 'noise')} noise`);
-  if (steps.decode) lines.push(`  decode    position decoded from those units on the last 20 %: median error ${n('decode', 'medianErrorRunningCm')} cm while running (a short session: few spikes to learn from)`);
-  if (steps['decode-track']) lines.push(`  decode    15 min of place cells: median error ${n('decode-track', 'medianErrorRunningCm')} cm while running, on the held-out last 20 %`);
+  if (steps.position)
+    lines.push(
+      `  position  tracking cleaned as Spyglass's TrodesPosV1; median speed ${n('position', 'medianSpeedCmPerS')} cm/s`,
+    );
+  if (steps.ripples)
+    lines.push(
+      `  ripples   ${n('ripples', 'events')} sharp-wave ripples (150-250 Hz, Kay's detector), only while the animal was still (< 4 cm/s)`,
+    );
+  if (steps.sort)
+    lines.push(
+      `  sort      ${n('sort', 'units')} units; metric curation accepts ${n('sort', 'accept')}, calls ${n('sort', 'mua')} multi-unit and ${n('sort', 'noise')} noise`,
+    );
+  if (steps.decode)
+    lines.push(
+      `  decode    position decoded from those units on the last 20 %: median error ${n('decode', 'medianErrorRunningCm')} cm while running (a short session: few spikes to learn from)`,
+    );
+  if (steps['decode-track'])
+    lines.push(
+      `  decode    15 min of place cells: median error ${n('decode-track', 'medianErrorRunningCm')} cm while running, on the held-out last 20 %`,
+    );
   return lines.join('\n') + '\n';
 }

@@ -12,7 +12,8 @@ export const exportCommand: Command = {
   usage: 'spyglass export RESULT --out DIR [--force] [--store URL|DIR] [--json]',
   options: { ...STORE_OPTIONS, out: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
+    if (positionals.length !== 1)
+      throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
     if (!values.out) throw new ParameterError('--out', 'a folder to write the crate to', 'nothing');
     const dir = resolvePath(io.cwd, values.out as string);
     await checkOutputFolder(dir, { force: values.force as boolean });
@@ -21,7 +22,10 @@ export const exportCommand: Command = {
       const key = await resolveResult(store, positionals[0]);
       const summary = await exportCrate(store, key, dir, { onProgress: progress(io, 'export') });
       if (values.json) printJson(io, { result: key, ...summary });
-      else io.stdout.write(`exported ${summary.results.length} results, ${summary.files.length} files to ${summary.dir}\n`);
+      else
+        io.stdout.write(
+          `exported ${summary.results.length} results, ${summary.files.length} files to ${summary.dir}\n`,
+        );
     } finally {
       await store.close();
     }

@@ -18,4 +18,25 @@ import { viewCommand } from './view.js';
 import { reportCommand } from './report.js';
 
 /** Every `spyglass` subcommand, in the order `--help` lists them. Each lives in its own file. */
-export const commands: Command[] = [info, lfpCommand, ripplesCommand, sortCommand, curateCommand, decodeCommand, replayCommand, runCommand, demoCommand, viewCommand, lsCommand, showCommand, paramsCommand, rmCommand, logCommand, exportCommand, reportCommand, verifyCommand, storeCommand, workerCommand];
+export const commands: Command[] = [
+  info,
+  lfpCommand,
+  ripplesCommand,
+  sortCommand,
+  curateCommand,
+  decodeCommand,
+  replayCommand,
+  runCommand,
+  demoCommand,
+  viewCommand,
+  lsCommand,
+  showCommand,
+  paramsCommand,
+  rmCommand,
+  logCommand,
+  exportCommand,
+  reportCommand,
+  verifyCommand,
+  storeCommand,
+  workerCommand,
+];

@@ -22,12 +22,24 @@ function describeFile(nwb: NwbFile) {
       shape: s.shape,
       dtype: s.dtype,
       unit: s.unit,
-      ...(s.timing.kind === 'rate' ? { rate: s.timing.rate, startingTime: s.timing.startingTime } : { timestamps: [s.timing.start, s.timing.end], medianRate: s.timing.rate }),
-      ...(s.timing.kind === 'timestamps' && s.timing.nonMonotonicAt !== undefined ? { nonMonotonicAt: s.timing.nonMonotonicAt } : {}),
+      ...(s.timing.kind === 'rate'
+        ? { rate: s.timing.rate, startingTime: s.timing.startingTime }
+        : { timestamps: [s.timing.start, s.timing.end], medianRate: s.timing.rate }),
+      ...(s.timing.kind === 'timestamps' && s.timing.nonMonotonicAt !== undefined
+        ? { nonMonotonicAt: s.timing.nonMonotonicAt }
+        : {}),
       warnings: s.warnings,
     })),
-    units: units ? { count: units.spikeTimes.length, spikes: units.spikeTimes.reduce((a, s) => a + s.length, 0) } : null,
-    position: nwb.position().map((p) => ({ path: p.path, samples: p.data.rows, dims: p.data.cols, unit: p.unit, range: [p.timestamps[0], p.timestamps[p.timestamps.length - 1]] })),
+    units: units
+      ? { count: units.spikeTimes.length, spikes: units.spikeTimes.reduce((a, s) => a + s.length, 0) }
+      : null,
+    position: nwb.position().map((p) => ({
+      path: p.path,
+      samples: p.data.rows,
+      dims: p.data.cols,
+      unit: p.unit,
+      range: [p.timestamps[0], p.timestamps[p.timestamps.length - 1]],
+    })),
     intervals: nwb.intervals().map((t) => ({ path: t.path, count: t.intervals.length, names: intervalNames(t) })),
   };
 }
@@ -61,7 +73,10 @@ export const info: Command = {
         ]),
         `  units       ${d.units ? `${d.units.count} (${d.units.spikes} spikes)` : 'none'}`,
         ...d.position.map((p) => `  position    ${p.path}  ${p.samples} × ${p.dims} ${p.unit}`),
-        ...d.intervals.map((t) => `  intervals   ${t.path}  ${t.count}${t.names.length ? `  (${t.names.map((n) => `${n.name} ${n.start}–${n.stop} s`).join(', ')})` : ''}`),
+        ...d.intervals.map(
+          (t) =>
+            `  intervals   ${t.path}  ${t.count}${t.names.length ? `  (${t.names.map((n) => `${n.name} ${n.start}–${n.stop} s`).join(', ')})` : ''}`,
+        ),
       ];
       io.stdout.write(lines.join('\n') + '\n');
       return 0;
@@ -72,7 +87,10 @@ export const info: Command = {
 };
 
 /** Rows of a TimeIntervals table by the names --interval takes (epoch tags), first tag of each row. */
-function intervalNames(t: { intervals: readonly (readonly [number, number])[]; columns: Record<string, { values: unknown }> }): { name: string; start: number; stop: number }[] {
+function intervalNames(t: {
+  intervals: readonly (readonly [number, number])[];
+  columns: Record<string, { values: unknown }>;
+}): { name: string; start: number; stop: number }[] {
   const tags = t.columns.tags?.values as unknown[] | undefined;
   if (!tags) return [];
   return t.intervals.flatMap(([start, stop], i) => {

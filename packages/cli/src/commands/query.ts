@@ -1,6 +1,13 @@
 import { ParameterError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
-import { deleteResults, downstreamOf, fileEntity, lineageText, listResults, resolveParams } from '@spyglass-wasm/provenance';
+import {
+  deleteResults,
+  downstreamOf,
+  fileEntity,
+  lineageText,
+  listResults,
+  resolveParams,
+} from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson, summaryText } from '../lib/output.js';
 import { checkInputFile, resolvePath } from '../lib/paths.js';
@@ -12,12 +19,15 @@ const short = (key: string) => key.replace(/^blake3:/, '').slice(0, 12);
 export const lsCommand: Command = {
   name: 'ls',
   summary: 'List results in the store (key, step, inputs, parameter set, when, by whom), newest first',
-  usage: 'spyglass ls [--step STEP] [--file FILE.nwb] [--params NAME] [--store URL|DIR] [--json]\n  e.g. spyglass ls --step sort --file session.nwb',
+  usage:
+    'spyglass ls [--step STEP] [--file FILE.nwb] [--params NAME] [--store URL|DIR] [--json]\n  e.g. spyglass ls --step sort --file session.nwb',
   options: { ...STORE_OPTIONS, step: { type: 'string' }, file: { type: 'string' }, params: { type: 'string' } },
   async run({ values, positionals }, io) {
-    if (positionals.length) throw new ParameterError('ls', 'no positional arguments (use --step, --file, --params)', positionals.join(' '));
+    if (positionals.length)
+      throw new ParameterError('ls', 'no positional arguments (use --step, --file, --params)', positionals.join(' '));
     const step = values.step as string | undefined;
-    if (step !== undefined && !STEPS[step]) throw new ParameterError('--step', `one of ${Object.keys(STEPS).join(', ')}`, step);
+    if (step !== undefined && !STEPS[step])
+      throw new ParameterError('--step', `one of ${Object.keys(STEPS).join(', ')}`, step);
     let from: string | undefined;
     if (values.file !== undefined) {
       const file = resolvePath(io.cwd, values.file as string);
@@ -29,7 +39,9 @@ export const lsCommand: Command = {
       if (values.json) printJson(io, rows);
       else {
         for (const r of rows) {
-          io.stdout.write(`${short(r.key)}  ${r.step.padEnd(9)} ${(r.paramSetName ?? '(custom)').padEnd(11)} ${r.createdAt.slice(0, 19).replace('T', ' ')}  ${r.agent}${r.status === 'invalid' ? '  INVALID' : ''}  ${summaryText(r.summary)}\n`);
+          io.stdout.write(
+            `${short(r.key)}  ${r.step.padEnd(9)} ${(r.paramSetName ?? '(custom)').padEnd(11)} ${r.createdAt.slice(0, 19).replace('T', ' ')}  ${r.agent}${r.status === 'invalid' ? '  INVALID' : ''}  ${summaryText(r.summary)}\n`,
+          );
         }
         io.stdout.write(`${rows.length} result${rows.length === 1 ? '' : 's'} in ${store.location}\n`);
       }
@@ -51,8 +63,12 @@ export const showCommand: Command = {
       const lineage = await lineageText(store, key);
       if (values.json) printJson(io, { ...r, lineage });
       else {
-        io.stdout.write(`${r.key}\n  step        ${r.step} (${r.status})\n  parameters  ${r.activity.paramSetName ?? '(custom)'} ${JSON.stringify(r.activity.params)}\n`);
-        io.stdout.write(`  summary     ${summaryText(r.summary)}\n  made        ${r.activity.endedAt} by ${r.activity.agent} (${r.activity.runtime.runtime})\n  lineage\n`);
+        io.stdout.write(
+          `${r.key}\n  step        ${r.step} (${r.status})\n  parameters  ${r.activity.paramSetName ?? '(custom)'} ${JSON.stringify(r.activity.params)}\n`,
+        );
+        io.stdout.write(
+          `  summary     ${summaryText(r.summary)}\n  made        ${r.activity.endedAt} by ${r.activity.agent} (${r.activity.runtime.runtime})\n  lineage\n`,
+        );
         for (const line of lineage) io.stdout.write(`    ${line}\n`);
       }
     });
@@ -68,11 +84,22 @@ export const paramsCommand: Command = {
   options: { json: { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const [name] = positionals;
-    if (positionals.length > 1 || (name && !STEPS[name])) throw new ParameterError('STEP', `one of ${Object.keys(STEPS).join(', ')}`, positionals.join(' '));
+    if (positionals.length > 1 || (name && !STEPS[name]))
+      throw new ParameterError('STEP', `one of ${Object.keys(STEPS).join(', ')}`, positionals.join(' '));
     const steps = name ? [STEPS[name]] : Object.values(STEPS);
-    const sets = Object.fromEntries(steps.map((s) => [s.name, Object.fromEntries(Object.keys(s.paramSets ?? { default: {} }).map((set) => [set, resolveParams(s, set).params]))]));
+    const sets = Object.fromEntries(
+      steps.map((s) => [
+        s.name,
+        Object.fromEntries(
+          Object.keys(s.paramSets ?? { default: {} }).map((set) => [set, resolveParams(s, set).params]),
+        ),
+      ]),
+    );
     if (values.json) printJson(io, sets);
-    else for (const [step, named] of Object.entries(sets)) for (const [set, params] of Object.entries(named)) io.stdout.write(`${step.padEnd(10)} ${set.padEnd(12)} ${JSON.stringify(params)}\n`);
+    else
+      for (const [step, named] of Object.entries(sets))
+        for (const [set, params] of Object.entries(named))
+          io.stdout.write(`${step.padEnd(10)} ${set.padEnd(12)} ${JSON.stringify(params)}\n`);
     return 0;
   },
 };
@@ -87,7 +114,9 @@ export const rmCommand: Command = {
     return withStore(io, values, async (store) => {
       const key = await resultArgument(store, positionals);
       const keys = await downstreamOf(store, key);
-      const rows = await Promise.all(keys.map(async (k) => ({ key: k, step: (await store.getResult(k))?.step ?? '?' })));
+      const rows = await Promise.all(
+        keys.map(async (k) => ({ key: k, step: (await store.getResult(k))?.step ?? '?' })),
+      );
       if (!values.yes) {
         if (values.json) printJson(io, { deleted: 0, wouldDelete: rows });
         else {
@@ -99,7 +128,10 @@ export const rmCommand: Command = {
       }
       const deleted = await deleteResults(store, keys);
       if (values.json) printJson(io, { deleted, results: rows });
-      else io.stdout.write(`deleted ${deleted} result${deleted === 1 ? '' : 's'} (${rows.map((r) => `${r.step} ${short(r.key)}`).join(', ')})\n`);
+      else
+        io.stdout.write(
+          `deleted ${deleted} result${deleted === 1 ? '' : 's'} (${rows.map((r) => `${r.step} ${short(r.key)}`).join(', ')})\n`,
+        );
       return 0;
     });
   },

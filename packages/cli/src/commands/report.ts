@@ -13,7 +13,10 @@ import { viewerSite } from './view.js';
 function reportBundle(): { js: string; css: string } {
   const site = viewerSite();
   const dir = site && join(site, 'report');
-  if (!dir || !existsSync(join(dir, 'report.js'))) throw new StoreError('the report renderer is not built here: run `npm run build` in the repository (packages/viewer/dist/report)');
+  if (!dir || !existsSync(join(dir, 'report.js')))
+    throw new StoreError(
+      'the report renderer is not built here: run `npm run build` in the repository (packages/viewer/dist/report)',
+    );
   return { js: join(dir, 'report.js'), css: join(dir, 'report.css') };
 }
 
@@ -50,10 +53,12 @@ export function reportHtml(o: { title: string; css: string; js: string; data: st
 export const reportCommand: Command = {
   name: 'report',
   summary: 'Write one self-contained HTML page of a result: its plots and its lineage (opens from disk, no server)',
-  usage: 'spyglass report RESULT --out report.html [--force] [--store URL|DIR] [--json]\n  e.g. spyglass report 3f2a9c --out decode.html',
+  usage:
+    'spyglass report RESULT --out report.html [--force] [--store URL|DIR] [--json]\n  e.g. spyglass report 3f2a9c --out decode.html',
   options: { ...STORE_OPTIONS, out: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
+    if (positionals.length !== 1)
+      throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
     if (!values.out) throw new ParameterError('--out', 'an .html file to write the report to', 'nothing');
     const out = resolvePath(io.cwd, values.out as string);
     await checkOutputFile(out, { inputs: [], force: values.force as boolean });
@@ -64,7 +69,12 @@ export const reportCommand: Command = {
       const key = await resolveResult(store, positionals[0]);
       const view = await resultView(store, key);
       const data = toTypedJson({ view, generator: 'spyglass report', createdAt: new Date().toISOString() });
-      const html = reportHtml({ title: `${view.step} result ${key.replace(/^blake3:/, '').slice(0, 12)} · Spyglass-Wasm`, css, js, data });
+      const html = reportHtml({
+        title: `${view.step} result ${key.replace(/^blake3:/, '').slice(0, 12)} · Spyglass-Wasm`,
+        css,
+        js,
+        data,
+      });
       const bytes = new TextEncoder().encode(html);
       await writeAtomically(out, bytes);
       return { key, step: view.step, bytes: bytes.length };

@@ -11,22 +11,33 @@ import { resolvePath } from '../lib/paths.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a pipeline file (JSON or YAML: steps, parameter sets, inputs) over NWB files',
-  usage: 'spyglass run PIPELINE FILE... [--each-epoch] [--enqueue] [--store URL|DIR] [--json]\n  e.g. spyglass run pipeline.yaml day.nwb --each-epoch   # once per epoch: steps that take an interval get it',
+  usage:
+    'spyglass run PIPELINE FILE... [--each-epoch] [--enqueue] [--store URL|DIR] [--json]\n  e.g. spyglass run pipeline.yaml day.nwb --each-epoch   # once per epoch: steps that take an interval get it',
   options: { ...STORE_OPTIONS, enqueue: { type: 'boolean' }, 'each-epoch': { type: 'boolean' } },
   async run({ values, positionals }, io) {
     const [pipelinePath, ...files] = positionals;
-    if (!pipelinePath || files.length === 0) throw new ParameterError('arguments', 'a pipeline file and at least one NWB file', positionals.join(' ') || 'nothing');
+    if (!pipelinePath || files.length === 0)
+      throw new ParameterError(
+        'arguments',
+        'a pipeline file and at least one NWB file',
+        positionals.join(' ') || 'nothing',
+      );
     const text = await readFile(resolvePath(io.cwd, pipelinePath), 'utf8').catch(() => {
       throw new ParameterError('PIPELINE', 'a readable pipeline file', pipelinePath);
     });
     const pipeline = parsePipeline(text, STEPS, pipelinePath);
-    if (values['each-epoch'] && values.enqueue) throw new ParameterError('--each-epoch', 'a local run (not with --enqueue)', true);
+    if (values['each-epoch'] && values.enqueue)
+      throw new ParameterError('--each-epoch', 'a local run (not with --enqueue)', true);
     const store = await storeFor(io, values);
     try {
       if (values.enqueue) {
         // one job per file, for `spyglass worker` processes sharing this store
         const jobs = [];
-        for (const f of files) jobs.push({ file: resolvePath(io.cwd, f), job: await store.enqueue({ pipeline, file: resolvePath(io.cwd, f) }) });
+        for (const f of files)
+          jobs.push({
+            file: resolvePath(io.cwd, f),
+            job: await store.enqueue({ pipeline, file: resolvePath(io.cwd, f) }),
+          });
         if (values.json) printJson(io, { store: store.location, jobs });
         else for (const j of jobs) io.stdout.write(`queued job ${j.job}: ${j.file}\n`);
         return 0;
@@ -37,7 +48,11 @@ export const runCommand: Command = {
         const epochs = values['each-epoch'] ? await epochNames(file) : [undefined];
         for (const epoch of epochs) {
           const [run] = await runPipeline(store, pipeline, [file], STEPS, {
-            onStep: (f, id, o) => values.json || io.stdout.write(`${f}${epoch ? ` [${epoch}]` : ''} ${id}: ${o.cached ? 'cached' : 'computed'} ${o.key}\n`),
+            onStep: (f, id, o) =>
+              values.json ||
+              io.stdout.write(
+                `${f}${epoch ? ` [${epoch}]` : ''} ${id}: ${o.cached ? 'cached' : 'computed'} ${o.key}\n`,
+              ),
             overrides: (step) => (epoch && step.optionalParams?.includes('interval') ? { interval: epoch } : undefined),
           });
           runs.push({ ...run, epoch });
@@ -47,8 +62,14 @@ export const runCommand: Command = {
         printJson(io, {
           store: store.location,
           runs: runs.map((r) => ({
-            file: r.file, ...(r.epoch ? { epoch: r.epoch } : {}),
-            results: Object.fromEntries(Object.entries(r.results).map(([id, o]) => [id, { step: o.result.step, result: o.key, cached: o.cached, file: o.path, summary: o.result.summary }])),
+            file: r.file,
+            ...(r.epoch ? { epoch: r.epoch } : {}),
+            results: Object.fromEntries(
+              Object.entries(r.results).map(([id, o]) => [
+                id,
+                { step: o.result.step, result: o.key, cached: o.cached, file: o.path, summary: o.result.summary },
+              ]),
+            ),
           })),
         });
       }
@@ -67,8 +88,16 @@ async function epochNames(file: string): Promise<string[]> {
   try {
     const epochs = nwb.intervals().find((t) => t.name === 'epochs');
     const tags = epochs?.columns.tags?.values as unknown[] | undefined;
-    const names = tags?.map((row) => ([] as unknown[]).concat(row).find((t): t is string => typeof t === 'string' && t.length > 0)) ?? [];
-    if (!epochs || names.length === 0 || names.some((n) => !n)) throw new ParameterError('--each-epoch', `an epochs table with a tag on every row in ${file}`, epochs ? 'untagged epochs' : 'no epochs');
+    const names =
+      tags?.map((row) =>
+        ([] as unknown[]).concat(row).find((t): t is string => typeof t === 'string' && t.length > 0),
+      ) ?? [];
+    if (!epochs || names.length === 0 || names.some((n) => !n))
+      throw new ParameterError(
+        '--each-epoch',
+        `an epochs table with a tag on every row in ${file}`,
+        epochs ? 'untagged epochs' : 'no epochs',
+      );
     new Session(nwb).interval(names[0]!); // the names resolve as --interval would
     return names as string[];
   } finally {

@@ -11,11 +11,13 @@ import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
  */
 export const storeCommand: Command = {
   name: 'store',
-  summary: 'Check the store: orphan result files, rows whose file is missing or altered, crash leftovers (--repair fixes)',
+  summary:
+    'Check the store: orphan result files, rows whose file is missing or altered, crash leftovers (--repair fixes)',
   usage: 'spyglass store check [--repair] [--out DIR] [--store URL|DIR] [--json]',
   options: { ...STORE_OPTIONS, repair: { type: 'boolean' }, out: { type: 'string', multiple: true, short: 'o' } },
   async run({ values, positionals }, io) {
-    if (positionals[0] !== 'check' || positionals.length !== 1) throw new ParameterError('store subcommand', "'check'", positionals.join(' ') || 'nothing');
+    if (positionals[0] !== 'check' || positionals.length !== 1)
+      throw new ParameterError('store subcommand', "'check'", positionals.join(' ') || 'nothing');
     const dirs = [io.cwd, ...((values.out as string[] | undefined) ?? []).map((d) => resolvePath(io.cwd, d))];
     const store = await storeFor(io, values);
     let report: StoreCheck;
@@ -38,7 +40,16 @@ function describe(r: StoreCheck, location: string): string {
     ...r.partialFiles.map((f) => `partial file: ${f}`),
     ...r.scratch.map((f) => `scratch left by a killed run: ${f}`),
   ];
-  if (r.repaired) lines.push(`repaired: removed ${r.repaired.removed.length} file(s), marked ${r.repaired.invalidated.length} result(s) invalid (recomputed on next use)`);
-  lines.push(r.ok ? `store ${location}: ok` : r.repaired ? `store ${location}: repaired` : `store ${location}: problems found (spyglass store check --repair fixes them)`);
+  if (r.repaired)
+    lines.push(
+      `repaired: removed ${r.repaired.removed.length} file(s), marked ${r.repaired.invalidated.length} result(s) invalid (recomputed on next use)`,
+    );
+  lines.push(
+    r.ok
+      ? `store ${location}: ok`
+      : r.repaired
+        ? `store ${location}: repaired`
+        : `store ${location}: problems found (spyglass store check --repair fixes them)`,
+  );
   return lines.join('\n') + '\n';
 }

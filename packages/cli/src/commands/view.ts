@@ -5,7 +5,15 @@ import { ParameterError, StoreError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
 import { checkInputFile, resolvePath } from '../lib/paths.js';
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
 
 /** The viewer's built site: packages/viewer/dist beside this package in the repository. */
 export function viewerSite(): string | undefined {
@@ -31,25 +39,37 @@ export const viewCommand: Command = {
     const file = resolvePath(io.cwd, positionals[0]);
     await checkInputFile(file);
     const port = values.port === undefined ? 0 : Number(values.port);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ParameterError('--port', 'a port number (0: any free port)', values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new ParameterError('--port', 'a port number (0: any free port)', values.port);
     const site = viewerSite();
-    if (!site) throw new StoreError('the viewer is not built here: run `npm run build` in the repository (packages/viewer/dist)');
+    if (!site)
+      throw new StoreError(
+        'the viewer is not built here: run `npm run build` in the repository (packages/viewer/dist)',
+      );
     const { createServer } = await import('node:http');
     const { createReadStream } = await import('node:fs');
     const { stat } = await import('node:fs/promises');
     const { extname, normalize } = await import('node:path');
     const server = createServer(async (req, res) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      const path = url.pathname === '/session.nwb' ? file : join(site, normalize(url.pathname === '/' ? '/index.html' : url.pathname));
+      const path =
+        url.pathname === '/session.nwb'
+          ? file
+          : join(site, normalize(url.pathname === '/' ? '/index.html' : url.pathname));
       if (path !== file && !path.startsWith(site)) return void res.writeHead(403).end();
       const s = await stat(path).catch(() => undefined);
       if (!s?.isFile()) return void res.writeHead(404).end();
       const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
       const headers = { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream', 'Accept-Ranges': 'bytes' };
       if (range) {
-        const start = Number(range[1]), end = Math.min(s.size - 1, range[2] ? Number(range[2]) : s.size - 1);
+        const start = Number(range[1]),
+          end = Math.min(s.size - 1, range[2] ? Number(range[2]) : s.size - 1);
         if (start > end) return void res.writeHead(416, { 'Content-Range': `bytes */${s.size}` }).end();
-        res.writeHead(206, { ...headers, 'Content-Range': `bytes ${start}-${end}/${s.size}`, 'Content-Length': end - start + 1 });
+        res.writeHead(206, {
+          ...headers,
+          'Content-Range': `bytes ${start}-${end}/${s.size}`,
+          'Content-Length': end - start + 1,
+        });
         createReadStream(path, { start, end }).pipe(res);
       } else {
         res.writeHead(200, { ...headers, 'Content-Length': s.size });

@@ -9,11 +9,21 @@ import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'Run queued jobs from a (PostgreSQL) store: leased, crash-safe, each job completed once',
-  usage: 'spyglass worker [--store postgres://…] [--name NAME] [--lease SECONDS] [--grace SECONDS] [--exit-when-idle] [--json]\n  SIGTERM/SIGINT: take no new job; the running one may finish within --grace (default: the lease), else it goes back to the queue',
-  options: { ...STORE_OPTIONS, name: { type: 'string' }, lease: { type: 'string' }, grace: { type: 'string' }, 'exit-when-idle': { type: 'boolean' } },
+  usage:
+    'spyglass worker [--store postgres://…] [--name NAME] [--lease SECONDS] [--grace SECONDS] [--exit-when-idle] [--json]\n  SIGTERM/SIGINT: take no new job; the running one may finish within --grace (default: the lease), else it goes back to the queue',
+  options: {
+    ...STORE_OPTIONS,
+    name: { type: 'string' },
+    lease: { type: 'string' },
+    grace: { type: 'string' },
+    'exit-when-idle': { type: 'boolean' },
+  },
   async run({ values }, io) {
     const leaseMs = checkNumber('--lease', Number(values.lease ?? 60), { min: 1, max: MAX_LEASE_MS / 1000 }) * 1000;
-    const graceMs = values.grace === undefined ? undefined : checkNumber('--grace', Number(values.grace), { min: 0, max: MAX_LEASE_MS / 1000 }) * 1000;
+    const graceMs =
+      values.grace === undefined
+        ? undefined
+        : checkNumber('--grace', Number(values.grace), { min: 0, max: MAX_LEASE_MS / 1000 }) * 1000;
     const store = await storeFor(io, values);
     const stop = new AbortController();
     const onSignal = () => stop.abort();
@@ -22,8 +32,14 @@ export const workerCommand: Command = {
     try {
       const done = await runWorker(store, {
         // the steps run in a worker thread, which imports the same pipelines package
-        name: values.name as string | undefined, stepsModule: createRequire(import.meta.url).resolve('@spyglass-wasm/pipelines'), leaseMs, graceMs, exitWhenIdle: Boolean(values['exit-when-idle']), signal: stop.signal,
-        onEvent: (e) => (values.json ? undefined : io.stderr.write(`job ${e.job} ${e.event}${e.detail ? `: ${e.detail}` : ''}\n`)),
+        name: values.name as string | undefined,
+        stepsModule: createRequire(import.meta.url).resolve('@spyglass-wasm/pipelines'),
+        leaseMs,
+        graceMs,
+        exitWhenIdle: Boolean(values['exit-when-idle']),
+        signal: stop.signal,
+        onEvent: (e) =>
+          values.json ? undefined : io.stderr.write(`job ${e.job} ${e.event}${e.detail ? `: ${e.detail}` : ''}\n`),
       });
       if (values.json) printJson(io, { completed: done });
       else io.stdout.write(`completed ${done} jobs\n`);

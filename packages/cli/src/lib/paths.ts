@@ -25,7 +25,10 @@ export async function checkInputFile(path: string, option = 'FILE'): Promise<voi
  * one of the run's inputs (same real path or same inode, so links and `./x` spellings are caught),
  * and an existing file is replaced only with `force`.
  */
-export async function checkOutputFile(out: string, options: { inputs: readonly string[]; force?: boolean; option?: string }): Promise<void> {
+export async function checkOutputFile(
+  out: string,
+  options: { inputs: readonly string[]; force?: boolean; option?: string },
+): Promise<void> {
   const { realpath, stat } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
   const option = options.option ?? '--out';
@@ -44,14 +47,18 @@ export async function checkOutputFile(out: string, options: { inputs: readonly s
       throw new ParameterError(option, 'a new file, never an input of the run', `${out} (it is the input ${input})`);
     }
   }
-  if (!options.force) throw new ParameterError(option, 'a path that does not exist yet (--force replaces it)', `${out} (exists)`);
+  if (!options.force)
+    throw new ParameterError(option, 'a path that does not exist yet (--force replaces it)', `${out} (exists)`);
 }
 
 /**
  * Checks an output folder (e.g. for `export`): it may exist only empty, or with `force`, in which
  * case what it holds is listed in the error so nothing is replaced unknowingly.
  */
-export async function checkOutputFolder(dir: string, options: { force?: boolean; option?: string } = {}): Promise<void> {
+export async function checkOutputFolder(
+  dir: string,
+  options: { force?: boolean; option?: string } = {},
+): Promise<void> {
   const { readdir, stat } = await import('node:fs/promises');
   const option = options.option ?? '--out';
   const s = await stat(dir).catch(() => undefined);
@@ -60,6 +67,10 @@ export async function checkOutputFolder(dir: string, options: { force?: boolean;
   const entries = await readdir(dir);
   if (entries.length && !options.force) {
     const shown = entries.slice(0, 3).join(', ') + (entries.length > 3 ? `, … (${entries.length} entries)` : '');
-    throw new ParameterError(option, 'an empty or new folder (--force writes into it, replacing files of the same name)', `${dir} holds ${shown}`);
+    throw new ParameterError(
+      option,
+      'an empty or new folder (--force writes into it, replacing files of the same name)',
+      `${dir} holds ${shown}`,
+    );
   }
 }

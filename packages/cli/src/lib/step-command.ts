@@ -1,6 +1,16 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
-import { blobPath, loadResult, openStore, runStep, writeAtomically, type InputRef, type RunOutcome, type Step, type Store } from '@spyglass-wasm/provenance';
+import {
+  blobPath,
+  loadResult,
+  openStore,
+  runStep,
+  writeAtomically,
+  type InputRef,
+  type RunOutcome,
+  type Step,
+  type Store,
+} from '@spyglass-wasm/provenance';
 import type { CommandIO } from './command.js';
 import { printJson, progress } from './output.js';
 import { checkInputFile, checkOutputFile } from './paths.js';
@@ -21,12 +31,14 @@ export const INTERVAL_OPTIONS = {
 /** The step's `interval` parameter from --interval NAME or --start S --stop S (undefined: the whole session). */
 export function intervalOption(values: Record<string, unknown>): string | [number, number][] | undefined {
   if (values.interval !== undefined) {
-    if (values.start !== undefined || values.stop !== undefined) throw new ParameterError('--interval', 'either --interval or --start/--stop, not both', values.interval);
+    if (values.start !== undefined || values.stop !== undefined)
+      throw new ParameterError('--interval', 'either --interval or --start/--stop, not both', values.interval);
     if (!values.interval) throw new ParameterError('--interval', 'an interval name (see spyglass info)', '');
     return values.interval as string;
   }
   if (values.start === undefined && values.stop === undefined) return undefined;
-  const start = Number(values.start), stop = Number(values.stop);
+  const start = Number(values.start),
+    stop = Number(values.stop);
   if (!Number.isFinite(start)) throw new ParameterError('--start', 'a time in seconds (with --stop)', values.start);
   if (!(stop > start)) throw new ParameterError('--stop', `a time in seconds after --start (${start})`, values.stop);
   return [[start, stop]];
@@ -44,7 +56,11 @@ export function storeFor(io: CommandIO, values: Record<string, unknown>): Promis
 }
 
 /** Opens the store for a command, runs `fn`, and always closes it. */
-export async function withStore<T>(io: CommandIO, values: Record<string, unknown>, fn: (store: Store) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  io: CommandIO,
+  values: Record<string, unknown>,
+  fn: (store: Store) => Promise<T>,
+): Promise<T> {
   const store = await storeFor(io, values);
   try {
     return await fn(store);
@@ -55,7 +71,8 @@ export async function withStore<T>(io: CommandIO, values: Record<string, unknown
 
 /** The one RESULT argument of a command, resolved to a full key in `store`. */
 export function resultArgument(store: Store, positionals: string[]): Promise<string> {
-  if (positionals.length !== 1) throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
+  if (positionals.length !== 1)
+    throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
   return resolveResult(store, positionals[0]);
 }
 
@@ -66,7 +83,11 @@ export async function resolveResult(store: Store, id: string): Promise<string> {
   if (await store.getResult(full)) return full;
   const hits = await store.findResults(full);
   if (hits.length === 1) return hits[0];
-  throw new StoreError(hits.length ? `result id ${id} is ambiguous (${hits.length} matches)` : `no result ${id} in the store at ${store.location}`);
+  throw new StoreError(
+    hits.length
+      ? `result id ${id} is ambiguous (${hits.length} matches)`
+      : `no result ${id} in the store at ${store.location}`,
+  );
 }
 
 export interface StepCommandOptions {
@@ -105,7 +126,12 @@ function asOptionError(err: unknown, names: Record<string, string> = {}): unknow
  * @example
  * return runStepCommand(io, 'sort', { raw: { file } }, { store: values.store, json: values.json });
  */
-export async function runStepCommand(io: CommandIO, stepName: string, inputs: Record<string, InputRef>, options: StepCommandOptions = {}): Promise<RunOutcome> {
+export async function runStepCommand(
+  io: CommandIO,
+  stepName: string,
+  inputs: Record<string, InputRef>,
+  options: StepCommandOptions = {},
+): Promise<RunOutcome> {
   const step: Step | undefined = STEPS[stepName];
   if (!step) throw new ParameterError('step', `one of ${Object.keys(STEPS).join(', ')}`, stepName);
   const files = [...Object.values(inputs).flatMap((r) => ('file' in r ? [r.file] : [])), ...(options.sources ?? [])];
@@ -115,14 +141,19 @@ export async function runStepCommand(io: CommandIO, stepName: string, inputs: Re
   if (out) await checkOutputFile(out, { inputs: files, force: options.force });
   const store = options.openStore ?? (await openStore({ store: options.store, cwd: io.cwd, env: io.env }));
   try {
-    const outcome = await runStep(store, step, inputs, { params: options.params, overrides: options.overrides, onProgress: progress(io, stepName) }).catch((err) => {
+    const outcome = await runStep(store, step, inputs, {
+      params: options.params,
+      overrides: options.overrides,
+      onProgress: progress(io, stepName),
+    }).catch((err) => {
       throw asOptionError(err, options.optionNames);
     });
     const data = options.extra ? await loadResult(store, outcome.result) : undefined;
     const analysisFile = outcome.result.summary.analysisFile as string | undefined;
     if (out) {
       // --out is a copy of the stored analysis file: the same bytes, the same provenance record
-      if (!analysisFile) throw new StoreError(`the ${stepName} result ${outcome.key} has no analysis file to copy to ${out}`);
+      if (!analysisFile)
+        throw new StoreError(`the ${stepName} result ${outcome.key} has no analysis file to copy to ${out}`);
       await checkOutputFile(out, { inputs: files, force: options.force }); // again: the run may have taken long
       await writeAtomically(out, await store.blobs.read(analysisFile));
     }
@@ -138,7 +169,10 @@ export async function runStepCommand(io: CommandIO, stepName: string, inputs: Re
     };
     if (options.silent) return outcome;
     if (options.json) printJson(io, report);
-    else io.stdout.write(`${stepName}: ${outcome.cached ? 'cached' : 'computed'} ${outcome.key}${options.out ? ` -> ${options.out}` : ''}\n`);
+    else
+      io.stdout.write(
+        `${stepName}: ${outcome.cached ? 'cached' : 'computed'} ${outcome.key}${options.out ? ` -> ${options.out}` : ''}\n`,
+      );
     return outcome;
   } finally {
     if (!options.openStore) await store.close();

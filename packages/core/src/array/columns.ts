@@ -11,5 +11,6 @@ export function takeColumns<T extends FloatArray>(m: Matrix<T>, start: number, e
 
 /** Writes `part` into columns [start, start + part.cols) of `m`. */
 export function putColumns<T extends FloatArray>(m: Matrix<T>, part: Matrix<FloatArray>, start: number): void {
-  for (let r = 0; r < m.rows; r++) m.data.set(part.data.subarray(r * part.cols, (r + 1) * part.cols), r * m.cols + start);
+  for (let r = 0; r < m.rows; r++)
+    m.data.set(part.data.subarray(r * part.cols, (r + 1) * part.cols), r * m.cols + start);
 }

@@ -1,6 +1,15 @@
 import { decodeBase64, encodeBase64 } from '../wasm/base64.js';
 
-const TYPES = { Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array } as const;
+const TYPES = {
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint32Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+  Uint8Array,
+} as const;
 type TypeName = keyof typeof TYPES;
 const MARK = '$typed';
 

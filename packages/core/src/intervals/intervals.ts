@@ -26,11 +26,14 @@ export function unionIntervals(a: readonly Interval[], b: readonly Interval[]): 
 
 /** Times covered by both a and b. */
 export function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  const x = mergeIntervals(a), y = mergeIntervals(b);
+  const x = mergeIntervals(a),
+    y = mergeIntervals(b);
   const out: Interval[] = [];
-  let i = 0, j = 0;
+  let i = 0,
+    j = 0;
   while (i < x.length && j < y.length) {
-    const s = Math.max(x[i][0], y[j][0]), e = Math.min(x[i][1], y[j][1]);
+    const s = Math.max(x[i][0], y[j][0]),
+      e = Math.min(x[i][1], y[j][1]);
     if (s <= e) out.push([s, e]);
     if (x[i][1] < y[j][1]) i++;
     else j++;
@@ -64,13 +67,17 @@ export function removalWindows(times: ArrayLike<number>, halfWidth: number): Int
  * sampling periods, from the median step) ends an interval; intervals shorter than `minLength`
  * are dropped. Non-monotonic times throw: they cannot be read as a time base.
  */
-export function validIntervalsFromTimes(times: ArrayLike<number>, options: { maxGap?: number; minLength?: number } = {}): Interval[] {
+export function validIntervalsFromTimes(
+  times: ArrayLike<number>,
+  options: { maxGap?: number; minLength?: number } = {},
+): Interval[] {
   const n = times.length;
   if (n === 0) return [];
   const steps: number[] = [];
   for (let i = 1; i < n; i++) {
     const d = times[i] - times[i - 1];
-    if (!(d > 0)) throw new RangeError(`timestamps are not strictly increasing at index ${i} (${times[i - 1]} then ${times[i]})`);
+    if (!(d > 0))
+      throw new RangeError(`timestamps are not strictly increasing at index ${i} (${times[i - 1]} then ${times[i]})`);
     steps.push(d);
   }
   const maxGap = options.maxGap ?? 1.5 * (steps.length ? median(steps) : 0);

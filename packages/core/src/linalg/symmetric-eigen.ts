@@ -12,7 +12,8 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {
     // done when what is off the diagonal is rounding next to the whole (at any scale)
-    let off = 0, diagonal = 0;
+    let off = 0,
+      diagonal = 0;
     for (let p = 0; p < n; p++) {
       diagonal += m[p * n + p] ** 2;
       for (let q = p + 1; q < n; q++) off += m[p * n + q] ** 2;
@@ -24,19 +25,23 @@ export function symmetricEigen(a: Float64Array, n: number): { values: Float64Arr
         if (Math.abs(apq) < 1e-300) continue;
         const theta = (m[q * n + q] - m[p * n + p]) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < n; k++) {
-          const mkp = m[k * n + p], mkq = m[k * n + q];
+          const mkp = m[k * n + p],
+            mkq = m[k * n + q];
           m[k * n + p] = c * mkp - s * mkq;
           m[k * n + q] = s * mkp + c * mkq;
         }
         for (let k = 0; k < n; k++) {
-          const mpk = m[p * n + k], mqk = m[q * n + k];
+          const mpk = m[p * n + k],
+            mqk = m[q * n + k];
           m[p * n + k] = c * mpk - s * mqk;
           m[q * n + k] = s * mpk + c * mqk;
         }
         for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
+          const vkp = v[k * n + p],
+            vkq = v[k * n + q];
           v[k * n + p] = c * vkp - s * vkq;
           v[k * n + q] = s * vkp + c * vkq;
         }

@@ -10,7 +10,11 @@ export function checkOptionNames(fn: string, options: object | undefined, known:
   if (typeof options !== 'object') throw new ParameterError('options', `an options object for ${fn}`, options);
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {
-      throw new ParameterError(key, `no such option of ${fn} (known: ${known.join(', ')})`, (options as Record<string, unknown>)[key]);
+      throw new ParameterError(
+        key,
+        `no such option of ${fn} (known: ${known.join(', ')})`,
+        (options as Record<string, unknown>)[key],
+      );
     }
   }
 }

@@ -7,5 +7,6 @@ const notInBrowser = (what: string) => Promise.reject(new Error(`${what} needs N
 
 export const nodeWorker = (_url: URL | string): Promise<NodeWorkerLike> => notInBrowser('worker_threads');
 export const nodeEndpoint = (_port: unknown): Promise<Endpoint> => notInBrowser('worker_threads');
-export const nodeParentPort = (): Promise<{ postMessage(message: unknown): void } | null> => notInBrowser('worker_threads');
+export const nodeParentPort = (): Promise<{ postMessage(message: unknown): void } | null> =>
+  notInBrowser('worker_threads');
 export const nodeCpuCount = (): Promise<number> => notInBrowser('node:os');

@@ -104,7 +104,12 @@ function reasonOf(event: unknown): string {
   if (event instanceof Error) return event.message;
   const e = event as { message?: string; type?: string } | undefined;
   // a module worker whose script 404s or fails to parse fires a bare `error` Event: no message
-  return e?.message || (e?.type === 'messageerror' ? 'a message could not be read' : 'its script could not be loaded (missing, or an error while loading)');
+  return (
+    e?.message ||
+    (e?.type === 'messageerror'
+      ? 'a message could not be read'
+      : 'its script could not be loaded (missing, or an error while loading)')
+  );
 }
 
 async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
@@ -122,7 +127,13 @@ async function spawn<T>(source: WorkerSource): Promise<Slot<T>> {
   const ready = new Promise<void>((resolve) => (onReady = resolve));
   const dead = new Promise<never>((_, reject) => (onDead = reject));
   dead.catch(() => {}); // observed through run() and create(); a terminated pool is not an error
-  const fail = (event: unknown) => onDead(new WorkerError(`${name} ${loaded ? 'died' : 'failed to load'}: ${reasonOf(event)}`, { file: typeof source === 'function' ? undefined : String(source), cause: event }));
+  const fail = (event: unknown) =>
+    onDead(
+      new WorkerError(`${name} ${loaded ? 'died' : 'failed to load'}: ${reasonOf(event)}`, {
+        file: typeof source === 'function' ? undefined : String(source),
+        cause: event,
+      }),
+    );
   const message = (data: unknown) => {
     if ((data as Record<string, unknown> | null)?.[READY_MESSAGE]) {
       loaded = true;

@@ -14,7 +14,11 @@ export interface GaussianFilterOptions {
  * @example
  * const smooth = gaussianFilter1d(power, 0.004 * fs, { truncate: 8, mode: 'constant' });
  */
-export function gaussianFilter1d(x: ArrayLike<number>, sigma: number, options: GaussianFilterOptions = {}): Float64Array {
+export function gaussianFilter1d(
+  x: ArrayLike<number>,
+  sigma: number,
+  options: GaussianFilterOptions = {},
+): Float64Array {
   checkNumber('sigma', sigma, { min: 0 });
   const truncate = checkNumber('truncate', options.truncate ?? 4, { min: 0 });
   const mode = checkChoice('mode', options.mode ?? 'reflect', ['reflect', 'constant', 'nearest'] as const);

@@ -13,10 +13,16 @@ export interface InterpolateOptions {
  * interpolate([0, 1], [0, 10], [0.25]);                       // Float64Array [2.5]
  * interpolate([0, 1], [0, 0, 10, 20], [0.5], { cols: 2 });    // Float64Array [5, 10]
  */
-export function interpolate(times: ArrayLike<number>, values: ArrayLike<number>, at: ArrayLike<number>, options: InterpolateOptions & { cols?: number } = {}): Float64Array {
+export function interpolate(
+  times: ArrayLike<number>,
+  values: ArrayLike<number>,
+  at: ArrayLike<number>,
+  options: InterpolateOptions & { cols?: number } = {},
+): Float64Array {
   const cols = options.cols ?? 1;
   const n = times.length;
-  if (n === 0 || values.length !== n * cols) throw new ParameterError('values', `${cols} value(s) for each of ${n} times`, `${values.length} values`);
+  if (n === 0 || values.length !== n * cols)
+    throw new ParameterError('values', `${cols} value(s) for each of ${n} times`, `${values.length} values`);
   const nan = options.outside === 'nan';
   const out = new Float64Array(at.length * cols);
   let j = 0;
@@ -33,7 +39,8 @@ export function interpolate(times: ArrayLike<number>, values: ArrayLike<number>,
     const k = Math.min(j + 1, n - 1);
     const f = times[k] > times[j] ? (t - times[j]) / (times[k] - times[j]) : 0;
     for (let c = 0; c < cols; c++) {
-      const a = values[j * cols + c], b = values[k * cols + c];
+      const a = values[j * cols + c],
+        b = values[k * cols + c];
       out[o + c] = a + f * (b - a);
     }
   }

@@ -22,7 +22,8 @@ export function median(values: ArrayLike<number>): number {
  */
 export function medianStep(time: ArrayLike<number>, maxSteps = 100_000): number {
   if (time.length < 2) return NaN;
-  const n = Math.min(time.length - 1, maxSteps), stride = (time.length - 1) / n;
+  const n = Math.min(time.length - 1, maxSteps),
+    stride = (time.length - 1) / n;
   const steps = new Float64Array(n);
   for (let k = 0; k < n; k++) {
     const i = 1 + Math.floor(k * stride);
@@ -48,7 +49,8 @@ export function medianInPlace(buf: Float64Array, n: number): number {
 function select(a: Float64Array, left: number, right: number, k: number): number {
   while (right > left) {
     const pivot = a[(left + right) >> 1];
-    let i = left, j = right;
+    let i = left,
+      j = right;
     while (i <= j) {
       while (a[i] < pivot) i++;
       while (a[j] > pivot) j--;

@@ -28,7 +28,11 @@ export function encodeBase64(bytes: Uint8Array): string {
     for (let j = i; j < Math.min(bytes.length, i + 3 * 4096); j += 3) {
       const n = (bytes[j] << 16) | ((bytes[j + 1] ?? 0) << 8) | (bytes[j + 2] ?? 0);
       const left = bytes.length - j;
-      s += alphabet[(n >> 18) & 63] + alphabet[(n >> 12) & 63] + (left > 1 ? alphabet[(n >> 6) & 63] : '=') + (left > 2 ? alphabet[n & 63] : '=');
+      s +=
+        alphabet[(n >> 18) & 63] +
+        alphabet[(n >> 12) & 63] +
+        (left > 1 ? alphabet[(n >> 6) & 63] : '=') +
+        (left > 2 ? alphabet[n & 63] : '=');
     }
     parts.push(s);
   }

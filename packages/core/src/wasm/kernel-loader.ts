@@ -67,7 +67,9 @@ export class KernelLoader<E extends CoreExports> {
     const imports = {
       env: {
         abort(msg: number, file: number, line: number, col: number) {
-          throw new Error(`${name}: wasm abort at ${readString(memory, file)}:${line}:${col}: ${readString(memory, msg)}`);
+          throw new Error(
+            `${name}: wasm abort at ${readString(memory, file)}:${line}:${col}: ${readString(memory, msg)}`,
+          );
         },
       },
     };

@@ -39,22 +39,33 @@ export interface ClusterlessModel {
  * @example
  * const model = fitClusterless({ position, positionTimes, interval: [0, 720] }, groups, { waveformStd: 24 });
  */
-export function fitClusterless(input: EncodingInput, groups: readonly MarkedSpikes[], options: { waveformStd?: number } = {}): ClusterlessModel {
+export function fitClusterless(
+  input: EncodingInput,
+  groups: readonly MarkedSpikes[],
+  options: { waveformStd?: number } = {},
+): ClusterlessModel {
   const p = prepareEncoding(input);
   const waveformStd = checkNumber('waveformStd', options.waveformStd ?? 24, { min: 1e-9 });
   const models = groups.map((g, gi) => {
     const marks = g.marks;
-    if (marks.rows !== g.times.length) throw new ParameterError(`groups[${gi}].marks`, `${g.times.length} rows (one per spike)`, `${marks.rows}`);
-    let a = 0, b = g.times.length;
+    if (marks.rows !== g.times.length)
+      throw new ParameterError(`groups[${gi}].marks`, `${g.times.length} rows (one per spike)`, `${marks.rows}`);
+    let a = 0,
+      b = g.times.length;
     while (a < b && g.times[a] < p.start) a++;
     while (b > a && g.times[b - 1] >= p.stop) b--;
     const positions = interpolatePosition(p.times, p.position, g.times.subarray(a, b));
     const keep: number[] = [];
     const dim = marks.cols;
-    const finiteMarks = (row: number) => { for (let j = 0; j < dim; j++) if (!Number.isFinite(marks.data[row * dim + j])) return false; return true; };
+    const finiteMarks = (row: number) => {
+      for (let j = 0; j < dim; j++) if (!Number.isFinite(marks.data[row * dim + j])) return false;
+      return true;
+    };
     // Keep spikes with a known position and finite marks.
-    for (let i = 0; i < positions.rows; i++) if (Number.isFinite(positions.data[i * positions.cols]) && finiteMarks(a + i)) keep.push(i);
-    const m = new Float64Array(keep.length * dim), pos = new Float64Array(keep.length * positions.cols);
+    for (let i = 0; i < positions.rows; i++)
+      if (Number.isFinite(positions.data[i * positions.cols]) && finiteMarks(a + i)) keep.push(i);
+    const m = new Float64Array(keep.length * dim),
+      pos = new Float64Array(keep.length * positions.cols);
     keep.forEach((i, k) => {
       for (let j = 0; j < dim; j++) m[k * dim + j] = marks.data[(a + i) * dim + j];
       for (let j = 0; j < positions.cols; j++) pos[k * positions.cols + j] = positions.data[i * positions.cols + j];
@@ -64,9 +75,17 @@ export function fitClusterless(input: EncodingInput, groups: readonly MarkedSpik
     const density = kdeAtBins(p.env, posM, p.positionStd);
     const groundIntensity = new Float64Array(p.env.nBins);
     for (let bin = 0; bin < p.env.nBins; bin++) {
-      groundIntensity[bin] = p.occupancy[bin] > 0 && p.env.isInterior[bin] ? (meanRate * density[bin]) / p.occupancy[bin] : 0;
+      groundIntensity[bin] =
+        p.occupancy[bin] > 0 && p.env.isInterior[bin] ? (meanRate * density[bin]) / p.occupancy[bin] : 0;
     }
     return { marks: { data: m, rows: keep.length, cols: dim }, positions: posM, meanRate, groundIntensity };
   });
-  return { kind: 'clusterless', env: p.env, groups: models, occupancy: p.occupancy, positionStd: p.positionStd, waveformStd };
+  return {
+    kind: 'clusterless',
+    env: p.env,
+    groups: models,
+    occupancy: p.occupancy,
+    positionStd: p.positionStd,
+    waveformStd,
+  };
 }

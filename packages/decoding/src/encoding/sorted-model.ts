@@ -33,13 +33,19 @@ export interface SortedSpikesModel {
 export function prepareEncoding(input: EncodingInput) {
   const position = toMatrix(input.position as Float64Array) as Matrix<Float64Array>;
   const times = input.positionTimes;
-  if (times.length !== position.rows) throw new ParameterError('positionTimes', `${position.rows} times (one per position row)`, `${times.length}`);
+  if (times.length !== position.rows)
+    throw new ParameterError('positionTimes', `${position.rows} times (one per position row)`, `${times.length}`);
   const [start, stop] = input.interval ?? [times[0], times[times.length - 1] + 1e-9];
-  let i0 = 0, i1 = times.length;
+  let i0 = 0,
+    i1 = times.length;
   while (i0 < i1 && times[i0] < start) i0++;
   while (i1 > i0 && times[i1 - 1] >= stop) i1--;
   if (i1 - i0 < 2) throw new ParameterError('interval', 'an interval holding position samples', `[${start}, ${stop})`);
-  const train: Matrix<Float64Array> = { data: position.data.subarray(i0 * position.cols, i1 * position.cols), rows: i1 - i0, cols: position.cols };
+  const train: Matrix<Float64Array> = {
+    data: position.data.subarray(i0 * position.cols, i1 * position.cols),
+    rows: i1 - i0,
+    cols: position.cols,
+  };
   const env = input.env ?? makeEnvironment(train, input.environment);
   const positionStd = checkNumber('positionStd', input.positionStd ?? 6, { min: 1e-6 });
   const occupancy = kdeAtBins(env, train, positionStd);
@@ -48,7 +54,8 @@ export function prepareEncoding(input: EncodingInput) {
 
 /** Spikes of one train inside [start, stop). */
 function spikesIn(times: Float64Array, start: number, stop: number): Float64Array {
-  let a = 0, b = times.length;
+  let a = 0,
+    b = times.length;
   while (a < b && times[a] < start) a++;
   while (b > a && times[b - 1] >= stop) b--;
   return times.subarray(a, b);
@@ -74,5 +81,12 @@ export function fitSortedSpikes(input: EncodingInput, spikeTimes: readonly Float
       rates[u * p.env.nBins + b] = Math.max(r, 1e-10);
     }
   });
-  return { kind: 'sorted', env: p.env, rates, nUnits: spikeTimes.length, occupancy: p.occupancy, positionStd: p.positionStd };
+  return {
+    kind: 'sorted',
+    env: p.env,
+    rates,
+    nUnits: spikeTimes.length,
+    occupancy: p.occupancy,
+    positionStd: p.positionStd,
+  };
 }

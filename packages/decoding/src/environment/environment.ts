@@ -32,23 +32,33 @@ export interface EnvironmentOptions {
  * @example
  * const env = makeEnvironment(Float64Array.of(0, 10, 200), { binSize: 2 }); // 100 bins over 0–200 cm
  */
-export function makeEnvironment(positions: Matrix<Float64Array> | Float64Array, options: EnvironmentOptions = {}): Environment {
+export function makeEnvironment(
+  positions: Matrix<Float64Array> | Float64Array,
+  options: EnvironmentOptions = {},
+): Environment {
   const pos = toMatrix(positions as Float64Array) as Matrix<Float64Array>;
   const binSize = checkNumber('binSize', options.binSize ?? 2, { min: 1e-6 });
-  if (pos.cols !== 1 && pos.cols !== 2) throw new ParameterError('positions', '1 or 2 columns (cm)', `${pos.cols} columns`);
+  if (pos.cols !== 1 && pos.cols !== 2)
+    throw new ParameterError('positions', '1 or 2 columns (cm)', `${pos.cols} columns`);
   const dims = pos.cols as 1 | 2;
   const edges: Float64Array[] = [];
   const shape: number[] = [];
   for (let d = 0; d < dims; d++) {
-    let lo = Infinity, hi = -Infinity;
+    let lo = Infinity,
+      hi = -Infinity;
     if (options.range) [lo, hi] = options.range[d];
-    else for (let i = 0; i < pos.rows; i++) {
-      const v = pos.data[i * dims + d];
-      if (Number.isFinite(v)) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
-    }
+    else
+      for (let i = 0; i < pos.rows; i++) {
+        const v = pos.data[i * dims + d];
+        if (Number.isFinite(v)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+      }
     if (!(hi > lo)) throw new ParameterError('positions', 'finite positions spanning a range', `[${lo}, ${hi}]`);
     const n = Math.max(1, Math.ceil((hi - lo) / binSize - 1e-9));
-    const mid = (lo + hi) / 2, start = mid - (n * binSize) / 2;
+    const mid = (lo + hi) / 2,
+      start = mid - (n * binSize) / 2;
     edges.push(Float64Array.from({ length: n + 1 }, (_, i) => start + i * binSize));
     shape.push(n);
   }
@@ -58,7 +68,15 @@ export function makeEnvironment(positions: Matrix<Float64Array> | Float64Array, 
     const idx = dims === 1 ? [b] : [Math.floor(b / shape[1]), b % shape[1]];
     for (let d = 0; d < dims; d++) centers[b * dims + d] = edges[d][idx[d]] + binSize / 2;
   }
-  const env: Environment = { dims, binSize, edges, shape, nBins, centers: { data: centers, rows: nBins, cols: dims }, isInterior: new Uint8Array(nBins) };
+  const env: Environment = {
+    dims,
+    binSize,
+    edges,
+    shape,
+    nBins,
+    centers: { data: centers, rows: nBins, cols: dims },
+    isInterior: new Uint8Array(nBins),
+  };
   if (options.allInterior) env.isInterior.fill(1);
   else {
     for (let i = 0; i < pos.rows; i++) {
@@ -90,10 +108,15 @@ function fillSingleGaps(env: Environment): void {
     return;
   }
   const [nx, ny] = env.shape;
-  for (let x = 0; x < nx; x++) for (let y = 0; y < ny; y++) {
-    const b = x * ny + y;
-    if (inside[b]) continue;
-    const n = (x > 0 && inside[b - ny] ? 1 : 0) + (x + 1 < nx && inside[b + ny] ? 1 : 0) + (y > 0 && inside[b - 1] ? 1 : 0) + (y + 1 < ny && inside[b + 1] ? 1 : 0);
-    if (n >= 3) env.isInterior[b] = 1;
-  }
+  for (let x = 0; x < nx; x++)
+    for (let y = 0; y < ny; y++) {
+      const b = x * ny + y;
+      if (inside[b]) continue;
+      const n =
+        (x > 0 && inside[b - ny] ? 1 : 0) +
+        (x + 1 < nx && inside[b + ny] ? 1 : 0) +
+        (y > 0 && inside[b - 1] ? 1 : 0) +
+        (y + 1 < ny && inside[b + 1] ? 1 : 0);
+      if (n >= 3) env.isInterior[b] = 1;
+    }
 }

@@ -19,8 +19,12 @@ export function kdeAtBins(env: Environment, samples: Matrix<Float64Array>, std: 
     let ok = true;
     for (let d = 0; d < dims; d++) {
       const v = samples.data[i * dims + d];
-      if (!Number.isFinite(v)) { ok = false; break; }
-      const e = env.edges[d], k = per[d];
+      if (!Number.isFinite(v)) {
+        ok = false;
+        break;
+      }
+      const e = env.edges[d],
+        k = per[d];
       for (let j = 0; j < k.length; j++) {
         const c = e[j] + env.binSize / 2 - v;
         k[j] = Math.exp(-c * c * inv);
@@ -30,7 +34,9 @@ export function kdeAtBins(env: Environment, samples: Matrix<Float64Array>, std: 
     n++;
     if (dims === 1) for (let b = 0; b < env.nBins; b++) out[b] += per[0][b];
     else {
-      const [nx, ny] = env.shape, kx = per[0], ky = per[1];
+      const [nx, ny] = env.shape,
+        kx = per[0],
+        ky = per[1];
       for (let x = 0; x < nx; x++) {
         const a = kx[x];
         if (a < 1e-300) continue;
@@ -44,6 +50,14 @@ export function kdeAtBins(env: Environment, samples: Matrix<Float64Array>, std: 
 }
 
 /** Linear interpolation of a (rows × dims) position series at `times` (NaN outside its span). */
-export function interpolatePosition(times: Float64Array, position: Matrix<Float64Array>, at: ArrayLike<number>): Matrix<Float64Array> {
-  return { data: interpolate(times, position.data, at, { cols: position.cols, outside: 'nan' }), rows: at.length, cols: position.cols };
+export function interpolatePosition(
+  times: Float64Array,
+  position: Matrix<Float64Array>,
+  at: ArrayLike<number>,
+): Matrix<Float64Array> {
+  return {
+    data: interpolate(times, position.data, at, { cols: position.cols, outside: 'nan' }),
+    rows: at.length,
+    cols: position.cols,
+  };
 }

@@ -28,8 +28,15 @@ const FLOOR = 1e-12;
  * @example
  * const ll = clusterlessLikelihood(model, groups, makeTimeBins(720, 900));
  */
-export function clusterlessLikelihood(model: ClusterlessModel, groups: readonly MarkedSpikes[], bins: TimeBins, options: ClusterlessOptions = {}): Matrix<Float64Array> {
-  const env = model.env, nb = env.nBins, dt = bins.binSize;
+export function clusterlessLikelihood(
+  model: ClusterlessModel,
+  groups: readonly MarkedSpikes[],
+  bins: TimeBins,
+  options: ClusterlessOptions = {},
+): Matrix<Float64Array> {
+  const env = model.env,
+    nb = env.nBins,
+    dt = bins.binSize;
   const out = new Float64Array(bins.nTime * nb);
   const base = new Float64Array(nb);
   for (const g of model.groups) for (let b = 0; b < nb; b++) base[b] -= dt * g.groundIntensity[b];
@@ -38,12 +45,17 @@ export function clusterlessLikelihood(model: ClusterlessModel, groups: readonly 
   const scale = 1 / (2 * model.waveformStd ** 2);
   const totalSpikes = groups.reduce((s, g) => s + g.times.length, 0);
   let done = 0;
-  if (groups.length !== model.groups.length) throw new ParameterError('groups', `${model.groups.length} electrode groups (as encoded)`, `${groups.length}`);
+  if (groups.length !== model.groups.length)
+    throw new ParameterError('groups', `${model.groups.length} electrode groups (as encoded)`, `${groups.length}`);
   groups.forEach((g, gi) => {
     const enc = model.groups[gi];
     const dim = enc.marks.cols;
     if (g.marks.cols !== dim || g.marks.rows !== g.times.length) {
-      throw new ParameterError(`groups[${gi}].marks`, `${g.times.length} × ${dim} (spikes × encoded features)`, `${g.marks.rows} × ${g.marks.cols}`);
+      throw new ParameterError(
+        `groups[${gi}].marks`,
+        `${g.times.length} × ${dim} (spikes × encoded features)`,
+        `${g.marks.rows} × ${g.marks.cols}`,
+      );
     }
     const sb = spikeBins(g.times, bins);
     const idx: number[] = [];
@@ -54,11 +66,16 @@ export function clusterlessLikelihood(model: ClusterlessModel, groups: readonly 
       idx.push(i);
     }
     const dec = new Float64Array(idx.length * dim);
-    idx.forEach((i, k) => { for (let j = 0; j < dim; j++) dec[k * dim + j] = g.marks.data[i * dim + j]; });
-    const constant = Math.log(dt * enc.meanRate / Math.max(1, enc.marks.rows)) - (dim / 2) * Math.log(2 * Math.PI * model.waveformStd ** 2);
-    const { acc, xmin } = options.backend === 'reference'
-      ? clusterlessAccumulateReference(env, enc, dec, idx.length, scale, model.positionStd)
-      : accumulateWasm(model, enc, dec, idx.length, scale, options);
+    idx.forEach((i, k) => {
+      for (let j = 0; j < dim; j++) dec[k * dim + j] = g.marks.data[i * dim + j];
+    });
+    const constant =
+      Math.log((dt * enc.meanRate) / Math.max(1, enc.marks.rows)) -
+      (dim / 2) * Math.log(2 * Math.PI * model.waveformStd ** 2);
+    const { acc, xmin } =
+      options.backend === 'reference'
+        ? clusterlessAccumulateReference(env, enc, dec, idx.length, scale, model.positionStd)
+        : accumulateWasm(model, enc, dec, idx.length, scale, options);
     for (let k = 0; k < idx.length; k++) {
       const row = acc.subarray(k * nb, (k + 1) * nb);
       let mx = 0;
@@ -77,12 +94,23 @@ export function clusterlessLikelihood(model: ClusterlessModel, groups: readonly 
   return { data: out, rows: bins.nTime, cols: nb };
 }
 
-function accumulateWasm(model: ClusterlessModel, enc: ClusterlessModel['groups'][number], dec: Float64Array, nDec: number, scale: number, options: ClusterlessOptions) {
+function accumulateWasm(
+  model: ClusterlessModel,
+  enc: ClusterlessModel['groups'][number],
+  dec: Float64Array,
+  nDec: number,
+  scale: number,
+  options: ClusterlessOptions,
+) {
   const { exports: k, heap } = decodingKernels.get();
-  const nb = model.env.nBins, dim = enc.marks.cols, nEnc = enc.marks.rows;
-  const bd = options.decodeBlock ?? 1024, be = options.encodeBlock ?? 4096;
+  const nb = model.env.nBins,
+    dim = enc.marks.cols,
+    nEnc = enc.marks.rows;
+  const bd = options.decodeBlock ?? 1024,
+    be = options.encodeBlock ?? 4096;
   const cutoff = options.cutoff ?? 30;
-  const acc = new Float64Array(nDec * nb), xmin = new Float64Array(nDec).fill(Infinity);
+  const acc = new Float64Array(nDec * nb),
+    xmin = new Float64Array(nDec).fill(Infinity);
   const kernelRows = new Float64Array(Math.min(be, Math.max(1, nEnc)) * nb);
   // Position kernels of every encoding block, kept when they fit in 128 MB, else recomputed per block.
   const cache = nEnc * nb <= 1 << 24 ? new Map<number, Float64Array>() : undefined;
@@ -97,7 +125,8 @@ function accumulateWasm(model: ClusterlessModel, enc: ClusterlessModel['groups']
   heap.scoped(() => {
     const pEnc = heap.put(enc.marks.data);
     for (let d0 = 0; d0 < nDec; d0 += bd) {
-      const d1 = Math.min(nDec, d0 + bd), nd = d1 - d0;
+      const d1 = Math.min(nDec, d0 + bd),
+        nd = d1 - d0;
       heap.scoped(() => {
         const pDec = heap.put(dec.subarray(d0 * dim, d1 * dim));
         const pX = heap.put(xmin.subarray(d0, d1));

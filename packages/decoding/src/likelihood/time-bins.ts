@@ -10,7 +10,8 @@ export interface TimeBins {
 /** Time bins covering [start, stop) with `binSize` seconds (default 2 ms). */
 export function makeTimeBins(start: number, stop: number, binSize = 0.002): TimeBins {
   checkNumber('binSize', binSize, { min: 1e-6 });
-  if (!(Number.isFinite(start) && Number.isFinite(stop) && stop > start)) throw new ParameterError('stop', `a finite time after start (${start})`, stop);
+  if (!(Number.isFinite(start) && Number.isFinite(stop) && stop > start))
+    throw new ParameterError('stop', `a finite time after start (${start})`, stop);
   return { start, binSize, nTime: Math.max(0, Math.floor((stop - start) / binSize + 1e-9)) };
 }
 

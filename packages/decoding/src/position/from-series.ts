@@ -23,10 +23,18 @@ export function positionFromSeries(series: PositionSeries): ProcessedPosition {
   if (!(times instanceof Float64Array)) throw new ParameterError('times', 'a Float64Array of sample times (s)', times);
   if (cols !== 2 && cols !== 4) throw new ParameterError('cols', '2 (x, y of one LED) or 4 (x1, y1, x2, y2)', cols);
   const n = times.length;
-  if (!data || data.length !== n * cols) throw new ParameterError('data', `${n} rows (one per time) × ${cols} columns`, data ? `${data.length} values` : undefined);
+  if (!data || data.length !== n * cols)
+    throw new ParameterError(
+      'data',
+      `${n} rows (one per time) × ${cols} columns`,
+      data ? `${data.length} values` : undefined,
+    );
   const led = (c0: number) => {
     const out = new Float64Array(2 * n);
-    for (let i = 0; i < n; i++) { out[2 * i] = data[i * cols + c0]; out[2 * i + 1] = data[i * cols + c0 + 1]; }
+    for (let i = 0; i < n; i++) {
+      out[2 * i] = data[i * cols + c0];
+      out[2 * i + 1] = data[i * cols + c0 + 1];
+    }
     return { data: out, rows: n, cols: 2 };
   };
   return processPosition({ times, led1: led(0), led2: cols === 4 ? led(2) : undefined }, options);

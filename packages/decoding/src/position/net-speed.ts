@@ -23,11 +23,17 @@ export function netSpeed(times: Float64Array, position: Matrix<Float64Array>, op
   const w = checkNumber('windowSeconds', options.windowSeconds, { min: 0, max: 3600, exclusiveMin: true });
   const half = w / 2;
   const n = times.length;
-  if (position.rows !== n || position.cols < 2) throw new ParameterError('position', `${n} rows × 2 columns (x, y), one per time`, `${position.rows} × ${position.cols}`);
+  if (position.rows !== n || position.cols < 2)
+    throw new ParameterError(
+      'position',
+      `${n} rows × 2 columns (x, y), one per time`,
+      `${position.rows} × ${position.cols}`,
+    );
   const { data, cols } = position;
   const tol = 1e-9 * w; // times on a frame grid land on the window's edges up to rounding
   const out = new Float64Array(n);
-  let a = 0, b = 0;
+  let a = 0,
+    b = 0;
   for (let i = 0; i < n; i++) {
     while (a < i && times[a] < times[i] - half - tol) a++;
     if (b < i) b = i;

@@ -1,6 +1,13 @@
 import { ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
 import {
-  fillGaps, gaussianFilterZeroPadded, gradient, linspace, medianStep, resampleLinear, trailingMean, unwrapSkippingNaN,
+  fillGaps,
+  gaussianFilterZeroPadded,
+  gradient,
+  linspace,
+  medianStep,
+  resampleLinear,
+  trailingMean,
+  unwrapSkippingNaN,
 } from './trodes-numerics.js';
 
 /** Raw tracking: one or two LEDs (rows × 2: x, y), in `unit`. */
@@ -84,7 +91,9 @@ export function processPosition(raw: RawPosition, options: PositionOptions = {})
   const o = settings(options);
   const times = checkTimes(raw.times);
   const n = times.length;
-  const leds = [raw.led1, raw.led2].flatMap((m, k) => (k === 0 || m ? [ledInCm(m, `led${k + 1}`, n, o.cmPerUnit)] : []));
+  const leds = [raw.led1, raw.led2].flatMap((m, k) =>
+    k === 0 || m ? [ledInCm(m, `led${k + 1}`, n, o.cmPerUnit)] : [],
+  );
   const fs = 1 / medianStep(times);
 
   const bad = new Uint8Array(n);
@@ -93,7 +102,8 @@ export function processPosition(raw: RawPosition, options: PositionOptions = {})
   const window = Math.max(1, Math.trunc(o.positionSmoothingDuration * fs));
   let smooth = leds.map((led) => smoothLed(led, times, o.maxGap, window));
 
-  let outTimes: Float64Array = times, rate = fs;
+  let outTimes: Float64Array = times,
+    rate = fs;
   if (o.upsampleRate !== undefined) {
     const count = Math.ceil((times[n - 1] - times[0]) * o.upsampleRate) + 1;
     outTimes = linspace(times[0], times[n - 1], count);
@@ -102,16 +112,27 @@ export function processPosition(raw: RawPosition, options: PositionOptions = {})
   }
 
   const m = outTimes.length;
-  const [front, back] = o.led1IsFront || smooth.length === 1 ? [smooth[0], smooth[smooth.length - 1]] : [smooth[1], smooth[0]];
-  const cx = new Float64Array(m), cy = new Float64Array(m);
-  for (let i = 0; i < m; i++) { cx[i] = (back[0][i] + front[0][i]) / 2; cy[i] = (back[1][i] + front[1][i]) / 2; }
-  const orientation = smooth.length === 2 ? headDirection(front, back, o.orientationSmoothingStd * rate) : new Float64Array(m).fill(NaN);
-  const sigma = o.speedSmoothingStd * rate;
-  const vx = gaussianFilterZeroPadded(gradient(cx, outTimes), sigma), vy = gaussianFilterZeroPadded(gradient(cy, outTimes), sigma);
-  const position = new Float64Array(2 * m), velocity = new Float64Array(2 * m), speed = new Float64Array(m);
+  const [front, back] =
+    o.led1IsFront || smooth.length === 1 ? [smooth[0], smooth[smooth.length - 1]] : [smooth[1], smooth[0]];
+  const cx = new Float64Array(m),
+    cy = new Float64Array(m);
   for (let i = 0; i < m; i++) {
-    position[2 * i] = cx[i]; position[2 * i + 1] = cy[i];
-    velocity[2 * i] = vx[i]; velocity[2 * i + 1] = vy[i];
+    cx[i] = (back[0][i] + front[0][i]) / 2;
+    cy[i] = (back[1][i] + front[1][i]) / 2;
+  }
+  const orientation =
+    smooth.length === 2 ? headDirection(front, back, o.orientationSmoothingStd * rate) : new Float64Array(m).fill(NaN);
+  const sigma = o.speedSmoothingStd * rate;
+  const vx = gaussianFilterZeroPadded(gradient(cx, outTimes), sigma),
+    vy = gaussianFilterZeroPadded(gradient(cy, outTimes), sigma);
+  const position = new Float64Array(2 * m),
+    velocity = new Float64Array(2 * m),
+    speed = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    position[2 * i] = cx[i];
+    position[2 * i + 1] = cy[i];
+    velocity[2 * i] = vx[i];
+    velocity[2 * i + 1] = vy[i];
     speed[i] = Math.sqrt(vx[i] * vx[i] + vy[i] * vy[i]);
   }
   return {
@@ -130,40 +151,71 @@ export function processPosition(raw: RawPosition, options: PositionOptions = {})
 export function cmPerUnit(o: PositionUnitOptions): number {
   const hasPx = o.pixelsPerCm !== undefined || o.cmPerPixel !== undefined;
   const unit = o.unit ?? (hasPx ? 'px' : 'cm');
-  const lengths: Record<string, number> = { cm: 1, centimeters: 1, m: 100, meters: 100, metres: 100, mm: 0.1, millimeters: 0.1 };
+  const lengths: Record<string, number> = {
+    cm: 1,
+    centimeters: 1,
+    m: 100,
+    meters: 100,
+    metres: 100,
+    mm: 0.1,
+    millimeters: 0.1,
+  };
   if (unit === 'px' || unit === 'pixels') {
-    if (o.pixelsPerCm !== undefined && o.cmPerPixel !== undefined) throw new ParameterError('pixelsPerCm', 'either pixelsPerCm or cmPerPixel, not both', o.pixelsPerCm);
-    if (o.pixelsPerCm !== undefined) return 1 / checkNumber('pixelsPerCm', o.pixelsPerCm, { min: 0, exclusiveMin: true });
+    if (o.pixelsPerCm !== undefined && o.cmPerPixel !== undefined)
+      throw new ParameterError('pixelsPerCm', 'either pixelsPerCm or cmPerPixel, not both', o.pixelsPerCm);
+    if (o.pixelsPerCm !== undefined)
+      return 1 / checkNumber('pixelsPerCm', o.pixelsPerCm, { min: 0, exclusiveMin: true });
     if (o.cmPerPixel !== undefined) return checkNumber('cmPerPixel', o.cmPerPixel, { min: 0, exclusiveMin: true });
     throw new ParameterError('pixelsPerCm', "a scale with unit 'px' (pixelsPerCm or cmPerPixel)", undefined);
   }
-  if (!(unit in lengths)) throw new ParameterError('unit', "'cm', 'm', 'mm' or 'px' (or NWB's 'meters', 'centimeters', 'millimeters', 'pixels')", unit);
-  if (hasPx) throw new ParameterError(o.pixelsPerCm !== undefined ? 'pixelsPerCm' : 'cmPerPixel', "a pixel scale only with unit 'px'", `unit ${JSON.stringify(unit)}`);
+  if (!(unit in lengths))
+    throw new ParameterError(
+      'unit',
+      "'cm', 'm', 'mm' or 'px' (or NWB's 'meters', 'centimeters', 'millimeters', 'pixels')",
+      unit,
+    );
+  if (hasPx)
+    throw new ParameterError(
+      o.pixelsPerCm !== undefined ? 'pixelsPerCm' : 'cmPerPixel',
+      "a pixel scale only with unit 'px'",
+      `unit ${JSON.stringify(unit)}`,
+    );
   return lengths[unit];
 }
 
 function settings(o: PositionOptions) {
-  if (o.led1IsFront !== undefined && typeof o.led1IsFront !== 'boolean') throw new ParameterError('led1IsFront', 'true or false', o.led1IsFront);
-  if (o.upsample !== undefined && typeof o.upsample !== 'boolean') throw new ParameterError('upsample', 'true or false', o.upsample);
+  if (o.led1IsFront !== undefined && typeof o.led1IsFront !== 'boolean')
+    throw new ParameterError('led1IsFront', 'true or false', o.led1IsFront);
+  if (o.upsample !== undefined && typeof o.upsample !== 'boolean')
+    throw new ParameterError('upsample', 'true or false', o.upsample);
   const upsample = o.upsample ?? o.upsampleRate !== undefined;
   return {
     cmPerUnit: cmPerUnit(o),
     maxLedSeparation: checkNumber('maxLedSeparation', o.maxLedSeparation ?? 9, { min: 0, exclusiveMin: true }),
     maxPlausibleSpeed: checkNumber('maxPlausibleSpeed', o.maxPlausibleSpeed ?? 300, { min: 0, exclusiveMin: true }),
     maxGap: o.maxGap === undefined || o.maxGap === Infinity ? Infinity : checkNumber('maxGap', o.maxGap, { min: 0 }),
-    positionSmoothingDuration: checkNumber('positionSmoothingDuration', o.positionSmoothingDuration ?? 0.125, { min: 0 }),
+    positionSmoothingDuration: checkNumber('positionSmoothingDuration', o.positionSmoothingDuration ?? 0.125, {
+      min: 0,
+    }),
     speedSmoothingStd: checkNumber('speedSmoothingStd', o.speedSmoothingStd ?? 0.1, { min: 0 }),
     orientationSmoothingStd: checkNumber('orientationSmoothingStd', o.orientationSmoothingStd ?? 0.001, { min: 0 }),
     led1IsFront: o.led1IsFront ?? true,
-    upsampleRate: upsample ? checkNumber('upsampleRate', o.upsampleRate ?? 500, { min: 0, exclusiveMin: true }) : undefined,
+    upsampleRate: upsample
+      ? checkNumber('upsampleRate', o.upsampleRate ?? 500, { min: 0, exclusiveMin: true })
+      : undefined,
   };
 }
 
 function checkTimes(times: Float64Array): Float64Array {
-  if (!(times instanceof Float64Array) || times.length < 2) throw new ParameterError('times', 'a Float64Array of at least 2 sample times (s)', times);
+  if (!(times instanceof Float64Array) || times.length < 2)
+    throw new ParameterError('times', 'a Float64Array of at least 2 sample times (s)', times);
   for (let i = 0; i < times.length; i++) {
     if (!Number.isFinite(times[i]) || (i > 0 && !(times[i] > times[i - 1]))) {
-      throw new ParameterError('times', 'finite, strictly increasing sample times (s)', `times[${i}] = ${times[i]} after ${times[i - 1]}`);
+      throw new ParameterError(
+        'times',
+        'finite, strictly increasing sample times (s)',
+        `times[${i}] = ${times[i]} after ${times[i - 1]}`,
+      );
     }
   }
   return times;
@@ -172,26 +224,46 @@ function checkTimes(times: Float64Array): Float64Array {
 /** An LED's x and y in cm; non-finite values become NaN (missing). */
 function ledInCm(m: Matrix<Float64Array> | undefined, name: string, n: number, scale: number): Xy {
   if (!m || !m.data || m.rows !== n || m.cols !== 2 || m.data.length !== n * 2) {
-    throw new ParameterError(name, `a matrix of ${n} rows (one per time) × 2 columns (x, y)`, m ? `${m.rows} × ${m.cols}` : undefined);
+    throw new ParameterError(
+      name,
+      `a matrix of ${n} rows (one per time) × 2 columns (x, y)`,
+      m ? `${m.rows} × ${m.cols}` : undefined,
+    );
   }
   const xy: Xy = [new Float64Array(n), new Float64Array(n)];
-  for (let i = 0; i < n; i++) for (let c = 0; c < 2; c++) {
-    const v = m.data[2 * i + c] * scale;
-    xy[c][i] = Number.isFinite(v) ? v : NaN;
-  }
+  for (let i = 0; i < n; i++)
+    for (let c = 0; c < 2; c++) {
+      const v = m.data[2 * i + c] * scale;
+      xy[c][i] = Number.isFinite(v) ? v : NaN;
+    }
   return xy;
 }
 
 /** Spyglass's separation rule: NaN both LEDs where they are maxSeparation apart or more. */
 function dropSeparated(a: Xy, b: Xy, maxSeparation: number, bad: Uint8Array): number {
-  const n = bad.length, far = new Uint8Array(n);
-  let count = 0, anyClose = false;
+  const n = bad.length,
+    far = new Uint8Array(n);
+  let count = 0,
+    anyClose = false;
   for (let i = 0; i < n; i++) {
-    const dx = b[0][i] - a[0][i], dy = b[1][i] - a[1][i];
-    if (Math.sqrt(dx * dx + dy * dy) >= maxSeparation) { far[i] = 1; count++; } else anyClose = true;
+    const dx = b[0][i] - a[0][i],
+      dy = b[1][i] - a[1][i];
+    if (Math.sqrt(dx * dx + dy * dy) >= maxSeparation) {
+      far[i] = 1;
+      count++;
+    } else anyClose = true;
   }
-  if (!anyClose) throw new ParameterError('maxLedSeparation', `a separation some samples' LEDs are within (single-LED data: pass led1 only)`, maxSeparation);
-  for (let i = 0; i < n; i++) if (far[i] && !bad[i]) { markMissing([a, b], i); bad[i] = 1; }
+  if (!anyClose)
+    throw new ParameterError(
+      'maxLedSeparation',
+      `a separation some samples' LEDs are within (single-LED data: pass led1 only)`,
+      maxSeparation,
+    );
+  for (let i = 0; i < n; i++)
+    if (far[i] && !bad[i]) {
+      markMissing([a, b], i);
+      bad[i] = 1;
+    }
   return count;
 }
 
@@ -202,7 +274,8 @@ function dropSeparated(a: Xy, b: Xy, maxSeparation: number, bad: Uint8Array): nu
 function dropFast(leds: Xy[], times: Float64Array, sigma: number, maxSpeed: number, bad: Uint8Array): number {
   const fast = new Uint8Array(bad.length);
   for (const [x, y] of leds) {
-    const vx = gaussianFilterZeroPadded(gradient(x, times), sigma), vy = gaussianFilterZeroPadded(gradient(y, times), sigma);
+    const vx = gaussianFilterZeroPadded(gradient(x, times), sigma),
+      vy = gaussianFilterZeroPadded(gradient(y, times), sigma);
     for (let i = 0; i < bad.length; i++) if (Math.sqrt(vx[i] * vx[i] + vy[i] * vy[i]) > maxSpeed) fast[i] = 1;
   }
   let count = 0;
@@ -216,7 +289,10 @@ function dropFast(leds: Xy[], times: Float64Array, sigma: number, maxSpeed: numb
 }
 
 function markMissing(leds: Xy[], i: number): void {
-  for (const [x, y] of leds) { x[i] = NaN; y[i] = NaN; }
+  for (const [x, y] of leds) {
+    x[i] = NaN;
+    y[i] = NaN;
+  }
 }
 
 /** Interpolate the LED's gaps (a row is usable when x and y are both finite), then the trailing moving average. */
@@ -228,10 +304,17 @@ function smoothLed([x, y]: Xy, times: Float64Array, maxGap: number, window: numb
 /** atan2(front − back), unwrapped over the non-NaN samples, Gaussian-smoothed there, wrapped back to [-π, π]. */
 function headDirection(front: Xy, back: Xy, sigma: number): Float64Array {
   const m = front[0].length;
-  const angle = Float64Array.from({ length: m }, (_, i) => Math.atan2(front[1][i] - back[1][i], front[0][i] - back[0][i]));
+  const angle = Float64Array.from({ length: m }, (_, i) =>
+    Math.atan2(front[1][i] - back[1][i], front[0][i] - back[0][i]),
+  );
   const unwrapped = unwrapSkippingNaN(angle);
   const finite = Array.from({ length: m }, (_, i) => i).filter((i) => !Number.isNaN(angle[i]));
-  const smoothed = gaussianFilterZeroPadded(finite.map((i) => unwrapped[i]), sigma);
-  finite.forEach((i, k) => { angle[i] = Math.atan2(Math.sin(smoothed[k]), Math.cos(smoothed[k])); });
+  const smoothed = gaussianFilterZeroPadded(
+    finite.map((i) => unwrapped[i]),
+    sigma,
+  );
+  finite.forEach((i, k) => {
+    angle[i] = Math.atan2(Math.sin(smoothed[k]), Math.cos(smoothed[k]));
+  });
   return angle;
 }

@@ -1,7 +1,8 @@
 /** Gaussian smoothing of a uniformly sampled series (sd in samples), NaN-aware (renormalised weights). */
 export function gaussianSmooth(x: Float64Array, sdSamples: number): Float64Array {
   if (!(sdSamples > 0.1)) return x.slice();
-  const half = Math.ceil(4 * sdSamples), k = new Float64Array(2 * half + 1);
+  const half = Math.ceil(4 * sdSamples),
+    k = new Float64Array(2 * half + 1);
   for (let i = -half; i <= half; i++) k[i + half] = Math.exp(-(i * i) / (2 * sdSamples * sdSamples));
   return convolve(x, k);
 }
@@ -16,7 +17,8 @@ export function movingAverage(x: Float64Array, width: number): Float64Array {
 function convolve(x: Float64Array, k: Float64Array, centre = (k.length - 1) / 2): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    let s = 0, w = 0;
+    let s = 0,
+      w = 0;
     for (let j = 0; j < k.length; j++) {
       const v = x[i + j - centre];
       if (v === undefined || Number.isNaN(v)) continue;
@@ -35,7 +37,8 @@ export function interpolateGaps(x: Float64Array, times: Float64Array, maxGapSeco
   for (let i = 0; i < x.length; i++) {
     if (Number.isNaN(x[i])) continue;
     if (last >= 0 && i - last > 1 && times[i] - times[last] <= maxGapSeconds) {
-      for (let j = last + 1; j < i; j++) out[j] = x[last] + ((times[j] - times[last]) / (times[i] - times[last])) * (x[i] - x[last]);
+      for (let j = last + 1; j < i; j++)
+        out[j] = x[last] + ((times[j] - times[last]) / (times[i] - times[last])) * (x[i] - x[last]);
     }
     last = i;
   }
@@ -45,7 +48,8 @@ export function interpolateGaps(x: Float64Array, times: Float64Array, maxGapSeco
 /** Unwraps an angle series (rad) so consecutive samples differ by less than π. */
 export function unwrap(a: Float64Array): Float64Array {
   const out = a.slice();
-  let offset = 0, prev = NaN;
+  let offset = 0,
+    prev = NaN;
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(a[i])) continue;
     if (!Number.isNaN(prev)) {

@@ -12,16 +12,23 @@ export function medianStep(t: ArrayLike<number>): number {
 
 /** np.gradient(x, t): second-order central differences (uneven steps allowed), one-sided at the ends. */
 export function gradient(x: ArrayLike<number>, t: ArrayLike<number>): Float64Array {
-  const n = x.length, out = new Float64Array(n);
+  const n = x.length,
+    out = new Float64Array(n);
   if (n < 2) return out.fill(NaN);
   out[0] = (x[1] - x[0]) / (t[1] - t[0]);
   out[n - 1] = (x[n - 1] - x[n - 2]) / (t[n - 1] - t[n - 2]);
   const steps = Array.from({ length: n - 1 }, (_, i) => t[i + 1] - t[i]);
   const even = steps.every((d) => d === steps[0]);
   for (let i = 1; i < n - 1; i++) {
-    if (even) { out[i] = (x[i + 1] - x[i - 1]) / (2 * steps[0]); continue; }
-    const d1 = steps[i - 1], d2 = steps[i];
-    const a = -d2 / (d1 * (d1 + d2)), b = (d2 - d1) / (d1 * d2), c = d1 / (d2 * (d1 + d2));
+    if (even) {
+      out[i] = (x[i + 1] - x[i - 1]) / (2 * steps[0]);
+      continue;
+    }
+    const d1 = steps[i - 1],
+      d2 = steps[i];
+    const a = -d2 / (d1 * (d1 + d2)),
+      b = (d2 - d1) / (d1 * d2),
+      c = d1 / (d2 * (d1 + d2));
     out[i] = a * x[i - 1] + b * x[i] + c * x[i + 1];
   }
   return out;
@@ -33,7 +40,8 @@ export function gradient(x: ArrayLike<number>, t: ArrayLike<number>): Float64Arr
  * anywhere under the kernel makes the output NaN. sigma in samples; 0 returns a copy.
  */
 export function gaussianFilterZeroPadded(x: ArrayLike<number>, sigma: number, truncate = 8): Float64Array {
-  const n = x.length, out = Float64Array.from(x);
+  const n = x.length,
+    out = Float64Array.from(x);
   if (sigma === 0) return out;
   const radius = Math.floor(truncate * sigma + 0.5);
   const w = new Float64Array(radius + 1);
@@ -54,9 +62,13 @@ export function gaussianFilterZeroPadded(x: ArrayLike<number>, sigma: number, tr
 export function trailingMean(x: ArrayLike<number>, window: number): Float64Array {
   const out = new Float64Array(x.length);
   for (let i = 0; i < x.length; i++) {
-    let s = 0, count = 0;
+    let s = 0,
+      count = 0;
     for (let j = Math.max(0, i - window + 1); j <= i; j++) {
-      if (!Number.isNaN(x[j])) { s += x[j]; count++; }
+      if (!Number.isNaN(x[j])) {
+        s += x[j];
+        count++;
+      }
     }
     out[i] = count > 0 ? s / count : NaN;
   }
@@ -67,7 +79,8 @@ export function trailingMean(x: ArrayLike<number>, window: number): Float64Array
 export function unwrapSkippingNaN(a: Float64Array): Float64Array {
   const out = a.slice();
   const period = 2 * Math.PI;
-  let prev = NaN, correction = 0;
+  let prev = NaN,
+    correction = 0;
   for (let i = 0; i < a.length; i++) {
     if (Number.isNaN(a[i])) continue;
     if (!Number.isNaN(prev)) {

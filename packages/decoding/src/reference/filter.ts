@@ -2,8 +2,13 @@ import type { Matrix } from '@spyglass-wasm/core';
 import { denseTransition, type Transition } from '../state-space/transition.js';
 
 /** Plain forward filter with the dense transition matrix and Math.exp (reference of forwardFilter). */
-export function filterReference(loglik: Matrix<Float64Array>, tr: Transition): { filtered: Matrix<Float64Array>; logMarginal: number } {
-  const n = tr.n, T = denseTransition(tr), nTime = loglik.rows;
+export function filterReference(
+  loglik: Matrix<Float64Array>,
+  tr: Transition,
+): { filtered: Matrix<Float64Array>; logMarginal: number } {
+  const n = tr.n,
+    T = denseTransition(tr),
+    nTime = loglik.rows;
   const out = new Float64Array(nTime * n);
   const pred = new Float64Array(n);
   let logMarginal = 0;
@@ -34,11 +39,15 @@ export function filterReference(loglik: Matrix<Float64Array>, tr: Transition): {
 
 /** Plain backward smoother (reference of backwardSmoother). */
 export function smootherReference(filtered: Matrix<Float64Array>, tr: Transition): Matrix<Float64Array> {
-  const n = tr.n, T = denseTransition(tr), nTime = filtered.rows, f = filtered.data;
+  const n = tr.n,
+    T = denseTransition(tr),
+    nTime = filtered.rows,
+    f = filtered.data;
   const out = new Float64Array(nTime * n);
   if (nTime === 0) return { data: out, rows: 0, cols: n };
   out.set(f.subarray((nTime - 1) * n, nTime * n), (nTime - 1) * n);
-  const pred = new Float64Array(n), ratio = new Float64Array(n);
+  const pred = new Float64Array(n),
+    ratio = new Float64Array(n);
   for (let t = nTime - 2; t >= 0; t--) {
     pred.fill(0);
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) pred[j] += f[t * n + i] * T[i * n + j];

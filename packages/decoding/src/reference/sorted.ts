@@ -2,7 +2,12 @@ import type { Matrix } from '@spyglass-wasm/core';
 
 /** Plain TypeScript of the Wasm kernel sortedLogLikelihood (same inputs, same math). */
 export function sortedLogLikelihoodReference(
-  spikeBin: Int32Array, spikeUnit: Int32Array, logRate: Float64Array, baseline: Float64Array, nBins: number, nTime: number,
+  spikeBin: Int32Array,
+  spikeUnit: Int32Array,
+  logRate: Float64Array,
+  baseline: Float64Array,
+  nBins: number,
+  nTime: number,
 ): Matrix<Float64Array> {
   const out = new Float64Array(nTime * nBins);
   for (let t = 0; t < nTime; t++) out.set(baseline, t * nBins);

@@ -24,22 +24,32 @@ export interface ReplayScoreOptions {
 
 /** Weighted correlation of bin index with position under weights P (rows: time bins, cols: position bins). */
 function weightedStats(p: Float64Array, rows: number, cols: number, centers: ArrayLike<number>, shift?: Int32Array) {
-  let w = 0, mt = 0, mx = 0;
+  let w = 0,
+    mt = 0,
+    mx = 0;
   for (let t = 0; t < rows; t++) {
     const s = shift ? shift[t] : 0;
     for (let b = 0; b < cols; b++) {
       const v = p[t * cols + ((b + s) % cols)];
-      w += v; mt += v * t; mx += v * centers[b];
+      w += v;
+      mt += v * t;
+      mx += v * centers[b];
     }
   }
-  mt /= w; mx /= w;
-  let ctx = 0, ctt = 0, cxx = 0;
+  mt /= w;
+  mx /= w;
+  let ctx = 0,
+    ctt = 0,
+    cxx = 0;
   for (let t = 0; t < rows; t++) {
     const s = shift ? shift[t] : 0;
     for (let b = 0; b < cols; b++) {
       const v = p[t * cols + ((b + s) % cols)];
-      const dt = t - mt, dx = centers[b] - mx;
-      ctx += v * dt * dx; ctt += v * dt * dt; cxx += v * dx * dx;
+      const dt = t - mt,
+        dx = centers[b] - mx;
+      ctx += v * dt * dx;
+      ctt += v * dt * dt;
+      cxx += v * dx * dx;
     }
   }
   return { r: ctt > 0 && cxx > 0 ? ctx / Math.sqrt(ctt * cxx) : 0, slopePerBin: ctt > 0 ? ctx / ctt : 0, mt, mx };
@@ -55,9 +65,14 @@ function weightedStats(p: Float64Array, rows: number, cols: number, centers: Arr
  * const s = replayScore(result.positionPosterior, result.env.centers.data, { binSize: 0.002 });
  * s.weightedCorrelation; s.pValue; s.startPosition; s.endPosition; s.direction;
  */
-export function replayScore(posterior: Matrix<Float64Array>, centers: ArrayLike<number>, options: ReplayScoreOptions = {}): ReplayScore {
+export function replayScore(
+  posterior: Matrix<Float64Array>,
+  centers: ArrayLike<number>,
+  options: ReplayScoreOptions = {},
+): ReplayScore {
   const { data, rows, cols } = posterior;
-  if (centers.length !== cols) throw new ParameterError('centers', `one position per posterior column (${cols})`, centers.length);
+  if (centers.length !== cols)
+    throw new ParameterError('centers', `one position per posterior column (${cols})`, centers.length);
   if (rows < 3) throw new ParameterError('posterior', 'at least 3 time bins', rows);
   const shuffles = checkNumber('shuffles', options.shuffles ?? 500, { min: 1, max: 1e6, integer: true });
   const binSize = checkNumber('binSize', options.binSize ?? 1, { min: 0, exclusiveMin: true });
@@ -74,7 +89,9 @@ export function replayScore(posterior: Matrix<Float64Array>, centers: ArrayLike<
   return {
     weightedCorrelation: observed.r,
     pValue: (atLeast + 1) / (shuffles + 1),
-    startPosition, endPosition, slope: observed.slopePerBin / binSize,
+    startPosition,
+    endPosition,
+    slope: observed.slopePerBin / binSize,
     direction: endPosition >= startPosition ? 'forward' : 'reverse',
   };
 }

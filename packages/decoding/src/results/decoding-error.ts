@@ -27,30 +27,50 @@ export interface DecodingError {
  * err.medianRunning; // cm
  */
 export function decodingError(
-  times: Float64Array, decoded: Matrix<Float64Array>, truthTimes: Float64Array, truth: Matrix<Float64Array>, options: DecodingErrorOptions = {},
+  times: Float64Array,
+  decoded: Matrix<Float64Array>,
+  truthTimes: Float64Array,
+  truth: Matrix<Float64Array>,
+  options: DecodingErrorOptions = {},
 ): DecodingError {
   const minSpeed = options.minSpeed ?? 4;
   const d = truth.cols;
   const speed = new Float64Array(truth.rows);
   for (let i = 0; i < truth.rows; i++) {
-    const a = Math.max(0, i - 1), b = Math.min(truth.rows - 1, i + 1);
+    const a = Math.max(0, i - 1),
+      b = Math.min(truth.rows - 1, i + 1);
     let s = 0;
-    for (let k = 0; k < d; k++) { const v = truth.data[b * d + k] - truth.data[a * d + k]; s += v * v; }
+    for (let k = 0; k < d; k++) {
+      const v = truth.data[b * d + k] - truth.data[a * d + k];
+      s += v * v;
+    }
     speed[i] = Math.sqrt(s) / (truthTimes[b] - truthTimes[a]);
   }
   const at = interpolatePosition(truthTimes, truth, times);
   const sp = interpolatePosition(truthTimes, { data: speed, rows: speed.length, cols: 1 }, times).data;
   const errors = new Float64Array(times.length);
-  const all: number[] = [], running: number[] = [];
+  const all: number[] = [],
+    running: number[] = [];
   for (let t = 0; t < times.length; t++) {
     let s = 0;
-    for (let k = 0; k < d; k++) { const v = decoded.data[t * d + k] - at.data[t * d + k]; s += v * v; }
+    for (let k = 0; k < d; k++) {
+      const v = decoded.data[t * d + k] - at.data[t * d + k];
+      s += v * v;
+    }
     errors[t] = Math.sqrt(s);
     if (!Number.isFinite(errors[t])) continue;
     all.push(errors[t]);
     if (sp[t] > minSpeed) running.push(errors[t]);
   }
-  return { median: median(all), mean: meanOf(all), medianRunning: median(running), meanRunning: meanOf(running), n: all.length, nRunning: running.length, errors };
+  return {
+    median: median(all),
+    mean: meanOf(all),
+    medianRunning: median(running),
+    meanRunning: meanOf(running),
+    n: all.length,
+    nRunning: running.length,
+    errors,
+  };
 }
 
 function meanOf(v: number[]): number {

@@ -15,17 +15,31 @@ export interface PosteriorSummary {
 }
 
 /** Marginals, MAP and posterior-mean position of a (nTime × nStates·nBins) posterior. */
-export function summarizePosterior(posterior: Matrix<Float64Array>, tr: Transition, env: Environment): PosteriorSummary {
-  const nTime = posterior.rows, nb = tr.nBins, ns = tr.nStates, d = env.dims, c = env.centers.data;
+export function summarizePosterior(
+  posterior: Matrix<Float64Array>,
+  tr: Transition,
+  env: Environment,
+): PosteriorSummary {
+  const nTime = posterior.rows,
+    nb = tr.nBins,
+    ns = tr.nStates,
+    d = env.dims,
+    c = env.centers.data;
   // One discrete state: the position posterior is the posterior itself (no 100 MB copy).
-  const pos = ns === 1 ? posterior.data : new Float64Array(nTime * nb), states = new Float64Array(nTime * ns);
-  const map = new Float64Array(nTime * d), mean = new Float64Array(nTime * d);
+  const pos = ns === 1 ? posterior.data : new Float64Array(nTime * nb),
+    states = new Float64Array(nTime * ns);
+  const map = new Float64Array(nTime * d),
+    mean = new Float64Array(nTime * d);
   for (let t = 0; t < nTime; t++) {
     const row = posterior.data.subarray(t * tr.n, (t + 1) * tr.n);
     const pr = pos.subarray(t * nb, (t + 1) * nb);
     for (let s = 0; s < ns; s++) {
       let sum = 0;
-      for (let b = 0; b < nb; b++) { const v = row[s * nb + b]; if (ns > 1) pr[b] += v; sum += v; }
+      for (let b = 0; b < nb; b++) {
+        const v = row[s * nb + b];
+        if (ns > 1) pr[b] += v;
+        sum += v;
+      }
       states[t * ns + s] = sum;
     }
     let best = 0;

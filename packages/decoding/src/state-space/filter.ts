@@ -26,23 +26,57 @@ export interface FilterResult {
  */
 export function filterSmooth(loglik: Matrix<Float64Array>, tr: Transition, options: FilterOptions = {}): FilterResult {
   const smooth = options.smoother ?? true;
-  const nTime = loglik.rows, n = tr.n;
+  const nTime = loglik.rows,
+    n = tr.n;
   if (options.backend === 'reference') {
     const f = filterReference(loglik, tr);
-    return { filtered: f.filtered, logMarginal: f.logMarginal, smoothed: smooth ? smootherReference(f.filtered, tr) : undefined };
+    return {
+      filtered: f.filtered,
+      logMarginal: f.logMarginal,
+      smoothed: smooth ? smootherReference(f.filtered, tr) : undefined,
+    };
   }
-  if (nTime === 0) return { filtered: { data: new Float64Array(0), rows: 0, cols: n }, smoothed: smooth ? { data: new Float64Array(0), rows: 0, cols: n } : undefined, logMarginal: 0 };
+  if (nTime === 0)
+    return {
+      filtered: { data: new Float64Array(0), rows: 0, cols: n },
+      smoothed: smooth ? { data: new Float64Array(0), rows: 0, cols: n } : undefined,
+      logMarginal: 0,
+    };
   const { exports: k, heap } = decodingKernels.get();
   return heap.scoped(() => {
-    const pLL = heap.put(loglik.data), pLik = heap.put(tr.likIndex);
-    const pTp = heap.put(tr.toPtr), pTi = heap.put(tr.toIdx), pTw = heap.put(tr.toW);
-    const pU = heap.put(tr.lowU), pW = heap.put(tr.lowW), pInit = heap.put(tr.init);
-    const pOut = heap.alloc(nTime * n * 8), pPred = heap.alloc(n * 8);
-    const logMarginal = k.forwardFilter(nTime, n, pLL, loglik.cols, pLik, pTp, pTi, pTw, tr.nLow, pU, pW, pInit, pOut, pPred);
+    const pLL = heap.put(loglik.data),
+      pLik = heap.put(tr.likIndex);
+    const pTp = heap.put(tr.toPtr),
+      pTi = heap.put(tr.toIdx),
+      pTw = heap.put(tr.toW);
+    const pU = heap.put(tr.lowU),
+      pW = heap.put(tr.lowW),
+      pInit = heap.put(tr.init);
+    const pOut = heap.alloc(nTime * n * 8),
+      pPred = heap.alloc(n * 8);
+    const logMarginal = k.forwardFilter(
+      nTime,
+      n,
+      pLL,
+      loglik.cols,
+      pLik,
+      pTp,
+      pTi,
+      pTw,
+      tr.nLow,
+      pU,
+      pW,
+      pInit,
+      pOut,
+      pPred,
+    );
     const filtered = { data: heap.f64(pOut, nTime * n).slice(), rows: nTime, cols: n };
     if (!smooth) return { filtered, logMarginal };
-    const pFp = heap.put(tr.fromPtr), pFi = heap.put(tr.fromIdx), pFw = heap.put(tr.fromW);
-    const pS = heap.alloc(nTime * n * 8), pRatio = heap.alloc(n * 8);
+    const pFp = heap.put(tr.fromPtr),
+      pFi = heap.put(tr.fromIdx),
+      pFw = heap.put(tr.fromW);
+    const pS = heap.alloc(nTime * n * 8),
+      pRatio = heap.alloc(n * 8);
     k.backwardSmoother(nTime, n, pOut, pTp, pTi, pTw, pFp, pFi, pFw, tr.nLow, pU, pW, pS, pPred, pRatio);
     return { filtered, smoothed: { data: heap.f64(pS, nTime * n).slice(), rows: nTime, cols: n }, logMarginal };
   });

@@ -19,11 +19,15 @@ export function estimateMovementVar(times: Float64Array, position: Matrix<Float6
   const d = p.cols;
   let total = 0;
   for (let k = 0; k < d; k++) {
-    let s = 0, s2 = 0, m = 0;
+    let s = 0,
+      s2 = 0,
+      m = 0;
     for (let i = 1; i < n; i++) {
       const v = p.data[i * d + k] - p.data[(i - 1) * d + k];
       if (!Number.isFinite(v)) continue;
-      s += v; s2 += v * v; m++;
+      s += v;
+      s2 += v * v;
+      m++;
     }
     total += m > 1 ? (s2 - (s * s) / m) / (m - 1) : 0;
   }

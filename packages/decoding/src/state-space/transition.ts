@@ -32,22 +32,38 @@ export interface Transition {
   /** State-space bin → likelihood column (its position bin). */
   likIndex: Int32Array;
   /** CSR of Sᵀ: for destination j, entries (source i, S[i, j]). */
-  toPtr: Int32Array; toIdx: Int32Array; toW: Float64Array;
+  toPtr: Int32Array;
+  toIdx: Int32Array;
+  toW: Float64Array;
   /** CSR of S: for source i, entries (destination j, S[i, j]). */
-  fromPtr: Int32Array; fromIdx: Int32Array; fromW: Float64Array;
+  fromPtr: Int32Array;
+  fromIdx: Int32Array;
+  fromW: Float64Array;
   nLow: number;
   /** nLow × n each. */
-  lowU: Float64Array; lowW: Float64Array;
+  lowU: Float64Array;
+  lowW: Float64Array;
   init: Float64Array;
 }
 
 /** The presets of replay_trajectory_classification: 'continuous' and 'continuous-fragmented'. */
-export function stateSpacePreset(name: 'continuous' | 'continuous-fragmented', movementVar = 6, diagonal = 0.98): StateSpaceOptions {
-  if (name === 'continuous') return { stateNames: ['continuous'], continuous: [[{ kind: 'randomWalk', movementVar }]], discrete: [[1]] };
+export function stateSpacePreset(
+  name: 'continuous' | 'continuous-fragmented',
+  movementVar = 6,
+  diagonal = 0.98,
+): StateSpaceOptions {
+  if (name === 'continuous')
+    return { stateNames: ['continuous'], continuous: [[{ kind: 'randomWalk', movementVar }]], discrete: [[1]] };
   return {
     stateNames: ['continuous', 'fragmented'],
-    continuous: [[{ kind: 'randomWalk', movementVar }, { kind: 'uniform' }], [{ kind: 'uniform' }, { kind: 'uniform' }]],
-    discrete: [[diagonal, 1 - diagonal], [1 - diagonal, diagonal]],
+    continuous: [
+      [{ kind: 'randomWalk', movementVar }, { kind: 'uniform' }],
+      [{ kind: 'uniform' }, { kind: 'uniform' }],
+    ],
+    discrete: [
+      [diagonal, 1 - diagonal],
+      [1 - diagonal, diagonal],
+    ],
   };
 }
 
@@ -63,43 +79,72 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
   const continuous = options.continuous ?? [[{ kind: 'randomWalk' }]];
   const nStates = continuous.length;
   const discrete = options.discrete ?? defaultDiscrete(nStates);
-  if (discrete.length !== nStates || discrete.some((r) => r.length !== nStates) || continuous.some((r) => r.length !== nStates)) {
+  if (
+    discrete.length !== nStates ||
+    discrete.some((r) => r.length !== nStates) ||
+    continuous.some((r) => r.length !== nStates)
+  ) {
     throw new ParameterError('discrete', `${nStates} × ${nStates} matrices`, `${discrete.length} rows`);
   }
   for (const row of discrete) {
     const s = row.reduce((a, b) => a + b, 0);
-    if (Math.abs(s - 1) > 1e-9 || row.some((v) => v < 0)) throw new ParameterError('discrete', 'rows of probabilities summing to 1', row.join(','));
+    if (Math.abs(s - 1) > 1e-9 || row.some((v) => v < 0))
+      throw new ParameterError('discrete', 'rows of probabilities summing to 1', row.join(','));
   }
-  const nb = env.nBins, n = nStates * nb;
+  const nb = env.nBins,
+    n = nStates * nb;
   const interior: number[] = [];
   for (let b = 0; b < nb; b++) if (env.isInterior[b]) interior.push(b);
   const entries: [number, number, number][] = [];
-  const lowU: Float64Array[] = [], lowW: Float64Array[] = [];
-  for (let s = 0; s < nStates; s++) for (let s2 = 0; s2 < nStates; s2++) {
-    const p = discrete[s][s2];
-    if (p === 0) continue;
-    const c = continuous[s][s2];
-    if (c.kind === 'uniform') {
-      const u = new Float64Array(n), w = new Float64Array(n);
-      for (const b of interior) { u[s2 * nb + b] = 1 / interior.length; w[s * nb + b] = p; }
-      lowU.push(u); lowW.push(w);
-    } else if (c.kind === 'identity') {
-      for (const b of interior) entries.push([s * nb + b, s2 * nb + b, p]);
-    } else {
-      const v = checkNumber('movementVar', c.movementVar ?? 6, { min: 1e-9 });
-      for (const [i, j, w] of randomWalk(env, interior, v, options.truncateSd ?? 5)) entries.push([s * nb + i, s2 * nb + j, p * w]);
+  const lowU: Float64Array[] = [],
+    lowW: Float64Array[] = [];
+  for (let s = 0; s < nStates; s++)
+    for (let s2 = 0; s2 < nStates; s2++) {
+      const p = discrete[s][s2];
+      if (p === 0) continue;
+      const c = continuous[s][s2];
+      if (c.kind === 'uniform') {
+        const u = new Float64Array(n),
+          w = new Float64Array(n);
+        for (const b of interior) {
+          u[s2 * nb + b] = 1 / interior.length;
+          w[s * nb + b] = p;
+        }
+        lowU.push(u);
+        lowW.push(w);
+      } else if (c.kind === 'identity') {
+        for (const b of interior) entries.push([s * nb + b, s2 * nb + b, p]);
+      } else {
+        const v = checkNumber('movementVar', c.movementVar ?? 6, { min: 1e-9 });
+        for (const [i, j, w] of randomWalk(env, interior, v, options.truncateSd ?? 5))
+          entries.push([s * nb + i, s2 * nb + j, p * w]);
+      }
     }
-  }
   const init = new Float64Array(n);
   const init0 = options.initialDiscrete ?? new Array(nStates).fill(1 / nStates);
   for (let s = 0; s < nStates; s++) for (const b of interior) init[s * nb + b] = init0[s] / interior.length;
   const likIndex = Int32Array.from({ length: n }, (_, i) => i % nb);
-  const to = csr(n, entries.map(([i, j, w]) => [j, i, w]));
+  const to = csr(
+    n,
+    entries.map(([i, j, w]) => [j, i, w]),
+  );
   const from = csr(n, entries);
   return {
-    n, nStates, nBins: nb, stateNames: options.stateNames ?? continuous.map((_, i) => `state${i}`), likIndex,
-    toPtr: to.ptr, toIdx: to.idx, toW: to.w, fromPtr: from.ptr, fromIdx: from.idx, fromW: from.w,
-    nLow: lowU.length, lowU: flat(lowU, n), lowW: flat(lowW, n), init,
+    n,
+    nStates,
+    nBins: nb,
+    stateNames: options.stateNames ?? continuous.map((_, i) => `state${i}`),
+    likIndex,
+    toPtr: to.ptr,
+    toIdx: to.idx,
+    toW: to.w,
+    fromPtr: from.ptr,
+    fromIdx: from.idx,
+    fromW: from.w,
+    nLow: lowU.length,
+    lowU: flat(lowU, n),
+    lowW: flat(lowW, n),
+    init,
   };
 }
 
@@ -107,29 +152,57 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
 export function transitionFromDense(T: number[][], init: number[]): Transition {
   const n = T.length;
   const entries: [number, number, number][] = [];
-  T.forEach((row, i) => row.forEach((w, j) => { if (w !== 0) entries.push([i, j, w]); }));
-  const to = csr(n, entries.map(([i, j, w]) => [j, i, w]));
+  T.forEach((row, i) =>
+    row.forEach((w, j) => {
+      if (w !== 0) entries.push([i, j, w]);
+    }),
+  );
+  const to = csr(
+    n,
+    entries.map(([i, j, w]) => [j, i, w]),
+  );
   const from = csr(n, entries);
   return {
-    n, nStates: 1, nBins: n, stateNames: ['state0'], likIndex: Int32Array.from({ length: n }, (_, i) => i),
-    toPtr: to.ptr, toIdx: to.idx, toW: to.w, fromPtr: from.ptr, fromIdx: from.idx, fromW: from.w,
-    nLow: 0, lowU: new Float64Array(0), lowW: new Float64Array(0), init: Float64Array.from(init),
+    n,
+    nStates: 1,
+    nBins: n,
+    stateNames: ['state0'],
+    likIndex: Int32Array.from({ length: n }, (_, i) => i),
+    toPtr: to.ptr,
+    toIdx: to.idx,
+    toW: to.w,
+    fromPtr: from.ptr,
+    fromIdx: from.idx,
+    fromW: from.w,
+    nLow: 0,
+    lowU: new Float64Array(0),
+    lowW: new Float64Array(0),
+    init: Float64Array.from(init),
   };
 }
 
 /** The full n × n matrix (reference path and tests). */
 export function denseTransition(tr: Transition): Float64Array {
-  const n = tr.n, T = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = tr.fromPtr[i]; k < tr.fromPtr[i + 1]; k++) T[i * n + tr.fromIdx[k]] += tr.fromW[k];
-  for (let l = 0; l < tr.nLow; l++) for (let i = 0; i < n; i++) {
-    const w = tr.lowW[l * n + i];
-    if (w !== 0) for (let j = 0; j < n; j++) T[i * n + j] += w * tr.lowU[l * n + j];
-  }
+  const n = tr.n,
+    T = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let k = tr.fromPtr[i]; k < tr.fromPtr[i + 1]; k++) T[i * n + tr.fromIdx[k]] += tr.fromW[k];
+  for (let l = 0; l < tr.nLow; l++)
+    for (let i = 0; i < n; i++) {
+      const w = tr.lowW[l * n + i];
+      if (w !== 0) for (let j = 0; j < n; j++) T[i * n + j] += w * tr.lowU[l * n + j];
+    }
   return T;
 }
 
-function* randomWalk(env: Environment, interior: number[], variance: number, cut: number): Generator<[number, number, number]> {
-  const c = env.centers.data, d = env.dims;
+function* randomWalk(
+  env: Environment,
+  interior: number[],
+  variance: number,
+  cut: number,
+): Generator<[number, number, number]> {
+  const c = env.centers.data,
+    d = env.dims;
   const maxD2 = cut * cut * variance;
   // Only grid neighbours within the cut can be reached: scan that box, not every bin.
   const r = Math.floor(Math.sqrt(maxD2) / env.binSize);
@@ -138,13 +211,17 @@ function* randomWalk(env: Environment, interior: number[], variance: number, cut
   for (const i of interior) {
     row.length = 0;
     let sum = 0;
-    const ix = Math.floor(i / ny), iy = i % ny;
+    const ix = Math.floor(i / ny),
+      iy = i % ny;
     for (let jx = Math.max(0, ix - r); jx <= Math.min(nx - 1, ix + r); jx++) {
       for (let jy = Math.max(0, iy - r); jy <= Math.min(ny - 1, iy + r); jy++) {
         const j = jx * ny + jy;
         if (!env.isInterior[j]) continue;
         let d2 = 0;
-        for (let k = 0; k < d; k++) { const x = c[i * d + k] - c[j * d + k]; d2 += x * x; }
+        for (let k = 0; k < d; k++) {
+          const x = c[i * d + k] - c[j * d + k];
+          d2 += x * x;
+        }
         if (d2 > maxD2) continue;
         const w = Math.exp(-d2 / (2 * variance));
         row.push([j, w]);
@@ -165,16 +242,27 @@ function csr(n: number, entries: [number, number, number][]) {
   for (const [r] of entries) ptr[r + 1]++;
   for (let i = 0; i < n; i++) ptr[i + 1] += ptr[i];
   const fill = ptr.slice(0, n);
-  const idx = new Int32Array(entries.length), w = new Float64Array(entries.length);
-  for (const [r, c, v] of entries) { const k = fill[r]++; idx[k] = c; w[k] = v; }
+  const idx = new Int32Array(entries.length),
+    w = new Float64Array(entries.length);
+  for (const [r, c, v] of entries) {
+    const k = fill[r]++;
+    idx[k] = c;
+    w[k] = v;
+  }
   // Columns ascending within each row: the kernel takes consecutive columns as a SIMD band.
   for (let r = 0; r < n; r++) {
     let sorted = true;
-    for (let k = ptr[r] + 1; k < ptr[r + 1]; k++) if (idx[k] < idx[k - 1]) { sorted = false; break; }
+    for (let k = ptr[r] + 1; k < ptr[r + 1]; k++)
+      if (idx[k] < idx[k - 1]) {
+        sorted = false;
+        break;
+      }
     if (sorted) continue;
     const order = Array.from({ length: ptr[r + 1] - ptr[r] }, (_, k) => ptr[r] + k).sort((a, b) => idx[a] - idx[b]);
-    const ci = order.map((k) => idx[k]), cw = order.map((k) => w[k]);
-    idx.set(ci, ptr[r]); w.set(cw, ptr[r]);
+    const ci = order.map((k) => idx[k]),
+      cw = order.map((k) => w[k]);
+    idx.set(ci, ptr[r]);
+    w.set(cw, ptr[r]);
   }
   return { ptr, idx, w };
 }

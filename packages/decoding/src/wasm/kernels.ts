@@ -6,23 +6,61 @@ export interface DecodingExports extends CoreExports {
   expNegKernel(x: number, out: number, n: number): void;
   expNeg2Kernel(x: number, out: number, n: number): void;
   sortedLogLikelihood(
-    spikeBin: number, spikeUnit: number, nSpikes: number,
-    logRate: number, baseline: number, nBins: number, out: number, nTime: number,
+    spikeBin: number,
+    spikeUnit: number,
+    nSpikes: number,
+    logRate: number,
+    baseline: number,
+    nBins: number,
+    out: number,
+    nTime: number,
   ): void;
   markMinDistance(dec: number, nDec: number, enc: number, nEnc: number, dim: number, scale: number, xmin: number): void;
   markAccumulate(
-    dec: number, nDec: number, enc: number, nEnc: number, dim: number, scale: number,
-    xmin: number, cutoff: number, posKernel: number, nBins: number, acc: number,
+    dec: number,
+    nDec: number,
+    enc: number,
+    nEnc: number,
+    dim: number,
+    scale: number,
+    xmin: number,
+    cutoff: number,
+    posKernel: number,
+    nBins: number,
+    acc: number,
   ): void;
   forwardFilter(
-    nTime: number, n: number, loglik: number, nL: number, likIndex: number,
-    rowPtr: number, colIdx: number, w: number, nLow: number, lowU: number, lowW: number,
-    init: number, out: number, pred: number,
+    nTime: number,
+    n: number,
+    loglik: number,
+    nL: number,
+    likIndex: number,
+    rowPtr: number,
+    colIdx: number,
+    w: number,
+    nLow: number,
+    lowU: number,
+    lowW: number,
+    init: number,
+    out: number,
+    pred: number,
   ): number;
   backwardSmoother(
-    nTime: number, n: number, filtered: number,
-    rowPtr: number, colIdx: number, w: number, fwdPtr: number, fwdIdx: number, fwdW: number,
-    nLow: number, lowU: number, lowW: number, out: number, pred: number, ratio: number,
+    nTime: number,
+    n: number,
+    filtered: number,
+    rowPtr: number,
+    colIdx: number,
+    w: number,
+    fwdPtr: number,
+    fwdIdx: number,
+    fwdW: number,
+    nLow: number,
+    lowU: number,
+    lowW: number,
+    out: number,
+    pred: number,
+    ratio: number,
   ): void;
 }
 

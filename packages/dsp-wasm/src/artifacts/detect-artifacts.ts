@@ -90,7 +90,8 @@ export function detectLfpArtifacts<T extends FloatArray>(x: MatrixInput<T>, opti
 function removalIntervals(flagged: Int32Array, time: ArrayLike<number>, half: number): Interval[] {
   const out: [number, number][] = [];
   for (const i of flagged) {
-    const s = time[i] - half, e = time[i] + half;
+    const s = time[i] - half,
+      e = time[i] + half;
     const last = out[out.length - 1];
     if (last && s <= last[1] + 1e-9) last[1] = Math.max(last[1], e);
     else out.push([s, e]);
@@ -98,28 +99,33 @@ function removalIntervals(flagged: Int32Array, time: ArrayLike<number>, half: nu
   return out;
 }
 
-const proportion = (name: string, v: number | undefined, dflt: number) => checkNumber(name, v ?? dflt, { min: 0, max: 1, exclusiveMin: true });
+const proportion = (name: string, v: number | undefined, dflt: number) =>
+  checkNumber(name, v ?? dflt, { min: 0, max: 1, exclusiveMin: true });
 
 function differenceFrames(m: { data: FloatArray; rows: number; cols: number }, o: ArtifactOptions): Int32Array {
   const { data, rows, cols } = m;
   const amp = checkNumber('amplitudeThreshold', o.amplitudeThreshold ?? 500, { min: 0 });
   const need1 = Math.ceil(proportion('proportionAboveAmplitude', o.proportionAboveAmplitude, 0.1) * cols);
-  const base = o.baselineThreshold === null ? null : checkNumber('baselineThreshold', o.baselineThreshold ?? 1000, { min: 0 });
+  const base =
+    o.baselineThreshold === null ? null : checkNumber('baselineThreshold', o.baselineThreshold ?? 1000, { min: 0 });
   const need2 = Math.ceil(proportion('proportionAboveBaseline', o.proportionAboveBaseline, 0.05) * cols);
-  const half = Math.floor(checkNumber('localWindowMs', o.localWindowMs ?? 40, { min: 0 }) / 2000 * o.fs);
+  const half = Math.floor((checkNumber('localWindowMs', o.localWindowMs ?? 40, { min: 0 }) / 2000) * o.fs);
   const width = o.referenced ? 1 : 7; // the change is summed over 2·width + 1 consecutive differences
   const out: number[] = [];
   for (let t = 0; t < rows - 1; t++) {
     // frame t is difference t (x[t + 1] − x[t]), as Spyglass's np.diff; Σ of diffs over [t − width, t + width] telescopes to x[b] − x[a] within the signal.
-    const a = Math.max(0, t - width), b = Math.min(rows - 1, t + width + 1);
+    const a = Math.max(0, t - width),
+      b = Math.min(rows - 1, t + width + 1);
     let count = 0;
     for (let c = 0; c < cols; c++) if (Math.abs(data[b * cols + c] - data[a * cols + c]) > amp) count++;
     if (count < need1) continue;
     if (base !== null) {
       let big = 0;
-      const lo = Math.max(0, t - half), hi = Math.min(rows, t + half);
+      const lo = Math.max(0, t - half),
+        hi = Math.min(rows, t + half);
       for (let c = 0; c < cols; c++) {
-        let mn = Infinity, mx = -Infinity;
+        let mn = Infinity,
+          mx = -Infinity;
         for (let r = lo; r < hi; r++) {
           const v = data[r * cols + c];
           if (v < mn) mn = v;
@@ -139,7 +145,8 @@ function madFrames(m: { data: FloatArray; rows: number; cols: number }, o: Artif
   const thr = checkNumber('madThreshold', o.madThreshold ?? 6, { min: 0, exclusiveMin: true });
   const p = checkNumber('proportionAboveMad', o.proportionAboveMad ?? 0.1, { min: 0, max: 1 });
   // scipy.stats.median_abs_deviation(scale='normal', nan_policy='omit'): the MAD in units of a Gaussian σ
-  const med = new Float64Array(cols), sigma = new Float64Array(cols);
+  const med = new Float64Array(cols),
+    sigma = new Float64Array(cols);
   const col: number[] = [];
   for (let c = 0; c < cols; c++) {
     col.length = 0;

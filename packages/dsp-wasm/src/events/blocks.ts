@@ -9,7 +9,10 @@ export type Block = readonly [start: number, stop: number];
  * @example
  * sampleTimes(3, { fs: 1000, startTime: 2 }); // Float64Array [2, 2.001, 2.002]
  */
-export function sampleTimes(n: number, o: { fs: number; time?: ArrayLike<number>; startTime?: number }): ArrayLike<number> {
+export function sampleTimes(
+  n: number,
+  o: { fs: number; time?: ArrayLike<number>; startTime?: number },
+): ArrayLike<number> {
   if (o.time) {
     if (o.time.length !== n) throw new ParameterError('time', `one time per sample (${n})`, `${o.time.length} times`);
     return o.time;
@@ -18,7 +21,6 @@ export function sampleTimes(n: number, o: { fs: number; time?: ArrayLike<number>
   return Float64Array.from({ length: n }, (_, i) => t0 + i / o.fs);
 }
 
-
 /**
  * Samples a duration spans: round-half-up of duration / median time step, at least 1 (the
  * convention of ripple_detection and the Frank lab's extractevents: 15 ms at 1 kHz = 15 samples).
@@ -26,7 +28,8 @@ export function sampleTimes(n: number, o: { fs: number; time?: ArrayLike<number>
 export function minimumSampleCount(time: ArrayLike<number>, duration: number): number {
   if (time.length < 2) return 1;
   const step = medianStep(time);
-  if (!(step > 0) || !Number.isFinite(step)) throw new ParameterError('time', 'increasing sample times in seconds', `median step ${step}`);
+  if (!(step > 0) || !Number.isFinite(step))
+    throw new ParameterError('time', 'increasing sample times in seconds', `median step ${step}`);
   return Math.max(1, Math.floor(duration / step + 0.5 + 1e-6));
 }
 

@@ -24,11 +24,19 @@ export type EnvelopePadding = 'next_fast_len' | 'pow2';
  * says; row-major out (rows × width). Callers take two channels at a time, which one complex FFT
  * carries, so memory stays O(rows) however many channels there are.
  */
-function blockEnvelope(m: Matrix, start: number, stop: number, c0: number, width: number, padding: EnvelopePadding = 'next_fast_len'): Float64Array {
+function blockEnvelope(
+  m: Matrix,
+  start: number,
+  stop: number,
+  c0: number,
+  width: number,
+  padding: EnvelopePadding = 'next_fast_len',
+): Float64Array {
   const rows = stop - start;
   const padded = padding === 'pow2' ? 2 ** Math.ceil(Math.log2(Math.max(1, rows))) : nextFastLen(rows);
   const x = new Float64Array(padded * width);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < width; k++) x[r * width + k] = m.data[(start + r) * m.cols + c0 + k];
+  for (let r = 0; r < rows; r++)
+    for (let k = 0; k < width; k++) x[r * width + k] = m.data[(start + r) * m.cols + c0 + k];
   return envelope({ data: x, rows: padded, cols: width }).data.subarray(0, rows * width);
 }
 
@@ -41,7 +49,13 @@ export function gaussianSmooth(x: Float64Array, sigmaSeconds: number, fs: number
  * Kay et al. (2016) consensus trace: √(smooth(Σ_channels envelope²)), computed within each block;
  * NaN outside the blocks.
  */
-export function kayConsensusTrace(m: Matrix, blocks: readonly Block[], fs: number, sigma: number, padding?: EnvelopePadding): Float64Array {
+export function kayConsensusTrace(
+  m: Matrix,
+  blocks: readonly Block[],
+  fs: number,
+  sigma: number,
+  padding?: EnvelopePadding,
+): Float64Array {
   const out = new Float64Array(m.rows).fill(NaN);
   for (const [start, stop] of blocks) {
     const power = new Float64Array(stop - start);
@@ -60,7 +74,14 @@ export function kayConsensusTrace(m: Matrix, blocks: readonly Block[], fs: numbe
  * Per-channel smoothed envelopes (Karlsson), handed to `each(channel, trace)` one channel at a
  * time (NaN outside the blocks), so memory stays O(rows) however many channels there are.
  */
-export function forEachSmoothedEnvelope(m: Matrix, blocks: readonly Block[], fs: number, sigma: number, padding: EnvelopePadding | undefined, each: (channel: number, trace: Float64Array) => void): void {
+export function forEachSmoothedEnvelope(
+  m: Matrix,
+  blocks: readonly Block[],
+  fs: number,
+  sigma: number,
+  padding: EnvelopePadding | undefined,
+  each: (channel: number, trace: Float64Array) => void,
+): void {
   for (let c0 = 0; c0 < m.cols; c0 += 2) {
     const width = Math.min(2, m.cols - c0);
     const traces = Array.from({ length: width }, () => new Float64Array(m.rows).fill(NaN));

@@ -83,7 +83,8 @@ export function eventSettings(o: EventThresholds): Settings {
 
 /** Checks lengths and returns which samples are usable: finite trace value(s) and finite speed. */
 export function validSamples(n: number, o: EventThresholds, finite: (i: number) => boolean): Uint8Array {
-  if (o.speed && o.speed.length !== n) throw new ParameterError('speed', `one speed per sample (${n})`, `${o.speed.length} values`);
+  if (o.speed && o.speed.length !== n)
+    throw new ParameterError('speed', `one speed per sample (${n})`, `${o.speed.length} values`);
   if (o.normalizationMask && o.normalizationMask.length !== n) {
     throw new ParameterError('normalizationMask', `one flag per sample (${n})`, `${o.normalizationMask.length} flags`);
   }
@@ -115,7 +116,13 @@ function isStill(speed: ArrayLike<number>, first: number, last: number, threshol
  * start within closeEventThreshold of the last kept one (a gap equal to it is kept), then the
  * statistics of each event on `z`.
  */
-export function finishEvents(candidates: SampleRange[], z: ArrayLike<number>, time: ArrayLike<number>, s: Settings, speed?: ArrayLike<number>): DetectedEvent[] {
+export function finishEvents(
+  candidates: SampleRange[],
+  z: ArrayLike<number>,
+  time: ArrayLike<number>,
+  s: Settings,
+  speed?: ArrayLike<number>,
+): DetectedEvent[] {
   const still = speed ? candidates.filter(([a, b]) => isStill(speed, a, b, s.speedThreshold, s.rule)) : candidates;
   const kept: SampleRange[] = [];
   for (const c of still) {
@@ -124,7 +131,10 @@ export function finishEvents(candidates: SampleRange[], z: ArrayLike<number>, ti
     if (!last || !(gap < s.close) || Math.abs(gap - s.close) <= 1e-9 * s.close) kept.push(c);
   }
   return kept.map(([a, b]) => {
-    let max = -Infinity, argmax = a, sum = 0, sumSpeed = 0;
+    let max = -Infinity,
+      argmax = a,
+      sum = 0,
+      sumSpeed = 0;
     for (let i = a; i <= b; i++) {
       sum += z[i];
       if (z[i] > max) [max, argmax] = [z[i], i];
@@ -132,9 +142,19 @@ export function finishEvents(candidates: SampleRange[], z: ArrayLike<number>, ti
     }
     const n = b - a + 1;
     return {
-      start: time[a], peak: time[argmax], end: time[b], duration: time[b] - time[a], startIndex: a, endIndex: b,
-      maxZscore: max, meanZscore: sum / n, meanSpeed: speed ? sumSpeed / n : NaN,
-      peakIndex: argmax, speedAtPeak: speed ? speed[argmax] : NaN, speedAtStart: speed ? speed[a] : NaN, speedAtEnd: speed ? speed[b] : NaN,
+      start: time[a],
+      peak: time[argmax],
+      end: time[b],
+      duration: time[b] - time[a],
+      startIndex: a,
+      endIndex: b,
+      maxZscore: max,
+      meanZscore: sum / n,
+      meanSpeed: speed ? sumSpeed / n : NaN,
+      peakIndex: argmax,
+      speedAtPeak: speed ? speed[argmax] : NaN,
+      speedAtStart: speed ? speed[a] : NaN,
+      speedAtEnd: speed ? speed[b] : NaN,
       peakFrequency: NaN,
     };
   });
@@ -151,8 +171,15 @@ export function finishEvents(candidates: SampleRange[], z: ArrayLike<number>, ti
  * const events = detectEvents(smoothedPower, time, { zscoreThreshold: 2, minimumDuration: 0.015, speed });
  * const same = detectEvents(smoothedPower, { fs: 1000, startTime: 0, speed }); // times from the rate
  */
-export function detectEvents(trace: ArrayLike<number>, time: ArrayLike<number>, options?: EventThresholds): DetectedEvent[];
-export function detectEvents(trace: ArrayLike<number>, options: EventThresholds & { fs: number; time?: ArrayLike<number>; startTime?: number }): DetectedEvent[];
+export function detectEvents(
+  trace: ArrayLike<number>,
+  time: ArrayLike<number>,
+  options?: EventThresholds,
+): DetectedEvent[];
+export function detectEvents(
+  trace: ArrayLike<number>,
+  options: EventThresholds & { fs: number; time?: ArrayLike<number>; startTime?: number },
+): DetectedEvent[];
 export function detectEvents(
   trace: ArrayLike<number>,
   timeOrOptions: ArrayLike<number> | (EventThresholds & { fs: number; time?: ArrayLike<number>; startTime?: number }),
@@ -175,7 +202,14 @@ function isArrayLike(x: unknown): x is ArrayLike<number> {
 }
 
 /** detectEvents for a trace whose validity and blocks are already known. */
-export function detectOnBlocks(trace: ArrayLike<number>, time: ArrayLike<number>, valid: Uint8Array, blocks: Block[], s: Settings, o: EventThresholds): DetectedEvent[] {
+export function detectOnBlocks(
+  trace: ArrayLike<number>,
+  time: ArrayLike<number>,
+  valid: Uint8Array,
+  blocks: Block[],
+  s: Settings,
+  o: EventThresholds,
+): DetectedEvent[] {
   if (blocks.length === 0) return [];
   const z = normalize(trace, valid, o);
   const candidates = thresholdBlocks(z, blocks, minimumSampleCount(time, s.minimumDuration), s.threshold);

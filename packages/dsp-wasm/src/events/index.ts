@@ -1,5 +1,11 @@
 export { detectEvents, type DetectedEvent, type EventThresholds, type SpeedRule } from './detect-events.js';
-export { kayRippleDetector, karlssonRippleDetector, multiunitHseDetector, type RippleDetectorOptions, type MultiunitHseOptions } from './ripple-detectors.js';
+export {
+  kayRippleDetector,
+  karlssonRippleDetector,
+  multiunitHseDetector,
+  type RippleDetectorOptions,
+  type MultiunitHseOptions,
+} from './ripple-detectors.js';
 export { sampleTimes, minimumSampleCount, validBlocks, type Block } from './blocks.js';
 export { kayConsensusTrace, nextFastLen, type EnvelopePadding } from './consensus.js';
 export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';

@@ -18,27 +18,42 @@ const SPAN = 0.01;
  * @example
  * const hz = peakFrequency(rippleBand, time, [[0, rippleBand.rows]], e.peakIndex); // ≈ 180 for a 180 Hz ripple
  */
-export function peakFrequency(band: Matrix, time: ArrayLike<number>, blocks: readonly Block[], peakIndex: number): number {
+export function peakFrequency(
+  band: Matrix,
+  time: ArrayLike<number>,
+  blocks: readonly Block[],
+  peakIndex: number,
+): number {
   const block = blocks.find(([a, b]) => peakIndex >= a && peakIndex < b);
   if (!block || block[1] - block[0] < 3) return NaN;
   const dt = (time[block[1] - 1] - time[block[0]]) / (block[1] - 1 - block[0]);
   const reach = (s: number) => Math.max(1, Math.round(s / dt));
-  const from = Math.max(block[0], peakIndex - reach(CONTEXT)), to = Math.min(block[1], peakIndex + reach(CONTEXT) + 1);
-  const rows = to - from, cols = band.cols;
+  const from = Math.max(block[0], peakIndex - reach(CONTEXT)),
+    to = Math.min(block[1], peakIndex + reach(CONTEXT) + 1);
+  const rows = to - from,
+    cols = band.cols;
   const a = hilbert({ data: band.data.subarray(from * cols, to * cols), rows, cols });
   const p = peakIndex - from;
-  let channel = 0, best = -1;
+  let channel = 0,
+    best = -1;
   for (let c = 0; c < cols; c++) {
     const amp = Math.hypot(a.re[p * cols + c], a.im[p * cols + c]);
     if (amp > best) [best, channel] = [amp, c];
   }
-  const lo = Math.max(0, p - reach(SPAN)), hi = Math.min(rows - 1, p + reach(SPAN));
+  const lo = Math.max(0, p - reach(SPAN)),
+    hi = Math.min(rows - 1, p + reach(SPAN));
   // unwrapped phase: sum of the steps arg(z[i+1] · conj(z[i])), each wrapped to (−π, π]
-  const t = new Float64Array(hi - lo + 1), phase = new Float64Array(hi - lo + 1);
+  const t = new Float64Array(hi - lo + 1),
+    phase = new Float64Array(hi - lo + 1);
   for (let i = lo; i <= hi; i++) {
     t[i - lo] = time[from + i] - time[peakIndex];
     if (i === lo) continue;
-    const [r0, i0, r1, i1] = [a.re[(i - 1) * cols + channel], a.im[(i - 1) * cols + channel], a.re[i * cols + channel], a.im[i * cols + channel]];
+    const [r0, i0, r1, i1] = [
+      a.re[(i - 1) * cols + channel],
+      a.im[(i - 1) * cols + channel],
+      a.re[i * cols + channel],
+      a.im[i * cols + channel],
+    ];
     phase[i - lo] = phase[i - lo - 1] + Math.atan2(i1 * r0 - r1 * i0, r1 * r0 + i1 * i0);
   }
   return slope(t, phase) / (2 * Math.PI);
@@ -46,8 +61,14 @@ export function peakFrequency(band: Matrix, time: ArrayLike<number>, blocks: rea
 
 /** Least-squares slope of y on x. */
 function slope(x: Float64Array, y: Float64Array): number {
-  const n = x.length, mx = x.reduce((s, v) => s + v, 0) / n, my = y.reduce((s, v) => s + v, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; }
+  const n = x.length,
+    mx = x.reduce((s, v) => s + v, 0) / n,
+    my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+  }
   return sxy / sxx;
 }

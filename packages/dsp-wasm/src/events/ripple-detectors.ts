@@ -1,7 +1,22 @@
-import { checkChoice, checkNumber, toMatrix, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  checkChoice,
+  checkNumber,
+  toMatrix,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
 import { type EnvelopePadding, forEachSmoothedEnvelope, gaussianSmooth, kayConsensusTrace } from './consensus.js';
-import { type DetectedEvent, type EventThresholds, detectOnBlocks, eventSettings, finishEvents, normalize, validSamples } from './detect-events.js';
+import {
+  type DetectedEvent,
+  type EventThresholds,
+  detectOnBlocks,
+  eventSettings,
+  finishEvents,
+  normalize,
+  validSamples,
+} from './detect-events.js';
 import { type Block } from './blocks.js';
 import { peakFrequency } from './peak-frequency.js';
 import { type SampleRange, mergeRanges, thresholdBlocks } from './threshold.js';
@@ -24,7 +39,10 @@ function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleD
   const sigma = checkNumber('smoothingSigma', o.smoothingSigma ?? (name === 'spikeCounts' ? 0.015 : 0.004), { min: 0 });
   const time = sampleTimes(m.rows, o);
   const s = eventSettings(o);
-  const padding = checkChoice('envelopePadding', o.envelopePadding ?? 'next_fast_len', ['next_fast_len', 'pow2'] as const);
+  const padding = checkChoice('envelopePadding', o.envelopePadding ?? 'next_fast_len', [
+    'next_fast_len',
+    'pow2',
+  ] as const);
   const valid = validSamples(m.rows, o, (r) => {
     for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
     return true;
@@ -43,13 +61,26 @@ function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleD
  * const band = bandFilter(lfp, { fs: 1000, band: 'ripple' });
  * const events = kayRippleDetector(band, { fs: 1000, time, speed });
  */
-export function kayRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>, options: RippleDetectorOptions): DetectedEvent[] {
+export function kayRippleDetector<T extends FloatArray>(
+  filtered: MatrixInput<T>,
+  options: RippleDetectorOptions,
+): DetectedEvent[] {
   const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
-  return withPeakFrequency(detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma, padding), time, valid, blocks, s, options), m, time, blocks);
+  return withPeakFrequency(
+    detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma, padding), time, valid, blocks, s, options),
+    m,
+    time,
+    blocks,
+  );
 }
 
 /** Each event with its peak frequency from the band-passed LFP (the other fields untouched). */
-function withPeakFrequency(events: DetectedEvent[], band: Matrix, time: ArrayLike<number>, blocks: readonly Block[]): DetectedEvent[] {
+function withPeakFrequency(
+  events: DetectedEvent[],
+  band: Matrix,
+  time: ArrayLike<number>,
+  blocks: readonly Block[],
+): DetectedEvent[] {
   for (const e of events) e.peakFrequency = peakFrequency(band, time, blocks, e.peakIndex);
   return events;
 }
@@ -61,7 +92,10 @@ function withPeakFrequency(events: DetectedEvent[], band: Matrix, time: ArrayLik
  * from the largest z-score across channels at each sample. (ripple_detection's own default
  * threshold for this detector is 3; Spyglass passes its ripple parameters, z 2.)
  */
-export function karlssonRippleDetector<T extends FloatArray>(filtered: MatrixInput<T>, options: RippleDetectorOptions): DetectedEvent[] {
+export function karlssonRippleDetector<T extends FloatArray>(
+  filtered: MatrixInput<T>,
+  options: RippleDetectorOptions,
+): DetectedEvent[] {
   const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
   if (blocks.length === 0) return [];
   const nMin = minimumSampleCount(time, s.minimumDuration);
@@ -71,7 +105,8 @@ export function karlssonRippleDetector<T extends FloatArray>(filtered: MatrixInp
     const z = normalize(env, valid, options);
     for (const range of thresholdBlocks(z, blocks, nMin, s.threshold)) found.push(range);
     // statistics come from the strongest channel at each sample; a flat channel's NaN z never wins
-    for (let r = 0; r < m.rows; r++) if (valid[r] && (z[r] > zmax[r] || (Number.isNaN(zmax[r]) && !Number.isNaN(z[r])))) zmax[r] = z[r];
+    for (let r = 0; r < m.rows; r++)
+      if (valid[r] && (z[r] > zmax[r] || (Number.isNaN(zmax[r]) && !Number.isNaN(z[r])))) zmax[r] = z[r];
   });
   const candidates = mergeRanges(found);
   return withPeakFrequency(finishEvents(candidates, zmax, time, s, options.speed), m, time, blocks);
@@ -90,7 +125,10 @@ export interface MultiunitHseOptions extends RippleDetectorOptions {
  * @example
  * const hse = multiunitHseDetector(countsPerMs, { fs: 1000, speed });
  */
-export function multiunitHseDetector<T extends FloatArray>(spikeCounts: MatrixInput<T>, options: MultiunitHseOptions): DetectedEvent[] {
+export function multiunitHseDetector<T extends FloatArray>(
+  spikeCounts: MatrixInput<T>,
+  options: MultiunitHseOptions,
+): DetectedEvent[] {
   const { m, fs, sigma, time, s, valid, blocks } = setup(spikeCounts, 'spikeCounts', options);
   const rate = new Float64Array(m.rows).fill(NaN);
   for (const [start, stop] of blocks) {
@@ -103,8 +141,15 @@ export function multiunitHseDetector<T extends FloatArray>(spikeCounts: MatrixIn
     rate.set(gaussianSmooth(total, sigma, fs), start);
   }
   const { speed } = options;
-  const opts = options.useSpeedThresholdForZscore && speed
-    ? { ...options, normalizationMask: Array.from(speed, (v, i) => v < s.speedThreshold && (!options.normalizationMask || !!options.normalizationMask[i])) }
-    : options;
+  const opts =
+    options.useSpeedThresholdForZscore && speed
+      ? {
+          ...options,
+          normalizationMask: Array.from(
+            speed,
+            (v, i) => v < s.speedThreshold && (!options.normalizationMask || !!options.normalizationMask[i]),
+          ),
+        }
+      : options;
   return detectOnBlocks(rate, time, valid, blocks, s, opts);
 }

@@ -11,10 +11,17 @@ export type SampleRange = [first: number, last: number];
  * @example
  * thresholdBlocks(z, [[0, z.length]], 15, 2); // [[first, last], ...]
  */
-export function thresholdBlocks(z: ArrayLike<number>, blocks: readonly Block[], minSamples: number, threshold: number): SampleRange[] {
+export function thresholdBlocks(
+  z: ArrayLike<number>,
+  blocks: readonly Block[],
+  minSamples: number,
+  threshold: number,
+): SampleRange[] {
   const out: SampleRange[] = [];
   for (const [start, stop] of blocks) {
-    let meanStart = -1, runStart = -1, hit = false;
+    let meanStart = -1,
+      runStart = -1,
+      hit = false;
     for (let i = start; i <= stop; i++) {
       const v = i < stop ? z[i] : NaN;
       // a run at or above threshold is always inside a run at or above the mean (threshold ≥ 0)

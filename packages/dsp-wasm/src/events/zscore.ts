@@ -4,7 +4,8 @@
  * statistics come from (e.g. only while the animal is still).
  */
 export function zscore(x: ArrayLike<number>, mask?: ArrayLike<boolean>): Float64Array {
-  let n = 0, sum = 0;
+  let n = 0,
+    sum = 0;
   for (let i = 0; i < x.length; i++) {
     if (Number.isNaN(x[i]) || (mask && !mask[i])) continue;
     n++;

@@ -36,7 +36,12 @@ export function butter(order: number, Wn: number | readonly number[], options: B
  * Digital Chebyshev type I filter with `rp` dB of passband ripple as second-order sections, like
  * `scipy.signal.cheby1(N, rp, Wn, btype, fs=fs, output='sos')` (decimate's anti-alias filter).
  */
-export function cheby1(order: number, rp: number, Wn: number | readonly number[], options: ButterOptions = {}): Float64Array {
+export function cheby1(
+  order: number,
+  rp: number,
+  Wn: number | readonly number[],
+  options: ButterOptions = {},
+): Float64Array {
   checkNumber('N', order, { min: 1, max: 20, integer: true });
   checkNumber('rp', rp, { min: 0, exclusiveMin: true });
   return iirDesign('cheby1', cheb1ap(order, rp), Wn, options);
@@ -49,14 +54,22 @@ function iirDesign(name: string, proto: Zpk, Wn: number | readonly number[], opt
   const band = btype === 'bandpass' || btype === 'bandstop';
   const cutoffs = typeof Wn === 'number' ? [Wn] : [...Wn];
   if (cutoffs.length !== (band ? 2 : 1)) {
-    throw new ParameterError('Wn', band ? '[low, high] for a band filter' : 'one cutoff for a low/high-pass filter', Wn);
+    throw new ParameterError(
+      'Wn',
+      band ? '[low, high] for a band filter' : 'one cutoff for a low/high-pass filter',
+      Wn,
+    );
   }
   const fs = options.fs;
   if (fs !== undefined) checkNumber('fs', fs, { min: 0, exclusiveMin: true });
   const normalized = cutoffs.map((w) => (fs === undefined ? w : (2 * w) / fs));
   normalized.forEach((w, i) => {
     if (!(w > 0 && w < 1)) {
-      throw new ParameterError('Wn', fs === undefined ? 'cutoffs in (0, 1) (fractions of Nyquist)' : `cutoffs in (0, ${fs / 2}) Hz (below Nyquist)`, cutoffs[i]);
+      throw new ParameterError(
+        'Wn',
+        fs === undefined ? 'cutoffs in (0, 1) (fractions of Nyquist)' : `cutoffs in (0, ${fs / 2}) Hz (below Nyquist)`,
+        cutoffs[i],
+      );
     }
   });
   if (band && !(normalized[0] < normalized[1])) throw new ParameterError('Wn', 'low < high', Wn);

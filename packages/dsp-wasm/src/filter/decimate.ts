@@ -25,7 +25,11 @@ export interface DecimateOptions {
  */
 export function decimate<T extends FloatArray>(x: T, q: number, options?: DecimateOptions): T;
 export function decimate<T extends FloatArray>(x: MatrixInput<T>, q: number, options?: DecimateOptions): Matrix<T>;
-export function decimate<T extends FloatArray>(x: MatrixInput<T>, q: number, options: DecimateOptions = {}): T | Matrix<T> {
+export function decimate<T extends FloatArray>(
+  x: MatrixInput<T>,
+  q: number,
+  options: DecimateOptions = {},
+): T | Matrix<T> {
   checkOptionNames('decimate', options, ['ftype', 'n', 'zeroPhase']);
   checkNumber('q', q, { min: 1, integer: true });
   const ftype = checkChoice('ftype', options.ftype ?? 'iir', ['iir', 'fir'] as const);
@@ -34,7 +38,8 @@ export function decimate<T extends FloatArray>(x: MatrixInput<T>, q: number, opt
   if (ftype === 'fir') {
     const n = checkNumber('n', options.n ?? 20 * q, { min: 2, integer: true });
     const taps = firwin(n + 1, 1 / q, { window: 'hamming' });
-    if (zeroPhase && taps.length % 2 === 1) return wrap(firFilter(taps, m, { decimate: q }).data, Math.ceil(m.rows / q));
+    if (zeroPhase && taps.length % 2 === 1)
+      return wrap(firFilter(taps, m, { decimate: q }).data, Math.ceil(m.rows / q));
     const y = firFilter(taps, m, { zeroPhase: false, decimate: q });
     return wrap(y.data, y.rows);
   }

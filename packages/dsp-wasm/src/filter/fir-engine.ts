@@ -20,7 +20,12 @@ export interface FirRequest<T extends FloatArray> {
  * every channel. The wasm backend uses FFT overlap-save, two channels per complex FFT; the
  * reference backend the direct sum.
  */
-export function firApply<T extends FloatArray>(taps: Float64Array, delay: number, req: FirRequest<T>, backend: Backend): T {
+export function firApply<T extends FloatArray>(
+  taps: Float64Array,
+  delay: number,
+  req: FirRequest<T>,
+  backend: Backend,
+): T {
   const { x, rows, cols, first, count, q } = req;
   const Out = x.constructor as { new (n: number): T };
   if (count <= 0) return new Out(0);
@@ -42,7 +47,25 @@ export function firApply<T extends FloatArray>(taps: Float64Array, delay: number
     const pBuf = heap.alloc(16 * nfft);
     const pOut = heap.alloc(count * cols * x.BYTES_PER_ELEMENT);
     for (let a = 0; a < cols; a += 2) {
-      exports.firPairOverlapSave(pX, rows, cols, a, a + 1 < cols ? a + 1 : -1, isF32, pSpec, nfft, ntaps, delay, first, count, q, pTw, pTwInv, pBuf, pOut);
+      exports.firPairOverlapSave(
+        pX,
+        rows,
+        cols,
+        a,
+        a + 1 < cols ? a + 1 : -1,
+        isF32,
+        pSpec,
+        nfft,
+        ntaps,
+        delay,
+        first,
+        count,
+        q,
+        pTw,
+        pTwInv,
+        pBuf,
+        pOut,
+      );
     }
     return heap.viewLike(x, pOut, count * cols).slice() as T;
   });

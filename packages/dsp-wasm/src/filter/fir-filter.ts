@@ -1,4 +1,11 @@
-import { ParameterError, checkChoice, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  checkChoice,
+  checkNumber,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { type Backend, checkBackend } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { firApply } from './fir-engine.js';
@@ -23,7 +30,11 @@ const FIR_OPTIONS = ['zeroPhase', 'decimate', 'padtype', 'backend'] as const;
 function checkTaps(taps: ArrayLike<number>, zeroPhase: boolean): Float64Array {
   if (!taps || taps.length === 0) throw new ParameterError('taps', 'a non-empty array of FIR coefficients', taps);
   if (zeroPhase && taps.length % 2 === 0) {
-    throw new ParameterError('taps', 'an odd number of taps for zero-phase filtering (integer group delay)', `${taps.length} taps`);
+    throw new ParameterError(
+      'taps',
+      'an odd number of taps for zero-phase filtering (integer group delay)',
+      `${taps.length} taps`,
+    );
   }
   return Float64Array.from(taps);
 }
@@ -39,8 +50,16 @@ function checkTaps(taps: ArrayLike<number>, zeroPhase: boolean): Float64Array {
  * const lfp = firFilter(taps, raw, { decimate: 30 }); // 30 kHz -> 1 kHz
  */
 export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: T, options?: FirFilterOptions): T;
-export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: MatrixInput<T>, options?: FirFilterOptions): Matrix<T>;
-export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: MatrixInput<T>, options: FirFilterOptions = {}): T | Matrix<T> {
+export function firFilter<T extends FloatArray>(
+  taps: ArrayLike<number>,
+  x: MatrixInput<T>,
+  options?: FirFilterOptions,
+): Matrix<T>;
+export function firFilter<T extends FloatArray>(
+  taps: ArrayLike<number>,
+  x: MatrixInput<T>,
+  options: FirFilterOptions = {},
+): T | Matrix<T> {
   checkOptionNames('firFilter', options, FIR_OPTIONS);
   const zeroPhase = options.zeroPhase ?? true;
   const h = checkTaps(taps, zeroPhase);
@@ -50,13 +69,22 @@ export function firFilter<T extends FloatArray>(taps: ArrayLike<number>, x: Matr
   const count = Math.ceil(m.rows / q);
   const delay = zeroPhase ? (h.length - 1) / 2 : 0;
   const backend = checkBackend(options.backend);
-  if (padtype === 'zero') return wrap(firApply(h, delay, { x: m.data, rows: m.rows, cols: m.cols, first: 0, count, q }, backend), count);
+  if (padtype === 'zero')
+    return wrap(firApply(h, delay, { x: m.data, rows: m.rows, cols: m.cols, first: 0, count, q }, backend), count);
   // Extend both ends by the filter's reach, so every output sees extension instead of zeros.
   const edge = h.length - 1;
-  if (m.rows <= edge) throw new ParameterError('x', `more than ${edge} samples (numtaps − 1) for padtype '${padtype}'`, `${m.rows} samples`);
+  if (m.rows <= edge)
+    throw new ParameterError(
+      'x',
+      `more than ${edge} samples (numtaps − 1) for padtype '${padtype}'`,
+      `${m.rows} samples`,
+    );
   const ext = new (m.data.constructor as { new (n: number): T })((m.rows + 2 * edge) * m.cols);
   padRows(m.data, m.rows, m.cols, edge, padtype, ext);
-  return wrap(firApply(h, delay, { x: ext, rows: m.rows + 2 * edge, cols: m.cols, first: edge, count, q }, backend), count);
+  return wrap(
+    firApply(h, delay, { x: ext, rows: m.rows + 2 * edge, cols: m.cols, first: edge, count, q }, backend),
+    count,
+  );
 }
 
 /**
@@ -116,7 +144,12 @@ export class FirFilter<T extends FloatArray = Float32Array> {
     // Output n needs inputs up to n + delay; at the end, zeros stand for the rest.
     const limit = final ? end : end - this.delay;
     const count = limit > this.next ? Math.ceil((limit - this.next) / this.q) : 0;
-    const y = firApply(this.taps, this.delay, { x, rows, cols, first: this.next - this.offset, count, q: this.q }, this.backend);
+    const y = firApply(
+      this.taps,
+      this.delay,
+      { x, rows, cols, first: this.next - this.offset, count, q: this.q },
+      this.backend,
+    );
     this.next += count * this.q;
     // Keep the rows that later outputs still reach back to: from next + delay − (ntaps − 1).
     const keepFrom = Math.max(this.offset, this.next + this.delay - (this.taps.length - 1));

@@ -26,21 +26,31 @@ export function firwin(numtaps: number, cutoff: number | readonly number[], opti
   const nyq = options.fs === undefined ? 1 : checkNumber('fs', options.fs, { min: 0, exclusiveMin: true }) / 2;
   const cuts = (typeof cutoff === 'number' ? [cutoff] : [...cutoff]).map((c) => c / nyq);
   if (cuts.length === 0 || cuts.some((c) => !(c > 0 && c < 1))) {
-    throw new ParameterError('cutoff', `frequencies in (0, ${nyq}) ${options.fs === undefined ? '(fractions of Nyquist)' : 'Hz'}`, cutoff);
+    throw new ParameterError(
+      'cutoff',
+      `frequencies in (0, ${nyq}) ${options.fs === undefined ? '(fractions of Nyquist)' : 'Hz'}`,
+      cutoff,
+    );
   }
-  if (cuts.some((c, i) => i > 0 && c <= cuts[i - 1])) throw new ParameterError('cutoff', 'strictly increasing frequencies', cutoff);
+  if (cuts.some((c, i) => i > 0 && c <= cuts[i - 1]))
+    throw new ParameterError('cutoff', 'strictly increasing frequencies', cutoff);
   const pz = options.pass_zero ?? true;
   const passZero = typeof pz === 'boolean' ? pz : pz === 'lowpass' || pz === 'bandstop';
   const passNyquist = (cuts.length % 2 === 1) !== passZero;
   if (passNyquist && numtaps % 2 === 0) {
-    throw new ParameterError('numtaps', 'an odd number for a filter that passes Nyquist (a highpass or bandstop)', numtaps);
+    throw new ParameterError(
+      'numtaps',
+      'an odd number for a filter that passes Nyquist (a highpass or bandstop)',
+      numtaps,
+    );
   }
   const edges = [...(passZero ? [0] : []), ...cuts, ...(passNyquist ? [1] : [])];
   const alpha = (numtaps - 1) / 2;
   const h = new Float64Array(numtaps);
   for (let i = 0; i < numtaps; i++) {
     const m = i - alpha;
-    for (let b = 0; b < edges.length; b += 2) h[i] += edges[b + 1] * sinc(edges[b + 1] * m) - edges[b] * sinc(edges[b] * m);
+    for (let b = 0; b < edges.length; b += 2)
+      h[i] += edges[b + 1] * sinc(edges[b + 1] * m) - edges[b] * sinc(edges[b] * m);
   }
   const win = getWindow(options.window ?? 'hamming', numtaps, false);
   for (let i = 0; i < numtaps; i++) h[i] *= win[i];

@@ -46,7 +46,8 @@ export function fillExtendedRows(
   r1: number,
 ): void {
   // Rows inside x: one bulk copy.
-  const lo = Math.max(r0, edge), hi = Math.min(r1, edge + rows);
+  const lo = Math.max(r0, edge),
+    hi = Math.min(r1, edge + rows);
   if (hi > lo) out.set(x.subarray((lo - edge) * cols, (hi - edge) * cols), (lo - r0) * cols);
   for (let e = r0; e < r1; e++) {
     const i = e - edge; // row of x, or outside it

@@ -45,7 +45,8 @@ export function float32DesignError(sos: ArrayLike<number>): number {
     return Float64Array.from(y);
   };
   // The first and last quarter hold the start-up transients of a zero state: measure the middle.
-  const lo = PROBE_LENGTH >> 2, hi = PROBE_LENGTH - lo;
+  const lo = PROBE_LENGTH >> 2,
+    hi = PROBE_LENGTH - lo;
   const error = maxErrorOverRms(run(true).subarray(lo, hi), run(false).subarray(lo, hi));
   if (probeCache.size > 64) probeCache.clear();
   probeCache.set(key, error);
@@ -72,14 +73,17 @@ export function resolvePrecision(
   if (!(float32DesignError(sos) <= FLOAT32_TOLERANCE)) return 'float64';
   const start = (m.rows - AUTO_TRIAL_ROWS) >> 1;
   const keep = (y: FloatArray) => y.subarray((AUTO_TRIAL_ROWS >> 2) * m.cols, ((3 * AUTO_TRIAL_ROWS) >> 2) * m.cols);
-  const y32 = trial('float32', start, AUTO_TRIAL_ROWS), y64 = trial('float64', start, AUTO_TRIAL_ROWS);
+  const y32 = trial('float32', start, AUTO_TRIAL_ROWS),
+    y64 = trial('float64', start, AUTO_TRIAL_ROWS);
   if (!y32 || !y64) return 'float64'; // the call's options leave no room for a trial
   return maxErrorOverRms(keep(y32), keep(y64)) <= FLOAT32_TOLERANCE ? 'float32' : 'float64';
 }
 
 /** max|a − b| / RMS(b) over the samples where b is a number; Infinity where only one is NaN. */
 function maxErrorOverRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let worst = 0, ss = 0, count = 0;
+  let worst = 0,
+    ss = 0,
+    count = 0;
   for (let i = 0; i < b.length; i++) {
     if (Number.isNaN(a[i]) || Number.isNaN(b[i])) {
       if (Number.isNaN(a[i]) !== Number.isNaN(b[i])) return Infinity;

@@ -1,4 +1,11 @@
-import { checkChoice, checkNumber, type Backend, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  checkChoice,
+  checkNumber,
+  type Backend,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { ParameterError } from '@spyglass-wasm/core';
 import { checkOptionNames } from '@spyglass-wasm/core';
 import { type Precision, checkSos } from './sos.js';
@@ -20,7 +27,11 @@ export class SosFilter {
   private readonly options: { backend?: Backend; precision?: Precision };
   private zi: Float64Array;
 
-  constructor(sos: ArrayLike<number>, channels: number, options: { zi?: ArrayLike<number>; backend?: Backend; precision?: Precision } = {}) {
+  constructor(
+    sos: ArrayLike<number>,
+    channels: number,
+    options: { zi?: ArrayLike<number>; backend?: Backend; precision?: Precision } = {},
+  ) {
     checkOptionNames('SosFilter', options, ['zi', 'backend', 'precision']);
     if (options.precision !== undefined) checkChoice('precision', options.precision, ['float64', 'float32'] as const);
     const nsec = checkSos(sos);
@@ -28,7 +39,8 @@ export class SosFilter {
     this.channels = checkNumber('channels', channels, { min: 1, integer: true });
     this.options = { backend: options.backend, precision: options.precision };
     this.zi = options.zi ? Float64Array.from(options.zi) : new Float64Array(nsec * channels * 2);
-    if (this.zi.length !== nsec * channels * 2) throw new ParameterError('zi', `nsec × channels × 2 = ${nsec * channels * 2} values`, options.zi);
+    if (this.zi.length !== nsec * channels * 2)
+      throw new ParameterError('zi', `nsec × channels × 2 = ${nsec * channels * 2} values`, options.zi);
   }
 
   /** Filters the next chunk; returns the same kind and dtype. */

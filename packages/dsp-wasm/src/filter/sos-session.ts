@@ -46,14 +46,22 @@ export function withSosSession<T extends FloatArray, R>(
   fn: (s: SosSession<T>) => R,
 ): R {
   if (precision === 'float32' && !(like instanceof Float32Array)) {
-    throw new ParameterError('precision', "'float64' or 'auto' for Float64Array data ('float32' needs Float32Array data)", precision);
+    throw new ParameterError(
+      'precision',
+      "'float64' or 'auto' for Float64Array data ('float32' needs Float32Array data)",
+      precision,
+    );
   }
   const nsec = sos.length / 6;
   const stride = paddedCols(cols, lanesOf(precision));
   const nState = nsec * 2 * stride;
   const StateArray = precision === 'float32' ? Float32Array : Float64Array;
   const blockRows = blockRowsFor(rows, cols, like.BYTES_PER_ELEMENT);
-  const session = (data: T, state: Float64Array | Float32Array, filter: (reverse: boolean, n: number) => void): SosSession<T> => ({
+  const session = (
+    data: T,
+    state: Float64Array | Float32Array,
+    filter: (reverse: boolean, n: number) => void,
+  ): SosSession<T> => ({
     blockRows,
     data,
     setState: (zi) => ziToState(zi, nsec, cols, stride, state),
@@ -63,11 +71,19 @@ export function withSosSession<T extends FloatArray, R>(
   if (backend === 'reference') {
     const data = new (like.constructor as { new (n: number): T })(blockRows * cols);
     const state = new StateArray(nState);
-    return fn(session(data, state, (reverse, n) => sosfiltReference(sos, data, n, cols, state, stride, reverse, precision === 'float32')));
+    return fn(
+      session(data, state, (reverse, n) =>
+        sosfiltReference(sos, data, n, cols, state, stride, reverse, precision === 'float32'),
+      ),
+    );
   }
   const { exports, heap } = dspKernels.get();
   const run =
-    precision === 'float32' ? exports.sosfiltF32Single : like instanceof Float32Array ? exports.sosfiltF32 : exports.sosfiltF64;
+    precision === 'float32'
+      ? exports.sosfiltF32Single
+      : like instanceof Float32Array
+        ? exports.sosfiltF32
+        : exports.sosfiltF64;
   return heap.scoped(() => {
     const pCoef = heap.put(sosCoefTable(sos, precision));
     const pState = heap.alloc(nState * StateArray.BYTES_PER_ELEMENT);

@@ -33,7 +33,13 @@ export function sosCoefTable(sos: ArrayLike<number>, precision: Precision): Floa
 }
 
 /** zi (nsec × cols × 2, our row-major channel layout) -> kernel state (nsec × 2 × stride). */
-export function ziToState(zi: ArrayLike<number>, nsec: number, cols: number, stride: number, state: Float64Array | Float32Array): void {
+export function ziToState(
+  zi: ArrayLike<number>,
+  nsec: number,
+  cols: number,
+  stride: number,
+  state: Float64Array | Float32Array,
+): void {
   for (let s = 0; s < nsec; s++)
     for (let c = 0; c < cols; c++) {
       state[s * 2 * stride + c] = zi[(s * cols + c) * 2];
@@ -42,7 +48,12 @@ export function ziToState(zi: ArrayLike<number>, nsec: number, cols: number, str
 }
 
 /** Kernel state -> zf (nsec × cols × 2). */
-export function stateToZi(state: Float64Array | Float32Array, nsec: number, cols: number, stride: number): Float64Array {
+export function stateToZi(
+  state: Float64Array | Float32Array,
+  nsec: number,
+  cols: number,
+  stride: number,
+): Float64Array {
   const zi = new Float64Array(nsec * cols * 2);
   for (let s = 0; s < nsec; s++)
     for (let c = 0; c < cols; c++) {

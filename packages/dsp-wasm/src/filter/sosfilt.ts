@@ -1,4 +1,11 @@
-import { ParameterError, checkBackend, type Backend, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  checkBackend,
+  type Backend,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { checkOptionNames } from '@spyglass-wasm/core';
 import { type PrecisionOption, checkPrecision, resolvePrecision } from './precision.js';
@@ -29,8 +36,16 @@ const SOSFILT_OPTIONS = ['zi', 'backend', 'precision'] as const;
  * const y = sosfilt(sos, { data: samples, rows: n, cols: 4 }); // Matrix in, Matrix out
  */
 export function sosfilt<T extends FloatArray>(sos: ArrayLike<number>, x: T, options?: SosfiltOptions): T;
-export function sosfilt<T extends FloatArray>(sos: ArrayLike<number>, x: MatrixInput<T>, options?: SosfiltOptions): Matrix<T>;
-export function sosfilt<T extends FloatArray>(sos: ArrayLike<number>, x: MatrixInput<T>, options: SosfiltOptions = {}): T | Matrix<T> {
+export function sosfilt<T extends FloatArray>(
+  sos: ArrayLike<number>,
+  x: MatrixInput<T>,
+  options?: SosfiltOptions,
+): Matrix<T>;
+export function sosfilt<T extends FloatArray>(
+  sos: ArrayLike<number>,
+  x: MatrixInput<T>,
+  options: SosfiltOptions = {},
+): T | Matrix<T> {
   checkOptionNames('sosfilt', options, SOSFILT_OPTIONS);
   checkSos(sos);
   const { m } = signalIO(x);
@@ -59,7 +74,8 @@ export function sosfiltWithState<T extends FloatArray>(
     throw new ParameterError('zi', `nsec × channels × 2 = ${nsec * m.cols * 2} values`, zi);
   }
   const precision = checkPrecision(options.precision ?? 'float64');
-  if (precision === 'auto') throw new ParameterError('precision', "'float64' or 'float32' (a stream keeps one arithmetic)", precision);
+  if (precision === 'auto')
+    throw new ParameterError('precision', "'float64' or 'float32' (a stream keeps one arithmetic)", precision);
   const { rows, cols } = m;
   const out = new (m.data.constructor as { new (k: number): T })(rows * cols);
   return withSosSession(checkBackend(options.backend), precision, m.data, sos, rows, cols, (s) => {

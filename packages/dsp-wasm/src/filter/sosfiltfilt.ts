@@ -1,4 +1,11 @@
-import { ParameterError, checkChoice, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  checkChoice,
+  checkNumber,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { type Backend, checkBackend } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { checkOptionNames } from '@spyglass-wasm/core';
@@ -43,15 +50,32 @@ const SOSFILTFILT_OPTIONS = ['padtype', 'padlen', 'backend', 'precision', 'out']
  * const filtered = sosfiltfilt(sos, { data: raw, rows: raw.length / 64, cols: 64 });
  */
 export function sosfiltfilt<T extends FloatArray>(sos: ArrayLike<number>, x: T, options?: SosfiltfiltOptions): T;
-export function sosfiltfilt<T extends FloatArray>(sos: ArrayLike<number>, x: MatrixInput<T>, options?: SosfiltfiltOptions): Matrix<T>;
-export function sosfiltfilt<T extends FloatArray>(sos: ArrayLike<number>, x: MatrixInput<T>, options: SosfiltfiltOptions = {}): T | Matrix<T> {
+export function sosfiltfilt<T extends FloatArray>(
+  sos: ArrayLike<number>,
+  x: MatrixInput<T>,
+  options?: SosfiltfiltOptions,
+): Matrix<T>;
+export function sosfiltfilt<T extends FloatArray>(
+  sos: ArrayLike<number>,
+  x: MatrixInput<T>,
+  options: SosfiltfiltOptions = {},
+): T | Matrix<T> {
   checkOptionNames('sosfiltfilt', options, SOSFILTFILT_OPTIONS);
   const nsec = checkSos(sos);
   const { m, wrap } = signalIO(x);
   const backend = checkBackend(options.backend);
-  const padtype = options.padtype === null ? null : checkChoice('padtype', options.padtype ?? 'odd', ['odd', 'even', 'constant'] as const);
-  const edge = padtype === null ? 0 : options.padlen === undefined ? 3 * defaultTaps(sos, nsec) : checkNumber('padlen', options.padlen, { min: 0, integer: true });
-  if (m.rows <= edge) throw new ParameterError('x', `more than padlen = ${edge} samples along time`, `${m.rows} samples`);
+  const padtype =
+    options.padtype === null
+      ? null
+      : checkChoice('padtype', options.padtype ?? 'odd', ['odd', 'even', 'constant'] as const);
+  const edge =
+    padtype === null
+      ? 0
+      : options.padlen === undefined
+        ? 3 * defaultTaps(sos, nsec)
+        : checkNumber('padlen', options.padlen, { min: 0, integer: true });
+  if (m.rows <= edge)
+    throw new ParameterError('x', `more than padlen = ${edge} samples along time`, `${m.rows} samples`);
   const { rows, cols } = m;
   const out = (options.out ?? new (m.data.constructor as { new (k: number): T })(rows * cols)) as T;
   if (out.constructor !== m.data.constructor || out.length < rows * cols) {
@@ -59,17 +83,22 @@ export function sosfiltfilt<T extends FloatArray>(sos: ArrayLike<number>, x: Mat
   }
   const zi = sosfiltZi(sos);
   const run = (src: Matrix<T>, dst: T, precision: Precision): T =>
-    withSosSession(backend, precision, src.data, sos, src.rows + 2 * edge, cols, (s) => filtfilt(s, src, edge, padtype, zi, dst));
+    withSosSession(backend, precision, src.data, sos, src.rows + 2 * edge, cols, (s) =>
+      filtfilt(s, src, edge, padtype, zi, dst),
+    );
   const precision = resolvePrecision(checkPrecision(options.precision), sos, m, (p, start, trialRows) => {
     const slice = { data: m.data.subarray(start * cols, (start + trialRows) * cols) as T, rows: trialRows, cols };
-    return trialRows > 4 * edge ? run(slice, new (m.data.constructor as { new (k: number): T })(trialRows * cols), p) : null;
+    return trialRows > 4 * edge
+      ? run(slice, new (m.data.constructor as { new (k: number): T })(trialRows * cols), p)
+      : null;
   });
   return wrap(run(m, out, precision), rows);
 }
 
 /** scipy's default padlen is 3 × this: 2·nsec + 1, less the trailing zeros every section shares. */
 function defaultTaps(sos: ArrayLike<number>, nsec: number): number {
-  let zerosB2 = 0, zerosA2 = 0;
+  let zerosB2 = 0,
+    zerosA2 = 0;
   for (let s = 0; s < nsec; s++) {
     if (sos[s * 6 + 2] === 0) zerosB2++;
     if (sos[s * 6 + 5] === 0) zerosA2++;
@@ -84,7 +113,14 @@ function defaultTaps(sos: ArrayLike<number>, nsec: number): number {
  * rows last block first, each read back into the block, filtered and written over itself. `out`
  * may be x's own array: everything read from x is read before that row of `out` is written.
  */
-function filtfilt<T extends FloatArray>(s: SosSession<T>, m: Matrix<T>, edge: number, padtype: PadType | null, zi: Float64Array, out: T): T {
+function filtfilt<T extends FloatArray>(
+  s: SosSession<T>,
+  m: Matrix<T>,
+  edge: number,
+  padtype: PadType | null,
+  zi: Float64Array,
+  out: T,
+): T {
   const { rows, cols } = m;
   const n = rows + 2 * edge;
   const tail = new (m.data.constructor as { new (k: number): T })(edge * cols);
@@ -113,7 +149,13 @@ function filtfilt<T extends FloatArray>(s: SosSession<T>, m: Matrix<T>, edge: nu
 }
 
 /** Filters the first `rows` rows of `buf` in place through the session's block, in order or last block first. */
-function throughBlock<T extends FloatArray>(s: SosSession<T>, buf: T, cols: number, rows: number, reverse: boolean): void {
+function throughBlock<T extends FloatArray>(
+  s: SosSession<T>,
+  buf: T,
+  cols: number,
+  rows: number,
+  reverse: boolean,
+): void {
   for (let k = 0; k < rows; k += s.blockRows) {
     const n = Math.min(s.blockRows, rows - k);
     const a = reverse ? rows - k - n : k;

@@ -27,11 +27,17 @@ export function zpk2sos({ z: z0, p: p0, k }: Zpk): Float64Array {
     let section: [Complex[], Complex[]];
     if (isReal(p1) && realCount(p) === 0) {
       const z1 = take(z, nearest(z, p1, 'real'));
-      section = [[z1, cx(0)], [p1, cx(0)]];
+      section = [
+        [z1, cx(0)],
+        [p1, cx(0)],
+      ];
     } else if (z.length === p.length + 1 && !isReal(p1) && realCount(p) === 1 && realCount(z) === 1) {
       // One real pole and zero left: this complex pole must take a complex zero.
       const z1 = take(z, nearest(z, p1, 'complex'));
-      section = [[z1, conj(z1)], [p1, conj(p1)]];
+      section = [
+        [z1, conj(z1)],
+        [p1, conj(p1)],
+      ];
     } else {
       let p2: Complex;
       if (isReal(p1)) {
@@ -44,8 +50,16 @@ export function zpk2sos({ z: z0, p: p0, k }: Zpk): Float64Array {
         section = [[], [p1, p2]];
       } else {
         const z1 = take(z, nearest(z, p1, 'any'));
-        if (!isReal(z1)) section = [[z1, conj(z1)], [p1, p2]];
-        else if (z.length > 0) section = [[z1, take(z, nearest(z, p1, 'real'))], [p1, p2]];
+        if (!isReal(z1))
+          section = [
+            [z1, conj(z1)],
+            [p1, p2],
+          ];
+        else if (z.length > 0)
+          section = [
+            [z1, take(z, nearest(z, p1, 'real'))],
+            [p1, p2],
+          ];
         else section = [[z1], [p1, p2]];
       }
     }
@@ -89,7 +103,8 @@ function cplxreal(list: Complex[]): Complex[] {
   sortRuns(pos, tol);
   sortRuns(neg, tol);
   const merged = pos.map((v, i) => {
-    if (abs(sub(v, conj(neg[i]))) > tol * abs(neg[i])) throw new Error('zpk2sos: a complex value has no matching conjugate');
+    if (abs(sub(v, conj(neg[i]))) > tol * abs(neg[i]))
+      throw new Error('zpk2sos: a complex value has no matching conjugate');
     return cx((v.re + neg[i].re) / 2, (v.im - neg[i].im) / 2);
   });
   return [...merged, ...reals];
@@ -111,7 +126,10 @@ function sortRuns(list: Complex[], tol: number): void {
 }
 
 function nearest(from: Complex[], to: Complex, which: 'real' | 'complex' | 'any'): number {
-  const order = from.map((v, i) => [abs(sub(v, to)), i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
+  const order = from
+    .map((v, i) => [abs(sub(v, to)), i] as const)
+    .sort((a, b) => a[0] - b[0])
+    .map(([, i]) => i);
   if (which === 'any') return order[0];
   const found = order.find((i) => isReal(from[i]) === (which === 'real'));
   if (found === undefined) throw new Error(`zpk2sos: no ${which} zero left to pair`);

@@ -1,4 +1,12 @@
-import { ParameterError, checkChoice, checkNumber, toMatrix, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  checkChoice,
+  checkNumber,
+  toMatrix,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { firFilter } from '../filter/fir-filter.js';
 import { firwin, kaiserord } from '../filter/firwin.js';
 import { hilbert } from '../spectral/hilbert.js';
@@ -34,13 +42,21 @@ export interface BandFilterOptions {
 export function bandTaps(options: BandFilterOptions): Float64Array {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
   const named = typeof options.band === 'string' ? LFP_BANDS[options.band] : undefined;
-  if (typeof options.band === 'string' && !named) throw new ParameterError('band', `[low, high] or one of ${Object.keys(LFP_BANDS).join(', ')}`, options.band);
+  if (typeof options.band === 'string' && !named)
+    throw new ParameterError('band', `[low, high] or one of ${Object.keys(LFP_BANDS).join(', ')}`, options.band);
   const [lo, hi] = named ? named.band : (options.band as readonly [number, number]);
   // [150, 250] given as numbers gets the ripple band's transition too
   const same = named ?? Object.values(LFP_BANDS).find((b) => b.band[0] === lo && b.band[1] === hi);
-  const tw = checkNumber('transition', options.transition ?? same?.transition ?? lo / 10, { min: 0, exclusiveMin: true });
+  const tw = checkNumber('transition', options.transition ?? same?.transition ?? lo / 10, {
+    min: 0,
+    exclusiveMin: true,
+  });
   if (!(lo - tw > 0 && hi + tw < fs / 2 && lo < hi)) {
-    throw new ParameterError('band', `0 < low − transition, low < high, high + transition < ${fs / 2} Hz`, options.band);
+    throw new ParameterError(
+      'band',
+      `0 < low − transition, low < high, high + transition < ${fs / 2} Hz`,
+      options.band,
+    );
   }
   const { numtaps, beta } = kaiserord(options.attenuation ?? 60, tw / (fs / 2));
   return firwin(numtaps | 1, [lo - tw / 2, hi + tw / 2], { window: ['kaiser', beta], pass_zero: false, fs });
@@ -56,7 +72,11 @@ export function bandFilter<T extends FloatArray>(lfp: T, options: BandFilterOpti
 export function bandFilter<T extends FloatArray>(lfp: MatrixInput<T>, options: BandFilterOptions): Matrix<T>;
 export function bandFilter<T extends FloatArray>(lfp: MatrixInput<T>, options: BandFilterOptions): T | Matrix<T> {
   const taps = bandTaps(options);
-  const target = checkNumber('targetFs', options.targetFs ?? options.fs, { min: 0, exclusiveMin: true, max: options.fs });
+  const target = checkNumber('targetFs', options.targetFs ?? options.fs, {
+    min: 0,
+    exclusiveMin: true,
+    max: options.fs,
+  });
   const decimate = Math.max(1, Math.round(options.fs / target));
   return firFilter(taps, lfp as Matrix<T>, { padtype: options.padtype ?? 'odd', decimate });
 }
@@ -77,7 +97,8 @@ export interface BandAnalysis<T extends FloatArray> {
  */
 export function bandAnalysis<T extends FloatArray>(lfp: MatrixInput<T>, options: BandFilterOptions): BandAnalysis<T> {
   const filtered = toMatrix(bandFilter(lfp as Matrix<T>, options)) as Matrix<T>;
-  const shift = checkChoice('phase', options.phase ?? 'spyglass', ['spyglass', 'signed'] as const) === 'spyglass' ? Math.PI : 0;
+  const shift =
+    checkChoice('phase', options.phase ?? 'spyglass', ['spyglass', 'signed'] as const) === 'spyglass' ? Math.PI : 0;
   const h = hilbert(filtered);
   const phase = new Float64Array(h.re.length);
   const power = new Float64Array(h.re.length);
@@ -85,5 +106,9 @@ export function bandAnalysis<T extends FloatArray>(lfp: MatrixInput<T>, options:
     phase[i] = Math.atan2(h.im[i], h.re[i]) + shift;
     power[i] = h.re[i] * h.re[i] + h.im[i] * h.im[i];
   }
-  return { filtered, phase: { data: phase, rows: h.rows, cols: h.cols }, power: { data: power, rows: h.rows, cols: h.cols } };
+  return {
+    filtered,
+    phase: { data: phase, rows: h.rows, cols: h.cols },
+    power: { data: power, rows: h.rows, cols: h.cols },
+  };
 }

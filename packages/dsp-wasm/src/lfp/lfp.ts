@@ -1,4 +1,14 @@
-import { ParameterError, allocLike, checkNumber, mergeIntervals, type Interval, type FloatArray, type Matrix, type MatrixInput, medianStep } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  allocLike,
+  checkNumber,
+  mergeIntervals,
+  type Interval,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+  medianStep,
+} from '@spyglass-wasm/core';
 import { FirFilter, firFilter } from '../filter/fir-filter.js';
 import { firwin, kaiserord } from '../filter/firwin.js';
 import { signalIO } from '../lib/signal-io.js';
@@ -34,14 +44,17 @@ export interface LfpDesign {
  * stopband from 425 Hz at 120 dB (cutoff mid-transition), length from kaiserord, odd so the
  * zero-phase delay is whole; decimation q = round(fs / 1000).
  */
-export function lfpDesign(options: Pick<LfpOptions, 'fs' | 'targetFs' | 'passband' | 'stopband' | 'attenuation'>): LfpDesign {
+export function lfpDesign(
+  options: Pick<LfpOptions, 'fs' | 'targetFs' | 'passband' | 'stopband' | 'attenuation'>,
+): LfpDesign {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
   const target = checkNumber('targetFs', options.targetFs ?? 1000, { min: 0, exclusiveMin: true });
   const pass = checkNumber('passband', options.passband ?? 400, { min: 0, exclusiveMin: true });
   const stop = checkNumber('stopband', options.stopband ?? 425, { min: pass, exclusiveMin: true });
   if (stop >= fs / 2) throw new ParameterError('fs', `a rate above 2 × stopband = ${2 * stop} Hz`, fs);
   const q = Math.max(1, Math.round(fs / target));
-  if (stop > fs / q / 2) throw new ParameterError('targetFs', `a rate above 2 × stopband = ${2 * stop} Hz after decimating by ${q}`, target);
+  if (stop > fs / q / 2)
+    throw new ParameterError('targetFs', `a rate above 2 × stopband = ${2 * stop} Hz after decimating by ${q}`, target);
   const { numtaps, beta } = kaiserord(options.attenuation ?? 120, (stop - pass) / (fs / 2));
   return { taps: firwin(numtaps | 1, (pass + stop) / 2, { window: ['kaiser', beta], fs }), q, outFs: fs / q };
 }
@@ -82,7 +95,13 @@ export function lfp<T extends FloatArray>(x: MatrixInput<T>, options: LfpOptions
     valid[r] = ok ? 1 : 0;
   }
   const segments = validBlocks(valid, time);
-  const parts = segments.map(([a, b]) => firFilter(design.taps, { data: m.data.subarray(a * m.cols, b * m.cols) as T, rows: b - a, cols: m.cols }, { decimate: design.q }));
+  const parts = segments.map(([a, b]) =>
+    firFilter(
+      design.taps,
+      { data: m.data.subarray(a * m.cols, b * m.cols) as T, rows: b - a, cols: m.cols },
+      { decimate: design.q },
+    ),
+  );
   const rows = parts.reduce((s, p) => s + p.rows, 0);
   const out = allocLike(m.data, rows, m.cols);
   const timestamps = new Float64Array(rows);
@@ -125,7 +144,8 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
     this.design = lfpDesign(options);
     this.channels = checkNumber('channels', channels, { min: 1, integer: true });
     this.options = options;
-    this.maxStep = options.timestamps && options.timestamps.length > 1 ? 1.5 * medianStep(options.timestamps) : Infinity;
+    this.maxStep =
+      options.timestamps && options.timestamps.length > 1 ? 1.5 * medianStep(options.timestamps) : Infinity;
     this.intervals = options.validTimes ? mergeIntervals(options.validTimes) : undefined;
   }
 
@@ -133,7 +153,11 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
     const { m } = signalIO(chunk, 'chunk');
     if (m.cols !== this.channels) throw new ParameterError('chunk', `${this.channels} channels`, `${m.cols} channels`);
     if (this.options.timestamps && this.seen + m.rows > this.options.timestamps.length) {
-      throw new ParameterError('timestamps', `a time for every sample fed (${this.seen + m.rows})`, `${this.options.timestamps.length} times`);
+      throw new ParameterError(
+        'timestamps',
+        `a time for every sample fed (${this.seen + m.rows})`,
+        `${this.options.timestamps.length} times`,
+      );
     }
     this.like = m.data as T;
     const parts: LfpResult<Matrix<T>>[] = [];
@@ -176,7 +200,9 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
   }
 
   private feed(m: Matrix, a: number, b: number): LfpResult<Matrix<T>> {
-    return this.stamp(this.fir!.process({ data: m.data.subarray(a * m.cols, b * m.cols) as T, rows: b - a, cols: m.cols }));
+    return this.stamp(
+      this.fir!.process({ data: m.data.subarray(a * m.cols, b * m.cols) as T, rows: b - a, cols: m.cols }),
+    );
   }
 
   private close(): LfpResult<Matrix<T>> {
@@ -205,4 +231,3 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
     return { data: out as Matrix<T>, fs: this.design.outFs, timestamps };
   }
 }
-

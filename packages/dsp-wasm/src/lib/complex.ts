@@ -17,10 +17,12 @@ export function div(a: Complex, b: Complex): Complex {
   // Smith's algorithm, as C/numpy do, to avoid overflow and keep rounding close to numpy's.
   if (Math.abs(b.re) >= Math.abs(b.im)) {
     if (b.re === 0 && b.im === 0) return cx(a.re / 0, a.im / 0);
-    const r = b.im / b.re, d = b.re + b.im * r;
+    const r = b.im / b.re,
+      d = b.re + b.im * r;
     return cx((a.re + a.im * r) / d, (a.im - a.re * r) / d);
   }
-  const r = b.re / b.im, d = b.re * r + b.im;
+  const r = b.re / b.im,
+    d = b.re * r + b.im;
   return cx((a.re * r + a.im) / d, (a.im * r - a.re) / d);
 }
 

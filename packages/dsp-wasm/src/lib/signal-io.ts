@@ -19,4 +19,3 @@ export function signalIO<T extends FloatArray>(x: MatrixInput<T>, name = 'x'): S
   const bare = ArrayBuffer.isView(x);
   return { m, wrap: (data, rows, cols = m.cols) => (bare ? data : { data, rows, cols }) };
 }
-

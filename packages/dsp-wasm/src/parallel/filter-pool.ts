@@ -15,7 +15,9 @@ import { defaultFilterWorker } from './filter-worker-source.node.js';
  * const y = await sosfiltfiltParallel(sos, recording, { pool });
  * await pool.terminate();
  */
-export function createFilterPool(options: WorkerPoolOptions & { worker?: WorkerSource } = {}): Promise<WorkerPool<FilterWorkerApi>> {
+export function createFilterPool(
+  options: WorkerPoolOptions & { worker?: WorkerSource } = {},
+): Promise<WorkerPool<FilterWorkerApi>> {
   const { worker, ...poolOptions } = options;
   return WorkerPool.create<FilterWorkerApi>(worker ?? defaultFilterWorker(), poolOptions);
 }

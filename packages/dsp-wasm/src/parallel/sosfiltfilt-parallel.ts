@@ -1,4 +1,14 @@
-import { Comlink, allocLike, putColumns, splitRange, takeColumns, type FloatArray, type Matrix, type MatrixInput, type WorkerPool } from '@spyglass-wasm/core';
+import {
+  Comlink,
+  allocLike,
+  putColumns,
+  splitRange,
+  takeColumns,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+  type WorkerPool,
+} from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import type { SosfiltfiltOptions } from '../filter/sosfiltfilt.js';
 import type { FilterWorkerApi } from '../workers/filter-worker.js';

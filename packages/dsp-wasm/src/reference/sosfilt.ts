@@ -23,8 +23,13 @@ export function sosfiltReference(
     for (let ch = 0; ch < cols; ch++) {
       let v = x[r * cols + ch];
       for (let s = 0; s < nsec; s++) {
-        const b0 = c[s * 6], b1 = c[s * 6 + 1], b2 = c[s * 6 + 2], a1 = c[s * 6 + 4], a2 = c[s * 6 + 5];
-        const z0 = s * 2 * stride + ch, z1 = z0 + stride;
+        const b0 = c[s * 6],
+          b1 = c[s * 6 + 1],
+          b2 = c[s * 6 + 2],
+          a1 = c[s * 6 + 4],
+          a2 = c[s * 6 + 5];
+        const z0 = s * 2 * stride + ch,
+          z1 = z0 + stride;
         const y = f(f(b0 * v) + state[z0]);
         state[z0] = f(f(f(b1 * v) - f(a1 * y)) + state[z1]);
         state[z1] = f(f(b2 * v) - f(a2 * y));

@@ -1,4 +1,11 @@
-import { ParameterError, allocLike, checkChoice, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  allocLike,
+  checkChoice,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { medianInPlace } from '@spyglass-wasm/core';
 
@@ -21,22 +28,28 @@ export interface CommonReferenceOptions {
  */
 export function commonReference<T extends FloatArray>(x: T, options?: CommonReferenceOptions): T;
 export function commonReference<T extends FloatArray>(x: MatrixInput<T>, options?: CommonReferenceOptions): Matrix<T>;
-export function commonReference<T extends FloatArray>(x: MatrixInput<T>, options: CommonReferenceOptions = {}): T | Matrix<T> {
+export function commonReference<T extends FloatArray>(
+  x: MatrixInput<T>,
+  options: CommonReferenceOptions = {},
+): T | Matrix<T> {
   const { m, wrap } = signalIO(x);
   const method = checkChoice('method', options.method ?? 'median', ['median', 'mean'] as const);
   const checkList = (name: string, list: readonly number[]) => {
-    if (list.some((c) => !Number.isInteger(c) || c < 0 || c >= m.cols)) throw new ParameterError(name, `column indices in [0, ${m.cols})`, list);
+    if (list.some((c) => !Number.isInteger(c) || c < 0 || c >= m.cols))
+      throw new ParameterError(name, `column indices in [0, ${m.cols})`, list);
   };
   checkList('channels', options.channels ?? []);
   checkList('exclude', options.exclude ?? []);
   const exclude = new Set(options.exclude ?? []);
   const chans = (options.channels ?? Array.from({ length: m.cols }, (_, i) => i)).filter((c) => !exclude.has(c));
-  if (chans.length === 0) throw new ParameterError('channels', 'at least one reference channel after exclusions', options.channels ?? 'all');
+  if (chans.length === 0)
+    throw new ParameterError('channels', 'at least one reference channel after exclusions', options.channels ?? 'all');
   const out = allocLike(m.data, m.rows, m.cols);
   const row = new Float64Array(chans.length);
   for (let r = 0; r < m.rows; r++) {
     const base = r * m.cols;
-    let n = 0, sum = 0;
+    let n = 0,
+      sum = 0;
     for (let k = 0; k < chans.length; k++) {
       const v = m.data[base + chans[k]];
       if (Number.isNaN(v)) continue;

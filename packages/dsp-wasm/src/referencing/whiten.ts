@@ -1,4 +1,11 @@
-import { ParameterError, allocLike, checkNumber, type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  allocLike,
+  checkNumber,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { symmetricEigen } from '@spyglass-wasm/core';
 
@@ -60,13 +67,15 @@ export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenO
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) cov[j * n + i] = cov[i * n + j] /= used;
     }
     const { values, vectors } = symmetricEigen(cov, n);
-    if (!(values.reduce((a, b) => a + b, 0) > 0)) throw new ParameterError('x', 'channels with nonzero variance to whiten', 'a constant group');
+    if (!(values.reduce((a, b) => a + b, 0) > 0))
+      throw new ParameterError('x', 'channels with nonzero variance to whiten', 'a constant group');
     const eps = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0 }) * (values.reduce((a, b) => a + b, 0) / n);
     W = new Float64Array(n * n);
     for (let i = 0; i < n; i++)
       for (let j = 0; j < n; j++) {
         let s = 0;
-        for (let k = 0; k < n; k++) s += (vectors[i * n + k] * vectors[j * n + k]) / Math.sqrt(Math.max(values[k], 0) + eps);
+        for (let k = 0; k < n; k++)
+          s += (vectors[i * n + k] * vectors[j * n + k]) / Math.sqrt(Math.max(values[k], 0) + eps);
         W[i * n + j] = s;
       }
   }

@@ -49,7 +49,10 @@ function bluestein(data: Float64Array, n: number): void {
   const a = new Float64Array(2 * m);
   const b = new Float64Array(2 * m);
   for (let k = 0; k < n; k++) {
-    const xr = data[2 * k], xi = data[2 * k + 1], wr = chirp[2 * k], wi = chirp[2 * k + 1];
+    const xr = data[2 * k],
+      xi = data[2 * k + 1],
+      wr = chirp[2 * k],
+      wi = chirp[2 * k + 1];
     a[2 * k] = xr * wr - xi * wi;
     a[2 * k + 1] = xr * wi + xi * wr;
     b[2 * k] = wr;
@@ -62,13 +65,19 @@ function bluestein(data: Float64Array, n: number): void {
   radix2(a, m, false);
   radix2(b, m, false);
   for (let k = 0; k < m; k++) {
-    const ar = a[2 * k], ai = a[2 * k + 1], br = b[2 * k], bi = b[2 * k + 1];
+    const ar = a[2 * k],
+      ai = a[2 * k + 1],
+      br = b[2 * k],
+      bi = b[2 * k + 1];
     a[2 * k] = ar * br - ai * bi;
     a[2 * k + 1] = ar * bi + ai * br;
   }
   radix2(a, m, true);
   for (let k = 0; k < n; k++) {
-    const cr = a[2 * k] / m, ci = a[2 * k + 1] / m, wr = chirp[2 * k], wi = chirp[2 * k + 1];
+    const cr = a[2 * k] / m,
+      ci = a[2 * k + 1] / m,
+      wr = chirp[2 * k],
+      wi = chirp[2 * k + 1];
     data[2 * k] = cr * wr - ci * wi;
     data[2 * k + 1] = cr * wi + ci * wr;
   }

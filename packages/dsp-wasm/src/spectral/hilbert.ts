@@ -60,7 +60,10 @@ function analyticWeights(z: Float64Array, n: number): { a: Float64Array; b: Floa
     const w = weight(k);
     if (w === 0) continue;
     const j = (n - k) % n;
-    const zr = z[2 * k], zi = z[2 * k + 1], cr = z[2 * j], ci = -z[2 * j + 1]; // conj(Z[n-k])
+    const zr = z[2 * k],
+      zi = z[2 * k + 1],
+      cr = z[2 * j],
+      ci = -z[2 * j + 1]; // conj(Z[n-k])
     // A[k] = (Z[k] + conj Z[n−k]) / 2, B[k] = (Z[k] − conj Z[n−k]) / 2i
     A[2 * k] = (w * (zr + cr)) / 2;
     A[2 * k + 1] = (w * (zi + ci)) / 2;
@@ -85,7 +88,10 @@ export function instantaneousPhase<T extends FloatArray>(x: MatrixInput<T>): Flo
 }
 
 /** f(re, im) of the analytic signal at every sample, returned in the input's kind. */
-function mapAnalytic<T extends FloatArray>(x: MatrixInput<T>, f: (re: number, im: number) => number): Float64Array | Matrix<Float64Array> {
+function mapAnalytic<T extends FloatArray>(
+  x: MatrixInput<T>,
+  f: (re: number, im: number) => number,
+): Float64Array | Matrix<Float64Array> {
   const h = hilbert(x);
   const out = new Float64Array(h.re.length);
   for (let i = 0; i < out.length; i++) out[i] = f(h.re[i], h.im[i]);

@@ -11,7 +11,8 @@ export function fftTwiddles(n: number): { forward: Float64Array; inverse: Float6
     const inverse = new Float64Array(2 * n);
     for (let k = 0; k < n / 2; k++) {
       const a = (-2 * Math.PI * k) / n;
-      const wr = Math.cos(a), wi = Math.sin(a);
+      const wr = Math.cos(a),
+        wi = Math.sin(a);
       forward.set([wr, wr, -wi, wi], 4 * k);
       inverse.set([wr, wr, wi, -wi], 4 * k);
     }

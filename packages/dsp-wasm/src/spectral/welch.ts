@@ -1,4 +1,11 @@
-import { ParameterError, checkChoice, checkNumber, type FloatArray, type MatrixInput, median } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  checkChoice,
+  checkNumber,
+  type FloatArray,
+  type MatrixInput,
+  median,
+} from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { fft } from './fft.js';
 import { type WindowSpec, getWindow } from './windows.js';
@@ -27,19 +34,26 @@ export interface WelchOptions {
  * @example
  * const { f, pxx } = welch(lfp, { fs: 1000, nperseg: 1024 });
  */
-export function welch<T extends FloatArray>(x: MatrixInput<T>, options: WelchOptions = {}): { f: Float64Array; pxx: Float64Array; cols: number } {
+export function welch<T extends FloatArray>(
+  x: MatrixInput<T>,
+  options: WelchOptions = {},
+): { f: Float64Array; pxx: Float64Array; cols: number } {
   const { m } = signalIO(x);
   const fs = checkNumber('fs', options.fs ?? 1, { min: 0, exclusiveMin: true });
   const nperseg = Math.min(checkNumber('nperseg', options.nperseg ?? 256, { min: 1, integer: true }), m.rows);
   const noverlap = checkNumber('noverlap', options.noverlap ?? Math.floor(nperseg / 2), { min: 0, integer: true });
   if (noverlap >= nperseg) throw new ParameterError('noverlap', `less than nperseg = ${nperseg}`, noverlap);
-  const detrend = options.detrend === false ? false : checkChoice('detrend', options.detrend ?? 'constant', ['constant', 'linear'] as const);
+  const detrend =
+    options.detrend === false
+      ? false
+      : checkChoice('detrend', options.detrend ?? 'constant', ['constant', 'linear'] as const);
   const scaling = checkChoice('scaling', options.scaling ?? 'density', ['density', 'spectrum'] as const);
   const average = checkChoice('average', options.average ?? 'mean', ['mean', 'median'] as const);
   if (m.rows < 1) throw new ParameterError('x', 'at least one sample', m.rows);
 
   const win = getWindow(options.window ?? 'hann', nperseg, true);
-  let s1 = 0, s2 = 0;
+  let s1 = 0,
+    s2 = 0;
   for (const v of win) {
     s1 += v;
     s2 += v * v;
@@ -85,7 +99,8 @@ function removeTrend(seg: Float64Array, type: 'constant' | 'linear'): void {
     return;
   }
   const tMean = (n - 1) / 2;
-  let num = 0, den = 0;
+  let num = 0,
+    den = 0;
   for (let i = 0; i < n; i++) {
     num += (i - tMean) * (seg[i] - mean);
     den += (i - tMean) ** 2;

@@ -44,7 +44,8 @@ export function getWindow(spec: WindowSpec, n: number, periodic = true): Float64
 
 /** Modified Bessel function of the first kind, order 0 (power series; converges for all x). */
 function besselI0(x: number): number {
-  let sum = 1, term = 1;
+  let sum = 1,
+    term = 1;
   const q = (x * x) / 4;
   for (let k = 1; k < 500; k++) {
     term *= q / (k * k);

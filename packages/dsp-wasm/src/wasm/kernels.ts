@@ -1,7 +1,15 @@
 import { KernelLoader, type CoreExports } from '@spyglass-wasm/core';
 import { KERNELS_WASM_BASE64 } from './kernels.generated.js';
 
-type SosKernel = (coef: number, nsec: number, x: number, rows: number, cols: number, state: number, reverse: number) => void;
+type SosKernel = (
+  coef: number,
+  nsec: number,
+  x: number,
+  rows: number,
+  cols: number,
+  state: number,
+  reverse: number,
+) => void;
 
 /** The raw exports of assembly/index.ts. Pointers are byte offsets from core's WasmHeap. */
 export interface DspExports extends CoreExports {
@@ -15,10 +23,23 @@ export interface DspExports extends CoreExports {
   fft(data: number, n: number, tw: number): void;
   cmulInPlace(data: number, spec: number, n: number): void;
   firPairOverlapSave(
-    x: number, rows: number, cols: number, chA: number, chB: number, isF32: number,
-    spec: number, nfft: number, ntaps: number, delay: number,
-    first: number, count: number, q: number,
-    tw: number, twInv: number, buf: number, out: number,
+    x: number,
+    rows: number,
+    cols: number,
+    chA: number,
+    chB: number,
+    isF32: number,
+    spec: number,
+    nfft: number,
+    ntaps: number,
+    delay: number,
+    first: number,
+    count: number,
+    q: number,
+    tw: number,
+    twInv: number,
+    buf: number,
+    out: number,
   ): void;
 }
 

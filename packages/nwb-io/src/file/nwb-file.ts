@@ -71,7 +71,8 @@ export class NwbFile {
 
   /** The electrodes table (undefined when the file has none). */
   electrodes(): ElectrodesTable | undefined {
-    if (this.electrodesCache === undefined) this.electrodesCache = this.r.guard(ELECTRODES_PATH, () => readElectrodes(this.r)) ?? null;
+    if (this.electrodesCache === undefined)
+      this.electrodesCache = this.r.guard(ELECTRODES_PATH, () => readElectrodes(this.r)) ?? null;
     return this.electrodesCache ?? undefined;
   }
 
@@ -98,7 +99,11 @@ export class NwbFile {
     const all = this.electricalSeries();
     const hit = all.filter((s) => s.path === pathOrName || s.path === `/${pathOrName}` || s.name === pathOrName);
     if (hit.length !== 1) {
-      throw new ParameterError('series', `one of ${all.map((s) => s.path).join(', ') || '(no ElectricalSeries in the file)'}`, pathOrName);
+      throw new ParameterError(
+        'series',
+        `one of ${all.map((s) => s.path).join(', ') || '(no ElectricalSeries in the file)'}`,
+        pathOrName,
+      );
     }
     return this.r.guard(hit[0].path, () => new ElectricalSeries(this.r, hit[0], options));
   }
@@ -154,7 +159,11 @@ export class NwbFile {
   object(path: string): NwbObject | undefined {
     const obj = this.r.find(path);
     if (!obj) return undefined;
-    const about = { path, neurodataType: this.r.neurodataType(path), description: this.r.attrString(path, 'description') };
+    const about = {
+      path,
+      neurodataType: this.r.neurodataType(path),
+      description: this.r.attrString(path, 'description'),
+    };
     if (this.r.isGroup(obj)) return { ...about, kind: 'group', children: obj.keys() };
     return { ...about, kind: 'dataset', shape: obj.shape ?? [], dtype: String(obj.dtype) };
   }

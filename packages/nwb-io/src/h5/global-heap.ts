@@ -8,7 +8,8 @@ export function globalHeapProblem(bytes: Uint8Array, available: number): string 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[4] !== 1) return `version ${bytes[4]} (expected 1)`;
   const size = Number(view.getBigUint64(8, true));
-  const HEADER = 16, OBJECT_HEADER = 16;
+  const HEADER = 16,
+    OBJECT_HEADER = 16;
   if (size < HEADER + OBJECT_HEADER) return `a size of ${size} bytes`;
   if (size > available) return `a size of ${size} bytes past the end of the file`;
   if (bytes.length < size) return undefined; // not all read: the caller reads the whole collection

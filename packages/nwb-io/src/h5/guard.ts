@@ -28,10 +28,12 @@ interface HardenableModule {
   FS: ErrnoFs;
 }
 
-const EACCES = 2, EIO = 29;
+const EACCES = 2,
+  EIO = 29;
 // Bytes one guarded call may read, as a multiple of the file (plus a floor): a legitimate read
 // touches each byte a few times at most; a corrupt structure that keeps re-reading is cut off.
-const READ_BUDGET_FACTOR = 64, READ_BUDGET_FLOOR = 256 << 20;
+const READ_BUDGET_FACTOR = 64,
+  READ_BUDGET_FLOOR = 256 << 20;
 
 let policy: ReadPolicy | undefined;
 let budget = { bytes: 0, limit: Infinity };
@@ -81,7 +83,8 @@ export function hardenRuntime(module: HardenableModule): void {
       trip = { kind: 'read-budget', detail: `${budget.bytes} bytes read` };
       throw new FS.ErrnoError(EIO);
     }
-    if (position !== undefined && stream.path) checkHeaps(FS, stream, buffer.subarray(offset, offset + n), position, read);
+    if (position !== undefined && stream.path)
+      checkHeaps(FS, stream, buffer.subarray(offset, offset + n), position, read);
     return n;
   };
 }

@@ -6,9 +6,11 @@ import type { GuardTrip } from './guard.js';
  * said plainly; JavaScript and WebAssembly failures keep their name and first line.
  */
 export function describeFailure(err: unknown, trip?: GuardTrip): string {
-  if (trip?.kind === 'external') return `HDF5 tried to open '${trip.detail}' outside the file (external link, external storage or virtual dataset), refused: pass { allowExternal: true } to allow it`;
+  if (trip?.kind === 'external')
+    return `HDF5 tried to open '${trip.detail}' outside the file (external link, external storage or virtual dataset), refused: pass { allowExternal: true } to allow it`;
   if (trip?.kind === 'global-heap') return trip.detail;
-  if (trip?.kind === 'read-budget') return `reads of a bounded size (stopped after ${trip.detail}: a looping structure)`;
+  if (trip?.kind === 'read-budget')
+    return `reads of a bounded size (stopped after ${trip.detail}: a looping structure)`;
   const message = err instanceof Error ? err.message : String(err);
   if (/HDF5-DIAG/.test(message)) return `HDF5: ${innermostHdf5Message(message)}`;
   const name = err instanceof Error ? err.name : 'Error';
@@ -21,6 +23,12 @@ export function describeFailure(err: unknown, trip?: GuardTrip): string {
 function innermostHdf5Message(stack: string): string {
   const frames = [...stack.matchAll(/#\d+: .* in (\w+)\(\): (.*)/g)];
   const last = frames[frames.length - 1];
-  if (!last) return stack.split('\n').find((l) => l.trim() && !/HDF5-DIAG/.test(l))?.trim() ?? 'an error';
+  if (!last)
+    return (
+      stack
+        .split('\n')
+        .find((l) => l.trim() && !/HDF5-DIAG/.test(l))
+        ?.trim() ?? 'an error'
+    );
   return `${last[2].trim()} (${last[1]})`;
 }

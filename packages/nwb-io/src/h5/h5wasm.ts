@@ -28,7 +28,9 @@ let loading: Promise<H5Runtime> | undefined;
  */
 export function loadH5wasm(): Promise<H5Runtime> {
   loading ??= (async () => {
-    const mod = (isNode ? await import(/* @vite-ignore */ 'h5wasm/node') : await import('h5wasm')) as unknown as typeof H5;
+    const mod = (isNode
+      ? await import(/* @vite-ignore */ 'h5wasm/node')
+      : await import('h5wasm')) as unknown as typeof H5;
     const module = await mod.default.ready;
     hardenRuntime(module as never);
     return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS, module };

@@ -7,7 +7,8 @@ export function toNumbers(value: Value): Float64Array {
   if (value === null || value === undefined) return new Float64Array(0);
   if (typeof value === 'number' || typeof value === 'bigint') return Float64Array.of(Number(value));
   if (value instanceof Float64Array) return value;
-  if (ArrayBuffer.isView(value) || Array.isArray(value)) return Float64Array.from(value as ArrayLike<number | bigint>, Number);
+  if (ArrayBuffer.isView(value) || Array.isArray(value))
+    return Float64Array.from(value as ArrayLike<number | bigint>, Number);
   return Float64Array.of(Number(value));
 }
 
@@ -29,5 +30,3 @@ export function toString1(value: Value): string | undefined {
 export function isReference(value: Value): value is { ref_data: Uint8Array } {
   return typeof value === 'object' && value !== null && 'ref_data' in value;
 }
-
-

@@ -35,7 +35,9 @@ export interface DynamicTable {
  */
 export function readDynamicTable(r: H5Reader, path: string): DynamicTable {
   r.group(path, 'a DynamicTable group');
-  const ids = r.isDataset(r.find(`${path}/id`)) ? r.numbers(`${path}/id`) : r.fail(`${path}/id`, 'the table ids (ElementIdentifiers)');
+  const ids = r.isDataset(r.find(`${path}/id`))
+    ? r.numbers(`${path}/id`)
+    : r.fail(`${path}/id`, 'the table ids (ElementIdentifiers)');
   const declared = toColnames(r.attr(path, 'colnames'));
   const children = r.keys(path).filter((k) => r.isDataset(r.find(`${path}/${k}`)));
   const indexOf = new Set(children.filter((k) => children.includes(`${k}_index`)).map((k) => `${k}_index`));
@@ -67,14 +69,16 @@ function readColumn(r: H5Reader, p: string, name: string, indexPath: string | un
   const ds = r.dataset(p);
   const neurodataType = r.neurodataType(p);
   const tableRef = r.attr(p, 'table');
-  const table = tableRef !== undefined ? r.dereference(Array.isArray(tableRef) ? tableRef[0] : tableRef, `${p}@table`) : undefined;
+  const table =
+    tableRef !== undefined ? r.dereference(Array.isArray(tableRef) ? tableRef[0] : tableRef, `${p}@table`) : undefined;
   const meta = r.metadata(p, ds);
   const shape = meta.shape ?? [];
   let flat: Float64Array | string[];
   if ((meta.type === 0 || meta.type === 1) && !meta.vlen) flat = r.numbers(p);
   else {
     const raw = r.value(p);
-    if (Array.isArray(raw) && raw.length > 0 && isReference(raw[0])) flat = raw.map((ref, i) => r.dereference(ref, `${p}[${i}]`));
+    if (Array.isArray(raw) && raw.length > 0 && isReference(raw[0]))
+      flat = raw.map((ref, i) => r.dereference(ref, `${p}[${i}]`));
     else if (Array.isArray(raw) || typeof raw === 'string') flat = (Array.isArray(raw) ? raw : [raw]).map(String);
     else flat = r.numbers(p);
   }
@@ -86,7 +90,8 @@ function readColumn(r: H5Reader, p: string, name: string, indexPath: string | un
     let start = 0;
     for (let i = 0; i < ends.length; i++) {
       const end = ends[i];
-      if (end < start || end > flat.length) r.fail(indexPath, `non-decreasing ends within the data length ${flat.length}`, end);
+      if (end < start || end > flat.length)
+        r.fail(indexPath, `non-decreasing ends within the data length ${flat.length}`, end);
       rows.push(flat.slice(start, end) as Float64Array | string[]);
       start = end;
     }
@@ -95,7 +100,12 @@ function readColumn(r: H5Reader, p: string, name: string, indexPath: string | un
   if (shape.length === 2 && flat instanceof Float64Array) {
     const [n, k] = shape;
     if (n * k !== flat.length) r.fail(p, `${n} × ${k} values`, flat.length);
-    return { ...base, values: Array.from({ length: n }, (_, i) => flat.slice(i * k, (i + 1) * k)) as Float64Array[], ragged: false, shape };
+    return {
+      ...base,
+      values: Array.from({ length: n }, (_, i) => flat.slice(i * k, (i + 1) * k)) as Float64Array[],
+      ragged: false,
+      shape,
+    };
   }
   return { ...base, values: flat, ragged: false, shape };
 }

@@ -43,7 +43,8 @@ export interface ElectricalSeriesInfo {
 }
 
 /** Samples as stored: the dataset's own integer or float type. */
-export type RawSamples = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+export type RawSamples =
+  Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 /** How samples come back: in volts, microvolts (float32) or as stored. */
 export type SampleScale = 'volts' | 'microvolts' | 'raw';
@@ -93,14 +94,20 @@ export class ElectricalSeries {
   read(options: ReadOptions & { scale: 'raw' }): Matrix<RawSamples>;
   read(options?: ReadOptions): Matrix<Float32Array>;
   read(options: ReadOptions = {}): Matrix<Float32Array> | Matrix<RawSamples> {
-    if (this.info.kind !== 'continuous') throw new ParameterError('series', 'a (time × channels) series for read(); this one is events × channels × samples: use readEvents()', this.info.path);
+    if (this.info.kind !== 'continuous')
+      throw new ParameterError(
+        'series',
+        'a (time × channels) series for read(); this one is events × channels × samples: use readEvents()',
+        this.info.path,
+      );
     const [n, cols] = this.info.shape;
     const [start, end] = options.rows ?? [0, n];
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= n && start <= end)) {
       throw new ParameterError('rows', `[start, end) within [0, ${n}]`, options.rows);
     }
     const channels = options.channels ?? Array.from({ length: cols }, (_, i) => i);
-    if (channels.some((c) => !Number.isInteger(c) || c < 0 || c >= cols)) throw new ParameterError('channels', `channel indices in [0, ${cols})`, channels);
+    if (channels.some((c) => !Number.isInteger(c) || c < 0 || c >= cols))
+      throw new ParameterError('channels', `channel indices in [0, ${cols})`, channels);
     const scale = checkChoice('scale', options.scale ?? 'volts', ['volts', 'microvolts', 'raw'] as const);
     if (scale !== 'raw') this.checkScalable();
     const raw = this.r.guard(this.dataPath, () => this.window(start, end, channels));
@@ -111,8 +118,15 @@ export class ElectricalSeries {
   /** Snippets of events [start, end) of an events series (SpikeEventSeries), all channels and samples. */
   readEvents(options: { events?: readonly [number, number]; scale: 'raw' }): EventSnippets<RawSamples>;
   readEvents(options?: { events?: readonly [number, number]; scale?: SampleScale }): EventSnippets<Float32Array>;
-  readEvents(options: { events?: readonly [number, number]; scale?: SampleScale } = {}): EventSnippets<Float32Array> | EventSnippets<RawSamples> {
-    if (this.info.kind !== 'events') throw new ParameterError('series', 'an events series for readEvents(); this one is (time × channels): use read()', this.info.path);
+  readEvents(
+    options: { events?: readonly [number, number]; scale?: SampleScale } = {},
+  ): EventSnippets<Float32Array> | EventSnippets<RawSamples> {
+    if (this.info.kind !== 'events')
+      throw new ParameterError(
+        'series',
+        'an events series for readEvents(); this one is (time × channels): use read()',
+        this.info.path,
+      );
     const [n, channels, samples] = this.info.shape as [number, number, number];
     const [start, end] = options.events ?? [0, n];
     if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end <= n && start <= end)) {
@@ -122,7 +136,17 @@ export class ElectricalSeries {
     if (scale !== 'raw') this.checkScalable();
     const raw = this.r.guard(this.dataPath, () => {
       const rank = this.r.metadata(this.dataPath).shape?.length ?? 0;
-      const ranges: [number, number][] = rank === 3 ? [[start, end], [0, channels], [0, samples]] : [[start, end], [0, samples]];
+      const ranges: [number, number][] =
+        rank === 3
+          ? [
+              [start, end],
+              [0, channels],
+              [0, samples],
+            ]
+          : [
+              [start, end],
+              [0, samples],
+            ];
       return this.r.readNumeric(this.dataPath, ranges);
     });
     const shape: [number, number, number] = [end - start, channels, samples];
@@ -134,12 +158,18 @@ export class ElectricalSeries {
   }
 
   /** Streams the series in blocks of rows, in bounded memory. */
-  async *chunks(options: Omit<ReadOptions, 'rows'> & { rowsPerChunk?: number } = {}): AsyncGenerator<{ start: number; data: Matrix<Float32Array> }> {
+  async *chunks(
+    options: Omit<ReadOptions, 'rows'> & { rowsPerChunk?: number } = {},
+  ): AsyncGenerator<{ start: number; data: Matrix<Float32Array> }> {
     const n = this.info.shape[0];
     const step = options.rowsPerChunk ?? this.info.chunks?.[0] ?? 30000;
     if (!(Number.isInteger(step) && step > 0)) throw new ParameterError('rowsPerChunk', 'a positive integer', step);
     for (let start = 0; start < n; start += step) {
-      const data = this.read({ ...options, scale: options.scale === 'raw' ? 'volts' : options.scale, rows: [start, Math.min(n, start + step)] });
+      const data = this.read({
+        ...options,
+        scale: options.scale === 'raw' ? 'volts' : options.scale,
+        rows: [start, Math.min(n, start + step)],
+      });
       yield { start, data };
     }
   }
@@ -148,12 +178,17 @@ export class ElectricalSeries {
   timestamps(): Float64Array {
     if (this.info.untimed) this.r.fail(this.info.path, `sample times that can be computed (${this.info.untimed})`);
     const t = this.info.timing;
-    if (t.kind === 'timestamps') return this.r.guard(`${this.info.path}/timestamps`, () => this.r.numbers(`${this.info.path}/timestamps`));
+    if (t.kind === 'timestamps')
+      return this.r.guard(`${this.info.path}/timestamps`, () => this.r.numbers(`${this.info.path}/timestamps`));
     return Float64Array.from({ length: this.info.shape[0] }, (_, i) => t.startingTime + i / t.rate);
   }
 
   private checkScalable(): void {
-    if (this.info.unscalable) this.r.fail(this.dataPath, `samples that can be scaled to volts (${this.info.unscalable}; read with scale: 'raw' for the stored values)`);
+    if (this.info.unscalable)
+      this.r.fail(
+        this.dataPath,
+        `samples that can be scaled to volts (${this.info.unscalable}; read with scale: 'raw' for the stored values)`,
+      );
   }
 
   private scaled(raw: ArrayLike<number>, channelOf: readonly number[], scale: 'volts' | 'microvolts'): Float32Array {
@@ -170,16 +205,19 @@ export class ElectricalSeries {
   private window(start: number, end: number, channels: readonly number[]): NumericArray {
     const [, cols] = this.info.shape;
     const [cr, cc] = this.chunkShape();
-    const lo = Math.min(...channels, cols - 1), hi = Math.max(...channels, 0);
+    const lo = Math.min(...channels, cols - 1),
+      hi = Math.max(...channels, 0);
     const total = (end - start) * channels.length;
-    if (total > 2 ** 30) throw new ParameterError('rows', 'a window of at most 2^30 samples (read in chunks)', [start, end]);
+    if (total > 2 ** 30)
+      throw new ParameterError('rows', 'a window of at most 2^30 samples (read in chunks)', [start, end]);
     let out: NumericArray | undefined;
     for (let rb = Math.floor(start / cr); rb * cr < end; rb++) {
       for (let cb = Math.floor(lo / cc); cb * cc <= hi; cb++) {
         if (!channels.some((c) => c >= cb * cc && c < (cb + 1) * cc)) continue;
         const block = this.block(rb, cb);
         out ??= new (block.constructor as new (n: number) => NumericArray)(total);
-        const r0 = rb * cr, c0 = cb * cc;
+        const r0 = rb * cr,
+          c0 = cb * cc;
         const bcols = Math.min(cols, c0 + cc) - c0;
         for (let r = Math.max(start, r0); r < Math.min(end, r0 + cr); r++) {
           for (let j = 0; j < channels.length; j++) {
@@ -222,19 +260,36 @@ const ORDER: Record<SeriesKind, number> = { continuous: 0, events: 1, unreadable
  * every events series (SpikeEventSeries), then the ones that cannot be read, each with why: one
  * odd series never makes the listing fail.
  */
-export function findElectricalSeries(r: H5Reader, electrodeIds: ArrayLike<number>, electrodesKnown: boolean): ElectricalSeriesInfo[] {
+export function findElectricalSeries(
+  r: H5Reader,
+  electrodeIds: ArrayLike<number>,
+  electrodesKnown: boolean,
+): ElectricalSeriesInfo[] {
   const paths = [...r.findTyped('/acquisition', SERIES_TYPES), ...r.findTyped('/processing', SERIES_TYPES)];
   const all = paths.map((path) => describeSeries(r, path, electrodeIds, electrodesKnown));
-  return all.map((s, i) => [s, i] as const).sort((a, b) => ORDER[a[0].kind] - ORDER[b[0].kind] || a[1] - b[1]).map(([s]) => s);
+  return all
+    .map((s, i) => [s, i] as const)
+    .sort((a, b) => ORDER[a[0].kind] - ORDER[b[0].kind] || a[1] - b[1])
+    .map(([s]) => s);
 }
 
 /** Describes one series; whatever makes it unreadable is caught and listed as its warning. */
-function describeSeries(r: H5Reader, path: string, electrodeIds: ArrayLike<number>, electrodesKnown = true): ElectricalSeriesInfo {
+function describeSeries(
+  r: H5Reader,
+  path: string,
+  electrodeIds: ArrayLike<number>,
+  electrodesKnown = true,
+): ElectricalSeriesInfo {
   try {
     return r.guard(path, () => describeReadable(r, path, electrodeIds, electrodesKnown));
   } catch (err) {
     const typed = err instanceof SpyglassError && err.expected !== undefined;
-    return unreadableSeries(r, path, typed ? err.expected! : err instanceof Error ? err.message : String(err), typed ? err.path ?? path : path);
+    return unreadableSeries(
+      r,
+      path,
+      typed ? err.expected! : err instanceof Error ? err.message : String(err),
+      typed ? (err.path ?? path) : path,
+    );
   }
 }
 
@@ -266,30 +321,45 @@ function unreadableSeries(r: H5Reader, path: string, reason: string, at: string)
   };
 }
 
-function describeReadable(r: H5Reader, path: string, electrodeIds: ArrayLike<number>, electrodesKnown: boolean): ElectricalSeriesInfo {
+function describeReadable(
+  r: H5Reader,
+  path: string,
+  electrodeIds: ArrayLike<number>,
+  electrodesKnown: boolean,
+): ElectricalSeriesInfo {
   const dataPath = `${path}/data`;
   const data = r.dataset(dataPath, 'the series data');
   const meta = r.metadata(dataPath, data);
   const neurodataType = r.neurodataType(path) ?? 'ElectricalSeries';
   const dims = meta.shape ?? [];
   const events = EVENT_TYPES.has(neurodataType) || dims.length === 3;
-  if (dims.length < 1 || dims.length > 3 || (!events && dims.length === 3)) r.fail(dataPath, '(time), (time × channels) or (events × channels × samples) data', dims);
+  if (dims.length < 1 || dims.length > 3 || (!events && dims.length === 3))
+    r.fail(dataPath, '(time), (time × channels) or (events × channels × samples) data', dims);
   const shape: ElectricalSeriesInfo['shape'] = events
-    ? dims.length === 3 ? [dims[0], dims[1], dims[2]] : [dims[0], 1, dims[1] ?? 1]
+    ? dims.length === 3
+      ? [dims[0], dims[1], dims[2]]
+      : [dims[0], 1, dims[1] ?? 1]
     : [dims[0], dims.length === 2 ? dims[1] : 1];
   const channels = shape[1];
   if (channels > MAX_CHANNELS) r.fail(dataPath, `at most ${MAX_CHANNELS} channels`, channels);
   const storage = r.storageProblem(dataPath, data);
   if (storage) r.fail(dataPath, storage);
   // External raw storage shows only when read: one element, under the guard, tells.
-  if (!meta.chunks && dims.every((d) => d > 0)) r.readNumeric(dataPath, dims.map(() => [0, 1] as [number, number]));
+  if (!meta.chunks && dims.every((d) => d > 0))
+    r.readNumeric(
+      dataPath,
+      dims.map(() => [0, 1] as [number, number]),
+    );
   const warnings: string[] = [];
   const { electrodeRows, ids } = readElectrodeRows(r, path, electrodeIds, electrodesKnown, warnings);
-  if (electrodeRows.length && electrodeRows.length !== channels) warnings.push(`${path}/electrodes: ${electrodeRows.length} electrodes for ${channels} channels`);
+  if (electrodeRows.length && electrodeRows.length !== channels)
+    warnings.push(`${path}/electrodes: ${electrodeRows.length} electrodes for ${channels} channels`);
   const { timing, problem: untimed } = readTiming(r, path, shape[0]);
   if (untimed) warnings.push(untimed);
-  if (timing.kind === 'timestamps' && timing.nonMonotonicAt !== undefined) warnings.push(`${path}/timestamps: not increasing at index ${timing.nonMonotonicAt}`);
-  if (timing.kind === 'timestamps' && timing.irregularSteps > 0 && !events) warnings.push(`${path}/timestamps: ${timing.irregularSteps} steps differ from the median step by more than 1%`);
+  if (timing.kind === 'timestamps' && timing.nonMonotonicAt !== undefined)
+    warnings.push(`${path}/timestamps: not increasing at index ${timing.nonMonotonicAt}`);
+  if (timing.kind === 'timestamps' && timing.irregularSteps > 0 && !events)
+    warnings.push(`${path}/timestamps: ${timing.irregularSteps} steps differ from the median step by more than 1%`);
   const scaling = readScaling(r, path, channels);
   if (scaling.problem) warnings.push(scaling.problem);
   return {
@@ -308,7 +378,13 @@ function describeReadable(r: H5Reader, path: string, electrodeIds: ArrayLike<num
     timing,
     warnings,
     description: r.attrString(path, 'description'),
-    chunks: events ? meta.chunks ?? null : meta.chunks && meta.chunks.length === 2 ? meta.chunks : meta.chunks ? [meta.chunks[0], 1] : null,
+    chunks: events
+      ? (meta.chunks ?? null)
+      : meta.chunks && meta.chunks.length === 2
+        ? meta.chunks
+        : meta.chunks
+          ? [meta.chunks[0], 1]
+          : null,
     compression: r.filters(dataPath, data).map((f) => f.name),
     ...(scaling.problem ? { unscalable: scaling.problem } : {}),
     ...(untimed ? { untimed } : {}),
@@ -316,20 +392,36 @@ function describeReadable(r: H5Reader, path: string, electrodeIds: ArrayLike<num
 }
 
 /** Electrode rows; a row that is not an integer inside the electrodes table is warned about and gets id NaN. */
-function readElectrodeRows(r: H5Reader, path: string, electrodeIds: ArrayLike<number>, electrodesKnown: boolean, warnings: string[]): { electrodeRows: number[]; ids: number[] } {
+function readElectrodeRows(
+  r: H5Reader,
+  path: string,
+  electrodeIds: ArrayLike<number>,
+  electrodesKnown: boolean,
+  warnings: string[],
+): { electrodeRows: number[]; ids: number[] } {
   if (!r.find(`${path}/electrodes`)) return { electrodeRows: [], ids: [] };
   const electrodeRows = Array.from(r.numbers(`${path}/electrodes`));
-  const bad = electrodeRows.findIndex((i) => !Number.isInteger(i) || i < 0 || (electrodesKnown && i >= electrodeIds.length));
+  const bad = electrodeRows.findIndex(
+    (i) => !Number.isInteger(i) || i < 0 || (electrodesKnown && i >= electrodeIds.length),
+  );
   if (bad >= 0) {
-    const where = electrodesKnown ? `the electrodes table (${electrodeIds.length} rows)` : 'the electrodes table (the file has none)';
+    const where = electrodesKnown
+      ? `the electrodes table (${electrodeIds.length} rows)`
+      : 'the electrodes table (the file has none)';
     warnings.push(`${path}/electrodes: row ${electrodeRows[bad]} at index ${bad} is not a row of ${where}`);
   }
-  const ids = electrodeRows.map((i) => (Number.isInteger(i) && i >= 0 && i < electrodeIds.length ? electrodeIds[i] : electrodesKnown ? NaN : i));
+  const ids = electrodeRows.map((i) =>
+    Number.isInteger(i) && i >= 0 && i < electrodeIds.length ? electrodeIds[i] : electrodesKnown ? NaN : i,
+  );
   return { electrodeRows, ids };
 }
 
 /** conversion, offset and channel_conversion, and why they cannot scale samples (NaN, 0, a string). */
-function readScaling(r: H5Reader, path: string, channels: number): { conversion: number; offset: number; channelConversion?: Float64Array; problem?: string } {
+function readScaling(
+  r: H5Reader,
+  path: string,
+  channels: number,
+): { conversion: number; offset: number; channelConversion?: Float64Array; problem?: string } {
   const dataPath = `${path}/data`;
   const conversionValue = r.attr(dataPath, 'conversion');
   const offsetValue = r.attr(dataPath, 'offset');
@@ -337,13 +429,16 @@ function readScaling(r: H5Reader, path: string, channels: number): { conversion:
   const offset = offsetValue === undefined ? 0 : asNumber(offsetValue);
   const channelConversion = r.find(`${path}/channel_conversion`) ? r.numbers(`${path}/channel_conversion`) : undefined;
   let problem: string | undefined;
-  if (!(Number.isFinite(conversion) && conversion !== 0)) problem = `${dataPath}@conversion: ${describeValue(conversionValue)} is not a finite, non-zero gain`;
-  else if (!Number.isFinite(offset)) problem = `${dataPath}@offset: ${describeValue(offsetValue)} is not a finite offset`;
+  if (!(Number.isFinite(conversion) && conversion !== 0))
+    problem = `${dataPath}@conversion: ${describeValue(conversionValue)} is not a finite, non-zero gain`;
+  else if (!Number.isFinite(offset))
+    problem = `${dataPath}@offset: ${describeValue(offsetValue)} is not a finite offset`;
   else if (channelConversion) {
     const bad = channelConversion.findIndex((g) => !(Number.isFinite(g) && g !== 0));
-    if (channelConversion.length !== channels) problem = `${path}/channel_conversion: ${channelConversion.length} gains for ${channels} channels`;
-    else if (bad >= 0) problem = `${path}/channel_conversion: ${channelConversion[bad]} at channel ${bad} is not a finite, non-zero gain`;
+    if (channelConversion.length !== channels)
+      problem = `${path}/channel_conversion: ${channelConversion.length} gains for ${channels} channels`;
+    else if (bad >= 0)
+      problem = `${path}/channel_conversion: ${channelConversion[bad]} at channel ${bad} is not a finite, non-zero gain`;
   }
   return { conversion, offset, channelConversion, problem };
 }
-

@@ -17,11 +17,16 @@ export function readElectrodes(r: H5Reader): ElectrodesTable | undefined {
   const n = table.ids.length;
   const group = table.columns.group?.values;
   const groupName = table.columns.group_name?.values;
-  const groupNames = Array.isArray(group) && typeof group[0] === 'string'
-    ? (group as string[]).map((p) => p.split('/').pop()!)
-    : Array.isArray(groupName)
-      ? (groupName as string[])
-      : Array.from({ length: n }, () => '');
+  const groupNames =
+    Array.isArray(group) && typeof group[0] === 'string'
+      ? (group as string[]).map((p) => p.split('/').pop()!)
+      : Array.isArray(groupName)
+        ? (groupName as string[])
+        : Array.from({ length: n }, () => '');
   const loc = table.columns.location?.values;
-  return { ...table, groupNames, locations: Array.isArray(loc) ? (loc as string[]) : Array.from({ length: n }, () => '') };
+  return {
+    ...table,
+    groupNames,
+    locations: Array.isArray(loc) ? (loc as string[]) : Array.from({ length: n }, () => ''),
+  };
 }

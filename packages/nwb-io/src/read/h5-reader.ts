@@ -6,21 +6,46 @@ import { isReference, toNumbers, toString1, toStrings } from '../h5/values.js';
 import type { OpenedH5 } from '../source/open-h5.js';
 
 /** HDF5 filters compiled into h5wasm (no plugins are loaded). */
-const AVAILABLE_FILTERS: Record<number, string> = { 1: 'deflate', 2: 'shuffle', 3: 'fletcher32', 4: 'szip', 5: 'nbit', 6: 'scaleoffset' };
+const AVAILABLE_FILTERS: Record<number, string> = {
+  1: 'deflate',
+  2: 'shuffle',
+  3: 'fletcher32',
+  4: 'szip',
+  5: 'nbit',
+  6: 'scaleoffset',
+};
 
 /** Registered ids of common filters h5wasm lacks, to name them when a file uses one. */
-const KNOWN_FILTERS: Record<number, string> = { 307: 'bzip2', 32000: 'lzf', 32001: 'blosc', 32004: 'lz4', 32008: 'bitshuffle', 32013: 'zfp', 32015: 'zstd', 32017: 'sz', 32026: 'blosc2' };
+const KNOWN_FILTERS: Record<number, string> = {
+  307: 'bzip2',
+  32000: 'lzf',
+  32001: 'blosc',
+  32004: 'lz4',
+  32008: 'bitshuffle',
+  32013: 'zfp',
+  32015: 'zstd',
+  32017: 'sz',
+  32026: 'blosc2',
+};
 
 /** The part of h5wasm's module the checked reads call directly. */
 interface RawModule {
-  get_dataset_data(fileId: bigint, path: string, count: bigint[] | null, offset: bigint[] | null, strides: bigint[] | null, ptr: bigint): number;
+  get_dataset_data(
+    fileId: bigint,
+    path: string,
+    count: bigint[] | null,
+    offset: bigint[] | null,
+    strides: bigint[] | null,
+    ptr: bigint,
+  ): number;
   _malloc(n: number): number;
   _free(ptr: number): void;
   HEAPU8: Uint8Array;
 }
 
 /** A numeric read's result: the stored integer/float type (64-bit integers become Float64Array). */
-export type NumericArray = Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
+export type NumericArray =
+  Float64Array | Float32Array | Int32Array | Int16Array | Int8Array | Uint32Array | Uint16Array | Uint8Array;
 
 /** Objects the listing met but could not open, and why. */
 export interface SkippedObject {
@@ -86,7 +111,10 @@ export class H5Reader {
       this.failWith(path, 'a readable HDF5 object', err);
     }
     if (isExternalLink(entity)) {
-      this.fail(path, `an object inside the file (an external link to ${entity.filename}:${entity.obj_path}, ${this.allowExternal ? 'which cannot be opened' : 'refused: pass { allowExternal: true } to follow it'})`);
+      this.fail(
+        path,
+        `an object inside the file (an external link to ${entity.filename}:${entity.obj_path}, ${this.allowExternal ? 'which cannot be opened' : 'refused: pass { allowExternal: true } to follow it'})`,
+      );
     }
     return this.isGroup(entity) || this.isDataset(entity) ? entity : undefined;
   }
@@ -94,11 +122,18 @@ export class H5Reader {
   // By shape, not class name: bundlers rename classes, and the Node and in-memory builds of h5wasm
   // have distinct classes.
   isGroup(x: unknown): x is H5.Group {
-    return typeof x === 'object' && x !== null && typeof (x as H5.Group).keys === 'function' && typeof (x as H5.Group).create_group === 'function';
+    return (
+      typeof x === 'object' &&
+      x !== null &&
+      typeof (x as H5.Group).keys === 'function' &&
+      typeof (x as H5.Group).create_group === 'function'
+    );
   }
 
   isDataset(x: unknown): x is H5.Dataset {
-    return typeof x === 'object' && x !== null && typeof (x as H5.Dataset).slice === 'function' && 'shape' in (x as object);
+    return (
+      typeof x === 'object' && x !== null && typeof (x as H5.Dataset).slice === 'function' && 'shape' in (x as object)
+    );
   }
 
   group(path: string, expected = 'a group'): H5.Group {
@@ -127,7 +162,9 @@ export class H5Reader {
    * files) unless allowed, or a filter h5wasm does not have.
    */
   storageProblem(path: string, d = this.dataset(path)): string | undefined {
-    const meta = this.metadata(path, d) as H5.Dataset['metadata'] & { virtual_sources?: { file_name: string; dset_name: string }[] };
+    const meta = this.metadata(path, d) as H5.Dataset['metadata'] & {
+      virtual_sources?: { file_name: string; dset_name: string }[];
+    };
     if (meta.virtual_sources?.length && !this.allowExternal) {
       const sources = meta.virtual_sources.map((s) => `${s.file_name}:${s.dset_name}`).join(', ');
       return `data stored in this file (it is a virtual dataset reading ${sources}; refused: pass { allowExternal: true } to read it)`;
@@ -181,7 +218,8 @@ export class H5Reader {
       return toNumbers(v);
     }
     const sel = ranges ?? shape.map((n) => [0, n] as const);
-    if (sel.length !== shape.length || sel.some(([a, b], i) => !(a >= 0 && b >= a && b <= shape[i]))) this.fail(path, `a selection within the shape [${shape.join(', ')}]`, sel);
+    if (sel.length !== shape.length || sel.some(([a, b], i) => !(a >= 0 && b >= a && b <= shape[i])))
+      this.fail(path, `a selection within the shape [${shape.join(', ')}]`, sel);
     const count = sel.map(([a, b]) => b - a);
     const total = count.reduce((a, b) => a * b, 1);
     const nbytes = total * meta.size;
@@ -195,7 +233,12 @@ export class H5Reader {
       let status: number;
       try {
         status = m.get_dataset_data(
-          d.file_id, d.path, ranges ? count.map(BigInt) : null, ranges ? sel.map(([a]) => BigInt(a)) : null, ranges ? count.map(() => 1n) : null, BigInt(ptr),
+          d.file_id,
+          d.path,
+          ranges ? count.map(BigInt) : null,
+          ranges ? sel.map(([a]) => BigInt(a)) : null,
+          ranges ? count.map(() => 1n) : null,
+          BigInt(ptr),
         );
       } catch (err) {
         this.failWith(path, this.readExpectation(path, d, sel), err);
@@ -338,7 +381,9 @@ function isExternalLink(x: unknown): x is { filename: string; obj_path: string }
 /** Integers of 1, 2, 4 or 8 bytes and float32/float64: what the checked read handles itself. */
 function isPlainNumeric(meta: { type: number; size: number; vlen?: boolean }): boolean {
   if (meta.vlen) return false;
-  return (meta.type === 0 && [1, 2, 4, 8].includes(meta.size)) || (meta.type === 1 && (meta.size === 4 || meta.size === 8));
+  return (
+    (meta.type === 0 && [1, 2, 4, 8].includes(meta.size)) || (meta.type === 1 && (meta.size === 4 || meta.size === 8))
+  );
 }
 
 function allocate(meta: { type: number; size: number; signed: boolean }, n: number): NumericArray {

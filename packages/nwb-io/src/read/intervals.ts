@@ -27,7 +27,8 @@ function readOne(r: H5Reader, path: string): TimeIntervalsTable {
   const table = readDynamicTable(r, path);
   const start = table.columns.start_time?.values;
   const stop = table.columns.stop_time?.values;
-  if (!(start instanceof Float64Array) || !(stop instanceof Float64Array)) r.fail(path, 'numeric start_time and stop_time columns');
+  if (!(start instanceof Float64Array) || !(stop instanceof Float64Array))
+    r.fail(path, 'numeric start_time and stop_time columns');
   if (start.length !== stop.length) r.fail(`${path}/stop_time`, `one stop per start (${start.length})`, stop.length);
   return { ...table, name: path.split('/').pop()!, intervals: Array.from(start, (s, i) => [s, stop[i]] as Interval) };
 }

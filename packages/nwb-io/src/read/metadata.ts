@@ -22,7 +22,8 @@ export interface NwbMetadata {
 export function readMetadata(r: H5Reader): NwbMetadata {
   const version = r.attrString('/', 'nwb_version') ?? r.optionalString('/nwb_version');
   const type = r.attrString('/', 'neurodata_type');
-  if (!version || (type !== undefined && type !== 'NWBFile')) r.fail('/', "an NWB file (root attribute nwb_version and neurodata_type 'NWBFile')");
+  if (!version || (type !== undefined && type !== 'NWBFile'))
+    r.fail('/', "an NWB file (root attribute nwb_version and neurodata_type 'NWBFile')");
   const required = (p: string) => r.optionalString(p) ?? r.fail(p, 'a required NWB string');
   const subject: Record<string, string | number> = {};
   for (const k of r.keys('/general/subject')) {

@@ -39,19 +39,24 @@ function readOne(r: H5Reader, path: string): SpatialSeries {
   const dataPath = `${path}/data`;
   const shape = r.metadata(dataPath).shape ?? [];
   if (shape.length < 1 || shape.length > 2) r.fail(dataPath, '(time) or (time × dimensions) data', shape);
-  const rows = shape[0], cols = shape.length > 1 ? shape[1] : 1;
+  const rows = shape[0],
+    cols = shape.length > 1 ? shape[1] : 1;
   const warnings: string[] = [];
   const conversionValue = r.attr(dataPath, 'conversion');
   const offsetValue = r.attr(dataPath, 'offset');
   const conversion = conversionValue === undefined ? 1 : asNumber(conversionValue);
   const offset = offsetValue === undefined ? 0 : asNumber(offsetValue);
-  if (!(Number.isFinite(conversion) && conversion !== 0)) warnings.push(`${dataPath}@conversion: ${describeValue(conversionValue)} is not a finite, non-zero gain`);
-  if (!Number.isFinite(offset)) warnings.push(`${dataPath}@offset: ${describeValue(offsetValue)} is not a finite offset`);
+  if (!(Number.isFinite(conversion) && conversion !== 0))
+    warnings.push(`${dataPath}@conversion: ${describeValue(conversionValue)} is not a finite, non-zero gain`);
+  if (!Number.isFinite(offset))
+    warnings.push(`${dataPath}@offset: ${describeValue(offsetValue)} is not a finite offset`);
   const data = r.numbers(dataPath).map((v) => v * conversion + offset);
   const { timing, problem } = readTiming(r, path, rows);
   if (problem) warnings.push(problem);
   const timestamps =
-    timing.kind === 'timestamps' ? r.numbers(`${path}/timestamps`) : Float64Array.from({ length: rows }, (_, i) => timing.startingTime + i / timing.rate);
+    timing.kind === 'timestamps'
+      ? r.numbers(`${path}/timestamps`)
+      : Float64Array.from({ length: rows }, (_, i) => timing.startingTime + i / timing.rate);
   return {
     path,
     name: path.split('/').pop()!,

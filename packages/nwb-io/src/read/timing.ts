@@ -36,9 +36,20 @@ export function readTiming(r: H5Reader, path: string, rows: number): TimingRead 
     const startingTime = r.numbers(`${path}/starting_time`)[0];
     const rateValue = r.attr(`${path}/starting_time`, 'rate');
     const rate = asNumber(rateValue);
-    const timing: SeriesTiming = { kind: 'rate', rate, startingTime, start: startingTime, end: startingTime + (rows - 1) / rate };
-    if (!Number.isFinite(startingTime)) return { timing, problem: `${path}/starting_time: ${startingTime} is not a finite time` };
-    if (!(rate > 0 && rate <= MAX_RATE)) return { timing, problem: `${path}/starting_time@rate: ${describeValue(rateValue)} is not a sampling rate in (0, ${MAX_RATE}] Hz` };
+    const timing: SeriesTiming = {
+      kind: 'rate',
+      rate,
+      startingTime,
+      start: startingTime,
+      end: startingTime + (rows - 1) / rate,
+    };
+    if (!Number.isFinite(startingTime))
+      return { timing, problem: `${path}/starting_time: ${startingTime} is not a finite time` };
+    if (!(rate > 0 && rate <= MAX_RATE))
+      return {
+        timing,
+        problem: `${path}/starting_time@rate: ${describeValue(rateValue)} is not a sampling rate in (0, ${MAX_RATE}] Hz`,
+      };
     return { timing };
   }
   if (!r.find(`${path}/timestamps`)) r.fail(path, 'starting_time with a rate, or timestamps');
@@ -55,9 +66,17 @@ export function readTiming(r: H5Reader, path: string, rows: number): TimingRead 
   }
   const median = steps.length ? medianOf(steps) : 0;
   const irregularSteps = steps.filter((d) => Math.abs(d - median) > 0.01 * median).length;
-  const timing: SeriesTiming = { kind: 'timestamps', start: t[0] ?? NaN, end: t[t.length - 1] ?? NaN, rate: median > 0 ? 1 / median : NaN, irregularSteps, nonMonotonicAt };
+  const timing: SeriesTiming = {
+    kind: 'timestamps',
+    start: t[0] ?? NaN,
+    end: t[t.length - 1] ?? NaN,
+    rate: median > 0 ? 1 / median : NaN,
+    irregularSteps,
+    nonMonotonicAt,
+  };
   if (t.length !== rows) return { timing, problem: `${path}/timestamps: ${t.length} timestamps for ${rows} samples` };
-  if (firstNaN >= 0) return { timing, problem: `${path}/timestamps: ${t[firstNaN]} at index ${firstNaN} is not a finite time` };
+  if (firstNaN >= 0)
+    return { timing, problem: `${path}/timestamps: ${t[firstNaN]} at index ${firstNaN} is not a finite time` };
   return { timing };
 }
 
@@ -73,6 +92,7 @@ export function describeValue(v: unknown): string {
 /** A numeric scalar (or one-element numeric array) as a number; anything else (a string) is NaN. */
 export function asNumber(v: unknown): number {
   if (typeof v === 'number' || typeof v === 'bigint') return Number(v);
-  if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length === 1) return Number((v as unknown as ArrayLike<number>)[0]);
+  if (ArrayBuffer.isView(v) && (v as unknown as ArrayLike<number>).length === 1)
+    return Number((v as unknown as ArrayLike<number>)[0]);
   return NaN;
 }

@@ -14,7 +14,9 @@ export function readUnits(r: H5Reader, path = '/units'): UnitsTable | undefined 
   const table = readDynamicTable(r, path);
   const st = table.columns.spike_times;
   if (!st) r.fail(`${path}/spike_times`, 'a spike_times column');
-  const spikeTimes = st.ragged ? (st.values as Float64Array[]) : Array.from(st.values as Float64Array, (v) => Float64Array.of(v));
+  const spikeTimes = st.ragged
+    ? (st.values as Float64Array[])
+    : Array.from(st.values as Float64Array, (v) => Float64Array.of(v));
   const eg = table.columns.electrode_group?.values as string[] | undefined;
   return { ...table, spikeTimes, electrodeGroups: eg?.map((p) => p.split('/').pop()!) };
 }

@@ -17,7 +17,8 @@ let counter = 0;
  */
 export function mountBlob(FS: EmscriptenFS, blob: Blob): { path: string; release(): void } | undefined {
   const fs = FS as WorkerFsApi;
-  if (typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'undefined' || !fs.filesystems?.WORKERFS) return undefined;
+  if (typeof (globalThis as { FileReaderSync?: unknown }).FileReaderSync === 'undefined' || !fs.filesystems?.WORKERFS)
+    return undefined;
   const dir = `/blob-${Date.now()}-${counter++}`;
   const name = 'file.nwb';
   fs.mkdir(dir);

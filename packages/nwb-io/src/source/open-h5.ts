@@ -85,14 +85,25 @@ export async function openH5(source: NwbSource, options: OpenOptions = {}): Prom
     }
   }
   const bytes =
-    source instanceof Uint8Array ? source : source instanceof ArrayBuffer ? new Uint8Array(source) : new Uint8Array(await (source as Blob).arrayBuffer());
+    source instanceof Uint8Array
+      ? source
+      : source instanceof ArrayBuffer
+        ? new Uint8Array(source)
+        : new Uint8Array(await (source as Blob).arrayBuffer());
   checkHdf5Header(name, bytes.subarray(0, 4096), bytes.length);
   const fsPath = `/spyglass-${Date.now()}-${counter++}.nwb`;
   FS.writeFile(fsPath, bytes);
   return wrapOpen(rt, fsPath, name, bytes.length, options, () => FS.unlink(fsPath));
 }
 
-function wrapOpen({ h5, module }: H5Runtime, path: string, name: string, size: number, options: OpenOptions, release: () => void): OpenedH5 {
+function wrapOpen(
+  { h5, module }: H5Runtime,
+  path: string,
+  name: string,
+  size: number,
+  options: OpenOptions,
+  release: () => void,
+): OpenedH5 {
   const policy: ReadPolicy = { fsPath: path, allowExternal: options.allowExternal ?? false };
   const run = <T>(fn: () => T): T => underPolicy(policy, size, fn);
   let file: H5.File;
@@ -131,7 +142,13 @@ function wrapOpen({ h5, module }: H5Runtime, path: string, name: string, size: n
 }
 
 /** What a filesystem entry is, for "expected a regular file (it is …)". */
-function kindOf(st: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean; isCharacterDevice(): boolean; isBlockDevice(): boolean }): string {
+function kindOf(st: {
+  isDirectory(): boolean;
+  isFIFO(): boolean;
+  isSocket(): boolean;
+  isCharacterDevice(): boolean;
+  isBlockDevice(): boolean;
+}): string {
   if (st.isDirectory()) return 'a folder';
   if (st.isFIFO()) return 'a FIFO';
   if (st.isSocket()) return 'a socket';
@@ -157,7 +174,12 @@ function fsReason(err: unknown): string {
 /** A remote file: HDF5 reads become Range requests for the blocks they touch. */
 async function openUrl(url: string, name: string, options: OpenOptions): Promise<OpenedH5> {
   // HDF5 reads synchronously; in a browser that means synchronous XHR, which only workers allow
-  if (isBrowserMainThread()) throw new ParameterError('source', `a URL opened in a Web Worker (a browser's main thread cannot read ranges synchronously; see nwb-io's README)`, url);
+  if (isBrowserMainThread())
+    throw new ParameterError(
+      'source',
+      `a URL opened in a Web Worker (a browser's main thread cannot read ranges synchronously; see nwb-io's README)`,
+      url,
+    );
   const reader = await createSyncRangeReader(url);
   try {
     checkHdf5Header(name, reader.read(0, Math.min(4096, reader.size)), reader.size);
@@ -178,5 +200,9 @@ async function openUrl(url: string, name: string, options: OpenOptions): Promise
 
 /** True on a browser page's main thread (not in a worker, not in Node). */
 function isBrowserMainThread(): boolean {
-  return typeof window !== 'undefined' && typeof document !== 'undefined' && typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined';
+  return (
+    typeof window !== 'undefined' &&
+    typeof document !== 'undefined' &&
+    typeof (globalThis as { importScripts?: unknown }).importScripts === 'undefined'
+  );
 }

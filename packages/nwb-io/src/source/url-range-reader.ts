@@ -28,11 +28,14 @@ function xhrReader(url: string): SyncRangeReader {
     xhr.responseType = 'arraybuffer';
     xhr.send(null);
     stats.requests++;
-    if (xhr.status !== 206 && xhr.status !== 200) throw new NwbFormatError(url, '/', `an HTTP server answering Range requests (status ${xhr.status})`);
+    if (xhr.status !== 206 && xhr.status !== 200)
+      throw new NwbFormatError(url, '/', `an HTTP server answering Range requests (status ${xhr.status})`);
     return xhr;
   };
   const head = request('bytes=0-0');
-  const size = Number(head.getResponseHeader('Content-Range')?.split('/')[1] ?? head.getResponseHeader('Content-Length'));
+  const size = Number(
+    head.getResponseHeader('Content-Range')?.split('/')[1] ?? head.getResponseHeader('Content-Length'),
+  );
   if (!(size > 0)) throw new NwbFormatError(url, '/', 'a Content-Range with the file size');
   return {
     url,
@@ -83,10 +86,12 @@ async function nodeReader(url: string): Promise<SyncRangeReader> {
     if (data.byteLength < end - start) data = new SharedArrayBuffer(end - start);
     Atomics.store(ctl, 0, 0);
     worker.postMessage({ url, start, end, control, data });
-    if (Atomics.wait(ctl, 0, 0, 60_000) === 'timed-out') throw new NwbFormatError(url, '/', 'an HTTP answer within 60 s');
+    if (Atomics.wait(ctl, 0, 0, 60_000) === 'timed-out')
+      throw new NwbFormatError(url, '/', 'an HTTP answer within 60 s');
     stats.requests++;
     const status = ctl[1];
-    if (status !== 206 && status !== 200) throw new NwbFormatError(url, '/', `an HTTP server answering Range requests (status ${status})`);
+    if (status !== 206 && status !== 200)
+      throw new NwbFormatError(url, '/', `an HTTP server answering Range requests (status ${status})`);
     stats.bytes += ctl[2];
     return new Uint8Array(data, 0, ctl[2]).slice();
   };

@@ -167,17 +167,23 @@ export class NwbWriter {
     for (const k of ['identifier', 'sessionDescription', 'sessionStartTime'] as const) {
       if (typeof input[k] !== 'string' || !input[k]) throw new ParameterError(k, 'a non-empty string', input[k]);
     }
-    if (Number.isNaN(Date.parse(input.sessionStartTime))) throw new ParameterError('sessionStartTime', 'an ISO 8601 date-time', input.sessionStartTime);
+    if (Number.isNaN(Date.parse(input.sessionStartTime)))
+      throw new ParameterError('sessionStartTime', 'an ISO 8601 date-time', input.sessionStartTime);
     if (path !== null && !isNode) throw new ParameterError('path', 'null (in memory) outside Node', path);
     if (path !== null) await checkWritable(path);
     const rt = await loadH5wasm();
-    const writePath = path === null ? `/spyglass-out-${Date.now()}-${Math.random().toString(36).slice(2)}.nwb` : temporaryPath(path);
+    const writePath =
+      path === null ? `/spyglass-out-${Date.now()}-${Math.random().toString(36).slice(2)}.nwb` : temporaryPath(path);
     let file: H5.File;
     try {
       file = new rt.h5.File(writePath, 'w');
       if (!file.file_id || Number(file.file_id) < 0) throw new Error('no file id');
     } catch (err) {
-      throw new ParameterError('path', 'a file HDF5 can create', `${path ?? writePath} (${err instanceof Error ? err.message.split('\n').pop()!.trim() : err})`);
+      throw new ParameterError(
+        'path',
+        'a file HDF5 can create',
+        `${path ?? writePath} (${err instanceof Error ? err.message.split('\n').pop()!.trim() : err})`,
+      );
     }
     const w = new NwbWriter(rt, file, path, writePath);
     w.writeRoot(input);
@@ -193,16 +199,32 @@ export class NwbWriter {
     f.create_dataset({ name: 'identifier', data: input.identifier });
     f.create_dataset({ name: 'session_description', data: input.sessionDescription });
     f.create_dataset({ name: 'session_start_time', data: input.sessionStartTime });
-    f.create_dataset({ name: 'timestamps_reference_time', data: input.timestampsReferenceTime ?? input.sessionStartTime });
-    for (const g of ['acquisition', 'analysis', 'processing', 'stimulus', 'stimulus/presentation', 'stimulus/templates', 'general', 'general/devices', 'general/extracellular_ephys']) {
+    f.create_dataset({
+      name: 'timestamps_reference_time',
+      data: input.timestampsReferenceTime ?? input.sessionStartTime,
+    });
+    for (const g of [
+      'acquisition',
+      'analysis',
+      'processing',
+      'stimulus',
+      'stimulus/presentation',
+      'stimulus/templates',
+      'general',
+      'general/devices',
+      'general/extracellular_ephys',
+    ]) {
       this.ensureGroup(`/${g}`);
     }
     if (input.experimenter?.length) f.create_dataset({ name: 'general/experimenter', data: [...input.experimenter] });
     if (input.institution) f.create_dataset({ name: 'general/institution', data: input.institution });
     if (input.lab) f.create_dataset({ name: 'general/lab', data: input.lab });
-    if (input.experimentDescription) f.create_dataset({ name: 'general/experiment_description', data: input.experimentDescription });
+    if (input.experimentDescription)
+      f.create_dataset({ name: 'general/experiment_description', data: input.experimentDescription });
     const spec = this.ensureGroup('/specifications');
-    for (const [ns, versions] of Object.entries(specs.namespaces as Record<string, Record<string, Record<string, string>>>)) {
+    for (const [ns, versions] of Object.entries(
+      specs.namespaces as Record<string, Record<string, Record<string, string>>>,
+    )) {
       const nsGroup = spec.create_group(ns);
       for (const [version, docs] of Object.entries(versions)) {
         const g = nsGroup.create_group(version);
@@ -262,14 +284,21 @@ export class NwbWriter {
     }
     const known = new Set(input.groups.map((g) => g.name));
     input.group.forEach((name) => {
-      if (!known.has(name)) throw new ParameterError('group', `names among the electrode groups (${[...known].join(', ')})`, name);
+      if (!known.has(name))
+        throw new ParameterError('group', `names among the electrode groups (${[...known].join(', ')})`, name);
     });
     const columns: Record<string, ColumnInput> = {};
     if (input.x) columns.x = { values: input.x, description: 'x coordinate' };
     if (input.y) columns.y = { values: input.y, description: 'y coordinate' };
     if (input.z) columns.z = { values: input.z, description: 'z coordinate' };
-    columns.location = { values: input.location ?? input.group.map((g) => input.groups.find((x) => x.name === g)?.location ?? 'unknown'), description: 'the location of channel within the subject e.g. brain region' };
-    columns.group_name = { values: input.group, description: 'the name of the ElectrodeGroup this electrode is a part of' };
+    columns.location = {
+      values: input.location ?? input.group.map((g) => input.groups.find((x) => x.name === g)?.location ?? 'unknown'),
+      description: 'the location of channel within the subject e.g. brain region',
+    };
+    columns.group_name = {
+      values: input.group,
+      description: 'the name of the ElectrodeGroup this electrode is a part of',
+    };
     Object.assign(columns, input.columns ?? {});
     const table = createTable(
       this.ensureGroup('/general/extracellular_ephys'),
@@ -280,7 +309,9 @@ export class NwbWriter {
       input.ids ?? Array.from({ length: n }, (_, i) => i),
     );
     for (const [name, col] of Object.entries(columns)) writeColumn(table, name, col, n);
-    const refs = input.group.map((g) => (this.file.get(`/general/extracellular_ephys/${g}`) as H5.Group).create_reference());
+    const refs = input.group.map((g) =>
+      (this.file.get(`/general/extracellular_ephys/${g}`) as H5.Group).create_reference(),
+    );
     const ds = table.create_dataset({ name: 'group', data: refs });
     markTyped(ds, 'hdmf-common', 'VectorData');
     ds.create_attribute('description', 'a reference to the ElectrodeGroup this electrode is a part of');
@@ -289,18 +320,28 @@ export class NwbWriter {
   /** Writes an ElectricalSeries (e.g. LFP) chunked with gzip; returns an appender for later samples. */
   addElectricalSeries(input: ElectricalSeriesInput): SeriesAppender {
     const electrodes = this.file.get('/general/extracellular_ephys/electrodes') as H5.Group | null;
-    if (!electrodes) throw new ParameterError('electrodes', 'an electrodes table written first (addElectrodes)', input.electrodes);
+    if (!electrodes)
+      throw new ParameterError('electrodes', 'an electrodes table written first (addElectrodes)', input.electrodes);
     const { cols } = input.data;
-    if (input.electrodes.length !== cols) throw new ParameterError('electrodes', `one electrodes-table row per channel (${cols})`, input.electrodes);
-    const parent = input.acquisition ? this.ensureGroup('/acquisition') : this.container(input.module ?? 'ecephys', input.container === undefined ? 'LFP' : input.container);
+    if (input.electrodes.length !== cols)
+      throw new ParameterError('electrodes', `one electrodes-table row per channel (${cols})`, input.electrodes);
+    const parent = input.acquisition
+      ? this.ensureGroup('/acquisition')
+      : this.container(input.module ?? 'ecephys', input.container === undefined ? 'LFP' : input.container);
     const g = parent.create_group(input.name);
     markTyped(g, 'core', 'ElectricalSeries');
     g.create_attribute('description', input.description ?? 'no description');
     g.create_attribute('comments', 'no comments');
     if (input.filtering) g.create_attribute('filtering', input.filtering);
-    const appender = this.chunkedData(g, input.data, input.chunkRows, { conversion: input.conversion ?? 1, unit: input.unit ?? 'volts' });
+    const appender = this.chunkedData(g, input.data, input.chunkRows, {
+      conversion: input.conversion ?? 1,
+      unit: input.unit ?? 'volts',
+    });
     this.writeTime(g, input);
-    const region = g.create_dataset({ name: 'electrodes', data: BigInt64Array.from(input.electrodes, (i) => BigInt(i)) });
+    const region = g.create_dataset({
+      name: 'electrodes',
+      data: BigInt64Array.from(input.electrodes, (i) => BigInt(i)),
+    });
     markTyped(region, 'hdmf-common', 'DynamicTableRegion');
     region.create_attribute('description', 'electrodes of this series');
     region.create_attribute('table', electrodes.create_reference());
@@ -326,16 +367,29 @@ export class NwbWriter {
       spike_times: { values: input.spikeTimes, description: 'the spike times for each unit' },
       ...(input.columns ?? {}),
     };
-    if (input.waveformMean) columns.waveform_mean = { values: input.waveformMean, description: 'the spike waveform mean for each spike unit' };
+    if (input.waveformMean)
+      columns.waveform_mean = {
+        values: input.waveformMean,
+        description: 'the spike waveform mean for each spike unit',
+      };
     const names = [...Object.keys(columns), ...(input.electrodeGroups ? ['electrode_group'] : [])];
-    const table = createTable(this.file, 'units', { namespace: 'core', neurodataType: 'Units' }, input.description ?? 'units', names, Array.from({ length: n }, (_, i) => i));
+    const table = createTable(
+      this.file,
+      'units',
+      { namespace: 'core', neurodataType: 'Units' },
+      input.description ?? 'units',
+      names,
+      Array.from({ length: n }, (_, i) => i),
+    );
     for (const [name, col] of Object.entries(columns)) writeColumn(table, name, col, n);
     if (input.waveformMean) (table.get('waveform_mean') as H5.Dataset).create_attribute('unit', 'volts');
     if (input.electrodeGroups) {
-      if (input.electrodeGroups.length !== n) throw new ParameterError('electrodeGroups', `one group per unit (${n})`, input.electrodeGroups.length);
+      if (input.electrodeGroups.length !== n)
+        throw new ParameterError('electrodeGroups', `one group per unit (${n})`, input.electrodeGroups.length);
       const refs = input.electrodeGroups.map((name) => {
         const grp = this.file.get(`/general/extracellular_ephys/${name}`) as H5.Group | null;
-        if (!grp) throw new ParameterError('electrodeGroups', 'names of written electrode groups (addElectrodes first)', name);
+        if (!grp)
+          throw new ParameterError('electrodeGroups', 'names of written electrode groups (addElectrodes first)', name);
         return grp.create_reference();
       });
       const ds = table.create_dataset({ name: 'electrode_group', data: refs });
@@ -354,16 +408,42 @@ export class NwbWriter {
       stop_time: { values: input.stop, description: 'Stop time of epoch, in seconds' },
       ...(input.columns ?? {}),
     };
-    const table = createTable(parent, input.name, { namespace: 'core', neurodataType: 'TimeIntervals' }, input.description ?? input.name, Object.keys(columns), Array.from({ length: n }, (_, i) => i));
+    const table = createTable(
+      parent,
+      input.name,
+      { namespace: 'core', neurodataType: 'TimeIntervals' },
+      input.description ?? input.name,
+      Object.keys(columns),
+      Array.from({ length: n }, (_, i) => i),
+    );
     for (const [name, col] of Object.entries(columns)) writeColumn(table, name, col, n);
   }
 
   /** Writes a generic DynamicTable in a processing module (or /analysis when module is omitted). */
-  addTable(input: { name: string; module?: string; description?: string; ids?: ArrayLike<number>; columns: Record<string, ColumnInput> }): void {
+  addTable(input: {
+    name: string;
+    module?: string;
+    description?: string;
+    ids?: ArrayLike<number>;
+    columns: Record<string, ColumnInput>;
+  }): void {
     const first = Object.values(input.columns)[0];
-    const n = input.ids?.length ?? (first ? (('shape' in (first.values as object) ? (first.values as { shape: number[] }).shape[0] : (first.values as ArrayLike<unknown>).length)) : 0);
+    const n =
+      input.ids?.length ??
+      (first
+        ? 'shape' in (first.values as object)
+          ? (first.values as { shape: number[] }).shape[0]
+          : (first.values as ArrayLike<unknown>).length
+        : 0);
     const parent = input.module ? this.module(input.module) : this.ensureGroup('/analysis');
-    const table = createTable(parent, input.name, { namespace: 'hdmf-common', neurodataType: 'DynamicTable' }, input.description ?? input.name, Object.keys(input.columns), input.ids ?? Array.from({ length: n }, (_, i) => i));
+    const table = createTable(
+      parent,
+      input.name,
+      { namespace: 'hdmf-common', neurodataType: 'DynamicTable' },
+      input.description ?? input.name,
+      Object.keys(input.columns),
+      input.ids ?? Array.from({ length: n }, (_, i) => i),
+    );
     for (const [name, col] of Object.entries(input.columns)) writeColumn(table, name, col, n);
   }
 
@@ -372,7 +452,12 @@ export class NwbWriter {
     this.addTable({
       name: 'spyglass_provenance',
       description: 'Spyglass-Wasm provenance record of this analysis file (JSON)',
-      columns: { record: { values: [typeof record === 'string' ? record : JSON.stringify(record)], description: 'provenance record, JSON' } },
+      columns: {
+        record: {
+          values: [typeof record === 'string' ? record : JSON.stringify(record)],
+          description: 'provenance record, JSON',
+        },
+      },
     });
   }
 
@@ -389,9 +474,17 @@ export class NwbWriter {
     }
   }
 
-  private chunkedData(g: H5.Group, data: Matrix<Float32Array | Float64Array | Int16Array>, chunkRows: number | undefined, attrs: { conversion: number; unit: string }): SeriesAppender {
+  private chunkedData(
+    g: H5.Group,
+    data: Matrix<Float32Array | Float64Array | Int16Array>,
+    chunkRows: number | undefined,
+    attrs: { conversion: number; unit: string },
+  ): SeriesAppender {
     const { rows, cols } = data;
-    const rowsPerChunk = Math.max(1, chunkRows ?? Math.floor((1 << 20) / Math.max(1, cols * data.data.BYTES_PER_ELEMENT)));
+    const rowsPerChunk = Math.max(
+      1,
+      chunkRows ?? Math.floor((1 << 20) / Math.max(1, cols * data.data.BYTES_PER_ELEMENT)),
+    );
     const ds = g.create_dataset({
       name: 'data',
       data: data.data.subarray(0, rows * cols),
@@ -414,7 +507,13 @@ export class NwbWriter {
         if (more.cols !== cols) throw new ParameterError('rows', `${cols} channels`, `${more.cols} channels`);
         if (more.rows === 0) return;
         ds.resize([total + more.rows, cols]);
-        ds.write_slice([[total, total + more.rows], [0, cols]], more.data.subarray(0, more.rows * cols));
+        ds.write_slice(
+          [
+            [total, total + more.rows],
+            [0, cols],
+          ],
+          more.data.subarray(0, more.rows * cols),
+        );
         total += more.rows;
       },
     };

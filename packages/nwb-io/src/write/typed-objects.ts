@@ -30,7 +30,12 @@ export interface ColumnInput {
    * Values per row: numbers, strings, or one array per row (ragged, written with a VectorIndex).
    * 2-D numeric columns (e.g. waveform_mean) are { data, shape } with shape[0] = rows.
    */
-  values: ArrayLike<number> | readonly string[] | readonly ArrayLike<number>[] | readonly (readonly string[])[] | { data: Float32Array | Float64Array; shape: number[] };
+  values:
+    | ArrayLike<number>
+    | readonly string[]
+    | readonly ArrayLike<number>[]
+    | readonly (readonly string[])[]
+    | { data: Float32Array | Float64Array; shape: number[] };
 }
 
 /** Writes one VectorData column (and its VectorIndex when ragged) into a table group. */

@@ -12,7 +12,10 @@ import { compareNwbFiles } from './compare-nwb.js';
  * @example
  * const lfpStep = { ..., analysisFile: analysisNwb('lfp', (d, w) => w.addElectricalSeries(...)) };
  */
-export function analysisNwb(stepName: string, add: (data: ResultData, writer: NwbWriter) => void): AnalysisFileWriter & { add: typeof add } {
+export function analysisNwb(
+  stepName: string,
+  add: (data: ResultData, writer: NwbWriter) => void,
+): AnalysisFileWriter & { add: typeof add } {
   return {
     extension: '.nwb',
     add,

@@ -63,21 +63,25 @@ function compareGroup(a: H5Group, b: H5Group, path: string, budget: { left: numb
   if (attrs) return attrs;
   const ka = a.keys().sort();
   const kb = b.keys().sort();
-  if (JSON.stringify(ka) !== JSON.stringify(kb)) return `${path || '/'} holds ${JSON.stringify(ka).slice(0, 200)}, expected ${JSON.stringify(kb).slice(0, 200)}`;
+  if (JSON.stringify(ka) !== JSON.stringify(kb))
+    return `${path || '/'} holds ${JSON.stringify(ka).slice(0, 200)}, expected ${JSON.stringify(kb).slice(0, 200)}`;
   for (const k of ka) {
     const p = `${path}/${k}`;
     if (IGNORED.has(p)) continue;
     if (--budget.left < 0) return `more than ${MAX_OBJECTS} objects`;
     const x = a.get(k);
     const y = b.get(k);
-    const kind = (o: unknown) => (o && typeof (o as H5Group).keys === 'function' ? 'group' : o && 'shape' in (o as object) ? 'dataset' : 'other');
+    const kind = (o: unknown) =>
+      o && typeof (o as H5Group).keys === 'function' ? 'group' : o && 'shape' in (o as object) ? 'dataset' : 'other';
     if (kind(x) !== kind(y)) return `${p} is a ${kind(x)}, expected a ${kind(y)}`;
     if (kind(x) === 'group') {
       const d = compareGroup(x as H5Group, y as H5Group, p, budget);
       if (d) return d;
     } else if (kind(x) === 'dataset') {
-      const dx = x as H5Dataset, dy = y as H5Dataset;
-      if (canonical(dx.dtype) !== canonical(dy.dtype) || canonical(dx.shape) !== canonical(dy.shape)) return `${p} has another type or shape`;
+      const dx = x as H5Dataset,
+        dy = y as H5Dataset;
+      if (canonical(dx.dtype) !== canonical(dy.dtype) || canonical(dx.shape) !== canonical(dy.shape))
+        return `${p} has another type or shape`;
       if (canonical(dx.value) !== canonical(dy.value)) return `${p} holds other values`;
       const d = compareAttrs(dx, dy, p);
       if (d) return d;
@@ -97,6 +101,10 @@ function compareAttrs(a: H5Object, b: H5Object, path: string): string | undefine
 
 /** A comparable string for h5wasm values: typed arrays by their bytes, bigints as text. */
 function canonical(v: unknown): string {
-  if (ArrayBuffer.isView(v)) return `${v.constructor.name}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}`;
-  return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : ArrayBuffer.isView(x) ? canonical(x) : x)) ?? 'undefined';
+  if (ArrayBuffer.isView(v))
+    return `${v.constructor.name}:${Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64')}`;
+  return (
+    JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : ArrayBuffer.isView(x) ? canonical(x) : x)) ??
+    'undefined'
+  );
 }

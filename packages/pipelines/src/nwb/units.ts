@@ -21,7 +21,10 @@ const METRIC_DESCRIPTIONS: Record<string, string> = {
 export function unitSpikeTimes(d: ResultData): Float64Array[] {
   const values = d.arrays.spikeTimes?.data as Float64Array | undefined;
   const ends = d.arrays.spikeTimesIndex?.data;
-  if (!values || !ends) throw new TypeError(`a units result has spikeTimes and spikeTimesIndex arrays (has ${Object.keys(d.arrays).join(', ')})`);
+  if (!values || !ends)
+    throw new TypeError(
+      `a units result has spikeTimes and spikeTimesIndex arrays (has ${Object.keys(d.arrays).join(', ')})`,
+    );
   return raggedRows({ values, ends });
 }
 
@@ -36,7 +39,9 @@ export function writeUnitsNwb(d: ResultData, w: NwbWriter, extra: Record<string,
   if (groups.length) {
     w.addElectrodes({
       groups: [...new Set(groups)].map((name) => ({ name, location: locations[groups.indexOf(name)] ?? 'unknown' })),
-      group: groups, ids: d.json.electrodeIds as number[], location: locations,
+      group: groups,
+      ids: d.json.electrodeIds as number[],
+      location: locations,
     });
   }
   const units = d.json.units as { group: string; metrics: Record<string, number> }[];
@@ -47,10 +52,20 @@ export function writeUnitsNwb(d: ResultData, w: NwbWriter, extra: Record<string,
     spikeTimes: unitSpikeTimes(d),
     electrodeGroups: groups.length ? units.map((u) => u.group) : undefined,
     columns: {
-      ...Object.fromEntries(Object.keys(units[0]?.metrics ?? {}).map((m) => [snake(m), { values: units.map((u) => u.metrics[m] ?? Number.NaN), description: METRIC_DESCRIPTIONS[m] ?? `quality metric ${m} (SpikeInterface)` }])),
+      ...Object.fromEntries(
+        Object.keys(units[0]?.metrics ?? {}).map((m) => [
+          snake(m),
+          {
+            values: units.map((u) => u.metrics[m] ?? Number.NaN),
+            description: METRIC_DESCRIPTIONS[m] ?? `quality metric ${m} (SpikeInterface)`,
+          },
+        ]),
+      ),
       ...extra,
     },
-    waveformMean: n ? { data: Float32Array.from(waveforms.data as Float32Array, (v) => v * 1e-6), shape: [n, len] } : undefined,
+    waveformMean: n
+      ? { data: Float32Array.from(waveforms.data as Float32Array, (v) => v * 1e-6), shape: [n, len] }
+      : undefined,
     description: `units sorted from ${d.json.series}`,
   });
 }

@@ -1,5 +1,11 @@
 import { NwbFormatError, ParameterError, mergeIntervals, type Interval, type Matrix } from '@spyglass-wasm/core';
-import { openNwb, type ElectricalSeries, type ElectricalSeriesInfo, type NwbFile, type SpatialSeries } from '@spyglass-wasm/nwb-io';
+import {
+  openNwb,
+  type ElectricalSeries,
+  type ElectricalSeriesInfo,
+  type NwbFile,
+  type SpatialSeries,
+} from '@spyglass-wasm/nwb-io';
 import type { ResultData, StepInput } from '@spyglass-wasm/provenance';
 
 /** The session fields an analysis file copies from its source. */
@@ -56,7 +62,8 @@ export class Session {
     if (name) return this.named(all, name, 'series', 'a continuous ElectricalSeries');
     const acquired = all.filter((s) => s.path.startsWith('/acquisition/'));
     const pool = acquired.length ? acquired : all;
-    if (pool.length === 0) throw new NwbFormatError(this.nwb.name, '/acquisition', 'an ElectricalSeries with the raw recording');
+    if (pool.length === 0)
+      throw new NwbFormatError(this.nwb.name, '/acquisition', 'an ElectricalSeries with the raw recording');
     return pool.reduce((best, s) => (s.timing.rate > best.timing.rate ? s : best));
   }
 
@@ -65,14 +72,25 @@ export class Session {
     const all = this.nwb.position();
     if (name) return this.named(all, name, 'position', 'a SpatialSeries');
     const s = all.find((x) => /position/i.test(x.name)) ?? all[0];
-    if (!s) throw new NwbFormatError(this.nwb.name, '/processing/*/Position', 'a SpatialSeries with the animal position');
+    if (!s)
+      throw new NwbFormatError(this.nwb.name, '/processing/*/Position', 'a SpatialSeries with the animal position');
     return s;
   }
 
   /** The object named by path or name, or an error naming `option` and listing the ones there are. */
-  private named<T extends { path: string; name: string }>(all: readonly T[], name: string, option: string, kind: string): T {
+  private named<T extends { path: string; name: string }>(
+    all: readonly T[],
+    name: string,
+    option: string,
+    kind: string,
+  ): T {
     const hit = all.find((s) => s.path === name || s.name === name);
-    if (!hit) throw new ParameterError(option, `${kind} of ${this.nwb.name} (${all.map((s) => s.path).join(', ') || 'none'})`, name);
+    if (!hit)
+      throw new ParameterError(
+        option,
+        `${kind} of ${this.nwb.name} (${all.map((s) => s.path).join(', ') || 'none'})`,
+        name,
+      );
     return hit;
   }
 
@@ -82,7 +100,10 @@ export class Session {
   }
 
   /** The position series in cm (all its columns), converted from its unit. */
-  positionCm(name?: string | null, options: { pixelsPerCm?: number } = {}): { series: SpatialSeries; times: Float64Array; cm: Matrix<Float64Array> } {
+  positionCm(
+    name?: string | null,
+    options: { pixelsPerCm?: number } = {},
+  ): { series: SpatialSeries; times: Float64Array; cm: Matrix<Float64Array> } {
     const series = this.positionSeries(name);
     const scale = cmPerUnit(series.unit, `${this.nwb.name}: ${series.path}`, options.pixelsPerCm);
     const { data, rows, cols } = series.data;
@@ -96,7 +117,8 @@ export class Session {
     const electrodes = this.nwb.electrodes();
     const groupOf = info.electrodeRows.map((row) => electrodes?.groupNames[row] ?? 'all');
     const names = [...new Set(groupOf)].filter((g) => !options.group || g === options.group);
-    if (names.length === 0) throw new ParameterError('group', `one of ${[...new Set(groupOf)].join(', ')}`, options.group);
+    if (names.length === 0)
+      throw new ParameterError('group', `one of ${[...new Set(groupOf)].join(', ')}`, options.group);
     const series = this.nwb.series(info.path);
     const coordinates = electrodes ? electrodePositions(electrodes.columns) : undefined;
     const groups = names.map((name) => {
@@ -116,7 +138,9 @@ export class Session {
     for (const t of this.nwb.intervals()) {
       names.add(t.name);
       const tags = t.columns.tags?.values as unknown[] | undefined;
-      tags?.forEach((row) => (Array.isArray(row) ? row : [row]).forEach((tag) => typeof tag === 'string' && tag && names.add(tag)));
+      tags?.forEach((row) =>
+        (Array.isArray(row) ? row : [row]).forEach((tag) => typeof tag === 'string' && tag && names.add(tag)),
+      );
     }
     return [...names];
   }
@@ -142,7 +166,11 @@ export class Session {
       return tags ? t.intervals.filter((_, i) => ([] as unknown[]).concat(tags[i]).includes(spec)) : [];
     });
     if (tagged.length) return mergeIntervals(tagged);
-    throw new ParameterError(option, `an interval of ${this.nwb.name} (${this.intervalNames().join(', ') || 'it has no epochs or TimeIntervals'})`, spec);
+    throw new ParameterError(
+      option,
+      `an interval of ${this.nwb.name} (${this.intervalNames().join(', ') || 'it has no epochs or TimeIntervals'})`,
+      spec,
+    );
   }
 
   /**
@@ -156,7 +184,8 @@ export class Session {
     }
     const times = timestamps ?? this.nwb.series(info.path).timestamps();
     return (sample) => {
-      const i = Math.floor(sample), f = sample - i;
+      const i = Math.floor(sample),
+        f = sample - i;
       return times[Math.min(i, times.length - 1)] * (1 - f) + times[Math.min(i + 1, times.length - 1)] * f;
     };
   }
@@ -164,7 +193,8 @@ export class Session {
   /** Rows [first, end) of a series whose sample times fall in [start, stop) (binary search on its clock). */
   rowsWithin(info: ElectricalSeriesInfo, start: number, stop: number, timeOf = this.clock(info)): [number, number] {
     const firstAtOrAfter = (t: number) => {
-      let lo = 0, hi = info.shape[0];
+      let lo = 0,
+        hi = info.shape[0];
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
         if (timeOf(mid) < t) lo = mid + 1;
@@ -190,7 +220,13 @@ export class Session {
  * intervalList([[0, 30], [20, 40]]); // [[0, 40]]
  */
 export function intervalList(spec: unknown, option = 'interval'): Interval[] {
-  if (!Array.isArray(spec) || spec.length === 0 || !spec.every((i) => Array.isArray(i) && i.length === 2 && Number.isFinite(i[0]) && Number.isFinite(i[1]) && i[1] > i[0])) {
+  if (
+    !Array.isArray(spec) ||
+    spec.length === 0 ||
+    !spec.every(
+      (i) => Array.isArray(i) && i.length === 2 && Number.isFinite(i[0]) && Number.isFinite(i[1]) && i[1] > i[0],
+    )
+  ) {
     throw new ParameterError(option, 'an interval name or a list of [start, stop] with stop > start (s)', spec);
   }
   return mergeIntervals(spec as Interval[]);
@@ -204,15 +240,27 @@ export function cmPerUnit(unit: string, where: string, pixelsPerCm?: number): nu
   const u = unit.trim();
   for (const [re, scale] of CM_PER_UNIT) if (re.test(u)) return scale;
   if (/^(px|pixels?)$/i.test(u)) {
-    if (!(pixelsPerCm! > 0)) throw new ParameterError('pixelsPerCm', `the camera's pixels per cm for ${where} (its unit is '${unit}')`, pixelsPerCm);
+    if (!(pixelsPerCm! > 0))
+      throw new ParameterError(
+        'pixelsPerCm',
+        `the camera's pixels per cm for ${where} (its unit is '${unit}')`,
+        pixelsPerCm,
+      );
     return 1 / pixelsPerCm!;
   }
-  throw new NwbFormatError(where.split(': ')[0], where.split(': ')[1] ?? '', `a position unit of metres, centimetres, millimetres or pixels, got '${unit}'`);
+  throw new NwbFormatError(
+    where.split(': ')[0],
+    where.split(': ')[1] ?? '',
+    `a position unit of metres, centimetres, millimetres or pixels, got '${unit}'`,
+  );
 }
 
 /** Electrode positions per row from rel_x/rel_y(/rel_z), else x/y/z, or undefined when absent. */
 function electrodePositions(columns: Record<string, { values: unknown }>): number[][] | undefined {
-  for (const axes of [['rel_x', 'rel_y', 'rel_z'], ['x', 'y', 'z']]) {
+  for (const axes of [
+    ['rel_x', 'rel_y', 'rel_z'],
+    ['x', 'y', 'z'],
+  ]) {
     const cols = axes.map((a) => columns[a]?.values).filter((v): v is Float64Array => v instanceof Float64Array);
     if (cols.length >= 2) return Array.from(cols[0], (_, row) => cols.map((c) => c[row]));
   }
@@ -223,7 +271,11 @@ function electrodePositions(columns: Record<string, { values: unknown }>): numbe
  * Opens a file input as a Session (its path, or its Blob: in a browser worker read in place
  * through WORKERFS), runs `fn`, and always closes it.
  */
-export async function withSession<T>(input: StepInput, role: string, fn: (session: Session) => Promise<T> | T): Promise<T> {
+export async function withSession<T>(
+  input: StepInput,
+  role: string,
+  fn: (session: Session) => Promise<T> | T,
+): Promise<T> {
   if (input.kind !== 'file') throw new ParameterError(role, 'an NWB file', `result ${input.key}`);
   const nwb = input.blob ? await openNwb(input.blob, { name: input.path }) : await openNwb(input.path);
   try {
@@ -235,6 +287,7 @@ export async function withSession<T>(input: StepInput, role: string, fn: (sessio
 
 /** A result input's data, or a typed error naming the role. */
 export function resultData(input: StepInput | undefined, role: string): ResultData {
-  if (!input || input.kind !== 'result') throw new ParameterError(role, 'a stored result', input ? input.path : 'nothing');
+  if (!input || input.kind !== 'result')
+    throw new ParameterError(role, 'a stored result', input ? input.path : 'nothing');
   return input.data;
 }

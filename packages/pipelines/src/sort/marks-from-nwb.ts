@@ -28,8 +28,20 @@ export function marksFromNwb(source: NwbSource | NwbFile, options: MarksFromNwbO
       // sample i of the rows read is row first + i of the series
       const first = options.rows?.[0] ?? 0;
       // the sorting front end: the same bandpass and artifact blanking as sortNwb
-      const x = frontEnd(sel.series.read({ channels, scale: 'microvolts', ...(options.rows ? { rows: [first, options.rows[1]] as [number, number] } : {}) }), sel.fs, { band: options.band });
-      const peaks = detectPeaks(x, { noise: madNoiseLevel(x), threshold: options.threshold ?? 5, sweep: Math.round(sel.fs / 2000) });
+      const x = frontEnd(
+        sel.series.read({
+          channels,
+          scale: 'microvolts',
+          ...(options.rows ? { rows: [first, options.rows[1]] as [number, number] } : {}),
+        }),
+        sel.fs,
+        { band: options.band },
+      );
+      const peaks = detectPeaks(x, {
+        noise: madNoiseLevel(x),
+        threshold: options.threshold ?? 5,
+        sweep: Math.round(sel.fs / 2000),
+      });
       const marks = extractMarks(x, peaks, sel.fs, name);
       return { ...marks, times: Float64Array.from(peaks, (p) => sel.toTime(first + p.time)) };
     }),

@@ -1,12 +1,20 @@
 import { Comlink, NwbFormatError, ParameterError, type WorkerPool } from '@spyglass-wasm/core';
 import { openNwb, NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import {
-  neighboursWithin, qualityMetrics, sortGroup, sortStream,
-  type GroupSorting, type QualityMetrics, type SortGroupOptions, type SortStreamOptions, type SortWorkerApi,
+  neighboursWithin,
+  qualityMetrics,
+  sortGroup,
+  sortStream,
+  type GroupSorting,
+  type QualityMetrics,
+  type SortGroupOptions,
+  type SortStreamOptions,
+  type SortWorkerApi,
 } from '@spyglass-wasm/spike-sort';
 import { Session, type GroupSelection } from '../session/session.js';
 
-export interface SortNwbOptions extends Omit<SortGroupOptions, 'fs'>, Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'> {
+export interface SortNwbOptions
+  extends Omit<SortGroupOptions, 'fs'>, Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'> {
   /** Sort only this electrode group (default: every group). */
   group?: string;
   /** ElectricalSeries to sort (default: the session adapter's raw series). */
@@ -69,24 +77,35 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     let done = 0;
     // the rows sorted: all, or one span of them (an interval); sample i of the span is row first + i
     const [first, end] = span ?? [0, sel.info.shape[0]];
-    const rows = end - first, duration = rows / sel.fs;
-    if (duration < 1) throw new NwbFormatError(sel.nwb.name, sel.info.path, `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`);
+    const rows = end - first,
+      duration = rows / sel.fs;
+    if (duration < 1)
+      throw new NwbFormatError(
+        sel.nwb.name,
+        sel.info.path,
+        `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`,
+      );
     const streamed = stream ?? duration > 600;
     const sortings = await Promise.all(
-      sel.groups.map(async ({ name, channels, positions }, gi) => inGroup(sel, name, async () => {
-        const neighbours = positions && channels.length > 4 ? neighboursWithin(positions, radius ?? 100) : undefined;
-        const sortOptions = { ...groupOptions, neighbours };
-        if (streamed) {
-          const read = (a: number, b: number) => sel.series.read({ rows: [first + a, first + b], channels, scale: 'microvolts' });
-          const progress = (f: number) => onProgress?.((gi + f) / sel.groups.length, name);
-          return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress });
-        }
-        const x = sel.series.read({ rows: [first, end], channels, scale: 'microvolts' });
-        const opts = { ...sortOptions, fs: sel.fs };
-        const sorting = pool ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts)) : sortGroup(x, opts);
-        onProgress?.(++done / sel.groups.length, name);
-        return sorting;
-      })),
+      sel.groups.map(async ({ name, channels, positions }, gi) =>
+        inGroup(sel, name, async () => {
+          const neighbours = positions && channels.length > 4 ? neighboursWithin(positions, radius ?? 100) : undefined;
+          const sortOptions = { ...groupOptions, neighbours };
+          if (streamed) {
+            const read = (a: number, b: number) =>
+              sel.series.read({ rows: [first + a, first + b], channels, scale: 'microvolts' });
+            const progress = (f: number) => onProgress?.((gi + f) / sel.groups.length, name);
+            return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress });
+          }
+          const x = sel.series.read({ rows: [first, end], channels, scale: 'microvolts' });
+          const opts = { ...sortOptions, fs: sel.fs };
+          const sorting = pool
+            ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts))
+            : sortGroup(x, opts);
+          onProgress?.(++done / sel.groups.length, name);
+          return sorting;
+        }),
+      ),
     );
     sel.groups.forEach(({ name, channels }, gi) => {
       const sorting = sortings[gi];
@@ -95,7 +114,13 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
       sorting.units.forEach((u, i) => {
         const waveform = new Float32Array(sorting.snippetLength);
         for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
-        units.push({ group: name, spikeTimes: Float64Array.from(u.samples, (sample) => sel.toTime(first + sample)), metrics: metrics[i], waveform, peakChannel: channels[u.peakChannel] });
+        units.push({
+          group: name,
+          spikeTimes: Float64Array.from(u.samples, (sample) => sel.toTime(first + sample)),
+          metrics: metrics[i],
+          waveform,
+          peakChannel: channels[u.peakChannel],
+        });
       });
     });
     return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, duration, groups, units };
@@ -106,7 +131,11 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
  * Opens a source (or takes an open file), selects the raw series and its electrode groups through
  * the session adapter, runs `fn`, and closes what it opened. What sorting and marks both need.
  */
-export async function withGroups<R>(source: NwbSource | NwbFile, options: { series?: string | null; group?: string | null }, fn: (sel: GroupSelection) => R | Promise<R>): Promise<R> {
+export async function withGroups<R>(
+  source: NwbSource | NwbFile,
+  options: { series?: string | null; group?: string | null },
+  fn: (sel: GroupSelection) => R | Promise<R>,
+): Promise<R> {
   const nwb = source instanceof NwbFile ? source : await openNwb(source as NwbSource);
   try {
     return await fn(new Session(nwb).groups(options));
@@ -120,7 +149,8 @@ async function inGroup<R>(sel: GroupSelection, group: string, fn: () => Promise<
   try {
     return await fn();
   } catch (err) {
-    if (err instanceof ParameterError && err.parameter === 'x') throw new NwbFormatError(sel.nwb.name, sel.info.path, `${err.expected} in electrode group ${group}`, err);
+    if (err instanceof ParameterError && err.parameter === 'x')
+      throw new NwbFormatError(sel.nwb.name, sel.info.path, `${err.expected} in electrode group ${group}`, err);
     throw err;
   }
 }

@@ -10,7 +10,11 @@ import { CODE_HASH as pipelinesCode } from '../code-hash.generated.js';
  * hashes of its package, of `sources` (other packages it calls) and of the packages every step
  * relies on (core, nwb-io for reading, provenance for the engine, pipelines for the step itself).
  */
-export function stepCode(pkg: { name: string; version: string }, kernels: StepCode['kernels'], sources: Record<string, string>): StepCode {
+export function stepCode(
+  pkg: { name: string; version: string },
+  kernels: StepCode['kernels'],
+  sources: Record<string, string>,
+): StepCode {
   return {
     package: pkg.name,
     packageVersion: pkg.version,

@@ -1,6 +1,18 @@
 import { ParameterError, raggedFrom, raggedRows } from '@spyglass-wasm/core';
 import type { ResultData, Step, StepOutput } from '@spyglass-wasm/provenance';
-import { DEFAULT_CURATION_RULES, autoCurate, codeHash as sortCode, labelUnits, mergeUnits, splitUnit, startCuration, type Curation, type CurationRule, type QualityMetrics, type UnitLabel } from '@spyglass-wasm/spike-sort';
+import {
+  DEFAULT_CURATION_RULES,
+  autoCurate,
+  codeHash as sortCode,
+  labelUnits,
+  mergeUnits,
+  splitUnit,
+  startCuration,
+  type Curation,
+  type CurationRule,
+  type QualityMetrics,
+  type UnitLabel,
+} from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { unitSpikeTimes, writeUnitsNwb } from '../nwb/units.js';
@@ -42,7 +54,8 @@ const LABELS: readonly UnitLabel[] = ['accept', 'mua', 'noise'];
  */
 export const curateStep: Step = {
   name: 'curate',
-  description: 'Curation of a sorting: metric rules, then manual labels (accept / mua / noise), merges and amplitude splits; keeps the chosen labels',
+  description:
+    'Curation of a sorting: metric rules, then manual labels (accept / mua / noise), merges and amplitude splits; keeps the chosen labels',
   code: stepCode(sortPackage, [], { [sortPackage.name]: sortCode }),
   inputs: ['sorting'],
   paramSets: { default: { keep: ['accept', 'mua'] } },
@@ -54,9 +67,22 @@ export const curateStep: Step = {
   analysisFile: analysisNwb('curate', (d, w) => {
     const units = d.json.units as CuratedUnit[];
     writeUnitsNwb(d, w, {
-      curation_label: { values: units.map((u) => u.label), description: 'curation label (accept, mua, noise): metric rules, then manual labels' },
-      sorted_unit: { values: units.map((u) => u.sortedUnit), description: 'row of the unit in the sort result it was curated from (the lowest, for a merge)' },
-      ...(d.json.manual ? { sorted_units: { values: units.map((u) => (u.sortedUnits ?? [u.sortedUnit]).join(',')), description: 'rows of the sort result the unit was made from (several for a merge)' } } : {}),
+      curation_label: {
+        values: units.map((u) => u.label),
+        description: 'curation label (accept, mua, noise): metric rules, then manual labels',
+      },
+      sorted_unit: {
+        values: units.map((u) => u.sortedUnit),
+        description: 'row of the unit in the sort result it was curated from (the lowest, for a merge)',
+      },
+      ...(d.json.manual
+        ? {
+            sorted_units: {
+              values: units.map((u) => (u.sortedUnits ?? [u.sortedUnit]).join(',')),
+              description: 'rows of the sort result the unit was made from (several for a merge)',
+            },
+          }
+        : {}),
     });
   }),
 };
@@ -71,13 +97,22 @@ interface Manual {
 /** The curation itself, on a sort result's data. */
 export function curateData(d: ResultData, params: Record<string, unknown>): StepOutput {
   const units = d.json.units as { group: string; metrics: QualityMetrics }[] | undefined;
-  if (!units) throw new ParameterError('sorting', 'a sort result with per-unit metrics', Object.keys(d.json).join(', '));
+  if (!units)
+    throw new ParameterError('sorting', 'a sort result with per-unit metrics', Object.keys(d.json).join(', '));
   const rules = (params.rules as CurationRule[] | undefined) ?? DEFAULT_CURATION_RULES;
   const keep = new Set((params.keep as UnitLabel[] | undefined) ?? ['accept', 'mua']);
   const manual = checkManual(params, units.length);
   const spikeTimes = unitSpikeTimes(d);
-  const auto = autoCurate(startCuration(spikeTimes), units.map((u) => u.metrics), rules);
-  const summary = (labels: UnitLabel[], kept: number) => ({ units: kept, noise: labels.filter((l) => l === 'noise').length, mua: labels.filter((l) => l === 'mua').length });
+  const auto = autoCurate(
+    startCuration(spikeTimes),
+    units.map((u) => u.metrics),
+    rules,
+  );
+  const summary = (labels: UnitLabel[], kept: number) => ({
+    units: kept,
+    noise: labels.filter((l) => l === 'noise').length,
+    mua: labels.filter((l) => l === 'mua').length,
+  });
   if (!manual) {
     // metric rules only: the output as it was before manual curation (same json, same file)
     const kept = auto.labels.flatMap((l, i) => (keep.has(l) ? [i] : []));
@@ -88,19 +123,33 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
         spikeTimesIndex: { data: flat.ends, shape: [kept.length] },
         ...(d.arrays.waveformMean ? { waveformMean: keptRows(d.arrays.waveformMean, kept) } : {}),
       },
-      json: { ...d.json, units: kept.map((i) => ({ ...units[i], label: auto.labels[i], sortedUnit: i })), labels: auto.labels, rules, keep: [...keep] },
+      json: {
+        ...d.json,
+        units: kept.map((i) => ({ ...units[i], label: auto.labels[i], sortedUnit: i })),
+        labels: auto.labels,
+        rules,
+        keep: [...keep],
+      },
       summary: summary(auto.labels, kept.length),
     };
   }
   const { curation, sides } = applyManual(auto, manual, d);
   const kept = curation.labels.flatMap((l, i) => (keep.has(l) ? [i] : []));
   const flat = raggedFrom(kept.map((i) => curation.spikeTimes[i]));
-  const nanMetrics = (m: QualityMetrics) => Object.fromEntries(Object.keys(m).map((k) => [k, Number.NaN])) as unknown as QualityMetrics;
+  const nanMetrics = (m: QualityMetrics) =>
+    Object.fromEntries(Object.keys(m).map((k) => [k, Number.NaN])) as unknown as QualityMetrics;
   const curated: CuratedUnit[] = kept.map((i) => {
     const parents = [...curation.parents[i]].sort((a, b) => a - b);
     const from = units[Math.min(...parents)];
     const changed = parents.length > 1 || sides[i] !== undefined;
-    return { ...from, label: curation.labels[i], sortedUnit: Math.min(...parents), sortedUnits: parents, ...(sides[i] ? { split: sides[i] } : {}), metrics: changed ? nanMetrics(from.metrics) : from.metrics };
+    return {
+      ...from,
+      label: curation.labels[i],
+      sortedUnit: Math.min(...parents),
+      sortedUnits: parents,
+      ...(sides[i] ? { split: sides[i] } : {}),
+      metrics: changed ? nanMetrics(from.metrics) : from.metrics,
+    };
   });
   const waveformMean = d.arrays.waveformMean;
   return {
@@ -108,10 +157,30 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
       spikeTimes: { data: flat.values, shape: [flat.values.length] },
       spikeTimesIndex: { data: flat.ends, shape: [kept.length] },
       // a merged or split unit's mean waveform is not recomputed here: its lowest sort unit's stands in
-      ...(waveformMean ? { waveformMean: keptRows(waveformMean, curated.map((u) => u.sortedUnit)) } : {}),
+      ...(waveformMean
+        ? {
+            waveformMean: keptRows(
+              waveformMean,
+              curated.map((u) => u.sortedUnit),
+            ),
+          }
+        : {}),
     },
-    json: { ...d.json, units: curated, labels: curation.labels, autoLabels: auto.labels, rules, keep: [...keep], manual },
-    summary: { ...summary(curation.labels, kept.length), merged: manual.merge.length, split: manual.split.length, relabelled: Object.keys(manual.labels).length },
+    json: {
+      ...d.json,
+      units: curated,
+      labels: curation.labels,
+      autoLabels: auto.labels,
+      rules,
+      keep: [...keep],
+      manual,
+    },
+    summary: {
+      ...summary(curation.labels, kept.length),
+      merged: manual.merge.length,
+      split: manual.split.length,
+      relabelled: Object.keys(manual.labels).length,
+    },
   };
 }
 
@@ -119,7 +188,11 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
  * Manual labels, then splits (the new unit appended, so sort indices stay put), then merges
  * (found by the sort unit they hold). Returns the curation and which side of a split each unit is.
  */
-function applyManual(auto: Curation, manual: Manual, d: ResultData): { curation: Curation; sides: ('below' | 'above' | undefined)[] } {
+function applyManual(
+  auto: Curation,
+  manual: Manual,
+  d: ResultData,
+): { curation: Curation; sides: ('below' | 'above' | undefined)[] } {
   let c = labelUnits(auto, manual.labels);
   const sides: ('below' | 'above' | undefined)[] = c.labels.map(() => undefined);
   if (manual.split.length) {
@@ -129,7 +202,11 @@ function applyManual(auto: Curation, manual: Manual, d: ResultData): { curation:
       try {
         c = splitUnit(c, s.unit, (i) => Math.abs(amps[i]) > s.amplitudeThreshold);
       } catch {
-        throw new ParameterError(`split unit ${s.unit}`, 'an amplitude threshold with spikes on both sides', s.amplitudeThreshold);
+        throw new ParameterError(
+          `split unit ${s.unit}`,
+          'an amplitude threshold with spikes on both sides',
+          s.amplitudeThreshold,
+        );
       }
       sides[s.unit] = 'below';
       sides.push('above');
@@ -149,7 +226,12 @@ function applyManual(auto: Curation, manual: Manual, d: ResultData): { curation:
 function spikeAmplitudes(d: ResultData): Float64Array[] {
   const values = d.arrays.spikeAmplitudes?.data;
   const ends = d.arrays.spikeTimesIndex?.data;
-  if (!values || !ends) throw new ParameterError('split', 'a sort result with per-spike amplitudes (spikeAmplitudes)', Object.keys(d.arrays).join(', '));
+  if (!values || !ends)
+    throw new ParameterError(
+      'split',
+      'a sort result with per-spike amplitudes (spikeAmplitudes)',
+      Object.keys(d.arrays).join(', '),
+    );
   return raggedRows({ values: Float64Array.from(values), ends });
 }
 
@@ -159,10 +241,12 @@ function checkManual(params: Record<string, unknown>, n: number): Manual | undef
   if (params.labels === undefined && params.merge === undefined && params.split === undefined) return undefined;
   const unit = (where: string, u: unknown): number => {
     const i = typeof u === 'string' && /^\d+$/.test(u) ? Number(u) : u;
-    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n) throw new ParameterError(where, `a unit index of the sort (0-${n - 1})`, u);
+    if (typeof i !== 'number' || !Number.isInteger(i) || i < 0 || i >= n)
+      throw new ParameterError(where, `a unit index of the sort (0-${n - 1})`, u);
     return i;
   };
-  if (!labels || typeof labels !== 'object' || Array.isArray(labels)) throw new ParameterError('labels', 'an object of unit index: label', labels);
+  if (!labels || typeof labels !== 'object' || Array.isArray(labels))
+    throw new ParameterError('labels', 'an object of unit index: label', labels);
   const checkedLabels: Record<number, UnitLabel> = {};
   for (const [u, l] of Object.entries(labels)) {
     if (!LABELS.includes(l as UnitLabel)) throw new ParameterError(`labels.${u}`, LABELS.join(' / '), l);
@@ -176,7 +260,8 @@ function checkManual(params: Record<string, unknown>, n: number): Manual | undef
   if (!Array.isArray(split)) throw new ParameterError('split', 'a list of { unit, amplitudeThreshold }', split);
   const checkedSplit = split.map((s: unknown, k): CurationSplit => {
     const { unit: u, amplitudeThreshold: t, ...rest } = (s ?? {}) as Record<string, unknown>;
-    if (Object.keys(rest).length || typeof t !== 'number' || !Number.isFinite(t) || t <= 0) throw new ParameterError(`split[${k}]`, '{ unit, amplitudeThreshold (µV > 0) }', s);
+    if (Object.keys(rest).length || typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
+      throw new ParameterError(`split[${k}]`, '{ unit, amplitudeThreshold (µV > 0) }', s);
     const i = unit(`split[${k}].unit`, u);
     once(`split[${k}].unit`, i);
     return { unit: i, amplitudeThreshold: t };
@@ -194,9 +279,17 @@ function checkManual(params: Record<string, unknown>, n: number): Manual | undef
 }
 
 /** Rows `rows` of a 2-D result array. */
-function keptRows(a: { data: ArrayLike<number>; shape: readonly number[] }, rows: number[]): { data: Float32Array; shape: number[] } {
+function keptRows(
+  a: { data: ArrayLike<number>; shape: readonly number[] },
+  rows: number[],
+): { data: Float32Array; shape: number[] } {
   const len = a.shape[1];
   const data = new Float32Array(rows.length * len);
-  rows.forEach((r, i) => data.set(Array.from({ length: len }, (_, j) => a.data[r * len + j]), i * len));
+  rows.forEach((r, i) =>
+    data.set(
+      Array.from({ length: len }, (_, j) => a.data[r * len + j]),
+      i * len,
+    ),
+  );
   return { data, shape: [rows.length, len] };
 }

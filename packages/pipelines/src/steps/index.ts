@@ -10,7 +10,29 @@ import { replayStep } from './replay.js';
 import { ripplesStep } from './ripples.js';
 import { sortStep } from './sort.js';
 
-export { lfpStep, lfpBandStep, ripplesStep, sortStep, curateStep, marksStep, positionStep, linearizeStep, decodeStep, replayStep };
+export {
+  lfpStep,
+  lfpBandStep,
+  ripplesStep,
+  sortStep,
+  curateStep,
+  marksStep,
+  positionStep,
+  linearizeStep,
+  decodeStep,
+  replayStep,
+};
 
 /** Every step, by name, in pipeline order. */
-export const STEPS: Record<string, Step> = { lfp: lfpStep, 'lfp-band': lfpBandStep, position: positionStep, ripples: ripplesStep, sort: sortStep, curate: curateStep, marks: marksStep, linearize: linearizeStep, decode: decodeStep, replay: replayStep };
+export const STEPS: Record<string, Step> = {
+  lfp: lfpStep,
+  'lfp-band': lfpBandStep,
+  position: positionStep,
+  ripples: ripplesStep,
+  sort: sortStep,
+  curate: curateStep,
+  marks: marksStep,
+  linearize: linearizeStep,
+  decode: decodeStep,
+  replay: replayStep,
+};

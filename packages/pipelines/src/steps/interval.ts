@@ -15,7 +15,12 @@ import { intervalList, withSession } from '../session/session.js';
 export async function stepIntervals(spec: unknown, inputs: { session?: StepInput }): Promise<Interval[] | undefined> {
   if (spec == null) return undefined;
   if (typeof spec !== 'string') return intervalList(spec);
-  if (!inputs.session || inputs.session.kind !== 'file') throw new ParameterError('interval', 'a session file input to look the name up in, or a list of [start, stop] (s)', spec);
+  if (!inputs.session || inputs.session.kind !== 'file')
+    throw new ParameterError(
+      'interval',
+      'a session file input to look the name up in, or a list of [start, stop] (s)',
+      spec,
+    );
   return withSession(inputs.session, 'session', (s) => s.interval(spec));
 }
 
@@ -25,7 +30,8 @@ export async function stepIntervals(spec: unknown, inputs: { session?: StepInput
  */
 export function rowRanges(times: ArrayLike<number>, intervals: readonly Interval[], what: string): [number, number][] {
   const firstAtOrAfter = (t: number) => {
-    let lo = 0, hi = times.length;
+    let lo = 0,
+      hi = times.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       if (times[mid] < t) lo = mid + 1;
@@ -33,8 +39,14 @@ export function rowRanges(times: ArrayLike<number>, intervals: readonly Interval
     }
     return lo;
   };
-  const ranges = intervals.map(([a, b]) => [firstAtOrAfter(a), firstAtOrAfter(b)] as [number, number]).filter(([a, b]) => b > a);
-  if (ranges.length === 0) throw new ParameterError('interval', `an interval overlapping ${what} (${times[0]}–${times[times.length - 1]} s)`, intervals.map((i) => `[${i.join(', ')}]`).join(' '));
+  const ranges = intervals
+    .map(([a, b]) => [firstAtOrAfter(a), firstAtOrAfter(b)] as [number, number])
+    .filter(([a, b]) => b > a);
+  if (ranges.length === 0)
+    throw new ParameterError(
+      'interval',
+      `an interval overlapping ${what} (${times[0]}–${times[times.length - 1]} s)`,
+      intervals.map((i) => `[${i.join(', ')}]`).join(' '),
+    );
   return ranges;
 }
-

@@ -32,15 +32,32 @@ export const lfpStep: Step = {
       const timestamps = info.timing.kind === 'timestamps' ? series.timestamps() : undefined;
       const timeOf = session.clock(info, timestamps);
       // the rows of each requested interval (default: the whole series), each filtered on its own
-      const ranges = params.interval == null ? [[0, info.shape[0]] as const] : session.interval(params.interval as string).map(([a, b]) => session.rowsWithin(info, a, b, timeOf)).filter(([a, b]) => b > a);
-      if (ranges.length === 0) throw new ParameterError('interval', `an interval overlapping ${info.path} (${timeOf(0)}–${timeOf(info.shape[0] - 1)} s)`, params.interval);
+      const ranges =
+        params.interval == null
+          ? [[0, info.shape[0]] as const]
+          : session
+              .interval(params.interval as string)
+              .map(([a, b]) => session.rowsWithin(info, a, b, timeOf))
+              .filter(([a, b]) => b > a);
+      if (ranges.length === 0)
+        throw new ParameterError(
+          'interval',
+          `an interval overlapping ${info.path} (${timeOf(0)}–${timeOf(info.shape[0] - 1)} s)`,
+          params.interval,
+        );
       const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
       const parts: { data: Float32Array; t: Float64Array }[] = [];
-      let done = 0, outFs = 0;
+      let done = 0,
+        outFs = 0;
       for (const [a, b] of ranges) {
         const filter = new LfpFilter<Float32Array>(info.shape[1], {
-          fs, timestamps: timestamps?.subarray(a, b), startTime: timestamps ? undefined : timeOf(a),
-          targetFs: params.targetFs as number, passband: params.passband as number, stopband: params.stopband as number, attenuation: params.attenuation as number,
+          fs,
+          timestamps: timestamps?.subarray(a, b),
+          startTime: timestamps ? undefined : timeOf(a),
+          targetFs: params.targetFs as number,
+          passband: params.passband as number,
+          stopband: params.stopband as number,
+          attenuation: params.attenuation as number,
         });
         outFs = filter.design.outFs;
         for (let start = a; start < b; start += CHUNK_ROWS) {
@@ -53,30 +70,55 @@ export const lfpStep: Step = {
         parts.push({ data: last.data.data, t: last.timestamps });
       }
       const cols = info.shape[1];
-      const data = concatArrays(parts.map((p) => p.data), Float32Array);
-      const t = concatArrays(parts.map((p) => p.t), Float64Array);
+      const data = concatArrays(
+        parts.map((p) => p.data),
+        Float32Array,
+      );
+      const t = concatArrays(
+        parts.map((p) => p.t),
+        Float64Array,
+      );
       return {
         arrays: { data: { data, shape: [t.length, cols] }, timestamps: { data: t, shape: [t.length] } },
         json: {
-          fs: outFs, unit: 'microvolts', source: info.path, ...(params.interval != null ? { interval: params.interval } : {}), electrodeRows: info.electrodeRows, electrodeIds: info.electrodeIds,
+          fs: outFs,
+          unit: 'microvolts',
+          source: info.path,
+          ...(params.interval != null ? { interval: params.interval } : {}),
+          electrodeRows: info.electrodeRows,
+          electrodeIds: info.electrodeIds,
           electrodeGroups: session.channelGroups(info),
           session: session.info,
         },
-        summary: { samples: t.length, channels: cols, fs: outFs, source: info.path, ...(params.interval != null ? { interval: params.interval } : {}) },
+        summary: {
+          samples: t.length,
+          channels: cols,
+          fs: outFs,
+          source: info.path,
+          ...(params.interval != null ? { interval: params.interval } : {}),
+        },
       };
     });
   },
   analysisFile: analysisNwb('lfp', (d, w) => {
     const groups = d.json.electrodeGroups as string[];
-    w.addElectrodes({ groups: [...new Set(groups)].map((name) => ({ name })), group: groups, ids: d.json.electrodeIds as number[] });
+    w.addElectrodes({
+      groups: [...new Set(groups)].map((name) => ({ name })),
+      group: groups,
+      ids: d.json.electrodeIds as number[],
+    });
     const [rows, cols] = d.arrays.data.shape;
     w.addElectricalSeries({
-      name: 'lfp', data: { data: d.arrays.data.data as Float32Array, rows, cols }, electrodes: groups.map((_, i) => i),
-      timestamps: d.arrays.timestamps.data as Float64Array, conversion: 1e-6, unit: 'volts',
-      description: `LFP of ${d.json.source}`, filtering: 'FIR low-pass 400 Hz (425 Hz stop, 120 dB), zero phase, decimated to 1 kHz',
+      name: 'lfp',
+      data: { data: d.arrays.data.data as Float32Array, rows, cols },
+      electrodes: groups.map((_, i) => i),
+      timestamps: d.arrays.timestamps.data as Float64Array,
+      conversion: 1e-6,
+      unit: 'volts',
+      description: `LFP of ${d.json.source}`,
+      filtering: 'FIR low-pass 400 Hz (425 Hz stop, 120 dB), zero phase, decimated to 1 kHz',
     });
   }),
 };
 
 const CHUNK_ROWS = 60_000;
-

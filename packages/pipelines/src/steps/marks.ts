@@ -27,15 +27,22 @@ export const marksStep: Step = {
   async run({ raw }, params) {
     return withSession(raw, 'raw', async (session) => {
       // an interval: its rows only (one span, as sort)
-      const span = params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
+      const span =
+        params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
       const rows = span && session.rowsWithin(session.rawSeries(), span[0], span[1]);
-      if (rows && rows[1] <= rows[0]) throw new ParameterError('interval', `an interval overlapping ${session.rawSeries().path}`, params.interval);
-      const groups = await marksFromNwb(session.nwb, { threshold: params.threshold as number, band: params.band as [number, number], rows });
+      if (rows && rows[1] <= rows[0])
+        throw new ParameterError('interval', `an interval overlapping ${session.rawSeries().path}`, params.interval);
+      const groups = await marksFromNwb(session.nwb, {
+        threshold: params.threshold as number,
+        band: params.band as [number, number],
+        rows,
+      });
       const total = groups.reduce((a, g) => a + g.times.length, 0);
       const times = new Float64Array(total);
       const marks = new Float32Array(groups.reduce((a, g) => a + g.marks.length, 0));
       const ends = new Int32Array(groups.length);
-      let at = 0, markAt = 0;
+      let at = 0,
+        markAt = 0;
       groups.forEach((g, i) => {
         times.set(g.times, at);
         marks.set(g.marks, markAt);
@@ -44,9 +51,21 @@ export const marksStep: Step = {
         ends[i] = at;
       });
       return {
-        arrays: { times: { data: times, shape: [total] }, marks: { data: marks, shape: [marks.length] }, timesIndex: { data: ends, shape: [groups.length] } },
-        json: { session: session.info, ...(params.interval != null ? { interval: params.interval } : {}), groups: groups.map((g) => ({ name: g.group, channels: g.channels, spikes: g.times.length })) },
-        summary: { groups: groups.length, spikes: total, ...(params.interval != null ? { interval: params.interval } : {}) },
+        arrays: {
+          times: { data: times, shape: [total] },
+          marks: { data: marks, shape: [marks.length] },
+          timesIndex: { data: ends, shape: [groups.length] },
+        },
+        json: {
+          session: session.info,
+          ...(params.interval != null ? { interval: params.interval } : {}),
+          groups: groups.map((g) => ({ name: g.group, channels: g.channels, spikes: g.times.length })),
+        },
+        summary: {
+          groups: groups.length,
+          spikes: total,
+          ...(params.interval != null ? { interval: params.interval } : {}),
+        },
       };
     });
   },
@@ -54,16 +73,24 @@ export const marksStep: Step = {
     // One table per electrode group in the ecephys module: a row per detected spike, its time and
     // its peak amplitude on each channel of the group (µV).
     const groups = d.json.groups as { name: string; channels: number; spikes: number }[];
-    const times = d.arrays.times.data as Float64Array, marks = d.arrays.marks.data as Float32Array;
-    let at = 0, markAt = 0;
+    const times = d.arrays.times.data as Float64Array,
+      marks = d.arrays.marks.data as Float32Array;
+    let at = 0,
+      markAt = 0;
     for (const g of groups) {
       w.addTable({
         name: `marks_${g.name}`,
         module: 'ecephys',
         description: `clusterless marks of electrode group ${g.name}: spike times (s) and peak amplitudes per channel (µV)`,
         columns: {
-          spike_time: { values: times.subarray(at, at + g.spikes), description: 'spike time, s, in the session time base' },
-          marks: { values: { data: marks.slice(markAt, markAt + g.spikes * g.channels), shape: [g.spikes, g.channels] }, description: 'peak amplitude on each channel of the group, µV' },
+          spike_time: {
+            values: times.subarray(at, at + g.spikes),
+            description: 'spike time, s, in the session time base',
+          },
+          marks: {
+            values: { data: marks.slice(markAt, markAt + g.spikes * g.channels), shape: [g.spikes, g.channels] },
+            description: 'peak amplitude on each channel of the group, µV',
+          },
         },
       });
       at += g.spikes;

@@ -15,9 +15,18 @@ export interface Param {
  * @example
  * number({ min: 1, max: 200 }, 120); // attenuation, dB, default 120
  */
-export function number(bounds: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean }, defaultValue?: number): Param {
+export function number(
+  bounds: { min?: number; max?: number; exclusiveMin?: boolean; integer?: boolean },
+  defaultValue?: number,
+): Param {
   const { min, max, exclusiveMin = false, integer = false } = bounds;
-  const expected = [integer ? 'an integer' : 'a finite number', min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '', max !== undefined ? `<= ${max}` : ''].filter(Boolean).join(' ');
+  const expected = [
+    integer ? 'an integer' : 'a finite number',
+    min !== undefined ? `${exclusiveMin ? '>' : '>='} ${min}` : '',
+    max !== undefined ? `<= ${max}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   const actions = [
     v.finite(expected),
     ...(integer ? [v.integer(expected)] : []),
@@ -30,7 +39,10 @@ export function number(bounds: { min?: number; max?: number; exclusiveMin?: bool
 /** A [low, high] band in Hz, 0 <= low < high (the step checks high against Nyquist once it knows the rate). */
 export function band(defaultValue?: [number, number]): Param {
   const expected = '[low, high] Hz with 0 <= low < high';
-  const schema = v.pipe(v.tuple([v.number(expected), v.number(expected)], expected), v.check(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi > lo, expected));
+  const schema = v.pipe(
+    v.tuple([v.number(expected), v.number(expected)], expected),
+    v.check(([lo, hi]) => Number.isFinite(lo) && Number.isFinite(hi) && lo >= 0 && hi > lo, expected),
+  );
   return param(schema, expected, defaultValue);
 }
 
@@ -54,8 +66,18 @@ export function name(what: string, defaultValue?: string | null): Param {
 /** An interval of the session: a name (epoch tag, TimeIntervals table, `table/row`) or a list of [start, stop] (s). */
 export function interval(defaultValue?: null): Param {
   const expected = 'an interval name or a list of [start, stop] with stop > start (s)';
-  const span = v.pipe(v.tuple([v.number(expected), v.number(expected)], expected), v.check(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && b > a, expected));
-  return param(v.union([v.pipe(v.string(expected), v.nonEmpty(expected)), v.pipe(v.array(span, expected), v.minLength(1, expected))], expected), expected, defaultValue);
+  const span = v.pipe(
+    v.tuple([v.number(expected), v.number(expected)], expected),
+    v.check(([a, b]) => Number.isFinite(a) && Number.isFinite(b) && b > a, expected),
+  );
+  return param(
+    v.union(
+      [v.pipe(v.string(expected), v.nonEmpty(expected)), v.pipe(v.array(span, expected), v.minLength(1, expected))],
+      expected,
+    ),
+    expected,
+    defaultValue,
+  );
 }
 
 /** A list of values of one schema (e.g. track-graph nodes). */
@@ -89,19 +111,33 @@ function param(schema: v.GenericSchema, expected: string, defaultValue?: unknown
  * lfp.paramSets.default;        // { attenuation: 120 }
  * lfp.optionalParams;           // ['interval']
  */
-export function stepParams(step: string, params: Record<string, Param>, sets: Record<string, Record<string, unknown>> = {}): Required<Pick<Step, 'paramSets' | 'optionalParams' | 'validate'>> {
-  const defaults = Object.fromEntries(Object.entries(params).filter(([, p]) => 'default' in p).map(([k, p]) => [k, p.default]));
+export function stepParams(
+  step: string,
+  params: Record<string, Param>,
+  sets: Record<string, Record<string, unknown>> = {},
+): Required<Pick<Step, 'paramSets' | 'optionalParams' | 'validate'>> {
+  const defaults = Object.fromEntries(
+    Object.entries(params)
+      .filter(([, p]) => 'default' in p)
+      .map(([k, p]) => [k, p.default]),
+  );
   const optional = Object.keys(params).filter((k) => !('default' in params[k]));
   // parameters with a default are present once resolved (the default set carries them); the others may be absent
-  const schema = v.strictObject(Object.fromEntries(Object.entries(params).map(([k, p]) => [k, 'default' in p ? p.schema : v.optional(p.schema)])));
-  const paramSets = { default: defaults, ...Object.fromEntries(Object.entries(sets).map(([n, s]) => [n, { ...defaults, ...s }])) };
+  const schema = v.strictObject(
+    Object.fromEntries(Object.entries(params).map(([k, p]) => [k, 'default' in p ? p.schema : v.optional(p.schema)])),
+  );
+  const paramSets = {
+    default: defaults,
+    ...Object.fromEntries(Object.entries(sets).map(([n, s]) => [n, { ...defaults, ...s }])),
+  };
   for (const set of Object.values(paramSets)) validate(set);
   function validate(given: Record<string, unknown>): void {
     const r = v.safeParse(schema, given, { abortEarly: true });
     if (r.success) return;
     const issue = r.issues[0];
     const key = String(issue.path?.[0]?.key ?? '');
-    if (!(key in params)) throw new ParameterError(key, `a parameter of ${step} (${Object.keys(params).join(', ')})`, given[key]);
+    if (!(key in params))
+      throw new ParameterError(key, `a parameter of ${step} (${Object.keys(params).join(', ')})`, given[key]);
     throw new ParameterError(key, params[key].expected, given[key]);
   }
   return { paramSets, optionalParams: optional, validate };

@@ -32,17 +32,39 @@ export const POSITION_DEFAULTS = POSITION_PARAMS.paramSets.default;
  * direction, Gaussian-smoothed velocity and speed (cm, cm/s). Every consumer of speed (the ripple
  * gate, decoding) takes it from here, never from raw frame differences.
  */
-export function trodesPosition(session: Session, params: Record<string, unknown>, intervals?: readonly Interval[]): { processed: ProcessedPosition; source: string } {
-  const { series, cm } = session.positionCm(params.series as string | null, { pixelsPerCm: (params.pixelsPerCm as number | null) ?? undefined });
+export function trodesPosition(
+  session: Session,
+  params: Record<string, unknown>,
+  intervals?: readonly Interval[],
+): { processed: ProcessedPosition; source: string } {
+  const { series, cm } = session.positionCm(params.series as string | null, {
+    pixelsPerCm: (params.pixelsPerCm as number | null) ?? undefined,
+  });
   // each interval on its own, as Spyglass runs TrodesPosV1 per interval: no smoothing or gap
   // filling across the edges of an epoch
-  const ranges = intervals ? rowRanges(series.timestamps, intervals, `${session.nwb.name}: ${series.path}`) : [[0, cm.rows] as [number, number]];
-  const parts = ranges.map(([a, b]) => trodesSpan(session, series.path, series.timestamps.subarray(a, b), { data: cm.data.subarray(a * cm.cols, b * cm.cols), rows: b - a, cols: cm.cols }, params));
+  const ranges = intervals
+    ? rowRanges(series.timestamps, intervals, `${session.nwb.name}: ${series.path}`)
+    : [[0, cm.rows] as [number, number]];
+  const parts = ranges.map(([a, b]) =>
+    trodesSpan(
+      session,
+      series.path,
+      series.timestamps.subarray(a, b),
+      { data: cm.data.subarray(a * cm.cols, b * cm.cols), rows: b - a, cols: cm.cols },
+      params,
+    ),
+  );
   return { processed: parts.length === 1 ? parts[0] : concatPositions(parts), source: series.path };
 }
 
 /** The TrodesPosV1 recipe on one contiguous span of tracking (cm). */
-function trodesSpan(session: Session, path: string, times: Float64Array, cm: Matrix<Float64Array>, params: Record<string, unknown>): ProcessedPosition {
+function trodesSpan(
+  session: Session,
+  path: string,
+  times: Float64Array,
+  cm: Matrix<Float64Array>,
+  params: Record<string, unknown>,
+): ProcessedPosition {
   const { data, rows, cols } = cm;
   if (rows < 3) throw new NwbFormatError(session.nwb.name, path, `at least 3 position samples (${rows})`);
   // one LED is (x, y): a 1-D track is x with y = 0, and a z column is dropped
@@ -50,23 +72,52 @@ function trodesSpan(session: Session, path: string, times: Float64Array, cm: Mat
   const xy = new Float64Array(rows * width);
   for (let i = 0; i < rows; i++) for (let c = 0; c < width; c++) xy[i * width + c] = c < cols ? data[i * cols + c] : 0;
   return positionFromSeries({
-    times, data: xy, cols: width, unit: 'cm',
-    maxLedSeparation: params.maxLedSeparation as number, maxPlausibleSpeed: params.maxPlausibleSpeed as number,
-    maxGap: (params.maxGap as number | null) ?? undefined, positionSmoothingDuration: params.positionSmoothingDuration as number,
-    speedSmoothingStd: params.speedSmoothingStd as number, orientationSmoothingStd: params.orientationSmoothingStd as number,
-    led1IsFront: params.led1IsFront as boolean, upsample: params.upsample as boolean, upsampleRate: params.upsampleRate as number,
+    times,
+    data: xy,
+    cols: width,
+    unit: 'cm',
+    maxLedSeparation: params.maxLedSeparation as number,
+    maxPlausibleSpeed: params.maxPlausibleSpeed as number,
+    maxGap: (params.maxGap as number | null) ?? undefined,
+    positionSmoothingDuration: params.positionSmoothingDuration as number,
+    speedSmoothingStd: params.speedSmoothingStd as number,
+    orientationSmoothingStd: params.orientationSmoothingStd as number,
+    led1IsFront: params.led1IsFront as boolean,
+    upsample: params.upsample as boolean,
+    upsampleRate: params.upsampleRate as number,
   });
 }
 
 /** Processed spans one after another (the intervals of one position result). */
 function concatPositions(parts: ProcessedPosition[]): ProcessedPosition {
   const rows = parts.reduce((n, p) => n + p.times.length, 0);
-  const matrix = (k: 'position' | 'velocity') => ({ data: concatArrays(parts.map((p) => p[k].data), Float64Array), rows, cols: 2 });
+  const matrix = (k: 'position' | 'velocity') => ({
+    data: concatArrays(
+      parts.map((p) => p[k].data),
+      Float64Array,
+    ),
+    rows,
+    cols: 2,
+  });
   const sum = (k: 'dropped' | 'droppedBySeparation' | 'droppedBySpeed') => parts.reduce((n, p) => n + p[k], 0);
   return {
-    times: concatArrays(parts.map((p) => p.times), Float64Array), position: matrix('position'), velocity: matrix('velocity'),
-    orientation: concatArrays(parts.map((p) => p.orientation), Float64Array), speed: concatArrays(parts.map((p) => p.speed), Float64Array),
-    dropped: sum('dropped'), droppedBySeparation: sum('droppedBySeparation'), droppedBySpeed: sum('droppedBySpeed'),
+    times: concatArrays(
+      parts.map((p) => p.times),
+      Float64Array,
+    ),
+    position: matrix('position'),
+    velocity: matrix('velocity'),
+    orientation: concatArrays(
+      parts.map((p) => p.orientation),
+      Float64Array,
+    ),
+    speed: concatArrays(
+      parts.map((p) => p.speed),
+      Float64Array,
+    ),
+    dropped: sum('dropped'),
+    droppedBySeparation: sum('droppedBySeparation'),
+    droppedBySpeed: sum('droppedBySpeed'),
   };
 }
 
@@ -75,14 +126,24 @@ function concatPositions(parts: ProcessedPosition[]): ProcessedPosition {
  * recipe; only the samples within `intervals` when given (a file's tracking is then processed per
  * interval, as the position step does).
  */
-export async function positionOf(input: StepInput, role = 'position', intervals?: readonly Interval[]): Promise<{ times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }> {
+export async function positionOf(
+  input: StepInput,
+  role = 'position',
+  intervals?: readonly Interval[],
+): Promise<{ times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }> {
   if (input.kind === 'result') {
     const d: ResultData = resultData(input, role);
-    const times = d.arrays.time.data as Float64Array, position = d.arrays.position.data as Float64Array, speed = d.arrays.speed.data as Float64Array;
+    const times = d.arrays.time.data as Float64Array,
+      position = d.arrays.position.data as Float64Array,
+      speed = d.arrays.speed.data as Float64Array;
     if (!intervals) return { times, position: { data: position, rows: times.length, cols: 2 }, speed };
     const ranges = rowRanges(times, intervals, `the position result ${input.key}`);
     const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
-    const cut = (a: Float64Array, width: number) => concatArrays(ranges.map(([i, j]) => a.subarray(i * width, j * width)), Float64Array);
+    const cut = (a: Float64Array, width: number) =>
+      concatArrays(
+        ranges.map(([i, j]) => a.subarray(i * width, j * width)),
+        Float64Array,
+      );
     return { times: cut(times, 1), position: { data: cut(position, 2), rows, cols: 2 }, speed: cut(speed, 1) };
   }
   return withSession(input, role, (s) => {
@@ -99,7 +160,11 @@ export const positionStep: Step = {
   ...POSITION_PARAMS,
   async run({ session }, params) {
     return withSession(session, 'session', (s) => {
-      const { processed: p, source } = trodesPosition(s, params, params.interval == null ? undefined : s.interval(params.interval as string));
+      const { processed: p, source } = trodesPosition(
+        s,
+        params,
+        params.interval == null ? undefined : s.interval(params.interval as string),
+      );
       const n = p.times.length;
       return {
         arrays: {
@@ -109,8 +174,20 @@ export const positionStep: Step = {
           speed: { data: p.speed, shape: [n] },
           orientation: { data: p.orientation, shape: [n] },
         },
-        json: { session: s.info, source, ...(params.interval != null ? { interval: params.interval } : {}), dropped: p.dropped, droppedBySeparation: p.droppedBySeparation, droppedBySpeed: p.droppedBySpeed },
-        summary: { samples: n, dropped: p.dropped, medianSpeedCmPerS: round(median(p.speed.filter(Number.isFinite))), ...(params.interval != null ? { interval: params.interval } : {}) },
+        json: {
+          session: s.info,
+          source,
+          ...(params.interval != null ? { interval: params.interval } : {}),
+          dropped: p.dropped,
+          droppedBySeparation: p.droppedBySeparation,
+          droppedBySpeed: p.droppedBySpeed,
+        },
+        summary: {
+          samples: n,
+          dropped: p.dropped,
+          medianSpeedCmPerS: round(median(p.speed.filter(Number.isFinite))),
+          ...(params.interval != null ? { interval: params.interval } : {}),
+        },
       };
     });
   },
@@ -118,14 +195,44 @@ export const positionStep: Step = {
     const n = d.arrays.time.shape[0];
     const timestamps = d.arrays.time.data as Float64Array;
     const meters = Float64Array.from(d.arrays.position.data as Float64Array, (v) => v / 100);
-    w.addTimeSeries({ name: 'position', module: 'behavior', container: 'Position', unit: 'meters', timestamps, data: { data: meters, rows: n, cols: 2 },
-      spatial: { referenceFrame: `LED centroid from ${d.json.source}, smoothed (TrodesPosV1)` }, description: 'Processed position (TrodesPosV1 recipe)' });
-    w.addTimeSeries({ name: 'velocity', module: 'behavior', container: 'BehavioralTimeSeries', unit: 'm/s', timestamps,
-      data: { data: Float64Array.from(d.arrays.velocity.data as Float64Array, (v) => v / 100), rows: n, cols: 2 }, description: 'Velocity (x, y), Gaussian-smoothed' });
-    w.addTimeSeries({ name: 'speed', module: 'behavior', container: 'BehavioralTimeSeries', unit: 'm/s', timestamps,
-      data: { data: Float64Array.from(d.arrays.speed.data as Float64Array, (v) => v / 100), rows: n, cols: 1 }, description: 'Speed, from the Gaussian-smoothed velocity' });
-    w.addTimeSeries({ name: 'head_direction', module: 'behavior', container: 'CompassDirection', unit: 'radians', timestamps,
-      data: { data: Float64Array.from(d.arrays.orientation.data as Float64Array), rows: n, cols: 1 }, spatial: { referenceFrame: 'angle from back LED to front LED' }, description: 'Head direction (NaN with one LED)' });
+    w.addTimeSeries({
+      name: 'position',
+      module: 'behavior',
+      container: 'Position',
+      unit: 'meters',
+      timestamps,
+      data: { data: meters, rows: n, cols: 2 },
+      spatial: { referenceFrame: `LED centroid from ${d.json.source}, smoothed (TrodesPosV1)` },
+      description: 'Processed position (TrodesPosV1 recipe)',
+    });
+    w.addTimeSeries({
+      name: 'velocity',
+      module: 'behavior',
+      container: 'BehavioralTimeSeries',
+      unit: 'm/s',
+      timestamps,
+      data: { data: Float64Array.from(d.arrays.velocity.data as Float64Array, (v) => v / 100), rows: n, cols: 2 },
+      description: 'Velocity (x, y), Gaussian-smoothed',
+    });
+    w.addTimeSeries({
+      name: 'speed',
+      module: 'behavior',
+      container: 'BehavioralTimeSeries',
+      unit: 'm/s',
+      timestamps,
+      data: { data: Float64Array.from(d.arrays.speed.data as Float64Array, (v) => v / 100), rows: n, cols: 1 },
+      description: 'Speed, from the Gaussian-smoothed velocity',
+    });
+    w.addTimeSeries({
+      name: 'head_direction',
+      module: 'behavior',
+      container: 'CompassDirection',
+      unit: 'radians',
+      timestamps,
+      data: { data: Float64Array.from(d.arrays.orientation.data as Float64Array), rows: n, cols: 1 },
+      spatial: { referenceFrame: 'angle from back LED to front LED' },
+      description: 'Head direction (NaN with one LED)',
+    });
   }),
 };
 

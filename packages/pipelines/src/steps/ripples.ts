@@ -18,7 +18,11 @@ import { DSP_CODE } from './code.js';
 function speedAtTimes(times: Float64Array, speed: Float64Array, at: Float64Array): Float64Array | undefined {
   const known = [...speed.keys()].filter((i) => Number.isFinite(speed[i]));
   if (known.length === 0) return undefined;
-  return interpolate(Float64Array.from(known, (i) => times[i]), Float64Array.from(known, (i) => speed[i]), at);
+  return interpolate(
+    Float64Array.from(known, (i) => times[i]),
+    Float64Array.from(known, (i) => speed[i]),
+    at,
+  );
 }
 
 /**
@@ -28,9 +32,14 @@ function speedAtTimes(times: Float64Array, speed: Float64Array, at: Float64Array
  * tracking the instantaneous speed still passes ripples in short pauses (a reward well); running
  * reads as running in both.
  */
-function gateSpeed(pos: { times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }, windowSeconds: number): Float64Array {
+function gateSpeed(
+  pos: { times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array },
+  windowSeconds: number,
+): Float64Array {
   const net = netSpeed(pos.times, pos.position, { windowSeconds });
-  return Float64Array.from(pos.speed, (v, i) => (Number.isFinite(v) && Number.isFinite(net[i]) ? Math.min(v, net[i]) : Number.isFinite(v) ? v : net[i]));
+  return Float64Array.from(pos.speed, (v, i) =>
+    Number.isFinite(v) && Number.isFinite(net[i]) ? Math.min(v, net[i]) : Number.isFinite(v) ? v : net[i],
+  );
 }
 
 /**
@@ -39,18 +48,22 @@ function gateSpeed(pos: { times: Float64Array; position: Matrix<Float64Array>; s
  * when its smoothed position moved less than the threshold over the `speedWindow` = 1 s around
  * (see `gateSpeed`). `speedWindow: 0` is Spyglass's gate exactly.
  */
-const RIPPLE_PARAMS = stepParams('ripples', {
-  detector: choice(['kay', 'karlsson'], 'kay'),
-  band: band([150, 250]),
-  transition: number({ min: 0.1, max: 1000 }, 25),
-  zscoreThreshold: number({ min: 0, max: 100, exclusiveMin: true }, 2),
-  minimumDuration: number({ min: 0, max: 10 }, 0.015),
-  smoothingSigma: number({ min: 1e-4, max: 1 }, 0.004),
-  speedThreshold: number({ min: 0, max: 1e6 }, 4),
-  speedRule: choice(['endpoints', 'all', 'mean'], 'endpoints'),
-  speedWindow: number({ min: 0, max: 60 }, 1),
-  closeEventThreshold: number({ min: 0, max: 10 }, 0),
-}, { kay: {}, karlsson: { detector: 'karlsson', zscoreThreshold: 3 } });
+const RIPPLE_PARAMS = stepParams(
+  'ripples',
+  {
+    detector: choice(['kay', 'karlsson'], 'kay'),
+    band: band([150, 250]),
+    transition: number({ min: 0.1, max: 1000 }, 25),
+    zscoreThreshold: number({ min: 0, max: 100, exclusiveMin: true }, 2),
+    minimumDuration: number({ min: 0, max: 10 }, 0.015),
+    smoothingSigma: number({ min: 1e-4, max: 1 }, 0.004),
+    speedThreshold: number({ min: 0, max: 1e6 }, 4),
+    speedRule: choice(['endpoints', 'all', 'mean'], 'endpoints'),
+    speedWindow: number({ min: 0, max: 60 }, 1),
+    closeEventThreshold: number({ min: 0, max: 10 }, 0),
+  },
+  { kay: {}, karlsson: { detector: 'karlsson', zscoreThreshold: 3 } },
+);
 
 /**
  * Ripples as RippleTimesV1: the LFP's ripple band (150–250 Hz), Kay's or Karlsson's detector,
@@ -71,9 +84,14 @@ export const ripplesStep: Step = {
     const [rows, cols] = d.arrays.data.shape;
     const fs = d.json.fs as number;
     const time = d.arrays.timestamps.data as Float64Array;
-    const band = bandFilter({ data: d.arrays.data.data as Float32Array, rows, cols }, {
-      fs, band: belowNyquist(params.band as [number, number], fs), transition: params.transition as number,
-    });
+    const band = bandFilter(
+      { data: d.arrays.data.data as Float32Array, rows, cols },
+      {
+        fs,
+        band: belowNyquist(params.band as [number, number], fs),
+        transition: params.transition as number,
+      },
+    );
     // speed from the position step's recipe (a position result, or the session file's tracking);
     // never from raw frame differences, where tracking jitter reads as running
     const source = position ?? session;
@@ -82,29 +100,47 @@ export const ripplesStep: Step = {
     const speed = pos ? speedAtTimes(pos.times, window > 0 ? gateSpeed(pos, window) : pos.speed, time) : undefined;
     const detect = params.detector === 'kay' ? kayRippleDetector : karlssonRippleDetector;
     const events: DetectedEvent[] = detect(band, {
-      fs, time, speed,
-      zscoreThreshold: params.zscoreThreshold as number, minimumDuration: params.minimumDuration as number,
-      smoothingSigma: params.smoothingSigma as number, speedThreshold: params.speedThreshold as number,
-      speedRule: params.speedRule as 'endpoints', closeEventThreshold: params.closeEventThreshold as number,
+      fs,
+      time,
+      speed,
+      zscoreThreshold: params.zscoreThreshold as number,
+      minimumDuration: params.minimumDuration as number,
+      smoothingSigma: params.smoothingSigma as number,
+      speedThreshold: params.speedThreshold as number,
+      speedRule: params.speedRule as 'endpoints',
+      closeEventThreshold: params.closeEventThreshold as number,
     });
     const col = (k: keyof DetectedEvent) => Float64Array.from(events, (e) => e[k]);
     return {
-      arrays: Object.fromEntries((['start', 'peak', 'end', 'duration', 'maxZscore', 'meanZscore', 'peakFrequency', 'speedAtPeak'] as const).map((k) => [k, { data: col(k), shape: [events.length] }])),
+      arrays: Object.fromEntries(
+        (['start', 'peak', 'end', 'duration', 'maxZscore', 'meanZscore', 'peakFrequency', 'speedAtPeak'] as const).map(
+          (k) => [k, { data: col(k), shape: [events.length] }],
+        ),
+      ),
       json: { events, detector: params.detector, speedGated: Boolean(speed), session: d.json.session },
       summary: { events: events.length, detector: params.detector, speedGated: Boolean(speed) },
     };
   },
   analysisFile: analysisNwb('ripples', (d, w) => {
     w.addTimeIntervals({
-      name: 'ripple_times', description: `ripples (${d.json.detector} detector), session time base`,
-      start: d.arrays.start.data, stop: d.arrays.end.data,
+      name: 'ripple_times',
+      description: `ripples (${d.json.detector} detector), session time base`,
+      start: d.arrays.start.data,
+      stop: d.arrays.end.data,
       columns: {
         peak_time: { values: d.arrays.peak.data, description: 'time of the largest z-score, s' },
         duration: { values: d.arrays.duration.data, description: 'stop - start, s' },
         max_zscore: { values: d.arrays.maxZscore.data, description: 'largest z-score in the event' },
         mean_zscore: { values: d.arrays.meanZscore.data, description: 'mean z-score over the event' },
-        peak_frequency: { values: d.arrays.peakFrequency.data, description: 'instantaneous frequency at the peak (Hilbert phase slope over 20 ms), Hz' },
-        speed_at_peak: { values: d.arrays.speedAtPeak.data, description: 'speed the gate read at the peak (the lesser of the position step\'s speed and the net speed over speedWindow s around it), cm/s; NaN when not speed-gated' },
+        peak_frequency: {
+          values: d.arrays.peakFrequency.data,
+          description: 'instantaneous frequency at the peak (Hilbert phase slope over 20 ms), Hz',
+        },
+        speed_at_peak: {
+          values: d.arrays.speedAtPeak.data,
+          description:
+            "speed the gate read at the peak (the lesser of the position step's speed and the net speed over speedWindow s around it), cm/s; NaN when not speed-gated",
+        },
       },
     });
   }),

@@ -2,7 +2,14 @@ import { raggedFrom } from '@spyglass-wasm/core';
 import { codeHash as dspCode, dspKernels } from '@spyglass-wasm/dsp-wasm';
 import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
 import type { Step } from '@spyglass-wasm/provenance';
-import { DEFAULT_CURATION_RULES, autoCurate, codeHash as sortCode, mergeCandidates, spikeSortKernels, startCuration } from '@spyglass-wasm/spike-sort';
+import {
+  DEFAULT_CURATION_RULES,
+  autoCurate,
+  codeHash as sortCode,
+  mergeCandidates,
+  spikeSortKernels,
+  startCuration,
+} from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { writeUnitsNwb } from '../nwb/units.js';
@@ -21,36 +28,53 @@ import { oneInterval } from './decode.js';
 export const sortStep: Step = {
   name: 'sort',
   description: 'Spike sorting per electrode group (band-pass, detection, clustering, quality metrics)',
-  code: stepCode(sortPackage, [dspKernels, spikeSortKernels], { [sortPackage.name]: sortCode, [dspPackage.name]: dspCode }),
+  code: stepCode(sortPackage, [dspKernels, spikeSortKernels], {
+    [sortPackage.name]: sortCode,
+    [dspPackage.name]: dspCode,
+  }),
   inputs: ['raw'],
   // Spyglass's tetrode band; threshold 4 MAD as spike-sort measured (Spyglass's 5 loses spikes of SNR 5-6 units)
   ...stepParams('sort', {
-    band: band([600, 6000]), threshold: number({ min: 1, max: 100 }, 4),
-    group: nullable(name('an electrode group')), series: nullable(name('a continuous ElectricalSeries')), interval: interval(),
+    band: band([600, 6000]),
+    threshold: number({ min: 1, max: 100 }, 4),
+    group: nullable(name('an electrode group')),
+    series: nullable(name('a continuous ElectricalSeries')),
+    interval: interval(),
   }),
   async run({ raw }, params, ctx) {
     return withSession(raw, 'raw', async (session) => {
       const nwb = session.nwb;
       // an interval: its rows only (one span; artifacts inside it are blanked by the front end)
-      const span = params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
+      const span =
+        params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
       const rows = span && session.rowsWithin(session.rawSeries(params.series as string | null), span[0], span[1]);
       const sorting = await sortNwb(nwb, {
         rows,
-        group: (params.group as string | null) ?? undefined, series: (params.series as string | null) ?? undefined,
-        band: params.band as [number, number], threshold: params.threshold as number, onProgress: (f) => ctx.onProgress?.(f),
+        group: (params.group as string | null) ?? undefined,
+        series: (params.series as string | null) ?? undefined,
+        band: params.band as [number, number],
+        threshold: params.threshold as number,
+        onProgress: (f) => ctx.onProgress?.(f),
       });
       const { values: spikeTimes, ends: spikeTimesIndex } = raggedFrom(sorting.units.map((u) => u.spikeTimes));
       const electrodes = nwb.electrodes();
       // metric curation labels travel with the sort (Spyglass's MetricCuration defaults), so a user
       // sees which units to keep; the curate step can relabel with other rules
-      const { labels } = autoCurate(startCuration(sorting.units.map((u) => u.spikeTimes)), sorting.units.map((u) => u.metrics));
+      const { labels } = autoCurate(
+        startCuration(sorting.units.map((u) => u.spikeTimes)),
+        sorting.units.map((u) => u.metrics),
+      );
       const count = (l: string) => labels.filter((x) => x === l).length;
       // over-split units (one neuron in two): near-identical templates with a refractory dip between them
       const mergeWith: number[][] = sorting.units.map(() => []);
       let first = 0;
       for (const g of sorting.groups) {
         const units = g.sorting.units;
-        for (const c of mergeCandidates(units.map((u) => u.template), units.map((_, i) => sorting.units[first + i].spikeTimes), { duration: sorting.duration })) {
+        for (const c of mergeCandidates(
+          units.map((u) => u.template),
+          units.map((_, i) => sorting.units[first + i].spikeTimes),
+          { duration: sorting.duration },
+        )) {
           mergeWith[first + c.a].push(first + c.b);
           mergeWith[first + c.b].push(first + c.a);
         }
@@ -66,22 +90,51 @@ export const sortStep: Step = {
           waveformMean: { data: waveforms, shape: [sorting.units.length, len] },
         },
         json: {
-          session: session.info, series: sorting.series, fs: sorting.fs,
-          electrodeGroups: electrodes?.groupNames ?? [], electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
+          session: session.info,
+          series: sorting.series,
+          fs: sorting.fs,
+          electrodeGroups: electrodes?.groupNames ?? [],
+          electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
           electrodeLocations: electrodes?.locations ?? [],
-          groups: sorting.groups.map((g) => ({ name: g.name, channels: g.channels, detections: g.sorting.peaks.length, units: g.sorting.units.length })),
-          units: sorting.units.map((u, i) => ({ group: u.group, peakChannel: u.peakChannel, metrics: u.metrics, label: labels[i], mergeWith: mergeWith[i] })),
+          groups: sorting.groups.map((g) => ({
+            name: g.name,
+            channels: g.channels,
+            detections: g.sorting.peaks.length,
+            units: g.sorting.units.length,
+          })),
+          units: sorting.units.map((u, i) => ({
+            group: u.group,
+            peakChannel: u.peakChannel,
+            metrics: u.metrics,
+            label: labels[i],
+            mergeWith: mergeWith[i],
+          })),
           curationRules: DEFAULT_CURATION_RULES,
         },
-        summary: { units: sorting.units.length, accept: count('accept'), mua: count('mua'), noise: count('noise'), mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2, spikes: spikeTimes.length, groups: sorting.groups.length },
+        summary: {
+          units: sorting.units.length,
+          accept: count('accept'),
+          mua: count('mua'),
+          noise: count('noise'),
+          mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2,
+          spikes: spikeTimes.length,
+          groups: sorting.groups.length,
+        },
       };
     });
   },
   analysisFile: analysisNwb('sort', (d, w) => {
     const units = d.json.units as { label?: string; mergeWith?: number[] }[];
     writeUnitsNwb(d, w, {
-      curation_label: { values: units.map((u) => u.label ?? 'unlabelled'), description: 'metric curation label (accept, mua, noise), by the rules in the provenance record' },
-      merge_candidates: { values: units.map((u) => (u.mergeWith ?? []).join(',')), description: 'rows of units that look like the same neuron (template similarity >= 0.9 and a refractory dip in the cross-correlogram)' },
+      curation_label: {
+        values: units.map((u) => u.label ?? 'unlabelled'),
+        description: 'metric curation label (accept, mua, noise), by the rules in the provenance record',
+      },
+      merge_candidates: {
+        values: units.map((u) => (u.mergeWith ?? []).join(',')),
+        description:
+          'rows of units that look like the same neuron (template similarity >= 0.9 and a refractory dip in the cross-correlogram)',
+      },
     });
   }),
 };

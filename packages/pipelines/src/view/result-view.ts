@@ -1,5 +1,14 @@
 import { StoreError, checkOptionNames } from '@spyglass-wasm/core';
-import { lineageGraph, loadResult, type Entity, type LineageGraph, type ResultData, type ResultRecord, type ResultRepository, type StepInput } from '@spyglass-wasm/provenance';
+import {
+  lineageGraph,
+  loadResult,
+  type Entity,
+  type LineageGraph,
+  type ResultData,
+  type ResultRecord,
+  type ResultRepository,
+  type StepInput,
+} from '@spyglass-wasm/provenance';
 import type { ReplayEvent } from '../steps/replay.js';
 import { fitSortedSpikes } from '@spyglass-wasm/decoding';
 import { bandAnalysis } from '@spyglass-wasm/dsp-wasm';
@@ -40,7 +49,10 @@ export interface DecodeView extends PosteriorImage {
 
 export interface ReplayView {
   kind: 'replay';
-  events: (ReplayEvent & { posterior: PosteriorImage; ripple?: { start: number; end: number; peak: number; maxZscore: number } })[];
+  events: (ReplayEvent & {
+    posterior: PosteriorImage;
+    ripple?: { start: number; end: number; peak: number; maxZscore: number };
+  })[];
   encode: [number, number];
   mode: string;
 }
@@ -61,7 +73,14 @@ export interface RipplesView {
 
 export interface SortView {
   kind: 'sort';
-  units: { group: string; peakChannel: number; label: string; metrics: Record<string, number>; spikeTimes: Float64Array; waveform: Float32Array }[];
+  units: {
+    group: string;
+    peakChannel: number;
+    label: string;
+    metrics: Record<string, number>;
+    spikeTimes: Float64Array;
+    waveform: Float32Array;
+  }[];
   fs: number;
 }
 
@@ -98,12 +117,23 @@ export interface ResultViewOptions {
  * const view = await resultView(store, key);
  * if (view.data?.kind === 'decode') console.log(view.data.error.map.medianRunningCm);
  */
-export async function resultView(store: ResultRepository, key: string, options: ResultViewOptions = {}): Promise<ResultView> {
+export async function resultView(
+  store: ResultRepository,
+  key: string,
+  options: ResultViewOptions = {},
+): Promise<ResultView> {
   checkOptionNames('resultView', options, ['maxTimeBins', 'blobs', 'maxSnippets', 'snippetHalfWidth']);
   const record = await store.getResult(key);
   if (!record) throw new StoreError(`no result ${key} in the store`);
   const data = await loadResult(store, record);
-  const base = { key, step: record.step, summary: record.summary, paramSetName: record.activity.paramSetName, createdAt: record.activity.endedAt, lineage: await lineageGraph(store, key) };
+  const base = {
+    key,
+    step: record.step,
+    summary: record.summary,
+    paramSetName: record.activity.paramSetName,
+    createdAt: record.activity.endedAt,
+    lineage: await lineageGraph(store, key),
+  };
   switch (record.step) {
     case 'decode':
       return { ...base, data: await decodeView(store, record, data, options) };
@@ -120,7 +150,12 @@ export async function resultView(store: ResultRepository, key: string, options: 
 }
 
 /** A result's input `role` as a step reads it (an upstream result loaded, or a file with its blob when held in memory). */
-async function stepInput(store: ResultRepository, record: ResultRecord, role: string, blobs?: ReadonlyMap<string, Blob>): Promise<StepInput | undefined> {
+async function stepInput(
+  store: ResultRepository,
+  record: ResultRecord,
+  role: string,
+  blobs?: ReadonlyMap<string, Blob>,
+): Promise<StepInput | undefined> {
   const id = record.activity.inputs[role];
   if (!id) return undefined;
   if (id.startsWith('result:')) {
@@ -137,7 +172,13 @@ async function stepInput(store: ResultRepository, record: ResultRecord, role: st
  * The first of `roles` whose position can be read, with `read` (positionOf or positionCm). The
  * file may be gone or (in a browser) not at hand: then the view is drawn without it.
  */
-async function readPosition<T>(store: ResultRepository, record: ResultRecord, roles: string[], read: (input: StepInput, role: string) => Promise<T>, blobs?: ReadonlyMap<string, Blob>): Promise<T | undefined> {
+async function readPosition<T>(
+  store: ResultRepository,
+  record: ResultRecord,
+  roles: string[],
+  read: (input: StepInput, role: string) => Promise<T>,
+  blobs?: ReadonlyMap<string, Blob>,
+): Promise<T | undefined> {
   for (const role of roles) {
     const input = await stepInput(store, record, role, blobs);
     if (input?.kind === 'result' && input.data.arrays.speed === undefined) continue; // not a position result
@@ -147,7 +188,12 @@ async function readPosition<T>(store: ResultRepository, record: ResultRecord, ro
   return undefined;
 }
 
-async function decodeView(store: ResultRepository, record: ResultRecord, d: ResultData, options: ResultViewOptions): Promise<DecodeView> {
+async function decodeView(
+  store: ResultRepository,
+  record: ResultRecord,
+  d: ResultData,
+  options: ResultViewOptions,
+): Promise<DecodeView> {
   const [n, nBins] = d.arrays.positionPosterior.shape;
   const dims = d.arrays.binCenters.shape[1] ?? 1;
   const centers = d.arrays.binCenters.data as Float64Array;
@@ -163,8 +209,10 @@ async function decodeView(store: ResultRepository, record: ResultRecord, d: Resu
   const map = new Float64Array(rows);
   const t = d.arrays.time.data as Float64Array;
   for (let r = 0; r < rows; r++) {
-    const lo = r * merge, hi = Math.min(n, lo + merge);
-    for (let i = lo; i < hi; i++) for (let b = 0; b < nBins; b++) image[r * xs.length + colOf[b]] += post[i * nBins + b] / (hi - lo);
+    const lo = r * merge,
+      hi = Math.min(n, lo + merge);
+    for (let i = lo; i < hi; i++)
+      for (let b = 0; b < nBins; b++) image[r * xs.length + colOf[b]] += post[i * nBins + b] / (hi - lo);
     time[r] = (t[lo] + t[hi - 1]) / 2;
     let best = 0;
     for (let c = 1; c < xs.length; c++) if (image[r * xs.length + c] > image[r * xs.length + best]) best = c;
@@ -172,33 +220,64 @@ async function decodeView(store: ResultRepository, record: ResultRecord, d: Resu
   }
   // the position as the decode step read it (constant columns dropped): its first column is the decoded axis
   const p = await readPosition(store, record, ['position', 'session', 'units'], positionCm, options.blobs);
-  const truth = p ? { time: p.times, position: Float64Array.from(p.times, (_, i) => p.cm.data[i * p.cm.cols]) } : undefined;
-  const placeFields = p && dims === 1 && d.json.mode === 'sorted' ? await placeFieldsOf(store, record, p, options.blobs) : undefined;
+  const truth = p
+    ? { time: p.times, position: Float64Array.from(p.times, (_, i) => p.cm.data[i * p.cm.cols]) }
+    : undefined;
+  const placeFields =
+    p && dims === 1 && d.json.mode === 'sorted' ? await placeFieldsOf(store, record, p, options.blobs) : undefined;
   return {
-    kind: 'decode', time, position: Float64Array.from(xs), posterior: image, map, truth, placeFields, timeBinsMerged: merge,
-    error: d.json.error as DecodeView['error'], mode: d.json.mode as string, train: d.json.train as [number, number], decode: d.json.decode as [number, number],
+    kind: 'decode',
+    time,
+    position: Float64Array.from(xs),
+    posterior: image,
+    map,
+    truth,
+    placeFields,
+    timeBinsMerged: merge,
+    error: d.json.error as DecodeView['error'],
+    mode: d.json.mode as string,
+    train: d.json.train as [number, number],
+    decode: d.json.decode as [number, number],
   };
 }
 
 /** The decode's encoding model refitted (the same KDE on the same interval), as place fields ordered by peak. */
-async function placeFieldsOf(store: ResultRepository, record: ResultRecord, p: Awaited<ReturnType<typeof positionCm>>, blobs?: ReadonlyMap<string, Blob>): Promise<DecodeView['placeFields']> {
+async function placeFieldsOf(
+  store: ResultRepository,
+  record: ResultRecord,
+  p: Awaited<ReturnType<typeof positionCm>>,
+  blobs?: ReadonlyMap<string, Blob>,
+): Promise<DecodeView['placeFields']> {
   const units = await stepInput(store, record, 'units', blobs);
   const spikes = units && (await unitsOf(units).catch(() => undefined));
   if (!spikes?.length) return undefined;
   const params = record.activity.params;
   const train = (await loadResult(store, record)).json.train as [number, number];
-  const model = fitSortedSpikes({ position: p.cm, positionTimes: p.times, interval: train, environment: { binSize: params.placeBinSize as number }, positionStd: params.positionStd as number }, spikes);
-  const bins = model.env.nBins, centers = model.env.centers.data;
+  const model = fitSortedSpikes(
+    {
+      position: p.cm,
+      positionTimes: p.times,
+      interval: train,
+      environment: { binSize: params.placeBinSize as number },
+      positionStd: params.positionStd as number,
+    },
+    spikes,
+  );
+  const bins = model.env.nBins,
+    centers = model.env.centers.data;
   const peak = (u: number) => {
     let best = 0;
     for (let b = 1; b < bins; b++) if (model.rates[u * bins + b] > model.rates[u * bins + best]) best = b;
     return best;
   };
-  const order = Int32Array.from({ length: model.nUnits }, (_, u) => u).sort((a, b) => centers[peak(a)] - centers[peak(b)]);
+  const order = Int32Array.from({ length: model.nUnits }, (_, u) => u).sort(
+    (a, b) => centers[peak(a)] - centers[peak(b)],
+  );
   const peakHz = Float64Array.from(order, (u) => model.rates[u * bins + peak(u)]);
   const fields = new Float32Array(order.length * bins);
   order.forEach((u, r) => {
-    for (let b = 0; b < bins; b++) fields[r * bins + b] = model.env.isInterior[b] ? model.rates[u * bins + b] / peakHz[r] : 0;
+    for (let b = 0; b < bins; b++)
+      fields[r * bins + b] = model.env.isInterior[b] ? model.rates[u * bins + b] / peakHz[r] : 0;
   });
   return { units: order, peakHz, fields };
 }
@@ -208,34 +287,79 @@ async function replayView(store: ResultRepository, record: ResultRecord, d: Resu
   const ends = d.arrays.posteriorEnds.data as Int32Array;
   const nBins = d.arrays.binCenters.shape[0];
   const centers = d.arrays.binCenters.data as Float64Array;
-  const time = d.arrays.posteriorTime.data as Float64Array, post = d.arrays.posterior.data as Float32Array;
+  const time = d.arrays.posteriorTime.data as Float64Array,
+    post = d.arrays.posterior.data as Float32Array;
   const ripplesId = record.activity.inputs.ripples;
   const ripples = ripplesId ? await store.getResult(ripplesId.slice(7)) : undefined;
-  const rippleEvents = ripples ? ((await loadResult(store, ripples)).json.events as { start: number; end: number; peak: number; maxZscore: number }[]) : [];
+  const rippleEvents = ripples
+    ? ((await loadResult(store, ripples)).json.events as {
+        start: number;
+        end: number;
+        peak: number;
+        maxZscore: number;
+      }[])
+    : [];
   return {
-    kind: 'replay', encode: d.json.encode as [number, number], mode: d.json.mode as string,
+    kind: 'replay',
+    encode: d.json.encode as [number, number],
+    mode: d.json.mode as string,
     events: events.map((e, i) => {
-      const lo = i ? ends[i - 1] : 0, hi = ends[i];
+      const lo = i ? ends[i - 1] : 0,
+        hi = ends[i];
       const ripple = rippleEvents.find((r) => r.end > e.start && r.start < e.stop);
       return {
-        ...e, ...(ripple ? { ripple: { start: ripple.start, end: ripple.end, peak: ripple.peak, maxZscore: ripple.maxZscore } } : {}),
-        posterior: { time: time.slice(lo, hi), position: Float64Array.from(centers), posterior: post.slice(lo * nBins, hi * nBins) },
+        ...e,
+        ...(ripple
+          ? { ripple: { start: ripple.start, end: ripple.end, peak: ripple.peak, maxZscore: ripple.maxZscore } }
+          : {}),
+        posterior: {
+          time: time.slice(lo, hi),
+          position: Float64Array.from(centers),
+          posterior: post.slice(lo * nBins, hi * nBins),
+        },
       };
     }),
   };
 }
 
-async function ripplesView(store: ResultRepository, record: ResultRecord, d: ResultData, options: ResultViewOptions): Promise<RipplesView> {
-  const events = (d.json.events as RipplesView['events']).map((e) => ({ start: e.start, peak: e.peak, end: e.end, maxZscore: e.maxZscore, speedAtPeak: e.speedAtPeak }));
+async function ripplesView(
+  store: ResultRepository,
+  record: ResultRecord,
+  d: ResultData,
+  options: ResultViewOptions,
+): Promise<RipplesView> {
+  const events = (d.json.events as RipplesView['events']).map((e) => ({
+    start: e.start,
+    peak: e.peak,
+    end: e.end,
+    maxZscore: e.maxZscore,
+    speedAtPeak: e.speedAtPeak,
+  }));
   const p = await readPosition(store, record, ['position'], positionOf);
   const lfp = await stepInput(store, record, 'lfp');
-  const snippets = lfp?.kind === 'result' ? rippleSnippets(lfp.data, events.slice(0, options.maxSnippets ?? 24), record.activity.params, options.snippetHalfWidth ?? 0.15) : [];
-  return { kind: 'ripples', events, detector: d.json.detector as string, speedGated: d.json.speedGated as boolean, snippets, ...(p ? { speed: { time: p.times, speed: p.speed } } : {}) };
+  const snippets =
+    lfp?.kind === 'result'
+      ? rippleSnippets(
+          lfp.data,
+          events.slice(0, options.maxSnippets ?? 24),
+          record.activity.params,
+          options.snippetHalfWidth ?? 0.15,
+        )
+      : [];
+  return {
+    kind: 'ripples',
+    events,
+    detector: d.json.detector as string,
+    speedGated: d.json.speedGated as boolean,
+    snippets,
+    ...(p ? { speed: { time: p.times, speed: p.speed } } : {}),
+  };
 }
 
 /** First index of sorted `t` at or after `v`. */
 function firstAtOrAfter(t: ArrayLike<number>, v: number): number {
-  let lo = 0, hi = t.length;
+  let lo = 0,
+    hi = t.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (t[mid] < v) lo = mid + 1;
@@ -245,36 +369,66 @@ function firstAtOrAfter(t: ArrayLike<number>, v: number): number {
 }
 
 /** LFP, ripple band and envelope around each peak, filtered on a padded slice so the filter's edges fall outside. */
-function rippleSnippets(lfp: ResultData, events: RipplesView['events'], params: Record<string, unknown>, half: number): RipplesView['snippets'] {
+function rippleSnippets(
+  lfp: ResultData,
+  events: RipplesView['events'],
+  params: Record<string, unknown>,
+  half: number,
+): RipplesView['snippets'] {
   const [rows, cols] = lfp.arrays.data.shape;
-  const data = lfp.arrays.data.data as Float32Array, time = lfp.arrays.timestamps.data as Float64Array;
+  const data = lfp.arrays.data.data as Float32Array,
+    time = lfp.arrays.timestamps.data as Float64Array;
   const fs = lfp.json.fs as number;
   const pad = half + 0.25; // longer than the band filter's half length at 1 kHz
   return events.map((e) => {
-    const a = firstAtOrAfter(time, e.peak - pad), b = Math.min(rows, firstAtOrAfter(time, e.peak + pad));
+    const a = firstAtOrAfter(time, e.peak - pad),
+      b = Math.min(rows, firstAtOrAfter(time, e.peak + pad));
     const slice = { data: data.slice(a * cols, b * cols), rows: b - a, cols };
-    const band = bandAnalysis(slice, { fs, band: params.band as [number, number], transition: params.transition as number });
-    const w0 = firstAtOrAfter(time, e.peak - half) - a, w1 = firstAtOrAfter(time, e.peak + half) - a;
-    let channel = 0, best = -1;
+    const band = bandAnalysis(slice, {
+      fs,
+      band: params.band as [number, number],
+      transition: params.transition as number,
+    });
+    const w0 = firstAtOrAfter(time, e.peak - half) - a,
+      w1 = firstAtOrAfter(time, e.peak + half) - a;
+    let channel = 0,
+      best = -1;
     for (let c = 0; c < cols; c++) {
       let sum = 0;
       for (let i = w0; i < w1; i++) sum += band.power.data[i * cols + c];
-      if (sum > best) (best = sum), (channel = c);
+      if (sum > best) ((best = sum), (channel = c));
     }
-    const col = (m: ArrayLike<number>, f = (x: number) => x) => Float32Array.from({ length: w1 - w0 }, (_, i) => f(m[(w0 + i) * cols + channel]));
-    return { time: time.slice(a + w0, a + w1), lfp: col(slice.data), band: col(band.filtered.data), envelope: col(band.power.data, Math.sqrt), channel };
+    const col = (m: ArrayLike<number>, f = (x: number) => x) =>
+      Float32Array.from({ length: w1 - w0 }, (_, i) => f(m[(w0 + i) * cols + channel]));
+    return {
+      time: time.slice(a + w0, a + w1),
+      lfp: col(slice.data),
+      band: col(band.filtered.data),
+      envelope: col(band.power.data, Math.sqrt),
+      channel,
+    };
   });
 }
 
 function sortView(d: ResultData): SortView {
-  const units = d.json.units as { group: string; peakChannel: number; label?: string; metrics: Record<string, number> }[];
+  const units = d.json.units as {
+    group: string;
+    peakChannel: number;
+    label?: string;
+    metrics: Record<string, number>;
+  }[];
   const spikeTimes = unitSpikeTimes(d);
   const wf = d.arrays.waveformMean;
   const len = wf?.shape[1] ?? 0;
   return {
-    kind: 'sort', fs: d.json.fs as number,
+    kind: 'sort',
+    fs: d.json.fs as number,
     units: units.map((u, i) => ({
-      group: String(u.group), peakChannel: u.peakChannel, label: u.label ?? 'unlabelled', metrics: u.metrics, spikeTimes: spikeTimes[i],
+      group: String(u.group),
+      peakChannel: u.peakChannel,
+      label: u.label ?? 'unlabelled',
+      metrics: u.metrics,
+      spikeTimes: spikeTimes[i],
       waveform: wf ? Float32Array.from({ length: len }, (_, j) => wf.data[i * len + j]) : new Float32Array(0),
     })),
   };

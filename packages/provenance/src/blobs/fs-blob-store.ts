@@ -25,7 +25,10 @@ export class FsBlobStore implements BlobStore {
   }
   async exists(name: string): Promise<boolean> {
     const { access } = await import('node:fs/promises');
-    return access(this.localPath(name)).then(() => true, () => false);
+    return access(this.localPath(name)).then(
+      () => true,
+      () => false,
+    );
   }
   async remove(name: string): Promise<void> {
     const { rm } = await import('node:fs/promises');
@@ -44,7 +47,11 @@ export class FsBlobStore implements BlobStore {
  * @example
  * await writeAtomically('out/result.nwb', bytes);
  */
-export async function writeAtomically(path: string, bytes: Uint8Array, options: { sync?: boolean; sweep?: boolean } = {}): Promise<void> {
+export async function writeAtomically(
+  path: string,
+  bytes: Uint8Array,
+  options: { sync?: boolean; sweep?: boolean } = {},
+): Promise<void> {
   const { mkdir, open, rename, rm } = await import('node:fs/promises');
   const { dirname } = await import('node:path');
   await mkdir(dirname(path), { recursive: true });

@@ -22,7 +22,9 @@ export class OpfsBlobStore implements BlobStore {
     const w = await tmp.createWritable();
     await w.write(bytes as unknown as ArrayBuffer);
     await w.close();
-    const movable = tmp as FileSystemFileHandle & { move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void> };
+    const movable = tmp as FileSystemFileHandle & {
+      move?: (dir: FileSystemDirectoryHandle, name: string) => Promise<void>;
+    };
     if (movable.move) await movable.move(dir, name);
     else {
       // browsers without move(): copy, then drop the temporary file
@@ -35,21 +37,27 @@ export class OpfsBlobStore implements BlobStore {
   }
   async read(name: string): Promise<Uint8Array> {
     const dir = await this.dir();
-    const file = await dir.getFileHandle(checkName(name)).then((h) => h.getFile(), () => {
-      throw new StoreError(`result file ${name} is missing from ${this.location}`);
-    });
+    const file = await dir.getFileHandle(checkName(name)).then(
+      (h) => h.getFile(),
+      () => {
+        throw new StoreError(`result file ${name} is missing from ${this.location}`);
+      },
+    );
     return new Uint8Array(await file.arrayBuffer());
   }
   async exists(name: string): Promise<boolean> {
     const dir = await this.dir();
-    return dir.getFileHandle(checkName(name)).then(() => true, () => false);
+    return dir.getFileHandle(checkName(name)).then(
+      () => true,
+      () => false,
+    );
   }
   async remove(name: string): Promise<void> {
     const dir = await this.dir();
     await dir.removeEntry(checkName(name)).catch(() => {});
   }
   async list(): Promise<string[]> {
-    const dir = await this.dir() as FileSystemDirectoryHandle & { keys(): AsyncIterable<string> };
+    const dir = (await this.dir()) as FileSystemDirectoryHandle & { keys(): AsyncIterable<string> };
     const names: string[] = [];
     for await (const n of dir.keys()) names.push(n);
     return names;

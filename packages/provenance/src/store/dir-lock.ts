@@ -60,7 +60,10 @@ export async function lockDir(dir: string, options: LockOptions | number = {}): 
       await takeOver(path, staleMs);
       continue;
     }
-    if (Date.now() > deadline) throw new StoreError(`the store at ${dir} is in use by ${describe(seen.owner)} (waited ${Math.round(waitMs / 1000)} s; embedded stores serve one process; use --store postgres://… to share)`);
+    if (Date.now() > deadline)
+      throw new StoreError(
+        `the store at ${dir} is in use by ${describe(seen.owner)} (waited ${Math.round(waitMs / 1000)} s; embedded stores serve one process; use --store postgres://… to share)`,
+      );
     await sleep(Math.min(250, 20 * 2 ** Math.min(attempt, 4)) * (0.5 + Math.random() / 2));
   }
 }
@@ -83,15 +86,24 @@ async function hold(path: string, staleMs: number): Promise<() => Promise<void>>
   const { writeFile, rename, utimes, rm, readFile } = await import('node:fs/promises');
   const { hostname } = await import('node:os');
   const token = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-  const owner: Owner = { pid: process.pid, host: hostname(), token, start: await startTime(process.pid), since: new Date().toISOString() };
+  const owner: Owner = {
+    pid: process.pid,
+    host: hostname(),
+    token,
+    start: await startTime(process.pid),
+    since: new Date().toISOString(),
+  };
   const tmp = `${path}/${OWNER}.${token}.tmp`;
   await writeFile(tmp, JSON.stringify(owner));
   await rename(tmp, `${path}/${OWNER}`);
   heldHere.add(token);
-  const beat = setInterval(() => {
-    const now = new Date();
-    utimes(path, now, now).catch(() => {});
-  }, Math.max(50, staleMs / 4));
+  const beat = setInterval(
+    () => {
+      const now = new Date();
+      utimes(path, now, now).catch(() => {});
+    },
+    Math.max(50, staleMs / 4),
+  );
   beat.unref?.();
   return async () => {
     clearInterval(beat);
@@ -151,7 +163,10 @@ async function holderAlive(owner: Owner): Promise<'alive' | 'dead' | 'unknown'> 
   return now === owner.start ? 'alive' : 'dead';
 }
 
-async function readOwner(path: string, readFile: typeof import('node:fs/promises').readFile): Promise<Owner | undefined> {
+async function readOwner(
+  path: string,
+  readFile: typeof import('node:fs/promises').readFile,
+): Promise<Owner | undefined> {
   try {
     const o = JSON.parse(await readFile(`${path}/${OWNER}`, 'utf8')) as Owner;
     return typeof o.pid === 'number' && typeof o.token === 'string' ? o : undefined;
@@ -183,7 +198,9 @@ export function pidRuns(pid: number): boolean {
 }
 
 function describe(owner: Owner | undefined): string {
-  return owner ? `process ${owner.pid} on ${owner.host}${owner.since ? ` since ${owner.since}` : ''}` : 'another process (lock being created)';
+  return owner
+    ? `process ${owner.pid} on ${owner.host}${owner.since ? ` since ${owner.since}` : ''}`
+    : 'another process (lock being created)';
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

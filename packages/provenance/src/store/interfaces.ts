@@ -16,7 +16,11 @@ export interface ResultRepository {
   findResults(prefix: string): Promise<string[]>;
   getEntity(id: string): Promise<Entity | undefined>;
   fileChecksum(path: string, stat: { size: number; mtimeMs: number }): Promise<string | undefined>;
-  commitResult(entities: Entity[], activity: Activity, result: Omit<ResultRecord, 'activity' | 'status'>): Promise<boolean>;
+  commitResult(
+    entities: Entity[],
+    activity: Activity,
+    result: Omit<ResultRecord, 'activity' | 'status'>,
+  ): Promise<boolean>;
   invalidate(entityId: string): Promise<string[]>;
   lineage(key: string): Promise<ResultRecord[]>;
 }

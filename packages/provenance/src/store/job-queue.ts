@@ -3,7 +3,11 @@ import type { JobQueue } from './interfaces.js';
 
 /** A queued unit of work: one step on given inputs, or a whole pipeline on one file. */
 export type JobPayload =
-  | { step: string; inputs: Record<string, { file: string } | { result: string }>; params?: Record<string, unknown> | string }
+  | {
+      step: string;
+      inputs: Record<string, { file: string } | { result: string }>;
+      params?: Record<string, unknown> | string;
+    }
   | { pipeline: import('../pipeline-spec.js').Pipeline; file: string };
 
 export interface Job {
@@ -31,8 +35,10 @@ export class SqlJobQueue implements JobQueue {
   constructor(private readonly sql: Sql) {}
 
   async enqueue(payload: JobPayload, options: { maxAttempts?: number } = {}): Promise<number> {
-    const rows = await this.sql.query<{ id: string }>(`INSERT INTO jobs (payload, max_attempts) VALUES ($1::jsonb, $2) RETURNING id`,
-      [JSON.stringify(payload), options.maxAttempts ?? 3]);
+    const rows = await this.sql.query<{ id: string }>(
+      `INSERT INTO jobs (payload, max_attempts) VALUES ($1::jsonb, $2) RETURNING id`,
+      [JSON.stringify(payload), options.maxAttempts ?? 3],
+    );
     return Number(rows[0].id);
   }
 
@@ -51,7 +57,11 @@ export class SqlJobQueue implements JobQueue {
                       FOR UPDATE SKIP LOCKED)
          RETURNING id`,
       );
-      for (const r of spent) await tx.query(`INSERT INTO job_events (job_id, worker, event, detail) VALUES ($1, $2, 'failed', 'lease expired on the last attempt')`, [r.id, worker]);
+      for (const r of spent)
+        await tx.query(
+          `INSERT INTO job_events (job_id, worker, event, detail) VALUES ($1, $2, 'failed', 'lease expired on the last attempt')`,
+          [r.id, worker],
+        );
       const rows = await tx.query<JobRow>(
         `UPDATE jobs SET status = 'running', lease_owner = $1, lease_token = $2,
                 lease_expires = now() + make_interval(secs => $3::double precision / 1000),
@@ -86,8 +96,11 @@ export class SqlJobQueue implements JobQueue {
          WHERE id = $1 AND lease_token = $2 AND status = 'running' RETURNING id`,
         [job.id, job.leaseToken, JSON.stringify(result ?? null)],
       );
-      await tx.query(`INSERT INTO job_events (job_id, worker, event) VALUES ($1, $2, $3)`,
-        [job.id, job.leaseOwner, rows.length ? 'completed' : 'lease-lost']);
+      await tx.query(`INSERT INTO job_events (job_id, worker, event) VALUES ($1, $2, $3)`, [
+        job.id,
+        job.leaseOwner,
+        rows.length ? 'completed' : 'lease-lost',
+      ]);
       return rows.length > 0;
     });
   }
@@ -104,7 +117,11 @@ export class SqlJobQueue implements JobQueue {
          WHERE id = $1 AND lease_token = $2 AND status = 'running' RETURNING id`,
         [job.id, job.leaseToken],
       );
-      if (rows.length) await tx.query(`INSERT INTO job_events (job_id, worker, event) VALUES ($1, $2, 'released')`, [job.id, job.leaseOwner]);
+      if (rows.length)
+        await tx.query(`INSERT INTO job_events (job_id, worker, event) VALUES ($1, $2, 'released')`, [
+          job.id,
+          job.leaseOwner,
+        ]);
       return rows.length > 0;
     });
   }
@@ -118,14 +135,20 @@ export class SqlJobQueue implements JobQueue {
          WHERE id = $1 AND lease_token = $2 AND status = 'running' RETURNING id`,
         [job.id, job.leaseToken, error],
       );
-      await tx.query(`INSERT INTO job_events (job_id, worker, event, detail) VALUES ($1, $2, 'failed', $3)`, [job.id, job.leaseOwner, error]);
+      await tx.query(`INSERT INTO job_events (job_id, worker, event, detail) VALUES ($1, $2, 'failed', $3)`, [
+        job.id,
+        job.leaseOwner,
+        error,
+      ]);
       return rows.length > 0;
     });
   }
 
   /** How many jobs are queued or running (an idle worker waits while another's lease may still expire). */
   async pending(): Promise<number> {
-    const rows = await this.sql.query<{ n: string }>(`SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')`);
+    const rows = await this.sql.query<{ n: string }>(
+      `SELECT count(*) AS n FROM jobs WHERE status IN ('queued', 'running')`,
+    );
     return Number(rows[0].n);
   }
 
@@ -134,19 +157,35 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async jobEvents(): Promise<{ jobId: number; worker: string; event: string; detail: string | null }[]> {
-    const rows = await this.sql.query<{ job_id: string; worker: string; event: string; detail: string | null }>(`SELECT job_id, worker, event, detail FROM job_events ORDER BY id`);
+    const rows = await this.sql.query<{ job_id: string; worker: string; event: string; detail: string | null }>(
+      `SELECT job_id, worker, event, detail FROM job_events ORDER BY id`,
+    );
     return rows.map((r) => ({ jobId: Number(r.job_id), worker: r.worker, event: r.event, detail: r.detail }));
   }
 }
 
 interface JobRow {
-  id: string | number; payload: JobPayload; status: Job['status']; attempts: number; lease_owner: string | null;
-  lease_token: string | null; completed_by: string | null; result: unknown; error: string | null;
+  id: string | number;
+  payload: JobPayload;
+  status: Job['status'];
+  attempts: number;
+  lease_owner: string | null;
+  lease_token: string | null;
+  completed_by: string | null;
+  result: unknown;
+  error: string | null;
 }
 
 function toJob(r: JobRow): Job {
   return {
-    id: Number(r.id), payload: r.payload, status: r.status, attempts: Number(r.attempts), leaseOwner: r.lease_owner,
-    leaseToken: r.lease_token, completedBy: r.completed_by, result: r.result, error: r.error,
+    id: Number(r.id),
+    payload: r.payload,
+    status: r.status,
+    attempts: Number(r.attempts),
+    leaseOwner: r.lease_owner,
+    leaseToken: r.lease_token,
+    completedBy: r.completed_by,
+    result: r.result,
+    error: r.error,
   };
 }

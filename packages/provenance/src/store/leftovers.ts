@@ -22,7 +22,12 @@ export interface Leftovers {
  * @example
  * const { partialFiles } = await findLeftovers({ dirs: [store.resultsDir], remove: true });
  */
-export async function findLeftovers(options: { dirs: string[]; remove?: boolean; minAgeMs?: number; tmp?: string }): Promise<Leftovers> {
+export async function findLeftovers(options: {
+  dirs: string[];
+  remove?: boolean;
+  minAgeMs?: number;
+  tmp?: string;
+}): Promise<Leftovers> {
   const { readdir, stat, rm } = await import('node:fs/promises');
   const { tmpdir } = await import('node:os');
   const { lockIsFree } = await import('./dir-lock.js');
@@ -40,11 +45,13 @@ export async function findLeftovers(options: { dirs: string[]; remove?: boolean;
   const tmp = options.tmp ?? tmpdir();
   for (const name of await readdir(tmp).catch(() => [] as string[])) {
     const path = `${tmp}/${name}`;
-    if (name.startsWith('spyglass-verify-') && (await old(path)) && (await lockIsFree(`${path}/.spyglass`))) found.scratch.push(path);
+    if (name.startsWith('spyglass-verify-') && (await old(path)) && (await lockIsFree(`${path}/.spyglass`)))
+      found.scratch.push(path);
     const analysis = /^spyglass-analysis-(\d+)-.*\.nwb$/.exec(name);
     if (analysis && !pidRuns(Number(analysis[1])) && (await old(path))) found.scratch.push(path);
   }
-  if (options.remove) for (const path of [...found.partialFiles, ...found.scratch]) await rm(path, { recursive: true, force: true });
+  if (options.remove)
+    for (const path of [...found.partialFiles, ...found.scratch]) await rm(path, { recursive: true, force: true });
   return found;
 }
 
@@ -73,10 +80,18 @@ export interface StoreCheck {
  * @example
  * const report = await checkStore(store, { repair: true });
  */
-export async function checkStore(store: Store, options: { repair?: boolean; dirs?: string[]; minAgeMs?: number } = {}): Promise<StoreCheck> {
+export async function checkStore(
+  store: Store,
+  options: { repair?: boolean; dirs?: string[]; minAgeMs?: number } = {},
+): Promise<StoreCheck> {
   const minAge = options.minAgeMs ?? LEFTOVER_AGE_MS;
-  const rows = await store.sql.query<{ key: string; file: string; checksum: string; status: string; summary: Record<string, unknown> }>(
-    `SELECT key, file, checksum, status, summary FROM results ORDER BY key`);
+  const rows = await store.sql.query<{
+    key: string;
+    file: string;
+    checksum: string;
+    status: string;
+    summary: Record<string, unknown>;
+  }>(`SELECT key, file, checksum, status, summary FROM results ORDER BY key`);
   const named = new Set<string>();
   for (const r of rows) {
     named.add(r.file);
@@ -86,9 +101,11 @@ export async function checkStore(store: Store, options: { repair?: boolean; dirs
   const checksumMismatches: StoreCheck['checksumMismatches'] = [];
   for (const r of rows.filter((x) => x.status === 'valid')) {
     if (!(await store.blobs.exists(r.file))) missingFiles.push({ key: r.key, file: r.file });
-    else if ((await hashBytes(await store.blobs.read(r.file))) !== r.checksum) checksumMismatches.push({ key: r.key, file: r.file });
+    else if ((await hashBytes(await store.blobs.read(r.file))) !== r.checksum)
+      checksumMismatches.push({ key: r.key, file: r.file });
     const analysis = r.summary?.analysisFile;
-    if (typeof analysis === 'string' && !(await store.blobs.exists(analysis))) missingFiles.push({ key: r.key, file: analysis });
+    if (typeof analysis === 'string' && !(await store.blobs.exists(analysis)))
+      missingFiles.push({ key: r.key, file: analysis });
   }
   const orphanFiles: string[] = [];
   for (const name of await store.blobs.list()) {
@@ -98,13 +115,27 @@ export async function checkStore(store: Store, options: { repair?: boolean; dirs
   const local = store.blobs.localPath ? [store.blobs.location] : [];
   const leftovers = await findLeftovers({ dirs: [...local, ...(options.dirs ?? [])], minAgeMs: minAge });
   const report: StoreCheck = {
-    ok: !orphanFiles.length && !missingFiles.length && !checksumMismatches.length && !leftovers.partialFiles.length && !leftovers.scratch.length,
-    orphanFiles, missingFiles, checksumMismatches, ...leftovers,
+    ok:
+      !orphanFiles.length &&
+      !missingFiles.length &&
+      !checksumMismatches.length &&
+      !leftovers.partialFiles.length &&
+      !leftovers.scratch.length,
+    orphanFiles,
+    missingFiles,
+    checksumMismatches,
+    ...leftovers,
   };
   if (options.repair) {
     const removed: string[] = [];
     for (const name of orphanFiles) {
-      if (await store.blobs.remove(name).then(() => true, () => false)) removed.push(name);
+      if (
+        await store.blobs.remove(name).then(
+          () => true,
+          () => false,
+        )
+      )
+        removed.push(name);
     }
     await findLeftovers({ dirs: [...local, ...(options.dirs ?? [])], minAgeMs: minAge, remove: true });
     removed.push(...leftovers.partialFiles, ...leftovers.scratch);

@@ -108,7 +108,9 @@ export async function migrate(sql: Sql): Promise<number> {
     await tx.query('SELECT pg_advisory_xact_lock(7291046)');
     await tx.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
       version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
-    const done = new Set((await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)));
+    const done = new Set(
+      (await tx.query<{ version: number }>('SELECT version FROM schema_migrations')).map((r) => Number(r.version)),
+    );
     for (const m of MIGRATIONS) {
       if (done.has(m.version)) continue;
       await tx.exec(m.sql);

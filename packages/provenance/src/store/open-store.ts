@@ -45,10 +45,16 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   const env = options.env ?? (typeof process !== 'undefined' ? process.env : {});
   const spec = options.store ?? env.SPYGLASS_STORE ?? joinPath(cwd, '.spyglass');
   const durable = options.durable ?? env.SPYGLASS_DURABLE !== '0';
-  if (/^postgres(ql)?:\/\//.test(spec)) return openShared(spec, options.resultsDir ?? env.SPYGLASS_RESULTS, cwd, durable);
+  if (/^postgres(ql)?:\/\//.test(spec))
+    return openShared(spec, options.resultsDir ?? env.SPYGLASS_RESULTS, cwd, durable);
   const { pgliteSql } = await import('./pglite-sql.js');
   if (spec.startsWith('idb://') || spec.startsWith('memory://')) {
-    const blobs = spec.startsWith('idb://') && !options.resultsDir ? new OpfsBlobStore(spec.slice('idb://'.length) || 'spyglass') : spec.startsWith('memory://') && !options.resultsDir ? new MemoryBlobStore() : await blobsAt(options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'));
+    const blobs =
+      spec.startsWith('idb://') && !options.resultsDir
+        ? new OpfsBlobStore(spec.slice('idb://'.length) || 'spyglass')
+        : spec.startsWith('memory://') && !options.resultsDir
+          ? new MemoryBlobStore()
+          : await blobsAt(options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'));
     return Store.open(await pgliteSql(spec), blobs, spec, { durable });
   }
   const { mkdir } = await import('node:fs/promises');
@@ -84,14 +90,15 @@ async function openShared(spec: string, givenDir: string | undefined, cwd: strin
     throw new ParameterError('resultsDir', `the folder the store URL names (${inUrl})`, givenDir);
   }
   const named = inUrl ?? givenDir;
-  if (named !== undefined && !isAbsolute(named)) throw new ParameterError('results', 'an absolute folder path every worker can reach', named);
+  if (named !== undefined && !isAbsolute(named))
+    throw new ParameterError('results', 'an absolute folder path every worker can reach', named);
   const { postgresSql } = await import('./postgres-sql.js');
   const location = url.href.replace(/:[^:@/]*@/, ':***@');
   const sql = await postgresSql(url.href);
   let resultsDir: string;
   try {
     await migrate(sql);
-    resultsDir = await agreedResultsDir(sql, named, location) ?? joinPath(cwd, '.spyglass', 'results');
+    resultsDir = (await agreedResultsDir(sql, named, location)) ?? joinPath(cwd, '.spyglass', 'results');
   } catch (err) {
     await sql.close().catch(() => {});
     throw err;
@@ -102,12 +109,17 @@ async function openShared(spec: string, givenDir: string | undefined, cwd: strin
 /** The results folder recorded in the store, recording `named` when there is none yet. */
 async function agreedResultsDir(sql: Sql, named: string | undefined, location: string): Promise<string | undefined> {
   if (named !== undefined) {
-    await sql.query(`INSERT INTO store_settings (name, value) VALUES ('results_dir', $1) ON CONFLICT (name) DO NOTHING`, [named]);
+    await sql.query(
+      `INSERT INTO store_settings (name, value) VALUES ('results_dir', $1) ON CONFLICT (name) DO NOTHING`,
+      [named],
+    );
   }
   const rows = await sql.query<{ value: string }>(`SELECT value FROM store_settings WHERE name = 'results_dir'`);
   const recorded = rows[0]?.value;
   if (named !== undefined && recorded !== named) {
-    throw new StoreError(`the store at ${location} keeps its results in ${recorded}, not ${named}: give that folder (mounted at the same path) or none`);
+    throw new StoreError(
+      `the store at ${location} keeps its results in ${recorded}, not ${named}: give that folder (mounted at the same path) or none`,
+    );
   }
   return recorded;
 }

@@ -8,7 +8,9 @@ export async function postgresSql(connectionString: string): Promise<Sql> {
   pool.on('error', () => {}); // an idle client dropped by the server is replaced on next use
   // a client in use when the server goes away (a restart) also emits 'error': its query fails, the caller retries
   pool.on('connect', (client) => void client.on('error', () => {}));
-  const on = (c: { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }> }): Omit<Sql, 'transaction' | 'close'> => ({
+  const on = (c: {
+    query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }>;
+  }): Omit<Sql, 'transaction' | 'close'> => ({
     query: async <T>(text: string, params?: unknown[]) => (await c.query(text, params)).rows as T[],
     exec: async (text: string) => void (await c.query(text)),
   });

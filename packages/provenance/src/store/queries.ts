@@ -30,8 +30,15 @@ export interface ResultFilter {
  */
 export async function listResults(store: Store, filter: ResultFilter = {}): Promise<ResultListing[]> {
   const rows = await store.sql.query<{
-    key: string; step: string; status: 'valid' | 'invalid'; param_set_name: string | null; params_hash: string;
-    inputs: Record<string, string> | string; agent: string; created_at: Date | string; summary: Record<string, unknown> | string;
+    key: string;
+    step: string;
+    status: 'valid' | 'invalid';
+    param_set_name: string | null;
+    params_hash: string;
+    inputs: Record<string, string> | string;
+    agent: string;
+    created_at: Date | string;
+    summary: Record<string, unknown> | string;
   }>(
     `WITH RECURSIVE down(key) AS (
        SELECT key FROM lineage WHERE $3::text IS NOT NULL AND input_id = $3
@@ -45,8 +52,15 @@ export async function listResults(store: Store, filter: ResultFilter = {}): Prom
   );
   const json = <T>(v: T | string): T => (typeof v === 'string' ? JSON.parse(v) : v);
   return rows.map((r) => ({
-    key: r.key, step: r.step, status: r.status, paramSetName: r.param_set_name, paramsHash: r.params_hash,
-    inputs: json(r.inputs), agent: r.agent, createdAt: new Date(r.created_at).toISOString(), summary: json(r.summary),
+    key: r.key,
+    step: r.step,
+    status: r.status,
+    paramSetName: r.param_set_name,
+    paramsHash: r.params_hash,
+    inputs: json(r.inputs),
+    agent: r.agent,
+    createdAt: new Date(r.created_at).toISOString(),
+    summary: json(r.summary),
   }));
 }
 
@@ -68,7 +82,10 @@ export async function downstreamOf(store: Store, key: string): Promise<string[]>
  */
 export async function deleteResults(store: Store, keys: readonly string[]): Promise<number> {
   const { files, count } = await store.sql.transaction(async (tx) => {
-    const gone = await tx.query<{ file: string; summary: Record<string, unknown> | string }>(`DELETE FROM results WHERE key = ANY($1::text[]) RETURNING file, summary`, [keys]);
+    const gone = await tx.query<{ file: string; summary: Record<string, unknown> | string }>(
+      `DELETE FROM results WHERE key = ANY($1::text[]) RETURNING file, summary`,
+      [keys],
+    );
     await tx.query(`DELETE FROM lineage WHERE key = ANY($1::text[])`, [keys]);
     await tx.query(`DELETE FROM activities WHERE key = ANY($1::text[])`, [keys]);
     const names = gone.flatMap((g) => {

@@ -36,19 +36,34 @@ export class SqlResultRepository implements ResultRepository {
 
   /** Results whose key starts with `prefix` (for short ids on the command line). */
   async findResults(prefix: string): Promise<string[]> {
-    const rows = await this.sql.query<{ key: string }>(`SELECT key FROM results WHERE key LIKE $1 ORDER BY key LIMIT 5`, [`${prefix.replace(/[%_]/g, '')}%`]);
+    const rows = await this.sql.query<{ key: string }>(
+      `SELECT key FROM results WHERE key LIKE $1 ORDER BY key LIMIT 5`,
+      [`${prefix.replace(/[%_]/g, '')}%`],
+    );
     return rows.map((r) => r.key);
   }
 
   async getEntity(id: string): Promise<Entity | undefined> {
-    const rows = await this.sql.query<Entity & { meta: Record<string, unknown> }>(`SELECT id, kind, label, checksum, path, meta FROM entities WHERE id = $1`, [id]);
-    return rows[0] && { ...rows[0], label: rows[0].label ?? undefined, checksum: rows[0].checksum ?? undefined, path: rows[0].path ?? undefined };
+    const rows = await this.sql.query<Entity & { meta: Record<string, unknown> }>(
+      `SELECT id, kind, label, checksum, path, meta FROM entities WHERE id = $1`,
+      [id],
+    );
+    return (
+      rows[0] && {
+        ...rows[0],
+        label: rows[0].label ?? undefined,
+        checksum: rows[0].checksum ?? undefined,
+        path: rows[0].path ?? undefined,
+      }
+    );
   }
 
   /** The checksum recorded for a file at `path` when its size and mtime still match. */
   async fileChecksum(path: string, stat: { size: number; mtimeMs: number }): Promise<string | undefined> {
     const rows = await this.sql.query<{ checksum: string; meta: { size?: number; mtimeMs?: number } }>(
-      `SELECT checksum, meta FROM entities WHERE kind = 'file' AND path = $1`, [path]);
+      `SELECT checksum, meta FROM entities WHERE kind = 'file' AND path = $1`,
+      [path],
+    );
     return rows.find((r) => r.meta?.size === stat.size && r.meta?.mtimeMs === stat.mtimeMs)?.checksum;
   }
 
@@ -57,10 +72,20 @@ export class SqlResultRepository implements ResultRepository {
    * the result. Call only after the result file is in place, so a row never points at nothing.
    * A second commit of the same key (two workers racing) keeps the first and returns false.
    */
-  async commitResult(entities: Entity[], activity: Activity, result: Omit<ResultRecord, 'activity' | 'status'>): Promise<boolean> {
+  async commitResult(
+    entities: Entity[],
+    activity: Activity,
+    result: Omit<ResultRecord, 'activity' | 'status'>,
+  ): Promise<boolean> {
     return this.sql.transaction(async (tx) => {
       for (const e of entities) await upsertEntity(tx, e);
-      await upsertEntity(tx, { id: resultEntityId(activity.key), kind: 'result', label: activity.step, checksum: result.checksum, path: result.file });
+      await upsertEntity(tx, {
+        id: resultEntityId(activity.key),
+        kind: 'result',
+        label: activity.step,
+        checksum: result.checksum,
+        path: result.file,
+      });
       if (activity.paramSetName) {
         await tx.query(
           `INSERT INTO parameter_sets (step, name, params_hash, params) VALUES ($1, $2, $3, $4::jsonb)
@@ -72,21 +97,43 @@ export class SqlResultRepository implements ResultRepository {
         `INSERT INTO activities (key, step, version, params, params_hash, param_set_name, inputs, outputs, started_at, ended_at, agent, runtime)
          VALUES ($1, $2, $3::jsonb, $4::jsonb, $5, $6, $7::jsonb, $8::jsonb, $9, $10, $11, $12::jsonb)
          ON CONFLICT (key) DO NOTHING RETURNING key`,
-        [activity.key, activity.step, JSON.stringify(activity.version), JSON.stringify(activity.params), activity.paramsHash,
-          activity.paramSetName ?? null, JSON.stringify(activity.inputs), JSON.stringify(activity.outputs),
-          activity.startedAt, activity.endedAt, activity.agent, JSON.stringify(activity.runtime)],
+        [
+          activity.key,
+          activity.step,
+          JSON.stringify(activity.version),
+          JSON.stringify(activity.params),
+          activity.paramsHash,
+          activity.paramSetName ?? null,
+          JSON.stringify(activity.inputs),
+          JSON.stringify(activity.outputs),
+          activity.startedAt,
+          activity.endedAt,
+          activity.agent,
+          JSON.stringify(activity.runtime),
+        ],
       );
       if (inserted.length === 0) {
         // Same key already recorded: revalidate an invalidated result with the fresh file.
-        const revalidated = await tx.query(`UPDATE results SET file = $2, checksum = $3, summary = $4::jsonb, status = 'valid' WHERE key = $1 AND status = 'invalid' RETURNING key`,
-          [result.key, result.file, result.checksum, JSON.stringify(result.summary)]);
+        const revalidated = await tx.query(
+          `UPDATE results SET file = $2, checksum = $3, summary = $4::jsonb, status = 'valid' WHERE key = $1 AND status = 'invalid' RETURNING key`,
+          [result.key, result.file, result.checksum, JSON.stringify(result.summary)],
+        );
         return revalidated.length > 0;
       }
       for (const [role, id] of Object.entries(activity.inputs)) {
-        await tx.query(`INSERT INTO lineage (key, role, input_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [activity.key, role, id]);
+        await tx.query(`INSERT INTO lineage (key, role, input_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+          activity.key,
+          role,
+          id,
+        ]);
       }
-      await tx.query(`INSERT INTO results (key, step, file, checksum, summary) VALUES ($1, $2, $3, $4, $5::jsonb)`,
-        [result.key, result.step, result.file, result.checksum, JSON.stringify(result.summary)]);
+      await tx.query(`INSERT INTO results (key, step, file, checksum, summary) VALUES ($1, $2, $3, $4, $5::jsonb)`, [
+        result.key,
+        result.step,
+        result.file,
+        result.checksum,
+        JSON.stringify(result.summary),
+      ]);
       return true;
     });
   }
@@ -126,7 +173,6 @@ export class SqlResultRepository implements ResultRepository {
     await visit(key);
     return order;
   }
-
 }
 
 async function upsertEntity(tx: Sql, e: Entity): Promise<void> {
@@ -138,21 +184,47 @@ async function upsertEntity(tx: Sql, e: Entity): Promise<void> {
 }
 
 interface Row {
-  key: string; step: string; file: string; checksum: string; summary: Record<string, unknown>; status: 'valid' | 'invalid';
-  version: Activity['version']; params: Record<string, unknown>; params_hash: string; param_set_name: string | null;
-  inputs: Record<string, string>; outputs: string[]; started_at: Date | string; ended_at: Date | string; agent: string; runtime: Activity['runtime'];
+  key: string;
+  step: string;
+  file: string;
+  checksum: string;
+  summary: Record<string, unknown>;
+  status: 'valid' | 'invalid';
+  version: Activity['version'];
+  params: Record<string, unknown>;
+  params_hash: string;
+  param_set_name: string | null;
+  inputs: Record<string, string>;
+  outputs: string[];
+  started_at: Date | string;
+  ended_at: Date | string;
+  agent: string;
+  runtime: Activity['runtime'];
 }
 
 const iso = (d: Date | string): string => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());
 
 function toResult(r: Row): ResultRecord {
   return {
-    key: r.key, step: r.step, file: r.file, checksum: r.checksum, summary: r.summary, status: r.status,
+    key: r.key,
+    step: r.step,
+    file: r.file,
+    checksum: r.checksum,
+    summary: r.summary,
+    status: r.status,
     activity: {
-      key: r.key, step: r.step, version: r.version, params: r.params, paramsHash: r.params_hash,
-      paramSetName: r.param_set_name ?? undefined, inputs: r.inputs, outputs: r.outputs,
-      startedAt: iso(r.started_at), endedAt: iso(r.ended_at), agent: r.agent, runtime: r.runtime,
+      key: r.key,
+      step: r.step,
+      version: r.version,
+      params: r.params,
+      paramsHash: r.params_hash,
+      paramSetName: r.param_set_name ?? undefined,
+      inputs: r.inputs,
+      outputs: r.outputs,
+      startedAt: iso(r.started_at),
+      endedAt: iso(r.ended_at),
+      agent: r.agent,
+      runtime: r.runtime,
     },
   };
 }
-

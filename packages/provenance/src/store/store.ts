@@ -21,13 +21,24 @@ export class Store extends SqlResultRepository implements JobQueue {
   /** The job queue half, sharing this store's database. */
   readonly queue: SqlJobQueue;
 
-  private constructor(sql: Sql, blobs: BlobStore, location: string, private readonly unlock: () => Promise<void>, durable: boolean) {
+  private constructor(
+    sql: Sql,
+    blobs: BlobStore,
+    location: string,
+    private readonly unlock: () => Promise<void>,
+    durable: boolean,
+  ) {
     super(sql, blobs, location, durable);
     this.queue = new SqlJobQueue(sql);
   }
 
   /** Migrates and wraps a database; `release` runs after close (e.g. dropping a folder lock). */
-  static async open(sql: Sql, blobs: BlobStore, location: string, { release = async () => {}, durable = true }: { release?: () => Promise<void>; durable?: boolean } = {}): Promise<Store> {
+  static async open(
+    sql: Sql,
+    blobs: BlobStore,
+    location: string,
+    { release = async () => {}, durable = true }: { release?: () => Promise<void>; durable?: boolean } = {},
+  ): Promise<Store> {
     try {
       await migrate(sql);
     } catch (err) {

@@ -44,7 +44,11 @@ const UV_PER_BIT = 0.195;
  * const session = simulateRestRunSession({ seed: 1, seconds: 10 });
  * await writeSessionNwb(session, '/tmp/rest-run.nwb');
  */
-export async function writeSessionNwb(session: WritableSession, path: string | null, options: WriteSessionOptions = {}): Promise<Uint8Array | string> {
+export async function writeSessionNwb(
+  session: WritableSession,
+  path: string | null,
+  options: WriteSessionOptions = {},
+): Promise<Uint8Array | string> {
   const layout = checkChoice('ledLayout', options.ledLayout ?? 'combined', ['combined', 'separate'] as const);
   const dtype = checkChoice('rawDtype', options.rawDtype ?? 'int16', ['int16', 'float32'] as const);
   const unit = checkChoice('positionUnit', options.positionUnit ?? 'meters', ['meters', 'pixels'] as const);
@@ -79,18 +83,32 @@ export async function writeSessionNwb(session: WritableSession, path: string | n
 
 function writeElectrodes(w: NwbWriter, groups: ElectrodeGroupInfo[]): void {
   const channels = groups.reduce((n, g) => n + g.channels.length, 0);
-  const group = new Array<string>(channels), relX = new Float64Array(channels), relY = new Float64Array(channels);
-  groups.forEach((g, t) => g.channels.forEach((ch, k) => {
-    group[ch] = g.name;
-    // A tetrode's four wires on a 20 µm square; tetrodes 300 µm apart along x.
-    relX[ch] = 300 * t + 20 * (k % 2);
-    relY[ch] = 20 * Math.floor(k / 2);
-  }));
+  const group = new Array<string>(channels),
+    relX = new Float64Array(channels),
+    relY = new Float64Array(channels);
+  groups.forEach((g, t) =>
+    g.channels.forEach((ch, k) => {
+      group[ch] = g.name;
+      // A tetrode's four wires on a 20 µm square; tetrodes 300 µm apart along x.
+      relX[ch] = 300 * t + 20 * (k % 2);
+      relY[ch] = 20 * Math.floor(k / 2);
+    }),
+  );
   w.addElectrodes({
-    groups: groups.map((g) => ({ name: g.name, location: g.location, device: 'tetrode_drive', description: `tetrode ${g.name}` })),
+    groups: groups.map((g) => ({
+      name: g.name,
+      location: g.location,
+      device: 'tetrode_drive',
+      description: `tetrode ${g.name}`,
+    })),
     group,
-    x: relX, y: relY, z: new Float64Array(channels),
-    columns: { rel_x: { values: relX, description: 'x within the drive (µm)' }, rel_y: { values: relY, description: 'y within the drive (µm)' } },
+    x: relX,
+    y: relY,
+    z: new Float64Array(channels),
+    columns: {
+      rel_x: { values: relX, description: 'x within the drive (µm)' },
+      rel_y: { values: relY, description: 'y within the drive (µm)' },
+    },
   });
 }
 
@@ -99,35 +117,71 @@ function writeRaw(w: NwbWriter, rec: RawRecording, dtype: 'int16' | 'float32'): 
   const block = Math.max(1, Math.round(rec.fs));
   const part = (r0: number, r1: number) => {
     const src = rec.data.subarray(r0 * rec.channels, r1 * rec.channels);
-    const data = dtype === 'float32' ? src : Int16Array.from(src, (v) => Math.max(-32768, Math.min(32767, Math.round(v / UV_PER_BIT))));
+    const data =
+      dtype === 'float32'
+        ? src
+        : Int16Array.from(src, (v) => Math.max(-32768, Math.min(32767, Math.round(v / UV_PER_BIT))));
     return { data, rows: r1 - r0, cols: rec.channels };
   };
   const app = w.addElectricalSeries({
-    name: 'e-series', acquisition: true, data: part(0, Math.min(block, rec.rows)), rate: rec.fs, startingTime: rec.startTime,
+    name: 'e-series',
+    acquisition: true,
+    data: part(0, Math.min(block, rec.rows)),
+    rate: rec.fs,
+    startingTime: rec.startTime,
     electrodes: Array.from({ length: rec.channels }, (_, i) => i),
-    conversion: dtype === 'float32' ? 1e-6 : UV_PER_BIT * 1e-6, unit: 'volts',
-    description: 'simulated raw extracellular recording (tetrodes)', chunkRows: block,
+    conversion: dtype === 'float32' ? 1e-6 : UV_PER_BIT * 1e-6,
+    unit: 'volts',
+    description: 'simulated raw extracellular recording (tetrodes)',
+    chunkRows: block,
   });
   for (let r = block; r < rec.rows; r += block) app.append(part(r, Math.min(rec.rows, r + block)));
 }
 
-function writePosition(w: NwbWriter, pos: LedTracking, unit: 'meters' | 'pixels', layout: 'combined' | 'separate', cmPerPixelOption?: number): void {
+function writePosition(
+  w: NwbWriter,
+  pos: LedTracking,
+  unit: 'meters' | 'pixels',
+  layout: 'combined' | 'separate',
+  cmPerPixelOption?: number,
+): void {
   const cmPerPixel = cmPerPixelOption ?? pos.cmPerPixel;
-  if (unit === 'pixels' && !(cmPerPixel && cmPerPixel > 0)) throw new ParameterError('cmPerPixel', 'a positive cm per pixel (tracking in cm, positionUnit pixels)', cmPerPixelOption);
+  if (unit === 'pixels' && !(cmPerPixel && cmPerPixel > 0))
+    throw new ParameterError(
+      'cmPerPixel',
+      'a positive cm per pixel (tracking in cm, positionUnit pixels)',
+      cmPerPixelOption,
+    );
   // from the tracking's unit to the file's
   const toCm = pos.unit === 'pixels' ? pos.cmPerPixel! : 1;
   const scale = unit === 'meters' ? toCm / 100 : toCm / cmPerPixel!;
   const n = pos.times.length;
-  const frame = unit === 'meters' ? 'meters from the camera frame corner; the linear track lies along x' : `camera pixels (1 px = ${cmPerPixel} cm) from the frame corner`;
+  const frame =
+    unit === 'meters'
+      ? 'meters from the camera frame corner; the linear track lies along x'
+      : `camera pixels (1 px = ${cmPerPixel} cm) from the frame corner`;
   const series = (name: string, cols: Float64Array[], what: string) => {
     const data = new Float64Array(n * cols.length * 2);
-    for (let i = 0; i < n; i++) cols.forEach((c, k) => ((data[(i * cols.length + k) * 2] = c[2 * i] * scale), (data[(i * cols.length + k) * 2 + 1] = c[2 * i + 1] * scale)));
+    for (let i = 0; i < n; i++)
+      cols.forEach(
+        (c, k) => (
+          (data[(i * cols.length + k) * 2] = c[2 * i] * scale),
+          (data[(i * cols.length + k) * 2 + 1] = c[2 * i + 1] * scale)
+        ),
+      );
     w.addTimeSeries({
-      name, module: 'behavior', container: 'Position', unit, timestamps: pos.times, data: { data, rows: n, cols: cols.length * 2 },
-      description: `${what}, tracked by camera (NaN where the tracker lost the LEDs)`, spatial: { referenceFrame: frame },
+      name,
+      module: 'behavior',
+      container: 'Position',
+      unit,
+      timestamps: pos.times,
+      data: { data, rows: n, cols: cols.length * 2 },
+      description: `${what}, tracked by camera (NaN where the tracker lost the LEDs)`,
+      spatial: { referenceFrame: frame },
     });
   };
-  if (layout === 'combined') series('position', [pos.front.data, pos.back.data], 'front LED (x, y) and back LED (x, y)');
+  if (layout === 'combined')
+    series('position', [pos.front.data, pos.back.data], 'front LED (x, y) and back LED (x, y)');
   else {
     series('led_front', [pos.front.data], 'front LED (x, y)');
     series('led_back', [pos.back.data], 'back LED (x, y)');

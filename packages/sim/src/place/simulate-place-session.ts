@@ -54,26 +54,36 @@ export interface PlaceSession {
  */
 export function simulatePlaceSession(options: PlaceSessionOptions = {}): PlaceSession {
   const rng = createRng(options.seed ?? 1);
-  const seconds = options.seconds ?? 300, fs = options.positionRate ?? 30;
-  const length = options.lengthCm ?? 200, arena = options.environment === 'arena';
+  const seconds = options.seconds ?? 300,
+    fs = options.positionRate ?? 30;
+  const length = options.lengthCm ?? 200,
+    arena = options.environment === 'arena';
   const dims = arena ? 2 : 1;
   const n = Math.floor(seconds * fs);
   const times = Float64Array.from({ length: n }, (_, i) => i / fs);
-  const pos = arena ? arenaPath(rng, n, fs, length, options.speed ?? 25) : trackPath(rng, n, fs, length, options.speed ?? 25);
-  const nUnits = options.nUnits ?? 40, nTet = options.nTetrodes ?? 4;
-  const [p0, p1] = options.peakHz ?? [10, 25], [w0, w1] = options.fieldSdCm ?? [6, 12];
-  const base = options.baselineHz ?? 0.5, noise = options.markNoiseUv ?? 15;
+  const pos = arena
+    ? arenaPath(rng, n, fs, length, options.speed ?? 25)
+    : trackPath(rng, n, fs, length, options.speed ?? 25);
+  const nUnits = options.nUnits ?? 40,
+    nTet = options.nTetrodes ?? 4;
+  const [p0, p1] = options.peakHz ?? [10, 25],
+    [w0, w1] = options.fieldSdCm ?? [6, 12];
+  const base = options.baselineHz ?? 0.5,
+    noise = options.markNoiseUv ?? 15;
   const units: PlaceUnit[] = [];
   for (let u = 0; u < nUnits; u++) {
     const center = Array.from({ length: dims }, () => rng.uniform() * length);
-    const sdCm = w0 + rng.uniform() * (w1 - w0), peakHz = p0 + rng.uniform() * (p1 - p0);
+    const sdCm = w0 + rng.uniform() * (w1 - w0),
+      peakHz = p0 + rng.uniform() * (p1 - p0);
     const amp = 60 + rng.uniform() * 240;
     const amplitudes = Array.from({ length: 4 }, (_, c) => amp * (c === 0 ? 1 : 0.3 + 0.7 * rng.uniform()));
     // Thinning: candidates at the peak rate within each position sample, kept with rate/peak.
-    const maxRate = peakHz + base, spikes: number[] = [];
+    const maxRate = peakHz + base,
+      spikes: number[] = [];
     let t = rng.exponential(maxRate);
     while (t < seconds - 1 / fs) {
-      const i = Math.min(n - 2, Math.floor(t * fs)), f = t * fs - i;
+      const i = Math.min(n - 2, Math.floor(t * fs)),
+        f = t * fs - i;
       let d2 = 0;
       for (let k = 0; k < dims; k++) {
         const x = pos[i * dims + k] + f * (pos[(i + 1) * dims + k] - pos[i * dims + k]) - center[k];
@@ -87,11 +97,19 @@ export function simulatePlaceSession(options: PlaceSessionOptions = {}): PlaceSe
   }
   const tetrodes = Array.from({ length: nTet }, (_, tet) => {
     const ev: [number, number][] = [];
-    units.forEach((un, u) => { if (un.tetrode === tet) for (const s of un.spikeTimes) ev.push([s, u]); });
+    units.forEach((un, u) => {
+      if (un.tetrode === tet) for (const s of un.spikeTimes) ev.push([s, u]);
+    });
     ev.sort((a, b) => a[0] - b[0]);
     const marks = new Float64Array(ev.length * 4);
-    ev.forEach(([, u], i) => { for (let c = 0; c < 4; c++) marks[i * 4 + c] = units[u].amplitudes[c] + noise * rng.normal(); });
-    return { times: Float64Array.from(ev, (e) => e[0]), marks: { data: marks, rows: ev.length, cols: 4 }, unit: Int32Array.from(ev, (e) => e[1]) };
+    ev.forEach(([, u], i) => {
+      for (let c = 0; c < 4; c++) marks[i * 4 + c] = units[u].amplitudes[c] + noise * rng.normal();
+    });
+    return {
+      times: Float64Array.from(ev, (e) => e[0]),
+      marks: { data: marks, rows: ev.length, cols: 4 },
+      unit: Int32Array.from(ev, (e) => e[1]),
+    };
   });
   return { times, position: { data: pos, rows: n, cols: dims }, units, tetrodes };
 }
@@ -99,10 +117,16 @@ export function simulatePlaceSession(options: PlaceSessionOptions = {}): PlaceSe
 /** Laps end to end with speed varying lap to lap and short pauses at the ends. */
 function trackPath(rng: Rng, n: number, fs: number, length: number, speed: number): Float64Array {
   const x = new Float64Array(n);
-  let p = 0, dir = 1, v = speed, pause = 0;
+  let p = 0,
+    dir = 1,
+    v = speed,
+    pause = 0;
   for (let i = 0; i < n; i++) {
     x[i] = p;
-    if (pause > 0) { pause--; continue; }
+    if (pause > 0) {
+      pause--;
+      continue;
+    }
     p += (dir * v) / fs;
     if (p >= length || p <= 0) {
       p = Math.min(length, Math.max(0, p));
@@ -117,14 +141,23 @@ function trackPath(rng: Rng, n: number, fs: number, length: number, speed: numbe
 /** A smooth correlated random walk reflected at the walls. */
 function arenaPath(rng: Rng, n: number, fs: number, length: number, speed: number): Float64Array {
   const xy = new Float64Array(n * 2);
-  let x = length / 2, y = length / 2, heading = rng.uniform() * 2 * Math.PI;
+  let x = length / 2,
+    y = length / 2,
+    heading = rng.uniform() * 2 * Math.PI;
   for (let i = 0; i < n; i++) {
-    xy[2 * i] = x; xy[2 * i + 1] = y;
+    xy[2 * i] = x;
+    xy[2 * i + 1] = y;
     heading += 0.3 * rng.normal();
     x += (speed * Math.cos(heading)) / fs;
     y += (speed * Math.sin(heading)) / fs;
-    if (x < 0 || x > length) { heading = Math.PI - heading; x = Math.min(length, Math.max(0, x)); }
-    if (y < 0 || y > length) { heading = -heading; y = Math.min(length, Math.max(0, y)); }
+    if (x < 0 || x > length) {
+      heading = Math.PI - heading;
+      x = Math.min(length, Math.max(0, x));
+    }
+    if (y < 0 || y > length) {
+      heading = -heading;
+      y = Math.min(length, Math.max(0, y));
+    }
   }
   return xy;
 }

@@ -86,24 +86,45 @@ export function trackLeds(trajectory: Trajectory, options: LedTrackingOptions = 
   const rng = createRng(options.seed ?? 1);
   const frames = Math.floor((t[t.length - 1] - t[0]) * o.rate + 1e-9) + 1;
   const times = Float64Array.from({ length: frames }, (_, i) => t[0] + i / o.rate);
-  const x = resample(t, trajectory.x, times), y = resample(t, trajectory.y, times);
-  const hd = trajectory.headDirection ? resampleAngle(t, trajectory.headDirection, times) : headingOfMotion(x, y, o.rate);
+  const x = resample(t, trajectory.x, times),
+    y = resample(t, trajectory.y, times);
+  const hd = trajectory.headDirection
+    ? resampleAngle(t, trajectory.headDirection, times)
+    : headingOfMotion(x, y, o.rate);
   // A run cycle is 1/p frames waiting plus the run plus one gap frame, hence these start probabilities.
   const dropRuns = drawRuns(rng, frames, o.dropRate / (meanOf(o.dropFrames) * (1 - o.dropRate)), o.dropFrames);
   const swapsPerFrame = o.swapsPerMinute / 60 / o.rate;
-  const swapRuns = drawRuns(rng, frames, swapsPerFrame / Math.max(1e-9, 1 - swapsPerFrame * meanOf(o.swapFrames)), o.swapFrames);
-  const dropped = runMask(frames, dropRuns), swapped = runMask(frames, swapRuns);
+  const swapRuns = drawRuns(
+    rng,
+    frames,
+    swapsPerFrame / Math.max(1e-9, 1 - swapsPerFrame * meanOf(o.swapFrames)),
+    o.swapFrames,
+  );
+  const dropped = runMask(frames, dropRuns),
+    swapped = runMask(frames, swapRuns);
   for (let i = 0; i < frames; i++) if (dropped[i]) swapped[i] = 0;
-  const scale = o.cmPerPixel ? 1 / o.cmPerPixel : 1, half = o.separation / 2;
-  const front = new Float64Array(frames * 2), back = new Float64Array(frames * 2);
+  const scale = o.cmPerPixel ? 1 / o.cmPerPixel : 1,
+    half = o.separation / 2;
+  const front = new Float64Array(frames * 2),
+    back = new Float64Array(frames * 2);
   const step = trackingNoise(rng, o.noise, o.tau, o.rate);
   for (let i = 0; i < frames; i++) {
-    const dx = half * Math.cos(hd[i]), dy = half * Math.sin(hd[i]);
+    const dx = half * Math.cos(hd[i]),
+      dy = half * Math.sin(hd[i]);
     const f = [x[i] + dx + step(0), y[i] + dy + step(1)];
     const b = [x[i] - dx + step(2), y[i] - dy + step(3)];
-    const [first, second] = dropped[i] ? [[NaN, NaN], [NaN, NaN]] : swapped[i] ? [b, f] : [f, b];
-    front[2 * i] = first[0] * scale; front[2 * i + 1] = first[1] * scale;
-    back[2 * i] = second[0] * scale; back[2 * i + 1] = second[1] * scale;
+    const [first, second] = dropped[i]
+      ? [
+          [NaN, NaN],
+          [NaN, NaN],
+        ]
+      : swapped[i]
+        ? [b, f]
+        : [f, b];
+    front[2 * i] = first[0] * scale;
+    front[2 * i + 1] = first[1] * scale;
+    back[2 * i] = second[0] * scale;
+    back[2 * i + 1] = second[1] * scale;
   }
   return {
     times,
@@ -133,16 +154,20 @@ function trackingSettings(o: LedTrackingOptions) {
     dropFrames: range('dropFrames', o.dropFrames, [1, 8]),
     swapsPerMinute: checkNumber('swapsPerMinute', o.swapsPerMinute ?? 2, { min: 0 }),
     swapFrames: range('swapFrames', o.swapFrames, [1, 6]),
-    cmPerPixel: o.cmPerPixel === undefined ? undefined : checkNumber('cmPerPixel', o.cmPerPixel, { min: 0, exclusiveMin: true }),
+    cmPerPixel:
+      o.cmPerPixel === undefined ? undefined : checkNumber('cmPerPixel', o.cmPerPixel, { min: 0, exclusiveMin: true }),
   };
 }
 
 function checkTrajectory(tr: Trajectory): void {
   const n = tr.times?.length ?? 0;
   if (n < 2) throw new ParameterError('trajectory.times', 'at least 2 increasing times (s)', n);
-  for (let i = 1; i < n; i++) if (!(tr.times[i] > tr.times[i - 1])) throw new ParameterError('trajectory.times', 'strictly increasing times (s)', `times[${i}] = ${tr.times[i]}`);
+  for (let i = 1; i < n; i++)
+    if (!(tr.times[i] > tr.times[i - 1]))
+      throw new ParameterError('trajectory.times', 'strictly increasing times (s)', `times[${i}] = ${tr.times[i]}`);
   for (const k of ['x', 'y', 'headDirection'] as const) {
-    if (tr[k] !== undefined && tr[k]!.length !== n) throw new ParameterError(`trajectory.${k}`, `one value per time (${n})`, tr[k]!.length);
+    if (tr[k] !== undefined && tr[k]!.length !== n)
+      throw new ParameterError(`trajectory.${k}`, `one value per time (${n})`, tr[k]!.length);
   }
 }
 
@@ -156,7 +181,8 @@ function trackingNoise(rng: Rng, sd: number, tau: number, rate: number): (k: num
   const a = Math.exp(-1 / (rate * tau));
   // stationary variance of y2 for y1 = a y1 + w, y2 = a y2 + y1, w ~ N(0, 1)
   const gain = sd / Math.sqrt((1 + a * a) / (1 - a * a) ** 3);
-  const y1 = [0, 0, 0, 0], y2 = [0, 0, 0, 0];
+  const y1 = [0, 0, 0, 0],
+    y2 = [0, 0, 0, 0];
   const step = (k: number) => {
     y1[k] = a * y1[k] + rng.normal();
     y2[k] = a * y2[k] + y1[k];
@@ -193,11 +219,15 @@ const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
 
 /** Direction of motion over ±2 frames, held while the animal moves slower than 2 cm/s. */
 function headingOfMotion(x: Float64Array, y: Float64Array, rate: number): Float64Array {
-  const n = x.length, hd = new Float64Array(n);
-  let last = 0, first = -1;
+  const n = x.length,
+    hd = new Float64Array(n);
+  let last = 0,
+    first = -1;
   for (let i = 0; i < n; i++) {
-    const a = Math.max(0, i - 2), b = Math.min(n - 1, i + 2);
-    const dx = x[b] - x[a], dy = y[b] - y[a];
+    const a = Math.max(0, i - 2),
+      b = Math.min(n - 1, i + 2);
+    const dx = x[b] - x[a],
+      dy = y[b] - y[a];
     if (b > a && (Math.hypot(dx, dy) * rate) / (b - a) > 2) {
       last = Math.atan2(dy, dx);
       if (first < 0) first = i;

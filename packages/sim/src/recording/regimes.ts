@@ -15,7 +15,8 @@ export function checkRegimes(regimes: RecordingRegimes | undefined, channels: nu
   if (regimes === undefined) return;
   checkOptionNames('simulateRecording regimes', regimes, REGIME_NAMES);
   const { shapes, bursts, synchrony, depthsUm, driftUm, rateRangeHz } = regimes;
-  if (shapes !== undefined && shapes !== 'uniform' && shapes !== 'varied') throw new ParameterError('regimes.shapes', "'uniform' or 'varied'", shapes);
+  if (shapes !== undefined && shapes !== 'uniform' && shapes !== 'varied')
+    throw new ParameterError('regimes.shapes', "'uniform' or 'varied'", shapes);
   if (bursts !== undefined) {
     checkOptionNames('simulateRecording regimes.bursts', bursts, BURST_NAMES);
     checkNumber('regimes.bursts.fraction', bursts.fraction ?? 0.5, { min: 0, max: 1 });
@@ -26,16 +27,30 @@ export function checkRegimes(regimes: RecordingRegimes | undefined, channels: nu
   }
   if (synchrony !== undefined) checkNumber('regimes.synchrony', synchrony, { min: 0, max: 1 });
   if (rateRangeHz !== undefined) checkRange('regimes.rateRangeHz', rateRangeHz, 0, false);
-  if ((depthsUm !== undefined || driftUm !== undefined) && channels <= 4) throw new ParameterError('regimes', 'depthsUm and driftUm only on a probe (channels > 4)', channels);
-  if (depthsUm !== undefined && (!Array.isArray(depthsUm) || depthsUm.length !== units || depthsUm.some((d) => !Number.isFinite(d))))
+  if ((depthsUm !== undefined || driftUm !== undefined) && channels <= 4)
+    throw new ParameterError('regimes', 'depthsUm and driftUm only on a probe (channels > 4)', channels);
+  if (
+    depthsUm !== undefined &&
+    (!Array.isArray(depthsUm) || depthsUm.length !== units || depthsUm.some((d) => !Number.isFinite(d)))
+  )
     throw new ParameterError('regimes.depthsUm', `one finite depth (µm) per unit (${units})`, depthsUm);
   if (driftUm !== undefined) checkNumber('regimes.driftUm', driftUm);
 }
 
 function checkRange(name: string, v: readonly [number, number] | undefined, min: number, integer: boolean): void {
   if (v === undefined) return;
-  if (!Array.isArray(v) || v.length !== 2 || !(v[0] > min || (integer && v[0] >= min)) || !(v[1] >= v[0]) || (integer && !(Number.isInteger(v[0]) && Number.isInteger(v[1]))))
-    throw new ParameterError(name, `[min, max] with ${integer ? 'integers ' : ''}${min}${integer ? ' ≤' : ' <'} min ≤ max`, v);
+  if (
+    !Array.isArray(v) ||
+    v.length !== 2 ||
+    !(v[0] > min || (integer && v[0] >= min)) ||
+    !(v[1] >= v[0]) ||
+    (integer && !(Number.isInteger(v[0]) && Number.isInteger(v[1])))
+  )
+    throw new ParameterError(
+      name,
+      `[min, max] with ${integer ? 'integers ' : ''}${min}${integer ? ' ≤' : ' <'} min ≤ max`,
+      v,
+    );
 }
 
 /** A rate drawn log-uniformly in [lo, hi] from one uniform draw (the draw the default rate uses). */
@@ -45,14 +60,23 @@ export function logUniformRate([lo, hi]: readonly [number, number], u: number): 
 
 /** Probe gains of a unit at `depth` µm, relative to `reference` (the gain of its nearest channel at t = 0). */
 export function probeGains(depth: number, channels: number, reference = 1): number[] {
-  return Array.from({ length: channels }, (_, c) => Math.exp(-Math.abs(c * PROBE_PITCH_UM - depth) / DECAY_UM) / reference);
+  return Array.from(
+    { length: channels },
+    (_, c) => Math.exp(-Math.abs(c * PROBE_PITCH_UM - depth) / DECAY_UM) / reference,
+  );
 }
 
 /**
  * Applies the regimes other than rates and depths (drawn with the units) to the drawn units, from
  * a generator of its own (seeded from `seed`), in place: shapes, then drift, bursts, synchrony.
  */
-export function applyRegimes(units: SimulatedUnit[], regimes: RecordingRegimes, seed: number, seconds: number, refractory: number): void {
+export function applyRegimes(
+  units: SimulatedUnit[],
+  regimes: RecordingRegimes,
+  seed: number,
+  seconds: number,
+  refractory: number,
+): void {
   const rng = createRng((seed ^ 0x5eed_1e55) >>> 0);
   if (regimes.shapes === 'varied') for (const u of units) u.shape = variedShape(rng, u.gains);
   if (regimes.driftUm !== undefined) for (const u of units) u.driftUmPerS = regimes.driftUm / seconds;
@@ -60,7 +84,9 @@ export function applyRegimes(units: SimulatedUnit[], regimes: RecordingRegimes, 
     const n = Math.round((regimes.bursts.fraction ?? 0.5) * units.length);
     for (const u of units.slice(0, n)) burst(u, regimes.bursts, rng.fork(), seconds, refractory);
   }
-  if (regimes.synchrony) for (let i = 1; i < units.length; i++) synchronise(units[i], units[nearest(units, i)], regimes.synchrony, rng.fork(), seconds, refractory);
+  if (regimes.synchrony)
+    for (let i = 1; i < units.length; i++)
+      synchronise(units[i], units[nearest(units, i)], regimes.synchrony, rng.fork(), seconds, refractory);
 }
 
 function variedShape(rng: Rng, gains: readonly number[]): WaveformShape {
@@ -76,7 +102,8 @@ function variedShape(rng: Rng, gains: readonly number[]): WaveformShape {
   };
   // the repolarisation overlaps the trough: rescale so the trough is −1 at width factor 1
   let trough = 0;
-  for (let t = -0.001; t <= 0.001; t += 0.000002) trough = Math.min(trough, shapedWaveform({ ...shape, channelWidths: [1] }, 0, t));
+  for (let t = -0.001; t <= 0.001; t += 0.000002)
+    trough = Math.min(trough, shapedWaveform({ ...shape, channelWidths: [1] }, 0, t));
   shape.norm = -1 / trough;
   return shape;
 }
@@ -86,15 +113,28 @@ export function shapedWaveform(s: WaveformShape, channel: number, t: number): nu
   const k = s.channelWidths[channel];
   const w = s.troughWidth * k;
   const pre = s.preRatio ? s.preRatio * Math.exp(-0.5 * ((t + 1.6 * w) / (0.8 * w)) ** 2) : 0;
-  return s.norm * (pre - Math.exp(-0.5 * (t / w) ** 2) + (s.reboundRatio / k) * Math.exp(-0.5 * ((t - s.reboundDelay * k) / (s.reboundWidth * k)) ** 2));
+  return (
+    s.norm *
+    (pre -
+      Math.exp(-0.5 * (t / w) ** 2) +
+      (s.reboundRatio / k) * Math.exp(-0.5 * ((t - s.reboundDelay * k) / (s.reboundWidth * k)) ** 2))
+  );
 }
 
 /** Turns some spikes of `u` into bursts of decaying spikes; later spikes that would overlap a burst are dropped. */
-function burst(u: SimulatedUnit, o: NonNullable<RecordingRegimes['bursts']>, rng: Rng, seconds: number, refractory: number): void {
+function burst(
+  u: SimulatedUnit,
+  o: NonNullable<RecordingRegimes['bursts']>,
+  rng: Rng,
+  seconds: number,
+  refractory: number,
+): void {
   const [s0, s1] = o.spikes ?? [2, 5];
   const [i0, i1] = o.isiMs ?? [3, 6];
-  const p = o.probability ?? 0.3, decay = o.decay ?? 0.8;
-  const times: number[] = [], scales: number[] = [];
+  const p = o.probability ?? 0.3,
+    decay = o.decay ?? 0.8;
+  const times: number[] = [],
+    scales: number[] = [];
   let free = -Infinity;
   for (const t of u.spikeTimes) {
     if (t < free) continue;
@@ -117,7 +157,14 @@ function burst(u: SimulatedUnit, o: NonNullable<RecordingRegimes['bursts']>, rng
 }
 
 /** Moves a fraction of `u`'s spikes to within ±0.5 ms of `partner`'s spikes, keeping `u` refractory. */
-function synchronise(u: SimulatedUnit, partner: SimulatedUnit, fraction: number, rng: Rng, seconds: number, refractory: number): void {
+function synchronise(
+  u: SimulatedUnit,
+  partner: SimulatedUnit,
+  fraction: number,
+  rng: Rng,
+  seconds: number,
+  refractory: number,
+): void {
   const n = Math.min(partner.spikeTimes.length, Math.round(fraction * u.spikeTimes.length));
   const moved: { t: number; s: number }[] = [];
   const keep = Array.from(u.spikeTimes, (t, i) => ({ t, s: u.spikeScales?.[i] ?? 1 }));
@@ -152,7 +199,16 @@ export function gainsAt(u: SimulatedUnit, channels: number, t: number): readonly
  * Adds one spike of a unit with regimes (own shape, spike scale, drifting gains) to rows
  * [start, end) of `data`, from sample `k0` to `k1`; channels whose gain is negligible are skipped.
  */
-export function addShapedSpike(data: Float32Array, start: number, channels: number, fs: number, u: SimulatedUnit, i: number, k0: number, k1: number): void {
+export function addShapedSpike(
+  data: Float32Array,
+  start: number,
+  channels: number,
+  fs: number,
+  u: SimulatedUnit,
+  i: number,
+  k0: number,
+  k1: number,
+): void {
   const center = u.spikeTimes[i] * fs;
   const gains = gainsAt(u, channels, u.spikeTimes[i]);
   const amp = u.amplitude * (u.spikeScales?.[i] ?? 1);
@@ -188,18 +244,51 @@ export type SortingRegime = (typeof SORTING_REGIMES)[number];
 export function sortingRegime(name: SortingRegime, options: { seed: number; seconds?: number }): RecordingSpec {
   checkOptionNames('sortingRegime', options, ['seed', 'seconds']);
   const { seed } = options;
-  const spread = (n: number, lo: number, hi: number) => Array.from({ length: n }, (_, u) => lo + ((hi - lo) * u) / (n - 1));
+  const spread = (n: number, lo: number, hi: number) =>
+    Array.from({ length: n }, (_, u) => lo + ((hi - lo) * u) / (n - 1));
   switch (name) {
     case 'varied-shapes':
-      return { seed, seconds: options.seconds ?? 60, units: 8, amplitudes: spread(8, 50, 200), regimes: { shapes: 'varied' } };
+      return {
+        seed,
+        seconds: options.seconds ?? 60,
+        units: 8,
+        amplitudes: spread(8, 50, 200),
+        regimes: { shapes: 'varied' },
+      };
     case 'bursting':
-      return { seed, seconds: options.seconds ?? 60, units: 8, amplitudes: spread(8, 60, 200), regimes: { shapes: 'varied', bursts: { fraction: 0.5 } } };
+      return {
+        seed,
+        seconds: options.seconds ?? 60,
+        units: 8,
+        amplitudes: spread(8, 60, 200),
+        regimes: { shapes: 'varied', bursts: { fraction: 0.5 } },
+      };
     case 'overlapping':
-      return { seed, seconds: options.seconds ?? 60, units: 6, channels: 8, amplitudes: spread(6, 60, 180), regimes: { shapes: 'varied', depthsUm: spread(6, 62.5, 112.5), synchrony: 0.2 } };
+      return {
+        seed,
+        seconds: options.seconds ?? 60,
+        units: 6,
+        channels: 8,
+        amplitudes: spread(6, 60, 180),
+        regimes: { shapes: 'varied', depthsUm: spread(6, 62.5, 112.5), synchrony: 0.2 },
+      };
     case 'drift':
-      return { seed, seconds: options.seconds ?? 30, units: 12, channels: 32, amplitudes: spread(12, 60, 200), regimes: { shapes: 'varied', driftUm: 30 } };
+      return {
+        seed,
+        seconds: options.seconds ?? 30,
+        units: 12,
+        channels: 32,
+        amplitudes: spread(12, 60, 200),
+        regimes: { shapes: 'varied', driftUm: 30 },
+      };
     case 'rates':
-      return { seed, seconds: options.seconds ?? 120, units: 10, amplitudes: spread(10, 60, 200), regimes: { shapes: 'varied', rateRangeHz: [0.1, 40] } };
+      return {
+        seed,
+        seconds: options.seconds ?? 120,
+        units: 10,
+        amplitudes: spread(10, 60, 200),
+        regimes: { shapes: 'varied', rateRangeHz: [0.1, 40] },
+      };
     default:
       throw new ParameterError('name', `a sorting regime (${SORTING_REGIMES.join(', ')})`, name);
   }

@@ -39,7 +39,13 @@ export interface RecordingRegimes {
    * with probability `probability` (0.3) of `spikes` (2–5) spikes `isiMs` (3–6 ms) apart, each
    * `decay` (0.8) times the amplitude of the one before.
    */
-  bursts?: { fraction?: number; probability?: number; spikes?: readonly [number, number]; isiMs?: readonly [number, number]; decay?: number };
+  bursts?: {
+    fraction?: number;
+    probability?: number;
+    spikes?: readonly [number, number];
+    isiMs?: readonly [number, number];
+    decay?: number;
+  };
   /**
    * Temporally overlapping spikes: this fraction (0–1) of each unit's spikes, from the second unit
    * on, is moved to within ±0.5 ms of a spike of the unit nearest on the probe (on a tetrode, the previous unit).
@@ -158,24 +164,53 @@ export function drawUnits(spec: RecordingSpec, rng: Rng, channels: number): Simu
       if (t > 0.005) times.push(t);
       t += refractory + rng.exponential(rate);
     }
-    units.push({ spikeTimes: Float64Array.from(times), gains, amplitude, ...(spec.regimes && depthUm !== undefined ? { depthUm } : {}) });
+    units.push({
+      spikeTimes: Float64Array.from(times),
+      gains,
+      amplitude,
+      ...(spec.regimes && depthUm !== undefined ? { depthUm } : {}),
+    });
   }
   if (spec.regimes) applyRegimes(units, spec.regimes, spec.seed, spec.seconds, refractory);
   return units;
 }
 
 /** Adds the units' waveforms that reach into rows [start, end) to `data` (those rows × channels). */
-export function addSpikes(data: Float32Array, start: number, end: number, channels: number, fs: number, units: readonly SimulatedUnit[]): void {
+export function addSpikes(
+  data: Float32Array,
+  start: number,
+  end: number,
+  channels: number,
+  fs: number,
+  units: readonly SimulatedUnit[],
+): void {
   const half = Math.ceil(0.0015 * fs);
   for (const u of units) {
     const plain = !u.shape && !u.spikeScales && !u.driftUmPerS;
-    for (let i = lowerBound(u.spikeTimes, (start - 2 * half - 1) / fs); i < u.spikeTimes.length && u.spikeTimes[i] * fs < end + half + 1; i++) {
+    for (
+      let i = lowerBound(u.spikeTimes, (start - 2 * half - 1) / fs);
+      i < u.spikeTimes.length && u.spikeTimes[i] * fs < end + half + 1;
+      i++
+    ) {
       const center = u.spikeTimes[i] * fs;
       if (!plain) {
-        addShapedSpike(data, start, channels, fs, u, i, Math.max(start, Math.floor(center) - half), Math.min(end - 1, Math.ceil(center) + 2 * half));
+        addShapedSpike(
+          data,
+          start,
+          channels,
+          fs,
+          u,
+          i,
+          Math.max(start, Math.floor(center) - half),
+          Math.min(end - 1, Math.ceil(center) + 2 * half),
+        );
         continue;
       }
-      for (let k = Math.max(start, Math.floor(center) - half); k <= Math.min(end - 1, Math.ceil(center) + 2 * half); k++) {
+      for (
+        let k = Math.max(start, Math.floor(center) - half);
+        k <= Math.min(end - 1, Math.ceil(center) + 2 * half);
+        k++
+      ) {
         const w = u.amplitude * spikeWaveform((k - center) / fs);
         for (let c = 0; c < channels; c++) data[(k - start) * channels + c] += w * u.gains[c];
       }
@@ -184,7 +219,8 @@ export function addSpikes(data: Float32Array, start: number, end: number, channe
 }
 
 function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0, hi = a.length;
+  let lo = 0,
+    hi = a.length;
   while (lo < hi) {
     const m = (lo + hi) >> 1;
     if (a[m] < v) lo = m + 1;

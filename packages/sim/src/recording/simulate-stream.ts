@@ -25,7 +25,8 @@ export function simulateStream(spec: RecordingSpec): RecordingStream {
   const { fs, channels, rows, noise, units } = recordingModel(spec);
   const read = (start: number, end: number) => {
     const n = end - start;
-    const data = new Float32Array(n * channels), row = new Float32Array(channels);
+    const data = new Float32Array(n * channels),
+      row = new Float32Array(channels);
     for (let block = Math.floor(start / fs); block * fs < end; block++) {
       const r = createRng((spec.seed * 1_000_003 + block * 7919) >>> 0);
       const b0 = block * fs;

@@ -18,7 +18,13 @@ export interface RippleDraw {
 
 /** Checks a [min, max] option with min <= max inside [lo, hi]. */
 export function checkRange(name: string, v: unknown, lo: number, hi: number): [number, number] {
-  const ok = Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'number' && Number.isFinite(x)) && lo <= v[0] && v[0] <= v[1] && v[1] <= hi;
+  const ok =
+    Array.isArray(v) &&
+    v.length === 2 &&
+    v.every((x) => typeof x === 'number' && Number.isFinite(x)) &&
+    lo <= v[0] &&
+    v[0] <= v[1] &&
+    v[1] <= hi;
   if (!ok) throw new ParameterError(name, `a range [min, max] with ${lo} <= min <= max <= ${hi}`, v);
   return v as [number, number];
 }

@@ -57,7 +57,11 @@ export interface TetrodeRenderSpec {
 
 /** The electrode groups of `nTetrodes` tetrodes in CA1, 4 consecutive channels each. */
 export function tetrodeGroups(nTetrodes: number): ElectrodeGroupInfo[] {
-  return Array.from({ length: nTetrodes }, (_, t) => ({ name: `tetrode${t}`, location: 'CA1', channels: [0, 1, 2, 3].map((c) => 4 * t + c) }));
+  return Array.from({ length: nTetrodes }, (_, t) => ({
+    name: `tetrode${t}`,
+    location: 'CA1',
+    channels: [0, 1, 2, 3].map((c) => 4 * t + c),
+  }));
 }
 
 /**
@@ -71,12 +75,14 @@ export function renderTetrodes(spec: TetrodeRenderSpec): RawRecording {
   checkNumber('seconds', spec.seconds, { min: 0 });
   checkNumber('start', spec.start, { min: 0 });
   const channels = 4 * nTetrodes;
-  const first = Math.round(spec.start * fs), rows = Math.round(spec.seconds * fs);
+  const first = Math.round(spec.start * fs),
+    rows = Math.round(spec.seconds * fs);
   const data = new Float32Array(rows * channels);
   addNoise(data, first, rows, channels, fs, spec.seed, spec.noiseUv ?? 12);
   addLfp(data, first, rows, channels, spec);
   const full = spec.units.map((u) => {
-    if (!(u.tetrode >= 0 && u.tetrode < nTetrodes)) throw new ParameterError('units.tetrode', `a tetrode index in [0, ${nTetrodes})`, u.tetrode);
+    if (!(u.tetrode >= 0 && u.tetrode < nTetrodes))
+      throw new ParameterError('units.tetrode', `a tetrode index in [0, ${nTetrodes})`, u.tetrode);
     const gains = new Array<number>(channels).fill(0);
     u.gains.forEach((g, c) => (gains[4 * u.tetrode + c] = g));
     return { spikeTimes: u.spikeTimes, amplitude: u.amplitude, gains };
@@ -85,8 +91,17 @@ export function renderTetrodes(spec: TetrodeRenderSpec): RawRecording {
   return { data, rows, channels, fs, startTime: first / fs };
 }
 
-function addNoise(data: Float32Array, first: number, rows: number, channels: number, fs: number, seed: number, noise: number): void {
-  const row = new Float32Array(channels), end = first + rows;
+function addNoise(
+  data: Float32Array,
+  first: number,
+  rows: number,
+  channels: number,
+  fs: number,
+  seed: number,
+  noise: number,
+): void {
+  const row = new Float32Array(channels),
+    end = first + rows;
   for (let block = Math.floor(first / fs); block * fs < end; block++) {
     const r = createRng((seed * 1_000_003 + block * 7919 + 17) >>> 0);
     for (let t = block * fs; t < Math.min((block + 1) * fs, end); t++) {
@@ -119,16 +134,26 @@ function addLfp(data: Float32Array, first: number, rows: number, channels: numbe
   const background = (t: number) => waves.reduce((v, w) => v + w.a * Math.sin(w.w * t + w.phase), 0);
   // The background (< 60 Hz) is summed on an absolute 1 ms grid and interpolated in between.
   const step = Math.max(1, Math.round(fs / 1000));
-  let grid = -1, v0 = 0, v1 = 0;
+  let grid = -1,
+    v0 = 0,
+    v1 = 0;
   const lfp = new Float64Array(rows);
   for (let i = 0; i < rows; i++) {
-    const k = first + i, g = Math.floor(k / step), t = k / fs;
-    if (g !== grid) (grid = g), (v0 = background((g * step) / fs)), (v1 = background(((g + 1) * step) / fs));
-    lfp[i] = v0 + ((v1 - v0) * (k - g * step)) / step + theta * thetaEnvelope(spec.thetaPeriods, t) * Math.sin(2 * Math.PI * 8 * t + thetaPhase);
+    const k = first + i,
+      g = Math.floor(k / step),
+      t = k / fs;
+    if (g !== grid) ((grid = g), (v0 = background((g * step) / fs)), (v1 = background(((g + 1) * step) / fs)));
+    lfp[i] =
+      v0 +
+      ((v1 - v0) * (k - g * step)) / step +
+      theta * thetaEnvelope(spec.thetaPeriods, t) * Math.sin(2 * Math.PI * 8 * t + thetaPhase);
   }
   for (const r of spec.ripples) {
-    const a = Math.max(first, Math.ceil(r.start * fs)), b = Math.min(first + rows, Math.floor(r.end * fs) + 1);
-    for (let k = a; k < b; k++) lfp[k - first] += r.amplitudeUv * rippleEnvelope(r, k / fs) * Math.sin(2 * Math.PI * r.frequencyHz * (k / fs - r.peak));
+    const a = Math.max(first, Math.ceil(r.start * fs)),
+      b = Math.min(first + rows, Math.floor(r.end * fs) + 1);
+    for (let k = a; k < b; k++)
+      lfp[k - first] +=
+        r.amplitudeUv * rippleEnvelope(r, k / fs) * Math.sin(2 * Math.PI * r.frequencyHz * (k / fs - r.peak));
   }
   for (let i = 0; i < rows; i++) {
     for (let c = 0; c < channels; c++) data[i * channels + c] += lfp[i] * gains[c >> 2];

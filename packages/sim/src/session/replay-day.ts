@@ -2,7 +2,14 @@ import { ParameterError, checkNumber, createRng, type Rng } from '@spyglass-wasm
 import { simulatePlaceSession } from '../place/simulate-place-session.js';
 import { trackLeds, type LedTracking, type LedTrackingOptions } from '../position/track-leds.js';
 import { between, checkRange, drawRipples, poissonTimes, refractoryTrain } from './events.js';
-import { renderTetrodes, tetrodeGroups, type ElectrodeGroupInfo, type RawRecording, type RippleEvent, type TetrodeUnit } from './render-tetrodes.js';
+import {
+  renderTetrodes,
+  tetrodeGroups,
+  type ElectrodeGroupInfo,
+  type RawRecording,
+  type RippleEvent,
+  type TetrodeUnit,
+} from './render-tetrodes.js';
 import type { SessionEpoch } from './rest-run-session.js';
 
 /** One epoch of the day: sleep in the rest box, or running on the linear track. */
@@ -86,12 +93,19 @@ export interface ReplayDay {
     units: ReplayUnit[];
     ripples: ReplayRipple[];
     /** Clean position (cm; the track runs along x from `trackOrigin`), at the camera frames. */
-    position: { times: Float64Array; x: Float64Array; y: Float64Array; headDirection: Float64Array; trackPositionCm: Float64Array };
+    position: {
+      times: Float64Array;
+      x: Float64Array;
+      y: Float64Array;
+      headDirection: Float64Array;
+      trackPositionCm: Float64Array;
+    };
     trackOrigin: { x: number; y: number };
   };
 }
 
-const TRACK = { x: 20, y: 120 }, REST_BOX = { x: 60, y: 40 };
+const TRACK = { x: 20, y: 120 },
+  REST_BOX = { x: 60, y: 40 };
 
 /**
  * A recording day for replay analyses: sleep epochs in a rest box and run epochs on a linear
@@ -109,7 +123,13 @@ const TRACK = { x: 20, y: 120 }, REST_BOX = { x: 60, y: 40 };
  */
 export function simulateReplayDay(options: ReplayDayOptions = {}): ReplayDay {
   const seed = options.seed ?? 1;
-  const specs = checkEpochs(options.epochs ?? [{ name: 'sleep1', kind: 'sleep', seconds: 60 }, { name: 'run1', kind: 'run', seconds: 120 }, { name: 'sleep2', kind: 'sleep', seconds: 60 }]);
+  const specs = checkEpochs(
+    options.epochs ?? [
+      { name: 'sleep1', kind: 'sleep', seconds: 60 },
+      { name: 'run1', kind: 'run', seconds: 120 },
+      { name: 'sleep2', kind: 'sleep', seconds: 60 },
+    ],
+  );
   const length = checkNumber('trackLengthCm', options.trackLengthCm ?? 200, { min: 10 });
   const nUnits = checkNumber('nUnits', options.nUnits ?? 40, { min: 1, integer: true });
   const nTetrodes = checkNumber('nTetrodes', options.nTetrodes ?? 4, { min: 1, integer: true });
@@ -123,17 +143,47 @@ export function simulateReplayDay(options: ReplayDayOptions = {}): ReplayDay {
   const rng = createRng(seed);
 
   let t = 0;
-  const epochs = specs.map((e) => ({ name: e.name, kind: e.kind, start: t, stop: (t += e.seconds), tags: [e.name, e.kind === 'sleep' ? 'rest_box' : 'linear_track'] }));
-  const runs = epochs.filter((e) => e.kind === 'run').map((e) =>
-    simulatePlaceSession({ seed: rng.fork().int(2 ** 31), seconds: e.stop - e.start, lengthCm: length, nUnits, nTetrodes, peakHz: options.peakHz, fieldSdCm: options.fieldSdCm, baselineHz: baseline }),
-  );
+  const epochs = specs.map((e) => ({
+    name: e.name,
+    kind: e.kind,
+    start: t,
+    stop: (t += e.seconds),
+    tags: [e.name, e.kind === 'sleep' ? 'rest_box' : 'linear_track'],
+  }));
+  const runs = epochs
+    .filter((e) => e.kind === 'run')
+    .map((e) =>
+      simulatePlaceSession({
+        seed: rng.fork().int(2 ** 31),
+        seconds: e.stop - e.start,
+        lengthCm: length,
+        nUnits,
+        nTetrodes,
+        peakHz: options.peakHz,
+        fieldSdCm: options.fieldSdCm,
+        baselineHz: baseline,
+      }),
+    );
   // The cells (fields, waveforms) are the first run's; every run epoch redraws only the spikes along its own path.
-  const cells = (runs[0] ?? simulatePlaceSession({ seed: rng.fork().int(2 ** 31), seconds: 1, lengthCm: length, nUnits, nTetrodes, peakHz: options.peakHz, fieldSdCm: options.fieldSdCm })).units;
+  const cells = (
+    runs[0] ??
+    simulatePlaceSession({
+      seed: rng.fork().int(2 ** 31),
+      seconds: 1,
+      lengthCm: length,
+      nUnits,
+      nTetrodes,
+      peakHz: options.peakHz,
+      fieldSdCm: options.fieldSdCm,
+    })
+  ).units;
   const spikes: number[][] = cells.map(() => []);
-  epochs.filter((e) => e.kind === 'run').forEach((e, k) => {
-    const run = k === 0 ? runs[0] : runWithCells(runs[k], cells, rng.fork(), baseline);
-    run.units.forEach((u, i) => u.spikeTimes.forEach((s) => spikes[i].push(e.start + s)));
-  });
+  epochs
+    .filter((e) => e.kind === 'run')
+    .forEach((e, k) => {
+      const run = k === 0 ? runs[0] : runWithCells(runs[k], cells, rng.fork(), baseline);
+      run.units.forEach((u, i) => u.spikeTimes.forEach((s) => spikes[i].push(e.start + s)));
+    });
   const sleeps = epochs.filter((e) => e.kind === 'sleep');
   const ripples: ReplayRipple[] = drawRipples(rng.fork(), sleeps, {
     rateHz: checkNumber('rippleRateHz', options.rippleRateHz ?? 0.5, { min: 0, exclusiveMin: true }),
@@ -151,7 +201,15 @@ export function simulateReplayDay(options: ReplayDayOptions = {}): ReplayDay {
   for (const e of sleeps) spikes.forEach((s) => poissonTimes(rng, baseline, e.start, e.stop, s));
   const units: ReplayUnit[] = cells.map((c, i) => {
     const amplitude = Math.max(...c.amplitudes);
-    return { centerCm: c.center[0], sdCm: c.sdCm, peakHz: c.peakHz, tetrode: c.tetrode, amplitude, gains: c.amplitudes.map((a) => a / amplitude), spikeTimes: refractoryTrain(spikes[i], 0.002) };
+    return {
+      centerCm: c.center[0],
+      sdCm: c.sdCm,
+      peakHz: c.peakHz,
+      tetrode: c.tetrode,
+      amplitude,
+      gains: c.amplitudes.map((a) => a / amplitude),
+      spikeTimes: refractoryTrain(spikes[i], 0.002),
+    };
   });
 
   const trajectory = dayTrajectory(epochs, runs, length);
@@ -170,17 +228,26 @@ export function simulateReplayDay(options: ReplayDayOptions = {}): ReplayDay {
     truth: {
       units,
       ripples,
-      position: { times: position.times, x: position.truth.x, y: position.truth.y, headDirection: position.truth.headDirection, trackPositionCm },
+      position: {
+        times: position.times,
+        x: position.truth.x,
+        y: position.truth.y,
+        headDirection: position.truth.headDirection,
+        trackPositionCm,
+      },
       trackOrigin: { ...TRACK },
     },
   };
 }
 
 function checkEpochs(epochs: DayEpochSpec[]): DayEpochSpec[] {
-  if (!Array.isArray(epochs) || epochs.length === 0) throw new ParameterError('epochs', 'a non-empty list of { name, kind: sleep|run, seconds }', epochs);
+  if (!Array.isArray(epochs) || epochs.length === 0)
+    throw new ParameterError('epochs', 'a non-empty list of { name, kind: sleep|run, seconds }', epochs);
   epochs.forEach((e, i) => {
-    if (!e || typeof e.name !== 'string' || !e.name) throw new ParameterError(`epochs[${i}].name`, 'a non-empty string', e?.name);
-    if (e.kind !== 'sleep' && e.kind !== 'run') throw new ParameterError(`epochs[${i}].kind`, "'sleep' or 'run'", e.kind);
+    if (!e || typeof e.name !== 'string' || !e.name)
+      throw new ParameterError(`epochs[${i}].name`, 'a non-empty string', e?.name);
+    if (e.kind !== 'sleep' && e.kind !== 'run')
+      throw new ParameterError(`epochs[${i}].kind`, "'sleep' or 'run'", e.kind);
     checkNumber(`epochs[${i}].seconds`, e.seconds, { min: 1 });
   });
   return epochs;
@@ -189,14 +256,23 @@ function checkEpochs(epochs: DayEpochSpec[]): DayEpochSpec[] {
 type PlaceRun = ReturnType<typeof simulatePlaceSession>;
 
 /** A later run epoch: its own path, but the first run's cells firing along it (thinning, as simulatePlaceSession). */
-function runWithCells(run: PlaceRun, cells: PlaceRun['units'], rng: Rng, baseline: number): { units: { spikeTimes: Float64Array }[] } {
-  const { times, position } = run, n = times.length, fs = 1 / (times[1] - times[0]);
+function runWithCells(
+  run: PlaceRun,
+  cells: PlaceRun['units'],
+  rng: Rng,
+  baseline: number,
+): { units: { spikeTimes: Float64Array }[] } {
+  const { times, position } = run,
+    n = times.length,
+    fs = 1 / (times[1] - times[0]);
   const seconds = n / fs;
   return {
     units: cells.map((c) => {
-      const max = c.peakHz + baseline, out: number[] = [];
+      const max = c.peakHz + baseline,
+        out: number[] = [];
       for (let t = rng.exponential(max); t < seconds - 1 / fs; t += rng.exponential(max)) {
-        const i = Math.min(n - 2, Math.floor(t * fs)), f = t * fs - i;
+        const i = Math.min(n - 2, Math.floor(t * fs)),
+          f = t * fs - i;
         const x = position.data[i] + f * (position.data[i + 1] - position.data[i]) - c.center[0];
         if (rng.uniform() * max < baseline + c.peakHz * Math.exp(-(x * x) / (2 * c.sdCm * c.sdCm))) out.push(t);
       }
@@ -220,12 +296,23 @@ function drawSweep(rng: Rng, r: ReplayRipple, length: number, speed: [number, nu
   }
   const forward = rng.uniform() < 0.5;
   const from = forward ? rng.uniform() * (length - distance) : distance + rng.uniform() * (length - distance);
-  return { start_position_cm: from, end_position_cm: forward ? from + distance : from - distance, direction: forward ? 'forward' : 'reverse' };
+  return {
+    start_position_cm: from,
+    end_position_cm: forward ? from + distance : from - distance,
+    direction: forward ? 'forward' : 'reverse',
+  };
 }
 
 /** Place cells fire as the sweep crosses their fields (inhomogeneous Poisson by thinning). */
-function replaySpikes(rng: Rng, r: ReplayRipple, cells: PlaceRun['units'], o: { peakHz: number; participation: number }, spikes: number[][]): void {
-  const { start_position_cm: x0, end_position_cm: x1 } = r.replay!, duration = r.end - r.start;
+function replaySpikes(
+  rng: Rng,
+  r: ReplayRipple,
+  cells: PlaceRun['units'],
+  o: { peakHz: number; participation: number },
+  spikes: number[][],
+): void {
+  const { start_position_cm: x0, end_position_cm: x1 } = r.replay!,
+    duration = r.end - r.start;
   cells.forEach((c, i) => {
     if (rng.uniform() >= o.participation) return;
     for (let t = r.start + rng.exponential(o.peakHz); t < r.end; t += rng.exponential(o.peakHz)) {
@@ -244,28 +331,57 @@ function randomSpikes(rng: Rng, r: ReplayRipple, cells: PlaceRun['units'], spike
 
 /** The clean path of the day at 30 Hz: still in the rest box while asleep, the run's laps on the track. */
 function dayTrajectory(epochs: ReplayDay['epochs'], runs: PlaceRun[], length: number) {
-  const times: number[] = [], x: number[] = [], y: number[] = [], hd: number[] = [];
-  let k = 0, heading = 0;
+  const times: number[] = [],
+    x: number[] = [],
+    y: number[] = [],
+    hd: number[] = [];
+  let k = 0,
+    heading = 0;
   for (const e of epochs) {
     if (e.kind === 'run') {
       const run = runs[k++];
       run.times.forEach((t, i) => {
-        const p = run.position.data[i], next = run.position.data[Math.min(i + 1, run.times.length - 1)];
+        const p = run.position.data[i],
+          next = run.position.data[Math.min(i + 1, run.times.length - 1)];
         if (next !== p) heading = next > p ? 0 : Math.PI;
-        times.push(e.start + t), x.push(TRACK.x + Math.min(length, p)), y.push(TRACK.y), hd.push(heading);
+        (times.push(e.start + t), x.push(TRACK.x + Math.min(length, p)), y.push(TRACK.y), hd.push(heading));
       });
     } else {
       const n = Math.round((e.stop - e.start) * 30);
-      for (let i = 0; i < n; i++) times.push(e.start + i / 30), x.push(REST_BOX.x), y.push(REST_BOX.y), hd.push(Math.PI / 2);
+      for (let i = 0; i < n; i++)
+        (times.push(e.start + i / 30), x.push(REST_BOX.x), y.push(REST_BOX.y), hd.push(Math.PI / 2));
     }
   }
-  return { times: Float64Array.from(times), x: Float64Array.from(x), y: Float64Array.from(y), headDirection: Float64Array.from(hd) };
+  return {
+    times: Float64Array.from(times),
+    x: Float64Array.from(x),
+    y: Float64Array.from(y),
+    headDirection: Float64Array.from(hd),
+  };
 }
 
-function renderDay(seed: number, raw: Exclude<ReplayDayOptions['raw'], false | undefined>, epochs: ReplayDay['epochs'], units: ReplayUnit[], ripples: ReplayRipple[], nTetrodes: number): RawRecording {
-  const o = raw === true ? {} : raw, end = epochs[epochs.length - 1].stop;
+function renderDay(
+  seed: number,
+  raw: Exclude<ReplayDayOptions['raw'], false | undefined>,
+  epochs: ReplayDay['epochs'],
+  units: ReplayUnit[],
+  ripples: ReplayRipple[],
+  nTetrodes: number,
+): RawRecording {
+  const o = raw === true ? {} : raw,
+    end = epochs[epochs.length - 1].stop;
   const start = checkNumber('raw.start', o.start ?? 0, { min: 0, max: end });
   const seconds = checkNumber('raw.seconds', o.seconds ?? end - start, { min: 0, max: end - start });
   const fs = checkNumber('raw.fs', o.fs ?? 30000, { min: 1000 });
-  return renderTetrodes({ seed, fs, nTetrodes, start, seconds, units, ripples, thetaPeriods: epochs.filter((e) => e.kind === 'run'), noiseUv: o.noiseUv });
+  return renderTetrodes({
+    seed,
+    fs,
+    nTetrodes,
+    start,
+    seconds,
+    units,
+    ripples,
+    thetaPeriods: epochs.filter((e) => e.kind === 'run'),
+    noiseUv: o.noiseUv,
+  });
 }

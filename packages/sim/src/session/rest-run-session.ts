@@ -2,7 +2,14 @@ import { checkNumber, createRng, type Rng } from '@spyglass-wasm/core';
 import { drawUnits } from '../recording/simulate-recording.js';
 import { trackLeds, type LedTracking, type LedTrackingOptions } from '../position/track-leds.js';
 import { between, checkRange, drawRipples, poissonTimes, refractoryTrain, type Period } from './events.js';
-import { renderTetrodes, tetrodeGroups, type ElectrodeGroupInfo, type RawRecording, type RippleEvent, type TetrodeUnit } from './render-tetrodes.js';
+import {
+  renderTetrodes,
+  tetrodeGroups,
+  type ElectrodeGroupInfo,
+  type RawRecording,
+  type RippleEvent,
+  type TetrodeUnit,
+} from './render-tetrodes.js';
 
 export interface RippleOptions {
   /** Ripples per second of rest, default 0.5. */
@@ -93,7 +100,8 @@ export interface RestRunSession {
 }
 
 /** Where the linear track lies in the camera's view (cm). */
-const TRACK_X0 = 20, TRACK_Y = 60;
+const TRACK_X0 = 20,
+  TRACK_Y = 60;
 
 /**
  * A session alternating rest and running on a linear track, on tetrodes: simulateRecording's
@@ -122,19 +130,32 @@ export function simulateRestRunSession(options: RestRunSessionOptions = {}): Res
   const rng = createRng(seed);
 
   const { segments, periods } = restRunSchedule(rng.fork(), seconds, restRange, runRange, length, speed);
-  const ripples = drawRipples(rng.fork(), periods.filter((p) => p.kind === 'rest'), rp);
+  const ripples = drawRipples(
+    rng.fork(),
+    periods.filter((p) => p.kind === 'rest'),
+    rp,
+  );
   const units = rippleUnits(rng.fork(), seconds, nTetrodes, perTetrode, ripples, rp);
   const trajectory = sampleTrajectory(segments, seconds, 120);
   const position = trackLeds(trajectory, { seed: (seed * 7 + 3) >>> 0, noiseTimeConstantS: 0.5, ...options.tracking });
-  const runEvents = rp.duringRunHz > 0 ? drawRipples(rng.fork(), midLaps(segments), { ...rp, rateHz: rp.duringRunHz }) : [];
+  const runEvents =
+    rp.duringRunHz > 0 ? drawRipples(rng.fork(), midLaps(segments), { ...rp, rateHz: rp.duringRunHz }) : [];
   const truth = { units, ripples, runEvents, position: cleanPosition(position, segments), periods };
   const recording =
     options.raw === false
       ? undefined
       : renderTetrodes({
-          seed, fs, nTetrodes, start: 0, seconds, units, ripples: runEvents.length ? [...ripples, ...runEvents] : ripples,
+          seed,
+          fs,
+          nTetrodes,
+          start: 0,
+          seconds,
+          units,
+          ripples: runEvents.length ? [...ripples, ...runEvents] : ripples,
           thetaPeriods: periods.filter((p) => p.kind === 'run'),
-          noiseUv: options.noiseUv, thetaUv: options.thetaUv, slowUv: options.slowUv,
+          noiseUv: options.noiseUv,
+          thetaUv: options.thetaUv,
+          slowUv: options.slowUv,
         });
   return {
     description: `simulated rest/run session on a ${length} cm linear track, seed ${seed}`,
@@ -160,7 +181,9 @@ function rippleSettings(r: RippleOptions = {}) {
 
 /** The middle of each lap (its first and last quarter cut), where the animal runs at speed. */
 function midLaps(segments: readonly Segment[]): { start: number; stop: number }[] {
-  return segments.filter((s) => s.x0 !== s.x1).map((s) => ({ start: s.start + (s.stop - s.start) / 4, stop: s.stop - (s.stop - s.start) / 4 }));
+  return segments
+    .filter((s) => s.x0 !== s.x1)
+    .map((s) => ({ start: s.start + (s.stop - s.start) / 4, stop: s.stop - (s.stop - s.start) / 4 }));
 }
 
 /** A piece of the trajectory: still at x0, or a lap from x0 to x1 (cosine speed profile). */
@@ -173,9 +196,20 @@ interface Segment {
 }
 
 /** Rest and run periods alternating from rest; a run is whole laps, each followed by a short pause. */
-function restRunSchedule(rng: Rng, seconds: number, rest: [number, number], run: [number, number], length: number, speed: number) {
-  const segments: Segment[] = [], periods: BehaviorPeriod[] = [];
-  let t = 0, x = 0, heading = 0, resting = true;
+function restRunSchedule(
+  rng: Rng,
+  seconds: number,
+  rest: [number, number],
+  run: [number, number],
+  length: number,
+  speed: number,
+) {
+  const segments: Segment[] = [],
+    periods: BehaviorPeriod[] = [];
+  let t = 0,
+    x = 0,
+    heading = 0,
+    resting = true;
   while (t < seconds) {
     const start = t;
     if (resting) {
@@ -184,12 +218,13 @@ function restRunSchedule(rng: Rng, seconds: number, rest: [number, number], run:
     } else {
       const until = start + between(rng, run);
       while (t < until && t < seconds) {
-        const target = x === 0 ? length : 0, lap = length / (speed * (0.7 + 0.6 * rng.uniform()));
+        const target = x === 0 ? length : 0,
+          lap = length / (speed * (0.7 + 0.6 * rng.uniform()));
         heading = target > x ? 0 : Math.PI;
         segments.push({ start: t, stop: t + lap, x0: x, x1: target, heading });
         const pause = 0.3 + 0.7 * rng.uniform();
         segments.push({ start: t + lap, stop: t + lap + pause, x0: target, x1: target, heading });
-        (t += lap + pause), (x = target);
+        ((t += lap + pause), (x = target));
       }
       t = Math.min(seconds, t);
     }
@@ -200,9 +235,14 @@ function restRunSchedule(rng: Rng, seconds: number, rest: [number, number], run:
 }
 
 /** Track position (cm from its start) and speed (cm/s) at time t. */
-function along(segments: readonly Segment[], t: number, hint: { i: number }): { x: number; v: number; heading: number } {
+function along(
+  segments: readonly Segment[],
+  t: number,
+  hint: { i: number },
+): { x: number; v: number; heading: number } {
   while (hint.i < segments.length - 1 && segments[hint.i].stop <= t) hint.i++;
-  const s = segments[hint.i], T = s.stop - s.start;
+  const s = segments[hint.i],
+    T = s.stop - s.start;
   const f = Math.min(1, Math.max(0, (t - s.start) / T));
   const x = s.x0 + ((s.x1 - s.x0) * (1 - Math.cos(Math.PI * f))) / 2;
   const v = (Math.abs(s.x1 - s.x0) * Math.PI * Math.sin(Math.PI * f)) / (2 * T);
@@ -210,12 +250,15 @@ function along(segments: readonly Segment[], t: number, hint: { i: number }): { 
 }
 
 function sampleTrajectory(segments: readonly Segment[], seconds: number, rate: number) {
-  const n = Math.floor(seconds * rate) + 1, hint = { i: 0 };
+  const n = Math.floor(seconds * rate) + 1,
+    hint = { i: 0 };
   const times = Float64Array.from({ length: n }, (_, i) => Math.min(seconds, i / rate));
-  const x = new Float64Array(n), y = new Float64Array(n).fill(TRACK_Y), headDirection = new Float64Array(n);
+  const x = new Float64Array(n),
+    y = new Float64Array(n).fill(TRACK_Y),
+    headDirection = new Float64Array(n);
   times.forEach((t, i) => {
     const p = along(segments, t, hint);
-    (x[i] = TRACK_X0 + p.x), (headDirection[i] = p.heading);
+    ((x[i] = TRACK_X0 + p.x), (headDirection[i] = p.heading));
   });
   return { times, x, y, headDirection };
 }
@@ -228,7 +271,14 @@ function cleanPosition(tracked: LedTracking, segments: readonly Segment[]): Clea
 }
 
 /** drawUnits' units on each tetrode, with extra spikes in ripples (refractoriness kept). */
-function rippleUnits(rng: Rng, seconds: number, nTetrodes: number, perTetrode: number, ripples: readonly RippleEvent[], rp: ReturnType<typeof rippleSettings>): TetrodeUnit[] {
+function rippleUnits(
+  rng: Rng,
+  seconds: number,
+  nTetrodes: number,
+  perTetrode: number,
+  ripples: readonly RippleEvent[],
+  rp: ReturnType<typeof rippleSettings>,
+): TetrodeUnit[] {
   const units: TetrodeUnit[] = [];
   for (let tet = 0; tet < nTetrodes; tet++) {
     for (const u of drawUnits({ seed: 0, seconds, units: perTetrode }, rng, 4)) {

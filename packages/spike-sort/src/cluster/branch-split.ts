@@ -27,7 +27,12 @@ export interface BranchSplitOptions {
  * @example
  * labels = splitBranches(snippets.data, snippets.length * snippets.channels, labels);
  */
-export function splitBranches(waveforms: Float32Array, dim: number, labels: Int32Array, options: BranchSplitOptions = {}): Int32Array {
+export function splitBranches(
+  waveforms: Float32Array,
+  dim: number,
+  labels: Int32Array,
+  options: BranchSplitOptions = {},
+): Int32Array {
   const depth = options.depth ?? 3;
   const minSize = options.minSize ?? 60;
   const seed = options.seed ?? 1;
@@ -51,7 +56,7 @@ export function splitBranches(waveforms: Float32Array, dim: number, labels: Int3
   }
   // Renumber 0..m−1 in order of first appearance; negative labels stay.
   const renumber = new Map<number, number>();
-  return out.map((l) => (l < 0 ? l : renumber.get(l) ?? (renumber.set(l, renumber.size), renumber.size - 1)));
+  return out.map((l) => (l < 0 ? l : (renumber.get(l) ?? (renumber.set(l, renumber.size), renumber.size - 1))));
 }
 
 /**
@@ -64,13 +69,23 @@ export function splitBranches(waveforms: Float32Array, dim: number, labels: Int3
  * means, must be two populations. A search over axes always finds some direction in which one
  * population looks split; held-out points show whether the split is real.
  */
-function axisSplit(features: Float32Array, waveforms: Float32Array, n: number, k: number, dim: number, seed: number): Int32Array | undefined {
+function axisSplit(
+  features: Float32Array,
+  waveforms: Float32Array,
+  n: number,
+  k: number,
+  dim: number,
+  seed: number,
+): Int32Array | undefined {
   // a seeded random half searches, the other half judges
   const rng = createRng(seed);
-  const search: number[] = [], held: number[] = [];
+  const search: number[] = [],
+    held: number[] = [];
   for (let i = 0; i < n; i++) (rng.uniform() < 0.5 ? search : held).push(i);
-  const f = gather(features, search, k), m = search.length;
-  const searchWaveforms = gather(waveforms, search, dim), heldWaveforms = gather(waveforms, held, dim);
+  const f = gather(features, search, k),
+    m = search.length;
+  const searchWaveforms = gather(waveforms, search, dim),
+    heldWaveforms = gather(waveforms, held, dim);
   const minSide = Math.max(10, 0.05 * m);
   for (let c = 0; c < k; c++) {
     let labels = cutAt(Float64Array.from({ length: m }, (_, i) => f[i * k + c]));
@@ -93,10 +108,12 @@ function axisSplit(features: Float32Array, waveforms: Float32Array, n: number, k
 /** Fisher's discriminant of two labelled groups: the pooled within-group covariance⁻¹ · (mean₁ − mean₀). */
 function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
   const mean = groupMeans(x, dim, labels);
-  const within = new Float64Array(dim * dim), row = new Float64Array(dim);
+  const within = new Float64Array(dim * dim),
+    row = new Float64Array(dim);
   labels.forEach((l, i) => {
     for (let j = 0; j < dim; j++) row[j] = x[i * dim + j] - mean[l][j];
-    for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) within[a * dim + b] += (row[a] * row[b]) / labels.length;
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < dim; b++) within[a * dim + b] += (row[a] * row[b]) / labels.length;
   });
   // solve within · w = Δmean through its eigenpairs (dim is the number of features, ~8)
   const { values, vectors } = symmetricEigen(within, dim);
@@ -119,7 +136,8 @@ function meanDifference(x: Float32Array, dim: number, labels: Int32Array): Float
 
 /** The means of the rows of x (· × dim) labelled 0 and of those labelled 1. */
 function groupMeans(x: Float32Array, dim: number, labels: Int32Array): [Float64Array, Float64Array] {
-  const mean: [Float64Array, Float64Array] = [new Float64Array(dim), new Float64Array(dim)], count = [0, 0];
+  const mean: [Float64Array, Float64Array] = [new Float64Array(dim), new Float64Array(dim)],
+    count = [0, 0];
   labels.forEach((l, i) => {
     count[l]++;
     for (let j = 0; j < dim; j++) mean[l][j] += x[i * dim + j];

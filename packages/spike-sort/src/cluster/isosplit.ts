@@ -50,19 +50,27 @@ export function isosplit(x: Float32Array, n: number, d: number, options: Isospli
   return absorbSmall(x, n, d, labels, options.minClusterSize ?? 10);
 }
 
-function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, test: { data: Float32Array; dim: number }): Int32Array {
+function mergePhase(
+  x: Float32Array,
+  n: number,
+  d: number,
+  labels: Int32Array,
+  test: { data: Float32Array; dim: number },
+): Int32Array {
   // Pairs found to be two populations (by cluster number, until a merge renumbers them), and the
   // centres, of which a redistribution changes only the pair's two (recomputed alike).
   let size = largest(labels) + 1;
   let tested = new Uint8Array(size * size);
-  let centers: Float64Array | undefined, centersK = -1;
+  let centers: Float64Array | undefined,
+    centersK = -1;
   for (let guard = 0; guard < 10_000; guard++) {
     const k = largest(labels) + 1;
     if (!centers || k !== centersK) {
       centers = centroids(x, n, d, labels, k);
       centersK = k;
     }
-    let best: [number, number] | undefined, bestDist = Infinity;
+    let best: [number, number] | undefined,
+      bestDist = Infinity;
     for (let a = 0; a < k; a++)
       for (let b = a + 1; b < k; b++) {
         if (tested[a * size + b]) continue;
@@ -97,7 +105,14 @@ function mergePhase(x: Float32Array, n: number, d: number, labels: Int32Array, t
 }
 
 /** Recomputes the centres of `clusters` in place, summing as `centroids` does (rows in order). */
-function recentre(x: Float32Array, n: number, d: number, labels: Int32Array, centers: Float64Array, clusters: readonly number[]): void {
+function recentre(
+  x: Float32Array,
+  n: number,
+  d: number,
+  labels: Int32Array,
+  centers: Float64Array,
+  clusters: readonly number[],
+): void {
   for (const c of clusters) {
     let count = 0;
     centers.fill(0, c * d, (c + 1) * d);
@@ -115,10 +130,18 @@ function recentre(x: Float32Array, n: number, d: number, labels: Int32Array, cen
  * Rows `rows` of `data` projected on the line through the centroids of label p and of the other
  * label (labels[j] is row rows[j]'s), without copying them out.
  */
-function projectRows(data: Float32Array, d: number, rows: ArrayLike<number>, labels: Int32Array, p: number): Float64Array {
+function projectRows(
+  data: Float32Array,
+  d: number,
+  rows: ArrayLike<number>,
+  labels: Int32Array,
+  p: number,
+): Float64Array {
   const n = labels.length;
-  const cp = new Float64Array(d), cq = new Float64Array(d);
-  let np = 0, nq = 0;
+  const cp = new Float64Array(d),
+    cq = new Float64Array(d);
+  let np = 0,
+    nq = 0;
   for (let i = 0; i < n; i++) {
     const c = labels[i] === p ? cp : cq;
     if (labels[i] === p) np++;
@@ -146,12 +169,14 @@ function projectRows(data: Float32Array, d: number, rows: ArrayLike<number>, lab
 function twoMeansCut(values: Float64Array): number {
   const s = Float64Array.from(values).sort();
   const n = s.length;
-  const prefix = new Float64Array(n + 1), prefix2 = new Float64Array(n + 1);
+  const prefix = new Float64Array(n + 1),
+    prefix2 = new Float64Array(n + 1);
   for (let i = 0; i < n; i++) {
     prefix[i + 1] = prefix[i] + s[i];
     prefix2[i + 1] = prefix2[i] + s[i] * s[i];
   }
-  let best = 1, bestCost = Infinity;
+  let best = 1,
+    bestCost = Infinity;
   for (let i = 1; i < n; i++) {
     const cost = prefix2[i] - prefix[i] ** 2 / i + (prefix2[n] - prefix2[i]) - (prefix[n] - prefix[i]) ** 2 / (n - i);
     if (cost < bestCost) {
@@ -171,7 +196,8 @@ function absorbSmall(x: Float32Array, n: number, d: number, labels: Int32Array, 
     const small = counts.findIndex((c) => c < minSize);
     if (small < 0) break;
     const centers = centroids(x, n, d, labels, k);
-    let target = -1, bd = Infinity;
+    let target = -1,
+      bd = Infinity;
     for (let c = 0; c < k; c++) {
       if (c === small) continue;
       let s = 0;
@@ -188,7 +214,8 @@ function absorbSmall(x: Float32Array, n: number, d: number, labels: Int32Array, 
 }
 
 function centroids(x: Float32Array, n: number, d: number, labels: Int32Array, k: number): Float64Array {
-  const c = new Float64Array(k * d), counts = new Float64Array(k);
+  const c = new Float64Array(k * d),
+    counts = new Float64Array(k);
   for (let i = 0; i < n; i++) {
     counts[labels[i]]++;
     for (let j = 0; j < d; j++) c[labels[i] * d + j] += x[i * d + j];

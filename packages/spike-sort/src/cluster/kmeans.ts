@@ -24,17 +24,20 @@ export function kmeans(x: Float32Array, n: number, d: number, k: number, seed = 
       closest[i] = Math.min(closest[i], dist2(i, c - 1));
       total += closest[i];
     }
-    let r = rng.uniform() * total, pick = n - 1;
-    for (let i = 0; i < n; i++) if ((r -= closest[i]) <= 0) {
-      pick = i;
-      break;
-    }
+    let r = rng.uniform() * total,
+      pick = n - 1;
+    for (let i = 0; i < n; i++)
+      if ((r -= closest[i]) <= 0) {
+        pick = i;
+        break;
+      }
     for (let j = 0; j < d; j++) centers[c * d + j] = x[pick * d + j];
   }
   for (let it = 0; it < iterations; it++) {
     let changed = false;
     for (let i = 0; i < n; i++) {
-      let best = 0, bd = Infinity;
+      let best = 0,
+        bd = Infinity;
       for (let c = 0; c < k; c++) {
         const dd = dist2(i, c);
         if (dd < bd) {

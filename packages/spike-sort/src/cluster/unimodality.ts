@@ -34,25 +34,43 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
   const b = fitTwoGaussians(z, centralCut(sorted));
   const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
   if (2 * (ll2 - ll1) < 3 * Math.log(n) + bicMargin) return true;
-  const density = (q: number) => (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
-  const lo = Math.min(m1, m2), hi = Math.max(m1, m2);
+  const density = (q: number) =>
+    (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
+  const lo = Math.min(m1, m2),
+    hi = Math.max(m1, m2);
   const peak = Math.min(density(m1), density(m2));
   let minBetween = Infinity;
   for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
   return !(minBetween < valley * peak);
 }
 
-interface TwoGaussians { w: number; m1: number; m2: number; s1: number; s2: number; ll: number }
+interface TwoGaussians {
+  w: number;
+  m1: number;
+  m2: number;
+  s1: number;
+  s2: number;
+  ll: number;
+}
 
 /** EM for a two-Gaussian mixture of standardized values, started from the split at `cut`. */
 function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
   const n = z.length;
-  let w: number, m1 = 0, m2 = 0, n1 = 0;
-  for (const q of z) if (q < cut) { m1 += q; n1++; } else m2 += q;
+  let w: number,
+    m1 = 0,
+    m2 = 0,
+    n1 = 0;
+  for (const q of z)
+    if (q < cut) {
+      m1 += q;
+      n1++;
+    } else m2 += q;
   m1 /= n1 || 1;
   m2 /= n - n1 || 1;
   w = Math.min(0.99, Math.max(0.01, n1 / n));
-  let s1 = 0.5, s2 = 0.5, ll2 = -Infinity;
+  let s1 = 0.5,
+    s2 = 0.5,
+    ll2 = -Infinity;
   const r = new Float64Array(n);
   for (let it = 0; it < 100; it++) {
     let ll = 0;
@@ -63,7 +81,9 @@ function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
       r[i] = a / t;
       ll += Math.log(t / Math.sqrt(2 * Math.PI));
     }
-    let sr = 0, sm1 = 0, sm2 = 0;
+    let sr = 0,
+      sm1 = 0,
+      sm2 = 0;
     for (let i = 0; i < n; i++) {
       sr += r[i];
       sm1 += r[i] * z[i];
@@ -72,7 +92,8 @@ function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
     w = Math.min(0.99, Math.max(0.01, sr / n));
     m1 = sm1 / (sr || 1e-12);
     m2 = sm2 / (n - sr || 1e-12);
-    let v1 = 0, v2 = 0;
+    let v1 = 0,
+      v2 = 0;
     for (let i = 0; i < n; i++) {
       v1 += r[i] * (z[i] - m1) ** 2;
       v2 += (1 - r[i]) * (z[i] - m2) ** 2;
@@ -98,7 +119,9 @@ function bestCut(values: ArrayLike<number>): number {
   const n = v.length;
   let total = 0;
   for (const q of v) total += q;
-  let left = 0, best = -Infinity, cut = v[0];
+  let left = 0,
+    best = -Infinity,
+    cut = v[0];
   for (let i = 1; i < n; i++) {
     left += v[i - 1];
     const between = i * (n - i) * (left / i - (total - left) / (n - i)) ** 2;

@@ -13,7 +13,11 @@ export interface Curation {
 
 /** A first curation: every unit as sorted, unlabeled. */
 export function startCuration(spikeTimes: readonly Float64Array[]): Curation {
-  return { spikeTimes: spikeTimes.map((s) => s.slice()), labels: spikeTimes.map(() => 'unlabeled'), parents: spikeTimes.map((_, i) => [i]) };
+  return {
+    spikeTimes: spikeTimes.map((s) => s.slice()),
+    labels: spikeTimes.map(() => 'unlabeled'),
+    parents: spikeTimes.map((_, i) => [i]),
+  };
 }
 
 /** Sets labels of some units. */
@@ -44,9 +48,11 @@ export function mergeUnits(c: Curation, units: readonly number[]): Curation {
 /** Splits a unit in two by a predicate on spike index (true → the new unit, appended at the end). */
 export function splitUnit(c: Curation, unit: number, toNew: (spikeIndex: number, time: number) => boolean): Curation {
   check(c, unit);
-  const a: number[] = [], b: number[] = [];
+  const a: number[] = [],
+    b: number[] = [];
   c.spikeTimes[unit].forEach((t, i) => (toNew(i, t) ? b : a).push(t));
-  if (!a.length || !b.length) throw new ParameterError('toNew', 'a split leaving spikes on both sides', `${a.length}/${b.length}`);
+  if (!a.length || !b.length)
+    throw new ParameterError('toNew', 'a split leaving spikes on both sides', `${a.length}/${b.length}`);
   return {
     spikeTimes: [...c.spikeTimes.map((s, i) => (i === unit ? Float64Array.from(a) : s)), Float64Array.from(b)],
     labels: [...c.labels, c.labels[unit]],
@@ -76,8 +82,13 @@ export const DEFAULT_CURATION_RULES: CurationRule[] = [
 ];
 
 /** Labels each unit by the first rule it fails ('noise' before 'mua'); units passing all are 'accept'. NaN metrics pass. */
-export function autoCurate(c: Curation, metrics: readonly QualityMetrics[], rules: readonly CurationRule[] = DEFAULT_CURATION_RULES): Curation {
-  if (metrics.length !== c.spikeTimes.length) throw new ParameterError('metrics', `one entry per unit (${c.spikeTimes.length})`, metrics.length);
+export function autoCurate(
+  c: Curation,
+  metrics: readonly QualityMetrics[],
+  rules: readonly CurationRule[] = DEFAULT_CURATION_RULES,
+): Curation {
+  if (metrics.length !== c.spikeTimes.length)
+    throw new ParameterError('metrics', `one entry per unit (${c.spikeTimes.length})`, metrics.length);
   const ordered = [...rules].sort((a, b) => (a.label === 'noise' ? -1 : 0) - (b.label === 'noise' ? -1 : 0));
   return {
     ...c,
@@ -93,5 +104,6 @@ export function autoCurate(c: Curation, metrics: readonly QualityMetrics[], rule
 }
 
 function check(c: Curation, unit: number): void {
-  if (!Number.isInteger(unit) || unit < 0 || unit >= c.spikeTimes.length) throw new ParameterError('unit', `a unit index in [0, ${c.spikeTimes.length})`, unit);
+  if (!Number.isInteger(unit) || unit < 0 || unit >= c.spikeTimes.length)
+    throw new ParameterError('unit', `a unit index in [0, ${c.spikeTimes.length})`, unit);
 }

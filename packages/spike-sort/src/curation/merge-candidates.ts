@@ -29,7 +29,11 @@ export interface MergeCandidateOptions {
  * @example
  * mergeCandidates(units.map((u) => u.template), units.map((u) => spikeTimes(u)), { duration: 600 });
  */
-export function mergeCandidates(templates: readonly Float32Array[], spikeTimes: readonly Float64Array[], options: MergeCandidateOptions): MergeCandidate[] {
+export function mergeCandidates(
+  templates: readonly Float32Array[],
+  spikeTimes: readonly Float64Array[],
+  options: MergeCandidateOptions,
+): MergeCandidate[] {
   const duration = checkNumber('duration', options.duration, { min: 0, exclusiveMin: true });
   const minSimilarity = checkNumber('minSimilarity', options.minSimilarity ?? 0.9, { min: -1, max: 1 });
   const window = checkNumber('refractory', options.refractory ?? 0.0015, { min: 0, exclusiveMin: true });
@@ -49,14 +53,18 @@ export function mergeCandidates(templates: readonly Float32Array[], spikeTimes: 
 }
 
 function cosine(x: Float32Array, y: Float32Array): number {
-  let xy = 0, xx = 0, yy = 0;
-  for (let i = 0; i < Math.min(x.length, y.length); i++) (xy += x[i] * y[i]), (xx += x[i] * x[i]), (yy += y[i] * y[i]);
+  let xy = 0,
+    xx = 0,
+    yy = 0;
+  for (let i = 0; i < Math.min(x.length, y.length); i++)
+    ((xy += x[i] * y[i]), (xx += x[i] * x[i]), (yy += y[i] * y[i]));
   return xx > 0 && yy > 0 ? xy / Math.sqrt(xx * yy) : 0;
 }
 
 /** Spikes of `a` with a spike of `b` within ±window (both sorted). */
 function coincidences(a: Float64Array, b: Float64Array, window: number): number {
-  let n = 0, j = 0;
+  let n = 0,
+    j = 0;
   for (const t of a) {
     while (j < b.length && b[j] < t - window) j++;
     if (j < b.length && b[j] <= t + window) n++;

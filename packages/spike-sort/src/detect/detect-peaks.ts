@@ -37,7 +37,8 @@ export interface DetectOptions {
  */
 export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: DetectOptions): Peak[] {
   const { data, rows, cols } = x;
-  if (options.noise.length !== cols) throw new ParameterError('noise', `one noise level per channel (${cols})`, options.noise.length);
+  if (options.noise.length !== cols)
+    throw new ParameterError('noise', `one noise level per channel (${cols})`, options.noise.length);
   const thr = checkNumber('threshold', options.threshold ?? 5, { min: 0, exclusiveMin: true });
   const sign = checkChoice('sign', options.sign ?? 'neg', ['neg', 'pos', 'both'] as const);
   const sweep = checkNumber('sweep', options.sweep ?? 15, { min: 0, integer: true });
@@ -48,7 +49,8 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
   const best = new Float64Array(rows);
   const bestCh = new Int32Array(rows);
   for (let t = 0; t < rows; t++) {
-    let v = -Infinity, ch = 0;
+    let v = -Infinity,
+      ch = 0;
     for (let c = 0; c < cols; c++) {
       const raw = data[t * cols + c] * inv[c];
       const z = sign === 'both' ? Math.abs(raw) : s * raw;
@@ -77,11 +79,25 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
 }
 
 /** Detection with exclusion over each channel's neighbours only. */
-function detectLocal(x: Matrix<Float32Array | Float64Array>, neighbours: readonly (readonly number[])[], inv: number[], thr: number, sign: 'neg' | 'pos' | 'both', sweep: number, margin: number): Peak[] {
+function detectLocal(
+  x: Matrix<Float32Array | Float64Array>,
+  neighbours: readonly (readonly number[])[],
+  inv: number[],
+  thr: number,
+  sign: 'neg' | 'pos' | 'both',
+  sweep: number,
+  margin: number,
+): Peak[] {
   const { data, rows, cols } = x;
-  if (neighbours.length !== cols) throw new ParameterError('neighbours', `one list of neighbouring channels per channel (${cols})`, neighbours.length);
+  if (neighbours.length !== cols)
+    throw new ParameterError(
+      'neighbours',
+      `one list of neighbouring channels per channel (${cols})`,
+      neighbours.length,
+    );
   const s = sign === 'pos' ? 1 : -1;
-  const z = (t: number, c: number) => (sign === 'both' ? Math.abs(data[t * cols + c] * inv[c]) : s * data[t * cols + c] * inv[c]);
+  const z = (t: number, c: number) =>
+    sign === 'both' ? Math.abs(data[t * cols + c] * inv[c]) : s * data[t * cols + c] * inv[c];
   const peaks: Peak[] = [];
   for (let t = Math.max(1, margin); t < rows - Math.max(1, margin); t++) {
     for (let c = 0; c < cols; c++) {
@@ -118,7 +134,9 @@ export function neighboursWithin(positions: readonly (readonly number[])[], radi
 
 /** The peak at sample t of channel c, its time refined by a parabola through its neighbours. */
 function peakAt(data: ArrayLike<number>, cols: number, inv: number[], t: number, c: number): Peak {
-  const y0 = data[(t - 1) * cols + c], y1 = data[t * cols + c], y2 = data[(t + 1) * cols + c];
+  const y0 = data[(t - 1) * cols + c],
+    y1 = data[t * cols + c],
+    y2 = data[(t + 1) * cols + c];
   return { sample: t, time: t + parabolicOffset(y0, y1, y2), channel: c, z: y1 * inv[c] };
 }
 

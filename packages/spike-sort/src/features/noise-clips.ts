@@ -25,9 +25,17 @@ export interface NoiseClipOptions {
  * @example
  * const clips = sampleNoiseClips(filtered, peaks, { before: 30, after: 60, count: 1000, seed: 1 });
  */
-export function sampleNoiseClips(x: Matrix<Float32Array | Float64Array>, peaks: readonly { time: number }[], options: NoiseClipOptions): Float32Array {
+export function sampleNoiseClips(
+  x: Matrix<Float32Array | Float64Array>,
+  peaks: readonly { time: number }[],
+  options: NoiseClipOptions,
+): Float32Array {
   const { before, after, count } = options;
-  for (const [name, v] of [['before', before], ['after', after], ['count', count]] as const)
+  for (const [name, v] of [
+    ['before', before],
+    ['after', after],
+    ['count', count],
+  ] as const)
     if (!Number.isInteger(v) || v < 0) throw new ParameterError(name, 'a whole number >= 0', v);
   const exclude = options.exclude ?? before + after;
   if (!(exclude >= 0)) throw new ParameterError('exclude', 'a number of samples >= 0', exclude);
@@ -35,14 +43,22 @@ export function sampleNoiseClips(x: Matrix<Float32Array | Float64Array>, peaks: 
   const length = before + after;
   // Free centres: [before, rows - after] minus (time - exclude, time + exclude) around every peak,
   // as sorted, disjoint integer intervals [lo, hi].
-  const lo0 = before, hi0 = rows - after;
+  const lo0 = before,
+    hi0 = rows - after;
   const free: [number, number][] = [];
   if (hi0 >= lo0) {
     // A centre c is taken only when |c − time| >= exclude for every peak.
-    const times = exclude > 0 ? peaks.map((p) => p.time).filter(Number.isFinite).sort((a, b) => a - b) : [];
+    const times =
+      exclude > 0
+        ? peaks
+            .map((p) => p.time)
+            .filter(Number.isFinite)
+            .sort((a, b) => a - b)
+        : [];
     let from = lo0;
     for (const t of times) {
-      const a = Math.floor(t - exclude) + 1, b = Math.ceil(t + exclude) - 1;
+      const a = Math.floor(t - exclude) + 1,
+        b = Math.ceil(t + exclude) - 1;
       if (a > from) free.push([from, Math.min(a - 1, hi0)]);
       from = Math.max(from, b + 1);
       if (from > hi0) break;
@@ -61,7 +77,8 @@ export function sampleNoiseClips(x: Matrix<Float32Array | Float64Array>, peaks: 
   }
   const positions = [...chosen].sort((a, b) => a - b);
   const out = new Float32Array(m * length * cols);
-  let iv = 0, offset = 0;
+  let iv = 0,
+    offset = 0;
   positions.forEach((p, i) => {
     while (p >= offset + intervals[iv][1] - intervals[iv][0] + 1) {
       offset += intervals[iv][1] - intervals[iv][0] + 1;

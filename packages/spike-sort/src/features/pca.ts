@@ -48,7 +48,12 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
  * whitened spike waveforms beyond the first few lie close together, and plain power iteration on
  * k vectors leaves the axes mixed, losing directions that separate small units.
  */
-export function principalAxes(d: number, k: number, seed: number, times: (v: Float64Array, m: number) => Float64Array): Float64Array {
+export function principalAxes(
+  d: number,
+  k: number,
+  seed: number,
+  times: (v: Float64Array, m: number) => Float64Array,
+): Float64Array {
   const m = Math.min(d, k + 8);
   const rng = createRng(seed);
   let v: Float64Array = Float64Array.from({ length: m * d }, () => rng.normal());
@@ -82,7 +87,10 @@ function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
     }
   const { values, vectors } = symmetricEigen(b, m);
   const order = Array.from({ length: m }, (_, i) => i).sort((i, j) => values[j] - values[i]);
-  return { values: Float64Array.from(order, (i) => values[i]), vectors: Float64Array.from({ length: m * m }, (_, e) => vectors[(e % m) * m + order[Math.floor(e / m)]]) };
+  return {
+    values: Float64Array.from(order, (i) => values[i]),
+    vectors: Float64Array.from({ length: m * m }, (_, e) => vectors[(e % m) * m + order[Math.floor(e / m)]]),
+  };
 }
 
 /** The first `rows` rows of u (· × m) times v (m × d). */
@@ -119,7 +127,8 @@ export function projectPca(pca: Pca, x: Float32Array, n: number): Float32Array {
   });
   const { exports: w, heap } = spikeSortKernels.get();
   heap.scoped(() => {
-    const pComp = heap.put(Float32Array.from(components)), pBias = heap.put(bias);
+    const pComp = heap.put(Float32Array.from(components)),
+      pBias = heap.put(bias);
     for (let i0 = 0; i0 < n; i0 += BLOCK)
       heap.scoped(() => {
         const rows = Math.min(BLOCK, n - i0);
@@ -138,7 +147,8 @@ export function covariance(x: Float32Array, n: number, d: number, mean: Float64A
   const cov = heap.scoped(() => {
     const pCov = heap.alloc(d * d * 8);
     heap.f64(pCov, d * d).fill(0);
-    const pMean = heap.put(mean), pRow = heap.alloc(4 * d * 8); // four centred rows (the kernel's scratch)
+    const pMean = heap.put(mean),
+      pRow = heap.alloc(4 * d * 8); // four centred rows (the kernel's scratch)
     for (let i0 = 0; i0 < n; i0 += BLOCK)
       heap.scoped(() => {
         const rows = Math.min(BLOCK, n - i0);

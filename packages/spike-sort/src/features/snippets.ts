@@ -14,8 +14,13 @@ export interface SnippetOptions {
  * channels, float32, aligned on the peak's sub-sample position (cubic interpolation), so a large
  * unit's spikes do not spread in feature space with the phase of the sampling grid.
  */
-export function extractSnippets(x: Matrix<Float32Array | Float64Array>, peaks: readonly Peak[], options: SnippetOptions = {}): { data: Float32Array; length: number; channels: number } {
-  const before = options.before ?? 30, after = options.after ?? 60;
+export function extractSnippets(
+  x: Matrix<Float32Array | Float64Array>,
+  peaks: readonly Peak[],
+  options: SnippetOptions = {},
+): { data: Float32Array; length: number; channels: number } {
+  const before = options.before ?? 30,
+    after = options.after ?? 60;
   const length = before + after;
   const { data, rows, cols } = x;
   const out = new Float32Array(peaks.length * length * cols);

@@ -26,7 +26,11 @@ export function sortingBandpass(fs: number, band: readonly [number, number] = [6
  * const x = frontEnd(raw, 30000);              // band-passed, artifacts blanked
  * const noise = noiseLevels(x);                // MAD per channel; flat channels are an error
  */
-export function frontEnd(raw: Matrix<Float32Array>, fs: number, options: FrontEndOptions & { filtered?: boolean; sos?: Sos } = {}): Matrix<Float32Array> {
+export function frontEnd(
+  raw: Matrix<Float32Array>,
+  fs: number,
+  options: FrontEndOptions & { filtered?: boolean; sos?: Sos } = {},
+): Matrix<Float32Array> {
   checkNumber('fs', fs, { min: 0, exclusiveMin: true });
   const x = options.filtered ? raw : sosfiltfilt(options.sos ?? sortingBandpass(fs, options.band), raw);
   blankArtifacts(x, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
@@ -37,7 +41,12 @@ export function frontEnd(raw: Matrix<Float32Array>, fs: number, options: FrontEn
 export function noiseLevels(x: Matrix<Float32Array | Float64Array>): Float64Array {
   const noise = madNoiseLevel(x);
   const flat = [...noise.keys()].filter((c) => !(noise[c] > 0));
-  if (flat.length) throw new ParameterError('x', 'signal on every channel of the group (MAD noise > 0 after band-pass)', `flat channel${flat.length > 1 ? 's' : ''} ${flat.join(', ')}`);
+  if (flat.length)
+    throw new ParameterError(
+      'x',
+      'signal on every channel of the group (MAD noise > 0 after band-pass)',
+      `flat channel${flat.length > 1 ? 's' : ''} ${flat.join(', ')}`,
+    );
   return noise;
 }
 

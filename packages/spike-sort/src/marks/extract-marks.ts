@@ -15,7 +15,13 @@ export interface Marks {
  * Marks for clusterless decoding: the value of every channel of the group at each detected peak
  * (no clustering needed), times in seconds from `startTime`.
  */
-export function extractMarks(filtered: Matrix<Float32Array | Float64Array>, peaks: readonly Peak[], fs: number, group: string, startTime = 0): Marks {
+export function extractMarks(
+  filtered: Matrix<Float32Array | Float64Array>,
+  peaks: readonly Peak[],
+  fs: number,
+  group: string,
+  startTime = 0,
+): Marks {
   const { data, cols } = filtered;
   const marks = new Float32Array(peaks.length * cols);
   peaks.forEach((p, i) => {

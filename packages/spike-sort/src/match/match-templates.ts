@@ -47,10 +47,16 @@ export interface Matches {
  * detection of its own, so both are found, which clustering of one snippet per detection cannot do.
  * Works in place on copies of `x` (filtered, for detection) and `w` (whitened, for fitting).
  */
-export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, templates: TemplateSet, options: MatchOptions): Matches {
+export function matchTemplates(
+  x: Matrix<Float32Array | Float64Array>,
+  w: Matrix<Float32Array | Float64Array>,
+  templates: TemplateSet,
+  options: MatchOptions,
+): Matches {
   const { units, length, channels: C, before } = templates;
   const rows = x.rows;
-  const rx = Float32Array.from(x.data), rw = Float32Array.from(w.data);
+  const rx = Float32Array.from(x.data),
+    rw = Float32Array.from(w.data);
   const residual = { data: rx, rows, cols: C };
   const maxShift = options.maxShift ?? 3;
   const [from, to] = options.report ?? [0, rows];
@@ -68,14 +74,23 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
     return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
   };
   for (let pass = 0; pass < (options.passes ?? 3); pass++) {
-    const peaks = detectPeaks(residual, { noise: options.noise, threshold: options.threshold, sweep: options.sweep, neighbours: options.neighbours, margin: Math.max(margin, length - before + maxShift + 2) })
+    const peaks = detectPeaks(residual, {
+      noise: options.noise,
+      threshold: options.threshold,
+      sweep: options.sweep,
+      neighbours: options.neighbours,
+      margin: Math.max(margin, length - before + maxShift + 2),
+    })
       .filter((p) => !rejectedAt.has(p.sample))
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     let accepted = 0;
     for (const p of peaks) {
       // An earlier, larger subtraction in this round may have explained this event already.
       if (Math.abs(rx[p.sample * C + p.channel] / options.noise[p.channel]) < options.threshold) continue;
-      let best = -1, bestScore = 0, bestShift = 0, bestScale = 0;
+      let best = -1,
+        bestScore = 0,
+        bestShift = 0,
+        bestScale = 0;
       const first = (p.sample - maxShift - before) * C;
       for (let u = 0; u < units; u++) {
         if (!(norms[u] > 0)) continue;
@@ -115,7 +130,8 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
     const u = f.unit;
     subtractShifted(rw, templates.whitened, u * dim, f.time - before, length, C, -f.scale, rows);
     const at = Math.round(f.time);
-    let bestS = 0, bestC = -Infinity;
+    let bestS = 0,
+      bestC = -Infinity;
     for (let s = -2; s <= 2; s++) {
       const c = dot(rw, (at + s - before) * C, templates.whitened, u * dim, dim);
       if (c > bestC) {
@@ -144,13 +160,33 @@ export function matchTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
  * consecutive sample shifts), each sum in index order as `dot` does, so the values are the same;
  * several shifts share each pass over the template (all seven of the default ±3).
  */
-function correlations(a: Float32Array, offset: number, C: number, b: Float32Array, bOffset: number, n: number, corr: Float64Array): void {
+function correlations(
+  a: Float32Array,
+  offset: number,
+  C: number,
+  b: Float32Array,
+  bOffset: number,
+  n: number,
+  corr: Float64Array,
+): void {
   const shifts = corr.length;
   let s = 0;
   if (shifts === 7) {
     // The default ±3 shifts in one pass.
-    const o0 = offset, o1 = o0 + C, o2 = o1 + C, o3 = o2 + C, o4 = o3 + C, o5 = o4 + C, o6 = o5 + C;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0;
+    const o0 = offset,
+      o1 = o0 + C,
+      o2 = o1 + C,
+      o3 = o2 + C,
+      o4 = o3 + C,
+      o5 = o4 + C,
+      o6 = o5 + C;
+    let c0 = 0,
+      c1 = 0,
+      c2 = 0,
+      c3 = 0,
+      c4 = 0,
+      c5 = 0,
+      c6 = 0;
     for (let j = 0; j < n; j++) {
       const t = b[bOffset + j];
       c0 += a[o0 + j] * t;
@@ -171,8 +207,14 @@ function correlations(a: Float32Array, offset: number, C: number, b: Float32Arra
     return;
   }
   for (; s + 4 <= shifts; s += 4) {
-    const o0 = offset + s * C, o1 = o0 + C, o2 = o1 + C, o3 = o2 + C;
-    let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+    const o0 = offset + s * C,
+      o1 = o0 + C,
+      o2 = o1 + C,
+      o3 = o2 + C;
+    let c0 = 0,
+      c1 = 0,
+      c2 = 0,
+      c3 = 0;
     for (let j = 0; j < n; j++) {
       const t = b[bOffset + j];
       c0 += a[o0 + j] * t;
@@ -195,7 +237,16 @@ function dot(a: Float32Array, offset: number, b: Float32Array, bOffset: number, 
 }
 
 /** r[start + k] −= scale · template(k) for a fractional start, the template moved by cubic interpolation. */
-function subtractShifted(r: Float32Array, t: Float32Array, offset: number, start: number, length: number, C: number, scale: number, rows: number): void {
+function subtractShifted(
+  r: Float32Array,
+  t: Float32Array,
+  offset: number,
+  start: number,
+  length: number,
+  C: number,
+  scale: number,
+  rows: number,
+): void {
   const base = Math.ceil(start);
   const f = base - start; // the template is sampled at k + f
   const at = (k: number, c: number) => (k < 0 || k >= length ? 0 : t[offset + k * C + c]);
@@ -203,7 +254,8 @@ function subtractShifted(r: Float32Array, t: Float32Array, offset: number, start
     const row = base + k;
     if (row < 0 || row >= rows) continue;
     for (let c = 0; c < C; c++) {
-      r[row * C + c] -= scale * (f === 0 ? at(k, c) : catmullRom(at(k - 1, c), at(k, c), at(k + 1, c), at(k + 2, c), f));
+      r[row * C + c] -=
+        scale * (f === 0 ? at(k, c) : catmullRom(at(k - 1, c), at(k, c), at(k + 1, c), at(k + 2, c), f));
     }
   }
 }

@@ -5,8 +5,14 @@ import { nearestRows } from './nearest.js';
  * (Schmitzer-Torbert et al. 2005) from Mahalanobis distances to the unit's cluster, and the
  * nearest-neighbour hit and miss rates (Chung et al. 2017).
  */
-export function isolationMetrics(features: Float32Array, k: number, labels: Int32Array, unit: number): { isolationDistance: number; lRatio: number } {
-  const own: number[] = [], other: number[] = [];
+export function isolationMetrics(
+  features: Float32Array,
+  k: number,
+  labels: Int32Array,
+  unit: number,
+): { isolationDistance: number; lRatio: number } {
+  const own: number[] = [],
+    other: number[] = [];
   labels.forEach((l, i) => (l === unit ? own : other).push(i));
   const n = own.length;
   if (n <= k || other.length === 0) return { isolationDistance: NaN, lRatio: NaN };
@@ -15,7 +21,8 @@ export function isolationMetrics(features: Float32Array, k: number, labels: Int3
   const cov = new Float64Array(k * k);
   for (const i of own)
     for (let a = 0; a < k; a++)
-      for (let b = 0; b < k; b++) cov[a * k + b] += ((features[i * k + a] - mean[a]) * (features[i * k + b] - mean[b])) / (n - 1);
+      for (let b = 0; b < k; b++)
+        cov[a * k + b] += ((features[i * k + a] - mean[a]) * (features[i * k + b] - mean[b])) / (n - 1);
   const inv = invert(cov, k);
   if (!inv) return { isolationDistance: NaN, lRatio: NaN };
   const d2 = other.map((i) => {
@@ -34,23 +41,34 @@ export function isolationMetrics(features: Float32Array, k: number, labels: Int3
 }
 
 /** Nearest-neighbour hit rate (own spikes' neighbours in the unit) and miss rate (others' neighbours in the unit). */
-export function nearestNeighbourRates(features: Float32Array, k: number, labels: Int32Array, unit: number, neighbours = 4, maxSpikes = 1000): { hitRate: number; missRate: number } {
-  const own: number[] = [], other: number[] = [];
+export function nearestNeighbourRates(
+  features: Float32Array,
+  k: number,
+  labels: Int32Array,
+  unit: number,
+  neighbours = 4,
+  maxSpikes = 1000,
+): { hitRate: number; missRate: number } {
+  const own: number[] = [],
+    other: number[] = [];
   labels.forEach((l, i) => (l === unit ? own : other).push(i));
   if (own.length <= neighbours || other.length === 0) return { hitRate: NaN, missRate: NaN };
   const step = (list: number[]) => list.filter((_, j) => j % Math.max(1, Math.ceil(list.length / maxSpikes)) === 0);
-  const a = step(own), b = step(other);
+  const a = step(own),
+    b = step(other);
   const pool = [...a, ...b];
   const isOwn = new Set(a);
   const ownNeighbours = (i: number) => nearestRows(features, k, i, pool, neighbours).filter((j) => isOwn.has(j)).length;
-  let hits = 0, misses = 0;
+  let hits = 0,
+    misses = 0;
   for (const i of a) hits += ownNeighbours(i);
   for (const i of b) misses += ownNeighbours(i);
   return { hitRate: hits / (a.length * neighbours), missRate: misses / (b.length * neighbours) };
 }
 
 function invert(m: Float64Array, k: number): Float64Array | undefined {
-  const a = Float64Array.from(m), inv = new Float64Array(k * k);
+  const a = Float64Array.from(m),
+    inv = new Float64Array(k * k);
   for (let i = 0; i < k; i++) inv[i * k + i] = 1;
   for (let c = 0; c < k; c++) {
     let p = c;
@@ -86,7 +104,8 @@ export function chi2Cdf(x: number, dof: number): number {
 function lowerGammaRegularized(s: number, x: number): number {
   const lg = logGamma(s);
   if (x < s + 1) {
-    let sum = 1 / s, term = 1 / s;
+    let sum = 1 / s,
+      term = 1 / s;
     for (let n = 1; n < 500; n++) {
       term *= x / (s + n);
       sum += term;
@@ -95,7 +114,10 @@ function lowerGammaRegularized(s: number, x: number): number {
     return sum * Math.exp(-x + s * Math.log(x) - lg);
   }
   // Continued fraction for the upper tail (Lentz).
-  let b = x + 1 - s, c = 1e300, d = 1 / b, h = d;
+  let b = x + 1 - s,
+    c = 1e300,
+    d = 1 / b,
+    h = d;
   for (let i = 1; i < 500; i++) {
     const an = -i * (i - s);
     b += 2;
@@ -113,7 +135,10 @@ function lowerGammaRegularized(s: number, x: number): number {
 
 function logGamma(z: number): number {
   const g = 7;
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  const c = [
+    0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+    12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+  ];
   if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z);
   z -= 1;
   let x = c[0];

@@ -2,8 +2,15 @@
  * The `m` rows of `points` (· × k) nearest to row i among `candidates` (i itself excluded), nearest
  * first; equal distances keep the candidates' order.
  */
-export function nearestRows(points: Float32Array, k: number, i: number, candidates: ArrayLike<number>, m: number): Int32Array {
-  const bestD = new Float64Array(m).fill(Infinity), bestJ = new Int32Array(m).fill(-1);
+export function nearestRows(
+  points: Float32Array,
+  k: number,
+  i: number,
+  candidates: ArrayLike<number>,
+  m: number,
+): Int32Array {
+  const bestD = new Float64Array(m).fill(Infinity),
+    bestJ = new Int32Array(m).fill(-1);
   for (let q = 0; q < candidates.length; q++) {
     const j = candidates[q];
     if (j === i) continue;

@@ -37,9 +37,12 @@ export function noiseOverlap(waveforms: Float32Array, clips: Float32Array, optio
   const n0 = waveforms.length / full;
   if (n0 < (options.minSpikes ?? 10) || clips.length < full) return NaN;
   const n = Math.min(n0, options.maxSpikes ?? 1000, clips.length / full);
-  const stride = options.stride ?? 1, { channels } = options;
-  const kept = Math.ceil(options.length / stride), d = kept * channels;
-  const a = pick(waveforms, n0, n, full, rng, stride, channels), b = pick(clips, clips.length / full, n, full, rng, stride, channels);
+  const stride = options.stride ?? 1,
+    { channels } = options;
+  const kept = Math.ceil(options.length / stride),
+    d = kept * channels;
+  const a = pick(waveforms, n0, n, full, rng, stride, channels),
+    b = pick(clips, clips.length / full, n, full, rng, stride, channels);
   // Where the unit's median waveform is largest, and the clips' average weighted by their value there.
   const centre = new Float64Array(d);
   const column = new Float64Array(n);
@@ -100,7 +103,12 @@ class SortedScan {
   private readonly bestD: Float64Array;
   private readonly bestJ: Int32Array;
 
-  constructor(private readonly points: Float32Array, n: number, private readonly k: number, private readonly m: number) {
+  constructor(
+    private readonly points: Float32Array,
+    n: number,
+    private readonly k: number,
+    private readonly m: number,
+  ) {
     this.order = Int32Array.from({ length: n }, (_, j) => j).sort((a, b) => points[a * k] - points[b * k] || a - b);
     this.rank = new Int32Array(n);
     this.order.forEach((j, r) => (this.rank[j] = r));
@@ -128,7 +136,10 @@ class SortedScan {
       bestJ[at] = j;
     };
     const r = this.rank[i];
-    let lo = r - 1, hi = r + 1, openLo = lo >= 0, openHi = hi < order.length;
+    let lo = r - 1,
+      hi = r + 1,
+      openLo = lo >= 0,
+      openHi = hi < order.length;
     while (openLo || openHi) {
       if (openLo) {
         const j = order[lo];
@@ -152,13 +163,22 @@ class SortedScan {
 }
 
 /** `count` of `n` rows (length × channels) chosen at random without replacement, every `stride`-th sample kept. */
-function pick(x: Float32Array, n: number, count: number, d: number, rng: ReturnType<typeof createRng>, stride: number, channels: number): Float32Array {
+function pick(
+  x: Float32Array,
+  n: number,
+  count: number,
+  d: number,
+  rng: ReturnType<typeof createRng>,
+  stride: number,
+  channels: number,
+): Float32Array {
   const idx = Array.from({ length: n }, (_, i) => i);
   for (let i = 0; i < count; i++) {
     const j = i + rng.int(n - i);
     [idx[i], idx[j]] = [idx[j], idx[i]];
   }
-  const length = d / channels, kept = Math.ceil(length / stride);
+  const length = d / channels,
+    kept = Math.ceil(length / stride);
   const out = new Float32Array(count * kept * channels);
   for (let i = 0; i < count; i++)
     for (let s = 0; s < kept; s++)

@@ -38,11 +38,18 @@ export interface NoiseOverlapInput {
  * `nnNoiseOverlap` is computed from `noise.noiseClips` and the unit's `noise.waveforms` when both
  * are given, else it is the sorting's `noiseOverlaps` (NaN when it has none).
  */
-export function qualityMetrics(sorting: GroupSorting, fs: number, duration: number, noise?: NoiseOverlapInput): QualityMetrics[] {
+export function qualityMetrics(
+  sorting: GroupSorting,
+  fs: number,
+  duration: number,
+  noise?: NoiseOverlapInput,
+): QualityMetrics[] {
   return sorting.units.map((u, unit) => {
     const times = Float64Array.from(u.samples, (s) => s / fs);
     const amplitudes: number[] = [];
-    sorting.labels.forEach((l, i) => l === unit && amplitudes.push(sorting.peaks[i].z * sorting.noise[sorting.peaks[i].channel]));
+    sorting.labels.forEach(
+      (l, i) => l === unit && amplitudes.push(sorting.peaks[i].z * sorting.noise[sorting.peaks[i].channel]),
+    );
     const isi = isiViolations(times, duration);
     const iso = isolationMetrics(sorting.features, sorting.components, sorting.labels, unit);
     const nn = nearestNeighbourRates(sorting.features, sorting.components, sorting.labels, unit);
@@ -64,7 +71,13 @@ export function qualityMetrics(sorting: GroupSorting, fs: number, duration: numb
 }
 
 function overlapOf(sorting: GroupSorting, unit: number, noise: NoiseOverlapInput | undefined): number {
-  const clips = noise?.noiseClips, waveforms = noise?.waveforms?.[unit];
-  if (clips && waveforms) return noiseOverlap(waveforms, clips, { length: sorting.snippetLength, channels: sorting.channels, ...noise.options });
+  const clips = noise?.noiseClips,
+    waveforms = noise?.waveforms?.[unit];
+  if (clips && waveforms)
+    return noiseOverlap(waveforms, clips, {
+      length: sorting.snippetLength,
+      channels: sorting.channels,
+      ...noise.options,
+    });
   return sorting.noiseOverlaps?.[unit] ?? NaN;
 }

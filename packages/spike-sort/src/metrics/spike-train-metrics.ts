@@ -10,7 +10,12 @@ export function firingRate(times: ArrayLike<number>, duration: number): number {
  * shorter than `threshold` (s, default 1.5 ms) and the ratio of the violation rate to the unit's
  * rate (times in seconds, sorted).
  */
-export function isiViolations(times: ArrayLike<number>, duration: number, threshold = 0.0015, minIsi = 0): { count: number; ratio: number } {
+export function isiViolations(
+  times: ArrayLike<number>,
+  duration: number,
+  threshold = 0.0015,
+  minIsi = 0,
+): { count: number; ratio: number } {
   let count = 0;
   for (let i = 1; i < times.length; i++) if (times[i] - times[i - 1] < threshold) count++;
   const n = times.length;
@@ -39,7 +44,8 @@ export function amplitudeCutoff(amplitudes: ArrayLike<number>, bins = 100, smoot
   const n = amplitudes.length;
   if (n < bins * minRatio) return NaN;
   const a = Float64Array.from(amplitudes, Math.abs);
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const v of a) {
     lo = Math.min(lo, v);
     hi = Math.max(hi, v);
@@ -50,7 +56,8 @@ export function amplitudeCutoff(amplitudes: ArrayLike<number>, bins = 100, smoot
   const pdf = gaussianFilter1d(h, smoothing);
   let peak = 0;
   for (let i = 1; i < bins; i++) if (pdf[i] > pdf[peak]) peak = i;
-  let g = peak, best = Infinity;
+  let g = peak,
+    best = Infinity;
   for (let i = peak; i < bins; i++) {
     const d = Math.abs(pdf[i] - pdf[0]);
     if (d < best) {

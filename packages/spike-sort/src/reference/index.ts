@@ -2,4 +2,9 @@
  * Plain TypeScript references of the PCA kernels' math (covariance, projection, subspace
  * iteration): `import { fitPcaReference } from '@spyglass-wasm/spike-sort/reference'`.
  */
-export { covarianceReference, projectPcaReference, covarianceTimesReference, fitPcaReference } from '../features/pca-reference.js';
+export {
+  covarianceReference,
+  projectPcaReference,
+  covarianceTimesReference,
+  fitPcaReference,
+} from '../features/pca-reference.js';

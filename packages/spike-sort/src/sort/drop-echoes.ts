@@ -25,7 +25,10 @@ export function dropEchoes(
   });
   members.forEach((m) => m.sort((a, b) => a - b));
   const typical = power.map((p) => (p.length ? median(p) : 0));
-  const order = typical.map((m, u) => [m, u] as const).sort((a, b) => b[0] - a[0]).map(([, u]) => u);
+  const order = typical
+    .map((m, u) => [m, u] as const)
+    .sort((a, b) => b[0] - a[0])
+    .map(([, u]) => u);
   const dropped = new Set<number>();
   for (const b of order.slice().reverse()) {
     for (const a of order) {

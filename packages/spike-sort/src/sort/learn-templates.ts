@@ -41,7 +41,12 @@ export interface LearnedTemplates {
  * clusters that differ only by a shift, template reassignment with a noise class, splitting of
  * units with two amplitude modes, and removal of units that echo a stronger one. `x` is the filtered data (µV), `w` the same data whitened.
  */
-export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, peaks: readonly Peak[], options: LearnOptions): LearnedTemplates {
+export function learnTemplates(
+  x: Matrix<Float32Array | Float64Array>,
+  w: Matrix<Float32Array | Float64Array>,
+  peaks: readonly Peak[],
+  options: LearnOptions,
+): LearnedTemplates {
   const { fs, before, after, seed } = options;
   const snippets = extractSnippets(w, peaks, { before, after });
   const waveforms = w === x ? snippets : extractSnippets(x, peaks, { before, after });
@@ -54,13 +59,23 @@ export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });
   labels = splitByAmplitude(snippets, labels);
-  labels = dropEchoes(peaks.map((p) => p.time), peaks.map((p) => p.z), labels, { window: Math.round(fs * 0.002), tolerance: Math.round(fs * 0.00025) });
+  labels = dropEchoes(
+    peaks.map((p) => p.time),
+    peaks.map((p) => p.z),
+    labels,
+    { window: Math.round(fs * 0.002), tolerance: Math.round(fs * 0.00025) },
+  );
   let templates = buildTemplates(snippets, waveforms, labels, before);
   // Refinement: match the templates over the same data (which also recovers collided spikes), then
   // split units whose matched spikes have two amplitude modes and rebuild the templates from the
   // matched spikes, which are cleaner than the clusters were.
   const noise = options.noise;
-  const matches = matchTemplates(x, w, templates, { noise, threshold: options.threshold, sweep: options.sweep, neighbours: options.neighbours });
+  const matches = matchTemplates(x, w, templates, {
+    noise,
+    threshold: options.threshold,
+    sweep: options.sweep,
+    neighbours: options.neighbours,
+  });
   const matched = Array.from(matches.times, (time) => ({ sample: Math.round(time), time, channel: 0, z: 0 }));
   const refinedSnippets = extractSnippets(w, matched, { before, after });
   const refinedWaveforms = w === x ? refinedSnippets : extractSnippets(x, matched, { before, after });
@@ -68,7 +83,12 @@ export function learnTemplates(x: Matrix<Float32Array | Float64Array>, w: Matrix
   const refined = splitByAmplitude(refinedSnippets, matches.units);
   const counts = new Map<number, number>();
   for (const l of refined) counts.set(l, (counts.get(l) ?? 0) + 1);
-  templates = buildTemplates(refinedSnippets, refinedWaveforms, refined.map((l) => ((counts.get(l) ?? 0) < MIN_SPIKES ? -1 : l)), before);
+  templates = buildTemplates(
+    refinedSnippets,
+    refinedWaveforms,
+    refined.map((l) => ((counts.get(l) ?? 0) < MIN_SPIKES ? -1 : l)),
+    before,
+  );
   return { templates, pca };
 }
 
@@ -77,7 +97,8 @@ function buildTemplates(snippets: Snippets, waveforms: Snippets, labels: Int32Ar
   const d = snippets.length * snippets.channels;
   const used = [...new Set(labels)].filter((l) => l >= 0).sort((a, b) => a - b);
   const units = used.length;
-  const filtered = new Float32Array(units * d), whitened = new Float32Array(units * d);
+  const filtered = new Float32Array(units * d),
+    whitened = new Float32Array(units * d);
   used.forEach((label, u) => {
     let count = 0;
     labels.forEach((l) => l === label && count++);
@@ -96,7 +117,9 @@ function buildTemplates(snippets: Snippets, waveforms: Snippets, labels: Int32Ar
   used.forEach((label, u) => {
     const members: number[] = [];
     labels.forEach((l, i) => l === label && members.push(i));
-    const scale = robustSpread(Array.from(scalesAlong(snippets.data, members, whitened.subarray(u * d, (u + 1) * d)) ?? [NaN]));
+    const scale = robustSpread(
+      Array.from(scalesAlong(snippets.data, members, whitened.subarray(u * d, (u + 1) * d)) ?? [NaN]),
+    );
     scaleRange[2 * u] = Math.max(0.5, Math.min(0.75, scale.median - 5 * scale.sd));
     scaleRange[2 * u + 1] = Math.min(2, Math.max(1.33, scale.median + 5 * scale.sd));
   });

@@ -60,28 +60,43 @@ function projectOnDifference(
 ): Float64Array {
   const { data, length, channels } = snippets;
   const dim = length * channels;
-  const t0 = Math.max(0, -shift), t1 = Math.min(length, length - shift);
+  const t0 = Math.max(0, -shift),
+    t1 = Math.min(length, length - shift);
   const dir: number[] = [];
-  for (let t = t0; t < t1; t++) for (let c = 0; c < channels; c++) dir.push(templates[b][(t + shift) * channels + c] - templates[a][t * channels + c]);
+  for (let t = t0; t < t1; t++)
+    for (let c = 0; c < channels; c++)
+      dir.push(templates[b][(t + shift) * channels + c] - templates[a][t * channels + c]);
   const norm = Math.hypot(...dir) || 1;
   const out: number[] = [];
   labels.forEach((l, i) => {
     if (l !== a && l !== b) return;
     const s = l === b ? shift : 0;
-    let p = 0, j = 0;
-    for (let t = t0; t < t1; t++) for (let c = 0; c < channels; c++) p += data[i * dim + (t + s) * channels + c] * dir[j++];
+    let p = 0,
+      j = 0;
+    for (let t = t0; t < t1; t++)
+      for (let c = 0; c < channels; c++) p += data[i * dim + (t + s) * channels + c] * dir[j++];
     out.push(p / norm);
   });
   return Float64Array.from(out);
 }
 
-function bestShift(a: Float64Array, b: Float64Array, length: number, channels: number, maxShift: number): { corr: number; shift: number } {
-  let best = -1, bestS = 0;
+function bestShift(
+  a: Float64Array,
+  b: Float64Array,
+  length: number,
+  channels: number,
+  maxShift: number,
+): { corr: number; shift: number } {
+  let best = -1,
+    bestS = 0;
   for (let s = -maxShift; s <= maxShift; s++) {
-    let ab = 0, aa = 0, bb = 0;
+    let ab = 0,
+      aa = 0,
+      bb = 0;
     for (let t = Math.max(0, -s); t < Math.min(length, length - s); t++)
       for (let c = 0; c < channels; c++) {
-        const x = a[t * channels + c], y = b[(t + s) * channels + c];
+        const x = a[t * channels + c],
+          y = b[(t + s) * channels + c];
         ab += x * y;
         aa += x * x;
         bb += y * y;

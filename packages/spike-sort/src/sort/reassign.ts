@@ -28,7 +28,8 @@ export function reassignToTemplates(
     const next = new Int32Array(n);
     let changed = 0;
     for (let i = 0; i < n; i++) {
-      let best = current[i], bestD = Infinity;
+      let best = current[i],
+        bestD = Infinity;
       if (options.noiseClass) {
         best = -1;
         bestD = 0;
@@ -56,7 +57,14 @@ export function reassignToTemplates(
  * ≥ `bound`) once the sum reaches `bound`: the sum of squares only grows, so the caller's
  * `< bound` test gives the same answer as the full sum would.
  */
-function distanceBelow(a: Float32Array, aOffset: number, b: Float64Array, bOffset: number, dim: number, bound: number): number {
+function distanceBelow(
+  a: Float32Array,
+  aOffset: number,
+  b: Float64Array,
+  bOffset: number,
+  dim: number,
+  bound: number,
+): number {
   let s = 0;
   for (let j0 = 0; j0 < dim; j0 += 32) {
     const end = Math.min(dim, j0 + 32);

@@ -71,7 +71,18 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   // Detection runs on the filtered data in MAD units; clustering and matching on whitened
   // waveforms, where noise shared across channels is gone and every direction has the same noise.
   const w = options.whiten === false ? x : whiten(x).y;
-  const learned = learnTemplates(x, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: options.whiten !== false, noise, threshold, sweep, neighbours });
+  const learned = learnTemplates(x, w, peaks, {
+    fs,
+    before,
+    after,
+    components: options.components ?? 8,
+    seed: options.seed ?? 1,
+    noiseClass: options.whiten !== false,
+    noise,
+    threshold,
+    sweep,
+    neighbours,
+  });
   const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
   const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, x.rows, options.seed ?? 1);
   result.add(x, w, matches, 0);
@@ -80,6 +91,10 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
 
 /** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */
 export function detectionGeometry(fs: number, options: { threshold?: number } = {}) {
-  return { before: Math.round(fs / 1000), after: Math.round((2 * fs) / 1000), sweep: Math.round(fs / 2000), threshold: options.threshold ?? 4 };
+  return {
+    before: Math.round(fs / 1000),
+    after: Math.round((2 * fs) / 1000),
+    sweep: Math.round(fs / 2000),
+    threshold: options.threshold ?? 4,
+  };
 }
-

@@ -47,14 +47,24 @@ export class SortingAccumulator {
     this.samples = Array.from({ length: templates.units }, () => new Float32Array(0));
     this.clips = new Float32Array(SAMPLE * this.dim);
     this.rng = createRng(seed);
-    this.peakChannels = Array.from({ length: templates.units }, (_, u) => largestChannel(templates.filtered.subarray(u * this.dim, (u + 1) * this.dim), templates.channels).channel);
+    this.peakChannels = Array.from(
+      { length: templates.units },
+      (_, u) =>
+        largestChannel(templates.filtered.subarray(u * this.dim, (u + 1) * this.dim), templates.channels).channel,
+    );
   }
 
   /**
    * Adds one chunk's matches; `x`/`w` are the chunk's filtered and whitened data, `offset` its
    * first sample, `core` the rows it stands for (without the margins shared with its neighbours).
    */
-  add(x: Matrix<Float32Array | Float64Array>, w: Matrix<Float32Array | Float64Array>, matches: Matches, offset: number, core: readonly [number, number] = [0, x.rows]): void {
+  add(
+    x: Matrix<Float32Array | Float64Array>,
+    w: Matrix<Float32Array | Float64Array>,
+    matches: Matches,
+    offset: number,
+    core: readonly [number, number] = [0, x.rows],
+  ): void {
     const { before, channels: C } = this.templates;
     const local: Peak[] = Array.from(matches.times, (time, i) => {
       const unit = matches.units[i];
@@ -62,9 +72,23 @@ export class SortingAccumulator {
       const channel = this.peakChannels[unit];
       return { sample, time, channel, z: x.data[sample * C + channel] / this.noise[channel] };
     });
-    const all = [...local.map((p, i) => ({ p, label: matches.units[i] })), ...matches.unmatched.map((p) => ({ p, label: -1 }))].sort((a, b) => a.p.time - b.p.time);
-    const snippets = extractSnippets(w, all.map((e) => e.p), { before, after: this.after });
-    const waveforms = w === x ? snippets : extractSnippets(x, all.map((e) => e.p), { before, after: this.after });
+    const all = [
+      ...local.map((p, i) => ({ p, label: matches.units[i] })),
+      ...matches.unmatched.map((p) => ({ p, label: -1 })),
+    ].sort((a, b) => a.p.time - b.p.time);
+    const snippets = extractSnippets(
+      w,
+      all.map((e) => e.p),
+      { before, after: this.after },
+    );
+    const waveforms =
+      w === x
+        ? snippets
+        : extractSnippets(
+            x,
+            all.map((e) => e.p),
+            { before, after: this.after },
+          );
     this.features.push(projectPca(this.pca, snippets.data, all.length));
     all.forEach(({ p, label }, i) => {
       this.peaks.push({ ...p, sample: p.sample + offset, time: p.time + offset });
@@ -93,9 +117,15 @@ export class SortingAccumulator {
     const { before } = this.templates;
     this.rowsSeen += to - from;
     const want = Math.min(SAMPLE, Math.floor((SAMPLE * this.rowsSeen) / this.totalRows)) - this.clipCount;
-    const lo = Math.max(from, before), hi = Math.min(to, x.rows - this.after);
+    const lo = Math.max(from, before),
+      hi = Math.min(to, x.rows - this.after);
     if (want <= 0 || hi <= lo) return;
-    const centres = Array.from({ length: want }, () => ({ sample: lo + this.rng.int(hi - lo), time: 0, channel: 0, z: 0 }));
+    const centres = Array.from({ length: want }, () => ({
+      sample: lo + this.rng.int(hi - lo),
+      time: 0,
+      channel: 0,
+      z: 0,
+    }));
     for (const c of centres) c.time = c.sample;
     const clips = extractSnippets(x, centres, { before, after: this.after, subsample: false });
     this.clips.set(clips.data, this.clipCount * this.dim);
@@ -124,14 +154,31 @@ export class SortingAccumulator {
       at += f.length;
     }
     const clips = this.clips.subarray(0, this.clipCount * this.dim);
-    const noiseOverlaps = Float64Array.from(kept, (u) => noiseOverlap(this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim), clips, { length, channels, stride: Math.max(1, Math.floor(length / 45)) }));
-    return { units, peaks: this.peaks.slice(), labels, features, components: k, noise: this.noise, snippetLength: length, channels, noiseOverlaps };
+    const noiseOverlaps = Float64Array.from(kept, (u) =>
+      noiseOverlap(this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim), clips, {
+        length,
+        channels,
+        stride: Math.max(1, Math.floor(length / 45)),
+      }),
+    );
+    return {
+      units,
+      peaks: this.peaks.slice(),
+      labels,
+      features,
+      components: k,
+      noise: this.noise,
+      snippetLength: length,
+      channels,
+      noiseOverlaps,
+    };
   }
 }
 
 /** The channel of a waveform's (samples × channels) largest absolute value, and that value. */
 function largestChannel(template: Float32Array, channels: number): { channel: number; amplitude: number } {
-  let channel = 0, amplitude = 0;
+  let channel = 0,
+    amplitude = 0;
   for (let j = 0; j < template.length; j++)
     if (Math.abs(template[j]) > amplitude) {
       amplitude = Math.abs(template[j]);

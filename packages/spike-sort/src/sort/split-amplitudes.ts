@@ -40,7 +40,11 @@ export function splitByAmplitude(
  * The scale ⟨x, T⟩ / ⟨T, T⟩ of each of the `rows` of data (· × T.length) along the template T, or
  * undefined when T is zero.
  */
-export function scalesAlong(data: Float32Array, rows: readonly number[], template: ArrayLike<number>): Float64Array | undefined {
+export function scalesAlong(
+  data: Float32Array,
+  rows: readonly number[],
+  template: ArrayLike<number>,
+): Float64Array | undefined {
   const dim = template.length;
   let tt = 0;
   for (let j = 0; j < dim; j++) tt += template[j] * template[j];
@@ -58,7 +62,10 @@ export function scalesAlong(data: Float32Array, rows: readonly number[], templat
  * density is below half the peak beyond it and beyond which lie at least `minCount` values (and
  * 5 %). A broad tail or a few outliers make no such valley; a second population does.
  */
-export function secondModeCut(values: ArrayLike<number>, minCount = 10): { cut: number; side: 'below' | 'above' } | undefined {
+export function secondModeCut(
+  values: ArrayLike<number>,
+  minCount = 10,
+): { cut: number; side: 'below' | 'above' } | undefined {
   const v = Float64Array.from(values).sort();
   const n = v.length;
   const iqr = v[Math.floor(0.75 * n)] - v[Math.floor(0.25 * n)];
@@ -68,15 +75,19 @@ export function secondModeCut(values: ArrayLike<number>, minCount = 10): { cut: 
   for (const q of v) sd += (q - mean) ** 2 / n;
   const h = 0.9 * Math.min(Math.sqrt(sd), iqr / 1.34) * n ** -0.2;
   if (!(h > 0)) return undefined;
-  const lo = v[0], step = h / 4, bins = Math.ceil((v[n - 1] - lo) / step) + 1;
+  const lo = v[0],
+    step = h / 4,
+    bins = Math.ceil((v[n - 1] - lo) / step) + 1;
   const density = new Float64Array(bins);
   for (const q of v) {
-    const from = Math.max(0, Math.floor((q - 4 * h - lo) / step)), to = Math.min(bins - 1, Math.ceil((q + 4 * h - lo) / step));
+    const from = Math.max(0, Math.floor((q - 4 * h - lo) / step)),
+      to = Math.min(bins - 1, Math.ceil((q + 4 * h - lo) / step));
     for (let b = from; b <= to; b++) density[b] += Math.exp(-0.5 * ((lo + b * step - q) / h) ** 2);
   }
   let top = 0;
   for (let b = 1; b < bins; b++) if (density[b] > density[top]) top = b;
-  let best: { cut: number; side: 'below' | 'above' } | undefined, bestRatio = 0.5;
+  let best: { cut: number; side: 'below' | 'above' } | undefined,
+    bestRatio = 0.5;
   // Walk away from the main peak: the lowest point so far is the valley, each higher point beyond
   // it a candidate second peak.
   for (const dir of [-1, 1] as const) {

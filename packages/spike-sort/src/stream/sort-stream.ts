@@ -36,21 +36,32 @@ export interface SortStreamOptions extends Omit<SortGroupOptions, 'fs' | 'filter
 export function sortStream(source: RecordingSource, options: SortStreamOptions = {}): GroupSorting {
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
   const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
-  const learnChunks = Math.max(1, Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)));
+  const learnChunks = Math.max(
+    1,
+    Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)),
+  );
   const sos = sortingBandpass(fs, options.band);
   const pad = Math.round(0.1 * fs); // the filter's response has died out by then
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const chunks = Math.ceil(source.rows / chunk);
   /** Filtered rows [start, end) with `margin` extra rows each side where the recording has them. */
   const filtered = (start: number, end: number, margin: number) => {
-    const a = Math.max(0, start - pad - margin), b = Math.min(source.rows, end + pad + margin);
+    const a = Math.max(0, start - pad - margin),
+      b = Math.min(source.rows, end + pad + margin);
     const y = frontEnd(source.read(a, b), fs, { ...options, filtered: false, sos });
-    const from = Math.max(0, start - margin) - a, to = Math.min(source.rows, end + margin) - a;
+    const from = Math.max(0, start - margin) - a,
+      to = Math.min(source.rows, end + margin) - a;
     return { x: { data: y.data.slice(from * y.cols, to * y.cols), rows: to - from, cols: y.cols }, offset: a + from };
   };
 
   // 1. Learn from chunks spread evenly over the recording.
-  const picks = [...new Set(Array.from({ length: Math.min(learnChunks, chunks) }, (_, i) => Math.floor(((i + 0.5) * chunks) / Math.min(learnChunks, chunks))))];
+  const picks = [
+    ...new Set(
+      Array.from({ length: Math.min(learnChunks, chunks) }, (_, i) =>
+        Math.floor(((i + 0.5) * chunks) / Math.min(learnChunks, chunks)),
+      ),
+    ),
+  ];
   const parts = picks.map((c) => filtered(c * chunk, Math.min(source.rows, (c + 1) * chunk), 0).x);
   const cols = parts[0].cols;
   const learnData = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
@@ -63,18 +74,38 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   // Detections within a snippet of a junction between two learning chunks would see both: skip them.
   const junctions = picks.map((_, i) => i * chunk);
   const { neighbours } = options;
-  const peaks = detectPeaks(learn, { noise, threshold, sweep, margin: after + 2, neighbours }).filter((p: Peak) => !junctions.some((j) => j > 0 && p.sample > j - after - 2 && p.sample < j + before + 2));
-  const learned = learnTemplates(learn, w, peaks, { fs, before, after, components: options.components ?? 8, seed: options.seed ?? 1, noiseClass: !!white, noise, threshold, sweep, neighbours });
+  const peaks = detectPeaks(learn, { noise, threshold, sweep, margin: after + 2, neighbours }).filter(
+    (p: Peak) => !junctions.some((j) => j > 0 && p.sample > j - after - 2 && p.sample < j + before + 2),
+  );
+  const learned = learnTemplates(learn, w, peaks, {
+    fs,
+    before,
+    after,
+    components: options.components ?? 8,
+    seed: options.seed ?? 1,
+    noiseClass: !!white,
+    noise,
+    threshold,
+    sweep,
+    neighbours,
+  });
   options.onProgress?.(0.1);
 
   // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
   const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, source.rows, options.seed ?? 1);
   const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
-    const start = c * chunk, end = Math.min(source.rows, start + chunk);
+    const start = c * chunk,
+      end = Math.min(source.rows, start + chunk);
     const { x, offset } = filtered(start, end, margin);
     const wc = white ? whiten(x, { W: white.W, mean: white.mean }).y : x;
-    const matches = matchTemplates(x, wc, learned.templates, { noise, threshold, sweep, neighbours, report: [start - offset, end - offset] });
+    const matches = matchTemplates(x, wc, learned.templates, {
+      noise,
+      threshold,
+      sweep,
+      neighbours,
+      report: [start - offset, end - offset],
+    });
     result.add(x, wc, matches, offset, [start - offset, end - offset]);
     options.onProgress?.(c + 1 === chunks ? 1 : 0.1 + (0.9 * (c + 1)) / chunks);
   }

@@ -15,6 +15,8 @@ export function sortWorkerUrl(): URL {
  * const sorting = await sortNwb('session.nwb', { pool }); // @spyglass-wasm/pipelines
  * await pool.terminate();
  */
-export function createSortPool(options: WorkerPoolOptions & { url?: URL | string } = {}): Promise<WorkerPool<SortWorkerApi>> {
+export function createSortPool(
+  options: WorkerPoolOptions & { url?: URL | string } = {},
+): Promise<WorkerPool<SortWorkerApi>> {
   return WorkerPool.create<SortWorkerApi>(options.url ?? sortWorkerUrl(), options);
 }

@@ -33,7 +33,8 @@ export function electrodeLayout(ids: ArrayLike<number>, groups: readonly string[
     const nums = Array.from(v as ArrayLike<unknown>, Number);
     return nums.every(Number.isFinite) && new Set(nums).size > 1 ? nums : undefined;
   };
-  let xs = numeric('rel_x'), ys = numeric('rel_y');
+  let xs = numeric('rel_x'),
+    ys = numeric('rel_y');
   let source: ElectrodeLayout['source'] = 'rel_x/rel_y';
   if (!xs && !ys) {
     xs = numeric('x');
@@ -51,7 +52,9 @@ export function electrodeLayout(ids: ArrayLike<number>, groups: readonly string[
       const rows = members(g);
       const side = Math.ceil(Math.sqrt(rows.length));
       groupOffsets[g] = offset;
-      rows.forEach((row, k) => sites.push({ row, id: ids[row], group: g, x: offset + (k % side) * 20, y: Math.floor(k / side) * 20 }));
+      rows.forEach((row, k) =>
+        sites.push({ row, id: ids[row], group: g, x: offset + (k % side) * 20, y: Math.floor(k / side) * 20 }),
+      );
       offset += side * 20 + 40;
     }
     return { sites, source, groupOffsets };
@@ -61,7 +64,8 @@ export function electrodeLayout(ids: ArrayLike<number>, groups: readonly string[
   let offset = 0;
   for (const g of names) {
     const rows = members(g);
-    const minX = Math.min(...rows.map((r) => x[r])), maxX = Math.max(...rows.map((r) => x[r]));
+    const minX = Math.min(...rows.map((r) => x[r])),
+      maxX = Math.max(...rows.map((r) => x[r]));
     groupOffsets[g] = offset;
     for (const row of rows) sites.push({ row, id: ids[row], group: g, x: offset + x[row] - minX, y: y[row] });
     offset += maxX - minX + Math.max(40, maxX - minX);

@@ -36,7 +36,10 @@ export function isiHistogram(times: ArrayLike<number>, options: IsiOptions = {})
  * Fraction of inter-spike intervals shorter than `refractoryMs` (default 1.5 ms): a unit with
  * many such intervals is likely more than one neuron.
  */
-export function refractoryViolations(times: ArrayLike<number>, refractoryMs = 1.5): { count: number; fraction: number } {
+export function refractoryViolations(
+  times: ArrayLike<number>,
+  refractoryMs = 1.5,
+): { count: number; fraction: number } {
   let count = 0;
   for (let i = 1; i < times.length; i++) if ((times[i] - times[i - 1]) * 1000 < refractoryMs) count++;
   return { count, fraction: times.length > 1 ? count / (times.length - 1) : 0 };

@@ -30,7 +30,7 @@ export function viewFor(entry: Pick<TreeEntry, 'path' | 'neurodataType' | 'kind'
   if (t === 'SpatialSeries') return 'position';
   if (t === 'Units') return 'units';
   if (t === 'TimeIntervals') return 'intervals';
-  if ((t && TABLE_TYPES.has(t)) || entry.path.endsWith('/electrodes') && entry.kind === 'group') return 'table';
+  if ((t && TABLE_TYPES.has(t)) || (entry.path.endsWith('/electrodes') && entry.kind === 'group')) return 'table';
   return 'info';
 }
 
@@ -49,7 +49,13 @@ export function buildTree(entries: readonly TreeEntry[]): TreeNode {
     const hit = byPath.get(path);
     if (hit) return hit;
     const parentPath = path.slice(0, path.lastIndexOf('/')) || '/';
-    const node: TreeNode = { path, name: path.slice(path.lastIndexOf('/') + 1), kind: 'group', view: 'info', children: [] };
+    const node: TreeNode = {
+      path,
+      name: path.slice(path.lastIndexOf('/') + 1),
+      kind: 'group',
+      view: 'info',
+      children: [],
+    };
     byPath.set(path, node);
     ensure(parentPath).children.push(node);
     return node;

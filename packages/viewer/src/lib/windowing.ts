@@ -22,7 +22,11 @@ export function rowsForWindow(s: Sampling, t0: number, t1: number): [number, num
 }
 
 /** Rows [start, end) widened by `pad` on each side, within [0, rows); and the offset of `start` inside. */
-export function padRows([start, end]: readonly [number, number], pad: number, rows: number): { rows: [number, number]; offset: number } {
+export function padRows(
+  [start, end]: readonly [number, number],
+  pad: number,
+  rows: number,
+): { rows: [number, number]; offset: number } {
   const a = Math.max(0, start - pad);
   return { rows: [a, Math.min(rows, end + pad)], offset: start - a };
 }
@@ -65,11 +69,14 @@ export function minMaxDecimate(
     x[2 * b] = t0 + r0 / rate;
     x[2 * b + 1] = t0 + (r0 + (r1 - r0) / 2) / rate;
     channels.forEach((c, k) => {
-      let min = Infinity, max = -Infinity, minAt = r0, maxAt = r0;
+      let min = Infinity,
+        max = -Infinity,
+        minAt = r0,
+        maxAt = r0;
       for (let r = r0; r < r1; r++) {
         const v = data[r * cols + c];
-        if (v < min) (min = v), (minAt = r);
-        if (v > max) (max = v), (maxAt = r);
+        if (v < min) ((min = v), (minAt = r));
+        if (v > max) ((max = v), (maxAt = r));
       }
       const y = ys[k];
       y[2 * b] = minAt <= maxAt ? min : max;
@@ -88,7 +95,8 @@ export function parseChannelList(text: string, count: number): number[] | undefi
   for (const part of text.split(/[\s,]+/).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
     if (!m) return undefined;
-    const a = Number(m[1]), b = m[2] === undefined ? a : Number(m[2]);
+    const a = Number(m[1]),
+      b = m[2] === undefined ? a : Number(m[2]);
     for (let c = Math.min(a, b); c <= Math.max(a, b) && c < count; c++) out.add(c);
   }
   return [...out].sort((x, y) => x - y);
@@ -97,7 +105,7 @@ export function parseChannelList(text: string, count: number): number[] | undefi
 /** Writes indices back as ranges: [0,1,2,3,8] -> "0-3, 8". */
 export function formatChannelList(channels: readonly number[]): string {
   const parts: string[] = [];
-  for (let i = 0; i < channels.length; ) {
+  for (let i = 0; i < channels.length;) {
     let j = i;
     while (j + 1 < channels.length && channels[j + 1] === channels[j] + 1) j++;
     parts.push(j > i ? `${channels[i]}-${channels[j]}` : `${channels[i]}`);
@@ -110,11 +118,17 @@ export function formatChannelList(channels: readonly number[]): string {
  * Speed (units/s) from a position series (rows × dims, row-major) by central differences of
  * positions averaged over `smoothRows` samples (default 1: none).
  */
-export function speedFromPosition(t: ArrayLike<number>, data: ArrayLike<number>, dims: number, smoothRows = 1): Float64Array {
+export function speedFromPosition(
+  t: ArrayLike<number>,
+  data: ArrayLike<number>,
+  dims: number,
+  smoothRows = 1,
+): Float64Array {
   const n = t.length;
   const speed = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const a = Math.max(0, i - 1), b = Math.min(n - 1, i + 1);
+    const a = Math.max(0, i - 1),
+      b = Math.min(n - 1, i + 1);
     const dt = t[b] - t[a];
     let d2 = 0;
     for (let k = 0; k < dims; k++) {
@@ -127,8 +141,9 @@ export function speedFromPosition(t: ArrayLike<number>, data: ArrayLike<number>,
   const out = new Float64Array(n);
   const h = Math.floor(smoothRows / 2);
   for (let i = 0; i < n; i++) {
-    let s = 0, k = 0;
-    for (let j = Math.max(0, i - h); j <= Math.min(n - 1, i + h); j++) (s += speed[j]), k++;
+    let s = 0,
+      k = 0;
+    for (let j = Math.max(0, i - h); j <= Math.min(n - 1, i + h); j++) ((s += speed[j]), k++);
     out[i] = s / k;
   }
   return out;

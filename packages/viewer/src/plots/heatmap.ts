@@ -4,13 +4,26 @@
 import { axis, makePlot, uPlot, type Shading } from './plot.js';
 
 /** Viridis at ten even steps (matplotlib's perceptually uniform map), interpolated linearly between. */
-const VIRIDIS = ['#440154', '#482878', '#3e4989', '#31688e', '#26828e', '#1f9e89', '#35b779', '#6ece58', '#b5de2b', '#fde725'].map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+const VIRIDIS = [
+  '#440154',
+  '#482878',
+  '#3e4989',
+  '#31688e',
+  '#26828e',
+  '#1f9e89',
+  '#35b779',
+  '#6ece58',
+  '#b5de2b',
+  '#fde725',
+].map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
 
 /** The viridis colour of `v` in [0, 1] as [r, g, b] (0–255); values outside are clamped. */
 export function viridis(v: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (VIRIDIS.length - 1);
-  const i = Math.min(VIRIDIS.length - 2, Math.floor(x)), f = x - i;
-  const a = VIRIDIS[i], b = VIRIDIS[i + 1];
+  const i = Math.min(VIRIDIS.length - 2, Math.floor(x)),
+    f = x - i;
+  const a = VIRIDIS[i],
+    b = VIRIDIS[i + 1];
   return [0, 1, 2].map((k) => Math.round(a[k] + f * (b[k] - a[k]))) as [number, number, number];
 }
 
@@ -27,15 +40,18 @@ export interface HeatmapData {
  * otherwise leave most of the map dark).
  */
 export function heatmapImage(d: HeatmapData, quantile = 0.99): ImageData {
-  const rows = d.time.length, cols = d.position.length;
-  const nonzero = Float64Array.from(d.values).filter((v) => v > 0).sort();
+  const rows = d.time.length,
+    cols = d.position.length;
+  const nonzero = Float64Array.from(d.values)
+    .filter((v) => v > 0)
+    .sort();
   const top = nonzero.length ? nonzero[Math.min(nonzero.length - 1, Math.floor(quantile * nonzero.length))] : 1;
   const img = new ImageData(Math.max(1, rows), Math.max(1, cols));
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       const [R, G, B] = viridis(d.values[r * cols + c] / top);
       const p = ((cols - 1 - c) * rows + r) * 4;
-      img.data[p] = R, img.data[p + 1] = G, img.data[p + 2] = B, img.data[p + 3] = 255;
+      ((img.data[p] = R), (img.data[p + 1] = G), (img.data[p + 2] = B), (img.data[p + 3] = 255));
     }
   }
   return img;
@@ -61,12 +77,25 @@ export interface Overlay {
 export function heatmapPlot(
   container: HTMLElement,
   d: HeatmapData,
-  o: { title: string; yLabel: string; xLabel?: string; height?: number; overlays?: Overlay[]; marks?: Shading[]; legend?: boolean; onZoom?: (min: number, max: number) => void },
+  o: {
+    title: string;
+    yLabel: string;
+    xLabel?: string;
+    height?: number;
+    overlays?: Overlay[];
+    marks?: Shading[];
+    legend?: boolean;
+    onZoom?: (min: number, max: number) => void;
+  },
 ): uPlot {
-  const rows = d.time.length, cols = d.position.length;
+  const rows = d.time.length,
+    cols = d.position.length;
   const dt = rows > 1 ? (d.time[rows - 1] - d.time[0]) / (rows - 1) : 0.002;
   const dp = cols > 1 ? (d.position[cols - 1] - d.position[0]) / (cols - 1) : 1;
-  const x0 = d.time[0] - dt / 2, x1 = d.time[rows - 1] + dt / 2, y0 = d.position[0] - dp / 2, y1 = d.position[cols - 1] + dp / 2;
+  const x0 = d.time[0] - dt / 2,
+    x1 = d.time[rows - 1] + dt / 2,
+    y0 = d.position[0] - dp / 2,
+    y1 = d.position[cols - 1] + dp / 2;
   const image = document.createElement('canvas');
   image.width = Math.max(1, rows);
   image.height = Math.max(1, cols);
@@ -74,8 +103,10 @@ export function heatmapPlot(
   const overlays = o.overlays ?? [];
   const draw = (u: uPlot) => {
     const ctx = u.ctx;
-    const left = u.valToPos(x0, 'x', true), right = u.valToPos(x1, 'x', true);
-    const top = u.valToPos(y1, 'y', true), bottom = u.valToPos(y0, 'y', true);
+    const left = u.valToPos(x0, 'x', true),
+      right = u.valToPos(x1, 'x', true);
+    const top = u.valToPos(y1, 'y', true),
+      bottom = u.valToPos(y0, 'y', true);
     ctx.save();
     ctx.beginPath();
     ctx.rect(u.bbox.left, u.bbox.top, u.bbox.width, u.bbox.height);
@@ -87,7 +118,8 @@ export function heatmapPlot(
       ctx.lineWidth = 2;
       ctx.setLineDash([5, 3]);
       for (let i = 0; i < m.start.length; i++) {
-        const a = u.valToPos(m.start[i], 'x', true), b = u.valToPos(m.stop[i], 'x', true);
+        const a = u.valToPos(m.start[i], 'x', true),
+          b = u.valToPos(m.stop[i], 'x', true);
         ctx.strokeRect(a, u.bbox.top + 1, b - a, u.bbox.height - 2);
       }
     }
@@ -104,7 +136,16 @@ export function heatmapPlot(
       axes: [axis(o.xLabel ?? 'time (s)'), axis(o.yLabel, { size: 56 })],
       series: [
         {},
-        ...overlays.map((l) => ({ label: l.label, stroke: l.color, width: 1.5, dash: l.dash, spanGaps: false, ...(l.points ? { paths: () => null, points: { show: true, size: 3, fill: l.color, stroke: l.color } } : { points: { show: false } }) })),
+        ...overlays.map((l) => ({
+          label: l.label,
+          stroke: l.color,
+          width: 1.5,
+          dash: l.dash,
+          spanGaps: false,
+          ...(l.points
+            ? { paths: () => null, points: { show: true, size: 3, fill: l.color, stroke: l.color } }
+            : { points: { show: false } }),
+        })),
       ],
       hooks: { drawClear: [draw] },
     },

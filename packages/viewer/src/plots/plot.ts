@@ -9,7 +9,18 @@ const AXIS_FONT = '12px system-ui, -apple-system, "Segoe UI", sans-serif';
 const LABEL_FONT = '600 12px system-ui, -apple-system, "Segoe UI", sans-serif';
 
 /** Distinct colours (Tableau 10), for electrode groups, units and interval tables. */
-export const PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+export const PALETTE = [
+  '#1f77b4',
+  '#ff7f0e',
+  '#2ca02c',
+  '#d62728',
+  '#9467bd',
+  '#8c564b',
+  '#e377c2',
+  '#7f7f7f',
+  '#bcbd22',
+  '#17becf',
+];
 
 /** An axis with the app's fonts and grid; `label` should carry the unit, e.g. "time (s)". */
 export function axis(label: string, extra: Partial<uPlot.Axis> = {}): uPlot.Axis {
@@ -46,7 +57,8 @@ export function shadingPlugin(get: () => readonly Shading[]): uPlot.Plugin {
         for (const s of get()) {
           ctx.fillStyle = s.color + '1c';
           for (let i = 0; i < s.start.length; i++) {
-            const x0 = u.valToPos(s.start[i], 'x', true), x1 = u.valToPos(s.stop[i], 'x', true);
+            const x0 = u.valToPos(s.start[i], 'x', true),
+              x1 = u.valToPos(s.stop[i], 'x', true);
             if (x1 < left || x0 > left + width) continue;
             ctx.fillRect(x0, top, Math.max(1, x1 - x0), height);
           }
@@ -74,7 +86,8 @@ export function makePlot(
       ...(hooks.setSelect ?? []),
       (u: uPlot) => {
         if (u.select.width < 3) return;
-        const min = u.posToVal(u.select.left, 'x'), max = u.posToVal(u.select.left + u.select.width, 'x');
+        const min = u.posToVal(u.select.left, 'x'),
+          max = u.posToVal(u.select.left + u.select.width, 'x');
         u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
         onZoom(min, max);
       },
@@ -104,7 +117,11 @@ export function makePlot(
 }
 
 /** Histogram bars (counts per bin) as a uPlot: x at bin centres, bars filling each bin. */
-export function histogramPlot(container: HTMLElement, h: { edges: ArrayLike<number>; counts: ArrayLike<number> }, o: { title: string; xLabel: string; yLabel: string; color: string; height?: number; marks?: number[] }): uPlot {
+export function histogramPlot(
+  container: HTMLElement,
+  h: { edges: ArrayLike<number>; counts: ArrayLike<number> },
+  o: { title: string; xLabel: string; yLabel: string; color: string; height?: number; marks?: number[] },
+): uPlot {
   const n = h.counts.length;
   const centres = Float64Array.from({ length: n }, (_, i) => (h.edges[i] + h.edges[i + 1]) / 2);
   const marks = o.marks ?? [];
@@ -114,9 +131,20 @@ export function histogramPlot(container: HTMLElement, h: { edges: ArrayLike<numb
       title: o.title,
       height: o.height ?? 200,
       legend: { show: false },
-      scales: { x: { time: false, range: [h.edges[0], h.edges[n]] }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.08)] } },
+      scales: {
+        x: { time: false, range: [h.edges[0], h.edges[n]] },
+        y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.08)] },
+      },
       axes: [axis(o.xLabel), axis(o.yLabel, { size: 50 })],
-      series: [{}, { stroke: o.color, fill: o.color + 'aa', width: 0, paths: uPlot.paths.bars!({ size: [1, Infinity], align: 0 }) }],
+      series: [
+        {},
+        {
+          stroke: o.color,
+          fill: o.color + 'aa',
+          width: 0,
+          paths: uPlot.paths.bars!({ size: [1, Infinity], align: 0 }),
+        },
+      ],
       hooks: {
         draw: [
           (u: uPlot) => {

@@ -21,12 +21,23 @@ function render() {
   const node = document.getElementById(REPORT_DATA_ID);
   const root = h('div', { class: 'report' });
   document.body.append(root);
-  if (!node?.textContent) return void mount(root, h('p', { class: 'warn' }, 'This report holds no data (its data element is missing).'));
+  if (!node?.textContent)
+    return void mount(root, h('p', { class: 'warn' }, 'This report holds no data (its data element is missing).'));
   const data = fromTypedJson<ReportData>(node.textContent);
   const panel = resultPanel(data.view);
-  mount(root,
+  mount(
+    root,
     h('header', { class: 'topbar' }, h('div', { class: 'brand' }, 'Spyglass-Wasm ', h('span', {}, 'report'))),
-    h('div', { class: 'report-body' }, panel.el, h('p', { class: 'hint report-footer' }, `Written by ${data.generator} on ${data.createdAt}. Everything on this page is in this one file.`)),
+    h(
+      'div',
+      { class: 'report-body' },
+      panel.el,
+      h(
+        'p',
+        { class: 'hint report-footer' },
+        `Written by ${data.generator} on ${data.createdAt}. Everything on this page is in this one file.`,
+      ),
+    ),
   );
   panel.draw();
   document.body.dataset.rendered = 'true';

@@ -23,7 +23,12 @@ export function objectView(ctx: ViewContext, path?: string): HTMLElement {
           h('h2', {}, path),
           h('p', {}, h('span', { class: 'badge' }, t.neurodataType ?? 'table'), ' ', t.description ?? ''),
           view === 'intervals' ? intervalsTimeline(ctx, path) : null,
-          dataTable({ columns, rows: t.rows.map((r, i) => [t.ids[i], ...r]), descriptions: t.descriptions, pageSize: 200 }).el,
+          dataTable({
+            columns,
+            rows: t.rows.map((r, i) => [t.ids[i], ...r]),
+            descriptions: t.descriptions,
+            pageSize: 200,
+          }).el,
         );
       })
       .catch((err) => ctx.fail(err));
@@ -43,13 +48,17 @@ export function objectView(ctx: ViewContext, path?: string): HTMLElement {
           h('tr', {}, h('th', {}, 'kind'), h('td', {}, object.kind)),
           object.neurodataType ? h('tr', {}, h('th', {}, 'neurodata_type'), h('td', {}, object.neurodataType)) : null,
           object.description ? h('tr', {}, h('th', {}, 'description'), h('td', {}, object.description)) : null,
-          object.shape ? h('tr', {}, h('th', {}, 'shape'), h('td', {}, `[${object.shape.map(fmt).join(' × ')}]`)) : null,
+          object.shape
+            ? h('tr', {}, h('th', {}, 'shape'), h('td', {}, `[${object.shape.map(fmt).join(' × ')}]`))
+            : null,
           object.dtype ? h('tr', {}, h('th', {}, 'type'), h('td', {}, object.dtype)) : null,
           object.children ? h('tr', {}, h('th', {}, 'children'), h('td', {}, object.children.join(', '))) : null,
           preview !== undefined ? h('tr', {}, h('th', {}, 'value'), h('td', { class: 'preview' }, preview)) : null,
         ),
         kind === 'traces' ? h('p', {}, h('button', { onclick: () => ctx.show('traces', path) }, 'Show traces')) : null,
-        kind === 'position' ? h('p', {}, h('button', { onclick: () => ctx.show('position', path) }, 'Show position')) : null,
+        kind === 'position'
+          ? h('p', {}, h('button', { onclick: () => ctx.show('position', path) }, 'Show position'))
+          : null,
       );
     })
     .catch((err) => ctx.fail(err));
@@ -60,7 +69,8 @@ export function objectView(ctx: ViewContext, path?: string): HTMLElement {
 function intervalsTimeline(ctx: ViewContext, path: string): HTMLElement | null {
   const t = ctx.intervals.find((x) => x.path === path);
   if (!t || t.start.length === 0) return null;
-  const lo = Math.min(...t.start), hi = Math.max(...t.stop);
+  const lo = Math.min(...t.start),
+    hi = Math.max(...t.stop);
   const total = t.start.reduce((a, s, i) => a + (t.stop[i] - s), 0);
   const box = h('div', { class: 'plot', dataset: { testid: 'intervals-plot' } });
   const pad = (hi - lo) * 0.02 || 1;
@@ -71,7 +81,10 @@ function intervalsTimeline(ctx: ViewContext, path: string): HTMLElement | null {
         title: `${t.start.length} interval${t.start.length === 1 ? '' : 's'}, ${fmtSeconds(total)} in total`,
         height: 130,
         legend: { show: false },
-        scales: { x: { time: false, range: (_u, min, max) => [min ?? lo - pad, max ?? hi + pad] }, y: { range: [0, 1] } },
+        scales: {
+          x: { time: false, range: (_u, min, max) => [min ?? lo - pad, max ?? hi + pad] },
+          y: { range: [0, 1] },
+        },
         axes: [axis('time (s)'), axis('', { show: false })],
         series: [{}, { show: false }],
         hooks: {
@@ -82,7 +95,8 @@ function intervalsTimeline(ctx: ViewContext, path: string): HTMLElement | null {
               c.save();
               c.fillStyle = PALETTE[0] + 'aa';
               for (let i = 0; i < t.start.length; i++) {
-                const x0 = u.valToPos(t.start[i], 'x', true), x1 = u.valToPos(t.stop[i], 'x', true);
+                const x0 = u.valToPos(t.start[i], 'x', true),
+                  x1 = u.valToPos(t.stop[i], 'x', true);
                 c.fillRect(x0, u.bbox.top + u.bbox.height * 0.2, Math.max(1, x1 - x0), u.bbox.height * 0.6);
               }
               c.restore();

@@ -20,7 +20,13 @@ export function positionView(ctx: ViewContext, path?: string): HTMLElement {
       const select = h(
         'select',
         { onchange: (e: Event) => ctx.show('position', (e.target as HTMLSelectElement).value) },
-        all.map((s) => h('option', { value: s.path, selected: s.path === p.path }, `${s.path} (${s.dims}-D, ${s.t.length.toLocaleString()} samples)`)),
+        all.map((s) =>
+          h(
+            'option',
+            { value: s.path, selected: s.path === p.path },
+            `${s.path} (${s.dims}-D, ${s.t.length.toLocaleString()} samples)`,
+          ),
+        ),
       );
       const trajectory = h('div', { class: 'plot', dataset: { testid: 'trajectory-plot' } });
       const timePlots = h('div', { class: 'plot', dataset: { testid: 'position-plot' } });
@@ -29,9 +35,27 @@ export function positionView(ctx: ViewContext, path?: string): HTMLElement {
       const duration = p.t[p.t.length - 1] - p.t[0];
       mount(
         root,
-        h('div', { class: 'toolbar' }, h('label', {}, 'series ', select), h('span', { class: 'muted' }, `${fmtSeconds(duration)} at ${fmt((p.t.length - 1) / duration)} Hz · unit ${p.unit}${p.referenceFrame ? ` · reference frame: ${p.referenceFrame}` : ''}`)),
-        h('div', { class: 'position-grid' }, p.dims >= 2 ? h('div', { class: 'traj-box' }, trajectory) : null, h('div', { class: 'time-box' }, timePlots, speedPlot)),
-        h('p', { class: 'hint' }, 'Drag across a time plot to zoom both; double-click to zoom out. Shaded spans are the interval tables ticked in the sidebar.'),
+        h(
+          'div',
+          { class: 'toolbar' },
+          h('label', {}, 'series ', select),
+          h(
+            'span',
+            { class: 'muted' },
+            `${fmtSeconds(duration)} at ${fmt((p.t.length - 1) / duration)} Hz · unit ${p.unit}${p.referenceFrame ? ` · reference frame: ${p.referenceFrame}` : ''}`,
+          ),
+        ),
+        h(
+          'div',
+          { class: 'position-grid' },
+          p.dims >= 2 ? h('div', { class: 'traj-box' }, trajectory) : null,
+          h('div', { class: 'time-box' }, timePlots, speedPlot),
+        ),
+        h(
+          'p',
+          { class: 'hint' },
+          'Drag across a time plot to zoom both; double-click to zoom out. Shaded spans are the interval tables ticked in the sidebar.',
+        ),
       );
       requestAnimationFrame(() => drawPosition(ctx, p, scale, unit, trajectory, timePlots, speedPlot));
     })
@@ -43,17 +67,31 @@ function displayUnit(unit: string): { scale: number; unit: string } {
   return /^met(er|re)s?$|^m$/.test(unit) ? { scale: 100, unit: 'cm' } : { scale: 1, unit };
 }
 
-function drawPosition(ctx: ViewContext, p: PositionData, scale: number, unit: string, trajectory: HTMLElement, timePlots: HTMLElement, speedPlot: HTMLElement): void {
+function drawPosition(
+  ctx: ViewContext,
+  p: PositionData,
+  scale: number,
+  unit: string,
+  trajectory: HTMLElement,
+  timePlots: HTMLElement,
+  speedPlot: HTMLElement,
+): void {
   const n = p.t.length;
   const coord = (k: number) => Float64Array.from({ length: n }, (_, i) => p.data[i * p.dims + k] * scale);
   const coords = Array.from({ length: Math.min(p.dims, 3) }, (_, k) => coord(k));
   const rate = (n - 1) / (p.t[n - 1] - p.t[0]);
   // Speed averaged over ~0.25 s: frame-to-frame tracking jitter otherwise dominates it.
-  const speed = speedFromPosition(p.t, Float64Array.from(p.data, (v) => v * scale), p.dims, Math.max(1, Math.round(rate * 0.25)));
+  const speed = speedFromPosition(
+    p.t,
+    Float64Array.from(p.data, (v) => v * scale),
+    p.dims,
+    Math.max(1, Math.round(rate * 0.25)),
+  );
   // The path with equal cm per pixel on both axes (the plot is square), so a track keeps its shape.
   const extent = (v: Float64Array) => {
-    let lo = Infinity, hi = -Infinity;
-    for (const x of v) if (Number.isFinite(x)) (lo = Math.min(lo, x)), (hi = Math.max(hi, x));
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const x of v) if (Number.isFinite(x)) ((lo = Math.min(lo, x)), (hi = Math.max(hi, x)));
     return [lo, hi] as const;
   };
   const [x0, x1] = extent(coords[0]);
@@ -69,26 +107,32 @@ function drawPosition(ctx: ViewContext, p: PositionData, scale: number, unit: st
     (u: uPlot, key: string) => {
       if (key !== 'x') return;
       const { min, max } = u.scales.x;
-      for (const o of linked) if (o !== u && (o.scales.x.min !== min || o.scales.x.max !== max)) o.setScale('x', { min: min!, max: max! });
+      for (const o of linked)
+        if (o !== u && (o.scales.x.min !== min || o.scales.x.max !== max)) o.setScale('x', { min: min!, max: max! });
     },
   ];
   if (p.dims >= 2) {
     const side = Math.min(460, Math.max(280, trajectory.clientWidth));
     makePlot(
-        trajectory,
-        {
-          mode: 2,
-          title: 'Path',
-          height: side,
-          legend: { show: false },
-          scales: { x: { time: false, range: xRange }, y: { range: yRange } },
-          axes: [axis(`x (${unit})`), axis(`y (${unit})`, { size: 55 })],
-          series: [{}, { stroke: PALETTE[0] + 'aa', width: 1, paths: uPlot.paths.linear!(), points: { show: false } }],
-        },
-        [null, [coords[0], coords[1]]] as unknown as uPlot.AlignedData,
+      trajectory,
+      {
+        mode: 2,
+        title: 'Path',
+        height: side,
+        legend: { show: false },
+        scales: { x: { time: false, range: xRange }, y: { range: yRange } },
+        axes: [axis(`x (${unit})`), axis(`y (${unit})`, { size: 55 })],
+        series: [{}, { stroke: PALETTE[0] + 'aa', width: 1, paths: uPlot.paths.linear!(), points: { show: false } }],
+      },
+      [null, [coords[0], coords[1]]] as unknown as uPlot.AlignedData,
     );
   }
-  const timeOpts = (title: string, yLabel: string, series: uPlot.Series[], height: number): Omit<uPlot.Options, 'width'> => ({
+  const timeOpts = (
+    title: string,
+    yLabel: string,
+    series: uPlot.Series[],
+    height: number,
+  ): Omit<uPlot.Options, 'width'> => ({
     title,
     height,
     cursor,
@@ -101,13 +145,36 @@ function drawPosition(ctx: ViewContext, p: PositionData, scale: number, unit: st
   const posPlot = makePlot(
     timePlots,
     {
-      ...timeOpts(`Position`, `position (${unit})`, coords.map((_, k) => ({ label: `${AXES[k]} (${unit})`, stroke: PALETTE[k], width: 1, value: (_u: uPlot, v: number | null) => (v == null ? '' : fmt(v)) })), 230),
+      ...timeOpts(
+        `Position`,
+        `position (${unit})`,
+        coords.map((_, k) => ({
+          label: `${AXES[k]} (${unit})`,
+          stroke: PALETTE[k],
+          width: 1,
+          value: (_u: uPlot, v: number | null) => (v == null ? '' : fmt(v)),
+        })),
+        230,
+      ),
     },
     [p.t, ...coords] as unknown as uPlot.AlignedData,
   );
   const spPlot = makePlot(
     speedPlot,
-    timeOpts('Speed (averaged over 0.25 s)', `speed (${unit}/s)`, [{ label: `speed (${unit}/s)`, stroke: PALETTE[3], width: 1, fill: PALETTE[3] + '22', value: (_u: uPlot, v: number | null) => (v == null ? '' : fmt(v)) }], 200),
+    timeOpts(
+      'Speed (averaged over 0.25 s)',
+      `speed (${unit}/s)`,
+      [
+        {
+          label: `speed (${unit}/s)`,
+          stroke: PALETTE[3],
+          width: 1,
+          fill: PALETTE[3] + '22',
+          value: (_u: uPlot, v: number | null) => (v == null ? '' : fmt(v)),
+        },
+      ],
+      200,
+    ),
     [p.t, speed] as unknown as uPlot.AlignedData,
   );
   linked.push(posPlot, spPlot);

@@ -31,8 +31,16 @@ export function dataTable(o: TableOptions): { el: HTMLElement; refresh(): void }
     if (sort.column < 0) return idx;
     const c = sort.column;
     return idx.sort((a, b) => {
-      const x = o.rows[a][c], y = o.rows[b][c];
-      const cmp = typeof x === 'number' && typeof y === 'number' ? (Number.isNaN(x) ? 1 : Number.isNaN(y) ? -1 : x - y) : String(x).localeCompare(String(y), undefined, { numeric: true });
+      const x = o.rows[a][c],
+        y = o.rows[b][c];
+      const cmp =
+        typeof x === 'number' && typeof y === 'number'
+          ? Number.isNaN(x)
+            ? 1
+            : Number.isNaN(y)
+              ? -1
+              : x - y
+          : String(x).localeCompare(String(y), undefined, { numeric: true });
       return sort.descending ? -cmp : cmp;
     });
   };
@@ -81,7 +89,11 @@ export function dataTable(o: TableOptions): { el: HTMLElement; refresh(): void }
             h('button', { disabled: page >= pages - 1, onclick: () => (page++, render()) }, 'next ›'),
           )
         : h('div', { class: 'pager' }, `${idx.length} row${idx.length === 1 ? '' : 's'}`);
-    mount(wrap, h('div', { class: 'table-scroll' }, h('table', { class: 'data' }, h('thead', {}, head), h('tbody', {}, body))), pager);
+    mount(
+      wrap,
+      h('div', { class: 'table-scroll' }, h('table', { class: 'data' }, h('thead', {}, head), h('tbody', {}, body))),
+      pager,
+    );
   };
   render();
   return { el: wrap, refresh: render };

@@ -46,17 +46,37 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
   let plot: uPlot | undefined;
   let request = 0;
 
-  const channelInput = h('input', { class: 'channels', value: formatChannelList(st.channels), title: 'channels (columns of the series), e.g. 0-3, 8', size: 14 });
+  const channelInput = h('input', {
+    class: 'channels',
+    value: formatChannelList(st.channels),
+    title: 'channels (columns of the series), e.g. 0-3, 8',
+    size: 14,
+  });
   const bandLo = h('input', { type: 'number', value: String(st.band[0]), min: '0.1', step: 'any', class: 'num-input' });
   const bandHi = h('input', { type: 'number', value: String(st.band[1]), min: '1', step: 'any', class: 'num-input' });
   const bpBox = h('input', { type: 'checkbox', checked: st.bandpass, id: 'bp' });
   const carBox = h('input', { type: 'checkbox', checked: st.commonRef, id: 'car' });
-  const startInput = h('input', { type: 'number', value: String(st.t0), step: 'any', class: 'num-input', title: 'window start (s)' });
-  const durSelect = h('select', { title: 'window length' }, DURATIONS.map((d) => h('option', { value: String(d), selected: d === st.dur }, d < 1 ? `${d * 1000} ms` : `${d} s`)));
+  const startInput = h('input', {
+    type: 'number',
+    value: String(st.t0),
+    step: 'any',
+    class: 'num-input',
+    title: 'window start (s)',
+  });
+  const durSelect = h(
+    'select',
+    { title: 'window length' },
+    DURATIONS.map((d) =>
+      h('option', { value: String(d), selected: d === st.dur }, d < 1 ? `${d * 1000} ms` : `${d} s`),
+    ),
+  );
 
   const clampWindow = () => {
     const readCh = st.commonRef ? nch : st.channels.length;
-    const maxDur = Math.min(series.end - series.start + 1 / series.rate, MAX_SAMPLES / (series.rate * Math.max(1, readCh)));
+    const maxDur = Math.min(
+      series.end - series.start + 1 / series.rate,
+      MAX_SAMPLES / (series.rate * Math.max(1, readCh)),
+    );
     st.dur = Math.min(Math.max(st.dur, 20 / series.rate), maxDur);
     st.t0 = Math.min(Math.max(st.t0, series.start), Math.max(series.start, series.end + 1 / series.rate - st.dur));
   };
@@ -102,7 +122,10 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
       {
         height,
         legend: { show: false },
-        scales: { x: { time: false, range: [w.t0, w.t1] }, y: { range: [-spacing * 0.9, (n - 1) * spacing + spacing * 0.9] } },
+        scales: {
+          x: { time: false, range: [w.t0, w.t1] },
+          y: { range: [-spacing * 0.9, (n - 1) * spacing + spacing * 0.9] },
+        },
         axes: [
           axis('time (s)', { values: (_u, splits) => splits.map((v) => fmt(Number(v.toPrecision(8)))) }),
           axis(`channel  (spacing ${fmt(spacing)} µV)`, {
@@ -112,7 +135,14 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
             grid: { show: false },
           }),
         ],
-        series: [{}, ...w.channels.map((c) => ({ stroke: PALETTE[Math.max(0, groupNames.indexOf(groupOf(c))) % PALETTE.length], width: 1 / devicePixelRatio, points: { show: false } }))],
+        series: [
+          {},
+          ...w.channels.map((c) => ({
+            stroke: PALETTE[Math.max(0, groupNames.indexOf(groupOf(c))) % PALETTE.length],
+            width: 1 / devicePixelRatio,
+            points: { show: false },
+          })),
+        ],
         plugins: [shadingPlugin(() => ctx.shading()), scaleBarPlugin(spacing)],
         onZoom: (min, max) => {
           st.t0 = min;
@@ -123,7 +153,12 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
       [w.x, ...ys] as unknown as uPlot.AlignedData,
     );
     plotBox.dataset.drawn = String(Number(plotBox.dataset.drawn ?? 0) + 1);
-    const filt = [st.commonRef ? 'common median reference' : '', st.bandpass ? `band-pass ${st.band[0]}–${st.band[1]} Hz (Butterworth order 3, zero-phase)` : 'no filter'].filter(Boolean).join(' · ');
+    const filt = [
+      st.commonRef ? 'common median reference' : '',
+      st.bandpass ? `band-pass ${st.band[0]}–${st.band[1]} Hz (Butterworth order 3, zero-phase)` : 'no filter',
+    ]
+      .filter(Boolean)
+      .join(' · ');
     info.textContent = `${fmtSeconds(w.t0)} – ${fmtSeconds(w.t1)} · rows ${w.rows[0].toLocaleString()}–${w.rows[1].toLocaleString()} at ${fmt(w.rate)} Hz · ${filt} · ${w.envelope ? 'min/max per pixel' : 'every sample'} · chunks read ${w.chunkReads}, from cache ${w.cacheHits}`;
   };
 
@@ -138,13 +173,18 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
     void load();
   };
   const gain = (factor: number) => () => {
-    st.spacing = (st.spacing ?? (plot ? (plot.scales.y.max! - plot.scales.y.min!) / Math.max(1, st.channels.length - 1 + 1.8) : 100)) * factor;
+    st.spacing =
+      (st.spacing ??
+        (plot ? (plot.scales.y.max! - plot.scales.y.min!) / Math.max(1, st.channels.length - 1 + 1.8) : 100)) * factor;
     void load();
   };
 
   channelInput.addEventListener('change', () => {
     const parsed = parseChannelList(channelInput.value, nch);
-    if (!parsed?.length) return ctx.fail(new Error(`channels: expected a list such as 0-3, 8 within 0–${nch - 1}; got '${channelInput.value}'`));
+    if (!parsed?.length)
+      return ctx.fail(
+        new Error(`channels: expected a list such as 0-3, 8 within 0–${nch - 1}; got '${channelInput.value}'`),
+      );
     st.channels = parsed;
     st.spacing = undefined;
     void load();
@@ -162,7 +202,9 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
   const seriesSelect = h(
     'select',
     { onchange: (e: Event) => ctx.show('traces', (e.target as HTMLSelectElement).value) },
-    all.map((s) => h('option', { value: s.path, selected: s.path === st.path }, `${s.path} (${s.shape[1]} ch, ${fmt(s.rate)} Hz)`)),
+    all.map((s) =>
+      h('option', { value: s.path, selected: s.path === st.path }, `${s.path} (${s.shape[1]} ch, ${fmt(s.rate)} Hz)`),
+    ),
   );
   const groupButtons = groupNames.map((g) =>
     h(
@@ -189,30 +231,62 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
       { class: 'toolbar' },
       h('label', {}, 'series ', seriesSelect),
       h('label', {}, 'channels ', channelInput),
-      groupButtons.length > 1 ? h('span', { class: 'group-buttons' }, groupButtons, h('button', { class: 'small', onclick: () => ((st.channels = Array.from({ length: Math.min(nch, 64) }, (_, i) => i)), (channelInput.value = formatChannelList(st.channels)), (st.spacing = undefined), void load()) }, 'all')) : null,
+      groupButtons.length > 1
+        ? h(
+            'span',
+            { class: 'group-buttons' },
+            groupButtons,
+            h(
+              'button',
+              {
+                class: 'small',
+                onclick: () => (
+                  (st.channels = Array.from({ length: Math.min(nch, 64) }, (_, i) => i)),
+                  (channelInput.value = formatChannelList(st.channels)),
+                  (st.spacing = undefined),
+                  void load()
+                ),
+              },
+              'all',
+            ),
+          )
+        : null,
     ),
     h(
       'div',
       { class: 'toolbar' },
       h('label', {}, 'start (s) ', startInput),
       h('label', {}, 'window ', durSelect),
-      h('span', { class: 'btn-group' },
+      h(
+        'span',
+        { class: 'btn-group' },
         h('button', { title: 'back one window', onclick: step(-1) }, '«'),
         h('button', { title: 'back half a window (←)', onclick: step(-0.5) }, '◀'),
         h('button', { title: 'forward half a window (→)', onclick: step(0.5) }, '▶'),
         h('button', { title: 'forward one window', onclick: step(1) }, '»'),
       ),
-      h('span', { class: 'btn-group' },
+      h(
+        'span',
+        { class: 'btn-group' },
         h('button', { title: 'zoom in (half the window)', onclick: zoom(0.5) }, 'zoom +'),
         h('button', { title: 'zoom out (twice the window)', onclick: zoom(2) }, 'zoom −'),
       ),
-      h('span', { class: 'btn-group' }, h('button', { title: 'larger traces', onclick: gain(0.7) }, 'amp ↑'), h('button', { title: 'smaller traces', onclick: gain(1.4) }, 'amp ↓')),
+      h(
+        'span',
+        { class: 'btn-group' },
+        h('button', { title: 'larger traces', onclick: gain(0.7) }, 'amp ↑'),
+        h('button', { title: 'smaller traces', onclick: gain(1.4) }, 'amp ↓'),
+      ),
       h('label', { class: 'check' }, bpBox, ' band-pass ', bandLo, '–', bandHi, ' Hz'),
       h('label', { class: 'check' }, carBox, ' common reference (median of all channels)'),
     ),
     plotBox,
     info,
-    h('p', { class: 'hint' }, 'Drag across the plot to zoom to a time range; ← → pan. Shaded spans are the interval tables ticked in the sidebar.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Drag across the plot to zoom to a time range; ← → pan. Shaded spans are the interval tables ticked in the sidebar.',
+    ),
   );
   root.addEventListener('keydown', (e) => {
     if (e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement) return;
@@ -259,7 +333,12 @@ function scaleBarPlugin(spacing: number): uPlot.Plugin {
         const len = Math.abs(u.valToPos(bar, 'y', true) - u.valToPos(0, 'y', true));
         ctx.save();
         ctx.fillStyle = 'rgba(255,255,255,0.85)';
-        ctx.fillRect(x - 70 * devicePixelRatio, y0 - 4 * devicePixelRatio, 78 * devicePixelRatio, len + 8 * devicePixelRatio);
+        ctx.fillRect(
+          x - 70 * devicePixelRatio,
+          y0 - 4 * devicePixelRatio,
+          78 * devicePixelRatio,
+          len + 8 * devicePixelRatio,
+        );
         ctx.strokeStyle = '#111';
         ctx.lineWidth = 2 * devicePixelRatio;
         ctx.beginPath();

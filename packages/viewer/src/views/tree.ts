@@ -9,12 +9,28 @@ export function treeView(root: TreeNode, onPick: (n: TreeNode) => void): HTMLEle
   const item = (n: TreeNode, depth: number): HTMLElement => {
     const label = h(
       'div',
-      { class: `tree-label view-${n.view}`, title: [n.neurodataType, n.description, n.shape ? `[${n.shape.join(' × ')}] ${n.dtype ?? ''}` : ''].filter(Boolean).join('\n'), dataset: { path: n.path } },
+      {
+        class: `tree-label view-${n.view}`,
+        title: [n.neurodataType, n.description, n.shape ? `[${n.shape.join(' × ')}] ${n.dtype ?? ''}` : '']
+          .filter(Boolean)
+          .join('\n'),
+        dataset: { path: n.path },
+      },
       n.children.length ? h('span', { class: 'twisty' }) : h('span', { class: 'twisty leaf' }),
       h('span', { class: 'tree-name' }, n.name),
-      n.neurodataType ? h('span', { class: 'badge' }, n.neurodataType) : n.shape ? h('span', { class: 'dims' }, `[${n.shape.join('×')}]`) : null,
+      n.neurodataType
+        ? h('span', { class: 'badge' }, n.neurodataType)
+        : n.shape
+          ? h('span', { class: 'dims' }, `[${n.shape.join('×')}]`)
+          : null,
     );
-    const kids = n.children.length ? h('div', { class: 'tree-children' }, n.children.map((c) => item(c, depth + 1))) : null;
+    const kids = n.children.length
+      ? h(
+          'div',
+          { class: 'tree-children' },
+          n.children.map((c) => item(c, depth + 1)),
+        )
+      : null;
     // Data folders open down to their series and tables; /general stays closed.
     const open = OPEN_BY_DEFAULT.has(n.path) || (depth < 3 && /^\/(processing|acquisition)\//.test(n.path));
     const el = h('div', { class: `tree-item${open ? ' open' : ''}` }, label, kids);
@@ -26,5 +42,9 @@ export function treeView(root: TreeNode, onPick: (n: TreeNode) => void): HTMLEle
     });
     return el;
   };
-  return h('div', { class: 'tree', dataset: { testid: 'tree' } }, root.children.map((c) => item(c, 0)));
+  return h(
+    'div',
+    { class: 'tree', dataset: { testid: 'tree' } },
+    root.children.map((c) => item(c, 0)),
+  );
 }

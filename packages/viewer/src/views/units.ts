@@ -16,7 +16,9 @@ export function unitsView(ctx: ViewContext): HTMLElement {
   setParams({ view: 'units', path: undefined, t: undefined, dur: undefined });
   ctx.api
     .units()
-    .then((u) => (u ? showUnits(ctx, root, u) : mount(root, h('p', { class: 'muted' }, 'This file has no Units table.'))))
+    .then((u) =>
+      u ? showUnits(ctx, root, u) : mount(root, h('p', { class: 'muted' }, 'This file has no Units table.')),
+    )
     .catch((err) => ctx.fail(err));
   return root;
 }
@@ -29,7 +31,13 @@ function showUnits(ctx: ViewContext, root: HTMLElement, u: UnitsData): void {
   const rows = u.ids.map((id, i) => {
     const t = u.spikeTimes[i];
     const row = u.table.rows[i];
-    return [id, t.length, firingRate(t, span), 100 * refractoryViolations(t, REFRACTORY_MS).fraction, ...shown.map((c) => row[u.table.colnames.indexOf(c)])];
+    return [
+      id,
+      t.length,
+      firingRate(t, span),
+      100 * refractoryViolations(t, REFRACTORY_MS).fraction,
+      ...shown.map((c) => row[u.table.colnames.indexOf(c)]),
+    ];
   });
   let selected: number[] = [0];
   const plots = h('div', { class: 'unit-plots' });
@@ -38,7 +46,12 @@ function showUnits(ctx: ViewContext, root: HTMLElement, u: UnitsData): void {
   const table = dataTable({
     columns,
     rows,
-    descriptions: { ...u.table.descriptions, spikes: 'number of spikes', 'rate (Hz)': 'spikes / span of all spike times', [`ISI < ${REFRACTORY_MS} ms (%)`]: 'inter-spike intervals shorter than the refractory period' },
+    descriptions: {
+      ...u.table.descriptions,
+      spikes: 'number of spikes',
+      'rate (Hz)': 'spikes / span of all spike times',
+      [`ISI < ${REFRACTORY_MS} ms (%)`]: 'inter-spike intervals shorter than the refractory period',
+    },
     pageSize: 100,
     isSelected: (r) => selected.includes(r),
     onSelect: (r, add) => {
@@ -74,7 +87,12 @@ function showUnits(ctx: ViewContext, root: HTMLElement, u: UnitsData): void {
     });
     if (b !== undefined) {
       const tb = u.spikeTimes[b];
-      histogramPlot(box('acg2-plot'), correlogram(tb, tb, { binMs: 1, windowMs: 50 }), { title: `Autocorrelogram, unit ${u.ids[b]}`, xLabel: 'lag (ms)', yLabel: 'count', color: PALETTE[1] });
+      histogramPlot(box('acg2-plot'), correlogram(tb, tb, { binMs: 1, windowMs: 50 }), {
+        title: `Autocorrelogram, unit ${u.ids[b]}`,
+        xLabel: 'lag (ms)',
+        yLabel: 'count',
+        color: PALETTE[1],
+      });
       histogramPlot(box('ccg-plot'), correlogram(ta, tb, { binMs: 1, windowMs: 50 }), {
         title: `Cross-correlogram: unit ${u.ids[b]} relative to unit ${u.ids[a]}`,
         xLabel: 'lag (ms)',
@@ -82,13 +100,23 @@ function showUnits(ctx: ViewContext, root: HTMLElement, u: UnitsData): void {
         color: PALETTE[2],
       });
     } else {
-      plots.append(h('div', { class: 'plot small-plot placeholder' }, 'Ctrl- or shift-click a second unit for its cross-correlogram.'));
+      plots.append(
+        h(
+          'div',
+          { class: 'plot small-plot placeholder' },
+          'Ctrl- or shift-click a second unit for its cross-correlogram.',
+        ),
+      );
     }
     rasterPlot?.redraw();
   };
   mount(
     root,
-    h('p', { class: 'hint' }, `${u.ids.length} units, spikes from ${fmt(span[0])} to ${fmt(span[1])} s. Click a row to show the unit; ctrl- or shift-click a second unit for a cross-correlogram. Click a column header to sort.`),
+    h(
+      'p',
+      { class: 'hint' },
+      `${u.ids.length} units, spikes from ${fmt(span[0])} to ${fmt(span[1])} s. Click a row to show the unit; ctrl- or shift-click a second unit for a cross-correlogram. Click a column header to sort.`,
+    ),
     table.el,
     heading,
     plots,
@@ -112,11 +140,28 @@ function drawWaveforms(el: HTMLElement, u: UnitsData, selected: number[]): void 
       series.push({ label: `unit ${u.ids[r]}${wf.channels > 1 ? ` ch ${c}` : ''}`, stroke: PALETTE[k], width: 1.5 });
     }
   });
-  makePlot(el, { title: 'Mean waveform', height: 200, legend: { show: false }, scales: { x: { time: false } }, axes: [axis('sample'), axis('amplitude', { size: 55 })], series }, data as unknown as uPlot.AlignedData);
+  makePlot(
+    el,
+    {
+      title: 'Mean waveform',
+      height: 200,
+      legend: { show: false },
+      scales: { x: { time: false } },
+      axes: [axis('sample'), axis('amplitude', { size: 55 })],
+      series,
+    },
+    data as unknown as uPlot.AlignedData,
+  );
 }
 
 /** One row of ticks per unit over time; the selected units in colour. Drag to zoom, double-click to reset. */
-function drawRaster(ctx: ViewContext, el: HTMLElement, u: UnitsData, span: [number, number], selected: () => number[]): uPlot {
+function drawRaster(
+  ctx: ViewContext,
+  el: HTMLElement,
+  u: UnitsData,
+  span: [number, number],
+  selected: () => number[],
+): uPlot {
   const n = u.ids.length;
   const height = Math.min(520, Math.max(180, n * 9 + 80));
   const plot = makePlot(
@@ -125,12 +170,16 @@ function drawRaster(ctx: ViewContext, el: HTMLElement, u: UnitsData, span: [numb
       title: 'Raster, all units (drag to zoom, double-click for the whole session)',
       height,
       legend: { show: false },
-      scales: { x: { time: false, range: (_u, min, max) => [min ?? span[0], max ?? span[1]] }, y: { range: [-0.5, n - 0.5] } },
+      scales: {
+        x: { time: false, range: (_u, min, max) => [min ?? span[0], max ?? span[1]] },
+        y: { range: [-0.5, n - 0.5] },
+      },
       axes: [
         axis('time (s)'),
         axis('unit', {
           size: 50,
-          splits: () => Array.from({ length: n }, (_, i) => i).filter((i) => (n - 1 - i) % Math.max(1, Math.ceil(n / 20)) === 0),
+          splits: () =>
+            Array.from({ length: n }, (_, i) => i).filter((i) => (n - 1 - i) % Math.max(1, Math.ceil(n / 20)) === 0),
           values: (_u, splits) => splits.map((i) => String(u.ids[n - 1 - i])),
           grid: { show: false },
         }),
@@ -176,7 +225,8 @@ function drawRaster(ctx: ViewContext, el: HTMLElement, u: UnitsData, span: [numb
 }
 
 function lowerBound(t: Float64Array, v: number): number {
-  let lo = 0, hi = t.length;
+  let lo = 0,
+    hi = t.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (t[mid] < v) lo = mid + 1;

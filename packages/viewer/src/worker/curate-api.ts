@@ -55,18 +55,36 @@ export async function latestSort(store: Store): Promise<SortForCuration | undefi
   const record = (await store.getResult(sorts[0].key))!;
   const d = await loadResult(store, record);
   const ends = d.arrays.spikeTimesIndex.data;
-  const units = (d.json.units as { group: string; label?: string; metrics: Record<string, number>; mergeWith?: number[] }[]).map((u, i): CurationUnit => ({
-    index: i, group: String(u.group), spikes: ends[i] - (i ? ends[i - 1] : 0), label: u.label ?? 'unlabeled', metrics: u.metrics, mergeWith: u.mergeWith ?? [],
+  const units = (
+    d.json.units as { group: string; label?: string; metrics: Record<string, number>; mergeWith?: number[] }[]
+  ).map((u, i): CurationUnit => ({
+    index: i,
+    group: String(u.group),
+    spikes: ends[i] - (i ? ends[i - 1] : 0),
+    label: u.label ?? 'unlabeled',
+    metrics: u.metrics,
+    mergeWith: u.mergeWith ?? [],
   }));
   return { key: sorts[0].key, createdAt: sorts[0].createdAt, units, hasAmplitudes: 'spikeAmplitudes' in d.arrays };
 }
 
 /** Records a curation of sort `sortKey` (a stored result with the same parameters is reused). */
 export async function curate(store: Store, sortKey: string, params: CurationParams): Promise<CurationOutcome> {
-  const o = await runStep(store, curateStep, { sorting: { result: sortKey } }, { overrides: params as Record<string, unknown> });
+  const o = await runStep(
+    store,
+    curateStep,
+    { sorting: { result: sortKey } },
+    { overrides: params as Record<string, unknown> },
+  );
   const d = await loadResult(store, o.result);
-  const units = (d.json.units as { group: string; label: string; sortedUnit: number; sortedUnits?: number[]; split?: string }[])
-    .map((u) => ({ group: String(u.group), label: u.label, sortedUnits: u.sortedUnits ?? [u.sortedUnit], ...(u.split ? { split: u.split } : {}) }));
+  const units = (
+    d.json.units as { group: string; label: string; sortedUnit: number; sortedUnits?: number[]; split?: string }[]
+  ).map((u) => ({
+    group: String(u.group),
+    label: u.label,
+    sortedUnits: u.sortedUnits ?? [u.sortedUnit],
+    ...(u.split ? { split: u.split } : {}),
+  }));
   return { key: o.key, cached: o.cached, summary: o.result.summary, params: o.result.activity.params, units };
 }
 
@@ -77,7 +95,10 @@ export async function analysisFiles(store: Store, key: string): Promise<Download
     const name = r.summary.analysisFile as string | undefined;
     if (name) out.push({ name, bytes: await store.blobs.read(name) });
   }
-  return Comlink.transfer(out, out.map((f) => f.bytes.buffer as ArrayBuffer));
+  return Comlink.transfer(
+    out,
+    out.map((f) => f.bytes.buffer as ArrayBuffer),
+  );
 }
 
 /**
@@ -86,7 +107,9 @@ export async function analysisFiles(store: Store, key: string): Promise<Download
  */
 export async function crateZip(store: Store, key: string, input: Blob, name: string): Promise<Download> {
   const checksum = await hashBlob(input);
-  const { zip } = await exportCrateZip(store, key, { input: async (e) => (e.checksum === checksum ? input : undefined) });
+  const { zip } = await exportCrateZip(store, key, {
+    input: async (e) => (e.checksum === checksum ? input : undefined),
+  });
   const file = { name: `${name.replace(/\.[^.]*$/, '')}-${key.slice(7, 19)}.crate.zip`, bytes: zip };
   return Comlink.transfer(file, [zip.buffer as ArrayBuffer]);
 }

@@ -10,8 +10,26 @@ import { type Decimated, minMaxDecimate, padRows, rowsForWindow } from '../lib/w
 export interface FileSummary {
   name: string;
   metadata: NwbFile['metadata'];
-  series: { path: string; name: string; shape: [number, number]; rate: number; start: number; end: number; unit: string; dtype: string; chunks: number[] | null; electrodeRows: number[]; warnings: string[] }[];
-  electrodes?: { ids: number[]; groupNames: string[]; locations: string[]; colnames: string[]; columns: Record<string, unknown[]> };
+  series: {
+    path: string;
+    name: string;
+    shape: [number, number];
+    rate: number;
+    start: number;
+    end: number;
+    unit: string;
+    dtype: string;
+    chunks: number[] | null;
+    electrodeRows: number[];
+    warnings: string[];
+  }[];
+  electrodes?: {
+    ids: number[];
+    groupNames: string[];
+    locations: string[];
+    colnames: string[];
+    columns: Record<string, unknown[]>;
+  };
   hasUnits: boolean;
   spatial: string[];
   intervals: string[];
@@ -152,7 +170,14 @@ export class NwbApi {
       if (out.length >= MAX_TREE_NODES) return;
       const o = nwb.object(path);
       if (!o) return;
-      out.push({ path, kind: o.kind, neurodataType: o.neurodataType, description: o.description, shape: o.shape, dtype: o.dtype });
+      out.push({
+        path,
+        kind: o.kind,
+        neurodataType: o.neurodataType,
+        description: o.description,
+        shape: o.shape,
+        dtype: o.dtype,
+      });
       const isTable = o.kind === 'group' && o.children?.includes('id') && o.neurodataType !== undefined;
       const isTimeSeries = o.kind === 'group' && o.children?.includes('data') && o.neurodataType !== undefined;
       if (o.kind !== 'group' || isTable || isTimeSeries || depth > 6) return;
@@ -174,7 +199,10 @@ export class NwbApi {
     let preview: string | undefined;
     if (object?.kind === 'dataset' && (object.shape ?? []).reduce((a, b) => a * b, 1) <= 64) {
       try {
-        preview = object.dtype?.includes('S') || object.dtype === 'string' ? nwb.text(path) : Array.from(nwb.numbers(path)).join(', ');
+        preview =
+          object.dtype?.includes('S') || object.dtype === 'string'
+            ? nwb.text(path)
+            : Array.from(nwb.numbers(path)).join(', ');
       } catch {
         preview = nwb.text(path);
       }
@@ -203,10 +231,12 @@ export class NwbApi {
     const pick = req.commonRef ? channels : channels.map((_, i) => i);
     if (req.bandpass && m.rows > 3 * 19) {
       const [lo, hi] = req.bandpass;
-      if (!(lo > 0 && hi > lo && hi < rate / 2)) throw new ParameterError('bandpass', `0 < low < high < ${rate / 2} Hz (Nyquist of this series)`, req.bandpass);
+      if (!(lo > 0 && hi > lo && hi < rate / 2))
+        throw new ParameterError('bandpass', `0 < low < high < ${rate / 2} Hz (Nyquist of this series)`, req.bandpass);
       m = sosfiltfilt(butter(3, [lo, hi], { btype: 'bandpass', fs: rate }), m);
     }
-    const start = padded.offset, n = rows[1] - rows[0];
+    const start = padded.offset,
+      n = rows[1] - rows[0];
     const view = m.data.subarray(start * m.cols, (start + n) * m.cols);
     const t0 = sampling.start + rows[0] / rate;
     const dec = minMaxDecimate(view, n, m.cols, { t0, rate, buckets: req.buckets, channels: pick });
@@ -229,12 +259,20 @@ export class NwbApi {
     let waveforms: UnitsData['waveforms'];
     const shape = wf?.shape ?? [];
     if (wf && !wf.ragged && Array.isArray(wf.values) && wf.values[0] instanceof Float64Array) {
-      waveforms = { values: wf.values as Float64Array[], samples: shape[1] ?? (wf.values[0] as Float64Array).length, channels: 1 };
+      waveforms = {
+        values: wf.values as Float64Array[],
+        samples: shape[1] ?? (wf.values[0] as Float64Array).length,
+        channels: 1,
+      };
     } else if (wf && !wf.ragged && wf.values instanceof Float64Array && shape.length === 3) {
       // (units × samples × channels) comes back flat: one slice per unit.
       const per = shape[1] * shape[2];
       const flat = wf.values;
-      waveforms = { values: Array.from({ length: shape[0] }, (_, i) => flat.slice(i * per, (i + 1) * per)), samples: shape[1], channels: shape[2] };
+      waveforms = {
+        values: Array.from({ length: shape[0] }, (_, i) => flat.slice(i * per, (i + 1) * per)),
+        samples: shape[1],
+        channels: shape[2],
+      };
     }
     return { ids: Array.from(u.ids), spikeTimes: u.spikeTimes, table: tableData(u), waveforms };
   }
@@ -242,13 +280,26 @@ export class NwbApi {
   position(): PositionData[] {
     return this.file()
       .position()
-      .map((p) => ({ path: p.path, name: p.name, unit: p.unit, referenceFrame: p.referenceFrame, t: p.timestamps, data: p.data.data, dims: p.data.cols }));
+      .map((p) => ({
+        path: p.path,
+        name: p.name,
+        unit: p.unit,
+        referenceFrame: p.referenceFrame,
+        t: p.timestamps,
+        data: p.data.data,
+        dims: p.data.cols,
+      }));
   }
 
   intervals(): IntervalsData[] {
     return this.file()
       .intervals()
-      .map((t) => ({ name: t.name, path: t.path, start: Float64Array.from(t.intervals, (i) => i[0]), stop: Float64Array.from(t.intervals, (i) => i[1]) }));
+      .map((t) => ({
+        name: t.name,
+        path: t.path,
+        start: Float64Array.from(t.intervals, (i) => i[0]),
+        stop: Float64Array.from(t.intervals, (i) => i[1]),
+      }));
   }
 
   /** For a URL: HTTP requests and bytes fetched so far, and the file's size. */
@@ -268,13 +319,16 @@ export class NwbApi {
 
 /** Column values as plain cells: numbers and strings kept, arrays summarised. */
 function cells(values: ArrayLike<unknown>): unknown[] {
-  return Array.from(values as ArrayLike<unknown>, (v) => (typeof v === 'number' || typeof v === 'string' ? v : summarize(v)));
+  return Array.from(values as ArrayLike<unknown>, (v) =>
+    typeof v === 'number' || typeof v === 'string' ? v : summarize(v),
+  );
 }
 
 function summarize(v: unknown): string {
   if (v instanceof Float64Array || Array.isArray(v)) {
     const a = Array.from(v as ArrayLike<unknown>);
-    if (a.length <= 4) return `[${a.map((x) => (typeof x === 'number' ? round(x) : String(x).split('/').pop())).join(', ')}]`;
+    if (a.length <= 4)
+      return `[${a.map((x) => (typeof x === 'number' ? round(x) : String(x).split('/').pop())).join(', ')}]`;
     return `[${a.length} values]`;
   }
   return String(v);
@@ -290,7 +344,9 @@ function tableData(t: ReturnType<NwbFile['table']>): TableData {
     const col = t.columns[c];
     const vals = cells(col.values);
     // Object references are HDF5 paths: the last part names the object.
-    return vals.map((v) => (typeof v === 'string' && v.startsWith('/') && (col.values as unknown[]).length ? v.split('/').pop()! : v)) as (number | string)[];
+    return vals.map((v) =>
+      typeof v === 'string' && v.startsWith('/') && (col.values as unknown[]).length ? v.split('/').pop()! : v,
+    ) as (number | string)[];
   });
   return {
     path: t.path,

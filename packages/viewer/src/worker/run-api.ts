@@ -1,9 +1,36 @@
 // Runs pipeline steps on the open file in a dedicated Web Worker, through the provenance engine and
 // the browser store (PGlite on IndexedDB, result files in OPFS): the same keys as the CLI computes
 // on the same bytes and parameters, so a reload, or a rerun, finds them cached.
-import { blobEntity, listResults, loadResult, openStore, runStep, type InputRef, type ResultListing, type Step, type Store } from '@spyglass-wasm/provenance';
-import { decodeStep, lfpStep, positionStep, resultView, ripplesStep, sortStep, type ResultView } from '@spyglass-wasm/pipelines';
-import { analysisFiles, crateZip, curate, latestSort, type CurationOutcome, type CurationParams, type Download, type SortForCuration } from './curate-api.js';
+import {
+  blobEntity,
+  listResults,
+  loadResult,
+  openStore,
+  runStep,
+  type InputRef,
+  type ResultListing,
+  type Step,
+  type Store,
+} from '@spyglass-wasm/provenance';
+import {
+  decodeStep,
+  lfpStep,
+  positionStep,
+  resultView,
+  ripplesStep,
+  sortStep,
+  type ResultView,
+} from '@spyglass-wasm/pipelines';
+import {
+  analysisFiles,
+  crateZip,
+  curate,
+  latestSort,
+  type CurationOutcome,
+  type CurationParams,
+  type Download,
+  type SortForCuration,
+} from './curate-api.js';
 
 /** Which chain to run: LFP → (position →) ripples, spike sorting with metric curation, or position → decoding of the file's Units. */
 export type RunPipeline = 'ripples' | 'sort' | 'decode';
@@ -37,9 +64,16 @@ export type ProgressFn = (stage: string, fraction: number) => void;
 
 /** Weights of each chain's stages in its progress bar (LFP filtering dominates ripples). */
 const STAGES: Record<RunPipeline, [string, number][]> = {
-  ripples: [['lfp', 0.7], ['position', 0.1], ['ripples', 0.2]],
+  ripples: [
+    ['lfp', 0.7],
+    ['position', 0.1],
+    ['ripples', 0.2],
+  ],
   sort: [['sort', 1]],
-  decode: [['position', 0.1], ['decode', 0.9]],
+  decode: [
+    ['position', 0.1],
+    ['decode', 0.9],
+  ],
 };
 
 export class RunApi {
@@ -60,11 +94,12 @@ export class RunApi {
     const name = decodeURIComponent(new URL(source.url).pathname.split('/').pop() || 'remote.nwb');
     if (this.fetched?.url === source.url) return { blob: this.fetched.blob, name };
     const response = await fetch(source.url);
-    if (!response.ok || !response.body) throw new Error(`${source.url}: HTTP ${response.status} while fetching the file to run steps on it`);
+    if (!response.ok || !response.body)
+      throw new Error(`${source.url}: HTTP ${response.status} while fetching the file to run steps on it`);
     const total = Number(response.headers.get('content-length')) || 0;
     const parts: Uint8Array[] = [];
     let got = 0;
-    for (const reader = response.body.getReader(); ; ) {
+    for (const reader = response.body.getReader(); ;) {
       const { done, value } = await reader.read();
       if (done) break;
       parts.push(value);
@@ -79,7 +114,12 @@ export class RunApi {
    * Runs a chain on the file with each step's default parameters. `withPosition`: gate ripples by
    * the position step's speed (as the CLI does when the file has position).
    */
-  async run(pipeline: RunPipeline, source: RunSource, options: { withPosition: boolean }, progress: ProgressFn): Promise<RunReport> {
+  async run(
+    pipeline: RunPipeline,
+    source: RunSource,
+    options: { withPosition: boolean },
+    progress: ProgressFn,
+  ): Promise<RunReport> {
     const store = await this.open();
     const { blob, name } = await this.blobOf(source, progress);
     const file: InputRef = { blob, name };
@@ -93,13 +133,22 @@ export class RunApi {
       const o = await runStep(store, s, inputs, { onProgress: (f) => progress(s.name, done + weight * f) });
       done += weight;
       progress(s.name, done);
-      steps.push({ step: s.name, key: o.key, cached: o.cached, summary: o.result.summary, computeMs: o.timing.computeMs });
+      steps.push({
+        step: s.name,
+        key: o.key,
+        cached: o.cached,
+        summary: o.result.summary,
+        computeMs: o.timing.computeMs,
+      });
       return o;
     };
     if (pipeline === 'sort') {
       const o = await step(sortStep, { raw: file });
       const data = await loadResult(store, o.result);
-      const units = (data.json.units as { group: string; label?: string }[]).map((u) => ({ group: String(u.group), label: u.label ?? 'unlabelled' }));
+      const units = (data.json.units as { group: string; label?: string }[]).map((u) => ({
+        group: String(u.group),
+        label: u.label ?? 'unlabelled',
+      }));
       return { pipeline, key: o.key, cached: o.cached, summary: o.result.summary, steps, units };
     }
     if (pipeline === 'decode') {
@@ -109,7 +158,10 @@ export class RunApi {
     }
     const lfp = await step(lfpStep, { raw: file });
     const position = options.withPosition ? await step(positionStep, { session: file }) : undefined;
-    const o = await step(ripplesStep, { lfp: { result: lfp.key }, ...(position ? { position: { result: position.key } } : {}) });
+    const o = await step(ripplesStep, {
+      lfp: { result: lfp.key },
+      ...(position ? { position: { result: position.key } } : {}),
+    });
     const data = await loadResult(store, o.result);
     const events = (data.json.events as { start: number; end: number }[]).map((e) => ({ start: e.start, end: e.end }));
     return { pipeline, key: o.key, cached: o.cached, summary: o.result.summary, steps, events };
@@ -123,7 +175,8 @@ export class RunApi {
     const store = await this.open();
     const blobs = new Map<string, Blob>();
     if (source && 'file' in source) blobs.set((await blobEntity(source.file, source.name)).id, source.file);
-    else if (source && this.fetched?.url === source.url) blobs.set((await blobEntity(this.fetched.blob)).id, this.fetched.blob);
+    else if (source && this.fetched?.url === source.url)
+      blobs.set((await blobEntity(this.fetched.blob)).id, this.fetched.blob);
     return resultView(store, key, { blobs });
   }
 
