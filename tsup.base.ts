@@ -54,7 +54,8 @@ export const browserSiblings = {
  * `.browser.ts` siblings; types are the Node build's. `entry` maps output names to sources.
  *
  * @example
- * export default defineConfig([packageBuild({ clean: ['!*.browser.*'] }), browserBuild({ 'index.browser': 'src/index.ts' })]);
+ * export default defineConfig([packageBuild({ clean: ['!*.browser.*'] }), browserBuild({ 'index.browser':
+ * 'src/index.ts' })]);
  */
 export function browserBuild(entry: Record<string, string>, overrides: Options = {}): Options {
   return {

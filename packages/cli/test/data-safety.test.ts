@@ -89,7 +89,8 @@ describe('bad paths get one line naming them', () => {
     expectRefused(await runCli(['lfp', join(dir, 'missing.nwb'), '--store', store]), 1, /no such file/);
   });
   it('an unreadable file (when not running as root, who reads everything)', async () => {
-    if (process.getuid?.() === 0) return; // root bypasses permissions; the check is the same code path as a missing file
+    // root bypasses permissions; the check is the same code path as a missing file
+    if (process.getuid?.() === 0) return;
     const locked = join(dir, 'locked.nwb');
     copyFileSync(SESSION, locked);
     execFileSync('chmod', ['000', locked]);

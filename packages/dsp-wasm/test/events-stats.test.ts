@@ -135,7 +135,10 @@ describe('the speed gate needs a smoothed speed', () => {
     const j = Math.max(1, i);
     return Math.hypot(xy[2 * j] - xy[2 * j - 2], xy[2 * j + 1] - xy[2 * j - 1]) * camFs;
   });
-  /** processPosition's steps by hand: trailing 3-frame mean (0.125 s), central differences, Gaussian σ 0.1 s to 8 σ, norm. */
+  /**
+   * processPosition's steps by hand: trailing 3-frame mean (0.125 s), central differences, Gaussian σ 0.1 s to 8 σ,
+   * norm.
+   */
   const smoothedSpeed = (() => {
     const axis = (c: number) => {
       const p = Float64Array.from({ length: frames }, (_, i) => {
@@ -155,7 +158,10 @@ describe('the speed gate needs a smoothed speed', () => {
     const [vx, vy] = [axis(0), axis(1)];
     return Float64Array.from(vx, (v, i) => Math.hypot(v, vy[i]));
   })();
-  /** The same steps but smoothing the speed (|velocity|) instead of each velocity component: jitter's magnitude never averages out. */
+  /**
+   * The same steps but smoothing the speed (|velocity|) instead of each velocity component: jitter's magnitude never
+   * averages out.
+   */
   const smoothedMagnitude = (() => {
     const p = (c: number) =>
       Float64Array.from({ length: frames }, (_, i) => {

@@ -34,7 +34,8 @@ describe('smoothing and z-scores (vs scipy.ndimage / scipy.stats)', () => {
     expect(maxDiff(gaussianFilter1d(g.x, 3), g.s3)).toBeLessThan(1e-12);
     expect(maxDiff(gaussianFilter1d(g.x, 4, { truncate: 8, mode: 'constant' }), g.s4_t8_const)).toBeLessThan(1e-12);
     expect(maxDiff(gaussianFilter1d(g.x, 2.5, { mode: 'nearest' }), g.s2p5_nearest)).toBeLessThan(1e-12);
-    expect(maxDiff(gaussianFilter1d(g.x.slice(0, 30), 40), g.s40_reflect)).toBeLessThan(1e-12); // kernel longer than the signal
+    // kernel longer than the signal
+    expect(maxDiff(gaussianFilter1d(g.x.slice(0, 30), 40), g.s40_reflect)).toBeLessThan(1e-12);
   });
   it("zscore ignores NaN like nan_policy='omit'", () => {
     expect(maxDiff(zscore(v.zscore.x.map((q) => q ?? NaN)), v.zscore.z)).toBeLessThan(1e-12);

@@ -38,7 +38,8 @@ describe('common reference (numpy nanmedian / nanmean)', () => {
       const n = 1 + rng.int(40);
       const a = Float64Array.from({ length: n }, () => Math.round(rng.normal() * 5)); // ties included
       const s = a.slice().sort();
-      expect(medianInPlace(a.slice(), n) + 0).toBe((n % 2 ? s[n >> 1] : (s[(n >> 1) - 1] + s[n >> 1]) / 2) + 0); // + 0: −0 and 0 are one median
+      // + 0: −0 and 0 are one median
+      expect(medianInPlace(a.slice(), n) + 0).toBe((n % 2 ? s[n >> 1] : (s[(n >> 1) - 1] + s[n >> 1]) / 2) + 0);
     }
   });
   it('one channel, bare typed array: the median reference of one channel is zero; kinds are kept', () => {

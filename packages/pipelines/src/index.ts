@@ -23,7 +23,7 @@ export {
   type PosteriorImage,
 } from './view/result-view.js';
 export { trodesPosition, positionOf, POSITION_DEFAULTS } from './steps/position.js';
-export { curateData } from './steps/curate.js';
+export { curateData, type CurationSplit, type CuratedUnit } from './steps/curate.js';
 export { Session, withSession, cmPerUnit, type SessionInfo, type GroupSelection } from './session/session.js';
 export { sortNwb, withGroups, type SortNwbOptions, type FileSorting, type FileUnit } from './sort/sort-nwb.js';
 export { marksFromNwb, type MarksFromNwbOptions } from './sort/marks-from-nwb.js';

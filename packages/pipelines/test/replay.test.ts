@@ -33,7 +33,10 @@ async function replayDay(seed: number, mode: 'sorted' | 'clusterless' = 'sorted'
   return { day, outcome, scored, file, events };
 }
 
-/** The bars over days: true replays found (start and end within 30 cm, right direction), significant events true, random events not significant. */
+/**
+ * The issue's bars over days: true replays found (start and end within 30 cm, right direction), significant events
+ * true, random events not significant.
+ */
 async function expectReplayFound(seeds: number[], mode: 'sorted' | 'clusterless') {
   let trueReplays = 0,
     found = 0,

@@ -156,7 +156,8 @@ describe('steps on an interval', () => {
     const inner = [...ta.keys()].filter((i) => ta[i] > 62 && ta[i] < 178);
     for (const i of inner)
       expect(a.arrays.linearPosition.data[i]).toBeCloseTo(b.arrays.linearPosition.data[i] as number, 6);
-    // smoothed position, not the raw tracking: on the run, the linear position is the track position within tracking noise
+    // smoothed position, not the raw tracking: on the run, the linear position is the track position within tracking
+    // noise
     const day3 = simulateReplayDay({ seed: 3 });
     const truthAt = (t: number) =>
       day3.truth.position.trackPositionCm[day3.truth.position.times.findIndex((x) => x >= t)];

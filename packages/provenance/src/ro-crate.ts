@@ -71,7 +71,8 @@ export async function exportCrate(
  * the page hands back the File it ran on); they must match the recorded checksum.
  *
  * @example
- * const zip = await exportCrateZip(store, key, { input: async (e) => (e.checksum === openChecksum ? openFile : undefined) });
+ * const zip = await exportCrateZip(store, key, { input: async (e) => (e.checksum === openChecksum ? openFile :
+ * undefined) });
  */
 export async function exportCrateZip(
   store: ResultRepository,
@@ -254,7 +255,8 @@ type Node = Record<string, any>;
 
 /**
  * Recomputes every exported step from the exported inputs (`dir`: a crate folder, or a crate zip,
- * unpacked first within the same limits, entry names refused when they leave the crate) (in a scratch store) and checks every
+ * unpacked first within the same limits, entry names refused when they leave the crate) (in a scratch store) and checks
+ * every
  * shipped file against its recomputation, trusting nothing the crate claims:
  * - each file's BLAKE3 and size are recomputed from the file itself and compared with the metadata;
  * - each result file's data digest must equal the recomputed result's (a result file edited with

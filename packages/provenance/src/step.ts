@@ -41,7 +41,8 @@ export interface StepCode {
  * stand for the result.
  *
  * @example
- * const step: Step = { name: 'lfp', description: 'LFP', code, inputs: ['raw'], run: async ({ raw }, params) => ({ arrays: {}, json: {}, summary: {} }) };
+ * const step: Step = { name: 'lfp', description: 'LFP', code, inputs: ['raw'], run: async ({ raw }, params) => ({
+ * arrays: {}, json: {}, summary: {} }) };
  */
 export interface Step {
   name: string;

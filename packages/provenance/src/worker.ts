@@ -23,7 +23,10 @@ export interface WorkerOptions {
   heartbeatMs?: number;
   /** Poll period when the queue is empty, and retry period while the database is unreachable (default 1 s). */
   pollMs?: number;
-  /** Return once no job is queued or running, instead of polling (default false). A job another worker runs may still come back when its lease expires. */
+  /**
+   * Return once no job is queued or running, instead of polling (default false). A job another worker runs may still
+   * come back when its lease expires.
+   */
   exitWhenIdle?: boolean;
   /** Stops taking jobs; the running job may finish within `graceMs`, else it goes back to the queue. */
   signal?: AbortSignal;

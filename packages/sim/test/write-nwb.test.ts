@@ -45,7 +45,8 @@ describe('writeSessionNwb', () => {
       ]);
       const back = nwb.series('e-series').read({ rows: [40000, 40010] });
       const rec = session.recording!;
-      for (let i = 0; i < 10 * 8; i++) expect(back.data[i] * 1e6).toBeCloseTo(rec.data[40000 * 8 + i], 0); // 0.195 µV steps
+      // 0.195 µV steps
+      for (let i = 0; i < 10 * 8; i++) expect(back.data[i] * 1e6).toBeCloseTo(rec.data[40000 * 8 + i], 0);
 
       const [pos] = nwb.position();
       expect(pos).toMatchObject({ path: '/processing/behavior/Position/position', unit: 'meters' });

@@ -27,7 +27,7 @@ const inert = (text: string) => text.replace(/<\/(script|style)/gi, '<\\/$1');
  * The report page: the renderer's styles and script and the data, each inline, so the file opens
  * from disk with no server and no network. The JSON escapes `<` so no text in it ends the element.
  */
-export function reportHtml(o: { title: string; css: string; js: string; data: string }): string {
+function reportHtml(o: { title: string; css: string; js: string; data: string }): string {
   const title = o.title.replace(/[<&>"]/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html>
 <html lang="en">

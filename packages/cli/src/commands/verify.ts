@@ -5,7 +5,10 @@ import type { Command } from '../lib/command.js';
 import { printJson, progress } from '../lib/output.js';
 import { resolvePath } from '../lib/paths.js';
 
-/** `spyglass verify CRATE`: recompute an exported crate (folder or zip) from its inputs and compare. Exit 1 if not reproduced. */
+/**
+ * `spyglass verify CRATE`: recompute an exported crate (folder or zip) from its inputs and compare. Exit 1 if not
+ * reproduced.
+ */
 export const verifyCommand: Command = {
   name: 'verify',
   summary:

@@ -13,7 +13,8 @@ const VERSION: string = cliPackage.version;
  * (one-line reason on stderr), 2 usage error. `spyglass --version` (or `-V`) prints the version.
  *
  * @example
- * const code = await main(['--version'], commands, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });
+ * const code = await main(['--version'], commands, { stdout: process.stdout, stderr: process.stderr, cwd:
+ * process.cwd(), env: process.env });
  */
 export async function main(argv: string[], commands: Command[], io: CommandIO): Promise<number> {
   // --quiet / --verbose anywhere on the line: no progress on stderr / stack traces of unexpected errors

@@ -43,7 +43,8 @@ interface Slot<T> {
  * cannot (a 404, a syntax error, a throw at start); a call on a worker that dies rejects too.
  *
  * @example
- * const pool = await WorkerPool.create<FilterApi>(() => new Worker(new URL('./filter-worker.js', import.meta.url), { type: 'module' }), { size: 2 });
+ * const pool = await WorkerPool.create<FilterApi>(() => new Worker(new URL('./filter-worker.js', import.meta.url), {
+ * type: 'module' }), { size: 2 });
  * const parts = await pool.map(channelBlocks, (api, block) => api.filter(block));
  * await pool.terminate();
  */

@@ -4,7 +4,10 @@
  * example, gap detection reads the same sampling step everywhere.
  */
 
-/** Median of the values (sorts a copy; NaN sorts last, as numpy's, so it propagates only if in the middle). Returns NaN for none. */
+/**
+ * Median of the values (sorts a copy; NaN sorts last, as numpy's, so it propagates only if in the middle). Returns NaN
+ * for none.
+ */
 export function median(values: ArrayLike<number>): number {
   const s = Float64Array.from(values).sort();
   const n = s.length;

@@ -15,7 +15,8 @@ export interface NetSpeedOptions {
  * @param times - sample times (s), increasing
  * @param position - times × 2 (x, y), any unit; the speed is in that unit per second
  * @example
- * netSpeed(Float64Array.of(0, 1, 2), { data: Float64Array.of(0, 0, 1, 0, 2, 0), rows: 3, cols: 2 }, { windowSeconds: 2 });
+ * netSpeed(Float64Array.of(0, 1, 2), { data: Float64Array.of(0, 0, 1, 0, 2, 0), rows: 3, cols: 2 }, { windowSeconds: 2
+ * });
  * // → Float64Array [1, 1, 1]
  */
 export function netSpeed(times: Float64Array, position: Matrix<Float64Array>, options: NetSpeedOptions): Float64Array {

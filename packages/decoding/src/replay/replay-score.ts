@@ -6,7 +6,9 @@ export interface ReplayScore {
   weightedCorrelation: number;
   /** Fraction of shuffles scoring at least |weightedCorrelation| (with the +1 correction). */
   pValue: number;
-  /** Weighted least-squares line through the posterior: position at the first and last bin (cm), and its slope (cm/s). */
+  /**
+   * Weighted least-squares line through the posterior: position at the first and last bin (cm), and its slope (cm/s).
+   */
   startPosition: number;
   endPosition: number;
   slope: number;

@@ -113,7 +113,8 @@ function differenceFrames(m: { data: FloatArray; rows: number; cols: number }, o
   const width = o.referenced ? 1 : 7; // the change is summed over 2·width + 1 consecutive differences
   const out: number[] = [];
   for (let t = 0; t < rows - 1; t++) {
-    // frame t is difference t (x[t + 1] − x[t]), as Spyglass's np.diff; Σ of diffs over [t − width, t + width] telescopes to x[b] − x[a] within the signal.
+    // frame t is difference t (x[t + 1] − x[t]), as Spyglass's np.diff; Σ of diffs over [t − width, t + width]
+    // telescopes to x[b] − x[a] within the signal.
     const a = Math.max(0, t - width),
       b = Math.min(rows - 1, t + width + 1);
     let count = 0;

@@ -12,7 +12,9 @@ import { firwin, kaiserord } from '../filter/firwin.js';
 import { hilbert } from '../spectral/hilbert.js';
 import type { PadType } from '../filter/pad.js';
 
-/** Spyglass's standard LFP bands, Hz: 'Theta 5-11 Hz' (edges 4, 5, 11, 12) and 'Ripple 150-250 Hz' (140, 150, 250, 260). */
+/**
+ * Spyglass's standard LFP bands, Hz: 'Theta 5-11 Hz' (edges 4, 5, 11, 12) and 'Ripple 150-250 Hz' (140, 150, 250, 260).
+ */
 export const LFP_BANDS = {
   theta: { band: [5, 11], transition: 1 },
   ripple: { band: [150, 250], transition: 10 },
@@ -23,15 +25,23 @@ export interface BandFilterOptions {
   fs: number;
   /** [low, high] Hz, or a named band ('theta' 5–11 Hz, 'ripple' 150–250 Hz). */
   band: readonly [number, number] | keyof typeof LFP_BANDS;
-  /** Transition width on each side, Hz (default: theta 1, ripple 10, also when their edges are given as numbers; else 10% of the low edge). */
+  /**
+   * Transition width on each side, Hz (default: theta 1, ripple 10, also when their edges are given as numbers; else
+   * 10% of the low edge).
+   */
   transition?: number;
   /** Stopband attenuation, dB (default 60). */
   attenuation?: number;
   /** Signal beyond the ends (default 'odd': no edge transients to mistake for events; needs more samples than taps). */
   padtype?: 'zero' | PadType;
-  /** Output rate, Hz: decimate by round(fs / targetFs) in the same pass (Spyglass's lfp_band_sampling_rate; default fs). */
+  /**
+   * Output rate, Hz: decimate by round(fs / targetFs) in the same pass (Spyglass's lfp_band_sampling_rate; default fs).
+   */
   targetFs?: number;
-  /** Phase convention: 'spyglass' (default) angle + π in [0, 2π], as LFPBandV1.compute_signal_phase; 'signed' angle in (−π, π]. */
+  /**
+   * Phase convention: 'spyglass' (default) angle + π in [0, 2π], as LFPBandV1.compute_signal_phase; 'signed' angle in
+   * (−π, π].
+   */
   phase?: 'spyglass' | 'signed';
 }
 

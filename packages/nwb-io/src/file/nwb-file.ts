@@ -118,7 +118,10 @@ export class NwbFile {
     return this.r.guard('/processing', () => readSpatialSeries(this.r));
   }
 
-  /** Every TimeIntervals table (epochs, trials, ripple_times, …); one that cannot be read is left out and listed in `skipped()`. */
+  /**
+   * Every TimeIntervals table (epochs, trials, ripple_times, …); one that cannot be read is left out and listed in
+   * `skipped()`.
+   */
   intervals(): TimeIntervalsTable[] {
     return this.r.guard('/intervals', () => readTimeIntervals(this.r));
   }
@@ -188,7 +191,10 @@ export class NwbFile {
   }
 }
 
-/** Opens an NWB file from a path (Node), an http(s) URL (lazily, by Range requests), bytes or a Blob. Throws NwbFormatError when it is not readable NWB. */
+/**
+ * Opens an NWB file from a path (Node), an http(s) URL (lazily, by Range requests), bytes or a Blob. Throws
+ * NwbFormatError when it is not readable NWB.
+ */
 export function openNwb(source: NwbSource, options: OpenOptions = {}): Promise<NwbFile> {
   return NwbFile.open(source, options);
 }

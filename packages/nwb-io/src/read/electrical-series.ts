@@ -31,7 +31,10 @@ export interface ElectricalSeriesInfo {
   /** Chunk shape on disk (null when contiguous). */
   chunks: number[] | null;
   compression: string[];
-  /** Problems that must not pass silently (mismatched or invalid electrodes, bad timestamps, bad conversion, why it is unreadable). */
+  /**
+   * Problems that must not pass silently (mismatched or invalid electrodes, bad timestamps, bad conversion, why it is
+   * unreadable).
+   */
   warnings: string[];
   /** Why the series cannot be read at all (kind 'unreadable'): what was expected at `unreadableAt`. */
   unreadable?: string;

@@ -10,7 +10,10 @@ export interface TimeIntervalsTable extends DynamicTable {
 
 const TYPES = new Set(['TimeIntervals']);
 
-/** Every TimeIntervals under /intervals and in processing modules; one that cannot be read is left out and recorded in `r.skipped`. */
+/**
+ * Every TimeIntervals under /intervals and in processing modules; one that cannot be read is left out and recorded in
+ * `r.skipped`.
+ */
 export function readTimeIntervals(r: H5Reader): TimeIntervalsTable[] {
   const out: TimeIntervalsTable[] = [];
   for (const path of [...r.findTyped('/intervals', TYPES), ...r.findTyped('/processing', TYPES)]) {

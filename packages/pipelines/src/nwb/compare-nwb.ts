@@ -10,7 +10,8 @@ const MAX_OBJECTS = 100_000;
 
 /**
  * Compares a shipped analysis NWB file with its regeneration: every group, dataset (dtype, shape,
- * values) and attribute but `/file_create_date` and the random `object_id` UUIDs. Returns the first difference, or undefined.
+ * values) and attribute but `/file_create_date` and the random `object_id` UUIDs. Returns the first difference, or
+ * undefined.
  * verify uses it because NWB files stamp their time of writing, so equal data are not equal bytes.
  *
  * @example

@@ -18,7 +18,10 @@ import { analysisNwb } from '../nwb/analysis-file.js';
 import { unitSpikeTimes, writeUnitsNwb } from '../nwb/units.js';
 import { stepCode } from './code.js';
 
-/** A manual split: the spikes of sort unit `unit` with amplitude above `amplitudeThreshold` (µV, by magnitude) become a new unit. */
+/**
+ * A manual split: the spikes of sort unit `unit` with amplitude above `amplitudeThreshold` (µV, by magnitude) become a
+ * new unit.
+ */
 export interface CurationSplit {
   unit: number;
   amplitudeThreshold: number;
@@ -50,7 +53,8 @@ const LABELS: readonly UnitLabel[] = ['accept', 'mua', 'noise'];
  * sort result, so `decode` takes either.
  *
  * @example
- * await runStep(store, curateStep, { sorting: { result: sortKey } }, { overrides: { labels: { 3: 'noise' }, merge: [[0, 4]] } });
+ * await runStep(store, curateStep, { sorting: { result: sortKey } }, { overrides: { labels: { 3: 'noise' }, merge: [[0,
+ * 4]] } });
  */
 export const curateStep: Step = {
   name: 'curate',
@@ -235,7 +239,10 @@ function spikeAmplitudes(d: ResultData): Float64Array[] {
   return raggedRows({ values: Float64Array.from(values), ends });
 }
 
-/** The manual parameters, validated (unit indices in range, no unit both merged and split or in two merges); undefined when none are given. */
+/**
+ * The manual parameters, validated (unit indices in range, no unit both merged and split or in two merges); undefined
+ * when none are given.
+ */
 function checkManual(params: Record<string, unknown>, n: number): Manual | undefined {
   const { labels = {}, merge = [], split = [] } = params as { labels?: unknown; merge?: unknown; split?: unknown };
   if (params.labels === undefined && params.merge === undefined && params.split === undefined) return undefined;

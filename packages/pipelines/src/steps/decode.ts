@@ -34,8 +34,11 @@ export const DECODE_PARAMS: Record<string, Param> = {
   placeBinSize: number({ min: 0, max: 100, exclusiveMin: true }, 2),
   positionStd: number({ min: 0, max: 100, exclusiveMin: true }, 6),
 };
-/** Clusterless marks: mark kernel width (µV) and detection threshold (MAD units); no default, so sorted keys do not carry them. */
-export const CLUSTERLESS_PARAMS: Record<string, Param> = {
+/**
+ * Clusterless marks: mark kernel width (µV) and detection threshold (MAD units); no default, so sorted keys do not
+ * carry them.
+ */
+const CLUSTERLESS_PARAMS: Record<string, Param> = {
   waveformStd: number({ min: 0, max: 1000, exclusiveMin: true }),
   markThreshold: number({ min: 1, max: 100 }),
 };

@@ -149,7 +149,9 @@ export async function resultView(
   }
 }
 
-/** A result's input `role` as a step reads it (an upstream result loaded, or a file with its blob when held in memory). */
+/**
+ * A result's input `role` as a step reads it (an upstream result loaded, or a file with its blob when held in memory).
+ */
 async function stepInput(
   store: ResultRepository,
   record: ResultRecord,

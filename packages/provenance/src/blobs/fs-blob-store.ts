@@ -13,7 +13,8 @@ export class FsBlobStore implements BlobStore {
     return `${this.location}/${checkName(name)}`;
   }
   async write(name: string, bytes: Uint8Array, options: { sync?: boolean } = {}): Promise<void> {
-    await writeAtomically(this.localPath(name), bytes, { ...options, sweep: false }); // the store sweeps its folder on open
+    // the store sweeps its folder on open
+    await writeAtomically(this.localPath(name), bytes, { ...options, sweep: false });
   }
   async read(name: string): Promise<Uint8Array> {
     const { readFile } = await import('node:fs/promises');

@@ -16,7 +16,10 @@ export interface WritableSession {
 
 export interface WriteSessionOptions {
   identifier?: string;
-  /** ISO 8601 with time zone; default 2024-01-01T09:00:00+00:00 (fixed, so files differ only by their object ids and dates). */
+  /**
+   * ISO 8601 with time zone; default 2024-01-01T09:00:00+00:00 (fixed, so files differ only by their object ids and
+   * dates).
+   */
   sessionStartTime?: string;
   /** Position in meters (default) or in camera pixels (unit 'pixels'; needs the tracking's or this cmPerPixel). */
   positionUnit?: 'meters' | 'pixels';

@@ -2,7 +2,7 @@ import { checkNumber, checkOptionNames, createRng, ParameterError, type Rng } fr
 import type { RecordingRegimes, RecordingSpec, SimulatedUnit, WaveformShape } from './simulate-recording.js';
 
 /** Probe geometry of the simulator: a linear shank, 25 µm pitch, gains decaying as exp(−d / 40 µm). */
-export const PROBE_PITCH_UM = 25;
+const PROBE_PITCH_UM = 25;
 const DECAY_UM = 40;
 /** Gains below this are not rendered (a unit 200 µm away adds < 0.7 % of its amplitude). */
 const MIN_GAIN = 0.007;
@@ -108,7 +108,10 @@ function variedShape(rng: Rng, gains: readonly number[]): WaveformShape {
   return shape;
 }
 
-/** A varied unit's waveform on a channel at t s from the trough (trough about −1, at about t = 0, on its largest channel). */
+/**
+ * A varied unit's waveform on a channel at t s from the trough (trough about −1, at about t = 0, on its largest
+ * channel).
+ */
 export function shapedWaveform(s: WaveformShape, channel: number, t: number): number {
   const k = s.channelWidths[channel];
   const w = s.troughWidth * k;
@@ -190,7 +193,7 @@ function nearest(units: readonly SimulatedUnit[], i: number): number {
 }
 
 /** The channel gains of unit `u` at time t (s): its fixed gains, or on a drifting probe those at its depth then. */
-export function gainsAt(u: SimulatedUnit, channels: number, t: number): readonly number[] {
+function gainsAt(u: SimulatedUnit, channels: number, t: number): readonly number[] {
   if (!u.driftUmPerS || u.depthUm === undefined) return u.gains;
   return probeGains(u.depthUm - u.driftUmPerS * t, channels, Math.max(...probeGains(u.depthUm, channels)));
 }

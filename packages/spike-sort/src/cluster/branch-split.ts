@@ -155,7 +155,10 @@ function project(x: Float32Array, dim: number, direction: Float64Array): Float64
   });
 }
 
-/** The two sides of the best two-group cut (among the central 96 %: outliers do not draw it), or undefined when one side is empty. */
+/**
+ * The two sides of the best two-group cut (among the central 96 %: outliers do not draw it), or undefined when one side
+ * is empty.
+ */
 function cutAt(values: Float64Array): Int32Array | undefined {
   const n = values.length;
   const cut = centralCut(Float64Array.from(values).sort());

@@ -81,7 +81,9 @@ export const DEFAULT_CURATION_RULES: CurationRule[] = [
   { metric: 'presenceRatio', min: 0.5, label: 'mua' },
 ];
 
-/** Labels each unit by the first rule it fails ('noise' before 'mua'); units passing all are 'accept'. NaN metrics pass. */
+/**
+ * Labels each unit by the first rule it fails ('noise' before 'mua'); units passing all are 'accept'. NaN metrics pass.
+ */
 export function autoCurate(
   c: Curation,
   metrics: readonly QualityMetrics[],

@@ -6,14 +6,20 @@ export interface MergeCandidate {
   b: number;
   /** Cosine similarity of the two templates over every channel and sample (1: the same shape). */
   similarity: number;
-  /** Spikes of the pair within ±refractory of each other, over the number expected by chance (a dip < 1 is one neuron's refractory period). */
+  /**
+   * Spikes of the pair within ±refractory of each other, over the number expected by chance (a dip < 1 is one neuron's
+   * refractory period).
+   */
   refractoryRatio: number;
 }
 
 export interface MergeCandidateOptions {
   /** Template cosine similarity at or above which a pair is considered (default 0.9). */
   minSimilarity?: number;
-  /** Coincidence window (s, default 0.0015) and the ratio below which the cross-correlogram counts as a refractory dip (default 0.5). */
+  /**
+   * Coincidence window (s, default 0.0015) and the ratio below which the cross-correlogram counts as a refractory dip
+   * (default 0.5).
+   */
   refractory?: number;
   maxRefractoryRatio?: number;
   /** Recording duration (s), for the chance rate of coincidences. */

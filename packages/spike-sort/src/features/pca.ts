@@ -141,7 +141,9 @@ export function projectPca(pca: Pca, x: Float32Array, n: number): Float32Array {
   return out;
 }
 
-/** The covariance (d × d, float64) of n float32 rows about `mean` (Wasm; `covarianceReference` is the plain version). */
+/**
+ * The covariance (d × d, float64) of n float32 rows about `mean` (Wasm; `covarianceReference` is the plain version).
+ */
 export function covariance(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
   const { exports: w, heap } = spikeSortKernels.get();
   const cov = heap.scoped(() => {

@@ -68,7 +68,10 @@ export function matchTemplates(
   const rejected: Peak[] = [];
   const rejectedAt = new Set<number>();
   const corr = new Float64Array(2 * maxShift + 1);
-  /** Unit u's fit at sample `at`, moved to the vertex of a parabola through the correlations at at−1, at, at+1 (when it opens down). */
+  /**
+   * Unit u's fit at sample `at`, moved to the vertex of a parabola through the correlations at at−1, at, at+1 (when it
+   * opens down).
+   */
   const refine = (at: number, u: number) => {
     const [c0, c1, c2] = [-1, 0, 1].map((s) => dot(rw, (at + s - before) * C, templates.whitened, u * dim, dim));
     return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };

@@ -39,7 +39,8 @@ export interface LearnedTemplates {
  * Clusters detections into units and returns their templates: PCA of the whitened waveforms,
  * isosplit-style clustering, splits of clusters along their own axes (splitBranches), merging of
  * clusters that differ only by a shift, template reassignment with a noise class, splitting of
- * units with two amplitude modes, and removal of units that echo a stronger one. `x` is the filtered data (µV), `w` the same data whitened.
+ * units with two amplitude modes, and removal of units that echo a stronger one. `x` is the filtered data (µV), `w` the
+ * same data whitened.
  */
 export function learnTemplates(
   x: Matrix<Float32Array | Float64Array>,

@@ -31,7 +31,8 @@ export interface SortStreamOptions extends Omit<SortGroupOptions, 'fs' | 'filter
  * PCA features. Memory holds the learning data plus one chunk, whatever the duration.
  *
  * @example
- * const sorting = sortStream({ rows, fs, read: (a, b) => series.read({ rows: [a, b], channels, scale: 'microvolts' }) });
+ * const sorting = sortStream({ rows, fs, read: (a, b) => series.read({ rows: [a, b], channels, scale: 'microvolts' })
+ * });
  */
 export function sortStream(source: RecordingSource, options: SortStreamOptions = {}): GroupSorting {
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });

@@ -7,7 +7,8 @@ export function sortWorkerUrl(): URL {
 }
 
 /**
- * A pool of sorting workers, for `sortNwb(source, { pool })` of @spyglass-wasm/pipelines: electrode groups are sorted in
+ * A pool of sorting workers, for `sortNwb(source, { pool })` of @spyglass-wasm/pipelines: electrode groups are sorted
+ * in
  * parallel, one per worker at a time.
  *
  * @example

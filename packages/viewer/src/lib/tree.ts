@@ -39,7 +39,8 @@ export function viewFor(entry: Pick<TreeEntry, 'path' | 'neurodataType' | 'kind'
  * are made as plain groups. Children sort typed objects first, then by name.
  *
  * @example
- * const root = buildTree([{ path: '/acquisition', kind: 'group' }, { path: '/acquisition/raw', kind: 'group', neurodataType: 'ElectricalSeries' }]);
+ * const root = buildTree([{ path: '/acquisition', kind: 'group' }, { path: '/acquisition/raw', kind: 'group',
+ * neurodataType: 'ElectricalSeries' }]);
  * root.children[0].children[0].view; // 'traces'
  */
 export function buildTree(entries: readonly TreeEntry[]): TreeNode {

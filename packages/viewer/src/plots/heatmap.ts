@@ -18,7 +18,7 @@ const VIRIDIS = [
 ].map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
 
 /** The viridis colour of `v` in [0, 1] as [r, g, b] (0–255); values outside are clamped. */
-export function viridis(v: number): [number, number, number] {
+function viridis(v: number): [number, number, number] {
   const x = Math.min(1, Math.max(0, Number.isFinite(v) ? v : 0)) * (VIRIDIS.length - 1);
   const i = Math.min(VIRIDIS.length - 2, Math.floor(x)),
     f = x - i;
@@ -39,7 +39,7 @@ export interface HeatmapData {
  * scaled so the `quantile` of the non-zero values is the top colour (a peaked posterior would
  * otherwise leave most of the map dark).
  */
-export function heatmapImage(d: HeatmapData, quantile = 0.99): ImageData {
+function heatmapImage(d: HeatmapData, quantile = 0.99): ImageData {
   const rows = d.time.length,
     cols = d.position.length;
   const nonzero = Float64Array.from(d.values)
@@ -72,7 +72,8 @@ export interface Overlay {
  * rows' spacing wide.
  *
  * @example
- * heatmapPlot(el, { time, position, values: posterior }, { title: 'posterior', yLabel: 'position (cm)', overlays: [{ label: 'true', values: truth, color: '#ff4d4d' }] });
+ * heatmapPlot(el, { time, position, values: posterior }, { title: 'posterior', yLabel: 'position (cm)', overlays: [{
+ * label: 'true', values: truth, color: '#ff4d4d' }] });
  */
 export function heatmapPlot(
   container: HTMLElement,

@@ -18,7 +18,7 @@ const W = 230,
   PAD = 10;
 
 /** Column (depth) and row of each node: column = 1 + the largest column of its inputs. */
-export function layerLayout(g: Pick<LineageGraph, 'nodes' | 'edges'>): Map<string, { col: number; row: number }> {
+function layerLayout(g: Pick<LineageGraph, 'nodes' | 'edges'>): Map<string, { col: number; row: number }> {
   const inputs = new Map<string, string[]>(g.nodes.map((n) => [n.id, []]));
   for (const e of g.edges) inputs.get(e.to)?.push(e.from);
   const col = new Map<string, number>();

@@ -34,7 +34,7 @@ interface Draft {
 let draft: Draft | undefined;
 
 /** The curate step's parameters of a draft: only what the user changed, in sort-unit indices. */
-export function draftParams(d: Pick<Draft, 'labels' | 'merge' | 'split'>, sort: SortForCuration): CurationParams {
+function draftParams(d: Pick<Draft, 'labels' | 'merge' | 'split'>, sort: SortForCuration): CurationParams {
   const labels = Object.fromEntries(Object.entries(d.labels).filter(([u, l]) => sort.units[Number(u)].label !== l));
   const split = Object.entries(d.split).map(([u, t]) => ({ unit: Number(u), amplitudeThreshold: t }));
   return {

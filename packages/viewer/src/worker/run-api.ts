@@ -32,7 +32,10 @@ import {
   type SortForCuration,
 } from './curate-api.js';
 
-/** Which chain to run: LFP → (position →) ripples, spike sorting with metric curation, or position → decoding of the file's Units. */
+/**
+ * Which chain to run: LFP → (position →) ripples, spike sorting with metric curation, or position → decoding of the
+ * file's Units.
+ */
 export type RunPipeline = 'ripples' | 'sort' | 'decode';
 
 /** What the page hands over: the File itself, or the URL it opened (fetched whole here, on request). */
