@@ -2,11 +2,13 @@
 // --force, bad paths get one line naming them, and export never writes into a full folder unasked.
 import { execFileSync } from 'node:child_process';
 import {
+  chmodSync,
   copyFileSync,
   linkSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -15,7 +17,10 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runUnprivileged } from '../../../scripts/test-unprivileged.js';
 import { runCli } from './run-cli.js';
+
+const CLI_DIST = new URL('../dist/index.js', import.meta.url).href;
 
 const SESSION = fileURLToPath(new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
 let dir: string, raw: string, store: string;
@@ -88,13 +93,20 @@ describe('bad paths get one line naming them', () => {
     expectRefused(await runCli(['info', fifo]), 1, /not a FIFO/);
     expectRefused(await runCli(['lfp', join(dir, 'missing.nwb'), '--store', store]), 1, /no such file/);
   });
-  it('an unreadable file (when not running as root, who reads everything)', async () => {
-    // root bypasses permissions; the check is the same code path as a missing file
-    if (process.getuid?.() === 0) return;
-    const locked = join(dir, 'locked.nwb');
+  it('an unreadable file (run as nobody when the suite runs as root, who reads everything)', () => {
+    const open = mkdtempSync(join(os.tmpdir(), 'spyglass-locked-'));
+    chmodSync(open, 0o755);
+    const locked = join(open, 'locked.nwb');
     copyFileSync(SESSION, locked);
-    execFileSync('chmod', ['000', locked]);
-    expectRefused(await runCli(['info', locked]), 1, /permission denied/);
+    chmodSync(locked, 0o000);
+    const r = runUnprivileged(
+      `import { commands, main } from '${CLI_DIST}';`,
+      `process.exitCode = await main(['info', ${JSON.stringify(locked)}], commands, { stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env });`,
+    );
+    expect(r.status).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/locked\.nwb \(permission denied\)/);
+    rmSync(open, { recursive: true, force: true });
   });
 });
 

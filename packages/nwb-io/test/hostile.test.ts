@@ -1,7 +1,7 @@
 // The reader on hostile files: every failed read raises, nothing hangs, silent wrong output becomes
 // a typed error or a named warning, errors are one line, and odd objects never refuse a file.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -9,7 +9,10 @@ import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
 import { NwbWriter, openNwb } from '../src/index.js';
 import { H5Reader } from '../src/read/h5-reader.js';
 import { compressedChunks } from '../scripts/fuzz.mjs';
+import { runUnprivileged } from '../../../scripts/test-unprivileged.js';
 import { fixture } from './fixtures.js';
+
+const NWB_IO_DIST = new URL('../dist/index.js', import.meta.url).href;
 import { SESSION, deflateToLzf, edit, writeSmall } from './hostile-files.js';
 
 const tmp = mkdtempSync(join(os.tmpdir(), 'nwb-io-hostile-'));
@@ -317,10 +320,17 @@ describe('5. the writer and odd paths fail in one line', () => {
     await expect(openNwb(through)).rejects.toThrow(/expected a readable file \(a part of the path is not a folder\)$/);
   });
 
-  it.skipIf(process.getuid?.() === 0)('opening an unreadable file', async () => {
-    const p = join(tmp, 'unreadable.nwb');
+  it('opening an unreadable file (run as nobody when the suite runs as root, who reads everything)', () => {
+    const open = mkdtempSync(join(os.tmpdir(), 'nwb-locked-'));
+    chmodSync(open, 0o755);
+    const p = join(open, 'unreadable.nwb');
     writeFileSync(p, 'x', { mode: 0o000 });
-    await expect(openNwb(p)).rejects.toThrow(/expected a readable file \(permission denied\)$/);
+    const r = runUnprivileged(
+      `import { openNwb } from '${NWB_IO_DIST}';`,
+      `await openNwb(${JSON.stringify(p)}).then(() => console.log('opened'), (e) => console.log(e.message));`,
+    );
+    expect(r.stdout.trim()).toMatch(/unreadable\.nwb.*expected a readable file \(permission denied\)$/);
+    rmSync(open, { recursive: true, force: true });
   });
 });
 
