@@ -65,6 +65,8 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   );
   let completed = 0;
   try {
+    // the engine's stalled-job recovery (pg-boss maintenance) runs in every worker, at a period fitting its lease
+    await retrying(() => store.supervise?.(leaseMs) ?? Promise.resolve(), pollMs, options);
     while (!options.signal?.aborted) {
       const job = await retrying(() => store.claim(name, leaseMs), pollMs, options);
       if (!job) {

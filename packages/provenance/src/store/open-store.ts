@@ -103,7 +103,8 @@ async function openShared(spec: string, givenDir: string | undefined, cwd: strin
     await sql.close().catch(() => {});
     throw err;
   }
-  return Store.open(sql, await blobsAt(resultsDir), location, { durable });
+  const { PgBossJobQueue } = await import('./pg-boss-queue.js');
+  return Store.open(sql, await blobsAt(resultsDir), location, { durable, queue: (db) => PgBossJobQueue.start(db) });
 }
 
 /** The results folder recorded in the store, recording `named` when there is none yet. */
