@@ -158,6 +158,54 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     }
     expect(pairs).toBeGreaterThanOrEqual(2); // the killed and the paused job each ran twice
   }, 180_000);
+
+  it('pg-boss: job keys, retries with backoff up to maxAttempts, graceful release, cached results', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'spyglass-runs-')), 'runs.jsonl');
+    const worker = (name: string) => {
+      const p = spawn(process.execPath, [SCRIPT, server.url, '', name], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr!.on('data', (d) => (err += d));
+      return { p, exit: new Promise<string>((resolve) => p.on('exit', (code) => resolve(`${code} ${err}`))) };
+    };
+    const wait = (n: number, ms: number) => ({ step: 'wait', inputs: {}, params: { n, ms, log } });
+    // the same request queued twice while it waits is one job
+    const slow = await store.enqueue(wait(100, 8000));
+    expect(await store.enqueue(wait(100, 8000))).toBe(slow);
+    const failing = await store.enqueue({ step: 'no-such-step', inputs: {} }, { maxAttempts: 2, retryDelayMs: 1000 });
+
+    // SIGTERM mid-job: the job goes back after the grace period (the lease) without counting the attempt
+    const leaver = worker('leaver');
+    await until('the leaver holds the slow job', async () =>
+      (await store.jobEvents()).some((e) => e.jobId === slow && e.worker === 'leaver' && e.event === 'claimed'),
+    );
+    leaver.p.kill('SIGTERM');
+    expect(await leaver.exit).toMatch(/^0 /);
+    expect((await store.jobEvents()).filter((e) => e.jobId === slow).map((e) => e.event)).toEqual([
+      'claimed',
+      'released',
+    ]);
+    expect((await store.jobs()).find((j) => j.id === slow)).toMatchObject({ status: 'queued', attempts: 0 });
+
+    expect(await worker('finisher').exit).toMatch(/^0 /);
+    const jobs = await store.jobs();
+    const byId = (id: number) => jobs.find((j) => j.id === id)!;
+    expect(byId(slow)).toMatchObject({ status: 'done', completedBy: 'finisher', attempts: 1 });
+    // an error is retried after its backoff, then the job fails for good on its last attempt
+    expect(byId(failing)).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(byId(failing).error).toContain('no-such-step');
+    const failEvents = (await store.jobEvents()).filter((e) => e.jobId === failing).map((e) => e.event);
+    expect(failEvents).toEqual(['claimed', 'failed', 'claimed', 'failed']);
+    // the same request once its result is in the store: a new job, and a cache hit, not a second computation
+    const runs = runsIn(log).length;
+    const again = await store.enqueue(wait(100, 8000));
+    expect(again).not.toBe(slow);
+    expect(await worker('third').exit).toMatch(/^0 /);
+    expect((await store.jobs()).find((j) => j.id === again)).toMatchObject({
+      status: 'done',
+      result: { cached: true },
+    });
+    expect(runsIn(log)).toHaveLength(runs);
+  }, 180_000);
 });
 
 describe('a worker on the embedded (PGlite) store', () => {
