@@ -16,9 +16,10 @@ export interface Leftovers {
 
 /**
  * Finds (and, with `remove`, deletes) what killed runs leave: `.partial` files in `dirs` (the
- * results folder, `--out` folders) whose writer on this host is gone or older than `minAgeMs`, `spyglass-verify-*` scratch stores
- * in the temporary folder whose lock is free (no live verify uses them) and scratch analysis
- * files `spyglass-analysis-<pid>-*` (and their writer's `.partial`) of processes that are gone. Never touches a final name.
+ * results folder, `--out` folders) whose writer on this host is gone or older than `minAgeMs`,
+ * `spyglass-verify-*` scratch stores in the temporary folder whose lock is free (no live verify
+ * uses them) and scratch analysis files `spyglass-analysis-<pid>-*` (and their writer's
+ * `.partial`) of processes that are gone. Never touches a final name.
  *
  * @example
  * const { partialFiles } = await findLeftovers({ dirs: [store.resultsDir], remove: true });

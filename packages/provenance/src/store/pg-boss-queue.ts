@@ -1,4 +1,5 @@
 import type PgBoss from 'pg-boss';
+import { StoreError } from '@spyglass-wasm/core';
 import { hashJson } from '../hash.js';
 import type { Sql } from './sql.js';
 import { SqlJobQueue, toJob, type Job, type JobPayload, type JobRow } from './job-queue.js';
@@ -114,7 +115,7 @@ export class PgBossJobQueue extends SqlJobQueue {
           [QUEUE, key],
         );
         if (queued) return Number(queued.id);
-        if (tries >= 3) throw new Error(`could not queue or find the job ${key}`);
+        if (tries >= 3) throw new StoreError(`could not queue, nor find queued, the job ${key}`, err);
         // the queued twin was fetched in between: this one can be queued now
       }
     }
