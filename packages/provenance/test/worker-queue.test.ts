@@ -186,10 +186,18 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     ]);
     expect((await store.jobs()).find((j) => j.id === slow)).toMatchObject({ status: 'queued', attempts: 0 });
 
+    // a job queued by the home-made queue of an older version is handed to pg-boss by the next opener
+    const [legacy] = await store.sql.query<{ id: string }>(
+      `INSERT INTO jobs (payload) VALUES ($1::jsonb) RETURNING id`,
+      [JSON.stringify(wait(102, 10))],
+    );
+    await (await openStore({ store: server.url })).close();
+
     expect(await worker('finisher').exit).toMatch(/^0 /);
     const jobs = await store.jobs();
     const byId = (id: number) => jobs.find((j) => j.id === id)!;
     expect(byId(slow)).toMatchObject({ status: 'done', completedBy: 'finisher', attempts: 1 });
+    expect(byId(Number(legacy.id))).toMatchObject({ status: 'done', completedBy: 'finisher' });
     // an error is retried after its backoff, then the job fails for good on its last attempt
     expect(byId(failing)).toMatchObject({ status: 'failed', attempts: 2 });
     expect(byId(failing).error).toContain('no-such-step');

@@ -52,7 +52,36 @@ export class PgBossJobQueue extends SqlJobQueue {
     boss.on('error', () => {}); // its housekeeping retries on the next tick (e.g. while the server restarts)
     await boss.start();
     await boss.createQueue(QUEUE, { name: QUEUE, policy: 'short', retryBackoff: true });
-    return new PgBossJobQueue(sql, boss, Boss);
+    const queue = new PgBossJobQueue(sql, boss, Boss);
+    await queue.adoptUnscheduled();
+    return queue;
+  }
+
+  /**
+   * Hands pg-boss the unfinished jobs of a store made before it scheduled them (the home-made
+   * queue's rows: queued, or running under a worker of that version), as new attempts.
+   */
+  private async adoptUnscheduled(): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; payload: JobPayload; max_attempts: number }>(
+        `SELECT id, payload, max_attempts FROM jobs WHERE engine_id IS NULL AND status IN ('queued', 'running')
+         ORDER BY id FOR UPDATE SKIP LOCKED`,
+      );
+      for (const r of rows) {
+        const engineId = await this.boss.send(QUEUE, { job: Number(r.id) }, {
+          db: bossDb(tx),
+          singletonKey: `adopted:${r.id}`, // its own key: the queue's policy allows one waiting job per key
+          retryLimit: Math.max(0, Number(r.max_attempts) - 1),
+          retryDelay: RETRY_DELAY_MS / 1000,
+          retryBackoff: true,
+        } as PgBoss.SendOptions);
+        await tx.query(`UPDATE jobs SET engine_id = $2, job_key = $3, status = 'queued' WHERE id = $1`, [
+          r.id,
+          engineId,
+          await hashJson(r.payload),
+        ]);
+      }
+    });
   }
 
   /**
