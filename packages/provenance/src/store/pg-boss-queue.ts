@@ -252,7 +252,9 @@ export class PgBossJobQueue extends SqlJobQueue {
                    WHEN b.state = 'completed' THEN 'done' ELSE 'failed' END AS status,
               CASE WHEN b.state IS NULL THEN j.attempts
                    ELSE b.retry_count + (CASE WHEN b.started_on IS NULL THEN 0 ELSE 1 END) END AS attempts,
-              COALESCE(j.error, b.output->>'message') AS error
+              CASE WHEN j.status IN ('done', 'failed') OR b.state IS DISTINCT FROM 'failed' THEN j.error
+                   -- failed by pg-boss's housekeeping: its worker went silent on the last attempt
+                   ELSE 'its worker stopped answering (lease expired) on attempt ' || (b.retry_count + 1) END AS error
        FROM jobs j LEFT JOIN pgboss.job b ON b.name = $1 AND b.id = j.engine_id
        ORDER BY j.id`,
       [QUEUE],
@@ -277,7 +279,9 @@ export class PgBossJobQueue extends SqlJobQueue {
         [QUEUE, id, attempt],
       );
       if (held.length) await change(tx, id);
-      await this.logEvent(tx, job.id, job.leaseOwner, held.length ? event : 'lease-lost', detail);
+      // a release of a job no longer held is a no-op (a shutdown racing its lease), not an event
+      if (held.length || event !== 'released')
+        await this.logEvent(tx, job.id, job.leaseOwner, held.length ? event : 'lease-lost', detail);
       return held.length > 0;
     });
   }
