@@ -172,16 +172,19 @@ describe('spyglass worker as N processes on one machine (PostgreSQL store, share
           { cwd: dir, env: { ...process.env, SPYGLASS_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
         );
         let out = '';
+        let err = '';
         p.stdout!.on('data', (d) => (out += d));
-        p.stderr!.on('data', (d) => (out += d));
-        return new Promise<{ code: number | null; out: string }>((resolve) =>
-          p.on('exit', (code) => resolve({ code, out })),
+        p.stderr!.on('data', (d) => (err += d));
+        return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+          p.on('exit', (code) => resolve({ code, out, err })),
         );
       });
       const ends = await Promise.all(workers);
-      for (const e of ends) expect(e.code, e.out).toBe(0);
+      for (const e of ends) expect(e.code, e.err).toBe(0);
       const completed = ends.map((e) => (JSON.parse(e.out) as { completed: number }).completed);
       expect(completed.reduce((x, y) => x + y)).toBe(2);
+      // nothing but what the CLI says itself: no runtime warnings (e.g. from the job engine or pg)
+      expect(ends.map((e) => e.err).join('')).toBe('');
       const store = await openStore({ store: server.url });
       try {
         const jobs = await store.jobs();

@@ -288,9 +288,15 @@ function defaultName(): string {
     : `browser:${Math.random().toString(36).slice(2)}`;
 }
 
+/** Waits `ms`, or less when `signal` aborts; its listener goes when the wait ends (idle polls add up). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const wake = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    };
+    const t = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }
