@@ -51,7 +51,8 @@ export class PgBossJobQueue extends SqlJobQueue {
     const boss = new Boss({ db: bossDb(sql), supervise: false, schedule: false, migrate: true });
     boss.on('error', () => {}); // its housekeeping retries on the next tick (e.g. while the server restarts)
     await boss.start();
-    await boss.createQueue(QUEUE, { name: QUEUE, policy: 'short', retryBackoff: true });
+    // a waiting job is kept a year (pg-boss's default, 14 days, would drop a long backlog unrun)
+    await boss.createQueue(QUEUE, { name: QUEUE, policy: 'short', retryBackoff: true, retentionMinutes: 525_600 });
     const queue = new PgBossJobQueue(sql, boss, Boss);
     await queue.adoptUnscheduled();
     return queue;
@@ -255,7 +256,11 @@ export class PgBossJobQueue extends SqlJobQueue {
               CASE WHEN j.status IN ('done', 'failed') OR b.state IS DISTINCT FROM 'failed' THEN j.error
                    -- failed by pg-boss's housekeeping: its worker went silent on the last attempt
                    ELSE 'its worker stopped answering (lease expired) on attempt ' || (b.retry_count + 1) END AS error
-       FROM jobs j LEFT JOIN pgboss.job b ON b.name = $1 AND b.id = j.engine_id
+       FROM jobs j LEFT JOIN LATERAL (
+         -- pg-boss moves finished jobs to its archive after a while
+         SELECT state, retry_count, started_on FROM pgboss.job WHERE name = $1 AND id = j.engine_id
+         UNION ALL SELECT state, retry_count, started_on FROM pgboss.archive WHERE name = $1 AND id = j.engine_id
+         LIMIT 1) b ON true
        ORDER BY j.id`,
       [QUEUE],
     );
