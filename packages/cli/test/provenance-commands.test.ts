@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, existsSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -139,4 +139,69 @@ describe('--store postgres://', () => {
       server.stop();
     }
   });
+});
+
+describe('spyglass worker as N processes on one machine (PostgreSQL store, shared results folder)', () => {
+  it('3 workers share the queued pipeline jobs: each job completed once, results in the folder the store names', async () => {
+    const { startPgServer } = await import('../../provenance/test/pg-server.js');
+    const { openStore } = await import('@spyglass-wasm/provenance');
+    const server = await startPgServer();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'spyglass-workers-'));
+      const shared = join(dir, 'shared-results');
+      const url = `${server.url}?results=${shared}`;
+      const lfp = { step: 'lfp', inputs: { raw: '$file' } };
+      writeFileSync(join(dir, 'a.json'), JSON.stringify({ steps: [lfp] }));
+      writeFileSync(
+        join(dir, 'b.json'),
+        JSON.stringify({ steps: [lfp, { step: 'ripples', inputs: { lfp: 'lfp', session: '$file' } }] }),
+      );
+      const enqueue = async (pipeline: string) => {
+        const r = await runCli(['run', pipeline, SESSION, '--enqueue', '--store', url, '--json'], dir);
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout).jobs[0].job as number;
+      };
+      const a = await enqueue('a.json');
+      const b = await enqueue('b.json');
+      expect(await enqueue('a.json')).toBe(a); // the same job, still waiting, is not queued twice
+      // workers are given the store URL only: the store names the results folder
+      const workers = ['w1', 'w2', 'w3'].map((name) => {
+        const p = spawn(
+          process.execPath,
+          [BIN, 'worker', '--store', server.url, '--name', name, '--exit-when-idle', '--json'],
+          { cwd: dir, env: { ...process.env, SPYGLASS_QUIET: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let out = '';
+        let err = '';
+        p.stdout!.on('data', (d) => (out += d));
+        p.stderr!.on('data', (d) => (err += d));
+        return new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+          p.on('exit', (code) => resolve({ code, out, err })),
+        );
+      });
+      const ends = await Promise.all(workers);
+      for (const e of ends) expect(e.code, e.err).toBe(0);
+      const completed = ends.map((e) => (JSON.parse(e.out) as { completed: number }).completed);
+      expect(completed.reduce((x, y) => x + y)).toBe(2);
+      // nothing but what the CLI says itself: no runtime warnings (e.g. from the job engine or pg)
+      expect(ends.map((e) => e.err).join('')).toBe('');
+      const store = await openStore({ store: server.url });
+      try {
+        const jobs = await store.jobs();
+        expect(jobs.map((j) => [j.id, j.status])).toEqual([
+          [a, 'done'],
+          [b, 'done'],
+        ]);
+        const events = await store.jobEvents();
+        for (const j of jobs) expect(events.filter((e) => e.jobId === j.id && e.event === 'completed')).toHaveLength(1);
+        expect(store.resultsDir).toBe(shared);
+        expect(readdirSync(shared).length).toBeGreaterThan(0);
+        expect(existsSync(join(dir, '.spyglass'))).toBe(false);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      server.stop();
+    }
+  }, 300_000);
 });

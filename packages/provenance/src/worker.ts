@@ -65,6 +65,8 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   );
   let completed = 0;
   try {
+    // the engine's stalled-job recovery (pg-boss maintenance) runs in every worker, at a period fitting its lease
+    await retrying(() => store.supervise?.(leaseMs) ?? Promise.resolve(), pollMs, options);
     while (!options.signal?.aborted) {
       const job = await retrying(() => store.claim(name, leaseMs), pollMs, options);
       if (!job) {
@@ -286,9 +288,15 @@ function defaultName(): string {
     : `browser:${Math.random().toString(36).slice(2)}`;
 }
 
+/** Waits `ms`, or less when `signal` aborts; its listener goes when the wait ends (idle polls add up). */
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const wake = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', wake);
+      resolve();
+    };
+    const t = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
   });
 }

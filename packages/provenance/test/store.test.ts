@@ -23,8 +23,27 @@ const activity = (key: string, inputs: Record<string, string>): Activity => ({
 function storeSuite(name: string, storeSpec: () => Promise<string>) {
   describe(name, () => {
     let store: Store, spec: string;
-    beforeAll(async () => (store = await openStore({ store: (spec = await storeSpec()) })));
+    beforeAll(async () => {
+      store = await openStore({ store: (spec = await storeSpec()) });
+      // as a worker does: the engine's housekeeping re-queues expired leases (PostgreSQL: pg-boss, each second)
+      await store.supervise(2000);
+    });
     afterAll(async () => store?.close());
+    /** Polls until `test` holds: an expired lease comes back after housekeeping and the retry's backoff. */
+    const eventually = async <T>(what: string, get: () => Promise<T>, test: (v: T) => boolean): Promise<T> => {
+      for (let i = 0; i < 600; i++) {
+        const v = await get();
+        if (test(v)) return v;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    };
+    const claimAgain = (worker: string, leaseMs: number) =>
+      eventually(
+        `a claim by ${worker}`,
+        () => store.claim(worker, leaseMs),
+        (j) => j !== undefined,
+      );
 
     it('flushes result files to disk unless SPYGLASS_DURABLE=0', async () => {
       expect(store.durable).toBe(true);
@@ -69,11 +88,10 @@ function storeSuite(name: string, storeSpec: () => Promise<string>) {
     });
 
     it('leases jobs: a lost lease cannot complete, an expired lease is taken again, errors are kept', async () => {
-      const id = await store.enqueue({ step: 'x', inputs: {} }, { maxAttempts: 2 });
+      const id = await store.enqueue({ step: 'x', inputs: {} }, { maxAttempts: 2, retryDelayMs: 1000 });
       const a = (await store.claim('A', 1))!;
       expect(a.id).toBe(id);
-      await new Promise((r) => setTimeout(r, 20));
-      const b = (await store.claim('B', 60_000))!;
+      const b = (await claimAgain('B', 60_000))!;
       expect(b.id).toBe(id);
       expect(b.attempts).toBe(2);
       expect(await store.heartbeat(a, 1000)).toBe(false);
@@ -91,11 +109,14 @@ function storeSuite(name: string, storeSpec: () => Promise<string>) {
     });
 
     it('fails a job whose lease expired on its last attempt instead of running it again', async () => {
-      const id = await store.enqueue({ step: 'z', inputs: {} }, { maxAttempts: 2 });
-      for (const w of ['E', 'F']) {
-        expect((await store.claim(w, 1))?.id).toBe(id); // each worker dies holding it
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const id = await store.enqueue({ step: 'z', inputs: {} }, { maxAttempts: 2, retryDelayMs: 1000 });
+      for (const w of ['E', 'F']) expect((await claimAgain(w, 1))?.id).toBe(id); // each worker dies holding it
+      // the embedded queue fails it in the next claim; pg-boss in its housekeeping
+      await eventually(
+        'the job to fail',
+        async () => (await store.claim('G', 60_000)) ?? (await store.jobs()).find((j) => j.id === id),
+        (j) => j?.status === 'failed',
+      );
       expect(await store.claim('G', 60_000)).toBeUndefined();
       const job = (await store.jobs()).find((j) => j.id === id)!;
       expect(job).toMatchObject({ status: 'failed', attempts: 2 });

@@ -137,6 +137,13 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
     // no end line belongs to the killed process (it ended at the kill) or to the paused one (its
     // step was stopped on waking). The paused process ran nothing between SIGSTOP and SIGCONT.
     const pids = new Map([...procs].map(([name, p]) => [p.pid!, name]));
+    // A live worker cut off from the database past its lease (the restart, a busy machine) stops its
+    // step itself: that run ends when the worker logged lease-lost for its job.
+    const idOf = new Map(jobs.map((j) => [(j.payload as unknown as { params: { n: number } }).params.n, j.id]));
+    const stoppedAtLoss = (who: string | undefined, n: number): number | undefined => {
+      const line = new RegExp(`^job ${idOf.get(n)} lease-lost @(\\d+)$`, 'm').exec(stderr.get(who ?? '') ?? '');
+      return line ? Number(line[1]) : undefined;
+    };
     const live = runsIn(log).flatMap((r): [number, number, Run][] => {
       const who = pids.get(r.pid);
       if (who === 'killed') return [[r.start, r.end ?? killedAt, r]];
@@ -145,8 +152,9 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
           [r.start, stoppedAt, r],
           [continuedAt, r.end ?? continuedAt, r],
         ];
-      expect(r.end, `run of job ${r.n} in ${who} has no end`).toBeDefined();
-      return [[r.start, r.end!, r]];
+      const end = r.end ?? stoppedAtLoss(who, r.n);
+      expect(end, `run of job ${r.n} in ${who} has no end and its worker did not lose it`).toBeDefined();
+      return [[r.start, end!, r]];
     });
     let pairs = 0;
     for (const [i, [s1, e1, a]] of live.entries()) {
@@ -157,6 +165,62 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
       }
     }
     expect(pairs).toBeGreaterThanOrEqual(2); // the killed and the paused job each ran twice
+  }, 180_000);
+
+  it('pg-boss: job keys, retries with backoff up to maxAttempts, graceful release, cached results', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'spyglass-runs-')), 'runs.jsonl');
+    const worker = (name: string) => {
+      const p = spawn(process.execPath, [SCRIPT, server.url, '', name], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      p.stderr!.on('data', (d) => (err += d));
+      return { p, exit: new Promise<string>((resolve) => p.on('exit', (code) => resolve(`${code} ${err}`))) };
+    };
+    const wait = (n: number, ms: number) => ({ step: 'wait', inputs: {}, params: { n, ms, log } });
+    // the same request queued twice while it waits is one job
+    const slow = await store.enqueue(wait(100, 8000));
+    expect(await store.enqueue(wait(100, 8000))).toBe(slow);
+    const failing = await store.enqueue({ step: 'no-such-step', inputs: {} }, { maxAttempts: 2, retryDelayMs: 1000 });
+
+    // SIGTERM mid-job: the job goes back after the grace period (the lease) without counting the attempt
+    const leaver = worker('leaver');
+    await until('the leaver holds the slow job', async () =>
+      (await store.jobEvents()).some((e) => e.jobId === slow && e.worker === 'leaver' && e.event === 'claimed'),
+    );
+    leaver.p.kill('SIGTERM');
+    expect(await leaver.exit).toMatch(/^0 /);
+    expect((await store.jobEvents()).filter((e) => e.jobId === slow).map((e) => e.event)).toEqual([
+      'claimed',
+      'released',
+    ]);
+    expect((await store.jobs()).find((j) => j.id === slow)).toMatchObject({ status: 'queued', attempts: 0 });
+
+    // a job queued by the home-made queue of an older version is handed to pg-boss by the next opener
+    const [legacy] = await store.sql.query<{ id: string }>(
+      `INSERT INTO jobs (payload) VALUES ($1::jsonb) RETURNING id`,
+      [JSON.stringify(wait(102, 10))],
+    );
+    await (await openStore({ store: server.url })).close();
+
+    expect(await worker('finisher').exit).toMatch(/^0 /);
+    const jobs = await store.jobs();
+    const byId = (id: number) => jobs.find((j) => j.id === id)!;
+    expect(byId(slow)).toMatchObject({ status: 'done', completedBy: 'finisher', attempts: 1 });
+    expect(byId(Number(legacy.id))).toMatchObject({ status: 'done', completedBy: 'finisher' });
+    // an error is retried after its backoff, then the job fails for good on its last attempt
+    expect(byId(failing)).toMatchObject({ status: 'failed', attempts: 2 });
+    expect(byId(failing).error).toContain('no-such-step');
+    const failEvents = (await store.jobEvents()).filter((e) => e.jobId === failing).map((e) => e.event);
+    expect(failEvents).toEqual(['claimed', 'failed', 'claimed', 'failed']);
+    // the same request once its result is in the store: a new job, and a cache hit, not a second computation
+    const runs = runsIn(log).length;
+    const again = await store.enqueue(wait(100, 8000));
+    expect(again).not.toBe(slow);
+    expect(await worker('third').exit).toMatch(/^0 /);
+    expect((await store.jobs()).find((j) => j.id === again)).toMatchObject({
+      status: 'done',
+      result: { cached: true },
+    });
+    expect(runsIn(log)).toHaveLength(runs);
   }, 180_000);
 });
 

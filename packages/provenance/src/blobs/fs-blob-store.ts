@@ -57,7 +57,8 @@ export async function writeAtomically(
   const { dirname } = await import('node:path');
   await mkdir(dirname(path), { recursive: true });
   if (options.sweep !== false) await sweepStalePartials(path);
-  const tmp = `${path}.${process.pid}-${Math.random().toString(36).slice(2)}.partial`;
+  // the writer's host and pid in the name: a later run on this host can tell a dead writer's file at once
+  const tmp = `${path}.${await partialTag()}-${Math.random().toString(36).slice(2)}.partial`;
   try {
     const fh = await open(tmp, 'w');
     try {
@@ -73,7 +74,7 @@ export async function writeAtomically(
   }
 }
 
-/** Removes this target's `.partial` siblings older than a minute: what a killed writer of it left. */
+/** Removes this target's abandoned `.partial` siblings: what a killed writer of it left. */
 async function sweepStalePartials(path: string): Promise<void> {
   const { readdir, rm, stat } = await import('node:fs/promises');
   const { basename, dirname } = await import('node:path');
@@ -82,6 +83,28 @@ async function sweepStalePartials(path: string): Promise<void> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
     const s = await stat(`${dir}/${name}`).catch(() => undefined);
-    if (s && Date.now() - s.mtimeMs > 60_000) await rm(`${dir}/${name}`, { force: true });
+    if (s && (await partialIsAbandoned(name, s.mtimeMs, 60_000))) await rm(`${dir}/${name}`, { force: true });
   }
+}
+
+/** `host~pid` of this process, as temporary file names carry it (`~` keeps it apart from the random tail). */
+async function partialTag(): Promise<string> {
+  return `${await hostTag()}~${process.pid}`;
+}
+
+async function hostTag(): Promise<string> {
+  const { hostname } = await import('node:os');
+  return hostname().replace(/[^A-Za-z0-9.-]/g, '_');
+}
+
+/**
+ * A `.partial` file no writer will finish: its writer (named in it) was on this host and is gone,
+ * or it is older than `minAgeMs` (a writer on another host sharing the folder, or an older name).
+ */
+export async function partialIsAbandoned(name: string, mtimeMs: number, minAgeMs: number): Promise<boolean> {
+  if (Date.now() - mtimeMs > minAgeMs) return true;
+  const writer = /\.([A-Za-z0-9._-]+)~(\d+)-[a-z0-9]+\.partial$/.exec(name);
+  if (!writer || writer[1] !== (await hostTag())) return false;
+  const { pidRuns } = await import('../store/dir-lock.js');
+  return !pidRuns(Number(writer[2]));
 }

@@ -27,7 +27,8 @@ export interface ResultRepository {
 
 /** The job queue workers take work from (leases, heartbeats, exactly-once completion). */
 export interface JobQueue {
-  enqueue(payload: JobPayload, options?: { maxAttempts?: number }): Promise<number>;
+  /** Queues a job; `retryDelayMs` is the first retry's delay where the queue backs off (pg-boss). */
+  enqueue(payload: JobPayload, options?: { maxAttempts?: number; retryDelayMs?: number }): Promise<number>;
   claim(worker: string, leaseMs: number): Promise<Job | undefined>;
   heartbeat(job: Job, leaseMs: number): Promise<boolean>;
   complete(job: Job, result: unknown): Promise<boolean>;
@@ -37,4 +38,6 @@ export interface JobQueue {
   /** Jobs queued or running. */
   pending(): Promise<number>;
   jobs(): Promise<Job[]>;
+  /** A worker starts the queue's housekeeping (stalled-job recovery) for its lease, where the engine has one. */
+  supervise?(leaseMs: number): Promise<void>;
 }

@@ -32,7 +32,13 @@ export interface Job {
  * const id = await queue.enqueue({ step: 'lfp', inputs: { raw: { file: '/data/day1.nwb' } } });
  */
 export class SqlJobQueue implements JobQueue {
-  constructor(private readonly sql: Sql) {}
+  constructor(protected readonly sql: Sql) {}
+
+  /** Housekeeping for workers: none here (claim() itself takes over jobs whose lease expired). */
+  async supervise(_leaseMs: number): Promise<void> {}
+
+  /** Stops the queue's own activity before its database closes (none here). */
+  async stop(): Promise<void> {}
 
   async enqueue(payload: JobPayload, options: { maxAttempts?: number } = {}): Promise<number> {
     const rows = await this.sql.query<{ id: string }>(
@@ -156,6 +162,16 @@ export class SqlJobQueue implements JobQueue {
     return (await this.sql.query<JobRow>(`SELECT * FROM jobs ORDER BY id`)).map(toJob);
   }
 
+  /** Appends to the job's event log (claims, completions, failures, lost leases). */
+  protected async logEvent(tx: Sql, jobId: number | string, worker: string | null, event: string, detail?: string) {
+    await tx.query(`INSERT INTO job_events (job_id, worker, event, detail) VALUES ($1, $2, $3, $4)`, [
+      jobId,
+      worker ?? '',
+      event,
+      detail ?? null,
+    ]);
+  }
+
   async jobEvents(): Promise<{ jobId: number; worker: string; event: string; detail: string | null }[]> {
     const rows = await this.sql.query<{ job_id: string; worker: string; event: string; detail: string | null }>(
       `SELECT job_id, worker, event, detail FROM job_events ORDER BY id`,
@@ -164,7 +180,7 @@ export class SqlJobQueue implements JobQueue {
   }
 }
 
-interface JobRow {
+export interface JobRow {
   id: string | number;
   payload: JobPayload;
   status: Job['status'];
@@ -176,7 +192,7 @@ interface JobRow {
   error: string | null;
 }
 
-function toJob(r: JobRow): Job {
+export function toJob(r: JobRow): Job {
   return {
     id: Number(r.id),
     payload: r.payload,

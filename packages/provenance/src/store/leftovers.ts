@@ -1,23 +1,25 @@
 import { hashBytes } from '../hash.js';
 import type { Store } from './store.js';
 import { pidRuns } from './dir-lock.js';
+import { partialIsAbandoned } from '../blobs/fs-blob-store.js';
 
 /** Leftovers younger than this may belong to a writer still at work, so they are kept. */
 export const LEFTOVER_AGE_MS = 60_000;
 
 /** What a crash can leave behind, found by {@link findLeftovers}. */
 export interface Leftovers {
-  /** `.partial` files (an interrupted atomic write) older than a minute: absolute paths. */
+  /** `.partial` files (an interrupted atomic write) whose writer on this host is gone, or older than a minute. */
   partialFiles: string[];
   /** Scratch stores of killed `verify` runs and scratch analysis files of killed runs: absolute paths. */
   scratch: string[];
 }
 
 /**
- * Finds (and, with `remove`, deletes) what killed runs leave: `.partial` files older than
- * `minAgeMs` in `dirs` (the results folder, `--out` folders), `spyglass-verify-*` scratch stores
- * in the temporary folder whose lock is free (no live verify uses them) and scratch analysis
- * files `spyglass-analysis-<pid>-*` of processes that are gone. Never touches a final name.
+ * Finds (and, with `remove`, deletes) what killed runs leave: `.partial` files in `dirs` (the
+ * results folder, `--out` folders) whose writer on this host is gone or older than `minAgeMs`,
+ * `spyglass-verify-*` scratch stores in the temporary folder whose lock is free (no live verify
+ * uses them) and scratch analysis files `spyglass-analysis-<pid>-*` (and their writer's
+ * `.partial`) of processes that are gone. Never touches a final name.
  *
  * @example
  * const { partialFiles } = await findLeftovers({ dirs: [store.resultsDir], remove: true });
@@ -39,7 +41,9 @@ export async function findLeftovers(options: {
   const found: Leftovers = { partialFiles: [], scratch: [] };
   for (const dir of options.dirs) {
     for (const name of await readdir(dir).catch(() => [] as string[])) {
-      if (name.endsWith('.partial') && (await old(`${dir}/${name}`))) found.partialFiles.push(`${dir}/${name}`);
+      if (!name.endsWith('.partial')) continue;
+      const s = await stat(`${dir}/${name}`).catch(() => undefined);
+      if (s && (await partialIsAbandoned(name, s.mtimeMs, minAge))) found.partialFiles.push(`${dir}/${name}`);
     }
   }
   const tmp = options.tmp ?? tmpdir();
@@ -47,8 +51,11 @@ export async function findLeftovers(options: {
     const path = `${tmp}/${name}`;
     if (name.startsWith('spyglass-verify-') && (await old(path)) && (await lockIsFree(`${path}/.spyglass`)))
       found.scratch.push(path);
-    const analysis = /^spyglass-analysis-(\d+)-.*\.nwb$/.exec(name);
-    if (analysis && !pidRuns(Number(analysis[1])) && (await old(path))) found.scratch.push(path);
+    // the scratch file, or the NWB writer's hidden `.partial` of it when the kill came while writing it
+    const analysis = /^\.?spyglass-analysis-(\d+)-[^/]*\.nwb(\.[a-z0-9-]+\.partial)?$/.exec(name);
+    // its writer is gone (scratch analysis files live in this host's temporary folder)
+    if (analysis && !pidRuns(Number(analysis[1])) && (await stat(path).catch(() => undefined)))
+      found.scratch.push(path);
   }
   if (options.remove)
     for (const path of [...found.partialFiles, ...found.scratch]) await rm(path, { recursive: true, force: true });
@@ -85,18 +92,7 @@ export async function checkStore(
   options: { repair?: boolean; dirs?: string[]; minAgeMs?: number } = {},
 ): Promise<StoreCheck> {
   const minAge = options.minAgeMs ?? LEFTOVER_AGE_MS;
-  const rows = await store.sql.query<{
-    key: string;
-    file: string;
-    checksum: string;
-    status: string;
-    summary: Record<string, unknown>;
-  }>(`SELECT key, file, checksum, status, summary FROM results ORDER BY key`);
-  const named = new Set<string>();
-  for (const r of rows) {
-    named.add(r.file);
-    if (typeof r.summary?.analysisFile === 'string') named.add(r.summary.analysisFile);
-  }
+  const { rows, named } = await resultRows(store);
   const missingFiles: StoreCheck['missingFiles'] = [];
   const checksumMismatches: StoreCheck['checksumMismatches'] = [];
   for (const r of rows.filter((x) => x.status === 'valid')) {
@@ -144,6 +140,47 @@ export async function checkStore(
     report.repaired = { removed, invalidated: broken };
   }
   return report;
+}
+
+/** The store's result rows, and the set of file names they name (result and analysis files). */
+async function resultRows(store: Store) {
+  const rows = await store.sql.query<{
+    key: string;
+    file: string;
+    checksum: string;
+    status: string;
+    summary: Record<string, unknown>;
+  }>(`SELECT key, file, checksum, status, summary FROM results ORDER BY key`);
+  const named = new Set<string>();
+  for (const r of rows) {
+    named.add(r.file);
+    if (typeof r.summary?.analysisFile === 'string') named.add(r.summary.analysisFile);
+  }
+  return { rows, named };
+}
+
+/**
+ * Removes result files no row names (a run killed between a file's rename and its row's commit),
+ * whatever their age. Only for a results folder the caller alone writes to (an embedded store's
+ * own folder, under its lock): no other writer can be about to commit them.
+ *
+ * @example
+ * const removed = await removeOrphanFiles(store); // ['lfp-1f2e…-lx3k9a.sgr']
+ */
+export async function removeOrphanFiles(store: Store): Promise<string[]> {
+  const { named } = await resultRows(store);
+  const removed: string[] = [];
+  for (const name of await store.blobs.list()) {
+    if (named.has(name) || name.endsWith('.partial')) continue;
+    if (
+      await store.blobs.remove(name).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(name);
+  }
+  return removed;
 }
 
 /** Blob age from its local file (Node); blobs without a local path count as old. */

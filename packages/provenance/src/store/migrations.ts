@@ -97,6 +97,15 @@ export const MIGRATIONS: { version: number; name: string; sql: string }[] = [
       CREATE TABLE store_settings (name text PRIMARY KEY, value text NOT NULL);
     `,
   },
+  {
+    version: 4,
+    name: 'jobs on a job engine',
+    sql: `
+      -- a shared store's jobs are scheduled by pg-boss: its job's id, and the job's key (payload hash)
+      ALTER TABLE jobs ADD COLUMN engine_id uuid;
+      ALTER TABLE jobs ADD COLUMN job_key text;
+    `,
+  },
 ];
 
 /**

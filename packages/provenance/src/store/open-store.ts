@@ -73,7 +73,13 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
     await release();
     throw err;
   }
-  return Store.open(sql, await blobsAt(resultsDir), dir, { release, durable });
+  const store = await Store.open(sql, await blobsAt(resultsDir), dir, { release, durable });
+  // result files of runs killed before their commit: in its own results folder, under the lock, nobody else writes
+  if (options.resultsDir === undefined) {
+    const { removeOrphanFiles } = await import('./leftovers.js');
+    await removeOrphanFiles(store).catch(() => undefined);
+  }
+  return store;
 }
 
 /**
@@ -103,7 +109,8 @@ async function openShared(spec: string, givenDir: string | undefined, cwd: strin
     await sql.close().catch(() => {});
     throw err;
   }
-  return Store.open(sql, await blobsAt(resultsDir), location, { durable });
+  const { PgBossJobQueue } = await import('./pg-boss-queue.js');
+  return Store.open(sql, await blobsAt(resultsDir), location, { durable, queue: (db) => PgBossJobQueue.start(db) });
 }
 
 /** The results folder recorded in the store, recording `named` when there is none yet. */

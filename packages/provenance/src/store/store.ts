@@ -18,7 +18,7 @@ export type { Job, JobPayload } from './job-queue.js';
  * const r = await store.getResult(key);
  */
 export class Store extends SqlResultRepository implements JobQueue {
-  /** The job queue half, sharing this store's database. */
+  /** The job queue half, sharing this store's database (pg-boss on PostgreSQL, SqlJobQueue embedded). */
   readonly queue: SqlJobQueue;
 
   private constructor(
@@ -27,26 +27,36 @@ export class Store extends SqlResultRepository implements JobQueue {
     location: string,
     private readonly unlock: () => Promise<void>,
     durable: boolean,
+    queue: SqlJobQueue | undefined,
   ) {
     super(sql, blobs, location, durable);
-    this.queue = new SqlJobQueue(sql);
+    this.queue = queue ?? new SqlJobQueue(sql);
   }
 
-  /** Migrates and wraps a database; `release` runs after close (e.g. dropping a folder lock). */
+  /**
+   * Migrates and wraps a database; `release` runs after close (e.g. dropping a folder lock);
+   * `queue` starts the job queue on the migrated database (default: the embedded SqlJobQueue).
+   */
   static async open(
     sql: Sql,
     blobs: BlobStore,
     location: string,
-    { release = async () => {}, durable = true }: { release?: () => Promise<void>; durable?: boolean } = {},
+    {
+      release = async () => {},
+      durable = true,
+      queue,
+    }: { release?: () => Promise<void>; durable?: boolean; queue?: (sql: Sql) => Promise<SqlJobQueue> } = {},
   ): Promise<Store> {
+    let q: SqlJobQueue | undefined;
     try {
       await migrate(sql);
+      q = await queue?.(sql);
     } catch (err) {
       await sql.close().catch(() => {});
       await release();
       throw new StoreError(`cannot prepare the store at ${location}: ${(err as Error).message}`);
     }
-    return new Store(sql, blobs, location, release, durable);
+    return new Store(sql, blobs, location, release, durable, q);
   }
 
   /** The results folder, for stores whose result files are local files (Node). */
@@ -56,13 +66,14 @@ export class Store extends SqlResultRepository implements JobQueue {
 
   async close(): Promise<void> {
     try {
+      await this.queue.stop();
       await this.sql.close();
     } finally {
       await this.unlock();
     }
   }
 
-  enqueue(payload: JobPayload, options?: { maxAttempts?: number }): Promise<number> {
+  enqueue(payload: JobPayload, options?: { maxAttempts?: number; retryDelayMs?: number }): Promise<number> {
     return this.queue.enqueue(payload, options);
   }
   claim(worker: string, leaseMs: number): Promise<Job | undefined> {
@@ -85,6 +96,9 @@ export class Store extends SqlResultRepository implements JobQueue {
   }
   jobs(): Promise<Job[]> {
     return this.queue.jobs();
+  }
+  supervise(leaseMs: number): Promise<void> {
+    return this.queue.supervise(leaseMs);
   }
   jobEvents(): ReturnType<SqlJobQueue['jobEvents']> {
     return this.queue.jobEvents();
