@@ -47,7 +47,7 @@ self.onmessage = async ({ data }) => {
 
 /** The app: the filter pool against one thread, a worker that 404s, and NWB from a File and a URL. */
 function appSource(poolOptions: string): string {
-  return `import { ParameterError, WorkerError } from '@spyglass-wasm/core';
+  return `import { NwbFormatError, ParameterError, WorkerError } from '@spyglass-wasm/core';
 import { butter, createFilterPool, dspKernels, sosfiltfilt, sosfiltfiltParallel } from '@spyglass-wasm/dsp-wasm';
 import { openNwb } from '@spyglass-wasm/nwb-io';
 
@@ -82,6 +82,12 @@ const inWorker = (source) =>
 window.nwbFileOnPage = async (url) => ({ summary: await summarizeNwb(openNwb, await fileAt(url)) });
 window.nwbFileInWorker = async (url) => inWorker(await fileAt(url));
 window.nwbUrlInWorker = (url) => inWorker(new URL(url, location.href).href);
+// a path needs Node: the browser build says so instead of reaching for node:fs
+window.nwbPathOnPage = (path) =>
+  openNwb(path).then(
+    (nwb) => (nwb.close(), { opened: true }),
+    (err) => ({ error: err.code + ': ' + err.message, nwbFormatError: err instanceof NwbFormatError }),
+  );
 window.nwbUrlOnPage = (url) =>
   openNwb(new URL(url, location.href).href).then(
     (nwb) => (nwb.close(), { opened: true }),

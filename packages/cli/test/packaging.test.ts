@@ -38,6 +38,20 @@ afterAll(() => {
 });
 
 describe('packed packages installed into a fresh project', () => {
+  it('every tarball ships dist/, README.md and LICENSE and the metadata a registry shows; the viewer stays private', () => {
+    for (const t of tarballs) {
+      const files = execFileSync('tar', ['-tzf', t.tarball], { encoding: 'utf8' }).split('\n');
+      expect(files, t.name).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md']));
+      expect(
+        files.some((f) => f.startsWith('package/dist/index.')),
+        t.name,
+      ).toBe(true);
+      for (const key of ['description', 'license', 'repository', 'homepage', 'bugs', 'keywords', 'engines'])
+        expect(t.manifest[key], `${t.name}: ${key}`).toBeTruthy();
+    }
+    expect(tarballs.map((t) => t.name)).not.toContain('@spyglass-wasm/viewer');
+  });
+
   it('require() from CommonJS exposes named exports of every package', () => {
     const names = tarballs.map((t) => t.name);
     const seen = runNode(
@@ -197,6 +211,10 @@ describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite an
         expect(await nwb('nwbUrlOnPage')).toEqual({
           error: expect.stringMatching(/^E_PARAMETER: parameter 'source': expected a URL opened in a Web Worker/),
           parameterError: true,
+        });
+        expect(await nwb('nwbPathOnPage')).toEqual({
+          error: 'E_NWB_FORMAT: session.nwb: /: expected bytes, a Blob or a URL in a browser (a path needs Node)',
+          nwbFormatError: true,
         });
         expect(errors).toEqual([]);
       } finally {
