@@ -145,3 +145,49 @@ export const BUNDLERS: Record<string, (app: string) => { root: string; page: str
     return { root: join(dir, 'dist'), page: 'index.html' };
   },
 };
+
+/**
+ * provenance and pipelines in a page, bundled by vite with no configuration (as the viewer is): the
+ * embedded store in memory records a result and finds it with its lineage. (esbuild and webpack need
+ * one setting for PGlite's own `node:module` import: see provenance's README.)
+ */
+export function storeSiteByVite(app: string): { root: string; page: string } {
+  const dir = join(app, 'site-vite-store');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'app.js'),
+    `import { lineageGraph, openStore } from '@spyglass-wasm/provenance';
+import { analysisNwb, MAIN_PIPELINE } from '@spyglass-wasm/pipelines';
+
+window.recordResult = async () => {
+  const store = await openStore({ store: 'memory://' });
+  try {
+    const activity = {
+      key: 'blake3:k1', step: 'lfp', version: { package: '@spyglass-wasm/dsp-wasm', packageVersion: '0.1.0', wasm: {} },
+      params: { targetFs: 1000 }, paramsHash: 'blake3:p', inputs: { raw: 'file:blake3:f' }, outputs: ['result:blake3:k1'],
+      startedAt: new Date(0).toISOString(), endedAt: new Date(1).toISOString(), agent: 'bundle-test',
+      runtime: { platform: 'browser', runtime: 'browser' },
+    };
+    const committed = await store.commitResult(
+      [{ id: 'file:blake3:f', kind: 'file', label: 'session.nwb', checksum: 'blake3:f' }],
+      activity,
+      { key: 'blake3:k1', step: 'lfp', file: 'lfp-k1.sgr', checksum: 'blake3:c1', summary: { channels: 8 } },
+    );
+    const found = await store.getResult('blake3:k1');
+    const graph = await lineageGraph(store, 'blake3:k1');
+    return {
+      committed,
+      summary: found.summary,
+      kinds: graph.nodes.map((n) => n.kind).sort(),
+      pipelines: typeof analysisNwb === 'function' && MAIN_PIPELINE.startsWith('name: main'),
+    };
+  } finally {
+    await store.close();
+  }
+};
+`,
+  );
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./app.js"></script>');
+  run(dir, [bin('vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error']);
+  return { root: join(dir, 'dist'), page: 'index.html' };
+}

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
 import { packPackages, ROOT } from '../../../scripts/pack-packages.mjs';
 import { serveFiles } from '../../nwb-io/test/http-server.js';
-import { BUNDLERS, SUMMARIZE_NWB } from './bundlers.js';
+import { BUNDLERS, storeSiteByVite, SUMMARIZE_NWB } from './bundlers.js';
 import { installOffline, writeConsumerProject, type Tarball } from './consumer-project.js';
 
 // the project's own simulated session (8 channels, 30 kHz, two tetrodes)
@@ -223,4 +223,29 @@ describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite an
       }
     }, 240_000);
   }
+
+  it('vite: provenance and pipelines in a page; the embedded store records a result and its lineage', async () => {
+    const site = storeSiteByVite(app);
+    const server = await serveFiles(site.root);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(`${server.url}/${site.page}`);
+      await page.waitForFunction(() => 'recordResult' in window, undefined, { timeout: 60_000 });
+      expect(
+        await page.evaluate(() => (window as unknown as { recordResult(): Promise<unknown> }).recordResult()),
+      ).toEqual({
+        committed: true,
+        summary: { channels: 8 },
+        kinds: ['code', 'file', 'paramset', 'result'],
+        pipelines: true,
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 240_000);
 });
