@@ -2,15 +2,18 @@
 // into a fresh project offline (from the npm cache `npm ci` filled), then use them from
 // CommonJS, from ESM and from TypeScript under node16 resolution. Needs `npm run build` first.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
 import { packPackages, ROOT } from '../../../scripts/pack-packages.mjs';
 import { serveFiles } from '../../nwb-io/test/http-server.js';
-import { BUNDLERS } from './bundlers.js';
+import { BUNDLERS, storeSiteByVite, SUMMARIZE_NWB } from './bundlers.js';
 import { installOffline, writeConsumerProject, type Tarball } from './consumer-project.js';
+
+// the project's own simulated session (8 channels, 30 kHz, two tetrodes)
+const SESSION = join(ROOT, 'packages', 'nwb-io', 'test', 'fixtures', 'tetrode-session.nwb');
 
 let workDir = '';
 let app = '';
@@ -35,6 +38,20 @@ afterAll(() => {
 });
 
 describe('packed packages installed into a fresh project', () => {
+  it('every tarball ships dist/, README.md and LICENSE and the metadata a registry shows; the viewer stays private', () => {
+    for (const t of tarballs) {
+      const files = execFileSync('tar', ['-tzf', t.tarball], { encoding: 'utf8' }).split('\n');
+      expect(files, t.name).toEqual(expect.arrayContaining(['package/LICENSE', 'package/README.md']));
+      expect(
+        files.some((f) => f.startsWith('package/dist/index.')),
+        t.name,
+      ).toBe(true);
+      for (const key of ['description', 'license', 'repository', 'homepage', 'bugs', 'keywords', 'engines'])
+        expect(t.manifest[key], `${t.name}: ${key}`).toBeTruthy();
+    }
+    expect(tarballs.map((t) => t.name)).not.toContain('@spyglass-wasm/viewer');
+  });
+
   it('require() from CommonJS exposes named exports of every package', () => {
     const names = tarballs.map((t) => t.name);
     const seen = runNode(
@@ -113,7 +130,7 @@ describe('packed packages installed into a fresh project', () => {
     expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toBe(`${version}\n`);
   });
 
-  it('esbuild bundles the installed ESM builds for a browser', () => {
+  it('esbuild --platform=browser bundles every library with no Node built-in and no h5wasm/node', () => {
     const browserPackages = tarballs.map((t) => t.name).filter((name) => name !== '@spyglass-wasm/cli');
     const entry = join(app, 'browser-entry.mjs');
     writeFileSync(
@@ -122,12 +139,16 @@ describe('packed packages installed into a fresh project', () => {
         `\nexport const sizes = [${browserPackages.map((_, i) => `Object.keys(p${i}).length`).join(', ')}];\n`,
     );
     const outfile = join(app, 'browser-bundle.js');
-    // As in provenance's browser test: the PostgreSQL driver (behind a dynamic import) stays out.
-    expect(() => bundleForBrowser(entry, outfile, { external: ['pg'] })).not.toThrow();
-    expect(existsSync(outfile)).toBe(true);
+    // PGlite's own Emscripten glue (provenance's embedded store) has `await import('node:module')`
+    // behind its Node check, which its package.json `browser` map misses: the one module left out.
+    expect(() => bundleForBrowser(entry, outfile, { builtins: [], external: ['node:module'] })).not.toThrow();
+    const bundle = readFileSync(outfile, 'utf8');
+    // every module the bundle still imports (Emscripten's `require` calls are its own createRequire's)
+    const imported = new Set([...bundle.matchAll(/(?:\bimport\(|\bfrom )\s*"([^"]+)"/g)].map((m) => m[1]));
+    expect([...imported]).toEqual(['node:module']);
+    expect(bundle).not.toContain('h5wasm/dist/node');
   });
 });
-
 describe('the filter worker pool from the installed tarballs', () => {
   it("runs from ESM and from CommonJS in Node (worker_threads, the package's own worker)", () => {
     const body = `const x = { data: Float64Array.from({ length: 4000 }, (_, i) => Math.sin(i * 0.37)), rows: 1000, cols: 4 };
@@ -145,9 +166,21 @@ describe('the filter worker pool from the installed tarballs', () => {
 });
 
 describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite and webpack, run in Chromium', () => {
+  let inNode: unknown;
+  beforeAll(() => {
+    // the same summary of the same file from the installed tarball in Node: what every browser read must give
+    inNode = runNode(
+      'nwb.mjs',
+      `import { openNwb } from '@spyglass-wasm/nwb-io';
+       ${SUMMARIZE_NWB}
+       console.log(JSON.stringify(await summarizeNwb(openNwb, ${JSON.stringify(SESSION)})));`,
+    );
+  }, 60_000);
+
   for (const [name, build] of Object.entries(BUNDLERS)) {
-    it(`${name}: the filter pool equals one thread; a worker that 404s rejects with a WorkerError`, async () => {
+    it(`${name}: the filter pool equals one thread, a worker that 404s rejects; NWB from a File and a URL`, async () => {
       const site = build(app);
+      symlinkSync(SESSION, join(site.root, 'session.nwb'));
       const server = await serveFiles(site.root);
       const browser = await launchChromium();
       try {
@@ -164,11 +197,55 @@ describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite an
         expect(await page.evaluate(() => (window as unknown as Win).runMissingWorker())).toMatch(
           /^WorkerError: .*no-such-worker\.js failed to load/,
         );
+
+        const nwb = (fn: string) =>
+          page.evaluate(
+            ([f, url]) => (window as unknown as Record<string, (u: string) => Promise<unknown>>)[f](url),
+            [fn, 'session.nwb'],
+          );
+        // a File: copied into h5wasm's memory on the page, mounted without a copy (WORKERFS) in a worker
+        expect(await nwb('nwbFileOnPage')).toEqual({ summary: inNode });
+        expect(await nwb('nwbFileInWorker')).toEqual({ summary: inNode });
+        // a URL: read lazily with Range requests in a worker; the page's main thread gets a typed error
+        expect(await nwb('nwbUrlInWorker')).toEqual({ summary: { ...(inNode as object), lazy: true } });
+        expect(await nwb('nwbUrlOnPage')).toEqual({
+          error: expect.stringMatching(/^E_PARAMETER: parameter 'source': expected a URL opened in a Web Worker/),
+          parameterError: true,
+        });
+        expect(await nwb('nwbPathOnPage')).toEqual({
+          error: 'E_NWB_FORMAT: session.nwb: /: expected bytes, a Blob or a URL in a browser (a path needs Node)',
+          nwbFormatError: true,
+        });
         expect(errors).toEqual([]);
       } finally {
         await browser.close();
         await server.close();
       }
-    }, 180_000);
+    }, 240_000);
   }
+
+  it('vite: provenance and pipelines in a page; the embedded store records a result and its lineage', async () => {
+    const site = storeSiteByVite(app);
+    const server = await serveFiles(site.root);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (err) => errors.push(err.message));
+      await page.goto(`${server.url}/${site.page}`);
+      await page.waitForFunction(() => 'recordResult' in window, undefined, { timeout: 60_000 });
+      expect(
+        await page.evaluate(() => (window as unknown as { recordResult(): Promise<unknown> }).recordResult()),
+      ).toEqual({
+        committed: true,
+        summary: { channels: 8 },
+        kinds: ['code', 'file', 'paramset', 'result'],
+        pipelines: true,
+      });
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+    }
+  }, 240_000);
 });

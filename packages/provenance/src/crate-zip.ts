@@ -2,6 +2,7 @@
 // plain relative paths (no zip-slip), and the entries, their count and the bytes they inflate to
 // (counted as they inflate, not as the headers claim) are bounded, so a zip bomb stops early.
 import { ParameterError } from '@spyglass-wasm/core';
+import { nodeFs, nodePath } from './platform.node.js';
 
 /** Bounds on a zip's contents. */
 export interface ZipLimits {
@@ -19,8 +20,8 @@ export interface ZipLimits {
  */
 export async function extractCrateZip(zipPath: string, dir: string, limits: ZipLimits): Promise<void> {
   const { Unzip, UnzipInflate, UnzipPassThrough } = await import('fflate');
-  const { createReadStream, openSync, writeSync, closeSync, mkdirSync } = await import('node:fs');
-  const { dirname } = await import('node:path');
+  const { createReadStream, openSync, writeSync, closeSync, mkdirSync } = await nodeFs();
+  const { dirname } = await nodePath();
   let entries = 0;
   let total = 0;
   let failure: Error | undefined;

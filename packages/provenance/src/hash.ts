@@ -1,6 +1,7 @@
 import { createBLAKE3 } from 'hash-wasm';
 import { ParameterError } from '@spyglass-wasm/core';
 import { canonicalJson } from './canonical-json.js';
+import { nodeFs } from './platform.node.js';
 
 /** Prefix of every content hash, so ids say which function made them. */
 export const HASH_PREFIX = 'blake3:';
@@ -76,7 +77,7 @@ function elementCount(a: ArrayBufferView): number {
  * Streams a file (Node) through BLAKE3 without holding it in memory: the checksum of a file entity.
  */
 export async function hashFile(path: string): Promise<string> {
-  const { createReadStream } = await import('node:fs');
+  const { createReadStream } = await nodeFs();
   const h = await createBLAKE3(256); // own hasher: other hashes may run while the file streams
   h.init();
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 22 })) h.update(chunk as Uint8Array);

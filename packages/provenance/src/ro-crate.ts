@@ -7,6 +7,7 @@ import { resultDigest } from './result-digest.js';
 import { loadResult } from './runner.js';
 import type { ResultData } from './step.js';
 import type { ResultRepository } from './store/interfaces.js';
+import { nodeFsPromises, nodeOs } from './platform.node.js';
 
 export const CRATE_FILE = 'ro-crate-metadata.json';
 
@@ -42,7 +43,7 @@ export async function exportCrate(
   dir: string,
   options: { onProgress?: (f: number) => void } = {},
 ): Promise<ExportSummary> {
-  const { copyFile, mkdir, stat, writeFile } = await import('node:fs/promises');
+  const { copyFile, mkdir, stat, writeFile } = await nodeFsPromises();
   for (const sub of ['inputs', 'results', 'parameters']) await mkdir(`${dir}/${sub}`, { recursive: true });
   const written = async (rel: string) => ({
     size: (await stat(`${dir}/${rel}`)).size,
@@ -274,8 +275,8 @@ type Node = Record<string, any>;
  * const report = await verifyCrate('crate/', { steps: STEPS });
  */
 export async function verifyCrate(dir: string, options: VerifyOptions): Promise<VerifyReport> {
-  const { readFile, mkdtemp, rm, stat, realpath } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
+  const { readFile, mkdtemp, rm, stat, realpath } = await nodeFsPromises();
+  const { tmpdir } = await nodeOs();
   const { openStore } = await import('./store/open-store.js');
   const { runStep } = await import('./runner.js');
   const limits = {
@@ -452,8 +453,8 @@ export async function verifyCrate(dir: string, options: VerifyOptions): Promise<
 
 /** A crate zip: unpacked (bounded, no zip-slip) into a scratch folder, verified there, removed. */
 async function verifyZip(zip: string, options: VerifyOptions, limits: Required<VerifyLimits>): Promise<VerifyReport> {
-  const { mkdtemp, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
+  const { mkdtemp, rm } = await nodeFsPromises();
+  const { tmpdir } = await nodeOs();
   const { extractCrateZip } = await import('./crate-zip.js');
   const scratch = await mkdtemp(`${tmpdir()}/spyglass-crate-zip-`);
   try {
@@ -495,7 +496,7 @@ function checkActivities(activities: Node[], where: string): void {
  * crate (absolute, `..`, URLs, backslashes), symlinks resolving outside it and non-regular files.
  */
 async function cratePath(root: string, id: unknown, dir: string): Promise<string | undefined> {
-  const { realpath, stat } = await import('node:fs/promises');
+  const { realpath, stat } = await nodeFsPromises();
   const bad = (why: string) =>
     new ParameterError(`@id in ${dir}/${CRATE_FILE}`, `a relative path inside the crate (${why})`, id);
   if (typeof id !== 'string' || id === '' || id.includes('\0') || id.includes('\\')) throw bad('a plain path');
@@ -516,7 +517,7 @@ async function paramsProblem(
   changed: Set<string>,
   differs: (d: string) => VerifyStep,
 ): Promise<VerifyStep | undefined> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await nodeFsPromises();
   const hash = a['spyglass:paramsHash'];
   if ((await hashJson(a['spyglass:params'] ?? null)) !== hash)
     return differs("the activity's parameters do not match its parameter hash");
@@ -543,7 +544,7 @@ async function checkAnalysis(o: {
   changed: Set<string>;
   compare?: VerifyOptions['compareAnalysisFile'];
 }): Promise<string | undefined> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await nodeFsPromises();
   if (!o.analysis) return undefined; // the export shipped none (the step writes none, or it was turned off)
   const id = o.analysis['@id'] as string;
   if (o.changed.has(id)) return `${id} changed (checksum differs)`;
@@ -570,7 +571,7 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 async function readResult(path: string): Promise<ResultData & { provenance: unknown }> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await nodeFsPromises();
   const b = await readFile(path);
   return decodeResult(new Uint8Array(b.buffer, b.byteOffset, b.byteLength), path);
 }

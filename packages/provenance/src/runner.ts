@@ -8,6 +8,7 @@ import { resolveParams } from './parameter-sets.js';
 import type { ResultData, Step, StepInput } from './step.js';
 import { stepVersion } from './step-version.js';
 import type { ResultRepository } from './store/interfaces.js';
+import { nodeFsPromises, nodePath } from './platform.node.js';
 
 /**
  * An input by reference: an NWB (or other) file on disk, its bytes as a Blob/File (a browser's
@@ -46,8 +47,8 @@ const fileHashes = new Map<string, { stamp: string; checksum: string }>();
  * not hash an unchanged file again (the same rule as make and git's stat cache).
  */
 export async function fileEntity(path: string, store?: ResultRepository): Promise<Entity> {
-  const { stat } = await import('node:fs/promises');
-  const { basename, resolve } = await import('node:path');
+  const { stat } = await nodeFsPromises();
+  const { basename, resolve } = await nodePath();
   const abs = resolve(path);
   const s = await stat(abs).catch(() => {
     throw new ParameterError('file', 'an existing file', path);

@@ -2,6 +2,7 @@ import { ParameterError } from '@spyglass-wasm/core';
 import type { Job } from './store/job-queue.js';
 import type { JobQueue, ResultRepository } from './store/interfaces.js';
 import { STEPS_MODULE_ERROR, type ThreadCall, type ThreadDone, type ThreadRequest } from './job-run.js';
+import { nodeWorkerThreads } from './platform.node.js';
 
 type Store = JobQueue & ResultRepository;
 
@@ -204,7 +205,7 @@ class StepThread {
   }
 
   private async start(): Promise<import('node:worker_threads').Worker> {
-    const { Worker } = await import('node:worker_threads');
+    const { Worker } = await nodeWorkerThreads();
     const w = new Worker(new URL('./step-thread.js', moduleUrl()));
     w.on('message', (msg: ThreadCall | ThreadDone) => {
       if (msg.type === 'done') {

@@ -1,6 +1,7 @@
 import type * as H5 from 'h5wasm';
 import { isNode } from '@spyglass-wasm/core';
 import { hardenRuntime } from './guard.js';
+import { h5wasmNode } from '../platform.node.js';
 
 export type H5Module = typeof H5.default;
 export type { H5 };
@@ -28,9 +29,7 @@ let loading: Promise<H5Runtime> | undefined;
  */
 export function loadH5wasm(): Promise<H5Runtime> {
   loading ??= (async () => {
-    const mod = (isNode
-      ? await import(/* @vite-ignore */ 'h5wasm/node')
-      : await import('h5wasm')) as unknown as typeof H5;
+    const mod = (isNode ? await h5wasmNode() : await import('h5wasm')) as unknown as typeof H5;
     const module = await mod.default.ready;
     hardenRuntime(module as never);
     return { h5: mod.default, FS: mod.FS as unknown as EmscriptenFS, module };

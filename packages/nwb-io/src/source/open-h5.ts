@@ -7,6 +7,7 @@ import { type NwbSource, isUrlSource, sourceName } from './nwb-source.js';
 import { mountBlob } from './blob-workerfs.js';
 import { mountLazyFile } from './lazy-file.js';
 import { createSyncRangeReader } from './url-range-reader.js';
+import { nodeFs, nodePath } from '../platform.node.js';
 
 /** An HDF5 file opened for reading, and how to release it. */
 export interface OpenedH5 {
@@ -47,7 +48,7 @@ export async function openH5(source: NwbSource, options: OpenOptions = {}): Prom
   const { FS } = rt;
   if (typeof source === 'string') {
     if (!isNode) throw new NwbFormatError(name, '/', 'bytes, a Blob or a URL in a browser (a path needs Node)');
-    const { openSync, readSync, fstatSync, closeSync, statSync } = await import(/* @vite-ignore */ 'node:fs');
+    const { openSync, readSync, fstatSync, closeSync, statSync } = await nodeFs();
     let size: number;
     try {
       const st = statSync(source);
@@ -74,7 +75,7 @@ export async function openH5(source: NwbSource, options: OpenOptions = {}): Prom
       closeSync(fd);
     }
     // h5wasm gets the absolute path: the guard recognises the file by the path HDF5 opens.
-    const { resolve } = await import(/* @vite-ignore */ 'node:path');
+    const { resolve } = await nodePath();
     return wrapOpen(rt, resolve(source), name, size, options, () => {});
   }
   if (typeof Blob !== 'undefined' && source instanceof Blob) {

@@ -3,6 +3,7 @@ import { type H5, type H5Runtime, loadH5wasm } from '../h5/h5wasm.js';
 import specs from '../specs/nwb-specs.json';
 import { temporaryPath } from './temp-path.js';
 import { type ColumnInput, createTable, markTyped, writeColumn } from './typed-objects.js';
+import { nodeFs, nodePath } from '../platform.node.js';
 
 /** Session fields of a new file (an analysis file usually copies its source's). */
 export interface NwbFileInput {
@@ -114,8 +115,8 @@ const CONTAINER_TYPES: Record<string, string> = {
 
 /** A path whose folder exists and is writable, and that is not itself a folder: else one ParameterError naming it. */
 async function checkWritable(path: string): Promise<void> {
-  const { accessSync, constants, statSync } = await import(/* @vite-ignore */ 'node:fs');
-  const { dirname } = await import(/* @vite-ignore */ 'node:path');
+  const { accessSync, constants, statSync } = await nodeFs();
+  const { dirname } = await nodePath();
   const folder = dirname(path);
   const fail = (why: string): never => {
     throw new ParameterError('path', `a file path in an existing, writable folder (${why})`, path);
@@ -532,7 +533,7 @@ export class NwbWriter {
       this.rt.FS.unlink(this.writePath);
       return bytes;
     }
-    const { renameSync } = await import(/* @vite-ignore */ 'node:fs');
+    const { renameSync } = await nodeFs();
     renameSync(this.writePath, this.finalPath);
     return this.finalPath;
   }
@@ -545,7 +546,7 @@ export class NwbWriter {
       this.file.close();
     } finally {
       if (this.finalPath === null) this.rt.FS.unlink(this.writePath);
-      else (await import(/* @vite-ignore */ 'node:fs')).rmSync(this.writePath, { force: true });
+      else (await nodeFs()).rmSync(this.writePath, { force: true });
     }
   }
 }

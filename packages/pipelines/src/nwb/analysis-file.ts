@@ -3,6 +3,7 @@ import { NwbWriter } from '@spyglass-wasm/nwb-io';
 import type { AnalysisFileWriter, ResultData } from '@spyglass-wasm/provenance';
 import type { SessionInfo } from '../session/session.js';
 import { compareNwbFiles } from './compare-nwb.js';
+import { nodeFsPromises, nodeOs } from '../platform.node.js';
 
 /**
  * A step's analysis file as NWB: the source session's fields, the step's own NWB objects (`add`)
@@ -39,7 +40,7 @@ export function analysisNwb(
       }
       const out = await w.close();
       if (typeof out !== 'string') return out;
-      const { readFile, rm } = await import('node:fs/promises');
+      const { readFile, rm } = await nodeFsPromises();
       try {
         return new Uint8Array(await readFile(out));
       } finally {
@@ -50,6 +51,6 @@ export function analysisNwb(
 }
 
 async function scratchPath(): Promise<string> {
-  const { tmpdir } = await import('node:os');
+  const { tmpdir } = await nodeOs();
   return `${tmpdir()}/spyglass-analysis-${process.pid}-${Date.now().toString(36)}${Math.random().toString(36).slice(2)}.nwb`;
 }

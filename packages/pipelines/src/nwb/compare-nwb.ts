@@ -1,4 +1,5 @@
 import { loadH5wasm } from '@spyglass-wasm/nwb-io';
+import { nodeFsPromises, nodeOs } from '../platform.node.js';
 
 /** What legitimately differs between two writes of the same analysis NWB file: the time of writing. */
 const IGNORED = new Set(['/file_create_date']);
@@ -18,13 +19,13 @@ const MAX_OBJECTS = 100_000;
  * const diff = await compareNwbFiles('crate/results/lfp.nwb', regeneratedBytes);
  */
 export async function compareNwbFiles(shippedPath: string, regenerated: Uint8Array): Promise<string | undefined> {
-  const { writeFile, rm, open } = await import('node:fs/promises');
+  const { writeFile, rm, open } = await nodeFsPromises();
   // h5wasm opens any file and fails later on: look for the HDF5 signature first
   const head = new Uint8Array(8);
   const fh = await open(shippedPath, 'r');
   await fh.read(head, 0, 8, 0).finally(() => fh.close());
   if (!HDF5_SIGNATURE.every((b, i) => head[i] === b)) return 'not an HDF5 file';
-  const { tmpdir } = await import('node:os');
+  const { tmpdir } = await nodeOs();
   const { h5 } = await loadH5wasm();
   const scratch = `${tmpdir()}/spyglass-regenerated-${process.pid}-${Math.random().toString(36).slice(2)}.nwb`;
   await writeFile(scratch, regenerated);

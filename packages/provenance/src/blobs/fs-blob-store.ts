@@ -1,5 +1,6 @@
 import { StoreError } from '@spyglass-wasm/core';
 import { checkName, type BlobStore } from './blob-store.js';
+import { nodeFsPromises, nodeOs, nodePath } from '../platform.node.js';
 
 /**
  * Blobs as files in a folder (Node). Writes go to a temporary sibling, are flushed when `sync`
@@ -17,7 +18,7 @@ export class FsBlobStore implements BlobStore {
     await writeAtomically(this.localPath(name), bytes, { ...options, sweep: false });
   }
   async read(name: string): Promise<Uint8Array> {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeFsPromises();
     const path = this.localPath(name);
     const bytes = await readFile(path).catch(() => {
       throw new StoreError(`result file ${path} is missing`);
@@ -25,18 +26,18 @@ export class FsBlobStore implements BlobStore {
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
   async exists(name: string): Promise<boolean> {
-    const { access } = await import('node:fs/promises');
+    const { access } = await nodeFsPromises();
     return access(this.localPath(name)).then(
       () => true,
       () => false,
     );
   }
   async remove(name: string): Promise<void> {
-    const { rm } = await import('node:fs/promises');
+    const { rm } = await nodeFsPromises();
     await rm(this.localPath(name), { force: true });
   }
   async list(): Promise<string[]> {
-    const { readdir } = await import('node:fs/promises');
+    const { readdir } = await nodeFsPromises();
     return readdir(this.location).catch(() => []);
   }
 }
@@ -53,8 +54,8 @@ export async function writeAtomically(
   bytes: Uint8Array,
   options: { sync?: boolean; sweep?: boolean } = {},
 ): Promise<void> {
-  const { mkdir, open, rename, rm } = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
+  const { mkdir, open, rename, rm } = await nodeFsPromises();
+  const { dirname } = await nodePath();
   await mkdir(dirname(path), { recursive: true });
   if (options.sweep !== false) await sweepStalePartials(path);
   // the writer's host and pid in the name: a later run on this host can tell a dead writer's file at once
@@ -76,8 +77,8 @@ export async function writeAtomically(
 
 /** Removes this target's abandoned `.partial` siblings: what a killed writer of it left. */
 async function sweepStalePartials(path: string): Promise<void> {
-  const { readdir, rm, stat } = await import('node:fs/promises');
-  const { basename, dirname } = await import('node:path');
+  const { readdir, rm, stat } = await nodeFsPromises();
+  const { basename, dirname } = await nodePath();
   const dir = dirname(path);
   const prefix = `${basename(path)}.`;
   for (const name of await readdir(dir).catch(() => [] as string[])) {
@@ -93,7 +94,7 @@ async function partialTag(): Promise<string> {
 }
 
 async function hostTag(): Promise<string> {
-  const { hostname } = await import('node:os');
+  const { hostname } = await nodeOs();
   return hostname().replace(/[^A-Za-z0-9.-]/g, '_');
 }
 

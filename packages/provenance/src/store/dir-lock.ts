@@ -1,4 +1,5 @@
 import { StoreError } from '@spyglass-wasm/core';
+import { nodeFsPromises, nodeOs } from '../platform.node.js';
 
 /** How a lock is taken, waited for and judged stale. */
 export interface LockOptions {
@@ -45,7 +46,7 @@ export async function lockDir(dir: string, options: LockOptions | number = {}): 
   const opts = typeof options === 'number' ? { waitMs: options } : options;
   const waitMs = opts.waitMs ?? (Number(process.env.SPYGLASS_LOCK_WAIT_MS) || 30_000);
   const staleMs = opts.staleMs ?? 30_000;
-  const { mkdir } = await import('node:fs/promises');
+  const { mkdir } = await nodeFsPromises();
   const path = `${dir}/lock`;
   const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
@@ -76,15 +77,15 @@ export async function lockDir(dir: string, options: LockOptions | number = {}): 
  * if (await lockIsFree('/tmp/spyglass-verify-x/.spyglass')) await rm(...);
  */
 export async function lockIsFree(dir: string, staleMs = 30_000): Promise<boolean> {
-  const { stat } = await import('node:fs/promises');
+  const { stat } = await nodeFsPromises();
   if (!(await stat(`${dir}/lock`).catch(() => undefined))) return true;
   return (await inspect(`${dir}/lock`, staleMs)).stale;
 }
 
 /** Writes the owner file atomically and starts the heartbeat; returns the release function. */
 async function hold(path: string, staleMs: number): Promise<() => Promise<void>> {
-  const { writeFile, rename, utimes, rm, readFile } = await import('node:fs/promises');
-  const { hostname } = await import('node:os');
+  const { writeFile, rename, utimes, rm, readFile } = await nodeFsPromises();
+  const { hostname } = await nodeOs();
   const token = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
   const owner: Owner = {
     pid: process.pid,
@@ -116,7 +117,7 @@ async function hold(path: string, staleMs: number): Promise<() => Promise<void>>
 
 /** Removes a stale lock, holding `lock.takeover` so only one waiter does, and re-checking under it. */
 async function takeOver(path: string, staleMs: number): Promise<void> {
-  const { mkdir, rm, stat } = await import('node:fs/promises');
+  const { mkdir, rm, stat } = await nodeFsPromises();
   const guard = `${path}.takeover`;
   try {
     await mkdir(guard);
@@ -137,7 +138,7 @@ async function takeOver(path: string, staleMs: number): Promise<void> {
 
 /** Whether the lock at `path` is stale, and who holds it. */
 async function inspect(path: string, staleMs: number): Promise<{ stale: boolean; owner?: Owner }> {
-  const { readFile, stat } = await import('node:fs/promises');
+  const { readFile, stat } = await nodeFsPromises();
   const s = await stat(path).catch(() => undefined);
   if (!s) return { stale: false }; // just released: try again
   const owner = s.isDirectory() ? await readOwner(path, readFile) : undefined;
@@ -149,7 +150,7 @@ async function inspect(path: string, staleMs: number): Promise<{ stale: boolean;
 
 /** 'dead' or 'alive' when this host can tell; 'unknown' for another host or without /proc. */
 async function holderAlive(owner: Owner): Promise<'alive' | 'dead' | 'unknown'> {
-  const { hostname } = await import('node:os');
+  const { hostname } = await nodeOs();
   if (owner.host !== hostname()) return 'unknown';
   if (owner.pid === process.pid) {
     if (heldHere.has(owner.token)) return 'alive';
@@ -177,7 +178,7 @@ async function readOwner(
 
 /** A process's start time (field 22 of /proc/<pid>/stat), or undefined off Linux. */
 async function startTime(pid: number): Promise<string | undefined> {
-  const { readFile } = await import('node:fs/promises');
+  const { readFile } = await nodeFsPromises();
   try {
     const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
     // the command name (field 2) may hold spaces and parentheses: count from the last ')'

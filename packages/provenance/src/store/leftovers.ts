@@ -2,6 +2,7 @@ import { hashBytes } from '../hash.js';
 import type { Store } from './store.js';
 import { pidRuns } from './dir-lock.js';
 import { partialIsAbandoned } from '../blobs/fs-blob-store.js';
+import { nodeFsPromises, nodeOs } from '../platform.node.js';
 
 /** Leftovers younger than this may belong to a writer still at work, so they are kept. */
 export const LEFTOVER_AGE_MS = 60_000;
@@ -30,8 +31,8 @@ export async function findLeftovers(options: {
   minAgeMs?: number;
   tmp?: string;
 }): Promise<Leftovers> {
-  const { readdir, stat, rm } = await import('node:fs/promises');
-  const { tmpdir } = await import('node:os');
+  const { readdir, stat, rm } = await nodeFsPromises();
+  const { tmpdir } = await nodeOs();
   const { lockIsFree } = await import('./dir-lock.js');
   const minAge = options.minAgeMs ?? LEFTOVER_AGE_MS;
   const old = async (path: string) => {
@@ -187,7 +188,7 @@ export async function removeOrphanFiles(store: Store): Promise<string[]> {
 async function olderThan(store: Store, name: string, ms: number): Promise<boolean> {
   const path = store.blobs.localPath?.(name);
   if (!path) return true;
-  const { stat } = await import('node:fs/promises');
+  const { stat } = await nodeFsPromises();
   const s = await stat(path).catch(() => undefined);
   return s !== undefined && Date.now() - s.mtimeMs > ms;
 }

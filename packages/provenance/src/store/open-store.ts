@@ -4,6 +4,7 @@ import { migrate } from './migrations.js';
 import type { Sql } from './sql.js';
 import { MemoryBlobStore, type BlobStore } from '../blobs/blob-store.js';
 import { OpfsBlobStore } from '../blobs/opfs-blob-store.js';
+import { nodeFsPromises } from '../platform.node.js';
 
 /** Result files in a local (or NFS-mounted) folder. */
 async function blobsAt(dir: string): Promise<BlobStore> {
@@ -57,7 +58,7 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
           : await blobsAt(options.resultsDir ?? joinPath(cwd, '.spyglass', 'results'));
     return Store.open(await pgliteSql(spec), blobs, spec, { durable });
   }
-  const { mkdir } = await import('node:fs/promises');
+  const { mkdir } = await nodeFsPromises();
   const dir = isAbsolute(spec) ? spec : joinPath(cwd, spec);
   await mkdir(joinPath(dir, 'db'), { recursive: true });
   const { lockDir } = await import('./dir-lock.js');

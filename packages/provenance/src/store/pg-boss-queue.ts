@@ -1,6 +1,7 @@
 import type PgBoss from 'pg-boss';
 import { StoreError } from '@spyglass-wasm/core';
 import { hashJson } from '../hash.js';
+import { pgBoss } from '../platform.node.js';
 import type { Sql } from './sql.js';
 import { SqlJobQueue, toJob, type Job, type JobPayload, type JobRow } from './job-queue.js';
 
@@ -46,7 +47,7 @@ export class PgBossJobQueue extends SqlJobQueue {
 
   /** Installs (or migrates) pg-boss's schema and the store's queue; housekeeping starts with supervise(). */
   static async start(sql: Sql): Promise<PgBossJobQueue> {
-    const mod = (await import('pg-boss')) as unknown as { default?: typeof PgBoss };
+    const mod = (await pgBoss()) as unknown as { default?: typeof PgBoss };
     const Boss = mod.default ?? (mod as unknown as typeof PgBoss);
     const boss = new Boss({ db: bossDb(sql), supervise: false, schedule: false, migrate: true });
     boss.on('error', () => {}); // its housekeeping retries on the next tick (e.g. while the server restarts)

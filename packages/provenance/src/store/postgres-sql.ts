@@ -1,8 +1,9 @@
 import type { Sql } from './sql.js';
+import { pgDriver } from '../platform.node.js';
 
 /** A shared lab store's database: PostgreSQL through a `pg` connection pool. */
 export async function postgresSql(connectionString: string): Promise<Sql> {
-  const pg = await import('pg');
+  const pg = await pgDriver();
   const Pool = (pg.default ?? pg).Pool;
   const pool = new Pool({ connectionString, max: 4 });
   pool.on('error', () => {}); // an idle client dropped by the server is replaced on next use
