@@ -9,4 +9,4 @@ export const nodeWorkerThreads = (): Promise<typeof import('node:worker_threads'
 /** The PostgreSQL driver, for postgres:// stores. */
 export const pgDriver = (): Promise<typeof import('pg')> => import('pg');
 /** pg-boss, the job engine of postgres:// stores. */
-export const pgBoss = (): Promise<typeof import('pg-boss')> => import('pg-boss');
+export const pgBoss = (): Promise<unknown> => import('pg-boss');
