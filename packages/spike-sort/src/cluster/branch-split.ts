@@ -120,7 +120,7 @@ function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Floa
       for (let b = 0; b < dim; b++) within[a * dim + b] += (row[a] * row[b]) / labels.length;
   });
   // solve within · w = Δmean through its eigenpairs (dim is the number of features, ~8)
-  const { values, vectors } = symmetricEigen(within, dim);
+  const { values, vectors } = symmetricEigen({ data: within, rows: dim, cols: dim });
   const top = Math.max(...values);
   const w = new Float64Array(dim);
   for (let r = 0; r < dim; r++) {

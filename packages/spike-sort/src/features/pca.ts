@@ -126,7 +126,7 @@ function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
       for (let j = 0; j < d; j++) s += v[p * d + j] * w[q * d + j] + v[q * d + j] * w[p * d + j];
       b[p * m + q] = b[q * m + p] = s / 2;
     }
-  const { values, vectors } = symmetricEigen(b, m);
+  const { values, vectors } = symmetricEigen({ data: b, rows: m, cols: m });
   const order = Array.from({ length: m }, (_, i) => i).sort((i, j) => values[j] - values[i]);
   return {
     values: Float64Array.from(order, (i) => values[i]),
