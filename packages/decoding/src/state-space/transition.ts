@@ -133,23 +133,13 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
   const init0 = options.initialDiscrete ?? new Array(nStates).fill(1 / nStates);
   for (let s = 0; s < nStates; s++) for (const b of interior) init[s * nb + b] = init0[s] / interior.length;
   const likIndex = Int32Array.from({ length: n }, (_, i) => i % nb);
-  const to = csr(
-    n,
-    entries.map(([i, j, w]) => [j, i, w]),
-  );
-  const from = csr(n, entries);
   return {
     n,
     nStates,
     nBins: nb,
     stateNames: options.stateNames ?? continuous.map((_, i) => `state${i}`),
     likIndex,
-    toPtr: to.ptr,
-    toIdx: to.idx,
-    toW: to.w,
-    fromPtr: from.ptr,
-    fromIdx: from.idx,
-    fromW: from.w,
+    ...sparseBoth(n, entries),
     nLow: lowU.length,
     lowU: flat(lowU, n),
     lowW: flat(lowW, n),
@@ -175,23 +165,13 @@ export function transitionFromDense(T: Matrix<Float64Array>, init: ArrayLike<num
       const w = T.data[i * n + j];
       if (w !== 0) entries.push([i, j, w]);
     }
-  const to = csr(
-    n,
-    entries.map(([i, j, w]) => [j, i, w]),
-  );
-  const from = csr(n, entries);
   return {
     n,
     nStates: 1,
     nBins: n,
     stateNames: ['state0'],
     likIndex: Int32Array.from({ length: n }, (_, i) => i),
-    toPtr: to.ptr,
-    toIdx: to.idx,
-    toW: to.w,
-    fromPtr: from.ptr,
-    fromIdx: from.idx,
-    fromW: from.w,
+    ...sparseBoth(n, entries),
     nLow: 0,
     lowU: new Float64Array(0),
     lowW: new Float64Array(0),
@@ -253,6 +233,16 @@ function* randomWalk(
 function defaultDiscrete(n: number): number[][] {
   if (n === 1) return [[1]];
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0.98 : 0.02 / (n - 1))));
+}
+
+/** The sparse part of a transition (entries [from, to, weight]) by row of `to` and by row of `from`. */
+function sparseBoth(n: number, entries: [number, number, number][]) {
+  const to = csr(
+    n,
+    entries.map(([i, j, w]) => [j, i, w]),
+  );
+  const from = csr(n, entries);
+  return { toPtr: to.ptr, toIdx: to.idx, toW: to.w, fromPtr: from.ptr, fromIdx: from.idx, fromW: from.w };
 }
 
 function csr(n: number, entries: [number, number, number][]) {

@@ -66,12 +66,9 @@ function bluestein(data: Float64Array, n: number, backend: Backend): void {
   const a = new Float64Array(2 * m);
   const b = new Float64Array(2 * m);
   for (let k = 0; k < n; k++) {
-    const xr = data[2 * k],
-      xi = data[2 * k + 1],
-      wr = chirp[2 * k],
+    const wr = chirp[2 * k],
       wi = chirp[2 * k + 1];
-    a[2 * k] = xr * wr - xi * wi;
-    a[2 * k + 1] = xr * wi + xi * wr;
+    setProduct(a, k, data[2 * k], data[2 * k + 1], wr, wi);
     b[2 * k] = wr;
     b[2 * k + 1] = -wi;
     if (k > 0) {
@@ -81,21 +78,13 @@ function bluestein(data: Float64Array, n: number, backend: Backend): void {
   }
   radix2(a, m, false, backend);
   radix2(b, m, false, backend);
-  for (let k = 0; k < m; k++) {
-    const ar = a[2 * k],
-      ai = a[2 * k + 1],
-      br = b[2 * k],
-      bi = b[2 * k + 1];
-    a[2 * k] = ar * br - ai * bi;
-    a[2 * k + 1] = ar * bi + ai * br;
-  }
+  for (let k = 0; k < m; k++) setProduct(a, k, a[2 * k], a[2 * k + 1], b[2 * k], b[2 * k + 1]);
   radix2(a, m, true, backend);
-  for (let k = 0; k < n; k++) {
-    const cr = a[2 * k] / m,
-      ci = a[2 * k + 1] / m,
-      wr = chirp[2 * k],
-      wi = chirp[2 * k + 1];
-    data[2 * k] = cr * wr - ci * wi;
-    data[2 * k + 1] = cr * wi + ci * wr;
-  }
+  for (let k = 0; k < n; k++) setProduct(data, k, a[2 * k] / m, a[2 * k + 1] / m, chirp[2 * k], chirp[2 * k + 1]);
+}
+
+/** Complex value k of `out` (interleaved) = (xr + i·xi)(yr + i·yi). */
+function setProduct(out: Float64Array, k: number, xr: number, xi: number, yr: number, yi: number): void {
+  out[2 * k] = xr * yr - xi * yi;
+  out[2 * k + 1] = xr * yi + xi * yr;
 }
