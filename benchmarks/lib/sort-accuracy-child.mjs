@@ -28,8 +28,12 @@ const sorting = sortGroup(
       ? {
           band: [300, 6000],
           neighbours: neighboursWithin(
-            Array.from({ length: rec.channels }, (_, c) => [0, 25 * c]),
-            100,
+            {
+              data: Float64Array.from({ length: 2 * rec.channels }, (_, i) => (i % 2) * 25 * (i >> 1)),
+              rows: rec.channels,
+              cols: 2,
+            },
+            { radius: 100 },
           ),
         }
       : {}),

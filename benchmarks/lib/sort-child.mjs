@@ -20,8 +20,12 @@ for (let g = 0; g < groups; g++) {
       ? {
           band: [300, 6000],
           neighbours: neighboursWithin(
-            Array.from({ length: channels }, (_, c) => [0, 25 * c]),
-            100,
+            {
+              data: Float64Array.from({ length: 2 * channels }, (_, i) => (i % 2) * 25 * (i >> 1)),
+              rows: channels,
+              cols: 2,
+            },
+            { radius: 100 },
           ),
         }
       : {};

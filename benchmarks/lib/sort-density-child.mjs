@@ -92,8 +92,8 @@ function stagedSort(raw, fs) {
   );
   const matches = time('matchTemplates', () => matchTemplates(x, w, learned.templates, { noise, threshold, sweep }));
   return time('SortingAccumulator (features, noise overlap)', () => {
-    const acc = new SortingAccumulator(learned.templates, learned.pca, noise, after, x.rows, 1);
-    acc.add(x, w, matches, 0);
+    const acc = new SortingAccumulator(learned, { noise, after, totalRows: x.rows, seed: 1 });
+    acc.add(x, w, matches);
     return acc.result();
   });
 }

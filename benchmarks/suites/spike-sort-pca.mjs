@@ -23,14 +23,17 @@ export async function run() {
   for (let i = 0; i < 3000; i++) for (let j = 0; j < d; j++) mean[j] += fit[i * d + j] / 3000;
   const n = 200_000;
   const all = Float32Array.from({ length: n * d }, () => 40 * rng.normal());
-  const pca = fitPca(fit, 3000, d, 8, 1);
+  const Fit = { data: fit, rows: 3000, cols: d },
+    All = { data: all, rows: n, cols: d };
+  const pca = fitPca(Fit, { components: 8, seed: 1 });
   const spiky = new Float32Array(3000 * d);
   for (let i = 0; i < 3000; i++) {
     const a = 50 * rng.normal(),
       b = 30 * rng.normal();
     for (let j = 0; j < d; j++) spiky[i * d + j] = a * Math.sin(j / 9) + b * Math.cos(j / 13) + 10 * rng.normal();
   }
-  const cov = covarianceReference(fit, 3000, d, mean),
+  const Spiky = { data: spiky, rows: 3000, cols: d };
+  const cov = covarianceReference(Fit, mean),
     v = Float64Array.from({ length: 8 * d }, () => rng.normal());
   const { exports, heap } = spikeSortKernels.get();
   const powerStep = () =>
@@ -48,13 +51,13 @@ export async function run() {
   const kernels = [
     row(
       'covariance, 3000 x 360',
-      await timeIt(() => covariance(fit, 3000, d, mean)),
-      await timeIt(() => covarianceReference(fit, 3000, d, mean), { repeat: 1 }),
+      await timeIt(() => covariance(Fit, mean)),
+      await timeIt(() => covarianceReference(Fit, mean), { repeat: 1 }),
     ),
     row(
       'projection, 200k x 360 -> 8',
-      await timeIt(() => projectPca(pca, all, n)),
-      await timeIt(() => projectPcaReference(pca, all, n), { repeat: 1 }),
+      await timeIt(() => projectPca(pca, All)),
+      await timeIt(() => projectPcaReference(pca, All), { repeat: 1 }),
     ),
     row(
       'iteration product cov . v, 360 x 360, k 8',
@@ -63,8 +66,8 @@ export async function run() {
     ),
     row(
       'fitPca, 3000 x 360 -> 8',
-      await timeIt(() => fitPca(spiky, 3000, d, 8, 1)),
-      await timeIt(() => fitPcaReference(spiky, 3000, d, 8, 1), { repeat: 1 }),
+      await timeIt(() => fitPca(Spiky, { components: 8, seed: 1 })),
+      await timeIt(() => fitPcaReference(Spiky, { components: 8, seed: 1 }), { repeat: 1 }),
     ),
   ];
   return {

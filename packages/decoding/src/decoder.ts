@@ -58,7 +58,7 @@ export function decodeSortedSpikes(
   spikeTimes: readonly Float64Array[],
   options: DecodeOptions,
 ): DecodingResult {
-  const bins = makeTimeBins(options.start, options.stop, options.binSize);
+  const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
   const ll = sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
   options.onProgress?.(0.5);
   return runStateSpace(model.env, ll, bins, options);
@@ -76,7 +76,7 @@ export function decodeClusterless(
   groups: readonly MarkedSpikes[],
   options: DecodeOptions,
 ): DecodingResult {
-  const bins = makeTimeBins(options.start, options.stop, options.binSize);
+  const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
   const ll = clusterlessLikelihood(model, groups, bins, {
     backend: options.backend,
     onProgress: (f) => options.onProgress?.(0.8 * f),
@@ -94,7 +94,7 @@ export function runStateSpace(
   const ss = options.stateSpace ?? 'continuous';
   const tr: Transition = buildTransition(
     env,
-    typeof ss === 'string' ? stateSpacePreset(ss, options.movementVar ?? 6) : ss,
+    typeof ss === 'string' ? stateSpacePreset(ss, { movementVar: options.movementVar ?? 6 }) : ss,
   );
   const f = filterSmooth(loglik, tr, { smoother: options.smoother, backend: options.backend });
   const posterior = f.smoothed ?? f.filtered;

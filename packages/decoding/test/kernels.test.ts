@@ -4,6 +4,7 @@ import {
   buildTransition,
   clusterlessLikelihood,
   decodingKernels,
+  denseTransition,
   filterSmooth,
   fitClusterless,
   fitSortedSpikes,
@@ -75,7 +76,7 @@ describe('likelihood kernels against their TypeScript references', () => {
   it('sorted-spike Poisson likelihood', () => {
     const s = smallSession();
     const model = fitSortedSpikes({ position: s.x, positionTimes: s.times }, s.spikeTimes);
-    const bins = makeTimeBins(10, 40, 0.01);
+    const bins = makeTimeBins(10, 40, { binSize: 0.01 });
     const a = sortedSpikesLikelihood(model, s.spikeTimes, bins);
     const b = sortedSpikesLikelihood(model, s.spikeTimes, bins, { backend: 'reference' });
     expect(a.rows).toBe(3000);
@@ -100,7 +101,7 @@ describe('likelihood kernels against their TypeScript references', () => {
       return { times, marks: { data: marks, rows: times.length, cols: 4 } };
     });
     const model = fitClusterless({ position: s.x, positionTimes: s.times, interval: [0, 60] }, groups);
-    const bins = makeTimeBins(60, 100, 0.02);
+    const bins = makeTimeBins(60, 100, { binSize: 0.02 });
     // Small blocks so several decoding and encoding blocks are crossed.
     const a = clusterlessLikelihood(model, groups, bins, { decodeBlock: 37, encodeBlock: 101 });
     const b = clusterlessLikelihood(model, groups, bins, { backend: 'reference' });
@@ -138,13 +139,9 @@ describe('filter and smoother', () => {
     //   × L2 = [0.67/9, 1.38/9] / (2.05/9) → [0.67/2.05, 1.38/2.05].
     // Smooth t1: ratio = filtered2 / pred2 = [0.1/0.205, 0.6/0.205] · 9/9 ... written out:
     //   back = T · [ (0.67/2.05)/(6.7/9), (1.38/2.05)/(2.3/9) ], smoothed1 ∝ [7/9, 2/9] ⊙ back.
-    const tr = transitionFromDense(
-      [
-        [0.9, 0.1],
-        [0.2, 0.8],
-      ],
-      [0.5, 0.5],
-    );
+    const tr = transitionFromDense({ data: Float64Array.of(0.9, 0.1, 0.2, 0.8), rows: 2, cols: 2 }, [0.5, 0.5]);
+    expect(denseTransition(tr).data).toEqual(Float64Array.of(0.9, 0.1, 0.2, 0.8));
+    expect(() => transitionFromDense({ data: Float64Array.of(1, 0), rows: 2, cols: 1 }, [1, 0])).toThrow(/'T'/);
     const ll = { data: Float64Array.from([0.7, 0.2, 0.1, 0.6].map(Math.log)), rows: 2, cols: 2 };
     // The reference uses Math.exp (12 digits); Wasm its polynomial exp (relative error <= 5e-10).
     for (const [backend, digits] of [
@@ -168,7 +165,7 @@ describe('filter and smoother', () => {
       Float64Array.from({ length: 61 }, (_, i) => i),
       { binSize: 2 },
     );
-    const tr = buildTransition(env, stateSpacePreset('continuous-fragmented', 6));
+    const tr = buildTransition(env, stateSpacePreset('continuous-fragmented', { movementVar: 6 }));
     expect(tr.toIdx.length).toBeLessThan(tr.nBins * 12); // the walk is a narrow band
     const rng = createRng(9),
       nTime = 200;
@@ -216,7 +213,9 @@ describe('filter and smoother', () => {
 describe('inputs', () => {
   it('decoding intervals must be non-empty', () => {
     expect(() => makeTimeBins(10, 5)).toThrow(/stop/);
-    expect(makeTimeBins(0, 1, 0.002).nTime).toBe(500);
+    expect(makeTimeBins(0, 1, { binSize: 0.002 }).nTime).toBe(500);
+    expect(() => makeTimeBins(0, 1, { bin: 0.002 } as never)).toThrow(/'bin'/);
+    expect(() => stateSpacePreset('continuous', { movement: 6 } as never)).toThrow(/'movement'/);
   });
 });
 

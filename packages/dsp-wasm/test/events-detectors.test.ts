@@ -23,7 +23,7 @@ describe('Kay detector (vs the numpy statement of ripple_detection)', () => {
     expect(validBlocks(valid, time)).toEqual(v.blocks);
   });
   it('consensus trace √(smooth(Σ envelope²)) matches to 1e-9 relative', () => {
-    const trace = kayConsensusTrace(x, v.blocks as [number, number][], v.fs, 0.004);
+    const trace = kayConsensusTrace(x, v.blocks as [number, number][], { fs: v.fs, sigma: 0.004 });
     let worst = 0;
     v.kay_trace.forEach((e, i) => {
       if (e === null) expect(Number.isNaN(trace[i])).toBe(true);
@@ -52,6 +52,13 @@ describe('Karlsson detector', () => {
   it('per-channel events merged, then gated: same events as the numpy statement', () => {
     expect(spans(karlssonRippleDetector(x, { fs: v.fs, time, speed }))).toEqual(v.karlsson);
     expect(spans(karlssonRippleDetector(x, { fs: v.fs, time }))).toEqual(v.karlsson_nospeed);
+  });
+  it("gives the same events with the envelope FFTs on the 'reference' backend, for both detectors", () => {
+    for (const detector of [kayRippleDetector, karlssonRippleDetector])
+      expect(detector(x, { fs: v.fs, time, speed, backend: 'reference' })).toEqual(
+        detector(x, { fs: v.fs, time, speed }),
+      );
+    expect(() => kayConsensusTrace(x, [[0, 10]], { fs: v.fs, sigma: 0.004, pad: 'pow2' } as never)).toThrow(/'pad'/);
   });
   it('catches the ripple seen on one channel only, which the Kay consensus misses', () => {
     const single = 100 + 2.75 + 0.5;

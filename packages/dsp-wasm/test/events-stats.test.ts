@@ -86,7 +86,7 @@ describe('event statistics', () => {
   it('duration, max and mean z-score are those of the z-scored consensus trace over the event', () => {
     const events = kayRippleDetector(band, { fs, time, speed });
     expect(events.length).toBeGreaterThanOrEqual(ripples.length);
-    const z = zscore(kayConsensusTrace(band, [[0, band.rows]], fs, 0.004));
+    const z = zscore(kayConsensusTrace(band, [[0, band.rows]], { fs, sigma: 0.004 }));
     for (const e of events) {
       const span = z.subarray(e.startIndex, e.endIndex + 1);
       expect(e.duration).toBe(time[e.endIndex] - time[e.startIndex]);

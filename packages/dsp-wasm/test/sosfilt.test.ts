@@ -24,7 +24,7 @@ describe('sosfilt / sosfiltZi / sosfiltfilt vs scipy', () => {
   it("sosfiltZi matches scipy.signal.sosfilt_zi; sosfilt with zi returns scipy's y and zf", () => {
     expectClose(sosfiltZi(v.sos), v.sosfilt_zi, 1e-12);
     const zi = ziForChannels(sosfiltZi(v.sos), x64.subarray(0, v.cols));
-    const { y, zf } = sosfiltWithState(v.sos, x(), zi);
+    const { y, zf } = sosfiltWithState(v.sos, x(), { zi });
     expectClose((y as Matrix).data, v.sosfilt_with_zi, 1e-9 * rms);
     expectClose(zf, v.sosfilt_zf, 1e-9 * rms);
   });

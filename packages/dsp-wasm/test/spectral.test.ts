@@ -35,7 +35,7 @@ describe('fft', () => {
       const y = x.slice();
       fft(y, n);
       expect(maxDiff(y, ref)).toBeLessThan(1e-9 * n);
-      fft(y, n, true);
+      fft(y, n, { inverse: true });
       expect(
         maxDiff(
           y.map((q) => q / n),
@@ -43,6 +43,25 @@ describe('fft', () => {
         ),
       ).toBeLessThan(1e-12 * n);
     }
+  });
+  it("the 'reference' backend (radix-2 in TypeScript) gives the Wasm kernel's bits, forward and inverse", () => {
+    for (const n of [2, 8, 1024, 12, 100, 30000]) {
+      const x = Float64Array.from({ length: 2 * n }, (_, i) => Math.sin(i * 0.37) + Math.cos(i * 0.011));
+      for (const inverse of [false, true]) {
+        const wasm = x.slice(),
+          reference = x.slice();
+        fft(wasm, n, { inverse });
+        fft(reference, n, { inverse, backend: 'reference' });
+        expect(reference).toEqual(wasm);
+      }
+    }
+    const sig = { data: Float64Array.from({ length: 3000 }, (_, i) => Math.sin(i / 7)), rows: 1500, cols: 2 };
+    expect(envelope(sig, { backend: 'reference' })).toEqual(envelope(sig));
+    expect(() => fft(new Float64Array(8), 4, { invers: true } as never)).toThrow(
+      /'invers': expected no such option of fft/,
+    );
+    expect(() => fft(new Float64Array(8), 4, { backend: 'js' } as never)).toThrow(/'backend'/);
+    expect(() => hilbert(sig, { backends: 'reference' } as never)).toThrow(/'backends'/);
   });
 });
 
@@ -151,10 +170,11 @@ describe('decimate, cheby1, iirnotch (vs scipy)', () => {
   });
   it('fir', () => expect(maxDiff(decimate(x, 5, { ftype: 'fir' }).data, d.fir5)).toBeLessThan(1e-12));
   it('iirnotch', () => {
-    const n = iirnotch(60, 30, 30000);
+    const n = iirnotch(60, 30, { fs: 30000 });
     expect(maxDiff(n.b, v.iirnotch.b)).toBeLessThan(1e-15);
     expect(maxDiff(n.a, v.iirnotch.a)).toBeLessThan(1e-15);
-    expect(() => iirnotch(20000, 30, 30000)).toThrow(ParameterError);
+    expect(() => iirnotch(20000, 30, { fs: 30000 })).toThrow(ParameterError);
+    expect(() => iirnotch(60, 30, { Fs: 30000 } as never)).toThrow(/'Fs'/);
   });
 });
 

@@ -2,9 +2,9 @@ export { frontEnd, noiseLevels, sortingBandpass, blankArtifacts, type FrontEndOp
 export { detectPeaks, neighboursWithin, type Peak, type DetectOptions } from './detect/detect-peaks.js';
 export { extractSnippets, type SnippetOptions } from './features/snippets.js';
 export { sampleNoiseClips, type NoiseClipOptions } from './features/noise-clips.js';
-export { fitPca, projectPca, covariance, type Pca } from './features/pca.js';
+export { fitPca, projectPca, covariance, type Pca, type PcaOptions } from './features/pca.js';
 export { spikeSortKernels, type SpikeSortExports } from './wasm/kernels.js';
-export { kmeans } from './cluster/kmeans.js';
+export { kmeans, type KmeansOptions } from './cluster/kmeans.js';
 export { isUnimodal } from './cluster/unimodality.js';
 export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';
 export { splitBranches, type BranchSplitOptions } from './cluster/branch-split.js';
@@ -13,7 +13,7 @@ export { dropEchoes } from './sort/drop-echoes.js';
 export { splitByAmplitude, secondModeCut } from './sort/split-amplitudes.js';
 export { learnTemplates, type LearnOptions, type LearnedTemplates } from './sort/learn-templates.js';
 export { matchTemplates, type TemplateSet, type MatchOptions, type Matches } from './match/match-templates.js';
-export { SortingAccumulator } from './sort/sorting-accumulator.js';
+export { SortingAccumulator, type AccumulatorOptions, type ChunkPlace } from './sort/sorting-accumulator.js';
 export {
   sortGroup,
   detectionGeometry,
@@ -22,10 +22,22 @@ export {
   type GroupSorting,
 } from './sort/sort-group.js';
 export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
-export { firingRate, isiViolations, presenceRatio, amplitudeCutoff } from './metrics/spike-train-metrics.js';
-export { isolationMetrics, nearestNeighbourRates } from './metrics/cluster-metrics.js';
+export {
+  firingRate,
+  isiViolations,
+  presenceRatio,
+  amplitudeCutoff,
+  type IsiViolationOptions,
+  type AmplitudeCutoffOptions,
+} from './metrics/spike-train-metrics.js';
+export { isolationMetrics, nearestNeighbourRates, type NearestNeighbourOptions } from './metrics/cluster-metrics.js';
 export { qualityMetrics, type QualityMetrics, type NoiseOverlapInput } from './metrics/quality-metrics.js';
-export { noiseOverlap, isolationScore, type NoiseOverlapOptions } from './metrics/noise-overlap.js';
+export {
+  noiseOverlap,
+  isolationScore,
+  type NoiseOverlapOptions,
+  type IsolationScoreOptions,
+} from './metrics/noise-overlap.js';
 export {
   startCuration,
   labelUnits,
@@ -37,7 +49,7 @@ export {
   type CurationRule,
   type UnitLabel,
 } from './curation/curation.js';
-export { extractMarks, type Marks } from './marks/extract-marks.js';
+export { extractMarks, type Marks, type MarkOptions } from './marks/extract-marks.js';
 export { mergeCandidates, type MergeCandidate, type MergeCandidateOptions } from './curation/merge-candidates.js';
 export { createSortPool, sortWorkerUrl } from './workers/sort-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';

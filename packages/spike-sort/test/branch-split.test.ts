@@ -36,7 +36,7 @@ function cluster(seed: number, separation: number) {
 describe('splitBranches', () => {
   it("separates two units that differ along a minor axis (d' 3) beneath a larger nuisance spread", () => {
     const { data, dim, n, truth } = cluster(1, 3);
-    const labels = splitBranches(data, dim, new Int32Array(n));
+    const labels = splitBranches({ data, rows: n, cols: dim }, new Int32Array(n));
     expect(Math.max(...labels)).toBeGreaterThanOrEqual(1);
     // the two largest pieces match the two units (up to naming) for ≥ 85 % of the points
     let agree = 0;
@@ -46,13 +46,13 @@ describe('splitBranches', () => {
   it('leaves one population whole, on several seeds', () => {
     for (const seed of [2, 3, 4]) {
       const { data, dim, n } = cluster(seed, 0);
-      expect(Math.max(...splitBranches(data, dim, new Int32Array(n))), `seed ${seed}`).toBe(0);
+      expect(Math.max(...splitBranches({ data, rows: n, cols: dim }, new Int32Array(n))), `seed ${seed}`).toBe(0);
     }
   });
   it('leaves negative labels (noise) alone and numbers units from 0', () => {
     const { data, dim, n } = cluster(5, 0);
     const labels = Int32Array.from({ length: n }, (_, i) => (i < 100 ? -1 : 7));
-    const out = splitBranches(data, dim, labels);
+    const out = splitBranches({ data, rows: n, cols: dim }, labels);
     expect(out.slice(0, 100).every((l) => l === -1)).toBe(true);
     expect(out.slice(100).every((l) => l === 0)).toBe(true);
   });

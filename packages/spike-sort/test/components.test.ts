@@ -63,6 +63,9 @@ describe('metrics', () => {
     expect(isi.count).toBe(2);
     expect(isi.ratio).toBeCloseTo(2 / (2 * 6 * 0.0015) / (6 / 120), 9);
     expect(presenceRatio(t, 0, 180)).toBeCloseTo(2 / 3, 12);
+    expect(presenceRatio(t, 0, 180, { binDuration: 20 })).toBeCloseTo(3 / 9, 12);
+    expect(isiViolations(t, 120, { threshold: 0.0008 }).count).toBe(1);
+    expect(() => isiViolations(t, 120, { thresold: 0.002 } as never)).toThrow(/'thresold'/);
   });
   it('amplitude cutoff: ~0 for a full Gaussian, ~0.5 for a half-missing one, NaN when too few', () => {
     const rng = createRng(2);
@@ -71,6 +74,8 @@ describe('metrics', () => {
     const cut = full.filter((a) => a > 100);
     expect(amplitudeCutoff(cut)).toBeGreaterThan(0.3);
     expect(amplitudeCutoff(full.slice(0, 100))).toBeNaN();
+    expect(amplitudeCutoff(full.slice(0, 100), { bins: 10, minRatio: 5 })).not.toBeNaN();
+    expect(() => amplitudeCutoff(full, { nbins: 10 } as never)).toThrow(/'nbins'/);
   });
   it('chi² CDF, isolation distance and L-ratio, nearest-neighbour rates', () => {
     expect(chi2Cdf(3.841458820694124, 1)).toBeCloseTo(0.95, 9);
@@ -84,10 +89,11 @@ describe('metrics', () => {
       labels[i] = i < 200 ? 0 : 1;
       for (let j = 0; j < k; j++) f[i * k + j] = rng.normal() + (labels[i] ? 8 : 0);
     }
-    const iso = isolationMetrics(f, k, labels, 0);
+    const features = { data: f, rows: n, cols: k };
+    const iso = isolationMetrics(features, labels, 0);
     expect(iso.isolationDistance).toBeGreaterThan(30);
     expect(iso.lRatio).toBeLessThan(0.01);
-    const nn = nearestNeighbourRates(f, k, labels, 0);
+    const nn = nearestNeighbourRates(features, labels, 0);
     expect(nn.hitRate).toBeGreaterThan(0.99);
     expect(nn.missRate).toBeLessThan(0.01);
   });
@@ -110,11 +116,12 @@ describe('unimodality and clustering', () => {
     ];
     const x = new Float32Array(n * d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = centers[i % 3][j] + rng.normal();
-    const a = isosplit(x, n, d, { seed: 3 });
+    const points = { data: x, rows: n, cols: d };
+    const a = isosplit(points, { seed: 3 });
     const tab: Record<string, number> = {};
     for (let i = 0; i < n; i++) tab[`${i % 3}->${a[i]}`] = (tab[`${i % 3}->${a[i]}`] ?? 0) + 1;
     expect(Math.max(...a) + 1, JSON.stringify(tab)).toBe(3);
-    expect(Array.from(isosplit(x, n, d, { seed: 3 }))).toEqual(Array.from(a));
+    expect(Array.from(isosplit(points, { seed: 3 }))).toEqual(Array.from(a));
     const majority = [0, 1, 2].map((c) => {
       const counts = new Map<number, number>();
       for (let j = 0; j < n / 3; j++) counts.set(a[j * 3 + c], (counts.get(a[j * 3 + c]) ?? 0) + 1);
@@ -123,7 +130,12 @@ describe('unimodality and clustering', () => {
       return label;
     });
     expect(new Set(majority).size).toBe(3);
-    expect(Array.from(kmeans(x, n, d, 3, 1))).toEqual(Array.from(kmeans(x, n, d, 3, 1)));
+    const km = kmeans(points, { clusters: 3, seed: 1 });
+    expect(Array.from(km)).toEqual(Array.from(kmeans(points, { clusters: 3, seed: 1 })));
+    expect(new Set(km).size).toBe(3);
+    expect(() => kmeans(points, { k: 3 } as never)).toThrow(/'k': expected no such option of kmeans/);
+    expect(() => isosplit(points, { seeds: 3 } as never)).toThrow(/'seeds'/);
+    expect(() => isosplit(points, { testSpace: { data: x, rows: n - 1, cols: d } })).toThrow(/'testSpace'/);
   });
 });
 
@@ -143,7 +155,7 @@ describe('detection, alignment and marks', () => {
     expect(Math.abs(peaks[0].time - t0)).toBeLessThan(0.05);
     const s = extractSnippets({ data, rows, cols }, peaks, { before: 10, after: 10 });
     expect(s.data[10 * cols]).toBeCloseTo(-50, 0); // the aligned snippet peaks at its centre
-    const m = extractMarks({ data, rows, cols }, peaks, 30000, 'tetrode0', 2);
+    const m = extractMarks({ data, rows, cols }, peaks, { fs: 30000, group: 'tetrode0', startTime: 2 });
     expect(Math.abs(m.times[0] - (2 + t0 / 30000))).toBeLessThan(0.05 / 30000);
     expect(Array.from(m.marks)).toEqual([data[200], data[201]]);
     expect(() => detectPeaks({ data, rows, cols }, { noise: [5] })).toThrow(ParameterError);

@@ -27,22 +27,20 @@ describe('detection exclusion within a radius (probe shanks)', () => {
     times.filter((t) => peaks.some((p) => Math.abs(p.time - t) < 2 && Math.abs(p.channel - near) <= 1)).length;
 
   it('neighboursWithin lists the channels within the radius', () => {
-    expect(
-      neighboursWithin(
-        [
-          [0, 0],
-          [0, 25],
-          [0, 200],
-        ],
-        100,
-      ),
-    ).toEqual([[0, 1], [0, 1], [2]]);
+    expect(neighboursWithin({ data: Float64Array.of(0, 0, 0, 25, 0, 200), rows: 3, cols: 2 }, { radius: 100 })).toEqual(
+      [[0, 1], [0, 1], [2]],
+    );
+    expect(() => neighboursWithin({ data: new Float64Array(2), rows: 1, cols: 2 }, { r: 100 } as never)).toThrow(/'r'/);
   });
   it('two distant units firing together are two spikes with a radius, one without', () => {
-    const positions = Array.from({ length: C }, (_, c) => [0, 25 * c]);
+    const positions = {
+      data: Float64Array.from({ length: 2 * C }, (_, i) => (i % 2) * 25 * (i >> 1)),
+      rows: C,
+      cols: 2,
+    };
     const local = detectPeaks(
       { data, rows, cols: C },
-      { noise, threshold: 5, sweep: 15, neighbours: neighboursWithin(positions, 100) },
+      { noise, threshold: 5, sweep: 15, neighbours: neighboursWithin(positions, { radius: 100 }) },
     );
     expect(found(local, a, 0)).toBe(a.length);
     expect(found(local, b, 7)).toBe(b.length);

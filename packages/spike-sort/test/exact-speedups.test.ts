@@ -25,9 +25,11 @@ describe('isolationScore scanning along the first coordinate', () => {
       // Small integer coordinates: equal distances everywhere, so ties must go to the lower row.
       const points = Float32Array.from({ length: n * k }, () => rng.int(5));
       const na = Math.floor(n / 3);
-      expect(isolationScore(points, na, n - na, k, m)).toBe(isolationScoreByAllRows(points, na, n - na, k, m));
+      const scored = (p: Float32Array) =>
+        isolationScore({ data: p, rows: n, cols: k }, { firstGroup: na, neighbours: m });
+      expect(scored(points)).toBe(isolationScoreByAllRows(points, na, n - na, k, m));
       const smooth = Float32Array.from({ length: n * k }, () => rng.normal());
-      expect(isolationScore(smooth, na, n - na, k, m)).toBe(isolationScoreByAllRows(smooth, na, n - na, k, m));
+      expect(scored(smooth)).toBe(isolationScoreByAllRows(smooth, na, n - na, k, m));
     }
   });
 });

@@ -50,12 +50,14 @@ describe('noise overlap (nn_noise_overlap)', () => {
 describe('isolationScore', () => {
   it('is 1 for two groups apart, about 0.5 for one group split in two, and symmetric', () => {
     const apart = Float32Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 100) + rng.normal());
-    expect(isolationScore(apart, 100, 100, 1, 5)).toBe(1);
+    const score = (p: Float32Array, firstGroup: number) =>
+      isolationScore({ data: p, rows: p.length, cols: 1 }, { firstGroup, neighbours: 5 });
+    expect(score(apart, 100)).toBe(1);
     const mixed = Float32Array.from({ length: 400 }, () => rng.normal());
-    expect(Math.abs(isolationScore(mixed, 200, 200, 1, 5) - 0.5)).toBeLessThan(0.08);
+    expect(Math.abs(score(mixed, 200) - 0.5)).toBeLessThan(0.08);
     const uneven = Float32Array.from({ length: 150 }, (_, i) => (i < 100 ? 0 : 1) + rng.normal());
     const swapped = Float32Array.from([...uneven.subarray(100), ...uneven.subarray(0, 100)]);
-    expect(isolationScore(uneven, 100, 50, 1, 5)).toBeCloseTo(isolationScore(swapped, 50, 100, 1, 5), 10);
+    expect(score(uneven, 100)).toBeCloseTo(score(swapped, 50), 10);
   });
 });
 

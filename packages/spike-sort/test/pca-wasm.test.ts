@@ -13,6 +13,7 @@ const rng = createRng(11);
 const n = 5000,
   d = 362;
 const x = Float32Array.from({ length: n * d }, (_, i) => 50 * rng.normal() + (i % d) * 0.1);
+const X = { data: x, rows: n, cols: d };
 const maxRel = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let diff = 0,
     scale = 0;
@@ -27,12 +28,14 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
   it('covariance matches to 1e-12 of its scale', () => {
     const mean = new Float64Array(d);
     for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += x[i * d + j] / n;
-    expect(maxRel(covariance(x, n, d, mean), covarianceReference(x, n, d, mean))).toBeLessThan(1e-12);
+    expect(maxRel(covariance(X, mean), covarianceReference(X, mean))).toBeLessThan(1e-12);
   });
   it('projection (float32 lanes) matches the float64 reference to 1e-5 of its scale', () => {
-    const pca = fitPca(x, n, d, 8, 3);
-    expect(maxRel(projectPca(pca, x, n), projectPcaReference(pca, x, n))).toBeLessThan(1e-5);
-    expect(projectPca(pca, x, 0)).toHaveLength(0);
+    const pca = fitPca(X, { components: 8, seed: 3 });
+    const f = projectPca(pca, X);
+    expect([f.rows, f.cols]).toEqual([n, 8]);
+    expect(maxRel(f.data, projectPcaReference(pca, X).data)).toBeLessThan(1e-5);
+    expect(projectPca(pca, { data: x, rows: 0, cols: d }).data).toHaveLength(0);
   });
   it('gives the same results at every edge of the blocked kernels (odd rows, k not a multiple of 4, zero entries)', () => {
     // The kernels take two rows x four components (projection) and four rows (covariance) at a
@@ -41,11 +44,14 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
       dim = 91;
     const y = Float32Array.from({ length: m * dim }, (_, i) => (i % 13 === 0 ? 0 : 30 * rng.normal()));
     const mean = new Float64Array(dim); // zero mean: the zero entries are zero once centred
-    expect(maxRel(covariance(y, m, dim, mean), covarianceReference(y, m, dim, mean))).toBeLessThan(1e-12);
+    const Y = { data: y, rows: m, cols: dim };
+    expect(maxRel(covariance(Y, mean), covarianceReference(Y, mean))).toBeLessThan(1e-12);
     for (const k of [1, 3, 5, 8, 10]) {
-      const pca = fitPca(y, m, dim, k, 2);
-      for (const rows of [1, 2, 3, m])
-        expect(maxRel(projectPca(pca, y, rows), projectPcaReference(pca, y, rows))).toBeLessThan(1e-5);
+      const pca = fitPca(Y, { components: k, seed: 2 });
+      for (const rows of [1, 2, 3, m]) {
+        const part = { data: y, rows, cols: dim };
+        expect(maxRel(projectPca(pca, part).data, projectPcaReference(pca, part).data)).toBeLessThan(1e-5);
+      }
     }
   });
   it("the subspace iteration's cov · v (Wasm) gives exactly the reference's sums", () => {
@@ -54,7 +60,7 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
     for (const dim of [1, 2, 7, 360, 361])
       for (const k of [1, 3, 4, 8, 10]) {
         const y = Float32Array.from({ length: 300 * dim }, () => 20 * rng.normal());
-        const cov = covarianceReference(y, 300, dim, new Float64Array(dim));
+        const cov = covarianceReference({ data: y, rows: 300, cols: dim }, new Float64Array(dim));
         const v = Float64Array.from({ length: k * dim }, () => rng.normal());
         const w = heap.scoped(() => {
           const pW = heap.alloc(k * dim * 8);
@@ -73,8 +79,9 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
         b = 30 * rng.normal();
       for (let j = 0; j < dim; j++) y[i * dim + j] = a * Math.sin(j / 9) + b * Math.cos(j / 13) + 10 * rng.normal();
     }
-    const got = fitPca(y, m, dim, 8, 1),
-      want = fitPcaReference(y, m, dim, 8, 1);
+    const Y = { data: y, rows: m, cols: dim };
+    const got = fitPca(Y, { components: 8, seed: 1 }),
+      want = fitPcaReference(Y, { components: 8, seed: 1 });
     expect(got.mean).toEqual(want.mean);
     expect(maxRel(got.components, want.components)).toBeLessThan(1e-6);
   });
@@ -90,7 +97,7 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
         b = 5 * rng.normal();
       for (let j = 0; j < dim; j++) pts[i * dim + j] = a * u[j] + b * v[j] + 0.1 * rng.normal();
     }
-    const pca = fitPca(pts, m, dim, 2, 1);
+    const pca = fitPca({ data: pts, rows: m, cols: dim }, { components: 2, seed: 1 });
     const dot = (c: number, w: Float64Array) => Math.abs(w.reduce((s, q, j) => s + q * pca.components[c * dim + j], 0));
     expect(dot(0, u)).toBeGreaterThan(0.999);
     expect(dot(1, v)).toBeGreaterThan(0.999);
@@ -111,8 +118,9 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
         for (let j = 0; j < dim; j++) pts[i * dim + j] += s * a[j];
       });
     }
-    const pca = fitPca(pts, m, dim, k, 1);
-    const f = projectPca(pca, pts, m);
+    const P = { data: pts, rows: m, cols: dim };
+    const pca = fitPca(P, { components: k, seed: 1 });
+    const f = projectPca(pca, P).data;
     const variance = Array.from(
       { length: k },
       (_, c) => f.reduce((acc, q, i) => (i % k === c ? acc + q * q : acc), 0) / m,
@@ -124,5 +132,21 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
       for (let c = 0; c < k; c++) captured += a.reduce((acc, q, j) => acc + q * pca.components[c * dim + j], 0) ** 2;
       expect(captured).toBeGreaterThan(0.99);
     }
+  });
+  it('maxRows fits the axes to evenly spaced rows; options and shapes are checked by name', () => {
+    const step = Math.ceil(n / 1000);
+    const even = Float32Array.from(
+      { length: Math.ceil(n / step) * d },
+      (_, i) => x[Math.floor(i / d) * step * d + (i % d)],
+    );
+    const sub = fitPca({ data: even, rows: even.length / d, cols: d }, { components: 4 });
+    expect(fitPca(X, { components: 4, maxRows: 1000 })).toEqual(sub);
+    expect(() => fitPca(X, { components: 4, maxrows: 1000 } as never)).toThrow(
+      /'maxrows': expected no such option of fitPca/,
+    );
+    expect(() => fitPca(X, { components: 0 })).toThrow(/'components'/);
+    expect(() => fitPca(x as never, 8 as never)).toThrow(/an options object for fitPca/);
+    expect(() => projectPca(sub, { data: x, rows: 10, cols: d - 1 })).toThrow(/'x': expected 362 columns/);
+    expect(() => covariance(X, new Float64Array(3))).toThrow(/'mean'/);
   });
 });

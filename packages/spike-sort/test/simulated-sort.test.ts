@@ -63,8 +63,8 @@ describe('sorting a simulated probe shank (8 channels at 25 µm, 60 s, 6 units, 
       });
       const x = { data: rec.data, rows: rec.rows, cols: rec.channels };
       const neighbours = neighboursWithin(
-        Array.from({ length: 8 }, (_, c) => [0, 25 * c]),
-        100,
+        { data: Float64Array.from({ length: 2 * 8 }, (_, i) => (i % 2) * 25 * (i >> 1)), rows: 8, cols: 2 },
+        { radius: 100 },
       );
       const sorting = sortGroup(x, { fs: rec.fs, band: [300, 6000], neighbours });
       const scores = compareToTruth(

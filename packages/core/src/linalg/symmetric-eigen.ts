@@ -1,13 +1,21 @@
+import type { Matrix } from '../array/matrix.js';
+import { ParameterError } from '../errors/parameter-error.js';
+
 /**
- * Eigen-decomposition of a small symmetric matrix (n × n, row-major) by cyclic Jacobi rotations:
+ * Eigen-decomposition of a small symmetric matrix (n × n) by cyclic Jacobi rotations:
  * exact to rounding for the channel counts of a tetrode or shank, or a PCA's Rayleigh–Ritz step.
- * Returns eigenvalues (in no particular order) and the eigenvectors as the columns of `vectors`.
+ * Returns eigenvalues (in no particular order) and the eigenvectors as the columns of `vectors`
+ * (n × n, row-major).
  *
  * @example
- * symmetricEigen(Float64Array.of(2, 1, 1, 2), 2).values; // [1, 3]
+ * symmetricEigen({ data: Float64Array.of(2, 1, 1, 2), rows: 2, cols: 2 }).values; // [1, 3]
  */
-export function symmetricEigen(a: Float64Array, n: number): { values: Float64Array; vectors: Float64Array } {
-  const m = a.slice();
+export function symmetricEigen(a: Matrix<Float64Array>): { values: Float64Array; vectors: Float64Array } {
+  const n = a?.rows;
+  if (!a || !(a.data instanceof Float64Array) || a.cols !== n || !(a.data.length >= n * n)) {
+    throw new ParameterError('a', 'a square {data: Float64Array, rows: n, cols: n} matrix', a);
+  }
+  const m = a.data.slice(0, n * n);
   const v = new Float64Array(n * n);
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   for (let sweep = 0; sweep < 100; sweep++) {

@@ -3,6 +3,9 @@
  * Every package takes its median, in-place median and median time step from here, so that, for
  * example, gap detection reads the same sampling step everywhere.
  */
+import { checkNumber } from '../params/check.js';
+import { checkOptionNames } from '../params/options.js';
+import { ParameterError } from '../errors/parameter-error.js';
 
 /**
  * Median of the values (sorts a copy; NaN sorts last, as numpy's, so it propagates only if in the middle). Returns NaN
@@ -17,13 +20,18 @@ export function median(values: ArrayLike<number>): number {
 }
 
 /**
- * Median step of increasing sample times, from at most `maxSteps` evenly spread steps (hours of
- * timestamps need no full sort). NaN for fewer than two times.
+ * Median step of increasing sample times, from at most `maxSteps` evenly spread steps (default
+ * 100 000: hours of timestamps need no full sort; `Infinity` takes every step, np.median(np.diff(t))).
+ * NaN for fewer than two times.
  *
  * @example
  * medianStep([0, 0.001, 0.002, 0.004]); // 0.001
+ * medianStep(frameTimes, { maxSteps: Infinity }); // every step
  */
-export function medianStep(time: ArrayLike<number>, maxSteps = 100_000): number {
+export function medianStep(time: ArrayLike<number>, options: { maxSteps?: number } = {}): number {
+  checkOptionNames('medianStep', options, ['maxSteps']);
+  const maxSteps = options.maxSteps ?? 100_000;
+  if (maxSteps !== Infinity) checkNumber('maxSteps', maxSteps, { min: 1, integer: true });
   if (time.length < 2) return NaN;
   const n = Math.min(time.length - 1, maxSteps),
     stride = (time.length - 1) / n;
@@ -72,8 +80,18 @@ function select(a: Float64Array, left: number, right: number, k: number): number
   return a[k];
 }
 
-/** Median ignoring NaN (numpy.nanmedian) of values, using `scratch` (≥ values.length) as workspace. */
-export function nanMedian(values: ArrayLike<number>, scratch = new Float64Array(values.length)): number {
+/**
+ * Median ignoring NaN (numpy.nanmedian) of values; `scratch` (≥ values.length), when given, is the
+ * workspace, so a loop over many columns allocates nothing.
+ *
+ * @example
+ * nanMedian([3, NaN, 1, 2]); // 2
+ */
+export function nanMedian(values: ArrayLike<number>, options: { scratch?: Float64Array } = {}): number {
+  checkOptionNames('nanMedian', options, ['scratch']);
+  const scratch = options.scratch ?? new Float64Array(values.length);
+  if (scratch.length < values.length)
+    throw new ParameterError('scratch', `a Float64Array of at least ${values.length} values`, scratch);
   let n = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) scratch[n++] = values[i];
   return medianInPlace(scratch, n);

@@ -80,7 +80,7 @@ export function makeEnvironment(
   if (options.allInterior) env.isInterior.fill(1);
   else {
     for (let i = 0; i < pos.rows; i++) {
-      const b = binIndex(env, pos.data, i);
+      const b = binIndex(env, pos, i);
       if (b >= 0) env.isInterior[b] = 1;
     }
     fillSingleGaps(env);
@@ -88,8 +88,16 @@ export function makeEnvironment(
   return env;
 }
 
-/** The bin holding row `row` of a (rows × dims) position array, or -1 outside / NaN. */
-export function binIndex(env: Environment, data: ArrayLike<number>, row: number): number {
+/**
+ * The bin holding row `row` of a (rows × dims) position matrix, or -1 outside / NaN.
+ *
+ * @example
+ * binIndex(env, { data: Float64Array.of(12.5, 40), rows: 1, cols: 2 }, 0); // the bin of (12.5, 40)
+ */
+export function binIndex(env: Environment, position: Matrix<Float64Array>, row: number): number {
+  if (position.cols !== env.dims)
+    throw new ParameterError('position', `${env.dims} columns (the environment's dimensions)`, position.cols);
+  const { data } = position;
   let b = 0;
   for (let d = 0; d < env.dims; d++) {
     const e = env.edges[d];

@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, checkOptionNames } from '@spyglass-wasm/core';
 
 /** Decoding time bins: [start + i·binSize, start + (i+1)·binSize) for i < nTime. */
 export interface TimeBins {
@@ -7,9 +7,15 @@ export interface TimeBins {
   nTime: number;
 }
 
-/** Time bins covering [start, stop) with `binSize` seconds (default 2 ms). */
-export function makeTimeBins(start: number, stop: number, binSize = 0.002): TimeBins {
-  checkNumber('binSize', binSize, { min: 1e-6 });
+/**
+ * Time bins covering [start, stop) with `binSize` seconds (default 2 ms).
+ *
+ * @example
+ * makeTimeBins(600, 900, { binSize: 0.004 }); // { start: 600, binSize: 0.004, nTime: 75000 }
+ */
+export function makeTimeBins(start: number, stop: number, options: { binSize?: number } = {}): TimeBins {
+  checkOptionNames('makeTimeBins', options, ['binSize']);
+  const binSize = checkNumber('binSize', options.binSize ?? 0.002, { min: 1e-6 });
   if (!(Number.isFinite(start) && Number.isFinite(stop) && stop > start))
     throw new ParameterError('stop', `a finite time after start (${start})`, stop);
   return { start, binSize, nTime: Math.max(0, Math.floor((stop - start) / binSize + 1e-9)) };

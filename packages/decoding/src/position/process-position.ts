@@ -1,10 +1,9 @@
-import { ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, medianStep, type Matrix } from '@spyglass-wasm/core';
 import {
   fillGaps,
   gaussianFilterZeroPadded,
   gradient,
   linspace,
-  medianStep,
   resampleLinear,
   trailingMean,
   unwrapSkippingNaN,
@@ -94,7 +93,7 @@ export function processPosition(raw: RawPosition, options: PositionOptions = {})
   const leds = [raw.led1, raw.led2].flatMap((m, k) =>
     k === 0 || m ? [ledInCm(m, `led${k + 1}`, n, o.cmPerUnit)] : [],
   );
-  const fs = 1 / medianStep(times);
+  const fs = 1 / medianStep(times, { maxSteps: Infinity });
 
   const bad = new Uint8Array(n);
   const droppedBySeparation = leds.length === 2 ? dropSeparated(leds[0], leds[1], o.maxLedSeparation, bad) : 0;

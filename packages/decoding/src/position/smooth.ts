@@ -1,3 +1,5 @@
+import { checkOptionNames } from '@spyglass-wasm/core';
+
 /** Gaussian smoothing of a uniformly sampled series (sd in samples), NaN-aware (renormalised weights). */
 export function gaussianSmooth(x: Float64Array, sdSamples: number): Float64Array {
   if (!(sdSamples > 0.1)) return x.slice();
@@ -30,8 +32,19 @@ function convolve(x: Float64Array, k: Float64Array, centre = (k.length - 1) / 2)
   return out;
 }
 
-/** Linear interpolation over NaN runs no longer than `maxGap` samples (ends stay NaN). */
-export function interpolateGaps(x: Float64Array, times: Float64Array, maxGapSeconds = Infinity): Float64Array {
+/**
+ * Linear interpolation over NaN runs spanning at most `maxGapSeconds` (default all; ends stay NaN).
+ *
+ * @example
+ * interpolateGaps(x, times, { maxGapSeconds: 0.5 });
+ */
+export function interpolateGaps(
+  x: Float64Array,
+  times: Float64Array,
+  options: { maxGapSeconds?: number } = {},
+): Float64Array {
+  checkOptionNames('interpolateGaps', options, ['maxGapSeconds']);
+  const maxGapSeconds = options.maxGapSeconds ?? Infinity;
   const out = x.slice();
   let last = -1;
   for (let i = 0; i < x.length; i++) {

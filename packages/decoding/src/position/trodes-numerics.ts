@@ -1,14 +1,7 @@
 // The array steps of Spyglass's Trodes position pipeline, each written to give numpy/scipy's
-// numbers (not their code): np.median, np.gradient, scipy.ndimage.gaussian_filter1d (zeros beyond
-// the ends, NaN spreading over the kernel), bottleneck.move_mean (trailing, NaN-skipping),
-// np.unwrap, np.linspace. Private to processPosition.
-
-/** np.median of the sample steps (mean of the two middle ones for an even count). */
-export function medianStep(t: ArrayLike<number>): number {
-  const d = Array.from({ length: t.length - 1 }, (_, i) => t[i + 1] - t[i]).sort((a, b) => a - b);
-  const mid = d.length >> 1;
-  return d.length % 2 === 1 ? d[mid] : (d[mid - 1] + d[mid]) / 2;
-}
+// numbers (not their code): np.gradient, scipy.ndimage.gaussian_filter1d (zeros beyond the ends,
+// NaN spreading over the kernel), bottleneck.move_mean (trailing, NaN-skipping), np.unwrap,
+// np.linspace; np.median of the steps is core's medianStep. Private to processPosition.
 
 /** np.gradient(x, t): second-order central differences (uneven steps allowed), one-sided at the ends. */
 export function gradient(x: ArrayLike<number>, t: ArrayLike<number>): Float64Array {

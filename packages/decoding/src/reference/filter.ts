@@ -7,7 +7,7 @@ export function filterReference(
   tr: Transition,
 ): { filtered: Matrix<Float64Array>; logMarginal: number } {
   const n = tr.n,
-    T = denseTransition(tr),
+    T = denseTransition(tr).data,
     nTime = loglik.rows;
   const out = new Float64Array(nTime * n);
   const pred = new Float64Array(n);
@@ -40,7 +40,7 @@ export function filterReference(
 /** Plain backward smoother (reference of backwardSmoother). */
 export function smootherReference(filtered: Matrix<Float64Array>, tr: Transition): Matrix<Float64Array> {
   const n = tr.n,
-    T = denseTransition(tr),
+    T = denseTransition(tr).data,
     nTime = filtered.rows,
     f = filtered.data;
   const out = new Float64Array(nTime * n);

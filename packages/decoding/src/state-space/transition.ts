@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, checkOptionNames, type Matrix } from '@spyglass-wasm/core';
 import type { Environment } from '../environment/environment.js';
 
 /** How position moves within or between discrete states. */
@@ -46,12 +46,21 @@ export interface Transition {
   init: Float64Array;
 }
 
-/** The presets of replay_trajectory_classification: 'continuous' and 'continuous-fragmented'. */
+/**
+ * The presets of replay_trajectory_classification: 'continuous' and 'continuous-fragmented', with
+ * the random walk's `movementVar` (cm², default 6) and the discrete transition's `diagonal`
+ * (the chance of staying in a state per bin, default 0.98).
+ *
+ * @example
+ * const tr = buildTransition(env, stateSpacePreset('continuous-fragmented', { movementVar: 10 }));
+ */
 export function stateSpacePreset(
   name: 'continuous' | 'continuous-fragmented',
-  movementVar = 6,
-  diagonal = 0.98,
+  options: { movementVar?: number; diagonal?: number } = {},
 ): StateSpaceOptions {
+  checkOptionNames('stateSpacePreset', options, ['movementVar', 'diagonal']);
+  const movementVar = checkNumber('movementVar', options.movementVar ?? 6, { min: 0 });
+  const diagonal = checkNumber('diagonal', options.diagonal ?? 0.98, { min: 0, max: 1 });
   if (name === 'continuous')
     return { stateNames: ['continuous'], continuous: [[{ kind: 'randomWalk', movementVar }]], discrete: [[1]] };
   return {
@@ -124,23 +133,13 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
   const init0 = options.initialDiscrete ?? new Array(nStates).fill(1 / nStates);
   for (let s = 0; s < nStates; s++) for (const b of interior) init[s * nb + b] = init0[s] / interior.length;
   const likIndex = Int32Array.from({ length: n }, (_, i) => i % nb);
-  const to = csr(
-    n,
-    entries.map(([i, j, w]) => [j, i, w]),
-  );
-  const from = csr(n, entries);
   return {
     n,
     nStates,
     nBins: nb,
     stateNames: options.stateNames ?? continuous.map((_, i) => `state${i}`),
     likIndex,
-    toPtr: to.ptr,
-    toIdx: to.idx,
-    toW: to.w,
-    fromPtr: from.ptr,
-    fromIdx: from.idx,
-    fromW: from.w,
+    ...sparseBoth(n, entries),
     nLow: lowU.length,
     lowU: flat(lowU, n),
     lowW: flat(lowW, n),
@@ -148,32 +147,31 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
   };
 }
 
-/** A transition from a dense row-stochastic matrix (for small hand-made models and tests). */
-export function transitionFromDense(T: number[][], init: number[]): Transition {
-  const n = T.length;
+/**
+ * A transition from a dense row-stochastic matrix (n × n; for small hand-made models and tests)
+ * and the initial distribution (n values).
+ *
+ * @example
+ * const tr = transitionFromDense({ data: Float64Array.of(0.9, 0.1, 0.2, 0.8), rows: 2, cols: 2 }, [0.5, 0.5]);
+ */
+export function transitionFromDense(T: Matrix<Float64Array>, init: ArrayLike<number>): Transition {
+  const n = T?.rows;
+  if (!T || !(T.data instanceof Float64Array) || T.cols !== n || !(T.data.length >= n * n))
+    throw new ParameterError('T', 'a square {data: Float64Array, rows: n, cols: n} matrix', T);
+  if (init?.length !== n) throw new ParameterError('init', `${n} initial probabilities`, init);
   const entries: [number, number, number][] = [];
-  T.forEach((row, i) =>
-    row.forEach((w, j) => {
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) {
+      const w = T.data[i * n + j];
       if (w !== 0) entries.push([i, j, w]);
-    }),
-  );
-  const to = csr(
-    n,
-    entries.map(([i, j, w]) => [j, i, w]),
-  );
-  const from = csr(n, entries);
+    }
   return {
     n,
     nStates: 1,
     nBins: n,
     stateNames: ['state0'],
     likIndex: Int32Array.from({ length: n }, (_, i) => i),
-    toPtr: to.ptr,
-    toIdx: to.idx,
-    toW: to.w,
-    fromPtr: from.ptr,
-    fromIdx: from.idx,
-    fromW: from.w,
+    ...sparseBoth(n, entries),
     nLow: 0,
     lowU: new Float64Array(0),
     lowW: new Float64Array(0),
@@ -181,8 +179,8 @@ export function transitionFromDense(T: number[][], init: number[]): Transition {
   };
 }
 
-/** The full n × n matrix (reference path and tests). */
-export function denseTransition(tr: Transition): Float64Array {
+/** The full n × n matrix, row-major (reference path and tests): the inverse of transitionFromDense. */
+export function denseTransition(tr: Transition): Matrix<Float64Array> {
   const n = tr.n,
     T = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
@@ -192,7 +190,7 @@ export function denseTransition(tr: Transition): Float64Array {
       const w = tr.lowW[l * n + i];
       if (w !== 0) for (let j = 0; j < n; j++) T[i * n + j] += w * tr.lowU[l * n + j];
     }
-  return T;
+  return { data: T, rows: n, cols: n };
 }
 
 function* randomWalk(
@@ -235,6 +233,16 @@ function* randomWalk(
 function defaultDiscrete(n: number): number[][] {
   if (n === 1) return [[1]];
   return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0.98 : 0.02 / (n - 1))));
+}
+
+/** The sparse part of a transition (entries [from, to, weight]) by row of `to` and by row of `from`. */
+function sparseBoth(n: number, entries: [number, number, number][]) {
+  const to = csr(
+    n,
+    entries.map(([i, j, w]) => [j, i, w]),
+  );
+  const from = csr(n, entries);
+  return { toPtr: to.ptr, toIdx: to.idx, toW: to.w, fromPtr: from.ptr, fromIdx: from.idx, fromW: from.w };
 }
 
 function csr(n: number, entries: [number, number, number][]) {

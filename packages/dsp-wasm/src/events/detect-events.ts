@@ -96,7 +96,7 @@ export function validSamples(n: number, o: EventThresholds, finite: (i: number) 
 /** z-score over the valid samples (and the normalization mask), NaN elsewhere. */
 export function normalize(trace: ArrayLike<number>, valid: Uint8Array, o: EventThresholds): Float64Array {
   const mask = Array.from(valid, (v, i) => v === 1 && (!o.normalizationMask || !!o.normalizationMask[i]));
-  const z = zscore(trace, mask);
+  const z = zscore(trace, { mask });
   for (let i = 0; i < z.length; i++) if (!valid[i]) z[i] = NaN;
   return z;
 }

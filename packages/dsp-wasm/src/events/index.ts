@@ -7,7 +7,7 @@ export {
   type MultiunitHseOptions,
 } from './ripple-detectors.js';
 export { sampleTimes, minimumSampleCount, validBlocks, type Block } from './blocks.js';
-export { kayConsensusTrace, nextFastLen, type EnvelopePadding } from './consensus.js';
+export { kayConsensusTrace, nextFastLen, type EnvelopePadding, type EnvelopeOptions } from './consensus.js';
 export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
 export { zscore } from './zscore.js';
 export { peakFrequency } from './peak-frequency.js';

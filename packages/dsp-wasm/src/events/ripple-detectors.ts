@@ -1,7 +1,9 @@
 import {
+  checkBackend,
   checkChoice,
   checkNumber,
   toMatrix,
+  type Backend,
   type FloatArray,
   type Matrix,
   type MatrixInput,
@@ -31,6 +33,8 @@ export interface RippleDetectorOptions extends EventThresholds {
   smoothingSigma?: number;
   /** Envelope FFT padding (default 'next_fast_len', as ripple_detection; 'pow2' is faster on long recordings). */
   envelopePadding?: EnvelopePadding;
+  /** Where the envelope FFTs run: 'wasm' (default) or 'reference' (plain TypeScript, the same events). */
+  backend?: Backend;
 }
 
 function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleDetectorOptions) {
@@ -47,7 +51,9 @@ function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleD
     for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
     return true;
   });
-  return { m, fs, sigma, time, s, valid, padding, blocks: validBlocks(valid, time) };
+  const backend = checkBackend(o.backend);
+  const envelope = { fs, sigma, padding, backend };
+  return { m, fs, sigma, time, s, valid, envelope, blocks: validBlocks(valid, time) };
 }
 
 /**
@@ -65,9 +71,9 @@ export function kayRippleDetector<T extends FloatArray>(
   filtered: MatrixInput<T>,
   options: RippleDetectorOptions,
 ): DetectedEvent[] {
-  const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
+  const { m, time, s, valid, envelope, blocks } = setup(filtered, 'filtered', options);
   return withPeakFrequency(
-    detectOnBlocks(kayConsensusTrace(m, blocks, fs, sigma, padding), time, valid, blocks, s, options),
+    detectOnBlocks(kayConsensusTrace(m, blocks, envelope), time, valid, blocks, s, options),
     m,
     time,
     blocks,
@@ -96,12 +102,12 @@ export function karlssonRippleDetector<T extends FloatArray>(
   filtered: MatrixInput<T>,
   options: RippleDetectorOptions,
 ): DetectedEvent[] {
-  const { m, fs, sigma, time, s, valid, padding, blocks } = setup(filtered, 'filtered', options);
+  const { m, time, s, valid, envelope, blocks } = setup(filtered, 'filtered', options);
   if (blocks.length === 0) return [];
   const nMin = minimumSampleCount(time, s.minimumDuration);
   const found: SampleRange[] = [];
   const zmax = new Float64Array(m.rows).fill(NaN);
-  forEachSmoothedEnvelope(m, blocks, fs, sigma, padding, (c, env) => {
+  forEachSmoothedEnvelope(m, blocks, envelope, (c, env) => {
     const z = normalize(env, valid, options);
     for (const range of thresholdBlocks(z, blocks, nMin, s.threshold)) found.push(range);
     // statistics come from the strongest channel at each sample; a flat channel's NaN z never wins

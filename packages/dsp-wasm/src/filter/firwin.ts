@@ -52,7 +52,7 @@ export function firwin(numtaps: number, cutoff: number | readonly number[], opti
     for (let b = 0; b < edges.length; b += 2)
       h[i] += edges[b + 1] * sinc(edges[b + 1] * m) - edges[b] * sinc(edges[b] * m);
   }
-  const win = getWindow(options.window ?? 'hamming', numtaps, false);
+  const win = getWindow(options.window ?? 'hamming', numtaps, { periodic: false });
   for (let i = 0; i < numtaps; i++) h[i] *= win[i];
   if (options.scale ?? true) {
     const [left, right] = edges;

@@ -49,7 +49,7 @@ export class SosFilter {
   process<T extends FloatArray>(chunk: MatrixInput<T>): T | Matrix<T> {
     const cols = ArrayBuffer.isView(chunk) ? 1 : 'cols' in chunk ? chunk.cols : (chunk.shape[1] ?? 1);
     if (cols !== this.channels) throw new ParameterError('chunk', `${this.channels} channels`, `${cols} channels`);
-    const { y, zf } = sosfiltWithState(this.sos, chunk, this.zi, this.options);
+    const { y, zf } = sosfiltWithState(this.sos, chunk, { ...this.options, zi: this.zi });
     this.zi = zf;
     return y;
   }

@@ -51,23 +51,27 @@ export function sosfilt<T extends FloatArray>(
   const { m } = signalIO(x);
   const precision = resolvePrecision(checkPrecision(options.precision), sos, m, (p, start, rows) => {
     const slice = { data: m.data.subarray(start * m.cols, (start + rows) * m.cols), rows, cols: m.cols };
-    return (sosfiltWithState(sos, slice, undefined, { backend: options.backend, precision: p }).y as Matrix<T>).data;
+    return (sosfiltWithState(sos, slice, { backend: options.backend, precision: p }).y as Matrix<T>).data;
   });
-  return sosfiltWithState(sos, x, options.zi, { backend: options.backend, precision }).y;
+  return sosfiltWithState(sos, x, { zi: options.zi, backend: options.backend, precision }).y;
 }
 
 /**
  * sosfilt that also returns the final state zf (nsec × channels × 2), like scipy's
  * `sosfilt(sos, x, zi=zi)` returning `(y, zf)`. Computes in float64 unless `precision: 'float32'`
  * (its callers, such as SosFilter, chain chunks and need the same arithmetic in every chunk).
+ *
+ * @example
+ * const first = sosfiltWithState(sos, chunk1, { zi: ziForChannels(sosfiltZi(sos), chunk1.subarray(0, 1)) });
+ * const next = sosfiltWithState(sos, chunk2, { zi: first.zf }); // continues where chunk1 ended
  */
 export function sosfiltWithState<T extends FloatArray>(
   sos: ArrayLike<number>,
   x: MatrixInput<T>,
-  zi?: ArrayLike<number>,
-  options: { backend?: Backend; precision?: Precision } = {},
+  options: { zi?: ArrayLike<number>; backend?: Backend; precision?: Precision } = {},
 ): { y: T | Matrix<T>; zf: Float64Array } {
-  checkOptionNames('sosfiltWithState', options, ['backend', 'precision']);
+  checkOptionNames('sosfiltWithState', options, ['zi', 'backend', 'precision']);
+  const { zi } = options;
   const nsec = checkSos(sos);
   const { m, wrap } = signalIO(x);
   if (zi !== undefined && zi.length !== nsec * m.cols * 2) {

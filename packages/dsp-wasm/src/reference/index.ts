@@ -6,3 +6,4 @@
 export { sosfiltReference } from './sosfilt.js';
 export { firReference } from './fir.js';
 export { dftReference } from './dft.js';
+export { radix2Reference } from './fft.js';

@@ -66,7 +66,7 @@ export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenO
       if (used < 2) throw new ParameterError('x', 'at least 2 finite samples to estimate a covariance', used);
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) cov[j * n + i] = cov[i * n + j] /= used;
     }
-    const { values, vectors } = symmetricEigen(cov, n);
+    const { values, vectors } = symmetricEigen({ data: cov, rows: n, cols: n });
     if (!(values.reduce((a, b) => a + b, 0) > 0))
       throw new ParameterError('x', 'channels with nonzero variance to whiten', 'a constant group');
     const eps = checkNumber('epsilon', options.epsilon ?? 1e-8, { min: 0 }) * (values.reduce((a, b) => a + b, 0) / n);

@@ -1,6 +1,18 @@
-import { type FloatArray, type Matrix, type MatrixInput } from '@spyglass-wasm/core';
+import {
+  checkBackend,
+  checkOptionNames,
+  type Backend,
+  type FloatArray,
+  type Matrix,
+  type MatrixInput,
+} from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
-import { fft } from './fft.js';
+import { transform } from './fft.js';
+
+/** Where the FFTs of hilbert, envelope and instantaneousPhase run: 'wasm' (default) or 'reference'. */
+export interface AnalyticOptions {
+  backend?: Backend;
+}
 
 /** An analytic signal: real and imaginary parts, each rows × cols (row-major) float64. */
 export interface AnalyticSignal {
@@ -19,7 +31,9 @@ export interface AnalyticSignal {
  * const { re, im } = hilbert(rippleBand);
  * const amplitude = envelope(rippleBand); // |analytic signal|
  */
-export function hilbert<T extends FloatArray>(x: MatrixInput<T>): AnalyticSignal {
+export function hilbert<T extends FloatArray>(x: MatrixInput<T>, options: AnalyticOptions = {}): AnalyticSignal {
+  checkOptionNames('hilbert', options, ['backend']);
+  const backend = checkBackend(options.backend);
   const { m } = signalIO(x);
   const { rows: n, cols } = m;
   const re = new Float64Array(n * cols);
@@ -31,17 +45,17 @@ export function hilbert<T extends FloatArray>(x: MatrixInput<T>): AnalyticSignal
       buf[2 * t] = m.data[t * cols + a];
       buf[2 * t + 1] = b >= 0 ? m.data[t * cols + b] : 0;
     }
-    fft(buf, n);
+    transform(buf, n, false, backend);
     // Split the packed spectrum Z = A + iB into A and B with the Hilbert weights applied; each
     // analytic signal is complex, so each takes its own inverse FFT.
     const spec = analyticWeights(buf, n);
-    fft(spec.a, n, true);
+    transform(spec.a, n, true, backend);
     for (let t = 0; t < n; t++) {
       re[t * cols + a] = spec.a[2 * t] / n;
       im[t * cols + a] = spec.a[2 * t + 1] / n;
     }
     if (b >= 0) {
-      fft(spec.b, n, true);
+      transform(spec.b, n, true, backend);
       for (let t = 0; t < n; t++) {
         re[t * cols + b] = spec.b[2 * t] / n;
         im[t * cols + b] = spec.b[2 * t + 1] / n;
@@ -74,25 +88,35 @@ function analyticWeights(z: Float64Array, n: number): { a: Float64Array; b: Floa
 }
 
 /** Instantaneous amplitude |hilbert(x)| per channel, the input's kind (float64 data). */
-export function envelope<T extends FloatArray>(x: T): Float64Array;
-export function envelope<T extends FloatArray>(x: MatrixInput<T>): Matrix<Float64Array>;
-export function envelope<T extends FloatArray>(x: MatrixInput<T>): Float64Array | Matrix<Float64Array> {
-  return mapAnalytic(x, (re, im) => Math.hypot(re, im));
+export function envelope<T extends FloatArray>(x: T, options?: AnalyticOptions): Float64Array;
+export function envelope<T extends FloatArray>(x: MatrixInput<T>, options?: AnalyticOptions): Matrix<Float64Array>;
+export function envelope<T extends FloatArray>(
+  x: MatrixInput<T>,
+  options: AnalyticOptions = {},
+): Float64Array | Matrix<Float64Array> {
+  return mapAnalytic(x, options, (re, im) => Math.hypot(re, im));
 }
 
 /** Instantaneous phase angle(hilbert(x)) in radians (−π, π], per channel. */
-export function instantaneousPhase<T extends FloatArray>(x: T): Float64Array;
-export function instantaneousPhase<T extends FloatArray>(x: MatrixInput<T>): Matrix<Float64Array>;
-export function instantaneousPhase<T extends FloatArray>(x: MatrixInput<T>): Float64Array | Matrix<Float64Array> {
-  return mapAnalytic(x, (re, im) => Math.atan2(im, re));
+export function instantaneousPhase<T extends FloatArray>(x: T, options?: AnalyticOptions): Float64Array;
+export function instantaneousPhase<T extends FloatArray>(
+  x: MatrixInput<T>,
+  options?: AnalyticOptions,
+): Matrix<Float64Array>;
+export function instantaneousPhase<T extends FloatArray>(
+  x: MatrixInput<T>,
+  options: AnalyticOptions = {},
+): Float64Array | Matrix<Float64Array> {
+  return mapAnalytic(x, options, (re, im) => Math.atan2(im, re));
 }
 
 /** f(re, im) of the analytic signal at every sample, returned in the input's kind. */
 function mapAnalytic<T extends FloatArray>(
   x: MatrixInput<T>,
+  options: AnalyticOptions,
   f: (re: number, im: number) => number,
 ): Float64Array | Matrix<Float64Array> {
-  const h = hilbert(x);
+  const h = hilbert(x, options);
   const out = new Float64Array(h.re.length);
   for (let i = 0; i < out.length; i++) out[i] = f(h.re[i], h.im[i]);
   return ArrayBuffer.isView(x) ? out : { data: out, rows: h.rows, cols: h.cols };

@@ -51,7 +51,7 @@ export function welch<T extends FloatArray>(
   const average = checkChoice('average', options.average ?? 'mean', ['mean', 'median'] as const);
   if (m.rows < 1) throw new ParameterError('x', 'at least one sample', m.rows);
 
-  const win = getWindow(options.window ?? 'hann', nperseg, true);
+  const win = getWindow(options.window ?? 'hann', nperseg);
   let s1 = 0,
     s2 = 0;
   for (const v of win) {

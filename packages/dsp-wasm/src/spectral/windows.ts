@@ -1,13 +1,19 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { checkOptionNames, ParameterError } from '@spyglass-wasm/core';
 
 /** A window name, or [name, parameter] for parametric windows (['kaiser', beta]). */
 export type WindowSpec = 'hamming' | 'hann' | 'hanning' | 'blackman' | 'boxcar' | 'rectangular' | ['kaiser', number];
 
 /**
- * Window of length n like `scipy.signal.get_window(spec, n, fftbins)`: symmetric when
+ * Window of length n like `scipy.signal.get_window(spec, n, fftbins=periodic)`: symmetric when
  * `periodic` is false (filter design), periodic when true (spectral analysis, scipy's default).
+ *
+ * @example
+ * getWindow('hann', 1024);                        // welch's window
+ * getWindow(['kaiser', 8.6], 101, { periodic: false }); // a FIR design window
  */
-export function getWindow(spec: WindowSpec, n: number, periodic = true): Float64Array {
+export function getWindow(spec: WindowSpec, n: number, options: { periodic?: boolean } = {}): Float64Array {
+  checkOptionNames('getWindow', options, ['periodic']);
+  const periodic = options.periodic ?? true;
   const w = new Float64Array(n);
   if (n === 1) return w.fill(1);
   const m = periodic ? n : n - 1; // periodic: a symmetric window of n+1 with the last point dropped

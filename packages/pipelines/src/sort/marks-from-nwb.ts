@@ -42,7 +42,7 @@ export function marksFromNwb(source: NwbSource | NwbFile, options: MarksFromNwbO
         threshold: options.threshold ?? 5,
         sweep: Math.round(sel.fs / 2000),
       });
-      const marks = extractMarks(x, peaks, sel.fs, name);
+      const marks = extractMarks(x, peaks, { fs: sel.fs, group: name });
       return { ...marks, times: Float64Array.from(peaks, (p) => sel.toTime(first + p.time)) };
     }),
   );

@@ -1,6 +1,6 @@
-import { symmetricEigen } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/core';
+import { checkOptionNames, createRng, ParameterError, symmetricEigen, type Matrix } from '@spyglass-wasm/core';
 import { fitPca, PCA_ROWS, projectPca } from '../features/pca.js';
+import { pointsMatrix } from '../features/points.js';
 import { gather } from './isosplit.js';
 import { ANY_DIP, centralCut, isUnimodal } from './unimodality.js';
 
@@ -21,18 +21,21 @@ export interface BranchSplitOptions {
  * spirit of MountainSort 4's branch method. Global axes spend their variance on the largest units
  * and on overlapping spikes; two smaller units of similar shape can sit on one global blob yet
  * stand apart along an axis fitted to that blob alone. A split is kept only when points held out
- * of the search confirm it (axisSplit). `waveforms` is n × dim (the points behind the labels);
- * labels < 0 are left alone.
+ * of the search confirm it (axisSplit). `points` is spikes × dim (the waveforms behind the labels,
+ * one row per label); labels < 0 are left alone.
  *
  * @example
- * labels = splitBranches(snippets.data, snippets.length * snippets.channels, labels);
+ * const dim = snippets.length * snippets.channels;
+ * labels = splitBranches({ data: snippets.data, rows: labels.length, cols: dim }, labels, { seed: 2 });
  */
 export function splitBranches(
-  waveforms: Float32Array,
-  dim: number,
+  points: Matrix<Float32Array>,
   labels: Int32Array,
   options: BranchSplitOptions = {},
 ): Int32Array {
+  checkOptionNames('splitBranches', options, ['components', 'seed', 'depth', 'minSize', 'pcaRows']);
+  const { data: waveforms, rows, cols: dim } = pointsMatrix(points);
+  if (labels.length !== rows) throw new ParameterError('labels', `${rows} labels (one per row of points)`, labels);
   const depth = options.depth ?? 3;
   const minSize = options.minSize ?? 60;
   const seed = options.seed ?? 1;
@@ -46,8 +49,9 @@ export function splitBranches(
     if (idx.length < minSize || level >= depth) continue;
     const sub = gather(waveforms, idx, dim);
     const k = Math.min(options.components ?? 8, dim);
-    const pca = fitPca(sub, idx.length, dim, k, seed + level, options.pcaRows ?? PCA_ROWS);
-    const parts = axisSplit(projectPca(pca, sub, idx.length), sub, idx.length, k, dim, seed + level);
+    const subPoints = { data: sub, rows: idx.length, cols: dim };
+    const pca = fitPca(subPoints, { components: k, seed: seed + level, maxRows: options.pcaRows ?? PCA_ROWS });
+    const parts = axisSplit(projectPca(pca, subPoints).data, sub, idx.length, k, dim, seed + level);
     if (!parts) continue;
     // Side 0 keeps the label, side 1 gets a new one; both are examined again.
     const other = next++;
@@ -116,7 +120,7 @@ function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Floa
       for (let b = 0; b < dim; b++) within[a * dim + b] += (row[a] * row[b]) / labels.length;
   });
   // solve within · w = Δmean through its eigenpairs (dim is the number of features, ~8)
-  const { values, vectors } = symmetricEigen(within, dim);
+  const { values, vectors } = symmetricEigen({ data: within, rows: dim, cols: dim });
   const top = Math.max(...values);
   const w = new Float64Array(dim);
   for (let r = 0; r < dim; r++) {

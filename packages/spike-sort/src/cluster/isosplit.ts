@@ -1,4 +1,6 @@
-import { compactLabels, kmeans } from './kmeans.js';
+import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
+import { pointsMatrix } from '../features/points.js';
+import { compactLabels, lloyd } from './kmeans.js';
 import { isUnimodal } from './unimodality.js';
 
 export interface IsosplitOptions {
@@ -12,7 +14,7 @@ export interface IsosplitOptions {
    * the projection onto the difference of two clusters' means there is the matched-filter
    * direction, where two small units that the top components barely separate stand apart.
    */
-  testSpace?: { data: Float32Array; dim: number };
+  testSpace?: Matrix<Float32Array>;
 }
 
 /**
@@ -20,14 +22,24 @@ export interface IsosplitOptions {
  * k-means, then repeatedly take the closest pair of clusters and project both onto the line
  * through their centres; if the projection is one population (isUnimodal) they merge, otherwise
  * their points are redistributed by the 2-means cut along that line. Then each cluster is tested
- * for a split the same way. Deterministic for a seed.
+ * for a split the same way. Deterministic for a seed. `x` is points × dimensions (e.g. PCA
+ * features); the result is a label per point.
+ *
+ * @example
+ * const labels = isosplit(projectPca(pca, waveforms), { seed: 2, testSpace: waveforms });
  */
-export function isosplit(x: Float32Array, n: number, d: number, options: IsosplitOptions = {}): Int32Array {
+export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions = {}): Int32Array {
+  checkOptionNames('isosplit', options, ['initialClusters', 'seed', 'minClusterSize', 'testSpace']);
+  const { data: x, rows: n, cols: d } = pointsMatrix(points);
+  const testSpace = options.testSpace ? pointsMatrix(options.testSpace, 'testSpace') : undefined;
+  if (testSpace && testSpace.rows !== n)
+    throw new ParameterError('testSpace', `${n} rows (one per point)`, testSpace.rows);
   if (n === 0) return new Int32Array(0);
-  const seed = options.seed ?? 1;
+  const seed = checkNumber('seed', options.seed ?? 1, { integer: true });
   const k0 = options.initialClusters ?? Math.max(1, Math.min(30, Math.floor(n / 30)));
-  const test = options.testSpace ?? { data: x, dim: d };
-  let labels = kmeans(x, n, d, k0, seed);
+  checkNumber('initialClusters', k0, { min: 1, integer: true });
+  const test = testSpace ? { data: testSpace.data, dim: testSpace.cols } : { data: x, dim: d };
+  let labels = lloyd(x, n, d, k0, seed, 50);
   labels = mergePhase(x, n, d, labels, test);
   // Split clusters whose 2-means halves are two populations, then merge again.
   for (let round = 0; round < 5; round++) {
@@ -36,7 +48,7 @@ export function isosplit(x: Float32Array, n: number, d: number, options: Isospli
     for (let c = 0; c < k; c++) {
       const idx = indicesOf(labels, c);
       if (idx.length < 40) continue;
-      const halves = kmeans(gather(x, idx, d), idx.length, d, 2, seed + c);
+      const halves = lloyd(gather(x, idx, d), idx.length, d, 2, seed + c, 50);
       if (largest(halves) === 0) continue;
       if (!isUnimodal(projectRows(test.data, test.dim, idx, halves, 0))) {
         const next = largest(labels) + 1;

@@ -1,10 +1,33 @@
-import { createRng } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, createRng, type Matrix } from '@spyglass-wasm/core';
+import { pointsMatrix } from '../features/points.js';
+
+export interface KmeansOptions {
+  /** How many clusters (at most the number of points). */
+  clusters: number;
+  /** Seed of the k-means++ choice of starting centres (default 1). */
+  seed?: number;
+  /** Lloyd iterations at most (default 50). */
+  iterations?: number;
+}
 
 /**
- * k-means (k-means++ seeding, Lloyd iterations) on n points of dimension d, seeded so runs repeat.
- * Returns a label per point (0..k−1, empty clusters removed and labels compacted).
+ * k-means (k-means++ seeding, Lloyd iterations) on the rows of `x` (points × dimensions), seeded
+ * so runs repeat. Returns a label per point (0..k−1, empty clusters removed and labels compacted).
+ *
+ * @example
+ * const labels = kmeans({ data: features, rows: spikes, cols: 8 }, { clusters: 3, seed: 2 });
  */
-export function kmeans(x: Float32Array, n: number, d: number, k: number, seed = 1, iterations = 50): Int32Array {
+export function kmeans(x: Matrix<Float32Array>, options: KmeansOptions): Int32Array {
+  checkOptionNames('kmeans', options, ['clusters', 'seed', 'iterations']);
+  const { data, rows, cols } = pointsMatrix(x);
+  const k = checkNumber('clusters', options?.clusters, { min: 1, integer: true });
+  const seed = checkNumber('seed', options.seed ?? 1, { integer: true });
+  const iterations = checkNumber('iterations', options.iterations ?? 50, { min: 1, integer: true });
+  return lloyd(data, rows, cols, k, seed, iterations);
+}
+
+/** kmeans on n rows of d values in x (clustering's inner loops call it on gathered rows). */
+export function lloyd(x: Float32Array, n: number, d: number, k: number, seed: number, iterations: number): Int32Array {
   const labels = new Int32Array(n);
   if (n === 0) return labels;
   k = Math.max(1, Math.min(k, n));

@@ -1,4 +1,4 @@
-import { ParameterError, checkChoice, checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkChoice, checkNumber, checkOptionNames, toMatrix, type Matrix } from '@spyglass-wasm/core';
 
 /** A detected spike: where, on which channel it peaked, and how large. */
 export interface Peak {
@@ -121,15 +121,25 @@ function detectLocal(
 }
 
 /**
- * Channels within `radius` of each channel, from electrode positions (µm; any number of
- * coordinates per electrode), for `detectPeaks`'s `neighbours`.
+ * Channels within `radius` (µm) of each channel, from electrode positions (channels × coordinates,
+ * µm; any number of coordinates per electrode), for `detectPeaks`'s `neighbours`.
  *
  * @example
- * neighboursWithin([[0, 0], [0, 25], [0, 200]], 100); // [[0, 1], [0, 1], [2]]
+ * const positions = { data: Float64Array.of(0, 0, 0, 25, 0, 200), rows: 3, cols: 2 };
+ * neighboursWithin(positions, { radius: 100 }); // [[0, 1], [0, 1], [2]]
  */
-export function neighboursWithin(positions: readonly (readonly number[])[], radius: number): number[][] {
-  const r = checkNumber('radius', radius, { min: 0 });
-  return positions.map((p) => positions.flatMap((q, j) => (Math.hypot(...p.map((v, k) => v - q[k])) <= r ? [j] : [])));
+export function neighboursWithin(positions: Matrix<Float64Array>, options: { radius: number }): number[][] {
+  checkOptionNames('neighboursWithin', options, ['radius']);
+  const r = checkNumber('radius', options?.radius, { min: 0 });
+  const { data, rows, cols } = toMatrix(positions, 'positions');
+  const distance = (a: number, b: number) => {
+    let s = 0;
+    for (let k = 0; k < cols; k++) s += (data[a * cols + k] - data[b * cols + k]) ** 2;
+    return Math.sqrt(s);
+  };
+  return Array.from({ length: rows }, (_, a) =>
+    Array.from({ length: rows }, (_, b) => b).filter((b) => distance(a, b) <= r),
+  );
 }
 
 /** The peak at sample t of channel c, its time refined by a parabola through its neighbours. */

@@ -1,7 +1,10 @@
-import { principalAxes, rowMean, type Pca } from './pca.js';
+import type { Matrix } from '@spyglass-wasm/core';
+import { covarianceInput, pcaInput, pcaOptions, principalAxes, rowMean, type Pca, type PcaOptions } from './pca.js';
+import { pointsMatrix } from './points.js';
 
-/** Plain TypeScript covariance of n float32 rows about `mean` (d × d): the reference for `covariance`. */
-export function covarianceReference(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
+/** Plain TypeScript covariance sums of the float32 rows of x about `mean` (d × d): the reference for `covariance`. */
+export function covarianceReference(m: Matrix<Float32Array>, mean: Float64Array): Float64Array {
+  const { data: x, rows: n, cols: d } = covarianceInput(m, mean);
   const cov = new Float64Array(d * d);
   const row = new Float64Array(d);
   for (let i = 0; i < n; i++) {
@@ -13,8 +16,9 @@ export function covarianceReference(x: Float32Array, n: number, d: number, mean:
 }
 
 /** Plain TypeScript (x − mean) · componentsᵀ in float64: the reference for `projectPca`. */
-export function projectPcaReference(pca: Pca, x: Float32Array, n: number): Float32Array {
+export function projectPcaReference(pca: Pca, m: Matrix<Float32Array>): Matrix<Float32Array> {
   const { mean, components, k, d } = pca;
+  const { data: x, rows: n } = pcaInput(pca, m);
   const out = new Float32Array(n * k);
   for (let i = 0; i < n; i++)
     for (let c = 0; c < k; c++) {
@@ -22,7 +26,7 @@ export function projectPcaReference(pca: Pca, x: Float32Array, n: number): Float
       for (let j = 0; j < d; j++) s += (x[i * d + j] - mean[j]) * components[c * d + j];
       out[i * k + c] = s;
     }
-  return out;
+  return { data: out, rows: n, cols: k };
 }
 
 /** Plain TypeScript cov · vᵀ for the k rows of v (k × d): the reference for fitPca's `covarianceTimes` kernel. */
@@ -37,9 +41,14 @@ export function covarianceTimesReference(cov: Float64Array, d: number, v: Float6
   return w;
 }
 
-/** Plain TypeScript `fitPca` (the same subspace iteration on `covarianceReference` and `covarianceTimesReference`). */
-export function fitPcaReference(x: Float32Array, n: number, d: number, k: number, seed = 1): Pca {
+/**
+ * Plain TypeScript `fitPca` (the same subspace iteration on `covarianceReference` and
+ * `covarianceTimesReference`), on every row (`maxRows` is not an option here).
+ */
+export function fitPcaReference(m: Matrix<Float32Array>, options: Omit<PcaOptions, 'maxRows'>): Pca {
+  const { data: x, rows: n, cols: d } = pointsMatrix(m);
+  const { k, seed } = pcaOptions('fitPcaReference', options, d, ['components', 'seed']);
   const mean = rowMean(x, n, d);
-  const cov = covarianceReference(x, n, d, mean);
+  const cov = covarianceReference(m, mean);
   return { mean, components: principalAxes(d, k, seed, (v, m) => covarianceTimesReference(cov, d, v, m)), k, d };
 }

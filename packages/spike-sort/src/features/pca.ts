@@ -1,6 +1,13 @@
-import { symmetricEigen } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/core';
+import {
+  checkNumber,
+  checkOptionNames,
+  createRng,
+  ParameterError,
+  symmetricEigen,
+  type Matrix,
+} from '@spyglass-wasm/core';
 import { spikeSortKernels } from '../wasm/kernels.js';
+import { pointsMatrix } from './points.js';
 
 /** Principal components: mean, components (k × d, row-major), and the projected features (n × k). */
 export interface Pca {
@@ -10,20 +17,31 @@ export interface Pca {
   d: number;
 }
 
+export interface PcaOptions {
+  /** How many principal components (1 or more; at most the dimension). */
+  components: number;
+  /** Seed of the starting subspace (default 1): the same data and seed give the same axes. */
+  seed?: number;
+  /** Fit the axes to at most this many rows, evenly spaced (default all): the covariance costs n·d². */
+  maxRows?: number;
+}
+
 /**
- * Top-k principal components of n points in d dimensions (row-major float32), by subspace
+ * Top principal components of the rows of `x` (points × dimensions, float32), by subspace
  * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
- * eigendecomposition. With `maxRows`, the axes come from at most that many rows, evenly spaced
- * (the covariance costs n·d²). Seeded, so the same data gives the same axes.
+ * eigendecomposition. Seeded, so the same data gives the same axes.
+ *
+ * @example
+ * const pca = fitPca({ data: waveforms, rows: spikes, cols: 360 }, { components: 8, maxRows: 3000 });
+ * const features = projectPca(pca, { data: waveforms, rows: spikes, cols: 360 }); // spikes × 8
  */
-export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 1, maxRows = Infinity): Pca {
-  if (n > maxRows) {
-    const step = Math.ceil(n / maxRows);
-    n = Math.ceil(n / step);
-    x = Float32Array.from({ length: n * d }, (_, i) => x[Math.floor(i / d) * step * d + (i % d)]);
-  }
-  const mean = rowMean(x, n, d);
-  const cov = covariance(x, n, d, mean);
+export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
+  const { data, rows, cols: d } = pointsMatrix(x);
+  const { k, seed, maxRows } = pcaOptions('fitPca', options, d);
+  const fit = evenRows(data, rows, d, maxRows);
+  const n = fit.length / d;
+  const mean = rowMean(fit, n, d);
+  const cov = covarianceOf(fit, n, d, mean);
   // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
   // `covarianceTimesReference`), with the covariance copied in once.
   const { exports: kernels, heap } = spikeSortKernels.get();
@@ -38,6 +56,29 @@ export function fitPca(x: Float32Array, n: number, d: number, k: number, seed = 
     );
   });
   return { mean, components, k, d };
+}
+
+/** fitPca's options, checked (shared with `fitPcaReference`). */
+export function pcaOptions(
+  fn: string,
+  options: PcaOptions,
+  d: number,
+  known: readonly string[] = ['components', 'seed', 'maxRows'],
+): { k: number; seed: number; maxRows: number } {
+  checkOptionNames(fn, options, known);
+  const k = checkNumber('components', options?.components, { min: 1, max: d, integer: true });
+  const seed = checkNumber('seed', options.seed ?? 1, { integer: true });
+  const maxRows = options.maxRows ?? Infinity;
+  if (maxRows !== Infinity) checkNumber('maxRows', maxRows, { min: 1, integer: true });
+  return { k, seed, maxRows };
+}
+
+/** At most `maxRows` of the n rows of x (· × d), evenly spaced: every ceil(n / maxRows)-th. */
+function evenRows(x: Float32Array, n: number, d: number, maxRows: number): Float32Array {
+  if (n <= maxRows) return x.subarray(0, n * d);
+  const step = Math.ceil(n / maxRows);
+  const m = Math.ceil(n / step);
+  return Float32Array.from({ length: m * d }, (_, i) => x[Math.floor(i / d) * step * d + (i % d)]);
 }
 
 /**
@@ -85,7 +126,7 @@ function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
       for (let j = 0; j < d; j++) s += v[p * d + j] * w[q * d + j] + v[q * d + j] * w[p * d + j];
       b[p * m + q] = b[q * m + p] = s / 2;
     }
-  const { values, vectors } = symmetricEigen(b, m);
+  const { values, vectors } = symmetricEigen({ data: b, rows: m, cols: m });
   const order = Array.from({ length: m }, (_, i) => i).sort((i, j) => values[j] - values[i]);
   return {
     values: Float64Array.from(order, (i) => values[i]),
@@ -115,11 +156,18 @@ export function rowMean(x: Float32Array, n: number, d: number): Float64Array {
   return mean;
 }
 
-/** Features: (x − mean) · componentsᵀ, n × k, float32 (Wasm, f32x4; `projectPcaReference` is the plain version). */
-export function projectPca(pca: Pca, x: Float32Array, n: number): Float32Array {
+/**
+ * Features: (x − mean) · componentsᵀ, rows × k, float32 (Wasm, f32x4; `projectPcaReference` is the
+ * plain version). `x` has the dimension the axes were fitted in.
+ *
+ * @example
+ * const features = projectPca(pca, { data: waveforms, rows: spikes, cols: pca.d }); // features.cols === pca.k
+ */
+export function projectPca(pca: Pca, x: Matrix<Float32Array>): Matrix<Float32Array> {
   const { mean, components, k, d } = pca;
+  const { data, rows: n } = pcaInput(pca, x);
   const out = new Float32Array(n * k);
-  if (n === 0) return out;
+  if (n === 0) return { data: out, rows: 0, cols: k };
   const bias = Float32Array.from({ length: k }, (_, c) => {
     let s = 0;
     for (let j = 0; j < d; j++) s += mean[j] * components[c * d + j];
@@ -132,19 +180,44 @@ export function projectPca(pca: Pca, x: Float32Array, n: number): Float32Array {
     for (let i0 = 0; i0 < n; i0 += BLOCK)
       heap.scoped(() => {
         const rows = Math.min(BLOCK, n - i0);
-        const pX = heap.put(x.subarray(i0 * d, (i0 + rows) * d));
+        const pX = heap.put(data.subarray(i0 * d, (i0 + rows) * d));
         const pOut = heap.alloc(rows * k * 4);
         w.projectFeatures(pX, rows, d, pComp, k, pBias, pOut);
         out.set(heap.f32(pOut, rows * k), i0 * k);
       });
   });
-  return out;
+  return { data: out, rows: n, cols: k };
+}
+
+/** `x` checked to have the dimension the axes of `pca` were fitted in. */
+export function pcaInput(pca: Pca, x: Matrix<Float32Array>): Matrix<Float32Array> {
+  const m = pointsMatrix(x);
+  if (m.cols !== pca.d) throw new ParameterError('x', `${pca.d} columns (the dimension of the PCA axes)`, m.cols);
+  return m;
 }
 
 /**
- * The covariance (d × d, float64) of n float32 rows about `mean` (Wasm; `covarianceReference` is the plain version).
+ * The covariance sums (d × d, float64, not divided by the count) of the float32 rows of `x`
+ * (points × d) about `mean` (Wasm; `covarianceReference` is the plain version).
+ *
+ * @example
+ * const sums = covariance({ data: waveforms, rows: spikes, cols: 360 }, mean); // 360 × 360
  */
-export function covariance(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
+export function covariance(x: Matrix<Float32Array>, mean: Float64Array): Float64Array {
+  const { data, rows, cols } = covarianceInput(x, mean);
+  return covarianceOf(data, rows, cols, mean);
+}
+
+/** `x` and `mean` checked for `covariance` and `covarianceReference`. */
+export function covarianceInput(x: Matrix<Float32Array>, mean: Float64Array): Matrix<Float32Array> {
+  const m = pointsMatrix(x);
+  if (!(mean instanceof Float64Array) || mean.length !== m.cols) {
+    throw new ParameterError('mean', `a Float64Array of ${m.cols} values (one per column of x)`, mean);
+  }
+  return m;
+}
+
+function covarianceOf(x: Float32Array, n: number, d: number, mean: Float64Array): Float64Array {
   const { exports: w, heap } = spikeSortKernels.get();
   const cov = heap.scoped(() => {
     const pCov = heap.alloc(d * d * 8);

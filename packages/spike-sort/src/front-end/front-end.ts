@@ -1,4 +1,4 @@
-import { checkNumber, ParameterError, type Matrix } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
 import { butter, madNoiseLevel, sosfiltfilt } from '@spyglass-wasm/dsp-wasm';
 
 /** Second-order sections, as butter() returns them. */
@@ -12,9 +12,16 @@ export interface FrontEndOptions {
   artifactThreshold?: number;
 }
 
-/** The sorting bandpass: 5th-order Butterworth, zero phase when applied with sosfiltfilt. */
-export function sortingBandpass(fs: number, band: readonly [number, number] = [600, 6000]): Sos {
-  const [lo, hi] = band;
+/**
+ * The sorting bandpass: 5th-order Butterworth, zero phase when applied with sosfiltfilt (`band` in
+ * Hz, default 600–6000; the top is kept below 0.45 fs).
+ *
+ * @example
+ * const x = sosfiltfilt(sortingBandpass(30000, { band: [300, 6000] }), raw);
+ */
+export function sortingBandpass(fs: number, options: { band?: readonly [number, number] } = {}): Sos {
+  checkOptionNames('sortingBandpass', options, ['band']);
+  const [lo, hi] = options.band ?? [600, 6000];
   return butter(5, [lo, Math.min(hi, 0.45 * fs)], { btype: 'bandpass', fs });
 }
 
@@ -32,7 +39,7 @@ export function frontEnd(
   options: FrontEndOptions & { filtered?: boolean; sos?: Sos } = {},
 ): Matrix<Float32Array> {
   checkNumber('fs', fs, { min: 0, exclusiveMin: true });
-  const x = options.filtered ? raw : sosfiltfilt(options.sos ?? sortingBandpass(fs, options.band), raw);
+  const x = options.filtered ? raw : sosfiltfilt(options.sos ?? sortingBandpass(fs, { band: options.band }), raw);
   blankArtifacts(x, options.artifactThreshold ?? 3000, Math.round(fs / 1000));
   return x;
 }

@@ -1,4 +1,4 @@
-import type { Matrix } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
 import type { Peak } from '../detect/detect-peaks.js';
 
 /** Clusterless marks of one electrode group: per detected spike, its amplitude on each channel. */
@@ -11,17 +11,32 @@ export interface Marks {
   channels: number;
 }
 
+export interface MarkOptions {
+  /** Sampling rate of `filtered`, Hz. */
+  fs: number;
+  /** The electrode group's name, carried by the marks. */
+  group: string;
+  /** Time of the first row, s (default 0). */
+  startTime?: number;
+}
+
 /**
  * Marks for clusterless decoding: the value of every channel of the group at each detected peak
  * (no clustering needed), times in seconds from `startTime`.
+ *
+ * @example
+ * const marks = extractMarks(filtered, detectPeaks(filtered, detect), { fs: 30000, group: 'tetrode0' });
  */
 export function extractMarks(
   filtered: Matrix<Float32Array | Float64Array>,
   peaks: readonly Peak[],
-  fs: number,
-  group: string,
-  startTime = 0,
+  options: MarkOptions,
 ): Marks {
+  checkOptionNames('extractMarks', options, ['fs', 'group', 'startTime']);
+  const fs = checkNumber('fs', options?.fs, { min: 0, exclusiveMin: true });
+  const startTime = checkNumber('startTime', options.startTime ?? 0);
+  const { group } = options;
+  if (typeof group !== 'string') throw new ParameterError('group', 'the electrode group name (a string)', group);
   const { data, cols } = filtered;
   const marks = new Float32Array(peaks.length * cols);
   peaks.forEach((p, i) => {

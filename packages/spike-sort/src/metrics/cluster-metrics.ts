@@ -1,16 +1,22 @@
+import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
+import { pointsMatrix } from '../features/points.js';
 import { nearestRows } from './nearest.js';
 
 /**
  * Cluster-quality metrics in feature (PC) space, as SpikeInterface: isolation distance and L-ratio
  * (Schmitzer-Torbert et al. 2005) from Mahalanobis distances to the unit's cluster, and the
- * nearest-neighbour hit and miss rates (Chung et al. 2017).
+ * nearest-neighbour hit and miss rates (Chung et al. 2017). `features` is spikes × components,
+ * `labels` a unit per spike.
+ *
+ * @example
+ * const { isolationDistance, lRatio } = isolationMetrics(projectPca(pca, waveforms), labels, 0);
  */
 export function isolationMetrics(
-  features: Float32Array,
-  k: number,
+  featureMatrix: Matrix<Float32Array>,
   labels: Int32Array,
   unit: number,
 ): { isolationDistance: number; lRatio: number } {
+  const { data: features, cols: k } = labelledPoints(featureMatrix, labels);
   const own: number[] = [],
     other: number[] = [];
   labels.forEach((l, i) => (l === unit ? own : other).push(i));
@@ -40,15 +46,30 @@ export function isolationMetrics(
   return { isolationDistance, lRatio };
 }
 
-/** Nearest-neighbour hit rate (own spikes' neighbours in the unit) and miss rate (others' neighbours in the unit). */
+export interface NearestNeighbourOptions {
+  /** Neighbours of each spike that are looked at (default 4). */
+  neighbours?: number;
+  /** Spikes of the unit and of the others used at most, evenly spaced (default 1000). */
+  maxSpikes?: number;
+}
+
+/**
+ * Nearest-neighbour hit rate (own spikes' neighbours in the unit) and miss rate (others'
+ * neighbours in the unit), in feature space (`features` spikes × components).
+ *
+ * @example
+ * const { hitRate, missRate } = nearestNeighbourRates(features, labels, 0, { neighbours: 4 });
+ */
 export function nearestNeighbourRates(
-  features: Float32Array,
-  k: number,
+  featureMatrix: Matrix<Float32Array>,
   labels: Int32Array,
   unit: number,
-  neighbours = 4,
-  maxSpikes = 1000,
+  options: NearestNeighbourOptions = {},
 ): { hitRate: number; missRate: number } {
+  checkOptionNames('nearestNeighbourRates', options, ['neighbours', 'maxSpikes']);
+  const neighbours = checkNumber('neighbours', options.neighbours ?? 4, { min: 1, integer: true });
+  const maxSpikes = checkNumber('maxSpikes', options.maxSpikes ?? 1000, { min: 1, integer: true });
+  const { data: features, cols: k } = labelledPoints(featureMatrix, labels);
   const own: number[] = [],
     other: number[] = [];
   labels.forEach((l, i) => (l === unit ? own : other).push(i));
@@ -64,6 +85,14 @@ export function nearestNeighbourRates(
   for (const i of a) hits += ownNeighbours(i);
   for (const i of b) misses += ownNeighbours(i);
   return { hitRate: hits / (a.length * neighbours), missRate: misses / (b.length * neighbours) };
+}
+
+/** Features checked to have one row per label. */
+function labelledPoints(features: Matrix<Float32Array>, labels: Int32Array): Matrix<Float32Array> {
+  const m = pointsMatrix(features, 'features');
+  if (labels.length !== m.rows)
+    throw new ParameterError('labels', `${m.rows} labels (one per row of features)`, labels);
+  return m;
 }
 
 function invert(m: Float64Array, k: number): Float64Array | undefined {

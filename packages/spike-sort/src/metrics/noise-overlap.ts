@@ -1,5 +1,6 @@
-import { createRng, medianInPlace } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, createRng, medianInPlace, type Matrix } from '@spyglass-wasm/core';
 import { fitPca, projectPca } from '../features/pca.js';
+import { pointsMatrix } from '../features/points.js';
 import { nearestRows } from './nearest.js';
 
 export interface NoiseOverlapOptions {
@@ -20,6 +21,17 @@ export interface NoiseOverlapOptions {
   seed?: number;
 }
 
+const NOISE_OVERLAP_OPTIONS = [
+  'length',
+  'channels',
+  'neighbours',
+  'components',
+  'stride',
+  'maxSpikes',
+  'minSpikes',
+  'seed',
+] as const;
+
 /**
  * Noise overlap (Chung et al. 2017, SpikeInterface's `nn_noise_overlap`): how much a unit's
  * waveforms mix with clips of the recording taken at random times. As many clips as spikes;
@@ -32,6 +44,7 @@ export interface NoiseOverlapOptions {
  * noiseOverlap(unitWaveforms, clips, { length: 90, channels: 4 }); // 0.02
  */
 export function noiseOverlap(waveforms: Float32Array, clips: Float32Array, options: NoiseOverlapOptions): number {
+  checkOptionNames('noiseOverlap', options, NOISE_OVERLAP_OPTIONS);
   const full = options.length * options.channels;
   const rng = createRng(options.seed ?? 1);
   const n0 = waveforms.length / full;
@@ -62,17 +75,31 @@ export function noiseOverlap(waveforms: Float32Array, clips: Float32Array, optio
   both.set(a);
   both.set(b, n * d);
   const k = Math.min(options.components ?? 10, d);
-  const features = projectPca(fitPca(both, 2 * n, d, k, options.seed ?? 1), both, 2 * n);
-  return 1 - isolationScore(features, n, n, k, options.neighbours ?? 5);
+  const all = { data: both, rows: 2 * n, cols: d };
+  const features = projectPca(fitPca(all, { components: k, seed: options.seed ?? 1 }), all);
+  return 1 - isolationScore(features, { firstGroup: n, neighbours: options.neighbours ?? 5 });
+}
+
+export interface IsolationScoreOptions {
+  /** The first this many rows are one group, the remaining rows the other. */
+  firstGroup: number;
+  /** Nearest neighbours of each point that are looked at (default 5). */
+  neighbours?: number;
 }
 
 /**
- * Isolation of two groups of points (the first `na` rows, then `nb`), k dimensions: the fraction
- * of each point's nearest neighbours (itself excluded) that belong to its own group. 1 when the
- * groups are apart, 0.5 when they are mixed.
+ * Isolation of two groups of points (rows × dimensions: the first `firstGroup` rows, then the
+ * rest): the fraction of each point's nearest neighbours (itself excluded) that belong to its own
+ * group. 1 when the groups are apart, 0.5 when they are mixed.
+ *
+ * @example
+ * isolationScore({ data: features, rows: 200, cols: 10 }, { firstGroup: 100, neighbours: 5 }); // 1: apart
  */
-export function isolationScore(points: Float32Array, na: number, nb: number, k: number, neighbours: number): number {
-  const n = na + nb;
+export function isolationScore(pointMatrix: Matrix<Float32Array>, options: IsolationScoreOptions): number {
+  checkOptionNames('isolationScore', options, ['firstGroup', 'neighbours']);
+  const { data: points, rows: n, cols: k } = pointsMatrix(pointMatrix, 'points');
+  const na = checkNumber('firstGroup', options?.firstGroup, { min: 0, max: n, integer: true });
+  const neighbours = checkNumber('neighbours', options.neighbours ?? 5, { min: 1, integer: true });
   const m = Math.min(neighbours, n - 1);
   if (m < 1) return NaN;
   let same = 0;

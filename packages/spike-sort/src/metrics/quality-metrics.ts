@@ -44,6 +44,7 @@ export function qualityMetrics(
   duration: number,
   noise?: NoiseOverlapInput,
 ): QualityMetrics[] {
+  const features = { data: sorting.features, rows: sorting.labels.length, cols: sorting.components };
   return sorting.units.map((u, unit) => {
     const times = Float64Array.from(u.samples, (s) => s / fs);
     const amplitudes: number[] = [];
@@ -51,8 +52,8 @@ export function qualityMetrics(
       (l, i) => l === unit && amplitudes.push(sorting.peaks[i].z * sorting.noise[sorting.peaks[i].channel]),
     );
     const isi = isiViolations(times, duration);
-    const iso = isolationMetrics(sorting.features, sorting.components, sorting.labels, unit);
-    const nn = nearestNeighbourRates(sorting.features, sorting.components, sorting.labels, unit);
+    const iso = isolationMetrics(features, sorting.labels, unit);
+    const nn = nearestNeighbourRates(features, sorting.labels, unit);
     return {
       numSpikes: times.length,
       firingRate: firingRate(times, duration),

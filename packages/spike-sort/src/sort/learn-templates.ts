@@ -53,10 +53,10 @@ export function learnTemplates(
   const waveforms = w === x ? snippets : extractSnippets(x, peaks, { before, after });
   const d = snippets.length * snippets.channels;
   const k = Math.min(options.components, d);
-  const pca = fitPca(snippets.data, peaks.length, d, k, seed, PCA_ROWS);
-  const features = projectPca(pca, snippets.data, peaks.length);
-  let labels = isosplit(features, peaks.length, k, { seed, testSpace: { data: snippets.data, dim: d } });
-  labels = splitBranches(snippets.data, d, labels, { components: k, seed });
+  const points = { data: snippets.data, rows: peaks.length, cols: d };
+  const pca = fitPca(points, { components: k, seed, maxRows: PCA_ROWS });
+  let labels = isosplit(projectPca(pca, points), { seed, testSpace: points });
+  labels = splitBranches(points, labels, { components: k, seed });
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });
   labels = splitByAmplitude(snippets, labels);

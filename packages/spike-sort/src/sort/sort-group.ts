@@ -84,8 +84,8 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
     neighbours,
   });
   const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
-  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, x.rows, options.seed ?? 1);
-  result.add(x, w, matches, 0);
+  const result = new SortingAccumulator(learned, { noise, after, totalRows: x.rows, seed: options.seed ?? 1 });
+  result.add(x, w, matches);
   return result.result();
 }
 

@@ -1,8 +1,9 @@
-import type { Matrix } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
 import type { Peak } from '../detect/detect-peaks.js';
 import { projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import type { Matches, TemplateSet } from '../match/match-templates.js';
+import type { LearnedTemplates } from './learn-templates.js';
 import type { GroupSorting, SortedUnit } from './sort-group.js';
 import { createRng } from '@spyglass-wasm/core';
 import { noiseOverlap } from '../metrics/noise-overlap.js';
@@ -10,12 +11,41 @@ import { noiseOverlap } from '../metrics/noise-overlap.js';
 /** Waveforms per unit and noise clips kept for the noise-overlap metric (SpikeInterface's max_spikes). */
 const SAMPLE = 1000;
 
+export interface AccumulatorOptions {
+  /** Noise level per channel (µV), which matched peaks' z-scores and the units' SNR divide by. */
+  noise: Float64Array;
+  /** Samples after each peak in a snippet (as learned). */
+  after: number;
+  /** Rows of the whole recording, over which the noise clips are spread. */
+  totalRows: number;
+  /** Seed of the waveform and clip sampling (default 1). */
+  seed?: number;
+}
+
+/** Where a chunk sits in the recording, for `SortingAccumulator.add`. */
+export interface ChunkPlace {
+  /** The chunk's first row in the recording (default 0). */
+  offset?: number;
+  /** The chunk's rows it stands for, without the margins shared with its neighbours (default all). */
+  core?: readonly [number, number];
+}
+
 /**
  * Gathers template-matching results chunk by chunk into a GroupSorting: spike times, labels,
  * PCA features and running mean waveforms, so memory grows with the number of spikes (a few
  * dozen bytes each), never with the length of the recording.
+ *
+ * @example
+ * const acc = new SortingAccumulator(learned, { noise, after: 60, totalRows: x.rows });
+ * acc.add(x, w, matchTemplates(x, w, learned.templates, match));
+ * const sorting = acc.result();
  */
 export class SortingAccumulator {
+  private readonly templates: TemplateSet;
+  private readonly pca: Pca;
+  private readonly noise: Float64Array;
+  private readonly after: number;
+  private readonly totalRows: number;
   private readonly peaks: Peak[] = [];
   private readonly labels: number[] = [];
   private readonly features: Float32Array[] = [];
@@ -32,15 +62,18 @@ export class SortingAccumulator {
   /** Each template's largest channel, where a matched spike's z is read. */
   private readonly peakChannels: number[];
 
-  constructor(
-    private readonly templates: TemplateSet,
-    private readonly pca: Pca,
-    private readonly noise: Float64Array,
-    private readonly after: number,
-    /** Rows of the whole recording (for spreading the noise clips) and the seed of the sampling. */
-    private readonly totalRows: number,
-    seed = 1,
-  ) {
+  constructor(learned: LearnedTemplates, options: AccumulatorOptions) {
+    checkOptionNames('SortingAccumulator', options, ['noise', 'after', 'totalRows', 'seed']);
+    const { templates, pca } = learned;
+    if (!(options?.noise instanceof Float64Array) || options.noise.length !== templates.channels) {
+      throw new ParameterError('noise', `a Float64Array of ${templates.channels} noise levels`, options?.noise);
+    }
+    this.templates = templates;
+    this.pca = pca;
+    this.noise = options.noise;
+    this.after = checkNumber('after', options.after, { min: 0, integer: true });
+    this.totalRows = checkNumber('totalRows', options.totalRows, { min: 1, integer: true });
+    const seed = checkNumber('seed', options.seed ?? 1, { integer: true });
     this.dim = templates.length * templates.channels;
     this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
     this.counts = new Float64Array(templates.units);
@@ -54,17 +87,16 @@ export class SortingAccumulator {
     );
   }
 
-  /**
-   * Adds one chunk's matches; `x`/`w` are the chunk's filtered and whitened data, `offset` its
-   * first sample, `core` the rows it stands for (without the margins shared with its neighbours).
-   */
+  /** Adds one chunk's matches; `x`/`w` are the chunk's filtered and whitened data. */
   add(
     x: Matrix<Float32Array | Float64Array>,
     w: Matrix<Float32Array | Float64Array>,
     matches: Matches,
-    offset: number,
-    core: readonly [number, number] = [0, x.rows],
+    place: ChunkPlace = {},
   ): void {
+    checkOptionNames('SortingAccumulator.add', place, ['offset', 'core']);
+    const offset = checkNumber('offset', place.offset ?? 0, { min: 0, integer: true });
+    const core = place.core ?? [0, x.rows];
     const { before, channels: C } = this.templates;
     const local: Peak[] = Array.from(matches.times, (time, i) => {
       const unit = matches.units[i];
@@ -89,7 +121,7 @@ export class SortingAccumulator {
             all.map((e) => e.p),
             { before, after: this.after },
           );
-    this.features.push(projectPca(this.pca, snippets.data, all.length));
+    this.features.push(projectPca(this.pca, { data: snippets.data, rows: all.length, cols: this.dim }).data);
     all.forEach(({ p, label }, i) => {
       this.peaks.push({ ...p, sample: p.sample + offset, time: p.time + offset });
       this.labels.push(label);

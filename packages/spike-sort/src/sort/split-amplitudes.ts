@@ -1,3 +1,4 @@
+import { checkNumber, checkOptionNames } from '@spyglass-wasm/core';
 /**
  * Splits units whose spikes' amplitudes along their own template are bimodal: the scale
  * a = ⟨x, T⟩ / ⟨T, T⟩ of a unit's spikes is one tight mode around 1, and a second mode is another
@@ -60,12 +61,17 @@ export function scalesAlong(
  * Where a second mode separates from the main one, by a kernel density estimate (Silverman's
  * bandwidth from the robust spread): the deepest valley, on either side of the highest peak, whose
  * density is below half the peak beyond it and beyond which lie at least `minCount` values (and
- * 5 %). A broad tail or a few outliers make no such valley; a second population does.
+ * 5 %; default 10). A broad tail or a few outliers make no such valley; a second population does.
+ *
+ * @example
+ * secondModeCut(amplitudeScales, { minCount: 20 }); // { cut: 0.62, side: 'below' } or undefined
  */
 export function secondModeCut(
   values: ArrayLike<number>,
-  minCount = 10,
+  options: { minCount?: number } = {},
 ): { cut: number; side: 'below' | 'above' } | undefined {
+  checkOptionNames('secondModeCut', options, ['minCount']);
+  const minCount = checkNumber('minCount', options.minCount ?? 10, { min: 0 });
   const v = Float64Array.from(values).sort();
   const n = v.length;
   const iqr = v[Math.floor(0.75 * n)] - v[Math.floor(0.25 * n)];

@@ -41,7 +41,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
     1,
     Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)),
   );
-  const sos = sortingBandpass(fs, options.band);
+  const sos = sortingBandpass(fs, { band: options.band });
   const pad = Math.round(0.1 * fs); // the filter's response has died out by then
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const chunks = Math.ceil(source.rows / chunk);
@@ -93,7 +93,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   options.onProgress?.(0.1);
 
   // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
-  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, source.rows, options.seed ?? 1);
+  const result = new SortingAccumulator(learned, { noise, after, totalRows: source.rows, seed: options.seed ?? 1 });
   const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk,
@@ -107,7 +107,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
       neighbours,
       report: [start - offset, end - offset],
     });
-    result.add(x, wc, matches, offset, [start - offset, end - offset]);
+    result.add(x, wc, matches, { offset, core: [start - offset, end - offset] });
     options.onProgress?.(c + 1 === chunks ? 1 : 0.1 + (0.9 * (c + 1)) / chunks);
   }
   return result.result();
