@@ -56,7 +56,10 @@ const candidates = mergeCandidates(
   sortedTimes,
   { duration: spec.seconds },
 ).length;
-const { labels } = autoCurate(startCuration(sortedTimes), qualityMetrics(sorting, rec.fs, spec.seconds));
+const { labels } = autoCurate(
+  startCuration(sortedTimes),
+  qualityMetrics(sorting, { fs: rec.fs, duration: spec.seconds }),
+);
 console.log(
   JSON.stringify({
     units: sorting.units.length,

@@ -31,7 +31,12 @@ export {
   type AmplitudeCutoffOptions,
 } from './metrics/spike-train-metrics.js';
 export { isolationMetrics, nearestNeighbourRates, type NearestNeighbourOptions } from './metrics/cluster-metrics.js';
-export { qualityMetrics, type QualityMetrics, type NoiseOverlapInput } from './metrics/quality-metrics.js';
+export {
+  qualityMetrics,
+  type QualityMetrics,
+  type QualityMetricOptions,
+  type NoiseOverlapInput,
+} from './metrics/quality-metrics.js';
 export {
   noiseOverlap,
   isolationScore,

@@ -164,13 +164,11 @@ describe('qualityMetrics with noise clips', () => {
     };
     const fs = 30000,
       duration = rows / fs;
-    expect(qualityMetrics(sorting, fs, duration)[0].nnNoiseOverlap).toBe(0.25);
-    expect(qualityMetrics(sorting, fs, duration, { noiseClips: clips })[0].nnNoiseOverlap).toBe(0.25);
-    const m = qualityMetrics(sorting, fs, duration, {
-      noiseClips: clips,
-      waveforms: [waveforms],
-      options: { seed: 4 },
-    })[0];
+    expect(qualityMetrics(sorting, { fs, duration })[0].nnNoiseOverlap).toBe(0.25);
+    expect(qualityMetrics(sorting, { fs, duration, noise: { noiseClips: clips } })[0].nnNoiseOverlap).toBe(0.25);
+    const noise = { noiseClips: clips, waveforms: [waveforms], options: { seed: 4 } };
+    const m = qualityMetrics(sorting, { fs, duration, noise })[0];
+    expect(() => qualityMetrics(sorting, { fs, duration, noiseClips: clips } as never)).toThrow(/'noiseClips'/);
     expect(m.nnNoiseOverlap).toBe(noiseOverlap(waveforms, clips, { length: B + A, channels: C, seed: 4 }));
     expect(m.nnNoiseOverlap).toBeLessThan(0.05);
     expect(m.numSpikes).toBe(n);

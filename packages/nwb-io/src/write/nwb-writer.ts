@@ -1,4 +1,4 @@
-import { ParameterError, isNode, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkOptionNames, isNode, type Matrix } from '@spyglass-wasm/core';
 import { type H5, type H5Runtime, loadH5wasm } from '../h5/h5wasm.js';
 import specs from '../specs/nwb-specs.json';
 import { temporaryPath } from './temp-path.js';
@@ -263,7 +263,15 @@ export class NwbWriter {
     return this.file.get(path) as H5.Group;
   }
 
-  addDevice(name: string, description = name): void {
+  /**
+   * Adds a Device under /general/devices (once per name; the description defaults to the name).
+   *
+   * @example
+   * writer.addDevice('probe0', { description: '32-channel silicon probe' });
+   */
+  addDevice(name: string, options: { description?: string } = {}): void {
+    checkOptionNames('addDevice', options, ['description']);
+    const description = options.description ?? name;
     const path = `/general/devices/${name}`;
     if (this.file.get(path)) return;
     const g = this.ensureGroup(path);

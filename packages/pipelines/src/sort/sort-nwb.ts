@@ -112,7 +112,7 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     );
     sel.groups.forEach(({ name, channels }, gi) => {
       const sorting = sortings[gi];
-      const metrics = qualityMetrics(sorting, sel.fs, duration);
+      const metrics = qualityMetrics(sorting, { fs: sel.fs, duration });
       groups.push({ name, channels, sorting });
       sorting.units.forEach((u, i) => {
         const waveform = new Float32Array(sorting.snippetLength);

@@ -1,3 +1,4 @@
+import { checkNumber, checkOptionNames } from '@spyglass-wasm/core';
 import type { GroupSorting } from '../sort/sort-group.js';
 import { isolationMetrics, nearestNeighbourRates } from './cluster-metrics.js';
 import { noiseOverlap, type NoiseOverlapOptions } from './noise-overlap.js';
@@ -33,17 +34,28 @@ export interface NoiseOverlapInput {
   options?: Partial<NoiseOverlapOptions>;
 }
 
+export interface QualityMetricOptions {
+  /** Sampling rate of the sorted data, Hz. */
+  fs: number;
+  /** Duration of the sorted data, seconds. */
+  duration: number;
+  /** Clips and waveforms to compute noise overlap from, instead of the sorting's own. */
+  noise?: NoiseOverlapInput;
+}
+
 /**
- * Every metric for every unit of a group sorting (fs in Hz; duration of the data in seconds).
- * `nnNoiseOverlap` is computed from `noise.noiseClips` and the unit's `noise.waveforms` when both
- * are given, else it is the sorting's `noiseOverlaps` (NaN when it has none).
+ * Every metric for every unit of a group sorting. `nnNoiseOverlap` is computed from
+ * `noise.noiseClips` and the unit's `noise.waveforms` when both are given, else it is the
+ * sorting's `noiseOverlaps` (NaN when it has none).
+ *
+ * @example
+ * const metrics = qualityMetrics(sorting, { fs: 30000, duration: 600 });
  */
-export function qualityMetrics(
-  sorting: GroupSorting,
-  fs: number,
-  duration: number,
-  noise?: NoiseOverlapInput,
-): QualityMetrics[] {
+export function qualityMetrics(sorting: GroupSorting, options: QualityMetricOptions): QualityMetrics[] {
+  checkOptionNames('qualityMetrics', options, ['fs', 'duration', 'noise']);
+  const fs = checkNumber('fs', options?.fs, { min: 0, exclusiveMin: true });
+  const duration = checkNumber('duration', options.duration, { min: 0, exclusiveMin: true });
+  const { noise } = options;
   const features = { data: sorting.features, rows: sorting.labels.length, cols: sorting.components };
   return sorting.units.map((u, unit) => {
     const times = Float64Array.from(u.samples, (s) => s / fs);
