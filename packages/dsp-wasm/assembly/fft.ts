@@ -9,7 +9,12 @@
 }
 
 export function fft(data: usize, n: i32, tw: usize): void {
-  // Bit-reversal permutation.
+  bitReverse(data, n);
+  ditStages(data, n, tw);
+}
+
+/** Bit-reversal permutation of n complex values. */
+function bitReverse(data: usize, n: i32): void {
   let j = 0;
   for (let i = 0; i < n - 1; i++) {
     if (i < j) {
@@ -25,7 +30,12 @@ export function fft(data: usize, n: i32, tw: usize): void {
     }
     j += m;
   }
-  for (let size = 2; size <= n; size <<= 1) {
+}
+
+/** Decimation-in-time butterflies: bit-reversed input, natural-order output. */
+export function ditStages(data: usize, n: i32, tw: usize): void {
+  pairStage(data, n);
+  for (let size = 4; size <= n; size <<= 1) {
     const half = size >> 1;
     const step = <usize>(n / size) << 5;
     for (let start = 0; start < n; start += size) {
@@ -45,14 +55,46 @@ export function fft(data: usize, n: i32, tw: usize): void {
   }
 }
 
-/** data[i] *= spec[i] for n complex values (interleaved). */
-export function cmulInPlace(data: usize, spec: usize, n: i32): void {
+/**
+ * Decimation-in-frequency butterflies: natural-order input, bit-reversed output. Followed by a
+ * pointwise product and ditStages with the conjugate table, it is a circular convolution with no
+ * permutation at all (both spectra in the same bit-reversed order).
+ */
+export function difStages(data: usize, n: i32, tw: usize): void {
+  for (let size = n; size >= 4; size >>= 1) {
+    const half = size >> 1;
+    const step = <usize>(n / size) << 5;
+    for (let start = 0; start < n; start += size) {
+      let pa = data + (<usize>start << 4);
+      let pb = pa + (<usize>half << 4);
+      let w = tw;
+      for (let k = 0; k < half; k++) {
+        const a = v128.load(pa), b = v128.load(pb);
+        v128.store(pa, f64x2.add(a, b));
+        v128.store(pb, cmul(w, f64x2.sub(a, b)));
+        pa += 16;
+        pb += 16;
+        w += step;
+      }
+    }
+  }
+  pairStage(data, n);
+}
+
+/** The size-2 butterflies of either direction: the twiddle is 1. */
+@inline function pairStage(data: usize, n: i32): void {
+  for (let p = data, end = data + (<usize>n << 4); p < end; p += 32) {
+    const a = v128.load(p), b = v128.load(p, 16);
+    v128.store(p, f64x2.add(a, b));
+    v128.store(p, f64x2.sub(a, b), 16);
+  }
+}
+
+/** acc[i] (+)= data[i] · spec[i] for n complex values; spec in the twiddle layout [sr, sr, −si, si]. */
+export function cmulSpec(data: usize, acc: usize, spec: usize, n: i32, add: i32): void {
   for (let i = 0; i < n; i++) {
-    const p = data + (<usize>i << 4), s = spec + (<usize>i << 4);
-    const a = v128.load(p), b = v128.load(s);
-    const re = f64x2.mul(a, b); // [ar*br, ai*bi]
-    const cross = f64x2.mul(a, i64x2.shuffle(b, b, 1, 0)); // [ar*bi, ai*br]
-    v128.store(p, f64x2.replace_lane(f64x2.splat(f64x2.extract_lane(re, 0) - f64x2.extract_lane(re, 1)), 1,
-      f64x2.extract_lane(cross, 0) + f64x2.extract_lane(cross, 1)));
+    const p = acc + (<usize>i << 4);
+    const v = cmul(spec + (<usize>i << 5), v128.load(data + (<usize>i << 4)));
+    v128.store(p, add ? f64x2.add(v128.load(p), v) : v);
   }
 }
