@@ -106,7 +106,6 @@ export async function run() {
   });
   const e2 = decodingError(r2.time, r2.map, arena.times, arena.position);
   accuracy.push({ case: case2, 'median err running cm': e2.medianRunning, 'mean err running cm': e2.meanRunning });
-  r2 = undefined;
   const t2r = await timeIt(() => decodeSortedSpikes(model2, aSpikes, { start: 600, stop: 600.2 }), {
     repeat: 1,
     warmup: 0,
