@@ -41,8 +41,8 @@ export function firApply<T extends FloatArray>(
     const pSpec = heap.put(spec);
     const pTw = heap.put(tw.forward);
     const pTwInv = heap.put(tw.inverse);
-    const pBuf = heap.alloc(16 * nfft);
-    const pAcc = heap.alloc(16 * nfft);
+    const pBuf = heap.alloc(4 * 16 * nfft); // four channel pairs at a time
+    const pAcc = heap.alloc(4 * 16 * nfft);
     const pOut = heap.alloc(count * cols * x.BYTES_PER_ELEMENT);
     const base = first + delay;
     exports.firPolyphase(pX, rows, cols, isF32, pSpec, nfft, q, ntapsP, base, count, pTw, pTwInv, pBuf, pAcc, pOut);
