@@ -36,19 +36,52 @@ export function firApply<T extends FloatArray>(
   const tw = fftTwiddles(nfft);
   const { exports, heap } = dspKernels.get();
   const isF32 = x instanceof Float32Array ? 1 : 0;
-  return heap.scoped(() => {
-    const pX = heap.put(x.subarray(0, rows * cols));
+  const valid = nfft - ntapsP + 1; // outputs per transform block
+  // Outputs per call: whole blocks, about CHUNK_SAMPLES of input, so Wasm memory stays small.
+  const perCall = Math.min(count, valid * Math.max(1, Math.floor(CHUNK_SAMPLES / (valid * q * cols))));
+  const out = new Out(count * cols);
+  const base = first + delay;
+  heap.scoped(() => {
     const pSpec = heap.put(spec);
     const pTw = heap.put(tw.forward);
     const pTwInv = heap.put(tw.inverse);
     const pBuf = heap.alloc(4 * 16 * nfft); // four channel pairs at a time
     const pAcc = heap.alloc(4 * 16 * nfft);
-    const pOut = heap.alloc(count * cols * x.BYTES_PER_ELEMENT);
-    const base = first + delay;
-    exports.firPolyphase(pX, rows, cols, isF32, pSpec, nfft, q, ntapsP, base, count, pTw, pTwInv, pBuf, pAcc, pOut);
-    return heap.viewLike(x, pOut, count * cols).slice() as T;
+    const pOut = heap.alloc(perCall * cols * x.BYTES_PER_ELEMENT);
+    for (let j0 = 0; j0 < count; j0 += perCall) {
+      const n = Math.min(perCall, count - j0);
+      // Input rows these outputs reach, within the data (the kernel takes the rest as zero).
+      const lo = Math.max(0, base + j0 * q - (taps.length - 1));
+      const hi = Math.min(rows, base + (j0 + n - 1) * q + 1);
+      heap.scoped(() => {
+        const pX = heap.put(x.subarray(lo * cols, Math.max(lo, hi) * cols));
+        const b = base + j0 * q - lo;
+        exports.firPolyphase(
+          pX,
+          Math.max(0, hi - lo),
+          cols,
+          isF32,
+          pSpec,
+          nfft,
+          q,
+          ntapsP,
+          b,
+          n,
+          pTw,
+          pTwInv,
+          pBuf,
+          pAcc,
+          pOut,
+        );
+        out.set(heap.viewLike(x, pOut, n * cols), j0 * cols);
+      });
+    }
   });
+  return out;
 }
+
+/** Input samples copied into Wasm memory per kernel call. */
+const CHUNK_SAMPLES = 1 << 21;
 
 /**
  * The spectra the kernel multiplies by: for each branch r < q, the FFT of h[p·q + r] zero-padded to
