@@ -47,9 +47,78 @@ function rowDot(k0: i32, k1: i32, colIdx: usize, w: usize, v: usize): f64 {
   return s;
 }
 
+// A separable 2-D random walk (GridWalk in src/state-space/transition.ts), set by setGridWalk
+// before a filter or smoother call and cleared after: S[i, j] = scale[i] · k[Δx] · k[Δy] · mask[j].
+let gNx: i32 = 0, gNy: i32 = 0, gR: i32 = 0, gK: usize = 0, gScale: usize = 0, gMask: usize = 0;
+let gFrom: i32 = 0, gTo: i32 = 0, gTmpA: usize = 0, gTmpB: usize = 0;
+
+/** Turns the separable path on (nx > 0) or off (nx = 0). tmpA, tmpB: nx·ny f64 scratch each. */
+export function setGridWalk(
+  nx: i32, ny: i32, radius: i32, k: usize, scale: usize, mask: usize,
+  fromOffset: i32, toOffset: i32, tmpA: usize, tmpB: usize,
+): void {
+  gNx = nx; gNy = ny; gR = radius; gK = k; gScale = scale; gMask = mask;
+  gFrom = fromOffset; gTo = toOffset; gTmpA = tmpA; gTmpB = tmpB;
+}
+
+/** out = K in on the nx × ny grid (K[i, j] = k[Δx]·k[Δy], zero beyond the edges); clobbers gTmpB. */
+function gridConvolve(inp: usize, out: usize): void {
+  const nx = gNx, ny = gNy, r = gR;
+  // Along y (contiguous): gTmpB = K_y in.
+  for (let ix = 0; ix < nx; ix++) {
+    const row = inp + ((<usize>ix * <usize>ny) << 3), dst = gTmpB + ((<usize>ix * <usize>ny) << 3);
+    for (let iy = 0; iy < ny; iy++) {
+      const lo = max(-r, -iy), hi = min(r, ny - 1 - iy);
+      let acc: f64 = 0;
+      for (let d = lo; d <= hi; d++) acc += f64At(gK, d + r) * f64At(row, iy + d);
+      setF64(dst, iy, acc);
+    }
+  }
+  // Along x: each output row a weighted sum of whole rows, two bins per SIMD step.
+  const pairs = ny >> 1;
+  for (let ix = 0; ix < nx; ix++) {
+    const dst = out + ((<usize>ix * <usize>ny) << 3);
+    memory.fill(dst, 0, <usize>ny << 3);
+    const lo = max(-r, -ix), hi = min(r, nx - 1 - ix);
+    for (let d = lo; d <= hi; d++) {
+      const c = f64At(gK, d + r);
+      const src = gTmpB + ((<usize>(ix + d) * <usize>ny) << 3);
+      const cv = f64x2.splat(c);
+      for (let p = 0; p < pairs; p++) {
+        const o = <usize>p << 4;
+        v128.store(dst + o, f64x2.add(v128.load(dst + o), f64x2.mul(cv, v128.load(src + o))));
+      }
+      if (ny & 1) setF64(dst, ny - 1, f64At(dst, ny - 1) + c * f64At(src, ny - 1));
+    }
+  }
+}
+
+/** dst = S^T src by the separable walk: dst[to + j] = mask_j · (K (scale ⊙ src[from..]))_j, else 0. */
+function predictGrid(src: usize, dst: usize, n: i32): void {
+  const nb = gNx * gNy;
+  memory.fill(dst, 0, <usize>n << 3);
+  const s = src + (<usize>gFrom << 3);
+  for (let i = 0; i < nb; i++) setF64(gTmpA, i, f64At(s, i) * f64At(gScale, i));
+  const d = dst + (<usize>gTo << 3);
+  gridConvolve(gTmpA, d);
+  for (let j = 0; j < nb; j++) setF64(d, j, f64At(d, j) * f64At(gMask, j));
+}
+
+/** dst = S v by the separable walk: dst[from + i] = scale_i · (K (mask ⊙ v[to..]))_i, else 0. */
+function backGrid(v: usize, dst: usize, n: i32): void {
+  const nb = gNx * gNy;
+  memory.fill(dst, 0, <usize>n << 3);
+  const s = v + (<usize>gTo << 3);
+  for (let j = 0; j < nb; j++) setF64(gTmpA, j, f64At(s, j) * f64At(gMask, j));
+  const d = dst + (<usize>gFrom << 3);
+  gridConvolve(gTmpA, d);
+  for (let i = 0; i < nb; i++) setF64(d, i, f64At(d, i) * f64At(gScale, i));
+}
+
 /** dst = T^T src (one prediction step). */
 function predict(src: usize, dst: usize, n: i32, rowPtr: usize, colIdx: usize, w: usize, nLow: i32, lowU: usize, lowW: usize): void {
-  for (let j = 0; j < n; j++) {
+  if (gNx > 0) predictGrid(src, dst, n);
+  else for (let j = 0; j < n; j++) {
     setF64(dst, j, rowDot(load<i32>(rowPtr + (<usize>j << 2)), load<i32>(rowPtr + (<usize>(j + 1) << 2)), colIdx, w, src));
   }
   for (let l = 0; l < nLow; l++) {
@@ -137,7 +206,8 @@ export function backwardSmoother(
       setF64(ratio, j, p > 0 ? f64At(next, j) / p : 0);
     }
     // back[i] = sum_j T[i, j] ratio[j]
-    for (let i = 0; i < n; i++) {
+    if (gNx > 0) backGrid(ratio, dst, n);
+    else for (let i = 0; i < n; i++) {
       setF64(dst, i, rowDot(load<i32>(fwdPtr + (<usize>i << 2)), load<i32>(fwdPtr + (<usize>(i + 1) << 2)), fwdIdx, fwdW, ratio));
     }
     for (let l = 0; l < nLow; l++) {

@@ -9,4 +9,4 @@ export function heapBase(): usize {
 export { expNegKernel, expNeg2Kernel } from './expneg';
 export { sortedLogLikelihood } from './sorted';
 export { markMinDistance, markAccumulate } from './clusterless';
-export { forwardFilter, backwardSmoother } from './filter';
+export { forwardFilter, backwardSmoother, setGridWalk } from './filter';

@@ -15,6 +15,7 @@ export {
   transitionFromDense,
   denseTransition,
   type Transition,
+  type GridWalk,
   type StateSpaceOptions,
   type ContinuousTransition,
 } from './state-space/transition.js';

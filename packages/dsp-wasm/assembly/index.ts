@@ -7,5 +7,6 @@ export function heapBase(): usize {
 }
 
 export { sosfiltF64, sosfiltF32, sosfiltF32Single } from './sosfilt';
-export { fft, cmulInPlace } from './fft';
-export { firPairOverlapSave } from './fir';
+export { fft } from './fft';
+export { firPolyphase } from './fir';
+export { welchAccumulate } from './welch';

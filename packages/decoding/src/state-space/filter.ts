@@ -44,6 +44,29 @@ export function filterSmooth(loglik: Matrix<Float64Array>, tr: Transition, optio
     };
   const { exports: k, heap } = decodingKernels.get();
   return heap.scoped(() => {
+    const g = tr.walk;
+    if (g) {
+      const nb = g.nx * g.ny;
+      k.setGridWalk(
+        g.nx,
+        g.ny,
+        g.radius,
+        heap.put(g.k),
+        heap.put(g.scale),
+        heap.put(g.mask),
+        g.fromOffset,
+        g.toOffset,
+        heap.alloc(8 * nb),
+        heap.alloc(8 * nb),
+      );
+    }
+    try {
+      return runKernels();
+    } finally {
+      if (g) k.setGridWalk(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+  });
+  function runKernels(): FilterResult {
     const pLL = heap.put(loglik.data),
       pLik = heap.put(tr.likIndex);
     const pTp = heap.put(tr.toPtr),
@@ -79,5 +102,5 @@ export function filterSmooth(loglik: Matrix<Float64Array>, tr: Transition, optio
       pRatio = heap.alloc(n * 8);
     k.backwardSmoother(nTime, n, pOut, pTp, pTi, pTw, pFp, pFi, pFw, tr.nLow, pU, pW, pS, pPred, pRatio);
     return { filtered, smoothed: { data: heap.f64(pS, nTime * n).slice(), rows: nTime, cols: n }, logMarginal };
-  });
+  }
 }

@@ -44,6 +44,27 @@ export interface Transition {
   lowU: Float64Array;
   lowW: Float64Array;
   init: Float64Array;
+  /** Set when S is one random walk on a 2-D grid: the kernels then apply it as two 1-D passes. */
+  walk?: GridWalk;
+}
+
+/**
+ * A 2-D Gaussian random walk S[i, j] = scale[i] · k[Δx] · k[Δy] · mask[j] (Δ in bins, |Δ| ≤ radius):
+ * separable, so T^T v is a convolution along y then along x, O(N · radius) instead of O(N · radius²).
+ */
+export interface GridWalk {
+  nx: number;
+  ny: number;
+  radius: number;
+  /** exp(−(Δ · binSize)² / 2v) for Δ = −radius … radius (square bins: the same along x and y). */
+  k: Float64Array;
+  /** Per position bin: p / Z_i on interior sources (Z_i the row's sum before normalising), else 0. */
+  scale: Float64Array;
+  /** 1 on interior bins, else 0. */
+  mask: Float64Array;
+  /** First state-space index of the source and destination discrete states. */
+  fromOffset: number;
+  toOffset: number;
 }
 
 /**
@@ -105,6 +126,8 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
   const interior: number[] = [];
   for (let b = 0; b < nb; b++) if (env.isInterior[b]) interior.push(b);
   const entries: [number, number, number][] = [];
+  const walks: { s: number; s2: number; p: number; v: number }[] = [];
+  let identity = false;
   const lowU: Float64Array[] = [],
     lowW: Float64Array[] = [];
   for (let s = 0; s < nStates; s++)
@@ -122,9 +145,11 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
         lowU.push(u);
         lowW.push(w);
       } else if (c.kind === 'identity') {
+        identity = true;
         for (const b of interior) entries.push([s * nb + b, s2 * nb + b, p]);
       } else {
         const v = checkNumber('movementVar', c.movementVar ?? 6, { min: 1e-9 });
+        walks.push({ s, s2, p, v });
         for (const [i, j, w] of randomWalk(env, interior, v, options.truncateSd ?? 5))
           entries.push([s * nb + i, s2 * nb + j, p * w]);
       }
@@ -144,7 +169,44 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
     lowU: flat(lowU, n),
     lowW: flat(lowW, n),
     init,
+    walk:
+      env.dims === 2 && walks.length === 1 && !identity ? gridWalk(env, walks[0], options.truncateSd ?? 5) : undefined,
   };
+}
+
+/** The separable form of a 2-D random walk block (same weights as randomWalk's entries). */
+function gridWalk(env: Environment, w: { s: number; s2: number; p: number; v: number }, cut: number): GridWalk {
+  const [nx, ny] = env.shape;
+  const { radius, k } = walkWeights(env, w.v, cut);
+  const mask = Float64Array.from(env.isInterior);
+  // Z_i = Σ_j mask_j · k[Δx] · k[Δy]: the same box sum as randomWalk's, by two 1-D passes.
+  const along = new Float64Array(nx * ny);
+  for (let ix = 0; ix < nx; ix++)
+    for (let iy = 0; iy < ny; iy++) {
+      let z = 0;
+      for (let d = -radius; d <= radius; d++)
+        if (iy + d >= 0 && iy + d < ny) z += k[d + radius] * mask[ix * ny + iy + d];
+      along[ix * ny + iy] = z;
+    }
+  const scale = new Float64Array(nx * ny);
+  for (let ix = 0; ix < nx; ix++)
+    for (let iy = 0; iy < ny; iy++) {
+      let z = 0;
+      for (let d = -radius; d <= radius; d++)
+        if (ix + d >= 0 && ix + d < nx) z += k[d + radius] * along[(ix + d) * ny + iy];
+      const i = ix * ny + iy;
+      scale[i] = mask[i] && z > 0 ? w.p / z : 0;
+    }
+  return { nx, ny, radius, k, scale, mask, fromOffset: w.s * env.nBins, toOffset: w.s2 * env.nBins };
+}
+
+/** Reach in bins and 1-D Gaussian weights exp(−(Δ · binSize)² / 2v), Δ = −radius … radius. */
+function walkWeights(env: Environment, variance: number, cut: number): { radius: number; k: Float64Array } {
+  const radius = Math.floor(Math.sqrt(cut * cut * variance) / env.binSize);
+  const k = Float64Array.from({ length: 2 * radius + 1 }, (_, i) =>
+    Math.exp(-(((i - radius) * env.binSize) ** 2) / (2 * variance)),
+  );
+  return { radius, k };
 }
 
 /**
@@ -193,6 +255,12 @@ export function denseTransition(tr: Transition): Matrix<Float64Array> {
   return { data: T, rows: n, cols: n };
 }
 
+/**
+ * Rows of the random walk: Gaussian in the distance between bin centres, over interior bins,
+ * normalised per row. 1-D: cut at `cut` standard deviations. 2-D: cut to the square of that
+ * half-width (the corners beyond the circle hold < 6e-7 of the mass at cut 5), with weights
+ * k[Δx] · k[Δy], so the kernels may apply it as two 1-D passes (GridWalk) with the same numbers.
+ */
 function* randomWalk(
   env: Environment,
   interior: number[],
@@ -203,7 +271,7 @@ function* randomWalk(
     d = env.dims;
   const maxD2 = cut * cut * variance;
   // Only grid neighbours within the cut can be reached: scan that box, not every bin.
-  const r = Math.floor(Math.sqrt(maxD2) / env.binSize);
+  const { radius: r, k } = walkWeights(env, variance, cut);
   const [nx, ny] = d === 1 ? [env.shape[0], 1] : env.shape;
   const row: [number, number][] = [];
   for (const i of interior) {
@@ -215,13 +283,13 @@ function* randomWalk(
       for (let jy = Math.max(0, iy - r); jy <= Math.min(ny - 1, iy + r); jy++) {
         const j = jx * ny + jy;
         if (!env.isInterior[j]) continue;
-        let d2 = 0;
-        for (let k = 0; k < d; k++) {
-          const x = c[i * d + k] - c[j * d + k];
-          d2 += x * x;
+        let w: number;
+        if (d === 2) w = k[jx - ix + r] * k[jy - iy + r];
+        else {
+          const x = c[i] - c[j];
+          if (x * x > maxD2) continue;
+          w = Math.exp(-(x * x) / (2 * variance));
         }
-        if (d2 > maxD2) continue;
-        const w = Math.exp(-d2 / (2 * variance));
         row.push([j, w]);
         sum += w;
       }

@@ -62,6 +62,19 @@ export interface DecodingExports extends CoreExports {
     pred: number,
     ratio: number,
   ): void;
+  /** Makes the next filter/smoother calls apply a GridWalk by two 1-D passes (nx = 0: off). */
+  setGridWalk(
+    nx: number,
+    ny: number,
+    radius: number,
+    k: number,
+    scale: number,
+    mask: number,
+    fromOffset: number,
+    toOffset: number,
+    tmpA: number,
+    tmpB: number,
+  ): void;
 }
 
 /** This package's kernels: `decodingKernels.get()` (sync, Node/workers) or `await decodingKernels.ready()`. */

@@ -2,7 +2,7 @@ import type { FloatArray } from '@spyglass-wasm/core';
 import type { Backend } from '@spyglass-wasm/core';
 import { firReference } from '../reference/fir.js';
 import { fft } from '../spectral/fft.js';
-import { fftTwiddles, nextPowerOfTwo } from '../spectral/twiddles.js';
+import { bitReversal, fftTwiddles, nextPowerOfTwo } from '../spectral/twiddles.js';
 import { dspKernels } from '../wasm/kernels.js';
 
 /** Which zero-phase outputs to compute from an input window: y[first + j·q], j < count. */
@@ -17,8 +17,8 @@ export interface FirRequest<T extends FloatArray> {
 
 /**
  * Computes y[n] = Σ_k h[k]·x[n + delay − k] (x zero outside the window) at the requested rows, for
- * every channel. The wasm backend uses FFT overlap-save, two channels per complex FFT; the
- * reference backend the direct sum.
+ * every channel. The wasm backend uses polyphase FFT overlap-save (only kept outputs, two channels
+ * per complex FFT); the reference backend the direct sum.
  */
 export function firApply<T extends FloatArray>(
   taps: Float64Array,
@@ -30,43 +30,84 @@ export function firApply<T extends FloatArray>(
   const Out = x.constructor as { new (n: number): T };
   if (count <= 0) return new Out(0);
   if (backend === 'reference') return firReference(taps, delay, req);
-  const ntaps = taps.length;
-  const span = (count - 1) * q + ntaps; // input samples the outputs depend on
-  const nfft = Math.min(Math.max(nextPowerOfTwo(ntaps) * 4, 256), nextPowerOfTwo(span + ntaps));
-  const spec = new Float64Array(2 * nfft);
-  for (let i = 0; i < ntaps; i++) spec[2 * i] = taps[i] / nfft;
-  fft(spec, nfft);
+  const ntapsP = Math.ceil(taps.length / q); // taps of each polyphase branch
+  const nfft = Math.min(Math.max(nextPowerOfTwo(ntapsP) * 4, 64), nextPowerOfTwo(count + ntapsP));
+  const spec = polyphaseSpectra(taps, q, nfft);
   const tw = fftTwiddles(nfft);
   const { exports, heap } = dspKernels.get();
   const isF32 = x instanceof Float32Array ? 1 : 0;
-  return heap.scoped(() => {
-    const pX = heap.put(x.subarray(0, rows * cols));
+  const valid = nfft - ntapsP + 1; // outputs per transform block
+  // Outputs per call: whole blocks, about CHUNK_SAMPLES of input, so Wasm memory stays small.
+  const perCall = Math.min(count, valid * Math.max(1, Math.floor(CHUNK_SAMPLES / (valid * q * cols))));
+  const out = new Out(count * cols);
+  const base = first + delay;
+  heap.scoped(() => {
     const pSpec = heap.put(spec);
     const pTw = heap.put(tw.forward);
     const pTwInv = heap.put(tw.inverse);
-    const pBuf = heap.alloc(16 * nfft);
-    const pOut = heap.alloc(count * cols * x.BYTES_PER_ELEMENT);
-    for (let a = 0; a < cols; a += 2) {
-      exports.firPairOverlapSave(
-        pX,
-        rows,
-        cols,
-        a,
-        a + 1 < cols ? a + 1 : -1,
-        isF32,
-        pSpec,
-        nfft,
-        ntaps,
-        delay,
-        first,
-        count,
-        q,
-        pTw,
-        pTwInv,
-        pBuf,
-        pOut,
-      );
+    const pBuf = heap.alloc(4 * 16 * nfft); // four channel pairs at a time
+    const pAcc = heap.alloc(4 * 16 * nfft);
+    const pOut = heap.alloc(perCall * cols * x.BYTES_PER_ELEMENT);
+    for (let j0 = 0; j0 < count; j0 += perCall) {
+      const n = Math.min(perCall, count - j0);
+      // Input rows these outputs reach, within the data (the kernel takes the rest as zero).
+      const lo = Math.max(0, base + j0 * q - (taps.length - 1));
+      const hi = Math.min(rows, base + (j0 + n - 1) * q + 1);
+      heap.scoped(() => {
+        const pX = heap.put(x.subarray(lo * cols, Math.max(lo, hi) * cols));
+        const b = base + j0 * q - lo;
+        exports.firPolyphase(
+          pX,
+          Math.max(0, hi - lo),
+          cols,
+          isF32,
+          pSpec,
+          nfft,
+          q,
+          ntapsP,
+          b,
+          n,
+          pTw,
+          pTwInv,
+          pBuf,
+          pAcc,
+          pOut,
+        );
+        out.set(heap.viewLike(x, pOut, n * cols), j0 * cols);
+      });
     }
-    return heap.viewLike(x, pOut, count * cols).slice() as T;
   });
+  return out;
 }
+
+/** Input samples copied into Wasm memory per kernel call. */
+const CHUNK_SAMPLES = 1 << 21;
+
+/**
+ * The spectra the kernel multiplies by: for each branch r < q, the FFT of h[p·q + r] zero-padded to
+ * nfft, scaled by 1/nfft (the inverse is unscaled), in bit-reversed order (the kernel's forward
+ * transform leaves its spectra so), each value as [re, re, −im, im]. Cached for a few designs.
+ */
+function polyphaseSpectra(taps: Float64Array, q: number, nfft: number): Float64Array {
+  const key = `${nfft}:${q}:${taps.length}:${taps[0]}:${taps[taps.length >> 1]}`;
+  const hit = specCache.get(key);
+  if (hit && hit.taps.length === taps.length && hit.taps.every((v, i) => v === taps[i])) return hit.spec;
+  const spec = new Float64Array(4 * nfft * q);
+  const rev = bitReversal(nfft);
+  const z = new Float64Array(2 * nfft);
+  for (let r = 0; r < q; r++) {
+    z.fill(0);
+    for (let p = 0; p * q + r < taps.length; p++) z[2 * p] = taps[p * q + r] / nfft;
+    fft(z, nfft);
+    for (let i = 0; i < nfft; i++) {
+      const re = z[2 * rev[i]],
+        im = z[2 * rev[i] + 1];
+      spec.set([re, re, -im, im], 4 * (r * nfft + i));
+    }
+  }
+  if (specCache.size > 8) specCache.clear();
+  specCache.set(key, { taps: taps.slice(), spec });
+  return spec;
+}
+
+const specCache = new Map<string, { taps: Float64Array; spec: Float64Array }>();

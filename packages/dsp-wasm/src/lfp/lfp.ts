@@ -90,9 +90,8 @@ export function lfp<T extends FloatArray>(x: MatrixInput<T>, options: LfpOptions
   const intervals = options.validTimes ? mergeIntervals(options.validTimes) : undefined;
   for (let r = 0, k = 0; r < m.rows; r++) {
     while (intervals && k < intervals.length && intervals[k][1] < time[r]) k++; // times increase
-    let ok = !intervals || (k < intervals.length && time[r] >= intervals[k][0]);
-    for (let c = 0; ok && c < m.cols; c++) ok = Number.isFinite(m.data[r * m.cols + c]);
-    valid[r] = ok ? 1 : 0;
+    const ok = !intervals || (k < intervals.length && time[r] >= intervals[k][0]);
+    valid[r] = ok && rowFinite(m.data, r, m.cols) ? 1 : 0;
   }
   const segments = validBlocks(valid, time);
   const parts = segments.map(([a, b]) =>
@@ -195,8 +194,7 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
       while (this.interval < iv.length && iv[this.interval][1] < t) this.interval++; // times increase
       if (this.interval >= iv.length || t < iv[this.interval][0]) return false;
     }
-    for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
-    return true;
+    return rowFinite(m.data, r, m.cols);
   }
 
   private feed(m: Matrix, a: number, b: number): LfpResult<Matrix<T>> {
@@ -230,4 +228,11 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
     }
     return { data: out as Matrix<T>, fs: this.design.outFs, timestamps };
   }
+}
+
+/** Whether row r holds only finite values: v · 0 is 0 for finite v, NaN for ±Infinity and NaN. */
+function rowFinite(data: ArrayLike<number>, r: number, cols: number): boolean {
+  let s = 0;
+  for (let i = r * cols, end = i + cols; i < end; i++) s += data[i] * 0;
+  return s === 0;
 }

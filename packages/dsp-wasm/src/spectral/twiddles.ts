@@ -25,3 +25,22 @@ export function fftTwiddles(n: number): { forward: Float64Array; inverse: Float6
 
 export const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
 export const nextPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+
+const revCache = new Map<number, Int32Array>();
+
+/** rev[i]: i with its log2(n) bits reversed, the slot where a DIF transform leaves frequency i. */
+export function bitReversal(n: number): Int32Array {
+  let rev = revCache.get(n);
+  if (!rev) {
+    const bits = Math.round(Math.log2(n));
+    rev = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      let k = 0;
+      for (let b = 0, v = i; b < bits; b++, v >>= 1) k = (k << 1) | (v & 1);
+      rev[i] = k;
+    }
+    if (revCache.size > 32) revCache.clear();
+    revCache.set(n, rev);
+  }
+  return rev;
+}

@@ -3,9 +3,12 @@ import {
   checkChoice,
   checkNumber,
   type FloatArray,
+  type Matrix,
   type MatrixInput,
   median,
 } from '@spyglass-wasm/core';
+import { dspKernels } from '../wasm/kernels.js';
+import { bitReversal, fftTwiddles, isPowerOfTwo } from './twiddles.js';
 import { signalIO } from '../lib/signal-io.js';
 import { fft } from './fft.js';
 import { type WindowSpec, getWindow } from './windows.js';
@@ -63,6 +66,65 @@ export function welch<T extends FloatArray>(
   const step = nperseg - noverlap;
   const nseg = Math.floor((m.rows - noverlap) / step);
   const { cols } = m;
+  const pxx =
+    average === 'mean' && isPowerOfTwo(nperseg) && nperseg > 1
+      ? welchMeanWasm(m, { nperseg, step, nseg, win, detrend })
+      : welchSegments(m, { nperseg, step, nseg, win, detrend }, average);
+  for (let k = 0; k < nfreq; k++) {
+    // one-sided: every bin but DC and (even nperseg) Nyquist carries its mirror's power too
+    const twice = k > 0 && !(nperseg % 2 === 0 && k === nfreq - 1);
+    const g = twice ? 2 * scale : scale;
+    for (let c = 0; c < cols; c++) pxx[k * cols + c] *= g;
+  }
+  const f = Float64Array.from({ length: nfreq }, (_, k) => (k * fs) / nperseg);
+  return { f, pxx, cols };
+}
+
+interface Segmenting {
+  nperseg: number;
+  step: number;
+  nseg: number;
+  win: Float64Array;
+  detrend: 'constant' | 'linear' | false;
+}
+
+/** Mean two-sided periodogram |X_c[k]|² over segments (k < nperseg/2 + 1), by the Wasm kernel. */
+function welchMeanWasm<T extends FloatArray>(m: Matrix<T>, sg: Segmenting): Float64Array {
+  const { nperseg, step, nseg, win } = sg;
+  const { cols } = m;
+  const nfreq = Math.floor(nperseg / 2) + 1;
+  const { exports, heap } = dspKernels.get();
+  const tw = fftTwiddles(nperseg);
+  const isF32 = m.data instanceof Float32Array ? 1 : 0;
+  // Segments per call: about 2^20 samples of input in Wasm memory at a time.
+  const perCall = Math.max(1, Math.floor(2 ** 20 / (step * cols)));
+  return heap.scoped(() => {
+    const pWin = heap.put(win);
+    const pTw = heap.put(tw.forward);
+    const pRev = heap.put(bitReversal(nperseg));
+    const pBuf = heap.alloc(16 * nperseg);
+    const pAcc = heap.alloc(8 * nfreq * cols);
+    heap.f64(pAcc, nfreq * cols).fill(0);
+    const detrend = sg.detrend === 'constant' ? 1 : sg.detrend === 'linear' ? 2 : 0;
+    for (let s0 = 0; s0 < nseg; s0 += perCall) {
+      const count = Math.min(perCall, nseg - s0);
+      const rows = (count - 1) * step + nperseg;
+      heap.scoped(() => {
+        const pX = heap.put(m.data.subarray(s0 * step * cols, (s0 * step + rows) * cols));
+        exports.welchAccumulate(pX, cols, isF32, nperseg, step, count, pWin, detrend, pTw, pRev, pBuf, pAcc);
+      });
+    }
+    const out = heap.f64(pAcc, nfreq * cols).slice();
+    for (let i = 0; i < out.length; i++) out[i] /= nseg;
+    return out;
+  });
+}
+
+/** The same average (mean or bias-corrected median) one segment at a time through fft(). */
+function welchSegments<T extends FloatArray>(m: Matrix<T>, sg: Segmenting, average: 'mean' | 'median'): Float64Array {
+  const { nperseg, step, nseg, win, detrend } = sg;
+  const { cols } = m;
+  const nfreq = Math.floor(nperseg / 2) + 1;
   const pxx = new Float64Array(nfreq * cols);
   const perSeg = new Float64Array(nseg * nfreq);
   const buf = new Float64Array(2 * nperseg);
@@ -76,19 +138,14 @@ export function welch<T extends FloatArray>(
         buf[2 * i + 1] = 0;
       }
       fft(buf, nperseg);
-      for (let k = 0; k < nfreq; k++) {
-        let p = (buf[2 * k] ** 2 + buf[2 * k + 1] ** 2) * scale;
-        if (k > 0 && !(nperseg % 2 === 0 && k === nfreq - 1)) p *= 2; // one-sided
-        perSeg[s * nfreq + k] = p;
-      }
+      for (let k = 0; k < nfreq; k++) perSeg[s * nfreq + k] = buf[2 * k] ** 2 + buf[2 * k + 1] ** 2;
     }
     for (let k = 0; k < nfreq; k++) {
       const vals = Array.from({ length: nseg }, (_, s) => perSeg[s * nfreq + k]);
       pxx[k * cols + c] = average === 'mean' ? vals.reduce((a, b) => a + b, 0) / nseg : median(vals) / medianBias(nseg);
     }
   }
-  const f = Float64Array.from({ length: nfreq }, (_, k) => (k * fs) / nperseg);
-  return { f, pxx, cols };
+  return pxx;
 }
 
 function removeTrend(seg: Float64Array, type: 'constant' | 'linear'): void {

@@ -21,25 +21,38 @@ export interface DspExports extends CoreExports {
   sosfiltF32Single: SosKernel;
   /** In-place radix-2 FFT of n interleaved complex f64 (n a power of two); tw from fftTwiddles. */
   fft(data: number, n: number, tw: number): void;
-  cmulInPlace(data: number, spec: number, n: number): void;
-  firPairOverlapSave(
+  /** Polyphase FFT overlap-save FIR of every channel, kept outputs only; see assembly/fir.ts. */
+  firPolyphase(
     x: number,
     rows: number,
     cols: number,
-    chA: number,
-    chB: number,
     isF32: number,
     spec: number,
     nfft: number,
-    ntaps: number,
-    delay: number,
-    first: number,
-    count: number,
     q: number,
+    ntapsP: number,
+    base: number,
+    count: number,
     tw: number,
     twInv: number,
     buf: number,
+    acc: number,
     out: number,
+  ): void;
+  /** Adds |X_c[k]|² of nseg segments to acc (nfreq × cols f64); see assembly/welch.ts. */
+  welchAccumulate(
+    x: number,
+    cols: number,
+    isF32: number,
+    nperseg: number,
+    step: number,
+    nseg: number,
+    win: number,
+    detrend: number,
+    tw: number,
+    rev: number,
+    buf: number,
+    acc: number,
   ): void;
 }
 
