@@ -24,7 +24,12 @@ export {
 export { compareToTruth, type UnitScore } from './compare/compare-to-truth.js';
 export { firingRate, isiViolations, presenceRatio, amplitudeCutoff } from './metrics/spike-train-metrics.js';
 export { isolationMetrics, nearestNeighbourRates } from './metrics/cluster-metrics.js';
-export { qualityMetrics, type QualityMetrics, type NoiseOverlapInput } from './metrics/quality-metrics.js';
+export {
+  qualityMetrics,
+  unitAmplitudes,
+  type QualityMetrics,
+  type NoiseOverlapInput,
+} from './metrics/quality-metrics.js';
 export { noiseOverlap, isolationScore, type NoiseOverlapOptions } from './metrics/noise-overlap.js';
 export {
   startCuration,
