@@ -3,7 +3,7 @@
 // (as phy and sortingview draw them). One canvas: a 64-channel shank stays one cheap element.
 
 /** One unit's waveform on every channel: samples × channels, row-major. */
-export interface UnitWaveform {
+interface UnitWaveform {
   label: string;
   color: string;
   values: ArrayLike<number>;
