@@ -66,7 +66,7 @@ export function bundleForBrowser(entry, outfile, { external = [], alias = {}, bu
 
 /** Serves `dir` over HTTP (Range requests, .wasm as application/wasm) and launches Chromium; `close()` stops both. */
 export async function openSite(dir) {
-  const { serveFiles } = await import('../packages/nwb-io/test/http-server.ts');
+  const { serveFiles } = await import('./range-server.mjs');
   const server = await serveFiles(dir);
   const browser = await launchChromium().catch(async (err) => {
     await server.close();

@@ -220,7 +220,7 @@ describe('welch (vs scipy.signal.welch)', () => {
       noverlap = 16;
     const data = Float32Array.from({ length: rows * cols }, (_, i) => Math.sin(i * 0.37) * 3 + (i % 7) - 0.002 * i);
     const r = welch({ data, rows, cols }, { fs: 500, nperseg, noverlap, detrend: 'linear', scaling: 'spectrum' });
-    const win = getWindow('hann', nperseg, true);
+    const win = getWindow('hann', nperseg, { periodic: true });
     const s1 = win.reduce((a, b) => a + b, 0);
     const step = nperseg - noverlap,
       nseg = Math.floor((rows - noverlap) / step);

@@ -7,15 +7,18 @@ import { join } from 'node:path';
 import { zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  crateZipFiles,
   decodeResult,
   exportCrateZip,
+  lineageGraph,
+  openCrate,
   hashBytes,
   openStore,
   runStep,
   verifyCrate,
   type Store,
 } from '@spyglass-wasm/provenance';
-import { curateStep, sortStep, STEPS } from '../src/index.js';
+import { curateStep, resultView, sortStep, STEPS } from '../src/index.js';
 
 const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
 
@@ -100,5 +103,52 @@ describe('crate zip: curate -> export zip -> verify', () => {
     const notZip = join(root, 'not-a.zip');
     writeFileSync(notZip, 'plain text, not a zip');
     await expect(verifyCrate(notZip, { steps: STEPS })).rejects.toThrow(/not-a\.zip.*zip/);
+  });
+
+  it('opens the zip for reading: the same records, lineage graph and result views as the store', async () => {
+    const bytes = new Uint8Array(readFileSync(zipPath));
+    const crate = await openCrate(await crateZipFiles(bytes, 'crate.zip'));
+    expect(crate.root).toBe(curatedKey);
+    const chain = await store.lineage(curatedKey);
+    expect(crate.results.map((r) => [r.step, r.key, r.file, r.checksum])).toEqual(
+      chain.map((r) => [r.step, r.key, r.file, r.checksum]),
+    );
+    // activities read back whole: the code version, parameters, inputs and the store's summary
+    for (const [i, r] of crate.results.entries()) {
+      expect({ ...r.activity, runtime: undefined }).toEqual({ ...chain[i].activity, runtime: undefined });
+      expect(r.summary).toEqual(chain[i].summary);
+    }
+    const strip = (g: Awaited<ReturnType<typeof lineageGraph>>) => ({
+      ...g,
+      nodes: g.nodes.map((n) => ({ ...n, detail: n.kind === 'file' ? '' : n.detail })),
+    });
+    expect(strip(await lineageGraph(crate.repository, curatedKey))).toEqual(
+      strip(await lineageGraph(store, curatedKey)),
+    );
+    const [fromCrate, fromStore] = [
+      await resultView(crate.repository, curatedKey),
+      await resultView(store, curatedKey),
+    ];
+    expect(fromCrate.data).toEqual(fromStore.data);
+    expect(crate.changed.size).toBe(0);
+    expect([...crate.inputs.values()]).toEqual(['inputs/tetrode-session.nwb']);
+  }, 120_000);
+
+  it('opens a zipped crate folder, flags a file whose bytes changed, and names a zip that is no crate', async () => {
+    const { unzipSync } = await import('fflate');
+    const entries = unzipSync(new Uint8Array(readFileSync(zipPath)));
+    const sgr = Object.keys(entries).find((n) => n.startsWith('results/curate-') && n.endsWith('.sgr'))!;
+    const edited = entries[sgr].slice();
+    edited[edited.length - 1] ^= 1;
+    const folder = zipSync(
+      Object.fromEntries(Object.entries({ ...entries, [sgr]: edited }).map(([n, b]) => [`my-crate/${n}`, b])),
+    );
+    const crate = await openCrate(await crateZipFiles(folder, 'folder.zip'));
+    await resultView(crate.repository, curatedKey);
+    expect([...crate.changed]).toEqual([sgr]);
+    await expect(crateZipFiles(zipSync({ 'notes.txt': text('hello') }), 'notes.zip')).rejects.toThrow(
+      /parameter 'notes\.zip': expected an RO-Crate zip \(with ro-crate-metadata\.json\), got "a zip of 1 files without it"/,
+    );
+    await expect(crateZipFiles(text('plain text'), 'plain.zip')).rejects.toThrow(/'plain\.zip'.*unreadable zip/);
   });
 });

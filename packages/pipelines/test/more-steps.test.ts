@@ -70,6 +70,65 @@ describe('curate, marks, linearize', () => {
     nwb.close();
   });
 
+  it("records per-spike amplitudes and every channel's waveform, so curate splits a unit by amplitude", async () => {
+    const sort = await runStep(store, sortStep, { raw: { file: SESSION } }, { overrides: { group: 'tetrode1' } });
+    const d = dataOf(sort);
+    const ends = Array.from(d.arrays.spikeTimesIndex.data as ArrayLike<number>);
+    const amps = d.arrays.spikeAmplitudes.data as Float32Array;
+    expect(amps.length).toBe(d.arrays.spikeTimes.data.length);
+    const units = d.json.units as { peakChannel: number }[];
+    const channels = (d.json.groups as { channels: number[] }[])[0].channels;
+    const [n, len, width] = d.arrays.waveformMeanChannels.shape;
+    expect([n, width]).toEqual([units.length, 4]);
+    const unitAmps = ends.map((e, i) => amps.subarray(i ? ends[i - 1] : 0, e));
+    for (const [u, a] of unitAmps.entries()) {
+      // the peak channel's slice of the per-channel waveform is the peak-channel waveform ...
+      const c = channels.indexOf(units[u].peakChannel);
+      const peak = Float32Array.from(
+        { length: len },
+        (_, s) => d.arrays.waveformMeanChannels.data[(u * len + s) * 4 + c],
+      );
+      expect(Array.from(peak)).toEqual(Array.from(d.arrays.waveformMean.data.subarray(u * len, (u + 1) * len)));
+      // ... and the spikes' mean amplitude is that waveform's extreme (the spikes are aligned on their peak)
+      const extreme = peak.reduce((m, v) => (Math.abs(v) > Math.abs(m) ? v : m), 0);
+      const mean = a.reduce((x, y) => x + y, 0) / a.length;
+      expect(Math.abs(mean - extreme) / Math.abs(extreme)).toBeLessThan(0.15);
+    }
+    // split the largest unit at its median amplitude magnitude
+    const big = unitAmps.reduce((b, a, i) => (a.length > unitAmps[b].length ? i : b), 0);
+    const sorted = Float64Array.from(unitAmps[big], Math.abs).sort();
+    const threshold = sorted[sorted.length >> 1];
+    const split = await runStep(
+      store,
+      curateStep,
+      { sorting: { result: sort.key } },
+      { overrides: { keep: ['accept', 'mua', 'noise'], split: [{ unit: big, amplitudeThreshold: threshold }] } },
+    );
+    expect(split.result.summary).toMatchObject({ units: units.length + 1, split: 1 });
+    const c = dataOf(split);
+    const cEnds = Array.from(c.arrays.spikeTimesIndex.data as ArrayLike<number>);
+    const cAmps = c.arrays.spikeAmplitudes.data as Float32Array;
+    const rows = cEnds.map((e, i) => Array.from(cAmps.subarray(i ? cEnds[i - 1] : 0, e), Math.abs));
+    const sides = (c.json.units as { split?: string }[]).map((u) => u.split);
+    const below = rows[sides.indexOf('below')],
+      above = rows[sides.indexOf('above')];
+    expect(below.length + above.length).toBe(unitAmps[big].length);
+    expect(Math.max(...below)).toBeLessThanOrEqual(threshold);
+    expect(Math.min(...above)).toBeGreaterThan(threshold);
+    // the Units files carry both: spike_amplitudes (volts) aligned with spike_times, waveform_mean per channel
+    for (const o of [sort, split]) {
+      const file = analysisFile(o);
+      expectValid(file);
+      const nwb = await openNwb(file);
+      const table = nwb.table('/units');
+      const col = table.columns.spike_amplitudes.values as ArrayLike<number>[];
+      const times = nwb.units()!.spikeTimes;
+      expect(col.map((r) => r.length)).toEqual(times.map((t) => t.length));
+      expect(table.columns.waveform_mean.shape).toEqual([times.length, len, 4]);
+      nwb.close();
+    }
+  });
+
   it('extracts clusterless marks per electrode group', async () => {
     const d = dataOf(await runStep(store, marksStep, { raw: { file: SESSION } }));
     const groups = d.json.groups as { name: string; channels: number; spikes: number }[];

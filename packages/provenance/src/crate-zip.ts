@@ -3,6 +3,7 @@
 // (counted as they inflate, not as the headers claim) are bounded, so a zip bomb stops early.
 import { ParameterError } from '@spyglass-wasm/core';
 import { nodeFs, nodePath } from './platform.node.js';
+import { isPlainPath } from './crate-read.js';
 
 /** Bounds on a zip's contents. */
 export interface ZipLimits {
@@ -74,11 +75,4 @@ export async function extractCrateZip(zipPath: string, dir: string, limits: ZipL
   }
   if (failure) throw failure;
   if (entries === 0) throw new ParameterError(zipPath, 'a zip of an RO-Crate', 'no zip entries');
-}
-
-/** A relative path of plain parts: no absolute path, drive, backslash, NUL, empty part, `.` or `..`. */
-function isPlainPath(name: string): boolean {
-  if (!name || name.includes('\0') || name.includes('\\') || name.startsWith('/') || /^[A-Za-z]:/.test(name))
-    return false;
-  return name.split('/').every((p) => p !== '' && p !== '.' && p !== '..');
 }

@@ -64,3 +64,11 @@ export { parsePipeline, runPipeline, type Pipeline, type PipelineStep, type Pipe
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';
 export { listResults, downstreamOf, deleteResults, type ResultListing, type ResultFilter } from './store/queries.js';
+export {
+  openCrate,
+  crateZipFiles,
+  crateUrlFiles,
+  type OpenedCrate,
+  type CrateFiles,
+  type CrateZipLimits,
+} from './crate-read.js';

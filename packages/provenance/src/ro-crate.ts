@@ -174,7 +174,13 @@ async function buildCrate(
     graph.push(
       ...provNodes(r.activity, used).map((n) =>
         n['@type'] === 'prov:Activity' || (n['@type'] as string[])?.includes?.('prov:Activity')
-          ? { ...n, 'spyglass:parameterFile': { '@id': paramsRel }, 'spyglass:resultFile': { '@id': rel } }
+          ? {
+              ...n,
+              'spyglass:parameterFile': { '@id': paramsRel },
+              'spyglass:resultFile': { '@id': rel },
+              // what a reader of the crate lists without opening the result file (the store's summary)
+              'spyglass:summary': r.summary,
+            }
           : n,
       ),
     );

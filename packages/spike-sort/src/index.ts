@@ -33,6 +33,7 @@ export {
 export { isolationMetrics, nearestNeighbourRates, type NearestNeighbourOptions } from './metrics/cluster-metrics.js';
 export {
   qualityMetrics,
+  unitAmplitudes,
   type QualityMetrics,
   type QualityMetricOptions,
   type NoiseOverlapInput,

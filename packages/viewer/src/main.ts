@@ -10,6 +10,7 @@ import { objectView } from './views/object.js';
 import { overviewView } from './views/overview.js';
 import { positionView } from './views/position.js';
 import { curateView } from './views/curate.js';
+import { openCrateView } from './views/crate.js';
 import { resetRuns, runShading, runView } from './views/run.js';
 import { tracesView } from './views/traces.js';
 import { treeView } from './views/tree.js';
@@ -20,7 +21,7 @@ import './style.css';
 const worker = new Worker(new URL('./worker/nwb-worker.ts', import.meta.url), { type: 'module' });
 const api = Comlink.wrap<NwbApi>(worker);
 
-const fileInput = h('input', { type: 'file', accept: '.nwb,.h5,.hdf5', id: 'file-input', class: 'hidden' });
+const fileInput = h('input', { type: 'file', accept: '.nwb,.h5,.hdf5,.zip', id: 'file-input', class: 'hidden' });
 const urlInput = h('input', {
   type: 'url',
   id: 'url-input',
@@ -51,7 +52,7 @@ document.body.append(
     status,
   ),
   h('div', { class: 'layout' }, sidebar, h('div', { class: 'main-col' }, tabs, content)),
-  h('div', { class: 'drop-overlay' }, 'Drop an NWB file to open it'),
+  h('div', { class: 'drop-overlay' }, 'Drop an NWB file or an RO-Crate zip to open it'),
 );
 
 let ctx: ViewContext | undefined;
@@ -78,7 +79,7 @@ function landing() {
       h(
         'p',
         {},
-        'Open a file from disk (button above, or drop it anywhere on the page) or paste the http(s) address of one. Nothing is uploaded: the file is read in a Web Worker in this browser — a local file piece by piece, a remote file by HTTP Range requests for just the bytes each view needs.',
+        'Open a file from disk (button above, or drop it anywhere on the page) or paste the http(s) address of one; an RO-Crate exported by `spyglass export` or the Curate tab (a zip, or ?crate=<folder URL>) shows its results and lineage. Nothing is uploaded: the file is read in a Web Worker in this browser — a local file piece by piece, a remote file by HTTP Range requests for just the bytes each view needs.',
       ),
       h(
         'ul',
@@ -92,7 +93,36 @@ function landing() {
   );
 }
 
-async function openSource(source: File | string) {
+/** An RO-Crate: a zip, or a URL of a zip, a crate folder (?crate=) or its ro-crate-metadata.json. */
+function isCrate(source: File | string, asCrate: boolean): boolean {
+  if (typeof source !== 'string') return /\.zip$/i.test(source.name);
+  return asCrate || /(\.zip|ro-crate-metadata\.json)$/i.test(new URL(source, location.href).pathname);
+}
+
+async function openCrateSource(source: File | string) {
+  const isUrl = typeof source === 'string';
+  const name = isUrl ? source : source.name;
+  setStatus('loading', `opening the RO-Crate ${name}…`);
+  clearInterval(transferTimer);
+  try {
+    const crate = await openCrateView(
+      isUrl ? { url: new URL(source, location.href).href } : { file: source, name: source.name },
+      { sidebar, content, fail },
+    );
+    ctx = undefined;
+    openedSource = undefined;
+    mount(tabs);
+    setParams({ url: undefined, crate: isUrl ? source : undefined, view: undefined, path: undefined });
+    document.body.dataset.loaded = 'true';
+    document.body.dataset.view = 'crate';
+    setStatus('ready', `${name.split('/').filter(Boolean).pop()} · RO-Crate of ${crate.results.length} results`);
+  } catch (err) {
+    fail(err);
+  }
+}
+
+async function openSource(source: File | string, asCrate = false) {
+  if (isCrate(source, asCrate)) return openCrateSource(source);
   const isUrl = typeof source === 'string';
   const name = isUrl ? source : source.name;
   setStatus('loading', `opening ${name}…`);
@@ -102,8 +132,9 @@ async function openSource(source: File | string) {
     const summary = await api.open(href ?? (source as File));
     const [entries, intervals] = await Promise.all([api.tree(), api.intervals()]);
     const tree = buildTree(entries);
-    if (isUrl) setParams({ url: source });
-    else setParams({ url: undefined, view: undefined, path: undefined, t: undefined, dur: undefined });
+    if (isUrl) setParams({ url: source, crate: undefined });
+    else
+      setParams({ url: undefined, crate: undefined, view: undefined, path: undefined, t: undefined, dur: undefined });
     if (isUrl) urlInput.value = source;
     shaded.clear();
     openedSource = source;
@@ -256,5 +287,6 @@ window.addEventListener('drop', (e) => {
 });
 
 landing();
-const initial = getParam('url');
-if (initial) void openSource(initial);
+const initialCrate = getParam('crate');
+const initial = initialCrate ?? getParam('url');
+if (initial) void openSource(initial, initialCrate !== undefined);

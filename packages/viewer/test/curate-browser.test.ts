@@ -1,13 +1,13 @@
 // The Curate tab in Debian's headless Chromium (playwright-core): sort the tetrode fixture in the
-// browser, label two units noise and merge two, record the curation (the key Node computes on the
-// same file and parameters), download the RO-Crate zip and verify it in Node: every step
-// recomputed. Screenshots of the curate view go to docs/screenshots with the other views'.
+// browser, label two units noise, merge two and split one by amplitude, record the curation (the
+// key Node computes on the same file and parameters), download the RO-Crate zip and verify it in
+// Node: every step recomputed. Screenshots of the curate view go to docs/screenshots.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { curateStep, sortStep, STEPS } from '@spyglass-wasm/pipelines';
-import { openStore, runStep, verifyCrate } from '@spyglass-wasm/provenance';
+import { loadResult, openStore, runStep, verifyCrate } from '@spyglass-wasm/provenance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
 
@@ -35,20 +35,28 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('sorts, curates (two units noise, two merged), downloads the crate zip, and spyglass verify recomputes it', async () => {
-    // the curate key Node computes on the same file and parameters, while the browser runs
-    const nodeKey = (async () => {
+  it('sorts, curates (two units noise, two merged, one split by amplitude), downloads the crate zip, and spyglass verify recomputes it', async () => {
+    // the curate key Node computes on the same file and parameters, while the browser runs; the
+    // split: the first accepted unit after the merged ones, at its median amplitude magnitude
+    const node = (async () => {
       const store = await openStore({ store: 'memory://' });
       try {
         const sort = await runStep(store, sortStep, { raw: { file: TETRODE } }, { analysisFile: false });
-        return (
+        const d = await loadResult(store, sort.result);
+        const unit = (d.json.units as { label: string }[]).findIndex((u, i) => i > 3 && u.label === 'accept');
+        const ends = d.arrays.spikeTimesIndex.data;
+        const amps = Float64Array.from(d.arrays.spikeAmplitudes.data.subarray(ends[unit - 1], ends[unit]), Math.abs);
+        const threshold = Math.round(amps.sort()[amps.length >> 1]);
+        const curation = { ...CURATION, split: [{ unit, amplitudeThreshold: threshold }] };
+        const key = (
           await runStep(
             store,
             curateStep,
             { sorting: { result: sort.key } },
-            { overrides: CURATION, analysisFile: false },
+            { overrides: curation, analysisFile: false },
           )
         ).key;
+        return { unit, threshold, curation, key };
       } finally {
         await store.close();
       }
@@ -79,15 +87,22 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     for (const u of [0, 1]) await page.selectOption(`.curate-table tr[data-unit="${u}"] .label-select`, 'noise');
     for (const u of [2, 3]) await page.check(`.curate-table tr[data-unit="${u}"] .merge-tick`);
     await page.click('.merge-button');
-    expect(JSON.parse((await page.locator('.curate-params pre').textContent()) ?? '{}')).toMatchObject(CURATION);
+    // a split by amplitude: the sort records each spike's amplitude, so the tab offers it
+    const { unit, threshold, curation, key: nodeKey } = await node;
+    await page.fill(`.curate-table tr[data-unit="${unit}"] .split-input`, String(threshold));
+    await page.dispatchEvent(`.curate-table tr[data-unit="${unit}"] .split-input`, 'change');
+    await page.waitForFunction(() => document.querySelector('.curate-params pre')?.textContent?.includes('split'));
+    expect(JSON.parse((await page.locator('.curate-params pre').textContent()) ?? '{}')).toMatchObject(curation);
     await page.click('.curate-params summary');
     await page.screenshot({ path: join(shots, 'curate.png'), fullPage: true });
     await page.click('.curate-button');
     await page.waitForSelector('.curate-result, .curate-error', { timeout: 120_000 });
     expect(await page.locator('.curate-error').count()).toBe(0);
     const key = await page.getAttribute('.curate-result', 'data-key');
-    expect(key).toBe(await nodeKey);
+    expect(key).toBe(nodeKey);
     expect(await page.locator('.curate-result .unit-label', { hasText: '2+3' }).count()).toBe(1);
+    for (const side of ['below', 'above'])
+      expect(await page.locator('.curate-result .unit-label', { hasText: `${unit} (${side})` }).count()).toBe(1);
     await page.screenshot({ path: join(shots, 'curate-recorded.png'), fullPage: true });
 
     const downloads: import('playwright-core').Download[] = [];

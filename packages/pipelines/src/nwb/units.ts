@@ -20,13 +20,19 @@ const METRIC_DESCRIPTIONS: Record<string, string> = {
 /** Spike times per unit of a sort or curate result (flat `spikeTimes` + NWB-style `spikeTimesIndex`). */
 export function unitSpikeTimes(d: ResultData): Float64Array[] {
   const values = d.arrays.spikeTimes?.data as Float64Array | undefined;
-  const ends = d.arrays.spikeTimesIndex?.data;
-  if (!values || !ends)
-    throw new TypeError(
-      `a units result has spikeTimes and spikeTimesIndex arrays (has ${Object.keys(d.arrays).join(', ')})`,
-    );
-  return raggedRows({ values, ends });
+  if (!values) throw missingArrays(d);
+  return raggedRows({ values, ends: unitEnds(d) });
 }
+
+/** Where each unit's spikes end in the flat spike arrays (`spikeTimesIndex`). */
+function unitEnds(d: ResultData) {
+  const ends = d.arrays.spikeTimesIndex?.data;
+  if (!ends) throw missingArrays(d);
+  return ends;
+}
+
+const missingArrays = (d: ResultData) =>
+  new TypeError(`a units result has spikeTimes and spikeTimesIndex arrays (has ${Object.keys(d.arrays).join(', ')})`);
 
 /**
  * The one Units writer: a sort (or curate) result's electrode groups and a Units table with
@@ -46,8 +52,10 @@ export function writeUnitsNwb(d: ResultData, w: NwbWriter, extra: Record<string,
   }
   const units = d.json.units as { group: string; metrics: Record<string, number> }[];
   const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-  const waveforms = d.arrays.waveformMean;
-  const [n, len] = waveforms?.shape ?? [0, 0];
+  // every channel of the group (units × samples × channels) when the result has it, else the peak channel
+  const waveforms = d.arrays.waveformMeanChannels ?? d.arrays.waveformMean;
+  const n = waveforms?.shape[0] ?? 0;
+  const amplitudes = d.arrays.spikeAmplitudes?.data;
   w.addUnits({
     spikeTimes: unitSpikeTimes(d),
     electrodeGroups: groups.length ? units.map((u) => u.group) : undefined,
@@ -61,10 +69,19 @@ export function writeUnitsNwb(d: ResultData, w: NwbWriter, extra: Record<string,
           },
         ]),
       ),
+      ...(amplitudes
+        ? {
+            spike_amplitudes: {
+              values: raggedRows({ values: Float64Array.from(amplitudes, (v) => v * 1e-6), ends: unitEnds(d) }),
+              description:
+                "amplitude of each spike (volts, signed) on its unit's peak channel, in the order of spike_times",
+            },
+          }
+        : {}),
       ...extra,
     },
     waveformMean: n
-      ? { data: Float32Array.from(waveforms.data as Float32Array, (v) => v * 1e-6), shape: [n, len] }
+      ? { data: Float32Array.from(waveforms!.data as Float32Array, (v) => v * 1e-6), shape: waveforms!.shape }
       : undefined,
     description: `units sorted from ${d.json.series}`,
   });

@@ -5,6 +5,7 @@ import {
   qualityMetrics,
   sortGroup,
   sortStream,
+  unitAmplitudes,
   type GroupSorting,
   type QualityMetrics,
   type SortGroupOptions,
@@ -48,6 +49,10 @@ export interface FileUnit {
   /** Mean waveform on the peak channel (µV) and the channel (column of the series). */
   waveform: Float32Array;
   peakChannel: number;
+  /** Mean waveform on every channel of its group (samples × the group's channels, µV). */
+  template: Float32Array;
+  /** Each spike's amplitude (µV, signed, on the peak channel), aligned with `spikeTimes` (unitAmplitudes). */
+  amplitudes: Float64Array;
 }
 
 export interface FileSorting {
@@ -113,6 +118,7 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     sel.groups.forEach(({ name, channels }, gi) => {
       const sorting = sortings[gi];
       const metrics = qualityMetrics(sorting, { fs: sel.fs, duration });
+      const amplitudes = unitAmplitudes(sorting);
       groups.push({ name, channels, sorting });
       sorting.units.forEach((u, i) => {
         const waveform = new Float32Array(sorting.snippetLength);
@@ -123,6 +129,8 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
           metrics: metrics[i],
           waveform,
           peakChannel: channels[u.peakChannel],
+          template: u.template,
+          amplitudes: amplitudes[i],
         });
       });
     });

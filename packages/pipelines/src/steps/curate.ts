@@ -107,6 +107,7 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
   const keep = new Set((params.keep as UnitLabel[] | undefined) ?? ['accept', 'mua']);
   const manual = checkManual(params, units.length);
   const spikeTimes = unitSpikeTimes(d);
+  const amplitudes = d.arrays.spikeAmplitudes ? spikeAmplitudes(d) : undefined;
   const auto = autoCurate(
     startCuration(spikeTimes),
     units.map((u) => u.metrics),
@@ -125,7 +126,11 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
       arrays: {
         spikeTimes: { data: flat.values, shape: [flat.values.length] },
         spikeTimesIndex: { data: flat.ends, shape: [kept.length] },
-        ...(d.arrays.waveformMean ? { waveformMean: keptRows(d.arrays.waveformMean, kept) } : {}),
+        ...unitArrays(
+          d,
+          kept,
+          kept.map((i) => (amplitudes ? amplitudes[i] : undefined)),
+        ),
       },
       json: {
         ...d.json,
@@ -155,20 +160,18 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
       metrics: changed ? nanMetrics(from.metrics) : from.metrics,
     };
   });
-  const waveformMean = d.arrays.waveformMean;
   return {
     arrays: {
       spikeTimes: { data: flat.values, shape: [flat.values.length] },
       spikeTimesIndex: { data: flat.ends, shape: [kept.length] },
       // a merged or split unit's mean waveform is not recomputed here: its lowest sort unit's stands in
-      ...(waveformMean
-        ? {
-            waveformMean: keptRows(
-              waveformMean,
-              curated.map((u) => u.sortedUnit),
-            ),
-          }
-        : {}),
+      ...unitArrays(
+        d,
+        curated.map((u) => u.sortedUnit),
+        amplitudes
+          ? kept.map((i) => curatedAmplitudes(amplitudes, spikeTimes, curation.parents[i], sides[i], manual))
+          : [],
+      ),
     },
     json: {
       ...d.json,
@@ -224,6 +227,46 @@ function applyManual(
     for (let i = sides.length - 1; i >= 0; i--) if (dropped.has(i)) sides.splice(i, 1);
   }
   return { curation: c, sides };
+}
+
+/**
+ * The per-unit arrays a curation carries over from its sort: mean waveforms (rows of `waveformRows`) and, when the
+ * sort has them, spike amplitudes (one array per kept unit, aligned with its spike times).
+ */
+function unitArrays(
+  d: ResultData,
+  waveformRows: number[],
+  amplitudes: (Float64Array | undefined)[],
+): ResultData['arrays'] {
+  const out: ResultData['arrays'] = {};
+  for (const name of ['waveformMean', 'waveformMeanChannels'])
+    if (d.arrays[name]) out[name] = keptRows(d.arrays[name], waveformRows);
+  if (d.arrays.spikeAmplitudes) {
+    const flat = Float32Array.from(raggedFrom(amplitudes.map((a) => a!)).values);
+    out.spikeAmplitudes = { data: flat, shape: [flat.length] };
+  }
+  return out;
+}
+
+/**
+ * A curated unit's spike amplitudes in the order of its spike times: its sort units' spikes (one side of the
+ * threshold for a split unit), ordered by time as a merge orders them.
+ */
+function curatedAmplitudes(
+  amplitudes: Float64Array[],
+  spikeTimes: Float64Array[],
+  parents: number[],
+  side: 'below' | 'above' | undefined,
+  manual: Manual,
+): Float64Array {
+  const threshold = manual.split.find((s) => s.unit === parents[0])?.amplitudeThreshold;
+  const spikes = parents.flatMap((p) =>
+    Array.from(amplitudes[p], (a, i) => ({ a, t: spikeTimes[p][i] })).filter(
+      (x) => side === undefined || Math.abs(x.a) > threshold! === (side === 'above'),
+    ),
+  );
+  if (parents.length > 1) spikes.sort((x, y) => x.t - y.t);
+  return Float64Array.from(spikes, (x) => x.a);
 }
 
 /** Each unit's per-spike amplitudes (µV), aligned with its spike times: the sort's `spikeAmplitudes`. */
@@ -285,12 +328,12 @@ function checkManual(params: Record<string, unknown>, n: number): Manual | undef
   return { labels: checkedLabels, merge: checkedMerge, split: checkedSplit };
 }
 
-/** Rows `rows` of a 2-D result array. */
+/** Rows `rows` (first axis) of a result array of two or more dimensions. */
 function keptRows(
   a: { data: ArrayLike<number>; shape: readonly number[] },
   rows: number[],
 ): { data: Float32Array; shape: number[] } {
-  const len = a.shape[1];
+  const len = a.shape.slice(1).reduce((x, y) => x * y, 1);
   const data = new Float32Array(rows.length * len);
   rows.forEach((r, i) =>
     data.set(
@@ -298,5 +341,5 @@ function keptRows(
       i * len,
     ),
   );
-  return { data, shape: [rows.length, len] };
+  return { data, shape: [rows.length, ...a.shape.slice(1)] };
 }

@@ -14,7 +14,7 @@ import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { writeUnitsNwb } from '../nwb/units.js';
 import { withSession } from '../session/session.js';
-import { sortNwb } from '../sort/sort-nwb.js';
+import { sortNwb, type FileSorting } from '../sort/sort-nwb.js';
 import { band, interval, name, nullable, number, stepParams } from './params.js';
 import { stepCode } from './code.js';
 import { oneInterval } from './decode.js';
@@ -83,11 +83,15 @@ export const sortStep: Step = {
       const len = sorting.units[0]?.waveform.length ?? 0;
       const waveforms = new Float32Array(sorting.units.length * len);
       sorting.units.forEach((u, i) => waveforms.set(u.waveform, i * len));
+      const amplitudes = Float32Array.from(raggedFrom(sorting.units.map((u) => u.amplitudes)).values);
       return {
         arrays: {
           spikeTimes: { data: spikeTimes, shape: [spikeTimes.length] },
           spikeTimesIndex: { data: spikeTimesIndex, shape: [spikeTimesIndex.length] },
+          // µV at each spike's peak on its unit's peak channel, aligned with spikeTimes (curate splits by it)
+          spikeAmplitudes: { data: amplitudes, shape: [amplitudes.length] },
           waveformMean: { data: waveforms, shape: [sorting.units.length, len] },
+          waveformMeanChannels: channelWaveforms(sorting.units, sorting.groups, len),
         },
         json: {
           session: session.info,
@@ -138,3 +142,19 @@ export const sortStep: Step = {
     });
   }),
 };
+
+/**
+ * Each unit's mean waveform on every channel of its group, units × samples × channels (µV): NWB's
+ * 3-D waveform_mean. Groups with fewer channels than the largest are padded with NaN.
+ */
+function channelWaveforms(units: FileSorting['units'], groups: FileSorting['groups'], len: number) {
+  const width = new Map(groups.map((g) => [g.name, g.channels.length]));
+  const channels = Math.max(0, ...width.values());
+  const data = new Float32Array(units.length * len * channels).fill(Number.NaN);
+  units.forEach((u, i) => {
+    const c = width.get(u.group)!;
+    for (let s = 0; s < len; s++)
+      for (let k = 0; k < c; k++) data[(i * len + s) * channels + k] = u.template[s * c + k];
+  });
+  return { data, shape: [units.length, len, channels] };
+}

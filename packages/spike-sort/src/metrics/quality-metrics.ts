@@ -57,12 +57,10 @@ export function qualityMetrics(sorting: GroupSorting, options: QualityMetricOpti
   const duration = checkNumber('duration', options.duration, { min: 0, exclusiveMin: true });
   const { noise } = options;
   const features = { data: sorting.features, rows: sorting.labels.length, cols: sorting.components };
+  const amplitudesOf = unitAmplitudes(sorting);
   return sorting.units.map((u, unit) => {
     const times = Float64Array.from(u.samples, (s) => s / fs);
-    const amplitudes: number[] = [];
-    sorting.labels.forEach(
-      (l, i) => l === unit && amplitudes.push(sorting.peaks[i].z * sorting.noise[sorting.peaks[i].channel]),
-    );
+    const amplitudes = amplitudesOf[unit];
     const isi = isiViolations(times, duration);
     const iso = isolationMetrics(features, sorting.labels, unit);
     const nn = nearestNeighbourRates(features, sorting.labels, unit);
@@ -81,6 +79,26 @@ export function qualityMetrics(sorting: GroupSorting, options: QualityMetricOpti
       nnNoiseOverlap: overlapOf(sorting, unit, noise),
     };
   });
+}
+
+/**
+ * Each unit's spike amplitudes (µV, signed: the filtered signal at the spike's peak on the channel
+ * where the unit's template was largest when matched), in the order of its spike times
+ * (`units[u].samples`): what amplitude cutoff, amplitude-over-time plots and amplitude splits read.
+ *
+ * @example
+ * const amps = unitAmplitudes(sortGroup(x, { fs: 30000 }));
+ * amps[0].length; // spikes of unit 0
+ */
+export function unitAmplitudes(sorting: GroupSorting): Float64Array[] {
+  const out = sorting.units.map((u) => new Float64Array(u.samples.length));
+  const at = new Int32Array(sorting.units.length);
+  sorting.labels.forEach((l, i) => {
+    if (l < 0) return;
+    const p = sorting.peaks[i];
+    out[l][at[l]++] = p.z * sorting.noise[p.channel];
+  });
+  return out;
 }
 
 function overlapOf(sorting: GroupSorting, unit: number, noise: NoiseOverlapInput | undefined): number {

@@ -1,15 +1,17 @@
-// Sorted units: every column of the Units table (sortable), and for the chosen unit its mean
-// waveform, ISI histogram and autocorrelogram, a pair's cross-correlogram, and a raster of all units.
+// Sorted units: every column of the Units table (sortable), and for the chosen units their mean
+// waveforms on every channel, amplitudes over time, ISI histogram and autocorrelogram, a pair's
+// cross-correlogram, and a raster of all units.
 import type { ViewContext } from '../context.js';
 import { fmt, h, mount } from '../dom.js';
 import { correlogram, firingRate, isiHistogram, refractoryViolations } from '../lib/spikes.js';
 import { PALETTE, axis, histogramPlot, makePlot, shadingPlugin, uPlot } from '../plots/plot.js';
+import { waveformGrid } from '../plots/waveform-grid.js';
 import { setParams } from '../url-state.js';
 import type { UnitsData } from '../worker/nwb-api.js';
 import { dataTable } from './table.js';
 
 const REFRACTORY_MS = 1.5;
-const HIDDEN = new Set(['spike_times', 'waveform_mean', 'waveform_sd', 'waveforms']);
+const HIDDEN = new Set(['spike_times', 'waveform_mean', 'waveform_sd', 'waveforms', 'spike_amplitudes']);
 
 export function unitsView(ctx: ViewContext): HTMLElement {
   const root = h('div', { class: 'units' }, h('p', { class: 'muted' }, 'reading units…'));
@@ -70,7 +72,12 @@ function showUnits(ctx: ViewContext, root: HTMLElement, u: UnitsData): void {
       plots.append(el);
       return el;
     };
-    if (u.waveforms) drawWaveforms(box('waveform-plot'), u, selected);
+    if (u.waveforms) {
+      const wide = h('div', { class: 'plot wide-plot', dataset: { testid: 'waveform-plot' } });
+      plots.append(wide);
+      drawWaveforms(wide, u, selected);
+    }
+    if (u.amplitudes) drawAmplitudes(box('amplitude-plot'), u, selected, span);
     const ta = u.spikeTimes[a];
     histogramPlot(box('isi-plot'), isiHistogram(ta, { binMs: 1, maxMs: 100 }), {
       title: `ISI, unit ${u.ids[a]}: ${fmt(100 * refractoryViolations(ta, REFRACTORY_MS).fraction)}% < ${REFRACTORY_MS} ms`,
@@ -128,29 +135,81 @@ function showUnits(ctx: ViewContext, root: HTMLElement, u: UnitsData): void {
   });
 }
 
+/** Volts (NWB's unit for waveforms and amplitudes) shown as µV; a file in µV or arbitrary units as it is. */
+function microvolts(values: ArrayLike<number>[]): { scale: number; unit: string } {
+  let peak = 0;
+  for (const v of values) for (let i = 0; i < v.length; i++) peak = Math.max(peak, Math.abs(v[i]) || 0);
+  return peak > 0 && peak < 0.01 ? { scale: 1e6, unit: 'µV' } : { scale: 1, unit: 'µV (as stored)' };
+}
+
+/** The selected units' mean waveforms, one cell per channel of their group (waveform_mean, 3-D in NWB). */
 function drawWaveforms(el: HTMLElement, u: UnitsData, selected: number[]): void {
   const wf = u.waveforms!;
-  const n = wf.samples;
-  const x = Float64Array.from({ length: n }, (_, i) => i);
-  const series: uPlot.Series[] = [{}];
-  const data: Float64Array[] = [x];
-  selected.forEach((r, k) => {
-    for (let c = 0; c < wf.channels; c++) {
-      data.push(Float64Array.from({ length: n }, (_, i) => wf.values[r][i * wf.channels + c]));
-      series.push({ label: `unit ${u.ids[r]}${wf.channels > 1 ? ` ch ${c}` : ''}`, stroke: PALETTE[k], width: 1.5 });
-    }
-  });
+  const { scale, unit } = microvolts(selected.map((r) => wf.values[r]));
+  el.append(
+    h(
+      'div',
+      { class: 'plot-title' },
+      `Mean waveform${wf.channels > 1 ? `, each of ${wf.channels} channels` : ''}: ${selected
+        .map((r) => `unit ${u.ids[r]}`)
+        .join(', ')}`,
+    ),
+  );
+  waveformGrid(
+    el,
+    selected.map((r, k) => ({
+      label: `unit ${u.ids[r]}`,
+      color: PALETTE[k],
+      values: Float64Array.from(wf.values[r], (v) => v * scale),
+    })),
+    { samples: wf.samples, channels: wf.channels, unit, rate: wf.rate },
+  );
+}
+
+/** Each spike's amplitude over the session (spike_amplitudes), a dot per spike, one colour per selected unit. */
+function drawAmplitudes(el: HTMLElement, u: UnitsData, selected: number[], span: [number, number]): void {
+  const { scale, unit } = microvolts(selected.map((r) => u.amplitudes![r]));
+  const points = selected.map((r) => ({
+    t: u.spikeTimes[r],
+    a: Float64Array.from(u.amplitudes![r], (v) => v * scale),
+  }));
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const p of points) for (const v of p.a) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+  const pad = (hi - lo) * 0.05 || 1;
   makePlot(
     el,
     {
-      title: 'Mean waveform',
+      title: `Amplitudes over time: ${selected.map((r) => `unit ${u.ids[r]}`).join(', ')}`,
       height: 200,
       legend: { show: false },
-      scales: { x: { time: false } },
-      axes: [axis('sample'), axis('amplitude', { size: 55 })],
-      series,
+      scales: {
+        x: { time: false, range: () => span },
+        y: { range: () => [Math.min(0, lo - pad), Math.max(0, hi + pad)] },
+      },
+      axes: [axis('time (s)'), axis(`amplitude (${unit})`, { size: 55 })],
+      series: [{}, { show: false }],
+      hooks: {
+        // a dot per spike, drawn directly: uPlot's series want one shared x array, spikes have their own times
+        draw: [
+          (p: uPlot) => {
+            const c = p.ctx;
+            const r = Math.max(1, devicePixelRatio * 1.2);
+            c.save();
+            c.beginPath();
+            c.rect(p.bbox.left, p.bbox.top, p.bbox.width, p.bbox.height);
+            c.clip();
+            points.forEach(({ t, a }, k) => {
+              c.fillStyle = PALETTE[k] + 'cc';
+              for (let i = 0; i < t.length; i++)
+                c.fillRect(p.valToPos(t[i], 'x', true) - r, p.valToPos(a[i], 'y', true) - r, 2 * r, 2 * r);
+            });
+            c.restore();
+          },
+        ],
+      },
     },
-    data as unknown as uPlot.AlignedData,
+    [Float64Array.of(span[0], span[1]), Float64Array.of(0, 0)] as unknown as uPlot.AlignedData,
   );
 }
 

@@ -78,6 +78,8 @@ export interface UnitsData {
   table: TableData;
   /** waveform_mean per unit (samples × channels flattened), with its shape, when the table has it. */
   waveforms?: { values: Float64Array[]; samples: number; channels: number; rate?: number };
+  /** spike_amplitudes per unit (file units, aligned with spikeTimes), when the table has that ragged column. */
+  amplitudes?: Float64Array[];
 }
 
 export interface PositionData {
@@ -274,7 +276,12 @@ export class NwbApi {
         channels: shape[2],
       };
     }
-    return { ids: Array.from(u.ids), spikeTimes: u.spikeTimes, table: tableData(u), waveforms };
+    const amps = u.columns.spike_amplitudes;
+    const amplitudes =
+      amps?.ragged && Array.isArray(amps.values) && amps.values.every((r) => r instanceof Float64Array)
+        ? (amps.values as Float64Array[])
+        : undefined;
+    return { ids: Array.from(u.ids), spikeTimes: u.spikeTimes, table: tableData(u), waveforms, amplitudes };
   }
 
   position(): PositionData[] {

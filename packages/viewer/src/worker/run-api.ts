@@ -3,11 +3,15 @@
 // on the same bytes and parameters, so a reload, or a rerun, finds them cached.
 import {
   blobEntity,
+  crateUrlFiles,
+  crateZipFiles,
   listResults,
   loadResult,
+  openCrate,
   openStore,
   runStep,
   type InputRef,
+  type OpenedCrate,
   type ResultListing,
   type Step,
   type Store,
@@ -62,6 +66,16 @@ export interface RunReport {
   units?: { group: string; label: string }[];
 }
 
+/** An RO-Crate opened for reading: where it is and its results, the one it was exported for last. */
+export interface CrateSummary {
+  where: string;
+  root: string;
+  results: { key: string; step: string; paramSetName?: string; endedAt: string }[];
+}
+
+/** A crate result's view, and the crate's files read so far whose bytes differ from its metadata. */
+export type CrateResultView = ResultView & { changed: string[] };
+
 /** Progress of a run: the stage (a step name, or 'download'), and the whole run's fraction done. */
 export type ProgressFn = (stage: string, fraction: number) => void;
 
@@ -82,6 +96,7 @@ const STAGES: Record<RunPipeline, [string, number][]> = {
 export class RunApi {
   private store?: Promise<Store>;
   private fetched?: { url: string; blob: Blob };
+  private crate?: { opened: OpenedCrate; blobs: Map<string, Blob> };
 
   /** `storeName`: the IndexedDB database (and OPFS folder) of the results. */
   constructor(private readonly storeName = 'spyglass-viewer') {}
@@ -199,6 +214,43 @@ export class RunApi {
 
   async analysisFiles(key: string): Promise<Download[]> {
     return analysisFiles(await this.open(), key);
+  }
+
+  /**
+   * Opens an RO-Crate for reading (no store is touched): a zip File, a zip's URL (fetched whole),
+   * or a crate folder's URL (each file fetched when needed). A zip's input files are handed to the
+   * views (a decode's true position is read from the crate's session file).
+   */
+  async openCrate(source: RunSource): Promise<CrateSummary> {
+    this.crate = undefined;
+    const isZip = 'file' in source || /\.zip$/i.test(new URL(source.url).pathname);
+    const blobs = new Map<string, Blob>();
+    let opened: OpenedCrate;
+    if (isZip) {
+      const { blob, name } = await this.blobOf(source, () => {});
+      const files = await crateZipFiles(new Uint8Array(await blob.arrayBuffer()), name);
+      opened = await openCrate(files);
+      for (const [id, rel] of opened.inputs) blobs.set(id, new Blob([(await files.read(rel)) as BlobPart]));
+    } else opened = await openCrate(crateUrlFiles((source as { url: string }).url));
+    this.crate = { opened, blobs };
+    return {
+      where: opened.repository.location,
+      root: opened.root,
+      results: opened.results.map((r) => ({
+        key: r.key,
+        step: r.step,
+        paramSetName: r.activity.paramSetName,
+        endedAt: r.activity.endedAt,
+      })),
+    };
+  }
+
+  /** A result of the open crate in plot-ready form, as `view` gives a stored one. */
+  async crateView(key: string): Promise<CrateResultView> {
+    if (!this.crate) throw new Error('no RO-Crate is open');
+    const { opened, blobs } = this.crate;
+    const view = await resultView(opened.repository, key, { blobs });
+    return { ...view, changed: [...opened.changed] };
   }
 
   async crateZip(key: string, source: RunSource): Promise<Download> {
