@@ -10,6 +10,7 @@ export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';
 export { splitBranches, type BranchSplitOptions } from './cluster/branch-split.js';
 export { mergeShiftedTemplates } from './sort/merge-templates.js';
 export { dropEchoes } from './sort/drop-echoes.js';
+export { findCollisions, type Collision, type CollisionOptions } from './sort/collisions.js';
 export { splitByAmplitude, secondModeCut } from './sort/split-amplitudes.js';
 export { learnTemplates, type LearnOptions, type LearnedTemplates } from './sort/learn-templates.js';
 export { matchTemplates, type TemplateSet, type MatchOptions, type Matches } from './match/match-templates.js';
@@ -32,6 +33,7 @@ export {
   mergeUnits,
   splitUnit,
   autoCurate,
+  labelCollisions,
   DEFAULT_CURATION_RULES,
   type Curation,
   type CurationRule,

@@ -39,6 +39,12 @@ export interface SortedUnit {
   peakChannel: number;
   /** Peak amplitude of the template over the noise level of its channel. */
   snr: number;
+  /**
+   * Set when the unit's template is the sum of two other units' templates at some lag and its spikes
+   * are fit as well by them: a cluster of their synchronous spikes, no neuron (−1: a part that
+   * matched no spike). Curation labels such units noise (`labelCollisions`).
+   */
+  collisionOf?: number[];
 }
 
 export interface GroupSorting {
@@ -84,7 +90,15 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
     neighbours,
   });
   const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
-  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, x.rows, options.seed ?? 1);
+  const result = new SortingAccumulator(
+    learned.templates,
+    learned.pca,
+    noise,
+    after,
+    x.rows,
+    options.seed ?? 1,
+    learned.collisions,
+  );
   result.add(x, w, matches, 0);
   return result.result();
 }

@@ -3,6 +3,7 @@ import type { Peak } from '../detect/detect-peaks.js';
 import { projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import type { Matches, TemplateSet } from '../match/match-templates.js';
+import type { Collision } from './collisions.js';
 import type { GroupSorting, SortedUnit } from './sort-group.js';
 import { createRng } from '@spyglass-wasm/core';
 import { noiseOverlap } from '../metrics/noise-overlap.js';
@@ -40,6 +41,8 @@ export class SortingAccumulator {
     /** Rows of the whole recording (for spreading the noise clips) and the seed of the sampling. */
     private readonly totalRows: number,
     seed = 1,
+    /** Templates that are two others' synchronous spikes (learnTemplates' collisions), reported per unit. */
+    private readonly collisions: readonly Collision[] = [],
   ) {
     this.dim = templates.length * templates.channels;
     this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
@@ -144,7 +147,14 @@ export class SortingAccumulator {
       const samples = new Float64Array(this.counts[u]);
       let at = 0;
       this.labels.forEach((l, i) => l === u && (samples[at++] = this.peaks[i].time));
-      return { samples, template, peakChannel, snr: amp / this.noise[peakChannel] };
+      const collision = this.collisions.find((c) => c.unit === u);
+      return {
+        samples,
+        template,
+        peakChannel,
+        snr: amp / this.noise[peakChannel],
+        ...(collision ? { collisionOf: [collision.a, collision.b].map((p) => renumber.get(p) ?? -1) } : {}),
+      };
     });
     const k = this.pca.k;
     const features = new Float32Array(this.peaks.length * k);

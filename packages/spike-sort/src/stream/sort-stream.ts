@@ -93,7 +93,15 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   options.onProgress?.(0.1);
 
   // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
-  const result = new SortingAccumulator(learned.templates, learned.pca, noise, after, source.rows, options.seed ?? 1);
+  const result = new SortingAccumulator(
+    learned.templates,
+    learned.pca,
+    noise,
+    after,
+    source.rows,
+    options.seed ?? 1,
+    learned.collisions,
+  );
   const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk,
