@@ -3,11 +3,12 @@
 // (SpikeForest accuracy) and curates it with the default rules (autoCurate on qualityMetrics).
 // Prints { units, accepted, trueUnits, fragments, candidates, accuracy[], rates[], cpuSeconds } as JSON
 // (fragments: sorted units that are a piece of a true unit matched elsewhere; candidates: pairs
-// mergeCandidates flags).
+// mergeCandidates flags; collisions: units labelled noise as two units' synchronous spikes).
 import { simulateRecording, sortingRegime } from '@spyglass-wasm/sim';
 import {
   autoCurate,
   compareToTruth,
+  labelCollisions,
   mergeCandidates,
   neighboursWithin,
   qualityMetrics,
@@ -52,7 +53,10 @@ const candidates = mergeCandidates(
   sortedTimes,
   { duration: spec.seconds },
 ).length;
-const { labels } = autoCurate(startCuration(sortedTimes), qualityMetrics(sorting, rec.fs, spec.seconds));
+const { labels } = labelCollisions(
+  autoCurate(startCuration(sortedTimes), qualityMetrics(sorting, rec.fs, spec.seconds)),
+  sorting.units,
+);
 console.log(
   JSON.stringify({
     units: sorting.units.length,
@@ -60,6 +64,7 @@ console.log(
     trueUnits: rec.units.length,
     fragments,
     candidates,
+    collisions: sorting.units.filter((u) => u.collisionOf).length,
     accuracy: scores.map((s) => s.accuracy),
     acceptedMatch: scores.map((s) => s.sortedUnit >= 0 && labels[s.sortedUnit] === 'accept'),
     rates: rec.units.map((u) => u.spikeTimes.length / spec.seconds),
