@@ -1,12 +1,15 @@
 // One hard-regime sorting in a fresh process: node sort-accuracy-child.mjs <regime> <seed>
 // Sorts the simulator's regime (sortingRegime) with sortGroup, scores it against the truth
-// (SpikeForest accuracy) and curates it with the default rules (autoCurate on qualityMetrics).
-// Prints { units, accepted, trueUnits, fragments, candidates, accuracy[], rates[], cpuSeconds } as JSON
+// (SpikeForest accuracy) and curates it with the default rules (autoCurate on qualityMetrics, then
+// labelCollisions).
+// Prints { units, unmerged, merged, accepted, trueUnits, fragments, candidates, collisions, accuracy[], rates[],
+// cpuSeconds } as JSON
 // (fragments: sorted units that are a piece of a true unit matched elsewhere; candidates: pairs
 // mergeCandidates flags; collisions: units labelled noise as two units' synchronous spikes).
 import { simulateRecording, sortingRegime } from '@spyglass-wasm/sim';
 import {
   autoCurate,
+  autoMerge,
   compareToTruth,
   labelCollisions,
   mergeCandidates,
@@ -21,10 +24,12 @@ const spec = sortingRegime(regime, { seed: Number(seedArg) });
 const rec = simulateRecording(spec);
 const probe = rec.channels > 4;
 const cpu0 = process.cpuUsage();
-const sorting = sortGroup(
+// sortGroup's own merge step, run apart so the merges can be counted (the same result)
+const unmerged = sortGroup(
   { data: rec.data, rows: rec.rows, cols: rec.channels },
   {
     fs: rec.fs,
+    autoMerge: false,
     ...(probe
       ? {
           band: [300, 6000],
@@ -36,6 +41,7 @@ const sorting = sortGroup(
       : {}),
   },
 );
+const { sorting, groups } = autoMerge(unmerged, { fs: rec.fs, duration: spec.seconds });
 const used = process.cpuUsage(cpu0);
 const sortedTimes = sorting.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs));
 const scores = compareToTruth(
@@ -60,6 +66,8 @@ const { labels } = labelCollisions(
 console.log(
   JSON.stringify({
     units: sorting.units.length,
+    unmerged: unmerged.units.length,
+    merged: groups.reduce((n, g) => n + g.length - 1, 0),
     accepted: labels.filter((l) => l === 'accept').length,
     trueUnits: rec.units.length,
     fragments,

@@ -41,6 +41,13 @@ export {
 } from './curation/curation.js';
 export { extractMarks, type Marks } from './marks/extract-marks.js';
 export { mergeCandidates, type MergeCandidate, type MergeCandidateOptions } from './curation/merge-candidates.js';
+export {
+  autoMerge,
+  autoMergeGroups,
+  type AutoMergeOptions,
+  type MergeEvidence,
+  type MergeUnit,
+} from './curation/auto-merge.js';
 export { createSortPool, sortWorkerUrl } from './workers/sort-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';
 export { sortStream, type RecordingSource, type SortStreamOptions } from './stream/sort-stream.js';

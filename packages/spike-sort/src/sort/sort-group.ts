@@ -3,6 +3,7 @@ import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
+import { autoMerge } from '../curation/auto-merge.js';
 import { learnTemplates } from './learn-templates.js';
 import { SortingAccumulator } from './sorting-accumulator.js';
 
@@ -28,6 +29,8 @@ export interface SortGroupOptions {
   whiten?: boolean;
   /** Detection exclusion per channel: its neighbours within a radius (default: the whole group). */
   neighbours?: readonly (readonly number[])[];
+  /** Merge units that are one neuron split in several (`autoMerge` with its defaults; default true). */
+  autoMerge?: boolean;
 }
 
 /** One sorted unit of a group. */
@@ -65,7 +68,8 @@ export interface GroupSorting {
  * Sorts one electrode group (a tetrode or a probe shank), µV (time × channels): bandpass,
  * artifact blanking, threshold detection with sub-sample peak alignment, clustering of the
  * detections into unit templates (learnTemplates), then template matching with subtraction over
- * the whole group (matchTemplates), which recovers spikes that collide with another unit's.
+ * the whole group (matchTemplates), which recovers spikes that collide with another unit's, and
+ * merging of units that are one neuron split in several (autoMerge).
  */
 export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
@@ -100,7 +104,9 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
     learned.collisions,
   );
   result.add(x, w, matches, 0);
-  return result.result();
+  return options.autoMerge === false
+    ? result.result()
+    : autoMerge(result.result(), { fs, duration: x.rows / fs }).sorting;
 }
 
 /** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */

@@ -186,7 +186,7 @@ export class SortingAccumulator {
 }
 
 /** The channel of a waveform's (samples × channels) largest absolute value, and that value. */
-function largestChannel(template: Float32Array, channels: number): { channel: number; amplitude: number } {
+export function largestChannel(template: Float32Array, channels: number): { channel: number; amplitude: number } {
   let channel = 0,
     amplitude = 0;
   for (let j = 0; j < template.length; j++)
