@@ -125,6 +125,8 @@ export const sortStep: Step = {
           mua: count('mua'),
           noise: count('noise'),
           mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2,
+          // noise units that are two others' synchronous spikes (already counted in noise)
+          collisions: grouped.filter((u) => u.collisionOf).length,
           spikes: spikeTimes.length,
           groups: sorting.groups.length,
         },
