@@ -41,7 +41,7 @@ const unmerged = sortGroup(
       : {}),
   },
 );
-const { sorting, groups } = autoMerge(unmerged, { fs: rec.fs, duration: spec.seconds });
+const { sorting, groups } = autoMerge(unmerged, { fs: rec.fs, duration: spec.seconds, pieces: probe });
 const used = process.cpuUsage(cpu0);
 const sortedTimes = sorting.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs));
 const scores = compareToTruth(

@@ -24,6 +24,7 @@ const shape = (gains: number[], size = 1) =>
 
 describe('autoMergeGroups', () => {
   const options = { duration: 300, length: L, channels: C };
+  const pieces = { ...options, pieces: true };
 
   it('merges one neuron split in two (same template, refractory dip) and not two neurons of that template', () => {
     const neuron = train(1, 20, 300);
@@ -49,9 +50,21 @@ describe('autoMergeGroups', () => {
           { times: early, template: shape([1, 0.5, 0.2, 0.1]) },
           { times: late, template: drifted },
         ],
-        options,
+        pieces,
       ).groups,
     ).toEqual([[0, 1]]);
+    const alike = [
+      { times: early, template: shape([1, 0.5, 0.2, 0.1]) },
+      { times: late, template: drifted },
+    ];
+    // without `pieces` (a tetrode: no drift across channels) a dip too small to see merges nothing
+    expect(autoMergeGroups(alike, options).groups).toEqual([]);
+    // two sparse neurons of that shape firing side by side (not taking over in time) stay apart
+    const sideBySide = [
+      { times: train(7, 0.2, 300), template: shape([1, 0.5, 0.2, 0.1]) },
+      { times: train(8, 0.2, 300), template: drifted },
+    ];
+    expect(autoMergeGroups(sideBySide, { ...pieces, minSpikes: 20 }).groups).toEqual([]);
     // the same trains with a template twice the size: another neuron, not merged without a dip to see
     const big = shape([0.9, 0.6, 0.2, 0.1], 2);
     expect(
@@ -60,7 +73,7 @@ describe('autoMergeGroups', () => {
           { times: early, template: shape([1, 0.5, 0.2, 0.1]) },
           { times: late, template: big },
         ],
-        options,
+        pieces,
       ).groups,
     ).toEqual([]);
   });

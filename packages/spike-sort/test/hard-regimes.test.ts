@@ -43,7 +43,7 @@ function sortSpec(spec: RecordingSpec) {
     { data: rec.data, rows: rec.rows, cols: rec.channels },
     { fs: rec.fs, autoMerge: false, ...(probe ? { band: [300, 6000] as const, neighbours } : {}) },
   );
-  const merged = autoMerge(unmerged, { fs: rec.fs, duration: seconds });
+  const merged = autoMerge(unmerged, { fs: rec.fs, duration: seconds, pieces: probe });
   const times = (s: GroupSorting) => s.units.map((u) => Float64Array.from(u.samples, (x) => x / rec.fs));
   const score = (s: GroupSorting) =>
     compareToTruth(

@@ -35,15 +35,24 @@ export interface AutoMergeOptions {
   maxRefractoryRatio?: number;
   minExpected?: number;
   /**
-   * When fewer coincidences were expected (fragments of a unit with few spikes each, e.g. a drifting
-   * unit cut in pieces over time), a pair merges only with no coincidence at all, templates at
-   * least `closeSimilarity` alike (default 0.95) and peak amplitudes within `maxAmplitudeRatio` (default 1.5).
+   * When fewer coincidences were expected, the dip cannot be seen and a pair is left apart, unless
+   * `pieces` (default false; sortGroup sets it on probes, more than 4 channels, where a drifting
+   * unit is cut in pieces over time with few spikes each): then a pair merges with no coincidence at all, templates at
+   * least `closeSimilarity` alike (default 0.95), peak amplitudes within `maxAmplitudeRatio` (default
+   * 1.5) and firing in different stretches of time: the share of their spike-count profiles over
+   * tenths of the recording that overlaps at most `maxPresenceOverlap` (default 0.5; SpikeInterface's presence
+   * distance), as one unit's pieces take over from each other; two sparse neurons fire side by side.
    */
   closeSimilarity?: number;
   maxAmplitudeRatio?: number;
+  maxPresenceOverlap?: number;
+  pieces?: boolean;
   /** A unit's own spike pairs in the refractory window over chance, above which it is never merged (0.2). */
   maxContamination?: number;
 }
+
+/** Bins of the recording the presence profiles of `pieces` are compared over. */
+const PRESENCE_BINS = 10;
 
 /** The evidence for one merged pair. */
 export interface MergeEvidence {
@@ -90,6 +99,8 @@ export function autoMergeGroups(
     'closeSimilarity',
     'maxAmplitudeRatio',
     'maxContamination',
+    'maxPresenceOverlap',
+    'pieces',
   ]);
   const duration = checkNumber('duration', options.duration, { min: 0, exclusiveMin: true });
   const shape = { length: options.length, channels: options.channels };
@@ -102,17 +113,28 @@ export function autoMergeGroups(
   const bin = checkNumber('binSeconds', options.binSeconds ?? 2, { min: 0, exclusiveMin: true });
   const maxRatio = checkNumber('maxRefractoryRatio', options.maxRefractoryRatio ?? 0.2, { min: 0 });
   const minExpected = checkNumber('minExpected', options.minExpected ?? 5, { min: 0 });
+  const pieces = options.pieces ?? false;
+  const maxPresenceOverlap = checkNumber('maxPresenceOverlap', options.maxPresenceOverlap ?? 0.5, { min: 0, max: 1 });
   const maxContamination = checkNumber('maxContamination', options.maxContamination ?? 0.2, { min: 0 });
   const closeSimilarity = checkNumber('closeSimilarity', options.closeSimilarity ?? 0.95, { min: -1, max: 1 });
   const maxAmplitudeRatio = checkNumber('maxAmplitudeRatio', options.maxAmplitudeRatio ?? 1.5, { min: 1 });
   // A dip too small to see: one neuron only if nearly the same template at nearly the same size,
   // and not one spike of the pair within the refractory window of the other.
-  const untestedMerge = (x: MergeUnit, y: MergeUnit, similarity: number, seen: number) => {
-    const ratio = peak(x.template) / Math.max(1e-12, peak(y.template));
-    return seen === 0 && similarity >= closeSimilarity && Math.max(ratio, 1 / ratio) <= maxAmplitudeRatio;
+  const untestedMerge = (a: number, b: number, similarity: number, seen: number) => {
+    const ratio = peak(units[a].template) / Math.max(1e-12, peak(units[b].template));
+    return (
+      pieces &&
+      seen === 0 &&
+      similarity >= closeSimilarity &&
+      Math.max(ratio, 1 / ratio) <= maxAmplitudeRatio &&
+      presenceOverlap(presence[a], presence[b]) <= maxPresenceOverlap
+    );
   };
   const bins = Math.max(1, Math.ceil(duration / bin));
   const counts = units.map((u) => binCounts(u.times, bin, bins));
+  // presence over time in tenths of the recording (bins of a few spikes each would make any two
+  // sparse units look apart)
+  const presence = units.map((u) => binCounts(u.times, duration / PRESENCE_BINS, PRESENCE_BINS));
   // SpikeInterface's first steps: units with too few spikes, contaminated ones (their own refractory
   // violations over chance above maxContamination) and collisions are never merged
   const mergeable = units.map(
@@ -132,7 +154,7 @@ export function autoMergeGroups(
       for (let k = 0; k < bins; k++) expected += (counts[a][k] * counts[b][k] * 2 * (refractory - censored)) / bin;
       const seen = coincidences(units[a].times, units[b].times, censored, refractory);
       const refractoryRatio = seen / Math.max(expected, 1e-12);
-      if (expected >= minExpected ? refractoryRatio <= maxRatio : untestedMerge(units[a], units[b], similarity, seen))
+      if (expected >= minExpected ? refractoryRatio <= maxRatio : untestedMerge(a, b, similarity, seen))
         pairs.push({ a, b, similarity, refractoryRatio, expected });
     }
   return { groups: connected(units.length, pairs), pairs };
@@ -145,6 +167,15 @@ function contamination(times: Float64Array, lo: number, hi: number, duration: nu
     for (let j = i + 1; j < times.length && times[j] - times[i] <= hi; j++) if (times[j] - times[i] > lo) violations++;
   const expected = (times.length * times.length * (hi - lo)) / duration;
   return expected > 0 ? violations / expected : 0;
+}
+
+/** Σ_k min(a_k / Σa, b_k / Σb): 1 when two units fire in the same proportions over time, 0 if never in one bin. */
+function presenceOverlap(a: Float64Array, b: Float64Array): number {
+  const na = a.reduce((s, v) => s + v, 0),
+    nb = b.reduce((s, v) => s + v, 0);
+  let overlap = 0;
+  for (let k = 0; k < a.length; k++) overlap += Math.min(a[k] / na, b[k] / nb);
+  return overlap;
 }
 
 function peak(t: Float32Array): number {

@@ -29,7 +29,10 @@ export interface SortGroupOptions {
   whiten?: boolean;
   /** Detection exclusion per channel: its neighbours within a radius (default: the whole group). */
   neighbours?: readonly (readonly number[])[];
-  /** Merge units that are one neuron split in several (`autoMerge` with its defaults; default true). */
+  /**
+   * Merge units that are one neuron split in several (`autoMerge` with its defaults, and on a probe of more than
+   * 4 channels `pieces` too; default true).
+   */
   autoMerge?: boolean;
 }
 
@@ -106,7 +109,7 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   result.add(x, w, matches, 0);
   return options.autoMerge === false
     ? result.result()
-    : autoMerge(result.result(), { fs, duration: x.rows / fs }).sorting;
+    : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4 }).sorting;
 }
 
 /** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */

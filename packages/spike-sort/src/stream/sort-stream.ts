@@ -121,5 +121,5 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   }
   return options.autoMerge === false
     ? result.result()
-    : autoMerge(result.result(), { fs, duration: source.rows / fs }).sorting;
+    : autoMerge(result.result(), { fs, duration: source.rows / fs, pieces: learned.templates.channels > 4 }).sorting;
 }
