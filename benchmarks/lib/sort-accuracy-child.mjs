@@ -1,13 +1,17 @@
 // One hard-regime sorting in a fresh process: node sort-accuracy-child.mjs <regime> <seed>
 // Sorts the simulator's regime (sortingRegime) with sortGroup, scores it against the truth
-// (SpikeForest accuracy) and curates it with the default rules (autoCurate on qualityMetrics).
-// Prints { units, accepted, trueUnits, fragments, candidates, accuracy[], rates[], cpuSeconds } as JSON
+// (SpikeForest accuracy) and curates it with the default rules (autoCurate on qualityMetrics, then
+// labelCollisions).
+// Prints { units, unmerged, merged, accepted, trueUnits, fragments, candidates, collisions, accuracy[], rates[],
+// cpuSeconds } as JSON
 // (fragments: sorted units that are a piece of a true unit matched elsewhere; candidates: pairs
-// mergeCandidates flags).
+// mergeCandidates flags; collisions: units labelled noise as two units' synchronous spikes).
 import { simulateRecording, sortingRegime } from '@spyglass-wasm/sim';
 import {
   autoCurate,
+  autoMerge,
   compareToTruth,
+  labelCollisions,
   mergeCandidates,
   neighboursWithin,
   qualityMetrics,
@@ -20,10 +24,12 @@ const spec = sortingRegime(regime, { seed: Number(seedArg) });
 const rec = simulateRecording(spec);
 const probe = rec.channels > 4;
 const cpu0 = process.cpuUsage();
-const sorting = sortGroup(
+// sortGroup's own merge step, run apart so the merges can be counted (the same result)
+const unmerged = sortGroup(
   { data: rec.data, rows: rec.rows, cols: rec.channels },
   {
     fs: rec.fs,
+    autoMerge: false,
     ...(probe
       ? {
           band: [300, 6000],
@@ -39,6 +45,7 @@ const sorting = sortGroup(
       : {}),
   },
 );
+const { sorting, groups } = autoMerge(unmerged, { fs: rec.fs, duration: spec.seconds, pieces: probe });
 const used = process.cpuUsage(cpu0);
 const sortedTimes = sorting.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs));
 const scores = compareToTruth(
@@ -56,17 +63,20 @@ const candidates = mergeCandidates(
   sortedTimes,
   { duration: spec.seconds },
 ).length;
-const { labels } = autoCurate(
-  startCuration(sortedTimes),
-  qualityMetrics(sorting, { fs: rec.fs, duration: spec.seconds }),
+const { labels } = labelCollisions(
+  autoCurate(startCuration(sortedTimes), qualityMetrics(sorting, { fs: rec.fs, duration: spec.seconds })),
+  sorting.units,
 );
 console.log(
   JSON.stringify({
     units: sorting.units.length,
+    unmerged: unmerged.units.length,
+    merged: groups.reduce((n, g) => n + g.length - 1, 0),
     accepted: labels.filter((l) => l === 'accept').length,
     trueUnits: rec.units.length,
     fragments,
     candidates,
+    collisions: sorting.units.filter((u) => u.collisionOf).length,
     accuracy: scores.map((s) => s.accuracy),
     acceptedMatch: scores.map((s) => s.sortedUnit >= 0 && labels[s.sortedUnit] === 'accept'),
     rates: rec.units.map((u) => u.spikeTimes.length / spec.seconds),

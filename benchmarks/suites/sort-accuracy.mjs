@@ -60,9 +60,10 @@ export async function run() {
         'accuracy mean': acc.reduce((a, b) => a + b, 0) / acc.length,
         'accuracy median': median(acc),
         'units >= 0.8': `${acc.filter((a) => a >= 0.8).length}/${acc.length}`,
-        'units sorted': out.units,
+        'units sorted (before merging)': `${out.units} (${out.unmerged})`,
         'split fragments': out.fragments,
         'merge candidates': out.candidates,
+        'collisions (noise)': out.collisions,
         'accepted / true': `${out.accepted}/${out.trueUnits}`,
         'accepted within ±10 %': Math.abs(out.accepted - out.trueUnits) <= 0.1 * out.trueUnits ? 'yes' : 'no',
         'MS5 published': PUBLISHED[regime].MS5,
@@ -75,8 +76,9 @@ export async function run() {
       { title: 'SpikeForest accuracy and accepted units per hard regime (sortGroup + autoCurate defaults)', rows },
     ],
     notes: [
-      'split fragments: sorted units, not matched to a true unit, whose spikes are mostly one true unit’s; merge candidates: pairs mergeCandidates flags (template similarity + refractory dip)',
-      'accuracy: SpikeForest tp/(tp+fn+fp) per true unit, Hungarian-matched, 0.4 ms (compareToTruth); accepted: autoCurate(DEFAULT_CURATION_RULES) on qualityMetrics',
+      'split fragments: sorted units, not matched to a true unit, whose spikes are mostly one true unit’s; merge candidates: pairs mergeCandidates still flags after autoMerge (template similarity + refractory dip)',
+      'units sorted: after sortGroup’s autoMerge (one neuron split in several: shifted template similarity, refractory dip of the pair against the chance level per 2 s, contamination ≤ 0.2), before it in brackets; collisions: units whose template is two others’ at a lag, labelled noise (labelCollisions)',
+      'accuracy: SpikeForest tp/(tp+fn+fp) per true unit, Hungarian-matched, 0.4 ms (compareToTruth); accepted: autoCurate(DEFAULT_CURATION_RULES) on qualityMetrics, then labelCollisions',
       ...Object.entries(SOURCES).map(([k, v]) => `${k}: ${v}`),
     ],
   };

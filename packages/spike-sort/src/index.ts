@@ -10,6 +10,7 @@ export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';
 export { splitBranches, type BranchSplitOptions } from './cluster/branch-split.js';
 export { mergeShiftedTemplates } from './sort/merge-templates.js';
 export { dropEchoes } from './sort/drop-echoes.js';
+export { findCollisions, type Collision, type CollisionOptions } from './sort/collisions.js';
 export { splitByAmplitude, secondModeCut } from './sort/split-amplitudes.js';
 export { learnTemplates, type LearnOptions, type LearnedTemplates } from './sort/learn-templates.js';
 export { matchTemplates, type TemplateSet, type MatchOptions, type Matches } from './match/match-templates.js';
@@ -50,6 +51,7 @@ export {
   mergeUnits,
   splitUnit,
   autoCurate,
+  labelCollisions,
   DEFAULT_CURATION_RULES,
   type Curation,
   type CurationRule,
@@ -57,6 +59,13 @@ export {
 } from './curation/curation.js';
 export { extractMarks, type Marks, type MarkOptions } from './marks/extract-marks.js';
 export { mergeCandidates, type MergeCandidate, type MergeCandidateOptions } from './curation/merge-candidates.js';
+export {
+  autoMerge,
+  autoMergeGroups,
+  type AutoMergeOptions,
+  type MergeEvidence,
+  type MergeUnit,
+} from './curation/auto-merge.js';
 export { createSortPool, sortWorkerUrl } from './workers/sort-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';
 export { sortStream, type RecordingSource, type SortStreamOptions } from './stream/sort-stream.js';

@@ -4,6 +4,7 @@ import {
   DEFAULT_CURATION_RULES,
   autoCurate,
   codeHash as sortCode,
+  labelCollisions,
   labelUnits,
   mergeUnits,
   splitUnit,
@@ -45,12 +46,13 @@ const LABELS: readonly UnitLabel[] = ['accept', 'mua', 'noise'];
 
 /**
  * Curation of a sort result (Spyglass's Curation table): every unit is first labelled by the
- * metric rules (the first rule it fails: 'noise', then 'mua'; else 'accept'); then the manual
- * curation, all in sort-unit indices so the parameters alone reproduce it: `labels` relabels units,
- * `split` cuts a unit's spikes by amplitude into two, `merge` joins groups of units (spike trains
- * combined and sorted; the merged unit takes the label of its lowest unit). The units whose label
- * is in `keep` (default accept and mua) go on, in the same spikeTimes + spikeTimesIndex form as a
- * sort result, so `decode` takes either.
+ * metric rules (the first rule it fails: 'noise', then 'mua'; else 'accept'; a collision of two
+ * units, `collisionOf`, is 'noise'); then the manual curation, all in sort-unit indices so the
+ * parameters alone reproduce it: `labels` relabels units, `split` cuts a unit's spikes by
+ * amplitude into two, `merge` joins groups of units (spike trains combined and sorted; the merged
+ * unit takes the label of its lowest unit). The units whose label is in `keep` (default accept
+ * and mua) go on, in the same spikeTimes + spikeTimesIndex form as a sort result, so `decode`
+ * takes either.
  *
  * @example
  * await runStep(store, curateStep, { sorting: { result: sortKey } }, { overrides: { labels: { 3: 'noise' }, merge: [[0,
@@ -100,7 +102,7 @@ interface Manual {
 
 /** The curation itself, on a sort result's data. */
 export function curateData(d: ResultData, params: Record<string, unknown>): StepOutput {
-  const units = d.json.units as { group: string; metrics: QualityMetrics }[] | undefined;
+  const units = d.json.units as { group: string; metrics: QualityMetrics; collisionOf?: number[] }[] | undefined;
   if (!units)
     throw new ParameterError('sorting', 'a sort result with per-unit metrics', Object.keys(d.json).join(', '));
   const rules = (params.rules as CurationRule[] | undefined) ?? DEFAULT_CURATION_RULES;
@@ -108,10 +110,13 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
   const manual = checkManual(params, units.length);
   const spikeTimes = unitSpikeTimes(d);
   const amplitudes = d.arrays.spikeAmplitudes ? spikeAmplitudes(d) : undefined;
-  const auto = autoCurate(
-    startCuration(spikeTimes),
-    units.map((u) => u.metrics),
-    rules,
+  const auto = labelCollisions(
+    autoCurate(
+      startCuration(spikeTimes),
+      units.map((u) => u.metrics),
+      rules,
+    ),
+    units,
   );
   const summary = (labels: UnitLabel[], kept: number) => ({
     units: kept,

@@ -6,6 +6,7 @@ import {
   DEFAULT_CURATION_RULES,
   autoCurate,
   codeHash as sortCode,
+  labelCollisions,
   mergeCandidates,
   spikeSortKernels,
   startCuration,
@@ -60,9 +61,14 @@ export const sortStep: Step = {
       const electrodes = nwb.electrodes();
       // metric curation labels travel with the sort (Spyglass's MetricCuration defaults), so a user
       // sees which units to keep; the curate step can relabel with other rules
-      const { labels } = autoCurate(
-        startCuration(sorting.units.map((u) => u.spikeTimes)),
-        sorting.units.map((u) => u.metrics),
+      const grouped = sorting.groups.flatMap((g) => g.sorting.units);
+      // and clusters of two units' synchronous spikes (collisions) are noise whatever their metrics
+      const { labels } = labelCollisions(
+        autoCurate(
+          startCuration(sorting.units.map((u) => u.spikeTimes)),
+          sorting.units.map((u) => u.metrics),
+        ),
+        grouped,
       );
       const count = (l: string) => labels.filter((x) => x === l).length;
       // over-split units (one neuron in two): near-identical templates with a refractory dip between them
@@ -112,6 +118,8 @@ export const sortStep: Step = {
             metrics: u.metrics,
             label: labels[i],
             mergeWith: mergeWith[i],
+            // rows (in the group, as sorted) of the two units this one is the synchronous spikes of
+            ...(grouped[i].collisionOf ? { collisionOf: grouped[i].collisionOf } : {}),
           })),
           curationRules: DEFAULT_CURATION_RULES,
         },
@@ -121,6 +129,8 @@ export const sortStep: Step = {
           mua: count('mua'),
           noise: count('noise'),
           mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2,
+          // noise units that are two others' synchronous spikes (already counted in noise)
+          collisions: grouped.filter((u) => u.collisionOf).length,
           spikes: spikeTimes.length,
           groups: sorting.groups.length,
         },

@@ -105,6 +105,19 @@ export function autoCurate(
   };
 }
 
+/**
+ * Labels 'noise' the units that are collisions of two other units (`SortedUnit.collisionOf`: a
+ * cluster of their synchronous spikes), whatever their metrics say; the others keep their labels.
+ *
+ * @example
+ * labelCollisions(autoCurate(startCuration(times), metrics), sorting.units);
+ */
+export function labelCollisions(c: Curation, units: readonly { collisionOf?: readonly number[] }[]): Curation {
+  if (units.length !== c.spikeTimes.length)
+    throw new ParameterError('units', `one entry per unit (${c.spikeTimes.length})`, units.length);
+  return { ...c, labels: c.labels.map((l, i) => (units[i].collisionOf ? 'noise' : l)) };
+}
+
 function check(c: Curation, unit: number): void {
   if (!Number.isInteger(unit) || unit < 0 || unit >= c.spikeTimes.length)
     throw new ParameterError('unit', `a unit index in [0, ${c.spikeTimes.length})`, unit);

@@ -6,6 +6,7 @@ import type { Peak } from '../detect/detect-peaks.js';
 import { fitPca, PCA_ROWS, projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import { matchTemplates, type TemplateSet } from '../match/match-templates.js';
+import { collisionTemplates, type Collision } from './collisions.js';
 import { dropEchoes } from './drop-echoes.js';
 import { mergeShiftedTemplates } from './merge-templates.js';
 import { reassignToTemplates } from './reassign.js';
@@ -33,6 +34,8 @@ export interface LearnOptions {
 export interface LearnedTemplates {
   templates: TemplateSet;
   pca: Pca;
+  /** Templates that are two other units' spikes firing together (`collisionTemplates`), by template index. */
+  collisions: Collision[];
 }
 
 /**
@@ -84,13 +87,12 @@ export function learnTemplates(
   const refined = splitByAmplitude(refinedSnippets, matches.units);
   const counts = new Map<number, number>();
   for (const l of refined) counts.set(l, (counts.get(l) ?? 0) + 1);
-  templates = buildTemplates(
-    refinedSnippets,
-    refinedWaveforms,
-    refined.map((l) => ((counts.get(l) ?? 0) < MIN_SPIKES ? -1 : l)),
-    before,
-  );
-  return { templates, pca };
+  const kept = refined.map((l) => ((counts.get(l) ?? 0) < MIN_SPIKES ? -1 : l));
+  templates = buildTemplates(refinedSnippets, refinedWaveforms, kept, before);
+  // Clusters of two units' synchronous spikes are kept for matching (a unit of their own may have
+  // no other template) and reported, so curation labels them.
+  const collisions = collisionTemplates(templates, refinedSnippets.data, kept, { maxLag: Math.round(0.0006 * fs) });
+  return { templates, pca, collisions };
 }
 
 /** Mean waveforms (µV and whitened) of each label ≥ 0, renumbered from 0, with each unit's amplitude range. */

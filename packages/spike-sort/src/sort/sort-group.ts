@@ -3,6 +3,7 @@ import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
+import { autoMerge } from '../curation/auto-merge.js';
 import { learnTemplates } from './learn-templates.js';
 import { SortingAccumulator } from './sorting-accumulator.js';
 
@@ -28,6 +29,11 @@ export interface SortGroupOptions {
   whiten?: boolean;
   /** Detection exclusion per channel: its neighbours within a radius (default: the whole group). */
   neighbours?: readonly (readonly number[])[];
+  /**
+   * Merge units that are one neuron split in several (`autoMerge` with its defaults, and on a probe of more than
+   * 4 channels `pieces` too; default true).
+   */
+  autoMerge?: boolean;
 }
 
 /** One sorted unit of a group. */
@@ -39,6 +45,12 @@ export interface SortedUnit {
   peakChannel: number;
   /** Peak amplitude of the template over the noise level of its channel. */
   snr: number;
+  /**
+   * Set when the unit's template is the sum of two other units' templates at some lag and its spikes
+   * are fit as well by them: a cluster of their synchronous spikes, no neuron (−1: a part that
+   * matched no spike). Curation labels such units noise (`labelCollisions`).
+   */
+  collisionOf?: number[];
 }
 
 export interface GroupSorting {
@@ -59,7 +71,8 @@ export interface GroupSorting {
  * Sorts one electrode group (a tetrode or a probe shank), µV (time × channels): bandpass,
  * artifact blanking, threshold detection with sub-sample peak alignment, clustering of the
  * detections into unit templates (learnTemplates), then template matching with subtraction over
- * the whole group (matchTemplates), which recovers spikes that collide with another unit's.
+ * the whole group (matchTemplates), which recovers spikes that collide with another unit's, and
+ * merging of units that are one neuron split in several (autoMerge).
  */
 export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
@@ -86,7 +99,9 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
   const result = new SortingAccumulator(learned, { noise, after, totalRows: x.rows, seed: options.seed ?? 1 });
   result.add(x, w, matches);
-  return result.result();
+  return options.autoMerge === false
+    ? result.result()
+    : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4 }).sorting;
 }
 
 /** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */

@@ -4,6 +4,7 @@ import { projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
 import type { Matches, TemplateSet } from '../match/match-templates.js';
 import type { LearnedTemplates } from './learn-templates.js';
+import type { Collision } from './collisions.js';
 import type { GroupSorting, SortedUnit } from './sort-group.js';
 import { createRng } from '@spyglass-wasm/core';
 import { noiseOverlap } from '../metrics/noise-overlap.js';
@@ -46,6 +47,8 @@ export class SortingAccumulator {
   private readonly noise: Float64Array;
   private readonly after: number;
   private readonly totalRows: number;
+  /** Templates that are two others' synchronous spikes (learnTemplates' collisions), reported per unit. */
+  private readonly collisions: readonly Collision[];
   private readonly peaks: Peak[] = [];
   private readonly labels: number[] = [];
   private readonly features: Float32Array[] = [];
@@ -73,6 +76,7 @@ export class SortingAccumulator {
     this.noise = options.noise;
     this.after = checkNumber('after', options.after, { min: 0, integer: true });
     this.totalRows = checkNumber('totalRows', options.totalRows, { min: 1, integer: true });
+    this.collisions = learned.collisions;
     const seed = checkNumber('seed', options.seed ?? 1, { integer: true });
     this.dim = templates.length * templates.channels;
     this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
@@ -176,7 +180,14 @@ export class SortingAccumulator {
       const samples = new Float64Array(this.counts[u]);
       let at = 0;
       this.labels.forEach((l, i) => l === u && (samples[at++] = this.peaks[i].time));
-      return { samples, template, peakChannel, snr: amp / this.noise[peakChannel] };
+      const collision = this.collisions.find((c) => c.unit === u);
+      return {
+        samples,
+        template,
+        peakChannel,
+        snr: amp / this.noise[peakChannel],
+        ...(collision ? { collisionOf: [collision.a, collision.b].map((p) => renumber.get(p) ?? -1) } : {}),
+      };
     });
     const k = this.pca.k;
     const features = new Float32Array(this.peaks.length * k);
@@ -208,7 +219,7 @@ export class SortingAccumulator {
 }
 
 /** The channel of a waveform's (samples × channels) largest absolute value, and that value. */
-function largestChannel(template: Float32Array, channels: number): { channel: number; amplitude: number } {
+export function largestChannel(template: Float32Array, channels: number): { channel: number; amplitude: number } {
   let channel = 0,
     amplitude = 0;
   for (let j = 0; j < template.length; j++)

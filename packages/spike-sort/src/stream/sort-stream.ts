@@ -2,6 +2,7 @@ import { checkNumber, type Matrix } from '@spyglass-wasm/core';
 import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
+import { autoMerge } from '../curation/auto-merge.js';
 import { learnTemplates } from '../sort/learn-templates.js';
 import { detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
 import { frontEnd, noiseLevels, sortingBandpass } from '../front-end/front-end.js';
@@ -110,5 +111,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
     result.add(x, wc, matches, { offset, core: [start - offset, end - offset] });
     options.onProgress?.(c + 1 === chunks ? 1 : 0.1 + (0.9 * (c + 1)) / chunks);
   }
-  return result.result();
+  return options.autoMerge === false
+    ? result.result()
+    : autoMerge(result.result(), { fs, duration: source.rows / fs, pieces: learned.templates.channels > 4 }).sorting;
 }

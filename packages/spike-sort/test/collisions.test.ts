@@ -1,0 +1,70 @@
+// Collision clusters: synchronous spikes of two units make a cluster whose template is the sum of
+// theirs at the lag between them; it is no neuron and curation labels it noise.
+import { describe, expect, it } from 'vitest';
+import { findCollisions, labelCollisions, startCuration } from '../src/index.js';
+
+const L = 60,
+  C = 4;
+
+/** A template: a trough of `width` samples at `at` on each channel with the given gains, and a rebound. */
+function unit(gains: number[], width: number, at = 20): Float32Array {
+  const out = new Float32Array(L * C);
+  for (let t = 0; t < L; t++)
+    for (let c = 0; c < C; c++)
+      out[t * C + c] =
+        gains[c] *
+        (-Math.exp(-(((t - at) / width) ** 2)) + 0.3 * Math.exp(-(((t - at - 3 * width) / (2 * width)) ** 2)));
+  return out;
+}
+
+function stack(templates: Float32Array[]) {
+  const data = new Float32Array(templates.length * L * C);
+  templates.forEach((t, i) => data.set(t, i * L * C));
+  return { data, units: templates.length, length: L, channels: C };
+}
+
+describe('findCollisions', () => {
+  const a = unit([100, 40, 10, 5], 2),
+    b = unit([10, 30, 90, 20], 3.5),
+    c = unit([20, 80, 30, 60], 1.5);
+  // a and b firing together, b 5 samples after a
+  const sum = Float32Array.from(a, (v, j) => v + unit([10, 30, 90, 20], 3.5, 25)[j]);
+
+  it('finds a template that is two others at a lag, with the parts, lags and scales', () => {
+    const found = findCollisions(stack([a, b, c, sum]));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ unit: 3, a: 0, b: 1, lagA: 0, lagB: 5 });
+    expect(found[0].scaleA).toBeCloseTo(1, 2);
+    expect(found[0].scaleB).toBeCloseTo(1, 2);
+    expect(found[0].residual).toBeLessThan(1e-3);
+    expect(found[0].single).toBeGreaterThan(0.2);
+  });
+
+  it('finds none among units of their own shapes, nor where a part would need a scale its unit never has', () => {
+    expect(findCollisions(stack([a, b, c]))).toHaveLength(0);
+    // the sum with b at half its size: b's spikes are never that small (scales 0.75–1.33 by default)
+    const half = Float32Array.from(a, (v, j) => v + 0.5 * unit([10, 30, 90, 20], 3.5, 25)[j]);
+    expect(findCollisions(stack([a, b, c, half]))).toHaveLength(0);
+    // unless the unit's range allows it
+    const scaleRange = Float64Array.from([0.75, 1.33, 0.4, 1.33, 0.75, 1.33, 0.75, 1.33]);
+    expect(findCollisions(stack([a, b, c, half]), { scaleRange }).map((f) => f.unit)).toEqual([3]);
+  });
+
+  it('checks its options', () => {
+    expect(() => findCollisions(stack([a, b, c]), { maxLag: -1 })).toThrow(/maxLag/);
+    expect(() => findCollisions(stack([a, b, c]), { lag: 3 } as never)).toThrow(/lag/);
+  });
+});
+
+describe('labelCollisions', () => {
+  it('labels collision units noise and leaves the others', () => {
+    const times = [Float64Array.of(1), Float64Array.of(2), Float64Array.of(3)];
+    const c = labelCollisions({ ...startCuration(times), labels: ['accept', 'mua', 'accept'] }, [
+      {},
+      {},
+      { collisionOf: [0, 1] },
+    ]);
+    expect(c.labels).toEqual(['accept', 'mua', 'noise']);
+    expect(() => labelCollisions(startCuration(times), [{}])).toThrow(/units/);
+  });
+});
