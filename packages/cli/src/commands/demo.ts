@@ -5,6 +5,7 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { MAIN_PIPELINE, STEPS } from '@spyglass-wasm/pipelines';
 import { blobPath, parsePipeline, runPipeline, runStep, type RunOutcome, type Store } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
+import { UsageError } from '../lib/options.js';
 import { printJson, summaryText } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 import { resolvePath } from '../lib/paths.js';
@@ -29,9 +30,11 @@ function demoSession(name: string): string | undefined {
 export const demoCommand: Command = {
   name: 'demo',
   summary: 'Run LFP -> ripples -> sort -> decode on the bundled session into the store (again: all cached)',
-  usage: 'spyglass demo [FILE] [--store URL|DIR] [--json]',
+  args: '[FILE]',
   options: { ...STORE_OPTIONS },
+  examples: ['spyglass demo', 'spyglass demo my-session.nwb --json'],
   async run({ values, positionals }, io) {
+    if (positionals.length > 1) throw new UsageError('FILE', 'at most one NWB session', positionals.join(' '));
     const file = positionals[0] ? resolvePath(io.cwd, positionals[0]) : demoSession('tetrode-session.nwb');
     if (!file)
       throw new ParameterError('FILE', 'an NWB session (the bundled tetrode-session.nwb was not found)', 'nothing');
