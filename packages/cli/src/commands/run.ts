@@ -18,7 +18,7 @@ export const runCommand: Command = {
     enqueue: { type: 'boolean', help: 'queue one job per file for spyglass worker instead of running here' },
     'each-epoch': {
       type: 'boolean',
-      help: "run once per epoch: the epoch is the interval of steps that take one (a step's own interval: wins)",
+      help: 'run once per epoch: the epoch is the interval of every step that takes one',
     },
   },
   examples: [
@@ -40,6 +40,14 @@ export const runCommand: Command = {
     const pipeline = parsePipeline(text, STEPS, pipelinePath);
     if (values['each-epoch'] && values.enqueue)
       throw new UsageError('--each-epoch', 'a local run (not with --enqueue)', true);
+    // an epoch's LFP and a step's own interval need not overlap: one or the other, not both
+    const own = pipeline.steps.filter((s) => s.interval !== undefined).map((s) => s.id ?? s.step);
+    if (values['each-epoch'] && own.length)
+      throw new UsageError(
+        '--each-epoch',
+        `a pipeline without step-level interval: keys (${pipelinePath} gives one to ${own.join(', ')})`,
+        true,
+      );
     const store = await storeFor(io, values);
     try {
       if (values.enqueue) {
