@@ -25,7 +25,7 @@ describe('negative numbers on the command line', () => {
       ['--start=-5', '--stop=-10'],
     ]) {
       const r = await runCli(['lfp', 'missing.nwb', ...argv]);
-      expect(r.code).toBe(1);
+      expect(r.code).toBe(2); // a usage error, found before the file is looked at
       expect(r.stderr).toMatch(/'--stop': expected a time in seconds after --start \(-5\), got "-10"/);
     }
   });

@@ -71,15 +71,15 @@ describe('spyglass decode', () => {
     rmSync(join(dir, 'again.nwb'));
   });
 
-  it('rejects bad input with one-line reasons', async () => {
+  it('rejects bad options with a one-line reason, as usage errors (exit 2)', async () => {
     const noOut = await runCli(['decode', FIXTURE, '--json']);
-    expect(noOut.code).toBe(1);
+    expect(noOut.code).toBe(2);
     expect(noOut.stderr).toMatch(/--out/);
     const frac = await runCli(['decode', FIXTURE, '--out', join(dir, 'x.nwb'), '--train-fraction', '1.5']);
-    expect(frac.code).toBe(1);
+    expect(frac.code).toBe(2);
     expect(frac.stderr).toMatch(/train-fraction/);
     const mode = await runCli(['decode', FIXTURE, '--out', join(dir, 'x.nwb'), '--mode', 'bayes']);
-    expect(mode.code).toBe(1);
+    expect(mode.code).toBe(2);
     expect(mode.stderr).toMatch(/mode/);
   });
 });

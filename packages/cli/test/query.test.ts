@@ -33,7 +33,7 @@ describe('spyglass ls / show / params / rm', () => {
     const text = await runCli(['ls', '--store', store]);
     expect(text.stdout).toMatch(/3 results in /);
     const bad = await runCli(['ls', '--step', 'nope', '--store', store]);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--step.*one of lfp/);
   });
   it('show prints a result with its parameters and lineage', async () => {

@@ -25,10 +25,11 @@ describe('spyglass store check', () => {
     expect((await runCli(['store', 'check'], cwd)).stdout).toMatch(/: ok/);
   });
 
-  it('a subcommand other than check is a one-line error naming it', async () => {
+  it('a subcommand other than check is a usage error naming it', async () => {
     const r = await runCli(['store', 'fix'], mkdtempSync(join(tmpdir(), 'spyglass-check-')));
-    expect(r.code).toBe(1);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/store subcommand/);
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/store subcommand/);
+    expect(lines.slice(1)).toEqual([expect.stringMatching(/^usage: spyglass store check/)]);
   });
 });

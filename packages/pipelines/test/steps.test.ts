@@ -52,7 +52,7 @@ describe('parameters are checked before any work', () => {
   it('a pipeline file with a misspelt key is refused', () => {
     expect(() =>
       parsePipeline('steps:\n  - step: lfp\n    param: default\n    inputs: { raw: $file }\n', STEPS),
-    ).toThrow(/steps\[0\]\.param.*id, step, params, inputs/);
+    ).toThrow(/steps\[0\]\.param.*id, step, params, interval, inputs/);
     expect(() => parsePipeline('stepz: []\nsteps:\n  - step: lfp\n    inputs: { raw: $file }\n', STEPS)).toThrow(
       /stepz/,
     );

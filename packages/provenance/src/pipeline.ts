@@ -12,7 +12,12 @@ export interface PipelineRun {
 
 /**
  * Runs a pipeline over NWB files through the store; each step's result is reused when its key
- * is already stored, and each result gets its own analysis NWB file.
+ * is already stored, and each result gets its own analysis NWB file. A step's `interval` (pipeline
+ * file) is its `interval` parameter, over any the caller's `overrides` give.
+ *
+ * @example
+ * const pipeline = parsePipeline('steps:\n  - step: lfp\n    interval: sleep2\n    inputs: { raw: $file }\n', STEPS);
+ * const [run] = await runPipeline(store, pipeline, ['day.nwb'], STEPS);
  */
 export async function runPipeline(
   store: ResultRepository,
@@ -32,9 +37,11 @@ export async function runPipeline(
       for (const [role, src] of Object.entries(s.inputs ?? {}))
         inputs[role] = src === '$file' ? { file } : { result: results[src].key };
       const id = s.id ?? s.step;
+      // a step-level interval is the step's own choice: it wins over a caller's (e.g. --each-epoch)
+      const overrides = options.overrides?.(steps[s.step]);
       results[id] = await runStep(store, steps[s.step], inputs, {
         params: s.params,
-        overrides: options.overrides?.(steps[s.step]),
+        overrides: s.interval === undefined ? overrides : { ...overrides, interval: s.interval },
       });
       options.onStep?.(file, id, results[id]);
     }

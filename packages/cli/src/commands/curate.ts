@@ -2,7 +2,15 @@ import { readFile } from 'node:fs/promises';
 import { ParameterError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
 import { resolvePath } from '../lib/paths.js';
-import { OUT_OPTIONS, resolveResult, runStepCommand, STORE_OPTIONS, withStore } from '../lib/step-command.js';
+import { optionNames, UsageError } from '../lib/options.js';
+import {
+  outOptions,
+  requiredOption,
+  resolveResult,
+  runStepCommand,
+  STORE_OPTIONS,
+  withStore,
+} from '../lib/step-command.js';
 
 /**
  * `spyglass curate SORT_RESULT --out OUT.nwb [--label 0=noise,3=mua] [--merge 2+5,7+8] [--split 4@120]`:
@@ -13,25 +21,57 @@ export const curateCommand: Command = {
   name: 'curate',
   summary:
     'Curate a stored sort result: metric rules, then manual labels, merges and amplitude splits; the curated Units into an analysis NWB file',
-  usage:
-    'spyglass curate SORT_RESULT --out OUT.nwb [--force] [--label U=accept|mua|noise,...] [--merge U+U[+U],...] [--split U@MICROVOLTS,...] [--keep accept,mua] [--params CURATION.json] [--store URL|DIR] [--json]\n  e.g. spyglass curate 3f2a --label 0=noise,1=noise --merge 2+3 --out curated.nwb',
+  args: 'SORT_RESULT',
+  step: 'curate',
   options: {
     ...STORE_OPTIONS,
-    ...OUT_OPTIONS,
-    label: { type: 'string' },
-    merge: { type: 'string' },
-    split: { type: 'string' },
-    keep: { type: 'string' },
-    params: { type: 'string' },
+    ...outOptions(true),
+    label: {
+      type: 'string',
+      value: 'U=LABEL,...',
+      help: 'label units by index: accept, mua or noise (after the metric rules)',
+      param: { step: 'curate', name: 'labels', override: false },
+      default: 'the metric labels',
+    },
+    merge: {
+      type: 'string',
+      value: 'U+U[+U],...',
+      help: 'merge groups of units (one neuron split in two)',
+      param: { step: 'curate', name: 'merge', override: false },
+      default: 'none',
+    },
+    split: {
+      type: 'string',
+      value: 'U@MICROVOLTS,...',
+      help: "split a unit's spikes at an amplitude",
+      param: { step: 'curate', name: 'split', override: false },
+      default: 'none',
+    },
+    keep: {
+      type: 'string',
+      value: 'LABEL,...',
+      help: 'the labels written to the curated Units table',
+      param: { step: 'curate', name: 'keep', override: false },
+    },
+    params: {
+      type: 'string',
+      value: 'CURATION.json',
+      help: "curate parameters from a JSON file (e.g. the viewer's); the options above win",
+      default: 'none',
+    },
   },
+  examples: [
+    'spyglass curate 3f2a --label 0=noise,1=noise --merge 2+3 --out curated.nwb',
+    'spyglass curate 3f2a --split 4@120 --keep accept --out curated.nwb --json',
+  ],
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
-      throw new ParameterError(
+      throw new UsageError(
         'SORT_RESULT',
         'one sort result id (or a unique prefix)',
         positionals.join(' ') || 'nothing',
       );
-    if (!values.out) throw new ParameterError('--out', 'an output path for the analysis NWB file', undefined);
+    requiredOption(values, 'out', 'an output path for the analysis NWB file');
     const overrides = {
       ...(await paramsFile(io.cwd, values.params as string | undefined)),
       ...curationOptions(values),
@@ -49,7 +89,7 @@ export const curateCommand: Command = {
         force: values.force as boolean,
         json: values.json as boolean,
         silent: !values.json,
-        optionNames: { labels: '--label', merge: '--merge', split: '--split', keep: '--keep', sorting: 'SORT_RESULT' },
+        optionNames: { ...optionNames(this.options, 'curate'), sorting: 'SORT_RESULT' },
         extra: (_o, d) => ({ out, units: d.json.units }),
       },
     ).catch((err) => {
@@ -69,7 +109,7 @@ export const curateCommand: Command = {
 function optionError(err: unknown): unknown {
   const m = err instanceof ParameterError ? /^(labels|merge|split)\b(.*)$/.exec(err.parameter ?? '') : null;
   return m
-    ? new ParameterError(
+    ? new (err instanceof UsageError ? UsageError : ParameterError)(
         `--${m[1] === 'labels' ? 'label' : m[1]}${m[2]}`,
         (err as ParameterError).expected ?? 'a valid value',
         (err as ParameterError).received,
@@ -106,7 +146,7 @@ export function curationOptions(values: Record<string, unknown>): Record<string,
       .map((s) => s.trim())
       .filter(Boolean);
   const int = (name: string, s: string) => {
-    if (!/^\d+$/.test(s)) throw new ParameterError(`--${name}`, 'unit indices of the sort (0, 1, …)', s);
+    if (!/^\d+$/.test(s)) throw new UsageError(`--${name}`, 'unit indices of the sort (0, 1, …)', s);
     return Number(s);
   };
   const o: Record<string, unknown> = {};
@@ -114,8 +154,7 @@ export function curationOptions(values: Record<string, unknown>): Record<string,
     o.labels = Object.fromEntries(
       list('label').map((p) => {
         const [u, l, ...rest] = p.split('=');
-        if (l === undefined || rest.length)
-          throw new ParameterError('--label', 'UNIT=LABEL pairs, e.g. 0=noise,3=mua', p);
+        if (l === undefined || rest.length) throw new UsageError('--label', 'UNIT=LABEL pairs, e.g. 0=noise,3=mua', p);
         return [int('label', u), l];
       }),
     );
@@ -125,7 +164,7 @@ export function curationOptions(values: Record<string, unknown>): Record<string,
     o.split = list('split').map((p) => {
       const [u, t, ...rest] = p.split('@');
       if (t === undefined || rest.length || !(Number(t) > 0))
-        throw new ParameterError('--split', 'UNIT@MICROVOLTS, e.g. 4@120', p);
+        throw new UsageError('--split', 'UNIT@MICROVOLTS, e.g. 4@120', p);
       return { unit: int('split', u), amplitudeThreshold: Number(t) };
     });
   }

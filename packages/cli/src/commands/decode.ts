@@ -1,7 +1,7 @@
-import { ParameterError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
+import { optionNames, stepOverrides } from '../lib/options.js';
 import { resolvePath } from '../lib/paths.js';
-import { OUT_OPTIONS, runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
+import { fileArgument, outOptions, requiredOption, runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
 
 /**
  * `spyglass decode FILE --out OUT.nwb`: encode place fields on the first part of the session, decode
@@ -12,33 +12,66 @@ export const decodeCommand: Command = {
   name: 'decode',
   summary:
     'Decode position from spikes (encode on the first part of the session, decode the rest), cached in the store',
-  usage:
-    'spyglass decode FILE --out OUT.nwb [--force] [--mode sorted|clusterless] [--train-fraction 0.8 | --encode INTERVAL --decode INTERVAL] [--units FILE2.nwb] [--bin-size 0.002] [--state-space continuous|continuous-fragmented] [--store URL|DIR] [--json]',
+  args: 'FILE',
+  step: 'decode',
   options: {
     ...STORE_OPTIONS,
-    ...OUT_OPTIONS,
-    mode: { type: 'string' },
-    'train-fraction': { type: 'string' },
-    units: { type: 'string' },
-    'bin-size': { type: 'string' },
-    'state-space': { type: 'string' },
-    encode: { type: 'string' },
-    decode: { type: 'string' },
+    ...outOptions(true),
+    mode: {
+      type: 'string',
+      value: 'sorted|clusterless',
+      help: 'decode from sorted units (the Units table) or from spike marks of the raw recording',
+      param: { step: 'decode', name: 'mode', override: false },
+    },
+    'train-fraction': {
+      type: 'string',
+      value: 'F',
+      help: 'encode on the first F of the session, decode the rest',
+      param: { step: 'decode', name: 'trainFraction', number: true },
+    },
+    encode: {
+      type: 'string',
+      value: 'INTERVAL',
+      help: 'encode place fields on this interval (name, see spyglass info)',
+      param: { step: 'decode', name: 'encode' },
+      default: 'by --train-fraction',
+    },
+    decode: {
+      type: 'string',
+      value: 'INTERVAL',
+      help: 'decode this interval',
+      param: { step: 'decode', name: 'decode' },
+      default: 'the rest of the session (with --encode: all of it)',
+    },
+    units: {
+      type: 'string',
+      value: 'FILE2.nwb',
+      help: 'read the units from this file (e.g. a sort output)',
+      default: 'FILE',
+    },
+    'bin-size': {
+      type: 'string',
+      value: 'S',
+      help: 'decoding time bin (s)',
+      param: { step: 'decode', name: 'binSize', number: true },
+    },
+    'state-space': {
+      type: 'string',
+      value: 'MODEL',
+      help: 'continuous, or continuous-fragmented (a second state that jumps anywhere)',
+      param: { step: 'decode', name: 'stateSpace' },
+    },
   },
+  examples: [
+    'spyglass decode session.nwb --out decoded.nwb --train-fraction 0.8 --json',
+    'spyglass decode day.nwb --encode run1 --decode sleep2 --mode clusterless --out decoded.nwb',
+  ],
   async run({ values, positionals }, io) {
-    const [file] = positionals;
-    if (!file || positionals.length > 1)
-      throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
-    // values are checked once, by the decode step; errors name the option (optionNames)
+    const file = fileArgument(positionals);
+    // values are checked once, by the decode step's schema; errors name the option (optionNames)
     const mode = (values.mode as string | undefined) ?? 'sorted';
-    const overrides: Record<string, unknown> = { mode };
-    if (values['train-fraction'] !== undefined) overrides.trainFraction = Number(values['train-fraction']);
-    if (values['bin-size'] !== undefined) overrides.binSize = Number(values['bin-size']);
-    if (values['state-space'] !== undefined) overrides.stateSpace = values['state-space'];
-    if (values.encode !== undefined) overrides.encode = values.encode;
-    if (values.decode !== undefined) overrides.decode = values.decode;
-    const out = values.out as string | undefined;
-    if (!out) throw new ParameterError('--out', 'an output NWB path', 'nothing');
+    const overrides: Record<string, unknown> = { mode, ...stepOverrides(this.options, values, 'decode') };
+    const out = requiredOption(values, 'out', 'an output NWB path');
     const path = resolvePath(io.cwd, file);
     const units = values.units ? resolvePath(io.cwd, values.units as string) : path;
     const outcome = await runStepCommand(
@@ -53,14 +86,7 @@ export const decodeCommand: Command = {
         force: values.force as boolean,
         json: values.json as boolean,
         silent: !values.json,
-        optionNames: {
-          mode: '--mode',
-          trainFraction: '--train-fraction',
-          binSize: '--bin-size',
-          stateSpace: '--state-space',
-          encode: '--encode',
-          decode: '--decode',
-        },
+        optionNames: optionNames(this.options, 'decode'),
         extra: (o, d) => ({
           file: path,
           out: resolvePath(io.cwd, out),

@@ -2,6 +2,7 @@ import { openNwb, type NwbFile } from '@spyglass-wasm/nwb-io';
 import { checkInputFile, resolvePath } from '../lib/paths.js';
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
+import { fileArgument, STORE_OPTIONS } from '../lib/step-command.js';
 
 /** What `spyglass info` reports about a file. */
 function describeFile(nwb: NwbFile) {
@@ -47,14 +48,11 @@ function describeFile(nwb: NwbFile) {
 export const info: Command = {
   name: 'info',
   summary: 'Describe an NWB file: session, electrodes, series, units, position, intervals',
-  usage: 'spyglass info FILE [--json]',
-  options: { json: { type: 'boolean' } },
+  args: 'FILE',
+  options: { json: STORE_OPTIONS.json },
+  examples: ['spyglass info session.nwb', 'spyglass info day.nwb --json   # intervals with the names --interval takes'],
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) {
-      io.stderr.write(`usage: ${this.usage}\n`);
-      return 2;
-    }
-    const file = resolvePath(io.cwd, positionals[0]);
+    const file = resolvePath(io.cwd, fileArgument(positionals));
     await checkInputFile(file);
     const nwb = await openNwb(file, { name: positionals[0] });
     try {

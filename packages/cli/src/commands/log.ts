@@ -7,8 +7,9 @@ import { resultArgument, STORE_OPTIONS, withStore } from '../lib/step-command.js
 export const logCommand: Command = {
   name: 'log',
   summary: 'Lineage of a result: steps, parameters, code versions, inputs',
-  usage: 'spyglass log RESULT [--store URL|DIR] [--json]',
+  args: 'RESULT',
   options: { ...STORE_OPTIONS },
+  examples: ['spyglass log 3f2a9c', 'spyglass log 3f2a9c --json'],
   async run({ values, positionals }, io) {
     await withStore(io, values, async (store) => {
       const key = await resultArgument(store, positionals);

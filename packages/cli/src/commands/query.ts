@@ -1,4 +1,3 @@
-import { ParameterError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
 import {
   deleteResults,
@@ -9,6 +8,7 @@ import {
   resolveParams,
 } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
+import { UsageError } from '../lib/options.js';
 import { printJson, summaryText } from '../lib/output.js';
 import { checkInputFile, resolvePath } from '../lib/paths.js';
 import { resultArgument, STORE_OPTIONS, withStore } from '../lib/step-command.js';
@@ -19,15 +19,20 @@ const short = (key: string) => key.replace(/^blake3:/, '').slice(0, 12);
 export const lsCommand: Command = {
   name: 'ls',
   summary: 'List results in the store (key, step, inputs, parameter set, when, by whom), newest first',
-  usage:
-    'spyglass ls [--step STEP] [--file FILE.nwb] [--params NAME] [--store URL|DIR] [--json]\n  e.g. spyglass ls --step sort --file session.nwb',
-  options: { ...STORE_OPTIONS, step: { type: 'string' }, file: { type: 'string' }, params: { type: 'string' } },
+  args: '',
+  options: {
+    ...STORE_OPTIONS,
+    step: { type: 'string', value: 'STEP', help: "only this step's results", default: 'every step' },
+    file: { type: 'string', value: 'FILE.nwb', help: 'only results computed from this file', default: 'any file' },
+    params: { type: 'string', value: 'NAME', help: 'only results of this named parameter set', default: 'any' },
+  },
+  examples: ['spyglass ls --step sort --file session.nwb', 'spyglass ls --params karlsson --json'],
   async run({ values, positionals }, io) {
     if (positionals.length)
-      throw new ParameterError('ls', 'no positional arguments (use --step, --file, --params)', positionals.join(' '));
+      throw new UsageError('ls', 'no positional arguments (use --step, --file, --params)', positionals.join(' '));
     const step = values.step as string | undefined;
     if (step !== undefined && !STEPS[step])
-      throw new ParameterError('--step', `one of ${Object.keys(STEPS).join(', ')}`, step);
+      throw new UsageError('--step', `one of ${Object.keys(STEPS).join(', ')}`, step);
     let from: string | undefined;
     if (values.file !== undefined) {
       const file = resolvePath(io.cwd, values.file as string);
@@ -54,8 +59,9 @@ export const lsCommand: Command = {
 export const showCommand: Command = {
   name: 'show',
   summary: 'Show one result: summary, parameters, inputs and lineage',
-  usage: 'spyglass show RESULT [--store URL|DIR] [--json]\n  e.g. spyglass show 3f2a9c',
+  args: 'RESULT',
   options: { ...STORE_OPTIONS },
+  examples: ['spyglass show 3f2a9c', 'spyglass show 3f2a9c --json'],
   async run({ values, positionals }, io) {
     await withStore(io, values, async (store) => {
       const key = await resultArgument(store, positionals);
@@ -80,12 +86,13 @@ export const showCommand: Command = {
 export const paramsCommand: Command = {
   name: 'params',
   summary: 'List the named parameter sets of every step (or one) and their values',
-  usage: 'spyglass params [STEP] [--json]\n  e.g. spyglass params ripples',
-  options: { json: { type: 'boolean' } },
+  args: '[STEP]',
+  options: { json: STORE_OPTIONS.json },
+  examples: ['spyglass params', 'spyglass params ripples --json'],
   async run({ values, positionals }, io) {
     const [name] = positionals;
     if (positionals.length > 1 || (name && !STEPS[name]))
-      throw new ParameterError('STEP', `one of ${Object.keys(STEPS).join(', ')}`, positionals.join(' '));
+      throw new UsageError('STEP', `one of ${Object.keys(STEPS).join(', ')}`, positionals.join(' '));
     const steps = name ? [STEPS[name]] : Object.values(STEPS);
     const sets = Object.fromEntries(
       steps.map((s) => [
@@ -108,8 +115,12 @@ export const paramsCommand: Command = {
 export const rmCommand: Command = {
   name: 'rm',
   summary: 'Delete a result and everything downstream of it (lists them; --yes deletes)',
-  usage: 'spyglass rm RESULT [--yes] [--store URL|DIR] [--json]\n  e.g. spyglass rm 3f2a9c --yes',
-  options: { ...STORE_OPTIONS, yes: { type: 'boolean', short: 'y' } },
+  args: 'RESULT',
+  options: {
+    ...STORE_OPTIONS,
+    yes: { type: 'boolean', short: 'y', help: 'delete (without it: list what would be deleted, exit 1)' },
+  },
+  examples: ['spyglass rm 3f2a9c', 'spyglass rm 3f2a9c --yes'],
   async run({ values, positionals }, io) {
     return withStore(io, values, async (store) => {
       const key = await resultArgument(store, positionals);

@@ -1,7 +1,15 @@
-import { ParameterError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
+import { optionNames, stepOverrides } from '../lib/options.js';
 import { resolvePath } from '../lib/paths.js';
-import { OUT_OPTIONS, runStepCommand, storeFor, STORE_OPTIONS } from '../lib/step-command.js';
+import {
+  checkStepParams,
+  fileArgument,
+  outOptions,
+  requiredOption,
+  runStepCommand,
+  storeFor,
+  STORE_OPTIONS,
+} from '../lib/step-command.js';
 
 /**
  * `spyglass replay FILE --encode run1 --decode sleep2 --out OUT.nwb`: place fields encoded on the
@@ -12,35 +20,66 @@ export const replayCommand: Command = {
   name: 'replay',
   summary:
     'Replay: encode place fields on a run epoch, decode ripples (or given events) in a rest/sleep epoch, score each',
-  usage:
-    'spyglass replay FILE --encode INTERVAL --decode INTERVAL [--events INTERVAL] [--mode sorted|clusterless] [--shuffles 500] [--units FILE2.nwb] [--out OUT.nwb [--force]] [--store URL|DIR] [--json]\n  e.g. spyglass replay day.nwb --encode run1 --decode sleep2 --out replay.nwb',
+  args: 'FILE',
+  step: 'replay',
   options: {
     ...STORE_OPTIONS,
-    ...OUT_OPTIONS,
-    encode: { type: 'string' },
-    decode: { type: 'string' },
-    events: { type: 'string' },
-    mode: { type: 'string' },
-    units: { type: 'string' },
-    shuffles: { type: 'string' },
+    ...outOptions(),
+    encode: {
+      type: 'string',
+      value: 'INTERVAL',
+      help: 'encode place fields on this (run) interval, e.g. run1',
+      param: { step: 'replay', name: 'encode' },
+      required: true,
+    },
+    decode: {
+      type: 'string',
+      value: 'INTERVAL',
+      help: 'look for replay in this (rest or sleep) interval, e.g. sleep2',
+      param: { step: 'replay', name: 'decode' },
+      required: true,
+    },
+    events: {
+      type: 'string',
+      value: 'INTERVAL',
+      help: 'candidate events: this interval table instead of detected ripples',
+      param: { step: 'replay', name: 'events' },
+      default: 'ripples detected in --decode (LFP, speed-gated)',
+    },
+    mode: {
+      type: 'string',
+      value: 'sorted|clusterless',
+      help: 'decode from sorted units or from spike marks of the raw recording',
+      param: { step: 'replay', name: 'mode' },
+    },
+    shuffles: {
+      type: 'string',
+      value: 'N',
+      help: 'shuffles for the p-value of each replay score',
+      param: { step: 'replay', name: 'shuffles', number: true },
+    },
+    units: {
+      type: 'string',
+      value: 'FILE2.nwb',
+      help: 'read the units from this file (e.g. a sort output)',
+      default: 'FILE',
+    },
   },
+  examples: [
+    'spyglass replay day.nwb --encode run1 --decode sleep2 --out replay.nwb',
+    'spyglass replay day.nwb --encode run1 --decode sleep2 --mode clusterless --shuffles 200 --json',
+  ],
   async run({ values, positionals }, io) {
-    const [file] = positionals;
-    if (!file || positionals.length > 1)
-      throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
-    if (!values.encode)
-      throw new ParameterError(
-        '--encode',
-        'the interval to encode place fields on (e.g. run1; see spyglass info)',
-        undefined,
-      );
-    if (!values.decode)
-      throw new ParameterError('--decode', 'the rest or sleep interval to look for replay in (e.g. sleep2)', undefined);
+    const file = fileArgument(positionals);
+    requiredOption(values, 'encode', 'the interval to encode place fields on (e.g. run1; see spyglass info)');
+    requiredOption(values, 'decode', 'the rest or sleep interval to look for replay in (e.g. sleep2)');
+    const overrides = stepOverrides(this.options, values, 'replay');
+    const names = optionNames(this.options, 'replay');
+    checkStepParams('replay', { overrides, optionNames: names }); // before the upstream steps run
     const path = resolvePath(io.cwd, file);
     const units = values.units ? resolvePath(io.cwd, values.units as string) : path;
     const store = await storeFor(io, values);
     try {
-      const mode = (values.mode as string | undefined) ?? 'sorted';
       const inputs: Record<string, { file: string } | { result: string }> = {
         units: { file: units },
         session: { file: path },
@@ -78,20 +117,8 @@ export const replayCommand: Command = {
         force: values.force as boolean,
         json: values.json as boolean,
         silent: !values.json,
-        overrides: {
-          encode: values.encode,
-          decode: values.decode,
-          mode,
-          ...(values.events !== undefined ? { events: values.events } : {}),
-          ...(values.shuffles !== undefined ? { shuffles: Number(values.shuffles) } : {}),
-        },
-        optionNames: {
-          encode: '--encode',
-          decode: '--decode',
-          events: '--events',
-          mode: '--mode',
-          shuffles: '--shuffles',
-        },
+        overrides,
+        optionNames: names,
         extra: (_o, d) => ({ events: d.json.events }),
       });
       if (!values.json) {

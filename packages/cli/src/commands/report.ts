@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ParameterError, StoreError, toTypedJson } from '@spyglass-wasm/core';
+import { StoreError, toTypedJson } from '@spyglass-wasm/core';
 import { resultView } from '@spyglass-wasm/pipelines';
 import { writeAtomically } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
 import { printJson } from '../lib/output.js';
 import { checkOutputFile, resolvePath } from '../lib/paths.js';
-import { resolveResult, withStore, STORE_OPTIONS } from '../lib/step-command.js';
+import { UsageError } from '../lib/options.js';
+import { requiredOption, resolveResult, withStore, STORE_OPTIONS } from '../lib/step-command.js';
 import { viewerSite } from './view.js';
 
 /** The report renderer the viewer builds (dist/report: one classic script, one stylesheet). */
@@ -53,14 +54,17 @@ function reportHtml(o: { title: string; css: string; js: string; data: string })
 export const reportCommand: Command = {
   name: 'report',
   summary: 'Write one self-contained HTML page of a result: its plots and its lineage (opens from disk, no server)',
-  usage:
-    'spyglass report RESULT --out report.html [--force] [--store URL|DIR] [--json]\n  e.g. spyglass report 3f2a9c --out decode.html',
-  options: { ...STORE_OPTIONS, out: { type: 'string', short: 'o' }, force: { type: 'boolean' } },
+  args: 'RESULT',
+  options: {
+    ...STORE_OPTIONS,
+    out: { type: 'string', short: 'o', value: 'report.html', help: 'the HTML file to write', required: true },
+    force: { type: 'boolean', help: 'replace an existing --out file' },
+  },
+  examples: ['spyglass report 3f2a9c --out decode.html'],
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
-      throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
-    if (!values.out) throw new ParameterError('--out', 'an .html file to write the report to', 'nothing');
-    const out = resolvePath(io.cwd, values.out as string);
+      throw new UsageError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
+    const out = resolvePath(io.cwd, requiredOption(values, 'out', 'an .html file to write the report to'));
     await checkOutputFile(out, { inputs: [], force: values.force as boolean });
     const bundle = reportBundle();
     const { readFile } = await import('node:fs/promises');

@@ -1,10 +1,13 @@
-import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
+import { NwbFormatError } from '@spyglass-wasm/core';
 import type { DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Command } from '../lib/command.js';
+import { optionNames, UsageError } from '../lib/options.js';
 import {
-  INTERVAL_OPTIONS,
+  checkStepParams,
+  fileArgument,
   intervalOption,
-  OUT_OPTIONS,
+  intervalOptions,
+  outOptions,
   runStepCommand,
   storeFor,
   STORE_OPTIONS,
@@ -15,24 +18,44 @@ import { resolvePath } from '../lib/paths.js';
 export const ripplesCommand: Command = {
   name: 'ripples',
   summary: "Ripple times (Kay's or Karlsson's detector, speed-gated) of a session, cached in the store",
-  usage:
-    'spyglass ripples FILE [--out OUT.nwb [--force]] [--detector kay|karlsson] [--interval NAME | --start S --stop S] [--params NAME] [--no-speed] [--store URL|DIR] [--json]',
+  args: 'FILE',
+  step: 'ripples',
   options: {
     ...STORE_OPTIONS,
-    ...OUT_OPTIONS,
-    ...INTERVAL_OPTIONS,
-    params: { type: 'string' },
-    detector: { type: 'string' },
-    'no-speed': { type: 'boolean' },
+    ...outOptions(),
+    ...intervalOptions('lfp'),
+    params: {
+      type: 'string',
+      value: 'NAME',
+      help: 'a named parameter set of the ripples step (spyglass params ripples)',
+      default: 'default',
+    },
+    detector: {
+      type: 'string',
+      value: 'kay|karlsson',
+      help: "Kay's or Karlsson's detector (the parameter set of that name)",
+      param: { step: 'ripples', name: 'detector', override: false },
+    },
+    'no-speed': { type: 'boolean', help: 'detect without the speed gate (for a session without position)' },
   },
+  examples: [
+    'spyglass ripples session.nwb --out ripples.nwb --json',
+    'spyglass ripples day.nwb --interval sleep2 --detector karlsson',
+  ],
   async run({ values, positionals }, io) {
-    const [file] = positionals;
-    if (!file || positionals.length > 1)
-      throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
+    const file = fileArgument(positionals);
+    if (values.params !== undefined && values.detector !== undefined)
+      throw new UsageError('--detector', 'either --detector or --params, not both', values.detector);
     const path = resolvePath(io.cwd, file);
+    const interval = intervalOption(values);
+    const detector = values.detector as string | undefined;
+    const setOptions = {
+      params: (values.params as string) ?? detector ?? 'default',
+      setOption: detector !== undefined ? '--detector' : '--params',
+    };
+    checkStepParams('ripples', setOptions); // before the upstream steps run
     const store = await storeFor(io, values);
     try {
-      const interval = intervalOption(values);
       const lfp = await runStepCommand(
         io,
         'lfp',
@@ -41,7 +64,7 @@ export const ripplesCommand: Command = {
           openStore: store,
           silent: true,
           overrides: interval ? { interval } : undefined,
-          optionNames: { interval: '--interval' },
+          optionNames: optionNames(this.options, 'lfp'),
         },
       );
       // the speed gate takes the position step's speed (smoothed as Spyglass does), recorded too
@@ -59,14 +82,13 @@ export const ripplesCommand: Command = {
               throw err;
             },
           );
-      const detector = values.detector as string | undefined;
       const outcome = await runStepCommand(
         io,
         'ripples',
         { lfp: { result: lfp.key }, ...(position ? { position: { result: position.key } } : {}) },
         {
           openStore: store,
-          params: (values.params as string) ?? detector ?? 'default',
+          ...setOptions,
           out: values.out as string,
           force: values.force as boolean,
           sources: [path],

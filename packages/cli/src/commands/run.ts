@@ -3,6 +3,7 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
 import { parsePipeline, runPipeline } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
+import { UsageError } from '../lib/options.js';
 import { printJson } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 import { resolvePath } from '../lib/paths.js';
@@ -11,14 +12,25 @@ import { resolvePath } from '../lib/paths.js';
 export const runCommand: Command = {
   name: 'run',
   summary: 'Run a pipeline file (JSON or YAML: steps, parameter sets, inputs) over NWB files',
-  usage:
-    'spyglass run PIPELINE FILE... [--each-epoch] [--enqueue] [--store URL|DIR] [--json]\n  e.g. spyglass run pipeline.yaml day.nwb --each-epoch   # once per epoch: steps that take an interval get it',
-  options: { ...STORE_OPTIONS, enqueue: { type: 'boolean' }, 'each-epoch': { type: 'boolean' } },
+  args: 'PIPELINE FILE...',
+  options: {
+    ...STORE_OPTIONS,
+    enqueue: { type: 'boolean', help: 'queue one job per file for spyglass worker instead of running here' },
+    'each-epoch': {
+      type: 'boolean',
+      help: 'run once per epoch: the epoch is the interval of every step that takes one',
+    },
+  },
+  examples: [
+    'spyglass run pipeline.yaml a.nwb b.nwb',
+    'spyglass run pipeline.yaml day.nwb --each-epoch --json',
+    'spyglass run pipeline.yaml *.nwb --enqueue --store postgres://lab-db/spyglass',
+  ],
   async run({ values, positionals }, io) {
     const [pipelinePath, ...files] = positionals;
     if (!pipelinePath || files.length === 0)
-      throw new ParameterError(
-        'arguments',
+      throw new UsageError(
+        'PIPELINE FILE...',
         'a pipeline file and at least one NWB file',
         positionals.join(' ') || 'nothing',
       );
@@ -27,7 +39,15 @@ export const runCommand: Command = {
     });
     const pipeline = parsePipeline(text, STEPS, pipelinePath);
     if (values['each-epoch'] && values.enqueue)
-      throw new ParameterError('--each-epoch', 'a local run (not with --enqueue)', true);
+      throw new UsageError('--each-epoch', 'a local run (not with --enqueue)', true);
+    // an epoch's LFP and a step's own interval need not overlap: one or the other, not both
+    const own = pipeline.steps.filter((s) => s.interval !== undefined).map((s) => s.id ?? s.step);
+    if (values['each-epoch'] && own.length)
+      throw new UsageError(
+        '--each-epoch',
+        `a pipeline without step-level interval: keys (${pipelinePath} gives one to ${own.join(', ')})`,
+        true,
+      );
     const store = await storeFor(io, values);
     try {
       if (values.enqueue) {

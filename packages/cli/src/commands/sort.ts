@@ -1,7 +1,15 @@
-import { ParameterError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
+import { optionNames, stepOverrides } from '../lib/options.js';
 import { resolvePath } from '../lib/paths.js';
-import { INTERVAL_OPTIONS, intervalOption, OUT_OPTIONS, runStepCommand, STORE_OPTIONS } from '../lib/step-command.js';
+import {
+  fileArgument,
+  intervalOption,
+  intervalOptions,
+  outOptions,
+  requiredOption,
+  runStepCommand,
+  STORE_OPTIONS,
+} from '../lib/step-command.js';
 
 /**
  * `spyglass sort FILE --out OUT.nwb [--group NAME] [--json]`: the default sorting of every electrode
@@ -11,31 +19,37 @@ export const sortCommand: Command = {
   name: 'sort',
   summary:
     'Spike-sort each electrode group of a session (600-6000 Hz, 4 MAD, isosplit-style) into an analysis NWB file, cached in the store',
-  usage:
-    'spyglass sort FILE --out OUT.nwb [--force] [--interval NAME | --start S --stop S] [--group NAME] [--threshold MAD] [--store URL|DIR] [--json]',
+  args: 'FILE',
+  step: 'sort',
   options: {
     ...STORE_OPTIONS,
-    ...OUT_OPTIONS,
-    ...INTERVAL_OPTIONS,
-    group: { type: 'string' },
-    threshold: { type: 'string' },
+    ...outOptions(true),
+    ...intervalOptions('sort'),
+    group: {
+      type: 'string',
+      value: 'NAME',
+      help: 'sort only this electrode group',
+      param: { step: 'sort', name: 'group' },
+      default: 'every group',
+    },
+    threshold: {
+      type: 'string',
+      value: 'MAD',
+      help: 'detection threshold in MAD units of the filtered signal',
+      param: { step: 'sort', name: 'threshold', number: true },
+    },
   },
+  examples: [
+    'spyglass sort session.nwb --out sorted.nwb',
+    'spyglass sort session.nwb --group tetrode0 --threshold 5 --out t0.nwb --json',
+  ],
   async run({ values, positionals }, io) {
-    const [file] = positionals;
-    if (!file || positionals.length > 1)
-      throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
-    if (!values.out) throw new ParameterError('--out', 'an output path for the analysis NWB file', undefined);
-    const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
-    if (threshold !== undefined && !(threshold > 0))
-      throw new ParameterError('--threshold', 'a positive number of MAD units', values.threshold);
-    if (values.group === '') throw new ParameterError('--group', 'an electrode group name', '');
+    const file = fileArgument(positionals);
+    requiredOption(values, 'out', 'an output path for the analysis NWB file');
+    const interval = intervalOption(values);
+    const overrides = { ...stepOverrides(this.options, values, 'sort'), ...(interval ? { interval } : {}) };
     const abs = (p: string) => resolvePath(io.cwd, p);
     const out = abs(values.out as string);
-    const overrides: Record<string, unknown> = {};
-    if (values.group !== undefined) overrides.group = values.group;
-    if (threshold !== undefined) overrides.threshold = threshold;
-    const interval = intervalOption(values);
-    if (interval !== undefined) overrides.interval = interval;
     const outcome = await runStepCommand(
       io,
       'sort',
@@ -45,7 +59,7 @@ export const sortCommand: Command = {
         overrides,
         out,
         force: values.force as boolean,
-        optionNames: { group: '--group', threshold: '--threshold', interval: '--interval' },
+        optionNames: optionNames(this.options, 'sort'),
         json: values.json as boolean,
         silent: !values.json,
         extra: (_o, d) => {

@@ -1,6 +1,6 @@
-import { ParameterError } from '@spyglass-wasm/core';
 import { checkStore, type StoreCheck } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
+import { UsageError } from '../lib/options.js';
 import { printJson } from '../lib/output.js';
 import { resolvePath } from '../lib/paths.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
@@ -13,11 +13,23 @@ export const storeCommand: Command = {
   name: 'store',
   summary:
     'Check the store: orphan result files, rows whose file is missing or altered, crash leftovers (--repair fixes)',
-  usage: 'spyglass store check [--repair] [--out DIR] [--store URL|DIR] [--json]',
-  options: { ...STORE_OPTIONS, repair: { type: 'boolean' }, out: { type: 'string', multiple: true, short: 'o' } },
+  args: 'check',
+  options: {
+    ...STORE_OPTIONS,
+    repair: { type: 'boolean', help: 'remove orphan and partial files, mark broken results invalid' },
+    out: {
+      type: 'string',
+      multiple: true,
+      short: 'o',
+      value: 'DIR',
+      help: 'also look for leftovers of --out files here (repeatable)',
+      default: 'the working folder',
+    },
+  },
+  examples: ['spyglass store check', 'spyglass store check --repair --out results/'],
   async run({ values, positionals }, io) {
     if (positionals[0] !== 'check' || positionals.length !== 1)
-      throw new ParameterError('store subcommand', "'check'", positionals.join(' ') || 'nothing');
+      throw new UsageError('store subcommand', "'check'", positionals.join(' ') || 'nothing');
     const dirs = [io.cwd, ...((values.out as string[] | undefined) ?? []).map((d) => resolvePath(io.cwd, d))];
     const store = await storeFor(io, values);
     let report: StoreCheck;

@@ -1,8 +1,9 @@
-import { ParameterError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
 import { verifyCrate } from '@spyglass-wasm/provenance';
 import type { Command } from '../lib/command.js';
+import { UsageError } from '../lib/options.js';
 import { printJson, progress } from '../lib/output.js';
+import { STORE_OPTIONS } from '../lib/step-command.js';
 import { resolvePath } from '../lib/paths.js';
 
 /**
@@ -13,11 +14,12 @@ export const verifyCommand: Command = {
   name: 'verify',
   summary:
     'Recompute an exported RO-Crate (folder or zip, e.g. from the viewer) from its inputs; report each step reproduced / differs / missing input',
-  usage: 'spyglass verify CRATE [--json]   (CRATE: a crate folder or a crate .zip)',
-  options: { json: { type: 'boolean' } },
+  args: 'CRATE',
+  options: { json: STORE_OPTIONS.json },
+  examples: ['spyglass verify crate/', 'spyglass verify crate.zip --json'],
   async run({ values, positionals }, io) {
     if (positionals.length !== 1)
-      throw new ParameterError('CRATE', 'one exported crate folder or crate zip', positionals.join(' ') || 'nothing');
+      throw new UsageError('CRATE', 'one exported crate folder or crate zip', positionals.join(' ') || 'nothing');
     const report = await verifyCrate(resolvePath(io.cwd, positionals[0]), {
       steps: STEPS,
       onProgress: progress(io, 'verify'),

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ParameterError, StoreError } from '@spyglass-wasm/core';
+import { StoreError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
+import { UsageError } from '../lib/options.js';
 import { checkInputFile, resolvePath } from '../lib/paths.js';
+import { fileArgument } from '../lib/step-command.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html',
@@ -32,15 +34,17 @@ export function viewerSite(): string | undefined {
 export const viewCommand: Command = {
   name: 'view',
   summary: 'Open an NWB file in the browser viewer (served on localhost; nothing leaves the machine)',
-  usage: 'spyglass view FILE [--port N]\n  e.g. spyglass view session.nwb',
-  options: { port: { type: 'string' } },
+  args: 'FILE',
+  options: {
+    port: { type: 'string', value: 'N', help: 'the port to serve on (127.0.0.1 only)', default: 'any free port' },
+  },
+  examples: ['spyglass view session.nwb', 'spyglass view session.nwb --port 8080'],
   async run({ values, positionals }, io) {
-    if (positionals.length !== 1) throw new ParameterError('FILE', 'one NWB file', positionals.join(' ') || 'nothing');
-    const file = resolvePath(io.cwd, positionals[0]);
+    const file = resolvePath(io.cwd, fileArgument(positionals));
     await checkInputFile(file);
     const port = values.port === undefined ? 0 : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535)
-      throw new ParameterError('--port', 'a port number (0: any free port)', values.port);
+      throw new UsageError('--port', 'a port number (0: any free port)', values.port);
     const site = viewerSite();
     if (!site)
       throw new StoreError(

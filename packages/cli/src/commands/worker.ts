@@ -2,6 +2,7 @@ import { checkNumber } from '@spyglass-wasm/core';
 import { MAX_LEASE_MS, runWorker } from '@spyglass-wasm/provenance';
 import { createRequire } from 'node:module';
 import type { Command } from '../lib/command.js';
+import { usage, UsageError } from '../lib/options.js';
 import { printJson } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 
@@ -9,21 +10,31 @@ import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 export const workerCommand: Command = {
   name: 'worker',
   summary: 'Run queued jobs from a (PostgreSQL) store: leased, crash-safe, each job completed once',
-  usage:
-    'spyglass worker [--store postgres://…] [--name NAME] [--lease SECONDS] [--grace SECONDS] [--exit-when-idle] [--json]\n  SIGTERM/SIGINT: take no new job; the running one may finish within --grace (default: the lease), else it goes back to the queue',
+  args: '',
   options: {
     ...STORE_OPTIONS,
-    name: { type: 'string' },
-    lease: { type: 'string' },
-    grace: { type: 'string' },
-    'exit-when-idle': { type: 'boolean' },
+    name: { type: 'string', value: 'NAME', help: 'this worker in the job records', default: 'host:pid' },
+    lease: {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'how long a job stays leased without a heartbeat before another worker may take it',
+      default: '60',
+    },
+    grace: {
+      type: 'string',
+      value: 'SECONDS',
+      help: 'on SIGTERM/SIGINT, time the running job may finish in before it goes back to the queue',
+      default: 'the lease',
+    },
+    'exit-when-idle': { type: 'boolean', help: 'stop when the queue is empty' },
   },
-  async run({ values }, io) {
-    const leaseMs = checkNumber('--lease', Number(values.lease ?? 60), { min: 1, max: MAX_LEASE_MS / 1000 }) * 1000;
-    const graceMs =
-      values.grace === undefined
-        ? undefined
-        : checkNumber('--grace', Number(values.grace), { min: 0, max: MAX_LEASE_MS / 1000 }) * 1000;
+  examples: ['spyglass worker --store postgres://lab-db/spyglass', 'spyglass worker --exit-when-idle --json'],
+  async run({ values, positionals }, io) {
+    if (positionals.length) throw new UsageError('worker', 'no positional arguments', positionals.join(' '));
+    const seconds = (name: string, value: unknown, min: number) =>
+      usage(() => checkNumber(name, Number(value), { min, max: MAX_LEASE_MS / 1000 }) * 1000);
+    const leaseMs = seconds('--lease', values.lease ?? 60, 1);
+    const graceMs = values.grace === undefined ? undefined : seconds('--grace', values.grace, 0);
     const store = await storeFor(io, values);
     const stop = new AbortController();
     const onSignal = () => stop.abort();

@@ -1,4 +1,4 @@
-import type { ParseArgsConfig } from 'node:util';
+import type { OptionTable } from './options.js';
 
 /** What a command writes to: stdout for results, stderr for progress and errors. */
 export interface CommandIO {
@@ -11,12 +11,18 @@ export interface CommandIO {
 
 /**
  * One `spyglass <name>` subcommand. `run` gets the parsed flags and positionals and returns the
- * exit code; it throws SpyglassError (one-line reason, exit 1) on bad input.
+ * exit code; it throws UsageError on a command-line mistake (exit 2) and SpyglassError on bad data
+ * (one-line reason, exit 1). `--help` is built from `options`, `step` and `examples`.
  */
 export interface Command {
   name: string;
   summary: string;
-  usage: string;
-  options: NonNullable<ParseArgsConfig['options']>;
+  /** The positional arguments in the usage line (`FILE`, `PIPELINE FILE...`); empty when none. */
+  args: string;
+  options: OptionTable;
+  /** The step whose parameters (default set) --help lists, when the command runs one. */
+  step?: string;
+  /** At least one complete command line. */
+  examples: string[];
   run(args: { values: Record<string, unknown>; positionals: string[] }, io: CommandIO): Promise<number>;
 }

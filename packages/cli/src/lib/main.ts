@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { SpyglassError } from '@spyglass-wasm/core';
 import { joinNegativeValues } from './args.js';
 import type { Command, CommandIO } from './command.js';
+import { commandHelp, parseConfig, usageLine, UsageError } from './options.js';
 // Inlined into dist/ by the bundler: no file is read at run time.
 import cliPackage from '../../package.json';
 
@@ -9,8 +10,11 @@ import cliPackage from '../../package.json';
 const VERSION: string = cliPackage.version;
 
 /**
- * Runs `spyglass <command> ...args`. Returns the exit code: 0 ok, 1 bad input or a failed step
- * (one-line reason on stderr), 2 usage error. `spyglass --version` (or `-V`) prints the version.
+ * Runs `spyglass <command> ...args`. Returns the exit code: 0 ok; 2 a usage error (unknown
+ * command or option, a missing or extra argument, an option value of the wrong type or out of
+ * bounds); 1 bad data or a failed step (a missing or unreadable file, not NWB, an interval the
+ * file does not have, a verify that does not reproduce). Errors are one line on stderr (usage
+ * errors add the usage line). `spyglass --version` (or `-V`) prints the version.
  *
  * @example
  * const code = await main(['--version'], commands, { stdout: process.stdout, stderr: process.stderr, cwd:
@@ -34,9 +38,11 @@ export async function main(argv: string[], commands: Command[], io: CommandIO): 
     io.stderr.write(`spyglass: unknown command '${name}' (try 'spyglass --help')\n`);
     return 2;
   }
+  const usage = () =>
+    io.stderr.write(`usage: ${usageLine(command)}   (spyglass ${command.name} --help lists the options)\n`);
   let args: { values: Record<string, unknown>; positionals: string[] };
   try {
-    const options = { ...command.options, help: { type: 'boolean', short: 'h' } } as const;
+    const options = { ...parseConfig(command.options), help: { type: 'boolean', short: 'h' } } as const;
     args = parseArgs({
       args: joinNegativeValues(rest, options),
       options,
@@ -44,11 +50,12 @@ export async function main(argv: string[], commands: Command[], io: CommandIO): 
       strict: true,
     }) as typeof args;
   } catch (err) {
-    io.stderr.write(`spyglass ${name}: ${(err as Error).message}\nusage: ${command.usage}\n`);
+    io.stderr.write(`spyglass ${name}: ${(err as Error).message}\n`);
+    usage();
     return 2;
   }
   if (args.values.help) {
-    io.stdout.write(`${command.summary}\n\nusage: ${command.usage}\n`);
+    io.stdout.write(commandHelp(command));
     return 0;
   }
   try {
@@ -56,6 +63,10 @@ export async function main(argv: string[], commands: Command[], io: CommandIO): 
   } catch (err) {
     const reason = err instanceof SpyglassError ? err.message : `${(err as Error)?.message ?? err}`;
     io.stderr.write(`spyglass ${name}: ${reason.split('\n')[0]}\n`);
+    if (err instanceof UsageError) {
+      usage();
+      return 2;
+    }
     if (!(err instanceof SpyglassError) && io.env.SPYGLASS_DEBUG) io.stderr.write(`${(err as Error)?.stack}\n`);
     return 1;
   }
@@ -66,6 +77,8 @@ function helpText(commands: Command[]): string {
   return (
     'usage: spyglass <command> [options]\n\n' +
     commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
-    '\n\nEvery command takes --json for machine-readable output, --help, --quiet (no progress) and --verbose\n(stack traces of unexpected errors); spyglass --version prints the version.\n'
+    '\n\nspyglass <command> --help lists its options with their defaults, and examples. Every command takes --help,\n' +
+    '--quiet (no progress) and --verbose (stack traces of unexpected errors); those with results take --json.\n' +
+    'Exit status: 0 ok, 1 bad data or a failed step, 2 a usage error. spyglass --version prints the version.\n'
   );
 }

@@ -4,6 +4,7 @@ import {
   blobPath,
   loadResult,
   openStore,
+  resolveParams,
   runStep,
   writeAtomically,
   type InputRef,
@@ -12,43 +13,82 @@ import {
   type Store,
 } from '@spyglass-wasm/provenance';
 import type { CommandIO } from './command.js';
+import { UsageError, type OptionTable } from './options.js';
 import { printJson, progress } from './output.js';
 import { checkInputFile, checkOutputFile } from './paths.js';
 
-/** Flags every store-backed command shares. */
+/** Options every store-backed command shares. */
 export const STORE_OPTIONS = {
-  store: { type: 'string' },
-  json: { type: 'boolean' },
-} as const;
+  store: {
+    type: 'string',
+    value: 'URL|DIR',
+    help: 'the provenance store: a folder (embedded) or postgres://…',
+    default: '$SPYGLASS_STORE, else ./.spyglass',
+  },
+  json: { type: 'boolean', help: 'print the result as one JSON document on stdout' },
+} as const satisfies OptionTable;
 
-/** Flags that choose an interval of the session: a name (epoch tag, TimeIntervals table) or --start/--stop. */
-export const INTERVAL_OPTIONS = {
-  interval: { type: 'string' },
-  start: { type: 'string' },
-  stop: { type: 'string' },
-} as const;
+/**
+ * Options that choose the part of the session `step` runs on: an interval name (epoch tag,
+ * TimeIntervals table; see spyglass info) or --start/--stop.
+ */
+export function intervalOptions(step: string) {
+  return {
+    interval: {
+      type: 'string',
+      value: 'NAME',
+      help: 'run on this interval: an epoch tag or TimeIntervals table (spyglass info lists them)',
+      param: { step, name: 'interval', override: false },
+      default: 'the whole session',
+    },
+    start: { type: 'string', value: 'S', help: 'or run from this time (s, with --stop)', default: 'the start' },
+    stop: { type: 'string', value: 'S', help: 'and to this time (s, with --start)', default: 'the end' },
+  } as const satisfies OptionTable;
+}
 
 /** The step's `interval` parameter from --interval NAME or --start S --stop S (undefined: the whole session). */
 export function intervalOption(values: Record<string, unknown>): string | [number, number][] | undefined {
   if (values.interval !== undefined) {
     if (values.start !== undefined || values.stop !== undefined)
-      throw new ParameterError('--interval', 'either --interval or --start/--stop, not both', values.interval);
-    if (!values.interval) throw new ParameterError('--interval', 'an interval name (see spyglass info)', '');
+      throw new UsageError('--interval', 'either --interval or --start/--stop, not both', values.interval);
+    if (!values.interval) throw new UsageError('--interval', 'an interval name (see spyglass info)', '');
     return values.interval as string;
   }
   if (values.start === undefined && values.stop === undefined) return undefined;
   const start = Number(values.start),
     stop = Number(values.stop);
-  if (!Number.isFinite(start)) throw new ParameterError('--start', 'a time in seconds (with --stop)', values.start);
-  if (!(stop > start)) throw new ParameterError('--stop', `a time in seconds after --start (${start})`, values.stop);
+  if (!Number.isFinite(start)) throw new UsageError('--start', 'a time in seconds (with --stop)', values.start);
+  if (!(stop > start)) throw new UsageError('--stop', `a time in seconds after --start (${start})`, values.stop);
   return [[start, stop]];
 }
 
-/** Flags of commands that write an analysis file. */
-export const OUT_OPTIONS = {
-  out: { type: 'string', short: 'o' },
-  force: { type: 'boolean' },
-} as const;
+/** Options of commands that write an analysis file (`required`: the command always writes one). */
+export function outOptions(required = false) {
+  return {
+    out: {
+      type: 'string',
+      short: 'o',
+      value: 'OUT.nwb',
+      help: "copy the result's analysis NWB file here (never an input; temporary name, then renamed)",
+      default: 'none: the result stays in the store',
+      required,
+    },
+    force: { type: 'boolean', help: 'replace an existing --out file' },
+  } as const satisfies OptionTable;
+}
+
+/** The one FILE argument of a command (a usage error when missing or more than one). */
+export function fileArgument(positionals: string[], what = 'one NWB file'): string {
+  if (positionals.length !== 1) throw new UsageError('FILE', what, positionals.join(' ') || 'nothing');
+  return positionals[0];
+}
+
+/** A required option's value (a usage error when it is missing or empty). */
+export function requiredOption(values: Record<string, unknown>, name: string, expected: string): string {
+  const v = values[name];
+  if (typeof v !== 'string' || v === '') throw new UsageError(`--${name}`, expected, v ?? 'nothing');
+  return v;
+}
 
 /** Opens the store named by --store, else $SPYGLASS_STORE, else `<cwd>/.spyglass`. */
 export function storeFor(io: CommandIO, values: Record<string, unknown>): Promise<Store> {
@@ -72,7 +112,7 @@ export async function withStore<T>(
 /** The one RESULT argument of a command, resolved to a full key in `store`. */
 export function resultArgument(store: Store, positionals: string[]): Promise<string> {
   if (positionals.length !== 1)
-    throw new ParameterError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
+    throw new UsageError('RESULT', 'one result id (or a unique prefix)', positionals.join(' ') || 'nothing');
   return resolveResult(store, positionals[0]);
 }
 
@@ -109,14 +149,47 @@ export interface StepCommandOptions {
   openStore?: Store;
   /** Step parameter -> the command-line option that sets it, so errors name what the user typed. */
   optionNames?: Record<string, string>;
+  /** The option that named `params` (a parameter-set name), for the usage error when there is no such set. */
+  setOption?: string;
 }
 
-/** A ParameterError about a step parameter, renamed to the user's command-line option. */
-function asOptionError(err: unknown, names: Record<string, string> = {}): unknown {
+/**
+ * A ParameterError about a step parameter, renamed to the user's command-line option; a UsageError
+ * when `usage` (found before any data was read: the option's value itself is wrong).
+ */
+function asOptionError(err: unknown, names: Record<string, string> = {}, usage = false): unknown {
   if (err instanceof ParameterError && err.parameter && names[err.parameter]) {
-    return new ParameterError(names[err.parameter], err.expected ?? 'a valid value', err.received);
+    const Err = usage ? UsageError : ParameterError;
+    return new Err(names[err.parameter], err.expected ?? 'a valid value', err.received);
   }
   return err;
+}
+
+/**
+ * Checks the parameters a command gives a step before any input is read: an unknown parameter set
+ * (`setOption`, e.g. --params) or a value of the wrong type or out of bounds is a usage error naming
+ * the option. The runner checks them again (the same schema) before running. Commands that run
+ * upstream steps first call it for their own step before any of them.
+ *
+ * @example
+ * checkStepParams('ripples', { params: 'karlsson', setOption: '--detector' });
+ */
+export function checkStepParams(stepName: string, options: StepCommandOptions): void {
+  const step: Step | undefined = STEPS[stepName];
+  if (!step) throw new ParameterError('step', `one of ${Object.keys(STEPS).join(', ')}`, stepName);
+  let params: Record<string, unknown>;
+  try {
+    params = resolveParams(step, options.params, options.overrides).params;
+  } catch (err) {
+    if (err instanceof ParameterError && err.parameter === `${step.name} parameter set` && options.setOption)
+      throw new UsageError(options.setOption, err.expected ?? 'a parameter set', err.received);
+    throw err;
+  }
+  try {
+    step.validate?.(params);
+  } catch (err) {
+    throw asOptionError(err, options.optionNames, true);
+  }
 }
 
 /**
@@ -134,6 +207,7 @@ export async function runStepCommand(
 ): Promise<RunOutcome> {
   const step: Step | undefined = STEPS[stepName];
   if (!step) throw new ParameterError('step', `one of ${Object.keys(STEPS).join(', ')}`, stepName);
+  checkStepParams(stepName, options);
   const files = [...Object.values(inputs).flatMap((r) => ('file' in r ? [r.file] : [])), ...(options.sources ?? [])];
   for (const f of files) await checkInputFile(f);
   const { resolve } = await import('node:path');
