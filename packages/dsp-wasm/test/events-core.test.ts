@@ -87,7 +87,7 @@ describe('threshold, extension to the mean, minimum duration', () => {
     const trace = new Float64Array(1000);
     for (let i = 400; i < 430; i++) trace[i] = 10 * Math.sin((Math.PI * (i - 400)) / 30);
     const time = Float64Array.from(trace, (_, i) => 5 + i / 1000);
-    const [e, ...rest] = detectEvents(trace, time, { zscoreThreshold: 2 });
+    const [e, ...rest] = detectEvents(trace, { time, zscoreThreshold: 2 });
     expect(rest).toEqual([]);
     // the mean is 0.19: the event is the samples at or above it, 401..429 (trace[400] = 0)
     expect([e.startIndex, e.endIndex]).toEqual([401, 429]);
@@ -104,21 +104,21 @@ describe('speed gate and close events', () => {
   it("'endpoints' (default) tests first and last sample; 'all' tests every sample", () => {
     const speed = new Float64Array(2000).fill(1);
     speed[600] = 30; // a movement blip at the second event's peak
-    expect(detectEvents(trace, time, { speed }).length).toBe(3);
-    expect(detectEvents(trace, time, { speed, speedRule: 'all' }).map((e) => Math.round(e.peak * 1000))).toEqual([
+    expect(detectEvents(trace, { time, speed }).length).toBe(3);
+    expect(detectEvents(trace, { time, speed, speedRule: 'all' }).map((e) => Math.round(e.peak * 1000))).toEqual([
       500, 1500,
     ]);
     speed[1490] = 30;
-    expect(detectEvents(trace, time, { speed, speedRule: 'mean' }).length).toBe(3);
+    expect(detectEvents(trace, { time, speed, speedRule: 'mean' }).length).toBe(3);
   });
   it('drops an event starting within closeEventThreshold of the last kept one (the first is kept)', () => {
-    const all = detectEvents(trace, time);
+    const all = detectEvents(trace, { time });
     const gap = all[1].start - all[0].end;
-    expect(detectEvents(trace, time, { closeEventThreshold: gap + 0.001 }).map((e) => e.peak)).toEqual([
+    expect(detectEvents(trace, { time, closeEventThreshold: gap + 0.001 }).map((e) => e.peak)).toEqual([
       all[0].peak,
       all[2].peak,
     ]);
-    expect(detectEvents(trace, time, { closeEventThreshold: gap }).length).toBe(3); // equal gap is kept
+    expect(detectEvents(trace, { time, closeEventThreshold: gap }).length).toBe(3); // equal gap is kept
   });
 });
 
@@ -159,20 +159,12 @@ describe('NaN, gaps, tiny inputs, one channel', () => {
       expect(kayRippleDetector(x, { fs })).toEqual([]);
       expect(karlssonRippleDetector(x, { fs })).toEqual([]);
       expect(multiunitHseDetector(x, { fs })).toEqual([]);
-      expect(
-        detectEvents(
-          new Float64Array(rows),
-          new Float64Array(rows).map((_, i) => i),
-        ),
-      ).toEqual([]);
+      expect(detectEvents(new Float64Array(rows), { time: new Float64Array(rows).map((_, i) => i) })).toEqual([]);
     }
   });
   it('a flat trace (zero spread) has no events', () => {
     expect(
-      detectEvents(
-        new Float64Array(100).fill(3),
-        Float64Array.from({ length: 100 }, (_, i) => i / 1000),
-      ),
+      detectEvents(new Float64Array(100).fill(3), { time: Float64Array.from({ length: 100 }, (_, i) => i / 1000) }),
     ).toEqual([]);
   });
 });
@@ -187,11 +179,13 @@ describe('bad parameters throw ParameterError naming the parameter', () => {
     ['minimumDuration', () => karlssonRippleDetector(x, { fs: 1000, minimumDuration: -0.1 })],
     ['smoothingSigma', () => kayRippleDetector(x, { fs: 1000, smoothingSigma: -1 })],
     ['speed', () => kayRippleDetector(x, { fs: 1000, speed: new Float64Array(3) })],
-    ['speedRule', () => detectEvents(x, t, { speedRule: 'some' as never })],
+    ['speedRule', () => detectEvents(x, { time: t, speedRule: 'some' as never })],
     ['time', () => kayRippleDetector(x, { fs: 1000, time: new Float64Array(5) })],
-    ['time', () => detectEvents(x, new Float64Array(5))],
-    ['normalizationMask', () => detectEvents(x, t, { normalizationMask: [true] })],
-    ['closeEventThreshold', () => detectEvents(x, t, { closeEventThreshold: -1 })],
+    ['time', () => detectEvents(x, { time: new Float64Array(5) })],
+    ['time', () => detectEvents(x, {})],
+    ['timestamps', () => detectEvents(x, { timestamps: t } as never)],
+    ['normalizationMask', () => detectEvents(x, { time: t, normalizationMask: [true] })],
+    ['closeEventThreshold', () => detectEvents(x, { time: t, closeEventThreshold: -1 })],
   ])('%s', (name, call) => {
     expect(call).toThrow(ParameterError);
     expect(call).toThrow(new RegExp(`'${name}'`));
@@ -227,7 +221,7 @@ describe('detectEvents(trace, { fs }) takes the times from the rate', () => {
       (_, i) => Math.exp(-0.5 * ((i - 1500) / 20) ** 2) + 0.01 * Math.sin(i),
     );
     const time = Float64Array.from(trace, (_, i) => 2 + i / 1000);
-    expect(detectEvents(trace, { fs: 1000, startTime: 2 })).toEqual(detectEvents(trace, time));
+    expect(detectEvents(trace, { fs: 1000, startTime: 2 })).toEqual(detectEvents(trace, { time }));
     expect(detectEvents(trace, { fs: 1000, startTime: 2 }).length).toBe(1);
     expect(() => detectEvents(trace, { fs: 0 })).toThrow(/'fs'/);
   });

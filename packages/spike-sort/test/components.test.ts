@@ -179,5 +179,29 @@ describe('curation', () => {
   it('auto-curates by metric rules', () => {
     const m = (snr: number, isi: number) => ({ snr, isiViolationsRatio: isi, presenceRatio: 1 }) as QualityMetrics;
     expect(autoCurate(c0, [m(10, 0), m(2, 0), m(8, 3)]).labels).toEqual(['accept', 'noise', 'mua']);
+    const rules = [{ metric: 'snr', min: 9, label: 'mua' }] as const;
+    expect(autoCurate(c0, [m(10, 0), m(2, 0), m(8, 3)], { rules }).labels).toEqual(['accept', 'mua', 'mua']);
+  });
+  it.each([
+    ['rule', { rule: [] }],
+    ['rules', { rules: 'snr > 3' }],
+    ['rules[0].metric', { rules: [{ metric: 'SNR', min: 3, label: 'noise' }] }],
+    ['rules[0].label', { rules: [{ metric: 'snr', min: 3, label: 'bad' }] }],
+    [
+      'rules[1].mn',
+      {
+        rules: [
+          { metric: 'snr', min: 3, label: 'noise' },
+          { metric: 'snr', mn: 3, label: 'mua' },
+        ],
+      },
+    ],
+    ['rules[0]', { rules: [{ metric: 'snr', label: 'noise' }] }],
+    ['rules[0].max', { rules: [{ metric: 'snr', max: '3', label: 'noise' }] }],
+  ])('a bad rules option names %s', (name, options) => {
+    const metrics = c0.spikeTimes.map(() => ({ snr: 5 }) as QualityMetrics);
+    const call = () => autoCurate(c0, metrics, options as never);
+    expect(call).toThrow(ParameterError);
+    expect(call).toThrow(`parameter '${name}'`);
   });
 });

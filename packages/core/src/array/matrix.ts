@@ -30,16 +30,20 @@ function isNdArray<T extends ArrayLike<number>>(x: unknown): x is NdArrayLike<T>
 
 /**
  * Normalises any MatrixInput to a contiguous row-major Matrix. Contiguous ndarrays and matrices are
- * returned without copying; strided ndarray views are gathered once.
+ * returned without copying; strided ndarray views are gathered once. `label` is the caller's name
+ * for the argument or option (`'position'`, `'lfp'`), which an error names.
+ *
+ * @example
+ * const m = toMatrix(options.position, 'position'); // bad input: "parameter 'position': expected …"
  */
-export function toMatrix<T extends FloatArray>(x: MatrixInput<T>, name = 'x'): Matrix<T> {
+export function toMatrix<T extends FloatArray>(x: MatrixInput<T>, label: string): Matrix<T> {
   if (ArrayBuffer.isView(x)) return { data: x as T, rows: (x as T).length, cols: 1 };
   if (isNdArray<T>(x)) {
     const { data, shape, stride, offset } = x;
     if (shape.length === 1) {
       if (stride[0] === 1) return { data: data.subarray(offset, offset + shape[0]) as T, rows: shape[0], cols: 1 };
     } else if (shape.length !== 2) {
-      throw new ParameterError(name, 'a 1-D or 2-D (time × channels) array', `${shape.length}-D ndarray`);
+      throw new ParameterError(label, 'a 1-D or 2-D (time × channels) array', `${shape.length}-D ndarray`);
     }
     const rows = shape[0];
     const cols = shape.length === 2 ? shape[1] : 1;
@@ -53,10 +57,10 @@ export function toMatrix<T extends FloatArray>(x: MatrixInput<T>, name = 'x'): M
   }
   const m = x as Matrix<T>;
   if (!m || !ArrayBuffer.isView(m.data) || !Number.isInteger(m.rows) || !Number.isInteger(m.cols)) {
-    throw new ParameterError(name, 'a Float32Array/Float64Array, a {data, rows, cols} matrix or an ndarray', x);
+    throw new ParameterError(label, 'a Float32Array/Float64Array, a {data, rows, cols} matrix or an ndarray', x);
   }
   if (m.data.length < m.rows * m.cols) {
-    throw new ParameterError(name, `data of length >= rows*cols = ${m.rows * m.cols}`, m.data);
+    throw new ParameterError(label, `data of length >= rows*cols = ${m.rows * m.cols}`, m.data);
   }
   return m;
 }

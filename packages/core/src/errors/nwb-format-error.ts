@@ -1,4 +1,4 @@
-import { SpyglassError } from './spyglass-error.js';
+import { errorName, SpyglassError } from './spyglass-error.js';
 
 /** A file is not readable NWB: truncated, not HDF5, not NWB, or a field is missing / of the wrong type. */
 export class NwbFormatError extends SpyglassError {
@@ -6,3 +6,4 @@ export class NwbFormatError extends SpyglassError {
     super('E_NWB_FORMAT', `${file}: ${path}: expected ${expected}`, { file, path, expected, cause });
   }
 }
+errorName(NwbFormatError, 'NwbFormatError');

@@ -1,4 +1,4 @@
-import { SpyglassError } from './spyglass-error.js';
+import { errorName, SpyglassError } from './spyglass-error.js';
 
 /** A parameter is missing, out of range or of the wrong type. */
 export class ParameterError extends SpyglassError {
@@ -10,6 +10,7 @@ export class ParameterError extends SpyglassError {
     });
   }
 }
+errorName(ParameterError, 'ParameterError');
 
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';

@@ -1,4 +1,4 @@
-import { SpyglassError } from './spyglass-error.js';
+import { errorName, SpyglassError } from './spyglass-error.js';
 
 /** A provenance store could not be opened, migrated, read or written. */
 export class StoreError extends SpyglassError {
@@ -6,3 +6,4 @@ export class StoreError extends SpyglassError {
     super('E_STORE', message, { cause });
   }
 }
+errorName(StoreError, 'StoreError');

@@ -1,4 +1,4 @@
-import { SpyglassError } from './spyglass-error.js';
+import { errorName, SpyglassError } from './spyglass-error.js';
 
 /** A worker script could not be loaded (404, syntax error, throw at start) or died during a call. */
 export class WorkerError extends SpyglassError {
@@ -6,3 +6,4 @@ export class WorkerError extends SpyglassError {
     super('E_WORKER', message, context);
   }
 }
+errorName(WorkerError, 'WorkerError');

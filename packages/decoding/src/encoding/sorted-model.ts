@@ -31,7 +31,7 @@ export interface SortedSpikesModel {
 
 /** The training positions, their interval and environment. */
 export function prepareEncoding(input: EncodingInput) {
-  const position = toMatrix(input.position as Float64Array) as Matrix<Float64Array>;
+  const position = toMatrix(input.position as Float64Array, 'position') as Matrix<Float64Array>;
   const times = input.positionTimes;
   if (times.length !== position.rows)
     throw new ParameterError('positionTimes', `${position.rows} times (one per position row)`, `${times.length}`);

@@ -36,7 +36,7 @@ export function makeEnvironment(
   positions: Matrix<Float64Array> | Float64Array,
   options: EnvironmentOptions = {},
 ): Environment {
-  const pos = toMatrix(positions as Float64Array) as Matrix<Float64Array>;
+  const pos = toMatrix(positions as Float64Array, 'positions') as Matrix<Float64Array>;
   const binSize = checkNumber('binSize', options.binSize ?? 2, { min: 1e-6 });
   if (pos.cols !== 1 && pos.cols !== 2)
     throw new ParameterError('positions', '1 or 2 columns (cm)', `${pos.cols} columns`);

@@ -64,7 +64,7 @@ export interface ArtifactResult {
  * const { validTimes } = detectLfpArtifacts(lfpMicrovolts, { fs: 1000 });
  */
 export function detectLfpArtifacts<T extends FloatArray>(x: MatrixInput<T>, options: ArtifactOptions): ArtifactResult {
-  const m = toMatrix(x);
+  const m = toMatrix(x, 'x');
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
   const method = checkChoice('method', options.method ?? 'difference', ['difference', 'mad'] as const);
   const time = sampleTimes(m.rows, options);

@@ -1,4 +1,4 @@
-import { ParameterError, checkChoice, checkNumber } from '@spyglass-wasm/core';
+import { ParameterError, checkChoice, checkNumber, checkOptionNames } from '@spyglass-wasm/core';
 import { type Block, minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
 import { type SampleRange, thresholdBlocks } from './threshold.js';
 import { zscore } from './zscore.js';
@@ -160,6 +160,29 @@ export function finishEvents(
   });
 }
 
+/** Options of {@link detectEvents}: the thresholds, and the sample times (`time`, or `fs` and `startTime`). */
+export interface DetectEventsOptions extends EventThresholds {
+  /** Time (s) of each sample; else startTime + i / fs. */
+  time?: ArrayLike<number>;
+  /** Sampling rate (Hz) when `time` is not given. */
+  fs?: number;
+  /** Time (s) of the first sample with `fs` (default 0). */
+  startTime?: number;
+}
+
+const DETECT_EVENTS_OPTIONS: readonly (keyof DetectEventsOptions)[] = [
+  'time',
+  'fs',
+  'startTime',
+  'zscoreThreshold',
+  'minimumDuration',
+  'speed',
+  'speedThreshold',
+  'speedRule',
+  'closeEventThreshold',
+  'normalizationMask',
+];
+
 /**
  * The event core every detector shares, on a smoothed envelope or rate: z-score over the valid
  * samples, keep each run at or above the threshold that lasts the minimum duration, extend it to
@@ -168,37 +191,19 @@ export function finishEvents(
  * (> 1.5 median steps) split the trace into blocks, and no event spans a block boundary.
  *
  * @example
- * const events = detectEvents(smoothedPower, time, { zscoreThreshold: 2, minimumDuration: 0.015, speed });
+ * const events = detectEvents(smoothedPower, { time, zscoreThreshold: 2, minimumDuration: 0.015, speed });
  * const same = detectEvents(smoothedPower, { fs: 1000, startTime: 0, speed }); // times from the rate
  */
-export function detectEvents(
-  trace: ArrayLike<number>,
-  time: ArrayLike<number>,
-  options?: EventThresholds,
-): DetectedEvent[];
-export function detectEvents(
-  trace: ArrayLike<number>,
-  options: EventThresholds & { fs: number; time?: ArrayLike<number>; startTime?: number },
-): DetectedEvent[];
-export function detectEvents(
-  trace: ArrayLike<number>,
-  timeOrOptions: ArrayLike<number> | (EventThresholds & { fs: number; time?: ArrayLike<number>; startTime?: number }),
-  maybeOptions: EventThresholds = {},
-): DetectedEvent[] {
+export function detectEvents(trace: ArrayLike<number>, options: DetectEventsOptions): DetectedEvent[] {
+  checkOptionNames('detectEvents', options, DETECT_EVENTS_OPTIONS);
   const n = trace.length;
-  const byRate = !isArrayLike(timeOrOptions);
-  const options: EventThresholds = byRate ? timeOrOptions : maybeOptions;
-  const time = byRate
-    ? sampleTimes(n, { ...timeOrOptions, fs: checkNumber('fs', timeOrOptions.fs, { min: 0, exclusiveMin: true }) })
-    : timeOrOptions;
-  if (time.length !== n) throw new ParameterError('time', `one time per sample (${n})`, `${time.length} times`);
+  if (options?.time === undefined && options?.fs === undefined)
+    throw new ParameterError('time', 'sample times (or a sampling rate, fs)', 'neither');
+  const fs = options.time === undefined ? checkNumber('fs', options.fs, { min: 0, exclusiveMin: true }) : NaN;
+  const time = sampleTimes(n, { ...options, fs });
   const s = eventSettings(options);
   const valid = validSamples(n, options, (i) => Number.isFinite(trace[i]));
   return detectOnBlocks(trace, time, valid, validBlocks(valid, time), s, options);
-}
-
-function isArrayLike(x: unknown): x is ArrayLike<number> {
-  return ArrayBuffer.isView(x) || Array.isArray(x);
 }
 
 /** detectEvents for a trace whose validity and blocks are already known. */

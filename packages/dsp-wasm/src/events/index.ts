@@ -1,4 +1,10 @@
-export { detectEvents, type DetectedEvent, type EventThresholds, type SpeedRule } from './detect-events.js';
+export {
+  detectEvents,
+  type DetectedEvent,
+  type DetectEventsOptions,
+  type EventThresholds,
+  type SpeedRule,
+} from './detect-events.js';
 export {
   kayRippleDetector,
   karlssonRippleDetector,

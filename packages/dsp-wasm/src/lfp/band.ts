@@ -106,7 +106,7 @@ export interface BandAnalysis<T extends FloatArray> {
  * const { filtered, phase, power } = bandAnalysis(lfp, { fs: 1000, band: 'theta' });
  */
 export function bandAnalysis<T extends FloatArray>(lfp: MatrixInput<T>, options: BandFilterOptions): BandAnalysis<T> {
-  const filtered = toMatrix(bandFilter(lfp as Matrix<T>, options)) as Matrix<T>;
+  const filtered = toMatrix(bandFilter(lfp as Matrix<T>, options), 'lfp') as Matrix<T>;
   const shift =
     checkChoice('phase', options.phase ?? 'spyglass', ['spyglass', 'signed'] as const) === 'spyglass' ? Math.PI : 0;
   const h = hilbert(filtered);

@@ -22,8 +22,11 @@ export interface GroupSelection {
   series: ElectricalSeries;
   fs: number;
   duration: number;
-  /** Each group's channels (columns of the series) and, when the electrodes table has them, their positions (µm). */
-  groups: { name: string; channels: number[]; positions?: number[][] }[];
+  /**
+   * Each group's channels (columns of the series) and, when the electrodes table has them, their
+   * positions in µm (channels × coordinates, one row per channel).
+   */
+  groups: { name: string; channels: number[]; positions?: Matrix<Float64Array> }[];
   toTime(sample: number): number;
 }
 
@@ -123,8 +126,13 @@ export class Session {
     const coordinates = electrodes ? electrodePositions(electrodes.columns) : undefined;
     const groups = names.map((name) => {
       const channels = groupOf.flatMap((g, c) => (g === name ? [c] : []));
-      const positions = coordinates && channels.map((c) => coordinates[info.electrodeRows[c]]);
-      return { name, channels, positions: positions?.every((p) => p.every(Number.isFinite)) ? positions : undefined };
+      const positions =
+        coordinates &&
+        selectRows(
+          coordinates,
+          channels.map((c) => info.electrodeRows[c]),
+        );
+      return { name, channels, positions: positions?.data.every(Number.isFinite) ? positions : undefined };
     });
     return { nwb: this.nwb, info, series, fs, duration: info.shape[0] / fs, groups, toTime: this.clock(info) };
   }
@@ -255,16 +263,27 @@ export function cmPerUnit(unit: string, where: string, pixelsPerCm?: number): nu
   );
 }
 
-/** Electrode positions per row from rel_x/rel_y(/rel_z), else x/y/z, or undefined when absent. */
-function electrodePositions(columns: Record<string, { values: unknown }>): number[][] | undefined {
+/** Electrode positions (electrodes × coordinates) from rel_x/rel_y(/rel_z), else x/y/z, or undefined when absent. */
+function electrodePositions(columns: Record<string, { values: unknown }>): Matrix<Float64Array> | undefined {
   for (const axes of [
     ['rel_x', 'rel_y', 'rel_z'],
     ['x', 'y', 'z'],
   ]) {
     const cols = axes.map((a) => columns[a]?.values).filter((v): v is Float64Array => v instanceof Float64Array);
-    if (cols.length >= 2) return Array.from(cols[0], (_, row) => cols.map((c) => c[row]));
+    if (cols.length < 2) continue;
+    const rows = cols[0].length;
+    const data = new Float64Array(rows * cols.length);
+    for (let r = 0; r < rows; r++) for (let k = 0; k < cols.length; k++) data[r * cols.length + k] = cols[k][r];
+    return { data, rows, cols: cols.length };
   }
   return undefined;
+}
+
+/** The given rows of a matrix, in that order. */
+function selectRows(m: Matrix<Float64Array>, rows: readonly number[]): Matrix<Float64Array> {
+  const data = new Float64Array(rows.length * m.cols);
+  rows.forEach((r, i) => data.set(m.data.subarray(r * m.cols, (r + 1) * m.cols), i * m.cols));
+  return { data, rows: rows.length, cols: m.cols };
 }
 
 /**

@@ -95,9 +95,7 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
       sel.groups.map(async ({ name, channels, positions }, gi) =>
         inGroup(sel, name, async () => {
           const neighbours =
-            positions && channels.length > 4
-              ? neighboursWithin(positionMatrix(positions), { radius: radius ?? 100 })
-              : undefined;
+            positions && channels.length > 4 ? neighboursWithin(positions, { radius: radius ?? 100 }) : undefined;
           const sortOptions = { ...groupOptions, neighbours };
           if (streamed) {
             const read = (a: number, b: number) =>
@@ -164,9 +162,4 @@ async function inGroup<R>(sel: GroupSelection, group: string, fn: () => Promise<
       throw new NwbFormatError(sel.nwb.name, sel.info.path, `${err.expected} in electrode group ${group}`, err);
     throw err;
   }
-}
-
-/** The session's electrode positions (one list of coordinates per channel) as a channels × coordinates matrix. */
-function positionMatrix(positions: readonly (readonly number[])[]) {
-  return { data: Float64Array.from(positions.flat()), rows: positions.length, cols: positions[0]?.length ?? 0 };
 }

@@ -114,7 +114,7 @@ export function curateData(d: ResultData, params: Record<string, unknown>): Step
     autoCurate(
       startCuration(spikeTimes),
       units.map((u) => u.metrics),
-      rules,
+      { rules },
     ),
     units,
   );

@@ -1,4 +1,4 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { checkChoice, checkNumber, checkOptionNames, ParameterError } from '@spyglass-wasm/core';
 import type { QualityMetrics } from '../metrics/quality-metrics.js';
 
 export type UnitLabel = 'accept' | 'noise' | 'mua' | 'unlabeled';
@@ -81,16 +81,26 @@ export const DEFAULT_CURATION_RULES: CurationRule[] = [
   { metric: 'presenceRatio', min: 0.5, label: 'mua' },
 ];
 
+/** Options of {@link autoCurate}. */
+export interface AutoCurateOptions {
+  /** The rules, tried 'noise' first (default DEFAULT_CURATION_RULES). */
+  rules?: readonly CurationRule[];
+}
+
 /**
  * Labels each unit by the first rule it fails ('noise' before 'mua'); units passing all are 'accept'. NaN metrics pass.
+ *
+ * @example
+ * const curation = autoCurate(startCuration(times), metrics); // Spyglass-like defaults
+ * autoCurate(curation, metrics, { rules: [{ metric: 'snr', min: 5, label: 'noise' }] }).labels; // ['accept', 'noise']
  */
-export function autoCurate(
-  c: Curation,
-  metrics: readonly QualityMetrics[],
-  rules: readonly CurationRule[] = DEFAULT_CURATION_RULES,
-): Curation {
+export function autoCurate(c: Curation, metrics: readonly QualityMetrics[], options: AutoCurateOptions = {}): Curation {
+  checkOptionNames('autoCurate', options, ['rules']);
   if (metrics.length !== c.spikeTimes.length)
     throw new ParameterError('metrics', `one entry per unit (${c.spikeTimes.length})`, metrics.length);
+  const rules: readonly CurationRule[] = options.rules ?? DEFAULT_CURATION_RULES;
+  if (!Array.isArray(rules as unknown)) throw new ParameterError('rules', 'an array of curation rules', rules);
+  rules.forEach((r, i) => checkRule(r, `rules[${i}]`));
   const ordered = [...rules].sort((a, b) => (a.label === 'noise' ? -1 : 0) - (b.label === 'noise' ? -1 : 0));
   return {
     ...c,
@@ -103,6 +113,35 @@ export function autoCurate(
       return 'accept';
     }),
   };
+}
+
+// every QualityMetrics name (the `satisfies` keeps the list in step with the interface)
+const METRIC_NAMES = Object.keys({
+  numSpikes: 1,
+  firingRate: 1,
+  snr: 1,
+  isiViolationsCount: 1,
+  isiViolationsRatio: 1,
+  presenceRatio: 1,
+  amplitudeCutoff: 1,
+  isolationDistance: 1,
+  lRatio: 1,
+  nnHitRate: 1,
+  nnMissRate: 1,
+  nnNoiseOverlap: 1,
+} satisfies Record<keyof QualityMetrics, 1>) as (keyof QualityMetrics)[];
+
+/** A rule names a quality metric, a 'noise' or 'mua' label and at least one numeric bound. */
+function checkRule(r: CurationRule, name: string): void {
+  if (typeof r !== 'object' || r === null) throw new ParameterError(name, 'a rule { metric, min?, max?, label }', r);
+  for (const key of Object.keys(r))
+    if (!['metric', 'min', 'max', 'label'].includes(key))
+      throw new ParameterError(`${name}.${key}`, 'no such field of a rule (known: metric, min, max, label)', key);
+  checkChoice(`${name}.metric`, r.metric, METRIC_NAMES);
+  checkChoice(`${name}.label`, r.label, ['noise', 'mua'] as const);
+  if (r.min === undefined && r.max === undefined) throw new ParameterError(name, 'a min or a max bound', r);
+  if (r.min !== undefined) checkNumber(`${name}.min`, r.min);
+  if (r.max !== undefined) checkNumber(`${name}.max`, r.max);
 }
 
 /**
