@@ -11,6 +11,7 @@ import { packPackages, ROOT } from '../../../scripts/pack-packages.mjs';
 import { serveFiles } from '../../nwb-io/test/http-server.js';
 import { BUNDLERS, storeSiteByVite, SUMMARIZE_NWB } from './bundlers.js';
 import { installOffline, writeConsumerProject, type Tarball } from './consumer-project.js';
+import { expectReadmeFigures } from './readme-figures.js';
 
 // the project's own simulated session (8 channels, 30 kHz, two tetrodes)
 const SESSION = join(ROOT, 'packages', 'nwb-io', 'test', 'fixtures', 'tetrode-session.nwb');
@@ -130,6 +131,44 @@ describe('packed packages installed into a fresh project', () => {
     expect(execFileSync(process.execPath, [bin, '--version'], { encoding: 'utf8' })).toBe(`${version}\n`);
   });
 
+  it("a minified esbuild bundle keeps the error classes' names and codes", () => {
+    writeFileSync(
+      join(app, 'errors-entry.mjs'),
+      `import { NwbFormatError, ParameterError, SpyglassError, StoreError, WorkerError } from '@spyglass-wasm/core';
+       const errors = [
+         new ParameterError('window', 'a positive number', -1),
+         new NwbFormatError('a.nwb', '/acquisition', 'a group'),
+         new StoreError('locked'),
+         new WorkerError('worker.js failed to load'),
+         new SpyglassError('E_NODE_ONLY', 'needs Node'),
+       ];
+       console.log(JSON.stringify(errors.map((e) => [e.name, e.code, String(e).split(':')[0], e.stack.split(':')[0]])));`,
+    );
+    const esbuild = join(ROOT, 'node_modules', '.bin', 'esbuild');
+    const bundle = [
+      'errors-entry.mjs',
+      '--bundle',
+      '--minify',
+      '--format=esm',
+      '--platform=node',
+      '--outfile=errors-min.mjs',
+      '--log-level=error',
+    ];
+    execFileSync(esbuild, bundle, { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    // the minifier did rename the classes: a name taken from the class would print as a letter
+    expect(readFileSync(join(app, 'errors-min.mjs'), 'utf8')).not.toMatch(/class ParameterError\b/);
+    const seen = JSON.parse(execFileSync(process.execPath, ['errors-min.mjs'], { cwd: app, encoding: 'utf8' }));
+    expect(seen).toEqual(
+      [
+        ['ParameterError', 'E_PARAMETER'],
+        ['NwbFormatError', 'E_NWB_FORMAT'],
+        ['StoreError', 'E_STORE'],
+        ['WorkerError', 'E_WORKER'],
+        ['SpyglassError', 'E_NODE_ONLY'],
+      ].map(([name, code]) => [name, code, name, name]),
+    );
+  });
+
   it('esbuild --platform=browser bundles every library with no Node built-in and no h5wasm/node', () => {
     const browserPackages = tarballs.map((t) => t.name).filter((name) => name !== '@spyglass-wasm/cli');
     const entry = join(app, 'browser-entry.mjs');
@@ -149,6 +188,38 @@ describe('packed packages installed into a fresh project', () => {
     expect(bundle).not.toContain('h5wasm/dist/node');
   });
 });
+describe('the demo from the installed tarballs, outside the repository', () => {
+  it("`npx spyglass demo` runs the bundled sessions and prints the README's figures", () => {
+    const store = join(workDir, 'demo-store');
+    const demo = (...args: string[]) =>
+      execFileSync('npx', ['--offline', 'spyglass', 'demo', '--store', store, ...args], {
+        cwd: app,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        shell: process.platform === 'win32',
+      });
+    const text = demo();
+    // the second run reuses every result and gives the same figures as JSON
+    const json = JSON.parse(demo('--json')) as { file: string; cached: boolean; figures: Record<string, number> };
+    expect(json.cached).toBe(true);
+    expect(json.file).toBe(join(app, 'node_modules', '@spyglass-wasm', 'cli', 'dist', 'demo', 'tetrode-session.nwb'));
+    const f = json.figures;
+    expectReadmeFigures(f);
+    const lines = text.split('\n');
+    for (const figure of [
+      `${f.ripples} sharp-wave ripples (${f.simulatedRipples} simulated) in the ${f.sessionSeconds} s session`,
+      `${f.units} units; metric curation accepts ${f.accepted} (${f.simulatedUnits} simulated)`,
+      `and ${f.noise} noise`,
+      `last ${f.heldOutPercent} % (${f.heldOutSeconds} s): median error ${f.medianErrorCm} cm while running`,
+      `(linear-track-units.nwb): median error ${f.trackMedianErrorCm} cm while running`,
+    ])
+      expect(
+        lines.some((l) => l.includes(figure)),
+        figure,
+      ).toBe(true);
+  }, 900_000);
+});
+
 describe('the filter worker pool from the installed tarballs', () => {
   it("runs from ESM and from CommonJS in Node (worker_threads, the package's own worker)", () => {
     const body = `const x = { data: Float64Array.from({ length: 4000 }, (_, i) => Math.sin(i * 0.37)), rows: 1000, cols: 4 };
