@@ -248,6 +248,27 @@ describe('inputs', () => {
     expect(() => makeTimeBins(0, 1, { bin: 0.002 } as never)).toThrow(/'bin'/);
     expect(() => stateSpacePreset('continuous', { movement: 6 } as never)).toThrow(/'movement'/);
   });
+  it('the discrete transition is a states × states Matrix; bad ones name the option', () => {
+    const env = makeEnvironment(
+      Float64Array.from({ length: 50 }, (_, i) => i),
+      { binSize: 5 },
+    );
+    const preset = stateSpacePreset('continuous-fragmented', { diagonal: 0.9 });
+    expect(preset.discrete).toEqual({ data: Float64Array.of(0.9, 1 - 0.9, 1 - 0.9, 0.9), rows: 2, cols: 2 });
+    const same = buildTransition(env, { ...preset, discrete: { ...preset.discrete!, data: preset.discrete!.data } });
+    expect(same).toEqual(buildTransition(env, preset));
+    const nested = {
+      ...preset,
+      discrete: [
+        [0.9, 0.1],
+        [0.1, 0.9],
+      ] as never,
+    };
+    expect(() => buildTransition(env, nested)).toThrow(/^parameter 'discrete': expected a Float32Array/);
+    const three = { ...preset, discrete: { data: new Float64Array(9).fill(1 / 3), rows: 3, cols: 3 } };
+    expect(() => buildTransition(env, three)).toThrow('parameter \'discrete\': expected a 2 × 2 matrix, got "3 × 3"');
+    expect(() => buildTransition(env, { ...preset, diagonal: 0.9 } as never)).toThrow(/'diagonal'/);
+  });
 });
 
 describe('estimateMovementVar', () => {

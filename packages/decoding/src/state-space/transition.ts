@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, checkOptionNames, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, checkOptionNames, toMatrix, type Matrix } from '@spyglass-wasm/core';
 import type { Environment } from '../environment/environment.js';
 
 /** How position moves within or between discrete states. */
@@ -12,8 +12,11 @@ export interface StateSpaceOptions {
   stateNames?: string[];
   /** continuous[from][to]. */
   continuous?: ContinuousTransition[][];
-  /** discrete[from][to], rows summing to 1 (default: 0.98 on the diagonal, the rest spread evenly). */
-  discrete?: number[][];
+  /**
+   * States × states (row: from, column: to), rows summing to 1 (default: 0.98 on the diagonal,
+   * the rest spread evenly).
+   */
+  discrete?: Matrix<Float64Array>;
   /** Initial probability of each discrete state (default equal). */
   initialDiscrete?: number[];
   /** Random-walk kernel cut at this many standard deviations (default 5; mass beyond is < 6e-7). */
@@ -83,17 +86,14 @@ export function stateSpacePreset(
   const movementVar = checkNumber('movementVar', options.movementVar ?? 6, { min: 0 });
   const diagonal = checkNumber('diagonal', options.diagonal ?? 0.98, { min: 0, max: 1 });
   if (name === 'continuous')
-    return { stateNames: ['continuous'], continuous: [[{ kind: 'randomWalk', movementVar }]], discrete: [[1]] };
+    return { stateNames: ['continuous'], continuous: [[{ kind: 'randomWalk', movementVar }]], discrete: square([1]) };
   return {
     stateNames: ['continuous', 'fragmented'],
     continuous: [
       [{ kind: 'randomWalk', movementVar }, { kind: 'uniform' }],
       [{ kind: 'uniform' }, { kind: 'uniform' }],
     ],
-    discrete: [
-      [diagonal, 1 - diagonal],
-      [1 - diagonal, diagonal],
-    ],
+    discrete: square([diagonal, 1 - diagonal, 1 - diagonal, diagonal]),
   };
 }
 
@@ -106,17 +106,22 @@ export function stateSpacePreset(
  * const tr = buildTransition(env, stateSpacePreset('continuous-fragmented'));
  */
 export function buildTransition(env: Environment, options: StateSpaceOptions = {}): Transition {
+  checkOptionNames('buildTransition', options, [
+    'stateNames',
+    'continuous',
+    'discrete',
+    'initialDiscrete',
+    'truncateSd',
+  ]);
   const continuous = options.continuous ?? [[{ kind: 'randomWalk' }]];
   const nStates = continuous.length;
-  const discrete = options.discrete ?? defaultDiscrete(nStates);
-  if (
-    discrete.length !== nStates ||
-    discrete.some((r) => r.length !== nStates) ||
-    continuous.some((r) => r.length !== nStates)
-  ) {
-    throw new ParameterError('discrete', `${nStates} × ${nStates} matrices`, `${discrete.length} rows`);
-  }
-  for (const row of discrete) {
+  if (continuous.some((r) => r.length !== nStates))
+    throw new ParameterError('continuous', `${nStates} × ${nStates} movement models`, `${continuous.length} rows`);
+  const discrete = toMatrix(options.discrete ?? defaultDiscrete(nStates), 'discrete');
+  if (discrete.rows !== nStates || discrete.cols !== nStates)
+    throw new ParameterError('discrete', `a ${nStates} × ${nStates} matrix`, `${discrete.rows} × ${discrete.cols}`);
+  for (let r = 0; r < nStates; r++) {
+    const row = discrete.data.subarray(r * nStates, (r + 1) * nStates);
     const s = row.reduce((a, b) => a + b, 0);
     if (Math.abs(s - 1) > 1e-9 || row.some((v) => v < 0))
       throw new ParameterError('discrete', 'rows of probabilities summing to 1', row.join(','));
@@ -132,7 +137,7 @@ export function buildTransition(env: Environment, options: StateSpaceOptions = {
     lowW: Float64Array[] = [];
   for (let s = 0; s < nStates; s++)
     for (let s2 = 0; s2 < nStates; s2++) {
-      const p = discrete[s][s2];
+      const p = discrete.data[s * nStates + s2];
       if (p === 0) continue;
       const c = continuous[s][s2];
       if (c.kind === 'uniform') {
@@ -298,9 +303,14 @@ function* randomWalk(
   }
 }
 
-function defaultDiscrete(n: number): number[][] {
-  if (n === 1) return [[1]];
-  return Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 0.98 : 0.02 / (n - 1))));
+function defaultDiscrete(n: number): Matrix<Float64Array> {
+  return square(Array.from({ length: n * n }, (_, k) => (n === 1 ? 1 : k % (n + 1) === 0 ? 0.98 : 0.02 / (n - 1))));
+}
+
+/** A square matrix from its values, row by row. */
+function square(values: readonly number[]): Matrix<Float64Array> {
+  const n = Math.round(Math.sqrt(values.length));
+  return { data: Float64Array.from(values), rows: n, cols: n };
 }
 
 /** The sparse part of a transition (entries [from, to, weight]) by row of `to` and by row of `from`. */
