@@ -12,6 +12,6 @@ it('the README example runs and prints what it says', () => {
     '  { start: 42, end: 64 }',
     ']',
     '[ [ 4, 5 ], [ 6, 7 ] ]',
-    "true parameter 'order': expected an integer >= 1 <= 10, got 11",
+    "true ParameterError parameter 'order': expected an integer >= 1 <= 10, got 11",
   ]);
 });
