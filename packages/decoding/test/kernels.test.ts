@@ -3,6 +3,7 @@ import { createRng } from '@spyglass-wasm/core';
 import {
   buildTransition,
   clusterlessLikelihood,
+  decodingError,
   decodingKernels,
   denseTransition,
   filterSmooth,
@@ -247,6 +248,23 @@ describe('inputs', () => {
     expect(makeTimeBins(0, 1, { binSize: 0.002 }).nTime).toBe(500);
     expect(() => makeTimeBins(0, 1, { bin: 0.002 } as never)).toThrow(/'bin'/);
     expect(() => stateSpacePreset('continuous', { movement: 6 } as never)).toThrow(/'movement'/);
+  });
+  it('decodingError checks its arguments and names the bad one', () => {
+    const times = Float64Array.of(0, 1, 2, 3);
+    const truth = { data: Float64Array.of(0, 10, 20, 30), rows: 4, cols: 1 };
+    const decoded = { data: Float64Array.of(1, 10, 22, 30), rows: 4, cols: 1 };
+    expect(decodingError(times, decoded, times, truth)).toMatchObject({ median: 0.5, mean: 0.75, n: 4, nRunning: 4 });
+    const twoCols = { data: new Float64Array(8), rows: 4, cols: 2 };
+    for (const [name, call] of [
+      ['decoded', () => decodingError(times, [1, 10, 22, 30] as never, times, truth)],
+      ['decoded', () => decodingError(times, twoCols, times, truth)],
+      ['truth', () => decodingError(times, decoded, times, { data: new Float64Array(2), rows: 4, cols: 1 })],
+      ['times', () => decodingError(times.subarray(1), decoded, times, truth)],
+      ['truthTimes', () => decodingError(times, decoded, [0, 1, 2, 3] as never, truth)],
+      ['minSpeed', () => decodingError(times, decoded, times, truth, { minSpeed: -1 })],
+      ['minspeed', () => decodingError(times, decoded, times, truth, { minspeed: 4 } as never)],
+    ] as const)
+      expect(call, name).toThrow(`parameter '${name}'`);
   });
   it('the discrete transition is a states × states Matrix; bad ones name the option', () => {
     const env = makeEnvironment(

@@ -1,4 +1,4 @@
-import { median } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, median, ParameterError, toMatrix } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { interpolatePosition } from '../environment/kde.js';
 
@@ -28,12 +28,19 @@ export interface DecodingError {
  */
 export function decodingError(
   times: Float64Array,
-  decoded: Matrix<Float64Array>,
+  decodedInput: Matrix<Float64Array>,
   truthTimes: Float64Array,
-  truth: Matrix<Float64Array>,
+  truthInput: Matrix<Float64Array>,
   options: DecodingErrorOptions = {},
 ): DecodingError {
-  const minSpeed = options.minSpeed ?? 4;
+  checkOptionNames('decodingError', options, ['minSpeed']);
+  const minSpeed = checkNumber('minSpeed', options.minSpeed ?? 4, { min: 0 });
+  const decoded = toMatrix(decodedInput, 'decoded');
+  const truth = toMatrix(truthInput, 'truth');
+  checkTimes('times', times, decoded.rows);
+  checkTimes('truthTimes', truthTimes, truth.rows);
+  if (decoded.cols !== truth.cols)
+    throw new ParameterError('decoded', `${truth.cols} column(s), as the true position`, `${decoded.cols} columns`);
   const d = truth.cols;
   const speed = new Float64Array(truth.rows);
   for (let i = 0; i < truth.rows; i++) {
@@ -71,6 +78,12 @@ export function decodingError(
     nRunning: running.length,
     errors,
   };
+}
+
+/** One time (s) per row of its matrix. */
+function checkTimes(name: string, times: unknown, rows: number): void {
+  if (!(times instanceof Float64Array)) throw new ParameterError(name, 'a Float64Array of times (s)', times);
+  if (times.length !== rows) throw new ParameterError(name, `one time per row (${rows})`, `${times.length} times`);
 }
 
 function meanOf(v: number[]): number {
