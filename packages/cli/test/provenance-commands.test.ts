@@ -93,7 +93,7 @@ describe('store-backed commands', () => {
     expect(Object.keys(second.steps)).toEqual(Object.keys(first.steps));
     expect(second.figures).toEqual({ ...first.figures, seconds: second.figures.seconds });
     expectReadmeFigures(first.figures);
-  });
+  }, 600_000); // the whole demo twice: about a minute on a busy 2-core machine
 });
 
 describe('run --enqueue and worker', () => {
