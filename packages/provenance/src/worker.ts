@@ -2,6 +2,7 @@ import { ParameterError } from '@spyglass-wasm/core';
 import type { Job } from './store/job-queue.js';
 import type { JobQueue, ResultRepository } from './store/interfaces.js';
 import { STEPS_MODULE_ERROR, type ThreadCall, type ThreadDone, type ThreadRequest } from './job-run.js';
+import { LeaseKeeper } from './lease.js';
 import { nodeWorkerThreads } from './platform.node.js';
 
 type Store = JobQueue & ResultRepository;
@@ -44,7 +45,8 @@ export interface WorkerOptions {
  * A worker loop over a store's job queue: claim (SKIP LOCKED + lease), run the job's step in a
  * worker thread (its store calls come back to this thread, so results are shared and cached),
  * heartbeat here while it runs, complete only while holding the lease, record errors with the
- * job. A lost lease (this process was paused past it) stops the step at once. Database errors
+ * job. A lease the database no longer grants (this process was paused past it and another worker
+ * took the job) stops the step at once; late timers alone do not (LeaseKeeper). Database errors
  * (a restarted server) are retried. Returns the number of jobs it completed.
  *
  * @example
@@ -108,22 +110,18 @@ async function runLeased(
     onEvent?: WorkerOptions['onEvent'];
   },
 ): Promise<RunEnd> {
-  // The lease as this process knows it: renewed by each heartbeat the database accepted.
-  let leaseUntil = performance.now() + o.leaseMs;
   let stopped: Exclude<RunEnd, 'completed' | 'failed'> | undefined;
   const stop = (why: Exclude<RunEnd, 'completed' | 'failed'>): void => {
     if (stopped) return;
     stopped = why;
     void thread.cancel();
   };
-  const beat = setInterval(() => {
-    if (performance.now() > leaseUntil) return stop('lease-lost'); // paused or cut off past the lease: another worker may have it
-    const sent = performance.now();
-    store.heartbeat(job, o.leaseMs).then(
-      (ok) => (ok ? (leaseUntil = sent + o.leaseMs) : stop('lease-lost')),
-      () => {},
-    );
-  }, o.heartbeatMs);
+  const lease = new LeaseKeeper({
+    leaseMs: o.leaseMs,
+    heartbeat: () => store.heartbeat(job, o.leaseMs),
+    onLost: () => stop('lease-lost'),
+  });
+  const beat = setInterval(() => lease.tick(), o.heartbeatMs);
   let grace: ReturnType<typeof setTimeout> | undefined;
   const onAbort = (): void => void (grace = setTimeout(() => stop('released'), o.graceMs));
   if (o.signal?.aborted) onAbort();
