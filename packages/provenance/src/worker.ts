@@ -1,5 +1,5 @@
 import { ParameterError } from '@spyglass-wasm/core';
-import type { Job } from './store/job-queue.js';
+import { sleep, type Job } from './store/job-queue.js';
 import type { JobQueue, ResultRepository } from './store/interfaces.js';
 import { STEPS_MODULE_ERROR, type ThreadCall, type ThreadDone, type ThreadRequest } from './job-run.js';
 import { LeaseKeeper } from './lease.js';
@@ -23,7 +23,10 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Heartbeat period (default leaseMs / 4). */
   heartbeatMs?: number;
-  /** Poll period when the queue is empty, and retry period while the database is unreachable (default 1 s). */
+  /**
+   * Longest wait when the queue is empty (default 1 s; 30 s on PostgreSQL, where enqueue wakes idle
+   * workers at once by NOTIFY); also the retry period while the database is unreachable, at most 1 s.
+   */
   pollMs?: number;
   /**
    * Return once no job is queued or running, instead of polling (default false). A job another worker runs may still
@@ -61,7 +64,10 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   const heartbeatMs = options.heartbeatMs ?? leaseMs / 4;
   if (!(heartbeatMs > 0 && heartbeatMs < leaseMs))
     throw new ParameterError('heartbeatMs', `positive and less than leaseMs (${leaseMs})`, heartbeatMs);
-  const pollMs = options.pollMs ?? 1000;
+  const pollMs = options.pollMs;
+  if (pollMs !== undefined && !(pollMs > 0 && pollMs <= MAX_LEASE_MS))
+    throw new ParameterError('pollMs', `between 1 and ${MAX_LEASE_MS}`, pollMs);
+  const retryMs = Math.min(pollMs ?? 1000, 1000);
   const thread = new StepThread(
     store,
     options.stepsModule.startsWith('/') ? `file://${options.stepsModule}` : options.stepsModule,
@@ -69,19 +75,19 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   let completed = 0;
   try {
     // the engine's stalled-job recovery (pg-boss maintenance) runs in every worker, at a period fitting its lease
-    await retrying(() => store.supervise?.(leaseMs) ?? Promise.resolve(), pollMs, options);
+    await retrying(() => store.supervise?.(leaseMs) ?? Promise.resolve(), retryMs, options);
     while (!options.signal?.aborted) {
-      const job = await retrying(() => store.claim(name, leaseMs), pollMs, options);
+      const job = await retrying(() => store.claim(name, leaseMs), retryMs, options);
       if (!job) {
-        if (options.exitWhenIdle && (await retrying(() => store.pending(), pollMs, options)) === 0) break;
-        await sleep(pollMs, options.signal);
+        if (options.exitWhenIdle && (await retrying(() => store.pending(), retryMs, options)) === 0) break;
+        await retrying(() => store.waitForJob(pollMs, options.signal), retryMs, options);
         continue;
       }
       options.onEvent?.({ job: job.id, event: 'claimed' });
       const end = await runLeased(store, thread, job, {
         leaseMs,
         heartbeatMs,
-        pollMs,
+        retryMs,
         graceMs: options.graceMs ?? leaseMs,
         signal: options.signal,
         onEvent: options.onEvent,
@@ -104,7 +110,7 @@ async function runLeased(
   o: {
     leaseMs: number;
     heartbeatMs: number;
-    pollMs: number;
+    retryMs: number;
     graceMs: number;
     signal?: AbortSignal;
     onEvent?: WorkerOptions['onEvent'];
@@ -135,7 +141,7 @@ async function runLeased(
     o.signal?.removeEventListener('abort', onAbort);
   }
   const settle = async (end: RunEnd, write: () => Promise<boolean>, detail?: string): Promise<RunEnd> => {
-    const ok = await retrying(write, o.pollMs, { ...o, signal: undefined });
+    const ok = await retrying(write, o.retryMs, { ...o, signal: undefined });
     const event = ok ? end : 'lease-lost';
     o.onEvent?.({ job: job.id, event, detail });
     return event;
@@ -254,7 +260,7 @@ function moduleUrl(): string {
 /** Retries a queue call while the database is unreachable (a restart, a network cut). */
 async function retrying<T>(
   fn: () => Promise<T>,
-  pollMs: number,
+  retryMs: number,
   o: { signal?: AbortSignal; onEvent?: WorkerOptions['onEvent'] },
 ): Promise<T | undefined> {
   for (;;) {
@@ -264,7 +270,7 @@ async function retrying<T>(
       if (!isConnectionError(err)) throw err;
       o.onEvent?.({ job: 0, event: 'db-error', detail: (err as Error).message });
       if (o.signal?.aborted) return undefined;
-      await sleep(pollMs, o.signal);
+      await sleep(retryMs, o.signal);
     }
   }
 }
@@ -285,17 +291,4 @@ function defaultName(): string {
   return typeof process !== 'undefined'
     ? `${process.env.HOSTNAME ?? 'host'}:${process.pid}`
     : `browser:${Math.random().toString(36).slice(2)}`;
-}
-
-/** Waits `ms`, or less when `signal` aborts; its listener goes when the wait ends (idle polls add up). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const wake = (): void => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', wake);
-      resolve();
-    };
-    const t = setTimeout(wake, ms);
-    signal?.addEventListener('abort', wake, { once: true });
-  });
 }

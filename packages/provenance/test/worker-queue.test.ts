@@ -227,6 +227,74 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
   }, 180_000);
 });
 
+describe('idle workers LISTEN on PostgreSQL: enqueue wakes them, polling is only the fallback', () => {
+  let server: PgServer;
+  let store: Store;
+  beforeAll(async () => {
+    server = await startPgServer();
+    store = await openStore({ store: server.url, resultsDir: mkdtempSync(join(tmpdir(), 'spyglass-results-')) });
+  });
+  afterAll(async () => {
+    await store?.close().catch(() => {});
+    server?.stop();
+  });
+
+  /** Worker connections LISTENing on the job channel. */
+  const listeners = async () =>
+    Number(
+      (
+        await store.sql.query<{ n: string }>(
+          `SELECT count(*) AS n FROM pg_stat_activity WHERE query = 'LISTEN "spyglass_jobs"'`,
+        )
+      )[0].n,
+    );
+
+  it('a job queued while 2 workers idle with a 5-minute poll is claimed at once, also after a server restart', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'spyglass-runs-')), 'runs.jsonl');
+    const workers = ['a', 'b'].map((name) => {
+      const p = spawn(process.execPath, [SCRIPT, server.url, '', name], {
+        env: { ...process.env, WAIT_POLL_MS: '300000', WAIT_STAY: '1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      const w = {
+        p,
+        err: '',
+        exit: new Promise<string>((resolve) => p.on('exit', (code) => resolve(`${code} ${w.err}`))),
+      };
+      p.stderr!.on('data', (d) => (w.err += d));
+      return w;
+    });
+    const done = async (id: number) => (await store.jobs()).find((j) => j.id === id)?.status === 'done';
+    /** Both workers wait for work in a wait that began after `since` (their listeners were up by then). */
+    const bothIdleSince = (since: number) => async () =>
+      workers.every((w) => {
+        const last = [...w.err.matchAll(/^wait (start|end) @(\d+)$/gm)].pop();
+        return last?.[1] === 'start' && Number(last[2]) > since;
+      });
+    // both idle and listening, on an empty queue: only a notification can wake them before the test times out
+    await until('both workers listen', async () => (await listeners()) === 2);
+    await until('both workers idle', bothIdleSince(0));
+    expect(await store.pending()).toBe(0);
+    const first = await store.enqueue({ step: 'wait', inputs: {}, params: { n: 1, ms: 10, log } });
+    await until('the first job is done', () => done(first));
+
+    // the server restarts: each worker's listener reconnects, listens again, and wakes its worker once
+    const restartedAt = Date.now();
+    server.restart();
+    await until('the store answers again', async () => (await store.pending()) === 0);
+    await until('both workers listen again', async () => (await listeners()) === 2);
+    await until('both workers idle again', bothIdleSince(restartedAt));
+    const second = await store.enqueue({ step: 'wait', inputs: {}, params: { n: 2, ms: 10, log } });
+    await until('the second job is done', () => done(second));
+
+    const claims = (await store.jobEvents()).filter((e) => e.event === 'claimed');
+    expect(claims.map((e) => e.jobId)).toEqual([first, second]);
+    expect(claims.every((e) => ['a', 'b'].includes(e.worker))).toBe(true);
+    for (const w of workers) w.p.kill('SIGTERM');
+    for (const w of workers) expect(await w.exit).toMatch(/^0 /);
+  }, 120_000);
+});
+
 describe('a worker on the embedded (PGlite) store', () => {
   it('runs steps off the main thread: a step computing for twice the lease keeps its lease, even across a stall', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'spyglass-embedded-')), '.spyglass');
