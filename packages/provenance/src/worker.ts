@@ -37,9 +37,11 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** How long a running job may still take after `signal` aborts (default: the lease). */
   graceMs?: number;
+  /** Gives the running job back to the queue at once, without waiting for `graceMs` (e.g. a second SIGTERM). */
+  releaseSignal?: AbortSignal;
   onEvent?: (event: {
     job: number;
-    event: 'claimed' | 'completed' | 'failed' | 'lease-lost' | 'released' | 'db-error';
+    event: 'claimed' | 'stopping' | 'completed' | 'failed' | 'lease-lost' | 'released' | 'db-error';
     detail?: string;
   }) => void;
 }
@@ -68,6 +70,9 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   if (pollMs !== undefined && !(pollMs > 0 && pollMs <= MAX_LEASE_MS))
     throw new ParameterError('pollMs', `between 1 and ${MAX_LEASE_MS}`, pollMs);
   const retryMs = Math.min(pollMs ?? 1000, 1000);
+  const graceMs = options.graceMs ?? leaseMs;
+  if (!(graceMs >= 0 && graceMs <= MAX_LEASE_MS))
+    throw new ParameterError('graceMs', `between 0 and ${MAX_LEASE_MS}`, graceMs);
   const thread = new StepThread(
     store,
     options.stepsModule.startsWith('/') ? `file://${options.stepsModule}` : options.stepsModule,
@@ -88,8 +93,9 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
         leaseMs,
         heartbeatMs,
         retryMs,
-        graceMs: options.graceMs ?? leaseMs,
+        graceMs,
         signal: options.signal,
+        releaseSignal: options.releaseSignal,
         onEvent: options.onEvent,
       });
       if (end === 'completed') completed++;
@@ -113,6 +119,7 @@ async function runLeased(
     retryMs: number;
     graceMs: number;
     signal?: AbortSignal;
+    releaseSignal?: AbortSignal;
     onEvent?: WorkerOptions['onEvent'];
   },
 ): Promise<RunEnd> {
@@ -129,9 +136,15 @@ async function runLeased(
   });
   const beat = setInterval(() => lease.tick(), o.heartbeatMs);
   let grace: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = (): void => void (grace = setTimeout(() => stop('released'), o.graceMs));
+  const onAbort = (): void => {
+    o.onEvent?.({ job: job.id, event: 'stopping', detail: `finishing within ${o.graceMs / 1000} s, else released` });
+    grace = setTimeout(() => stop('released'), o.graceMs);
+  };
+  const onRelease = (): void => stop('released');
   if (o.signal?.aborted) onAbort();
   else o.signal?.addEventListener('abort', onAbort, { once: true });
+  if (o.releaseSignal?.aborted) onRelease();
+  else o.releaseSignal?.addEventListener('abort', onRelease, { once: true });
   let done: ThreadDone;
   try {
     done = await thread.run(job);
@@ -139,6 +152,7 @@ async function runLeased(
     clearInterval(beat);
     clearTimeout(grace);
     o.signal?.removeEventListener('abort', onAbort);
+    o.releaseSignal?.removeEventListener('abort', onRelease);
   }
   const settle = async (end: RunEnd, write: () => Promise<boolean>, detail?: string): Promise<RunEnd> => {
     const ok = await retrying(write, o.retryMs, { ...o, signal: undefined });
@@ -150,7 +164,8 @@ async function runLeased(
     await settle('released', () => store.release(job));
     throw new ParameterError('stepsModule', `a module exporting STEPS (${done.error.message})`, thread.stepsModule);
   }
-  if (stopped === 'released') return settle('released', () => store.release(job));
+  // a job that finished while being stopped is completed, not given back
+  if (stopped === 'released' && done.error) return settle('released', () => store.release(job));
   if (stopped === 'lease-lost') {
     o.onEvent?.({ job: job.id, event: 'lease-lost' });
     return 'lease-lost';
