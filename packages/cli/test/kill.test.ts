@@ -1,5 +1,6 @@
 // The kill test: `spyglass lfp FILE --out OUT.nwb` SIGKILLed at seeded random moments (half of
-// them after its first result file appeared, i.e. during its writes), then run again and
+// them at a seeded write point: fixtures/kill-at-write.mjs kills the process itself just before
+// or after an open, write, flush or rename of a result or --out file), then run again and
 // `spyglass store check`: no partial file under a final name, no .partial left in the --out
 // folder or the results folder, every result file named by a row, the store consistent.
 // SPYGLASS_KILL_ROUNDS / SPYGLASS_KILL_SEED run it longer or differently.
@@ -14,6 +15,7 @@ import { describe, expect, it } from 'vitest';
 
 const SESSION = fileURLToPath(new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url)); // built by npm run build
+const KILL_AT_WRITE = fileURLToPath(new URL('./fixtures/kill-at-write.mjs', import.meta.url));
 const ROUNDS = Number(process.env.SPYGLASS_KILL_ROUNDS ?? 6);
 const SEED = Number(process.env.SPYGLASS_KILL_SEED ?? 14);
 
@@ -44,39 +46,51 @@ async function killedRun(l: Layout, atMs: number): Promise<'killed' | 'finished'
   return (await exited) === 'SIGKILL' ? 'killed' : 'finished';
 }
 
-/** Waits until the results folder has a file (or the run ended), then kills after `extraMs`. */
-async function killedDuringWrites(l: Layout, extraMs: number): Promise<'killed' | 'finished'> {
-  const p = spawn(process.execPath, lfpArgs(l), { env: env(l), stdio: 'ignore' });
-  let done = false;
-  const exited = new Promise<NodeJS.Signals | null>((resolve) =>
-    p.on('exit', (_c, signal) => ((done = true), resolve(signal))),
-  );
-  while (!done && list(l.results).length === 0) await new Promise((r) => setTimeout(r, 1));
-  const start = now();
-  while (!done && now() - start < extraMs) await new Promise((r) => setTimeout(r, 1));
-  if (!done) p.kill('SIGKILL');
-  return (await exited) === 'SIGKILL' ? 'killed' : 'finished';
+interface WritePoint {
+  n: number;
+  phase: 'before' | 'after';
+  op: 'open' | 'writeFile' | 'sync' | 'rename';
+  path: string;
+}
+
+/**
+ * Runs `lfp` with kill-at-write.mjs loaded: it logs the write points of the results and --out
+ * folders and, when `at` is given, SIGKILLs itself at that point. Returns how it ended and the points it passed.
+ */
+async function runAtWrites(l: Layout, at?: number): Promise<{ ended: 'killed' | 'finished'; points: WritePoint[] }> {
+  const log = join(l.tmp, '..', 'write-points.jsonl');
+  const p = spawn(process.execPath, ['--import', KILL_AT_WRITE, ...lfpArgs(l)], {
+    env: {
+      ...env(l),
+      SPYGLASS_KILL_DIRS: `${l.results}:${l.out}`,
+      SPYGLASS_KILL_LOG: log,
+      ...(at === undefined ? {} : { SPYGLASS_KILL_AT: String(at) }),
+    },
+    stdio: 'ignore',
+  });
+  const signal = await new Promise<NodeJS.Signals | null>((resolve) => p.on('exit', (_c, sig) => resolve(sig)));
+  const points = existsSync(log)
+    ? readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as WritePoint)
+    : [];
+  return { ended: signal === 'SIGKILL' ? 'killed' : 'finished', points };
 }
 
 describe(`kill -9 during spyglass lfp --out (seed ${SEED}, ${ROUNDS} rounds), then rerun and store check`, () => {
   it('leaves 0 leftovers: no partial file under a final name, no .partial, no orphan, the store consistent', async () => {
     const root = mkdtempSync(join(tmpdir(), 'spyglass-kill-'));
-    // one clean run: how long a run takes, and how long its writes take
+    // one clean run: how long a run takes
     const clean = layout(join(root, 'clean'));
     const t0 = now();
-    const first = spawn(process.execPath, lfpArgs(clean), { env: env(clean), stdio: 'ignore' });
-    let firstWrite: number | undefined;
-    let cleanDone = false;
-    const cleanExit = new Promise<number | null>((resolve) =>
-      first.on('exit', (code) => ((cleanDone = true), resolve(code))),
-    );
-    while (!cleanDone) {
-      if (firstWrite === undefined && list(clean.results).length) firstWrite = now() - t0;
-      await new Promise((r) => setTimeout(r, 1));
-    }
-    expect(await cleanExit).toBe(0);
+    const first = spawnSync(process.execPath, lfpArgs(clean), { env: env(clean), encoding: 'utf8' });
+    expect(first.status, first.stderr).toBe(0);
     const total = now() - t0;
-    const writes = total - (firstWrite ?? total * 0.8);
+    // the write points of a whole run (results and --out files), where half the rounds kill
+    const { points: writePoints } = await runAtWrites(layout(join(root, 'points')));
+    expect(writePoints.map((p) => p.op)).toEqual(expect.arrayContaining(['open', 'writeFile', 'sync', 'rename']));
+    expect(writePoints.some((p) => p.path.startsWith(join(root, 'points', 'out')))).toBe(true);
 
     const rng = createRng(SEED);
     const outcomes: string[] = [];
@@ -84,11 +98,22 @@ describe(`kill -9 during spyglass lfp --out (seed ${SEED}, ${ROUNDS} rounds), th
     const left: { out: number; results: number; files: number; tmp: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const l = layout(join(root, `round-${round}`));
-      const what = `seed ${SEED} round ${round}`;
-      const ended =
-        round % 2 === 0
-          ? await killedRun(l, rng.uniform() * total)
-          : await killedDuringWrites(l, rng.uniform() * writes * 1.2);
+      let what = `seed ${SEED} round ${round}`;
+      let ended: 'killed' | 'finished';
+      if (round % 2 === 0) ended = await killedRun(l, rng.uniform() * total);
+      else {
+        const at = Math.floor(rng.uniform() * writePoints.length);
+        const run = await runAtWrites(l, at);
+        ended = run.ended;
+        // the kill landed during the writes, at the chosen point of the same sequence as the whole run's
+        expect(ended, `${what}: killed at write point ${at}`).toBe('killed');
+        expect(
+          run.points.map((p) => `${p.phase} ${p.op}`),
+          what,
+        ).toEqual(writePoints.slice(0, at + 1).map((p) => `${p.phase} ${p.op}`));
+        const hit = writePoints[at];
+        what += ` (killed ${hit.phase} ${hit.op} of a${hit.path.includes('/out/') ? 'n --out' : ' result'} file)`;
+      }
       outcomes.push(ended);
 
       // right after the kill: the --out file, if there, is whole (a copy of a committed result's analysis file)

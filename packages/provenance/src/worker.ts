@@ -1,7 +1,8 @@
 import { ParameterError } from '@spyglass-wasm/core';
-import type { Job } from './store/job-queue.js';
+import { sleep, type Job } from './store/job-queue.js';
 import type { JobQueue, ResultRepository } from './store/interfaces.js';
 import { STEPS_MODULE_ERROR, type ThreadCall, type ThreadDone, type ThreadRequest } from './job-run.js';
+import { LeaseKeeper } from './lease.js';
 import { nodeWorkerThreads } from './platform.node.js';
 
 type Store = JobQueue & ResultRepository;
@@ -22,7 +23,10 @@ export interface WorkerOptions {
   leaseMs?: number;
   /** Heartbeat period (default leaseMs / 4). */
   heartbeatMs?: number;
-  /** Poll period when the queue is empty, and retry period while the database is unreachable (default 1 s). */
+  /**
+   * Longest wait when the queue is empty (default 1 s; 30 s on PostgreSQL, where enqueue wakes idle
+   * workers at once by NOTIFY); also the retry period while the database is unreachable, at most 1 s.
+   */
   pollMs?: number;
   /**
    * Return once no job is queued or running, instead of polling (default false). A job another worker runs may still
@@ -33,9 +37,11 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** How long a running job may still take after `signal` aborts (default: the lease). */
   graceMs?: number;
+  /** Gives the running job back to the queue at once, without waiting for `graceMs` (e.g. a second SIGTERM). */
+  releaseSignal?: AbortSignal;
   onEvent?: (event: {
     job: number;
-    event: 'claimed' | 'completed' | 'failed' | 'lease-lost' | 'released' | 'db-error';
+    event: 'claimed' | 'stopping' | 'completed' | 'failed' | 'lease-lost' | 'released' | 'db-error';
     detail?: string;
   }) => void;
 }
@@ -44,7 +50,8 @@ export interface WorkerOptions {
  * A worker loop over a store's job queue: claim (SKIP LOCKED + lease), run the job's step in a
  * worker thread (its store calls come back to this thread, so results are shared and cached),
  * heartbeat here while it runs, complete only while holding the lease, record errors with the
- * job. A lost lease (this process was paused past it) stops the step at once. Database errors
+ * job. A lease the database no longer grants (this process was paused past it and another worker
+ * took the job) stops the step at once; late timers alone do not (LeaseKeeper). Database errors
  * (a restarted server) are retried. Returns the number of jobs it completed.
  *
  * @example
@@ -59,7 +66,13 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   const heartbeatMs = options.heartbeatMs ?? leaseMs / 4;
   if (!(heartbeatMs > 0 && heartbeatMs < leaseMs))
     throw new ParameterError('heartbeatMs', `positive and less than leaseMs (${leaseMs})`, heartbeatMs);
-  const pollMs = options.pollMs ?? 1000;
+  const pollMs = options.pollMs;
+  if (pollMs !== undefined && !(pollMs > 0 && pollMs <= MAX_LEASE_MS))
+    throw new ParameterError('pollMs', `between 1 and ${MAX_LEASE_MS}`, pollMs);
+  const retryMs = Math.min(pollMs ?? 1000, 1000);
+  const graceMs = options.graceMs ?? leaseMs;
+  if (!(graceMs >= 0 && graceMs <= MAX_LEASE_MS))
+    throw new ParameterError('graceMs', `between 0 and ${MAX_LEASE_MS}`, graceMs);
   const thread = new StepThread(
     store,
     options.stepsModule.startsWith('/') ? `file://${options.stepsModule}` : options.stepsModule,
@@ -67,21 +80,22 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   let completed = 0;
   try {
     // the engine's stalled-job recovery (pg-boss maintenance) runs in every worker, at a period fitting its lease
-    await retrying(() => store.supervise?.(leaseMs) ?? Promise.resolve(), pollMs, options);
+    await retrying(() => store.supervise?.(leaseMs) ?? Promise.resolve(), retryMs, options);
     while (!options.signal?.aborted) {
-      const job = await retrying(() => store.claim(name, leaseMs), pollMs, options);
+      const job = await retrying(() => store.claim(name, leaseMs), retryMs, options);
       if (!job) {
-        if (options.exitWhenIdle && (await retrying(() => store.pending(), pollMs, options)) === 0) break;
-        await sleep(pollMs, options.signal);
+        if (options.exitWhenIdle && (await retrying(() => store.pending(), retryMs, options)) === 0) break;
+        await retrying(() => store.waitForJob(pollMs, options.signal), retryMs, options);
         continue;
       }
       options.onEvent?.({ job: job.id, event: 'claimed' });
       const end = await runLeased(store, thread, job, {
         leaseMs,
         heartbeatMs,
-        pollMs,
-        graceMs: options.graceMs ?? leaseMs,
+        retryMs,
+        graceMs,
         signal: options.signal,
+        releaseSignal: options.releaseSignal,
         onEvent: options.onEvent,
       });
       if (end === 'completed') completed++;
@@ -102,32 +116,35 @@ async function runLeased(
   o: {
     leaseMs: number;
     heartbeatMs: number;
-    pollMs: number;
+    retryMs: number;
     graceMs: number;
     signal?: AbortSignal;
+    releaseSignal?: AbortSignal;
     onEvent?: WorkerOptions['onEvent'];
   },
 ): Promise<RunEnd> {
-  // The lease as this process knows it: renewed by each heartbeat the database accepted.
-  let leaseUntil = performance.now() + o.leaseMs;
   let stopped: Exclude<RunEnd, 'completed' | 'failed'> | undefined;
   const stop = (why: Exclude<RunEnd, 'completed' | 'failed'>): void => {
     if (stopped) return;
     stopped = why;
     void thread.cancel();
   };
-  const beat = setInterval(() => {
-    if (performance.now() > leaseUntil) return stop('lease-lost'); // paused or cut off past the lease: another worker may have it
-    const sent = performance.now();
-    store.heartbeat(job, o.leaseMs).then(
-      (ok) => (ok ? (leaseUntil = sent + o.leaseMs) : stop('lease-lost')),
-      () => {},
-    );
-  }, o.heartbeatMs);
+  const lease = new LeaseKeeper({
+    leaseMs: o.leaseMs,
+    heartbeat: () => store.heartbeat(job, o.leaseMs),
+    onLost: () => stop('lease-lost'),
+  });
+  const beat = setInterval(() => lease.tick(), o.heartbeatMs);
   let grace: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = (): void => void (grace = setTimeout(() => stop('released'), o.graceMs));
+  const onAbort = (): void => {
+    o.onEvent?.({ job: job.id, event: 'stopping', detail: `finishing within ${o.graceMs / 1000} s, else released` });
+    grace = setTimeout(() => stop('released'), o.graceMs);
+  };
+  const onRelease = (): void => stop('released');
   if (o.signal?.aborted) onAbort();
   else o.signal?.addEventListener('abort', onAbort, { once: true });
+  if (o.releaseSignal?.aborted) onRelease();
+  else o.releaseSignal?.addEventListener('abort', onRelease, { once: true });
   let done: ThreadDone;
   try {
     done = await thread.run(job);
@@ -135,9 +152,10 @@ async function runLeased(
     clearInterval(beat);
     clearTimeout(grace);
     o.signal?.removeEventListener('abort', onAbort);
+    o.releaseSignal?.removeEventListener('abort', onRelease);
   }
   const settle = async (end: RunEnd, write: () => Promise<boolean>, detail?: string): Promise<RunEnd> => {
-    const ok = await retrying(write, o.pollMs, { ...o, signal: undefined });
+    const ok = await retrying(write, o.retryMs, { ...o, signal: undefined });
     const event = ok ? end : 'lease-lost';
     o.onEvent?.({ job: job.id, event, detail });
     return event;
@@ -146,7 +164,8 @@ async function runLeased(
     await settle('released', () => store.release(job));
     throw new ParameterError('stepsModule', `a module exporting STEPS (${done.error.message})`, thread.stepsModule);
   }
-  if (stopped === 'released') return settle('released', () => store.release(job));
+  // a job that finished while being stopped is completed, not given back
+  if (stopped === 'released' && done.error) return settle('released', () => store.release(job));
   if (stopped === 'lease-lost') {
     o.onEvent?.({ job: job.id, event: 'lease-lost' });
     return 'lease-lost';
@@ -256,7 +275,7 @@ function moduleUrl(): string {
 /** Retries a queue call while the database is unreachable (a restart, a network cut). */
 async function retrying<T>(
   fn: () => Promise<T>,
-  pollMs: number,
+  retryMs: number,
   o: { signal?: AbortSignal; onEvent?: WorkerOptions['onEvent'] },
 ): Promise<T | undefined> {
   for (;;) {
@@ -266,7 +285,7 @@ async function retrying<T>(
       if (!isConnectionError(err)) throw err;
       o.onEvent?.({ job: 0, event: 'db-error', detail: (err as Error).message });
       if (o.signal?.aborted) return undefined;
-      await sleep(pollMs, o.signal);
+      await sleep(retryMs, o.signal);
     }
   }
 }
@@ -287,17 +306,4 @@ function defaultName(): string {
   return typeof process !== 'undefined'
     ? `${process.env.HOSTNAME ?? 'host'}:${process.pid}`
     : `browser:${Math.random().toString(36).slice(2)}`;
-}
-
-/** Waits `ms`, or less when `signal` aborts; its listener goes when the wait ends (idle polls add up). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const wake = (): void => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', wake);
-      resolve();
-    };
-    const t = setTimeout(wake, ms);
-    signal?.addEventListener('abort', wake, { once: true });
-  });
 }

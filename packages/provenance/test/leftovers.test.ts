@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkStore, openStore, runStep, type Step } from '../src/index.js';
@@ -33,6 +34,12 @@ describe('crash leftovers', () => {
     writeFileSync(join(results, 'tiny-dead.sgr.123-ab.partial'), 'half');
     old(join(results, 'tiny-dead.sgr.123-ab.partial'));
     writeFileSync(join(results, 'tiny-young.sgr.123-cd.partial'), 'half'); // a writer may still be at it
+    // young, but its writer on this host is gone (a dead child's pid): removed at once, dots in the name or not
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], {
+      encoding: 'utf8',
+    });
+    const tag = `${hostname().replace(/[^A-Za-z0-9.-]/g, '_')}~${child.stdout}`;
+    writeFileSync(join(results, `tiny-gone.sgr.${tag}-ef.partial`), 'half');
     const scratch = mkdtempSync(join(tmpdir(), 'spyglass-verify-'));
     mkdirSync(join(scratch, '.spyglass', 'db'), { recursive: true });
     old(scratch);
@@ -42,6 +49,7 @@ describe('crash leftovers', () => {
       const names = readdirSync(results);
       expect(names).not.toContain('tiny-dead.sgr.123-ab.partial');
       expect(names).toContain('tiny-young.sgr.123-cd.partial');
+      expect(names.filter((n) => n.startsWith('tiny-gone'))).toEqual([]);
       expect(names).toContain(kept.result.file);
       expect(existsSync(scratch)).toBe(false);
     } finally {

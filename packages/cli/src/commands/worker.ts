@@ -23,7 +23,7 @@ export const workerCommand: Command = {
     grace: {
       type: 'string',
       value: 'SECONDS',
-      help: 'on SIGTERM/SIGINT, time the running job may finish in before it goes back to the queue',
+      help: 'after SIGTERM/SIGINT, time the running job may take before it goes back to the queue (2nd signal: now)',
       default: 'the lease',
     },
     'exit-when-idle': { type: 'boolean', help: 'stop when the queue is empty' },
@@ -36,10 +36,13 @@ export const workerCommand: Command = {
     const leaseMs = seconds('--lease', values.lease ?? 60, 1);
     const graceMs = values.grace === undefined ? undefined : seconds('--grace', values.grace, 0);
     const store = await storeFor(io, values);
+    // the first signal stops taking jobs and lets the running one finish within the grace period; the
+    // second gives it back at once (Slurm's scancel sends SIGTERM, then SIGKILL after its KillWait)
     const stop = new AbortController();
-    const onSignal = () => stop.abort();
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    const releaseNow = new AbortController();
+    const onSignal = () => (stop.signal.aborted ? releaseNow.abort() : stop.abort());
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     try {
       const done = await runWorker(store, {
         // the steps run in a worker thread, which imports the same pipelines package
@@ -49,6 +52,7 @@ export const workerCommand: Command = {
         graceMs,
         exitWhenIdle: Boolean(values['exit-when-idle']),
         signal: stop.signal,
+        releaseSignal: releaseNow.signal,
         onEvent: (e) =>
           values.json ? undefined : io.stderr.write(`job ${e.job} ${e.event}${e.detail ? `: ${e.detail}` : ''}\n`),
       });

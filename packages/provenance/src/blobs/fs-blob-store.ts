@@ -104,8 +104,10 @@ async function hostTag(): Promise<string> {
  */
 export async function partialIsAbandoned(name: string, mtimeMs: number, minAgeMs: number): Promise<boolean> {
   if (Date.now() - mtimeMs > minAgeMs) return true;
-  const writer = /\.([A-Za-z0-9._-]+)~(\d+)-[a-z0-9]+\.partial$/.exec(name);
-  if (!writer || writer[1] !== (await hostTag())) return false;
+  // this host's tag, spelled out: host names and the target's name (`x.sgr`) both hold dots
+  const host = (await hostTag()).replace(/\./g, '\\.');
+  const writer = new RegExp(`\\.${host}~(\\d+)-[a-z0-9]+\\.partial$`).exec(name);
+  if (!writer) return false;
   const { pidRuns } = await import('../store/dir-lock.js');
-  return !pidRuns(Number(writer[2]));
+  return !pidRuns(Number(writer[1]));
 }

@@ -38,6 +38,12 @@ export interface JobQueue {
   /** Jobs queued or running. */
   pending(): Promise<number>;
   jobs(): Promise<Job[]>;
+  /**
+   * An idle worker waits here: until a job may be claimable (woken by enqueue where the engine
+   * notifies, by a retry's due time, or by a stalled job's expiry) or `pollMs` passed (default
+   * 1 s, 30 s where enqueue wakes workers), or `signal` aborts.
+   */
+  waitForJob(pollMs: number | undefined, signal?: AbortSignal): Promise<void>;
   /** A worker starts the queue's housekeeping (stalled-job recovery) for its lease, where the engine has one. */
   supervise?(leaseMs: number): Promise<void>;
 }

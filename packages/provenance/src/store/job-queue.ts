@@ -40,6 +40,11 @@ export class SqlJobQueue implements JobQueue {
   /** Stops the queue's own activity before its database closes (none here). */
   async stop(): Promise<void> {}
 
+  /** Nothing wakes an idle worker of the embedded store early: it polls (one process uses the store anyway). */
+  async waitForJob(pollMs: number | undefined, signal?: AbortSignal): Promise<void> {
+    await sleep(pollMs ?? 1000, signal);
+  }
+
   async enqueue(payload: JobPayload, options: { maxAttempts?: number } = {}): Promise<number> {
     const rows = await this.sql.query<{ id: string }>(
       `INSERT INTO jobs (payload, max_attempts) VALUES ($1::jsonb, $2) RETURNING id`,
@@ -204,4 +209,23 @@ export function toJob(r: JobRow): Job {
     result: r.result,
     error: r.error,
   };
+}
+
+/**
+ * Waits `ms`, or less when `signal` aborts or `onWake` is handed the wake-up and calls it; its
+ * listeners and timer go when it ends (idle polls add up).
+ */
+export function sleep(ms: number, signal?: AbortSignal, onWake?: (wake: () => void) => () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const wake = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', wake);
+      forget?.();
+      resolve();
+    };
+    const t = setTimeout(wake, ms);
+    signal?.addEventListener('abort', wake, { once: true });
+    // onWake keeps `wake` for later; it must not call it at once
+    const forget = onWake?.(wake);
+  });
 }

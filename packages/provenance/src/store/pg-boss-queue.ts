@@ -2,11 +2,15 @@ import type PgBoss from 'pg-boss';
 import { StoreError } from '@spyglass-wasm/core';
 import { hashJson } from '../hash.js';
 import { pgBoss } from '../platform.node.js';
-import type { Sql } from './sql.js';
-import { SqlJobQueue, toJob, type Job, type JobPayload, type JobRow } from './job-queue.js';
+import type { Listener, Sql } from './sql.js';
+import { sleep, SqlJobQueue, toJob, type Job, type JobPayload, type JobRow } from './job-queue.js';
 
 /** The pg-boss queue (one partition of `pgboss.job`) all Spyglass jobs of a store go to. */
 const QUEUE = 'spyglass-jobs';
+/** The channel enqueue NOTIFYs (in its transaction, so on commit) and idle workers LISTEN on. */
+const CHANNEL = 'spyglass_jobs';
+/** An idle worker's longest wait while it listens (a fallback: notifications wake it at once). */
+const LISTENING_POLL_MS = 30_000;
 /** Default first retry delay; pg-boss doubles it (with jitter) on each further retry. */
 const RETRY_DELAY_MS = 2000;
 
@@ -36,6 +40,12 @@ class DuplicateJob extends Error {}
  */
 export class PgBossJobQueue extends SqlJobQueue {
   private supervisor?: PgBoss;
+  private maintenanceMs?: number;
+  private listener?: Promise<Listener | undefined>;
+  /** Notifications received, and how many there were when claim() last looked. */
+  private wakeups = 0;
+  private wakeupsSeen = 0;
+  private readonly waiters = new Set<() => void>();
 
   private constructor(
     sql: Sql,
@@ -83,6 +93,7 @@ export class PgBossJobQueue extends SqlJobQueue {
           await hashJson(r.payload),
         ]);
       }
+      if (rows.length) await notify(tx);
     });
   }
 
@@ -93,7 +104,9 @@ export class PgBossJobQueue extends SqlJobQueue {
    */
   override async supervise(leaseMs: number): Promise<void> {
     if (this.supervisor) return;
+    await this.listen(); // before the first claim, so no enqueue between that claim and a wait is missed
     const seconds = Math.min(60, Math.max(1, Math.round(leaseMs / 2000)));
+    this.maintenanceMs = seconds * 1000;
     const boss = new this.Boss({
       db: bossDb(this.sql),
       supervise: true,
@@ -107,6 +120,10 @@ export class PgBossJobQueue extends SqlJobQueue {
   }
 
   override async stop(): Promise<void> {
+    const listener = this.listener;
+    this.listener = Promise.resolve(undefined);
+    await (await listener)?.close();
+    this.wake();
     await this.supervisor?.stop({ graceful: false, close: false });
     await this.boss.stop({ graceful: false, close: false });
   }
@@ -136,6 +153,7 @@ export class PgBossJobQueue extends SqlJobQueue {
           } as PgBoss.SendOptions);
           if (!engineId) throw new DuplicateJob();
           await tx.query(`UPDATE jobs SET engine_id = $2 WHERE id = $1`, [row.id, engineId]);
+          await notify(tx);
           return Number(row.id);
         });
       } catch (err) {
@@ -154,6 +172,7 @@ export class PgBossJobQueue extends SqlJobQueue {
 
   /** Fetches the next job (pg-boss: SKIP LOCKED, retries after their backoff) and leases it for `leaseMs`. */
   override async claim(worker: string, leaseMs: number): Promise<Job | undefined> {
+    this.wakeupsSeen = this.wakeups;
     return this.sql.transaction(async (tx) => {
       const [fetched] = (await this.boss.fetch(QUEUE, { batchSize: 1, includeMetadata: true, db: bossDb(tx) } as {
         batchSize: number;
@@ -229,7 +248,45 @@ export class PgBossJobQueue extends SqlJobQueue {
         `UPDATE jobs SET status = 'queued', attempts = greatest(attempts - 1, 0), updated_at = now() WHERE id = $1`,
         [job.id],
       );
+      await notify(tx);
     });
+  }
+
+  /**
+   * Waits until a job may be claimable: woken at once by an enqueue's or a release's NOTIFY (on a
+   * LISTEN connection of this queue's own, which reconnects after a server restart and then wakes
+   * its waiters), else at the next retry's due time, at the next stalled-job expiry check while
+   * other workers run jobs, or after `pollMs` (default 30 s; 1 s while the listener is down).
+   */
+  override async waitForJob(pollMs: number | undefined, signal?: AbortSignal): Promise<void> {
+    const listener = await this.listen();
+    if (this.wakeups !== this.wakeupsSeen) return; // notified since the last claim looked
+    const [next] = await this.sql.query<{ due: string | null; active: boolean | null }>(
+      `SELECT extract(epoch FROM min(start_after) FILTER (WHERE state IN ('created', 'retry')) - now()) * 1000 AS due,
+              bool_or(state = 'active') AS active
+       FROM pgboss.job WHERE name = $1 AND state < 'completed'`,
+      [QUEUE],
+    );
+    let ms = pollMs ?? (listener?.connected ? LISTENING_POLL_MS : 1000);
+    if (next?.due != null) ms = Math.min(ms, Math.max(50, Number(next.due)));
+    if (next?.active && this.maintenanceMs) ms = Math.min(ms, this.maintenanceMs);
+    if (this.wakeups !== this.wakeupsSeen) return;
+    await sleep(ms, signal, (wake) => {
+      this.waiters.add(wake);
+      return () => this.waiters.delete(wake);
+    });
+  }
+
+  /** Starts this queue's LISTEN connection once (PostgreSQL only). */
+  private listen(): Promise<Listener | undefined> {
+    this.listener ??= this.sql.listen?.(CHANNEL, () => this.wake()) ?? Promise.resolve(undefined);
+    return this.listener;
+  }
+
+  /** A notification (or a reconnection): wakes every waiting worker loop. */
+  private wake(): void {
+    this.wakeups++;
+    for (const w of [...this.waiters]) w();
   }
 
   /** Jobs waiting (also for a retry's backoff) or running. */
@@ -291,6 +348,11 @@ export class PgBossJobQueue extends SqlJobQueue {
       return held.length > 0;
     });
   }
+}
+
+/** NOTIFYs idle workers; inside a transaction, on its commit. */
+async function notify(tx: Sql): Promise<void> {
+  await tx.query(`SELECT pg_notify($1, '')`, [CHANNEL]);
 }
 
 /** A claim's lease token: the pg-boss job id and the retry count it was fetched with. */

@@ -6,4 +6,16 @@ export interface Sql {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Listens on a notification channel over a connection of its own (PostgreSQL only), reconnecting
+   * after the server restarts; `onNotify` also runs after each reconnection (notifications sent
+   * meanwhile were lost).
+   */
+  listen?(channel: string, onNotify: () => void): Promise<Listener>;
+}
+
+/** A LISTEN connection: `connected` is false while it reconnects. */
+export interface Listener {
+  readonly connected: boolean;
+  close(): Promise<void>;
 }

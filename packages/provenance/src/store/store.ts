@@ -73,6 +73,9 @@ export class Store extends SqlResultRepository implements JobQueue {
     }
   }
 
+  waitForJob(pollMs: number | undefined, signal?: AbortSignal): Promise<void> {
+    return this.queue.waitForJob(pollMs, signal);
+  }
   enqueue(payload: JobPayload, options?: { maxAttempts?: number; retryDelayMs?: number }): Promise<number> {
     return this.queue.enqueue(payload, options);
   }
