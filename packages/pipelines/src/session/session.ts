@@ -1,4 +1,11 @@
-import { NwbFormatError, ParameterError, mergeIntervals, type Interval, type Matrix } from '@spyglass-wasm/core';
+import {
+  NwbFormatError,
+  ParameterError,
+  mergeIntervals,
+  searchSorted,
+  type Interval,
+  type Matrix,
+} from '@spyglass-wasm/core';
 import {
   openNwb,
   type ElectricalSeries,
@@ -200,17 +207,7 @@ export class Session {
 
   /** Rows [first, end) of a series whose sample times fall in [start, stop) (binary search on its clock). */
   rowsWithin(info: ElectricalSeriesInfo, start: number, stop: number, timeOf = this.clock(info)): [number, number] {
-    const firstAtOrAfter = (t: number) => {
-      let lo = 0,
-        hi = info.shape[0];
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (timeOf(mid) < t) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo;
-    };
-    return [firstAtOrAfter(start), firstAtOrAfter(stop)];
+    return [searchSorted(timeOf, start, info.shape[0]), searchSorted(timeOf, stop, info.shape[0])];
   }
 
   /** Electrode group names of a series' channels. */

@@ -1,4 +1,4 @@
-import { ParameterError, type Interval } from '@spyglass-wasm/core';
+import { ParameterError, searchSorted, type Interval } from '@spyglass-wasm/core';
 import type { StepInput } from '@spyglass-wasm/provenance';
 import { intervalList, withSession } from '../session/session.js';
 
@@ -29,18 +29,8 @@ export async function stepIntervals(spec: unknown, inputs: { session?: StepInput
  * ranges left out; an interval covering no sample is an error naming what `times` span.
  */
 export function rowRanges(times: ArrayLike<number>, intervals: readonly Interval[], what: string): [number, number][] {
-  const firstAtOrAfter = (t: number) => {
-    let lo = 0,
-      hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid] < t) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
   const ranges = intervals
-    .map(([a, b]) => [firstAtOrAfter(a), firstAtOrAfter(b)] as [number, number])
+    .map(([a, b]) => [searchSorted(times, a), searchSorted(times, b)] as [number, number])
     .filter(([a, b]) => b > a);
   if (ranges.length === 0)
     throw new ParameterError(

@@ -1,4 +1,4 @@
-import { StoreError, checkOptionNames } from '@spyglass-wasm/core';
+import { StoreError, checkOptionNames, searchSorted } from '@spyglass-wasm/core';
 import {
   lineageGraph,
   loadResult,
@@ -358,18 +358,6 @@ async function ripplesView(
   };
 }
 
-/** First index of sorted `t` at or after `v`. */
-function firstAtOrAfter(t: ArrayLike<number>, v: number): number {
-  let lo = 0,
-    hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** LFP, ripple band and envelope around each peak, filtered on a padded slice so the filter's edges fall outside. */
 function rippleSnippets(
   lfp: ResultData,
@@ -383,16 +371,16 @@ function rippleSnippets(
   const fs = lfp.json.fs as number;
   const pad = half + 0.25; // longer than the band filter's half length at 1 kHz
   return events.map((e) => {
-    const a = firstAtOrAfter(time, e.peak - pad),
-      b = Math.min(rows, firstAtOrAfter(time, e.peak + pad));
+    const a = searchSorted(time, e.peak - pad),
+      b = Math.min(rows, searchSorted(time, e.peak + pad));
     const slice = { data: data.slice(a * cols, b * cols), rows: b - a, cols };
     const band = bandAnalysis(slice, {
       fs,
       band: params.band as [number, number],
       transition: params.transition as number,
     });
-    const w0 = firstAtOrAfter(time, e.peak - half) - a,
-      w1 = firstAtOrAfter(time, e.peak + half) - a;
+    const w0 = searchSorted(time, e.peak - half) - a,
+      w1 = searchSorted(time, e.peak + half) - a;
     let channel = 0,
       best = -1;
     for (let c = 0; c < cols; c++) {

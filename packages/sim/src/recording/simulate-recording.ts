@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@spyglass-wasm/core';
+import { createRng, searchSorted, type Rng } from '@spyglass-wasm/core';
 import { addShapedSpike, applyRegimes, checkRegimes, logUniformRate, probeGains, spikeWaveform } from './regimes.js';
 
 export interface RecordingSpec {
@@ -188,7 +188,7 @@ export function addSpikes(
   for (const u of units) {
     const plain = !u.shape && !u.spikeScales && !u.driftUmPerS;
     for (
-      let i = lowerBound(u.spikeTimes, (start - 2 * half - 1) / fs);
+      let i = searchSorted(u.spikeTimes, (start - 2 * half - 1) / fs);
       i < u.spikeTimes.length && u.spikeTimes[i] * fs < end + half + 1;
       i++
     ) {
@@ -216,15 +216,4 @@ export function addSpikes(
       }
     }
   }
-}
-
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0,
-    hi = a.length;
-  while (lo < hi) {
-    const m = (lo + hi) >> 1;
-    if (a[m] < v) lo = m + 1;
-    else hi = m;
-  }
-  return lo;
 }

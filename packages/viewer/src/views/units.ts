@@ -1,6 +1,7 @@
 // Sorted units: every column of the Units table (sortable), and for the chosen units their mean
 // waveforms on every channel, amplitudes over time, ISI histogram and autocorrelogram, a pair's
 // cross-correlogram, and a raster of all units.
+import { searchSorted } from '@spyglass-wasm/core';
 import type { ViewContext } from '../context.js';
 import { fmt, h, mount } from '../dom.js';
 import { correlogram, firingRate, isiHistogram, refractoryViolations } from '../lib/spikes.js';
@@ -263,7 +264,7 @@ function drawRaster(
               const yc = p.valToPos(n - 1 - r, 'y', true);
               const t = u.spikeTimes[r];
               c.beginPath();
-              for (let i = lowerBound(t, min!); i < t.length && t[i] <= max!; i++) {
+              for (let i = searchSorted(t, min!); i < t.length && t[i] <= max!; i++) {
                 const x = Math.round(p.valToPos(t[i], 'x', true)) + 0.5;
                 c.moveTo(x, yc - rowPx / 2);
                 c.lineTo(x, yc + rowPx / 2);
@@ -281,15 +282,4 @@ function drawRaster(
   // Start on the first minute: the spikes of a long session merge into a wall.
   if (span[1] - span[0] > 60) plot.setScale('x', { min: Math.floor(span[0]), max: Math.floor(span[0]) + 60 });
   return plot;
-}
-
-function lowerBound(t: Float64Array, v: number): number {
-  let lo = 0,
-    hi = t.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (t[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
