@@ -32,11 +32,11 @@ describe('threshold, extension to the mean, minimum duration', () => {
   it('hand case: the run above threshold must itself last the minimum duration', () => {
     const z = [-1, 0.5, 2.5, 2.6, 2.2, 0.3, -0.2, 0.4, 3.0, 0.1, -1, 0.2, 2.1, 2.1, 2.1, 0.5, -1];
     // nMin 3: only the first above-mean run has ≥ 3 samples ≥ 2; [7..9] peaks once; [11..15] holds 3.
-    expect(thresholdBlocks(z, [[0, z.length]], 3, 2)).toEqual([
+    expect(thresholdBlocks(z, [[0, z.length]], { minSamples: 3, threshold: 2 })).toEqual([
       [1, 5],
       [11, 15],
     ]);
-    expect(thresholdBlocks(z, [[0, z.length]], 1, 2)).toEqual([
+    expect(thresholdBlocks(z, [[0, z.length]], { minSamples: 1, threshold: 2 })).toEqual([
       [1, 5],
       [7, 9],
       [11, 15],
@@ -48,8 +48,7 @@ describe('threshold, extension to the mean, minimum duration', () => {
           [0, 6],
           [6, z.length],
         ],
-        3,
-        2,
+        { minSamples: 3, threshold: 2 },
       ),
     ).toEqual([
       [1, 5],
@@ -70,7 +69,7 @@ describe('threshold, extension to the mean, minimum duration', () => {
       );
       const nMin = 1 + rng.int(12),
         thr = rng.uniform() * 3;
-      expect(thresholdBlocks(z, [[0, n]], nMin, thr)).toEqual(bruteForce(z, nMin, thr));
+      expect(thresholdBlocks(z, [[0, n]], { minSamples: nMin, threshold: thr })).toEqual(bruteForce(z, nMin, thr));
     }
   });
 

@@ -217,6 +217,9 @@ export function detectOnBlocks(
 ): DetectedEvent[] {
   if (blocks.length === 0) return [];
   const z = normalize(trace, valid, o);
-  const candidates = thresholdBlocks(z, blocks, minimumSampleCount(time, s.minimumDuration), s.threshold);
+  const candidates = thresholdBlocks(z, blocks, {
+    minSamples: minimumSampleCount(time, s.minimumDuration),
+    threshold: s.threshold,
+  });
   return finishEvents(candidates, z, time, s, o.speed);
 }

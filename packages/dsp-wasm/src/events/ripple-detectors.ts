@@ -109,7 +109,7 @@ export function karlssonRippleDetector<T extends FloatArray>(
   const zmax = new Float64Array(m.rows).fill(NaN);
   forEachSmoothedEnvelope(m, blocks, envelope, (c, env) => {
     const z = normalize(env, valid, options);
-    for (const range of thresholdBlocks(z, blocks, nMin, s.threshold)) found.push(range);
+    for (const range of thresholdBlocks(z, blocks, { minSamples: nMin, threshold: s.threshold })) found.push(range);
     // statistics come from the strongest channel at each sample; a flat channel's NaN z never wins
     for (let r = 0; r < m.rows; r++)
       if (valid[r] && (z[r] > zmax[r] || (Number.isNaN(zmax[r]) && !Number.isNaN(z[r])))) zmax[r] = z[r];

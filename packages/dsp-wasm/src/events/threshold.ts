@@ -9,14 +9,14 @@ export type SampleRange = [first: number, last: number];
  * above-mean runs shorter than `minSamples` never hold an event. Sorted, duplicates removed.
  *
  * @example
- * thresholdBlocks(z, [[0, z.length]], 15, 2); // [[first, last], ...]
+ * thresholdBlocks(z, [[0, z.length]], { minSamples: 15, threshold: 2 }); // [[first, last], ...]
  */
 export function thresholdBlocks(
   z: ArrayLike<number>,
   blocks: readonly Block[],
-  minSamples: number,
-  threshold: number,
+  options: { minSamples: number; threshold: number },
 ): SampleRange[] {
+  const { minSamples, threshold } = options;
   const out: SampleRange[] = [];
   for (const [start, stop] of blocks) {
     let meanStart = -1,
