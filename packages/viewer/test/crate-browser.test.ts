@@ -101,7 +101,7 @@ describe.runIf(hasChromium)('RO-Crates and the Units view in headless Chromium',
     const nodes = await page.$$eval('.lineage-node', (ns) =>
       ns.map((n) => [n.getAttribute('data-kind'), n.querySelector('text')?.textContent ?? '']),
     );
-    expect(nodes.filter(([k]) => k === 'result').map(([, t]) => t.split(' ')[0])).toEqual(['sort']);
+    expect(nodes.filter(([k]) => k === 'result').map(([, t]) => (t ?? '').split(' ')[0])).toEqual(['sort']);
     expect(nodes.filter(([k]) => k === 'file').map(([, t]) => t)).toEqual(['tetrode-session.nwb']);
     expect(nodes.filter(([k]) => k === 'paramset')).toHaveLength(1);
     expect(nodes.filter(([k]) => k === 'code')).toHaveLength(1);

@@ -138,19 +138,23 @@ export class NwbApi {
     return {
       name: nwb.name,
       metadata: nwb.metadata,
-      series: nwb.electricalSeries().map((s) => ({
-        path: s.path,
-        name: s.name,
-        shape: s.shape,
-        rate: s.timing.rate,
-        start: s.timing.start,
-        end: s.timing.end,
-        unit: s.unit,
-        dtype: s.dtype,
-        chunks: s.chunks,
-        electrodeRows: s.electrodeRows,
-        warnings: s.warnings,
-      })),
+      // Events series (snippets: events × channels × samples) are in the tree, not drawable as traces.
+      series: nwb
+        .electricalSeries()
+        .filter((s) => s.kind !== 'events')
+        .map((s) => ({
+          path: s.path,
+          name: s.name,
+          shape: [s.shape[0], s.shape[1]],
+          rate: s.timing.rate,
+          start: s.timing.start,
+          end: s.timing.end,
+          unit: s.unit,
+          dtype: s.dtype,
+          chunks: s.chunks,
+          electrodeRows: s.electrodeRows,
+          warnings: s.warnings,
+        })),
       electrodes: el && {
         ids: Array.from(el.ids),
         groupNames: el.groupNames,
