@@ -71,6 +71,8 @@ export interface TraceWindow extends Decimated {
   /** Chunks read from the file for this window (cache misses) and from cache. */
   chunkReads: number;
   cacheHits: number;
+  /** Time the worker spent on this window (read, reference, filter, decimate), ms. */
+  workerMs: number;
 }
 
 export interface UnitsData {
@@ -223,6 +225,7 @@ export class NwbApi {
    * decimation to `buckets` per channel. Values in µV.
    */
   traces(req: TraceRequest): TraceWindow {
+    const started = performance.now();
     const s = this.seriesReader(req.path);
     const [nrows, ncols] = s.info.shape;
     const rate = s.info.timing.rate;
@@ -263,6 +266,7 @@ export class NwbApi {
         channels,
         chunkReads: s.stats.chunkReads - before.chunkReads,
         cacheHits: s.stats.cacheHits - before.cacheHits,
+        workerMs: performance.now() - started,
       },
       buffers,
     );
