@@ -3,7 +3,11 @@
 // (b) a 10 s × 32-channel raw window band-passed and drawn once its chunks are in the cache;
 // (c) main-thread long tasks (> 50 ms, PerformanceObserver) while a sort runs from the Run tab.
 // The recording is simulated (packages/sim: 8 tetrodes, 32 channels at 30 kHz, int16).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+// BENCH_VIEWER_BASELINE=<git ref> also builds that ref's viewer (and the packages it uses) in a
+// temporary git worktree and measures it beside this tree's in the same run, runs interleaved.
+// BENCH_VIEWER_SORT=0 leaves out (c).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,21 +17,26 @@ import { serveFiles } from '../../scripts/range-server.mjs';
 
 export const name = 'viewer-chromium';
 
-const dist = fileURLToPath(new URL('../../packages/viewer/dist/', import.meta.url));
-const TETRODE = fileURLToPath(new URL('../../packages/nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const dist = join(root, 'packages/viewer/dist/');
+const TETRODE = join(root, 'packages/nwb-io/test/fixtures/tetrode-session.nwb');
 const SECONDS = 20,
   FS = 30000,
   TETRODES = 8;
 const repeat = Number(process.env.BENCH_REPEAT ?? 5);
+const baselineRef = process.env.BENCH_VIEWER_BASELINE;
+const withSort = process.env.BENCH_VIEWER_SORT !== '0';
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function run() {
   if (!chromiumAvailable() || !existsSync(join(dist, 'index.html')))
     return { tables: [], notes: ['skipped: needs /usr/bin/chromium and the built viewer (npm run build)'] };
+  const baseline = baselineRef ? buildBaseline(baselineRef) : undefined;
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-viewer-'));
-  const site = await openSite(dist);
+  const targets = [{ label: 'this tree', site: await openSite(dist) }];
   try {
+    if (baseline) targets.push({ label: `baseline ${baselineRef}`, site: await openSite(baseline.dist) });
     const recording = renderTetrodes({
       seed: 7,
       fs: FS,
@@ -46,53 +55,133 @@ export async function run() {
     const files = await serveFiles(dir);
     try {
       const remote = `${files.url}/probe32.nwb`;
-      const open = await openRemote(site, files, remote);
-      const draw = await drawWindow(site, files, remote);
-      const sort = await longTasksDuringSort(site);
+      // one run of each target in turn, so a busy machine slows both alike
+      const opens = targets.map(() => ({ times: [], io: undefined }));
+      for (let i = 0; i < repeat; i++)
+        for (const [k, t] of targets.entries()) {
+          const r = await openRemoteOnce(t.site, files, remote);
+          opens[k].times.push(r.ms);
+          opens[k].io = r.io;
+        }
+      const windows = [];
+      for (const t of targets) windows.push(await prepareWindow(t.site, files, remote));
+      const draws = targets.map(() => ({ times: [], worker: [], requests: 0 }));
+      for (let i = 0; i < repeat; i++)
+        for (const [k, w] of windows.entries()) {
+          const r = await w.once();
+          draws[k].times.push(r.ms);
+          if (r.workerMs !== undefined) draws[k].worker.push(r.workerMs);
+          draws[k].requests += r.requests;
+        }
+      const infos = [];
+      for (const w of windows) infos.push(await w.close());
+      const sort = withSort ? await longTasksDuringSort(targets[0].site) : undefined;
+      const open = opens.map((o) => ({ ms: median(o.times), io: o.io }));
+      const draw = draws.map((d) => ({
+        ms: median(d.times),
+        requests: d.requests,
+        worker: d.worker.length ? `worker ${median(d.worker).toFixed(0)} ms` : '',
+      }));
       const rows = [
-        {
+        ...targets.map((t, k) => ({
           measure: 'metadata + tree of a remote file visible',
-          median: open.ms,
+          viewer: t.label,
+          median: open[k].ms,
           unit: 'ms',
           goal: '< 2000',
-          ...open.io,
-        },
-        {
+          'range requests': open[k].io.requests,
+          'bytes read': open[k].io.bytes,
+        })),
+        ...targets.map((t, k) => ({
           measure: '10 s × 32 ch band-passed and drawn (chunks cached)',
-          median: draw.ms,
+          viewer: t.label,
+          median: draw[k].ms,
           unit: 'ms',
           goal: '< 200',
-          ...draw.io,
-        },
-        {
+          'range requests': draw[k].requests,
+          'bytes read': draw[k].worker,
+        })),
+      ];
+      if (sort)
+        rows.push({
           measure: `main-thread long tasks > 50 ms during a sort (${sort.sortSeconds.toFixed(1)} s)`,
+          viewer: targets[0].label,
           median: sort.count,
           unit: 'tasks',
           goal: '0',
           'range requests': '',
           'bytes read': `longest ${sort.longest.toFixed(0)} ms`,
-        },
-      ];
+        });
       return {
         tables: [{ title: `built site, Chromium headless, loopback Range server, ${repeat} runs (medians)`, rows }],
         summary: [
-          goalRow('viewer: remote metadata + tree visible', open.ms / 1000, 2),
-          goalRow('viewer: 10 s × 32 ch band-passed + drawn', draw.ms / 1000, 0.2),
-          goalRow('viewer: longest main-thread task during a sort', sort.longest / 1000, 0.05),
+          baseline
+            ? baselineRow('viewer: remote metadata + tree visible', open[0].ms, open[1].ms, 2000)
+            : goalRow('viewer: remote metadata + tree visible', open[0].ms / 1000, 2),
+          baseline
+            ? baselineRow('viewer: 10 s × 32 ch band-passed + drawn', draw[0].ms, draw[1].ms, 200)
+            : goalRow('viewer: 10 s × 32 ch band-passed + drawn', draw[0].ms / 1000, 0.2),
+          ...(sort ? [goalRow('viewer: longest main-thread task during a sort', sort.longest / 1000, 0.05)] : []),
         ],
         notes: [
+          ...(baseline
+            ? [`baseline: ${baselineRef} = ${baseline.commit.slice(0, 10)}, built in a temporary worktree`]
+            : []),
           `(a) from navigation to ?url= until the status line says ready and the tree lists the series; bytes and requests are what the page fetched (${(recordingBytes(recording) / 2 ** 20).toFixed(0)} MB of samples in the file)`,
-          `(b) the band-pass switched off then on again over the same window: no range request during the timed redraw (requests column), so the time is reading the cached bytes (${draw.info}) + Butterworth sosfiltfilt of 32 channels × 301 500 samples + min/max decimation + transfer + uPlot draw`,
-          `(c) the tetrode fixture sorted from the Run tab (run worker); a PerformanceObserver('longtask') on the page counts main-thread tasks over 50 ms from the click until the run is done`,
+          `(b) the band-pass switched off then on again over the same window: no range request during the timed redraw (requests column), so the time is reading the cached bytes (${infos[0]}) + band-pass of 32 channels × 301 500 samples + min/max decimation (the worker's share in the last column) + transfer + uPlot draw`,
+          ...(sort
+            ? [
+                `(c) the tetrode fixture sorted from the Run tab (run worker); a PerformanceObserver('longtask') on the page counts main-thread tasks over 50 ms from the click until the run is done`,
+              ]
+            : []),
         ],
       };
     } finally {
       await files.close();
     }
   } finally {
-    await site.close();
+    for (const t of targets) await t.site.close();
+    baseline?.remove();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Checks out `ref` in a temporary worktree and builds its viewer and the packages the viewer uses
+ * (lerna, so Nx's cache serves packages that did not change). Its node_modules links to ours except
+ * for the workspace packages, which are the ref's own.
+ */
+function buildBaseline(ref) {
+  const git = (...args) => execFileSync('git', args, { cwd: root, encoding: 'utf8' });
+  let commit;
+  try {
+    commit = git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`).trim();
+  } catch {
+    throw new Error(`BENCH_VIEWER_BASELINE: '${ref}' is not a commit of this repository`);
+  }
+  const tree = mkdtempSync(join(os.tmpdir(), 'bench-viewer-baseline-'));
+  git('worktree', 'add', '--detach', tree, commit);
+  const remove = () => {
+    git('worktree', 'remove', '--force', tree);
+    rmSync(tree, { recursive: true, force: true });
+  };
+  try {
+    const modules = join(tree, 'node_modules');
+    mkdirSync(join(modules, '@spyglass-wasm'), { recursive: true });
+    for (const e of readdirSync(join(root, 'node_modules')))
+      if (e !== '@spyglass-wasm') symlinkSync(join(root, 'node_modules', e), join(modules, e));
+    for (const p of readdirSync(join(tree, 'packages')))
+      symlinkSync(join(tree, 'packages', p), join(modules, '@spyglass-wasm', p));
+    console.error(`building the baseline viewer (${ref} = ${commit.slice(0, 10)}) in ${tree}`);
+    execFileSync('npx', ['lerna', 'run', 'build', '--scope', '@spyglass-wasm/viewer', '--include-dependencies'], {
+      cwd: tree,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { commit, dist: join(tree, 'packages/viewer/dist'), remove };
 }
 
 const recordingBytes = (r) => r.rows * r.channels * 2;
@@ -110,6 +199,19 @@ function goalRow(what, seconds, below) {
   };
 }
 
+/** A summary row against the baseline viewer measured in this run (ms in), with the absolute goal. */
+function baselineRow(what, oursMs, baseMs, goalMs) {
+  return {
+    'kernel / step': what,
+    'ours s': oursMs / 1000,
+    baseline: `viewer at ${baselineRef}`,
+    'baseline s': baseMs / 1000,
+    'x baseline': oursMs > 0 ? baseMs / oursMs : Number.NaN,
+    goal: `< ${goalMs / 1000} s`,
+    met: oursMs < goalMs ? 'yes' : 'no',
+  };
+}
+
 async function newPage(site) {
   const page = await site.browser.newPage({ viewport: { width: 1360, height: 900 }, deviceScaleFactor: 1 });
   page.on('pageerror', (err) => console.error('page error:', err.message));
@@ -122,35 +224,33 @@ async function ready(page) {
     throw new Error(`viewer: ${await page.textContent('#status')}`);
 }
 
-/** (a): a fresh page per run (no HTTP or chunk cache carried over). */
-async function openRemote(site, files, remote) {
-  const times = [],
-    io = [];
-  for (let i = 0; i < repeat; i++) {
-    const page = await newPage(site);
-    // the moment the tree lists the series, taken in the page (ms since navigation started)
-    await page.addInitScript(() => {
-      new MutationObserver((_, obs) => {
-        if (document.querySelector('.tree-label[data-path="/acquisition/e-series"]')) {
-          window.__treeShown = performance.now();
-          obs.disconnect();
-        }
-      }).observe(document, { childList: true, subtree: true });
-    });
-    const before = { requests: files.stats.requests, bytes: files.stats.bytes };
-    await page.goto(`${site.url}/index.html?url=${encodeURIComponent(remote)}`);
-    await ready(page);
-    await page.waitForFunction(() => window.__treeShown !== undefined);
-    times.push(await page.evaluate(() => window.__treeShown));
-    io.push({ requests: files.stats.requests - before.requests, bytes: files.stats.bytes - before.bytes });
-    await page.close();
-  }
-  const last = io[io.length - 1];
-  return { ms: median(times), io: { 'range requests': last.requests, 'bytes read': last.bytes } };
+/** (a): a fresh page (no HTTP or chunk cache carried over). */
+async function openRemoteOnce(site, files, remote) {
+  const page = await newPage(site);
+  // the moment the tree lists the series, taken in the page (ms since navigation started)
+  await page.addInitScript(() => {
+    new MutationObserver((_, obs) => {
+      if (document.querySelector('.tree-label[data-path="/acquisition/e-series"]')) {
+        window.__treeShown = performance.now();
+        obs.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const before = { requests: files.stats.requests, bytes: files.stats.bytes };
+  await page.goto(`${site.url}/index.html?url=${encodeURIComponent(remote)}`);
+  await ready(page);
+  await page.waitForFunction(() => window.__treeShown !== undefined);
+  const ms = await page.evaluate(() => window.__treeShown);
+  const io = { requests: files.stats.requests - before.requests, bytes: files.stats.bytes - before.bytes };
+  await page.close();
+  return { ms, io };
 }
 
-/** (b): the window drawn once (chunks fetched), then the band-pass toggled off and, timed, on again. */
-async function drawWindow(site, files, remote) {
+/**
+ * (b): the window drawn once (chunks fetched); `once()` then toggles the band-pass off and, timed,
+ * on again.
+ */
+async function prepareWindow(site, files, remote) {
   const page = await newPage(site);
   await page.goto(
     `${site.url}/index.html?url=${encodeURIComponent(remote)}&view=traces&path=/acquisition/e-series&t=0&dur=10`,
@@ -162,44 +262,44 @@ async function drawWindow(site, files, remote) {
     page.waitForFunction(
       (k) => Number(document.querySelector('[data-testid="traces-plot"]')?.dataset.drawn ?? 0) >= k,
       n,
-      {
-        timeout: 120_000,
-      },
+      { timeout: 120_000 },
     );
   await waitDrawn(1);
   await page.fill('input.channels', '0-31');
   await page.dispatchEvent('input.channels', 'change');
   await waitDrawn(2);
-  const times = [];
-  let requests = 0;
-  for (let i = 0; i < repeat; i++) {
-    await page.uncheck('#bp');
-    await waitDrawn((await drawn()) + 1);
-    const n = await drawn();
-    const before = files.stats.requests;
-    const ms = await page.evaluate(
-      (k) =>
-        new Promise((resolve) => {
-          const box = document.querySelector('[data-testid="traces-plot"]');
-          const t0 = performance.now();
-          new MutationObserver((_, obs) => {
-            if (Number(box.dataset.drawn) > k) {
-              obs.disconnect();
-              resolve(performance.now() - t0);
-            }
-          }).observe(box, { attributes: true, attributeFilter: ['data-drawn'] });
-          document.querySelector('#bp').click();
-        }),
-      n,
-    );
-    requests += files.stats.requests - before;
-    times.push(ms);
-  }
-  const info = await page.textContent('.info-line');
-  await page.close();
-  if (!/band-pass/.test(info ?? '')) throw new Error(`traces: not band-passed (${info})`);
-  const chunks = /chunks read \d+, from cache \d+/.exec(info ?? '')?.[0] ?? 'chunk counts not shown';
-  return { ms: median(times), info: chunks, io: { 'range requests': requests, 'bytes read': '' } };
+  return {
+    async once() {
+      await page.uncheck('#bp');
+      await waitDrawn((await drawn()) + 1);
+      const n = await drawn();
+      const before = files.stats.requests;
+      const ms = await page.evaluate(
+        (k) =>
+          new Promise((resolve) => {
+            const box = document.querySelector('[data-testid="traces-plot"]');
+            const t0 = performance.now();
+            new MutationObserver((_, obs) => {
+              if (Number(box.dataset.drawn) > k) {
+                obs.disconnect();
+                resolve(performance.now() - t0);
+              }
+            }).observe(box, { attributes: true, attributeFilter: ['data-drawn'] });
+            document.querySelector('#bp').click();
+          }),
+        n,
+      );
+      // the worker's own share (read + filter + decimate), when the viewer prints it
+      const worker = /worker (\d+) ms/.exec((await page.textContent('.info-line')) ?? '');
+      return { ms, requests: files.stats.requests - before, workerMs: worker ? Number(worker[1]) : undefined };
+    },
+    async close() {
+      const info = await page.textContent('.info-line');
+      await page.close();
+      if (!/band-pass/.test(info ?? '')) throw new Error(`traces: not band-passed (${info})`);
+      return /chunks read \d+, from cache \d+/.exec(info ?? '')?.[0] ?? 'chunk counts not shown';
+    },
+  };
 }
 
 /** (c): long tasks on the page's main thread from the sort's click until its card says done. */

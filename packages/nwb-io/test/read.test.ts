@@ -71,6 +71,18 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     expect(() => s.read({ channels: [8] })).toThrow(/'channels'/);
   });
 
+  it('reads all channels across a chunk boundary (whole rows copied) the same as channel by channel', () => {
+    const s = nwb.series('e-series');
+    const rows: [number, number] = [29990, 30010];
+    const all = s.read({ rows, scale: 'microvolts' });
+    const one = [0, 3, 7].map((c) => s.read({ rows, channels: [c], scale: 'microvolts' }).data);
+    [0, 3, 7].forEach((c, k) => {
+      for (let r = 0; r < 20; r++) expect(all.data[r * 8 + c]).toBe(one[k][r]);
+    });
+    const raw = s.read({ rows, scale: 'raw' });
+    expect(all.data[8 * 10 + 5]).toBeCloseTo(raw.data[8 * 10 + 5] * 1.95e-7 * 1e6, 3);
+  });
+
   it('streams a whole series in bounded chunks that add up to the whole', async () => {
     const s = nwb.series('/processing/ecephys/LFP/lfp');
     let rows = 0,

@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { ViewContext, ViewName } from './context.js';
 import { fmtBytes, h, mount } from './dom.js';
+import { isCrateUrl } from './lib/crate-url.js';
 import { buildTree, type TreeNode } from './lib/tree.js';
 import { PALETTE, type Shading } from './plots/plot.js';
 import { getParam, setParams } from './url-state.js';
@@ -93,10 +94,13 @@ function landing() {
   );
 }
 
-/** An RO-Crate: a zip, or a URL of a zip, a crate folder (?crate=) or its ro-crate-metadata.json. */
-function isCrate(source: File | string, asCrate: boolean): boolean {
+/**
+ * An RO-Crate: a zip, or a URL of a zip, of its ro-crate-metadata.json or of a crate folder (?crate=,
+ * or ?url= of a folder that serves a ro-crate-metadata.json).
+ */
+async function isCrate(source: File | string, asCrate: boolean): Promise<boolean> {
   if (typeof source !== 'string') return /\.zip$/i.test(source.name);
-  return asCrate || /(\.zip|ro-crate-metadata\.json)$/i.test(new URL(source, location.href).pathname);
+  return asCrate || isCrateUrl({ url: new URL(source, location.href).href });
 }
 
 async function openCrateSource(source: File | string) {
@@ -122,7 +126,7 @@ async function openCrateSource(source: File | string) {
 }
 
 async function openSource(source: File | string, asCrate = false) {
-  if (isCrate(source, asCrate)) return openCrateSource(source);
+  if (await isCrate(source, asCrate)) return openCrateSource(source);
   const isUrl = typeof source === 'string';
   const name = isUrl ? source : source.name;
   setStatus('loading', `opening ${name}…`);

@@ -10,6 +10,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
 import { serveFiles } from '../../nwb-io/test/http-server.js';
+import { blend, colourCount } from './pixels.js';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(pkg, 'dist');
@@ -189,6 +190,18 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     await page.waitForSelector('[data-testid="ccg-plot"] canvas');
     expect(await inkedPixels(page, '[data-testid="acg-plot"]')).toBeGreaterThan(500);
     expect(await inkedPixels(page, '[data-testid="raster-plot"]')).toBeGreaterThan(2000);
+    // ISI histogram and auto-correlograms: bars in the unit's colour (Tableau blue, the second unit
+    // orange), the cross-correlogram green, all inside the axes; nothing of that colour outside
+    for (const [id, colour] of [
+      ['isi-plot', '#1f77b4'],
+      ['acg-plot', '#1f77b4'],
+      ['acg2-plot', '#ff7f0e'],
+      ['ccg-plot', '#2ca02c'],
+    ] as const) {
+      const c = await colourCount(page, { selector: `[data-testid="${id}"]`, rgb: blend(colour, 0xaa), tolerance: 14 });
+      expect(c.inside, id).toBeGreaterThan(100);
+      expect(c.outside, id).toBe(0);
+    }
     await page.screenshot({ path: join(shots, 'units.png'), fullPage: true });
     await page.close();
   });
@@ -238,6 +251,24 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     await page.waitForSelector('.results-table tbody tr');
     expect(await page.locator('.results-table tbody tr').count()).toBe(3); // lfp, position, ripples
     await page.screenshot({ path: join(shots, 'run.png'), fullPage: true });
+    // the ripples result: ripples shaded over the speed (full-height red spans inside the axes), and
+    // each snippet's ripple-band envelope (red) in the lower half, under the LFP
+    await page.click(`.result-row[data-key="${expected}"]`);
+    await page.waitForSelector('.result-panel[data-step="ripples"] [data-testid="ripples-speed-plot"] canvas');
+    const shaded = await colourCount(page, {
+      selector: '[data-testid="ripples-speed-plot"]',
+      rgb: blend('#d62728', 0x1c),
+      tolerance: 5,
+    });
+    expect(shaded.fullHeightColumns).toBeGreaterThan(3);
+    expect(shaded.outside).toBe(0);
+    const envelope = await colourCount(page, {
+      selector: '[data-testid="ripple-snippet"]',
+      rgb: [214, 39, 40],
+      tolerance: 40,
+    });
+    expect(envelope.lower).toBeGreaterThan(40);
+    expect(envelope.upper).toBeLessThan(envelope.lower / 10);
     // the ripples are shaded on the traces
     await page.click('.tab[data-view="traces"]');
     await waitDrawn(page, 'traces-plot');

@@ -98,10 +98,17 @@ describe.runIf(hasChromium)('RO-Crates and the Units view in headless Chromium',
     await page.waitForFunction(() => document.querySelector('[data-testid="waveforms-plot"] canvas'));
     expect(await colouredPixels(page, '[data-testid="waveforms-plot"]')).toBeGreaterThan(1000);
     expect(await page.locator('.sort-table tbody tr').count()).toBeGreaterThanOrEqual(4);
+    // the wide metrics table scrolls inside its panel: the page itself never scrolls sideways
+    const box = await page.$eval('.result-table', (el) => ({
+      scrolls: el.scrollWidth > el.clientWidth,
+      overflow: getComputedStyle(el).overflowX,
+      page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    }));
+    expect(box).toEqual({ scrolls: true, overflow: 'auto', page: 0 });
     const nodes = await page.$$eval('.lineage-node', (ns) =>
       ns.map((n) => [n.getAttribute('data-kind'), n.querySelector('text')?.textContent ?? '']),
     );
-    expect(nodes.filter(([k]) => k === 'result').map(([, t]) => t.split(' ')[0])).toEqual(['sort']);
+    expect(nodes.filter(([k]) => k === 'result').map(([, t]) => (t ?? '').split(' ')[0])).toEqual(['sort']);
     expect(nodes.filter(([k]) => k === 'file').map(([, t]) => t)).toEqual(['tetrode-session.nwb']);
     expect(nodes.filter(([k]) => k === 'paramset')).toHaveLength(1);
     expect(nodes.filter(([k]) => k === 'code')).toHaveLength(1);
@@ -109,9 +116,11 @@ describe.runIf(hasChromium)('RO-Crates and the Units view in headless Chromium',
     await page.close();
   });
 
-  it('opens the crate from a folder URL (?crate=) and from a zip URL (?url=…zip), with the same result', async () => {
+  it('opens the crate from a folder URL (?crate=, or ?url= of the folder) and from a zip URL, with the same result', async () => {
     for (const query of [
       `crate=${encodeURIComponent(`${files!.url}/crate/`)}`,
+      // a folder by ?url=: the viewer finds its ro-crate-metadata.json (no trailing slash needed)
+      `url=${encodeURIComponent(`${files!.url}/crate`)}`,
       `url=${encodeURIComponent(`${files!.url}/sort-crate.zip`)}`,
     ]) {
       const page = await newPage();
@@ -122,6 +131,8 @@ describe.runIf(hasChromium)('RO-Crates and the Units view in headless Chromium',
       await page.waitForFunction(() => document.querySelector('[data-testid="waveforms-plot"] canvas'));
       expect(await colouredPixels(page, '[data-testid="waveforms-plot"]')).toBeGreaterThan(1000);
       expect(await page.locator('.lineage-node[data-kind="file"]').count()).toBe(1);
+      // the address names the crate, so the link can be shared
+      expect(new URL(page.url()).searchParams.get('crate')).toMatch(/\/(crate\/?|sort-crate\.zip)$/);
       await page.close();
     }
   });

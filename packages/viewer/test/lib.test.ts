@@ -1,5 +1,6 @@
 // Windowing, decimation, channel lists, speed, the tree and the electrode layout.
 import { describe, expect, it } from 'vitest';
+import { isCrateUrl } from '../src/lib/crate-url.js';
 import { electrodeLayout } from '../src/lib/geometry.js';
 import { buildTree, findNodes, viewFor } from '../src/lib/tree.js';
 import {
@@ -135,5 +136,34 @@ describe('electrode layout', () => {
       [20, 20],
     ]);
     expect(grid.sites.filter((s) => s.group === 't1')[0].x).toBe(80);
+  });
+});
+
+describe('crate URLs', () => {
+  const served: Record<string, unknown> = {
+    'http://h/crates/sort-1/ro-crate-metadata.json': {
+      '@context': 'https://w3id.org/ro/crate/1.1/context',
+      '@graph': [],
+    },
+    'http://h/other/ro-crate-metadata.json': { hello: 1 },
+  };
+  const asked: string[] = [];
+  const fetchFn = (async (url: string) => {
+    asked.push(url);
+    return url in served ? new Response(JSON.stringify(served[url])) : new Response('no', { status: 404 });
+  }) as unknown as typeof fetch;
+  const isCrate = (url: string) => isCrateUrl({ url, fetch: fetchFn });
+
+  it('knows zips and metadata files by name, NWB files without asking, folders by their ro-crate-metadata.json', async () => {
+    expect(await isCrate('http://h/a/sort-crate.zip')).toBe(true);
+    expect(await isCrate('http://h/a/ro-crate-metadata.json')).toBe(true);
+    expect(await isCrate('http://h/a/session.nwb')).toBe(false);
+    expect(asked).toEqual([]);
+    expect(await isCrate('http://h/crates/sort-1/')).toBe(true);
+    expect(await isCrate('http://h/crates/sort-1')).toBe(true);
+    // a DANDI-style asset URL (ends in a slash, no crate there) and a JSON that is no crate
+    expect(await isCrate('http://h/api/assets/abc/download/')).toBe(false);
+    expect(await isCrate('http://h/other')).toBe(false);
+    expect(asked.at(-2)).toBe('http://h/api/assets/abc/download/ro-crate-metadata.json');
   });
 });

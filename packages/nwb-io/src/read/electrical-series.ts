@@ -198,9 +198,11 @@ export class ElectricalSeries {
     const k = scale === 'microvolts' ? 1e6 : 1;
     const { conversion, offset, channelConversion } = this.info;
     const out = new Float32Array(raw.length);
-    const gains = channelOf.map((c) => conversion * (channelConversion ? channelConversion[c] : 1) * k);
-    const m = channelOf.length;
-    for (let i = 0; i < raw.length; i++) out[i] = raw[i] * gains[i % m] + offset * k;
+    const gains = Float64Array.from(channelOf, (c) => conversion * (channelConversion ? channelConversion[c] : 1) * k);
+    const m = channelOf.length,
+      shift = offset * k;
+    // row by row, no `i % m` per sample
+    for (let i = 0; i < raw.length; i += m) for (let j = 0; j < m; j++) out[i + j] = raw[i + j] * gains[j] + shift;
     return out;
   }
 
@@ -222,7 +224,14 @@ export class ElectricalSeries {
         const r0 = rb * cr,
           c0 = cb * cc;
         const bcols = Math.min(cols, c0 + cc) - c0;
-        for (let r = Math.max(start, r0); r < Math.min(end, r0 + cr); r++) {
+        const ra = Math.max(start, r0),
+          rz = Math.min(end, r0 + cr);
+        if (runs(channels, c0, bcols)) {
+          // the window's channels are exactly this block's columns, in order: whole rows at once
+          out.set(block.subarray((ra - r0) * bcols, (rz - r0) * bcols), (ra - start) * bcols);
+          continue;
+        }
+        for (let r = ra; r < rz; r++) {
           for (let j = 0; j < channels.length; j++) {
             const c = channels[j];
             if (c >= c0 && c < c0 + cc) out[(r - start) * channels.length + j] = block[(r - r0) * bcols + (c - c0)];
@@ -252,6 +261,13 @@ export class ElectricalSeries {
     else this.stats.cacheHits++;
     return block;
   }
+}
+
+/** Whether `channels` is c0, c0 + 1, …, c0 + n - 1. */
+function runs(channels: readonly number[], c0: number, n: number): boolean {
+  if (channels.length !== n) return false;
+  for (let j = 0; j < n; j++) if (channels[j] !== c0 + j) return false;
+  return true;
 }
 
 const SERIES_TYPES = new Set(['ElectricalSeries', 'SpikeEventSeries']);

@@ -228,7 +228,9 @@ function render(el: HTMLElement, sort: SortForCuration, d: Draft, source: RunSou
           class: 'primary curate-button',
           disabled: !!d.busy,
           onclick: () =>
-            void run('recording the curation', async () => (d.outcome = await runApi().curate(sort.key, params))),
+            void run('recording the curation', async () => {
+              d.outcome = await runApi().curate(sort.key, params);
+            }),
         },
         'Record curation',
       ),

@@ -12,27 +12,32 @@ import { axis, makePlot, PALETTE, shadingPlugin, type uPlot } from '../plots/plo
 /** Plots are drawn once the panel is in the page (uPlot sizes itself to its container). */
 type Later = (() => void)[];
 
+// A long or wide table scrolls inside its own box (header kept in view), not the whole page.
 const table = (head: string[], rows: (string | number)[][], cls = '') =>
   h(
-    'table',
-    { class: `data-table ${cls}` },
+    'div',
+    { class: 'result-table' },
     h(
-      'thead',
-      {},
+      'table',
+      { class: `data-table ${cls}` },
       h(
-        'tr',
+        'thead',
         {},
-        head.map((c) => h('th', {}, c)),
-      ),
-    ),
-    h(
-      'tbody',
-      {},
-      rows.map((r) =>
         h(
           'tr',
           {},
-          r.map((c) => h('td', {}, typeof c === 'number' ? fmt(c) : c)),
+          head.map((c) => h('th', {}, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        rows.map((r) =>
+          h(
+            'tr',
+            {},
+            r.map((c) => h('td', {}, typeof c === 'number' ? fmt(c) : c)),
+          ),
         ),
       ),
     ),
