@@ -42,9 +42,12 @@ console.log(`# Spyglass-Wasm benchmarks\n\n${JSON.stringify(machine)}`);
 const results = { machine, date: new Date().toISOString(), suites: {}, summary: [] };
 for (const file of files) {
   const suite = await import(new URL(`suites/${file}`, here));
+  const t0 = performance.now();
   const out = await suite.run();
+  out.wallSeconds = (performance.now() - t0) / 1000;
   for (const table of out.tables) printTable(`${suite.name}: ${table.title}`, table.rows);
   for (const note of out.notes ?? []) console.log(`- ${note}`);
+  console.log(`- suite ${suite.name} took ${out.wallSeconds.toFixed(0)} s (wall)`);
   results.suites[suite.name] = out;
   results.summary.push(...(out.summary ?? []).map((r) => ({ suite: suite.name, ...r })));
 }
