@@ -73,10 +73,11 @@ export function benchSignal(rows, cols, { seed = 2024, noise = 20, slow = 50 } =
 
 /**
  * One row of the run's summary table: our time against a baseline's, measured in the same run
- * unless the baseline's name says otherwise; `x baseline` is how many times faster we are.
+ * unless the baseline's name says otherwise; `x baseline` is how many times faster we are: the
+ * ratio of the two times, or `{ ratio }` when the suite measured it round by round (interleave).
  */
-export function versus(what, oursSeconds, baseline, baselineSeconds, goal = '') {
-  const ratio = baselineSeconds > 0 && oursSeconds > 0 ? baselineSeconds / oursSeconds : NaN;
+export function versus(what, oursSeconds, baseline, baselineSeconds, goal = '', { ratio: measured } = {}) {
+  const ratio = measured ?? (baselineSeconds > 0 && oursSeconds > 0 ? baselineSeconds / oursSeconds : NaN);
   return {
     'kernel / step': what,
     'ours s': oursSeconds,
@@ -97,11 +98,19 @@ function goalMet(goal, ratio) {
   return '';
 }
 
-/** Summary rows of a table of `impl`/`seconds` rows: each of ours against the fastest baseline row. */
+/**
+ * Summary rows of a table of `impl`/`seconds` rows: each of ours against the fastest baseline row;
+ * a row's `ratio` (median of interleaved rounds against that baseline) wins over seconds / seconds.
+ */
 export function versusBaseline(what, rows, isBaseline, goals = {}) {
   const base = rows.filter((r) => isBaseline(r.impl)).sort((a, b) => a.seconds - b.seconds)[0];
   if (!base) return [];
   return rows
     .filter((r) => !isBaseline(r.impl))
-    .map((r) => versus(`${what}: ${r.impl}`, r.seconds, base.impl, base.seconds, goals[r.impl] ?? ''));
+    .map((r) =>
+      versus(`${what}: ${r.impl}`, r.seconds, base.impl, base.seconds, goals[r.impl] ?? '', { ratio: r.ratio }),
+    );
 }
+
+/** BENCH_LONG=1: the suites' longer sizes (the default run stays within 15 minutes). */
+export const benchLong = process.env.BENCH_LONG === '1';

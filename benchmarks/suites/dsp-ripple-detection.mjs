@@ -5,13 +5,13 @@
 // (the same radix-2 butterflies in TypeScript, the same bits).
 import { bandFilter, fft, karlssonRippleDetector, kayConsensusTrace, kayRippleDetector } from '@spyglass-wasm/dsp-wasm';
 import { createRng } from '@spyglass-wasm/sim';
-import { timeIt, versus } from '../lib/harness.mjs';
+import { benchLong, timeIt, versus } from '../lib/harness.mjs';
 
 export const name = 'dsp-ripple-detection';
 
 const fs = 1000;
 const cols = 4;
-const seconds = Number(process.env.BENCH_DETECT_SECONDS ?? 600);
+const seconds = Number(process.env.BENCH_DETECT_SECONDS ?? (benchLong ? 600 : 120)); // 600 s with BENCH_LONG=1
 const rows = fs * seconds;
 
 /** Seeded LFP (µV): noise plus a 180 Hz ripple of 80 ms on every channel at random times ~2 s apart. */

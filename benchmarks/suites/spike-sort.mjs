@@ -2,15 +2,15 @@
 // memory (sortGroup) against the streaming path (sortStream: 10 s chunks, templates learned from
 // 120 s spread over the recording). Each row runs in a fresh process, so its peak RSS is its own.
 // A 64-channel probe is 8 shanks of 8 channels sorted one after another, single thread.
-// BENCH_SORT_LONG_MINUTES sets the longest streamed recording (default 60: an hour).
+// BENCH_SORT_LONG_MINUTES sets the longest streamed recording (default 16 min, an hour with BENCH_LONG=1).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { versus } from '../lib/harness.mjs';
+import { benchLong, versus } from '../lib/harness.mjs';
 
 export const name = 'spike-sort';
 
 const child = fileURLToPath(new URL('../lib/sort-child.mjs', import.meta.url));
-const longMinutes = Number(process.env.BENCH_SORT_LONG_MINUTES ?? 60);
+const longMinutes = Number(process.env.BENCH_SORT_LONG_MINUTES ?? (benchLong ? 60 : 16));
 
 function measure(mode, seconds, channels, groups) {
   const r = spawnSync(process.execPath, [child, mode, String(seconds), String(channels), String(groups)], {

@@ -5,7 +5,7 @@ import { firFilter } from './fir-filter.js';
 import { firwin } from './firwin.js';
 import { checkOptionNames } from '@spyglass-wasm/core';
 import { sosfilt } from './sosfilt.js';
-import { sosfiltfilt } from './sosfiltfilt.js';
+import { sosfiltfiltEvery } from './sosfiltfilt.js';
 
 export interface DecimateOptions {
   /** 'iir' (Chebyshev I, order 8, default) or 'fir' (Hamming window, 20·q + 1 taps). */
@@ -45,8 +45,9 @@ export function decimate<T extends FloatArray>(
   }
   const n = checkNumber('n', options.n ?? 8, { min: 1, integer: true });
   const sos = cheby1(n, 0.05, 0.8 / q);
-  const y = zeroPhase ? sosfiltfilt(sos, m) : sosfilt(sos, m);
   const rows = Math.ceil(m.rows / q);
+  if (zeroPhase) return wrap(sosfiltfiltEvery(sos, m, {}, q), rows);
+  const y = sosfilt(sos, m);
   const out = new (m.data.constructor as { new (k: number): T })(rows * m.cols);
   for (let r = 0; r < rows; r++) out.set(y.data.subarray(r * q * m.cols, (r * q + 1) * m.cols), r * m.cols);
   return wrap(out, rows);

@@ -61,8 +61,23 @@ export function sosfiltfilt<T extends FloatArray>(
   options: SosfiltfiltOptions = {},
 ): T | Matrix<T> {
   checkOptionNames('sosfiltfilt', options, SOSFILTFILT_OPTIONS);
-  const nsec = checkSos(sos);
   const { m, wrap } = signalIO(x);
+  return wrap(sosfiltfiltEvery(sos, m, options, 1), m.rows);
+}
+
+/**
+ * sosfiltfilt keeping only rows 0, q, 2q, … of the output (decimate's zero-phase IIR path): the
+ * backward pass copies just those rows out of its block, so the full-rate result is never
+ * written back nor gathered in a second pass. q = 1 is sosfiltfilt itself. `options.out`, if
+ * given, holds the kept rows.
+ */
+export function sosfiltfiltEvery<T extends FloatArray>(
+  sos: ArrayLike<number>,
+  m: Matrix<T>,
+  options: SosfiltfiltOptions,
+  q: number,
+): T {
+  const nsec = checkSos(sos);
   const backend = checkBackend(options.backend);
   const padtype =
     options.padtype === null
@@ -77,22 +92,22 @@ export function sosfiltfilt<T extends FloatArray>(
   if (m.rows <= edge)
     throw new ParameterError('x', `more than padlen = ${edge} samples along time`, `${m.rows} samples`);
   const { rows, cols } = m;
-  const out = (options.out ?? new (m.data.constructor as { new (k: number): T })(rows * cols)) as T;
-  if (out.constructor !== m.data.constructor || out.length < rows * cols) {
-    throw new ParameterError('out', `a ${m.data.constructor.name} of at least ${rows * cols} values`, options.out);
+  const Out = m.data.constructor as { new (k: number): T };
+  const kept = Math.ceil(rows / q);
+  const out = (options.out ?? new Out(kept * cols)) as T;
+  if (out.constructor !== m.data.constructor || out.length < kept * cols) {
+    throw new ParameterError('out', `a ${m.data.constructor.name} of at least ${kept * cols} values`, options.out);
   }
   const zi = sosfiltZi(sos);
-  const run = (src: Matrix<T>, dst: T, precision: Precision): T =>
+  const run = (src: Matrix<T>, dst: T, precision: Precision, every: number): T =>
     withSosSession(backend, precision, src.data, sos, src.rows + 2 * edge, cols, (s) =>
-      filtfilt(s, src, edge, padtype, zi, dst),
+      filtfilt(s, src, edge, padtype, zi, dst, every),
     );
   const precision = resolvePrecision(checkPrecision(options.precision), sos, m, (p, start, trialRows) => {
     const slice = { data: m.data.subarray(start * cols, (start + trialRows) * cols) as T, rows: trialRows, cols };
-    return trialRows > 4 * edge
-      ? run(slice, new (m.data.constructor as { new (k: number): T })(trialRows * cols), p)
-      : null;
+    return trialRows > 4 * edge ? run(slice, new Out(trialRows * cols), p, 1) : null;
   });
-  return wrap(run(m, out, precision), rows);
+  return run(m, out, precision, q);
 }
 
 /** scipy's default padlen is 3 × this: 2·nsec + 1, less the trailing zeros every section shares. */
@@ -120,9 +135,12 @@ function filtfilt<T extends FloatArray>(
   padtype: PadType | null,
   zi: Float64Array,
   out: T,
+  q: number,
 ): T {
   const { rows, cols } = m;
   const n = rows + 2 * edge;
+  // Decimating: the forward output needs a full-rate home of its own; `out` takes the kept rows.
+  const full = q === 1 ? out : new (m.data.constructor as { new (k: number): T })(rows * cols);
   const tail = new (m.data.constructor as { new (k: number): T })(edge * cols);
   fillExtendedRows(m.data, rows, cols, edge, padtype, tail, edge + rows, n);
 
@@ -133,7 +151,7 @@ function filtfilt<T extends FloatArray>(
       fillExtendedRows(m.data, rows, cols, edge, padtype, s.data, a, b);
       if (a === 0) s.setState(ziForChannels(zi, s.data.subarray(0, cols)));
       s.filter(false, b - a);
-      if (keep) out.set(s.data.subarray(0, (b - a) * cols), (a - edge) * cols);
+      if (keep) full.set(s.data.subarray(0, (b - a) * cols), (a - edge) * cols);
     }
   };
   forward(0, edge, false);
@@ -141,11 +159,31 @@ function filtfilt<T extends FloatArray>(
   throughBlock(s, tail, cols, edge, false);
 
   // Backward, from the forward output's last row.
-  const last = edge > 0 ? tail.subarray((edge - 1) * cols, edge * cols) : out.subarray((rows - 1) * cols, rows * cols);
+  const last = edge > 0 ? tail.subarray((edge - 1) * cols, edge * cols) : full.subarray((rows - 1) * cols, rows * cols);
   s.setState(ziForChannels(zi, last));
   throughBlock(s, tail, cols, edge, true);
-  throughBlock(s, out, cols, rows, true);
+  if (q === 1) throughBlock(s, out, cols, rows, true);
+  else backwardKeepEvery(s, full, cols, rows, q, out);
   return out;
+}
+
+/** The backward pass over `full`'s rows, last block first, writing only rows 0, q, 2q, … into out. */
+function backwardKeepEvery<T extends FloatArray>(
+  s: SosSession<T>,
+  full: T,
+  cols: number,
+  rows: number,
+  q: number,
+  out: T,
+): void {
+  for (let k = 0; k < rows; k += s.blockRows) {
+    const n = Math.min(s.blockRows, rows - k);
+    const a = rows - k - n;
+    s.data.set(full.subarray(a * cols, (a + n) * cols));
+    s.filter(true, n);
+    for (let r = Math.ceil(a / q) * q; r < a + n; r += q)
+      out.set(s.data.subarray((r - a) * cols, (r - a + 1) * cols), (r / q) * cols);
+  }
 }
 
 /** Filters the first `rows` rows of `buf` in place through the session's block, in order or last block first. */
