@@ -27,8 +27,9 @@ const TOOLS = [
   // exports (`/reference`) need Node 12+ resolution; TypeScript's legacy `node10` mode cannot see them.
   {
     name: 'attw',
-    // --exclude-entrypoints: a worker export (@spyglass-wasm/dsp-wasm/worker) is a script to run in a
-    // Worker, not a module to import; it has no types. Names that a package does not have are ignored.
+    // --exclude-entrypoints: a worker export (@spyglass-wasm/dsp-wasm/worker, @spyglass-wasm/spike-sort/worker)
+    // is a script to run in a Worker, not a module to import; it has no types. Names that a package does not
+    // have are ignored.
     args: (tgz) => [
       binOf('@arethetypeswrong/cli', 'attw'),
       tgz,

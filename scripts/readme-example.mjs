@@ -1,14 +1,14 @@
-// Extracts the first ```js block of a package README and runs it with node from inside the
-// package folder (so `@spyglass-wasm/*` imports resolve to the built packages). Used by each
-// package's readme test: the README's first example must run.
+// Extracts a ```js block of a package README (the first, or `{ block: n }`, counting from 0) and
+// runs it with node from inside the package folder (so `@spyglass-wasm/*` imports resolve to the
+// built packages). Used by each package's readme test: the README's examples must run.
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export function runReadmeExample(packageDir) {
+export function runReadmeExample(packageDir, { block = 0 } = {}) {
   const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
-  const match = readme.match(/```js\n([\s\S]*?)```/);
-  if (!match) throw new Error(`${packageDir}/README.md has no \`\`\`js example`);
+  const match = [...readme.matchAll(/```js\n([\s\S]*?)```/g)][block];
+  if (!match) throw new Error(`${packageDir}/README.md has no \`\`\`js example number ${block}`);
   const file = join(packageDir, `.readme-example-${process.pid}.mjs`);
   writeFileSync(file, match[1]);
   try {

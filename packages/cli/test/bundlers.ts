@@ -1,7 +1,8 @@
 // The browser half of the packaging test: one app, bundled from the installed tarballs by
 // esbuild, vite and webpack with no configuration, then run in headless Chromium. It runs the filter
-// pool of @spyglass-wasm/dsp-wasm and reads NWB with @spyglass-wasm/nwb-io: a File on the page's main
-// thread, a File and a URL in a module Web Worker, and a URL on the main thread (a typed error).
+// pool of @spyglass-wasm/dsp-wasm and the sort pool of @spyglass-wasm/spike-sort, and reads NWB with
+// @spyglass-wasm/nwb-io: a File on the page's main thread, a File and a URL in a module Web Worker,
+// and a URL on the main thread (a typed error).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +34,22 @@ export const SUMMARIZE_NWB = `async function summarizeNwb(openNwb, source) {
   }
 }`;
 
+/**
+ * What the sort checks compare between Node and the browser: two small simulated groups sorted with
+ * sortGroup (in Node on this thread, in the browser on a pool of 2 workers), each unit's spike
+ * times, peak channel and template, the labels and noise levels.
+ */
+export const SORT_GROUPS = `const sortGroups = (simulateStream) =>
+  [5, 6].map((seed) => {
+    const s = simulateStream({ seed, seconds: 3, units: 2 });
+    return { x: s.read(0, s.rows), fs: s.fs };
+  });
+const summarizeSorting = (g) => ({
+  units: g.units.map((u) => ({ samples: Array.from(u.samples), peak: u.peakChannel, template: Array.from(u.template) })),
+  labels: Array.from(g.labels),
+  noise: Array.from(g.noise),
+});`;
+
 /** The module worker: summarizes the File or URL it is sent, or answers the error's name and message. */
 const NWB_WORKER = `import { openNwb } from '@spyglass-wasm/nwb-io';
 ${SUMMARIZE_NWB}
@@ -45,17 +62,24 @@ self.onmessage = async ({ data }) => {
 };
 `;
 
-/** The app: the filter pool against one thread, a worker that 404s, and NWB from a File and a URL. */
-function appSource(poolOptions: string): string {
+/**
+ * The app: the filter pool against one thread, the sort pool, workers that 404, and NWB from a File
+ * and a URL. `pools` is the source of the options both pools get (`{ filter, sort }`).
+ */
+function appSource(pools: string): string {
   return `import { NwbFormatError, ParameterError, WorkerError } from '@spyglass-wasm/core';
 import { butter, createFilterPool, dspKernels, sosfiltfilt, sosfiltfiltParallel } from '@spyglass-wasm/dsp-wasm';
 import { openNwb } from '@spyglass-wasm/nwb-io';
+import { simulateStream } from '@spyglass-wasm/sim';
+import { createSortPool } from '@spyglass-wasm/spike-sort';
+
+const pools = ${pools};
 
 window.runFilter = async () => {
   await dspKernels.ready();
   const sos = butter(4, [600, 6000], { btype: 'bandpass', fs: 30000 });
   const x = { data: Float64Array.from({ length: 2000 * 4 }, (_, i) => Math.sin(i * 0.37) + (i % 7) / 7), rows: 2000, cols: 4 };
-  const pool = await createFilterPool({ size: 2, ...${poolOptions} });
+  const pool = await createFilterPool({ size: 2, ...pools.filter });
   try {
     const y = await sosfiltfiltParallel(sos, x, { pool });
     const one = sosfiltfilt(sos, x);
@@ -66,6 +90,22 @@ window.runFilter = async () => {
 };
 window.runMissingWorker = () =>
   createFilterPool({ size: 1, worker: new URL('./no-such-worker.js', location.href) }).then(
+    () => 'resolved',
+    (err) => (err instanceof WorkerError ? 'WorkerError: ' + err.message : 'other: ' + err),
+  );
+
+${SORT_GROUPS}
+window.runSort = async () => {
+  const pool = await createSortPool({ size: 2, ...pools.sort });
+  try {
+    const sortings = await pool.map(sortGroups(simulateStream), (api, g) => api.sortGroup(g.x, { fs: g.fs }));
+    return sortings.map(summarizeSorting);
+  } finally {
+    await pool.terminate();
+  }
+};
+window.runMissingSortWorker = () =>
+  createSortPool({ size: 2, worker: new URL('./no-such-sort-worker.js', location.href) }).then(
     () => 'resolved',
     (err) => (err instanceof WorkerError ? 'WorkerError: ' + err.message : 'other: ' + err),
   );
@@ -102,11 +142,16 @@ const run = (cwd: string, args: string[], command = process.execPath) =>
 
 /** Each bundler: writes its site under `app` and builds it; returns the folder to serve and the page. */
 export const BUNDLERS: Record<string, (app: string) => { root: string; page: string }> = {
-  // esbuild does not follow new URL(..., import.meta.url): the worker export is a second entry
+  // esbuild does not follow new URL(..., import.meta.url): each worker export is an entry of its own
   esbuild(app) {
     const dir = join(app, 'site-esbuild');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'app.js'), appSource(`{ worker: new URL('./worker.js', import.meta.url) }`));
+    writeFileSync(
+      join(dir, 'app.js'),
+      appSource(
+        `{ filter: { worker: new URL('./worker.js', import.meta.url) }, sort: { worker: new URL('./sort-worker.js', import.meta.url) } }`,
+      ),
+    );
     writeFileSync(join(dir, 'nwb-worker.js'), NWB_WORKER);
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./out/app.js"></script>');
     run(
@@ -115,6 +160,7 @@ export const BUNDLERS: Record<string, (app: string) => { root: string; page: str
         'app.js',
         'nwb-worker.js',
         'worker=@spyglass-wasm/dsp-wasm/worker',
+        'sort-worker=@spyglass-wasm/spike-sort/worker',
         '--bundle',
         '--format=esm',
         '--platform=browser',
@@ -128,7 +174,7 @@ export const BUNDLERS: Record<string, (app: string) => { root: string; page: str
   vite(app) {
     const dir = join(app, 'site-vite');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'app.js'), appSource('{}'));
+    writeFileSync(join(dir, 'app.js'), appSource('{ filter: {}, sort: {} }'));
     writeFileSync(join(dir, 'nwb-worker.js'), NWB_WORKER);
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="./app.js"></script>');
     run(dir, [bin('vite', 'bin', 'vite.js'), 'build', '--logLevel', 'error']);
@@ -137,7 +183,7 @@ export const BUNDLERS: Record<string, (app: string) => { root: string; page: str
   webpack(app) {
     const dir = join(app, 'site-webpack');
     mkdirSync(join(dir, 'src'), { recursive: true });
-    writeFileSync(join(dir, 'src', 'index.js'), appSource('{}'));
+    writeFileSync(join(dir, 'src', 'index.js'), appSource('{ filter: {}, sort: {} }'));
     writeFileSync(join(dir, 'src', 'nwb-worker.js'), NWB_WORKER);
     // no webpack.config.js: src/index.js -> dist/main.js
     run(dir, [bin('webpack-cli', 'bin', 'cli.js'), '--mode', 'production', '--no-stats']);

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleForBrowser, chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
 import { packPackages, ROOT } from '../../../scripts/pack-packages.mjs';
 import { serveFiles } from '../../nwb-io/test/http-server.js';
-import { BUNDLERS, storeSiteByVite, SUMMARIZE_NWB } from './bundlers.js';
+import { BUNDLERS, SORT_GROUPS, storeSiteByVite, SUMMARIZE_NWB } from './bundlers.js';
 import { installOffline, writeConsumerProject, type Tarball } from './consumer-project.js';
 import { expectReadmeFigures } from './readme-figures.js';
 
@@ -220,7 +220,17 @@ describe('the demo from the installed tarballs, outside the repository', () => {
   }, 900_000);
 });
 
-describe('the filter worker pool from the installed tarballs', () => {
+/** sortGroup on this thread in Node, from the installed tarballs: what every sort pool must give. */
+const sortInNode = () =>
+  runNode(
+    'sort.mjs',
+    `import { simulateStream } from '@spyglass-wasm/sim';
+     import { sortGroup } from '@spyglass-wasm/spike-sort';
+     ${SORT_GROUPS}
+     console.log(JSON.stringify(sortGroups(simulateStream).map((g) => summarizeSorting(sortGroup(g.x, { fs: g.fs })))));`,
+  );
+
+describe('the filter and sort worker pools from the installed tarballs', () => {
   it("runs from ESM and from CommonJS in Node (worker_threads, the package's own worker)", () => {
     const body = `const x = { data: Float64Array.from({ length: 4000 }, (_, i) => Math.sin(i * 0.37)), rows: 1000, cols: 4 };
       const sos = dsp.butter(4, [600, 6000], { btype: 'bandpass', fs: 30000 });
@@ -234,11 +244,35 @@ describe('the filter worker pool from the installed tarballs', () => {
       runNode('pool.cjs', `const dsp = require('@spyglass-wasm/dsp-wasm');\n(async () => { ${body} })();`),
     ).toEqual({ equal: true });
   });
+
+  it("the sort pool runs from ESM and from CommonJS in Node (the package's own worker), equal to sortGroup here", () => {
+    const body = `${SORT_GROUPS}
+      const pool = await spikeSort.createSortPool({ size: 2 });
+      const sortings = await pool.map(sortGroups(sim.simulateStream), (api, g) => api.sortGroup(g.x, { fs: g.fs }));
+      await pool.terminate();
+      console.log(JSON.stringify(sortings.map(summarizeSorting)));`;
+    const here = sortInNode();
+    expect((here as unknown[]).length).toBe(2);
+    expect(
+      runNode(
+        'sort-pool.mjs',
+        `import * as spikeSort from '@spyglass-wasm/spike-sort';\nimport * as sim from '@spyglass-wasm/sim';\n${body}`,
+      ),
+    ).toEqual(here);
+    expect(
+      runNode(
+        'sort-pool.cjs',
+        `const spikeSort = require('@spyglass-wasm/spike-sort');\nconst sim = require('@spyglass-wasm/sim');\n(async () => { ${body} })();`,
+      ),
+    ).toEqual(here);
+  }, 120_000);
 });
 
 describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite and webpack, run in Chromium', () => {
   let inNode: unknown;
+  let sortedInNode: unknown;
   beforeAll(() => {
+    sortedInNode = sortInNode();
     // the same summary of the same file from the installed tarball in Node: what every browser read must give
     inNode = runNode(
       'nwb.mjs',
@@ -249,7 +283,7 @@ describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite an
   }, 60_000);
 
   for (const [name, build] of Object.entries(BUNDLERS)) {
-    it(`${name}: the filter pool equals one thread, a worker that 404s rejects; NWB from a File and a URL`, async () => {
+    it(`${name}: the filter and sort pools equal one thread in Node, workers that 404 reject; NWB from a File and a URL`, async () => {
       const site = build(app);
       symlinkSync(SESSION, join(site.root, 'session.nwb'));
       const server = await serveFiles(site.root);
@@ -260,13 +294,23 @@ describe.runIf(chromiumAvailable())('bundled for the browser by esbuild, vite an
         page.on('pageerror', (err) => errors.push(err.message));
         await page.goto(`${server.url}/${site.page}`);
         await page.waitForFunction(() => 'runFilter' in window, undefined, { timeout: 60_000 });
-        type Win = { runFilter(): Promise<unknown>; runMissingWorker(): Promise<string> };
+        type Win = {
+          runFilter(): Promise<unknown>;
+          runMissingWorker(): Promise<string>;
+          runSort(): Promise<unknown>;
+          runMissingSortWorker(): Promise<string>;
+        };
         expect(await page.evaluate(() => (window as unknown as Win).runFilter())).toEqual({
           values: 8000,
           equal: true,
         });
         expect(await page.evaluate(() => (window as unknown as Win).runMissingWorker())).toMatch(
           /^WorkerError: .*no-such-worker\.js failed to load/,
+        );
+        // the sort pool: the package's worker, emitted by the bundler (esbuild: an entry of its own)
+        expect(await page.evaluate(() => (window as unknown as Win).runSort())).toEqual(sortedInNode);
+        expect(await page.evaluate(() => (window as unknown as Win).runMissingSortWorker())).toMatch(
+          /^WorkerError: .*no-such-sort-worker\.js failed to load/,
         );
 
         const nwb = (fn: string) =>

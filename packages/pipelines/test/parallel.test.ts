@@ -6,11 +6,11 @@ import { sortNwb } from '../src/index.js';
 
 const SESSION = fileURLToPath(new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url));
 // Worker threads load the built bundle (npm test builds first).
-const WORKER = new URL('../../spike-sort/dist/workers/sort-worker.js', import.meta.url);
+const WORKER = new URL('../../spike-sort/dist/sort-worker.node.mjs', import.meta.url);
 
 describe('sortNwb on a worker pool', () => {
   it('sorts both tetrodes on 2 workers with the same units as one thread', async () => {
-    const pool = await createSortPool({ size: 2, url: WORKER });
+    const pool = await createSortPool({ size: 2, worker: WORKER });
     try {
       const progress: string[] = [];
       const parallel = await sortNwb(SESSION, { pool, onProgress: (_f, g) => progress.push(g) });

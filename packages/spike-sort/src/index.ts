@@ -66,7 +66,7 @@ export {
   type MergeEvidence,
   type MergeUnit,
 } from './curation/auto-merge.js';
-export { createSortPool, sortWorkerUrl } from './workers/sort-pool.js';
+export { createSortPool } from './workers/sort-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';
 export { sortStream, type RecordingSource, type SortStreamOptions } from './stream/sort-stream.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */

@@ -1,4 +1,4 @@
-import { WorkerPool, type WorkerPoolOptions, type WorkerSource } from '@spyglass-wasm/core';
+import { createPackagePool, type PackagePoolOptions, type WorkerPool } from '@spyglass-wasm/core';
 import type { FilterWorkerApi } from '../workers/filter-worker.js';
 import { defaultFilterWorker } from './filter-worker-source.node.js';
 
@@ -15,9 +15,6 @@ import { defaultFilterWorker } from './filter-worker-source.node.js';
  * const y = await sosfiltfiltParallel(sos, recording, { pool });
  * await pool.terminate();
  */
-export function createFilterPool(
-  options: WorkerPoolOptions & { worker?: WorkerSource } = {},
-): Promise<WorkerPool<FilterWorkerApi>> {
-  const { worker, ...poolOptions } = options;
-  return WorkerPool.create<FilterWorkerApi>(worker ?? defaultFilterWorker(), poolOptions);
+export function createFilterPool(options: PackagePoolOptions = {}): Promise<WorkerPool<FilterWorkerApi>> {
+  return createPackagePool<FilterWorkerApi>(options, defaultFilterWorker);
 }

@@ -1,4 +1,5 @@
-// Worker entry (built to dist/workers/sort-worker.js): sorts one electrode group. One Wasm
+// Worker entry, built self-contained to dist/sort-worker.js (browsers) and dist/sort-worker.node.mjs
+// (Node; the ./worker export): sorts one electrode group. One Wasm
 // instance per worker.
 import { exposeWorker, type Matrix } from '@spyglass-wasm/core';
 import { sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
