@@ -2,11 +2,14 @@
 // sortGroup on a dense tetrode (10 units at 20–40 Hz, ~300 spikes/s, the regime of real tetrodes
 // with many active units) beside the sparse simulator of the package bench (8 units at 2–20 Hz),
 // with MountainSort5's cost on a dense tetrode recording (0.07 CPU-s per tetrode-second, measured
-// elsewhere) and the goal of half that. Each row is a fresh process; the dense seed-1 row also
-// gives the time of each stage of sortGroup (the staged run makes the same calls and the same
-// sorting, checked by its digest). BENCH_DENSITY_SEEDS sets the seeds (default "1,2").
+// elsewhere) and the goal of half that. Each row is a fresh process. A separate staged run (dense,
+// 60 s, first seed) gives the time of each stage of sortGroup. BENCH_DENSITY_SEEDS sets the seeds
+// (default "1,2"); BENCH_DENSITY_BASELINE=<git ref> builds that ref in a temporary worktree and
+// sorts every recording with it too, interleaved with this code (baseline, then this, per row), so
+// both see the same machine load.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { baselineTree } from '../lib/baseline-tree.mjs';
 import { versus } from '../lib/harness.mjs';
 
 export const name = 'spike-sort-density';
@@ -14,9 +17,11 @@ export const name = 'spike-sort-density';
 const child = fileURLToPath(new URL('../lib/sort-density-child.mjs', import.meta.url));
 const seeds = (process.env.BENCH_DENSITY_SEEDS ?? '1,2').split(',').map(Number);
 const MS5_CPU_PER_TETRODE_SECOND = 0.07;
+const baselineRef = process.env.BENCH_DENSITY_BASELINE;
 
-function sortOnce(regime, seconds, seed) {
-  const r = spawnSync(process.execPath, [child, regime, String(seconds), String(seed), '--stages'], {
+function sortOnce(regime, seconds, seed, { script = child, stages = false } = {}) {
+  const args = [script, regime, String(seconds), String(seed), ...(stages ? ['--stages'] : [])];
+  const r = spawnSync(process.execPath, args, {
     encoding: 'utf8',
     maxBuffer: 1 << 24,
   });
@@ -24,13 +29,14 @@ function sortOnce(regime, seconds, seed) {
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
 }
 
-function row(regime, seconds, seed, out) {
+function row(regime, seconds, seed, out, code) {
   const mean = out.accuracy.reduce((a, b) => a + b, 0) / out.accuracy.length;
   // Units of amplitude ≥ 100 µV (SNR ≳ 6 after the band-pass): those a sorter should get.
   const large = out.accuracy.filter((_, u) => out.amplitudes[u] >= 100);
   return {
     regime,
     recording: `tetrode, ${seconds} s, seed ${seed}`,
+    code,
     'true spikes/s': out.trueSpikes / seconds,
     'units true/found': `${out.accuracy.length}/${out.units}`,
     'CPU s': out.cpuSeconds,
@@ -43,36 +49,77 @@ function row(regime, seconds, seed, out) {
   };
 }
 
+/** Largest fall of a true unit's accuracy from the baseline to this code (negative: every unit gained). */
+function worstFall(base, mine) {
+  return Math.max(...base.accuracy.map((a, u) => a - mine.accuracy[u]));
+}
+
 export async function run() {
+  const baseline = baselineRef
+    ? baselineTree({
+        ref: baselineRef,
+        packages: ['@spyglass-wasm/spike-sort', '@spyglass-wasm/sim', '@spyglass-wasm/dsp-wasm'],
+        script: child,
+      })
+    : undefined;
+  const label = baseline ? `${baselineRef} (${baseline.commit.slice(0, 8)})` : '';
+  const recordings = [
+    ...seeds.map((seed) => ['dense (10 units, 20–40 Hz)', 'dense', 60, seed]),
+    ['dense (10 units, 20–40 Hz)', 'dense', 120, seeds[0]],
+    ...seeds.map((seed) => ['sparse (8 units, 2–20 Hz)', 'sparse', 60, seed]),
+  ];
   const rows = [];
-  let stages;
-  for (const seed of seeds) {
-    const dense = sortOnce('dense', 60, seed);
-    stages ??= dense.stages;
-    rows.push(row('dense (10 units, 20–40 Hz)', 60, seed, dense));
+  const summary = [];
+  const sideBySide = [];
+  for (const [regime, kind, seconds, seed] of recordings) {
+    const base = baseline && sortOnce(kind, seconds, seed, { script: baseline.script });
+    const mine = sortOnce(kind, seconds, seed);
+    if (base) rows.push(row(regime, seconds, seed, base, `baseline ${label}`));
+    rows.push(row(regime, seconds, seed, mine, 'this'));
+    const what = `sort CPU-s per tetrode-s, ${regime}, tetrode ${seconds} s, seed ${seed}`;
+    summary.push(
+      versus(
+        what,
+        mine.cpuSeconds / seconds,
+        'MountainSort5 (measured elsewhere, not run here)',
+        MS5_CPU_PER_TETRODE_SECOND,
+        '>= 2x',
+      ),
+    );
+    if (base) {
+      summary.push(versus(what, mine.cpuSeconds / seconds, `baseline ${label}`, base.cpuSeconds / seconds));
+      sideBySide.push({
+        recording: `${kind}, ${seconds} s, seed ${seed}`,
+        'baseline CPU-s per tetrode-s': base.cpuSeconds / seconds,
+        'this CPU-s per tetrode-s': mine.cpuSeconds / seconds,
+        speedup: base.cpuSeconds / mine.cpuSeconds,
+        'MS5 CPU-s per tetrode-s': MS5_CPU_PER_TETRODE_SECOND,
+        goal: MS5_CPU_PER_TETRODE_SECOND / 2,
+        'accuracy mean, baseline → this': `${mean(base.accuracy).toFixed(3)} → ${mean(mine.accuracy).toFixed(3)}`,
+        'largest per-unit accuracy fall': worstFall(base, mine),
+      });
+    }
   }
-  rows.push(row('dense (10 units, 20–40 Hz)', 120, seeds[0], sortOnce('dense', 120, seeds[0])));
-  for (const seed of seeds) rows.push(row('sparse (8 units, 2–20 Hz)', 60, seed, sortOnce('sparse', 60, seed)));
+  const { stages } = sortOnce('dense', 60, seeds[0], { stages: true });
   const total = Object.values(stages).reduce((a, b) => a + b, 0);
   const stageRows = Object.entries(stages).map(([stage, s]) => ({ stage, 'CPU s': s, share: s / total }));
-  const summary = rows.map((r) =>
-    versus(
-      `sort CPU-s per tetrode-s, ${r.regime}, ${r.recording}`,
-      r['CPU-s per tetrode-s'],
-      'MountainSort5 (measured elsewhere, not run here)',
-      MS5_CPU_PER_TETRODE_SECOND,
-      '>= 2x',
-    ),
-  );
   return {
     summary,
     tables: [
+      ...(baseline ? [{ title: `this code against ${label}, same run, interleaved`, rows: sideBySide }] : []),
       { title: 'CPU time and accuracy, dense vs sparse tetrode (sortGroup, one thread)', rows },
       { title: `stages of sortGroup, dense tetrode, 60 s, seed ${seeds[0]}`, rows: stageRows },
     ],
     notes: [
-      `MountainSort5 reference: ${MS5_CPU_PER_TETRODE_SECOND} CPU-s per tetrode-second on a dense tetrode recording (measured elsewhere, not run here)`,
+      `MountainSort5 reference: ${MS5_CPU_PER_TETRODE_SECOND} CPU-s per tetrode-second on a dense tetrode recording (measured elsewhere, not run here); goal ${MS5_CPU_PER_TETRODE_SECOND / 2}`,
       'accuracy: SpikeForest accuracy tp/(tp+fn+fp) per true unit (compareToTruth, 0.4 ms); digest: SHA-256 of spike times, labels, features and noise overlaps',
+      ...(baseline
+        ? []
+        : ['no baseline in this run: BENCH_DENSITY_BASELINE=<git ref> sorts each recording with that ref too']),
     ],
   };
+}
+
+function mean(a) {
+  return a.reduce((p, q) => p + q, 0) / a.length;
 }

@@ -23,6 +23,8 @@ const CASES: Record<string, { badType: [string, unknown]; outOfBounds: [string, 
   position: { badType: ['upsample', 'yes'], outOfBounds: ['speedSmoothingStd', 0] },
   ripples: { badType: ['detector', 'kai'], outOfBounds: ['zscoreThreshold', 0] },
   sort: { badType: ['group', ''], outOfBounds: ['threshold', 1e-300] },
+  'sort learnSpikes': { badType: ['learnSpikes', '6000'], outOfBounds: ['learnSpikes', 99] },
+  'sort learnSpikes (an integer)': { badType: ['learnSpikes', null], outOfBounds: ['learnSpikes', 6000.5] },
   marks: { badType: ['band', [600]], outOfBounds: ['threshold', 1000] },
   linearize: { badType: ['nodes', 'a track'], outOfBounds: ['edges', [[0, -1]]] },
   decode: { badType: ['stateSpace', 'fragmented'], outOfBounds: ['trainFraction', 1] },
@@ -31,7 +33,7 @@ const CASES: Record<string, { badType: [string, unknown]; outOfBounds: [string, 
 
 describe('parameter schemas', () => {
   for (const [name, c] of Object.entries(CASES)) {
-    const step = STEPS[name];
+    const step = STEPS[name.split(' ')[0]];
     it(`${name}: a wrong type, an out-of-bounds value and an unknown name name the parameter`, async () => {
       expect(step.validate).toBeTypeOf('function');
       for (const [param, value] of [c.badType, c.outOfBounds]) {

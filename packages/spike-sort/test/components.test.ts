@@ -24,6 +24,7 @@ import {
 } from '../src/index.js';
 import { hungarianMax } from '../src/compare/hungarian.js';
 import { chi2Cdf } from '../src/metrics/cluster-metrics.js';
+import { ANY_DIP } from '../src/cluster/unimodality.js';
 
 describe('Hungarian assignment', () => {
   it('equals brute force on random small matrices', () => {
@@ -105,6 +106,16 @@ describe('unimodality and clustering', () => {
     expect(isUnimodal(Float64Array.from({ length: 500 }, () => rng.normal()))).toBe(true);
     expect(isUnimodal(Float64Array.from({ length: 500 }, () => rng.normal() * 2 + rng.uniform()))).toBe(true);
     expect(isUnimodal(Float64Array.from({ length: 500 }, (_, i) => rng.normal() + (i % 2) * 5))).toBe(false);
+  });
+  it('decides the same on a large cluster, which it fits by its quantiles', () => {
+    const n = 20_000;
+    expect(isUnimodal(Float64Array.from({ length: n }, () => rng.normal()))).toBe(true);
+    expect(isUnimodal(Float64Array.from({ length: n }, () => Math.exp(0.5 * rng.normal())))).toBe(true);
+    expect(isUnimodal(Float64Array.from({ length: n }, (_, i) => rng.normal() + (i % 2) * 5))).toBe(false);
+    // a small second mode far out (5 %) and two close equal modes (d' = 3) are still found
+    expect(isUnimodal(Float64Array.from({ length: n }, (_, i) => rng.normal() + (i % 20 === 0 ? 8 : 0)))).toBe(false);
+    const close = Float64Array.from({ length: n }, (_, i) => rng.normal() + (i % 2) * 3);
+    expect(isUnimodal(close, { valley: ANY_DIP })).toBe(false);
   });
   it('isosplit finds the number of clusters itself, deterministically', () => {
     const n = 900,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
 import { isolationScore } from '../src/index.js';
 import { nearestRows } from '../src/metrics/nearest.js';
+import { catmullRom, extractSnippets } from '../src/features/snippets.js';
 
 /** The isolation score by brute force: every row's neighbours among all rows, in row order. */
 function isolationScoreByAllRows(points: Float32Array, na: number, nb: number, k: number, neighbours: number): number {
@@ -31,5 +32,32 @@ describe('isolationScore scanning along the first coordinate', () => {
       const smooth = Float32Array.from({ length: n * k }, () => rng.normal());
       expect(scored(smooth)).toBe(isolationScoreByAllRows(smooth, na, n - na, k, m));
     }
+  });
+});
+
+describe('snippets by direct offsets', () => {
+  it('equal the clamped Catmull-Rom interpolation to the bit, inside the data and at its edges', () => {
+    const rng = createRng(5);
+    const rows = 400,
+      cols = 4;
+    const x = { data: Float32Array.from({ length: rows * cols }, () => rng.normal()), rows, cols };
+    const at = (t: number, c: number) => x.data[Math.min(rows - 1, Math.max(0, t)) * cols + c];
+    const peaks = [1, 2.5, 30.25, 200, 200.75, 398.5, 399].map((time) => ({
+      sample: Math.round(time),
+      time,
+      channel: 0,
+      z: 0,
+    }));
+    const s = extractSnippets(x, peaks, { before: 10, after: 20 });
+    peaks.forEach((p, i) => {
+      const base = Math.floor(p.time),
+        f = p.time - base;
+      for (let k = 0; k < 30; k++)
+        for (let c = 0; c < cols; c++) {
+          const t = base + k - 10;
+          const v = f === 0 ? at(t, c) : catmullRom(at(t - 1, c), at(t, c), at(t + 1, c), at(t + 2, c), f);
+          expect(s.data[(i * 30 + k) * cols + c]).toBe(Math.fround(v));
+        }
+    });
   });
 });

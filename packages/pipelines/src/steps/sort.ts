@@ -41,6 +41,8 @@ export const sortStep: Step = {
     group: nullable(name('an electrode group')),
     series: nullable(name('a continuous ElectricalSeries')),
     interval: interval(),
+    // most detections clustered per group (spike-sort's default 6000 when absent, so default keys stay as they were)
+    learnSpikes: number({ min: 100, max: 1e9, integer: true }),
   }),
   async run({ raw }, params, ctx) {
     return withSession(raw, 'raw', async (session) => {
@@ -55,6 +57,7 @@ export const sortStep: Step = {
         series: (params.series as string | null) ?? undefined,
         band: params.band as [number, number],
         threshold: params.threshold as number,
+        learnSpikes: params.learnSpikes as number | undefined,
         onProgress: (f) => ctx.onProgress?.(f),
       });
       const { values: spikeTimes, ends: spikeTimesIndex } = raggedFrom(sorting.units.map((u) => u.spikeTimes));

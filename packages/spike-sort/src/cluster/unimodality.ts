@@ -18,22 +18,28 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
   if (n < 20) return true;
   const bicMargin = options.bicMargin ?? 10;
   const valley = options.valley ?? 0.8;
+  // A large cluster is fitted on its quantiles, each standing for n/m values: the EM fits cost m,
+  // not n, per iteration, and the quantiles keep the distribution's shape (its modes and valley).
+  const points = n > 2 * QUANTILES ? quantiles(values, QUANTILES) : values;
+  const m = points.length;
   let mean = 0;
-  for (let i = 0; i < n; i++) mean += values[i];
-  mean /= n;
+  for (let i = 0; i < m; i++) mean += points[i];
+  mean /= m;
   let v = 0;
-  for (let i = 0; i < n; i++) v += (values[i] - mean) ** 2;
-  const sd = Math.sqrt(v / n) || 1;
-  const z = Float64Array.from(values, (q) => (q - mean) / sd);
+  for (let i = 0; i < m; i++) v += (points[i] - mean) ** 2;
+  const sd = Math.sqrt(v / m) || 1;
+  const z = Float64Array.from(points, (q) => (q - mean) / sd);
   // One Gaussian: log-likelihood of standardized data.
-  const ll1 = -0.5 * n * (Math.log(2 * Math.PI) + 1);
+  const ll1 = -0.5 * m * (Math.log(2 * Math.PI) + 1);
   // Two Gaussians by EM, started from a median split and from the best two-group cut (a small
   // second mode far out is found only from the latter); the better fit counts.
   const sorted = Float64Array.from(z).sort();
-  const a = fitTwoGaussians(z, sorted[n >> 1]);
+  const a = fitTwoGaussians(z, sorted[m >> 1]);
   const b = fitTwoGaussians(z, centralCut(sorted));
   const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
-  if (2 * (ll2 - ll1) < 3 * Math.log(n) + bicMargin) return true;
+  // log-likelihoods of the m points scaled to the n values they stand for; BIC's penalty counts n
+  const gain = points === values ? 2 * (ll2 - ll1) : (2 * (ll2 - ll1) * n) / m;
+  if (gain < 3 * Math.log(n) + bicMargin) return true;
   const density = (q: number) =>
     (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
   const lo = Math.min(m1, m2),
@@ -42,6 +48,15 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
   let minBetween = Infinity;
   for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
   return !(minBetween < valley * peak);
+}
+
+/** Quantiles isUnimodal fits instead of the values when there are more than twice as many. */
+const QUANTILES = 500;
+
+/** The m quantiles (i + ½)/m of the values, ascending. */
+function quantiles(values: ArrayLike<number>, m: number): Float64Array {
+  const sorted = Float64Array.from(values).sort();
+  return Float64Array.from({ length: m }, (_, i) => sorted[Math.floor(((i + 0.5) * sorted.length) / m)]);
 }
 
 interface TwoGaussians {

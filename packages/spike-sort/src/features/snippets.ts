@@ -29,6 +29,12 @@ export function extractSnippets(
     const center = options.subsample === false ? p.sample : p.time;
     const base = Math.floor(center);
     const f = center - base;
+    const first = base - before;
+    if (first - 1 >= 0 && first + length + 1 < rows) {
+      // every sample the window reads is inside the data: no clamping, indices by offset (same values)
+      interior(data, first * cols, length * cols, cols, f, out, i * length * cols);
+      return;
+    }
     for (let k = 0; k < length; k++) {
       const t = base + k - before;
       for (let c = 0; c < cols; c++) {
@@ -42,6 +48,30 @@ export function extractSnippets(
     }
   });
   return { data: out, length, channels: cols };
+}
+
+/** out[o + j] = the window of n values starting at `from`, moved by f (catmullRom, the same arithmetic). */
+function interior(
+  data: Float32Array | Float64Array,
+  from: number,
+  n: number,
+  C: number,
+  f: number,
+  out: Float32Array,
+  o: number,
+): void {
+  if (f === 0) {
+    for (let j = 0; j < n; j++) out[o + j] = data[from + j];
+    return;
+  }
+  for (let j = 0; j < n; j++) {
+    const a = from + j;
+    const p0 = data[a - C],
+      p1 = data[a],
+      p2 = data[a + C],
+      p3 = data[a + 2 * C];
+    out[o + j] = p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
+  }
 }
 
 /** The Catmull-Rom cubic through p0..p3 (equally spaced) at fraction f of the way from p1 to p2. */

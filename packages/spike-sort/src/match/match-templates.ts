@@ -63,6 +63,9 @@ export function matchTemplates(
   const dim = length * C;
   const norms = new Float64Array(units);
   for (let u = 0; u < units; u++) for (let j = 0; j < dim; j++) norms[u] += templates.whitened[u * dim + j] ** 2;
+  // each unit's amplitude range, read once (the loop below runs per detection and unit)
+  const los = Float64Array.from({ length: units }, (_, u) => scaleBounds(templates, u)[0]),
+    his = Float64Array.from({ length: units }, (_, u) => scaleBounds(templates, u)[1]);
   const margin = before + maxShift + 2;
   const found: { time: number; unit: number; scale: number }[] = [];
   const rejected: Peak[] = [];
@@ -73,7 +76,10 @@ export function matchTemplates(
    * opens down).
    */
   const refine = (at: number, u: number) => {
-    const [c0, c1, c2] = [-1, 0, 1].map((s) => dot(rw, (at + s - before) * C, templates.whitened, u * dim, dim));
+    const o = (at - before) * C;
+    const c0 = dot(rw, o - C, templates.whitened, u * dim, dim),
+      c1 = dot(rw, o, templates.whitened, u * dim, dim),
+      c2 = dot(rw, o + C, templates.whitened, u * dim, dim);
     return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
   };
   for (let pass = 0; pass < (options.passes ?? 3); pass++) {
@@ -98,7 +104,8 @@ export function matchTemplates(
       for (let u = 0; u < units; u++) {
         if (!(norms[u] > 0)) continue;
         correlations(rw, first, C, templates.whitened, u * dim, dim, corr);
-        const [lo, hi] = scaleBounds(templates, u);
+        const lo = los[u],
+          hi = his[u];
         for (let s = -maxShift; s <= maxShift; s++) {
           const scale = corr[s + maxShift] / norms[u];
           if (scale < lo || scale > hi) continue;
@@ -253,14 +260,41 @@ function subtractShifted(
   const base = Math.ceil(start);
   const f = base - start; // the template is sampled at k + f
   const at = (k: number, c: number) => (k < 0 || k >= length ? 0 : t[offset + k * C + c]);
-  for (let k = -1; k < length; k++) {
+  const edge = (k: number) => {
     const row = base + k;
-    if (row < 0 || row >= rows) continue;
+    if (row < 0 || row >= rows) return;
     for (let c = 0; c < C; c++) {
       r[row * C + c] -=
         scale * (f === 0 ? at(k, c) : catmullRom(at(k - 1, c), at(k, c), at(k + 1, c), at(k + 2, c), f));
     }
+  };
+  // Rows k = 1 … length − 3 read only template samples inside it: direct offsets, the same
+  // arithmetic as catmullRom; the two rows either side go through the bounds-checked path.
+  const lo = Math.max(1, -base),
+    hi = Math.min(length - 3, rows - 1 - base);
+  for (let k = -1; k < Math.min(lo, length); k++) edge(k);
+  if (f === 0) {
+    for (let k = lo; k <= hi; k++) {
+      const ri = (base + k) * C,
+        ti = offset + k * C;
+      for (let c = 0; c < C; c++) r[ri + c] -= scale * t[ti + c];
+    }
+  } else {
+    for (let k = lo; k <= hi; k++) {
+      const ri = (base + k) * C,
+        ti = offset + k * C;
+      for (let c = 0; c < C; c++) {
+        const a = ti + c;
+        const p0 = t[a - C],
+          p1 = t[a],
+          p2 = t[a + C],
+          p3 = t[a + 2 * C];
+        r[ri + c] -=
+          scale * (p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0))));
+      }
+    }
   }
+  for (let k = Math.max(hi + 1, lo); k < length; k++) edge(k);
 }
 
 /** The amplitude scales unit u's spikes may have (its learned range, else 0.5–2). */

@@ -1,4 +1,4 @@
-import { median } from '@spyglass-wasm/core';
+import { checkNumber, median } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { splitBranches } from '../cluster/branch-split.js';
 import { isosplit } from '../cluster/isosplit.js';
@@ -8,6 +8,7 @@ import { extractSnippets } from '../features/snippets.js';
 import { matchTemplates, type TemplateSet } from '../match/match-templates.js';
 import { collisionTemplates, type Collision } from './collisions.js';
 import { dropEchoes } from './drop-echoes.js';
+import { LEARN_SPIKES, learningSample } from './learning-sample.js';
 import { mergeShiftedTemplates } from './merge-templates.js';
 import { reassignToTemplates } from './reassign.js';
 import { scalesAlong, splitByAmplitude } from './split-amplitudes.js';
@@ -28,6 +29,13 @@ export interface LearnOptions {
   threshold: number;
   sweep: number;
   neighbours?: readonly (readonly number[])[];
+  /**
+   * Most detections clustered (default 6000, at least 100): beyond it the units are learned from
+   * 1-s blocks spread evenly over the recording that hold about this many (`learningSample`), so
+   * learning costs the same whatever the recording's length and spike density; template matching
+   * then assigns every spike.
+   */
+  learnSpikes?: number;
 }
 
 /** What clustering a set of detections gives: the units' templates and the feature axes. */
@@ -52,6 +60,10 @@ export function learnTemplates(
   options: LearnOptions,
 ): LearnedTemplates {
   const { fs, before, after, seed } = options;
+  const budget = checkNumber('learnSpikes', options.learnSpikes ?? LEARN_SPIKES, { min: 100, integer: true });
+  const sample = learningSample(x, w, peaks, { block: Math.round(fs), budget, before, after, seed });
+  // the sample holds at most `budget` detections, so this call learns it whole
+  if (sample) return learnTemplates(sample.x, sample.w, sample.peaks, options);
   const snippets = extractSnippets(w, peaks, { before, after });
   const waveforms = w === x ? snippets : extractSnippets(x, peaks, { before, after });
   const d = snippets.length * snippets.channels;

@@ -34,6 +34,13 @@ export interface SortGroupOptions {
    * 4 channels `pieces` too; default true).
    */
   autoMerge?: boolean;
+  /**
+   * Most detections template learning clusters (default 6000, at least 100): on a recording with
+   * more, the units are learned from 1-s blocks spread evenly over it (seeded) that hold about this
+   * many, and template matching then assigns every spike, so learning costs the same however long
+   * or dense the recording is.
+   */
+  learnSpikes?: number;
 }
 
 /** One sorted unit of a group. */
@@ -76,6 +83,7 @@ export interface GroupSorting {
  */
 export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
+  checkLearnSpikes(options.learnSpikes);
   const x = frontEnd(raw, fs, options);
   const noise = noiseLevels(x);
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
@@ -95,6 +103,7 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
     threshold,
     sweep,
     neighbours,
+    learnSpikes: options.learnSpikes,
   });
   const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
   const result = new SortingAccumulator(learned, { noise, after, totalRows: x.rows, seed: options.seed ?? 1 });
@@ -102,6 +111,11 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   return options.autoMerge === false
     ? result.result()
     : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4 }).sorting;
+}
+
+/** `learnSpikes` checked before any work (learnTemplates applies it). */
+export function checkLearnSpikes(learnSpikes: number | undefined): void {
+  if (learnSpikes !== undefined) checkNumber('learnSpikes', learnSpikes, { min: 100, integer: true });
 }
 
 /** Snippet window (1 ms before, 2 ms after), detection exclusion radius and threshold for a sampling rate. */

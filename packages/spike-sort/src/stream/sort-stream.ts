@@ -4,7 +4,7 @@ import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
 import { autoMerge } from '../curation/auto-merge.js';
 import { learnTemplates } from '../sort/learn-templates.js';
-import { detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
+import { checkLearnSpikes, detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
 import { frontEnd, noiseLevels, sortingBandpass } from '../front-end/front-end.js';
 import { SortingAccumulator } from '../sort/sorting-accumulator.js';
 
@@ -37,6 +37,7 @@ export interface SortStreamOptions extends Omit<SortGroupOptions, 'fs' | 'filter
  */
 export function sortStream(source: RecordingSource, options: SortStreamOptions = {}): GroupSorting {
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
+  checkLearnSpikes(options.learnSpikes);
   const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
   const learnChunks = Math.max(
     1,
@@ -90,6 +91,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
     threshold,
     sweep,
     neighbours,
+    learnSpikes: options.learnSpikes,
   });
   options.onProgress?.(0.1);
 
