@@ -5,7 +5,10 @@
 // Prints { units, unmerged, merged, accepted, trueUnits, fragments, candidates, collisions, accuracy[], rates[],
 // cpuSeconds } as JSON
 // (fragments: sorted units that are a piece of a true unit matched elsewhere; candidates: pairs
-// mergeCandidates flags; collisions: units labelled noise as two units' synchronous spikes).
+// mergeCandidates flags; collisions: units labelled noise as two units' synchronous spikes), and
+// a diagnosis: per true unit its match, accuracy and label; per accepted unit with no true match,
+// why it was accepted (split of a true unit, a collision of two, or noise).
+import { searchSorted } from '@spyglass-wasm/core';
 import { simulateRecording, sortingRegime } from '@spyglass-wasm/sim';
 import {
   autoCurate,
@@ -63,10 +66,50 @@ const candidates = mergeCandidates(
   sortedTimes,
   { duration: spec.seconds },
 ).length;
-const { labels } = labelCollisions(
-  autoCurate(startCuration(sortedTimes), qualityMetrics(sorting, { fs: rec.fs, duration: spec.seconds })),
-  sorting.units,
-);
+const metrics = qualityMetrics(sorting, { fs: rec.fs, duration: spec.seconds });
+const { labels } = labelCollisions(autoCurate(startCuration(sortedTimes), metrics), sorting.units);
+const truth = rec.units.map((u) => u.spikeTimes);
+// Fraction of a sorted unit's spikes within 1 ms of a true unit's (wider than the scoring's 0.4 ms:
+// what template subtraction leaves behind sits off the true time).
+const near = (t, u) => {
+  let n = 0;
+  for (const x of t) {
+    const s = truth[u],
+      i = searchSorted(s, x - 0.001);
+    if (i < s.length && s[i] <= x + 0.001) n++;
+  }
+  return n / (t.length || 1);
+};
+const metricsOf = (j) => ({
+  label: labels[j],
+  spikes: sortedTimes[j].length,
+  snr: round(sorting.units[j].snr),
+  isi: `${metrics[j].isiViolationsCount} (${round(metrics[j].isiViolationsRatio)})`,
+  noiseOverlap: round(metrics[j].nnNoiseOverlap),
+});
+const diagnosis = [
+  ...scores.map((s) => ({
+    unit: `true ${s.trueUnit} (${(truth[s.trueUnit].length / spec.seconds).toFixed(1)} Hz)`,
+    match: s.sortedUnit,
+    accuracy: round(s.accuracy),
+    ...(s.sortedUnit >= 0 ? metricsOf(s.sortedUnit) : { label: 'missed' }),
+    why: '',
+  })),
+  ...sortedTimes.flatMap((t, j) => {
+    if (matched.has(j) || labels[j] !== 'accept') return [];
+    const f = truth.map((_, u) => near(t, u));
+    const order = f.map((_, u) => u).sort((a, b) => f[b] - f[a]);
+    const [a, b] = order;
+    const why = sorting.units[j].collisionOf
+      ? 'collision (labelled)'
+      : f[a] >= 0.5 && b !== undefined && f[b] >= 0.3
+        ? `collision of ${a} and ${b} (${round(f[a])}, ${round(f[b])})`
+        : f[a] >= 0.5
+          ? `split of ${a} (${round(f[a])} of its spikes)`
+          : `noise (${round(1 - f[a])} of its spikes on no true unit)`;
+    return [{ unit: `sorted ${j}`, match: '', accuracy: '', ...metricsOf(j), why }];
+  }),
+];
 console.log(
   JSON.stringify({
     units: sorting.units.length,
@@ -78,8 +121,13 @@ console.log(
     candidates,
     collisions: sorting.units.filter((u) => u.collisionOf).length,
     accuracy: scores.map((s) => s.accuracy),
+    diagnosis,
     acceptedMatch: scores.map((s) => s.sortedUnit >= 0 && labels[s.sortedUnit] === 'accept'),
     rates: rec.units.map((u) => u.spikeTimes.length / spec.seconds),
     cpuSeconds: (used.user + used.system) / 1e6,
   }),
 );
+
+function round(v) {
+  return Math.round(v * 100) / 100;
+}

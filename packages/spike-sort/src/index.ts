@@ -53,8 +53,11 @@ export {
   autoCurate,
   labelCollisions,
   DEFAULT_CURATION_RULES,
+  poissonUpperTail,
   type Curation,
   type CurationRule,
+  type IsiTestRule,
+  type MetricRule,
   type UnitLabel,
 } from './curation/curation.js';
 export { extractMarks, type Marks, type MarkOptions } from './marks/extract-marks.js';

@@ -4,6 +4,7 @@ import { createRng } from '@spyglass-wasm/core';
 import {
   amplitudeCutoff,
   autoCurate,
+  poissonUpperTail,
   compareToTruth,
   detectPeaks,
   extractMarks,
@@ -188,12 +189,29 @@ describe('curation', () => {
     expect(() => mergeUnits(c0, [0])).toThrow(/at least two/);
   });
   it('auto-curates by metric rules', () => {
-    const m = (snr: number, isi: number) => ({ snr, isiViolationsRatio: isi, presenceRatio: 1 }) as QualityMetrics;
+    const m = (snr: number, isi: number) =>
+      ({ snr, isiViolationsRatio: isi, isiViolationsCount: 30 * isi, presenceRatio: 1 }) as QualityMetrics;
     expect(autoCurate(c0, [m(10, 0), m(2, 0), m(8, 3)]).labels).toEqual(['accept', 'noise', 'mua']);
     const rules = [{ metric: 'snr', min: 9, label: 'mua' }] as const;
     expect(autoCurate(c0, [m(10, 0), m(2, 0), m(8, 3)], { rules }).labels).toEqual(['accept', 'mua', 'mua']);
   });
+  it('labels mua by a Poisson test of the ISI violations, not by their ratio alone', () => {
+    const m = (count: number, ratio: number) =>
+      ({ snr: 10, isiViolationsCount: count, isiViolationsRatio: ratio, presenceRatio: 1 }) as QualityMetrics;
+    // a sparse unit with 2 violations at ratio 4 (null mean 0.25, p 0.026): chance, below minCount
+    // a dense unit with 60 violations at ratio 0.8 (null mean 37.5, p 0.0005): contaminated
+    // 40 violations at ratio 0.6 (null mean 33.3, p 0.14): not significant at alpha 0.01
+    expect(autoCurate(c0, [m(2, 4), m(60, 0.8), m(40, 0.6)]).labels).toEqual(['accept', 'mua', 'accept']);
+    const rules = [{ test: 'isiViolations', alpha: 0.05, minCount: 1, label: 'mua' }] as const;
+    expect(autoCurate(c0, [m(2, 4), m(60, 0.8), m(40, 0.6)], { rules }).labels).toEqual(['mua', 'mua', 'accept']);
+    expect(poissonUpperTail({ count: 5, mean: 1 })).toBeCloseTo(0.00366, 5);
+    expect(poissonUpperTail({ count: 0, mean: 3 })).toBe(1);
+    expect(poissonUpperTail({ count: 2, mean: 3 })).toBeCloseTo(1 - 4 * Math.exp(-3), 12);
+  });
   it.each([
+    ['rules[0].alpha', { rules: [{ test: 'isiViolations', alpha: 2, label: 'mua' }] }],
+    ['rules[0].label', { rules: [{ test: 'isiViolations', label: 'noise' }] }],
+    ['rules[0].count', { rules: [{ test: 'isiViolations', count: 3, label: 'mua' }] }],
     ['rule', { rule: [] }],
     ['rules', { rules: 'snr > 3' }],
     ['rules[0].metric', { rules: [{ metric: 'SNR', min: 3, label: 'noise' }] }],

@@ -61,7 +61,7 @@ export function splitUnit(c: Curation, unit: number, toNew: (spikeIndex: number,
 }
 
 /** A rule: a metric bound; a unit failing it gets the rule's label. */
-export interface CurationRule {
+export interface MetricRule {
   metric: keyof QualityMetrics;
   min?: number;
   max?: number;
@@ -69,17 +69,88 @@ export interface CurationRule {
 }
 
 /**
+ * A refractory-period rule by significance: 'mua' when a unit's ISI violations are at least
+ * `minCount` and significantly more (one-sided Poisson test at `alpha`) than a unit with ISI
+ * violations ratio `ratio` would give (0.5, the default, is a Poisson train of the unit's rate: no
+ * refractory period at all). A few violations of a sparse unit are chance; many of a dense unit are not.
+ */
+export interface IsiTestRule {
+  test: 'isiViolations';
+  /** The violations ratio (Hill) of the null hypothesis (default 0.5: a Poisson train of the unit's rate). */
+  ratio?: number;
+  /** Significance level of the one-sided test (default 0.01). */
+  alpha?: number;
+  /** Fewest violations to label a unit 'mua' (default 5). */
+  minCount?: number;
+  label: 'mua';
+}
+
+export type CurationRule = MetricRule | IsiTestRule;
+
+/**
  * Spyglass-like defaults: noise below SNR 3 or with fewer than 10 spikes (too few to be told from a
- * stray cluster, and to give metrics), multi-unit when ISI violations or missed spikes are high.
+ * stray cluster, and to give metrics), multi-unit when ISI violations are significantly more than a
+ * Poisson train of the unit's rate gives (Spyglass's ratio 0.5, tested rather than thresholded) or
+ * the unit is absent from half the recording.
  */
 export const DEFAULT_CURATION_RULES: CurationRule[] = [
   { metric: 'snr', min: 3, label: 'noise' },
   { metric: 'numSpikes', min: 10, label: 'noise' },
   // Spyglass's default metric curation: nn_noise_overlap > 0.1 is noise
   { metric: 'nnNoiseOverlap', max: 0.1, label: 'noise' },
-  { metric: 'isiViolationsRatio', max: 0.5, label: 'mua' },
+  { test: 'isiViolations', ratio: 0.5, alpha: 0.01, minCount: 5, label: 'mua' },
   { metric: 'presenceRatio', min: 0.5, label: 'mua' },
 ];
+
+/**
+ * P(X ≥ k) for X Poisson with mean `mean`: the one-sided p-value of observing k events or more.
+ *
+ * @example
+ * poissonUpperTail({ count: 5, mean: 1 }); // 0.00366
+ */
+export function poissonUpperTail(options: { count: number; mean: number }): number {
+  checkOptionNames('poissonUpperTail', options, ['count', 'mean']);
+  const k = checkNumber('count', options.count, { min: 0, integer: true });
+  const mean = checkNumber('mean', options.mean, { min: 0 });
+  if (k === 0) return 1;
+  if (mean === 0) return 0;
+  // Terms e^−λ λ^i / i! in logs (no overflow for large counts); below the mean the tail is 1 − the
+  // lower sum, above it the upper sum itself (no cancellation where p is small).
+  const logTerm = (i: number) => -mean + i * Math.log(mean) - logFactorial(i);
+  if (k <= mean) {
+    let lower = 0;
+    for (let i = 0; i < k; i++) lower += Math.exp(logTerm(i));
+    return Math.max(0, 1 - lower);
+  }
+  let upper = 0;
+  for (let i = k; ; i++) {
+    const t = Math.exp(logTerm(i));
+    upper += t;
+    if (t < upper * 1e-12 || i > k + 10_000) break;
+  }
+  return Math.min(1, upper);
+}
+
+function logFactorial(n: number): number {
+  let s = 0;
+  for (let i = 2; i <= n; i++) s += Math.log(i);
+  return s;
+}
+
+/** Whether a unit's metrics fail a rule. NaN metrics pass. */
+function fails(r: CurationRule, m: QualityMetrics): boolean {
+  if ('test' in r) {
+    const count = m.isiViolationsCount,
+      ratio = m.isiViolationsRatio;
+    if (!(count >= (r.minCount ?? 5)) || !(ratio > 0)) return false;
+    // The ratio is count over the violations a Poisson train of the unit's rate gives, times 0.5…
+    // so the count the null ratio stands for is count × null / ratio.
+    return poissonUpperTail({ count, mean: (count * (r.ratio ?? 0.5)) / ratio }) < (r.alpha ?? 0.01);
+  }
+  const v = m[r.metric];
+  if (Number.isNaN(v)) return false;
+  return (r.min !== undefined && v < r.min) || (r.max !== undefined && v > r.max);
+}
 
 /** Options of {@link autoCurate}. */
 export interface AutoCurateOptions {
@@ -105,11 +176,7 @@ export function autoCurate(c: Curation, metrics: readonly QualityMetrics[], opti
   return {
     ...c,
     labels: metrics.map((m) => {
-      for (const r of ordered) {
-        const v = m[r.metric];
-        if (Number.isNaN(v)) continue;
-        if ((r.min !== undefined && v < r.min) || (r.max !== undefined && v > r.max)) return r.label;
-      }
+      for (const r of ordered) if (fails(r, m)) return r.label;
       return 'accept';
     }),
   };
@@ -131,9 +198,29 @@ const METRIC_NAMES = Object.keys({
   nnNoiseOverlap: 1,
 } satisfies Record<keyof QualityMetrics, 1>) as (keyof QualityMetrics)[];
 
-/** A rule names a quality metric, a 'noise' or 'mua' label and at least one numeric bound. */
+/** A rule names a quality metric, a 'noise' or 'mua' label and at least one numeric bound, or is an ISI test. */
 function checkRule(r: CurationRule, name: string): void {
-  if (typeof r !== 'object' || r === null) throw new ParameterError(name, 'a rule { metric, min?, max?, label }', r);
+  if (typeof r !== 'object' || r === null)
+    throw new ParameterError(
+      name,
+      'a rule { metric, min?, max?, label } or { test, ratio?, alpha?, minCount?, label }',
+      r,
+    );
+  if ('test' in r) {
+    for (const key of Object.keys(r))
+      if (!['test', 'ratio', 'alpha', 'minCount', 'label'].includes(key))
+        throw new ParameterError(
+          `${name}.${key}`,
+          'no such field of a test rule (known: test, ratio, alpha, minCount, label)',
+          key,
+        );
+    checkChoice(`${name}.test`, r.test, ['isiViolations'] as const);
+    checkChoice(`${name}.label`, r.label, ['mua'] as const);
+    if (r.ratio !== undefined) checkNumber(`${name}.ratio`, r.ratio, { min: 0, exclusiveMin: true });
+    if (r.alpha !== undefined) checkNumber(`${name}.alpha`, r.alpha, { min: 0, max: 1, exclusiveMin: true });
+    if (r.minCount !== undefined) checkNumber(`${name}.minCount`, r.minCount, { min: 0, integer: true });
+    return;
+  }
   for (const key of Object.keys(r))
     if (!['metric', 'min', 'max', 'label'].includes(key))
       throw new ParameterError(`${name}.${key}`, 'no such field of a rule (known: metric, min, max, label)', key);
