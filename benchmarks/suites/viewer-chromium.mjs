@@ -70,7 +70,7 @@ export async function run() {
         for (const [k, w] of windows.entries()) {
           const r = await w.once();
           draws[k].times.push(r.ms);
-          if (r.workerMs !== undefined) draws[k].worker.push(r.workerMs);
+          if (r.worker) draws[k].worker.push(r.worker);
           draws[k].requests += r.requests;
         }
       const infos = [];
@@ -80,7 +80,7 @@ export async function run() {
       const draw = draws.map((d) => ({
         ms: median(d.times),
         requests: d.requests,
-        worker: d.worker.length ? `worker ${median(d.worker).toFixed(0)} ms` : '',
+        worker: d.worker.length ? stages(d.worker) : '',
       }));
       const rows = [
         ...targets.map((t, k) => ({
@@ -182,6 +182,14 @@ function buildBaseline(ref) {
     throw err;
   }
   return { commit, dist: join(tree, 'packages/viewer/dist'), remove };
+}
+
+/** Medians of the worker's time and its stages (read, filter, decimate) over the runs, as text. */
+function stages(runs) {
+  const m = runs[0].map((_, j) => median(runs.map((r) => r[j])).toFixed(0));
+  return Number.isNaN(runs[0][1])
+    ? `worker ${m[0]} ms`
+    : `worker ${m[0]} ms (read ${m[1]}, filter ${m[2]}, decimate ${m[3]})`;
 }
 
 const recordingBytes = (r) => r.rows * r.channels * 2;
@@ -290,8 +298,10 @@ async function prepareWindow(site, files, remote) {
         n,
       );
       // the worker's own share (read + filter + decimate), when the viewer prints it
-      const worker = /worker (\d+) ms/.exec((await page.textContent('.info-line')) ?? '');
-      return { ms, requests: files.stats.requests - before, workerMs: worker ? Number(worker[1]) : undefined };
+      const worker = /worker (\d+) ms(?: \(read (\d+), filter (\d+), decimate (\d+)\))?/.exec(
+        (await page.textContent('.info-line')) ?? '',
+      );
+      return { ms, requests: files.stats.requests - before, worker: worker?.slice(1).map(Number) };
     },
     async close() {
       const info = await page.textContent('.info-line');

@@ -1,4 +1,4 @@
-// Bad input in the UI: a file that is not NWB, an address that answers 404, a truncated NWB file.
+// Bad input in the UI: a file that is not NWB, addresses that answer 404, a truncated NWB file.
 // Each shows one readable line naming what was opened, and the app opens a good file afterwards.
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -56,14 +56,19 @@ describe.runIf(chromiumAvailable())('bad input in the viewer', () => {
     90_000,
   );
 
-  it('a URL that answers 404: the message names the address', async () => {
-    await page.fill('#url-input', `${site!.url}/missing.nwb`);
-    await page.click('.url-form button[type="submit"]');
-    const bad = await settled();
-    expect(bad.state).toBe('error');
-    console.log(`bad input message: ${bad.text}`);
-    expect(bad.text).toMatch(/missing\.nwb/);
-    expect(bad.text).toMatch(/404/);
-    await reopenGood();
-  }, 90_000);
+  // a file name, and a folder-like address (asked for a ro-crate-metadata.json first, then read as NWB)
+  it.each([['missing.nwb'], ['no-such-folder/']])(
+    'a URL that answers 404 (%s): the message names the address',
+    async (name) => {
+      await page.fill('#url-input', `${site!.url}/${name}`);
+      await page.click('.url-form button[type="submit"]');
+      const bad = await settled();
+      expect(bad.state).toBe('error');
+      console.log(`bad input message: ${bad.text}`);
+      expect(bad.text).toContain(name);
+      expect(bad.text).toMatch(/404/);
+      await reopenGood();
+    },
+    90_000,
+  );
 });

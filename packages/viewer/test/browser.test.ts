@@ -138,6 +138,17 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     // The server's counters are shared by the tests: count from here.
     const base = { requests: files!.stats.requests, bytes: files!.stats.bytes };
     const fetched = () => ({ requests: files!.stats.requests - base.requests, bytes: files!.stats.bytes - base.bytes });
+    // uPlot clears its canvas once per draw: count the clears of the traces canvas
+    await page.addInitScript(() => {
+      const w = window as unknown as { traceClears: number };
+      w.traceClears = 0;
+      const clear = CanvasRenderingContext2D.prototype.clearRect;
+      CanvasRenderingContext2D.prototype.clearRect = function (...args) {
+        if (this.canvas.closest('[data-testid="traces-plot"]')) w.traceClears++;
+        return clear.apply(this, args);
+      };
+    });
+    const clears = () => page.evaluate(() => (window as unknown as { traceClears: number }).traceClears);
     await page.goto(
       `${site!.url}/index.html?url=${encodeURIComponent(url)}&view=traces&path=/acquisition/e-series&t=2.1&dur=0.5`,
     );
@@ -155,6 +166,9 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     expect(await page.textContent('.info-line')).toMatch(/chunks read 0, from cache 1/);
     await page.check('#car');
     await waitDrawn(page, 'traces-plot', 3);
+    // three windows (open, pan, common reference), each drawn exactly once
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    expect(await clears()).toBe(3);
     expect(await page.textContent('.info-line')).toMatch(/common median reference/);
     const total = fetched();
     console.log(

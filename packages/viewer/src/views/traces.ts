@@ -159,7 +159,7 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
     ]
       .filter(Boolean)
       .join(' · ');
-    info.textContent = `${fmtSeconds(w.t0)} – ${fmtSeconds(w.t1)} · rows ${w.rows[0].toLocaleString()}–${w.rows[1].toLocaleString()} at ${fmt(w.rate)} Hz · ${filt} · ${w.envelope ? 'min/max per pixel' : 'every sample'} · chunks read ${w.chunkReads}, from cache ${w.cacheHits} · worker ${Math.round(w.workerMs)} ms`;
+    info.textContent = `${fmtSeconds(w.t0)} – ${fmtSeconds(w.t1)} · rows ${w.rows[0].toLocaleString()}–${w.rows[1].toLocaleString()} at ${fmt(w.rate)} Hz · ${filt} · ${w.envelope ? 'min/max per pixel' : 'every sample'} · chunks read ${w.chunkReads}, from cache ${w.cacheHits} · worker ${Math.round(w.workerMs)} ms (read ${Math.round(w.stageMs.read)}, filter ${Math.round(w.stageMs.filter)}, decimate ${Math.round(w.stageMs.decimate)})`;
   };
 
   const step = (fraction: number) => () => {
