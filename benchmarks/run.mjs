@@ -41,9 +41,17 @@ const machine = {
 console.log(`# Spyglass-Wasm benchmarks\n\n${JSON.stringify(machine)}`);
 const results = { machine, date: new Date().toISOString(), suites: {}, summary: [] };
 for (const file of files) {
-  const suite = await import(new URL(`suites/${file}`, here));
   const t0 = performance.now();
-  const out = await suite.run();
+  // A suite that fails is reported and the run goes on: the summary and JSON of the rest survive.
+  const suite = await import(new URL(`suites/${file}`, here)).catch((error) => ({ name: file, error }));
+  const out = suite.error ? null : await suite.run().catch((error) => ({ error }));
+  if (!out || out.error) {
+    const error = String((suite.error ?? out.error)?.stack ?? suite.error ?? out.error).split('\n')[0];
+    console.log(`\n## ${suite.name ?? file}: FAILED\n\n${error}`);
+    results.suites[suite.name ?? file] = { error };
+    results.summary.push({ suite: suite.name ?? file, 'kernel / step': `FAILED: ${error}` });
+    continue;
+  }
   out.wallSeconds = (performance.now() - t0) / 1000;
   for (const table of out.tables) printTable(`${suite.name}: ${table.title}`, table.rows);
   for (const note of out.notes ?? []) console.log(`- ${note}`);

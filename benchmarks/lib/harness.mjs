@@ -41,7 +41,7 @@ export function printTable(title, rows) {
   if (rows.length === 0) return;
   const cols = Object.keys(rows[0]);
   const cell = (v) =>
-    typeof v === 'number' ? (Math.abs(v) >= 1000 ? v.toExponential(3) : +v.toPrecision(4)).toString() : String(v);
+    typeof v === 'number' ? (Math.abs(v) >= 1000 ? v.toExponential(3) : +v.toPrecision(4)).toString() : String(v ?? '');
   const width = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));
   const line = (vals) => vals.map((v, i) => v.padEnd(width[i])).join('  ');
   console.log(`\n## ${title}\n`);

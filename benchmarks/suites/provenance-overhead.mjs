@@ -4,7 +4,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { decodeStep, fileEntity, lfpStep, openStore, ripplesStep, runStep } from '@spyglass-wasm/provenance';
+import { fileEntity, openStore, runStep } from '@spyglass-wasm/provenance';
+import { decodeStep, lfpStep, ripplesStep } from '@spyglass-wasm/pipelines';
 import { NwbWriter } from '@spyglass-wasm/nwb-io';
 import { createRng } from '@spyglass-wasm/sim';
 import { timeIt, versus } from '../lib/harness.mjs';
