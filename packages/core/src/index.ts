@@ -11,5 +11,6 @@ export { median, medianStep, medianInPlace, nanMedian } from './stats/median.js'
 export { interpolate, type InterpolateOptions } from './signal/interpolate.js';
 export { gaussianFilter1d, type GaussianFilterOptions } from './signal/gaussian-filter.js';
 export { symmetricEigen } from './linalg/symmetric-eigen.js';
+export { StagedProgress, type ProgressCallback } from './progress/staged-progress.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';

@@ -15,7 +15,7 @@ import {
 import { Session, type GroupSelection } from '../session/session.js';
 
 export interface SortNwbOptions
-  extends Omit<SortGroupOptions, 'fs'>, Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'> {
+  extends Omit<SortGroupOptions, 'fs' | 'onProgress'>, Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'> {
   /** Sort only this electrode group (default: every group). */
   group?: string;
   /** ElectricalSeries to sort (default: the session adapter's raw series). */
@@ -79,7 +79,12 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
   return withGroups(source, { group, series }, async (sel) => {
     const groups: FileSorting['groups'] = [];
     const units: FileUnit[] = [];
-    let done = 0;
+    // each group's fraction done; groups on a pool run at once, so the file's is their mean
+    const doneOf = new Float64Array(sel.groups.length);
+    const progressOf = (gi: number, name: string) => (f: number) => {
+      doneOf[gi] = Math.max(doneOf[gi], f); // a report from a worker may arrive after the result
+      onProgress?.(doneOf.reduce((a, b) => a + b, 0) / sel.groups.length, name);
+    };
     // the rows sorted: all, or one span of them (an interval); sample i of the span is row first + i
     const [first, end] = span ?? [0, sel.info.shape[0]];
     const rows = end - first,
@@ -100,15 +105,21 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
           if (streamed) {
             const read = (a: number, b: number) =>
               sel.series.read({ rows: [first + a, first + b], channels, scale: 'microvolts' });
-            const progress = (f: number) => onProgress?.((gi + f) / sel.groups.length, name);
-            return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress });
+            return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progressOf(gi, name) });
           }
           const x = sel.series.read({ rows: [first, end], channels, scale: 'microvolts' });
           const opts = { ...sortOptions, fs: sel.fs };
+          const progress = progressOf(gi, name);
           const sorting = pool
-            ? await pool.run((api) => api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts))
-            : sortGroup(x, opts);
-          onProgress?.(++done / sel.groups.length, name);
+            ? await pool.run((api) =>
+                api.sortGroup(
+                  Comlink.transfer(x, [x.data.buffer]),
+                  opts,
+                  onProgress ? Comlink.proxy(progress) : undefined,
+                ),
+              )
+            : sortGroup(x, { ...opts, onProgress: progress });
+          progress(1);
           return sorting;
         }),
       ),

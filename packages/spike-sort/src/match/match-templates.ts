@@ -1,4 +1,4 @@
-import type { Matrix } from '@spyglass-wasm/core';
+import { StagedProgress, type Matrix } from '@spyglass-wasm/core';
 import { detectPeaks, parabolicOffset, type Peak } from '../detect/detect-peaks.js';
 import { catmullRom } from '../features/snippets.js';
 
@@ -27,7 +27,12 @@ export interface MatchOptions {
   passes?: number;
   /** Only matches whose spike time falls in [from, to) samples are reported (chunk cores; default all). */
   report?: readonly [number, number];
+  /** Called with the fraction done (0..1) from inside the loops, every few hundred detections. */
+  onProgress?: (fraction: number) => void;
 }
+
+// Detections fitted between two progress reports: a few ms of work, so a report well within a second.
+const PROGRESS_EVERY = 256;
 
 /** Spikes found by template matching, in time order, and detections no template explains. */
 export interface Matches {
@@ -82,7 +87,11 @@ export function matchTemplates(
       c2 = dot(rw, o + C, templates.whitened, u * dim, dim);
     return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
   };
-  for (let pass = 0; pass < (options.passes ?? 3); pass++) {
+  const passes = options.passes ?? 3;
+  // the detect–fit passes are most of the work, the refit of every spike the rest
+  const stages = new StagedProgress(options.onProgress, { passes: 17, refit: 3 });
+  const progress = stages.stage('passes');
+  for (let pass = 0; pass < passes; pass++) {
     const peaks = detectPeaks(residual, {
       noise: options.noise,
       threshold: options.threshold,
@@ -93,7 +102,9 @@ export function matchTemplates(
       .filter((p) => !rejectedAt.has(p.sample))
       .sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     let accepted = 0;
-    for (const p of peaks) {
+    for (let i = 0; i < peaks.length; i++) {
+      const p = peaks[i];
+      if (i % PROGRESS_EVERY === 0) progress((pass + i / peaks.length) / passes);
       // An earlier, larger subtraction in this round may have explained this event already.
       if (Math.abs(rx[p.sample * C + p.channel] / options.noise[p.channel]) < options.threshold) continue;
       let best = -1,
@@ -136,7 +147,10 @@ export function matchTemplates(
   // Greedy fits of overlapping spikes are biased by each other: refit each spike (same unit) with
   // the others already subtracted, once over all spikes (the
   // filtered residual is no longer needed: detection is done).
-  for (const f of found) {
+  const refitProgress = stages.stage('refit');
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i];
+    if (i % PROGRESS_EVERY === 0) refitProgress(i / found.length);
     const u = f.unit;
     subtractShifted(rw, templates.whitened, u * dim, f.time - before, length, C, -f.scale, rows);
     const at = Math.round(f.time);
@@ -156,6 +170,7 @@ export function matchTemplates(
     f.time = time;
     f.scale = scale;
   }
+  stages.done();
   const kept = found.filter((f) => f.time >= from && f.time < to).sort((a, b) => a.time - b.time);
   return {
     times: Float64Array.from(kept, (f) => f.time),

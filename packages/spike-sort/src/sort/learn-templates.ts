@@ -1,4 +1,4 @@
-import { checkNumber, median } from '@spyglass-wasm/core';
+import { checkNumber, median, StagedProgress } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { splitBranches } from '../cluster/branch-split.js';
 import { isosplit } from '../cluster/isosplit.js';
@@ -36,6 +36,8 @@ export interface LearnOptions {
    * then assigns every spike.
    */
   learnSpikes?: number;
+  /** Called with the fraction done (0..1), between the clustering steps and from inside the refinement's matching. */
+  onProgress?: (fraction: number) => void;
 }
 
 /** What clustering a set of detections gives: the units' templates and the feature axes. */
@@ -69,9 +71,22 @@ export function learnTemplates(
   const d = snippets.length * snippets.channels;
   const k = Math.min(options.components, d);
   const points = { data: snippets.data, rows: peaks.length, cols: d };
+  // weights: shares of the work on a simulated tetrode (a CPU profile of sortGroup)
+  const progress = new StagedProgress(options.onProgress, {
+    pca: 1,
+    isosplit: 4,
+    branches: 2,
+    merge: 1,
+    refine: 3,
+    rebuild: 1,
+  });
+  progress.stage('pca');
   const pca = fitPca(points, { components: k, seed, maxRows: PCA_ROWS });
+  progress.stage('isosplit');
   let labels = isosplit(projectPca(pca, points), { seed, testSpace: points });
+  progress.stage('branches');
   labels = splitBranches(points, labels, { components: k, seed });
+  progress.stage('merge');
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });
   labels = splitByAmplitude(snippets, labels);
@@ -91,7 +106,9 @@ export function learnTemplates(
     threshold: options.threshold,
     sweep: options.sweep,
     neighbours: options.neighbours,
+    onProgress: progress.stage('refine'),
   });
+  progress.stage('rebuild');
   const matched = Array.from(matches.times, (time) => ({ sample: Math.round(time), time, channel: 0, z: 0 }));
   const refinedSnippets = extractSnippets(w, matched, { before, after });
   const refinedWaveforms = w === x ? refinedSnippets : extractSnippets(x, matched, { before, after });
@@ -104,6 +121,7 @@ export function learnTemplates(
   // Clusters of two units' synchronous spikes are kept for matching (a unit of their own may have
   // no other template) and reported, so curation labels them.
   const collisions = collisionTemplates(templates, refinedSnippets.data, kept, { maxLag: Math.round(0.0006 * fs) });
+  progress.done();
   return { templates, pca, collisions };
 }
 

@@ -1,4 +1,4 @@
-import { checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { checkNumber, StagedProgress, type Matrix } from '@spyglass-wasm/core';
 import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
@@ -41,6 +41,11 @@ export interface SortGroupOptions {
    * or dense the recording is.
    */
   learnSpikes?: number;
+  /**
+   * Called with the fraction done (0..1): between the steps and from inside the template-matching
+   * loops, every few hundred detections (well within a second of work), ending with 1.
+   */
+  onProgress?: (fraction: number) => void;
 }
 
 /** One sorted unit of a group. */
@@ -84,13 +89,26 @@ export interface GroupSorting {
 export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
+  // weights: shares of the work on a simulated tetrode (a CPU profile of sortGroup)
+  const progress = new StagedProgress(options.onProgress, {
+    frontEnd: 1,
+    detect: 1,
+    whiten: 1,
+    learn: 12,
+    match: 4,
+    accumulate: 1,
+    merge: 1,
+  });
+  progress.stage('frontEnd');
   const x = frontEnd(raw, fs, options);
   const noise = noiseLevels(x);
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const { neighbours } = options;
+  progress.stage('detect');
   const peaks = detectPeaks(x, { noise, threshold, sweep, margin: after + 2, neighbours });
   // Detection runs on the filtered data in MAD units; clustering and matching on whitened
   // waveforms, where noise shared across channels is gone and every direction has the same noise.
+  progress.stage('whiten');
   const w = options.whiten === false ? x : whiten(x).y;
   const learned = learnTemplates(x, w, peaks, {
     fs,
@@ -104,13 +122,25 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
     sweep,
     neighbours,
     learnSpikes: options.learnSpikes,
+    onProgress: progress.stage('learn'),
   });
-  const matches = matchTemplates(x, w, learned.templates, { noise, threshold, sweep, neighbours });
+  const matches = matchTemplates(x, w, learned.templates, {
+    noise,
+    threshold,
+    sweep,
+    neighbours,
+    onProgress: progress.stage('match'),
+  });
+  progress.stage('accumulate');
   const result = new SortingAccumulator(learned, { noise, after, totalRows: x.rows, seed: options.seed ?? 1 });
   result.add(x, w, matches);
-  return options.autoMerge === false
-    ? result.result()
-    : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4 }).sorting;
+  progress.stage('merge');
+  const sorting =
+    options.autoMerge === false
+      ? result.result()
+      : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4 }).sorting;
+  progress.done();
+  return sorting;
 }
 
 /** `learnSpikes` checked before any work (learnTemplates applies it). */
