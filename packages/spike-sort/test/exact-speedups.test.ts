@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
-import { isolationScore } from '../src/index.js';
+import { detectPeaks, isolationScore } from '../src/index.js';
 import { nearestRows } from '../src/metrics/nearest.js';
 import { catmullRom, extractSnippets } from '../src/features/snippets.js';
 
@@ -59,5 +59,40 @@ describe('snippets by direct offsets', () => {
           expect(s.data[(i * 30 + k) * cols + c]).toBe(Math.fround(v));
         }
     });
+  });
+});
+
+describe('detection within rows', () => {
+  it('finds the peaks a detection over all the data finds there, with and without neighbours', () => {
+    const rng = createRng(8);
+    const rows = 3000,
+      cols = 4;
+    const x = {
+      data: Float32Array.from({ length: rows * cols }, () => rng.normal() * (rng.uniform() < 0.02 ? 8 : 1)),
+      rows,
+      cols,
+    };
+    for (const neighbours of [
+      undefined,
+      [
+        [0, 1],
+        [0, 1, 2],
+        [1, 2, 3],
+        [2, 3],
+      ],
+    ]) {
+      const options = { noise: [1, 1, 1, 1], threshold: 3, sweep: 5, margin: 20, neighbours };
+      const all = detectPeaks(x, options);
+      for (const span of [
+        [0, 3000],
+        [0, 40],
+        [100, 101],
+        [500, 900],
+        [2950, 3000],
+      ] as [number, number][]) {
+        const within = detectPeaks(x, { ...options, rows: span });
+        expect(within).toEqual(all.filter((p) => p.sample >= span[0] && p.sample < span[1]));
+      }
+    }
   });
 });

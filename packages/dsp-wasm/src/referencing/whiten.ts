@@ -54,15 +54,10 @@ export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenO
       if (cov.length !== n * n) throw new ParameterError('covariance', `a ${n} × ${n} matrix`, cov);
     } else {
       cov = new Float64Array(n * n);
-      let used = 0;
-      for (let r = 0; r < m.rows; r++) {
-        if (!finiteRow(m, r)) continue;
-        used++;
-        for (let i = 0; i < n; i++) {
-          const xi = m.data[r * n + i] - mean[i];
-          for (let j = i; j < n; j++) cov[i * n + j] += xi * (m.data[r * n + j] - mean[j]);
-        }
-      }
+      const used =
+        m.data instanceof Float32Array
+          ? covarianceF32(m.data, m.rows, n, mean, cov)
+          : covarianceAny(m.data, m.rows, n, mean, cov);
       if (used < 2) throw new ParameterError('x', 'at least 2 finite samples to estimate a covariance', used);
       for (let i = 0; i < n; i++) for (let j = i; j < n; j++) cov[j * n + i] = cov[i * n + j] /= used;
     }
@@ -80,16 +75,133 @@ export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenO
       }
   }
   const y = allocLike(m.data, m.rows, n);
+  if (m.data instanceof Float32Array && y.data instanceof Float32Array) applyF32(m.data, y.data, m.rows, n, mean, W);
+  else applyAny(m.data, y.data, m.rows, n, mean, W);
+  return { y: wrap(y.data, m.rows), W, mean };
+}
+
+// The loops below come twice, once typed Float32Array (the sorters' data): V8 then compiles the
+// element accesses for one array kind instead of a slow path for several. Same arithmetic in both.
+
+/** y[r] = (x[r] − mean) · W for every row. */
+function applyF32(x: Float32Array, y: Float32Array, rows: number, n: number, mean: Float64Array, W: Float64Array) {
+  if (n === 4) return applyF32Tetrode(x, y, rows, mean, W);
   const row = new Float64Array(n);
-  for (let r = 0; r < m.rows; r++) {
-    for (let i = 0; i < n; i++) row[i] = m.data[r * n + i] - mean[i];
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < n; i++) row[i] = x[r * n + i] - mean[i];
     for (let j = 0; j < n; j++) {
       let s = 0;
       for (let i = 0; i < n; i++) s += row[i] * W[i * n + j];
-      y.data[r * n + j] = s;
+      y[r * n + j] = s;
     }
   }
-  return { y: wrap(y.data, m.rows), W, mean };
+}
+
+/** applyF32 for 4 channels (tetrodes), unrolled: each sum still adds its four products in channel order. */
+function applyF32Tetrode(x: Float32Array, y: Float32Array, rows: number, mean: Float64Array, W: Float64Array) {
+  const [m0, m1, m2, m3] = mean;
+  for (let r = 0, o = 0; r < rows; r++, o += 4) {
+    const a = x[o] - m0,
+      b = x[o + 1] - m1,
+      c = x[o + 2] - m2,
+      d = x[o + 3] - m3;
+    for (let j = 0; j < 4; j++) y[o + j] = 0 + a * W[j] + b * W[4 + j] + c * W[8 + j] + d * W[12 + j];
+  }
+}
+
+function applyAny(x: FloatArray, y: FloatArray, rows: number, n: number, mean: Float64Array, W: Float64Array) {
+  const row = new Float64Array(n);
+  for (let r = 0; r < rows; r++) {
+    for (let i = 0; i < n; i++) row[i] = x[r * n + i] - mean[i];
+    for (let j = 0; j < n; j++) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += row[i] * W[i * n + j];
+      y[r * n + j] = s;
+    }
+  }
+}
+
+/** Upper triangle of Σ (x − mean)ᵀ(x − mean) over finite rows into cov; returns the rows used. */
+function covarianceF32(x: Float32Array, rows: number, n: number, mean: Float64Array, cov: Float64Array): number {
+  if (n === 4) return covarianceF32Tetrode(x, rows, mean, cov);
+  let used = 0;
+  for (let r = 0; r < rows; r++) {
+    let finite = true;
+    for (let c = 0; c < n; c++) if (!Number.isFinite(x[r * n + c])) finite = false;
+    if (!finite) continue;
+    used++;
+    for (let i = 0; i < n; i++) {
+      const xi = x[r * n + i] - mean[i];
+      for (let j = i; j < n; j++) cov[i * n + j] += xi * (x[r * n + j] - mean[j]);
+    }
+  }
+  return used;
+}
+
+/** covarianceF32 for 4 channels: the ten sums in locals, each added to row by row as before. */
+function covarianceF32Tetrode(x: Float32Array, rows: number, mean: Float64Array, cov: Float64Array): number {
+  const [m0, m1, m2, m3] = mean;
+  let used = 0,
+    s00 = cov[0],
+    s01 = cov[1],
+    s02 = cov[2],
+    s03 = cov[3],
+    s11 = cov[5],
+    s12 = cov[6],
+    s13 = cov[7],
+    s22 = cov[10],
+    s23 = cov[11],
+    s33 = cov[15];
+  for (let r = 0, o = 0; r < rows; r++, o += 4) {
+    const v0 = x[o],
+      v1 = x[o + 1],
+      v2 = x[o + 2],
+      v3 = x[o + 3];
+    if (!(Number.isFinite(v0) && Number.isFinite(v1) && Number.isFinite(v2) && Number.isFinite(v3))) continue;
+    used++;
+    const a = v0 - m0,
+      b = v1 - m1,
+      c = v2 - m2,
+      d = v3 - m3;
+    s00 += a * a;
+    s01 += a * b;
+    s02 += a * c;
+    s03 += a * d;
+    s11 += b * b;
+    s12 += b * c;
+    s13 += b * d;
+    s22 += c * c;
+    s23 += c * d;
+    s33 += d * d;
+  }
+  [cov[0], cov[1], cov[2], cov[3], cov[5], cov[6], cov[7], cov[10], cov[11], cov[15]] = [
+    s00,
+    s01,
+    s02,
+    s03,
+    s11,
+    s12,
+    s13,
+    s22,
+    s23,
+    s33,
+  ];
+  return used;
+}
+
+function covarianceAny(x: FloatArray, rows: number, n: number, mean: Float64Array, cov: Float64Array): number {
+  let used = 0;
+  for (let r = 0; r < rows; r++) {
+    let finite = true;
+    for (let c = 0; c < n; c++) if (!Number.isFinite(x[r * n + c])) finite = false;
+    if (!finite) continue;
+    used++;
+    for (let i = 0; i < n; i++) {
+      const xi = x[r * n + i] - mean[i];
+      for (let j = i; j < n; j++) cov[i * n + j] += xi * (x[r * n + j] - mean[j]);
+    }
+  }
+  return used;
 }
 
 function finiteRow(m: Matrix<FloatArray>, r: number): boolean {
@@ -98,6 +210,7 @@ function finiteRow(m: Matrix<FloatArray>, r: number): boolean {
 }
 
 function channelMeans(m: Matrix<FloatArray>): Float64Array {
+  if (m.cols === 4 && m.data instanceof Float32Array) return tetrodeMeans(m.data, m.rows);
   const mean = new Float64Array(m.cols);
   let used = 0;
   for (let r = 0; r < m.rows; r++) {
@@ -106,4 +219,26 @@ function channelMeans(m: Matrix<FloatArray>): Float64Array {
     for (let c = 0; c < m.cols; c++) mean[c] += m.data[r * m.cols + c];
   }
   return mean.map((s) => s / used);
+}
+
+/** channelMeans of 4 Float32 channels: each sum in row order, as there. */
+function tetrodeMeans(x: Float32Array, rows: number): Float64Array {
+  let used = 0,
+    s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
+  for (let o = 0; o < 4 * rows; o += 4) {
+    const v0 = x[o],
+      v1 = x[o + 1],
+      v2 = x[o + 2],
+      v3 = x[o + 3];
+    if (!(Number.isFinite(v0) && Number.isFinite(v1) && Number.isFinite(v2) && Number.isFinite(v3))) continue;
+    used++;
+    s0 += v0;
+    s1 += v1;
+    s2 += v2;
+    s3 += v3;
+  }
+  return Float64Array.of(s0 / used, s1 / used, s2 / used, s3 / used);
 }

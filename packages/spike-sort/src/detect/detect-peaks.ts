@@ -27,6 +27,12 @@ export interface DetectOptions {
    * shank, two units far apart firing together are two spikes, not one.
    */
   neighbours?: readonly (readonly number[])[];
+  /**
+   * Only peaks at samples in [from, to) (default all): the same peaks as a detection over all the
+   * data, found by reading only these rows and `sweep` + 1 either side (template matching re-detects
+   * only where it subtracted).
+   */
+  rows?: readonly [number, number];
 }
 
 /**
@@ -45,10 +51,16 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
   const margin = checkNumber('margin', options.margin ?? 0, { min: 0, integer: true });
   const inv = Array.from(options.noise, (n) => 1 / n);
   const s = sign === 'pos' ? 1 : -1;
-  // Per-sample strongest deflection across channels, in noise units (oriented so larger = stronger).
-  const best = new Float64Array(rows);
-  const bestCh = new Int32Array(rows);
-  for (let t = 0; t < rows; t++) {
+  // samples [first, end) may be peaks; rows [lo, hi) are all a decision about them reads
+  const first = Math.max(1, margin, options.rows?.[0] ?? 0),
+    end = Math.min(rows - Math.max(1, margin), options.rows?.[1] ?? rows);
+  if (options.neighbours) return detectLocal(x, options.neighbours, inv, thr, sign, sweep, [first, end]);
+  const lo = Math.max(0, first - sweep),
+    hi = Math.min(rows, end + sweep);
+  // Per-sample strongest deflection across channels, in noise units (oriented so larger = stronger), from row lo.
+  const best = new Float64Array(Math.max(0, hi - lo));
+  const bestCh = new Int32Array(best.length);
+  for (let t = lo; t < hi; t++) {
     let v = -Infinity,
       ch = 0;
     for (let c = 0; c < cols; c++) {
@@ -59,20 +71,19 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
         ch = c;
       }
     }
-    best[t] = v;
-    bestCh[t] = ch;
+    best[t - lo] = v;
+    bestCh[t - lo] = ch;
   }
-  if (options.neighbours) return detectLocal(x, options.neighbours, inv, thr, sign, sweep, margin);
   const peaks: Peak[] = [];
-  for (let t = Math.max(1, margin); t < rows - Math.max(1, margin); t++) {
-    const v = best[t];
+  for (let t = first; t < end; t++) {
+    const v = best[t - lo];
     if (!(v >= thr)) continue;
     let isPeak = true;
     for (let u = Math.max(0, t - sweep); u <= Math.min(rows - 1, t + sweep) && isPeak; u++) {
-      if (best[u] > v || (best[u] === v && u < t)) isPeak = false;
+      if (best[u - lo] > v || (best[u - lo] === v && u < t)) isPeak = false;
     }
     if (!isPeak) continue;
-    const c = bestCh[t];
+    const c = bestCh[t - lo];
     peaks.push(peakAt(data, cols, inv, t, c));
   }
   return peaks;
@@ -86,7 +97,7 @@ function detectLocal(
   thr: number,
   sign: 'neg' | 'pos' | 'both',
   sweep: number,
-  margin: number,
+  [first, end]: readonly [number, number],
 ): Peak[] {
   const { data, rows, cols } = x;
   if (neighbours.length !== cols)
@@ -99,7 +110,7 @@ function detectLocal(
   const z = (t: number, c: number) =>
     sign === 'both' ? Math.abs(data[t * cols + c] * inv[c]) : s * data[t * cols + c] * inv[c];
   const peaks: Peak[] = [];
-  for (let t = Math.max(1, margin); t < rows - Math.max(1, margin); t++) {
+  for (let t = first; t < end; t++) {
     for (let c = 0; c < cols; c++) {
       const v = z(t, c);
       if (!(v >= thr)) continue;

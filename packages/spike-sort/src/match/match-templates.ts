@@ -87,20 +87,26 @@ export function matchTemplates(
       c2 = dot(rw, o + C, templates.whitened, u * dim, dim);
     return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
   };
+  const detect = {
+    noise: options.noise,
+    threshold: options.threshold,
+    sweep: options.sweep,
+    neighbours: options.neighbours,
+    margin: Math.max(margin, length - before + maxShift + 2),
+  };
+  // After the first pass, the residual differs from the last pass's only where it subtracted: a peak
+  // anywhere else was a peak then, and was rejected (skipped below), so only those rows ± sweep are read again.
+  let changed: [number, number][] | undefined;
   const passes = options.passes ?? 3;
   // the detect–fit passes are most of the work, the refit of every spike the rest
   const stages = new StagedProgress(options.onProgress, { passes: 17, refit: 3 });
   const progress = stages.stage('passes');
   for (let pass = 0; pass < passes; pass++) {
-    const peaks = detectPeaks(residual, {
-      noise: options.noise,
-      threshold: options.threshold,
-      sweep: options.sweep,
-      neighbours: options.neighbours,
-      margin: Math.max(margin, length - before + maxShift + 2),
-    })
-      .filter((p) => !rejectedAt.has(p.sample))
-      .sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
+    const detected = changed
+      ? spans(changed, options.sweep).flatMap((span) => detectPeaks(residual, { ...detect, rows: span }))
+      : detectPeaks(residual, detect);
+    changed = [];
+    const peaks = detected.filter((p) => !rejectedAt.has(p.sample)).sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     let accepted = 0;
     for (let i = 0; i < peaks.length; i++) {
       const p = peaks[i];
@@ -138,6 +144,7 @@ export function matchTemplates(
       }
       const { time } = refine(p.sample + bestShift, best);
       subtractShifted(rx, templates.filtered, best * dim, time - before, length, C, bestScale, rows);
+      changed.push([Math.ceil(time - before) - 1, Math.ceil(time - before) + length]);
       subtractShifted(rw, templates.whitened, best * dim, time - before, length, C, bestScale, rows);
       found.push({ time, unit: best, scale: bestScale });
       accepted++;
@@ -310,6 +317,18 @@ function subtractShifted(
     }
   }
   for (let k = Math.max(hi + 1, lo); k < length; k++) edge(k);
+}
+
+/** Sample spans whose peaks can differ when rows [a, b) changed (± sweep), sorted and merged. */
+function spans(changed: [number, number][], sweep: number): [number, number][] {
+  const sorted = changed.map(([a, b]): [number, number] => [a - sweep, b + sweep]).sort((p, q) => p[0] - q[0]);
+  const out: [number, number][] = [];
+  for (const [a, b] of sorted) {
+    const last = out.at(-1);
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }
 
 /** The amplitude scales unit u's spikes may have (its learned range, else 0.5–2). */
