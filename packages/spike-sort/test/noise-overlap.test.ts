@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
+import { simulateRecording } from '@spyglass-wasm/sim';
 import {
+  compareToTruth,
+  neighboursWithin,
+  sortGroup,
   extractSnippets,
   isolationScore,
   noiseOverlap,
@@ -173,4 +177,28 @@ describe('qualityMetrics with noise clips', () => {
     expect(m.nnNoiseOverlap).toBeLessThan(0.05);
     expect(m.numSpikes).toBe(n);
   });
+});
+
+describe('noise overlap on a unit’s neighbourhood (sortGroup with neighbours)', () => {
+  // Units of 45–140 µV on a 16-channel probe, 25 µm apart: each is on a few channels only.
+  const rec = simulateRecording({ seed: 2, seconds: 6, units: 4, channels: 16, amplitudes: [45, 60, 90, 140] });
+  const x = { data: rec.data, rows: rec.rows, cols: rec.channels };
+  const positions = Float64Array.from({ length: 2 * rec.channels }, (_, i) => (i % 2) * 25 * (i >> 1));
+  const options = { fs: rec.fs, band: [300, 6000] as const, autoMerge: false };
+  it('every channel as the neighbourhood gives the all-channel score; on near channels every well-sorted true unit scores below 0.1', () => {
+    const everyChannel = Array.from({ length: 16 }, () => [...Array(16).keys()]);
+    expect(Array.from(sortGroup(x, { ...options, neighbours: everyChannel }).noiseOverlaps)).toEqual(
+      Array.from(sortGroup(x, options).noiseOverlaps),
+    );
+    const neighbours = neighboursWithin({ data: positions, rows: 16, cols: 2 }, { radius: 50 });
+    const near = sortGroup(x, { ...options, neighbours });
+    const scores = compareToTruth(
+      rec.units.map((u) => u.spikeTimes),
+      near.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs)),
+    );
+    // two units are sorted well (the 45 µV one poorly), and none of them reads as noise
+    const sorted = scores.filter((s) => s.accuracy > 0.8);
+    expect(sorted.length).toBe(2);
+    for (const s of sorted) expect(near.noiseOverlaps[s.sortedUnit], `true unit ${s.trueUnit}`).toBeLessThan(0.1);
+  }, 120_000);
 });

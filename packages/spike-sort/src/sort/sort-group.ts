@@ -27,7 +27,10 @@ export interface SortGroupOptions {
   filtered?: boolean;
   /** Whiten the group (ZCA) before extracting waveforms for clustering (default true). */
   whiten?: boolean;
-  /** Detection exclusion per channel: its neighbours within a radius (default: the whole group). */
+  /**
+   * Detection exclusion per channel: its neighbours within a radius (default: the whole group); also
+   * where each unit's noise overlap is computed (its largest channel's neighbours).
+   */
   neighbours?: readonly (readonly number[])[];
   /**
    * Merge units that are one neuron split in several (`autoMerge` with its defaults, and on a probe of more than
@@ -132,7 +135,13 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
     onProgress: progress.stage('match'),
   });
   progress.stage('accumulate');
-  const result = new SortingAccumulator(learned, { noise, after, totalRows: x.rows, seed: options.seed ?? 1 });
+  const result = new SortingAccumulator(learned, {
+    noise,
+    after,
+    totalRows: x.rows,
+    seed: options.seed ?? 1,
+    neighbours,
+  });
   result.add(x, w, matches);
   progress.stage('merge');
   const sorting =

@@ -21,6 +21,12 @@ export interface AccumulatorOptions {
   totalRows: number;
   /** Seed of the waveform and clip sampling (default 1). */
   seed?: number;
+  /**
+   * Per channel, its neighbours (as detection's): a unit's noise overlap is computed on the
+   * neighbourhood of its template's largest channel, where its spikes are, not on every channel of
+   * a probe, where distant channels add noise to both sides and hide the difference (default: every channel).
+   */
+  neighbours?: readonly (readonly number[])[];
 }
 
 /** Where a chunk sits in the recording, for `SortingAccumulator.add`. */
@@ -64,9 +70,10 @@ export class SortingAccumulator {
   private readonly rng;
   /** Each template's largest channel, where a matched spike's z is read. */
   private readonly peakChannels: number[];
+  private readonly neighbours: readonly (readonly number[])[] | undefined;
 
   constructor(learned: LearnedTemplates, options: AccumulatorOptions) {
-    checkOptionNames('SortingAccumulator', options, ['noise', 'after', 'totalRows', 'seed']);
+    checkOptionNames('SortingAccumulator', options, ['noise', 'after', 'totalRows', 'seed', 'neighbours']);
     const { templates, pca } = learned;
     if (!(options?.noise instanceof Float64Array) || options.noise.length !== templates.channels) {
       throw new ParameterError('noise', `a Float64Array of ${templates.channels} noise levels`, options?.noise);
@@ -77,6 +84,9 @@ export class SortingAccumulator {
     this.after = checkNumber('after', options.after, { min: 0, integer: true });
     this.totalRows = checkNumber('totalRows', options.totalRows, { min: 1, integer: true });
     this.collisions = learned.collisions;
+    this.neighbours = options.neighbours;
+    if (this.neighbours !== undefined && this.neighbours.length !== templates.channels)
+      throw new ParameterError('neighbours', `one list per channel (${templates.channels})`, this.neighbours.length);
     const seed = checkNumber('seed', options.seed ?? 1, { integer: true });
     this.dim = templates.length * templates.channels;
     this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
@@ -197,13 +207,17 @@ export class SortingAccumulator {
       at += f.length;
     }
     const clips = this.clips.subarray(0, this.clipCount * this.dim);
-    const noiseOverlaps = Float64Array.from(kept, (u) =>
-      noiseOverlap(this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim), clips, {
+    const noiseOverlaps = Float64Array.from(kept, (u, i) => {
+      const waveforms = this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim);
+      const near = this.neighbours?.[units[i].peakChannel];
+      const stride = Math.max(1, Math.floor(length / 45));
+      if (!near || near.length >= channels) return noiseOverlap(waveforms, clips, { length, channels, stride });
+      return noiseOverlap(pickChannels(waveforms, channels, near), pickChannels(clips, channels, near), {
         length,
-        channels,
-        stride: Math.max(1, Math.floor(length / 45)),
-      }),
-    );
+        channels: near.length,
+        stride,
+      });
+    });
     return {
       units,
       peaks: this.peaks.slice(),
@@ -228,4 +242,13 @@ export function largestChannel(template: Float32Array, channels: number): { chan
       channel = j % channels;
     }
   return { channel, amplitude };
+}
+
+/** The given channels of rows of (samples × channels) waveforms, in that order. */
+function pickChannels(x: Float32Array, channels: number, keep: readonly number[]): Float32Array {
+  const samples = x.length / channels;
+  const out = new Float32Array(samples * keep.length);
+  for (let t = 0; t < samples; t++)
+    for (let k = 0; k < keep.length; k++) out[t * keep.length + k] = x[t * channels + keep[k]];
+  return out;
 }

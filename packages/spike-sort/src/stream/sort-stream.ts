@@ -96,7 +96,8 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   options.onProgress?.(0.1);
 
   // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
-  const result = new SortingAccumulator(learned, { noise, after, totalRows: source.rows, seed: options.seed ?? 1 });
+  const totalRows = source.rows;
+  const result = new SortingAccumulator(learned, { noise, after, totalRows, seed: options.seed ?? 1, neighbours });
   const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk,
