@@ -14,6 +14,7 @@ import {
   autoCurate,
   autoMerge,
   compareToTruth,
+  DEFAULT_CURATION_RULES,
   labelCollisions,
   mergeCandidates,
   neighboursWithin,
@@ -80,6 +81,15 @@ const near = (t, u) => {
   }
   return n / (t.length || 1);
 };
+// The rule that labelled a unit (noise rules first, as autoCurate), or its collision.
+const ruleOf = (j) => {
+  if (sorting.units[j].collisionOf) return `collision of ${sorting.units[j].collisionOf.join(' and ')}`;
+  const rules = [...DEFAULT_CURATION_RULES].sort((a, b) => (b.label === 'noise') - (a.label === 'noise'));
+  const r = rules.find(
+    (r) => autoCurate(startCuration([sortedTimes[j]]), [metrics[j]], { rules: [r] }).labels[0] !== 'accept',
+  );
+  return r ? (r.test ? `${r.label}: ISI test` : `${r.label}: ${r.metric} ${round(metrics[j][r.metric])}`) : '';
+};
 const metricsOf = (j) => ({
   label: labels[j],
   spikes: sortedTimes[j].length,
@@ -92,8 +102,10 @@ const diagnosis = [
     unit: `true ${s.trueUnit} (${(truth[s.trueUnit].length / spec.seconds).toFixed(1)} Hz)`,
     match: s.sortedUnit,
     accuracy: round(s.accuracy),
-    ...(s.sortedUnit >= 0 ? metricsOf(s.sortedUnit) : { label: 'missed' }),
-    why: '',
+    ...(s.sortedUnit >= 0
+      ? metricsOf(s.sortedUnit)
+      : { label: 'missed', spikes: '', snr: '', isi: '', noiseOverlap: '' }),
+    why: s.sortedUnit >= 0 ? ruleOf(s.sortedUnit) : 'no sorted unit',
   })),
   ...sortedTimes.flatMap((t, j) => {
     if (matched.has(j) || labels[j] !== 'accept') return [];

@@ -85,7 +85,7 @@ export async function run() {
       'split fragments: sorted units, not matched to a true unit, whose spikes are mostly one true unit’s; merge candidates: pairs mergeCandidates still flags after autoMerge (template similarity + refractory dip)',
       'units sorted: after sortGroup’s autoMerge (one neuron split in several: shifted template similarity, refractory dip of the pair against the chance level per 2 s, contamination ≤ 0.2), before it in brackets; collisions: units whose template is two others’ at a lag, labelled noise (labelCollisions)',
       'accuracy: SpikeForest tp/(tp+fn+fp) per true unit, Hungarian-matched, 0.4 ms (compareToTruth); accepted: autoCurate(DEFAULT_CURATION_RULES) on qualityMetrics, then labelCollisions',
-      'diagnosis: match = the sorted unit matched (Hungarian, −1 none); isi = violations (ratio); why = for an accepted unit matched to no true unit, whose spikes it holds within 1 ms: ≥ 50 % one true unit’s (split), ≥ 50 % and ≥ 30 % two units’ (collision), else noise',
+      'diagnosis: match = the sorted unit matched (Hungarian, −1 none); isi = violations (ratio); why = for a true unit, the rule that labelled its match (or its collision); for an accepted unit matched to no true unit, whose spikes it holds within 1 ms: ≥ 50 % one true unit’s (split), ≥ 50 % and ≥ 30 % two units’ (collision), else noise',
       ...Object.entries(SOURCES).map(([k, v]) => `${k}: ${v}`),
     ],
   };

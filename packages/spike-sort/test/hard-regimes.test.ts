@@ -18,13 +18,16 @@ import {
   type GroupSorting,
 } from '../src/index.js';
 
-/** Regime, seconds, and the largest |accepted − true| reached (0 or within 10 % where the goal is met). */
-const CASES: [SortingRegime, number, number][] = [
-  ['varied-shapes', 30, 2],
-  ['bursting', 30, 2],
-  ['overlapping', 30, 1],
-  ['rates', 60, 2],
-  ['drift', 5, 1],
+/**
+ * Regime, seconds, the largest |accepted − true| reached, and whether that is the issue's goal
+ * (within ±10 % of the true count), which is then asserted as such.
+ */
+const CASES: [SortingRegime, number, number, boolean][] = [
+  ['varied-shapes', 30, 2, false],
+  ['bursting', 30, 2, false],
+  ['overlapping', 30, 1, false],
+  ['rates', 60, 2, false],
+  ['drift', 5, 1, true],
 ];
 
 function sortRegime(regime: SortingRegime, seconds: number) {
@@ -77,9 +80,11 @@ function check(name: string, r: ReturnType<typeof sortSpec>, bound: number) {
 }
 
 describe('sorting the hard regimes (seed 1): merges and collision labels', () => {
-  for (const [regime, seconds, bound] of CASES)
-    it(`${regime}, ${seconds} s: accepted within ${bound} of the true count, no accuracy falls`, () => {
-      check(`${regime} ${seconds} s`, sortRegime(regime, seconds), bound);
+  for (const [regime, seconds, bound, goal] of CASES)
+    it(`${regime}, ${seconds} s: accepted within ${bound}${goal ? ' (±10 %)' : ''} of the true count, no accuracy falls`, () => {
+      const r = sortRegime(regime, seconds);
+      check(`${regime} ${seconds} s`, r, bound);
+      if (goal) expect(Math.abs(r.after.accepted - r.trueUnits)).toBeLessThanOrEqual(0.1 * r.trueUnits);
     }, 300_000);
 
   // sortingRegime('drift') splits its units only over longer recordings (10 s of its 32 channels: 22
