@@ -33,6 +33,12 @@ const CASES: [string, () => string[], number, RegExp][] = [
   ['missing required --encode', () => ['replay', SESSION, '--decode', 'run'], 2, /'--encode'/],
   ['not a number', () => ['decode', SESSION, '--out', join(dir, 'x.nwb'), '--bin-size', 'abc'], 2, /--bin-size/],
   ['not a number (sort)', () => ['sort', SESSION, '--out', join(dir, 'x.nwb'), '--threshold', 'x'], 2, /--threshold/],
+  [
+    'out of bounds (sort)',
+    () => ['sort', SESSION, '--out', join(dir, 'x.nwb'), '--learn-spikes', '50'],
+    2,
+    /--learn-spikes/,
+  ],
   ['out of bounds', () => ['decode', SESSION, '--out', join(dir, 'x.nwb'), '--train-fraction', '1.5'], 2, /train-/],
   ['not a choice', () => ['replay', SESSION, '--encode', 'run', '--decode', 'run', '--mode', 'x'], 2, /'--mode'/],
   ['unknown parameter set', () => ['lfp', SESSION, '--params', 'nope', ...S()], 2, /'--params'/],

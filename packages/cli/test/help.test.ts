@@ -45,6 +45,7 @@ describe('spyglass <command> --help', () => {
     expect(optionLine(decode, 'mode')).toMatch(/\(default: sorted\)$/);
     expect(optionLine((await runCli(['replay', '--help'])).stdout, 'shuffles')).toMatch(/\(default: 500\)$/);
     expect(optionLine((await runCli(['sort', '--help'])).stdout, 'threshold')).toMatch(/\(default: 4\)$/);
+    expect(optionLine((await runCli(['sort', '--help'])).stdout, 'learn-spikes')).toMatch(/\(default: 6000\)$/);
     expect(optionLine((await runCli(['ripples', '--help'])).stdout, 'detector')).toMatch(/\(default: kay\)$/);
     const lfp = (await runCli(['lfp', '--help'])).stdout;
     expect(optionLine(lfp, 'interval')).toMatch(/\(default: the whole session\)$/);

@@ -38,6 +38,13 @@ export const sortCommand: Command = {
       help: 'detection threshold in MAD units of the filtered signal',
       param: { step: 'sort', name: 'threshold', number: true },
     },
+    'learn-spikes': {
+      type: 'string',
+      value: 'N',
+      help: 'most detections per group the unit templates are learned from (1-s blocks spread over the recording)',
+      param: { step: 'sort', name: 'learnSpikes', number: true },
+      default: '6000',
+    },
   },
   examples: [
     'spyglass sort session.nwb --out sorted.nwb',
