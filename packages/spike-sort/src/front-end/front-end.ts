@@ -46,10 +46,7 @@ export function frontEnd(
 
 /** MAD noise level per channel, when every channel has some: a flat channel (dead, or all blanked) cannot be sorted. */
 export function noiseLevels(x: Matrix<Float32Array | Float64Array>): Float64Array {
-  // Long data: the MAD of blocks spread over it (as SpikeInterface's noise levels take random
-  // chunks), a median over a million samples per channel; the whole when a channel looks flat there.
-  let noise = madNoiseLevel(noiseSample(x));
-  if (noise.some((v) => !(v > 0))) noise = madNoiseLevel(x);
+  const noise = madNoiseLevel(x);
   const flat = [...noise.keys()].filter((c) => !(noise[c] > 0));
   if (flat.length)
     throw new ParameterError(
@@ -77,21 +74,4 @@ export function blankArtifacts(x: Matrix<Float32Array | Float64Array>, threshold
     if (to >= from) data.fill(0, from * cols, (to + 1) * cols);
     blankUntil = Math.max(blankUntil, to);
   }
-}
-
-/** Rows noiseLevels takes its MAD from at most (33 s at 30 kHz), in blocks of NOISE_BLOCK rows. */
-const NOISE_ROWS = 1_000_000;
-const NOISE_BLOCK = 10_000;
-
-/** `x` when it has at most NOISE_ROWS rows, else NOISE_ROWS of them in blocks spread evenly over it. */
-function noiseSample<T extends Float32Array | Float64Array>(x: Matrix<T>): Matrix<Float32Array | Float64Array> {
-  if (x.rows <= NOISE_ROWS) return x;
-  const blocks = NOISE_ROWS / NOISE_BLOCK,
-    C = x.cols;
-  const data = new Float32Array(NOISE_ROWS * C);
-  for (let b = 0; b < blocks; b++) {
-    const start = Math.floor(((b + 0.5) * (x.rows - NOISE_BLOCK)) / blocks);
-    data.set(x.data.subarray(start * C, (start + NOISE_BLOCK) * C), b * NOISE_BLOCK * C);
-  }
-  return { data, rows: NOISE_ROWS, cols: C };
 }
