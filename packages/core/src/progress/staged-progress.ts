@@ -4,7 +4,7 @@ export type ProgressCallback = (fraction: number) => void;
 /**
  * One task's progress (0..1) split into consecutive stages by weight (the share of the work each
  * takes), so each stage reports its own 0..1 and the caller sees one fraction. What reaches
- * `onProgress` only increases; `done()` reports exactly 1.
+ * `onProgress` only increases; `done()` reports exactly 1 (unless the last stage already did).
  *
  * @example
  * const progress = new StagedProgress(onProgress, { filter: 1, match: 3 });
@@ -41,8 +41,7 @@ export class StagedProgress<K extends string> {
   }
 
   private report(fraction: number): void {
-    // rounding of the stage starts must not reach 1 before done()
-    const f = fraction >= 1 ? 1 : Math.min(fraction, 1 - 1e-9);
+    const f = Math.min(fraction, 1);
     if (!this.onProgress || !(f > this.last)) return;
     this.last = f;
     this.onProgress(f);
