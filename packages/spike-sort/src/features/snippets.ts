@@ -66,11 +66,7 @@ function interior(
   }
   for (let j = 0; j < n; j++) {
     const a = from + j;
-    const p0 = data[a - C],
-      p1 = data[a],
-      p2 = data[a + C],
-      p3 = data[a + 2 * C];
-    out[o + j] = p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0)));
+    out[o + j] = catmullRom(data[a - C], data[a], data[a + C], data[a + 2 * C], f);
   }
 }
 

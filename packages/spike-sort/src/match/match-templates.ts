@@ -307,12 +307,7 @@ function subtractShifted(
         ti = offset + k * C;
       for (let c = 0; c < C; c++) {
         const a = ti + c;
-        const p0 = t[a - C],
-          p1 = t[a],
-          p2 = t[a + C],
-          p3 = t[a + 2 * C];
-        r[ri + c] -=
-          scale * (p1 + 0.5 * f * (p2 - p0 + f * (2 * p0 - 5 * p1 + 4 * p2 - p3 + f * (3 * (p1 - p2) + p3 - p0))));
+        r[ri + c] -= scale * catmullRom(t[a - C], t[a], t[a + C], t[a + 2 * C], f);
       }
     }
   }
