@@ -1,4 +1,4 @@
-// Reading a gzip-chunked int16 ElectricalSeries (32 ch × 60 s at 30 kHz, 1 s chunks): nwb-io's
+// Reading a gzip-chunked int16 ElectricalSeries (32 ch × 20 s at 30 kHz, 60 s with BENCH_LONG=1; 1 s chunks): nwb-io's
 // window reader (chunk cache, conversion to µV) against the same windows through plain h5wasm.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
