@@ -8,7 +8,7 @@ import { fileEntity, openStore, runStep } from '@spyglass-wasm/provenance';
 import { decodeStep, lfpStep, ripplesStep } from '@spyglass-wasm/pipelines';
 import { NwbWriter } from '@spyglass-wasm/nwb-io';
 import { createRng } from '@spyglass-wasm/sim';
-import { timeIt, versus } from '../lib/harness.mjs';
+import { benchLong, timeIt, versus } from '../lib/harness.mjs';
 
 export const name = 'provenance-overhead';
 const SESSION = new URL('../../packages/nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
@@ -106,7 +106,7 @@ export async function run() {
 
 /** LFP -> ripples on a longer synthetic recording (int16, 8 ch, 30 kHz), where compute dominates. */
 async function longerSession() {
-  const seconds = Number(process.env.BENCH_PROV_SECONDS ?? 120);
+  const seconds = Number(process.env.BENCH_PROV_SECONDS ?? (benchLong ? 120 : 30)); // 120 s with BENCH_LONG=1
   const fs = 30000,
     cols = 8,
     rows = fs * seconds;
