@@ -7,15 +7,14 @@ import { loadResult, openStore, resultDigest, runStep } from '@spyglass-wasm/pro
 import { sortStep } from '../src/index.js';
 
 const SESSION = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
-// Worker threads load the built bundle (tests run the sources, whose default worker URL has no bundle beside it).
-const WORKER = new URL('../../spike-sort/dist/sort-worker.node.mjs', import.meta.url);
 const sizes = vi.hoisted(() => [] as number[]);
 
+// counts the pools the step creates (their workers load spike-sort's built dist/sort-worker.node.mjs)
 vi.mock('@spyglass-wasm/spike-sort', async (original) => {
   const m = await original<typeof import('@spyglass-wasm/spike-sort')>();
   return {
     ...m,
-    createSortPool: (o: { size?: number }) => (sizes.push(o.size ?? 0), m.createSortPool({ ...o, worker: WORKER })),
+    createSortPool: (o: { size?: number }) => (sizes.push(o.size ?? 0), m.createSortPool(o)),
   };
 });
 
