@@ -11,6 +11,7 @@ export async function runPayload(
   jobId: number,
   p: JobPayload,
   steps: Record<string, Step>,
+  options: { threads?: number } = {},
 ): Promise<unknown> {
   if ('pipeline' in p) {
     const [run] = await runPipeline(
@@ -18,12 +19,13 @@ export async function runPayload(
       parsePipeline(JSON.stringify(p.pipeline), steps, `job ${jobId}`),
       [p.file],
       steps,
+      { threads: options.threads },
     );
     return Object.fromEntries(Object.entries(run.results).map(([id, o]) => [id, { key: o.key, cached: o.cached }]));
   }
   const step = steps[p.step];
   if (!step) throw new ParameterError('job step', `one of ${Object.keys(steps).join(', ')}`, p.step);
-  const out = await runStep(store, step, p.inputs, { params: p.params });
+  const out = await runStep(store, step, p.inputs, { params: p.params, threads: options.threads });
   return { key: out.key, cached: out.cached };
 }
 
@@ -40,6 +42,8 @@ export interface ThreadRequest {
   durable: boolean;
   blobsLocation: string;
   localDir?: string;
+  /** How many threads the job's steps may use (never part of a key). */
+  threads?: number;
 }
 /** Step thread → main thread: a store or blob call, answered by a ThreadReply. */
 export interface ThreadCall {

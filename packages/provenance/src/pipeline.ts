@@ -27,6 +27,8 @@ export async function runPipeline(
   options: {
     onStep?: (file: string, id: string, outcome: RunOutcome) => void;
     overrides?: (step: Step) => Record<string, unknown> | undefined;
+    /** How many threads each step may use (RunStepOptions.threads); never part of a key. */
+    threads?: number;
   } = {},
 ): Promise<PipelineRun[]> {
   const runs: PipelineRun[] = [];
@@ -42,6 +44,7 @@ export async function runPipeline(
       results[id] = await runStep(store, steps[s.step], inputs, {
         params: s.params,
         overrides: s.interval === undefined ? overrides : { ...overrides, interval: s.interval },
+        threads: options.threads,
       });
       options.onStep?.(file, id, results[id]);
     }

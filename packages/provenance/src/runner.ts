@@ -27,6 +27,8 @@ export interface RunStepOptions {
   /** Who runs it (default $USER or 'spyglass'). */
   agent?: string;
   onProgress?: (fraction: number) => void;
+  /** How many threads the step may use (StepContext.threads; default one). Never part of the key. */
+  threads?: number;
 }
 
 export interface RunOutcome {
@@ -175,7 +177,7 @@ export async function runStep(
   }
   const startedAt = new Date().toISOString();
   const c0 = performance.now();
-  const output = await step.run(resolved, params, { onProgress: options.onProgress });
+  const output = await step.run(resolved, params, { onProgress: options.onProgress, threads: options.threads });
   const computeMs = performance.now() - c0;
   const activity: Activity = {
     key,

@@ -75,7 +75,7 @@ port.on('message', async (msg: ThreadRequest | ThreadReply) => {
   }
   try {
     const repo = remoteRepository(msg.location, msg.durable, msg.blobsLocation, msg.localDir);
-    const value = await runPayload(repo, msg.jobId, msg.payload as JobPayload, loaded);
+    const value = await runPayload(repo, msg.jobId, msg.payload as JobPayload, loaded, { threads: msg.threads });
     port.postMessage({ type: 'done', value });
   } catch (err) {
     port.postMessage({

@@ -24,6 +24,11 @@ export type StepInput =
 
 export interface StepContext {
   onProgress?: (fraction: number) => void;
+  /**
+   * How many threads a step may use (e.g. workers for independent parts); absent means one. Never
+   * part of the key: a step must give the same result whatever it is.
+   */
+  threads?: number;
 }
 
 /** The code a step runs: an npm package and the Wasm modules (KernelLoader-like: name + bytes). */

@@ -33,6 +33,8 @@ export interface WorkerOptions {
    * come back when its lease expires.
    */
   exitWhenIdle?: boolean;
+  /** How many threads a job's steps may use (StepContext.threads; default one). Never part of a key. */
+  threads?: number;
   /** Stops taking jobs; the running job may finish within `graceMs`, else it goes back to the queue. */
   signal?: AbortSignal;
   /** How long a running job may still take after `signal` aborts (default: the lease). */
@@ -73,9 +75,13 @@ export async function runWorker(store: Store, options: WorkerOptions): Promise<n
   const graceMs = options.graceMs ?? leaseMs;
   if (!(graceMs >= 0 && graceMs <= MAX_LEASE_MS))
     throw new ParameterError('graceMs', `between 0 and ${MAX_LEASE_MS}`, graceMs);
+  const threads = options.threads;
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1))
+    throw new ParameterError('threads', 'an integer of at least 1', threads);
   const thread = new StepThread(
     store,
     options.stepsModule.startsWith('/') ? `file://${options.stepsModule}` : options.stepsModule,
+    threads,
   );
   let completed = 0;
   try {
@@ -188,6 +194,7 @@ class StepThread {
   constructor(
     private readonly store: Store,
     readonly stepsModule: string,
+    private readonly threads?: number,
   ) {}
 
   async run(job: Job): Promise<ThreadDone> {
@@ -202,6 +209,7 @@ class StepThread {
       durable: this.store.durable,
       blobsLocation: this.store.blobs.location,
       localDir: local?.slice(0, -2),
+      threads: this.threads,
     };
     return new Promise((resolve) => {
       this.finish = resolve;

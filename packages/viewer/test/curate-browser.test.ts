@@ -73,12 +73,16 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     await page.click('.tab[data-view="curate"]');
     await page.waitForSelector('.curate-empty');
     await page.click('.tab[data-view="run"]');
+    // the sort step's groups sort in nested Web Workers (threads: the cores, at most 4; 2 tetrodes)
+    const sortWorkers: string[] = [];
+    page.on('worker', (w) => w.url().includes('sort-worker') && sortWorkers.push(w.url()));
     await page.click('.run-card[data-pipeline="sort"] .run-button');
     await page.waitForSelector(
       '.run-card[data-pipeline="sort"][data-state="done"], .run-card[data-pipeline="sort"][data-state="error"]',
       { timeout: 400_000 },
     );
     expect(await page.locator('.run-card[data-pipeline="sort"] .run-error').count()).toBe(0);
+    expect(sortWorkers.length).toBe(2);
 
     await page.click('.tab[data-view="curate"]');
     await page.waitForSelector('.curate-table tbody tr');

@@ -44,9 +44,9 @@ export const demoCommand: Command = {
     const store = await storeFor(io, values);
     try {
       const say = (line: string) => values.json || io.stdout.write(line + '\n');
-      const results = await demoPipeline(store, file, say);
+      const results = await demoPipeline(store, file, say, io.threads);
       if (track) {
-        const o = await runStep(store, STEPS.decode, { units: { file: track } });
+        const o = await runStep(store, STEPS.decode, { units: { file: track } }, { threads: io.threads });
         results.steps['decode-track'] = reported(store, o);
         results.cached &&= o.cached;
         say(stepLine('decode', o, 'on linear-track-units.nwb: '));
@@ -74,7 +74,7 @@ export const demoCommand: Command = {
 type Line = (text: string) => void;
 
 /** Runs the main pipeline file through the same runner as `spyglass run`, one line per step. */
-async function demoPipeline(store: Store, file: string, say: Line) {
+async function demoPipeline(store: Store, file: string, say: Line, threads: number | undefined) {
   const steps: Record<string, ReturnType<typeof reported>> = {};
   const pipeline = parsePipeline(MAIN_PIPELINE, STEPS, 'main pipeline');
   await runPipeline(store, pipeline, [file], STEPS, {
@@ -82,6 +82,7 @@ async function demoPipeline(store: Store, file: string, say: Line) {
       steps[id] = reported(store, o);
       say(stepLine(id, o));
     },
+    threads,
   });
   return { steps, cached: Object.values(steps).every((s) => s.cached) };
 }

@@ -74,6 +74,7 @@ export const runCommand: Command = {
                 `${f}${epoch ? ` [${epoch}]` : ''} ${id}: ${o.cached ? 'cached' : 'computed'} ${o.key}\n`,
               ),
             overrides: (step) => (epoch && step.optionalParams?.includes('interval') ? { interval: epoch } : undefined),
+            threads: io.threads,
           });
           runs.push({ ...run, epoch });
         }

@@ -50,6 +50,7 @@ export const workerCommand: Command = {
         stepsModule: createRequire(import.meta.url).resolve('@spyglass-wasm/pipelines'),
         leaseMs,
         graceMs,
+        threads: io.threads,
         exitWhenIdle: Boolean(values['exit-when-idle']),
         signal: stop.signal,
         releaseSignal: releaseNow.signal,

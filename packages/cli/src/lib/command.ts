@@ -7,6 +7,8 @@ export interface CommandIO {
   /** Working directory (the embedded store lives under `<cwd>/.spyglass/`). */
   cwd: string;
   env: NodeJS.ProcessEnv;
+  /** How many threads a step may use (--threads; main's default os.availableParallelism()). Never part of a key. */
+  threads?: number;
 }
 
 /**

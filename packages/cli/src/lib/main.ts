@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { SpyglassError } from '@spyglass-wasm/core';
 import { joinNegativeValues } from './args.js';
 import type { Command, CommandIO } from './command.js';
-import { commandHelp, parseConfig, usageLine, UsageError } from './options.js';
+import { commandHelp, defaultThreads, parseConfig, usageLine, UsageError } from './options.js';
 // Inlined into dist/ by the bundler: no file is read at run time.
 import cliPackage from '../../package.json';
 
@@ -24,6 +24,14 @@ export async function main(argv: string[], commands: Command[], io: CommandIO): 
   // --quiet / --verbose anywhere on the line: no progress on stderr / stack traces of unexpected errors
   if (argv.includes('--quiet') || argv.includes('-q')) io = { ...io, env: { ...io.env, SPYGLASS_QUIET: '1' } };
   if (argv.includes('--verbose')) io = { ...io, env: { ...io.env, SPYGLASS_DEBUG: '1' } };
+  let threads: number | undefined;
+  try {
+    ({ argv, threads } = takeThreads(argv));
+  } catch (err) {
+    io.stderr.write(`spyglass: ${(err as Error).message}\n`);
+    return 2;
+  }
+  io = { ...io, threads: threads ?? io.threads ?? defaultThreads() };
   const [name, ...rest] = argv.filter((a) => a !== '--quiet' && a !== '-q' && a !== '--verbose');
   if (name === '--version' || name === '-V') {
     io.stdout.write(`${VERSION}\n`);
@@ -72,13 +80,40 @@ export async function main(argv: string[], commands: Command[], io: CommandIO): 
   }
 }
 
+/**
+ * Takes `--threads N` (or `--threads=N`) from anywhere before `--` on the line: every command takes it
+ * (only steps that can use threads do). A value that is not an integer of at least 1 is a UsageError.
+ */
+function takeThreads(argv: string[]): { argv: string[]; threads?: number } {
+  const out: string[] = [];
+  let threads: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') {
+      out.push(...argv.slice(i));
+      break;
+    }
+    if (a !== '--threads' && !a.startsWith('--threads=')) {
+      out.push(a);
+      continue;
+    }
+    const raw = a === '--threads' ? argv[++i] : a.slice('--threads='.length);
+    const n = raw === undefined || raw.trim() === '' ? NaN : Number(raw);
+    if (!(Number.isInteger(n) && n >= 1))
+      throw new UsageError('--threads', 'an integer of at least 1', raw ?? 'nothing');
+    threads = n;
+  }
+  return { argv: out, threads };
+}
+
 function helpText(commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return (
     'usage: spyglass <command> [options]\n\n' +
     commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join('\n') +
     '\n\nspyglass <command> --help lists its options with their defaults, and examples. Every command takes --help,\n' +
-    '--quiet (no progress) and --verbose (stack traces of unexpected errors); those with results take --json.\n' +
+    '--quiet (no progress), --verbose (stack traces of unexpected errors) and --threads N (threads a step may use,\n' +
+    `default os.availableParallelism(): ${defaultThreads()} here; never part of a result key); those with results take --json.\n` +
     'Exit status: 0 ok, 1 bad data or a failed step, 2 a usage error. spyglass --version prints the version.\n'
   );
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { ParseArgsConfig } from 'node:util';
 import { ParameterError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
@@ -96,11 +97,22 @@ export function usageLine(command: Command): string {
   return `spyglass ${command.name}${command.args ? ` ${command.args}` : ''} [options]`;
 }
 
-/** Options every command takes (main reads --quiet and --verbose anywhere on the line). */
+/** --threads when not given: the threads this process may run at once, at least 1. */
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Options every command takes (main reads --quiet, --verbose and --threads anywhere on the line). */
 const COMMON: OptionTable = {
   help: { type: 'boolean', short: 'h', help: 'print this help' },
   quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr' },
   verbose: { type: 'boolean', help: 'stack traces of unexpected errors' },
+  threads: {
+    type: 'string',
+    value: 'N',
+    help: 'threads a step may use (sort: electrode groups in parallel); never part of a result key',
+    default: `os.availableParallelism(), ${defaultThreads()} here`,
+  },
 };
 
 /**

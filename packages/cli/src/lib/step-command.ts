@@ -219,6 +219,7 @@ export async function runStepCommand(
       params: options.params,
       overrides: options.overrides,
       onProgress: progress(io, stepName),
+      threads: io.threads,
     }).catch((err) => {
       throw asOptionError(err, options.optionNames);
     });

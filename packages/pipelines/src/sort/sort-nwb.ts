@@ -27,6 +27,12 @@ export interface SortNwbOptions
   /** Sort the groups in parallel on this pool (createSortPool); default: one after another here. */
   pool?: WorkerPool<SortWorkerApi>;
   /**
+   * Without `pool`: called once with the number of groups when they are sorted in memory (not
+   * streamed), before any is sorted; the pool it returns (if any) sorts them in parallel. The
+   * caller terminates that pool, so one is created only when it is used.
+   */
+  openPool?: (groups: number) => Promise<WorkerPool<SortWorkerApi> | undefined>;
+  /**
    * Read and sort each group a chunk at a time (sortStream), in memory that does not grow with
    * the recording. Default: when the series is longer than 10 minutes. Streamed groups are sorted
    * on this thread, one after another.
@@ -75,7 +81,7 @@ export interface FileSorting {
  * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
  */
 export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
-  const { pool, onProgress, group, series, stream, radius, rows: span, ...groupOptions } = options;
+  const { pool: given, openPool, onProgress, group, series, stream, radius, rows: span, ...groupOptions } = options;
   return withGroups(source, { group, series }, async (sel) => {
     const groups: FileSorting['groups'] = [];
     const units: FileUnit[] = [];
@@ -96,6 +102,7 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
         `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`,
       );
     const streamed = stream ?? duration > 600;
+    const pool = given ?? (streamed ? undefined : await openPool?.(sel.groups.length));
     const sortings = await Promise.all(
       sel.groups.map(async ({ name, channels, positions }, gi) =>
         inGroup(sel, name, async () => {

@@ -1,21 +1,23 @@
-import { raggedFrom } from '@spyglass-wasm/core';
+import { raggedFrom, type WorkerPool } from '@spyglass-wasm/core';
 import { codeHash as dspCode, dspKernels } from '@spyglass-wasm/dsp-wasm';
 import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
-import type { Step } from '@spyglass-wasm/provenance';
+import type { Step, StepContext, StepInput, StepOutput } from '@spyglass-wasm/provenance';
 import {
   DEFAULT_CURATION_RULES,
   autoCurate,
   codeHash as sortCode,
+  createSortPool,
   labelCollisions,
   mergeCandidates,
   spikeSortKernels,
   startCuration,
+  type SortWorkerApi,
 } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { writeUnitsNwb } from '../nwb/units.js';
 import { withSession } from '../session/session.js';
-import { sortNwb, type FileSorting } from '../sort/sort-nwb.js';
+import { sortNwb, type FileSorting, type SortNwbOptions } from '../sort/sort-nwb.js';
 import { band, interval, name, nullable, number, stepParams } from './params.js';
 import { stepCode } from './code.js';
 import { oneInterval } from './decode.js';
@@ -45,100 +47,19 @@ export const sortStep: Step = {
     learnSpikes: number({ min: 100, max: 1e9, integer: true }),
   }),
   async run({ raw }, params, ctx) {
-    return withSession(raw, 'raw', async (session) => {
-      const nwb = session.nwb;
-      // an interval: its rows only (one span; artifacts inside it are blanked by the front end)
-      const span =
-        params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
-      const rows = span && session.rowsWithin(session.rawSeries(params.series as string | null), span[0], span[1]);
-      const sorting = await sortNwb(nwb, {
-        rows,
-        group: (params.group as string | null) ?? undefined,
-        series: (params.series as string | null) ?? undefined,
-        band: params.band as [number, number],
-        threshold: params.threshold as number,
-        learnSpikes: params.learnSpikes as number | undefined,
-        onProgress: (f) => ctx.onProgress?.(f),
-      });
-      const { values: spikeTimes, ends: spikeTimesIndex } = raggedFrom(sorting.units.map((u) => u.spikeTimes));
-      const electrodes = nwb.electrodes();
-      // metric curation labels travel with the sort (Spyglass's MetricCuration defaults), so a user
-      // sees which units to keep; the curate step can relabel with other rules
-      const grouped = sorting.groups.flatMap((g) => g.sorting.units);
-      // and clusters of two units' synchronous spikes (collisions) are noise whatever their metrics
-      const { labels } = labelCollisions(
-        autoCurate(
-          startCuration(sorting.units.map((u) => u.spikeTimes)),
-          sorting.units.map((u) => u.metrics),
-        ),
-        grouped,
-      );
-      const count = (l: string) => labels.filter((x) => x === l).length;
-      // over-split units (one neuron in two): near-identical templates with a refractory dip between them
-      const mergeWith: number[][] = sorting.units.map(() => []);
-      let first = 0;
-      for (const g of sorting.groups) {
-        const units = g.sorting.units;
-        for (const c of mergeCandidates(
-          units.map((u) => u.template),
-          units.map((_, i) => sorting.units[first + i].spikeTimes),
-          { duration: sorting.duration },
-        )) {
-          mergeWith[first + c.a].push(first + c.b);
-          mergeWith[first + c.b].push(first + c.a);
-        }
-        first += units.length;
-      }
-      const len = sorting.units[0]?.waveform.length ?? 0;
-      const waveforms = new Float32Array(sorting.units.length * len);
-      sorting.units.forEach((u, i) => waveforms.set(u.waveform, i * len));
-      const amplitudes = Float32Array.from(raggedFrom(sorting.units.map((u) => u.amplitudes)).values);
-      return {
-        arrays: {
-          spikeTimes: { data: spikeTimes, shape: [spikeTimes.length] },
-          spikeTimesIndex: { data: spikeTimesIndex, shape: [spikeTimesIndex.length] },
-          // µV at each spike's peak on its unit's peak channel, aligned with spikeTimes (curate splits by it)
-          spikeAmplitudes: { data: amplitudes, shape: [amplitudes.length] },
-          waveformMean: { data: waveforms, shape: [sorting.units.length, len] },
-          waveformMeanChannels: channelWaveforms(sorting.units, sorting.groups, len),
-        },
-        json: {
-          session: session.info,
-          series: sorting.series,
-          fs: sorting.fs,
-          electrodeGroups: electrodes?.groupNames ?? [],
-          electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
-          electrodeLocations: electrodes?.locations ?? [],
-          groups: sorting.groups.map((g) => ({
-            name: g.name,
-            channels: g.channels,
-            detections: g.sorting.peaks.length,
-            units: g.sorting.units.length,
-          })),
-          units: sorting.units.map((u, i) => ({
-            group: u.group,
-            peakChannel: u.peakChannel,
-            metrics: u.metrics,
-            label: labels[i],
-            mergeWith: mergeWith[i],
-            // rows (in the group, as sorted) of the two units this one is the synchronous spikes of
-            ...(grouped[i].collisionOf ? { collisionOf: grouped[i].collisionOf } : {}),
-          })),
-          curationRules: DEFAULT_CURATION_RULES,
-        },
-        summary: {
-          units: sorting.units.length,
-          accept: count('accept'),
-          mua: count('mua'),
-          noise: count('noise'),
-          mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2,
-          // noise units that are two others' synchronous spikes (already counted in noise)
-          collisions: grouped.filter((u) => u.collisionOf).length,
-          spikes: spikeTimes.length,
-          groups: sorting.groups.length,
-        },
-      };
-    });
+    // groups sorted in memory go to min(threads, groups) workers (same result as one thread)
+    const threads = ctx.threads ?? 1;
+    let pool: WorkerPool<SortWorkerApi> | undefined;
+    const openPool =
+      threads > 1
+        ? async (groups: number) =>
+            groups > 1 ? (pool = await createSortPool({ size: Math.min(threads, groups) })) : undefined
+        : undefined;
+    try {
+      return await sortSession(raw, params, ctx, openPool);
+    } finally {
+      await pool?.terminate();
+    }
   },
   analysisFile: analysisNwb('sort', (d, w) => {
     const units = d.json.units as { label?: string; mergeWith?: number[] }[];
@@ -155,6 +76,109 @@ export const sortStep: Step = {
     });
   }),
 };
+
+function sortSession(
+  raw: StepInput,
+  params: Record<string, unknown>,
+  ctx: StepContext,
+  openPool: SortNwbOptions['openPool'],
+): Promise<StepOutput> {
+  return withSession(raw, 'raw', async (session) => {
+    const nwb = session.nwb;
+    // an interval: its rows only (one span; artifacts inside it are blanked by the front end)
+    const span =
+      params.interval == null ? undefined : oneInterval(session.interval(params.interval as string), 'interval');
+    const rows = span && session.rowsWithin(session.rawSeries(params.series as string | null), span[0], span[1]);
+    const sorting = await sortNwb(nwb, {
+      rows,
+      group: (params.group as string | null) ?? undefined,
+      series: (params.series as string | null) ?? undefined,
+      band: params.band as [number, number],
+      threshold: params.threshold as number,
+      learnSpikes: params.learnSpikes as number | undefined,
+      onProgress: (f) => ctx.onProgress?.(f),
+      openPool,
+    });
+    const { values: spikeTimes, ends: spikeTimesIndex } = raggedFrom(sorting.units.map((u) => u.spikeTimes));
+    const electrodes = nwb.electrodes();
+    // metric curation labels travel with the sort (Spyglass's MetricCuration defaults), so a user
+    // sees which units to keep; the curate step can relabel with other rules
+    const grouped = sorting.groups.flatMap((g) => g.sorting.units);
+    // and clusters of two units' synchronous spikes (collisions) are noise whatever their metrics
+    const { labels } = labelCollisions(
+      autoCurate(
+        startCuration(sorting.units.map((u) => u.spikeTimes)),
+        sorting.units.map((u) => u.metrics),
+      ),
+      grouped,
+    );
+    const count = (l: string) => labels.filter((x) => x === l).length;
+    // over-split units (one neuron in two): near-identical templates with a refractory dip between them
+    const mergeWith: number[][] = sorting.units.map(() => []);
+    let first = 0;
+    for (const g of sorting.groups) {
+      const units = g.sorting.units;
+      for (const c of mergeCandidates(
+        units.map((u) => u.template),
+        units.map((_, i) => sorting.units[first + i].spikeTimes),
+        { duration: sorting.duration },
+      )) {
+        mergeWith[first + c.a].push(first + c.b);
+        mergeWith[first + c.b].push(first + c.a);
+      }
+      first += units.length;
+    }
+    const len = sorting.units[0]?.waveform.length ?? 0;
+    const waveforms = new Float32Array(sorting.units.length * len);
+    sorting.units.forEach((u, i) => waveforms.set(u.waveform, i * len));
+    const amplitudes = Float32Array.from(raggedFrom(sorting.units.map((u) => u.amplitudes)).values);
+    return {
+      arrays: {
+        spikeTimes: { data: spikeTimes, shape: [spikeTimes.length] },
+        spikeTimesIndex: { data: spikeTimesIndex, shape: [spikeTimesIndex.length] },
+        // µV at each spike's peak on its unit's peak channel, aligned with spikeTimes (curate splits by it)
+        spikeAmplitudes: { data: amplitudes, shape: [amplitudes.length] },
+        waveformMean: { data: waveforms, shape: [sorting.units.length, len] },
+        waveformMeanChannels: channelWaveforms(sorting.units, sorting.groups, len),
+      },
+      json: {
+        session: session.info,
+        series: sorting.series,
+        fs: sorting.fs,
+        electrodeGroups: electrodes?.groupNames ?? [],
+        electrodeIds: electrodes ? Array.from(electrodes.ids) : [],
+        electrodeLocations: electrodes?.locations ?? [],
+        groups: sorting.groups.map((g) => ({
+          name: g.name,
+          channels: g.channels,
+          detections: g.sorting.peaks.length,
+          units: g.sorting.units.length,
+        })),
+        units: sorting.units.map((u, i) => ({
+          group: u.group,
+          peakChannel: u.peakChannel,
+          metrics: u.metrics,
+          label: labels[i],
+          mergeWith: mergeWith[i],
+          // rows (in the group, as sorted) of the two units this one is the synchronous spikes of
+          ...(grouped[i].collisionOf ? { collisionOf: grouped[i].collisionOf } : {}),
+        })),
+        curationRules: DEFAULT_CURATION_RULES,
+      },
+      summary: {
+        units: sorting.units.length,
+        accept: count('accept'),
+        mua: count('mua'),
+        noise: count('noise'),
+        mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2,
+        // noise units that are two others' synchronous spikes (already counted in noise)
+        collisions: grouped.filter((u) => u.collisionOf).length,
+        spikes: spikeTimes.length,
+        groups: sorting.groups.length,
+      },
+    };
+  });
+}
 
 /**
  * Each unit's mean waveform on every channel of its group, units × samples × channels (µV): NWB's

@@ -37,6 +37,13 @@ import {
 } from './curate-api.js';
 
 /**
+ * Threads a step may use (the sort step's electrode groups sort in nested Web Workers): the
+ * browser's cores, at most 4 (each worker holds a group's samples). Never part of a key. A cancel
+ * terminates the run worker, and with it its nested workers.
+ */
+const RUN_THREADS = Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 1));
+
+/**
  * Which chain to run: LFP → (position →) ripples, spike sorting with metric curation, or position → decoding of the
  * file's Units.
  */
@@ -148,7 +155,10 @@ export class RunApi {
     const step = async (s: Step, inputs: Record<string, InputRef>) => {
       const weight = stages.find(([n]) => n === s.name)![1] / total;
       progress(s.name, done);
-      const o = await runStep(store, s, inputs, { onProgress: (f) => progress(s.name, done + weight * f) });
+      const o = await runStep(store, s, inputs, {
+        onProgress: (f) => progress(s.name, done + weight * f),
+        threads: RUN_THREADS,
+      });
       done += weight;
       progress(s.name, done);
       steps.push({
