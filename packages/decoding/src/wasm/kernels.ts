@@ -29,8 +29,10 @@ export interface DecodingExports extends CoreExports {
     nBins: number,
     acc: number,
   ): void;
+  /** Filters rows [start, end) of the run, continuing the log marginal summed before `start`. */
   forwardFilter(
-    nTime: number,
+    start: number,
+    end: number,
     n: number,
     loglik: number,
     nL: number,
@@ -44,8 +46,12 @@ export interface DecodingExports extends CoreExports {
     init: number,
     out: number,
     pred: number,
+    logMarginalBefore: number,
   ): number;
+  /** Smooths rows [start, end) of the run (last first), given rows from `end` on already smoothed. */
   backwardSmoother(
+    start: number,
+    end: number,
     nTime: number,
     n: number,
     filtered: number,
