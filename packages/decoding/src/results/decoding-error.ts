@@ -35,8 +35,8 @@ export function decodingError(
 ): DecodingError {
   checkOptionNames('decodingError', options, ['minSpeed']);
   const minSpeed = checkNumber('minSpeed', options.minSpeed ?? 4, { min: 0 });
-  const decoded = toMatrix(decodedInput, 'decoded');
-  const truth = toMatrix(truthInput, 'truth');
+  const decoded = positionMatrix('decoded', decodedInput);
+  const truth = positionMatrix('truth', truthInput);
   checkTimes('times', times, decoded.rows);
   checkTimes('truthTimes', truthTimes, truth.rows);
   if (decoded.cols !== truth.cols)
@@ -78,6 +78,17 @@ export function decodingError(
     nRunning: running.length,
     errors,
   };
+}
+
+/** A position matrix (rows × 1 or 2, cm) of float values (a typed error naming `name` otherwise). */
+function positionMatrix(name: string, value: unknown): Matrix<Float64Array> {
+  const m = toMatrix(value as Float64Array, name);
+  const data: unknown = m.data;
+  if (!(data instanceof Float64Array || data instanceof Float32Array))
+    throw new ParameterError(name, 'float positions (Float64Array or Float32Array data, cm)', data);
+  if (m.cols !== 1 && m.cols !== 2)
+    throw new ParameterError(name, 'positions of rows × 1 or 2 columns (cm)', `${m.rows} × ${m.cols}`);
+  return data instanceof Float64Array ? m : { data: Float64Array.from(data), rows: m.rows, cols: m.cols };
 }
 
 /** One time (s) per row of its matrix. */
