@@ -262,9 +262,23 @@ describe('inputs', () => {
       ['times', () => decodingError(times.subarray(1), decoded, times, truth)],
       ['truthTimes', () => decodingError(times, decoded, [0, 1, 2, 3] as never, truth)],
       ['minSpeed', () => decodingError(times, decoded, times, truth, { minSpeed: -1 })],
+      ['speed', () => decodingError(times, decoded, times, truth, { speed: Float64Array.of(1, 2) })],
+      ['speed', () => decodingError(times, decoded, times, truth, { speed: [1, 2, 3, 4] as never })],
       ['minspeed', () => decodingError(times, decoded, times, truth, { minspeed: 4 } as never)],
     ] as const)
       expect(call, name).toThrow(`parameter '${name}'`);
+  });
+  it("decodingError's running mask follows the speed it is given (the position step's), not the positions", () => {
+    // a still animal tracked with 1 cm of jitter at 30 Hz: central differences read ~30 cm/s
+    const times = Float64Array.from({ length: 300 }, (_, i) => i / 30);
+    const truth = { data: Float64Array.from(times, (_, i) => 99 + (i % 3)), rows: 300, cols: 1 };
+    const decoded = { data: new Float64Array(300).fill(100), rows: 300, cols: 1 };
+    expect(decodingError(times, decoded, times, truth).nRunning).toBe(300);
+    const still = decodingError(times, decoded, times, truth, { speed: new Float64Array(300).fill(1) });
+    expect(still).toMatchObject({ nRunning: 0, n: 300, median: 1 });
+    // running in the second half only, and unknown (NaN) speed never counts as running
+    const speed = Float64Array.from(times, (_, i) => (i < 150 ? 1 : i < 290 ? 20 : NaN));
+    expect(decodingError(times, decoded, times, truth, { speed }).nRunning).toBe(140);
   });
   it('the discrete transition is a states × states Matrix; bad ones name the option', () => {
     const env = makeEnvironment(
