@@ -10,7 +10,7 @@ import { interleave } from '../lib/interleave.mjs';
 export const name = 'decoding-kde';
 
 const TETRODES = 16;
-const WINDOW_S = Number(process.env.BENCH_KDE_SECONDS ?? 2);
+const WINDOW_S = Number(process.env.BENCH_KDE_SECONDS ?? 8);
 
 export async function run() {
   const track = simulatePlaceSession({
