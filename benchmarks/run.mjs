@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { cpuSeconds, cpuSince } from './lib/cpu-time.mjs';
 import { printTable } from './lib/harness.mjs';
+import { pythonExited } from './lib/interleave.mjs';
 
 // Much of a filter's time on long recordings is page faults on freshly allocated output arrays.
 // glibc (>= 2.35) can ask for transparent huge pages on its large allocations (Node's
@@ -48,6 +49,7 @@ for (const file of files) {
   // A suite that fails is reported and the run goes on: the summary and JSON of the rest survive.
   const suite = await import(new URL(`suites/${file}`, here)).catch((error) => ({ name: file, error }));
   const out = suite.error ? null : await suite.run().catch((error) => ({ error }));
+  await pythonExited(); // reaped, so their CPU time counts for this suite
   if (!out || out.error) {
     const error = String((suite.error ?? out.error)?.stack ?? suite.error ?? out.error).split('\n')[0];
     console.log(`\n## ${suite.name ?? file}: FAILED\n\n${error}`);
