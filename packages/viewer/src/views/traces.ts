@@ -2,6 +2,7 @@
 // zoom. Each window is read (only its chunks), re-referenced and band-passed in the worker.
 import type { ViewContext } from '../context.js';
 import { fmt, fmtSeconds, h, mount } from '../dom.js';
+import { readTraceParams, traceQuery } from '../lib/trace-params.js';
 import { formatChannelList, parseChannelList } from '../lib/windowing.js';
 import { PALETTE, axis, makePlot, shadingPlugin, type uPlot } from '../plots/plot.js';
 import { getParam, setParams } from '../url-state.js';
@@ -29,14 +30,18 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
   const series = all.find((s) => s.path === path) ?? all.find((s) => s.path === getParam('path')) ?? all[0];
   const nch = series.shape[1];
   const highRate = series.rate >= 12000;
+  // The address says what to show when it names this series (a link to this view), else defaults.
+  const linked = getParam('path') === undefined || getParam('path') === series.path;
+  const p = linked ? readTraceParams(location.search, nch) : {};
+  const defaultBand: [number, number] = highRate ? [300, 6000] : [1, Math.min(300, Math.floor(series.rate * 0.45))];
   const st: TraceState = {
     path: series.path,
-    channels: Array.from({ length: Math.min(nch, 16) }, (_, i) => i),
-    t0: Number(getParam('t') ?? series.start) || series.start,
-    dur: Number(getParam('dur') ?? (highRate ? 0.5 : 5)) || 1,
-    bandpass: highRate,
-    band: highRate ? [300, 6000] : [1, Math.min(300, Math.floor(series.rate * 0.45))],
-    commonRef: false,
+    channels: p.channels ?? Array.from({ length: Math.min(nch, 16) }, (_, i) => i),
+    t0: p.t0 ?? series.start,
+    dur: p.dur ?? (highRate ? 0.5 : 5),
+    bandpass: p.bandpass === undefined ? highRate : p.bandpass !== null,
+    band: p.bandpass ?? defaultBand,
+    commonRef: p.commonRef ?? false,
   };
   const groups = ctx.summary.electrodes?.groupNames ?? [];
   const groupOf = (c: number) => groups[series.electrodeRows[c]] ?? '';
@@ -85,7 +90,11 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
     clampWindow();
     startInput.value = String(Number(st.t0.toFixed(4)));
     const id = ++request;
-    setParams({ view: 'traces', path: st.path, t: Number(st.t0.toFixed(4)), dur: Number(st.dur.toPrecision(4)) });
+    setParams({
+      view: 'traces',
+      path: st.path,
+      ...traceQuery({ ...st, bandpass: st.bandpass ? st.band : null }),
+    });
     info.textContent = 'reading…';
     try {
       const w = await ctx.api.traces({
