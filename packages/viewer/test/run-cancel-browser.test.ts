@@ -55,7 +55,7 @@ describe.runIf(hasChromium)('Run tab: Cancel', () => {
     // progress moves the same bar: the card is not re-rendered per message
     await page.$eval(`${SORT_CARD} progress`, (el) => ((el as HTMLElement).dataset.mark = 'first'));
     await page.waitForFunction(
-      (sel) => (document.querySelector(`${sel} progress`) as HTMLProgressElement | null)?.value! > 0,
+      (sel) => ((document.querySelector(`${sel} progress`) as HTMLProgressElement | null)?.value ?? 0) > 0,
       SORT_CARD,
       { timeout: 600_000 },
     );
