@@ -83,6 +83,18 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     expect(all.data[8 * 10 + 5]).toBeCloseTo(raw.data[8 * 10 + 5] * 1.95e-7 * 1e6, 3);
   });
 
+  it("reads a scaled window into a caller's buffer (out), and refuses one too small", () => {
+    const s = nwb.series('e-series');
+    const rows: [number, number] = [29990, 30010];
+    const fresh = s.read({ rows, channels: [1, 2], scale: 'microvolts' });
+    const out = new Float32Array(100).fill(7);
+    const into = s.read({ rows, channels: [1, 2], scale: 'microvolts', out });
+    expect(into.data.buffer).toBe(out.buffer);
+    expect(Array.from(into.data)).toEqual(Array.from(fresh.data));
+    expect(out[40]).toBe(7); // past the window: untouched
+    expect(() => s.read({ rows, scale: 'microvolts', out })).toThrow(ParameterError);
+  });
+
   it('streams a whole series in bounded chunks that add up to the whole', async () => {
     const s = nwb.series('/processing/ecephys/LFP/lfp');
     let rows = 0,
