@@ -13,21 +13,14 @@ import { makeSession } from '../lib/make-session.mjs';
 export const name = 'session-memory';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
-const PIPELINE = `steps:
-  - step: lfp
-    inputs: { raw: $file }
-  - step: position
-    inputs: { session: $file }
-  - step: ripples
-    params: kay
-    inputs: { lfp: lfp, position: position }
-  - step: sort
-    inputs: { raw: $file }
-  - step: marks
-    inputs: { raw: $file }
-  - step: decode
-    inputs: { units: sort, session: $file }
-`;
+const STEPS = [
+  '  - step: lfp\n    inputs: { raw: $file }',
+  '  - step: position\n    inputs: { session: $file }',
+  '  - step: ripples\n    params: kay\n    inputs: { lfp: lfp, position: position }',
+  '  - step: sort\n    inputs: { raw: $file }',
+  '  - step: marks\n    inputs: { raw: $file }',
+  '  - step: decode\n    inputs: { units: sort, session: $file }',
+];
 const list = (v) => v?.split(',').map(Number);
 const durations = list(process.env.BENCH_SESSION_SECONDS) ?? (benchLong ? [900, 3600, 7200] : [10, 20, 40]);
 const channels = Number(process.env.BENCH_SESSION_CHANNELS ?? (benchLong ? 128 : 16));
@@ -35,8 +28,6 @@ const MB = 2 ** 20;
 
 export async function run() {
   const dir = mkdtempSync(join(os.tmpdir(), 'bench-session-'));
-  const pipeline = join(dir, 'pipeline.yaml');
-  writeFileSync(pipeline, PIPELINE);
   const memory = [],
     speed = [];
   try {
@@ -45,7 +36,7 @@ export async function run() {
       const t0 = performance.now();
       await makeSession({ seconds, channels, path: file });
       const writeS = (performance.now() - t0) / 1000;
-      const steps = runPipeline(pipeline, file, join(dir, `store-${seconds}`));
+      const steps = measureSteps(file, join(dir, `store-${seconds}`), dir);
       const peaks = Object.fromEntries(Object.entries(steps).map(([id, t]) => [id, t.peakRssBytes / MB]));
       memory.push({
         seconds,
@@ -78,7 +69,7 @@ export async function run() {
         },
       ],
       notes: [
-        'peak RSS per step: the process high-water mark, reset between steps (spyglass run --timing, Linux)',
+        'peak RSS per step: each step computed in a fresh process (the steps before it cached in the store), from spyglass run --timing',
         "'x baseline' in the summary is the longest session's peak over the shortest's (1 = flat)",
       ],
     };
@@ -87,14 +78,25 @@ export async function run() {
   }
 }
 
-/** The steps' timing from `spyglass run --timing --json` in a child process. */
-function runPipeline(pipeline, file, store) {
-  const r = spawnSync(process.execPath, [CLI, 'run', pipeline, file, '--store', store, '--timing', '--json', '-q'], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-    env: { ...process.env, SPYGLASS_QUIET: '1' },
+/**
+ * Each step's timing, measured alone: the pipeline up to that step runs in a fresh process with the
+ * steps before it already in the store (cached), so a step's peak RSS is not what earlier ones left.
+ */
+export function measureSteps(file, store, dir) {
+  const timing = {};
+  STEPS.forEach((_, i) => {
+    const pipeline = join(dir, `pipeline-${i}.yaml`);
+    writeFileSync(pipeline, `steps:\n${STEPS.slice(0, i + 1).join('\n')}\n`);
+    const r = spawnSync(process.execPath, [CLI, 'run', pipeline, file, '--store', store, '--timing', '--json', '-q'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: { ...process.env, SPYGLASS_QUIET: '1' },
+    });
+    if (r.status !== 0) throw new Error(`spyglass run failed on ${file}: ${r.stderr.trim().split('\n').at(-1)}`);
+    const results = Object.entries(JSON.parse(r.stdout).runs[0].results);
+    const [id, last] = results[results.length - 1];
+    if (last.cached) throw new Error(`session-memory: ${id} was cached in a fresh store`);
+    timing[id] = last.timing;
   });
-  if (r.status !== 0) throw new Error(`spyglass run failed on ${file}: ${r.stderr.trim().split('\n').at(-1)}`);
-  const results = JSON.parse(r.stdout).runs[0].results;
-  return Object.fromEntries(Object.entries(results).map(([id, o]) => [id, o.timing]));
+  return timing;
 }
