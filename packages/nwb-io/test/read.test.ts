@@ -71,6 +71,19 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     expect(() => s.read({ channels: [8] })).toThrow(/'channels'/);
   });
 
+  it('decompresses each chunk once on a sequential read, its cache bounded by bytes as well as chunks', () => {
+    // chunks of 30000 × 8 int16 are 480 kB: a 1 MB cache holds two of them
+    const s = nwb.series('e-series', { cacheBytes: 1e6 });
+    for (let r = 0; r < 900000; r += 7000) s.read({ rows: [r, Math.min(900000, r + 7000)], scale: 'raw' });
+    expect(s.stats.chunkReads).toBe(30);
+    s.read({ rows: [0, 10], scale: 'raw' }); // long evicted
+    expect(s.stats.chunkReads).toBe(31);
+    s.read({ rows: [899990, 900000], scale: 'raw' }); // the last chunk is still held
+    expect(s.stats.chunkReads).toBe(31);
+    const whole = nwb.series('e-series').read({ rows: [123456, 234567], scale: 'raw' });
+    expect(s.read({ rows: [123456, 234567], scale: 'raw' }).data).toEqual(whole.data);
+  });
+
   it('reads all channels across a chunk boundary (whole rows copied) the same as channel by channel', () => {
     const s = nwb.series('e-series');
     const rows: [number, number] = [29990, 30010];

@@ -77,7 +77,8 @@ const MAX_CHANNELS = 1 << 20;
 
 /**
  * An ElectricalSeries (raw or LFP) whose samples are read on demand: a window touches only the
- * chunks that hold it, through a small LRU cache of chunks so sequential windows do not re-read.
+ * chunks that hold it, through a small LRU cache of chunks (64 chunks, 64 MiB at most) so
+ * sequential windows decompress each chunk once.
  * Events series (SpikeEventSeries) are read by event with `readEvents`.
  */
 export class ElectricalSeries {
@@ -90,12 +91,16 @@ export class ElectricalSeries {
   constructor(
     private readonly r: H5Reader,
     info: ElectricalSeriesInfo,
-    options: { cacheChunks?: number } = {},
+    options: { cacheChunks?: number; cacheBytes?: number } = {},
   ) {
     if (info.kind === 'unreadable') r.fail(info.unreadableAt ?? info.path, info.unreadable ?? 'a readable series');
     this.info = info;
     this.dataPath = `${info.path}/data`;
-    this.cache = new Lru(options.cacheChunks ?? 64);
+    // by count and by bytes: 64 one-second chunks of 128 channels would hold 490 MB
+    this.cache = new Lru(options.cacheChunks ?? 64, {
+      max: options.cacheBytes ?? 64 * 2 ** 20,
+      of: (chunk) => chunk.byteLength,
+    });
   }
 
   /** Samples (rows × channels), row-major: float32 volts or µV, or the stored values ('raw'). */
