@@ -160,6 +160,34 @@ describe('autoMergeGroups', () => {
     ).toEqual([[0, 1]]);
   });
 
+  it('does not join two neurons each put together from its pieces in time', () => {
+    // two sparse neurons (1 Hz, too few shared spikes for a dip), each cut at 150 s into two pieces
+    // of nearly its template; a piece of one and the other piece of the other look like pieces too
+    // (no spike of one within 2 ms of the other's, so only the way they share time tells them apart)
+    const x = train(15, 1, 300);
+    const y = train(16, 1, 300).filter((t) => x.every((v) => Math.abs(v - t) > 0.002));
+    const early = (t: Float64Array) => t.filter((v) => v < 150),
+      late = (t: Float64Array) => t.filter((v) => v >= 150);
+    const units = [
+      { times: early(x), template: shape([1, 0.5, 0.2, 0.1]) },
+      { times: late(x), template: shape([1, 0.52, 0.2, 0.1]) },
+      { times: early(y), template: shape([1, 0.5, 0.3, 0.1]) },
+      { times: late(y), template: shape([1, 0.52, 0.3, 0.1]) },
+    ];
+    const { groups, candidates } = autoMergeGroups(units, pieces);
+    expect(groups).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    const across = candidates.filter((c) => c.reason === 'groups side by side');
+    expect(across.map((c) => [c.a, c.b])).toEqual([
+      [0, 3],
+      [1, 2],
+    ]);
+    // each of those pairs alone passes as pieces in time
+    for (const c of across) expect(c.presenceOverlap).toBe(0);
+  });
+
   it('never merges a collision unit or a contaminated one', () => {
     const neuron = train(4, 20, 300);
     const a = neuron.filter((_, i) => i % 2 === 0),

@@ -80,7 +80,8 @@ export type MergeReason =
   | 'no refractory dip'
   | 'dip not testable'
   | 'merged contamination'
-  | 'amplitude modes';
+  | 'amplitude modes'
+  | 'groups side by side';
 
 /** The evidence for one candidate pair (templates at least `minSimilarity` alike), merged or not. */
 export interface MergeEvidence {
@@ -214,7 +215,7 @@ export function autoMergeGroups(
       };
       tested.push({ ...evidence, ...firstVerdict(evidence, seen, s) });
     }
-  return decide(units, tested, s);
+  return decide({ units, counts, presence }, tested, s);
 }
 
 /** The pair's own evidence: a refractory dip seen, pieces of a unit in time, or why not. */
@@ -238,15 +239,26 @@ function firstVerdict(
   return pieces ? { merged: true, reason: 'pieces in time' } : { merged: false, reason: 'dip not testable' };
 }
 
+/** Spike counts per `binSeconds` and per tenth of the recording, per unit. */
+interface Profiles {
+  units: readonly MergeUnit[];
+  counts: Float64Array[];
+  presence: Float64Array[];
+}
+
 /**
  * Merges the pairs that passed, most similar first, refusing a merge whose joined unit (every
- * unit already merged into either side) is contaminated or has two amplitude modes.
+ * unit already merged into either side) is contaminated or has two amplitude modes, and a merge of
+ * pieces in time whose two sides, once either holds several units, fire side by side (their
+ * joined presence profiles overlap, or a dip testable between them is not there): two neurons each
+ * already put together from its pieces.
  */
 function decide(
-  units: readonly MergeUnit[],
+  profiles: Profiles,
   tested: MergeEvidence[],
   s: MergeSettings,
 ): { groups: number[][]; pairs: MergeEvidence[]; candidates: MergeEvidence[] } {
+  const { units } = profiles;
   const root = units.map((_, i) => i);
   const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
   const members = units.map((_, i) => [i]);
@@ -257,18 +269,10 @@ function decide(
     const [ra, rb] = [find(e.a), find(e.b)];
     if (ra === rb) continue; // already one unit through others
     const joined = [...members[ra], ...members[rb]];
-    const times = Float64Array.from(joined.flatMap((u) => Array.from(units[u].times))).sort();
-    e.mergedContamination = contamination(times, s.censored, s.refractory, s.duration);
-    if (e.mergedContamination > s.maxMergedContamination) {
-      Object.assign(e, { merged: false, reason: 'merged contamination' });
+    const refused = refusal(profiles, members[ra], members[rb], e, s);
+    if (refused) {
+      Object.assign(e, { merged: false, reason: refused });
       continue;
-    }
-    if (s.amplitudeContinuity && joined.every((u) => units[u].amplitudes)) {
-      const amplitudes = joined.flatMap((u) => Array.from(units[u].amplitudes!, Math.abs));
-      if (secondModeCut(amplitudes, { minCount: s.minSpikes })) {
-        Object.assign(e, { merged: false, reason: 'amplitude modes' });
-        continue;
-      }
     }
     const [keep, drop] = [Math.min(ra, rb), Math.max(ra, rb)];
     root[drop] = keep;
@@ -278,6 +282,36 @@ function decide(
   // a candidate whose two units were joined through others is no longer left apart
   const apart = tested.filter((e) => !e.merged && find(e.a) !== find(e.b));
   return { groups, pairs: tested.filter((e) => e.merged), candidates: apart };
+}
+
+/** Why the units of `a` and `b` (each one or several already merged) should not be joined, if they should not. */
+function refusal(
+  { units, counts, presence }: Profiles,
+  a: readonly number[],
+  b: readonly number[],
+  e: MergeEvidence,
+  s: MergeSettings,
+): MergeReason | undefined {
+  const trainOf = (g: readonly number[]) => Float64Array.from(g.flatMap((u) => Array.from(units[u].times))).sort();
+  const [ta, tb] = [trainOf(a), trainOf(b)];
+  const times = Float64Array.from([...ta, ...tb]).sort();
+  e.mergedContamination = contamination(times, s.censored, s.refractory, s.duration);
+  if (e.mergedContamination > s.maxMergedContamination) return 'merged contamination';
+  if (s.amplitudeContinuity && [...a, ...b].every((u) => units[u].amplitudes)) {
+    const amplitudes = [...a, ...b].flatMap((u) => Array.from(units[u].amplitudes!, Math.abs));
+    if (secondModeCut(amplitudes, { minCount: s.minSpikes })) return 'amplitude modes';
+  }
+  if (e.reason === 'pieces in time' && a.length + b.length > 2) {
+    const sum = (g: readonly number[], of: Float64Array[]) =>
+      g.reduce((acc, u) => (of[u].forEach((v, k) => (acc[k] += v)), acc), new Float64Array(of[0].length));
+    if (presenceOverlap(sum(a, presence), sum(b, presence)) > s.maxPresenceOverlap) return 'groups side by side';
+    const [ca, cb] = [sum(a, counts), sum(b, counts)];
+    let expected = 0;
+    for (let k = 0; k < ca.length; k++) expected += (ca[k] * cb[k] * 2 * (s.refractory - s.censored)) / s.bin;
+    const seen = coincidences(ta, tb, s.censored, s.refractory);
+    if (expected >= s.minExpected ? seen > s.maxRatio * expected : seen > 0) return 'groups side by side';
+  }
+  return undefined;
 }
 
 /** The channels near either of two peak channels, in index order. */
