@@ -93,7 +93,7 @@ describe('likelihood kernels against their TypeScript references', () => {
     }
   });
 
-  it('clusterless mark-kernel likelihood (blocked, truncated, polynomial exp) to 1e-8', () => {
+  it('clusterless mark-kernel likelihood (blocked, SIMD; truncated to 1e-8, untruncated to 1e-12)', () => {
     const s = smallSession(4);
     const groups = [0, 1].map((g) => {
       const times = Float64Array.from([...s.spikeTimes[2 * g], ...s.spikeTimes[2 * g + 1]].sort((p, q) => p - q));
@@ -110,6 +110,15 @@ describe('likelihood kernels against their TypeScript references', () => {
     for (let i = 0; i < a.data.length; i++)
       if (Number.isFinite(b.data[i])) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]));
     expect(worst).toBeLessThan(1e-8); // absolute in log space = relative in the likelihood
+
+    // With no cutoff the SIMD kernel sums the same terms in the same order as the reference:
+    // equal to ~1e-12 relative (distances bit for bit, exp to a few ulp).
+    const exact = clusterlessLikelihood(model, groups, bins, { decodeBlock: 37, encodeBlock: 101, cutoff: Infinity });
+    let worstRel = 0;
+    for (let i = 0; i < exact.data.length; i++)
+      if (Number.isFinite(b.data[i]))
+        worstRel = Math.max(worstRel, Math.abs(exact.data[i] - b.data[i]) / Math.max(1, Math.abs(b.data[i])));
+    expect(worstRel).toBeLessThan(1e-12);
 
     // A spike with a NaN feature is skipped (not a NaN row); wrong shapes are typed errors.
     const withNan = groups.map((g) => ({ times: g.times, marks: { ...g.marks, data: g.marks.data.slice() } }));
@@ -262,9 +271,23 @@ describe('inputs', () => {
       ['times', () => decodingError(times.subarray(1), decoded, times, truth)],
       ['truthTimes', () => decodingError(times, decoded, [0, 1, 2, 3] as never, truth)],
       ['minSpeed', () => decodingError(times, decoded, times, truth, { minSpeed: -1 })],
+      ['speed', () => decodingError(times, decoded, times, truth, { speed: Float64Array.of(1, 2) })],
+      ['speed', () => decodingError(times, decoded, times, truth, { speed: [1, 2, 3, 4] as never })],
       ['minspeed', () => decodingError(times, decoded, times, truth, { minspeed: 4 } as never)],
     ] as const)
       expect(call, name).toThrow(`parameter '${name}'`);
+  });
+  it("decodingError's running mask follows the speed it is given (the position step's), not the positions", () => {
+    // a still animal tracked with 1 cm of jitter at 30 Hz: central differences read ~30 cm/s
+    const times = Float64Array.from({ length: 300 }, (_, i) => i / 30);
+    const truth = { data: Float64Array.from(times, (_, i) => 99 + (i % 3)), rows: 300, cols: 1 };
+    const decoded = { data: new Float64Array(300).fill(100), rows: 300, cols: 1 };
+    expect(decodingError(times, decoded, times, truth).nRunning).toBe(300);
+    const still = decodingError(times, decoded, times, truth, { speed: new Float64Array(300).fill(1) });
+    expect(still).toMatchObject({ nRunning: 0, n: 300, median: 1 });
+    // running in the second half only, and unknown (NaN) speed never counts as running
+    const speed = Float64Array.from(times, (_, i) => (i < 150 ? 1 : i < 290 ? 20 : NaN));
+    expect(decodingError(times, decoded, times, truth, { speed }).nRunning).toBe(140);
   });
   it('the discrete transition is a states × states Matrix; bad ones name the option', () => {
     const env = makeEnvironment(

@@ -4,6 +4,7 @@ export {
   lfpBandStep,
   positionStep,
   ripplesStep,
+  muaEventsStep,
   sortStep,
   curateStep,
   marksStep,

@@ -1,6 +1,8 @@
 /**
  * The lab's main pipeline as a pipeline file (what `spyglass demo` runs, and a template for
- * `spyglass run`): LFP, position → ripples (speed-gated by the position step's speed) → sort → decode.
+ * `spyglass run`): LFP, position → ripples (speed-gated by the position step's speed) → sort →
+ * mua-events (the sorted units' population bursts, the same gate) → decode (running error by the
+ * position step's speed).
  */
 export const MAIN_PIPELINE = `name: main
 steps:
@@ -13,6 +15,8 @@ steps:
     inputs: { lfp: lfp, position: position }
   - step: sort
     inputs: { raw: $file }
+  - step: mua-events
+    inputs: { spikes: sort, position: position }
   - step: decode
-    inputs: { units: sort, session: $file }
+    inputs: { units: sort, session: $file, position: position }
 `;

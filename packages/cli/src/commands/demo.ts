@@ -126,6 +126,7 @@ function figures(steps: Steps, truth: { units: number; ripples: number } | undef
   return {
     sessionSeconds: lfp ? Math.round((lfp.samples as number) / (lfp.fs as number)) : undefined,
     ripples: n('ripples', 'events'),
+    muaEvents: n('mua-events', 'events'),
     simulatedRipples: truth?.ripples,
     units: n('sort', 'units'),
     accepted: n('sort', 'accept'),
@@ -156,6 +157,10 @@ function explain(f: ReturnType<typeof figures>, cached: boolean): string {
   if (f.units !== undefined)
     lines.push(
       `  sort      ${f.units} units; metric curation accepts ${f.accepted}${of(f.simulatedUnits)}, calls ${f.mua} multi-unit and ${f.noise} noise`,
+    );
+  if (f.muaEvents !== undefined)
+    lines.push(
+      `  mua       ${f.muaEvents} multiunit high-synchrony events of the sorted units (population rate z >= 2), also only while still`,
     );
   if (f.medianErrorCm !== undefined)
     lines.push(

@@ -2,6 +2,7 @@ import type { Command } from '../lib/command.js';
 import { info } from './info.js';
 import { lfpCommand } from './lfp.js';
 import { ripplesCommand } from './ripples.js';
+import { muaEventsCommand } from './mua-events.js';
 import { runCommand } from './run.js';
 import { exportCommand } from './export.js';
 import { verifyCommand } from './verify.js';
@@ -22,6 +23,7 @@ export const commands: Command[] = [
   info,
   lfpCommand,
   ripplesCommand,
+  muaEventsCommand,
   sortCommand,
   curateCommand,
   decodeCommand,

@@ -5,6 +5,14 @@ import { interpolatePosition } from '../environment/kde.js';
 export interface DecodingErrorOptions {
   /** Only bins where the true speed exceeds this count as running (cm/s, default 4). */
   minSpeed?: number;
+  /**
+   * The animal's speed (cm/s) at each of `truthTimes`, from the position step (processPosition /
+   * positionFromSeries: smoothed position, Gaussian-smoothed velocity). Pass it whenever the truth
+   * is tracked position: central differences of tracked frames read camera jitter as running.
+   * NaN marks an unknown speed (that bin never counts as running). Default: central differences
+   * of `truth` (clean, simulated trajectories).
+   */
+  speed?: Float64Array;
 }
 
 export interface DecodingError {
@@ -20,10 +28,11 @@ export interface DecodingError {
 
 /**
  * Euclidean distance (cm) between decoded and true position at each decoding time, summarised
- * overall and while running (speed from the true trajectory's central differences).
+ * overall and while running (speed > minSpeed: the `speed` given, else the true trajectory's
+ * central differences).
  *
  * @example
- * const err = decodingError(result.time, result.mean, positionTimes, positionCm);
+ * const err = decodingError(result.time, result.mean, positionTimes, positionCm, { speed: processed.speed });
  * err.medianRunning; // cm
  */
 export function decodingError(
@@ -33,7 +42,7 @@ export function decodingError(
   truthInput: Matrix<Float64Array>,
   options: DecodingErrorOptions = {},
 ): DecodingError {
-  checkOptionNames('decodingError', options, ['minSpeed']);
+  checkOptionNames('decodingError', options, ['minSpeed', 'speed']);
   const minSpeed = checkNumber('minSpeed', options.minSpeed ?? 4, { min: 0 });
   const decoded = positionMatrix('decoded', decodedInput);
   const truth = positionMatrix('truth', truthInput);
@@ -42,17 +51,8 @@ export function decodingError(
   if (decoded.cols !== truth.cols)
     throw new ParameterError('decoded', `${truth.cols} column(s), as the true position`, `${decoded.cols} columns`);
   const d = truth.cols;
-  const speed = new Float64Array(truth.rows);
-  for (let i = 0; i < truth.rows; i++) {
-    const a = Math.max(0, i - 1),
-      b = Math.min(truth.rows - 1, i + 1);
-    let s = 0;
-    for (let k = 0; k < d; k++) {
-      const v = truth.data[b * d + k] - truth.data[a * d + k];
-      s += v * v;
-    }
-    speed[i] = Math.sqrt(s) / (truthTimes[b] - truthTimes[a]);
-  }
+  const speed = options.speed === undefined ? centralSpeed(truthTimes, truth) : options.speed;
+  checkTimes('speed', speed, truth.rows, 'speed');
   const at = interpolatePosition(truthTimes, truth, times);
   const sp = interpolatePosition(truthTimes, { data: speed, rows: speed.length, cols: 1 }, times).data;
   const errors = new Float64Array(times.length);
@@ -91,10 +91,30 @@ function positionMatrix(name: string, value: unknown): Matrix<Float64Array> {
   return data instanceof Float64Array ? m : { data: Float64Array.from(data), rows: m.rows, cols: m.cols };
 }
 
-/** One time (s) per row of its matrix. */
-function checkTimes(name: string, times: unknown, rows: number): void {
-  if (!(times instanceof Float64Array)) throw new ParameterError(name, 'a Float64Array of times (s)', times);
-  if (times.length !== rows) throw new ParameterError(name, `one time per row (${rows})`, `${times.length} times`);
+
+/** Speed (cm/s) of a clean trajectory by central differences (one-sided at the ends). */
+function centralSpeed(times: Float64Array, truth: Matrix<Float64Array>): Float64Array {
+  const d = truth.cols;
+  const speed = new Float64Array(truth.rows);
+  for (let i = 0; i < truth.rows; i++) {
+    const a = Math.max(0, i - 1),
+      b = Math.min(truth.rows - 1, i + 1);
+    let s = 0;
+    for (let k = 0; k < d; k++) {
+      const v = truth.data[b * d + k] - truth.data[a * d + k];
+      s += v * v;
+    }
+    speed[i] = Math.sqrt(s) / (times[b] - times[a]);
+  }
+  return speed;
+}
+
+/** One time (s), or one speed (cm/s), per row of its matrix. */
+function checkTimes(name: string, values: unknown, rows: number, noun: 'time' | 'speed' = 'time'): void {
+  const unit = noun === 'time' ? 's' : 'cm/s';
+  if (!(values instanceof Float64Array)) throw new ParameterError(name, `a Float64Array of ${noun}s (${unit})`, values);
+  if (values.length !== rows)
+    throw new ParameterError(name, `one ${noun} per row (${rows})`, `${values.length} ${noun}s`);
 }
 
 function meanOf(v: number[]): number {

@@ -57,10 +57,10 @@ export async function unitsOf(input: StepInput): Promise<Float64Array[]> {
 /**
  * The animal's position in cm from the position step (a `position` result, or the session's raw
  * tracking through the same TrodesPosV1 recipe), columns that never change dropped (a linear
- * track's y).
+ * track's y), and the step's speed (cm/s).
  */
 export async function positionCm(input: StepInput, role: string) {
-  const { times, position: all } = await positionOf(input, role);
+  const { times, position: all, speed } = await positionOf(input, role);
   const { data, rows, cols } = all;
   const columns: number[] = [];
   for (let c = 0; c < cols && columns.length < 2; c++) {
@@ -76,7 +76,7 @@ export async function positionCm(input: StepInput, role: string) {
     throw new ParameterError(role, 'a position that changes over the session', 'a constant position');
   const cm = new Float64Array(rows * columns.length);
   for (let i = 0; i < rows; i++) columns.forEach((c, k) => (cm[i * columns.length + k] = data[i * cols + c]));
-  return { times, cm: { data: cm, rows, cols: columns.length } as Matrix<Float64Array>, columns };
+  return { times, cm: { data: cm, rows, cols: columns.length } as Matrix<Float64Array>, columns, speed };
 }
 
 /** A fitted encoding model (sorted spikes or clusterless marks) that decodes any span. */
@@ -136,7 +136,8 @@ const errorSummary = (e: DecodingError) => ({
  * Decoding as Spyglass's SortedSpikesDecodingV1: place fields (KDE, σ `positionStd` cm, bins of
  * `placeBinSize` cm) encoded on the first `trainFraction` of the session, the rest decoded by a
  * state-space model (`stateSpace`, random-walk `movementVar`) over `binSize` s bins with filter
- * and smoother; decoding error (MAP and posterior mean) against the held-out position.
+ * and smoother; decoding error (MAP and posterior mean) against the held-out position, the
+ * running error where the position step's speed exceeds 4 cm/s.
  * Units come from a sort result or a file's Units table; position from the `session` file.
  */
 export const decodeStep: Step = {
@@ -195,8 +196,9 @@ export const decodeStep: Step = {
     ctx.onProgress?.(0.1);
     const r = model.decode(decodeOptions);
     const nSources = model.sources;
-    const errMap = decodingError(r.time, r.map, position.times, position.cm);
-    const errMean = decodingError(r.time, r.mean, position.times, position.cm);
+    // running = the position step's speed above 4 cm/s, never speed recomputed from the positions
+    const errMap = decodingError(r.time, r.map, position.times, position.cm, { speed: position.speed });
+    const errMean = decodingError(r.time, r.mean, position.times, position.cm, { speed: position.speed });
     const n = r.time.length,
       dims = r.env.dims;
     return {

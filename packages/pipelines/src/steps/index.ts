@@ -5,6 +5,7 @@ import { lfpBandStep } from './lfp-band.js';
 import { lfpStep } from './lfp.js';
 import { linearizeStep } from './linearize.js';
 import { marksStep } from './marks.js';
+import { muaEventsStep } from './mua-events.js';
 import { positionStep } from './position.js';
 import { replayStep } from './replay.js';
 import { ripplesStep } from './ripples.js';
@@ -14,6 +15,7 @@ export {
   lfpStep,
   lfpBandStep,
   ripplesStep,
+  muaEventsStep,
   sortStep,
   curateStep,
   marksStep,
@@ -29,6 +31,7 @@ export const STEPS: Record<string, Step> = {
   'lfp-band': lfpBandStep,
   position: positionStep,
   ripples: ripplesStep,
+  'mua-events': muaEventsStep,
   sort: sortStep,
   curate: curateStep,
   marks: marksStep,

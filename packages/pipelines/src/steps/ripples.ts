@@ -1,52 +1,17 @@
-import { interpolate, type Matrix } from '@spyglass-wasm/core';
-import { netSpeed } from '@spyglass-wasm/decoding';
 import { bandFilter, karlssonRippleDetector, kayRippleDetector, type DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData } from '../session/session.js';
-import { positionOf } from './position.js';
+import { SPEED_GATE_PARAMS, gateOptions, gatePosition, gateSpeedAt } from './speed-gate.js';
 import { belowNyquist } from './bounds.js';
 import { band, choice, number, stepParams } from './params.js';
 import { DSP_CODE } from './code.js';
 
 /**
- * The position step's speed at the LFP's times. Where tracking left no speed (NaN: dropped frames
- * at the session's edges, or next to a gap longer than the position step's maxGap), the nearest
- * known speeds are interpolated across, so an unknown speed neither passes nor rejects an event on
- * its own.
- */
-function speedAtTimes(times: Float64Array, speed: Float64Array, at: Float64Array): Float64Array | undefined {
-  const known = [...speed.keys()].filter((i) => Number.isFinite(speed[i]));
-  if (known.length === 0) return undefined;
-  return interpolate(
-    Float64Array.from(known, (i) => times[i]),
-    Float64Array.from(known, (i) => speed[i]),
-    at,
-  );
-}
-
-/**
- * The speed the gate reads: the lesser of the position step's speed and the net speed over a
- * centred window. Camera jitter of 1–2 cm reads as 5–12 cm/s at rest in the instantaneous speed,
- * which gated out most rest ripples; a displacement over a second averages it out. With clean
- * tracking the instantaneous speed still passes ripples in short pauses (a reward well); running
- * reads as running in both.
- */
-function gateSpeed(
-  pos: { times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array },
-  windowSeconds: number,
-): Float64Array {
-  const net = netSpeed(pos.times, pos.position, { windowSeconds });
-  return Float64Array.from(pos.speed, (v, i) =>
-    Number.isFinite(v) && Number.isFinite(net[i]) ? Math.min(v, net[i]) : Number.isFinite(v) ? v : net[i],
-  );
-}
-
-/**
  * Spyglass's ripple defaults (Kay's detector on 150–250 Hz, 4 cm/s speed gate at the event's ends),
  * with one change: the gate reads the animal as still when the position step's speed says so, or
  * when its smoothed position moved less than the threshold over the `speedWindow` = 1 s around
- * (see `gateSpeed`). `speedWindow: 0` is Spyglass's gate exactly.
+ * (speed-gate.ts, shared with mua-events). `speedWindow: 0` is Spyglass's gate exactly.
  */
 const RIPPLE_PARAMS = stepParams(
   'ripples',
@@ -57,9 +22,7 @@ const RIPPLE_PARAMS = stepParams(
     zscoreThreshold: number({ min: 0, max: 100, exclusiveMin: true }, 2),
     minimumDuration: number({ min: 0, max: 10 }, 0.015),
     smoothingSigma: number({ min: 1e-4, max: 1 }, 0.004),
-    speedThreshold: number({ min: 0, max: 1e6 }, 4),
-    speedRule: choice(['endpoints', 'all', 'mean'], 'endpoints'),
-    speedWindow: number({ min: 0, max: 60 }, 1),
+    ...SPEED_GATE_PARAMS,
     closeEventThreshold: number({ min: 0, max: 10 }, 0),
   },
   { kay: {}, karlsson: { detector: 'karlsson', zscoreThreshold: 3 } },
@@ -94,10 +57,7 @@ export const ripplesStep: Step = {
     );
     // speed from the position step's recipe (a position result, or the session file's tracking);
     // never from raw frame differences, where tracking jitter reads as running
-    const source = position ?? session;
-    const pos = source ? await positionOf(source, position ? 'position' : 'session') : undefined;
-    const window = params.speedWindow as number;
-    const speed = pos ? speedAtTimes(pos.times, window > 0 ? gateSpeed(pos, window) : pos.speed, time) : undefined;
+    const speed = gateSpeedAt(await gatePosition({ position, session }), time, params);
     const detect = params.detector === 'kay' ? kayRippleDetector : karlssonRippleDetector;
     const events: DetectedEvent[] = detect(band, {
       fs,
@@ -106,8 +66,7 @@ export const ripplesStep: Step = {
       zscoreThreshold: params.zscoreThreshold as number,
       minimumDuration: params.minimumDuration as number,
       smoothingSigma: params.smoothingSigma as number,
-      speedThreshold: params.speedThreshold as number,
-      speedRule: params.speedRule as 'endpoints',
+      ...gateOptions(params),
       closeEventThreshold: params.closeEventThreshold as number,
     });
     const col = (k: keyof DetectedEvent) => Float64Array.from(events, (e) => e[k]);
