@@ -129,5 +129,6 @@ describe('decodingError checks its arguments instead of returning a median of 0'
     expectParameterError(() => decodingError(t, truth, Array.from(s.times) as never, s.position), 'truthTimes');
     expectParameterError(() => decodingError(truth as never, t as never, s.times, s.position), 'times');
     expectParameterError(() => decodingError(t, truth, s.times, s.position, { minSpeed: 'fast' as never }), 'minSpeed');
+    expectParameterError(() => decodingError(t, truth, s.times, s.position, { speed: [1, 2] as never }), 'speed');
   });
 });
