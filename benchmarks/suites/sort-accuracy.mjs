@@ -2,8 +2,10 @@
 // amplitude decay, overlapping units with synchronous spikes, 30 µm of drift on a 32-channel
 // probe, rates 0.1–40 Hz): SpikeForest accuracy tp/(tp+fn+fp) per true unit (mean, median, units
 // ≥ 0.8) and the count of units the default curation accepts against the true count (the issue's
-// goal: within ±10 %). Beside it, what MountainSort5 and Kilosort4 publish for similar regimes.
-// Each regime is sorted in a fresh process. BENCH_SORT_ACCURACY_SEEDS sets the seeds (default "1").
+// goal: within ±10 %), before and after autoMerge; and the same on the bundled tetrode fixture
+// (tetrode-session.nwb, 10 units, 30 s). Beside it, what MountainSort5 and Kilosort4 publish for
+// similar regimes. Each regime is sorted in a fresh process. BENCH_SORT_ACCURACY_SEEDS sets the
+// seeds of the simulated regimes (default "1").
 //   npm run bench -- sort-accuracy
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +29,7 @@ const PUBLISHED = {
   overlapping: { MS5: 'not published', KS4: 'not published as a number (plot only, ks4)' },
   drift: { MS5: 'not published', KS4: 'not published as a number (plot only, ks4)' },
   rates: { MS5: 'not published', KS4: 'not published' },
+  'tetrode-fixture': { MS5: 'not published', KS4: 'not published' },
 };
 const REGIMES = {
   'varied-shapes': 'tetrode, 60 s, 8 units 50–200 µV, varied shapes',
@@ -34,12 +37,17 @@ const REGIMES = {
   overlapping: '8-ch probe, 60 s, 6 units within 50 µm, 20 % synchronous (±0.5 ms)',
   drift: '32-ch probe, 30 s, 12 units 60–200 µV, 30 µm drift',
   rates: 'tetrode, 120 s, 10 units at 0.1–40 Hz',
+  'tetrode-fixture': 'tetrode-session.nwb (pynwb-written), 2 tetrodes, 30 s, 10 units',
 };
 
 function sortOnce(regime, seed) {
   const r = spawnSync(process.execPath, [child, regime, String(seed)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`sort-accuracy-child ${regime} ${seed} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').at(-1));
+}
+
+function mean(v) {
+  return v.reduce((a, b) => a + b, 0) / v.length;
 }
 
 function median(v) {
@@ -52,21 +60,23 @@ export async function run() {
   const rows = [],
     diagnosis = [];
   for (const regime of Object.keys(REGIMES))
-    for (const seed of seeds) {
+    for (const seed of regime === 'tetrode-fixture' ? [1] : seeds) {
       const out = sortOnce(regime, seed);
       const acc = out.accuracy;
       diagnosis.push(...out.diagnosis.map((d) => ({ regime: `${regime} ${seed}`, ...d })));
       rows.push({
         regime,
-        recording: `${REGIMES[regime]}, seed ${seed}`,
-        'accuracy mean': acc.reduce((a, b) => a + b, 0) / acc.length,
+        recording: regime === 'tetrode-fixture' ? REGIMES[regime] : `${REGIMES[regime]}, seed ${seed}`,
+        'accuracy mean, unmerged → merged': `${mean(out.accuracyUnmerged).toFixed(3)} → ${mean(acc).toFixed(3)}`,
+        'true units whose accuracy fell': out.accuracy.filter((a, i) => a < out.accuracyUnmerged[i] - 1e-9).length,
         'accuracy median': median(acc),
         'units >= 0.8': `${acc.filter((a) => a >= 0.8).length}/${acc.length}`,
         'units sorted (before merging)': `${out.units} (${out.unmerged})`,
+        'merged / refused / left apart': `${out.merged} / ${out.refused} / ${out.leftApart}`,
         'split fragments': out.fragments,
         'merge candidates': out.candidates,
         'collisions (noise)': out.collisions,
-        'accepted / true': `${out.accepted}/${out.trueUnits}`,
+        'accepted / true, unmerged → merged': `${out.acceptedUnmerged}/${out.trueUnits} → ${out.accepted}/${out.trueUnits}`,
         'accepted within ±10 %': Math.abs(out.accepted - out.trueUnits) <= 0.1 * out.trueUnits ? 'yes' : 'no',
         'MS5 published': PUBLISHED[regime].MS5,
         'KS4 published': PUBLISHED[regime].KS4,
@@ -83,7 +93,7 @@ export async function run() {
     ],
     notes: [
       'split fragments: sorted units, not matched to a true unit, whose spikes are mostly one true unit’s; merge candidates: pairs mergeCandidates still flags after autoMerge (template similarity + refractory dip)',
-      'units sorted: after sortGroup’s autoMerge (one neuron split in several: shifted template similarity, refractory dip of the pair against the chance level per 2 s, contamination ≤ 0.2), before it in brackets; collisions: units whose template is two others’ at a lag, labelled noise (labelCollisions)',
+      'units sorted: after sortGroup’s autoMerge (one neuron split in several: shifted template similarity on the units’ neighbourhood channels, refractory dip of the pair against the chance level per 2 s, contamination ≤ 0.2; pairs merged most similar first, refused when the joined unit’s contamination > 0.2 or its amplitudes form two modes), before it in brackets; merged / refused / left apart: units joined, candidate pairs whose merge was refused, candidate pairs (templates ≥ 0.9 alike) left apart for any reason; collisions: units whose template is two others’ at a lag, labelled noise (labelCollisions)',
       'accuracy: SpikeForest tp/(tp+fn+fp) per true unit, Hungarian-matched, 0.4 ms (compareToTruth); accepted: autoCurate(DEFAULT_CURATION_RULES) on qualityMetrics, then labelCollisions',
       'diagnosis: match = the sorted unit matched (Hungarian, −1 none); isi = violations (ratio); why = for a true unit, the rule that labelled its match (or its collision); for an accepted unit matched to no true unit, whose spikes it holds within 1 ms: ≥ 50 % one true unit’s (split), ≥ 50 % and ≥ 30 % two units’ (collision), else noise',
       ...Object.entries(SOURCES).map(([k, v]) => `${k}: ${v}`),

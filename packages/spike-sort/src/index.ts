@@ -18,6 +18,7 @@ export { SortingAccumulator, type AccumulatorOptions, type ChunkPlace } from './
 export {
   sortGroup,
   detectionGeometry,
+  probeMerge,
   type SortGroupOptions,
   type SortedUnit,
   type GroupSorting,

@@ -12,6 +12,7 @@ import {
   compareToTruth,
   labelCollisions,
   neighboursWithin,
+  probeMerge,
   qualityMetrics,
   sortGroup,
   startCuration,
@@ -47,7 +48,7 @@ function sortSpec(spec: RecordingSpec) {
   const merged = autoMerge(unmerged, {
     fs: rec.fs,
     duration: seconds,
-    pieces: probe,
+    ...probeMerge(rec.channels),
     ...(probe ? { neighbours } : {}),
   });
   const times = (s: GroupSorting) => s.units.map((u) => Float64Array.from(u.samples, (x) => x / rec.fs));

@@ -33,9 +33,9 @@ export interface SortGroupOptions {
    */
   neighbours?: readonly (readonly number[])[];
   /**
-   * Merge units that are one neuron split in several (`autoMerge` with its defaults, template similarity on
-   * `neighbours`, and on a probe of more than 4 channels `pieces` too; default true). What was merged, and
-   * the candidates left apart, are in the sorting's `merges`.
+   * Merge units that are one neuron split in several (`autoMerge` with its defaults, template similarity
+   * on `neighbours`, and on a probe of more than 4 channels `probeMerge`'s settings; default true). What
+   * was merged, and the candidates left apart, are in the sorting's `merges`.
    */
   autoMerge?: boolean;
   /**
@@ -150,9 +150,18 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const sorting =
     options.autoMerge === false
       ? result.result()
-      : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4, neighbours }).sorting;
+      : autoMerge(result.result(), { fs, duration: x.rows / fs, ...probeMerge(x.cols), neighbours }).sorting;
   progress.done();
   return sorting;
+}
+
+/**
+ * autoMerge's settings for a probe (more than 4 channels), where a drifting unit is cut in pieces
+ * over time: pieces merge without a testable dip, and templates are compared one channel apart too
+ * (the unit moves along the probe; channels in index order). Nothing for a tetrode.
+ */
+export function probeMerge(channels: number): { pieces?: boolean; channelShift?: number } {
+  return channels > 4 ? { pieces: true, channelShift: 1 } : {};
 }
 
 /** `learnSpikes` checked before any work (learnTemplates applies it). */

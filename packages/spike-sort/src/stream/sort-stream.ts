@@ -4,7 +4,13 @@ import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
 import { autoMerge } from '../curation/auto-merge.js';
 import { learnTemplates } from '../sort/learn-templates.js';
-import { checkLearnSpikes, detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
+import {
+  checkLearnSpikes,
+  detectionGeometry,
+  probeMerge,
+  type GroupSorting,
+  type SortGroupOptions,
+} from '../sort/sort-group.js';
 import { frontEnd, noiseLevels, sortingBandpass } from '../front-end/front-end.js';
 import { SortingAccumulator } from '../sort/sorting-accumulator.js';
 
@@ -119,7 +125,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
     : autoMerge(result.result(), {
         fs,
         duration: source.rows / fs,
-        pieces: learned.templates.channels > 4,
+        ...probeMerge(learned.templates.channels),
         neighbours,
       }).sorting;
 }
