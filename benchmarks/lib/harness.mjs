@@ -74,12 +74,14 @@ export function benchSignal(rows, cols, { seed = 2024, noise = 20, slow = 50 } =
 /**
  * One row of the run's summary table: our time against a baseline's, measured in the same run
  * unless the baseline's name says otherwise; `x baseline` is how many times faster we are: the
- * ratio of the two times, or `{ ratio }` when the suite measured it round by round (interleave).
+ * ratio of the two times, or `{ ratio }` when the suite measured it round by round (interleave);
+ * `{ throughput }` says how much data ours went through per second (e.g. '41.2 Msamples/s').
  */
-export function versus(what, oursSeconds, baseline, baselineSeconds, goal = '', { ratio: measured } = {}) {
+export function versus(what, oursSeconds, baseline, baselineSeconds, goal = '', { ratio: measured, throughput } = {}) {
   const ratio = measured ?? (baselineSeconds > 0 && oursSeconds > 0 ? baselineSeconds / oursSeconds : NaN);
   return {
     'kernel / step': what,
+    throughput: throughput ?? '',
     'ours s': oursSeconds,
     baseline,
     'baseline s': baselineSeconds,
@@ -100,7 +102,8 @@ function goalMet(goal, ratio) {
 
 /**
  * Summary rows of a table of `impl`/`seconds` rows: each of ours against the fastest baseline row;
- * a row's `ratio` (median of interleaved rounds against that baseline) wins over seconds / seconds.
+ * a row's `ratio` (median of interleaved rounds against that baseline) wins over seconds / seconds,
+ * and its `Msamples/s`, if set, is the row's throughput.
  */
 export function versusBaseline(what, rows, isBaseline, goals = {}) {
   const base = rows.filter((r) => isBaseline(r.impl)).sort((a, b) => a.seconds - b.seconds)[0];
@@ -108,7 +111,10 @@ export function versusBaseline(what, rows, isBaseline, goals = {}) {
   return rows
     .filter((r) => !isBaseline(r.impl))
     .map((r) =>
-      versus(`${what}: ${r.impl}`, r.seconds, base.impl, base.seconds, goals[r.impl] ?? '', { ratio: r.ratio }),
+      versus(`${what}: ${r.impl}`, r.seconds, base.impl, base.seconds, goals[r.impl] ?? '', {
+        ratio: r.ratio,
+        throughput: r['Msamples/s'] === undefined ? undefined : `${r['Msamples/s'].toPrecision(3)} Msamples/s`,
+      }),
     );
 }
 

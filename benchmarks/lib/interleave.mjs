@@ -45,6 +45,7 @@ export function startPython(python, { env = {} } = {}) {
     stdio: ['pipe', 'pipe', 'inherit'],
     env: { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', ...env },
   });
+  running.add(new Promise((resolve) => child.on('exit', resolve)));
   const lines = createInterface({ input: child.stdout });
   const waiting = [];
   lines.on('line', (line) => waiting.shift()?.resolve(JSON.parse(line)));
@@ -64,6 +65,15 @@ export function startPython(python, { env = {} } = {}) {
     time: (expression) => send({ time: expression }).then((r) => r.seconds),
     close: () => child.stdin.end(),
   };
+}
+
+/** Exit promises of the Python processes started so far (a suite's CPU time includes theirs once they exit). */
+const running = new Set();
+
+/** Resolves when every Python process started so far has exited (after its suite closed it). */
+export async function pythonExited() {
+  await Promise.all(running);
+  running.clear();
 }
 
 /**

@@ -29,27 +29,24 @@ const rec = simulateRecording(spec);
 const probe = rec.channels > 4;
 const cpu0 = process.cpuUsage();
 // sortGroup's own merge step, run apart so the merges can be counted (the same result)
+const neighbours = neighboursWithin(
+  {
+    data: Float64Array.from({ length: 2 * rec.channels }, (_, i) => (i % 2) * 25 * (i >> 1)),
+    rows: rec.channels,
+    cols: 2,
+  },
+  { radius: 100 },
+);
 const unmerged = sortGroup(
   { data: rec.data, rows: rec.rows, cols: rec.channels },
-  {
-    fs: rec.fs,
-    autoMerge: false,
-    ...(probe
-      ? {
-          band: [300, 6000],
-          neighbours: neighboursWithin(
-            {
-              data: Float64Array.from({ length: 2 * rec.channels }, (_, i) => (i % 2) * 25 * (i >> 1)),
-              rows: rec.channels,
-              cols: 2,
-            },
-            { radius: 100 },
-          ),
-        }
-      : {}),
-  },
+  { fs: rec.fs, autoMerge: false, ...(probe ? { band: [300, 6000], neighbours } : {}) },
 );
-const { sorting, groups } = autoMerge(unmerged, { fs: rec.fs, duration: spec.seconds, pieces: probe });
+const { sorting, groups } = autoMerge(unmerged, {
+  fs: rec.fs,
+  duration: spec.seconds,
+  pieces: probe,
+  ...(probe ? { neighbours } : {}),
+});
 const used = process.cpuUsage(cpu0);
 const sortedTimes = sorting.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs));
 const scores = compareToTruth(

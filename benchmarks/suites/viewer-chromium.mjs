@@ -273,13 +273,16 @@ async function prepareWindow(site, files, remote) {
       { timeout: 120_000 },
     );
   await waitDrawn(1);
+  const first = await drawn();
   await page.fill('input.channels', '0-31');
   await page.dispatchEvent('input.channels', 'change');
-  await waitDrawn(2);
+  await waitDrawn(first + 1);
   return {
     async once() {
+      // counted before the click: a redraw from cached chunks may be done before the next look
+      const unfiltered = (await drawn()) + 1;
       await page.uncheck('#bp');
-      await waitDrawn((await drawn()) + 1);
+      await waitDrawn(unfiltered);
       const n = await drawn();
       const before = files.stats.requests;
       const ms = await page.evaluate(

@@ -78,6 +78,39 @@ describe('--out never overwrites an input', () => {
   });
 });
 
+describe('ripples and replay check --out before any upstream step', () => {
+  /** The commands that run lfp (and position, ripples) before their own step. */
+  const upstream = {
+    ripples: (out: string[]) => ['ripples', raw, ...out],
+    replay: (out: string[]) => ['replay', raw, '--encode', 'run1', '--decode', 'sleep2', ...out],
+  };
+  let n = 0;
+  /** Refused in one line with exit 1, and nothing computed: the fresh store holds no result. */
+  async function expectRefusedFirst(argv: string[], pattern: RegExp): Promise<void> {
+    const fresh = join(dir, `fresh-store-${n++}`);
+    expectRefused(await runCli([...argv, '--store', fresh]), 1, pattern);
+    const ls = await runCli(['ls', '--store', fresh, '--json']);
+    expect(JSON.parse(ls.stdout)).toEqual([]);
+  }
+  for (const [name, command] of Object.entries(upstream)) {
+    it(`${name}: an existing --out without --force`, async () => {
+      const out = join(dir, `${name}-existing.nwb`);
+      writeFileSync(out, 'keep me');
+      await expectRefusedFirst(command(['--out', out]), /--out.*--force.*exists/);
+      expect(readFileSync(out, 'utf8')).toBe('keep me');
+    });
+    it(`${name}: --out is the input, even with --force`, async () => {
+      await expectRefusedFirst(command(['--out', raw, '--force']), /--out.*never an input.*victim\.nwb/);
+    });
+    it(`${name}: --out in a folder that does not exist`, async () => {
+      await expectRefusedFirst(
+        command(['--out', '/nonexistent/dir/x.nwb']),
+        /--out.*\/nonexistent\/dir\/x\.nwb \(no folder \/nonexistent\/dir\)/,
+      );
+    });
+  }
+});
+
 describe('bad paths get one line naming them', () => {
   it('an output folder that does not exist', async () => {
     expectRefused(

@@ -136,13 +136,14 @@ function predict(src: usize, dst: usize, n: i32, rowPtr: usize, colIdx: usize, w
  * likelihood sum_t log sum_i pred_t[i] exp(ll_t[i]).
  */
 export function forwardFilter(
-  nTime: i32, n: i32, loglik: usize, nL: i32, likIndex: usize,
+  start: i32, end: i32, n: i32, loglik: usize, nL: i32, likIndex: usize,
   rowPtr: usize, colIdx: usize, w: usize, nLow: i32, lowU: usize, lowW: usize,
-  init: usize, out: usize, pred: usize,
+  init: usize, out: usize, pred: usize, logMarginalBefore: f64,
 ): f64 {
   const rowBytes = <usize>n << 3;
-  let logMarginal: f64 = 0;
-  for (let t = 0; t < nTime; t++) {
+  // rows [start, end) of the whole run; the running sum continues so chunked runs add in the same order
+  let logMarginal: f64 = logMarginalBefore;
+  for (let t = start; t < end; t++) {
     const post = out + <usize>t * rowBytes;
     if (t == 0) memory.copy(pred, init, rowBytes);
     else predict(post - rowBytes, pred, n, rowPtr, colIdx, w, nLow, lowU, lowW);
@@ -187,16 +188,21 @@ export function forwardFilter(
 
 /** Acausal smoother: out[t] = normalised P(state_t | all spikes), from the filter's output. */
 export function backwardSmoother(
-  nTime: i32, n: i32, filtered: usize,
+  start: i32, end: i32, nTime: i32, n: i32, filtered: usize,
   rowPtr: usize, colIdx: usize, w: usize,
   fwdPtr: usize, fwdIdx: usize, fwdW: usize,
   nLow: i32, lowU: usize, lowW: usize,
   out: usize, pred: usize, ratio: usize,
 ): void {
   const rowBytes = <usize>n << 3;
-  const last = <usize>(nTime - 1) * rowBytes;
-  memory.copy(out + last, filtered + last, rowBytes);
-  for (let t = nTime - 2; t >= 0; t--) {
+  // rows [start, end) of the whole run, last first; the run's last row is the filter's
+  let from = end - 1;
+  if (end == nTime) {
+    const last = <usize>(nTime - 1) * rowBytes;
+    memory.copy(out + last, filtered + last, rowBytes);
+    from = nTime - 2;
+  }
+  for (let t = from; t >= start; t--) {
     const f = filtered + <usize>t * rowBytes;
     const next = out + <usize>(t + 1) * rowBytes;
     const dst = out + <usize>t * rowBytes;

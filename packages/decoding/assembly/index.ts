@@ -8,5 +8,5 @@ export function heapBase(): usize {
 
 export { expNegKernel, expNeg2Kernel } from './expneg';
 export { sortedLogLikelihood } from './sorted';
-export { markMinDistance, markAccumulate } from './clusterless';
+export { markMinDistance, markAccumulate, positionKernel } from './clusterless';
 export { forwardFilter, backwardSmoother, setGridWalk } from './filter';

@@ -1,4 +1,4 @@
-import type { Matrix } from '@spyglass-wasm/core';
+import { StagedProgress, type Matrix, type ProgressCallback } from '@spyglass-wasm/core';
 import type { Environment } from './environment/environment.js';
 import type { SortedSpikesModel } from './encoding/sorted-model.js';
 import type { ClusterlessModel, MarkedSpikes } from './encoding/clusterless-model.js';
@@ -11,7 +11,7 @@ import {
   type StateSpaceOptions,
   type Transition,
 } from './state-space/transition.js';
-import { filterSmooth } from './state-space/filter.js';
+import { checkChunkBins, filterSmooth } from './state-space/filter.js';
 import { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
 
 export interface DecodeOptions {
@@ -27,7 +27,13 @@ export interface DecodeOptions {
   /** Acausal smoother (default true); the causal filter is always returned. */
   smoother?: boolean;
   backend?: 'wasm' | 'reference';
-  onProgress?: (fraction: number) => void;
+  /**
+   * Time bins per filter/smoother kernel call (default 2000), so progress is reported between
+   * chunks; the result is bit-identical whatever the chunk size.
+   */
+  chunkBins?: number;
+  /** Fraction done, 0..1 (likelihood, then filter and smoother chunk by chunk); only increases. */
+  onProgress?: ProgressCallback;
 }
 
 /** Everything a decode produces. */
@@ -58,10 +64,12 @@ export function decodeSortedSpikes(
   spikeTimes: readonly Float64Array[],
   options: DecodeOptions,
 ): DecodingResult {
+  checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
+  const progress = new StagedProgress(options.onProgress, { likelihood: 1, stateSpace: 4 });
   const ll = sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
-  options.onProgress?.(0.5);
-  return runStateSpace(model.env, ll, bins, options);
+  progress.stage('likelihood')(1);
+  return runStateSpace(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
 }
 
 /**
@@ -76,12 +84,14 @@ export function decodeClusterless(
   groups: readonly MarkedSpikes[],
   options: DecodeOptions,
 ): DecodingResult {
+  checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
+  const progress = new StagedProgress(options.onProgress, { likelihood: 4, stateSpace: 1 });
   const ll = clusterlessLikelihood(model, groups, bins, {
     backend: options.backend,
-    onProgress: (f) => options.onProgress?.(0.8 * f),
+    onProgress: progress.stage('likelihood'),
   });
-  return runStateSpace(model.env, ll, bins, options);
+  return runStateSpace(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
 }
 
 /** The state-space half of decoding, given any log-likelihood (nTime × nBins). */
@@ -96,11 +106,19 @@ export function runStateSpace(
     env,
     typeof ss === 'string' ? stateSpacePreset(ss, { movementVar: options.movementVar ?? 6 }) : ss,
   );
-  const f = filterSmooth(loglik, tr, { smoother: options.smoother, backend: options.backend });
+  const progress = new StagedProgress(options.onProgress, { filterSmooth: 9, summary: 1 });
+  const f = filterSmooth(loglik, tr, {
+    smoother: options.smoother,
+    backend: options.backend,
+    chunkBins: options.chunkBins,
+    onProgress: progress.stage('filterSmooth'),
+  });
   const posterior = f.smoothed ?? f.filtered;
-  options.onProgress?.(1);
+  progress.stage('summary');
+  const summary = summarizePosterior(posterior, tr, env);
+  progress.done();
   return {
-    ...summarizePosterior(posterior, tr, env),
+    ...summary,
     env,
     stateNames: tr.stateNames,
     time: binCenters(bins),

@@ -1,5 +1,10 @@
 export * from './environment/index.js';
-export { fitSortedSpikes, type SortedSpikesModel, type EncodingInput } from './encoding/sorted-model.js';
+export {
+  fitSortedSpikes,
+  type SortedSpikesModel,
+  type EncodingInput,
+  type LengthUnit,
+} from './encoding/sorted-model.js';
 export {
   fitClusterless,
   type ClusterlessModel,

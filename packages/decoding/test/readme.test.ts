@@ -7,3 +7,8 @@ it('the README example runs and prints what it says', () => {
   const out: string = runReadmeExample(fileURLToPath(new URL('..', import.meta.url)));
   expect(out.trim()).toBe('100 30000 true');
 });
+
+it("the README's units/chunks/progress example runs and prints what it says", () => {
+  const out: string = runReadmeExample(fileURLToPath(new URL('..', import.meta.url)), { block: 1 });
+  expect(out.trim()).toBe('100 10000 12 1');
+});

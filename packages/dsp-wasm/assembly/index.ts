@@ -9,4 +9,5 @@ export function heapBase(): usize {
 export { sosfiltF64, sosfiltF32, sosfiltF32Single } from './sosfilt';
 export { fft } from './fft';
 export { firPolyphase } from './fir';
+export { firPolyphase32 } from './fir32';
 export { welchAccumulate } from './welch';

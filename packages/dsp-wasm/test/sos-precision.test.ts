@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { ParameterError, type Matrix } from '@spyglass-wasm/core';
-import { SosFilter, butter, decimate, firFilter, float32DesignError, sosfilt, sosfiltfilt } from '../src/index.js';
+import {
+  SosFilter,
+  butter,
+  decimate,
+  firFilter,
+  firwin,
+  float32DesignError,
+  maxPoleRadius,
+  sosfilt,
+  sosfiltfilt,
+} from '../src/index.js';
 import v from './vectors/sos-precision.json';
 
 /** The input of scripts/make-precision-vectors.py, bit for bit: an integer LCG, cast to float32. */
@@ -39,6 +49,7 @@ describe("sosfiltfilt's default precision ('auto')", () => {
   it('takes float32 for a well-conditioned bandpass on Float32Array data, within 1e-4 of RMS of scipy', () => {
     const x = lcgSignal(bandpass.seed, bandpass.lfAmplitude);
     const y = sosfiltfilt(bandpass.sos, x);
+    expect(maxPoleRadius(bandpass.sos)).toBeLessThan(0.999); // the rule's first gate: poles well inside
     expect(float32DesignError(bandpass.sos)).toBeLessThan(5e-5);
     expect(same(y.data, sosfiltfilt(bandpass.sos, x, { precision: 'float32' }).data)).toBe(true);
     expect(errorVsScipy(y.data, bandpass)).toBeLessThanOrEqual(1e-4);
@@ -50,6 +61,7 @@ describe("sosfiltfilt's default precision ('auto')", () => {
 
   it('takes float64 for butter(4, 1 Hz) at 30 kHz, where float32 arithmetic is far off', () => {
     const x = lcgSignal(lowpass.seed, lowpass.lfAmplitude);
+    expect(maxPoleRadius(lowpass.sos)).toBeGreaterThan(0.999); // a pole at 1 − 8e-5: float64 at once
     expect(float32DesignError(lowpass.sos)).toBeGreaterThan(1e-2);
     const y = sosfiltfilt(lowpass.sos, x);
     expect(same(y.data, sosfiltfilt(lowpass.sos, x, { precision: 'float64' }).data)).toBe(true);
@@ -88,6 +100,53 @@ describe("sosfiltfilt's default precision ('auto')", () => {
     expect(() => new SosFilter(bandpass.sos, v.cols, { precision: 'auto' as never })).toThrow(ParameterError);
   });
 });
+
+describe("firFilter's default precision ('auto')", () => {
+  const fs = 30000;
+  const band = firwin(201, [300, 6000], { fs, pass_zero: false });
+  const opts = (precision: 'float32' | 'float64') => ({ precision });
+
+  it('takes float32 for Float32Array data whose content the filter keeps, within 1e-4 of RMS of float64', () => {
+    const x = lcgSignal(7, 0);
+    const y = firFilter(band, x).data;
+    const y64 = firFilter(band, x, opts('float64')).data;
+    expect(same(y, firFilter(band, x, opts('float32')).data)).toBe(true);
+    expect(maxOverRms(y, y64)).toBeLessThanOrEqual(1e-4);
+    expect(maxOverRms(y, y64)).toBeGreaterThan(0); // it really is float32 arithmetic
+    // decimate's FIR path and lfp-style decimation follow the same rule
+    const d = decimate(x, 10, { ftype: 'fir' }).data;
+    expect(
+      maxOverRms(d, firFilter(firwin(201, 0.1, { window: 'hamming' }), x, { decimate: 10, ...opts('float64') }).data),
+    ).toBeLessThan(1e-4);
+  });
+
+  it('takes float64 when the filter removes content 10⁴× what it keeps (float32 transforms would not do)', () => {
+    const x = lcgSignal(7, 0);
+    const offset = { ...x, data: x.data.map((a, i) => a + 3e4 + 1e4 * Math.sin(i / v.cols / 500)) };
+    const y = firFilter(band, offset).data;
+    expect(same(y, firFilter(band, offset, opts('float64')).data)).toBe(true);
+    expect(maxOverRms(firFilter(band, offset, opts('float32')).data, y)).toBeGreaterThan(1e-5);
+  });
+
+  it('keeps float64 for Float64Array data and for short inputs', () => {
+    const x = lcgSignal(7, 0);
+    const x64 = { ...x, data: Float64Array.from(x.data) };
+    expect(same(firFilter(band, x64).data, firFilter(band, x64, opts('float64')).data)).toBe(true);
+    const short = { data: x.data.slice(0, 1000 * v.cols), rows: 1000, cols: v.cols };
+    expect(same(firFilter(band, short).data, firFilter(band, short, opts('float64')).data)).toBe(true);
+  });
+});
+
+/** max|a − b| / RMS(b). */
+function maxOverRms(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0,
+    ss = 0;
+  for (let i = 0; i < b.length; i++) {
+    worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    ss += b[i] * b[i];
+  }
+  return worst / Math.sqrt(ss / b.length);
+}
 
 describe('unknown option names are errors', () => {
   const sos = butter(4, [300, 6000], { btype: 'bandpass', fs: 30000 });

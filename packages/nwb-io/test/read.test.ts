@@ -71,6 +71,19 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     expect(() => s.read({ channels: [8] })).toThrow(/'channels'/);
   });
 
+  it('decompresses each chunk once on a sequential read, its cache bounded by bytes as well as chunks', () => {
+    // chunks of 30000 × 8 int16 are 480 kB: a 1 MB cache holds two of them
+    const s = nwb.series('e-series', { cacheBytes: 1e6 });
+    for (let r = 0; r < 900000; r += 7000) s.read({ rows: [r, Math.min(900000, r + 7000)], scale: 'raw' });
+    expect(s.stats.chunkReads).toBe(30);
+    s.read({ rows: [0, 10], scale: 'raw' }); // long evicted
+    expect(s.stats.chunkReads).toBe(31);
+    s.read({ rows: [899990, 900000], scale: 'raw' }); // the last chunk is still held
+    expect(s.stats.chunkReads).toBe(31);
+    const whole = nwb.series('e-series').read({ rows: [123456, 234567], scale: 'raw' });
+    expect(s.read({ rows: [123456, 234567], scale: 'raw' }).data).toEqual(whole.data);
+  });
+
   it('reads all channels across a chunk boundary (whole rows copied) the same as channel by channel', () => {
     const s = nwb.series('e-series');
     const rows: [number, number] = [29990, 30010];
@@ -81,6 +94,18 @@ describe('tetrode-session.nwb (pynwb, NWB 2.6)', async () => {
     });
     const raw = s.read({ rows, scale: 'raw' });
     expect(all.data[8 * 10 + 5]).toBeCloseTo(raw.data[8 * 10 + 5] * 1.95e-7 * 1e6, 3);
+  });
+
+  it("reads a scaled window into a caller's buffer (out), and refuses one too small", () => {
+    const s = nwb.series('e-series');
+    const rows: [number, number] = [29990, 30010];
+    const fresh = s.read({ rows, channels: [1, 2], scale: 'microvolts' });
+    const out = new Float32Array(100).fill(7);
+    const into = s.read({ rows, channels: [1, 2], scale: 'microvolts', out });
+    expect(into.data.buffer).toBe(out.buffer);
+    expect(Array.from(into.data)).toEqual(Array.from(fresh.data));
+    expect(out[40]).toBe(7); // past the window: untouched
+    expect(() => s.read({ rows, scale: 'microvolts', out })).toThrow(ParameterError);
   });
 
   it('streams a whole series in bounded chunks that add up to the whole', async () => {

@@ -39,6 +39,24 @@ describe('reading over HTTP with Range requests (lazy, chunk-cached)', () => {
     }
   });
 
+  it('opens with one request for the first 64 KiB and reads a chunk of many blocks in one request', async () => {
+    const nwb = await openNwb(`${server.url}/tetrode-session.nwb`, { blockSize: 8 * 1024 });
+    try {
+      const opened = nwb.transfer()!;
+      // the size and the first 64 KiB (eight blocks, seeded into the cache) come in one request
+      expect(opened.bytes).toBe(64 * 1024 + opened.blocks * 8 * 1024);
+      expect(opened.requests).toBeLessThanOrEqual(1 + opened.blocks);
+      nwb.series('e-series').read({ rows: [0, 300000], channels: [0], scale: 'raw' }); // ten chunks
+      const t = nwb.transfer()!;
+      const blocks = t.blocks - opened.blocks,
+        requests = t.requests - opened.requests;
+      console.log(`10 chunks: ${requests} requests for ${blocks} blocks of 8 KiB`);
+      expect(requests).toBeLessThan(blocks / 4);
+    } finally {
+      nwb.close();
+    }
+  });
+
   it('reads units and position of another file through a URL object', async () => {
     const nwb = await openNwb(new URL(`${server.url}/linear-track-units.nwb`));
     try {

@@ -43,6 +43,16 @@ describe('curate, marks, linearize', () => {
       { sorting: { result: sort.key } },
       { overrides: { keep: ['accept'] } },
     );
+    // what autoMerge merged and left apart, per group, with why (tetrode1: no unit is one neuron split)
+    expect(sort.result.summary.merged).toBe(0);
+    const [merges] = dataOf(sort).json.merges as {
+      group: string;
+      merged: unknown[];
+      candidates: { reason: string }[];
+    }[];
+    expect(merges.group).toBe('tetrode1');
+    expect(merges.merged).toEqual([]);
+    for (const c of merges.candidates) expect(c.reason).toMatch(/dip/);
     const labels = dataOf(curated).json.labels as string[];
     expect(labels.length).toBe(sort.result.summary.units);
     expect(curated.result.summary.units).toBe(labels.filter((l) => l === 'accept').length);

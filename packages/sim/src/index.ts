@@ -45,9 +45,11 @@ export {
 export {
   renderTetrodes,
   rippleEnvelope,
+  streamTetrodes,
   tetrodeGroups,
   type ElectrodeGroupInfo,
   type RawRecording,
+  type RawRecordingStream,
   type RippleEvent,
   type TetrodeRenderSpec,
   type TetrodeUnit,

@@ -67,6 +67,8 @@ export {
   autoMergeGroups,
   type AutoMergeOptions,
   type MergeEvidence,
+  type MergeReason,
+  type SortingMerges,
   type MergeUnit,
 } from './curation/auto-merge.js';
 export { createSortPool } from './workers/sort-pool.js';

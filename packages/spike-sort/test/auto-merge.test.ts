@@ -78,6 +78,116 @@ describe('autoMergeGroups', () => {
     ).toEqual([]);
   });
 
+  it('merges one neuron split in two by amplitude, and keeps apart two neurons of one shape without a refractory dip', () => {
+    // one 20 Hz neuron whose spike amplitudes (100 µV, spread 10) were cut at 100 µV into two units
+    const rng = createRng(11);
+    const neuron = train(9, 20, 300);
+    const amplitude = Float64Array.from(neuron, () => 100 + 10 * rng.normal());
+    const side = (big: boolean) => neuron.map((_, i) => i).filter((i) => amplitude[i] >= 100 === big);
+    const part = (big: boolean) => {
+      const rows = side(big);
+      return {
+        times: Float64Array.from(rows, (i) => neuron[i]),
+        amplitudes: Float64Array.from(rows, (i) => amplitude[i]),
+        template: shape([1, 0.5, 0.2, 0.1], big ? 1.08 : 0.92),
+      };
+    };
+    const split = autoMergeGroups([part(true), part(false)], options);
+    expect(split.groups).toEqual([[0, 1]]);
+    expect(split.pairs[0]).toMatchObject({ reason: 'refractory dip', merged: true, refractoryRatio: 0 });
+    expect(split.pairs[0].mergedContamination).toBe(0);
+    expect(split.candidates).toEqual([]);
+    // two neurons, templates alike (cosine 0.97) but firing independently: no dip, left apart and said why
+    const two = autoMergeGroups(
+      [
+        { times: train(12, 20, 300), template: shape([1, 0.5, 0.2, 0.1]) },
+        { times: train(13, 20, 300), template: shape([1, 0.6, 0.35, 0.1], 0.9) },
+      ],
+      options,
+    );
+    expect(two.groups).toEqual([]);
+    expect(two.candidates).toHaveLength(1);
+    expect(two.candidates[0]).toMatchObject({ a: 0, b: 1, merged: false, reason: 'no refractory dip' });
+    expect(two.candidates[0].similarity).toBeGreaterThan(0.95);
+    expect(two.candidates[0].refractoryRatio).toBeGreaterThan(0.5);
+  });
+
+  it('refuses a merge whose unit would be contaminated, and one whose amplitudes form two modes', () => {
+    // three units of one shape: 0 and 1 one neuron split in two, 2 a neuron whose spikes fall 1 ms
+    // after some of 1's (a dip against 0 only: merging it into {0, 1} would contaminate the unit)
+    const neuron = train(14, 20, 300);
+    const a = neuron.filter((_, i) => i % 2 === 0),
+      b = neuron.filter((_, i) => i % 2 === 1);
+    // 1 ms after every fourth spike of 1 that is followed by none of 0 within 3 ms (so none within 1.5 ms of 2)
+    const late = Float64Array.from(
+      neuron.filter((t, i) => i % 8 === 1 && !(neuron[i + 1] - t <= 0.003)),
+      (t) => t + 0.001,
+    );
+    const t = shape([1, 0.5, 0.2, 0.1]);
+    const { groups, candidates } = autoMergeGroups(
+      [
+        { times: a, template: t },
+        { times: b, template: t },
+        { times: late, template: shape([1, 0.5, 0.2, 0.1], 0.97) },
+      ],
+      options,
+    );
+    expect(groups).toEqual([[0, 1]]);
+    expect(candidates.map((c) => [c.a, c.b, c.reason])).toEqual([
+      [0, 2, 'merged contamination'],
+      [1, 2, 'no refractory dip'],
+    ]);
+    expect(candidates[0].refractoryRatio).toBeLessThan(0.2);
+    expect(candidates[0].mergedContamination).toBeGreaterThan(0.2);
+    // the same split neuron, but its parts' amplitudes 60 and 140 µV: two neurons of one shape
+    const modes = autoMergeGroups(
+      [
+        { times: a, template: t, amplitudes: a.map(() => 60) },
+        { times: b, template: t, amplitudes: b.map(() => 140) },
+      ],
+      { ...options, maxShift: 0 },
+    );
+    expect(modes.groups).toEqual([]);
+    expect(modes.candidates[0].reason).toBe('amplitude modes');
+    expect(
+      autoMergeGroups(
+        [
+          { times: a, template: t, amplitudes: a.map(() => 60) },
+          { times: b, template: t, amplitudes: b.map(() => 140) },
+        ],
+        { ...options, amplitudeContinuity: false },
+      ).groups,
+    ).toEqual([[0, 1]]);
+  });
+
+  it('does not join two neurons each put together from its pieces in time', () => {
+    // two sparse neurons (1 Hz, too few shared spikes for a dip), each cut at 150 s into two pieces
+    // of nearly its template; a piece of one and the other piece of the other look like pieces too
+    // (no spike of one within 2 ms of the other's, so only the way they share time tells them apart)
+    const x = train(15, 1, 300);
+    const y = train(16, 1, 300).filter((t) => x.every((v) => Math.abs(v - t) > 0.002));
+    const early = (t: Float64Array) => t.filter((v) => v < 150),
+      late = (t: Float64Array) => t.filter((v) => v >= 150);
+    const units = [
+      { times: early(x), template: shape([1, 0.5, 0.2, 0.1]) },
+      { times: late(x), template: shape([1, 0.52, 0.2, 0.1]) },
+      { times: early(y), template: shape([1, 0.5, 0.3, 0.1]) },
+      { times: late(y), template: shape([1, 0.52, 0.3, 0.1]) },
+    ];
+    const { groups, candidates } = autoMergeGroups(units, pieces);
+    expect(groups).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
+    const across = candidates.filter((c) => c.reason === 'groups side by side');
+    expect(across.map((c) => [c.a, c.b])).toEqual([
+      [0, 3],
+      [1, 2],
+    ]);
+    // each of those pairs alone passes as pieces in time
+    for (const c of across) expect(c.presenceOverlap).toBe(0);
+  });
+
   it('never merges a collision unit or a contaminated one', () => {
     const neuron = train(4, 20, 300);
     const a = neuron.filter((_, i) => i % 2 === 0),
@@ -144,7 +254,13 @@ describe('autoMerge', () => {
     expect(merged.units[1].samples).toEqual(sorting.units[1].samples);
     expect(Array.from(merged.labels)).toEqual([...a.map(() => 0), ...other.map(() => 1), ...b.map(() => 0)]);
     expect(merged.noiseOverlaps[0]).toBeCloseTo((0.02 * a.length + 0.04 * b.length) / neuron.length, 12);
-    // nothing to merge: the same object back
-    expect(autoMerge(merged, { fs, duration: 300 }).sorting).toBe(merged);
+    // what was merged is recorded in the sorting, in the unit numbers before merging
+    expect(merged.merges?.parents).toEqual([[0, 2], [1]]);
+    expect(merged.merges?.pairs.map((p) => [p.a, p.b, p.reason])).toEqual([[0, 2, 'refractory dip']]);
+    // nothing to merge: the same units back
+    const again = autoMerge(merged, { fs, duration: 300 });
+    expect(again.groups).toEqual([]);
+    expect(again.sorting.units).toBe(merged.units);
+    expect(again.sorting.merges?.parents).toEqual([[0], [1]]);
   });
 });

@@ -27,7 +27,7 @@ const CASES: [SortingRegime, number, number, boolean][] = [
   ['bursting', 30, 2, false],
   ['overlapping', 30, 1, false],
   ['rates', 60, 2, false],
-  ['drift', 5, 1, true],
+  ['drift', 5, 0, true],
 ];
 
 function sortRegime(regime: SortingRegime, seconds: number) {
@@ -44,7 +44,12 @@ function sortSpec(spec: RecordingSpec) {
     { data: rec.data, rows: rec.rows, cols: rec.channels },
     { fs: rec.fs, autoMerge: false, ...(probe ? { band: [300, 6000] as const, neighbours } : {}) },
   );
-  const merged = autoMerge(unmerged, { fs: rec.fs, duration: seconds, pieces: probe });
+  const merged = autoMerge(unmerged, {
+    fs: rec.fs,
+    duration: seconds,
+    pieces: probe,
+    ...(probe ? { neighbours } : {}),
+  });
   const times = (s: GroupSorting) => s.units.map((u) => Float64Array.from(u.samples, (x) => x / rec.fs));
   const score = (s: GroupSorting) =>
     compareToTruth(
@@ -90,7 +95,7 @@ describe('sorting the hard regimes (seed 1): merges and collision labels', () =>
   // sortingRegime('drift') splits its units only over longer recordings (10 s of its 32 channels: 22
   // units for 12, merged to 14, two true units from 0.33 and 0.21 to 1.00), too slow for a test; the
   // same drift on a 12-channel probe with 6 units shows it in 10 s
-  it('drift of 30 µm over 10 s on a 12-channel probe, 6 units: fragments merged, 3 of them back to accuracy 1', () => {
+  it('drift of 30 µm over 10 s on a 12-channel probe, 6 units: fragments merged, 5 of them back to accuracy 1', () => {
     const amplitudes = Array.from({ length: 6 }, (_, u) => 80 + 24 * u);
     const spec: RecordingSpec = {
       seed: 1,
@@ -101,10 +106,9 @@ describe('sorting the hard regimes (seed 1): merges and collision labels', () =>
       regimes: { shapes: 'varied', driftUm: 30 },
     };
     const r = sortSpec(spec);
-    check('drift 12 channels 10 s', r, 3);
+    // 6 true units: 16 units unmerged, 14 accepted; merged on the units' neighbourhood channels, 9 and 7
+    check('drift 12 channels 10 s', r, 1);
     expect(r.after.units).toBeLessThan(r.before.units);
-    expect(r.after.accuracy.filter((a) => a >= 0.99).length).toBeGreaterThan(
-      r.before.accuracy.filter((a) => a >= 0.99).length,
-    );
+    expect(r.after.accuracy.filter((a) => a >= 0.99).length).toBeGreaterThanOrEqual(5);
   }, 300_000);
 });

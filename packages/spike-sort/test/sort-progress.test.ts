@@ -1,17 +1,19 @@
 // Progress of the in-memory sort: reported from inside the matching loops, only increasing, ending
 // at 1, and the same sorting with or without it.
 import { describe, expect, it } from 'vitest';
-import { Comlink } from '@spyglass-wasm/core';
+import { Comlink, createRng } from '@spyglass-wasm/core';
 import { simulateStream } from '@spyglass-wasm/sim';
 import {
   createSortPool,
   detectionGeometry,
   detectPeaks,
   frontEnd,
+  isosplit,
   learnTemplates,
   matchTemplates,
   noiseLevels,
   sortGroup,
+  splitBranches,
 } from '../src/index.js';
 
 const BUILT_WORKER = new URL('../dist/sort-worker.node.mjs', import.meta.url);
@@ -79,4 +81,34 @@ describe('sortGroup({ onProgress })', () => {
       await pool.terminate();
     }
   }, 120_000);
+});
+
+describe('isosplit and splitBranches report from inside their loops', () => {
+  /** Three blobs in 4-D, 400 points each (over-clustered by k-means, then merged back). */
+  function blobs() {
+    const rng = createRng(7),
+      n = 1200,
+      d = 4;
+    const data = new Float32Array(n * d);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < d; j++) data[i * d + j] = (j === 0 ? 12 * (i % 3) : 0) + rng.normal();
+    return { data, rows: n, cols: d };
+  }
+  it('isosplit: increasing fractions ending at 1, several before the end, the same labels', () => {
+    const points = blobs();
+    const progress: number[] = [];
+    const labels = isosplit(points, { seed: 3, onProgress: (f) => progress.push(f) });
+    expectProgress(progress);
+    expect(progress.filter((f) => f > 0 && f < 1).length).toBeGreaterThanOrEqual(5);
+    expect(Array.from(labels)).toEqual(Array.from(isosplit(points, { seed: 3 })));
+  });
+  it('splitBranches: a report per cluster examined, ending at 1, the same labels', () => {
+    const points = blobs();
+    const start = Int32Array.from({ length: points.rows }, (_, i) => i % 3);
+    const progress: number[] = [];
+    const labels = splitBranches(points, start, { minSize: 60, onProgress: (f) => progress.push(f) });
+    expectProgress(progress);
+    expect(progress.filter((f) => f > 0 && f < 1).length).toBeGreaterThanOrEqual(2);
+    expect(Array.from(labels)).toEqual(Array.from(splitBranches(points, start, { minSize: 60 })));
+  });
 });

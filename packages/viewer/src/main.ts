@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import type { ViewContext, ViewName } from './context.js';
 import { fmtBytes, h, mount } from './dom.js';
 import { isCrateUrl } from './lib/crate-url.js';
+import { NO_TRACE_QUERY } from './lib/trace-params.js';
 import { buildTree, type TreeNode } from './lib/tree.js';
 import { PALETTE, type Shading } from './plots/plot.js';
 import { getParam, setParams } from './url-state.js';
@@ -137,8 +138,7 @@ async function openSource(source: File | string, asCrate = false) {
     const [entries, intervals] = await Promise.all([api.tree(), api.intervals()]);
     const tree = buildTree(entries);
     if (isUrl) setParams({ url: source, crate: undefined });
-    else
-      setParams({ url: undefined, crate: undefined, view: undefined, path: undefined, t: undefined, dur: undefined });
+    else setParams({ url: undefined, crate: undefined, view: undefined, path: undefined, ...NO_TRACE_QUERY });
     if (isUrl) urlInput.value = source;
     shaded.clear();
     openedSource = source;
@@ -251,7 +251,7 @@ function show(view: ViewName, path?: string) {
         ),
       ),
   );
-  if (view === 'overview') setParams({ view: undefined, path: undefined, t: undefined, dur: undefined });
+  if (view === 'overview') setParams({ view: undefined, path: undefined, ...NO_TRACE_QUERY });
   const el =
     view === 'traces'
       ? tracesView(ctx, path)

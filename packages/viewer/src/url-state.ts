@@ -1,5 +1,5 @@
-// The page address says what is open and where: ?url=…&view=…&path=…&t=…&dur=…, so a link
-// reopens the same file at the same place.
+// The page address says what is open and where: ?url=…&view=…&path=…&t=…&dur=… (and for traces
+// &ch=…&bp=…&car=…, see lib/trace-params.ts), so a link reopens the same file at the same place.
 
 /** A query parameter of the page address. */
 export function getParam(key: string): string | undefined {

@@ -1,13 +1,16 @@
 // The Curate tab in Debian's headless Chromium (playwright-core): sort the tetrode fixture in the
-// browser, label two units noise, merge two and split one by amplitude, record the curation (the
-// key Node computes on the same file and parameters), download the RO-Crate zip and verify it in
-// Node: every step recomputed. Screenshots of the curate view go to docs/screenshots.
+// browser, label two units noise, merge two and split one by amplitude, record the curation, and
+// compare with `spyglass sort` and `spyglass curate` run on the same file (same keys, the same
+// units with the same labels and counts); download the RO-Crate zip and verify it in Node: every
+// step recomputed. Screenshots of the curate view go to docs/screenshots.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { curateStep, sortStep, STEPS } from '@spyglass-wasm/pipelines';
-import { loadResult, openStore, runStep, verifyCrate } from '@spyglass-wasm/provenance';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { STEPS } from '@spyglass-wasm/pipelines';
+import { loadResult, openStore, verifyCrate } from '@spyglass-wasm/provenance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
 
@@ -16,8 +19,27 @@ const dist = join(pkg, 'dist');
 const shots = join(pkg, 'docs', 'screenshots');
 const TETRODE = '/work/shared/fixtures/tetrode-session.nwb';
 const CURATION = { labels: { 0: 'noise', 1: 'noise' }, merge: [[2, 3]] };
+const run = promisify(execFile);
+
+const BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
 
 const hasChromium = chromiumAvailable();
+
+/** Runs the built CLI (one thread: the browser sorts beside it) and parses its --json output. */
+async function cli(args: string[]): Promise<{
+  result: string;
+  summary: Record<string, number>;
+  units: { group: string; label: string; sortedUnits: number[]; split?: string }[];
+}> {
+  const { stdout } = await run(process.execPath, [BIN, ...args, '--json', '--quiet', '--threads', '1'], {
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(stdout);
+}
+
+/** A curated unit as the Curate tab lists it: its sorted units, split side, label. */
+const curatedLabel = (u: { label: string; sortedUnits: number[]; split?: string }) =>
+  `${u.sortedUnits.join('+')}${u.split ? ` (${u.split})` : ''}:${u.label}`;
 
 describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
   let site: TestSite | undefined;
@@ -35,31 +57,46 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('sorts, curates (two units noise, two merged, one split by amplitude), downloads the crate zip, and spyglass verify recomputes it', async () => {
-    // the curate key Node computes on the same file and parameters, while the browser runs; the
-    // split: the first accepted unit after the merged ones, at its median amplitude magnitude
+  it('sorts and curates (two units noise, two merged, one split) as spyglass sort and spyglass curate do: same keys, units, labels and counts; the crate zip verifies', async () => {
+    // `spyglass sort` and `spyglass curate` on the same file, with the same curation, while the
+    // browser runs; the split: the first accepted unit after the merged ones, at its median
+    // amplitude magnitude (read from the CLI's stored sort)
     const node = (async () => {
-      const store = await openStore({ store: 'memory://' });
+      const storeDir = join(tmp, 'cli-store');
+      const sort = await cli(['sort', TETRODE, '--out', join(tmp, 'sort.nwb'), '--store', storeDir]);
+      const store = await openStore({ store: storeDir });
+      let unit: number, threshold: number;
       try {
-        const sort = await runStep(store, sortStep, { raw: { file: TETRODE } }, { analysisFile: false });
-        const d = await loadResult(store, sort.result);
-        const unit = (d.json.units as { label: string }[]).findIndex((u, i) => i > 3 && u.label === 'accept');
+        const d = await loadResult(store, (await store.getResult(sort.result))!);
+        unit = (d.json.units as { label: string }[]).findIndex((u, i) => i > 3 && u.label === 'accept');
         const ends = d.arrays.spikeTimesIndex.data;
         const amps = Float64Array.from(d.arrays.spikeAmplitudes.data.subarray(ends[unit - 1], ends[unit]), Math.abs);
-        const threshold = Math.round(amps.sort()[amps.length >> 1]);
-        const curation = { ...CURATION, split: [{ unit, amplitudeThreshold: threshold }] };
-        const key = (
-          await runStep(
-            store,
-            curateStep,
-            { sorting: { result: sort.key } },
-            { overrides: curation, analysisFile: false },
-          )
-        ).key;
-        return { unit, threshold, curation, key };
+        threshold = Math.round(amps.sort()[amps.length >> 1]);
       } finally {
         await store.close();
       }
+      const curation = { ...CURATION, split: [{ unit, amplitudeThreshold: threshold }] };
+      const curated = await cli([
+        'curate',
+        sort.result,
+        '--label',
+        '0=noise,1=noise',
+        '--merge',
+        '2+3',
+        '--split',
+        `${unit}@${threshold}`,
+        '--out',
+        join(tmp, 'curated.nwb'),
+        '--store',
+        storeDir,
+      ]);
+      return {
+        unit,
+        threshold,
+        curation,
+        sort: { key: sort.result, labels: sort.units.map((u, i) => `${i}:${u.group}:${u.label}`) },
+        curate: { key: curated.result, labels: curated.units.map(curatedLabel), summary: curated.summary },
+      };
     })();
     const page = await site!.browser.newPage({
       viewport: { width: 1360, height: 860 },
@@ -83,6 +120,12 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     );
     expect(await page.locator('.run-card[data-pipeline="sort"] .run-error').count()).toBe(0);
     expect(sortWorkers.length).toBe(2);
+    // the same units, groups and metric labels as `spyglass sort`, under the same key
+    const cliRuns = await node;
+    expect(await page.getAttribute('.run-card[data-pipeline="sort"] .run-report', 'data-key')).toBe(cliRuns.sort.key);
+    expect(await page.locator('.run-card[data-pipeline="sort"] .unit-label').allTextContents()).toEqual(
+      cliRuns.sort.labels,
+    );
 
     await page.click('.tab[data-view="curate"]');
     await page.waitForSelector('.curate-table tbody tr');
@@ -92,7 +135,7 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     for (const u of [2, 3]) await page.check(`.curate-table tr[data-unit="${u}"] .merge-tick`);
     await page.click('.merge-button');
     // a split by amplitude: the sort records each spike's amplitude, so the tab offers it
-    const { unit, threshold, curation, key: nodeKey } = await node;
+    const { unit, threshold, curation } = cliRuns;
     await page.fill(`.curate-table tr[data-unit="${unit}"] .split-input`, String(threshold));
     await page.dispatchEvent(`.curate-table tr[data-unit="${unit}"] .split-input`, 'change');
     await page.waitForFunction(() => document.querySelector('.curate-params pre')?.textContent?.includes('split'));
@@ -103,7 +146,13 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     await page.waitForSelector('.curate-result, .curate-error', { timeout: 120_000 });
     expect(await page.locator('.curate-error').count()).toBe(0);
     const key = await page.getAttribute('.curate-result', 'data-key');
-    expect(key).toBe(nodeKey);
+    expect(key).toBe(cliRuns.curate.key);
+    // the curated units (merged, split, relabelled) and their counts as `spyglass curate` reports them
+    expect(await page.locator('.curate-result .unit-label').allTextContents()).toEqual(cliRuns.curate.labels);
+    const { units: kept, noise, mua, merged } = cliRuns.curate.summary;
+    expect(await page.textContent('.curate-result p')).toContain(
+      `${kept} units kept (${noise} noise, ${mua} mua${merged ? `, ${merged} merged` : ''})`,
+    );
     expect(await page.locator('.curate-result .unit-label', { hasText: '2+3' }).count()).toBe(1);
     for (const side of ['below', 'above'])
       expect(await page.locator('.curate-result .unit-label', { hasText: `${unit} (${side})` }).count()).toBe(1);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isCrateUrl } from '../src/lib/crate-url.js';
 import { electrodeLayout } from '../src/lib/geometry.js';
+import { readTraceParams, traceQuery } from '../src/lib/trace-params.js';
 import { buildTree, findNodes, viewFor } from '../src/lib/tree.js';
 import {
   formatChannelList,
@@ -165,5 +166,34 @@ describe('crate URLs', () => {
     expect(await isCrate('http://h/api/assets/abc/download/')).toBe(false);
     expect(await isCrate('http://h/other')).toBe(false);
     expect(asked.at(-2)).toBe('http://h/api/assets/abc/download/ro-crate-metadata.json');
+  });
+});
+
+describe('trace parameters in the page address', () => {
+  it('reads channels, window, band-pass and common reference, leaving out what does not parse', () => {
+    expect(readTraceParams('?ch=0-3,8&t=2.5&dur=0.5&bp=300-6000&car=1', 32)).toEqual({
+      channels: [0, 1, 2, 3, 8],
+      t0: 2.5,
+      dur: 0.5,
+      bandpass: [300, 6000],
+      commonRef: true,
+    });
+    expect(readTraceParams('?bp=off&car=0', 8)).toEqual({ bandpass: null, commonRef: false });
+    expect(readTraceParams('?ch=x&bp=6000-300&dur=-1&t=', 8)).toEqual({});
+    expect(readTraceParams('?ch=40-50', 8)).toEqual({});
+  });
+
+  it('writes what readTraceParams reads back', () => {
+    const shown = {
+      channels: [0, 1, 2, 7],
+      t0: 1.23456,
+      dur: 0.5,
+      bandpass: [1, 300] as [number, number],
+      commonRef: false,
+    };
+    const q = traceQuery(shown);
+    expect(q).toEqual({ ch: '0-2,7', t: '1.2346', dur: '0.5', bp: '1-300', car: '0' });
+    expect(readTraceParams(`?${new URLSearchParams(q)}`, 8)).toEqual({ ...shown, t0: 1.2346 });
+    expect(traceQuery({ ...shown, bandpass: null }).bp).toBe('off');
   });
 });

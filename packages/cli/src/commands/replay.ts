@@ -2,6 +2,7 @@ import type { Command } from '../lib/command.js';
 import { optionNames, stepOverrides } from '../lib/options.js';
 import { resolvePath } from '../lib/paths.js';
 import {
+  checkOutBeforeUpstream,
   checkStepParams,
   fileArgument,
   outOptions,
@@ -78,6 +79,7 @@ export const replayCommand: Command = {
     checkStepParams('replay', { overrides, optionNames: names }); // before the upstream steps run
     const path = resolvePath(io.cwd, file);
     const units = values.units ? resolvePath(io.cwd, values.units as string) : path;
+    await checkOutBeforeUpstream(io, values, [path, units]);
     const store = await storeFor(io, values);
     try {
       const inputs: Record<string, { file: string } | { result: string }> = {

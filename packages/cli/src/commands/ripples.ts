@@ -3,6 +3,7 @@ import type { DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Command } from '../lib/command.js';
 import { optionNames, UsageError } from '../lib/options.js';
 import {
+  checkOutBeforeUpstream,
   checkStepParams,
   fileArgument,
   intervalOption,
@@ -54,6 +55,7 @@ export const ripplesCommand: Command = {
       setOption: detector !== undefined ? '--detector' : '--params',
     };
     checkStepParams('ripples', setOptions); // before the upstream steps run
+    await checkOutBeforeUpstream(io, values, [path]);
     const store = await storeFor(io, values);
     try {
       const lfp = await runStepCommand(

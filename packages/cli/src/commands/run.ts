@@ -7,6 +7,7 @@ import { UsageError } from '../lib/options.js';
 import { printJson } from '../lib/output.js';
 import { storeFor, STORE_OPTIONS } from '../lib/step-command.js';
 import { resolvePath } from '../lib/paths.js';
+import { StepTimer, formatTiming, type RecordingSize, type StepTiming } from '../lib/step-timing.js';
 
 /** `spyglass run PIPELINE FILE...`: a pipeline (JSON or YAML) over one or many NWB files. */
 export const runCommand: Command = {
@@ -20,10 +21,15 @@ export const runCommand: Command = {
       type: 'boolean',
       help: 'run once per epoch: the epoch is the interval of every step that takes one',
     },
+    timing: {
+      type: 'boolean',
+      help: "print each step's wall time, throughput (raw samples/s, × real time) and peak RSS",
+    },
   },
   examples: [
     'spyglass run pipeline.yaml a.nwb b.nwb',
     'spyglass run pipeline.yaml day.nwb --each-epoch --json',
+    'spyglass run pipeline.yaml day.nwb --timing',
     'spyglass run pipeline.yaml *.nwb --enqueue --store postgres://lab-db/spyglass',
   ],
   async run({ values, positionals }, io) {
@@ -62,21 +68,29 @@ export const runCommand: Command = {
         else for (const j of jobs) io.stdout.write(`queued job ${j.job}: ${j.file}\n`);
         return 0;
       }
-      const runs: (Awaited<ReturnType<typeof runPipeline>>[number] & { epoch?: string })[] = [];
+      const runs: (Awaited<ReturnType<typeof runPipeline>>[number] & {
+        epoch?: string;
+        timing?: Record<string, StepTiming>;
+      })[] = [];
       for (const file of files.map((f) => resolvePath(io.cwd, f))) {
         // once per epoch, as Spyglass runs a pipeline per IntervalList: steps that take an interval get the epoch
         const epochs = values['each-epoch'] ? await epochNames(file) : [undefined];
+        const size = values.timing ? await recordingSize(file) : undefined;
         for (const epoch of epochs) {
+          const timer = values.timing ? new StepTimer(size) : undefined;
+          const timing: Record<string, StepTiming> = {};
           const [run] = await runPipeline(store, pipeline, [file], STEPS, {
-            onStep: (f, id, o) =>
-              values.json ||
-              io.stdout.write(
-                `${f}${epoch ? ` [${epoch}]` : ''} ${id}: ${o.cached ? 'cached' : 'computed'} ${o.key}\n`,
-              ),
+            onStep: (f, id, o) => {
+              const where = `${f}${epoch ? ` [${epoch}]` : ''} ${id}`;
+              if (!values.json) io.stdout.write(`${where}: ${o.cached ? 'cached' : 'computed'} ${o.key}\n`);
+              if (!timer) return;
+              timing[id] = timer.lap(id);
+              if (!values.json) io.stdout.write(`  timing ${formatTiming(timing[id])}\n`);
+            },
             overrides: (step) => (epoch && step.optionalParams?.includes('interval') ? { interval: epoch } : undefined),
             threads: io.threads,
           });
-          runs.push({ ...run, epoch });
+          runs.push({ ...run, epoch, ...(timer ? { timing } : {}) });
         }
       }
       if (values.json) {
@@ -88,7 +102,14 @@ export const runCommand: Command = {
             results: Object.fromEntries(
               Object.entries(r.results).map(([id, o]) => [
                 id,
-                { step: o.result.step, result: o.key, cached: o.cached, file: o.path, summary: o.result.summary },
+                {
+                  step: o.result.step,
+                  result: o.key,
+                  cached: o.cached,
+                  file: o.path,
+                  summary: o.result.summary,
+                  ...(r.timing ? { timing: r.timing[id] } : {}),
+                },
               ]),
             ),
           })),
@@ -121,6 +142,23 @@ async function epochNames(file: string): Promise<string[]> {
       );
     new Session(nwb).interval(names[0]!); // the names resolve as --interval would
     return names as string[];
+  } finally {
+    nwb.close();
+  }
+}
+
+/** The file's raw series in samples and seconds (the throughput's measure), if it has one. */
+async function recordingSize(file: string): Promise<RecordingSize | undefined> {
+  const { Session } = await import('@spyglass-wasm/pipelines');
+  const { openNwb } = await import('@spyglass-wasm/nwb-io');
+  const nwb = await openNwb(file);
+  try {
+    const raw = new Session(nwb).rawSeries();
+    const [rows, channels] = raw.shape;
+    const seconds = rows / raw.timing.rate;
+    return seconds > 0 ? { samples: rows * (channels ?? 1), seconds } : undefined;
+  } catch {
+    return undefined; // no raw series: wall time and memory only
   } finally {
     nwb.close();
   }

@@ -94,7 +94,7 @@ export const sortCommand: Command = {
       io.stdout.write(`${out} (${outcome.cached ? 'cached' : 'computed'} ${outcome.key})\n`);
       const s = outcome.result.summary as Record<string, number>;
       io.stdout.write(
-        `  ${s.units} units: ${s.accept} accept, ${s.mua} mua, ${s.noise} noise (metric curation${s.collisions ? `, ${s.collisions} of them collisions of two units` : ''}); ${s.mergeCandidates ?? 0} pair${s.mergeCandidates === 1 ? '' : 's'} to consider merging; ${s.spikes} spikes\n`,
+        `  ${s.units} units: ${s.accept} accept, ${s.mua} mua, ${s.noise} noise (metric curation${s.collisions ? `, ${s.collisions} of them collisions of two units` : ''}); ${s.mergeCandidates ?? 0} pair${s.mergeCandidates === 1 ? '' : 's'} to consider merging${s.merged ? ` (${s.merged} merged before output, one neuron split in several)` : ''}; ${s.spikes} spikes\n`,
       );
     }
     return 0;

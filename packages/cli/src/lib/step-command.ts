@@ -62,6 +62,22 @@ export function intervalOption(values: Record<string, unknown>): string | [numbe
   return [[start, stop]];
 }
 
+/**
+ * For commands that run upstream steps before their own: the inputs and --out (missing folder, an
+ * input, an existing file without --force) checked before any of them runs, so a refused --out
+ * costs nothing. runStepCommand checks --out again before writing.
+ */
+export async function checkOutBeforeUpstream(
+  io: CommandIO,
+  values: Record<string, unknown>,
+  inputs: readonly string[],
+): Promise<void> {
+  for (const f of new Set(inputs)) await checkInputFile(f);
+  if (typeof values.out !== 'string' || !values.out) return;
+  const { resolve } = await import('node:path');
+  await checkOutputFile(resolve(io.cwd, values.out), { inputs, force: values.force as boolean | undefined });
+}
+
 /** Options of commands that write an analysis file (`required`: the command always writes one). */
 export function outOptions(required = false) {
   return {

@@ -1,7 +1,7 @@
-import { ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, toMatrix, type Matrix } from '@spyglass-wasm/core';
 import { interpolatePosition, kdeAtBins } from '../environment/kde.js';
 import type { Environment } from '../environment/environment.js';
-import { prepareEncoding, type EncodingInput } from './sorted-model.js';
+import { checkTimeArray, prepareEncoding, type EncodingInput } from './sorted-model.js';
 
 /** Spikes of one electrode group with their marks (e.g. peak amplitude per channel, µV). */
 export interface MarkedSpikes {
@@ -46,8 +46,12 @@ export function fitClusterless(
 ): ClusterlessModel {
   const p = prepareEncoding(input);
   const waveformStd = checkNumber('waveformStd', options.waveformStd ?? 24, { min: 1e-9 });
+  if (!Array.isArray(groups))
+    throw new ParameterError('groups', 'an array of electrode groups ({ times, marks } each)', groups);
   const models = groups.map((g, gi) => {
-    const marks = g.marks;
+    if (typeof g !== 'object' || g === null) throw new ParameterError(`groups[${gi}]`, '{ times, marks }', g);
+    checkTimeArray(`groups[${gi}].times`, g.times);
+    const marks = toMatrix(g.marks, `groups[${gi}].marks`);
     if (marks.rows !== g.times.length)
       throw new ParameterError(`groups[${gi}].marks`, `${g.times.length} rows (one per spike)`, `${marks.rows}`);
     let a = 0,

@@ -2,10 +2,25 @@ import { ParameterError, checkNumber, toMatrix, type Matrix } from '@spyglass-wa
 import { makeEnvironment, type Environment, type EnvironmentOptions } from '../environment/environment.js';
 import { interpolatePosition, kdeAtBins } from '../environment/kde.js';
 
+/** Length units a position may be given in (NWB's spelled-out names too); pixels go through processPosition first. */
+export type LengthUnit = 'cm' | 'm' | 'mm' | 'centimeters' | 'meters' | 'metres' | 'millimeters';
+
+const CM_PER: Record<LengthUnit, number> = {
+  cm: 1,
+  centimeters: 1,
+  m: 100,
+  meters: 100,
+  metres: 100,
+  mm: 0.1,
+  millimeters: 0.1,
+};
+
 /** Encoding inputs shared by sorted and clusterless models. */
 export interface EncodingInput {
-  /** Position samples (rows × 1 or 2), cm. */
+  /** Position samples (rows × 1 or 2), in `unit`. */
   position: Matrix<Float64Array> | Float64Array;
+  /** The unit of `position` (default 'cm'); metres and millimetres are converted to cm, as everything downstream is. */
+  unit?: LengthUnit;
   /** Times of the position samples (s), increasing. */
   positionTimes: Float64Array;
   /** Only spikes and positions in [start, stop) train the model (default: the whole position span). */
@@ -29,12 +44,37 @@ export interface SortedSpikesModel {
   positionStd: number;
 }
 
+/** `input.position` as a float matrix in cm, checked (1 or 2 columns), converted from `input.unit`. */
+function positionCm(input: EncodingInput): Matrix<Float64Array> {
+  const unit = input.unit ?? 'cm';
+  if (!Object.hasOwn(CM_PER, unit))
+    throw new ParameterError('unit', "'cm', 'm' or 'mm' (pixels: convert with processPosition first)", unit);
+  const position = toMatrix(input.position as Float64Array, 'position') as Matrix<Float64Array>;
+  const data: unknown = position.data;
+  if (!(data instanceof Float64Array || data instanceof Float32Array))
+    throw new ParameterError('position', 'float positions (Float64Array or Float32Array data)', data);
+  if (position.cols !== 1 && position.cols !== 2)
+    throw new ParameterError('position', `rows × 1 or 2 columns (${unit})`, `${position.rows} × ${position.cols}`);
+  const scale = CM_PER[unit];
+  if (scale === 1 && data instanceof Float64Array) return position;
+  const cm = Float64Array.from(data.subarray(0, position.rows * position.cols), (v) => v * scale);
+  return { data: cm, rows: position.rows, cols: position.cols };
+}
+
+/** A Float64Array of times (s), of `rows` values when given (a typed error naming `name` otherwise). */
+export function checkTimeArray(name: string, times: unknown, rows?: number): Float64Array {
+  if (!(times instanceof Float64Array)) throw new ParameterError(name, 'a Float64Array of times (s)', times);
+  if (rows !== undefined && times.length !== rows)
+    throw new ParameterError(name, `${rows} times (one per row)`, `${times.length} times`);
+  return times;
+}
+
 /** The training positions, their interval and environment. */
 export function prepareEncoding(input: EncodingInput) {
-  const position = toMatrix(input.position as Float64Array, 'position') as Matrix<Float64Array>;
-  const times = input.positionTimes;
-  if (times.length !== position.rows)
-    throw new ParameterError('positionTimes', `${position.rows} times (one per position row)`, `${times.length}`);
+  if (typeof input !== 'object' || input === null)
+    throw new ParameterError('input', '{ position, positionTimes, interval?, unit? }', input);
+  const position = positionCm(input);
+  const times = checkTimeArray('positionTimes', input.positionTimes, position.rows);
   const [start, stop] = input.interval ?? [times[0], times[times.length - 1] + 1e-9];
   let i0 = 0,
     i1 = times.length;
@@ -47,6 +87,14 @@ export function prepareEncoding(input: EncodingInput) {
     cols: position.cols,
   };
   const env = input.env ?? makeEnvironment(train, input.environment);
+  if (!input.env && env.isInterior.filter(Boolean).length < 3) {
+    // a track measured in metres but read as cm fits in one or two 2 cm bins
+    throw new ParameterError(
+      'position',
+      `positions spanning at least 3 bins of ${env.binSize} cm (in metres? pass unit: 'm')`,
+      `${env.isInterior.filter(Boolean).length} occupied bin(s)`,
+    );
+  }
   const positionStd = checkNumber('positionStd', input.positionStd ?? 6, { min: 1e-6 });
   const occupancy = kdeAtBins(env, train, positionStd);
   return { position, times, start, stop, duration: stop - start, env, positionStd, occupancy };
@@ -70,6 +118,9 @@ function spikesIn(times: Float64Array, start: number, stop: number): Float64Arra
  */
 export function fitSortedSpikes(input: EncodingInput, spikeTimes: readonly Float64Array[]): SortedSpikesModel {
   const p = prepareEncoding(input);
+  if (!Array.isArray(spikeTimes))
+    throw new ParameterError('spikeTimes', 'an array of spike trains (one Float64Array of times per unit)', spikeTimes);
+  spikeTimes.forEach((st, u) => checkTimeArray(`spikeTimes[${u}]`, st));
   const rates = new Float64Array(spikeTimes.length * p.env.nBins);
   spikeTimes.forEach((all, u) => {
     const st = spikesIn(all, p.start, p.stop);

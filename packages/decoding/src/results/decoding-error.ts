@@ -44,8 +44,8 @@ export function decodingError(
 ): DecodingError {
   checkOptionNames('decodingError', options, ['minSpeed', 'speed']);
   const minSpeed = checkNumber('minSpeed', options.minSpeed ?? 4, { min: 0 });
-  const decoded = toMatrix(decodedInput, 'decoded');
-  const truth = toMatrix(truthInput, 'truth');
+  const decoded = positionMatrix('decoded', decodedInput);
+  const truth = positionMatrix('truth', truthInput);
   checkTimes('times', times, decoded.rows);
   checkTimes('truthTimes', truthTimes, truth.rows);
   if (decoded.cols !== truth.cols)
@@ -79,6 +79,18 @@ export function decodingError(
     errors,
   };
 }
+
+/** A position matrix (rows × 1 or 2, cm) of float values (a typed error naming `name` otherwise). */
+function positionMatrix(name: string, value: unknown): Matrix<Float64Array> {
+  const m = toMatrix(value as Float64Array, name);
+  const data: unknown = m.data;
+  if (!(data instanceof Float64Array || data instanceof Float32Array))
+    throw new ParameterError(name, 'float positions (Float64Array or Float32Array data, cm)', data);
+  if (m.cols !== 1 && m.cols !== 2)
+    throw new ParameterError(name, 'positions of rows × 1 or 2 columns (cm)', `${m.rows} × ${m.cols}`);
+  return data instanceof Float64Array ? m : { data: Float64Array.from(data), rows: m.rows, cols: m.cols };
+}
+
 
 /** Speed (cm/s) of a clean trajectory by central differences (one-sided at the ends). */
 function centralSpeed(times: Float64Array, truth: Matrix<Float64Array>): Float64Array {

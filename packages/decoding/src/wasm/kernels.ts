@@ -15,12 +15,35 @@ export interface DecodingExports extends CoreExports {
     out: number,
     nTime: number,
   ): void;
-  markMinDistance(dec: number, nDec: number, enc: number, nEnc: number, dim: number, scale: number, xmin: number): void;
+  /** encT: marks feature-major, feature j of spike e at encT[j * encStride + e]. */
+  markMinDistance(
+    dec: number,
+    nDec: number,
+    encT: number,
+    nEnc: number,
+    encStride: number,
+    dim: number,
+    scale: number,
+    xmin: number,
+  ): void;
+  /** out[e, b]: the Gaussian position kernel of positionKernelRows; centersT dimension-major. */
+  positionKernel(
+    centersT: number,
+    nBins: number,
+    dims: number,
+    pos: number,
+    nPos: number,
+    norm: number,
+    inv: number,
+    out: number,
+  ): void;
+  /** scratch: nEnc × 36 bytes. */
   markAccumulate(
     dec: number,
     nDec: number,
-    enc: number,
+    encT: number,
     nEnc: number,
+    encStride: number,
     dim: number,
     scale: number,
     xmin: number,
@@ -28,9 +51,12 @@ export interface DecodingExports extends CoreExports {
     posKernel: number,
     nBins: number,
     acc: number,
+    scratch: number,
   ): void;
+  /** Filters rows [start, end) of the run, continuing the log marginal summed before `start`. */
   forwardFilter(
-    nTime: number,
+    start: number,
+    end: number,
     n: number,
     loglik: number,
     nL: number,
@@ -44,8 +70,12 @@ export interface DecodingExports extends CoreExports {
     init: number,
     out: number,
     pred: number,
+    logMarginalBefore: number,
   ): number;
+  /** Smooths rows [start, end) of the run (last first), given rows from `end` on already smoothed. */
   backwardSmoother(
+    start: number,
+    end: number,
     nTime: number,
     n: number,
     filtered: number,

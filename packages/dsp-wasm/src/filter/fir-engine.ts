@@ -4,6 +4,8 @@ import { firReference } from '../reference/fir.js';
 import { fft } from '../spectral/fft.js';
 import { bitReversal, fftTwiddles, nextPowerOfTwo } from '../spectral/twiddles.js';
 import { dspKernels } from '../wasm/kernels.js';
+import { type PrecisionOption, maxErrorOverRms } from './precision.js';
+import type { Precision } from './sos.js';
 
 /** Which zero-phase outputs to compute from an input window: y[first + j·q], j < count. */
 export interface FirRequest<T extends FloatArray> {
@@ -25,6 +27,7 @@ export function firApply<T extends FloatArray>(
   delay: number,
   req: FirRequest<T>,
   backend: Backend,
+  precision: Precision = 'float64',
 ): T {
   const { x, rows, cols, first, count, q } = req;
   const Out = x.constructor as { new (n: number): T };
@@ -32,10 +35,11 @@ export function firApply<T extends FloatArray>(
   if (backend === 'reference') return firReference(taps, delay, req);
   const ntapsP = Math.ceil(taps.length / q); // taps of each polyphase branch
   const nfft = Math.min(Math.max(nextPowerOfTwo(ntapsP) * 4, 64), nextPowerOfTwo(count + ntapsP));
-  const spec = polyphaseSpectra(taps, q, nfft);
-  const tw = fftTwiddles(nfft);
   const { exports, heap } = dspKernels.get();
   const isF32 = x instanceof Float32Array ? 1 : 0;
+  const single = isF32 === 1 && precision === 'float32';
+  const spec = single ? toSingle(polyphaseSpectra(taps, q, nfft)) : polyphaseSpectra(taps, q, nfft);
+  const tw = single ? singleTwiddles(nfft) : fftTwiddles(nfft);
   const valid = nfft - ntapsP + 1; // outputs per transform block
   // Outputs per call: whole blocks, about CHUNK_SAMPLES of input, so Wasm memory stays small.
   const perCall = Math.min(count, valid * Math.max(1, Math.floor(CHUNK_SAMPLES / (valid * q * cols))));
@@ -56,28 +60,95 @@ export function firApply<T extends FloatArray>(
       heap.scoped(() => {
         const pX = heap.put(x.subarray(lo * cols, Math.max(lo, hi) * cols));
         const b = base + j0 * q - lo;
-        exports.firPolyphase(
-          pX,
-          Math.max(0, hi - lo),
-          cols,
-          isF32,
-          pSpec,
-          nfft,
-          q,
-          ntapsP,
-          b,
-          n,
-          pTw,
-          pTwInv,
-          pBuf,
-          pAcc,
-          pOut,
-        );
+        if (single)
+          exports.firPolyphase32(
+            pX,
+            Math.max(0, hi - lo),
+            cols,
+            pSpec,
+            nfft,
+            q,
+            ntapsP,
+            b,
+            n,
+            pTw,
+            pTwInv,
+            pBuf,
+            pAcc,
+            pOut,
+          );
+        else
+          exports.firPolyphase(
+            pX,
+            Math.max(0, hi - lo),
+            cols,
+            isF32,
+            pSpec,
+            nfft,
+            q,
+            ntapsP,
+            b,
+            n,
+            pTw,
+            pTwInv,
+            pBuf,
+            pAcc,
+            pOut,
+          );
         out.set(heap.viewLike(x, pOut, n * cols), j0 * cols);
       });
     }
   });
   return out;
+}
+
+/**
+ * The arithmetic for a call: float32 when asked, or for 'auto' when the data are Float32Array,
+ * long enough, and a trial on outputs from the middle of the data, computed both ways, stays
+ * within FIR_FLOAT32_TOLERANCE of their RMS. Float32 transforms round at ~1e-7 of the input's
+ * size, so what decides is how much of the input the filter keeps: a band-pass that removes an
+ * offset or LFP 1000× the band's content falls back to float64.
+ */
+export function resolveFirPrecision<T extends FloatArray>(
+  option: PrecisionOption,
+  taps: Float64Array,
+  delay: number,
+  req: FirRequest<T>,
+  backend: Backend,
+): Precision {
+  if (option !== 'auto') return option;
+  if (!(req.x instanceof Float32Array) || backend === 'reference' || req.count < FIR_AUTO_MIN_OUTPUTS) return 'float64';
+  const count = Math.min(req.count, FIR_TRIAL_OUTPUTS);
+  const trial = { ...req, first: req.first + ((req.count - count) >> 1) * req.q, count };
+  const y32 = firApply(taps, delay, trial, backend, 'float32');
+  const y64 = firApply(taps, delay, trial, backend, 'float64');
+  return maxErrorOverRms(y32, y64) <= FIR_FLOAT32_TOLERANCE ? 'float32' : 'float64';
+}
+
+/** 'auto' takes float32 when the trial's max error is within this of its RMS (budget: 1e-4 over a recording). */
+const FIR_FLOAT32_TOLERANCE = 1e-5;
+/** Outputs the trial computes both ways (all channels), and the fewest outputs worth a trial. */
+const FIR_TRIAL_OUTPUTS = 512;
+const FIR_AUTO_MIN_OUTPUTS = 8 * FIR_TRIAL_OUTPUTS;
+
+/** Float64 tables of 4-value entries [a, a, b, c] as the float32 kernel's [a, a, a, a, b, c, b, c]. */
+function toSingle(table: Float64Array): Float32Array {
+  const hit = singleCache.get(table);
+  if (hit) return hit;
+  const out = new Float32Array(2 * table.length);
+  for (let i = 0; i < table.length; i += 4) {
+    const [a, b, c] = [table[i], table[i + 2], table[i + 3]];
+    out.set([a, a, a, a, b, c, b, c], 2 * i);
+  }
+  singleCache.set(table, out);
+  return out;
+}
+
+const singleCache = new WeakMap<Float64Array, Float32Array>();
+
+function singleTwiddles(n: number): { forward: Float32Array; inverse: Float32Array } {
+  const t = fftTwiddles(n);
+  return { forward: toSingle(t.forward), inverse: toSingle(t.inverse) };
 }
 
 /** Input samples copied into Wasm memory per kernel call. */

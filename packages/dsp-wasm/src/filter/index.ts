@@ -9,4 +9,4 @@ export { decimate, type DecimateOptions } from './decimate.js';
 export { iirnotch } from './iirnotch.js';
 export type { PadType } from './pad.js';
 export type { Precision } from './sos.js';
-export { float32DesignError, type PrecisionOption } from './precision.js';
+export { float32DesignError, maxPoleRadius, type PrecisionOption } from './precision.js';

@@ -85,6 +85,14 @@ export function lfp<T extends FloatArray>(x: MatrixInput<T>, options: LfpOptions
   if (options.timestamps && options.timestamps.length !== m.rows) {
     throw new ParameterError('timestamps', `one per sample (${m.rows})`, `${options.timestamps.length}`);
   }
+  // The common call (evenly sampled, no intervals, every sample finite) is one segment: no
+  // per-row times, validity or gap scan, and the filter's output is the result (no copy).
+  if (!options.timestamps && !options.validTimes && allFinite(m.data, m.rows * m.cols)) {
+    const y = firFilter(design.taps, m, { decimate: design.q });
+    const t0 = options.startTime ?? 0;
+    const timestamps = Float64Array.from({ length: y.rows }, (_, j) => t0 + (j * design.q) / options.fs);
+    return { data: wrap(y.data, y.rows), fs: design.outFs, timestamps };
+  }
   const time = sampleTimes(m.rows, { fs: options.fs, time: options.timestamps, startTime: options.startTime });
   const valid = new Uint8Array(m.rows);
   const intervals = options.validTimes ? mergeIntervals(options.validTimes) : undefined;
@@ -231,6 +239,13 @@ export class LfpFilter<T extends FloatArray = Float32Array> {
 }
 
 /** Whether row r holds only finite values: v · 0 is 0 for finite v, NaN for ±Infinity and NaN. */
+/** Whether the first n values are all finite (x · 0 is 0 for finite x, NaN otherwise). */
+function allFinite(data: FloatArray, n: number): boolean {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += data[i] * 0;
+  return s === 0;
+}
+
 function rowFinite(data: ArrayLike<number>, r: number, cols: number): boolean {
   let s = 0;
   for (let i = r * cols, end = i + cols; i < end; i++) s += data[i] * 0;

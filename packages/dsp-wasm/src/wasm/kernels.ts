@@ -39,6 +39,23 @@ export interface DspExports extends CoreExports {
     acc: number,
     out: number,
   ): void;
+  /** firPolyphase in float32 arithmetic for float32 data (four channels per v128). */
+  firPolyphase32(
+    x: number,
+    rows: number,
+    cols: number,
+    spec: number,
+    nfft: number,
+    q: number,
+    ntapsP: number,
+    base: number,
+    count: number,
+    tw: number,
+    twInv: number,
+    buf: number,
+    acc: number,
+    out: number,
+  ): void;
   /** Adds |X_c[k]|² of nseg segments to acc (nfreq × cols f64); see assembly/welch.ts. */
   welchAccumulate(
     x: number,

@@ -95,7 +95,7 @@ export class NwbFile {
   }
 
   /** One ElectricalSeries for windowed reads, by HDF5 path (or name, when unique). */
-  series(pathOrName: string, options: { cacheChunks?: number } = {}): ElectricalSeries {
+  series(pathOrName: string, options: { cacheChunks?: number; cacheBytes?: number } = {}): ElectricalSeries {
     const all = this.electricalSeries();
     const hit = all.filter((s) => s.path === pathOrName || s.path === `/${pathOrName}` || s.name === pathOrName);
     if (hit.length !== 1) {

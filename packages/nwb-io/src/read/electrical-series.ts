@@ -59,6 +59,11 @@ export interface ReadOptions {
   channels?: readonly number[];
   /** Default 'volts'. */
   scale?: SampleScale;
+  /**
+   * Scaled reads: a Float32Array of at least rows × channels values to write into (the result's
+   * data is a view of it), so a caller that reads window after window allocates nothing.
+   */
+  out?: Float32Array;
 }
 
 /** Snippets of an events series: `data` is events × channels × samples, row-major. */
@@ -72,7 +77,8 @@ const MAX_CHANNELS = 1 << 20;
 
 /**
  * An ElectricalSeries (raw or LFP) whose samples are read on demand: a window touches only the
- * chunks that hold it, through a small LRU cache of chunks so sequential windows do not re-read.
+ * chunks that hold it, through a small LRU cache of chunks (64 chunks, 64 MiB at most) so
+ * sequential windows decompress each chunk once.
  * Events series (SpikeEventSeries) are read by event with `readEvents`.
  */
 export class ElectricalSeries {
@@ -85,12 +91,16 @@ export class ElectricalSeries {
   constructor(
     private readonly r: H5Reader,
     info: ElectricalSeriesInfo,
-    options: { cacheChunks?: number } = {},
+    options: { cacheChunks?: number; cacheBytes?: number } = {},
   ) {
     if (info.kind === 'unreadable') r.fail(info.unreadableAt ?? info.path, info.unreadable ?? 'a readable series');
     this.info = info;
     this.dataPath = `${info.path}/data`;
-    this.cache = new Lru(options.cacheChunks ?? 64);
+    // by count and by bytes: 64 one-second chunks of 128 channels would hold 490 MB
+    this.cache = new Lru(options.cacheChunks ?? 64, {
+      max: options.cacheBytes ?? 64 * 2 ** 20,
+      of: (chunk) => chunk.byteLength,
+    });
   }
 
   /** Samples (rows × channels), row-major: float32 volts or µV, or the stored values ('raw'). */
@@ -113,9 +123,20 @@ export class ElectricalSeries {
       throw new ParameterError('channels', `channel indices in [0, ${cols})`, channels);
     const scale = checkChoice('scale', options.scale ?? 'volts', ['volts', 'microvolts', 'raw'] as const);
     if (scale !== 'raw') this.checkScalable();
-    const raw = this.r.guard(this.dataPath, () => this.window(start, end, channels));
-    if (scale === 'raw') return { data: raw as RawSamples, rows: end - start, cols: channels.length };
-    return { data: this.scaled(raw, channels, scale), rows: end - start, cols: channels.length };
+    const total = (end - start) * channels.length;
+    if (total > 2 ** 30)
+      throw new ParameterError('rows', 'a window of at most 2^30 samples (read in chunks)', [start, end]);
+    const shape = { rows: end - start, cols: channels.length };
+    if (scale === 'raw') {
+      const raw = this.r.guard(this.dataPath, () => this.window(start, end, channels));
+      return { data: raw as RawSamples, ...shape };
+    }
+    const out = options.out;
+    if (out !== undefined && !(out instanceof Float32Array && out.length >= total))
+      throw new ParameterError('out', `a Float32Array of at least ${total} values`, out);
+    const data = out ? out.subarray(0, total) : new Float32Array(total);
+    this.r.guard(this.dataPath, () => this.scaledWindow(start, end, channels, scale, data));
+    return { data, ...shape };
   }
 
   /** Snippets of events [start, end) of an events series (SpikeEventSeries), all channels and samples. */
@@ -208,38 +229,94 @@ export class ElectricalSeries {
 
   /** Rows [start, end) × channels, as stored, assembled from cached chunks. */
   private window(start: number, end: number, channels: readonly number[]): NumericArray {
+    const m = channels.length;
+    let out: NumericArray | undefined;
+    this.eachBlock(start, end, channels, (b) => {
+      out ??= new (b.block.constructor as new (n: number) => NumericArray)((end - start) * m);
+      if (b.wholeRows) {
+        out.set(b.block.subarray((b.ra - b.r0) * m, (b.rz - b.r0) * m), (b.ra - start) * m);
+        return;
+      }
+      for (let r = b.ra; r < b.rz; r++)
+        for (let j = 0; j < m; j++) {
+          const c = channels[j] - b.c0;
+          if (c >= 0 && c < b.bcols) out[(r - start) * m + j] = b.block[(r - b.r0) * b.bcols + c];
+        }
+    });
+    return out ?? new Float64Array(0);
+  }
+
+  /**
+   * Like window() then scaled(), in one pass from the cached chunks into `out` (no window of
+   * stored values in between): what a viewer redrawing windows spends its read time on.
+   */
+  private scaledWindow(
+    start: number,
+    end: number,
+    channels: readonly number[],
+    scale: 'volts' | 'microvolts',
+    out: Float32Array,
+  ): void {
+    const k = scale === 'microvolts' ? 1e6 : 1;
+    const { conversion, offset, channelConversion } = this.info;
+    const gains = Float64Array.from(channels, (c) => conversion * (channelConversion ? channelConversion[c] : 1) * k);
+    const shift = offset * k,
+      m = channels.length;
+    this.eachBlock(start, end, channels, (b) => {
+      const { block } = b;
+      if (b.wholeRows) {
+        for (let r = b.ra, i = (b.ra - b.r0) * m, o = (b.ra - start) * m; r < b.rz; r++, i += m, o += m)
+          for (let j = 0; j < m; j++) out[o + j] = block[i + j] * gains[j] + shift;
+        return;
+      }
+      for (let r = b.ra; r < b.rz; r++)
+        for (let j = 0; j < m; j++) {
+          const c = channels[j] - b.c0;
+          if (c >= 0 && c < b.bcols) out[(r - start) * m + j] = block[(r - b.r0) * b.bcols + c] * gains[j] + shift;
+        }
+    });
+  }
+
+  /**
+   * Calls `visit` for each cached chunk holding part of rows [start, end) × channels: its rows
+   * r0…, its first column c0 and width, the window's rows inside it [ra, rz), and whether the
+   * window's channels are exactly its columns in order (whole rows can be copied at once).
+   */
+  private eachBlock(
+    start: number,
+    end: number,
+    channels: readonly number[],
+    visit: (b: {
+      block: NumericArray;
+      r0: number;
+      c0: number;
+      bcols: number;
+      ra: number;
+      rz: number;
+      wholeRows: boolean;
+    }) => void,
+  ): void {
     const [, cols] = this.info.shape;
     const [cr, cc] = this.chunkShape();
     const lo = Math.min(...channels, cols - 1),
       hi = Math.max(...channels, 0);
-    const total = (end - start) * channels.length;
-    if (total > 2 ** 30)
-      throw new ParameterError('rows', 'a window of at most 2^30 samples (read in chunks)', [start, end]);
-    let out: NumericArray | undefined;
     for (let rb = Math.floor(start / cr); rb * cr < end; rb++) {
       for (let cb = Math.floor(lo / cc); cb * cc <= hi; cb++) {
         if (!channels.some((c) => c >= cb * cc && c < (cb + 1) * cc)) continue;
-        const block = this.block(rb, cb);
-        out ??= new (block.constructor as new (n: number) => NumericArray)(total);
         const r0 = rb * cr,
           c0 = cb * cc;
         const bcols = Math.min(cols, c0 + cc) - c0;
-        const ra = Math.max(start, r0),
-          rz = Math.min(end, r0 + cr);
-        if (runs(channels, c0, bcols)) {
-          // the window's channels are exactly this block's columns, in order: whole rows at once
-          out.set(block.subarray((ra - r0) * bcols, (rz - r0) * bcols), (ra - start) * bcols);
-          continue;
-        }
-        for (let r = ra; r < rz; r++) {
-          for (let j = 0; j < channels.length; j++) {
-            const c = channels[j];
-            if (c >= c0 && c < c0 + cc) out[(r - start) * channels.length + j] = block[(r - r0) * bcols + (c - c0)];
-          }
-        }
+        visit({
+          block: this.block(rb, cb),
+          r0,
+          c0,
+          bcols,
+          ra: Math.max(start, r0),
+          rz: Math.min(end, r0 + cr),
+          wholeRows: runs(channels, c0, bcols),
+        });
       }
     }
-    return out ?? new Float64Array(0);
   }
 
   private chunkShape(): [number, number] {

@@ -1,7 +1,7 @@
 // Node's side of url-range-reader.ts (a worker thread that fetches). Browser builds replace this
 // file with node-range-reader.browser.ts (tsup.base.ts browserBuild).
 import { NwbFormatError } from '@spyglass-wasm/core';
-import type { SyncRangeReader } from './url-range-reader.js';
+import { HEAD_BYTES, type SyncRangeReader } from './url-range-reader.js';
 
 // The fetch worker: waits for {url, start, end} on its port, writes the status and bytes into the
 // shared buffers, and wakes the waiting thread.
@@ -48,12 +48,13 @@ export async function nodeRangeReader(url: string): Promise<SyncRangeReader> {
     stats.bytes += ctl[2];
     return new Uint8Array(data, 0, ctl[2]).slice();
   };
-  fetchRange(0, 1);
+  const head = fetchRange(0, HEAD_BYTES);
   const size = ctl[3];
   if (!(size > 0)) throw new NwbFormatError(url, '/', 'a Content-Range with the file size');
   return {
     url,
     size,
+    head,
     stats,
     read: (start, end) => fetchRange(start, end),
     close: () => void worker.terminate(),

@@ -183,7 +183,7 @@ async function openUrl(url: string, name: string, options: OpenOptions): Promise
     );
   const reader = await createSyncRangeReader(url);
   try {
-    checkHdf5Header(name, reader.read(0, Math.min(4096, reader.size)), reader.size);
+    checkHdf5Header(name, reader.head.subarray(0, 4096), reader.size);
   } catch (err) {
     reader.close();
     throw err;
@@ -191,7 +191,10 @@ async function openUrl(url: string, name: string, options: OpenOptions): Promise
   const rt = await loadH5wasmMemfs();
   const { FS } = rt;
   const fsPath = `/spyglass-remote-${Date.now()}-${counter++}.nwb`;
-  const stats = mountLazyFile(FS as never, fsPath, reader.size, (s, e) => reader.read(s, e), options);
+  const stats = mountLazyFile(FS as never, fsPath, reader.size, (s, e) => reader.read(s, e), {
+    ...options,
+    head: reader.head,
+  });
   const opened = wrapOpen(rt, fsPath, name, reader.size, options, () => {
     FS.unlink(fsPath);
     reader.close();

@@ -5,11 +5,19 @@ import { nodeRangeReader } from './node-range-reader.node.js';
 export interface SyncRangeReader {
   readonly url: string;
   readonly size: number;
+  /** The first bytes of the file (up to HEAD_BYTES), fetched by the opening request with the size. */
+  readonly head: Uint8Array;
   /** Bytes [start, end). */
   read(start: number, end: number): Uint8Array;
   readonly stats: { requests: number; bytes: number };
   close(): void;
 }
+
+/**
+ * Bytes the opening request fetches: the superblock, the root group and usually the first
+ * metadata blocks, in the same round trip that learns the file's size.
+ */
+export const HEAD_BYTES = 1 << 16;
 
 /**
  * A synchronous range reader: in a browser worker by synchronous XHR with a Range header; in Node
@@ -33,21 +41,16 @@ function xhrReader(url: string): SyncRangeReader {
       throw new NwbFormatError(url, '/', `an HTTP server answering Range requests (status ${xhr.status})`);
     return xhr;
   };
-  const head = request('bytes=0-0');
+  const read = (start: number, end: number) => {
+    const xhr = request(`bytes=${start}-${end - 1}`);
+    const bytes = new Uint8Array(xhr.response as ArrayBuffer);
+    stats.bytes += bytes.length;
+    return { xhr, bytes: xhr.status === 200 ? bytes.subarray(start, end) : bytes };
+  };
+  const first = read(0, HEAD_BYTES);
   const size = Number(
-    head.getResponseHeader('Content-Range')?.split('/')[1] ?? head.getResponseHeader('Content-Length'),
+    first.xhr.getResponseHeader('Content-Range')?.split('/')[1] ?? first.xhr.getResponseHeader('Content-Length'),
   );
   if (!(size > 0)) throw new NwbFormatError(url, '/', 'a Content-Range with the file size');
-  return {
-    url,
-    size,
-    stats,
-    read(start, end) {
-      const xhr = request(`bytes=${start}-${end - 1}`);
-      const bytes = new Uint8Array(xhr.response as ArrayBuffer);
-      stats.bytes += bytes.length;
-      return xhr.status === 200 ? bytes.subarray(start, end) : bytes;
-    },
-    close() {},
-  };
+  return { url, size, head: first.bytes, stats, read: (start, end) => read(start, end).bytes, close() {} };
 }

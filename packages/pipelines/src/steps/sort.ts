@@ -11,6 +11,7 @@ import {
   mergeCandidates,
   spikeSortKernels,
   startCuration,
+  type MergeReason,
   type SortWorkerApi,
 } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
@@ -71,7 +72,7 @@ export const sortStep: Step = {
       merge_candidates: {
         values: units.map((u) => (u.mergeWith ?? []).join(',')),
         description:
-          'rows of units that look like the same neuron (template similarity >= 0.9 and a refractory dip in the cross-correlogram)',
+          'rows of units that look like the same neuron (template similarity >= 0.9 and a refractory dip in the cross-correlogram, or a pair auto-merge left apart)',
       },
     });
   }),
@@ -128,6 +129,7 @@ function sortSession(
       }
       first += units.length;
     }
+    const merges = mergeRecords(sorting.groups, mergeWith);
     const len = sorting.units[0]?.waveform.length ?? 0;
     const waveforms = new Float32Array(sorting.units.length * len);
     sorting.units.forEach((u, i) => waveforms.set(u.waveform, i * len));
@@ -160,10 +162,14 @@ function sortSession(
           metrics: u.metrics,
           label: labels[i],
           mergeWith: mergeWith[i],
+          // the group's units before autoMerge this one joins (one neuron split in several)
+          ...(merges.from[i].length > 1 ? { mergedFrom: merges.from[i] } : {}),
           // rows (in the group, as sorted) of the two units this one is the synchronous spikes of
           ...(grouped[i].collisionOf ? { collisionOf: grouped[i].collisionOf } : {}),
         })),
         curationRules: DEFAULT_CURATION_RULES,
+        // per group: the pairs autoMerge merged and the candidates it left apart, with the evidence and why
+        merges: merges.groups,
       },
       summary: {
         units: sorting.units.length,
@@ -171,6 +177,8 @@ function sortSession(
         mua: count('mua'),
         noise: count('noise'),
         mergeCandidates: mergeWith.reduce((n, m) => n + m.length, 0) / 2,
+        // units joined into others by autoMerge before output
+        merged: merges.groups.reduce((n, g) => n + g.merged.length, 0),
         // noise units that are two others' synchronous spikes (already counted in noise)
         collisions: grouped.filter((u) => u.collisionOf).length,
         spikes: spikeTimes.length,
@@ -178,6 +186,37 @@ function sortSession(
       },
     };
   });
+}
+
+/** autoMerge's refusals of pairs that passed on their own evidence: worth a user's look. */
+const REFUSED = new Set<MergeReason>(['merged contamination', 'amplitude modes']);
+
+/**
+ * What autoMerge did in each group (`GroupSorting.merges`, in the group's unit numbers before
+ * merging): each output unit's parts, the merged pairs and the candidates left apart with why. A
+ * candidate whose pair passed but whose merge was refused (the joined unit contaminated, or two
+ * amplitude modes) adds its two output rows to each other's `mergeWith`; pairs without a
+ * refractory dip (or with too few spikes to see one) are most often two neurons.
+ */
+function mergeRecords(groups: FileSorting['groups'], mergeWith: number[][]) {
+  const from: number[][] = [];
+  const records = groups.map((g) => {
+    const first = from.length;
+    const parents = g.sorting.merges?.parents ?? g.sorting.units.map((_, i) => [i]);
+    from.push(...parents);
+    // output row of each unit before merging
+    const row = new Map(parents.flatMap((p, i) => p.map((u) => [u, first + i] as const)));
+    const candidates = (g.sorting.merges?.candidates ?? []).map((c) => ({
+      ...c,
+      rows: [row.get(c.a)!, row.get(c.b)!] as const,
+    }));
+    for (const { rows, reason } of candidates) {
+      const [a, b] = rows;
+      if (REFUSED.has(reason) && a !== b && !mergeWith[a].includes(b)) (mergeWith[a].push(b), mergeWith[b].push(a));
+    }
+    return { group: g.name, merged: g.sorting.merges?.pairs ?? [], candidates };
+  });
+  return { from, groups: records };
 }
 
 /**

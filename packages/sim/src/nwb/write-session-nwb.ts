@@ -1,7 +1,7 @@
 import { ParameterError, checkChoice } from '@spyglass-wasm/core';
 import { NwbWriter } from '@spyglass-wasm/nwb-io';
 import type { LedTracking } from '../position/track-leds.js';
-import type { ElectrodeGroupInfo, RawRecording, TetrodeUnit } from '../session/render-tetrodes.js';
+import type { ElectrodeGroupInfo, RawRecording, RawRecordingStream, TetrodeUnit } from '../session/render-tetrodes.js';
 import type { SessionEpoch } from '../session/rest-run-session.js';
 
 /** What writeSessionNwb needs of a session (simulateRestRunSession and simulateReplayDay give it). */
@@ -9,6 +9,8 @@ export interface WritableSession {
   description: string;
   electrodeGroups: ElectrodeGroupInfo[];
   recording?: RawRecording;
+  /** The recording as a stream (`raw: 'stream'`): written a second at a time, never held whole. */
+  recordingStream?: RawRecordingStream;
   position?: LedTracking;
   epochs?: SessionEpoch[];
   truth?: { units?: readonly TetrodeUnit[] };
@@ -41,7 +43,9 @@ const UV_PER_BIT = 0.195;
  * Writes a simulated session as NWB: electrodes (one group per tetrode), the raw recording as
  * /acquisition/e-series, the tracked LEDs as a Position/SpatialSeries in processing/behavior,
  * the epochs (interval and tags) as /intervals/epochs and the truth units as /units, so the CLI
- * and pipelines run on it. `path` null writes in memory and returns the bytes.
+ * and pipelines run on it. `path` null writes in memory and returns the bytes. A session's
+ * `recordingStream` is rendered and written one-second chunk by chunk (int16, gzip), so a long
+ * session needs memory for a chunk, not for the recording; the file is the one `recording` gives.
  *
  * @example
  * const session = simulateRestRunSession({ seed: 1, seconds: 10 });
@@ -65,7 +69,10 @@ export async function writeSessionNwb(
   });
   try {
     writeElectrodes(w, session.electrodeGroups);
-    if (session.recording) writeRaw(w, session.recording, dtype);
+    if (session.recording && session.recordingStream)
+      throw new ParameterError('session', 'a recording or a recordingStream, not both', 'both');
+    if (session.recording) writeRaw(w, inBlocks(session.recording), dtype);
+    if (session.recordingStream) writeRaw(w, session.recordingStream, dtype);
     if (session.position) writePosition(w, session.position, unit, layout, options.cmPerPixel);
     if (session.epochs?.length) writeEpochs(w, session.epochs);
     const units = session.truth?.units;
@@ -115,30 +122,56 @@ function writeElectrodes(w: NwbWriter, groups: ElectrodeGroupInfo[]): void {
   });
 }
 
-/** The raw recording in one-second blocks (int16 conversion needs no full copy). */
-function writeRaw(w: NwbWriter, rec: RawRecording, dtype: 'int16' | 'float32'): void {
+/** A recording held in memory, read as the stream of its one-second blocks (views, no copy). */
+function inBlocks(rec: RawRecording): Pick<RawRecordingStream, 'channels' | 'fs' | 'startTime' | 'chunks'> {
+  return {
+    channels: rec.channels,
+    fs: rec.fs,
+    startTime: rec.startTime,
+    *chunks(block = Math.max(1, Math.round(rec.fs))) {
+      for (let r = 0; r < rec.rows; r += block) {
+        const rows = Math.min(block, rec.rows - r);
+        const data = rec.data.subarray(r * rec.channels, (r + rows) * rec.channels);
+        yield { ...rec, data, rows, startTime: rec.startTime + r / rec.fs };
+      }
+    },
+  };
+}
+
+/** The raw recording chunk by chunk, one gzip chunk per second (int16 conversion per chunk). */
+function writeRaw(
+  w: NwbWriter,
+  rec: Pick<RawRecordingStream, 'channels' | 'fs' | 'startTime' | 'chunks'>,
+  dtype: 'int16' | 'float32',
+): void {
   const block = Math.max(1, Math.round(rec.fs));
-  const part = (r0: number, r1: number) => {
-    const src = rec.data.subarray(r0 * rec.channels, r1 * rec.channels);
+  const part = (c: RawRecording) => {
     const data =
       dtype === 'float32'
-        ? src
-        : Int16Array.from(src, (v) => Math.max(-32768, Math.min(32767, Math.round(v / UV_PER_BIT))));
-    return { data, rows: r1 - r0, cols: rec.channels };
+        ? c.data
+        : Int16Array.from(c.data, (v) => Math.max(-32768, Math.min(32767, Math.round(v / UV_PER_BIT))));
+    return { data, rows: c.rows, cols: rec.channels };
   };
-  const app = w.addElectricalSeries({
-    name: 'e-series',
-    acquisition: true,
-    data: part(0, Math.min(block, rec.rows)),
-    rate: rec.fs,
-    startingTime: rec.startTime,
-    electrodes: Array.from({ length: rec.channels }, (_, i) => i),
-    conversion: dtype === 'float32' ? 1e-6 : UV_PER_BIT * 1e-6,
-    unit: 'volts',
-    description: 'simulated raw extracellular recording (tetrodes)',
-    chunkRows: block,
-  });
-  for (let r = block; r < rec.rows; r += block) app.append(part(r, Math.min(rec.rows, r + block)));
+  const empty = { data: new Float32Array(0), rows: 0, channels: rec.channels, fs: rec.fs, startTime: rec.startTime };
+  let app: ReturnType<NwbWriter['addElectricalSeries']> | undefined;
+  const start = (first: RawRecording) =>
+    w.addElectricalSeries({
+      name: 'e-series',
+      acquisition: true,
+      data: part(first),
+      rate: rec.fs,
+      startingTime: rec.startTime,
+      electrodes: Array.from({ length: rec.channels }, (_, i) => i),
+      conversion: dtype === 'float32' ? 1e-6 : UV_PER_BIT * 1e-6,
+      unit: 'volts',
+      description: 'simulated raw extracellular recording (tetrodes)',
+      chunkRows: block,
+    });
+  for (const chunk of rec.chunks(block)) {
+    if (app) app.append(part(chunk));
+    else app = start(chunk);
+  }
+  if (!app) start(empty);
 }
 
 function writePosition(

@@ -71,12 +71,55 @@ export function tetrodeGroups(nTetrodes: number): ElectrodeGroupInfo[] {
  * running, ripples; scaled per tetrode), and the units' waveforms on their tetrode's channels.
  */
 export function renderTetrodes(spec: TetrodeRenderSpec): RawRecording {
-  const { fs, nTetrodes } = spec;
   checkNumber('seconds', spec.seconds, { min: 0 });
   checkNumber('start', spec.start, { min: 0 });
+  return renderRows(spec, Math.round(spec.start * spec.fs), Math.round(spec.seconds * spec.fs));
+}
+
+/** A raw recording read a window at a time, for sessions too long to hold (2 h of 128 channels: 110 GB float32). */
+export interface RawRecordingStream {
+  rows: number;
+  channels: number;
+  fs: number;
+  /** Session time of the first row (s). */
+  startTime: number;
+  /** Rows [start, start + rows) of the recording: the same samples renderTetrodes gives there. */
+  read(start: number, rows: number): RawRecording;
+  /** The whole recording in consecutive windows of `rowsPerChunk` rows (default one second). */
+  chunks(rowsPerChunk?: number): Generator<RawRecording>;
+}
+
+/**
+ * renderTetrodes as a stream: each window is rendered when read (noise, LFP and spikes depend
+ * only on the absolute sample), so the chunks joined equal renderTetrodes(spec) sample for sample.
+ */
+export function streamTetrodes(spec: TetrodeRenderSpec): RawRecordingStream {
+  checkNumber('seconds', spec.seconds, { min: 0 });
+  checkNumber('start', spec.start, { min: 0 });
+  const first = Math.round(spec.start * spec.fs),
+    rows = Math.round(spec.seconds * spec.fs);
+  const read = (start: number, n: number) => {
+    if (!(Number.isInteger(start) && Number.isInteger(n) && start >= 0 && n >= 0 && start + n <= rows))
+      throw new ParameterError('read', `whole rows within [0, ${rows})`, `${start} + ${n}`);
+    return renderRows(spec, first + start, n);
+  };
+  return {
+    rows,
+    channels: 4 * spec.nTetrodes,
+    fs: spec.fs,
+    startTime: first / spec.fs,
+    read,
+    *chunks(rowsPerChunk = Math.max(1, Math.round(spec.fs))) {
+      checkNumber('rowsPerChunk', rowsPerChunk, { min: 1, integer: true });
+      for (let r = 0; r < rows; r += rowsPerChunk) yield read(r, Math.min(rowsPerChunk, rows - r));
+    },
+  };
+}
+
+/** Rows [first, first + rows) of the session (absolute sample indices). */
+function renderRows(spec: TetrodeRenderSpec, first: number, rows: number): RawRecording {
+  const { fs, nTetrodes } = spec;
   const channels = 4 * nTetrodes;
-  const first = Math.round(spec.start * fs),
-    rows = Math.round(spec.seconds * fs);
   const data = new Float32Array(rows * channels);
   addNoise(data, first, rows, channels, fs, spec.seed, spec.noiseUv ?? 12);
   addLfp(data, first, rows, channels, spec);

@@ -1,12 +1,14 @@
-import { checkNumber, createRng, type Rng } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, createRng, type Rng } from '@spyglass-wasm/core';
 import { drawUnits } from '../recording/simulate-recording.js';
 import { trackLeds, type LedTracking, type LedTrackingOptions } from '../position/track-leds.js';
 import { between, checkRange, drawRipples, poissonTimes, refractoryTrain, type Period } from './events.js';
 import {
   renderTetrodes,
+  streamTetrodes,
   tetrodeGroups,
   type ElectrodeGroupInfo,
   type RawRecording,
+  type RawRecordingStream,
   type RippleEvent,
   type TetrodeUnit,
 } from './render-tetrodes.js';
@@ -57,8 +59,11 @@ export interface RestRunSessionOptions {
   noiseUv?: number;
   thetaUv?: number;
   slowUv?: number;
-  /** Render the raw recording (default true); false gives spikes, ripples and position only. */
-  raw?: boolean;
+  /**
+   * Render the raw recording (default true); false gives spikes, ripples and position only;
+   * 'stream' gives `recordingStream` instead of `recording` (rendered a window at a time when read).
+   */
+  raw?: boolean | 'stream';
 }
 
 /** A period of rest or running (s). */
@@ -83,8 +88,10 @@ export interface CleanPosition {
 
 export interface RestRunSession {
   description: string;
-  /** Raw recording of the whole session (µV, time × channels); absent with `raw: false`. */
+  /** Raw recording of the whole session (µV, time × channels); absent with `raw: false` or 'stream'. */
   recording?: RawRecording;
+  /** The same recording read a window at a time (`raw: 'stream'`): chunks equal `recording`'s rows. */
+  recordingStream?: RawRecordingStream;
   electrodeGroups: ElectrodeGroupInfo[];
   /** Raw two-LED tracking (noise, drops, swaps). */
   position: LedTracking;
@@ -141,25 +148,26 @@ export function simulateRestRunSession(options: RestRunSessionOptions = {}): Res
   const runEvents =
     rp.duringRunHz > 0 ? drawRipples(rng.fork(), midLaps(segments), { ...rp, rateHz: rp.duringRunHz }) : [];
   const truth = { units, ripples, runEvents, position: cleanPosition(position, segments), periods };
-  const recording =
-    options.raw === false
-      ? undefined
-      : renderTetrodes({
-          seed,
-          fs,
-          nTetrodes,
-          start: 0,
-          seconds,
-          units,
-          ripples: runEvents.length ? [...ripples, ...runEvents] : ripples,
-          thetaPeriods: periods.filter((p) => p.kind === 'run'),
-          noiseUv: options.noiseUv,
-          thetaUv: options.thetaUv,
-          slowUv: options.slowUv,
-        });
+  const render = {
+    seed,
+    fs,
+    nTetrodes,
+    start: 0,
+    seconds,
+    units,
+    ripples: runEvents.length ? [...ripples, ...runEvents] : ripples,
+    thetaPeriods: periods.filter((p) => p.kind === 'run'),
+    noiseUv: options.noiseUv,
+    thetaUv: options.thetaUv,
+    slowUv: options.slowUv,
+  };
+  const raw = options.raw ?? true;
+  if (raw !== true && raw !== false && raw !== 'stream')
+    throw new ParameterError('raw', "true, false or 'stream'", raw);
   return {
     description: `simulated rest/run session on a ${length} cm linear track, seed ${seed}`,
-    ...(recording ? { recording } : {}),
+    ...(raw === true ? { recording: renderTetrodes(render) } : {}),
+    ...(raw === 'stream' ? { recordingStream: streamTetrodes(render) } : {}),
     electrodeGroups: tetrodeGroups(nTetrodes),
     position,
     epochs: [{ name: 'rest_run', start: 0, stop: seconds, tags: ['rest_run', 'linear_track'] }],

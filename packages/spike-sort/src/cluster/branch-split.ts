@@ -1,4 +1,12 @@
-import { checkOptionNames, createRng, ParameterError, symmetricEigen, type Matrix } from '@spyglass-wasm/core';
+import {
+  checkOptionNames,
+  createRng,
+  ParameterError,
+  StagedProgress,
+  symmetricEigen,
+  type Matrix,
+  type ProgressCallback,
+} from '@spyglass-wasm/core';
 import { fitPca, PCA_ROWS, projectPca } from '../features/pca.js';
 import { pointsMatrix } from '../features/points.js';
 import { gather } from './isosplit.js';
@@ -14,6 +22,8 @@ export interface BranchSplitOptions {
   minSize?: number;
   /** Points each cluster's axes are fitted to, at most, evenly spaced (default PCA_ROWS, 3000). */
   pcaRows?: number;
+  /** Fraction done, 0..1, after each cluster examined (clusters examined / examined + queued: an estimate). */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -33,7 +43,7 @@ export function splitBranches(
   labels: Int32Array,
   options: BranchSplitOptions = {},
 ): Int32Array {
-  checkOptionNames('splitBranches', options, ['components', 'seed', 'depth', 'minSize', 'pcaRows']);
+  checkOptionNames('splitBranches', options, ['components', 'seed', 'depth', 'minSize', 'pcaRows', 'onProgress']);
   const { data: waveforms, rows, cols: dim } = pointsMatrix(points);
   if (labels.length !== rows) throw new ParameterError('labels', `${rows} labels (one per row of points)`, labels);
   const depth = options.depth ?? 3;
@@ -42,7 +52,12 @@ export function splitBranches(
   const out = labels.slice();
   let next = Math.max(-1, ...labels) + 1;
   const queue = [...new Set(labels)].filter((l) => l >= 0).map((label) => ({ label, level: 0 }));
+  const progress = new StagedProgress(options.onProgress, { branches: 1 });
+  const examined = progress.stage('branches');
+  let done = 0;
   while (queue.length) {
+    examined(done / (done + queue.length)); // only increases: StagedProgress keeps the largest
+    done++;
     const { label, level } = queue.shift()!;
     const idx: number[] = [];
     out.forEach((l, i) => l === label && idx.push(i));
@@ -58,6 +73,7 @@ export function splitBranches(
     idx.forEach((i, j) => parts[j] === 1 && (out[i] = other));
     queue.push({ label, level: level + 1 }, { label: other, level: level + 1 });
   }
+  progress.done();
   // Renumber 0..m−1 in order of first appearance; negative labels stay.
   const renumber = new Map<number, number>();
   return out.map((l) => (l < 0 ? l : (renumber.get(l) ?? (renumber.set(l, renumber.size), renumber.size - 1))));

@@ -1,4 +1,11 @@
-import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
+import {
+  checkNumber,
+  checkOptionNames,
+  ParameterError,
+  StagedProgress,
+  type Matrix,
+  type ProgressCallback,
+} from '@spyglass-wasm/core';
 import { pointsMatrix } from '../features/points.js';
 import { compactLabels, lloyd } from './kmeans.js';
 import { isUnimodal } from './unimodality.js';
@@ -15,6 +22,8 @@ export interface IsosplitOptions {
    * direction, where two small units that the top components barely separate stand apart.
    */
   testSpace?: Matrix<Float32Array>;
+  /** Fraction done, 0..1, from inside the merge and split loops (an estimate: clusters left to merge, split rounds). */
+  onProgress?: ProgressCallback;
 }
 
 /**
@@ -29,7 +38,7 @@ export interface IsosplitOptions {
  * const labels = isosplit(projectPca(pca, waveforms), { seed: 2, testSpace: waveforms });
  */
 export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions = {}): Int32Array {
-  checkOptionNames('isosplit', options, ['initialClusters', 'seed', 'minClusterSize', 'testSpace']);
+  checkOptionNames('isosplit', options, ['initialClusters', 'seed', 'minClusterSize', 'testSpace', 'onProgress']);
   const { data: x, rows: n, cols: d } = pointsMatrix(points);
   const testSpace = options.testSpace ? pointsMatrix(options.testSpace, 'testSpace') : undefined;
   if (testSpace && testSpace.rows !== n)
@@ -39,10 +48,15 @@ export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions 
   const k0 = options.initialClusters ?? Math.max(1, Math.min(30, Math.floor(n / 30)));
   checkNumber('initialClusters', k0, { min: 1, integer: true });
   const test = testSpace ? { data: testSpace.data, dim: testSpace.cols } : { data: x, dim: d };
+  // weights: rough shares of the time on a tetrode's features; the split rounds each merge again
+  const progress = new StagedProgress(options.onProgress, { kmeans: 1, merge: 3, split: 4 });
+  progress.stage('kmeans');
   let labels = lloyd(x, n, d, k0, seed, 50);
-  labels = mergePhase(x, n, d, labels, test);
+  labels = mergePhase(x, n, d, labels, test, progress.stage('merge'));
+  const splitDone = progress.stage('split');
   // Split clusters whose 2-means halves are two populations, then merge again.
   for (let round = 0; round < 5; round++) {
+    splitDone(round / 5);
     let split = false;
     const k = largest(labels) + 1;
     for (let c = 0; c < k; c++) {
@@ -59,7 +73,9 @@ export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions 
     if (!split) break;
     labels = mergePhase(x, n, d, labels, test);
   }
-  return absorbSmall(x, n, d, labels, options.minClusterSize ?? 10);
+  const result = absorbSmall(x, n, d, labels, options.minClusterSize ?? 10);
+  progress.done();
+  return result;
 }
 
 function mergePhase(
@@ -68,15 +84,19 @@ function mergePhase(
   d: number,
   labels: Int32Array,
   test: { data: Float32Array; dim: number },
+  onProgress?: ProgressCallback,
 ): Int32Array {
   // Pairs found to be two populations (by cluster number, until a merge renumbers them), and the
   // centres, of which a redistribution changes only the pair's two (recomputed alike).
   let size = largest(labels) + 1;
+  const startK = size;
   let tested = new Uint8Array(size * size);
   let centers: Float64Array | undefined,
     centersK = -1;
   for (let guard = 0; guard < 10_000; guard++) {
     const k = largest(labels) + 1;
+    // an estimate: most pairs tested end in a merge, so the clusters left say how far it is
+    if (startK > 1) onProgress?.((startK - k) / (startK - 1));
     if (!centers || k !== centersK) {
       centers = centroids(x, n, d, labels, k);
       centersK = k;

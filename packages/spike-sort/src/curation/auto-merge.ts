@@ -1,6 +1,7 @@
-import { checkNumber, checkOptionNames } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, ParameterError } from '@spyglass-wasm/core';
 import type { GroupSorting } from '../sort/sort-group.js';
 import { largestChannel } from '../sort/sorting-accumulator.js';
+import { secondModeCut } from '../sort/split-amplitudes.js';
 
 /** What `autoMergeGroups` needs of each unit: spike times (s, sorted) and its mean waveform (length × channels). */
 export interface MergeUnit {
@@ -8,6 +9,8 @@ export interface MergeUnit {
   template: Float32Array;
   /** Set for a collision of two units (`SortedUnit.collisionOf`): never merged. */
   collisionOf?: readonly number[];
+  /** Each spike's amplitude (any unit, e.g. µV on its detection channel), for the amplitude-continuity test. */
+  amplitudes?: Float64Array;
 }
 
 export interface AutoMergeOptions {
@@ -19,7 +22,12 @@ export interface AutoMergeOptions {
   /** Template shifts tried: ± samples (default 6), ± channels in index order for drift along a probe (default 0). */
   maxShift?: number;
   channelShift?: number;
-  /** Shifted cosine similarity of the templates at or above which a pair is tested (default 0.9). */
+  /**
+   * Per channel, its neighbours (as `sortGroup`'s): template similarity is then computed on the
+   * channels near either unit's peak channel only (default: every channel of the group).
+   */
+  neighbours?: readonly (readonly number[])[];
+  /** Shifted cosine similarity of the templates at or above which a pair is a candidate (default 0.9). */
   minSimilarity?: number;
   /** Fewest spikes of each unit of a pair (default 20). */
   minSpikes?: number;
@@ -49,12 +57,33 @@ export interface AutoMergeOptions {
   pieces?: boolean;
   /** A unit's own spike pairs in the refractory window over chance, above which it is never merged (0.2). */
   maxContamination?: number;
+  /**
+   * The same for the unit a merge would make (default 0.2, SpikeInterface's cross-contamination
+   * bound): pairs are merged most similar first, and a merge whose joined spike train (with every
+   * unit already merged into either side) is more contaminated is refused.
+   */
+  maxMergedContamination?: number;
+  /**
+   * Amplitude continuity (default true; needs `MergeUnit.amplitudes`): a merge is refused when the
+   * joined spikes' amplitudes form two modes (`secondModeCut`), two neurons of one shape and two sizes.
+   */
+  amplitudeContinuity?: boolean;
 }
 
 /** Bins of the recording the presence profiles of `pieces` are compared over. */
 const PRESENCE_BINS = 10;
 
-/** The evidence for one merged pair. */
+/** Why a candidate pair (templates alike) was merged, or why not. */
+export type MergeReason =
+  | 'refractory dip'
+  | 'pieces in time'
+  | 'no refractory dip'
+  | 'dip not testable'
+  | 'merged contamination'
+  | 'amplitude modes'
+  | 'groups side by side';
+
+/** The evidence for one candidate pair (templates at least `minSimilarity` alike), merged or not. */
 export interface MergeEvidence {
   a: number;
   b: number;
@@ -62,33 +91,27 @@ export interface MergeEvidence {
   /** Coincidences in the refractory window over those expected (a refractory dip: ≪ 1). */
   refractoryRatio: number;
   expected: number;
+  /** The larger template peak over the smaller. */
+  amplitudeRatio: number;
+  /** Shares of the two units' spike counts over tenths of the recording that overlap (1: fire alike in time). */
+  presenceOverlap: number;
+  /** Contamination of the unit the merge would make (NaN: not tested, the pair failed before). */
+  mergedContamination: number;
+  merged: boolean;
+  reason: MergeReason;
 }
 
-/**
- * Which units are one neuron split in several, by SpikeInterface's auto-merge criteria: templates
- * alike after a shift in time (and, along a probe, of `channelShift` channels: a drifting unit's
- * spikes move across channels, the amplitude fading on one as it grows on the next), and a
- * cross-correlogram with a refractory dip (the pair almost never fires within the refractory
- * period of each other, as one neuron cannot), the chance level taken from both units' rates in
- * each stretch of time, so fragments of a drifting unit that take over from each other are
- * judged by the time they share. Pairs whose dip cannot be seen (too few shared spikes) are left
- * alone. Returns the groups to merge (connected pairs, each sorted, in order of their first unit)
- * and the evidence of each pair.
- *
- * @example
- * const units = sorted.map((u) => ({ times: u.times, template: u.template }));
- * const { groups } = autoMergeGroups(units, { duration: 600, length: 90, channels: 4 });
- */
-export function autoMergeGroups(
-  units: readonly MergeUnit[],
-  options: AutoMergeOptions,
-): { groups: number[][]; pairs: MergeEvidence[] } {
+/** The checked options of autoMergeGroups. */
+type MergeSettings = ReturnType<typeof mergeSettings>;
+
+function mergeSettings(options: AutoMergeOptions) {
   checkOptionNames('autoMergeGroups', options, [
     'duration',
     'length',
     'channels',
     'maxShift',
     'channelShift',
+    'neighbours',
     'minSimilarity',
     'minSpikes',
     'censored',
@@ -99,65 +122,203 @@ export function autoMergeGroups(
     'closeSimilarity',
     'maxAmplitudeRatio',
     'maxContamination',
+    'maxMergedContamination',
+    'amplitudeContinuity',
     'maxPresenceOverlap',
     'pieces',
   ]);
-  const duration = checkNumber('duration', options.duration, { min: 0, exclusiveMin: true });
-  const shape = { length: options.length, channels: options.channels };
-  const maxShift = checkNumber('maxShift', options.maxShift ?? 6, { min: 0, integer: true });
-  const channelShift = checkNumber('channelShift', options.channelShift ?? 0, { min: 0, integer: true });
-  const minSimilarity = checkNumber('minSimilarity', options.minSimilarity ?? 0.9, { min: -1, max: 1 });
-  const minSpikes = checkNumber('minSpikes', options.minSpikes ?? 20, { min: 1 });
   const censored = checkNumber('censored', options.censored ?? 0.0005, { min: 0 });
-  const refractory = checkNumber('refractory', options.refractory ?? 0.0015, { min: censored, exclusiveMin: true });
-  const bin = checkNumber('binSeconds', options.binSeconds ?? 2, { min: 0, exclusiveMin: true });
-  const maxRatio = checkNumber('maxRefractoryRatio', options.maxRefractoryRatio ?? 0.2, { min: 0 });
-  const minExpected = checkNumber('minExpected', options.minExpected ?? 5, { min: 0 });
-  const pieces = options.pieces ?? false;
-  const maxPresenceOverlap = checkNumber('maxPresenceOverlap', options.maxPresenceOverlap ?? 0.5, { min: 0, max: 1 });
-  const maxContamination = checkNumber('maxContamination', options.maxContamination ?? 0.2, { min: 0 });
-  const closeSimilarity = checkNumber('closeSimilarity', options.closeSimilarity ?? 0.95, { min: -1, max: 1 });
-  const maxAmplitudeRatio = checkNumber('maxAmplitudeRatio', options.maxAmplitudeRatio ?? 1.5, { min: 1 });
-  // A dip too small to see: one neuron only if nearly the same template at nearly the same size,
-  // and not one spike of the pair within the refractory window of the other.
-  const untestedMerge = (a: number, b: number, similarity: number, seen: number) => {
-    const ratio = peak(units[a].template) / Math.max(1e-12, peak(units[b].template));
-    return (
-      pieces &&
-      seen === 0 &&
-      similarity >= closeSimilarity &&
-      Math.max(ratio, 1 / ratio) <= maxAmplitudeRatio &&
-      presenceOverlap(presence[a], presence[b]) <= maxPresenceOverlap
-    );
+  if (options.neighbours !== undefined && options.neighbours.length !== options.channels)
+    throw new ParameterError('neighbours', `one list per channel (${options.channels})`, options.neighbours.length);
+  return {
+    duration: checkNumber('duration', options.duration, { min: 0, exclusiveMin: true }),
+    shape: { length: options.length, channels: options.channels },
+    maxShift: checkNumber('maxShift', options.maxShift ?? 6, { min: 0, integer: true }),
+    channelShift: checkNumber('channelShift', options.channelShift ?? 0, { min: 0, integer: true }),
+    neighbours: options.neighbours,
+    minSimilarity: checkNumber('minSimilarity', options.minSimilarity ?? 0.9, { min: -1, max: 1 }),
+    minSpikes: checkNumber('minSpikes', options.minSpikes ?? 20, { min: 1 }),
+    censored,
+    refractory: checkNumber('refractory', options.refractory ?? 0.0015, { min: censored, exclusiveMin: true }),
+    bin: checkNumber('binSeconds', options.binSeconds ?? 2, { min: 0, exclusiveMin: true }),
+    maxRatio: checkNumber('maxRefractoryRatio', options.maxRefractoryRatio ?? 0.2, { min: 0 }),
+    minExpected: checkNumber('minExpected', options.minExpected ?? 5, { min: 0 }),
+    pieces: options.pieces ?? false,
+    maxPresenceOverlap: checkNumber('maxPresenceOverlap', options.maxPresenceOverlap ?? 0.5, { min: 0, max: 1 }),
+    maxContamination: checkNumber('maxContamination', options.maxContamination ?? 0.2, { min: 0 }),
+    maxMergedContamination: checkNumber('maxMergedContamination', options.maxMergedContamination ?? 0.2, { min: 0 }),
+    amplitudeContinuity: options.amplitudeContinuity ?? true,
+    closeSimilarity: checkNumber('closeSimilarity', options.closeSimilarity ?? 0.95, { min: -1, max: 1 }),
+    maxAmplitudeRatio: checkNumber('maxAmplitudeRatio', options.maxAmplitudeRatio ?? 1.5, { min: 1 }),
   };
-  const bins = Math.max(1, Math.ceil(duration / bin));
-  const counts = units.map((u) => binCounts(u.times, bin, bins));
+}
+
+/**
+ * Which units are one neuron split in several, by SpikeInterface's auto-merge criteria: templates
+ * alike after a shift in time (and, along a probe, of `channelShift` channels: a drifting unit's
+ * spikes move across channels, the amplitude fading on one as it grows on the next), on the
+ * channels near the units (`neighbours`), and a cross-correlogram with a refractory dip (the pair
+ * almost never fires within the refractory period of each other, as one neuron cannot), the
+ * chance level taken from both units' rates in each stretch of time, so fragments of a drifting
+ * unit that take over from each other are judged by the time they share. Pairs whose dip cannot
+ * be seen (too few shared spikes) are left alone unless `pieces`. The pairs that pass are merged
+ * most similar first, each merge refused when the unit it makes is contaminated or its spikes'
+ * amplitudes form two modes. Returns the groups to merge (each sorted, in order of their first
+ * unit), the evidence of each merged pair (`pairs`) and of each candidate left apart, with why
+ * (`candidates`).
+ *
+ * @example
+ * const units = sorted.map((u) => ({ times: u.times, template: u.template }));
+ * const { groups, candidates } = autoMergeGroups(units, { duration: 600, length: 90, channels: 4 });
+ */
+export function autoMergeGroups(
+  units: readonly MergeUnit[],
+  options: AutoMergeOptions,
+): { groups: number[][]; pairs: MergeEvidence[]; candidates: MergeEvidence[] } {
+  const s = mergeSettings(options);
+  const bins = Math.max(1, Math.ceil(s.duration / s.bin));
+  const counts = units.map((u) => binCounts(u.times, s.bin, bins));
   // presence over time in tenths of the recording (bins of a few spikes each would make any two
   // sparse units look apart)
-  const presence = units.map((u) => binCounts(u.times, duration / PRESENCE_BINS, PRESENCE_BINS));
+  const presence = units.map((u) => binCounts(u.times, s.duration / PRESENCE_BINS, PRESENCE_BINS));
   // SpikeInterface's first steps: units with too few spikes, contaminated ones (their own refractory
   // violations over chance above maxContamination) and collisions are never merged
   const mergeable = units.map(
     (u) =>
       !u.collisionOf &&
-      u.times.length >= minSpikes &&
-      contamination(u.times, censored, refractory, duration) <= maxContamination,
+      u.times.length >= s.minSpikes &&
+      contamination(u.times, s.censored, s.refractory, s.duration) <= s.maxContamination,
   );
-  const pairs: MergeEvidence[] = [];
+  const peaks = units.map((u) => largestChannel(u.template, s.shape.channels));
+  const tested: MergeEvidence[] = [];
   for (let a = 0; a < units.length; a++)
     for (let b = a + 1; b < units.length; b++) {
       if (!mergeable[a] || !mergeable[b]) continue;
-      const similarity = shiftedSimilarity(units[a].template, units[b].template, shape, maxShift, channelShift);
-      if (!(similarity >= minSimilarity)) continue;
+      const near = s.neighbours && nearChannels(s.neighbours, peaks[a].channel, peaks[b].channel);
+      const similarity = shiftedSimilarity(units[a].template, units[b].template, s, near);
+      if (!(similarity >= s.minSimilarity)) continue;
       // chance coincidences in the window, from both rates in each bin (spikes per bin / bin length)
       let expected = 0;
-      for (let k = 0; k < bins; k++) expected += (counts[a][k] * counts[b][k] * 2 * (refractory - censored)) / bin;
-      const seen = coincidences(units[a].times, units[b].times, censored, refractory);
-      const refractoryRatio = seen / Math.max(expected, 1e-12);
-      if (expected >= minExpected ? refractoryRatio <= maxRatio : untestedMerge(a, b, similarity, seen))
-        pairs.push({ a, b, similarity, refractoryRatio, expected });
+      for (let k = 0; k < bins; k++)
+        expected += (counts[a][k] * counts[b][k] * 2 * (s.refractory - s.censored)) / s.bin;
+      const seen = coincidences(units[a].times, units[b].times, s.censored, s.refractory);
+      const ratio = peaks[a].amplitude / Math.max(1e-12, peaks[b].amplitude);
+      const evidence = {
+        a,
+        b,
+        similarity,
+        refractoryRatio: seen / Math.max(expected, 1e-12),
+        expected,
+        amplitudeRatio: Math.max(ratio, 1 / ratio),
+        presenceOverlap: presenceOverlap(presence[a], presence[b]),
+        mergedContamination: NaN,
+      };
+      tested.push({ ...evidence, ...firstVerdict(evidence, seen, s) });
     }
-  return { groups: connected(units.length, pairs), pairs };
+  return decide({ units, counts, presence }, tested, s);
+}
+
+/** The pair's own evidence: a refractory dip seen, pieces of a unit in time, or why not. */
+function firstVerdict(
+  e: Omit<MergeEvidence, 'merged' | 'reason'>,
+  seen: number,
+  s: MergeSettings,
+): { merged: boolean; reason: MergeReason } {
+  if (e.expected >= s.minExpected)
+    return e.refractoryRatio <= s.maxRatio
+      ? { merged: true, reason: 'refractory dip' }
+      : { merged: false, reason: 'no refractory dip' };
+  // A dip too small to see: one neuron only if nearly the same template at nearly the same size,
+  // not one spike of the pair within the refractory window of the other, and taking over in time.
+  const pieces =
+    s.pieces &&
+    seen === 0 &&
+    e.similarity >= s.closeSimilarity &&
+    e.amplitudeRatio <= s.maxAmplitudeRatio &&
+    e.presenceOverlap <= s.maxPresenceOverlap;
+  return pieces ? { merged: true, reason: 'pieces in time' } : { merged: false, reason: 'dip not testable' };
+}
+
+/** Spike counts per `binSeconds` and per tenth of the recording, per unit. */
+interface Profiles {
+  units: readonly MergeUnit[];
+  counts: Float64Array[];
+  presence: Float64Array[];
+}
+
+/**
+ * Merges the pairs that passed, most similar first, refusing a merge whose joined unit (every
+ * unit already merged into either side) is contaminated or has two amplitude modes, and a merge of
+ * pieces in time whose two sides, once either holds several units, fire side by side (their
+ * joined presence profiles overlap, or a dip testable between them is not there): two neurons each
+ * already put together from its pieces.
+ */
+function decide(
+  profiles: Profiles,
+  tested: MergeEvidence[],
+  s: MergeSettings,
+): { groups: number[][]; pairs: MergeEvidence[]; candidates: MergeEvidence[] } {
+  const { units } = profiles;
+  const root = units.map((_, i) => i);
+  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
+  const members = units.map((_, i) => [i]);
+  const order = tested.map((_, i) => i).sort((i, j) => tested[j].similarity - tested[i].similarity || i - j);
+  for (const i of order) {
+    const e = tested[i];
+    if (!e.merged) continue;
+    const [ra, rb] = [find(e.a), find(e.b)];
+    if (ra === rb) continue; // already one unit through others
+    const joined = [...members[ra], ...members[rb]];
+    const refused = refusal(profiles, members[ra], members[rb], e, s);
+    if (refused) {
+      Object.assign(e, { merged: false, reason: refused });
+      continue;
+    }
+    const [keep, drop] = [Math.min(ra, rb), Math.max(ra, rb)];
+    root[drop] = keep;
+    members[keep] = joined;
+  }
+  const groups = members.filter((m, i) => find(i) === i && m.length > 1).map((m) => [...m].sort((x, y) => x - y));
+  // a candidate whose two units were joined through others is no longer left apart
+  const apart = tested.filter((e) => !e.merged && find(e.a) !== find(e.b));
+  return { groups, pairs: tested.filter((e) => e.merged), candidates: apart };
+}
+
+/** Why the units of `a` and `b` (each one or several already merged) should not be joined, if they should not. */
+function refusal(
+  { units, counts, presence }: Profiles,
+  a: readonly number[],
+  b: readonly number[],
+  e: MergeEvidence,
+  s: MergeSettings,
+): MergeReason | undefined {
+  const trainOf = (g: readonly number[]) => Float64Array.from(g.flatMap((u) => Array.from(units[u].times))).sort();
+  const [ta, tb] = [trainOf(a), trainOf(b)];
+  const times = Float64Array.from([...ta, ...tb]).sort();
+  e.mergedContamination = contamination(times, s.censored, s.refractory, s.duration);
+  if (e.mergedContamination > s.maxMergedContamination) return 'merged contamination';
+  if (s.amplitudeContinuity && [...a, ...b].every((u) => units[u].amplitudes)) {
+    const amplitudes = [...a, ...b].flatMap((u) => Array.from(units[u].amplitudes!, Math.abs));
+    if (secondModeCut(amplitudes, { minCount: s.minSpikes })) return 'amplitude modes';
+  }
+  if (e.reason === 'pieces in time' && a.length + b.length > 2) {
+    const sum = (g: readonly number[], of: Float64Array[]) =>
+      g.reduce((acc, u) => (of[u].forEach((v, k) => (acc[k] += v)), acc), new Float64Array(of[0].length));
+    if (presenceOverlap(sum(a, presence), sum(b, presence)) > s.maxPresenceOverlap) return 'groups side by side';
+    const [ca, cb] = [sum(a, counts), sum(b, counts)];
+    let expected = 0;
+    for (let k = 0; k < ca.length; k++) expected += (ca[k] * cb[k] * 2 * (s.refractory - s.censored)) / s.bin;
+    const seen = coincidences(ta, tb, s.censored, s.refractory);
+    if (expected >= s.minExpected ? seen > s.maxRatio * expected : seen > 0) return 'groups side by side';
+  }
+  return undefined;
+}
+
+/** The channels near either of two peak channels, in index order. */
+function nearChannels(neighbours: readonly (readonly number[])[], a: number, b: number): Uint8Array {
+  const near = new Uint8Array(neighbours.length);
+  for (const c of [a, b, ...neighbours[a], ...neighbours[b]]) near[c] = 1;
+  return near;
 }
 
 /** A unit's spikes followed by another within (lo, hi] over the number a Poisson train of its rate would have. */
@@ -178,34 +339,37 @@ function presenceOverlap(a: Float64Array, b: Float64Array): number {
   return overlap;
 }
 
-function peak(t: Float32Array): number {
-  return t.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-}
-
 function binCounts(times: Float64Array, bin: number, bins: number): Float64Array {
   const out = new Float64Array(bins);
   for (const t of times) out[Math.min(bins - 1, Math.max(0, Math.floor(t / bin)))]++;
   return out;
 }
 
-/** Cosine similarity of two templates, the second shifted by up to ±maxShift samples and ±channelShift channels. */
+/**
+ * Cosine similarity of two templates, the second shifted by up to ±maxShift samples and
+ * ±channelShift channels, on the channels `near` marks (default all): each template's energy on
+ * them, and the products of the pairs of samples whose channels both lie there.
+ */
 function shiftedSimilarity(
   x: Float32Array,
   y: Float32Array,
-  shape: { length: number; channels: number },
-  maxShift: number,
-  channelShift = 0,
+  settings: { shape: { length: number; channels: number }; maxShift: number; channelShift: number },
+  near?: Uint8Array,
 ): number {
+  const { shape, maxShift, channelShift } = settings;
   const { length: L, channels: C } = shape;
-  const xx = x.reduce((s, v) => s + v * v, 0),
-    yy = y.reduce((s, v) => s + v * v, 0);
+  const on = (c: number) => !near || near[c] === 1;
+  let xx = 0,
+    yy = 0;
+  for (let j = 0; j < L * C; j++) if (on(j % C)) ((xx += x[j] * x[j]), (yy += y[j] * y[j]));
   if (!(xx > 0 && yy > 0)) return 0;
   let best = -1;
   for (let dc = -channelShift; dc <= channelShift; dc++)
     for (let dt = -maxShift; dt <= maxShift; dt++) {
       let xy = 0;
       for (let t = Math.max(0, -dt); t < Math.min(L, L - dt); t++)
-        for (let c = Math.max(0, -dc); c < Math.min(C, C - dc); c++) xy += x[t * C + c] * y[(t + dt) * C + c + dc];
+        for (let c = Math.max(0, -dc); c < Math.min(C, C - dc); c++)
+          if (on(c) && on(c + dc)) xy += x[t * C + c] * y[(t + dt) * C + c + dc];
       best = Math.max(best, xy / Math.sqrt(xx * yy));
     }
   return best;
@@ -228,21 +392,22 @@ function coincidences(a: Float64Array, b: Float64Array, lo: number, hi: number):
   return n;
 }
 
-/** Connected components of the pairs with more than one unit, each sorted, ordered by first unit. */
-function connected(n: number, pairs: readonly { a: number; b: number }[]): number[][] {
-  const root = Array.from({ length: n }, (_, i) => i);
-  const find = (i: number): number => (root[i] === i ? i : (root[i] = find(root[i])));
-  for (const { a, b } of pairs) root[Math.max(find(a), find(b))] = Math.min(find(a), find(b));
-  const groups = new Map<number, number[]>();
-  for (let i = 0; i < n; i++) groups.set(find(i), [...(groups.get(find(i)) ?? []), i]);
-  return [...groups.values()].filter((g) => g.length > 1);
+/** What `autoMerge` did to a sorting, in the unit numbers before it (kept in `GroupSorting.merges`). */
+export interface SortingMerges {
+  /** For each unit after merging, the units before it was made from (one, or the merged parts). */
+  parents: number[][];
+  /** The merged pairs, with their evidence. */
+  pairs: MergeEvidence[];
+  /** Candidate pairs (templates alike) left apart, with their evidence and why: for a user to review. */
+  candidates: MergeEvidence[];
 }
 
 /**
  * A group sorting with the units `autoMergeGroups` finds to be one neuron merged (spike trains
  * joined, templates averaged by spike count, noise overlap the parts' spike-weighted mean), the
- * merged unit at its first part's place and the rest renumbered in order. `options` are
- * autoMergeGroups' (duration, length and channels come from the sorting).
+ * merged unit at its first part's place and the rest renumbered in order; what was merged and the
+ * candidates left apart are in its `merges`. `options` are autoMergeGroups' (duration, length and
+ * channels come from the sorting; amplitudes from its peaks).
  *
  * @example
  * const { sorting: merged, groups } = autoMerge(sortGroup(x, { fs }), { fs, duration: x.rows / fs });
@@ -250,18 +415,43 @@ function connected(n: number, pairs: readonly { a: number; b: number }[]): numbe
 export function autoMerge(
   sorting: GroupSorting,
   options: { fs: number; duration: number } & Omit<AutoMergeOptions, 'duration' | 'length' | 'channels'>,
-): { sorting: GroupSorting; groups: number[][]; pairs: MergeEvidence[] } {
+): { sorting: GroupSorting; groups: number[][]; pairs: MergeEvidence[]; candidates: MergeEvidence[] } {
   const { fs, ...rest } = options;
   checkNumber('fs', fs, { min: 0, exclusiveMin: true });
-  const { groups, pairs } = autoMergeGroups(
-    sorting.units.map((u) => ({
+  const amplitudes = spikeAmplitudes(sorting);
+  const { groups, pairs, candidates } = autoMergeGroups(
+    sorting.units.map((u, i) => ({
       times: u.samples.map((s) => s / fs),
       template: u.template,
       collisionOf: u.collisionOf,
+      amplitudes: amplitudes[i],
     })),
     { ...rest, length: sorting.snippetLength, channels: sorting.channels },
   );
-  if (!groups.length) return { sorting, groups, pairs };
+  const merged = joinGroups(sorting, groups);
+  return {
+    sorting: { ...merged.sorting, merges: { parents: merged.parents, pairs, candidates } },
+    groups,
+    pairs,
+    candidates,
+  };
+}
+
+/** Each unit's spike amplitudes (µV on the detection channel), or undefined when its peaks do not match its spikes. */
+function spikeAmplitudes(sorting: GroupSorting): (Float64Array | undefined)[] {
+  const out = sorting.units.map((u) => new Float64Array(u.samples.length));
+  const at = new Int32Array(sorting.units.length);
+  sorting.labels.forEach((l, i) => {
+    if (l < 0 || l >= out.length || at[l] >= out[l].length) return;
+    const p = sorting.peaks[i];
+    out[l][at[l]++] = Math.abs(p.z * sorting.noise[p.channel]);
+  });
+  return out.map((a, u) => (at[u] === a.length ? a : undefined));
+}
+
+/** The sorting with each group's units joined at its first part's place, and each new unit's parts. */
+function joinGroups(sorting: GroupSorting, groups: number[][]): { sorting: GroupSorting; parents: number[][] } {
+  if (!groups.length) return { sorting, parents: sorting.units.map((_, i) => [i]) };
   // each unit's new index: a group's parts all go to its first part's place
   const head = sorting.units.map((_, i) => i);
   for (const g of groups) for (const u of g) head[u] = g[0];
@@ -291,7 +481,6 @@ export function autoMerge(
   });
   return {
     sorting: { ...sorting, units, labels: sorting.labels.map((l) => (l < 0 ? l : to[l])), noiseOverlaps },
-    groups,
-    pairs,
+    parents: heads.map((h) => sorting.units.map((_, i) => i).filter((i) => head[i] === h)),
   };
 }

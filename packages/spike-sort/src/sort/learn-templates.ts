@@ -82,10 +82,8 @@ export function learnTemplates(
   });
   progress.stage('pca');
   const pca = fitPca(points, { components: k, seed, maxRows: PCA_ROWS });
-  progress.stage('isosplit');
-  let labels = isosplit(projectPca(pca, points), { seed, testSpace: points });
-  progress.stage('branches');
-  labels = splitBranches(points, labels, { components: k, seed });
+  let labels = isosplit(projectPca(pca, points), { seed, testSpace: points, onProgress: progress.stage('isosplit') });
+  labels = splitBranches(points, labels, { components: k, seed, onProgress: progress.stage('branches') });
   progress.stage('merge');
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });

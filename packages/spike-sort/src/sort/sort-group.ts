@@ -3,7 +3,7 @@ import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
-import { autoMerge } from '../curation/auto-merge.js';
+import { autoMerge, type SortingMerges } from '../curation/auto-merge.js';
 import { learnTemplates } from './learn-templates.js';
 import { SortingAccumulator } from './sorting-accumulator.js';
 
@@ -33,8 +33,9 @@ export interface SortGroupOptions {
    */
   neighbours?: readonly (readonly number[])[];
   /**
-   * Merge units that are one neuron split in several (`autoMerge` with its defaults, and on a probe of more than
-   * 4 channels `pieces` too; default true).
+   * Merge units that are one neuron split in several (`autoMerge` with its defaults, template similarity on
+   * `neighbours`, and on a probe of more than 4 channels `pieces` too; default true). What was merged, and
+   * the candidates left apart, are in the sorting's `merges`.
    */
   autoMerge?: boolean;
   /**
@@ -80,6 +81,8 @@ export interface GroupSorting {
   channels: number;
   /** Per unit, noise overlap (SpikeInterface's nn_noise_overlap; NaN with fewer than 10 spikes). */
   noiseOverlaps: Float64Array;
+  /** What `autoMerge` merged and the candidates it left apart, with the evidence (absent when it did not run). */
+  merges?: SortingMerges;
 }
 
 /**
@@ -147,7 +150,7 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
   const sorting =
     options.autoMerge === false
       ? result.result()
-      : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4 }).sorting;
+      : autoMerge(result.result(), { fs, duration: x.rows / fs, pieces: x.cols > 4, neighbours }).sorting;
   progress.done();
   return sorting;
 }

@@ -116,5 +116,10 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   }
   return options.autoMerge === false
     ? result.result()
-    : autoMerge(result.result(), { fs, duration: source.rows / fs, pieces: learned.templates.channels > 4 }).sorting;
+    : autoMerge(result.result(), {
+        fs,
+        duration: source.rows / fs,
+        pieces: learned.templates.channels > 4,
+        neighbours,
+      }).sorting;
 }

@@ -4,12 +4,13 @@ import type { ViewContext } from '../context.js';
 import { fmt, fmtSeconds, h, mount } from '../dom.js';
 import { PALETTE, axis, makePlot, type uPlot } from '../plots/plot.js';
 import { findNodes, viewFor } from '../lib/tree.js';
+import { NO_TRACE_QUERY } from '../lib/trace-params.js';
 import { setParams } from '../url-state.js';
 import { dataTable } from './table.js';
 
 export function objectView(ctx: ViewContext, path?: string): HTMLElement {
   if (!path) return h('p', { class: 'muted' }, 'Choose an object in the tree.');
-  setParams({ view: 'object', path, t: undefined, dur: undefined });
+  setParams({ view: 'object', path, ...NO_TRACE_QUERY });
   const node = findNodes(ctx.tree, (n) => n.path === path)[0];
   const root = h('div', { class: 'object' }, h('h2', {}, path), h('p', { class: 'muted' }, 'reading…'));
   const view = node ? node.view : 'info';

@@ -4,6 +4,7 @@ import type { ViewContext } from '../context.js';
 import { fmt, fmtSeconds, h, mount } from '../dom.js';
 import { speedFromPosition } from '../lib/windowing.js';
 import { PALETTE, axis, makePlot, shadingPlugin, uPlot } from '../plots/plot.js';
+import { NO_TRACE_QUERY } from '../lib/trace-params.js';
 import { setParams } from '../url-state.js';
 import type { PositionData } from '../worker/nwb-api.js';
 
@@ -16,7 +17,7 @@ export function positionView(ctx: ViewContext, path?: string): HTMLElement {
     .then((all) => {
       if (all.length === 0) return mount(root, h('p', { class: 'muted' }, 'This file has no SpatialSeries.'));
       const p = all.find((s) => s.path === path) ?? all[0];
-      setParams({ view: 'position', path: p.path, t: undefined, dur: undefined });
+      setParams({ view: 'position', path: p.path, ...NO_TRACE_QUERY });
       const select = h(
         'select',
         { onchange: (e: Event) => ctx.show('position', (e.target as HTMLSelectElement).value) },

@@ -42,6 +42,22 @@ const state: Record<RunPipeline, RunState> = {
 /** The result whose panel (plots and lineage) is open under the results list. */
 let opened: string | undefined;
 let redraw: (() => void) | undefined;
+/** Updates the running cards' progress bars and stage text in place (no re-render). */
+let paintProgress: (() => void) | undefined;
+let progressFrame = 0;
+
+/**
+ * Progress arrives as often as a step reports it: it is painted at most once per frame, and only
+ * the bar and its text change, so the page's main thread stays free during a run (the panel and
+ * its result plots are rebuilt only when a run starts, ends or is cancelled).
+ */
+function progressChanged() {
+  if (progressFrame) return;
+  progressFrame = requestAnimationFrame(() => {
+    progressFrame = 0;
+    paintProgress?.();
+  });
+}
 
 /** Ripples found by the last run, shaded over the trace and position plots. */
 export function runShading(): Shading[] {
@@ -72,7 +88,7 @@ async function start(pipeline: RunPipeline, source: RunSource, withPosition: boo
   redraw?.();
   const onProgress = Comlink.proxy((stage: string, fraction: number) => {
     Object.assign(s, { stage, fraction });
-    redraw?.();
+    progressChanged();
   });
   try {
     const report = await runApi().run(pipeline, source, { withPosition }, onProgress);
@@ -92,6 +108,8 @@ function cancel(pipeline: RunPipeline) {
   void pipeline;
   redraw?.();
 }
+
+const stageText = (s: RunState) => `${s.stage} ${Math.round(s.fraction * 100)} %`;
 
 function reportView(r: RunReport) {
   const summary =
@@ -240,16 +258,21 @@ export function runView(ctx: ViewContext, source: File | string): HTMLElement {
         h(
           'span',
           { class: 'muted run-stage' },
-          s.running
-            ? `${s.stage} ${Math.round(s.fraction * 100)} %`
-            : s.cancelled
-              ? 'cancelled: nothing was stored'
-              : '',
+          s.running ? stageText(s) : s.cancelled ? 'cancelled: nothing was stored' : '',
         ),
       ),
       s.error ? h('p', { class: 'warn run-error' }, s.error) : null,
       s.report ? reportView(s.report) : null,
     );
+  };
+  paintProgress = () => {
+    for (const p of Object.keys(state) as RunPipeline[]) {
+      const s = state[p];
+      const card = el.querySelector(`.run-card[data-pipeline="${p}"]`);
+      if (!s.running || !card) continue;
+      card.querySelector('progress')!.value = s.fraction;
+      card.querySelector('.run-stage')!.textContent = stageText(s);
+    }
   };
   redraw = () => {
     if (!el.isConnected) return;

@@ -2,6 +2,7 @@
 // zoom. Each window is read (only its chunks), re-referenced and band-passed in the worker.
 import type { ViewContext } from '../context.js';
 import { fmt, fmtSeconds, h, mount } from '../dom.js';
+import { readTraceParams, traceQuery } from '../lib/trace-params.js';
 import { formatChannelList, parseChannelList } from '../lib/windowing.js';
 import { PALETTE, axis, makePlot, shadingPlugin, type uPlot } from '../plots/plot.js';
 import { getParam, setParams } from '../url-state.js';
@@ -29,14 +30,18 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
   const series = all.find((s) => s.path === path) ?? all.find((s) => s.path === getParam('path')) ?? all[0];
   const nch = series.shape[1];
   const highRate = series.rate >= 12000;
+  // The address says what to show when it names this series (a link to this view), else defaults.
+  const linked = getParam('path') === undefined || getParam('path') === series.path;
+  const p = linked ? readTraceParams(location.search, nch) : {};
+  const defaultBand: [number, number] = highRate ? [300, 6000] : [1, Math.min(300, Math.floor(series.rate * 0.45))];
   const st: TraceState = {
     path: series.path,
-    channels: Array.from({ length: Math.min(nch, 16) }, (_, i) => i),
-    t0: Number(getParam('t') ?? series.start) || series.start,
-    dur: Number(getParam('dur') ?? (highRate ? 0.5 : 5)) || 1,
-    bandpass: highRate,
-    band: highRate ? [300, 6000] : [1, Math.min(300, Math.floor(series.rate * 0.45))],
-    commonRef: false,
+    channels: p.channels ?? Array.from({ length: Math.min(nch, 16) }, (_, i) => i),
+    t0: p.t0 ?? series.start,
+    dur: p.dur ?? (highRate ? 0.5 : 5),
+    bandpass: p.bandpass === undefined ? highRate : p.bandpass !== null,
+    band: p.bandpass ?? defaultBand,
+    commonRef: p.commonRef ?? false,
   };
   const groups = ctx.summary.electrodes?.groupNames ?? [];
   const groupOf = (c: number) => groups[series.electrodeRows[c]] ?? '';
@@ -85,7 +90,11 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
     clampWindow();
     startInput.value = String(Number(st.t0.toFixed(4)));
     const id = ++request;
-    setParams({ view: 'traces', path: st.path, t: Number(st.t0.toFixed(4)), dur: Number(st.dur.toPrecision(4)) });
+    setParams({
+      view: 'traces',
+      path: st.path,
+      ...traceQuery({ ...st, bandpass: st.bandpass ? st.band : null }),
+    });
     info.textContent = 'reading…';
     try {
       const w = await ctx.api.traces({
@@ -105,53 +114,29 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
     }
   };
 
+  /** What the plot's axes, ranges and scale bar read when they draw: changed in place on each window. */
+  const shown = { t0: 0, t1: 1, spacing: 1, offsets: [] as number[], channels: [] as number[] };
+
   const draw = (w: TraceWindow) => {
     const n = w.ys.length;
     const spacing = st.spacing ?? autoSpacing(w.ys);
     const offsets = w.channels.map((_, k) => (n - 1 - k) * spacing);
     const ys = w.ys.map((y, k) => {
-      const o = new Float32Array(y.length);
-      for (let i = 0; i < y.length; i++) o[i] = y[i] + offsets[k];
-      return o;
+      const o = offsets[k];
+      for (let i = 0; i < y.length; i++) y[i] += o; // the window's own (transferred) arrays
+      return y;
     });
-    plot?.destroy();
-    mount(plotBox);
-    const height = Math.min(760, Math.max(300, 52 * n + 80));
-    plot = makePlot(
-      plotBox,
-      {
-        height,
-        legend: { show: false },
-        scales: {
-          x: { time: false, range: [w.t0, w.t1] },
-          y: { range: [-spacing * 0.9, (n - 1) * spacing + spacing * 0.9] },
-        },
-        axes: [
-          axis('time (s)', { values: (_u, splits) => splits.map((v) => fmt(Number(v.toPrecision(8)))) }),
-          axis(`channel  (spacing ${fmt(spacing)} µV)`, {
-            size: 110,
-            splits: () => offsets,
-            values: () => w.channels.map((c) => `ch ${c}${groupOf(c) ? ` · ${groupOf(c)}` : ''}`),
-            grid: { show: false },
-          }),
-        ],
-        series: [
-          {},
-          ...w.channels.map((c) => ({
-            stroke: PALETTE[Math.max(0, groupNames.indexOf(groupOf(c))) % PALETTE.length],
-            width: 1 / devicePixelRatio,
-            points: { show: false },
-          })),
-        ],
-        plugins: [shadingPlugin(() => ctx.shading()), scaleBarPlugin(spacing)],
-        onZoom: (min, max) => {
-          st.t0 = min;
-          st.dur = Math.max(max - min, 20 / series.rate);
-          void load();
-        },
-      },
-      [w.x, ...ys] as unknown as uPlot.AlignedData,
-    );
+    const sameChannels = plot !== undefined && shown.channels.join() === w.channels.join();
+    Object.assign(shown, { t0: w.t0, t1: w.t1, spacing, offsets, channels: w.channels });
+    const data = [w.x, ...ys] as unknown as uPlot.AlignedData;
+    if (sameChannels) {
+      // Same channels: new data into the same plot, one redraw, no new canvas or layout.
+      plot!.setData(data);
+    } else {
+      plot?.destroy();
+      mount(plotBox);
+      plot = tracePlot(n, w.channels, data);
+    }
     plotBox.dataset.drawn = String(Number(plotBox.dataset.drawn ?? 0) + 1);
     const filt = [
       st.commonRef ? 'common median reference' : '',
@@ -161,6 +146,45 @@ export function tracesView(ctx: ViewContext, path?: string): HTMLElement {
       .join(' · ');
     info.textContent = `${fmtSeconds(w.t0)} – ${fmtSeconds(w.t1)} · rows ${w.rows[0].toLocaleString()}–${w.rows[1].toLocaleString()} at ${fmt(w.rate)} Hz · ${filt} · ${w.envelope ? 'min/max per pixel' : 'every sample'} · chunks read ${w.chunkReads}, from cache ${w.cacheHits} · worker ${Math.round(w.workerMs)} ms (read ${Math.round(w.stageMs.read)}, filter ${Math.round(w.stageMs.filter)}, decimate ${Math.round(w.stageMs.decimate)})`;
   };
+
+  /** The stacked-traces plot for `n` channels; ranges, axes and scale bar follow `shown`. */
+  const tracePlot = (n: number, channels: number[], data: uPlot.AlignedData): uPlot =>
+    makePlot(
+      plotBox,
+      {
+        height: Math.min(760, Math.max(300, 52 * n + 80)),
+        legend: { show: false },
+        scales: {
+          x: { time: false, range: () => [shown.t0, shown.t1] },
+          y: { range: () => [-shown.spacing * 0.9, (n - 1) * shown.spacing + shown.spacing * 0.9] },
+        },
+        axes: [
+          axis('time (s)', { values: (_u, splits) => splits.map((v) => fmt(Number(v.toPrecision(8)))) }),
+          axis('channel', {
+            label: () => `channel  (spacing ${fmt(shown.spacing)} µV)`,
+            size: 110,
+            splits: () => shown.offsets,
+            values: () => shown.channels.map((c) => `ch ${c}${groupOf(c) ? ` · ${groupOf(c)}` : ''}`),
+            grid: { show: false },
+          }),
+        ],
+        series: [
+          {},
+          ...channels.map((c) => ({
+            stroke: PALETTE[Math.max(0, groupNames.indexOf(groupOf(c))) % PALETTE.length],
+            width: 1 / devicePixelRatio,
+            points: { show: false },
+          })),
+        ],
+        plugins: [shadingPlugin(() => ctx.shading()), scaleBarPlugin(() => shown.spacing)],
+        onZoom: (min, max) => {
+          st.t0 = min;
+          st.dur = Math.max(max - min, 20 / series.rate);
+          void load();
+        },
+      },
+      data,
+    );
 
   const step = (fraction: number) => () => {
     st.t0 += fraction * st.dur;
@@ -322,10 +346,11 @@ function niceNumber(x: number): number {
 }
 
 /** A vertical bar of half the channel spacing in the top-right corner, labelled in µV. */
-function scaleBarPlugin(spacing: number): uPlot.Plugin {
+function scaleBarPlugin(spacingNow: () => number): uPlot.Plugin {
   return {
     hooks: {
       draw: (u: uPlot) => {
+        const spacing = spacingNow();
         const ctx = u.ctx;
         const bar = niceNumber(spacing / 2.5);
         const x = u.bbox.left + u.bbox.width - 12 * devicePixelRatio;

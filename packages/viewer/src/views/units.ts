@@ -7,6 +7,7 @@ import { fmt, h, mount } from '../dom.js';
 import { correlogram, firingRate, isiHistogram, refractoryViolations } from '../lib/spikes.js';
 import { PALETTE, axis, histogramPlot, makePlot, shadingPlugin, uPlot } from '../plots/plot.js';
 import { waveformGrid } from '../plots/waveform-grid.js';
+import { NO_TRACE_QUERY } from '../lib/trace-params.js';
 import { setParams } from '../url-state.js';
 import type { UnitsData } from '../worker/nwb-api.js';
 import { dataTable } from './table.js';
@@ -16,7 +17,7 @@ const HIDDEN = new Set(['spike_times', 'waveform_mean', 'waveform_sd', 'waveform
 
 export function unitsView(ctx: ViewContext): HTMLElement {
   const root = h('div', { class: 'units' }, h('p', { class: 'muted' }, 'reading units…'));
-  setParams({ view: 'units', path: undefined, t: undefined, dur: undefined });
+  setParams({ view: 'units', path: undefined, ...NO_TRACE_QUERY });
   ctx.api
     .units()
     .then((u) =>

@@ -106,6 +106,8 @@ export interface IntervalsData {
 /** Folders walked for the tree ('/specifications' is the cached schema, not data). */
 const TREE_ROOTS = ['/acquisition', '/processing', '/analysis', '/intervals', '/units', '/stimulus', '/general'];
 const MAX_TREE_NODES = 5000;
+/** Largest window (values) whose read buffer is kept for the next redraw: 16 M float32, 64 MB. */
+const SCRATCH_KEEP = 16 * 2 ** 20;
 
 /**
  * An NWB file opened in the worker, with the reads the viewer needs.
@@ -118,6 +120,7 @@ const MAX_TREE_NODES = 5000;
 export class NwbApi {
   private nwb?: NwbFile;
   private series = new Map<string, ReturnType<NwbFile['series']>>();
+  private scratchBuffer = new Float32Array(0);
 
   async open(source: NwbSource): Promise<FileSummary> {
     this.close();
@@ -129,6 +132,7 @@ export class NwbApi {
     this.nwb?.close();
     this.nwb = undefined;
     this.series.clear();
+    this.scratchBuffer = new Float32Array(0);
   }
 
   private file(): NwbFile {
@@ -237,7 +241,12 @@ export class NwbApi {
     const before = { ...s.stats };
     const channels = req.channels.filter((c) => c >= 0 && c < ncols);
     const readChannels = req.commonRef ? Array.from({ length: ncols }, (_, i) => i) : channels;
-    let m = s.read({ rows: padded.rows, channels: readChannels, scale: 'microvolts' });
+    let m = s.read({
+      rows: padded.rows,
+      channels: readChannels,
+      scale: 'microvolts',
+      out: this.scratch((padded.rows[1] - padded.rows[0]) * readChannels.length),
+    });
     const read = performance.now();
     if (req.commonRef) m = commonReference(m, { method: 'median' });
     const pick = req.commonRef ? channels : channels.map((_, i) => i);
@@ -249,7 +258,7 @@ export class NwbApi {
       // For display float32 is plenty when the design is well conditioned (the spike band at
       // 30 kHz: 1e-5 of RMS), and it skips 'auto''s float64 trial; a 1 Hz edge stays in float64.
       const precision = float32DesignError(sos) < 1e-4 ? 'float32' : 'float64';
-      m = sosfiltfilt(sos, m, { precision });
+      m = sosfiltfilt(sos, m, { precision, out: m.data }); // in place: the window is ours
     }
     const start = padded.offset,
       n = rows[1] - rows[0];
@@ -335,6 +344,16 @@ export class NwbApi {
   /** For a URL: HTTP requests and bytes fetched so far, and the file's size. */
   transfer(): ReturnType<NwbFile['transfer']> {
     return this.nwb?.transfer();
+  }
+
+  /**
+   * The float32 buffer windows are read into, kept between redraws so a redraw allocates (and
+   * page-faults) no fresh 40 MB; a window larger than SCRATCH_KEEP gets its own array.
+   */
+  private scratch(values: number): Float32Array | undefined {
+    if (values > SCRATCH_KEEP) return undefined;
+    if (this.scratchBuffer.length < values) this.scratchBuffer = new Float32Array(values);
+    return this.scratchBuffer;
   }
 
   private seriesReader(path: string) {

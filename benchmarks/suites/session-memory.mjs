@@ -1,0 +1,102 @@
+// `spyglass run` (LFP, position, ripples, sort, marks, decode) on simulated rest/run sessions of increasing
+// duration: each step's peak RSS and × real time, per duration. Bounded memory means the peak is flat in
+// duration. Default 16 ch × 10, 20, 40 s; BENCH_LONG=1: 128 ch × 15 min, 1 h, 2 h (hours on 2 cores);
+// BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32 choose other sizes.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchLong } from '../lib/harness.mjs';
+import { makeSession } from '../lib/make-session.mjs';
+
+export const name = 'session-memory';
+
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const STEPS = [
+  '  - step: lfp\n    inputs: { raw: $file }',
+  '  - step: position\n    inputs: { session: $file }',
+  '  - step: ripples\n    params: kay\n    inputs: { lfp: lfp, position: position }',
+  '  - step: sort\n    inputs: { raw: $file }',
+  '  - step: marks\n    inputs: { raw: $file }',
+  '  - step: decode\n    inputs: { units: sort, session: $file }',
+];
+const list = (v) => v?.split(',').map(Number);
+const durations = list(process.env.BENCH_SESSION_SECONDS) ?? (benchLong ? [900, 3600, 7200] : [10, 20, 40]);
+const channels = Number(process.env.BENCH_SESSION_CHANNELS ?? (benchLong ? 128 : 16));
+const MB = 2 ** 20;
+
+export async function run() {
+  const dir = mkdtempSync(join(os.tmpdir(), 'bench-session-'));
+  const memory = [],
+    speed = [];
+  try {
+    for (const seconds of durations) {
+      const file = join(dir, `session-${seconds}s.nwb`);
+      const t0 = performance.now();
+      await makeSession({ seconds, channels, path: file });
+      const writeS = (performance.now() - t0) / 1000;
+      const steps = measureSteps(file, join(dir, `store-${seconds}`), dir);
+      const peaks = Object.fromEntries(Object.entries(steps).map(([id, t]) => [id, t.peakRssBytes / MB]));
+      memory.push({
+        seconds,
+        channels,
+        'peak RSS MB': Math.max(...Object.values(peaks)),
+        ...Object.fromEntries(Object.entries(peaks).map(([id, mb]) => [`${id} MB`, mb])),
+        'write s': writeS,
+      });
+      speed.push({
+        seconds,
+        ...Object.fromEntries(Object.entries(steps).map(([id, t]) => [`${id} ×rt`, t.realTime])),
+        'run s': Object.values(steps).reduce((s, t) => s + t.wallS, 0),
+      });
+      rmSync(file, { force: true });
+    }
+    const peaks = memory.map((r) => r['peak RSS MB']);
+    return {
+      tables: [
+        { title: `peak RSS per step (MB) against session duration, ${channels} ch int16 at 30 kHz`, rows: memory },
+        { title: 'throughput per step (× real time)', rows: speed },
+      ],
+      summary: [
+        {
+          'kernel / step': `spyglass run peak RSS, ${channels} ch × ${durations.join('/')} s`,
+          'ours s': speed.reduce((s, r) => s + r['run s'], 0),
+          baseline: 'flat in duration (< 1.5 GB)',
+          'x baseline': peaks[peaks.length - 1] / peaks[0],
+          goal: `MB ${peaks.map((p) => p.toFixed(0)).join(' / ')}`,
+          met: peaks[peaks.length - 1] < 1536 && peaks[peaks.length - 1] / peaks[0] < 1.2 ? 'yes' : 'no',
+        },
+      ],
+      notes: [
+        'peak RSS per step: each step computed in a fresh process (the steps before it cached in the store), from spyglass run --timing',
+        "'x baseline' in the summary is the longest session's peak over the shortest's (1 = flat)",
+      ],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Each step's timing, measured alone: the pipeline up to that step runs in a fresh process with the
+ * steps before it already in the store (cached), so a step's peak RSS is not what earlier ones left.
+ */
+export function measureSteps(file, store, dir) {
+  const timing = {};
+  STEPS.forEach((_, i) => {
+    const pipeline = join(dir, `pipeline-${i}.yaml`);
+    writeFileSync(pipeline, `steps:\n${STEPS.slice(0, i + 1).join('\n')}\n`);
+    const r = spawnSync(process.execPath, [CLI, 'run', pipeline, file, '--store', store, '--timing', '--json', '-q'], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+      env: { ...process.env, SPYGLASS_QUIET: '1' },
+    });
+    if (r.status !== 0) throw new Error(`spyglass run failed on ${file}: ${r.stderr.trim().split('\n').at(-1)}`);
+    const results = Object.entries(JSON.parse(r.stdout).runs[0].results);
+    const [id, last] = results[results.length - 1];
+    if (last.cached) throw new Error(`session-memory: ${id} was cached in a fresh store`);
+    timing[id] = last.timing;
+  });
+  return timing;
+}

@@ -1,0 +1,90 @@
+// Decoding runs the filter and smoother in chunks of time bins (chunkBins) and reports progress
+// between chunks; the result never depends on the chunk size, bit for bit.
+import { describe, expect, it } from 'vitest';
+import { createRng } from '@spyglass-wasm/core';
+import {
+  buildTransition,
+  decodeSortedSpikes,
+  filterSmooth,
+  fitSortedSpikes,
+  makeEnvironment,
+  stateSpacePreset,
+} from '@spyglass-wasm/decoding';
+import { simulatePlaceSession } from '@spyglass-wasm/sim';
+
+function randomLoglik(nTime: number, nBins: number, seed: number) {
+  const rng = createRng(seed);
+  return { data: Float64Array.from({ length: nTime * nBins }, () => 3 * rng.normal()), rows: nTime, cols: nBins };
+}
+
+/** Every value of two Float64Arrays has the same bits (NaN included). */
+function expectSameBits(a: Float64Array, b: Float64Array): void {
+  expect(a.length).toBe(b.length);
+  const bytes = (x: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+  expect(bytes(a).equals(bytes(b))).toBe(true);
+}
+
+describe('filterSmooth in chunks of time bins', () => {
+  const track = makeEnvironment(
+    Float64Array.from({ length: 61 }, (_, i) => i),
+    { binSize: 2 },
+  );
+  const pts: number[] = [];
+  for (let i = 0; i <= 40; i++) pts.push(i, 0, 0, i);
+  const arena = makeEnvironment({ data: Float64Array.from(pts), rows: pts.length / 2, cols: 2 }, { binSize: 2.5 });
+
+  for (const [name, env] of [
+    ['1-D banded', track],
+    ['2-D grid walk', arena],
+  ] as const) {
+    it(`gives bit-identical filtered, smoothed and log marginal whatever chunkBins (${name})`, () => {
+      const tr = buildTransition(env, stateSpacePreset('continuous-fragmented', { movementVar: 6 }));
+      const ll = randomLoglik(257, env.nBins, 5);
+      const whole = filterSmooth(ll, tr, { chunkBins: 1_000_000 });
+      for (const chunkBins of [1, 7, 64, 256, 257, 2000]) {
+        const r = filterSmooth(ll, tr, { chunkBins });
+        expectSameBits(r.filtered.data, whole.filtered.data);
+        expectSameBits(r.smoothed!.data, whole.smoothed!.data);
+        expect(Object.is(r.logMarginal, whole.logMarginal)).toBe(true);
+      }
+      const causal = filterSmooth(ll, tr, { chunkBins: 10, smoother: false });
+      expectSameBits(causal.filtered.data, whole.filtered.data);
+    });
+  }
+
+  it('reports increasing progress between chunks, ending at exactly 1', () => {
+    const tr = buildTransition(track, stateSpacePreset('continuous', { movementVar: 6 }));
+    const seen: number[] = [];
+    filterSmooth(randomLoglik(100, track.nBins, 1), tr, { chunkBins: 10, onProgress: (f) => seen.push(f) });
+    expect(seen.length).toBeGreaterThanOrEqual(20); // 10 filter chunks and 10 smoother chunks
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    expect(seen.at(-1)).toBe(1);
+    expect(seen).toContain(0.5); // the filter is done half way
+  });
+
+  it('refuses a chunkBins that is not a positive integer, naming it', () => {
+    const tr = buildTransition(track, stateSpacePreset('continuous', { movementVar: 6 }));
+    for (const chunkBins of [0, -5, 2.5, NaN])
+      expect(() => filterSmooth(randomLoglik(3, track.nBins, 1), tr, { chunkBins })).toThrow(/chunkBins/);
+  });
+});
+
+describe('decodeSortedSpikes in chunks', () => {
+  it('is bit-identical to an unchunked decode and reports progress from inside the loop', () => {
+    const s = simulatePlaceSession({ seed: 4, seconds: 120, nUnits: 20 });
+    const spikes = s.units.map((u) => u.spikeTimes);
+    const model = fitSortedSpikes({ position: s.position, positionTimes: s.times, interval: [0, 100] }, spikes);
+    const opts = { start: 100, stop: 110, stateSpace: 'continuous-fragmented' } as const; // 5000 bins
+    const whole = decodeSortedSpikes(model, spikes, { ...opts, chunkBins: 1e9 });
+    const seen: number[] = [];
+    const chunked = decodeSortedSpikes(model, spikes, { ...opts, chunkBins: 500, onProgress: (f) => seen.push(f) });
+    expectSameBits(chunked.posterior.data, whole.posterior.data);
+    expectSameBits(chunked.filtered.data, whole.filtered.data);
+    expectSameBits(chunked.map.data, whole.map.data);
+    expect(Object.is(chunked.logMarginal, whole.logMarginal)).toBe(true);
+    expect(seen.length).toBeGreaterThanOrEqual(20); // 10 filter chunks, 10 smoother chunks
+    for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+    expect(seen.at(-1)).toBe(1);
+    expect(() => decodeSortedSpikes(model, spikes, { ...opts, chunkBins: 0 })).toThrow(/chunkBins/);
+  });
+});
