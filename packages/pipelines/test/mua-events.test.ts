@@ -10,7 +10,7 @@ import { multiunitHseDetector } from '@spyglass-wasm/dsp-wasm';
 import { openNwb } from '@spyglass-wasm/nwb-io';
 import { loadResult, openStore, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb, type RestRunSessionOptions } from '@spyglass-wasm/sim';
-import { muaEventsStep, positionStep } from '../src/index.js';
+import { muaEventsStep, positionStep, resultView } from '../src/index.js';
 
 let dir: string, store: Store;
 beforeAll(async () => {
@@ -146,6 +146,12 @@ describe('mua-events on noisy tracking', () => {
     const position = await runStep(store, positionStep, { session: { file } });
     const again = await runStep(store, muaEventsStep, { spikes: { file }, position: { result: position.key } });
     expect(again).toMatchObject({ cached: true, key: mua.key });
+    // what the viewer and spyglass report draw: the events over the speed the gate read
+    const view = await resultView(store, mua.key);
+    expect(view.data).toMatchObject({ kind: 'mua-events', spikeSource: 'units', speedGated: true });
+    if (view.data?.kind !== 'mua-events') return;
+    expect(view.data.events).toEqual((await loadResult(store, mua.result)).json.events);
+    expect(view.data.speed!.time.length).toBe(position.result.summary.samples);
   });
 
   it('names the input that holds no spikes', async () => {

@@ -91,7 +91,6 @@ function positionMatrix(name: string, value: unknown): Matrix<Float64Array> {
   return data instanceof Float64Array ? m : { data: Float64Array.from(data), rows: m.rows, cols: m.cols };
 }
 
-
 /** Speed (cm/s) of a clean trajectory by central differences (one-sided at the ends). */
 function centralSpeed(times: Float64Array, truth: Matrix<Float64Array>): Float64Array {
   const d = truth.cols;
