@@ -20,6 +20,7 @@ export {
   type DecodeView,
   type ReplayView,
   type RipplesView,
+  type MuaEventsView,
   type SortView,
   type PosteriorImage,
 } from './view/result-view.js';

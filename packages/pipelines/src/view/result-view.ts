@@ -71,6 +71,16 @@ export interface RipplesView {
   speed?: { time: Float64Array; speed: Float64Array };
 }
 
+/** Multiunit high-synchrony events, with the speed their gate read from the position result. */
+export interface MuaEventsView {
+  kind: 'mua-events';
+  events: { start: number; peak: number; end: number; maxZscore: number; speedAtPeak: number }[];
+  /** 'units' (sorted) or 'crossings' (threshold crossings of a marks result). */
+  spikeSource: string;
+  speedGated: boolean;
+  speed?: { time: Float64Array; speed: Float64Array };
+}
+
 export interface SortView {
   kind: 'sort';
   units: {
@@ -93,7 +103,7 @@ export interface ResultView {
   createdAt: string;
   lineage: LineageGraph;
   /** Undefined for steps without a view (lfp, position, …): their lineage is still drawn. */
-  data?: DecodeView | ReplayView | RipplesView | SortView;
+  data?: DecodeView | ReplayView | RipplesView | MuaEventsView | SortView;
 }
 
 export interface ResultViewOptions {
@@ -111,7 +121,7 @@ export interface ResultViewOptions {
  * A result in plot-ready form, with its lineage graph: a decode's posterior (marginal over the
  * first position axis, time-averaged to `maxTimeBins` rows) with the true position from its
  * position or session input; a replay's events each with their posterior and ripple; ripples with
- * speed; sort units with spike times and waveforms.
+ * speed; MUA events with speed; sort units with spike times and waveforms.
  *
  * @example
  * const view = await resultView(store, key);
@@ -141,6 +151,8 @@ export async function resultView(
       return { ...base, data: await replayView(store, record, data) };
     case 'ripples':
       return { ...base, data: await ripplesView(store, record, data, options) };
+    case 'mua-events':
+      return { ...base, data: await muaEventsView(store, record, data) };
     case 'sort':
     case 'curate':
       return { ...base, data: sortView(data) };
@@ -354,6 +366,17 @@ async function ripplesView(
     detector: d.json.detector as string,
     speedGated: d.json.speedGated as boolean,
     snippets,
+    ...(p ? { speed: { time: p.times, speed: p.speed } } : {}),
+  };
+}
+
+async function muaEventsView(store: ResultRepository, record: ResultRecord, d: ResultData): Promise<MuaEventsView> {
+  const p = await readPosition(store, record, ['position'], positionOf);
+  return {
+    kind: 'mua-events',
+    events: d.json.events as MuaEventsView['events'],
+    spikeSource: d.json.spikeSource as string,
+    speedGated: d.json.speedGated as boolean,
     ...(p ? { speed: { time: p.times, speed: p.speed } } : {}),
   };
 }

@@ -1,9 +1,16 @@
 // One stored result drawn from its resultView (@spyglass-wasm/pipelines): a decode's posterior
 // heat map with the true position and error summary, replay events with their posteriors and
-// ripples, ripples over speed, sort units; and its lineage graph. The viewer's Run tab and the
+// ripples, ripples (and MUA events) over speed, sort units; and its lineage graph. The viewer's Run tab and the
 // `spyglass report` page both render through resultPanel.
 import { interpolate } from '@spyglass-wasm/core';
-import type { DecodeView, ReplayView, ResultView, RipplesView, SortView } from '@spyglass-wasm/pipelines';
+import type {
+  DecodeView,
+  MuaEventsView,
+  ReplayView,
+  ResultView,
+  RipplesView,
+  SortView,
+} from '@spyglass-wasm/pipelines';
 import { fmt, h } from '../dom.js';
 import { heatmapPlot } from '../plots/heatmap.js';
 import { lineageSvg } from '../plots/lineage.js';
@@ -191,18 +198,17 @@ function replayPanel(d: ReplayView, later: Later): HTMLElement {
   );
 }
 
-function ripplesPanel(d: RipplesView, later: Later): HTMLElement {
-  const plot = h('div', { class: 'plot', dataset: { testid: 'ripples-speed-plot' } });
-  const shading = [
-    { name: 'ripples', color: '#d62728', start: d.events.map((e) => e.start), stop: d.events.map((e) => e.end) },
-  ];
+/** The speed the events were gated by, the events shaded (`name`: ripples, MUA events). */
+function speedPlot(d: RipplesView | MuaEventsView, name: string, testid: string, later: Later): HTMLElement {
+  const plot = h('div', { class: 'plot', dataset: { testid } });
+  const shading = [{ name, color: '#d62728', start: d.events.map((e) => e.start), stop: d.events.map((e) => e.end) }];
   if (d.speed) {
     const s = d.speed;
     later.push(() =>
       makePlot(
         plot,
         {
-          title: 'Speed, with the ripples shaded',
+          title: `Speed, with the ${name} shaded`,
           height: 200,
           legend: { show: false },
           plugins: [shadingPlugin(() => shading)],
@@ -214,6 +220,31 @@ function ripplesPanel(d: RipplesView, later: Later): HTMLElement {
       ),
     );
   }
+  return plot;
+}
+
+const eventRows = (d: RipplesView | MuaEventsView) =>
+  d.events.slice(0, 500).map((e, i) => [i + 1, e.start, e.peak, e.end, e.maxZscore, e.speedAtPeak]);
+const EVENT_HEAD = ['#', 'start (s)', 'peak (s)', 'end (s)', 'max z', 'speed at peak (cm/s)'];
+
+function muaEventsPanel(d: MuaEventsView, later: Later): HTMLElement {
+  const plot = speedPlot(d, 'MUA events', 'mua-speed-plot', later);
+  const source = d.spikeSource === 'units' ? 'sorted units' : 'threshold crossings';
+  return h(
+    'section',
+    { class: 'result-mua' },
+    h(
+      'p',
+      { class: 'hint' },
+      `${d.events.length} multiunit high-synchrony events of the ${source}, ${d.speedGated ? 'gated by speed' : 'not speed-gated'}.`,
+    ),
+    d.speed ? plot : null,
+    table(EVENT_HEAD, eventRows(d), 'mua-table'),
+  );
+}
+
+function ripplesPanel(d: RipplesView, later: Later): HTMLElement {
+  const plot = speedPlot(d, 'ripples', 'ripples-speed-plot', later);
   const grid = h('div', { class: 'replay-grid' });
   d.snippets.forEach((sn, i) => {
     const e = d.events[i];
@@ -267,11 +298,7 @@ function ripplesPanel(d: RipplesView, later: Later): HTMLElement {
         )
       : null,
     grid,
-    table(
-      ['#', 'start (s)', 'peak (s)', 'end (s)', 'max z', 'speed at peak (cm/s)'],
-      d.events.slice(0, 500).map((e, i) => [i + 1, e.start, e.peak, e.end, e.maxZscore, e.speedAtPeak]),
-      'ripples-table',
-    ),
+    table(EVENT_HEAD, eventRows(d), 'ripples-table'),
   );
 }
 
@@ -342,9 +369,11 @@ export function resultPanel(v: ResultView): { el: HTMLElement; draw: () => void 
         ? replayPanel(d, later)
         : d?.kind === 'ripples'
           ? ripplesPanel(d, later)
-          : d?.kind === 'sort'
-            ? sortPanel(d, later)
-            : h('p', { class: 'muted' }, `No plot for ${v.step} results yet; its lineage is below.`);
+          : d?.kind === 'mua-events'
+            ? muaEventsPanel(d, later)
+            : d?.kind === 'sort'
+              ? sortPanel(d, later)
+              : h('p', { class: 'muted' }, `No plot for ${v.step} results yet; its lineage is below.`);
   const summary = Object.entries(v.summary)
     .filter(([k, x]) => k !== 'analysisFile' && typeof x !== 'object')
     .map(([k, x]) => `${k} ${fmt(x)}`)
