@@ -13,6 +13,7 @@ import { STEPS } from '@spyglass-wasm/pipelines';
 import { loadResult, openStore, verifyCrate } from '@spyglass-wasm/provenance';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, openSite, type TestSite } from '../../../scripts/browser-test.mjs';
+import { fmt } from '../src/dom.js';
 
 const pkg = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(pkg, 'dist');
@@ -29,13 +30,18 @@ const hasChromium = chromiumAvailable();
 async function cli(args: string[]): Promise<{
   result: string;
   summary: Record<string, number>;
-  units: { group: string; label: string; sortedUnits: number[]; split?: string }[];
+  units: ({ group: string; label: string; sortedUnits: number[]; split?: string } & Record<string, unknown>)[];
 }> {
   const { stdout } = await run(process.execPath, [BIN, ...args, '--json', '--quiet', '--threads', '1'], {
     maxBuffer: 64 << 20,
   });
   return JSON.parse(stdout);
 }
+
+/** What `spyglass sort --json` gives per unit besides its metrics (the rest of its fields are metrics). */
+const UNIT_FIELDS = new Set(['id', 'group', 'label', 'mergeWith', 'spikes']);
+/** A metric as a table cell shows it: to the table's precision; a NaN (null in JSON) blank. */
+const cell = (v: unknown) => (v === null || v === undefined ? '' : fmt(v));
 
 /** A curated unit as the Curate tab lists it: its sorted units, split side, label. */
 const curatedLabel = (u: { label: string; sortedUnits: number[]; split?: string }) =>
@@ -94,7 +100,11 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
         unit,
         threshold,
         curation,
-        sort: { key: sort.result, labels: sort.units.map((u, i) => `${i}:${u.group}:${u.label}`) },
+        sort: {
+          key: sort.result,
+          labels: sort.units.map((u, i) => `${i}:${u.group}:${u.label}`),
+          units: sort.units,
+        },
         curate: { key: curated.result, labels: curated.units.map(curatedLabel), summary: curated.summary },
       };
     })();
@@ -126,11 +136,52 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
     expect(await page.locator('.run-card[data-pipeline="sort"] .unit-label').allTextContents()).toEqual(
       cliRuns.sort.labels,
     );
+    // the sort's panel (a click on its row in the store's list): every metric column, and each
+    // unit's spikes and metric values, as `spyglass sort --json` gives them, to the shown precision
+    const cliUnits = cliRuns.sort.units;
+    const metricNames = [...new Set(cliUnits.flatMap((u) => Object.keys(u).filter((k) => !UNIT_FIELDS.has(k))))];
+    expect(metricNames.length).toBeGreaterThanOrEqual(6);
+    await page.click(`.result-row[data-key="${cliRuns.sort.key}"]`);
+    await page.waitForSelector('.result-panel[data-step="sort"] .sort-table tbody tr', { timeout: 120_000 });
+    const sortTable = await page.evaluate(() => {
+      const t = document.querySelector('.result-panel[data-step="sort"] .sort-table')!;
+      const text = (tr: Element) => [...tr.children].map((c) => c.textContent ?? '');
+      return { head: text(t.querySelector('thead tr')!), rows: [...t.querySelectorAll('tbody tr')].map(text) };
+    });
+    expect(sortTable.head).toEqual(['unit', 'group', 'label', 'peak channel', 'spikes', ...metricNames]);
+    expect(sortTable.rows.map((r) => [r[0], r[1], r[2], ...r.slice(4)])).toEqual(
+      cliUnits.map((u, i) => [String(i), u.group, u.label, cell(u.spikes), ...metricNames.map((m) => cell(u[m]))]),
+    );
 
     await page.click('.tab[data-view="curate"]');
     await page.waitForSelector('.curate-table tbody tr');
     const units = await page.locator('.curate-table tbody tr').count();
     expect(units).toBeGreaterThanOrEqual(4);
+    // the Curate tab's metric columns (the ones curation rules use) hold the CLI's values too
+    const curateTable = await page.evaluate(() => {
+      const t = document.querySelector('.curate-table')!;
+      const text = (tr: Element) => [...tr.children].map((c) => c.textContent ?? '');
+      return { head: text(t.querySelector('thead tr')!), rows: [...t.querySelectorAll('tbody tr')].map(text) };
+    });
+    const CURATE_METRICS = [
+      'snr',
+      'firingRate',
+      'isiViolationsRatio',
+      'presenceRatio',
+      'amplitudeCutoff',
+      'isolationDistance',
+    ];
+    expect(curateTable.head.slice(5, 5 + CURATE_METRICS.length)).toEqual([
+      'SNR',
+      'rate (Hz)',
+      'ISI viol.',
+      'presence',
+      'amp. cutoff',
+      'isol. dist.',
+    ]);
+    expect(curateTable.rows.map((r) => [r[1], r[2], r[3], ...r.slice(5, 5 + CURATE_METRICS.length)])).toEqual(
+      cliUnits.map((u, i) => [String(i), u.group, cell(u.spikes), ...CURATE_METRICS.map((m) => cell(u[m]))]),
+    );
     for (const u of [0, 1]) await page.selectOption(`.curate-table tr[data-unit="${u}"] .label-select`, 'noise');
     for (const u of [2, 3]) await page.check(`.curate-table tr[data-unit="${u}"] .merge-tick`);
     await page.click('.merge-button');
