@@ -13,6 +13,8 @@ const counters = new Int32Array(workerData.counters);
 const server = createServer((req, res) => {
   const path = decodeURIComponent(new URL(req.url || '/', 'http://x').pathname);
   if (workerData.fail.includes(path)) return res.writeHead(500).end();
+  const target = workerData.redirect[path];
+  if (target) return res.writeHead(302, { Location: target, 'Access-Control-Allow-Origin': '*' }).end();
   let size;
   try { size = statSync(join(workerData.root, path)).size; } catch { return res.writeHead(404).end(); }
   Atomics.add(counters, 0, 1);
@@ -33,11 +35,15 @@ parentPort.on('message', (m) => m === 'close' && server.close(() => process.exit
 
 /**
  * A static file server on 127.0.0.1, in a worker thread, that answers Range requests
- * (206 + Content-Range) like the object stores NWB files are shared from. `fail` paths answer 500.
+ * (206 + Content-Range) like the object stores NWB files are shared from. `fail` paths answer 500;
+ * `redirect` paths answer 302 to another path, as DANDI's asset URLs redirect to their object store.
  */
 export async function serveFiles(root, options = {}) {
   const counters = new SharedArrayBuffer(8);
-  const worker = new Worker(SERVER, { eval: true, workerData: { root, counters, fail: options.fail ?? [] } });
+  const worker = new Worker(SERVER, {
+    eval: true,
+    workerData: { root, counters, fail: options.fail ?? [], redirect: options.redirect ?? {} },
+  });
   const port = await new Promise((resolve, reject) => {
     worker.once('message', resolve);
     worker.once('error', reject);

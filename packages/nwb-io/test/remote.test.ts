@@ -8,7 +8,11 @@ import { serveFiles } from './http-server.js';
 
 let server: Awaited<ReturnType<typeof serveFiles>>;
 beforeAll(async () => {
-  server = await serveFiles(fileURLToPath(new URL('./fixtures/', import.meta.url)), { fail: ['/no-ranges.nwb'] });
+  server = await serveFiles(fileURLToPath(new URL('./fixtures/', import.meta.url)), {
+    fail: ['/no-ranges.nwb'],
+    // DANDI's asset URLs (…/assets/<id>/download/) answer 302 to the object store holding the file
+    redirect: { '/api/assets/0f4e/download/': '/tetrode-session.nwb' },
+  });
 });
 afterAll(() => server.close());
 
@@ -54,6 +58,23 @@ describe('reading over HTTP with Range requests (lazy, chunk-cached)', () => {
       expect(requests).toBeLessThan(blocks / 4);
     } finally {
       nwb.close();
+    }
+  });
+
+  it('follows a DANDI-style asset URL redirected to the file, reading it lazily as the same file', async () => {
+    const nwb = await openNwb(`${server.url}/api/assets/0f4e/download/`);
+    const local = await openNwb(fixture('tetrode-session.nwb'));
+    try {
+      expect(nwb.metadata.identifier).toBe(local.metadata.identifier);
+      const remote = nwb.series('e-series').read({ rows: [1000, 1100], channels: [0, 3], scale: 'raw' });
+      const here = local.series('e-series').read({ rows: [1000, 1100], channels: [0, 3], scale: 'raw' });
+      expect(Array.from(remote.data)).toEqual(Array.from(here.data));
+      const t = nwb.transfer()!;
+      expect(t.size).toBe(statSync(fixture('tetrode-session.nwb')).size);
+      expect(t.bytes).toBeLessThan(t.size / 5);
+    } finally {
+      nwb.close();
+      local.close();
     }
   });
 

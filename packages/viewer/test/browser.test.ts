@@ -78,7 +78,8 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
     await buildIfStale();
     mkdirSync(shots, { recursive: true });
     site = await openSite(dist);
-    files = await serveFiles(FIXTURES);
+    // A DANDI asset URL (…/assets/<id>/download/) answers 302 to the object store holding the file.
+    files = await serveFiles(FIXTURES, { redirect: { '/api/assets/0f4e/download/': '/tetrode-session.nwb' } });
   }, 120_000);
 
   afterAll(async () => {
@@ -190,7 +191,7 @@ describe.runIf(hasChromium)('viewer in headless Chromium', () => {
 
   it('keeps channels, filter and reference in the address, so the link reopens the same view', async () => {
     const page = await newPage();
-    const url = `${files!.url}/tetrode-session.nwb`;
+    const url = `${files!.url}/api/assets/0f4e/download/`; // DANDI-style: redirected to the file
     const link = `${site!.url}/index.html?url=${encodeURIComponent(url)}&view=traces&path=/acquisition/e-series&t=3&dur=0.2&ch=2-5&bp=off&car=1`;
     await page.goto(link);
     await waitReady(page);
