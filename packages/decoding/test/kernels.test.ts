@@ -141,6 +141,36 @@ describe('likelihood kernels against their TypeScript references', () => {
   });
 });
 
+describe('clusterless SIMD kernel in 2-D', () => {
+  it('equals the reference to 1e-12 with no cutoff (position kernels over two dimensions)', () => {
+    const rng = createRng(7);
+    const n = 3000;
+    const times = Float64Array.from({ length: n }, (_, i) => i / 100);
+    const pos = new Float64Array(2 * n);
+    for (let i = 0; i < n; i++)
+      [pos[2 * i], pos[2 * i + 1]] = [50 + 45 * Math.sin(i / 300), 50 + 45 * Math.cos(i / 470)];
+    const groups = [0, 1].map(() => {
+      const t = Float64Array.from({ length: 400 }, () => 30 * rng.uniform()).sort();
+      const marks = Float64Array.from({ length: 400 * 4 }, () => 100 + 40 * rng.normal());
+      return { times: t, marks: { data: marks, rows: 400, cols: 4 } };
+    });
+    const input = {
+      position: { data: pos, rows: n, cols: 2 },
+      positionTimes: times,
+      interval: [0, 20] as [number, number],
+    };
+    const model = fitClusterless({ ...input, environment: { binSize: 10 } }, groups);
+    expect(model.env.dims).toBe(2);
+    const bins = makeTimeBins(20, 30, { binSize: 0.02 });
+    const a = clusterlessLikelihood(model, groups, bins, { cutoff: Infinity, encodeBlock: 37 }).data;
+    const b = clusterlessLikelihood(model, groups, bins, { backend: 'reference' }).data;
+    let worst = 0;
+    for (let i = 0; i < b.length; i++)
+      if (Number.isFinite(b[i])) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
+    expect(worst).toBeLessThan(1e-12);
+  });
+});
+
 describe('filter and smoother', () => {
   it('match the hand-computed two-state HMM', () => {
     // T = [[0.9, 0.1], [0.2, 0.8]], start [0.5, 0.5], likelihoods L1 = [0.7, 0.2], L2 = [0.1, 0.6].
