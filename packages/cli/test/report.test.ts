@@ -6,7 +6,15 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeStep, lfpStep, positionStep, replayStep, ripplesStep, sortStep } from '@spyglass-wasm/pipelines';
+import {
+  decodeStep,
+  lfpStep,
+  muaEventsStep,
+  positionStep,
+  replayStep,
+  ripplesStep,
+  sortStep,
+} from '@spyglass-wasm/pipelines';
 import { openStore, runStep, type InputRef, type Step } from '@spyglass-wasm/provenance';
 import { simulateReplayDay, writeSessionNwb } from '@spyglass-wasm/sim';
 import { chromiumAvailable, launchChromium } from '../../../scripts/browser-test.mjs';
@@ -43,6 +51,10 @@ beforeAll(async () => {
     const lfp = await run(lfpStep, { raw: { file: TETRODE } });
     keys.ripples = await run(ripplesStep, { lfp: { result: lfp }, position: { result: tetPosition } });
     keys.sort = await run(sortStep, { raw: { file: TETRODE } });
+    keys['mua-events'] = await run(muaEventsStep, {
+      spikes: { result: keys.sort },
+      position: { result: tetPosition },
+    });
     const position = await run(positionStep, { session: { file: UNITS } });
     keys.decode = await run(decodeStep, { units: { file: UNITS }, position: { result: position } });
     const day = join(dir, 'day.nwb');
@@ -125,6 +137,7 @@ describe('spyglass report', () => {
       ['decode', '[data-testid="posterior-plot"]', 'report-decode.png'],
       ['replay', '[data-testid="replay-plot"]', 'report-replay.png'],
       ['ripples', '[data-testid="ripple-snippet"]', 'report-ripples.png'],
+      ['mua-events', '[data-testid="mua-speed-plot"]', 'report-mua-events.png'],
       ['sort', '[data-testid="waveforms-plot"]', undefined],
     ])(
       '%s: one file that draws its plots and its lineage',
@@ -140,8 +153,9 @@ describe('spyglass report', () => {
         expect(nodes).toContain('paramset');
         expect(nodes).toContain('code');
         expect(nodes.filter((k) => k === 'result').length).toBeGreaterThanOrEqual(
-          kind === 'ripples' ? 3 : kind === 'decode' ? 2 : 1,
+          kind === 'ripples' || kind === 'mua-events' ? 3 : kind === 'decode' ? 2 : 1,
         );
+        if (kind === 'mua-events') expect(await page.locator('.mua-table tbody tr').count()).toBeGreaterThan(0);
         expect(await page.locator('.result-key').textContent()).toBe(keys[kind]);
         if (kind === 'decode') expect(await page.locator('.error-table tbody tr').count()).toBe(2);
         if (shot) await page.screenshot({ path: join(SHOTS, shot), fullPage: true });
