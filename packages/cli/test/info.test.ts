@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,19 @@ describe('spyglass info', () => {
     expect(r.stdout).toMatch(/units\s+10 \(195 spikes\)/);
     // neuroconv's tutorial file gives 12 electrodes to a 4-channel series: said, not hidden
     expect(r.stdout).toMatch(/warning\s+\/acquisition\/ElectricalSeries\/electrodes: 12 electrodes for 4 channels/);
+  });
+
+  it.skipIf(!hasPublicFixtures)('the LFP step refuses that series in one line, before filtering', async () => {
+    const dir = mkdtempSync(join(os.tmpdir(), 'cli-info-'));
+    const file = publicFixture('neuroconv_ecephys_tutorial_v2.5.0.nwb');
+    const r = await runCli(['lfp', file, '--out', join(dir, 'lfp.nwb'), '--store', join(dir, 'store')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(
+        /^spyglass lfp: \S*neuroconv_ecephys_tutorial_v2\.5\.0\.nwb: \/acquisition\/ElectricalSeries\/electrodes: expected one electrodes-table row per channel \(4\), got 12$/,
+      ),
+    ]);
+    expect(existsSync(join(dir, 'lfp.nwb'))).toBe(false);
   });
 
   it('exits 1 with a one-line reason on a bad file', async () => {

@@ -1,12 +1,14 @@
 import { NwbFormatError } from '@spyglass-wasm/core';
 import type { Command } from '../lib/command.js';
 import { optionNames, stepOverrides, UsageError } from '../lib/options.js';
-import { checkOutputFile, resolvePath } from '../lib/paths.js';
+import { resolvePath } from '../lib/paths.js';
 import {
+  checkOutBeforeUpstream,
   checkStepParams,
   fileArgument,
   outOptions,
   runStepCommand,
+  speedGatePosition,
   storeFor,
   STORE_OPTIONS,
 } from '../lib/step-command.js';
@@ -70,12 +72,7 @@ export const muaEventsCommand: Command = {
       optionNames: optionNames(this.options, 'mua-events'),
     };
     checkStepParams('mua-events', stepOptions); // before the upstream steps run
-    // --out is never the input and never replaced without --force: checked before any step runs
-    if (values.out)
-      await checkOutputFile(resolvePath(io.cwd, values.out as string), {
-        inputs: [path],
-        force: values.force as boolean,
-      });
+    await checkOutBeforeUpstream(io, values, [path]);
     const store = await storeFor(io, values);
     try {
       const marks =
@@ -83,20 +80,7 @@ export const muaEventsCommand: Command = {
           ? await runStepCommand(io, 'marks', { raw: { file: path } }, { openStore: store, silent: true })
           : undefined;
       // the speed gate takes the position step's speed (smoothed as Spyglass does), recorded too
-      const position = values['no-speed']
-        ? undefined
-        : await runStepCommand(io, 'position', { session: { file: path } }, { openStore: store, silent: true }).catch(
-            (err) => {
-              if (err instanceof NwbFormatError && err.path?.includes('Position')) {
-                throw new NwbFormatError(
-                  err.file ?? path,
-                  err.path,
-                  `${err.expected} to gate events by speed (--no-speed detects without the gate)`,
-                );
-              }
-              throw err;
-            },
-          );
+      const position = await speedGatePosition(io, store, values, path, 'events');
       const outcome = await runStepCommand(
         io,
         'mua-events',

@@ -1,4 +1,3 @@
-import { NwbFormatError } from '@spyglass-wasm/core';
 import type { DetectedEvent } from '@spyglass-wasm/dsp-wasm';
 import type { Command } from '../lib/command.js';
 import { optionNames, UsageError } from '../lib/options.js';
@@ -10,6 +9,7 @@ import {
   intervalOptions,
   outOptions,
   runStepCommand,
+  speedGatePosition,
   storeFor,
   STORE_OPTIONS,
 } from '../lib/step-command.js';
@@ -70,20 +70,7 @@ export const ripplesCommand: Command = {
         },
       );
       // the speed gate takes the position step's speed (smoothed as Spyglass does), recorded too
-      const position = values['no-speed']
-        ? undefined
-        : await runStepCommand(io, 'position', { session: { file: path } }, { openStore: store, silent: true }).catch(
-            (err) => {
-              if (err instanceof NwbFormatError && err.path?.includes('Position')) {
-                throw new NwbFormatError(
-                  err.file ?? path,
-                  err.path,
-                  `${err.expected} to gate ripples by speed (--no-speed detects without the gate)`,
-                );
-              }
-              throw err;
-            },
-          );
+      const position = await speedGatePosition(io, store, values, path, 'ripples');
       const outcome = await runStepCommand(
         io,
         'ripples',

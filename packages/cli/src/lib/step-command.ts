@@ -1,4 +1,4 @@
-import { ParameterError, StoreError } from '@spyglass-wasm/core';
+import { NwbFormatError, ParameterError, StoreError } from '@spyglass-wasm/core';
 import { STEPS } from '@spyglass-wasm/pipelines';
 import {
   blobPath,
@@ -76,6 +76,32 @@ export async function checkOutBeforeUpstream(
   if (typeof values.out !== 'string' || !values.out) return;
   const { resolve } = await import('node:path');
   await checkOutputFile(resolve(io.cwd, values.out), { inputs, force: values.force as boolean | undefined });
+}
+
+/**
+ * The position step on `file` for an event detector's speed gate (Spyglass never gates on raw
+ * tracking), recorded like any step; none with --no-speed. A file without tracking is refused with
+ * the hint that --no-speed detects `events` without the gate.
+ */
+export async function speedGatePosition(
+  io: CommandIO,
+  store: Store,
+  values: Record<string, unknown>,
+  file: string,
+  events: string,
+): Promise<RunOutcome | undefined> {
+  if (values['no-speed']) return undefined;
+  try {
+    return await runStepCommand(io, 'position', { session: { file } }, { openStore: store, silent: true });
+  } catch (err) {
+    if (err instanceof NwbFormatError && err.path?.includes('Position'))
+      throw new NwbFormatError(
+        err.file ?? file,
+        err.path,
+        `${err.expected} to gate ${events} by speed (--no-speed detects without the gate)`,
+      );
+    throw err;
+  }
 }
 
 /** Options of commands that write an analysis file (`required`: the command always writes one). */

@@ -212,6 +212,13 @@ export class Session {
 
   /** Electrode group names of a series' channels. */
   channelGroups(info: ElectricalSeriesInfo): string[] {
+    // a region that does not match the channels cannot say which electrode a channel is (info warns)
+    if (info.electrodeRows.length !== info.shape[1])
+      throw new NwbFormatError(
+        this.nwb.name,
+        `${info.path}/electrodes`,
+        `one electrodes-table row per channel (${info.shape[1]}), got ${info.electrodeRows.length}`,
+      );
     const electrodes = this.nwb.electrodes();
     return info.electrodeRows.map((r) => electrodes?.groupNames[r] ?? 'electrodes');
   }

@@ -28,6 +28,7 @@ export const lfpStep: Step = {
     return withSession(raw, 'raw', async (session) => {
       const info = session.rawSeries(params.series as string | undefined);
       const series = session.nwb.series(info.path);
+      const electrodeGroups = session.channelGroups(info); // a bad electrodes region is refused before filtering
       const fs = info.timing.rate;
       const timestamps = info.timing.kind === 'timestamps' ? series.timestamps() : undefined;
       const timeOf = session.clock(info, timestamps);
@@ -87,7 +88,7 @@ export const lfpStep: Step = {
           ...(params.interval != null ? { interval: params.interval } : {}),
           electrodeRows: info.electrodeRows,
           electrodeIds: info.electrodeIds,
-          electrodeGroups: session.channelGroups(info),
+          electrodeGroups,
           session: session.info,
         },
         summary: {
