@@ -188,3 +188,94 @@ describe('mua-events on noisy tracking', () => {
     );
   });
 });
+
+describe('mua-events on a session of two epochs with a gap between them', () => {
+  // tracking and epochs 0–50 s and 70–120 s; between them no camera frame, and a population burst
+  // (every unit fires 4 spikes within 20 ms at 60 s) that no event may report
+  const GAP = { start: 50, end: 70 };
+  let file: string, positionKey: string;
+  beforeAll(async () => {
+    const s = simulateRestRunSession({
+      seed: 11,
+      seconds: 120,
+      unitsPerTetrode: 6,
+      raw: false,
+      ripples: { participation: 0.8, spikesPerRipple: 3 },
+      tracking: REGIMES[0][1].tracking,
+    });
+    const keep = [...s.position.times.keys()].filter(
+      (i) => !(s.position.times[i] >= GAP.start && s.position.times[i] < GAP.end),
+    );
+    const rows = (m: { data: Float64Array }) => ({
+      data: Float64Array.from(keep.flatMap((i) => [m.data[2 * i], m.data[2 * i + 1]])),
+      rows: keep.length,
+      cols: 2,
+    });
+    s.position = {
+      ...s.position,
+      times: Float64Array.from(keep, (i) => s.position.times[i]),
+      front: rows(s.position.front),
+      back: rows(s.position.back),
+    };
+    s.truth.units.forEach((u, k) => {
+      const burst = [0, 1, 2, 3].map((j) => 60 + ((k * 4 + j) % 20) * 0.001);
+      u.spikeTimes = Float64Array.from([...u.spikeTimes, ...burst]).sort();
+    });
+    s.epochs = [
+      { name: 'first', start: 0, stop: GAP.start, tags: ['first'] },
+      { name: 'second', start: GAP.end, stop: 120, tags: ['second'] },
+    ];
+    file = join(dir, 'two-epochs.nwb');
+    await writeSessionNwb(s, file);
+    positionKey = (await runStep(store, positionStep, { session: { file } })).key;
+  });
+
+  const mua = async (params?: Record<string, unknown>, gated = true) => {
+    const o = await runStep(
+      store,
+      muaEventsStep,
+      { spikes: { file }, ...(gated ? { position: { result: positionKey } } : {}) },
+      { overrides: params },
+    );
+    return { key: o.key, json: (await loadResult(store, o.result)).json };
+  };
+  const inside = (e: Span, a: number, b: number) => e.start >= a && e.end <= b;
+
+  it('the burst in the gap is an event when nothing says where the data are (spikes only, no interval)', async () => {
+    const { json } = await mua({}, false);
+    expect((json.events as Span[]).some((e) => overlaps(e, { start: 59.99, end: 60.03 }))).toBe(true);
+  });
+
+  it('without an interval, tracking gaps over 1 s are not bridged: no bin and no event in them', async () => {
+    const { json } = await mua();
+    const spans = json.spans as [number, number][];
+    expect(spans).toHaveLength(2);
+    expect(spans[0][1]).toBeLessThan(GAP.start);
+    expect(spans[1][0]).toBeGreaterThanOrEqual(GAP.end);
+    const events = json.events as Span[];
+    expect(events.length).toBeGreaterThan(5);
+    for (const e of events)
+      expect(
+        spans.some(([a, b]) => inside(e, a, b)),
+        JSON.stringify(e),
+      ).toBe(true);
+  });
+
+  it('on an interval: events only inside it, and the interval is part of the key', async () => {
+    const whole = await mua();
+    const second = await mua({ interval: 'second' });
+    expect(second.key).not.toBe(whole.key);
+    expect(second.json.interval).toBe('second');
+    const events = second.json.events as Span[];
+    expect(events.length).toBeGreaterThan(2);
+    for (const e of events) expect(inside(e, GAP.end, 120), JSON.stringify(e)).toBe(true);
+    // both epochs (the epochs table), spikes only: the gap's burst is no longer counted
+    const both = await mua({ interval: 'epochs' }, false);
+    expect(both.key).not.toBe((await mua({}, false)).key);
+    for (const e of both.json.events as Span[])
+      expect(inside(e, 0, GAP.start) || inside(e, GAP.end, 120), JSON.stringify(e)).toBe(true);
+    const listed = await mua({ interval: [[80, 100]] });
+    for (const e of listed.json.events as Span[]) expect(inside(e, 80, 100)).toBe(true);
+    await expect(mua({ interval: 'nonesuch' })).rejects.toThrow(/interval.*first.*second/);
+  });
+});

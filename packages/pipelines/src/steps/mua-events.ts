@@ -1,4 +1,11 @@
-import { NwbFormatError, ParameterError, concatArrays } from '@spyglass-wasm/core';
+import {
+  NwbFormatError,
+  ParameterError,
+  concatArrays,
+  intersectIntervals,
+  searchSorted,
+  type Interval,
+} from '@spyglass-wasm/core';
 import { codeHash as decodingCode } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import { codeHash as dspCode, dspKernels, multiunitHseDetector, type DetectedEvent } from '@spyglass-wasm/dsp-wasm';
@@ -8,7 +15,8 @@ import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession, type SessionInfo } from '../session/session.js';
 import { SPEED_GATE_PARAMS, gateOptions, gatePosition, gateSpeedAt } from './speed-gate.js';
 import { stepCode } from './code.js';
-import { number, stepParams } from './params.js';
+import { stepIntervals } from './interval.js';
+import { interval, number, stepParams } from './params.js';
 
 /**
  * Spyglass's MuaEventsParameters defaults (z 2, 15 ms minimum, 4 cm/s, no close-event rule) and
@@ -22,7 +30,14 @@ const MUA_PARAMS = stepParams('mua-events', {
   minimumDuration: number({ min: 0, max: 10 }, 0.015),
   ...SPEED_GATE_PARAMS,
   closeEventThreshold: number({ min: 0, max: 10 }, 0),
+  interval: interval(),
 });
+
+/**
+ * Position frames further apart than this (s) are a gap in the tracking (between epochs, a camera
+ * outage): speed there is unknown, so no bin is counted in it and no event spans it.
+ */
+const TRACKING_GAP = 1;
 
 /** Every spike of the population, sorted: what the multiunit rate counts. */
 interface Population {
@@ -65,17 +80,67 @@ function sorted(times: ArrayLike<number>, kind: Population['kind'], sources: num
   return { times: Float64Array.from(times).sort(), kind, sources, ...(session ? { session } : {}) };
 }
 
-/** Spikes per `binSize` bin from t0 (bin centres as times), the multiunit detector's input. */
-function binSpikes(spikes: Float64Array, t0: number, t1: number, binSize: number) {
-  const n = Math.floor((t1 - t0) / binSize);
-  if (!(n >= 2)) throw new ParameterError('binSize', `bins shorter than the span (${t1 - t0} s)`, binSize);
-  const counts = new Float64Array(n);
-  for (const t of spikes) {
-    const b = Math.floor((t - t0) / binSize);
-    if (b >= 0 && b < n) counts[b]++;
-  }
-  const time = Float64Array.from({ length: n }, (_, i) => t0 + (i + 0.5) * binSize);
-  return { counts, time };
+/** The spans of sorted frame `times` with no step longer than TRACKING_GAP. */
+function trackedSpans(times: Float64Array): Interval[] {
+  const spans: Interval[] = [];
+  let start = times[0];
+  for (let i = 1; i < times.length; i++)
+    if (times[i] - times[i - 1] > TRACKING_GAP) {
+      spans.push([start, times[i - 1]]);
+      start = times[i];
+    }
+  spans.push([start, times[times.length - 1]]);
+  return spans;
+}
+
+/**
+ * Where events are looked for: the position's tracked spans when gated (else the spikes' span),
+ * within the `interval` parameter's intervals when given. Spyglass's MuaEventsV1 detects on an
+ * interval list (its detection_interval's valid times): one rate z-score over the samples inside
+ * the list, so here too bins exist only inside these spans (the rate's mean and SD come from all
+ * of them together), and the detector, which splits its input at time gaps, smooths and thresholds
+ * each span on its own: no event spans a gap.
+ */
+function detectionSpans(
+  pos: { times: Float64Array } | undefined,
+  spikes: Float64Array,
+  binSize: number,
+  intervals: Interval[] | undefined,
+): Interval[] {
+  const data: Interval[] = pos ? trackedSpans(pos.times) : [[spikes[0], spikes[spikes.length - 1] + binSize]];
+  if (!intervals) return data;
+  const spans = intersectIntervals(data, intervals).filter(([a, b]) => b - a >= binSize);
+  if (spans.length === 0)
+    throw new ParameterError(
+      'interval',
+      `an interval overlapping the ${pos ? 'tracking' : 'spikes'} (${data[0][0]}–${data[data.length - 1][1]} s)`,
+      intervals.map((i) => `[${i.join(', ')}]`).join(' '),
+    );
+  return spans;
+}
+
+/** Spikes per `binSize` bin within each span (bin centres as times), the multiunit detector's input. */
+function binSpikes(spikes: Float64Array, spans: readonly Interval[], binSize: number) {
+  const parts = spans.map(([t0, t1]) => {
+    const n = Math.floor((t1 - t0) / binSize);
+    const counts = new Float64Array(n);
+    for (let i = searchSorted(spikes, t0); i < spikes.length && spikes[i] < t0 + n * binSize; i++)
+      counts[Math.min(n - 1, Math.floor((spikes[i] - t0) / binSize))]++;
+    return { counts, time: Float64Array.from({ length: n }, (_, i) => t0 + (i + 0.5) * binSize) };
+  });
+  const counts = concatArrays(
+    parts.map((p) => p.counts),
+    Float64Array,
+  );
+  const span = spans.length ? spans[spans.length - 1][1] - spans[0][0] : 0;
+  if (!(counts.length >= 2)) throw new ParameterError('binSize', `bins shorter than the span (${span} s)`, binSize);
+  return {
+    counts,
+    time: concatArrays(
+      parts.map((p) => p.time),
+      Float64Array,
+    ),
+  };
 }
 
 /**
@@ -85,7 +150,9 @@ function binSpikes(spikes: Float64Array, t0: number, t1: number, binSize: number
  * z-scored; events where z ≥ 2 for 15 ms, extended to where the rate returns to its mean, gated on
  * speed ≤ 4 cm/s from the position step (a `position` result, else the `session` file's tracking
  * through the same recipe; the ripples step's gate). Without either no gate applies.
- * The events span the position's times when gated, else the spikes'; times in the session's time base.
+ * The events lie within the position's tracked spans when gated (gaps over 1 s are not bridged),
+ * else the spikes' span; only within `interval` (an epoch tag, a TimeIntervals name looked up in
+ * the `session` or spikes file, or [[start, stop], …]) when given. Times in the session's time base.
  */
 export const muaEventsStep: Step = {
   name: 'mua-events',
@@ -99,10 +166,12 @@ export const muaEventsStep: Step = {
     const pos = await gatePosition({ position, session });
     const binSize = params.binSize as number;
     if (pop.times.length === 0 && !pos) throw new ParameterError('spikes', 'at least one spike', 'none');
-    const [t0, t1] = pos
-      ? [pos.times[0], pos.times[pos.times.length - 1]]
-      : [pop.times[0], pop.times[pop.times.length - 1] + binSize];
-    const { counts, time } = binSpikes(pop.times, t0, t1, binSize);
+    // a name is looked up in the session file, else in the spikes file (its Units)
+    const names = session?.kind === 'file' ? session : spikes.kind === 'file' ? spikes : session;
+    const intervals = await stepIntervals(params.interval, { session: names });
+    const spans = detectionSpans(pos, pop.times, binSize, intervals);
+    const [t0, t1] = [spans[0][0], spans[spans.length - 1][1]];
+    const { counts, time } = binSpikes(pop.times, spans, binSize);
     const speed = gateSpeedAt(pos, time, params);
     const events: DetectedEvent[] = multiunitHseDetector(
       { data: counts, rows: counts.length, cols: 1 },
@@ -140,6 +209,8 @@ export const muaEventsStep: Step = {
         sources: pop.sources,
         spikes: pop.times.length,
         span: [t0, t1],
+        spans: spans.map(([a, b]) => [a, b]),
+        ...(params.interval != null ? { interval: params.interval } : {}),
         speedGated: Boolean(speed),
         ...(sessionInfo ? { session: sessionInfo } : {}),
       },
