@@ -74,4 +74,46 @@ describe('spyglass mua-events', () => {
     expect(help).toMatch(/spyglass mua-events session\.nwb --out mua\.nwb --json/);
     expect(help).toMatch(/smoothingSigma=0\.015/);
   });
+
+  it('--interval NAME or --start/--stop: events only inside, a result of its own', async () => {
+    const whole = JSON.parse((await runCli(['mua-events', FIXTURE, '--json', '--store', store])).stdout);
+    const r = await runCli(['mua-events', FIXTURE, '--start', '5', '--stop', '15', '--json', '--store', store]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const body = JSON.parse(r.stdout);
+    expect(whole.result).toMatch(/\S/);
+    expect(body.result).not.toBe(whole.result);
+    for (const e of body.events) {
+      expect(e.start).toBeGreaterThanOrEqual(5);
+      expect(e.end).toBeLessThanOrEqual(15);
+    }
+    const run = await runCli(['mua-events', FIXTURE, '--interval', 'run', '--json', '--store', store]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout).result).not.toBe(whole.result);
+    // threshold crossings (a marks result): the name is looked up in the file as the session
+    const crossings = await runCli([
+      'mua-events',
+      FIXTURE,
+      '--spikes',
+      'crossings',
+      '--no-speed',
+      '--interval',
+      'run',
+      '--json',
+      '--store',
+      store,
+    ]);
+    expect(crossings.stderr).toBe('');
+    expect(JSON.parse(crossings.stdout).summary).toMatchObject({ spikeSource: 'crossings' });
+    const unknown = await runCli(['mua-events', FIXTURE, '--interval', 'sleep9', '--store', store]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/interval.*run.*sleep9/);
+    const both = await runCli(['mua-events', FIXTURE, '--interval', 'run', '--start', '1', '--store', store]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/'--interval'/);
+    const help = (await runCli(['mua-events', '--help'])).stdout;
+    expect(help).toMatch(/--interval NAME .*\(default: the whole session\)$/m);
+    expect(help).toMatch(/--start S .*\(default: the start\)$/m);
+    expect(help).toMatch(/--stop S .*\(default: the end\)$/m);
+  });
 });

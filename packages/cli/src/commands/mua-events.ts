@@ -6,6 +6,8 @@ import {
   checkOutBeforeUpstream,
   checkStepParams,
   fileArgument,
+  intervalOption,
+  intervalOptions,
   outOptions,
   runStepCommand,
   speedGatePosition,
@@ -55,20 +57,24 @@ export const muaEventsCommand: Command = {
       param: { step: 'mua-events', name: 'zscoreThreshold', number: true },
     },
     'no-speed': { type: 'boolean', help: 'detect without the speed gate (for a session without position)' },
+    ...intervalOptions('mua-events'),
   },
   examples: [
     'spyglass mua-events session.nwb --out mua.nwb --json',
     'spyglass mua-events raw.nwb --spikes crossings --zscore-threshold 3 --out mua.nwb',
+    'spyglass mua-events day.nwb --interval sleep2 --json',
   ],
   async run({ values, positionals }, io) {
     const file = fileArgument(positionals);
     const spikes = (values.spikes as string | undefined) ?? 'units';
     if (spikes !== 'units' && spikes !== 'crossings') throw new UsageError('--spikes', 'units or crossings', spikes);
     const path = resolvePath(io.cwd, file);
+    const interval = intervalOption(values);
+    const overrides = stepOverrides(this.options, values, 'mua-events');
     const stepOptions = {
       params: (values.params as string | undefined) ?? 'default',
       setOption: '--params',
-      overrides: stepOverrides(this.options, values, 'mua-events'),
+      overrides: interval ? { ...overrides, interval } : overrides,
       optionNames: optionNames(this.options, 'mua-events'),
     };
     checkStepParams('mua-events', stepOptions); // before the upstream steps run
@@ -86,6 +92,8 @@ export const muaEventsCommand: Command = {
         'mua-events',
         {
           spikes: marks ? { result: marks.key } : { file: path },
+          // an interval name is looked up in the session file (the spikes file unless crossings)
+          ...(marks && typeof interval === 'string' ? { session: { file: path } } : {}),
           ...(position ? { position: { result: position.key } } : {}),
         },
         {
