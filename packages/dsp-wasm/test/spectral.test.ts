@@ -17,6 +17,7 @@ import {
   welch,
 } from '../src/index.js';
 import { dftReference } from '../src/reference/dft.js';
+import { warmUpRows } from '../src/filter/filtfilt-keep-every.js';
 import v from './vectors/spectral.json';
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -185,6 +186,7 @@ describe('decimate, cheby1, iirnotch (vs scipy)', () => {
   it('fir', () => expect(maxDiff(decimate(x, 5, { ftype: 'fir' }).data, d.fir5)).toBeLessThan(1e-12));
   it('iir zero-phase keeps every q-th row of sosfiltfilt bit for bit, across many blocks and odd lengths', () => {
     // The backward pass writes kept rows straight out of its block: block edges need not fall on a multiple of q.
+    // All three fit one segment (filtfilt-keep-every.ts), which starts its backward pass at the true end.
     for (const [rows, cols, q] of [
       [50001, 3, 7],
       [20000, 64, 10],
@@ -199,6 +201,39 @@ describe('decimate, cheby1, iirnotch (vs scipy)', () => {
       for (let j = 0; j < kept; j++)
         for (let c = 0; c < cols; c++) same &&= Object.is(y[j * cols + c], full[j * q * cols + c]);
       expect(same).toBe(true);
+    }
+  });
+  it('iir zero-phase on recordings longer than a segment: every q-th row of sosfiltfilt within 1e-12 of RMS', () => {
+    // Segments of 16 MiB: 64 float64 channels give 32768 rows, so 100003 rows take 3 segments, each
+    // backward pass but the last starting warmUpRows late from an approximate state.
+    const sos = cheby1(8, 0.05, 0.08);
+    const warm = warmUpRows(sos);
+    expect(warm).toBeGreaterThan(1000);
+    expect(warm).toBeLessThan(20000);
+    expect(warmUpRows([1, 0, 0, 1, -2.1, 1.1])).toBe(Infinity); // unstable: one segment
+    const rows = 100003,
+      cols = 64,
+      q = 10;
+    expect(rows).toBeGreaterThan(2 * ((1 << 24) / (8 * cols)) + warm);
+    const data = Float64Array.from(
+      { length: rows * cols },
+      (_, i) => Math.sin(i * 0.0037) * 40 + ((i * 7919) % 101) / 5,
+    );
+    for (const d of [data, Float32Array.from(data)]) {
+      const x = { data: d, rows, cols };
+      const y = decimate(x, q).data;
+      const full = sosfiltfilt(sos, x, { precision: 'float64' }).data;
+      let worst = 0,
+        ss = 0;
+      for (let j = 0; j < Math.ceil(rows / q); j++)
+        for (let c = 0; c < cols; c++) {
+          const want = full[j * q * cols + c];
+          worst = Math.max(worst, Math.abs(y[j * cols + c] - want));
+          ss += want * want;
+        }
+      const rms = Math.sqrt(ss / (Math.ceil(rows / q) * cols));
+      // float64: the warm-up's error (~1e-22) is far below rounding; float32 data: at most one float32 ulp.
+      expect(worst / rms).toBeLessThan(d instanceof Float64Array ? 1e-12 : 1e-6);
     }
   });
   it('iirnotch', () => {

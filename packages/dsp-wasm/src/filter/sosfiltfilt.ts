@@ -14,6 +14,7 @@ import { type PrecisionOption, checkPrecision, resolvePrecision } from './precis
 import { type Precision, checkSos } from './sos.js';
 import { type SosSession, withSosSession } from './sos-session.js';
 import { sosfiltZi, ziForChannels } from './sosfilt-zi.js';
+import { filtfiltKeepEvery, warmUpRows } from './filtfilt-keep-every.js';
 
 export interface SosfiltfiltOptions {
   /** Extension at both ends: 'odd' (default), 'even', 'constant', or null for none. */
@@ -67,9 +68,9 @@ export function sosfiltfilt<T extends FloatArray>(
 
 /**
  * sosfiltfilt keeping only rows 0, q, 2q, … of the output (decimate's zero-phase IIR path): the
- * backward pass copies just those rows out of its block, so the full-rate result is never
- * written back nor gathered in a second pass. q = 1 is sosfiltfilt itself. `options.out`, if
- * given, holds the kept rows.
+ * backward pass copies just those rows out of its block, and the signal goes in segments
+ * (filtfiltKeepEvery), so neither the full-rate forward output nor the result is ever held
+ * whole. q = 1 is sosfiltfilt itself. `options.out`, if given, holds the kept rows.
  */
 export function sosfiltfiltEvery<T extends FloatArray>(
   sos: ArrayLike<number>,
@@ -101,7 +102,9 @@ export function sosfiltfiltEvery<T extends FloatArray>(
   const zi = sosfiltZi(sos);
   const run = (src: Matrix<T>, dst: T, precision: Precision, every: number): T =>
     withSosSession(backend, precision, src.data, sos, src.rows + 2 * edge, cols, (s) =>
-      filtfilt(s, src, edge, padtype, zi, dst, every),
+      every === 1
+        ? filtfilt(s, src, edge, padtype, zi, dst)
+        : filtfiltKeepEvery(s, src, edge, padtype, zi, dst, every, warmUpRows(sos)),
     );
   const precision = resolvePrecision(checkPrecision(options.precision), sos, m, (p, start, trialRows) => {
     const slice = { data: m.data.subarray(start * cols, (start + trialRows) * cols) as T, rows: trialRows, cols };
@@ -135,12 +138,9 @@ function filtfilt<T extends FloatArray>(
   padtype: PadType | null,
   zi: Float64Array,
   out: T,
-  q: number,
 ): T {
   const { rows, cols } = m;
   const n = rows + 2 * edge;
-  // Decimating: the forward output needs a full-rate home of its own; `out` takes the kept rows.
-  const full = q === 1 ? out : new (m.data.constructor as { new (k: number): T })(rows * cols);
   const tail = new (m.data.constructor as { new (k: number): T })(edge * cols);
   fillExtendedRows(m.data, rows, cols, edge, padtype, tail, edge + rows, n);
 
@@ -151,7 +151,7 @@ function filtfilt<T extends FloatArray>(
       fillExtendedRows(m.data, rows, cols, edge, padtype, s.data, a, b);
       if (a === 0) s.setState(ziForChannels(zi, s.data.subarray(0, cols)));
       s.filter(false, b - a);
-      if (keep) full.set(s.data.subarray(0, (b - a) * cols), (a - edge) * cols);
+      if (keep) out.set(s.data.subarray(0, (b - a) * cols), (a - edge) * cols);
     }
   };
   forward(0, edge, false);
@@ -159,31 +159,11 @@ function filtfilt<T extends FloatArray>(
   throughBlock(s, tail, cols, edge, false);
 
   // Backward, from the forward output's last row.
-  const last = edge > 0 ? tail.subarray((edge - 1) * cols, edge * cols) : full.subarray((rows - 1) * cols, rows * cols);
+  const last = edge > 0 ? tail.subarray((edge - 1) * cols, edge * cols) : out.subarray((rows - 1) * cols, rows * cols);
   s.setState(ziForChannels(zi, last));
   throughBlock(s, tail, cols, edge, true);
-  if (q === 1) throughBlock(s, out, cols, rows, true);
-  else backwardKeepEvery(s, full, cols, rows, q, out);
+  throughBlock(s, out, cols, rows, true);
   return out;
-}
-
-/** The backward pass over `full`'s rows, last block first, writing only rows 0, q, 2q, … into out. */
-function backwardKeepEvery<T extends FloatArray>(
-  s: SosSession<T>,
-  full: T,
-  cols: number,
-  rows: number,
-  q: number,
-  out: T,
-): void {
-  for (let k = 0; k < rows; k += s.blockRows) {
-    const n = Math.min(s.blockRows, rows - k);
-    const a = rows - k - n;
-    s.data.set(full.subarray(a * cols, (a + n) * cols));
-    s.filter(true, n);
-    for (let r = Math.ceil(a / q) * q; r < a + n; r += q)
-      out.set(s.data.subarray((r - a) * cols, (r - a + 1) * cols), (r / q) * cols);
-  }
 }
 
 /** Filters the first `rows` rows of `buf` in place through the session's block, in order or last block first. */
