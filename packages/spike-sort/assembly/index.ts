@@ -9,3 +9,4 @@ export function heapBase(): usize {
 export { projectFeatures } from './project';
 export { accumulateCovariance } from './covariance';
 export { covarianceTimes } from './power';
+export { pairSums, projectOnLine } from './pair';

@@ -7,6 +7,7 @@ import {
   type ProgressCallback,
 } from '@spyglass-wasm/core';
 import { pointsMatrix } from '../features/points.js';
+import { spikeSortKernels } from '../wasm/kernels.js';
 import { compactLabels, lloyd } from './kmeans.js';
 import { isUnimodal } from './unimodality.js';
 
@@ -50,9 +51,28 @@ export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions 
   const test = testSpace ? { data: testSpace.data, dim: testSpace.cols } : { data: x, dim: d };
   // weights: rough shares of the time on a tetrode's features; the split rounds each merge again
   const progress = new StagedProgress(options.onProgress, { kmeans: 1, merge: 3, split: 4 });
+  const { heap } = spikeSortKernels.get();
+  // the test space goes into Wasm memory once for every pair test of this call
+  return heap.scoped(() => {
+    const projectRows = wasmProjectRows(test.data.subarray(0, n * test.dim), test.dim);
+    return clusterAndTest(x, n, d, k0, seed, projectRows, progress, options.minClusterSize ?? 10);
+  });
+}
+
+/** isosplit's k-means, merge and split rounds (`projectRows` projects pairs in the test space). */
+function clusterAndTest(
+  x: Float32Array,
+  n: number,
+  d: number,
+  k0: number,
+  seed: number,
+  projectRows: ProjectRows,
+  progress: StagedProgress<'kmeans' | 'merge' | 'split'>,
+  minClusterSize: number,
+): Int32Array {
   progress.stage('kmeans');
   let labels = lloyd(x, n, d, k0, seed, 50);
-  labels = mergePhase(x, n, d, labels, test, progress.stage('merge'));
+  labels = mergePhase(x, n, d, labels, projectRows, progress.stage('merge'));
   const splitDone = progress.stage('split');
   // Split clusters whose 2-means halves are two populations, then merge again.
   for (let round = 0; round < 5; round++) {
@@ -64,16 +84,16 @@ export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions 
       if (idx.length < 40) continue;
       const halves = lloyd(gather(x, idx, d), idx.length, d, 2, seed + c, 50);
       if (largest(halves) === 0) continue;
-      if (!isUnimodal(projectRows(test.data, test.dim, idx, halves, 0))) {
+      if (!isUnimodal(projectRows(idx, halves, 0))) {
         const next = largest(labels) + 1;
         idx.forEach((i, j) => halves[j] === 1 && (labels[i] = next));
         split = true;
       }
     }
     if (!split) break;
-    labels = mergePhase(x, n, d, labels, test);
+    labels = mergePhase(x, n, d, labels, projectRows);
   }
-  const result = absorbSmall(x, n, d, labels, options.minClusterSize ?? 10);
+  const result = absorbSmall(x, n, d, labels, minClusterSize);
   progress.done();
   return result;
 }
@@ -83,7 +103,7 @@ function mergePhase(
   n: number,
   d: number,
   labels: Int32Array,
-  test: { data: Float32Array; dim: number },
+  projectRows: ProjectRows,
   onProgress?: ProgressCallback,
 ): Int32Array {
   // Pairs found to be two populations (by cluster number, until a merge renumbers them), and the
@@ -117,7 +137,7 @@ function mergePhase(
     const [a, b] = best;
     const idx = [...indicesOf(labels, a), ...indicesOf(labels, b)];
     const pairLabels = Int32Array.from(idx, (i) => (labels[i] === a ? 0 : 1));
-    const proj = projectRows(test.data, test.dim, idx, pairLabels, 0);
+    const proj = projectRows(idx, pairLabels, 0);
     if (isUnimodal(proj)) {
       for (let i = 0; i < n; i++) if (labels[i] === b) labels[i] = a;
       labels = compactLabels(labels);
@@ -157,44 +177,50 @@ function recentre(
   }
 }
 
-/** Points of clusters p and q (by `labels` over `sub`) projected on the line between their centres. */
 /**
- * Rows `rows` of `data` projected on the line through the centroids of label p and of the other
- * label (labels[j] is row rows[j]'s), without copying them out.
+ * Rows `rows` of a points matrix projected on the line through the centroids of label p and of the
+ * other label (labels[j] is row rows[j]'s), without copying them out: `projectRows(rows, labels, p)`.
  */
-function projectRows(
-  data: Float32Array,
-  d: number,
-  rows: ArrayLike<number>,
-  labels: Int32Array,
-  p: number,
-): Float64Array {
-  const n = labels.length;
-  const cp = new Float64Array(d),
-    cq = new Float64Array(d);
-  let np = 0,
-    nq = 0;
-  for (let i = 0; i < n; i++) {
-    const c = labels[i] === p ? cp : cq;
-    if (labels[i] === p) np++;
-    else nq++;
-    const row = rows[i] * d;
-    for (let j = 0; j < d; j++) c[j] += data[row + j];
-  }
-  for (let j = 0; j < d; j++) {
-    cp[j] /= np || 1;
-    cq[j] /= nq || 1;
-  }
-  const dir = cq.map((v, j) => v - cp[j]);
-  const norm = Math.hypot(...dir) || 1;
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = rows[i] * d;
-    let s = 0;
-    for (let j = 0; j < d; j++) s += (data[row + j] - cp[j]) * dir[j];
-    out[i] = s / norm;
-  }
-  return out;
+type ProjectRows = (rows: ArrayLike<number>, labels: Int32Array, p: number) => Float64Array;
+
+/**
+ * ProjectRows over `data` (· × d), copied into Wasm memory once (call inside a `heap.scoped`): the
+ * centroid sums and the projections run in Wasm (`pairSums`, `projectOnLine`), the same float64
+ * sums in the same order as plain loops, so the projections are the same to the bit.
+ */
+function wasmProjectRows(data: Float32Array, d: number): ProjectRows {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  const pData = heap.put(data);
+  return (rows, labels, p) =>
+    heap.scoped(() => {
+      const n = labels.length;
+      const side = new Int32Array(n);
+      let np = 0;
+      for (let i = 0; i < n; i++) {
+        if (labels[i] === p) np++;
+        else side[i] = 1;
+      }
+      const nq = n - np;
+      const pRows = heap.put(Int32Array.from(rows)),
+        pSide = heap.put(side),
+        pSums = heap.alloc(2 * d * 8);
+      heap.f64(pSums, 2 * d).fill(0);
+      kernels.pairSums(pData, d, pRows, pSide, n, pSums, pSums + d * 8);
+      const sums = heap.f64(pSums, 2 * d);
+      const cp = sums.slice(0, d),
+        cq = sums.slice(d);
+      for (let j = 0; j < d; j++) {
+        cp[j] /= np || 1;
+        cq[j] /= nq || 1;
+      }
+      const dir = cq.map((v, j) => v - cp[j]);
+      const norm = Math.hypot(...dir) || 1;
+      const pCentre = heap.put(cp),
+        pDir = heap.put(dir),
+        pOut = heap.alloc(n * 8);
+      kernels.projectOnLine(pData, d, pRows, n, pCentre, pDir, norm, pOut);
+      return heap.f64(pOut, n).slice();
+    });
 }
 
 /** The threshold that best splits 1-D values into two groups (minimum within-group variance). */

@@ -7,6 +7,19 @@ export interface SpikeSortExports extends CoreExports {
   accumulateCovariance(x: number, n: number, d: number, mean: number, row: number, cov: number): void;
   /** w = cov · v for k vectors of d (the product in each round of fitPca's subspace iteration). */
   covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void;
+  /** Centroid sums of the picked rows of x by side (0: sumP, else sumQ), float64 (isosplit's pair test). */
+  pairSums(x: number, d: number, rows: number, side: number, n: number, sumP: number, sumQ: number): void;
+  /** out[i] = (x[rows[i]] − centre) · dir / norm, float64 (isosplit's pair test). */
+  projectOnLine(
+    x: number,
+    d: number,
+    rows: number,
+    n: number,
+    centre: number,
+    dir: number,
+    norm: number,
+    out: number,
+  ): void;
 }
 
 /** This package's kernels: `spikeSortKernels.get()` (sync, Node/workers) or `await spikeSortKernels.ready()`. */
