@@ -78,7 +78,9 @@ function evenRows(x: Float32Array, n: number, d: number, maxRows: number): Float
   if (n <= maxRows) return x.subarray(0, n * d);
   const step = Math.ceil(n / maxRows);
   const m = Math.ceil(n / step);
-  return Float32Array.from({ length: m * d }, (_, i) => x[Math.floor(i / d) * step * d + (i % d)]);
+  const out = new Float32Array(m * d);
+  for (let r = 0; r < m; r++) out.set(x.subarray(r * step * d, (r * step + 1) * d), r * d);
+  return out;
 }
 
 /**

@@ -150,9 +150,16 @@ class SortedScan {
     bestJ.fill(-1);
     const x0 = points[i * k];
     const consider = (j: number) => {
-      let s = 0;
-      for (let c = 0; c < k; c++) s += (points[i * k + c] - points[j * k + c]) ** 2;
-      if (s > bestD[m - 1] || (s === bestD[m - 1] && j > bestJ[m - 1])) return;
+      // a partial sum of squares only grows, so one already beyond the m-th nearest rules j out
+      // (the same answer as the full sum)
+      const bound = bestD[m - 1];
+      let s = 0,
+        c = 0;
+      for (; c < k; c++) {
+        s += (points[i * k + c] - points[j * k + c]) ** 2;
+        if ((c & 3) === 3 && s > bound) return;
+      }
+      if (s > bound || (s === bound && j > bestJ[m - 1])) return;
       let at = m - 1;
       while (at > 0 && (bestD[at - 1] > s || (bestD[at - 1] === s && bestJ[at - 1] > j))) {
         bestD[at] = bestD[at - 1];

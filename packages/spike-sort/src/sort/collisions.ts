@@ -239,7 +239,10 @@ function pairResidual(pair: TemplateStack, s: Float32Array, first: number, maxLa
   const one = bestShifts(pair, s, maxLag, [1 - first])[0];
   if (!one) return energy;
   const a = shifted(pair, first, one.lag);
-  const rest = Float32Array.from(s, (v, j) => v - (one.along / dot(a, a)) * a[j]);
+  // the scale once, not per sample (the same value: dot(a, a) is the same every time)
+  const scale = one.along / dot(a, a);
+  const rest = new Float32Array(s.length);
+  for (let j = 0; j < s.length; j++) rest[j] = s[j] - scale * a[j];
   const two = bestShifts(pair, rest, maxLag, [first])[0];
   if (!two) return energy - one.explained;
   const b = shifted(pair, 1 - first, two.lag);
