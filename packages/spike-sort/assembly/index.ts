@@ -10,3 +10,5 @@ export { projectFeatures } from './project';
 export { accumulateCovariance } from './covariance';
 export { covarianceTimes } from './power';
 export { pairSums, projectOnLine } from './pair';
+export { correlateUnits } from './correlate';
+export { assignNearest } from './kmeans';

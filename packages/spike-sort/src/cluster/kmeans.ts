@@ -1,5 +1,6 @@
 import { checkNumber, checkOptionNames, createRng, type Matrix } from '@spyglass-wasm/core';
 import { pointsMatrix } from '../features/points.js';
+import { spikeSortKernels } from '../wasm/kernels.js';
 
 export interface KmeansOptions {
   /** How many clusters (at most the number of points). */
@@ -56,31 +57,33 @@ export function lloyd(x: Float32Array, n: number, d: number, k: number, seed: nu
       }
     for (let j = 0; j < d; j++) centers[c * d + j] = x[pick * d + j];
   }
-  for (let it = 0; it < iterations; it++) {
-    let changed = false;
-    for (let i = 0; i < n; i++) {
-      let best = 0,
-        bd = Infinity;
-      for (let c = 0; c < k; c++) {
-        const dd = dist2(i, c);
-        if (dd < bd) {
-          bd = dd;
-          best = c;
-        }
-      }
-      if (labels[i] !== best || it === 0) changed = changed || labels[i] !== best;
-      labels[i] = best;
+  // the assignment step (n · k · d) runs in Wasm, the rows copied in once
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  heap.scoped(() => {
+    const pX = heap.put(x.subarray(0, n * d)),
+      pCenters = heap.alloc(k * d * 8),
+      pLabels = heap.alloc(n * 4);
+    heap.i32(pLabels, n).fill(0);
+    for (let it = 0; it < iterations; it++) {
+      heap.f64(pCenters, k * d).set(centers);
+      const changed = kernels.assignNearest(pX, n, d, pCenters, k, pLabels) > 0;
+      labels.set(heap.i32(pLabels, n));
+      updateCenters(x, n, d, labels, centers, k);
+      if (!changed && it > 0) break;
     }
-    const counts = new Float64Array(k);
-    centers.fill(0);
-    for (let i = 0; i < n; i++) {
-      counts[labels[i]]++;
-      for (let j = 0; j < d; j++) centers[labels[i] * d + j] += x[i * d + j];
-    }
-    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) centers[c * d + j] /= counts[c] || 1;
-    if (!changed && it > 0) break;
-  }
+  });
   return compactLabels(labels);
+}
+
+/** Each centre the mean of its rows, summed in row order (an empty cluster's centre is 0). */
+function updateCenters(x: Float32Array, n: number, d: number, labels: Int32Array, centers: Float64Array, k: number) {
+  const counts = new Float64Array(k);
+  centers.fill(0);
+  for (let i = 0; i < n; i++) {
+    counts[labels[i]]++;
+    for (let j = 0; j < d; j++) centers[labels[i] * d + j] += x[i * d + j];
+  }
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) centers[c * d + j] /= counts[c] || 1;
 }
 
 /** Renumbers labels 0..m−1 in order of first appearance of each distinct label. */

@@ -42,6 +42,17 @@ export interface DetectOptions {
  * The peak position is refined to a fraction of a sample by a parabola through its neighbours.
  */
 export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: DetectOptions): Peak[] {
+  return peakDetector(x, options)(options.rows);
+}
+
+/**
+ * detectPeaks with its options checked once (template matching detects again in many short spans):
+ * `detector(rows)` gives detectPeaks(x, { ...options, rows }).
+ */
+export function peakDetector(
+  x: Matrix<Float32Array | Float64Array>,
+  options: Omit<DetectOptions, 'rows'>,
+): (rows?: readonly [number, number]) => Peak[] {
   const { data, rows, cols } = x;
   if (options.noise.length !== cols)
     throw new ParameterError('noise', `one noise level per channel (${cols})`, options.noise.length);
@@ -51,42 +62,44 @@ export function detectPeaks(x: Matrix<Float32Array | Float64Array>, options: Det
   const margin = checkNumber('margin', options.margin ?? 0, { min: 0, integer: true });
   const inv = Array.from(options.noise, (n) => 1 / n);
   const s = sign === 'pos' ? 1 : -1;
-  // samples [first, end) may be peaks; rows [lo, hi) are all a decision about them reads
-  const first = Math.max(1, margin, options.rows?.[0] ?? 0),
-    end = Math.min(rows - Math.max(1, margin), options.rows?.[1] ?? rows);
-  if (options.neighbours) return detectLocal(x, options.neighbours, inv, thr, sign, sweep, [first, end]);
-  const lo = Math.max(0, first - sweep),
-    hi = Math.min(rows, end + sweep);
-  // Per-sample strongest deflection across channels, in noise units (oriented so larger = stronger), from row lo.
-  const best = new Float64Array(Math.max(0, hi - lo));
-  const bestCh = new Int32Array(best.length);
-  for (let t = lo; t < hi; t++) {
-    let v = -Infinity,
-      ch = 0;
-    for (let c = 0; c < cols; c++) {
-      const raw = data[t * cols + c] * inv[c];
-      const z = sign === 'both' ? Math.abs(raw) : s * raw;
-      if (z > v) {
-        v = z;
-        ch = c;
+  return (span) => {
+    // samples [first, end) may be peaks; rows [lo, hi) are all a decision about them reads
+    const first = Math.max(1, margin, span?.[0] ?? 0),
+      end = Math.min(rows - Math.max(1, margin), span?.[1] ?? rows);
+    if (options.neighbours) return detectLocal(x, options.neighbours, inv, thr, sign, sweep, [first, end]);
+    const lo = Math.max(0, first - sweep),
+      hi = Math.min(rows, end + sweep);
+    // Per-sample strongest deflection across channels, in noise units (oriented so larger = stronger), from row lo.
+    const best = new Float64Array(Math.max(0, hi - lo));
+    const bestCh = new Int32Array(best.length);
+    for (let t = lo; t < hi; t++) {
+      let v = -Infinity,
+        ch = 0;
+      for (let c = 0; c < cols; c++) {
+        const raw = data[t * cols + c] * inv[c];
+        const z = sign === 'both' ? Math.abs(raw) : s * raw;
+        if (z > v) {
+          v = z;
+          ch = c;
+        }
       }
+      best[t - lo] = v;
+      bestCh[t - lo] = ch;
     }
-    best[t - lo] = v;
-    bestCh[t - lo] = ch;
-  }
-  const peaks: Peak[] = [];
-  for (let t = first; t < end; t++) {
-    const v = best[t - lo];
-    if (!(v >= thr)) continue;
-    let isPeak = true;
-    for (let u = Math.max(0, t - sweep); u <= Math.min(rows - 1, t + sweep) && isPeak; u++) {
-      if (best[u - lo] > v || (best[u - lo] === v && u < t)) isPeak = false;
+    const peaks: Peak[] = [];
+    for (let t = first; t < end; t++) {
+      const v = best[t - lo];
+      if (!(v >= thr)) continue;
+      let isPeak = true;
+      for (let u = Math.max(0, t - sweep); u <= Math.min(rows - 1, t + sweep) && isPeak; u++) {
+        if (best[u - lo] > v || (best[u - lo] === v && u < t)) isPeak = false;
+      }
+      if (!isPeak) continue;
+      const c = bestCh[t - lo];
+      peaks.push(peakAt(data, cols, inv, t, c));
     }
-    if (!isPeak) continue;
-    const c = bestCh[t - lo];
-    peaks.push(peakAt(data, cols, inv, t, c));
-  }
-  return peaks;
+    return peaks;
+  };
 }
 
 /** Detection with exclusion over each channel's neighbours only. */

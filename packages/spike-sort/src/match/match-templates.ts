@@ -1,6 +1,7 @@
 import { StagedProgress, type Matrix } from '@spyglass-wasm/core';
-import { detectPeaks, parabolicOffset, type Peak } from '../detect/detect-peaks.js';
+import { parabolicOffset, peakDetector, type Peak } from '../detect/detect-peaks.js';
 import { catmullRom } from '../features/snippets.js';
+import { spikeSortKernels } from '../wasm/kernels.js';
 
 /** Unit templates in the filtered (µV) and whitened spaces: units × length × channels, aligned at `before`. */
 export interface TemplateSet {
@@ -58,6 +59,17 @@ export function matchTemplates(
   templates: TemplateSet,
   options: MatchOptions,
 ): Matches {
+  // the templates and the correlation scratch live in Wasm memory for this call
+  return spikeSortKernels.get().heap.scoped(() => peel(x, w, templates, options));
+}
+
+/** matchTemplates's detect–fit–subtract passes and refit (inside a heap scope). */
+function peel(
+  x: Matrix<Float32Array | Float64Array>,
+  w: Matrix<Float32Array | Float64Array>,
+  templates: TemplateSet,
+  options: MatchOptions,
+): Matches {
   const { units, length, channels: C, before } = templates;
   const rows = x.rows;
   const rx = Float32Array.from(x.data),
@@ -75,7 +87,8 @@ export function matchTemplates(
   const found: { time: number; unit: number; scale: number }[] = [];
   const rejected: Peak[] = [];
   const rejectedAt = new Set<number>();
-  const corr = new Float64Array(2 * maxShift + 1);
+  const shifts = 2 * maxShift + 1;
+  const correlate = unitCorrelations(templates, shifts);
   /**
    * Unit u's fit at sample `at`, moved to the vertex of a parabola through the correlations at at−1, at, at+1 (when it
    * opens down).
@@ -87,13 +100,14 @@ export function matchTemplates(
       c2 = dot(rw, o + C, templates.whitened, u * dim, dim);
     return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
   };
-  const detect = {
+  // detection on the residual, which is subtracted from in place (options checked once)
+  const detector = peakDetector(residual, {
     noise: options.noise,
     threshold: options.threshold,
     sweep: options.sweep,
     neighbours: options.neighbours,
     margin: Math.max(margin, length - before + maxShift + 2),
-  };
+  });
   // After the first pass, the residual differs from the last pass's only where it subtracted: a peak
   // anywhere else was a peak then, and was rejected (skipped below), so only those rows ± sweep are read again.
   let changed: [number, number][] | undefined;
@@ -102,9 +116,7 @@ export function matchTemplates(
   const stages = new StagedProgress(options.onProgress, { passes: 17, refit: 3 });
   const progress = stages.stage('passes');
   for (let pass = 0; pass < passes; pass++) {
-    const detected = changed
-      ? spans(changed, options.sweep).flatMap((span) => detectPeaks(residual, { ...detect, rows: span }))
-      : detectPeaks(residual, detect);
+    const detected = changed ? spans(changed, options.sweep).flatMap(detector) : detector();
     changed = [];
     const peaks = detected.filter((p) => !rejectedAt.has(p.sample)).sort((a, b) => Math.abs(b.z) - Math.abs(a.z));
     let accepted = 0;
@@ -118,17 +130,17 @@ export function matchTemplates(
         bestShift = 0,
         bestScale = 0;
       const first = (p.sample - maxShift - before) * C;
+      const corr = correlate(rw, first);
       for (let u = 0; u < units; u++) {
         if (!(norms[u] > 0)) continue;
-        correlations(rw, first, C, templates.whitened, u * dim, dim, corr);
         const lo = los[u],
           hi = his[u];
         for (let s = -maxShift; s <= maxShift; s++) {
-          const scale = corr[s + maxShift] / norms[u];
+          const scale = corr[u * shifts + s + maxShift] / norms[u];
           if (scale < lo || scale > hi) continue;
           // Units compete at their own amplitude (residual energy removed by T itself, 2⟨r,T⟩ − ‖T‖²):
           // with a free amplitude, a large unit would take a smaller unit's spikes of the same shape.
-          const score = 2 * corr[s + maxShift] - norms[u];
+          const score = 2 * corr[u * shifts + s + maxShift] - norms[u];
           if (score > bestScore) {
             bestScore = score;
             best = u;
@@ -188,78 +200,36 @@ export function matchTemplates(
 }
 
 /**
- * corr[s] = Σ_j a[offset + s·C + j] · b[bOffset + j] for s = 0 … corr.length − 1 (the template at
- * consecutive sample shifts), each sum in index order as `dot` does, so the values are the same;
- * several shifts share each pass over the template (all seven of the default ±3).
+ * `correlate(r, offset)[u · shifts + s]` = Σ_j r[offset + s·C + j] · template_u[j] (whitened), for
+ * every unit and the shifts s = 0 … shifts − 1, in Wasm (`correlateUnits`: the sums in j order in
+ * float64, as a plain loop). The result is a view, valid until the next call. Call inside a heap scope.
  */
-function correlations(
-  a: Float32Array,
-  offset: number,
-  C: number,
-  b: Float32Array,
-  bOffset: number,
-  n: number,
-  corr: Float64Array,
-): void {
-  const shifts = corr.length;
-  let s = 0;
-  if (shifts === 7) {
-    // The default ±3 shifts in one pass.
-    const o0 = offset,
-      o1 = o0 + C,
-      o2 = o1 + C,
-      o3 = o2 + C,
-      o4 = o3 + C,
-      o5 = o4 + C,
-      o6 = o5 + C;
-    let c0 = 0,
-      c1 = 0,
-      c2 = 0,
-      c3 = 0,
-      c4 = 0,
-      c5 = 0,
-      c6 = 0;
-    for (let j = 0; j < n; j++) {
-      const t = b[bOffset + j];
-      c0 += a[o0 + j] * t;
-      c1 += a[o1 + j] * t;
-      c2 += a[o2 + j] * t;
-      c3 += a[o3 + j] * t;
-      c4 += a[o4 + j] * t;
-      c5 += a[o5 + j] * t;
-      c6 += a[o6 + j] * t;
+function unitCorrelations(templates: TemplateSet, shifts: number): (r: Float32Array, offset: number) => Float64Array {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  const { units, length, channels: C } = templates;
+  const dim = length * C,
+    npairs = Math.ceil(units / 2);
+  // units 2p and 2p + 1 interleaved, float64, so one f64x2 holds both at j
+  const pairs = new Float64Array(npairs * dim * 2);
+  for (let u = 0; u < units; u++)
+    for (let j = 0; j < dim; j++) pairs[((u >> 1) * dim + j) * 2 + (u & 1)] = templates.whitened[u * dim + j];
+  const windowLength = (shifts - 1) * C + dim;
+  const pPairs = heap.put(pairs),
+    pWindow = heap.alloc(windowLength * 4),
+    pScratch = heap.alloc(windowLength * 8),
+    pOut = heap.alloc(npairs * 2 * shifts * 8);
+  // views made again only when Wasm memory grew (which detaches them)
+  let windowView = heap.f32(pWindow, windowLength),
+    outView = heap.f64(pOut, units * shifts);
+  return (r, offset) => {
+    if (windowView.buffer !== heap.memory.buffer) {
+      windowView = heap.f32(pWindow, windowLength);
+      outView = heap.f64(pOut, units * shifts);
     }
-    corr[0] = c0;
-    corr[1] = c1;
-    corr[2] = c2;
-    corr[3] = c3;
-    corr[4] = c4;
-    corr[5] = c5;
-    corr[6] = c6;
-    return;
-  }
-  for (; s + 4 <= shifts; s += 4) {
-    const o0 = offset + s * C,
-      o1 = o0 + C,
-      o2 = o1 + C,
-      o3 = o2 + C;
-    let c0 = 0,
-      c1 = 0,
-      c2 = 0,
-      c3 = 0;
-    for (let j = 0; j < n; j++) {
-      const t = b[bOffset + j];
-      c0 += a[o0 + j] * t;
-      c1 += a[o1 + j] * t;
-      c2 += a[o2 + j] * t;
-      c3 += a[o3 + j] * t;
-    }
-    corr[s] = c0;
-    corr[s + 1] = c1;
-    corr[s + 2] = c2;
-    corr[s + 3] = c3;
-  }
-  for (; s < shifts; s++) corr[s] = dot(a, offset + s * C, b, bOffset, n);
+    for (let j = 0; j < windowLength; j++) windowView[j] = r[offset + j];
+    kernels.correlateUnits(pWindow, C, shifts, pPairs, npairs, dim, pScratch, pOut);
+    return outView;
+  };
 }
 
 function dot(a: Float32Array, offset: number, b: Float32Array, bOffset: number, n: number): number {

@@ -9,6 +9,19 @@ export interface SpikeSortExports extends CoreExports {
   covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void;
   /** Centroid sums of the picked rows of x by side (0: sumP, else sumQ), float64 (isosplit's pair test). */
   pairSums(x: number, d: number, rows: number, side: number, n: number, sumP: number, sumQ: number): void;
+  /** Every unit's template against a residual window at consecutive shifts, float64 (matchTemplates). */
+  correlateUnits(
+    window: number,
+    C: number,
+    shifts: number,
+    pairs: number,
+    npairs: number,
+    dim: number,
+    scratch: number,
+    out: number,
+  ): void;
+  /** Each float32 row to its nearest float64 centre (k-means); returns how many labels changed. */
+  assignNearest(x: number, n: number, d: number, centers: number, k: number, labels: number): number;
   /** out[i] = (x[rows[i]] − centre) · dir / norm, float64 (isosplit's pair test). */
   projectOnLine(
     x: number,
