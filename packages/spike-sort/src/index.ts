@@ -74,6 +74,19 @@ export {
 } from './curation/auto-merge.js';
 export { createSortPool } from './workers/sort-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';
-export { sortStream, type RecordingSource, type SortStreamOptions } from './stream/sort-stream.js';
+export {
+  sortStream,
+  sortStreamAsync,
+  type RecordingSource,
+  type AsyncRecordingSource,
+  type SortStreamOptions,
+} from './stream/sort-stream.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';
+export {
+  probeNeighbourhoods,
+  keepCoreUnits,
+  type Neighbourhood,
+  type NeighbourhoodOptions,
+} from './probe/neighbourhoods.js';
+export { sortProbe, type SortProbeOptions, type ProbeSorting } from './probe/sort-probe.js';

@@ -42,6 +42,41 @@ export interface SortStreamOptions extends Omit<SortGroupOptions, 'fs' | 'filter
  * });
  */
 export function sortStream(source: RecordingSource, options: SortStreamOptions = {}): GroupSorting {
+  const steps = streamSteps(source, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(source.read(step.value.start, step.value.end));
+  return step.value;
+}
+
+/** A recording read a window at a time, whose reads may be asynchronous (from a worker, a file). */
+export interface AsyncRecordingSource {
+  rows: number;
+  fs: number;
+  read(start: number, end: number): Matrix<Float32Array> | Promise<Matrix<Float32Array>>;
+}
+
+/** sortStream over a source whose reads are asynchronous: the same work, awaiting each window. */
+export async function sortStreamAsync(
+  source: AsyncRecordingSource,
+  options: SortStreamOptions = {},
+): Promise<GroupSorting> {
+  const steps = streamSteps(source, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(await source.read(step.value.start, step.value.end));
+  return step.value;
+}
+
+/** A window of rows [start, end) the stream needs next. */
+interface ReadRequest {
+  start: number;
+  end: number;
+}
+
+/** sortStream's work as a generator: it yields the windows it reads and is given their samples. */
+function* streamSteps(
+  source: { rows: number; fs: number },
+  options: SortStreamOptions,
+): Generator<ReadRequest, GroupSorting, Matrix<Float32Array>> {
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
   const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
@@ -54,14 +89,14 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const chunks = Math.ceil(source.rows / chunk);
   /** Filtered rows [start, end) with `margin` extra rows each side where the recording has them. */
-  const filtered = (start: number, end: number, margin: number) => {
+  function* filtered(start: number, end: number, margin: number) {
     const a = Math.max(0, start - pad - margin),
       b = Math.min(source.rows, end + pad + margin);
-    const y = frontEnd(source.read(a, b), fs, { ...options, filtered: false, sos });
+    const y = frontEnd(yield { start: a, end: b }, fs, { ...options, filtered: false, sos });
     const from = Math.max(0, start - margin) - a,
       to = Math.min(source.rows, end + margin) - a;
     return { x: { data: y.data.slice(from * y.cols, to * y.cols), rows: to - from, cols: y.cols }, offset: a + from };
-  };
+  }
 
   // 1. Learn from chunks spread evenly over the recording.
   const picks = [
@@ -71,7 +106,8 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
       ),
     ),
   ];
-  const parts = picks.map((c) => filtered(c * chunk, Math.min(source.rows, (c + 1) * chunk), 0).x);
+  const parts: Matrix<Float32Array>[] = [];
+  for (const c of picks) parts.push((yield* filtered(c * chunk, Math.min(source.rows, (c + 1) * chunk), 0)).x);
   const cols = parts[0].cols;
   const learnData = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
   parts.reduce((at, p) => (learnData.set(p.data, at), at + p.data.length), 0);
@@ -108,7 +144,7 @@ export function sortStream(source: RecordingSource, options: SortStreamOptions =
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk,
       end = Math.min(source.rows, start + chunk);
-    const { x, offset } = filtered(start, end, margin);
+    const { x, offset } = yield* filtered(start, end, margin);
     const wc = white ? whiten(x, { W: white.W, mean: white.mean }).y : x;
     const matches = matchTemplates(x, wc, learned.templates, {
       noise,

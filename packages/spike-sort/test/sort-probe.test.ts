@@ -1,0 +1,117 @@
+// Probes sorted by neighbourhoods (sortProbe): the plan, unit ownership, streamed and whole
+// neighbourhoods, and the same result on a worker pool as on this thread (the built worker:
+// dist/sort-worker.node.mjs, needs npm run build).
+import { describe, expect, it } from 'vitest';
+import { simulateStream } from '@spyglass-wasm/sim';
+import {
+  compareToTruth,
+  createSortPool,
+  keepCoreUnits,
+  probeNeighbourhoods,
+  sortGroup,
+  sortProbe,
+  type GroupSorting,
+  type ProbeSorting,
+} from '../src/index.js';
+
+const BUILT_WORKER = new URL('../dist/sort-worker.node.mjs', import.meta.url);
+
+/** A linear shank, 25 µm pitch (the simulator's), as channels × (x, y) µm. */
+const shank = (channels: number) => ({
+  data: Float64Array.from({ length: 2 * channels }, (_, i) => (i % 2) * 25 * (i >> 1)),
+  rows: channels,
+  cols: 2,
+});
+
+const summary = (p: ProbeSorting) =>
+  p.neighbourhoods.map((n) => ({
+    channels: n.channels,
+    units: n.sorting.units.map((u) => ({ samples: Array.from(u.samples), peak: u.peakChannel })),
+    labels: Array.from(n.sorting.labels),
+  }));
+
+describe('probeNeighbourhoods', () => {
+  it('cuts a shank into cores of consecutive channels, each with the channels within the margin', () => {
+    const plan = probeNeighbourhoods(shank(20), { coreChannels: 8, marginUm: 50 });
+    expect(plan.map((n) => n.core)).toEqual([
+      [0, 1, 2, 3, 4, 5, 6, 7],
+      [8, 9, 10, 11, 12, 13, 14, 15],
+      [16, 17, 18, 19],
+    ]);
+    expect(plan[1].channels).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]);
+    expect(plan[0].channels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    // every channel is in exactly one core
+    expect(plan.flatMap((n) => n.core).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('orders channels along the probe whatever their column order', () => {
+    const p = shank(4);
+    const reversed = { ...p, data: Float64Array.from([0, 75, 0, 50, 0, 25, 0, 0]) };
+    expect(probeNeighbourhoods(reversed, { coreChannels: 2, marginUm: 0 }).map((n) => n.core)).toEqual([
+      [2, 3],
+      [0, 1],
+    ]);
+  });
+
+  it('rejects a bad option naming it', () => {
+    expect(() => probeNeighbourhoods(shank(4), { coreChannels: 0 })).toThrow(/coreChannels/);
+  });
+});
+
+describe('keepCoreUnits', () => {
+  it("keeps the units that peak on the core, their spikes and the core's unmatched detections", () => {
+    const rec = simulateStream({ seed: 2, seconds: 6, channels: 8, units: 4 });
+    const g: GroupSorting = sortGroup(rec.read(0, rec.rows), { fs: rec.fs, band: [300, 6000] });
+    const core = [0, 1, 2, 3];
+    const kept = keepCoreUnits(g, core);
+    expect(kept.units.every((u) => core.includes(u.peakChannel))).toBe(true);
+    expect(kept.units.length).toBe(g.units.filter((u) => core.includes(u.peakChannel)).length);
+    expect(kept.labels.length).toBe(kept.peaks.length);
+    expect(kept.features.length).toBe(kept.peaks.length * kept.components);
+    expect(kept.noiseOverlaps.length).toBe(kept.units.length);
+    kept.units.forEach((u, i) => expect(kept.labels.filter((l) => l === i).length).toBe(u.samples.length));
+  });
+});
+
+describe('sortProbe', () => {
+  const rec = simulateStream({ seed: 4, seconds: 10, channels: 24, units: 8 });
+  const source = { rows: rec.rows, fs: rec.fs, read: (a: number, b: number) => rec.read(a, b) };
+  const options = { positions: shank(24), coreChannels: 8 };
+
+  it('finds the units of a 24-channel shank', async () => {
+    const probe = await sortProbe(source, options);
+    expect(probe.neighbourhoods.length).toBe(3);
+    const found = probe.neighbourhoods.flatMap((n) => n.sorting.units.map((u) => u.samples));
+    const scores = compareToTruth(
+      rec.units.map((u) => u.spikeTimes),
+      found.map((s) => Float64Array.from(s, (t) => t / rec.fs)),
+    );
+    const good = scores.filter((s) => s.accuracy >= 0.8).length;
+    expect(good).toBeGreaterThanOrEqual(6);
+    // a unit in an overlap is reported by one neighbourhood (some come in pieces on 10 s)
+    expect(found.length).toBeLessThanOrEqual(2 * rec.units.length);
+  }, 120_000);
+
+  it('streamed neighbourhoods (a window at a time) find the same units', async () => {
+    const probe = await sortProbe(source, { ...options, inMemoryBytes: 0, chunkSeconds: 2, learnSeconds: 10 });
+    const found = probe.neighbourhoods.flatMap((n) => n.sorting.units.map((u) => u.samples));
+    const scores = compareToTruth(
+      rec.units.map((u) => u.spikeTimes),
+      found.map((s) => Float64Array.from(s, (t) => t / rec.fs)),
+    );
+    expect(scores.filter((s) => s.accuracy >= 0.8).length).toBeGreaterThanOrEqual(6);
+  }, 120_000);
+
+  it('gives the same result on 2 workers as on this thread, whole and streamed', async () => {
+    const pool = await createSortPool({ size: 2, worker: BUILT_WORKER });
+    try {
+      for (const extra of [{}, { inMemoryBytes: 0, chunkSeconds: 2, learnSeconds: 10 }]) {
+        const here = await sortProbe(source, { ...options, ...extra });
+        const there = await sortProbe(source, { ...options, ...extra, pool });
+        expect(summary(there)).toEqual(summary(here));
+      }
+    } finally {
+      await pool.terminate();
+    }
+  }, 300_000);
+});
