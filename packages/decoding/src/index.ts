@@ -25,7 +25,13 @@ export {
   type ContinuousTransition,
 } from './state-space/transition.js';
 export { estimateMovementVar } from './state-space/movement-var.js';
-export { filterSmooth, type FilterOptions, type FilterResult } from './state-space/filter.js';
+export {
+  filterSmooth,
+  filterSmoothChunks,
+  type FilterOptions,
+  type FilterResult,
+  type SmoothedChunkOptions,
+} from './state-space/filter.js';
 export { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
 export { decodingError, type DecodingError, type DecodingErrorOptions } from './results/decoding-error.js';
 export {
@@ -34,6 +40,7 @@ export {
   runStateSpace,
   type DecodeOptions,
   type DecodingResult,
+  type DecodingSummary,
 } from './decoder.js';
 export { decodingKernels, type DecodingExports } from './wasm/kernels.js';
 export * from './position/index.js';
