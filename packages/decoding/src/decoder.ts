@@ -2,7 +2,7 @@ import { ParameterError, StagedProgress, type Matrix, type ProgressCallback } fr
 import type { Environment } from './environment/environment.js';
 import type { SortedSpikesModel } from './encoding/sorted-model.js';
 import type { ClusterlessModel, MarkedSpikes } from './encoding/clusterless-model.js';
-import { sortedSpikesLikelihood } from './likelihood/sorted.js';
+import { sortedSpikesLikelihood, sortedSpikesLikelihoodRows, type LikelihoodRows } from './likelihood/sorted.js';
 import { clusterlessLikelihood } from './likelihood/clusterless.js';
 import { binCenters, makeTimeBins, type TimeBins } from './likelihood/time-bins.js';
 import {
@@ -93,10 +93,15 @@ export function decodeSortedSpikes(
   checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
   const progress = new StagedProgress(options.onProgress, { likelihood: 1, stateSpace: 4 });
-  const ll = sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
+  // summaries only: the likelihood is computed a chunk of rows at a time, as the filter needs them
+  const ll = options.summaryOnly
+    ? sortedSpikesLikelihoodRows(model, spikeTimes, bins, { backend: options.backend })
+    : sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
   progress.stage('likelihood')(1);
-  const space = options.summaryOnly ? stateSpaceSummary : runStateSpace;
-  return space(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
+  const onProgress = progress.stage('stateSpace');
+  return 'data' in ll
+    ? runStateSpace(model.env, ll, bins, { ...options, onProgress })
+    : stateSpaceSummary(model.env, ll, bins, { ...options, onProgress });
 }
 
 /**
@@ -174,7 +179,7 @@ export function runStateSpace(
  */
 function stateSpaceSummary(
   env: Environment,
-  loglik: Matrix<Float64Array>,
+  loglik: Matrix<Float64Array> | LikelihoodRows,
   bins: TimeBins,
   options: Omit<DecodeOptions, 'start' | 'stop'>,
 ): DecodingSummary {

@@ -12,7 +12,12 @@ export {
   type MarkedSpikes,
 } from './encoding/clusterless-model.js';
 export { makeTimeBins, binCenters, spikeBins, type TimeBins } from './likelihood/time-bins.js';
-export { sortedSpikesLikelihood, type LikelihoodOptions } from './likelihood/sorted.js';
+export {
+  sortedSpikesLikelihood,
+  sortedSpikesLikelihoodRows,
+  type LikelihoodOptions,
+  type LikelihoodRows,
+} from './likelihood/sorted.js';
 export { clusterlessLikelihood, type ClusterlessOptions } from './likelihood/clusterless.js';
 export {
   buildTransition,

@@ -9,6 +9,9 @@ import {
   filterSmoothChunks,
   fitSortedSpikes,
   makeEnvironment,
+  makeTimeBins,
+  sortedSpikesLikelihood,
+  sortedSpikesLikelihoodRows,
   stateSpacePreset,
 } from '@spyglass-wasm/decoding';
 import { simulatePlaceSession } from '@spyglass-wasm/sim';
@@ -117,6 +120,21 @@ describe('decodeSortedSpikes in chunks', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
     expect(seen.at(-1)).toBe(1);
     expect(() => decodeSortedSpikes(model, spikes, { ...opts, chunkBins: 0 })).toThrow(/chunkBins/);
+  });
+
+  it('sortedSpikesLikelihoodRows reads the whole likelihood bit for bit, a chunk of rows at a time', () => {
+    const s = simulatePlaceSession({ seed: 4, seconds: 120, nUnits: 20 });
+    const spikes = s.units.map((u) => u.spikeTimes);
+    const model = fitSortedSpikes({ position: s.position, positionTimes: s.times, interval: [0, 100] }, spikes);
+    const bins = makeTimeBins(100, 104);
+    for (const backend of ['wasm', 'reference'] as const) {
+      const whole = sortedSpikesLikelihood(model, spikes, bins, { backend });
+      const rows = sortedSpikesLikelihoodRows(model, spikes, bins, { backend });
+      expect([rows.rows, rows.cols]).toEqual([whole.rows, whole.cols]);
+      const got = new Float64Array(whole.data.length);
+      for (let a = 0; a < rows.rows; a += 333) got.set(rows.read(a, Math.min(rows.rows, a + 333)), a * rows.cols);
+      expectSameBits(got, whole.data);
+    }
   });
 
   it('summaryOnly gives the summaries of the whole decode bit for bit (position posterior in float32)', () => {

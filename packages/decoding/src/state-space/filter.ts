@@ -2,6 +2,7 @@ import { ParameterError, StagedProgress, type Matrix, type ProgressCallback } fr
 import { decodingKernels } from '../wasm/kernels.js';
 import { filterReference, smootherReference } from '../reference/filter.js';
 import type { Transition } from './transition.js';
+import type { LikelihoodRows } from '../likelihood/sorted.js';
 
 export interface FilterOptions {
   /** Run the acausal smoother too (default true). */
@@ -160,7 +161,7 @@ export interface SmoothedChunkOptions extends Omit<FilterOptions, 'smoother'> {
 
 /**
  * filterSmooth's smoothed posterior, bit for bit, handed out chunk by chunk in memory that does
- * not grow with nTime (Wasm backend): the forward pass keeps only the last filtered row of each
+ * not grow with nTime (Wasm backend; the log-likelihood whole, or read a chunk of rows at a time): the forward pass keeps only the last filtered row of each
  * chunk, and the backward pass recomputes a chunk's filtered rows from the row before it (one
  * more forward pass; the kernels are deterministic, so the rows are the same). The reference
  * backend computes the whole posterior and hands it out in chunks.
@@ -169,15 +170,18 @@ export interface SmoothedChunkOptions extends Omit<FilterOptions, 'smoother'> {
  * filterSmoothChunks(loglik, tr, { onChunk: (start, rows) => summarize(start, rows) }).logMarginal;
  */
 export function filterSmoothChunks(
-  loglik: Matrix<Float64Array>,
+  loglik: Matrix<Float64Array> | LikelihoodRows,
   tr: Transition,
   options: SmoothedChunkOptions,
 ): { logMarginal: number } {
   const chunk = checkChunkBins(options.chunkBins);
   const nTime = loglik.rows,
     n = tr.n;
+  const rowsOf = (start: number, end: number) =>
+    'data' in loglik ? loglik.data.subarray(start * loglik.cols, end * loglik.cols) : loglik.read(start, end);
   if (options.backend === 'reference' || nTime === 0) {
-    const f = filterSmooth(loglik, tr, { ...options, smoother: true, chunkBins: Math.max(1, nTime) });
+    const whole = { data: rowsOf(0, nTime), rows: nTime, cols: loglik.cols };
+    const f = filterSmooth(whole, tr, { ...options, smoother: true, chunkBins: Math.max(1, nTime) });
     for (let end = nTime; end > 0; end -= chunk) {
       const start = Math.max(0, end - chunk);
       options.onChunk(start, f.smoothed!.data.subarray(start * n, end * n));
@@ -212,7 +216,8 @@ export function filterSmoothChunks(
     const forward = (c: number, logMarginal: number): number => {
       const start = c * chunk,
         end = Math.min(nTime, start + chunk);
-      heap.f64(pLL, (end - start) * cols).set(loglik.data.subarray(start * cols, end * cols));
+      const ll = rowsOf(start, end); // (a likelihood computed here allocates above pRatio, released after)
+      heap.f64(pLL, (end - start) * cols).set(ll);
       if (c > 0) heap.f64(pF, n).set(before.subarray(c * n, (c + 1) * n));
       const lm = k.forwardFilter(
         start,
