@@ -161,10 +161,11 @@ export interface SmoothedChunkOptions extends Omit<FilterOptions, 'smoother'> {
 
 /**
  * filterSmooth's smoothed posterior, bit for bit, handed out chunk by chunk in memory that does
- * not grow with nTime (Wasm backend; the log-likelihood whole, or read a chunk of rows at a time): the forward pass keeps only the last filtered row of each
- * chunk, and the backward pass recomputes a chunk's filtered rows from the row before it (one
- * more forward pass; the kernels are deterministic, so the rows are the same). The reference
- * backend computes the whole posterior and hands it out in chunks.
+ * not grow with nTime (Wasm backend; the log-likelihood whole, or read a chunk of rows at a
+ * time): the forward pass keeps only the last filtered row of each chunk, and the backward pass
+ * recomputes a chunk's filtered rows from the row before it (one more forward pass; the kernels
+ * are deterministic, so the rows are the same). The reference backend computes the whole
+ * posterior and hands it out in chunks.
  *
  * @example
  * filterSmoothChunks(loglik, tr, { onChunk: (start, rows) => summarize(start, rows) }).logMarginal;
