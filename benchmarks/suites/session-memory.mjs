@@ -1,7 +1,9 @@
 // `spyglass run` (LFP, position, ripples, sort, marks, decode) on simulated rest/run sessions of increasing
 // duration: each step's peak RSS and × real time, per duration. Bounded memory means the peak is flat in
 // duration. Default 16 ch × 10, 20, 40 s; BENCH_LONG=1: 128 ch × 15 min, 1 h, 2 h (hours on 2 cores);
-// BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32 choose other sizes.
+// BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32 choose other sizes; BENCH_SESSION_STEPS=sort,decode
+// runs only those steps (list the steps a step needs before it: ripples needs lfp,position; decode needs sort).
+// Sort and marks hold a group's samples in memory up to 10 min and stream beyond: their peak is flat from there.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,14 +15,18 @@ import { makeSession } from '../lib/make-session.mjs';
 export const name = 'session-memory';
 
 const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
-const STEPS = [
-  '  - step: lfp\n    inputs: { raw: $file }',
-  '  - step: position\n    inputs: { session: $file }',
-  '  - step: ripples\n    params: kay\n    inputs: { lfp: lfp, position: position }',
-  '  - step: sort\n    inputs: { raw: $file }',
-  '  - step: marks\n    inputs: { raw: $file }',
-  '  - step: decode\n    inputs: { units: sort, session: $file }',
-];
+const ALL_STEPS = {
+  lfp: '  - step: lfp\n    inputs: { raw: $file }',
+  position: '  - step: position\n    inputs: { session: $file }',
+  ripples: '  - step: ripples\n    params: kay\n    inputs: { lfp: lfp, position: position }',
+  sort: '  - step: sort\n    inputs: { raw: $file }',
+  marks: '  - step: marks\n    inputs: { raw: $file }',
+  decode: '  - step: decode\n    inputs: { units: sort, session: $file }',
+};
+const STEPS = (process.env.BENCH_SESSION_STEPS?.split(',') ?? Object.keys(ALL_STEPS)).map((id) => {
+  if (!ALL_STEPS[id]) throw new Error(`BENCH_SESSION_STEPS: unknown step ${id} (one of ${Object.keys(ALL_STEPS)})`);
+  return ALL_STEPS[id];
+});
 const list = (v) => v?.split(',').map(Number);
 const durations = list(process.env.BENCH_SESSION_SECONDS) ?? (benchLong ? [900, 3600, 7200] : [10, 20, 40]);
 const channels = Number(process.env.BENCH_SESSION_CHANNELS ?? (benchLong ? 128 : 16));
@@ -53,9 +59,20 @@ export async function run() {
       rmSync(file, { force: true });
     }
     const peaks = memory.map((r) => r['peak RSS MB']);
+    // each step's growth: its peak at the longest duration over its peak at the shortest (1 = flat)
+    const growth = Object.keys(memory[0])
+      .filter((k) => k.endsWith(' MB') && k !== 'peak RSS MB')
+      .map((k) => ({
+        step: k.slice(0, -3),
+        [`MB at ${durations.join('/')} s`]: memory.map((r) => r[k].toFixed(0)).join(' / '),
+        'longest / shortest': memory[memory.length - 1][k] / memory[0][k],
+        'MB per added minute':
+          ((memory[memory.length - 1][k] - memory[0][k]) / (durations[durations.length - 1] - durations[0])) * 60,
+      }));
     return {
       tables: [
         { title: `peak RSS per step (MB) against session duration, ${channels} ch int16 at 30 kHz`, rows: memory },
+        { title: "growth of each step's peak RSS with duration", rows: growth },
         { title: 'throughput per step (× real time)', rows: speed },
       ],
       summary: [

@@ -1,8 +1,8 @@
-import { StagedProgress, type Matrix, type ProgressCallback } from '@spyglass-wasm/core';
+import { ParameterError, StagedProgress, type Matrix, type ProgressCallback } from '@spyglass-wasm/core';
 import type { Environment } from './environment/environment.js';
 import type { SortedSpikesModel } from './encoding/sorted-model.js';
 import type { ClusterlessModel, MarkedSpikes } from './encoding/clusterless-model.js';
-import { sortedSpikesLikelihood } from './likelihood/sorted.js';
+import { sortedSpikesLikelihood, sortedSpikesLikelihoodRows, type LikelihoodRows } from './likelihood/sorted.js';
 import { clusterlessLikelihood } from './likelihood/clusterless.js';
 import { binCenters, makeTimeBins, type TimeBins } from './likelihood/time-bins.js';
 import {
@@ -11,8 +11,8 @@ import {
   type StateSpaceOptions,
   type Transition,
 } from './state-space/transition.js';
-import { checkChunkBins, filterSmooth } from './state-space/filter.js';
-import { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
+import { checkChunkBins, filterSmooth, filterSmoothChunks } from './state-space/filter.js';
+import { summarizePosterior, summarizeRows, summaryArrays, type PosteriorSummary } from './results/summarize.js';
 
 export interface DecodeOptions {
   /** Decode [start, stop) seconds. */
@@ -34,6 +34,22 @@ export interface DecodeOptions {
   chunkBins?: number;
   /** Fraction done, 0..1 (likelihood, then filter and smoother chunk by chunk); only increases. */
   onProgress?: ProgressCallback;
+  /**
+   * Keep only the summaries (DecodingSummary: MAP, mean, marginals, the position posterior in
+   * float32), never the whole nTime × states·bins posterior: memory that grows by a float32 row
+   * of position bins per time bin, not several float64 rows (the forward filter runs twice).
+   */
+  summaryOnly?: boolean;
+}
+
+/** A decode without the full posterior: its summaries, the position posterior in float32. */
+export interface DecodingSummary extends PosteriorSummary<Float32Array> {
+  env: Environment;
+  stateNames: string[];
+  /** Centre time of each decoding bin (s). */
+  time: Float64Array;
+  bins: TimeBins;
+  logMarginal: number;
 }
 
 /** Everything a decode produces. */
@@ -62,14 +78,30 @@ export interface DecodingResult extends PosteriorSummary {
 export function decodeSortedSpikes(
   model: SortedSpikesModel,
   spikeTimes: readonly Float64Array[],
+  options: DecodeOptions & { summaryOnly: true },
+): DecodingSummary;
+export function decodeSortedSpikes(
+  model: SortedSpikesModel,
+  spikeTimes: readonly Float64Array[],
   options: DecodeOptions,
-): DecodingResult {
+): DecodingResult;
+export function decodeSortedSpikes(
+  model: SortedSpikesModel,
+  spikeTimes: readonly Float64Array[],
+  options: DecodeOptions & { summaryOnly?: boolean },
+): DecodingResult | DecodingSummary {
   checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
   const progress = new StagedProgress(options.onProgress, { likelihood: 1, stateSpace: 4 });
-  const ll = sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
+  // summaries only: the likelihood is computed a chunk of rows at a time, as the filter needs them
+  const ll = options.summaryOnly
+    ? sortedSpikesLikelihoodRows(model, spikeTimes, bins, { backend: options.backend })
+    : sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
   progress.stage('likelihood')(1);
-  return runStateSpace(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
+  const onProgress = progress.stage('stateSpace');
+  return 'data' in ll
+    ? runStateSpace(model.env, ll, bins, { ...options, onProgress })
+    : stateSpaceSummary(model.env, ll, bins, { ...options, onProgress });
 }
 
 /**
@@ -82,8 +114,18 @@ export function decodeSortedSpikes(
 export function decodeClusterless(
   model: ClusterlessModel,
   groups: readonly MarkedSpikes[],
+  options: DecodeOptions & { summaryOnly: true },
+): DecodingSummary;
+export function decodeClusterless(
+  model: ClusterlessModel,
+  groups: readonly MarkedSpikes[],
   options: DecodeOptions,
-): DecodingResult {
+): DecodingResult;
+export function decodeClusterless(
+  model: ClusterlessModel,
+  groups: readonly MarkedSpikes[],
+  options: DecodeOptions & { summaryOnly?: boolean },
+): DecodingResult | DecodingSummary {
   checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
   const progress = new StagedProgress(options.onProgress, { likelihood: 4, stateSpace: 1 });
@@ -91,7 +133,8 @@ export function decodeClusterless(
     backend: options.backend,
     onProgress: progress.stage('likelihood'),
   });
-  return runStateSpace(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
+  const space = options.summaryOnly ? stateSpaceSummary : runStateSpace;
+  return space(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
 }
 
 /** The state-space half of decoding, given any log-likelihood (nTime × nBins). */
@@ -127,4 +170,37 @@ export function runStateSpace(
     filtered: f.filtered,
     logMarginal: f.logMarginal,
   };
+}
+
+/**
+ * runStateSpace's summaries (bit for bit; the position posterior rounded to float32) without the
+ * full posterior: the smoother's chunks are summarised as they come (filterSmoothChunks), so
+ * memory beyond the log-likelihood is the summaries' (a float32 row of position bins per time bin).
+ */
+function stateSpaceSummary(
+  env: Environment,
+  loglik: Matrix<Float64Array> | LikelihoodRows,
+  bins: TimeBins,
+  options: Omit<DecodeOptions, 'start' | 'stop'>,
+): DecodingSummary {
+  if (options.smoother === false)
+    throw new ParameterError(
+      'smoother',
+      'the smoother on with summaryOnly (it summarises the smoothed posterior)',
+      false,
+    );
+  const ss = options.stateSpace ?? 'continuous';
+  const tr: Transition = buildTransition(
+    env,
+    typeof ss === 'string' ? stateSpacePreset(ss, { movementVar: options.movementVar ?? 6 }) : ss,
+  );
+  const out = summaryArrays(loglik.rows, tr, env, new Float32Array(loglik.rows * tr.nBins));
+  const scratch = new Float64Array(tr.nBins);
+  const { logMarginal } = filterSmoothChunks(loglik, tr, {
+    backend: options.backend,
+    chunkBins: options.chunkBins,
+    onProgress: options.onProgress,
+    onChunk: (start, rows) => summarizeRows(rows, start, tr, env, out, scratch),
+  });
+  return { ...out, env, stateNames: tr.stateNames, time: binCenters(bins), bins, logMarginal };
 }

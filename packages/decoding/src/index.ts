@@ -12,7 +12,12 @@ export {
   type MarkedSpikes,
 } from './encoding/clusterless-model.js';
 export { makeTimeBins, binCenters, spikeBins, type TimeBins } from './likelihood/time-bins.js';
-export { sortedSpikesLikelihood, type LikelihoodOptions } from './likelihood/sorted.js';
+export {
+  sortedSpikesLikelihood,
+  sortedSpikesLikelihoodRows,
+  type LikelihoodOptions,
+  type LikelihoodRows,
+} from './likelihood/sorted.js';
 export { clusterlessLikelihood, type ClusterlessOptions } from './likelihood/clusterless.js';
 export {
   buildTransition,
@@ -25,7 +30,13 @@ export {
   type ContinuousTransition,
 } from './state-space/transition.js';
 export { estimateMovementVar } from './state-space/movement-var.js';
-export { filterSmooth, type FilterOptions, type FilterResult } from './state-space/filter.js';
+export {
+  filterSmooth,
+  filterSmoothChunks,
+  type FilterOptions,
+  type FilterResult,
+  type SmoothedChunkOptions,
+} from './state-space/filter.js';
 export { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
 export { decodingError, type DecodingError, type DecodingErrorOptions } from './results/decoding-error.js';
 export {
@@ -34,6 +45,7 @@ export {
   runStateSpace,
   type DecodeOptions,
   type DecodingResult,
+  type DecodingSummary,
 } from './decoder.js';
 export { decodingKernels, type DecodingExports } from './wasm/kernels.js';
 export * from './position/index.js';

@@ -6,8 +6,12 @@ import {
   buildTransition,
   decodeSortedSpikes,
   filterSmooth,
+  filterSmoothChunks,
   fitSortedSpikes,
   makeEnvironment,
+  makeTimeBins,
+  sortedSpikesLikelihood,
+  sortedSpikesLikelihoodRows,
   stateSpacePreset,
 } from '@spyglass-wasm/decoding';
 import { simulatePlaceSession } from '@spyglass-wasm/sim';
@@ -52,6 +56,36 @@ describe('filterSmooth in chunks of time bins', () => {
     });
   }
 
+  it('hands out the same smoothed rows chunk by chunk in bounded memory, last first', () => {
+    for (const [env, preset] of [
+      [track, 'continuous-fragmented'],
+      [arena, 'continuous'],
+    ] as const) {
+      const tr = buildTransition(env, stateSpacePreset(preset, { movementVar: 6 }));
+      const ll = randomLoglik(257, env.nBins, 7);
+      const whole = filterSmooth(ll, tr, { chunkBins: 1_000_000 });
+      for (const backend of ['wasm', 'reference'] as const)
+        for (const chunkBins of [1, 7, 64, 256, 257, 2000]) {
+          const got = new Float64Array(whole.smoothed!.data.length);
+          const starts: number[] = [];
+          const r = filterSmoothChunks(ll, tr, {
+            chunkBins,
+            backend,
+            onChunk: (start, rows) => (starts.push(start), got.set(rows, start * tr.n)),
+          });
+          expect(starts).toEqual([...starts].sort((a, b) => b - a));
+          expect(starts.at(-1)).toBe(0);
+          if (backend === 'wasm') {
+            expectSameBits(got, whole.smoothed!.data);
+            expect(Object.is(r.logMarginal, whole.logMarginal)).toBe(true);
+          } else {
+            const ref = filterSmooth(ll, tr, { backend });
+            expectSameBits(got, ref.smoothed!.data);
+          }
+        }
+    }
+  });
+
   it('reports increasing progress between chunks, ending at exactly 1', () => {
     const tr = buildTransition(track, stateSpacePreset('continuous', { movementVar: 6 }));
     const seen: number[] = [];
@@ -86,5 +120,51 @@ describe('decodeSortedSpikes in chunks', () => {
     for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
     expect(seen.at(-1)).toBe(1);
     expect(() => decodeSortedSpikes(model, spikes, { ...opts, chunkBins: 0 })).toThrow(/chunkBins/);
+  });
+
+  it('sortedSpikesLikelihoodRows reads the whole likelihood bit for bit, a chunk of rows at a time', () => {
+    const s = simulatePlaceSession({ seed: 4, seconds: 120, nUnits: 20 });
+    const spikes = s.units.map((u) => u.spikeTimes);
+    const model = fitSortedSpikes({ position: s.position, positionTimes: s.times, interval: [0, 100] }, spikes);
+    const bins = makeTimeBins(100, 104);
+    for (const backend of ['wasm', 'reference'] as const) {
+      const whole = sortedSpikesLikelihood(model, spikes, bins, { backend });
+      const rows = sortedSpikesLikelihoodRows(model, spikes, bins, { backend });
+      expect([rows.rows, rows.cols]).toEqual([whole.rows, whole.cols]);
+      const got = new Float64Array(whole.data.length);
+      for (let a = 0; a < rows.rows; a += 333) got.set(rows.read(a, Math.min(rows.rows, a + 333)), a * rows.cols);
+      expectSameBits(got, whole.data);
+    }
+  });
+
+  it('summaryOnly gives the summaries of the whole decode bit for bit (position posterior in float32)', () => {
+    const s = simulatePlaceSession({ seed: 4, seconds: 120, nUnits: 20 });
+    const spikes = s.units.map((u) => u.spikeTimes);
+    const model = fitSortedSpikes({ position: s.position, positionTimes: s.times, interval: [0, 100] }, spikes);
+    for (const stateSpace of ['continuous', 'continuous-fragmented'] as const) {
+      const opts = { start: 100, stop: 106, stateSpace };
+      const whole = decodeSortedSpikes(model, spikes, opts);
+      const seen: number[] = [];
+      const summary = decodeSortedSpikes(model, spikes, {
+        ...opts,
+        chunkBins: 700,
+        summaryOnly: true,
+        onProgress: (f) => seen.push(f),
+      });
+      expect('posterior' in summary).toBe(false);
+      const f32 = summary.positionPosterior.data;
+      expect(f32).toBeInstanceOf(Float32Array);
+      expect(Buffer.from(f32.buffer).equals(Buffer.from(Float32Array.from(whole.positionPosterior.data).buffer))).toBe(
+        true,
+      );
+      for (const k of ['map', 'mean', 'statePosterior'] as const) expectSameBits(summary[k].data, whole[k].data);
+      expectSameBits(summary.time, whole.time);
+      expect(Object.is(summary.logMarginal, whole.logMarginal)).toBe(true);
+      for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+      expect(seen.at(-1)).toBe(1);
+    }
+    expect(() =>
+      decodeSortedSpikes(model, spikes, { start: 100, stop: 101, summaryOnly: true, smoother: false }),
+    ).toThrow(/smoother/);
   });
 });

@@ -164,6 +164,34 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
     }
   });
 
+  it('writes a long series a slab of chunks at a time, reading back every sample in place', async () => {
+    const path = join(tmp, 'slabs.nwb');
+    const w = await NwbWriter.create(path, session);
+    w.addElectrodes({ groups: [{ name: 'tetrode0' }], group: ['tetrode0', 'tetrode0', 'tetrode0'], ids: [0, 1, 2] });
+    const rows = 1000,
+      cols = 3; // chunkRows 16: slabs of 128 rows, the last one partial
+    const data = Float32Array.from({ length: rows * cols }, (_, i) => Math.fround(Math.cos(i / 7)));
+    const more = Float32Array.from({ length: 50 * cols }, (_, i) => i);
+    const app = w.addElectricalSeries({
+      name: 'lfp',
+      data: { data, rows, cols },
+      rate: 1000,
+      electrodes: [0, 1, 2],
+      chunkRows: 16,
+    });
+    expect(app.rows).toBe(rows);
+    app.append({ data: more, rows: 50, cols });
+    await w.close();
+    const nwb = await openNwb(path);
+    try {
+      expect(nwb.electricalSeries()[0]).toMatchObject({ shape: [rows + 50, cols], chunks: [16, cols] });
+      const back = nwb.series('lfp').read().data;
+      expect(Array.from(back)).toEqual([...data, ...more]);
+    } finally {
+      nwb.close();
+    }
+  });
+
   it('writes in memory and returns the bytes', async () => {
     const bytes = (await writeAll(null)) as Uint8Array;
     expect(bytes.length).toBeGreaterThan(100_000);

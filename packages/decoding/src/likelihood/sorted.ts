@@ -23,6 +23,71 @@ export function sortedSpikesLikelihood(
   bins: TimeBins,
   options: LikelihoodOptions = {},
 ): Matrix<Float64Array> {
+  const { logRate, baseline, spikeBin, spikeUnit } = likelihoodInputs(model, spikeTimes, bins);
+  const nBins = model.env.nBins;
+  if (options.backend === 'reference')
+    return sortedLogLikelihoodReference(spikeBin, spikeUnit, logRate, baseline, nBins, bins.nTime);
+  return {
+    data: sortedKernel(spikeBin, spikeUnit, logRate, baseline, nBins, bins.nTime),
+    rows: bins.nTime,
+    cols: nBins,
+  };
+}
+
+/** A log-likelihood read rows [start, end) at a time (row-major), so that it is never held whole. */
+export interface LikelihoodRows {
+  rows: number;
+  cols: number;
+  read(start: number, end: number): Float64Array;
+}
+
+/**
+ * sortedSpikesLikelihood rows [start, end) at a time, bit for bit: the spikes are ordered by time
+ * bin (stably, so each bin adds its spikes in the same order), and a chunk's rows are computed
+ * from its own spikes in memory of the chunk's size.
+ *
+ * @example
+ * const ll = sortedSpikesLikelihoodRows(model, spikes, bins);
+ * const first = ll.read(0, 2000); // 2000 × ll.cols
+ */
+export function sortedSpikesLikelihoodRows(
+  model: SortedSpikesModel,
+  spikeTimes: readonly Float64Array[],
+  bins: TimeBins,
+  options: LikelihoodOptions = {},
+): LikelihoodRows {
+  const { logRate, baseline, spikeBin, spikeUnit } = likelihoodInputs(model, spikeTimes, bins);
+  const nTime = bins.nTime,
+    nBins = model.env.nBins;
+  // stable counting sort by bin (spikes outside the bins dropped, as the kernel skips them)
+  const first = new Int32Array(nTime + 1);
+  for (const t of spikeBin) if (t >= 0 && t < nTime) first[t + 1]++;
+  for (let t = 0; t < nTime; t++) first[t + 1] += first[t];
+  const byBin = new Int32Array(first[nTime]),
+    unitByBin = new Int32Array(first[nTime]);
+  const next = first.slice(0, nTime);
+  spikeBin.forEach((t, s) => {
+    if (t < 0 || t >= nTime) return;
+    byBin[next[t]] = t;
+    unitByBin[next[t]++] = spikeUnit[s];
+  });
+  return {
+    rows: nTime,
+    cols: nBins,
+    read(start, end) {
+      const a = first[start],
+        b = first[end];
+      const bin = byBin.slice(a, b).map((t) => t - start),
+        unit = unitByBin.subarray(a, b);
+      return options.backend === 'reference'
+        ? sortedLogLikelihoodReference(bin, unit, logRate, baseline, nBins, end - start).data
+        : sortedKernel(bin, unit, logRate, baseline, nBins, end - start);
+    },
+  };
+}
+
+/** Per-unit log rates × dt, the baseline (minus the summed rates × dt) and each spike's bin and unit. */
+function likelihoodInputs(model: SortedSpikesModel, spikeTimes: readonly Float64Array[], bins: TimeBins) {
   const nBins = model.env.nBins,
     dt = bins.binSize;
   const logRate = new Float64Array(model.rates.length);
@@ -40,19 +105,26 @@ export function sortedSpikesLikelihood(
     binsOf.push(k);
     unitsOf.push(new Int32Array(k.length).fill(u));
   });
-  const spikeBin = concatI32(binsOf),
-    spikeUnit = concatI32(unitsOf);
-  if (options.backend === 'reference')
-    return sortedLogLikelihoodReference(spikeBin, spikeUnit, logRate, baseline, nBins, bins.nTime);
+  return { logRate, baseline, spikeBin: concatI32(binsOf), spikeUnit: concatI32(unitsOf) };
+}
+
+function sortedKernel(
+  spikeBin: Int32Array,
+  spikeUnit: Int32Array,
+  logRate: Float64Array,
+  baseline: Float64Array,
+  nBins: number,
+  nTime: number,
+): Float64Array {
   const { exports: k, heap } = decodingKernels.get();
   return heap.scoped(() => {
-    const pOut = heap.alloc(bins.nTime * nBins * 8);
+    const pOut = heap.alloc(nTime * nBins * 8);
     const pB = heap.put(spikeBin),
       pU = heap.put(spikeUnit),
       pL = heap.put(logRate),
       pBase = heap.put(baseline);
-    k.sortedLogLikelihood(pB, pU, spikeBin.length, pL, pBase, nBins, pOut, bins.nTime);
-    return { data: heap.f64(pOut, bins.nTime * nBins).slice(), rows: bins.nTime, cols: nBins };
+    k.sortedLogLikelihood(pB, pU, spikeBin.length, pL, pBase, nBins, pOut, nTime);
+    return heap.f64(pOut, nTime * nBins).slice();
   });
 }
 

@@ -2,6 +2,7 @@ import { ParameterError, StagedProgress, type Matrix, type ProgressCallback } fr
 import { decodingKernels } from '../wasm/kernels.js';
 import { filterReference, smootherReference } from '../reference/filter.js';
 import type { Transition } from './transition.js';
+import type { LikelihoodRows } from '../likelihood/sorted.js';
 
 export interface FilterOptions {
   /** Run the acausal smoother too (default true). */
@@ -65,29 +66,7 @@ export function filterSmooth(loglik: Matrix<Float64Array>, tr: Transition, optio
   }
   const progress = new StagedProgress(options.onProgress, { filter: 1, smoother: smooth ? 1 : 0 });
   const { exports: k, heap } = decodingKernels.get();
-  return heap.scoped(() => {
-    const g = tr.walk;
-    if (g) {
-      const nb = g.nx * g.ny;
-      k.setGridWalk(
-        g.nx,
-        g.ny,
-        g.radius,
-        heap.put(g.k),
-        heap.put(g.scale),
-        heap.put(g.mask),
-        g.fromOffset,
-        g.toOffset,
-        heap.alloc(8 * nb),
-        heap.alloc(8 * nb),
-      );
-    }
-    try {
-      return runKernels();
-    } finally {
-      if (g) k.setGridWalk(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-    }
-  });
+  return withTransition(tr, runKernels);
   function runKernels(): FilterResult {
     const pLL = heap.put(loglik.data),
       pLik = heap.put(tr.likIndex);
@@ -142,4 +121,164 @@ export function filterSmooth(loglik: Matrix<Float64Array>, tr: Transition, optio
     progress.done();
     return { filtered, smoothed: { data: heap.f64(pS, nTime * n).slice(), rows: nTime, cols: n }, logMarginal };
   }
+}
+
+/** Runs `fn` in a heap scope with the transition's 2-D grid walk (if any) set in the kernels. */
+function withTransition<R>(tr: Transition, fn: () => R): R {
+  const { exports: k, heap } = decodingKernels.get();
+  return heap.scoped(() => {
+    const g = tr.walk;
+    if (g) {
+      const nb = g.nx * g.ny;
+      k.setGridWalk(
+        g.nx,
+        g.ny,
+        g.radius,
+        heap.put(g.k),
+        heap.put(g.scale),
+        heap.put(g.mask),
+        g.fromOffset,
+        g.toOffset,
+        heap.alloc(8 * nb),
+        heap.alloc(8 * nb),
+      );
+    }
+    try {
+      return fn();
+    } finally {
+      if (g) k.setGridWalk(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    }
+  });
+}
+
+export interface SmoothedChunkOptions extends Omit<FilterOptions, 'smoother'> {
+  /**
+   * Each chunk of the smoothed posterior, last first: rows [start, start + rows.length / n) of
+   * nTime × n. `rows` is a view into kernel memory, valid only during the call (copy what you keep).
+   */
+  onChunk(start: number, rows: Float64Array): void;
+}
+
+/**
+ * filterSmooth's smoothed posterior, bit for bit, handed out chunk by chunk in memory that does
+ * not grow with nTime (Wasm backend; the log-likelihood whole, or read a chunk of rows at a
+ * time): the forward pass keeps only the last filtered row of each chunk, and the backward pass
+ * recomputes a chunk's filtered rows from the row before it (one more forward pass; the kernels
+ * are deterministic, so the rows are the same). The reference backend computes the whole
+ * posterior and hands it out in chunks.
+ *
+ * @example
+ * filterSmoothChunks(loglik, tr, { onChunk: (start, rows) => summarize(start, rows) }).logMarginal;
+ */
+export function filterSmoothChunks(
+  loglik: Matrix<Float64Array> | LikelihoodRows,
+  tr: Transition,
+  options: SmoothedChunkOptions,
+): { logMarginal: number } {
+  const chunk = checkChunkBins(options.chunkBins);
+  const nTime = loglik.rows,
+    n = tr.n;
+  const rowsOf = (start: number, end: number) =>
+    'data' in loglik ? loglik.data.subarray(start * loglik.cols, end * loglik.cols) : loglik.read(start, end);
+  if (options.backend === 'reference' || nTime === 0) {
+    const whole = { data: rowsOf(0, nTime), rows: nTime, cols: loglik.cols };
+    const f = filterSmooth(whole, tr, { ...options, smoother: true, chunkBins: Math.max(1, nTime) });
+    for (let end = nTime; end > 0; end -= chunk) {
+      const start = Math.max(0, end - chunk);
+      options.onChunk(start, f.smoothed!.data.subarray(start * n, end * n));
+    }
+    return { logMarginal: f.logMarginal };
+  }
+  const progress = new StagedProgress(options.onProgress, { filter: 1, smoother: 2 });
+  const { exports: k, heap } = decodingKernels.get();
+  return withTransition(tr, () => {
+    const rowBytes = n * 8,
+      cols = loglik.cols;
+    const pLik = heap.put(tr.likIndex),
+      pTp = heap.put(tr.toPtr),
+      pTi = heap.put(tr.toIdx),
+      pTw = heap.put(tr.toW),
+      pFp = heap.put(tr.fromPtr),
+      pFi = heap.put(tr.fromIdx),
+      pFw = heap.put(tr.fromW),
+      pU = heap.put(tr.lowU),
+      pW = heap.put(tr.lowW),
+      pInit = heap.put(tr.init);
+    // one chunk of log-likelihood; filtered rows start-1 … end-1; smoothed rows start … end
+    const pLL = heap.alloc(chunk * cols * 8),
+      pF = heap.alloc((chunk + 1) * rowBytes),
+      pS = heap.alloc((chunk + 1) * rowBytes),
+      pPred = heap.alloc(rowBytes),
+      pRatio = heap.alloc(rowBytes);
+    const nChunks = Math.ceil(nTime / chunk);
+    const before = new Float64Array(nChunks * n); // each chunk's filtered row start-1
+    // The kernels index rows by their time in the whole run: pointers are shifted back by `start`
+    // rows so that row t lands in the chunk buffer (wasm32 addresses wrap, as usize arithmetic does).
+    const forward = (c: number, logMarginal: number): number => {
+      const start = c * chunk,
+        end = Math.min(nTime, start + chunk);
+      const ll = rowsOf(start, end); // (a likelihood computed here allocates above pRatio, released after)
+      heap.f64(pLL, (end - start) * cols).set(ll);
+      if (c > 0) heap.f64(pF, n).set(before.subarray(c * n, (c + 1) * n));
+      const lm = k.forwardFilter(
+        start,
+        end,
+        n,
+        pLL - start * cols * 8,
+        cols,
+        pLik,
+        pTp,
+        pTi,
+        pTw,
+        tr.nLow,
+        pU,
+        pW,
+        pInit,
+        pF + rowBytes - start * rowBytes,
+        pPred,
+        logMarginal,
+      );
+      if (c + 1 < nChunks) before.set(heap.f64(pF + (end - start) * rowBytes, n), (c + 1) * n);
+      return lm;
+    };
+    const filterDone = progress.stage('filter');
+    let logMarginal = 0;
+    for (let c = 0; c < nChunks; c++) {
+      logMarginal = forward(c, logMarginal);
+      filterDone((c + 1) / nChunks);
+    }
+    const smootherDone = progress.stage('smoother');
+    for (let c = nChunks - 1; c >= 0; c--) {
+      const start = c * chunk,
+        end = Math.min(nTime, start + chunk);
+      if (c < nChunks - 1) {
+        forward(c, 0); // the last chunk's filtered rows are still in place
+        // smoothed row `end` (the first of the chunk after) goes after this chunk's rows
+        heap.f64(pS, (chunk + 1) * n).copyWithin((end - start) * n, 0, n);
+      }
+      k.backwardSmoother(
+        start,
+        end,
+        nTime,
+        n,
+        pF + rowBytes - start * rowBytes,
+        pTp,
+        pTi,
+        pTw,
+        pFp,
+        pFi,
+        pFw,
+        tr.nLow,
+        pU,
+        pW,
+        pS - start * rowBytes,
+        pPred,
+        pRatio,
+      );
+      options.onChunk(start, heap.f64(pS, (end - start) * n));
+      smootherDone((nChunks - c) / nChunks);
+    }
+    progress.done();
+    return { logMarginal };
+  });
 }

@@ -100,6 +100,9 @@ export interface TimeSeriesInput extends SeriesTimeInput {
   spatial?: { referenceFrame: string };
 }
 
+/** Chunks of a series written to HDF5 at a time (about 8 MiB of samples). */
+const SLAB_CHUNKS = 8;
+
 /** Appends samples to a series written in chunks. */
 export interface SeriesAppender {
   readonly rows: number;
@@ -494,10 +497,14 @@ export class NwbWriter {
       1,
       chunkRows ?? Math.floor((1 << 20) / Math.max(1, cols * data.data.BYTES_PER_ELEMENT)),
     );
+    // written a slab of chunks at a time: h5wasm copies what it writes into its own memory, so a
+    // long series never needs a second whole copy there
+    const slabRows = rowsPerChunk * SLAB_CHUNKS;
+    const firstRows = Math.min(rows, slabRows);
     const ds = g.create_dataset({
       name: 'data',
-      data: data.data.subarray(0, rows * cols),
-      shape: [rows, cols],
+      data: data.data.subarray(0, firstRows * cols),
+      shape: [firstRows, cols],
       maxshape: [null, cols],
       chunks: [Math.min(rowsPerChunk, Math.max(rows, 1)), cols],
       compression: 'gzip',
@@ -507,8 +514,8 @@ export class NwbWriter {
     ds.create_attribute('offset', 0, null, '<d');
     ds.create_attribute('resolution', -1, null, '<d');
     ds.create_attribute('unit', attrs.unit);
-    let total = rows;
-    return {
+    let total = firstRows;
+    const appender: SeriesAppender = {
       get rows() {
         return total;
       },
@@ -526,6 +533,11 @@ export class NwbWriter {
         total += more.rows;
       },
     };
+    for (let a = firstRows; a < rows; a += slabRows) {
+      const b = Math.min(rows, a + slabRows);
+      appender.append({ data: data.data.subarray(a * cols, b * cols) as typeof data.data, rows: b - a, cols });
+    }
+    return appender;
   }
 
   /**

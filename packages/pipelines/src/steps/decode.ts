@@ -10,6 +10,7 @@ import {
   type DecodeOptions,
   type DecodingError,
   type DecodingResult,
+  type DecodingSummary,
   type EncodingInput,
 } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
@@ -83,6 +84,8 @@ export async function positionCm(input: StepInput, role: string) {
 export interface EncodedModel {
   sources: number;
   decode(options: DecodeOptions): DecodingResult;
+  /** The decode's summaries only, never the whole posterior (memory flat but for a float32 row per bin). */
+  summary(options: DecodeOptions): DecodingSummary;
 }
 
 /**
@@ -105,11 +108,19 @@ export async function encodeModel(
       marks: { data: m.marks, rows: m.times.length, cols: m.channels },
     }));
     const model = fitClusterless(encoding, groups, { waveformStd: params.waveformStd as number });
-    return { sources: groups.length, decode: (o) => decodeClusterless(model, groups, o) };
+    return {
+      sources: groups.length,
+      decode: (o) => decodeClusterless(model, groups, o),
+      summary: (o) => decodeClusterless(model, groups, { ...o, summaryOnly: true }),
+    };
   }
   const spikeTimes = await unitsOf(units);
   const model = fitSortedSpikes(encoding, spikeTimes);
-  return { sources: spikeTimes.length, decode: (o) => decodeSortedSpikes(model, spikeTimes, o) };
+  return {
+    sources: spikeTimes.length,
+    decode: (o) => decodeSortedSpikes(model, spikeTimes, o),
+    summary: (o) => decodeSortedSpikes(model, spikeTimes, { ...o, summaryOnly: true }),
+  };
 }
 
 /** The single interval decoding encodes or decodes on (the decoder takes one span). */
@@ -194,7 +205,8 @@ export const decodeStep: Step = {
     };
     const model = await encodeModel(units, encoding, params);
     ctx.onProgress?.(0.1);
-    const r = model.decode(decodeOptions);
+    // summaries only: the smoothed posterior is summarised chunk by chunk, never held whole
+    const r = model.summary(decodeOptions);
     const nSources = model.sources;
     // running = the position step's speed above 4 cm/s, never speed recomputed from the positions
     const errMap = decodingError(r.time, r.map, position.times, position.cm, { speed: position.speed });
@@ -206,7 +218,7 @@ export const decodeStep: Step = {
         time: { data: r.time, shape: [n] },
         map: { data: r.map.data, shape: [n, dims] },
         mean: { data: r.mean.data, shape: [n, dims] },
-        positionPosterior: { data: Float32Array.from(r.positionPosterior.data), shape: [n, r.env.nBins] },
+        positionPosterior: { data: r.positionPosterior.data, shape: [n, r.env.nBins] },
         statePosterior: { data: r.statePosterior.data, shape: [n, r.statePosterior.cols] },
         binCenters: { data: r.env.centers.data, shape: [r.env.nBins, dims] },
         isInterior: { data: Uint8Array.from(r.env.isInterior), shape: [r.env.nBins] },
