@@ -19,14 +19,24 @@ import {
   autoMerge,
   compareToTruth,
   DEFAULT_CURATION_RULES,
+  frontEnd,
   labelCollisions,
   mergeCandidates,
   neighboursWithin,
+  noiseLevels,
   probeMerge,
   qualityMetrics,
   sortGroup,
   startCuration,
 } from '@spyglass-wasm/spike-sort';
+
+/**
+ * The detectability rule, sorter-independent (SpikeForest's SNR): a true unit is detectable when the
+ * peak of its average waveform, on 300–6000 Hz band-passed data at its true spike times, is at least
+ * DETECTABLE_SNR MAD noise levels on its best channel, and it fires at least DETECTABLE_SPIKES spikes.
+ */
+const DETECTABLE_SNR = 5;
+const DETECTABLE_SPIKES = 20;
 
 const [regime, seedArg] = process.argv.slice(2);
 const cpu0 = process.cpuUsage();
@@ -52,6 +62,8 @@ console.log(
     accuracyUnmerged: all('accuracyUnmerged'),
     diagnosis: all('diagnosis'),
     acceptedMatch: all('acceptedMatch'),
+    detectable: all('detectable'),
+    truthSnr: all('truthSnr'),
     rates: all('rates'),
     cpuSeconds: (used.user + used.system) / 1e6,
   }),
@@ -123,6 +135,7 @@ function sortAndScore(rec) {
     ...(probe ? { neighbours } : {}),
   });
   const truth = rec.truth;
+  const detect = truthDetectability(rec, probe);
   const sortedTimes = sorting.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs));
   const scores = compareToTruth(truth, sortedTimes);
   // Over-split fragments: sorted units not matched to a true unit whose spikes are mostly (≥ 50 %)
@@ -168,6 +181,9 @@ function sortAndScore(rec) {
   const diagnosis = [
     ...scores.map((s) => ({
       unit: `true ${s.trueUnit} (${(truth[s.trueUnit].length / rec.seconds).toFixed(1)} Hz)`,
+      'true snr': round(detect[s.trueUnit].snr),
+      'spikes crossing': `${detect[s.trueUnit].crossing}/${detect[s.trueUnit].spikes}`,
+      detectable: detect[s.trueUnit].detectable ? 'yes' : 'no',
       match: s.sortedUnit,
       accuracy: round(s.accuracy),
       ...(s.sortedUnit >= 0
@@ -187,7 +203,18 @@ function sortAndScore(rec) {
           : f[a] >= 0.5
             ? `split of ${a} (${round(f[a])} of its spikes)`
             : `noise (${round(1 - f[a])} of its spikes on no true unit)`;
-      return [{ unit: `sorted ${j}`, match: '', accuracy: '', ...metricsOf(j), why }];
+      return [
+        {
+          unit: `sorted ${j}`,
+          'true snr': '',
+          'spikes crossing': '',
+          detectable: '',
+          match: '',
+          accuracy: '',
+          ...metricsOf(j),
+          why,
+        },
+      ];
     }),
   ];
   const curated = (s, times) =>
@@ -211,9 +238,50 @@ function sortAndScore(rec) {
     diagnosis: diagnosis.map((d) => (recordings.length > 1 ? { ...d, unit: `${rec.name} ${d.unit}` } : d)),
     acceptedMatch: scores.map((s) => s.sortedUnit >= 0 && labels[s.sortedUnit] === 'accept'),
     rates: truth.map((u) => u.length / rec.seconds),
+    detectable: detect.map((d) => d.detectable),
+    truthSnr: detect.map((d) => round(d.snr)),
   };
 }
 
 function round(v) {
   return Math.round(v * 100) / 100;
+}
+
+/**
+ * Per true unit: its SpikeForest SNR and spike count, whether the rule calls it detectable, and how
+ * many of its spikes cross the sorter's threshold (4 MAD, within 0.3 ms, on the sorter's band).
+ */
+function truthDetectability(rec, probe) {
+  const raw = { data: rec.data.slice(), rows: rec.rows, cols: rec.channels };
+  const sf = frontEnd({ ...raw, data: rec.data.slice() }, rec.fs, { band: [300, 6000] });
+  const sfNoise = noiseLevels(sf);
+  const sorter = frontEnd(raw, rec.fs, probe ? { band: [300, 6000] } : {});
+  const sorterNoise = noiseLevels(sorter);
+  const C = rec.channels,
+    half = Math.round(rec.fs / 1000),
+    near = Math.round(0.0003 * rec.fs);
+  return rec.truth.map((times) => {
+    const mean = new Float64Array((2 * half + 1) * C);
+    let n = 0,
+      crossing = 0;
+    for (const t of times) {
+      const k = Math.round(t * rec.fs);
+      if (k - half < 0 || k + half >= rec.rows) continue;
+      n++;
+      for (let d = -half; d <= half; d++)
+        for (let c = 0; c < C; c++) mean[(d + half) * C + c] += sf.data[(k + d) * C + c];
+      let lowest = 0;
+      for (let d = -near; d <= near; d++)
+        for (let c = 0; c < C; c++) lowest = Math.min(lowest, sorter.data[(k + d) * C + c] / sorterNoise[c]);
+      if (lowest <= -4) crossing++;
+    }
+    let snr = 0;
+    mean.forEach((v, j) => (snr = Math.max(snr, Math.abs(v / (n || 1)) / sfNoise[j % C])));
+    return {
+      snr,
+      spikes: times.length,
+      crossing,
+      detectable: snr >= DETECTABLE_SNR && times.length >= DETECTABLE_SPIKES,
+    };
+  });
 }

@@ -11,6 +11,12 @@ import { noiseOverlap } from '../metrics/noise-overlap.js';
 
 /** Waveforms per unit and noise clips kept for the noise-overlap metric (SpikeInterface's max_spikes). */
 const SAMPLE = 1000;
+/**
+ * Noise overlap as Spyglass's metric curation computes it, where its nn_noise_overlap > 0.1 rule
+ * was set: on whitened waveforms ±0.5 ms about the peak (its 'default_whitened' waveform
+ * parameters), 7 principal components (its 'franklab_default' metric parameters).
+ */
+const NOISE_OVERLAP_COMPONENTS = 7;
 
 export interface AccumulatorOptions {
   /** Noise level per channel (µV), which matched peaks' z-scores and the units' SNR divide by. */
@@ -61,8 +67,8 @@ export class SortingAccumulator {
   private readonly sums: Float64Array[];
   private readonly counts: Float64Array;
   private readonly dim: number;
-  // For noise overlap: up to SAMPLE waveforms per unit (reservoir sampling) and SAMPLE clips at
-  // random times spread over the recording in proportion to each chunk's length.
+  // For noise overlap: up to SAMPLE whitened waveforms per unit (reservoir sampling) and SAMPLE whitened
+  // clips at random times spread over the recording in proportion to each chunk's length.
   private readonly samples: Float32Array[];
   private readonly clips: Float32Array;
   private clipCount = 0;
@@ -143,9 +149,9 @@ export class SortingAccumulator {
       this.counts[label]++;
       const sum = this.sums[label];
       for (let j = 0; j < this.dim; j++) sum[j] += waveforms.data[i * this.dim + j];
-      this.keepSample(label, waveforms.data.subarray(i * this.dim, (i + 1) * this.dim));
+      this.keepSample(label, snippets.data.subarray(i * this.dim, (i + 1) * this.dim));
     });
-    this.takeClips(x, core);
+    this.takeClips(w, core);
   }
 
   private keepSample(unit: number, waveform: Float32Array): void {
@@ -206,16 +212,22 @@ export class SortingAccumulator {
       features.set(f, at);
       at += f.length;
     }
-    const clips = this.clips.subarray(0, this.clipCount * this.dim);
+    // ±0.5 ms about the peak (at sample `before` of a snippet), every channel or the peak's neighbours
+    const half = Math.round(this.templates.before / 2);
+    const window: [number, number] = [
+      Math.max(0, this.templates.before - half),
+      Math.min(length, this.templates.before + half + 1),
+    ];
+    const clips = cropSamples(this.clips.subarray(0, this.clipCount * this.dim), length, channels, window);
     const noiseOverlaps = Float64Array.from(kept, (u, i) => {
-      const waveforms = this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim);
+      const all = this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim);
+      const waveforms = cropSamples(all, length, channels, window);
       const near = this.neighbours?.[units[i].peakChannel];
-      const stride = Math.max(1, Math.floor(length / 45));
-      if (!near || near.length >= channels) return noiseOverlap(waveforms, clips, { length, channels, stride });
+      const options = { length: window[1] - window[0], components: NOISE_OVERLAP_COMPONENTS };
+      if (!near || near.length >= channels) return noiseOverlap(waveforms, clips, { ...options, channels });
       return noiseOverlap(pickChannels(waveforms, channels, near), pickChannels(clips, channels, near), {
-        length,
+        ...options,
         channels: near.length,
-        stride,
       });
     });
     return {
@@ -242,6 +254,21 @@ export function largestChannel(template: Float32Array, channels: number): { chan
       channel = j % channels;
     }
   return { channel, amplitude };
+}
+
+/** Samples [from, to) of each (length × channels) waveform in `x`. */
+function cropSamples(
+  x: Float32Array,
+  length: number,
+  channels: number,
+  [from, to]: readonly [number, number],
+): Float32Array {
+  const n = x.length / (length * channels),
+    kept = (to - from) * channels;
+  const out = new Float32Array(n * kept);
+  for (let i = 0; i < n; i++)
+    out.set(x.subarray((i * length + from) * channels, (i * length + to) * channels), i * kept);
+  return out;
 }
 
 /** The given channels of rows of (samples × channels) waveforms, in that order. */
