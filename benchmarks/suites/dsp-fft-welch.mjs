@@ -1,18 +1,27 @@
 // The spectral kernels side by side with numpy/scipy in one run: fft (radix-2 Wasm kernel for
 // powers of two, Bluestein on it for other lengths) against numpy.fft.fft, and welch on 64
-// channels × 10 min of 1 kHz LFP against scipy.signal.welch(x, fs, nperseg=1024, axis=0).
+// channels × 5 min of 1 kHz LFP (10 min with BENCH_LONG=1) against scipy.signal.welch(x, fs,
+// nperseg=1024, axis=0).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fft, welch } from '@spyglass-wasm/dsp-wasm';
-import { benchSignal, findScipy, maxAbsOverRms, runPython, timeIt, versusBaseline } from '../lib/harness.mjs';
+import {
+  benchLong,
+  benchSignal,
+  findScipy,
+  maxAbsOverRms,
+  runPython,
+  timeIt,
+  versusBaseline,
+} from '../lib/harness.mjs';
 
 export const name = 'dsp-fft-welch';
 
 const sizes = [4096, 65536, 1 << 20, 30000, 100000];
 const fs = 1000;
 const cols = 64;
-const seconds = Number(process.env.BENCH_WELCH_SECONDS ?? 600);
+const seconds = Number(process.env.BENCH_WELCH_SECONDS ?? (benchLong ? 600 : 300));
 const rows = fs * seconds;
 
 function complexSignal(n) {

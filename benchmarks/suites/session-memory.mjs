@@ -1,8 +1,9 @@
 // `spyglass run` (LFP, position, ripples, sort, marks, decode) on simulated rest/run sessions of increasing
 // duration: each step's peak RSS and × real time, per duration. Bounded memory means the peak is flat in
-// duration. Default 16 ch × 10, 20, 40 s; BENCH_LONG=1: 128 ch × 15 min, 1 h, 2 h (hours on 2 cores);
-// BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32 choose other sizes; BENCH_SESSION_STEPS=sort,decode
-// runs only those steps (list the steps a step needs before it: ripples needs lfp,position; decode needs sort).
+// duration. Default 16 ch × 5, 10, 20 s (the sort step, ~1× real time, is most of the cost); BENCH_LONG=1:
+// 128 ch × 15 min, 1 h, 2 h (hours on 2 cores); BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32
+// choose other sizes; BENCH_SESSION_STEPS=sort,decode runs only those steps (list the steps a step needs
+// before it: ripples needs lfp,position; decode needs sort).
 // Sort and marks hold a group's samples in memory up to 10 min and stream beyond: their peak is flat from there.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,7 +29,7 @@ const STEPS = (process.env.BENCH_SESSION_STEPS?.split(',') ?? Object.keys(ALL_ST
   return ALL_STEPS[id];
 });
 const list = (v) => v?.split(',').map(Number);
-const durations = list(process.env.BENCH_SESSION_SECONDS) ?? (benchLong ? [900, 3600, 7200] : [10, 20, 40]);
+const durations = list(process.env.BENCH_SESSION_SECONDS) ?? (benchLong ? [900, 3600, 7200] : [5, 10, 20]);
 const channels = Number(process.env.BENCH_SESSION_CHANNELS ?? (benchLong ? 128 : 16));
 const MB = 2 ** 20;
 

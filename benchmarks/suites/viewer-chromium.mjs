@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { renderTetrodes, tetrodeGroups, writeSessionNwb } from '@spyglass-wasm/sim';
 import { chromiumAvailable, openSite } from '../../scripts/browser-test.mjs';
 import { serveFiles } from '../../scripts/range-server.mjs';
+import { benchLong } from '../lib/harness.mjs';
 
 export const name = 'viewer-chromium';
 
@@ -23,7 +24,7 @@ const TETRODE = join(root, 'packages/nwb-io/test/fixtures/tetrode-session.nwb');
 const SECONDS = 20,
   FS = 30000,
   TETRODES = 8;
-const repeat = Number(process.env.BENCH_REPEAT ?? 5);
+const repeat = Number(process.env.BENCH_REPEAT ?? (benchLong ? 5 : 3));
 const baselineRef = process.env.BENCH_VIEWER_BASELINE;
 const withSort = process.env.BENCH_VIEWER_SORT !== '0';
 

@@ -67,6 +67,12 @@ describe('processPosition: hand-computed cases', () => {
     const filled = processPosition({ times: t, led1: l }, { maxGap: 2, positionSmoothingDuration: 0 });
     expect(filled.position.data[2 * 170 + 1]).toBeCloseTo(5, 12);
     expect(Number.isNaN(filled.speed[170])).toBe(false);
+    // both record the untracked runs between the usable samples either side, filled or not
+    for (const q of [p, filled])
+      expect(q.untracked).toEqual([
+        [t[49], t[56]],
+        [t[149], t[195]],
+      ]);
   });
 
   it('LED separation: 9 cm or more drops the sample, 8.99 cm keeps it', () => {

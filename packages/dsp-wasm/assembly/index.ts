@@ -7,6 +7,7 @@ export function heapBase(): usize {
 }
 
 export { sosfiltF64, sosfiltF32, sosfiltF32Single } from './sosfilt';
+export { sosPolesKeepF64, sosPolesKeepF32 } from './sos-poles';
 export { fft } from './fft';
 export { firPolyphase } from './fir';
 export { firPolyphase32 } from './fir32';

@@ -65,6 +65,12 @@ export interface ProcessedPosition {
   velocity: Matrix<Float64Array>;
   /** cm/s. */
   speed: Float64Array;
+  /**
+   * Runs of raw samples without usable tracking (NaN, or dropped by a rule), each as [time of the
+   * usable sample before, time of the usable sample after] (the first / last sample's time at the
+   * ends): where position and speed are interpolated, or NaN beyond `maxGap`, not tracked.
+   */
+  untracked: [number, number][];
   /** Samples dropped by the separation or speed rule (before interpolation), and by each. */
   dropped: number;
   droppedBySeparation: number;
@@ -98,6 +104,7 @@ export function processPosition(raw: RawPosition, options: PositionOptions = {})
   const bad = new Uint8Array(n);
   const droppedBySeparation = leds.length === 2 ? dropSeparated(leds[0], leds[1], o.maxLedSeparation, bad) : 0;
   const droppedBySpeed = dropFast(leds, times, o.speedSmoothingStd * fs, o.maxPlausibleSpeed, bad);
+  const untracked = untrackedRuns(leds, times);
   const window = Math.max(1, Math.trunc(o.positionSmoothingDuration * fs));
   let smooth = leds.map((led) => smoothLed(led, times, o.maxGap, window));
 
@@ -140,6 +147,7 @@ export function processPosition(raw: RawPosition, options: PositionOptions = {})
     orientation,
     velocity: { data: velocity, rows: m, cols: 2 },
     speed,
+    untracked,
     dropped: bad.reduce((s, v) => s + v, 0),
     droppedBySeparation,
     droppedBySpeed,
@@ -285,6 +293,21 @@ function dropFast(leds: Xy[], times: Float64Array, sigma: number, maxSpeed: numb
     bad[i] = 1;
   }
   return count;
+}
+
+/** ProcessedPosition.untracked: the runs of samples where some LED is NaN (after the drop rules). */
+function untrackedRuns(leds: Xy[], times: Float64Array): [number, number][] {
+  const n = times.length;
+  const usable = (i: number) => leds.every(([x, y]) => Number.isFinite(x[i]) && Number.isFinite(y[i]));
+  const runs: [number, number][] = [];
+  let lastUsable = -1;
+  for (let i = 0; i < n; i++) {
+    if (!usable(i)) continue;
+    if (i - lastUsable > 1) runs.push([times[Math.max(0, lastUsable)], times[i]]);
+    lastUsable = i;
+  }
+  if (lastUsable < n - 1) runs.push([times[Math.max(0, lastUsable)], times[n - 1]]);
+  return runs;
 }
 
 function markMissing(leds: Xy[], i: number): void {

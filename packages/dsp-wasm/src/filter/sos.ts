@@ -62,3 +62,50 @@ export function stateToZi(
     }
   return zi;
 }
+
+/**
+ * The cascade with its poles and zeros apart (decimate's backward pass, assembly/sos-poles.ts):
+ * per section (a1, a2), and the numerator of the whole cascade, the sections' (b0, b1, b2)
+ * multiplied (2·nsec + 1 taps).
+ */
+export function sosPolesTable(sos: ArrayLike<number>): { poles: Float64Array; taps: Float64Array } {
+  const nsec = sos.length / 6;
+  const poles = new Float64Array(2 * nsec);
+  let taps = Float64Array.of(1);
+  for (let s = 0; s < nsec; s++) {
+    poles[2 * s] = sos[s * 6 + 4];
+    poles[2 * s + 1] = sos[s * 6 + 5];
+    const next = new Float64Array(taps.length + 2);
+    for (let i = 0; i < taps.length; i++) for (let j = 0; j < 3; j++) next[i + j] += taps[i] * sos[s * 6 + j];
+    taps = next;
+  }
+  return { poles, taps };
+}
+
+/** sosPolesTable with every value splatted across the two f64 lanes: the kernel's coefficient table. */
+export function sosPolesKernelTable(t: { poles: Float64Array; taps: Float64Array }): Float64Array {
+  return Float64Array.from([...t.poles, ...t.taps].flatMap((v) => [v, v]));
+}
+
+/**
+ * The poles-apart state (nsec × 2 × stride pole outputs, then ntaps × stride ring) of a constant
+ * input `row[c]` in every channel since forever: each section's output is its input over
+ * 1 + a1 + a2. The same steady state as scipy's zi × value for the whole cascade.
+ */
+export function sosPolesSteadyState(
+  t: { poles: Float64Array; taps: Float64Array },
+  row: ArrayLike<number>,
+  stride: number,
+  state: Float64Array,
+): void {
+  const nsec = t.poles.length / 2;
+  for (let c = 0; c < row.length; c++) {
+    let v = row[c];
+    for (let s = 0; s < nsec; s++) {
+      v /= 1 + t.poles[2 * s] + t.poles[2 * s + 1];
+      state[2 * s * stride + c] = v;
+      state[(2 * s + 1) * stride + c] = v;
+    }
+    for (let k = 0; k < t.taps.length; k++) state[(2 * nsec + k) * stride + c] = v;
+  }
+}

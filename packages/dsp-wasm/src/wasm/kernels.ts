@@ -11,6 +11,18 @@ type SosKernel = (
   reverse: number,
 ) => void;
 
+type SosPolesKernel = (
+  coef: number,
+  nsec: number,
+  x: number,
+  rows: number,
+  cols: number,
+  state: number,
+  done: number,
+  phase: number,
+  q: number,
+) => void;
+
 /** The raw exports of assembly/index.ts. Pointers are byte offsets from core's WasmHeap. */
 export interface DspExports extends CoreExports {
   /** f64 data, f64 arithmetic. */
@@ -19,6 +31,9 @@ export interface DspExports extends CoreExports {
   sosfiltF32: SosKernel;
   /** f32 data, f32 arithmetic. */
   sosfiltF32Single: SosKernel;
+  /** Backward pass, poles on every row and zeros on kept rows only (assembly/sos-poles.ts); f64 / f32 data. */
+  sosPolesKeepF64: SosPolesKernel;
+  sosPolesKeepF32: SosPolesKernel;
   /** In-place radix-2 FFT of n interleaved complex f64 (n a power of two); tw from fftTwiddles. */
   fft(data: number, n: number, tw: number): void;
   /** Polyphase FFT overlap-save FIR of every channel, kept outputs only; see assembly/fir.ts. */

@@ -13,7 +13,7 @@ import dspPackage from '@spyglass-wasm/dsp-wasm/package.json';
 import type { ResultData, Step, StepInput } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession, type SessionInfo } from '../session/session.js';
-import { SPEED_GATE_PARAMS, gateOptions, gatePosition, gateSpeedAt } from './speed-gate.js';
+import { SPEED_GATE_PARAMS, gateOptions, gatePosition, gateSpeedAt, trackedSpans } from './speed-gate.js';
 import { stepCode } from './code.js';
 import { stepIntervals } from './interval.js';
 import { interval, number, stepParams } from './params.js';
@@ -32,12 +32,6 @@ const MUA_PARAMS = stepParams('mua-events', {
   closeEventThreshold: number({ min: 0, max: 10 }, 0),
   interval: interval(),
 });
-
-/**
- * Position frames further apart than this (s) are a gap in the tracking (between epochs, a camera
- * outage): speed there is unknown, so no bin is counted in it and no event spans it.
- */
-const TRACKING_GAP = 1;
 
 /** Every spike of the population, sorted: what the multiunit rate counts. */
 interface Population {
@@ -80,21 +74,9 @@ function sorted(times: ArrayLike<number>, kind: Population['kind'], sources: num
   return { times: Float64Array.from(times).sort(), kind, sources, ...(session ? { session } : {}) };
 }
 
-/** The spans of sorted frame `times` with no step longer than TRACKING_GAP. */
-function trackedSpans(times: Float64Array): Interval[] {
-  const spans: Interval[] = [];
-  let start = times[0];
-  for (let i = 1; i < times.length; i++)
-    if (times[i] - times[i - 1] > TRACKING_GAP) {
-      spans.push([start, times[i - 1]]);
-      start = times[i];
-    }
-  spans.push([start, times[times.length - 1]]);
-  return spans;
-}
-
 /**
- * Where events are looked for: the position's tracked spans when gated (else the spikes' span),
+ * Where events are looked for: the position's tracked spans when gated (speed-gate.ts: tracking
+ * lost for over 1 s is left out, frames missing or NaN; else the spikes' span),
  * within the `interval` parameter's intervals when given. Spyglass's MuaEventsV1 detects on an
  * interval list (its detection_interval's valid times): one rate z-score over the samples inside
  * the list, so here too bins exist only inside these spans (the rate's mean and SD come from all
@@ -102,12 +84,12 @@ function trackedSpans(times: Float64Array): Interval[] {
  * each span on its own: no event spans a gap.
  */
 function detectionSpans(
-  pos: { times: Float64Array } | undefined,
+  pos: Parameters<typeof trackedSpans>[0] | undefined,
   spikes: Float64Array,
   binSize: number,
   intervals: Interval[] | undefined,
 ): Interval[] {
-  const data: Interval[] = pos ? trackedSpans(pos.times) : [[spikes[0], spikes[spikes.length - 1] + binSize]];
+  const data: Interval[] = pos ? trackedSpans(pos) : [[spikes[0], spikes[spikes.length - 1] + binSize]];
   if (!intervals) return data;
   const spans = intersectIntervals(data, intervals).filter(([a, b]) => b - a >= binSize);
   if (spans.length === 0)

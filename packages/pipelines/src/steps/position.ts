@@ -26,6 +26,18 @@ const POSITION_PARAMS = stepParams('position', {
 export const POSITION_DEFAULTS = POSITION_PARAMS.paramSets.default;
 
 /**
+ * Tracking lost for longer than this (s: frames missing, or NaN / dropped by a rule) is an outage:
+ * whatever the position step interpolated across it, the speed there is unknown to the event
+ * detectors' gate (speed-gate.ts), which neither passes nor rejects an event on invented speed.
+ */
+export const TRACKING_GAP = 1;
+
+/** The untracked runs longer than TRACKING_GAP: what a position result records as its outages. */
+function outagesOf(p: ProcessedPosition): [number, number][] {
+  return p.untracked.filter(([a, b]) => b - a > TRACKING_GAP);
+}
+
+/**
  * The one owner of position and speed: the session's raw tracking (the session adapter's
  * SpatialSeries; 2 columns = one LED, 4 = two) cleaned as Spyglass's TrodesPosV1 — implausible
  * LED separation and speed dropped, gaps interpolated (up to `maxGap` s), smoothed, centroid, head
@@ -115,6 +127,7 @@ function concatPositions(parts: ProcessedPosition[]): ProcessedPosition {
       parts.map((p) => p.speed),
       Float64Array,
     ),
+    untracked: parts.flatMap((p) => p.untracked),
     dropped: sum('dropped'),
     droppedBySeparation: sum('droppedBySeparation'),
     droppedBySpeed: sum('droppedBySpeed'),
@@ -124,19 +137,21 @@ function concatPositions(parts: ProcessedPosition[]): ProcessedPosition {
 /**
  * Position, velocity and speed of a position result, or computed from a file with the default
  * recipe; only the samples within `intervals` when given (a file's tracking is then processed per
- * interval, as the position step does).
+ * interval, as the position step does). `outages`: tracking lost for over TRACKING_GAP s.
  */
 export async function positionOf(
   input: StepInput,
   role = 'position',
   intervals?: readonly Interval[],
-): Promise<{ times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array }> {
+): Promise<{ times: Float64Array; position: Matrix<Float64Array>; speed: Float64Array; outages: Interval[] }> {
   if (input.kind === 'result') {
     const d: ResultData = resultData(input, role);
     const times = d.arrays.time.data as Float64Array,
       position = d.arrays.position.data as Float64Array,
       speed = d.arrays.speed.data as Float64Array;
-    if (!intervals) return { times, position: { data: position, rows: times.length, cols: 2 }, speed };
+    // results written before outages were recorded have none: their frame gaps still show in `times`
+    const outages = (d.json.outages as Interval[] | undefined) ?? [];
+    if (!intervals) return { times, position: { data: position, rows: times.length, cols: 2 }, speed, outages };
     const ranges = rowRanges(times, intervals, `the position result ${input.key}`);
     const rows = ranges.reduce((n, [a, b]) => n + b - a, 0);
     const cut = (a: Float64Array, width: number) =>
@@ -144,11 +159,16 @@ export async function positionOf(
         ranges.map(([i, j]) => a.subarray(i * width, j * width)),
         Float64Array,
       );
-    return { times: cut(times, 1), position: { data: cut(position, 2), rows, cols: 2 }, speed: cut(speed, 1) };
+    return {
+      times: cut(times, 1),
+      position: { data: cut(position, 2), rows, cols: 2 },
+      speed: cut(speed, 1),
+      outages,
+    };
   }
   return withSession(input, role, (s) => {
-    const { processed } = trodesPosition(s, POSITION_DEFAULTS, intervals);
-    return { times: processed.times, position: processed.position, speed: processed.speed };
+    const { processed: p } = trodesPosition(s, POSITION_DEFAULTS, intervals);
+    return { times: p.times, position: p.position, speed: p.speed, outages: outagesOf(p) };
   });
 }
 
@@ -178,6 +198,7 @@ export const positionStep: Step = {
           session: s.info,
           source,
           ...(params.interval != null ? { interval: params.interval } : {}),
+          outages: outagesOf(p),
           dropped: p.dropped,
           droppedBySeparation: p.droppedBySeparation,
           droppedBySpeed: p.droppedBySpeed,

@@ -1,7 +1,13 @@
-import { interpolate, type Matrix } from '@spyglass-wasm/core';
+import {
+  interpolate,
+  subtractIntervals,
+  validIntervalsFromTimes,
+  type Interval,
+  type Matrix,
+} from '@spyglass-wasm/core';
 import { netSpeed } from '@spyglass-wasm/decoding';
 import type { StepInput } from '@spyglass-wasm/provenance';
-import { positionOf } from './position.js';
+import { TRACKING_GAP, positionOf } from './position.js';
 import { choice, number, type Param } from './params.js';
 
 /**
@@ -15,19 +21,56 @@ export const SPEED_GATE_PARAMS: Record<string, Param> = {
   speedWindow: number({ min: 0, max: 60 }, 1),
 };
 
+type GatePosition = NonNullable<Awaited<ReturnType<typeof gatePosition>>>;
+
 /**
- * The position step's speed at `at`. Where tracking left no speed (NaN: dropped frames at the
- * session's edges, or next to a gap longer than the position step's maxGap), the nearest known
- * speeds are interpolated across, so an unknown speed neither passes nor rejects an event on its own.
+ * Where the gate knows the speed, shared by every event detector: the position's span, split
+ * where frames are more than TRACKING_GAP apart (Spyglass's valid times of a position), less its
+ * outages (tracking lost for longer, which the position step may have interpolated across) and
+ * runs of NaN speed as long (beyond the position step's maxGap). mua-events counts bins only here;
+ * elsewhere the ripple gate reads NaN, so no event is reported there or spans into it.
  */
-function speedAtTimes(times: Float64Array, speed: Float64Array, at: Float64Array): Float64Array | undefined {
+export function trackedSpans(pos: Pick<GatePosition, 'times' | 'speed' | 'outages'>): Interval[] {
+  const frames = validIntervalsFromTimes(pos.times, { maxGap: TRACKING_GAP });
+  return subtractIntervals(frames, [...pos.outages, ...unknownSpeedRuns(pos.times, pos.speed)]);
+}
+
+/** Runs of NaN speed longer than TRACKING_GAP, as [last known time, next known time] (the ends at the edges). */
+function unknownSpeedRuns(times: Float64Array, speed: Float64Array): Interval[] {
+  const runs: Interval[] = [];
+  let known = 0;
+  for (let i = 0; i <= times.length; i++) {
+    if (i < times.length && !Number.isFinite(speed[i])) continue;
+    const a = times[Math.max(0, known)],
+      b = times[Math.min(i, times.length - 1)];
+    if (b - a > TRACKING_GAP) runs.push([a, b]);
+    known = i;
+  }
+  return runs;
+}
+
+/**
+ * The speed at `at` (sorted times): within the tracked spans, the known speeds interpolated across
+ * the short runs of NaN speed the position step left (a few dropped frames); NaN outside them.
+ */
+function speedAtTimes(
+  pos: Pick<GatePosition, 'times' | 'speed' | 'outages'>,
+  speed: Float64Array,
+  at: Float64Array,
+): Float64Array | undefined {
   const known = [...speed.keys()].filter((i) => Number.isFinite(speed[i]));
   if (known.length === 0) return undefined;
-  return interpolate(
-    Float64Array.from(known, (i) => times[i]),
+  const out = interpolate(
+    Float64Array.from(known, (i) => pos.times[i]),
     Float64Array.from(known, (i) => speed[i]),
     at,
   );
+  const spans = trackedSpans(pos);
+  for (let i = 0, k = 0; i < at.length; i++) {
+    while (k < spans.length && spans[k][1] < at[i]) k++;
+    if (k === spans.length || at[i] < spans[k][0]) out[i] = NaN;
+  }
+  return out;
 }
 
 /**
@@ -55,8 +98,9 @@ export async function gatePosition(inputs: { position?: StepInput; session?: Ste
 }
 
 /**
- * The speed (cm/s) an event detector's gate reads at `at` (the detector's sample times), from the
- * position step's output, never from raw frame differences, where tracking jitter reads as running;
+ * The speed (cm/s) an event detector's gate reads at `at` (the detector's sample times, sorted),
+ * from the position step's output, never from raw frame differences, where tracking jitter reads
+ * as running; NaN outside the tracked spans (the detectors take NaN speed as a missing sample);
  * undefined without tracking (no gate).
  */
 export function gateSpeedAt(
@@ -66,7 +110,7 @@ export function gateSpeedAt(
 ): Float64Array | undefined {
   if (!pos) return undefined;
   const window = params.speedWindow as number;
-  return speedAtTimes(pos.times, window > 0 ? gateSpeed(pos, window) : pos.speed, at);
+  return speedAtTimes(pos, window > 0 ? gateSpeed(pos, window) : pos.speed, at);
 }
 
 /** The gate's options of dsp-wasm's detectors, from a step's parameters. */
