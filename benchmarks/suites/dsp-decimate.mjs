@@ -72,9 +72,19 @@ sig.decimate(xs, ${q}, ftype='fir', axis=0).tofile(d + '/fir.f64')
       });
       const sub32 = { data: data.slice(0, acc * cols), rows: acc, cols };
       accuracy.push({
-        output: 'iir, Float32Array data (default call), 2 s',
+        output: 'iir, Float32Array data, 2 s (too short for float32: float64)',
         'max|diff|/RMS': maxAbsOverRms(decimate(sub32, q).data, read('iir.f64')),
         goal: 1e-6,
+      });
+      // The default call on the whole recording may take float32 arithmetic (or 'mixed': forward
+      // pass only); against the same data in float64, the issue's float32 budget.
+      accuracy.push({
+        output: `iir, Float32Array data (default call), ${seconds} s, vs float64`,
+        'max|diff|/RMS': maxAbsOverRms(
+          decimate(x, q).data,
+          decimate({ data: Float64Array.from(data), rows, cols }, q).data,
+        ),
+        goal: 1e-4,
       });
     } finally {
       py.close();

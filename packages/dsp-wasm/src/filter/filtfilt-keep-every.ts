@@ -66,9 +66,9 @@ export function filtfiltKeepEvery<T extends FloatArray>(
   padtype: PadType | null,
   zi: Float64Array,
   out: T,
-  q: number,
-  warm: number,
+  every: { q: number; warm: number; polesApart: boolean },
 ): T {
+  const { q, warm } = every;
   const { rows, cols } = m;
   const n = rows + 2 * edge;
   const segmentRows = Number.isFinite(warm)
@@ -83,7 +83,7 @@ export function filtfiltKeepEvery<T extends FloatArray>(
     forwardRows(s, m, edge, padtype, zi, fwd, a, done, e);
     done = e;
     const lastRow = fwd.subarray((e - 1 - a) * cols, (e - a) * cols);
-    if (s.polesKeeping) {
+    if (every.polesApart) {
       s.polesKeeping.setSteady(lastRow);
       backwardPolesKeeping(s, s.polesKeeping, fwd, cols, a, b, e, { edge, rows, q, out });
     } else {

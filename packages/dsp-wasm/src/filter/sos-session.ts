@@ -35,10 +35,11 @@ export interface SosSession<T extends FloatArray> {
   /** Filters the first `rows` rows of the block forward (or last row first), continuing from the state. */
   filter(reverse: boolean, rows: number): void;
   /**
-   * decimate's backward pass with the poles and zeros apart (assembly/sos-poles.ts), in float64
-   * arithmetic (undefined in float32): its own state, so the forward state above is kept.
+   * decimate's backward pass with the poles and zeros apart (assembly/sos-poles.ts), always in
+   * float64 arithmetic (also in a float32 session: 'mixed'), with its own state, so the forward
+   * state above is kept.
    */
-  readonly polesKeeping?: PolesKeeping;
+  readonly polesKeeping: PolesKeeping;
 }
 
 /** A backward pass that computes the cascade's zeros only on the rows kept. */
@@ -85,12 +86,14 @@ export function withSosSession<T extends FloatArray, R>(
   const StateArray = precision === 'float32' ? Float32Array : Float64Array;
   const blockRows = blockRowsFor(rows, cols, like.BYTES_PER_ELEMENT);
   const table = sosPolesTable(sos);
-  const nPoleState = (2 * nsec + table.taps.length) * stride;
+  // the poles' state is float64, two lanes a v128, whatever the session's precision
+  const polesStride = paddedCols(cols, 2);
+  const nPoleState = (2 * nsec + table.taps.length) * polesStride;
   const session = (
     data: T,
     state: Float64Array | Float32Array,
     filter: (reverse: boolean, n: number) => void,
-    poles?: { state: Float64Array; filter: (rows: number, done: number, phase: number, q: number) => void },
+    poles: { state: Float64Array; filter: (rows: number, done: number, phase: number, q: number) => void },
   ): SosSession<T> => {
     let done = 0; // rows since the poles' state was set: the kernel's slot and ring position
     return {
@@ -99,9 +102,9 @@ export function withSosSession<T extends FloatArray, R>(
       setState: (zi) => ziToState(zi, nsec, cols, stride, state),
       getState: () => stateToZi(state, nsec, cols, stride),
       filter,
-      polesKeeping: poles && {
+      polesKeeping: {
         setSteady: (row) => {
-          sosPolesSteadyState(table, row, stride, poles.state);
+          sosPolesSteadyState(table, row, polesStride, poles.state);
           done = 0;
         },
         filter: (rows, phase, q) => {
@@ -120,13 +123,11 @@ export function withSosSession<T extends FloatArray, R>(
         data,
         state,
         (reverse, n) => sosfiltReference(sos, data, n, cols, state, stride, reverse, precision === 'float32'),
-        precision === 'float64'
-          ? {
-              state: poleState,
-              filter: (n, done, phase, q) =>
-                sosPolesKeepReference(table, data, n, cols, poleState, stride, done, { phase, q }),
-            }
-          : undefined,
+        {
+          state: poleState,
+          filter: (n, done, phase, q) =>
+            sosPolesKeepReference(table, data, n, cols, poleState, polesStride, done, { phase, q }),
+        },
       ),
     );
   }
@@ -151,17 +152,10 @@ export function withSosSession<T extends FloatArray, R>(
     poleState.fill(0);
     const data = heap.viewLike(like, pData, blockRows * cols);
     return fn(
-      session(
-        data,
-        state,
-        (reverse, n) => run(pCoef, nsec, pData, n, cols, pState, reverse ? 1 : 0),
-        precision === 'float64'
-          ? {
-              state: poleState,
-              filter: (n, done, phase, q) => keep(pPoleCoef, nsec, pData, n, cols, pPoleState, done, phase, q),
-            }
-          : undefined,
-      ),
+      session(data, state, (reverse, n) => run(pCoef, nsec, pData, n, cols, pState, reverse ? 1 : 0), {
+        state: poleState,
+        filter: (n, done, phase, q) => keep(pPoleCoef, nsec, pData, n, cols, pPoleState, done, phase, q),
+      }),
     );
   });
 }

@@ -10,8 +10,14 @@ import { type Backend, checkBackend } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { checkOptionNames } from '@spyglass-wasm/core';
 import { type PadType, fillExtendedRows } from './pad.js';
-import { type PrecisionOption, checkPrecision, resolvePrecision } from './precision.js';
-import { type Precision, checkSos } from './sos.js';
+import {
+  type Arithmetic,
+  type PrecisionOption,
+  checkPrecision,
+  resolveArithmetic,
+  resolvePrecision,
+} from './precision.js';
+import { checkSos } from './sos.js';
 import { type SosSession, withSosSession } from './sos-session.js';
 import { sosfiltZi, ziForChannels } from './sosfilt-zi.js';
 import { filtfiltKeepEvery, warmUpRows } from './filtfilt-keep-every.js';
@@ -100,17 +106,32 @@ export function sosfiltfiltEvery<T extends FloatArray>(
     throw new ParameterError('out', `a ${m.data.constructor.name} of at least ${kept * cols} values`, options.out);
   }
   const zi = sosfiltZi(sos);
-  const run = (src: Matrix<T>, dst: T, precision: Precision, every: number): T =>
-    withSosSession(backend, precision, src.data, sos, src.rows + 2 * edge, cols, (s) =>
-      every === 1
-        ? filtfilt(s, src, edge, padtype, zi, dst)
-        : filtfiltKeepEvery(s, src, edge, padtype, zi, dst, every, warmUpRows(sos)),
+  // 'mixed' (decimate only): the forward pass in float32, the backward one in float64 with the
+  // zeros apart (filtfiltKeepEvery), also for the trial's every row
+  const run = (src: Matrix<T>, dst: T, arithmetic: Arithmetic, every: number): T =>
+    withSosSession(
+      backend,
+      arithmetic === 'float64' ? 'float64' : 'float32',
+      src.data,
+      sos,
+      src.rows + 2 * edge,
+      cols,
+      (s) =>
+        every === 1 && arithmetic !== 'mixed'
+          ? filtfilt(s, src, edge, padtype, zi, dst)
+          : filtfiltKeepEvery(s, src, edge, padtype, zi, dst, {
+              q: every,
+              warm: warmUpRows(sos),
+              polesApart: arithmetic !== 'float32',
+            }),
     );
-  const precision = resolvePrecision(checkPrecision(options.precision), sos, m, (p, start, trialRows) => {
+  const trial = (p: Arithmetic, start: number, trialRows: number) => {
     const slice = { data: m.data.subarray(start * cols, (start + trialRows) * cols) as T, rows: trialRows, cols };
     return trialRows > 4 * edge ? run(slice, new Out(trialRows * cols), p, 1) : null;
-  });
-  return run(m, out, precision, q);
+  };
+  const option = checkPrecision(options.precision);
+  const arithmetic = q > 1 ? resolveArithmetic(option, sos, m, trial) : resolvePrecision(option, sos, m, trial);
+  return run(m, out, arithmetic, q);
 }
 
 /** scipy's default padlen is 3 × this: 2·nsec + 1, less the trailing zeros every section shares. */
