@@ -12,3 +12,5 @@ export { covarianceTimes } from './power';
 export { pairSums, projectOnLine } from './pair';
 export { correlateUnits } from './correlate';
 export { assignNearest } from './kmeans';
+export { subtractRows } from './subtract';
+export { reassignRows } from './reassign';

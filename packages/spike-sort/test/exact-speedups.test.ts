@@ -14,7 +14,7 @@ function isolationScoreByAllRows(points: Float32Array, na: number, nb: number, k
   return same / (n * m);
 }
 
-describe('isolationScore scanning along the first coordinate', () => {
+describe('isolationScore from a k-d tree', () => {
   it('gives exactly the brute-force score, with many equal distances and duplicate points', () => {
     const rng = createRng(11);
     for (const [n, k, m] of [

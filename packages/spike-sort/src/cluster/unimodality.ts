@@ -87,14 +87,21 @@ function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
     s2 = 0.5,
     ll2 = -Infinity;
   const r = new Float64Array(n);
+  const root2pi = Math.sqrt(2 * Math.PI);
   for (let it = 0; it < 100; it++) {
     let ll = 0;
+    // the same arithmetic as (w / s1) · exp(−½ ((z − m1) / s1) ** 2): the weights hoisted out of
+    // the loop and q ** 2 written q · q (exactly what pow gives for an exponent of 2)
+    const wa = w / s1,
+      wb = (1 - w) / s2;
     for (let i = 0; i < n; i++) {
-      const a = (w / s1) * Math.exp(-0.5 * ((z[i] - m1) / s1) ** 2);
-      const b = ((1 - w) / s2) * Math.exp(-0.5 * ((z[i] - m2) / s2) ** 2);
+      const qa = (z[i] - m1) / s1,
+        qb = (z[i] - m2) / s2;
+      const a = wa * Math.exp(-0.5 * (qa * qa));
+      const b = wb * Math.exp(-0.5 * (qb * qb));
       const t = a + b || 1e-300;
       r[i] = a / t;
-      ll += Math.log(t / Math.sqrt(2 * Math.PI));
+      ll += Math.log(t / root2pi);
     }
     let sr = 0,
       sm1 = 0,
@@ -110,8 +117,10 @@ function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
     let v1 = 0,
       v2 = 0;
     for (let i = 0; i < n; i++) {
-      v1 += r[i] * (z[i] - m1) ** 2;
-      v2 += (1 - r[i]) * (z[i] - m2) ** 2;
+      const da = z[i] - m1,
+        db = z[i] - m2;
+      v1 += r[i] * (da * da);
+      v2 += (1 - r[i]) * (db * db);
     }
     s1 = Math.max(0.05, Math.sqrt(v1 / (sr || 1e-12)));
     s2 = Math.max(0.05, Math.sqrt(v2 / (n - sr || 1e-12)));

@@ -89,6 +89,11 @@ function peel(
   const rejectedAt = new Set<number>();
   const shifts = 2 * maxShift + 1;
   const correlate = unitCorrelations(templates, shifts);
+  const interior = interiorSubtraction(length * C);
+  // the template sets in Wasm memory, for the subtraction's interior rows
+  const { heap } = spikeSortKernels.get();
+  const filteredAt = heap.put(templates.filtered),
+    whitenedAt = heap.put(templates.whitened);
   /**
    * Unit u's fit at sample `at`, moved to the vertex of a parabola through the correlations at at−1, at, at+1 (when it
    * opens down).
@@ -155,9 +160,31 @@ function peel(
         continue;
       }
       const { time } = refine(p.sample + bestShift, best);
-      subtractShifted(rx, templates.filtered, best * dim, time - before, length, C, bestScale, rows);
+      subtractShifted(
+        rx,
+        templates.filtered,
+        filteredAt,
+        best * dim,
+        time - before,
+        length,
+        C,
+        bestScale,
+        rows,
+        interior,
+      );
       changed.push([Math.ceil(time - before) - 1, Math.ceil(time - before) + length]);
-      subtractShifted(rw, templates.whitened, best * dim, time - before, length, C, bestScale, rows);
+      subtractShifted(
+        rw,
+        templates.whitened,
+        whitenedAt,
+        best * dim,
+        time - before,
+        length,
+        C,
+        bestScale,
+        rows,
+        interior,
+      );
       found.push({ time, unit: best, scale: bestScale });
       accepted++;
     }
@@ -171,7 +198,7 @@ function peel(
     const f = found[i];
     if (i % PROGRESS_EVERY === 0) refitProgress(i / found.length);
     const u = f.unit;
-    subtractShifted(rw, templates.whitened, u * dim, f.time - before, length, C, -f.scale, rows);
+    subtractShifted(rw, templates.whitened, whitenedAt, u * dim, f.time - before, length, C, -f.scale, rows, interior);
     const at = Math.round(f.time);
     let bestS = 0,
       bestC = -Infinity;
@@ -185,7 +212,7 @@ function peel(
     const { time, centre } = refine(at + bestS, u);
     const [lo, hi] = scaleBounds(templates, u);
     const scale = Math.max(lo, Math.min(hi, centre / norms[u]));
-    subtractShifted(rw, templates.whitened, u * dim, time - before, length, C, scale, rows);
+    subtractShifted(rw, templates.whitened, whitenedAt, u * dim, time - before, length, C, scale, rows, interior);
     f.time = time;
     f.scale = scale;
   }
@@ -238,16 +265,48 @@ function dot(a: Float32Array, offset: number, b: Float32Array, bOffset: number, 
   return s;
 }
 
+/**
+ * `interior(r, from, rows, tAt, f, scale)`: r[from …] −= scale · template moved by f, for `rows`
+ * rows whose template samples (and the one before, the two after) are all inside the template;
+ * `tAt` is the Wasm address of the template's first such row. The rows go into Wasm memory and back
+ * (`subtractRows`: catmullRom's arithmetic, the same bits). Call inside a heap scope.
+ */
+type InteriorSubtraction = (
+  r: Float32Array,
+  from: number,
+  rows: number,
+  C: number,
+  tAt: number,
+  f: number,
+  scale: number,
+) => void;
+
+function interiorSubtraction(maxValues: number): InteriorSubtraction {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  const pRows = heap.alloc(maxValues * 4);
+  // a view made again only when Wasm memory grew (which detaches it)
+  let view = heap.f32(pRows, maxValues);
+  return (r, from, rows, C, tAt, f, scale) => {
+    if (view.buffer !== heap.memory.buffer) view = heap.f32(pRows, maxValues);
+    const n = rows * C;
+    for (let j = 0; j < n; j++) view[j] = r[from + j];
+    kernels.subtractRows(pRows, tAt, rows, C, f, scale);
+    for (let j = 0; j < n; j++) r[from + j] = view[j];
+  };
+}
+
 /** r[start + k] −= scale · template(k) for a fractional start, the template moved by cubic interpolation. */
 function subtractShifted(
   r: Float32Array,
   t: Float32Array,
+  tAt: number,
   offset: number,
   start: number,
   length: number,
   C: number,
   scale: number,
   rows: number,
+  interior: InteriorSubtraction,
 ): void {
   const base = Math.ceil(start);
   const f = base - start; // the template is sampled at k + f
@@ -260,27 +319,12 @@ function subtractShifted(
         scale * (f === 0 ? at(k, c) : catmullRom(at(k - 1, c), at(k, c), at(k + 1, c), at(k + 2, c), f));
     }
   };
-  // Rows k = 1 … length − 3 read only template samples inside it: direct offsets, the same
-  // arithmetic as catmullRom; the two rows either side go through the bounds-checked path.
+  // Rows k = 1 … length − 3 read only template samples inside it: in Wasm (the same arithmetic as
+  // catmullRom); the two rows either side go through the bounds-checked path.
   const lo = Math.max(1, -base),
     hi = Math.min(length - 3, rows - 1 - base);
   for (let k = -1; k < Math.min(lo, length); k++) edge(k);
-  if (f === 0) {
-    for (let k = lo; k <= hi; k++) {
-      const ri = (base + k) * C,
-        ti = offset + k * C;
-      for (let c = 0; c < C; c++) r[ri + c] -= scale * t[ti + c];
-    }
-  } else {
-    for (let k = lo; k <= hi; k++) {
-      const ri = (base + k) * C,
-        ti = offset + k * C;
-      for (let c = 0; c < C; c++) {
-        const a = ti + c;
-        r[ri + c] -= scale * catmullRom(t[a - C], t[a], t[a + C], t[a + 2 * C], f);
-      }
-    }
-  }
+  if (hi >= lo) interior(r, (base + lo) * C, hi - lo + 1, C, tAt + (offset + lo * C) * 4, f, scale);
   for (let k = Math.max(hi + 1, lo); k < length; k++) edge(k);
 }
 

@@ -108,7 +108,7 @@ export function isolationScore(pointMatrix: Matrix<Float32Array>, options: Isola
     for (let i = 0; i < n; i++) for (const j of nearestRows(points, k, i, all, m)) if (j < na === i < na) same++;
     return same / (n * m);
   }
-  const near = new SortedScan(points, n, k, m);
+  const near = new KdTree(points, n, k, m);
   const found = new Int32Array(m);
   for (let i = 0; i < n; i++) {
     near.nearest(i, found);
@@ -118,15 +118,20 @@ export function isolationScore(pointMatrix: Matrix<Float32Array>, options: Isola
 }
 
 /**
- * Exact nearest neighbours by scanning outward from a point in the order of the first coordinate,
- * stopping on each side once that coordinate alone is farther than the m-th nearest so far. The
- * same neighbours as `nearestRows` over every row in order: distances summed the same way, equal
- * distances going to the lower row. Points ordered by their largest principal component lie
- * mostly apart along it, so most rows are never visited.
+ * Exact nearest neighbours from a k-d tree (median splits along the coordinate of largest spread,
+ * leaves of up to 16 rows): a subtree is skipped only when its splitting plane alone is farther
+ * than the m-th nearest so far. The same neighbours as `nearestRows` over every row in order: the
+ * m smallest (distance, row) pairs, distances summed the same way, whatever order rows are visited in.
  */
-class SortedScan {
-  private readonly order: Int32Array;
-  private readonly rank: Int32Array;
+class KdTree {
+  private readonly index: Int32Array;
+  // per node: rows [lo, hi) of `index`, and for an inner node its split (dim < 0: a leaf) and children
+  private readonly lo: number[] = [];
+  private readonly hi: number[] = [];
+  private readonly dim: number[] = [];
+  private readonly split: number[] = [];
+  private readonly left: number[] = [];
+  private readonly right: number[] = [];
   private readonly bestD: Float64Array;
   private readonly bestJ: Int32Array;
 
@@ -136,63 +141,89 @@ class SortedScan {
     private readonly k: number,
     private readonly m: number,
   ) {
-    this.order = Int32Array.from({ length: n }, (_, j) => j).sort((a, b) => points[a * k] - points[b * k] || a - b);
-    this.rank = new Int32Array(n);
-    this.order.forEach((j, r) => (this.rank[j] = r));
+    this.index = Int32Array.from({ length: n }, (_, j) => j);
+    this.build(0, n);
     this.bestD = new Float64Array(m);
     this.bestJ = new Int32Array(m);
   }
 
-  /** Writes the m rows nearest row i (itself excluded), nearest first, into `out`. */
-  nearest(i: number, out: Int32Array): void {
-    const { points, k, m, order, bestD, bestJ } = this;
-    bestD.fill(Infinity);
-    bestJ.fill(-1);
-    const x0 = points[i * k];
-    const consider = (j: number) => {
-      // a partial sum of squares only grows, so one already beyond the m-th nearest rules j out
-      // (the same answer as the full sum)
-      const bound = bestD[m - 1];
-      let s = 0,
-        c = 0;
-      for (; c < k; c++) {
-        s += (points[i * k + c] - points[j * k + c]) ** 2;
-        if ((c & 3) === 3 && s > bound) return;
+  private build(lo: number, hi: number): number {
+    const { points, k, index } = this;
+    const node = this.lo.length;
+    this.lo.push(lo);
+    this.hi.push(hi);
+    this.dim.push(-1);
+    this.split.push(0);
+    this.left.push(-1);
+    this.right.push(-1);
+    if (hi - lo <= 16) return node;
+    let dim = 0,
+      spread = -1;
+    for (let c = 0; c < k; c++) {
+      let min = Infinity,
+        max = -Infinity;
+      for (let r = lo; r < hi; r++) {
+        const v = points[index[r] * k + c];
+        if (v < min) min = v;
+        if (v > max) max = v;
       }
-      if (s > bound || (s === bound && j > bestJ[m - 1])) return;
-      let at = m - 1;
-      while (at > 0 && (bestD[at - 1] > s || (bestD[at - 1] === s && bestJ[at - 1] > j))) {
-        bestD[at] = bestD[at - 1];
-        bestJ[at] = bestJ[at - 1];
-        at--;
-      }
-      bestD[at] = s;
-      bestJ[at] = j;
-    };
-    const r = this.rank[i];
-    let lo = r - 1,
-      hi = r + 1,
-      openLo = lo >= 0,
-      openHi = hi < order.length;
-    while (openLo || openHi) {
-      if (openLo) {
-        const j = order[lo];
-        if ((x0 - points[j * k]) ** 2 > bestD[m - 1]) openLo = false;
-        else {
-          consider(j);
-          openLo = --lo >= 0;
-        }
-      }
-      if (openHi) {
-        const j = order[hi];
-        if ((x0 - points[j * k]) ** 2 > bestD[m - 1]) openHi = false;
-        else {
-          consider(j);
-          openHi = ++hi < order.length;
-        }
+      if (max - min > spread) {
+        spread = max - min;
+        dim = c;
       }
     }
-    out.set(bestJ);
+    index.subarray(lo, hi).sort((a, b) => points[a * k + dim] - points[b * k + dim] || a - b);
+    const mid = (lo + hi) >> 1;
+    this.dim[node] = dim;
+    this.split[node] = points[index[mid] * k + dim];
+    this.left[node] = this.build(lo, mid);
+    this.right[node] = this.build(mid, hi);
+    return node;
+  }
+
+  /** Writes the m rows nearest row i (itself excluded), nearest first, into `out`. */
+  nearest(i: number, out: Int32Array): void {
+    this.bestD.fill(Infinity);
+    this.bestJ.fill(-1);
+    this.visit(0, i);
+    out.set(this.bestJ);
+  }
+
+  private visit(node: number, i: number): void {
+    const dim = this.dim[node];
+    if (dim < 0) {
+      for (let r = this.lo[node]; r < this.hi[node]; r++) {
+        const j = this.index[r];
+        if (j !== i) this.consider(i, j);
+      }
+      return;
+    }
+    // points on the far side of the plane are at least |diff| away along dim
+    const diff = this.points[i * this.k + dim] - this.split[node];
+    const [near, far] = diff < 0 ? [this.left[node], this.right[node]] : [this.right[node], this.left[node]];
+    this.visit(near, i);
+    if (!(diff * diff > this.bestD[this.m - 1])) this.visit(far, i);
+  }
+
+  /** Row j into the m nearest of row i, kept sorted by (distance, row). */
+  private consider(i: number, j: number): void {
+    const { points, k, m, bestD, bestJ } = this;
+    // a partial sum of squares only grows, so one already beyond the m-th nearest rules j out
+    const bound = bestD[m - 1];
+    let s = 0;
+    for (let c = 0; c < k; c++) {
+      s += (points[i * k + c] - points[j * k + c]) ** 2;
+      if ((c & 3) === 3 && s > bound) return;
+    }
+    if (s > bound || (s === bound && j > bestJ[m - 1])) return;
+    let at = m - 1;
+    while (at > 0 && (bestD[at - 1] > s || (bestD[at - 1] === s && bestJ[at - 1] > j))) {
+      bestD[at] = bestD[at - 1];
+      bestJ[at] = bestJ[at - 1];
+      at--;
+    }
+    bestD[at] = s;
+    bestJ[at] = j;
   }
 }
 

@@ -20,6 +20,20 @@ export interface SpikeSortExports extends CoreExports {
     scratch: number,
     out: number,
   ): void;
+  /** r (rows × C float32) −= scale · the template from address t moved by f samples (matchTemplates). */
+  subtractRows(r: number, t: number, rows: number, C: number, f: number, scale: number): void;
+  /** Each float32 row to its nearest float64 template, or −1 (noise class); returns how many labels changed. */
+  reassignRows(
+    x: number,
+    n: number,
+    dim: number,
+    templates: number,
+    k: number,
+    counts: number,
+    noiseClass: number,
+    current: number,
+    next: number,
+  ): number;
   /** Each float32 row to its nearest float64 centre (k-means); returns how many labels changed. */
   assignNearest(x: number, n: number, d: number, centers: number, k: number, labels: number): number;
   /** out[i] = (x[rows[i]] − centre) · dir / norm, float64 (isosplit's pair test). */
