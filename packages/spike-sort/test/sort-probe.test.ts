@@ -92,6 +92,12 @@ describe('sortProbe', () => {
     expect(found.length).toBeLessThanOrEqual(2 * rec.units.length);
   }, 120_000);
 
+  it('a whole neighbourhood read in windows (chunkSeconds) sorts as one read at once', async () => {
+    const once = await sortProbe(source, options);
+    const windows = await sortProbe(source, { ...options, chunkSeconds: 1 });
+    expect(summary(windows)).toEqual(summary(once));
+  }, 120_000);
+
   it('streamed neighbourhoods (a window at a time) find the same units', async () => {
     const probe = await sortProbe(source, { ...options, inMemoryBytes: 0, chunkSeconds: 2, learnSeconds: 10 });
     const found = probe.neighbourhoods.flatMap((n) => n.sorting.units.map((u) => u.samples));

@@ -2,11 +2,14 @@ import { Comlink, NwbFormatError, ParameterError, type WorkerPool } from '@spygl
 import { openNwb, NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import {
   neighboursWithin,
+  probeNeighbourhoods,
   qualityMetrics,
   sortGroup,
+  sortProbe,
   sortStream,
   unitAmplitudes,
   type GroupSorting,
+  type NeighbourhoodOptions,
   type QualityMetrics,
   type SortGroupOptions,
   type SortStreamOptions,
@@ -27,8 +30,8 @@ export interface SortNwbOptions
   /** Sort the groups in parallel on this pool (createSortPool); default: one after another here. */
   pool?: WorkerPool<SortWorkerApi>;
   /**
-   * Without `pool`: called once with the number of groups when they are sorted in memory (not
-   * streamed), before any is sorted; the pool it returns (if any) sorts them in parallel. The
+   * Without `pool`: called once with the number of groups sorted in memory (not streamed) plus the
+   * neighbourhoods of probes, before any is sorted; the pool it returns (if any) sorts them in parallel. The
    * caller terminates that pool, so one is created only when it is used.
    */
   openPool?: (groups: number) => Promise<WorkerPool<SortWorkerApi> | undefined>;
@@ -44,7 +47,17 @@ export interface SortNwbOptions
    * without positions, exclude over the whole group.
    */
   radius?: number;
+  /**
+   * Groups of more than 16 channels with positions (probes) are cut into neighbourhoods of
+   * `coreChannels` (default 8) along the probe plus those within `marginUm` (default 60 µm), sorted
+   * apart on the pool and each reporting the units peaking on its core (`sortProbe`): the cost of
+   * sorting grows with the square of a group's channels, and a worker holds one neighbourhood.
+   */
+  neighbourhoods?: NeighbourhoodOptions;
 }
+
+/** Groups with more channels than this, and with positions, are sorted by neighbourhoods. */
+const PROBE_CHANNELS = 16;
 
 /** One unit of a file sorting: spike times in the source file's time base and its metrics. */
 export interface FileUnit {
@@ -55,7 +68,10 @@ export interface FileUnit {
   /** Mean waveform on the peak channel (µV) and the channel (column of the series). */
   waveform: Float32Array;
   peakChannel: number;
-  /** Mean waveform on every channel of its group (samples × the group's channels, µV). */
+  /**
+   * Mean waveform on every channel of its group (samples × the group's channels, µV); on a probe,
+   * 0 on the channels outside the neighbourhood it was sorted on.
+   */
   template: Float32Array;
   /** Each spike's amplitude (µV, signed, on the peak channel), aligned with `spikeTimes` (unitAmplitudes). */
   amplitudes: Float64Array;
@@ -67,6 +83,7 @@ export interface FileSorting {
   fs: number;
   /** Duration of the sorted series (s). */
   duration: number;
+  /** Each group's sorting; a probe's once per neighbourhood (same name, the neighbourhood's channels). */
   groups: { name: string; channels: number[]; sorting: GroupSorting }[];
   units: FileUnit[];
 }
@@ -81,7 +98,18 @@ export interface FileSorting {
  * console.log(sorting.units.map((u) => [u.group, u.spikeTimes.length, u.metrics.snr]));
  */
 export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptions = {}): Promise<FileSorting> {
-  const { pool: given, openPool, onProgress, group, series, stream, radius, rows: span, ...groupOptions } = options;
+  const {
+    pool: given,
+    openPool,
+    onProgress,
+    group,
+    series,
+    stream,
+    radius,
+    rows: span,
+    neighbourhoods,
+    ...groupOptions
+  } = options;
   return withGroups(source, { group, series }, async (sel) => {
     const groups: FileSorting['groups'] = [];
     const units: FileUnit[] = [];
@@ -102,56 +130,92 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
         `at least 1 s of samples to sort (${rows} at ${sel.fs} Hz)`,
       );
     const streamed = stream ?? duration > 600;
-    const pool = given ?? (streamed ? undefined : await openPool?.(sel.groups.length));
-    const sortings = await Promise.all(
-      sel.groups.map(async ({ name, channels, positions }, gi) =>
-        inGroup(sel, name, async () => {
-          const neighbours =
-            positions && channels.length > 4 ? neighboursWithin(positions, { radius: radius ?? 100 }) : undefined;
-          const sortOptions = { ...groupOptions, neighbours };
-          if (streamed) {
-            const read = (a: number, b: number) =>
-              sel.series.read({ rows: [first + a, first + b], channels, scale: 'microvolts' });
-            return sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progressOf(gi, name) });
-          }
-          const x = sel.series.read({ rows: [first, end], channels, scale: 'microvolts' });
-          const opts = { ...sortOptions, fs: sel.fs };
-          const progress = progressOf(gi, name);
-          const sorting = pool
-            ? await pool.run((api) =>
-                api.sortGroup(
-                  Comlink.transfer(x, [x.data.buffer]),
-                  opts,
-                  onProgress ? Comlink.proxy(progress) : undefined,
-                ),
-              )
-            : sortGroup(x, { ...opts, onProgress: progress });
-          progress(1);
-          return sorting;
-        }),
-      ),
+    // probes (more than PROBE_CHANNELS channels with positions) are sorted by neighbourhoods (sortProbe)
+    const plans = sel.groups.map(({ channels, positions }) =>
+      positions && channels.length > PROBE_CHANNELS ? probeNeighbourhoods(positions, neighbourhoods) : undefined,
     );
-    sel.groups.forEach(({ name, channels }, gi) => {
-      const sorting = sortings[gi];
-      const metrics = qualityMetrics(sorting, { fs: sel.fs, duration });
-      const amplitudes = unitAmplitudes(sorting);
-      groups.push({ name, channels, sorting });
-      sorting.units.forEach((u, i) => {
-        const waveform = new Float32Array(sorting.snippetLength);
-        for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
-        units.push({
-          group: name,
-          spikeTimes: Float64Array.from(u.samples, (sample) => sel.toTime(first + sample)),
-          metrics: metrics[i],
-          waveform,
-          peakChannel: channels[u.peakChannel],
-          template: u.template,
-          amplitudes: amplitudes[i],
-        });
+    const jobs = plans.reduce((n, plan) => n + (plan?.length ?? (streamed ? 0 : 1)), 0);
+    const pool = given ?? (jobs > 0 ? await openPool?.(jobs) : undefined);
+    const sortOne = async ({ name, channels, positions }: (typeof sel.groups)[number], gi: number) =>
+      inGroup(sel, name, async (): Promise<SortedPart[]> => {
+        const read = (a: number, b: number) =>
+          sel.series.read({ rows: [first + a, first + b], channels, scale: 'microvolts' });
+        const progress = progressOf(gi, name);
+        if (plans[gi] && positions) {
+          const probe = await sortProbe(
+            { rows, fs: sel.fs, read },
+            { ...groupOptions, ...neighbourhoods, positions, radius, pool, onProgress: progress },
+          );
+          return probe.neighbourhoods.map((n) => ({
+            channels: n.channels.map((c) => channels[c]),
+            sorting: n.sorting,
+          }));
+        }
+        const neighbours =
+          positions && channels.length > 4 ? neighboursWithin(positions, { radius: radius ?? 100 }) : undefined;
+        const sortOptions = { ...groupOptions, neighbours };
+        if (streamed)
+          return [
+            { channels, sorting: sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress }) },
+          ];
+        const x = read(0, rows);
+        const opts = { ...sortOptions, fs: sel.fs };
+        const sorting = pool
+          ? await pool.run((api) =>
+              api.sortGroup(
+                Comlink.transfer(x, [x.data.buffer]),
+                opts,
+                onProgress ? Comlink.proxy(progress) : undefined,
+              ),
+            )
+          : sortGroup(x, { ...opts, onProgress: progress });
+        progress(1);
+        return [{ channels, sorting }];
       });
+    // on a pool the groups go at once; here one after another, so one group's data is held at a time
+    let sortings: SortedPart[][];
+    if (pool) sortings = await Promise.all(sel.groups.map(sortOne));
+    else {
+      sortings = [];
+      for (const [gi, g] of sel.groups.entries()) sortings.push(await sortOne(g, gi));
+    }
+    sel.groups.forEach(({ name, channels: groupChannels }, gi) => {
+      for (const { channels, sorting } of sortings[gi]) {
+        const metrics = qualityMetrics(sorting, { fs: sel.fs, duration });
+        const amplitudes = unitAmplitudes(sorting);
+        groups.push({ name, channels, sorting });
+        sorting.units.forEach((u, i) => {
+          const waveform = new Float32Array(sorting.snippetLength);
+          for (let s = 0; s < waveform.length; s++) waveform[s] = u.template[s * sorting.channels + u.peakChannel];
+          units.push({
+            group: name,
+            spikeTimes: Float64Array.from(u.samples, (sample) => sel.toTime(first + sample)),
+            metrics: metrics[i],
+            waveform,
+            peakChannel: channels[u.peakChannel],
+            template: onGroupChannels(u.template, channels, groupChannels),
+            amplitudes: amplitudes[i],
+          });
+        });
+      }
     });
     return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, duration, groups, units };
   });
+}
+
+/** Part of a group sorted on its own (the group, or a neighbourhood of a probe): its series columns and sorting. */
+type SortedPart = { channels: number[]; sorting: GroupSorting };
+
+/** A template on some of a group's channels laid out on all of them (0 on the channels it was not sorted on). */
+function onGroupChannels(template: Float32Array, channels: number[], groupChannels: number[]): Float32Array {
+  if (channels.length === groupChannels.length) return template;
+  const C = groupChannels.length,
+    m = channels.length,
+    length = template.length / m;
+  const column = channels.map((c) => groupChannels.indexOf(c));
+  const out = new Float32Array(length * C);
+  for (let s = 0; s < length; s++) for (let k = 0; k < m; k++) out[s * C + column[k]] = template[s * m + k];
+  return out;
 }
 
 /**

@@ -224,11 +224,12 @@ function mergeRecords(groups: FileSorting['groups'], mergeWith: number[][]) {
  * 3-D waveform_mean. Groups with fewer channels than the largest are padded with NaN.
  */
 function channelWaveforms(units: FileSorting['units'], groups: FileSorting['groups'], len: number) {
-  const width = new Map(groups.map((g) => [g.name, g.channels.length]));
-  const channels = Math.max(0, ...width.values());
+  // a unit's template spans its whole group (a probe's too: sortNwb lays it on every channel)
+  const width = (u: FileSorting['units'][number]) => (len ? u.template.length / len : 0);
+  const channels = Math.max(0, ...groups.map((g) => g.channels.length), ...units.map(width));
   const data = new Float32Array(units.length * len * channels).fill(Number.NaN);
   units.forEach((u, i) => {
-    const c = width.get(u.group)!;
+    const c = width(u);
     for (let s = 0; s < len; s++)
       for (let k = 0; k < c; k++) data[(i * len + s) * channels + k] = u.template[s * c + k];
   });

@@ -51,7 +51,11 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
   const channels = positions.rows;
   // windows of every channel stay below 64 MiB (1.5 s of 384 channels at 30 kHz), at most 10 s
   const chunkSeconds = rest.chunkSeconds ?? Math.max(1, Math.min(10, 2 ** 24 / (channels * fs)));
-  const windows = new WindowCache(source, channels, checkNumber('cacheBytes', cacheBytes ?? 2 ** 28, { min: 0 }));
+  const windows = new WindowCache(source, {
+    channels,
+    bytes: checkNumber('cacheBytes', cacheBytes ?? 2 ** 28, { min: 0 }),
+    rows: Math.round(chunkSeconds * fs),
+  });
   const budget = checkNumber('inMemoryBytes', inMemoryBytes ?? 2 ** 26, { min: 0 });
   const done = new Float64Array(plan.length);
   const progressOf = (i: number) => (f: number) => {
@@ -109,15 +113,46 @@ class WindowCache {
   private readonly held = new Map<string, Promise<Matrix<Float32Array>>>();
   private readonly sizes = new Map<string, number>();
   private total = 0;
+  private readonly channels: number;
+  private readonly bytes: number;
+  /** Rows of the windows a long read is cut into (the stream's chunk). */
+  private readonly rows: number;
 
   constructor(
     private readonly source: AsyncRecordingSource,
-    private readonly channels: number,
-    private readonly bytes: number,
-  ) {}
+    options: { channels: number; bytes: number; rows: number },
+  ) {
+    ({ channels: this.channels, bytes: this.bytes, rows: this.rows } = options);
+  }
 
-  /** Rows [a, b) of the given channels (a copy, the caller's to keep or transfer). */
+  /**
+   * Rows [a, b) of the given channels (a copy, the caller's to keep or transfer). A read of a whole
+   * neighbourhood is cut into windows of `rows` (at multiples of it), never read at once on every channel.
+   */
   async read(a: number, b: number, channels: readonly number[]): Promise<Matrix<Float32Array>> {
+    const m = channels.length;
+    const out = new Float32Array((b - a) * m);
+    const step = this.rows;
+    const pieces: [number, number][] =
+      b - a <= 1.5 * step
+        ? [[a, b]]
+        : Array.from({ length: Math.ceil(b / step) - Math.floor(a / step) }, (_, i) => {
+            const start = (Math.floor(a / step) + i) * step;
+            return [Math.max(a, start), Math.min(b, start + step)];
+          });
+    for (const [p, q] of pieces) {
+      const x = await this.window(p, q);
+      const C = x.cols;
+      for (let r = 0; r < x.rows; r++) {
+        const o = (p - a + r) * m;
+        for (let k = 0; k < m; k++) out[o + k] = x.data[r * C + channels[k]];
+      }
+    }
+    return { data: out, rows: b - a, cols: m };
+  }
+
+  /** Rows [a, b) of every channel, from the cache or the source. */
+  private async window(a: number, b: number): Promise<Matrix<Float32Array>> {
     const key = `${a}:${b}`;
     let window = this.held.get(key);
     if (window) {
@@ -130,11 +165,7 @@ class WindowCache {
     const x = await window;
     if (x.cols !== this.channels || x.rows !== b - a)
       throw new ParameterError('read', `rows [${a}, ${b}) of ${this.channels} channels`, `${x.rows} × ${x.cols}`);
-    const C = x.cols,
-      m = channels.length;
-    const out = new Float32Array(x.rows * m);
-    for (let r = 0; r < x.rows; r++) for (let k = 0; k < m; k++) out[r * m + k] = x.data[r * C + channels[k]];
-    return { data: out, rows: x.rows, cols: m };
+    return x;
   }
 
   private keep(key: string, window: Promise<Matrix<Float32Array>>, size: number): void {

@@ -3,7 +3,7 @@ import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates } from '../match/match-templates.js';
 import { autoMerge } from '../curation/auto-merge.js';
-import { learnTemplates } from '../sort/learn-templates.js';
+import { learnTemplates, type LearnedTemplates } from '../sort/learn-templates.js';
 import {
   checkLearnSpikes,
   detectionGeometry,
@@ -108,44 +108,25 @@ function* streamSteps(
   ];
   const parts: Matrix<Float32Array>[] = [];
   for (const c of picks) parts.push((yield* filtered(c * chunk, Math.min(source.rows, (c + 1) * chunk), 0)).x);
-  const cols = parts[0].cols;
-  const learnData = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
-  parts.reduce((at, p) => (learnData.set(p.data, at), at + p.data.length), 0);
-  const learn = { data: learnData, rows: learnData.length / cols, cols };
-  parts.length = 0;
-  const noise = noiseLevels(learn);
-  const white = options.whiten === false ? undefined : whiten(learn);
-  const w = white ? white.y : learn;
-  // Detections within a snippet of a junction between two learning chunks would see both: skip them.
-  const junctions = picks.map((_, i) => i * chunk);
-  const { neighbours } = options;
-  const peaks = detectPeaks(learn, { noise, threshold, sweep, margin: after + 2, neighbours }).filter(
-    (p: Peak) => !junctions.some((j) => j > 0 && p.sample > j - after - 2 && p.sample < j + before + 2),
-  );
-  const learned = learnTemplates(learn, w, peaks, {
+  // learned in a function of its own: the learning data is freed before the chunks are matched
+  const { learned, noise, white } = learnFromParts(
+    parts,
+    picks.map((_, i) => i * chunk),
     fs,
-    before,
-    after,
-    components: options.components ?? 8,
-    seed: options.seed ?? 1,
-    noiseClass: !!white,
-    noise,
-    threshold,
-    sweep,
-    neighbours,
-    learnSpikes: options.learnSpikes,
-  });
+    options,
+  );
   options.onProgress?.(0.1);
 
   // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
   const totalRows = source.rows;
+  const { neighbours } = options;
   const result = new SortingAccumulator(learned, { noise, after, totalRows, seed: options.seed ?? 1, neighbours });
   const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk,
       end = Math.min(source.rows, start + chunk);
     const { x, offset } = yield* filtered(start, end, margin);
-    const wc = white ? whiten(x, { W: white.W, mean: white.mean }).y : x;
+    const wc = white ? whiten(x, white).y : x;
     const matches = matchTemplates(x, wc, learned.templates, {
       noise,
       threshold,
@@ -164,4 +145,44 @@ function* streamSteps(
         ...probeMerge(learned.templates.channels),
         neighbours,
       }).sorting;
+}
+
+/**
+ * Noise levels, whitening and templates from the learning chunks (joined, then freed); `junctions`
+ * are where one chunk ends and the next begins in the joined data.
+ */
+function learnFromParts(
+  parts: Matrix<Float32Array>[],
+  junctions: number[],
+  fs: number,
+  options: SortStreamOptions,
+): { learned: LearnedTemplates; noise: Float64Array; white?: { W: Float64Array; mean: Float64Array } } {
+  const { before, after, sweep, threshold } = detectionGeometry(fs, options);
+  const cols = parts[0].cols;
+  const learnData = new Float32Array(parts.reduce((n, p) => n + p.data.length, 0));
+  parts.reduce((at, p) => (learnData.set(p.data, at), at + p.data.length), 0);
+  const learn = { data: learnData, rows: learnData.length / cols, cols };
+  parts.length = 0;
+  const noise = noiseLevels(learn);
+  const white = options.whiten === false ? undefined : whiten(learn);
+  const w = white ? white.y : learn;
+  // Detections within a snippet of a junction between two learning chunks would see both: skip them.
+  const { neighbours } = options;
+  const peaks = detectPeaks(learn, { noise, threshold, sweep, margin: after + 2, neighbours }).filter(
+    (p: Peak) => !junctions.some((j) => j > 0 && p.sample > j - after - 2 && p.sample < j + before + 2),
+  );
+  const learned = learnTemplates(learn, w, peaks, {
+    fs,
+    before,
+    after,
+    components: options.components ?? 8,
+    seed: options.seed ?? 1,
+    noiseClass: !!white,
+    noise,
+    threshold,
+    sweep,
+    neighbours,
+    learnSpikes: options.learnSpikes,
+  });
+  return { learned, noise, white: white && { W: white.W, mean: white.mean } };
 }
