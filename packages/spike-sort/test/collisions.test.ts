@@ -1,7 +1,8 @@
 // Collision clusters: synchronous spikes of two units make a cluster whose template is the sum of
 // theirs at the lag between them; it is no neuron and curation labels it noise.
 import { describe, expect, it } from 'vitest';
-import { findCollisions, labelCollisions, startCuration } from '../src/index.js';
+import { findCollisions, labelCollisions, startCuration, type Collision } from '../src/index.js';
+import { resolveCollisions } from '../src/sort/sorting-accumulator.js';
 
 const L = 60,
   C = 4;
@@ -66,5 +67,50 @@ describe('labelCollisions', () => {
     ]);
     expect(c.labels).toEqual(['accept', 'mua', 'noise']);
     expect(() => labelCollisions(startCuration(times), [{}])).toThrow(/units/);
+  });
+});
+
+describe('resolveCollisions', () => {
+  const fit = { scaleA: 1, scaleB: 1, residual: 0, single: 0.5 };
+  // unit 3 is units 0 and 1 firing together (1 five samples later); unit 4 is unit 3 and unit 2
+  const collisions: Collision[] = [
+    { unit: 3, a: 0, b: 1, lagA: 0, lagB: 5, ...fit },
+    { unit: 4, a: 3, b: 2, lagA: 2, lagB: -1, ...fit },
+  ];
+  it('gives each spike of a collision template back to its two units at their lags, nested ones too', () => {
+    const r = resolveCollisions(
+      { times: Float64Array.of(100, 200, 300, 400), units: Int32Array.of(0, 3, 2, 4) },
+      collisions,
+      7,
+      [20, 1000],
+    );
+    expect(Array.from(r.times)).toEqual([100, 200, 205, 300, 399, 402, 407]);
+    expect(Array.from(r.units)).toEqual([0, 0, 1, 2, 2, 0, 1]);
+  });
+
+  it('leaves out a resolved spike its unit already has, or one with no whole snippet', () => {
+    const r = resolveCollisions(
+      { times: Float64Array.of(10, 500, 503), units: Int32Array.of(3, 0, 3) },
+      collisions,
+      7,
+      [20, 1000],
+    );
+    // at 10 neither part has a snippet; at 503 unit 0's part (503) is the spike it has at 500
+    expect(Array.from(r.times)).toEqual([500, 508]);
+    expect(Array.from(r.units)).toEqual([0, 1]);
+  });
+
+  it('keeps the spikes of a sum at one instant, or with a part at a fraction of its size: one neuron between two looks so', () => {
+    const m = { times: Float64Array.of(100, 200), units: Int32Array.of(3, 4) };
+    const between: Collision[] = [
+      { unit: 3, a: 0, b: 1, lagA: 0, lagB: 0, ...fit },
+      { unit: 4, a: 0, b: 1, lagA: 0, lagB: 5, ...fit, scaleB: 0.58 },
+    ];
+    expect(resolveCollisions(m, between, 7, [20, 1000])).toEqual(m);
+  });
+
+  it('returns the matches as they are without collisions', () => {
+    const m = { times: Float64Array.of(1, 2), units: Int32Array.of(0, 1) };
+    expect(resolveCollisions(m, [], 7, [0, 10])).toEqual(m);
   });
 });

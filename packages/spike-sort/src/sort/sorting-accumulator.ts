@@ -118,14 +118,18 @@ export class SortingAccumulator {
     const offset = checkNumber('offset', place.offset ?? 0, { min: 0, integer: true });
     const core = place.core ?? [0, x.rows];
     const { before, channels: C } = this.templates;
-    const local: Peak[] = Array.from(matches.times, (time, i) => {
-      const unit = matches.units[i];
+    const resolved = resolveCollisions(matches, this.collisions, Math.round(before / 2), [
+      before,
+      x.rows - this.after - 1,
+    ]);
+    const local: Peak[] = Array.from(resolved.times, (time, i) => {
+      const unit = resolved.units[i];
       const sample = Math.round(time);
       const channel = this.peakChannels[unit];
       return { sample, time, channel, z: x.data[sample * C + channel] / this.noise[channel] };
     });
     const all = [
-      ...local.map((p, i) => ({ p, label: matches.units[i] })),
+      ...local.map((p, i) => ({ p, label: resolved.units[i] })),
       ...matches.unmatched.map((p) => ({ p, label: -1 })),
     ].sort((a, b) => a.p.time - b.p.time);
     const snippets = extractSnippets(
@@ -242,6 +246,67 @@ export class SortingAccumulator {
       noiseOverlaps,
     };
   }
+}
+
+/**
+ * Matched spikes with each spike of a collision template (two units' synchronous spikes, `twoSpikes`)
+ * given back to its two units, at their lags (the collision template holds unit a's template `lagA` samples
+ * later, so a fired at t + lagA), nested collisions resolved in turn; a resolved spike within
+ * `apart` samples of a spike its unit already has, or outside `within` (samples, where a whole
+ * snippet exists), is left out. In time order.
+ */
+export function resolveCollisions(
+  matches: Pick<Matches, 'times' | 'units'>,
+  collisions: readonly Collision[],
+  apart: number,
+  within: readonly [number, number],
+): { times: Float64Array; units: Int32Array } {
+  const byUnit = new Map(collisions.filter(twoSpikes).map((c) => [c.unit, c]));
+  if (!byUnit.size) return { times: matches.times, units: matches.units };
+  const own: { time: number; unit: number }[] = [],
+    given: { time: number; unit: number }[] = [];
+  const give = (time: number, unit: number, depth: number) => {
+    const c = byUnit.get(unit);
+    if (!c || depth > 3) return (depth ? given : own).push({ time, unit });
+    give(time + c.lagA, c.a, depth + 1);
+    give(time + c.lagB, c.b, depth + 1);
+  };
+  matches.times.forEach((t, i) => give(t, matches.units[i], 0));
+  const kept = [...own];
+  const times = new Map<number, number[]>();
+  for (const e of own) (times.get(e.unit) ?? times.set(e.unit, []).get(e.unit)!).push(e.time);
+  for (const list of times.values()) list.sort((a, b) => a - b);
+  for (const e of given) {
+    if (e.time < within[0] || e.time > within[1]) continue;
+    const list = times.get(e.unit) ?? [];
+    if (list.length && Math.abs(list[nearestIndex(list, e.time)] - e.time) <= apart) continue;
+    kept.push(e);
+  }
+  kept.sort((a, b) => a.time - b.time);
+  return { times: Float64Array.from(kept, (e) => e.time), units: Int32Array.from(kept, (e) => e.unit) };
+}
+
+/**
+ * Whether a collision is surely two spikes: both parts at a whole spike's size (0.75–1.33) and at
+ * least 2 samples apart. Two templates summed at the same instant, or one at a fraction of its size,
+ * is what one neuron between two others looks like too (each channel sees a mix of theirs), so such
+ * a unit keeps its spikes.
+ */
+function twoSpikes(c: Collision): boolean {
+  const whole = (s: number) => s >= 0.75 && s <= 1.33;
+  return whole(c.scaleA) && whole(c.scaleB) && Math.abs(c.lagA - c.lagB) >= 2;
+}
+
+/** Index of the value in sorted `list` nearest `x`. */
+function nearestIndex(list: readonly number[], x: number): number {
+  let lo = 0,
+    hi = list.length - 1;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (list[m] < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo > 0 && x - list[lo - 1] < list[lo] - x ? lo - 1 : lo;
 }
 
 /** The channel of a waveform's (samples × channels) largest absolute value, and that value. */
