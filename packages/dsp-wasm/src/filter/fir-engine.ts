@@ -104,10 +104,12 @@ export function firApply<T extends FloatArray>(
 
 /**
  * The arithmetic for a call: float32 when asked, or for 'auto' when the data are Float32Array,
- * long enough, and a trial on outputs from the middle of the data, computed both ways, stays
- * within FIR_FLOAT32_TOLERANCE of their RMS. Float32 transforms round at ~1e-7 of the input's
- * size, so what decides is how much of the input the filter keeps: a band-pass that removes an
- * offset or LFP 1000× the band's content falls back to float64.
+ * long enough, and two trials, computed both ways, stay within FIR_FLOAT32_TOLERANCE of their
+ * RMS: outputs from the middle of the data, and the first outputs (content at the start only, an
+ * offset settling as the recording starts, with the call's own extension before it). Float32
+ * transforms round at ~1e-7 of the input's size, so what decides is how much of the input the
+ * filter keeps: a band-pass that removes an offset or LFP 1000× the band's content, throughout
+ * or in the first rows only, falls back to float64.
  */
 export function resolveFirPrecision<T extends FloatArray>(
   option: PrecisionOption,
@@ -119,10 +121,12 @@ export function resolveFirPrecision<T extends FloatArray>(
   if (option !== 'auto') return option;
   if (!(req.x instanceof Float32Array) || backend === 'reference' || req.count < FIR_AUTO_MIN_OUTPUTS) return 'float64';
   const count = Math.min(req.count, FIR_TRIAL_OUTPUTS);
-  const trial = { ...req, first: req.first + ((req.count - count) >> 1) * req.q, count };
-  const y32 = firApply(taps, delay, trial, backend, 'float32');
-  const y64 = firApply(taps, delay, trial, backend, 'float64');
-  return maxErrorOverRms(y32, y64) <= FIR_FLOAT32_TOLERANCE ? 'float32' : 'float64';
+  const passes = (firstOutput: number) => {
+    const trial = { ...req, first: req.first + firstOutput * req.q, count };
+    const y32 = firApply(taps, delay, trial, backend, 'float32');
+    return maxErrorOverRms(y32, firApply(taps, delay, trial, backend, 'float64')) <= FIR_FLOAT32_TOLERANCE;
+  };
+  return passes((req.count - count) >> 1) && passes(0) ? 'float32' : 'float64';
 }
 
 /** 'auto' takes float32 when the trial's max error is within this of its RMS (budget: 1e-4 over a recording). */

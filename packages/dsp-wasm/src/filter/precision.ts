@@ -82,12 +82,13 @@ export type Arithmetic = Precision | 'mixed';
 /**
  * The arithmetic for a call: the caller's choice, else float32 when the data are Float32Array, at
  * least AUTO_MIN_ROWS long (4.4 s at 30 kHz), the design is well conditioned (every pole within
- * FLOAT32_MAX_POLE_RADIUS, and float32DesignError within tolerance)
- * and a trial on AUTO_TRIAL_ROWS rows from the middle of the data themselves, filtered both ways,
- * stays within FLOAT32_TOLERANCE over its middle half (its own ends are start-up transients). The
- * trial catches what the design alone cannot: large out-of-band content (a DC offset or LFP 100×
+ * FLOAT32_MAX_POLE_RADIUS, and float32DesignError within tolerance) and both trials on the data
+ * themselves, filtered both ways, stay within FLOAT32_TOLERANCE: AUTO_TRIAL_ROWS rows from the
+ * middle (over their middle half; their own ends are start-up transients), and EDGE_TRIAL_ROWS
+ * from the first row (over their first half), where the call's own start-up transient is. The
+ * trials catch what the design alone cannot: large out-of-band content (a DC offset or LFP 100×
  * the spike-band noise raises float32's error on butter(4, [300, 6000]) from 2e-5 to ~7e-4 of
- * the output's RMS), or large spikes.
+ * the output's RMS), large spikes, or an offset that settles in the first rows (~4e-4).
  */
 export function resolvePrecision(
   option: PrecisionOption,
@@ -95,27 +96,13 @@ export function resolvePrecision(
   m: Matrix<FloatArray>,
   trial: (precision: Precision, startRow: number, rows: number) => FloatArray | null,
 ): Precision {
-  if (option !== 'auto') return option;
-  if (!(m.data instanceof Float32Array) || m.rows < AUTO_MIN_ROWS) return 'float64';
-  if (!(maxPoleRadius(sos) <= FLOAT32_MAX_POLE_RADIUS)) return 'float64';
-  if (!(float32DesignError(sos) <= FLOAT32_TOLERANCE)) return 'float64';
-  const start = (m.rows - AUTO_TRIAL_ROWS) >> 1;
-  const y32 = trial('float32', start, AUTO_TRIAL_ROWS),
-    y64 = trial('float64', start, AUTO_TRIAL_ROWS);
-  if (!y32 || !y64) return 'float64'; // the call's options leave no room for a trial
-  return trialError(y32, y64, m.cols) <= FLOAT32_TOLERANCE ? 'float32' : 'float64';
-}
-
-/** The trial's error over its middle half (its own ends are start-up transients). */
-function trialError(y: FloatArray, y64: FloatArray, cols: number): number {
-  const keep = (v: FloatArray) => v.subarray((AUTO_TRIAL_ROWS >> 2) * cols, ((3 * AUTO_TRIAL_ROWS) >> 2) * cols);
-  return maxErrorOverRms(keep(y), keep(y64));
+  return chooseArithmetic(option, sos, m, trial, ['float32']);
 }
 
 /**
- * resolvePrecision for decimate's zero-phase path: where float32 fails the trial on these data,
- * a second trial in 'mixed' arithmetic under the same rule and tolerance (cheby1(8, 0.05, 0.08),
- * decimate's default, loses ~7e-5 of RMS in float32 and ~4e-5 in mixed on spike-band data).
+ * resolvePrecision for decimate's zero-phase path: where float32 fails a trial on these data,
+ * 'mixed' arithmetic under the same rule, trials and tolerance (cheby1(8, 0.05, 0.08), decimate's
+ * default, loses ~7e-5 of RMS in float32 and ~4e-5 in mixed on spike-band data).
  */
 export function resolveArithmetic(
   option: PrecisionOption,
@@ -123,22 +110,52 @@ export function resolveArithmetic(
   m: Matrix<FloatArray>,
   trial: (arithmetic: Arithmetic, startRow: number, rows: number) => FloatArray | null,
 ): Arithmetic {
-  let ran: { y64: FloatArray; start: number } | undefined;
-  const precision = resolvePrecision(option, sos, m, (p, start, rows) => {
-    const y = trial(p, start, rows);
-    if (p === 'float64' && y) ran = { y64: y, start };
-    return y;
-  });
-  if (precision === 'float32' || !ran) return precision;
-  const mixed = trial('mixed', ran.start, AUTO_TRIAL_ROWS);
-  if (!mixed || trialError(mixed, ran.y64, m.cols) > FLOAT32_TOLERANCE) return 'float64';
-  // The forward pass's start-up transient (large content the filter removes, from the first row's
-  // steady state) is where float32 rounding is largest: a trial on the first rows themselves, as
-  // the call starts them, over the half before its own (artificial) end.
-  const edge = AUTO_TRIAL_ROWS >> 2; // the transient decays within ~1000 rows at decimate's poles (r ≈ 0.98)
-  const [e, e64] = [trial('mixed', 0, edge), trial('float64', 0, edge)];
-  const firstHalf = (y: FloatArray) => y.subarray(0, (edge >> 1) * m.cols);
-  return e && e64 && maxErrorOverRms(firstHalf(e), firstHalf(e64)) <= FLOAT32_TOLERANCE ? 'mixed' : 'float64';
+  return chooseArithmetic(option, sos, m, trial, ['float32', 'mixed']);
+}
+
+/** The first of `candidates` that passes the gates and both trials, else float64. */
+function chooseArithmetic<A extends Arithmetic>(
+  option: PrecisionOption,
+  sos: ArrayLike<number>,
+  m: Matrix<FloatArray>,
+  trial: (arithmetic: A | 'float64', startRow: number, rows: number) => FloatArray | null,
+  candidates: readonly A[],
+): A | Precision {
+  if (option !== 'auto') return option;
+  if (!(m.data instanceof Float32Array) || m.rows < AUTO_MIN_ROWS) return 'float64';
+  if (!(maxPoleRadius(sos) <= FLOAT32_MAX_POLE_RADIUS)) return 'float64';
+  if (!(float32DesignError(sos) <= FLOAT32_TOLERANCE)) return 'float64';
+  const start = (m.rows - AUTO_TRIAL_ROWS) >> 1;
+  const middle64 = trial('float64', start, AUTO_TRIAL_ROWS);
+  if (!middle64) return 'float64'; // the call's options leave no room for a trial
+  let edge64: FloatArray | null | undefined; // filtered in float64 once, when a candidate gets that far
+  for (const candidate of candidates) {
+    const middle = trial(candidate, start, AUTO_TRIAL_ROWS);
+    if (!middle || middleError(middle, middle64, m.cols) > FLOAT32_TOLERANCE) continue;
+    edge64 ??= trial('float64', 0, EDGE_TRIAL_ROWS);
+    const edge = edge64 && trial(candidate, 0, EDGE_TRIAL_ROWS);
+    if (edge && edge64 && edgeError(edge, edge64, m.cols) <= FLOAT32_TOLERANCE) return candidate;
+  }
+  return 'float64';
+}
+
+/**
+ * Rows of the edge trial, from the first row as the call starts them. The start-up transient
+ * (content the filter removes, from the first row's steady state, or an offset that settles)
+ * decays within ~1000 rows at poles r ≈ 0.98; the trial's own end is ~2000 rows later.
+ */
+const EDGE_TRIAL_ROWS = AUTO_TRIAL_ROWS >> 2;
+
+/** The middle trial's error over its middle half (its own ends are start-up transients). */
+function middleError(y: FloatArray, y64: FloatArray, cols: number): number {
+  const keep = (v: FloatArray) => v.subarray((AUTO_TRIAL_ROWS >> 2) * cols, ((3 * AUTO_TRIAL_ROWS) >> 2) * cols);
+  return maxErrorOverRms(keep(y), keep(y64));
+}
+
+/** The edge trial's error over its first half (before its own, artificial, end). */
+function edgeError(y: FloatArray, y64: FloatArray, cols: number): number {
+  const keep = (v: FloatArray) => v.subarray(0, (EDGE_TRIAL_ROWS >> 1) * cols);
+  return maxErrorOverRms(keep(y), keep(y64));
 }
 
 /** max|a − b| / RMS(b) over the samples where b is a number; Infinity where only one is NaN. */

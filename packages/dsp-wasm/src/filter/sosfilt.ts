@@ -51,7 +51,8 @@ export function sosfilt<T extends FloatArray>(
   const { m } = signalIO(x);
   const precision = resolvePrecision(checkPrecision(options.precision), sos, m, (p, start, rows) => {
     const slice = { data: m.data.subarray(start * m.cols, (start + rows) * m.cols), rows, cols: m.cols };
-    return (sosfiltWithState(sos, slice, { backend: options.backend, precision: p }).y as Matrix<T>).data;
+    const zi = start === 0 ? options.zi : undefined; // the edge trial starts as the call does
+    return (sosfiltWithState(sos, slice, { zi, backend: options.backend, precision: p }).y as Matrix<T>).data;
   });
   return sosfiltWithState(sos, x, { zi: options.zi, backend: options.backend, precision }).y;
 }
