@@ -73,7 +73,7 @@ export async function run() {
     measureProbe('group', drift),
     measureProbe('probe', drift),
     measureProbe('probe', { seconds: 60, channels: 64, units: 48 }),
-    ...(benchLong ? [measureProbe('probe', { seconds: 20, channels: 384, units: 288 })] : []),
+    ...(benchLong ? [measureProbe('probe', { seconds: 10, channels: 384, units: 288 })] : []),
   ];
   const cpuRealTime = (r, goal) =>
     versus(

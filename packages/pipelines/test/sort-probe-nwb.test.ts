@@ -1,9 +1,10 @@
 // A 32-channel probe in an NWB file (the simulator's, two-column layout with positions): sortNwb
-// sorts it by neighbourhoods, on a pool with the result of one thread, and finds its units.
+// sorts it by neighbourhoods on a pool and finds its units (the same result as one thread is
+// spike-sort's sort-probe test).
 import { describe, expect, it } from 'vitest';
 import { simulateRecording, writeSessionNwb } from '@spyglass-wasm/sim';
 import { compareToTruth, createSortPool } from '@spyglass-wasm/spike-sort';
-import { sortNwb, type FileSorting } from '../src/index.js';
+import { sortNwb } from '../src/index.js';
 
 const BUILT_WORKER = new URL('../../spike-sort/dist/sort-worker.node.mjs', import.meta.url);
 
@@ -18,11 +19,11 @@ describe('sortNwb on a 32-channel probe', () => {
     null,
     { rawDtype: 'float32', units: false },
   );
-  const summary = (s: FileSorting) => s.units.map((u) => [u.peakChannel, Array.from(u.spikeTimes)]);
 
   it('sorts the probe by neighbourhoods of 8 core channels and finds its units', async () => {
     const bytes = (await file) as Uint8Array;
-    const sorting = await sortNwb(bytes);
+    const pool = await createSortPool({ size: 2, worker: BUILT_WORKER });
+    const sorting = await sortNwb(bytes, { pool }).finally(() => pool.terminate());
     expect(sorting.groups.map((g) => g.name)).toEqual(['probe0', 'probe0', 'probe0', 'probe0']);
     expect(sorting.groups[1].channels.length).toBeGreaterThan(8);
     // templates are laid on every channel of the group
@@ -33,12 +34,5 @@ describe('sortNwb on a 32-channel probe', () => {
     );
     // 8 s only: the whole group as one (sortGroup) gets 7 of 10 here
     expect(scores.filter((s) => s.accuracy >= 0.8).length).toBeGreaterThanOrEqual(5);
-    const pool = await createSortPool({ size: 2, worker: BUILT_WORKER });
-    try {
-      const there = await sortNwb(bytes, { pool });
-      expect(summary(there)).toEqual(summary(sorting));
-    } finally {
-      await pool.terminate();
-    }
-  }, 300_000);
+  }, 600_000); // minutes on a busy machine
 });

@@ -38,7 +38,8 @@ export interface SortNwbOptions
   /**
    * Read and sort each group a chunk at a time (sortStream), in memory that does not grow with
    * the recording. Default: when the series is longer than 10 minutes. Streamed groups are sorted
-   * on this thread, one after another.
+   * on this thread, one after another; a probe's neighbourhoods (on the pool) by default stream
+   * when one holds more than 64 MiB of samples.
    */
   stream?: boolean;
   /**
@@ -144,7 +145,16 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
         if (plans[gi] && positions) {
           const probe = await sortProbe(
             { rows, fs: sel.fs, read },
-            { ...groupOptions, ...neighbourhoods, positions, radius, pool, onProgress: progress },
+            {
+              ...groupOptions,
+              ...neighbourhoods,
+              positions,
+              radius,
+              pool,
+              onProgress: progress,
+              // `stream` chooses for every neighbourhood; by default each by its size
+              ...(stream === undefined ? {} : { inMemoryBytes: stream ? 0 : Number.MAX_SAFE_INTEGER }),
+            },
           );
           return probe.neighbourhoods.map((n) => ({
             channels: n.channels.map((c) => channels[c]),
