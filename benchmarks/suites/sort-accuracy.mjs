@@ -5,17 +5,18 @@
 // goal: within ±10 %), before and after autoMerge; and the same on the bundled tetrode fixture
 // (tetrode-session.nwb, 10 units, 30 s). Beside it, what MountainSort5 and Kilosort4 publish for
 // similar regimes. Each regime is sorted in a fresh process. BENCH_SORT_ACCURACY_SEEDS sets the
-// seeds of the simulated regimes (default "1,2"). As SpikeForest does, the true count is given beside
-// the count of true units a sorter-independent rule calls detectable (DETECTABLE below); the goal
-// is stated against it.
+// seeds of the simulated regimes (default "1"; "1,2" with BENCH_LONG=1). As SpikeForest does, the
+// true count is given beside the count of true units a sorter-independent rule calls detectable
+// (DETECTABLE below); the goal is stated against it.
 //   npm run bench -- sort-accuracy
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { benchLong } from '../lib/harness.mjs';
 
 export const name = 'sort-accuracy';
 
 const child = fileURLToPath(new URL('../lib/sort-accuracy-child.mjs', import.meta.url));
-const seeds = (process.env.BENCH_SORT_ACCURACY_SEEDS ?? '1,2').split(',').map(Number);
+const seeds = (process.env.BENCH_SORT_ACCURACY_SEEDS ?? (benchLong ? '1,2' : '1')).split(',').map(Number);
 /** The rule, computed from the truth alone (lib/sort-accuracy-child.mjs, truthDetectability). */
 const DETECTABLE =
   'detectable: SpikeForest SNR ≥ 5 (peak of the true unit’s mean waveform at its true times, 300–6000 Hz, over the MAD noise of its best channel) and ≥ 20 spikes';

@@ -3,10 +3,11 @@
 // 120 s spread over the recording). Each row runs in a fresh process, so its peak RSS is its own.
 // A 64-channel probe is 8 shanks of 8 channels sorted one after another, single thread.
 // BENCH_SORT_LONG_MINUTES sets the longest streamed recording (default 16 min, an hour with BENCH_LONG=1).
-// Probes (sort-probe-child): the issue's 32-channel drift regime sorted as one group (sortGroup,
-// as sortNwb did before) and by neighbourhoods (sortProbe, 2 workers) on the same recording, with
-// CPU time (all threads), peak RSS and SpikeForest accuracy; a 64-channel shank by neighbourhoods;
-// with BENCH_LONG=1 a 384-channel shank (simulated Neuropixels 1.0 column count).
+// Probes (sort-probe-child; 10 s and 20 s by default, 30 s and 60 s with BENCH_LONG=1): the issue's
+// 32-channel drift regime sorted as one group (sortGroup, as sortNwb did before) and by
+// neighbourhoods (sortProbe, 2 workers) on the same recording, with CPU time (all threads), peak RSS
+// and SpikeForest accuracy; a 64-channel shank by neighbourhoods; with BENCH_LONG=1 a 384-channel
+// shank (simulated Neuropixels 1.0 column count).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { benchLong, versus } from '../lib/harness.mjs';
@@ -68,11 +69,12 @@ export async function run() {
   for (const minutes of [2, 8]) memory.push(measure('whole', minutes * 60, 4, 1));
   for (const minutes of [2, 8, longMinutes]) memory.push(measure('stream', minutes * 60, 4, 1));
   const probe = [measure('whole', 60, 8, 8), measure('stream', 60, 8, 8)];
-  const drift = { seconds: 30, channels: 32, units: 25, driftUm: 4 };
+  // Default sizes keep `npm run bench` within 15 minutes; BENCH_LONG=1 sorts 30 s and 60 s as in the README.
+  const drift = { seconds: benchLong ? 30 : 10, channels: 32, units: 25, driftUm: 4 };
   const probes = [
     measureProbe('group', drift),
     measureProbe('probe', drift),
-    measureProbe('probe', { seconds: 60, channels: 64, units: 48 }),
+    measureProbe('probe', { seconds: benchLong ? 60 : 20, channels: 64, units: 48 }),
     ...(benchLong ? [measureProbe('probe', { seconds: 10, channels: 384, units: 288 })] : []),
   ];
   const cpuRealTime = (r, goal) =>
