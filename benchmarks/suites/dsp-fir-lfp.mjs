@@ -14,7 +14,7 @@ export const name = 'dsp-fir-lfp';
 
 const fs = 30000;
 const cols = 64;
-const seconds = Number(process.env.BENCH_FIR_SECONDS ?? (benchLong ? 60 : 10));
+const seconds = Number(process.env.BENCH_FIR_SECONDS ?? (benchLong ? 60 : 20));
 const rows = fs * seconds;
 
 export async function run() {
