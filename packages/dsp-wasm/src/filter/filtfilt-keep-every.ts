@@ -1,6 +1,6 @@
 import type { FloatArray, Matrix } from '@spyglass-wasm/core';
 import { type PadType, fillExtendedRows } from './pad.js';
-import type { PolesKeeping, SosSession } from './sos-session.js';
+import type { SosSession } from './sos-session.js';
 import { ziForChannels } from './sosfilt-zi.js';
 
 /** Forward output held at once (besides the warm-up rows): small enough to stay off fresh pages. */
@@ -83,13 +83,16 @@ export function filtfiltKeepEvery<T extends FloatArray>(
     forwardRows(s, m, edge, padtype, zi, fwd, a, done, e);
     done = e;
     const lastRow = fwd.subarray((e - 1 - a) * cols, (e - a) * cols);
+    const keep = { edge, rows, q, out };
     if (every.polesApart) {
-      s.polesKeeping.setSteady(lastRow);
-      backwardPolesKeeping(s, s.polesKeeping, fwd, cols, a, b, e, { edge, rows, q, out });
+      const poles = s.polesKeeping;
+      poles.setSteady(lastRow);
+      // The zeros only on the kept rows: half the arithmetic of the full sections on every row.
+      backwardKeeping(s, fwd, cols, a, b, e, keep, (lo, hi) => poles.filter(hi - lo, (((lo - edge) % q) + q) % q, q));
     } else {
       const forwardState = s.getState();
       s.setState(ziForChannels(zi, lastRow));
-      backwardKeeping(s, fwd, cols, a, b, e, { edge, rows, q, out });
+      backwardKeeping(s, fwd, cols, a, b, e, keep, (lo, hi) => s.filter(true, hi - lo));
       s.setState(forwardState);
     }
     fwd.copyWithin(0, (b - a) * cols, (e - a) * cols);
@@ -121,30 +124,6 @@ function forwardRows<T extends FloatArray>(
   }
 }
 
-/**
- * backwardKeeping with the poles and zeros apart (float64 arithmetic): the zeros are computed
- * only on the rows kept, half the arithmetic of the full sections on every row. The same
- * output to rounding (~1e-15 of RMS), from the same steady state at the segment's end.
- */
-function backwardPolesKeeping<T extends FloatArray>(
-  s: SosSession<T>,
-  poles: PolesKeeping,
-  fwd: T,
-  cols: number,
-  a: number,
-  b: number,
-  e: number,
-  keep: { edge: number; rows: number; q: number; out: T },
-): void {
-  const { edge, rows, q } = keep;
-  for (let hi = e; hi > a; hi -= s.blockRows) {
-    const lo = Math.max(a, hi - s.blockRows);
-    s.data.set(fwd.subarray((lo - a) * cols, (hi - a) * cols));
-    poles.filter(hi - lo, (((lo - edge) % q) + q) % q, q);
-    copyKept(s.data, lo, Math.min(hi, b, edge + rows), cols, keep);
-  }
-}
-
 /** Copies x's rows 0, q, 2q, … among block rows [lo, end) (extended rows; block row 0 is `lo`) into out. */
 function copyKept<T extends FloatArray>(
   block: T,
@@ -163,8 +142,9 @@ function copyKept<T extends FloatArray>(
 }
 
 /**
- * Backward-filters fwd's extended rows [a, e), last block first, copying x's rows 0, q, 2q, …
- * among [a, b) into out.
+ * Backward-filters fwd's extended rows [a, e), last block first, with `filterBlock` (the full
+ * sections, or the poles with the zeros on kept rows only: the same output to ~1e-15 of RMS, from
+ * the same steady state at the segment's end), copying x's rows 0, q, 2q, … among [a, b) into out.
  */
 function backwardKeeping<T extends FloatArray>(
   s: SosSession<T>,
@@ -174,12 +154,13 @@ function backwardKeeping<T extends FloatArray>(
   b: number,
   e: number,
   keep: { edge: number; rows: number; q: number; out: T },
+  filterBlock: (lo: number, hi: number) => void,
 ): void {
-  const { edge, rows, q, out } = keep;
+  const { edge, rows } = keep;
   for (let hi = e; hi > a; hi -= s.blockRows) {
     const lo = Math.max(a, hi - s.blockRows);
     s.data.set(fwd.subarray((lo - a) * cols, (hi - a) * cols));
-    s.filter(true, hi - lo);
-    copyKept(s.data, lo, Math.min(hi, b, edge + rows), cols, { edge, q, out });
+    filterBlock(lo, hi);
+    copyKept(s.data, lo, Math.min(hi, b, edge + rows), cols, keep);
   }
 }

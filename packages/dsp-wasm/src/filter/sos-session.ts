@@ -43,7 +43,7 @@ export interface SosSession<T extends FloatArray> {
 }
 
 /** A backward pass that computes the cascade's zeros only on the rows kept. */
-export interface PolesKeeping {
+interface PolesKeeping {
   /** Sets the state to the steady state of a constant input `row` (cols values), as scipy's zi × value. */
   setSteady(row: ArrayLike<number>): void;
   /**
