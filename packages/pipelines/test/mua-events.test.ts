@@ -11,6 +11,7 @@ import { openNwb } from '@spyglass-wasm/nwb-io';
 import { loadResult, openStore, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb, type RestRunSessionOptions } from '@spyglass-wasm/sim';
 import { marksStep, muaEventsStep, positionStep, resultView } from '../src/index.js';
+import { dropFrames } from './tracking-outage.js';
 
 let dir: string, store: Store;
 beforeAll(async () => {
@@ -208,20 +209,7 @@ describe('mua-events on a session of two epochs with a gap between them', () => 
       .reduce((a, b) => (b.stop - b.start > a.stop - a.start ? b : a));
     GAP.burst = (rest.start + rest.stop) / 2;
     [GAP.start, GAP.end] = [GAP.burst - 2, GAP.burst + 2];
-    const keep = [...s.position.times.keys()].filter(
-      (i) => !(s.position.times[i] >= GAP.start && s.position.times[i] < GAP.end),
-    );
-    const rows = (m: { data: Float64Array }) => ({
-      data: Float64Array.from(keep.flatMap((i) => [m.data[2 * i], m.data[2 * i + 1]])),
-      rows: keep.length,
-      cols: 2,
-    });
-    s.position = {
-      ...s.position,
-      times: Float64Array.from(keep, (i) => s.position.times[i]),
-      front: rows(s.position.front),
-      back: rows(s.position.back),
-    };
+    s.position = dropFrames(s.position, GAP.start, GAP.end);
     s.truth.units.forEach((u, k) => {
       const burst = [0, 1, 2, 3].map((j) => GAP.burst + ((k * 4 + j) % 20) * 0.001);
       u.spikeTimes = Float64Array.from([...u.spikeTimes, ...burst]).sort();

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadResult, openStore, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb, type RestRunSession } from '@spyglass-wasm/sim';
 import { lfpStep, positionStep, ripplesStep } from '../src/index.js';
+import { dropFrames } from './tracking-outage.js';
 
 interface Span {
   start: number;
@@ -48,18 +49,7 @@ function sessionWithOutage(lost: 'nan' | 'missing'): { s: RestRunSession; gap: S
     for (let i = 0; i < times.length; i++)
       if (inGap(i)) (front.data.fill(NaN, 2 * i, 2 * i + 2), back.data.fill(NaN, 2 * i, 2 * i + 2));
   } else {
-    const keep = [...times.keys()].filter((i) => !inGap(i));
-    const rows = (m: { data: Float64Array }) => ({
-      data: Float64Array.from(keep.flatMap((i) => [m.data[2 * i], m.data[2 * i + 1]])),
-      rows: keep.length,
-      cols: 2,
-    });
-    s.position = {
-      ...s.position,
-      times: Float64Array.from(keep, (i) => times[i]),
-      front: rows(front),
-      back: rows(back),
-    };
+    s.position = dropFrames(s.position, gap.start, gap.end);
   }
   return { s, gap };
 }
