@@ -297,7 +297,10 @@ describe('idle workers LISTEN on PostgreSQL: enqueue wakes them, polling is only
     expect(claims.map((e) => e.jobId)).toEqual([first, second]);
     expect(claims.every((e) => ['a', 'b'].includes(e.worker))).toBe(true);
     for (const w of workers) w.p.kill('SIGTERM');
-    for (const w of workers) expect(await w.exit).toMatch(/^0 /);
+    // a stop that lands while a worker claims must not leave it in its hour-long wait
+    const exited = Promise.all(workers.map((w) => w.exit));
+    await until('both workers exit on SIGTERM', async () => workers.every((w) => w.p.exitCode !== null), logs);
+    for (const code of await exited) expect(code).toMatch(/^0 /);
   }, 900_000);
 });
 

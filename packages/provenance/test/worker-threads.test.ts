@@ -22,4 +22,24 @@ describe('runWorker threads', () => {
       await store.close();
     }
   });
+
+  it('stops at once when told to stop while it claims, even with an hour-long idle poll', async () => {
+    const store = await openStore({ store: join(mkdtempSync(join(tmpdir(), 'spyglass-wstop-')), '.spyglass') });
+    try {
+      const stop = new AbortController();
+      const claim = store.claim.bind(store);
+      let claims = 0;
+      // SIGTERM lands mid-claim: the claim finds nothing, then the loop must not begin its hour's wait
+      store.claim = async (...args) => {
+        claims++;
+        const job = await claim(...args);
+        stop.abort();
+        return job;
+      };
+      expect(await runWorker(store, { stepsModule: STEPS_MODULE, pollMs: 3_600_000, signal: stop.signal })).toBe(0);
+      expect(claims).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
 });

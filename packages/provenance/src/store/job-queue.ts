@@ -213,9 +213,11 @@ export function toJob(r: JobRow): Job {
 
 /**
  * Waits `ms`, or less when `signal` aborts or `onWake` is handed the wake-up and calls it; its
- * listeners and timer go when it ends (idle polls add up).
+ * listeners and timer go when it ends (idle polls add up). A signal aborted already ends it at once
+ * (its abort event has fired: a worker stopped while it claimed would otherwise sleep a whole poll).
  */
 export function sleep(ms: number, signal?: AbortSignal, onWake?: (wake: () => void) => () => void): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const wake = (): void => {
       clearTimeout(t);
