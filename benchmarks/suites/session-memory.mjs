@@ -3,7 +3,8 @@
 // duration. Default 16 ch × 5, 10, 20 s (the sort step, ~1× real time, is most of the cost); BENCH_LONG=1:
 // 128 ch × 15 min, 1 h, 2 h (hours on 2 cores); BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32
 // choose other sizes; BENCH_SESSION_STEPS=sort,decode runs only those steps (list the steps a step needs
-// before it: ripples needs lfp,position; decode needs sort).
+// before it: ripples needs lfp,position; decode needs sort); BENCH_SESSION_CLI=<path to another build's
+// packages/cli/dist/bin.js> measures that build (a baseline) on the same sessions.
 // Sort and marks hold a group's samples in memory up to 10 min and stream beyond: their peak is flat from there.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { makeSession } from '../lib/make-session.mjs';
 
 export const name = 'session-memory';
 
-const CLI = fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const CLI = process.env.BENCH_SESSION_CLI ?? fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
 const ALL_STEPS = {
   lfp: '  - step: lfp\n    inputs: { raw: $file }',
   position: '  - step: position\n    inputs: { session: $file }',

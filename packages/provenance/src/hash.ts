@@ -28,6 +28,22 @@ export async function hashBytes(...chunks: Uint8Array[]): Promise<string> {
   return HASH_PREFIX + h.digest('hex');
 }
 
+/**
+ * A BLAKE3-256 of bytes fed in pieces (its own hasher, so other hashes may run meanwhile): equal to
+ * `hashBytes` of the pieces joined.
+ *
+ * @example
+ * const h = await bytesHasher(); h.update(a); h.update(b); h.digest(); // === await hashBytes(a, b)
+ */
+export async function bytesHasher(): Promise<{ update(bytes: Uint8Array): void; digest(): string }> {
+  const h = await createBLAKE3(256);
+  h.init();
+  return {
+    update: (bytes) => void h.update(bytes),
+    digest: () => HASH_PREFIX + h.digest('hex'),
+  };
+}
+
 /** Hash of a JSON value's RFC 8785 canonical form. */
 export async function hashJson(value: unknown): Promise<string> {
   return hashBytes(new TextEncoder().encode(canonicalJson(value)));

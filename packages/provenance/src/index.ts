@@ -20,21 +20,26 @@ export type {
   ResultData,
   ResultArray,
   AnalysisFileWriter,
+  ArrayPieces,
+  OutputArray,
+  PiecedArray,
 } from './step.js';
+export { arrayPieces } from './pieces.js';
 export { stepVersion } from './step-version.js';
-export { encodeResult, decodeResult } from './result-file.js';
+export { encodeResult, decodeResult, resultReader, type ResultReader } from './result-file.js';
 export { provNodes, PROV_CONTEXT } from './prov.js';
 export {
   runStep,
   fileEntity,
   blobEntity,
   loadResult,
+  openResult,
   blobPath,
   type InputRef,
   type RunStepOptions,
   type RunOutcome,
 } from './runner.js';
-export { MemoryBlobStore, type BlobStore } from './blobs/blob-store.js';
+export { MemoryBlobStore, type BlobStore, type BlobWriter, type ScratchBlob } from './blobs/blob-store.js';
 export { FsBlobStore, writeAtomically } from './blobs/fs-blob-store.js';
 export { OpfsBlobStore } from './blobs/opfs-blob-store.js';
 export { runWorker, MAX_LEASE_MS, type WorkerOptions } from './worker.js';

@@ -2,9 +2,9 @@ import { ParameterError, StoreError } from '@spyglass-wasm/core';
 import { hashBytes, hashFile, hashJson } from './hash.js';
 import { PROV_CONTEXT, provNodes } from './prov.js';
 import { resultEntityId, type Entity } from './records.js';
-import { decodeResult } from './result-file.js';
+import { decodeResult, resultReader } from './result-file.js';
 import { resultDigest } from './result-digest.js';
-import { loadResult } from './runner.js';
+import { collectBytes, loadResult } from './runner.js';
 import type { ResultData } from './step.js';
 import type { ResultRepository } from './store/interfaces.js';
 import { nodeFsPromises, nodeOs } from './platform.node.js';
@@ -559,8 +559,13 @@ async function checkAnalysis(o: {
   if (!o.step.analysisFile) return `${id}: step ${o.step.name} writes no analysis file`;
   const record = (o.shipped.provenance ?? {}) as Record<string, unknown>;
   // the runner's argument exactly ({ key, ...record }): key first, as the writer may serialise it
-  const regenerated = await o.step.analysisFile.write(o.shipped, Object.assign({ key: o.key }, record, { key: o.key }));
-  if (!regenerated) return `${id}: the result yields no analysis file`;
+  const written = await o.step.analysisFile.write(
+    o.shipped,
+    Object.assign({ key: o.key }, record, { key: o.key }),
+    resultReader(o.shipped),
+  );
+  if (!written) return `${id}: the result yields no analysis file`;
+  const regenerated = await collectBytes(written);
   const bytes = new Uint8Array(await readFile(path));
   if (sameBytes(bytes, regenerated)) return undefined;
   if (!o.compare) return `${id} differs from the analysis file its result yields`;

@@ -2,10 +2,18 @@ import { ParameterError, StoreError } from '@spyglass-wasm/core';
 import { hashBlob, hashBytes, hashFile, hashJson } from './hash.js';
 import { provNodes, PROV_CONTEXT } from './prov.js';
 import { fileEntityId, resultEntityId, type Activity, type Entity, type ResultRecord } from './records.js';
-import { decodeResult, encodeResult } from './result-file.js';
+import {
+  decodeResult,
+  encodeResult,
+  openResultFile,
+  resultReader,
+  writeResult,
+  type ResultReader,
+} from './result-file.js';
+import { ScratchPieces } from './pieces.js';
 import { resultKey } from './result-key.js';
 import { resolveParams } from './parameter-sets.js';
-import type { ResultData, Step, StepInput } from './step.js';
+import type { AnalysisFileWriter, ResultData, Step, StepInput, StepOutput } from './step.js';
 import { stepVersion } from './step-version.js';
 import type { ResultRepository } from './store/interfaces.js';
 import { nodeFsPromises, nodePath } from './platform.node.js';
@@ -99,6 +107,25 @@ export async function loadResult(store: ResultRepository, r: ResultRecord): Prom
   return decodeResult(bytes, path);
 }
 
+/**
+ * A stored result read in windows (ResultReader): only its header at once, array rows on demand
+ * where the blob store reads ranges (else the file is read whole once).
+ *
+ * @example
+ * const lfp = await openResult(store, record);
+ * const minute = await lfp.read('data', 0, 60_000);
+ */
+export async function openResult(store: ResultRepository, r: ResultRecord): Promise<ResultReader> {
+  const path = blobPath(store, r.file);
+  const missing = () => {
+    throw new StoreError(`result ${r.key} is recorded but its file ${path} is missing`);
+  };
+  const blobs = store.blobs;
+  if (!blobs.readRange) return resultReader(decodeResult(await blobs.read(r.file).catch(missing), path));
+  if (!(await blobs.exists(r.file))) missing();
+  return openResultFile((offset, length) => blobs.readRange!(r.file, offset, length), path);
+}
+
 /** Where a result file is: its local path in Node, else `<location>/<name>`. */
 export function blobPath(store: ResultRepository, name: string): string {
   return store.blobs.localPath?.(name) ?? `${store.blobs.location}/${name}`;
@@ -159,61 +186,71 @@ export async function runStep(
 
   const resolved: Record<string, StepInput> = {};
   for (const [role, ref] of Object.entries(refs)) {
-    resolved[role] = ref.entity
-      ? {
-          kind: 'file',
-          id: ref.entity.id,
-          path: ref.entity.path ?? ref.entity.label!,
-          entity: ref.entity,
-          ...(ref.blob ? { blob: ref.blob } : {}),
-        }
-      : {
-          kind: 'result',
-          id: ids[role],
-          key: ref.result!.key,
-          data: await loadResult(store, ref.result!),
-          summary: ref.result!.summary,
-        };
+    if (ref.entity) {
+      resolved[role] = {
+        kind: 'file',
+        id: ref.entity.id,
+        path: ref.entity.path ?? ref.entity.label!,
+        entity: ref.entity,
+        ...(ref.blob ? { blob: ref.blob } : {}),
+      };
+      continue;
+    }
+    const r = ref.result!;
+    const windowed = step.windowedInputs?.includes(role) ?? false;
+    const reader = windowed ? await openResult(store, r) : undefined;
+    const data = reader ? { json: reader.json, arrays: {} } : await loadResult(store, r);
+    resolved[role] = {
+      kind: 'result',
+      id: ids[role],
+      key: r.key,
+      data,
+      summary: r.summary,
+      reader: reader ?? resultReader(data),
+    };
   }
-  const startedAt = new Date().toISOString();
-  const c0 = performance.now();
-  const output = await step.run(resolved, params, { onProgress: options.onProgress, threads: options.threads });
-  const computeMs = performance.now() - c0;
-  const activity: Activity = {
-    key,
-    step: step.name,
-    version,
-    params,
-    paramsHash,
-    paramSetName,
-    inputs: ids,
-    outputs: [resultEntityId(key)],
-    startedAt,
-    endedAt: new Date().toISOString(),
-    agent: options.agent ?? agentName(),
-    runtime: runtimeInfo(),
-  };
-  const record = { '@context': PROV_CONTEXT, '@graph': provNodes(activity, entities) };
-  const bytes = encodeResult(output, record);
   // one file name per run, so two workers racing on one key never overwrite each other's file
   const file = `${step.name}-${key.replace(/^blake3:/, '')}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}.sgr`;
-  await store.blobs.write(file, bytes, { sync: store.durable });
-  const checksum = await hashBytes(bytes);
+  const blobs = store.blobs;
+  const pieces =
+    blobs.scratch && blobs.writer ? new ScratchPieces(blobs as typeof blobs & { scratch: never }, file) : undefined;
+  const startedAt = new Date().toISOString();
+  const c0 = performance.now();
+  let output: StepOutput, checksum: string, computeMs: number, activity: Activity, record: Record<string, unknown>;
+  try {
+    output = await step.run(resolved, params, {
+      onProgress: options.onProgress,
+      threads: options.threads,
+      ...(pieces ? { pieces: pieces.open } : {}),
+    });
+    computeMs = performance.now() - c0;
+    activity = {
+      key,
+      step: step.name,
+      version,
+      params,
+      paramsHash,
+      paramSetName,
+      inputs: ids,
+      outputs: [resultEntityId(key)],
+      startedAt,
+      endedAt: new Date().toISOString(),
+      agent: options.agent ?? agentName(),
+      runtime: runtimeInfo(),
+    };
+    record = { '@context': PROV_CONTEXT, '@graph': provNodes(activity, entities) };
+    checksum = await storeResult(store, file, output, record);
+  } finally {
+    await pieces?.discard();
+  }
   const analysis =
     step.analysisFile && options.analysisFile !== false
-      ? await step.analysisFile.write(output, { key, ...record }).catch(async (err) => {
+      ? await writeAnalysis(store, step.analysisFile, file, output, { key, ...record }).catch(async (err) => {
           await store.blobs.remove(file); // no orphan result file without its row
           throw err;
         })
       : undefined;
-  if (analysis) {
-    const analysisName = file.replace(/\.sgr$/, step.analysisFile!.extension);
-    await store.blobs.write(analysisName, analysis, { sync: store.durable }).catch(async (err) => {
-      await store.blobs.remove(file);
-      throw err;
-    });
-    output.summary = { ...output.summary, analysisFile: analysisName };
-  }
+  if (analysis) output.summary = { ...output.summary, analysisFile: analysis };
   const committed = await store.commitResult(entities, activity, {
     key,
     step: step.name,
@@ -251,6 +288,82 @@ export async function runStep(
     path: blobPath(store, file),
     timing: { computeMs, totalMs: performance.now() - t0 },
   };
+}
+
+/** Writes the result file (under a temporary name, then renamed); returns its BLAKE3. */
+async function storeResult(
+  store: ResultRepository,
+  file: string,
+  output: StepOutput,
+  record: Record<string, unknown>,
+): Promise<string> {
+  const blobs = store.blobs;
+  if (!blobs.writer) {
+    // a store that takes whole buffers (a step writes pieces only where the store offers scratch files)
+    const bytes = encodeResult(output as ResultData, record);
+    await blobs.write(file, bytes, { sync: store.durable });
+    return hashBytes(bytes);
+  }
+  const w = await blobs.writer(file, { sync: store.durable });
+  try {
+    const checksum = await writeResult(w, output, record);
+    await w.close();
+    return checksum;
+  } catch (err) {
+    await w.abort();
+    throw err;
+  }
+}
+
+/**
+ * The step's analysis file beside the result (same name, its extension); its name, or undefined
+ * when it writes none. Arrays written in pieces reach it as a reader of the stored result.
+ */
+async function writeAnalysis(
+  store: ResultRepository,
+  writer: AnalysisFileWriter,
+  file: string,
+  output: StepOutput,
+  provenance: { key: string } & Record<string, unknown>,
+): Promise<string | undefined> {
+  const whole: ResultData['arrays'] = {};
+  for (const [name, a] of Object.entries(output.arrays)) if (!('pieced' in a)) whole[name] = a;
+  const data: ResultData = { arrays: whole, json: output.json };
+  const pieced = Object.keys(whole).length < Object.keys(output.arrays).length;
+  const stored = pieced
+    ? await openResultFile((o, n) => store.blobs.readRange!(file, o, n), blobPath(store, file))
+    : resultReader({ ...data, provenance });
+  const out = await writer.write(data, provenance, stored);
+  if (!out) return undefined;
+  const name = file.replace(/\.sgr$/, writer.extension);
+  if (out instanceof Uint8Array) {
+    await store.blobs.write(name, out, { sync: store.durable });
+    return name;
+  }
+  if (!store.blobs.writer) {
+    await store.blobs.write(name, await collectBytes(out), { sync: store.durable });
+    return name;
+  }
+  const w = await store.blobs.writer(name, { sync: store.durable });
+  try {
+    for await (const piece of out) await w.write(piece);
+    await w.close();
+  } catch (err) {
+    await w.abort();
+    throw err;
+  }
+  return name;
+}
+
+/** Bytes given in pieces, joined. */
+export async function collectBytes(pieces: Uint8Array | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  if (pieces instanceof Uint8Array) return pieces;
+  const parts: Uint8Array[] = [];
+  for await (const p of pieces) parts.push(p.slice());
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) (out.set(p, at), (at += p.length));
+  return out;
 }
 
 function agentName(): string {

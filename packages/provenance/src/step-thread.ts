@@ -3,6 +3,7 @@
 // answers with the job's result or error. The main thread keeps heartbeating meanwhile.
 import { parentPort } from 'node:worker_threads';
 import type { BlobStore } from './blobs/blob-store.js';
+import { FsBlobStore } from './blobs/fs-blob-store.js';
 import type { Step } from './step.js';
 import type { ResultRepository } from './store/interfaces.js';
 import type { JobPayload } from './store/job-queue.js';
@@ -26,8 +27,17 @@ function remoteRepository(
   blobsLocation: string,
   localDir: string | undefined,
 ): ResultRepository {
+  // a folder store is shared with this thread: pieces, range reads and written-in-pieces files go to it directly
+  const local = localDir !== undefined ? new FsBlobStore(localDir) : undefined;
   const blobs: BlobStore = {
     location: blobsLocation,
+    ...(local
+      ? {
+          writer: (name, options) => local.writer(name, options),
+          scratch: (name) => local.scratch(name),
+          readRange: (name, offset, length) => local.readRange(name, offset, length),
+        }
+      : {}),
     write: (name, bytes, options) => call('blobs', 'write', [name, bytes, options]),
     read: (name) => call('blobs', 'read', [name]),
     exists: (name) => call('blobs', 'exists', [name]),

@@ -1,4 +1,5 @@
 import type { Entity } from './records.js';
+import type { ResultReader } from './result-file.js';
 
 /** Typed arrays a result may hold (raw bytes; hashed with their dtype and shape). */
 export type ResultArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint8Array;
@@ -9,9 +10,38 @@ export interface ResultData {
   json: Record<string, unknown>;
 }
 
+/** An output array a step wrote in pieces (`arrayPieces`): its rows wait in a scratch file of the store. */
+export interface PiecedArray {
+  readonly pieced: {
+    dtype: string;
+    length: number;
+    byteLength: number;
+    read(offset: number, length: number): Promise<Uint8Array>;
+  };
+  shape: number[];
+}
+
+/** An array of a step's output: whole in memory, or written in pieces. */
+export type OutputArray = { data: ResultArray; shape: number[] } | PiecedArray;
+
 /** A step's output: its data and a small summary stored in the database for listing. */
-export interface StepOutput extends ResultData {
+export interface StepOutput {
+  arrays: Record<string, OutputArray>;
+  json: Record<string, unknown>;
   summary: Record<string, unknown>;
+}
+
+/** An output array being written row block by row block (StepContext.pieces, or `arrayPieces`). */
+export interface ArrayPieces {
+  /**
+   * Appends whole rows (row-major, `rowShape` values each; of the array's type), in order; the
+   * caller may reuse `rows` after.
+   */
+  append(rows: ResultArray): Promise<void>;
+  /** Rows appended so far. */
+  readonly rows: number;
+  /** The finished array, to put in StepOutput.arrays. */
+  done(): OutputArray;
 }
 
 /**
@@ -20,7 +50,16 @@ export interface StepOutput extends ResultData {
  */
 export type StepInput =
   | { kind: 'file'; id: string; path: string; entity: Entity; blob?: Blob }
-  | { kind: 'result'; id: string; key: string; data: ResultData; summary: Record<string, unknown> };
+  | {
+      kind: 'result';
+      id: string;
+      key: string;
+      /** The result's data; for a role in the step's `windowedInputs`, its JSON only (arrays: {}). */
+      data: ResultData;
+      summary: Record<string, unknown>;
+      /** Reads the stored result's arrays in row windows, never whole (where the store allows). */
+      reader?: ResultReader;
+    };
 
 export interface StepContext {
   onProgress?: (fraction: number) => void;
@@ -29,6 +68,12 @@ export interface StepContext {
    * part of the key: a step must give the same result whatever it is.
    */
   threads?: number;
+  /**
+   * Opens an output array written in pieces to the store (a scratch file, copied into the result
+   * file after the step returns), so a long series is never whole in memory. Absent when the store
+   * cannot: `arrayPieces(ctx, …)` then collects the rows in memory.
+   */
+  pieces?<T extends ResultArray>(type: new (n: number) => T, rowShape: readonly number[]): Promise<ArrayPieces>;
 }
 
 /** The code a step runs: an npm package and the Wasm modules (KernelLoader-like: name + bytes). */
@@ -55,6 +100,11 @@ export interface Step {
   code: StepCode;
   inputs: readonly string[];
   optionalInputs?: readonly string[];
+  /**
+   * Result inputs the step reads through their `reader` in windows: the engine loads only their
+   * JSON (`data.arrays` is empty), so a long upstream series is never whole in memory.
+   */
+  windowedInputs?: readonly string[];
   /** Named parameter sets (Spyglass's parameter tables); 'default' is used when none is named. */
   paramSets?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** Parameters no set carries but a user may give (e.g. `interval`); any other name is an error. */
@@ -77,8 +127,16 @@ export interface Step {
 export interface AnalysisFileWriter {
   /** File name extension, with the dot (e.g. '.nwb'). */
   extension: string;
-  /** The file's bytes, or undefined when this result has nothing to write. */
-  write(data: ResultData, provenance: { key: string } & Record<string, unknown>): Promise<Uint8Array | undefined>;
+  /**
+   * The file's bytes (whole, or in pieces), or undefined when this result has nothing to write.
+   * Arrays the step wrote in pieces are not in `data`: read them in windows from `stored` (given
+   * whenever one is; `resultReader(data)` reads a whole result the same way).
+   */
+  write(
+    data: ResultData,
+    provenance: { key: string } & Record<string, unknown>,
+    stored?: ResultReader,
+  ): Promise<Uint8Array | AsyncIterable<Uint8Array> | undefined>;
   /**
    * Whether a shipped file holds what `regenerated` holds, for formats that stamp the time of
    * writing (undefined: the same; else the first difference). Without it, verify compares bytes.

@@ -101,7 +101,7 @@ interface Manual {
 }
 
 /** The curation itself, on a sort result's data. */
-export function curateData(d: ResultData, params: Record<string, unknown>): StepOutput {
+export function curateData(d: ResultData, params: Record<string, unknown>): ResultData & StepOutput {
   const units = d.json.units as { group: string; metrics: QualityMetrics; collisionOf?: number[] }[] | undefined;
   if (!units)
     throw new ParameterError('sorting', 'a sort result with per-unit metrics', Object.keys(d.json).join(', '));

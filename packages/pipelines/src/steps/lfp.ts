@@ -1,6 +1,6 @@
-import { ParameterError, concatArrays } from '@spyglass-wasm/core';
+import { ParameterError } from '@spyglass-wasm/core';
 import { LfpFilter } from '@spyglass-wasm/dsp-wasm';
-import type { Step } from '@spyglass-wasm/provenance';
+import { arrayPieces, type Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { withSession } from '../session/session.js';
 import { interval, name, number, stepParams } from './params.js';
@@ -9,7 +9,8 @@ import { DSP_CODE } from './code.js';
 /**
  * LFP as Spyglass's LFPV1: the session's raw ElectricalSeries (the one named by `series`, else
  * the session adapter's raw series; only the rows of `interval` — an epoch tag, a TimeIntervals
- * table or [[start, stop], …] — when given) low-passed 0–400 Hz (FIR) and decimated to 1 kHz, streamed in chunks.
+ * table or [[start, stop], …] — when given) low-passed 0–400 Hz (FIR) and decimated to 1 kHz, streamed in chunks:
+ * read, filtered and written to the store in pieces, so memory does not grow with the session.
  */
 export const lfpStep: Step = {
   name: 'lfp',
@@ -47,7 +48,9 @@ export const lfpStep: Step = {
           params.interval,
         );
       const total = ranges.reduce((n, [a, b]) => n + b - a, 0);
-      const parts: { data: Float32Array; t: Float64Array }[] = [];
+      const cols = info.shape[1];
+      const data = await arrayPieces(ctx, Float32Array, [cols]);
+      const t = await arrayPieces(ctx, Float64Array, []);
       let done = 0,
         outFs = 0;
       for (const [a, b] of ranges) {
@@ -64,23 +67,17 @@ export const lfpStep: Step = {
         for (let start = a; start < b; start += CHUNK_ROWS) {
           const chunk = series.read({ rows: [start, Math.min(b, start + CHUNK_ROWS)], scale: 'microvolts' });
           const r = filter.process(chunk);
-          parts.push({ data: r.data.data, t: r.timestamps });
+          await data.append(r.data.data);
+          await t.append(r.timestamps);
           ctx.onProgress?.((done += chunk.rows) / total);
         }
         const last = filter.flush();
-        parts.push({ data: last.data.data, t: last.timestamps });
+        await data.append(last.data.data);
+        await t.append(last.timestamps);
       }
-      const cols = info.shape[1];
-      const data = concatArrays(
-        parts.map((p) => p.data),
-        Float32Array,
-      );
-      const t = concatArrays(
-        parts.map((p) => p.t),
-        Float64Array,
-      );
+      const samples = t.rows;
       return {
-        arrays: { data: { data, shape: [t.length, cols] }, timestamps: { data: t, shape: [t.length] } },
+        arrays: { data: data.done(), timestamps: t.done() },
         json: {
           fs: outFs,
           unit: 'microvolts',
@@ -92,7 +89,7 @@ export const lfpStep: Step = {
           session: session.info,
         },
         summary: {
-          samples: t.length,
+          samples,
           channels: cols,
           fs: outFs,
           source: info.path,
@@ -101,25 +98,33 @@ export const lfpStep: Step = {
       };
     });
   },
-  analysisFile: analysisNwb('lfp', (d, w) => {
+  analysisFile: analysisNwb('lfp', async (d, w, stored) => {
     const groups = d.json.electrodeGroups as string[];
     w.addElectrodes({
       groups: [...new Set(groups)].map((name) => ({ name })),
       group: groups,
       ids: d.json.electrodeIds as number[],
     });
-    const [rows, cols] = d.arrays.data.shape;
-    w.addElectricalSeries({
+    // the series in windows of the stored result, never whole
+    const [rows, cols] = stored.arrays.data.shape;
+    const window = (a: number) =>
+      stored
+        .read('data', a, Math.min(rows, a + NWB_ROWS))
+        .then((x) => ({ data: x as Float32Array, rows: x.length / cols, cols }));
+    const series = w.addElectricalSeries({
       name: 'lfp',
-      data: { data: d.arrays.data.data as Float32Array, rows, cols },
+      data: await window(0),
       electrodes: groups.map((_, i) => i),
-      timestamps: d.arrays.timestamps.data as Float64Array,
+      timestamps: (await stored.read('timestamps')) as Float64Array,
       conversion: 1e-6,
       unit: 'volts',
       description: `LFP of ${d.json.source}`,
       filtering: 'FIR low-pass 400 Hz (425 Hz stop, 120 dB), zero phase, decimated to 1 kHz',
     });
+    for (let a = NWB_ROWS; a < rows; a += NWB_ROWS) series.append(await window(a));
   }),
 };
 
 const CHUNK_ROWS = 60_000;
+/** Rows of LFP written to the analysis NWB file at a time. */
+const NWB_ROWS = 60_000;

@@ -1,5 +1,5 @@
 import { StoreError } from '@spyglass-wasm/core';
-import { checkName, type BlobStore } from './blob-store.js';
+import { checkName, type BlobStore, type BlobWriter, type ScratchBlob } from './blob-store.js';
 import { nodeFsPromises, nodeOs, nodePath } from '../platform.node.js';
 
 /**
@@ -40,6 +40,87 @@ export class FsBlobStore implements BlobStore {
     const { readdir } = await nodeFsPromises();
     return readdir(this.location).catch(() => []);
   }
+  async readRange(name: string, offset: number, length: number): Promise<Uint8Array> {
+    const { open } = await nodeFsPromises();
+    const path = this.localPath(name);
+    const fh = await open(path, 'r').catch(() => {
+      throw new StoreError(`result file ${path} is missing`);
+    });
+    try {
+      return await readAt(fh, offset, length);
+    } finally {
+      await fh.close();
+    }
+  }
+  async writer(name: string, options: { sync?: boolean } = {}): Promise<BlobWriter> {
+    const { mkdir, open, rename, rm } = await nodeFsPromises();
+    const path = this.localPath(name);
+    await mkdir(this.location, { recursive: true });
+    const tmp = `${path}.${await partialTag()}-${Math.random().toString(36).slice(2)}.partial`;
+    const fh = await open(tmp, 'w');
+    let closed = false;
+    const finish = async (keep: boolean) => {
+      if (closed) return;
+      closed = true;
+      try {
+        if (keep && options.sync !== false) await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      if (keep) await rename(tmp, path);
+      else await rm(tmp, { force: true });
+    };
+    return {
+      async write(bytes) {
+        await fh.write(bytes);
+      },
+      close: () =>
+        finish(true).catch(async (err) => {
+          await rm(tmp, { force: true });
+          throw err;
+        }),
+      abort: () => finish(false),
+    };
+  }
+  async scratch(name: string): Promise<ScratchBlob> {
+    const { mkdir, open, rm } = await nodeFsPromises();
+    await mkdir(this.location, { recursive: true });
+    // a `.partial` with this writer's host and pid: swept like an interrupted write when it dies
+    const tmp = `${this.localPath(name)}.${await partialTag()}-${Math.random().toString(36).slice(2)}.partial`;
+    const fh = await open(tmp, 'w+');
+    let size = 0;
+    return {
+      get size() {
+        return size;
+      },
+      async append(bytes) {
+        for (let at = 0; at < bytes.length;) {
+          const { bytesWritten } = await fh.write(bytes, at, bytes.length - at, size);
+          at += bytesWritten;
+          size += bytesWritten;
+        }
+      },
+      read: (offset, length) => readAt(fh, offset, Math.min(length, size - offset)),
+      async discard() {
+        await fh.close().catch(() => {});
+        await rm(tmp, { force: true });
+      },
+    };
+  }
+}
+
+type FileHandle = Awaited<ReturnType<Awaited<ReturnType<typeof nodeFsPromises>>['open']>>;
+
+/** Up to `length` bytes at `offset` (fewer at the end of the file). */
+async function readAt(fh: FileHandle, offset: number, length: number): Promise<Uint8Array> {
+  const out = new Uint8Array(Math.max(0, length));
+  let got = 0;
+  while (got < out.length) {
+    const { bytesRead } = await fh.read(out, got, out.length - got, offset + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got === out.length ? out : out.subarray(0, got);
 }
 
 /**
