@@ -1,24 +1,31 @@
-// The product in each round of PCA's subspace iteration: w[c, a] = sum_b cov[a, b] v[c, b] for the k rows of v
-// (k x d, float64) against the symmetric d x d covariance (float64, both triangles filled). Since
-// cov[a, b] = cov[b, a], neighbouring a are neighbouring entries of row b: two f64x2 lanes (four a)
-// by four components per pass, eight sums in registers, so each cache line of the matrix is read
-// once per pass rather than twice and each component value once per four a (1.3-1.7x over two a
-// per pass at d = 900-1081). Each lane sums its products in the order b = 0, 1, ... as the plain
-// loop does, so the results are the same to the bit.
+// The product in each round of PCA's subspace iteration. `columnsTimes`: w[c, a] = sum_b m[b, a] v[c, b]
+// for the k rows of v (k x rows, float64) against a rows x cols matrix m (float64), i.e. w = v m.
+// Neighbouring a are neighbouring entries of row b: two f64x2 lanes (four a) by four components per
+// pass, eight sums in registers, so each cache line of m is read once per pass and each component
+// value once per four a (1.4-2x over two a per pass at 900-1081 columns). Each lane sums its
+// products in the order b = 0, 1, ... as the plain loop does, so the results are the same to the bit.
+//
+// `covarianceTimes` is that against the symmetric d x d covariance (cov v = v cov, both triangles
+// filled). With fewer points than dimensions fitPca never forms the covariance: cov v is
+// ((v Xcᵀ) Xc), two `columnsTimes` against the centred points Xc and their transpose.
 
 export function covarianceTimes(cov: usize, d: i32, v: usize, k: i32, w: usize): void {
-  const stride = <usize>d << 3;
+  columnsTimes(cov, d, d, v, k, w);
+}
+
+export function columnsTimes(m: usize, rows: i32, cols: i32, v: usize, k: i32, w: usize): void {
+  const stride = <usize>cols << 3, vstride = <usize>rows << 3;
   let c = 0;
   for (; c + 3 < k; c += 4) {
-    const v0 = v + <usize>c * stride, v1 = v0 + stride, v2 = v1 + stride, v3 = v2 + stride;
+    const v0 = v + <usize>c * vstride, v1 = v0 + vstride, v2 = v1 + vstride, v3 = v2 + vstride;
     const w0 = w + <usize>c * stride, w1 = w0 + stride, w2 = w1 + stride, w3 = w2 + stride;
     let a = 0;
-    for (; a + 3 < d; a += 4) {
+    for (; a + 3 < cols; a += 4) {
       const oa = <usize>a << 3;
       let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
       let t0 = f64x2.splat(0), t1 = f64x2.splat(0), t2 = f64x2.splat(0), t3 = f64x2.splat(0);
-      let p = cov + oa;
-      for (let b = 0; b < d; b++) {
+      let p = m + oa;
+      for (let b = 0; b < rows; b++) {
         const ob = <usize>b << 3;
         const lo = v128.load(p), hi = v128.load(p, 16);
         p += stride;
@@ -42,12 +49,12 @@ export function covarianceTimes(cov: usize, d: i32, v: usize, k: i32, w: usize):
       v128.store(w2 + oa, t2, 16);
       v128.store(w3 + oa, t3, 16);
     }
-    for (; a + 1 < d; a += 2) {
+    for (; a + 1 < cols; a += 2) {
       const oa = <usize>a << 3;
       let s0 = f64x2.splat(0), s1 = f64x2.splat(0), s2 = f64x2.splat(0), s3 = f64x2.splat(0);
-      for (let b = 0; b < d; b++) {
+      for (let b = 0; b < rows; b++) {
         const ob = <usize>b << 3;
-        const col = v128.load(cov + <usize>b * stride + oa);
+        const col = v128.load(m + <usize>b * stride + oa);
         s0 = f64x2.add(s0, f64x2.mul(col, f64x2.splat(load<f64>(v0 + ob))));
         s1 = f64x2.add(s1, f64x2.mul(col, f64x2.splat(load<f64>(v1 + ob))));
         s2 = f64x2.add(s2, f64x2.mul(col, f64x2.splat(load<f64>(v2 + ob))));
@@ -58,27 +65,28 @@ export function covarianceTimes(cov: usize, d: i32, v: usize, k: i32, w: usize):
       v128.store(w2 + oa, s2);
       v128.store(w3 + oa, s3);
     }
-    if (a < d) for (let q = 0; q < 4; q++) timesOne(cov, d, v + <usize>(c + q) * stride, w + <usize>(c + q) * stride, a);
+    if (a < cols)
+      for (let q = 0; q < 4; q++) timesOne(m, rows, cols, v + <usize>(c + q) * vstride, w + <usize>(c + q) * stride, a);
   }
   for (; c < k; c++) {
-    const vc = v + <usize>c * stride, wc = w + <usize>c * stride;
+    const vc = v + <usize>c * vstride, wc = w + <usize>c * stride;
     let a = 0;
-    for (; a + 1 < d; a += 2) {
+    for (; a + 1 < cols; a += 2) {
       const oa = <usize>a << 3;
       let s = f64x2.splat(0);
-      for (let b = 0; b < d; b++) s = f64x2.add(s, f64x2.mul(v128.load(cov + <usize>b * stride + oa), f64x2.splat(load<f64>(vc + (<usize>b << 3)))));
+      for (let b = 0; b < rows; b++) s = f64x2.add(s, f64x2.mul(v128.load(m + <usize>b * stride + oa), f64x2.splat(load<f64>(vc + (<usize>b << 3)))));
       v128.store(wc + oa, s);
     }
-    if (a < d) timesOne(cov, d, vc, wc, a);
+    if (a < cols) timesOne(m, rows, cols, vc, wc, a);
   }
 }
 
-/** w[a] = sum_b cov[b, a] v[b], one a. */
+/** w[a] = sum_b m[b, a] v[b], one a. */
 // @ts-ignore: decorator
 @inline
-function timesOne(cov: usize, d: i32, v: usize, w: usize, a: i32): void {
-  const stride = <usize>d << 3, oa = <usize>a << 3;
+function timesOne(m: usize, rows: i32, cols: i32, v: usize, w: usize, a: i32): void {
+  const stride = <usize>cols << 3, oa = <usize>a << 3;
   let s: f64 = 0;
-  for (let b = 0; b < d; b++) s += load<f64>(cov + <usize>b * stride + oa) * load<f64>(v + (<usize>b << 3));
+  for (let b = 0; b < rows; b++) s += load<f64>(m + <usize>b * stride + oa) * load<f64>(v + (<usize>b << 3));
   store<f64>(w + oa, s);
 }

@@ -70,6 +70,53 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
         expect(w).toEqual(covarianceTimesReference(cov, dim, v, k));
       }
   });
+  it('columnsTimes (v · m, any shape) gives exactly the plain sums in row order', () => {
+    const { exports, heap } = spikeSortKernels.get();
+    for (const [rows, cols] of [
+      [1, 1],
+      [5, 362],
+      [361, 7],
+      [90, 901],
+    ])
+      for (const k of [1, 3, 4, 9]) {
+        const m = Float64Array.from({ length: rows * cols }, () => rng.normal());
+        const v = Float64Array.from({ length: k * rows }, () => rng.normal());
+        const want = new Float64Array(k * cols);
+        for (let c = 0; c < k; c++)
+          for (let a = 0; a < cols; a++) {
+            let s = 0;
+            for (let b = 0; b < rows; b++) s += m[b * cols + a] * v[c * rows + b];
+            want[c * cols + a] = s;
+          }
+        const w = heap.scoped(() => {
+          const pW = heap.alloc(k * cols * 8);
+          exports.columnsTimes(heap.put(m), rows, cols, heap.put(v), k, pW);
+          return heap.f64(pW, k * cols).slice();
+        });
+        expect(w).toEqual(want);
+      }
+  });
+  it('fitPca with fewer points than dimensions (cov · v as (v · Xcᵀ) · Xc) finds the axes fitPcaReference finds', () => {
+    // clusters of 60-200 waveforms of 900 dims (30 channels x 30 samples), as branchSplit fits
+    for (const [m, dim, seed] of [
+      [150, 900, 1],
+      [61, 362, 4],
+    ]) {
+      const y = new Float32Array(m * dim);
+      for (let i = 0; i < m; i++) {
+        const a = 50 * rng.normal(),
+          b = 30 * rng.normal(),
+          c = 15 * rng.normal();
+        for (let j = 0; j < dim; j++)
+          y[i * dim + j] = a * Math.sin(j / 9) + b * Math.cos(j / 13) + c * Math.sin(j / 31) + 10 * rng.normal();
+      }
+      const Y = { data: y, rows: m, cols: dim };
+      const got = fitPca(Y, { components: 3, seed }),
+        want = fitPcaReference(Y, { components: 3, seed });
+      expect(got.mean).toEqual(want.mean);
+      expect(maxRel(got.components, want.components)).toBeLessThan(1e-6);
+    }
+  });
   it('fitPca (Wasm covariance and iteration products) finds the axes fitPcaReference finds', () => {
     const m = 3000,
       dim = 90;

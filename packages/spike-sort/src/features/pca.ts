@@ -29,7 +29,8 @@ export interface PcaOptions {
 /**
  * Top principal components of the rows of `x` (points × dimensions, float32), by subspace
  * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
- * eigendecomposition. Seeded, so the same data gives the same axes.
+ * eigendecomposition. Seeded, so the same data gives the same axes. With fewer rows than
+ * dimensions the products go through the centred rows instead of the covariance (`fewPointsAxes`).
  *
  * @example
  * const pca = fitPca({ data: waveforms, rows: spikes, cols: 360 }, { components: 8, maxRows: 3000 });
@@ -41,10 +42,11 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
   const fit = evenRows(data, rows, d, maxRows);
   const n = fit.length / d;
   const mean = rowMean(fit, n, d);
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  if (n < d) return { mean, components: fewPointsAxes(fit, n, d, mean, k, seed), k, d };
   const cov = covarianceOf(fit, n, d, mean);
   // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
   // `covarianceTimesReference`), with the covariance copied in once.
-  const { exports: kernels, heap } = spikeSortKernels.get();
   const components = heap.scoped(() => {
     const pCov = heap.put(cov);
     return principalAxes(d, k, seed, (v, m) =>
@@ -56,6 +58,33 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
     );
   });
   return { mean, components, k, d };
+}
+
+/**
+ * principalAxes for fewer points than dimensions (n < d, as a small cluster's waveforms on many
+ * channels): cov · v is (v · Xcᵀ) · Xc with Xc the centred points (float64, as the covariance
+ * kernel centres them), 2·n·d per vector instead of d² and no d × d covariance (n·d²/2) at all.
+ * The same iteration on the same matrix, so the axes agree with the covariance route to rounding
+ * (the sums run in another order).
+ */
+function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array, k: number, seed: number) {
+  const xc = new Float64Array(n * d),
+    xt = new Float64Array(d * n);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  return heap.scoped(() => {
+    const pX = heap.put(xc),
+      pXt = heap.put(xt);
+    return principalAxes(d, k, seed, (v, m) =>
+      heap.scoped(() => {
+        const pP = heap.alloc(m * n * 8),
+          pW = heap.alloc(m * d * 8);
+        kernels.columnsTimes(pXt, d, n, heap.put(v), m, pP); // P = v · Xcᵀ (m × n)
+        kernels.columnsTimes(pX, n, d, pP, m, pW); // W = P · Xc (m × d)
+        return heap.f64(pW, m * d).slice();
+      }),
+    );
+  });
 }
 
 /** fitPca's options, checked (shared with `fitPcaReference`). */
