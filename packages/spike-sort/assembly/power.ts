@@ -90,3 +90,38 @@ function timesOne(m: usize, rows: i32, cols: i32, v: usize, w: usize, a: i32): v
   for (let b = 0; b < rows; b++) s += load<f64>(m + <usize>b * stride + oa) * load<f64>(v + (<usize>b << 3));
   store<f64>(w + oa, s);
 }
+
+/**
+ * Gram-Schmidt on the k rows of w (k x d, float64), in place, as fitPca's plain loop: each dot
+ * product and norm summed in the order j = 0, 1, ... (scalar), the subtractions and the division
+ * two j at a time (f64x2, lane by lane the same operations), so the same bits.
+ */
+export function orthonormalizeRows(w: usize, k: i32, d: i32): void {
+  const stride = <usize>d << 3;
+  for (let c = 0; c < k; c++) {
+    const wc = w + <usize>c * stride;
+    for (let p = 0; p < c; p++) {
+      const wp = w + <usize>p * stride;
+      let dot: f64 = 0;
+      for (let j = 0; j < d; j++) dot += load<f64>(wc + (<usize>j << 3)) * load<f64>(wp + (<usize>j << 3));
+      const s = f64x2.splat(dot);
+      let j = 0;
+      for (; j + 1 < d; j += 2) {
+        const o = <usize>j << 3;
+        v128.store(wc + o, f64x2.sub(v128.load(wc + o), f64x2.mul(s, v128.load(wp + o))));
+      }
+      if (j < d) store<f64>(wc + (<usize>j << 3), load<f64>(wc + (<usize>j << 3)) - dot * load<f64>(wp + (<usize>j << 3)));
+    }
+    let norm: f64 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = load<f64>(wc + (<usize>j << 3));
+      norm += x * x;
+    }
+    norm = Math.sqrt(norm);
+    if (norm == 0 || isNaN(norm)) norm = 1;
+    const s = f64x2.splat(norm);
+    let j = 0;
+    for (; j + 1 < d; j += 2) v128.store(wc + (<usize>j << 3), f64x2.div(v128.load(wc + (<usize>j << 3)), s));
+    if (j < d) store<f64>(wc + (<usize>j << 3), load<f64>(wc + (<usize>j << 3)) / norm);
+  }
+}

@@ -7,6 +7,7 @@ import {
   fitPcaReference,
   projectPcaReference,
 } from '../src/reference/index.js';
+import { principalAxes, wasmSteps } from '../src/features/pca.js';
 
 const rng = createRng(11);
 // 5000 rows (more than one 4096-row block) of 362 dims (not a multiple of 4): the kernels' edges.
@@ -95,6 +96,36 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
         });
         expect(w).toEqual(want);
       }
+  });
+  it("principalAxes' rotations and Gram-Schmidt in Wasm give exactly the plain TypeScript's axes", () => {
+    for (const [dim, k] of [
+      [1, 1],
+      [7, 3],
+      [90, 8],
+      [361, 5],
+    ]) {
+      const y = Float32Array.from({ length: 200 * dim }, (_, i) => 20 * rng.normal() * (1 + (i % dim) / dim));
+      const cov = covarianceReference({ data: y, rows: 200, cols: dim }, new Float64Array(dim));
+      const times = (v: Float64Array, m: number) => covarianceTimesReference(cov, dim, v, m);
+      expect(principalAxes(dim, k, 3, times, wasmSteps())).toEqual(principalAxes(dim, k, 3, times));
+    }
+    // a zero row and a repeated row (norm 0 after the projection) keep the plain loop's bits
+    const w = Float64Array.from({ length: 4 * 5 }, (_, i) => (i < 5 ? 0 : i < 10 ? i : i < 15 ? i - 5 : rng.normal()));
+    const plain = w.slice(),
+      wasm = w.slice();
+    for (let c = 0; c < 4; c++) {
+      for (let p = 0; p < c; p++) {
+        let dot = 0;
+        for (let j = 0; j < 5; j++) dot += plain[c * 5 + j] * plain[p * 5 + j];
+        for (let j = 0; j < 5; j++) plain[c * 5 + j] -= dot * plain[p * 5 + j];
+      }
+      let norm = 0;
+      for (let j = 0; j < 5; j++) norm += plain[c * 5 + j] ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < 5; j++) plain[c * 5 + j] /= norm;
+    }
+    wasmSteps().orthonormalize(wasm, 4, 5);
+    expect(wasm).toEqual(plain);
   });
   it('fitPca with fewer points than dimensions (cov · v as (v · Xcᵀ) · Xc) finds the axes fitPcaReference finds', () => {
     // clusters of 60-200 waveforms of 900 dims (30 channels x 30 samples), as branchSplit fits

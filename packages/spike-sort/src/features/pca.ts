@@ -49,12 +49,17 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
   // `covarianceTimesReference`), with the covariance copied in once.
   const components = heap.scoped(() => {
     const pCov = heap.put(cov);
-    return principalAxes(d, k, seed, (v, m) =>
-      heap.scoped(() => {
-        const pW = heap.alloc(m * d * 8);
-        kernels.covarianceTimes(pCov, d, heap.put(v), m, pW);
-        return heap.f64(pW, m * d).slice();
-      }),
+    return principalAxes(
+      d,
+      k,
+      seed,
+      (v, m) =>
+        heap.scoped(() => {
+          const pW = heap.alloc(m * d * 8);
+          kernels.covarianceTimes(pCov, d, heap.put(v), m, pW);
+          return heap.f64(pW, m * d).slice();
+        }),
+      wasmSteps(),
     );
   });
   return { mean, components, k, d };
@@ -75,14 +80,19 @@ function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array
   return heap.scoped(() => {
     const pX = heap.put(xc),
       pXt = heap.put(xt);
-    return principalAxes(d, k, seed, (v, m) =>
-      heap.scoped(() => {
-        const pP = heap.alloc(m * n * 8),
-          pW = heap.alloc(m * d * 8);
-        kernels.columnsTimes(pXt, d, n, heap.put(v), m, pP); // P = v · Xcᵀ (m × n)
-        kernels.columnsTimes(pX, n, d, pP, m, pW); // W = P · Xc (m × d)
-        return heap.f64(pW, m * d).slice();
-      }),
+    return principalAxes(
+      d,
+      k,
+      seed,
+      (v, m) =>
+        heap.scoped(() => {
+          const pP = heap.alloc(m * n * 8),
+            pW = heap.alloc(m * d * 8);
+          kernels.columnsTimes(pXt, d, n, heap.put(v), m, pP); // P = v · Xcᵀ (m × n)
+          kernels.columnsTimes(pX, n, d, pP, m, pW); // W = P · Xc (m × d)
+          return heap.f64(pW, m * d).slice();
+        }),
+      wasmSteps(),
     );
   });
 }
@@ -125,6 +135,7 @@ export function principalAxes(
   k: number,
   seed: number,
   times: (v: Float64Array, m: number) => Float64Array,
+  { rotate, orthonormalize }: AxesSteps = plainSteps,
 ): Float64Array {
   const m = Math.min(d, k + 8);
   const rng = createRng(seed);
@@ -162,6 +173,35 @@ function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
   return {
     values: Float64Array.from(order, (i) => values[i]),
     vectors: Float64Array.from({ length: m * m }, (_, e) => vectors[(e % m) * m + order[Math.floor(e / m)]]),
+  };
+}
+
+/** principalAxes' two steps on d-long rows: plain TypeScript, or the Wasm kernels with the same bits. */
+export interface AxesSteps {
+  rotate: (u: Float64Array, v: Float64Array, rows: number, m: number, d: number) => Float64Array;
+  orthonormalize: (w: Float64Array, k: number, d: number) => void;
+}
+const plainSteps: AxesSteps = { rotate, orthonormalize };
+
+/**
+ * The steps in Wasm: `columnsTimes` (u · v, each entry summed over p in order, as `rotate`) and
+ * `orthonormalizeRows` (the same dot products in order, the subtractions two lanes at a time).
+ */
+export function wasmSteps(): AxesSteps {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  return {
+    rotate: (u, v, rows, m, d) =>
+      heap.scoped(() => {
+        const pOut = heap.alloc(rows * d * 8);
+        kernels.columnsTimes(heap.put(v.subarray(0, m * d)), m, d, heap.put(u.subarray(0, rows * m)), rows, pOut);
+        return heap.f64(pOut, rows * d).slice();
+      }),
+    orthonormalize: (w, k, d) =>
+      heap.scoped(() => {
+        const pW = heap.put(w.subarray(0, k * d));
+        kernels.orthonormalizeRows(pW, k, d);
+        w.set(heap.f64(pW, k * d));
+      }),
   };
 }
 
