@@ -30,7 +30,8 @@ export interface PcaOptions {
  * Top principal components of the rows of `x` (points × dimensions, float32), by subspace
  * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
  * eigendecomposition. Seeded, so the same data gives the same axes. With fewer rows than
- * dimensions the products go through the centred rows instead of the covariance (`fewPointsAxes`).
+ * dimensions (or not many more) the products go through the centred rows instead of the
+ * covariance (`fewPointsAxes`, `throughPoints`).
  *
  * @example
  * const pca = fitPca({ data: waveforms, rows: spikes, cols: 360 }, { components: 8, maxRows: 3000 });
@@ -43,7 +44,7 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
   const n = fit.length / d;
   const mean = rowMean(fit, n, d);
   const { exports: kernels, heap } = spikeSortKernels.get();
-  if (n < d) return { mean, components: fewPointsAxes(fit, n, d, mean, k, seed), k, d };
+  if (throughPoints(n, d, k)) return { mean, components: fewPointsAxes(fit, n, d, mean, k, seed), k, d };
   const cov = covarianceOf(fit, n, d, mean);
   // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
   // `covarianceTimesReference`), with the covariance copied in once.
@@ -66,7 +67,18 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
 }
 
 /**
- * principalAxes for fewer points than dimensions (n < d, as a small cluster's waveforms on many
+ * Whether cov · v is cheaper through the n centred points than through the d × d covariance, for
+ * principalAxes' m = k + 8 vectors over a typical 20 rounds: 2·n·d·m a round against the
+ * covariance's n·d²/2 once plus d²·m a round. Always when n < d; at 900 dims up to ~1500 points.
+ */
+function throughPoints(n: number, d: number, k: number): boolean {
+  const m = Math.min(d, k + 8),
+    rounds = 20;
+  return n < d || n * (2 * m * rounds - d / 2) < rounds * d * m;
+}
+
+/**
+ * principalAxes for few points against the dimension (as a cluster's waveforms on many
  * channels): cov · v is (v · Xcᵀ) · Xc with Xc the centred points (float64, as the covariance
  * kernel centres them), 2·n·d per vector instead of d² and no d × d covariance (n·d²/2) at all.
  * The same iteration on the same matrix, so the axes agree with the covariance route to rounding
