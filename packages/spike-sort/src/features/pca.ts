@@ -85,13 +85,14 @@ function throughPoints(n: number, d: number, k: number): boolean {
  * (the sums run in another order).
  */
 function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array, k: number, seed: number) {
-  const xc = new Float64Array(n * d),
-    xt = new Float64Array(d * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
   const { exports: kernels, heap } = spikeSortKernels.get();
   return heap.scoped(() => {
-    const pX = heap.put(xc),
-      pXt = heap.put(xt);
+    // centred straight into Wasm memory (no JavaScript copies to collect)
+    const pX = heap.alloc(n * d * 8),
+      pXt = heap.alloc(d * n * 8);
+    const xc = heap.f64(pX, n * d),
+      xt = heap.f64(pXt, d * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
     return principalAxes(
       d,
       k,
