@@ -8,7 +8,7 @@ export function heapBase(): usize {
 
 export { projectFeatures } from './project';
 export { accumulateCovariance } from './covariance';
-export { covarianceTimes } from './power';
+export { covarianceTimes, columnsTimes, orthonormalizeRows } from './power';
 export { pairSums, projectOnLine } from './pair';
 export { correlateUnits } from './correlate';
 export { assignNearest } from './kmeans';

@@ -7,6 +7,7 @@ import {
   fitPcaReference,
   projectPcaReference,
 } from '../src/reference/index.js';
+import { principalAxes, wasmSteps } from '../src/features/pca.js';
 
 const rng = createRng(11);
 // 5000 rows (more than one 4096-row block) of 362 dims (not a multiple of 4): the kernels' edges.
@@ -57,7 +58,7 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
   it("the subspace iteration's cov · v (Wasm) gives exactly the reference's sums", () => {
     const { exports, heap } = spikeSortKernels.get();
     const times = exports.covarianceTimes;
-    for (const dim of [1, 2, 7, 360, 361])
+    for (const dim of [1, 2, 6, 7, 360, 361, 362])
       for (const k of [1, 3, 4, 8, 10]) {
         const y = Float32Array.from({ length: 300 * dim }, () => 20 * rng.normal());
         const cov = covarianceReference({ data: y, rows: 300, cols: dim }, new Float64Array(dim));
@@ -69,6 +70,83 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
         });
         expect(w).toEqual(covarianceTimesReference(cov, dim, v, k));
       }
+  });
+  it('columnsTimes (v · m, any shape) gives exactly the plain sums in row order', () => {
+    const { exports, heap } = spikeSortKernels.get();
+    for (const [rows, cols] of [
+      [1, 1],
+      [5, 362],
+      [361, 7],
+      [90, 901],
+    ])
+      for (const k of [1, 3, 4, 9]) {
+        const m = Float64Array.from({ length: rows * cols }, () => rng.normal());
+        const v = Float64Array.from({ length: k * rows }, () => rng.normal());
+        const want = new Float64Array(k * cols);
+        for (let c = 0; c < k; c++)
+          for (let a = 0; a < cols; a++) {
+            let s = 0;
+            for (let b = 0; b < rows; b++) s += m[b * cols + a] * v[c * rows + b];
+            want[c * cols + a] = s;
+          }
+        const w = heap.scoped(() => {
+          const pW = heap.alloc(k * cols * 8);
+          exports.columnsTimes(heap.put(m), rows, cols, heap.put(v), k, pW);
+          return heap.f64(pW, k * cols).slice();
+        });
+        expect(w).toEqual(want);
+      }
+  });
+  it("principalAxes' rotations and Gram-Schmidt in Wasm give exactly the plain TypeScript's axes", () => {
+    for (const [dim, k] of [
+      [1, 1],
+      [7, 3],
+      [90, 8],
+      [361, 5],
+    ]) {
+      const y = Float32Array.from({ length: 200 * dim }, (_, i) => 20 * rng.normal() * (1 + (i % dim) / dim));
+      const cov = covarianceReference({ data: y, rows: 200, cols: dim }, new Float64Array(dim));
+      const times = (v: Float64Array, m: number) => covarianceTimesReference(cov, dim, v, m);
+      expect(principalAxes(dim, k, 3, times, wasmSteps())).toEqual(principalAxes(dim, k, 3, times));
+    }
+    // a zero row and a repeated row (norm 0 after the projection) keep the plain loop's bits
+    const w = Float64Array.from({ length: 4 * 5 }, (_, i) => (i < 5 ? 0 : i < 10 ? i : i < 15 ? i - 5 : rng.normal()));
+    const plain = w.slice(),
+      wasm = w.slice();
+    for (let c = 0; c < 4; c++) {
+      for (let p = 0; p < c; p++) {
+        let dot = 0;
+        for (let j = 0; j < 5; j++) dot += plain[c * 5 + j] * plain[p * 5 + j];
+        for (let j = 0; j < 5; j++) plain[c * 5 + j] -= dot * plain[p * 5 + j];
+      }
+      let norm = 0;
+      for (let j = 0; j < 5; j++) norm += plain[c * 5 + j] ** 2;
+      norm = Math.sqrt(norm) || 1;
+      for (let j = 0; j < 5; j++) plain[c * 5 + j] /= norm;
+    }
+    wasmSteps().orthonormalize(wasm, 4, 5);
+    expect(wasm).toEqual(plain);
+  });
+  it('fitPca with fewer points than dimensions (cov · v as (v · Xcᵀ) · Xc) finds the axes fitPcaReference finds', () => {
+    // clusters of 60-200 waveforms of 900 dims (30 channels x 30 samples), as branchSplit fits
+    for (const [m, dim, seed] of [
+      [150, 900, 1],
+      [61, 362, 4],
+    ]) {
+      const y = new Float32Array(m * dim);
+      for (let i = 0; i < m; i++) {
+        const a = 50 * rng.normal(),
+          b = 30 * rng.normal(),
+          c = 15 * rng.normal();
+        for (let j = 0; j < dim; j++)
+          y[i * dim + j] = a * Math.sin(j / 9) + b * Math.cos(j / 13) + c * Math.sin(j / 31) + 10 * rng.normal();
+      }
+      const Y = { data: y, rows: m, cols: dim };
+      const got = fitPca(Y, { components: 3, seed }),
+        want = fitPcaReference(Y, { components: 3, seed });
+      expect(got.mean).toEqual(want.mean);
+      expect(maxRel(got.components, want.components)).toBeLessThan(1e-6);
+    }
   });
   it('fitPca (Wasm covariance and iteration products) finds the axes fitPcaReference finds', () => {
     const m = 3000,

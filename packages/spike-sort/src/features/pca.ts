@@ -29,7 +29,9 @@ export interface PcaOptions {
 /**
  * Top principal components of the rows of `x` (points × dimensions, float32), by subspace
  * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
- * eigendecomposition. Seeded, so the same data gives the same axes.
+ * eigendecomposition. Seeded, so the same data gives the same axes. With fewer rows than
+ * dimensions (or not many more) the products go through the centred rows instead of the
+ * covariance (`fewPointsAxes`, `throughPoints`).
  *
  * @example
  * const pca = fitPca({ data: waveforms, rows: spikes, cols: 360 }, { components: 8, maxRows: 3000 });
@@ -41,21 +43,71 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
   const fit = evenRows(data, rows, d, maxRows);
   const n = fit.length / d;
   const mean = rowMean(fit, n, d);
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  if (throughPoints(n, d, k)) return { mean, components: fewPointsAxes(fit, n, d, mean, k, seed), k, d };
   const cov = covarianceOf(fit, n, d, mean);
   // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
   // `covarianceTimesReference`), with the covariance copied in once.
-  const { exports: kernels, heap } = spikeSortKernels.get();
   const components = heap.scoped(() => {
     const pCov = heap.put(cov);
-    return principalAxes(d, k, seed, (v, m) =>
-      heap.scoped(() => {
-        const pW = heap.alloc(m * d * 8);
-        kernels.covarianceTimes(pCov, d, heap.put(v), m, pW);
-        return heap.f64(pW, m * d).slice();
-      }),
+    return principalAxes(
+      d,
+      k,
+      seed,
+      (v, m) =>
+        heap.scoped(() => {
+          const pW = heap.alloc(m * d * 8);
+          kernels.covarianceTimes(pCov, d, heap.put(v), m, pW);
+          return heap.f64(pW, m * d).slice();
+        }),
+      wasmSteps(),
     );
   });
   return { mean, components, k, d };
+}
+
+/**
+ * Whether cov · v is cheaper through the n centred points than through the d × d covariance, for
+ * principalAxes' m = k + 8 vectors over a typical 20 rounds: 2·n·d·m a round against the
+ * covariance's n·d²/2 once plus d²·m a round. Always when n < d; at 900 dims up to ~1500 points.
+ */
+function throughPoints(n: number, d: number, k: number): boolean {
+  const m = Math.min(d, k + 8),
+    rounds = 20;
+  return n < d || n * (2 * m * rounds - d / 2) < rounds * d * m;
+}
+
+/**
+ * principalAxes for few points against the dimension (as a cluster's waveforms on many
+ * channels): cov · v is (v · Xcᵀ) · Xc with Xc the centred points (float64, as the covariance
+ * kernel centres them), 2·n·d per vector instead of d² and no d × d covariance (n·d²/2) at all.
+ * The same iteration on the same matrix, so the axes agree with the covariance route to rounding
+ * (the sums run in another order).
+ */
+function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array, k: number, seed: number) {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  return heap.scoped(() => {
+    // centred straight into Wasm memory (no JavaScript copies to collect)
+    const pX = heap.alloc(n * d * 8),
+      pXt = heap.alloc(d * n * 8);
+    const xc = heap.f64(pX, n * d),
+      xt = heap.f64(pXt, d * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
+    return principalAxes(
+      d,
+      k,
+      seed,
+      (v, m) =>
+        heap.scoped(() => {
+          const pP = heap.alloc(m * n * 8),
+            pW = heap.alloc(m * d * 8);
+          kernels.columnsTimes(pXt, d, n, heap.put(v), m, pP); // P = v · Xcᵀ (m × n)
+          kernels.columnsTimes(pX, n, d, pP, m, pW); // W = P · Xc (m × d)
+          return heap.f64(pW, m * d).slice();
+        }),
+      wasmSteps(),
+    );
+  });
 }
 
 /** fitPca's options, checked (shared with `fitPcaReference`). */
@@ -96,6 +148,7 @@ export function principalAxes(
   k: number,
   seed: number,
   times: (v: Float64Array, m: number) => Float64Array,
+  { rotate, orthonormalize }: AxesSteps = plainSteps,
 ): Float64Array {
   const m = Math.min(d, k + 8);
   const rng = createRng(seed);
@@ -133,6 +186,35 @@ function ritz(v: Float64Array, w: Float64Array, m: number, d: number) {
   return {
     values: Float64Array.from(order, (i) => values[i]),
     vectors: Float64Array.from({ length: m * m }, (_, e) => vectors[(e % m) * m + order[Math.floor(e / m)]]),
+  };
+}
+
+/** principalAxes' two steps on d-long rows: plain TypeScript, or the Wasm kernels with the same bits. */
+export interface AxesSteps {
+  rotate: (u: Float64Array, v: Float64Array, rows: number, m: number, d: number) => Float64Array;
+  orthonormalize: (w: Float64Array, k: number, d: number) => void;
+}
+const plainSteps: AxesSteps = { rotate, orthonormalize };
+
+/**
+ * The steps in Wasm: `columnsTimes` (u · v, each entry summed over p in order, as `rotate`) and
+ * `orthonormalizeRows` (the same dot products in order, the subtractions two lanes at a time).
+ */
+export function wasmSteps(): AxesSteps {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  return {
+    rotate: (u, v, rows, m, d) =>
+      heap.scoped(() => {
+        const pOut = heap.alloc(rows * d * 8);
+        kernels.columnsTimes(heap.put(v.subarray(0, m * d)), m, d, heap.put(u.subarray(0, rows * m)), rows, pOut);
+        return heap.f64(pOut, rows * d).slice();
+      }),
+    orthonormalize: (w, k, d) =>
+      heap.scoped(() => {
+        const pW = heap.put(w.subarray(0, k * d));
+        kernels.orthonormalizeRows(pW, k, d);
+        w.set(heap.f64(pW, k * d));
+      }),
   };
 }
 

@@ -7,6 +7,10 @@ export interface SpikeSortExports extends CoreExports {
   accumulateCovariance(x: number, n: number, d: number, mean: number, row: number, cov: number): void;
   /** w = cov · v for k vectors of d (the product in each round of fitPca's subspace iteration). */
   covarianceTimes(cov: number, d: number, v: number, k: number, w: number): void;
+  /** w = v · m for k vectors of `rows` against a rows × cols matrix (fitPca with fewer points than dimensions). */
+  columnsTimes(m: number, rows: number, cols: number, v: number, k: number, w: number): void;
+  /** Gram–Schmidt on k rows of d (float64) in place, the same bits as fitPca's plain loop. */
+  orthonormalizeRows(w: number, k: number, d: number): void;
   /** Centroid sums of the picked rows of x by side (0: sumP, else sumQ), float64 (isosplit's pair test). */
   pairSums(x: number, d: number, rows: number, side: number, n: number, sumP: number, sumQ: number): void;
   /** Every unit's template against a residual window at consecutive shifts, float64 (matchTemplates). */
