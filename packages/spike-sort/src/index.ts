@@ -90,3 +90,4 @@ export {
   type NeighbourhoodOptions,
 } from './probe/neighbourhoods.js';
 export { sortProbe, type SortProbeOptions, type ProbeSorting } from './probe/sort-probe.js';
+export { collisionUnits, type CollisionUnit, type CollisionUnitOptions } from './curation/collision-units.js';

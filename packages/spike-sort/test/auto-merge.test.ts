@@ -78,6 +78,36 @@ describe('autoMergeGroups', () => {
     ).toEqual([]);
   });
 
+  it('merges pieces less alike (a drifting unit) when their spikes look alike where they take over', () => {
+    const neuron = train(3, 10, 300);
+    const early = neuron.filter((t) => t < 150),
+      late = neuron.filter((t) => t >= 150);
+    // templates 0.93 alike: below closeSimilarity, as a drifting unit's averaged over each stretch
+    const [first, second] = [shape([1, 0.5, 0.2, 0.1]), shape([0.75, 0.85, 0.3, 0.1])];
+    const rng = createRng(11);
+    // two features per spike: the first drifts with time (continuous across the handover at 150 s),
+    // or jumps there by 6 sd (two neurons)
+    const features = (times: Float64Array, jump: number) =>
+      Float32Array.from({ length: 2 * times.length }, (_, j) =>
+        j % 2 ? rng.normal() : (4 * times[j >> 1]) / 300 + jump + rng.normal(),
+      );
+    const drifting = [
+      { times: early, template: first, features: features(early, 0) },
+      { times: late, template: second, features: features(late, 0) },
+    ];
+    expect(autoMergeGroups(drifting, pieces).groups).toEqual([[0, 1]]);
+    expect(autoMergeGroups(drifting, pieces).pairs[0].reason).toBe('pieces in time');
+    // without features, or with a jump where they take over: two neurons, apart
+    expect(
+      autoMergeGroups(
+        drifting.map(({ times, template }) => ({ times, template })),
+        pieces,
+      ).groups,
+    ).toEqual([]);
+    const twoNeurons = [drifting[0], { ...drifting[1], features: features(late, 6) }];
+    expect(autoMergeGroups(twoNeurons, pieces).groups).toEqual([]);
+  });
+
   it('merges one neuron split in two by amplitude, and keeps apart two neurons of one shape without a refractory dip', () => {
     // one 20 Hz neuron whose spike amplitudes (100 µV, spread 10) were cut at 100 µV into two units
     const rng = createRng(11);

@@ -26,7 +26,7 @@ import {
 const CASES: [SortingRegime, number, number, boolean][] = [
   ['varied-shapes', 30, 2, false],
   ['bursting', 30, 2, false],
-  ['overlapping', 30, 1, false],
+  ['overlapping', 30, 0, true],
   ['rates', 60, 2, false],
   ['drift', 5, 0, true],
 ];

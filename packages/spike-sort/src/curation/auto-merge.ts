@@ -1,7 +1,9 @@
-import { checkNumber, checkOptionNames, ParameterError } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, ParameterError, searchSorted } from '@spyglass-wasm/core';
 import type { GroupSorting } from '../sort/sort-group.js';
 import { largestChannel } from '../sort/sorting-accumulator.js';
+import { isUnimodal } from '../cluster/unimodality.js';
 import { secondModeCut } from '../sort/split-amplitudes.js';
+import { collisionUnits } from './collision-units.js';
 
 /** What `autoMergeGroups` needs of each unit: spike times (s, sorted) and its mean waveform (length × channels). */
 export interface MergeUnit {
@@ -11,6 +13,11 @@ export interface MergeUnit {
   collisionOf?: readonly number[];
   /** Each spike's amplitude (any unit, e.g. µV on its detection channel), for the amplitude-continuity test. */
   amplitudes?: Float64Array;
+  /**
+   * Each spike's features (the sorting's PCA features, the same number per spike, in the order of
+   * `times`), for the handover test of pieces in time.
+   */
+  features?: Float32Array;
 }
 
 export interface AutoMergeOptions {
@@ -50,8 +57,13 @@ export interface AutoMergeOptions {
    * 1.5) and firing in different stretches of time: the share of their spike-count profiles over
    * tenths of the recording that overlaps at most `maxPresenceOverlap` (default 0.5; SpikeInterface's presence
    * distance), as one unit's pieces take over from each other; two sparse neurons fire side by side.
+   * Pieces less alike than `closeSimilarity` (but at least `minSimilarity`), as a drifting unit's
+   * templates averaged over different stretches are, merge when their spikes where they take over
+   * look alike: the `handoverSpikes` (default 50) of each nearest in time to the other's, projected
+   * on the line between their mean features (`MergeUnit.features`), form one mode (`isUnimodal`).
    */
   closeSimilarity?: number;
+  handoverSpikes?: number;
   maxAmplitudeRatio?: number;
   maxPresenceOverlap?: number;
   pieces?: boolean;
@@ -120,6 +132,7 @@ function mergeSettings(options: AutoMergeOptions) {
     'maxRefractoryRatio',
     'minExpected',
     'closeSimilarity',
+    'handoverSpikes',
     'maxAmplitudeRatio',
     'maxContamination',
     'maxMergedContamination',
@@ -149,6 +162,7 @@ function mergeSettings(options: AutoMergeOptions) {
     maxMergedContamination: checkNumber('maxMergedContamination', options.maxMergedContamination ?? 0.2, { min: 0 }),
     amplitudeContinuity: options.amplitudeContinuity ?? true,
     closeSimilarity: checkNumber('closeSimilarity', options.closeSimilarity ?? 0.95, { min: -1, max: 1 }),
+    handoverSpikes: checkNumber('handoverSpikes', options.handoverSpikes ?? 50, { min: 2, integer: true }),
     maxAmplitudeRatio: checkNumber('maxAmplitudeRatio', options.maxAmplitudeRatio ?? 1.5, { min: 1 }),
   };
 }
@@ -213,7 +227,7 @@ export function autoMergeGroups(
         presenceOverlap: presenceOverlap(presence[a], presence[b]),
         mergedContamination: NaN,
       };
-      tested.push({ ...evidence, ...firstVerdict(evidence, seen, s) });
+      tested.push({ ...evidence, ...firstVerdict(evidence, seen, s, () => handoverUnimodal(units[a], units[b], s)) });
     }
   return decide({ units, counts, presence }, tested, s);
 }
@@ -223,20 +237,57 @@ function firstVerdict(
   e: Omit<MergeEvidence, 'merged' | 'reason'>,
   seen: number,
   s: MergeSettings,
+  handover: () => boolean,
 ): { merged: boolean; reason: MergeReason } {
   if (e.expected >= s.minExpected)
     return e.refractoryRatio <= s.maxRatio
       ? { merged: true, reason: 'refractory dip' }
       : { merged: false, reason: 'no refractory dip' };
-  // A dip too small to see: one neuron only if nearly the same template at nearly the same size,
-  // not one spike of the pair within the refractory window of the other, and taking over in time.
+  // A dip too small to see: one neuron only if nearly the same template (or alike where they take
+  // over) at nearly the same size, not one spike of the pair within the refractory window of the
+  // other, and taking over in time.
   const pieces =
     s.pieces &&
     seen === 0 &&
-    e.similarity >= s.closeSimilarity &&
     e.amplitudeRatio <= s.maxAmplitudeRatio &&
-    e.presenceOverlap <= s.maxPresenceOverlap;
+    e.presenceOverlap <= s.maxPresenceOverlap &&
+    (e.similarity >= s.closeSimilarity || handover());
   return pieces ? { merged: true, reason: 'pieces in time' } : { merged: false, reason: 'dip not testable' };
+}
+
+/**
+ * Whether two units' spikes where they take over from each other (each one's `handoverSpikes`
+ * nearest in time to the other's) form one mode along the line between their mean features; false
+ * without features.
+ */
+function handoverUnimodal(a: MergeUnit, b: MergeUnit, s: MergeSettings): boolean {
+  if (!a.features || !b.features || !a.times.length || !b.times.length) return false;
+  const k = a.features.length / a.times.length;
+  if (!Number.isInteger(k) || k < 1 || b.features.length !== k * b.times.length) return false;
+  const nearest = (u: MergeUnit, other: Float64Array) => {
+    const gap = Float64Array.from(u.times, (t) => {
+      const i = searchSorted(other, t);
+      return Math.min(i < other.length ? other[i] - t : Infinity, i > 0 ? t - other[i - 1] : Infinity);
+    });
+    return [...gap.keys()].sort((i, j) => gap[i] - gap[j] || i - j).slice(0, s.handoverSpikes);
+  };
+  const [sa, sb] = [nearest(a, b.times), nearest(b, a.times)];
+  const mean = (u: MergeUnit, set: number[]) => {
+    const m = new Float64Array(k);
+    for (const i of set) for (let j = 0; j < k; j++) m[j] += u.features![i * k + j] / set.length;
+    return m;
+  };
+  const [ma, mb] = [mean(a, sa), mean(b, sb)];
+  const line = ma.map((v, j) => mb[j] - v);
+  const norm = Math.hypot(...line);
+  if (!(norm > 0)) return true;
+  const along = (u: MergeUnit, set: number[]) =>
+    set.map((i) => {
+      let p = 0;
+      for (let j = 0; j < k; j++) p += (u.features![i * k + j] * line[j]) / norm;
+      return p;
+    });
+  return isUnimodal([...along(a, sa), ...along(b, sb)]);
 }
 
 /** Spike counts per `binSeconds` and per tenth of the recording, per unit. */
@@ -414,27 +465,65 @@ export interface SortingMerges {
  */
 export function autoMerge(
   sorting: GroupSorting,
-  options: { fs: number; duration: number } & Omit<AutoMergeOptions, 'duration' | 'length' | 'channels'>,
+  options: { fs: number; duration: number; collisions?: boolean } & Omit<
+    AutoMergeOptions,
+    'duration' | 'length' | 'channels'
+  >,
 ): { sorting: GroupSorting; groups: number[][]; pairs: MergeEvidence[]; candidates: MergeEvidence[] } {
-  const { fs, ...rest } = options;
+  const { fs, collisions = true, ...rest } = options;
   checkNumber('fs', fs, { min: 0, exclusiveMin: true });
   const amplitudes = spikeAmplitudes(sorting);
+  const features = spikeFeatures(sorting);
   const { groups, pairs, candidates } = autoMergeGroups(
     sorting.units.map((u, i) => ({
       times: u.samples.map((s) => s / fs),
       template: u.template,
       collisionOf: u.collisionOf,
       amplitudes: amplitudes[i],
+      features: features[i],
     })),
     { ...rest, length: sorting.snippetLength, channels: sorting.channels },
   );
   const merged = joinGroups(sorting, groups);
+  const marked = collisions ? markCollisions(merged.sorting, fs, options.duration) : merged.sorting;
   return {
-    sorting: { ...merged.sorting, merges: { parents: merged.parents, pairs, candidates } },
+    sorting: { ...marked, merges: { parents: merged.parents, pairs, candidates } },
     groups,
     pairs,
     candidates,
   };
+}
+
+/**
+ * The sorting with the units `collisionUnits` finds to be two others' spikes together (at any pair
+ * of lags within 1 ms) marked `collisionOf` those two, as the collision templates learned are.
+ */
+function markCollisions(sorting: GroupSorting, fs: number, duration: number): GroupSorting {
+  const found = collisionUnits(
+    sorting.units.map((u) => ({
+      times: Float64Array.from(u.samples, (s) => s / fs),
+      template: u.template,
+      collisionOf: u.collisionOf,
+    })),
+    { duration, fs, length: sorting.snippetLength, channels: sorting.channels, noise: sorting.noise },
+  );
+  if (!found.length) return sorting;
+  const units = sorting.units.map((u) => ({ ...u }));
+  for (const f of found) units[f.unit].collisionOf = [f.a, f.b];
+  return { ...sorting, units };
+}
+
+/** Each unit's spikes' features (`components` each, in spike order), or undefined when its peaks do not match. */
+function spikeFeatures(sorting: GroupSorting): (Float32Array | undefined)[] {
+  const k = sorting.components;
+  const out = sorting.units.map((u) => new Float32Array(u.samples.length * k));
+  const at = new Int32Array(sorting.units.length);
+  if (!(k >= 1) || sorting.features.length !== sorting.labels.length * k) return out.map(() => undefined);
+  sorting.labels.forEach((l, i) => {
+    if (l < 0 || l >= out.length || at[l] >= sorting.units[l].samples.length) return;
+    out[l].set(sorting.features.subarray(i * k, (i + 1) * k), at[l]++ * k);
+  });
+  return out.map((f, u) => (at[u] === sorting.units[u].samples.length ? f : undefined));
 }
 
 /** Each unit's spike amplitudes (µV on the detection channel), or undefined when its peaks do not match its spikes. */
