@@ -12,8 +12,18 @@ export const ANY_DIP = 0.95;
  * (the density between the component means dips below `valley` × the lower peak). This is the test
  * isosplit-style clustering applies to the projection of two clusters onto the line through their
  * centres: one population → merge, two → keep apart.
+ *
+ * With `heavyTails`, the components are Student t (4 degrees of freedom), not Gaussians: where
+ * each population has heavy tails (dense data, spikes overlapped by others'), two Gaussians fit
+ * one mode with a narrow component and the other mode plus all the tails with a broad one, which
+ * shows no valley (two tetrode units of one shape at 140 and 180 µV in a dense 120-s recording pass
+ * for one that way). Not used by the sorter yet: it also finds the amplitude modes of one bursting
+ * unit (spikes ×0.8 within a burst) and splits it.
  */
-export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: number; valley?: number } = {}): boolean {
+export function isUnimodal(
+  values: ArrayLike<number>,
+  options: { bicMargin?: number; valley?: number; heavyTails?: boolean } = {},
+): boolean {
   const n = values.length;
   if (n < 20) return true;
   const bicMargin = options.bicMargin ?? 10;
@@ -29,11 +39,12 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
   for (let i = 0; i < m; i++) v += (points[i] - mean) ** 2;
   const sd = Math.sqrt(v / m) || 1;
   const z = Float64Array.from(points, (q) => (q - mean) / sd);
+  const sorted = Float64Array.from(z).sort();
+  if (options.heavyTails) return tMixtureUnimodal(z, sorted, n, m, points === values, bicMargin, valley);
   // One Gaussian: log-likelihood of standardized data.
   const ll1 = -0.5 * m * (Math.log(2 * Math.PI) + 1);
   // Two Gaussians by EM, started from a median split and from the best two-group cut (a small
   // second mode far out is found only from the latter); the better fit counts.
-  const sorted = Float64Array.from(z).sort();
   const a = fitTwoGaussians(z, sorted[m >> 1]);
   const b = fitTwoGaussians(z, centralCut(sorted));
   const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
@@ -48,6 +59,117 @@ export function isUnimodal(values: ArrayLike<number>, options: { bicMargin?: num
   let minBetween = Infinity;
   for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
   return !(minBetween < valley * peak);
+}
+
+/**
+ * isUnimodal's decision with Student t components (NU degrees of freedom) in place of Gaussians,
+ * on standardized values `z` (sorted: `sorted`) standing for n values (`whole`: one each). In dense
+ * data a unit's projection has heavy tails (its spikes overlapped by others'): two Gaussians then
+ * fit one mode with a narrow component and the other mode and all the tails with a broad one, which
+ * shows no valley, and two units of one shape and amplitudes 140 and 180 µV pass for one. A t
+ * component takes its own tails, so the two modes are fitted as two.
+ */
+function tMixtureUnimodal(
+  z: Float64Array,
+  sorted: Float64Array,
+  n: number,
+  m: number,
+  whole: boolean,
+  bicMargin: number,
+  valley: number,
+): boolean {
+  const { ll: ll1 } = fitT(z, 1, Infinity);
+  const a = fitT(z, 2, sorted[m >> 1]);
+  const b = fitT(z, 2, centralCut(sorted));
+  const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
+  const gain = whole ? 2 * (ll2 - ll1) : (2 * (ll2 - ll1) * n) / m;
+  if (gain < 3 * Math.log(n) + bicMargin) return true;
+  const density = (q: number) => (w / s1) * tKernel((q - m1) / s1) + ((1 - w) / s2) * tKernel((q - m2) / s2);
+  const lo = Math.min(m1, m2),
+    hi = Math.max(m1, m2);
+  const peak = Math.min(density(m1), density(m2));
+  let minBetween = Infinity;
+  for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
+  return !(minBetween < valley * peak);
+}
+
+/** Degrees of freedom of the t components: tails like a unit's projection in dense data. */
+const NU = 4;
+/** The t density's constant for NU = 4: Γ(5/2) / (Γ(2) √(4π)). */
+const T_CONSTANT = 1.329340388179137 / Math.sqrt(4 * Math.PI);
+
+/** The Student t density (NU degrees of freedom) at standardized distance q, times its scale. */
+function tKernel(q: number): number {
+  return T_CONSTANT * (1 + (q * q) / NU) ** (-(NU + 1) / 2);
+}
+
+/**
+ * EM for a mixture of `k` Student t distributions (1 or 2; NU degrees of freedom) on standardized
+ * values; with two, started from the split at `cut`.
+ */
+function fitT(z: Float64Array, k: 1 | 2, cut: number): TwoGaussians {
+  const n = z.length;
+  let m1 = 0,
+    m2 = 0,
+    n1 = 0;
+  for (const q of z)
+    if (k === 1 || q < cut) {
+      m1 += q;
+      n1++;
+    } else m2 += q;
+  m1 /= n1 || 1;
+  m2 /= n - n1 || 1;
+  let w = k === 1 ? 1 : Math.min(0.99, Math.max(0.01, n1 / n)),
+    s1 = k === 1 ? 1 : 0.5,
+    s2 = 0.5,
+    ll2 = -Infinity;
+  const r = new Float64Array(n),
+    u1 = new Float64Array(n),
+    u2 = new Float64Array(n);
+  for (let it = 0; it < 100; it++) {
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      const qa = (z[i] - m1) / s1,
+        qb = (z[i] - m2) / s2;
+      const a = (w / s1) * tKernel(qa);
+      const b = k === 1 ? 0 : ((1 - w) / s2) * tKernel(qb);
+      const t = a + b || 1e-300;
+      r[i] = a / t;
+      // the t's weights: a value far out in a component's tail counts less towards its mean and spread
+      u1[i] = (NU + 1) / (NU + qa * qa);
+      u2[i] = (NU + 1) / (NU + qb * qb);
+      ll += Math.log(t);
+    }
+    let sr = 0,
+      su1 = 0,
+      su2 = 0,
+      sm1 = 0,
+      sm2 = 0;
+    for (let i = 0; i < n; i++) {
+      sr += r[i];
+      su1 += r[i] * u1[i];
+      su2 += (1 - r[i]) * u2[i];
+      sm1 += r[i] * u1[i] * z[i];
+      sm2 += (1 - r[i]) * u2[i] * z[i];
+    }
+    if (k === 2) w = Math.min(0.99, Math.max(0.01, sr / n));
+    m1 = sm1 / (su1 || 1e-12);
+    if (k === 2) m2 = sm2 / (su2 || 1e-12);
+    let v1 = 0,
+      v2 = 0;
+    for (let i = 0; i < n; i++) {
+      const da = z[i] - m1,
+        db = z[i] - m2;
+      v1 += r[i] * u1[i] * (da * da);
+      v2 += (1 - r[i]) * u2[i] * (db * db);
+    }
+    s1 = Math.max(0.05, Math.sqrt(v1 / (sr || 1e-12)));
+    if (k === 2) s2 = Math.max(0.05, Math.sqrt(v2 / (n - sr || 1e-12)));
+    const done = Math.abs(ll - ll2) < 1e-6 * Math.abs(ll);
+    ll2 = ll;
+    if (done) break;
+  }
+  return { w, m1, m2, s1, s2, ll: ll2 };
 }
 
 /** Quantiles isUnimodal fits instead of the values when there are more than twice as many. */
