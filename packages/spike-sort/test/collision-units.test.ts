@@ -4,22 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
 import { autoMerge, collisionUnits, type GroupSorting } from '../src/index.js';
+import { C, L, template } from './tetrode-template.js';
 
-const L = 60,
-  C = 4,
-  fs = 30000,
+const fs = 30000,
   duration = 60;
-
-/** A template: a trough of `width` samples at `at` on each channel with the given gains, and a rebound. */
-function template(gains: number[], width: number, at = 20): Float32Array {
-  const out = new Float32Array(L * C);
-  for (let t = 0; t < L; t++)
-    for (let c = 0; c < C; c++)
-      out[t * C + c] =
-        gains[c] *
-        (-Math.exp(-(((t - at) / width) ** 2)) + 0.3 * Math.exp(-(((t - at - 3 * width) / (2 * width)) ** 2)));
-  return out;
-}
 
 /** A refractory (2 ms) Poisson train, s. */
 function train(seed: number, rate: number): Float64Array {

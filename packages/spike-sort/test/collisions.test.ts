@@ -3,20 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { findCollisions, labelCollisions, startCuration, type Collision } from '../src/index.js';
 import { resolveCollisions } from '../src/sort/sorting-accumulator.js';
-
-const L = 60,
-  C = 4;
-
-/** A template: a trough of `width` samples at `at` on each channel with the given gains, and a rebound. */
-function unit(gains: number[], width: number, at = 20): Float32Array {
-  const out = new Float32Array(L * C);
-  for (let t = 0; t < L; t++)
-    for (let c = 0; c < C; c++)
-      out[t * C + c] =
-        gains[c] *
-        (-Math.exp(-(((t - at) / width) ** 2)) + 0.3 * Math.exp(-(((t - at - 3 * width) / (2 * width)) ** 2)));
-  return out;
-}
+import { C, L, template } from './tetrode-template.js';
 
 function stack(templates: Float32Array[]) {
   const data = new Float32Array(templates.length * L * C);
@@ -25,11 +12,11 @@ function stack(templates: Float32Array[]) {
 }
 
 describe('findCollisions', () => {
-  const a = unit([100, 40, 10, 5], 2),
-    b = unit([10, 30, 90, 20], 3.5),
-    c = unit([20, 80, 30, 60], 1.5);
+  const a = template([100, 40, 10, 5], 2),
+    b = template([10, 30, 90, 20], 3.5),
+    c = template([20, 80, 30, 60], 1.5);
   // a and b firing together, b 5 samples after a
-  const sum = Float32Array.from(a, (v, j) => v + unit([10, 30, 90, 20], 3.5, 25)[j]);
+  const sum = Float32Array.from(a, (v, j) => v + template([10, 30, 90, 20], 3.5, 25)[j]);
 
   it('finds a template that is two others at a lag, with the parts, lags and scales', () => {
     const found = findCollisions(stack([a, b, c, sum]));
@@ -44,7 +31,7 @@ describe('findCollisions', () => {
   it('finds none among units of their own shapes, nor where a part would need a scale its unit never has', () => {
     expect(findCollisions(stack([a, b, c]))).toHaveLength(0);
     // the sum with b at half its size: b's spikes are never that small (scales 0.75–1.33 by default)
-    const half = Float32Array.from(a, (v, j) => v + 0.5 * unit([10, 30, 90, 20], 3.5, 25)[j]);
+    const half = Float32Array.from(a, (v, j) => v + 0.5 * template([10, 30, 90, 20], 3.5, 25)[j]);
     expect(findCollisions(stack([a, b, c, half]))).toHaveLength(0);
     // unless the unit's range allows it
     const scaleRange = Float64Array.from([0.75, 1.33, 0.4, 1.33, 0.75, 1.33, 0.75, 1.33]);

@@ -40,51 +40,42 @@ export function isUnimodal(
   const sd = Math.sqrt(v / m) || 1;
   const z = Float64Array.from(points, (q) => (q - mean) / sd);
   const sorted = Float64Array.from(z).sort();
-  if (options.heavyTails) return tMixtureUnimodal(z, sorted, n, m, points === values, bicMargin, valley);
+  const whole = points === values;
+  if (options.heavyTails) {
+    const { ll: ll1 } = fitT(z, 1, Infinity);
+    const fit = better(fitT(z, 2, sorted[m >> 1]), fitT(z, 2, centralCut(sorted)));
+    return oneMode(fit, ll1, tKernel, n, m, whole, bicMargin, valley);
+  }
   // One Gaussian: log-likelihood of standardized data.
   const ll1 = -0.5 * m * (Math.log(2 * Math.PI) + 1);
   // Two Gaussians by EM, started from a median split and from the best two-group cut (a small
   // second mode far out is found only from the latter); the better fit counts.
-  const a = fitTwoGaussians(z, sorted[m >> 1]);
-  const b = fitTwoGaussians(z, centralCut(sorted));
-  const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
-  // log-likelihoods of the m points scaled to the n values they stand for; BIC's penalty counts n
-  const gain = points === values ? 2 * (ll2 - ll1) : (2 * (ll2 - ll1) * n) / m;
-  if (gain < 3 * Math.log(n) + bicMargin) return true;
-  const density = (q: number) =>
-    (w / s1) * Math.exp(-0.5 * ((q - m1) / s1) ** 2) + ((1 - w) / s2) * Math.exp(-0.5 * ((q - m2) / s2) ** 2);
-  const lo = Math.min(m1, m2),
-    hi = Math.max(m1, m2);
-  const peak = Math.min(density(m1), density(m2));
-  let minBetween = Infinity;
-  for (let g = 1; g < 100; g++) minBetween = Math.min(minBetween, density(lo + ((hi - lo) * g) / 100));
-  return !(minBetween < valley * peak);
+  const fit = better(fitTwoGaussians(z, sorted[m >> 1]), fitTwoGaussians(z, centralCut(sorted)));
+  return oneMode(fit, ll1, (q) => Math.exp(-0.5 * q ** 2), n, m, whole, bicMargin, valley);
 }
 
+const better = (a: TwoGaussians, b: TwoGaussians): TwoGaussians => (a.ll >= b.ll ? a : b);
+
 /**
- * isUnimodal's decision with Student t components (NU degrees of freedom) in place of Gaussians,
- * on standardized values `z` (sorted: `sorted`) standing for n values (`whole`: one each). In dense
- * data a unit's projection has heavy tails (its spikes overlapped by others'): two Gaussians then
- * fit one mode with a narrow component and the other mode and all the tails with a broad one, which
- * shows no valley, and two units of one shape and amplitudes 140 and 180 µV pass for one. A t
- * component takes its own tails, so the two modes are fitted as two.
+ * The decision for a two-component fit (`kernel`: a component's unnormalized shape) against one
+ * component of log-likelihood `ll1`, on m points standing for n values (`whole`: one each): one
+ * mode unless the two beat one by the BIC margin and the mixture's density dips below `valley` ×
+ * the lower peak between the component means.
  */
-function tMixtureUnimodal(
-  z: Float64Array,
-  sorted: Float64Array,
+function oneMode(
+  { w, m1, m2, s1, s2, ll: ll2 }: TwoGaussians,
+  ll1: number,
+  kernel: (q: number) => number,
   n: number,
   m: number,
   whole: boolean,
   bicMargin: number,
   valley: number,
 ): boolean {
-  const { ll: ll1 } = fitT(z, 1, Infinity);
-  const a = fitT(z, 2, sorted[m >> 1]);
-  const b = fitT(z, 2, centralCut(sorted));
-  const { w, m1, m2, s1, s2, ll: ll2 } = a.ll >= b.ll ? a : b;
+  // log-likelihoods of the m points scaled to the n values they stand for; BIC's penalty counts n
   const gain = whole ? 2 * (ll2 - ll1) : (2 * (ll2 - ll1) * n) / m;
   if (gain < 3 * Math.log(n) + bicMargin) return true;
-  const density = (q: number) => (w / s1) * tKernel((q - m1) / s1) + ((1 - w) / s2) * tKernel((q - m2) / s2);
+  const density = (q: number) => (w / s1) * kernel((q - m1) / s1) + ((1 - w) / s2) * kernel((q - m2) / s2);
   const lo = Math.min(m1, m2),
     hi = Math.max(m1, m2);
   const peak = Math.min(density(m1), density(m2));
