@@ -15,6 +15,7 @@ export class LeaseKeeper {
   private until: number;
   private sentAt?: number;
   private lost = false;
+  private stopped = false;
   private readonly now: () => number;
 
   constructor(
@@ -39,7 +40,7 @@ export class LeaseKeeper {
 
   /** Sends a heartbeat unless one is in flight; gives up a heartbeat unanswered a lease past the lease's end. */
   tick(): void {
-    if (this.lost) return;
+    if (this.lost || this.stopped) return;
     const t = this.now();
     if (this.sentAt !== undefined) {
       if (t > this.until + this.o.leaseMs) this.lose();
@@ -49,15 +50,24 @@ export class LeaseKeeper {
     this.o.heartbeat().then(
       (ok) => {
         this.sentAt = undefined;
+        if (this.stopped) return;
         if (!ok) return this.lose();
         this.until = Math.max(this.until, sent + this.o.leaseMs);
       },
       () => {
         // unreachable database: keep computing while the lease surely holds, not after
         this.sentAt = undefined;
-        if (this.now() > this.until) this.lose();
+        if (!this.stopped && this.now() > this.until) this.lose();
       },
     );
+  }
+
+  /**
+   * Ends the keeping once the job's run is over: the answer of a heartbeat still in flight is
+   * ignored (a refusal arriving then must not stop the next job the worker runs).
+   */
+  stop(): void {
+    this.stopped = true;
   }
 
   private lose(): void {

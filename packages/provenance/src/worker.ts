@@ -156,6 +156,7 @@ async function runLeased(
     done = await thread.run(job);
   } finally {
     clearInterval(beat);
+    lease.stop();
     clearTimeout(grace);
     o.signal?.removeEventListener('abort', onAbort);
     o.releaseSignal?.removeEventListener('abort', onRelease);

@@ -99,4 +99,22 @@ describe('LeaseKeeper: the database, not late timers, decides when a lease is lo
     await f.answer(new Error('Connection terminated'));
     expect(f.lost()).toBe(1);
   });
+
+  it('ignores a refusal or an error that arrives after the run ended (it must not stop the next job)', async () => {
+    const f = fakeLease();
+    f.at(250);
+    f.lease.tick();
+    f.lease.stop(); // the job's run ended while its heartbeat was in flight
+    await f.answer(false);
+    f.at(5000);
+    f.lease.tick();
+    expect(f.answers).toHaveLength(0);
+    const g = fakeLease();
+    g.at(250);
+    g.lease.tick();
+    g.lease.stop();
+    g.at(5000);
+    await g.answer(new Error('connection terminated'));
+    expect([f.lost(), g.lost()]).toEqual([0, 0]);
+  });
 });

@@ -161,7 +161,11 @@ describe('4 worker processes share 40 jobs on PostgreSQL: one killed, one paused
           [continuedAt, r.end ?? continuedAt, r],
         ];
       const end = r.end ?? stoppedAtLoss(who, r.n);
-      expect(end, `run of job ${r.n} in ${who} has no end and its worker did not lose it`).toBeDefined();
+      const about = (stderr.get(who ?? '') ?? '')
+        .split('\n')
+        .filter((l) => l.startsWith(`job ${idOf.get(r.n)} `))
+        .join('; ');
+      expect(end, `run of job ${r.n} in ${who} has no end and its worker did not lose it (${about})`).toBeDefined();
       return [[r.start, end!, r]];
     });
     let pairs = 0;
