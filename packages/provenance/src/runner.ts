@@ -1,4 +1,5 @@
 import { ParameterError, StoreError } from '@spyglass-wasm/core';
+import type { BlobWriter } from './blobs/blob-store.js';
 import { hashBlob, hashBytes, hashFile, hashJson } from './hash.js';
 import { provNodes, PROV_CONTEXT } from './prov.js';
 import { fileEntityId, resultEntityId, type Activity, type Entity, type ResultRecord } from './records.js';
@@ -304,11 +305,20 @@ async function storeResult(
     await blobs.write(file, bytes, { sync: store.durable });
     return hashBytes(bytes);
   }
-  const w = await blobs.writer(file, { sync: store.durable });
+  return throughWriter(store, file, (w) => writeResult(w, output, record));
+}
+
+/** Fills blob `name` through the store's writer: renamed into place on success, nothing under the name on failure. */
+async function throughWriter<T>(
+  store: ResultRepository,
+  name: string,
+  fill: (w: BlobWriter) => Promise<T>,
+): Promise<T> {
+  const w = await store.blobs.writer!(name, { sync: store.durable });
   try {
-    const checksum = await writeResult(w, output, record);
+    const out = await fill(w);
     await w.close();
-    return checksum;
+    return out;
   } catch (err) {
     await w.abort();
     throw err;
@@ -344,14 +354,9 @@ async function writeAnalysis(
     await store.blobs.write(name, await collectBytes(out), { sync: store.durable });
     return name;
   }
-  const w = await store.blobs.writer(name, { sync: store.durable });
-  try {
+  await throughWriter(store, name, async (w) => {
     for await (const piece of out) await w.write(piece);
-    await w.close();
-  } catch (err) {
-    await w.abort();
-    throw err;
-  }
+  });
   return name;
 }
 
