@@ -1,4 +1,4 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { concatArrays, ParameterError } from '@spyglass-wasm/core';
 import type { BlobStore, ScratchBlob } from './blobs/blob-store.js';
 import { dtypeOf } from './result-file.js';
 import type { ArrayPieces, ResultArray, StepContext } from './step.js';
@@ -30,10 +30,7 @@ export async function arrayPieces<T extends ResultArray>(
       parts.push(block.slice() as T);
     },
     done() {
-      const data = new type(parts.reduce((n, p) => n + p.length, 0));
-      let at = 0;
-      for (const p of parts) ((data as Float64Array).set(p as unknown as Float64Array, at), (at += p.length));
-      return { data, shape: [rows, ...rowShape] };
+      return { data: concatArrays(parts, type), shape: [rows, ...rowShape] };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { ParameterError, StoreError } from '@spyglass-wasm/core';
+import { concatArrays, ParameterError, StoreError } from '@spyglass-wasm/core';
 import type { BlobWriter } from './blobs/blob-store.js';
 import { hashBlob, hashBytes, hashFile, hashJson } from './hash.js';
 import { provNodes, PROV_CONTEXT } from './prov.js';
@@ -365,10 +365,7 @@ export async function collectBytes(pieces: Uint8Array | AsyncIterable<Uint8Array
   if (pieces instanceof Uint8Array) return pieces;
   const parts: Uint8Array[] = [];
   for await (const p of pieces) parts.push(p.slice());
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) (out.set(p, at), (at += p.length));
-  return out;
+  return concatArrays(parts, Uint8Array);
 }
 
 function agentName(): string {

@@ -39,10 +39,9 @@ export function raggedRows<T extends Float64Array | Float32Array | Int32Array>(r
  * @example
  * concatArrays([Float64Array.of(1), Float64Array.of(2, 3)], Float64Array); // [1, 2, 3]
  */
-export function concatArrays<T extends Float32Array | Float64Array | Int32Array>(
-  parts: readonly T[],
-  Type: new (n: number) => T,
-): T {
+export function concatArrays<
+  T extends Float32Array | Float64Array | Int32Array | Uint32Array | Int16Array | Uint8Array,
+>(parts: readonly T[], Type: new (n: number) => T): T {
   const out = new Type(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) (out.set(p, at), (at += p.length));
