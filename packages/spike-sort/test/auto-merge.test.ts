@@ -190,6 +190,49 @@ describe('autoMergeGroups', () => {
     ).toEqual([[0, 1]]);
   });
 
+  it('rejoins a bursting neuron cut by size (its smaller spikes follow its larger within a burst), not two neurons of one shape', () => {
+    // bursts of 2–5 spikes 3–6 ms apart, each ×0.8 the one before, after a third of the spikes;
+    // 60 s at 4 Hz: too few spikes for a refractory dip to be seen between the pieces
+    const rng = createRng(21);
+    const times: number[] = [],
+      amplitudes: number[] = [];
+    let free = 0;
+    for (const t of train(20, 4, 60)) {
+      if (t < free) continue; // a spike within a burst's refractory tail is not fired
+      const n = rng.uniform() < 0.3 ? 2 + rng.int(4) : 1;
+      for (let k = 0, at = t; k < n; k++, at += 0.003 + 0.003 * rng.uniform()) {
+        times.push(at);
+        amplitudes.push(100 * 0.8 ** k * (1 + 0.05 * rng.normal()));
+        free = at + 0.002;
+      }
+    }
+    const burstUnit = (large: boolean) => {
+      const keep = times.flatMap((_, i) => (amplitudes[i] > 72 === large ? [i] : []));
+      const amplitude = keep.reduce((s, i) => s + amplitudes[i], 0) / keep.length;
+      return {
+        times: Float64Array.from(keep, (i) => times[i]),
+        template: shape([1, 0.5, 0.2, 0.1], amplitude / 100),
+        amplitudes: Float64Array.from(keep, (i) => amplitudes[i]),
+      };
+    };
+    const pieces = [burstUnit(true), burstUnit(false)];
+    const minute = { ...options, duration: 60 };
+    const burst = autoMergeGroups(pieces, minute);
+    expect(burst.groups).toEqual([[0, 1]]);
+    expect(burst.pairs[0].reason).toBe('burst pieces');
+    expect(burst.pairs[0].burstRatio).toBeGreaterThan(5);
+    // without the burst test the pair is left apart
+    expect(autoMergeGroups(pieces, { ...minute, minBurstRatio: 1e9 }).candidates[0].reason).toBe('dip not testable');
+    // two neurons of that shape at those sizes and rates, firing independently: flat cross-correlogram
+    const independent = [
+      { times: train(22, 4, 60), template: pieces[0].template },
+      { times: train(23, 2, 60), template: pieces[1].template },
+    ];
+    const apart = autoMergeGroups(independent, minute);
+    expect(apart.groups).toEqual([]);
+    expect(apart.candidates[0].burstRatio).toBeLessThan(2);
+  });
+
   it('does not join two neurons each put together from its pieces in time', () => {
     // two sparse neurons (1 Hz, too few shared spikes for a dip), each cut at 150 s into two pieces
     // of nearly its template; a piece of one and the other piece of the other look like pieces too

@@ -80,7 +80,21 @@ export interface AutoMergeOptions {
    * joined spikes' amplitudes form two modes (`secondModeCut`), two neurons of one shape and two sizes.
    */
   amplitudeContinuity?: boolean;
+  /**
+   * Pieces of one bursting neuron (spikes shrinking within a burst, cut by size into a larger and a
+   * smaller unit of one shape): merged, whatever their amplitudes, when the smaller unit's spikes
+   * follow the larger's at lags in (refractory, `burstWindow`] (default 0.015 s) at least
+   * `minBurstRatio` (default 5) times as often as chance and as the other way round, at least 10
+   * times, and the pair shows no coincidence in the refractory window beyond chance
+   * (`maxRefractoryRatio`; with too few expected, none at all). Two neurons of one shape firing
+   * independently have a flat cross-correlogram (one driving the other within a few ms would pass).
+   */
+  burstWindow?: number;
+  minBurstRatio?: number;
 }
+
+/** Fewest spikes of the smaller unit following the larger's within a burst's intervals to call them one. */
+const MIN_BURST_FOLLOWERS = 10;
 
 /** Bins of the recording the presence profiles of `pieces` are compared over. */
 const PRESENCE_BINS = 10;
@@ -89,6 +103,7 @@ const PRESENCE_BINS = 10;
 export type MergeReason =
   | 'refractory dip'
   | 'pieces in time'
+  | 'burst pieces'
   | 'no refractory dip'
   | 'dip not testable'
   | 'merged contamination'
@@ -105,6 +120,14 @@ export interface MergeEvidence {
   expected: number;
   /** The larger template peak over the smaller. */
   amplitudeRatio: number;
+  /**
+   * Spikes of the smaller unit that follow one of the larger's at lags in (refractory, burstWindow],
+   * over chance (a burst's later spikes: ≫ 1), and the larger's that follow the smaller's, over chance.
+   */
+  burstRatio: number;
+  reverseBurstRatio: number;
+  /** Spikes of the smaller unit that follow one of the larger's so. */
+  burstFollowers: number;
   /** Shares of the two units' spike counts over tenths of the recording that overlap (1: fire alike in time). */
   presenceOverlap: number;
   /** Contamination of the unit the merge would make (NaN: not tested, the pair failed before). */
@@ -139,6 +162,8 @@ function mergeSettings(options: AutoMergeOptions) {
     'amplitudeContinuity',
     'maxPresenceOverlap',
     'pieces',
+    'burstWindow',
+    'minBurstRatio',
   ]);
   const censored = checkNumber('censored', options.censored ?? 0.0005, { min: 0 });
   if (options.neighbours !== undefined && options.neighbours.length !== options.channels)
@@ -164,6 +189,8 @@ function mergeSettings(options: AutoMergeOptions) {
     closeSimilarity: checkNumber('closeSimilarity', options.closeSimilarity ?? 0.95, { min: -1, max: 1 }),
     handoverSpikes: checkNumber('handoverSpikes', options.handoverSpikes ?? 50, { min: 2, integer: true }),
     maxAmplitudeRatio: checkNumber('maxAmplitudeRatio', options.maxAmplitudeRatio ?? 1.5, { min: 1 }),
+    burstWindow: checkNumber('burstWindow', options.burstWindow ?? 0.015, { min: 0, exclusiveMin: true }),
+    minBurstRatio: checkNumber('minBurstRatio', options.minBurstRatio ?? 5, { min: 1 }),
   };
 }
 
@@ -212,11 +239,15 @@ export function autoMergeGroups(
       const similarity = shiftedSimilarity(units[a].template, units[b].template, s, near);
       if (!(similarity >= s.minSimilarity)) continue;
       // chance coincidences in the window, from both rates in each bin (spikes per bin / bin length)
-      let expected = 0;
-      for (let k = 0; k < bins; k++)
-        expected += (counts[a][k] * counts[b][k] * 2 * (s.refractory - s.censored)) / s.bin;
+      const expected = chance(counts[a], counts[b], 2 * (s.refractory - s.censored), s.bin);
       const seen = coincidences(units[a].times, units[b].times, s.censored, s.refractory);
       const ratio = peaks[a].amplitude / Math.max(1e-12, peaks[b].amplitude);
+      const [large, small] = ratio >= 1 ? [a, b] : [b, a];
+      const followers = (lead: number, follow: number) =>
+        following(units[lead].times, units[follow].times, s.refractory, s.burstWindow);
+      const burst = (lead: number, follow: number) =>
+        followers(lead, follow) /
+        Math.max(chance(counts[lead], counts[follow], s.burstWindow - s.refractory, s.bin), 1e-12);
       const evidence = {
         a,
         b,
@@ -224,6 +255,9 @@ export function autoMergeGroups(
         refractoryRatio: seen / Math.max(expected, 1e-12),
         expected,
         amplitudeRatio: Math.max(ratio, 1 / ratio),
+        burstRatio: burst(large, small),
+        reverseBurstRatio: burst(small, large),
+        burstFollowers: followers(large, small),
         presenceOverlap: presenceOverlap(presence[a], presence[b]),
         mergedContamination: NaN,
       };
@@ -239,6 +273,7 @@ function firstVerdict(
   s: MergeSettings,
   handover: () => boolean,
 ): { merged: boolean; reason: MergeReason } {
+  if (burstPieces(e, seen, s)) return { merged: true, reason: 'burst pieces' };
   if (e.expected >= s.minExpected)
     return e.refractoryRatio <= s.maxRatio
       ? { merged: true, reason: 'refractory dip' }
@@ -253,6 +288,21 @@ function firstVerdict(
     e.presenceOverlap <= s.maxPresenceOverlap &&
     (e.similarity >= s.closeSimilarity || handover());
   return pieces ? { merged: true, reason: 'pieces in time' } : { merged: false, reason: 'dip not testable' };
+}
+
+/**
+ * Whether a pair is one bursting neuron cut by size: the smaller's spikes follow the larger's within
+ * a burst's intervals far beyond chance, far more than the other way round, and the pair keeps a
+ * refractory period.
+ */
+function burstPieces(e: Omit<MergeEvidence, 'merged' | 'reason'>, seen: number, s: MergeSettings): boolean {
+  const refractory = e.expected >= s.minExpected ? e.refractoryRatio <= s.maxRatio : seen === 0;
+  return (
+    refractory &&
+    e.burstFollowers >= MIN_BURST_FOLLOWERS &&
+    e.burstRatio >= s.minBurstRatio &&
+    e.burstRatio >= s.minBurstRatio * e.reverseBurstRatio
+  );
 }
 
 /**
@@ -348,7 +398,8 @@ function refusal(
   const times = Float64Array.from([...ta, ...tb]).sort();
   e.mergedContamination = contamination(times, s.censored, s.refractory, s.duration);
   if (e.mergedContamination > s.maxMergedContamination) return 'merged contamination';
-  if (s.amplitudeContinuity && [...a, ...b].every((u) => units[u].amplitudes)) {
+  // a bursting neuron's spikes shrink within a burst: its pieces' amplitudes are two modes by design
+  if (s.amplitudeContinuity && e.reason !== 'burst pieces' && [...a, ...b].every((u) => units[u].amplitudes)) {
     const amplitudes = [...a, ...b].flatMap((u) => Array.from(units[u].amplitudes!, Math.abs));
     if (secondModeCut(amplitudes, { minCount: s.minSpikes })) return 'amplitude modes';
   }
@@ -424,6 +475,25 @@ function shiftedSimilarity(
       best = Math.max(best, xy / Math.sqrt(xx * yy));
     }
   return best;
+}
+
+/** Spikes of `follow` with a spike of `lead` before them at a lag in (lo, hi] (both sorted). */
+function following(lead: Float64Array, follow: Float64Array, lo: number, hi: number): number {
+  let n = 0,
+    j = 0;
+  for (const t of follow) {
+    while (j < lead.length && lead[j] < t - hi) j++;
+    // lead[j] is the first at or after t − hi: a follower when it lies before t − lo
+    if (j < lead.length && lead[j] < t - lo) n++;
+  }
+  return n;
+}
+
+/** Coincidences of two trains within a window of `width` s expected by chance from their spike counts per bin. */
+function chance(a: Float64Array, b: Float64Array, width: number, bin: number): number {
+  let expected = 0;
+  for (let k = 0; k < a.length; k++) expected += (a[k] * b[k] * width) / bin;
+  return expected;
 }
 
 /** Spikes of `a` with a spike of `b` at a lag in (lo, hi] either side (both sorted). */
