@@ -1,0 +1,155 @@
+// The ripples step reads its LFP in windows (never whole): its events against the whole-array
+// detectors (bandFilter in float64, kayRippleDetector / karlssonRippleDetector) on the same LFP and
+// speed, on the bundled tetrode session and on a simulated 150 s session; the windowed path also
+// with 997-row windows (hundreds of windows) and with a window edge inside an event. Sample indices and times
+// are identical, z within the tolerance dsp-wasm's events-windowed test states.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bandFilter,
+  detectRipplesInWindows,
+  karlssonRippleDetector,
+  kayRippleDetector,
+  type DetectedEvent,
+} from '@spyglass-wasm/dsp-wasm';
+import { loadResult, openResult, openStore, resultDigest, runStep, type Store } from '@spyglass-wasm/provenance';
+import { simulateRestRunSession, writeSessionNwb } from '@spyglass-wasm/sim';
+import { lfpStep, positionStep, ripplesStep } from '../src/index.js';
+import { gatePosition, gateSpeedAt } from '../src/steps/speed-gate.js';
+import { wholeBuffers } from './whole-buffers.js';
+
+const FIXTURE = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
+const TOLERANCE = { kay: 5e-6, karlsson: 5e-5 };
+
+let dir: string, store: Store, whole: Store, simulated: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'spyglass-ripple-windows-'));
+  store = await openStore({ store: join(dir, 'a', '.spyglass'), durable: false });
+  whole = await openStore({ store: join(dir, 'b', '.spyglass'), durable: false });
+  simulated = join(dir, 'sim.nwb');
+  await writeSessionNwb(
+    simulateRestRunSession({
+      seed: 5,
+      seconds: 150,
+      fs: 30000,
+      nTetrodes: 1,
+      ripples: { rateHz: 1.5, duringRunHz: 1 },
+    }),
+    simulated,
+  );
+}, 300_000);
+afterAll(async () => {
+  await store?.close();
+  await whole?.close();
+});
+
+/** The step's inputs on `file`, and the whole-array detector's inputs from the same results. */
+async function prepare(file: string) {
+  const lfp = await runStep(store, lfpStep, { raw: { file } });
+  const position = await runStep(store, positionStep, { session: { file } });
+  const reader = await openResult(store, lfp.result);
+  const [rows, cols] = reader.arrays.data.shape;
+  const time = (await reader.read('timestamps')) as Float64Array;
+  const pos = await gatePosition({
+    position: {
+      kind: 'result',
+      id: position.key,
+      key: position.key,
+      data: await loadResult(store, position.result),
+      summary: {},
+    },
+  });
+  const speed = gateSpeedAt(pos, time, { speedWindow: 1 })!;
+  const fs = reader.json.fs as number;
+  const data = (await reader.read('data')) as Float32Array;
+  const band = { band: [150, 250] as [number, number], transition: 25 };
+  const options = (detector: 'kay' | 'karlsson') => ({
+    fs,
+    time,
+    speed,
+    zscoreThreshold: detector === 'kay' ? 2 : 3,
+    minimumDuration: 0.015,
+    smoothingSigma: 0.004,
+    speedThreshold: 4,
+  });
+  return {
+    lfp,
+    position,
+    whole: (detector: 'kay' | 'karlsson') =>
+      (detector === 'kay' ? kayRippleDetector : karlssonRippleDetector)(
+        bandFilter({ data, rows, cols }, { fs, ...band, precision: 'float64' }),
+        options(detector),
+      ),
+    windowed: (detector: 'kay' | 'karlsson', windowRows: number) =>
+      detectRipplesInWindows(
+        { rows, cols, read: async (a, b) => (await reader.read('data', a, b)) as Float32Array },
+        { ...options(detector), detector, band, windowRows },
+      ),
+  };
+}
+
+/** Same events: indices, times and speeds identical, z and peak frequency within `tol` relative. */
+function expectSame(a: DetectedEvent[], b: DetectedEvent[], tol: number) {
+  expect(a.length).toBe(b.length);
+  const key = (e: DetectedEvent) => [e.startIndex, e.peakIndex, e.endIndex, e.start, e.peak, e.end, e.speedAtPeak];
+  expect(a.map(key)).toEqual(b.map(key));
+  const rel = (x: number, y: number) => Math.abs(x - y) / Math.max(1e-12, Math.abs(y));
+  for (const [i, e] of a.entries()) {
+    const f = b[i];
+    expect(Math.max(rel(e.maxZscore, f.maxZscore), rel(e.meanZscore, f.meanZscore))).toBeLessThan(tol);
+    expect(rel(e.peakFrequency, f.peakFrequency)).toBeLessThan(tol);
+  }
+}
+
+describe('ripples read in windows', () => {
+  for (const [label, file, fewest] of [
+    ['tetrode-session.nwb', () => FIXTURE, 1],
+    ['a simulated 150 s session', () => simulated, 10],
+  ] as const) {
+    it(`gives the whole-array events (${label})`, async () => {
+      const p = await prepare(file());
+      for (const detector of ['kay', 'karlsson'] as const) {
+        const reference = p.whole(detector);
+        expect(reference.length).toBeGreaterThanOrEqual(fewest);
+        // hundreds of windows; and windows whose first edge falls inside the first event
+        expectSame(await p.windowed(detector, 997), reference, TOLERANCE[detector]);
+        const first = reference[0];
+        const edge = Math.ceil((first.startIndex + first.endIndex) / 2);
+        expect(first.startIndex < edge && edge <= first.endIndex).toBe(true);
+        expectSame(await p.windowed(detector, edge), reference, TOLERANCE[detector]);
+        // the step: its default windows, through the store
+        const step = await runStep(
+          store,
+          ripplesStep,
+          {
+            lfp: { result: p.lfp.key },
+            position: { result: p.position.key },
+          },
+          { params: detector },
+        );
+        const events = (await loadResult(store, step.result)).json.events as DetectedEvent[];
+        expectSame(events, reference, TOLERANCE[detector]);
+      }
+    }, 300_000);
+  }
+
+  it('gives the key and bytes of a store that reads results whole, and is reused', async () => {
+    const run = async (s: Store, repo = wholeBuffers(s)) => {
+      const lfp = await runStep(repo, lfpStep, { raw: { file: FIXTURE } });
+      const position = await runStep(repo, positionStep, { session: { file: FIXTURE } });
+      return runStep(repo, ripplesStep, { lfp: { result: lfp.key }, position: { result: position.key } });
+    };
+    const a = await runStep(store, ripplesStep, {
+      lfp: { result: (await runStep(store, lfpStep, { raw: { file: FIXTURE } })).key },
+      position: { result: (await runStep(store, positionStep, { session: { file: FIXTURE } })).key },
+    });
+    const b = await run(whole);
+    expect(a.key).toBe(b.key);
+    expect(await resultDigest(await loadResult(store, a.result))).toBe(
+      await resultDigest(await loadResult(wholeBuffers(whole), b.result)),
+    );
+    expect((await run(whole)).cached).toBe(true);
+  }, 300_000);
+});
