@@ -26,8 +26,11 @@ export interface WindowedRippleOptions extends RippleDetectorOptions {
    * 8 smoothing σ). The envelope of a window then differs from the whole block's by the tail of
    * Hilbert's 1/t kernel beyond it: under 3e-7 of the trace's scale at 1 s, ~4e-6 at 50 ms (tested);
    * near a block's ends by the whole block's FFT wrapping its far end around, which a window's
-   * does not. Events (indices, times) came out identical in the tests, z within 5e-6 relative
-   * (Kay) and 5e-5 (Karlsson); a z within that of a threshold could move an edge by one sample.
+   * does not; and wherever the band holds low frequencies the stopband let through (a 60 dB
+   * stopband passes ~1e-3 of an LFP's DC offsets), whose envelope is not local. Tested: on
+   * simulated sessions events identical, z within 5e-6 relative (Kay) and 5e-5 (Karlsson); on a
+   * SpikeGLX LF recording with offsets of thousands of µV, z within 1e-2 and 3 of 47 Karlsson
+   * event edges one sample apart.
    */
   marginSeconds?: number;
 }
