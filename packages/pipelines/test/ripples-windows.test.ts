@@ -171,6 +171,43 @@ describe('ripples read in windows', () => {
     }
   }, 120_000);
 
+  it('never reads the LFP whole: its largest read is a window with margins', async () => {
+    const lfp = await runStep(store, lfpStep, { raw: { file: simulated } });
+    const position = await runStep(store, positionStep, { session: { file: simulated } });
+    const reads: { name: string; bytes: number }[] = [];
+    const blobs = new Proxy(store.blobs, {
+      get(target, k) {
+        if (k === 'read') return (name: string) => (reads.push({ name, bytes: Infinity }), target.read(name));
+        if (k === 'readRange')
+          return (name: string, offset: number, length: number) => (
+            reads.push({ name, bytes: length }),
+            target.readRange!(name, offset, length)
+          );
+        const v = Reflect.get(target, k);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+    });
+    const repo = new Proxy(store, {
+      get: (target, k) =>
+        k === 'blobs' ? blobs : ((v) => (typeof v === 'function' ? v.bind(target) : v))(Reflect.get(target, k)),
+    });
+    const r = await runStep(
+      repo,
+      ripplesStep,
+      { lfp: { result: lfp.key }, position: { result: position.key } },
+      { params: 'karlsson' },
+    );
+    expect(r.cached).toBe(false);
+    const [rows, cols] = (await loadResult(store, lfp.result)).arrays.data.shape;
+    const lfpReads = reads.filter((x) => x.name === lfp.result.file).map((x) => x.bytes);
+    expect(rows).toBe(150_000);
+    expect(lfpReads.length).toBeGreaterThan(3);
+    // the timestamps (8 bytes a row) are read whole, the data (16 bytes a row) never: at most a
+    // window of 60 000 rows with 1 s and the band-pass's reach on each side (~1 MB)
+    expect(Math.max(...lfpReads)).toBeLessThanOrEqual(rows * 8);
+    expect(cols).toBe(4);
+  }, 300_000);
+
   it('gives the key and bytes of a store that reads results whole, and is reused', async () => {
     const run = async (s: Store, repo = wholeBuffers(s)) => {
       const lfp = await runStep(repo, lfpStep, { raw: { file: FIXTURE } });
