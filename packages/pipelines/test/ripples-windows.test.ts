@@ -195,7 +195,7 @@ describe('ripples read in windows', () => {
       repo,
       ripplesStep,
       { lfp: { result: lfp.key }, position: { result: position.key } },
-      { params: 'karlsson' },
+      { params: 'karlsson', overrides: { zscoreThreshold: 2.5 } }, // not computed by the tests before
     );
     expect(r.cached).toBe(false);
     const [rows, cols] = (await loadResult(store, lfp.result)).arrays.data.shape;

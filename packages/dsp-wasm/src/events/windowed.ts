@@ -67,17 +67,21 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
   const band = bandReader(lfp, { ...options.band, fs });
   const valid = new Uint8Array(n);
   const maxStep = blockGap(time);
-  // each window's band with its margin; its blocks (the recording's, cut to the span) and validity
-  async function* windows(): AsyncGenerator<BandWindow> {
+  // each window's band with its margin and its blocks (the recording's, cut to the span); the
+  // validity of its samples found on the way, or (`columns`: the band of those only) known already
+  async function* windows(columns?: readonly [number, number]): AsyncGenerator<BandWindow> {
     for (let start = 0; start < n; start += windowRows) {
       const stop = Math.min(n, start + windowRows);
       const lo = Math.max(0, start - margin),
         hi = Math.min(n, stop + margin);
-      const span = await band(lo, hi);
-      const ok = new Uint8Array(hi - lo);
-      for (let r = 0; r < ok.length; r++)
-        ok[r] = finiteRow(span, r) && (!options.speed || Number.isFinite(options.speed[lo + r])) ? 1 : 0;
-      valid.set(ok.subarray(start - lo, stop - lo), start);
+      const span = await band(lo, hi, columns);
+      let ok = valid.subarray(lo, hi);
+      if (!columns) {
+        ok = new Uint8Array(hi - lo);
+        for (let r = 0; r < ok.length; r++)
+          ok[r] = finiteRow(span, r) && (!options.speed || Number.isFinite(options.speed[lo + r])) ? 1 : 0;
+        valid.set(ok.subarray(start - lo, stop - lo), start);
+      }
       yield { span, lo, start, stop, blocks: blocksWithin(ok, time, lo, maxStep) };
     }
   }
@@ -87,13 +91,15 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
     for await (const w of windows()) trace.set(kayConsensusWindow(w, envelope), w.start);
     events = detectOnBlocks(trace, time, valid, validBlocks(valid, time), s, options);
   } else {
-    // a channel pair at a time over all windows (two traces in memory, as forEachSmoothedEnvelope)
+    // a channel pair at a time over all windows (two traces in memory, as forEachSmoothedEnvelope);
+    // the first pass filters every channel (a sample is valid where all are finite), the others only
+    // their pair (the span's channels 0 and 1 either way)
     let channels: ReturnType<typeof karlssonChannels> | undefined;
     for (let c0 = 0; c0 < lfp.cols; c0 += 2) {
       const width = Math.min(2, lfp.cols - c0);
       const traces = Array.from({ length: width }, () => new Float64Array(n));
-      for await (const w of windows())
-        smoothedEnvelopeWindow(w, c0, width, envelope).forEach((t, k) => traces[k].set(t, w.start));
+      for await (const w of windows(c0 === 0 ? undefined : [c0, width]))
+        smoothedEnvelopeWindow(w, 0, width, envelope).forEach((t, k) => traces[k].set(t, w.start));
       channels ??= karlssonChannels(time, valid, validBlocks(valid, time), s, options);
       for (const t of traces) channels.add(t);
     }
@@ -108,24 +114,33 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
 }
 
 /**
- * Rows [lo, hi) of the LFP's band: bandFilter (float64) on the LFP rows the filter reaches from
- * them, padded as the whole recording is at its ends, so each row equals the whole-array band's.
+ * Rows [lo, hi) of the LFP's band (of channels [c0, c0 + width) when `columns` says so):
+ * bandFilter (float64) on the LFP rows the filter reaches from them, padded as the whole
+ * recording is at its ends, so each row equals the whole-array band's.
  */
 function bandReader(
   lfp: RowReader,
   options: Omit<BandFilterOptions, 'precision' | 'padtype'>,
-): (lo: number, hi: number) => Promise<Matrix<Float32Array>> {
+): (lo: number, hi: number, columns?: readonly [number, number]) => Promise<Matrix<Float32Array>> {
   const edge = bandTaps(options).length - 1;
   const { rows, cols } = lfp;
   if (rows <= edge)
     throw new ParameterError('lfp', `more than ${edge} samples (the ripple band-pass's taps − 1)`, `${rows} samples`);
-  return async (lo, hi) => {
+  return async (lo, hi, columns = [0, cols]) => {
     const a = Math.max(0, lo - edge),
       b = Math.min(rows, hi + edge);
     const x = await lfp.read(a, b);
     if (x.length !== (b - a) * cols)
       throw new ParameterError('lfp', `${(b - a) * cols} values for rows ${a}–${b}`, `${x.length} values`);
-    const f = bandFilter({ data: x, rows: b - a, cols }, { ...options, padtype: 'odd', precision: 'float64' });
-    return { data: f.data.subarray((lo - a) * cols, (hi - a) * cols), rows: hi - lo, cols };
+    const [c0, width] = columns;
+    const picked =
+      width === cols
+        ? x
+        : Float32Array.from({ length: (b - a) * width }, (_, i) => x[Math.floor(i / width) * cols + c0 + (i % width)]);
+    const f = bandFilter(
+      { data: picked, rows: b - a, cols: width },
+      { ...options, padtype: 'odd', precision: 'float64' },
+    );
+    return { data: f.data.subarray((lo - a) * width, (hi - a) * width), rows: hi - lo, cols: width };
   };
 }
