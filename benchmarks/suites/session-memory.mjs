@@ -4,7 +4,8 @@
 // 128 ch × 15 min, 1 h, 2 h (hours on 2 cores); BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32
 // choose other sizes; BENCH_SESSION_STEPS=sort,decode runs only those steps (list the steps a step needs
 // before it: ripples needs lfp,position; decode needs sort); BENCH_SESSION_CLI=<path to another build's
-// packages/cli/dist/bin.js> measures that build (a baseline) on the same sessions.
+// packages/cli/dist/bin.js> measures that build (a baseline) on the same sessions; BENCH_SESSION_BASELINE_CLI=<path>
+// measures that build too, in the same run on the same sessions, as rows '<step> (baseline)'.
 // Sort and marks hold a group's samples in memory up to 10 min and stream beyond: their peak is flat from there.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { makeSession } from '../lib/make-session.mjs';
 export const name = 'session-memory';
 
 const CLI = process.env.BENCH_SESSION_CLI ?? fileURLToPath(new URL('../../packages/cli/dist/bin.js', import.meta.url));
+const BASELINE_CLI = process.env.BENCH_SESSION_BASELINE_CLI;
 const ALL_STEPS = {
   lfp: '  - step: lfp\n    inputs: { raw: $file }',
   position: '  - step: position\n    inputs: { session: $file }',
@@ -45,11 +47,16 @@ export async function run() {
       await makeSession({ seconds, channels, path: file });
       const writeS = (performance.now() - t0) / 1000;
       const steps = measureSteps(file, join(dir, `store-${seconds}`), dir);
+      if (BASELINE_CLI)
+        for (const [id, t] of Object.entries(measureSteps(file, join(dir, `base-${seconds}`), dir, BASELINE_CLI)))
+          steps[`${id} (baseline)`] = t;
       const peaks = Object.fromEntries(Object.entries(steps).map(([id, t]) => [id, t.peakRssBytes / MB]));
       memory.push({
         seconds,
         channels,
-        'peak RSS MB': Math.max(...Object.values(peaks)),
+        'peak RSS MB': Math.max(
+          ...Object.entries(peaks).flatMap(([id, mb]) => (id.endsWith('(baseline)') ? [] : [mb])),
+        ),
         ...Object.fromEntries(Object.entries(peaks).map(([id, mb]) => [`${id} MB`, mb])),
         'write s': writeS,
       });
@@ -101,12 +108,12 @@ export async function run() {
  * Each step's timing, measured alone: the pipeline up to that step runs in a fresh process with the
  * steps before it already in the store (cached), so a step's peak RSS is not what earlier ones left.
  */
-export function measureSteps(file, store, dir) {
+export function measureSteps(file, store, dir, cli = CLI) {
   const timing = {};
   STEPS.forEach((_, i) => {
     const pipeline = join(dir, `pipeline-${i}.yaml`);
     writeFileSync(pipeline, `steps:\n${STEPS.slice(0, i + 1).join('\n')}\n`);
-    const r = spawnSync(process.execPath, [CLI, 'run', pipeline, file, '--store', store, '--timing', '--json', '-q'], {
+    const r = spawnSync(process.execPath, [cli, 'run', pipeline, file, '--store', store, '--timing', '--json', '-q'], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
       env: { ...process.env, SPYGLASS_QUIET: '1' },

@@ -6,45 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openNwb } from '@spyglass-wasm/nwb-io';
-import {
-  loadResult,
-  openResult,
-  openStore,
-  resultDigest,
-  runStep,
-  type BlobStore,
-  type ResultRepository,
-  type Store,
-} from '@spyglass-wasm/provenance';
+import { loadResult, openResult, openStore, resultDigest, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb } from '@spyglass-wasm/sim';
 import { lfpStep } from '../src/index.js';
+import { wholeBuffers } from './whole-buffers.js';
 
 const FIXTURE = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
-
-/** The store with a blob store that takes whole buffers only: the one-buffer path. */
-function wholeBuffers(store: Store): ResultRepository {
-  const b = store.blobs;
-  const blobs: BlobStore = {
-    location: b.location,
-    write: (n, bytes, o) => b.write(n, bytes, o),
-    read: (n) => b.read(n),
-    exists: (n) => b.exists(n),
-    remove: (n) => b.remove(n),
-    list: () => b.list(),
-  };
-  return {
-    blobs,
-    location: store.location,
-    durable: store.durable,
-    getResult: (k) => store.getResult(k),
-    findResults: (p) => store.findResults(p),
-    getEntity: (id) => store.getEntity(id),
-    fileChecksum: (path, meta) => store.fileChecksum(path, meta),
-    commitResult: (e, a, r) => store.commitResult(e, a, r),
-    invalidate: (k) => store.invalidate(k),
-    lineage: (k) => store.lineage(k),
-  } as ResultRepository;
-}
 
 describe('lfp written in pieces', () => {
   let dir: string;

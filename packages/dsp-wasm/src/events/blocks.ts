@@ -39,15 +39,32 @@ export function minimumSampleCount(time: ArrayLike<number>, duration: number): n
  * within blocks, so nothing is computed across a gap and no event spans one.
  */
 export function validBlocks(valid: ArrayLike<boolean | number>, time: ArrayLike<number>): Block[] {
+  return blocksWithin(valid, time, 0, blockGap(time));
+}
+
+/** The time step beyond which validBlocks splits a block: 1.5 × the median step. */
+export function blockGap(time: ArrayLike<number>): number {
+  return time.length > 1 ? 1.5 * medianStep(time) : Infinity;
+}
+
+/**
+ * validBlocks of rows [lo, lo + valid.length) of a longer recording (valid[i] for row lo + i;
+ * `time` the whole recording's), in its row numbers: the recording's blocks cut to those rows.
+ */
+export function blocksWithin(
+  valid: ArrayLike<boolean | number>,
+  time: ArrayLike<number>,
+  lo: number,
+  maxStep: number,
+): Block[] {
   const n = valid.length;
-  const maxStep = n > 1 ? 1.5 * medianStep(time) : Infinity;
   const blocks: Block[] = [];
   let start = -1;
   for (let i = 0; i <= n; i++) {
     const ok = i < n && !!valid[i];
-    const gap = ok && start >= 0 && time[i] - time[i - 1] > maxStep;
+    const gap = ok && start >= 0 && time[lo + i] - time[lo + i - 1] > maxStep;
     if (start >= 0 && (!ok || gap)) {
-      blocks.push([start, i]);
+      blocks.push([lo + start, lo + i]);
       start = -1;
     }
     if (ok && start < 0) start = i;

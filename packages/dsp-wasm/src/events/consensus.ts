@@ -84,19 +84,40 @@ function envelopeSettings(fn: string, o: EnvelopeOptions): Required<EnvelopeOpti
  * const trace = kayConsensusTrace(rippleBand, [[0, rippleBand.rows]], { fs: 1000, sigma: 0.004 });
  */
 export function kayConsensusTrace(m: Matrix, blocks: readonly Block[], options: EnvelopeOptions): Float64Array {
-  const { fs, sigma, padding, backend } = envelopeSettings('kayConsensusTrace', options);
+  const o = envelopeSettings('kayConsensusTrace', options);
   const out = new Float64Array(m.rows).fill(NaN);
-  for (const [start, stop] of blocks) {
-    const power = new Float64Array(stop - start);
-    for (let c0 = 0; c0 < m.cols; c0 += 2) {
-      const width = Math.min(2, m.cols - c0);
-      const env = blockEnvelope(m, start, stop, c0, width, padding, backend);
-      for (let r = 0; r < power.length; r++) for (let k = 0; k < width; k++) power[r] += env[r * width + k] ** 2;
-    }
-    const smooth = gaussianSmooth(power, sigma, fs);
-    for (let r = 0; r < power.length; r++) out[start + r] = Math.sqrt(smooth[r]);
-  }
+  for (const [start, stop] of blocks) out.set(kaySegment(m, start, stop, o), start);
   return out;
+}
+
+/** The Kay trace of rows [start, stop) of m, taken as one block. */
+function kaySegment(m: Matrix, start: number, stop: number, o: Required<EnvelopeOptions>): Float64Array {
+  const power = new Float64Array(stop - start);
+  for (let c0 = 0; c0 < m.cols; c0 += 2) {
+    const width = Math.min(2, m.cols - c0);
+    const env = blockEnvelope(m, start, stop, c0, width, o.padding, o.backend);
+    for (let r = 0; r < power.length; r++) for (let k = 0; k < width; k++) power[r] += env[r * width + k] ** 2;
+  }
+  const smooth = gaussianSmooth(power, o.sigma, o.fs);
+  for (let r = 0; r < smooth.length; r++) smooth[r] = Math.sqrt(smooth[r]);
+  return smooth;
+}
+
+/** The smoothed envelopes of channels [c0, c0 + width) over rows [start, stop) of m, taken as one block. */
+function envelopeSegment(
+  m: Matrix,
+  start: number,
+  stop: number,
+  c0: number,
+  width: number,
+  o: Required<EnvelopeOptions>,
+): Float64Array[] {
+  const env = blockEnvelope(m, start, stop, c0, width, o.padding, o.backend);
+  const ch = new Float64Array(stop - start);
+  return Array.from({ length: width }, (_, k) => {
+    for (let r = 0; r < ch.length; r++) ch[r] = env[r * width + k];
+    return gaussianSmooth(ch, o.sigma, o.fs);
+  });
 }
 
 /**
@@ -109,18 +130,79 @@ export function forEachSmoothedEnvelope(
   options: EnvelopeOptions,
   each: (channel: number, trace: Float64Array) => void,
 ): void {
-  const { fs, sigma, padding, backend } = envelopeSettings('forEachSmoothedEnvelope', options);
+  const o = envelopeSettings('forEachSmoothedEnvelope', options);
   for (let c0 = 0; c0 < m.cols; c0 += 2) {
     const width = Math.min(2, m.cols - c0);
     const traces = Array.from({ length: width }, () => new Float64Array(m.rows).fill(NaN));
-    for (const [start, stop] of blocks) {
-      const env = blockEnvelope(m, start, stop, c0, width, padding, backend);
-      const ch = new Float64Array(stop - start);
-      for (let k = 0; k < width; k++) {
-        for (let r = 0; r < ch.length; r++) ch[r] = env[r * width + k];
-        traces[k].set(gaussianSmooth(ch, sigma, fs), start);
-      }
-    }
+    for (const [start, stop] of blocks)
+      envelopeSegment(m, start, stop, c0, width, o).forEach((t, k) => traces[k].set(t, start));
     traces.forEach((t, k) => each(c0 + k, t));
+  }
+}
+
+/**
+ * Rows of a long band-passed recording around a window: `span` holds rows [lo, lo + span.rows),
+ * the window is rows [start, stop) within them; `blocks` are the blocks (blocks.ts) that meet the
+ * span, in the recording's row numbers.
+ */
+export interface BandWindow {
+  span: Matrix;
+  lo: number;
+  start: number;
+  stop: number;
+  blocks: readonly Block[];
+}
+
+/**
+ * The windowed path of kayConsensusTrace: its rows [w.start, w.stop), each block's part computed
+ * on the block's rows within the span (the envelope's FFT and the smoothing see no further). Equal
+ * to the whole-array trace where the block ends in the span; elsewhere the span's margin decides
+ * how close (Hilbert's kernel decays as 1/t: see detectRipplesInWindows).
+ */
+export function kayConsensusWindow(w: BandWindow, options: EnvelopeOptions): Float64Array {
+  const o = envelopeSettings('kayConsensusWindow', options);
+  const out = new Float64Array(w.stop - w.start).fill(NaN);
+  forSegments(
+    w,
+    (a, b) => [kaySegment(w.span, a, b, o)],
+    (_, t, at) => out.set(t, at),
+  );
+  return out;
+}
+
+/** The windowed path of forEachSmoothedEnvelope, for channels [c0, c0 + width): rows [w.start, w.stop) of each. */
+export function smoothedEnvelopeWindow(
+  w: BandWindow,
+  c0: number,
+  width: number,
+  options: EnvelopeOptions,
+): Float64Array[] {
+  const o = envelopeSettings('smoothedEnvelopeWindow', options);
+  const out = Array.from({ length: width }, () => new Float64Array(w.stop - w.start).fill(NaN));
+  forSegments(
+    w,
+    (a, b) => envelopeSegment(w.span, a, b, c0, width, o),
+    (k, t, at) => out[k].set(t, at),
+  );
+  return out;
+}
+
+/**
+ * For each block meeting the window: `compute` on the block's rows within the span (span row
+ * numbers), then `put(k, rows, at)` for each trace's rows inside the window, `at` window-relative.
+ */
+function forSegments(
+  w: BandWindow,
+  compute: (a: number, b: number) => Float64Array[],
+  put: (k: number, rows: Float64Array, at: number) => void,
+): void {
+  const hi = w.lo + w.span.rows;
+  for (const [s, e] of w.blocks) {
+    const a = Math.max(s, w.lo),
+      b = Math.min(e, hi);
+    const from = Math.max(s, w.start),
+      to = Math.min(e, w.stop);
+    if (to <= from || b <= a) continue;
+    compute(a - w.lo, b - w.lo).forEach((t, k) => put(k, t.subarray(from - a, to - a), from - w.start));
   }
 }

@@ -63,7 +63,7 @@ export interface EventThresholds {
   normalizationMask?: ArrayLike<boolean>;
 }
 
-interface Settings {
+export interface Settings {
   threshold: number;
   minimumDuration: number;
   speedThreshold: number;
@@ -83,19 +83,25 @@ export function eventSettings(o: EventThresholds): Settings {
 
 /** Checks lengths and returns which samples are usable: finite trace value(s) and finite speed. */
 export function validSamples(n: number, o: EventThresholds, finite: (i: number) => boolean): Uint8Array {
-  if (o.speed && o.speed.length !== n)
-    throw new ParameterError('speed', `one speed per sample (${n})`, `${o.speed.length} values`);
-  if (o.normalizationMask && o.normalizationMask.length !== n) {
-    throw new ParameterError('normalizationMask', `one flag per sample (${n})`, `${o.normalizationMask.length} flags`);
-  }
+  checkLengths(n, o);
   const valid = new Uint8Array(n);
   for (let i = 0; i < n; i++) valid[i] = finite(i) && (!o.speed || Number.isFinite(o.speed[i])) ? 1 : 0;
   return valid;
 }
 
+/** Checks that speed and normalizationMask have one value per sample. */
+export function checkLengths(n: number, o: EventThresholds): void {
+  if (o.speed && o.speed.length !== n)
+    throw new ParameterError('speed', `one speed per sample (${n})`, `${o.speed.length} values`);
+  if (o.normalizationMask && o.normalizationMask.length !== n) {
+    throw new ParameterError('normalizationMask', `one flag per sample (${n})`, `${o.normalizationMask.length} flags`);
+  }
+}
+
 /** z-score over the valid samples (and the normalization mask), NaN elsewhere. */
 export function normalize(trace: ArrayLike<number>, valid: Uint8Array, o: EventThresholds): Float64Array {
-  const mask = Array.from(valid, (v, i) => v === 1 && (!o.normalizationMask || !!o.normalizationMask[i]));
+  const given = o.normalizationMask;
+  const mask = given ? valid.map((v, i) => (v === 1 && given[i] ? 1 : 0)) : valid;
   const z = zscore(trace, { mask });
   for (let i = 0; i < z.length; i++) if (!valid[i]) z[i] = NaN;
   return z;

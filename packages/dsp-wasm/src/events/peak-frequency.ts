@@ -24,15 +24,36 @@ export function peakFrequency(
   blocks: readonly Block[],
   peakIndex: number,
 ): number {
+  const at = peakContext(time, blocks, peakIndex);
+  if (!at) return NaN;
+  const cols = band.cols;
+  return frequencyAt({ data: band.data.subarray(at.from * cols, at.to * cols), rows: at.to - at.from, cols }, time, at);
+}
+
+/** Where peakFrequency reads the band: rows [from, to) and the block's mean step; undefined when it gives NaN. */
+export function peakContext(
+  time: ArrayLike<number>,
+  blocks: readonly Block[],
+  peakIndex: number,
+): { from: number; to: number; dt: number; peakIndex: number } | undefined {
   const block = blocks.find(([a, b]) => peakIndex >= a && peakIndex < b);
-  if (!block || block[1] - block[0] < 3) return NaN;
+  if (!block || block[1] - block[0] < 3) return undefined;
   const dt = (time[block[1] - 1] - time[block[0]]) / (block[1] - 1 - block[0]);
+  const reach = Math.max(1, Math.round(CONTEXT / dt));
+  return { from: Math.max(block[0], peakIndex - reach), to: Math.min(block[1], peakIndex + reach + 1), dt, peakIndex };
+}
+
+/** peakFrequency from the band's rows [at.from, at.to) (`band`), as peakContext gave them. */
+export function frequencyAt(
+  band: Matrix,
+  time: ArrayLike<number>,
+  at: { from: number; dt: number; peakIndex: number },
+): number {
+  const { from, dt, peakIndex } = at;
   const reach = (s: number) => Math.max(1, Math.round(s / dt));
-  const from = Math.max(block[0], peakIndex - reach(CONTEXT)),
-    to = Math.min(block[1], peakIndex + reach(CONTEXT) + 1);
-  const rows = to - from,
+  const rows = band.rows,
     cols = band.cols;
-  const a = hilbert({ data: band.data.subarray(from * cols, to * cols), rows, cols });
+  const a = hilbert(band);
   const p = peakIndex - from;
   let channel = 0,
     best = -1;

@@ -13,6 +13,7 @@ import { type EnvelopePadding, forEachSmoothedEnvelope, gaussianSmooth, kayConse
 import {
   type DetectedEvent,
   type EventThresholds,
+  type Settings,
   detectOnBlocks,
   eventSettings,
   finishEvents,
@@ -37,23 +38,31 @@ export interface RippleDetectorOptions extends EventThresholds {
   backend?: Backend;
 }
 
-function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleDetectorOptions) {
-  const m = toMatrix(x, name) as Matrix;
+/** A detector's settings that do not depend on the trace's values, for `rows` samples. */
+export function detectorSettings(rows: number, name: string, o: RippleDetectorOptions) {
   const fs = checkNumber('fs', o.fs, { min: 0, exclusiveMin: true });
   const sigma = checkNumber('smoothingSigma', o.smoothingSigma ?? (name === 'spikeCounts' ? 0.015 : 0.004), { min: 0 });
-  const time = sampleTimes(m.rows, o);
+  const time = sampleTimes(rows, o);
   const s = eventSettings(o);
   const padding = checkChoice('envelopePadding', o.envelopePadding ?? 'next_fast_len', [
     'next_fast_len',
     'pow2',
   ] as const);
-  const valid = validSamples(m.rows, o, (r) => {
-    for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
-    return true;
-  });
   const backend = checkBackend(o.backend);
-  const envelope = { fs, sigma, padding, backend };
-  return { m, fs, sigma, time, s, valid, envelope, blocks: validBlocks(valid, time) };
+  return { fs, sigma, time, s, envelope: { fs, sigma, padding, backend } };
+}
+
+function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleDetectorOptions) {
+  const m = toMatrix(x, name) as Matrix;
+  const settings = detectorSettings(m.rows, name, o);
+  const valid = validSamples(m.rows, o, (r) => finiteRow(m, r));
+  return { m, ...settings, valid, blocks: validBlocks(valid, settings.time) };
+}
+
+/** Whether row r of m is finite on every channel. */
+export function finiteRow(m: Matrix, r: number): boolean {
+  for (let c = 0; c < m.cols; c++) if (!Number.isFinite(m.data[r * m.cols + c])) return false;
+  return true;
 }
 
 /**
@@ -104,18 +113,36 @@ export function karlssonRippleDetector<T extends FloatArray>(
 ): DetectedEvent[] {
   const { m, time, s, valid, envelope, blocks } = setup(filtered, 'filtered', options);
   if (blocks.length === 0) return [];
+  const channels = karlssonChannels(time, valid, blocks, s, options);
+  forEachSmoothedEnvelope(m, blocks, envelope, (_, env) => channels.add(env));
+  return withPeakFrequency(channels.events(), m, time, blocks);
+}
+
+/**
+ * Karlsson's rule over channels given one at a time (`add`, the channel's smoothed envelope, NaN
+ * outside the blocks): each is z-scored and thresholded on its own, the largest z across channels
+ * kept for the statistics; `events` merges the channels' candidates and finishes them.
+ */
+export function karlssonChannels(
+  time: ArrayLike<number>,
+  valid: Uint8Array,
+  blocks: readonly Block[],
+  s: Settings,
+  options: RippleDetectorOptions,
+) {
   const nMin = minimumSampleCount(time, s.minimumDuration);
   const found: SampleRange[] = [];
-  const zmax = new Float64Array(m.rows).fill(NaN);
-  forEachSmoothedEnvelope(m, blocks, envelope, (c, env) => {
-    const z = normalize(env, valid, options);
-    for (const range of thresholdBlocks(z, blocks, { minSamples: nMin, threshold: s.threshold })) found.push(range);
-    // statistics come from the strongest channel at each sample; a flat channel's NaN z never wins
-    for (let r = 0; r < m.rows; r++)
-      if (valid[r] && (z[r] > zmax[r] || (Number.isNaN(zmax[r]) && !Number.isNaN(z[r])))) zmax[r] = z[r];
-  });
-  const candidates = mergeRanges(found);
-  return withPeakFrequency(finishEvents(candidates, zmax, time, s, options.speed), m, time, blocks);
+  const zmax = new Float64Array(valid.length).fill(NaN);
+  return {
+    add(env: Float64Array): void {
+      const z = normalize(env, valid, options);
+      for (const range of thresholdBlocks(z, blocks, { minSamples: nMin, threshold: s.threshold })) found.push(range);
+      // statistics come from the strongest channel at each sample; a flat channel's NaN z never wins
+      for (let r = 0; r < zmax.length; r++)
+        if (valid[r] && (z[r] > zmax[r] || (Number.isNaN(zmax[r]) && !Number.isNaN(z[r])))) zmax[r] = z[r];
+    },
+    events: () => finishEvents(mergeRanges(found), zmax, time, s, options.speed),
+  };
 }
 
 export interface MultiunitHseOptions extends RippleDetectorOptions {

@@ -2,13 +2,13 @@ import { checkOptionNames, ParameterError } from '@spyglass-wasm/core';
 
 /**
  * (x − mean) / std with the population std (ddof 0), NaN samples ignored in the statistics and
- * kept as NaN, like `scipy.stats.zscore(x, nan_policy='omit')`. `mask` limits the samples the
+ * kept as NaN, like `scipy.stats.zscore(x, nan_policy='omit')`. `mask` (booleans or 0/1) limits the samples the
  * statistics come from (e.g. only while the animal is still).
  *
  * @example
  * const z = zscore(trace, { mask: Array.from(speed, (v) => v < 4) });
  */
-export function zscore(x: ArrayLike<number>, options: { mask?: ArrayLike<boolean> } = {}): Float64Array {
+export function zscore(x: ArrayLike<number>, options: { mask?: ArrayLike<boolean | number> } = {}): Float64Array {
   checkOptionNames('zscore', options, ['mask']);
   const { mask } = options;
   if (mask && mask.length !== x.length) throw new ParameterError('mask', `${x.length} values (one per sample)`, mask);

@@ -11,6 +11,7 @@ import { firFilter } from '../filter/fir-filter.js';
 import { firwin, kaiserord } from '../filter/firwin.js';
 import { hilbert } from '../spectral/hilbert.js';
 import type { PadType } from '../filter/pad.js';
+import type { PrecisionOption } from '../filter/precision.js';
 
 /**
  * Spyglass's standard LFP bands, Hz: 'Theta 5-11 Hz' (edges 4, 5, 11, 12) and 'Ripple 150-250 Hz' (140, 150, 250, 260).
@@ -43,6 +44,11 @@ export interface BandFilterOptions {
    * (−π, π].
    */
   phase?: 'spyglass' | 'signed';
+  /**
+   * The filter's arithmetic (firFilter's `precision`): 'auto' (default) decides from a trial on the
+   * data, 'float64' / 'float32' fix it, so windows of a long recording filter as the whole does.
+   */
+  precision?: PrecisionOption;
 }
 
 /**
@@ -88,7 +94,11 @@ export function bandFilter<T extends FloatArray>(lfp: MatrixInput<T>, options: B
     max: options.fs,
   });
   const decimate = Math.max(1, Math.round(options.fs / target));
-  return firFilter(taps, lfp as Matrix<T>, { padtype: options.padtype ?? 'odd', decimate });
+  return firFilter(taps, lfp as Matrix<T>, {
+    padtype: options.padtype ?? 'odd',
+    decimate,
+    precision: options.precision,
+  });
 }
 
 /** A band's filtered signal with its Hilbert phase (radians) and power (amplitude²), all time × channels. */

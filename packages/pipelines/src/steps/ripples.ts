@@ -1,5 +1,5 @@
-import { bandFilter, karlssonRippleDetector, kayRippleDetector, type DetectedEvent } from '@spyglass-wasm/dsp-wasm';
-import type { Step } from '@spyglass-wasm/provenance';
+import { detectRipplesInWindows, type DetectedEvent } from '@spyglass-wasm/dsp-wasm';
+import { resultReader, type Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData } from '../session/session.js';
 import { SPEED_GATE_PARAMS, gateOptions, gatePosition, gateSpeedAt } from './speed-gate.js';
@@ -33,7 +33,9 @@ const RIPPLE_PARAMS = stepParams(
  * gated by the animal's speed (when a `position` result or a `session` file is given: the position
  * step's speed, interpolated to the LFP's times; a session without position is an error, since
  * gating silently off would change what is detected).
- * Times are in the session's time base.
+ * Times are in the session's time base. The LFP is read in windows (dsp-wasm's
+ * detectRipplesInWindows: the band in float64, each window's envelope with 1 s around it), so
+ * memory does not hold the session's LFP or band, only a few numbers per sample.
  */
 export const ripplesStep: Step = {
   name: 'ripples',
@@ -42,33 +44,32 @@ export const ripplesStep: Step = {
   inputs: ['lfp'],
   optionalInputs: ['session', 'position'],
   ...RIPPLE_PARAMS,
+  // the LFP is read in windows (never whole): memory holds a window and a few numbers per sample
+  windowedInputs: ['lfp'],
   async run({ lfp, session, position }, params) {
     const d = resultData(lfp, 'lfp');
-    const [rows, cols] = d.arrays.data.shape;
+    const reader = lfp.kind === 'result' && lfp.reader ? lfp.reader : resultReader(d);
+    const [rows, cols] = reader.arrays.data.shape;
     const fs = d.json.fs as number;
-    const time = d.arrays.timestamps.data as Float64Array;
-    const band = bandFilter(
-      { data: d.arrays.data.data as Float32Array, rows, cols },
-      {
-        fs,
-        band: belowNyquist(params.band as [number, number], fs),
-        transition: params.transition as number,
-      },
-    );
+    const time = (await reader.read('timestamps')) as Float64Array;
     // speed from the position step's recipe (a position result, or the session file's tracking);
     // never from raw frame differences, where tracking jitter reads as running
     const speed = gateSpeedAt(await gatePosition({ position, session }), time, params);
-    const detect = params.detector === 'kay' ? kayRippleDetector : karlssonRippleDetector;
-    const events: DetectedEvent[] = detect(band, {
-      fs,
-      time,
-      speed,
-      zscoreThreshold: params.zscoreThreshold as number,
-      minimumDuration: params.minimumDuration as number,
-      smoothingSigma: params.smoothingSigma as number,
-      ...gateOptions(params),
-      closeEventThreshold: params.closeEventThreshold as number,
-    });
+    const events = await detectRipplesInWindows(
+      { rows, cols, read: async (a, b) => (await reader.read('data', a, b)) as Float32Array },
+      {
+        detector: params.detector as 'kay' | 'karlsson',
+        band: { band: belowNyquist(params.band as [number, number], fs), transition: params.transition as number },
+        fs,
+        time,
+        speed,
+        zscoreThreshold: params.zscoreThreshold as number,
+        minimumDuration: params.minimumDuration as number,
+        smoothingSigma: params.smoothingSigma as number,
+        ...gateOptions(params),
+        closeEventThreshold: params.closeEventThreshold as number,
+      },
+    );
     const col = (k: keyof DetectedEvent) => Float64Array.from(events, (e) => e[k]);
     return {
       arrays: Object.fromEntries(
