@@ -35,6 +35,9 @@ export interface DetectOptions {
   rows?: readonly [number, number];
 }
 
+/** Rows of a long span detected at a time (the strongest deflection per row is kept for these only). */
+const BLOCK_ROWS = 1 << 16;
+
 /**
  * Threshold detection on filtered (time × channels) data: a sample is a spike when its value on
  * some channel crosses `threshold` noise units and it is the extreme, in noise units, of every
@@ -62,11 +65,12 @@ export function peakDetector(
   const margin = checkNumber('margin', options.margin ?? 0, { min: 0, integer: true });
   const inv = Array.from(options.noise, (n) => 1 / n);
   const s = sign === 'pos' ? 1 : -1;
-  return (span) => {
+  const detect = (span?: readonly [number, number]): Peak[] => {
     // samples [first, end) may be peaks; rows [lo, hi) are all a decision about them reads
     const first = Math.max(1, margin, span?.[0] ?? 0),
       end = Math.min(rows - Math.max(1, margin), span?.[1] ?? rows);
     if (options.neighbours) return detectLocal(x, options.neighbours, inv, thr, sign, sweep, [first, end]);
+    if (end - first > BLOCK_ROWS) return inBlocks(first, end);
     const lo = Math.max(0, first - sweep),
       hi = Math.min(rows, end + sweep);
     // Per-sample strongest deflection across channels, in noise units (oriented so larger = stronger), from row lo.
@@ -102,6 +106,15 @@ export function peakDetector(
     }
     return peaks;
   };
+  // A decision about sample t reads rows t ± sweep only, so blocks find the peaks one span would,
+  // with per-row arrays that stay in cache instead of one the length of the recording.
+  const inBlocks = (first: number, end: number): Peak[] => {
+    const peaks: Peak[] = [];
+    for (let a = first; a < end; a += BLOCK_ROWS)
+      for (const p of detect([a, Math.min(end, a + BLOCK_ROWS)])) peaks.push(p);
+    return peaks;
+  };
+  return detect;
 }
 
 /**
