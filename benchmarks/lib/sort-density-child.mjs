@@ -1,7 +1,12 @@
-// One dense- or sparse-regime sorting in a fresh process, timed in CPU seconds:
-//   node sort-density-child.mjs <dense|sparse> <seconds> <seed> [--stages]
+// One dense-, sparse- or realistic-regime sorting in a fresh process, timed in CPU seconds:
+//   node sort-density-child.mjs <dense|sparse|realistic> <seconds> <seed> [--stages]
+//   node sort-density-child.mjs session <seconds> <seed>
 // dense: 10 units at 20–40 Hz (amplitudes 60–240 µV), the regime of real tetrodes with many
-// active units; sparse: the package bench's 8 units at the simulator's default 2–20 Hz.
+// active units; sparse: the package bench's 8 units at the simulator's default 2–20 Hz;
+// realistic: the density of the file MountainSort5 was measured on (9 units per tetrode, ~74
+// spikes/s, each unit its own waveform). session: 4 realistic tetrodes (seeds seed … seed + 3)
+// sorted on a pool of 2 workers; its CPU seconds are the whole process's (every thread), from
+// the pool's start to its end.
 // Prints { cpuSeconds, wallSeconds, units, spikes, trueSpikes, accuracy, stages? } as JSON;
 // with --stages, sortGroup's stages are run one by one and each is timed.
 import { createHash } from 'node:crypto';
@@ -9,6 +14,7 @@ import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { simulateRecording } from '@spyglass-wasm/sim';
 import {
   compareToTruth,
+  createSortPool,
   detectionGeometry,
   detectPeaks,
   frontEnd,
@@ -22,34 +28,49 @@ import {
 const [regime, secondsArg, seedArg, flag] = process.argv.slice(2);
 const seconds = Number(secondsArg),
   seed = Number(seedArg);
-const spec = regime === 'dense' ? denseSpec(seed, seconds) : { seed, seconds, units: 8 };
-const rec = simulateRecording(spec);
-const raw = { data: rec.data, rows: rec.rows, cols: rec.channels };
+const SESSION_TETRODES = 4,
+  SESSION_WORKERS = 2;
+const recs = (regime === 'session' ? Array.from({ length: SESSION_TETRODES }, (_, k) => k) : [0]).map((k) =>
+  simulateRecording(spec(regime === 'session' ? 'realistic' : regime, seed + k, seconds)),
+);
+const raws = recs.map((rec) => ({ data: rec.data, rows: rec.rows, cols: rec.channels }));
+const fs = recs[0].fs;
 const stages = {};
 const cpu0 = process.cpuUsage(),
   t0 = performance.now();
-const sorting = flag === '--stages' ? stagedSort(raw, rec.fs) : sortGroup(raw, { fs: rec.fs });
+const sortings =
+  regime === 'session'
+    ? await sortOnPool(raws)
+    : [flag === '--stages' ? stagedSort(raws[0], fs) : sortGroup(raws[0], { fs })];
 const used = process.cpuUsage(cpu0);
 const cpuSeconds = (used.user + used.system) / 1e6,
   wallSeconds = (performance.now() - t0) / 1000;
-const scores = compareToTruth(
-  rec.units.map((u) => u.spikeTimes),
-  sorting.units.map((u) => Float64Array.from(u.samples, (s) => s / rec.fs)),
+const accuracy = recs.flatMap((rec, k) =>
+  compareToTruth(
+    rec.units.map((u) => u.spikeTimes),
+    sortings[k].units.map((u) => Float64Array.from(u.samples, (s) => s / fs)),
+  ).map((s) => s.accuracy),
 );
-const accuracy = scores.map((s) => s.accuracy);
 console.log(
   JSON.stringify({
     cpuSeconds,
     wallSeconds,
-    units: sorting.units.length,
-    spikes: sorting.units.reduce((n, u) => n + u.samples.length, 0),
-    trueSpikes: rec.units.reduce((n, u) => n + u.spikeTimes.length, 0),
-    amplitudes: rec.units.map((u) => u.amplitude),
+    tetrodes: recs.length,
+    units: sortings.reduce((n, s) => n + s.units.length, 0),
+    spikes: sortings.reduce((n, s) => n + s.units.reduce((m, u) => m + u.samples.length, 0), 0),
+    trueSpikes: recs.reduce((n, rec) => n + rec.units.reduce((m, u) => m + u.spikeTimes.length, 0), 0),
+    amplitudes: recs.flatMap((rec) => rec.units.map((u) => u.amplitude)),
     accuracy,
-    digest: digest(sorting),
+    digest: digest(sortings),
     stages: flag === '--stages' ? stages : undefined,
   }),
 );
+
+function spec(kind, seed, seconds) {
+  if (kind === 'dense') return denseSpec(seed, seconds);
+  if (kind === 'realistic') return realisticSpec(seed, seconds);
+  return { seed, seconds, units: 8 };
+}
 
 /** 10 units at 20–40 Hz, amplitudes spread 60–240 µV (SNR about 5–20), seeded. */
 function denseSpec(seed, seconds) {
@@ -61,6 +82,33 @@ function denseSpec(seed, seconds) {
     amplitudes: Array.from({ length: units }, (_, u) => 60 + (180 * u) / (units - 1)),
     ratesHz: Array.from({ length: units }, (_, u) => 20 + (20 * ((u * 7 + seed) % units)) / (units - 1)),
   };
+}
+
+/**
+ * The density of the file MountainSort5's 0.07 CPU-s per tetrode-second was measured on (36 units
+ * on 4 tetrodes, ~88 k spikes in 300 s: 9 units and ~73 spikes/s per tetrode): 9 units at rates
+ * spread geometrically over 2–20 Hz (74 spikes/s), amplitudes 60–240 µV, each its own waveform.
+ */
+function realisticSpec(seed, seconds) {
+  const units = 9;
+  return {
+    seed,
+    seconds,
+    units,
+    amplitudes: Array.from({ length: units }, (_, u) => 60 + (180 * u) / (units - 1)),
+    ratesHz: Array.from({ length: units }, (_, u) => 2 * 10 ** (((u * 4 + seed) % units) / (units - 1))),
+    regimes: { shapes: 'varied' },
+  };
+}
+
+/** The tetrodes sorted on a pool of SESSION_WORKERS workers (createSortPool), one tetrode per worker at a time. */
+async function sortOnPool(raws) {
+  const pool = await createSortPool({ size: SESSION_WORKERS });
+  try {
+    return await pool.map(raws, (api, raw) => api.sortGroup(raw, { fs }));
+  } finally {
+    await pool.terminate();
+  }
 }
 
 /** sortGroup's stages one by one (same calls, same result), each timed in CPU seconds. */
@@ -98,12 +146,16 @@ function stagedSort(raw, fs) {
   });
 }
 
-/** SHA-256 of the sorting's spike times, labels and noise overlaps: equal digests, equal sortings. */
-function digest(sorting) {
+/** SHA-256 of the sortings' spike times, labels, features and noise overlaps: equal digests, equal sortings. */
+function digest(sortings) {
   const h = createHash('sha256');
+  for (const sorting of sortings) hashSorting(h, sorting);
+  return h.digest('hex').slice(0, 16);
+}
+
+function hashSorting(h, sorting) {
   for (const u of sorting.units) h.update(new Uint8Array(u.samples.buffer, u.samples.byteOffset, u.samples.byteLength));
   h.update(new Uint8Array(sorting.labels.buffer));
   h.update(new Uint8Array(sorting.features.buffer, sorting.features.byteOffset, sorting.features.byteLength));
   h.update(new Uint8Array(sorting.noiseOverlaps.buffer));
-  return h.digest('hex').slice(0, 16);
 }

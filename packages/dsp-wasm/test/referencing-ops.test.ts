@@ -1,6 +1,6 @@
 // Referencing, MAD noise and whitening against numpy / scipy (scripts/make-referencing-vectors.py).
 import { ParameterError } from '@spyglass-wasm/core';
-import { createRng } from '@spyglass-wasm/core';
+import { createRng, median } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
 import { commonAverageReference, commonReference, madNoiseLevel, whiten } from '../src/index.js';
 import { medianInPlace } from '@spyglass-wasm/core';
@@ -69,6 +69,24 @@ describe('MAD noise level', () => {
     expect(madNoiseLevel(noise)[0]).toBeLessThan(7.3);
     expect(Number.isNaN(madNoiseLevel(new Float64Array([NaN, NaN]))[0])).toBe(true);
     expect(madNoiseLevel(new Float64Array([4]))[0]).toBe(0);
+  });
+  it('long channels (bracketed from a sample, one pass) give the median of the sorted values to the bit', () => {
+    // 4 channels of 100 001 rows (odd) and 100 000 (even): Gaussian, ties, NaN, and one whose every
+    // 4th row (the sample's stride) is an outlier, so its sample misses the median and the channel is gathered whole.
+    const rng = createRng(7);
+    for (const rows of [100_001, 100_000]) {
+      const data = new Float32Array(rows * 4);
+      for (let r = 0; r < rows; r++) {
+        const g = rng.normal() * 10;
+        data.set([g, Math.round(g / 4), r % 5 ? g : NaN, r % 4 ? g : 1e6], r * 4);
+      }
+      const expected = [0, 1, 2, 3].map((c) => {
+        const col = Array.from({ length: rows }, (_, r) => data[r * 4 + c]).filter((v) => !Number.isNaN(v));
+        const med = median(col);
+        return median(col.map((v) => Math.abs(v - med))) / 0.6744897501960817;
+      });
+      expect(Array.from(madNoiseLevel({ data, rows, cols: 4 }))).toEqual(expected);
+    }
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
-import { detectPeaks, isolationScore } from '../src/index.js';
+import { blankArtifacts, detectPeaks, isolationScore } from '../src/index.js';
 import { nearestRows } from '../src/metrics/nearest.js';
 import { catmullRom, extractSnippets } from '../src/features/snippets.js';
 
@@ -94,5 +94,71 @@ describe('detection within rows', () => {
         expect(within).toEqual(all.filter((p) => p.sample >= span[0] && p.sample < span[1]));
       }
     }
+  });
+});
+
+describe('tetrode detection, unrolled', () => {
+  it('finds the peaks of the general loop over channels (a fifth, silent channel never wins), ties to the lower channel', () => {
+    const rng = createRng(9);
+    const rows = 4000;
+    // Small integers shared by a row's channels half the time: peaks tied across channels, so the
+    // channel a peak is given to is tested.
+    const four = new Float32Array(rows * 4);
+    for (let r = 0; r < rows; r++) {
+      const shared = Math.round(rng.normal() * (rng.uniform() < 0.03 ? 6 : 1));
+      for (let c = 0; c < 4; c++) four[r * 4 + c] = shared + (rng.uniform() < 0.5 ? 0 : Math.round(rng.normal()));
+    }
+    const five = new Float32Array(rows * 5);
+    for (let r = 0; r < rows; r++) five.set(four.subarray(r * 4, r * 4 + 4), r * 5);
+    for (const [sign, noise] of [
+      ['neg', [1, 1, 1, 1]],
+      ['pos', [1, 1, 1, 1]],
+      ['neg', [1, 2, 1, 0.5]],
+    ] as const) {
+      const options = { threshold: 3, sweep: 5, margin: 20, sign };
+      const tetrode = detectPeaks({ data: four, rows, cols: 4 }, { ...options, noise });
+      const general = detectPeaks({ data: five, rows, cols: 5 }, { ...options, noise: [...noise, 1] });
+      expect(tetrode.length).toBeGreaterThan(20);
+      expect(tetrode).toEqual(general);
+    }
+  });
+});
+
+describe('artifact blanking in one flat pass', () => {
+  it('blanks ±half rows around every row with a sample beyond the threshold, overlaps once', () => {
+    const rows = 50,
+      cols = 3;
+    const x = { data: Float32Array.from({ length: rows * cols }, (_, i) => (i % 7) - 3), rows, cols };
+    for (const [r, c, v] of [
+      [10, 2, 500],
+      [10, 0, -500],
+      [12, 1, 600],
+      [40, 2, 700],
+      [49, 0, -800],
+    ])
+      x.data[r * cols + c] = v;
+    const expected = x.data.slice();
+    for (const r of [8, 9, 10, 11, 12, 13, 14, 38, 39, 40, 41, 42, 47, 48, 49])
+      expected.fill(0, r * cols, (r + 1) * cols);
+    blankArtifacts(x, 100, 2);
+    expect(Array.from(x.data)).toEqual(Array.from(expected));
+  });
+});
+
+describe('detection of a long recording in blocks', () => {
+  it('finds the peaks that exclusion over every channel one by one finds (no block edge moves one)', () => {
+    const rng = createRng(12);
+    const rows = 200_000,
+      cols = 4;
+    const x = {
+      data: Float32Array.from({ length: rows * cols }, () => rng.normal() * (rng.uniform() < 0.02 ? 8 : 1)),
+      rows,
+      cols,
+    };
+    const options = { noise: [1, 1, 1, 1], threshold: 4, sweep: 15, margin: 20 };
+    const blocked = detectPeaks(x, options);
+    const everyChannel = detectPeaks(x, { ...options, neighbours: [0, 1, 2, 3].map(() => [0, 1, 2, 3]) });
+    expect(blocked.length).toBeGreaterThan(1000);
+    expect(blocked).toEqual(everyChannel);
   });
 });

@@ -97,15 +97,22 @@ function applyF32(x: Float32Array, y: Float32Array, rows: number, n: number, mea
   }
 }
 
-/** applyF32 for 4 channels (tetrodes), unrolled: each sum still adds its four products in channel order. */
+/**
+ * applyF32 for 4 channels (tetrodes), unrolled with W in locals: each sum still adds its four
+ * products in channel order.
+ */
 function applyF32Tetrode(x: Float32Array, y: Float32Array, rows: number, mean: Float64Array, W: Float64Array) {
   const [m0, m1, m2, m3] = mean;
-  for (let r = 0, o = 0; r < rows; r++, o += 4) {
+  const [w00, w01, w02, w03, w10, w11, w12, w13, w20, w21, w22, w23, w30, w31, w32, w33] = W;
+  for (let o = 0, n = 4 * rows; o < n; o += 4) {
     const a = x[o] - m0,
       b = x[o + 1] - m1,
       c = x[o + 2] - m2,
       d = x[o + 3] - m3;
-    for (let j = 0; j < 4; j++) y[o + j] = 0 + a * W[j] + b * W[4 + j] + c * W[8 + j] + d * W[12 + j];
+    y[o] = 0 + a * w00 + b * w10 + c * w20 + d * w30;
+    y[o + 1] = 0 + a * w01 + b * w11 + c * w21 + d * w31;
+    y[o + 2] = 0 + a * w02 + b * w12 + c * w22 + d * w32;
+    y[o + 3] = 0 + a * w03 + b * w13 + c * w23 + d * w33;
   }
 }
 

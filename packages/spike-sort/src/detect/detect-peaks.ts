@@ -35,6 +35,9 @@ export interface DetectOptions {
   rows?: readonly [number, number];
 }
 
+/** Rows of a long span detected at a time (the strongest deflection per row is kept for these only). */
+const BLOCK_ROWS = 1 << 16;
+
 /**
  * Threshold detection on filtered (time × channels) data: a sample is a spike when its value on
  * some channel crosses `threshold` noise units and it is the extreme, in noise units, of every
@@ -62,30 +65,33 @@ export function peakDetector(
   const margin = checkNumber('margin', options.margin ?? 0, { min: 0, integer: true });
   const inv = Array.from(options.noise, (n) => 1 / n);
   const s = sign === 'pos' ? 1 : -1;
-  return (span) => {
+  const detect = (span?: readonly [number, number]): Peak[] => {
     // samples [first, end) may be peaks; rows [lo, hi) are all a decision about them reads
     const first = Math.max(1, margin, span?.[0] ?? 0),
       end = Math.min(rows - Math.max(1, margin), span?.[1] ?? rows);
     if (options.neighbours) return detectLocal(x, options.neighbours, inv, thr, sign, sweep, [first, end]);
+    if (end - first > BLOCK_ROWS) return inBlocks(first, end);
     const lo = Math.max(0, first - sweep),
       hi = Math.min(rows, end + sweep);
     // Per-sample strongest deflection across channels, in noise units (oriented so larger = stronger), from row lo.
     const best = new Float64Array(Math.max(0, hi - lo));
     const bestCh = new Int32Array(best.length);
-    for (let t = lo; t < hi; t++) {
-      let v = -Infinity,
-        ch = 0;
-      for (let c = 0; c < cols; c++) {
-        const raw = data[t * cols + c] * inv[c];
-        const z = sign === 'both' ? Math.abs(raw) : s * raw;
-        if (z > v) {
-          v = z;
-          ch = c;
+    if (cols === 4 && sign !== 'both') strongestOfFour(data, lo, hi, inv, s, best, bestCh);
+    else
+      for (let t = lo; t < hi; t++) {
+        let v = -Infinity,
+          ch = 0;
+        for (let c = 0; c < cols; c++) {
+          const raw = data[t * cols + c] * inv[c];
+          const z = sign === 'both' ? Math.abs(raw) : s * raw;
+          if (z > v) {
+            v = z;
+            ch = c;
+          }
         }
+        best[t - lo] = v;
+        bestCh[t - lo] = ch;
       }
-      best[t - lo] = v;
-      bestCh[t - lo] = ch;
-    }
     const peaks: Peak[] = [];
     for (let t = first; t < end; t++) {
       const v = best[t - lo];
@@ -100,6 +106,55 @@ export function peakDetector(
     }
     return peaks;
   };
+  // A decision about sample t reads rows t ± sweep only, so blocks find the peaks one span would,
+  // with per-row arrays that stay in cache instead of one the length of the recording.
+  const inBlocks = (first: number, end: number): Peak[] => {
+    const peaks: Peak[] = [];
+    for (let a = first; a < end; a += BLOCK_ROWS)
+      for (const p of detect([a, Math.min(end, a + BLOCK_ROWS)])) peaks.push(p);
+    return peaks;
+  };
+  return detect;
+}
+
+/**
+ * The loop above for a tetrode with one sign, unrolled: the same products and the same first-wins
+ * comparisons in channel order (NaN never wins, and -Infinity stays with channel 0), so the same
+ * values; one pass with no inner loop over channels.
+ */
+function strongestOfFour(
+  data: Float32Array | Float64Array,
+  lo: number,
+  hi: number,
+  inv: number[],
+  s: number,
+  best: Float64Array,
+  bestCh: Int32Array,
+): void {
+  const [i0, i1, i2, i3] = inv;
+  for (let t = lo, o = lo * 4; t < hi; t++, o += 4) {
+    let v = -Infinity,
+      ch = 0;
+    const z0 = s * (data[o] * i0),
+      z1 = s * (data[o + 1] * i1),
+      z2 = s * (data[o + 2] * i2),
+      z3 = s * (data[o + 3] * i3);
+    if (z0 > v) v = z0;
+    if (z1 > v) {
+      v = z1;
+      ch = 1;
+    }
+    if (z2 > v) {
+      v = z2;
+      ch = 2;
+    }
+    if (z3 > v) {
+      v = z3;
+      ch = 3;
+    }
+    best[t - lo] = v;
+    bestCh[t - lo] = ch;
+  }
 }
 
 /** Detection with exclusion over each channel's neighbours only. */

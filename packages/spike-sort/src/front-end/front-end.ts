@@ -62,12 +62,12 @@ export function blankArtifacts(x: Matrix<Float32Array | Float64Array>, threshold
   const { data, rows, cols } = x;
   let blankUntil = -1;
   const hits: number[] = [];
-  for (let t = 0; t < rows; t++)
-    for (let c = 0; c < cols; c++)
-      if (Math.abs(data[t * cols + c]) > threshold) {
-        hits.push(t);
-        break;
-      }
+  // One flat pass (artifacts are rare: the branch is almost never taken); a row is listed once.
+  for (let i = 0, n = rows * cols; i < n; i++)
+    if (Math.abs(data[i]) > threshold) {
+      const t = Math.floor(i / cols);
+      if (hits.at(-1) !== t) hits.push(t);
+    }
   for (const t of hits) {
     const from = Math.max(t - half, blankUntil + 1);
     const to = Math.min(rows - 1, t + half);

@@ -99,10 +99,7 @@ function peel(
    * opens down).
    */
   const refine = (at: number, u: number) => {
-    const o = (at - before) * C;
-    const c0 = dot(rw, o - C, templates.whitened, u * dim, dim),
-      c1 = dot(rw, o, templates.whitened, u * dim, dim),
-      c2 = dot(rw, o + C, templates.whitened, u * dim, dim);
+    const [c0, c1, c2] = dots(rw, (at - before - 1) * C, C, 3, templates.whitened, u * dim, dim);
     return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
   };
   // detection on the residual, which is subtracted from in place (options checked once)
@@ -202,8 +199,9 @@ function peel(
     const at = Math.round(f.time);
     let bestS = 0,
       bestC = -Infinity;
+    const cs = dots(rw, (at - 2 - before) * C, C, 5, templates.whitened, u * dim, dim);
     for (let s = -2; s <= 2; s++) {
-      const c = dot(rw, (at + s - before) * C, templates.whitened, u * dim, dim);
+      const c = cs[s + 2];
       if (c > bestC) {
         bestC = c;
         bestS = s;
@@ -259,10 +257,53 @@ function unitCorrelations(templates: TemplateSet, shifts: number): (r: Float32Ar
   };
 }
 
-function dot(a: Float32Array, offset: number, b: Float32Array, bOffset: number, n: number): number {
-  let s = 0;
-  for (let j = 0; j < n; j++) s += a[offset + j] * b[bOffset + j];
-  return s;
+const DOTS = new Float64Array(5);
+
+/**
+ * `count` (3 or 5) dot products of b[bOffset …] (n values) with a at offset, offset + step, …: each
+ * summed in j order as one loop would, the sums side by side so that they do not wait on each other.
+ * Returns a shared scratch array, valid until the next call.
+ */
+function dots(
+  a: Float32Array,
+  offset: number,
+  step: number,
+  count: 3 | 5,
+  b: Float32Array,
+  bOffset: number,
+  n: number,
+): Float64Array {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0;
+  const o1 = offset + step,
+    o2 = offset + 2 * step,
+    o3 = offset + 3 * step,
+    o4 = offset + 4 * step;
+  if (count === 3)
+    for (let j = 0; j < n; j++) {
+      const t = b[bOffset + j];
+      s0 += a[offset + j] * t;
+      s1 += a[o1 + j] * t;
+      s2 += a[o2 + j] * t;
+    }
+  else
+    for (let j = 0; j < n; j++) {
+      const t = b[bOffset + j];
+      s0 += a[offset + j] * t;
+      s1 += a[o1 + j] * t;
+      s2 += a[o2 + j] * t;
+      s3 += a[o3 + j] * t;
+      s4 += a[o4 + j] * t;
+    }
+  DOTS[0] = s0;
+  DOTS[1] = s1;
+  DOTS[2] = s2;
+  DOTS[3] = s3;
+  DOTS[4] = s4;
+  return DOTS;
 }
 
 /**
