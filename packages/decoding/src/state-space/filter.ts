@@ -209,7 +209,10 @@ export function filterSmoothChunks(
 export interface SmoothedInOrder {
   /** The run's log marginal likelihood (known before the first chunk). */
   logMarginal: number;
-  /** Chunks of smoothed rows [start, start + rows.length / n), in time order; `rows` is the caller's. */
+  /**
+   * Chunks of smoothed rows [start, start + rows.length / n), in time order; `rows` is valid until
+   * the next chunk is asked for (one buffer serves them all: copy what you keep).
+   */
   chunks: Iterable<{ start: number; rows: Float64Array }>;
 }
 
@@ -242,7 +245,7 @@ export function filterSmoothInOrder(
       logMarginal: f.logMarginal,
       chunks: (function* () {
         for (let start = 0; start < nTime; start += chunk)
-          yield { start, rows: f.smoothed!.data.slice(start * n, Math.min(nTime, start + chunk) * n) };
+          yield { start, rows: f.smoothed!.data.subarray(start * n, Math.min(nTime, start + chunk) * n) };
         progress.done();
       })(),
     };
@@ -261,14 +264,20 @@ export function filterSmoothInOrder(
     return lm;
   });
   const outputDone = progress.stage('output');
+  const buffer = new Float64Array(Math.min(chunk, nTime) * n);
   function* chunks() {
     for (let c = 0; c < nChunks; c++) {
       // each chunk in a heap scope of its own: nothing is held in kernel memory between chunks
-      const rows = withTransition(tr, () =>
-        chunkKernels(loglik, tr, chunk, before)
-          .smooth(c, c < nChunks - 1 ? after.subarray(c * n, (c + 1) * n) : undefined, true)
-          .slice(),
-      );
+      const rows = withTransition(tr, () => {
+        const view = chunkKernels(loglik, tr, chunk, before).smooth(
+          c,
+          c < nChunks - 1 ? after.subarray(c * n, (c + 1) * n) : undefined,
+          true,
+        );
+        const out = buffer.subarray(0, view.length);
+        out.set(view);
+        return out;
+      });
       outputDone((c + 1) / nChunks);
       yield { start: c * chunk, rows };
     }
