@@ -11,7 +11,7 @@ import {
   type StateSpaceOptions,
   type Transition,
 } from './state-space/transition.js';
-import { checkChunkBins, filterSmooth, filterSmoothChunks } from './state-space/filter.js';
+import { checkChunkBins, filterSmooth, filterSmoothChunks, filterSmoothInOrder } from './state-space/filter.js';
 import { summarizePosterior, summarizeRows, summaryArrays, type PosteriorSummary } from './results/summarize.js';
 
 export interface DecodeOptions {
@@ -40,6 +40,13 @@ export interface DecodeOptions {
    * of position bins per time bin, not several float64 rows (the forward filter runs twice).
    */
   summaryOnly?: boolean;
+  /**
+   * Hand the summaries out chunk by chunk in time order (DecodingChunks), so that they can be
+   * written as they come: memory does not grow with the decoded span (the sorted likelihood is
+   * computed a chunk at a time; a clusterless one is still whole). Bit-identical to summaryOnly;
+   * CPU: one more filter and smoother pass than summaryOnly (filterSmoothInOrder).
+   */
+  inChunks?: boolean;
 }
 
 /** A decode without the full posterior: its summaries, the position posterior in float32. */
@@ -50,6 +57,24 @@ export interface DecodingSummary extends PosteriorSummary<Float32Array> {
   time: Float64Array;
   bins: TimeBins;
   logMarginal: number;
+}
+
+/** A decode's summaries of time bins [start, start + time.length), the position posterior in float32. */
+export interface DecodingChunk extends PosteriorSummary<Float32Array> {
+  /** First time bin of the chunk. */
+  start: number;
+  /** Centre time of each of its bins (s). */
+  time: Float64Array;
+}
+
+/** A decode handed out in chunks of time bins, first first (`inChunks`). */
+export interface DecodingChunks {
+  env: Environment;
+  stateNames: string[];
+  bins: TimeBins;
+  logMarginal: number;
+  /** The chunks, each computed when asked for (iterate once). */
+  chunks: Iterable<DecodingChunk>;
 }
 
 /** Everything a decode produces. */
@@ -78,6 +103,11 @@ export interface DecodingResult extends PosteriorSummary {
 export function decodeSortedSpikes(
   model: SortedSpikesModel,
   spikeTimes: readonly Float64Array[],
+  options: DecodeOptions & { inChunks: true },
+): DecodingChunks;
+export function decodeSortedSpikes(
+  model: SortedSpikesModel,
+  spikeTimes: readonly Float64Array[],
   options: DecodeOptions & { summaryOnly: true },
 ): DecodingSummary;
 export function decodeSortedSpikes(
@@ -88,17 +118,19 @@ export function decodeSortedSpikes(
 export function decodeSortedSpikes(
   model: SortedSpikesModel,
   spikeTimes: readonly Float64Array[],
-  options: DecodeOptions & { summaryOnly?: boolean },
-): DecodingResult | DecodingSummary {
+  options: DecodeOptions,
+): DecodingResult | DecodingSummary | DecodingChunks {
   checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
   const progress = new StagedProgress(options.onProgress, { likelihood: 1, stateSpace: 4 });
   // summaries only: the likelihood is computed a chunk of rows at a time, as the filter needs them
-  const ll = options.summaryOnly
-    ? sortedSpikesLikelihoodRows(model, spikeTimes, bins, { backend: options.backend })
-    : sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
+  const ll =
+    options.summaryOnly || options.inChunks
+      ? sortedSpikesLikelihoodRows(model, spikeTimes, bins, { backend: options.backend })
+      : sortedSpikesLikelihood(model, spikeTimes, bins, { backend: options.backend });
   progress.stage('likelihood')(1);
   const onProgress = progress.stage('stateSpace');
+  if (options.inChunks) return stateSpaceChunks(model.env, ll, bins, { ...options, onProgress });
   return 'data' in ll
     ? runStateSpace(model.env, ll, bins, { ...options, onProgress })
     : stateSpaceSummary(model.env, ll, bins, { ...options, onProgress });
@@ -114,6 +146,11 @@ export function decodeSortedSpikes(
 export function decodeClusterless(
   model: ClusterlessModel,
   groups: readonly MarkedSpikes[],
+  options: DecodeOptions & { inChunks: true },
+): DecodingChunks;
+export function decodeClusterless(
+  model: ClusterlessModel,
+  groups: readonly MarkedSpikes[],
   options: DecodeOptions & { summaryOnly: true },
 ): DecodingSummary;
 export function decodeClusterless(
@@ -124,8 +161,8 @@ export function decodeClusterless(
 export function decodeClusterless(
   model: ClusterlessModel,
   groups: readonly MarkedSpikes[],
-  options: DecodeOptions & { summaryOnly?: boolean },
-): DecodingResult | DecodingSummary {
+  options: DecodeOptions,
+): DecodingResult | DecodingSummary | DecodingChunks {
   checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
   const progress = new StagedProgress(options.onProgress, { likelihood: 4, stateSpace: 1 });
@@ -133,8 +170,10 @@ export function decodeClusterless(
     backend: options.backend,
     onProgress: progress.stage('likelihood'),
   });
+  const onProgress = progress.stage('stateSpace');
+  if (options.inChunks) return stateSpaceChunks(model.env, ll, bins, { ...options, onProgress });
   const space = options.summaryOnly ? stateSpaceSummary : runStateSpace;
-  return space(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
+  return space(model.env, ll, bins, { ...options, onProgress });
 }
 
 /** The state-space half of decoding, given any log-likelihood (nTime × nBins). */
@@ -183,17 +222,7 @@ function stateSpaceSummary(
   bins: TimeBins,
   options: Omit<DecodeOptions, 'start' | 'stop'>,
 ): DecodingSummary {
-  if (options.smoother === false)
-    throw new ParameterError(
-      'smoother',
-      'the smoother on with summaryOnly (it summarises the smoothed posterior)',
-      false,
-    );
-  const ss = options.stateSpace ?? 'continuous';
-  const tr: Transition = buildTransition(
-    env,
-    typeof ss === 'string' ? stateSpacePreset(ss, { movementVar: options.movementVar ?? 6 }) : ss,
-  );
+  const tr = smoothedTransition(env, options, 'summaryOnly');
   const out = summaryArrays(loglik.rows, tr, env, new Float32Array(loglik.rows * tr.nBins));
   const scratch = new Float64Array(tr.nBins);
   const { logMarginal } = filterSmoothChunks(loglik, tr, {
@@ -203,4 +232,53 @@ function stateSpaceSummary(
     onChunk: (start, rows) => summarizeRows(rows, start, tr, env, out, scratch),
   });
   return { ...out, env, stateNames: tr.stateNames, time: binCenters(bins), bins, logMarginal };
+}
+
+/**
+ * stateSpaceSummary's summaries (bit for bit) chunk by chunk in time order (filterSmoothInOrder),
+ * each summarised when asked for: memory beyond the log-likelihood does not grow with nTime.
+ */
+function stateSpaceChunks(
+  env: Environment,
+  loglik: Matrix<Float64Array> | LikelihoodRows,
+  bins: TimeBins,
+  options: Omit<DecodeOptions, 'start' | 'stop'>,
+): DecodingChunks {
+  const tr = smoothedTransition(env, options, 'inChunks');
+  const smoothed = filterSmoothInOrder(loglik, tr, {
+    backend: options.backend,
+    chunkBins: options.chunkBins,
+    onProgress: options.onProgress,
+  });
+  const scratch = new Float64Array(tr.nBins);
+  function* chunks(): Generator<DecodingChunk> {
+    for (const { start, rows } of smoothed.chunks) {
+      const n = rows.length / tr.n;
+      const out = summaryArrays(n, tr, env, new Float32Array(n * tr.nBins));
+      summarizeRows(rows, 0, tr, env, out, scratch);
+      // the same centre times as binCenters (same expression, whole-run index)
+      const time = Float64Array.from({ length: n }, (_, i) => bins.start + (start + i + 0.5) * bins.binSize);
+      yield { ...out, start, time };
+    }
+  }
+  return { env, stateNames: tr.stateNames, bins, logMarginal: smoothed.logMarginal, chunks: chunks() };
+}
+
+/** The transition of `options`, for the summarising paths (which need the smoother on). */
+function smoothedTransition(
+  env: Environment,
+  options: Omit<DecodeOptions, 'start' | 'stop'>,
+  option: 'summaryOnly' | 'inChunks',
+): Transition {
+  if (options.smoother === false)
+    throw new ParameterError(
+      'smoother',
+      `the smoother on with ${option} (it summarises the smoothed posterior)`,
+      false,
+    );
+  const ss = options.stateSpace ?? 'continuous';
+  return buildTransition(
+    env,
+    typeof ss === 'string' ? stateSpacePreset(ss, { movementVar: options.movementVar ?? 6 }) : ss,
+  );
 }

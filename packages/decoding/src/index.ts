@@ -33,12 +33,19 @@ export { estimateMovementVar } from './state-space/movement-var.js';
 export {
   filterSmooth,
   filterSmoothChunks,
+  filterSmoothInOrder,
+  type SmoothedInOrder,
   type FilterOptions,
   type FilterResult,
   type SmoothedChunkOptions,
 } from './state-space/filter.js';
 export { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
-export { decodingError, type DecodingError, type DecodingErrorOptions } from './results/decoding-error.js';
+export {
+  decodingError,
+  joinDecodingErrors,
+  type DecodingError,
+  type DecodingErrorOptions,
+} from './results/decoding-error.js';
 export {
   decodeSortedSpikes,
   decodeClusterless,
@@ -46,6 +53,8 @@ export {
   type DecodeOptions,
   type DecodingResult,
   type DecodingSummary,
+  type DecodingChunk,
+  type DecodingChunks,
 } from './decoder.js';
 export { decodingKernels, type DecodingExports } from './wasm/kernels.js';
 export * from './position/index.js';

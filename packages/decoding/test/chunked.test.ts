@@ -6,13 +6,19 @@ import {
   buildTransition,
   decodeSortedSpikes,
   filterSmooth,
+  decodeClusterless,
+  decodingError,
   filterSmoothChunks,
+  filterSmoothInOrder,
+  fitClusterless,
   fitSortedSpikes,
+  joinDecodingErrors,
   makeEnvironment,
   makeTimeBins,
   sortedSpikesLikelihood,
   sortedSpikesLikelihoodRows,
   stateSpacePreset,
+  type DecodingChunk,
 } from '@spyglass-wasm/decoding';
 import { simulatePlaceSession } from '@spyglass-wasm/sim';
 
@@ -82,6 +88,35 @@ describe('filterSmooth in chunks of time bins', () => {
             const ref = filterSmooth(ll, tr, { backend });
             expectSameBits(got, ref.smoothed!.data);
           }
+        }
+    }
+  });
+
+  it('hands out the same smoothed rows in time order, first chunk first', () => {
+    for (const [env, preset] of [
+      [track, 'continuous-fragmented'],
+      [arena, 'continuous'],
+    ] as const) {
+      const tr = buildTransition(env, stateSpacePreset(preset, { movementVar: 6 }));
+      const ll = randomLoglik(257, env.nBins, 7);
+      const whole = filterSmooth(ll, tr, { chunkBins: 1_000_000 });
+      for (const backend of ['wasm', 'reference'] as const)
+        for (const chunkBins of [1, 7, 64, 256, 257, 2000]) {
+          const seen: number[] = [];
+          const s = filterSmoothInOrder(ll, tr, { chunkBins, backend, onProgress: (f) => seen.push(f) });
+          const starts: number[] = [];
+          const got = new Float64Array(whole.smoothed!.data.length);
+          for (const { start, rows } of s.chunks) {
+            expect(start).toBe(starts.length ? starts.at(-1)! + chunkBins : 0);
+            starts.push(start);
+            got.set(rows, start * tr.n);
+          }
+          expect(starts.length).toBe(Math.ceil(257 / chunkBins));
+          const ref = backend === 'wasm' ? whole : filterSmooth(ll, tr, { backend });
+          expectSameBits(got, ref.smoothed!.data);
+          expect(Object.is(s.logMarginal, ref.logMarginal)).toBe(true);
+          for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+          expect(seen.at(-1)).toBe(1);
         }
     }
   });
@@ -166,5 +201,108 @@ describe('decodeSortedSpikes in chunks', () => {
     expect(() =>
       decodeSortedSpikes(model, spikes, { start: 100, stop: 101, summaryOnly: true, smoother: false }),
     ).toThrow(/smoother/);
+  });
+});
+
+describe('decoding in chunks of time bins, first first (inChunks)', () => {
+  /** The chunks of a chunked decode, joined in order (checking they come in order). */
+  function joined(chunks: Iterable<DecodingChunk>) {
+    const parts = [...chunks];
+    parts.forEach((c, i) => expect(c.start).toBe(i === 0 ? 0 : parts[i - 1].start + parts[i - 1].time.length));
+    const cat = <T extends Float32Array | Float64Array>(pick: (c: DecodingChunk) => T): T => {
+      const all = parts.map(pick);
+      const out = new (all[0].constructor as new (n: number) => T)(all.reduce((n, a) => n + a.length, 0));
+      let o = 0;
+      for (const a of all) (out.set(a, o), (o += a.length));
+      return out;
+    };
+    return {
+      parts,
+      positionPosterior: cat((c) => c.positionPosterior.data),
+      statePosterior: cat((c) => c.statePosterior.data),
+      map: cat((c) => c.map.data),
+      mean: cat((c) => c.mean.data),
+      time: cat((c) => c.time),
+    };
+  }
+
+  it('gives summaryOnly and the whole decode bit for bit, many chunks, both state spaces', () => {
+    const s = simulatePlaceSession({ seed: 4, seconds: 120, nUnits: 20 });
+    const spikes = s.units.map((u) => u.spikeTimes);
+    const model = fitSortedSpikes({ position: s.position, positionTimes: s.times, interval: [0, 100] }, spikes);
+    for (const stateSpace of ['continuous', 'continuous-fragmented'] as const) {
+      const opts = { start: 100, stop: 106, stateSpace }; // 3000 bins
+      const whole = decodeSortedSpikes(model, spikes, opts);
+      const summary = decodeSortedSpikes(model, spikes, { ...opts, summaryOnly: true });
+      for (const chunkBins of [1, 299, 700, 3000, 5000]) {
+        if (chunkBins === 1 && stateSpace === 'continuous-fragmented') continue; // 3000 chunks: slow, covered once
+        const seen: number[] = [];
+        const r = decodeSortedSpikes(model, spikes, {
+          ...opts,
+          chunkBins,
+          inChunks: true,
+          onProgress: (f) => seen.push(f),
+        });
+        expect(seen.length).toBeGreaterThan(0);
+        const got = joined(r.chunks);
+        expect(got.parts.length).toBe(Math.ceil(3000 / chunkBins));
+        const f32 = (x: Float32Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength);
+        expect(f32(got.positionPosterior).equals(f32(summary.positionPosterior.data))).toBe(true);
+        expect(f32(got.positionPosterior).equals(f32(Float32Array.from(whole.positionPosterior.data)))).toBe(true);
+        for (const k of ['map', 'mean', 'statePosterior'] as const) expectSameBits(got[k], whole[k].data);
+        expectSameBits(got.time, whole.time);
+        expect(Object.is(r.logMarginal, whole.logMarginal)).toBe(true);
+        expect(r.stateNames).toEqual(whole.stateNames);
+        for (let i = 1; i < seen.length; i++) expect(seen[i]).toBeGreaterThan(seen[i - 1]);
+        expect(seen.at(-1)).toBe(1);
+      }
+    }
+    expect(() => decodeSortedSpikes(model, spikes, { start: 100, stop: 101, inChunks: true, smoother: false })).toThrow(
+      /smoother.*inChunks/,
+    );
+  });
+
+  it('decodes clusterless marks in chunks bit for bit', () => {
+    const s = simulatePlaceSession({ seed: 9, seconds: 60, nUnits: 8 });
+    const rng = createRng(3);
+    // one group of 2-feature marks: each unit's amplitude plus noise
+    const times: number[] = [],
+      marks: number[] = [];
+    s.units.forEach((u, i) =>
+      u.spikeTimes.forEach((t) => (times.push(t), marks.push(40 + 10 * i + rng.normal(), 90 - 5 * i + rng.normal()))),
+    );
+    const order = times.map((_, i) => i).sort((a, b) => times[a] - times[b]);
+    const group = {
+      times: Float64Array.from(order, (i) => times[i]),
+      marks: {
+        data: Float64Array.from(order.flatMap((i) => [marks[2 * i], marks[2 * i + 1]])),
+        rows: order.length,
+        cols: 2,
+      },
+    };
+    const model = fitClusterless({ position: s.position, positionTimes: s.times, interval: [0, 50] }, [group]);
+    const opts = { start: 50, stop: 52 };
+    const whole = decodeClusterless(model, [group], opts);
+    const got = joined(decodeClusterless(model, [group], { ...opts, chunkBins: 97, inChunks: true }).chunks);
+    expect(got.parts.length).toBe(Math.ceil(1000 / 97));
+    for (const k of ['map', 'mean', 'statePosterior'] as const) expectSameBits(got[k], whole[k].data);
+  });
+
+  it('joinDecodingErrors of the chunks gives decodingError of the whole, bit for bit', () => {
+    const s = simulatePlaceSession({ seed: 4, seconds: 120, nUnits: 20 });
+    const spikes = s.units.map((u) => u.spikeTimes);
+    const model = fitSortedSpikes({ position: s.position, positionTimes: s.times, interval: [0, 100] }, spikes);
+    const opts = { start: 100, stop: 120 };
+    const whole = decodeSortedSpikes(model, spikes, opts);
+    const err = decodingError(whole.time, whole.mean, s.times, s.position);
+    const parts = [...decodeSortedSpikes(model, spikes, { ...opts, chunkBins: 777, inChunks: true }).chunks].map((c) =>
+      decodingError(c.time, c.mean, s.times, s.position),
+    );
+    const got = joinDecodingErrors(parts);
+    expect(got.nRunning).toBeGreaterThan(1000);
+    for (const k of ['median', 'mean', 'medianRunning', 'meanRunning', 'n', 'nRunning'] as const)
+      expect(Object.is(got[k], err[k])).toBe(true);
+    expectSameBits(got.errors, err.errors);
+    expect(Array.from(got.running)).toEqual(Array.from(err.running));
   });
 });

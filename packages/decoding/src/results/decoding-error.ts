@@ -24,6 +24,8 @@ export interface DecodingError {
   nRunning: number;
   /** Error per time bin (cm), NaN where the truth is unknown. */
   errors: Float64Array;
+  /** 1 where the bin counts as running (speed > minSpeed, error known), else 0. */
+  running: Uint8Array;
 }
 
 /**
@@ -56,8 +58,7 @@ export function decodingError(
   const at = interpolatePosition(truthTimes, truth, times);
   const sp = interpolatePosition(truthTimes, { data: speed, rows: speed.length, cols: 1 }, times).data;
   const errors = new Float64Array(times.length);
-  const all: number[] = [],
-    running: number[] = [];
+  const running = new Uint8Array(times.length);
   for (let t = 0; t < times.length; t++) {
     let s = 0;
     for (let k = 0; k < d; k++) {
@@ -65,18 +66,49 @@ export function decodingError(
       s += v * v;
     }
     errors[t] = Math.sqrt(s);
+    running[t] = Number.isFinite(errors[t]) && sp[t] > minSpeed ? 1 : 0;
+  }
+  return errorStats(errors, running);
+}
+
+/**
+ * decodingError over consecutive spans of one decode (e.g. its chunks, in order), joined: the
+ * same numbers as one call over the whole span, bit for bit.
+ *
+ * @example
+ * const parts = chunks.map((c) => decodingError(c.time, c.map, positionTimes, position, { speed }));
+ * joinDecodingErrors(parts).medianRunning;
+ */
+export function joinDecodingErrors(parts: readonly DecodingError[]): DecodingError {
+  const errors = new Float64Array(parts.reduce((n, p) => n + p.errors.length, 0));
+  const running = new Uint8Array(errors.length);
+  let o = 0;
+  for (const p of parts) {
+    errors.set(p.errors, o);
+    running.set(p.running, o);
+    o += p.errors.length;
+  }
+  return errorStats(errors, running);
+}
+
+/** Median and mean of the known errors, overall and where running. */
+function errorStats(errors: Float64Array, running: Uint8Array): DecodingError {
+  const all: number[] = [],
+    run: number[] = [];
+  for (let t = 0; t < errors.length; t++) {
     if (!Number.isFinite(errors[t])) continue;
     all.push(errors[t]);
-    if (sp[t] > minSpeed) running.push(errors[t]);
+    if (running[t]) run.push(errors[t]);
   }
   return {
     median: median(all),
     mean: meanOf(all),
-    medianRunning: median(running),
-    meanRunning: meanOf(running),
+    medianRunning: median(run),
+    meanRunning: meanOf(run),
     n: all.length,
-    nRunning: running.length,
+    nRunning: run.length,
     errors,
+    running,
   };
 }
 

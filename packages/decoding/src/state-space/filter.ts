@@ -178,11 +178,8 @@ export function filterSmoothChunks(
   const chunk = checkChunkBins(options.chunkBins);
   const nTime = loglik.rows,
     n = tr.n;
-  const rowsOf = (start: number, end: number) =>
-    'data' in loglik ? loglik.data.subarray(start * loglik.cols, end * loglik.cols) : loglik.read(start, end);
   if (options.backend === 'reference' || nTime === 0) {
-    const whole = { data: rowsOf(0, nTime), rows: nTime, cols: loglik.cols };
-    const f = filterSmooth(whole, tr, { ...options, smoother: true, chunkBins: Math.max(1, nTime) });
+    const f = wholeSmoothed(loglik, tr, options);
     for (let end = nTime; end > 0; end -= chunk) {
       const start = Math.max(0, end - chunk);
       options.onChunk(start, f.smoothed!.data.subarray(start * n, end * n));
@@ -190,72 +187,199 @@ export function filterSmoothChunks(
     return { logMarginal: f.logMarginal };
   }
   const progress = new StagedProgress(options.onProgress, { filter: 1, smoother: 2 });
-  const { exports: k, heap } = decodingKernels.get();
+  const nChunks = Math.ceil(nTime / chunk);
   return withTransition(tr, () => {
-    const rowBytes = n * 8,
-      cols = loglik.cols;
-    const pLik = heap.put(tr.likIndex),
-      pTp = heap.put(tr.toPtr),
-      pTi = heap.put(tr.toIdx),
-      pTw = heap.put(tr.toW),
-      pFp = heap.put(tr.fromPtr),
-      pFi = heap.put(tr.fromIdx),
-      pFw = heap.put(tr.fromW),
-      pU = heap.put(tr.lowU),
-      pW = heap.put(tr.lowW),
-      pInit = heap.put(tr.init);
-    // one chunk of log-likelihood; filtered rows start-1 … end-1; smoothed rows start … end
-    const pLL = heap.alloc(chunk * cols * 8),
-      pF = heap.alloc((chunk + 1) * rowBytes),
-      pS = heap.alloc((chunk + 1) * rowBytes),
-      pPred = heap.alloc(rowBytes),
-      pRatio = heap.alloc(rowBytes);
-    const nChunks = Math.ceil(nTime / chunk);
-    const before = new Float64Array(nChunks * n); // each chunk's filtered row start-1
-    // The kernels index rows by their time in the whole run: pointers are shifted back by `start`
-    // rows so that row t lands in the chunk buffer (wasm32 addresses wrap, as usize arithmetic does).
-    const forward = (c: number, logMarginal: number): number => {
-      const start = c * chunk,
-        end = Math.min(nTime, start + chunk);
-      const ll = rowsOf(start, end); // (a likelihood computed here allocates above pRatio, released after)
-      heap.f64(pLL, (end - start) * cols).set(ll);
-      if (c > 0) heap.f64(pF, n).set(before.subarray(c * n, (c + 1) * n));
-      const lm = k.forwardFilter(
-        start,
-        end,
-        n,
-        pLL - start * cols * 8,
-        cols,
-        pLik,
-        pTp,
-        pTi,
-        pTw,
-        tr.nLow,
-        pU,
-        pW,
-        pInit,
-        pF + rowBytes - start * rowBytes,
-        pPred,
-        logMarginal,
-      );
-      if (c + 1 < nChunks) before.set(heap.f64(pF + (end - start) * rowBytes, n), (c + 1) * n);
-      return lm;
-    };
-    const filterDone = progress.stage('filter');
-    let logMarginal = 0;
-    for (let c = 0; c < nChunks; c++) {
-      logMarginal = forward(c, logMarginal);
-      filterDone((c + 1) / nChunks);
-    }
+    const kernels = chunkKernels(loglik, tr, chunk);
+    const logMarginal = kernels.filterAll(progress.stage('filter'));
     const smootherDone = progress.stage('smoother');
+    let next: Float64Array | undefined;
     for (let c = nChunks - 1; c >= 0; c--) {
+      // the last chunk's filtered rows are still in place
+      const rows = kernels.smooth(c, next, c < nChunks - 1);
+      options.onChunk(c * chunk, rows);
+      next = rows.slice(0, n);
+      smootherDone((nChunks - c) / nChunks);
+    }
+    progress.done();
+    return { logMarginal };
+  });
+}
+
+/** The smoothed posterior in chunks, first first (filterSmoothInOrder). */
+export interface SmoothedInOrder {
+  /** The run's log marginal likelihood (known before the first chunk). */
+  logMarginal: number;
+  /**
+   * Chunks of smoothed rows [start, start + rows.length / n), in time order; `rows` is valid until
+   * the next chunk is asked for (one buffer serves them all: copy what you keep).
+   */
+  chunks: Iterable<{ start: number; rows: Float64Array }>;
+}
+
+/**
+ * filterSmoothChunks' rows, bit for bit, handed out in time order (first chunk first), so that they
+ * can be appended to a file as they come: a forward pass keeps each chunk's filtered row before it,
+ * a backward pass (filter recomputed a chunk at a time) keeps each chunk's smoothed row after it,
+ * and each chunk is then recomputed from those two rows when it is asked for. Memory does not grow
+ * with nTime but for two rows per chunk; CPU: three filter passes and two smoother passes (the
+ * likelihood rows are read three times).
+ *
+ * @example
+ * const s = filterSmoothInOrder(sortedSpikesLikelihoodRows(model, spikes, bins), tr);
+ * for (const { start, rows } of s.chunks) await out.append(summarize(start, rows));
+ */
+export function filterSmoothInOrder(
+  loglik: Matrix<Float64Array> | LikelihoodRows,
+  tr: Transition,
+  options: Omit<SmoothedChunkOptions, 'onChunk'> = {},
+): SmoothedInOrder {
+  const chunk = checkChunkBins(options.chunkBins);
+  const nTime = loglik.rows,
+    n = tr.n;
+  const nChunks = Math.ceil(nTime / chunk);
+  const progress = new StagedProgress(options.onProgress, { filter: 1, smoother: 2, output: 2 });
+  if (options.backend === 'reference' || nTime === 0) {
+    const f = wholeSmoothed(loglik, tr, { ...options, onProgress: undefined });
+    progress.stage('smoother')(1);
+    return {
+      logMarginal: f.logMarginal,
+      chunks: (function* () {
+        for (let start = 0; start < nTime; start += chunk)
+          yield { start, rows: f.smoothed!.data.subarray(start * n, Math.min(nTime, start + chunk) * n) };
+        progress.done();
+      })(),
+    };
+  }
+  const before = new Float64Array(nChunks * n); // each chunk's filtered row start - 1
+  const after = new Float64Array(nChunks * n); // each chunk's smoothed row end (but the last's)
+  const logMarginal = withTransition(tr, () => {
+    const kernels = chunkKernels(loglik, tr, chunk, before);
+    const lm = kernels.filterAll(progress.stage('filter'));
+    const smootherDone = progress.stage('smoother');
+    for (let c = nChunks - 1; c > 0; c--) {
+      const rows = kernels.smooth(c, c < nChunks - 1 ? after.subarray(c * n, (c + 1) * n) : undefined, c < nChunks - 1);
+      after.set(rows.subarray(0, n), (c - 1) * n);
+      smootherDone((nChunks - c) / nChunks);
+    }
+    return lm;
+  });
+  const outputDone = progress.stage('output');
+  const buffer = new Float64Array(Math.min(chunk, nTime) * n);
+  function* chunks() {
+    for (let c = 0; c < nChunks; c++) {
+      // each chunk in a heap scope of its own: nothing is held in kernel memory between chunks
+      const rows = withTransition(tr, () => {
+        const view = chunkKernels(loglik, tr, chunk, before).smooth(
+          c,
+          c < nChunks - 1 ? after.subarray(c * n, (c + 1) * n) : undefined,
+          true,
+        );
+        const out = buffer.subarray(0, view.length);
+        out.set(view);
+        return out;
+      });
+      outputDone((c + 1) / nChunks);
+      yield { start: c * chunk, rows };
+    }
+    progress.done();
+  }
+  return { logMarginal, chunks: chunks() };
+}
+
+/** The whole smoothed posterior (reference backend, or no rows), for the chunked APIs. */
+function wholeSmoothed(
+  loglik: Matrix<Float64Array> | LikelihoodRows,
+  tr: Transition,
+  options: Omit<SmoothedChunkOptions, 'onChunk'>,
+): FilterResult {
+  const nTime = loglik.rows;
+  const data = 'data' in loglik ? loglik.data.subarray(0, nTime * loglik.cols) : loglik.read(0, nTime);
+  const whole = { data, rows: nTime, cols: loglik.cols };
+  return filterSmooth(whole, tr, { ...options, smoother: true, chunkBins: Math.max(1, nTime) });
+}
+
+/**
+ * The chunked filter and smoother's kernel memory, set up in the current heap scope (inside
+ * withTransition): one chunk of log-likelihood, filtered rows start-1 … end-1 and smoothed rows
+ * start … end. `before` holds each chunk's filtered row start - 1 (filled by filterAll).
+ */
+function chunkKernels(
+  loglik: Matrix<Float64Array> | LikelihoodRows,
+  tr: Transition,
+  chunk: number,
+  before = new Float64Array(Math.ceil(loglik.rows / chunk) * tr.n),
+) {
+  const { exports: k, heap } = decodingKernels.get();
+  const nTime = loglik.rows,
+    n = tr.n,
+    rowBytes = n * 8,
+    cols = loglik.cols;
+  const nChunks = Math.ceil(nTime / chunk);
+  const rowsOf = (start: number, end: number) =>
+    'data' in loglik ? loglik.data.subarray(start * cols, end * cols) : loglik.read(start, end);
+  const pLik = heap.put(tr.likIndex),
+    pTp = heap.put(tr.toPtr),
+    pTi = heap.put(tr.toIdx),
+    pTw = heap.put(tr.toW),
+    pFp = heap.put(tr.fromPtr),
+    pFi = heap.put(tr.fromIdx),
+    pFw = heap.put(tr.fromW),
+    pU = heap.put(tr.lowU),
+    pW = heap.put(tr.lowW),
+    pInit = heap.put(tr.init);
+  const pLL = heap.alloc(chunk * cols * 8),
+    pF = heap.alloc((chunk + 1) * rowBytes),
+    pS = heap.alloc((chunk + 1) * rowBytes),
+    pPred = heap.alloc(rowBytes),
+    pRatio = heap.alloc(rowBytes);
+  // The kernels index rows by their time in the whole run: pointers are shifted back by `start`
+  // rows so that row t lands in the chunk buffer (wasm32 addresses wrap, as usize arithmetic does).
+  const forward = (c: number, logMarginal: number): number => {
+    const start = c * chunk,
+      end = Math.min(nTime, start + chunk);
+    const ll = rowsOf(start, end); // (a likelihood computed here allocates above pRatio, released after)
+    heap.f64(pLL, (end - start) * cols).set(ll);
+    if (c > 0) heap.f64(pF, n).set(before.subarray(c * n, (c + 1) * n));
+    const lm = k.forwardFilter(
+      start,
+      end,
+      n,
+      pLL - start * cols * 8,
+      cols,
+      pLik,
+      pTp,
+      pTi,
+      pTw,
+      tr.nLow,
+      pU,
+      pW,
+      pInit,
+      pF + rowBytes - start * rowBytes,
+      pPred,
+      logMarginal,
+    );
+    if (c + 1 < nChunks) before.set(heap.f64(pF + (end - start) * rowBytes, n), (c + 1) * n);
+    return lm;
+  };
+  return {
+    /** The forward pass over every chunk (filling `before`); the log marginal. */
+    filterAll(done: (fraction: number) => void): number {
+      let logMarginal = 0;
+      for (let c = 0; c < nChunks; c++) {
+        logMarginal = forward(c, logMarginal);
+        done((c + 1) / nChunks);
+      }
+      return logMarginal;
+    },
+    /**
+     * Chunk c's smoothed rows (a view into kernel memory), given the smoothed row after it (`next`,
+     * absent for the last chunk); its filtered rows are recomputed first when `refilter`.
+     */
+    smooth(c: number, next: Float64Array | undefined, refilter: boolean): Float64Array {
       const start = c * chunk,
         end = Math.min(nTime, start + chunk);
-      if (c < nChunks - 1) {
-        forward(c, 0); // the last chunk's filtered rows are still in place
-        // smoothed row `end` (the first of the chunk after) goes after this chunk's rows
-        heap.f64(pS, (chunk + 1) * n).copyWithin((end - start) * n, 0, n);
-      }
+      if (refilter) forward(c, 0);
+      if (next) heap.f64(pS + (end - start) * rowBytes, n).set(next);
       k.backwardSmoother(
         start,
         end,
@@ -275,10 +399,7 @@ export function filterSmoothChunks(
         pPred,
         pRatio,
       );
-      options.onChunk(start, heap.f64(pS, (end - start) * n));
-      smootherDone((nChunks - c) / nChunks);
-    }
-    progress.done();
-    return { logMarginal };
-  });
+      return heap.f64(pS, (end - start) * n);
+    },
+  };
 }

@@ -7,14 +7,16 @@ import {
   decodingKernels,
   fitClusterless,
   fitSortedSpikes,
+  joinDecodingErrors,
   type DecodeOptions,
+  type DecodingChunks,
   type DecodingError,
   type DecodingResult,
-  type DecodingSummary,
   type EncodingInput,
 } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
-import type { ResultData, Step, StepInput } from '@spyglass-wasm/provenance';
+import type { NwbWriter, TimeSeriesInput } from '@spyglass-wasm/nwb-io';
+import { arrayPieces, type ResultReader, type Step, type StepContext, type StepInput } from '@spyglass-wasm/provenance';
 import { codeHash as sortCode, spikeSortKernels } from '@spyglass-wasm/spike-sort';
 import sortPackage from '@spyglass-wasm/spike-sort/package.json';
 import { analysisNwb } from '../nwb/analysis-file.js';
@@ -84,8 +86,8 @@ export async function positionCm(input: StepInput, role: string) {
 export interface EncodedModel {
   sources: number;
   decode(options: DecodeOptions): DecodingResult;
-  /** The decode's summaries only, never the whole posterior (memory flat but for a float32 row per bin). */
-  summary(options: DecodeOptions): DecodingSummary;
+  /** The decode's summaries chunk by chunk in time order, never the whole posterior (memory flat in the span). */
+  chunks(options: DecodeOptions): DecodingChunks;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function encodeModel(
     return {
       sources: groups.length,
       decode: (o) => decodeClusterless(model, groups, o),
-      summary: (o) => decodeClusterless(model, groups, { ...o, summaryOnly: true }),
+      chunks: (o) => decodeClusterless(model, groups, { ...o, inChunks: true }),
     };
   }
   const spikeTimes = await unitsOf(units);
@@ -119,7 +121,7 @@ export async function encodeModel(
   return {
     sources: spikeTimes.length,
     decode: (o) => decodeSortedSpikes(model, spikeTimes, o),
-    summary: (o) => decodeSortedSpikes(model, spikeTimes, { ...o, summaryOnly: true }),
+    chunks: (o) => decodeSortedSpikes(model, spikeTimes, { ...o, inChunks: true }),
   };
 }
 
@@ -205,22 +207,15 @@ export const decodeStep: Step = {
     };
     const model = await encodeModel(units, encoding, params);
     ctx.onProgress?.(0.1);
-    // summaries only: the smoothed posterior is summarised chunk by chunk, never held whole
-    const r = model.summary(decodeOptions);
+    // the summaries chunk by chunk in time order, appended to the result as they come: never whole
+    const r = model.chunks(decodeOptions);
+    const { arrays, errMap, errMean } = await writeChunks(r, position, ctx);
     const nSources = model.sources;
-    // running = the position step's speed above 4 cm/s, never speed recomputed from the positions
-    const errMap = decodingError(r.time, r.map, position.times, position.cm, { speed: position.speed });
-    const errMean = decodingError(r.time, r.mean, position.times, position.cm, { speed: position.speed });
-    const n = r.time.length,
-      dims = r.env.dims;
+    const n = r.bins.nTime;
     return {
       arrays: {
-        time: { data: r.time, shape: [n] },
-        map: { data: r.map.data, shape: [n, dims] },
-        mean: { data: r.mean.data, shape: [n, dims] },
-        positionPosterior: { data: r.positionPosterior.data, shape: [n, r.env.nBins] },
-        statePosterior: { data: r.statePosterior.data, shape: [n, r.statePosterior.cols] },
-        binCenters: { data: r.env.centers.data, shape: [r.env.nBins, dims] },
+        ...arrays,
+        binCenters: { data: r.env.centers.data, shape: [r.env.nBins, r.env.dims] },
         isInterior: { data: Uint8Array.from(r.env.isInterior), shape: [r.env.nBins] },
       },
       json: {
@@ -245,58 +240,38 @@ export const decodeStep: Step = {
       },
     };
   },
-  analysisFile: analysisNwb('decode', (d, w) => {
-    const [n, dims] = d.arrays.map.shape;
-    const time = d.arrays.time.data as Float64Array;
+  analysisFile: analysisNwb('decode', async (d, w, stored) => {
+    const [, dims] = stored.arrays.map.shape;
+    const [, bins] = stored.arrays.positionPosterior.shape;
+    const time = (await stored.read('time')) as Float64Array;
     const columns = (d.json.columns as number[]).join(',');
-    const meters = (a: ResultData['arrays'][string]) => ({
-      data: Float64Array.from(a.data as Float64Array, (v) => v / 100),
-      rows: n,
-      cols: dims,
-    });
-    w.addTimeSeries({
+    const states = d.json.stateNames as string[];
+    const series = (name: string, spec: Omit<TimeSeriesInput, 'data' | 'module' | 'container' | 'timestamps'>) =>
+      writeSeries(w, stored, name, { ...spec, module: 'decoding', container: null, timestamps: time });
+    await series('map', {
       name: 'decoded_position',
-      module: 'decoding',
-      container: null,
-      data: meters(d.arrays.map),
       unit: 'meters',
-      timestamps: time,
       spatial: { referenceFrame: `MAP of the acausal posterior; columns ${columns} of the source position` },
       description: 'Most probable position bin centre per decoding time bin',
     });
-    w.addTimeSeries({
+    await series('mean', {
       name: 'posterior_mean_position',
-      module: 'decoding',
-      container: null,
-      data: meters(d.arrays.mean),
       unit: 'meters',
-      timestamps: time,
       spatial: { referenceFrame: 'posterior mean position' },
       description: 'Posterior-mean position per decoding time bin',
     });
-    const [, bins] = d.arrays.positionPosterior.shape;
-    w.addTimeSeries({
+    await series('positionPosterior', {
       name: 'posterior',
-      module: 'decoding',
-      container: null,
-      data: { data: d.arrays.positionPosterior.data as Float32Array, rows: n, cols: bins },
       unit: 'probability',
-      timestamps: time,
       description:
         'Acausal posterior over position bins (columns = rows of position_bins), summed over discrete states',
     });
-    const states = d.json.stateNames as string[];
-    if (states.length > 1) {
-      w.addTimeSeries({
+    if (states.length > 1)
+      await series('statePosterior', {
         name: 'state_probability',
-        module: 'decoding',
-        container: null,
-        data: { data: d.arrays.statePosterior.data as Float64Array, rows: n, cols: states.length },
         unit: 'probability',
-        timestamps: time,
         description: `Probability of each discrete state: ${states.join(', ')}`,
       });
-    }
     const centers = d.arrays.binCenters.data as Float64Array;
     const table: Record<string, { description: string; values: ArrayLike<number> }> = {
       is_interior: {
@@ -320,3 +295,58 @@ export const decodeStep: Step = {
 };
 
 const round = (x: number): number => Math.round(x * 100) / 100;
+
+/** Bytes of a series written to the analysis NWB file at a time (a whole number of its 1 MiB chunks). */
+const NWB_WINDOW_BYTES = 1 << 23;
+
+/**
+ * Result array `name` written as a TimeSeries in windows of the stored result, never whole
+ * (positions in cm written in meters).
+ */
+async function writeSeries(
+  w: NwbWriter,
+  stored: ResultReader,
+  name: string,
+  spec: Omit<TimeSeriesInput, 'data'>,
+): Promise<void> {
+  const { dtype, shape } = stored.arrays[name];
+  const [rows, cols] = shape;
+  const step = Math.max(1, Math.floor(NWB_WINDOW_BYTES / (cols * Number(dtype.slice(-1)))));
+  const window = async (a: number) => {
+    const x = (await stored.read(name, a, Math.min(rows, a + step))) as Float32Array | Float64Array;
+    const data = spec.unit === 'meters' ? Float64Array.from(x, (v) => v / 100) : x;
+    return { data, rows: x.length / cols, cols };
+  };
+  const s = w.addTimeSeries({ ...spec, data: await window(0) });
+  for (let a = step; a < rows; a += step) s.append(await window(a));
+}
+
+/**
+ * A chunked decode's summaries appended to the result as they come (`arrayPieces`), and its
+ * decoding error (MAP and posterior mean) against the held-out position, chunk by chunk.
+ */
+async function writeChunks(r: DecodingChunks, position: Awaited<ReturnType<typeof positionCm>>, ctx: StepContext) {
+  const dims = r.env.dims;
+  const out = {
+    time: await arrayPieces(ctx, Float64Array, []),
+    map: await arrayPieces(ctx, Float64Array, [dims]),
+    mean: await arrayPieces(ctx, Float64Array, [dims]),
+    positionPosterior: await arrayPieces(ctx, Float32Array, [r.env.nBins]),
+    statePosterior: await arrayPieces(ctx, Float64Array, [r.stateNames.length]),
+  };
+  const errMap: DecodingError[] = [],
+    errMean: DecodingError[] = [];
+  // running = the position step's speed above 4 cm/s, never speed recomputed from the positions
+  const options = { speed: position.speed };
+  for (const c of r.chunks) {
+    await out.time.append(c.time);
+    await out.map.append(c.map.data);
+    await out.mean.append(c.mean.data);
+    await out.positionPosterior.append(c.positionPosterior.data);
+    await out.statePosterior.append(c.statePosterior.data);
+    errMap.push(decodingError(c.time, c.map, position.times, position.cm, options));
+    errMean.push(decodingError(c.time, c.mean, position.times, position.cm, options));
+  }
+  const arrays = Object.fromEntries(Object.entries(out).map(([k, p]) => [k, p.done()]));
+  return { arrays, errMap: joinDecodingErrors(errMap), errMean: joinDecodingErrors(errMean) };
+}
