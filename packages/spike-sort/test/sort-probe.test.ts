@@ -114,6 +114,13 @@ describe('sortProbe', () => {
     expect(summary(one)).toEqual(summary(each));
   }, 120_000);
 
+  it('rejects a bad batchBytes naming it, before reading', async () => {
+    const reads: number[] = [];
+    const counted = { ...source, read: (a: number, b: number) => (reads.push(a), rec.read(a, b)) };
+    await expect(sortProbe(counted, { ...options, batchBytes: -1 })).rejects.toThrow(/batchBytes/);
+    expect(reads).toEqual([]);
+  });
+
   it('streamed neighbourhoods (a window at a time) find the same units', async () => {
     const probe = await sortProbe(source, { ...options, inMemoryBytes: 0, chunkSeconds: 2, learnSeconds: 10 });
     const found = probe.neighbourhoods.flatMap((n) => n.sorting.units.map((u) => u.samples));
