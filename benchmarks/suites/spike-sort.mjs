@@ -7,9 +7,13 @@
 // 32-channel drift regime sorted as one group (sortGroup, as sortNwb did before) and by
 // neighbourhoods (sortProbe, 2 workers) on the same recording, with CPU time (all threads), peak RSS
 // and SpikeForest accuracy; a 64-channel shank by neighbourhoods; with BENCH_LONG=1 a 384-channel
-// shank (simulated Neuropixels 1.0 column count).
+// shank (simulated Neuropixels 1.0 column count). BENCH_PROBE_ONLY=1 runs the probe rows alone, with
+// the 64-channel shank at 20 s and 60 s and the 384-channel one; BENCH_PROBE_BASELINE=<git ref> builds
+// that ref in a temporary worktree and sorts every probe row with it too, interleaved with this code
+// (baseline, then this, per row, the same child script), so both see the same machine load.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { baselineTree } from '../lib/baseline-tree.mjs';
 import { benchLong, versus } from '../lib/harness.mjs';
 
 export const name = 'spike-sort';
@@ -23,15 +27,22 @@ const PUBLISHED = {
   KS4: 'Kilosort4 (Pachitariu et al. 2024, Nat. Methods): accuracy on simulated 384-ch Neuropixels with drift, on a GPU, no CPU timing; the first Kilosort (Pachitariu et al. 2016) reported about real time for 384 channels on a GPU',
 };
 
-/** One probe sorting in a fresh process: `group` (one sortGroup) or `probe` (sortProbe on `workers`). */
-function measureProbe(mode, { seconds, channels, units, driftUm = 0, workers = 2 }) {
-  const args = [probeChild, mode, seconds, channels, units, driftUm, workers].map(String);
+const probeOnly = process.env.BENCH_PROBE_ONLY === '1';
+const probeBaselineRef = process.env.BENCH_PROBE_BASELINE;
+
+/**
+ * One probe sorting in a fresh process: `group` (one sortGroup) or `probe` (sortProbe on `workers`),
+ * by this code or by `baseline` ({ script, label }: the child script in a baselineTree).
+ */
+function measureProbe(mode, { seconds, channels, units, driftUm = 0, workers = 2 }, baseline) {
+  const args = [baseline?.script ?? probeChild, mode, seconds, channels, units, driftUm, workers].map(String);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`sort-probe-child failed: ${r.stderr}`);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1));
   const acc = out.accuracy;
   return {
     path: mode === 'group' ? 'sortGroup, one group (before)' : `sortProbe, ${workers} workers`,
+    code: baseline ? `baseline ${baseline.label}` : 'this',
     recording: `${channels}-ch shank, ${units} units${driftUm ? `, ${driftUm} µm drift` : ''}, ${seconds} s`,
     units: out.units,
     'true units': acc.length,
@@ -41,8 +52,44 @@ function measureProbe(mode, { seconds, channels, units, driftUm = 0, workers = 2
     'CPU s': out.cpuSeconds,
     // what 2 cores give when the work is ours alone: recording seconds per CPU second × 2
     'x real time (2 cores, CPU)': (2 * seconds) / out.cpuSeconds,
+    'x real time (wall)': seconds / out.seconds,
     'peak RSS MiB': out.peakRssMiB,
+    accuracy: acc,
   };
+}
+
+/**
+ * Each probe recording sorted by the baseline (when given), then this code; rows of both, and per
+ * recording the side-by-side figures: CPU s of each, accuracy mean, units >= 0.8 and the largest fall
+ * of one true unit's accuracy from the baseline to this code (negative: every unit gained).
+ */
+function probeRows(recordings, baseline) {
+  const rows = [],
+    sideBySide = [];
+  for (const [mode, recording] of recordings) {
+    const base = baseline && measureProbe(mode, recording, baseline);
+    const mine = measureProbe(mode, recording);
+    // each pair as it is measured: the largest rows take minutes
+    for (const r of [base, mine].filter(Boolean)) console.error(JSON.stringify({ ...r, accuracy: undefined }));
+    if (base) {
+      rows.push(base);
+      sideBySide.push({
+        recording: mine.recording,
+        path: mine.path,
+        'baseline CPU s': base['CPU s'],
+        'this CPU s': mine['CPU s'],
+        'CPU ratio': base['CPU s'] / mine['CPU s'],
+        'this x real time (2 cores, CPU)': mine['x real time (2 cores, CPU)'],
+        'this x real time (wall)': mine['x real time (wall)'],
+        'baseline / this peak RSS MiB': `${base['peak RSS MiB'].toFixed(0)} / ${mine['peak RSS MiB'].toFixed(0)}`,
+        'accuracy mean baseline / this': `${base['mean accuracy'].toFixed(3)} / ${mine['mean accuracy'].toFixed(3)}`,
+        'units >= 0.8 baseline / this': `${base['units >= 0.8']} / ${mine['units >= 0.8']}`,
+        'largest fall of one unit': Math.max(...base.accuracy.map((a, u) => a - mine.accuracy[u])),
+      });
+    }
+    rows.push(mine);
+  }
+  return { rows: rows.map(({ accuracy, ...r }) => r), sideBySide };
 }
 const longMinutes = Number(process.env.BENCH_SORT_LONG_MINUTES ?? (benchLong ? 60 : 16));
 
@@ -65,18 +112,28 @@ function measure(mode, seconds, channels, groups) {
 }
 
 export async function run() {
+  const baseline = probeBaselineRef && {
+    ...baselineTree({
+      ref: probeBaselineRef,
+      packages: ['@spyglass-wasm/spike-sort', '@spyglass-wasm/sim'],
+      script: probeChild,
+    }),
+    label: probeBaselineRef,
+  };
   const memory = [];
-  for (const minutes of [2, 8]) memory.push(measure('whole', minutes * 60, 4, 1));
-  for (const minutes of [2, 8, longMinutes]) memory.push(measure('stream', minutes * 60, 4, 1));
-  const probe = [measure('whole', 60, 8, 8), measure('stream', 60, 8, 8)];
+  if (!probeOnly) {
+    for (const minutes of [2, 8]) memory.push(measure('whole', minutes * 60, 4, 1));
+    for (const minutes of [2, 8, longMinutes]) memory.push(measure('stream', minutes * 60, 4, 1));
+  }
+  const probe = probeOnly ? [] : [measure('whole', 60, 8, 8), measure('stream', 60, 8, 8)];
   // Default sizes keep `npm run bench` within 15 minutes; BENCH_LONG=1 sorts 30 s and 60 s as in the README.
   const drift = { seconds: benchLong ? 30 : 10, channels: 32, units: 25, driftUm: 4 };
-  const probes = [
-    measureProbe('group', drift),
-    measureProbe('probe', drift),
-    measureProbe('probe', { seconds: benchLong ? 60 : 20, channels: 64, units: 48 }),
-    ...(benchLong ? [measureProbe('probe', { seconds: 10, channels: 384, units: 288 })] : []),
-  ];
+  const shank64 = (seconds) => ['probe', { seconds, channels: 64, units: 48 }];
+  const recordings = probeOnly
+    ? [shank64(20), shank64(60)]
+    : [['group', drift], ['probe', drift], shank64(benchLong ? 60 : 20)];
+  if (probeOnly || benchLong) recordings.push(['probe', { seconds: 10, channels: 384, units: 288 }]);
+  const { rows: probes, sideBySide } = probeRows(recordings, baseline);
   const cpuRealTime = (r, goal) =>
     versus(
       `sort ${r.recording}, ${r.path} (CPU / 2 cores)`,
@@ -85,7 +142,7 @@ export async function run() {
       (r['CPU s'] / 2) * r['x real time (2 cores, CPU)'],
       goal,
     );
-  const grow = (rows) => rows.at(-1)['peak RSS MiB'] - rows[0]['peak RSS MiB'];
+  const grow = (rows) => (rows.length ? rows.at(-1)['peak RSS MiB'] - rows[0]['peak RSS MiB'] : NaN);
   const whole = memory.filter((r) => r.path.startsWith('sortGroup')),
     streamed = memory.filter((r) => r.path === 'sortStream');
   const realTime = (r, goal) =>
@@ -99,19 +156,33 @@ export async function run() {
   const summary = [
     ...memory.map((r) => realTime(r, '>= 60x')),
     ...probe.map((r) => realTime(r, '>= 4x')),
-    ...probes.map((r) =>
-      cpuRealTime(r, r.recording.startsWith('384') ? '>= 1x' : r.recording.startsWith('64') ? '>= 4x' : ''),
-    ),
+    ...probes
+      .filter((r) => r.code === 'this')
+      .map((r) =>
+        cpuRealTime(r, r.recording.startsWith('384') ? '>= 1x' : r.recording.startsWith('64') ? '>= 4x' : ''),
+      ),
   ];
   return {
     summary,
     tables: [
-      { title: 'tetrode: peak memory against duration, in memory vs streamed', rows: memory },
-      { title: '64-channel probe (8 shanks x 8 channels), 1 min', rows: probe },
+      ...(probeOnly ? [] : [{ title: 'tetrode: peak memory against duration, in memory vs streamed', rows: memory }]),
+      ...(probeOnly ? [] : [{ title: '64-channel probe (8 shanks x 8 channels), 1 min', rows: probe }]),
       { title: 'probes sorted by channel neighbourhoods (sortProbe) against one group (sortGroup)', rows: probes },
+      ...(baseline
+        ? [
+            {
+              title: `probes: ${baseline.label} (${baseline.commit.slice(0, 8)}) against this code, same run`,
+              rows: sideBySide,
+            },
+          ]
+        : []),
     ],
     notes: [
-      `in memory, 2 -> 8 min adds ${grow(whole).toFixed(0)} MiB of peak RSS; streamed, 2 -> ${longMinutes} min adds ${grow(streamed).toFixed(0)} MiB (spike times and features only)`,
+      ...(probeOnly
+        ? []
+        : [
+            `in memory, 2 -> 8 min adds ${grow(whole).toFixed(0)} MiB of peak RSS; streamed, 2 -> ${longMinutes} min adds ${grow(streamed).toFixed(0)} MiB (spike times and features only)`,
+          ]),
       'single thread; sortNwb sorts electrode groups in parallel on a worker pool (createSortPool)',
       'probes: neighbourhoods of 8 core channels + 60 µm, on 2 workers; peak RSS of the whole process (workers included)',
       `published, MountainSort5: ${PUBLISHED.MS5}`,

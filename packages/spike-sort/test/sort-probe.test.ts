@@ -98,6 +98,29 @@ describe('sortProbe', () => {
     expect(summary(windows)).toEqual(summary(once));
   }, 120_000);
 
+  it('reads the recording once per batch of whole neighbourhoods, not once per neighbourhood', async () => {
+    const counted = (reads: number[]) => ({
+      ...source,
+      read: (a: number, b: number) => (reads.push(a), rec.read(a, b)),
+    });
+    // 1-s windows of 24 channels (2.9 MB), a cache that holds none: every read goes to the source
+    const small = { ...options, chunkSeconds: 1, cacheBytes: 0 };
+    const together: number[] = [],
+      apart: number[] = [];
+    const one = await sortProbe(counted(together), small);
+    const each = await sortProbe(counted(apart), { ...small, batchBytes: 0 });
+    expect(together.length).toBe(10); // 10 windows, once for the 3 neighbourhoods
+    expect(apart.length).toBe(30); // a batch per neighbourhood
+    expect(summary(one)).toEqual(summary(each));
+  }, 120_000);
+
+  it('rejects a bad batchBytes naming it, before reading', async () => {
+    const reads: number[] = [];
+    const counted = { ...source, read: (a: number, b: number) => (reads.push(a), rec.read(a, b)) };
+    await expect(sortProbe(counted, { ...options, batchBytes: -1 })).rejects.toThrow(/batchBytes/);
+    expect(reads).toEqual([]);
+  });
+
   it('streamed neighbourhoods (a window at a time) find the same units', async () => {
     const probe = await sortProbe(source, { ...options, inMemoryBytes: 0, chunkSeconds: 2, learnSeconds: 10 });
     const found = probe.neighbourhoods.flatMap((n) => n.sorting.units.map((u) => u.samples));

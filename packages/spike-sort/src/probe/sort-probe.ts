@@ -21,6 +21,12 @@ export interface SortProbeOptions extends SortStreamOptions, NeighbourhoodOption
   inMemoryBytes?: number;
   /** Bytes of recent windows of every channel kept for the neighbourhoods sorted at once (default 256 MiB). */
   cacheBytes?: number;
+  /**
+   * The neighbourhoods sorted whole are read in batches of at most this many bytes of their samples,
+   * one pass over the recording per batch (every channel of a window is read once for all of them),
+   * the next batch read ahead while one is sorted (default 256 MiB; at least one neighbourhood a batch).
+   */
+  batchBytes?: number;
 }
 
 /** A probe's sorting: each neighbourhood's own units (those whose templates peak on its core). */
@@ -44,7 +50,18 @@ export interface ProbeSorting {
  * await pool.terminate();
  */
 export async function sortProbe(source: AsyncRecordingSource, options: SortProbeOptions): Promise<ProbeSorting> {
-  const { positions, radius, pool, inMemoryBytes, cacheBytes, coreChannels, marginUm, onProgress, ...rest } = options;
+  const {
+    positions,
+    radius,
+    pool,
+    inMemoryBytes,
+    cacheBytes,
+    batchBytes,
+    coreChannels,
+    marginUm,
+    onProgress,
+    ...rest
+  } = options;
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
   const rows = checkNumber('rows', source.rows, { min: 1, integer: true });
   const plan = probeNeighbourhoods(positions, { coreChannels, marginUm });
@@ -57,16 +74,22 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
     rows: Math.round(chunkSeconds * fs),
   });
   const budget = checkNumber('inMemoryBytes', inMemoryBytes ?? 2 ** 26, { min: 0 });
+  const whole = plan.map((n) => rows * n.channels.length * 4 <= budget);
+  const batches = new WholeReads(windows, {
+    rows,
+    channels: plan.map((n, i) => (whole[i] ? n.channels : undefined)),
+    bytes: checkNumber('batchBytes', batchBytes ?? 2 ** 28, { min: 0 }),
+  });
   const done = new Float64Array(plan.length);
   const progressOf = (i: number) => (f: number) => {
     done[i] = Math.max(done[i], f);
     onProgress?.(done.reduce((a, b) => a + b, 0) / plan.length);
   };
-  const jobOf = (n: Neighbourhood): NeighbourhoodJob => ({
+  const jobOf = (n: Neighbourhood, i: number): NeighbourhoodJob => ({
     rows,
     fs,
     core: n.core.map((c) => n.channels.indexOf(c)),
-    inMemory: rows * n.channels.length * 4 <= budget,
+    inMemory: whole[i],
     options: {
       ...rest,
       chunkSeconds,
@@ -75,23 +98,25 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
       neighbours: neighboursWithin(pick(positions, n.channels), { radius: radius ?? 100 }),
     },
   });
-  const read = (n: Neighbourhood) => (a: number, b: number) => windows.read(a, b, n.channels);
+  // a whole neighbourhood reads all its rows at once, from its batch; a streamed one a window at a time
+  const read = (i: number) => (a: number, b: number) =>
+    whole[i] && a === 0 && b === rows ? batches.take(i) : windows.read(a, b, plan[i].channels);
   let sortings: GroupSorting[];
   if (pool) {
     sortings = await Promise.all(
       plan.map((n, i) => {
         const transferred = async (a: number, b: number) => {
-          const x = await read(n)(a, b);
+          const x = await read(i)(a, b);
           return Comlink.transfer(x, [x.data.buffer]);
         };
         const progress = onProgress ? Comlink.proxy(progressOf(i)) : undefined;
-        return pool.run((api) => api.sortNeighbourhood(jobOf(n), Comlink.proxy(transferred), progress));
+        return pool.run((api) => api.sortNeighbourhood(jobOf(n, i), Comlink.proxy(transferred), progress));
       }),
     );
   } else {
     // one after another: a neighbourhood's windows and state are freed before the next one starts
     sortings = [];
-    for (const [i, n] of plan.entries()) sortings.push(await sortNeighbourhood(jobOf(n), read(n), progressOf(i)));
+    for (const [i, n] of plan.entries()) sortings.push(await sortNeighbourhood(jobOf(n, i), read(i), progressOf(i)));
   }
   onProgress?.(1);
   return { neighbourhoods: plan.map((n, i) => ({ ...n, sorting: sortings[i] })) };
@@ -130,25 +155,32 @@ class WindowCache {
    * neighbourhood is cut into windows of `rows` (at multiples of it), never read at once on every channel.
    */
   async read(a: number, b: number, channels: readonly number[]): Promise<Matrix<Float32Array>> {
-    const m = channels.length;
-    const out = new Float32Array((b - a) * m);
-    const step = this.rows;
-    const pieces: [number, number][] =
-      b - a <= 1.5 * step
-        ? [[a, b]]
-        : Array.from({ length: Math.ceil(b / step) - Math.floor(a / step) }, (_, i) => {
-            const start = (Math.floor(a / step) + i) * step;
-            return [Math.max(a, start), Math.min(b, start + step)];
-          });
-    for (const [p, q] of pieces) {
-      const x = await this.window(p, q);
-      const C = x.cols;
-      for (let r = 0; r < x.rows; r++) {
-        const o = (p - a + r) * m;
-        for (let k = 0; k < m; k++) out[o + k] = x.data[r * C + channels[k]];
-      }
+    const out = new Float32Array((b - a) * channels.length);
+    for (const [p, q] of this.pieces(a, b)) copyColumns(await this.window(p, q), channels, out, p - a);
+    return { data: out, rows: b - a, cols: channels.length };
+  }
+
+  /**
+   * Rows [a, b) of each set of channels, in one pass over the source that the cache does not keep
+   * (each window is read once for every set; keeping it would only push out the streamed ones).
+   */
+  async readSets(a: number, b: number, sets: readonly (readonly number[])[]): Promise<Matrix<Float32Array>[]> {
+    const outs = sets.map((channels) => new Float32Array((b - a) * channels.length));
+    for (const [p, q] of this.pieces(a, b)) {
+      const x = await this.fetch(p, q);
+      sets.forEach((channels, s) => copyColumns(x, channels, outs[s], p - a));
     }
-    return { data: out, rows: b - a, cols: m };
+    return outs.map((data, s) => ({ data, rows: b - a, cols: sets[s].length }));
+  }
+
+  /** [a, b) cut at multiples of the window rows (one piece when it is short). */
+  private pieces(a: number, b: number): [number, number][] {
+    const step = this.rows;
+    if (b - a <= 1.5 * step) return [[a, b]];
+    return Array.from({ length: Math.ceil(b / step) - Math.floor(a / step) }, (_, i) => {
+      const start = (Math.floor(a / step) + i) * step;
+      return [Math.max(a, start), Math.min(b, start + step)];
+    });
   }
 
   /** Rows [a, b) of every channel, from the cache or the source. */
@@ -159,10 +191,15 @@ class WindowCache {
       this.held.delete(key); // most recent last
       this.held.set(key, window);
     } else {
-      window = Promise.resolve(this.source.read(a, b));
+      window = this.fetch(a, b);
       this.keep(key, window, (b - a) * this.channels * 4);
     }
-    const x = await window;
+    return window;
+  }
+
+  /** Rows [a, b) of every channel from the source, checked. */
+  private async fetch(a: number, b: number): Promise<Matrix<Float32Array>> {
+    const x = await this.source.read(a, b);
     if (x.cols !== this.channels || x.rows !== b - a)
       throw new ParameterError('read', `rows [${a}, ${b}) of ${this.channels} channels`, `${x.rows} × ${x.cols}`);
     return x;
@@ -178,5 +215,81 @@ class WindowCache {
       this.total -= this.sizes.get(old)!;
       this.sizes.delete(old);
     }
+  }
+}
+
+/** Columns `channels` of `x` into `out` (rows × channels.length) from row `at`. */
+function copyColumns(x: Matrix<Float32Array>, channels: readonly number[], out: Float32Array, at: number): void {
+  const m = channels.length,
+    C = x.cols;
+  for (let r = 0; r < x.rows; r++) {
+    const o = (at + r) * m;
+    for (let k = 0; k < m; k++) out[o + k] = x.data[r * C + channels[k]];
+  }
+}
+
+/**
+ * The samples of the neighbourhoods sorted whole (those with `channels`), read together: cut in plan
+ * order into batches of at most `bytes` (at least one neighbourhood each), a batch read in one pass
+ * (`readSets`) when its first neighbourhood asks, and the next one then read ahead, so the recording
+ * is read once per batch, not once per neighbourhood, and at most two batches are held.
+ */
+class WholeReads {
+  /** Per neighbourhood, its batch (−1: streamed). */
+  private readonly batchOf: number[];
+  private readonly members: number[][] = [];
+  /** Per batch: its samples by neighbourhood while some are not taken, then 'done'. */
+  private readonly state = new Map<number, Promise<Map<number, Matrix<Float32Array>>> | 'done'>();
+  private readonly rows: number;
+  private readonly channels: (readonly number[] | undefined)[];
+
+  constructor(
+    private readonly windows: WindowCache,
+    options: { rows: number; channels: (readonly number[] | undefined)[]; bytes: number },
+  ) {
+    ({ rows: this.rows, channels: this.channels } = options);
+    let bytes = Infinity;
+    this.batchOf = this.channels.map((c, i) => {
+      if (!c) return -1;
+      const size = this.rows * c.length * 4;
+      if (bytes + size > options.bytes || this.members.length === 0) {
+        this.members.push([]);
+        bytes = 0;
+      }
+      bytes += size;
+      this.members.at(-1)!.push(i);
+      return this.members.length - 1;
+    });
+  }
+
+  /** All rows of whole neighbourhood `i`, from its batch, which then lets go of them (read again if asked twice). */
+  async take(i: number): Promise<Matrix<Float32Array>> {
+    const b = this.batchOf[i];
+    const batch = this.load(b);
+    // read ahead; a failure there is reported to the neighbourhood that asks for it
+    this.load(b + 1)?.catch(() => undefined);
+    const x = (await batch)?.get(i);
+    if (!x) return this.windows.read(0, this.rows, this.channels[i]!);
+    const held = (await batch)!;
+    held.delete(i);
+    if (held.size === 0) this.state.set(b, 'done');
+    return x;
+  }
+
+  private load(b: number): Promise<Map<number, Matrix<Float32Array>>> | undefined {
+    if (b >= this.members.length) return undefined;
+    const known = this.state.get(b);
+    if (known === 'done') return undefined;
+    if (known) return known;
+    const ids = this.members[b];
+    const loading = this.windows
+      .readSets(
+        0,
+        this.rows,
+        ids.map((i) => this.channels[i]!),
+      )
+      .then((xs) => new Map(ids.map((id, k) => [id, xs[k]])));
+    this.state.set(b, loading);
+    return loading;
   }
 }
