@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
-import { blankArtifacts, detectPeaks, isolationScore } from '../src/index.js';
+import { blankArtifacts, detectPeaks, isolationScore, isosplit } from '../src/index.js';
+import { isosplitUncached } from '../src/cluster/isosplit.js';
 import { nearestRows } from '../src/metrics/nearest.js';
 import { catmullRom, extractSnippets } from '../src/features/snippets.js';
 
@@ -160,5 +161,40 @@ describe('detection of a long recording in blocks', () => {
     const everyChannel = detectPeaks(x, { ...options, neighbours: [0, 1, 2, 3].map(() => [0, 1, 2, 3]) });
     expect(blocked.length).toBeGreaterThan(1000);
     expect(blocked).toEqual(everyChannel);
+  });
+});
+
+describe('isosplit remembering side sums and settled pair tests', () => {
+  it('gives the labels of the plain loops (every sum and test done again), with ties and a test space', () => {
+    const rng = createRng(21);
+    for (const [n, d, integer] of [
+      [900, 2, true],
+      [1200, 3, false],
+      [700, 4, true],
+    ] as const) {
+      // Two tight units close together (cut apart, then the same pair tested again after each
+      // merge) and a long unimodal one that k-means cuts into pieces merged one at a time.
+      const data = new Float32Array(n * d);
+      for (let i = 0; i < n; i++) {
+        const unit = i % 4; // 0, 1: the tight pair; 2, 3: the long unit
+        for (let j = 0; j < d; j++) {
+          const v =
+            unit < 2 ? (j === 0 ? 3 * unit : 0) + 0.4 * rng.normal() : j === 0 ? 30 * rng.normal() : 40 + rng.normal();
+          data[i * d + j] = integer ? Math.round(4 * v) / 4 : v;
+        }
+      }
+      // the test space: the points and a second, noisier copy of them
+      const wide = new Float32Array(n * 2 * d);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < d; j++) {
+          wide[i * 2 * d + j] = data[i * d + j];
+          wide[i * 2 * d + d + j] = Math.round(2 * (data[i * d + j] + 0.2 * rng.normal()));
+        }
+      for (const testSpace of [undefined, { data: wide, rows: n, cols: 2 * d }]) {
+        const options = { seed: 3, initialClusters: 20, testSpace };
+        const points = { data, rows: n, cols: d };
+        expect(isosplit(points, options)).toEqual(isosplitUncached(points, options));
+      }
+    }
   });
 });
