@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
 import { blankArtifacts, detectPeaks, isolationScore, isosplit } from '../src/index.js';
 import { isosplitUncached } from '../src/cluster/isosplit.js';
+import { fitTwoGaussians } from '../src/cluster/unimodality.js';
 import { nearestRows } from '../src/metrics/nearest.js';
 import { catmullRom, extractSnippets } from '../src/features/snippets.js';
 
@@ -196,5 +197,74 @@ describe('isosplit remembering side sums and settled pair tests', () => {
         expect(isosplit(points, options)).toEqual(isosplitUncached(points, options));
       }
     }
+  });
+});
+
+/** Two-Gaussian EM as three passes per iteration (E step, then the M step's sums, then the spreads). */
+function twoGaussiansByPasses(z: Float64Array, cut: number) {
+  const n = z.length;
+  let m1 = 0,
+    m2 = 0,
+    n1 = 0;
+  for (const q of z)
+    if (q < cut) {
+      m1 += q;
+      n1++;
+    } else m2 += q;
+  m1 /= n1 || 1;
+  m2 /= n - n1 || 1;
+  let w = Math.min(0.99, Math.max(0.01, n1 / n)),
+    s1 = 0.5,
+    s2 = 0.5,
+    ll2 = -Infinity;
+  const r = new Float64Array(n);
+  const root2pi = Math.sqrt(2 * Math.PI);
+  for (let it = 0; it < 100; it++) {
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      const qa = (z[i] - m1) / s1,
+        qb = (z[i] - m2) / s2;
+      const a = (w / s1) * Math.exp(-0.5 * qa ** 2);
+      const b = ((1 - w) / s2) * Math.exp(-0.5 * qb ** 2);
+      const t = a + b || 1e-300;
+      r[i] = a / t;
+      ll += Math.log(t / root2pi);
+    }
+    let sr = 0,
+      sm1 = 0,
+      sm2 = 0;
+    for (let i = 0; i < n; i++) {
+      sr += r[i];
+      sm1 += r[i] * z[i];
+      sm2 += (1 - r[i]) * z[i];
+    }
+    w = Math.min(0.99, Math.max(0.01, sr / n));
+    m1 = sm1 / (sr || 1e-12);
+    m2 = sm2 / (n - sr || 1e-12);
+    let v1 = 0,
+      v2 = 0;
+    for (let i = 0; i < n; i++) {
+      v1 += r[i] * (z[i] - m1) ** 2;
+      v2 += (1 - r[i]) * (z[i] - m2) ** 2;
+    }
+    s1 = Math.max(0.05, Math.sqrt(v1 / (sr || 1e-12)));
+    s2 = Math.max(0.05, Math.sqrt(v2 / (n - sr || 1e-12)));
+    const done = Math.abs(ll - ll2) < 1e-6 * Math.abs(ll);
+    ll2 = ll;
+    if (done) break;
+  }
+  return { w, m1, m2, s1, s2, ll: ll2 };
+}
+
+describe('two-Gaussian EM in one pass per E step', () => {
+  it('fits exactly what the three passes fit, on two modes, one mode and tied values', () => {
+    const rng = createRng(8);
+    const samples = [
+      Float64Array.from({ length: 400 }, (_, i) => (i % 3 ? 0 : 3) + rng.normal()),
+      Float64Array.from({ length: 300 }, () => rng.normal()),
+      Float64Array.from({ length: 250 }, () => Math.round(2 * rng.normal()) / 2),
+    ];
+    for (const z of samples)
+      for (const cut of [0, 0.7, -1.2]) expect(fitTwoGaussians(z, cut)).toEqual(twoGaussiansByPasses(z, cut));
   });
 });
