@@ -4,6 +4,7 @@ import { blankArtifacts, detectPeaks, isolationScore, isosplit } from '../src/in
 import { isosplitUncached } from '../src/cluster/isosplit.js';
 import { fitTwoGaussians } from '../src/cluster/unimodality.js';
 import { nearestRows } from '../src/metrics/nearest.js';
+import { pairFitsSpikes } from '../src/sort/collisions.js';
 import { catmullRom, extractSnippets } from '../src/features/snippets.js';
 
 /** The isolation score by brute force: every row's neighbours among all rows, in row order. */
@@ -266,5 +267,100 @@ describe('two-Gaussian EM in one pass per E step', () => {
     ];
     for (const z of samples)
       for (const cut of [0, 0.7, -1.2]) expect(fitTwoGaussians(z, cut)).toEqual(twoGaussiansByPasses(z, cut));
+  });
+});
+
+type Stack = { data: Float32Array; units: number; length: number; channels: number };
+
+/** Template u of `t` read `lag` samples later, zero where it has no sample. */
+function shiftedTemplate(t: Stack, u: number, lag: number): Float32Array {
+  const { length: L, channels: C } = t;
+  const out = new Float32Array(L * C);
+  for (let s = 0; s < L; s++)
+    if (s - lag >= 0 && s - lag < L) for (let c = 0; c < C; c++) out[s * C + c] = t.data[(u * L + s - lag) * C + c];
+  return out;
+}
+
+const dotOf = (x: Float32Array, y: Float32Array) => {
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i];
+  return s;
+};
+
+/** The fraction of spikes the pair fits as well as the unit's own template, every shift recomputed per spike. */
+function pairFitsByShifts(
+  t: Stack,
+  snippets: Float32Array,
+  members: number[],
+  unit: number,
+  a: number,
+  b: number,
+  maxLag: number,
+) {
+  const dim = t.length * t.channels;
+  const own = t.data.subarray(unit * dim, (unit + 1) * dim);
+  const best = (u: number, target: Float32Array) => {
+    let top: { lag: number; along: number; explained: number } | undefined;
+    for (let lag = -maxLag; lag <= maxLag; lag++) {
+      const v = shiftedTemplate(t, u, lag);
+      let along = 0,
+        norm = 0;
+      // over the overlap only, as the sorter sums them
+      for (let j = Math.max(0, lag) * t.channels; j < Math.min(t.length, t.length + lag) * t.channels; j++) {
+        along += target[j] * v[j];
+        norm += v[j] * v[j];
+      }
+      if (!(along > 0 && norm > 0)) continue;
+      const explained = (along * along) / norm;
+      if (!top || explained > top.explained) top = { lag, along, explained };
+    }
+    return top;
+  };
+  const residual = (s: Float32Array, first: number, second: number) => {
+    const energy = dotOf(s, s);
+    const one = best(first, s);
+    if (!one) return energy;
+    const va = shiftedTemplate(t, first, one.lag);
+    const rest = s.map((q, j) => q - (one.along / dotOf(va, va)) * va[j]);
+    const two = best(second, rest);
+    if (!two) return energy - one.explained;
+    const vb = shiftedTemplate(t, second, two.lag);
+    const [aa, bb, ab, sa, sb] = [dotOf(va, va), dotOf(vb, vb), dotOf(va, vb), dotOf(s, va), dotOf(s, vb)];
+    const det = aa * bb - ab * ab;
+    if (!(det > 1e-12 * aa * bb)) return energy - one.explained;
+    return energy - (sa * (sa * bb - sb * ab) + sb * (sb * aa - sa * ab)) / det;
+  };
+  let better = 0;
+  for (const i of members) {
+    const s = snippets.subarray(i * dim, (i + 1) * dim);
+    const byOwn = dotOf(s, s) - dotOf(s, own) ** 2 / dotOf(own, own);
+    if (Math.min(residual(s, a, b), residual(s, b, a)) <= byOwn) better++;
+  }
+  return members.length ? better / members.length : 0;
+}
+
+describe('collision test per spike with shifted templates made once', () => {
+  it('counts the spikes that recomputing every shift per spike counts, with ties', () => {
+    const rng = createRng(4);
+    const length = 20,
+      channels = 3,
+      dim = length * channels;
+    // integer templates (many equal products); spikes of unit 2, and sums of units 0 and 1 at a lag
+    const data = Float32Array.from({ length: 3 * dim }, () => rng.int(7) - 3);
+    const t = { data, units: 3, length, channels };
+    const spikes = 90;
+    const snippets = new Float32Array(spikes * dim);
+    for (let i = 0; i < spikes; i++) {
+      const a = shiftedTemplate(t, i % 3 ? 0 : 2, rng.int(5) - 2),
+        b = shiftedTemplate(t, 1, rng.int(9) - 4);
+      const noise = i % 2 ? 1 : 3;
+      for (let j = 0; j < dim; j++)
+        snippets[i * dim + j] = a[j] + (i % 3 ? b[j] : 0) + Math.round(noise * rng.normal());
+    }
+    const members = Array.from({ length: spikes }, (_, i) => i);
+    for (const maxLag of [0, 3, 6]) {
+      const fraction = pairFitsSpikes(t, snippets, members, { unit: 2, a: 0, b: 1 }, maxLag);
+      expect(fraction).toBe(pairFitsByShifts(t, snippets, members, 2, 0, 1, maxLag));
+    }
   });
 });
