@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '@spyglass-wasm/core';
+import { createRng, symmetricEigen } from '@spyglass-wasm/core';
 import { blankArtifacts, detectPeaks, isolationScore, isosplit } from '../src/index.js';
+import { fisherDirection } from '../src/cluster/branch-split.js';
 import { isosplitUncached } from '../src/cluster/isosplit.js';
 import { fitTwoGaussians } from '../src/cluster/unimodality.js';
 import { nearestRows } from '../src/metrics/nearest.js';
@@ -361,6 +362,54 @@ describe('collision test per spike with shifted templates made once', () => {
     for (const maxLag of [0, 3, 6]) {
       const fraction = pairFitsSpikes(t, snippets, members, { unit: 2, a: 0, b: 1 }, maxLag);
       expect(fraction).toBe(pairFitsByShifts(t, snippets, members, 2, 0, 1, maxLag));
+    }
+  });
+});
+
+/** Fisher's direction with every entry of the within-group covariance summed on its own. */
+function fisherByFullSums(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
+  const n = labels.length;
+  const mean = [new Float64Array(dim), new Float64Array(dim)],
+    count = [0, 0];
+  labels.forEach((l, i) => {
+    count[l]++;
+    for (let j = 0; j < dim; j++) mean[l][j] += x[i * dim + j];
+  });
+  for (const l of [0, 1]) for (let j = 0; j < dim; j++) mean[l][j] /= count[l];
+  const within = new Float64Array(dim * dim);
+  labels.forEach((l, i) => {
+    for (let a = 0; a < dim; a++)
+      for (let b = 0; b < dim; b++)
+        within[a * dim + b] += ((x[i * dim + a] - mean[l][a]) * (x[i * dim + b] - mean[l][b])) / n;
+  });
+  const { values, vectors } = symmetricEigen({ data: within, rows: dim, cols: dim });
+  const top = Math.max(...values);
+  const w = new Float64Array(dim);
+  for (let r = 0; r < dim; r++) {
+    if (!(values[r] > 1e-12 * top)) continue;
+    let c = 0;
+    for (let j = 0; j < dim; j++) c += vectors[j * dim + r] * (mean[1][j] - mean[0][j]);
+    for (let j = 0; j < dim; j++) w[j] += (c / values[r]) * vectors[j * dim + r];
+  }
+  return w;
+}
+
+describe("Fisher's direction from the upper triangle", () => {
+  it('equals the direction from every entry summed on its own, with ties and a flat axis', () => {
+    const rng = createRng(6);
+    for (const [n, dim] of [
+      [200, 8],
+      [57, 3],
+      [400, 5],
+    ]) {
+      const labels = Int32Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0));
+      // small integers (many equal products), the last axis flat in one run
+      for (const flat of [false, true]) {
+        const x = Float32Array.from({ length: n * dim }, (_, k) =>
+          flat && k % dim === dim - 1 ? 2 : rng.int(5) + (labels[Math.floor(k / dim)] ? 1 : 0),
+        );
+        expect(fisherDirection(x, dim, labels)).toEqual(fisherByFullSums(x, dim, labels));
+      }
     }
   });
 });
