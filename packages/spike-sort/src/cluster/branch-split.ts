@@ -126,15 +126,17 @@ function axisSplit(
 }
 
 /** Fisher's discriminant of two labelled groups: the pooled within-group covariance⁻¹ · (mean₁ − mean₀). */
-function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
+export function fisherDirection(x: Float32Array, dim: number, labels: Int32Array): Float64Array {
   const mean = groupMeans(x, dim, labels);
   const within = new Float64Array(dim * dim),
     row = new Float64Array(dim);
+  const n = labels.length;
   labels.forEach((l, i) => {
     for (let j = 0; j < dim; j++) row[j] = x[i * dim + j] - mean[l][j];
-    for (let a = 0; a < dim; a++)
-      for (let b = 0; b < dim; b++) within[a * dim + b] += (row[a] * row[b]) / labels.length;
+    for (let a = 0; a < dim; a++) for (let b = a; b < dim; b++) within[a * dim + b] += (row[a] * row[b]) / n;
   });
+  // the lower triangle is the upper's mirror: row[b] · row[a] is row[a] · row[b], added in the same order
+  for (let a = 1; a < dim; a++) for (let b = 0; b < a; b++) within[a * dim + b] = within[b * dim + a];
   // solve within · w = Δmean through its eigenpairs (dim is the number of features, ~8)
   const { values, vectors } = symmetricEigen({ data: within, rows: dim, cols: dim });
   const top = Math.max(...values);

@@ -39,6 +39,11 @@ export interface IsosplitOptions {
  * const labels = isosplit(projectPca(pca, waveforms), { seed: 2, testSpace: waveforms });
  */
 export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions = {}): Int32Array {
+  return isosplitWith(points, options, true);
+}
+
+/** isosplit; `remember`: reuse side sums and settled pair tests (the same result, less work). */
+function isosplitWith(points: Matrix<Float32Array>, options: IsosplitOptions, remember: boolean): Int32Array {
   checkOptionNames('isosplit', options, ['initialClusters', 'seed', 'minClusterSize', 'testSpace', 'onProgress']);
   const { data: x, rows: n, cols: d } = pointsMatrix(points);
   const testSpace = options.testSpace ? pointsMatrix(options.testSpace, 'testSpace') : undefined;
@@ -54,9 +59,18 @@ export function isosplit(points: Matrix<Float32Array>, options: IsosplitOptions 
   const { heap } = spikeSortKernels.get();
   // the test space goes into Wasm memory once for every pair test of this call
   return heap.scoped(() => {
-    const projectRows = wasmProjectRows(test.data.subarray(0, n * test.dim), test.dim);
-    return clusterAndTest(x, n, d, k0, seed, projectRows, progress, options.minClusterSize ?? 10);
+    const projectRows = wasmProjectRows(test.data.subarray(0, n * test.dim), test.dim, remember);
+    const settled = remember ? new SettledPairs() : undefined;
+    return clusterAndTest(x, n, d, k0, seed, projectRows, progress, options.minClusterSize ?? 10, settled);
   });
+}
+
+/**
+ * isosplit without remembering anything between pair tests (every side's sums and every test
+ * done again): the plain loops the remembered results must equal, for tests.
+ */
+export function isosplitUncached(points: Matrix<Float32Array>, options: IsosplitOptions = {}): Int32Array {
+  return isosplitWith(points, options, false);
 }
 
 /** isosplit's k-means, merge and split rounds (`projectRows` projects pairs in the test space). */
@@ -69,10 +83,11 @@ function clusterAndTest(
   projectRows: ProjectRows,
   progress: StagedProgress<'kmeans' | 'merge' | 'split'>,
   minClusterSize: number,
+  settled: SettledPairs | undefined,
 ): Int32Array {
   progress.stage('kmeans');
   let labels = lloyd(x, n, d, k0, seed, 50);
-  labels = mergePhase(x, n, d, labels, projectRows, progress.stage('merge'));
+  labels = mergePhase(x, n, d, labels, projectRows, settled, progress.stage('merge'));
   const splitDone = progress.stage('split');
   // Split clusters whose 2-means halves are two populations, then merge again.
   for (let round = 0; round < 5; round++) {
@@ -91,7 +106,7 @@ function clusterAndTest(
       }
     }
     if (!split) break;
-    labels = mergePhase(x, n, d, labels, projectRows);
+    labels = mergePhase(x, n, d, labels, projectRows, settled);
   }
   const result = absorbSmall(x, n, d, labels, minClusterSize);
   progress.done();
@@ -104,6 +119,7 @@ function mergePhase(
   d: number,
   labels: Int32Array,
   projectRows: ProjectRows,
+  settled: SettledPairs | undefined,
   onProgress?: ProgressCallback,
 ): Int32Array {
   // Pairs found to be two populations (by cluster number, until a merge renumbers them), and the
@@ -135,7 +151,14 @@ function mergePhase(
       }
     if (!best) break;
     const [a, b] = best;
-    const idx = [...indicesOf(labels, a), ...indicesOf(labels, b)];
+    const rowsA = indicesOf(labels, a),
+      rowsB = indicesOf(labels, b);
+    // the same two clusters, in the same order, were two populations and cut where they are: so again
+    if (settled?.has(rowsA, rowsB)) {
+      tested[a * size + b] = 1;
+      continue;
+    }
+    const idx = [...rowsA, ...rowsB];
     const pairLabels = Int32Array.from(idx, (i) => (labels[i] === a ? 0 : 1));
     const proj = projectRows(idx, pairLabels, 0);
     if (isUnimodal(proj)) {
@@ -148,12 +171,44 @@ function mergePhase(
     } else {
       // Redistribute along the line: each point to the side of the best 1-D cut it falls on.
       const cut = twoMeansCut(proj);
-      idx.forEach((i, j) => (labels[i] = proj[j] < cut ? a : b));
+      let moved = 0;
+      idx.forEach((i, j) => {
+        const side = proj[j] < cut ? a : b;
+        if (side !== labels[i]) moved++;
+        labels[i] = side;
+      });
       tested[a * size + b] = 1;
-      recentre(x, n, d, labels, centers, [a, b]);
+      if (moved) recentre(x, n, d, labels, centers, [a, b]);
+      else settled?.add(rowsA, rowsB);
     }
   }
   return compactLabels(labels);
+}
+
+/**
+ * Pairs of clusters (their rows, in test order) found to be two populations whose cut moved no
+ * point. The test is a function of the two row lists alone (the projection, isUnimodal and the cut
+ * read nothing else), so the same pair tested again gives the same answer and leaves the labels as
+ * they are: it is skipped. Keyed by the first row of each (a cluster's first row names it whatever
+ * its number); the rows are compared in full.
+ */
+class SettledPairs {
+  private readonly pairs = new Map<string, { a: Int32Array; b: Int32Array }>();
+
+  has(a: readonly number[], b: readonly number[]): boolean {
+    const pair = this.pairs.get(`${a[0]} ${b[0]}`);
+    return !!pair && sameRows(pair.a, a) && sameRows(pair.b, b);
+  }
+
+  add(a: readonly number[], b: readonly number[]): void {
+    this.pairs.set(`${a[0]} ${b[0]}`, { a: Int32Array.from(a), b: Int32Array.from(b) });
+  }
+}
+
+function sameRows(kept: Int32Array, rows: ArrayLike<number>): boolean {
+  if (kept.length !== rows.length) return false;
+  for (let i = 0; i < kept.length; i++) if (kept[i] !== rows[i]) return false;
+  return true;
 }
 
 /** Recomputes the centres of `clusters` in place, summing as `centroids` does (rows in order). */
@@ -186,36 +241,48 @@ type ProjectRows = (rows: ArrayLike<number>, labels: Int32Array, p: number) => F
 /**
  * ProjectRows over `data` (· × d), copied into Wasm memory once (call inside a `heap.scoped`): the
  * centroid sums and the projections run in Wasm (`pairSums`, `projectOnLine`), the same float64
- * sums in the same order as plain loops, so the projections are the same to the bit.
+ * sums in the same order as plain loops, so the projections are the same to the bit. With
+ * `remember`, each side's sums are kept with its rows and reused while a side has exactly those
+ * rows (a side's sum is its rows added in their order, whichever side it was tested beside).
  */
-function wasmProjectRows(data: Float32Array, d: number): ProjectRows {
+function wasmProjectRows(data: Float32Array, d: number, remember: boolean): ProjectRows {
   const { exports: kernels, heap } = spikeSortKernels.get();
   const pData = heap.put(data);
+  const kept = new Map<number, { rows: Int32Array; sums: Float64Array }>();
+  const sideSums = (rows: Int32Array): Float64Array => {
+    const known = remember && rows.length ? kept.get(rows[0]) : undefined;
+    if (known && sameRows(known.rows, rows)) return known.sums;
+    const sums = heap.scoped(() => {
+      const pSums = heap.alloc(d * 8);
+      heap.f64(pSums, d).fill(0);
+      kernels.pairSums(pData, d, heap.put(rows), heap.put(new Int32Array(rows.length)), rows.length, pSums, pSums);
+      return heap.f64(pSums, d).slice();
+    });
+    if (remember && rows.length) kept.set(rows[0], { rows, sums });
+    return sums;
+  };
   return (rows, labels, p) =>
     heap.scoped(() => {
       const n = labels.length;
-      const side = new Int32Array(n);
       let np = 0;
-      for (let i = 0; i < n; i++) {
-        if (labels[i] === p) np++;
-        else side[i] = 1;
+      for (let i = 0; i < n; i++) if (labels[i] === p) np++;
+      const pSide = new Int32Array(np),
+        qSide = new Int32Array(n - np);
+      for (let i = 0, ip = 0, iq = 0; i < n; i++) {
+        if (labels[i] === p) pSide[ip++] = rows[i];
+        else qSide[iq++] = rows[i];
       }
       const nq = n - np;
-      const pRows = heap.put(Int32Array.from(rows)),
-        pSide = heap.put(side),
-        pSums = heap.alloc(2 * d * 8);
-      heap.f64(pSums, 2 * d).fill(0);
-      kernels.pairSums(pData, d, pRows, pSide, n, pSums, pSums + d * 8);
-      const sums = heap.f64(pSums, 2 * d);
-      const cp = sums.slice(0, d),
-        cq = sums.slice(d);
+      const cp = sideSums(pSide).slice(),
+        cq = sideSums(qSide).slice();
       for (let j = 0; j < d; j++) {
         cp[j] /= np || 1;
         cq[j] /= nq || 1;
       }
       const dir = cq.map((v, j) => v - cp[j]);
       const norm = Math.hypot(...dir) || 1;
-      const pCentre = heap.put(cp),
+      const pRows = heap.put(Int32Array.from(rows)),
+        pCentre = heap.put(cp),
         pDir = heap.put(dir),
         pOut = heap.alloc(n * 8);
       kernels.projectOnLine(pData, d, pRows, n, pCentre, pDir, norm, pOut);

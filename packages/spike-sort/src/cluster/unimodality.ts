@@ -182,7 +182,7 @@ interface TwoGaussians {
 }
 
 /** EM for a two-Gaussian mixture of standardized values, started from the split at `cut`. */
-function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
+export function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
   const n = z.length;
   let w: number,
     m1 = 0,
@@ -207,22 +207,23 @@ function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
     // the loop and q ** 2 written q · q (exactly what pow gives for an exponent of 2)
     const wa = w / s1,
       wb = (1 - w) / s2;
-    for (let i = 0; i < n; i++) {
-      const qa = (z[i] - m1) / s1,
-        qb = (z[i] - m2) / s2;
-      const a = wa * Math.exp(-0.5 * (qa * qa));
-      const b = wb * Math.exp(-0.5 * (qb * qb));
-      const t = a + b || 1e-300;
-      r[i] = a / t;
-      ll += Math.log(t / root2pi);
-    }
+    // the M step's sums in the same pass, each in i order as a pass of its own would add them
     let sr = 0,
       sm1 = 0,
       sm2 = 0;
     for (let i = 0; i < n; i++) {
-      sr += r[i];
-      sm1 += r[i] * z[i];
-      sm2 += (1 - r[i]) * z[i];
+      const zi = z[i];
+      const qa = (zi - m1) / s1,
+        qb = (zi - m2) / s2;
+      const a = wa * Math.exp(-0.5 * (qa * qa));
+      const b = wb * Math.exp(-0.5 * (qb * qb));
+      const t = a + b || 1e-300;
+      const ri = a / t;
+      r[i] = ri;
+      ll += Math.log(t / root2pi);
+      sr += ri;
+      sm1 += ri * zi;
+      sm2 += (1 - ri) * zi;
     }
     w = Math.min(0.99, Math.max(0.01, sr / n));
     m1 = sm1 / (sr || 1e-12);

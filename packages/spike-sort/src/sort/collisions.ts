@@ -150,26 +150,52 @@ function bestPair(
   return best;
 }
 
-/** For each template (but `skip`), its shift that explains most of `target` with a positive scale, best first. */
-function bestShifts(
-  t: TemplateStack,
-  target: Float32Array,
-  maxLag: number,
-  skip: readonly number[],
-): { unit: number; lag: number; along: number; explained: number }[] {
-  const out: { unit: number; lag: number; along: number; explained: number }[] = [];
-  for (let u = 0; u < t.units; u++) {
-    if (skip.includes(u)) continue;
-    let top: (typeof out)[number] | undefined;
+/**
+ * A two-template stack's shifted templates (read `lag` samples later, zero where they have no
+ * sample) and their energies at every shift: each spike a pair is fitted to reads the same ones.
+ */
+interface ShiftedPair {
+  stack: TemplateStack;
+  maxLag: number;
+  /** Template u at shift lag: index u * (2 maxLag + 1) + lag + maxLag. */
+  templates: Float32Array[];
+  /** Σ over the overlap of the shifted template's squares, in shiftedDot's order. */
+  norms: Float64Array;
+  /** dot(shifted, shifted) over the whole length (`dot`'s order). */
+  energies: Float64Array;
+}
+
+function shiftedPair(stack: TemplateStack, maxLag: number): ShiftedPair {
+  const lags = 2 * maxLag + 1;
+  const templates: Float32Array[] = [],
+    norms = new Float64Array(2 * lags),
+    energies = new Float64Array(2 * lags);
+  for (let u = 0; u < 2; u++)
     for (let lag = -maxLag; lag <= maxLag; lag++) {
-      const { along, norm } = shiftedDot(t, u, lag, target);
-      if (!(along > 0 && norm > 0)) continue;
-      const explained = (along * along) / norm;
-      if (!top || explained > top.explained) top = { unit: u, lag, along, explained };
+      const at = u * lags + lag + maxLag;
+      templates.push(shifted(stack, u, lag));
+      norms[at] = shiftedNorm(stack, u, lag);
+      energies[at] = dot(templates[at], templates[at]);
     }
-    if (top) out.push(top);
+  return { stack, maxLag, templates, norms, energies };
+}
+
+/** Template u's shift (±maxLag) that explains most of `target` with a positive scale, or undefined. */
+function bestShift(
+  pair: ShiftedPair,
+  u: number,
+  target: Float32Array,
+): { lag: number; along: number; explained: number } | undefined {
+  const { maxLag, norms } = pair;
+  let top: { lag: number; along: number; explained: number } | undefined;
+  for (let lag = -maxLag; lag <= maxLag; lag++) {
+    const along = shiftedAlong(pair.stack, u, lag, target),
+      norm = norms[u * (2 * maxLag + 1) + lag + maxLag];
+    if (!(along > 0 && norm > 0)) continue;
+    const explained = (along * along) / norm;
+    if (!top || explained > top.explained) top = { lag, along, explained };
   }
-  return out.sort((p, q) => q.explained - p.explained);
+  return top;
 }
 
 /** Template u read `lag` samples later (x[t] = template[t − lag]), zero where it has no sample. */
@@ -181,6 +207,27 @@ function shifted(t: TemplateStack, u: number, lag: number): Float32Array {
     to = Math.min(L, L + lag);
   if (to > from) out.set(src.subarray((from - lag) * C, (to - lag) * C), from * C);
   return out;
+}
+
+/** shiftedDot's `along` alone (the same products summed in the same order). */
+function shiftedAlong(t: TemplateStack, u: number, lag: number, target: Float32Array): number {
+  const { length: L, channels: C, data } = t;
+  const base = u * L * C - lag * C;
+  let along = 0;
+  for (let j = Math.max(0, lag) * C; j < Math.min(L, L + lag) * C; j++) along += target[j] * data[base + j];
+  return along;
+}
+
+/** shiftedDot's `norm` alone. */
+function shiftedNorm(t: TemplateStack, u: number, lag: number): number {
+  const { length: L, channels: C, data } = t;
+  const base = u * L * C - lag * C;
+  let norm = 0;
+  for (let j = Math.max(0, lag) * C; j < Math.min(L, L + lag) * C; j++) {
+    const v = data[base + j];
+    norm += v * v;
+  }
+  return norm;
 }
 
 /** The dot product of `target` with template u read `lag` samples later, and that shifted template's energy. */
@@ -209,7 +256,7 @@ function dot(x: Float32Array, y: Float32Array): number {
  * own template `c` scaled: about all of them for a cluster of collisions, whatever the lag of
  * each, and almost none for a neuron, whose own template beats any sum by its shape.
  */
-function pairFitsSpikes(
+export function pairFitsSpikes(
   t: TemplateStack,
   snippets: Float32Array,
   members: readonly number[],
@@ -219,35 +266,39 @@ function pairFitsSpikes(
   const dim = t.length * t.channels;
   const own = t.data.subarray(fit.unit * dim, (fit.unit + 1) * dim);
   const ownNorm = dot(own, own);
-  const pair = { ...t, units: 2, data: new Float32Array(2 * dim) };
-  pair.data.set(t.data.subarray(fit.a * dim, (fit.a + 1) * dim), 0);
-  pair.data.set(t.data.subarray(fit.b * dim, (fit.b + 1) * dim), dim);
+  const stack = { ...t, units: 2, data: new Float32Array(2 * dim) };
+  stack.data.set(t.data.subarray(fit.a * dim, (fit.a + 1) * dim), 0);
+  stack.data.set(t.data.subarray(fit.b * dim, (fit.b + 1) * dim), dim);
+  const pair = shiftedPair(stack, maxLag);
   let better = 0;
   for (const i of members) {
     const s = snippets.subarray(i * dim, (i + 1) * dim);
     const energy = dot(s, s);
     const byOwn = energy - dot(s, own) ** 2 / ownNorm;
-    const byPair = Math.min(pairResidual(pair, s, 0, maxLag), pairResidual(pair, s, 1, maxLag));
+    const byPair = Math.min(pairResidual(pair, s, 0), pairResidual(pair, s, 1));
     if (byPair <= byOwn) better++;
   }
   return members.length ? better / members.length : 0;
 }
 
 /** What is left of `s` after fitting template `first` of a two-template stack, then the other, then both together. */
-function pairResidual(pair: TemplateStack, s: Float32Array, first: number, maxLag: number): number {
+function pairResidual(pair: ShiftedPair, s: Float32Array, first: number): number {
   const energy = dot(s, s);
-  const one = bestShifts(pair, s, maxLag, [1 - first])[0];
+  const lags = 2 * pair.maxLag + 1;
+  const one = bestShift(pair, first, s);
   if (!one) return energy;
-  const a = shifted(pair, first, one.lag);
+  const atA = first * lags + one.lag + pair.maxLag;
+  const a = pair.templates[atA],
+    aa = pair.energies[atA];
   // the scale once, not per sample (the same value: dot(a, a) is the same every time)
-  const scale = one.along / dot(a, a);
+  const scale = one.along / aa;
   const rest = new Float32Array(s.length);
   for (let j = 0; j < s.length; j++) rest[j] = s[j] - scale * a[j];
-  const two = bestShifts(pair, rest, maxLag, [first])[0];
+  const two = bestShift(pair, 1 - first, rest);
   if (!two) return energy - one.explained;
-  const b = shifted(pair, 1 - first, two.lag);
-  const aa = dot(a, a),
-    bb = dot(b, b),
+  const atB = (1 - first) * lags + two.lag + pair.maxLag;
+  const b = pair.templates[atB],
+    bb = pair.energies[atB],
     ab = dot(a, b),
     sa = dot(s, a),
     sb = dot(s, b);
