@@ -3,20 +3,17 @@
 //   BASE=/tmp/spyglass-bench-baseline-<commit>/packages/spike-sort/dist/index.js \
 //     node lib/learn-templates-ab.mjs <dense|sparse|realistic> <seconds> [rounds]
 // (the bench's BENCH_DENSITY_BASELINE=<ref> leaves that build in the system temp folder). The
-// recording is the density child's (its spec functions, read from its source). Prints each
+// recording is the density bench's (density-specs.mjs). Prints each
 // round's CPU seconds, the medians without the first (JIT) round, and whether every round learned
 // the same templates and collisions.
-import { readFileSync } from 'node:fs';
 import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { simulateRecording } from '@spyglass-wasm/sim';
 import * as mine from '@spyglass-wasm/spike-sort';
+import { densitySpec } from './density-specs.mjs';
 if (!process.env.BASE) throw new Error('BASE: expected the path of a baseline build of spike-sort (dist/index.js)');
 const base = await import(process.env.BASE);
 const [regime, seconds, rounds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4] ?? 4)];
-const child = readFileSync(new URL('./sort-density-child.mjs', import.meta.url), 'utf8');
-const specSrc = child.slice(child.indexOf('function spec('), child.indexOf('/** The tetrodes sorted'));
-const spec = new Function(specSrc + '; return spec;')();
-const rec = simulateRecording(spec(regime, 1, seconds));
+const rec = simulateRecording(densitySpec(regime, 1, seconds));
 const raw = { data: rec.data, rows: rec.rows, cols: rec.channels };
 const fs = rec.fs;
 const x = mine.frontEnd(raw, fs, {});
