@@ -63,13 +63,15 @@ async function writeAll(path: string | null) {
     timestamps: Float64Array.of(0, 0.002, 0.004),
     spatial: { referenceFrame: 'track start' },
   });
-  w.addTimeSeries({
+  const posterior = w.addTimeSeries({
     name: 'posterior',
     module: 'decoding',
     unit: 'probability',
     data: { data: new Float32Array(3 * 4).fill(0.25), rows: 3, cols: 4 },
-    timestamps: Float64Array.of(0, 0.002, 0.004),
+    timestamps: Float64Array.of(0, 0.002, 0.004, 0.006, 0.008),
   });
+  // the rest appended later (a series written window by window)
+  posterior.append({ data: Float32Array.of(1, 0, 0, 0, 0, 0, 0, 1), rows: 2, cols: 4 });
   w.setProvenance({ step: 'test', params: { a: 1 } });
   return w.close();
 }
@@ -121,6 +123,8 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
       expect(Array.from(pos.data.data)).toEqual([0.1, 0.2, 0.3]);
       expect(pos.referenceFrame).toBe('track start');
       expect(nwb.typeOf('/processing/decoding/posterior')).toBe('TimeSeries');
+      const appended = nwb.numbers('/processing/decoding/posterior/data');
+      expect(Array.from(appended.subarray(8))).toEqual([0.25, 0.25, 0.25, 0.25, 1, 0, 0, 0, 0, 0, 0, 1]);
       const prov = nwb.table('/analysis/spyglass_provenance');
       expect(JSON.parse((prov.columns.record.values as string[])[0])).toEqual({ step: 'test', params: { a: 1 } });
     } finally {

@@ -360,16 +360,20 @@ export class NwbWriter {
     return appender;
   }
 
-  /** Writes a TimeSeries or SpatialSeries (e.g. decoded position, a posterior) in a processing module. */
-  addTimeSeries(input: TimeSeriesInput): void {
+  /**
+   * Writes a TimeSeries or SpatialSeries (e.g. decoded position, a posterior) in a processing module;
+   * returns an appender for later samples (their timestamps given whole in `timestamps`).
+   */
+  addTimeSeries(input: TimeSeriesInput): SeriesAppender {
     const parent = this.container(input.module, input.container ?? null);
     const g = parent.create_group(input.name);
     markTyped(g, 'core', input.spatial ? 'SpatialSeries' : 'TimeSeries');
     g.create_attribute('description', input.description ?? 'no description');
     g.create_attribute('comments', 'no comments');
-    this.chunkedData(g, input.data, undefined, { conversion: 1, unit: input.unit });
+    const appender = this.chunkedData(g, input.data, undefined, { conversion: 1, unit: input.unit });
     this.writeTime(g, input);
     if (input.spatial) g.create_dataset({ name: 'reference_frame', data: input.spatial.referenceFrame });
+    return appender;
   }
 
   /** Writes the Units table. */
