@@ -23,6 +23,7 @@ const ALL_STEPS = {
   lfp: '  - step: lfp\n    inputs: { raw: $file }',
   position: '  - step: position\n    inputs: { session: $file }',
   ripples: '  - step: ripples\n    params: kay\n    inputs: { lfp: lfp, position: position }',
+  'lfp-band': '  - step: lfp-band\n    inputs: { lfp: lfp }', // needs lfp
   sort: '  - step: sort\n    inputs: { raw: $file }',
   marks: '  - step: marks\n    inputs: { raw: $file }',
   decode: '  - step: decode\n    inputs: { units: sort, session: $file }',

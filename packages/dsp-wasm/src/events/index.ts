@@ -18,4 +18,4 @@ export { thresholdBlocks, mergeRanges, type SampleRange } from './threshold.js';
 export { zscore } from './zscore.js';
 export { peakFrequency } from './peak-frequency.js';
 export { speedFromPosition, interpolateToTimes, type SpeedOptions } from './speed.js';
-export { detectRipplesInWindows, type RowReader, type WindowedRippleOptions } from './windowed.js';
+export { detectRipplesInWindows, type WindowedRippleOptions } from './windowed.js';

@@ -1,18 +1,10 @@
-import { ParameterError, checkChoice, checkNumber, type Matrix } from '@spyglass-wasm/core';
-import { bandFilter, bandTaps, type BandFilterOptions } from '../lfp/band.js';
+import { checkChoice, checkNumber } from '@spyglass-wasm/core';
+import { bandReader, type BandFilterOptions, type RowReader } from '../lfp/band.js';
 import { blockGap, blocksWithin, validBlocks } from './blocks.js';
 import { type BandWindow, kayConsensusWindow, smoothedEnvelopeWindow } from './consensus.js';
 import { type DetectedEvent, checkLengths, detectOnBlocks } from './detect-events.js';
 import { frequencyAt, peakContext } from './peak-frequency.js';
 import { type RippleDetectorOptions, detectorSettings, finiteRow, karlssonChannels } from './ripple-detectors.js';
-
-/** A long (time × channels) float32 recording read in row windows (a stored result, a file). */
-export interface RowReader {
-  rows: number;
-  cols: number;
-  /** Rows [start, end), row-major. */
-  read(start: number, end: number): Promise<Float32Array> | Float32Array;
-}
 
 export interface WindowedRippleOptions extends RippleDetectorOptions {
   /** 'kay' (default, as kayRippleDetector) or 'karlsson' (as karlssonRippleDetector). */
@@ -111,36 +103,4 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
     e.peakFrequency = at ? frequencyAt(await band(at.from, at.to), time, at) : NaN;
   }
   return events;
-}
-
-/**
- * Rows [lo, hi) of the LFP's band (of channels [c0, c0 + width) when `columns` says so):
- * bandFilter (float64) on the LFP rows the filter reaches from them, padded as the whole
- * recording is at its ends, so each row equals the whole-array band's.
- */
-function bandReader(
-  lfp: RowReader,
-  options: Omit<BandFilterOptions, 'precision' | 'padtype'>,
-): (lo: number, hi: number, columns?: readonly [number, number]) => Promise<Matrix<Float32Array>> {
-  const edge = bandTaps(options).length - 1;
-  const { rows, cols } = lfp;
-  if (rows <= edge)
-    throw new ParameterError('lfp', `more than ${edge} samples (the ripple band-pass's taps − 1)`, `${rows} samples`);
-  return async (lo, hi, columns = [0, cols]) => {
-    const a = Math.max(0, lo - edge),
-      b = Math.min(rows, hi + edge);
-    const x = await lfp.read(a, b);
-    if (x.length !== (b - a) * cols)
-      throw new ParameterError('lfp', `${(b - a) * cols} values for rows ${a}–${b}`, `${x.length} values`);
-    const [c0, width] = columns;
-    const picked =
-      width === cols
-        ? x
-        : Float32Array.from({ length: (b - a) * width }, (_, i) => x[Math.floor(i / width) * cols + c0 + (i % width)]);
-    const f = bandFilter(
-      { data: picked, rows: b - a, cols: width },
-      { ...options, padtype: 'odd', precision: 'float64' },
-    );
-    return { data: f.data.subarray((lo - a) * width, (hi - a) * width), rows: hi - lo, cols: width };
-  };
 }
