@@ -16,41 +16,15 @@ import {
   resultDigest,
   runStep,
   type ArrayPieces,
-  type BlobStore,
   type ResultData,
-  type ResultRepository,
   type StepInput,
   type Store,
 } from '@spyglass-wasm/provenance';
 import { decodeStep } from '../src/index.js';
 import { encodeModel, positionCm } from '../src/steps/decode.js';
+import { wholeBuffers } from './store-views.js';
 
 const FIXTURES = new URL('../../nwb-io/test/fixtures/', import.meta.url).pathname;
-
-/** The store with a blob store that takes whole buffers only: the one-buffer path. */
-function wholeBuffers(store: Store): ResultRepository {
-  const b = store.blobs;
-  const blobs: BlobStore = {
-    location: b.location,
-    write: (n, bytes, o) => b.write(n, bytes, o),
-    read: (n) => b.read(n),
-    exists: (n) => b.exists(n),
-    remove: (n) => b.remove(n),
-    list: () => b.list(),
-  };
-  return {
-    blobs,
-    location: store.location,
-    durable: store.durable,
-    getResult: (k) => store.getResult(k),
-    findResults: (p) => store.findResults(p),
-    getEntity: (id) => store.getEntity(id),
-    fileChecksum: (path, meta) => store.fileChecksum(path, meta),
-    commitResult: (e, a, r) => store.commitResult(e, a, r),
-    invalidate: (k) => store.invalidate(k),
-    lineage: (k) => store.lineage(k),
-  } as ResultRepository;
-}
 
 /** The step's result as the whole-posterior decode (`model.decode`, no chunks) gives it. */
 async function wholeDecode(file: string, params: Record<string, unknown>, json: ResultData['json']) {

@@ -13,7 +13,7 @@ import { openNwb } from '@spyglass-wasm/nwb-io';
 import { loadResult, openResult, openStore, resultDigest, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb } from '@spyglass-wasm/sim';
 import { lfpBandStep, lfpStep } from '../src/index.js';
-import { wholeBuffers } from './whole-buffers.js';
+import { recordingReads, wholeBuffers } from './store-views.js';
 
 const FIXTURE = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
 // NWB GUIDE's example session (not ours): a SpikeGLX LF series, 13 163 rows × 384 channels at 2.5 kHz
@@ -150,23 +150,7 @@ describe('lfp-band read in windows', () => {
 
   it('never reads the LFP whole (its largest read of data is a window with margins), writes the analysis file in windows', async () => {
     const lfp = await runStep(store, lfpStep, { raw: { file: simulated } });
-    const reads: { name: string; bytes: number }[] = [];
-    const blobs = new Proxy(store.blobs, {
-      get(target, k) {
-        if (k === 'read') return (name: string) => (reads.push({ name, bytes: Infinity }), target.read(name));
-        if (k === 'readRange')
-          return (name: string, offset: number, length: number) => (
-            reads.push({ name, bytes: length }),
-            target.readRange!(name, offset, length)
-          );
-        const v = Reflect.get(target, k);
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
-    const repo = new Proxy(store, {
-      get: (target, k) =>
-        k === 'blobs' ? blobs : ((v) => (typeof v === 'function' ? v.bind(target) : v))(Reflect.get(target, k)),
-    });
+    const { repo, reads } = recordingReads(store);
     const r = await runStep(repo, lfpBandStep, { lfp: { result: lfp.key } }, { overrides: { transition: 1.5 } });
     expect(r.cached).toBe(false);
     const [rows, cols] = (await loadResult(store, lfp.result)).arrays.data.shape;

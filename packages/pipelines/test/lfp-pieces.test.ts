@@ -9,7 +9,7 @@ import { openNwb } from '@spyglass-wasm/nwb-io';
 import { loadResult, openResult, openStore, resultDigest, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb } from '@spyglass-wasm/sim';
 import { lfpStep } from '../src/index.js';
-import { wholeBuffers } from './whole-buffers.js';
+import { wholeBuffers } from './store-views.js';
 
 const FIXTURE = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
 

@@ -19,7 +19,7 @@ import { loadResult, openResult, openStore, resultDigest, runStep, type Store } 
 import { simulateRestRunSession, writeSessionNwb } from '@spyglass-wasm/sim';
 import { lfpStep, positionStep, ripplesStep } from '../src/index.js';
 import { gatePosition, gateSpeedAt } from '../src/steps/speed-gate.js';
-import { wholeBuffers } from './whole-buffers.js';
+import { recordingReads, wholeBuffers } from './store-views.js';
 
 const FIXTURE = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
 // NWB GUIDE's example session (not ours): a SpikeGLX LF series, 13 163 rows × 384 channels at 2.5 kHz
@@ -174,23 +174,7 @@ describe('ripples read in windows', () => {
   it('never reads the LFP whole: its largest read is a window with margins', async () => {
     const lfp = await runStep(store, lfpStep, { raw: { file: simulated } });
     const position = await runStep(store, positionStep, { session: { file: simulated } });
-    const reads: { name: string; bytes: number }[] = [];
-    const blobs = new Proxy(store.blobs, {
-      get(target, k) {
-        if (k === 'read') return (name: string) => (reads.push({ name, bytes: Infinity }), target.read(name));
-        if (k === 'readRange')
-          return (name: string, offset: number, length: number) => (
-            reads.push({ name, bytes: length }),
-            target.readRange!(name, offset, length)
-          );
-        const v = Reflect.get(target, k);
-        return typeof v === 'function' ? v.bind(target) : v;
-      },
-    });
-    const repo = new Proxy(store, {
-      get: (target, k) =>
-        k === 'blobs' ? blobs : ((v) => (typeof v === 'function' ? v.bind(target) : v))(Reflect.get(target, k)),
-    });
+    const { repo, reads } = recordingReads(store);
     const r = await runStep(
       repo,
       ripplesStep,
