@@ -22,12 +22,15 @@ describe('design from the real rate (scipy.signal.kaiserord(120, 25 / (fs / 2)),
     [29970, 9359, 30, 999],
     [20000, 6245, 20, 1000],
     [2000, 627, 2, 1000],
+    [2500, 783, 2, 1250], // round(2.5) = 3 would leave 833 Hz < 2 × 425: the default gives way
+    [1500, 471, 1, 1500], // q 2 would leave 750 Hz
+    [900, 283, 1, 900],
   ])('fs %d Hz: %d taps, q %d, output %d Hz', (rate, taps, q, out) => {
     const d = lfpDesign({ fs: rate });
     expect([d.taps.length, d.q, d.outFs]).toEqual([taps, q, out]);
   });
-  it('rejects rates that cannot hold the 425 Hz stopband after decimation', () => {
-    expect(() => lfpDesign({ fs: 1500 })).toThrow(ParameterError); // q 2 → 750 Hz < 2 × 425
+  it('rejects rates that cannot hold the 425 Hz stopband', () => {
+    expect(() => lfpDesign({ fs: 800 })).toThrow(ParameterError); // 800 Hz < 2 × 425 before decimation
     expect(() => lfpDesign({ fs: -1 })).toThrow(/'fs'/);
     expect(() => lfp(x, { fs, timestamps: new Float64Array(3) })).toThrow(/'timestamps'/);
   });

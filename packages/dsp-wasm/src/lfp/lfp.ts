@@ -17,7 +17,10 @@ import { sampleTimes, validBlocks } from '../events/blocks.js';
 export interface LfpOptions {
   /** Sampling rate the data really has, Hz (from the file, not a table of nominal rates). */
   fs: number;
-  /** Target rate (default 1000 Hz); the decimation factor is round(fs / target). */
+  /**
+   * Target rate (default 1000 Hz); the decimation factor is round(fs / target), lowered where the
+   * output would not hold the stopband (2500 Hz → q 2, 1250 Hz).
+   */
   targetFs?: number;
   /** Passband edge (default 400 Hz) and stopband edge (default 425 Hz). */
   passband?: number;
@@ -42,7 +45,8 @@ export interface LfpDesign {
 /**
  * Spyglass's LFP filter for the real sampling rate: Kaiser-window low-pass, passband to 400 Hz,
  * stopband from 425 Hz at 120 dB (cutoff mid-transition), length from kaiserord, odd so the
- * zero-phase delay is whole; decimation q = round(fs / 1000).
+ * zero-phase delay is whole; decimation q = round(fs / 1000), lowered until the output holds the
+ * stopband.
  */
 export function lfpDesign(
   options: Pick<LfpOptions, 'fs' | 'targetFs' | 'passband' | 'stopband' | 'attenuation'>,
@@ -52,9 +56,9 @@ export function lfpDesign(
   const pass = checkNumber('passband', options.passband ?? 400, { min: 0, exclusiveMin: true });
   const stop = checkNumber('stopband', options.stopband ?? 425, { min: pass, exclusiveMin: true });
   if (stop >= fs / 2) throw new ParameterError('fs', `a rate above 2 × stopband = ${2 * stop} Hz`, fs);
-  const q = Math.max(1, Math.round(fs / target));
-  if (stop > fs / q / 2)
-    throw new ParameterError('targetFs', `a rate above 2 × stopband = ${2 * stop} Hz after decimating by ${q}`, target);
+  // round(fs / target), lowered where the output would not hold the stopband (2.5 kHz Neuropixels
+  // LF: q 3 → 833 Hz < 2 × 425; q 2 → 1250 Hz), as Spyglass's floor(fs / 1000) does there
+  const q = Math.max(1, Math.min(Math.round(fs / target), Math.floor(fs / (2 * stop))));
   const { numtaps, beta } = kaiserord(options.attenuation ?? 120, (stop - pass) / (fs / 2));
   return { taps: firwin(numtaps | 1, (pass + stop) / 2, { window: ['kaiser', beta], fs }), q, outFs: fs / q };
 }
