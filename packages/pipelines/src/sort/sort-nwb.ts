@@ -228,6 +228,9 @@ function onGroupChannels(template: Float32Array, channels: number[], groupChanne
   return out;
 }
 
+/** The lowest sampling rate whose spike band can hold a spike's shape. */
+const MIN_SPIKE_RATE = 5000;
+
 /**
  * Opens a source (or takes an open file), selects the raw series and its electrode groups through
  * the session adapter, runs `fn`, and closes what it opened. What sorting and marks both need.
@@ -239,7 +242,16 @@ export async function withGroups<R>(
 ): Promise<R> {
   const nwb = source instanceof NwbFile ? source : await openNwb(source as NwbSource);
   try {
-    return await fn(new Session(nwb).groups(options));
+    const sel = new Session(nwb).groups(options);
+    // spikes last ~1 ms: below 5 kHz the spike band (600–6000 Hz) is gone, and what is sorted is an
+    // LFP band (a Neuropixels LF series is 2.5 kHz); say so rather than return noise units
+    if (sel.fs < MIN_SPIKE_RATE)
+      throw new NwbFormatError(
+        nwb.name,
+        sel.info.path,
+        `a raw recording sampled at ${MIN_SPIKE_RATE} Hz or more to detect spikes (this is ${sel.fs} Hz: an LFP band?)`,
+      );
+    return await fn(sel);
   } finally {
     if (nwb !== source) nwb.close();
   }
