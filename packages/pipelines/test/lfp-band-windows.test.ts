@@ -13,11 +13,11 @@ import { openNwb } from '@spyglass-wasm/nwb-io';
 import { loadResult, openResult, openStore, resultDigest, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb } from '@spyglass-wasm/sim';
 import { lfpBandStep, lfpStep } from '../src/index.js';
+import { publicLf } from './public-lf.js';
 import { recordingReads, wholeBuffers } from './store-views.js';
 
 const FIXTURE = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
 // NWB GUIDE's example session (not ours): a SpikeGLX LF series, 13 163 rows × 384 channels at 2.5 kHz
-const PUBLIC = new URL('../../../../shared/fixtures/public/nwbguide_sub-001_ses-1.nwb', import.meta.url).pathname;
 const BAND = { band: [5, 11] as [number, number], transition: 1, attenuation: 60 };
 
 let dir: string, store: Store, whole: Store, simulated: string;
@@ -121,15 +121,8 @@ describe('lfp-band read in windows', () => {
   }
 
   it('gives the whole-array band, phase and power on a recording we did not make (SpikeGLX LF, 8 channels)', async () => {
-    const nwb = await openNwb(PUBLIC);
-    const info = nwb.electricalSeries().find((x) => x.kind === 'continuous')!;
-    const [rows] = info.shape,
-      cols = 8,
-      fs = info.timing.rate;
-    const lfp = nwb
-      .series(info.path)
-      .read({ rows: [0, rows], channels: [0, 1, 2, 3, 4, 5, 6, 7], scale: 'microvolts' });
-    nwb.close();
+    const cols = 8;
+    const { lfp, rows, fs } = await publicLf(cols);
     const ref = bandAnalysis(lfp, { fs, ...BAND, precision: 'float64' });
     const got = { phase: new Float64Array(rows * cols), power: new Float64Array(rows * cols) };
     for await (const w of bandAnalysisInWindows(

@@ -14,16 +14,15 @@ import {
   kayRippleDetector,
   type DetectedEvent,
 } from '@spyglass-wasm/dsp-wasm';
-import { openNwb } from '@spyglass-wasm/nwb-io';
 import { loadResult, openResult, openStore, resultDigest, runStep, type Store } from '@spyglass-wasm/provenance';
 import { simulateRestRunSession, writeSessionNwb } from '@spyglass-wasm/sim';
 import { lfpStep, positionStep, ripplesStep } from '../src/index.js';
 import { gatePosition, gateSpeedAt } from '../src/steps/speed-gate.js';
+import { publicLf } from './public-lf.js';
 import { recordingReads, wholeBuffers } from './store-views.js';
 
 const FIXTURE = new URL('../../nwb-io/test/fixtures/tetrode-session.nwb', import.meta.url).pathname;
 // NWB GUIDE's example session (not ours): a SpikeGLX LF series, 13 163 rows × 384 channels at 2.5 kHz
-const PUBLIC = new URL('../../../../shared/fixtures/public/nwbguide_sub-001_ses-1.nwb', import.meta.url).pathname;
 const TOLERANCE = { kay: 5e-6, karlsson: 5e-5 };
 
 let dir: string, store: Store, whole: Store, simulated: string;
@@ -143,15 +142,8 @@ describe('ripples read in windows', () => {
   }
 
   it('gives the whole-array events on a recording we did not make (SpikeGLX LF, 8 channels)', async () => {
-    const nwb = await openNwb(PUBLIC);
-    const info = nwb.electricalSeries().find((x) => x.kind === 'continuous')!;
-    const [rows] = info.shape,
-      cols = 8,
-      fs = info.timing.rate;
-    const lfp = nwb
-      .series(info.path)
-      .read({ rows: [0, rows], channels: [0, 1, 2, 3, 4, 5, 6, 7], scale: 'microvolts' });
-    nwb.close();
+    const cols = 8;
+    const { lfp, rows, fs } = await publicLf(cols);
     const band = { band: [150, 250] as [number, number], transition: 25 };
     const filtered = bandFilter(lfp, { fs, ...band, precision: 'float64' });
     for (const detector of ['kay', 'karlsson'] as const) {
