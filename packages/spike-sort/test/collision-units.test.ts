@@ -71,6 +71,25 @@ describe('collisionUnits', () => {
     expect(collisionUnits(unitsWith(train(7, 10), collision, true), options)).toEqual([]);
   });
 
+  it('finds a collision whose part is detected again at a few of its spikes, not when at most of them', () => {
+    // a's spike detected twice at every 10th spike of the cluster: far above chance, but a
+    // neuron firing with a would hold a's shape only if a fired at most of its spikes
+    const withPart = (every: number) => {
+      const units = unitsWith(collisionTimes);
+      const twice = collisionTimes.filter((_, i) => i % every === 0).map((t) => t - 6 / fs);
+      units[0].times = Float64Array.from([...units[0].times, ...twice]).sort();
+      return units;
+    };
+    expect(collisionUnits(withPart(10), options).map((f) => [f.unit, f.a, f.b])).toEqual([[3, 0, 1]]);
+    // the former rule (any excess over chance: a neuron in synchrony) kept it
+    expect(collisionUnits(withPart(10), { ...options, minSynchrony: 0 })).toEqual([]);
+    // a at 2 of every 3 spikes: a neuron in synchrony with a
+    const most = unitsWith(collisionTimes);
+    const synchronous = collisionTimes.filter((_, i) => i % 3 !== 0).map((t) => t - 6 / fs);
+    most[0].times = Float64Array.from([...most[0].times, ...synchronous]).sort();
+    expect(collisionUnits(most, options)).toEqual([]);
+  });
+
   it('never takes a known collision as a part, nor tests it again', () => {
     const units = unitsWith(collisionTimes);
     units[3] = { ...units[3], collisionOf: [0, 1] } as (typeof units)[number];
@@ -80,6 +99,7 @@ describe('collisionUnits', () => {
   it('checks its options', () => {
     expect(() => collisionUnits([], { ...options, minGain: 0.5 })).toThrow(/minGain/);
     expect(() => collisionUnits([], { ...options, lag: 1 } as never)).toThrow(/lag/);
+    expect(() => collisionUnits([], { ...options, minSynchrony: 1.5 })).toThrow(/minSynchrony/);
   });
 });
 

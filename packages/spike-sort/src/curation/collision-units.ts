@@ -40,6 +40,14 @@ export interface CollisionUnitOptions {
   maxRefractoryRatio?: number;
   /** Fewest spikes of a part (default 20). */
   minSpikes?: number;
+  /**
+   * Share of the unit's spikes (default 0.5) a part must fire at, within `window` of its place, for
+   * the unit to be a neuron in synchrony with it rather than a cluster of collisions. A template
+   * is the mean of the waveforms as recorded, so a neuron's synchronous partner, detected apart,
+   * is in its template scaled by the share of spikes it fires at: a scale of 0.75 or more (the
+   * fit's least) needs most of them. A few coincidences are the part's spike detected twice.
+   */
+  minSynchrony?: number;
 }
 
 /**
@@ -47,11 +55,13 @@ export interface CollisionUnitOptions {
  * the templates learned: a unit's template (in noise units) explained by two other units'
  * templates, each shifted by up to `maxLag` either way (any pair of lags, not only the same instant)
  * and scaled by 0.75–1.33, to within `maxResidual` of its energy, at least `minGain` times better
- * than by any one template; and neither part firing within `window` of its place in the unit's
- * spikes more often than chance (one-sided Poisson test at `alpha`): a cluster of collisions holds
- * its parts' spikes, so they are not detected again at those instants, while a neuron firing in
- * synchrony with another is. The largest such template is taken first and the search redone
- * without it as a part. Returns the collisions found (unit, parts, lags, scales), by unit.
+ * than by any one template; and neither part firing within `window` of its place at
+ * `minSynchrony` of the unit's spikes or more, more often than chance (one-sided Poisson test at
+ * `alpha`): a cluster of collisions holds its parts' spikes, so they are detected again at those
+ * instants only by a double detection, while a neuron firing in synchrony with a part detected
+ * apart has the part in its template only if the part fires at most of its spikes. The largest
+ * such template is taken first and the search redone without it as a part. Returns the collisions
+ * found (unit, parts, lags, scales), by unit.
  *
  * @example
  * collisionUnits(units, { duration: 60, fs: 30000, length: 90, channels: 8, noise: sorting.noise });
@@ -71,6 +81,7 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
     'refractory',
     'maxRefractoryRatio',
     'minSpikes',
+    'minSynchrony',
   ]);
   const duration = checkNumber('duration', options.duration, { min: 0, exclusiveMin: true });
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
@@ -86,6 +97,7 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
   const refractory = checkNumber('refractory', options.refractory ?? 0.0015, { min: window });
   const maxRatio = checkNumber('maxRefractoryRatio', options.maxRefractoryRatio ?? 0.2, { min: 0 });
   const minSpikes = checkNumber('minSpikes', options.minSpikes ?? 20, { min: 0 });
+  const minSynchrony = checkNumber('minSynchrony', options.minSynchrony ?? 0.5, { min: 0, max: 1 });
   const dim = L * C;
   const data = new Float32Array(units.length * dim);
   units.forEach((u, i) => u.template.forEach((v, j) => (data[i * dim + j] = v / Math.max(1e-12, noise[j % C]))));
@@ -119,8 +131,8 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
 
   /**
    * Whether the unit's spikes may hold a part's (its template `lag` s later): the part fires
-   * neither at those instants more than chance (they would not be its spikes then) nor around them
-   * with no refractory dip.
+   * neither at most of those instants, more than chance (they would not be its spikes then), nor
+   * around them with no refractory dip.
    */
   function holdsPart(unit: Float64Array, part: Float64Array, lag: number): boolean {
     const near = (lo: number, hi: number) => ({
@@ -129,10 +141,9 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
     });
     const at = near(0, window),
       around = near(window, refractory);
-    return (
-      poissonUpperTail({ count: at.count, mean: at.expected }) >= alpha &&
-      poissonUpperTail({ count: around.count, mean: maxRatio * around.expected }) >= alpha
-    );
+    const synchronous =
+      at.count >= minSynchrony * unit.length && poissonUpperTail({ count: at.count, mean: at.expected }) < alpha;
+    return !synchronous && poissonUpperTail({ count: around.count, mean: maxRatio * around.expected }) >= alpha;
   }
 
   /** findCollisions for one unit that is not a part (the stack with it in, every other excluded unit out). */
