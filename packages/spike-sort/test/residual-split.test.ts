@@ -20,17 +20,32 @@ function blobs(dim: number, parts: { mean: (j: number) => number; n: number }[],
 }
 
 describe('resplitMatched', () => {
-  it('splits a unit holding two waveforms, the larger piece keeping its label', () => {
+  it('splits a unit holding two related waveforms, the larger piece keeping its label', () => {
     const dim = 30;
+    // the two means are 0.75 alike (cosine): a unit hidden in a similar one's cluster
     const points = blobs(dim, [
-      { mean: (j) => (j < 10 ? 3 : 0), n: 300 },
-      { mean: (j) => (j >= 20 ? 3 : 0), n: 40 },
+      { mean: (j) => (j < 20 ? 3 : 0), n: 300 },
+      { mean: (j) => (j >= 5 && j < 25 ? 3 : 0), n: 40 },
     ]);
     const labels = resplitMatched(points, new Int32Array(points.rows), { components: 4, seed: 1 });
     const big = labels.subarray(0, 300),
       small = labels.subarray(300);
     expect(big.filter((l) => l === 0).length).toBeGreaterThan(290);
     expect(small.filter((l) => l === 1).length).toBeGreaterThan(35);
+  });
+
+  it('leaves a piece quite unlike its unit in it (spikes matching fits badly, not a hidden unit)', () => {
+    const dim = 30;
+    const points = blobs(dim, [
+      { mean: (j) => (j < 10 ? 3 : 0), n: 300 },
+      { mean: (j) => (j >= 20 ? 3 : 0), n: 40 },
+    ]);
+    expect(new Set(resplitMatched(points, new Int32Array(points.rows), { components: 4, seed: 1 }))).toEqual(
+      new Set([0]),
+    );
+    // without the lower bound the two are split
+    const split = resplitMatched(points, new Int32Array(points.rows), { components: 4, seed: 1, unlike: -1 });
+    expect(new Set(split).size).toBe(2);
   });
 
   it('joins pieces of one waveform at two amplitudes again', () => {

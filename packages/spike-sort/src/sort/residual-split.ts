@@ -8,6 +8,8 @@ export interface ResplitOptions {
   minPiece?: number;
   /** Pieces of one unit whose mean waveforms are at least this alike (cosine) are one unit again (default 0.85). */
   alike?: number;
+  /** ... and so are pieces less alike than this (default 0.5): see resplitMatched. */
+  unlike?: number;
 }
 
 /**
@@ -15,13 +17,17 @@ export interface ResplitOptions {
  * whitened waveforms (rows of `points`, one per label). Learning clusters detections, where a unit
  * of few spikes, or one of similar channel gains, can sit inside a neighbour's cluster; matched
  * spikes are gathered by the unit's template, and the intruder can then stand apart. A split is kept
- * only where it separates different waveforms: pieces of one unit at least `alike` similar (one
- * neuron's spikes cut by amplitude or noise) are joined again, and pieces of fewer than `minPiece`
+ * only where it separates different but related waveforms: pieces of one unit at least `alike`
+ * similar (one neuron's spikes cut by amplitude or noise) are joined again, and so are pieces less
+ * than `unlike` similar: a unit hidden in another's cluster resembles it (else clustering would have
+ * set it apart), while spikes quite unlike their template are what matching fits badly (collisions,
+ * noise) and were that unit's before. Pieces of fewer than `minPiece`
  * spikes (too few to be a unit, often collisions) go back to their unit's largest piece.
  */
 export function resplitMatched(points: Matrix<Float32Array>, labels: Int32Array, options: ResplitOptions): Int32Array {
   const minPiece = options.minPiece ?? 20;
-  const alike = options.alike ?? 0.85;
+  const alike = options.alike ?? 0.85,
+    unlike = options.unlike ?? 0.5;
   const split = splitBranches(points, labels, { components: options.components, seed: options.seed });
   const dim = points.cols;
   // each piece's unit (splitBranches renumbers, but a piece holds spikes of one unit only)
@@ -46,8 +52,10 @@ export function resplitMatched(points: Matrix<Float32Array>, labels: Int32Array,
     const big = bySize.filter((p) => counts.get(p)! >= minPiece);
     for (let a = 0; a < big.length; a++)
       for (let b = a + 1; b < big.length; b++)
-        if (root(big[a]) !== root(big[b]) && cosine(means.get(big[a])!, means.get(big[b])!) >= alike)
-          join.set(root(big[b]), root(big[a]));
+        if (root(big[a]) !== root(big[b])) {
+          const c = cosine(means.get(big[a])!, means.get(big[b])!);
+          if (c >= alike || c < unlike) join.set(root(big[b]), root(big[a]));
+        }
   }
   // the unit's own label for its largest piece, new labels after every old one for the rest
   let next = Math.max(-1, ...labels) + 1;
