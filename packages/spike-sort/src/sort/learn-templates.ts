@@ -11,6 +11,7 @@ import { dropEchoes } from './drop-echoes.js';
 import { LEARN_SPIKES, learningSample } from './learning-sample.js';
 import { mergeShiftedTemplates } from './merge-templates.js';
 import { reassignToTemplates } from './reassign.js';
+import { resplitMatched } from './residual-split.js';
 import { scalesAlong, splitByAmplitude } from './split-amplitudes.js';
 
 /** Fewest matched spikes a unit keeps its template with. */
@@ -36,6 +37,11 @@ export interface LearnOptions {
    * then assigns every spike.
    */
   learnSpikes?: number;
+  /**
+   * Look again for splits of each unit among its matched spikes (`resplitMatched`). Default: on a
+   * tetrode (4 channels or fewer); on a probe it cut units of the overlapping regime apart.
+   */
+  resplit?: boolean;
   /** Called with the fraction done (0..1), between the clustering steps and from inside the refinement's matching. */
   onProgress?: (fraction: number) => void;
 }
@@ -110,8 +116,15 @@ export function learnTemplates(
   const matched = Array.from(matches.times, (time) => ({ sample: Math.round(time), time, channel: 0, z: 0 }));
   const refinedSnippets = extractSnippets(w, matched, { before, after });
   const refinedWaveforms = w === x ? refinedSnippets : extractSnippets(x, matched, { before, after });
+  let refined = splitByAmplitude(refinedSnippets, matches.units);
+  // Second look at each unit, on its matched spikes: a unit that learning's cluster mixed with another
+  // (two units of similar channel gains) can stand apart once matching has gathered its spikes.
+  if (options.resplit ?? x.cols <= 4)
+    refined = resplitMatched({ data: refinedSnippets.data, rows: matched.length, cols: d }, refined, {
+      components: k,
+      seed: seed + 1,
+    });
   // A unit that matched only a handful of spikes was a cluster of noise or of others' spikes: it goes.
-  const refined = splitByAmplitude(refinedSnippets, matches.units);
   const counts = new Map<number, number>();
   for (const l of refined) counts.set(l, (counts.get(l) ?? 0) + 1);
   const kept = refined.map((l) => ((counts.get(l) ?? 0) < MIN_SPIKES ? -1 : l));
