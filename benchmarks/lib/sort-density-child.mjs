@@ -1,12 +1,14 @@
 // One dense-, sparse- or realistic-regime sorting in a fresh process, timed in CPU seconds:
 //   node sort-density-child.mjs <dense|sparse|realistic> <seconds> <seed> [--stages]
 //   node sort-density-child.mjs session <seconds> <seed>
+//   node sort-density-child.mjs split <seconds> <seed>
 // dense: 10 units at 20–40 Hz (amplitudes 60–240 µV), the regime of real tetrodes with many
 // active units; sparse: the package bench's 8 units at the simulator's default 2–20 Hz;
 // realistic: the density of the file MountainSort5 was measured on (9 units per tetrode, ~74
 // spikes/s, each unit its own waveform). session: 4 realistic tetrodes (seeds seed … seed + 3)
 // sorted on a pool of 2 workers; its CPU seconds are the whole process's (every thread), from
-// the pool's start to its end.
+// the pool's start to its end. split: one realistic tetrode on a pool of 2 workers, its matching cut in
+// time spans (sortGroupOnPool), timed the same way (the same sorting as sortGroup on one thread).
 // Prints { cpuSeconds, wallSeconds, units, spikes, trueSpikes, accuracy, stages? } as JSON;
 // with --stages, sortGroup's stages are run one by one and each is timed.
 import { createHash } from 'node:crypto';
@@ -23,6 +25,7 @@ import {
   matchTemplates,
   noiseLevels,
   sortGroup,
+  sortGroupOnPool,
   SortingAccumulator,
 } from '@spyglass-wasm/spike-sort';
 
@@ -32,7 +35,7 @@ const seconds = Number(secondsArg),
 const SESSION_TETRODES = 4,
   SESSION_WORKERS = 2;
 const recs = (regime === 'session' ? Array.from({ length: SESSION_TETRODES }, (_, k) => k) : [0]).map((k) =>
-  simulateRecording(spec(regime === 'session' ? 'realistic' : regime, seed + k, seconds)),
+  simulateRecording(spec(['session', 'split'].includes(regime) ? 'realistic' : regime, seed + k, seconds)),
 );
 const raws = recs.map((rec) => ({ data: rec.data, rows: rec.rows, cols: rec.channels }));
 const fs = recs[0].fs;
@@ -42,7 +45,9 @@ const cpu0 = process.cpuUsage(),
 const sortings =
   regime === 'session'
     ? await sortOnPool(raws)
-    : [flag === '--stages' ? stagedSort(raws[0], fs) : sortGroup(raws[0], { fs })];
+    : regime === 'split'
+      ? [await splitOnPool(raws[0])]
+      : [flag === '--stages' ? stagedSort(raws[0], fs) : sortGroup(raws[0], { fs })];
 const used = process.cpuUsage(cpu0);
 const cpuSeconds = (used.user + used.system) / 1e6,
   wallSeconds = (performance.now() - t0) / 1000;
@@ -72,6 +77,16 @@ async function sortOnPool(raws) {
   const pool = await createSortPool({ size: SESSION_WORKERS });
   try {
     return await pool.map(raws, (api, raw) => api.sortGroup(raw, { fs }));
+  } finally {
+    await pool.terminate();
+  }
+}
+
+/** One tetrode on a pool of SESSION_WORKERS workers, its matching split in time spans (sortGroupOnPool). */
+async function splitOnPool(raw) {
+  const pool = await createSortPool({ size: SESSION_WORKERS });
+  try {
+    return await sortGroupOnPool(pool, raw, { fs });
   } finally {
     await pool.terminate();
   }

@@ -1,7 +1,10 @@
 // Worker entry, built self-contained to dist/sort-worker.js (browsers) and dist/sort-worker.node.mjs
 // (Node; the ./worker export): sorts one electrode group. One Wasm instance per worker.
 import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
-import { sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import { gatherGroup, learnGroup, sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import { matchTemplates, type Matches } from '../match/match-templates.js';
+import type { LearnedTemplates } from '../sort/learn-templates.js';
+import type { SpanJob } from './sort-group-on-pool.js';
 import { sortNeighbourhood, type NeighbourhoodJob } from '../probe/sort-neighbourhood.js';
 
 type Progress = ((fraction: number) => void) | undefined;
@@ -22,6 +25,41 @@ const api = {
     } finally {
       release(onProgress);
     }
+  },
+  /**
+   * sortGroup up to template matching (learnGroup), for `sortGroupOnPool`: the filtered and whitened
+   * group come back transferred, with the noise levels, the templates and the detections' samples.
+   */
+  async learnGroup(x: Matrix<Float32Array>, options: Omit<SortGroupOptions, 'onProgress'>, onProgress?: Progress) {
+    try {
+      const { peaks, ...group } = learnGroup(x, options, onProgress ? (f) => void onProgress(f) : undefined);
+      const detections = Int32Array.from(peaks, (p) => p.sample);
+      const buffers = new Set([group.x.data.buffer, group.w.data.buffer, detections.buffer]);
+      return Comlink.transfer({ ...group, detections }, [...buffers]);
+    } finally {
+      release(onProgress);
+    }
+  },
+  /** One time span of a group matched against its templates (`sortGroupOnPool`); times relative to the span. */
+  async matchSpan(job: SpanJob, onProgress?: Progress) {
+    try {
+      return matchTemplates(job.x, job.w, job.templates, {
+        ...job.match,
+        origin: job.origin,
+        report: job.report,
+        onProgress: onProgress ? (f) => void onProgress(f) : undefined,
+      });
+    } finally {
+      release(onProgress);
+    }
+  },
+  /** sortGroup after template matching (gatherGroup): the whole group's matches gathered into its sorting. */
+  async gatherGroup(
+    group: { x: Matrix<Float32Array>; w: Matrix<Float32Array>; noise: Float64Array; learned: LearnedTemplates },
+    matches: Matches,
+    options: Omit<SortGroupOptions, 'onProgress'>,
+  ) {
+    return gatherGroup(group.x, group.w, group.learned, matches, { ...options, noise: group.noise });
   },
   /**
    * One neighbourhood of a probe (sortProbe): its samples are read from the caller a window at a
