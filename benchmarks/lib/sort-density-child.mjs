@@ -40,6 +40,7 @@ const recs = (regime === 'session' ? Array.from({ length: SESSION_TETRODES }, (_
 const raws = recs.map((rec) => ({ data: rec.data, rows: rec.rows, cols: rec.channels }));
 const fs = recs[0].fs;
 const stages = {};
+const phases = {};
 const cpu0 = process.cpuUsage(),
   t0 = performance.now();
 const sortings =
@@ -69,6 +70,7 @@ console.log(
     accuracy,
     digest: digest(sortings),
     stages: flag === '--stages' ? stages : undefined,
+    phases: regime === 'split' ? phases : undefined,
   }),
 );
 
@@ -86,7 +88,15 @@ async function sortOnPool(raws) {
 async function splitOnPool(raw) {
   const pool = await createSortPool({ size: SESSION_WORKERS });
   try {
-    return await sortGroupOnPool(pool, raw, { fs });
+    // wall seconds of its phases, from the fractions the caller reports as each starts (weights 15, 4, 2)
+    const t = performance.now();
+    const onProgress = (f) => {
+      if (f >= 15 / 21 && phases.learn === undefined) phases.learn = (performance.now() - t) / 1000;
+      if (f >= 19 / 21 && phases.match === undefined) phases.match = (performance.now() - t) / 1000 - phases.learn;
+    };
+    const sorting = await sortGroupOnPool(pool, raw, { fs, onProgress });
+    phases.gather = (performance.now() - t) / 1000 - phases.learn - phases.match;
+    return sorting;
   } finally {
     await pool.terminate();
   }

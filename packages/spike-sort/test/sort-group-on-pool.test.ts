@@ -32,6 +32,8 @@ describe('sortGroupOnPool', () => {
         onProgress: (f) => progress.push(f),
       });
       expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(2);
+      // the units' noise overlaps in two parts, one per worker
+      expect(calls.filter((c) => c === 'noiseOverlaps')).toHaveLength(2);
       expect(here.units.length).toBeGreaterThanOrEqual(4);
       // every array to the bit: spike times, templates, labels, detections, features, noise overlaps, merges
       expect(there).toEqual(here);

@@ -167,7 +167,7 @@ export function matchSettings(
  * sortGroup's steps after template matching: the matches gathered into a sorting
  * (SortingAccumulator) and autoMerge; `merging` is called before autoMerge.
  */
-export function gatherGroup(
+function gatherGroup(
   x: Matrix<Float32Array>,
   w: Matrix<Float32Array>,
   learned: LearnedTemplates,
@@ -175,19 +175,36 @@ export function gatherGroup(
   options: SortGroupOptions & { noise: Float64Array },
   merging?: () => void,
 ): GroupSorting {
-  const { fs, neighbours, noise } = options;
+  const result = accumulateGroup(x, w, learned, matches, options).result();
+  merging?.();
+  return mergeGroup(result, x, options);
+}
+
+/** sortGroup's SortingAccumulator of a whole group, with every match added. */
+export function accumulateGroup(
+  x: Matrix<Float32Array>,
+  w: Matrix<Float32Array>,
+  learned: LearnedTemplates,
+  matches: Matches,
+  options: SortGroupOptions & { noise: Float64Array },
+): SortingAccumulator {
   const result = new SortingAccumulator(learned, {
-    noise,
-    after: detectionGeometry(fs, options).after,
+    noise: options.noise,
+    after: detectionGeometry(options.fs, options).after,
     totalRows: x.rows,
     seed: options.seed ?? 1,
-    neighbours,
+    neighbours: options.neighbours,
   });
   result.add(x, w, matches);
-  merging?.();
+  return result;
+}
+
+/** sortGroup's last step: autoMerge of the sorting of `x` (unless `autoMerge: false`). */
+export function mergeGroup(sorting: GroupSorting, x: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
+  const { fs, neighbours } = options;
   return options.autoMerge === false
-    ? result.result()
-    : autoMerge(result.result(), { fs, duration: x.rows / fs, ...probeMerge(x.cols), neighbours }).sorting;
+    ? sorting
+    : autoMerge(sorting, { fs, duration: x.rows / fs, ...probeMerge(x.cols), neighbours }).sorting;
 }
 
 /**

@@ -1,7 +1,14 @@
 import { checkNumber, Comlink, StagedProgress, type Matrix, type WorkerPool } from '@spyglass-wasm/core';
 import type { Peak } from '../detect/detect-peaks.js';
 import type { Matches, MatchOptions, TemplateSet } from '../match/match-templates.js';
-import { detectionGeometry, type GroupSorting, type SortGroupOptions } from '../sort/sort-group.js';
+import {
+  accumulateGroup,
+  detectionGeometry,
+  matchSettings,
+  mergeGroup,
+  type GroupSorting,
+  type SortGroupOptions,
+} from '../sort/sort-group.js';
 import type { SortWorkerApi } from './sort-worker.js';
 
 /** One time span of a group for `matchSpan`: its rows with margins, where they sit, what is reported. */
@@ -24,12 +31,13 @@ const MAX_SHIFT = 3;
  * sortGroup with its per-time work spread over a pool's workers, for one group that would
  * otherwise sort on one thread: a worker filters, detects, whitens and learns the templates
  * (`learnGroup`); then the recording is cut into one time span per worker, each matched on its own
- * worker (`matchTemplates` with `origin` and `report`), and a worker gathers the spans' matches into
- * the sorting (SortingAccumulator, autoMerge). Each cut lies in the middle of the longest stretch
- * without detections near an even split, and each span reads margins beyond its cuts: where that
- * stretch is longer than twice the reach of one detection's fits (all passes), no fit on one side
- * reads or changes what the other side's do, and the sorting is sortGroup's to the bit. `raw`'s buffer
- * is transferred to a worker (detached here). Spans are copied to the workers (no shared memory).
+ * worker (`matchTemplates` with `origin` and `report`); the matches are gathered here
+ * (SortingAccumulator, autoMerge) with the units' noise overlaps computed on the workers. Each cut
+ * lies in the middle of the longest stretch without detections near an even split, and each span
+ * reads margins beyond its cuts: where that stretch is longer than twice the reach of one
+ * detection's fits (all passes), no fit on one side reads or changes what the other side's do, and
+ * the sorting is sortGroup's to the bit. `raw`'s buffer is transferred to a worker (detached here);
+ * the spans are copied to the workers (no shared memory).
  *
  * @example
  * const pool = await createSortPool({ size: 2 });
@@ -59,7 +67,7 @@ export async function sortGroupOnPool(
   const reach = (PASSES + 1) * (templates.length + 2 * MAX_SHIFT + 2 * sweep + 8);
   const margin = 2 * reach + templates.length;
   const cuts = quietCuts(detections, x.rows, pool.size, margin);
-  const match = { noise: group.noise, threshold: detectionGeometry(fs, settings).threshold, sweep };
+  const match = matchSettings(settings, group.noise);
   const done = new Float64Array(cuts.length - 1);
   const matchProgress = progress.stage('match');
   const spanProgress = (k: number) => (f: number) => {
@@ -68,7 +76,7 @@ export async function sortGroupOnPool(
   };
   const spans = await Promise.all(
     cuts.slice(1).map((end, k) => {
-      const job = spanJob(x, w, cuts[k], end, margin, templates, { ...match, neighbours: settings.neighbours });
+      const job = spanJob(x, w, cuts[k], end, margin, templates, match);
       const buffers = [...new Set([job.x.data.buffer, job.w.data.buffer])];
       return pool
         .run((api) =>
@@ -77,12 +85,18 @@ export async function sortGroupOnPool(
         .then((m) => ({ m, origin: job.origin }));
     }),
   );
+  // gathered here (x and w are here), the units' noise overlaps (most of it) on the workers
   progress.stage('gather');
-  const matches = joinMatches(spans);
-  const buffers = [...new Set([x.data.buffer, w.data.buffer])];
-  const sorting = await pool.run((api) =>
-    api.gatherGroup(Comlink.transfer({ ...group, detections: undefined }, buffers), matches, settings),
+  const withNoise = { ...settings, noise: group.noise };
+  const accumulator = accumulateGroup(x, w, learned, joinMatches(spans), withNoise);
+  const jobs = accumulator.noiseOverlapJobs();
+  const parts = Array.from({ length: Math.min(pool.size, jobs.length) }, (_, k) =>
+    jobs.filter((_, u) => u % pool.size === k),
   );
+  const overlaps = await Promise.all(parts.map((part) => pool.run((api) => api.noiseOverlaps(part))));
+  // unit u's overlap came back from part u mod size, at u div size
+  const noiseOverlaps = Float64Array.from(jobs, (_, u) => overlaps[u % pool.size][Math.floor(u / pool.size)]);
+  const sorting = mergeGroup(accumulator.result(noiseOverlaps), x, settings);
   progress.done();
   return sorting;
 }
@@ -92,7 +106,7 @@ export async function sortGroupOnPool(
  * consecutive detections within a quarter span of an even split. Fewer spans when a span would not
  * hold 8 margins.
  */
-export function quietCuts(detections: Int32Array, rows: number, spans: number, margin: number): number[] {
+function quietCuts(detections: Int32Array, rows: number, spans: number, margin: number): number[] {
   const n = Math.max(1, Math.min(spans, Math.floor(rows / (8 * margin))));
   const cuts = [0];
   for (let k = 1; k < n; k++) {

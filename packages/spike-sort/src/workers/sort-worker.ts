@@ -1,9 +1,9 @@
 // Worker entry, built self-contained to dist/sort-worker.js (browsers) and dist/sort-worker.node.mjs
 // (Node; the ./worker export): sorts one electrode group. One Wasm instance per worker.
 import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
-import { gatherGroup, learnGroup, sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
-import { matchTemplates, type Matches } from '../match/match-templates.js';
-import type { LearnedTemplates } from '../sort/learn-templates.js';
+import { learnGroup, sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import { noiseOverlapOf, type NoiseOverlapJob } from '../sort/sorting-accumulator.js';
+import { matchTemplates } from '../match/match-templates.js';
 import type { SpanJob } from './sort-group-on-pool.js';
 import { sortNeighbourhood, type NeighbourhoodJob } from '../probe/sort-neighbourhood.js';
 
@@ -53,13 +53,9 @@ const api = {
       release(onProgress);
     }
   },
-  /** sortGroup after template matching (gatherGroup): the whole group's matches gathered into its sorting. */
-  async gatherGroup(
-    group: { x: Matrix<Float32Array>; w: Matrix<Float32Array>; noise: Float64Array; learned: LearnedTemplates },
-    matches: Matches,
-    options: Omit<SortGroupOptions, 'onProgress'>,
-  ) {
-    return gatherGroup(group.x, group.w, group.learned, matches, { ...options, noise: group.noise });
+  /** Noise overlaps of some units of a sorting (`SortingAccumulator.noiseOverlapJobs`), for `sortGroupOnPool`. */
+  async noiseOverlaps(jobs: NoiseOverlapJob[]) {
+    return Float64Array.from(jobs, noiseOverlapOf);
   },
   /**
    * One neighbourhood of a probe (sortProbe): its samples are read from the caller a window at a
