@@ -1,14 +1,15 @@
 // One dense-, sparse- or realistic-regime sorting in a fresh process, timed in CPU seconds:
 //   node sort-density-child.mjs <dense|sparse|realistic> <seconds> <seed> [--stages]
 //   node sort-density-child.mjs session <seconds> <seed>
-//   node sort-density-child.mjs split <seconds> <seed>
+//   node sort-density-child.mjs <split|split-dense> <seconds> <seed>
 // dense: 10 units at 20–40 Hz (amplitudes 60–240 µV), the regime of real tetrodes with many
 // active units; sparse: the package bench's 8 units at the simulator's default 2–20 Hz;
 // realistic: the density of the file MountainSort5 was measured on (9 units per tetrode, ~74
 // spikes/s, each unit its own waveform). session: 4 realistic tetrodes (seeds seed … seed + 3)
 // sorted on a pool of 2 workers; its CPU seconds are the whole process's (every thread), from
-// the pool's start to its end. split: one realistic tetrode on a pool of 2 workers, its matching cut in
-// time spans (sortGroupOnPool), timed the same way (the same sorting as sortGroup on one thread).
+// the pool's start to its end. split (split-dense): one realistic (dense) tetrode on a pool of 2
+// workers, its matching cut in time spans (sortGroupOnPool), timed the same way (the same sorting
+// as sortGroup on one thread); with the wall seconds of its phases (learn, match, gather).
 // Prints { cpuSeconds, wallSeconds, units, spikes, trueSpikes, accuracy, stages? } as JSON;
 // with --stages, sortGroup's stages are run one by one and each is timed.
 import { createHash } from 'node:crypto';
@@ -32,10 +33,12 @@ import {
 const [regime, secondsArg, seedArg, flag] = process.argv.slice(2);
 const seconds = Number(secondsArg),
   seed = Number(seedArg);
+// the simulated tetrode of each pooled regime
+const KIND = { session: 'realistic', split: 'realistic', 'split-dense': 'dense' };
 const SESSION_TETRODES = 4,
   SESSION_WORKERS = 2;
 const recs = (regime === 'session' ? Array.from({ length: SESSION_TETRODES }, (_, k) => k) : [0]).map((k) =>
-  simulateRecording(spec(['session', 'split'].includes(regime) ? 'realistic' : regime, seed + k, seconds)),
+  simulateRecording(spec(KIND[regime] ?? regime, seed + k, seconds)),
 );
 const raws = recs.map((rec) => ({ data: rec.data, rows: rec.rows, cols: rec.channels }));
 const fs = recs[0].fs;
@@ -46,7 +49,7 @@ const cpu0 = process.cpuUsage(),
 const sortings =
   regime === 'session'
     ? await sortOnPool(raws)
-    : regime === 'split'
+    : regime.startsWith('split')
       ? [await splitOnPool(raws[0])]
       : [flag === '--stages' ? stagedSort(raws[0], fs) : sortGroup(raws[0], { fs })];
 const used = process.cpuUsage(cpu0);
@@ -70,7 +73,7 @@ console.log(
     accuracy,
     digest: digest(sortings),
     stages: flag === '--stages' ? stages : undefined,
-    phases: regime === 'split' ? phases : undefined,
+    phases: regime.startsWith('split') ? phases : undefined,
   }),
 );
 

@@ -132,7 +132,12 @@ export async function run() {
     'CPU-s per s': out.cpuSeconds / 300,
   });
   const splitRows = [
-    { code: 'one thread (sortGroup)', ...perSecond(single), 'digest same': '' },
+    {
+      code: 'one thread (sortGroup)',
+      ...perSecond(single),
+      'digest same': '',
+      'phases wall s (learn / match / gather)': '',
+    },
     {
       code: '2 workers, matching split (sortGroupOnPool)',
       ...perSecond(split),
