@@ -55,7 +55,8 @@ export async function sortGroupOnPool(
   const learnProgress = progress.stage('learn');
   const group = await pool.run((api) =>
     api.learnGroup(
-      Comlink.transfer(raw, [raw.data.buffer]),
+      // a SharedArrayBuffer is shared, not transferred
+      Comlink.transfer(raw, raw.data.buffer instanceof ArrayBuffer ? [raw.data.buffer] : []),
       settings,
       onProgress ? Comlink.proxy(learnProgress) : undefined,
     ),
