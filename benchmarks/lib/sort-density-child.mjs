@@ -1,12 +1,15 @@
 // One dense-, sparse- or realistic-regime sorting in a fresh process, timed in CPU seconds:
 //   node sort-density-child.mjs <dense|sparse|realistic> <seconds> <seed> [--stages]
 //   node sort-density-child.mjs session <seconds> <seed>
+//   node sort-density-child.mjs <split|split-dense> <seconds> <seed>
 // dense: 10 units at 20–40 Hz (amplitudes 60–240 µV), the regime of real tetrodes with many
 // active units; sparse: the package bench's 8 units at the simulator's default 2–20 Hz;
 // realistic: the density of the file MountainSort5 was measured on (9 units per tetrode, ~74
 // spikes/s, each unit its own waveform). session: 4 realistic tetrodes (seeds seed … seed + 3)
 // sorted on a pool of 2 workers; its CPU seconds are the whole process's (every thread), from
-// the pool's start to its end.
+// the pool's start to its end. split (split-dense): one realistic (dense) tetrode on a pool of 2
+// workers, its matching cut in time spans (sortGroupOnPool), timed the same way (the same sorting
+// as sortGroup on one thread); with the wall seconds of its phases (learn, match, gather).
 // Prints { cpuSeconds, wallSeconds, units, spikes, trueSpikes, accuracy, stages? } as JSON;
 // with --stages, sortGroup's stages are run one by one and each is timed.
 import { createHash } from 'node:crypto';
@@ -23,26 +26,32 @@ import {
   matchTemplates,
   noiseLevels,
   sortGroup,
+  sortGroupOnPool,
   SortingAccumulator,
 } from '@spyglass-wasm/spike-sort';
 
 const [regime, secondsArg, seedArg, flag] = process.argv.slice(2);
 const seconds = Number(secondsArg),
   seed = Number(seedArg);
+// the simulated tetrode of each pooled regime
+const KIND = { session: 'realistic', split: 'realistic', 'split-dense': 'dense' };
 const SESSION_TETRODES = 4,
   SESSION_WORKERS = 2;
 const recs = (regime === 'session' ? Array.from({ length: SESSION_TETRODES }, (_, k) => k) : [0]).map((k) =>
-  simulateRecording(spec(regime === 'session' ? 'realistic' : regime, seed + k, seconds)),
+  simulateRecording(spec(KIND[regime] ?? regime, seed + k, seconds)),
 );
 const raws = recs.map((rec) => ({ data: rec.data, rows: rec.rows, cols: rec.channels }));
 const fs = recs[0].fs;
 const stages = {};
+const phases = {};
 const cpu0 = process.cpuUsage(),
   t0 = performance.now();
 const sortings =
   regime === 'session'
     ? await sortOnPool(raws)
-    : [flag === '--stages' ? stagedSort(raws[0], fs) : sortGroup(raws[0], { fs })];
+    : regime.startsWith('split')
+      ? [await splitOnPool(raws[0])]
+      : [flag === '--stages' ? stagedSort(raws[0], fs) : sortGroup(raws[0], { fs })];
 const used = process.cpuUsage(cpu0);
 const cpuSeconds = (used.user + used.system) / 1e6,
   wallSeconds = (performance.now() - t0) / 1000;
@@ -64,6 +73,7 @@ console.log(
     accuracy,
     digest: digest(sortings),
     stages: flag === '--stages' ? stages : undefined,
+    phases: regime.startsWith('split') ? phases : undefined,
   }),
 );
 
@@ -72,6 +82,24 @@ async function sortOnPool(raws) {
   const pool = await createSortPool({ size: SESSION_WORKERS });
   try {
     return await pool.map(raws, (api, raw) => api.sortGroup(raw, { fs }));
+  } finally {
+    await pool.terminate();
+  }
+}
+
+/** One tetrode on a pool of SESSION_WORKERS workers, its matching split in time spans (sortGroupOnPool). */
+async function splitOnPool(raw) {
+  const pool = await createSortPool({ size: SESSION_WORKERS });
+  try {
+    // wall seconds of its phases, from the fractions the caller reports as each starts (weights 15, 4, 2)
+    const t = performance.now();
+    const onProgress = (f) => {
+      if (f >= 15 / 21 && phases.learn === undefined) phases.learn = (performance.now() - t) / 1000;
+      if (f >= 19 / 21 && phases.match === undefined) phases.match = (performance.now() - t) / 1000 - phases.learn;
+    };
+    const sorting = await sortGroupOnPool(pool, raw, { fs, onProgress });
+    phases.gather = (performance.now() - t) / 1000 - phases.learn - phases.match;
+    return sorting;
   } finally {
     await pool.terminate();
   }

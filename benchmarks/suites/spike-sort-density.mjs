@@ -5,7 +5,9 @@
 // elsewhere) and the goal of half that. A realistic tetrode of 300 s has the density of the file
 // MountainSort5 was measured on (9 units, ~74 spikes/s, each unit its own waveform); with
 // BENCH_LONG=1 a session of 4 such tetrodes is sorted on a pool of 2 workers (createSortPool), its
-// CPU seconds the whole process's, with the wall-clock multiple of real time. Each row is a fresh
+// CPU seconds the whole process's, with the wall-clock multiple of real time. The realistic tetrode is
+// also sorted alone on a pool of 2 workers, its matching split in time spans (sortGroupOnPool), against
+// the one-thread row of the same run: wall and CPU seconds, × real time, same digest. Each row is a fresh
 // process. A separate staged run (dense, 60 s, first seed) gives the time of each stage of
 // sortGroup. BENCH_DENSITY_SEEDS sets the seeds
 // (default "1,2"); BENCH_DENSITY_BASELINE=<git ref> builds that ref in a temporary worktree and
@@ -42,7 +44,7 @@ function row(regime, seconds, seed, out, code) {
   const tetrodes = out.tetrodes ?? 1;
   return {
     regime,
-    recording: `${tetrodes > 1 ? `${tetrodes} tetrodes on 2 workers` : 'tetrode'}, ${seconds} s, seed ${seed}`,
+    recording: `${tetrodes > 1 ? `${tetrodes} tetrodes on 2 workers` : out.phases ? 'tetrode on 2 workers, split' : 'tetrode'}, ${seconds} s, seed ${seed}`,
     code,
     'true spikes/s per tetrode': out.trueSpikes / seconds / tetrodes,
     'units true/found': `${out.accuracy.length}/${out.units}`,
@@ -79,14 +81,19 @@ export async function run() {
     ...seeds.map((seed) => ['sparse (8 units, 2–20 Hz)', 'sparse', 60, seed]),
     // The density and length of MountainSort5's file, and (BENCH_LONG=1) its 4 tetrodes sorted together.
     [REALISTIC, 'realistic', 300, seeds[0]],
+    // the same tetrode alone on 2 workers, its matching split in time spans
+    [REALISTIC, 'split', 300, seeds[0]],
     ...(benchLong ? [[REALISTIC, 'session', 300, seeds[0]]] : []),
   ];
   const rows = [];
   const summary = [];
   const sideBySide = [];
+  const outs = {};
   for (const [regime, kind, seconds, seed] of recordings) {
-    const base = baseline && sortOnce(kind, seconds, seed, { script: baseline.script });
+    // the baseline's child may not know 'split'; its one-thread row is the realistic one
+    const base = baseline && kind !== 'split' && sortOnce(kind, seconds, seed, { script: baseline.script });
     const mine = sortOnce(kind, seconds, seed);
+    outs[`${kind} ${seconds} ${seed}`] = mine;
     if (base) rows.push(row(regime, seconds, seed, base, `baseline ${label}`));
     rows.push(row(regime, seconds, seed, mine, 'this'));
     const what = `sort CPU-s per tetrode-s, ${regime}, ${kind === 'session' ? '4 tetrodes, 2 workers' : 'tetrode'} ${seconds} s, seed ${seed}`;
@@ -116,6 +123,30 @@ export async function run() {
       });
     }
   }
+  const single = outs[`realistic 300 ${seeds[0]}`],
+    split = outs[`split 300 ${seeds[0]}`];
+  const perSecond = (out) => ({
+    'wall s': out.wallSeconds,
+    'CPU s': out.cpuSeconds,
+    '× real time': 300 / out.wallSeconds,
+    'CPU-s per s': out.cpuSeconds / 300,
+  });
+  const splitRows = [
+    {
+      code: 'one thread (sortGroup)',
+      ...perSecond(single),
+      'digest same': '',
+      'phases wall s (learn / match / gather)': '',
+    },
+    {
+      code: '2 workers, matching split (sortGroupOnPool)',
+      ...perSecond(split),
+      'digest same': single.digest === split.digest,
+      'phases wall s (learn / match / gather)': ['learn', 'match', 'gather']
+        .map((k) => split.phases[k].toFixed(2))
+        .join(' / '),
+    },
+  ];
   const { stages } = sortOnce('dense', 60, seeds[0], { stages: true });
   const total = Object.values(stages).reduce((a, b) => a + b, 0);
   const stageRows = Object.entries(stages).map(([stage, s]) => ({ stage, 'CPU s': s, share: s / total }));
@@ -124,6 +155,7 @@ export async function run() {
     tables: [
       ...(baseline ? [{ title: `this code against ${label}, same run, interleaved`, rows: sideBySide }] : []),
       { title: 'CPU time and accuracy by spike density (sortGroup; one thread, or the session on 2 workers)', rows },
+      { title: `one realistic tetrode, 300 s, seed ${seeds[0]}: one thread and 2 workers`, rows: splitRows },
       { title: `stages of sortGroup, dense tetrode, 60 s, seed ${seeds[0]}`, rows: stageRows },
     ],
     notes: [

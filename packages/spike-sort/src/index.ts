@@ -73,6 +73,7 @@ export {
   type MergeUnit,
 } from './curation/auto-merge.js';
 export { createSortPool } from './workers/sort-pool.js';
+export { sortGroupOnPool } from './workers/sort-group-on-pool.js';
 export type { SortWorkerApi } from './workers/sort-worker.js';
 export {
   sortStream,

@@ -5,6 +5,7 @@ import {
   probeNeighbourhoods,
   qualityMetrics,
   sortGroup,
+  sortGroupOnPool,
   sortProbe,
   sortStream,
   unitAmplitudes,
@@ -27,7 +28,11 @@ export interface SortNwbOptions
   series?: string;
   /** Called with the fraction done (0..1) and the group being sorted. */
   onProgress?: (fraction: number, group: string) => void;
-  /** Sort the groups in parallel on this pool (createSortPool); default: one after another here. */
+  /**
+   * Sort the groups in parallel on this pool (createSortPool); default: one after another here. A file
+   * with one group sorted in memory has its template matching split in time spans over the pool's
+   * workers (`sortGroupOnPool`: the same sorting).
+   */
   pool?: WorkerPool<SortWorkerApi>;
   /**
    * Without `pool`: called once with the number of groups sorted in memory (not streamed) plus the
@@ -170,15 +175,15 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
           ];
         const x = read(0, rows);
         const opts = { ...sortOptions, fs: sel.fs };
-        const sorting = pool
-          ? await pool.run((api) =>
-              api.sortGroup(
-                Comlink.transfer(x, [x.data.buffer]),
-                opts,
-                onProgress ? Comlink.proxy(progress) : undefined,
-              ),
-            )
-          : sortGroup(x, { ...opts, onProgress: progress });
+        let sorting: GroupSorting;
+        if (!pool) sorting = sortGroup(x, { ...opts, onProgress: progress });
+        // the one group sorted in memory, on several workers: its matching is split in time spans
+        else if (jobs === 1 && pool.size > 1)
+          sorting = await sortGroupOnPool(pool, x, { ...opts, onProgress: onProgress ? progress : undefined });
+        else
+          sorting = await pool.run((api) =>
+            api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts, onProgress ? Comlink.proxy(progress) : undefined),
+          );
         progress(1);
         return [{ channels, sorting }];
       });

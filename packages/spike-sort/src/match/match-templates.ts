@@ -1,4 +1,4 @@
-import { StagedProgress, type Matrix } from '@spyglass-wasm/core';
+import { checkNumber, StagedProgress, type Matrix } from '@spyglass-wasm/core';
 import { parabolicOffset, peakDetector, type Peak } from '../detect/detect-peaks.js';
 import { catmullRom } from '../features/snippets.js';
 import { spikeSortKernels } from '../wasm/kernels.js';
@@ -28,6 +28,12 @@ export interface MatchOptions {
   passes?: number;
   /** Only matches whose spike time falls in [from, to) samples are reported (chunk cores; default all). */
   report?: readonly [number, number];
+  /**
+   * The recording's row where `x` begins (default 0): sub-sample times are summed at the
+   * recording's sample numbers, then moved to `x`'s (exactly), so a span of a recording gives the
+   * same bits as the whole would (`sortGroupOnPool`). Times are still reported relative to `x`.
+   */
+  origin?: number;
   /** Called with the fraction done (0..1) from inside the loops, every few hundred detections. */
   onProgress?: (fraction: number) => void;
 }
@@ -77,6 +83,7 @@ function peel(
   const residual = { data: rx, rows, cols: C };
   const maxShift = options.maxShift ?? 3;
   const [from, to] = options.report ?? [0, rows];
+  const origin = checkNumber('origin', options.origin ?? 0, { min: 0, integer: true });
   const dim = length * C;
   const norms = new Float64Array(units);
   for (let u = 0; u < units; u++) for (let j = 0; j < dim; j++) norms[u] += templates.whitened[u * dim + j] ** 2;
@@ -100,16 +107,20 @@ function peel(
    */
   const refine = (at: number, u: number) => {
     const [c0, c1, c2] = dots(rw, (at - before - 1) * C, C, 3, templates.whitened, u * dim, dim);
-    return { time: at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0), centre: c1 };
+    // origin + at is a whole number: the one rounding is the recording's; − origin is exact
+    return { time: origin + at + (c0 - 2 * c1 + c2 < 0 ? parabolicOffset(c0, c1, c2) : 0) - origin, centre: c1 };
   };
   // detection on the residual, which is subtracted from in place (options checked once)
-  const detector = peakDetector(residual, {
+  const detectHere = peakDetector(residual, {
     noise: options.noise,
     threshold: options.threshold,
     sweep: options.sweep,
     neighbours: options.neighbours,
     margin: Math.max(margin, length - before + maxShift + 2),
   });
+  // a detection's sub-sample time too, at the recording's sample number (origin = 0: as found)
+  const detector = (span?: readonly [number, number]) =>
+    origin === 0 ? detectHere(span) : detectHere(span).map((p) => atOrigin(p, rx, C, origin));
   // After the first pass, the residual differs from the last pass's only where it subtracted: a peak
   // anywhere else was a peak then, and was rejected (skipped below), so only those rows ± sweep are read again.
   let changed: [number, number][] | undefined;
@@ -367,6 +378,12 @@ function subtractShifted(
   for (let k = -1; k < Math.min(lo, length); k++) edge(k);
   if (hi >= lo) interior(r, (base + lo) * C, hi - lo + 1, C, tAt + (offset + lo * C) * 4, f, scale);
   for (let k = Math.max(hi + 1, lo); k < length; k++) edge(k);
+}
+
+/** A detection's time summed at row origin + sample (as peakAt, whose vertex it reads again), then made relative. */
+function atOrigin(p: Peak, r: Float32Array, C: number, origin: number): Peak {
+  const at = p.sample * C + p.channel;
+  return { ...p, time: origin + p.sample + parabolicOffset(r[at - C], r[at], r[at + C]) - origin };
 }
 
 /** Sample spans whose peaks can differ when rows [a, b) changed (± sweep), sorted and merged. */

@@ -2,9 +2,9 @@ import { checkNumber, StagedProgress, type Matrix } from '@spyglass-wasm/core';
 import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
-import { matchTemplates } from '../match/match-templates.js';
+import { matchTemplates, type Matches, type MatchOptions } from '../match/match-templates.js';
 import { autoMerge, type SortingMerges } from '../curation/auto-merge.js';
-import { learnTemplates } from './learn-templates.js';
+import { learnTemplates, type LearnedTemplates } from './learn-templates.js';
 import { SortingAccumulator } from './sorting-accumulator.js';
 
 export interface SortGroupOptions {
@@ -93,18 +93,38 @@ export interface GroupSorting {
  * merging of units that are one neuron split in several (autoMerge).
  */
 export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
+  // weights: shares of the work on a simulated tetrode (a CPU profile of sortGroup); learnGroup's 15
+  const progress = new StagedProgress(options.onProgress, { learn: 15, match: 4, accumulate: 1, merge: 1 });
+  const { x, w, noise, learned } = learnGroup(raw, options, progress.stage('learn'));
+  const matches = matchTemplates(x, w, learned.templates, {
+    ...matchSettings(options, noise),
+    onProgress: progress.stage('match'),
+  });
+  progress.stage('accumulate');
+  const sorting = gatherGroup(x, w, learned, matches, { ...options, noise }, () => progress.stage('merge'));
+  progress.done();
+  return sorting;
+}
+
+/** A group filtered (x), whitened (w), its noise levels and learned templates: sortGroup before matching. */
+export interface LearnedGroup {
+  x: Matrix<Float32Array>;
+  w: Matrix<Float32Array>;
+  noise: Float64Array;
+  learned: LearnedTemplates;
+  /** The detections the templates were learned from. */
+  peaks: Peak[];
+}
+
+/** sortGroup's steps before template matching: front end, noise levels, detection, whitening, learnTemplates. */
+export function learnGroup(
+  raw: Matrix<Float32Array>,
+  options: SortGroupOptions,
+  onProgress?: (fraction: number) => void,
+): LearnedGroup {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
-  // weights: shares of the work on a simulated tetrode (a CPU profile of sortGroup)
-  const progress = new StagedProgress(options.onProgress, {
-    frontEnd: 1,
-    detect: 1,
-    whiten: 1,
-    learn: 12,
-    match: 4,
-    accumulate: 1,
-    merge: 1,
-  });
+  const progress = new StagedProgress(onProgress, { frontEnd: 1, detect: 1, whiten: 1, learn: 12 });
   progress.stage('frontEnd');
   const x = frontEnd(raw, fs, options);
   const noise = noiseLevels(x);
@@ -130,29 +150,61 @@ export function sortGroup(raw: Matrix<Float32Array>, options: SortGroupOptions):
     learnSpikes: options.learnSpikes,
     onProgress: progress.stage('learn'),
   });
-  const matches = matchTemplates(x, w, learned.templates, {
-    noise,
-    threshold,
-    sweep,
-    neighbours,
-    onProgress: progress.stage('match'),
-  });
-  progress.stage('accumulate');
+  progress.done();
+  return { x, w, noise, learned, peaks };
+}
+
+/** sortGroup's settings of matchTemplates. */
+export function matchSettings(
+  options: SortGroupOptions,
+  noise: Float64Array,
+): Pick<MatchOptions, 'noise' | 'threshold' | 'sweep' | 'neighbours'> {
+  const { sweep, threshold } = detectionGeometry(options.fs, options);
+  return { noise, threshold, sweep, neighbours: options.neighbours };
+}
+
+/**
+ * sortGroup's steps after template matching: the matches gathered into a sorting
+ * (SortingAccumulator) and autoMerge; `merging` is called before autoMerge.
+ */
+function gatherGroup(
+  x: Matrix<Float32Array>,
+  w: Matrix<Float32Array>,
+  learned: LearnedTemplates,
+  matches: Matches,
+  options: SortGroupOptions & { noise: Float64Array },
+  merging?: () => void,
+): GroupSorting {
+  const result = accumulateGroup(x, w, learned, matches, options).result();
+  merging?.();
+  return mergeGroup(result, x, options);
+}
+
+/** sortGroup's SortingAccumulator of a whole group, with every match added. */
+export function accumulateGroup(
+  x: Matrix<Float32Array>,
+  w: Matrix<Float32Array>,
+  learned: LearnedTemplates,
+  matches: Matches,
+  options: SortGroupOptions & { noise: Float64Array },
+): SortingAccumulator {
   const result = new SortingAccumulator(learned, {
-    noise,
-    after,
+    noise: options.noise,
+    after: detectionGeometry(options.fs, options).after,
     totalRows: x.rows,
     seed: options.seed ?? 1,
-    neighbours,
+    neighbours: options.neighbours,
   });
   result.add(x, w, matches);
-  progress.stage('merge');
-  const sorting =
-    options.autoMerge === false
-      ? result.result()
-      : autoMerge(result.result(), { fs, duration: x.rows / fs, ...probeMerge(x.cols), neighbours }).sorting;
-  progress.done();
-  return sorting;
+  return result;
+}
+
+/** sortGroup's last step: autoMerge of the sorting of `x` (unless `autoMerge: false`). */
+export function mergeGroup(sorting: GroupSorting, x: Matrix<Float32Array>, options: SortGroupOptions): GroupSorting {
+  const { fs, neighbours } = options;
+  return options.autoMerge === false
+    ? sorting
+    : autoMerge(sorting, { fs, duration: x.rows / fs, ...probeMerge(x.cols), neighbours }).sorting;
 }
 
 /**

@@ -7,7 +7,7 @@ import type { LearnedTemplates } from './learn-templates.js';
 import type { Collision } from './collisions.js';
 import type { GroupSorting, SortedUnit } from './sort-group.js';
 import { createRng } from '@spyglass-wasm/core';
-import { noiseOverlap } from '../metrics/noise-overlap.js';
+import { noiseOverlap, type NoiseOverlapOptions } from '../metrics/noise-overlap.js';
 
 /** Waveforms per unit and noise clips kept for the noise-overlap metric (SpikeInterface's max_spikes). */
 const SAMPLE = 1000;
@@ -188,12 +188,70 @@ export class SortingAccumulator {
     this.clipCount += want;
   }
 
-  /** The group sorting so far; units that matched no spike are left out and the rest renumbered. */
-  result(): GroupSorting {
+  /**
+   * The group sorting so far; units that matched no spike are left out and the rest renumbered.
+   * `noiseOverlaps`: the kept units' noise overlaps, computed elsewhere from `noiseOverlapJobs()`
+   * (default: computed here).
+   */
+  result(noiseOverlaps?: Float64Array): GroupSorting {
+    const { kept, renumber, units } = this.keptUnits();
+    const labels = Int32Array.from(this.labels, (l) => (l < 0 ? -1 : renumber.get(l)!));
+    if (noiseOverlaps && noiseOverlaps.length !== kept.length)
+      throw new ParameterError('noiseOverlaps', `one per unit with spikes (${kept.length})`, noiseOverlaps.length);
+    const k = this.pca.k;
+    const features = new Float32Array(this.peaks.length * k);
+    let at = 0;
+    for (const f of this.features) {
+      features.set(f, at);
+      at += f.length;
+    }
+    return {
+      units,
+      peaks: this.peaks.slice(),
+      labels,
+      features,
+      components: k,
+      noise: this.noise,
+      snippetLength: this.templates.length,
+      channels: this.templates.channels,
+      noiseOverlaps: noiseOverlaps ?? Float64Array.from(this.noiseOverlapJobs(), noiseOverlapOf),
+    };
+  }
+
+  /**
+   * Per unit kept by `result()`, what its noise overlap is computed from (`noiseOverlapOf`): up to
+   * 1000 of its whitened waveforms and the noise clips, ±0.5 ms about the peak, on every channel or
+   * its largest channel's neighbours. Independent of each other, so they may be computed on several workers.
+   */
+  noiseOverlapJobs(): NoiseOverlapJob[] {
+    const { kept, units } = this.keptUnits();
     const { length, channels } = this.templates;
+    // ±0.5 ms about the peak (at sample `before` of a snippet), every channel or the peak's neighbours
+    const half = Math.round(this.templates.before / 2);
+    const window: [number, number] = [
+      Math.max(0, this.templates.before - half),
+      Math.min(length, this.templates.before + half + 1),
+    ];
+    const clips = cropSamples(this.clips.subarray(0, this.clipCount * this.dim), length, channels, window);
+    return kept.map((u, i) => {
+      const all = this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim);
+      const waveforms = cropSamples(all, length, channels, window);
+      const near = this.neighbours?.[units[i].peakChannel];
+      const options = { length: window[1] - window[0], components: NOISE_OVERLAP_COMPONENTS };
+      if (!near || near.length >= channels) return { waveforms, clips, options: { ...options, channels } };
+      return {
+        waveforms: pickChannels(waveforms, channels, near),
+        clips: pickChannels(clips, channels, near),
+        options: { ...options, channels: near.length },
+      };
+    });
+  }
+
+  /** The units that matched some spike, renumbered in order, with their mean waveforms and spikes. */
+  private keptUnits(): { kept: number[]; renumber: Map<number, number>; units: SortedUnit[] } {
+    const { channels } = this.templates;
     const kept = [...this.counts.keys()].filter((u) => this.counts[u] > 0);
     const renumber = new Map(kept.map((u, i) => [u, i]));
-    const labels = Int32Array.from(this.labels, (l) => (l < 0 ? -1 : renumber.get(l)!));
     const units: SortedUnit[] = kept.map((u) => {
       const template = Float32Array.from(this.sums[u], (v) => v / this.counts[u]);
       const { channel: peakChannel, amplitude: amp } = largestChannel(template, channels);
@@ -209,43 +267,20 @@ export class SortingAccumulator {
         ...(collision ? { collisionOf: [collision.a, collision.b].map((p) => renumber.get(p) ?? -1) } : {}),
       };
     });
-    const k = this.pca.k;
-    const features = new Float32Array(this.peaks.length * k);
-    let at = 0;
-    for (const f of this.features) {
-      features.set(f, at);
-      at += f.length;
-    }
-    // ±0.5 ms about the peak (at sample `before` of a snippet), every channel or the peak's neighbours
-    const half = Math.round(this.templates.before / 2);
-    const window: [number, number] = [
-      Math.max(0, this.templates.before - half),
-      Math.min(length, this.templates.before + half + 1),
-    ];
-    const clips = cropSamples(this.clips.subarray(0, this.clipCount * this.dim), length, channels, window);
-    const noiseOverlaps = Float64Array.from(kept, (u, i) => {
-      const all = this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim);
-      const waveforms = cropSamples(all, length, channels, window);
-      const near = this.neighbours?.[units[i].peakChannel];
-      const options = { length: window[1] - window[0], components: NOISE_OVERLAP_COMPONENTS };
-      if (!near || near.length >= channels) return noiseOverlap(waveforms, clips, { ...options, channels });
-      return noiseOverlap(pickChannels(waveforms, channels, near), pickChannels(clips, channels, near), {
-        ...options,
-        channels: near.length,
-      });
-    });
-    return {
-      units,
-      peaks: this.peaks.slice(),
-      labels,
-      features,
-      components: k,
-      noise: this.noise,
-      snippetLength: length,
-      channels,
-      noiseOverlaps,
-    };
+    return { kept, renumber, units };
   }
+}
+
+/** One unit's noise overlap to compute (`SortingAccumulator.noiseOverlapJobs`): noiseOverlap's arguments. */
+export interface NoiseOverlapJob {
+  waveforms: Float32Array;
+  clips: Float32Array;
+  options: NoiseOverlapOptions;
+}
+
+/** A unit's noise overlap (SpikeInterface's nn_noise_overlap) from its job. */
+export function noiseOverlapOf(job: NoiseOverlapJob): number {
+  return noiseOverlap(job.waveforms, job.clips, job.options);
 }
 
 /**

@@ -1,7 +1,10 @@
 // Worker entry, built self-contained to dist/sort-worker.js (browsers) and dist/sort-worker.node.mjs
 // (Node; the ./worker export): sorts one electrode group. One Wasm instance per worker.
 import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
-import { sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import { learnGroup, sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import { noiseOverlapOf, type NoiseOverlapJob } from '../sort/sorting-accumulator.js';
+import { matchTemplates } from '../match/match-templates.js';
+import type { SpanJob } from './sort-group-on-pool.js';
 import { sortNeighbourhood, type NeighbourhoodJob } from '../probe/sort-neighbourhood.js';
 
 type Progress = ((fraction: number) => void) | undefined;
@@ -22,6 +25,37 @@ const api = {
     } finally {
       release(onProgress);
     }
+  },
+  /**
+   * sortGroup up to template matching (learnGroup), for `sortGroupOnPool`: the filtered and whitened
+   * group come back transferred, with the noise levels, the templates and the detections' samples.
+   */
+  async learnGroup(x: Matrix<Float32Array>, options: Omit<SortGroupOptions, 'onProgress'>, onProgress?: Progress) {
+    try {
+      const { peaks, ...group } = learnGroup(x, options, onProgress ? (f) => void onProgress(f) : undefined);
+      const detections = Int32Array.from(peaks, (p) => p.sample);
+      const buffers = new Set([group.x.data.buffer, group.w.data.buffer, detections.buffer]);
+      return Comlink.transfer({ ...group, detections }, [...buffers]);
+    } finally {
+      release(onProgress);
+    }
+  },
+  /** One time span of a group matched against its templates (`sortGroupOnPool`); times relative to the span. */
+  async matchSpan(job: SpanJob, onProgress?: Progress) {
+    try {
+      return matchTemplates(job.x, job.w, job.templates, {
+        ...job.match,
+        origin: job.origin,
+        report: job.report,
+        onProgress: onProgress ? (f) => void onProgress(f) : undefined,
+      });
+    } finally {
+      release(onProgress);
+    }
+  },
+  /** Noise overlaps of some units of a sorting (`SortingAccumulator.noiseOverlapJobs`), for `sortGroupOnPool`. */
+  async noiseOverlaps(jobs: NoiseOverlapJob[]) {
+    return Float64Array.from(jobs, noiseOverlapOf);
   },
   /**
    * One neighbourhood of a probe (sortProbe): its samples are read from the caller a window at a

@@ -1,0 +1,112 @@
+// One group sorted on a pool, its matching split by time spans (sortGroupOnPool), against sortGroup
+// on this thread: the same sorting to the bit. Workers load the built dist/sort-worker.node.mjs.
+import { describe, expect, it } from 'vitest';
+import type { WorkerPool } from '@spyglass-wasm/core';
+import { simulateRecording } from '@spyglass-wasm/sim';
+import { ParameterError } from '@spyglass-wasm/core';
+import { createSortPool, matchTemplates, sortGroup, sortGroupOnPool, type SortWorkerApi } from '../src/index.js';
+import { accumulateGroup, learnGroup, matchSettings } from '../src/sort/sort-group.js';
+import { noiseOverlapOf } from '../src/sort/sorting-accumulator.js';
+
+const BUILT_WORKER = new URL('../dist/sort-worker.node.mjs', import.meta.url);
+
+/** A pool that records the worker calls made on it. */
+function recording(pool: WorkerPool<SortWorkerApi>, calls: string[]): WorkerPool<SortWorkerApi> {
+  return {
+    size: pool.size,
+    run: (task) =>
+      pool.run((api) =>
+        task(new Proxy(api, { get: (t, name) => (calls.push(String(name)), t[name as keyof typeof t]) })),
+      ),
+  } as WorkerPool<SortWorkerApi>;
+}
+
+describe('sortGroupOnPool', () => {
+  it('matches a tetrode in 2 time spans on 2 workers and gives sortGroup’s sorting to the bit', async () => {
+    const rec = simulateRecording({ seed: 3, seconds: 12, units: 4, amplitudes: [80, 120, 160, 220] });
+    const raw = () => ({ data: rec.data.slice(), rows: rec.rows, cols: rec.channels });
+    const here = sortGroup(raw(), { fs: rec.fs });
+    const pool = await createSortPool({ size: 2, worker: BUILT_WORKER });
+    const calls: string[] = [];
+    const progress: number[] = [];
+    try {
+      const there = await sortGroupOnPool(recording(pool, calls), raw(), {
+        fs: rec.fs,
+        onProgress: (f) => progress.push(f),
+      });
+      expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(2);
+      // the units' noise overlaps in two parts, one per worker
+      expect(calls.filter((c) => c === 'noiseOverlaps')).toHaveLength(2);
+      expect(here.units.length).toBeGreaterThanOrEqual(4);
+      // every array to the bit: spike times, templates, labels, detections, features, noise overlaps, merges
+      expect(there).toEqual(here);
+      expect(progress.at(-1)).toBe(1);
+      for (let i = 1; i < progress.length; i++) expect(progress[i]).toBeGreaterThan(progress[i - 1]);
+    } finally {
+      await pool.terminate();
+    }
+  }, 120_000);
+
+  it('a pool of one worker matches in one span, the same sorting', async () => {
+    const rec = simulateRecording({ seed: 4, seconds: 4, units: 3 });
+    const raw = () => ({ data: rec.data.slice(), rows: rec.rows, cols: rec.channels });
+    const here = sortGroup(raw(), { fs: rec.fs, whiten: false });
+    const pool = await createSortPool({ size: 1, worker: BUILT_WORKER });
+    const calls: string[] = [];
+    try {
+      expect(await sortGroupOnPool(recording(pool, calls), raw(), { fs: rec.fs, whiten: false })).toEqual(here);
+      expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(1);
+    } finally {
+      await pool.terminate();
+    }
+  }, 120_000);
+});
+
+describe('matchTemplates on a span of a recording (origin)', () => {
+  it('gives the times of matching the whole, to the bit, where summing at the span rows would not', () => {
+    const rec = simulateRecording({ seed: 5, seconds: 6, units: 3, amplitudes: [100, 150, 220] });
+    const options = { fs: rec.fs };
+    const { x, w, noise, learned } = learnGroup({ data: rec.data, rows: rec.rows, cols: rec.channels }, options);
+    const match = matchSettings(options, noise);
+    const whole = matchTemplates(x, w, learned.templates, match);
+    // rows [a, b) of the whole reported from a span with 0.5 s either side
+    const a = 2 * rec.fs + 123,
+      b = 4 * rec.fs + 77,
+      m = rec.fs / 2;
+    const span = (y: typeof x) => ({
+      data: y.data.slice((a - m) * y.cols, (b + m) * y.cols),
+      rows: b - a + 2 * m,
+      cols: y.cols,
+    });
+    const part = (origin?: number) =>
+      matchTemplates(span(x), span(w), learned.templates, { ...match, report: [m, b - a + m], origin });
+    const inWhole = [...whole.times.keys()].filter((i) => whole.times[i] >= a && whole.times[i] < b);
+    expect(inWhole.length).toBeGreaterThan(20);
+    const exact = part(a - m);
+    expect(Array.from(exact.times, (t) => t + (a - m))).toEqual(inWhole.map((i) => whole.times[i]));
+    expect(Array.from(exact.units)).toEqual(inWhole.map((i) => whole.units[i]));
+    expect(Array.from(exact.scales)).toEqual(inWhole.map((i) => whole.scales[i]));
+    expect(exact.unmatched.map((p) => p.time + (a - m))).toEqual(
+      whole.unmatched.filter((p) => p.time >= a && p.time < b).map((p) => p.time),
+    );
+    // summed at the span's rows, sub-sample times round differently in their last bits
+    const local = part();
+    expect(Array.from(local.times, (t) => t + (a - m))).not.toEqual(inWhole.map((i) => whole.times[i]));
+    expect(() => part(-1)).toThrow(ParameterError);
+    expect(() => part(0.5)).toThrow(/origin/);
+  });
+
+  it('SortingAccumulator: noise overlaps computed elsewhere from noiseOverlapJobs give result()', () => {
+    const rec = simulateRecording({ seed: 6, seconds: 4, units: 3 });
+    const options = { fs: rec.fs };
+    const { x, w, noise, learned } = learnGroup({ data: rec.data, rows: rec.rows, cols: rec.channels }, options);
+    const matches = matchTemplates(x, w, learned.templates, matchSettings(options, noise));
+    const acc = accumulateGroup(x, w, learned, matches, { ...options, noise });
+    const own = acc.result();
+    const jobs = acc.noiseOverlapJobs();
+    expect(jobs).toHaveLength(own.units.length);
+    expect(acc.result(Float64Array.from(jobs, noiseOverlapOf))).toEqual(own);
+    expect(() => acc.result(new Float64Array(jobs.length + 1))).toThrow(ParameterError);
+    expect(() => acc.result(new Float64Array(jobs.length + 1))).toThrow(/noiseOverlaps/);
+  });
+});
