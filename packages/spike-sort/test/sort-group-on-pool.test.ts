@@ -7,6 +7,7 @@ import { ParameterError } from '@spyglass-wasm/core';
 import { createSortPool, matchTemplates, sortGroup, sortGroupOnPool, type SortWorkerApi } from '../src/index.js';
 import { accumulateGroup, learnGroup, matchSettings } from '../src/sort/sort-group.js';
 import { noiseOverlapOf } from '../src/sort/sorting-accumulator.js';
+import { quietCuts } from '../src/workers/sort-group-on-pool.js';
 
 const BUILT_WORKER = new URL('../dist/sort-worker.node.mjs', import.meta.url);
 
@@ -60,6 +61,19 @@ describe('sortGroupOnPool', () => {
       await pool.terminate();
     }
   }, 120_000);
+});
+
+describe('quietCuts', () => {
+  // detections every 500 rows, with one gap of 3500 rows at 47 500–51 000
+  const detections = Int32Array.from({ length: 200 }, (_, i) => (i < 96 ? i * 500 : i * 500 + 3000));
+
+  it('cuts in the middle of the widest gap near an even split when it is wide enough', () => {
+    expect(quietCuts(detections, 103_000, 2, 1000, 2000)).toEqual([0, 49_250, 103_000]);
+  });
+
+  it('makes no cut where the widest gap is narrower than minGap (the sorting must not depend on workers)', () => {
+    expect(quietCuts(detections, 103_000, 2, 1000, 3501)).toEqual([0, 103_000]);
+  });
 });
 
 describe('matchTemplates on a span of a recording (origin)', () => {

@@ -67,7 +67,7 @@ export async function sortGroupOnPool(
   // rows one detection's fits, over every pass, may read or change on either side of it
   const reach = (PASSES + 1) * (templates.length + 2 * MAX_SHIFT + 2 * sweep + 8);
   const margin = 2 * reach + templates.length;
-  const cuts = quietCuts(detections, x.rows, pool.size, margin);
+  const cuts = quietCuts(detections, x.rows, pool.size, margin, 2 * reach);
   const match = matchSettings(settings, group.noise);
   const done = new Float64Array(cuts.length - 1);
   const matchProgress = progress.stage('match');
@@ -103,11 +103,18 @@ export async function sortGroupOnPool(
 }
 
 /**
- * `spans + 1` cut rows from 0 to `rows`: each inner cut is the middle of the longest gap between
- * consecutive detections within a quarter span of an even split. Fewer spans when a span would not
- * hold 8 margins.
+ * Cut rows from 0 to `rows`, for up to `spans` spans: each inner cut is the middle of the longest gap
+ * between consecutive detections within a quarter span of an even split. Fewer spans when a span
+ * would not hold 8 margins, and no cut where that gap is shorter than `minGap` (fits on its two
+ * sides could then interact, and the sorting would depend on the number of workers).
  */
-function quietCuts(detections: Int32Array, rows: number, spans: number, margin: number): number[] {
+export function quietCuts(
+  detections: Int32Array,
+  rows: number,
+  spans: number,
+  margin: number,
+  minGap: number,
+): number[] {
   const n = Math.max(1, Math.min(spans, Math.floor(rows / (8 * margin))));
   const cuts = [0];
   for (let k = 1; k < n; k++) {
@@ -127,7 +134,7 @@ function quietCuts(detections: Int32Array, rows: number, spans: number, margin: 
       if (next >= hi) break;
       prev = next;
     }
-    cuts.push(best);
+    if (widest >= minGap) cuts.push(best);
   }
   cuts.push(rows);
   return cuts;
