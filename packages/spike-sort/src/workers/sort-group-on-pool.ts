@@ -34,9 +34,10 @@ const MAX_SHIFT = 3;
  * worker (`matchTemplates` with `origin` and `report`); the matches are gathered here
  * (SortingAccumulator, autoMerge) with the units' noise overlaps computed on the workers. Each cut
  * lies in the middle of the longest stretch without detections near an even split, and each span
- * reads margins beyond its cuts: where that stretch is longer than twice the reach of one
- * detection's fits (all passes), no fit on one side reads or changes what the other side's do, and
- * the sorting is sortGroup's to the bit. `raw`'s buffer is transferred to a worker (detached here);
+ * reads margins beyond its cuts. A cut is made only where that stretch is longer than twice the
+ * reach of one detection's fits (all passes), so no fit on one side reads or changes what the other
+ * side's do, and the sorting is sortGroup's to the bit (a recording too dense for a cut matches in
+ * fewer spans). `raw`'s buffer is transferred to a worker (detached here);
  * the spans are copied to the workers (no shared memory).
  *
  * @example
