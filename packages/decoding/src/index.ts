@@ -18,7 +18,7 @@ export {
   type LikelihoodOptions,
   type LikelihoodRows,
 } from './likelihood/sorted.js';
-export { clusterlessLikelihood, type ClusterlessOptions } from './likelihood/clusterless.js';
+export { clusterlessLikelihood, clusterlessLikelihoodRows, type ClusterlessOptions } from './likelihood/clusterless.js';
 export {
   buildTransition,
   stateSpacePreset,
