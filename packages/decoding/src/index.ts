@@ -42,9 +42,11 @@ export {
 export { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
 export {
   decodingError,
+  DecodingErrorStats,
   joinDecodingErrors,
   type DecodingError,
   type DecodingErrorOptions,
+  type DecodingErrorSummary,
 } from './results/decoding-error.js';
 export {
   decodeSortedSpikes,

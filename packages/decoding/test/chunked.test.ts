@@ -10,6 +10,7 @@ import {
   clusterlessLikelihoodRows,
   decodeClusterless,
   decodingError,
+  DecodingErrorStats,
   filterSmoothChunks,
   filterSmoothInOrder,
   fitClusterless,
@@ -350,5 +351,14 @@ describe('decoding in chunks of time bins, first first (inChunks)', () => {
       expect(Object.is(got[k], err[k])).toBe(true);
     expectSameBits(got.errors, err.errors);
     expect(Array.from(got.running)).toEqual(Array.from(err.running));
+    // the same numbers added part by part, the parts' arrays not kept (buffers grown from 1 and from the exact size)
+    for (const capacity of [1, whole.time.length]) {
+      const stats = new DecodingErrorStats(capacity);
+      parts.forEach((p) => stats.add(p));
+      const sum = stats.summary();
+      for (const k of ['median', 'mean', 'medianRunning', 'meanRunning', 'n', 'nRunning'] as const)
+        expect(Object.is(sum[k], err[k])).toBe(true);
+    }
+    expect(new DecodingErrorStats().summary().median).toBeNaN();
   });
 });
