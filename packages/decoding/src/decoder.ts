@@ -42,8 +42,8 @@ export interface DecodeOptions {
   summaryOnly?: boolean;
   /**
    * Hand the summaries out chunk by chunk in time order (DecodingChunks), so that they can be
-   * written as they come: memory does not grow with the decoded span (the sorted likelihood is
-   * computed a chunk at a time; a clusterless one is still whole). Bit-identical to summaryOnly;
+   * written as they come: memory does not grow with the decoded span (the sorted and clusterless
+   * likelihoods are computed a chunk at a time, at each pass). Bit-identical to summaryOnly;
    * CPU: one more filter and smoother pass than summaryOnly (filterSmoothInOrder).
    */
   inChunks?: boolean;

@@ -400,7 +400,10 @@ function forwardKernel(
     );
 }
 
-/** The backward smoother kernel over rows [start, end) of nTime: filtered rows at pF, smoothed at pS (whole-run rows). */
+/**
+ * The backward smoother kernel over rows [start, end) of nTime: filtered rows at pF, smoothed rows
+ * at pS (both addressed by their row in the whole run).
+ */
 function backwardKernel(
   tr: Transition,
   p: TransitionPointers,
