@@ -1,11 +1,13 @@
 // `spyglass run` (LFP, position, ripples, sort, marks, decode) on simulated rest/run sessions of increasing
 // duration: each step's peak RSS and × real time, per duration. Bounded memory means the peak is flat in
-// duration. Default 16 ch × 5, 10, 20 s (the sort step, ~1× real time, is most of the cost); BENCH_LONG=1:
-// 128 ch × 15 min, 1 h, 2 h (hours on 2 cores); BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32
-// choose other sizes; BENCH_SESSION_STEPS=sort,decode runs only those steps (list the steps a step needs
-// before it: ripples needs lfp,position; decode needs sort); BENCH_SESSION_CLI=<path to another build's
-// packages/cli/dist/bin.js> measures that build (a baseline) on the same sessions; BENCH_SESSION_BASELINE_CLI=<path>
-// measures that build too, in the same run on the same sessions, as rows '<step> (baseline)'.
+// duration. Default 16 ch × 5, 10, 20 s (the sort step, ~1× real time, is most of the cost). BENCH_LONG=1:
+// 128 ch × 5 and 15 min, LFP, position and ripples only (~40 min on the busy 2-core machine; sorting 128 ch
+// for 15 min takes hours here). BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32 choose other
+// sizes; BENCH_SESSION_STEPS=sort,decode runs only those steps (list the steps a step needs before it:
+// ripples needs lfp,position; decode needs sort; clusterless, a clusterless decode, reads the raw file);
+// BENCH_SESSION_CLI=<path to another build's packages/cli/dist/bin.js> measures that build (a baseline)
+// on the same sessions; BENCH_SESSION_BASELINE_CLI=<path> measures that build too, in the same run on the
+// same sessions, as rows '<step> (baseline)'.
 // Sort and marks hold a group's samples in memory up to 10 min and stream beyond: their peak is flat from there.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,13 +29,20 @@ const ALL_STEPS = {
   sort: '  - step: sort\n    inputs: { raw: $file }',
   marks: '  - step: marks\n    inputs: { raw: $file }',
   decode: '  - step: decode\n    inputs: { units: sort, session: $file }',
+  // clusterless decoding: marks from the raw series, no sort
+  clusterless:
+    '  - step: decode\n    id: clusterless\n    params: clusterless\n    inputs: { units: $file, session: $file }',
 };
-const STEPS = (process.env.BENCH_SESSION_STEPS?.split(',') ?? Object.keys(ALL_STEPS)).map((id) => {
-  if (!ALL_STEPS[id]) throw new Error(`BENCH_SESSION_STEPS: unknown step ${id} (one of ${Object.keys(ALL_STEPS)})`);
-  return ALL_STEPS[id];
-});
+const STEPS = (
+  process.env.BENCH_SESSION_STEPS?.split(',') ??
+  (benchLong ? ['lfp', 'position', 'ripples'] : Object.keys(ALL_STEPS).filter((id) => id !== 'clusterless'))
+) // clusterless only when asked
+  .map((id) => {
+    if (!ALL_STEPS[id]) throw new Error(`BENCH_SESSION_STEPS: unknown step ${id} (one of ${Object.keys(ALL_STEPS)})`);
+    return ALL_STEPS[id];
+  });
 const list = (v) => v?.split(',').map(Number);
-const durations = list(process.env.BENCH_SESSION_SECONDS) ?? (benchLong ? [900, 3600, 7200] : [5, 10, 20]);
+const durations = list(process.env.BENCH_SESSION_SECONDS) ?? (benchLong ? [300, 900] : [5, 10, 20]);
 const channels = Number(process.env.BENCH_SESSION_CHANNELS ?? (benchLong ? 128 : 16));
 const MB = 2 ** 20;
 

@@ -3,7 +3,7 @@ import type { Environment } from './environment/environment.js';
 import type { SortedSpikesModel } from './encoding/sorted-model.js';
 import type { ClusterlessModel, MarkedSpikes } from './encoding/clusterless-model.js';
 import { sortedSpikesLikelihood, sortedSpikesLikelihoodRows, type LikelihoodRows } from './likelihood/sorted.js';
-import { clusterlessLikelihood } from './likelihood/clusterless.js';
+import { clusterlessLikelihood, clusterlessLikelihoodRows } from './likelihood/clusterless.js';
 import { binCenters, makeTimeBins, type TimeBins } from './likelihood/time-bins.js';
 import {
   buildTransition,
@@ -42,8 +42,8 @@ export interface DecodeOptions {
   summaryOnly?: boolean;
   /**
    * Hand the summaries out chunk by chunk in time order (DecodingChunks), so that they can be
-   * written as they come: memory does not grow with the decoded span (the sorted likelihood is
-   * computed a chunk at a time; a clusterless one is still whole). Bit-identical to summaryOnly;
+   * written as they come: memory does not grow with the decoded span (the sorted and clusterless
+   * likelihoods are computed a chunk at a time, at each pass). Bit-identical to summaryOnly;
    * CPU: one more filter and smoother pass than summaryOnly (filterSmoothInOrder).
    */
   inChunks?: boolean;
@@ -165,15 +165,19 @@ export function decodeClusterless(
 ): DecodingResult | DecodingSummary | DecodingChunks {
   checkChunkBins(options.chunkBins);
   const bins = makeTimeBins(options.start, options.stop, { binSize: options.binSize });
+  if (options.summaryOnly || options.inChunks) {
+    // the likelihood computed a chunk of rows at a time as the filter asks (again at each pass):
+    // its cost is in the state space's progress
+    const ll = clusterlessLikelihoodRows(model, groups, bins, { backend: options.backend });
+    const space = options.inChunks ? stateSpaceChunks : stateSpaceSummary;
+    return space(model.env, ll, bins, options);
+  }
   const progress = new StagedProgress(options.onProgress, { likelihood: 4, stateSpace: 1 });
   const ll = clusterlessLikelihood(model, groups, bins, {
     backend: options.backend,
     onProgress: progress.stage('likelihood'),
   });
-  const onProgress = progress.stage('stateSpace');
-  if (options.inChunks) return stateSpaceChunks(model.env, ll, bins, { ...options, onProgress });
-  const space = options.summaryOnly ? stateSpaceSummary : runStateSpace;
-  return space(model.env, ll, bins, { ...options, onProgress });
+  return runStateSpace(model.env, ll, bins, { ...options, onProgress: progress.stage('stateSpace') });
 }
 
 /** The state-space half of decoding, given any log-likelihood (nTime × nBins). */
@@ -183,11 +187,7 @@ export function runStateSpace(
   bins: TimeBins,
   options: Omit<DecodeOptions, 'start' | 'stop'>,
 ): DecodingResult {
-  const ss = options.stateSpace ?? 'continuous';
-  const tr: Transition = buildTransition(
-    env,
-    typeof ss === 'string' ? stateSpacePreset(ss, { movementVar: options.movementVar ?? 6 }) : ss,
-  );
+  const tr = transitionOf(env, options);
   const progress = new StagedProgress(options.onProgress, { filterSmooth: 9, summary: 1 });
   const f = filterSmooth(loglik, tr, {
     smoother: options.smoother,
@@ -222,13 +222,10 @@ function stateSpaceSummary(
   bins: TimeBins,
   options: Omit<DecodeOptions, 'start' | 'stop'>,
 ): DecodingSummary {
-  const tr = smoothedTransition(env, options, 'summaryOnly');
+  const { tr, kernelOptions, scratch } = summarySetup(env, options, 'summaryOnly');
   const out = summaryArrays(loglik.rows, tr, env, new Float32Array(loglik.rows * tr.nBins));
-  const scratch = new Float64Array(tr.nBins);
   const { logMarginal } = filterSmoothChunks(loglik, tr, {
-    backend: options.backend,
-    chunkBins: options.chunkBins,
-    onProgress: options.onProgress,
+    ...kernelOptions,
     onChunk: (start, rows) => summarizeRows(rows, start, tr, env, out, scratch),
   });
   return { ...out, env, stateNames: tr.stateNames, time: binCenters(bins), bins, logMarginal };
@@ -244,13 +241,8 @@ function stateSpaceChunks(
   bins: TimeBins,
   options: Omit<DecodeOptions, 'start' | 'stop'>,
 ): DecodingChunks {
-  const tr = smoothedTransition(env, options, 'inChunks');
-  const smoothed = filterSmoothInOrder(loglik, tr, {
-    backend: options.backend,
-    chunkBins: options.chunkBins,
-    onProgress: options.onProgress,
-  });
-  const scratch = new Float64Array(tr.nBins);
+  const { tr, kernelOptions, scratch } = summarySetup(env, options, 'inChunks');
+  const smoothed = filterSmoothInOrder(loglik, tr, kernelOptions);
   function* chunks(): Generator<DecodingChunk> {
     for (const { start, rows } of smoothed.chunks) {
       const n = rows.length / tr.n;
@@ -264,18 +256,28 @@ function stateSpaceChunks(
   return { env, stateNames: tr.stateNames, bins, logMarginal: smoothed.logMarginal, chunks: chunks() };
 }
 
-/** The transition of `options`, for the summarising paths (which need the smoother on). */
-function smoothedTransition(
+/**
+ * What the summarising paths (which need the smoother on) share: the transition of `options`, the
+ * options the chunked filter/smoother take, and a row of scratch for summarizeRows.
+ */
+function summarySetup(
   env: Environment,
   options: Omit<DecodeOptions, 'start' | 'stop'>,
   option: 'summaryOnly' | 'inChunks',
-): Transition {
+) {
   if (options.smoother === false)
     throw new ParameterError(
       'smoother',
       `the smoother on with ${option} (it summarises the smoothed posterior)`,
       false,
     );
+  const tr = transitionOf(env, options);
+  const kernelOptions = { backend: options.backend, chunkBins: options.chunkBins, onProgress: options.onProgress };
+  return { tr, kernelOptions, scratch: new Float64Array(tr.nBins) };
+}
+
+/** The transition of `options.stateSpace` (a preset with `movementVar`, or a full description). */
+function transitionOf(env: Environment, options: Omit<DecodeOptions, 'start' | 'stop'>): Transition {
   const ss = options.stateSpace ?? 'continuous';
   return buildTransition(
     env,

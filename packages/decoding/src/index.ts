@@ -18,7 +18,7 @@ export {
   type LikelihoodOptions,
   type LikelihoodRows,
 } from './likelihood/sorted.js';
-export { clusterlessLikelihood, type ClusterlessOptions } from './likelihood/clusterless.js';
+export { clusterlessLikelihood, clusterlessLikelihoodRows, type ClusterlessOptions } from './likelihood/clusterless.js';
 export {
   buildTransition,
   stateSpacePreset,
@@ -42,9 +42,11 @@ export {
 export { summarizePosterior, type PosteriorSummary } from './results/summarize.js';
 export {
   decodingError,
+  DecodingErrorStats,
   joinDecodingErrors,
   type DecodingError,
   type DecodingErrorOptions,
+  type DecodingErrorSummary,
 } from './results/decoding-error.js';
 export {
   decodeSortedSpikes,

@@ -6,8 +6,11 @@ import {
   buildTransition,
   decodeSortedSpikes,
   filterSmooth,
+  clusterlessLikelihood,
+  clusterlessLikelihoodRows,
   decodeClusterless,
   decodingError,
+  DecodingErrorStats,
   filterSmoothChunks,
   filterSmoothInOrder,
   fitClusterless,
@@ -288,6 +291,50 @@ describe('decoding in chunks of time bins, first first (inChunks)', () => {
     for (const k of ['map', 'mean', 'statePosterior'] as const) expectSameBits(got[k], whole[k].data);
   });
 
+  it('computes the clusterless likelihood a chunk of rows at a time, bit for bit', () => {
+    const s = simulatePlaceSession({ seed: 5, seconds: 40, nUnits: 10 });
+    const rng = createRng(8);
+    // two groups of 3-feature marks, times not in order, a spike with a NaN feature and spikes outside the bins
+    const groups = [0, 1].map((g) => {
+      const times: number[] = [],
+        marks: number[] = [];
+      s.units.forEach((u, i) => {
+        if (i % 2 !== g) return;
+        u.spikeTimes.forEach((t) => {
+          times.push(t);
+          marks.push(30 + 8 * i + rng.normal(), 70 - 4 * i + rng.normal(), 50 + 2 * i * rng.normal());
+        });
+      });
+      const order = times.map((_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(rng.uniform() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      const data = Float64Array.from(order.flatMap((i) => marks.slice(3 * i, 3 * i + 3)));
+      data[3 * order.findIndex((i) => times[i] > 35)] = NaN;
+      return { times: Float64Array.from(order, (i) => times[i]), marks: { data, rows: order.length, cols: 3 } };
+    });
+    const model = fitClusterless({ position: s.position, positionTimes: s.times, interval: [0, 30] }, groups);
+    const bins = makeTimeBins(30, 39.5);
+    for (const backend of ['wasm', 'reference'] as const) {
+      const whole = clusterlessLikelihood(model, groups, bins, { backend });
+      const rows = clusterlessLikelihoodRows(model, groups, bins, { backend });
+      expect([rows.rows, rows.cols]).toEqual([whole.rows, whole.cols]);
+      for (const chunk of [backend === 'wasm' ? 1 : 97, 333, bins.nTime]) {
+        const got = new Float64Array(whole.data.length);
+        for (let a = 0; a < bins.nTime; a += chunk)
+          got.set(rows.read(a, Math.min(bins.nTime, a + chunk)), a * rows.cols);
+        expectSameBits(got, whole.data);
+      }
+    }
+    // summaryOnly reads the rows too: the same summaries as the whole decode
+    const opts = { start: 30, stop: 39.5 };
+    const whole = decodeClusterless(model, groups, opts);
+    const summary = decodeClusterless(model, groups, { ...opts, chunkBins: 500, summaryOnly: true });
+    for (const k of ['map', 'mean', 'statePosterior'] as const) expectSameBits(summary[k].data, whole[k].data);
+    expect(summary.logMarginal).toBe(whole.logMarginal);
+  });
+
   it('joinDecodingErrors of the chunks gives decodingError of the whole, bit for bit', () => {
     const s = simulatePlaceSession({ seed: 4, seconds: 120, nUnits: 20 });
     const spikes = s.units.map((u) => u.spikeTimes);
@@ -304,5 +351,14 @@ describe('decoding in chunks of time bins, first first (inChunks)', () => {
       expect(Object.is(got[k], err[k])).toBe(true);
     expectSameBits(got.errors, err.errors);
     expect(Array.from(got.running)).toEqual(Array.from(err.running));
+    // the same numbers added part by part, the parts' arrays not kept (buffers grown from 1 and from the exact size)
+    for (const capacity of [1, whole.time.length]) {
+      const stats = new DecodingErrorStats(capacity);
+      parts.forEach((p) => stats.add(p));
+      const sum = stats.summary();
+      for (const k of ['median', 'mean', 'medianRunning', 'meanRunning', 'n', 'nRunning'] as const)
+        expect(Object.is(sum[k], err[k])).toBe(true);
+    }
+    expect(new DecodingErrorStats().summary().median).toBeNaN();
   });
 });

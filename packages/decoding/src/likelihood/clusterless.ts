@@ -3,6 +3,7 @@ import type { ClusterlessModel, MarkedSpikes } from '../encoding/clusterless-mod
 import { decodingKernels } from '../wasm/kernels.js';
 import { clusterlessAccumulateReference } from '../reference/clusterless.js';
 import { spikeBins, type TimeBins } from './time-bins.js';
+import type { LikelihoodRows } from './sorted.js';
 
 export interface ClusterlessOptions {
   backend?: 'wasm' | 'reference';
@@ -37,20 +38,50 @@ export function clusterlessLikelihood(
   bins: TimeBins,
   options: ClusterlessOptions = {},
 ): Matrix<Float64Array> {
+  const rows = clusterlessRows(model, groups, bins, options);
+  return { data: rows.compute(0, bins.nTime, options.onProgress), rows: bins.nTime, cols: model.env.nBins };
+}
+
+/**
+ * clusterlessLikelihood rows [start, end) at a time, bit for bit: each group's decoding spikes are
+ * ordered by time bin (stably, so a bin adds its spikes in the same order), and a read computes
+ * the rows of its own spikes only (each spike's sum does not depend on the spikes computed with
+ * it). Memory holds the decoding spikes' marks and the rows read, never nTime × nBins; the cost of
+ * a read is its spikes' (the filter reads each row several times: the likelihood is recomputed
+ * each time).
+ *
+ * @example
+ * const ll = clusterlessLikelihoodRows(model, groups, makeTimeBins(720, 900));
+ * const first = ll.read(0, 2000); // 2000 × ll.cols
+ */
+export function clusterlessLikelihoodRows(
+  model: ClusterlessModel,
+  groups: readonly MarkedSpikes[],
+  bins: TimeBins,
+  options: Omit<ClusterlessOptions, 'onProgress'> = {},
+): LikelihoodRows {
+  const rows = clusterlessRows(model, groups, bins, options);
+  return { rows: bins.nTime, cols: model.env.nBins, read: (start, end) => rows.compute(start, end) };
+}
+
+/** The decoding spikes of each group ordered by bin, and the rows [start, end) computed from them. */
+function clusterlessRows(
+  model: ClusterlessModel,
+  groups: readonly MarkedSpikes[],
+  bins: TimeBins,
+  options: ClusterlessOptions,
+) {
   const env = model.env,
     nb = env.nBins,
-    dt = bins.binSize;
-  const out = new Float64Array(bins.nTime * nb);
+    dt = bins.binSize,
+    nTime = bins.nTime;
   const base = new Float64Array(nb);
   for (const g of model.groups) for (let b = 0; b < nb; b++) base[b] -= dt * g.groundIntensity[b];
-  for (let t = 0; t < bins.nTime; t++) out.set(base, t * nb);
   const logOcc = Float64Array.from(model.occupancy, (o, b) => (o > 0 && env.isInterior[b] ? Math.log(o) : NaN));
   const scale = 1 / (2 * model.waveformStd ** 2);
-  const totalSpikes = groups.reduce((s, g) => s + g.times.length, 0);
-  let done = 0;
   if (groups.length !== model.groups.length)
     throw new ParameterError('groups', `${model.groups.length} electrode groups (as encoded)`, `${groups.length}`);
-  groups.forEach((g, gi) => {
+  const prepared = groups.map((g, gi) => {
     const enc = model.groups[gi];
     const dim = enc.marks.cols;
     if (g.marks.cols !== dim || g.marks.rows !== g.times.length) {
@@ -61,40 +92,63 @@ export function clusterlessLikelihood(
       );
     }
     const sb = spikeBins(g.times, bins);
-    const idx: number[] = [];
-    // Spikes with a non-finite mark feature carry no usable information and are skipped.
-    outer: for (let i = 0; i < sb.length; i++) {
-      if (sb[i] < 0) continue;
-      for (let j = 0; j < dim; j++) if (!Number.isFinite(g.marks.data[i * dim + j])) continue outer;
-      idx.push(i);
-    }
-    const dec = new Float64Array(idx.length * dim);
-    idx.forEach((i, k) => {
+    // Spikes with a non-finite mark feature carry no usable information and are skipped; the rest
+    // are counting-sorted by bin, stably: first[t] is the first of bin t's spikes
+    const first = new Int32Array(nTime + 1);
+    const usable = (i: number) => {
+      if (sb[i] < 0) return false;
+      for (let j = 0; j < dim; j++) if (!Number.isFinite(g.marks.data[i * dim + j])) return false;
+      return true;
+    };
+    for (let i = 0; i < sb.length; i++) if (usable(i)) first[sb[i] + 1]++;
+    for (let t = 0; t < nTime; t++) first[t + 1] += first[t];
+    const dec = new Float64Array(first[nTime] * dim),
+      bin = new Int32Array(first[nTime]);
+    const next = first.slice(0, nTime);
+    for (let i = 0; i < sb.length; i++) {
+      if (!usable(i)) continue;
+      const k = next[sb[i]]++;
+      bin[k] = sb[i];
       for (let j = 0; j < dim; j++) dec[k * dim + j] = g.marks.data[i * dim + j];
-    });
+    }
     const constant =
       Math.log((dt * enc.meanRate) / Math.max(1, enc.marks.rows)) -
       (dim / 2) * Math.log(2 * Math.PI * model.waveformStd ** 2);
-    const { acc, xmin } =
-      options.backend === 'reference'
-        ? clusterlessAccumulateReference(env, enc, dec, idx.length, scale, model.positionStd)
-        : accumulateWasm(model, enc, dec, idx.length, scale, options);
-    for (let k = 0; k < idx.length; k++) {
-      const row = acc.subarray(k * nb, (k + 1) * nb);
-      let mx = 0;
-      for (let b = 0; b < nb; b++) if (row[b] > mx) mx = row[b];
-      const floor = mx > 0 ? mx * FLOOR : Number.MIN_VALUE;
-      const t = sb[idx[k]];
-      const o = out.subarray(t * nb, (t + 1) * nb);
-      for (let b = 0; b < nb; b++) {
-        if (!env.isInterior[b]) continue;
-        o[b] += constant - xmin[k] + Math.log(Math.max(row[b], floor)) - logOcc[b];
-      }
-    }
-    done += g.times.length;
-    options.onProgress?.(done / Math.max(1, totalSpikes));
+    return { enc, dim, first, dec, bin, constant, spikes: g.times.length };
   });
-  return { data: out, rows: bins.nTime, cols: nb };
+  const totalSpikes = groups.reduce((s, g) => s + g.times.length, 0);
+  return {
+    /** Rows [start, end) (end - start) × nBins; `onProgress` after each group, by spikes. */
+    compute(start: number, end: number, onProgress?: (fraction: number) => void): Float64Array {
+      const out = new Float64Array((end - start) * nb);
+      for (let t = 0; t < end - start; t++) out.set(base, t * nb);
+      let done = 0;
+      for (const { enc, dim, first, dec, bin, constant, spikes } of prepared) {
+        const a = first[start],
+          n = first[end] - a;
+        const marks = dec.subarray(a * dim, (a + n) * dim);
+        const { acc, xmin } =
+          options.backend === 'reference'
+            ? clusterlessAccumulateReference(env, enc, marks, n, scale, model.positionStd)
+            : accumulateWasm(model, enc, marks, n, scale, options);
+        for (let k = 0; k < n; k++) {
+          const row = acc.subarray(k * nb, (k + 1) * nb);
+          let mx = 0;
+          for (let b = 0; b < nb; b++) if (row[b] > mx) mx = row[b];
+          const floor = mx > 0 ? mx * FLOOR : Number.MIN_VALUE;
+          const t = bin[a + k] - start;
+          const o = out.subarray(t * nb, (t + 1) * nb);
+          for (let b = 0; b < nb; b++) {
+            if (!env.isInterior[b]) continue;
+            o[b] += constant - xmin[k] + Math.log(Math.max(row[b], floor)) - logOcc[b];
+          }
+        }
+        done += spikes;
+        onProgress?.(done / Math.max(1, totalSpikes));
+      }
+      return out;
+    },
+  };
 }
 
 function accumulateWasm(

@@ -91,6 +91,77 @@ export function joinDecodingErrors(parts: readonly DecodingError[]): DecodingErr
   return errorStats(errors, running);
 }
 
+/** decodingError's numbers without the per-bin arrays. */
+export type DecodingErrorSummary = Omit<DecodingError, 'errors' | 'running'>;
+
+/**
+ * joinDecodingErrors' numbers (medians, means, counts; bit for bit) of consecutive parts added one
+ * at a time, in 8 bytes per known error and 8 more per running one: the parts' per-bin arrays can
+ * go as soon as they are added (exact medians: the known errors themselves are kept, sorted at the
+ * end in place; no histogram or streaming estimate).
+ *
+ * @example
+ * const stats = new DecodingErrorStats(bins.nTime);
+ * for (const c of chunks) stats.add(decodingError(c.time, c.map, positionTimes, position, { speed }));
+ * stats.summary().medianRunning;
+ */
+export class DecodingErrorStats {
+  private all: Float64Array;
+  private run: Float64Array;
+  private n = 0;
+  private nRunning = 0;
+
+  /** `capacity`: the number of bins expected (the buffers grow past it when needed). */
+  constructor(capacity = 1024) {
+    this.all = new Float64Array(Math.max(1, capacity));
+    this.run = new Float64Array(Math.max(1, capacity));
+  }
+
+  add(part: DecodingError): void {
+    const { errors, running } = part;
+    for (let t = 0; t < errors.length; t++) {
+      const e = errors[t];
+      if (!Number.isFinite(e)) continue;
+      if (this.n === this.all.length) this.all = grown(this.all);
+      this.all[this.n++] = e;
+      if (!running[t]) continue;
+      if (this.nRunning === this.run.length) this.run = grown(this.run);
+      this.run[this.nRunning++] = e;
+    }
+  }
+
+  /** The numbers over every part added so far (sorts the kept errors in place). */
+  summary(): DecodingErrorSummary {
+    const all = this.all.subarray(0, this.n),
+      run = this.run.subarray(0, this.nRunning);
+    // the means first, in the order the errors came (as errorStats sums them)
+    const mean = meanOf(all),
+      meanRunning = meanOf(run);
+    return {
+      median: sortedMedian(all.sort()),
+      mean,
+      medianRunning: sortedMedian(run.sort()),
+      meanRunning,
+      n: all.length,
+      nRunning: run.length,
+    };
+  }
+}
+
+function grown(a: Float64Array): Float64Array {
+  const b = new Float64Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** core's median of values already sorted. */
+function sortedMedian(s: Float64Array): number {
+  const n = s.length;
+  if (n === 0) return NaN;
+  const h = n >> 1;
+  return n % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
 /** Median and mean of the known errors, overall and where running. */
 function errorStats(errors: Float64Array, running: Uint8Array): DecodingError {
   const all: number[] = [],
@@ -148,6 +219,8 @@ function checkTimes(name: string, values: unknown, rows: number, noun: 'time' | 
     throw new ParameterError(name, `one ${noun} per row (${rows})`, `${values.length} ${noun}s`);
 }
 
-function meanOf(v: number[]): number {
-  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : NaN;
+function meanOf(v: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i];
+  return v.length ? s / v.length : NaN;
 }

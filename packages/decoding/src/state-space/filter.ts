@@ -65,41 +65,18 @@ export function filterSmooth(loglik: Matrix<Float64Array>, tr: Transition, optio
     };
   }
   const progress = new StagedProgress(options.onProgress, { filter: 1, smoother: smooth ? 1 : 0 });
-  const { exports: k, heap } = decodingKernels.get();
+  const { heap } = decodingKernels.get();
   return withTransition(tr, runKernels);
   function runKernels(): FilterResult {
-    const pLL = heap.put(loglik.data),
-      pLik = heap.put(tr.likIndex);
-    const pTp = heap.put(tr.toPtr),
-      pTi = heap.put(tr.toIdx),
-      pTw = heap.put(tr.toW);
-    const pU = heap.put(tr.lowU),
-      pW = heap.put(tr.lowW),
-      pInit = heap.put(tr.init);
+    const p = putTransition(tr);
+    const pLL = heap.put(loglik.data);
     const pOut = heap.alloc(nTime * n * 8),
       pPred = heap.alloc(n * 8);
     const filterDone = progress.stage('filter');
     let logMarginal = 0;
     for (let start = 0; start < nTime; start += chunk) {
       const end = Math.min(nTime, start + chunk);
-      logMarginal = k.forwardFilter(
-        start,
-        end,
-        n,
-        pLL,
-        loglik.cols,
-        pLik,
-        pTp,
-        pTi,
-        pTw,
-        tr.nLow,
-        pU,
-        pW,
-        pInit,
-        pOut,
-        pPred,
-        logMarginal,
-      );
+      logMarginal = forwardKernel(tr, p, start, end, pLL, loglik.cols, pOut, pPred, logMarginal);
       filterDone(end / nTime);
     }
     const filtered = { data: heap.f64(pOut, nTime * n).slice(), rows: nTime, cols: n };
@@ -107,15 +84,12 @@ export function filterSmooth(loglik: Matrix<Float64Array>, tr: Transition, optio
       progress.done();
       return { filtered, logMarginal };
     }
-    const pFp = heap.put(tr.fromPtr),
-      pFi = heap.put(tr.fromIdx),
-      pFw = heap.put(tr.fromW);
     const pS = heap.alloc(nTime * n * 8),
       pRatio = heap.alloc(n * 8);
     const smootherDone = progress.stage('smoother');
     for (let end = nTime; end > 0; end -= chunk) {
       const start = Math.max(0, end - chunk);
-      k.backwardSmoother(start, end, nTime, n, pOut, pTp, pTi, pTw, pFp, pFi, pFw, tr.nLow, pU, pW, pS, pPred, pRatio);
+      backwardKernel(tr, p, start, end, nTime, pOut, pS, pPred, pRatio);
       smootherDone((nTime - start) / nTime);
     }
     progress.done();
@@ -309,7 +283,7 @@ function chunkKernels(
   chunk: number,
   before = new Float64Array(Math.ceil(loglik.rows / chunk) * tr.n),
 ) {
-  const { exports: k, heap } = decodingKernels.get();
+  const { heap } = decodingKernels.get();
   const nTime = loglik.rows,
     n = tr.n,
     rowBytes = n * 8,
@@ -317,16 +291,7 @@ function chunkKernels(
   const nChunks = Math.ceil(nTime / chunk);
   const rowsOf = (start: number, end: number) =>
     'data' in loglik ? loglik.data.subarray(start * cols, end * cols) : loglik.read(start, end);
-  const pLik = heap.put(tr.likIndex),
-    pTp = heap.put(tr.toPtr),
-    pTi = heap.put(tr.toIdx),
-    pTw = heap.put(tr.toW),
-    pFp = heap.put(tr.fromPtr),
-    pFi = heap.put(tr.fromIdx),
-    pFw = heap.put(tr.fromW),
-    pU = heap.put(tr.lowU),
-    pW = heap.put(tr.lowW),
-    pInit = heap.put(tr.init);
+  const p = putTransition(tr);
   const pLL = heap.alloc(chunk * cols * 8),
     pF = heap.alloc((chunk + 1) * rowBytes),
     pS = heap.alloc((chunk + 1) * rowBytes),
@@ -340,20 +305,13 @@ function chunkKernels(
     const ll = rowsOf(start, end); // (a likelihood computed here allocates above pRatio, released after)
     heap.f64(pLL, (end - start) * cols).set(ll);
     if (c > 0) heap.f64(pF, n).set(before.subarray(c * n, (c + 1) * n));
-    const lm = k.forwardFilter(
+    const lm = forwardKernel(
+      tr,
+      p,
       start,
       end,
-      n,
       pLL - start * cols * 8,
       cols,
-      pLik,
-      pTp,
-      pTi,
-      pTw,
-      tr.nLow,
-      pU,
-      pW,
-      pInit,
       pF + rowBytes - start * rowBytes,
       pPred,
       logMarginal,
@@ -380,26 +338,102 @@ function chunkKernels(
         end = Math.min(nTime, start + chunk);
       if (refilter) forward(c, 0);
       if (next) heap.f64(pS + (end - start) * rowBytes, n).set(next);
-      k.backwardSmoother(
-        start,
-        end,
-        nTime,
-        n,
-        pF + rowBytes - start * rowBytes,
-        pTp,
-        pTi,
-        pTw,
-        pFp,
-        pFi,
-        pFw,
-        tr.nLow,
-        pU,
-        pW,
-        pS - start * rowBytes,
-        pPred,
-        pRatio,
-      );
+      backwardKernel(tr, p, start, end, nTime, pF + rowBytes - start * rowBytes, pS - start * rowBytes, pPred, pRatio);
       return heap.f64(pS, (end - start) * n);
     },
   };
+}
+
+/** The transition's arrays put in kernel memory (current heap scope), for forwardKernel and backwardKernel. */
+function putTransition(tr: Transition) {
+  const { heap } = decodingKernels.get();
+  return {
+    lik: heap.put(tr.likIndex),
+    toPtr: heap.put(tr.toPtr),
+    toIdx: heap.put(tr.toIdx),
+    toW: heap.put(tr.toW),
+    fromPtr: heap.put(tr.fromPtr),
+    fromIdx: heap.put(tr.fromIdx),
+    fromW: heap.put(tr.fromW),
+    lowU: heap.put(tr.lowU),
+    lowW: heap.put(tr.lowW),
+    init: heap.put(tr.init),
+  };
+}
+
+type TransitionPointers = ReturnType<typeof putTransition>;
+
+/**
+ * The forward filter kernel over rows [start, end), continuing `logMarginal`: log-likelihood rows at
+ * pLL (`cols` each) and filtered rows at pOut, both addressed by their row in the whole run.
+ */
+function forwardKernel(
+  tr: Transition,
+  p: TransitionPointers,
+  start: number,
+  end: number,
+  pLL: number,
+  cols: number,
+  pOut: number,
+  pPred: number,
+  logMarginal: number,
+): number {
+  return decodingKernels
+    .get()
+    .exports.forwardFilter(
+      start,
+      end,
+      tr.n,
+      pLL,
+      cols,
+      p.lik,
+      p.toPtr,
+      p.toIdx,
+      p.toW,
+      tr.nLow,
+      p.lowU,
+      p.lowW,
+      p.init,
+      pOut,
+      pPred,
+      logMarginal,
+    );
+}
+
+/**
+ * The backward smoother kernel over rows [start, end) of nTime: filtered rows at pF, smoothed rows
+ * at pS (both addressed by their row in the whole run).
+ */
+function backwardKernel(
+  tr: Transition,
+  p: TransitionPointers,
+  start: number,
+  end: number,
+  nTime: number,
+  pF: number,
+  pS: number,
+  pPred: number,
+  pRatio: number,
+): void {
+  decodingKernels
+    .get()
+    .exports.backwardSmoother(
+      start,
+      end,
+      nTime,
+      tr.n,
+      pF,
+      p.toPtr,
+      p.toIdx,
+      p.toW,
+      p.fromPtr,
+      p.fromIdx,
+      p.fromW,
+      tr.nLow,
+      p.lowU,
+      p.lowW,
+      pS,
+      pPred,
+      pRatio,
+    );
 }

@@ -4,13 +4,13 @@ import {
   decodeClusterless,
   decodeSortedSpikes,
   decodingError,
+  DecodingErrorStats,
   decodingKernels,
   fitClusterless,
   fitSortedSpikes,
-  joinDecodingErrors,
   type DecodeOptions,
   type DecodingChunks,
-  type DecodingError,
+  type DecodingErrorSummary,
   type DecodingResult,
   type EncodingInput,
 } from '@spyglass-wasm/decoding';
@@ -136,7 +136,7 @@ export function oneInterval(list: readonly (readonly [number, number])[], option
   return list[0];
 }
 
-const errorSummary = (e: DecodingError) => ({
+const errorSummary = (e: DecodingErrorSummary) => ({
   medianRunningCm: e.medianRunning,
   meanRunningCm: e.meanRunning,
   medianCm: e.median,
@@ -334,8 +334,9 @@ async function writeChunks(r: DecodingChunks, position: Awaited<ReturnType<typeo
     positionPosterior: await arrayPieces(ctx, Float32Array, [r.env.nBins]),
     statePosterior: await arrayPieces(ctx, Float64Array, [r.stateNames.length]),
   };
-  const errMap: DecodingError[] = [],
-    errMean: DecodingError[] = [];
+  // exact medians from the errors kept as numbers (8 bytes per bin, 8 more per running bin), not the chunks' arrays
+  const errMap = new DecodingErrorStats(r.bins.nTime),
+    errMean = new DecodingErrorStats(r.bins.nTime);
   // running = the position step's speed above 4 cm/s, never speed recomputed from the positions
   const options = { speed: position.speed };
   for (const c of r.chunks) {
@@ -344,9 +345,9 @@ async function writeChunks(r: DecodingChunks, position: Awaited<ReturnType<typeo
     await out.mean.append(c.mean.data);
     await out.positionPosterior.append(c.positionPosterior.data);
     await out.statePosterior.append(c.statePosterior.data);
-    errMap.push(decodingError(c.time, c.map, position.times, position.cm, options));
-    errMean.push(decodingError(c.time, c.mean, position.times, position.cm, options));
+    errMap.add(decodingError(c.time, c.map, position.times, position.cm, options));
+    errMean.add(decodingError(c.time, c.mean, position.times, position.cm, options));
   }
   const arrays = Object.fromEntries(Object.entries(out).map(([k, p]) => [k, p.done()]));
-  return { arrays, errMap: joinDecodingErrors(errMap), errMean: joinDecodingErrors(errMean) };
+  return { arrays, errMap: errMap.summary(), errMean: errMean.summary() };
 }

