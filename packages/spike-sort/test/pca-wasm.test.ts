@@ -211,34 +211,6 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
       expect(captured).toBeGreaterThan(0.99);
     }
   });
-  it('principalAxes stops when the top Ritz values settle to 1e-6 of the largest, the axes still found', () => {
-    // eigenvalues 10, 9.5, ..., 6.5 then 6.3 · 0.98^i: the ninth close to the eighth, so the 16
-    // vectors converge slowly (47 rounds to settle to 1e-8, 33 to 1e-6), and 1e-6 still finds the axes
-    const dim = 300,
-      k = 8;
-    const values = Float64Array.from({ length: dim }, (_, i) => (i < k ? 10 - 0.5 * i : 6.3 * 0.98 ** (i - k)));
-    const u = Float64Array.from({ length: dim * dim }, () => rng.normal());
-    wasmSteps().orthonormalize(u, dim, dim); // rows: the eigenvectors
-    const times = (v: Float64Array, m: number) => {
-      calls++;
-      const out = new Float64Array(m * dim);
-      for (let c = 0; c < m; c++)
-        for (let e = 0; e < dim; e++) {
-          let dot = 0;
-          for (let j = 0; j < dim; j++) dot += u[e * dim + j] * v[c * dim + j];
-          for (let j = 0; j < dim; j++) out[c * dim + j] += values[e] * dot * u[e * dim + j];
-        }
-      return out;
-    };
-    let calls = 0;
-    const axes = principalAxes(dim, k, 1, times, wasmSteps());
-    expect(calls).toBeLessThanOrEqual(40);
-    for (let c = 0; c < k; c++) {
-      let dot = 0;
-      for (let j = 0; j < dim; j++) dot += axes[c * dim + j] * u[c * dim + j];
-      expect(Math.abs(dot)).toBeGreaterThan(0.999);
-    }
-  });
   it('maxRows fits the axes to evenly spaced rows; options and shapes are checked by name', () => {
     const step = Math.ceil(n / 1000);
     const even = Float32Array.from(

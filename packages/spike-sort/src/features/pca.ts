@@ -139,10 +139,7 @@ function evenRows(x: Float32Array, n: number, d: number, maxRows: number): Float
  * The top k eigenvectors (k × d, by decreasing eigenvalue) of a symmetric d × d matrix given as
  * `times(v, m)` = matrix · each of the m rows of v: subspace iteration on k + 8 vectors with a
  * Rayleigh–Ritz step each round (Halko, Martinsson & Tropp 2011), until the top k Ritz values
- * settle (change < 1e-6 of the largest) or 200 rounds. Ritz values converge as the square of the
- * axes, so this still settles the axes: 16 rounds on a probe's neighbourhoods instead of 23 at
- * 1e-8, with the same sortings (at 1e-5 one unit of the drift regime moved, at 1e-4 a probe unit
- * was lost). The extra vectors matter: the eigenvalues of
+ * settle (relative change < 1e-8) or 200 rounds. The extra vectors matter: the eigenvalues of
  * whitened spike waveforms beyond the first few lie close together, and plain power iteration on
  * k vectors leaves the axes mixed, losing directions that separate small units.
  */
@@ -162,7 +159,7 @@ export function principalAxes(
     const w = times(v, m);
     const { values, vectors } = ritz(v, w, m, d);
     let settled = true;
-    for (let c = 0; c < k; c++) if (!(Math.abs(values[c] - previous[c]) <= 1e-6 * Math.abs(values[0]))) settled = false;
+    for (let c = 0; c < k; c++) if (!(Math.abs(values[c] - previous[c]) <= 1e-8 * Math.abs(values[0]))) settled = false;
     if (settled) return rotate(vectors, v, k, m, d);
     previous = values.slice(0, k);
     // next subspace: A·v rotated onto the Ritz vectors (keeps the order stable), orthonormalized
