@@ -11,6 +11,7 @@
 // the 64-channel shank at 20 s and 60 s and the 384-channel one; BENCH_PROBE_BASELINE=<git ref> builds
 // that ref in a temporary worktree and sorts every probe row with it too, interleaved with this code
 // (baseline, then this, per row, the same child script), so both see the same machine load.
+// BENCH_LONG=1 adds 5 min of the 64-channel shank (a real session's length, learning's share smaller).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { baselineTree } from '../lib/baseline-tree.mjs';
@@ -132,6 +133,9 @@ export async function run() {
   const recordings = probeOnly
     ? [shank64(20), shank64(60)]
     : [['group', drift], ['probe', drift], shank64(benchLong ? 60 : 20)];
+  // learning is about a fixed cost per neighbourhood (learnSpikes), so a long session sorts faster
+  // per second than the short rows: 5 min of the 64-channel shank with BENCH_LONG=1 (~7 CPU-min)
+  if (benchLong) recordings.push(shank64(300));
   if (probeOnly || benchLong) recordings.push(['probe', { seconds: 10, channels: 384, units: 288 }]);
   const { rows: probes, sideBySide } = probeRows(recordings, baseline);
   const cpuRealTime = (r, goal) =>

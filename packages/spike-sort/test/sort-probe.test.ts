@@ -2,7 +2,10 @@
 // neighbourhoods, and the same result on a worker pool as on this thread (the built worker:
 // dist/sort-worker.node.mjs, needs npm run build).
 import { describe, expect, it } from 'vitest';
+import type { WorkerPool } from '@spyglass-wasm/core';
 import { simulateStream } from '@spyglass-wasm/sim';
+import type { NeighbourhoodJob } from '../src/probe/sort-neighbourhood.js';
+import type { SortWorkerApi } from '../src/workers/sort-worker.js';
 import {
   compareToTruth,
   createSortPool,
@@ -77,6 +80,21 @@ describe('sortProbe', () => {
   const rec = simulateStream({ seed: 4, seconds: 10, channels: 24, units: 8 });
   const source = { rows: rec.rows, fs: rec.fs, read: (a: number, b: number) => rec.read(a, b) };
   const options = { positions: shank(24), coreChannels: 8 };
+
+  it('each neighbourhood learns from at most 4000 detections unless learnSpikes says otherwise', async () => {
+    // a stand-in pool that records the jobs it is given (no sorting)
+    const jobsOf = async (extra: { learnSpikes?: number }) => {
+      const jobs: NeighbourhoodJob[] = [];
+      const api = {
+        sortNeighbourhood: async (job: NeighbourhoodJob) => (jobs.push(job), { units: [] }),
+      };
+      const pool = { run: (fn: (a: typeof api) => unknown) => fn(api) } as unknown as WorkerPool<SortWorkerApi>;
+      await sortProbe(source, { ...options, ...extra, pool });
+      return jobs.map((j) => j.options.learnSpikes);
+    };
+    expect(await jobsOf({})).toEqual([4000, 4000, 4000]);
+    expect(await jobsOf({ learnSpikes: 6000 })).toEqual([6000, 6000, 6000]);
+  });
 
   it('finds the units of a 24-channel shank', async () => {
     const probe = await sortProbe(source, options);
