@@ -90,6 +90,20 @@ describe('collisionUnits', () => {
     expect(collisionUnits(most, options)).toEqual([]);
   });
 
+  it('finds none when the unit’s spikes spread about its template no more than its parts’ (one neuron)', () => {
+    // the template is exactly a's and b's summed at two lags, but its spikes leave the noise about
+    // it, as a's and b's do about theirs: one neuron of that shape, not two neurons' spikes
+    const spread = (s: number[]) => unitsWith(collisionTimes).map((u, i) => ({ ...u, spread: s[i] }));
+    expect(collisionUnits(spread([360, 362, 358, 365]), options)).toEqual([]);
+    // a cluster of collisions spreads more than both parts: still one
+    const found = collisionUnits(spread([360, 362, 358, 420]), options);
+    expect(found.map((f) => [f.unit, f.a, f.b])).toEqual([[3, 0, 1]]);
+    // more than one part only is not enough; with no spread asked, or a spread unknown, it is one
+    expect(collisionUnits(spread([300, 420, 358, 400]), options)).toEqual([]);
+    expect(collisionUnits(spread([360, 362, 358, 365]), { ...options, minSpread: 0 })).toHaveLength(1);
+    expect(collisionUnits(spread([360, NaN, 358, 365]), options)).toHaveLength(1);
+  });
+
   it('never takes a known collision as a part, nor tests it again', () => {
     const units = unitsWith(collisionTimes);
     units[3] = { ...units[3], collisionOf: [0, 1] } as (typeof units)[number];
@@ -100,6 +114,7 @@ describe('collisionUnits', () => {
     expect(() => collisionUnits([], { ...options, minGain: 0.5 })).toThrow(/minGain/);
     expect(() => collisionUnits([], { ...options, lag: 1 } as never)).toThrow(/lag/);
     expect(() => collisionUnits([], { ...options, minSynchrony: 1.5 })).toThrow(/minSynchrony/);
+    expect(() => collisionUnits([], { ...options, minSpread: -1 })).toThrow(/minSpread/);
   });
 });
 
@@ -125,5 +140,8 @@ describe('autoMerge marks collision units', () => {
     // unless asked not to
     const plain = autoMerge(sorting, { fs, duration, collisions: false });
     expect(plain.sorting.units.every((u) => !u.collisionOf)).toBe(true);
+    // nor when its spikes spread as one neuron's (the accumulator's `spread`)
+    const steady = { ...sorting, units: sorting.units.map((u) => ({ ...u, spread: 360 })) };
+    expect(autoMerge(steady, { fs, duration }).sorting.units.every((u) => !u.collisionOf)).toBe(true);
   });
 });

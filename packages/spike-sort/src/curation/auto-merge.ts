@@ -574,6 +574,7 @@ function markCollisions(sorting: GroupSorting, fs: number, duration: number): Gr
       times: Float64Array.from(u.samples, (s) => s / fs),
       template: u.template,
       collisionOf: u.collisionOf,
+      spread: u.spread,
     })),
     { duration, fs, length: sorting.snippetLength, channels: sorting.channels, noise: sorting.noise },
   );
@@ -631,7 +632,12 @@ function joinGroups(sorting: GroupSorting, groups: number[][]): { sorting: Group
     }
     const samples = Float64Array.from(parts.flatMap((i) => Array.from(sorting.units[i].samples))).sort();
     const { channel, amplitude } = largestChannel(template, sorting.channels);
-    return { samples, template, peakChannel: channel, snr: amplitude / sorting.noise[channel] };
+    // pieces of one neuron: their spreads, spike-weighted
+    const spread = parts.reduce(
+      (s, i) => s + ((sorting.units[i].spread ?? NaN) * sorting.units[i].samples.length) / n,
+      0,
+    );
+    return { samples, template, peakChannel: channel, snr: amplitude / sorting.noise[channel], spread };
   });
   const noiseOverlaps = Float64Array.from(heads, (h) => {
     const parts = sorting.units.map((_, i) => i).filter((i) => head[i] === h);

@@ -8,6 +8,8 @@ export interface CollisionUnit {
   template: Float32Array;
   /** Already known to be a collision (`SortedUnit.collisionOf`): neither tested nor a part. */
   collisionOf?: readonly number[];
+  /** `SortedUnit.spread`: a collision must spread more than both its parts (`minSpread`). */
+  spread?: number;
 }
 
 export interface CollisionUnitOptions {
@@ -48,6 +50,13 @@ export interface CollisionUnitOptions {
    * fit's least) needs most of them. A few coincidences are the part's spike detected twice.
    */
   minSynchrony?: number;
+  /**
+   * How many times each part's spread (`CollisionUnit.spread`) a collision's must be (default
+   * 1.05): a cluster of collisions holds both parts' spikes, with their own variability, at lags
+   * and sizes that vary apart, so they spread about its template more than either part's do about
+   * theirs, while a neuron whose template two others happen to fit spreads as one neuron does.
+   */
+  minSpread?: number;
 }
 
 /**
@@ -59,7 +68,9 @@ export interface CollisionUnitOptions {
  * `minSynchrony` of the unit's spikes or more, more often than chance (one-sided Poisson test at
  * `alpha`): a cluster of collisions holds its parts' spikes, so they are detected again at those
  * instants only by a double detection, while a neuron firing in synchrony with a part detected
- * apart has the part in its template only if the part fires at most of its spikes. The largest
+ * apart has the part in its template only if the part fires at most of its spikes; and, where the
+ * units' spreads are known, its spikes spreading about its template `minSpread` times more than
+ * either part's about theirs (two neurons' spikes at lags and sizes that vary apart). The largest
  * such template is taken first and the search redone without it as a part. Returns the collisions
  * found (unit, parts, lags, scales), by unit.
  *
@@ -82,6 +93,7 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
     'maxRefractoryRatio',
     'minSpikes',
     'minSynchrony',
+    'minSpread',
   ]);
   const duration = checkNumber('duration', options.duration, { min: 0, exclusiveMin: true });
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
@@ -97,6 +109,7 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
   const refractory = checkNumber('refractory', options.refractory ?? 0.0015, { min: window });
   const maxRatio = checkNumber('maxRefractoryRatio', options.maxRefractoryRatio ?? 0.2, { min: 0 });
   const minSpikes = checkNumber('minSpikes', options.minSpikes ?? 20, { min: 0 });
+  const minSpread = checkNumber('minSpread', options.minSpread ?? 1.05, { min: 0 });
   const minSynchrony = checkNumber('minSynchrony', options.minSynchrony ?? 0.5, { min: 0, max: 1 });
   const dim = L * C;
   const data = new Float32Array(units.length * dim);
@@ -117,6 +130,7 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
         !found.has(f.unit) &&
         !known.has(f.unit) &&
         f.single >= minGain * f.residual &&
+        spreadsMore(f) &&
         [
           [f.a, f.lagA],
           [f.b, f.lagB],
@@ -144,6 +158,15 @@ export function collisionUnits(units: readonly CollisionUnit[], options: Collisi
     const synchronous =
       at.count >= minSynchrony * unit.length && poissonUpperTail({ count: at.count, mean: at.expected }) < alpha;
     return !synchronous && poissonUpperTail({ count: around.count, mean: maxRatio * around.expected }) >= alpha;
+  }
+
+  /**
+   * Whether the unit's spikes spread about its template `minSpread` times more than either part's
+   * about its own (true when a spread is unknown).
+   */
+  function spreadsMore(f: Collision): boolean {
+    const [c, a, b] = [f.unit, f.a, f.b].map((u) => units[u].spread ?? NaN);
+    return !(c < minSpread * Math.max(a, b));
   }
 
   /** findCollisions for one unit that is not a part (the stack with it in, every other excluded unit out). */

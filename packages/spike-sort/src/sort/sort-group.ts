@@ -62,6 +62,11 @@ export interface SortedUnit {
   /** Peak amplitude of the template over the noise level of its channel. */
   snr: number;
   /**
+   * Median over its spikes of the energy each leaves about the unit's template (noise units per
+   * channel, scaled to fit): the noise for one neuron, more for a cluster of two neurons' spikes.
+   */
+  spread?: number;
+  /**
    * Set when the unit's template is the sum of two other units' templates at some lag and its spikes
    * are fit as well by them: a cluster of their synchronous spikes, no neuron (−1: a part that
    * matched no spike). Curation labels such units noise (`labelCollisions`).

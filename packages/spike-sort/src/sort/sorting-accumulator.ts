@@ -70,6 +70,11 @@ export class SortingAccumulator {
   // For noise overlap: up to SAMPLE whitened waveforms per unit (reservoir sampling) and SAMPLE whitened
   // clips at random times spread over the recording in proportion to each chunk's length.
   private readonly samples: Float32Array[];
+  /** Per unit, what each of its spikes leaves about its template (`spikeResidual`), for its spread. */
+  private readonly residuals: number[][];
+  /** 1 / noise² of each snippet sample's channel, and each template's energy in noise units. */
+  private readonly weights: Float64Array;
+  private readonly energies: Float64Array;
   private readonly clips: Float32Array;
   private clipCount = 0;
   private rowsSeen = 0;
@@ -98,6 +103,13 @@ export class SortingAccumulator {
     this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
     this.counts = new Float64Array(templates.units);
     this.samples = Array.from({ length: templates.units }, () => new Float32Array(0));
+    this.residuals = Array.from({ length: templates.units }, () => []);
+    this.weights = Float64Array.from({ length: this.dim }, (_, j) => 1 / this.noise[j % templates.channels] ** 2);
+    this.energies = Float64Array.from({ length: templates.units }, (_, u) => {
+      let e = 0;
+      for (let j = 0; j < this.dim; j++) e += templates.filtered[u * this.dim + j] ** 2 * this.weights[j];
+      return e;
+    });
     this.clips = new Float32Array(SAMPLE * this.dim);
     this.rng = createRng(seed);
     this.peakChannels = Array.from(
@@ -153,9 +165,25 @@ export class SortingAccumulator {
       this.counts[label]++;
       const sum = this.sums[label];
       for (let j = 0; j < this.dim; j++) sum[j] += waveforms.data[i * this.dim + j];
+      this.residuals[label].push(this.spikeResidual(label, waveforms.data.subarray(i * this.dim, (i + 1) * this.dim)));
       this.keepSample(label, snippets.data.subarray(i * this.dim, (i + 1) * this.dim));
     });
     this.takeClips(w, core);
+  }
+
+  /** The energy (in noise units per channel) a spike's waveform leaves about its unit's template, scaled to fit it. */
+  private spikeResidual(unit: number, waveform: Float32Array): number {
+    const t = this.templates.filtered.subarray(unit * this.dim, (unit + 1) * this.dim);
+    const w = this.weights,
+      tt = this.energies[unit];
+    let ss = 0,
+      st = 0;
+    for (let j = 0; j < this.dim; j++) {
+      const v = waveform[j] * w[j];
+      ss += v * waveform[j];
+      st += v * t[j];
+    }
+    return tt > 0 ? ss - (st * st) / tt : ss;
   }
 
   private keepSample(unit: number, waveform: Float32Array): void {
@@ -264,6 +292,7 @@ export class SortingAccumulator {
         template,
         peakChannel,
         snr: amp / this.noise[peakChannel],
+        spread: median(this.residuals[u]),
         ...(collision ? { collisionOf: [collision.a, collision.b].map((p) => renumber.get(p) ?? -1) } : {}),
       };
     });
@@ -330,6 +359,11 @@ export function resolveCollisions(
 function twoSpikes(c: Collision): boolean {
   const whole = (s: number) => s >= 0.75 && s <= 1.33;
   return whole(c.scaleA) && whole(c.scaleB) && Math.abs(c.lagA - c.lagB) >= 2;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  return sorted.length ? sorted[sorted.length >> 1] : NaN;
 }
 
 /** Index of the value in sorted `list` nearest `x`. */
