@@ -1,4 +1,4 @@
-import { ParameterError } from '@spyglass-wasm/core';
+import { ParameterError, maxOf } from '@spyglass-wasm/core';
 import { codeHash as decodingCode, linearize } from '@spyglass-wasm/decoding';
 import decodingPackage from '@spyglass-wasm/decoding/package.json';
 import type { Step } from '@spyglass-wasm/provenance';
@@ -74,7 +74,7 @@ export const linearizeStep: Step = {
       json: { session: info, source, ...interval, nodes, edges },
       summary: {
         samples: r.linearPosition.length,
-        length: Math.max(...r.linearPosition.filter(Number.isFinite)),
+        length: maxOf(r.linearPosition),
         ...interval,
       },
     };

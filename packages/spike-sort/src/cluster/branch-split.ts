@@ -6,6 +6,7 @@ import {
   symmetricEigen,
   type Matrix,
   type ProgressCallback,
+  maxOf,
 } from '@spyglass-wasm/core';
 import { fitPca, PCA_ROWS, projectPca } from '../features/pca.js';
 import { pointsMatrix } from '../features/points.js';
@@ -50,7 +51,7 @@ export function splitBranches(
   const minSize = options.minSize ?? 60;
   const seed = options.seed ?? 1;
   const out = labels.slice();
-  let next = Math.max(-1, ...labels) + 1;
+  let next = maxOf(labels, -1) + 1;
   const queue = [...new Set(labels)].filter((l) => l >= 0).map((label) => ({ label, level: 0 }));
   const progress = new StagedProgress(options.onProgress, { branches: 1 });
   const examined = progress.stage('branches');

@@ -1,4 +1,4 @@
-import { median } from '@spyglass-wasm/core';
+import { median, maxOf } from '@spyglass-wasm/core';
 /**
  * Removes units that echo another unit: when most of a unit's spikes sit at one fixed lag (within
  * ±window samples, spread ≤ tolerance) from the spikes of a unit with stronger detections, they
@@ -15,7 +15,7 @@ export function dropEchoes(
 ): Int32Array {
   const minFraction = options.minFraction ?? 0.5;
   const out = labels.slice();
-  const k = Math.max(-1, ...out) + 1;
+  const k = maxOf(out, -1) + 1;
   const members = Array.from({ length: k }, () => [] as number[]);
   const power = Array.from({ length: k }, () => [] as number[]);
   out.forEach((l, i) => {

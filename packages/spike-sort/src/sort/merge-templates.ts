@@ -1,3 +1,4 @@
+import { maxOf } from '@spyglass-wasm/core';
 import { compactLabels } from '../cluster/kmeans.js';
 import { ANY_DIP, isUnimodal } from '../cluster/unimodality.js';
 
@@ -19,7 +20,7 @@ export function mergeShiftedTemplates(
   const maxRatio = options.maxAmplitudeRatio ?? 1.5;
   const dim = length * channels;
   for (let guard = 0; guard < 1000; guard++) {
-    const k = labels.length ? Math.max(...labels) + 1 : 0;
+    const k = maxOf(labels, -1) + 1;
     const templates = Array.from({ length: k }, () => new Float64Array(dim));
     const counts = new Float64Array(k);
     labels.forEach((l, i) => {

@@ -1,3 +1,4 @@
+import { maxOf } from '@spyglass-wasm/core';
 import { spikeSortKernels } from '../wasm/kernels.js';
 
 /**
@@ -24,7 +25,7 @@ export function reassignToTemplates(
       pCurrent = heap.alloc(n * 4),
       pNext = heap.alloc(n * 4);
     for (let it = 0; it < iterations; it++) {
-      const k = Math.max(-1, ...current) + 1;
+      const k = maxOf(current, -1) + 1;
       const { templates, counts } = meanWaveforms(snippets.data, current, k, dim);
       const changed = heap.scoped(() => {
         const pTemplates = heap.put(templates),

@@ -1,3 +1,4 @@
+import { maxOf } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { splitBranches } from '../cluster/branch-split.js';
 
@@ -58,7 +59,7 @@ export function resplitMatched(points: Matrix<Float32Array>, labels: Int32Array,
         }
   }
   // the unit's own label for its largest piece, new labels after every old one for the rest
-  let next = Math.max(-1, ...labels) + 1;
+  let next = maxOf(labels, -1) + 1;
   const relabel = new Map<number, number>();
   for (const [parent, group] of pieces) {
     const roots = [...new Set(group.map(root))].sort((a, b) => counts.get(b)! - counts.get(a)!);

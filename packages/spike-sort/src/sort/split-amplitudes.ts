@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, maxOf } from '@spyglass-wasm/core';
 /**
  * Splits units whose spikes' amplitudes along their own template are bimodal: the scale
  * a = ⟨x, T⟩ / ⟨T, T⟩ of a unit's spikes is one tight mode around 1, and a second mode is another
@@ -15,7 +15,7 @@ export function splitByAmplitude(
   const minSpikes = options.minSpikes ?? 40;
   const dim = snippets.length * snippets.channels;
   const out = labels.slice();
-  let next = Math.max(-1, ...labels) + 1;
+  let next = maxOf(labels, -1) + 1;
   const units = next;
   for (let u = 0; u < units; u++) {
     const members: number[] = [];
