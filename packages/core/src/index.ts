@@ -8,7 +8,7 @@ export { checkOptionNames } from './params/options.js';
 export * from './intervals/index.js';
 export { createRng, type Rng } from './random/rng.js';
 export { median, medianStep, medianInPlace, nanMedian } from './stats/median.js';
-export { maxOf } from './stats/max-of.js';
+export { maxOf, minOf } from './stats/max-of.js';
 export { interpolate, type InterpolateOptions } from './signal/interpolate.js';
 export { gaussianFilter1d, type GaussianFilterOptions } from './signal/gaussian-filter.js';
 export { symmetricEigen } from './linalg/symmetric-eigen.js';

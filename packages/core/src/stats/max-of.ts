@@ -12,3 +12,10 @@ export function maxOf(values: ArrayLike<number>, floor = -Infinity): number {
   for (let i = 0; i < values.length; i++) if (values[i] > m) m = values[i];
   return m;
 }
+
+/** The smallest of `values` and `ceiling`, NaN ignored (maxOf's mirror). */
+export function minOf(values: ArrayLike<number>, ceiling = Infinity): number {
+  let m = ceiling;
+  for (let i = 0; i < values.length; i++) if (values[i] < m) m = values[i];
+  return m;
+}

@@ -1,5 +1,6 @@
 // One object chosen in the tree: a table (DynamicTable, TimeIntervals, electrodes) read when it is
 // opened, or what an object is (type, description, shape) and the values of a small dataset.
+import { maxOf, minOf } from '@spyglass-wasm/core';
 import type { ViewContext } from '../context.js';
 import { fmt, fmtSeconds, h, mount } from '../dom.js';
 import { PALETTE, axis, makePlot, type uPlot } from '../plots/plot.js';
@@ -70,8 +71,8 @@ export function objectView(ctx: ViewContext, path?: string): HTMLElement {
 function intervalsTimeline(ctx: ViewContext, path: string): HTMLElement | null {
   const t = ctx.intervals.find((x) => x.path === path);
   if (!t || t.start.length === 0) return null;
-  const lo = Math.min(...t.start),
-    hi = Math.max(...t.stop);
+  const lo = minOf(t.start),
+    hi = maxOf(t.stop);
   const total = t.start.reduce((a, s, i) => a + (t.stop[i] - s), 0);
   const box = h('div', { class: 'plot', dataset: { testid: 'intervals-plot' } });
   const pad = (hi - lo) * 0.02 || 1;
