@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, createRng, ParameterError, type Matrix } from '@spyglass-wasm/core';
 import type { Peak } from '../detect/detect-peaks.js';
 import { projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
@@ -6,7 +6,6 @@ import type { Matches, TemplateSet } from '../match/match-templates.js';
 import type { LearnedTemplates } from './learn-templates.js';
 import type { Collision } from './collisions.js';
 import type { GroupSorting, SortedUnit } from './sort-group.js';
-import { createRng } from '@spyglass-wasm/core';
 import { noiseOverlap, type NoiseOverlapOptions } from '../metrics/noise-overlap.js';
 
 /** Waveforms per unit and noise clips kept for the noise-overlap metric (SpikeInterface's max_spikes). */
@@ -242,7 +241,7 @@ export class SortingAccumulator {
       noise: this.noise,
       snippetLength: this.templates.length,
       channels: this.templates.channels,
-      noiseOverlaps: noiseOverlaps ?? Float64Array.from(this.noiseOverlapJobs(), noiseOverlapOf),
+      noiseOverlaps: noiseOverlaps ?? Float64Array.from(this.jobsOf(kept, units), noiseOverlapOf),
     };
   }
 
@@ -253,6 +252,11 @@ export class SortingAccumulator {
    */
   noiseOverlapJobs(): NoiseOverlapJob[] {
     const { kept, units } = this.keptUnits();
+    return this.jobsOf(kept, units);
+  }
+
+  /** noiseOverlapJobs of the kept units (keptUnits), so that result() builds them once. */
+  private jobsOf(kept: number[], units: SortedUnit[]): NoiseOverlapJob[] {
     const { length, channels } = this.templates;
     // ±0.5 ms about the peak (at sample `before` of a snippet), every channel or the peak's neighbours
     const half = Math.round(this.templates.before / 2);
@@ -292,7 +296,7 @@ export class SortingAccumulator {
         template,
         peakChannel,
         snr: amp / this.noise[peakChannel],
-        spread: median(this.residuals[u]),
+        spread: upperMedian(this.residuals[u]),
         ...(collision ? { collisionOf: [collision.a, collision.b].map((p) => renumber.get(p) ?? -1) } : {}),
       };
     });
@@ -361,7 +365,11 @@ function twoSpikes(c: Collision): boolean {
   return whole(c.scaleA) && whole(c.scaleB) && Math.abs(c.lagA - c.lagB) >= 2;
 }
 
-function median(values: readonly number[]): number {
+/**
+ * The upper of the two middle values for an even count (not core's mean of both): collisionUnits'
+ * minSpread 1.05 was measured with it, and it is always one unit's actual residual.
+ */
+function upperMedian(values: readonly number[]): number {
   const sorted = Float64Array.from(values).sort();
   return sorted.length ? sorted[sorted.length >> 1] : NaN;
 }
