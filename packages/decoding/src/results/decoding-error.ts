@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames, median, ParameterError, toMatrix } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, median, medianInPlace, ParameterError, toMatrix } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { interpolatePosition } from '../environment/kde.js';
 
@@ -97,7 +97,7 @@ export type DecodingErrorSummary = Omit<DecodingError, 'errors' | 'running'>;
 /**
  * joinDecodingErrors' numbers (medians, means, counts; bit for bit) of consecutive parts added one
  * at a time, in 8 bytes per known error and 8 more per running one: the parts' per-bin arrays can
- * go as soon as they are added (exact medians: the known errors themselves are kept, sorted at the
+ * go as soon as they are added (exact medians: the known errors themselves are kept, selected at the
  * end in place; no histogram or streaming estimate).
  *
  * @example
@@ -130,7 +130,7 @@ export class DecodingErrorStats {
     }
   }
 
-  /** The numbers over every part added so far (sorts the kept errors in place). */
+  /** The numbers over every part added so far (reorders the kept errors in place: core's medianInPlace). */
   summary(): DecodingErrorSummary {
     const all = this.all.subarray(0, this.n),
       run = this.run.subarray(0, this.nRunning);
@@ -138,9 +138,9 @@ export class DecodingErrorStats {
     const mean = meanOf(all),
       meanRunning = meanOf(run);
     return {
-      median: sortedMedian(all.sort()),
+      median: medianInPlace(this.all, this.n),
       mean,
-      medianRunning: sortedMedian(run.sort()),
+      medianRunning: medianInPlace(this.run, this.nRunning),
       meanRunning,
       n: all.length,
       nRunning: run.length,
@@ -152,14 +152,6 @@ function grown(a: Float64Array): Float64Array {
   const b = new Float64Array(a.length * 2);
   b.set(a);
   return b;
-}
-
-/** core's median of values already sorted. */
-function sortedMedian(s: Float64Array): number {
-  const n = s.length;
-  if (n === 0) return NaN;
-  const h = n >> 1;
-  return n % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 /** Median and mean of the known errors, overall and where running. */
