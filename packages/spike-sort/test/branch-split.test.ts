@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '@spyglass-wasm/core';
 import { splitBranches } from '../src/index.js';
+import { splitBranchesShared, type BranchPart } from '../src/cluster/branch-split.js';
 
 /**
  * One cluster of 2 × 1500 points in 60 dimensions: a shared template, unit noise, and a large
@@ -55,5 +56,43 @@ describe('splitBranches', () => {
     const out = splitBranches({ data, rows: n, cols: dim }, labels);
     expect(out.slice(0, 100).every((l) => l === -1)).toBe(true);
     expect(out.slice(100).every((l) => l === 0)).toBe(true);
+  });
+
+  it('splitBranchesShared: clusters shared with elsewhere give splitBranches’ labels to the bit', async () => {
+    // two clusters that split, rows interleaved, every 10th row noise (−1), and one cluster too small to examine
+    const a = cluster(7, 4),
+      b = cluster(8, 4);
+    const { dim } = a,
+      n = 2 * a.n;
+    const data = new Float32Array(n * dim),
+      labels = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const from = i % 2 ? b : a;
+      data.set(from.data.subarray((i >> 1) * dim, ((i >> 1) + 1) * dim), i * dim);
+      labels[i] = i % 10 === 9 ? -1 : i < 40 ? 9 : i % 2 ? 2 : 5;
+    }
+    const points = { data, rows: n, cols: dim };
+    const whole = splitBranches(points, labels);
+    expect(Math.max(...whole)).toBeGreaterThanOrEqual(4);
+    const parts: BranchPart[] = [];
+    const shared = await splitBranchesShared(points, labels, {}, async (part) => {
+      parts.push(part);
+      return splitBranches(part.points, part.labels, part.options);
+    });
+    expect(shared).toEqual(whole);
+    // one part went elsewhere: one of the two large clusters, whole, its rows in order
+    expect(parts).toHaveLength(1);
+    const sent = [...new Set(parts[0].labels)];
+    expect(sent).toHaveLength(1);
+    expect([2, 5]).toContain(sent[0]);
+    expect(parts[0].points.rows).toBe(labels.filter((l) => l === sent[0]).length);
+    // declined, after taking the part's buffer (as a transfer to a worker does): done here, the same labels
+    const declined = await splitBranchesShared(points, labels, {}, async (part) => {
+      structuredClone(part.points.data.buffer, { transfer: [part.points.data.buffer] });
+      expect(part.points.data.length).toBe(0);
+      return undefined;
+    });
+    expect(declined).toEqual(whole);
+    await expect(splitBranchesShared(points, labels.subarray(1), {}, async () => undefined)).rejects.toThrow(/labels/);
   });
 });

@@ -36,6 +36,8 @@ describe('sortGroupOnPool', () => {
         onProgress: (f) => progress.push(f),
       });
       expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(2);
+      // learning's two branch splits (the clusters', the matched units') each shared with the other worker
+      expect(calls.filter((c) => c === 'splitBranches')).toHaveLength(2);
       // the units' noise overlaps in two parts, one per worker
       expect(calls.filter((c) => c === 'noiseOverlaps')).toHaveLength(2);
       expect(here.units.length).toBeGreaterThanOrEqual(4);
@@ -57,6 +59,24 @@ describe('sortGroupOnPool', () => {
     try {
       expect(await sortGroupOnPool(recording(pool, calls), raw(), { fs: rec.fs, whiten: false })).toEqual(here);
       expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(1);
+      // no other worker to share learning with
+      expect(calls).not.toContain('splitBranches');
+    } finally {
+      await pool.terminate();
+    }
+  }, 120_000);
+
+  // each learning worker would wait for a share queued behind the other's learning, were shares not declined then
+  it('two groups at once on a pool of 2: neither learning waits for the other’s worker; both sortGroup’s', async () => {
+    const recs = [7, 8].map((seed) =>
+      simulateRecording({ seed, seconds: 12, units: 4, amplitudes: [80, 120, 160, 220] }),
+    );
+    const raw = (k: number) => ({ data: recs[k].data.slice(), rows: recs[k].rows, cols: recs[k].channels });
+    const here = [0, 1].map((k) => sortGroup(raw(k), { fs: recs[k].fs }));
+    const pool = await createSortPool({ size: 2, worker: BUILT_WORKER });
+    try {
+      const there = await Promise.all([0, 1].map((k) => sortGroupOnPool(pool, raw(k), { fs: recs[k].fs })));
+      expect(there).toEqual(here);
     } finally {
       await pool.terminate();
     }

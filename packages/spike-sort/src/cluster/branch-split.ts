@@ -75,9 +75,83 @@ export function splitBranches(
     queue.push({ label, level: level + 1 }, { label: other, level: level + 1 });
   }
   progress.done();
-  // Renumber 0..m−1 in order of first appearance; negative labels stay.
+  return firstAppearance(out);
+}
+
+/** Labels renumbered 0..m−1 in order of first appearance; negative labels stay. */
+function firstAppearance(out: Int32Array): Int32Array {
   const renumber = new Map<number, number>();
   return out.map((l) => (l < 0 ? l : (renumber.get(l) ?? (renumber.set(l, renumber.size), renumber.size - 1))));
+}
+
+/** Some clusters' rows (in row order), their labels and splitBranches' options: work that may run elsewhere. */
+export interface BranchPart {
+  points: Matrix<Float32Array>;
+  labels: Int32Array;
+  options: Omit<BranchSplitOptions, 'onProgress'>;
+}
+
+/**
+ * splitBranches with its clusters shared between this thread and `elsewhere` (a worker's
+ * splitBranches of the part it is given, or undefined when it declines): each cluster's splits read
+ * its own rows only and its pieces are renumbered by first appearance at the end, so the clusters
+ * can be split apart and the labels are splitBranches' to the bit. About half the work (clusters by
+ * size, largest first, to the lighter side) goes `elsewhere`, sent before this thread starts on the rest;
+ * its buffer may be transferred.
+ */
+export async function splitBranchesShared(
+  points: Matrix<Float32Array>,
+  labels: Int32Array,
+  options: BranchSplitOptions,
+  elsewhere: (part: BranchPart) => Promise<Int32Array | undefined>,
+): Promise<Int32Array> {
+  checkOptionNames('splitBranches', options, ['components', 'seed', 'depth', 'minSize', 'pcaRows', 'onProgress']);
+  const { data, rows, cols: dim } = pointsMatrix(points);
+  if (labels.length !== rows) throw new ParameterError('labels', `${rows} labels (one per row of points)`, labels);
+  const { onProgress, ...settings } = options;
+  const members = new Map<number, number[]>();
+  labels.forEach((l, i) => l >= 0 && (members.get(l) ?? (members.set(l, []), members.get(l)!)).push(i));
+  // a cluster's cost: its PCA (on at most pcaRows rows) and its axis search (all rows); none below minSize
+  const cap = settings.pcaRows ?? PCA_ROWS,
+    minSize = settings.minSize ?? 60;
+  const cost = (n: number) => (n < minSize ? 0 : Math.min(n, cap) + n);
+  const sides: number[][][] = [[], []],
+    load = [0, 0];
+  for (const rowsOf of [...members.values()].sort((a, b) => cost(b.length) - cost(a.length))) {
+    const side = cost(rowsOf.length) > 0 && load[1] < load[0] ? 1 : 0;
+    sides[side].push(rowsOf);
+    load[side] += cost(rowsOf.length);
+  }
+  const part = (clusters: number[][]): { rows: Int32Array; part: BranchPart } => {
+    const at = Int32Array.from(clusters.flat()).sort();
+    const sub = gather(data, Array.from(at), dim);
+    return {
+      rows: at,
+      part: { points: { data: sub, rows: at.length, cols: dim }, labels: at.map((i) => labels[i]), options: settings },
+    };
+  };
+  const there = sides[1].length ? part(sides[1]) : undefined;
+  const pending = there ? elsewhere(there.part) : Promise.resolve(undefined);
+  const here = part(sides[0]);
+  const local = splitBranches(here.part.points, here.part.labels, { ...settings, onProgress });
+  const pieces = [{ rows: here.rows, split: local }];
+  if (there) {
+    // declined: done here, from rows gathered again (the part's buffer may have gone with it)
+    let split = await pending;
+    if (!split) {
+      const again = part(sides[1]).part;
+      split = splitBranches(again.points, again.labels, settings);
+    }
+    pieces.push({ rows: there.rows, split });
+  }
+  // each side's pieces apart, then renumbered as splitBranches does: in order of first appearance
+  const out = labels.slice();
+  let offset = 0;
+  for (const { rows: at, split } of pieces) {
+    at.forEach((i, j) => (out[i] = offset + split[j]));
+    offset += maxOf(split, -1) + 1;
+  }
+  return firstAppearance(out);
 }
 
 /**

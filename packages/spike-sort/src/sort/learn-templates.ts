@@ -1,6 +1,11 @@
 import { checkNumber, median, StagedProgress } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
-import { splitBranches } from '../cluster/branch-split.js';
+import {
+  splitBranches,
+  splitBranchesShared,
+  type BranchPart,
+  type BranchSplitOptions,
+} from '../cluster/branch-split.js';
 import { isosplit } from '../cluster/isosplit.js';
 import type { Peak } from '../detect/detect-peaks.js';
 import { fitPca, PCA_ROWS, projectPca, type Pca } from '../features/pca.js';
@@ -11,7 +16,7 @@ import { dropEchoes } from './drop-echoes.js';
 import { LEARN_SPIKES, learningSample } from './learning-sample.js';
 import { mergeShiftedTemplates } from './merge-templates.js';
 import { reassignToTemplates } from './reassign.js';
-import { resplitMatched } from './residual-split.js';
+import { resplitBranches, resplitMatched } from './residual-split.js';
 import { scalesAlong, splitByAmplitude } from './split-amplitudes.js';
 
 /** Fewest matched spikes a unit keeps its template with. */
@@ -67,11 +72,49 @@ export function learnTemplates(
   peaks: readonly Peak[],
   options: LearnOptions,
 ): LearnedTemplates {
+  const steps = learnSteps(x, w, peaks, options);
+  let step = steps.next();
+  while (!step.done) step = steps.next(splitBranches(step.value.points, step.value.labels, step.value.options));
+  return step.value;
+}
+
+/**
+ * learnTemplates with its branch splits shared with `elsewhere` (`splitBranchesShared`: a worker's
+ * splitBranches of some clusters, or undefined when it declines): the same templates to the bit.
+ */
+export async function learnTemplatesShared(
+  x: Matrix<Float32Array | Float64Array>,
+  w: Matrix<Float32Array | Float64Array>,
+  peaks: readonly Peak[],
+  options: LearnOptions,
+  elsewhere: (part: BranchPart) => Promise<Int32Array | undefined>,
+): Promise<LearnedTemplates> {
+  const steps = learnSteps(x, w, peaks, options);
+  let step = steps.next();
+  while (!step.done)
+    step = steps.next(await splitBranchesShared(step.value.points, step.value.labels, step.value.options, elsewhere));
+  return step.value;
+}
+
+/** A splitBranches learning asks for, with its arguments; the answer is its labels. */
+interface BranchRequest {
+  points: Matrix<Float32Array>;
+  labels: Int32Array;
+  options: BranchSplitOptions;
+}
+
+/** learnTemplates' steps, yielding each splitBranches it needs (run here or shared with a worker). */
+function* learnSteps(
+  x: Matrix<Float32Array | Float64Array>,
+  w: Matrix<Float32Array | Float64Array>,
+  peaks: readonly Peak[],
+  options: LearnOptions,
+): Generator<BranchRequest, LearnedTemplates, Int32Array> {
   const { fs, before, after, seed } = options;
   const budget = checkNumber('learnSpikes', options.learnSpikes ?? LEARN_SPIKES, { min: 100, integer: true });
   const sample = learningSample(x, w, peaks, { block: Math.round(fs), budget, before, after, seed });
   // the sample holds at most `budget` detections, so this call learns it whole
-  if (sample) return learnTemplates(sample.x, sample.w, sample.peaks, options);
+  if (sample) return yield* learnSteps(sample.x, sample.w, sample.peaks, options);
   const snippets = extractSnippets(w, peaks, { before, after });
   const waveforms = w === x ? snippets : extractSnippets(x, peaks, { before, after });
   const d = snippets.length * snippets.channels;
@@ -89,7 +132,7 @@ export function learnTemplates(
   progress.stage('pca');
   const pca = fitPca(points, { components: k, seed, maxRows: PCA_ROWS });
   let labels = isosplit(projectPca(pca, points), { seed, testSpace: points, onProgress: progress.stage('isosplit') });
-  labels = splitBranches(points, labels, { components: k, seed, onProgress: progress.stage('branches') });
+  labels = yield { points, labels, options: { components: k, seed, onProgress: progress.stage('branches') } };
   progress.stage('merge');
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });
@@ -119,11 +162,12 @@ export function learnTemplates(
   let refined = splitByAmplitude(refinedSnippets, matches.units);
   // Second look at each unit, on its matched spikes: a unit that learning's cluster mixed with another
   // (two units of similar channel gains) can stand apart once matching has gathered its spikes.
-  if (options.resplit ?? x.cols <= 4)
-    refined = resplitMatched({ data: refinedSnippets.data, rows: matched.length, cols: d }, refined, {
-      components: k,
-      seed: seed + 1,
-    });
+  if (options.resplit ?? x.cols <= 4) {
+    const matchedPoints = { data: refinedSnippets.data, rows: matched.length, cols: d };
+    const resplit = { components: k, seed: seed + 1 };
+    const split: Int32Array = yield { points: matchedPoints, labels: refined, options: resplitBranches(resplit) };
+    refined = resplitMatched(matchedPoints, refined, resplit, split);
+  }
   // A unit that matched only a handful of spikes was a cluster of noise or of others' spikes: it goes.
   const counts = new Map<number, number>();
   for (const l of refined) counts.set(l, (counts.get(l) ?? 0) + 1);

@@ -1,6 +1,6 @@
 import { maxOf } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
-import { splitBranches } from '../cluster/branch-split.js';
+import { splitBranches, type BranchSplitOptions } from '../cluster/branch-split.js';
 
 export interface ResplitOptions {
   components: number;
@@ -23,13 +23,18 @@ export interface ResplitOptions {
  * than `unlike` similar: a unit hidden in another's cluster resembles it (else clustering would have
  * set it apart), while spikes quite unlike their template are what matching fits badly (collisions,
  * noise) and were that unit's before. Pieces of fewer than `minPiece`
- * spikes (too few to be a unit, often collisions) go back to their unit's largest piece.
+ * spikes (too few to be a unit, often collisions) go back to their unit's largest piece. `split`:
+ * that splitBranches, when it was computed elsewhere (`resplitBranches` gives its options).
  */
-export function resplitMatched(points: Matrix<Float32Array>, labels: Int32Array, options: ResplitOptions): Int32Array {
+export function resplitMatched(
+  points: Matrix<Float32Array>,
+  labels: Int32Array,
+  options: ResplitOptions,
+  split = splitBranches(points, labels, resplitBranches(options)),
+): Int32Array {
   const minPiece = options.minPiece ?? 20;
   const alike = options.alike ?? 0.85,
     unlike = options.unlike ?? 0.5;
-  const split = splitBranches(points, labels, { components: options.components, seed: options.seed });
   const dim = points.cols;
   // each piece's unit (splitBranches renumbers, but a piece holds spikes of one unit only)
   const parentOf = new Map<number, number>();
@@ -66,6 +71,11 @@ export function resplitMatched(points: Matrix<Float32Array>, labels: Int32Array,
     roots.forEach((r, i) => relabel.set(r, i === 0 ? parent : next++));
   }
   return split.map((l) => (l < 0 ? l : relabel.get(root(l))!));
+}
+
+/** The options of resplitMatched's splitBranches. */
+export function resplitBranches(options: ResplitOptions): BranchSplitOptions {
+  return { components: options.components, seed: options.seed };
 }
 
 function cosine(a: Float64Array, b: Float64Array): number {

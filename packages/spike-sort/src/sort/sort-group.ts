@@ -4,7 +4,8 @@ import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates, type Matches, type MatchOptions } from '../match/match-templates.js';
 import { autoMerge, type SortingMerges } from '../curation/auto-merge.js';
-import { learnTemplates, type LearnedTemplates } from './learn-templates.js';
+import { learnTemplates, learnTemplatesShared, type LearnedTemplates, type LearnOptions } from './learn-templates.js';
+import type { BranchPart } from '../cluster/branch-split.js';
 import { SortingAccumulator } from './sorting-accumulator.js';
 
 export interface SortGroupOptions {
@@ -127,6 +128,30 @@ export function learnGroup(
   options: SortGroupOptions,
   onProgress?: (fraction: number) => void,
 ): LearnedGroup {
+  const { group, learn, progress } = prepareGroup(raw, options, onProgress);
+  const learned = learnTemplates(group.x, group.w, group.peaks, learn);
+  progress.done();
+  return { ...group, learned };
+}
+
+/**
+ * learnGroup with learning's branch splits shared with `elsewhere` (learnTemplatesShared), for
+ * sortGroupOnPool's worker: the same group to the bit.
+ */
+export async function learnGroupShared(
+  raw: Matrix<Float32Array>,
+  options: SortGroupOptions,
+  onProgress: ((fraction: number) => void) | undefined,
+  elsewhere: (part: BranchPart) => Promise<Int32Array | undefined>,
+): Promise<LearnedGroup> {
+  const { group, learn, progress } = prepareGroup(raw, options, onProgress);
+  const learned = await learnTemplatesShared(group.x, group.w, group.peaks, learn, elsewhere);
+  progress.done();
+  return { ...group, learned };
+}
+
+/** learnGroup up to learnTemplates, with learnTemplates' options (its progress started). */
+function prepareGroup(raw: Matrix<Float32Array>, options: SortGroupOptions, onProgress?: (fraction: number) => void) {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
   const progress = new StagedProgress(onProgress, { frontEnd: 1, detect: 1, whiten: 1, learn: 12 });
@@ -141,7 +166,7 @@ export function learnGroup(
   // waveforms, where noise shared across channels is gone and every direction has the same noise.
   progress.stage('whiten');
   const w = options.whiten === false ? x : whiten(x).y;
-  const learned = learnTemplates(x, w, peaks, {
+  const learn: LearnOptions = {
     fs,
     before,
     after,
@@ -154,9 +179,8 @@ export function learnGroup(
     neighbours,
     learnSpikes: options.learnSpikes,
     onProgress: progress.stage('learn'),
-  });
-  progress.done();
-  return { x, w, noise, learned, peaks };
+  };
+  return { group: { x, w, noise, peaks }, learn, progress };
 }
 
 /** sortGroup's settings of matchTemplates. */

@@ -1,4 +1,5 @@
 import { checkNumber, Comlink, StagedProgress, type Matrix, type WorkerPool } from '@spyglass-wasm/core';
+import type { BranchPart } from '../cluster/branch-split.js';
 import type { Peak } from '../detect/detect-peaks.js';
 import type { Matches, MatchOptions, TemplateSet } from '../match/match-templates.js';
 import {
@@ -10,6 +11,9 @@ import {
   type SortGroupOptions,
 } from '../sort/sort-group.js';
 import type { SortWorkerApi } from './sort-worker.js';
+
+/** sortGroupOnPool calls learning on each pool (started or waiting for a worker). */
+const learners = new WeakMap<WorkerPool<SortWorkerApi>, number>();
 
 /** One time span of a group for `matchSpan`: its rows with margins, where they sit, what is reported. */
 export interface SpanJob {
@@ -30,14 +34,15 @@ const MAX_SHIFT = 3;
 /**
  * sortGroup with its per-time work spread over a pool's workers, for one group that would
  * otherwise sort on one thread: a worker filters, detects, whitens and learns the templates
- * (`learnGroup`); then the recording is cut into one time span per worker, each matched on its own
- * worker (`matchTemplates` with `origin` and `report`); the matches are gathered here
- * (SortingAccumulator, autoMerge) with the units' noise overlaps computed on the workers. Each cut
- * lies in the middle of the longest stretch without detections near an even split, and each span
- * reads margins beyond its cuts. A cut is made only where that stretch is longer than twice the
- * reach of one detection's fits (all passes), so no fit on one side reads or changes what the other
- * side's do, and the sorting is sortGroup's to the bit (a recording too dense for a cut matches in
- * fewer spans). `raw`'s buffer is transferred to a worker (detached here);
+ * (`learnGroup`), sharing learning's branch splits (clusters apart) with another worker; then the
+ * recording is cut into one time span per worker, each matched on its own worker (`matchTemplates`
+ * with `origin` and `report`); the matches are gathered here (SortingAccumulator, autoMerge) with
+ * the units' noise overlaps computed on the workers. Each cut lies in the middle of the longest
+ * stretch without detections near an even split, and each span reads margins beyond its cuts. A
+ * cut is made only where that stretch is longer than twice the reach of one detection's fits (all
+ * passes), so no fit on one side reads or changes what the other side's do, and the sorting is
+ * sortGroup's to the bit (a recording too dense for a cut matches in fewer spans). `raw`'s buffer
+ * is transferred to a worker (detached here);
  * the spans are copied to the workers (no shared memory).
  *
  * @example
@@ -54,14 +59,28 @@ export async function sortGroupOnPool(
   // the weights of sortGroup's stages
   const progress = new StagedProgress(onProgress, { learn: 15, match: 4, gather: 2 });
   const learnProgress = progress.stage('learn');
-  const group = await pool.run((api) =>
-    api.learnGroup(
-      // a SharedArrayBuffer is shared, not transferred
-      Comlink.transfer(raw, raw.data.buffer instanceof ArrayBuffer ? [raw.data.buffer] : []),
-      settings,
-      onProgress ? Comlink.proxy(learnProgress) : undefined,
-    ),
-  );
+  // Learning's branch splits are shared with another worker while no more groups learn on the pool
+  // than it has workers less one: a learning worker waits for its share, so two learning at once
+  // on two workers would each wait for the other. A share declined is done by the learning worker.
+  learners.set(pool, (learners.get(pool) ?? 0) + 1);
+  const elsewhere = (part: BranchPart): Promise<Int32Array | undefined> =>
+    (learners.get(pool) ?? 0) < pool.size
+      ? pool.run((api) => api.splitBranches(Comlink.transfer(part, [part.points.data.buffer])))
+      : Promise.resolve(undefined);
+  let group;
+  try {
+    group = await pool.run((api) =>
+      api.learnGroup(
+        // a SharedArrayBuffer is shared, not transferred
+        Comlink.transfer(raw, raw.data.buffer instanceof ArrayBuffer ? [raw.data.buffer] : []),
+        settings,
+        onProgress ? Comlink.proxy(learnProgress) : undefined,
+        pool.size > 1 ? Comlink.proxy(elsewhere) : undefined,
+      ),
+    );
+  } finally {
+    learners.set(pool, (learners.get(pool) ?? 1) - 1);
+  }
   const { x, w, learned, detections } = group;
   const { templates } = learned;
   const { sweep } = detectionGeometry(fs, settings);

@@ -1,7 +1,8 @@
 // Worker entry, built self-contained to dist/sort-worker.js (browsers) and dist/sort-worker.node.mjs
 // (Node; the ./worker export): sorts one electrode group. One Wasm instance per worker.
 import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
-import { learnGroup, sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import { learnGroup, learnGroupShared, sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import { splitBranches, type BranchPart } from '../cluster/branch-split.js';
 import { noiseOverlapOf, type NoiseOverlapJob } from '../sort/sorting-accumulator.js';
 import { matchTemplates } from '../match/match-templates.js';
 import type { SpanJob } from './sort-group-on-pool.js';
@@ -29,16 +30,33 @@ const api = {
   /**
    * sortGroup up to template matching (learnGroup), for `sortGroupOnPool`: the filtered and whitened
    * group come back transferred, with the noise levels, the templates and the detections' samples.
+   * With `elsewhere` (a `Comlink.proxy`), learning's branch splits are shared with it (another
+   * worker's `splitBranches`, or undefined when none is free): the same group.
    */
-  async learnGroup(x: Matrix<Float32Array>, options: Omit<SortGroupOptions, 'onProgress'>, onProgress?: Progress) {
+  async learnGroup(
+    x: Matrix<Float32Array>,
+    options: Omit<SortGroupOptions, 'onProgress'>,
+    onProgress?: Progress,
+    elsewhere?: (part: BranchPart) => Promise<Int32Array | undefined>,
+  ) {
     try {
-      const { peaks, ...group } = learnGroup(x, options, onProgress ? (f) => void onProgress(f) : undefined);
+      const progress = onProgress ? (f: number) => void onProgress(f) : undefined;
+      const { peaks, ...group } = elsewhere
+        ? await learnGroupShared(x, options, progress, (part) =>
+            elsewhere(Comlink.transfer(part, [part.points.data.buffer])),
+          )
+        : learnGroup(x, options, progress);
       const detections = Int32Array.from(peaks, (p) => p.sample);
       const buffers = new Set([group.x.data.buffer, group.w.data.buffer, detections.buffer]);
       return Comlink.transfer({ ...group, detections }, [...buffers]);
     } finally {
       release(onProgress);
+      release(elsewhere);
     }
+  },
+  /** splitBranches of some clusters (`splitBranchesShared`'s part), for a learnGroup on another worker. */
+  async splitBranches(part: BranchPart) {
+    return splitBranches(part.points, part.labels, part.options);
   },
   /** One time span of a group matched against its templates (`sortGroupOnPool`); times relative to the span. */
   async matchSpan(job: SpanJob, onProgress?: Progress) {
