@@ -38,6 +38,8 @@ describe('sortGroupOnPool', () => {
       expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(2);
       // learning's two branch splits (the clusters', the matched units') each shared with the other worker
       expect(calls.filter((c) => c === 'splitBranches')).toHaveLength(2);
+      // and the whitening, while the learning worker detects
+      expect(calls.filter((c) => c === 'whiten')).toHaveLength(1);
       // the units' noise overlaps in two parts, one per worker
       expect(calls.filter((c) => c === 'noiseOverlaps')).toHaveLength(2);
       expect(here.units.length).toBeGreaterThanOrEqual(4);
@@ -61,6 +63,7 @@ describe('sortGroupOnPool', () => {
       expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(1);
       // no other worker to share learning with
       expect(calls).not.toContain('splitBranches');
+      expect(calls).not.toContain('whiten');
     } finally {
       await pool.terminate();
     }

@@ -128,35 +128,60 @@ export function learnGroup(
   options: SortGroupOptions,
   onProgress?: (fraction: number) => void,
 ): LearnedGroup {
-  const { group, learn, progress } = prepareGroup(raw, options, onProgress);
-  const learned = learnTemplates(group.x, group.w, group.peaks, learn);
+  const { group, w, learn, progress } = prepareGroup(raw, options, onProgress, (x) => () => whiten(x).y);
+  const learned = learnTemplates(group.x, w, group.peaks, learn);
   progress.done();
-  return { ...group, learned };
+  return { ...group, w, learned };
+}
+
+/** Work learnGroupShared hands to another worker; undefined back when it declines (done here then). */
+export interface GroupShares {
+  /** splitBranches of some clusters (learnTemplatesShared). */
+  splitBranches(part: BranchPart): Promise<Int32Array | undefined>;
+  /** The whitened group (`whiten(x).y`), while this worker finds the noise levels and detects. */
+  whiten(x: Matrix<Float32Array>): Promise<Matrix<Float32Array> | undefined>;
 }
 
 /**
- * learnGroup with learning's branch splits shared with `elsewhere` (learnTemplatesShared), for
- * sortGroupOnPool's worker: the same group to the bit.
+ * learnGroup with work shared with another worker (`shares`): the whitening, while this worker
+ * detects, and learning's branch splits (learnTemplatesShared), for sortGroupOnPool: the same
+ * group to the bit.
  */
 export async function learnGroupShared(
   raw: Matrix<Float32Array>,
   options: SortGroupOptions,
   onProgress: ((fraction: number) => void) | undefined,
-  elsewhere: (part: BranchPart) => Promise<Int32Array | undefined>,
+  shares: GroupShares,
 ): Promise<LearnedGroup> {
-  const { group, learn, progress } = prepareGroup(raw, options, onProgress);
-  const learned = await learnTemplatesShared(group.x, group.w, group.peaks, learn, elsewhere);
+  const { group, w, learn, progress } = prepareGroup(raw, options, onProgress, (x) => {
+    // a copy goes (x stays here for detection)
+    const there = shares.whiten({ data: x.data.slice(), rows: x.rows, cols: x.cols });
+    return async () => (await there) ?? whiten(x).y;
+  });
+  const whitened = await w;
+  const learned = await learnTemplatesShared(group.x, whitened, group.peaks, learn, (part) =>
+    shares.splitBranches(part),
+  );
   progress.done();
-  return { ...group, learned };
+  return { ...group, w: whitened, learned };
 }
 
-/** learnGroup up to learnTemplates, with learnTemplates' options (its progress started). */
-function prepareGroup(raw: Matrix<Float32Array>, options: SortGroupOptions, onProgress?: (fraction: number) => void) {
+/**
+ * learnGroup up to learnTemplates, with learnTemplates' options (its progress started): `whitening`
+ * is called with the filtered group before detection and what it returns after (the whitened group).
+ */
+function prepareGroup<W>(
+  raw: Matrix<Float32Array>,
+  options: SortGroupOptions,
+  onProgress: ((fraction: number) => void) | undefined,
+  whitening: (x: Matrix<Float32Array>) => () => W,
+) {
   const fs = checkNumber('fs', options.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
   const progress = new StagedProgress(onProgress, { frontEnd: 1, detect: 1, whiten: 1, learn: 12 });
   progress.stage('frontEnd');
   const x = frontEnd(raw, fs, options);
+  const whitened = options.whiten === false ? undefined : whitening(x);
   const noise = noiseLevels(x);
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const { neighbours } = options;
@@ -165,7 +190,7 @@ function prepareGroup(raw: Matrix<Float32Array>, options: SortGroupOptions, onPr
   // Detection runs on the filtered data in MAD units; clustering and matching on whitened
   // waveforms, where noise shared across channels is gone and every direction has the same noise.
   progress.stage('whiten');
-  const w = options.whiten === false ? x : whiten(x).y;
+  const w = whitened ? whitened() : x;
   const learn: LearnOptions = {
     fs,
     before,
@@ -180,7 +205,7 @@ function prepareGroup(raw: Matrix<Float32Array>, options: SortGroupOptions, onPr
     learnSpikes: options.learnSpikes,
     onProgress: progress.stage('learn'),
   };
-  return { group: { x, w, noise, peaks }, learn, progress };
+  return { group: { x, noise, peaks }, w, learn, progress };
 }
 
 /** sortGroup's settings of matchTemplates. */

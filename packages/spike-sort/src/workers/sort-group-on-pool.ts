@@ -1,5 +1,4 @@
 import { checkNumber, Comlink, StagedProgress, type Matrix, type WorkerPool } from '@spyglass-wasm/core';
-import type { BranchPart } from '../cluster/branch-split.js';
 import type { Peak } from '../detect/detect-peaks.js';
 import type { Matches, MatchOptions, TemplateSet } from '../match/match-templates.js';
 import {
@@ -7,6 +6,7 @@ import {
   detectionGeometry,
   matchSettings,
   mergeGroup,
+  type GroupShares,
   type GroupSorting,
   type SortGroupOptions,
 } from '../sort/sort-group.js';
@@ -34,7 +34,7 @@ const MAX_SHIFT = 3;
 /**
  * sortGroup with its per-time work spread over a pool's workers, for one group that would
  * otherwise sort on one thread: a worker filters, detects, whitens and learns the templates
- * (`learnGroup`), sharing learning's branch splits (clusters apart) with another worker; then the
+ * (`learnGroup`), sharing the whitening and learning's branch splits with another worker; then the
  * recording is cut into one time span per worker, each matched on its own worker (`matchTemplates`
  * with `origin` and `report`); the matches are gathered here (SortingAccumulator, autoMerge) with
  * the units' noise overlaps computed on the workers. Each cut lies in the middle of the longest
@@ -59,14 +59,22 @@ export async function sortGroupOnPool(
   // the weights of sortGroup's stages
   const progress = new StagedProgress(onProgress, { learn: 15, match: 4, gather: 2 });
   const learnProgress = progress.stage('learn');
-  // Learning's branch splits are shared with another worker while no more groups learn on the pool
-  // than it has workers less one: a learning worker waits for its share, so two learning at once
-  // on two workers would each wait for the other. A share declined is done by the learning worker.
+  // The whitening and learning's branch splits are shared with another worker while no more groups
+  // learn on the pool than it has workers less one: a learning worker waits for its share, so two
+  // learning at once on two workers would each wait for the other. A share declined is done by the
+  // learning worker.
   learners.set(pool, (learners.get(pool) ?? 0) + 1);
-  const elsewhere = (part: BranchPart): Promise<Int32Array | undefined> =>
-    (learners.get(pool) ?? 0) < pool.size
-      ? pool.run((api) => api.splitBranches(Comlink.transfer(part, [part.points.data.buffer])))
-      : Promise.resolve(undefined);
+  const free = () => (learners.get(pool) ?? 0) < pool.size;
+  const shares: GroupShares = {
+    splitBranches: async (part) =>
+      free() ? pool.run((api) => api.splitBranches(Comlink.transfer(part, [part.points.data.buffer]))) : undefined,
+    // back to the learning worker transferred, not copied
+    whiten: async (x) => {
+      if (!free()) return undefined;
+      const y = await pool.run((api) => api.whiten(Comlink.transfer(x, [x.data.buffer])));
+      return Comlink.transfer(y, [y.data.buffer]);
+    },
+  };
   let group;
   try {
     group = await pool.run((api) =>
@@ -75,7 +83,7 @@ export async function sortGroupOnPool(
         Comlink.transfer(raw, raw.data.buffer instanceof ArrayBuffer ? [raw.data.buffer] : []),
         settings,
         onProgress ? Comlink.proxy(learnProgress) : undefined,
-        pool.size > 1 ? Comlink.proxy(elsewhere) : undefined,
+        pool.size > 1 ? Comlink.proxy(shares) : undefined,
       ),
     );
   } finally {

@@ -1,7 +1,14 @@
 // Worker entry, built self-contained to dist/sort-worker.js (browsers) and dist/sort-worker.node.mjs
 // (Node; the ./worker export): sorts one electrode group. One Wasm instance per worker.
 import { Comlink, exposeWorker, type Matrix } from '@spyglass-wasm/core';
-import { learnGroup, learnGroupShared, sortGroup, type SortGroupOptions } from '../sort/sort-group.js';
+import {
+  learnGroup,
+  learnGroupShared,
+  sortGroup,
+  type GroupShares,
+  type SortGroupOptions,
+} from '../sort/sort-group.js';
+import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { splitBranches, type BranchPart } from '../cluster/branch-split.js';
 import { noiseOverlapOf, type NoiseOverlapJob } from '../sort/sorting-accumulator.js';
 import { matchTemplates } from '../match/match-templates.js';
@@ -30,33 +37,40 @@ const api = {
   /**
    * sortGroup up to template matching (learnGroup), for `sortGroupOnPool`: the filtered and whitened
    * group come back transferred, with the noise levels, the templates and the detections' samples.
-   * With `elsewhere` (a `Comlink.proxy`), learning's branch splits are shared with it (another
-   * worker's `splitBranches`, or undefined when none is free): the same group.
+   * With `shares` (a `Comlink.proxy` of GroupShares: another worker's `whiten` and `splitBranches`,
+   * or undefined when none is free), the whitening and learning's branch splits are shared with
+   * it (learnGroupShared): the same group.
    */
   async learnGroup(
     x: Matrix<Float32Array>,
     options: Omit<SortGroupOptions, 'onProgress'>,
     onProgress?: Progress,
-    elsewhere?: (part: BranchPart) => Promise<Int32Array | undefined>,
+    shares?: GroupShares,
   ) {
     try {
       const progress = onProgress ? (f: number) => void onProgress(f) : undefined;
-      const { peaks, ...group } = elsewhere
-        ? await learnGroupShared(x, options, progress, (part) =>
-            elsewhere(Comlink.transfer(part, [part.points.data.buffer])),
-          )
+      const { peaks, ...group } = shares
+        ? await learnGroupShared(x, options, progress, {
+            splitBranches: (part) => shares.splitBranches(Comlink.transfer(part, [part.points.data.buffer])),
+            whiten: (y) => shares.whiten(Comlink.transfer(y, [y.data.buffer])),
+          })
         : learnGroup(x, options, progress);
       const detections = Int32Array.from(peaks, (p) => p.sample);
       const buffers = new Set([group.x.data.buffer, group.w.data.buffer, detections.buffer]);
       return Comlink.transfer({ ...group, detections }, [...buffers]);
     } finally {
       release(onProgress);
-      release(elsewhere);
+      release(shares);
     }
   },
   /** splitBranches of some clusters (`splitBranchesShared`'s part), for a learnGroup on another worker. */
   async splitBranches(part: BranchPart) {
     return splitBranches(part.points, part.labels, part.options);
+  },
+  /** The whitened group (`whiten(x).y`, transferred), for a learnGroup on another worker. */
+  async whiten(x: Matrix<Float32Array>) {
+    const { y } = whiten(x);
+    return Comlink.transfer(y, [y.data.buffer]);
   },
   /** One time span of a group matched against its templates (`sortGroupOnPool`); times relative to the span. */
   async matchSpan(job: SpanJob, onProgress?: Progress) {
