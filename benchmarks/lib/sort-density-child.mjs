@@ -9,10 +9,12 @@
 // sorted on a pool of 2 workers; its CPU seconds are the whole process's (every thread), from
 // the pool's start to its end. split (split-dense): one realistic (dense) tetrode on a pool of 2
 // workers, its matching cut in time spans (sortGroupOnPool), timed the same way (the same sorting
-// as sortGroup on one thread); with the wall seconds of its phases (learn, match, gather).
+// as sortGroup on one thread); with the wall seconds of its phases (learn, match, gather) and the
+// CPU seconds of their busiest thread and of all threads.
 // Prints { cpuSeconds, wallSeconds, units, spikes, trueSpikes, accuracy, stages? } as JSON;
 // with --stages, sortGroup's stages are run one by one and each is timed.
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { simulateRecording } from '@spyglass-wasm/sim';
 import { densitySpec as spec } from './density-specs.mjs';
@@ -87,22 +89,65 @@ async function sortOnPool(raws) {
   }
 }
 
-/** One tetrode on a pool of SESSION_WORKERS workers, its matching split in time spans (sortGroupOnPool). */
+/**
+ * One tetrode on a pool of SESSION_WORKERS workers, its matching split in time spans (sortGroupOnPool).
+ * Per phase also the CPU seconds of its busiest thread and of all threads (Linux: /proc/self/task),
+ * and `idle2Seconds`: the wall seconds those would take on 2 idle cores, the sum over phases of
+ * max(busiest thread, all threads / 2) (at load the wall seconds measure the machine's sharing).
+ */
 async function splitOnPool(raw) {
   const pool = await createSortPool({ size: SESSION_WORKERS });
   try {
     // wall seconds of its phases, from the fractions the caller reports as each starts (weights 15, 4, 2)
     const t = performance.now();
+    const cpu = [threadSeconds()];
     const onProgress = (f) => {
-      if (f >= 15 / 21 && phases.learn === undefined) phases.learn = (performance.now() - t) / 1000;
-      if (f >= 19 / 21 && phases.match === undefined) phases.match = (performance.now() - t) / 1000 - phases.learn;
+      if (f >= 15 / 21 && phases.learn === undefined) {
+        phases.learn = (performance.now() - t) / 1000;
+        cpu.push(threadSeconds());
+      }
+      if (f >= 19 / 21 && phases.match === undefined) {
+        phases.match = (performance.now() - t) / 1000 - phases.learn;
+        cpu.push(threadSeconds());
+      }
     };
     const sorting = await sortGroupOnPool(pool, raw, { fs, onProgress });
     phases.gather = (performance.now() - t) / 1000 - phases.learn - phases.match;
+    cpu.push(threadSeconds());
+    if (cpu.length === 4 && cpu[0].size) {
+      phases.threads = {};
+      phases.idle2Seconds = 0;
+      ['learn', 'match', 'gather'].forEach((name, k) => {
+        const used = [...cpu[k + 1]].map(([id, s]) => s - (cpu[k].get(id) ?? 0));
+        const busiest = Math.max(...used),
+          all = used.reduce((a, b) => a + b, 0);
+        phases.threads[name] = { busiest: +busiest.toFixed(2), all: +all.toFixed(2) };
+        phases.idle2Seconds += Math.max(busiest, all / 2);
+      });
+      phases.idle2Seconds = +phases.idle2Seconds.toFixed(2);
+    }
     return sorting;
   } finally {
     await pool.terminate();
   }
+}
+
+/** CPU seconds of each thread of this process, by thread id (Linux; empty elsewhere). */
+function threadSeconds() {
+  const out = new Map();
+  if (!existsSync('/proc/self/task')) return out;
+  for (const id of readdirSync('/proc/self/task')) {
+    // utime and stime, the 14th and 15th fields, in clock ticks (100 per second)
+    let stat;
+    try {
+      stat = readFileSync(`/proc/self/task/${id}/stat`, 'utf8');
+    } catch {
+      continue; // a thread that ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    out.set(id, (Number(fields[11]) + Number(fields[12])) / 100);
+  }
+  return out;
 }
 
 /** sortGroup's stages one by one (same calls, same result), each timed in CPU seconds. */
