@@ -5,17 +5,9 @@ import type { WorkerPool } from '@spyglass-wasm/core';
 import { simulateRecording } from '@spyglass-wasm/sim';
 import { ParameterError } from '@spyglass-wasm/core';
 import { createSortPool, matchTemplates, sortGroup, sortGroupOnPool, type SortWorkerApi } from '../src/index.js';
-import {
-  accumulateGroup,
-  learnGroup,
-  learnGroupShared,
-  matchSettings,
-  type GroupShares,
-} from '../src/sort/sort-group.js';
-import { whiten } from '@spyglass-wasm/dsp-wasm';
-import { splitBranches } from '../src/cluster/branch-split.js';
+import { accumulateGroup, learnGroup, matchSettings } from '../src/sort/sort-group.js';
 import { noiseOverlapOf } from '../src/sort/sorting-accumulator.js';
-import { quietCuts } from '../src/workers/match-spans.js';
+import { quietCuts } from '../src/workers/sort-group-on-pool.js';
 
 const BUILT_WORKER = new URL('../dist/sort-worker.node.mjs', import.meta.url);
 
@@ -43,8 +35,7 @@ describe('sortGroupOnPool', () => {
         fs: rec.fs,
         onProgress: (f) => progress.push(f),
       });
-      // 2 spans of the sorting's matching, and 1 of learning's refinement matching
-      expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(3);
+      expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(2);
       // learning's two branch splits (the clusters', the matched units') each shared with the other worker
       expect(calls.filter((c) => c === 'splitBranches')).toHaveLength(2);
       // and the whitening, while the learning worker detects
@@ -140,46 +131,6 @@ describe('matchTemplates on a span of a recording (origin)', () => {
     expect(Array.from(local.times, (t) => t + (a - m))).not.toEqual(inWhole.map((i) => whole.times[i]));
     expect(() => part(-1)).toThrow(ParameterError);
     expect(() => part(0.5)).toThrow(/origin/);
-  });
-
-  it('learnGroupShared on a learning sample: its shares done elsewhere or declined, learnGroup’s templates', async () => {
-    const rec = simulateRecording({ seed: 9, seconds: 20, units: 4, amplitudes: [80, 120, 160, 220] });
-    const raw = () => ({ data: rec.data.slice(), rows: rec.rows, cols: rec.channels });
-    // fewer detections learned than found: learning runs on a sample of 1-s blocks
-    const options = { fs: rec.fs, learnSpikes: 600 };
-    const whole = learnGroup(raw(), options);
-    expect(whole.peaks.length).toBeGreaterThan(600);
-    const calls: string[] = [];
-    const gone = (...buffers: ArrayBufferLike[]) => structuredClone(buffers, { transfer: buffers as ArrayBuffer[] });
-    const shares = (decline: boolean): GroupShares => ({
-      splitBranches: async (part) => {
-        calls.push('splitBranches');
-        if (decline) return void gone(part.points.data.buffer);
-        return splitBranches(part.points, part.labels, part.options);
-      },
-      matchSpan: async (job) => {
-        calls.push('matchSpan');
-        if (decline) return void gone(...new Set([job.x.data.buffer, job.w.data.buffer]));
-        return matchTemplates(job.x, job.w, job.templates, { ...job.match, origin: job.origin, report: job.report });
-      },
-      whiten: async (x) => {
-        calls.push('whiten');
-        return decline ? void gone(x.data.buffer) : whiten(x).y;
-      },
-    });
-    for (const decline of [false, true]) {
-      calls.length = 0;
-      const shared = await learnGroupShared(raw(), options, undefined, shares(decline));
-      // the recording-long x and w compared as bytes (toEqual goes value by value)
-      const bytes = (m: { data: Float32Array }) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
-      expect(bytes(shared.w).equals(bytes(whole.w)), `declined: ${decline}`).toBe(true);
-      expect(bytes(shared.x).equals(bytes(whole.x))).toBe(true);
-      expect(shared.learned, `declined: ${decline}`).toEqual(whole.learned);
-      expect(shared.peaks).toEqual(whole.peaks);
-      expect(calls.filter((c) => c === 'matchSpan')).toHaveLength(1);
-      expect(calls.filter((c) => c === 'splitBranches')).toHaveLength(2);
-      expect(calls.filter((c) => c === 'whiten')).toHaveLength(1);
-    }
   });
 
   it('SortingAccumulator: noise overlaps computed elsewhere from noiseOverlapJobs give result()', () => {

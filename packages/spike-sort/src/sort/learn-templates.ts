@@ -10,8 +10,7 @@ import { isosplit } from '../cluster/isosplit.js';
 import type { Peak } from '../detect/detect-peaks.js';
 import { fitPca, PCA_ROWS, projectPca, type Pca } from '../features/pca.js';
 import { extractSnippets } from '../features/snippets.js';
-import { matchTemplates, type Matches, type MatchOptions, type TemplateSet } from '../match/match-templates.js';
-import { matchTemplatesShared, type SpanJob } from '../workers/match-spans.js';
+import { matchTemplates, type TemplateSet } from '../match/match-templates.js';
 import { collisionTemplates, type Collision } from './collisions.js';
 import { dropEchoes } from './drop-echoes.js';
 import { LEARN_SPIKES, learningSample } from './learning-sample.js';
@@ -75,69 +74,42 @@ export function learnTemplates(
 ): LearnedTemplates {
   const steps = learnSteps(x, w, peaks, options);
   let step = steps.next();
-  while (!step.done) {
-    const { branches: b, match: m } = step.value;
-    step = steps.next(
-      b ? splitBranches(b.points, b.labels, b.options) : matchTemplates(m!.x, m!.w, m!.templates, m!.options),
-    );
-  }
+  while (!step.done) step = steps.next(splitBranches(step.value.points, step.value.labels, step.value.options));
   return step.value;
 }
 
-/** Work learnTemplatesShared hands to another worker; undefined back when it declines (done here then). */
-export interface LearnShares {
-  /** splitBranches of some clusters (splitBranchesShared). */
-  splitBranches(part: BranchPart): Promise<Int32Array | undefined>;
-  /** One time span of the refinement's matching (matchTemplatesShared). */
-  matchSpan(job: SpanJob): Promise<Matches | undefined>;
-}
-
 /**
- * learnTemplates with its branch splits (`splitBranchesShared`: clusters apart) and the refinement's
- * template matching (`matchTemplatesShared`: time spans apart) shared with another worker
- * (`shares`): the same templates to the bit.
+ * learnTemplates with its branch splits shared with `elsewhere` (`splitBranchesShared`: a worker's
+ * splitBranches of some clusters, or undefined when it declines): the same templates to the bit.
  */
 export async function learnTemplatesShared(
   x: Matrix<Float32Array | Float64Array>,
   w: Matrix<Float32Array | Float64Array>,
   peaks: readonly Peak[],
   options: LearnOptions,
-  shares: LearnShares,
+  elsewhere: (part: BranchPart) => Promise<Int32Array | undefined>,
 ): Promise<LearnedTemplates> {
   const steps = learnSteps(x, w, peaks, options);
   let step = steps.next();
-  while (!step.done) {
-    const { branches: b, match: m } = step.value;
-    step = steps.next(
-      b
-        ? await splitBranchesShared(b.points, b.labels, b.options, (part) => shares.splitBranches(part))
-        : await matchTemplatesShared(m!.x, m!.w, m!.templates, m!.options, (job) => shares.matchSpan(job)),
-    );
-  }
+  while (!step.done)
+    step = steps.next(await splitBranchesShared(step.value.points, step.value.labels, step.value.options, elsewhere));
   return step.value;
 }
 
-/**
- * Work learning asks for: a splitBranches (answered with its labels) or the refinement's
- * matchTemplates (answered with its matches).
- */
-interface LearnRequest {
-  branches?: { points: Matrix<Float32Array>; labels: Int32Array; options: BranchSplitOptions };
-  match?: {
-    x: Matrix<Float32Array | Float64Array>;
-    w: Matrix<Float32Array | Float64Array>;
-    templates: TemplateSet;
-    options: SpanJob['match'] & Pick<MatchOptions, 'onProgress'>;
-  };
+/** A splitBranches learning asks for, with its arguments; the answer is its labels. */
+interface BranchRequest {
+  points: Matrix<Float32Array>;
+  labels: Int32Array;
+  options: BranchSplitOptions;
 }
 
-/** learnTemplates' steps, yielding the splitBranches and matchTemplates they need (run here or shared). */
+/** learnTemplates' steps, yielding each splitBranches it needs (run here or shared with a worker). */
 function* learnSteps(
   x: Matrix<Float32Array | Float64Array>,
   w: Matrix<Float32Array | Float64Array>,
   peaks: readonly Peak[],
   options: LearnOptions,
-): Generator<LearnRequest, LearnedTemplates, Int32Array | Matches> {
+): Generator<BranchRequest, LearnedTemplates, Int32Array> {
   const { fs, before, after, seed } = options;
   const budget = checkNumber('learnSpikes', options.learnSpikes ?? LEARN_SPIKES, { min: 100, integer: true });
   const sample = learningSample(x, w, peaks, { block: Math.round(fs), budget, before, after, seed });
@@ -160,9 +132,7 @@ function* learnSteps(
   progress.stage('pca');
   const pca = fitPca(points, { components: k, seed, maxRows: PCA_ROWS });
   let labels = isosplit(projectPca(pca, points), { seed, testSpace: points, onProgress: progress.stage('isosplit') });
-  labels = (yield {
-    branches: { points, labels, options: { components: k, seed, onProgress: progress.stage('branches') } },
-  }) as Int32Array;
+  labels = yield { points, labels, options: { components: k, seed, onProgress: progress.stage('branches') } };
   progress.stage('merge');
   labels = mergeShiftedTemplates(snippets, labels, { maxShift: Math.max(1, Math.round(fs / 10000)) });
   labels = reassignToTemplates(snippets, labels, { noiseClass: options.noiseClass });
@@ -178,20 +148,13 @@ function* learnSteps(
   // split units whose matched spikes have two amplitude modes and rebuild the templates from the
   // matched spikes, which are cleaner than the clusters were.
   const noise = options.noise;
-  const matches = (yield {
-    match: {
-      x,
-      w,
-      templates,
-      options: {
-        noise,
-        threshold: options.threshold,
-        sweep: options.sweep,
-        neighbours: options.neighbours,
-        onProgress: progress.stage('refine'),
-      },
-    },
-  }) as Matches;
+  const matches = matchTemplates(x, w, templates, {
+    noise,
+    threshold: options.threshold,
+    sweep: options.sweep,
+    neighbours: options.neighbours,
+    onProgress: progress.stage('refine'),
+  });
   progress.stage('rebuild');
   const matched = Array.from(matches.times, (time) => ({ sample: Math.round(time), time, channel: 0, z: 0 }));
   const refinedSnippets = extractSnippets(w, matched, { before, after });
@@ -202,9 +165,7 @@ function* learnSteps(
   if (options.resplit ?? x.cols <= 4) {
     const matchedPoints = { data: refinedSnippets.data, rows: matched.length, cols: d };
     const resplit = { components: k, seed: seed + 1 };
-    const split = (yield {
-      branches: { points: matchedPoints, labels: refined, options: resplitBranches(resplit) },
-    }) as Int32Array;
+    const split: Int32Array = yield { points: matchedPoints, labels: refined, options: resplitBranches(resplit) };
     refined = resplitMatched(matchedPoints, refined, resplit, split);
   }
   // A unit that matched only a handful of spikes was a cluster of noise or of others' spikes: it goes.

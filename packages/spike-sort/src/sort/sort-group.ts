@@ -4,13 +4,8 @@ import { frontEnd, noiseLevels } from '../front-end/front-end.js';
 import { detectPeaks, type Peak } from '../detect/detect-peaks.js';
 import { matchTemplates, type Matches, type MatchOptions } from '../match/match-templates.js';
 import { autoMerge, type SortingMerges } from '../curation/auto-merge.js';
-import {
-  learnTemplates,
-  learnTemplatesShared,
-  type LearnedTemplates,
-  type LearnOptions,
-  type LearnShares,
-} from './learn-templates.js';
+import { learnTemplates, learnTemplatesShared, type LearnedTemplates, type LearnOptions } from './learn-templates.js';
+import type { BranchPart } from '../cluster/branch-split.js';
 import { SortingAccumulator } from './sorting-accumulator.js';
 
 export interface SortGroupOptions {
@@ -140,15 +135,17 @@ export function learnGroup(
 }
 
 /** Work learnGroupShared hands to another worker; undefined back when it declines (done here then). */
-export interface GroupShares extends LearnShares {
+export interface GroupShares {
+  /** splitBranches of some clusters (learnTemplatesShared). */
+  splitBranches(part: BranchPart): Promise<Int32Array | undefined>;
   /** The whitened group (`whiten(x).y`), while this worker finds the noise levels and detects. */
   whiten(x: Matrix<Float32Array>): Promise<Matrix<Float32Array> | undefined>;
 }
 
 /**
  * learnGroup with work shared with another worker (`shares`): the whitening, while this worker
- * detects, and learning's branch splits and refinement matching (learnTemplatesShared), for
- * sortGroupOnPool: the same group to the bit.
+ * detects, and learning's branch splits (learnTemplatesShared), for sortGroupOnPool: the same
+ * group to the bit.
  */
 export async function learnGroupShared(
   raw: Matrix<Float32Array>,
@@ -162,7 +159,9 @@ export async function learnGroupShared(
     return async () => (await there) ?? whiten(x).y;
   });
   const whitened = await w;
-  const learned = await learnTemplatesShared(group.x, whitened, group.peaks, learn, shares);
+  const learned = await learnTemplatesShared(group.x, whitened, group.peaks, learn, (part) =>
+    shares.splitBranches(part),
+  );
   progress.done();
   return { ...group, w: whitened, learned };
 }

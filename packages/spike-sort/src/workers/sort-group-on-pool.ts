@@ -1,5 +1,6 @@
 import { checkNumber, Comlink, StagedProgress, type Matrix, type WorkerPool } from '@spyglass-wasm/core';
-import { joinMatches, matchCuts, spanJob } from './match-spans.js';
+import type { Peak } from '../detect/detect-peaks.js';
+import type { Matches, MatchOptions, TemplateSet } from '../match/match-templates.js';
 import {
   accumulateGroup,
   detectionGeometry,
@@ -14,10 +15,26 @@ import type { SortWorkerApi } from './sort-worker.js';
 /** sortGroupOnPool calls learning on each pool (started or waiting for a worker). */
 const learners = new WeakMap<WorkerPool<SortWorkerApi>, number>();
 
+/** One time span of a group for `matchSpan`: its rows with margins, where they sit, what is reported. */
+export interface SpanJob {
+  /** Filtered and whitened rows [origin, origin + x.rows) of the recording (`w` may be `x`: not whitened). */
+  x: Matrix<Float32Array>;
+  w: Matrix<Float32Array>;
+  origin: number;
+  /** Rows of `x` whose spikes this span reports (its core; the rest are margins). */
+  report: [number, number];
+  templates: TemplateSet;
+  match: Pick<MatchOptions, 'noise' | 'threshold' | 'sweep' | 'neighbours'>;
+}
+
+/** Template matching's detect–fit–subtract passes (matchTemplates' default), for the reach of one detection. */
+const PASSES = 3;
+const MAX_SHIFT = 3;
+
 /**
  * sortGroup with its per-time work spread over a pool's workers, for one group that would
  * otherwise sort on one thread: a worker filters, detects, whitens and learns the templates
- * (`learnGroup`), sharing the whitening and parts of learning with another worker; then the
+ * (`learnGroup`), sharing the whitening and learning's branch splits with another worker; then the
  * recording is cut into one time span per worker, each matched on its own worker (`matchTemplates`
  * with `origin` and `report`); the matches are gathered here (SortingAccumulator, autoMerge) with
  * the units' noise overlaps computed on the workers. Each cut lies in the middle of the longest
@@ -42,19 +59,15 @@ export async function sortGroupOnPool(
   // the weights of sortGroup's stages
   const progress = new StagedProgress(onProgress, { learn: 15, match: 4, gather: 2 });
   const learnProgress = progress.stage('learn');
-  // The whitening and learning's branch splits and refinement matching are shared with another
-  // worker while no more groups learn on the pool than it has workers less one: a learning worker
-  // waits for its share, so two learning at once on two workers would each wait for the other. A
-  // share declined is done by the learning worker.
+  // The whitening and learning's branch splits are shared with another worker while no more groups
+  // learn on the pool than it has workers less one: a learning worker waits for its share, so two
+  // learning at once on two workers would each wait for the other. A share declined is done by the
+  // learning worker.
   learners.set(pool, (learners.get(pool) ?? 0) + 1);
   const free = () => (learners.get(pool) ?? 0) < pool.size;
   const shares: GroupShares = {
     splitBranches: async (part) =>
       free() ? pool.run((api) => api.splitBranches(Comlink.transfer(part, [part.points.data.buffer]))) : undefined,
-    matchSpan: async (job) =>
-      free()
-        ? pool.run((api) => api.matchSpan(Comlink.transfer(job, [...new Set([job.x.data.buffer, job.w.data.buffer])])))
-        : undefined,
     // back to the learning worker transferred, not copied
     whiten: async (x) => {
       if (!free()) return undefined;
@@ -79,7 +92,10 @@ export async function sortGroupOnPool(
   const { x, w, learned, detections } = group;
   const { templates } = learned;
   const { sweep } = detectionGeometry(fs, settings);
-  const { cuts, margin } = matchCuts(detections, x.rows, pool.size, templates, sweep);
+  // rows one detection's fits, over every pass, may read or change on either side of it
+  const reach = (PASSES + 1) * (templates.length + 2 * MAX_SHIFT + 2 * sweep + 8);
+  const margin = 2 * reach + templates.length;
+  const cuts = quietCuts(detections, x.rows, pool.size, margin, 2 * reach);
   const match = matchSettings(settings, group.noise);
   const done = new Float64Array(cuts.length - 1);
   const matchProgress = progress.stage('match');
@@ -112,4 +128,95 @@ export async function sortGroupOnPool(
   const sorting = mergeGroup(accumulator.result(noiseOverlaps), x, settings);
   progress.done();
   return sorting;
+}
+
+/**
+ * Cut rows from 0 to `rows`, for up to `spans` spans: each inner cut is the middle of the longest gap
+ * between consecutive detections within a quarter span of an even split. Fewer spans when a span
+ * would not hold 8 margins, and no cut where that gap is shorter than `minGap` (fits on its two
+ * sides could then interact, and the sorting would depend on the number of workers).
+ */
+export function quietCuts(
+  detections: Int32Array,
+  rows: number,
+  spans: number,
+  margin: number,
+  minGap: number,
+): number[] {
+  const n = Math.max(1, Math.min(spans, Math.floor(rows / (8 * margin))));
+  const cuts = [0];
+  for (let k = 1; k < n; k++) {
+    const even = Math.round((k * rows) / n);
+    const lo = even - Math.floor(rows / n / 4),
+      hi = even + Math.floor(rows / n / 4);
+    let best = even,
+      widest = -1;
+    // the detections in [lo, hi], with lo and hi as the ends of the first and last gap
+    let prev = lo;
+    for (let i = lowerBound(detections, lo); i <= detections.length; i++) {
+      const next = i < detections.length ? Math.min(hi, detections[i]) : hi;
+      if (next - prev > widest) {
+        widest = next - prev;
+        best = Math.floor((prev + next) / 2);
+      }
+      if (next >= hi) break;
+      prev = next;
+    }
+    if (widest >= minGap) cuts.push(best);
+  }
+  cuts.push(rows);
+  return cuts;
+}
+
+/** Index of the first value ≥ x in sorted `a`. */
+function lowerBound(a: Int32Array, x: number): number {
+  let lo = 0,
+    hi = a.length;
+  while (lo < hi) {
+    const m = (lo + hi) >> 1;
+    if (a[m] < x) lo = m + 1;
+    else hi = m;
+  }
+  return lo;
+}
+
+/** Rows [from − margin, to + margin) of x and w (copies, to be transferred), reporting [from, to). */
+function spanJob(
+  x: Matrix<Float32Array>,
+  w: Matrix<Float32Array>,
+  from: number,
+  to: number,
+  margin: number,
+  templates: TemplateSet,
+  match: SpanJob['match'],
+): SpanJob {
+  const a = Math.max(0, from - margin),
+    b = Math.min(x.rows, to + margin);
+  const C = x.cols;
+  const xs = { data: x.data.slice(a * C, b * C), rows: b - a, cols: C };
+  const ws = w === x ? xs : { data: w.data.slice(a * C, b * C), rows: b - a, cols: C };
+  return { x: xs, w: ws, origin: a, report: [from - a, to - a], templates, match };
+}
+
+/**
+ * The spans' matches (each in time order, relative to its origin) as one, relative to row 0: in
+ * time order, as matching the whole would give. Adding the origin is exact: each time was summed
+ * at its recording row (`origin`).
+ */
+function joinMatches(spans: { m: Matches; origin: number }[]): Matches {
+  const count = (f: (m: Matches) => number) => spans.reduce((n, s) => n + f(s.m), 0);
+  const n = count((m) => m.times.length);
+  const times = new Float64Array(n),
+    units = new Int32Array(n),
+    scales = new Float32Array(n);
+  const unmatched: Peak[] = [];
+  let at = 0;
+  for (const { m, origin } of spans) {
+    for (let i = 0; i < m.times.length; i++) times[at + i] = m.times[i] + origin;
+    units.set(m.units, at);
+    scales.set(m.scales, at);
+    at += m.times.length;
+    for (const p of m.unmatched) unmatched.push({ ...p, sample: p.sample + origin, time: p.time + origin });
+  }
+  return { times, units, scales, unmatched };
 }

@@ -12,7 +12,7 @@ import { whiten } from '@spyglass-wasm/dsp-wasm';
 import { splitBranches, type BranchPart } from '../cluster/branch-split.js';
 import { noiseOverlapOf, type NoiseOverlapJob } from '../sort/sorting-accumulator.js';
 import { matchTemplates } from '../match/match-templates.js';
-import type { SpanJob } from './match-spans.js';
+import type { SpanJob } from './sort-group-on-pool.js';
 import { sortNeighbourhood, type NeighbourhoodJob } from '../probe/sort-neighbourhood.js';
 
 type Progress = ((fraction: number) => void) | undefined;
@@ -37,9 +37,9 @@ const api = {
   /**
    * sortGroup up to template matching (learnGroup), for `sortGroupOnPool`: the filtered and whitened
    * group come back transferred, with the noise levels, the templates and the detections' samples.
-   * With `shares` (a `Comlink.proxy` of GroupShares: another worker's `whiten`, `splitBranches` and
-   * `matchSpan`, or undefined when none is free), the whitening and learning's branch splits and
-   * refinement matching are shared with it (learnGroupShared): the same group.
+   * With `shares` (a `Comlink.proxy` of GroupShares: another worker's `whiten` and `splitBranches`,
+   * or undefined when none is free), the whitening and learning's branch splits are shared with
+   * it (learnGroupShared): the same group.
    */
   async learnGroup(
     x: Matrix<Float32Array>,
@@ -53,8 +53,6 @@ const api = {
         ? await learnGroupShared(x, options, progress, {
             splitBranches: (part) => shares.splitBranches(Comlink.transfer(part, [part.points.data.buffer])),
             whiten: (y) => shares.whiten(Comlink.transfer(y, [y.data.buffer])),
-            matchSpan: (job) =>
-              shares.matchSpan(Comlink.transfer(job, [...new Set([job.x.data.buffer, job.w.data.buffer])])),
           })
         : learnGroup(x, options, progress);
       const detections = Int32Array.from(peaks, (p) => p.sample);
