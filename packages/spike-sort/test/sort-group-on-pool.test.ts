@@ -5,7 +5,15 @@ import type { WorkerPool } from '@spyglass-wasm/core';
 import { simulateRecording } from '@spyglass-wasm/sim';
 import { ParameterError } from '@spyglass-wasm/core';
 import { createSortPool, matchTemplates, sortGroup, sortGroupOnPool, type SortWorkerApi } from '../src/index.js';
-import { accumulateGroup, learnGroup, matchSettings } from '../src/sort/sort-group.js';
+import {
+  accumulateGroup,
+  learnGroup,
+  learnGroupShared,
+  matchSettings,
+  type GroupShares,
+} from '../src/sort/sort-group.js';
+import { whiten } from '@spyglass-wasm/dsp-wasm';
+import { splitBranches } from '../src/cluster/branch-split.js';
 import { noiseOverlapOf } from '../src/sort/sorting-accumulator.js';
 import { quietCuts } from '../src/workers/sort-group-on-pool.js';
 
@@ -131,6 +139,41 @@ describe('matchTemplates on a span of a recording (origin)', () => {
     expect(Array.from(local.times, (t) => t + (a - m))).not.toEqual(inWhole.map((i) => whole.times[i]));
     expect(() => part(-1)).toThrow(ParameterError);
     expect(() => part(0.5)).toThrow(/origin/);
+  });
+
+  it('learnGroupShared on a learning sample: its shares done elsewhere or declined, learnGroup’s templates', async () => {
+    const rec = simulateRecording({ seed: 9, seconds: 20, units: 4, amplitudes: [80, 120, 160, 220] });
+    const raw = () => ({ data: rec.data.slice(), rows: rec.rows, cols: rec.channels });
+    // fewer detections learned than found: learning runs on a sample of 1-s blocks
+    const options = { fs: rec.fs, learnSpikes: 600 };
+    const whole = learnGroup(raw(), options);
+    expect(whole.peaks.length).toBeGreaterThan(600);
+    const calls: string[] = [];
+    // a declined share's buffer taken first, as a transfer to a worker takes it
+    const gone = (buffer: ArrayBufferLike) => void structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
+    const shares = (decline: boolean): GroupShares => ({
+      splitBranches: async (part) => {
+        calls.push('splitBranches');
+        return decline ? gone(part.points.data.buffer) : splitBranches(part.points, part.labels, part.options);
+      },
+      whiten: async (x) => {
+        calls.push('whiten');
+        return decline ? gone(x.data.buffer) : whiten(x).y;
+      },
+    });
+    // the recording-long x and w compared as bytes (toEqual goes value by value)
+    const bytes = (m: { data: Float32Array }) => Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength);
+    for (const decline of [false, true]) {
+      calls.length = 0;
+      const shared = await learnGroupShared(raw(), options, undefined, shares(decline));
+      expect(bytes(shared.w).equals(bytes(whole.w)), `declined: ${decline}`).toBe(true);
+      expect(bytes(shared.x).equals(bytes(whole.x))).toBe(true);
+      expect(shared.learned, `declined: ${decline}`).toEqual(whole.learned);
+      expect(shared.peaks).toEqual(whole.peaks);
+      expect(shared.noise).toEqual(whole.noise);
+      expect(calls.filter((c) => c === 'splitBranches')).toHaveLength(2);
+      expect(calls.filter((c) => c === 'whiten')).toHaveLength(1);
+    }
   });
 
   it('SortingAccumulator: noise overlaps computed elsewhere from noiseOverlapJobs give result()', () => {
