@@ -44,6 +44,7 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
   const n = fit.length / d;
   const mean = rowMean(fit, n, d);
   const { exports: kernels, heap } = spikeSortKernels.get();
+  if (gramRoute(n, d, k)) return { mean, components: gramAxes(fit, n, d, mean, k, seed), k, d };
   if (throughPoints(n, d, k)) return { mean, components: fewPointsAxes(fit, n, d, mean, k, seed), k, d };
   const cov = covarianceOf(fit, n, d, mean);
   // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
@@ -108,6 +109,83 @@ function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array
       wasmSteps(),
     );
   });
+}
+
+/** Whether fitPca runs on the n × n Gram matrix: fewer points than dimensions, more than the iterated vectors. */
+function gramRoute(n: number, d: number, k: number): boolean {
+  return n < d && n > Math.min(d, k + 8) + 1;
+}
+
+/**
+ * principalAxes for fewer points than dimensions, run on coefficients: after the first product
+ * every iterate lies in the span of the n centred points, v = A · Xc (A: m × n), and cov · v is
+ * (A · G) · Xc with G = Xc · Xcᵀ (n × n, formed once). A round then costs m·n² instead of 2·m·n·d,
+ * and v · w sums are taken through G (vₚ · w_q = (A·G)ₚ · (A·G)_q; Gram–Schmidt in G's inner
+ * product, whose products (A·G) follow A's row operations). The same iteration from the same
+ * start, so the same axes to rounding; the axes are A · Xc at the end.
+ */
+function gramAxes(x: Float32Array, n: number, d: number, mean: Float64Array, k: number, seed: number): Float64Array {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  const m = Math.min(d, k + 8);
+  return heap.scoped(() => {
+    const pX = heap.alloc(n * d * 8),
+      pXt = heap.alloc(d * n * 8),
+      pG = heap.alloc(n * n * 8);
+    const xc = heap.f64(pX, n * d),
+      xt = heap.f64(pXt, d * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
+    kernels.columnsTimes(pXt, d, n, pX, n, pG); // G = Xc · Xcᵀ
+    /** rows of a (· × r) times b (r × c), in Wasm. */
+    const times = (b: number, r: number, c: number, a: Float64Array, rows: number) =>
+      heap.scoped(() => {
+        const pOut = heap.alloc(rows * c * 8);
+        kernels.columnsTimes(b, r, c, heap.put(a.subarray(0, rows * r)), rows, pOut);
+        return heap.f64(pOut, rows * c).slice();
+      });
+    const steps = wasmSteps();
+    const rng = createRng(seed);
+    const v0: Float64Array = Float64Array.from({ length: m * d }, () => rng.normal());
+    steps.orthonormalize(v0, m, d);
+    // round 0 in d: w = (v0 · Xcᵀ) · Xc, so w's coefficients are P = v0 · Xcᵀ and vₚ · w_q = Pₚ · P_q
+    let h: Float64Array = times(pXt, d, n, v0, m);
+    let { values, vectors } = ritz(h, h, m, n);
+    let previous = values.slice(0, k);
+    let a: Float64Array = h;
+    for (let round = 1; round < 200; round++) {
+      // next subspace: w rotated onto the Ritz vectors, G-orthonormalized; h = a · G
+      a = rotate(vectors, h, m, m, n);
+      h = times(pG, n, n, a, m);
+      gOrthonormalize(a, h, m, n); // h stays a · G: w's coefficients
+      ({ values, vectors } = ritz(h, h, m, n));
+      let settled = true;
+      for (let c = 0; c < k; c++)
+        if (!(Math.abs(values[c] - previous[c]) <= 1e-8 * Math.abs(values[0]))) settled = false;
+      if (settled) break;
+      previous = values.slice(0, k);
+    }
+    return times(pX, n, d, rotate(vectors, a, k, m, n), k);
+  });
+}
+
+/** Gram–Schmidt of the rows of a (k × n) in the inner product ⟨p, q⟩ = p · G · qᵀ, with h = a · G kept alongside. */
+function gOrthonormalize(a: Float64Array, h: Float64Array, k: number, n: number): void {
+  for (let c = 0; c < k; c++) {
+    for (let p = 0; p < c; p++) {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += a[c * n + j] * h[p * n + j];
+      for (let j = 0; j < n; j++) {
+        a[c * n + j] -= dot * a[p * n + j];
+        h[c * n + j] -= dot * h[p * n + j];
+      }
+    }
+    let norm = 0;
+    for (let j = 0; j < n; j++) norm += a[c * n + j] * h[c * n + j];
+    norm = Math.sqrt(Math.max(0, norm)) || 1;
+    for (let j = 0; j < n; j++) {
+      a[c * n + j] /= norm;
+      h[c * n + j] /= norm;
+    }
+  }
 }
 
 /** fitPca's options, checked (shared with `fitPcaReference`). */
