@@ -31,7 +31,8 @@ export interface PcaOptions {
  * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
  * eigendecomposition. Seeded, so the same data gives the same axes. With fewer rows than
  * dimensions (or not many more) the products go through the centred rows instead of the
- * covariance (`fewPointsAxes`, `throughPoints`).
+ * covariance (`fewPointsAxes`, `throughPoints`), and with few enough through their n × n Gram
+ * matrix (`gramAxes`, `gramRoute`).
  *
  * @example
  * const pca = fitPca({ data: waveforms, rows: spikes, cols: 360 }, { components: 8, maxRows: 3000 });
@@ -93,7 +94,7 @@ function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array
       pXt = heap.alloc(d * n * 8);
     const xc = heap.f64(pX, n * d),
       xt = heap.f64(pXt, d * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
+    centre(x, n, d, mean, xc, xt);
     return principalAxes(
       d,
       k,
@@ -111,9 +112,15 @@ function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array
   });
 }
 
-/** Whether fitPca runs on the n × n Gram matrix: fewer points than dimensions, more than the iterated vectors. */
+/**
+ * Whether fitPca is cheaper on the n × n Gram matrix than through the points (typical 20 rounds):
+ * n²·d to form it and m·n² a round, against 2·m·n·d a round; at 1080 dims up to ~490 points. Never
+ * with at most m + 1 points, where the iterated vectors outnumber the points' directions.
+ */
 function gramRoute(n: number, d: number, k: number): boolean {
-  return n < d && n > Math.min(d, k + 8) + 1;
+  const m = Math.min(d, k + 8),
+    rounds = 20;
+  return n > m + 1 && n * (d + rounds * m) < 2 * rounds * m * d;
 }
 
 /**
@@ -133,7 +140,7 @@ function gramAxes(x: Float32Array, n: number, d: number, mean: Float64Array, k: 
       pG = heap.alloc(n * n * 8);
     const xc = heap.f64(pX, n * d),
       xt = heap.f64(pXt, d * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
+    centre(x, n, d, mean, xc, xt);
     kernels.columnsTimes(pXt, d, n, pX, n, pG); // G = Xc · Xcᵀ
     /** rows of a (· × r) times b (r × c), in Wasm. */
     const times = (b: number, r: number, c: number, a: Float64Array, rows: number) =>
@@ -186,6 +193,20 @@ function gOrthonormalize(a: Float64Array, h: Float64Array, k: number, n: number)
       h[c * n + j] /= norm;
     }
   }
+}
+
+/**
+ * xc = x − mean (n × d) and its transpose xt (d × n), in 32 × 32 tiles so that neither is written
+ * a cache line per value.
+ */
+function centre(x: Float32Array, n: number, d: number, mean: Float64Array, xc: Float64Array, xt: Float64Array): void {
+  for (let i0 = 0; i0 < n; i0 += 32)
+    for (let j0 = 0; j0 < d; j0 += 32) {
+      const i1 = Math.min(n, i0 + 32),
+        j1 = Math.min(d, j0 + 32);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) xc[i * d + j] = x[i * d + j] - mean[j];
+      for (let j = j0; j < j1; j++) for (let i = i0; i < i1; i++) xt[j * n + i] = xc[i * d + j];
+    }
 }
 
 /** fitPca's options, checked (shared with `fitPcaReference`). */
