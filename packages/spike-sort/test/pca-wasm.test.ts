@@ -127,11 +127,14 @@ describe('PCA kernels (Wasm) against their TypeScript references', () => {
     wasmSteps().orthonormalize(wasm, 4, 5);
     expect(wasm).toEqual(plain);
   });
-  it('fitPca with fewer points than dimensions (cov · v as (v · Xcᵀ) · Xc) finds the axes fitPcaReference finds', () => {
-    // clusters of 60-200 waveforms of 900 dims (30 channels x 30 samples), as branchSplit fits
+  it('fitPca with fewer points than dimensions (iterated on the n × n Gram matrix) finds the axes fitPcaReference finds', () => {
+    // clusters of 60-200 waveforms of 900 dims (30 channels x 30 samples), as branchSplit fits; at 3
+    // components 11 vectors are iterated: 13 points take the Gram route, 12 (v · Xcᵀ) · Xc
     for (const [m, dim, seed] of [
       [150, 900, 1],
       [61, 362, 4],
+      [13, 200, 2],
+      [12, 200, 3],
     ]) {
       const y = new Float32Array(m * dim);
       for (let i = 0; i < m; i++) {

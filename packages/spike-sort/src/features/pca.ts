@@ -31,7 +31,8 @@ export interface PcaOptions {
  * iteration on the covariance (`principalAxes`): a few matrix products instead of a full d × d
  * eigendecomposition. Seeded, so the same data gives the same axes. With fewer rows than
  * dimensions (or not many more) the products go through the centred rows instead of the
- * covariance (`fewPointsAxes`, `throughPoints`).
+ * covariance (`fewPointsAxes`, `throughPoints`), and with few enough through their n × n Gram
+ * matrix (`gramAxes`, `gramRoute`).
  *
  * @example
  * const pca = fitPca({ data: waveforms, rows: spikes, cols: 360 }, { components: 8, maxRows: 3000 });
@@ -44,6 +45,7 @@ export function fitPca(x: Matrix<Float32Array>, options: PcaOptions): Pca {
   const n = fit.length / d;
   const mean = rowMean(fit, n, d);
   const { exports: kernels, heap } = spikeSortKernels.get();
+  if (gramRoute(n, d, k)) return { mean, components: gramAxes(fit, n, d, mean, k, seed), k, d };
   if (throughPoints(n, d, k)) return { mean, components: fewPointsAxes(fit, n, d, mean, k, seed), k, d };
   const cov = covarianceOf(fit, n, d, mean);
   // cov · v runs in Wasm (`covarianceTimes`, the same sums in the same order as
@@ -92,7 +94,7 @@ function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array
       pXt = heap.alloc(d * n * 8);
     const xc = heap.f64(pX, n * d),
       xt = heap.f64(pXt, d * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) xc[i * d + j] = xt[j * n + i] = x[i * d + j] - mean[j];
+    centre(x, n, d, mean, xc, xt);
     return principalAxes(
       d,
       k,
@@ -108,6 +110,143 @@ function fewPointsAxes(x: Float32Array, n: number, d: number, mean: Float64Array
       wasmSteps(),
     );
   });
+}
+
+/**
+ * Whether fitPca is cheaper on the n × n Gram matrix than through the points (typical 20 rounds):
+ * n²·d/2 to form it (one triangle) and m·n² a round, against 2·m·n·d a round; at 1080 dims up to
+ * ~800 points; only with fewer points than dimensions, and never with at most m + 1 points, where the
+ * iterated vectors outnumber the points' directions.
+ */
+function gramRoute(n: number, d: number, k: number): boolean {
+  const m = Math.min(d, k + 8),
+    rounds = 20;
+  return n > m + 1 && n < d && n * (d / 2 + rounds * m) < 2 * rounds * m * d;
+}
+
+/**
+ * principalAxes for fewer points than dimensions, run on coefficients: after the first product
+ * every iterate lies in the span of the n centred points, v = A · Xc (A: m × n), and cov · v is
+ * (A · G) · Xc with G = Xc · Xcᵀ (n × n, formed once). A round then costs m·n² instead of 2·m·n·d,
+ * and v · w sums are taken through G (vₚ · w_q = (A·G)ₚ · (A·G)_q; Gram–Schmidt in G's inner
+ * product, whose products (A·G) follow A's row operations). The same iteration from the same
+ * start, so the same axes to rounding; the axes are A · Xc at the end.
+ */
+function gramAxes(x: Float32Array, n: number, d: number, mean: Float64Array, k: number, seed: number): Float64Array {
+  const { exports: kernels, heap } = spikeSortKernels.get();
+  const m = Math.min(d, k + 8);
+  return heap.scoped(() => {
+    const B = GRAM_BLOCK,
+      blocks = Math.ceil(n / B);
+    const pX = heap.alloc(n * d * 8),
+      pXt = heap.alloc(d * n * 8),
+      pG = heap.alloc(n * n * 8),
+      pOut = heap.alloc(Math.max(B, m) * B * 8);
+    const span = (J: number) => [J * B, Math.min(n, (J + 1) * B)];
+    // Xc, and Xcᵀ by blocks of B points (block J: d × its points, contiguous, at pXt + J·B·d)
+    const xc = heap.f64(pX, n * d),
+      xt = heap.f64(pXt, d * n);
+    centre(x, n, d, mean, xc);
+    for (let J = 0; J < blocks; J++) {
+      const [j0, j1] = span(J),
+        bj = j1 - j0,
+        at = j0 * d;
+      for (let c0 = 0; c0 < d; c0 += 32)
+        for (let i = j0; i < j1; i++)
+          for (let c = c0; c < Math.min(d, c0 + 32); c++) xt[at + c * bj + i - j0] = xc[i * d + c];
+    }
+    // G = Xc · Xcᵀ, the blocks on and above the diagonal (each entry summed over the dimensions in
+    // order, as the whole product would), mirrored below
+    for (let I = 0; I < blocks; I++)
+      for (let J = I; J < blocks; J++) {
+        const [i0, i1] = span(I),
+          [j0, j1] = span(J);
+        const bi = i1 - i0,
+          bj = j1 - j0;
+        kernels.columnsTimes(pXt + j0 * d * 8, d, bj, pX + i0 * d * 8, bi, pOut);
+        const out = heap.f64(pOut, bi * bj),
+          g = heap.f64(pG, n * n);
+        for (let r = 0; r < bi; r++)
+          for (let c = 0; c < bj; c++) g[(i0 + r) * n + j0 + c] = g[(j0 + c) * n + i0 + r] = out[r * bj + c];
+      }
+    /** rows of a (· × r) times b (r × c), in Wasm. */
+    const times = (b: number, r: number, c: number, a: Float64Array, rows: number) =>
+      heap.scoped(() => {
+        const pOut = heap.alloc(rows * c * 8);
+        kernels.columnsTimes(b, r, c, heap.put(a.subarray(0, rows * r)), rows, pOut);
+        return heap.f64(pOut, rows * c).slice();
+      });
+    const steps = wasmSteps();
+    const rng = createRng(seed);
+    const v0: Float64Array = Float64Array.from({ length: m * d }, () => rng.normal());
+    steps.orthonormalize(v0, m, d);
+    // round 0 in d: w = (v0 · Xcᵀ) · Xc, so w's coefficients are P = v0 · Xcᵀ and vₚ · w_q = Pₚ · P_q
+    let h: Float64Array = new Float64Array(m * n);
+    heap.scoped(() => {
+      const pV = heap.put(v0);
+      for (let J = 0; J < blocks; J++) {
+        const [j0, j1] = span(J),
+          bj = j1 - j0;
+        kernels.columnsTimes(pXt + j0 * d * 8, d, bj, pV, m, pOut);
+        const out = heap.f64(pOut, m * bj);
+        for (let r = 0; r < m; r++) for (let c = 0; c < bj; c++) h[r * n + j0 + c] = out[r * bj + c];
+      }
+    });
+    let { values, vectors } = ritz(h, h, m, n);
+    let previous = values.slice(0, k);
+    let a: Float64Array = h;
+    for (let round = 1; round < 200; round++) {
+      // next subspace: w rotated onto the Ritz vectors, G-orthonormalized; h = a · G
+      a = rotate(vectors, h, m, m, n);
+      h = times(pG, n, n, a, m);
+      gOrthonormalize(a, h, m, n); // h stays a · G: w's coefficients
+      ({ values, vectors } = ritz(h, h, m, n));
+      let settled = true;
+      for (let c = 0; c < k; c++)
+        if (!(Math.abs(values[c] - previous[c]) <= 1e-8 * Math.abs(values[0]))) settled = false;
+      if (settled) break;
+      previous = values.slice(0, k);
+    }
+    return times(pX, n, d, rotate(vectors, a, k, m, n), k);
+  });
+}
+
+/** Points per block of gramAxes' Gram matrix (its blocks below the diagonal are mirrored, not computed). */
+const GRAM_BLOCK = 64;
+
+/** Gram–Schmidt of the rows of a (k × n) in the inner product ⟨p, q⟩ = p · G · qᵀ, with h = a · G kept alongside. */
+function gOrthonormalize(a: Float64Array, h: Float64Array, k: number, n: number): void {
+  for (let c = 0; c < k; c++) {
+    for (let p = 0; p < c; p++) {
+      let dot = 0;
+      for (let j = 0; j < n; j++) dot += a[c * n + j] * h[p * n + j];
+      for (let j = 0; j < n; j++) {
+        a[c * n + j] -= dot * a[p * n + j];
+        h[c * n + j] -= dot * h[p * n + j];
+      }
+    }
+    let norm = 0;
+    for (let j = 0; j < n; j++) norm += a[c * n + j] * h[c * n + j];
+    norm = Math.sqrt(Math.max(0, norm)) || 1;
+    for (let j = 0; j < n; j++) {
+      a[c * n + j] /= norm;
+      h[c * n + j] /= norm;
+    }
+  }
+}
+
+/**
+ * xc = x − mean (n × d) and, when given, its transpose xt (d × n), in 32 × 32 tiles so that
+ * neither is written a cache line per value.
+ */
+function centre(x: Float32Array, n: number, d: number, mean: Float64Array, xc: Float64Array, xt?: Float64Array): void {
+  for (let i0 = 0; i0 < n; i0 += 32)
+    for (let j0 = 0; j0 < d; j0 += 32) {
+      const i1 = Math.min(n, i0 + 32),
+        j1 = Math.min(d, j0 + 32);
+      for (let i = i0; i < i1; i++) for (let j = j0; j < j1; j++) xc[i * d + j] = x[i * d + j] - mean[j];
+      if (xt) for (let j = j0; j < j1; j++) for (let i = i0; i < i1; i++) xt[j * n + i] = xc[i * d + j];
+    }
 }
 
 /** fitPca's options, checked (shared with `fitPcaReference`). */

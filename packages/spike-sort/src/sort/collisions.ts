@@ -120,7 +120,15 @@ function bestPair(
       if (p.along > 0 && p.norm > 0) singleExplained = Math.max(singleExplained, (p.along * p.along) / p.norm);
     }
   });
-  let best: PairFit | undefined;
+  // the best so far in numbers, not a new object at each improvement (millions of candidates a sort)
+  let found = false,
+    bestA = 0,
+    bestB = 0,
+    bestLa = 0,
+    bestLb = 0,
+    bestSa = 0,
+    bestSb = 0,
+    bestResidual = 0;
   for (let i = 0; i < others.length; i++)
     for (let k = i + 1; k < others.length; k++) {
       const a = others[i],
@@ -128,12 +136,16 @@ function bestPair(
       const xc = cross.get(a * t.units + b)!;
       const [loA, hiA] = range(a),
         [loB, hiB] = range(b);
+      const normA = norm[i],
+        normB = norm[k],
+        alongA = along[i],
+        alongB = along[k];
       for (let la = 0; la < lags; la++)
         for (let lb = 0; lb < lags; lb++) {
-          const aa = norm[i][la],
-            bb = norm[k][lb],
-            ta = along[i][la],
-            tb = along[k][lb];
+          const aa = normA[la],
+            bb = normB[lb],
+            ta = alongA[la],
+            tb = alongB[lb];
           // ⟨a shifted la, b shifted lb⟩ = Σ_s a[s]·b[s + la − lb]
           const ab = xc[la - lb + 2 * maxLag];
           const det = aa * bb - ab * ab;
@@ -142,12 +154,29 @@ function bestPair(
             sb = (tb * aa - ta * ab) / det;
           if (sa < loA || sa > hiA || sb < loB || sb > hiB) continue;
           const residual = 1 - (sa * ta + sb * tb) / energy;
-          if (!best || residual < best.residual)
-            best = { a, b, lagA: la - maxLag, lagB: lb - maxLag, scaleA: sa, scaleB: sb, residual, single: 0 };
+          if (!found || residual < bestResidual) {
+            found = true;
+            bestA = a;
+            bestB = b;
+            bestLa = la;
+            bestLb = lb;
+            bestSa = sa;
+            bestSb = sb;
+            bestResidual = residual;
+          }
         }
     }
-  if (best) best.single = 1 - singleExplained / energy;
-  return best;
+  if (!found) return undefined;
+  return {
+    a: bestA,
+    b: bestB,
+    lagA: bestLa - maxLag,
+    lagB: bestLb - maxLag,
+    scaleA: bestSa,
+    scaleB: bestSb,
+    residual: bestResidual,
+    single: 1 - singleExplained / energy,
+  };
 }
 
 /**
