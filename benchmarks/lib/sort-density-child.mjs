@@ -177,7 +177,9 @@ function stagedSort(raw, fs) {
       sweep,
     }),
   );
-  const matches = time('matchTemplates', () => matchTemplates(x, w, learned.templates, { noise, threshold, sweep }));
+  const matches = time('matchTemplates', () =>
+    matchTemplates(x, w, learned.templates, { noise, threshold, sweep, belowRange: true }),
+  );
   return time('SortingAccumulator (features, noise overlap)', () => {
     const acc = new SortingAccumulator(learned, { noise, after, totalRows: x.rows, seed: 1 });
     acc.add(x, w, matches);

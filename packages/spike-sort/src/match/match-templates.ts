@@ -24,6 +24,15 @@ export interface MatchOptions {
   neighbours?: readonly (readonly number[])[];
   /** Template positions tried around each detection, ± samples (default 3). */
   maxShift?: number;
+  /**
+   * Leave a detection unexplained when a unit whose fit falls below its amplitude range would, at
+   * the least amplitude it has, remove more of it than the winning unit does at its fitted
+   * amplitude, by more than 3 noise SDs of that difference (default false). A small unit's range
+   * is wide (its fits are noisy), so without this it takes a larger unit's spikes that an
+   * overlapping spike shrank below that unit's range. For templates whose ranges come from matched
+   * spikes (sortGroup's matching), not learning's first clusters (not yet split by amplitude).
+   */
+  belowRange?: boolean;
   /** Detect–match–subtract rounds (default 3): each round finds spikes the last one uncovered. */
   passes?: number;
   /** Only matches whose spike time falls in [from, to) samples are reported (chunk cores; default all). */
@@ -37,6 +46,14 @@ export interface MatchOptions {
   /** Called with the fraction done (0..1) from inside the loops, every few hundred detections. */
   onProgress?: (fraction: number) => void;
 }
+
+/**
+ * `belowRange`: how many noise SDs more a unit below its range must remove than the winner does.
+ * The two removals differ by 2⟨noise, D⟩ + const (D: the difference of the two fitted waveforms,
+ * whitened: unit noise per value), whose SD is 2‖D‖; a smaller unit of a larger one's shape would
+ * otherwise lose its own spikes to it whenever the noise favours the larger.
+ */
+const BELOW_RANGE_SDS = 3;
 
 // Detections fitted between two progress reports: a few ms of work, so a report well within a second.
 const PROGRESS_EVERY = 256;
@@ -53,7 +70,8 @@ export interface Matches {
 /**
  * Template matching with subtraction (peeling): detect on the residual, fit every unit's template
  * at small shifts around each detection (largest first), keep the unit that best explains it at its
- * own amplitude (if the fitted amplitude is one the unit has), subtract the fit from the residual,
+ * own amplitude (if the fitted amplitude is one the unit has; with `belowRange`, none when a unit
+ * fitted below its range explains the detection better), subtract the fit from the residual,
  * and detect again. A collision of two
  * units is one detection in the raw data; after the larger spike is subtracted the smaller one is a
  * detection of its own, so both are found, which clustering of one snippet per detection cannot do.
@@ -82,6 +100,9 @@ function peel(
     rw = Float32Array.from(w.data);
   const residual = { data: rx, rows, cols: C };
   const maxShift = options.maxShift ?? 3;
+  const belowRange = options.belowRange ?? false;
+  const below = new Float64Array(templates.units),
+    belowShift = new Int32Array(templates.units);
   const [from, to] = options.report ?? [0, rows];
   const origin = checkNumber('origin', options.origin ?? 0, { min: 0, integer: true });
   const dim = length * C;
@@ -91,6 +112,20 @@ function peel(
   const los = Float64Array.from({ length: units }, (_, u) => scaleBounds(templates, u)[0]),
     his = Float64Array.from({ length: units }, (_, u) => scaleBounds(templates, u)[1]);
   const margin = before + maxShift + 2;
+  const crossCache = new Map<number, number>();
+  // Σ_j T_a[j − lag·C] T_b[j]: template a moved by lag samples against b
+  const cross = (a: number, b: number, lag: number) => {
+    const key = (a * units + b) * (4 * maxShift + 1) + lag + 2 * maxShift;
+    let v = crossCache.get(key);
+    if (v === undefined) {
+      v = 0;
+      for (let k = Math.max(0, lag); k < Math.min(length, length + lag); k++)
+        for (let ch = 0; ch < C; ch++)
+          v += templates.whitened[a * dim + (k - lag) * C + ch] * templates.whitened[b * dim + k * C + ch];
+      crossCache.set(key, v);
+    }
+    return v;
+  };
   const found: { time: number; unit: number; scale: number }[] = [];
   const rejected: Peak[] = [];
   const rejectedAt = new Set<number>();
@@ -144,13 +179,26 @@ function peel(
         bestScale = 0;
       const first = (p.sample - maxShift - before) * C;
       const corr = correlate(rw, first);
+      // per unit, the most residual energy it removes where its fit falls below its range, at its
+      // least amplitude lo: 2·lo·⟨r,T⟩ − lo²‖T‖²
+      if (belowRange) below.fill(-Infinity);
       for (let u = 0; u < units; u++) {
         if (!(norms[u] > 0)) continue;
         const lo = los[u],
           hi = his[u];
         for (let s = -maxShift; s <= maxShift; s++) {
           const scale = corr[u * shifts + s + maxShift] / norms[u];
-          if (scale < lo || scale > hi) continue;
+          if (scale < lo) {
+            if (belowRange) {
+              const e = lo * (2 * corr[u * shifts + s + maxShift] - lo * norms[u]);
+              if (e > below[u]) {
+                below[u] = e;
+                belowShift[u] = s;
+              }
+            }
+            continue;
+          }
+          if (scale > hi) continue;
           // Units compete at their own amplitude (residual energy removed by T itself, 2⟨r,T⟩ − ‖T‖²):
           // with a free amplitude, a large unit would take a smaller unit's spikes of the same shape.
           const score = 2 * corr[u * shifts + s + maxShift] - norms[u];
@@ -159,6 +207,24 @@ function peel(
             best = u;
             bestShift = s;
             bestScale = scale;
+          }
+        }
+      }
+      // The winner at its fitted amplitude removes ⟨r,T⟩²/‖T‖²: a unit below its range that removes
+      // clearly more even at its least amplitude is the better explanation, and it has no amplitude
+      // for it, so the detection is left to no unit.
+      if (best >= 0 && belowRange) {
+        const removed = bestScale * corr[best * shifts + bestShift + maxShift];
+        for (let u = 0; u < units; u++) {
+          if (u === best || !(below[u] > removed)) continue;
+          const lo = los[u];
+          const d2 =
+            lo * lo * norms[u] +
+            bestScale * bestScale * norms[best] -
+            2 * lo * bestScale * cross(u, best, belowShift[u] - bestShift);
+          if (below[u] - removed > BELOW_RANGE_SDS * 2 * Math.sqrt(Math.max(0, d2))) {
+            best = -1;
+            break;
           }
         }
       }

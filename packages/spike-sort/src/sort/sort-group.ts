@@ -212,9 +212,11 @@ function prepareGroup<W>(
 export function matchSettings(
   options: SortGroupOptions,
   noise: Float64Array,
-): Pick<MatchOptions, 'noise' | 'threshold' | 'sweep' | 'neighbours'> {
+): Pick<MatchOptions, 'noise' | 'threshold' | 'sweep' | 'neighbours' | 'belowRange'> {
   const { sweep, threshold } = detectionGeometry(options.fs, options);
-  return { noise, threshold, sweep, neighbours: options.neighbours };
+  // the learned templates' ranges come from matched spikes: a detection that a larger unit explains
+  // better below its range is left to no unit
+  return { noise, threshold, sweep, neighbours: options.neighbours, belowRange: true };
 }
 
 /**

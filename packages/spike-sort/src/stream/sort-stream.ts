@@ -132,6 +132,7 @@ function* streamSteps(
       threshold,
       sweep,
       neighbours,
+      belowRange: true,
       report: [start - offset, end - offset],
     });
     result.add(x, wc, matches, { offset, core: [start - offset, end - offset] });
