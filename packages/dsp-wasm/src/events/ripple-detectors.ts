@@ -39,7 +39,7 @@ export interface RippleDetectorOptions extends EventThresholds {
 }
 
 /** A detector's settings that do not depend on the trace's values, for `rows` samples. */
-export function detectorSettings(rows: number, name: string, o: RippleDetectorOptions) {
+function detectorSettings(rows: number, name: string, o: RippleDetectorOptions) {
   const settings = timelessSettings(name, o);
   return { ...settings, time: sampleTimes(rows, o) };
 }
