@@ -75,7 +75,7 @@ describe('EventStream', () => {
     ['all', { speed, speedRule: 'all', speedThreshold: 3 }],
     ['mean', { speed, speedRule: 'mean', speedThreshold: 2 }],
     ['no speed, close events dropped', { closeEventThreshold: 0.05 }],
-    ['a normalization mask and z 1', { speed, zscoreThreshold: 1, normalizationMask: time.map((t) => +(t < 15)) }],
+    ['a normalization mask and z 1', { speed, zscoreThreshold: 1, normalizationMask: Array.from(time, (t) => t < 15) }],
   ];
   it.each(cases)('gives detectOnBlocks’s events bit for bit (%s)', (_, o) => {
     const options = { minimumDuration: 0.01, zscoreThreshold: 1.5, ...o };
