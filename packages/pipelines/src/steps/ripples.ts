@@ -35,7 +35,8 @@ const RIPPLE_PARAMS = stepParams(
  * gating silently off would change what is detected).
  * Times are in the session's time base. The LFP is read in windows (dsp-wasm's
  * detectRipplesInWindows: the band in float64, each window's envelope with 1 s around it), so
- * memory does not hold the session's LFP or band, only a few numbers per sample.
+ * memory does not hold the session's LFP or band; with Kay's detector nothing per sample either
+ * (times and speed read a window at a time, two passes), with Karlsson's a few numbers per sample.
  */
 export const ripplesStep: Step = {
   name: 'ripples',
@@ -44,7 +45,7 @@ export const ripplesStep: Step = {
   inputs: ['lfp'],
   optionalInputs: ['session', 'position'],
   ...RIPPLE_PARAMS,
-  // the LFP is read in windows (never whole): memory holds a window and a few numbers per sample
+  // the LFP is read in windows (never whole): memory holds a window (Karlsson: and a few numbers per sample)
   windowedInputs: ['lfp'],
   async run({ lfp, session, position }, params) {
     const d = resultData(lfp, 'lfp');
