@@ -26,8 +26,11 @@ export function sampleTimes(
  * convention of ripple_detection and the Frank lab's extractevents: 15 ms at 1 kHz = 15 samples).
  */
 export function minimumSampleCount(time: ArrayLike<number>, duration: number): number {
-  if (time.length < 2) return 1;
-  const step = medianStep(time);
+  return time.length < 2 ? 1 : samplesIn(duration, medianStep(time));
+}
+
+/** minimumSampleCount for a median time step `step`. */
+export function samplesIn(duration: number, step: number): number {
   if (!(step > 0) || !Number.isFinite(step))
     throw new ParameterError('time', 'increasing sample times in seconds', `median step ${step}`);
   return Math.max(1, Math.floor(duration / step + 0.5 + 1e-6));

@@ -1,6 +1,7 @@
 import { ParameterError, checkChoice, checkNumber, checkOptionNames } from '@spyglass-wasm/core';
 import { type Block, minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
 import { type SampleRange, thresholdBlocks } from './threshold.js';
+import { Moments } from './moments.js';
 import { zscore } from './zscore.js';
 
 /**
@@ -105,6 +106,24 @@ export function normalize(trace: ArrayLike<number>, valid: Uint8Array, o: EventT
   const z = zscore(trace, { mask });
   for (let i = 0; i < z.length; i++) if (!valid[i]) z[i] = NaN;
   return z;
+}
+
+/**
+ * Adds to `moments` the samples normalize takes its mean and SD from (zscore's are Moments too), of
+ * rows [at, at + trace.length) (`valid` theirs; the normalization mask indexed by row): valid, in
+ * the mask, not NaN.
+ */
+export function traceMoments(
+  trace: ArrayLike<number>,
+  valid: ArrayLike<number>,
+  at: number,
+  o: EventThresholds,
+  moments = new Moments(),
+): Moments {
+  const mask = o.normalizationMask;
+  for (let i = 0; i < trace.length; i++)
+    if (valid[i] && (!mask || mask[at + i]) && !Number.isNaN(trace[i])) moments.add(trace[i]);
+  return moments;
 }
 
 function isStill(speed: ArrayLike<number>, first: number, last: number, threshold: number, rule: SpeedRule): boolean {
@@ -228,4 +247,125 @@ export function detectOnBlocks(
     threshold: s.threshold,
   });
   return finishEvents(candidates, z, time, s, o.speed);
+}
+
+/**
+ * thresholdBlocks and finishEvents on a z-score handed over a sample at a time, in order: each
+ * block's samples (`sample`) then its end (`endBlock`). Only the open above-mean run's running
+ * sums are kept, never the trace, so memory does not grow with the recording; the events are
+ * detectOnBlocks's on the same z, bit for bit (the same comparisons and sums in the same order).
+ */
+export class EventStream {
+  private readonly kept: DetectedEvent[] = [];
+  // the run at or above the threshold, and the one at or above the mean (thresholdBlocks)
+  private runStart = -1;
+  private meanStart = -1;
+  private hit = false;
+  // the open above-mean run's statistics (finishEvents, isStill)
+  private sum = 0;
+  private max = -Infinity;
+  private argmax = 0;
+  private sumSpeed = 0;
+  private allStill = true;
+  private firstTime = 0;
+  private firstSpeed = NaN;
+  private lastTime = 0;
+  private lastSpeed = NaN;
+  private peakTime = 0;
+  private peakSpeed = NaN;
+
+  constructor(
+    private readonly s: Settings,
+    private readonly minSamples: number,
+    private readonly gated: boolean,
+  ) {}
+
+  /** Sample `i` of a block: its z-score, time and speed (NaN when not gated). */
+  sample(i: number, z: number, time: number, speed: number): void {
+    this.step(i, z);
+    if (this.meanStart < 0) return;
+    if (this.meanStart === i) {
+      this.sum = 0;
+      this.max = -Infinity;
+      this.argmax = i;
+      this.sumSpeed = 0;
+      this.allStill = true;
+      this.firstTime = time;
+      this.firstSpeed = speed;
+    }
+    this.sum += z;
+    if (z > this.max) {
+      this.max = z;
+      this.argmax = i;
+      this.peakTime = time;
+      this.peakSpeed = speed;
+    }
+    if (this.gated) {
+      this.sumSpeed += speed;
+      if (!(speed <= this.s.speedThreshold)) this.allStill = false;
+    }
+    this.lastTime = time;
+    this.lastSpeed = speed;
+  }
+
+  /** The block ends before sample `i`. */
+  endBlock(i: number): void {
+    this.step(i, NaN);
+  }
+
+  /** The events so far (all of them once the last block has ended). */
+  events(): DetectedEvent[] {
+    return this.kept;
+  }
+
+  private step(i: number, v: number): void {
+    const { threshold } = this.s;
+    if (v >= threshold) {
+      if (this.runStart < 0) this.runStart = i;
+    } else if (this.runStart >= 0) {
+      if (i - this.runStart >= this.minSamples) this.hit = true;
+      this.runStart = -1;
+    }
+    if (v >= 0) {
+      if (this.meanStart < 0) this.meanStart = i;
+    } else if (this.meanStart >= 0) {
+      if (this.hit && i - this.meanStart >= this.minSamples) this.finish(this.meanStart, i - 1);
+      this.meanStart = -1;
+      this.hit = false;
+    }
+  }
+
+  /** finishEvents for one candidate [a, b]: the speed gate, the close-event rule, its statistics. */
+  private finish(a: number, b: number): void {
+    const { s } = this;
+    const n = b - a + 1;
+    if (this.gated) {
+      const still =
+        s.rule === 'endpoints'
+          ? this.firstSpeed <= s.speedThreshold && this.lastSpeed <= s.speedThreshold
+          : s.rule === 'all'
+            ? this.allStill
+            : this.sumSpeed / n <= s.speedThreshold;
+      if (!still) return;
+    }
+    const previous = this.kept[this.kept.length - 1];
+    const gap = previous ? this.firstTime - previous.end : Infinity;
+    if (previous && gap < s.close && !(Math.abs(gap - s.close) <= 1e-9 * s.close)) return;
+    this.kept.push({
+      start: this.firstTime,
+      peak: this.peakTime,
+      end: this.lastTime,
+      duration: this.lastTime - this.firstTime,
+      startIndex: a,
+      endIndex: b,
+      maxZscore: this.max,
+      meanZscore: this.sum / n,
+      meanSpeed: this.gated ? this.sumSpeed / n : NaN,
+      peakIndex: this.argmax,
+      speedAtPeak: this.gated ? this.peakSpeed : NaN,
+      speedAtStart: this.gated ? this.firstSpeed : NaN,
+      speedAtEnd: this.gated ? this.lastSpeed : NaN,
+      peakFrequency: NaN,
+    });
+  }
 }

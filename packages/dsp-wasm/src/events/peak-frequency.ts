@@ -37,8 +37,18 @@ export function peakContext(
   peakIndex: number,
 ): { from: number; to: number; dt: number; peakIndex: number } | undefined {
   const block = blocks.find(([a, b]) => peakIndex >= a && peakIndex < b);
-  if (!block || block[1] - block[0] < 3) return undefined;
-  const dt = (time[block[1] - 1] - time[block[0]]) / (block[1] - 1 - block[0]);
+  return block && contextIn(block, time[block[0]], time[block[1] - 1], peakIndex);
+}
+
+/** peakContext in the peak's block, given the times of the block's first and last sample. */
+export function contextIn(
+  block: Block,
+  firstTime: number,
+  lastTime: number,
+  peakIndex: number,
+): { from: number; to: number; dt: number; peakIndex: number } | undefined {
+  if (block[1] - block[0] < 3) return undefined;
+  const dt = (lastTime - firstTime) / (block[1] - 1 - block[0]);
   const reach = Math.max(1, Math.round(CONTEXT / dt));
   return { from: Math.max(block[0], peakIndex - reach), to: Math.min(block[1], peakIndex + reach + 1), dt, peakIndex };
 }

@@ -39,17 +39,22 @@ export interface RippleDetectorOptions extends EventThresholds {
 }
 
 /** A detector's settings that do not depend on the trace's values, for `rows` samples. */
-export function detectorSettings(rows: number, name: string, o: RippleDetectorOptions) {
+function detectorSettings(rows: number, name: string, o: RippleDetectorOptions) {
+  const settings = timelessSettings(name, o);
+  return { ...settings, time: sampleTimes(rows, o) };
+}
+
+/** detectorSettings but the sample times. */
+export function timelessSettings(name: string, o: RippleDetectorOptions) {
   const fs = checkNumber('fs', o.fs, { min: 0, exclusiveMin: true });
   const sigma = checkNumber('smoothingSigma', o.smoothingSigma ?? (name === 'spikeCounts' ? 0.015 : 0.004), { min: 0 });
-  const time = sampleTimes(rows, o);
   const s = eventSettings(o);
   const padding = checkChoice('envelopePadding', o.envelopePadding ?? 'next_fast_len', [
     'next_fast_len',
     'pow2',
   ] as const);
   const backend = checkBackend(o.backend);
-  return { fs, sigma, time, s, envelope: { fs, sigma, padding, backend } };
+  return { fs, sigma, s, envelope: { fs, sigma, padding, backend } };
 }
 
 function setup<T extends FloatArray>(x: MatrixInput<T>, name: string, o: RippleDetectorOptions) {

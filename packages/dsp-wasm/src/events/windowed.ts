@@ -1,10 +1,11 @@
-import { checkChoice, checkNumber } from '@spyglass-wasm/core';
+import { ParameterError, checkChoice, checkNumber, median } from '@spyglass-wasm/core';
 import { bandReader, type BandFilterOptions, type RowReader } from '../lfp/band.js';
-import { blockGap, blocksWithin, validBlocks } from './blocks.js';
-import { type BandWindow, kayConsensusWindow, smoothedEnvelopeWindow } from './consensus.js';
-import { type DetectedEvent, checkLengths, detectOnBlocks } from './detect-events.js';
-import { frequencyAt, peakContext } from './peak-frequency.js';
-import { type RippleDetectorOptions, detectorSettings, finiteRow, karlssonChannels } from './ripple-detectors.js';
+import { type Block, blockGap, blocksWithin, samplesIn, validBlocks } from './blocks.js';
+import { type BandWindow, type EnvelopeOptions, kayConsensusWindow, smoothedEnvelopeWindow } from './consensus.js';
+import { type DetectedEvent, type Settings, EventStream, checkLengths, traceMoments } from './detect-events.js';
+import { Moments } from './moments.js';
+import { contextIn, frequencyAt, peakContext } from './peak-frequency.js';
+import { type RippleDetectorOptions, finiteRow, karlssonChannels, timelessSettings } from './ripple-detectors.js';
 
 export interface WindowedRippleOptions extends RippleDetectorOptions {
   /** 'kay' (default, as kayRippleDetector) or 'karlsson' (as karlssonRippleDetector). */
@@ -25,28 +26,45 @@ export interface WindowedRippleOptions extends RippleDetectorOptions {
    * event edges one sample apart.
    */
   marginSeconds?: number;
+  /**
+   * Instead of `time`: the times (s) of rows [a, b), read as the windows need them, so the
+   * session's times are never whole in memory (Kay; Karlsson reads them all first).
+   */
+  readTime?: (a: number, b: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
+  /** Instead of `speed`: the speed (cm/s, NaN missing) of rows [a, b), whose times are `time`. */
+  readSpeed?: (a: number, b: number, time: Float64Array) => ArrayLike<number> | Promise<ArrayLike<number>>;
 }
 
 const WINDOWED_DEFAULTS = { windowRows: 60_000, marginSeconds: 1 };
+/** medianStep's default sample of time steps (maxSteps). */
+const MEDIAN_STEPS = 100_000;
+
+type TimeReader = (a: number, b: number) => Promise<Float64Array>;
+type SpeedReader = (a: number, b: number, time: Float64Array) => Promise<ArrayLike<number>>;
 
 /**
  * kayRippleDetector / karlssonRippleDetector on the ripple band of a long LFP read in windows, so
- * memory holds a window of the LFP and a few numbers per sample (time, speed, the trace), never
- * the band of the whole session. The band is exact (each window filtered with the filter's reach
- * of LFP on each side, 'odd' padding at the recording's ends, float64 arithmetic: bandFilter with
- * precision 'float64' on the whole); the envelope is the block's within the window and
- * `marginSeconds` around it; the z-score, thresholds, speed gate and peak frequency are the whole
- * detectors' own code on the assembled trace.
+ * memory holds a window of the LFP, never the band of the whole session. The band is exact (each
+ * window filtered with the filter's reach of LFP on each side, 'odd' padding at the recording's
+ * ends, float64 arithmetic: bandFilter with precision 'float64' on the whole); the envelope is the
+ * block's within the window and `marginSeconds` around it.
+ *
+ * Kay's detector holds nothing per sample of the session: a first pass over the windows finds the
+ * blocks and sums the trace's mean and SD exactly (Moments), a second computes each window again
+ * and hands its z-scores to the event core sample by sample (EventStream), so events crossing a
+ * window's edge are the whole trace's; with `readTime` and `readSpeed` neither the times nor the
+ * speed are whole in memory either (2× the band and envelope's CPU of one pass). Karlsson's
+ * detector keeps time, speed and two traces per sample (its channels are z-scored one by one).
  *
  * @example
  * const events = await detectRipplesInWindows(
  *   { rows, cols, read: (a, b) => lfp.read('data', a, b) as Promise<Float32Array> },
- *   { fs: 1000, time, speed, band: { band: [150, 250], transition: 25 } },
+ *   { fs: 1000, readTime: (a, b) => lfp.read('timestamps', a, b), speed, band: { band: [150, 250], transition: 25 } },
  * );
  */
 export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRippleOptions): Promise<DetectedEvent[]> {
   const n = checkNumber('rows', lfp.rows, { min: 0, integer: true });
-  const { fs, sigma, time, s, envelope } = detectorSettings(n, 'filtered', options);
+  const { fs, sigma, s, envelope } = timelessSettings('filtered', options);
   checkLengths(n, options);
   const detector = checkChoice('detector', options.detector ?? 'kay', ['kay', 'karlsson'] as const);
   const windowRows = checkNumber('windowRows', options.windowRows ?? WINDOWED_DEFAULTS.windowRows, {
@@ -56,7 +74,192 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
   const margin = Math.ceil(
     fs * checkNumber('marginSeconds', options.marginSeconds ?? WINDOWED_DEFAULTS.marginSeconds, { min: 8 * sigma }),
   );
+  const readTime = timeReader(n, options);
+  const readSpeed = speedReader(options);
   const band = bandReader(lfp, { ...options.band, fs });
+  const settings = { n, cols: lfp.cols, windowRows, margin, band, envelope, s, readTime, readSpeed };
+  return detector === 'kay' ? kayInWindows(settings, options) : karlssonInWindows(settings, options);
+}
+
+interface WindowSettings {
+  n: number;
+  cols: number;
+  windowRows: number;
+  margin: number;
+  band: ReturnType<typeof bandReader>;
+  envelope: EnvelopeOptions;
+  s: Settings;
+  readTime: TimeReader;
+  readSpeed?: SpeedReader;
+}
+
+/** Rows [a, b) of an array as a Float64Array (a view when it is one). */
+function rowsOf(x: ArrayLike<number>, a: number, b: number): Float64Array {
+  return x instanceof Float64Array ? x.subarray(a, b) : Float64Array.from({ length: b - a }, (_, i) => x[a + i]);
+}
+
+/** The sample times of rows [a, b): `time`'s, `readTime`'s (checked), or startTime + i / fs. */
+function timeReader(n: number, o: WindowedRippleOptions): TimeReader {
+  const { time, readTime } = o;
+  if (time && readTime) throw new ParameterError('readTime', 'time or readTime, not both', 'both');
+  if (time) {
+    if (time.length !== n) throw new ParameterError('time', `one time per sample (${n})`, `${time.length} times`);
+    return async (a, b) => rowsOf(time, a, b);
+  }
+  if (readTime)
+    return async (a, b) => {
+      const t = await readTime(a, b);
+      if (t.length !== b - a) throw new ParameterError('readTime', `${b - a} times for rows ${a}–${b}`, `${t.length}`);
+      return rowsOf(t, 0, b - a);
+    };
+  const t0 = o.startTime ?? 0;
+  return async (a, b) => Float64Array.from({ length: b - a }, (_, i) => t0 + (a + i) / o.fs);
+}
+
+/** The speed of rows [a, b): `speed`'s or `readSpeed`'s (checked); undefined without either. */
+function speedReader(o: WindowedRippleOptions): SpeedReader | undefined {
+  const { speed, readSpeed } = o;
+  if (speed && readSpeed) throw new ParameterError('readSpeed', 'speed or readSpeed, not both', 'both');
+  if (speed) return async (a, b) => rowsOf(speed, a, b);
+  if (readSpeed)
+    return async (a, b, time) => {
+      const v = await readSpeed(a, b, time);
+      if (v.length !== b - a)
+        throw new ParameterError('readSpeed', `${b - a} speeds for rows ${a}–${b}`, `${v.length}`);
+      return v;
+    };
+  return undefined;
+}
+
+/** medianStep of the times read in windows: the same steps sampled, the same median. */
+export async function medianStepInWindows(readTime: TimeReader, n: number, windowRows: number): Promise<number> {
+  if (n < 2) return NaN;
+  const m = Math.min(n - 1, MEDIAN_STEPS),
+    stride = (n - 1) / m;
+  const steps = new Float64Array(m);
+  let k = 0;
+  for (let a = 1; a < n && k < m; a += windowRows) {
+    const b = Math.min(n, a + windowRows);
+    const t = await readTime(a - 1, b);
+    for (let i = 1 + Math.floor(k * stride); k < m && i < b; i = 1 + Math.floor(++k * stride))
+      steps[k] = t[i - a + 1] - t[i - a];
+  }
+  return median(steps);
+}
+
+/** One window of Kay's trace: rows [start, stop), and the times, speeds and valid flags of rows [lo, hi). */
+interface TraceWindow {
+  start: number;
+  stop: number;
+  lo: number;
+  time: Float64Array;
+  speed?: ArrayLike<number>;
+  ok: Uint8Array;
+  trace: Float64Array;
+}
+
+async function kayInWindows(w: WindowSettings, options: WindowedRippleOptions): Promise<DetectedEvent[]> {
+  const { n, windowRows, margin, band, readTime, readSpeed } = w;
+  const step = await medianStepInWindows(readTime, n, windowRows);
+  const maxStep = n > 1 ? 1.5 * step : Infinity;
+  const minSamples = n < 2 ? 1 : samplesIn(w.s.minimumDuration, step);
+  async function* windows(): AsyncGenerator<TraceWindow> {
+    for (let start = 0; start < n; start += windowRows) {
+      const stop = Math.min(n, start + windowRows);
+      const lo = Math.max(0, start - margin),
+        hi = Math.min(n, stop + margin);
+      const span = await band(lo, hi);
+      const time = await readTime(lo, hi);
+      const speed = readSpeed && (await readSpeed(lo, hi, time));
+      const ok = new Uint8Array(hi - lo);
+      for (let r = 0; r < ok.length; r++) ok[r] = finiteRow(span, r) && (!speed || Number.isFinite(speed[r])) ? 1 : 0;
+      const blocks = blocksWithin(ok, time, 0, maxStep).map(([a, b]): Block => [a + lo, b + lo]);
+      const trace = kayConsensusWindow({ span, lo, start, stop, blocks }, w.envelope);
+      yield { start, stop, lo, time, speed, ok, trace };
+    }
+  }
+  // first pass: the recording's blocks (validBlocks, built row by row) and the trace's statistics
+  const blocks = new BlockList(maxStep);
+  const moments = new Moments();
+  for await (const x of windows()) {
+    blocks.add(x);
+    traceMoments(x.trace, x.ok.subarray(x.start - x.lo, x.stop - x.lo), x.start, options, moments);
+  }
+  blocks.end(n);
+  // second pass: the same windows again, their z-scores to the event core in order, block by block
+  const { mean, std } = moments.stats();
+  const stream = new EventStream(w.s, minSamples, Boolean(readSpeed));
+  const list = blocks.blocks;
+  let k = 0;
+  for await (const x of windows()) {
+    while (k < list.length && list[k][1] <= x.start) k++;
+    for (let j = k; j < list.length && list[j][0] < x.stop; j++) {
+      const [a, b] = list[j];
+      for (let i = Math.max(a, x.start); i < Math.min(b, x.stop); i++) {
+        const r = i - x.lo;
+        stream.sample(i, (x.trace[i - x.start] - mean) / std, x.time[r], x.speed ? x.speed[r] : NaN);
+      }
+      if (b <= x.stop) stream.endBlock(b);
+    }
+  }
+  // each event's peak frequency from the band and times around its peak, read again
+  const events = stream.events();
+  k = 0;
+  for (const e of events) {
+    while (list[k][1] <= e.peakIndex) k++;
+    const at = contextIn(list[k], blocks.firstTimes[k], blocks.lastTimes[k], e.peakIndex);
+    e.peakFrequency = at
+      ? frequencyAt(await band(at.from, at.to), await readTime(at.from, at.to), {
+          dt: at.dt,
+          from: 0,
+          peakIndex: at.peakIndex - at.from,
+        })
+      : NaN;
+  }
+  return events;
+}
+
+/** validBlocks of a recording given window by window in order, with the times of each block's ends. */
+class BlockList {
+  readonly blocks: Block[] = [];
+  readonly firstTimes: number[] = [];
+  readonly lastTimes: number[] = [];
+  private open = -1;
+  private openTime = NaN;
+  private previousTime = NaN;
+
+  constructor(private readonly maxStep: number) {}
+
+  /** Rows [x.start, x.stop). */
+  add(x: Pick<TraceWindow, 'start' | 'stop' | 'lo' | 'time' | 'ok'>): void {
+    for (let i = x.start; i < x.stop; i++) {
+      const ok = x.ok[i - x.lo] === 1,
+        t = x.time[i - x.lo];
+      if (this.open >= 0 && (!ok || t - this.previousTime > this.maxStep)) this.close(i);
+      if (ok && this.open < 0) [this.open, this.openTime] = [i, t];
+      this.previousTime = t;
+    }
+  }
+
+  /** The recording ends before row n. */
+  end(n: number): void {
+    if (this.open >= 0) this.close(n);
+  }
+
+  private close(i: number): void {
+    this.blocks.push([this.open, i]);
+    this.firstTimes.push(this.openTime);
+    this.lastTimes.push(this.previousTime);
+    this.open = -1;
+  }
+}
+
+/** Karlsson's detector in windows: a channel pair at a time over all windows (two traces in memory). */
+async function karlssonInWindows(w: WindowSettings, options: WindowedRippleOptions): Promise<DetectedEvent[]> {
+  const { n, windowRows, margin, band } = w;
+  const time = await w.readTime(0, n);
+  const speed = w.readSpeed && (await w.readSpeed(0, n, time));
+  const o = { ...options, time, speed };
   const valid = new Uint8Array(n);
   const maxStep = blockGap(time);
   // each window's band with its margin and its blocks (the recording's, cut to the span); the
@@ -71,32 +274,24 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
       if (!columns) {
         ok = new Uint8Array(hi - lo);
         for (let r = 0; r < ok.length; r++)
-          ok[r] = finiteRow(span, r) && (!options.speed || Number.isFinite(options.speed[lo + r])) ? 1 : 0;
+          ok[r] = finiteRow(span, r) && (!speed || Number.isFinite(speed[lo + r])) ? 1 : 0;
         valid.set(ok.subarray(start - lo, stop - lo), start);
       }
       yield { span, lo, start, stop, blocks: blocksWithin(ok, time, lo, maxStep) };
     }
   }
-  let events: DetectedEvent[];
-  if (detector === 'kay') {
-    const trace = new Float64Array(n);
-    for await (const w of windows()) trace.set(kayConsensusWindow(w, envelope), w.start);
-    events = detectOnBlocks(trace, time, valid, validBlocks(valid, time), s, options);
-  } else {
-    // a channel pair at a time over all windows (two traces in memory, as forEachSmoothedEnvelope);
-    // the first pass filters every channel (a sample is valid where all are finite), the others only
-    // their pair (the span's channels 0 and 1 either way)
-    let channels: ReturnType<typeof karlssonChannels> | undefined;
-    for (let c0 = 0; c0 < lfp.cols; c0 += 2) {
-      const width = Math.min(2, lfp.cols - c0);
-      const traces = Array.from({ length: width }, () => new Float64Array(n));
-      for await (const w of windows(c0 === 0 ? undefined : [c0, width]))
-        smoothedEnvelopeWindow(w, 0, width, envelope).forEach((t, k) => traces[k].set(t, w.start));
-      channels ??= karlssonChannels(time, valid, validBlocks(valid, time), s, options);
-      for (const t of traces) channels.add(t);
-    }
-    events = channels?.events() ?? [];
+  // the first pass filters every channel (a sample is valid where all are finite), the others only
+  // their pair (the span's channels 0 and 1 either way)
+  let channels: ReturnType<typeof karlssonChannels> | undefined;
+  for (let c0 = 0; c0 < w.cols; c0 += 2) {
+    const width = Math.min(2, w.cols - c0);
+    const traces = Array.from({ length: width }, () => new Float64Array(n));
+    for await (const x of windows(c0 === 0 ? undefined : [c0, width]))
+      smoothedEnvelopeWindow(x, 0, width, w.envelope).forEach((t, k) => traces[k].set(t, x.start));
+    channels ??= karlssonChannels(time, valid, validBlocks(valid, time), w.s, o);
+    for (const t of traces) channels.add(t);
   }
+  const events = channels?.events() ?? [];
   const blocks = validBlocks(valid, time);
   for (const e of events) {
     const at = peakContext(time, blocks, e.peakIndex);

@@ -2,7 +2,7 @@ import { detectRipplesInWindows, type DetectedEvent } from '@spyglass-wasm/dsp-w
 import { resultReader, type Step } from '@spyglass-wasm/provenance';
 import { analysisNwb } from '../nwb/analysis-file.js';
 import { resultData } from '../session/session.js';
-import { SPEED_GATE_PARAMS, gateOptions, gatePosition, gateSpeedAt } from './speed-gate.js';
+import { SPEED_GATE_PARAMS, gateOptions, gatePosition, gateSpeedReader } from './speed-gate.js';
 import { belowNyquist } from './bounds.js';
 import { band, choice, number, stepParams } from './params.js';
 import { DSP_CODE } from './code.js';
@@ -35,7 +35,8 @@ const RIPPLE_PARAMS = stepParams(
  * gating silently off would change what is detected).
  * Times are in the session's time base. The LFP is read in windows (dsp-wasm's
  * detectRipplesInWindows: the band in float64, each window's envelope with 1 s around it), so
- * memory does not hold the session's LFP or band, only a few numbers per sample.
+ * memory does not hold the session's LFP or band; with Kay's detector nothing per sample either
+ * (times and speed read a window at a time, two passes), with Karlsson's a few numbers per sample.
  */
 export const ripplesStep: Step = {
   name: 'ripples',
@@ -44,25 +45,25 @@ export const ripplesStep: Step = {
   inputs: ['lfp'],
   optionalInputs: ['session', 'position'],
   ...RIPPLE_PARAMS,
-  // the LFP is read in windows (never whole): memory holds a window and a few numbers per sample
+  // the LFP is read in windows (never whole): memory holds a window (Karlsson: and a few numbers per sample)
   windowedInputs: ['lfp'],
   async run({ lfp, session, position }, params) {
     const d = resultData(lfp, 'lfp');
     const reader = lfp.kind === 'result' && lfp.reader ? lfp.reader : resultReader(d);
     const [rows, cols] = reader.arrays.data.shape;
     const fs = d.json.fs as number;
-    const time = (await reader.read('timestamps')) as Float64Array;
     // speed from the position step's recipe (a position result, or the session file's tracking);
-    // never from raw frame differences, where tracking jitter reads as running
-    const speed = gateSpeedAt(await gatePosition({ position, session }), time, params);
+    // never from raw frame differences, where tracking jitter reads as running. Times and speed are
+    // read a window at a time, as the LFP is: nothing per sample of the session stays in memory
+    const speedAt = gateSpeedReader(await gatePosition({ position, session }), params);
     const events = await detectRipplesInWindows(
       { rows, cols, read: async (a, b) => (await reader.read('data', a, b)) as Float32Array },
       {
         detector: params.detector as 'kay' | 'karlsson',
         band: { band: belowNyquist(params.band as [number, number], fs), transition: params.transition as number },
         fs,
-        time,
-        speed,
+        readTime: async (a, b) => (await reader.read('timestamps', a, b)) as Float64Array,
+        readSpeed: speedAt && ((_a, _b, time) => speedAt(time)),
         zscoreThreshold: params.zscoreThreshold as number,
         minimumDuration: params.minimumDuration as number,
         smoothingSigma: params.smoothingSigma as number,
@@ -77,8 +78,8 @@ export const ripplesStep: Step = {
           (k) => [k, { data: col(k), shape: [events.length] }],
         ),
       ),
-      json: { events, detector: params.detector, speedGated: Boolean(speed), session: d.json.session },
-      summary: { events: events.length, detector: params.detector, speedGated: Boolean(speed) },
+      json: { events, detector: params.detector, speedGated: Boolean(speedAt), session: d.json.session },
+      summary: { events: events.length, detector: params.detector, speedGated: Boolean(speedAt) },
     };
   },
   analysisFile: analysisNwb('ripples', (d, w) => {

@@ -50,27 +50,27 @@ function unknownSpeedRuns(times: Float64Array, speed: Float64Array): Interval[] 
 }
 
 /**
- * The speed at `at` (sorted times): within the tracked spans, the known speeds interpolated across
- * the short runs of NaN speed the position step left (a few dropped frames); NaN outside them.
+ * The speed at sorted times: within the tracked spans, the known speeds interpolated across the
+ * short runs of NaN speed the position step left (a few dropped frames); NaN outside them. Each
+ * call takes some of the times (a window's), and gives what one call on all of them would.
  */
 function speedAtTimes(
   pos: Pick<GatePosition, 'times' | 'speed' | 'outages'>,
   speed: Float64Array,
-  at: Float64Array,
-): Float64Array | undefined {
+): ((at: Float64Array) => Float64Array) | undefined {
   const known = [...speed.keys()].filter((i) => Number.isFinite(speed[i]));
   if (known.length === 0) return undefined;
-  const out = interpolate(
-    Float64Array.from(known, (i) => pos.times[i]),
-    Float64Array.from(known, (i) => speed[i]),
-    at,
-  );
+  const times = Float64Array.from(known, (i) => pos.times[i]),
+    values = Float64Array.from(known, (i) => speed[i]);
   const spans = trackedSpans(pos);
-  for (let i = 0, k = 0; i < at.length; i++) {
-    while (k < spans.length && spans[k][1] < at[i]) k++;
-    if (k === spans.length || at[i] < spans[k][0]) out[i] = NaN;
-  }
-  return out;
+  return (at) => {
+    const out = interpolate(times, values, at);
+    for (let i = 0, k = 0; i < at.length; i++) {
+      while (k < spans.length && spans[k][1] < at[i]) k++;
+      if (k === spans.length || at[i] < spans[k][0]) out[i] = NaN;
+    }
+    return out;
+  };
 }
 
 /**
@@ -108,9 +108,17 @@ export function gateSpeedAt(
   at: Float64Array,
   params: Record<string, unknown>,
 ): Float64Array | undefined {
+  return gateSpeedReader(pos, params)?.(at);
+}
+
+/** gateSpeedAt as a function of the times, for a detector that reads them in windows. */
+export function gateSpeedReader(
+  pos: Awaited<ReturnType<typeof gatePosition>>,
+  params: Record<string, unknown>,
+): ((at: Float64Array) => Float64Array) | undefined {
   if (!pos) return undefined;
   const window = params.speedWindow as number;
-  return speedAtTimes(pos, window > 0 ? gateSpeed(pos, window) : pos.speed, at);
+  return speedAtTimes(pos, window > 0 ? gateSpeed(pos, window) : pos.speed);
 }
 
 /** The gate's options of dsp-wasm's detectors, from a step's parameters. */
