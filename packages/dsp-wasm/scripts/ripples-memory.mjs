@@ -4,6 +4,7 @@
 // row as the windows ask for it, so only the detector's own memory grows with the duration. `arrays`
 // passes times and speed whole (the ripples step before), `readers` a window at a time (readTime,
 // readSpeed; main's build has no readers). [repo root] (default: this checkout) picks the build measured.
+// TRACE_BUDGET=<bytes> sets traceBudget (0: every window band-passed again in the second pass).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -39,6 +40,7 @@ const options = {
   fs,
   band: { band: [150, 250], transition: 25 },
   detector: 'kay',
+  ...(process.env.TRACE_BUDGET ? { traceBudget: Number(process.env.TRACE_BUDGET) } : {}),
   ...(how === 'arrays'
     ? { time: timesOf(0, rows), speed: speedAt(timesOf(0, rows)) }
     : { readTime: timesOf, readSpeed: (a, b, time) => speedAt(time) }),

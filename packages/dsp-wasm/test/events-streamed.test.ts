@@ -170,6 +170,30 @@ describe('detectRipplesInWindows (Kay) in two passes', () => {
     expect(widest).toBe(windowRows + 2 * margin);
   }, 60_000);
 
+  it('gives the same events whatever its trace budget, reading the LFP again only beyond it', async () => {
+    const options = { ...common, detector: 'kay' as const, band, windowRows, time, speed };
+    const windows = Math.ceil(rows / windowRows);
+    const run = async (traceBudget?: number) => {
+      let read = 0;
+      const counted = { rows, cols, read: (a: number, b: number) => ((read += b - a), lfp.slice(a * cols, b * cols)) };
+      const events = await detectRipplesInWindows(counted, { ...options, traceBudget });
+      return { events, read };
+    };
+    const all = await run(); // the default budget holds this session's trace
+    const none = await run(0);
+    const half = await run(8 * windowRows * Math.floor(windows / 2));
+    expect(none.events).toEqual(all.events);
+    expect(half.events).toEqual(all.events);
+    // a pass reads every row, plus each window's margins and the filter's reach (~3.3 × rows at
+    // these 997-row windows); beyond a budget of half the windows, about half of that again
+    const perPass = none.read - all.read,
+      window = perPass / windows;
+    expect(perPass).toBeGreaterThan(rows + 2 * margin * (windows - 2));
+    expect(perPass).toBeLessThan(4 * rows);
+    expect(Math.abs(half.read - all.read - perPass / 2)).toBeLessThan(2 * window);
+    await expect(run(-1)).rejects.toThrow(/traceBudget/);
+  }, 60_000);
+
   it('refuses time with readTime, speed with readSpeed, and readers of the wrong length', async () => {
     const options = { ...common, band, windowRows: 60_000 };
     const readTime = (a: number, b: number) => time.subarray(a, b);

@@ -33,9 +33,15 @@ export interface WindowedRippleOptions extends RippleDetectorOptions {
   readTime?: (a: number, b: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
   /** Instead of `speed`: the speed (cm/s, NaN missing) of rows [a, b), whose times are `time`. */
   readSpeed?: (a: number, b: number, time: Float64Array) => ArrayLike<number> | Promise<ArrayLike<number>>;
+  /**
+   * Bytes of Kay's trace (8 per row) kept from the first pass for the second (default 64 MiB: 8 M
+   * rows, 2.2 h at 1 kHz). Windows beyond it are band-passed again instead, so memory stays within
+   * it at any duration; within it the second pass costs no band or envelope. Same events either way.
+   */
+  traceBudget?: number;
 }
 
-const WINDOWED_DEFAULTS = { windowRows: 60_000, marginSeconds: 1 };
+const WINDOWED_DEFAULTS = { windowRows: 60_000, marginSeconds: 1, traceBudget: 64 * 2 ** 20 };
 /** medianStep's default sample of time steps (maxSteps). */
 const MEDIAN_STEPS = 100_000;
 
@@ -50,10 +56,11 @@ type SpeedReader = (a: number, b: number, time: Float64Array) => Promise<ArrayLi
  * block's within the window and `marginSeconds` around it.
  *
  * Kay's detector holds nothing per sample of the session: a first pass over the windows finds the
- * blocks and sums the trace's mean and SD exactly (Moments), a second computes each window again
- * and hands its z-scores to the event core sample by sample (EventStream), so events crossing a
- * window's edge are the whole trace's; with `readTime` and `readSpeed` neither the times nor the
- * speed are whole in memory either (2× the band and envelope's CPU of one pass). Karlsson's
+ * blocks and sums the trace's mean and SD exactly (Moments), a second hands each window's z-scores
+ * to the event core sample by sample (EventStream), so events crossing a window's edge are the
+ * whole trace's. The second pass reads the traces the first kept, up to `traceBudget` bytes, and
+ * computes the windows beyond it again (2× the band and envelope's CPU there); with `readTime` and
+ * `readSpeed` neither the times nor the speed are whole in memory either. Karlsson's
  * detector keeps time, speed and two traces per sample (its channels are z-scored one by one).
  *
  * @example
@@ -77,7 +84,8 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
   const readTime = timeReader(n, options);
   const readSpeed = speedReader(options);
   const band = bandReader(lfp, { ...options.band, fs });
-  const settings = { n, cols: lfp.cols, windowRows, margin, band, envelope, s, readTime, readSpeed };
+  const traceBudget = checkNumber('traceBudget', options.traceBudget ?? WINDOWED_DEFAULTS.traceBudget, { min: 0 });
+  const settings = { n, cols: lfp.cols, windowRows, margin, band, envelope, s, readTime, readSpeed, traceBudget };
   return detector === 'kay' ? kayInWindows(settings, options) : karlssonInWindows(settings, options);
 }
 
@@ -91,6 +99,7 @@ interface WindowSettings {
   s: Settings;
   readTime: TimeReader;
   readSpeed?: SpeedReader;
+  traceBudget: number;
 }
 
 /** Rows [a, b) of an array as a Float64Array (a view when it is one). */
@@ -148,50 +157,72 @@ export async function medianStepInWindows(readTime: TimeReader, n: number, windo
 }
 
 /** One window of Kay's trace: rows [start, stop), and the times, speeds and valid flags of rows [lo, hi). */
-interface TraceWindow {
+interface TraceWindow extends SecondWindow {
+  ok: Uint8Array;
+}
+
+/** What the second pass reads of a window. */
+interface SecondWindow {
   start: number;
   stop: number;
   lo: number;
   time: Float64Array;
   speed?: ArrayLike<number>;
-  ok: Uint8Array;
   trace: Float64Array;
 }
+
+const EMPTY = new Float64Array(0);
 
 async function kayInWindows(w: WindowSettings, options: WindowedRippleOptions): Promise<DetectedEvent[]> {
   const { n, windowRows, margin, band, readTime, readSpeed } = w;
   const step = await medianStepInWindows(readTime, n, windowRows);
   const maxStep = n > 1 ? 1.5 * step : Infinity;
   const minSamples = n < 2 ? 1 : samplesIn(w.s.minimumDuration, step);
-  async function* windows(): AsyncGenerator<TraceWindow> {
-    for (let start = 0; start < n; start += windowRows) {
-      const stop = Math.min(n, start + windowRows);
-      const lo = Math.max(0, start - margin),
-        hi = Math.min(n, stop + margin);
-      const span = await band(lo, hi);
-      const time = await readTime(lo, hi);
-      const speed = readSpeed && (await readSpeed(lo, hi, time));
-      const ok = new Uint8Array(hi - lo);
-      for (let r = 0; r < ok.length; r++) ok[r] = finiteRow(span, r) && (!speed || Number.isFinite(speed[r])) ? 1 : 0;
-      const blocks = blocksWithin(ok, time, 0, maxStep).map(([a, b]): Block => [a + lo, b + lo]);
-      const trace = kayConsensusWindow({ span, lo, start, stop, blocks }, w.envelope);
-      yield { start, stop, lo, time, speed, ok, trace };
-    }
+  async function traceWindow(start: number): Promise<TraceWindow> {
+    const stop = Math.min(n, start + windowRows);
+    const lo = Math.max(0, start - margin),
+      hi = Math.min(n, stop + margin);
+    const span = await band(lo, hi);
+    const time = await readTime(lo, hi);
+    const speed = readSpeed && (await readSpeed(lo, hi, time));
+    const ok = new Uint8Array(hi - lo);
+    for (let r = 0; r < ok.length; r++) ok[r] = finiteRow(span, r) && (!speed || Number.isFinite(speed[r])) ? 1 : 0;
+    const blocks = blocksWithin(ok, time, 0, maxStep).map(([a, b]): Block => [a + lo, b + lo]);
+    const trace = kayConsensusWindow({ span, lo, start, stop, blocks }, w.envelope);
+    return { start, stop, lo, time, speed, ok, trace };
   }
-  // first pass: the recording's blocks (validBlocks, built row by row) and the trace's statistics
+  // first pass: the recording's blocks (validBlocks, built row by row) and the trace's statistics;
+  // the windows' traces kept while they fit the budget
   const blocks = new BlockList(maxStep);
   const moments = new Moments();
-  for await (const x of windows()) {
+  const kept: Float64Array[] = [];
+  let keptBytes = 0;
+  for (let start = 0; start < n; start += windowRows) {
+    const x = await traceWindow(start);
     blocks.add(x);
     traceMoments(x.trace, x.ok.subarray(x.start - x.lo, x.stop - x.lo), x.start, options, moments);
+    if (kept.length * windowRows === start && keptBytes + x.trace.byteLength <= w.traceBudget) {
+      kept.push(x.trace);
+      keptBytes += x.trace.byteLength;
+    }
   }
   blocks.end(n);
-  // second pass: the same windows again, their z-scores to the event core in order, block by block
+  // a kept window's rows [start, stop) with their times and speeds read again (pointwise, cheap)
+  async function secondLook(start: number): Promise<SecondWindow> {
+    const trace = kept[start / windowRows];
+    if (!trace) return traceWindow(start);
+    const stop = start + trace.length;
+    const time = await readTime(start, stop);
+    return { start, stop, lo: start, time, speed: readSpeed && (await readSpeed(start, stop, time)), trace };
+  }
+  // second pass: the same windows, their z-scores to the event core in order, block by block
   const { mean, std } = moments.stats();
   const stream = new EventStream(w.s, minSamples, Boolean(readSpeed));
   const list = blocks.blocks;
   let k = 0;
-  for await (const x of windows()) {
+  for (let start = 0; start < n; start += windowRows) {
+    const x = await secondLook(start);
+    if (start / windowRows < kept.length) kept[start / windowRows] = EMPTY; // read once: free it
     while (k < list.length && list[k][1] <= x.start) k++;
     for (let j = k; j < list.length && list[j][0] < x.stop; j++) {
       const [a, b] = list[j];
