@@ -7,6 +7,7 @@
 // speed and running, in windows of 997 rows (events across their edges).
 import { createRng, medianStep } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
+import { addRipples } from './ripple-lfp.js';
 import { bandFilter, detectRipplesInWindows, peakFrequency, type DetectedEvent } from '../src/index.js';
 import { blocksWithin, blockGap, minimumSampleCount, validBlocks } from '../src/events/blocks.js';
 import { gaussianSmooth, kayConsensusWindow } from '../src/events/consensus.js';
@@ -93,15 +94,7 @@ describe('detectRipplesInWindows (Kay) in two passes', () => {
   const rng = createRng(21);
   const lfp = new Float32Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) lfp[i * cols + c] = rng.normal() * 8;
-  for (let peak = 0.5; peak < rows / fs - 0.5; peak += 0.3 + rng.uniform() * 0.6) {
-    const sd = 0.008 + rng.uniform() * 0.012,
-      amp = 5 + rng.uniform() * 30,
-      freq = 150 + rng.uniform() * 70;
-    for (let i = Math.floor((peak - 5 * sd) * fs); i < Math.ceil((peak + 5 * sd) * fs); i++)
-      for (let c = 0; c < cols; c++)
-        lfp[i * cols + c] +=
-          amp * Math.exp(-0.5 * ((i / fs - peak) / sd) ** 2) * Math.sin(2 * Math.PI * freq * (i / fs) + c);
-  }
+  addRipples(lfp, { rows, cols, fs, rng, every: [0.3, 0.6] });
   // jittered times (the median step then depends on which steps are sampled), a 2 s gap at 70 s;
   // speed unknown for 0.5 s at 30 s and a few single samples, running from 90 to 100 s
   const time = Float64Array.from({ length: rows }, (_, i) => i / fs + rng.uniform() * 2e-5 + (i >= 70 * fs ? 2 : 0));

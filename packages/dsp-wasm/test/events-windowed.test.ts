@@ -4,6 +4,7 @@
 // events cross a window's edge.
 import { createRng } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
+import { addRipples } from './ripple-lfp.js';
 import {
   bandFilter,
   detectRipplesInWindows,
@@ -26,15 +27,7 @@ for (let i = 0; i < rows; i++)
     brown[c] = 0.995 * brown[c] + rng.normal() * 6;
     lfp[i * cols + c] = brown[c] + 100 * Math.sin((2 * Math.PI * 8 * i) / fs + c) + rng.normal() * 8;
   }
-for (let peak = 0.5; peak < rows / fs - 0.5; peak += 0.4 + rng.uniform() * 0.6) {
-  const sd = 0.008 + rng.uniform() * 0.012,
-    amp = 5 + rng.uniform() * 30,
-    freq = 150 + rng.uniform() * 70;
-  for (let i = Math.floor((peak - 5 * sd) * fs); i < Math.ceil((peak + 5 * sd) * fs); i++)
-    for (let c = 0; c < cols; c++)
-      lfp[i * cols + c] +=
-        amp * Math.exp(-0.5 * ((i / fs - peak) / sd) ** 2) * Math.sin(2 * Math.PI * freq * (i / fs) + c);
-}
+addRipples(lfp, { rows, cols, fs, rng, every: [0.4, 0.6] });
 // a 2 s recording gap at 100 s, and speed: still, running from 150 to 160 s, unknown for 0.5 s at 60 s
 const time = Float64Array.from({ length: rows }, (_, i) => i / fs + (i >= 100 * fs ? 2 : 0));
 const speed = Float64Array.from({ length: rows }, (_, i) =>
