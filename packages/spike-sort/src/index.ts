@@ -53,6 +53,7 @@ export {
   splitUnit,
   autoCurate,
   labelCollisions,
+  type CollisionLabelUnit,
   DEFAULT_CURATION_RULES,
   poissonUpperTail,
   type Curation,

@@ -1,7 +1,7 @@
 // Collision clusters: synchronous spikes of two units make a cluster whose template is the sum of
 // theirs at the lag between them; it is no neuron and curation labels it noise.
 import { describe, expect, it } from 'vitest';
-import { findCollisions, labelCollisions, startCuration, type Collision } from '../src/index.js';
+import { findCollisions, labelCollisions, startCuration, type Collision, type UnitLabel } from '../src/index.js';
 import { resolveCollisions } from '../src/sort/sorting-accumulator.js';
 import { C, L, template } from './tetrode-template.js';
 
@@ -54,6 +54,23 @@ describe('labelCollisions', () => {
     ]);
     expect(c.labels).toEqual(['accept', 'mua', 'noise']);
     expect(() => labelCollisions(startCuration(times), [{}])).toThrow(/units/);
+  });
+
+  it('with maxSpread, labels noise a unit whose spikes spread far more about its template than noise does', () => {
+    const times = [Float64Array.of(1), Float64Array.of(2), Float64Array.of(3), Float64Array.of(4)];
+    const template = new Float32Array(100); // 100 samples: noise alone leaves about 100
+    const curation = { ...startCuration(times), labels: ['accept', 'accept', 'mua', 'accept'] as UnitLabel[] };
+    const units = [
+      { spread: 95, template }, // a neuron
+      { spread: 240, template }, // its spikes are not one waveform
+      { spread: 140, template },
+      { spread: 240 }, // no template: unknown, passes
+    ];
+    expect(labelCollisions(curation, units, { maxSpread: 1.5 }).labels).toEqual(['accept', 'noise', 'mua', 'accept']);
+    expect(labelCollisions(curation, units, { maxSpread: 3 }).labels).toEqual(['accept', 'accept', 'mua', 'accept']);
+    // off by default
+    expect(labelCollisions(curation, units).labels).toEqual(['accept', 'accept', 'mua', 'accept']);
+    expect(() => labelCollisions(curation, units, { maxSpread: -1 })).toThrow(/maxSpread/);
   });
 });
 
