@@ -5,6 +5,7 @@ import { matchTemplates } from '../match/match-templates.js';
 import { autoMerge } from '../curation/auto-merge.js';
 import { learnTemplates, type LearnedTemplates } from '../sort/learn-templates.js';
 import {
+  BELOW_RANGE,
   checkLearnSpikes,
   detectionGeometry,
   probeMerge,
@@ -132,7 +133,7 @@ function* streamSteps(
       threshold,
       sweep,
       neighbours,
-      belowRange: true,
+      belowRange: BELOW_RANGE,
       report: [start - offset, end - offset],
     });
     result.add(x, wc, matches, { offset, core: [start - offset, end - offset] });
