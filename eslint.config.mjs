@@ -40,6 +40,30 @@ export default tseslint.config(
     },
   },
   {
+    // Results must have the same bits in every engine (a crate made in a browser is verified in
+    // Node): engines round Math.exp and its kin apart, so package sources use core's math
+    // (src/math). `x ** 2` and `2 ** n` are exact; other powers go through core's pow. The viewer
+    // only draws, and tests compare against the engine on purpose.
+    files: ['packages/*/src/**/*.ts'],
+    ignores: ['packages/viewer/**', 'packages/core/src/math/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['exp', 'expm1', 'log', 'log1p', 'log2', 'log10', 'pow', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan']
+          .concat(['atan2', 'sinh', 'cosh', 'tanh', 'asinh', 'acosh', 'atanh', 'cbrt', 'hypot'])
+          .map((property) => ({ object: 'Math', property, message: "engine-dependent bits: use core's math" })),
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator='**']:not([left.value=2]):not([right.value=2])",
+          message: "engine-dependent bits: use core's pow (x ** 2 and 2 ** n are exact)",
+        },
+        { selector: "AssignmentExpression[operator='**=']", message: "engine-dependent bits: use core's pow" },
+      ],
+    },
+  },
+  {
     // Tests build deliberately malformed records and documents.
     files: ['**/test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

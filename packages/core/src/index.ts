@@ -15,3 +15,4 @@ export { symmetricEigen } from './linalg/symmetric-eigen.js';
 export { StagedProgress, type ProgressCallback } from './progress/staged-progress.js';
 /** SHA-256 of this package's sources at build time (provenance step versions carry it). */
 export { CODE_HASH as codeHash } from './code-hash.generated.js';
+export * from './math/index.js';

@@ -113,6 +113,8 @@ describe.runIf(hasChromium)('Curate tab in headless Chromium', () => {
       deviceScaleFactor: 1,
       acceptDownloads: true,
     });
+    // a busy machine makes the run worker's first store open slow (35 s seen): waits are generous
+    page.setDefaultTimeout(300_000);
     page.on('pageerror', (err) => console.error('page error:', err.message));
     await page.goto(`${site!.url}/index.html`);
     await page.setInputFiles('#file-input', TETRODE);

@@ -1,3 +1,4 @@
+import { cos, exp, log, sin } from '../math/index.js';
 /**
  * A seeded random number generator (xoshiro128**, seeded by splitmix32), so every simulation is
  * reproducible from its seed in any JavaScript runtime.
@@ -56,14 +57,14 @@ export function createRng(seed: number): Rng {
       let u = 0;
       while (u === 0) u = rng.uniform();
       const v = rng.uniform();
-      const r = Math.sqrt(-2 * Math.log(u));
-      spare = r * Math.sin(2 * Math.PI * v);
-      return r * Math.cos(2 * Math.PI * v);
+      const r = Math.sqrt(-2 * log(u));
+      spare = r * sin(2 * Math.PI * v);
+      return r * cos(2 * Math.PI * v);
     },
     poisson(lambda) {
       if (lambda <= 0) return 0;
       if (lambda > 50) return Math.max(0, Math.round(lambda + Math.sqrt(lambda) * rng.normal()));
-      const l = Math.exp(-lambda);
+      const l = exp(-lambda);
       let k = 0;
       let p = 1;
       do {
@@ -72,7 +73,7 @@ export function createRng(seed: number): Rng {
       } while (p > l);
       return k - 1;
     },
-    exponential: (rate) => -Math.log(1 - rng.uniform()) / rate,
+    exponential: (rate) => -log(1 - rng.uniform()) / rate,
     int: (n) => Math.floor(rng.uniform() * n),
     fork: () => createRng(next()),
   };

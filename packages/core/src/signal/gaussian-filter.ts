@@ -1,3 +1,4 @@
+import { exp } from '../math/index.js';
 import { checkChoice, checkNumber } from '../params/check.js';
 
 export interface GaussianFilterOptions {
@@ -31,7 +32,7 @@ export function gaussianFilter1d(
   const radius = Math.floor(truncate * sigma + 0.5);
   const w = new Float64Array(2 * radius + 1);
   let sum = 0;
-  for (let k = -radius; k <= radius; k++) sum += w[k + radius] = Math.exp((-0.5 * k * k) / (sigma * sigma));
+  for (let k = -radius; k <= radius; k++) sum += w[k + radius] = exp((-0.5 * k * k) / (sigma * sigma));
   for (let k = 0; k < w.length; k++) w[k] /= sum;
   const at = (i: number): number => {
     if (i >= 0 && i < n) return x[i];

@@ -1,4 +1,4 @@
-import { interpolate, type Matrix } from '@spyglass-wasm/core';
+import { interpolate, type Matrix, exp, pow } from '@spyglass-wasm/core';
 import type { Environment } from './environment.js';
 
 /**
@@ -9,7 +9,7 @@ import type { Environment } from './environment.js';
 export function kdeAtBins(env: Environment, samples: Matrix<Float64Array>, std: number): Float64Array {
   const out = new Float64Array(env.nBins);
   const dims = env.dims;
-  const norm = 1 / Math.pow(Math.sqrt(2 * Math.PI) * std, dims);
+  const norm = 1 / pow(Math.sqrt(2 * Math.PI) * std, dims);
   const inv = 1 / (2 * std * std);
   // Per-dimension kernels over that dimension's bin centres (separable), then the outer product.
   const per: Float64Array[] = [];
@@ -27,7 +27,7 @@ export function kdeAtBins(env: Environment, samples: Matrix<Float64Array>, std: 
         k = per[d];
       for (let j = 0; j < k.length; j++) {
         const c = e[j] + env.binSize / 2 - v;
-        k[j] = Math.exp(-c * c * inv);
+        k[j] = exp(-c * c * inv);
       }
     }
     if (!ok) continue;

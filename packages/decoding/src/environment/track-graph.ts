@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, type Matrix, hypot, log } from '@spyglass-wasm/core';
 
 /** A track as a graph: node coordinates (cm) and edges between node indices, walked from a to b. */
 export interface TrackGraph {
@@ -60,7 +60,7 @@ export function linearize(
   if (gaps.length !== nE - 1)
     throw new ParameterError('edgeSpacing', `one number or ${nE - 1} numbers`, `${gaps.length}`);
   const length = graph.edges.map(([a, b]) =>
-    Math.hypot(graph.nodes[b][0] - graph.nodes[a][0], graph.nodes[b][1] - graph.nodes[a][1]),
+    hypot(graph.nodes[b][0] - graph.nodes[a][0], graph.nodes[b][1] - graph.nodes[a][1]),
   );
   const edgeStart = new Float64Array(nE);
   let at = 0;
@@ -83,7 +83,7 @@ export function linearize(
         dy = by - ay,
         l2 = dx * dx + dy * dy;
       const f = l2 > 0 ? Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / l2)) : 0;
-      dist[i * nE + e] = Math.hypot(x - (ax + f * dx), y - (ay + f * dy));
+      dist[i * nE + e] = hypot(x - (ax + f * dx), y - (ay + f * dy));
       along[i * nE + e] = f;
     });
   }
@@ -131,8 +131,8 @@ function viterbiSegments(graph: TrackGraph, dist: Float64Array, n: number, optio
     for (let f = 0; f < nE; f++) {
       if (f !== e && graph.edges[f].some((v) => graph.edges[e].includes(v))) touching.push(f);
     }
-    logT[e * nE + e] = Math.log(touching.length ? stay : 1);
-    for (const f of touching) logT[e * nE + f] = Math.log((1 - stay) / touching.length);
+    logT[e * nE + e] = log(touching.length ? stay : 1);
+    for (const f of touching) logT[e * nE + f] = log((1 - stay) / touching.length);
   }
   const score = new Float64Array(nE),
     next = new Float64Array(nE),

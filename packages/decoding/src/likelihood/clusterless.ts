@@ -1,4 +1,4 @@
-import { ParameterError, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, type Matrix, log, pow } from '@spyglass-wasm/core';
 import type { ClusterlessModel, MarkedSpikes } from '../encoding/clusterless-model.js';
 import { decodingKernels } from '../wasm/kernels.js';
 import { clusterlessAccumulateReference } from '../reference/clusterless.js';
@@ -77,7 +77,7 @@ function clusterlessRows(
     nTime = bins.nTime;
   const base = new Float64Array(nb);
   for (const g of model.groups) for (let b = 0; b < nb; b++) base[b] -= dt * g.groundIntensity[b];
-  const logOcc = Float64Array.from(model.occupancy, (o, b) => (o > 0 && env.isInterior[b] ? Math.log(o) : NaN));
+  const logOcc = Float64Array.from(model.occupancy, (o, b) => (o > 0 && env.isInterior[b] ? log(o) : NaN));
   const scale = 1 / (2 * model.waveformStd ** 2);
   if (groups.length !== model.groups.length)
     throw new ParameterError('groups', `${model.groups.length} electrode groups (as encoded)`, `${groups.length}`);
@@ -112,8 +112,7 @@ function clusterlessRows(
       for (let j = 0; j < dim; j++) dec[k * dim + j] = g.marks.data[i * dim + j];
     }
     const constant =
-      Math.log((dt * enc.meanRate) / Math.max(1, enc.marks.rows)) -
-      (dim / 2) * Math.log(2 * Math.PI * model.waveformStd ** 2);
+      log((dt * enc.meanRate) / Math.max(1, enc.marks.rows)) - (dim / 2) * log(2 * Math.PI * model.waveformStd ** 2);
     return { enc, dim, first, dec, bin, constant, spikes: g.times.length };
   });
   const totalSpikes = groups.reduce((s, g) => s + g.times.length, 0);
@@ -140,7 +139,7 @@ function clusterlessRows(
           const o = out.subarray(t * nb, (t + 1) * nb);
           for (let b = 0; b < nb; b++) {
             if (!env.isInterior[b]) continue;
-            o[b] += constant - xmin[k] + Math.log(Math.max(row[b], floor)) - logOcc[b];
+            o[b] += constant - xmin[k] + log(Math.max(row[b], floor)) - logOcc[b];
           }
         }
         done += spikes;
@@ -174,7 +173,7 @@ function accumulateWasm(
     const env = model.env;
     const pCenters = heap.put(transpose(env.centers.data, nb, env.dims));
     const pPos = heap.put(enc.positions.data);
-    const norm = 1 / Math.pow(Math.sqrt(2 * Math.PI) * model.positionStd, env.dims),
+    const norm = 1 / pow(Math.sqrt(2 * Math.PI) * model.positionStd, env.dims),
       inv = 1 / (2 * model.positionStd ** 2);
     for (let d0 = 0; d0 < nDec; d0 += bd) {
       const d1 = Math.min(nDec, d0 + bd),

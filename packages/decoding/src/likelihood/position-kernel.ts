@@ -1,3 +1,4 @@
+import { exp, pow } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import type { Environment } from '../environment/environment.js';
 
@@ -13,7 +14,7 @@ export function positionKernelRows(
   const d = env.dims,
     c = env.centers.data,
     nb = env.nBins;
-  const norm = 1 / Math.pow(Math.sqrt(2 * Math.PI) * std, d),
+  const norm = 1 / pow(Math.sqrt(2 * Math.PI) * std, d),
     inv = 1 / (2 * std * std);
   for (let e = e0; e < e1; e++) {
     const row = (e - e0) * nb;
@@ -23,7 +24,7 @@ export function positionKernelRows(
         const v = c[b * d + k] - positions.data[e * d + k];
         d2 += v * v;
       }
-      out[row + b] = d2 * inv > 40 ? 0 : norm * Math.exp(-d2 * inv);
+      out[row + b] = d2 * inv > 40 ? 0 : norm * exp(-d2 * inv);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { log } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import type { SortedSpikesModel } from '../encoding/sorted-model.js';
 import { decodingKernels } from '../wasm/kernels.js';
@@ -95,7 +96,7 @@ function likelihoodInputs(model: SortedSpikesModel, spikeTimes: readonly Float64
   for (let u = 0; u < model.nUnits; u++)
     for (let b = 0; b < nBins; b++) {
       const r = model.rates[u * nBins + b] * dt;
-      logRate[u * nBins + b] = Math.log(r);
+      logRate[u * nBins + b] = log(r);
       baseline[b] -= r;
     }
   const binsOf: Int32Array[] = [],

@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, checkOptionNames, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, checkOptionNames, type Matrix, hypot } from '@spyglass-wasm/core';
 
 export interface NetSpeedOptions {
   /** Window length (s), > 0. */
@@ -40,7 +40,7 @@ export function netSpeed(times: Float64Array, position: Matrix<Float64Array>, op
     if (b < i) b = i;
     while (b < n - 1 && times[b + 1] <= times[i] + half + tol) b++;
     const dt = times[b] - times[a];
-    out[i] = dt > 0 ? Math.hypot(data[b * cols] - data[a * cols], data[b * cols + 1] - data[a * cols + 1]) / dt : NaN;
+    out[i] = dt > 0 ? hypot(data[b * cols] - data[a * cols], data[b * cols + 1] - data[a * cols + 1]) / dt : NaN;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, medianStep, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, medianStep, type Matrix, atan2, cos, sin } from '@spyglass-wasm/core';
 import {
   fillGaps,
   gaussianFilterZeroPadded,
@@ -326,9 +326,7 @@ function smoothLed([x, y]: Xy, times: Float64Array, maxGap: number, window: numb
 /** atan2(front − back), unwrapped over the non-NaN samples, Gaussian-smoothed there, wrapped back to [-π, π]. */
 function headDirection(front: Xy, back: Xy, sigma: number): Float64Array {
   const m = front[0].length;
-  const angle = Float64Array.from({ length: m }, (_, i) =>
-    Math.atan2(front[1][i] - back[1][i], front[0][i] - back[0][i]),
-  );
+  const angle = Float64Array.from({ length: m }, (_, i) => atan2(front[1][i] - back[1][i], front[0][i] - back[0][i]));
   const unwrapped = unwrapSkippingNaN(angle);
   const finite = Array.from({ length: m }, (_, i) => i).filter((i) => !Number.isNaN(angle[i]));
   const smoothed = gaussianFilterZeroPadded(
@@ -336,7 +334,7 @@ function headDirection(front: Xy, back: Xy, sigma: number): Float64Array {
     sigma,
   );
   finite.forEach((i, k) => {
-    angle[i] = Math.atan2(Math.sin(smoothed[k]), Math.cos(smoothed[k]));
+    angle[i] = atan2(sin(smoothed[k]), cos(smoothed[k]));
   });
   return angle;
 }

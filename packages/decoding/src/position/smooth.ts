@@ -1,11 +1,11 @@
-import { checkOptionNames } from '@spyglass-wasm/core';
+import { checkOptionNames, exp } from '@spyglass-wasm/core';
 
 /** Gaussian smoothing of a uniformly sampled series (sd in samples), NaN-aware (renormalised weights). */
 export function gaussianSmooth(x: Float64Array, sdSamples: number): Float64Array {
   if (!(sdSamples > 0.1)) return x.slice();
   const half = Math.ceil(4 * sdSamples),
     k = new Float64Array(2 * half + 1);
-  for (let i = -half; i <= half; i++) k[i + half] = Math.exp(-(i * i) / (2 * sdSamples * sdSamples));
+  for (let i = -half; i <= half; i++) k[i + half] = exp(-(i * i) / (2 * sdSamples * sdSamples));
   return convolve(x, k);
 }
 

@@ -3,6 +3,7 @@
 // NaN spreading over the kernel), bottleneck.move_mean (trailing, NaN-skipping), np.unwrap,
 // np.linspace; np.median of the steps is core's medianStep. Private to processPosition.
 
+import { exp } from '@spyglass-wasm/core';
 /** np.gradient(x, t): second-order central differences (uneven steps allowed), one-sided at the ends. */
 export function gradient(x: ArrayLike<number>, t: ArrayLike<number>): Float64Array {
   const n = x.length,
@@ -39,7 +40,7 @@ export function gaussianFilterZeroPadded(x: ArrayLike<number>, sigma: number, tr
   const radius = Math.floor(truncate * sigma + 0.5);
   const w = new Float64Array(radius + 1);
   let sum = 0;
-  const phi = (k: number) => Math.exp((-0.5 / (sigma * sigma)) * (k * k));
+  const phi = (k: number) => exp((-0.5 / (sigma * sigma)) * (k * k));
   for (let k = -radius; k <= radius; k++) sum += phi(k);
   for (let k = 0; k <= radius; k++) w[k] = phi(k) / sum;
   const at = (i: number) => (i < 0 || i >= n ? 0 : x[i]);

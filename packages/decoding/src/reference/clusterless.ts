@@ -1,9 +1,10 @@
+import { exp } from '@spyglass-wasm/core';
 import type { Environment } from '../environment/environment.js';
 import type { ClusterlessGroupModel } from '../encoding/clusterless-model.js';
 import { positionKernelRows } from '../likelihood/position-kernel.js';
 
 /**
- * Plain TypeScript of markMinDistance + markAccumulate with no cutoff and Math.exp:
+ * Plain TypeScript of markMinDistance + markAccumulate with no cutoff and exp:
  * acc[d, b] = Σ_e exp(−(x(d,e) − xmin[d])) K_pos[e, b].
  */
 export function clusterlessAccumulateReference(
@@ -35,7 +36,7 @@ export function clusterlessAccumulateReference(
     }
     xmin[d] = best;
     for (let e = 0; e < nEnc; e++) {
-      const w = Math.exp(-(x[e] - best));
+      const w = exp(-(x[e] - best));
       for (let b = 0; b < nb; b++) acc[d * nb + b] += w * K[e * nb + b];
     }
   }

@@ -1,7 +1,8 @@
+import { exp, log } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { denseTransition, type Transition } from '../state-space/transition.js';
 
-/** Plain forward filter with the dense transition matrix and Math.exp (reference of forwardFilter). */
+/** Plain forward filter with the dense transition matrix and exp (reference of forwardFilter). */
 export function filterReference(
   loglik: Matrix<Float64Array>,
   tr: Transition,
@@ -25,13 +26,13 @@ export function filterReference(
     for (let i = 0; i < n; i++) if (pred[i] > 0) m = Math.max(m, loglik.data[t * loglik.cols + tr.likIndex[i]]);
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      const v = pred[i] > 0 ? pred[i] * Math.exp(loglik.data[t * loglik.cols + tr.likIndex[i]] - m) : 0;
+      const v = pred[i] > 0 ? pred[i] * exp(loglik.data[t * loglik.cols + tr.likIndex[i]] - m) : 0;
       out[t * n + i] = v;
       sum += v;
     }
     if (sum > 0 && Number.isFinite(sum)) {
       for (let i = 0; i < n; i++) out[t * n + i] /= sum;
-      logMarginal += Math.log(sum) + m;
+      logMarginal += log(sum) + m;
     } else out.set(pred, t * n);
   }
   return { filtered: { data: out, rows: nTime, cols: n }, logMarginal };

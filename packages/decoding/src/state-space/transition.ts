@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, checkOptionNames, toMatrix, type Matrix } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, checkOptionNames, toMatrix, type Matrix, exp } from '@spyglass-wasm/core';
 import type { Environment } from '../environment/environment.js';
 
 /** How position moves within or between discrete states. */
@@ -209,7 +209,7 @@ function gridWalk(env: Environment, w: { s: number; s2: number; p: number; v: nu
 function walkWeights(env: Environment, variance: number, cut: number): { radius: number; k: Float64Array } {
   const radius = Math.floor(Math.sqrt(cut * cut * variance) / env.binSize);
   const k = Float64Array.from({ length: 2 * radius + 1 }, (_, i) =>
-    Math.exp(-(((i - radius) * env.binSize) ** 2) / (2 * variance)),
+    exp(-(((i - radius) * env.binSize) ** 2) / (2 * variance)),
   );
   return { radius, k };
 }
@@ -293,7 +293,7 @@ function* randomWalk(
         else {
           const x = c[i] - c[j];
           if (x * x > maxD2) continue;
-          w = Math.exp(-(x * x) / (2 * variance));
+          w = exp(-(x * x) / (2 * variance));
         }
         row.push([j, w]);
         sum += w;

@@ -5,6 +5,7 @@ import {
   checkOptionNames,
   type Backend,
   type Matrix,
+  log2,
 } from '@spyglass-wasm/core';
 import { envelope } from '../spectral/hilbert.js';
 import type { Block } from './blocks.js';
@@ -41,7 +42,7 @@ function blockEnvelope(
   backend: Backend,
 ): Float64Array {
   const rows = stop - start;
-  const padded = padding === 'pow2' ? 2 ** Math.ceil(Math.log2(Math.max(1, rows))) : nextFastLen(rows);
+  const padded = padding === 'pow2' ? 2 ** Math.ceil(log2(Math.max(1, rows))) : nextFastLen(rows);
   const x = new Float64Array(padded * width);
   for (let r = 0; r < rows; r++)
     for (let k = 0; k < width; k++) x[r * width + k] = m.data[(start + r) * m.cols + c0 + k];

@@ -1,3 +1,4 @@
+import { atan2, hypot } from '@spyglass-wasm/core';
 import type { Matrix } from '@spyglass-wasm/core';
 import { hilbert } from '../spectral/hilbert.js';
 import type { Block } from './blocks.js';
@@ -68,7 +69,7 @@ export function frequencyAt(
   let channel = 0,
     best = -1;
   for (let c = 0; c < cols; c++) {
-    const amp = Math.hypot(a.re[p * cols + c], a.im[p * cols + c]);
+    const amp = hypot(a.re[p * cols + c], a.im[p * cols + c]);
     if (amp > best) [best, channel] = [amp, c];
   }
   const lo = Math.max(0, p - reach(SPAN)),
@@ -85,7 +86,7 @@ export function frequencyAt(
       a.re[i * cols + channel],
       a.im[i * cols + channel],
     ];
-    phase[i - lo] = phase[i - lo - 1] + Math.atan2(i1 * r0 - r1 * i0, r1 * r0 + i1 * i0);
+    phase[i - lo] = phase[i - lo - 1] + atan2(i1 * r0 - r1 * i0, r1 * r0 + i1 * i0);
   }
   return slope(t, phase) / (2 * Math.PI);
 }

@@ -1,4 +1,4 @@
-import { ParameterError, checkChoice, checkNumber } from '@spyglass-wasm/core';
+import { ParameterError, checkChoice, checkNumber, tan } from '@spyglass-wasm/core';
 import { type Zpk, bilinear, buttap, cheb1ap, lp2bp, lp2bs, lp2hp, lp2lp } from './zpk.js';
 import { zpk2sos } from './zpk2sos.js';
 import { checkOptionNames } from '@spyglass-wasm/core';
@@ -75,7 +75,7 @@ function iirDesign(name: string, proto: Zpk, Wn: number | readonly number[], opt
   if (band && !(normalized[0] < normalized[1])) throw new ParameterError('Wn', 'low < high', Wn);
 
   // Pre-warp for the bilinear transform with fs = 2 (normalised frequencies).
-  const warped = normalized.map((w) => 4 * Math.tan((Math.PI * w) / 2));
+  const warped = normalized.map((w) => 4 * tan((Math.PI * w) / 2));
   let analog;
   if (btype === 'lowpass') analog = lp2lp(proto, warped[0]);
   else if (btype === 'highpass') analog = lp2hp(proto, warped[0]);

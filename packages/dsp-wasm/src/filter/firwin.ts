@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, cos, sin, pow } from '@spyglass-wasm/core';
 import { checkOptionNames } from '@spyglass-wasm/core';
 import { type WindowSpec, getWindow } from '../spectral/windows.js';
 
@@ -58,7 +58,7 @@ export function firwin(numtaps: number, cutoff: number | readonly number[], opti
     const [left, right] = edges;
     const f = left === 0 ? 0 : right === 1 ? 1 : (left + right) / 2;
     let s = 0;
-    for (let i = 0; i < numtaps; i++) s += h[i] * Math.cos(Math.PI * (i - alpha) * f);
+    for (let i = 0; i < numtaps; i++) s += h[i] * cos(Math.PI * (i - alpha) * f);
     for (let i = 0; i < numtaps; i++) h[i] /= s;
   }
   return h;
@@ -68,13 +68,13 @@ export function firwin(numtaps: number, cutoff: number | readonly number[], opti
 function sinc(x: number): number {
   if (x === 0) return 1;
   const y = Math.PI * x;
-  return Math.sin(y) / y;
+  return sin(y) / y;
 }
 
 /** Kaiser window β for a stopband attenuation of `a` dB (scipy.signal.kaiser_beta). */
 export function kaiserBeta(a: number): number {
   if (a > 50) return 0.1102 * (a - 8.7);
-  if (a > 21) return 0.5842 * (a - 21) ** 0.4 + 0.07886 * (a - 21);
+  if (a > 21) return 0.5842 * pow(a - 21, 0.4) + 0.07886 * (a - 21);
   return 0;
 }
 

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, cos, tan } from '@spyglass-wasm/core';
 
 /**
  * Second-order IIR notch at w0 Hz with quality factor Q, like `scipy.signal.iirnotch(w0, Q, fs=fs)`
@@ -22,9 +22,9 @@ export function iirnotch(
   const bw = (w / Q) * Math.PI;
   const wr = w * Math.PI;
   const gb = 1 / Math.SQRT2;
-  const beta = (Math.sqrt(1 - gb * gb) / gb) * Math.tan(bw / 2);
+  const beta = (Math.sqrt(1 - gb * gb) / gb) * tan(bw / 2);
   const gain = 1 / (1 + beta);
-  const b = Float64Array.from([gain, -2 * gain * Math.cos(wr), gain]);
-  const a = Float64Array.from([1, -2 * gain * Math.cos(wr), 2 * gain - 1]);
+  const b = Float64Array.from([gain, -2 * gain * cos(wr), gain]);
+  const a = Float64Array.from([1, -2 * gain * cos(wr), 2 * gain - 1]);
   return { b, a, sos: Float64Array.from([...b, ...a]) };
 }

@@ -1,4 +1,4 @@
-import { checkChoice, type FloatArray, type Matrix } from '@spyglass-wasm/core';
+import { checkChoice, type FloatArray, type Matrix, cos, log } from '@spyglass-wasm/core';
 import { sosfiltReference } from '../reference/sosfilt.js';
 import type { Precision } from './sos.js';
 
@@ -179,6 +179,6 @@ function whiteNoise(n: number): Float64Array {
   let s = 0x2545f491;
   const next = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) + 0.5) / 2 ** 32;
   const x = new Float64Array(n);
-  for (let i = 0; i < n; i++) x[i] = Math.sqrt(-2 * Math.log(next())) * Math.cos(2 * Math.PI * next());
+  for (let i = 0; i < n; i++) x[i] = Math.sqrt(-2 * log(next())) * cos(2 * Math.PI * next());
   return x;
 }

@@ -1,3 +1,4 @@
+import { asinh, cos, cosh, pow, sin, sinh } from '@spyglass-wasm/core';
 import { type Complex, add, conj, cx, div, exp, mul, prod, scale, sqrt, sub } from '../lib/complex.js';
 
 /** Zeros, poles and gain of a filter. */
@@ -16,13 +17,13 @@ export function buttap(n: number): Zpk {
 
 /** Analog Chebyshev type I prototype of order n with rp dB passband ripple (scipy.signal.cheb1ap). */
 export function cheb1ap(n: number, rp: number): Zpk {
-  const eps = Math.sqrt(10 ** (0.1 * rp) - 1);
-  const mu = Math.asinh(1 / eps) / n;
+  const eps = Math.sqrt(pow(10, 0.1 * rp) - 1);
+  const mu = asinh(1 / eps) / n;
   const p: Complex[] = [];
   for (let m = -n + 1; m < n; m += 2) {
     const theta = (Math.PI * m) / (2 * n);
     // −sinh(mu + iθ) = −(sinh mu cos θ + i cosh mu sin θ)
-    p.push(cx(-Math.sinh(mu) * Math.cos(theta), -Math.cosh(mu) * Math.sin(theta)));
+    p.push(cx(-sinh(mu) * cos(theta), -cosh(mu) * sin(theta)));
   }
   let k = prod(p.map((v) => scale(v, -1))).re;
   if (n % 2 === 0) k /= Math.sqrt(1 + eps * eps);
@@ -31,7 +32,7 @@ export function cheb1ap(n: number, rp: number): Zpk {
 
 /** Low-pass prototype to low-pass at angular frequency wo (scipy.signal.lp2lp_zpk). */
 export function lp2lp({ z, p, k }: Zpk, wo: number): Zpk {
-  return { z: z.map((v) => scale(v, wo)), p: p.map((v) => scale(v, wo)), k: k * wo ** (p.length - z.length) };
+  return { z: z.map((v) => scale(v, wo)), p: p.map((v) => scale(v, wo)), k: k * pow(wo, p.length - z.length) };
 }
 
 /** Low-pass prototype to high-pass (scipy.signal.lp2hp_zpk). */
@@ -53,7 +54,7 @@ export function lp2bp({ z, p, k }: Zpk, wo: number, bw: number): Zpk {
     const root = half.map((v) => sqrt(sub(mul(v, v), cx(wo * wo))));
     return [...half.map((v, i) => add(v, root[i])), ...half.map((v, i) => sub(v, root[i]))];
   };
-  return { z: [...split(z), ...zeros(degree)], p: split(p), k: k * bw ** degree };
+  return { z: [...split(z), ...zeros(degree)], p: split(p), k: k * pow(bw, degree) };
 }
 
 /** Low-pass prototype to band-stop centred at wo with bandwidth bw (scipy.signal.lp2bs_zpk). */

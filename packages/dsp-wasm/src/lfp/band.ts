@@ -6,6 +6,8 @@ import {
   type FloatArray,
   type Matrix,
   type MatrixInput,
+  atan2,
+  cos,
 } from '@spyglass-wasm/core';
 import { firFilter } from '../filter/fir-filter.js';
 import { firwin, kaiserord } from '../filter/firwin.js';
@@ -128,7 +130,7 @@ function phasePower(h: AnalyticSignal, from: number, to: number, shift: number):
   const phase = new Float64Array((to - from) * cols);
   const power = new Float64Array(phase.length);
   for (let i = 0, j = from * cols; i < phase.length; i++, j++) {
-    phase[i] = Math.atan2(h.im[j], h.re[j]) + shift;
+    phase[i] = atan2(h.im[j], h.re[j]) + shift;
     power[i] = h.re[j] * h.re[j] + h.im[j] * h.im[j];
   }
   return { phase: { data: phase, rows: to - from, cols }, power: { data: power, rows: to - from, cols } };
@@ -249,7 +251,7 @@ function tapered(span: Matrix<Float32Array>, from: number, to: number): Matrix<F
   const scale = (r: number, w: number) => {
     for (let c = 0; c < cols; c++) out[r * cols + c] *= w;
   };
-  for (let r = 0; r < from; r++) scale(r, 0.5 - 0.5 * Math.cos((Math.PI * (r + 0.5)) / from));
-  for (let r = to; r < rows; r++) scale(r, 0.5 - 0.5 * Math.cos((Math.PI * (rows - r - 0.5)) / (rows - to)));
+  for (let r = 0; r < from; r++) scale(r, 0.5 - 0.5 * cos((Math.PI * (r + 0.5)) / from));
+  for (let r = to; r < rows; r++) scale(r, 0.5 - 0.5 * cos((Math.PI * (rows - r - 0.5)) / (rows - to)));
   return { data: out, rows, cols };
 }

@@ -1,3 +1,4 @@
+import { cos, exp as realExp, hypot, sin } from '@spyglass-wasm/core';
 /** A complex number; the filter-design code works on small lists of these. */
 export interface Complex {
   re: number;
@@ -10,7 +11,7 @@ export const sub = (a: Complex, b: Complex): Complex => cx(a.re - b.re, a.im - b
 export const mul = (a: Complex, b: Complex): Complex => cx(a.re * b.re - a.im * b.im, a.re * b.im + a.im * b.re);
 export const scale = (a: Complex, s: number): Complex => cx(a.re * s, a.im * s);
 export const conj = (a: Complex): Complex => cx(a.re, -a.im);
-export const abs = (a: Complex): number => Math.hypot(a.re, a.im);
+export const abs = (a: Complex): number => hypot(a.re, a.im);
 export const isReal = (a: Complex): boolean => a.im === 0;
 
 export function div(a: Complex, b: Complex): Complex {
@@ -36,8 +37,8 @@ export function sqrt(a: Complex): Complex {
 }
 
 export function exp(a: Complex): Complex {
-  const e = Math.exp(a.re);
-  return cx(e * Math.cos(a.im), e * Math.sin(a.im));
+  const e = realExp(a.re);
+  return cx(e * cos(a.im), e * sin(a.im));
 }
 
 /** Product of a list (1 for an empty list). */

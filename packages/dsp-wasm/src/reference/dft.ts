@@ -1,3 +1,4 @@
+import { cos, sin } from '@spyglass-wasm/core';
 /** O(n²) DFT of interleaved complex values: the reference the FFT kernels are tested against. */
 export function dftReference(data: Float64Array, n: number, inverse = false): Float64Array {
   const out = new Float64Array(2 * n);
@@ -7,8 +8,8 @@ export function dftReference(data: Float64Array, n: number, inverse = false): Fl
       im = 0;
     for (let t = 0; t < n; t++) {
       const a = (sign * 2 * Math.PI * ((k * t) % n)) / n;
-      const c = Math.cos(a),
-        s = Math.sin(a);
+      const c = cos(a),
+        s = sin(a);
       re += data[2 * t] * c - data[2 * t + 1] * s;
       im += data[2 * t] * s + data[2 * t + 1] * c;
     }

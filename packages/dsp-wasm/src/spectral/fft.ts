@@ -1,4 +1,4 @@
-import { checkBackend, checkOptionNames, type Backend } from '@spyglass-wasm/core';
+import { checkBackend, checkOptionNames, type Backend, cos, sin } from '@spyglass-wasm/core';
 import { radix2Reference } from '../reference/fft.js';
 import { dspKernels } from '../wasm/kernels.js';
 import { fftTwiddles, isPowerOfTwo, nextPowerOfTwo } from './twiddles.js';
@@ -60,8 +60,8 @@ function bluestein(data: Float64Array, n: number, backend: Backend): void {
   const chirp = new Float64Array(2 * n);
   for (let k = 0; k < n; k++) {
     const a = (Math.PI * ((k * k) % (2 * n))) / n; // k² mod 2n keeps the angle exact for large k
-    chirp[2 * k] = Math.cos(a);
-    chirp[2 * k + 1] = -Math.sin(a);
+    chirp[2 * k] = cos(a);
+    chirp[2 * k + 1] = -sin(a);
   }
   const a = new Float64Array(2 * m);
   const b = new Float64Array(2 * m);

@@ -5,6 +5,8 @@ import {
   type FloatArray,
   type Matrix,
   type MatrixInput,
+  atan2,
+  hypot,
 } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { transform } from './fft.js';
@@ -94,7 +96,7 @@ export function envelope<T extends FloatArray>(
   x: MatrixInput<T>,
   options: AnalyticOptions = {},
 ): Float64Array | Matrix<Float64Array> {
-  return mapAnalytic(x, options, (re, im) => Math.hypot(re, im));
+  return mapAnalytic(x, options, (re, im) => hypot(re, im));
 }
 
 /** Instantaneous phase angle(hilbert(x)) in radians (−π, π], per channel. */
@@ -107,7 +109,7 @@ export function instantaneousPhase<T extends FloatArray>(
   x: MatrixInput<T>,
   options: AnalyticOptions = {},
 ): Float64Array | Matrix<Float64Array> {
-  return mapAnalytic(x, options, (re, im) => Math.atan2(im, re));
+  return mapAnalytic(x, options, (re, im) => atan2(im, re));
 }
 
 /** f(re, im) of the analytic signal at every sample, returned in the input's kind. */

@@ -1,3 +1,4 @@
+import { cos, log2, sin } from '@spyglass-wasm/core';
 const cache = new Map<number, { forward: Float64Array; inverse: Float64Array }>();
 
 /**
@@ -11,8 +12,8 @@ export function fftTwiddles(n: number): { forward: Float64Array; inverse: Float6
     const inverse = new Float64Array(2 * n);
     for (let k = 0; k < n / 2; k++) {
       const a = (-2 * Math.PI * k) / n;
-      const wr = Math.cos(a),
-        wi = Math.sin(a);
+      const wr = cos(a),
+        wi = sin(a);
       forward.set([wr, wr, -wi, wi], 4 * k);
       inverse.set([wr, wr, wi, -wi], 4 * k);
     }
@@ -24,7 +25,7 @@ export function fftTwiddles(n: number): { forward: Float64Array; inverse: Float6
 }
 
 export const isPowerOfTwo = (n: number): boolean => n > 0 && (n & (n - 1)) === 0;
-export const nextPowerOfTwo = (n: number): number => 2 ** Math.ceil(Math.log2(Math.max(1, n)));
+export const nextPowerOfTwo = (n: number): number => 2 ** Math.ceil(log2(Math.max(1, n)));
 
 const revCache = new Map<number, Int32Array>();
 
@@ -32,7 +33,7 @@ const revCache = new Map<number, Int32Array>();
 export function bitReversal(n: number): Int32Array {
   let rev = revCache.get(n);
   if (!rev) {
-    const bits = Math.round(Math.log2(n));
+    const bits = Math.round(log2(n));
     rev = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       let k = 0;

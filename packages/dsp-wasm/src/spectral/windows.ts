@@ -1,4 +1,4 @@
-import { checkOptionNames, ParameterError } from '@spyglass-wasm/core';
+import { checkOptionNames, ParameterError, cos } from '@spyglass-wasm/core';
 
 /** A window name, or [name, parameter] for parametric windows (['kaiser', beta]). */
 export type WindowSpec = 'hamming' | 'hann' | 'hanning' | 'blackman' | 'boxcar' | 'rectangular' | ['kaiser', number];
@@ -22,14 +22,14 @@ export function getWindow(spec: WindowSpec, n: number, options: { periodic?: boo
     const c = (2 * Math.PI * i) / m;
     switch (name) {
       case 'hamming':
-        w[i] = 0.54 - 0.46 * Math.cos(c);
+        w[i] = 0.54 - 0.46 * cos(c);
         break;
       case 'hann':
       case 'hanning':
-        w[i] = 0.5 - 0.5 * Math.cos(c);
+        w[i] = 0.5 - 0.5 * cos(c);
         break;
       case 'blackman':
-        w[i] = 0.42 - 0.5 * Math.cos(c) + 0.08 * Math.cos(2 * c);
+        w[i] = 0.42 - 0.5 * cos(c) + 0.08 * cos(2 * c);
         break;
       case 'boxcar':
       case 'rectangular':

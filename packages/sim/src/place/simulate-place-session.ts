@@ -1,4 +1,4 @@
-import { createRng, type Rng } from '@spyglass-wasm/core';
+import { createRng, type Rng, cos, exp, sin } from '@spyglass-wasm/core';
 
 export interface PlaceSessionOptions {
   seed?: number;
@@ -89,7 +89,7 @@ export function simulatePlaceSession(options: PlaceSessionOptions = {}): PlaceSe
         const x = pos[i * dims + k] + f * (pos[(i + 1) * dims + k] - pos[i * dims + k]) - center[k];
         d2 += x * x;
       }
-      const rate = base + peakHz * Math.exp(-d2 / (2 * sdCm * sdCm));
+      const rate = base + peakHz * exp(-d2 / (2 * sdCm * sdCm));
       if (rng.uniform() * maxRate < rate) spikes.push(t);
       t += rng.exponential(maxRate);
     }
@@ -148,8 +148,8 @@ function arenaPath(rng: Rng, n: number, fs: number, length: number, speed: numbe
     xy[2 * i] = x;
     xy[2 * i + 1] = y;
     heading += 0.3 * rng.normal();
-    x += (speed * Math.cos(heading)) / fs;
-    y += (speed * Math.sin(heading)) / fs;
+    x += (speed * cos(heading)) / fs;
+    y += (speed * sin(heading)) / fs;
     if (x < 0 || x > length) {
       heading = Math.PI - heading;
       x = Math.min(length, Math.max(0, x));

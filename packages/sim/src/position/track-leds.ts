@@ -1,4 +1,16 @@
-import { ParameterError, checkNumber, type Matrix, createRng, type Rng } from '@spyglass-wasm/core';
+import {
+  ParameterError,
+  checkNumber,
+  type Matrix,
+  createRng,
+  type Rng,
+  atan2,
+  cos,
+  exp,
+  hypot,
+  sin,
+  pow,
+} from '@spyglass-wasm/core';
 
 /** A true trajectory: times (s), head-centre position (cm), optional head direction (rad). */
 export interface Trajectory {
@@ -75,7 +87,7 @@ export interface LedTracking {
  *
  * @example
  * const times = Float64Array.from({ length: 601 }, (_, i) => i / 10);
- * const x = times.map((t) => 100 + 80 * Math.sin(t / 5)), y = new Float64Array(601).fill(50);
+ * const x = times.map((t) => 100 + 80 * sin(t / 5)), y = new Float64Array(601).fill(50);
  * const tracked = trackLeds({ times, x, y }, { seed: 1, noiseCm: 1, dropRate: 0.05 });
  * tracked.front.data; // frames × 2, cm, NaN where dropped
  */
@@ -109,8 +121,8 @@ export function trackLeds(trajectory: Trajectory, options: LedTrackingOptions = 
     back = new Float64Array(frames * 2);
   const step = trackingNoise(rng, o.noise, o.tau, o.rate);
   for (let i = 0; i < frames; i++) {
-    const dx = half * Math.cos(hd[i]),
-      dy = half * Math.sin(hd[i]);
+    const dx = half * cos(hd[i]),
+      dy = half * sin(hd[i]);
     const f = [x[i] + dx + step(0), y[i] + dy + step(1)];
     const b = [x[i] - dx + step(2), y[i] - dy + step(3)];
     const [first, second] = dropped[i]
@@ -178,9 +190,9 @@ function checkTrajectory(tr: Trajectory): void {
  */
 function trackingNoise(rng: Rng, sd: number, tau: number, rate: number): (k: number) => number {
   if (tau === 0) return () => sd * rng.normal();
-  const a = Math.exp(-1 / (rate * tau));
+  const a = exp(-1 / (rate * tau));
   // stationary variance of y2 for y1 = a y1 + w, y2 = a y2 + y1, w ~ N(0, 1)
-  const gain = sd / Math.sqrt((1 + a * a) / (1 - a * a) ** 3);
+  const gain = sd / Math.sqrt((1 + a * a) / pow(1 - a * a, 3));
   const y1 = [0, 0, 0, 0],
     y2 = [0, 0, 0, 0];
   const step = (k: number) => {
@@ -215,7 +227,7 @@ function resampleAngle(t: Float64Array, a: ArrayLike<number>, at: Float64Array):
   return resample(t, unwrapped, at).map(wrap);
 }
 
-const wrap = (a: number) => Math.atan2(Math.sin(a), Math.cos(a));
+const wrap = (a: number) => atan2(sin(a), cos(a));
 
 /** Direction of motion over ±2 frames, held while the animal moves slower than 2 cm/s. */
 function headingOfMotion(x: Float64Array, y: Float64Array, rate: number): Float64Array {
@@ -228,8 +240,8 @@ function headingOfMotion(x: Float64Array, y: Float64Array, rate: number): Float6
       b = Math.min(n - 1, i + 2);
     const dx = x[b] - x[a],
       dy = y[b] - y[a];
-    if (b > a && (Math.hypot(dx, dy) * rate) / (b - a) > 2) {
-      last = Math.atan2(dy, dx);
+    if (b > a && (hypot(dx, dy) * rate) / (b - a) > 2) {
+      last = atan2(dy, dx);
       if (first < 0) first = i;
     }
     hd[i] = last;

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames, createRng, ParameterError, type Rng } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, createRng, ParameterError, type Rng, exp, pow } from '@spyglass-wasm/core';
 import type { RecordingRegimes, RecordingSpec, SimulatedUnit, WaveformShape } from './simulate-recording.js';
 
 /** Probe geometry of the simulator: a linear shank, 25 µm pitch, gains decaying as exp(−d / 40 µm). */
@@ -55,15 +55,12 @@ function checkRange(name: string, v: readonly [number, number] | undefined, min:
 
 /** A rate drawn log-uniformly in [lo, hi] from one uniform draw (the draw the default rate uses). */
 export function logUniformRate([lo, hi]: readonly [number, number], u: number): number {
-  return lo * (hi / lo) ** u;
+  return lo * pow(hi / lo, u);
 }
 
 /** Probe gains of a unit at `depth` µm, relative to `reference` (the gain of its nearest channel at t = 0). */
 export function probeGains(depth: number, channels: number, reference = 1): number[] {
-  return Array.from(
-    { length: channels },
-    (_, c) => Math.exp(-Math.abs(c * PROBE_PITCH_UM - depth) / DECAY_UM) / reference,
-  );
+  return Array.from({ length: channels }, (_, c) => exp(-Math.abs(c * PROBE_PITCH_UM - depth) / DECAY_UM) / reference);
 }
 
 /**
@@ -115,12 +112,12 @@ function variedShape(rng: Rng, gains: readonly number[]): WaveformShape {
 export function shapedWaveform(s: WaveformShape, channel: number, t: number): number {
   const k = s.channelWidths[channel];
   const w = s.troughWidth * k;
-  const pre = s.preRatio ? s.preRatio * Math.exp(-0.5 * ((t + 1.6 * w) / (0.8 * w)) ** 2) : 0;
+  const pre = s.preRatio ? s.preRatio * exp(-0.5 * ((t + 1.6 * w) / (0.8 * w)) ** 2) : 0;
   return (
     s.norm *
     (pre -
-      Math.exp(-0.5 * (t / w) ** 2) +
-      (s.reboundRatio / k) * Math.exp(-0.5 * ((t - s.reboundDelay * k) / (s.reboundWidth * k)) ** 2))
+      exp(-0.5 * (t / w) ** 2) +
+      (s.reboundRatio / k) * exp(-0.5 * ((t - s.reboundDelay * k) / (s.reboundWidth * k)) ** 2))
   );
 }
 
@@ -151,7 +148,7 @@ function burst(
       at += (i0 + (i1 - i0) * rng.uniform()) / 1000;
       if (at >= seconds - 0.005) break;
       times.push(at);
-      scales.push(decay ** k);
+      scales.push(pow(decay, k));
       free = at + refractory;
     }
   }
@@ -227,7 +224,7 @@ export function addShapedSpike(
 
 /** Extracellular spike shape (trough then rebound), t in seconds from the trough; trough = −1. */
 export function spikeWaveform(t: number): number {
-  return -Math.exp(-0.5 * (t / 0.00018) ** 2) + 0.3 * Math.exp(-0.5 * ((t - 0.0005) / 0.00035) ** 2);
+  return -exp(-0.5 * (t / 0.00018) ** 2) + 0.3 * exp(-0.5 * ((t - 0.0005) / 0.00035) ** 2);
 }
 
 /** The named hard regimes of the sorting-accuracy benchmark and tests; see sortingRegime. */

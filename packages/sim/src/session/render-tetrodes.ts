@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, createRng } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, createRng, cos, pow, sin } from '@spyglass-wasm/core';
 import { addSpikes, noiseRow, type SimulatedUnit } from '../recording/simulate-recording.js';
 
 /** A sharp-wave ripple: a 150–250 Hz burst in the LFP band. */
@@ -161,7 +161,7 @@ function lfpModel(seed: number, nTetrodes: number, slowUv: number) {
   // 1/f amplitude spectrum from 0.5 to 60 Hz (log-spaced), normalised to `slowUv` RMS.
   const n = 24;
   const waves = Array.from({ length: n }, (_, k) => {
-    const f = 0.5 * Math.pow(120, k / (n - 1));
+    const f = 0.5 * pow(120, k / (n - 1));
     return { w: 2 * Math.PI * f, a: 1 / f, phase: 2 * Math.PI * rng.uniform() };
   });
   const rms = Math.sqrt(waves.reduce((s, v) => s + (v.a * v.a) / 2, 0));
@@ -174,7 +174,7 @@ function addLfp(data: Float32Array, first: number, rows: number, channels: numbe
   const { fs, nTetrodes } = spec;
   const { gains, waves, thetaPhase } = lfpModel(spec.seed, nTetrodes, spec.slowUv ?? 25);
   const theta = spec.thetaUv ?? 40;
-  const background = (t: number) => waves.reduce((v, w) => v + w.a * Math.sin(w.w * t + w.phase), 0);
+  const background = (t: number) => waves.reduce((v, w) => v + w.a * sin(w.w * t + w.phase), 0);
   // The background (< 60 Hz) is summed on an absolute 1 ms grid and interpolated in between.
   const step = Math.max(1, Math.round(fs / 1000));
   let grid = -1,
@@ -189,14 +189,14 @@ function addLfp(data: Float32Array, first: number, rows: number, channels: numbe
     lfp[i] =
       v0 +
       ((v1 - v0) * (k - g * step)) / step +
-      theta * thetaEnvelope(spec.thetaPeriods, t) * Math.sin(2 * Math.PI * 8 * t + thetaPhase);
+      theta * thetaEnvelope(spec.thetaPeriods, t) * sin(2 * Math.PI * 8 * t + thetaPhase);
   }
   for (const r of spec.ripples) {
     const a = Math.max(first, Math.ceil(r.start * fs)),
       b = Math.min(first + rows, Math.floor(r.end * fs) + 1);
     for (let k = a; k < b; k++)
       lfp[k - first] +=
-        r.amplitudeUv * rippleEnvelope(r, k / fs) * Math.sin(2 * Math.PI * r.frequencyHz * (k / fs - r.peak));
+        r.amplitudeUv * rippleEnvelope(r, k / fs) * sin(2 * Math.PI * r.frequencyHz * (k / fs - r.peak));
   }
   for (let i = 0; i < rows; i++) {
     for (let c = 0; c < channels; c++) data[i * channels + c] += lfp[i] * gains[c >> 2];
@@ -215,5 +215,5 @@ function thetaEnvelope(periods: readonly { start: number; stop: number }[], t: n
 export function rippleEnvelope(r: RippleEvent, t: number): number {
   if (t <= r.start || t >= r.end) return 0;
   const side = t < r.peak ? (t - r.start) / (r.peak - r.start) : (r.end - t) / (r.end - r.peak);
-  return 0.5 - 0.5 * Math.cos(Math.PI * side);
+  return 0.5 - 0.5 * cos(Math.PI * side);
 }

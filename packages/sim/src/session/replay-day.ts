@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, createRng, type Rng } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, createRng, type Rng, exp } from '@spyglass-wasm/core';
 import { simulatePlaceSession } from '../place/simulate-place-session.js';
 import { trackLeds, type LedTracking, type LedTrackingOptions } from '../position/track-leds.js';
 import { between, checkRange, drawRipples, poissonTimes, refractoryTrain } from './events.js';
@@ -274,7 +274,7 @@ function runWithCells(
         const i = Math.min(n - 2, Math.floor(t * fs)),
           f = t * fs - i;
         const x = position.data[i] + f * (position.data[i + 1] - position.data[i]) - c.center[0];
-        if (rng.uniform() * max < baseline + c.peakHz * Math.exp(-(x * x) / (2 * c.sdCm * c.sdCm))) out.push(t);
+        if (rng.uniform() * max < baseline + c.peakHz * exp(-(x * x) / (2 * c.sdCm * c.sdCm))) out.push(t);
       }
       return { spikeTimes: Float64Array.from(out) };
     }),
@@ -317,7 +317,7 @@ function replaySpikes(
     if (rng.uniform() >= o.participation) return;
     for (let t = r.start + rng.exponential(o.peakHz); t < r.end; t += rng.exponential(o.peakHz)) {
       const d = x0 + ((x1 - x0) * (t - r.start)) / duration - c.center[0];
-      if (rng.uniform() < Math.exp(-(d * d) / (2 * c.sdCm * c.sdCm))) spikes[i].push(t);
+      if (rng.uniform() < exp(-(d * d) / (2 * c.sdCm * c.sdCm))) spikes[i].push(t);
     }
   });
 }

@@ -1,4 +1,4 @@
-import { ParameterError, checkNumber, createRng, type Rng } from '@spyglass-wasm/core';
+import { ParameterError, checkNumber, createRng, type Rng, cos, sin } from '@spyglass-wasm/core';
 import { drawUnits } from '../recording/simulate-recording.js';
 import { trackLeds, type LedTracking, type LedTrackingOptions } from '../position/track-leds.js';
 import { between, checkRange, drawRipples, poissonTimes, refractoryTrain, type Period } from './events.js';
@@ -252,8 +252,8 @@ function along(
   const s = segments[hint.i],
     T = s.stop - s.start;
   const f = Math.min(1, Math.max(0, (t - s.start) / T));
-  const x = s.x0 + ((s.x1 - s.x0) * (1 - Math.cos(Math.PI * f))) / 2;
-  const v = (Math.abs(s.x1 - s.x0) * Math.PI * Math.sin(Math.PI * f)) / (2 * T);
+  const x = s.x0 + ((s.x1 - s.x0) * (1 - cos(Math.PI * f))) / 2;
+  const v = (Math.abs(s.x1 - s.x0) * Math.PI * sin(Math.PI * f)) / (2 * T);
   return { x, v, heading: s.heading };
 }
 

@@ -5,6 +5,7 @@ import {
   StagedProgress,
   type Matrix,
   type ProgressCallback,
+  norm,
 } from '@spyglass-wasm/core';
 import { pointsMatrix } from '../features/points.js';
 import { spikeSortKernels } from '../wasm/kernels.js';
@@ -280,12 +281,12 @@ function wasmProjectRows(data: Float32Array, d: number, remember: boolean): Proj
         cq[j] /= nq || 1;
       }
       const dir = cq.map((v, j) => v - cp[j]);
-      const norm = Math.hypot(...dir) || 1;
+      const length = norm(dir) || 1;
       const pRows = heap.put(Int32Array.from(rows)),
         pCentre = heap.put(cp),
         pDir = heap.put(dir),
         pOut = heap.alloc(n * 8);
-      kernels.projectOnLine(pData, d, pRows, n, pCentre, pDir, norm, pOut);
+      kernels.projectOnLine(pData, d, pRows, n, pCentre, pDir, length, pOut);
       return heap.f64(pOut, n).slice();
     });
 }

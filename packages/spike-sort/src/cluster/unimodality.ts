@@ -1,3 +1,4 @@
+import { exp, log, pow } from '@spyglass-wasm/core';
 /**
  * A `valley` for isUnimodal where any dip counts. Two units of one shape and nearly one size
  * project as two overlapping Gaussians whose density dips only a little between them (d' ≈ 2.8:
@@ -47,11 +48,11 @@ export function isUnimodal(
     return oneMode(fit, ll1, tKernel, n, m, whole, bicMargin, valley);
   }
   // One Gaussian: log-likelihood of standardized data.
-  const ll1 = -0.5 * m * (Math.log(2 * Math.PI) + 1);
+  const ll1 = -0.5 * m * (log(2 * Math.PI) + 1);
   // Two Gaussians by EM, started from a median split and from the best two-group cut (a small
   // second mode far out is found only from the latter); the better fit counts.
   const fit = better(fitTwoGaussians(z, sorted[m >> 1]), fitTwoGaussians(z, centralCut(sorted)));
-  return oneMode(fit, ll1, (q) => Math.exp(-0.5 * q ** 2), n, m, whole, bicMargin, valley);
+  return oneMode(fit, ll1, (q) => exp(-0.5 * q ** 2), n, m, whole, bicMargin, valley);
 }
 
 const better = (a: TwoGaussians, b: TwoGaussians): TwoGaussians => (a.ll >= b.ll ? a : b);
@@ -74,7 +75,7 @@ function oneMode(
 ): boolean {
   // log-likelihoods of the m points scaled to the n values they stand for; BIC's penalty counts n
   const gain = whole ? 2 * (ll2 - ll1) : (2 * (ll2 - ll1) * n) / m;
-  if (gain < 3 * Math.log(n) + bicMargin) return true;
+  if (gain < 3 * log(n) + bicMargin) return true;
   const density = (q: number) => (w / s1) * kernel((q - m1) / s1) + ((1 - w) / s2) * kernel((q - m2) / s2);
   const lo = Math.min(m1, m2),
     hi = Math.max(m1, m2);
@@ -91,7 +92,7 @@ const T_CONSTANT = 1.329340388179137 / Math.sqrt(4 * Math.PI);
 
 /** The Student t density (NU degrees of freedom) at standardized distance q, times its scale. */
 function tKernel(q: number): number {
-  return T_CONSTANT * (1 + (q * q) / NU) ** (-(NU + 1) / 2);
+  return T_CONSTANT * pow(1 + (q * q) / NU, -(NU + 1) / 2);
 }
 
 /**
@@ -129,7 +130,7 @@ function fitT(z: Float64Array, k: 1 | 2, cut: number): TwoGaussians {
       // the t's weights: a value far out in a component's tail counts less towards its mean and spread
       u1[i] = (NU + 1) / (NU + qa * qa);
       u2[i] = (NU + 1) / (NU + qb * qb);
-      ll += Math.log(t);
+      ll += log(t);
     }
     let sr = 0,
       su1 = 0,
@@ -215,12 +216,12 @@ export function fitTwoGaussians(z: Float64Array, cut: number): TwoGaussians {
       const zi = z[i];
       const qa = (zi - m1) / s1,
         qb = (zi - m2) / s2;
-      const a = wa * Math.exp(-0.5 * (qa * qa));
-      const b = wb * Math.exp(-0.5 * (qb * qb));
+      const a = wa * exp(-0.5 * (qa * qa));
+      const b = wb * exp(-0.5 * (qb * qb));
       const t = a + b || 1e-300;
       const ri = a / t;
       r[i] = ri;
-      ll += Math.log(t / root2pi);
+      ll += log(t / root2pi);
       sr += ri;
       sm1 += ri * zi;
       sm2 += (1 - ri) * zi;

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames, ParameterError, searchSorted } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, ParameterError, searchSorted, norm } from '@spyglass-wasm/core';
 import type { GroupSorting } from '../sort/sort-group.js';
 import { largestChannel } from '../sort/sorting-accumulator.js';
 import { isUnimodal } from '../cluster/unimodality.js';
@@ -329,12 +329,12 @@ function handoverUnimodal(a: MergeUnit, b: MergeUnit, s: MergeSettings): boolean
   };
   const [ma, mb] = [mean(a, sa), mean(b, sb)];
   const line = ma.map((v, j) => mb[j] - v);
-  const norm = Math.hypot(...line);
-  if (!(norm > 0)) return true;
+  const length = norm(line);
+  if (!(length > 0)) return true;
   const along = (u: MergeUnit, set: number[]) =>
     set.map((i) => {
       let p = 0;
-      for (let j = 0; j < k; j++) p += (u.features![i * k + j] * line[j]) / norm;
+      for (let j = 0; j < k; j++) p += (u.features![i * k + j] * line[j]) / length;
       return p;
     });
   return isUnimodal([...along(a, sa), ...along(b, sb)]);

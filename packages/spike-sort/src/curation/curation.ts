@@ -1,4 +1,4 @@
-import { checkChoice, checkNumber, checkOptionNames, ParameterError } from '@spyglass-wasm/core';
+import { checkChoice, checkNumber, checkOptionNames, ParameterError, exp, log } from '@spyglass-wasm/core';
 import type { QualityMetrics } from '../metrics/quality-metrics.js';
 
 export type UnitLabel = 'accept' | 'noise' | 'mua' | 'unlabeled';
@@ -116,15 +116,15 @@ export function poissonUpperTail(options: { count: number; mean: number }): numb
   if (mean === 0) return 0;
   // Terms e^−λ λ^i / i! in logs (no overflow for large counts); below the mean the tail is 1 − the
   // lower sum, above it the upper sum itself (no cancellation where p is small).
-  const logTerm = (i: number) => -mean + i * Math.log(mean) - logFactorial(i);
+  const logTerm = (i: number) => -mean + i * log(mean) - logFactorial(i);
   if (k <= mean) {
     let lower = 0;
-    for (let i = 0; i < k; i++) lower += Math.exp(logTerm(i));
+    for (let i = 0; i < k; i++) lower += exp(logTerm(i));
     return Math.max(0, 1 - lower);
   }
   let upper = 0;
   for (let i = k; ; i++) {
-    const t = Math.exp(logTerm(i));
+    const t = exp(logTerm(i));
     upper += t;
     if (t < upper * 1e-12 || i > k + 10_000) break;
   }
@@ -133,7 +133,7 @@ export function poissonUpperTail(options: { count: number; mean: number }): numb
 
 function logFactorial(n: number): number {
   let s = 0;
-  for (let i = 2; i <= n; i++) s += Math.log(i);
+  for (let i = 2; i <= n; i++) s += log(i);
   return s;
 }
 

@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames, ParameterError, type Matrix } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, ParameterError, type Matrix, exp, log, sin } from '@spyglass-wasm/core';
 import { pointsMatrix } from '../features/points.js';
 import { nearestRows } from './nearest.js';
 
@@ -140,7 +140,7 @@ function lowerGammaRegularized(s: number, x: number): number {
       sum += term;
       if (term < sum * 1e-15) break;
     }
-    return sum * Math.exp(-x + s * Math.log(x) - lg);
+    return sum * exp(-x + s * log(x) - lg);
   }
   // Continued fraction for the upper tail (Lentz).
   let b = x + 1 - s,
@@ -159,7 +159,7 @@ function lowerGammaRegularized(s: number, x: number): number {
     h *= del;
     if (Math.abs(del - 1) < 1e-15) break;
   }
-  return 1 - Math.exp(-x + s * Math.log(x) - lg) * h;
+  return 1 - exp(-x + s * log(x) - lg) * h;
 }
 
 function logGamma(z: number): number {
@@ -168,10 +168,10 @@ function logGamma(z: number): number {
     0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
     12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
   ];
-  if (z < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * z)) - logGamma(1 - z);
+  if (z < 0.5) return log(Math.PI / sin(Math.PI * z)) - logGamma(1 - z);
   z -= 1;
   let x = c[0];
   for (let i = 1; i < g + 2; i++) x += c[i] / (z + i);
   const t = z + g + 0.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(x);
+  return 0.5 * log(2 * Math.PI) + (z + 0.5) * log(t) - t + log(x);
 }

@@ -1,4 +1,4 @@
-import { maxOf } from '@spyglass-wasm/core';
+import { maxOf, norm } from '@spyglass-wasm/core';
 import { compactLabels } from '../cluster/kmeans.js';
 import { ANY_DIP, isUnimodal } from '../cluster/unimodality.js';
 
@@ -67,7 +67,7 @@ function projectOnDifference(
   for (let t = t0; t < t1; t++)
     for (let c = 0; c < channels; c++)
       dir.push(templates[b][(t + shift) * channels + c] - templates[a][t * channels + c]);
-  const norm = Math.hypot(...dir) || 1;
+  const dirLength = norm(dir) || 1;
   const out: number[] = [];
   labels.forEach((l, i) => {
     if (l !== a && l !== b) return;
@@ -76,7 +76,7 @@ function projectOnDifference(
       j = 0;
     for (let t = t0; t < t1; t++)
       for (let c = 0; c < channels; c++) p += data[i * dim + (t + s) * channels + c] * dir[j++];
-    out.push(p / norm);
+    out.push(p / dirLength);
   });
   return Float64Array.from(out);
 }

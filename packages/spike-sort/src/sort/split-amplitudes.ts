@@ -1,4 +1,4 @@
-import { checkNumber, checkOptionNames, maxOf } from '@spyglass-wasm/core';
+import { checkNumber, checkOptionNames, maxOf, exp, pow } from '@spyglass-wasm/core';
 /**
  * Splits units whose spikes' amplitudes along their own template are bimodal: the scale
  * a = ⟨x, T⟩ / ⟨T, T⟩ of a unit's spikes is one tight mode around 1, and a second mode is another
@@ -79,7 +79,7 @@ export function secondModeCut(
   for (const q of v) mean += q / n;
   let sd = 0;
   for (const q of v) sd += (q - mean) ** 2 / n;
-  const h = 0.9 * Math.min(Math.sqrt(sd), iqr / 1.34) * n ** -0.2;
+  const h = 0.9 * Math.min(Math.sqrt(sd), iqr / 1.34) * pow(n, -0.2);
   if (!(h > 0)) return undefined;
   const lo = v[0],
     step = h / 4,
@@ -88,7 +88,7 @@ export function secondModeCut(
   for (const q of v) {
     const from = Math.max(0, Math.floor((q - 4 * h - lo) / step)),
       to = Math.min(bins - 1, Math.ceil((q + 4 * h - lo) / step));
-    for (let b = from; b <= to; b++) density[b] += Math.exp(-0.5 * ((lo + b * step - q) / h) ** 2);
+    for (let b = from; b <= to; b++) density[b] += exp(-0.5 * ((lo + b * step - q) / h) ** 2);
   }
   let top = 0;
   for (let b = 1; b < bins; b++) if (density[b] > density[top]) top = b;
