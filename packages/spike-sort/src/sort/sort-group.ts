@@ -219,12 +219,11 @@ export function matchSettings(
 
 /**
  * Whether sortGroup's, sortGroupOnPool's and sortStream's last matching leaves to no unit a
- * detection that a larger unit explains better below its range (`matchTemplates`' belowRange). Off:
- * with it on, the tetrode fixture's sorting in Chromium differed from Node's in one metric's last
- * bit (L-ratio: its chi-squared tail uses Math.exp / Math.log, most likely rounded apart there),
- * so a crate made in the browser did not verify; on once metrics are engine-independent.
+ * detection that a larger unit explains better below its range (`matchTemplates`' belowRange): on.
+ * (It waited until every stored metric was engine-independent: with it on, one L-ratio's last bit
+ * differed between Chromium and Node while its chi-squared tail used Math.exp / Math.log.)
  */
-export const BELOW_RANGE = false;
+export const BELOW_RANGE = true;
 
 /**
  * sortGroup's steps after template matching: the matches gathered into a sorting
