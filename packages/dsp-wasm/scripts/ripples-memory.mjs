@@ -1,18 +1,21 @@
-// Peak RSS and CPU of detectRipplesInWindows (Kay) over a long LFP, in a fresh process per case:
-//   node packages/dsp-wasm/scripts/ripples-memory.mjs <minutes> <arrays|readers> [repo root]
+// Peak RSS and CPU of detectRipplesInWindows over a long LFP, in a fresh process per case:
+//   [DETECTOR=karlsson] node packages/dsp-wasm/scripts/ripples-memory.mjs <minutes> <arrays|readers> [repo root]
 // A 4-channel 1 kHz LFP (noise and a 180 Hz ripple every 0.7 s, running 20 s of every 2 min) made row by
 // row as the windows ask for it, so only the detector's own memory grows with the duration. `arrays`
 // passes times and speed whole (the ripples step before), `readers` a window at a time (readTime,
-// readSpeed; main's build has no readers). [repo root] (default: this checkout) picks the build measured.
-// TRACE_BUDGET=<bytes> sets traceBudget (0: every window band-passed again in the second pass).
+// readSpeed; builds before 2026-12-07 have no readers). [repo root] (default: this checkout) picks the build measured.
+// TRACE_BUDGET=<bytes> sets traceBudget (0: every window band-passed again in the second pass);
+// DETECTOR=karlsson runs Karlsson's detector (default kay).
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const [minutes, how, rootArg] = process.argv.slice(2);
+const detector = process.env.DETECTOR ?? 'kay';
 const root = rootArg ?? fileURLToPath(new URL('../../..', import.meta.url));
 const { detectRipplesInWindows } = await import(`${root}/packages/dsp-wasm/dist/index.js`);
-if (!(Number(minutes) > 0) || !['arrays', 'readers'].includes(how))
-  throw new Error('usage: ripples-memory.mjs <minutes> arrays|readers [repo root]');
+if (!(Number(minutes) > 0) || !['arrays', 'readers'].includes(how) || !['kay', 'karlsson'].includes(detector))
+  throw new Error('usage: [DETECTOR=kay|karlsson] ripples-memory.mjs <minutes> arrays|readers [repo root]');
 const fs = 1000,
   cols = 4,
   rows = Math.round(Number(minutes) * 60 * fs);
@@ -39,7 +42,7 @@ const speedAt = (time) => Float64Array.from(time, (t) => (t % 120 < 20 ? 20 : 1)
 const options = {
   fs,
   band: { band: [150, 250], transition: 25 },
-  detector: 'kay',
+  detector,
   ...(process.env.TRACE_BUDGET ? { traceBudget: Number(process.env.TRACE_BUDGET) } : {}),
   ...(how === 'arrays'
     ? { time: timesOf(0, rows), speed: speedAt(timesOf(0, rows)) }
@@ -50,6 +53,7 @@ const events = await detectRipplesInWindows({ rows, cols, read }, options);
 const cpu = process.cpuUsage(cpu0);
 const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'));
 console.log(
-  `${minutes} min, ${how}: ${events.length} events, peak RSS ${Math.round(Number(hwm?.[1]) / 1024)} MB, ` +
-    `${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s; first event ${events[0]?.startIndex}, z ${events[0]?.maxZscore}`,
+  `${detector}, ${minutes} min, ${how}: ${events.length} events, peak RSS ${Math.round(Number(hwm?.[1]) / 1024)} MB, ` +
+    `${((cpu.user + cpu.system) / 1e6).toFixed(1)} CPU-s; first event ${events[0]?.startIndex}, z ${events[0]?.maxZscore}, ` +
+    `events' digest ${createHash('sha256').update(JSON.stringify(events)).digest('hex').slice(0, 12)}`,
 );

@@ -14,6 +14,7 @@ import { gaussianSmooth, kayConsensusWindow } from '../src/events/consensus.js';
 import { EventStream, detectOnBlocks, eventSettings, type EventThresholds } from '../src/events/detect-events.js';
 import { ExactSum, Moments } from '../src/events/moments.js';
 import { medianStepInWindows } from '../src/events/windowed.js';
+import { referenceDetect } from './events-reference.js';
 
 describe('ExactSum and Moments', () => {
   it('sum exactly, rounded once', () => {
@@ -83,6 +84,8 @@ describe('EventStream', () => {
     const reference = detectOnBlocks(trace, time, valid, blocks, eventSettings(options), options);
     expect(reference.length).toBeGreaterThan(20);
     expect(streamed(options)).toEqual(reference);
+    // detectOnBlocks feeds the stream too: both against the plain whole-array rules
+    expect(reference).toEqual(referenceDetect(trace, time, valid, blocks, eventSettings(options), options));
   });
 });
 

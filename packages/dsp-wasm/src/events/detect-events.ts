@@ -1,6 +1,6 @@
 import { ParameterError, checkChoice, checkNumber, checkOptionNames } from '@spyglass-wasm/core';
 import { type Block, minimumSampleCount, sampleTimes, validBlocks } from './blocks.js';
-import { type SampleRange, thresholdBlocks } from './threshold.js';
+import { CandidateFinder, type SampleRange } from './threshold.js';
 import { Moments } from './moments.js';
 import { zscore } from './zscore.js';
 
@@ -126,20 +126,104 @@ export function traceMoments(
   return moments;
 }
 
-function isStill(speed: ArrayLike<number>, first: number, last: number, threshold: number, rule: SpeedRule): boolean {
-  if (rule === 'endpoints') return speed[first] <= threshold && speed[last] <= threshold;
-  let sum = 0;
-  for (let i = first; i <= last; i++) {
-    if (rule === 'all' && !(speed[i] <= threshold)) return false;
-    sum += speed[i];
+/**
+ * The statistics of one candidate's samples, added first to last: what the speed gate, the
+ * close-event rule and the event's fields need, so a candidate is finished without its samples.
+ */
+export class EventStats {
+  sum = 0;
+  max = -Infinity;
+  argmax = 0;
+  sumSpeed = 0;
+  allStill = true;
+  firstTime = 0;
+  firstSpeed = NaN;
+  lastTime = 0;
+  lastSpeed = NaN;
+  peakTime = 0;
+  peakSpeed = NaN;
+
+  constructor(private readonly speedThreshold: number) {}
+
+  /** Starts over at the candidate's first sample, `i`. */
+  begin(i: number, time: number, speed: number): void {
+    this.sum = 0;
+    this.max = -Infinity;
+    this.argmax = i;
+    this.sumSpeed = 0;
+    this.allStill = true;
+    this.firstTime = time;
+    this.firstSpeed = speed;
   }
-  return rule === 'all' || sum / (last - first + 1) <= threshold;
+
+  /** Sample `i`: its z-score, time and speed (NaN without speed). */
+  add(i: number, z: number, time: number, speed: number): void {
+    this.sum += z;
+    if (z > this.max) {
+      this.max = z;
+      this.argmax = i;
+      this.peakTime = time;
+      this.peakSpeed = speed;
+    }
+    this.sumSpeed += speed;
+    if (!(speed <= this.speedThreshold)) this.allStill = false;
+    this.lastTime = time;
+    this.lastSpeed = speed;
+  }
 }
 
 /**
- * The steps after thresholding that every detector shares: speed gate, then dropping events that
- * start within closeEventThreshold of the last kept one (a gap equal to it is kept), then the
- * statistics of each event on `z`.
+ * The steps after thresholding that every detector shares, a candidate at a time in order: the
+ * speed gate ('endpoints', 'all' or 'mean' still), then dropping events that start within
+ * closeEventThreshold of the last kept one (a gap equal to it is kept), then the event from its
+ * statistics. The one place these rules live: finishEvents, EventStream and Karlsson's channels
+ * (whole or windowed) all finish through it.
+ */
+export class EventFinisher {
+  readonly events: DetectedEvent[] = [];
+
+  constructor(
+    private readonly s: Settings,
+    private readonly gated: boolean,
+  ) {}
+
+  /** Candidate [a, b] with the statistics of its samples. */
+  offer(a: number, b: number, st: EventStats): void {
+    const { s, gated } = this;
+    const n = b - a + 1;
+    if (gated && !this.still(st, n)) return;
+    const previous = this.events[this.events.length - 1];
+    const gap = previous ? st.firstTime - previous.end : Infinity;
+    if (previous && gap < s.close && !(Math.abs(gap - s.close) <= 1e-9 * s.close)) return;
+    this.events.push({
+      start: st.firstTime,
+      peak: st.peakTime,
+      end: st.lastTime,
+      duration: st.lastTime - st.firstTime,
+      startIndex: a,
+      endIndex: b,
+      maxZscore: st.max,
+      meanZscore: st.sum / n,
+      meanSpeed: gated ? st.sumSpeed / n : NaN,
+      peakIndex: st.argmax,
+      speedAtPeak: gated ? st.peakSpeed : NaN,
+      speedAtStart: gated ? st.firstSpeed : NaN,
+      speedAtEnd: gated ? st.lastSpeed : NaN,
+      peakFrequency: NaN,
+    });
+  }
+
+  /** The speed gate: a sample is still when its speed ≤ the threshold. */
+  private still(st: EventStats, n: number): boolean {
+    const { speedThreshold, rule } = this.s;
+    if (rule === 'endpoints') return st.firstSpeed <= speedThreshold && st.lastSpeed <= speedThreshold;
+    return rule === 'all' ? st.allStill : st.sumSpeed / n <= speedThreshold;
+  }
+}
+
+/**
+ * EventFinisher on candidates whose samples are at hand: each candidate's statistics from `z`,
+ * `time` and `speed`, in order.
  */
 export function finishEvents(
   candidates: SampleRange[],
@@ -148,41 +232,14 @@ export function finishEvents(
   s: Settings,
   speed?: ArrayLike<number>,
 ): DetectedEvent[] {
-  const still = speed ? candidates.filter(([a, b]) => isStill(speed, a, b, s.speedThreshold, s.rule)) : candidates;
-  const kept: SampleRange[] = [];
-  for (const c of still) {
-    const last = kept[kept.length - 1];
-    const gap = last ? time[c[0]] - time[last[1]] : Infinity;
-    if (!last || !(gap < s.close) || Math.abs(gap - s.close) <= 1e-9 * s.close) kept.push(c);
+  const finisher = new EventFinisher(s, Boolean(speed));
+  const stats = new EventStats(s.speedThreshold);
+  for (const [a, b] of candidates) {
+    stats.begin(a, time[a], speed ? speed[a] : NaN);
+    for (let i = a; i <= b; i++) stats.add(i, z[i], time[i], speed ? speed[i] : NaN);
+    finisher.offer(a, b, stats);
   }
-  return kept.map(([a, b]) => {
-    let max = -Infinity,
-      argmax = a,
-      sum = 0,
-      sumSpeed = 0;
-    for (let i = a; i <= b; i++) {
-      sum += z[i];
-      if (z[i] > max) [max, argmax] = [z[i], i];
-      if (speed) sumSpeed += speed[i];
-    }
-    const n = b - a + 1;
-    return {
-      start: time[a],
-      peak: time[argmax],
-      end: time[b],
-      duration: time[b] - time[a],
-      startIndex: a,
-      endIndex: b,
-      maxZscore: max,
-      meanZscore: sum / n,
-      meanSpeed: speed ? sumSpeed / n : NaN,
-      peakIndex: argmax,
-      speedAtPeak: speed ? speed[argmax] : NaN,
-      speedAtStart: speed ? speed[a] : NaN,
-      speedAtEnd: speed ? speed[b] : NaN,
-      peakFrequency: NaN,
-    };
-  });
+  return finisher.events;
 }
 
 /** Options of {@link detectEvents}: the thresholds, and the sample times (`time`, or `fs` and `startTime`). */
@@ -242,130 +299,49 @@ export function detectOnBlocks(
 ): DetectedEvent[] {
   if (blocks.length === 0) return [];
   const z = normalize(trace, valid, o);
-  const candidates = thresholdBlocks(z, blocks, {
-    minSamples: minimumSampleCount(time, s.minimumDuration),
-    threshold: s.threshold,
-  });
-  return finishEvents(candidates, z, time, s, o.speed);
+  const stream = new EventStream(s, minimumSampleCount(time, s.minimumDuration), Boolean(o.speed));
+  for (const [start, stop] of blocks) {
+    for (let i = start; i < stop; i++) stream.sample(i, z[i], time[i], o.speed ? o.speed[i] : NaN);
+    stream.endBlock(stop);
+  }
+  return stream.events();
 }
 
 /**
- * thresholdBlocks and finishEvents on a z-score handed over a sample at a time, in order: each
- * block's samples (`sample`) then its end (`endBlock`). Only the open above-mean run's running
- * sums are kept, never the trace, so memory does not grow with the recording; the events are
- * detectOnBlocks's on the same z, bit for bit (the same comparisons and sums in the same order).
+ * The event core on a z-score handed over a sample at a time, in order: each block's samples
+ * (`sample`) then its end (`endBlock`); CandidateFinder's thresholds and EventFinisher's gate,
+ * close-event rule and statistics. Only the open above-mean run's running sums are kept, never the
+ * trace, so memory does not grow with the recording. detectOnBlocks feeds it a whole z, Kay's
+ * windowed detector a window at a time: the same events either way, bit for bit.
  */
 export class EventStream {
-  private readonly kept: DetectedEvent[] = [];
-  // the run at or above the threshold, and the one at or above the mean (thresholdBlocks)
-  private runStart = -1;
-  private meanStart = -1;
-  private hit = false;
-  // the open above-mean run's statistics (finishEvents, isStill)
-  private sum = 0;
-  private max = -Infinity;
-  private argmax = 0;
-  private sumSpeed = 0;
-  private allStill = true;
-  private firstTime = 0;
-  private firstSpeed = NaN;
-  private lastTime = 0;
-  private lastSpeed = NaN;
-  private peakTime = 0;
-  private peakSpeed = NaN;
+  private readonly finisher: EventFinisher;
+  private readonly finder: CandidateFinder;
+  // the open above-mean run's statistics: the candidate's, should the run become one
+  private readonly stats: EventStats;
 
-  constructor(
-    private readonly s: Settings,
-    private readonly minSamples: number,
-    private readonly gated: boolean,
-  ) {}
+  constructor(s: Settings, minSamples: number, gated: boolean) {
+    this.finisher = new EventFinisher(s, gated);
+    this.stats = new EventStats(s.speedThreshold);
+    this.finder = new CandidateFinder(s.threshold, minSamples, (a, b) => this.finisher.offer(a, b, this.stats));
+  }
 
   /** Sample `i` of a block: its z-score, time and speed (NaN when not gated). */
   sample(i: number, z: number, time: number, speed: number): void {
-    this.step(i, z);
-    if (this.meanStart < 0) return;
-    if (this.meanStart === i) {
-      this.sum = 0;
-      this.max = -Infinity;
-      this.argmax = i;
-      this.sumSpeed = 0;
-      this.allStill = true;
-      this.firstTime = time;
-      this.firstSpeed = speed;
-    }
-    this.sum += z;
-    if (z > this.max) {
-      this.max = z;
-      this.argmax = i;
-      this.peakTime = time;
-      this.peakSpeed = speed;
-    }
-    if (this.gated) {
-      this.sumSpeed += speed;
-      if (!(speed <= this.s.speedThreshold)) this.allStill = false;
-    }
-    this.lastTime = time;
-    this.lastSpeed = speed;
+    const { finder, stats } = this;
+    finder.sample(i, z);
+    if (finder.meanStart < 0) return;
+    if (finder.meanStart === i) stats.begin(i, time, speed);
+    stats.add(i, z, time, speed);
   }
 
   /** The block ends before sample `i`. */
   endBlock(i: number): void {
-    this.step(i, NaN);
+    this.finder.endBlock(i);
   }
 
   /** The events so far (all of them once the last block has ended). */
   events(): DetectedEvent[] {
-    return this.kept;
-  }
-
-  private step(i: number, v: number): void {
-    const { threshold } = this.s;
-    if (v >= threshold) {
-      if (this.runStart < 0) this.runStart = i;
-    } else if (this.runStart >= 0) {
-      if (i - this.runStart >= this.minSamples) this.hit = true;
-      this.runStart = -1;
-    }
-    if (v >= 0) {
-      if (this.meanStart < 0) this.meanStart = i;
-    } else if (this.meanStart >= 0) {
-      if (this.hit && i - this.meanStart >= this.minSamples) this.finish(this.meanStart, i - 1);
-      this.meanStart = -1;
-      this.hit = false;
-    }
-  }
-
-  /** finishEvents for one candidate [a, b]: the speed gate, the close-event rule, its statistics. */
-  private finish(a: number, b: number): void {
-    const { s } = this;
-    const n = b - a + 1;
-    if (this.gated) {
-      const still =
-        s.rule === 'endpoints'
-          ? this.firstSpeed <= s.speedThreshold && this.lastSpeed <= s.speedThreshold
-          : s.rule === 'all'
-            ? this.allStill
-            : this.sumSpeed / n <= s.speedThreshold;
-      if (!still) return;
-    }
-    const previous = this.kept[this.kept.length - 1];
-    const gap = previous ? this.firstTime - previous.end : Infinity;
-    if (previous && gap < s.close && !(Math.abs(gap - s.close) <= 1e-9 * s.close)) return;
-    this.kept.push({
-      start: this.firstTime,
-      peak: this.peakTime,
-      end: this.lastTime,
-      duration: this.lastTime - this.firstTime,
-      startIndex: a,
-      endIndex: b,
-      maxZscore: this.max,
-      meanZscore: this.sum / n,
-      meanSpeed: this.gated ? this.sumSpeed / n : NaN,
-      peakIndex: this.argmax,
-      speedAtPeak: this.gated ? this.peakSpeed : NaN,
-      speedAtStart: this.gated ? this.firstSpeed : NaN,
-      speedAtEnd: this.gated ? this.lastSpeed : NaN,
-      peakFrequency: NaN,
-    });
+    return this.finisher.events;
   }
 }

@@ -32,7 +32,7 @@ export function peakFrequency(
 }
 
 /** Where peakFrequency reads the band: rows [from, to) and the block's mean step; undefined when it gives NaN. */
-export function peakContext(
+function peakContext(
   time: ArrayLike<number>,
   blocks: readonly Block[],
   peakIndex: number,

@@ -1,11 +1,12 @@
 import { ParameterError, checkChoice, checkNumber, median } from '@spyglass-wasm/core';
 import { bandReader, type BandFilterOptions, type RowReader } from '../lfp/band.js';
-import { type Block, blockGap, blocksWithin, samplesIn, validBlocks } from './blocks.js';
+import { type Block, blocksWithin, samplesIn } from './blocks.js';
 import { type BandWindow, type EnvelopeOptions, kayConsensusWindow, smoothedEnvelopeWindow } from './consensus.js';
 import { type DetectedEvent, type Settings, EventStream, checkLengths, traceMoments } from './detect-events.js';
 import { Moments } from './moments.js';
-import { contextIn, frequencyAt, peakContext } from './peak-frequency.js';
-import { type RippleDetectorOptions, finiteRow, karlssonChannels, timelessSettings } from './ripple-detectors.js';
+import { KarlssonStream } from './karlsson-stream.js';
+import { contextIn, frequencyAt } from './peak-frequency.js';
+import { type RippleDetectorOptions, finiteRow, timelessSettings } from './ripple-detectors.js';
 
 export interface WindowedRippleOptions extends RippleDetectorOptions {
   /** 'kay' (default, as kayRippleDetector) or 'karlsson' (as karlssonRippleDetector). */
@@ -28,15 +29,17 @@ export interface WindowedRippleOptions extends RippleDetectorOptions {
   marginSeconds?: number;
   /**
    * Instead of `time`: the times (s) of rows [a, b), read as the windows need them, so the
-   * session's times are never whole in memory (Kay; Karlsson reads them all first).
+   * session's times are never whole in memory.
    */
   readTime?: (a: number, b: number) => ArrayLike<number> | Promise<ArrayLike<number>>;
   /** Instead of `speed`: the speed (cm/s, NaN missing) of rows [a, b), whose times are `time`. */
   readSpeed?: (a: number, b: number, time: Float64Array) => ArrayLike<number> | Promise<ArrayLike<number>>;
   /**
-   * Bytes of Kay's trace (8 per row) kept from the first pass for the second (default 64 MiB: 8 M
-   * rows, 2.2 h at 1 kHz). Windows beyond it are band-passed again instead, so memory stays within
-   * it at any duration; within it the second pass costs no band or envelope. Same events either way.
+   * Bytes of the detector's traces kept from the first pass for the second (default 64 MiB): Kay's
+   * one trace, 8 bytes per row (8 M rows, 2.2 h at 1 kHz); Karlsson's one per channel, 8 per row
+   * and channel (35 min of 4 channels at 1 kHz). Windows beyond it are band-passed again instead,
+   * so memory stays within it at any duration; within it the second pass costs no band or envelope.
+   * Same events either way.
    */
   traceBudget?: number;
 }
@@ -55,13 +58,14 @@ type SpeedReader = (a: number, b: number, time: Float64Array) => Promise<ArrayLi
  * ends, float64 arithmetic: bandFilter with precision 'float64' on the whole); the envelope is the
  * block's within the window and `marginSeconds` around it.
  *
- * Kay's detector holds nothing per sample of the session: a first pass over the windows finds the
- * blocks and sums the trace's mean and SD exactly (Moments), a second hands each window's z-scores
- * to the event core sample by sample (EventStream), so events crossing a window's edge are the
- * whole trace's. The second pass reads the traces the first kept, up to `traceBudget` bytes, and
- * computes the windows beyond it again (2× the band and envelope's CPU there); with `readTime` and
- * `readSpeed` neither the times nor the speed are whole in memory either. Karlsson's
- * detector keeps time, speed and two traces per sample (its channels are z-scored one by one).
+ * Neither detector holds anything per sample of the session: a first pass over the windows finds
+ * the blocks and sums each trace's mean and SD exactly (Moments: Kay's one trace, Karlsson's
+ * envelope per channel), a second hands each window's z-scores to the event core sample by sample
+ * (EventStream; KarlssonStream, which thresholds the channels with their runs carried across
+ * windows and keeps the largest z only as far back as an open run reaches), so events crossing a
+ * window's edge are the whole trace's. The second pass reads the traces the first kept, up to
+ * `traceBudget` bytes, and computes the windows beyond it again (2× the band and envelope's CPU
+ * there); with `readTime` and `readSpeed` neither the times nor the speed are whole in memory either.
  *
  * @example
  * const events = await detectRipplesInWindows(
@@ -86,7 +90,7 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
   const band = bandReader(lfp, { ...options.band, fs });
   const traceBudget = checkNumber('traceBudget', options.traceBudget ?? WINDOWED_DEFAULTS.traceBudget, { min: 0 });
   const settings = { n, cols: lfp.cols, windowRows, margin, band, envelope, s, readTime, readSpeed, traceBudget };
-  return detector === 'kay' ? kayInWindows(settings, options) : karlssonInWindows(settings, options);
+  return inWindows(settings, options, detector === 'kay' ? kayDetector : karlssonDetector);
 }
 
 interface WindowSettings {
@@ -156,7 +160,7 @@ export async function medianStepInWindows(readTime: TimeReader, n: number, windo
   return median(steps);
 }
 
-/** One window of Kay's trace: rows [start, stop), and the times, speeds and valid flags of rows [lo, hi). */
+/** One window of the detector's traces: rows [start, stop), and the times, speeds and valid flags of rows [lo, hi). */
 interface TraceWindow extends SecondWindow {
   ok: Uint8Array;
 }
@@ -168,16 +172,65 @@ interface SecondWindow {
   lo: number;
   time: Float64Array;
   speed?: ArrayLike<number>;
-  trace: Float64Array;
+  /** Kay's trace, or Karlsson's smoothed envelope of each channel: rows [start, stop). */
+  traces: Float64Array[];
 }
 
-const EMPTY = new Float64Array(0);
+const EMPTY: Float64Array[] = [];
 
-async function kayInWindows(w: WindowSettings, options: WindowedRippleOptions): Promise<DetectedEvent[]> {
+/**
+ * What a detector computes of a window and does with its z-scores: its traces (each z-scored with
+ * its own mean and SD) and the event core they feed a sample at a time.
+ */
+interface WindowedDetector {
+  traces(w: BandWindow): Float64Array[];
+  /** Sample i of a block: the traces' z-scores there, its time and speed. */
+  sample(i: number, z: Float64Array, time: number, speed: number): void;
+  endBlock(i: number): void;
+  events(): DetectedEvent[];
+}
+
+/** Kay's consensus trace into EventStream. */
+function kayDetector(w: WindowSettings, minSamples: number): WindowedDetector {
+  const stream = new EventStream(w.s, minSamples, Boolean(w.readSpeed));
+  return {
+    traces: (x) => [kayConsensusWindow(x, w.envelope)],
+    sample: (i, z, time, speed) => stream.sample(i, z[0], time, speed),
+    endBlock: (i) => stream.endBlock(i),
+    events: () => stream.events(),
+  };
+}
+
+/** Karlsson's smoothed envelope per channel (two to an FFT, as the whole-array detector) into KarlssonStream. */
+function karlssonDetector(w: WindowSettings, minSamples: number): WindowedDetector {
+  const stream = new KarlssonStream(w.cols, w.s, minSamples, Boolean(w.readSpeed));
+  return {
+    traces: (x) => {
+      const out: Float64Array[] = [];
+      for (let c0 = 0; c0 < w.cols; c0 += 2)
+        out.push(...smoothedEnvelopeWindow(x, c0, Math.min(2, w.cols - c0), w.envelope));
+      return out;
+    },
+    sample: (i, z, time, speed) => stream.sample(i, z, time, speed),
+    endBlock: (i) => stream.endBlock(i),
+    events: () => stream.events(),
+  };
+}
+
+/**
+ * Either detector in two passes over the windows, nothing per sample of the session kept but the
+ * traces within the budget: the first finds the blocks and each trace's exact mean and SD, the
+ * second z-scores the windows' traces and feeds them to the detector's event core in order.
+ */
+async function inWindows(
+  w: WindowSettings,
+  options: WindowedRippleOptions,
+  make: (w: WindowSettings, minSamples: number) => WindowedDetector,
+): Promise<DetectedEvent[]> {
   const { n, windowRows, margin, band, readTime, readSpeed } = w;
   const step = await medianStepInWindows(readTime, n, windowRows);
   const maxStep = n > 1 ? 1.5 * step : Infinity;
-  const minSamples = n < 2 ? 1 : samplesIn(w.s.minimumDuration, step);
+  const detector = make(w, n < 2 ? 1 : samplesIn(w.s.minimumDuration, step));
   async function traceWindow(start: number): Promise<TraceWindow> {
     const stop = Math.min(n, start + windowRows);
     const lo = Math.max(0, start - margin),
@@ -188,36 +241,39 @@ async function kayInWindows(w: WindowSettings, options: WindowedRippleOptions): 
     const ok = new Uint8Array(hi - lo);
     for (let r = 0; r < ok.length; r++) ok[r] = finiteRow(span, r) && (!speed || Number.isFinite(speed[r])) ? 1 : 0;
     const blocks = blocksWithin(ok, time, 0, maxStep).map(([a, b]): Block => [a + lo, b + lo]);
-    const trace = kayConsensusWindow({ span, lo, start, stop, blocks }, w.envelope);
-    return { start, stop, lo, time, speed, ok, trace };
+    const traces = detector.traces({ span, lo, start, stop, blocks });
+    return { start, stop, lo, time, speed, ok, traces };
   }
-  // first pass: the recording's blocks (validBlocks, built row by row) and the trace's statistics;
+  // first pass: the recording's blocks (validBlocks, built row by row) and the traces' statistics;
   // the windows' traces kept while they fit the budget
   const blocks = new BlockList(maxStep);
-  const moments = new Moments();
-  const kept: Float64Array[] = [];
+  let moments: Moments[] = [];
+  const kept: Float64Array[][] = [];
   let keptBytes = 0;
   for (let start = 0; start < n; start += windowRows) {
     const x = await traceWindow(start);
     blocks.add(x);
-    traceMoments(x.trace, x.ok.subarray(x.start - x.lo, x.stop - x.lo), x.start, options, moments);
-    if (kept.length * windowRows === start && keptBytes + x.trace.byteLength <= w.traceBudget) {
-      kept.push(x.trace);
-      keptBytes += x.trace.byteLength;
+    if (moments.length === 0) moments = x.traces.map(() => new Moments());
+    const ok = x.ok.subarray(x.start - x.lo, x.stop - x.lo);
+    x.traces.forEach((t, k) => traceMoments(t, ok, x.start, options, moments[k]));
+    const bytes = x.traces.reduce((sum, t) => sum + t.byteLength, 0);
+    if (kept.length * windowRows === start && keptBytes + bytes <= w.traceBudget) {
+      kept.push(x.traces);
+      keptBytes += bytes;
     }
   }
   blocks.end(n);
   // a kept window's rows [start, stop) with their times and speeds read again (pointwise, cheap)
   async function secondLook(start: number): Promise<SecondWindow> {
-    const trace = kept[start / windowRows];
-    if (!trace) return traceWindow(start);
-    const stop = start + trace.length;
+    const traces = kept[start / windowRows];
+    if (!traces) return traceWindow(start);
+    const stop = Math.min(n, start + windowRows);
     const time = await readTime(start, stop);
-    return { start, stop, lo: start, time, speed: readSpeed && (await readSpeed(start, stop, time)), trace };
+    return { start, stop, lo: start, time, speed: readSpeed && (await readSpeed(start, stop, time)), traces };
   }
   // second pass: the same windows, their z-scores to the event core in order, block by block
-  const { mean, std } = moments.stats();
-  const stream = new EventStream(w.s, minSamples, Boolean(readSpeed));
+  const stats = moments.map((m) => m.stats());
+  const z = new Float64Array(stats.length);
   const list = blocks.blocks;
   let k = 0;
   for (let start = 0; start < n; start += windowRows) {
@@ -228,13 +284,14 @@ async function kayInWindows(w: WindowSettings, options: WindowedRippleOptions): 
       const [a, b] = list[j];
       for (let i = Math.max(a, x.start); i < Math.min(b, x.stop); i++) {
         const r = i - x.lo;
-        stream.sample(i, (x.trace[i - x.start] - mean) / std, x.time[r], x.speed ? x.speed[r] : NaN);
+        for (let c = 0; c < z.length; c++) z[c] = (x.traces[c][i - x.start] - stats[c].mean) / stats[c].std;
+        detector.sample(i, z, x.time[r], x.speed ? x.speed[r] : NaN);
       }
-      if (b <= x.stop) stream.endBlock(b);
+      if (b <= x.stop) detector.endBlock(b);
     }
   }
   // each event's peak frequency from the band and times around its peak, read again
-  const events = stream.events();
+  const events = detector.events();
   k = 0;
   for (const e of events) {
     while (list[k][1] <= e.peakIndex) k++;
@@ -283,50 +340,4 @@ class BlockList {
     this.lastTimes.push(this.previousTime);
     this.open = -1;
   }
-}
-
-/** Karlsson's detector in windows: a channel pair at a time over all windows (two traces in memory). */
-async function karlssonInWindows(w: WindowSettings, options: WindowedRippleOptions): Promise<DetectedEvent[]> {
-  const { n, windowRows, margin, band } = w;
-  const time = await w.readTime(0, n);
-  const speed = w.readSpeed && (await w.readSpeed(0, n, time));
-  const o = { ...options, time, speed };
-  const valid = new Uint8Array(n);
-  const maxStep = blockGap(time);
-  // each window's band with its margin and its blocks (the recording's, cut to the span); the
-  // validity of its samples found on the way, or (`columns`: the band of those only) known already
-  async function* windows(columns?: readonly [number, number]): AsyncGenerator<BandWindow> {
-    for (let start = 0; start < n; start += windowRows) {
-      const stop = Math.min(n, start + windowRows);
-      const lo = Math.max(0, start - margin),
-        hi = Math.min(n, stop + margin);
-      const span = await band(lo, hi, columns);
-      let ok = valid.subarray(lo, hi);
-      if (!columns) {
-        ok = new Uint8Array(hi - lo);
-        for (let r = 0; r < ok.length; r++)
-          ok[r] = finiteRow(span, r) && (!speed || Number.isFinite(speed[lo + r])) ? 1 : 0;
-        valid.set(ok.subarray(start - lo, stop - lo), start);
-      }
-      yield { span, lo, start, stop, blocks: blocksWithin(ok, time, lo, maxStep) };
-    }
-  }
-  // the first pass filters every channel (a sample is valid where all are finite), the others only
-  // their pair (the span's channels 0 and 1 either way)
-  let channels: ReturnType<typeof karlssonChannels> | undefined;
-  for (let c0 = 0; c0 < w.cols; c0 += 2) {
-    const width = Math.min(2, w.cols - c0);
-    const traces = Array.from({ length: width }, () => new Float64Array(n));
-    for await (const x of windows(c0 === 0 ? undefined : [c0, width]))
-      smoothedEnvelopeWindow(x, 0, width, w.envelope).forEach((t, k) => traces[k].set(t, x.start));
-    channels ??= karlssonChannels(time, valid, validBlocks(valid, time), w.s, o);
-    for (const t of traces) channels.add(t);
-  }
-  const events = channels?.events() ?? [];
-  const blocks = validBlocks(valid, time);
-  for (const e of events) {
-    const at = peakContext(time, blocks, e.peakIndex);
-    e.peakFrequency = at ? frequencyAt(await band(at.from, at.to), time, at) : NaN;
-  }
-  return events;
 }

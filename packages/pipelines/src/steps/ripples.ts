@@ -35,8 +35,9 @@ const RIPPLE_PARAMS = stepParams(
  * gating silently off would change what is detected).
  * Times are in the session's time base. The LFP is read in windows (dsp-wasm's
  * detectRipplesInWindows: the band in float64, each window's envelope with 1 s around it), so
- * memory does not hold the session's LFP or band; with Kay's detector nothing per sample either
- * (times and speed read a window at a time, two passes), with Karlsson's a few numbers per sample.
+ * memory does not hold the session's LFP or band, nor anything per sample with either detector (two
+ * passes; times and speed read a window at a time; the first pass's traces kept up to the default
+ * trace budget, 64 MiB).
  */
 export const ripplesStep: Step = {
   name: 'ripples',
@@ -45,7 +46,7 @@ export const ripplesStep: Step = {
   inputs: ['lfp'],
   optionalInputs: ['session', 'position'],
   ...RIPPLE_PARAMS,
-  // the LFP is read in windows (never whole): memory holds a window (Karlsson: and a few numbers per sample)
+  // the LFP is read in windows (never whole): memory holds a window and the trace budget
   windowedInputs: ['lfp'],
   async run({ lfp, session, position }, params) {
     const d = resultData(lfp, 'lfp');
