@@ -36,7 +36,8 @@ export interface SortStreamOptions extends Omit<SortGroupOptions, 'fs' | 'filter
  * whitening, clustering) from `learnSeconds` of chunks spread over the whole recording, then every
  * chunk is filtered (with a margin either side, so chunk edges are filtered as the whole would
  * be), matched against the templates and dropped; what is kept per spike is its time, unit and
- * PCA features. Memory holds the learning data plus one chunk, whatever the duration.
+ * PCA features. Memory holds the learning data (and the learning chunks' samples, kept until they
+ * are matched, so no chunk is read twice) plus one chunk, whatever the duration.
  *
  * @example
  * const sorting = sortStream({ rows, fs, read: (a, b) => series.read({ rows: [a, b], channels, scale: 'microvolts' })
@@ -89,13 +90,29 @@ function* streamSteps(
   const pad = Math.round(0.1 * fs); // the filter's response has died out by then
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
   const chunks = Math.ceil(source.rows / chunk);
-  /** Filtered rows [start, end) with `margin` extra rows each side where the recording has them. */
-  function* filtered(start: number, end: number, margin: number) {
-    const a = Math.max(0, start - pad - margin),
-      b = Math.min(source.rows, end + pad + margin);
-    const y = frontEnd(yield { start: a, end: b }, fs, { ...options, filtered: false, sos });
-    const from = Math.max(0, start - margin) - a,
-      to = Math.min(source.rows, end + margin) - a;
+  // matching's margins, which give the matcher whole spikes at the chunk edges
+  const margin = before + after + 8;
+  const chunkEnd = (c: number) => Math.min(source.rows, (c + 1) * chunk);
+  /** Rows read for chunk c: its own, `margin` more either side and the filter's pad, within the recording. */
+  const readOf = (c: number): ReadRequest => ({
+    start: Math.max(0, c * chunk - pad - margin),
+    end: Math.min(source.rows, chunkEnd(c) + pad + margin),
+  });
+  /**
+   * Filtered rows [start, end) with `extra` rows each side where the recording has them, from `raw`
+   * (rows from `rawStart`), which holds them and the filter's pad: the pad's rows alone are filtered.
+   */
+  function filtered(raw: Matrix<Float32Array>, rawStart: number, start: number, end: number, extra: number) {
+    const a = Math.max(0, start - pad - extra),
+      b = Math.min(source.rows, end + pad + extra);
+    const input = {
+      data: raw.data.subarray((a - rawStart) * raw.cols, (b - rawStart) * raw.cols),
+      rows: b - a,
+      cols: raw.cols,
+    };
+    const y = frontEnd(input, fs, { ...options, filtered: false, sos });
+    const from = Math.max(0, start - extra) - a,
+      to = Math.min(source.rows, end + extra) - a;
     return { x: { data: y.data.slice(from * y.cols, to * y.cols), rows: to - from, cols: y.cols }, offset: a + from };
   }
 
@@ -107,8 +124,15 @@ function* streamSteps(
       ),
     ),
   ];
+  // A learning chunk is read with matching's margins and its samples kept until it is matched, so
+  // no chunk is read twice (a recording no longer than learnSeconds is read once).
+  const read = new Map<number, Matrix<Float32Array>>();
   const parts: Matrix<Float32Array>[] = [];
-  for (const c of picks) parts.push((yield* filtered(c * chunk, Math.min(source.rows, (c + 1) * chunk), 0)).x);
+  for (const c of picks) {
+    const raw: Matrix<Float32Array> = yield readOf(c);
+    read.set(c, raw);
+    parts.push(filtered(raw, readOf(c).start, c * chunk, chunkEnd(c), 0).x);
+  }
   // learned in a function of its own: the learning data is freed before the chunks are matched
   const { learned, noise, white } = learnFromParts(
     parts,
@@ -118,15 +142,16 @@ function* streamSteps(
   );
   options.onProgress?.(0.1);
 
-  // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
+  // 2. Match every chunk.
   const totalRows = source.rows;
   const { neighbours } = options;
   const result = new SortingAccumulator(learned, { noise, after, totalRows, seed: options.seed ?? 1, neighbours });
-  const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk,
-      end = Math.min(source.rows, start + chunk);
-    const { x, offset } = yield* filtered(start, end, margin);
+      end = chunkEnd(c);
+    const raw: Matrix<Float32Array> = read.get(c) ?? (yield readOf(c));
+    read.delete(c);
+    const { x, offset } = filtered(raw, readOf(c).start, start, end, margin);
     const wc = white ? whiten(x, white).y : x;
     const matches = matchTemplates(x, wc, learned.templates, {
       noise,
