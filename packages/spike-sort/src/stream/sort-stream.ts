@@ -81,15 +81,10 @@ function* streamSteps(
 ): Generator<ReadRequest, GroupSorting, Matrix<Float32Array>> {
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
-  const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
-  const learnChunks = Math.max(
-    1,
-    Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)),
-  );
+  const { chunk, chunks, picks } = streamChunks(source.rows, fs, options);
   const sos = sortingBandpass(fs, { band: options.band });
   const pad = Math.round(0.1 * fs); // the filter's response has died out by then
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
-  const chunks = Math.ceil(source.rows / chunk);
   // matching's margins, which give the matcher whole spikes at the chunk edges
   const margin = before + after + 8;
   const chunkEnd = (c: number) => Math.min(source.rows, (c + 1) * chunk);
@@ -116,14 +111,7 @@ function* streamSteps(
     return { x: { data: y.data.slice(from * y.cols, to * y.cols), rows: to - from, cols: y.cols }, offset: a + from };
   }
 
-  // 1. Learn from chunks spread evenly over the recording.
-  const picks = [
-    ...new Set(
-      Array.from({ length: Math.min(learnChunks, chunks) }, (_, i) =>
-        Math.floor(((i + 0.5) * chunks) / Math.min(learnChunks, chunks)),
-      ),
-    ),
-  ];
+  // 1. Learn from chunks spread evenly over the recording (picks).
   // A learning chunk is read with matching's margins and its samples kept until it is matched, so
   // no chunk is read twice (a recording no longer than learnSeconds is read once).
   const read = new Map<number, Matrix<Float32Array>>();
@@ -172,6 +160,41 @@ function* streamSteps(
         ...probeMerge(learned.templates.channels),
         neighbours,
       }).sorting;
+}
+
+/** sortStream's chunks: rows per chunk, how many, and those it learns from (spread evenly over the recording). */
+function streamChunks(
+  rows: number,
+  fs: number,
+  options: Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'>,
+): { chunk: number; chunks: number; picks: number[] } {
+  const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
+  const learnChunks = Math.max(
+    1,
+    Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)),
+  );
+  const chunks = Math.ceil(rows / chunk);
+  const picks = [
+    ...new Set(
+      Array.from({ length: Math.min(learnChunks, chunks) }, (_, i) =>
+        Math.floor(((i + 0.5) * chunks) / Math.min(learnChunks, chunks)),
+      ),
+    ),
+  ];
+  return { chunk, chunks, picks };
+}
+
+/**
+ * Whether sortStream learns from every chunk of a recording of `rows` rows: then it reads every
+ * row, once, before it learns (and reads nothing after), as a whole read would.
+ */
+export function learnsEveryChunk(
+  rows: number,
+  fs: number,
+  options: Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'>,
+): boolean {
+  const { chunks, picks } = streamChunks(rows, fs, options);
+  return picks.length === chunks;
 }
 
 /**
