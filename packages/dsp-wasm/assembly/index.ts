@@ -12,3 +12,4 @@ export { fft } from './fft';
 export { firPolyphase } from './fir';
 export { firPolyphase32 } from './fir32';
 export { welchAccumulate } from './welch';
+export { whitenRowsF32, covarianceRowsF32 } from './whiten';

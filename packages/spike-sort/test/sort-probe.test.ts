@@ -132,6 +132,22 @@ describe('sortProbe', () => {
     expect(summary(one)).toEqual(summary(each));
   }, 120_000);
 
+  it('reads streamed neighbourhoods that learn from every chunk once per batch too, whatever the batches', async () => {
+    const counted = (reads: number[]) => ({
+      ...source,
+      read: (a: number, b: number) => (reads.push(a), rec.read(a, b)),
+    });
+    // streamed in 1-s chunks, all 10 learned from: each neighbourhood reads all its rows as it starts
+    const streamed = { ...options, inMemoryBytes: 0, chunkSeconds: 1, learnSeconds: 10, cacheBytes: 0 };
+    const together: number[] = [],
+      apart: number[] = [];
+    const one = await sortProbe(counted(together), streamed);
+    const each = await sortProbe(counted(apart), { ...streamed, batchBytes: 0 });
+    expect(together.length).toBe(10);
+    expect(apart.length).toBe(30);
+    expect(summary(one)).toEqual(summary(each));
+  }, 120_000);
+
   it('rejects a bad batchBytes naming it, before reading', async () => {
     const reads: number[] = [];
     const counted = { ...source, read: (a: number, b: number) => (reads.push(a), rec.read(a, b)) };

@@ -8,6 +8,7 @@ import {
 } from '@spyglass-wasm/core';
 import { signalIO } from '../lib/signal-io.js';
 import { symmetricEigen } from '@spyglass-wasm/core';
+import { dspKernels } from '../wasm/kernels.js';
 
 export interface WhitenOptions {
   /** Regularisation added to the eigenvalues, relative to their mean (default 1e-8). */
@@ -83,18 +84,29 @@ export function whiten<T extends FloatArray>(x: MatrixInput<T>, options: WhitenO
 // The loops below come twice, once typed Float32Array (the sorters' data): V8 then compiles the
 // element accesses for one array kind instead of a slow path for several. Same arithmetic in both.
 
-/** y[r] = (x[r] − mean) · W for every row. */
+/** y[r] = (x[r] − mean) · W for every row (more than 4 channels: in Wasm, applyAny's sums to the bit). */
 function applyF32(x: Float32Array, y: Float32Array, rows: number, n: number, mean: Float64Array, W: Float64Array) {
   if (n === 4) return applyF32Tetrode(x, y, rows, mean, W);
-  const row = new Float64Array(n);
-  for (let r = 0; r < rows; r++) {
-    for (let i = 0; i < n; i++) row[i] = x[r * n + i] - mean[i];
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let i = 0; i < n; i++) s += row[i] * W[i * n + j];
-      y[r * n + j] = s;
+  const { exports, heap } = dspKernels.get();
+  heap.scoped(() => {
+    const block = blockRows(n);
+    const pMean = heap.put(mean),
+      pW = heap.put(W),
+      pD = heap.alloc(8 * n),
+      pX = heap.alloc(4 * block * n),
+      pY = heap.alloc(4 * block * n);
+    for (let r = 0; r < rows; r += block) {
+      const count = Math.min(block, rows - r);
+      heap.f32(pX, count * n).set(x.subarray(r * n, (r + count) * n));
+      exports.whitenRowsF32(pX, count, n, pMean, pW, pD, pY);
+      y.set(heap.f32(pY, count * n), r * n);
     }
-  }
+  });
+}
+
+/** Rows of n channels whitened per Wasm call: about 256 KiB of f32 samples, the block's copies stay in cache. */
+function blockRows(n: number): number {
+  return Math.max(1, Math.floor(2 ** 16 / n));
 }
 
 /**
@@ -131,18 +143,23 @@ function applyAny(x: FloatArray, y: FloatArray, rows: number, n: number, mean: F
 /** Upper triangle of Σ (x − mean)ᵀ(x − mean) over finite rows into cov; returns the rows used. */
 function covarianceF32(x: Float32Array, rows: number, n: number, mean: Float64Array, cov: Float64Array): number {
   if (n === 4) return covarianceF32Tetrode(x, rows, mean, cov);
-  let used = 0;
-  for (let r = 0; r < rows; r++) {
-    let finite = true;
-    for (let c = 0; c < n; c++) if (!Number.isFinite(x[r * n + c])) finite = false;
-    if (!finite) continue;
-    used++;
-    for (let i = 0; i < n; i++) {
-      const xi = x[r * n + i] - mean[i];
-      for (let j = i; j < n; j++) cov[i * n + j] += xi * (x[r * n + j] - mean[j]);
+  // in Wasm (covarianceAny's sums to the bit), a block of rows at a time
+  const { exports, heap } = dspKernels.get();
+  return heap.scoped(() => {
+    const block = blockRows(n);
+    const pMean = heap.put(mean),
+      pD = heap.alloc(8 * n),
+      pCov = heap.put(cov),
+      pX = heap.alloc(4 * block * n);
+    let used = 0;
+    for (let r = 0; r < rows; r += block) {
+      const count = Math.min(block, rows - r);
+      heap.f32(pX, count * n).set(x.subarray(r * n, (r + count) * n));
+      used += exports.covarianceRowsF32(pX, count, n, pMean, pD, pCov);
     }
-  }
-  return used;
+    cov.set(heap.f64(pCov, n * n));
+    return used;
+  });
 }
 
 /** covarianceF32 for 4 channels: the ten sums in locals, each added to row by row as before. */

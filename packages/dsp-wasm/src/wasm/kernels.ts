@@ -71,6 +71,10 @@ export interface DspExports extends CoreExports {
     acc: number,
     out: number,
   ): void;
+  /** y = (x − mean) · W for rows of n f32 channels (W, mean f64; d: n f64 scratch); see assembly/whiten.ts. */
+  whitenRowsF32(x: number, rows: number, n: number, mean: number, W: number, d: number, y: number): void;
+  /** Adds the upper triangle of (x − mean)ᵀ(x − mean) over finite rows to cov; returns the rows used. */
+  covarianceRowsF32(x: number, rows: number, n: number, mean: number, d: number, cov: number): number;
   /** Adds |X_c[k]|² of nseg segments to acc (nfreq × cols f64); see assembly/welch.ts. */
   welchAccumulate(
     x: number,

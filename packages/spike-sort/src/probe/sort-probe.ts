@@ -1,7 +1,7 @@
 import { checkNumber, Comlink, ParameterError, type Matrix, type WorkerPool } from '@spyglass-wasm/core';
 import { neighboursWithin } from '../detect/detect-peaks.js';
 import type { GroupSorting } from '../sort/sort-group.js';
-import type { AsyncRecordingSource, SortStreamOptions } from '../stream/sort-stream.js';
+import { learnsEveryChunk, type AsyncRecordingSource, type SortStreamOptions } from '../stream/sort-stream.js';
 import type { SortWorkerApi } from '../workers/sort-worker.js';
 import { probeNeighbourhoods, type Neighbourhood, type NeighbourhoodOptions } from './neighbourhoods.js';
 import { sortNeighbourhood, type NeighbourhoodJob } from './sort-neighbourhood.js';
@@ -22,9 +22,10 @@ export interface SortProbeOptions extends SortStreamOptions, NeighbourhoodOption
   /** Bytes of recent windows of every channel kept for the neighbourhoods sorted at once (default 256 MiB). */
   cacheBytes?: number;
   /**
-   * The neighbourhoods sorted whole are read in batches of at most this many bytes of their samples,
-   * one pass over the recording per batch (every channel of a window is read once for all of them),
-   * the next batch read ahead while one is sorted (default 256 MiB; at least one neighbourhood a batch).
+   * The neighbourhoods sorted whole (and the streamed ones that learn from every chunk, so read all
+   * their rows as they start) are read in batches of at most this many bytes of their samples, one
+   * pass over the recording per batch (every channel of a window is read once for all of them), the
+   * next batch read ahead while one is sorted (default 256 MiB; at least one neighbourhood a batch).
    */
   batchBytes?: number;
 }
@@ -49,8 +50,9 @@ export interface ProbeSorting {
  * those channels only), in parallel on `pool`'s workers; each keeps the units that peak on its core,
  * so a unit in the overlap is reported once. A worker reads its neighbourhood's samples from this
  * thread a window at a time, and windows of every channel are read once for the neighbourhoods
- * being sorted together. Each neighbourhood is sorted as it would be alone, with the same seed, so
- * the result does not depend on the pool's size or the order work finishes in.
+ * being sorted together (once per batch for those that read all their rows as they start). Each
+ * neighbourhood is sorted as it would be alone, with the same seed, so the result does not depend
+ * on the pool's size or the order work finishes in.
  *
  * @example
  * const pool = await createSortPool({ size: 2 });
@@ -84,9 +86,13 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
   });
   const budget = checkNumber('inMemoryBytes', inMemoryBytes ?? 2 ** 26, { min: 0 });
   const whole = plan.map((n) => rows * n.channels.length * 4 <= budget);
+  const learnSeconds = rest.learnSeconds ?? 60;
+  // a streamed neighbourhood that learns from every chunk reads all its rows as it starts: it is
+  // read in the whole ones' batches too, not a window of every channel per neighbourhood
+  const allAtStart = whole.map((w) => !w && learnsEveryChunk(rows, fs, { chunkSeconds, learnSeconds }));
   const batches = new WholeReads(windows, {
     rows,
-    channels: plan.map((n, i) => (whole[i] ? n.channels : undefined)),
+    channels: plan.map((n, i) => (whole[i] || allAtStart[i] ? n.channels : undefined)),
     bytes: checkNumber('batchBytes', batchBytes ?? 2 ** 28, { min: 0 }),
   });
   const done = new Float64Array(plan.length);
@@ -102,21 +108,25 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
     options: {
       ...rest,
       chunkSeconds,
-      learnSeconds: rest.learnSeconds ?? 60,
+      learnSeconds,
       learnSpikes: rest.learnSpikes ?? NEIGHBOURHOOD_LEARN_SPIKES,
       band: rest.band ?? [300, 6000],
       neighbours: neighboursWithin(pick(positions, n.channels), { radius: radius ?? 100 }),
     },
   });
-  // a whole neighbourhood reads all its rows at once, from its batch; a streamed one a window at a time
-  const read = (i: number) => (a: number, b: number) =>
-    whole[i] && a === 0 && b === rows ? batches.take(i) : windows.read(a, b, plan[i].channels);
+  // a whole neighbourhood reads all its rows at once, from its batch; a streamed one a window at a
+  // time, from its batch's rows when it reads them all as it starts
+  const readers = plan.map((n, i) => {
+    const windowed = (a: number, b: number) => windows.read(a, b, n.channels);
+    if (allAtStart[i]) return rowsOfWhole(() => batches.take(i), rows, windowed);
+    return (a: number, b: number) => (whole[i] && a === 0 && b === rows ? batches.take(i) : windowed(a, b));
+  });
   let sortings: GroupSorting[];
   if (pool) {
     sortings = await Promise.all(
       plan.map((n, i) => {
         const transferred = async (a: number, b: number) => {
-          const x = await read(i)(a, b);
+          const x = await readers[i](a, b);
           return Comlink.transfer(x, [x.data.buffer]);
         };
         const progress = onProgress ? Comlink.proxy(progressOf(i)) : undefined;
@@ -126,10 +136,34 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
   } else {
     // one after another: a neighbourhood's windows and state are freed before the next one starts
     sortings = [];
-    for (const [i, n] of plan.entries()) sortings.push(await sortNeighbourhood(jobOf(n, i), read(i), progressOf(i)));
+    for (const [i, n] of plan.entries()) sortings.push(await sortNeighbourhood(jobOf(n, i), readers[i], progressOf(i)));
   }
   onProgress?.(1);
   return { neighbourhoods: plan.map((n, i) => ({ ...n, sorting: sortings[i] })) };
+}
+
+/**
+ * Reads of a streamed neighbourhood served from all its rows, read once (`take`), each read a copy,
+ * until one reaches the last row (its first pass is over): the rows are then let go, and any later
+ * read goes to `otherwise`.
+ */
+function rowsOfWhole(
+  take: () => Promise<Matrix<Float32Array>>,
+  rows: number,
+  otherwise: (a: number, b: number) => Promise<Matrix<Float32Array>>,
+): (a: number, b: number) => Promise<Matrix<Float32Array>> {
+  let held: Promise<Matrix<Float32Array>> | undefined;
+  let done = false;
+  return async (a, b) => {
+    if (done) return otherwise(a, b);
+    held ??= take();
+    const x = await held;
+    if (b === rows) {
+      done = true;
+      held = undefined;
+    }
+    return { data: x.data.slice(a * x.cols, b * x.cols), rows: b - a, cols: x.cols };
+  };
 }
 
 /** Rows of a matrix (channels × coordinates) in the given order. */

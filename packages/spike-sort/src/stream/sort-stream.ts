@@ -36,7 +36,8 @@ export interface SortStreamOptions extends Omit<SortGroupOptions, 'fs' | 'filter
  * whitening, clustering) from `learnSeconds` of chunks spread over the whole recording, then every
  * chunk is filtered (with a margin either side, so chunk edges are filtered as the whole would
  * be), matched against the templates and dropped; what is kept per spike is its time, unit and
- * PCA features. Memory holds the learning data plus one chunk, whatever the duration.
+ * PCA features. Memory holds the learning data (and the learning chunks' samples, kept until they
+ * are matched, so no chunk is read twice) plus one chunk, whatever the duration.
  *
  * @example
  * const sorting = sortStream({ rows, fs, read: (a, b) => series.read({ rows: [a, b], channels, scale: 'microvolts' })
@@ -80,35 +81,46 @@ function* streamSteps(
 ): Generator<ReadRequest, GroupSorting, Matrix<Float32Array>> {
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
-  const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
-  const learnChunks = Math.max(
-    1,
-    Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)),
-  );
+  const { chunk, chunks, picks } = streamChunks(source.rows, fs, options);
   const sos = sortingBandpass(fs, { band: options.band });
   const pad = Math.round(0.1 * fs); // the filter's response has died out by then
   const { before, after, sweep, threshold } = detectionGeometry(fs, options);
-  const chunks = Math.ceil(source.rows / chunk);
-  /** Filtered rows [start, end) with `margin` extra rows each side where the recording has them. */
-  function* filtered(start: number, end: number, margin: number) {
-    const a = Math.max(0, start - pad - margin),
-      b = Math.min(source.rows, end + pad + margin);
-    const y = frontEnd(yield { start: a, end: b }, fs, { ...options, filtered: false, sos });
-    const from = Math.max(0, start - margin) - a,
-      to = Math.min(source.rows, end + margin) - a;
+  // matching's margins, which give the matcher whole spikes at the chunk edges
+  const margin = before + after + 8;
+  const chunkEnd = (c: number) => Math.min(source.rows, (c + 1) * chunk);
+  /** Rows read for chunk c: its own, `margin` more either side and the filter's pad, within the recording. */
+  const readOf = (c: number): ReadRequest => ({
+    start: Math.max(0, c * chunk - pad - margin),
+    end: Math.min(source.rows, chunkEnd(c) + pad + margin),
+  });
+  /**
+   * Filtered rows [start, end) with `extra` rows each side where the recording has them, from `raw`
+   * (rows from `rawStart`), which holds them and the filter's pad: the pad's rows alone are filtered.
+   */
+  function filtered(raw: Matrix<Float32Array>, rawStart: number, start: number, end: number, extra: number) {
+    const a = Math.max(0, start - pad - extra),
+      b = Math.min(source.rows, end + pad + extra);
+    const input = {
+      data: raw.data.subarray((a - rawStart) * raw.cols, (b - rawStart) * raw.cols),
+      rows: b - a,
+      cols: raw.cols,
+    };
+    const y = frontEnd(input, fs, { ...options, filtered: false, sos });
+    const from = Math.max(0, start - extra) - a,
+      to = Math.min(source.rows, end + extra) - a;
     return { x: { data: y.data.slice(from * y.cols, to * y.cols), rows: to - from, cols: y.cols }, offset: a + from };
   }
 
-  // 1. Learn from chunks spread evenly over the recording.
-  const picks = [
-    ...new Set(
-      Array.from({ length: Math.min(learnChunks, chunks) }, (_, i) =>
-        Math.floor(((i + 0.5) * chunks) / Math.min(learnChunks, chunks)),
-      ),
-    ),
-  ];
+  // 1. Learn from chunks spread evenly over the recording (picks).
+  // A learning chunk is read with matching's margins and its samples kept until it is matched, so
+  // no chunk is read twice (a recording no longer than learnSeconds is read once).
+  const read = new Map<number, Matrix<Float32Array>>();
   const parts: Matrix<Float32Array>[] = [];
-  for (const c of picks) parts.push((yield* filtered(c * chunk, Math.min(source.rows, (c + 1) * chunk), 0)).x);
+  for (const c of picks) {
+    const raw: Matrix<Float32Array> = yield readOf(c);
+    read.set(c, raw);
+    parts.push(filtered(raw, readOf(c).start, c * chunk, chunkEnd(c), 0).x);
+  }
   // learned in a function of its own: the learning data is freed before the chunks are matched
   const { learned, noise, white } = learnFromParts(
     parts,
@@ -118,15 +130,16 @@ function* streamSteps(
   );
   options.onProgress?.(0.1);
 
-  // 2. Match every chunk; margins give the matcher whole spikes at the chunk edges.
+  // 2. Match every chunk.
   const totalRows = source.rows;
   const { neighbours } = options;
   const result = new SortingAccumulator(learned, { noise, after, totalRows, seed: options.seed ?? 1, neighbours });
-  const margin = before + after + 8;
   for (let c = 0; c < chunks; c++) {
     const start = c * chunk,
-      end = Math.min(source.rows, start + chunk);
-    const { x, offset } = yield* filtered(start, end, margin);
+      end = chunkEnd(c);
+    const raw: Matrix<Float32Array> = read.get(c) ?? (yield readOf(c));
+    read.delete(c);
+    const { x, offset } = filtered(raw, readOf(c).start, start, end, margin);
     const wc = white ? whiten(x, white).y : x;
     const matches = matchTemplates(x, wc, learned.templates, {
       noise,
@@ -147,6 +160,41 @@ function* streamSteps(
         ...probeMerge(learned.templates.channels),
         neighbours,
       }).sorting;
+}
+
+/** sortStream's chunks: rows per chunk, how many, and those it learns from (spread evenly over the recording). */
+function streamChunks(
+  rows: number,
+  fs: number,
+  options: Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'>,
+): { chunk: number; chunks: number; picks: number[] } {
+  const chunk = Math.round(fs * checkNumber('chunkSeconds', options.chunkSeconds ?? 10, { min: 0.5 }));
+  const learnChunks = Math.max(
+    1,
+    Math.round(checkNumber('learnSeconds', options.learnSeconds ?? 120, { min: 1 }) / (chunk / fs)),
+  );
+  const chunks = Math.ceil(rows / chunk);
+  const picks = [
+    ...new Set(
+      Array.from({ length: Math.min(learnChunks, chunks) }, (_, i) =>
+        Math.floor(((i + 0.5) * chunks) / Math.min(learnChunks, chunks)),
+      ),
+    ),
+  ];
+  return { chunk, chunks, picks };
+}
+
+/**
+ * Whether sortStream learns from every chunk of a recording of `rows` rows: then it reads every
+ * row, once, before it learns (and reads nothing after), as a whole read would.
+ */
+export function learnsEveryChunk(
+  rows: number,
+  fs: number,
+  options: Pick<SortStreamOptions, 'chunkSeconds' | 'learnSeconds'>,
+): boolean {
+  const { chunks, picks } = streamChunks(rows, fs, options);
+  return picks.length === chunks;
 }
 
 /**
