@@ -7,7 +7,7 @@
 // a recording gap, unknown speed, running, an odd number of channels, any trace budget.
 import { createRng } from '@spyglass-wasm/core';
 import { describe, expect, it } from 'vitest';
-import { addRipples } from './ripple-lfp.js';
+import { windowedSession } from './ripple-lfp.js';
 import { bandFilter, detectRipplesInWindows, peakFrequency, type DetectedEvent } from '../src/index.js';
 import { blockGap, blocksWithin, minimumSampleCount, validBlocks } from '../src/events/blocks.js';
 import { gaussianSmooth, smoothedEnvelopeWindow } from '../src/events/consensus.js';
@@ -89,24 +89,7 @@ describe('KarlssonStream', () => {
 });
 
 describe('detectRipplesInWindows (Karlsson) in two passes', () => {
-  const fs = 1000,
-    rows = 105 * fs,
-    cols = 3,
-    windowRows = 997;
-  const rng = createRng(23);
-  const lfp = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let c = 0; c < cols; c++) lfp[i * cols + c] = rng.normal() * 8;
-  addRipples(lfp, { rows, cols, fs, rng, every: [0.3, 0.6] });
-  // jittered times, a 2 s gap at 70 s; speed unknown for 0.5 s at 30 s and a few single samples,
-  // running from 90 to 100 s
-  const time = Float64Array.from({ length: rows }, (_, i) => i / fs + rng.uniform() * 2e-5 + (i >= 70 * fs ? 2 : 0));
-  const speed = Float64Array.from({ length: rows }, (_, i) =>
-    (i >= 30_000 && i < 30_500) || i % 9_973 === 0 ? NaN : i >= 90_000 && i < 100_000 ? 20 : 1 + Math.sin(i / 900),
-  );
-  const band = { band: [150, 250] as [number, number], transition: 25 };
-  const common = { fs, smoothingSigma: 0.004, minimumDuration: 0.015, zscoreThreshold: 2 };
-  const reader = { rows, cols, read: (a: number, b: number) => lfp.slice(a * cols, b * cols) };
-  const margin = 1000;
+  const { fs, rows, cols, windowRows, lfp, time, speed, band, common, reader, margin } = windowedSession(3, 23);
 
   /** The path before: each channel's windows assembled into one trace, then the whole-array rule. */
   function assembled(o: EventThresholds & { speed?: Float64Array }): DetectedEvent[] {
