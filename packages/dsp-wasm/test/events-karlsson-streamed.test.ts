@@ -15,7 +15,7 @@ import { eventSettings, normalize, traceMoments, type EventThresholds } from '..
 import { KarlssonStream } from '../src/events/karlsson-stream.js';
 import { Moments } from '../src/events/moments.js';
 import { karlssonChannels } from '../src/events/ripple-detectors.js';
-import { referenceCandidates, referenceKarlsson, referenceMerge } from './events-reference.js';
+import { referenceCandidates, referenceKarlsson, referenceMerge, speedRuleCases } from './events-reference.js';
 
 describe('KarlssonStream', () => {
   // channels sharing a slow common component (so their candidates overlap and chain) plus their own
@@ -62,13 +62,7 @@ describe('KarlssonStream', () => {
     return stream.events();
   }
 
-  const cases: [string, EventThresholds][] = [
-    ['endpoints', { speed }],
-    ['all', { speed, speedRule: 'all', speedThreshold: 3 }],
-    ['mean', { speed, speedRule: 'mean', speedThreshold: 2 }],
-    ['no speed, close events dropped', { closeEventThreshold: 0.05 }],
-    ['a normalization mask and z 1', { speed, zscoreThreshold: 1, normalizationMask: Array.from(time, (t) => t < 15) }],
-  ];
+  const cases = speedRuleCases(speed, time);
   it.each(cases)('gives the whole-array rule’s events bit for bit (%s)', (_, o) => {
     const options = { minimumDuration: 0.01, zscoreThreshold: 1.5, fs, ...o };
     const s = eventSettings(options);

@@ -140,3 +140,14 @@ export function referenceKarlsson(
   }
   return referenceFinish(referenceMerge(found), zmax, time, s, o.speed);
 }
+
+/** The option sets the streamed detectors are held to the whole-array rules under: every speed rule, none, a mask. */
+export function speedRuleCases(speed: Float64Array, time: ArrayLike<number>): [string, EventThresholds][] {
+  return [
+    ['endpoints', { speed }],
+    ['all', { speed, speedRule: 'all', speedThreshold: 3 }],
+    ['mean', { speed, speedRule: 'mean', speedThreshold: 2 }],
+    ['no speed, close events dropped', { closeEventThreshold: 0.05 }],
+    ['a normalization mask and z 1', { speed, zscoreThreshold: 1, normalizationMask: Array.from(time, (t) => t < 15) }],
+  ];
+}

@@ -14,7 +14,7 @@ import { gaussianSmooth, kayConsensusWindow } from '../src/events/consensus.js';
 import { EventStream, detectOnBlocks, eventSettings, type EventThresholds } from '../src/events/detect-events.js';
 import { ExactSum, Moments } from '../src/events/moments.js';
 import { medianStepInWindows } from '../src/events/windowed.js';
-import { referenceDetect } from './events-reference.js';
+import { referenceDetect, speedRuleCases } from './events-reference.js';
 
 describe('ExactSum and Moments', () => {
   it('sum exactly, rounded once', () => {
@@ -72,13 +72,7 @@ describe('EventStream', () => {
     return stream.events();
   }
 
-  const cases: [string, EventThresholds][] = [
-    ['endpoints', { speed }],
-    ['all', { speed, speedRule: 'all', speedThreshold: 3 }],
-    ['mean', { speed, speedRule: 'mean', speedThreshold: 2 }],
-    ['no speed, close events dropped', { closeEventThreshold: 0.05 }],
-    ['a normalization mask and z 1', { speed, zscoreThreshold: 1, normalizationMask: Array.from(time, (t) => t < 15) }],
-  ];
+  const cases = speedRuleCases(speed, time);
   it.each(cases)('gives detectOnBlocks’s events bit for bit (%s)', (_, o) => {
     const options = { minimumDuration: 0.01, zscoreThreshold: 1.5, ...o };
     const reference = detectOnBlocks(trace, time, valid, blocks, eventSettings(options), options);
