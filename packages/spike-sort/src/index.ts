@@ -6,6 +6,7 @@ export { fitPca, projectPca, covariance, type Pca, type PcaOptions } from './fea
 export { spikeSortKernels, type SpikeSortExports } from './wasm/kernels.js';
 export { kmeans, type KmeansOptions } from './cluster/kmeans.js';
 export { isUnimodal } from './cluster/unimodality.js';
+export { isocutScore, isocutUnimodal } from './cluster/isocut.js';
 export { isosplit, type IsosplitOptions } from './cluster/isosplit.js';
 export { splitBranches, type BranchSplitOptions } from './cluster/branch-split.js';
 export { mergeShiftedTemplates } from './sort/merge-templates.js';
