@@ -250,7 +250,27 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
         timestampsInWindows: true,
       }),
     ).toThrow(/'timestamps'/);
+    // refused before anything of the series is written
+    expect(() =>
+      w.addTimeSeries({
+        name: 'no_times',
+        module: 'decoding',
+        unit: 'meters',
+        data: { data: values.subarray(0, 2), rows: 2, cols: 1 },
+        timestampsInWindows: true,
+      }),
+    ).toThrow(/'timestamps'/);
     await w.close();
+    const { h5 } = await loadH5wasm();
+    const written = new h5.File(path, 'r');
+    try {
+      expect((written.get('/processing/decoding') as { keys(): string[] }).keys().sort()).toEqual([
+        'decoded_position',
+        'posterior_mean_position',
+      ]);
+    } finally {
+      written.close();
+    }
     const nwb = await openNwb(path);
     try {
       for (const name of ['decoded_position', 'posterior_mean_position']) {
@@ -260,7 +280,6 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
     } finally {
       nwb.close();
     }
-    const { h5 } = await loadH5wasm();
     const f = new h5.File(path, 'r');
     try {
       expect(f.get_link('/processing/decoding/posterior_mean_position/timestamps')).toBe(

@@ -351,6 +351,7 @@ export class NwbWriter {
     const { cols } = input.data;
     if (input.electrodes.length !== cols)
       throw new ParameterError('electrodes', `one electrodes-table row per channel (${cols})`, input.electrodes);
+    this.checkTime(input, input.data.rows);
     const parent = input.acquisition
       ? this.ensureGroup('/acquisition')
       : this.container(input.module ?? 'ecephys', input.container === undefined ? 'LFP' : input.container);
@@ -363,7 +364,7 @@ export class NwbWriter {
       conversion: input.conversion ?? 1,
       unit: input.unit ?? 'volts',
     });
-    const appender = withTimestamps(data, this.writeTime(g, input, input.data.rows));
+    const appender = withTimestamps(data, this.writeTime(g, input));
     const region = g.create_dataset({
       name: 'electrodes',
       data: BigInt64Array.from(input.electrodes, (i) => BigInt(i)),
@@ -388,13 +389,14 @@ export class NwbWriter {
    *   timestampsOf: '/processing/behavior/speed' });
    */
   addTimeSeries(input: TimeSeriesInput): SeriesAppender {
+    this.checkTime(input, input.data.rows);
     const parent = this.container(input.module, input.container ?? null);
     const g = parent.create_group(input.name);
     markTyped(g, 'core', input.spatial ? 'SpatialSeries' : 'TimeSeries');
     g.create_attribute('description', input.description ?? 'no description');
     g.create_attribute('comments', 'no comments');
     const data = this.chunkedData(g, input.data, undefined, { conversion: 1, unit: input.unit });
-    const appender = withTimestamps(data, this.writeTime(g, input, input.data.rows));
+    const appender = withTimestamps(data, this.writeTime(g, input));
     if (input.spatial) g.create_dataset({ name: 'reference_frame', data: input.spatial.referenceFrame });
     return appender;
   }
@@ -504,30 +506,37 @@ export class NwbWriter {
    * Writes the series' time: rate, whole timestamps, a link to another series' timestamps, or the
    * first window of timestamps (then returns how to append the next windows').
    */
-  private writeTime(g: H5.Group, t: SeriesTimeInput, rows: number): ((times: Float64Array) => void) | undefined {
+  private writeTime(g: H5.Group, t: SeriesTimeInput): ((times: Float64Array) => void) | undefined {
     if (t.timestampsOf !== undefined) {
-      const target = `${t.timestampsOf.replace(/\/$/, '')}/timestamps`;
-      if (t.timestamps || t.timestampsInWindows || !(this.file.get(target) && this.file.get(t.timestampsOf)))
-        throw new ParameterError(
-          'timestampsOf',
-          'the path of a series written before with timestamps (and no timestamps of its own)',
-          t.timestampsOf,
-        );
-      g.create_soft_link(target, 'timestamps');
+      g.create_soft_link(linkedTimestamps(t.timestampsOf), 'timestamps');
     } else if (t.timestamps && t.timestampsInWindows) {
-      if (t.timestamps.length !== rows)
-        throw new ParameterError('timestamps', `the first window's ${rows} timestamps`, t.timestamps.length);
       return this.timestampsInWindows(g, t.timestamps);
     } else if (t.timestamps) {
       const ds = g.create_dataset({ name: 'timestamps', data: t.timestamps });
       ds.create_attribute('interval', 1, null, '<i');
       ds.create_attribute('unit', 'seconds');
     } else {
-      if (!(t.rate && t.rate > 0)) throw new ParameterError('rate', 'a positive sampling rate, or timestamps', t.rate);
+      // a positive rate (checkTime)
       const ds = g.create_dataset({ name: 'starting_time', data: t.startingTime ?? 0, dtype: '<d' });
-      ds.create_attribute('rate', t.rate, null, '<d');
+      ds.create_attribute('rate', t.rate as number, null, '<d');
       ds.create_attribute('unit', 'seconds');
     }
+  }
+
+  /** Bad time input as one ParameterError before anything of the series is written. */
+  private checkTime(t: SeriesTimeInput, rows: number): void {
+    if (t.timestampsOf !== undefined) {
+      const target = linkedTimestamps(t.timestampsOf);
+      if (t.timestamps || t.timestampsInWindows || !(this.file.get(target) && this.file.get(t.timestampsOf)))
+        throw new ParameterError(
+          'timestampsOf',
+          'the path of a series written before with timestamps (and no timestamps of its own)',
+          t.timestampsOf,
+        );
+    } else if (t.timestampsInWindows && t.timestamps?.length !== rows)
+      throw new ParameterError('timestamps', `the first window's ${rows} timestamps`, t.timestamps?.length ?? 'none');
+    else if (!t.timestamps && !(t.rate && t.rate > 0))
+      throw new ParameterError('rate', 'a positive sampling rate, or timestamps', t.rate);
   }
 
   /** A resizable timestamps dataset holding `first`; returns how to append more. */
@@ -634,6 +643,9 @@ export class NwbWriter {
     }
   }
 }
+
+/** The timestamps dataset of the series at `path`. */
+const linkedTimestamps = (path: string) => `${path.replace(/\/$/, '')}/timestamps`;
 
 /** A series' data appender that appends each window's timestamps too when they come in windows. */
 function withTimestamps(data: SeriesAppender, appendTimes: ((t: Float64Array) => void) | undefined): SeriesAppender {
