@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { windowedSession } from './ripple-lfp.js';
 import { bandFilter, detectRipplesInWindows, peakFrequency, type DetectedEvent } from '../src/index.js';
 import { blockGap, blocksWithin, minimumSampleCount, validBlocks } from '../src/events/blocks.js';
+import { defaultTraceBudget } from '../src/events/windowed.js';
 import { gaussianSmooth, smoothedEnvelopeWindow } from '../src/events/consensus.js';
 import { eventSettings, normalize, traceMoments, type EventThresholds } from '../src/events/detect-events.js';
 import { KarlssonStream } from '../src/events/karlsson-stream.js';
@@ -145,5 +146,26 @@ describe('detectRipplesInWindows (Karlsson) in two passes', () => {
     expect(await windowed({ speed, traceBudget: 0 })).toEqual(reference);
     const windows = Math.ceil(rows / windowRows);
     expect(await windowed({ speed, traceBudget: 8 * cols * windowRows * Math.floor(windows / 2) })).toEqual(reference);
+  }, 120_000);
+
+  it('keeps by default as many rows of its traces as Kay of its one, within 256 MiB; reads again only beyond', async () => {
+    // 8 M rows (2.2 h at 1 kHz) of every trace: Kay's one, Karlsson's one per channel, bounded in bytes
+    expect(defaultTraceBudget(1)).toBe(8 * 2 ** 23);
+    expect(defaultTraceBudget(4)).toBe(4 * defaultTraceBudget(1));
+    expect(defaultTraceBudget(128)).toBe(256 * 2 ** 20);
+    const windows = Math.ceil(rows / windowRows);
+    const run = async (traceBudget?: number) => {
+      let read = 0;
+      const counted = { rows, cols, read: (a: number, b: number) => ((read += b - a), lfp.slice(a * cols, b * cols)) };
+      const o = { ...common, detector: 'karlsson' as const, band, windowRows, time, speed, traceBudget };
+      return { events: await detectRipplesInWindows(counted, o), read };
+    };
+    const [byDefault, none, half] = [await run(), await run(0), await run(8 * cols * windowRows * (windows >> 1))];
+    expect(none.events).toEqual(byDefault.events);
+    expect(half.events).toEqual(byDefault.events);
+    // a second pass reads every window again with its margins; half a budget, about half of that
+    const perPass = none.read - byDefault.read;
+    expect(perPass).toBeGreaterThan(rows);
+    expect(Math.abs(half.read - byDefault.read - perPass / 2)).toBeLessThan((2 * perPass) / windows);
   }, 120_000);
 });

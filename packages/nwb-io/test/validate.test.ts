@@ -105,6 +105,24 @@ describe.runIf(hasHdmf)('hdmf validation against the cached NWB specifications',
       data: { data: new Float32Array(4), rows: 2, cols: 2 },
       timestamps: Float64Array.of(0, 0.002),
     });
+    // timestamps written in windows, and a series linking to them (as pynwb's timestamps=<series>)
+    const windowed = w.addTimeSeries({
+      name: 'posterior_mean_position',
+      module: 'decoding',
+      unit: 'meters',
+      data: { data: Float64Array.of(0.1), rows: 1, cols: 1 },
+      timestamps: Float64Array.of(0),
+      timestampsInWindows: true,
+      spatial: { referenceFrame: 'posterior mean' },
+    });
+    windowed.append({ data: Float64Array.of(0.2), rows: 1, cols: 1 }, Float64Array.of(0.002));
+    w.addTimeSeries({
+      name: 'state_probability',
+      module: 'decoding',
+      unit: 'probability',
+      data: { data: Float64Array.of(1, 1), rows: 2, cols: 1 },
+      timestampsOf: '/processing/decoding/posterior_mean_position',
+    });
     w.addTable({ name: 'bins', module: 'decoding', columns: { center: { values: [0.01, 0.03] } } });
     w.setProvenance({ step: 'validation' });
     await w.close();

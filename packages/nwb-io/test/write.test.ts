@@ -196,6 +196,104 @@ describe('NwbWriter round trip (write -> read -> equal)', () => {
     }
   });
 
+  it('writes timestamps window by window with the data, and links another series to them', async () => {
+    const path = join(tmp, 'windowed-times.nwb');
+    const w = await NwbWriter.create(path, session);
+    const rows = 300_000; // more than two timestamp chunks (131 072 rows)
+    const times = Float64Array.from({ length: rows }, (_, i) => 10 + i * 0.002);
+    const values = Float64Array.from({ length: rows }, (_, i) => Math.sin(i / 100));
+    const windows = [0, 1000, 140_000, 262_144, rows];
+    const first = w.addTimeSeries({
+      name: 'decoded_position',
+      module: 'decoding',
+      unit: 'meters',
+      data: { data: values.subarray(0, windows[1]), rows: windows[1], cols: 1 },
+      timestamps: times.subarray(0, windows[1]),
+      timestampsInWindows: true,
+    });
+    const linked = w.addTimeSeries({
+      name: 'posterior_mean_position',
+      module: 'decoding',
+      unit: 'meters',
+      data: { data: values.subarray(0, windows[1]), rows: windows[1], cols: 1 },
+      timestampsOf: '/processing/decoding/decoded_position',
+    });
+    for (let k = 1; k + 1 < windows.length; k++) {
+      const [a, b] = [windows[k], windows[k + 1]];
+      first.append({ data: values.subarray(a, b), rows: b - a, cols: 1 }, times.subarray(a, b));
+      linked.append({ data: values.subarray(a, b), rows: b - a, cols: 1 });
+    }
+    // a windowed series needs each append's timestamps; a linked one takes none
+    expect(() => first.append({ data: values.subarray(0, 2), rows: 2, cols: 1 })).toThrow(/'timestamps'/);
+    expect(() => first.append({ data: values.subarray(0, 2), rows: 2, cols: 1 }, times.subarray(0, 1))).toThrow(
+      ParameterError,
+    );
+    expect(() => linked.append({ data: values.subarray(0, 2), rows: 2, cols: 1 }, times.subarray(0, 2))).toThrow(
+      /'timestamps'/,
+    );
+    expect(() =>
+      w.addTimeSeries({
+        name: 'orphan',
+        module: 'decoding',
+        unit: 'meters',
+        data: { data: values.subarray(0, 2), rows: 2, cols: 1 },
+        timestampsOf: '/processing/decoding/nope',
+      }),
+    ).toThrow(/'timestampsOf'/);
+    expect(() =>
+      w.addTimeSeries({
+        name: 'short',
+        module: 'decoding',
+        unit: 'meters',
+        data: { data: values.subarray(0, 2), rows: 2, cols: 1 },
+        timestamps: times.subarray(0, 3),
+        timestampsInWindows: true,
+      }),
+    ).toThrow(/'timestamps'/);
+    // refused before anything of the series is written
+    expect(() =>
+      w.addTimeSeries({
+        name: 'no_times',
+        module: 'decoding',
+        unit: 'meters',
+        data: { data: values.subarray(0, 2), rows: 2, cols: 1 },
+        timestampsInWindows: true,
+      }),
+    ).toThrow(/'timestamps'/);
+    await w.close();
+    const { h5 } = await loadH5wasm();
+    const written = new h5.File(path, 'r');
+    try {
+      expect((written.get('/processing/decoding') as { keys(): string[] }).keys().sort()).toEqual([
+        'decoded_position',
+        'posterior_mean_position',
+      ]);
+    } finally {
+      written.close();
+    }
+    const nwb = await openNwb(path);
+    try {
+      for (const name of ['decoded_position', 'posterior_mean_position']) {
+        expect(nwb.numbers(`/processing/decoding/${name}/timestamps`)).toEqual(times);
+        expect(nwb.numbers(`/processing/decoding/${name}/data`)).toEqual(values);
+      }
+    } finally {
+      nwb.close();
+    }
+    const f = new h5.File(path, 'r');
+    try {
+      expect(f.get_link('/processing/decoding/posterior_mean_position/timestamps')).toBe(
+        '/processing/decoding/decoded_position/timestamps',
+      );
+      const ts = f.get('/processing/decoding/decoded_position/timestamps') as {
+        attrs: Record<string, { value: unknown }>;
+      };
+      expect([ts.attrs.interval.value, ts.attrs.unit.value]).toEqual([1, 'seconds']);
+    } finally {
+      f.close();
+    }
+  });
+
   it('writes in memory and returns the bytes', async () => {
     const bytes = (await writeAll(null)) as Uint8Array;
     expect(bytes.length).toBeGreaterThan(100_000);

@@ -118,12 +118,19 @@ describe('decode written in pieces', () => {
       // the analysis file's series, written window by window, hold the same values
       const nwb = await openNwb(join(pieced.resultsDir, a.result.summary.analysisFile as string));
       try {
+        const states = da.arrays.statePosterior.shape[1];
         const post = nwb.numbers('/processing/decoding/posterior/data');
         expect(Array.from(post)).toEqual(Array.from(da.arrays.positionPosterior.data));
         const map = nwb.numbers('/processing/decoding/decoded_position/data');
         expect(Array.from(map)).toEqual(Array.from(da.arrays.map.data as Float64Array, (v) => v / 100));
-        expect(nwb.numbers('/processing/decoding/posterior/timestamps').length).toBe(n);
-        const states = da.arrays.statePosterior.shape[1];
+        const mean = nwb.numbers('/processing/decoding/posterior_mean_position/data');
+        expect(Array.from(mean)).toEqual(Array.from(da.arrays.mean.data as Float64Array, (v) => v / 100));
+        // the bin times, written once in windows and linked by the other series, are the result's
+        const time = da.arrays.time.data as Float64Array;
+        expect(time.length).toBe(n);
+        const series = ['decoded_position', 'posterior_mean_position', 'posterior', 'state_probability'];
+        for (const name of series.slice(0, states > 1 ? 4 : 3))
+          expect(nwb.numbers(`/processing/decoding/${name}/timestamps`)).toEqual(time);
         expect(nwb.typeOf('/processing/decoding/state_probability')).toBe(states > 1 ? 'TimeSeries' : undefined);
         if (states > 1)
           expect(Array.from(nwb.numbers('/processing/decoding/state_probability/data'))).toEqual(

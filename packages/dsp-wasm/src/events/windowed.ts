@@ -35,16 +35,33 @@ export interface WindowedRippleOptions extends RippleDetectorOptions {
   /** Instead of `speed`: the speed (cm/s, NaN missing) of rows [a, b), whose times are `time`. */
   readSpeed?: (a: number, b: number, time: Float64Array) => ArrayLike<number> | Promise<ArrayLike<number>>;
   /**
-   * Bytes of the detector's traces kept from the first pass for the second (default 64 MiB): Kay's
-   * one trace, 8 bytes per row (8 M rows, 2.2 h at 1 kHz); Karlsson's one per channel, 8 per row
-   * and channel (35 min of 4 channels at 1 kHz). Windows beyond it are band-passed again instead,
-   * so memory stays within it at any duration; within it the second pass costs no band or envelope.
-   * Same events either way.
+   * Bytes of RAM for the detector's traces kept from the first pass for the second: Kay's one
+   * trace, 8 bytes per row; Karlsson's one per channel, 8 bytes per row and channel. Windows beyond
+   * it are band-passed again instead, so memory stays within it at any duration; within it the
+   * second pass costs no band or envelope. Same events either way. Default: the same duration for
+   * both detectors, 8 M rows of every trace (2.2 h at 1 kHz: 64 MiB for Kay, 256 MiB for Karlsson
+   * on 4 channels), at most 256 MiB (Karlsson on more channels: 9.3 h at 1 kHz / channels).
    */
   traceBudget?: number;
 }
 
-const WINDOWED_DEFAULTS = { windowRows: 60_000, marginSeconds: 1, traceBudget: 64 * 2 ** 20 };
+const WINDOWED_DEFAULTS = { windowRows: 60_000, marginSeconds: 1 };
+/** The default trace budget keeps this many rows of every trace (2.2 h at 1 kHz)... */
+const DEFAULT_TRACE_ROWS = 2 ** 23;
+/** ...within this many bytes whatever the channel count (Karlsson's 4 channels for 2.2 h). */
+const MAX_DEFAULT_TRACE_BUDGET = 256 * 2 ** 20;
+
+/**
+ * traceBudget's default for a detector keeping `traces` float64 traces per row (Kay 1, Karlsson
+ * one per channel): the same rows for either, bounded in bytes.
+ *
+ * @example
+ * defaultTraceBudget(1); // 64 MiB: Kay, 2.2 h at 1 kHz
+ * defaultTraceBudget(4); // 256 MiB: Karlsson on 4 channels, 2.2 h too
+ */
+export function defaultTraceBudget(traces: number): number {
+  return Math.min(8 * DEFAULT_TRACE_ROWS * traces, MAX_DEFAULT_TRACE_BUDGET);
+}
 /** medianStep's default sample of time steps (maxSteps). */
 const MEDIAN_STEPS = 100_000;
 
@@ -88,7 +105,8 @@ export async function detectRipplesInWindows(lfp: RowReader, options: WindowedRi
   const readTime = timeReader(n, options);
   const readSpeed = speedReader(options);
   const band = bandReader(lfp, { ...options.band, fs });
-  const traceBudget = checkNumber('traceBudget', options.traceBudget ?? WINDOWED_DEFAULTS.traceBudget, { min: 0 });
+  const traces = detector === 'kay' ? 1 : lfp.cols;
+  const traceBudget = checkNumber('traceBudget', options.traceBudget ?? defaultTraceBudget(traces), { min: 0 });
   const settings = { n, cols: lfp.cols, windowRows, margin, band, envelope, s, readTime, readSpeed, traceBudget };
   return inWindows(settings, options, detector === 'kay' ? kayDetector : karlssonDetector);
 }

@@ -43,8 +43,18 @@ export interface SeriesTimeInput {
   /** Regular sampling: rate (Hz) and starting time (s). */
   rate?: number;
   startingTime?: number;
-  /** Or one timestamp per sample (s). */
+  /** Or one timestamp per sample (s): all of them, or with `timestampsInWindows` those of `data`'s rows only. */
   timestamps?: Float64Array;
+  /**
+   * `timestamps` holds the first rows' times only and each `append` brings its rows' own: the
+   * timestamps are written in windows like the data, never whole in memory.
+   */
+  timestampsInWindows?: boolean;
+  /**
+   * Or the timestamps of another series of the file (its group path), shared through an HDF5 soft
+   * link as pynwb writes `timestamps=<other series>`; they grow with that series' appends.
+   */
+  timestampsOf?: string;
 }
 
 export interface ElectricalSeriesInput extends SeriesTimeInput {
@@ -106,8 +116,12 @@ const SLAB_CHUNKS = 8;
 /** Appends samples to a series written in chunks. */
 export interface SeriesAppender {
   readonly rows: number;
-  append(rows: Matrix<Float32Array | Float64Array | Int16Array>): void;
+  /** Appends rows; `timestamps` (one per row) only, and always, for a series written `timestampsInWindows`. */
+  append(rows: Matrix<Float32Array | Float64Array | Int16Array>, timestamps?: Float64Array): void;
 }
+
+/** Rows of a timestamps dataset written in windows per HDF5 chunk (1 MiB of float64). */
+const TIMESTAMP_CHUNK_ROWS = 1 << 17;
 
 const CONTAINER_TYPES: Record<string, string> = {
   LFP: 'LFP',
@@ -337,6 +351,7 @@ export class NwbWriter {
     const { cols } = input.data;
     if (input.electrodes.length !== cols)
       throw new ParameterError('electrodes', `one electrodes-table row per channel (${cols})`, input.electrodes);
+    this.checkTime(input, input.data.rows);
     const parent = input.acquisition
       ? this.ensureGroup('/acquisition')
       : this.container(input.module ?? 'ecephys', input.container === undefined ? 'LFP' : input.container);
@@ -345,11 +360,11 @@ export class NwbWriter {
     g.create_attribute('description', input.description ?? 'no description');
     g.create_attribute('comments', 'no comments');
     if (input.filtering) g.create_attribute('filtering', input.filtering);
-    const appender = this.chunkedData(g, input.data, input.chunkRows, {
+    const data = this.chunkedData(g, input.data, input.chunkRows, {
       conversion: input.conversion ?? 1,
       unit: input.unit ?? 'volts',
     });
-    this.writeTime(g, input);
+    const appender = withTimestamps(data, this.writeTime(g, input));
     const region = g.create_dataset({
       name: 'electrodes',
       data: BigInt64Array.from(input.electrodes, (i) => BigInt(i)),
@@ -362,16 +377,26 @@ export class NwbWriter {
 
   /**
    * Writes a TimeSeries or SpatialSeries (e.g. decoded position, a posterior) in a processing module;
-   * returns an appender for later samples (their timestamps given whole in `timestamps`).
+   * returns an appender for later samples. Their timestamps are given whole in `timestamps`, or
+   * window by window (`timestampsInWindows`: the first rows' in `timestamps`, each append's with
+   * it), or shared with another series (`timestampsOf`).
+   *
+   * @example
+   * const s = writer.addTimeSeries({ name: 'speed', module: 'behavior', unit: 'cm/s', data: first,
+   *   timestamps: firstTimes, timestampsInWindows: true });
+   * s.append(next, nextTimes);
+   * writer.addTimeSeries({ name: 'accel', module: 'behavior', unit: 'cm/s^2', data: accel,
+   *   timestampsOf: '/processing/behavior/speed' });
    */
   addTimeSeries(input: TimeSeriesInput): SeriesAppender {
+    this.checkTime(input, input.data.rows);
     const parent = this.container(input.module, input.container ?? null);
     const g = parent.create_group(input.name);
     markTyped(g, 'core', input.spatial ? 'SpatialSeries' : 'TimeSeries');
     g.create_attribute('description', input.description ?? 'no description');
     g.create_attribute('comments', 'no comments');
-    const appender = this.chunkedData(g, input.data, undefined, { conversion: 1, unit: input.unit });
-    this.writeTime(g, input);
+    const data = this.chunkedData(g, input.data, undefined, { conversion: 1, unit: input.unit });
+    const appender = withTimestamps(data, this.writeTime(g, input));
     if (input.spatial) g.create_dataset({ name: 'reference_frame', data: input.spatial.referenceFrame });
     return appender;
   }
@@ -477,17 +502,61 @@ export class NwbWriter {
     });
   }
 
-  private writeTime(g: H5.Group, t: SeriesTimeInput): void {
-    if (t.timestamps) {
+  /**
+   * Writes the series' time: rate, whole timestamps, a link to another series' timestamps, or the
+   * first window of timestamps (then returns how to append the next windows').
+   */
+  private writeTime(g: H5.Group, t: SeriesTimeInput): ((times: Float64Array) => void) | undefined {
+    if (t.timestampsOf !== undefined) {
+      g.create_soft_link(linkedTimestamps(t.timestampsOf), 'timestamps');
+    } else if (t.timestamps && t.timestampsInWindows) {
+      return this.timestampsInWindows(g, t.timestamps);
+    } else if (t.timestamps) {
       const ds = g.create_dataset({ name: 'timestamps', data: t.timestamps });
       ds.create_attribute('interval', 1, null, '<i');
       ds.create_attribute('unit', 'seconds');
     } else {
-      if (!(t.rate && t.rate > 0)) throw new ParameterError('rate', 'a positive sampling rate, or timestamps', t.rate);
+      // a positive rate (checkTime)
       const ds = g.create_dataset({ name: 'starting_time', data: t.startingTime ?? 0, dtype: '<d' });
-      ds.create_attribute('rate', t.rate, null, '<d');
+      ds.create_attribute('rate', t.rate as number, null, '<d');
       ds.create_attribute('unit', 'seconds');
     }
+  }
+
+  /** Bad time input as one ParameterError before anything of the series is written. */
+  private checkTime(t: SeriesTimeInput, rows: number): void {
+    if (t.timestampsOf !== undefined) {
+      const target = linkedTimestamps(t.timestampsOf);
+      if (t.timestamps || t.timestampsInWindows || !(this.file.get(target) && this.file.get(t.timestampsOf)))
+        throw new ParameterError(
+          'timestampsOf',
+          'the path of a series written before with timestamps (and no timestamps of its own)',
+          t.timestampsOf,
+        );
+    } else if (t.timestampsInWindows && t.timestamps?.length !== rows)
+      throw new ParameterError('timestamps', `the first window's ${rows} timestamps`, t.timestamps?.length ?? 'none');
+    else if (!t.timestamps && !(t.rate && t.rate > 0))
+      throw new ParameterError('rate', 'a positive sampling rate, or timestamps', t.rate);
+  }
+
+  /** A resizable timestamps dataset holding `first`; returns how to append more. */
+  private timestampsInWindows(g: H5.Group, first: Float64Array): (times: Float64Array) => void {
+    const ds = g.create_dataset({
+      name: 'timestamps',
+      data: first,
+      shape: [first.length],
+      maxshape: [null],
+      chunks: [TIMESTAMP_CHUNK_ROWS],
+    });
+    ds.create_attribute('interval', 1, null, '<i');
+    ds.create_attribute('unit', 'seconds');
+    let total = first.length;
+    return (times) => {
+      if (times.length === 0) return;
+      ds.resize([total + times.length]);
+      ds.write_slice([[total, total + times.length]], times);
+      total += times.length;
+    };
   }
 
   private chunkedData(
@@ -573,4 +642,28 @@ export class NwbWriter {
       else (await nodeFs()).rmSync(this.writePath, { force: true });
     }
   }
+}
+
+/** The timestamps dataset of the series at `path`. */
+const linkedTimestamps = (path: string) => `${path.replace(/\/$/, '')}/timestamps`;
+
+/** A series' data appender that appends each window's timestamps too when they come in windows. */
+function withTimestamps(data: SeriesAppender, appendTimes: ((t: Float64Array) => void) | undefined): SeriesAppender {
+  return {
+    get rows() {
+      return data.rows;
+    },
+    append(rows, timestamps) {
+      if (appendTimes && timestamps?.length !== rows.rows)
+        throw new ParameterError('timestamps', `one per appended row (${rows.rows})`, timestamps?.length ?? 'none');
+      if (!appendTimes && timestamps)
+        throw new ParameterError(
+          'timestamps',
+          'none (the series was written with whole timestamps, a rate or timestampsOf)',
+          timestamps.length,
+        );
+      data.append(rows);
+      if (appendTimes && timestamps) appendTimes(timestamps);
+    },
+  };
 }

@@ -243,11 +243,12 @@ export const decodeStep: Step = {
   analysisFile: analysisNwb('decode', async (d, w, stored) => {
     const [, dims] = stored.arrays.map.shape;
     const [, bins] = stored.arrays.positionPosterior.shape;
-    const time = (await stored.read('time')) as Float64Array;
     const columns = (d.json.columns as number[]).join(',');
     const states = d.json.stateNames as string[];
-    const series = (name: string, spec: Omit<TimeSeriesInput, 'data' | 'module' | 'container' | 'timestamps'>) =>
-      writeSeries(w, stored, name, { ...spec, module: 'decoding', container: null, timestamps: time });
+    // the bin times written once, window by window with the first series; the others link to them
+    const timesWith = `/processing/decoding/decoded_position`;
+    const series = (name: string, spec: Omit<TimeSeriesInput, 'data' | 'module' | 'container'>) =>
+      writeSeries(w, stored, name, { ...spec, module: 'decoding', container: null }, timesWith);
     await series('map', {
       name: 'decoded_position',
       unit: 'meters',
@@ -301,13 +302,15 @@ const NWB_WINDOW_BYTES = 1 << 23;
 
 /**
  * Result array `name` written as a TimeSeries in windows of the stored result, never whole
- * (positions in cm written in meters).
+ * (positions in cm written in meters). Its timestamps are the stored `time`, written in the same
+ * windows by the series at `timesWith`, to which any other series links.
  */
 async function writeSeries(
   w: NwbWriter,
   stored: ResultReader,
   name: string,
   spec: Omit<TimeSeriesInput, 'data'>,
+  timesWith: string,
 ): Promise<void> {
   const { dtype, shape } = stored.arrays[name];
   const [rows, cols] = shape;
@@ -317,8 +320,15 @@ async function writeSeries(
     const data = spec.unit === 'meters' ? Float64Array.from(x, (v) => v / 100) : x;
     return { data, rows: x.length / cols, cols };
   };
-  const s = w.addTimeSeries({ ...spec, data: await window(0) });
-  for (let a = step; a < rows; a += step) s.append(await window(a));
+  const ownTimes = `/processing/${spec.module}/${spec.name}` === timesWith;
+  const times = async (a: number) =>
+    ownTimes ? ((await stored.read('time', a, Math.min(rows, a + step))) as Float64Array) : undefined;
+  const s = w.addTimeSeries({
+    ...spec,
+    data: await window(0),
+    ...(ownTimes ? { timestamps: await times(0), timestampsInWindows: true } : { timestampsOf: timesWith }),
+  });
+  for (let a = step; a < rows; a += step) s.append(await window(a), await times(a));
 }
 
 /**

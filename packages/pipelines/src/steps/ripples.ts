@@ -37,7 +37,7 @@ const RIPPLE_PARAMS = stepParams(
  * detectRipplesInWindows: the band in float64, each window's envelope with 1 s around it), so
  * memory does not hold the session's LFP or band, nor anything per sample with either detector (two
  * passes; times and speed read a window at a time; the first pass's traces kept up to the default
- * trace budget, 64 MiB).
+ * trace budget: 2.2 h at 1 kHz for either detector, at most 256 MiB).
  */
 export const ripplesStep: Step = {
   name: 'ripples',
