@@ -246,8 +246,9 @@ export interface CollisionLabelUnit {
  * times the energy noise alone leaves (`spread` over the template's samples: each contributes
  * about one noise unit, and a neuron's spikes leave about that): no one neuron's spikes. Off by
  * default: on the overlapping regime it rejects the one junk unit of each seed (spread 1.85 and
- * 5.4 × samples; every unit matched to a true unit ≤ 0.91, collision clusters ≤ 1.33), but the true unit those seeds lose is
- * still lost, so the accepted count falls below the goal (see the README's "Hard regimes").
+ * 5.4 × samples; every unit matched to a true unit ≤ 0.91, collision clusters ≤ 1.33), but the
+ * true unit those seeds lose is still lost, so the accepted count falls below the goal (see the
+ * README's "Hard regimes").
  *
  * @example
  * labelCollisions(autoCurate(startCuration(times), metrics), sorting.units);
