@@ -89,21 +89,23 @@ function ksOverStretch(at: (i: number) => number, stretch: number): number {
  */
 function unimodalFit(y: Float64Array): Float64Array {
   const n = y.length;
-  const rising = isotonicErrors(y, false);
-  const falling = isotonicErrors(y, true);
+  const rising = poolAdjacent(y, false).errors;
+  const falling = poolAdjacent(y, true).errors;
   let split = 0;
   for (let k = 1; k <= n; k++) if (rising[k] + falling[k] < rising[split] + falling[split]) split = k;
   const out = new Float64Array(n);
-  out.set(isotonic(y.subarray(0, split)), 0);
-  out.set(isotonic(y.slice(split).reverse()).reverse(), split);
+  out.set(isotonicFit(y.subarray(0, split), false), 0);
+  out.set(isotonicFit(y.subarray(split), true), split);
   return out;
 }
 
 /**
- * Squared error of the rising isotonic fit of each prefix y[0..k), k = 0..n; with `fromEnd`, of
- * the falling fit of each suffix y[k..n). Each block of pooled values explains count · mean².
+ * Pool adjacent violators over y, from its start (a rising fit) or from its end (`fromEnd`: a
+ * falling one): the final blocks (sums and counts, in the order pooled) and the squared error of
+ * the fit of each prefix y[0..k), k = 0..n, or with `fromEnd` of each suffix y[k..n). Each block of
+ * pooled values explains count · mean².
  */
-function isotonicErrors(y: Float64Array, fromEnd: boolean): Float64Array {
+function poolAdjacent(y: Float64Array, fromEnd: boolean): { errors: Float64Array; sums: number[]; counts: number[] } {
   const n = y.length;
   const errors = new Float64Array(n + 1);
   const sums: number[] = [],
@@ -128,25 +130,18 @@ function isotonicErrors(y: Float64Array, fromEnd: boolean): Float64Array {
     explained += (s * s) / c;
     errors[fromEnd ? i : i + 1] = Math.max(0, squares - explained);
   }
-  return errors;
+  return { errors, sums, counts };
 }
 
-/** The rising isotonic (least-squares) fit of y. */
-function isotonic(y: Float64Array): Float64Array {
-  const sums: number[] = [],
-    counts: number[] = [];
-  for (const v of y) {
-    let s = v,
-      c = 1;
-    while (sums.length && sums[sums.length - 1] / counts[counts.length - 1] >= s / c) {
-      s += sums.pop()!;
-      c += counts.pop()!;
-    }
-    sums.push(s);
-    counts.push(c);
-  }
+/** The rising isotonic (least-squares) fit of y, or with `fromEnd` the falling one. */
+function isotonicFit(y: Float64Array, fromEnd: boolean): Float64Array {
+  const { sums, counts } = poolAdjacent(y, fromEnd);
   const out = new Float64Array(y.length);
   let at = 0;
-  sums.forEach((s, b) => out.fill(s / counts[b], at, (at += counts[b])));
+  sums.forEach((s, b) => {
+    const [from, to] = [at, (at += counts[b])];
+    if (fromEnd) out.fill(s / counts[b], y.length - to, y.length - from);
+    else out.fill(s / counts[b], from, to);
+  });
   return out;
 }
