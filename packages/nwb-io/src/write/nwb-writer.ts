@@ -550,13 +550,8 @@ export class NwbWriter {
     });
     ds.create_attribute('interval', 1, null, '<i');
     ds.create_attribute('unit', 'seconds');
-    let total = first.length;
-    return (times) => {
-      if (times.length === 0) return;
-      ds.resize([total + times.length]);
-      ds.write_slice([[total, total + times.length]], times);
-      total += times.length;
-    };
+    const append = rowAppender(ds, first.length);
+    return (times) => append(times, times.length);
   }
 
   private chunkedData(
@@ -588,21 +583,14 @@ export class NwbWriter {
     ds.create_attribute('resolution', -1, null, '<d');
     ds.create_attribute('unit', attrs.unit);
     let total = firstRows;
+    const appendRows = rowAppender(ds, firstRows, cols);
     const appender: SeriesAppender = {
       get rows() {
         return total;
       },
       append(more) {
         if (more.cols !== cols) throw new ParameterError('rows', `${cols} channels`, `${more.cols} channels`);
-        if (more.rows === 0) return;
-        ds.resize([total + more.rows, cols]);
-        ds.write_slice(
-          [
-            [total, total + more.rows],
-            [0, cols],
-          ],
-          more.data.subarray(0, more.rows * cols),
-        );
+        appendRows(more.data.subarray(0, more.rows * cols), more.rows);
         total += more.rows;
       },
     };
@@ -665,5 +653,35 @@ function withTimestamps(data: SeriesAppender, appendTimes: ((t: Float64Array) =>
       data.append(rows);
       if (appendTimes && timestamps) appendTimes(timestamps);
     },
+  };
+}
+
+/**
+ * How to append rows to a dataset made with `maxshape` `[null]` (`cols` undefined) or
+ * `[null, cols]`: grow it, then write the new rows' slice.
+ */
+function rowAppender(
+  ds: H5.Dataset,
+  firstRows: number,
+  cols?: number,
+): (values: Float32Array | Float64Array | Int16Array, rows: number) => void {
+  let total = firstRows;
+  return (values, rows) => {
+    if (rows === 0) return;
+    const end = total + rows;
+    if (cols === undefined) {
+      ds.resize([end]);
+      ds.write_slice([[total, end]], values);
+    } else {
+      ds.resize([end, cols]);
+      ds.write_slice(
+        [
+          [total, end],
+          [0, cols],
+        ],
+        values,
+      );
+    }
+    total = end;
   };
 }
