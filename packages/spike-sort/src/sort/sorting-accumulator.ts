@@ -67,8 +67,12 @@ export class SortingAccumulator {
   private readonly counts: Float64Array;
   private readonly dim: number;
   // For noise overlap: up to SAMPLE whitened waveforms per unit (reservoir sampling) and SAMPLE whitened
-  // clips at random times spread over the recording in proportion to each chunk's length.
+  // clips at random times spread over the recording in proportion to each chunk's length, kept only
+  // in the samples the metric reads (`overlapWindow`), a third of a snippet.
   private readonly samples: Float32Array[];
+  /** Samples [from, to) of a snippet kept for noise overlap, and their values per waveform. */
+  private readonly overlapWindow: readonly [number, number];
+  private readonly overlapDim: number;
   /** Per unit, what each of its spikes leaves about its template (`spikeResidual`), for its spread. */
   private readonly residuals: number[][];
   /** 1 / noise² of each snippet sample's channel, and each template's energy in noise units. */
@@ -102,6 +106,13 @@ export class SortingAccumulator {
     this.sums = Array.from({ length: templates.units }, () => new Float64Array(this.dim));
     this.counts = new Float64Array(templates.units);
     this.samples = Array.from({ length: templates.units }, () => new Float32Array(0));
+    // ±0.5 ms about the peak (at sample `before` of a snippet)
+    const half = Math.round(templates.before / 2);
+    this.overlapWindow = [
+      Math.max(0, templates.before - half),
+      Math.min(templates.length, templates.before + half + 1),
+    ];
+    this.overlapDim = (this.overlapWindow[1] - this.overlapWindow[0]) * templates.channels;
     this.residuals = Array.from({ length: templates.units }, () => []);
     this.weights = Float64Array.from({ length: this.dim }, (_, j) => 1 / this.noise[j % templates.channels] ** 2);
     this.energies = Float64Array.from({ length: templates.units }, (_, u) => {
@@ -109,7 +120,7 @@ export class SortingAccumulator {
       for (let j = 0; j < this.dim; j++) e += templates.filtered[u * this.dim + j] ** 2 * this.weights[j];
       return e;
     });
-    this.clips = new Float32Array(SAMPLE * this.dim);
+    this.clips = new Float32Array(SAMPLE * this.overlapDim);
     this.rng = createRng(seed);
     this.peakChannels = Array.from(
       { length: templates.units },
@@ -187,13 +198,16 @@ export class SortingAccumulator {
 
   private keepSample(unit: number, waveform: Float32Array): void {
     const seen = this.counts[unit];
-    if (seen <= SAMPLE) {
-      if (seen === 1) this.samples[unit] = new Float32Array(SAMPLE * this.dim);
-      this.samples[unit].set(waveform, (seen - 1) * this.dim);
-    } else {
-      const slot = this.rng.int(seen);
-      if (slot < SAMPLE) this.samples[unit].set(waveform, slot * this.dim);
-    }
+    const slot = seen <= SAMPLE ? seen - 1 : this.rng.int(seen);
+    if (seen === 1) this.samples[unit] = new Float32Array(SAMPLE * this.overlapDim);
+    if (slot < SAMPLE) this.samples[unit].set(this.overlapPart(waveform), slot * this.overlapDim);
+  }
+
+  /** The samples of a (length × channels) waveform that noise overlap reads. */
+  private overlapPart(waveform: Float32Array): Float32Array {
+    const [from, to] = this.overlapWindow,
+      C = this.templates.channels;
+    return waveform.subarray(from * C, to * C);
   }
 
   private takeClips(x: Matrix<Float32Array | Float64Array>, [from, to]: readonly [number, number]): void {
@@ -211,7 +225,11 @@ export class SortingAccumulator {
     }));
     for (const c of centres) c.time = c.sample;
     const clips = extractSnippets(x, centres, { before, after: this.after, subsample: false });
-    this.clips.set(clips.data, this.clipCount * this.dim);
+    for (let i = 0; i < want; i++)
+      this.clips.set(
+        this.overlapPart(clips.data.subarray(i * this.dim, (i + 1) * this.dim)),
+        (this.clipCount + i) * this.overlapDim,
+      );
     this.clipCount += want;
   }
 
@@ -257,19 +275,13 @@ export class SortingAccumulator {
 
   /** noiseOverlapJobs of the kept units (keptUnits), so that result() builds them once. */
   private jobsOf(kept: number[], units: SortedUnit[]): NoiseOverlapJob[] {
-    const { length, channels } = this.templates;
-    // ±0.5 ms about the peak (at sample `before` of a snippet), every channel or the peak's neighbours
-    const half = Math.round(this.templates.before / 2);
-    const window: [number, number] = [
-      Math.max(0, this.templates.before - half),
-      Math.min(length, this.templates.before + half + 1),
-    ];
-    const clips = cropSamples(this.clips.subarray(0, this.clipCount * this.dim), length, channels, window);
+    const { channels } = this.templates;
+    // the overlap window's samples, every channel or the peak's neighbours; copies (a job may be transferred)
+    const clips = this.clips.slice(0, this.clipCount * this.overlapDim);
     return kept.map((u, i) => {
-      const all = this.samples[u].subarray(0, Math.min(SAMPLE, this.counts[u]) * this.dim);
-      const waveforms = cropSamples(all, length, channels, window);
+      const waveforms = this.samples[u].slice(0, Math.min(SAMPLE, this.counts[u]) * this.overlapDim);
       const near = this.neighbours?.[units[i].peakChannel];
-      const options = { length: window[1] - window[0], components: NOISE_OVERLAP_COMPONENTS };
+      const options = { length: this.overlapDim / channels, components: NOISE_OVERLAP_COMPONENTS };
       if (!near || near.length >= channels) return { waveforms, clips, options: { ...options, channels } };
       return {
         waveforms: pickChannels(waveforms, channels, near),
@@ -396,21 +408,6 @@ export function largestChannel(template: Float32Array, channels: number): { chan
       channel = j % channels;
     }
   return { channel, amplitude };
-}
-
-/** Samples [from, to) of each (length × channels) waveform in `x`. */
-function cropSamples(
-  x: Float32Array,
-  length: number,
-  channels: number,
-  [from, to]: readonly [number, number],
-): Float32Array {
-  const n = x.length / (length * channels),
-    kept = (to - from) * channels;
-  const out = new Float32Array(n * kept);
-  for (let i = 0; i < n; i++)
-    out.set(x.subarray((i * length + from) * channels, (i * length + to) * channels), i * kept);
-  return out;
 }
 
 /** The given channels of rows of (samples × channels) waveforms, in that order. */
