@@ -27,6 +27,24 @@ describe('WorkerPool (worker_threads + comlink)', () => {
     expect(new Set(results.map((r) => r.threadId)).size).toBe(2);
   });
 
+  it('spread runs every item at once, item i on worker i mod size, where map would wait for a free worker', async () => {
+    // each task waits until all five have begun: under map (two at a time) that never happens
+    let begun = 0;
+    let allBegun!: () => void;
+    const barrier = new Promise<void>((resolve) => (allBegun = resolve));
+    const results = await pool.spread([1, 2, 3, 4, 5], async (api, x) => {
+      const first = await api.sum(Float64Array.of(x));
+      if (++begun === 5) allBegun();
+      await barrier;
+      return first;
+    });
+    expect(results.map((r) => r.sum)).toEqual([1, 2, 3, 4, 5]);
+    results.forEach((r, i) => expect(r.threadId).toBe(results[i % 2].threadId));
+    expect(results[0].threadId).not.toBe(results[1].threadId);
+    // the workers are free again
+    expect((await pool.run((api) => api.sum(Float64Array.of(7)))).sum).toBe(7);
+  });
+
   it('propagates a worker error to the caller and stays usable', async () => {
     await expect(pool.run((api) => api.fail())).rejects.toThrow(/on purpose/);
     const r = await pool.run((api) => api.sum(new Float64Array([1, 2])));

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerPool } from '@spyglass-wasm/core';
 import { simulateStream } from '@spyglass-wasm/sim';
-import type { NeighbourhoodJob } from '../src/probe/sort-neighbourhood.js';
+import { sortNeighbourhood, type NeighbourhoodJob } from '../src/probe/sort-neighbourhood.js';
 import type { SortWorkerApi } from '../src/workers/sort-worker.js';
 import {
   compareToTruth,
@@ -76,6 +76,18 @@ describe('keepCoreUnits', () => {
   });
 });
 
+/** A pool that runs every task here, on `api` (for recording the jobs sortProbe hands out). */
+const standInPool = <A>(api: A) => {
+  const each = <I>(items: readonly I[], fn: (a: A, item: I, i: number) => unknown) =>
+    Promise.all(items.map((item, i) => fn(api, item, i)));
+  return {
+    size: 2,
+    run: (fn: (a: A) => unknown) => fn(api),
+    map: each,
+    spread: each,
+  } as unknown as WorkerPool<SortWorkerApi>;
+};
+
 describe('sortProbe', () => {
   const rec = simulateStream({ seed: 4, seconds: 10, channels: 24, units: 8 });
   const source = { rows: rec.rows, fs: rec.fs, read: (a: number, b: number) => rec.read(a, b) };
@@ -88,7 +100,7 @@ describe('sortProbe', () => {
       const api = {
         sortNeighbourhood: async (job: NeighbourhoodJob) => (jobs.push(job), { units: [] }),
       };
-      const pool = { run: (fn: (a: typeof api) => unknown) => fn(api) } as unknown as WorkerPool<SortWorkerApi>;
+      const pool = standInPool(api);
       await sortProbe(source, { ...options, ...extra, pool });
       return jobs.map((j) => j.options.learnSpikes);
     };
@@ -165,10 +177,43 @@ describe('sortProbe', () => {
     expect(scores.filter((s) => s.accuracy >= 0.8).length).toBeGreaterThanOrEqual(6);
   }, 120_000);
 
-  it('gives the same result on 2 workers as on this thread, whole and streamed', async () => {
+  it('streamed neighbourhoods, sorted side by side, read each window once and sort as each would alone', async () => {
+    const streamed = { ...options, inMemoryBytes: 0, chunkSeconds: 2, learnSeconds: 4 };
+    const reads: [number, number][] = [];
+    const counted = { ...source, read: (a: number, b: number) => (reads.push([a, b]), rec.read(a, b)) };
+    const probe = await sortProbe(counted, streamed);
+    // every 2-s window of every channel once while matching (the learning chunks' reads, cached, before)
+    const step = 2 * rec.fs;
+    const windows = reads.filter(([a, b]) => a % step === 0 && b - a === step);
+    expect(windows.map(([a]) => a / step)).toEqual([0, 1, 2, 3, 4]);
+    // each neighbourhood alone: the job sortProbe gives it, its learning chunks held (sortStream's default)
+    const jobs: NeighbourhoodJob[] = [];
+    const recorder = standInPool({
+      sortNeighbourhood: async (job: NeighbourhoodJob) => (jobs.push(job), { units: [], peaks: [], labels: [] }),
+    });
+    await sortProbe(source, { ...streamed, pool: recorder });
+    expect(jobs.map((j) => j.reads)).toEqual(['reread', 'reread', 'reread']);
+    for (const [i, n] of probe.neighbourhoods.entries()) {
+      const read = (a: number, b: number) => {
+        const x = rec.read(a, b);
+        const data = new Float32Array((b - a) * n.channels.length);
+        for (let r = 0; r < b - a; r++)
+          n.channels.forEach((c, k) => (data[r * n.channels.length + k] = x.data[r * x.cols + c]));
+        return { data, rows: b - a, cols: n.channels.length };
+      };
+      const alone = await sortNeighbourhood({ ...jobs[i], reads: 'hold' }, read);
+      expect(summary({ neighbourhoods: [{ ...n, sorting: alone }] })).toEqual(
+        summary({ neighbourhoods: [probe.neighbourhoods[i]] }),
+      );
+    }
+  }, 300_000);
+
+  it('gives the same result on 2 workers as on this thread, whole, streamed and in step', async () => {
     const pool = await createSortPool({ size: 2, worker: BUILT_WORKER });
     try {
-      for (const extra of [{}, { inMemoryBytes: 0, chunkSeconds: 2, learnSeconds: 10 }]) {
+      // whole; streamed, learning from every chunk; streamed in step (learning from 2 of 5)
+      for (const learnSeconds of [undefined, 10, 4]) {
+        const extra = learnSeconds ? { inMemoryBytes: 0, chunkSeconds: 2, learnSeconds } : {};
         const here = await sortProbe(source, { ...options, ...extra });
         const there = await sortProbe(source, { ...options, ...extra, pool });
         expect(summary(there)).toEqual(summary(here));

@@ -53,6 +53,8 @@ export class WorkerPool<T> {
   private readonly slots: Slot<T>[];
   private readonly idle: Slot<T>[];
   private readonly waiting: ((slot: Slot<T>) => void)[] = [];
+  /** The spread under way (spreads take every worker, so one at a time). */
+  private spreading: Promise<unknown> = Promise.resolve();
 
   private constructor(slots: Slot<T>[]) {
     this.slots = slots;
@@ -74,16 +76,55 @@ export class WorkerPool<T> {
 
   /** Runs `task` on the next free worker. */
   async run<R>(task: (api: Comlink.Remote<T>) => Promise<R>): Promise<R> {
-    const slot = this.idle.pop() ?? (await new Promise<Slot<T>>((resolve) => this.waiting.push(resolve)));
-    slot.hold(true);
+    const slot = await this.acquire();
     try {
       return await Promise.race([task(slot.api), slot.dead]);
     } finally {
-      slot.hold(false);
-      const next = this.waiting.shift();
-      if (next) next(slot);
-      else this.idle.push(slot);
+      this.release(slot);
     }
+  }
+
+  /**
+   * Runs `task` for every item at once, item i on worker i mod size, the workers taken for the
+   * while: for tasks that mostly wait for the caller (streams it feeds in step), which must all be
+   * under way for any to finish. One spread at a time; results keep the items' order.
+   *
+   * @example
+   * const sums = await pool.spread([a, b, c], (api, x) => api.sum(x)); // 3 calls under way on 2 workers
+   */
+  spread<I, R>(
+    items: readonly I[],
+    task: (api: Comlink.Remote<T>, item: I, index: number) => Promise<R>,
+  ): Promise<R[]> {
+    const turn = this.spreading.then(async () => {
+      const slots: Slot<T>[] = [];
+      try {
+        while (slots.length < Math.min(this.size, items.length)) slots.push(await this.acquire());
+        return await Promise.all(
+          items.map((item, i) => {
+            const slot = slots[i % slots.length];
+            return Promise.race([task(slot.api, item, i), slot.dead]);
+          }),
+        );
+      } finally {
+        slots.forEach((slot) => this.release(slot));
+      }
+    });
+    this.spreading = turn.catch(() => undefined);
+    return turn;
+  }
+
+  private acquire(): Promise<Slot<T>> {
+    const slot = this.idle.pop();
+    const next = slot ? Promise.resolve(slot) : new Promise<Slot<T>>((resolve) => this.waiting.push(resolve));
+    return next.then((s) => (s.hold(true), s));
+  }
+
+  private release(slot: Slot<T>): void {
+    slot.hold(false);
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else this.idle.push(slot);
   }
 
   /** Runs `task` for every item, at most `size` at once; results keep the items' order. */

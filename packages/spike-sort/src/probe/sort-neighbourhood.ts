@@ -1,6 +1,6 @@
 import type { Matrix } from '@spyglass-wasm/core';
 import { sortGroup, type GroupSorting } from '../sort/sort-group.js';
-import { sortStreamAsync, type SortStreamOptions } from '../stream/sort-stream.js';
+import { sortStreamAsync, type SortStreamOptions, type StreamReads } from '../stream/sort-stream.js';
 import { keepCoreUnits } from './neighbourhoods.js';
 
 /** One neighbourhood of a probe to sort (sortProbe), as it travels to a worker. */
@@ -11,6 +11,8 @@ export interface NeighbourhoodJob {
   core: number[];
   /** Sort it whole (sortGroup, one read of every row) instead of a window at a time (sortStream). */
   inMemory: boolean;
+  /** Streamed: hold the learning chunks until matched, or read them again (sortStream's `reads`). */
+  reads?: StreamReads;
   options: Omit<SortStreamOptions, 'onProgress'>;
 }
 
@@ -23,6 +25,6 @@ export async function sortNeighbourhood(
   // sortGroup reads none of the stream's options (chunkSeconds, learnSeconds)
   const sorting = job.inMemory
     ? sortGroup(await read(0, job.rows), { ...job.options, fs: job.fs, onProgress })
-    : await sortStreamAsync({ rows: job.rows, fs: job.fs, read }, { ...job.options, onProgress });
+    : await sortStreamAsync({ rows: job.rows, fs: job.fs, read }, { ...job.options, onProgress }, job.reads);
   return keepCoreUnits(sorting, job.core);
 }

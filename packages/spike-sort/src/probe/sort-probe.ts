@@ -1,7 +1,13 @@
 import { checkNumber, Comlink, ParameterError, type Matrix, type WorkerPool } from '@spyglass-wasm/core';
 import { neighboursWithin } from '../detect/detect-peaks.js';
 import type { GroupSorting } from '../sort/sort-group.js';
-import { learnsEveryChunk, type AsyncRecordingSource, type SortStreamOptions } from '../stream/sort-stream.js';
+import {
+  learnsEveryChunk,
+  streamReadOrder,
+  type AsyncRecordingSource,
+  type ReadRequest,
+  type SortStreamOptions,
+} from '../stream/sort-stream.js';
 import type { SortWorkerApi } from '../workers/sort-worker.js';
 import { probeNeighbourhoods, type Neighbourhood, type NeighbourhoodOptions } from './neighbourhoods.js';
 import { sortNeighbourhood, type NeighbourhoodJob } from './sort-neighbourhood.js';
@@ -19,7 +25,10 @@ export interface SortProbeOptions extends SortStreamOptions, NeighbourhoodOption
    * (default 64 MiB: 40 s of 14 channels at 30 kHz).
    */
   inMemoryBytes?: number;
-  /** Bytes of recent windows of every channel kept for the neighbourhoods sorted at once (default 256 MiB). */
+  /**
+   * Bytes of recent windows of every channel kept for the neighbourhoods sorted at once (default
+   * 256 MiB); streamed neighbourhoods matching in step hold 4 windows (at most 64 MiB each by default) besides.
+   */
   cacheBytes?: number;
   /**
    * The neighbourhoods sorted whole (and the streamed ones that learn from every chunk, so read all
@@ -49,8 +58,10 @@ export interface ProbeSorting {
  * (`probeNeighbourhoods`), each sorted on its own channels (its units' templates and matching span
  * those channels only), in parallel on `pool`'s workers; each keeps the units that peak on its core,
  * so a unit in the overlap is reported once. A worker reads its neighbourhood's samples from this
- * thread a window at a time, and windows of every channel are read once for the neighbourhoods
- * being sorted together (once per batch for those that read all their rows as they start). Each
+ * thread a window at a time. Neighbourhoods too long to hold are streamed side by side, all at once
+ * (a few on each worker), learning in turns and matching in step, so that each window of every
+ * channel is read once for all of them while they match (a pass over the recording, plus each
+ * turn's learning chunks); those sorted whole are read once per batch. Each
  * neighbourhood is sorted as it would be alone, with the same seed, so the result does not depend
  * on the pool's size or the order work finishes in.
  *
@@ -116,30 +127,158 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
   });
   // a whole neighbourhood reads all its rows at once, from its batch; a streamed one a window at a
   // time, from its batch's rows when it reads them all as it starts
+  // streamed neighbourhoods (the others read all their rows as they start) are sorted side by side, in step
+  const together = plan.map((_, i) => i).filter((i) => !whole[i] && !allAtStart[i]),
+    alone = plan.map((_, i) => i).filter((i) => whole[i] || allAtStart[i]);
+  const steps = new StepReads(windows, streamReadOrder(rows, fs, { ...rest, chunkSeconds, learnSeconds }), {
+    members: together.length,
+    lanes: pool?.size ?? 1,
+    rows,
+  });
   const readers = plan.map((n, i) => {
     const windowed = (a: number, b: number) => windows.read(a, b, n.channels);
+    if (together.includes(i)) return steps.reader(together.indexOf(i), n.channels);
     if (allAtStart[i]) return rowsOfWhole(() => batches.take(i), rows, windowed);
     return (a: number, b: number) => (whole[i] && a === 0 && b === rows ? batches.take(i) : windowed(a, b));
   });
-  let sortings: GroupSorting[];
+  const jobAt = (i: number): NeighbourhoodJob =>
+    together.includes(i) ? { ...jobOf(plan[i], i), reads: 'reread' } : jobOf(plan[i], i);
+  const sortings: GroupSorting[] = [];
+  const keep = (i: number) => (sorting: GroupSorting) => void (sortings[i] = sorting);
+  const inStep = (i: number, sorting: Promise<GroupSorting>) => steps.done(together.indexOf(i), sorting.then(keep(i)));
   if (pool) {
-    sortings = await Promise.all(
-      plan.map((n, i) => {
-        const transferred = async (a: number, b: number) => {
-          const x = await readers[i](a, b);
-          return Comlink.transfer(x, [x.data.buffer]);
-        };
-        const progress = onProgress ? Comlink.proxy(progressOf(i)) : undefined;
-        return pool.run((api) => api.sortNeighbourhood(jobOf(n, i), Comlink.proxy(transferred), progress));
-      }),
-    );
+    const onWorker = (api: Comlink.Remote<SortWorkerApi>, i: number) => {
+      const transferred = async (a: number, b: number) => {
+        const x = await readers[i](a, b);
+        return Comlink.transfer(x, [x.data.buffer]);
+      };
+      const progress = onProgress ? Comlink.proxy(progressOf(i)) : undefined;
+      return api.sortNeighbourhood(jobAt(i), Comlink.proxy(transferred), progress);
+    };
+    await Promise.all([
+      pool.map(alone, (api, i) => onWorker(api, i).then(keep(i))),
+      pool.spread(together, (api, i) => inStep(i, onWorker(api, i))),
+    ]);
   } else {
     // one after another: a neighbourhood's windows and state are freed before the next one starts
-    sortings = [];
-    for (const [i, n] of plan.entries()) sortings.push(await sortNeighbourhood(jobOf(n, i), readers[i], progressOf(i)));
+    for (const i of alone) keep(i)(await sortNeighbourhood(jobAt(i), readers[i], progressOf(i)));
+    await Promise.all(together.map((i) => inStep(i, sortNeighbourhood(jobAt(i), readers[i], progressOf(i)))));
   }
   onProgress?.(1);
   return { neighbourhoods: plan.map((n, i) => ({ ...n, sorting: sortings[i] })) };
+}
+
+/** Matching reads one streamed neighbourhood may make ahead of the slowest (StepReads). */
+const LEAD = 1;
+
+/**
+ * Reads for the streamed neighbourhoods, sorted side by side: they all make the same reads
+ * (`streamReadOrder`), so while they match, each window of every channel is read from the source
+ * once and its rows copied out to each; one more than `LEAD` reads ahead of the slowest waits, so
+ * the windows held are `LEAD` + 3 (a read spans parts of 3) whatever the number of neighbourhoods.
+ * Members are in lanes (member m on worker m mod `lanes`, as `pool.spread` places them), and the
+ * members of a lane learn (read the learning chunks, through the cache, then learn from them) one at
+ * a time, since a learner holds its learning data; those chunks are read again when matched.
+ */
+class StepReads {
+  /** Per member, its next read's index in `order.reads`. */
+  private readonly next: number[];
+  private readonly finished: boolean[];
+  /** Per lane (worker), whether one of its members is learning. */
+  private readonly learning: boolean[];
+  private readonly waiting: (() => void)[] = [];
+  private readonly rows: number;
+  /** Windows of every channel being matched, by index. */
+  private readonly held = new Map<number, Promise<Matrix<Float32Array>>>();
+
+  constructor(
+    private readonly cache: WindowCache,
+    private readonly order: { reads: ReadRequest[]; learning: number },
+    options: { members: number; lanes: number; rows: number },
+  ) {
+    this.rows = options.rows;
+    this.next = new Array<number>(options.members).fill(0);
+    this.finished = new Array<boolean>(options.members).fill(false);
+    this.learning = new Array<boolean>(options.lanes).fill(false);
+  }
+
+  /** Member `me`'s reads of its channels, each checked against the order every member keeps. */
+  reader(me: number, channels: readonly number[]): (a: number, b: number) => Promise<Matrix<Float32Array>> {
+    const { reads, learning } = this.order;
+    return async (a, b) => {
+      const k = this.next[me];
+      if (reads[k]?.start !== a || reads[k]?.end !== b)
+        throw new Error(`sortProbe: a streamed neighbourhood read rows [${a}, ${b}) out of the stream's order`);
+      const lane = me % this.learning.length;
+      if (k === 0 && learning > 0) {
+        // the lane is taken in the check itself: every waiter is checked in one go when woken
+        await this.until(() => !this.learning[lane] && (this.learning[lane] = true));
+      }
+      if (k === learning && learning > 0) {
+        this.learning[lane] = false; // its learning is over
+        if (this.next.every((n, m) => n > learning || m === me || this.finished[m])) this.cache.clear();
+      }
+      this.next[me] = k + 1;
+      this.wake();
+      if (k < learning) return this.cache.read(a, b, channels);
+      await this.until(() => k - learning <= this.slowest() + LEAD);
+      const out = new Float32Array((b - a) * channels.length);
+      const step = this.cache.windowRows;
+      for (let w = Math.floor(a / step); w * step < b; w++) {
+        const from = Math.max(a, w * step),
+          to = Math.min(b, (w + 1) * step);
+        copyColumns(await this.window(w), channels, out, from - a, [from - w * step, to - w * step]);
+      }
+      this.dropBehind();
+      return { data: out, rows: b - a, cols: channels.length };
+    };
+  }
+
+  /** `sorting`, after which member `me` has finished (or failed), so the others no longer wait for it. */
+  async done<R>(me: number, sorting: Promise<R>): Promise<R> {
+    try {
+      return await sorting;
+    } finally {
+      if (this.next[me] > 0 && this.next[me] <= this.order.learning) this.learning[me % this.learning.length] = false;
+      this.finished[me] = true;
+      this.dropBehind();
+      this.wake();
+    }
+  }
+
+  /** Matching reads begun by the slowest unfinished member, less one (−1: none yet). */
+  private slowest(): number {
+    let least = Infinity;
+    this.next.forEach((k, m) => this.finished[m] || (least = Math.min(least, k - this.order.learning - 1)));
+    return least;
+  }
+
+  /** Window `w` of every channel (rows from w × windowRows), read once. */
+  private window(w: number): Promise<Matrix<Float32Array>> {
+    let x = this.held.get(w);
+    const step = this.cache.windowRows;
+    if (!x) this.held.set(w, (x = this.cache.fetch(w * step, Math.min(this.rows, (w + 1) * step))));
+    return x;
+  }
+
+  /** Lets go of the windows that end before the read the slowest unfinished member is on. */
+  private dropBehind(): void {
+    const { reads, learning } = this.order;
+    const slowest = this.slowest();
+    const from = slowest === Infinity ? Infinity : reads[learning + Math.max(0, slowest)].start;
+    for (const w of this.held.keys()) if ((w + 1) * this.cache.windowRows <= from) this.held.delete(w);
+  }
+
+  private until(ready: () => boolean): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => (ready() ? resolve() : this.waiting.push(check));
+      check();
+    });
+  }
+
+  private wake(): void {
+    for (const check of this.waiting.splice(0)) check();
+  }
 }
 
 /**
@@ -185,13 +324,13 @@ class WindowCache {
   private readonly channels: number;
   private readonly bytes: number;
   /** Rows of the windows a long read is cut into (the stream's chunk). */
-  private readonly rows: number;
+  readonly windowRows: number;
 
   constructor(
     private readonly source: AsyncRecordingSource,
     options: { channels: number; bytes: number; rows: number },
   ) {
-    ({ channels: this.channels, bytes: this.bytes, rows: this.rows } = options);
+    ({ channels: this.channels, bytes: this.bytes, rows: this.windowRows } = options);
   }
 
   /**
@@ -219,7 +358,7 @@ class WindowCache {
 
   /** [a, b) cut at multiples of the window rows (one piece when it is short). */
   private pieces(a: number, b: number): [number, number][] {
-    const step = this.rows;
+    const step = this.windowRows;
     if (b - a <= 1.5 * step) return [[a, b]];
     return Array.from({ length: Math.ceil(b / step) - Math.floor(a / step) }, (_, i) => {
       const start = (Math.floor(a / step) + i) * step;
@@ -242,11 +381,18 @@ class WindowCache {
   }
 
   /** Rows [a, b) of every channel from the source, checked. */
-  private async fetch(a: number, b: number): Promise<Matrix<Float32Array>> {
+  async fetch(a: number, b: number): Promise<Matrix<Float32Array>> {
     const x = await this.source.read(a, b);
     if (x.cols !== this.channels || x.rows !== b - a)
       throw new ParameterError('read', `rows [${a}, ${b}) of ${this.channels} channels`, `${x.rows} × ${x.cols}`);
     return x;
+  }
+
+  /** Lets go of every window kept. */
+  clear(): void {
+    this.held.clear();
+    this.sizes.clear();
+    this.total = 0;
   }
 
   private keep(key: string, window: Promise<Matrix<Float32Array>>, size: number): void {
@@ -262,12 +408,18 @@ class WindowCache {
   }
 }
 
-/** Columns `channels` of `x` into `out` (rows × channels.length) from row `at`. */
-function copyColumns(x: Matrix<Float32Array>, channels: readonly number[], out: Float32Array, at: number): void {
+/** Columns `channels` of `x`'s rows [from, to) (default all) into `out` (rows × channels.length) from row `at`. */
+function copyColumns(
+  x: Matrix<Float32Array>,
+  channels: readonly number[],
+  out: Float32Array,
+  at: number,
+  [from, to]: readonly [number, number] = [0, x.rows],
+): void {
   const m = channels.length,
     C = x.cols;
-  for (let r = 0; r < x.rows; r++) {
-    const o = (at + r) * m;
+  for (let r = from; r < to; r++) {
+    const o = (at + r - from) * m;
     for (let k = 0; k < m; k++) out[o + k] = x.data[r * C + channels[k]];
   }
 }

@@ -61,38 +61,68 @@ export interface AsyncRecordingSource {
 export async function sortStreamAsync(
   source: AsyncRecordingSource,
   options: SortStreamOptions = {},
+  reads: StreamReads = 'hold',
 ): Promise<GroupSorting> {
-  const steps = streamSteps(source, options);
+  const steps = streamSteps(source, options, reads);
   let step = steps.next();
   while (!step.done) step = steps.next(await source.read(step.value.start, step.value.end));
   return step.value;
 }
 
 /** A window of rows [start, end) the stream needs next. */
-interface ReadRequest {
+export interface ReadRequest {
   start: number;
   end: number;
+}
+
+/**
+ * What the stream does with its learning chunks' samples: `hold` them until they are matched (no
+ * chunk read twice), or `reread` them then (memory holds one chunk while matching; the reads are
+ * `streamReadOrder`'s, the same for every group of the same length and options).
+ */
+export type StreamReads = 'hold' | 'reread';
+
+/** The rows the stream reads for each chunk: the chunk, matching's margins and the filter's pad. */
+function chunkReads(rows: number, fs: number, options: SortStreamOptions) {
+  const { chunk, chunks, picks } = streamChunks(rows, fs, options);
+  const pad = Math.round(0.1 * fs); // the filter's response has died out by then
+  const { before, after } = detectionGeometry(fs, options);
+  // matching's margins, which give the matcher whole spikes at the chunk edges
+  const margin = before + after + 8;
+  const chunkEnd = (c: number) => Math.min(rows, (c + 1) * chunk);
+  /** Rows read for chunk c: its own, `margin` more either side and the filter's pad, within the recording. */
+  const readOf = (c: number): ReadRequest => ({
+    start: Math.max(0, c * chunk - pad - margin),
+    end: Math.min(rows, chunkEnd(c) + pad + margin),
+  });
+  return { chunk, chunks, picks, pad, margin, chunkEnd, readOf };
+}
+
+/**
+ * The reads of a stream that rereads its learning chunks (`'reread'`), in order: the learning
+ * chunks' (`learning` of them), then every chunk's. Groups sorted side by side on one recording
+ * make the same reads, so one read of the recording can serve them all (sortProbe).
+ */
+export function streamReadOrder(
+  rows: number,
+  fs: number,
+  options: SortStreamOptions,
+): { reads: ReadRequest[]; learning: number } {
+  const { chunks, picks, readOf } = chunkReads(rows, fs, options);
+  return { reads: [...picks, ...Array.from({ length: chunks }, (_, c) => c)].map(readOf), learning: picks.length };
 }
 
 /** sortStream's work as a generator: it yields the windows it reads and is given their samples. */
 function* streamSteps(
   source: { rows: number; fs: number },
   options: SortStreamOptions,
+  reads: StreamReads = 'hold',
 ): Generator<ReadRequest, GroupSorting, Matrix<Float32Array>> {
   const fs = checkNumber('fs', source.fs, { min: 0, exclusiveMin: true });
   checkLearnSpikes(options.learnSpikes);
-  const { chunk, chunks, picks } = streamChunks(source.rows, fs, options);
+  const { chunk, chunks, picks, pad, margin, chunkEnd, readOf } = chunkReads(source.rows, fs, options);
   const sos = sortingBandpass(fs, { band: options.band });
-  const pad = Math.round(0.1 * fs); // the filter's response has died out by then
-  const { before, after, sweep, threshold } = detectionGeometry(fs, options);
-  // matching's margins, which give the matcher whole spikes at the chunk edges
-  const margin = before + after + 8;
-  const chunkEnd = (c: number) => Math.min(source.rows, (c + 1) * chunk);
-  /** Rows read for chunk c: its own, `margin` more either side and the filter's pad, within the recording. */
-  const readOf = (c: number): ReadRequest => ({
-    start: Math.max(0, c * chunk - pad - margin),
-    end: Math.min(source.rows, chunkEnd(c) + pad + margin),
-  });
+  const { after, sweep, threshold } = detectionGeometry(fs, options);
   /**
    * Filtered rows [start, end) with `extra` rows each side where the recording has them, from `raw`
    * (rows from `rawStart`), which holds them and the filter's pad: the pad's rows alone are filtered.
@@ -118,7 +148,7 @@ function* streamSteps(
   const parts: Matrix<Float32Array>[] = [];
   for (const c of picks) {
     const raw: Matrix<Float32Array> = yield readOf(c);
-    read.set(c, raw);
+    if (reads === 'hold') read.set(c, raw);
     parts.push(filtered(raw, readOf(c).start, c * chunk, chunkEnd(c), 0).x);
   }
   // learned in a function of its own: the learning data is freed before the chunks are matched
