@@ -4,9 +4,9 @@
 // how probes were sorted before sortProbe. `probe`: sortProbe, neighbourhoods on a pool of
 // `workers` (0: this thread). The recording is the simulator's linear shank (25 µm pitch, varied
 // shapes, drift over the recording), written first (not timed) to a temporary int16 file that the
-// sort then reads, a window at a time for sortProbe, as it would read a recording. Prints
-// { seconds, cpuSeconds, units, peakRssMiB, accuracy[] } as JSON (accuracy: SpikeForest's, per true
-// unit; time and CPU from the start of the sort, reading included).
+// sort then reads, a window at a time for sortProbe, as it would read a recording. Prints { seconds,
+// cpuSeconds, units, peakRssMiB, sourcePasses, accuracy[] } as JSON (accuracy: SpikeForest's, per true
+// unit; time and CPU from the start of the sort, reading included; sourcePasses: rows read / rows).
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,9 @@ const dir = mkdtempSync(join(tmpdir(), 'sort-probe-')),
 writeRecording(rec, path);
 const fd = openSync(path, 'r');
 /** Rows [a, b) of every channel from the file, µV. */
+let rowsRead = 0; // for the passes over the recording the sort made (sourcePasses)
 const read = (a, b) => {
+  rowsRead += b - a;
   const bytes = Buffer.alloc((b - a) * channels * 2);
   readSync(fd, bytes, 0, bytes.length, a * channels * 2);
   const ints = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length / 2);
@@ -72,6 +74,7 @@ console.log(
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     units: found.length,
     peakRssMiB: process.resourceUsage().maxRSS / 1024,
+    sourcePasses: rowsRead / rec.rows,
     accuracy: scores.map((s) => s.accuracy),
   }),
 );

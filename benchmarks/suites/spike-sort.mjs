@@ -55,6 +55,8 @@ function measureProbe(mode, { seconds, channels, units, driftUm = 0, workers = 2
     'x real time (2 cores, CPU)': (2 * seconds) / out.cpuSeconds,
     'x real time (wall)': seconds / out.seconds,
     'peak RSS MiB': out.peakRssMiB,
+    // rows read from the recording / its rows (a baseline child that does not count them: undefined)
+    'passes over the source': out.sourcePasses,
     accuracy: acc,
   };
 }
@@ -83,6 +85,9 @@ function probeRows(recordings, baseline) {
         'this x real time (2 cores, CPU)': mine['x real time (2 cores, CPU)'],
         'this x real time (wall)': mine['x real time (wall)'],
         'baseline / this peak RSS MiB': `${base['peak RSS MiB'].toFixed(0)} / ${mine['peak RSS MiB'].toFixed(0)}`,
+        'baseline / this passes over the source': `${base['passes over the source']?.toFixed(2) ?? '-'} / ${mine[
+          'passes over the source'
+        ].toFixed(2)}`,
         'accuracy mean baseline / this': `${base['mean accuracy'].toFixed(3)} / ${mine['mean accuracy'].toFixed(3)}`,
         'units >= 0.8 baseline / this': `${base['units >= 0.8']} / ${mine['units >= 0.8']}`,
         'largest fall of one unit': Math.max(...base.accuracy.map((a, u) => a - mine.accuracy[u])),
