@@ -173,17 +173,26 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
           return [
             { channels, sorting: sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress }) },
           ];
-        const x = read(0, rows);
         const opts = { ...sortOptions, fs: sel.fs };
         let sorting: GroupSorting;
-        if (!pool) sorting = sortGroup(x, { ...opts, onProgress: progress });
+        if (!pool) sorting = sortGroup(read(0, rows), { ...opts, onProgress: progress });
         // the one group sorted in memory, on several workers: its matching is split in time spans
         else if (jobs === 1 && pool.size > 1)
-          sorting = await sortGroupOnPool(pool, x, { ...opts, onProgress: onProgress ? progress : undefined });
+          sorting = await sortGroupOnPool(pool, read(0, rows), {
+            ...opts,
+            onProgress: onProgress ? progress : undefined,
+          });
         else
-          sorting = await pool.run((api) =>
-            api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts, onProgress ? Comlink.proxy(progress) : undefined),
-          );
+          // read once a worker is free, not as the group is queued: the groups waiting for a worker
+          // hold nothing (all 32 tetrodes of a 128-channel file read at once held its whole recording)
+          sorting = await pool.run((api) => {
+            const x = read(0, rows);
+            return api.sortGroup(
+              Comlink.transfer(x, [x.data.buffer]),
+              opts,
+              onProgress ? Comlink.proxy(progress) : undefined,
+            );
+          });
         progress(1);
         return [{ channels, sorting }];
       });
