@@ -1,14 +1,16 @@
 // `spyglass run` (LFP, position, ripples, sort, marks, decode) on simulated rest/run sessions of increasing
 // duration: each step's peak RSS and × real time, per duration. Bounded memory means the peak is flat in
 // duration. Default 16 ch × 5, 10, 20 s (the sort step, ~1× real time, is most of the cost). BENCH_LONG=1:
-// 128 ch × 5 and 15 min, LFP, position and ripples only (~40 min on the busy 2-core machine; sorting 128 ch
-// for 15 min takes hours here). BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32 choose other
-// sizes; BENCH_SESSION_STEPS=sort,decode runs only those steps (list the steps a step needs before it:
-// ripples needs lfp,position; decode needs sort; clusterless, a clusterless decode, reads the raw file);
+// 128 ch × 5 and 15 min, LFP, position and ripples only (~40 min on the busy 2-core machine; sort and marks
+// at 128 ch run at 0.3–0.5× real time here, each tetrode reading every gzip chunk of the 128 columns:
+// README). BENCH_SESSION_SECONDS=60,120 and BENCH_SESSION_CHANNELS=32 choose other sizes;
+// BENCH_SESSION_STEPS=sort,decode runs only those steps (list the steps a step needs before it: ripples needs
+// lfp,position; decode needs sort; clusterless, a clusterless decode, reads the raw file);
 // BENCH_SESSION_CLI=<path to another build's packages/cli/dist/bin.js> measures that build (a baseline)
 // on the same sessions; BENCH_SESSION_BASELINE_CLI=<path> measures that build too, in the same run on the
 // same sessions, as rows '<step> (baseline)'.
-// Sort and marks hold a group's samples in memory up to 10 min and stream beyond: their peak is flat from there.
+// Sort and marks hold a group's samples in memory up to 10 min and stream beyond: their peak grows up to 10 min
+// (sort at 128 ch, two workers: 1.5 / 2.2 GB at 2 / 5 min) and is flat from there.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { hasPublicFixtures, publicFixture } from '../../../scripts/test-fixtures.js';
 import { NwbFormatError, ParameterError } from '@spyglass-wasm/core';
 import { openNwb } from '@spyglass-wasm/nwb-io';
-import { compareToTruth, sortGroup, type UnitScore } from '@spyglass-wasm/spike-sort';
+import { compareToTruth, createSortPool, sortGroup, type UnitScore } from '@spyglass-wasm/spike-sort';
 import { sortNwb } from '../src/index.js';
 
 const fixture = (n: string) => fileURLToPath(new URL(`../../nwb-io/test/fixtures/${n}`, import.meta.url));
@@ -96,6 +96,30 @@ describe('sortNwb streaming the file a chunk at a time', () => {
         expect(s.accuracy, `${name} unit ${trueUnits[i].id}`).toBeGreaterThanOrEqual(0.9);
     }
   }, 120_000);
+
+  it('streams the groups on a pool with the sorting of this thread (a worker per group, windows read here)', async () => {
+    const options = { stream: true, chunkSeconds: 5, learnSeconds: 20 };
+    const here = await sortNwb(fixture('tetrode-session.nwb'), options);
+    const pool = await createSortPool({ size: 2 });
+    try {
+      const progress: number[] = [];
+      const onPool = await sortNwb(fixture('tetrode-session.nwb'), {
+        ...options,
+        pool,
+        onProgress: (f) => progress.push(f),
+      });
+      expect(progress.at(-1)).toBe(1);
+      expect(onPool.units.length).toBe(here.units.length);
+      onPool.units.forEach((u, i) => {
+        expect(u.group).toBe(here.units[i].group);
+        expect(u.spikeTimes).toEqual(here.units[i].spikeTimes);
+        expect(u.template).toEqual(here.units[i].template);
+        expect(u.metrics).toEqual(here.units[i].metrics);
+      });
+    } finally {
+      await pool.terminate();
+    }
+  }, 240_000);
 });
 
 describe('sortNwb: bad input gets an error that says what and where', () => {

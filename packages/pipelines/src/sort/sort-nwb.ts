@@ -1,4 +1,4 @@
-import { Comlink, NwbFormatError, ParameterError, type WorkerPool } from '@spyglass-wasm/core';
+import { Comlink, NwbFormatError, ParameterError, type Matrix, type WorkerPool } from '@spyglass-wasm/core';
 import { openNwb, NwbFile, type NwbSource } from '@spyglass-wasm/nwb-io';
 import {
   neighboursWithin,
@@ -35,15 +35,16 @@ export interface SortNwbOptions
    */
   pool?: WorkerPool<SortWorkerApi>;
   /**
-   * Without `pool`: called once with the number of groups sorted in memory (not streamed) plus the
-   * neighbourhoods of probes, before any is sorted; the pool it returns (if any) sorts them in parallel. The
+   * Without `pool`: called once with the number of groups (streamed or not) plus the neighbourhoods
+   * of probes, before any is sorted; the pool it returns (if any) sorts them in parallel. The
    * caller terminates that pool, so one is created only when it is used.
    */
   openPool?: (groups: number) => Promise<WorkerPool<SortWorkerApi> | undefined>;
   /**
    * Read and sort each group a chunk at a time (sortStream), in memory that does not grow with
    * the recording. Default: when the series is longer than 10 minutes. Streamed groups are sorted
-   * on this thread, one after another; a probe's neighbourhoods (on the pool) by default stream
+   * on the pool's workers, a group per worker at a time reading its windows from this thread (without
+   * a pool, on this thread one after another); a probe's neighbourhoods (on the pool) by default stream
    * when one holds more than 64 MiB of samples.
    */
   stream?: boolean;
@@ -140,7 +141,8 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     const plans = sel.groups.map(({ channels, positions }) =>
       positions && channels.length > PROBE_CHANNELS ? probeNeighbourhoods(positions, neighbourhoods) : undefined,
     );
-    const jobs = plans.reduce((n, plan) => n + (plan?.length ?? (streamed ? 0 : 1)), 0);
+    // every group is a job for the pool, streamed ones too (a worker streams one group at a time)
+    const jobs = plans.reduce((n, plan) => n + (plan?.length ?? 1), 0);
     const pool = given ?? (jobs > 0 ? await openPool?.(jobs) : undefined);
     const sortOne = async ({ name, channels, positions }: (typeof sel.groups)[number], gi: number) =>
       inGroup(sel, name, async (): Promise<SortedPart[]> => {
@@ -169,21 +171,33 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
         const neighbours =
           positions && channels.length > 4 ? neighboursWithin(positions, { radius: radius ?? 100 }) : undefined;
         const sortOptions = { ...groupOptions, neighbours };
-        if (streamed)
-          return [
-            { channels, sorting: sortStream({ rows, fs: sel.fs, read }, { ...sortOptions, onProgress: progress }) },
-          ];
-        const x = read(0, rows);
+        if (streamed) {
+          const source = { rows, fs: sel.fs, channels: channels.length, read };
+          const sorting = pool
+            ? await streamOnPool(pool, source, sortOptions, progress)
+            : sortStream(source, { ...sortOptions, onProgress: progress });
+          return [{ channels, sorting }];
+        }
         const opts = { ...sortOptions, fs: sel.fs };
         let sorting: GroupSorting;
-        if (!pool) sorting = sortGroup(x, { ...opts, onProgress: progress });
+        if (!pool) sorting = sortGroup(read(0, rows), { ...opts, onProgress: progress });
         // the one group sorted in memory, on several workers: its matching is split in time spans
         else if (jobs === 1 && pool.size > 1)
-          sorting = await sortGroupOnPool(pool, x, { ...opts, onProgress: onProgress ? progress : undefined });
+          sorting = await sortGroupOnPool(pool, read(0, rows), {
+            ...opts,
+            onProgress: onProgress ? progress : undefined,
+          });
         else
-          sorting = await pool.run((api) =>
-            api.sortGroup(Comlink.transfer(x, [x.data.buffer]), opts, onProgress ? Comlink.proxy(progress) : undefined),
-          );
+          // read once a worker is free, not as the group is queued: the groups waiting for a worker
+          // hold nothing (all 32 tetrodes of a 128-channel file read at once held its whole recording)
+          sorting = await pool.run((api) => {
+            const x = read(0, rows);
+            return api.sortGroup(
+              Comlink.transfer(x, [x.data.buffer]),
+              opts,
+              onProgress ? Comlink.proxy(progress) : undefined,
+            );
+          });
         progress(1);
         return [{ channels, sorting }];
       });
@@ -216,6 +230,34 @@ export async function sortNwb(source: NwbSource | NwbFile, options: SortNwbOptio
     });
     return { source: sel.nwb.name, series: sel.info.path, fs: sel.fs, duration, groups, units };
   });
+}
+
+/**
+ * sortStream of one group on a worker of `pool` (a neighbourhood job whose core is every channel:
+ * the same sorting): the worker asks this thread for each window it reads, so a worker holds one
+ * group's stream and the groups waiting for a worker hold nothing.
+ */
+async function streamOnPool(
+  pool: WorkerPool<SortWorkerApi>,
+  source: { rows: number; fs: number; channels: number; read: (a: number, b: number) => Matrix<Float32Array> },
+  options: Omit<SortStreamOptions, 'onProgress'>,
+  progress: (f: number) => void,
+): Promise<GroupSorting> {
+  const { rows, fs, channels, read } = source;
+  // async: the worker awaits each window it asks this thread for
+  const transferred = async (a: number, b: number) => {
+    const x = read(a, b);
+    return Comlink.transfer(x, [x.data.buffer]);
+  };
+  const sorting = await pool.run((api) =>
+    api.sortNeighbourhood(
+      { rows, fs, core: [...Array(channels).keys()], inMemory: false, options },
+      Comlink.proxy(transferred),
+      Comlink.proxy(progress),
+    ),
+  );
+  progress(1);
+  return sorting;
 }
 
 /** Part of a group sorted on its own (the group, or a neighbourhood of a probe): its series columns and sorting. */
