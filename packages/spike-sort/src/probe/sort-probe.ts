@@ -125,8 +125,6 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
       neighbours: neighboursWithin(pick(positions, n.channels), { radius: radius ?? 100 }),
     },
   });
-  // a whole neighbourhood reads all its rows at once, from its batch; a streamed one a window at a
-  // time, from its batch's rows when it reads them all as it starts
   // streamed neighbourhoods (the others read all their rows as they start) are sorted side by side, in step
   const together = plan.map((_, i) => i).filter((i) => !whole[i] && !allAtStart[i]),
     alone = plan.map((_, i) => i).filter((i) => whole[i] || allAtStart[i]);
@@ -135,6 +133,8 @@ export async function sortProbe(source: AsyncRecordingSource, options: SortProbe
     lanes: pool?.size ?? 1,
     rows,
   });
+  // a whole neighbourhood reads all its rows at once, from its batch; a streamed one a window at a
+  // time, in step with the others, or from its batch's rows when it reads them all as it starts
   const readers = plan.map((n, i) => {
     const windowed = (a: number, b: number) => windows.read(a, b, n.channels);
     if (together.includes(i)) return steps.reader(together.indexOf(i), n.channels);
